@@ -1,0 +1,313 @@
+package io.rns.statemachine;
+
+import io.rns.log.v1.DeleteKv;
+import io.rns.log.v1.DeleteTopic;
+import io.rns.log.v1.LogRecord;
+import io.rns.log.v1.PutKv;
+import io.rns.log.v1.RegisterBroker;
+import io.rns.log.v1.TopicQueueConfig;
+import io.rns.log.v1.UnregisterBroker;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The working state of one batch: starts from an image, applies records (RouteInfoManager semantics, made
+ * deterministic), remembers which keys changed so the store can write exactly those, and builds the next image.
+ * Confined to the apply thread; discarded if the batch fails.
+ */
+final class ImageBuilder {
+    /** A changed kv key. */
+    record KvKey(String namespace, String key) implements Comparable<KvKey> {
+        @Override
+        public int compareTo(KvKey o) {
+            int c = namespace.compareTo(o.namespace);
+            return c != 0 ? c : key.compareTo(o.key);
+        }
+    }
+
+    private final RouteImage base;
+    private final ShardedMap.Builder<SortedMap<String, QueueConfig>> topics;
+    private TreeMap<String, BrokerGroup> groups; // null until the first group change
+    private TreeMap<String, SortedMap<String, String>> kv; // null until the first kv change
+    private final Set<String> ownedNamespaces = new HashSet<>(); // kv inner maps that are private TreeMaps
+
+    private final SortedSet<String> dirtyTopics = new TreeSet<>();
+    private final SortedSet<String> dirtyGroups = new TreeSet<>();
+    private final SortedSet<KvKey> dirtyKv = new TreeSet<>();
+    private long appliedIndex;
+
+    ImageBuilder(RouteImage base) {
+        this.base = base;
+        this.topics = base.topicMap().toBuilder();
+        this.appliedIndex = base.appliedIndex();
+    }
+
+    long appliedIndex() {
+        return appliedIndex;
+    }
+
+    SortedSet<String> dirtyTopics() {
+        return dirtyTopics;
+    }
+
+    SortedSet<String> dirtyGroups() {
+        return dirtyGroups;
+    }
+
+    SortedSet<KvKey> dirtyKv() {
+        return dirtyKv;
+    }
+
+    SortedMap<String, QueueConfig> topic(String topic) {
+        return topics.get(topic);
+    }
+
+    BrokerGroup group(String brokerName) {
+        return groups != null ? groups.get(brokerName) : base.brokerGroups().get(brokerName);
+    }
+
+    String kvValue(String namespace, String key) {
+        SortedMap<String, SortedMap<String, String>> m = kv != null ? kv : base.kvMap();
+        SortedMap<String, String> ns = m.get(namespace);
+        return ns == null ? null : ns.get(key);
+    }
+
+    /**
+     * Applies one record at {@code index} (greater than the current applied index) and advances the applied index,
+     * also for a rejected record.
+     *
+     * @throws CorruptRecordException if the record's version or kind is not understood (the replica must halt)
+     */
+    ApplyResult apply(long index, LogRecord record) {
+        if (index <= appliedIndex) {
+            throw new IllegalArgumentException("index " + index + " <= applied index " + appliedIndex);
+        }
+        LogRecords.checkSupported(record);
+        ApplyResult result;
+        Optional<String> invalid = RecordValidator.validate(record);
+        if (invalid.isPresent()) {
+            result = new ApplyResult.Rejected(index, RejectReason.INVALID_RECORD, invalid.get());
+        } else {
+            result = switch (record.getKindCase()) {
+                case REGISTER_BROKER -> register(index, record.getLeaderTimeMs(), record.getRegisterBroker());
+                case UNREGISTER_BROKER -> unregister(index, record.getUnregisterBroker());
+                case DELETE_TOPIC -> deleteTopic(index, record.getDeleteTopic());
+                case PUT_KV -> putKv(index, record.getPutKv());
+                case DELETE_KV -> deleteKv(index, record.getDeleteKv());
+                case KIND_NOT_SET -> throw new CorruptRecordException("LogRecord at index " + index + " has no kind");
+            };
+        }
+        appliedIndex = index;
+        return result;
+    }
+
+    /** The next image; call once, after the batch's store write succeeded. */
+    RouteImage build() {
+        SortedMap<String, BrokerGroup> g = base.brokerGroups();
+        SortedMap<String, SortedSet<String>> clusters = base.clusterMap();
+        if (groups != null) {
+            g = Collections.unmodifiableSortedMap(groups);
+            clusters = null; // derive again
+        }
+        SortedMap<String, SortedMap<String, String>> k = base.kvMap();
+        if (kv != null) {
+            for (String ns : ownedNamespaces) {
+                SortedMap<String, String> inner = kv.get(ns);
+                if (inner != null) {
+                    kv.put(ns, Collections.unmodifiableSortedMap(inner));
+                }
+            }
+            k = Collections.unmodifiableSortedMap(kv);
+        }
+        return new RouteImage(appliedIndex, topics.build(), g, clusters, k);
+    }
+
+    // ---------------------------------------------------------------------------------------------- records
+
+    private ApplyResult register(long index, long leaderTimeMs, RegisterBroker r) {
+        String name = r.getBrokerName();
+        long id = r.getBrokerId();
+        BrokerGroup group = group(name);
+        TreeMap<Long, BrokerMember> members = new TreeMap<>();
+        if (group != null) {
+            if (!group.cluster().equals(r.getCluster())) {
+                for (Long other : group.members().keySet()) {
+                    if (other != id) {
+                        return new ApplyResult.Rejected(index, RejectReason.BROKER_NAME_CONFLICT,
+                                "broker name '" + name + "' is registered in cluster '" + group.cluster()
+                                        + "' by broker ids " + group.members().keySet() + "; cannot register it in '"
+                                        + r.getCluster() + "'");
+                    }
+                }
+                // only this very broker id is in the group: the group moves to the new cluster
+            }
+            members.putAll(group.members());
+        }
+        boolean existed = members.containsKey(id);
+        // stock rule: within a group one address has one id (e.g. a slave promoted to master re-registers as 0)
+        members.values().removeIf(m -> m.brokerId() != id && m.addr().equals(r.getBrokerAddr()));
+        members.put(id, new BrokerMember(r.getCluster(), name, id, r.getBrokerAddr(), r.getHaServerAddr(),
+                r.getDataVersionTimestamp(), r.getDataVersionCounter(), index, leaderTimeMs));
+        putGroup(new BrokerGroup(r.getCluster(), name, members));
+
+        if (id == Limits.MASTER_ID) {
+            for (TopicQueueConfig t : r.getTopicsList()) {
+                QueueConfig q = RouteImage.toQueueConfig(t);
+                SortedMap<String, QueueConfig> queues = topics.get(t.getTopic());
+                if (queues != null && q.equals(queues.get(name))) {
+                    continue;
+                }
+                TreeMap<String, QueueConfig> next = queues == null ? new TreeMap<>() : new TreeMap<>(queues);
+                next.put(name, q);
+                putTopic(t.getTopic(), next);
+            }
+        }
+        return new ApplyResult.Applied(index, index, existed);
+    }
+
+    private ApplyResult unregister(long index, UnregisterBroker r) {
+        String name = r.getBrokerName();
+        BrokerGroup group = group(name);
+        BrokerMember m = group == null ? null : group.members().get(r.getBrokerId());
+        if (m == null) {
+            return new ApplyResult.Rejected(index, RejectReason.UNKNOWN_BROKER,
+                    "broker " + name + "/" + r.getBrokerId() + " is not registered");
+        }
+        if (r.getBrokerEpoch() != 0 && r.getBrokerEpoch() != m.epoch()) {
+            return new ApplyResult.Rejected(index, RejectReason.STALE_BROKER_EPOCH,
+                    "broker " + name + "/" + r.getBrokerId() + " has epoch " + m.epoch() + ", record names epoch "
+                            + Long.toUnsignedString(r.getBrokerEpoch()));
+        }
+        if (!r.getBrokerAddr().isEmpty() && !r.getBrokerAddr().equals(m.addr())) {
+            return new ApplyResult.Rejected(index, RejectReason.UNKNOWN_BROKER,
+                    "broker " + name + "/" + r.getBrokerId() + " addr mismatch: registered at " + m.addr()
+                            + ", record names " + r.getBrokerAddr());
+        }
+        TreeMap<Long, BrokerMember> members = new TreeMap<>(group.members());
+        members.remove(r.getBrokerId());
+        if (!members.isEmpty()) {
+            putGroup(new BrokerGroup(group.cluster(), name, members));
+        } else {
+            removeGroup(name);
+            removeBrokerNameFromAllTopics(name);
+        }
+        return new ApplyResult.Applied(index, 0, true);
+    }
+
+    /** O(topics): only when a whole group disappears. */
+    private void removeBrokerNameFromAllTopics(String brokerName) {
+        List<String> affected = new ArrayList<>();
+        topics.forEach((topic, queues) -> {
+            if (queues.containsKey(brokerName)) {
+                affected.add(topic);
+            }
+        });
+        for (String topic : affected) {
+            removeQueues(topic, Set.of(brokerName));
+        }
+    }
+
+    private ApplyResult deleteTopic(long index, DeleteTopic r) {
+        String topic = r.getTopic();
+        SortedMap<String, QueueConfig> queues = topics.get(topic);
+        if (queues == null) {
+            return new ApplyResult.Applied(index, 0, false);
+        }
+        if (r.getCluster().isEmpty()) {
+            topics.remove(topic);
+            dirtyTopics.add(topic);
+            return new ApplyResult.Applied(index, 0, true);
+        }
+        Set<String> names = new HashSet<>();
+        for (String brokerName : queues.keySet()) {
+            BrokerGroup g = group(brokerName);
+            if (g != null && g.cluster().equals(r.getCluster())) {
+                names.add(brokerName);
+            }
+        }
+        return new ApplyResult.Applied(index, 0, removeQueues(topic, names));
+    }
+
+    private ApplyResult putKv(long index, PutKv r) {
+        boolean existed = kvValue(r.getNamespace(), r.getKey()) != null;
+        writableNamespace(r.getNamespace()).put(r.getKey(), r.getValue());
+        dirtyKv.add(new KvKey(r.getNamespace(), r.getKey()));
+        return new ApplyResult.Applied(index, 0, existed);
+    }
+
+    private ApplyResult deleteKv(long index, DeleteKv r) {
+        if (kvValue(r.getNamespace(), r.getKey()) == null) {
+            return new ApplyResult.Applied(index, 0, false);
+        }
+        SortedMap<String, String> ns = writableNamespace(r.getNamespace());
+        ns.remove(r.getKey());
+        if (ns.isEmpty()) {
+            kv.remove(r.getNamespace());
+            ownedNamespaces.remove(r.getNamespace());
+        }
+        dirtyKv.add(new KvKey(r.getNamespace(), r.getKey()));
+        return new ApplyResult.Applied(index, 0, true);
+    }
+
+    // ---------------------------------------------------------------------------------------------- primitives
+
+    /** Removes the named broker names' queues from the topic, dropping the topic if none is left. */
+    private boolean removeQueues(String topic, Set<String> brokerNames) {
+        SortedMap<String, QueueConfig> queues = topics.get(topic);
+        if (queues == null) {
+            return false;
+        }
+        TreeMap<String, QueueConfig> next = new TreeMap<>(queues);
+        if (!next.keySet().removeAll(brokerNames)) {
+            return false;
+        }
+        if (next.isEmpty()) {
+            topics.remove(topic);
+            dirtyTopics.add(topic);
+        } else {
+            putTopic(topic, next);
+        }
+        return true;
+    }
+
+    private void putTopic(String topic, TreeMap<String, QueueConfig> queues) {
+        topics.put(topic, Collections.unmodifiableSortedMap(queues));
+        dirtyTopics.add(topic);
+    }
+
+    private void putGroup(BrokerGroup g) {
+        writableGroups().put(g.brokerName(), g);
+        dirtyGroups.add(g.brokerName());
+    }
+
+    private void removeGroup(String brokerName) {
+        writableGroups().remove(brokerName);
+        dirtyGroups.add(brokerName);
+    }
+
+    private TreeMap<String, BrokerGroup> writableGroups() {
+        if (groups == null) {
+            groups = new TreeMap<>(base.brokerGroups());
+        }
+        return groups;
+    }
+
+    private SortedMap<String, String> writableNamespace(String namespace) {
+        if (kv == null) {
+            kv = new TreeMap<>(base.kvMap());
+        }
+        if (ownedNamespaces.add(namespace)) {
+            SortedMap<String, String> current = kv.get(namespace);
+            kv.put(namespace, current == null ? new TreeMap<>() : new TreeMap<>(current));
+        }
+        return kv.get(namespace);
+    }
+}

@@ -1,0 +1,27 @@
+package io.rns.statemachine;
+
+/** Validation limits shared by the state machine (apply) and the server (wire validation). */
+public final class Limits {
+    private Limits() {}
+
+    /** RocketMQ's topic length limit (TopicValidator). */
+    public static final int MAX_TOPIC_LENGTH = 127;
+    /** Cluster and broker names. */
+    public static final int MAX_NAME_LENGTH = 127;
+    /** host:port, including an IPv6 literal in brackets. */
+    public static final int MAX_ADDRESS_LENGTH = 255;
+    public static final long MIN_BROKER_ID = 0;
+    public static final long MAX_BROKER_ID = 1_000_000;
+    /** The master of a broker group has broker id 0 (RocketMQ MixAll.MASTER_ID). */
+    public static final long MASTER_ID = 0;
+    public static final int MIN_QUEUE_NUMS = 0;
+    public static final int MAX_QUEUE_NUMS = 16_384;
+    public static final int MIN_PERM = 0;
+    /** PERM_READ | PERM_WRITE | PERM_INHERIT. */
+    public static final int MAX_PERM = 7;
+    public static final int MIN_PORT = 1;
+    public static final int MAX_PORT = 65_535;
+    public static final int MAX_KV_NAMESPACE_LENGTH = 127;
+    public static final int MAX_KV_KEY_LENGTH = 255;
+    public static final int MAX_KV_VALUE_LENGTH = 65_536;
+}

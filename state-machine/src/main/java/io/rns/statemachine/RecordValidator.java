@@ -1,0 +1,288 @@
+package io.rns.statemachine;
+
+import io.rns.log.v1.DeleteKv;
+import io.rns.log.v1.DeleteTopic;
+import io.rns.log.v1.LogRecord;
+import io.rns.log.v1.PutKv;
+import io.rns.log.v1.RegisterBroker;
+import io.rns.log.v1.TopicQueueConfig;
+import io.rns.log.v1.UnregisterBroker;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Validation rules for log records, and the single-field checks the server reuses to validate wire requests. Every
+ * message names the offending field, e.g. {@code register_broker.topics[3].read_queue_nums must be in [0, 16384], got
+ * -1}. Pure functions: no state, no clock.
+ */
+public final class RecordValidator {
+    private RecordValidator() {}
+
+    /** Returns a message naming the first offending field, or empty if the record is valid. */
+    public static Optional<String> validate(LogRecord r) {
+        if (r == null) {
+            return Optional.of("record is required");
+        }
+        if (r.getFormatVersion() != LogRecords.CURRENT_FORMAT_VERSION) {
+            return Optional.of("format_version must be " + LogRecords.CURRENT_FORMAT_VERSION + ", got "
+                    + r.getFormatVersion());
+        }
+        switch (r.getKindCase()) {
+            case REGISTER_BROKER:
+                return validate(r.getRegisterBroker());
+            case UNREGISTER_BROKER:
+                return validate(r.getUnregisterBroker());
+            case DELETE_TOPIC:
+                return validate(r.getDeleteTopic());
+            case PUT_KV:
+                return validate(r.getPutKv());
+            case DELETE_KV:
+                return validate(r.getDeleteKv());
+            case KIND_NOT_SET:
+            default:
+                return Optional.of("kind is required");
+        }
+    }
+
+    public static Optional<String> validate(RegisterBroker r) {
+        String p = "register_broker.";
+        Optional<String> e = first(
+                checkClusterName(p + "cluster", r.getCluster()),
+                checkBrokerName(p + "broker_name", r.getBrokerName()),
+                checkBrokerId(p + "broker_id", r.getBrokerId()),
+                checkAddress(p + "broker_addr", r.getBrokerAddr()),
+                checkOptionalAddress(p + "ha_server_addr", r.getHaServerAddr()),
+                checkNonNegative(p + "data_version_timestamp", r.getDataVersionTimestamp()),
+                checkNonNegative(p + "data_version_counter", r.getDataVersionCounter()));
+        if (e.isPresent()) {
+            return e;
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < r.getTopicsCount(); i++) {
+            TopicQueueConfig t = r.getTopics(i);
+            String tp = p + "topics[" + i + "].";
+            e = first(
+                    checkTopic(tp + "topic", t.getTopic()),
+                    checkQueueNums(tp + "read_queue_nums", t.getReadQueueNums()),
+                    checkQueueNums(tp + "write_queue_nums", t.getWriteQueueNums()),
+                    checkPerm(tp + "perm", t.getPerm()),
+                    checkSysFlag(tp + "topic_sys_flag", t.getTopicSysFlag()));
+            if (e.isPresent()) {
+                return e;
+            }
+            Integer before = seen.putIfAbsent(t.getTopic(), i);
+            if (before != null) {
+                return Optional.of(tp + "topic '" + t.getTopic() + "' duplicates " + p + "topics[" + before + "]");
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<String> validate(UnregisterBroker r) {
+        String p = "unregister_broker.";
+        Optional<String> e = first(
+                checkOptionalClusterName(p + "cluster", r.getCluster()),
+                checkBrokerName(p + "broker_name", r.getBrokerName()),
+                checkBrokerId(p + "broker_id", r.getBrokerId()),
+                checkOptionalAddress(p + "broker_addr", r.getBrokerAddr()));
+        if (e.isPresent()) {
+            return e;
+        }
+        if (r.getReason() == UnregisterBroker.Reason.UNRECOGNIZED) {
+            return Optional.of(p + "reason has unknown value " + r.getReasonValue());
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<String> validate(DeleteTopic r) {
+        return first(
+                checkTopic("delete_topic.topic", r.getTopic()),
+                checkOptionalClusterName("delete_topic.cluster", r.getCluster()));
+    }
+
+    public static Optional<String> validate(PutKv r) {
+        return first(
+                checkKvNamespace("put_kv.namespace", r.getNamespace()),
+                checkKvKey("put_kv.key", r.getKey()),
+                checkKvValue("put_kv.value", r.getValue()));
+    }
+
+    public static Optional<String> validate(DeleteKv r) {
+        return first(
+                checkKvNamespace("delete_kv.namespace", r.getNamespace()),
+                checkKvKey("delete_kv.key", r.getKey()));
+    }
+
+    // ---------------------------------------------------------------------------------------------- field checks
+
+    /** 1..127 characters of {@code [A-Za-z0-9_%|-]} (RocketMQ's topic rule). */
+    public static Optional<String> checkTopic(String field, String v) {
+        return checkChars(field, v, Limits.MAX_TOPIC_LENGTH, false, "A-Z a-z 0-9 _ - % |");
+    }
+
+    /** 1..127 characters of {@code [A-Za-z0-9_.%|:-]}. */
+    public static Optional<String> checkClusterName(String field, String v) {
+        return checkChars(field, v, Limits.MAX_NAME_LENGTH, true, NAME_CHARS);
+    }
+
+    /** 1..127 characters of {@code [A-Za-z0-9_.%|:-]}. */
+    public static Optional<String> checkBrokerName(String field, String v) {
+        return checkChars(field, v, Limits.MAX_NAME_LENGTH, true, NAME_CHARS);
+    }
+
+    /** Empty, or a valid cluster name. */
+    public static Optional<String> checkOptionalClusterName(String field, String v) {
+        return v == null || v.isEmpty() ? Optional.empty() : checkClusterName(field, v);
+    }
+
+    /** {@code host:port}: non-empty host without whitespace or control characters, port 1..65535. */
+    public static Optional<String> checkAddress(String field, String v) {
+        if (v == null || v.isEmpty()) {
+            return required(field);
+        }
+        if (v.length() > Limits.MAX_ADDRESS_LENGTH) {
+            return tooLong(field, Limits.MAX_ADDRESS_LENGTH, v.length());
+        }
+        int colon = v.lastIndexOf(':');
+        if (colon < 0) {
+            return Optional.of(field + " must be host:port, got '" + v + "'");
+        }
+        if (colon == 0) {
+            return Optional.of(field + " must have a non-empty host, got '" + v + "'");
+        }
+        for (int i = 0; i < colon; i++) {
+            char c = v.charAt(i);
+            if (c <= ' ' || c == 0x7f || Character.isWhitespace(c)) {
+                return Optional.of(field + " host contains an invalid character at position " + i);
+            }
+        }
+        String port = v.substring(colon + 1);
+        if (port.isEmpty() || port.length() > 5) {
+            return Optional.of(field + " port must be in [" + Limits.MIN_PORT + ", " + Limits.MAX_PORT + "], got '"
+                    + port + "'");
+        }
+        int n = 0;
+        for (int i = 0; i < port.length(); i++) {
+            char c = port.charAt(i);
+            if (c < '0' || c > '9') {
+                return Optional.of(field + " port must be a number, got '" + port + "'");
+            }
+            n = n * 10 + (c - '0');
+        }
+        if (n < Limits.MIN_PORT || n > Limits.MAX_PORT) {
+            return Optional.of(field + " port must be in [" + Limits.MIN_PORT + ", " + Limits.MAX_PORT + "], got "
+                    + n);
+        }
+        return Optional.empty();
+    }
+
+    /** Empty, or a valid address. */
+    public static Optional<String> checkOptionalAddress(String field, String v) {
+        return v == null || v.isEmpty() ? Optional.empty() : checkAddress(field, v);
+    }
+
+    /** 0..1_000_000 (0 is the master). */
+    public static Optional<String> checkBrokerId(String field, long v) {
+        return range(field, v, Limits.MIN_BROKER_ID, Limits.MAX_BROKER_ID);
+    }
+
+    /** [0, 16384]. */
+    public static Optional<String> checkQueueNums(String field, int v) {
+        return range(field, v, Limits.MIN_QUEUE_NUMS, Limits.MAX_QUEUE_NUMS);
+    }
+
+    /** [0, 7]. */
+    public static Optional<String> checkPerm(String field, int v) {
+        return range(field, v, Limits.MIN_PERM, Limits.MAX_PERM);
+    }
+
+    /** >= 0. */
+    public static Optional<String> checkSysFlag(String field, int v) {
+        return checkNonNegative(field, v);
+    }
+
+    /** 1..127 characters of {@code [A-Za-z0-9_.%|:-]}. */
+    public static Optional<String> checkKvNamespace(String field, String v) {
+        return checkChars(field, v, Limits.MAX_KV_NAMESPACE_LENGTH, true, NAME_CHARS);
+    }
+
+    /** 1..255 characters, any characters. */
+    public static Optional<String> checkKvKey(String field, String v) {
+        if (v == null || v.isEmpty()) {
+            return required(field);
+        }
+        if (v.length() > Limits.MAX_KV_KEY_LENGTH) {
+            return tooLong(field, Limits.MAX_KV_KEY_LENGTH, v.length());
+        }
+        return Optional.empty();
+    }
+
+    /** At most 65536 characters; may be empty. */
+    public static Optional<String> checkKvValue(String field, String v) {
+        if (v != null && v.length() > Limits.MAX_KV_VALUE_LENGTH) {
+            return tooLong(field, Limits.MAX_KV_VALUE_LENGTH, v.length());
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<String> checkNonNegative(String field, long v) {
+        return v < 0 ? Optional.of(field + " must be >= 0, got " + v) : Optional.empty();
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private static final String NAME_CHARS = "A-Z a-z 0-9 _ - . % | :";
+
+    private static Optional<String> checkChars(String field, String v, int max, boolean nameChars, String allowed) {
+        if (v == null || v.isEmpty()) {
+            return required(field);
+        }
+        if (v.length() > max) {
+            return tooLong(field, max, v.length());
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '-' || c == '%' || c == '|'
+                    || (nameChars && (c == '.' || c == ':'));
+            if (!ok) {
+                return Optional.of(field + " contains invalid character " + describe(c) + " at position " + i
+                        + " (allowed: " + allowed + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(char c) {
+        if (c >= 0x21 && c < 0x7f) {
+            return "'" + c + "'";
+        }
+        return String.format("U+%04X", (int) c);
+    }
+
+    private static Optional<String> range(String field, long v, long min, long max) {
+        if (v < min || v > max) {
+            return Optional.of(field + " must be in [" + min + ", " + max + "], got " + v);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> required(String field) {
+        return Optional.of(field + " is required");
+    }
+
+    private static Optional<String> tooLong(String field, int max, int len) {
+        return Optional.of(field + " must be at most " + max + " characters, got " + len);
+    }
+
+    @SafeVarargs
+    private static Optional<String> first(Optional<String>... checks) {
+        for (Optional<String> c : checks) {
+            if (c.isPresent()) {
+                return c;
+            }
+        }
+        return Optional.empty();
+    }
+}

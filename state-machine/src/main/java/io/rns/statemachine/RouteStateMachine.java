@@ -1,0 +1,441 @@
+package io.rns.statemachine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The deterministic route table: applies committed log entries to a RocksDB store and publishes immutable
+ * {@link RouteImage}s.
+ *
+ * <p>Threading: {@link #applyBatch}, {@link #apply}, {@link #saveSnapshot}, {@link #loadSnapshot} and {@link #close}
+ * are meant for one thread (the Raft apply thread) and are serialized by this object's monitor. {@link #image()} and
+ * {@link #appliedIndex()} read one volatile reference and never block. Image listeners run on the applying thread,
+ * after the store write and the publish.
+ *
+ * <p>Failures: business rejections are {@link ApplyResult.Rejected} results. Anything else — an undecodable or
+ * unknown record ({@link CorruptRecordException}), a store failure or a bug ({@link StateMachineException}) — is
+ * thrown, nothing of the failing batch is written or published, and the replica must halt.
+ */
+public final class RouteStateMachine implements AutoCloseable {
+    /** Name of the checkpoint directory inside a snapshot directory. */
+    public static final String SNAPSHOT_DIR = "sm";
+    /** Name of the manifest file inside a snapshot directory. */
+    public static final String SNAPSHOT_MANIFEST = "sm.manifest";
+
+    private static final String RESTORE_TMP_SUFFIX = ".restore-tmp";
+    private static final String RESTORE_OLD_SUFFIX = ".restore-old";
+    private static final String RESTORE_READY = "RNS_RESTORE_READY";
+
+    private final Path storeDir;
+    private final List<Consumer<RouteImage>> listeners = new CopyOnWriteArrayList<>();
+    private RouteStore store; // null once closed
+    private volatile RouteImage image;
+
+    private RouteStateMachine(Path storeDir, RouteStore store, RouteImage image) {
+        this.storeDir = storeDir;
+        this.store = store;
+        this.image = image;
+    }
+
+    /** Creates or opens the store in {@code storeDir} and rebuilds the image from it. */
+    public static RouteStateMachine open(Path storeDir) {
+        Objects.requireNonNull(storeDir, "storeDir");
+        Path dir = storeDir.toAbsolutePath().normalize();
+        try {
+            recoverInterruptedRestore(dir);
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StateMachineException("cannot prepare state-machine store directory " + dir + ": " + e, e);
+        }
+        RouteStore store = RouteStore.open(dir);
+        try {
+            return new RouteStateMachine(dir, store, store.load());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The current image; lock-free. */
+    public RouteImage image() {
+        return image;
+    }
+
+    /** The applied index of the current image. */
+    public long appliedIndex() {
+        return image.appliedIndex();
+    }
+
+    /** Called with every newly published image, on the publishing thread. Listeners must be quick. */
+    public void addImageListener(Consumer<RouteImage> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeImageListener(Consumer<RouteImage> listener) {
+        listeners.remove(listener);
+    }
+
+    /** Applies one entry; see {@link #applyBatch}. */
+    public ApplyResult apply(LogEntry entry) {
+        return applyBatch(List.of(entry)).get(0);
+    }
+
+    /**
+     * Applies committed entries in order. Entries at or below the applied index are {@link ApplyResult.Skipped}. All
+     * effects and the new applied index are written in one WriteBatch; the new image is published once, after the
+     * write succeeded. Returns one result per entry, in order.
+     *
+     * @throws StateMachineException if indexes are not strictly increasing, a record is corrupt
+     *                               ({@link CorruptRecordException}), the store fails, or the machine is closed;
+     *                               nothing is written or published then
+     */
+    public synchronized List<ApplyResult> applyBatch(List<LogEntry> entries) {
+        Objects.requireNonNull(entries, "entries");
+        RouteStore s = openStore();
+        long prev = Long.MIN_VALUE;
+        for (LogEntry e : entries) {
+            Objects.requireNonNull(e, "entry");
+            if (e.index() <= prev) {
+                throw new StateMachineException("log indexes in a batch must be strictly increasing: " + e.index()
+                        + " follows " + prev);
+            }
+            prev = e.index();
+        }
+        RouteImage current = image;
+        ImageBuilder builder = null;
+        List<ApplyResult> results = new ArrayList<>(entries.size());
+        for (LogEntry e : entries) {
+            if (e.index() <= current.appliedIndex()) {
+                results.add(new ApplyResult.Skipped(e.index()));
+                continue;
+            }
+            if (builder == null) {
+                builder = new ImageBuilder(current);
+            }
+            try {
+                results.add(builder.apply(e.index(), e.record()));
+            } catch (StateMachineException ex) {
+                throw ex;
+            } catch (RuntimeException ex) {
+                throw new StateMachineException("unexpected failure applying log index " + e.index() + ": " + ex, ex);
+            }
+        }
+        if (builder != null) {
+            s.write(builder);
+            publish(builder.build());
+        }
+        return results;
+    }
+
+    // ---------------------------------------------------------------------------------------------- snapshots
+
+    /**
+     * Writes a snapshot into {@code dir}: a RocksDB checkpoint in {@code dir/sm} (created under a temp name and
+     * renamed) and a manifest {@code dir/sm.manifest} listing every file with size and CRC32C and the applied index.
+     *
+     * @return the snapshot's files relative to {@code dir}, manifest first (register them with the Raft snapshot
+     *         writer)
+     * @throws SnapshotException if the snapshot cannot be written
+     */
+    public synchronized List<String> saveSnapshot(Path dir) {
+        Objects.requireNonNull(dir, "dir");
+        RouteStore s = openStore();
+        long appliedIndex = image.appliedIndex();
+        Path target = dir.resolve(SNAPSHOT_DIR);
+        Path tmp = dir.resolve(SNAPSHOT_DIR + ".tmp");
+        Path manifestFile = dir.resolve(SNAPSHOT_MANIFEST);
+        try {
+            Files.createDirectories(dir);
+            deleteRecursively(tmp);
+            deleteRecursively(target);
+            Files.deleteIfExists(manifestFile);
+            s.checkpoint(tmp);
+            List<SnapshotManifest.FileEntry> files = new ArrayList<>();
+            for (String name : listFiles(tmp)) {
+                files.add(SnapshotManifest.describe(name, tmp.resolve(name)));
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            fsyncDir(dir);
+            new SnapshotManifest(appliedIndex, files).write(manifestFile);
+            fsyncDir(dir);
+            List<String> names = new ArrayList<>(files.size() + 1);
+            names.add(SNAPSHOT_MANIFEST);
+            for (SnapshotManifest.FileEntry f : files) {
+                names.add(SNAPSHOT_DIR + "/" + f.name());
+            }
+            return names;
+        } catch (IOException | UncheckedIOException e) {
+            throw new SnapshotException("cannot save snapshot into " + dir + ": " + e, e);
+        }
+    }
+
+    /**
+     * Replaces the store and image with the snapshot in {@code dir} (written by {@link #saveSnapshot}). The manifest
+     * and every file are verified first, while copying the checkpoint next to the store; any problem (missing
+     * directory, manifest or file, size or checksum mismatch, unreadable manifest, a copy that does not open) throws
+     * {@link SnapshotException} and leaves the current store and image untouched.
+     *
+     * <p>If the snapshot's applied index is not above the current one (a restart where the store is already ahead of
+     * the last Raft snapshot), the snapshot is verified but the current store is kept: the applied index never
+     * decreases, and committed entries are the same on every replica, so the store already contains the snapshot.
+     */
+    public synchronized void loadSnapshot(Path dir) {
+        Objects.requireNonNull(dir, "dir");
+        openStore();
+        if (!Files.isDirectory(dir)) {
+            throw new SnapshotException("snapshot directory " + dir + " is missing");
+        }
+        SnapshotManifest manifest = SnapshotManifest.read(dir.resolve(SNAPSHOT_MANIFEST));
+        Path source = dir.resolve(SNAPSHOT_DIR);
+        if (!Files.isDirectory(source)) {
+            throw new SnapshotException("snapshot checkpoint directory " + source + " is missing");
+        }
+        for (SnapshotManifest.FileEntry f : manifest.files()) {
+            Path p = source.resolve(f.name());
+            if (!Files.isRegularFile(p)) {
+                throw new SnapshotException("snapshot file " + p + " is missing");
+            }
+            try {
+                long size = Files.size(p);
+                if (size != f.size()) {
+                    throw new SnapshotException("snapshot file " + p + " has size " + size + ", manifest says "
+                            + f.size());
+                }
+            } catch (IOException e) {
+                throw new SnapshotException("snapshot file " + p + " is unreadable: " + e, e);
+            }
+        }
+        if (manifest.appliedIndex() <= image.appliedIndex()) {
+            for (SnapshotManifest.FileEntry f : manifest.files()) {
+                try {
+                    checkSame(source.resolve(f.name()), f, SnapshotManifest.describe(f.name(), source.resolve(f.name())));
+                } catch (IOException e) {
+                    throw new SnapshotException("snapshot file " + source.resolve(f.name()) + " is unreadable: " + e, e);
+                }
+            }
+            return;
+        }
+
+        Path tmp = sibling(storeDir, RESTORE_TMP_SUFFIX);
+        Path old = sibling(storeDir, RESTORE_OLD_SUFFIX);
+        // 1. copy and verify, with the current store still live
+        try {
+            deleteRecursively(tmp);
+            Files.createDirectories(tmp);
+            for (SnapshotManifest.FileEntry f : manifest.files()) {
+                Path src = source.resolve(f.name());
+                checkSame(src, f, SnapshotManifest.copy(f.name(), src, tmp.resolve(f.name())));
+            }
+            try (RouteStore probe = RouteStore.open(tmp)) {
+                long idx = probe.load().appliedIndex();
+                if (idx != manifest.appliedIndex()) {
+                    throw new SnapshotException("snapshot in " + dir + " holds applied index " + idx
+                            + ", manifest says " + manifest.appliedIndex());
+                }
+            } catch (SnapshotException e) {
+                throw e;
+            } catch (StateMachineException e) {
+                throw new SnapshotException("snapshot in " + dir + " does not open as a store: " + e.getMessage(), e);
+            }
+            Files.createFile(tmp.resolve(RESTORE_READY));
+            fsyncDir(tmp);
+        } catch (IOException | RuntimeException e) {
+            try {
+                deleteRecursively(tmp);
+            } catch (IOException | UncheckedIOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof SnapshotException se) {
+                throw se;
+            }
+            throw new SnapshotException("cannot load snapshot from " + dir + ": " + e, e);
+        }
+        // 2. swap: from here on a failure leaves this machine closed; the replica must halt
+        store.close();
+        store = null;
+        try {
+            deleteRecursively(old);
+            Files.move(storeDir, old, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, storeDir, StandardCopyOption.ATOMIC_MOVE);
+            fsyncDir(storeDir.getParent());
+            Files.delete(storeDir.resolve(RESTORE_READY));
+            deleteRecursively(old);
+        } catch (IOException | UncheckedIOException e) {
+            throw new StateMachineException("snapshot swap into " + storeDir + " failed; state machine closed: " + e,
+                    e);
+        }
+        store = RouteStore.open(storeDir);
+        RouteImage loaded = store.load();
+        publish(loaded);
+    }
+
+    private static void checkSame(Path file, SnapshotManifest.FileEntry expected, SnapshotManifest.FileEntry actual) {
+        if (actual.size() != expected.size()) {
+            throw new SnapshotException("snapshot file " + file + " has size " + actual.size() + ", manifest says "
+                    + expected.size());
+        }
+        if (actual.crc32c() != expected.crc32c()) {
+            throw new SnapshotException("snapshot file " + file + " has CRC32C " + Long.toHexString(actual.crc32c())
+                    + ", manifest says " + Long.toHexString(expected.crc32c()));
+        }
+    }
+
+    /**
+     * After a crash during the swap in {@link #loadSnapshot}: if the store directory is gone but a complete restore
+     * copy exists, finish the swap; if neither, put the old store back. Leftovers are removed.
+     */
+    private static void recoverInterruptedRestore(Path dir) throws IOException {
+        Path tmp = sibling(dir, RESTORE_TMP_SUFFIX);
+        Path old = sibling(dir, RESTORE_OLD_SUFFIX);
+        if (!Files.exists(dir)) {
+            if (Files.exists(tmp.resolve(RESTORE_READY))) {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                Files.delete(dir.resolve(RESTORE_READY));
+            } else if (Files.exists(old)) {
+                Files.move(old, dir, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        deleteRecursively(tmp);
+        deleteRecursively(old);
+    }
+
+    // ---------------------------------------------------------------------------------------------- diagnostics
+
+    /**
+     * SHA-256 over every key and value of the store, in key order: equal on replicas that applied the same log.
+     */
+    public synchronized String storeDigest() {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        forEachStoreEntry((k, v) -> {
+            md.update(intBytes(k.length));
+            md.update(k);
+            md.update(intBytes(v.length));
+            md.update(v);
+        });
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static byte[] intBytes(int v) {
+        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+    }
+
+    /** Every key and value of the store in key order. */
+    synchronized void forEachStoreEntry(BiConsumer<byte[], byte[]> action) {
+        openStore().forEach(action);
+    }
+
+    Path storeDir() {
+        return storeDir;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private RouteStore openStore() {
+        if (store == null) {
+            throw new StateMachineException("state machine at " + storeDir + " is closed");
+        }
+        return store;
+    }
+
+    /**
+     * Publishes the image, then calls every listener. A throwing listener does not stop the others; the first
+     * exception is rethrown afterwards (the image is already published and durable).
+     */
+    private void publish(RouteImage next) {
+        image = next;
+        RuntimeException failure = null;
+        for (Consumer<RouteImage> l : listeners) {
+            try {
+                l.accept(next);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static Path sibling(Path dir, String suffix) {
+        return dir.resolveSibling(dir.getFileName() + suffix);
+    }
+
+    private static List<String> listFiles(Path root) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.filter(Files::isRegularFile)
+                    .map(p -> root.relativize(p).toString().replace(java.io.File.separatorChar, '/'))
+                    .sorted()
+                    .forEach(names::add);
+        }
+        return names;
+    }
+
+    static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        Files.walkFileTree(p, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void fsyncDir(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException(e);
+        } catch (IOException e) {
+            // some file systems do not allow fsync on a directory; the rename itself is still atomic
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package io.rns.statemachine;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.rns.store.v1.StoreMeta;
+import io.rns.store.v1.StoredBrokerGroup;
+import io.rns.store.v1.StoredKv;
+import io.rns.store.v1.StoredMember;
+import io.rns.store.v1.StoredQueue;
+import io.rns.store.v1.StoredTopic;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.rocksdb.Checkpoint;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The state machine's RocksDB. Key layout (one byte prefix + UTF-8):
+ * <ul>
+ *   <li>{@code M} -> {@link StoreMeta} (format version, applied index);</li>
+ *   <li>{@code T<topic>} -> {@link StoredTopic} (queues sorted by broker name);</li>
+ *   <li>{@code B<brokerName>} -> {@link StoredBrokerGroup} (members sorted by id);</li>
+ *   <li>{@code K<namespace>\0<key>} -> {@link StoredKv} (namespaces cannot contain NUL).</li>
+ * </ul>
+ * Values are a pure function of the state, so replicas hold byte-identical key/value contents. WAL on, sync off: the
+ * Raft log is the source of truth and replays entries above the stored applied index after a crash; RocksDB recovers
+ * to a consistent prefix of its WAL, and the applied index is in the same WriteBatch as the data.
+ */
+final class RouteStore implements AutoCloseable {
+    static final int STORE_FORMAT_VERSION = 1;
+    private static final byte META = 'M';
+    private static final byte TOPIC = 'T';
+    private static final byte GROUP = 'B';
+    private static final byte KV = 'K';
+    private static final byte[] META_KEY = {META};
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final Options options;
+    private final WriteOptions writeOptions;
+    private final RocksDB db;
+
+    private RouteStore(Path dir, Options options, WriteOptions writeOptions, RocksDB db) {
+        this.dir = dir;
+        this.options = options;
+        this.writeOptions = writeOptions;
+        this.db = db;
+    }
+
+    static RouteStore open(Path dir) {
+        Options options = new Options().setCreateIfMissing(true).setKeepLogFileNum(4);
+        WriteOptions writeOptions = new WriteOptions().setSync(false).setDisableWAL(false);
+        try {
+            RocksDB db = RocksDB.open(options, dir.toString());
+            return new RouteStore(dir, options, writeOptions, db);
+        } catch (RocksDBException e) {
+            writeOptions.close();
+            options.close();
+            throw new StateMachineException("cannot open state-machine store at " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Reads the whole store into an image. */
+    RouteImage load() {
+        long applied = 0;
+        boolean sawMeta = false;
+        ShardedMap.Builder<SortedMap<String, QueueConfig>> topics = ShardedMap.<SortedMap<String, QueueConfig>>empty()
+                .toBuilder();
+        TreeMap<String, BrokerGroup> groups = new TreeMap<>();
+        TreeMap<String, SortedMap<String, String>> kv = new TreeMap<>();
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                byte[] value = it.value();
+                switch (key[0]) {
+                    case META -> {
+                        StoreMeta meta = StoreMeta.parseFrom(value);
+                        if (meta.getFormatVersion() != STORE_FORMAT_VERSION) {
+                            throw new StateMachineException("store at " + dir + " has format version "
+                                    + meta.getFormatVersion() + ", this code understands " + STORE_FORMAT_VERSION);
+                        }
+                        applied = meta.getAppliedIndex();
+                        sawMeta = true;
+                    }
+                    case TOPIC -> {
+                        StoredTopic t = StoredTopic.parseFrom(value);
+                        TreeMap<String, QueueConfig> queues = new TreeMap<>();
+                        for (StoredQueue q : t.getQueuesList()) {
+                            queues.put(q.getBrokerName(), new QueueConfig(q.getReadQueueNums(),
+                                    q.getWriteQueueNums(), q.getPerm(), q.getTopicSysFlag()));
+                        }
+                        topics.put(t.getTopic(), Collections.unmodifiableSortedMap(queues));
+                    }
+                    case GROUP -> {
+                        StoredBrokerGroup g = StoredBrokerGroup.parseFrom(value);
+                        TreeMap<Long, BrokerMember> members = new TreeMap<>();
+                        for (StoredMember m : g.getMembersList()) {
+                            members.put(m.getBrokerId(), new BrokerMember(g.getCluster(), g.getBrokerName(),
+                                    m.getBrokerId(), m.getAddr(), m.getHaAddr(), m.getDataVersionTimestamp(),
+                                    m.getDataVersionCounter(), m.getEpoch(), m.getRegisteredAtMs()));
+                        }
+                        groups.put(g.getBrokerName(), new BrokerGroup(g.getCluster(), g.getBrokerName(), members));
+                    }
+                    case KV -> {
+                        StoredKv e = StoredKv.parseFrom(value);
+                        kv.computeIfAbsent(e.getNamespace(), n -> new TreeMap<>()).put(e.getKey(), e.getValue());
+                    }
+                    default -> throw new StateMachineException("store at " + dir + " has a key with unknown prefix "
+                            + (key[0] & 0xff));
+                }
+            }
+            it.status();
+        } catch (InvalidProtocolBufferException e) {
+            throw new StateMachineException("store at " + dir + " holds an undecodable value: " + e.getMessage(), e);
+        } catch (RocksDBException e) {
+            throw new StateMachineException("cannot read state-machine store at " + dir + ": " + e.getMessage(), e);
+        }
+        if (!sawMeta && (topics.size() > 0 || !groups.isEmpty() || !kv.isEmpty())) {
+            throw new StateMachineException("store at " + dir + " has data but no applied index");
+        }
+        kv.replaceAll((ns, m) -> Collections.unmodifiableSortedMap(m));
+        return new RouteImage(applied, topics.build(), Collections.unmodifiableSortedMap(groups), null,
+                Collections.unmodifiableSortedMap(kv));
+    }
+
+    /** Writes every key the builder changed and the new applied index in one WriteBatch. */
+    void write(ImageBuilder b) {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (String topic : b.dirtyTopics()) {
+                byte[] key = key(TOPIC, topic);
+                SortedMap<String, QueueConfig> queues = b.topic(topic);
+                if (queues == null) {
+                    batch.delete(key);
+                } else {
+                    batch.put(key, encodeTopic(topic, queues));
+                }
+            }
+            for (String name : b.dirtyGroups()) {
+                byte[] key = key(GROUP, name);
+                BrokerGroup g = b.group(name);
+                if (g == null) {
+                    batch.delete(key);
+                } else {
+                    batch.put(key, encodeGroup(g));
+                }
+            }
+            for (ImageBuilder.KvKey k : b.dirtyKv()) {
+                byte[] key = kvKey(k.namespace(), k.key());
+                String value = b.kvValue(k.namespace(), k.key());
+                if (value == null) {
+                    batch.delete(key);
+                } else {
+                    batch.put(key, StoredKv.newBuilder().setNamespace(k.namespace()).setKey(k.key())
+                            .setValue(value).build().toByteArray());
+                }
+            }
+            batch.put(META_KEY, StoreMeta.newBuilder().setFormatVersion(STORE_FORMAT_VERSION)
+                    .setAppliedIndex(b.appliedIndex()).build().toByteArray());
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new StateMachineException("state-machine store write failed at applied index " + b.appliedIndex()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A RocksDB checkpoint (hard links or copies of the live files) into {@code target}, which must not exist. */
+    void checkpoint(Path target) {
+        try (Checkpoint cp = Checkpoint.create(db)) {
+            cp.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw new SnapshotException("cannot create checkpoint in " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every key and value in key order (for tests and diagnostics). */
+    void forEach(BiConsumer<byte[], byte[]> action) {
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                action.accept(it.key(), it.value());
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StateMachineException("cannot read state-machine store at " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        db.close();
+        writeOptions.close();
+        options.close();
+    }
+
+    // ---------------------------------------------------------------------------------------------- encoding
+
+    private static byte[] key(byte prefix, String name) {
+        byte[] s = name.getBytes(StandardCharsets.UTF_8);
+        byte[] k = new byte[s.length + 1];
+        k[0] = prefix;
+        System.arraycopy(s, 0, k, 1, s.length);
+        return k;
+    }
+
+    private static byte[] kvKey(String namespace, String key) {
+        byte[] n = namespace.getBytes(StandardCharsets.UTF_8);
+        byte[] s = key.getBytes(StandardCharsets.UTF_8);
+        byte[] k = new byte[1 + n.length + 1 + s.length];
+        k[0] = KV;
+        System.arraycopy(n, 0, k, 1, n.length);
+        k[1 + n.length] = 0;
+        System.arraycopy(s, 0, k, 2 + n.length, s.length);
+        return k;
+    }
+
+    private static byte[] encodeTopic(String topic, SortedMap<String, QueueConfig> queues) {
+        StoredTopic.Builder t = StoredTopic.newBuilder().setTopic(topic);
+        for (Map.Entry<String, QueueConfig> e : queues.entrySet()) {
+            QueueConfig q = e.getValue();
+            t.addQueues(StoredQueue.newBuilder().setBrokerName(e.getKey()).setReadQueueNums(q.readQueueNums())
+                    .setWriteQueueNums(q.writeQueueNums()).setPerm(q.perm()).setTopicSysFlag(q.topicSysFlag()));
+        }
+        return t.build().toByteArray();
+    }
+
+    private static byte[] encodeGroup(BrokerGroup g) {
+        StoredBrokerGroup.Builder b = StoredBrokerGroup.newBuilder().setCluster(g.cluster())
+                .setBrokerName(g.brokerName());
+        for (BrokerMember m : g.members().values()) {
+            b.addMembers(StoredMember.newBuilder().setBrokerId(m.brokerId()).setAddr(m.addr()).setHaAddr(m.haAddr())
+                    .setDataVersionTimestamp(m.dataVersionTimestamp()).setDataVersionCounter(m.dataVersionCounter())
+                    .setEpoch(m.epoch()).setRegisteredAtMs(m.registeredAtMs()));
+        }
+        return b.build().toByteArray();
+    }
+}
