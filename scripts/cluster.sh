@@ -1,0 +1,424 @@
+#!/usr/bin/env bash
+# Start, stop and inspect a local RNS cluster on loopback (one JVM per node).
+# Run `scripts/cluster.sh --help` for usage.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MAIN_CLASS="io.rns.namesrv.NamesrvMain"
+# The RNS_SERVER_JAR / RNS_SERVER_LIB / RNS_CLI overrides exist for testing these scripts with stand-ins.
+SERVER_JAR="${RNS_SERVER_JAR:-$ROOT/raft-namesrv/target/raft-namesrv-0.1.0-SNAPSHOT.jar}"
+SERVER_LIB="${RNS_SERVER_LIB:-$ROOT/raft-namesrv/target/lib}"
+CLIENT_JAR="$ROOT/client/target/client-0.1.0-SNAPSHOT.jar"
+RNS="${RNS_CLI:-$ROOT/scripts/rns}"
+HOST="127.0.0.1"
+MAX_NODES=5
+START_WAIT_SECS="${RNS_START_WAIT_SECS:-60}"  # how long `start` waits for a leader
+STOP_WAIT_SECS="${RNS_STOP_WAIT_SECS:-20}"    # how long `stop` waits per node after SIGTERM
+# Per-node JVM options; RNS_NODE_HEAP overrides the heap (e.g. RNS_NODE_HEAP=256m).
+BASE_JVM_OPTS=("-Xmx${RNS_NODE_HEAP:-512m}" "-XX:+UseG1GC" "-XX:+HeapDumpOnOutOfMemoryError")
+
+usage() {
+  cat <<EOF
+Usage: scripts/cluster.sh COMMAND [OPTIONS] [-D<key>=<value> ...]
+
+Runs a local RNS cluster on $HOST, one JVM per node. Node i (1..$MAX_NODES) is n<i>,
+client port 977<i>, raft port 978<i>.
+
+Commands:
+  start          build if needed, start all nodes, wait until a leader is elected
+  stop           SIGTERM every node started from DIR (SIGKILL after ${STOP_WAIT_SECS}s), remove pid files
+  status         running/stopped per node (by pid file), then 'scripts/rns status'
+  kill N         SIGKILL node N (failover demos); its data stays
+  restart N      start node N again on its existing data dir (after kill or stop)
+
+Options:
+  -n 3|5              number of nodes (start only; default 3)
+  --dir DIR           cluster directory (default: \$ROOT/run/cluster)
+  --jvm-opt OPT       extra JVM option for every node, repeatable (e.g. --jvm-opt -Drns.raft.election-timeout-ms=1000)
+  -D<key>=<value>     same as --jvm-opt -D<key>=<value>
+  -h, --help          this text
+
+Layout of DIR:
+  cluster.env         RNS_NODES, RNS_MEMBERS, RNS_ENDPOINTS (scripts/rns reads it)
+  jvm.opts            extra JVM options given to 'start' (reused by 'restart')
+  n<i>/rns.properties node config;  n<i>/data  its data;  n<i>/logs  rns.log, raft-transport.log, stdout.log
+  n<i>/pid            pid of the running node JVM
+
+Environment: JAVA_HOME (java to use), RNS_NODE_HEAP (default 512m), RNS_START_WAIT_SECS (default 60),
+RNS_STOP_WAIT_SECS (default 20).
+
+Examples:
+  scripts/cluster.sh start
+  scripts/cluster.sh start -n 5 --jvm-opt -Drns.raft.election-timeout-ms=1000
+  scripts/cluster.sh kill 1 && scripts/rns status && scripts/cluster.sh restart 1
+  scripts/cluster.sh stop
+EOF
+}
+
+die() { echo "cluster.sh: $*" >&2; exit 1; }
+log() { echo "cluster.sh: $*"; }
+
+JAVA="java"
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then JAVA="$JAVA_HOME/bin/java"; fi
+
+# ---------------------------------------------------------------------------------------------------------------
+# Argument parsing
+
+CMD=""
+NODE_ARG=""
+NODES=""
+DIR="$ROOT/run/cluster"
+EXTRA_JVM_OPTS=()
+
+parse_args() {
+  while (($#)); do
+    case "$1" in
+      -h|--help|help) usage; exit 0 ;;
+      -n) (($# >= 2)) || die "-n needs a value (3 or 5)"; NODES="$2"; shift 2 ;;
+      -n*) NODES="${1#-n}"; shift ;;
+      --nodes=*) NODES="${1#--nodes=}"; shift ;;
+      --dir) (($# >= 2)) || die "--dir needs a value"; DIR="$2"; shift 2 ;;
+      --dir=*) DIR="${1#--dir=}"; shift ;;
+      --jvm-opt) (($# >= 2)) || die "--jvm-opt needs a value"; EXTRA_JVM_OPTS+=("$2"); shift 2 ;;
+      --jvm-opt=*) EXTRA_JVM_OPTS+=("${1#--jvm-opt=}"); shift ;;
+      -D*) EXTRA_JVM_OPTS+=("$1"); shift ;;
+      start|stop|status|kill|restart)
+        [[ -z "$CMD" ]] || die "more than one command: '$CMD' and '$1' (see --help)"
+        CMD="$1"; shift
+        if [[ "$CMD" == kill || "$CMD" == restart ]]; then
+          (($# >= 1)) || die "$CMD needs a node number N (1..$MAX_NODES)"
+          NODE_ARG="$1"; shift
+        fi
+        ;;
+      *) die "unknown argument '$1' (see --help)" ;;
+    esac
+  done
+  [[ -n "$CMD" ]] || { usage >&2; exit 2; }
+  if [[ -n "$NODES" ]]; then
+    [[ "$CMD" == start ]] || die "-n applies to 'start' only"
+    [[ "$NODES" == 3 || "$NODES" == 5 ]] || die "-n must be 3 or 5, got '$NODES'"
+  fi
+  if [[ -n "$NODE_ARG" ]]; then
+    [[ "$NODE_ARG" =~ ^n?[1-5]$ ]] || die "node must be a number 1..$MAX_NODES (or n1..n$MAX_NODES), got '$NODE_ARG'"
+    NODE_ARG="${NODE_ARG#n}"
+  fi
+  if ((${#EXTRA_JVM_OPTS[@]})) && [[ "$CMD" != start && "$CMD" != restart ]]; then
+    die "JVM options apply to 'start' and 'restart' only"
+  fi
+  mkdir -p "$DIR" 2>/dev/null || true
+  [[ -d "$DIR" ]] || die "cannot create dir '$DIR'"
+  DIR="$(cd "$DIR" && pwd)"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers
+
+client_port() { echo "977$1"; }
+raft_port() { echo "978$1"; }
+node_dir() { echo "$DIR/n$1"; }
+pid_file() { echo "$DIR/n$1/pid"; }
+endpoint() { echo "$HOST:$(client_port "$1")"; }
+
+members_for() { # members_for N -> n1@127.0.0.1:9781:9771,...
+  local n="$1" i out=""
+  for ((i = 1; i <= n; i++)); do
+    out+="${out:+,}n$i@$HOST:$(raft_port "$i"):$(client_port "$i")"
+  done
+  echo "$out"
+}
+
+endpoints_for() { # endpoints_for N -> 127.0.0.1:9771,...
+  local n="$1" i out=""
+  for ((i = 1; i <= n; i++)); do out+="${out:+,}$(endpoint "$i")"; done
+  echo "$out"
+}
+
+# Is something accepting TCP connections on HOST:port? (bash /dev/tcp; no nc/ss needed)
+port_listening() {
+  timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null
+}
+
+# Is pid alive? A zombie counts as dead (its parent may never reap it).
+proc_alive() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [[ "${stat%% *}" != Z && "${stat%% *}" != X ]]
+}
+
+# The pid recorded for node i if that process is alive AND is a NamesrvMain started with this node's config.
+# Guards against pid reuse: we only ever signal processes we started.
+live_pid() {
+  local i="$1" f pid cmdline
+  f="$(pid_file "$i")"
+  [[ -f "$f" ]] || return 1
+  pid="$(tr -dc '0-9' <"$f")"
+  [[ -n "$pid" ]] || return 1
+  proc_alive "$pid" || return 1
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmdline" == *"$MAIN_CLASS"* && "$cmdline" == *"$(node_dir "$i")/rns.properties"* ]] || return 1
+  echo "$pid"
+}
+
+# Nodes of this cluster: from cluster.env if present, else the n<i> dirs that exist.
+cluster_nodes() {
+  if [[ -f "$DIR/cluster.env" ]]; then
+    # shellcheck disable=SC1091
+    (source "$DIR/cluster.env" && echo "${RNS_NODES:?}")
+  else
+    local i n=0
+    for ((i = 1; i <= MAX_NODES; i++)); do [[ -d "$(node_dir "$i")" ]] && n=$i; done
+    echo "$n"
+  fi
+}
+
+ensure_built() {
+  if [[ ! -f "$SERVER_JAR" || ! -d "$SERVER_LIB" || ( -z "${RNS_CLI:-}" && ! -f "$CLIENT_JAR" ) ]]; then
+    log "server or client jar missing; building: ./mvnw -B -q -DskipTests package"
+    (cd "$ROOT" && ./mvnw -B -q -DskipTests package) || die "build failed"
+    [[ -f "$SERVER_JAR" && -d "$SERVER_LIB" ]] || die "build did not produce $SERVER_JAR and $SERVER_LIB"
+  fi
+}
+
+write_node_config() { # write_node_config i n
+  local i="$1" n="$2" d
+  d="$(node_dir "$i")"
+  mkdir -p "$d/data" "$d/logs"
+  cat >"$d/rns.properties" <<EOF
+# Written by scripts/cluster.sh for node n$i of a $n-node cluster; see conf/rns.properties for every key.
+node.id=n$i
+members=$(members_for "$n")
+data.dir=$d/data
+EOF
+}
+
+# Start node i in the background, detached from this shell (own session, stdin from /dev/null,
+# stdout/stderr to logs/stdout.log); the pid file names the JVM itself (the wrapper execs java).
+launch_node() {
+  local i="$1" d logs
+  d="$(node_dir "$i")"
+  logs="$d/logs"
+  mkdir -p "$d/data" "$logs"
+  local -a cmd=("$JAVA" "${BASE_JVM_OPTS[@]}"
+    "-Drns.log.dir=$logs" "-Dlogging.path=$logs"
+    "-Dlogback.configurationFile=$ROOT/conf/logback.xml"
+    "${EXTRA_JVM_OPTS[@]}"
+    -cp "$SERVER_JAR:$SERVER_LIB/*" "$MAIN_CLASS" --config "$d/rns.properties")
+  {
+    echo "=== $(date '+%Y-%m-%d %H:%M:%S') starting n$i: ${cmd[*]}"
+  } >>"$logs/stdout.log"
+  rm -f "$(pid_file "$i")"
+  local setsid=()
+  command -v setsid >/dev/null && setsid=(setsid)
+  # The inner shell writes its own pid, then execs java (same pid), so the pid file is the JVM's pid.
+  (
+    cd "$d"
+    # shellcheck disable=SC2016
+    exec "${setsid[@]}" nohup bash -c 'echo $$ >"$1"; shift; exec "$@"' rns-node "$(pid_file "$i")" "${cmd[@]}" \
+      </dev/null >>"$logs/stdout.log" 2>&1
+  ) &
+  local waited=0
+  while [[ ! -s "$(pid_file "$i")" ]] && ((waited < 50)); do sleep 0.1; waited=$((waited + 1)); done
+  [[ -s "$(pid_file "$i")" ]] || die "n$i: no pid file after 5s (see $logs/stdout.log)"
+}
+
+# Print one rns status per node; return 0 if some node reports role=LEADER.
+leader_present() {
+  local n="$1" i out
+  for ((i = 1; i <= n; i++)); do
+    live_pid "$i" >/dev/null || continue
+    port_listening "$(client_port "$i")" || continue
+    out="$(timeout 20 "$RNS" --endpoints "$(endpoint "$i")" status 2>/dev/null)" || continue
+    if grep -Eq '(^|[[:space:]])role=LEADER([[:space:]]|$)' <<<"$out"; then
+      LEADER_LINE="$(grep -E 'role=LEADER' <<<"$out" | head -1)"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Wait (bounded) until some node reports a leader; fail early if a node died.
+wait_for_leader() {
+  local n="$1" deadline i
+  deadline=$((SECONDS + START_WAIT_SECS))
+  log "waiting up to ${START_WAIT_SECS}s for a leader ..."
+  while ((SECONDS < deadline)); do
+    for ((i = 1; i <= n; i++)); do
+      if [[ -f "$(pid_file "$i")" ]] && ! live_pid "$i" >/dev/null; then
+        echo "cluster.sh: n$i exited during startup; last lines of $(node_dir "$i")/logs/stdout.log:" >&2
+        tail -n 30 "$(node_dir "$i")/logs/stdout.log" >&2 || true
+        return 1
+      fi
+    done
+    if leader_present "$n"; then
+      log "leader elected: $LEADER_LINE"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "cluster.sh: no leader after ${START_WAIT_SECS}s; see $DIR/n*/logs/" >&2
+  return 1
+}
+
+print_summary() {
+  local n="$1" i
+  echo "cluster dir: $DIR"
+  echo "endpoints:   $(endpoints_for "$n")"
+  for ((i = 1; i <= n; i++)); do
+    printf '  n%s  client %s  raft %s:%s  pid %s\n' "$i" "$(endpoint "$i")" "$HOST" "$(raft_port "$i")" \
+      "$(live_pid "$i" || echo '-')"
+  done
+  echo "export RNS_ENDPOINTS=$(endpoints_for "$n")"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Commands
+
+cmd_start() {
+  local n="${NODES:-3}" i o running=() busy=()
+  for ((i = 1; i <= MAX_NODES; i++)); do
+    live_pid "$i" >/dev/null && running+=("n$i(pid $(live_pid "$i"))")
+  done
+  ((${#running[@]} == 0)) || die "already running from $DIR: ${running[*]} (use 'stop' first, or another --dir)"
+  for ((i = 1; i <= n; i++)); do
+    port_listening "$(client_port "$i")" && busy+=("$(client_port "$i")")
+    port_listening "$(raft_port "$i")" && busy+=("$(raft_port "$i")")
+  done
+  ((${#busy[@]} == 0)) || die "port(s) already in use on $HOST: ${busy[*]} (another cluster running? 'scripts/cluster.sh status --dir ...')"
+  ensure_built
+
+  mkdir -p "$DIR"
+  {
+    echo "# Written by scripts/cluster.sh start; sourced by scripts/rns."
+    printf 'RNS_NODES=%s\n' "$n"
+    printf 'RNS_MEMBERS=%s\n' "$(members_for "$n")"
+    printf 'RNS_ENDPOINTS=%s\n' "$(endpoints_for "$n")"
+  } >"$DIR/cluster.env"
+  : >"$DIR/jvm.opts"
+  for o in "${EXTRA_JVM_OPTS[@]}"; do printf '%s\n' "$o" >>"$DIR/jvm.opts"; done
+
+  for ((i = 1; i <= n; i++)); do
+    write_node_config "$i" "$n"
+    launch_node "$i"
+    log "started n$i (pid $(cat "$(pid_file "$i")"), logs $(node_dir "$i")/logs)"
+  done
+  if ! wait_for_leader "$n"; then
+    echo "cluster.sh: start failed; stopping the nodes it started (logs stay in $DIR/n*/logs)" >&2
+    cmd_stop >&2
+    exit 1
+  fi
+  print_summary "$n"
+}
+
+# SIGTERM, wait, SIGKILL one node; only a pid that live_pid confirmed.
+stop_node() {
+  local i="$1" pid waited=0
+  if ! pid="$(live_pid "$i")"; then
+    [[ -f "$(pid_file "$i")" ]] && log "n$i: not running (stale pid file removed)"
+    rm -f "$(pid_file "$i")"
+    return 0
+  fi
+  log "n$i: SIGTERM pid $pid"
+  kill -TERM "$pid" 2>/dev/null || true
+  while proc_alive "$pid" && ((waited < STOP_WAIT_SECS * 10)); do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if proc_alive "$pid"; then
+    log "n$i: still running after ${STOP_WAIT_SECS}s; SIGKILL pid $pid"
+    kill -KILL "$pid" 2>/dev/null || true
+    waited=0
+    while proc_alive "$pid" && ((waited < 50)); do sleep 0.1; waited=$((waited + 1)); done
+  fi
+  rm -f "$(pid_file "$i")"
+  log "n$i: stopped"
+}
+
+cmd_stop() {
+  local i found=0
+  for ((i = 1; i <= MAX_NODES; i++)); do
+    [[ -f "$(pid_file "$i")" ]] || continue
+    found=1
+    stop_node "$i"
+  done
+  ((found)) || log "nothing to stop in $DIR (no pid files)"
+}
+
+cmd_kill() {
+  local i="$NODE_ARG" pid
+  pid="$(live_pid "$i")" || die "n$i is not running (no live NamesrvMain for $(pid_file "$i"))"
+  log "n$i: SIGKILL pid $pid"
+  kill -KILL "$pid"
+  local waited=0
+  while proc_alive "$pid" && ((waited < 50)); do sleep 0.1; waited=$((waited + 1)); done
+  rm -f "$(pid_file "$i")"
+  echo "=== $(date '+%Y-%m-%d %H:%M:%S') n$i killed with SIGKILL by cluster.sh" >>"$(node_dir "$i")/logs/stdout.log"
+}
+
+cmd_restart() {
+  local i="$NODE_ARG" n
+  [[ -f "$(node_dir "$i")/rns.properties" ]] || die "n$i has no config in $(node_dir "$i") (was the cluster started with --dir $DIR?)"
+  n="$(cluster_nodes)"
+  ((i <= n)) || die "n$i is not part of the $n-node cluster in $DIR"
+  ! live_pid "$i" >/dev/null || die "n$i is already running (pid $(live_pid "$i"))"
+  port_listening "$(client_port "$i")" && die "client port $(client_port "$i") is in use by another process"
+  port_listening "$(raft_port "$i")" && die "raft port $(raft_port "$i") is in use by another process"
+  ensure_built
+  # Reuse the JVM options the cluster was started with, then the ones given now (later wins).
+  local -a saved=()
+  if [[ -s "$DIR/jvm.opts" ]]; then mapfile -t saved <"$DIR/jvm.opts"; fi
+  EXTRA_JVM_OPTS=("${saved[@]}" "${EXTRA_JVM_OPTS[@]}")
+  launch_node "$i"
+  log "restarted n$i (pid $(cat "$(pid_file "$i")")) on its existing data dir $(node_dir "$i")/data"
+  # Wait until it serves its client port (bounded), then show what it says.
+  local deadline=$((SECONDS + START_WAIT_SECS))
+  while ((SECONDS < deadline)); do
+    live_pid "$i" >/dev/null || { tail -n 30 "$(node_dir "$i")/logs/stdout.log" >&2; die "n$i exited during restart"; }
+    if port_listening "$(client_port "$i")"; then
+      timeout 20 "$RNS" --endpoints "$(endpoint "$i")" status || true
+      return 0
+    fi
+    sleep 0.5
+  done
+  die "n$i does not listen on $(client_port "$i") after ${START_WAIT_SECS}s; see $(node_dir "$i")/logs/"
+}
+
+cmd_status() {
+  local n i pid any=0 eps=""
+  n="$(cluster_nodes)"
+  if ((n == 0)); then
+    log "no cluster in $DIR"
+    return 1
+  fi
+  echo "cluster dir: $DIR ($n nodes)"
+  for ((i = 1; i <= n; i++)); do
+    if pid="$(live_pid "$i")"; then
+      any=1
+      eps+="${eps:+,}$(endpoint "$i")"
+      printf '  n%s  running  pid %-7s client %s\n' "$i" "$pid" "$(endpoint "$i")"
+    else
+      printf '  n%s  stopped              client %s\n' "$i" "$(endpoint "$i")"
+    fi
+  done
+  ((any)) || return 3
+  local rc=0
+  for ((i = 1; i <= n; i++)); do
+    live_pid "$i" >/dev/null || continue
+    echo "--- scripts/rns --endpoints $(endpoint "$i") status"
+    timeout 20 "$RNS" --endpoints "$(endpoint "$i")" status || { rc=$?; echo "(n$i: rns status failed, exit $rc)"; }
+  done
+  return 0
+}
+
+main() {
+  parse_args "$@"
+  case "$CMD" in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    kill) cmd_kill ;;
+    restart) cmd_restart ;;
+  esac
+}
+
+main "$@"
