@@ -10,7 +10,8 @@
 #   4. kill -9 the leader (cluster.sh kill), waits for the survivors to elect a new one
 #   5. reads the route again through the default endpoints (linearizable): still there
 #   6. registers a second topic through the default endpoints (writes continue) and reads it back
-#   7. stops the cluster
+#   7. restarts the old leader on its data; a linearizable read from it sees the second topic
+#   8. stops the cluster
 # The cluster is always stopped on exit; the temp dir is deleted on success and kept (path printed) on failure.
 #
 # Only the meta line every rns command prints is parsed:
@@ -220,6 +221,24 @@ step "read the route of $TOPIC2 (linearizable, default endpoints)"
 rns_route "" LINEARIZABLE "$TOPIC2"
 expect_output_contains "$BROKER_ADDR" "route of $TOPIC2 names $BROKER_ADDR"
 expect_meta served LINEARIZABLE
+
+step "restart the old leader on its data: scripts/cluster.sh restart $OLD_LEADER"
+"$CLUSTER" restart "$OLD_LEADER" --dir "$DIR" || fail "scripts/cluster.sh restart $OLD_LEADER failed"
+deadline=$((SECONDS + ELECTION_WAIT_SECS))
+while :; do
+  rns_status "$(endpoint_of "$OLD_LEADER")"
+  role="$(meta role)"
+  [[ "$role" == FOLLOWER || "$role" == LEADER ]] && break
+  ((SECONDS < deadline)) || fail "n$OLD_LEADER rejoins within ${ELECTION_WAIT_SECS}s" "role=FOLLOWER (or LEADER)" "role=${role:-<missing>}"
+  sleep 1
+done
+pass "n$OLD_LEADER rejoined as $role"
+
+step "read the route of $TOPIC2 (written while it was down) LINEARIZABLY from the restarted n$OLD_LEADER"
+rns_route "$(endpoint_of "$OLD_LEADER")" LINEARIZABLE "$TOPIC2"
+expect_output_contains "$BROKER_ADDR" "route of $TOPIC2 names $BROKER_ADDR on the restarted node"
+expect_meta served LINEARIZABLE
+expect_meta node "n$OLD_LEADER"
 
 step "stop the cluster: scripts/cluster.sh stop --dir $DIR"
 "$CLUSTER" stop --dir "$DIR" || fail "scripts/cluster.sh stop failed"
