@@ -1,0 +1,32 @@
+package io.rns.rpc.transport;
+
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.rpc.v1.ResponseHeader;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Serves requests for an {@link RpcServer}.
+ *
+ * <p>Threading: {@link #handle} is called on one of the server's worker threads (never on a Netty event loop), so it
+ * may block briefly, but long waits should complete the returned future later from another thread instead. The
+ * future may be completed on any thread. Whatever {@code request_id} the returned envelope carries is replaced by the
+ * request's. A future completed exceptionally (or an exception thrown by {@code handle}) is answered with
+ * {@code INTERNAL} and the exception's message. The transport does not time out a pending future; the handler should
+ * honour {@link InboundContext#deadlineNanos()} itself (answer {@code DEADLINE_EXCEEDED}).
+ */
+@FunctionalInterface
+public interface RequestHandler {
+    CompletableFuture<ResponseEnvelope> handle(RequestEnvelope request, InboundContext ctx);
+
+    /**
+     * The header fields (node id, role, term, leader hint, applied index, ...) the transport puts into the answers it
+     * produces by itself (OVERLOADED, DEADLINE_EXCEEDED, INTERNAL, SHUTTING_DOWN); the transport then sets code,
+     * message and retriable. Called on any thread, including a Netty event loop: it must be cheap and never block.
+     * The default is an empty header.
+     */
+    default ResponseHeader transportErrorHeader() {
+        return ResponseHeader.getDefaultInstance();
+    }
+}

@@ -1,0 +1,82 @@
+package io.rns.rpc.transport;
+
+import java.time.Duration;
+
+/** Immutable settings of an {@link RpcClient}. Build with {@link #builder()}; invalid values fail in {@code build()}. */
+public final class RpcClientOptions {
+    private final Duration connectTimeout;
+    private final int maxFrameBytes;
+    private final int connectionsPerEndpoint;
+    private final Duration idleTimeout;
+    private final int ioThreads;
+
+    private RpcClientOptions(Builder b) {
+        this.connectTimeout = b.connectTimeout;
+        this.maxFrameBytes = b.maxFrameBytes;
+        this.connectionsPerEndpoint = b.connectionsPerEndpoint;
+        this.idleTimeout = b.idleTimeout;
+        this.ioThreads = b.ioThreads;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static RpcClientOptions defaults() {
+        return builder().build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().connectTimeout(connectTimeout).maxFrameBytes(maxFrameBytes)
+                .connectionsPerEndpoint(connectionsPerEndpoint).idleTimeout(idleTimeout).ioThreads(ioThreads);
+    }
+
+    /** TCP connect timeout (default 1 s). */
+    public Duration connectTimeout() { return connectTimeout; }
+    /** Largest frame body sent or accepted, in bytes (default 16 MiB). */
+    public int maxFrameBytes() { return maxFrameBytes; }
+    /** Pooled connections per endpoint, used round-robin (default 1). */
+    public int connectionsPerEndpoint() { return connectionsPerEndpoint; }
+    /** A pooled connection with no traffic and no pending call for this long is closed (default 60 s). */
+    public Duration idleTimeout() { return idleTimeout; }
+    /** Netty event-loop threads (default 1). */
+    public int ioThreads() { return ioThreads; }
+
+    @Override
+    public String toString() {
+        return "RpcClientOptions{connectTimeout=" + connectTimeout + ", maxFrameBytes=" + maxFrameBytes
+                + ", connectionsPerEndpoint=" + connectionsPerEndpoint + ", idleTimeout=" + idleTimeout
+                + ", ioThreads=" + ioThreads + '}';
+    }
+
+    public static final class Builder {
+        private Duration connectTimeout = Duration.ofSeconds(1);
+        private int maxFrameBytes = RpcServerOptions.DEFAULT_MAX_FRAME_BYTES;
+        private int connectionsPerEndpoint = 1;
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private int ioThreads = 1;
+
+        private Builder() {}
+
+        public Builder connectTimeout(Duration d) { this.connectTimeout = d; return this; }
+        public Builder maxFrameBytes(int n) { this.maxFrameBytes = n; return this; }
+        public Builder connectionsPerEndpoint(int n) { this.connectionsPerEndpoint = n; return this; }
+        public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
+        public Builder ioThreads(int n) { this.ioThreads = n; return this; }
+
+        /** @throws IllegalArgumentException naming the first invalid setting */
+        public RpcClientOptions build() {
+            RpcServerOptions.Options.positive("connectTimeout", connectTimeout);
+            if (connectTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("connectTimeout too large: " + connectTimeout);
+            }
+            if (maxFrameBytes < 16) throw new IllegalArgumentException("maxFrameBytes must be >= 16: " + maxFrameBytes);
+            if (connectionsPerEndpoint < 1 || connectionsPerEndpoint > 64) {
+                throw new IllegalArgumentException("connectionsPerEndpoint must be in [1, 64]: " + connectionsPerEndpoint);
+            }
+            RpcServerOptions.Options.positive("idleTimeout", idleTimeout);
+            if (ioThreads < 1) throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
+            return new RpcClientOptions(this);
+        }
+    }
+}

@@ -1,0 +1,394 @@
+package io.rns.rpc.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.EncoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.rpc.v1.ResponseHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The native RPC server: accepts connections, decodes {@link RequestEnvelope} frames on the Netty event loop, runs
+ * {@link RequestHandler#handle} on a bounded worker pool and writes one {@link ResponseEnvelope} per request (in
+ * completion order, which may differ from arrival order).
+ *
+ * <ul>
+ *   <li>Worker queue full: answered at once with {@code OVERLOADED} (retriable), handler not called.</li>
+ *   <li>Deadline passed while queued: {@code DEADLINE_EXCEEDED} (retriable), handler not called.</li>
+ *   <li>Handler throws or its future fails: {@code INTERNAL} with the exception's message.</li>
+ *   <li>Server closing: {@code SHUTTING_DOWN} (retriable) for requests that can no longer be queued.</li>
+ *   <li>Malformed, truncated, oversized or zero-length frame, or an undecodable body: WARN naming the peer and the
+ *       reason, that connection is closed; other connections are unaffected.</li>
+ *   <li>Peer gone before its response: the response is dropped (DEBUG); the handler still runs to completion.</li>
+ *   <li>A connection that sends nothing for {@link RpcServerOptions#idleTimeout()} is closed.</li>
+ * </ul>
+ */
+public final class RpcServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+    private static final long CLOSE_GRACE_MILLIS = 2000;
+
+    private final RpcServerOptions options;
+    private final RequestHandler handler;
+    private final EventLoopGroup group;
+    private final ThreadPoolExecutor workers;
+    private final ChannelGroup channels;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object inFlightMonitor = new Object();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final long defaultTimeoutNanos;
+    private Channel serverChannel;
+    private InetSocketAddress localAddress;
+
+    private final LongAdder connectionsAccepted = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder overloaded = new LongAdder();
+    private final LongAdder deadlineExceeded = new LongAdder();
+    private final LongAdder internalErrors = new LongAdder();
+    private final LongAdder protocolErrors = new LongAdder();
+    private final LongAdder responsesDropped = new LongAdder();
+
+    /** Counters since start; cheap to read, for tests and status pages. */
+    public record Stats(long connectionsAccepted, int connectionsOpen, long requests, long overloaded,
+                        long deadlineExceeded, long internalErrors, long protocolErrors, long responsesDropped,
+                        int inFlight) {}
+
+    private RpcServer(RpcServerOptions options, RequestHandler handler) {
+        this.options = options;
+        this.handler = handler;
+        this.defaultTimeoutNanos = options.defaultRequestTimeout().toNanos();
+        this.group = new NioEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("rns-rpc-server-io"));
+        this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(options.workerQueueCapacity()), new DefaultThreadFactory("rns-rpc-worker"),
+                new ThreadPoolExecutor.AbortPolicy());
+        this.channels = new DefaultChannelGroup("rns-rpc-server", GlobalEventExecutor.INSTANCE);
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IllegalStateException if the address cannot be bound (the cause says why)
+     */
+    public static RpcServer start(RpcServerOptions options, RequestHandler handler) {
+        if (options == null || handler == null) throw new NullPointerException("options and handler are required");
+        RpcServer server = new RpcServer(options, handler);
+        try {
+            server.bind();
+        } catch (Exception e) {
+            server.close();
+            throw new IllegalStateException("RPC server cannot bind " + options.host() + ":" + options.port() + ": " + e, e);
+        }
+        return server;
+    }
+
+    private void bind() throws InterruptedException {
+        long idleMillis = options.idleTimeout().toMillis();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast("encoder", FrameCodec.encoder(options.maxFrameBytes()))
+                                .addLast("decoder", FrameCodec.decoder(options.maxFrameBytes(), RequestEnvelope.parser()))
+                                .addLast("handler", new ConnectionHandler());
+                    }
+                });
+        ChannelFuture f = b.bind(options.host(), options.port()).sync();
+        serverChannel = f.channel();
+        localAddress = (InetSocketAddress) serverChannel.localAddress();
+        log.info("RPC server listening on {} ({})", Endpoints.format(localAddress), options);
+    }
+
+    /** The bound address (with the real port when the options asked for port 0). */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    public RpcServerOptions options() {
+        return options;
+    }
+
+    public Stats stats() {
+        return new Stats(connectionsAccepted.sum(), channels.size(), requests.sum(), overloaded.sum(),
+                deadlineExceeded.sum(), internalErrors.sum(), protocolErrors.sum(), responsesDropped.sum(), inFlight.get());
+    }
+
+    /**
+     * Stops accepting connections, lets in-flight requests finish for up to 2 s (new requests on open connections
+     * get {@code SHUTTING_DOWN}), then closes every connection and releases all threads. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+        }
+        workers.shutdown();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
+        synchronized (inFlightMonitor) {
+            long left;
+            while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    inFlightMonitor.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (inFlight.get() > 0) {
+            log.warn("RPC server closing with {} requests still in flight after {} ms", inFlight.get(), CLOSE_GRACE_MILLIS);
+        }
+        channels.close().awaitUninterruptibly();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        log.info("RPC server {} closed", localAddress == null ? "(unbound)" : Endpoints.format(localAddress));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    private static final class Connection {
+        final long id;
+        final Channel channel;
+        final String remote;
+
+        Connection(long id, Channel channel) {
+            this.id = id;
+            this.channel = channel;
+            this.remote = Endpoints.format(channel.remoteAddress());
+        }
+    }
+
+    private static final class Inbound implements InboundContext {
+        private final Connection conn;
+        private final long deadlineNanos;
+
+        Inbound(Connection conn, long deadlineNanos) {
+            this.conn = conn;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        @Override public String remoteAddress() { return conn.remote; }
+        @Override public long connectionId() { return conn.id; }
+        @Override public long deadlineNanos() { return deadlineNanos; }
+        @Override public boolean isConnectionOpen() { return conn.channel.isActive(); }
+
+        @Override
+        public void onConnectionClose(Runnable r) {
+            conn.channel.closeFuture().addListener(f -> {
+                try {
+                    r.run();
+                } catch (Throwable t) {
+                    log.warn("connection-close callback for {} failed", conn.remote, t);
+                }
+            });
+        }
+    }
+
+    private final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+        private Connection conn;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            conn = new Connection(connectionIds.incrementAndGet(), ctx.channel());
+            connectionsAccepted.increment();
+            channels.add(ctx.channel());
+            log.debug("connection {} from {} opened", conn.id, conn.remote);
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            log.debug("connection {} from {} closed", conn == null ? -1 : conn.id, conn == null ? "?" : conn.remote);
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            RequestEnvelope req = (RequestEnvelope) msg;
+            requests.increment();
+            long timeoutNanos = req.getTimeoutMs() == 0 ? defaultTimeoutNanos
+                    : TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(req.getTimeoutMs()));
+            Inbound inbound = new Inbound(conn, System.nanoTime() + timeoutNanos);
+            inFlight.incrementAndGet();
+            try {
+                workers.execute(() -> process(req, inbound));
+            } catch (RejectedExecutionException e) {
+                if (workers.isShutdown()) {
+                    respond(conn, errorResponse(req, ErrorCode.SHUTTING_DOWN, true, "server is shutting down"), true);
+                } else {
+                    overloaded.increment();
+                    respond(conn, errorResponse(req, ErrorCode.OVERLOADED, true,
+                            "server overloaded: " + options.workerQueueCapacity() + " requests already queued"), true);
+                }
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof IdleStateEvent) {
+                log.info("closing connection {} from {}: nothing received for {} ms", conn.id, conn.remote,
+                        options.idleTimeout().toMillis());
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            String remote = conn != null ? conn.remote : Endpoints.format(ctx.channel().remoteAddress());
+            if (cause instanceof DecoderException) {
+                protocolErrors.increment();
+                Throwable reason = cause instanceof FrameCodec.ProtocolException || cause.getCause() == null
+                        ? cause : cause.getCause();
+                log.warn("closing connection from {}: protocol error: {}", remote, reason.getMessage());
+            } else if (cause instanceof IOException) {
+                log.debug("closing connection from {}: {}", remote, cause.toString());
+            } else {
+                log.warn("closing connection from {}: unexpected error", remote, cause);
+            }
+            ctx.close();
+        }
+    }
+
+    private void process(RequestEnvelope req, Inbound inbound) {
+        long now = System.nanoTime();
+        if (now - inbound.deadlineNanos >= 0) {
+            deadlineExceeded.increment();
+            respond(inbound.conn, errorResponse(req, ErrorCode.DEADLINE_EXCEEDED, true,
+                    "deadline passed before a worker picked the request up"), true);
+            return;
+        }
+        CompletableFuture<ResponseEnvelope> f;
+        try {
+            f = handler.handle(req, inbound);
+            if (f == null) {
+                throw new NullPointerException("RequestHandler returned a null future");
+            }
+        } catch (Throwable t) {
+            f = CompletableFuture.failedFuture(t);
+        }
+        f.whenComplete((resp, err) -> {
+            if (err == null && resp == null) {
+                err = new NullPointerException("RequestHandler completed with a null response");
+            }
+            if (err != null) {
+                Throwable cause = unwrap(err);
+                internalErrors.increment();
+                log.debug("handler failed for request {} from {}", req.getRequestId(), inbound.conn.remote, cause);
+                String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
+                respond(inbound.conn, errorResponse(req, ErrorCode.INTERNAL, false, message), true);
+            } else {
+                ResponseEnvelope out = resp.getRequestId() == req.getRequestId() ? resp
+                        : resp.toBuilder().setRequestId(req.getRequestId()).build();
+                respond(inbound.conn, out, true);
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private ResponseEnvelope errorResponse(RequestEnvelope req, ErrorCode code, boolean retriable, String message) {
+        ResponseHeader base;
+        try {
+            base = handler.transportErrorHeader();
+        } catch (Throwable t) {
+            base = null;
+        }
+        ResponseHeader.Builder h = base == null ? ResponseHeader.newBuilder() : base.toBuilder();
+        h.setCode(code).setRetriable(retriable).setMessage(message);
+        return ResponseEnvelope.newBuilder().setRequestId(req.getRequestId()).setHeader(h).build();
+    }
+
+    /** Writes one response; decrements the in-flight count once it is written or dropped. */
+    private void respond(Connection conn, ResponseEnvelope resp, boolean mayReplace) {
+        Channel ch = conn.channel;
+        if (!ch.isActive()) {
+            responsesDropped.increment();
+            log.debug("dropping response to request {}: connection {} from {} is closed",
+                    resp.getRequestId(), conn.id, conn.remote);
+            finishOne();
+            return;
+        }
+        ch.writeAndFlush(resp).addListener(f -> {
+            if (f.isSuccess()) {
+                finishOne();
+                return;
+            }
+            Throwable cause = f.cause();
+            if (mayReplace && cause instanceof EncoderException && ch.isActive()) {
+                internalErrors.increment();
+                log.warn("response to request {} from {} could not be encoded: {}", resp.getRequestId(), conn.remote,
+                        cause.getMessage());
+                RequestEnvelope idOnly = RequestEnvelope.newBuilder().setRequestId(resp.getRequestId()).build();
+                respond(conn, errorResponse(idOnly, ErrorCode.INTERNAL, false,
+                        "response could not be sent: " + cause.getMessage()), false);
+                return;
+            }
+            responsesDropped.increment();
+            log.debug("dropping response to request {} for {}: {}", resp.getRequestId(), conn.remote, String.valueOf(cause));
+            finishOne();
+        });
+    }
+
+    private void finishOne() {
+        if (inFlight.decrementAndGet() == 0 && closed.get()) {
+            synchronized (inFlightMonitor) {
+                inFlightMonitor.notifyAll();
+            }
+        }
+    }
+}
