@@ -1,0 +1,111 @@
+package io.rns.namesrv.api;
+
+import io.rns.namesrv.read.ReadService;
+import io.rns.rpc.v1.BrokerData;
+import io.rns.rpc.v1.ClusterBrokerNames;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.GetClusterInfoResponse;
+import io.rns.rpc.v1.GetTopicRouteResponse;
+import io.rns.rpc.v1.KvGetRequest;
+import io.rns.rpc.v1.KvGetResponse;
+import io.rns.rpc.v1.KvListRequest;
+import io.rns.rpc.v1.KvListResponse;
+import io.rns.rpc.v1.ListTopicsRequest;
+import io.rns.rpc.v1.ListTopicsResponse;
+import io.rns.rpc.v1.QueueData;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.rpc.v1.TopicRoute;
+import io.rns.statemachine.BrokerGroup;
+import io.rns.statemachine.BrokerMember;
+import io.rns.statemachine.QueueConfig;
+import io.rns.statemachine.RouteImage;
+import io.rns.statemachine.TopicRouteView;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/** Route, cluster, topic and KV reads: barrier for the requested level, then answer from the image. */
+final class QueryHandlers {
+    private final ReadService reads;
+    private final Responses responses;
+    private final Executor executor;
+
+    QueryHandlers(ReadService reads, Responses responses, Executor executor) {
+        this.reads = reads;
+        this.responses = responses;
+        this.executor = executor;
+    }
+
+    /** Runs the barrier, then builds the body off the consensus threads. */
+    private CompletableFuture<ResponseEnvelope> read(RequestEnvelope req, long timeoutMs,
+                                                     Function<RouteImage, ResponseEnvelope.Builder> body) {
+        RequestValidator.validate(req.getRead());
+        return reads.read(req.getRead(), timeoutMs)
+                .thenApplyAsync(view -> responses.ok(body.apply(view.image()), view.served()), executor);
+    }
+
+    CompletableFuture<ResponseEnvelope> topicRoute(RequestEnvelope req, long timeoutMs) {
+        String topic = req.getGetTopicRoute().getTopic();
+        RequestValidator.validateTopic("get_topic_route.topic", topic);
+        return read(req, timeoutMs, image -> {
+            TopicRouteView v = image.route(topic).orElseThrow(
+                    () -> new ApiException(ErrorCode.TOPIC_NOT_FOUND, "no route for topic '" + topic + "'"));
+            return ResponseEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteResponse.newBuilder().setRoute(toWire(v)));
+        });
+    }
+
+    static TopicRoute toWire(TopicRouteView v) {
+        TopicRoute.Builder b = TopicRoute.newBuilder().setTopic(v.topic());
+        for (Map.Entry<String, QueueConfig> q : v.queues().entrySet()) {
+            QueueConfig c = q.getValue();
+            b.addQueueDatas(QueueData.newBuilder().setBrokerName(q.getKey()).setReadQueueNums(c.readQueueNums())
+                    .setWriteQueueNums(c.writeQueueNums()).setPerm(c.perm()).setTopicSysFlag(c.topicSysFlag()));
+        }
+        for (BrokerGroup g : v.brokers()) {
+            b.addBrokerDatas(toWire(g));
+        }
+        return b.build();
+    }
+
+    static BrokerData toWire(BrokerGroup g) {
+        BrokerData.Builder d = BrokerData.newBuilder().setCluster(g.cluster()).setBrokerName(g.brokerName());
+        for (BrokerMember m : g.members().values()) {
+            d.putBrokerAddrs(m.brokerId(), m.addr());
+        }
+        return d.build();
+    }
+
+    CompletableFuture<ResponseEnvelope> clusterInfo(RequestEnvelope req, long timeoutMs) {
+        return read(req, timeoutMs, image -> {
+            GetClusterInfoResponse.Builder b = GetClusterInfoResponse.newBuilder();
+            image.brokerGroups().forEach((name, g) -> b.putBrokerAddrTable(name, toWire(g)));
+            image.clusters().forEach((cluster, names) ->
+                    b.putClusterAddrTable(cluster, ClusterBrokerNames.newBuilder().addAllBrokerNames(names).build()));
+            return ResponseEnvelope.newBuilder().setGetClusterInfo(b);
+        });
+    }
+
+    CompletableFuture<ResponseEnvelope> listTopics(RequestEnvelope req, long timeoutMs) {
+        ListTopicsRequest r = req.getListTopics();
+        RequestValidator.validate(r);
+        return read(req, timeoutMs, image -> ResponseEnvelope.newBuilder().setListTopics(ListTopicsResponse.newBuilder()
+                .addAllTopics(r.getCluster().isEmpty() ? image.topics() : image.topicsOfCluster(r.getCluster()))));
+    }
+
+    CompletableFuture<ResponseEnvelope> kvGet(RequestEnvelope req, long timeoutMs) {
+        KvGetRequest r = req.getKvGet();
+        RequestValidator.validate(r);
+        return read(req, timeoutMs, image -> ResponseEnvelope.newBuilder().setKvGet(KvGetResponse.newBuilder()
+                .setValue(image.kv(r.getNamespace(), r.getKey()).orElseThrow(() -> new ApiException(ErrorCode.KEY_NOT_FOUND,
+                        "no key '" + r.getKey() + "' in namespace '" + r.getNamespace() + "'")))));
+    }
+
+    CompletableFuture<ResponseEnvelope> kvList(RequestEnvelope req, long timeoutMs) {
+        KvListRequest r = req.getKvList();
+        RequestValidator.validate(r);
+        return read(req, timeoutMs, image -> ResponseEnvelope.newBuilder().setKvList(KvListResponse.newBuilder()
+                .putAllEntries(image.kvNamespace(r.getNamespace()))));
+    }
+}

@@ -1,0 +1,109 @@
+package io.rns.namesrv.api;
+
+import io.rns.namesrv.config.Member;
+import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.namesrv.consensus.Consensus;
+import io.rns.namesrv.consensus.NodeState;
+import io.rns.namesrv.read.ReadService;
+import io.rns.namesrv.write.WriteService;
+import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.transport.RequestHandler;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.GetNodeStatusResponse;
+import io.rns.rpc.v1.PeerStatus;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.rpc.v1.Consistency;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Entry point for every native request: picks the handler by body type, bounds it by the request's deadline, and
+ * turns every failure into a response through {@link ErrorMapping}. Never throws, never answers without a header.
+ */
+public final class RequestDispatcher implements RequestHandler {
+    private final NamesrvConfig config;
+    private final Consensus consensus;
+    private final Responses responses;
+    private final BrokerHandlers brokers;
+    private final AdminHandlers admin;
+    private final QueryHandlers queries;
+    private final long startedNanos = System.nanoTime();
+
+    public RequestDispatcher(NamesrvConfig config, Consensus consensus, ReadService reads, WriteService writes,
+                             Responses responses, Executor readExecutor) {
+        this.config = config;
+        this.consensus = consensus;
+        this.responses = responses;
+        this.brokers = new BrokerHandlers(writes);
+        this.admin = new AdminHandlers(writes);
+        this.queries = new QueryHandlers(reads, responses, readExecutor);
+    }
+
+    @Override
+    public CompletableFuture<ResponseEnvelope> handle(RequestEnvelope req, InboundContext ctx) {
+        CompletableFuture<ResponseEnvelope> f;
+        try {
+            long remaining = TimeUnit.NANOSECONDS.toMillis(ctx.deadlineNanos() - System.nanoTime());
+            if (remaining <= 0) {
+                return CompletableFuture.completedFuture(
+                        responses.error(ErrorCode.DEADLINE_EXCEEDED, "the request's deadline passed before it was handled"));
+            }
+            f = route(req, remaining);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.exceptionally(responses::error);
+    }
+
+    private CompletableFuture<ResponseEnvelope> route(RequestEnvelope req, long timeoutMs) {
+        return switch (req.getBodyCase()) {
+            case REGISTER_BROKER -> brokers.register(req, timeoutMs);
+            case UNREGISTER_BROKER -> brokers.unregister(req, timeoutMs);
+            case DELETE_TOPIC -> admin.deleteTopic(req, timeoutMs);
+            case KV_PUT -> admin.kvPut(req, timeoutMs);
+            case KV_DELETE -> admin.kvDelete(req, timeoutMs);
+            case GET_TOPIC_ROUTE -> queries.topicRoute(req, timeoutMs);
+            case GET_CLUSTER_INFO -> queries.clusterInfo(req, timeoutMs);
+            case LIST_TOPICS -> queries.listTopics(req, timeoutMs);
+            case KV_GET -> queries.kvGet(req, timeoutMs);
+            case KV_LIST -> queries.kvList(req, timeoutMs);
+            case GET_NODE_STATUS -> CompletableFuture.completedFuture(nodeStatus());
+            case BODY_NOT_SET -> CompletableFuture.completedFuture(responses.error(ErrorCode.UNSUPPORTED_REQUEST,
+                    req.getUnknownFields().asMap().isEmpty() ? "request has no body"
+                            : "unknown request type (field " + req.getUnknownFields().asMap().keySet()
+                            + "); this node speaks rns.rpc.v1"));
+        };
+    }
+
+    /** Local status; answered from this node's own view (served STALE: it is not a barrier-protected read). */
+    private ResponseEnvelope nodeStatus() {
+        NodeState s = consensus.state();
+        var image = consensus.image();
+        GetNodeStatusResponse.Builder b = GetNodeStatusResponse.newBuilder()
+                .setNodeId(config.nodeId())
+                .setMode("raft")
+                .setRole(s.role())
+                .setTerm(s.term())
+                .setLeaderId(s.leaderId() == null ? "" : s.leaderId())
+                .setLeaderClientAddr(responses.leaderHint(s))
+                .setAppliedIndex(consensus.appliedIndex())
+                .setCommitIndex(s.commitIndex())
+                .setLastLogIndex(s.lastLogIndex())
+                .setLastSnapshotIndex(s.lastSnapshotIndex())
+                .setMsSinceLeaderContact(s.msSinceLeaderContact())
+                .setUptimeMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos))
+                .setTopics(image.topicCount())
+                .setBrokers(image.brokerCount());
+        for (NodeState.Peer p : s.peers()) {
+            Member m = config.member(p.id());
+            b.addPeers(PeerStatus.newBuilder().setNodeId(p.id())
+                    .setRaftAddr(m == null ? "" : m.raftAddress())
+                    .setClientAddr(m == null ? "" : m.clientAddress())
+                    .setLeader(p.id().equals(s.leaderId()))
+                    .setAlive(p.alive()));
+        }
+        return responses.ok(ResponseEnvelope.newBuilder().setGetNodeStatus(b), Consistency.STALE);
+    }
+}

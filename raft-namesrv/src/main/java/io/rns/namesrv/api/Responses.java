@@ -1,0 +1,63 @@
+package io.rns.namesrv.api;
+
+import io.rns.namesrv.config.Member;
+import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.namesrv.consensus.Consensus;
+import io.rns.namesrv.consensus.NodeState;
+import io.rns.rpc.v1.Consistency;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.rpc.v1.ResponseHeader;
+
+/** Builds response headers: every answer says who answered, in which role and term, at which applied index. */
+public final class Responses {
+    private final NamesrvConfig config;
+    private final Consensus consensus;
+
+    public Responses(NamesrvConfig config, Consensus consensus) {
+        this.config = config;
+        this.consensus = consensus;
+    }
+
+    public ResponseHeader.Builder header(ErrorCode code, String message, Consistency served) {
+        NodeState s = consensus.state();
+        ResponseHeader.Builder h = ResponseHeader.newBuilder()
+                .setCode(code)
+                .setRetriable(ErrorMapping.retriable(code))
+                .setNodeId(config.nodeId())
+                .setRole(s.role())
+                .setTerm(s.term())
+                .setAppliedIndex(consensus.appliedIndex())
+                .setCommitIndex(s.commitIndex())
+                .setMsSinceLeaderContact(s.msSinceLeaderContact())
+                .setLeaderHint(leaderHint(s));
+        if (message != null) {
+            h.setMessage(message);
+        }
+        if (served != null) {
+            h.setServed(served);
+        }
+        return h;
+    }
+
+    public String leaderHint(NodeState s) {
+        if (s.leaderId() == null) {
+            return "";
+        }
+        Member m = config.member(s.leaderId());
+        return m == null ? "" : m.clientAddress();
+    }
+
+    public ResponseEnvelope ok(ResponseEnvelope.Builder body, Consistency served) {
+        return body.setHeader(header(ErrorCode.OK, null, served)).build();
+    }
+
+    public ResponseEnvelope error(ErrorCode code, String message) {
+        return ResponseEnvelope.newBuilder().setHeader(header(code, message, null)).build();
+    }
+
+    public ResponseEnvelope error(Throwable t) {
+        ErrorMapping.Mapped m = ErrorMapping.map(t);
+        return error(m.code(), m.message());
+    }
+}

@@ -1,0 +1,58 @@
+package io.rns.namesrv.config;
+
+import java.util.Objects;
+
+/** One voting member of the group: its id, host, internal Raft port and client port. Written as id@host:raftPort:clientPort. */
+public record Member(String id, String host, int raftPort, int clientPort) {
+    public Member {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(host, "host");
+        if (!id.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException("member id '" + id + "' must be 1-64 characters of [A-Za-z0-9_.-]");
+        }
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("member " + id + ": host is empty");
+        }
+        checkPort(id, "raft port", raftPort);
+        checkPort(id, "client port", clientPort);
+        if (raftPort == clientPort) {
+            throw new IllegalArgumentException("member " + id + ": raft port and client port must differ (both " + raftPort + ")");
+        }
+    }
+
+    private static void checkPort(String id, String what, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("member " + id + ": " + what + " must be in [1, 65535], got " + port);
+        }
+    }
+
+    /** Parses {@code id@host:raftPort:clientPort}. */
+    public static Member parse(String spec) {
+        String s = spec.trim();
+        int at = s.indexOf('@');
+        int c2 = s.lastIndexOf(':');
+        int c1 = c2 > 0 ? s.lastIndexOf(':', c2 - 1) : -1;
+        if (at <= 0 || c1 <= at + 1 || c2 <= c1 + 1 || c2 == s.length() - 1) {
+            throw new IllegalArgumentException("member '" + spec + "' must look like id@host:raftPort:clientPort");
+        }
+        try {
+            return new Member(s.substring(0, at), s.substring(at + 1, c1),
+                    Integer.parseInt(s.substring(c1 + 1, c2)), Integer.parseInt(s.substring(c2 + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("member '" + spec + "': ports must be numbers");
+        }
+    }
+
+    public String raftAddress() {
+        return host + ":" + raftPort;
+    }
+
+    public String clientAddress() {
+        return host + ":" + clientPort;
+    }
+
+    @Override
+    public String toString() {
+        return id + "@" + host + ":" + raftPort + ":" + clientPort;
+    }
+}

@@ -1,0 +1,203 @@
+package io.rns.namesrv.config;
+
+import io.rns.rpc.v1.Consistency;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The node's whole configuration: one immutable value, built by a validating {@link Builder}. {@link ConfigLoader}
+ * reads it from a properties file plus {@code -Drns.<key>} overrides; {@link #describe()} lists the effective values.
+ * Every key, its default and unit is documented in {@code conf/rns.properties}.
+ */
+public record NamesrvConfig(
+        String nodeId,
+        List<Member> members,
+        Path dataDir,
+        int maxFrameBytes,
+        int idleTimeoutMs,
+        int ioThreads,
+        int workerThreads,
+        int workerQueueCapacity,
+        int electionTimeoutMs,
+        int snapshotIntervalSecs,
+        int snapshotLogIndexMargin,
+        boolean raftSync,
+        int maxReadIndexLag,
+        long maxLogsInMemoryBytes,
+        Consistency defaultConsistency,
+        int readTimeoutMs,
+        int writeTimeoutMs,
+        int leaderTransferTimeoutMs) {
+
+    public NamesrvConfig {
+        members = List.copyOf(members);
+    }
+
+    public Member self() {
+        return members.stream().filter(m -> m.id().equals(nodeId)).findFirst().orElseThrow();
+    }
+
+    public Member member(String id) {
+        return members.stream().filter(m -> m.id().equals(id)).findFirst().orElse(null);
+    }
+
+    public Member memberByRaftAddress(String raftAddress) {
+        return members.stream().filter(m -> m.raftAddress().equals(raftAddress)).findFirst().orElse(null);
+    }
+
+    /** Effective values, key by key, for the startup log. */
+    public Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(Keys.NODE_ID, nodeId);
+        m.put(Keys.MEMBERS, String.join(",", members.stream().map(Member::toString).toList()));
+        m.put(Keys.DATA_DIR, dataDir.toString());
+        m.put(Keys.MAX_FRAME_BYTES, Integer.toString(maxFrameBytes));
+        m.put(Keys.IDLE_TIMEOUT_MS, Integer.toString(idleTimeoutMs));
+        m.put(Keys.IO_THREADS, Integer.toString(ioThreads));
+        m.put(Keys.WORKER_THREADS, Integer.toString(workerThreads));
+        m.put(Keys.WORKER_QUEUE_CAPACITY, Integer.toString(workerQueueCapacity));
+        m.put(Keys.ELECTION_TIMEOUT_MS, Integer.toString(electionTimeoutMs));
+        m.put(Keys.SNAPSHOT_INTERVAL_SECS, Integer.toString(snapshotIntervalSecs));
+        m.put(Keys.SNAPSHOT_LOG_INDEX_MARGIN, Integer.toString(snapshotLogIndexMargin));
+        m.put(Keys.RAFT_SYNC, Boolean.toString(raftSync));
+        m.put(Keys.MAX_READ_INDEX_LAG, Integer.toString(maxReadIndexLag));
+        m.put(Keys.MAX_LOGS_IN_MEMORY_BYTES, Long.toString(maxLogsInMemoryBytes));
+        m.put(Keys.DEFAULT_CONSISTENCY, defaultConsistency.name());
+        m.put(Keys.READ_TIMEOUT_MS, Integer.toString(readTimeoutMs));
+        m.put(Keys.WRITE_TIMEOUT_MS, Integer.toString(writeTimeoutMs));
+        m.put(Keys.LEADER_TRANSFER_TIMEOUT_MS, Integer.toString(leaderTransferTimeoutMs));
+        return m;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The configuration keys; {@code -Drns.<key>} overrides the file. */
+    public static final class Keys {
+        public static final String NODE_ID = "node.id";
+        public static final String MEMBERS = "members";
+        public static final String DATA_DIR = "data.dir";
+        public static final String MAX_FRAME_BYTES = "rpc.max-frame-bytes";
+        public static final String IDLE_TIMEOUT_MS = "rpc.idle-timeout-ms";
+        public static final String IO_THREADS = "rpc.io-threads";
+        public static final String WORKER_THREADS = "rpc.worker-threads";
+        public static final String WORKER_QUEUE_CAPACITY = "rpc.worker-queue-capacity";
+        public static final String ELECTION_TIMEOUT_MS = "raft.election-timeout-ms";
+        public static final String SNAPSHOT_INTERVAL_SECS = "raft.snapshot-interval-secs";
+        public static final String SNAPSHOT_LOG_INDEX_MARGIN = "raft.snapshot-log-index-margin";
+        public static final String RAFT_SYNC = "raft.sync";
+        public static final String MAX_READ_INDEX_LAG = "raft.max-read-index-lag";
+        public static final String MAX_LOGS_IN_MEMORY_BYTES = "raft.max-logs-in-memory-bytes";
+        public static final String DEFAULT_CONSISTENCY = "read.default-consistency";
+        public static final String READ_TIMEOUT_MS = "read.timeout-ms";
+        public static final String WRITE_TIMEOUT_MS = "write.timeout-ms";
+        public static final String LEADER_TRANSFER_TIMEOUT_MS = "shutdown.leader-transfer-timeout-ms";
+
+        public static final Set<String> ALL = Set.of(NODE_ID, MEMBERS, DATA_DIR, MAX_FRAME_BYTES, IDLE_TIMEOUT_MS,
+                IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, ELECTION_TIMEOUT_MS, SNAPSHOT_INTERVAL_SECS,
+                SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG, MAX_LOGS_IN_MEMORY_BYTES,
+                DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, LEADER_TRANSFER_TIMEOUT_MS);
+
+        private Keys() {}
+    }
+
+    /** Validating builder; {@link #build()} throws IllegalArgumentException naming the key at fault. */
+    public static final class Builder {
+        private String nodeId;
+        private List<Member> members = new ArrayList<>();
+        private Path dataDir;
+        private int maxFrameBytes = 16 << 20;
+        private int idleTimeoutMs = 120_000;
+        private int ioThreads = 1;
+        private int workerThreads = 8;
+        private int workerQueueCapacity = 10_000;
+        private int electionTimeoutMs = 2000;
+        private int snapshotIntervalSecs = 300;
+        private int snapshotLogIndexMargin = 1000;
+        private boolean raftSync = true;
+        private int maxReadIndexLag = 1000;
+        private long maxLogsInMemoryBytes = 64L << 20;
+        private Consistency defaultConsistency = Consistency.LINEARIZABLE;
+        private int readTimeoutMs = 3000;
+        private int writeTimeoutMs = 5000;
+        private int leaderTransferTimeoutMs = 3000;
+
+        public Builder nodeId(String v) { this.nodeId = v; return this; }
+        public Builder members(List<Member> v) { this.members = new ArrayList<>(v); return this; }
+        public Builder dataDir(Path v) { this.dataDir = v; return this; }
+        public Builder maxFrameBytes(int v) { this.maxFrameBytes = v; return this; }
+        public Builder idleTimeoutMs(int v) { this.idleTimeoutMs = v; return this; }
+        public Builder ioThreads(int v) { this.ioThreads = v; return this; }
+        public Builder workerThreads(int v) { this.workerThreads = v; return this; }
+        public Builder workerQueueCapacity(int v) { this.workerQueueCapacity = v; return this; }
+        public Builder electionTimeoutMs(int v) { this.electionTimeoutMs = v; return this; }
+        public Builder snapshotIntervalSecs(int v) { this.snapshotIntervalSecs = v; return this; }
+        public Builder snapshotLogIndexMargin(int v) { this.snapshotLogIndexMargin = v; return this; }
+        public Builder raftSync(boolean v) { this.raftSync = v; return this; }
+        public Builder maxReadIndexLag(int v) { this.maxReadIndexLag = v; return this; }
+        public Builder maxLogsInMemoryBytes(long v) { this.maxLogsInMemoryBytes = v; return this; }
+        public Builder defaultConsistency(Consistency v) { this.defaultConsistency = v; return this; }
+        public Builder readTimeoutMs(int v) { this.readTimeoutMs = v; return this; }
+        public Builder writeTimeoutMs(int v) { this.writeTimeoutMs = v; return this; }
+        public Builder leaderTransferTimeoutMs(int v) { this.leaderTransferTimeoutMs = v; return this; }
+
+        public NamesrvConfig build() {
+            if (nodeId == null || nodeId.isBlank()) {
+                throw new IllegalArgumentException(Keys.NODE_ID + " is required");
+            }
+            if (members.isEmpty()) {
+                throw new IllegalArgumentException(Keys.MEMBERS + " is required (id@host:raftPort:clientPort,...)");
+            }
+            Set<String> ids = new HashSet<>();
+            Set<String> endpoints = new HashSet<>();
+            for (Member m : members) {
+                if (!ids.add(m.id())) {
+                    throw new IllegalArgumentException(Keys.MEMBERS + ": duplicate member id " + m.id());
+                }
+                if (!endpoints.add(m.raftAddress()) || !endpoints.add(m.clientAddress())) {
+                    throw new IllegalArgumentException(Keys.MEMBERS + ": member " + m.id() + " reuses an address of another member");
+                }
+            }
+            if (!ids.contains(nodeId)) {
+                throw new IllegalArgumentException(Keys.NODE_ID + " '" + nodeId + "' is not one of " + Keys.MEMBERS + " " + ids);
+            }
+            Path dir = dataDir != null ? dataDir : Path.of("data", nodeId);
+            range(Keys.MAX_FRAME_BYTES, maxFrameBytes, 1024, 256 << 20);
+            range(Keys.IDLE_TIMEOUT_MS, idleTimeoutMs, 1000, Integer.MAX_VALUE);
+            range(Keys.IO_THREADS, ioThreads, 1, 64);
+            range(Keys.WORKER_THREADS, workerThreads, 1, 1024);
+            range(Keys.WORKER_QUEUE_CAPACITY, workerQueueCapacity, 1, 10_000_000);
+            range(Keys.ELECTION_TIMEOUT_MS, electionTimeoutMs, 100, 60_000);
+            range(Keys.SNAPSHOT_INTERVAL_SECS, snapshotIntervalSecs, 0, 86_400 * 7);
+            range(Keys.SNAPSHOT_LOG_INDEX_MARGIN, snapshotLogIndexMargin, 0, Integer.MAX_VALUE);
+            range(Keys.MAX_READ_INDEX_LAG, maxReadIndexLag, -1, Integer.MAX_VALUE);
+            if (maxLogsInMemoryBytes < -1 || maxLogsInMemoryBytes == 0) {
+                throw new IllegalArgumentException(Keys.MAX_LOGS_IN_MEMORY_BYTES + " must be -1 (no cap) or positive, got " + maxLogsInMemoryBytes);
+            }
+            Objects.requireNonNull(defaultConsistency, Keys.DEFAULT_CONSISTENCY);
+            if (defaultConsistency == Consistency.CONSISTENCY_UNSPECIFIED || defaultConsistency == Consistency.UNRECOGNIZED) {
+                throw new IllegalArgumentException(Keys.DEFAULT_CONSISTENCY + " must be one of LINEARIZABLE, LEASE, SEQUENTIAL, STALE");
+            }
+            range(Keys.READ_TIMEOUT_MS, readTimeoutMs, 10, 600_000);
+            range(Keys.WRITE_TIMEOUT_MS, writeTimeoutMs, 10, 600_000);
+            range(Keys.LEADER_TRANSFER_TIMEOUT_MS, leaderTransferTimeoutMs, 0, 600_000);
+            return new NamesrvConfig(nodeId, members, dir, maxFrameBytes, idleTimeoutMs, ioThreads, workerThreads,
+                    workerQueueCapacity, electionTimeoutMs, snapshotIntervalSecs, snapshotLogIndexMargin, raftSync,
+                    maxReadIndexLag, maxLogsInMemoryBytes, defaultConsistency, readTimeoutMs, writeTimeoutMs,
+                    leaderTransferTimeoutMs);
+        }
+
+        private static void range(String key, long v, long min, long max) {
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], got " + v);
+            }
+        }
+    }
+}

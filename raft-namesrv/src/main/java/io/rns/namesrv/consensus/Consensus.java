@@ -1,0 +1,47 @@
+package io.rns.namesrv.consensus;
+
+import io.rns.log.v1.LogRecord;
+import io.rns.statemachine.ApplyResult;
+import io.rns.statemachine.RouteImage;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the node needs from a replication engine. The production implementation is {@code raft.JraftConsensus}
+ * (the only place that touches sofa-jraft); tests use an in-memory stand-in. Futures complete exceptionally with
+ * {@link ConsensusException} only.
+ */
+public interface Consensus {
+
+    /**
+     * Proposes one record on the leader, with the leader's current term as the expected term. Completes with the
+     * record's {@link ApplyResult} once it is committed and applied on this node. Fails with
+     * {@link ConsensusException.Kind#NOT_LEADER} (nothing proposed), {@link ConsensusException.Kind#BUSY} (nothing
+     * proposed) or {@link ConsensusException.Kind#OUTCOME_UNKNOWN} (proposed; it may or may not commit).
+     */
+    CompletableFuture<ApplyResult> propose(LogRecord record, long timeoutMs);
+
+    /**
+     * A read barrier: completes when this node has applied everything committed before the call, confirmed either
+     * by a quorum round ({@code lease == false}, ReadIndex ReadOnlySafe) or by the leader lease ({@code lease ==
+     * true}). Completes with the read index.
+     */
+    CompletableFuture<Long> readBarrier(boolean lease, long timeoutMs);
+
+    /** Completes when {@link #appliedIndex()} reaches {@code index}; fails with TIMEOUT after {@code timeoutMs}. */
+    CompletableFuture<Long> awaitApplied(long index, long timeoutMs);
+
+    /** The latest published route image. Never blocks. */
+    RouteImage image();
+
+    /**
+     * This node's applied index: everything up to it is reflected in {@link #image()}. Monotonic. Comparable across
+     * nodes (it is a log index).
+     */
+    long appliedIndex();
+
+    /** Role, term, leader and progress of this node, as of now. */
+    NodeState state();
+
+    /** Asks the replication engine for a snapshot now; completes when it is written. */
+    CompletableFuture<Void> snapshot();
+}

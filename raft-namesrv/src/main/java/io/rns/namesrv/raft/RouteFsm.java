@@ -1,0 +1,192 @@
+package io.rns.namesrv.raft;
+
+import com.alipay.sofa.jraft.Closure;
+import com.alipay.sofa.jraft.Iterator;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.core.StateMachineAdapter;
+import com.alipay.sofa.jraft.entity.LeaderChangeContext;
+import com.alipay.sofa.jraft.error.RaftError;
+import com.alipay.sofa.jraft.error.RaftException;
+import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
+import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
+import io.rns.log.v1.LogRecord;
+import io.rns.statemachine.ApplyResult;
+import io.rns.statemachine.LogEntry;
+import io.rns.statemachine.LogRecords;
+import io.rns.statemachine.RouteStateMachine;
+import io.rns.statemachine.StateMachineException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sofa-jraft state machine: decodes each committed entry, applies the whole batch to the
+ * {@link RouteStateMachine} in one RocksDB write, then answers the leader's closures with their results.
+ * A record that cannot be decoded or a store failure halts this replica (setErrorAndRollback): wrong and silent is
+ * worse than down (DESIGN §3 invariant 6).
+ */
+final class RouteFsm extends StateMachineAdapter {
+    private static final Logger log = LoggerFactory.getLogger(RouteFsm.class);
+
+    private final String nodeId;
+    private final RouteStateMachine sm;
+    /** The term in which this node is leader and has applied its first entry; 0 when not leader. */
+    final AtomicLong leaderTerm = new AtomicLong();
+    /** The highest term this node has seen through leader changes. */
+    final AtomicLong knownTerm = new AtomicLong();
+    final AtomicLong lastSnapshotIndex = new AtomicLong();
+    final AtomicLong snapshotsLoaded = new AtomicLong();
+    volatile String haltReason;
+
+    RouteFsm(String nodeId, RouteStateMachine sm) {
+        this.nodeId = nodeId;
+        this.sm = sm;
+    }
+
+    @Override
+    public void onApply(Iterator iter) {
+        List<LogEntry> batch = new ArrayList<>();
+        List<Closure> dones = new ArrayList<>();
+        while (iter.hasNext()) {
+            ByteBuffer data = iter.getData();
+            LogRecord record;
+            try {
+                // decode() reads a duplicate: the entry's buffer stays intact for replication to lagging followers
+                record = LogRecords.decode(data == null ? ByteBuffer.allocate(0) : data);
+            } catch (StateMachineException e) {
+                long index = iter.getIndex();
+                if (!applyOrHalt(iter, batch, dones)) {
+                    return;
+                }
+                halt(iter, 1, "cannot decode log entry " + index + ": " + e.getMessage());
+                return;
+            }
+            batch.add(new LogEntry(iter.getIndex(), record));
+            dones.add(iter.done());
+            iter.next();
+        }
+        applyOrHalt(iter, batch, dones);
+    }
+
+    /** Applies the collected batch and answers its closures; on failure halts and returns false. */
+    private boolean applyOrHalt(Iterator iter, List<LogEntry> batch, List<Closure> dones) {
+        if (batch.isEmpty()) {
+            return true;
+        }
+        List<ApplyResult> results;
+        try {
+            results = sm.applyBatch(batch);
+        } catch (RuntimeException e) {
+            log.error("node {}: applying entries {}..{} failed; halting this replica", nodeId,
+                    batch.get(0).index(), batch.get(batch.size() - 1).index(), e);
+            halt(iter, batch.size(), "apply of entries " + batch.get(0).index() + ".." + batch.get(batch.size() - 1).index()
+                    + " failed: " + e);
+            return false;
+        }
+        for (int i = 0; i < dones.size(); i++) {
+            Closure done = dones.get(i);
+            if (done != null) {
+                if (done instanceof ProposalClosure pc) {
+                    pc.setResult(results.get(i));
+                }
+                done.run(Status.OK());
+            }
+        }
+        batch.clear();
+        dones.clear();
+        return true;
+    }
+
+    private void halt(Iterator iter, long ntail, String reason) {
+        haltReason = reason;
+        log.error("node {}: HALTING replica: {}", nodeId, reason);
+        iter.setErrorAndRollback(ntail, new Status(RaftError.ESTATEMACHINE, "%s", reason));
+    }
+
+    @Override
+    public void onSnapshotSave(SnapshotWriter writer, Closure done) {
+        long index = sm.appliedIndex();
+        try {
+            List<String> files = sm.saveSnapshot(Path.of(writer.getPath()));
+            for (String f : files) {
+                if (!writer.addFile(f)) {
+                    throw new IllegalStateException("snapshot writer refused file " + f);
+                }
+            }
+            lastSnapshotIndex.set(index);
+            log.info("node {}: snapshot saved at applied index {} ({} files) in {}", nodeId, index, files.size(), writer.getPath());
+            done.run(Status.OK());
+        } catch (RuntimeException e) {
+            log.error("node {}: snapshot save failed", nodeId, e);
+            done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e.getMessage()));
+        }
+    }
+
+    @Override
+    public boolean onSnapshotLoad(SnapshotReader reader) {
+        if (leaderTerm.get() > 0) {
+            log.error("node {}: refusing to load a snapshot while leader", nodeId);
+            return false;
+        }
+        try {
+            sm.loadSnapshot(Path.of(reader.getPath()));
+            long idx = reader.load() == null ? sm.appliedIndex() : reader.load().getLastIncludedIndex();
+            lastSnapshotIndex.set(idx);
+            snapshotsLoaded.incrementAndGet();
+            log.info("node {}: snapshot loaded from {} (last included index {}, applied index now {})", nodeId,
+                    reader.getPath(), idx, sm.appliedIndex());
+            return true;
+        } catch (RuntimeException e) {
+            // jraft fails the node (startup or install) when this returns false: loud, never half-applied
+            haltReason = "snapshot load failed: " + e.getMessage();
+            log.error("node {}: SNAPSHOT LOAD FAILED from {}: {}", nodeId, reader.getPath(), e.getMessage(), e);
+            return false;
+        }
+    }
+
+    @Override
+    public void onLeaderStart(long term) {
+        knownTerm.accumulateAndGet(term, Math::max);
+        leaderTerm.set(term);
+        log.info("node {}: became leader at term {}", nodeId, term);
+    }
+
+    @Override
+    public void onLeaderStop(Status status) {
+        long t = leaderTerm.getAndSet(0);
+        log.info("node {}: stepped down as leader of term {}: {}", nodeId, t, status);
+    }
+
+    @Override
+    public void onStartFollowing(LeaderChangeContext ctx) {
+        knownTerm.accumulateAndGet(ctx.getTerm(), Math::max);
+        log.info("node {}: following leader {} at term {}", nodeId, ctx.getLeaderId(), ctx.getTerm());
+    }
+
+    @Override
+    public void onStopFollowing(LeaderChangeContext ctx) {
+        knownTerm.accumulateAndGet(ctx.getTerm(), Math::max);
+        log.info("node {}: stopped following {} at term {}: {}", nodeId, ctx.getLeaderId(), ctx.getTerm(), ctx.getStatus());
+    }
+
+    @Override
+    public void onConfigurationCommitted(Configuration conf) {
+        log.info("node {}: configuration committed: {}", nodeId, conf);
+    }
+
+    @Override
+    public void onError(RaftException e) {
+        haltReason = "raft error: " + e.getStatus();
+        log.error("node {}: RAFT NODE IN ERROR STATE (needs an operator): {}", nodeId, e.getStatus(), e);
+    }
+
+    @Override
+    public void onShutdown() {
+        log.info("node {}: state machine shut down", nodeId);
+    }
+}

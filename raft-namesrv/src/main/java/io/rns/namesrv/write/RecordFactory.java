@@ -1,0 +1,100 @@
+package io.rns.namesrv.write;
+
+import io.rns.log.v1.DeleteKv;
+import io.rns.log.v1.DeleteTopic;
+import io.rns.log.v1.LogRecord;
+import io.rns.log.v1.PutKv;
+import io.rns.log.v1.RegisterBroker;
+import io.rns.log.v1.TopicQueueConfig;
+import io.rns.log.v1.UnregisterBroker;
+import io.rns.rpc.v1.DeleteTopicRequest;
+import io.rns.rpc.v1.KvDeleteRequest;
+import io.rns.rpc.v1.KvPutRequest;
+import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.TopicConfig;
+import io.rns.rpc.v1.UnregisterBrokerRequest;
+import io.rns.statemachine.LogRecords;
+import io.rns.statemachine.RouteImage;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Turns a validated wire request plus the leader's current image into the log record to propose, or into
+ * "no change" (empty). The wire format never reaches the log: every field is copied explicitly into the log schema.
+ */
+public final class RecordFactory {
+    private RecordFactory() {}
+
+    private static LogRecord.Builder base(long leaderTimeMs) {
+        return LogRecord.newBuilder().setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION).setLeaderTimeMs(leaderTimeMs);
+    }
+
+    public static RegisterBroker registerRecord(RegisterBrokerRequest r) {
+        RegisterBroker.Builder b = RegisterBroker.newBuilder()
+                .setCluster(r.getCluster())
+                .setBrokerName(r.getBrokerName())
+                .setBrokerId(r.getBrokerId())
+                .setBrokerAddr(r.getBrokerAddr())
+                .setHaServerAddr(r.getHaServerAddr())
+                .setDataVersionTimestamp(r.getDataVersion().getTimestamp())
+                .setDataVersionCounter(r.getDataVersion().getCounter());
+        for (TopicConfig t : r.getTopicsList()) {
+            b.addTopics(TopicQueueConfig.newBuilder()
+                    .setTopic(t.getTopic())
+                    .setReadQueueNums(t.getReadQueueNums())
+                    .setWriteQueueNums(t.getWriteQueueNums())
+                    .setPerm(t.getPerm())
+                    .setTopicSysFlag(t.getTopicSysFlag()));
+        }
+        return b.build();
+    }
+
+    /** Empty when the registration is identical to what the image holds: a heartbeat, not a log entry. */
+    public static Optional<LogRecord> register(RegisterBrokerRequest r, RouteImage image, long leaderTimeMs) {
+        RegisterBroker rec = registerRecord(r);
+        if (!image.wouldChange(rec)) {
+            return Optional.empty();
+        }
+        return Optional.of(base(leaderTimeMs).setRegisterBroker(rec).build());
+    }
+
+    public static LogRecord unregister(UnregisterBrokerRequest r, long leaderTimeMs) {
+        return base(leaderTimeMs).setUnregisterBroker(UnregisterBroker.newBuilder()
+                .setCluster(r.getCluster())
+                .setBrokerName(r.getBrokerName())
+                .setBrokerId(r.getBrokerId())
+                .setBrokerAddr(r.getBrokerAddr())
+                .setBrokerEpoch(r.getBrokerEpoch())
+                .setReason(UnregisterBroker.Reason.REQUESTED)).build();
+    }
+
+    /** Empty when the topic does not exist (in that cluster): deleting nothing writes nothing. */
+    public static Optional<LogRecord> deleteTopic(DeleteTopicRequest r, RouteImage image, long leaderTimeMs) {
+        boolean exists = r.getCluster().isEmpty()
+                ? image.route(r.getTopic()).isPresent()
+                : image.topicsOfCluster(r.getCluster()).contains(r.getTopic());
+        if (!exists) {
+            return Optional.empty();
+        }
+        return Optional.of(base(leaderTimeMs).setDeleteTopic(DeleteTopic.newBuilder()
+                .setTopic(r.getTopic()).setCluster(r.getCluster())).build());
+    }
+
+    /** Empty when the key already holds this value. */
+    public static Optional<LogRecord> kvPut(KvPutRequest r, RouteImage image, long leaderTimeMs) {
+        if (Objects.equals(image.kv(r.getNamespace(), r.getKey()).orElse(null), r.getValue())) {
+            return Optional.empty();
+        }
+        return Optional.of(base(leaderTimeMs).setPutKv(PutKv.newBuilder()
+                .setNamespace(r.getNamespace()).setKey(r.getKey()).setValue(r.getValue())).build());
+    }
+
+    /** Empty when the key does not exist. */
+    public static Optional<LogRecord> kvDelete(KvDeleteRequest r, RouteImage image, long leaderTimeMs) {
+        if (image.kv(r.getNamespace(), r.getKey()).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(base(leaderTimeMs).setDeleteKv(DeleteKv.newBuilder()
+                .setNamespace(r.getNamespace()).setKey(r.getKey())).build());
+    }
+}

@@ -1,0 +1,101 @@
+package io.rns.namesrv.write;
+
+import io.rns.log.v1.LogRecord;
+import io.rns.namesrv.api.ApiException;
+import io.rns.namesrv.api.ErrorMapping;
+import io.rns.namesrv.api.Responses;
+import io.rns.namesrv.consensus.Consensus;
+import io.rns.namesrv.consensus.NodeState;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.statemachine.ApplyResult;
+import io.rns.statemachine.RouteImage;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The write path (DESIGN §2). On the leader: the operation turns request + image into a record or "no change";
+ * a record is proposed with the leader's term; a "no change" is confirmed against a fresh image after a read barrier
+ * (an in-flight committed entry could otherwise be missed) and answered without a log entry. On a follower: the
+ * request is forwarded once to the leader (hops 0 -> 1); a forwarded request that meets a non-leader is answered
+ * NOT_LEADER with the leader hint, never forwarded again.
+ */
+public final class WriteService {
+
+    /** One kind of write. */
+    public interface WriteOp {
+        /** The record to propose, or empty for "no change". May throw ApiException for a request-level refusal. */
+        Optional<LogRecord> toRecord(RouteImage image, long leaderTimeMs);
+
+        /** The response body after the record was applied successfully on this (leader) node. */
+        ResponseEnvelope.Builder applied(ApplyResult.Applied result, RouteImage after);
+
+        /** The response body when nothing needed to change. */
+        ResponseEnvelope.Builder unchanged(RouteImage image);
+    }
+
+    private final Consensus consensus;
+    private final Responses responses;
+    private final LeaderForwarder forwarder;
+    private final Clock clock;
+
+    public WriteService(Consensus consensus, Responses responses, LeaderForwarder forwarder, Clock clock) {
+        this.consensus = consensus;
+        this.responses = responses;
+        this.forwarder = forwarder;
+        this.clock = clock;
+    }
+
+    public CompletableFuture<ResponseEnvelope> write(RequestEnvelope request, long timeoutMs, WriteOp op) {
+        NodeState s = consensus.state();
+        if (!s.isLeader()) {
+            return notLeader(request, s, timeoutMs);
+        }
+        Optional<LogRecord> record = op.toRecord(consensus.image(), clock.millis());
+        if (record.isEmpty()) {
+            return confirmUnchanged(request, timeoutMs, op);
+        }
+        return propose(record.get(), timeoutMs, op);
+    }
+
+    private CompletableFuture<ResponseEnvelope> propose(LogRecord record, long timeoutMs, WriteOp op) {
+        return consensus.propose(record, timeoutMs).thenApply(result -> {
+            if (result instanceof ApplyResult.Applied a) {
+                return responses.ok(op.applied(a, consensus.image()), null);
+            }
+            if (result instanceof ApplyResult.Rejected r) {
+                ErrorMapping.Mapped m = ErrorMapping.map(r);
+                return responses.error(m.code(), m.message());
+            }
+            // Skipped cannot happen for a fresh proposal; report it rather than pretend
+            return responses.error(ErrorCode.INTERNAL, "proposed entry " + result.index() + " was skipped by apply");
+        });
+    }
+
+    /** "No change" is an answer about the current state: make sure the image is current (ReadIndex) and re-check. */
+    private CompletableFuture<ResponseEnvelope> confirmUnchanged(RequestEnvelope request, long timeoutMs, WriteOp op) {
+        return consensus.readBarrier(false, timeoutMs).thenCompose(idx -> {
+            RouteImage fresh = consensus.image();
+            Optional<LogRecord> again = op.toRecord(fresh, clock.millis());
+            if (again.isEmpty()) {
+                return CompletableFuture.completedFuture(responses.ok(op.unchanged(fresh), null));
+            }
+            return propose(again.get(), timeoutMs, op);
+        });
+    }
+
+    private CompletableFuture<ResponseEnvelope> notLeader(RequestEnvelope request, NodeState s, long timeoutMs) {
+        String hint = responses.leaderHint(s);
+        if (request.getHops() > 0 || hint.isEmpty()) {
+            String why = hint.isEmpty() ? "this node is not the leader and knows no leader (election in progress or no quorum)"
+                    : "this node is not the leader (request already forwarded once)";
+            return CompletableFuture.completedFuture(responses.error(ErrorCode.NOT_LEADER, why));
+        }
+        if (forwarder == null) {
+            return CompletableFuture.failedFuture(new ApiException(ErrorCode.NOT_LEADER, "this node is not the leader"));
+        }
+        return forwarder.forward(request, hint, timeoutMs);
+    }
+}

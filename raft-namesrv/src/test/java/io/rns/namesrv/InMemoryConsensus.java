@@ -1,0 +1,88 @@
+package io.rns.namesrv;
+
+import io.rns.log.v1.LogRecord;
+import io.rns.namesrv.consensus.Consensus;
+import io.rns.namesrv.consensus.ConsensusException;
+import io.rns.namesrv.consensus.NodeState;
+import io.rns.rpc.v1.Role;
+import io.rns.statemachine.ApplyResult;
+import io.rns.statemachine.LogEntry;
+import io.rns.statemachine.RouteImage;
+import io.rns.statemachine.RouteStateMachine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An in-memory stand-in for the replication engine: a single "log" applied at once to a real RouteStateMachine.
+ * Tests flip its role and leader, and inspect what was proposed.
+ */
+public final class InMemoryConsensus implements Consensus, AutoCloseable {
+    private final RouteStateMachine sm;
+    private long nextIndex = 1;
+    public volatile Role role = Role.LEADER;
+    public volatile String leaderId = "n1";
+    public volatile long term = 1;
+    public volatile ConsensusException barrierFailure;
+    public volatile long msSinceLeaderContact = 0;
+    public final List<LogRecord> proposed = new ArrayList<>();
+    public int barriers;
+
+    public InMemoryConsensus(Path dir) {
+        this.sm = RouteStateMachine.open(dir);
+    }
+
+    @Override
+    public synchronized CompletableFuture<ApplyResult> propose(LogRecord record, long timeoutMs) {
+        if (role != Role.LEADER) {
+            return CompletableFuture.failedFuture(new ConsensusException(ConsensusException.Kind.NOT_LEADER, "not leader"));
+        }
+        proposed.add(record);
+        List<ApplyResult> r = sm.applyBatch(List.of(new LogEntry(nextIndex++, record)));
+        return CompletableFuture.completedFuture(r.get(0));
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> readBarrier(boolean lease, long timeoutMs) {
+        barriers++;
+        if (barrierFailure != null) {
+            return CompletableFuture.failedFuture(barrierFailure);
+        }
+        return CompletableFuture.completedFuture(sm.appliedIndex());
+    }
+
+    @Override
+    public CompletableFuture<Long> awaitApplied(long index, long timeoutMs) {
+        if (sm.appliedIndex() >= index) {
+            return CompletableFuture.completedFuture(sm.appliedIndex());
+        }
+        return CompletableFuture.failedFuture(new ConsensusException(ConsensusException.Kind.TIMEOUT, "not reached"));
+    }
+
+    @Override
+    public RouteImage image() {
+        return sm.image();
+    }
+
+    @Override
+    public long appliedIndex() {
+        return sm.appliedIndex();
+    }
+
+    @Override
+    public NodeState state() {
+        return new NodeState(role, term, leaderId, role == Role.LEADER ? 0 : msSinceLeaderContact, sm.appliedIndex(),
+                sm.appliedIndex(), 0, List.of(new NodeState.Peer("n1", true), new NodeState.Peer("n2", true)));
+    }
+
+    @Override
+    public CompletableFuture<Void> snapshot() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void close() {
+        sm.close();
+    }
+}

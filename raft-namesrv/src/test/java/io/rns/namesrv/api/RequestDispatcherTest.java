@@ -1,0 +1,262 @@
+package io.rns.namesrv.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rns.namesrv.InMemoryConsensus;
+import io.rns.namesrv.config.Member;
+import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.namesrv.consensus.ConsensusException;
+import io.rns.namesrv.read.ReadService;
+import io.rns.namesrv.write.WriteService;
+import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.v1.Consistency;
+import io.rns.rpc.v1.DeleteTopicRequest;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.GetNodeStatusRequest;
+import io.rns.rpc.v1.GetTopicRouteRequest;
+import io.rns.rpc.v1.KvGetRequest;
+import io.rns.rpc.v1.KvPutRequest;
+import io.rns.rpc.v1.ReadOptions;
+import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.rpc.v1.Role;
+import io.rns.rpc.v1.TopicConfig;
+import io.rns.rpc.v1.UnregisterBrokerRequest;
+import com.google.protobuf.UnknownFieldSet;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Node logic (validation, write path, read levels, error mapping) against an in-memory consensus stand-in. */
+class RequestDispatcherTest {
+    @TempDir
+    Path dir;
+    InMemoryConsensus consensus;
+    RequestDispatcher dispatcher;
+
+    @BeforeEach
+    void setUp() {
+        NamesrvConfig config = NamesrvConfig.builder().nodeId("n1")
+                .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
+                .dataDir(dir).build();
+        consensus = new InMemoryConsensus(dir.resolve("sm"));
+        Responses responses = new Responses(config, consensus);
+        Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
+        WriteService writes = new WriteService(consensus, responses, null, clock);
+        dispatcher = new RequestDispatcher(config, consensus, new ReadService(consensus, Consistency.LINEARIZABLE),
+                writes, responses, Runnable::run);
+    }
+
+    @AfterEach
+    void tearDown() {
+        consensus.close();
+    }
+
+    private ResponseEnvelope call(RequestEnvelope.Builder req) {
+        return dispatcher.handle(req.build(), ctx()).join();
+    }
+
+    private static InboundContext ctx() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        return new InboundContext() {
+            public String remoteAddress() { return "127.0.0.1:1"; }
+            public long connectionId() { return 1; }
+            public long deadlineNanos() { return deadline; }
+            public boolean isConnectionOpen() { return true; }
+            public void onConnectionClose(Runnable r) { }
+        };
+    }
+
+    static RegisterBrokerRequest.Builder broker(String name, String addr, String... topics) {
+        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setCluster("c1").setBrokerName(name)
+                .setBrokerId(0).setBrokerAddr(addr);
+        for (String t : topics) {
+            b.addTopics(TopicConfig.newBuilder().setTopic(t).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6));
+        }
+        return b;
+    }
+
+    static RequestEnvelope.Builder register(RegisterBrokerRequest.Builder b) {
+        return RequestEnvelope.newBuilder().setRegisterBroker(b);
+    }
+
+    static RequestEnvelope.Builder route(String topic, Consistency c) {
+        return RequestEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(topic))
+                .setRead(ReadOptions.newBuilder().setConsistency(c));
+    }
+
+    @Test
+    void registrationIsLoggedWithEpochAndIdenticalReRegistrationIsNot() {
+        ResponseEnvelope r1 = call(register(broker("b1", "127.0.0.1:10911", "t1", "t2")));
+        assertEquals(ErrorCode.OK, r1.getHeader().getCode());
+        assertTrue(r1.getRegisterBroker().getChanged());
+        assertEquals(1, r1.getRegisterBroker().getBrokerEpoch(), "epoch = log index of the registration");
+        assertEquals("n1", r1.getHeader().getNodeId());
+        assertEquals(Role.LEADER, r1.getHeader().getRole());
+        assertEquals(1, r1.getHeader().getAppliedIndex());
+        assertEquals(1, consensus.proposed.size());
+
+        int barriersBefore = consensus.barriers;
+        ResponseEnvelope r2 = call(register(broker("b1", "127.0.0.1:10911", "t1")));
+        assertEquals(ErrorCode.OK, r2.getHeader().getCode());
+        assertFalse(r2.getRegisterBroker().getChanged());
+        assertEquals(1, r2.getRegisterBroker().getBrokerEpoch());
+        assertEquals(1, consensus.proposed.size(), "an identical re-registration writes no log entry");
+        assertEquals(barriersBefore + 1, consensus.barriers, "'no change' is confirmed after a read barrier");
+
+        ResponseEnvelope r3 = call(register(broker("b1", "127.0.0.1:10911", "t3")));
+        assertTrue(r3.getRegisterBroker().getChanged());
+        assertEquals(2, r3.getRegisterBroker().getBrokerEpoch());
+        assertEquals(2, consensus.proposed.size());
+        assertEquals(1_700_000_000_000L, consensus.proposed.get(1).getLeaderTimeMs(), "time enters the record on the leader");
+    }
+
+    @Test
+    void slaveRegistrationLearnsMasterAddress() {
+        call(register(broker("b1", "127.0.0.1:10911", "t1").setHaServerAddr("127.0.0.1:10912")));
+        ResponseEnvelope r = call(register(broker("b1", "127.0.0.1:20911").setBrokerId(1)));
+        assertEquals("127.0.0.1:10911", r.getRegisterBroker().getMasterAddr());
+        assertEquals("127.0.0.1:10912", r.getRegisterBroker().getHaServerAddr());
+    }
+
+    @Test
+    void invalidRequestsNameTheFieldAndApplyNothing() {
+        assertInvalid(register(broker("b1", "127.0.0.1:10911", "t1").setCluster("")), "register_broker.cluster");
+        assertInvalid(register(broker("b1", "127.0.0.1:10911").addTopics(TopicConfig.newBuilder().setTopic("t")
+                .setReadQueueNums(-1).setWriteQueueNums(4).setPerm(6))), "register_broker.topics[0].read_queue_nums");
+        assertInvalid(register(broker("b1", "127.0.0.1:10911").addTopics(TopicConfig.newBuilder().setTopic("t")
+                .setReadQueueNums(1).setWriteQueueNums(1_000_000).setPerm(6))), "register_broker.topics[0].write_queue_nums");
+        assertInvalid(register(broker("b1", "127.0.0.1:10911", "x".repeat(128))), "register_broker.topics[0].topic");
+        assertInvalid(register(broker("b1", "127.0.0.1:10911", "t1", "t1")), "duplicate topic");
+        assertInvalid(register(broker("b".repeat(200), "127.0.0.1:10911")), "register_broker.broker_name");
+        assertInvalid(register(broker("b1", "no-port")), "register_broker.broker_addr");
+        assertInvalid(register(broker("b1", "127.0.0.1:10911").setBrokerId(-1)), "register_broker.broker_id");
+        assertInvalid(RequestEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic("t1"))
+                .setRead(ReadOptions.newBuilder().setConsistencyValue(99)), "read.consistency");
+        assertInvalid(route("", Consistency.STALE), "get_topic_route.topic");
+        assertInvalid(RequestEnvelope.newBuilder().setKvPut(KvPutRequest.newBuilder().setNamespace("ns").setKey("")),
+                "kv_put.key");
+        assertEquals(0, consensus.proposed.size(), "nothing may be proposed for invalid input");
+        assertEquals(0, consensus.image().topicCount());
+    }
+
+    private void assertInvalid(RequestEnvelope.Builder req, String fieldPart) {
+        ResponseEnvelope r = call(req);
+        assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode(), r.getHeader().getMessage());
+        assertFalse(r.getHeader().getRetriable());
+        assertTrue(r.getHeader().getMessage().contains(fieldPart),
+                "message should name '" + fieldPart + "': " + r.getHeader().getMessage());
+    }
+
+    @Test
+    void unknownRequestTypeIsUnsupportedNotSilence() {
+        RequestEnvelope unknown = RequestEnvelope.newBuilder().setUnknownFields(UnknownFieldSet.newBuilder()
+                .addField(38, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build()).build();
+        ResponseEnvelope r = dispatcher.handle(unknown, ctx()).join();
+        assertEquals(ErrorCode.UNSUPPORTED_REQUEST, r.getHeader().getCode());
+        assertTrue(r.getHeader().getMessage().contains("38"), r.getHeader().getMessage());
+        assertEquals(ErrorCode.UNSUPPORTED_REQUEST, call(RequestEnvelope.newBuilder()).getHeader().getCode());
+    }
+
+    @Test
+    void followerWithoutLeaderOrAlreadyForwardedAnswersNotLeader() {
+        consensus.role = Role.FOLLOWER;
+        consensus.leaderId = null;
+        ResponseEnvelope r = call(register(broker("b1", "127.0.0.1:10911", "t1")));
+        assertEquals(ErrorCode.NOT_LEADER, r.getHeader().getCode());
+        assertTrue(r.getHeader().getRetriable());
+        assertEquals("", r.getHeader().getLeaderHint());
+
+        consensus.leaderId = "n2";
+        ResponseEnvelope fwd = call(register(broker("b1", "127.0.0.1:10911", "t1")).setHops(1));
+        assertEquals(ErrorCode.NOT_LEADER, fwd.getHeader().getCode(), "a forwarded request is never forwarded again");
+        assertEquals("127.0.0.1:1004", fwd.getHeader().getLeaderHint());
+        assertEquals(0, consensus.proposed.size());
+    }
+
+    @Test
+    void readLevelsAreServedAndLabelledHonestly() {
+        call(register(broker("b1", "127.0.0.1:10911", "t1")));
+        ResponseEnvelope lin = call(route("t1", Consistency.CONSISTENCY_UNSPECIFIED));
+        assertEquals(ErrorCode.OK, lin.getHeader().getCode());
+        assertEquals(Consistency.LINEARIZABLE, lin.getHeader().getServed(), "default level is LINEARIZABLE");
+        assertEquals("127.0.0.1:10911", lin.getGetTopicRoute().getRoute().getBrokerDatas(0).getBrokerAddrsOrThrow(0));
+        assertEquals(Consistency.STALE, call(route("t1", Consistency.STALE)).getHeader().getServed());
+        assertEquals(Consistency.SEQUENTIAL, call(route("t1", Consistency.SEQUENTIAL)).getHeader().getServed());
+        assertEquals(Consistency.LEASE, call(route("t1", Consistency.LEASE)).getHeader().getServed());
+
+        // a node that cannot confirm its read index fails LINEARIZABLE fast, but still serves STALE, labelled so
+        consensus.role = Role.FOLLOWER;
+        consensus.msSinceLeaderContact = 5000;
+        consensus.barrierFailure = new ConsensusException(ConsensusException.Kind.NO_QUORUM, "no leader");
+        ResponseEnvelope failed = call(route("t1", Consistency.LINEARIZABLE));
+        assertEquals(ErrorCode.NO_QUORUM, failed.getHeader().getCode());
+        assertTrue(failed.getHeader().getRetriable());
+        ResponseEnvelope stale = call(route("t1", Consistency.STALE));
+        assertEquals(ErrorCode.OK, stale.getHeader().getCode());
+        assertEquals(Consistency.STALE, stale.getHeader().getServed());
+        assertEquals(5000, stale.getHeader().getMsSinceLeaderContact());
+
+        RequestEnvelope.Builder bounded = route("t1", Consistency.STALE);
+        bounded.getReadBuilder().setMaxStalenessMs(1000);
+        assertEquals(ErrorCode.STALENESS_EXCEEDED, call(bounded).getHeader().getCode());
+
+        RequestEnvelope.Builder ahead = route("t1", Consistency.SEQUENTIAL);
+        ahead.getReadBuilder().setMinIndex(99);
+        assertEquals(ErrorCode.MIN_INDEX_NOT_REACHED, call(ahead).getHeader().getCode());
+    }
+
+    @Test
+    void unknownTopicAndKeyAreNotFound() {
+        assertEquals(ErrorCode.TOPIC_NOT_FOUND, call(route("nope", Consistency.STALE)).getHeader().getCode());
+        assertEquals(ErrorCode.KEY_NOT_FOUND, call(RequestEnvelope.newBuilder()
+                .setKvGet(KvGetRequest.newBuilder().setNamespace("ns").setKey("k"))).getHeader().getCode());
+    }
+
+    @Test
+    void unregisterFencesStaleEpochsAndUnknownBrokers() {
+        long epoch = call(register(broker("b1", "127.0.0.1:10911", "t1"))).getRegisterBroker().getBrokerEpoch();
+        UnregisterBrokerRequest.Builder u = UnregisterBrokerRequest.newBuilder().setCluster("c1").setBrokerName("b1")
+                .setBrokerId(0).setBrokerAddr("127.0.0.1:10911");
+        assertEquals(ErrorCode.STALE_BROKER_EPOCH, call(RequestEnvelope.newBuilder()
+                .setUnregisterBroker(u.clone().setBrokerEpoch(epoch + 7))).getHeader().getCode());
+        assertTrue(consensus.image().route("t1").isPresent(), "a stale unregister changes nothing");
+        assertEquals(ErrorCode.OK, call(RequestEnvelope.newBuilder()
+                .setUnregisterBroker(u.clone().setBrokerEpoch(epoch))).getHeader().getCode());
+        assertTrue(consensus.image().route("t1").isEmpty(), "the topic left with no broker is dropped");
+        assertEquals(ErrorCode.UNKNOWN_BROKER, call(RequestEnvelope.newBuilder()
+                .setUnregisterBroker(u)).getHeader().getCode());
+    }
+
+    @Test
+    void deletingWhatDoesNotExistWritesNothing() {
+        ResponseEnvelope r = call(RequestEnvelope.newBuilder().setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic("t9")));
+        assertEquals(ErrorCode.OK, r.getHeader().getCode());
+        assertFalse(r.getDeleteTopic().getExisted());
+        assertEquals(0, consensus.proposed.size());
+        call(register(broker("b1", "127.0.0.1:10911", "t9")));
+        ResponseEnvelope d = call(RequestEnvelope.newBuilder().setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic("t9")));
+        assertTrue(d.getDeleteTopic().getExisted());
+        assertTrue(consensus.image().route("t9").isEmpty());
+    }
+
+    @Test
+    void nodeStatusDescribesTheNode() {
+        ResponseEnvelope r = call(RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()));
+        assertEquals("n1", r.getGetNodeStatus().getNodeId());
+        assertEquals("raft", r.getGetNodeStatus().getMode());
+        assertEquals(Role.LEADER, r.getGetNodeStatus().getRole());
+        assertEquals(2, r.getGetNodeStatus().getPeersCount());
+        assertEquals("127.0.0.1:1002", r.getGetNodeStatus().getLeaderClientAddr());
+    }
+}

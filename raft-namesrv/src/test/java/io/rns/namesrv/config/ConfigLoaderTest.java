@@ -1,0 +1,89 @@
+package io.rns.namesrv.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rns.rpc.v1.Consistency;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    static final String MEMBERS = "n1@127.0.0.1:9781:9771,n2@127.0.0.1:9782:9772,n3@127.0.0.1:9783:9773";
+
+    @TempDir
+    Path dir;
+
+    private Path file(String body) throws IOException {
+        Path f = dir.resolve("rns.properties");
+        Files.writeString(f, body);
+        return f;
+    }
+
+    @Test
+    void loadsFileAndAppliesOverrides() throws IOException {
+        Path f = file("node.id=n2\nmembers=" + MEMBERS + "\nraft.election-timeout-ms=1500\n");
+        NamesrvConfig c = ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "2500", "read.default-consistency", "lease"));
+        assertEquals("n2", c.nodeId());
+        assertEquals(3, c.members().size());
+        assertEquals(new Member("n2", "127.0.0.1", 9782, 9772), c.self());
+        assertEquals(2500, c.electionTimeoutMs());
+        assertEquals(Consistency.LEASE, c.defaultConsistency());
+        assertEquals(Path.of("data", "n2"), c.dataDir());
+        assertEquals("2500", c.describe().get("raft.election-timeout-ms"));
+    }
+
+    @Test
+    void unknownKeyFailsStartupNamingTheKey() throws IOException {
+        Path f = file("node.id=n1\nmembers=" + MEMBERS + "\nraft.election-timeout=100\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(f, Map.of()));
+        assertTrue(e.getMessage().contains("raft.election-timeout"), e.getMessage());
+    }
+
+    @Test
+    void unknownOverrideFails() throws IOException {
+        Path f = file("node.id=n1\nmembers=" + MEMBERS + "\n");
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(f, Map.of("data.dri", "/tmp/x")));
+    }
+
+    @Test
+    void systemOverridesStripPrefixAndIgnoreLoggingKeys() {
+        Properties p = new Properties();
+        p.setProperty("rns.node.id", "n3");
+        p.setProperty("rns.log.dir", "/tmp/logs");
+        p.setProperty("java.version", "17");
+        assertEquals(Map.of("node.id", "n3"), ConfigLoader.systemOverrides(p));
+    }
+
+    @Test
+    void invalidValuesAreRefusedWithTheKeyName() throws IOException {
+        Path f = file("node.id=n1\nmembers=" + MEMBERS + "\n");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "abc")), "raft.election-timeout-ms");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "5")), "raft.election-timeout-ms");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("raft.sync", "yes")), "raft.sync");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("read.default-consistency", "strong")), "read.default-consistency");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("node.id", "n9")), "node.id");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:1:2,n1@127.0.0.1:3:4")), "duplicate");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:9781")), "id@host:raftPort:clientPort");
+        assertMessage(() -> ConfigLoader.load(null, Map.of("members", MEMBERS)), "node.id is required");
+    }
+
+    private static void assertMessage(org.junit.jupiter.api.function.Executable e, String part) {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+        assertTrue(ex.getMessage().contains(part), "expected '" + part + "' in: " + ex.getMessage());
+    }
+
+    @Test
+    void memberParsing() {
+        Member m = Member.parse(" n1@localhost:1:2 ");
+        assertEquals("localhost:1", m.raftAddress());
+        assertEquals("localhost:2", m.clientAddress());
+        assertThrows(IllegalArgumentException.class, () -> Member.parse("n1@h:70000:2"));
+        assertThrows(IllegalArgumentException.class, () -> Member.parse("n1@h:5:5"));
+    }
+}
