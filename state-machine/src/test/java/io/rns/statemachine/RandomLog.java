@@ -1,0 +1,80 @@
+package io.rns.statemachine;
+
+import io.rns.log.v1.LogRecord;
+import io.rns.log.v1.RegisterBroker;
+import io.rns.log.v1.TopicQueueConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** A seeded random log over a small universe, so that records collide, conflict, move and get rejected. */
+final class RandomLog {
+    private RandomLog() {}
+
+    static final String[] CLUSTERS = {"c1", "c2", "c3"};
+    static final String[] NAMES = {"b1", "b2", "b3", "b4", "b5", "b6"};
+
+    static List<LogEntry> generate(long seed, int n) {
+        Random rnd = new Random(seed);
+        Map<String, Long> epochs = new HashMap<>();
+        List<LogEntry> log = new ArrayList<>(n);
+        long index = 1;
+        for (int i = 0; i < n; i++) {
+            index += rnd.nextInt(10) == 0 ? 1 + rnd.nextInt(3) : 1; // occasional gaps (config entries etc.)
+            double p = rnd.nextDouble();
+            LogRecord r;
+            if (p < 0.50) {
+                int nameIdx = rnd.nextInt(NAMES.length);
+                String name = NAMES[nameIdx];
+                String cluster = rnd.nextInt(10) < 8 ? CLUSTERS[nameIdx % CLUSTERS.length]
+                        : CLUSTERS[rnd.nextInt(CLUSTERS.length)];
+                long id = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(2) : 0;
+                RegisterBroker.Builder b = RegisterBroker.newBuilder().setCluster(cluster).setBrokerName(name)
+                        .setBrokerId(id).setBrokerAddr(addr(rnd))
+                        .setHaServerAddr(rnd.nextBoolean() ? "" : addr(rnd))
+                        .setDataVersionTimestamp(rnd.nextInt(3)).setDataVersionCounter(rnd.nextInt(3))
+                        .setLeaseTimeoutMs(rnd.nextInt(2) * 30_000);
+                int topics = rnd.nextInt(6);
+                for (int t = 0; t < topics; t++) {
+                    String topic = "T" + rnd.nextInt(40);
+                    if (b.getTopicsList().stream().anyMatch(x -> x.getTopic().equals(topic))) {
+                        continue;
+                    }
+                    b.addTopics(TopicQueueConfig.newBuilder().setTopic(topic).setReadQueueNums(1 + rnd.nextInt(4))
+                            .setWriteQueueNums(1 + rnd.nextInt(4)).setPerm(rnd.nextInt(8))
+                            .setTopicSysFlag(rnd.nextInt(2)));
+                }
+                r = Records.base().setLeaderTimeMs(Records.TIME + index).setRegisterBroker(b).build();
+                epochs.put(name + "/" + id, index);
+            } else if (p < 0.65) {
+                String name = NAMES[rnd.nextInt(NAMES.length)];
+                long id = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(2) : 0;
+                int e = rnd.nextInt(10);
+                long epoch = e < 4 ? 0 : e < 8 ? epochs.getOrDefault(name + "/" + id, 0L) : 1 + rnd.nextInt(
+                        (int) index);
+                r = Records.unregister(name, id, rnd.nextInt(10) < 7 ? "" : addr(rnd), epoch);
+            } else if (p < 0.75) {
+                r = Records.deleteTopic("T" + rnd.nextInt(40),
+                        rnd.nextBoolean() ? "" : CLUSTERS[rnd.nextInt(CLUSTERS.length)]);
+            } else if (p < 0.88) {
+                r = Records.putKv("ns" + rnd.nextInt(3), "k" + rnd.nextInt(10), "v" + rnd.nextInt(1000));
+            } else if (p < 0.96) {
+                r = Records.deleteKv("ns" + rnd.nextInt(3), "k" + rnd.nextInt(10));
+            } else {
+                r = switch (rnd.nextInt(3)) {
+                    case 0 -> Records.register("c1", "b1", 0, "10.0.0.1:10911", Records.topic("T1", -1, 1, 6));
+                    case 1 -> Records.putKv("", "k", "v");
+                    default -> Records.unregister("b1", -5, "", 0);
+                };
+            }
+            log.add(new LogEntry(index, r));
+        }
+        return log;
+    }
+
+    private static String addr(Random rnd) {
+        return "10.0.0." + (1 + rnd.nextInt(8)) + ":10911";
+    }
+}
