@@ -31,7 +31,7 @@ final class ShardedMap<V> {
         return (ShardedMap<V>) EMPTY;
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static <V> Map<String, V>[] emptyShards() {
         Map<String, V>[] s = new Map[SHARDS];
         Arrays.fill(s, Collections.emptyMap());
@@ -57,6 +57,17 @@ final class ShardedMap<V> {
         for (Map<String, V> shard : shards) {
             shard.forEach(action);
         }
+    }
+
+    /** How many shards this map shares (by reference) with another: a measure of structural sharing. */
+    int sharedShardsWith(ShardedMap<?> other) {
+        int n = 0;
+        for (int i = 0; i < SHARDS; i++) {
+            if (shards[i] == other.shards[i]) {
+                n++;
+            }
+        }
+        return n;
     }
 
     Builder<V> toBuilder() {

@@ -1,0 +1,52 @@
+package io.rns.statemachine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rns.log.v1.RegisterBroker;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The next image shares everything a batch did not touch (no full copy per batch). */
+class StructuralSharingTest extends StateMachineTestSupport {
+
+    @Test
+    void aSmallBatchOnALargeTableCopiesOnlyTouchedShards() {
+        int topics = 20_000;
+        RegisterBroker.Builder b = Records.registerBuilder("c1", "b1", 0, "10.0.0.1:10911");
+        for (int i = 0; i < topics; i++) {
+            b.addTopics(Records.topic("TOPIC_" + i));
+        }
+        applied(Records.wrap(b.build()));
+        applied(Records.register("c1", "b2", 0, "10.0.0.2:10911"));
+        RouteImage big = sm.image();
+        assertEquals(topics, big.topicCount());
+
+        // one topic changes: at most one shard is copied, every topic's inner map but one is shared
+        applied(Records.register("c1", "b2", 0, "10.0.0.2:10911", Records.topic("TOPIC_7")));
+        RouteImage next = sm.image();
+        assertEquals(ShardedMap.SHARDS - 1, next.topicMap().sharedShardsWith(big.topicMap()));
+        assertSame(big.route("TOPIC_8").orElseThrow().queues(), next.route("TOPIC_8").orElseThrow().queues());
+        assertSame(big.brokerGroups().get("b1"), next.brokerGroups().get("b1"));
+
+        // kv only: topics and groups are shared wholesale
+        applied(Records.putKv("ns", "k", "v"));
+        RouteImage kvOnly = sm.image();
+        assertEquals(ShardedMap.SHARDS, kvOnly.topicMap().sharedShardsWith(next.topicMap()));
+        assertSame(next.brokerGroups(), kvOnly.brokerGroups());
+        assertSame(next.clusters(), kvOnly.clusters());
+
+        // a group disappears: its queues are removed from every topic (the one O(topics) path)
+        applied(Records.unregister("b1", 0, "", 0));
+        RouteImage after = sm.image();
+        assertEquals(1, after.topicCount());
+        assertEquals(List.of("b2"), List.copyOf(after.route("TOPIC_7").orElseThrow().queues().keySet()));
+        assertTrue(after.topicsOfCluster("c1").contains("TOPIC_7"));
+
+        // and the store agrees with the image
+        sm.close();
+        sm = RouteStateMachine.open(tmp.resolve("store"));
+        assertEquals(after, sm.image());
+    }
+}
