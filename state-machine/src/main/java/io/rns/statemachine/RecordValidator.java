@@ -153,7 +153,7 @@ public final class RecordValidator {
         }
         for (int i = 0; i < colon; i++) {
             char c = v.charAt(i);
-            if (c <= ' ' || c == 0x7f || Character.isWhitespace(c)) {
+            if (c <= ' ' || c >= 0x7f) {
                 return Optional.of(field + " host contains an invalid character at position " + i);
             }
         }
@@ -207,7 +207,7 @@ public final class RecordValidator {
         return checkChars(field, v, Limits.MAX_KV_NAMESPACE_LENGTH, true, NAME_CHARS);
     }
 
-    /** 1..255 characters, any characters. */
+    /** 1..255 characters, any well-formed UTF-16 (no unpaired surrogate). */
     public static Optional<String> checkKvKey(String field, String v) {
         if (v == null || v.isEmpty()) {
             return required(field);
@@ -215,13 +215,33 @@ public final class RecordValidator {
         if (v.length() > Limits.MAX_KV_KEY_LENGTH) {
             return tooLong(field, Limits.MAX_KV_KEY_LENGTH, v.length());
         }
-        return Optional.empty();
+        return checkWellFormed(field, v);
     }
 
-    /** At most 65536 characters; may be empty. */
+    /** At most 65536 characters, well-formed UTF-16; may be empty. */
     public static Optional<String> checkKvValue(String field, String v) {
-        if (v != null && v.length() > Limits.MAX_KV_VALUE_LENGTH) {
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v.length() > Limits.MAX_KV_VALUE_LENGTH) {
             return tooLong(field, Limits.MAX_KV_VALUE_LENGTH, v.length());
+        }
+        return checkWellFormed(field, v);
+    }
+
+    /**
+     * An unpaired surrogate cannot be encoded as UTF-8: protobuf and the store would turn it into '?', so a replica
+     * that decoded the record from bytes would hold a different string than a leader that applied its in-memory
+     * record. Such strings are rejected.
+     */
+    public static Optional<String> checkWellFormed(String field, String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < v.length() && Character.isLowSurrogate(v.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return Optional.of(field + " contains an unpaired surrogate at position " + i);
+            }
         }
         return Optional.empty();
     }

@@ -106,6 +106,10 @@ class RecordValidatorTest {
         assertEquals(Optional.empty(), RecordValidator.validate(Records.putKv("ns", "k", "v".repeat(65536))));
         invalidContaining(Records.putKv("n\u0000s", "k", "v"), "put_kv.namespace contains invalid character U+0000");
         invalid(Records.deleteKv("ns", ""), "delete_kv.key is required");
+        invalid(Records.putKv("ns", "a\uD800", "v"), "put_kv.key contains an unpaired surrogate at position 1");
+        invalid(Records.putKv("ns", "k", "\uDC00x"), "put_kv.value contains an unpaired surrogate at position 0");
+        assertEquals(Optional.empty(), RecordValidator.validate(Records.putKv("ns", "\uD83D\uDE00", "\uD83D\uDE00")));
+        invalidContaining(reg(b -> b.setBrokerAddr("h\u00e9te:10911")), "host contains an invalid character");
         invalid(LogRecord.newBuilder().setFormatVersion(1).build(), "kind is required");
         invalid(Records.putKv("ns", "k", "v").toBuilder().setFormatVersion(3).build(), "format_version must be 1, got 3");
     }
