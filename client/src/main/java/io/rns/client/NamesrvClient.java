@@ -1,0 +1,379 @@
+package io.rns.client;
+
+import io.rns.client.internal.Caller;
+import io.rns.client.internal.Router;
+import io.rns.rpc.transport.Endpoints;
+import io.rns.rpc.transport.RpcClient;
+import io.rns.rpc.transport.RpcClientOptions;
+import io.rns.rpc.v1.Consistency;
+import io.rns.rpc.v1.DeleteTopicRequest;
+import io.rns.rpc.v1.DeleteTopicResponse;
+import io.rns.rpc.v1.GetClusterInfoRequest;
+import io.rns.rpc.v1.GetClusterInfoResponse;
+import io.rns.rpc.v1.GetNodeStatusRequest;
+import io.rns.rpc.v1.GetNodeStatusResponse;
+import io.rns.rpc.v1.GetTopicRouteRequest;
+import io.rns.rpc.v1.KvDeleteRequest;
+import io.rns.rpc.v1.KvGetRequest;
+import io.rns.rpc.v1.KvListRequest;
+import io.rns.rpc.v1.KvPutRequest;
+import io.rns.rpc.v1.ListTopicsRequest;
+import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.RegisterBrokerResponse;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.rpc.v1.TopicRoute;
+import io.rns.rpc.v1.UnregisterBrokerRequest;
+import io.rns.rpc.v1.UnregisterBrokerResponse;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Client of an RNS cluster: immutable, thread-safe, built by {@link #builder()}.
+ *
+ * <p><b>Writes</b> (register, unregister, deleteTopic, kvPut, kvDelete) go to the last known leader (learned from any
+ * response header), else to the current endpoint. NOT_LEADER with a usable leader hint is followed at once; other
+ * retriable failures (and transport failures) move to the next endpoint round-robin after a backoff, bounded by
+ * {@link RetryPolicy#maxAttempts()} and the overall timeout. All RNS writes are idempotent, so a write whose
+ * outcome is unknown is retried too; a final {@link NamesrvException} then has {@code outcomeUnknown() == true}.
+ *
+ * <p><b>Reads</b> go to a sticky endpoint (random start, seedable) and move on failure. Every read carries
+ * {@code min_index = max(CallOptions.minIndex, highestSeenIndex())}, so reads are monotonic across node switches,
+ * and the requested consistency (default from the builder).
+ *
+ * <p>All methods throw {@link NamesrvException} on failure (not-found is an error too: TOPIC_NOT_FOUND,
+ * KEY_NOT_FOUND). A {@link CallOptions#node()} pins one node: one attempt, no failover.
+ */
+public final class NamesrvClient implements AutoCloseable {
+    private static final AtomicInteger SCHEDULER_IDS = new AtomicInteger();
+
+    private final List<String> endpoints;
+    private final Duration requestTimeout;
+    private final Duration overallTimeout;
+    private final RetryPolicy retryPolicy;
+    private final Consistency defaultConsistency;
+    private final String clientId;
+    private final RpcClientOptions rpcOptions;
+    private final RpcClient rpc;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Caller caller;
+
+    private NamesrvClient(Builder b) {
+        this.endpoints = List.copyOf(b.endpoints);
+        this.requestTimeout = b.requestTimeout;
+        this.overallTimeout = b.overallTimeout;
+        this.retryPolicy = b.retryPolicy;
+        this.defaultConsistency = b.defaultConsistency;
+        this.clientId = b.clientId;
+        this.rpcOptions = b.rpcOptions;
+        Random random = b.randomSeed != null ? new Random(b.randomSeed) : new Random();
+        this.rpc = new RpcClient(rpcOptions);
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "rns-client-retry-" + SCHEDULER_IDS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.caller = new Caller(rpc, new Router(endpoints, random), requestTimeout, overallTimeout, retryPolicy,
+                defaultConsistency, clientId, random, scheduler);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public List<String> endpoints() { return endpoints; }
+    public Duration requestTimeout() { return requestTimeout; }
+    public Duration overallTimeout() { return overallTimeout; }
+    public RetryPolicy retryPolicy() { return retryPolicy; }
+    public Consistency defaultConsistency() { return defaultConsistency; }
+    public String clientId() { return clientId; }
+    public RpcClientOptions rpcOptions() { return rpcOptions; }
+
+    /** The highest applied index seen in any OK response; the floor of every read's min_index. */
+    public long highestSeenIndex() {
+        return caller.highestSeenIndex();
+    }
+
+    /** The leader endpoint this client currently believes in, or {@code null}. */
+    public String knownLeader() {
+        return caller.router().leader();
+    }
+
+    // ---- writes ------------------------------------------------------------------------------------------------
+
+    public Reply<RegisterBrokerResponse> registerBroker(RegisterBrokerRequest request) {
+        return registerBroker(request, CallOptions.DEFAULT);
+    }
+
+    public Reply<RegisterBrokerResponse> registerBroker(RegisterBrokerRequest request, CallOptions options) {
+        return call(RequestEnvelope.newBuilder().setRegisterBroker(request), options, false,
+                ResponseEnvelope.BodyCase.REGISTER_BROKER, ResponseEnvelope::getRegisterBroker);
+    }
+
+    public Reply<UnregisterBrokerResponse> unregisterBroker(UnregisterBrokerRequest request) {
+        return unregisterBroker(request, CallOptions.DEFAULT);
+    }
+
+    public Reply<UnregisterBrokerResponse> unregisterBroker(UnregisterBrokerRequest request, CallOptions options) {
+        return call(RequestEnvelope.newBuilder().setUnregisterBroker(request), options, false,
+                ResponseEnvelope.BodyCase.UNREGISTER_BROKER, ResponseEnvelope::getUnregisterBroker);
+    }
+
+    /** @param clusterOrNull {@code null} or empty = delete the topic everywhere */
+    public Reply<DeleteTopicResponse> deleteTopic(String topic, String clusterOrNull) {
+        return deleteTopic(topic, clusterOrNull, CallOptions.DEFAULT);
+    }
+
+    public Reply<DeleteTopicResponse> deleteTopic(String topic, String clusterOrNull, CallOptions options) {
+        DeleteTopicRequest.Builder r = DeleteTopicRequest.newBuilder().setTopic(nonNull(topic, "topic"));
+        if (clusterOrNull != null) r.setCluster(clusterOrNull);
+        return call(RequestEnvelope.newBuilder().setDeleteTopic(r), options, false,
+                ResponseEnvelope.BodyCase.DELETE_TOPIC, ResponseEnvelope::getDeleteTopic);
+    }
+
+    public Reply<Void> kvPut(String namespace, String key, String value) {
+        return kvPut(namespace, key, value, CallOptions.DEFAULT);
+    }
+
+    public Reply<Void> kvPut(String namespace, String key, String value, CallOptions options) {
+        KvPutRequest r = KvPutRequest.newBuilder().setNamespace(nonNull(namespace, "namespace"))
+                .setKey(nonNull(key, "key")).setValue(nonNull(value, "value")).build();
+        return call(RequestEnvelope.newBuilder().setKvPut(r), options, false, ResponseEnvelope.BodyCase.KV_PUT, x -> null);
+    }
+
+    /** @return whether the key existed */
+    public Reply<Boolean> kvDelete(String namespace, String key) {
+        return kvDelete(namespace, key, CallOptions.DEFAULT);
+    }
+
+    public Reply<Boolean> kvDelete(String namespace, String key, CallOptions options) {
+        KvDeleteRequest r = KvDeleteRequest.newBuilder().setNamespace(nonNull(namespace, "namespace"))
+                .setKey(nonNull(key, "key")).build();
+        return call(RequestEnvelope.newBuilder().setKvDelete(r), options, false, ResponseEnvelope.BodyCase.KV_DELETE,
+                x -> x.getKvDelete().getExisted());
+    }
+
+    // ---- reads -------------------------------------------------------------------------------------------------
+
+    /** @throws NamesrvException with code TOPIC_NOT_FOUND if the topic has no route */
+    public Reply<TopicRoute> getTopicRoute(String topic) {
+        return getTopicRoute(topic, CallOptions.DEFAULT);
+    }
+
+    public Reply<TopicRoute> getTopicRoute(String topic, CallOptions options) {
+        return call(RequestEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(nonNull(topic, "topic"))),
+                options, true, ResponseEnvelope.BodyCase.GET_TOPIC_ROUTE, x -> x.getGetTopicRoute().getRoute());
+    }
+
+    public Reply<GetClusterInfoResponse> getClusterInfo() {
+        return getClusterInfo(CallOptions.DEFAULT);
+    }
+
+    public Reply<GetClusterInfoResponse> getClusterInfo(CallOptions options) {
+        return call(RequestEnvelope.newBuilder().setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()), options, true,
+                ResponseEnvelope.BodyCase.GET_CLUSTER_INFO, ResponseEnvelope::getGetClusterInfo);
+    }
+
+    /** @param clusterOrNull {@code null} or empty = topics of all clusters; the list is sorted */
+    public Reply<List<String>> listTopics(String clusterOrNull) {
+        return listTopics(clusterOrNull, CallOptions.DEFAULT);
+    }
+
+    public Reply<List<String>> listTopics(String clusterOrNull, CallOptions options) {
+        ListTopicsRequest.Builder r = ListTopicsRequest.newBuilder();
+        if (clusterOrNull != null) r.setCluster(clusterOrNull);
+        return call(RequestEnvelope.newBuilder().setListTopics(r), options, true, ResponseEnvelope.BodyCase.LIST_TOPICS,
+                x -> List.copyOf(x.getListTopics().getTopicsList()));
+    }
+
+    /** @throws NamesrvException with code KEY_NOT_FOUND if there is no such key */
+    public Reply<String> kvGet(String namespace, String key) {
+        return kvGet(namespace, key, CallOptions.DEFAULT);
+    }
+
+    public Reply<String> kvGet(String namespace, String key, CallOptions options) {
+        KvGetRequest r = KvGetRequest.newBuilder().setNamespace(nonNull(namespace, "namespace")).setKey(nonNull(key, "key")).build();
+        return call(RequestEnvelope.newBuilder().setKvGet(r), options, true, ResponseEnvelope.BodyCase.KV_GET,
+                x -> x.getKvGet().getValue());
+    }
+
+    /** @return the namespace's entries, sorted by key */
+    public Reply<Map<String, String>> kvList(String namespace) {
+        return kvList(namespace, CallOptions.DEFAULT);
+    }
+
+    public Reply<Map<String, String>> kvList(String namespace, CallOptions options) {
+        KvListRequest r = KvListRequest.newBuilder().setNamespace(nonNull(namespace, "namespace")).build();
+        return call(RequestEnvelope.newBuilder().setKvList(r), options, true, ResponseEnvelope.BodyCase.KV_LIST,
+                x -> java.util.Collections.unmodifiableMap(new TreeMap<>(x.getKvList().getEntriesMap())));
+    }
+
+    /**
+     * Status of one node.
+     *
+     * @param endpointOrNull {@code host:port} to ask that node only (no failover); {@code null} = any node
+     */
+    public Reply<GetNodeStatusResponse> nodeStatus(String endpointOrNull) {
+        return nodeStatus(endpointOrNull, CallOptions.DEFAULT);
+    }
+
+    public Reply<GetNodeStatusResponse> nodeStatus(String endpointOrNull, CallOptions options) {
+        CallOptions o = options == null ? CallOptions.DEFAULT : options;
+        if (endpointOrNull != null) o = o.withNode(endpointOrNull);
+        // routed like a read (sticky endpoint) but sends no ReadOptions: status is always local
+        Caller.Answer a = await(caller.call(
+                RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()), o, true, false));
+        return reply(a, ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus);
+    }
+
+    // ---- generic -----------------------------------------------------------------------------------------------
+
+    /**
+     * Sends any request with this client's routing, retries and index tracking. Completes with the OK response or
+     * exceptionally with a {@link NamesrvException} ({@link IllegalStateException} once closed). For reads
+     * ({@code isRead}), {@code read} options are set from {@code options}; the request's {@code request_id},
+     * {@code timeout_ms} and {@code client_id} are always set by the client.
+     */
+    public CompletableFuture<ResponseEnvelope> callAsync(RequestEnvelope.Builder request, CallOptions options, boolean isRead) {
+        Objects.requireNonNull(request, "request");
+        return caller.call(request, options, isRead).thenApply(Caller.Answer::response);
+    }
+
+    /** Closes connections and threads; pending calls fail. */
+    @Override
+    public void close() {
+        rpc.close();
+        scheduler.shutdownNow();
+    }
+
+    private <T> Reply<T> call(RequestEnvelope.Builder req, CallOptions options, boolean isRead,
+                              ResponseEnvelope.BodyCase expected, Function<ResponseEnvelope, T> extract) {
+        if (isRead) {
+            req.clearRead();
+        }
+        return reply(await(caller.call(req, options, isRead)), expected, extract);
+    }
+
+    private static <T> Reply<T> reply(Caller.Answer answer, ResponseEnvelope.BodyCase expected,
+                                      Function<ResponseEnvelope, T> extract) {
+        ResponseEnvelope resp = answer.response();
+        ResponseMeta meta = ResponseMeta.of(resp.getHeader(), answer.endpoint());
+        if (resp.getBodyCase() != expected) {
+            throw new NamesrvException(NamesrvException.Kind.PROTOCOL_ERROR, io.rns.rpc.v1.ErrorCode.ERROR_CODE_UNSPECIFIED,
+                    "protocol error: expected a " + expected + " body, got " + resp.getBodyCase(), false,
+                    resp.getHeader().getLeaderHint(), meta, false, meta.endpoint(), 1, null);
+        }
+        return new Reply<>(extract.apply(resp), meta);
+    }
+
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (CompletionException e) {
+            throw rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(false);
+            throw new IllegalStateException("interrupted while waiting for RNS", e);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException re) return re; // NamesrvException, IllegalStateException (closed), ...
+        if (t instanceof Error err) throw err;
+        return new IllegalStateException(t);
+    }
+
+    private static String nonNull(String s, String name) {
+        if (s == null) throw new IllegalArgumentException(name + " must not be null");
+        return s;
+    }
+
+    /** A validating builder; {@link #build()} throws {@link IllegalArgumentException} naming the bad setting. */
+    public static final class Builder {
+        private List<String> endpoints;
+        private Duration requestTimeout = Duration.ofSeconds(3);
+        private Duration overallTimeout = Duration.ofSeconds(10);
+        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+        private Consistency defaultConsistency = Consistency.LINEARIZABLE;
+        private String clientId = "rns-java-client";
+        private RpcClientOptions rpcOptions = RpcClientOptions.defaults();
+        private Long randomSeed;
+
+        private Builder() {}
+
+        /** Required: the nodes' client addresses, {@code host:port}, at least one, no duplicates. */
+        public Builder endpoints(List<String> endpoints) {
+            this.endpoints = endpoints == null ? null : new ArrayList<>(endpoints);
+            return this;
+        }
+
+        public Builder endpoints(String... endpoints) {
+            return endpoints(endpoints == null ? null : java.util.Arrays.asList(endpoints));
+        }
+
+        /** Deadline of one attempt (default 3 s). */
+        public Builder requestTimeout(Duration d) { this.requestTimeout = d; return this; }
+        /** Deadline of a whole call, across retries (default 10 s). */
+        public Builder overallTimeout(Duration d) { this.overallTimeout = d; return this; }
+        public Builder retryPolicy(RetryPolicy p) { this.retryPolicy = p; return this; }
+        /** Level of reads whose CallOptions name none (default LINEARIZABLE). */
+        public Builder defaultConsistency(Consistency c) { this.defaultConsistency = c; return this; }
+        /** Free-form id sent with every request, for server logs. */
+        public Builder clientId(String id) { this.clientId = id; return this; }
+        public Builder rpcOptions(RpcClientOptions o) { this.rpcOptions = o; return this; }
+        /** Seeds the start endpoint choice and the backoff jitter (for reproducible tests). */
+        public Builder randomSeed(long seed) { this.randomSeed = seed; return this; }
+
+        public NamesrvClient build() {
+            if (endpoints == null || endpoints.isEmpty()) {
+                throw new IllegalArgumentException("endpoints must name at least one host:port");
+            }
+            Set<String> seen = new HashSet<>();
+            List<String> clean = new ArrayList<>();
+            for (String e : endpoints) {
+                if (e == null || !Endpoints.isValid(e)) {
+                    throw new IllegalArgumentException("endpoints: '" + e + "' is not host:port");
+                }
+                String t = e.trim();
+                if (!seen.add(t)) throw new IllegalArgumentException("endpoints: duplicate '" + t + "'");
+                clean.add(t);
+            }
+            endpoints = clean;
+            positive("requestTimeout", requestTimeout);
+            positive("overallTimeout", overallTimeout);
+            if (retryPolicy == null) throw new IllegalArgumentException("retryPolicy must not be null");
+            if (defaultConsistency == null || defaultConsistency == Consistency.CONSISTENCY_UNSPECIFIED
+                    || defaultConsistency == Consistency.UNRECOGNIZED) {
+                throw new IllegalArgumentException("defaultConsistency must be LINEARIZABLE, LEASE, SEQUENTIAL or STALE: "
+                        + defaultConsistency);
+            }
+            if (clientId == null) throw new IllegalArgumentException("clientId must not be null");
+            if (rpcOptions == null) throw new IllegalArgumentException("rpcOptions must not be null");
+            return new NamesrvClient(this);
+        }
+
+        private static void positive(String name, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be > 0: " + d);
+            if (d.toMillis() > Integer.MAX_VALUE) throw new IllegalArgumentException(name + " is too large: " + d);
+        }
+    }
+}

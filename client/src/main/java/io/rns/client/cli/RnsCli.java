@@ -1,0 +1,482 @@
+package io.rns.client.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import io.rns.client.CallOptions;
+import io.rns.client.NamesrvClient;
+import io.rns.client.NamesrvException;
+import io.rns.client.Reply;
+import io.rns.client.ResponseMeta;
+import io.rns.client.RetryPolicy;
+import io.rns.rpc.transport.Endpoints;
+import io.rns.rpc.transport.RpcClientOptions;
+import io.rns.rpc.v1.*;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code rns} command-line tool. Exit codes: 0 success; 1 usage error (bad option or argument); 2 a node
+ * answered with an error (or broke the protocol); 3 no node could be reached (connect failure, closed connection,
+ * timeout).
+ */
+@Command(name = "rns", mixinStandardHelpOptions = true, version = "rns 0.1.0", exitCodeOnInvalidInput = 1,
+        description = "Talks to an RNS (Raft NameServer) cluster.",
+        subcommands = {RnsCli.Status.class, RnsCli.Register.class, RnsCli.Unregister.class, RnsCli.Route.class,
+                RnsCli.Cluster.class, RnsCli.Topics.class, RnsCli.DeleteTopic.class, RnsCli.Kv.class,
+                CommandLine.HelpCommand.class},
+        footerHeading = "%nOutput:%n",
+        footer = {"After each result a meta line: served=<LEVEL> node=<id> role=<ROLE> term=<n> applied=<n> endpoint=<host:port>",
+                "(served=NONE for writes). Errors: 'error: <CODE>: <message> [leader=<hint>]' on stderr.",
+                "%nExit codes: 0 ok, 1 usage error, 2 a node answered with an error, 3 no node reachable (connect/closed/timeout)."})
+public final class RnsCli implements Callable<Integer> {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_USAGE = 1;
+    public static final int EXIT_SERVER_ERROR = 2;
+    public static final int EXIT_UNREACHABLE = 3;
+
+    @Mixin
+    GlobalOptions globals;
+    @Spec
+    CommandSpec spec;
+
+    private Map<String, String> env = System.getenv();
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing command");
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = execute(args, out, err, System.getenv());
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line; for tests and embedding. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        RnsCli root = new RnsCli();
+        root.env = env;
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            cmd.getErr().println("error: INTERNAL: " + ex);
+            return EXIT_SERVER_ERROR;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Effective global settings: after-command values over before-command values over the environment. */
+    record Settings(List<String> endpoints, String node, Consistency consistency, long timeoutMs, boolean json) {}
+
+    abstract static class Cmd implements Callable<Integer> {
+        @Mixin
+        GlobalOptions local;
+        @Spec
+        CommandSpec spec;
+
+        Settings settings;
+        PrintWriter out;
+        PrintWriter err;
+        private final JsonFormat.Printer json = JsonFormat.printer().omittingInsignificantWhitespace()
+                .includingDefaultValueFields();
+
+        @Override
+        public final Integer call() {
+            out = spec.commandLine().getOut();
+            err = spec.commandLine().getErr();
+            try {
+                settings = resolve();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            try (NamesrvClient client = NamesrvClient.builder()
+                    .endpoints(settings.endpoints())
+                    .requestTimeout(Duration.ofMillis(Math.min(3000, settings.timeoutMs())))
+                    .overallTimeout(Duration.ofMillis(settings.timeoutMs()))
+                    .retryPolicy(RetryPolicy.DEFAULT)
+                    .defaultConsistency(settings.consistency() != null ? settings.consistency() : Consistency.LINEARIZABLE)
+                    .clientId("rns-cli")
+                    .rpcOptions(RpcClientOptions.builder().connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs()))).build())
+                    .build()) {
+                return run(client);
+            } catch (NamesrvException e) {
+                printError(e);
+                return exitCodeOf(e);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+
+        abstract int run(NamesrvClient client);
+
+        CallOptions options() {
+            CallOptions o = CallOptions.DEFAULT;
+            if (settings.node() != null) o = o.withNode(settings.node());
+            if (settings.consistency() != null) o = o.withConsistency(settings.consistency());
+            return o;
+        }
+
+        private Settings resolve() {
+            String endpoints = null, node = null;
+            Consistency consistency = null;
+            Long timeoutMs = null;
+            Boolean json = null;
+            RnsCli root = null;
+            for (CommandSpec s = spec; s != null; s = s.parent()) {
+                GlobalOptions g = null;
+                Object user = s.userObject();
+                if (user instanceof Cmd c) g = c.local;
+                else if (user instanceof Kv k) g = k.local;
+                else if (user instanceof RnsCli r) { g = r.globals; root = r; }
+                if (g == null) continue;
+                if (endpoints == null) endpoints = g.endpoints;
+                if (node == null) node = g.node;
+                if (consistency == null) consistency = g.consistency;
+                if (timeoutMs == null) timeoutMs = g.timeoutMs;
+                if (json == null) json = g.json;
+            }
+            if (endpoints == null && root != null) {
+                String fromEnv = root.env.get("RNS_ENDPOINTS");
+                if (fromEnv != null && !fromEnv.isBlank()) endpoints = fromEnv;
+            }
+            if (endpoints == null) endpoints = GlobalOptions.DEFAULT_ENDPOINTS;
+            List<String> list = Arrays.stream(endpoints.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                    .collect(Collectors.toList());
+            if (list.isEmpty()) throw new IllegalArgumentException("--endpoints: no endpoint given");
+            for (String e : list) {
+                if (!Endpoints.isValid(e)) throw new IllegalArgumentException("--endpoints: '" + e + "' is not host:port");
+            }
+            if (node != null && !Endpoints.isValid(node)) {
+                throw new IllegalArgumentException("--node: '" + node + "' is not host:port");
+            }
+            long t = timeoutMs == null ? 10_000 : timeoutMs;
+            if (t <= 0 || t > Integer.MAX_VALUE) throw new IllegalArgumentException("--timeout-ms must be > 0: " + t);
+            return new Settings(list, node, consistency, t, Boolean.TRUE.equals(json));
+        }
+
+        /** Prints a result (text lines or one JSON object) followed by the meta line. */
+        void emit(ResponseMeta meta, List<String> text, MessageOrBuilder jsonResult) {
+            if (settings.json()) {
+                out.println("{\"result\":" + toJson(jsonResult) + ",\"meta\":" + metaJson(meta) + "}");
+                err.println(meta.toMetaLine());
+            } else {
+                text.forEach(out::println);
+                out.println(meta.toMetaLine());
+            }
+            out.flush();
+        }
+
+        String toJson(MessageOrBuilder m) {
+            try {
+                return json.print(m);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        static String metaJson(ResponseMeta m) {
+            return "{\"served\":" + q(m.toMetaLine().split(" ")[0].substring("served=".length()))
+                    + ",\"node\":" + q(m.nodeId()) + ",\"role\":" + q(String.valueOf(m.role())) + ",\"term\":" + m.term()
+                    + ",\"applied\":" + m.appliedIndex() + ",\"msSinceLeaderContact\":" + m.msSinceLeaderContact()
+                    + ",\"leaderHint\":" + q(m.leaderHint()) + ",\"endpoint\":" + q(m.endpoint()) + "}";
+        }
+
+        static String q(String s) {
+            if (s == null) return "null";
+            StringBuilder b = new StringBuilder("\"");
+            for (char c : s.toCharArray()) {
+                switch (c) {
+                    case '"' -> b.append("\\\"");
+                    case '\\' -> b.append("\\\\");
+                    case '\n' -> b.append("\\n");
+                    case '\r' -> b.append("\\r");
+                    case '\t' -> b.append("\\t");
+                    default -> {
+                        if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                        else b.append(c);
+                    }
+                }
+            }
+            return b.append('"').toString();
+        }
+
+        void printError(NamesrvException e) {
+            StringBuilder b = new StringBuilder("error: ").append(e.codeName()).append(": ").append(e.detail());
+            if (!e.leaderHint().isEmpty()) b.append(" leader=").append(e.leaderHint());
+            err.println(b);
+            if (e.outcomeUnknown()) {
+                err.println("note: the write may or may not have been applied (outcome unknown); it is safe to repeat");
+            }
+            err.flush();
+        }
+
+        static int exitCodeOf(NamesrvException e) {
+            return switch (e.kind()) {
+                case SERVER, PROTOCOL_ERROR -> EXIT_SERVER_ERROR;
+                case TIMEOUT, CONNECT_FAILED, CONNECTION_CLOSED -> EXIT_UNREACHABLE;
+            };
+        }
+    }
+
+    // ---- commands ----------------------------------------------------------------------------------------------
+
+    @Command(name = "status", exitCodeOnInvalidInput = 1,
+            description = "Node status of every endpoint (or of --node): id, mode, role, term, leader, indexes, peers. "
+                    + "A node that does not answer prints 'unreachable'; exit 0 if at least one answered.")
+    static final class Status extends Cmd {
+        @Override
+        int run(NamesrvClient client) {
+            List<String> targets = settings.node() != null ? List.of(settings.node()) : settings.endpoints();
+            int answered = 0;
+            NamesrvException lastError = null;
+            for (String ep : targets) {
+                try {
+                    Reply<GetNodeStatusResponse> r = client.nodeStatus(ep);
+                    GetNodeStatusResponse s = r.value();
+                    List<String> lines = new ArrayList<>();
+                    lines.add(ep + " id=" + s.getNodeId() + " mode=" + s.getMode() + " role=" + s.getRole()
+                            + " term=" + s.getTerm() + " leader=" + (s.getLeaderId().isEmpty() ? "-" : s.getLeaderId())
+                            + (s.getLeaderClientAddr().isEmpty() ? "" : "@" + s.getLeaderClientAddr())
+                            + " applied=" + s.getAppliedIndex() + " commit=" + s.getCommitIndex()
+                            + " last_log=" + s.getLastLogIndex() + " snapshot=" + s.getLastSnapshotIndex()
+                            + " since_leader_ms=" + s.getMsSinceLeaderContact() + " uptime_ms=" + s.getUptimeMs()
+                            + " topics=" + s.getTopics() + " brokers=" + s.getBrokers());
+                    for (PeerStatus p : s.getPeersList()) {
+                        lines.add("  peer " + p.getNodeId() + " raft=" + p.getRaftAddr() + " client=" + p.getClientAddr()
+                                + (p.getLeader() ? " leader" : "") + (p.getAlive() ? " alive" : ""));
+                    }
+                    emit(r.meta(), lines, s);
+                    answered++;
+                } catch (NamesrvException e) {
+                    lastError = e;
+                    if (settings.json()) {
+                        out.println("{\"endpoint\":" + q(ep) + ",\"unreachable\":true,\"error\":" + q(e.codeName() + ": " + e.detail()) + "}");
+                    } else {
+                        out.println(ep + " unreachable (" + e.codeName() + ": " + e.detail() + ")");
+                    }
+                    out.flush();
+                }
+            }
+            if (answered > 0 || lastError == null) return EXIT_OK;
+            printError(lastError);
+            return exitCodeOf(lastError);
+        }
+    }
+
+    @Command(name = "register", exitCodeOnInvalidInput = 1, description = "Register (or re-register) a broker and its topics.")
+    static final class Register extends Cmd {
+        @Option(names = "--cluster", required = true) String cluster;
+        @Option(names = "--broker-name", required = true) String brokerName;
+        @Option(names = "--broker-id", defaultValue = "0", description = "0 = master (default)") long brokerId;
+        @Option(names = {"--addr", "--broker-addr"}, required = true, paramLabel = "HOST:PORT") String addr;
+        @Option(names = "--ha-addr", paramLabel = "HOST:PORT") String haAddr;
+        @Option(names = "--topic", paramLabel = "T[:READ:WRITE[:PERM]]",
+                description = "Repeatable. Queue counts default to 16:16, perm to 6 (read+write).")
+        List<String> topics = new ArrayList<>();
+
+        @Override
+        int run(NamesrvClient client) {
+            RegisterBrokerRequest.Builder r = RegisterBrokerRequest.newBuilder().setCluster(cluster)
+                    .setBrokerName(brokerName).setBrokerId(brokerId).setBrokerAddr(addr);
+            if (haAddr != null) r.setHaServerAddr(haAddr);
+            for (String t : topics) r.addTopics(parseTopic(t));
+            Reply<RegisterBrokerResponse> reply = client.registerBroker(r.build(), options());
+            RegisterBrokerResponse v = reply.value();
+            String line = "registered broker_epoch=" + v.getBrokerEpoch() + " changed=" + v.getChanged()
+                    + (v.getMasterAddr().isEmpty() ? "" : " master=" + v.getMasterAddr())
+                    + (v.getHaServerAddr().isEmpty() ? "" : " ha=" + v.getHaServerAddr());
+            emit(reply.meta(), List.of(line), v);
+            return EXIT_OK;
+        }
+
+        TopicConfig parseTopic(String spec) {
+            String[] p = spec.split(":", -1);
+            if (p[0].isEmpty() || (p.length != 1 && p.length != 3 && p.length != 4)) {
+                throw new IllegalArgumentException("--topic must be T, T:READ:WRITE or T:READ:WRITE:PERM: '" + spec + "'");
+            }
+            TopicConfig.Builder b = TopicConfig.newBuilder().setTopic(p[0]).setReadQueueNums(16).setWriteQueueNums(16).setPerm(6);
+            try {
+                if (p.length >= 3) b.setReadQueueNums(Integer.parseInt(p[1])).setWriteQueueNums(Integer.parseInt(p[2]));
+                if (p.length == 4) b.setPerm(Integer.parseInt(p[3]));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--topic: numbers expected in '" + spec + "'");
+            }
+            return b.build();
+        }
+    }
+
+    @Command(name = "unregister", exitCodeOnInvalidInput = 1, description = "Unregister a broker.")
+    static final class Unregister extends Cmd {
+        @Option(names = "--cluster", required = true) String cluster;
+        @Option(names = "--broker-name", required = true) String brokerName;
+        @Option(names = "--broker-id", defaultValue = "0") long brokerId;
+        @Option(names = {"--addr", "--broker-addr"}, paramLabel = "HOST:PORT") String addr;
+        @Option(names = "--epoch", defaultValue = "0", description = "0 = whatever is current") long epoch;
+
+        @Override
+        int run(NamesrvClient client) {
+            UnregisterBrokerRequest.Builder r = UnregisterBrokerRequest.newBuilder().setCluster(cluster)
+                    .setBrokerName(brokerName).setBrokerId(brokerId).setBrokerEpoch(epoch);
+            if (addr != null) r.setBrokerAddr(addr);
+            Reply<UnregisterBrokerResponse> reply = client.unregisterBroker(r.build(), options());
+            emit(reply.meta(), List.of("unregistered"), reply.value());
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "route", exitCodeOnInvalidInput = 1, description = "The route of a topic (queues and brokers).")
+    static final class Route extends Cmd {
+        @Parameters(paramLabel = "TOPIC") String topic;
+
+        @Override
+        int run(NamesrvClient client) {
+            Reply<TopicRoute> reply = client.getTopicRoute(topic, options());
+            TopicRoute r = reply.value();
+            List<String> lines = new ArrayList<>();
+            lines.add("topic=" + r.getTopic());
+            for (QueueData q : r.getQueueDatasList()) {
+                lines.add("queue broker=" + q.getBrokerName() + " read=" + q.getReadQueueNums() + " write="
+                        + q.getWriteQueueNums() + " perm=" + q.getPerm() + " sysflag=" + q.getTopicSysFlag());
+            }
+            for (BrokerData b : r.getBrokerDatasList()) lines.add(brokerLine(b));
+            emit(reply.meta(), lines, r);
+            return EXIT_OK;
+        }
+    }
+
+    static String brokerLine(BrokerData b) {
+        return "broker cluster=" + b.getCluster() + " name=" + b.getBrokerName() + " addrs="
+                + new java.util.TreeMap<>(b.getBrokerAddrsMap()).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    }
+
+    @Command(name = "cluster", exitCodeOnInvalidInput = 1, description = "Clusters, their brokers and addresses.")
+    static final class Cluster extends Cmd {
+        @Override
+        int run(NamesrvClient client) {
+            Reply<GetClusterInfoResponse> reply = client.getClusterInfo(options());
+            GetClusterInfoResponse c = reply.value();
+            List<String> lines = new ArrayList<>();
+            new java.util.TreeMap<>(c.getClusterAddrTableMap()).forEach((name, names) ->
+                    lines.add("cluster " + name + ": " + names.getBrokerNamesList().stream().sorted().collect(Collectors.joining(","))));
+            new java.util.TreeMap<>(c.getBrokerAddrTableMap()).forEach((name, b) -> lines.add(brokerLine(b)));
+            emit(reply.meta(), lines, c);
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "topics", exitCodeOnInvalidInput = 1, description = "Topic names, one per line (sorted).")
+    static final class Topics extends Cmd {
+        @Option(names = "--cluster", description = "Only this cluster's topics.") String cluster;
+
+        @Override
+        int run(NamesrvClient client) {
+            Reply<List<String>> reply = client.listTopics(cluster, options());
+            emit(reply.meta(), reply.value(), ListTopicsResponse.newBuilder().addAllTopics(reply.value()));
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "delete-topic", exitCodeOnInvalidInput = 1, description = "Delete a topic (everywhere, or in one cluster).")
+    static final class DeleteTopic extends Cmd {
+        @Parameters(paramLabel = "TOPIC") String topic;
+        @Option(names = "--cluster") String cluster;
+
+        @Override
+        int run(NamesrvClient client) {
+            Reply<DeleteTopicResponse> reply = client.deleteTopic(topic, cluster, options());
+            emit(reply.meta(), List.of("existed=" + reply.value().getExisted()), reply.value());
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "kv", exitCodeOnInvalidInput = 1, description = "The namespaced key-value store.",
+            subcommands = {KvPut.class, KvGet.class, KvDelete.class, KvList.class})
+    static final class Kv implements Callable<Integer> {
+        @Mixin GlobalOptions local;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new ParameterException(spec.commandLine(), "missing kv command (put, get, delete, list)");
+        }
+    }
+
+    @Command(name = "put", exitCodeOnInvalidInput = 1, description = "Set a key.")
+    static final class KvPut extends Cmd {
+        @Parameters(index = "0", paramLabel = "NS") String ns;
+        @Parameters(index = "1", paramLabel = "KEY") String key;
+        @Parameters(index = "2", paramLabel = "VALUE") String value;
+
+        @Override
+        int run(NamesrvClient client) {
+            Reply<Void> reply = client.kvPut(ns, key, value, options());
+            emit(reply.meta(), List.of("ok"), KvPutResponse.getDefaultInstance());
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "get", exitCodeOnInvalidInput = 1, description = "Print a key's value (KEY_NOT_FOUND: exit 2).")
+    static final class KvGet extends Cmd {
+        @Parameters(index = "0", paramLabel = "NS") String ns;
+        @Parameters(index = "1", paramLabel = "KEY") String key;
+
+        @Override
+        int run(NamesrvClient client) {
+            Reply<String> reply = client.kvGet(ns, key, options());
+            emit(reply.meta(), List.of(reply.value()), KvGetResponse.newBuilder().setValue(reply.value()));
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "delete", exitCodeOnInvalidInput = 1, description = "Delete a key.")
+    static final class KvDelete extends Cmd {
+        @Parameters(index = "0", paramLabel = "NS") String ns;
+        @Parameters(index = "1", paramLabel = "KEY") String key;
+
+        @Override
+        int run(NamesrvClient client) {
+            Reply<Boolean> reply = client.kvDelete(ns, key, options());
+            emit(reply.meta(), List.of("existed=" + reply.value()), KvDeleteResponse.newBuilder().setExisted(reply.value()));
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "list", exitCodeOnInvalidInput = 1, description = "All KEY=VALUE of a namespace (sorted by key).")
+    static final class KvList extends Cmd {
+        @Parameters(index = "0", paramLabel = "NS") String ns;
+
+        @Override
+        int run(NamesrvClient client) {
+            Reply<Map<String, String>> reply = client.kvList(ns, options());
+            List<String> lines = reply.value().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.toList());
+            emit(reply.meta(), lines, KvListResponse.newBuilder().putAllEntries(reply.value()));
+            return EXIT_OK;
+        }
+    }
+}

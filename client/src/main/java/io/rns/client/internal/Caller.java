@@ -1,0 +1,254 @@
+package io.rns.client.internal;
+
+import io.rns.client.CallOptions;
+import io.rns.client.NamesrvException;
+import io.rns.client.NamesrvException.Kind;
+import io.rns.client.ResponseMeta;
+import io.rns.client.RetryPolicy;
+import io.rns.rpc.transport.Endpoints;
+import io.rns.rpc.transport.RpcClient;
+import io.rns.rpc.transport.RpcConnectException;
+import io.rns.rpc.transport.RpcConnectionClosedException;
+import io.rns.rpc.transport.RpcTimeoutException;
+import io.rns.rpc.transport.RpcTransportException;
+import io.rns.rpc.v1.Consistency;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.ReadOptions;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.rpc.v1.ResponseHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The retry / failover / leader-following engine behind {@code NamesrvClient}. */
+public final class Caller {
+    private static final Logger log = LoggerFactory.getLogger(Caller.class);
+
+    private final RpcClient rpc;
+    private final Router router;
+    private final long requestTimeoutNanos;
+    private final long overallTimeoutNanos;
+    private final RetryPolicy retry;
+    private final Consistency defaultConsistency;
+    private final String clientId;
+    private final Random random;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicLong highestSeenIndex = new AtomicLong();
+
+    public Caller(RpcClient rpc, Router router, Duration requestTimeout, Duration overallTimeout, RetryPolicy retry,
+                  Consistency defaultConsistency, String clientId, Random random, ScheduledExecutorService scheduler) {
+        this.rpc = rpc;
+        this.router = router;
+        this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.overallTimeoutNanos = overallTimeout.toNanos();
+        this.retry = retry;
+        this.defaultConsistency = defaultConsistency;
+        this.clientId = clientId;
+        this.random = random;
+        this.scheduler = scheduler;
+    }
+
+    public long highestSeenIndex() {
+        return highestSeenIndex.get();
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    /** An OK response and the endpoint that gave it. */
+    public record Answer(ResponseEnvelope response, String endpoint) {}
+
+    /** Completes with an OK answer, or exceptionally with a {@link NamesrvException} (see NamesrvClient). */
+    public CompletableFuture<Answer> call(RequestEnvelope.Builder request, CallOptions options, boolean isRead) {
+        return call(request, options, isRead, isRead);
+    }
+
+    /** As {@link #call(RequestEnvelope.Builder, CallOptions, boolean)}; {@code readOptions=false} sends no ReadOptions. */
+    public CompletableFuture<Answer> call(RequestEnvelope.Builder request, CallOptions options, boolean isRead,
+                                          boolean readOptions) {
+        Call c = new Call(request.clone(), options == null ? CallOptions.DEFAULT : options, isRead, readOptions);
+        c.next();
+        return c.result;
+    }
+
+    private final class Call {
+        final RequestEnvelope.Builder base;
+        final CallOptions options;
+        final boolean isRead;
+        final boolean readOptions;
+        final long deadline;
+        final CompletableFuture<Answer> result = new CompletableFuture<>();
+        int attempts;
+        int failures;
+        boolean anyUnknown;
+        NamesrvException last;
+        String redirect;
+
+        Call(RequestEnvelope.Builder base, CallOptions options, boolean isRead, boolean readOptions) {
+            this.base = base;
+            this.options = options;
+            this.isRead = isRead;
+            this.readOptions = readOptions;
+            this.deadline = System.nanoTime() + overallTimeoutNanos;
+        }
+
+        String pick() {
+            if (options.node() != null) return options.node();
+            if (redirect != null) {
+                String r = redirect;
+                redirect = null;
+                return r;
+            }
+            return isRead ? router.current() : router.forWrite();
+        }
+
+        void next() {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                giveUp(last != null ? last : timeout(null, "overall timeout passed before the first attempt"));
+                return;
+            }
+            String endpoint = pick();
+            attempts++;
+            RequestEnvelope.Builder b = base.clone().setClientId(clientId);
+            if (readOptions) {
+                Consistency level = options.consistency() != null ? options.consistency() : defaultConsistency;
+                b.setRead(ReadOptions.newBuilder().setConsistency(level)
+                        .setMinIndex(Math.max(options.minIndex(), highestSeenIndex.get()))
+                        .setMaxStalenessMs(options.maxStalenessMs()));
+            }
+            long attemptNanos = Math.min(requestTimeoutNanos, remaining);
+            CompletableFuture<ResponseEnvelope> f;
+            try {
+                f = rpc.call(endpoint, b.build(), Duration.ofNanos(attemptNanos));
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.whenComplete((resp, err) -> {
+                try {
+                    onResult(endpoint, resp, err);
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            });
+        }
+
+        void onResult(String endpoint, ResponseEnvelope resp, Throwable err) {
+            if (err != null) {
+                Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                if (!(cause instanceof RpcTransportException te)) {
+                    result.completeExceptionally(cause); // closed client, malformed request: not retriable
+                    return;
+                }
+                NamesrvException e = transport(te, endpoint);
+                router.failed(endpoint);
+                retryLater(e);
+                return;
+            }
+            ResponseHeader h = resp.getHeader();
+            router.learn(h, endpoint);
+            ResponseMeta meta = ResponseMeta.of(h, endpoint);
+            ErrorCode code = h.getCode();
+            if (code == ErrorCode.OK) {
+                highestSeenIndex.accumulateAndGet(h.getAppliedIndex(), Math::max);
+                result.complete(new Answer(resp, endpoint));
+                return;
+            }
+            if (code == ErrorCode.ERROR_CODE_UNSPECIFIED || code == ErrorCode.UNRECOGNIZED) {
+                giveUp(new NamesrvException(Kind.PROTOCOL_ERROR, ErrorCode.ERROR_CODE_UNSPECIFIED,
+                        "protocol error: response without an error code (code " + h.getCodeValue() + "): " + h.getMessage(),
+                        false, h.getLeaderHint(), meta, false, endpoint, attempts, null));
+                return;
+            }
+            boolean unknown = !isRead && (code == ErrorCode.OUTCOME_UNKNOWN || code == ErrorCode.DEADLINE_EXCEEDED);
+            boolean retriable = h.getRetriable() || unknown || code == ErrorCode.NOT_LEADER;
+            NamesrvException e = new NamesrvException(Kind.SERVER, code, h.getMessage(), retriable, h.getLeaderHint(),
+                    meta, unknown, endpoint, attempts, null);
+            if (code == ErrorCode.NOT_LEADER) {
+                String hint = h.getLeaderHint();
+                if (!hint.isEmpty() && !hint.equals(endpoint) && Endpoints.isValid(hint)) {
+                    redirect = hint;
+                    retryNow(e);
+                    return;
+                }
+                router.failed(endpoint);
+                retryLater(e);
+                return;
+            }
+            if (!retriable) {
+                giveUp(e);
+                return;
+            }
+            router.failed(endpoint);
+            retryLater(e);
+        }
+
+        NamesrvException transport(RpcTransportException te, String endpoint) {
+            if (te instanceof RpcTimeoutException) {
+                return timeout(te, te.getMessage());
+            }
+            Kind kind = te instanceof RpcConnectException ? Kind.CONNECT_FAILED : Kind.CONNECTION_CLOSED;
+            boolean unknown = !isRead && !(te instanceof RpcConnectException) && te.requestSent();
+            return new NamesrvException(kind, ErrorCode.ERROR_CODE_UNSPECIFIED, te.getMessage(), true, "", null,
+                    unknown, endpoint, attempts, te);
+        }
+
+        NamesrvException timeout(RpcTransportException te, String message) {
+            boolean unknown = !isRead && te != null && te.requestSent();
+            return new NamesrvException(Kind.TIMEOUT, ErrorCode.DEADLINE_EXCEEDED, message, true, "", null, unknown,
+                    te == null ? null : te.endpoint(), attempts, te);
+        }
+
+        private boolean canRetry(NamesrvException e) {
+            anyUnknown |= e.outcomeUnknown();
+            last = e;
+            if (options.node() != null) return false; // pinned: exactly one attempt
+            return attempts < retry.maxAttempts() && !result.isDone();
+        }
+
+        void retryNow(NamesrvException e) {
+            if (!canRetry(e)) {
+                giveUp(e);
+                return;
+            }
+            log.debug("attempt {} redirected to {}: {}", attempts, redirect, e.getMessage());
+            next();
+        }
+
+        void retryLater(NamesrvException e) {
+            if (!canRetry(e)) {
+                giveUp(e);
+                return;
+            }
+            failures++;
+            long base = retry.baseDelayNanos(failures);
+            long delay = (long) (base * (1.0 - retry.jitter() * random.nextDouble()));
+            long remaining = deadline - System.nanoTime();
+            if (delay >= remaining) {
+                giveUp(e);
+                return;
+            }
+            log.debug("attempt {} failed ({}); retrying in {} us", attempts, e.getMessage(), delay / 1000);
+            try {
+                scheduler.schedule(this::next, delay, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException rex) {
+                giveUp(e);
+            }
+        }
+
+        void giveUp(NamesrvException e) {
+            anyUnknown |= e.outcomeUnknown();
+            result.completeExceptionally(e.finalFor(anyUnknown && !isRead, attempts));
+        }
+    }
+}
