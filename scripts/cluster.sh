@@ -15,7 +15,10 @@ MAX_NODES=5
 START_WAIT_SECS="${RNS_START_WAIT_SECS:-60}"  # how long `start` waits for a leader
 STOP_WAIT_SECS="${RNS_STOP_WAIT_SECS:-20}"    # how long `stop` waits per node after SIGTERM
 # Per-node JVM options; RNS_NODE_HEAP overrides the heap (e.g. RNS_NODE_HEAP=256m).
-BASE_JVM_OPTS=("-Xmx${RNS_NODE_HEAP:-512m}" "-XX:+UseG1GC" "-XX:+HeapDumpOnOutOfMemoryError")
+# logback.middleware.log.disable: sofa-common-tools (under bolt) cannot build its own logback context with
+# logback 1.5 and would print a stack trace per logger space; disabled, it logs through our logback config.
+BASE_JVM_OPTS=("-Xmx${RNS_NODE_HEAP:-512m}" "-XX:+UseG1GC" "-XX:+HeapDumpOnOutOfMemoryError"
+  "-Dlogback.middleware.log.disable=true")
 
 usage() {
   cat <<EOF
@@ -229,8 +232,9 @@ leader_present() {
     live_pid "$i" >/dev/null || continue
     port_listening "$(client_port "$i")" || continue
     out="$(timeout 20 "$RNS" --endpoints "$(endpoint "$i")" status 2>/dev/null)" || continue
-    if grep -Eq '(^|[[:space:]])role=LEADER([[:space:]]|$)' <<<"$out"; then
-      LEADER_LINE="$(grep -E 'role=LEADER' <<<"$out" | head -1)"
+    # the meta line every rns command prints: served=<LEVEL> node=<id> role=<ROLE> term=<n> applied=<n> endpoint=...
+    if grep -Eq '^served=[^[:space:]]+ node=[^[:space:]]+ role=LEADER([[:space:]]|$)' <<<"$out"; then
+      LEADER_LINE="$(grep -E '^served=[^[:space:]]+ node=[^[:space:]]+ role=LEADER' <<<"$out" | head -1)"
       return 0
     fi
   done

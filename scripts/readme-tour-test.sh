@@ -93,21 +93,22 @@ run_rns() {
   ((rc == 0)) || fail "scripts/rns $* exited with status $rc" "exit 0" "exit $rc"
 }
 
+# --node HOST:PORT asks exactly that node (one attempt, no failover, no redirect to the leader).
 rns_status() { # rns_status ENDPOINT
-  run_rns --endpoints "$1" status
+  run_rns --node "$1" status
 }
 
-rns_register() { # rns_register ENDPOINT|"" TOPIC
-  local ep=()
-  [[ -n "$1" ]] && ep=(--endpoints "$1")
-  run_rns "${ep[@]}" register --cluster "$BROKER_CLUSTER" --broker-name "$BROKER_NAME" --broker-id 0 \
+rns_register() { # rns_register ENDPOINT|"" TOPIC   ("" = the default endpoints, with failover)
+  local target=()
+  [[ -n "$1" ]] && target=(--node "$1")
+  run_rns "${target[@]}" register --cluster "$BROKER_CLUSTER" --broker-name "$BROKER_NAME" --broker-id 0 \
     --broker-addr "$BROKER_ADDR" --topic "$2"
 }
 
 rns_route() { # rns_route ENDPOINT|"" CONSISTENCY TOPIC
-  local ep=()
-  [[ -n "$1" ]] && ep=(--endpoints "$1")
-  run_rns "${ep[@]}" --consistency "$2" route "$3"
+  local target=()
+  [[ -n "$1" ]] && target=(--node "$1")
+  run_rns "${target[@]}" --consistency "$2" route "$3"
 }
 
 # meta KEY: the value of KEY= on the meta line of $OUT (empty if absent).
@@ -129,13 +130,20 @@ expect_output_contains() { # expect_output_contains TEXT WHAT
   pass "$2"
 }
 
+# The leader a node knows, from the `status` text line "<ep> id=<id> mode=… role=… term=… leader=<id>@<ep>|- …".
+status_leader() {
+  grep -E '(^|[[:space:]])id=[^[:space:]]+ .*role=' <<<"$OUT" | head -n 1 | grep -Eo '(^|[[:space:]])leader=[^[:space:]]+' |
+    sed -E 's/^[[:space:]]*leader=//; s/@.*//' || true
+}
+
 endpoint_of() { echo "$HOST:977$1"; }
 
-# Query every live node; sets LEADER and FOLLOWERS (node numbers). Returns 1 if there is no single leader.
+# Query every live node; sets LEADER and FOLLOWERS (node numbers). Returns 1 unless there is a leader and
+# every follower already knows it (so a follower can forward writes and serve linearizable reads).
 find_roles() { # find_roles [SKIP_NODE]
   LEADER=""
   FOLLOWERS=()
-  local i role node
+  local i role node known unaware=0
   for ((i = 1; i <= NODES; i++)); do
     [[ "$i" == "${1:-}" ]] && continue
     rns_status "$(endpoint_of "$i")"
@@ -144,11 +152,15 @@ find_roles() { # find_roles [SKIP_NODE]
     [[ "$node" == "n$i" ]] || fail "status from $(endpoint_of "$i") names the node that answered" "node=n$i" "node=${node:-<missing>}"
     case "$role" in
       LEADER) [[ -z "$LEADER" ]] || fail "at most one leader" "one LEADER" "n$LEADER and n$i"; LEADER="$i" ;;
-      FOLLOWER) FOLLOWERS+=("$i") ;;
+      FOLLOWER)
+        FOLLOWERS+=("$i")
+        known="$(status_leader)"
+        if [[ -z "$known" || "$known" == "-" ]]; then info "n$i does not know a leader yet"; unaware=1; fi
+        ;;
       *) info "n$i role=$role" ;;
     esac
   done
-  [[ -n "$LEADER" ]]
+  [[ -n "$LEADER" ]] && ((unaware == 0))
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -173,8 +185,12 @@ step "start a $NODES-node cluster: scripts/cluster.sh start --dir $DIR"
 "$CLUSTER" start -n "$NODES" --dir "$DIR" || fail "scripts/cluster.sh start failed"
 pass "cluster started"
 
-step "find the leader and the followers (scripts/rns --endpoints <node> status, for each node)"
-find_roles || fail "a leader after start" "one node with role=LEADER" "none"
+step "find the leader and the followers (scripts/rns --node <node> status, for each node)"
+deadline=$((SECONDS + ELECTION_WAIT_SECS))
+until find_roles; do
+  ((SECONDS < deadline)) || fail "a leader known to every follower within ${ELECTION_WAIT_SECS}s" "one LEADER, followers naming it" "see the status output above"
+  sleep 1
+done
 ((${#FOLLOWERS[@]} == 2)) || fail "two followers" "2 followers" "${#FOLLOWERS[@]} (${FOLLOWERS[*]:-})"
 A="${FOLLOWERS[0]}"
 B="${FOLLOWERS[1]}"
@@ -184,7 +200,8 @@ pass "one leader, two followers"
 
 step "register $BROKER_NAME ($BROKER_ADDR) with topic $TOPIC1 through follower A (n$A)"
 rns_register "$(endpoint_of "$A")" "$TOPIC1"
-expect_meta node "n$A"
+expect_meta endpoint "$(endpoint_of "$A")"
+info "(the follower forwarded the write; the header is the leader's: node=$(meta node) role=$(meta role))"
 
 step "read the route of $TOPIC1 LINEARIZABLY from follower B (n$B)"
 rns_route "$(endpoint_of "$B")" LINEARIZABLE "$TOPIC1"
