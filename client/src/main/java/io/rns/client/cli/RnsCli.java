@@ -245,7 +245,7 @@ public final class RnsCli implements Callable<Integer> {
 
     // ---- commands ----------------------------------------------------------------------------------------------
 
-    @Command(name = "status", exitCodeOnInvalidInput = 1,
+    @Command(name = "status", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
             description = "Node status of every endpoint (or of --node): id, mode, role, term, leader, indexes, peers. "
                     + "A node that does not answer prints 'unreachable'; exit 0 if at least one answered.")
     static final class Status extends Cmd {
@@ -288,7 +288,7 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "register", exitCodeOnInvalidInput = 1, description = "Register (or re-register) a broker and its topics.")
+    @Command(name = "register", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Register (or re-register) a broker and its topics.")
     static final class Register extends Cmd {
         @Option(names = "--cluster", required = true) String cluster;
         @Option(names = "--broker-name", required = true) String brokerName;
@@ -330,7 +330,7 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "unregister", exitCodeOnInvalidInput = 1, description = "Unregister a broker.")
+    @Command(name = "unregister", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Unregister a broker.")
     static final class Unregister extends Cmd {
         @Option(names = "--cluster", required = true) String cluster;
         @Option(names = "--broker-name", required = true) String brokerName;
@@ -349,7 +349,7 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "route", exitCodeOnInvalidInput = 1, description = "The route of a topic (queues and brokers).")
+    @Command(name = "route", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "The route of a topic (queues and brokers).")
     static final class Route extends Cmd {
         @Parameters(paramLabel = "TOPIC") String topic;
 
@@ -375,7 +375,7 @@ public final class RnsCli implements Callable<Integer> {
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
     }
 
-    @Command(name = "cluster", exitCodeOnInvalidInput = 1, description = "Clusters, their brokers and addresses.")
+    @Command(name = "cluster", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Clusters, their brokers and addresses.")
     static final class Cluster extends Cmd {
         @Override
         int run(NamesrvClient client) {
@@ -390,7 +390,7 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "topics", exitCodeOnInvalidInput = 1, description = "Topic names, one per line (sorted).")
+    @Command(name = "topics", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Topic names, one per line (sorted).")
     static final class Topics extends Cmd {
         @Option(names = "--cluster", description = "Only this cluster's topics.") String cluster;
 
@@ -402,7 +402,7 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "delete-topic", exitCodeOnInvalidInput = 1, description = "Delete a topic (everywhere, or in one cluster).")
+    @Command(name = "delete-topic", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Delete a topic (everywhere, or in one cluster).")
     static final class DeleteTopic extends Cmd {
         @Parameters(paramLabel = "TOPIC") String topic;
         @Option(names = "--cluster") String cluster;
@@ -415,7 +415,7 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "kv", exitCodeOnInvalidInput = 1, description = "The namespaced key-value store.",
+    @Command(name = "kv", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "The namespaced key-value store.",
             subcommands = {KvPut.class, KvGet.class, KvDelete.class, KvList.class})
     static final class Kv implements Callable<Integer> {
         @Mixin GlobalOptions local;
@@ -427,7 +427,7 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "put", exitCodeOnInvalidInput = 1, description = "Set a key.")
+    @Command(name = "put", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Set a key.")
     static final class KvPut extends Cmd {
         @Parameters(index = "0", paramLabel = "NS") String ns;
         @Parameters(index = "1", paramLabel = "KEY") String key;
@@ -441,7 +441,7 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "get", exitCodeOnInvalidInput = 1, description = "Print a key's value (KEY_NOT_FOUND: exit 2).")
+    @Command(name = "get", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Print a key's value (KEY_NOT_FOUND: exit 2).")
     static final class KvGet extends Cmd {
         @Parameters(index = "0", paramLabel = "NS") String ns;
         @Parameters(index = "1", paramLabel = "KEY") String key;
@@ -454,7 +454,7 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "delete", exitCodeOnInvalidInput = 1, description = "Delete a key.")
+    @Command(name = "delete", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Delete a key.")
     static final class KvDelete extends Cmd {
         @Parameters(index = "0", paramLabel = "NS") String ns;
         @Parameters(index = "1", paramLabel = "KEY") String key;
@@ -467,7 +467,7 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", exitCodeOnInvalidInput = 1, description = "All KEY=VALUE of a namespace (sorted by key).")
+    @Command(name = "list", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "All KEY=VALUE of a namespace (sorted by key).")
     static final class KvList extends Cmd {
         @Parameters(index = "0", paramLabel = "NS") String ns;
 

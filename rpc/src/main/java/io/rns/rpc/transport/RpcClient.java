@@ -284,7 +284,8 @@ public final class RpcClient implements AutoCloseable {
                     slots.compareAndSet(slot, cf, null);
                     Throwable cause = cfut.cause();
                     log.debug("connect to {} failed: {}", endpoint, String.valueOf(cause));
-                    cf.completeExceptionally(new RpcConnectException(endpoint, "cannot connect: " + cause, cause));
+                    String why = cause == null ? "unknown" : cause.getMessage() != null ? cause.getMessage() : cause.toString();
+                    cf.completeExceptionally(new RpcConnectException(endpoint, "cannot connect: " + why, cause));
                     return;
                 }
                 Channel ch = cfut.channel();

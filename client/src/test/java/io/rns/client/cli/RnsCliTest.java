@@ -1,0 +1,231 @@
+package io.rns.client.cli;
+
+import io.rns.client.FakeNode;
+import io.rns.rpc.v1.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RnsCliTest {
+    static final Pattern META = Pattern.compile(
+            "^served=(NONE|LINEARIZABLE|LEASE|SEQUENTIAL|STALE) node=\\S+ role=[A-Z_]+ term=\\d+ applied=\\d+ endpoint=\\S+:\\d+$");
+
+    FakeNode leader;
+    FakeNode follower;
+    String out;
+    String err;
+    Map<String, String> env = Map.of();
+
+    @BeforeEach
+    void start() {
+        leader = new FakeNode("n1");
+        leader.role = Role.LEADER;
+        leader.appliedIndex = 33;
+        follower = new FakeNode("n2");
+        follower.leaderHint = leader.endpoint;
+    }
+
+    @AfterEach
+    void stop() {
+        leader.close();
+        follower.close();
+    }
+
+    int run(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = RnsCli.execute(args, new PrintWriter(o), new PrintWriter(e), env);
+        out = o.toString();
+        err = e.toString();
+        return code;
+    }
+
+    String[] withLeader(String... args) {
+        List<String> l = new ArrayList<>(List.of("--endpoints", leader.endpoint));
+        l.addAll(Arrays.asList(args));
+        return l.toArray(String[]::new);
+    }
+
+    String lastLine() {
+        String[] lines = out.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    void assertMeta(String served, String node, String role) {
+        String meta = lastLine();
+        assertTrue(META.matcher(meta).matches(), "meta line: '" + meta + "'\n" + out);
+        assertTrue(meta.startsWith("served=" + served + " node=" + node + " role=" + role + " "), meta);
+    }
+
+    @Test
+    void routePrintsRouteAndMeta() {
+        assertEquals(0, run(withLeader("route", "TopicA")), err);
+        assertTrue(out.contains("topic=TopicA"), out);
+        assertTrue(out.contains("queue broker=broker-a read=4 write=4 perm=6"), out);
+        assertTrue(out.contains("broker cluster=DefaultCluster name=broker-a addrs=0=10.0.0.1:10911"), out);
+        assertMeta("LINEARIZABLE", "n1", "LEADER");
+        assertEquals("served=LINEARIZABLE node=n1 role=LEADER term=3 applied=33 endpoint=" + leader.endpoint, lastLine());
+    }
+
+    @Test
+    void globalOptionsWorkBeforeAndAfterTheCommand() {
+        assertEquals(0, run("--endpoints", follower.endpoint, "--consistency", "stale", "route", "T"), err);
+        assertEquals(Consistency.STALE, follower.received.get(0).getRead().getConsistency());
+        assertMeta("STALE", "n2", "FOLLOWER");
+        assertEquals(0, run("route", "T", "--endpoints", follower.endpoint, "--consistency", "SeQuEnTiAl"), err);
+        assertEquals(Consistency.SEQUENTIAL, follower.received.get(1).getRead().getConsistency());
+        assertEquals(33, follower.received.get(1).getRead().getMinIndex() == 0 ? 33 : -1, "a fresh CLI has no floor");
+        // after-command wins
+        assertEquals(0, run("--consistency", "stale", "route", "T", "--endpoints", follower.endpoint, "--consistency", "lease"), err);
+        assertEquals(Consistency.LEASE, follower.received.get(2).getRead().getConsistency());
+        assertEquals(1, run("--endpoints", follower.endpoint, "--consistency", "strong", "route", "T"));
+        assertTrue(err.contains("not a consistency level"), err);
+    }
+
+    @Test
+    void endpointsDefaultFromEnvironment() {
+        env = Map.of("RNS_ENDPOINTS", follower.endpoint);
+        assertEquals(0, run("topics"), err);
+        assertEquals("TopicA\nTopicB", out.strip().split("\nserved=")[0]);
+        assertMeta("LINEARIZABLE", "n2", "FOLLOWER");
+    }
+
+    @Test
+    void registerParsesTopicsAndFollowsTheLeader() {
+        follower.script = r -> r.hasRegisterBroker() ? follower.error(ErrorCode.NOT_LEADER, true, "not leader") : null;
+        int code = run("--endpoints", follower.endpoint, "register", "--cluster", "C", "--broker-name", "b1",
+                "--broker-id", "0", "--addr", "127.0.0.1:10911", "--ha-addr", "127.0.0.1:10912",
+                "--topic", "T1", "--topic", "T2:4:8", "--topic", "T3:1:2:4");
+        assertEquals(0, code, err);
+        RegisterBrokerRequest req = leader.received.get(0).getRegisterBroker();
+        assertEquals("C", req.getCluster());
+        assertEquals("b1", req.getBrokerName());
+        assertEquals("127.0.0.1:10911", req.getBrokerAddr());
+        assertEquals("127.0.0.1:10912", req.getHaServerAddr());
+        assertEquals(List.of(
+                TopicConfig.newBuilder().setTopic("T1").setReadQueueNums(16).setWriteQueueNums(16).setPerm(6).build(),
+                TopicConfig.newBuilder().setTopic("T2").setReadQueueNums(4).setWriteQueueNums(8).setPerm(6).build(),
+                TopicConfig.newBuilder().setTopic("T3").setReadQueueNums(1).setWriteQueueNums(2).setPerm(4).build()),
+                req.getTopicsList());
+        assertTrue(out.contains("registered broker_epoch=33 changed=true"), out);
+        assertMeta("NONE", "n1", "LEADER");
+        // --broker-addr is an alias of --addr
+        assertEquals(0, run(withLeader("register", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1")), err);
+        assertEquals(1, run(withLeader("register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1", "--topic", "T:x")));
+        assertTrue(err.contains("--topic"), err);
+        assertEquals(1, run(withLeader("register", "--cluster", "C")));
+        assertTrue(err.contains("Missing required option"), err);
+    }
+
+    @Test
+    void unregisterClusterTopicsDeleteTopic() {
+        assertEquals(0, run(withLeader("unregister", "--cluster", "C", "--broker-name", "b1", "--broker-id", "1", "--epoch", "9")), err);
+        UnregisterBrokerRequest u = leader.received.get(0).getUnregisterBroker();
+        assertEquals(1, u.getBrokerId());
+        assertEquals(9, u.getBrokerEpoch());
+        assertTrue(out.startsWith("unregistered\n"), out);
+        assertMeta("NONE", "n1", "LEADER");
+
+        assertEquals(0, run(withLeader("cluster")), err);
+        assertTrue(out.contains("cluster DefaultCluster: broker-a"), out);
+        assertMeta("LINEARIZABLE", "n1", "LEADER");
+
+        assertEquals(0, run(withLeader("topics", "--cluster", "DefaultCluster")), err);
+        assertEquals("DefaultCluster", leader.received.get(leader.received.size() - 1).getListTopics().getCluster());
+
+        assertEquals(0, run(withLeader("delete-topic", "TopicA", "--cluster", "C")), err);
+        DeleteTopicRequest d = leader.received.get(leader.received.size() - 1).getDeleteTopic();
+        assertEquals("TopicA", d.getTopic());
+        assertEquals("C", d.getCluster());
+        assertTrue(out.startsWith("existed=true\n"), out);
+        assertMeta("NONE", "n1", "LEADER");
+    }
+
+    @Test
+    void kvCommands() {
+        assertEquals(0, run(withLeader("kv", "put", "ns", "k", "v 1")), err);
+        assertEquals(KvPutRequest.newBuilder().setNamespace("ns").setKey("k").setValue("v 1").build(),
+                leader.received.get(0).getKvPut());
+        assertMeta("NONE", "n1", "LEADER");
+        assertEquals(0, run(withLeader("kv", "get", "ns", "k")), err);
+        assertTrue(out.startsWith("v-k\n"), out);
+        assertMeta("LINEARIZABLE", "n1", "LEADER");
+        assertEquals(0, run(withLeader("kv", "delete", "ns", "k")), err);
+        assertTrue(out.startsWith("existed=false\n"), out);
+        assertEquals(0, run(withLeader("kv", "list", "ns")), err);
+        assertTrue(out.startsWith("a=1\nb=2\n"), out);
+        assertEquals(0, run("kv", "get", "ns", "k", "--endpoints", leader.endpoint, "--consistency", "lease"), err);
+        assertMeta("LEASE", "n1", "LEADER");
+        assertEquals(1, run(withLeader("kv", "put", "ns", "k")));
+        assertEquals(1, run(withLeader("kv")));
+    }
+
+    @Test
+    void statusOfEveryEndpointAndUnreachableNodes() {
+        String dead = FakeNode.deadEndpoint();
+        assertEquals(0, run("--endpoints", leader.endpoint + "," + dead + "," + follower.endpoint, "status"), err);
+        String[] lines = out.split("\n");
+        assertTrue(lines[0].startsWith(leader.endpoint + " id=n1 mode=raft role=LEADER term=3 leader=n1@127.0.0.1:9771 applied=33 commit=33"), lines[0]);
+        assertTrue(lines[1].startsWith("  peer n1 "), lines[1]);
+        assertTrue(META.matcher(lines[2]).matches(), lines[2]);
+        assertTrue(lines[2].startsWith("served=NONE node=n1 role=LEADER"), lines[2]);
+        assertTrue(lines[3].startsWith(dead + " unreachable"), lines[3]);
+        assertTrue(lines[4].startsWith(follower.endpoint + " id=n2"), lines[4]);
+        assertMeta("NONE", "n2", "FOLLOWER");
+        // --node asks one node only
+        assertEquals(0, run("--endpoints", leader.endpoint, "status", "--node", follower.endpoint), err);
+        assertMeta("NONE", "n2", "FOLLOWER");
+        assertFalse(out.contains("id=n1"), out);
+        // nobody answers: exit 3
+        assertEquals(3, run("--endpoints", dead, "status"));
+        assertTrue(out.contains(dead + " unreachable"), out);
+        assertTrue(err.startsWith("error: CONNECT_FAILED: "), err);
+    }
+
+    @Test
+    void errorsGoToStderrWithExitCodes() {
+        leader.script = r -> leader.error(ErrorCode.TOPIC_NOT_FOUND, false, "no route for Nope");
+        assertEquals(2, run(withLeader("route", "Nope")));
+        assertEquals("error: TOPIC_NOT_FOUND: no route for Nope\n", err);
+        assertEquals("", out);
+        follower.script = r -> follower.error(ErrorCode.NOT_LEADER, true, "not leader");
+        assertEquals(2, run("--endpoints", follower.endpoint, "--node", follower.endpoint, "kv", "put", "a", "b", "c"));
+        assertEquals("error: NOT_LEADER: not leader leader=" + leader.endpoint + "\n", err);
+        String dead = FakeNode.deadEndpoint();
+        assertEquals(3, run("--endpoints", dead, "--timeout-ms", "500", "kv", "get", "a", "b"));
+        assertTrue(err.startsWith("error: CONNECT_FAILED: "), err);
+        assertEquals(1, run("--endpoints", "nonsense", "topics"));
+        assertTrue(err.contains("not host:port"), err);
+        assertEquals(1, run("--timeout-ms", "0", "--endpoints", leader.endpoint, "topics"));
+        assertEquals(1, run("no-such-command"));
+        assertEquals(1, run());
+        assertEquals(0, run("--help"));
+        assertTrue(out.contains("Exit codes"), out);
+    }
+
+    @Test
+    void jsonOutput() {
+        assertEquals(0, run(withLeader("--json", "route", "TopicA")), err);
+        String line = out.strip();
+        assertFalse(line.contains("\n"), "one line: " + out);
+        assertTrue(line.startsWith("{\"result\":{\"topic\":\"TopicA\",\"queueDatas\":[{\"brokerName\":\"broker-a\""), line);
+        assertTrue(line.endsWith(",\"meta\":{\"served\":\"LINEARIZABLE\",\"node\":\"n1\",\"role\":\"LEADER\",\"term\":3,"
+                + "\"applied\":33,\"msSinceLeaderContact\":0,\"leaderHint\":\"\",\"endpoint\":\"" + leader.endpoint + "\"}}"), line);
+        assertTrue(err.strip().startsWith("served=LINEARIZABLE node=n1"), "meta line on stderr with --json: " + err);
+        assertEquals(0, run(withLeader("kv", "list", "ns", "--json")), err);
+        assertTrue(out.startsWith("{\"result\":{\"entries\":{\"a\":\"1\",\"b\":\"2\"}}"), out);
+    }
+}
