@@ -118,7 +118,7 @@ public final class RnsCli implements Callable<Integer> {
                     .endpoints(settings.endpoints())
                     .requestTimeout(Duration.ofMillis(Math.min(3000, settings.timeoutMs())))
                     .overallTimeout(Duration.ofMillis(settings.timeoutMs()))
-                    .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(8)) // still bounded by --timeout-ms
+                    .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(12)) // still bounded by --timeout-ms
                     .defaultConsistency(settings.consistency() != null ? settings.consistency() : Consistency.LINEARIZABLE)
                     .clientId("rns-cli")
                     .rpcOptions(RpcClientOptions.builder().connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs()))).build())
