@@ -155,7 +155,7 @@ final class ImageBuilder {
         // stock rule: within a group one address has one id (e.g. a slave promoted to master re-registers as 0)
         members.values().removeIf(m -> m.brokerId() != id && m.addr().equals(r.getBrokerAddr()));
         members.put(id, new BrokerMember(r.getCluster(), name, id, r.getBrokerAddr(), r.getHaServerAddr(),
-                r.getDataVersionTimestamp(), r.getDataVersionCounter(), index, leaderTimeMs));
+                r.getDataVersionTimestamp(), r.getDataVersionCounter(), index, leaderTimeMs, r.getLeaseTimeoutMs()));
         putGroup(new BrokerGroup(r.getCluster(), name, members));
 
         if (id == Limits.MASTER_ID) {

@@ -172,7 +172,7 @@ public final class RouteImage {
     /**
      * False iff applying {@code r} would change nothing but the member's epoch and registration time: the member
      * exists with the same cluster, addr, haAddr and data version, and (for a master) every topic in {@code r} already
-     * has an identical queue config under r's broker name. {@code lease_timeout_ms} is ignored. The record is not
+     * has an identical queue config under r's broker name, and the same lease timeout. The record is not
      * validated here (an invalid record never matches stored state, so it yields true and apply rejects it).
      */
     public boolean wouldChange(RegisterBroker r) {
@@ -182,7 +182,8 @@ public final class RouteImage {
                 || !m.addr().equals(r.getBrokerAddr())
                 || !m.haAddr().equals(r.getHaServerAddr())
                 || m.dataVersionTimestamp() != r.getDataVersionTimestamp()
-                || m.dataVersionCounter() != r.getDataVersionCounter()) {
+                || m.dataVersionCounter() != r.getDataVersionCounter()
+                || m.leaseTimeoutMs() != r.getLeaseTimeoutMs()) {
             return true;
         }
         if (r.getBrokerId() != Limits.MASTER_ID) {

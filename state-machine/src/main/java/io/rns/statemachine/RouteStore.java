@@ -112,7 +112,7 @@ final class RouteStore implements AutoCloseable {
                         for (StoredMember m : g.getMembersList()) {
                             members.put(m.getBrokerId(), new BrokerMember(g.getCluster(), g.getBrokerName(),
                                     m.getBrokerId(), m.getAddr(), m.getHaAddr(), m.getDataVersionTimestamp(),
-                                    m.getDataVersionCounter(), m.getEpoch(), m.getRegisteredAtMs()));
+                                    m.getDataVersionCounter(), m.getEpoch(), m.getRegisteredAtMs(), m.getLeaseTimeoutMs()));
                         }
                         groups.put(g.getBrokerName(), new BrokerGroup(g.getCluster(), g.getBrokerName(), members));
                     }
@@ -243,7 +243,7 @@ final class RouteStore implements AutoCloseable {
         for (BrokerMember m : g.members().values()) {
             b.addMembers(StoredMember.newBuilder().setBrokerId(m.brokerId()).setAddr(m.addr()).setHaAddr(m.haAddr())
                     .setDataVersionTimestamp(m.dataVersionTimestamp()).setDataVersionCounter(m.dataVersionCounter())
-                    .setEpoch(m.epoch()).setRegisteredAtMs(m.registeredAtMs()));
+                    .setEpoch(m.epoch()).setRegisteredAtMs(m.registeredAtMs()).setLeaseTimeoutMs(m.leaseTimeoutMs()));
         }
         return b.build().toByteArray();
     }

@@ -50,7 +50,7 @@ class ApplySemanticsTest extends StateMachineTestSupport {
         assertEquals(Map.of("c1", new TreeSet<>(Set.of("b1"))), img.clusters());
         BrokerMember m = img.broker("b1", 0).orElseThrow();
         assertEquals(new BrokerMember("c1", "b1", 0, "10.0.0.1:10911", "10.0.0.1:10912", 42, 7, 1,
-                Records.TIME), m);
+                Records.TIME, 0), m);
         TopicRouteView route = img.route("T1").orElseThrow();
         assertEquals("T1", route.topic());
         assertEquals(Map.of("b1", new QueueConfig(8, 8, 6, 0)), route.queues());

@@ -27,7 +27,8 @@ class WouldChangeTest extends StateMachineTestSupport {
     void identicalReRegistrationChangesNothing() {
         RouteImage img = sm.image();
         assertFalse(img.wouldChange(master));
-        assertFalse(img.wouldChange(master.toBuilder().setLeaseTimeoutMs(5000).build()), "lease is ignored");
+        assertTrue(img.wouldChange(master.toBuilder().setLeaseTimeoutMs(5000).build()),
+                "a new lease timeout is a change: a new leader must grant the broker its current lease");
         assertFalse(img.wouldChange(master.toBuilder().removeTopics(1).build()), "a subset of topics is no change");
         assertFalse(img.wouldChange(master.toBuilder().clearTopics().build()));
         assertFalse(img.wouldChange(slave));
@@ -63,7 +64,7 @@ class WouldChangeTest extends StateMachineTestSupport {
         BrokerMember m0 = before.broker("b1", 0).orElseThrow();
         BrokerMember m1 = after.broker("b1", 0).orElseThrow();
         assertEquals(new BrokerMember(m0.cluster(), m0.brokerName(), m0.brokerId(), m0.addr(), m0.haAddr(),
-                m0.dataVersionTimestamp(), m0.dataVersionCounter(), a.index(), Records.TIME + 5), m1);
+                m0.dataVersionTimestamp(), m0.dataVersionCounter(), a.index(), Records.TIME + 5, 0), m1);
         assertEquals(before.topics(), after.topics());
         for (String t : before.topics()) {
             assertEquals(before.route(t).orElseThrow().queues(), after.route(t).orElseThrow().queues());
