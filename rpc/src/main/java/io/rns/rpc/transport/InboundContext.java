@@ -14,6 +14,19 @@ public interface InboundContext {
      */
     long deadlineNanos();
 
+    /**
+     * When the request's frame was decoded, on the {@link System#nanoTime()} clock: before any queueing for a worker.
+     * A handler that counts a request as evidence of the peer's liveness (a broker heartbeat) should use this
+     * time, not the time it runs, so that time spent in the server's queues never counts against the peer.
+     * {@link #deadlineNanos()} is this plus the request's timeout.
+     *
+     * <p>The transport's contexts always report the real arrival time. The default (for test doubles written before
+     * this method existed) is "now", i.e. no queueing.
+     */
+    default long arrivalNanos() {
+        return System.nanoTime();
+    }
+
     /** Whether the connection the request came on is still open (a response would reach the peer). */
     boolean isConnectionOpen();
 

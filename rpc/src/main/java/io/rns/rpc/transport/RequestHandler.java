@@ -29,4 +29,18 @@ public interface RequestHandler {
     default ResponseHeader transportErrorHeader() {
         return ResponseHeader.getDefaultInstance();
     }
+
+    /**
+     * Whether {@code request} goes to the server's separate priority executor
+     * ({@link RpcServerOptions#priorityThreads()}, own queue of {@link RpcServerOptions#priorityQueueCapacity()}, own
+     * OVERLOADED answer) instead of the normal workers, so that it is never starved by ordinary reads and writes
+     * (broker heartbeats are the intended use). Keep the priority class small and its handling quick: the priority
+     * executor has few threads.
+     *
+     * <p>Called on a Netty event loop for every request, before it is queued: it must be cheap, must not block and
+     * should look at the body case only. An exception counts as {@code false}. The default is {@code false}.
+     */
+    default boolean isPriority(RequestEnvelope request) {
+        return false;
+    }
 }

@@ -45,8 +45,14 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link RequestHandler#handle} on a bounded worker pool and writes one {@link ResponseEnvelope} per request (in
  * completion order, which may differ from arrival order).
  *
+ * <p>Requests for which {@link RequestHandler#isPriority} is true (broker heartbeats) run on a separate, small
+ * priority executor with its own bounded queue, so a saturated or blocked worker pool never starves them. Every
+ * request carries its arrival time ({@link InboundContext#arrivalNanos()}), taken when its frame was decoded, so
+ * time spent queueing is visible to the handler.
+ *
  * <ul>
- *   <li>Worker queue full: answered at once with {@code OVERLOADED} (retriable), handler not called.</li>
+ *   <li>Worker queue full (or the priority queue, for a priority request): answered at once with {@code OVERLOADED}
+ *       (retriable), handler not called. The two queues overflow independently.</li>
  *   <li>Deadline passed while queued: {@code DEADLINE_EXCEEDED} (retriable), handler not called.</li>
  *   <li>Handler throws or its future fails: {@code INTERNAL} with the exception's message.</li>
  *   <li>Server closing: {@code SHUTTING_DOWN} (retriable) for requests that can no longer be queued.</li>
@@ -64,6 +70,7 @@ public final class RpcServer implements AutoCloseable {
     private final RequestHandler handler;
     private final EventLoopGroup group;
     private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor priorityWorkers;
     private final ChannelGroup channels;
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -76,15 +83,20 @@ public final class RpcServer implements AutoCloseable {
     private final LongAdder connectionsAccepted = new LongAdder();
     private final LongAdder requests = new LongAdder();
     private final LongAdder overloaded = new LongAdder();
+    private final LongAdder priorityRequests = new LongAdder();
+    private final LongAdder priorityOverloaded = new LongAdder();
     private final LongAdder deadlineExceeded = new LongAdder();
     private final LongAdder internalErrors = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
     private final LongAdder responsesDropped = new LongAdder();
 
-    /** Counters since start; cheap to read, for tests and status pages. */
+    /**
+     * Counters since start; cheap to read, for tests and status pages. {@code requests} and {@code overloaded} count
+     * both classes; {@code priorityRequests} and {@code priorityOverloaded} the priority class only.
+     */
     public record Stats(long connectionsAccepted, int connectionsOpen, long requests, long overloaded,
                         long deadlineExceeded, long internalErrors, long protocolErrors, long responsesDropped,
-                        int inFlight) {}
+                        int inFlight, long priorityRequests, long priorityOverloaded) {}
 
     private RpcServer(RpcServerOptions options, RequestHandler handler) {
         this.options = options;
@@ -94,6 +106,9 @@ public final class RpcServer implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(options.workerQueueCapacity()), new DefaultThreadFactory("rns-rpc-worker"),
                 new ThreadPoolExecutor.AbortPolicy());
+        this.priorityWorkers = new ThreadPoolExecutor(options.priorityThreads(), options.priorityThreads(), 60,
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(options.priorityQueueCapacity()),
+                new DefaultThreadFactory("rns-rpc-priority"), new ThreadPoolExecutor.AbortPolicy());
         this.channels = new DefaultChannelGroup("rns-rpc-server", GlobalEventExecutor.INSTANCE);
     }
 
@@ -150,7 +165,8 @@ public final class RpcServer implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(connectionsAccepted.sum(), channels.size(), requests.sum(), overloaded.sum(),
-                deadlineExceeded.sum(), internalErrors.sum(), protocolErrors.sum(), responsesDropped.sum(), inFlight.get());
+                deadlineExceeded.sum(), internalErrors.sum(), protocolErrors.sum(), responsesDropped.sum(), inFlight.get(),
+                priorityRequests.sum(), priorityOverloaded.sum());
     }
 
     /**
@@ -166,6 +182,7 @@ public final class RpcServer implements AutoCloseable {
             serverChannel.close().awaitUninterruptibly();
         }
         workers.shutdown();
+        priorityWorkers.shutdown();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
         synchronized (inFlightMonitor) {
             long left;
@@ -183,8 +200,10 @@ public final class RpcServer implements AutoCloseable {
         }
         channels.close().awaitUninterruptibly();
         workers.shutdownNow();
+        priorityWorkers.shutdownNow();
         try {
             workers.awaitTermination(1, TimeUnit.SECONDS);
+            priorityWorkers.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -208,16 +227,19 @@ public final class RpcServer implements AutoCloseable {
 
     private static final class Inbound implements InboundContext {
         private final Connection conn;
+        private final long arrivalNanos;
         private final long deadlineNanos;
 
-        Inbound(Connection conn, long deadlineNanos) {
+        Inbound(Connection conn, long arrivalNanos, long deadlineNanos) {
             this.conn = conn;
+            this.arrivalNanos = arrivalNanos;
             this.deadlineNanos = deadlineNanos;
         }
 
         @Override public String remoteAddress() { return conn.remote; }
         @Override public long connectionId() { return conn.id; }
         @Override public long deadlineNanos() { return deadlineNanos; }
+        @Override public long arrivalNanos() { return arrivalNanos; }
         @Override public boolean isConnectionOpen() { return conn.channel.isActive(); }
 
         @Override
@@ -252,21 +274,31 @@ public final class RpcServer implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            long arrival = System.nanoTime(); // the decoder just produced this frame: its arrival time
             RequestEnvelope req = (RequestEnvelope) msg;
             requests.increment();
             long timeoutNanos = req.getTimeoutMs() == 0 ? defaultTimeoutNanos
                     : TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(req.getTimeoutMs()));
-            Inbound inbound = new Inbound(conn, System.nanoTime() + timeoutNanos);
+            Inbound inbound = new Inbound(conn, arrival, arrival + timeoutNanos);
+            boolean priority = isPriority(req);
+            ThreadPoolExecutor executor = priority ? priorityWorkers : workers;
+            if (priority) {
+                priorityRequests.increment();
+            }
             inFlight.incrementAndGet();
             try {
-                workers.execute(() -> process(req, inbound));
+                executor.execute(() -> process(req, inbound));
             } catch (RejectedExecutionException e) {
-                if (workers.isShutdown()) {
+                if (executor.isShutdown()) {
                     respond(conn, errorResponse(req, ErrorCode.SHUTTING_DOWN, true, "server is shutting down"), true);
                 } else {
                     overloaded.increment();
-                    respond(conn, errorResponse(req, ErrorCode.OVERLOADED, true,
-                            "server overloaded: " + options.workerQueueCapacity() + " requests already queued"), true);
+                    if (priority) {
+                        priorityOverloaded.increment();
+                    }
+                    int capacity = priority ? options.priorityQueueCapacity() : options.workerQueueCapacity();
+                    respond(conn, errorResponse(req, ErrorCode.OVERLOADED, true, "server overloaded: " + capacity
+                            + (priority ? " priority" : "") + " requests already queued"), true);
                 }
             }
         }
@@ -296,6 +328,15 @@ public final class RpcServer implements AutoCloseable {
                 log.warn("closing connection from {}: unexpected error", remote, cause);
             }
             ctx.close();
+        }
+    }
+
+    private boolean isPriority(RequestEnvelope req) {
+        try {
+            return handler.isPriority(req);
+        } catch (Throwable t) {
+            log.debug("RequestHandler.isPriority failed for request {}; treating it as ordinary", req.getRequestId(), t);
+            return false;
         }
     }
 

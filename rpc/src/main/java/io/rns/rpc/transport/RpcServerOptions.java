@@ -15,6 +15,8 @@ public final class RpcServerOptions {
     private final int workerThreads;
     private final int workerQueueCapacity;
     private final Duration defaultRequestTimeout;
+    private final int priorityThreads;
+    private final int priorityQueueCapacity;
 
     private RpcServerOptions(Builder b) {
         this.host = b.host;
@@ -25,6 +27,8 @@ public final class RpcServerOptions {
         this.workerThreads = b.workerThreads;
         this.workerQueueCapacity = b.workerQueueCapacity;
         this.defaultRequestTimeout = b.defaultRequestTimeout;
+        this.priorityThreads = b.priorityThreads;
+        this.priorityQueueCapacity = b.priorityQueueCapacity;
     }
 
     public static Builder builder() {
@@ -46,6 +50,8 @@ public final class RpcServerOptions {
         b.workerThreads = workerThreads;
         b.workerQueueCapacity = workerQueueCapacity;
         b.defaultRequestTimeout = defaultRequestTimeout;
+        b.priorityThreads = priorityThreads;
+        b.priorityQueueCapacity = priorityQueueCapacity;
         return b;
     }
 
@@ -65,12 +71,20 @@ public final class RpcServerOptions {
     public int workerQueueCapacity() { return workerQueueCapacity; }
     /** Deadline of a request whose timeout_ms is 0 (default 5 s). */
     public Duration defaultRequestTimeout() { return defaultRequestTimeout; }
+    /**
+     * Threads of the separate executor for requests the handler marks {@link RequestHandler#isPriority priority}
+     * (default 2). They never serve ordinary requests, so a blocked or saturated worker pool cannot starve them.
+     */
+    public int priorityThreads() { return priorityThreads; }
+    /** Priority requests that may wait for a priority thread; beyond that the answer is OVERLOADED (default 10 000). */
+    public int priorityQueueCapacity() { return priorityQueueCapacity; }
 
     @Override
     public String toString() {
         return "RpcServerOptions{host=" + host + ", port=" + port + ", maxFrameBytes=" + maxFrameBytes
                 + ", idleTimeout=" + idleTimeout + ", ioThreads=" + ioThreads + ", workerThreads=" + workerThreads
-                + ", workerQueueCapacity=" + workerQueueCapacity + ", defaultRequestTimeout=" + defaultRequestTimeout + '}';
+                + ", workerQueueCapacity=" + workerQueueCapacity + ", priorityThreads=" + priorityThreads
+                + ", priorityQueueCapacity=" + priorityQueueCapacity + ", defaultRequestTimeout=" + defaultRequestTimeout + '}';
     }
 
     public static final class Builder {
@@ -82,6 +96,8 @@ public final class RpcServerOptions {
         private int workerThreads = 8;
         private int workerQueueCapacity = 10_000;
         private Duration defaultRequestTimeout = Duration.ofSeconds(5);
+        private int priorityThreads = 2;
+        private int priorityQueueCapacity = 10_000;
 
         private Builder() {}
 
@@ -93,6 +109,8 @@ public final class RpcServerOptions {
         public Builder workerThreads(int workerThreads) { this.workerThreads = workerThreads; return this; }
         public Builder workerQueueCapacity(int capacity) { this.workerQueueCapacity = capacity; return this; }
         public Builder defaultRequestTimeout(Duration timeout) { this.defaultRequestTimeout = timeout; return this; }
+        public Builder priorityThreads(int priorityThreads) { this.priorityThreads = priorityThreads; return this; }
+        public Builder priorityQueueCapacity(int capacity) { this.priorityQueueCapacity = capacity; return this; }
 
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RpcServerOptions build() {
@@ -106,6 +124,10 @@ public final class RpcServerOptions {
                 throw new IllegalArgumentException("workerQueueCapacity must be >= 1: " + workerQueueCapacity);
             }
             Options.positive("defaultRequestTimeout", defaultRequestTimeout);
+            if (priorityThreads < 1) throw new IllegalArgumentException("priorityThreads must be >= 1: " + priorityThreads);
+            if (priorityQueueCapacity < 1) {
+                throw new IllegalArgumentException("priorityQueueCapacity must be >= 1: " + priorityQueueCapacity);
+            }
             return new RpcServerOptions(this);
         }
     }

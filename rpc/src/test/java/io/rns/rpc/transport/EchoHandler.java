@@ -32,6 +32,11 @@ final class EchoHandler implements RequestHandler {
             case KV_DELETE -> b.setKvDelete(KvDeleteResponse.newBuilder().setExisted(true));
             case KV_LIST -> b.setKvList(KvListResponse.newBuilder().putEntries("ns", req.getKvList().getNamespace()));
             case GET_NODE_STATUS -> b.setGetNodeStatus(GetNodeStatusResponse.newBuilder().setNodeId("n1").setMode("raft").setRole(Role.LEADER));
+            case HEARTBEAT -> b.setHeartbeat(HeartbeatResponse.newBuilder().setLeaseTimeoutMs(10_000)
+                    .setHeartbeatIntervalMs((int) req.getHeartbeat().getBrokerEpoch()));
+            case LIST_BROKER_LEASES -> b.setListBrokerLeases(ListBrokerLeasesResponse.newBuilder().setLeaderId("n1")
+                    .addLeases(BrokerLease.newBuilder().setBrokerName("b1").setLeaseRemainingMs(-5).setSuspect(true)));
+            case BROKER_CONNECTION_CLOSED -> b.setBrokerConnectionClosed(BrokerConnectionClosedResponse.getDefaultInstance());
             case BODY_NOT_SET -> b.setHeader(okHeader().toBuilder().setCode(ErrorCode.UNSUPPORTED_REQUEST));
         }
         return b.build();

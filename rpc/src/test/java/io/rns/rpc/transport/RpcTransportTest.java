@@ -87,7 +87,12 @@ class RpcTransportTest {
                 RequestEnvelope.newBuilder().setKvGet(KvGetRequest.newBuilder().setNamespace("ns").setKey("k")).build(),
                 RequestEnvelope.newBuilder().setKvDelete(KvDeleteRequest.newBuilder().setNamespace("ns").setKey("k")).build(),
                 RequestEnvelope.newBuilder().setKvList(KvListRequest.newBuilder().setNamespace("ns")).build(),
-                RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()).build());
+                RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()).build(),
+                RequestEnvelope.newBuilder().setHeartbeat(HeartbeatRequest.newBuilder().setCluster("c").setBrokerName("b1")
+                        .setBrokerId(1).setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(77).setBindConnection(true)).build(),
+                RequestEnvelope.newBuilder().setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance()).build(),
+                RequestEnvelope.newBuilder().setQueuedMs(250).setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder()
+                        .setBrokerName("b1").setBrokerId(1).setBrokerEpoch(77).setReportingNode("n2")).build());
     }
 
     @Test
@@ -184,7 +189,9 @@ class RpcTransportTest {
         RpcServer s = server(RpcServerOptions.builder().defaultRequestTimeout(Duration.ofSeconds(30)), (req, ctx) -> {
             long left = ctx.deadlineNanos() - System.nanoTime();
             info.complete(ctx.remoteAddress() + " " + ctx.connectionId() + " " + ctx.isConnectionOpen() + " "
-                    + (left > 0 && left <= TimeUnit.SECONDS.toNanos(30)) + " " + Thread.currentThread().getName());
+                    + (left > 0 && left <= TimeUnit.SECONDS.toNanos(30)) + " " + Thread.currentThread().getName() + " "
+                    + (ctx.deadlineNanos() - ctx.arrivalNanos() == TimeUnit.SECONDS.toNanos(30)) + " "
+                    + (ctx.arrivalNanos() <= System.nanoTime()));
             return CompletableFuture.completedFuture(EchoHandler.echo(req));
         });
         try (RawSocket raw = new RawSocket(s.localAddress())) {
@@ -196,6 +203,8 @@ class RpcTransportTest {
             assertEquals("true", parts[2]);
             assertEquals("true", parts[3], "timeout_ms=0 uses the server default");
             assertTrue(parts[4].startsWith("rns-rpc-worker"), parts[4]);
+            assertEquals("true", parts[5], "deadline = arrival + timeout");
+            assertEquals("true", parts[6], "arrival is in the past");
         }
     }
 
@@ -268,6 +277,113 @@ class RpcTransportTest {
         release.countDown();
         assertEquals(ErrorCode.OK, a.get(5, TimeUnit.SECONDS).getHeader().getCode());
         assertEquals(ErrorCode.OK, b.get(5, TimeUnit.SECONDS).getHeader().getCode());
+        assertEquals(1, s.stats().overloaded());
+    }
+
+    private static RequestEnvelope heartbeat(String broker) {
+        return RequestEnvelope.newBuilder().setHeartbeat(HeartbeatRequest.newBuilder().setBrokerName(broker).setBrokerEpoch(5)).build();
+    }
+
+    /** Heartbeats are priority; a heartbeat for broker "slow" blocks on {@code slow}, everything else on {@code normal}. */
+    private static final class PriorityHandler implements RequestHandler {
+        final CountDownLatch normalEntered = new CountDownLatch(1);
+        final CountDownLatch normal = new CountDownLatch(1);
+        final CountDownLatch slowEntered = new CountDownLatch(1);
+        final CountDownLatch slow = new CountDownLatch(1);
+        final ConcurrentLinkedQueue<long[]> heartbeats = new ConcurrentLinkedQueue<>(); // {arrivalNanos, handleNanos}
+        final ConcurrentLinkedQueue<String> threads = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public CompletableFuture<ResponseEnvelope> handle(RequestEnvelope req, InboundContext ctx) {
+            long now = System.nanoTime();
+            threads.add(Thread.currentThread().getName());
+            if (req.hasHeartbeat()) {
+                if (req.getHeartbeat().getBrokerName().equals("slow")) {
+                    slowEntered.countDown();
+                    awaitQuietly(slow);
+                } else {
+                    heartbeats.add(new long[] {ctx.arrivalNanos(), now});
+                }
+            } else {
+                normalEntered.countDown();
+                awaitQuietly(normal);
+            }
+            return CompletableFuture.completedFuture(EchoHandler.echo(req));
+        }
+
+        @Override
+        public boolean isPriority(RequestEnvelope r) {
+            return r.hasHeartbeat();
+        }
+
+        private static void awaitQuietly(CountDownLatch l) {
+            try {
+                l.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Test
+    void priorityRequestsAreServedWhileWorkersAreBlockedAndQueueIsFull() throws Exception {
+        PriorityHandler h = new PriorityHandler();
+        RpcServer s = server(RpcServerOptions.builder().workerThreads(1).workerQueueCapacity(1), h);
+        RpcClient c = client();
+        RequestEnvelope read = oneOfEachRequest().get(7);
+        CompletableFuture<ResponseEnvelope> a = c.call(ep(s), read, T);
+        assertTrue(h.normalEntered.await(5, TimeUnit.SECONDS));
+        CompletableFuture<ResponseEnvelope> b = c.call(ep(s), read, T);
+        ResponseEnvelope over = c.call(ep(s), read, T).get(5, TimeUnit.SECONDS);
+        assertEquals(ErrorCode.OVERLOADED, over.getHeader().getCode(), "the normal pool is blocked and its queue full");
+
+        long before = System.nanoTime();
+        ResponseEnvelope hb = c.call(ep(s), heartbeat("b1"), T).get(2, TimeUnit.SECONDS);
+        assertEquals(ErrorCode.OK, hb.getHeader().getCode());
+        assertEquals(10_000, hb.getHeartbeat().getLeaseTimeoutMs());
+        assertFalse(a.isDone(), "the normal worker is still blocked");
+        long[] t = h.heartbeats.poll();
+        assertNotNull(t);
+        assertTrue(t[0] >= before, "arrival is after the send");
+        assertTrue(t[0] <= t[1], "arrival is before the handler call");
+        assertTrue(h.threads.stream().anyMatch(n -> n.startsWith("rns-rpc-priority")), h.threads.toString());
+
+        h.normal.countDown();
+        assertEquals(ErrorCode.OK, a.get(5, TimeUnit.SECONDS).getHeader().getCode());
+        assertEquals(ErrorCode.OK, b.get(5, TimeUnit.SECONDS).getHeader().getCode());
+        RpcServer.Stats st = s.stats();
+        assertEquals(1, st.overloaded());
+        assertEquals(0, st.priorityOverloaded());
+        assertEquals(1, st.priorityRequests());
+    }
+
+    @Test
+    void arrivalTimeSurvivesQueueingAndPriorityQueueOverflowsOnItsOwn() throws Exception {
+        PriorityHandler h = new PriorityHandler();
+        RpcServer s = server(RpcServerOptions.builder().priorityThreads(1).priorityQueueCapacity(1), h);
+        RpcClient c = client();
+        CompletableFuture<ResponseEnvelope> slow = c.call(ep(s), heartbeat("slow"), T);
+        assertTrue(h.slowEntered.await(5, TimeUnit.SECONDS));
+        long sent = System.nanoTime();
+        CompletableFuture<ResponseEnvelope> queued = c.call(ep(s), heartbeat("b1"), T);
+        await(() -> s.stats().priorityRequests() == 2, "second heartbeat queued");
+        ResponseEnvelope over = c.call(ep(s), heartbeat("b2"), T).get(5, TimeUnit.SECONDS);
+        assertEquals(ErrorCode.OVERLOADED, over.getHeader().getCode());
+        assertTrue(over.getHeader().getRetriable());
+        assertTrue(over.getHeader().getMessage().contains("priority"), over.getHeader().getMessage());
+        // ordinary requests do not wait for the priority executor
+        h.normal.countDown();
+        assertEquals(ErrorCode.OK, c.call(ep(s), oneOfEachRequest().get(7), T).get(2, TimeUnit.SECONDS).getHeader().getCode());
+        Thread.sleep(100); // the queued heartbeat waits at least this long
+        h.slow.countDown();
+        assertEquals(ErrorCode.OK, queued.get(5, TimeUnit.SECONDS).getHeader().getCode());
+        assertEquals(ErrorCode.OK, slow.get(5, TimeUnit.SECONDS).getHeader().getCode());
+        long[] t = h.heartbeats.poll();
+        assertNotNull(t);
+        assertTrue(t[0] >= sent, "arrival is after the send");
+        assertTrue(t[1] - t[0] >= TimeUnit.MILLISECONDS.toNanos(100),
+                "arrivalNanos is the decode time, not the dequeue time: waited " + (t[1] - t[0]) / 1_000_000 + " ms");
+        assertEquals(1, s.stats().priorityOverloaded());
         assertEquals(1, s.stats().overloaded());
     }
 
@@ -509,6 +625,10 @@ class RpcTransportTest {
         assertTrue(e.getMessage().contains("port"));
         assertThrows(IllegalArgumentException.class, () -> RpcServerOptions.builder().workerThreads(0).build());
         assertThrows(IllegalArgumentException.class, () -> RpcServerOptions.builder().workerQueueCapacity(0).build());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> RpcServerOptions.builder().priorityThreads(0).build())
+                .getMessage().contains("priorityThreads"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> RpcServerOptions.builder().priorityQueueCapacity(0).build())
+                .getMessage().contains("priorityQueueCapacity"));
         assertThrows(IllegalArgumentException.class, () -> RpcServerOptions.builder().idleTimeout(Duration.ZERO).build());
         assertThrows(IllegalArgumentException.class, () -> RpcServerOptions.builder().host(" ").build());
         assertThrows(IllegalArgumentException.class, () -> RpcClientOptions.builder().connectionsPerEndpoint(0).build());
@@ -519,6 +639,9 @@ class RpcTransportTest {
         assertEquals(Duration.ofSeconds(120), d.idleTimeout());
         assertEquals(8, d.workerThreads());
         assertEquals(10_000, d.workerQueueCapacity());
+        assertEquals(2, d.priorityThreads());
+        assertEquals(10_000, d.priorityQueueCapacity());
+        assertEquals(d.toString(), d.toBuilder().build().toString());
         assertEquals(Duration.ofSeconds(5), d.defaultRequestTimeout());
         assertEquals(Duration.ofSeconds(1), RpcClientOptions.defaults().connectTimeout());
         assertEquals(new InetSocketAddress("127.0.0.1", 1).getPort(), Endpoints.parse("127.0.0.1:1").getPort());
