@@ -3,6 +3,14 @@ package io.rns.namesrv;
 import io.rns.namesrv.api.RequestDispatcher;
 import io.rns.namesrv.api.Responses;
 import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.namesrv.liveness.BrokerKey;
+import io.rns.namesrv.liveness.ConnectionRegistry;
+import io.rns.namesrv.liveness.LivenessService;
+import io.rns.namesrv.liveness.MonotonicClock;
+import io.rns.rpc.v1.BrokerConnectionClosedRequest;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.RequestEnvelope;
+import java.util.concurrent.ScheduledExecutorService;
 import io.rns.namesrv.raft.JraftConsensus;
 import io.rns.namesrv.read.ReadService;
 import io.rns.namesrv.write.LeaderForwarder;
@@ -37,6 +45,9 @@ public final class NamesrvNode implements AutoCloseable {
     private RpcServer server;
     private RpcClient forwardClient;
     private ExecutorService readExecutor;
+    private ScheduledExecutorService livenessExecutor;
+    private LivenessService liveness;
+    private Responses responses;
     private volatile boolean closed;
 
     public NamesrvNode(NamesrvConfig config) {
@@ -58,10 +69,23 @@ public final class NamesrvNode implements AutoCloseable {
                 .maxFrameBytes(config.maxFrameBytes())
                 .connectTimeout(Duration.ofMillis(Math.min(1000, config.writeTimeoutMs())))
                 .build());
-        Responses responses = new Responses(config, consensus);
+        responses = new Responses(config, consensus);
         ReadService reads = new ReadService(consensus, config.defaultConsistency());
         WriteService writes = new WriteService(consensus, responses, new LeaderForwarder(forwardClient), Clock.systemUTC());
-        RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor);
+        liveness = new LivenessService(config.liveness(), consensus, MonotonicClock.SYSTEM, Clock.systemUTC());
+        consensus.addLeadershipListener(liveness);
+        if (consensus.state().isLeader()) {
+            liveness.onLeaderStart(consensus.state().term()); // elected before the listener was added
+        }
+        livenessExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rns-liveness-" + config.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
+        liveness.start(livenessExecutor);
+        ConnectionRegistry connections = new ConnectionRegistry(this::brokerConnectionClosed);
+        RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor,
+                liveness, connections);
         server = RpcServer.start(RpcServerOptions.builder()
                 .host(config.self().host())
                 .port(config.self().clientPort())
@@ -70,11 +94,49 @@ public final class NamesrvNode implements AutoCloseable {
                 .ioThreads(config.ioThreads())
                 .workerThreads(config.workerThreads())
                 .workerQueueCapacity(config.workerQueueCapacity())
+                .priorityThreads(config.priorityThreads())
                 .defaultRequestTimeout(Duration.ofMillis(Math.max(config.readTimeoutMs(), config.writeTimeoutMs())))
                 .build(), dispatcher);
         log.info("node {} serving clients on {} (raft on {})", config.nodeId(), server.localAddress(),
                 config.self().raftAddress());
         return this;
+    }
+
+    /**
+     * A broker's bound connection to this node closed. On the leader it becomes a suspect at once; elsewhere the
+     * leader is told (asynchronously; this runs on a Netty event loop). No node removes a broker on its own.
+     */
+    private void brokerConnectionClosed(BrokerKey key, long epoch) {
+        if (closed) {
+            return;
+        }
+        if (liveness.tracker().isLeading()) {
+            if (liveness.tracker().connectionClosed(key, epoch)) {
+                log.info("node {}: broker {} epoch {} lost its connection; suspect for {} ms", config.nodeId(), key, epoch,
+                        config.liveness().suspectLeaseMs());
+            }
+            return;
+        }
+        String leader = responses.leaderHint(consensus.state());
+        if (leader.isEmpty()) {
+            log.warn("node {}: broker {} epoch {} lost its connection but no leader is known to tell", config.nodeId(),
+                    key, epoch);
+            return;
+        }
+        RequestEnvelope report = RequestEnvelope.newBuilder().setClientId("node-" + config.nodeId())
+                .setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder().setBrokerName(key.brokerName())
+                        .setBrokerId(key.brokerId()).setBrokerEpoch(epoch).setReportingNode(config.nodeId()))
+                .build();
+        forwardClient.call(leader, report, Duration.ofMillis(config.writeTimeoutMs())).whenComplete((r, t) -> {
+            if (t != null || r.getHeader().getCode() != ErrorCode.OK) {
+                log.warn("node {}: could not tell the leader that broker {} lost its connection: {}", config.nodeId(), key,
+                        t != null ? t.toString() : r.getHeader().getCode() + " " + r.getHeader().getMessage());
+            }
+        });
+    }
+
+    public LivenessService liveness() {
+        return liveness;
     }
 
     public NamesrvConfig config() {
@@ -105,6 +167,10 @@ public final class NamesrvNode implements AutoCloseable {
             consensus.transferLeadershipIfLeader(config.leaderTransferTimeoutMs());
         }
         closeQuietly(server);
+        closeQuietly(liveness);
+        if (livenessExecutor != null) {
+            livenessExecutor.shutdownNow();
+        }
         closeQuietly(consensus);
         closeQuietly(forwardClient);
         if (readExecutor != null) {

@@ -33,12 +33,31 @@ public final class InMemoryConsensus implements Consensus, AutoCloseable {
         this.sm = RouteStateMachine.open(dir);
     }
 
+    /** While holding, proposals queue up (in log order) and complete only on {@link #release()}. */
+    public volatile boolean holding;
+    private final List<Object[]> held = new ArrayList<>();
+
+    public synchronized void release() {
+        holding = false;
+        for (Object[] h : held) {
+            @SuppressWarnings("unchecked")
+            CompletableFuture<ApplyResult> f = (CompletableFuture<ApplyResult>) h[1];
+            f.complete(sm.applyBatch(List.of(new LogEntry(nextIndex++, (LogRecord) h[0]))).get(0));
+        }
+        held.clear();
+    }
+
     @Override
     public synchronized CompletableFuture<ApplyResult> propose(LogRecord record, long timeoutMs) {
         if (role != Role.LEADER) {
             return CompletableFuture.failedFuture(new ConsensusException(ConsensusException.Kind.NOT_LEADER, "not leader"));
         }
         proposed.add(record);
+        if (holding) {
+            CompletableFuture<ApplyResult> f = new CompletableFuture<>();
+            held.add(new Object[] {record, f});
+            return f;
+        }
         List<ApplyResult> r = sm.applyBatch(List.of(new LogEntry(nextIndex++, record)));
         return CompletableFuture.completedFuture(r.get(0));
     }
@@ -79,6 +98,28 @@ public final class InMemoryConsensus implements Consensus, AutoCloseable {
     @Override
     public CompletableFuture<Void> snapshot() {
         return CompletableFuture.completedFuture(null);
+    }
+
+    public final List<LeadershipListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void addLeadershipListener(LeadershipListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Simulates this node winning an election at {@code newTerm}. */
+    public void becomeLeader(long newTerm) {
+        term = newTerm;
+        role = Role.LEADER;
+        leaderId = "n1";
+        listeners.forEach(l -> l.onLeaderStart(newTerm));
+    }
+
+    /** Simulates this node stepping down to follow {@code newLeader}. */
+    public void stepDown(String newLeader) {
+        role = Role.FOLLOWER;
+        leaderId = newLeader;
+        listeners.forEach(LeadershipListener::onLeaderStop);
     }
 
     @Override

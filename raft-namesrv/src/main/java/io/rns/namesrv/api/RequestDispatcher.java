@@ -4,6 +4,8 @@ import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.consensus.NodeState;
+import io.rns.namesrv.liveness.ConnectionRegistry;
+import io.rns.namesrv.liveness.LivenessService;
 import io.rns.namesrv.read.ReadService;
 import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.InboundContext;
@@ -29,14 +31,19 @@ public final class RequestDispatcher implements RequestHandler {
     private final BrokerHandlers brokers;
     private final AdminHandlers admin;
     private final QueryHandlers queries;
+    private final LivenessHandlers livenessHandlers;
+    private final LivenessService liveness;
     private final long startedNanos = System.nanoTime();
 
     public RequestDispatcher(NamesrvConfig config, Consensus consensus, ReadService reads, WriteService writes,
-                             Responses responses, Executor readExecutor) {
+                             Responses responses, Executor readExecutor, LivenessService liveness,
+                             ConnectionRegistry connections) {
         this.config = config;
         this.consensus = consensus;
         this.responses = responses;
-        this.brokers = new BrokerHandlers(writes);
+        this.liveness = liveness;
+        this.brokers = new BrokerHandlers(writes, liveness, connections);
+        this.livenessHandlers = new LivenessHandlers(consensus, liveness, connections, writes, responses);
         this.admin = new AdminHandlers(writes);
         this.queries = new QueryHandlers(reads, responses, readExecutor);
     }
@@ -50,16 +57,26 @@ public final class RequestDispatcher implements RequestHandler {
                 return CompletableFuture.completedFuture(
                         responses.error(ErrorCode.DEADLINE_EXCEEDED, "the request's deadline passed before it was handled"));
             }
-            f = route(req, remaining);
+            f = route(req, ctx, remaining);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
         return f.exceptionally(responses::error);
     }
 
-    private CompletableFuture<ResponseEnvelope> route(RequestEnvelope req, long timeoutMs) {
+    /** Heartbeats and connection-closed reports run on the transport's priority executor: never starved. */
+    @Override
+    public boolean isPriority(RequestEnvelope req) {
+        return req.getBodyCase() == RequestEnvelope.BodyCase.HEARTBEAT
+                || req.getBodyCase() == RequestEnvelope.BodyCase.BROKER_CONNECTION_CLOSED;
+    }
+
+    private CompletableFuture<ResponseEnvelope> route(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         return switch (req.getBodyCase()) {
-            case REGISTER_BROKER -> brokers.register(req, timeoutMs);
+            case REGISTER_BROKER -> brokers.register(req, ctx, timeoutMs);
+            case HEARTBEAT -> livenessHandlers.heartbeat(req, ctx, timeoutMs);
+            case LIST_BROKER_LEASES -> livenessHandlers.listLeases(req, ctx, timeoutMs);
+            case BROKER_CONNECTION_CLOSED -> livenessHandlers.connectionClosed(req, ctx, timeoutMs);
             case UNREGISTER_BROKER -> brokers.unregister(req, timeoutMs);
             case DELETE_TOPIC -> admin.deleteTopic(req, timeoutMs);
             case KV_PUT -> admin.kvPut(req, timeoutMs);
@@ -95,7 +112,12 @@ public final class RequestDispatcher implements RequestHandler {
                 .setMsSinceLeaderContact(s.msSinceLeaderContact())
                 .setUptimeMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos))
                 .setTopics(image.topicCount())
-                .setBrokers(image.brokerCount());
+                .setBrokers(image.brokerCount())
+                .setLeasesTracked(liveness.tracker().tracked())
+                .setSuspects(liveness.tracker().suspects())
+                .setExpiriesProposed(liveness.expiriesProposed())
+                .setExpiriesApplied(liveness.expiriesApplied())
+                .setMassExpiryWarnings(liveness.tracker().massExpiryWarnings());
         for (NodeState.Peer p : s.peers()) {
             Member m = config.member(p.id());
             b.addPeers(PeerStatus.newBuilder().setNodeId(p.id())

@@ -1,5 +1,6 @@
 package io.rns.namesrv.config;
 
+import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.rpc.v1.Consistency;
 import java.io.IOException;
 import java.io.Reader;
@@ -91,7 +92,28 @@ public final class ConfigLoader {
         integer(v, NamesrvConfig.Keys.READ_TIMEOUT_MS, b::readTimeoutMs);
         integer(v, NamesrvConfig.Keys.WRITE_TIMEOUT_MS, b::writeTimeoutMs);
         integer(v, NamesrvConfig.Keys.LEADER_TRANSFER_TIMEOUT_MS, b::leaderTransferTimeoutMs);
+        integer(v, NamesrvConfig.Keys.PRIORITY_THREADS, b::priorityThreads);
+        LivenessConfig d = LivenessConfig.DEFAULTS;
+        b.liveness(new LivenessConfig(
+                intOr(v, NamesrvConfig.Keys.DEFAULT_LEASE_MS, d.defaultLeaseMs()),
+                intOr(v, NamesrvConfig.Keys.MIN_LEASE_MS, d.minLeaseMs()),
+                intOr(v, NamesrvConfig.Keys.MAX_LEASE_MS, d.maxLeaseMs()),
+                intOr(v, NamesrvConfig.Keys.SUSPECT_LEASE_MS, d.suspectLeaseMs()),
+                intOr(v, NamesrvConfig.Keys.SCAN_INTERVAL_MS, d.scanIntervalMs()),
+                doubleOr(v, NamesrvConfig.Keys.EXPIRY_RATE_PER_SEC, d.expiryRatePerSec()),
+                intOr(v, NamesrvConfig.Keys.EXPIRY_BURST, d.expiryBurst()),
+                doubleOr(v, NamesrvConfig.Keys.MASS_EXPIRY_FRACTION, d.massExpiryFraction())));
         return b.build();
+    }
+
+    private static int intOr(Map<String, String> v, String key, int dflt) {
+        String s = v.get(key);
+        return s == null || s.isEmpty() ? dflt : wrap(key, s, Integer::parseInt);
+    }
+
+    private static double doubleOr(Map<String, String> v, String key, double dflt) {
+        String s = v.get(key);
+        return s == null || s.isEmpty() ? dflt : wrap(key, s, Double::parseDouble);
     }
 
     private static Consistency consistency(String s) {

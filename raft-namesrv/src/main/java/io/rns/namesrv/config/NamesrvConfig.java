@@ -1,5 +1,6 @@
 package io.rns.namesrv.config;
 
+import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.rpc.v1.Consistency;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +34,9 @@ public record NamesrvConfig(
         Consistency defaultConsistency,
         int readTimeoutMs,
         int writeTimeoutMs,
-        int leaderTransferTimeoutMs) {
+        int leaderTransferTimeoutMs,
+        int priorityThreads,
+        LivenessConfig liveness) {
 
     public NamesrvConfig {
         members = List.copyOf(members);
@@ -72,6 +75,15 @@ public record NamesrvConfig(
         m.put(Keys.READ_TIMEOUT_MS, Integer.toString(readTimeoutMs));
         m.put(Keys.WRITE_TIMEOUT_MS, Integer.toString(writeTimeoutMs));
         m.put(Keys.LEADER_TRANSFER_TIMEOUT_MS, Integer.toString(leaderTransferTimeoutMs));
+        m.put(Keys.PRIORITY_THREADS, Integer.toString(priorityThreads));
+        m.put(Keys.DEFAULT_LEASE_MS, Integer.toString(liveness.defaultLeaseMs()));
+        m.put(Keys.MIN_LEASE_MS, Integer.toString(liveness.minLeaseMs()));
+        m.put(Keys.MAX_LEASE_MS, Integer.toString(liveness.maxLeaseMs()));
+        m.put(Keys.SUSPECT_LEASE_MS, Integer.toString(liveness.suspectLeaseMs()));
+        m.put(Keys.SCAN_INTERVAL_MS, Integer.toString(liveness.scanIntervalMs()));
+        m.put(Keys.EXPIRY_RATE_PER_SEC, Double.toString(liveness.expiryRatePerSec()));
+        m.put(Keys.EXPIRY_BURST, Integer.toString(liveness.expiryBurst()));
+        m.put(Keys.MASS_EXPIRY_FRACTION, Double.toString(liveness.massExpiryFraction()));
         return m;
     }
 
@@ -99,11 +111,22 @@ public record NamesrvConfig(
         public static final String READ_TIMEOUT_MS = "read.timeout-ms";
         public static final String WRITE_TIMEOUT_MS = "write.timeout-ms";
         public static final String LEADER_TRANSFER_TIMEOUT_MS = "shutdown.leader-transfer-timeout-ms";
+        public static final String PRIORITY_THREADS = "rpc.priority-threads";
+        public static final String DEFAULT_LEASE_MS = "liveness.default-lease-ms";
+        public static final String MIN_LEASE_MS = "liveness.min-lease-ms";
+        public static final String MAX_LEASE_MS = "liveness.max-lease-ms";
+        public static final String SUSPECT_LEASE_MS = "liveness.suspect-lease-ms";
+        public static final String SCAN_INTERVAL_MS = "liveness.scan-interval-ms";
+        public static final String EXPIRY_RATE_PER_SEC = "liveness.expiry-rate-per-sec";
+        public static final String EXPIRY_BURST = "liveness.expiry-burst";
+        public static final String MASS_EXPIRY_FRACTION = "liveness.mass-expiry-fraction";
 
         public static final Set<String> ALL = Set.of(NODE_ID, MEMBERS, DATA_DIR, MAX_FRAME_BYTES, IDLE_TIMEOUT_MS,
                 IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, ELECTION_TIMEOUT_MS, SNAPSHOT_INTERVAL_SECS,
                 SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG, MAX_LOGS_IN_MEMORY_BYTES,
-                DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, LEADER_TRANSFER_TIMEOUT_MS);
+                DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, LEADER_TRANSFER_TIMEOUT_MS, PRIORITY_THREADS,
+                DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC,
+                EXPIRY_BURST, MASS_EXPIRY_FRACTION);
 
         private Keys() {}
     }
@@ -128,6 +151,8 @@ public record NamesrvConfig(
         private int readTimeoutMs = 3000;
         private int writeTimeoutMs = 5000;
         private int leaderTransferTimeoutMs = 3000;
+        private int priorityThreads = 2;
+        private LivenessConfig liveness = LivenessConfig.DEFAULTS;
 
         public Builder nodeId(String v) { this.nodeId = v; return this; }
         public Builder members(List<Member> v) { this.members = new ArrayList<>(v); return this; }
@@ -147,6 +172,8 @@ public record NamesrvConfig(
         public Builder readTimeoutMs(int v) { this.readTimeoutMs = v; return this; }
         public Builder writeTimeoutMs(int v) { this.writeTimeoutMs = v; return this; }
         public Builder leaderTransferTimeoutMs(int v) { this.leaderTransferTimeoutMs = v; return this; }
+        public Builder priorityThreads(int v) { this.priorityThreads = v; return this; }
+        public Builder liveness(LivenessConfig v) { this.liveness = v; return this; }
 
         public NamesrvConfig build() {
             if (nodeId == null || nodeId.isBlank()) {
@@ -188,10 +215,12 @@ public record NamesrvConfig(
             range(Keys.READ_TIMEOUT_MS, readTimeoutMs, 10, 600_000);
             range(Keys.WRITE_TIMEOUT_MS, writeTimeoutMs, 10, 600_000);
             range(Keys.LEADER_TRANSFER_TIMEOUT_MS, leaderTransferTimeoutMs, 0, 600_000);
+            range(Keys.PRIORITY_THREADS, priorityThreads, 1, 64);
+            Objects.requireNonNull(liveness, "liveness");
             return new NamesrvConfig(nodeId, members, dir, maxFrameBytes, idleTimeoutMs, ioThreads, workerThreads,
                     workerQueueCapacity, electionTimeoutMs, snapshotIntervalSecs, snapshotLogIndexMargin, raftSync,
                     maxReadIndexLag, maxLogsInMemoryBytes, defaultConsistency, readTimeoutMs, writeTimeoutMs,
-                    leaderTransferTimeoutMs);
+                    leaderTransferTimeoutMs, priorityThreads, liveness);
         }
 
         private static void range(String key, long v, long min, long max) {

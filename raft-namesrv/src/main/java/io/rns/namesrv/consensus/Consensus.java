@@ -44,4 +44,17 @@ public interface Consensus {
 
     /** Asks the replication engine for a snapshot now; completes when it is written. */
     CompletableFuture<Void> snapshot();
+
+    /**
+     * Registers a listener for leadership changes. onLeaderStart runs once this node leads and has applied every
+     * entry committed before its term; onLeaderStop when it steps down. Both run on the apply thread: keep them short.
+     */
+    void addLeadershipListener(LeadershipListener listener);
+
+    /** Leadership changes of this node. */
+    interface LeadershipListener {
+        void onLeaderStart(long term);
+
+        void onLeaderStop();
+    }
 }

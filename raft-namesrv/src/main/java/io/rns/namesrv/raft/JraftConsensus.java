@@ -300,6 +300,11 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         return f;
     }
 
+    @Override
+    public void addLeadershipListener(LeadershipListener listener) {
+        fsm.leadershipListeners.add(listener);
+    }
+
     /** Number of snapshots this node has loaded (install from the leader or at startup). */
     public long snapshotsLoaded() {
         return fsm.snapshotsLoaded.get();

@@ -42,6 +42,8 @@ final class RouteFsm extends StateMachineAdapter {
     final AtomicLong lastSnapshotIndex = new AtomicLong();
     final AtomicLong snapshotsLoaded = new AtomicLong();
     volatile String haltReason;
+    final java.util.List<io.rns.namesrv.consensus.Consensus.LeadershipListener> leadershipListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RouteFsm(String nodeId, RouteStateMachine sm) {
         this.nodeId = nodeId;
@@ -154,12 +156,26 @@ final class RouteFsm extends StateMachineAdapter {
         knownTerm.accumulateAndGet(term, Math::max);
         leaderTerm.set(term);
         log.info("node {}: became leader at term {}", nodeId, term);
+        for (var l : leadershipListeners) {
+            try {
+                l.onLeaderStart(term);
+            } catch (RuntimeException e) {
+                log.error("node {}: leadership listener failed on leader start", nodeId, e);
+            }
+        }
     }
 
     @Override
     public void onLeaderStop(Status status) {
         long t = leaderTerm.getAndSet(0);
         log.info("node {}: stepped down as leader of term {}: {}", nodeId, t, status);
+        for (var l : leadershipListeners) {
+            try {
+                l.onLeaderStop();
+            } catch (RuntimeException e) {
+                log.error("node {}: leadership listener failed on leader stop", nodeId, e);
+            }
+        }
     }
 
     @Override

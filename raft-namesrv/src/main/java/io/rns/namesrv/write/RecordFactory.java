@@ -29,7 +29,8 @@ public final class RecordFactory {
         return LogRecord.newBuilder().setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION).setLeaderTimeMs(leaderTimeMs);
     }
 
-    public static RegisterBroker registerRecord(RegisterBrokerRequest r) {
+    /** The log form of a registration; {@code leaseMs} is the effective lease (the request's 0 resolved). */
+    public static RegisterBroker registerRecord(RegisterBrokerRequest r, int leaseMs) {
         RegisterBroker.Builder b = RegisterBroker.newBuilder()
                 .setCluster(r.getCluster())
                 .setBrokerName(r.getBrokerName())
@@ -37,7 +38,8 @@ public final class RecordFactory {
                 .setBrokerAddr(r.getBrokerAddr())
                 .setHaServerAddr(r.getHaServerAddr())
                 .setDataVersionTimestamp(r.getDataVersion().getTimestamp())
-                .setDataVersionCounter(r.getDataVersion().getCounter());
+                .setDataVersionCounter(r.getDataVersion().getCounter())
+                .setLeaseTimeoutMs(leaseMs);
         for (TopicConfig t : r.getTopicsList()) {
             b.addTopics(TopicQueueConfig.newBuilder()
                     .setTopic(t.getTopic())
@@ -50,8 +52,8 @@ public final class RecordFactory {
     }
 
     /** Empty when the registration is identical to what the image holds: a heartbeat, not a log entry. */
-    public static Optional<LogRecord> register(RegisterBrokerRequest r, RouteImage image, long leaderTimeMs) {
-        RegisterBroker rec = registerRecord(r);
+    public static Optional<LogRecord> register(RegisterBrokerRequest r, int leaseMs, RouteImage image, long leaderTimeMs) {
+        RegisterBroker rec = registerRecord(r, leaseMs);
         if (!image.wouldChange(rec)) {
             return Optional.empty();
         }

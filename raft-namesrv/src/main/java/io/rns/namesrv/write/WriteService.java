@@ -51,7 +51,7 @@ public final class WriteService {
     public CompletableFuture<ResponseEnvelope> write(RequestEnvelope request, long timeoutMs, WriteOp op) {
         NodeState s = consensus.state();
         if (!s.isLeader()) {
-            return notLeader(request, s, timeoutMs);
+            return notLeader(request, s, timeoutMs, 0);
         }
         Optional<LogRecord> record = op.toRecord(consensus.image(), clock.millis());
         if (record.isEmpty()) {
@@ -86,7 +86,16 @@ public final class WriteService {
         });
     }
 
-    private CompletableFuture<ResponseEnvelope> notLeader(RequestEnvelope request, NodeState s, long timeoutMs) {
+    /**
+     * For requests only the leader serves: forwards once to the leader (recording how long the request waited here
+     * since {@code arrivalNanos}), or answers NOT_LEADER when already forwarded or no leader is known.
+     */
+    public CompletableFuture<ResponseEnvelope> forwardOrRefuse(RequestEnvelope request, long timeoutMs, long arrivalNanos) {
+        return notLeader(request, consensus.state(), timeoutMs, arrivalNanos);
+    }
+
+    private CompletableFuture<ResponseEnvelope> notLeader(RequestEnvelope request, NodeState s, long timeoutMs,
+                                                          long arrivalNanos) {
         String hint = responses.leaderHint(s);
         if (request.getHops() > 0 || hint.isEmpty()) {
             String why = hint.isEmpty() ? "this node is not the leader and knows no leader (election in progress or no quorum)"
@@ -96,6 +105,9 @@ public final class WriteService {
         if (forwarder == null) {
             return CompletableFuture.failedFuture(new ApiException(ErrorCode.NOT_LEADER, "this node is not the leader"));
         }
-        return forwarder.forward(request, hint, timeoutMs);
+        long queuedMs = arrivalNanos == 0 ? 0
+                : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivalNanos));
+        return forwarder.forward(request.toBuilder().setQueuedMs((int) Math.min(Integer.MAX_VALUE,
+                request.getQueuedMs() + queuedMs)).build(), hint, timeoutMs);
     }
 }

@@ -8,6 +8,9 @@ import io.rns.namesrv.InMemoryConsensus;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.ConsensusException;
+import io.rns.namesrv.liveness.ConnectionRegistry;
+import io.rns.namesrv.liveness.LivenessConfig;
+import io.rns.namesrv.liveness.LivenessService;
 import io.rns.namesrv.read.ReadService;
 import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.InboundContext;
@@ -53,8 +56,11 @@ class RequestDispatcherTest {
         Responses responses = new Responses(config, consensus);
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         WriteService writes = new WriteService(consensus, responses, null, clock);
+        LivenessService liveness = new LivenessService(LivenessConfig.DEFAULTS, consensus, System::nanoTime, clock);
+        consensus.addLeadershipListener(liveness);
+        liveness.onLeaderStart(1);
         dispatcher = new RequestDispatcher(config, consensus, new ReadService(consensus, Consistency.LINEARIZABLE),
-                writes, responses, Runnable::run);
+                writes, responses, Runnable::run, liveness, new ConnectionRegistry((k, e) -> { }));
     }
 
     @AfterEach
@@ -73,6 +79,7 @@ class RequestDispatcherTest {
             public long connectionId() { return 1; }
             public long deadlineNanos() { return deadline; }
             public boolean isConnectionOpen() { return true; }
+            public long arrivalNanos() { return deadline - TimeUnit.SECONDS.toNanos(5); }
             public void onConnectionClose(Runnable r) { }
         };
     }

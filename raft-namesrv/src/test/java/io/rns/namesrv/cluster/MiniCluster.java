@@ -3,6 +3,7 @@ package io.rns.namesrv.cluster;
 import io.rns.namesrv.NamesrvNode;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.rpc.v1.Role;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -23,6 +24,7 @@ public final class MiniCluster implements AutoCloseable {
     private final NamesrvNode[] nodes;
     private final int electionTimeoutMs;
     private final int snapshotIntervalSecs;
+    private LivenessConfig liveness = LivenessConfig.DEFAULTS;
 
     public MiniCluster(int size, Path baseDir, int electionTimeoutMs, int snapshotIntervalSecs) throws IOException {
         this.baseDir = baseDir;
@@ -52,6 +54,12 @@ public final class MiniCluster implements AutoCloseable {
         return ports;
     }
 
+    /** Liveness settings for nodes started from now on. */
+    public MiniCluster liveness(LivenessConfig l) {
+        this.liveness = l;
+        return this;
+    }
+
     public NamesrvConfig config(int i) {
         return NamesrvConfig.builder().nodeId(members.get(i).id()).members(members)
                 .dataDir(baseDir.resolve(members.get(i).id()))
@@ -61,6 +69,7 @@ public final class MiniCluster implements AutoCloseable {
                 .readTimeoutMs(3000)
                 .writeTimeoutMs(5000)
                 .leaderTransferTimeoutMs(2000)
+                .liveness(liveness)
                 .build();
     }
 

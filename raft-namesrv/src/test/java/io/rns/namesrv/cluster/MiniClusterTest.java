@@ -10,6 +10,7 @@ import io.rns.client.CallOptions;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.Reply;
+import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.RegisterBrokerRequest;
@@ -49,7 +50,9 @@ class MiniClusterTest {
     }
 
     private MiniCluster start(int snapshotIntervalSecs) throws Exception {
-        cluster = new MiniCluster(3, dir, 1000, snapshotIntervalSecs).startAll();
+        // brokers here do not heartbeat: give them long leases so liveness never interferes with these tests
+        cluster = new MiniCluster(3, dir, 1000, snapshotIntervalSecs)
+                .liveness(new LivenessConfig(300_000, 1_000, 300_000, 3_000, 100, 5.0, 10, 0.5)).startAll();
         cluster.awaitLeader(ELECTION);
         return cluster;
     }

@@ -1,0 +1,131 @@
+package io.rns.namesrv.api;
+
+import io.rns.namesrv.consensus.Consensus;
+import io.rns.namesrv.liveness.BrokerKey;
+import io.rns.namesrv.liveness.ConnectionRegistry;
+import io.rns.namesrv.liveness.LeaseTracker;
+import io.rns.namesrv.liveness.LivenessConfig;
+import io.rns.namesrv.liveness.LivenessService;
+import io.rns.namesrv.write.WriteService;
+import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.v1.BrokerConnectionClosedRequest;
+import io.rns.rpc.v1.BrokerConnectionClosedResponse;
+import io.rns.rpc.v1.BrokerLease;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.HeartbeatRequest;
+import io.rns.rpc.v1.HeartbeatResponse;
+import io.rns.rpc.v1.ListBrokerLeasesResponse;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.statemachine.RecordValidator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Heartbeats (soft state, never logged), the leader's lease table, and connection-closed reports. On a follower each
+ * is forwarded once to the leader; the leader answers from its {@link LeaseTracker}.
+ */
+final class LivenessHandlers {
+    private final Consensus consensus;
+    private final LivenessService liveness;
+    private final ConnectionRegistry connections;
+    private final WriteService writes;
+    private final Responses responses;
+
+    LivenessHandlers(Consensus consensus, LivenessService liveness, ConnectionRegistry connections, WriteService writes,
+                     Responses responses) {
+        this.consensus = consensus;
+        this.liveness = liveness;
+        this.connections = connections;
+        this.writes = writes;
+        this.responses = responses;
+    }
+
+    /** When the request reached the first node: arrival here minus the time it waited on a forwarding node. */
+    static long contactNanos(RequestEnvelope req, InboundContext ctx) {
+        return ctx.arrivalNanos() - TimeUnit.MILLISECONDS.toNanos(req.getQueuedMs());
+    }
+
+    CompletableFuture<ResponseEnvelope> heartbeat(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+        HeartbeatRequest h = req.getHeartbeat();
+        RequestValidator.check(RecordValidator.checkClusterName("heartbeat.cluster", h.getCluster()));
+        RequestValidator.check(RecordValidator.checkBrokerName("heartbeat.broker_name", h.getBrokerName()));
+        RequestValidator.check(RecordValidator.checkBrokerId("heartbeat.broker_id", h.getBrokerId()));
+        if (!h.getBrokerAddr().isEmpty()) {
+            RequestValidator.check(RecordValidator.checkAddress("heartbeat.broker_addr", h.getBrokerAddr()));
+        }
+        if (h.getBrokerEpoch() <= 0) {
+            throw ApiException.invalid("heartbeat.broker_epoch is required (the epoch its registration returned)");
+        }
+        BrokerKey key = new BrokerKey(h.getBrokerName(), h.getBrokerId());
+        CompletableFuture<ResponseEnvelope> f;
+        if (!consensus.state().isLeader()) {
+            f = writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
+        } else {
+            f = CompletableFuture.completedFuture(onLeader(req, h, key, ctx));
+        }
+        if (h.getBindConnection() && req.getHops() == 0) {
+            f = f.thenApply(resp -> {
+                if (resp.getHeader().getCode() == ErrorCode.OK) {
+                    connections.bind(ctx, key, h.getBrokerEpoch());
+                }
+                return resp;
+            });
+        }
+        return f;
+    }
+
+    private ResponseEnvelope onLeader(RequestEnvelope req, HeartbeatRequest h, BrokerKey key, InboundContext ctx) {
+        LeaseTracker.HeartbeatResult r = liveness.tracker().heartbeat(key, h.getBrokerEpoch(), contactNanos(req, ctx),
+                consensus.image());
+        return switch (r.status()) {
+            case OK -> responses.ok(ResponseEnvelope.newBuilder().setHeartbeat(HeartbeatResponse.newBuilder()
+                    .setLeaseTimeoutMs(r.leaseMs())
+                    .setHeartbeatIntervalMs(LivenessConfig.heartbeatIntervalMs(r.leaseMs()))), null);
+            case NOT_LEADING -> responses.error(ErrorCode.NOT_LEADER,
+                    "this node was just elected and has not started tracking leases yet; retry");
+            case UNKNOWN_BROKER -> responses.error(ErrorCode.UNKNOWN_BROKER, "broker " + key + " is not registered"
+                    + " (expired or unregistered); register again");
+            case STALE_EPOCH -> responses.error(ErrorCode.STALE_BROKER_EPOCH, "broker " + key + " epoch "
+                    + h.getBrokerEpoch() + " is not current (current epoch " + r.currentEpoch() + "); register again");
+        };
+    }
+
+    CompletableFuture<ResponseEnvelope> listLeases(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+        if (!consensus.state().isLeader()) {
+            return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
+        }
+        if (!liveness.tracker().isLeading()) {
+            return CompletableFuture.completedFuture(responses.error(ErrorCode.NOT_LEADER,
+                    "this node was just elected and has not started tracking leases yet; retry"));
+        }
+        ListBrokerLeasesResponse.Builder b = ListBrokerLeasesResponse.newBuilder();
+        for (LeaseTracker.LeaseView v : liveness.tracker().view()) {
+            b.addLeases(BrokerLease.newBuilder()
+                    .setCluster(v.cluster())
+                    .setBrokerName(v.key().brokerName())
+                    .setBrokerId(v.key().brokerId())
+                    .setBrokerAddr(v.addr())
+                    .setBrokerEpoch(v.epoch())
+                    .setLastContactAgeMs(v.lastContactAgeMs())
+                    .setLeaseRemainingMs(v.remainingMs())
+                    .setLeaseTimeoutMs(v.timeoutMs())
+                    .setSuspect(v.suspect())
+                    .setExpiring(v.expiring()));
+        }
+        String leader = consensus.state().leaderId();
+        b.setLeaderId(leader == null ? "" : leader);
+        return CompletableFuture.completedFuture(responses.ok(ResponseEnvelope.newBuilder().setListBrokerLeases(b), null));
+    }
+
+    CompletableFuture<ResponseEnvelope> connectionClosed(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+        BrokerConnectionClosedRequest c = req.getBrokerConnectionClosed();
+        RequestValidator.check(RecordValidator.checkBrokerName("broker_connection_closed.broker_name", c.getBrokerName()));
+        if (!consensus.state().isLeader()) {
+            return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
+        }
+        liveness.tracker().connectionClosed(new BrokerKey(c.getBrokerName(), c.getBrokerId()), c.getBrokerEpoch());
+        return CompletableFuture.completedFuture(responses.ok(ResponseEnvelope.newBuilder()
+                .setBrokerConnectionClosed(BrokerConnectionClosedResponse.getDefaultInstance()), null));
+    }
+}

@@ -1,0 +1,137 @@
+package io.rns.namesrv.liveness;
+
+import io.rns.log.v1.LogRecord;
+import io.rns.log.v1.UnregisterBroker;
+import io.rns.namesrv.consensus.Consensus;
+import io.rns.statemachine.ApplyResult;
+import io.rns.statemachine.BrokerMember;
+import io.rns.statemachine.LogRecords;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leader-only broker liveness: owns the {@link LeaseTracker}, follows leadership, and on a short scan proposes a
+ * conditional {@code UnregisterBroker(epoch, EXPIRED)} for every lease that ran out. The record goes through the
+ * normal log, so every node removes the broker at the same index; if the broker re-registered in between, apply
+ * rejects the stale epoch and the broker survives. No node ever removes a broker on its own.
+ */
+public final class LivenessService implements Consensus.LeadershipListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LivenessService.class);
+
+    private final LivenessConfig config;
+    private final Consensus consensus;
+    private final LeaseTracker tracker;
+    private final MonotonicClock clock;
+    private final Clock wallClock;
+    private final AtomicLong expiriesProposed = new AtomicLong();
+    private final AtomicLong expiriesApplied = new AtomicLong();
+    private ScheduledFuture<?> scan;
+
+    public LivenessService(LivenessConfig config, Consensus consensus, MonotonicClock clock, Clock wallClock) {
+        this.config = config;
+        this.consensus = consensus;
+        this.clock = clock;
+        this.wallClock = wallClock;
+        this.tracker = new LeaseTracker(config, clock);
+    }
+
+    public LivenessConfig config() {
+        return config;
+    }
+
+    public LeaseTracker tracker() {
+        return tracker;
+    }
+
+    public MonotonicClock clock() {
+        return clock;
+    }
+
+    /** Runs {@link #scanOnce()} every scan interval on {@code executor} (production); tests call scanOnce directly. */
+    public synchronized void start(ScheduledExecutorService executor) {
+        scan = executor.scheduleWithFixedDelay(() -> {
+            try {
+                scanOnce();
+            } catch (RuntimeException e) {
+                log.error("liveness scan failed", e);
+            }
+        }, config.scanIntervalMs(), config.scanIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onLeaderStart(long term) {
+        tracker.startLeading(consensus.image());
+    }
+
+    @Override
+    public void onLeaderStop() {
+        tracker.stopLeading();
+    }
+
+    /** One scan: proposes the due expiries (bounded by the rate limit and the mass-expiry guard). */
+    public void scanOnce() {
+        List<LeaseTracker.Expiry> due = tracker.dueExpiries(consensus.image());
+        for (LeaseTracker.Expiry e : due) {
+            propose(e);
+        }
+    }
+
+    private void propose(LeaseTracker.Expiry e) {
+        LogRecord record = LogRecord.newBuilder()
+                .setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION)
+                .setLeaderTimeMs(wallClock.millis())
+                .setUnregisterBroker(UnregisterBroker.newBuilder()
+                        .setCluster(e.cluster())
+                        .setBrokerName(e.key().brokerName())
+                        .setBrokerId(e.key().brokerId())
+                        .setBrokerAddr(e.addr())
+                        .setBrokerEpoch(e.epoch())
+                        .setReason(UnregisterBroker.Reason.EXPIRED))
+                .build();
+        expiriesProposed.incrementAndGet();
+        log.info("liveness: lease of broker {} (cluster {}, {}) epoch {} ran out; proposing its expiry",
+                e.key(), e.cluster(), e.addr(), e.epoch());
+        consensus.propose(record, Math.max(1000, config.scanIntervalMs() * 10L)).whenComplete((r, t) -> {
+            if (t != null) {
+                log.warn("liveness: expiry of {} epoch {} not confirmed ({}); will retry if still leader",
+                        e.key(), e.epoch(), t.getMessage());
+                tracker.expiryFinished(e, LeaseTracker.Outcome.FAILED);
+            } else if (r instanceof ApplyResult.Applied) {
+                expiriesApplied.incrementAndGet();
+                log.info("liveness: broker {} epoch {} expired at log index {}", e.key(), e.epoch(), r.index());
+                tracker.expiryFinished(e, LeaseTracker.Outcome.APPLIED);
+            } else {
+                log.info("liveness: expiry of {} epoch {} lost the race ({}): the broker re-registered or left", e.key(),
+                        e.epoch(), r);
+                tracker.expiryFinished(e, LeaseTracker.Outcome.REJECTED);
+            }
+        });
+    }
+
+    /** A registration of {@code m} (applied or unchanged) that arrived at {@code contactNanos}. */
+    public void registered(BrokerMember m, long contactNanos) {
+        tracker.registered(m, contactNanos);
+    }
+
+    public long expiriesProposed() {
+        return expiriesProposed.get();
+    }
+
+    public long expiriesApplied() {
+        return expiriesApplied.get();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (scan != null) {
+            scan.cancel(false);
+        }
+        tracker.stopLeading();
+    }
+}

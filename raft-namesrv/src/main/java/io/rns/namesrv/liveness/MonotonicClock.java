@@ -1,0 +1,9 @@
+package io.rns.namesrv.liveness;
+
+/** A monotonic clock in nanoseconds (System.nanoTime in production; a manual clock in tests). */
+@FunctionalInterface
+public interface MonotonicClock {
+    MonotonicClock SYSTEM = System::nanoTime;
+
+    long nanos();
+}

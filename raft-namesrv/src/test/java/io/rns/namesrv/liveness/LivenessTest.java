@@ -1,0 +1,317 @@
+package io.rns.namesrv.liveness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rns.log.v1.LogRecord;
+import io.rns.log.v1.UnregisterBroker;
+import io.rns.namesrv.InMemoryConsensus;
+import io.rns.namesrv.api.RequestDispatcher;
+import io.rns.namesrv.api.Responses;
+import io.rns.namesrv.config.Member;
+import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.namesrv.read.ReadService;
+import io.rns.namesrv.write.WriteService;
+import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.v1.Consistency;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.HeartbeatRequest;
+import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.rpc.v1.TopicConfig;
+import io.rns.rpc.v1.UnregisterBrokerRequest;
+import io.rns.statemachine.ApplyResult;
+import io.rns.statemachine.RejectReason;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Leader-held leases on a manual monotonic clock against the in-memory consensus stand-in. */
+class LivenessTest {
+    @TempDir
+    Path dir;
+    final AtomicLong now = new AtomicLong(1_000_000_000L);
+    InMemoryConsensus consensus;
+    LivenessService liveness;
+    RequestDispatcher dispatcher;
+    final List<Runnable> closeHooks = new ArrayList<>();
+
+    private void setUp(LivenessConfig cfg) {
+        NamesrvConfig config = NamesrvConfig.builder().nodeId("n1")
+                .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
+                .dataDir(dir).liveness(cfg).build();
+        consensus = new InMemoryConsensus(dir.resolve("sm"));
+        Clock wall = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
+        Responses responses = new Responses(config, consensus);
+        liveness = new LivenessService(cfg, consensus, now::get, wall);
+        consensus.addLeadershipListener(liveness);
+        consensus.becomeLeader(1);
+        dispatcher = new RequestDispatcher(config, consensus, new ReadService(consensus, Consistency.LINEARIZABLE),
+                new WriteService(consensus, responses, null, wall), responses, Runnable::run, liveness,
+                new ConnectionRegistry((key, epoch) -> {
+                    // as NamesrvNode does on the leader
+                    liveness.tracker().connectionClosed(key, epoch);
+                }));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (consensus != null) {
+            consensus.close();
+        }
+    }
+
+    static LivenessConfig cfg(double rate, int burst, double massFraction) {
+        return new LivenessConfig(10_000, 1_000, 300_000, 3_000, 100, rate, burst, massFraction);
+    }
+
+    private void advanceMs(long ms) {
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
+    }
+
+    private InboundContext ctx(long connectionId, long arrivalNanos) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        return new InboundContext() {
+            public String remoteAddress() { return "127.0.0.1:" + connectionId; }
+            public long connectionId() { return connectionId; }
+            public long deadlineNanos() { return deadline; }
+            public long arrivalNanos() { return arrivalNanos; }
+            public boolean isConnectionOpen() { return true; }
+            public void onConnectionClose(Runnable r) { closeHooks.add(r); }
+        };
+    }
+
+    private CompletableFuture<ResponseEnvelope> send(RequestEnvelope.Builder req, long connectionId) {
+        return dispatcher.handle(req.build(), ctx(connectionId, now.get()));
+    }
+
+    static RegisterBrokerRequest.Builder broker(String cluster, String name, String... topics) {
+        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setCluster(cluster).setBrokerName(name)
+                .setBrokerId(0).setBrokerAddr("127.0.0.1:" + (10000 + Math.abs(name.hashCode() % 50000)));
+        for (String t : topics) {
+            b.addTopics(TopicConfig.newBuilder().setTopic(t).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6));
+        }
+        return b;
+    }
+
+    private long register(RegisterBrokerRequest.Builder b) {
+        ResponseEnvelope r = send(RequestEnvelope.newBuilder().setRegisterBroker(b), 1).join();
+        assertEquals(ErrorCode.OK, r.getHeader().getCode(), r.getHeader().getMessage());
+        return r.getRegisterBroker().getBrokerEpoch();
+    }
+
+    private ErrorCode heartbeat(String name, long epoch, long arrivalNanos, int queuedMs) {
+        RequestEnvelope req = RequestEnvelope.newBuilder().setQueuedMs(queuedMs).setHeartbeat(HeartbeatRequest.newBuilder()
+                .setCluster("c1").setBrokerName(name).setBrokerId(0).setBrokerEpoch(epoch)).build();
+        return dispatcher.handle(req, ctx(1, arrivalNanos)).join().getHeader().getCode();
+    }
+
+    private boolean present(String name) {
+        return consensus.image().broker(name, 0).isPresent();
+    }
+
+    @Test
+    void noExpiryBeforeTheTimeoutAndExpiryAtIt() {
+        setUp(cfg(5, 10, 0.5));
+        long epoch = register(broker("c1", "b1", "T1"));
+        advanceMs(9_999);
+        liveness.scanOnce();
+        assertTrue(present("b1"));
+        assertEquals(0, liveness.expiriesProposed());
+        advanceMs(1);
+        liveness.scanOnce();
+        assertFalse(present("b1"), "lease of 10 s ran out");
+        assertFalse(consensus.image().route("T1").isPresent(), "its routes are gone with it");
+        assertEquals(1, liveness.expiriesApplied());
+        LogRecord last = consensus.proposed.get(consensus.proposed.size() - 1);
+        assertEquals(UnregisterBroker.Reason.EXPIRED, last.getUnregisterBroker().getReason());
+        assertEquals(epoch, last.getUnregisterBroker().getBrokerEpoch(), "the expiry is conditional on the epoch");
+        assertEquals(1_700_000_000_000L, last.getLeaderTimeMs());
+    }
+
+    @Test
+    void heartbeatsKeepABrokerAliveAndAQueuedHeartbeatCountsFromItsArrival() {
+        setUp(cfg(5, 10, 0.5));
+        long epoch = register(broker("c1", "b1", "T1"));
+        for (int i = 0; i < 20; i++) {
+            advanceMs(2_000);
+            assertEquals(ErrorCode.OK, heartbeat("b1", epoch, now.get(), 0));
+            liveness.scanOnce();
+        }
+        assertTrue(present("b1"));
+        // a heartbeat that arrived before the deadline but is handled after it still counts (KAFKA-15019)
+        long arrived = now.get() + TimeUnit.MILLISECONDS.toNanos(9_500);
+        advanceMs(10_500);
+        assertEquals(ErrorCode.OK, heartbeat("b1", epoch, arrived, 0));
+        liveness.scanOnce();
+        assertTrue(present("b1"), "the queued heartbeat's arrival time is its contact time");
+        // a forwarded heartbeat that waited 3 s on a follower counts from when it reached the follower
+        advanceMs(4_500); // last contact (the queued heartbeat) is now 5.5 s old
+        assertEquals(ErrorCode.OK, heartbeat("b1", epoch, now.get(), 3_000)); // contact = now - 3 s
+        advanceMs(6_999);
+        liveness.scanOnce();
+        assertTrue(present("b1"));
+        advanceMs(1);
+        liveness.scanOnce();
+        assertFalse(present("b1"), "expired 10 s after (arrival - queued_ms), not 10 s after the leader saw it");
+    }
+
+    @Test
+    void aNewLeaderGrantsAFullLeaseBeforeExpiringAnyone() {
+        setUp(cfg(5, 10, 0.5));
+        register(broker("c1", "b1", "T1"));
+        advanceMs(9_000);
+        consensus.stepDown("n2");
+        advanceMs(500);
+        liveness.scanOnce();
+        assertTrue(present("b1"));
+        assertEquals(0, liveness.expiriesProposed(), "a follower never proposes expiries");
+        consensus.becomeLeader(2);
+        advanceMs(9_999); // 19.5 s after the last contact, but only 9.999 s into the new leader's term
+        liveness.scanOnce();
+        assertTrue(present("b1"), "grace: full lease from the leader change");
+        advanceMs(1);
+        liveness.scanOnce();
+        assertFalse(present("b1"));
+    }
+
+    @Test
+    void aConditionalExpiryLosesTheRaceToAReRegistration() {
+        setUp(cfg(5, 10, 0.5));
+        long e1 = register(broker("c1", "b1", "T1"));
+        advanceMs(10_000);
+        consensus.holding = true;
+        // the broker comes back with a change; its registration is in flight when the scan decides to expire e1
+        CompletableFuture<ResponseEnvelope> reRegistration =
+                send(RequestEnvelope.newBuilder().setRegisterBroker(broker("c1", "b1", "T1", "T2")), 1);
+        liveness.scanOnce();
+        assertEquals(1, liveness.expiriesProposed());
+        consensus.release(); // log order: re-registration, then the expiry of e1
+        long e2 = reRegistration.join().getRegisterBroker().getBrokerEpoch();
+        assertTrue(e2 > e1);
+        assertTrue(present("b1"), "the expiry named the old epoch: rejected, the broker survives");
+        assertEquals(e2, consensus.image().broker("b1", 0).orElseThrow().epoch());
+        assertEquals(0, liveness.expiriesApplied());
+        liveness.scanOnce();
+        assertTrue(present("b1"), "the new epoch has a fresh lease");
+    }
+
+    @Test
+    void staleEpochsAreRejectedForHeartbeatAndUnregister() {
+        setUp(cfg(5, 10, 0.5));
+        long e1 = register(broker("c1", "b1", "T1"));
+        long e2 = register(broker("c1", "b1", "T1", "T2"));
+        assertTrue(e2 > e1);
+        assertEquals(ErrorCode.STALE_BROKER_EPOCH, heartbeat("b1", e1, now.get(), 0));
+        assertEquals(ErrorCode.UNKNOWN_BROKER, heartbeat("nobody", e1, now.get(), 0));
+        ResponseEnvelope u = send(RequestEnvelope.newBuilder().setUnregisterBroker(UnregisterBrokerRequest.newBuilder()
+                .setCluster("c1").setBrokerName("b1").setBrokerId(0).setBrokerEpoch(e1)), 1).join();
+        assertEquals(ErrorCode.STALE_BROKER_EPOCH, u.getHeader().getCode());
+        assertTrue(present("b1"), "a zombie incarnation can neither refresh nor remove the newer one");
+        assertEquals(ErrorCode.OK, heartbeat("b1", e2, now.get(), 0));
+        // the same fencing holds in apply, whoever proposes
+        ApplyResult r = consensus.propose(LogRecord.newBuilder().setFormatVersion(1).setUnregisterBroker(
+                UnregisterBroker.newBuilder().setCluster("c1").setBrokerName("b1").setBrokerId(0).setBrokerEpoch(e1)
+                        .setReason(UnregisterBroker.Reason.EXPIRED)).build(), 1000).join();
+        assertEquals(RejectReason.STALE_BROKER_EPOCH, assertInstanceOf(ApplyResult.Rejected.class, r).reason());
+    }
+
+    @Test
+    void expiriesAreRateLimited() {
+        setUp(cfg(2, 3, 1.0)); // 2/s, burst 3; guard off (fraction 1.0 can never be exceeded)
+        for (int i = 0; i < 6; i++) {
+            register(broker("c" + i, "b" + i, "T" + i));
+        }
+        advanceMs(10_000);
+        liveness.scanOnce();
+        assertEquals(3, liveness.expiriesApplied(), "the burst");
+        advanceMs(100);
+        liveness.scanOnce();
+        assertEquals(3, liveness.expiriesApplied(), "no token yet");
+        advanceMs(400);
+        liveness.scanOnce();
+        assertEquals(4, liveness.expiriesApplied(), "one token per 500 ms");
+        advanceMs(1_000);
+        liveness.scanOnce();
+        assertEquals(6, liveness.expiriesApplied());
+        assertEquals(0, liveness.tracker().massExpiryWarnings());
+    }
+
+    @Test
+    void theMassExpiryGuardSlowsExpiriesAndWarns() {
+        setUp(cfg(2, 10, 0.5));
+        List<Long> epochs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            epochs.add(register(broker("c1", "b" + i, "T" + i)));
+        }
+        advanceMs(10_000);
+        for (int i = 0; i < 4; i++) { // 4 of 10 keep heartbeating; 6 (> 50%) fall silent at once
+            assertEquals(ErrorCode.OK, heartbeat("b" + i, epochs.get(i), now.get(), 0));
+        }
+        liveness.scanOnce();
+        assertEquals(1, liveness.expiriesApplied(), "guarded: no burst, although 10 tokens are available");
+        assertTrue(liveness.tracker().massExpiryWarnings() >= 1, "a loud warning, never a silent mass drop");
+        advanceMs(100);
+        liveness.scanOnce();
+        assertEquals(1, liveness.expiriesApplied());
+        advanceMs(400);
+        liveness.scanOnce();
+        assertEquals(2, liveness.expiriesApplied(), "one per 1/rate = 500 ms");
+        for (int i = 0; i < 8; i++) {
+            advanceMs(500);
+            for (int b = 0; b < 4; b++) {
+                heartbeat("b" + b, epochs.get(b), now.get(), 0);
+            }
+            liveness.scanOnce();
+        }
+        assertEquals(6, liveness.expiriesApplied(), "the dead ones do go, at the rate limit");
+        for (int i = 0; i < 4; i++) {
+            assertTrue(present("b" + i), "heartbeating brokers survive");
+        }
+    }
+
+    @Test
+    void aFewExpiriesInALargeClusterAreNotGuarded() {
+        setUp(cfg(2, 10, 0.5));
+        List<Long> epochs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            epochs.add(register(broker("c1", "b" + i, "T" + i)));
+        }
+        advanceMs(10_000);
+        for (int i = 0; i < 8; i++) {
+            heartbeat("b" + i, epochs.get(i), now.get(), 0);
+        }
+        liveness.scanOnce();
+        assertEquals(2, liveness.expiriesApplied(), "2 of 10: both in one scan");
+        assertEquals(0, liveness.tracker().massExpiryWarnings());
+    }
+
+    @Test
+    void aClosedBoundConnectionMakesTheBrokerASuspectUntilItHeartbeats() {
+        setUp(cfg(5, 10, 0.5));
+        long e1 = register(broker("c1", "b1", "T1").setBindConnection(true));
+        long e2 = register(broker("c1", "b2", "T2").setBindConnection(true));
+        assertEquals(1, closeHooks.size(), "one close hook per connection");
+        closeHooks.get(0).run();
+        assertEquals(2, liveness.tracker().suspects());
+        advanceMs(2_000);
+        assertEquals(ErrorCode.OK, heartbeat("b2", e2, now.get(), 0)); // b2 heartbeats through another connection
+        advanceMs(1_000);
+        liveness.scanOnce();
+        assertFalse(present("b1"), "suspect lease (3 s) ran out long before the 10 s lease");
+        assertTrue(present("b2"), "a heartbeat clears the suspicion");
+        assertTrue(e1 > 0);
+    }
+}
