@@ -13,6 +13,10 @@ import io.rns.rpc.v1.GetClusterInfoResponse;
 import io.rns.rpc.v1.GetNodeStatusRequest;
 import io.rns.rpc.v1.GetNodeStatusResponse;
 import io.rns.rpc.v1.GetTopicRouteRequest;
+import io.rns.rpc.v1.HeartbeatRequest;
+import io.rns.rpc.v1.HeartbeatResponse;
+import io.rns.rpc.v1.ListBrokerLeasesRequest;
+import io.rns.rpc.v1.ListBrokerLeasesResponse;
 import io.rns.rpc.v1.KvDeleteRequest;
 import io.rns.rpc.v1.KvGetRequest;
 import io.rns.rpc.v1.KvListRequest;
@@ -51,6 +55,9 @@ import java.util.function.Function;
  * retriable failures (and transport failures) move to the next endpoint round-robin after a backoff, bounded by
  * {@link RetryPolicy#maxAttempts()} and the overall timeout. All RNS writes are idempotent, so a write whose
  * outcome is unknown is retried too; a final {@link NamesrvException} then has {@code outcomeUnknown() == true}.
+ *
+ * <p><b>Heartbeats</b> and the <b>lease table</b> ({@link #heartbeat}, {@link #listBrokerLeases}) are not writes but
+ * are served by the leader: they are routed and retried like writes, and their outcome is never "unknown".
  *
  * <p><b>Reads</b> go to a sticky endpoint (random start, seedable) and move on failure. Every read carries
  * {@code min_index = max(CallOptions.minIndex, highestSeenIndex())}, so reads are monotonic across node switches,
@@ -167,6 +174,35 @@ public final class NamesrvClient implements AutoCloseable {
                 .setKey(nonNull(key, "key")).build();
         return call(RequestEnvelope.newBuilder().setKvDelete(r), options, false, ResponseEnvelope.BodyCase.KV_DELETE,
                 x -> x.getKvDelete().getExisted());
+    }
+
+    // ---- liveness (served by the leader; never a log entry) ----------------------------------------------------
+
+    /**
+     * One broker heartbeat. Routed like a write (known leader first, NOT_LEADER hints followed) and retried on
+     * retriable failures: a heartbeat is idempotent. Never {@code outcomeUnknown}. STALE_BROKER_EPOCH (the epoch is
+     * not the current registration's) and UNKNOWN_BROKER (expired or unregistered) are not retriable: re-register.
+     * {@link BrokerRegistrar} does all of that on a schedule.
+     */
+    public Reply<HeartbeatResponse> heartbeat(HeartbeatRequest request) {
+        return heartbeat(request, CallOptions.DEFAULT);
+    }
+
+    public Reply<HeartbeatResponse> heartbeat(HeartbeatRequest request, CallOptions options) {
+        Objects.requireNonNull(request, "request");
+        return reply(await(caller.callLeader(RequestEnvelope.newBuilder().setHeartbeat(request), options)),
+                ResponseEnvelope.BodyCase.HEARTBEAT, ResponseEnvelope::getHeartbeat);
+    }
+
+    /** The leader's lease table (every registered broker's lease as the leader tracks it); routed like a write. */
+    public Reply<ListBrokerLeasesResponse> listBrokerLeases() {
+        return listBrokerLeases(CallOptions.DEFAULT);
+    }
+
+    public Reply<ListBrokerLeasesResponse> listBrokerLeases(CallOptions options) {
+        return reply(await(caller.callLeader(RequestEnvelope.newBuilder()
+                        .setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance()), options)),
+                ResponseEnvelope.BodyCase.LIST_BROKER_LEASES, ResponseEnvelope::getListBrokerLeases);
     }
 
     // ---- reads -------------------------------------------------------------------------------------------------

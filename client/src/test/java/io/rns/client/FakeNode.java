@@ -23,6 +23,9 @@ public final class FakeNode implements AutoCloseable {
     public volatile Function<RequestEnvelope, ResponseEnvelope> script = r -> null;
     /** When set, requests are never answered (the future completes only when the connection closes). */
     public volatile boolean blackhole;
+    /** lease_timeout_ms / heartbeat_interval_ms in default register and heartbeat answers. */
+    public volatile int leaseMs = 10_000;
+    public volatile int heartbeatIntervalMs = 0;
 
     public FakeNode(String nodeId) {
         this.nodeId = nodeId;
@@ -57,7 +60,17 @@ public final class FakeNode implements AutoCloseable {
         }
         ResponseEnvelope.Builder b = ResponseEnvelope.newBuilder().setHeader(h);
         switch (req.getBodyCase()) {
-            case REGISTER_BROKER -> b.setRegisterBroker(RegisterBrokerResponse.newBuilder().setBrokerEpoch(appliedIndex).setChanged(true));
+            case REGISTER_BROKER -> b.setRegisterBroker(RegisterBrokerResponse.newBuilder().setBrokerEpoch(appliedIndex).setChanged(true)
+                    .setLeaseTimeoutMs(leaseMs).setHeartbeatIntervalMs(heartbeatIntervalMs));
+            case HEARTBEAT -> b.setHeartbeat(HeartbeatResponse.newBuilder().setLeaseTimeoutMs(leaseMs)
+                    .setHeartbeatIntervalMs(heartbeatIntervalMs));
+            case LIST_BROKER_LEASES -> b.setListBrokerLeases(ListBrokerLeasesResponse.newBuilder().setLeaderId(nodeId)
+                    .addLeases(BrokerLease.newBuilder().setCluster("DefaultCluster").setBrokerName("broker-a").setBrokerId(0)
+                            .setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(7).setLastContactAgeMs(120)
+                            .setLeaseRemainingMs(9880).setLeaseTimeoutMs(10_000))
+                    .addLeases(BrokerLease.newBuilder().setCluster("DefaultCluster").setBrokerName("broker-b").setBrokerId(1)
+                            .setBrokerAddr("10.0.0.2:10911").setBrokerEpoch(9).setLastContactAgeMs(4000)
+                            .setLeaseRemainingMs(-20).setLeaseTimeoutMs(3000).setSuspect(true).setExpiring(true)));
             case UNREGISTER_BROKER -> b.setUnregisterBroker(UnregisterBrokerResponse.getDefaultInstance());
             case GET_TOPIC_ROUTE -> b.setGetTopicRoute(GetTopicRouteResponse.newBuilder().setRoute(TopicRoute.newBuilder()
                     .setTopic(req.getGetTopicRoute().getTopic())
@@ -77,6 +90,8 @@ public final class FakeNode implements AutoCloseable {
             case GET_NODE_STATUS -> b.setGetNodeStatus(GetNodeStatusResponse.newBuilder().setNodeId(nodeId).setMode("raft")
                     .setRole(role).setTerm(3).setLeaderId("n1").setLeaderClientAddr("127.0.0.1:9771")
                     .setAppliedIndex(appliedIndex).setCommitIndex(appliedIndex)
+                    .setLeasesTracked(role == Role.LEADER ? 2 : 0).setSuspects(role == Role.LEADER ? 1 : 0)
+                    .setExpiriesProposed(5).setExpiriesApplied(4).setMassExpiryWarnings(1)
                     .addPeers(PeerStatus.newBuilder().setNodeId("n1").setClientAddr("127.0.0.1:9771").setLeader(true)));
             case BODY_NOT_SET -> b.setHeader(header(ErrorCode.UNSUPPORTED_REQUEST));
         }

@@ -181,6 +181,47 @@ class NamesrvClientTest {
     }
 
     @Test
+    void heartbeatAndLeaseTableAreRoutedLikeWritesAndRetried() {
+        FakeNode follower = node("n2");
+        FakeNode leader = node("n1");
+        leader.role = Role.LEADER;
+        follower.leaderHint = leader.endpoint;
+        follower.script = r -> r.hasHeartbeat() || r.hasListBrokerLeases()
+                ? follower.error(ErrorCode.NOT_LEADER, true, "not the leader") : null;
+        NamesrvClient c = client(builder(follower.endpoint));
+        HeartbeatRequest hb = HeartbeatRequest.newBuilder().setCluster("C").setBrokerName("b1").setBrokerId(0)
+                .setBrokerAddr("h:1").setBrokerEpoch(12).setBindConnection(true).build();
+        Reply<HeartbeatResponse> r = c.heartbeat(hb);
+        assertEquals(10_000, r.value().getLeaseTimeoutMs());
+        assertEquals(leader.endpoint, r.meta().endpoint());
+        assertEquals(hb, leader.received.get(0).getHeartbeat());
+        assertFalse(leader.received.get(0).hasRead(), "a heartbeat carries no read options");
+        assertEquals(leader.endpoint, c.knownLeader());
+        Reply<ListBrokerLeasesResponse> leases = c.listBrokerLeases();
+        assertEquals(2, leases.value().getLeasesCount());
+        assertEquals("n1", leases.value().getLeaderId());
+        assertEquals(0, follower.count(RequestEnvelope.BodyCase.LIST_BROKER_LEASES), "straight to the known leader");
+        assertFalse(leader.received.get(1).hasRead());
+
+        // retriable failures are retried; a server-side DEADLINE_EXCEEDED is never "outcome unknown" for a heartbeat
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        leader.script = q -> q.hasHeartbeat() && n.incrementAndGet() <= 2
+                ? leader.error(n.get() == 1 ? ErrorCode.OVERLOADED : ErrorCode.DEADLINE_EXCEEDED, true, "busy") : null;
+        assertEquals(10_000, c.heartbeat(hb, CallOptions.DEFAULT).value().getLeaseTimeoutMs());
+        assertEquals(3, n.get());
+        leader.script = q -> leader.error(ErrorCode.DEADLINE_EXCEEDED, true, "busy");
+        NamesrvException e = fails(() -> c.heartbeat(hb));
+        assertFalse(e.outcomeUnknown());
+        assertEquals(FAST.maxAttempts(), e.attempts());
+        // STALE_BROKER_EPOCH is not retriable
+        leader.script = q -> leader.error(ErrorCode.STALE_BROKER_EPOCH, false, "epoch 12 is not current (13)");
+        long before = leader.count(RequestEnvelope.BodyCase.HEARTBEAT);
+        e = fails(() -> c.heartbeat(hb));
+        assertEquals(ErrorCode.STALE_BROKER_EPOCH, e.code());
+        assertEquals(before + 1, leader.count(RequestEnvelope.BodyCase.HEARTBEAT), "not retried");
+    }
+
+    @Test
     void leaderLearnedFromReadHeaders() {
         FakeNode a = node("n2");
         FakeNode b = node("n1");

@@ -76,7 +76,17 @@ public final class Caller {
     /** As {@link #call(RequestEnvelope.Builder, CallOptions, boolean)}; {@code readOptions=false} sends no ReadOptions. */
     public CompletableFuture<Answer> call(RequestEnvelope.Builder request, CallOptions options, boolean isRead,
                                           boolean readOptions) {
-        Call c = new Call(request.clone(), options == null ? CallOptions.DEFAULT : options, isRead, readOptions);
+        Call c = new Call(request.clone(), options == null ? CallOptions.DEFAULT : options, isRead, readOptions, !isRead);
+        c.next();
+        return c.result;
+    }
+
+    /**
+     * A request that is not a write (no outcome is ever unknown, no ReadOptions) but is served by the leader, so it
+     * is routed like a write: to the known leader, following NOT_LEADER hints (heartbeats, the lease table).
+     */
+    public CompletableFuture<Answer> callLeader(RequestEnvelope.Builder request, CallOptions options) {
+        Call c = new Call(request.clone(), options == null ? CallOptions.DEFAULT : options, true, false, true);
         c.next();
         return c.result;
     }
@@ -86,6 +96,7 @@ public final class Caller {
         final CallOptions options;
         final boolean isRead;
         final boolean readOptions;
+        final boolean toLeader;
         final long deadline;
         final CompletableFuture<Answer> result = new CompletableFuture<>();
         int attempts;
@@ -94,11 +105,12 @@ public final class Caller {
         NamesrvException last;
         String redirect;
 
-        Call(RequestEnvelope.Builder base, CallOptions options, boolean isRead, boolean readOptions) {
+        Call(RequestEnvelope.Builder base, CallOptions options, boolean isRead, boolean readOptions, boolean toLeader) {
             this.base = base;
             this.options = options;
             this.isRead = isRead;
             this.readOptions = readOptions;
+            this.toLeader = toLeader;
             this.deadline = System.nanoTime() + overallTimeoutNanos;
         }
 
@@ -109,7 +121,7 @@ public final class Caller {
                 redirect = null;
                 return r;
             }
-            return isRead ? router.current() : router.forWrite();
+            return toLeader ? router.forWrite() : router.current();
         }
 
         void next() {

@@ -1,0 +1,361 @@
+package io.rns.client;
+
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.HeartbeatRequest;
+import io.rns.rpc.v1.HeartbeatResponse;
+import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.RegisterBrokerResponse;
+import io.rns.rpc.v1.TopicConfig;
+import io.rns.rpc.v1.UnregisterBrokerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The broker side of broker liveness: registers a broker, keeps its lease alive with heartbeats and unregisters it
+ * on {@link #close()}.
+ *
+ * <pre>{@code
+ * try (BrokerRegistrar r = BrokerRegistrar.builder(client, registration).listener(l).build()) {
+ *     r.start();            // registers synchronously; throws NamesrvException if that fails
+ *     ...                   // heartbeats run in the background
+ * }                         // stops heartbeating, unregisters (best effort)
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@link #start()} registers with {@code bind_connection = true} (whatever the given registration says), then
+ *       heartbeats every interval with the current broker epoch (also with {@code bind_connection = true}).</li>
+ *   <li>A heartbeat answered STALE_BROKER_EPOCH (someone registered the broker since) or UNKNOWN_BROKER (its lease
+ *       expired, or it was unregistered) makes the registrar re-register once (with the full registration, topics
+ *       included) and go on heartbeating the new epoch. If that re-registration fails, it is reported as a heartbeat
+ *       failure and the next heartbeat tries again.</li>
+ *   <li>Any other failure is counted ({@link #heartbeatFailures()}), logged, reported to
+ *       {@link Listener#heartbeatFailed}, and heartbeating goes on at the same interval. Each heartbeat is one
+ *       {@link NamesrvClient#heartbeat} call, so it is retried and bounded by the client's own retry policy and
+ *       overall timeout; a client whose overall timeout is well below the lease keeps a failing call from eating
+ *       the lease.</li>
+ *   <li>Heartbeats start at a fixed rate (a slow heartbeat delays the next one but never causes a burst); the
+ *       interval is {@link Builder#heartbeatInterval} if given, else the one the server asks for
+ *       ({@code heartbeat_interval_ms} of the last register or heartbeat answer), else 2 s.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Heartbeats run on the scheduler's thread and block it for the duration of a call, so a shared
+ * scheduler should have a thread to spare. Listener callbacks run on the calling thread (start, updateTopics,
+ * close) or the scheduler thread (heartbeat events); exceptions they throw are logged and ignored.
+ */
+public final class BrokerRegistrar implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BrokerRegistrar.class);
+    private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
+    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+
+    /** Events of a registrar; every method has an empty default. */
+    public interface Listener {
+        /** The first registration ({@link #start()}) succeeded with this epoch. */
+        default void registered(long epoch) {}
+
+        /**
+         * A later registration succeeded: after STALE_BROKER_EPOCH or UNKNOWN_BROKER (reason names the code), or for
+         * {@link #updateTopics} (reason {@code "topics updated"}).
+         */
+        default void reRegistered(long epoch, String reason) {}
+
+        /** A heartbeat (or the re-registration it triggered) failed; heartbeating goes on. */
+        default void heartbeatFailed(NamesrvException e) {}
+
+        /** {@link #close()} finished (after the unregister attempt, if the registrar was started). */
+        default void closed() {}
+    }
+
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private final NamesrvClient client;
+    private final Duration fixedInterval;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownScheduler;
+    private final Listener listener;
+
+    /** Guards state, registration and scheduling; never held during a heartbeat call. */
+    private final Object lock = new Object();
+    private State state = State.NEW;
+    private RegisterBrokerRequest registration;
+    private ScheduledFuture<?> nextTick;
+    private long nextStartNanos;
+
+    private volatile long epoch;
+    private volatile long serverIntervalMs;
+    private final AtomicLong heartbeatsSent = new AtomicLong();
+    private final AtomicLong heartbeatFailures = new AtomicLong();
+    private final AtomicLong reRegistrations = new AtomicLong();
+
+    private BrokerRegistrar(Builder b) {
+        this.client = b.client;
+        this.registration = b.registration.toBuilder().setBindConnection(true).build();
+        this.fixedInterval = b.heartbeatInterval;
+        this.listener = b.listener != null ? b.listener : new Listener() {};
+        if (b.scheduler != null) {
+            this.scheduler = b.scheduler;
+            this.ownScheduler = false;
+        } else {
+            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "rns-broker-registrar-" + THREAD_IDS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            s.setRemoveOnCancelPolicy(true);
+            this.scheduler = s;
+            this.ownScheduler = true;
+        }
+    }
+
+    /**
+     * @param client       the client to use; the registrar does not close it
+     * @param registration the broker and its topics; {@code bind_connection} is forced to true, {@code lease_timeout_ms}
+     *                     is sent as given (0 = the server's default lease)
+     */
+    public static Builder builder(NamesrvClient client, RegisterBrokerRequest registration) {
+        return new Builder(client, registration);
+    }
+
+    /**
+     * Registers (synchronously) and starts heartbeating.
+     *
+     * @throws NamesrvException      if the registration fails; the registrar may then be started again
+     * @throws IllegalStateException if already started or closed
+     */
+    public void start() {
+        long e;
+        synchronized (lock) {
+            if (state != State.NEW) throw new IllegalStateException("BrokerRegistrar is " + state.name().toLowerCase());
+            e = register();
+            state = State.RUNNING;
+            nextStartNanos = System.nanoTime() + intervalNanos();
+            schedule();
+        }
+        log.info("broker {}/{} registered with epoch {}; heartbeating every {} ms", registration.getBrokerName(),
+                registration.getBrokerId(), e, TimeUnit.NANOSECONDS.toMillis(intervalNanos()));
+        notify(() -> listener.registered(e));
+    }
+
+    /**
+     * Replaces the topic list of the registration and re-registers now. The server merges a registration's topics
+     * into the broker's existing ones, so a topic left out is not removed (delete it explicitly).
+     *
+     * @throws NamesrvException      if the re-registration fails (the new list is kept and sent with the next one)
+     * @throws IllegalStateException if not running
+     */
+    public void updateTopics(List<TopicConfig> topics) {
+        Objects.requireNonNull(topics, "topics");
+        long e;
+        synchronized (lock) {
+            if (state != State.RUNNING) throw new IllegalStateException("BrokerRegistrar is " + state.name().toLowerCase());
+            registration = registration.toBuilder().clearTopics().addAllTopics(topics).build();
+            e = register();
+            reRegistrations.incrementAndGet();
+        }
+        notify(() -> listener.reRegistered(e, "topics updated"));
+    }
+
+    /**
+     * Stops heartbeating and, if the registrar was started, unregisters with the current epoch (one client call,
+     * bounded by the client's overall timeout; a failure is logged, not thrown). Idempotent.
+     */
+    @Override
+    public void close() {
+        boolean wasRunning;
+        synchronized (lock) {
+            if (state == State.CLOSED) return;
+            wasRunning = state == State.RUNNING;
+            state = State.CLOSED;
+            if (nextTick != null) nextTick.cancel(false);
+        }
+        if (ownScheduler) scheduler.shutdownNow();
+        if (wasRunning) {
+            long e = epoch;
+            RegisterBrokerRequest r = registration;
+            try {
+                client.unregisterBroker(UnregisterBrokerRequest.newBuilder().setCluster(r.getCluster())
+                        .setBrokerName(r.getBrokerName()).setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr())
+                        .setBrokerEpoch(e).build());
+                log.info("broker {}/{} unregistered (epoch {})", r.getBrokerName(), r.getBrokerId(), e);
+            } catch (RuntimeException ex) {
+                log.warn("broker {}/{}: unregister with epoch {} failed (its lease will expire instead): {}",
+                        r.getBrokerName(), r.getBrokerId(), e, ex.getMessage());
+            }
+        }
+        notify(listener::closed);
+    }
+
+    /** The current broker epoch (0 before the first registration). */
+    public long epoch() { return epoch; }
+    /** Heartbeat calls made (whatever their outcome). */
+    public long heartbeatsSent() { return heartbeatsSent.get(); }
+    /** Heartbeats that failed other than with STALE_BROKER_EPOCH / UNKNOWN_BROKER, plus failed re-registrations. */
+    public long heartbeatFailures() { return heartbeatFailures.get(); }
+    /** Successful registrations after the first (after STALE_BROKER_EPOCH, UNKNOWN_BROKER, or updateTopics). */
+    public long reRegistrations() { return reRegistrations.get(); }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Caller holds the lock. */
+    private long register() {
+        RegisterBrokerResponse resp = client.registerBroker(registration).value();
+        if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+        epoch = resp.getBrokerEpoch();
+        return epoch;
+    }
+
+    private long intervalNanos() {
+        if (fixedInterval != null) return fixedInterval.toNanos();
+        long ms = serverIntervalMs;
+        return ms > 0 ? TimeUnit.MILLISECONDS.toNanos(ms) : DEFAULT_INTERVAL.toNanos();
+    }
+
+    /** Caller holds the lock. Schedules the next tick at nextStartNanos (or now, if that has passed). */
+    private void schedule() {
+        long delay = Math.max(0, nextStartNanos - System.nanoTime());
+        try {
+            nextTick = scheduler.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            log.error("broker {}/{}: heartbeats STOPPED: the scheduler rejected the next heartbeat (shut down?); "
+                    + "the broker's lease will expire", registration.getBrokerName(), registration.getBrokerId(), e);
+        }
+    }
+
+    private void tick() {
+        try {
+            heartbeatOnce();
+        } catch (Throwable t) {
+            log.error("broker heartbeat failed unexpectedly; heartbeating goes on", t);
+        } finally {
+            synchronized (lock) {
+                if (state == State.RUNNING) {
+                    long interval = intervalNanos();
+                    nextStartNanos = Math.max(nextStartNanos + interval, System.nanoTime());
+                    schedule();
+                }
+            }
+        }
+    }
+
+    private void heartbeatOnce() {
+        RegisterBrokerRequest r;
+        long used;
+        synchronized (lock) {
+            if (state != State.RUNNING) return;
+            r = registration;
+            used = epoch;
+        }
+        HeartbeatRequest hb = HeartbeatRequest.newBuilder().setCluster(r.getCluster()).setBrokerName(r.getBrokerName())
+                .setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr()).setBrokerEpoch(used)
+                .setBindConnection(true).build();
+        heartbeatsSent.incrementAndGet();
+        NamesrvException failure;
+        try {
+            HeartbeatResponse resp = client.heartbeat(hb).value();
+            if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+            return;
+        } catch (NamesrvException e) {
+            failure = e;
+        } catch (IllegalStateException e) {
+            if (isClosed()) return; // interrupted or client closed by our own close()
+            failure = new NamesrvException(NamesrvException.Kind.CONNECTION_CLOSED, ErrorCode.ERROR_CODE_UNSPECIFIED,
+                    String.valueOf(e.getMessage()), true, "", null, false, null, 0, e);
+        }
+        ErrorCode code = failure.code();
+        if (failure.kind() == NamesrvException.Kind.SERVER
+                && (code == ErrorCode.STALE_BROKER_EPOCH || code == ErrorCode.UNKNOWN_BROKER)) {
+            reRegister(used, code, failure);
+            return;
+        }
+        fail(failure);
+    }
+
+    private void reRegister(long usedEpoch, ErrorCode reason, NamesrvException cause) {
+        long e;
+        NamesrvException failed = null;
+        synchronized (lock) {
+            if (state != State.RUNNING) return;
+            if (epoch != usedEpoch) return; // already re-registered since this heartbeat was sent
+            log.info("broker {}/{}: heartbeat with epoch {} answered {} ({}); re-registering", registration.getBrokerName(),
+                    registration.getBrokerId(), usedEpoch, reason, cause.detail());
+            try {
+                e = register();
+                reRegistrations.incrementAndGet();
+            } catch (NamesrvException ex) {
+                e = -1;
+                failed = ex;
+            }
+        }
+        if (failed != null) {
+            fail(failed);
+            return;
+        }
+        long newEpoch = e;
+        log.info("broker {}/{} re-registered with epoch {}", registration.getBrokerName(), registration.getBrokerId(), newEpoch);
+        notify(() -> listener.reRegistered(newEpoch, reason.name()));
+    }
+
+    private void fail(NamesrvException e) {
+        long n = heartbeatFailures.incrementAndGet();
+        log.warn("broker {}/{}: heartbeat failed ({} failures so far): {}", registration.getBrokerName(),
+                registration.getBrokerId(), n, e.getMessage());
+        notify(() -> listener.heartbeatFailed(e));
+    }
+
+    private boolean isClosed() {
+        synchronized (lock) {
+            return state == State.CLOSED;
+        }
+    }
+
+    private static void notify(Runnable callback) {
+        try {
+            callback.run();
+        } catch (Throwable t) {
+            log.warn("BrokerRegistrar listener threw; ignored", t);
+        }
+    }
+
+    /** Builds a {@link BrokerRegistrar}; {@link #build()} validates. */
+    public static final class Builder {
+        private final NamesrvClient client;
+        private final RegisterBrokerRequest registration;
+        private Duration heartbeatInterval;
+        private ScheduledExecutorService scheduler;
+        private Listener listener;
+
+        private Builder(NamesrvClient client, RegisterBrokerRequest registration) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.registration = Objects.requireNonNull(registration, "registration");
+        }
+
+        /** Fixed heartbeat interval; default: what the server asks for ({@code heartbeat_interval_ms}), else 2 s. */
+        public Builder heartbeatInterval(Duration d) { this.heartbeatInterval = d; return this; }
+
+        /** Where heartbeats run; not shut down by the registrar. Default: an own single daemon thread. */
+        public Builder scheduler(ScheduledExecutorService s) { this.scheduler = s; return this; }
+
+        public Builder listener(Listener l) { this.listener = l; return this; }
+
+        /** @throws IllegalArgumentException naming the bad setting */
+        public BrokerRegistrar build() {
+            if (heartbeatInterval != null && (heartbeatInterval.isNegative() || heartbeatInterval.isZero())) {
+                throw new IllegalArgumentException("heartbeatInterval must be > 0: " + heartbeatInterval);
+            }
+            if (registration.getBrokerName().isEmpty()) {
+                throw new IllegalArgumentException("registration.broker_name must not be empty");
+            }
+            return new BrokerRegistrar(this);
+        }
+    }
+}

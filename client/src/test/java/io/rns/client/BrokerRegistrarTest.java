@@ -1,0 +1,302 @@
+package io.rns.client;
+
+import io.rns.rpc.v1.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class BrokerRegistrarTest {
+    private static final RetryPolicy FAST = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 0.5);
+    private static final Duration INTERVAL = Duration.ofMillis(50);
+    private static final RegisterBrokerRequest REG = RegisterBrokerRequest.newBuilder().setCluster("C").setBrokerName("b1")
+            .setBrokerId(1).setBrokerAddr("10.0.0.1:10911").setLeaseTimeoutMs(6000)
+            .addTopics(TopicConfig.newBuilder().setTopic("T1").setReadQueueNums(4).setWriteQueueNums(4).setPerm(6)).build();
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private FakeNode leader;
+    private NamesrvClient client;
+    private final Events events = new Events();
+
+    /** Records listener callbacks as strings. */
+    static final class Events implements BrokerRegistrar.Listener {
+        final List<String> all = new CopyOnWriteArrayList<>();
+        @Override public void registered(long epoch) { all.add("registered " + epoch); }
+        @Override public void reRegistered(long epoch, String reason) { all.add("reRegistered " + epoch + " " + reason); }
+        @Override public void heartbeatFailed(NamesrvException e) { all.add("heartbeatFailed " + e.codeName()); }
+        @Override public void closed() { all.add("closed"); }
+    }
+
+    @BeforeEach
+    void setUp() {
+        leader = new FakeNode("n1");
+        leader.role = Role.LEADER;
+        leader.appliedIndex = 40;
+        closeables.add(leader);
+        client = NamesrvClient.builder().endpoints(leader.endpoint).retryPolicy(FAST).randomSeed(1)
+                .requestTimeout(Duration.ofSeconds(1)).overallTimeout(Duration.ofSeconds(2)).build();
+        closeables.add(client);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        Collections.reverse(closeables);
+        for (AutoCloseable c : closeables) c.close();
+    }
+
+    private BrokerRegistrar registrar(BrokerRegistrar.Builder b) {
+        BrokerRegistrar r = b.listener(events).build();
+        closeables.add(r);
+        return r;
+    }
+
+    private BrokerRegistrar registrar() {
+        return registrar(BrokerRegistrar.builder(client, REG).heartbeatInterval(INTERVAL));
+    }
+
+    private static void await(BooleanSupplier cond, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) fail("timed out waiting for " + what);
+            Thread.sleep(5);
+        }
+    }
+
+    private List<HeartbeatRequest> heartbeats() {
+        return leader.received.stream().filter(RequestEnvelope::hasHeartbeat).map(RequestEnvelope::getHeartbeat)
+                .collect(Collectors.toList());
+    }
+
+    private List<RegisterBrokerRequest> registrations() {
+        return leader.received.stream().filter(RequestEnvelope::hasRegisterBroker).map(RequestEnvelope::getRegisterBroker)
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void registersWithBindConnectionAndHeartbeatsTheEpoch() throws Exception {
+        BrokerRegistrar r = registrar();
+        assertEquals(0, r.epoch());
+        r.start();
+        assertEquals(40, r.epoch());
+        assertEquals(List.of(REG.toBuilder().setBindConnection(true).build()), registrations(),
+                "the registration as given, lease included, with bind_connection");
+        assertEquals(List.of("registered 40"), events.all);
+        await(() -> r.heartbeatsSent() >= 3, "3 heartbeats");
+        await(() -> heartbeats().size() >= 3, "3 heartbeats received");
+        for (HeartbeatRequest hb : heartbeats()) {
+            assertEquals(HeartbeatRequest.newBuilder().setCluster("C").setBrokerName("b1").setBrokerId(1)
+                    .setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(40).setBindConnection(true).build(), hb);
+        }
+        assertEquals(0, r.heartbeatFailures());
+        assertEquals(0, r.reRegistrations());
+        assertEquals(1, registrations().size());
+        assertThrows(IllegalStateException.class, r::start);
+    }
+
+    @Test
+    void reRegistersOnStaleEpochThenHeartbeatsTheNewEpoch() throws Exception {
+        AtomicInteger current = new AtomicInteger(40);
+        leader.script = q -> q.hasHeartbeat() && q.getHeartbeat().getBrokerEpoch() != current.get()
+                ? leader.error(ErrorCode.STALE_BROKER_EPOCH, false, "epoch " + q.getHeartbeat().getBrokerEpoch() + " is stale")
+                : null;
+        BrokerRegistrar r = registrar();
+        r.start();
+        await(() -> r.heartbeatsSent() >= 1, "a heartbeat");
+        // someone else registered the broker: the next registration answers epoch 41
+        leader.appliedIndex = 41;
+        current.set(41);
+        await(() -> r.reRegistrations() == 1, "a re-registration");
+        assertEquals(41, r.epoch());
+        long sentAt = r.heartbeatsSent();
+        await(() -> r.heartbeatsSent() >= sentAt + 3, "more heartbeats");
+        List<HeartbeatRequest> hbs = heartbeats();
+        assertEquals(41, hbs.get(hbs.size() - 1).getBrokerEpoch());
+        assertEquals(2, registrations().size(), "re-registered exactly once");
+        assertTrue(registrations().get(1).getBindConnection());
+        assertEquals(REG.getTopicsList(), registrations().get(1).getTopicsList(), "the full registration is sent again");
+        assertEquals(0, r.heartbeatFailures());
+        assertEquals(List.of("registered 40", "reRegistered 41 STALE_BROKER_EPOCH"), events.all);
+    }
+
+    @Test
+    void reRegistersOnUnknownBrokerThenHeartbeatsTheNewEpoch() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean known = new java.util.concurrent.atomic.AtomicBoolean(true);
+        leader.script = q -> {
+            if (q.hasRegisterBroker()) known.set(true);
+            return q.hasHeartbeat() && !known.get() ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "no such broker") : null;
+        };
+        BrokerRegistrar r = registrar();
+        r.start();
+        await(() -> r.heartbeatsSent() >= 1, "a heartbeat");
+        leader.appliedIndex = 57;
+        known.set(false); // the lease expired on the server
+        await(() -> r.reRegistrations() == 1, "a re-registration");
+        assertEquals(57, r.epoch());
+        long sentAt = r.heartbeatsSent();
+        await(() -> r.heartbeatsSent() >= sentAt + 2, "more heartbeats");
+        List<HeartbeatRequest> hbs = heartbeats();
+        assertEquals(57, hbs.get(hbs.size() - 1).getBrokerEpoch());
+        assertEquals(2, registrations().size());
+        assertEquals(List.of("registered 40", "reRegistered 57 UNKNOWN_BROKER"), events.all);
+    }
+
+    @Test
+    void failedReRegistrationIsReportedAndRetriedByTheNextHeartbeat() throws Exception {
+        AtomicInteger registerFailures = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean known = new java.util.concurrent.atomic.AtomicBoolean(true);
+        leader.script = q -> {
+            if (q.hasRegisterBroker() && !known.get()) {
+                if (registerFailures.getAndIncrement() == 0) return leader.error(ErrorCode.INTERNAL, false, "disk full");
+                known.set(true);
+            }
+            return q.hasHeartbeat() && !known.get() ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "no such broker") : null;
+        };
+        BrokerRegistrar r = registrar();
+        r.start();
+        leader.appliedIndex = 60;
+        known.set(false);
+        await(() -> r.reRegistrations() == 1, "a re-registration");
+        assertEquals(1, r.heartbeatFailures(), "the failed re-registration counts as a failure");
+        assertEquals(60, r.epoch());
+        assertEquals(List.of("registered 40", "heartbeatFailed INTERNAL", "reRegistered 60 UNKNOWN_BROKER"), events.all);
+    }
+
+    @Test
+    void keepsHeartbeatingAfterFailures() throws Exception {
+        AtomicInteger n = new AtomicInteger();
+        leader.script = q -> {
+            if (!q.hasHeartbeat()) return null;
+            int i = n.incrementAndGet();
+            if (i == 2) return leader.error(ErrorCode.INTERNAL, false, "bug");
+            if (i >= 3 && i <= 3 + FAST.maxAttempts() - 1) return leader.error(ErrorCode.NO_QUORUM, true, "no quorum");
+            return null;
+        };
+        BrokerRegistrar r = registrar();
+        r.start();
+        await(() -> r.heartbeatFailures() == 2, "two failed heartbeats");
+        long sentAt = r.heartbeatsSent();
+        await(() -> r.heartbeatsSent() >= sentAt + 3, "heartbeats go on");
+        assertEquals(2, r.heartbeatFailures());
+        assertEquals(0, r.reRegistrations());
+        assertEquals(1, registrations().size());
+        assertEquals(List.of("registered 40", "heartbeatFailed INTERNAL", "heartbeatFailed NO_QUORUM"), events.all);
+    }
+
+    @Test
+    void listenerExceptionsDoNotStopHeartbeats() throws Exception {
+        leader.script = q -> q.hasHeartbeat() ? leader.error(ErrorCode.INTERNAL, false, "bug") : null;
+        BrokerRegistrar bad = BrokerRegistrar.builder(client, REG).heartbeatInterval(INTERVAL)
+                .listener(new BrokerRegistrar.Listener() {
+                    @Override public void heartbeatFailed(NamesrvException e) { throw new IllegalStateException("listener bug"); }
+                }).build();
+        closeables.add(bad);
+        bad.start();
+        await(() -> bad.heartbeatFailures() >= 3, "failures keep being counted");
+    }
+
+    @Test
+    void closeUnregistersWithTheCurrentEpochAndStops() throws Exception {
+        BrokerRegistrar r = registrar();
+        r.start();
+        await(() -> r.heartbeatsSent() >= 2, "heartbeats");
+        r.close();
+        List<UnregisterBrokerRequest> unregs = leader.received.stream().filter(RequestEnvelope::hasUnregisterBroker)
+                .map(RequestEnvelope::getUnregisterBroker).collect(Collectors.toList());
+        assertEquals(List.of(UnregisterBrokerRequest.newBuilder().setCluster("C").setBrokerName("b1").setBrokerId(1)
+                .setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(40).build()), unregs);
+        assertEquals("closed", events.all.get(events.all.size() - 1));
+        long after = heartbeats().size();
+        Thread.sleep(4 * INTERVAL.toMillis()); // nothing more may arrive
+        assertEquals(after, heartbeats().size(), "no heartbeats after close");
+        r.close(); // idempotent
+        assertEquals(1, leader.count(RequestEnvelope.BodyCase.UNREGISTER_BROKER));
+        assertEquals(1, events.all.stream().filter("closed"::equals).count());
+        assertThrows(IllegalStateException.class, r::start);
+    }
+
+    @Test
+    void failedUnregisterOnCloseIsNotThrown() throws Exception {
+        leader.script = q -> q.hasUnregisterBroker() ? leader.error(ErrorCode.INTERNAL, false, "nope") : null;
+        BrokerRegistrar r = registrar();
+        r.start();
+        r.close();
+        assertEquals(1, leader.count(RequestEnvelope.BodyCase.UNREGISTER_BROKER));
+        assertEquals(List.of("registered 40", "closed"), events.all);
+    }
+
+    @Test
+    void failedFirstRegistrationThrowsAndCloseDoesNotUnregister() {
+        leader.script = q -> q.hasRegisterBroker() ? leader.error(ErrorCode.INVALID_ARGUMENT, false, "lease_timeout_ms too large") : null;
+        BrokerRegistrar r = registrar();
+        NamesrvException e = assertThrows(NamesrvException.class, r::start);
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        assertEquals(0, r.heartbeatsSent());
+        // may be started again once the problem is fixed
+        leader.script = q -> null;
+        r.start();
+        assertEquals(40, r.epoch());
+        r.close();
+        assertEquals(1, leader.count(RequestEnvelope.BodyCase.UNREGISTER_BROKER));
+
+        BrokerRegistrar never = registrar();
+        never.close();
+        assertEquals(1, leader.count(RequestEnvelope.BodyCase.UNREGISTER_BROKER), "never started: nothing to unregister");
+    }
+
+    @Test
+    void updateTopicsReRegistersWithTheNewList() throws Exception {
+        BrokerRegistrar r = registrar();
+        assertThrows(IllegalStateException.class, () -> r.updateTopics(List.of()));
+        r.start();
+        leader.appliedIndex = 44;
+        List<TopicConfig> topics = List.of(TopicConfig.newBuilder().setTopic("T2").setReadQueueNums(8).setWriteQueueNums(8).setPerm(6).build());
+        r.updateTopics(topics);
+        assertEquals(44, r.epoch());
+        assertEquals(1, r.reRegistrations());
+        RegisterBrokerRequest second = registrations().get(1);
+        assertEquals(topics, second.getTopicsList());
+        assertTrue(second.getBindConnection());
+        assertEquals(6000, second.getLeaseTimeoutMs());
+        assertEquals(List.of("registered 40", "reRegistered 44 topics updated"), events.all);
+        await(() -> heartbeats().stream().anyMatch(h -> h.getBrokerEpoch() == 44), "a heartbeat with the new epoch");
+    }
+
+    @Test
+    void intervalComesFromTheServerAndSchedulerIsNotOwned() throws Exception {
+        leader.heartbeatIntervalMs = 40; // without it, the default 2 s would make this test slow
+        ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor();
+        closeables.add(ses::shutdownNow);
+        BrokerRegistrar r = registrar(BrokerRegistrar.builder(client, REG).scheduler(ses));
+        r.start();
+        await(() -> r.heartbeatsSent() >= 4, "heartbeats at the server's interval");
+        r.close();
+        assertFalse(ses.isShutdown(), "a given scheduler is not shut down");
+        assertTrue(leader.count(RequestEnvelope.BodyCase.HEARTBEAT) >= 4);
+    }
+
+    @Test
+    void builderValidates() {
+        assertThrows(NullPointerException.class, () -> BrokerRegistrar.builder(null, REG));
+        assertThrows(NullPointerException.class, () -> BrokerRegistrar.builder(client, null));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> BrokerRegistrar.builder(client, REG).heartbeatInterval(Duration.ZERO).build()).getMessage()
+                .contains("heartbeatInterval"));
+        assertThrows(IllegalArgumentException.class,
+                () -> BrokerRegistrar.builder(client, RegisterBrokerRequest.getDefaultInstance()).build());
+    }
+}
