@@ -39,6 +39,7 @@ import java.util.stream.Collectors;
         description = "Talks to an RNS (Raft NameServer) cluster.",
         subcommands = {RnsCli.Status.class, RnsCli.Register.class, RnsCli.Unregister.class, RnsCli.Route.class,
                 RnsCli.Cluster.class, RnsCli.Topics.class, RnsCli.DeleteTopic.class, RnsCli.Kv.class,
+                RnsCli.Heartbeat.class, RnsCli.Brokers.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nOutput:%n",
         footer = {"After each result a meta line: served=<LEVEL> node=<id> role=<ROLE> term=<n> applied=<n> endpoint=<host:port>",
@@ -246,7 +247,9 @@ public final class RnsCli implements Callable<Integer> {
     // ---- commands ----------------------------------------------------------------------------------------------
 
     @Command(name = "status", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
-            description = "Node status of every endpoint (or of --node): id, mode, role, term, leader, indexes, peers. "
+            description = "Node status of every endpoint (or of --node): id, mode, role, term, leader, indexes, counts, "
+                    + "liveness (leases_tracked and suspects as this node tracks them: only the leader tracks; "
+                    + "expiries_proposed/applied and mass_expiry_warnings since it became leader or started), peers. "
                     + "A node that does not answer prints 'unreachable'; exit 0 if at least one answered.")
     static final class Status extends Cmd {
         @Override
@@ -265,7 +268,10 @@ public final class RnsCli implements Callable<Integer> {
                             + " applied=" + s.getAppliedIndex() + " commit=" + s.getCommitIndex()
                             + " last_log=" + s.getLastLogIndex() + " snapshot=" + s.getLastSnapshotIndex()
                             + " since_leader_ms=" + s.getMsSinceLeaderContact() + " uptime_ms=" + s.getUptimeMs()
-                            + " topics=" + s.getTopics() + " brokers=" + s.getBrokers());
+                            + " topics=" + s.getTopics() + " brokers=" + s.getBrokers()
+                            + " leases_tracked=" + s.getLeasesTracked() + " suspects=" + s.getSuspects()
+                            + " expiries_proposed=" + s.getExpiriesProposed() + " expiries_applied=" + s.getExpiriesApplied()
+                            + " mass_expiry_warnings=" + s.getMassExpiryWarnings());
                     for (PeerStatus p : s.getPeersList()) {
                         lines.add("  peer " + p.getNodeId() + " raft=" + p.getRaftAddr() + " client=" + p.getClientAddr()
                                 + (p.getLeader() ? " leader" : "") + (p.getAlive() ? " alive" : ""));
@@ -288,7 +294,15 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "register", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Register (or re-register) a broker and its topics.")
+    @Command(name = "register", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
+            description = {"Register (or re-register) a broker and its topics.",
+                    "A registered broker has a lease: the leader expires (unregisters) it when nothing heartbeats or "
+                            + "re-registers it for that long. A broker registered by hand therefore disappears after "
+                            + "its lease unless something heartbeats it ('rns heartbeat --epoch <broker_epoch> "
+                            + "--every-ms M --count K', or a broker using the client's BrokerRegistrar).",
+                    "The lease is --lease-ms, or the server's liveness.default-lease-ms when 0; it must lie within the "
+                            + "server's liveness.min-lease-ms and liveness.max-lease-ms (default 300000), otherwise the "
+                            + "answer is INVALID_ARGUMENT."})
     static final class Register extends Cmd {
         @Option(names = "--cluster", required = true) String cluster;
         @Option(names = "--broker-name", required = true) String brokerName;
@@ -298,18 +312,27 @@ public final class RnsCli implements Callable<Integer> {
         @Option(names = "--topic", paramLabel = "T[:READ:WRITE[:PERM]]",
                 description = "Repeatable. Queue counts default to 16:16, perm to 6 (read+write).")
         List<String> topics = new ArrayList<>();
+        @Option(names = "--lease-ms", defaultValue = "0", paramLabel = "MS",
+                description = "The broker's lease in ms (0 = the server's default; at most the server's "
+                        + "liveness.max-lease-ms, default 300000). Without a heartbeat for this long the broker expires.")
+        long leaseMs;
 
         @Override
         int run(NamesrvClient client) {
+            if (leaseMs < 0 || leaseMs > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("--lease-ms must be in [0, " + Integer.MAX_VALUE + "]: " + leaseMs);
+            }
             RegisterBrokerRequest.Builder r = RegisterBrokerRequest.newBuilder().setCluster(cluster)
-                    .setBrokerName(brokerName).setBrokerId(brokerId).setBrokerAddr(addr);
+                    .setBrokerName(brokerName).setBrokerId(brokerId).setBrokerAddr(addr).setLeaseTimeoutMs((int) leaseMs);
             if (haAddr != null) r.setHaServerAddr(haAddr);
             for (String t : topics) r.addTopics(parseTopic(t));
             Reply<RegisterBrokerResponse> reply = client.registerBroker(r.build(), options());
             RegisterBrokerResponse v = reply.value();
             String line = "registered broker_epoch=" + v.getBrokerEpoch() + " changed=" + v.getChanged()
                     + (v.getMasterAddr().isEmpty() ? "" : " master=" + v.getMasterAddr())
-                    + (v.getHaServerAddr().isEmpty() ? "" : " ha=" + v.getHaServerAddr());
+                    + (v.getHaServerAddr().isEmpty() ? "" : " ha=" + v.getHaServerAddr())
+                    + " lease_ms=" + Integer.toUnsignedLong(v.getLeaseTimeoutMs())
+                    + " heartbeat_interval_ms=" + Integer.toUnsignedLong(v.getHeartbeatIntervalMs());
             emit(reply.meta(), List.of(line), v);
             return EXIT_OK;
         }
@@ -346,6 +369,91 @@ public final class RnsCli implements Callable<Integer> {
             Reply<UnregisterBrokerResponse> reply = client.unregisterBroker(r.build(), options());
             emit(reply.meta(), List.of("unregistered"), reply.value());
             return EXIT_OK;
+        }
+    }
+
+    @Command(name = "heartbeat", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
+            description = {"Send a broker heartbeat (to the leader) and print the lease it granted.",
+                    "With --every-ms M --count K (both or neither): K heartbeats, one every M ms; stops at the first "
+                            + "failure. --epoch must be the broker's current epoch (the broker_epoch 'rns register' "
+                            + "printed): otherwise STALE_BROKER_EPOCH; UNKNOWN_BROKER if it is not registered (any more).",
+                    "Prints one line per heartbeat, each followed by the meta line."})
+    static final class Heartbeat extends Cmd {
+        static final int MAX_COUNT = 100_000;
+
+        @Option(names = "--cluster", required = true) String cluster;
+        @Option(names = "--broker-name", required = true) String brokerName;
+        @Option(names = "--broker-id", defaultValue = "0", description = "0 = master (default)") long brokerId;
+        @Option(names = {"--broker-addr", "--addr"}, required = true, paramLabel = "HOST:PORT") String addr;
+        @Option(names = "--epoch", required = true, paramLabel = "EPOCH", description = "The broker's current epoch.") long epoch;
+        @Option(names = "--every-ms", paramLabel = "MS", description = "Interval between heartbeats (with --count).") Long everyMs;
+        @Option(names = "--count", paramLabel = "K", description = "Number of heartbeats, 1.." + MAX_COUNT + " (with --every-ms).") Integer count;
+
+        @Override
+        int run(NamesrvClient client) {
+            if ((everyMs == null) != (count == null)) {
+                throw new IllegalArgumentException("--every-ms and --count must be given together");
+            }
+            int k = count == null ? 1 : count;
+            long m = everyMs == null ? 0 : everyMs;
+            if (k < 1 || k > MAX_COUNT) throw new IllegalArgumentException("--count must be in [1, " + MAX_COUNT + "]: " + k);
+            if (everyMs != null && (m < 1 || m > 3_600_000)) {
+                throw new IllegalArgumentException("--every-ms must be in [1, 3600000]: " + m);
+            }
+            if (epoch <= 0) throw new IllegalArgumentException("--epoch must be > 0: " + epoch);
+            HeartbeatRequest hb = HeartbeatRequest.newBuilder().setCluster(cluster).setBrokerName(brokerName)
+                    .setBrokerId(brokerId).setBrokerAddr(addr).setBrokerEpoch(epoch).build();
+            long start = System.nanoTime();
+            for (int i = 1; i <= k; i++) {
+                if (i > 1) {
+                    long wait = start + (i - 1) * m * 1_000_000L - System.nanoTime();
+                    if (wait > 0) {
+                        try {
+                            Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            err.println("error: interrupted after " + (i - 1) + " heartbeats");
+                            return EXIT_SERVER_ERROR;
+                        }
+                    }
+                }
+                Reply<HeartbeatResponse> reply = client.heartbeat(hb, options());
+                HeartbeatResponse v = reply.value();
+                emit(reply.meta(), List.of("heartbeat " + i + "/" + k + " lease_ms=" + Integer.toUnsignedLong(v.getLeaseTimeoutMs())
+                        + " heartbeat_interval_ms=" + Integer.toUnsignedLong(v.getHeartbeatIntervalMs())), v);
+            }
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "brokers", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
+            description = {"The leader's broker lease table, one line per broker (sorted by name, then id):",
+                    "lease cluster=<c> broker=<name> id=<n> addr=<host:port> epoch=<n> last_contact_age_ms=<n> "
+                            + "lease_remaining_ms=<n> lease_timeout_ms=<n> flags=<suspect,expiring|->",
+                    "lease_remaining_ms < 0: expired, expiry pending. suspect: its connection closed, on the short "
+                            + "suspect lease. expiring: an expiry is being replicated. Only the leader tracks leases; "
+                            + "the request goes to the leader."})
+    static final class Brokers extends Cmd {
+        @Override
+        int run(NamesrvClient client) {
+            Reply<ListBrokerLeasesResponse> reply = client.listBrokerLeases(options());
+            ListBrokerLeasesResponse v = reply.value();
+            List<String> lines = new ArrayList<>();
+            for (BrokerLease l : v.getLeasesList()) lines.add(leaseLine(l));
+            if (lines.isEmpty()) lines.add("(no leases)");
+            emit(reply.meta(), lines, v);
+            return EXIT_OK;
+        }
+
+        static String leaseLine(BrokerLease l) {
+            List<String> flags = new ArrayList<>();
+            if (l.getSuspect()) flags.add("suspect");
+            if (l.getExpiring()) flags.add("expiring");
+            return "lease cluster=" + l.getCluster() + " broker=" + l.getBrokerName() + " id=" + l.getBrokerId()
+                    + " addr=" + l.getBrokerAddr() + " epoch=" + Long.toUnsignedString(l.getBrokerEpoch())
+                    + " last_contact_age_ms=" + l.getLastContactAgeMs() + " lease_remaining_ms=" + l.getLeaseRemainingMs()
+                    + " lease_timeout_ms=" + Integer.toUnsignedLong(l.getLeaseTimeoutMs())
+                    + " flags=" + (flags.isEmpty() ? "-" : String.join(",", flags));
         }
     }
 

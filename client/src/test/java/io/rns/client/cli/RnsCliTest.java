@@ -120,7 +120,9 @@ class RnsCliTest {
                 TopicConfig.newBuilder().setTopic("T2").setReadQueueNums(4).setWriteQueueNums(8).setPerm(6).build(),
                 TopicConfig.newBuilder().setTopic("T3").setReadQueueNums(1).setWriteQueueNums(2).setPerm(4).build()),
                 req.getTopicsList());
-        assertTrue(out.contains("registered broker_epoch=33 changed=true"), out);
+        assertTrue(out.contains("registered broker_epoch=33 changed=true lease_ms=10000 heartbeat_interval_ms=0"), out);
+        assertEquals(0, req.getLeaseTimeoutMs(), "no --lease-ms: the server's default");
+        assertFalse(req.getBindConnection(), "a one-shot tool does not bind the broker to its connection");
         assertMeta("NONE", "n1", "LEADER");
         // --broker-addr is an alias of --addr
         assertEquals(0, run(withLeader("register", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1")), err);
@@ -128,6 +130,113 @@ class RnsCliTest {
         assertTrue(err.contains("--topic"), err);
         assertEquals(1, run(withLeader("register", "--cluster", "C")));
         assertTrue(err.contains("Missing required option"), err);
+    }
+
+    @Test
+    void registerLeaseMs() {
+        assertEquals(0, run(withLeader("register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1", "--lease-ms", "30000")), err);
+        assertEquals(30000, leader.received.get(0).getRegisterBroker().getLeaseTimeoutMs());
+        assertMeta("NONE", "n1", "LEADER");
+        assertEquals(1, run(withLeader("register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1", "--lease-ms", "-1")));
+        assertTrue(err.contains("--lease-ms"), err);
+        assertEquals(1, leader.received.size());
+        leader.script = r -> leader.error(ErrorCode.INVALID_ARGUMENT, false, "lease_timeout_ms 999999 is above liveness.max-lease-ms 300000");
+        assertEquals(2, run(withLeader("register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1", "--lease-ms", "999999")));
+        assertTrue(err.startsWith("error: INVALID_ARGUMENT: lease_timeout_ms"), err);
+        assertEquals(0, run("register", "--help"));
+        String help = out.replaceAll("\\s+", " ");
+        assertTrue(help.contains("--lease-ms"), out);
+        assertTrue(help.contains("unless something heartbeats it"), out);
+        assertTrue(help.contains("rns heartbeat"), out);
+        assertTrue(help.contains("liveness.max-lease-ms (default 300000)"), out);
+    }
+
+    @Test
+    void heartbeatOnceFollowsTheLeaderAndPrintsTheLease() {
+        follower.script = r -> r.hasHeartbeat() ? follower.error(ErrorCode.NOT_LEADER, true, "not leader") : null;
+        leader.heartbeatIntervalMs = 2000;
+        assertEquals(0, run("--endpoints", follower.endpoint, "heartbeat", "--cluster", "C", "--broker-name", "b1",
+                "--broker-id", "2", "--broker-addr", "h:1", "--epoch", "17"), err);
+        assertEquals(HeartbeatRequest.newBuilder().setCluster("C").setBrokerName("b1").setBrokerId(2).setBrokerAddr("h:1")
+                .setBrokerEpoch(17).build(), leader.received.get(0).getHeartbeat());
+        assertEquals("heartbeat 1/1 lease_ms=10000 heartbeat_interval_ms=2000", out.split("\n")[0]);
+        assertMeta("NONE", "n1", "LEADER");
+        assertEquals(2, out.strip().split("\n").length, out);
+
+        leader.script = r -> leader.error(ErrorCode.STALE_BROKER_EPOCH, false, "epoch 17 is not current (18): re-register");
+        assertEquals(2, run(withLeader("heartbeat", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1", "--epoch", "17")));
+        assertEquals("error: STALE_BROKER_EPOCH: epoch 17 is not current (18): re-register\n", err);
+        leader.script = r -> leader.error(ErrorCode.UNKNOWN_BROKER, false, "no broker b1/0");
+        assertEquals(2, run(withLeader("heartbeat", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1", "--epoch", "17")));
+        assertTrue(err.startsWith("error: UNKNOWN_BROKER"), err);
+    }
+
+    @Test
+    void heartbeatRepeatsBoundedAndValidates() {
+        assertEquals(0, run(withLeader("heartbeat", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1",
+                "--epoch", "5", "--every-ms", "20", "--count", "3")), err);
+        assertEquals(3, leader.count(RequestEnvelope.BodyCase.HEARTBEAT));
+        String[] lines = out.strip().split("\n");
+        assertEquals(6, lines.length, out);
+        for (int i = 0; i < 3; i++) {
+            assertEquals("heartbeat " + (i + 1) + "/3 lease_ms=10000 heartbeat_interval_ms=0", lines[2 * i]);
+            assertTrue(META.matcher(lines[2 * i + 1]).matches(), lines[2 * i + 1]);
+        }
+        // stops at the first failure
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        leader.script = r -> n.incrementAndGet() == 2 ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "gone") : null;
+        assertEquals(2, run(withLeader("heartbeat", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1",
+                "--epoch", "5", "--every-ms", "1", "--count", "10")));
+        assertEquals(2, n.get());
+        assertTrue(out.startsWith("heartbeat 1/10 "), out);
+        assertFalse(out.contains("2/10"), out);
+
+        String[] base = {"heartbeat", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1", "--epoch", "5"};
+        long before = leader.received.size();
+        assertEquals(1, run(withLeader(concat(base, "--count", "3"))));
+        assertTrue(err.contains("together"), err);
+        assertEquals(1, run(withLeader(concat(base, "--every-ms", "3"))));
+        assertTrue(err.contains("together"), err);
+        assertEquals(1, run(withLeader(concat(base, "--every-ms", "3", "--count", "100001"))));
+        assertTrue(err.contains("--count"), err);
+        assertEquals(1, run(withLeader(concat(base, "--every-ms", "0", "--count", "2"))));
+        assertTrue(err.contains("--every-ms"), err);
+        assertEquals(1, run(withLeader("heartbeat", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1")));
+        assertTrue(err.contains("--epoch"), err);
+        assertEquals(before, leader.received.size(), "nothing sent for a usage error");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        List<String> l = new ArrayList<>(Arrays.asList(a));
+        l.addAll(Arrays.asList(b));
+        return l.toArray(String[]::new);
+    }
+
+    @Test
+    void brokersPrintsTheLeasesOfTheLeader() {
+        follower.script = r -> r.hasListBrokerLeases() ? follower.error(ErrorCode.NOT_LEADER, true, "not leader") : null;
+        assertEquals(0, run("--endpoints", follower.endpoint, "brokers"), err);
+        String[] lines = out.strip().split("\n");
+        assertEquals(3, lines.length, out);
+        assertEquals("lease cluster=DefaultCluster broker=broker-a id=0 addr=10.0.0.1:10911 epoch=7 last_contact_age_ms=120 "
+                + "lease_remaining_ms=9880 lease_timeout_ms=10000 flags=-", lines[0]);
+        assertEquals("lease cluster=DefaultCluster broker=broker-b id=1 addr=10.0.0.2:10911 epoch=9 last_contact_age_ms=4000 "
+                + "lease_remaining_ms=-20 lease_timeout_ms=3000 flags=suspect,expiring", lines[1]);
+        assertMeta("NONE", "n1", "LEADER");
+
+        assertEquals(0, run(withLeader("brokers", "--json")), err);
+        String line = out.strip();
+        assertFalse(line.contains("\n"), out);
+        assertTrue(line.startsWith("{\"result\":{\"leases\":[{\"cluster\":\"DefaultCluster\",\"brokerName\":\"broker-a\""), line);
+        assertTrue(line.contains("\"suspect\":true,\"expiring\":true"), line);
+        assertTrue(line.contains("\"leaderId\":\"n1\""), line);
+        assertTrue(line.contains(",\"meta\":{\"served\":\"NONE\",\"node\":\"n1\""), line);
+        assertTrue(err.strip().startsWith("served=NONE node=n1 role=LEADER"), err);
+
+        leader.script = r -> leader.ok(r).setListBrokerLeases(ListBrokerLeasesResponse.newBuilder().setLeaderId("n1")).build();
+        assertEquals(0, run(withLeader("brokers")), err);
+        assertTrue(out.startsWith("(no leases)\n"), out);
+        assertMeta("NONE", "n1", "LEADER");
     }
 
     @Test
@@ -179,6 +288,7 @@ class RnsCliTest {
         assertEquals(0, run("--endpoints", leader.endpoint + "," + dead + "," + follower.endpoint, "status"), err);
         String[] lines = out.split("\n");
         assertTrue(lines[0].startsWith(leader.endpoint + " id=n1 mode=raft role=LEADER term=3 leader=n1@127.0.0.1:9771 applied=33 commit=33"), lines[0]);
+        assertTrue(lines[0].endsWith(" leases_tracked=2 suspects=1 expiries_proposed=5 expiries_applied=4 mass_expiry_warnings=1"), lines[0]);
         assertTrue(lines[1].startsWith("  peer n1 "), lines[1]);
         assertTrue(META.matcher(lines[2]).matches(), lines[2]);
         assertTrue(lines[2].startsWith("served=NONE node=n1 role=LEADER"), lines[2]);
