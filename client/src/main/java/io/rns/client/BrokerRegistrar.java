@@ -178,7 +178,7 @@ public final class BrokerRegistrar implements AutoCloseable {
             state = State.CLOSED;
             if (nextTick != null) nextTick.cancel(false);
         }
-        if (ownScheduler) scheduler.shutdownNow();
+        if (ownScheduler) scheduler.shutdown(); // a heartbeat in flight finishes; it sees CLOSED and stops
         if (wasRunning) {
             long e = epoch;
             RegisterBrokerRequest r = registration;

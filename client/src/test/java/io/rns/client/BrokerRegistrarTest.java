@@ -171,6 +171,7 @@ class BrokerRegistrarTest {
         leader.appliedIndex = 60;
         known.set(false);
         await(() -> r.reRegistrations() == 1, "a re-registration");
+        await(() -> events.all.size() == 3, "the listener heard of it"); // counters move before the callback
         assertEquals(1, r.heartbeatFailures(), "the failed re-registration counts as a failure");
         assertEquals(60, r.epoch());
         assertEquals(List.of("registered 40", "heartbeatFailed INTERNAL", "reRegistered 60 UNKNOWN_BROKER"), events.all);
