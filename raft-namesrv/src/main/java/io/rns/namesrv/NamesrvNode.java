@@ -2,7 +2,14 @@ package io.rns.namesrv;
 
 import io.rns.namesrv.api.RequestDispatcher;
 import io.rns.namesrv.api.Responses;
+import io.rns.log.v1.LogRecord;
+import io.rns.log.v1.UnregisterBroker;
 import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.namesrv.consensus.Consensus;
+import io.rns.namesrv.leaderless.LeaderlessConsensus;
+import io.rns.namesrv.liveness.LivenessConfig;
+import io.rns.statemachine.LogRecords;
+import java.nio.file.Path;
 import io.rns.namesrv.liveness.BrokerKey;
 import io.rns.namesrv.liveness.ConnectionRegistry;
 import io.rns.namesrv.liveness.LivenessService;
@@ -41,7 +48,8 @@ public final class NamesrvNode implements AutoCloseable {
 
     private final NamesrvConfig config;
     private RouteStateMachine stateMachine;
-    private JraftConsensus consensus;
+    private Consensus consensus;
+    private JraftConsensus raft;
     private RpcServer server;
     private RpcClient forwardClient;
     private ExecutorService readExecutor;
@@ -56,9 +64,27 @@ public final class NamesrvNode implements AutoCloseable {
 
     public synchronized NamesrvNode start() throws IOException {
         Files.createDirectories(config.dataDir());
-        stateMachine = RouteStateMachine.open(config.dataDir().resolve("state"));
-        consensus = new JraftConsensus(config, stateMachine);
-        consensus.start();
+        boolean leaderless = config.mode() == NamesrvConfig.Mode.LEADERLESS;
+        LivenessConfig livenessConfig = config.liveness();
+        if (leaderless) {
+            // the stock design keeps its table in memory: without leaderless.persist a restart starts empty
+            Path state = config.dataDir().resolve("leaderless-state");
+            if (!config.leaderlessPersist()) {
+                deleteRecursively(state);
+            }
+            stateMachine = RouteStateMachine.open(state);
+            consensus = new LeaderlessConsensus(config, stateMachine);
+            livenessConfig = leaderlessLiveness(config);
+            log.info("node {} runs in LEADERLESS mode: no Raft group, local table ({}), local expiry after {} ms "
+                    + "(scan every {} ms), STALE reads only", config.nodeId(),
+                    config.leaderlessPersist() ? "persisted" : "in memory", config.leaderlessBrokerTimeoutMs(),
+                    config.leaderlessScanIntervalMs());
+        } else {
+            stateMachine = RouteStateMachine.open(config.dataDir().resolve("state"));
+            raft = new JraftConsensus(config, stateMachine);
+            raft.start();
+            consensus = raft;
+        }
         AtomicInteger n = new AtomicInteger();
         readExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             Thread t = new Thread(r, "rns-read-" + config.nodeId() + "-" + n.incrementAndGet());
@@ -70,11 +96,11 @@ public final class NamesrvNode implements AutoCloseable {
                 .connectTimeout(Duration.ofMillis(Math.min(1000, config.writeTimeoutMs())))
                 .build());
         responses = new Responses(config, consensus);
-        ReadService reads = new ReadService(consensus, config.defaultConsistency());
+        ReadService reads = new ReadService(consensus, config.defaultConsistency(), leaderless);
         WriteService writes = new WriteService(consensus, responses, new LeaderForwarder(forwardClient), Clock.systemUTC());
-        liveness = new LivenessService(config.liveness(), consensus, MonotonicClock.SYSTEM, Clock.systemUTC());
+        liveness = new LivenessService(livenessConfig, consensus, MonotonicClock.SYSTEM, Clock.systemUTC());
         consensus.addLeadershipListener(liveness);
-        if (consensus.state().isLeader()) {
+        if (!leaderless && consensus.state().isLeader()) {
             liveness.onLeaderStart(consensus.state().term()); // elected before the listener was added
         }
         livenessExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -110,6 +136,11 @@ public final class NamesrvNode implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (config.mode() == NamesrvConfig.Mode.LEADERLESS) {
+            // stock behaviour (RouteInfoManager.onChannelDestroy): the broker goes at once, from this node only
+            unregisterLocally(key, epoch);
+            return;
+        }
         if (liveness.tracker().isLeading()) {
             if (liveness.tracker().connectionClosed(key, epoch)) {
                 log.info("node {}: broker {} epoch {} lost its connection; suspect for {} ms", config.nodeId(), key, epoch,
@@ -135,6 +166,48 @@ public final class NamesrvNode implements AutoCloseable {
         });
     }
 
+    private void unregisterLocally(BrokerKey key, long epoch) {
+        consensus.image().broker(key.brokerName(), key.brokerId()).ifPresent(m -> {
+            if (m.epoch() != epoch) {
+                return;
+            }
+            LogRecord record = LogRecord.newBuilder().setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION)
+                    .setLeaderTimeMs(System.currentTimeMillis())
+                    .setUnregisterBroker(UnregisterBroker.newBuilder().setCluster(m.cluster()).setBrokerName(m.brokerName())
+                            .setBrokerId(m.brokerId()).setBrokerAddr(m.addr()).setBrokerEpoch(epoch)
+                            .setReason(UnregisterBroker.Reason.EXPIRED))
+                    .build();
+            consensus.propose(record, config.writeTimeoutMs()).whenComplete((r, t) ->
+                    log.info("node {} (leaderless): broker {} epoch {} removed because its connection closed: {}",
+                            config.nodeId(), key, epoch, t != null ? t.toString() : r));
+        });
+    }
+
+    /** Liveness as the stock NameServer does it: one timeout, own clock, no rate limit, no mass-expiry guard. */
+    static LivenessConfig leaderlessLiveness(NamesrvConfig c) {
+        LivenessConfig l = c.liveness();
+        int timeout = c.leaderlessBrokerTimeoutMs();
+        int max = Math.max(l.maxLeaseMs(), timeout);
+        return new LivenessConfig(timeout, Math.min(l.minLeaseMs(), timeout), max, Math.min(l.suspectLeaseMs(), max),
+                c.leaderlessScanIntervalMs(), 100_000, 100_000, 1.0);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** The Raft engine, or null in leaderless mode. */
+    public JraftConsensus raft() {
+        return raft;
+    }
+
     public LivenessService liveness() {
         return liveness;
     }
@@ -143,7 +216,7 @@ public final class NamesrvNode implements AutoCloseable {
         return config;
     }
 
-    public JraftConsensus consensus() {
+    public Consensus consensus() {
         return consensus;
     }
 
@@ -163,15 +236,15 @@ public final class NamesrvNode implements AutoCloseable {
         }
         closed = true;
         log.info("node {} shutting down", config.nodeId());
-        if (consensus != null) {
-            consensus.transferLeadershipIfLeader(config.leaderTransferTimeoutMs());
+        if (raft != null) {
+            raft.transferLeadershipIfLeader(config.leaderTransferTimeoutMs());
         }
         closeQuietly(server);
         closeQuietly(liveness);
         if (livenessExecutor != null) {
             livenessExecutor.shutdownNow();
         }
-        closeQuietly(consensus);
+        closeQuietly((AutoCloseable) consensus);
         closeQuietly(forwardClient);
         if (readExecutor != null) {
             readExecutor.shutdown();

@@ -59,7 +59,7 @@ final class LivenessHandlers {
         }
         BrokerKey key = new BrokerKey(h.getBrokerName(), h.getBrokerId());
         CompletableFuture<ResponseEnvelope> f;
-        if (!consensus.state().isLeader()) {
+        if (!consensus.state().acceptsWrites()) {
             f = writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
         } else {
             f = CompletableFuture.completedFuture(onLeader(req, h, key, ctx));
@@ -92,7 +92,7 @@ final class LivenessHandlers {
     }
 
     CompletableFuture<ResponseEnvelope> listLeases(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
-        if (!consensus.state().isLeader()) {
+        if (!consensus.state().acceptsWrites()) {
             return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
         }
         if (!liveness.tracker().isLeading()) {
@@ -121,7 +121,7 @@ final class LivenessHandlers {
     CompletableFuture<ResponseEnvelope> connectionClosed(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         BrokerConnectionClosedRequest c = req.getBrokerConnectionClosed();
         RequestValidator.check(RecordValidator.checkBrokerName("broker_connection_closed.broker_name", c.getBrokerName()));
-        if (!consensus.state().isLeader()) {
+        if (!consensus.state().acceptsWrites()) {
             return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
         }
         liveness.tracker().connectionClosed(new BrokerKey(c.getBrokerName(), c.getBrokerId()), c.getBrokerEpoch());

@@ -93,6 +93,10 @@ public final class ConfigLoader {
         integer(v, NamesrvConfig.Keys.WRITE_TIMEOUT_MS, b::writeTimeoutMs);
         integer(v, NamesrvConfig.Keys.LEADER_TRANSFER_TIMEOUT_MS, b::leaderTransferTimeoutMs);
         integer(v, NamesrvConfig.Keys.PRIORITY_THREADS, b::priorityThreads);
+        str(v, NamesrvConfig.Keys.MODE, s -> b.mode(mode(s)));
+        integer(v, NamesrvConfig.Keys.LEADERLESS_BROKER_TIMEOUT_MS, b::leaderlessBrokerTimeoutMs);
+        integer(v, NamesrvConfig.Keys.LEADERLESS_SCAN_INTERVAL_MS, b::leaderlessScanIntervalMs);
+        str(v, NamesrvConfig.Keys.LEADERLESS_PERSIST, s -> b.leaderlessPersist(bool(NamesrvConfig.Keys.LEADERLESS_PERSIST, s)));
         LivenessConfig d = LivenessConfig.DEFAULTS;
         b.liveness(new LivenessConfig(
                 intOr(v, NamesrvConfig.Keys.DEFAULT_LEASE_MS, d.defaultLeaseMs()),
@@ -114,6 +118,15 @@ public final class ConfigLoader {
     private static double doubleOr(Map<String, String> v, String key, double dflt) {
         String s = v.get(key);
         return s == null || s.isEmpty() ? dflt : wrap(key, s, Double::parseDouble);
+    }
+
+    private static NamesrvConfig.Mode mode(String s) {
+        for (NamesrvConfig.Mode m : NamesrvConfig.Mode.values()) {
+            if (m.name().equalsIgnoreCase(s)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException(NamesrvConfig.Keys.MODE + " must be raft or leaderless, got '" + s + "'");
     }
 
     private static Consistency consistency(String s) {

@@ -36,7 +36,14 @@ public record NamesrvConfig(
         int writeTimeoutMs,
         int leaderTransferTimeoutMs,
         int priorityThreads,
-        LivenessConfig liveness) {
+        LivenessConfig liveness,
+        Mode mode,
+        int leaderlessBrokerTimeoutMs,
+        int leaderlessScanIntervalMs,
+        boolean leaderlessPersist) {
+
+    /** RAFT: the replicated design. LEADERLESS: the stock RocketMQ NameServer design (nodes never talk). */
+    public enum Mode { RAFT, LEADERLESS }
 
     public NamesrvConfig {
         members = List.copyOf(members);
@@ -84,6 +91,10 @@ public record NamesrvConfig(
         m.put(Keys.EXPIRY_RATE_PER_SEC, Double.toString(liveness.expiryRatePerSec()));
         m.put(Keys.EXPIRY_BURST, Integer.toString(liveness.expiryBurst()));
         m.put(Keys.MASS_EXPIRY_FRACTION, Double.toString(liveness.massExpiryFraction()));
+        m.put(Keys.MODE, mode.name().toLowerCase(java.util.Locale.ROOT));
+        m.put(Keys.LEADERLESS_BROKER_TIMEOUT_MS, Integer.toString(leaderlessBrokerTimeoutMs));
+        m.put(Keys.LEADERLESS_SCAN_INTERVAL_MS, Integer.toString(leaderlessScanIntervalMs));
+        m.put(Keys.LEADERLESS_PERSIST, Boolean.toString(leaderlessPersist));
         return m;
     }
 
@@ -120,13 +131,18 @@ public record NamesrvConfig(
         public static final String EXPIRY_RATE_PER_SEC = "liveness.expiry-rate-per-sec";
         public static final String EXPIRY_BURST = "liveness.expiry-burst";
         public static final String MASS_EXPIRY_FRACTION = "liveness.mass-expiry-fraction";
+        public static final String MODE = "mode";
+        public static final String LEADERLESS_BROKER_TIMEOUT_MS = "leaderless.broker-timeout-ms";
+        public static final String LEADERLESS_SCAN_INTERVAL_MS = "leaderless.scan-interval-ms";
+        public static final String LEADERLESS_PERSIST = "leaderless.persist";
 
         public static final Set<String> ALL = Set.of(NODE_ID, MEMBERS, DATA_DIR, MAX_FRAME_BYTES, IDLE_TIMEOUT_MS,
                 IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, ELECTION_TIMEOUT_MS, SNAPSHOT_INTERVAL_SECS,
                 SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG, MAX_LOGS_IN_MEMORY_BYTES,
                 DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, LEADER_TRANSFER_TIMEOUT_MS, PRIORITY_THREADS,
                 DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC,
-                EXPIRY_BURST, MASS_EXPIRY_FRACTION);
+                EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS,
+                LEADERLESS_PERSIST);
 
         private Keys() {}
     }
@@ -153,6 +169,10 @@ public record NamesrvConfig(
         private int leaderTransferTimeoutMs = 3000;
         private int priorityThreads = 2;
         private LivenessConfig liveness = LivenessConfig.DEFAULTS;
+        private Mode mode = Mode.RAFT;
+        private int leaderlessBrokerTimeoutMs = 120_000;
+        private int leaderlessScanIntervalMs = 5_000;
+        private boolean leaderlessPersist;
 
         public Builder nodeId(String v) { this.nodeId = v; return this; }
         public Builder members(List<Member> v) { this.members = new ArrayList<>(v); return this; }
@@ -174,6 +194,10 @@ public record NamesrvConfig(
         public Builder leaderTransferTimeoutMs(int v) { this.leaderTransferTimeoutMs = v; return this; }
         public Builder priorityThreads(int v) { this.priorityThreads = v; return this; }
         public Builder liveness(LivenessConfig v) { this.liveness = v; return this; }
+        public Builder mode(Mode v) { this.mode = v; return this; }
+        public Builder leaderlessBrokerTimeoutMs(int v) { this.leaderlessBrokerTimeoutMs = v; return this; }
+        public Builder leaderlessScanIntervalMs(int v) { this.leaderlessScanIntervalMs = v; return this; }
+        public Builder leaderlessPersist(boolean v) { this.leaderlessPersist = v; return this; }
 
         public NamesrvConfig build() {
             if (nodeId == null || nodeId.isBlank()) {
@@ -217,10 +241,14 @@ public record NamesrvConfig(
             range(Keys.LEADER_TRANSFER_TIMEOUT_MS, leaderTransferTimeoutMs, 0, 600_000);
             range(Keys.PRIORITY_THREADS, priorityThreads, 1, 64);
             Objects.requireNonNull(liveness, "liveness");
+            Objects.requireNonNull(mode, Keys.MODE);
+            range(Keys.LEADERLESS_BROKER_TIMEOUT_MS, leaderlessBrokerTimeoutMs, 100, 3_600_000);
+            range(Keys.LEADERLESS_SCAN_INTERVAL_MS, leaderlessScanIntervalMs, 10, 600_000);
             return new NamesrvConfig(nodeId, members, dir, maxFrameBytes, idleTimeoutMs, ioThreads, workerThreads,
                     workerQueueCapacity, electionTimeoutMs, snapshotIntervalSecs, snapshotLogIndexMargin, raftSync,
                     maxReadIndexLag, maxLogsInMemoryBytes, defaultConsistency, readTimeoutMs, writeTimeoutMs,
-                    leaderTransferTimeoutMs, priorityThreads, liveness);
+                    leaderTransferTimeoutMs, priorityThreads, liveness, mode, leaderlessBrokerTimeoutMs,
+                    leaderlessScanIntervalMs, leaderlessPersist);
         }
 
         private static void range(String key, long v, long min, long max) {

@@ -19,4 +19,9 @@ public record NodeState(Role role, long term, String leaderId, long msSinceLeade
     public boolean isLeader() {
         return role == Role.LEADER;
     }
+
+    /** Whether this node applies writes itself: the Raft leader, or any node in leaderless mode. */
+    public boolean acceptsWrites() {
+        return role == Role.LEADER || role == Role.LEADERLESS;
+    }
 }

@@ -28,10 +28,20 @@ import java.util.concurrent.CompletionException;
 public final class ReadService {
     private final Consensus consensus;
     private final Consistency defaultLevel;
+    private final boolean leaderless;
 
     public ReadService(Consensus consensus, Consistency defaultLevel) {
+        this(consensus, defaultLevel, false);
+    }
+
+    /**
+     * @param leaderless the node runs the leaderless design: only STALE exists; a request that asks for more gets
+     *                   CONSISTENCY_NOT_SUPPORTED, and one that asks for nothing is served STALE
+     */
+    public ReadService(Consensus consensus, Consistency defaultLevel, boolean leaderless) {
         this.consensus = consensus;
-        this.defaultLevel = defaultLevel;
+        this.defaultLevel = leaderless ? Consistency.STALE : defaultLevel;
+        this.leaderless = leaderless;
     }
 
     /** The result of a barrier: the image to read and the level served. */
@@ -53,6 +63,15 @@ public final class ReadService {
             return CompletableFuture.failedFuture(e);
         }
         long minIndex = opts.getMinIndex();
+        if (leaderless && level != Consistency.STALE) {
+            return CompletableFuture.failedFuture(new ApiException(ErrorCode.CONSISTENCY_NOT_SUPPORTED,
+                    level + " reads are not available: this node runs in leaderless mode (the stock RocketMQ design: no "
+                            + "leader, no quorum, nodes never talk to each other), so only STALE reads exist; ask for STALE"));
+        }
+        if (leaderless && opts.getMaxStalenessMs() > 0) {
+            return CompletableFuture.failedFuture(new ApiException(ErrorCode.CONSISTENCY_NOT_SUPPORTED,
+                    "read.max_staleness_ms cannot be checked in leaderless mode: there is no leader to be stale against"));
+        }
         return switch (level) {
             case LINEARIZABLE, LEASE -> consensus.readBarrier(level == Consistency.LEASE, timeoutMs)
                     .thenCompose(idx -> minIndex > 0 ? waitMinIndex(minIndex, timeoutMs) : CompletableFuture.completedFuture(idx))

@@ -50,7 +50,7 @@ public final class WriteService {
 
     public CompletableFuture<ResponseEnvelope> write(RequestEnvelope request, long timeoutMs, WriteOp op) {
         NodeState s = consensus.state();
-        if (!s.isLeader()) {
+        if (!s.acceptsWrites()) {
             return notLeader(request, s, timeoutMs, 0);
         }
         Optional<LogRecord> record = op.toRecord(consensus.image(), clock.millis());

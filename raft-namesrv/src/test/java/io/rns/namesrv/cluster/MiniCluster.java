@@ -25,6 +25,8 @@ public final class MiniCluster implements AutoCloseable {
     private final int electionTimeoutMs;
     private final int snapshotIntervalSecs;
     private LivenessConfig liveness = LivenessConfig.DEFAULTS;
+    private NamesrvConfig.Mode mode = NamesrvConfig.Mode.RAFT;
+    private int leaderlessTimeoutMs = 120_000;
 
     public MiniCluster(int size, Path baseDir, int electionTimeoutMs, int snapshotIntervalSecs) throws IOException {
         this.baseDir = baseDir;
@@ -60,6 +62,13 @@ public final class MiniCluster implements AutoCloseable {
         return this;
     }
 
+    /** Runs the nodes in leaderless mode with this local broker timeout (scan every 100 ms). */
+    public MiniCluster leaderless(int brokerTimeoutMs) {
+        this.mode = NamesrvConfig.Mode.LEADERLESS;
+        this.leaderlessTimeoutMs = brokerTimeoutMs;
+        return this;
+    }
+
     public NamesrvConfig config(int i) {
         return NamesrvConfig.builder().nodeId(members.get(i).id()).members(members)
                 .dataDir(baseDir.resolve(members.get(i).id()))
@@ -70,6 +79,9 @@ public final class MiniCluster implements AutoCloseable {
                 .writeTimeoutMs(5000)
                 .leaderTransferTimeoutMs(2000)
                 .liveness(liveness)
+                .mode(mode)
+                .leaderlessBrokerTimeoutMs(leaderlessTimeoutMs)
+                .leaderlessScanIntervalMs(100)
                 .build();
     }
 

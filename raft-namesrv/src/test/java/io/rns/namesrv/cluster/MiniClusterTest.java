@@ -178,7 +178,7 @@ class MiniClusterTest {
         cluster.start(lagging);
         MiniCluster.await(ELECTION, "the restarted node to catch up", () ->
                 cluster.node(lagging).consensus().image().sameContent(cluster.node(leader).consensus().image()));
-        assertTrue(cluster.node(lagging).consensus().snapshotsLoaded() >= 1,
+        assertTrue(cluster.node(lagging).raft().snapshotsLoaded() >= 1,
                 "the restarted node must have installed a snapshot (log was compacted)");
         assertEquals(60, cluster.node(lagging).consensus().image().topicCount());
         Reply<TopicRoute> r = c.getTopicRoute("Topic-0-0", at(cluster.clientAddress(lagging), Consistency.LINEARIZABLE));

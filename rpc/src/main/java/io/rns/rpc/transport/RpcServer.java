@@ -53,7 +53,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <ul>
  *   <li>Worker queue full (or the priority queue, for a priority request): answered at once with {@code OVERLOADED}
  *       (retriable), handler not called. The two queues overflow independently.</li>
- *   <li>Deadline passed while queued: {@code DEADLINE_EXCEEDED} (retriable), handler not called.</li>
+ *   <li>Deadline passed while queued: {@code DEADLINE_EXCEEDED} (retriable), handler not called — except for
+ *       priority requests (liveness signals), which always reach the handler: their arrival still counts.</li>
  *   <li>Handler throws or its future fails: {@code INTERNAL} with the exception's message.</li>
  *   <li>Server closing: {@code SHUTTING_DOWN} (retriable) for requests that can no longer be queued.</li>
  *   <li>Malformed, truncated, oversized or zero-length frame, or an undecodable body: WARN naming the peer and the
@@ -287,7 +288,7 @@ public final class RpcServer implements AutoCloseable {
             }
             inFlight.incrementAndGet();
             try {
-                executor.execute(() -> process(req, inbound));
+                executor.execute(() -> process(req, inbound, priority));
             } catch (RejectedExecutionException e) {
                 if (executor.isShutdown()) {
                     respond(conn, errorResponse(req, ErrorCode.SHUTTING_DOWN, true, "server is shutting down"), true);
@@ -340,9 +341,11 @@ public final class RpcServer implements AutoCloseable {
         }
     }
 
-    private void process(RequestEnvelope req, Inbound inbound) {
+    private void process(RequestEnvelope req, Inbound inbound, boolean priority) {
         long now = System.nanoTime();
-        if (now - inbound.deadlineNanos >= 0) {
+        // A priority request (a liveness signal) reaches the handler even when it waited past its deadline: it still
+        // proves the sender was alive when it arrived (arrivalNanos), the KAFKA-15019 lesson. Others are refused.
+        if (!priority && now - inbound.deadlineNanos >= 0) {
             deadlineExceeded.increment();
             respond(inbound.conn, errorResponse(req, ErrorCode.DEADLINE_EXCEEDED, true,
                     "deadline passed before a worker picked the request up"), true);

@@ -242,6 +242,47 @@ class RpcTransportTest {
     }
 
     @Test
+    void aPriorityRequestQueuedPastItsDeadlineStillReachesTheHandler() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        RequestHandler h = new RequestHandler() {
+            @Override
+            public CompletableFuture<ResponseEnvelope> handle(RequestEnvelope req, InboundContext ctx) {
+                if (calls.incrementAndGet() == 1) {
+                    entered.countDown();
+                    try {
+                        release.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return CompletableFuture.completedFuture(EchoHandler.echo(req));
+            }
+
+            @Override
+            public boolean isPriority(RequestEnvelope req) {
+                return req.getBodyCase() == RequestEnvelope.BodyCase.HEARTBEAT;
+            }
+        };
+        RpcServer s = server(RpcServerOptions.builder().priorityThreads(1), h);
+        try (RawSocket raw = new RawSocket(s.localAddress())) {
+            raw.write(FrameCodec.frame(RequestEnvelope.newBuilder().setRequestId(1)
+                    .setHeartbeat(io.rns.rpc.v1.HeartbeatRequest.getDefaultInstance()).build()));
+            assertTrue(entered.await(5, TimeUnit.SECONDS));
+            raw.write(FrameCodec.frame(RequestEnvelope.newBuilder().setRequestId(2).setTimeoutMs(30)
+                    .setHeartbeat(io.rns.rpc.v1.HeartbeatRequest.getDefaultInstance()).build()));
+            await(() -> s.stats().requests() == 2, "second heartbeat queued");
+            Thread.sleep(60); // the queued heartbeat's 30 ms deadline passes
+            release.countDown();
+            raw.readResponse();
+            ResponseEnvelope second = raw.readResponse();
+            assertEquals(2, second.getRequestId());
+            assertEquals(2, calls.get(), "a late liveness signal is still handled: its arrival counts as contact");
+        }
+    }
+
+    @Test
     void fullWorkerQueueAnswersOverloaded() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -1,0 +1,42 @@
+package io.rns.namesrv.read;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rns.namesrv.InMemoryConsensus;
+import io.rns.namesrv.api.ApiException;
+import io.rns.rpc.v1.Consistency;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.ReadOptions;
+import java.nio.file.Path;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReadServiceTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void leaderlessServesUnspecifiedAsStaleAndRefusesEveryStrongerLevel() {
+        try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
+            ReadService reads = new ReadService(c, Consistency.LINEARIZABLE, true);
+            assertEquals(Consistency.STALE, reads.read(ReadOptions.getDefaultInstance(), 1000).join().served());
+            for (Consistency level : new Consistency[] {Consistency.LINEARIZABLE, Consistency.LEASE, Consistency.SEQUENTIAL}) {
+                CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+                        () -> reads.read(ReadOptions.newBuilder().setConsistency(level).build(), 1000).join());
+                ApiException api = (ApiException) e.getCause();
+                assertEquals(ErrorCode.CONSISTENCY_NOT_SUPPORTED, api.code());
+                assertTrue(api.getMessage().contains("leaderless"));
+            }
+        }
+    }
+
+    @Test
+    void raftModeUsesTheConfiguredDefault() {
+        try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
+            assertEquals(Consistency.LEASE,
+                    new ReadService(c, Consistency.LEASE, false).read(ReadOptions.getDefaultInstance(), 1000).join().served());
+        }
+    }
+}
