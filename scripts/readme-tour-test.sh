@@ -102,7 +102,7 @@ rns_register() { # rns_register ENDPOINT|"" TOPIC   ("" = the default endpoints,
   local target=()
   [[ -n "$1" ]] && target=(--node "$1")
   run_rns "${target[@]}" register --cluster "$BROKER_CLUSTER" --broker-name "$BROKER_NAME" --broker-id 0 \
-    --broker-addr "$BROKER_ADDR" --topic "$2"
+    --broker-addr "$BROKER_ADDR" --topic "$2" --lease-ms 300000
 }
 
 rns_route() { # rns_route ENDPOINT|"" CONSISTENCY TOPIC
