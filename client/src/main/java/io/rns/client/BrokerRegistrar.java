@@ -10,8 +10,18 @@ import io.rns.rpc.v1.UnregisterBrokerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.rpc.v1.UnregisterBrokerResponse;
+
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +59,24 @@ import java.util.concurrent.atomic.AtomicLong;
  *       ({@code heartbeat_interval_ms} of the last register or heartbeat answer), else 2 s.</li>
  * </ul>
  *
+ * <p><b>Leaderless mode</b> (the client's {@link NamesrvClient#mode()} is {@link ClusterMode#LEADERLESS} at
+ * {@link #start()}), as a RocketMQ broker does with its NameServers:
+ * <ul>
+ *   <li>{@link #start()} registers with every node in parallel ({@code bind_connection = true}); it succeeds if at
+ *       least one node accepted (throws, listing every node's error, if none did). Each node assigns its own epoch:
+ *       the registrar keeps one per endpoint ({@link #epochs()}). A node that failed is registered with at the next
+ *       heartbeat round.</li>
+ *   <li>Each round heartbeats every node in parallel, each with <em>that node's</em> epoch. STALE_BROKER_EPOCH or
+ *       UNKNOWN_BROKER from a node (it restarted empty, or expired the broker by its own clock) re-registers with
+ *       <em>that node only</em>; the others are not touched. Any other failure of a node is reported per node as
+ *       above, and heartbeating goes on.</li>
+ *   <li>{@link #updateTopics} re-registers with every node; {@link #close()} unregisters from every node with each
+ *       node's epoch, in parallel.</li>
+ *   <li>{@link #epoch()} is the epoch of the client's <em>first</em> endpoint (0 if it is not registered there);
+ *       {@link Listener#reRegistered(String, long, String)} names the node.</li>
+ * </ul>
+ * In RAFT mode {@link #epochs()} is empty: the cluster has one epoch, {@link #epoch()}.
+ *
  * <p>Thread-safe. Heartbeats run on the scheduler's thread and block it for the duration of a call, so a shared
  * scheduler should have a thread to spare. Listener callbacks run on the calling thread (start, updateTopics,
  * close) or the scheduler thread (heartbeat events); exceptions they throw are logged and ignored.
@@ -68,6 +96,13 @@ public final class BrokerRegistrar implements AutoCloseable {
          * {@link #updateTopics} (reason {@code "topics updated"}).
          */
         default void reRegistered(long epoch, String reason) {}
+
+        /**
+         * Leaderless mode: a later registration with one node succeeded (reason: STALE_BROKER_EPOCH, UNKNOWN_BROKER,
+         * NOT_REGISTERED for a node the registrar had no registration with, or "topics updated" per node). By
+         * default calls {@link #reRegistered(long, String)} with that node's epoch.
+         */
+        default void reRegistered(String endpoint, long epoch, String reason) { reRegistered(epoch, reason); }
 
         /** A heartbeat (or the re-registration it triggered) failed; heartbeating goes on. */
         default void heartbeatFailed(NamesrvException e) {}
@@ -92,6 +127,9 @@ public final class BrokerRegistrar implements AutoCloseable {
     private long nextStartNanos;
 
     private volatile long epoch;
+    /** Leaderless mode (decided at start): endpoint -> that node's epoch (0 = not registered there); under lock. */
+    private boolean leaderless;
+    private final Map<String, Long> epochs = new LinkedHashMap<>();
     private volatile long serverIntervalMs;
     private final AtomicLong heartbeatsSent = new AtomicLong();
     private final AtomicLong heartbeatFailures = new AtomicLong();
@@ -136,13 +174,15 @@ public final class BrokerRegistrar implements AutoCloseable {
         long e;
         synchronized (lock) {
             if (state != State.NEW) throw new IllegalStateException("BrokerRegistrar is " + state.name().toLowerCase());
-            e = register();
+            leaderless = client.mode() == ClusterMode.LEADERLESS;
+            e = leaderless ? registerAll() : register();
             state = State.RUNNING;
             nextStartNanos = System.nanoTime() + intervalNanos();
             schedule();
         }
-        log.info("broker {}/{} registered with epoch {}; heartbeating every {} ms", registration.getBrokerName(),
-                registration.getBrokerId(), e, TimeUnit.NANOSECONDS.toMillis(intervalNanos()));
+        log.info("broker {}/{} registered with epoch {}{}; heartbeating every {} ms", registration.getBrokerName(),
+                registration.getBrokerId(), e, leaderless ? " (leaderless, per node: " + epochs() + ")" : "",
+                TimeUnit.NANOSECONDS.toMillis(intervalNanos()));
         notify(() -> listener.registered(e));
     }
 
@@ -159,7 +199,17 @@ public final class BrokerRegistrar implements AutoCloseable {
         synchronized (lock) {
             if (state != State.RUNNING) throw new IllegalStateException("BrokerRegistrar is " + state.name().toLowerCase());
             registration = registration.toBuilder().clearTopics().addAllTopics(topics).build();
-            e = register();
+            if (leaderless) {
+                try {
+                    e = registerAll();
+                } catch (NamesrvException ex) {
+                    epochs.replaceAll((ep, old) -> 0L); // every node gets the new list at the next round
+                    epoch = 0;
+                    throw ex;
+                }
+            } else {
+                e = register();
+            }
             reRegistrations.incrementAndGet();
         }
         notify(() -> listener.reRegistered(e, "topics updated"));
@@ -179,7 +229,9 @@ public final class BrokerRegistrar implements AutoCloseable {
             if (nextTick != null) nextTick.cancel(false);
         }
         if (ownScheduler) scheduler.shutdown(); // a heartbeat in flight finishes; it sees CLOSED and stops
-        if (wasRunning) {
+        if (wasRunning && leaderless) {
+            unregisterAll();
+        } else if (wasRunning) {
             long e = epoch;
             RegisterBrokerRequest r = registration;
             try {
@@ -195,9 +247,22 @@ public final class BrokerRegistrar implements AutoCloseable {
         notify(listener::closed);
     }
 
-    /** The current broker epoch (0 before the first registration). */
+    /**
+     * The current broker epoch (0 before the first registration). Leaderless mode: the epoch of the client's first
+     * endpoint (0 if the broker is not registered there); see {@link #epochs()}.
+     */
     public long epoch() { return epoch; }
-    /** Heartbeat calls made (whatever their outcome). */
+
+    /**
+     * Leaderless mode: every endpoint's epoch for this broker, in the client's endpoint order (0 = not registered
+     * with that node, e.g. it was down; the next round registers). RAFT mode (or before start): empty.
+     */
+    public Map<String, Long> epochs() {
+        synchronized (lock) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(epochs));
+        }
+    }
+    /** Heartbeat calls made (whatever their outcome; leaderless mode: one per node per round). */
     public long heartbeatsSent() { return heartbeatsSent.get(); }
     /** Heartbeats that failed other than with STALE_BROKER_EPOCH / UNKNOWN_BROKER, plus failed re-registrations. */
     public long heartbeatFailures() { return heartbeatFailures.get(); }
@@ -212,6 +277,34 @@ public final class BrokerRegistrar implements AutoCloseable {
         if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
         epoch = resp.getBrokerEpoch();
         return epoch;
+    }
+
+    /**
+     * Leaderless, caller holds the lock: registers with every node in parallel (the client fans out); records each
+     * node's epoch (0 where it failed). Throws if every node failed.
+     */
+    private long registerAll() {
+        Reply<RegisterBrokerResponse> reply = client.registerBroker(registration);
+        for (String ep : client.endpoints()) {
+            Reply.Outcome<RegisterBrokerResponse> o = reply.perEndpoint().get(ep);
+            if (o != null && o.ok()) {
+                RegisterBrokerResponse resp = o.reply().value();
+                if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+                epochs.put(ep, resp.getBrokerEpoch());
+            } else {
+                epochs.put(ep, 0L);
+                log.warn("broker {}/{}: registration with {} failed (retried at the next heartbeat round): {}",
+                        registration.getBrokerName(), registration.getBrokerId(), ep,
+                        o == null ? "no answer" : o.error().getMessage());
+            }
+        }
+        epoch = firstEpoch();
+        return epoch;
+    }
+
+    /** Caller holds the lock. */
+    private long firstEpoch() {
+        return epochs.getOrDefault(client.endpoints().get(0), 0L);
     }
 
     private long intervalNanos() {
@@ -248,6 +341,10 @@ public final class BrokerRegistrar implements AutoCloseable {
     }
 
     private void heartbeatOnce() {
+        if (leaderless) {
+            heartbeatEveryNode();
+            return;
+        }
         RegisterBrokerRequest r;
         long used;
         synchronized (lock) {
@@ -278,6 +375,121 @@ public final class BrokerRegistrar implements AutoCloseable {
             return;
         }
         fail(failure);
+    }
+
+    /** Leaderless: one round, every node in parallel with its own epoch; re-registers per node where needed. */
+    private void heartbeatEveryNode() {
+        RegisterBrokerRequest r;
+        Map<String, Long> used;
+        synchronized (lock) {
+            if (state != State.RUNNING) return;
+            r = registration;
+            used = new LinkedHashMap<>(epochs);
+        }
+        Map<String, CompletableFuture<Reply<HeartbeatResponse>>> calls = new LinkedHashMap<>();
+        used.forEach((ep, e) -> {
+            if (e == 0) return; // not registered there: register below
+            HeartbeatRequest hb = HeartbeatRequest.newBuilder().setCluster(r.getCluster()).setBrokerName(r.getBrokerName())
+                    .setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr()).setBrokerEpoch(e)
+                    .setBindConnection(true).build();
+            heartbeatsSent.incrementAndGet();
+            calls.put(ep, client.callNodeAsync(RequestEnvelope.newBuilder().setHeartbeat(hb), ep, false,
+                    ResponseEnvelope.BodyCase.HEARTBEAT, ResponseEnvelope::getHeartbeat));
+        });
+        CompletableFuture.allOf(calls.values().stream().map(f -> f.handle((v, x) -> null))
+                .toArray(CompletableFuture[]::new)).join();
+        for (Map.Entry<String, Long> u : used.entrySet()) {
+            String ep = u.getKey();
+            long e = u.getValue();
+            if (isClosed()) return;
+            if (e == 0) {
+                reRegisterWith(ep, 0, "NOT_REGISTERED", null);
+                continue;
+            }
+            NamesrvException failure;
+            try {
+                HeartbeatResponse resp = calls.get(ep).join().value();
+                if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+                continue;
+            } catch (CompletionException | CancellationException ex) {
+                Throwable t = NamesrvClient.unwrap(ex);
+                if (t instanceof NamesrvException ne) {
+                    failure = ne;
+                } else {
+                    if (isClosed()) return;
+                    failure = new NamesrvException(NamesrvException.Kind.CONNECTION_CLOSED, ErrorCode.ERROR_CODE_UNSPECIFIED,
+                            String.valueOf(t.getMessage()), true, "", null, false, ep, 0, t);
+                }
+            }
+            ErrorCode code = failure.code();
+            if (failure.kind() == NamesrvException.Kind.SERVER
+                    && (code == ErrorCode.STALE_BROKER_EPOCH || code == ErrorCode.UNKNOWN_BROKER)) {
+                reRegisterWith(ep, e, code.name(), failure);
+            } else {
+                fail(failure);
+            }
+        }
+    }
+
+    /** Leaderless: re-registers with node {@code ep} only, if its epoch is still {@code usedEpoch}. */
+    private void reRegisterWith(String ep, long usedEpoch, String reason, NamesrvException cause) {
+        long e;
+        NamesrvException failed = null;
+        synchronized (lock) {
+            if (state != State.RUNNING) return;
+            if (epochs.getOrDefault(ep, 0L) != usedEpoch) return; // already re-registered since
+            if (cause != null) {
+                log.info("broker {}/{}: heartbeat to {} with epoch {} answered {} ({}); re-registering with that node",
+                        registration.getBrokerName(), registration.getBrokerId(), ep, usedEpoch, reason, cause.detail());
+            }
+            try {
+                RegisterBrokerResponse resp = client.registerBroker(registration, CallOptions.DEFAULT.withNode(ep)).value();
+                if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+                e = resp.getBrokerEpoch();
+                epochs.put(ep, e);
+                epoch = firstEpoch();
+                reRegistrations.incrementAndGet();
+            } catch (NamesrvException ex) {
+                e = -1;
+                failed = ex;
+            }
+        }
+        if (failed != null) {
+            fail(failed);
+            return;
+        }
+        long newEpoch = e;
+        log.info("broker {}/{} re-registered with {}: epoch {}", registration.getBrokerName(), registration.getBrokerId(),
+                ep, newEpoch);
+        notify(() -> listener.reRegistered(ep, newEpoch, reason));
+    }
+
+    /** Leaderless, from close(): unregisters from every node it is registered with, each with its own epoch. */
+    private void unregisterAll() {
+        RegisterBrokerRequest r;
+        Map<String, Long> current;
+        synchronized (lock) {
+            r = registration;
+            current = new LinkedHashMap<>(epochs);
+        }
+        Map<String, CompletableFuture<Reply<UnregisterBrokerResponse>>> calls = new LinkedHashMap<>();
+        current.forEach((ep, e) -> {
+            if (e == 0) return;
+            UnregisterBrokerRequest u = UnregisterBrokerRequest.newBuilder().setCluster(r.getCluster())
+                    .setBrokerName(r.getBrokerName()).setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr())
+                    .setBrokerEpoch(e).build();
+            calls.put(ep, client.callNodeAsync(RequestEnvelope.newBuilder().setUnregisterBroker(u), ep, true,
+                    ResponseEnvelope.BodyCase.UNREGISTER_BROKER, ResponseEnvelope::getUnregisterBroker));
+        });
+        calls.forEach((ep, f) -> {
+            try {
+                f.join();
+                log.info("broker {}/{} unregistered from {} (epoch {})", r.getBrokerName(), r.getBrokerId(), ep, current.get(ep));
+            } catch (CompletionException | CancellationException ex) {
+                log.warn("broker {}/{}: unregister from {} with epoch {} failed (its lease there will expire instead): {}",
+                        r.getBrokerName(), r.getBrokerId(), ep, current.get(ep), NamesrvClient.unwrap(ex).getMessage());
+            }
+        });
     }
 
     private void reRegister(long usedEpoch, ErrorCode reason, NamesrvException cause) {

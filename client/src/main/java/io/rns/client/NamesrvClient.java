@@ -33,6 +33,7 @@ import io.rns.rpc.v1.UnregisterBrokerResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -65,6 +66,34 @@ import java.util.function.Function;
  *
  * <p>All methods throw {@link NamesrvException} on failure (not-found is an error too: TOPIC_NOT_FOUND,
  * KEY_NOT_FOUND). A {@link CallOptions#node()} pins one node: one attempt, no failover.
+ *
+ * <p><b>Cluster mode.</b> Everything above is {@link ClusterMode#RAFT}. The mode is set by
+ * {@link Builder#mode(ClusterMode)}; the default, {@link ClusterMode#AUTO}, learns it from the {@code mode} of the
+ * first GetNodeStatus answer of any endpoint, lazily on the first call that depends on it (typed reads and writes,
+ * {@link #callAsync}, {@link #mode()}), and caches it. Calls pinned to a node ask that node first.
+ *
+ * <p><b>Leaderless mode</b> ({@link ClusterMode#LEADERLESS}, the stock RocketMQ NameServer design: nodes never talk
+ * to each other, each has its own table, index and broker epochs, and serves only STALE reads), as a RocketMQ broker
+ * and client behave:
+ * <ul>
+ *   <li>Reads default to STALE, unless {@link Builder#defaultConsistency} was set explicitly: then that level is sent
+ *       as-is and the node refuses a level it cannot serve (CONSISTENCY_NOT_SUPPORTED); the client never downgrades.
+ *       Reads go to a node picked at random (the client's seedable random) and stay on it until a call to it fails
+ *       with a transport error or a retriable error, then move round-robin to the next node. No min_index floor is
+ *       sent ({@link CallOptions#minIndex()} is sent as given) and {@link #highestSeenIndex()} stays 0: indexes are
+ *       per node and not comparable.</li>
+ *   <li>Writes (registerBroker, unregisterBroker, deleteTopic, kvPut, kvDelete) fan out to <em>every</em> endpoint in
+ *       parallel, one attempt per endpoint (no retry, as a broker's registration round), and return when all have
+ *       answered (or timed out). The call <em>succeeds if at least one node succeeded</em>; the returned
+ *       {@link Reply} carries the first successful endpoint's value and header, and {@link Reply#perEndpoint()} every
+ *       endpoint's outcome (failed nodes are only reported there, as a RocketMQ broker only logs them). If every node
+ *       failed, the first endpoint's {@link NamesrvException} is thrown, its message listing every endpoint's error
+ *       ({@code outcomeUnknown} if any node's outcome is unknown). Note that a node's answer is node-local: e.g.
+ *       each node assigns its own broker epoch. A write pinned with {@link CallOptions#node()} goes to that node
+ *       only.</li>
+ *   <li>Heartbeats and the lease table go to the sticky node unless pinned (each node has its own epochs and
+ *       leases; {@link BrokerRegistrar} heartbeats every node with its own epoch).</li>
+ * </ul>
  */
 public final class NamesrvClient implements AutoCloseable {
     private static final AtomicInteger SCHEDULER_IDS = new AtomicInteger();
@@ -79,6 +108,9 @@ public final class NamesrvClient implements AutoCloseable {
     private final RpcClient rpc;
     private final ScheduledThreadPoolExecutor scheduler;
     private final Caller caller;
+    private final ClusterMode configuredMode;
+    private final Object modeLock = new Object();
+    private volatile ClusterMode resolvedMode; // null until known (AUTO)
 
     private NamesrvClient(Builder b) {
         this.endpoints = List.copyOf(b.endpoints);
@@ -97,7 +129,12 @@ public final class NamesrvClient implements AutoCloseable {
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.caller = new Caller(rpc, new Router(endpoints, random), requestTimeout, overallTimeout, retryPolicy,
-                defaultConsistency, clientId, random, scheduler);
+                defaultConsistency, b.defaultConsistencyExplicit, clientId, random, scheduler);
+        this.configuredMode = b.mode;
+        if (b.mode != ClusterMode.AUTO) {
+            resolvedMode = b.mode;
+            caller.setLeaderless(b.mode == ClusterMode.LEADERLESS);
+        }
     }
 
     public static Builder builder() {
@@ -108,11 +145,37 @@ public final class NamesrvClient implements AutoCloseable {
     public Duration requestTimeout() { return requestTimeout; }
     public Duration overallTimeout() { return overallTimeout; }
     public RetryPolicy retryPolicy() { return retryPolicy; }
+    /**
+     * The builder's default read level (LINEARIZABLE unless set). In leaderless mode reads default to STALE instead
+     * unless it was set explicitly: see {@link #effectiveDefaultConsistency()}.
+     */
     public Consistency defaultConsistency() { return defaultConsistency; }
+    /** The mode given to the builder ({@link ClusterMode#AUTO} unless set); {@link #mode()} resolves it. */
+    public ClusterMode configuredMode() { return configuredMode; }
     public String clientId() { return clientId; }
     public RpcClientOptions rpcOptions() { return rpcOptions; }
 
-    /** The highest applied index seen in any OK response; the floor of every read's min_index. */
+    /**
+     * The cluster's mode: the configured one, or (AUTO) the one learned from the first GetNodeStatus answer of any
+     * endpoint, asked now if not yet known (one attempt per endpoint, the sticky endpoint first), then cached.
+     *
+     * @throws NamesrvException if the mode is AUTO, not yet known, and no endpoint answered GetNodeStatus (nothing
+     *                          is cached then; the next call asks again)
+     */
+    public ClusterMode mode() {
+        return modeFor(null);
+    }
+
+    /** The level reads are sent with when their CallOptions name none, in the (resolved) {@link #mode()}. */
+    public Consistency effectiveDefaultConsistency() {
+        mode();
+        return caller.effectiveDefaultConsistency();
+    }
+
+    /**
+     * The highest applied index seen in any OK response; the floor of every read's min_index. Always 0 in leaderless
+     * mode (indexes are per node there).
+     */
     public long highestSeenIndex() {
         return caller.highestSeenIndex();
     }
@@ -182,7 +245,8 @@ public final class NamesrvClient implements AutoCloseable {
      * One broker heartbeat. Routed like a write (known leader first, NOT_LEADER hints followed) and retried on
      * retriable failures: a heartbeat is idempotent. Never {@code outcomeUnknown}. STALE_BROKER_EPOCH (the epoch is
      * not the current registration's) and UNKNOWN_BROKER (expired or unregistered) are not retriable: re-register.
-     * {@link BrokerRegistrar} does all of that on a schedule.
+     * {@link BrokerRegistrar} does all of that on a schedule. In leaderless mode it goes to the sticky node unless
+     * pinned with {@link CallOptions#node()} (each node has its own epoch for the broker).
      */
     public Reply<HeartbeatResponse> heartbeat(HeartbeatRequest request) {
         return heartbeat(request, CallOptions.DEFAULT);
@@ -275,7 +339,33 @@ public final class NamesrvClient implements AutoCloseable {
         // routed like a read (sticky endpoint) but sends no ReadOptions: status is always local
         Caller.Answer a = await(caller.call(
                 RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()), o, true, false));
-        return reply(a, ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus);
+        Reply<GetNodeStatusResponse> r = reply(a, ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus);
+        if (resolvedMode == null) learnMode(r.value().getMode()); // AUTO: any status answer tells the mode
+        return r;
+    }
+
+    /**
+     * One attempt at one node, asynchronously (for {@link BrokerRegistrar}'s per-node heartbeats and unregisters in
+     * leaderless mode). {@code write}: a write (outcome may be unknown); else routed like a heartbeat.
+     */
+    <T> CompletableFuture<Reply<T>> callNodeAsync(RequestEnvelope.Builder request, String node, boolean write,
+                                                  ResponseEnvelope.BodyCase expected, Function<ResponseEnvelope, T> extract) {
+        CallOptions o = CallOptions.DEFAULT.withNode(node);
+        CompletableFuture<Caller.Answer> f;
+        try {
+            f = write ? caller.call(request, o, false) : caller.callLeader(request, o);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return f.thenApply(a -> reply(a, expected, extract));
+    }
+
+    /** Unwraps a failure of {@link #callNodeAsync}. */
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     // ---- generic -----------------------------------------------------------------------------------------------
@@ -285,9 +375,26 @@ public final class NamesrvClient implements AutoCloseable {
      * exceptionally with a {@link NamesrvException} ({@link IllegalStateException} once closed). For reads
      * ({@code isRead}), {@code read} options are set from {@code options}; the request's {@code request_id},
      * {@code timeout_ms} and {@code client_id} are always set by the client.
+     *
+     * <p>In leaderless mode a write ({@code !isRead}) not pinned to a node fans out like the typed writes and
+     * completes with the first successful endpoint's response (per-endpoint outcomes are only available from the
+     * typed methods). In AUTO mode the first call may block to learn the mode ({@link #mode()}); if that fails the
+     * future fails with its NamesrvException.
      */
     public CompletableFuture<ResponseEnvelope> callAsync(RequestEnvelope.Builder request, CallOptions options, boolean isRead) {
         Objects.requireNonNull(request, "request");
+        ClusterMode m;
+        try {
+            m = modeFor(options == null ? null : options.node());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (!isRead && m == ClusterMode.LEADERLESS && (options == null || options.node() == null)) {
+            RequestEnvelope.Builder req = request.clone();
+            return fanOut(ep -> caller.call(req, options(options).withNode(ep), false)
+                    .thenApply(a -> new Reply<>(a.response(), ResponseMeta.of(a.response().getHeader(), a.endpoint()))))
+                    .thenApply(Reply::value);
+        }
         return caller.call(request, options, isRead).thenApply(Caller.Answer::response);
     }
 
@@ -303,7 +410,112 @@ public final class NamesrvClient implements AutoCloseable {
         if (isRead) {
             req.clearRead();
         }
+        ClusterMode m = modeFor(options == null ? null : options.node());
+        if (!isRead && m == ClusterMode.LEADERLESS && (options == null || options.node() == null)) {
+            return await(fanOut(ep -> caller.call(req, options(options).withNode(ep), false)
+                    .thenApply(a -> reply(a, expected, extract))));
+        }
         return reply(await(caller.call(req, options, isRead)), expected, extract);
+    }
+
+    private static CallOptions options(CallOptions o) {
+        return o == null ? CallOptions.DEFAULT : o;
+    }
+
+    /**
+     * Runs {@code perEndpoint} on every endpoint at once; completes when all have completed: with a Reply carrying
+     * every outcome if one succeeded, else with the first endpoint's NamesrvException listing every error. A
+     * non-NamesrvException failure (closed client) fails the whole call.
+     */
+    private <T> CompletableFuture<Reply<T>> fanOut(Function<String, CompletableFuture<Reply<T>>> perEndpoint) {
+        Map<String, CompletableFuture<Reply<T>>> futures = new LinkedHashMap<>();
+        for (String ep : endpoints) {
+            CompletableFuture<Reply<T>> f;
+            try {
+                f = perEndpoint.apply(ep);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            futures.put(ep, f);
+        }
+        CompletableFuture<?>[] settled = futures.values().stream().map(f -> f.handle((v, e) -> null))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(settled).thenApply(x -> {
+            Map<String, Reply.Outcome<T>> outcomes = new LinkedHashMap<>();
+            Reply<T> first = null;
+            for (Map.Entry<String, CompletableFuture<Reply<T>>> e : futures.entrySet()) {
+                try {
+                    Reply<T> r = e.getValue().join();
+                    outcomes.put(e.getKey(), Reply.Outcome.ok(e.getKey(), r));
+                    if (first == null) first = r;
+                } catch (CompletionException | java.util.concurrent.CancellationException ex) {
+                    Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+                    if (!(cause instanceof NamesrvException ne)) throw rethrow(cause);
+                    outcomes.put(e.getKey(), Reply.Outcome.failed(e.getKey(), ne));
+                }
+            }
+            if (first != null) return new Reply<>(first.value(), first.meta(), outcomes);
+            throw allFailed(outcomes.values().stream().map(Reply.Outcome::error).toList(), "write failed on every node");
+        });
+    }
+
+    /** The first exception, its message listing every one's; outcome unknown if any is. */
+    private static NamesrvException allFailed(List<NamesrvException> errors, String what) {
+        NamesrvException first = errors.get(0);
+        StringBuilder b = new StringBuilder(what).append(" (").append(errors.size()).append("): ");
+        boolean unknown = false;
+        for (int i = 0; i < errors.size(); i++) {
+            NamesrvException e = errors.get(i);
+            unknown |= e.outcomeUnknown();
+            if (i > 0) b.append("; ");
+            b.append(e.endpoint() != null ? e.endpoint() : "?").append(": ").append(e.codeName()).append(": ").append(e.detail());
+        }
+        return first.withDetail(b.toString(), unknown);
+    }
+
+    private ClusterMode modeFor(String preferredEndpoint) {
+        ClusterMode m = resolvedMode;
+        return m != null ? m : resolveMode(preferredEndpoint);
+    }
+
+    private ClusterMode resolveMode(String preferredEndpoint) {
+        synchronized (modeLock) {
+            if (resolvedMode != null) return resolvedMode;
+            List<String> order = new ArrayList<>();
+            if (preferredEndpoint != null) order.add(preferredEndpoint);
+            int start = Math.max(0, endpoints.indexOf(caller.router().current()));
+            for (int i = 0; i < endpoints.size(); i++) {
+                String ep = endpoints.get((start + i) % endpoints.size());
+                if (!order.contains(ep)) order.add(ep);
+            }
+            long deadline = System.nanoTime() + overallTimeout.toNanos();
+            List<NamesrvException> errors = new ArrayList<>();
+            for (String ep : order) {
+                if (!errors.isEmpty() && System.nanoTime() >= deadline) break;
+                try {
+                    Caller.Answer a = await(caller.call(RequestEnvelope.newBuilder()
+                                    .setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()),
+                            CallOptions.DEFAULT.withNode(ep), true, false));
+                    GetNodeStatusResponse s = reply(a, ResponseEnvelope.BodyCase.GET_NODE_STATUS,
+                            ResponseEnvelope::getGetNodeStatus).value();
+                    learnMode(s.getMode());
+                    return resolvedMode;
+                } catch (NamesrvException e) {
+                    errors.add(e);
+                }
+            }
+            throw allFailed(errors, "cannot learn the cluster mode: no endpoint answered GetNodeStatus");
+        }
+    }
+
+    /** AUTO only, first answer wins: "leaderless" = LEADERLESS, anything else (an older server says "") = RAFT. */
+    private void learnMode(String mode) {
+        synchronized (modeLock) {
+            if (resolvedMode != null) return;
+            ClusterMode m = "leaderless".equalsIgnoreCase(mode.trim()) ? ClusterMode.LEADERLESS : ClusterMode.RAFT;
+            caller.setLeaderless(m == ClusterMode.LEADERLESS);
+            resolvedMode = m;
+        }
     }
 
     private static <T> Reply<T> reply(Caller.Answer answer, ResponseEnvelope.BodyCase expected,
@@ -353,6 +565,8 @@ public final class NamesrvClient implements AutoCloseable {
         private String clientId = "rns-java-client";
         private RpcClientOptions rpcOptions = RpcClientOptions.defaults();
         private Long randomSeed;
+        private boolean defaultConsistencyExplicit;
+        private ClusterMode mode = ClusterMode.AUTO;
 
         private Builder() {}
 
@@ -371,8 +585,19 @@ public final class NamesrvClient implements AutoCloseable {
         /** Deadline of a whole call, across retries (default 10 s). */
         public Builder overallTimeout(Duration d) { this.overallTimeout = d; return this; }
         public Builder retryPolicy(RetryPolicy p) { this.retryPolicy = p; return this; }
-        /** Level of reads whose CallOptions name none (default LINEARIZABLE). */
-        public Builder defaultConsistency(Consistency c) { this.defaultConsistency = c; return this; }
+        /**
+         * Level of reads whose CallOptions name none (default LINEARIZABLE; in leaderless mode STALE). Set explicitly,
+         * it is sent as-is in every mode: a leaderless node refuses LINEARIZABLE, LEASE and SEQUENTIAL with
+         * CONSISTENCY_NOT_SUPPORTED, and the client never downgrades.
+         */
+        public Builder defaultConsistency(Consistency c) {
+            this.defaultConsistency = c;
+            this.defaultConsistencyExplicit = true;
+            return this;
+        }
+
+        /** The cluster's mode (default {@link ClusterMode#AUTO}: learned from the first GetNodeStatus answer). */
+        public Builder mode(ClusterMode m) { this.mode = m; return this; }
         /** Free-form id sent with every request, for server logs. */
         public Builder clientId(String id) { this.clientId = id; return this; }
         public Builder rpcOptions(RpcClientOptions o) { this.rpcOptions = o; return this; }
@@ -403,6 +628,7 @@ public final class NamesrvClient implements AutoCloseable {
                         + defaultConsistency);
             }
             if (clientId == null) throw new IllegalArgumentException("clientId must not be null");
+            if (mode == null) throw new IllegalArgumentException("mode must not be null (AUTO, RAFT or LEADERLESS)");
             if (rpcOptions == null) throw new IllegalArgumentException("rpcOptions must not be null");
             return new NamesrvClient(this);
         }

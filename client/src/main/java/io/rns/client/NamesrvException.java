@@ -74,6 +74,17 @@ public final class NamesrvException extends RuntimeException {
     /** Attempts made before giving up. */
     public int attempts() { return attempts; }
 
+    /**
+     * A copy with another detail (message) and outcome flag; for the failure of a fan-out write, which describes its
+     * first endpoint's failure and lists every endpoint's.
+     */
+    NamesrvException withDetail(String newDetail, boolean anyOutcomeUnknown) {
+        NamesrvException e = new NamesrvException(kind, code, newDetail, retriable, leaderHint, meta,
+                outcomeUnknown || anyOutcomeUnknown, endpoint, attempts, getCause());
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
     /** A copy with the final outcome flag and attempt count of a whole call. */
     public NamesrvException finalFor(boolean anyOutcomeUnknown, int attemptCount) {
         if (anyOutcomeUnknown == outcomeUnknown && attemptCount == attempts) return this;

@@ -48,7 +48,7 @@ class BrokerRegistrarTest {
         leader.role = Role.LEADER;
         leader.appliedIndex = 40;
         closeables.add(leader);
-        client = NamesrvClient.builder().endpoints(leader.endpoint).retryPolicy(FAST).randomSeed(1)
+        client = NamesrvClient.builder().endpoints(leader.endpoint).mode(ClusterMode.RAFT).retryPolicy(FAST).randomSeed(1)
                 .requestTimeout(Duration.ofSeconds(1)).overallTimeout(Duration.ofSeconds(2)).build();
         closeables.add(client);
     }

@@ -19,6 +19,8 @@ public final class FakeNode implements AutoCloseable {
     public volatile Role role = Role.FOLLOWER;
     public volatile long appliedIndex = 10;
     public volatile String leaderHint = "";
+    /** The mode GetNodeStatus reports ("raft" or "leaderless"). */
+    public volatile String mode = "raft";
     /** Returns the full response for a request, or null for the default OK echo. */
     public volatile Function<RequestEnvelope, ResponseEnvelope> script = r -> null;
     /** When set, requests are never answered (the future completes only when the connection closes). */
@@ -87,7 +89,7 @@ public final class FakeNode implements AutoCloseable {
             case KV_GET -> b.setKvGet(KvGetResponse.newBuilder().setValue("v-" + req.getKvGet().getKey()));
             case KV_DELETE -> b.setKvDelete(KvDeleteResponse.newBuilder().setExisted(false));
             case KV_LIST -> b.setKvList(KvListResponse.newBuilder().putEntries("b", "2").putEntries("a", "1"));
-            case GET_NODE_STATUS -> b.setGetNodeStatus(GetNodeStatusResponse.newBuilder().setNodeId(nodeId).setMode("raft")
+            case GET_NODE_STATUS -> b.setGetNodeStatus(GetNodeStatusResponse.newBuilder().setNodeId(nodeId).setMode(mode)
                     .setRole(role).setTerm(3).setLeaderId("n1").setLeaderClientAddr("127.0.0.1:9771")
                     .setAppliedIndex(appliedIndex).setCommitIndex(appliedIndex)
                     .setLeasesTracked(role == Role.LEADER ? 2 : 0).setSuspects(role == Role.LEADER ? 1 : 0)

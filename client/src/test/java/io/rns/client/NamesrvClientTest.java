@@ -41,7 +41,7 @@ class NamesrvClientTest {
     }
 
     private static NamesrvClient.Builder builder(String... endpoints) {
-        return NamesrvClient.builder().endpoints(endpoints).retryPolicy(FAST).randomSeed(42)
+        return NamesrvClient.builder().endpoints(endpoints).mode(ClusterMode.RAFT).retryPolicy(FAST).randomSeed(42)
                 .requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(5));
     }
 

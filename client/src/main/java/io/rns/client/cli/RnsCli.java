@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.rns.client.CallOptions;
+import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.Reply;
@@ -44,6 +45,8 @@ import java.util.stream.Collectors;
         footerHeading = "%nOutput:%n",
         footer = {"After each result a meta line: served=<LEVEL> node=<id> role=<ROLE> term=<n> applied=<n> endpoint=<host:port>",
                 "(served=NONE for writes). Errors: 'error: <CODE>: <message> [leader=<hint>]' on stderr.",
+                "Leaderless mode (--mode, or learned): a write goes to every node and succeeds if one did; before the meta",
+                "line one line per node: 'node <host:port> ok [...] <meta line>' or 'node <host:port> error <CODE>: <message>'.",
                 "%nExit codes: 0 ok, 1 usage error, 2 a node answered with an error, 3 no node reachable (connect/closed/timeout)."})
 public final class RnsCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
@@ -92,7 +95,8 @@ public final class RnsCli implements Callable<Integer> {
     // ------------------------------------------------------------------------------------------------------------
 
     /** Effective global settings: after-command values over before-command values over the environment. */
-    record Settings(List<String> endpoints, String node, Consistency consistency, long timeoutMs, boolean json) {}
+    record Settings(List<String> endpoints, String node, Consistency consistency, long timeoutMs, boolean json,
+                    ClusterMode mode) {}
 
     abstract static class Cmd implements Callable<Integer> {
         @Mixin
@@ -115,15 +119,17 @@ public final class RnsCli implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            try (NamesrvClient client = NamesrvClient.builder()
+            NamesrvClient.Builder builder = NamesrvClient.builder()
                     .endpoints(settings.endpoints())
+                    .mode(settings.mode())
                     .requestTimeout(Duration.ofMillis(Math.min(3000, settings.timeoutMs())))
                     .overallTimeout(Duration.ofMillis(settings.timeoutMs()))
                     .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(12)) // still bounded by --timeout-ms
-                    .defaultConsistency(settings.consistency() != null ? settings.consistency() : Consistency.LINEARIZABLE)
                     .clientId("rns-cli")
-                    .rpcOptions(RpcClientOptions.builder().connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs()))).build())
-                    .build()) {
+                    .rpcOptions(RpcClientOptions.builder().connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs()))).build());
+            // only an explicit --consistency is explicit: otherwise the mode's default (leaderless: STALE) applies
+            if (settings.consistency() != null) builder.defaultConsistency(settings.consistency());
+            try (NamesrvClient client = builder.build()) {
                 return run(client);
             } catch (NamesrvException e) {
                 printError(e);
@@ -147,6 +153,7 @@ public final class RnsCli implements Callable<Integer> {
             Consistency consistency = null;
             Long timeoutMs = null;
             Boolean json = null;
+            ClusterMode mode = null;
             RnsCli root = null;
             for (CommandSpec s = spec; s != null; s = s.parent()) {
                 GlobalOptions g = null;
@@ -160,7 +167,19 @@ public final class RnsCli implements Callable<Integer> {
                 if (consistency == null) consistency = g.consistency;
                 if (timeoutMs == null) timeoutMs = g.timeoutMs;
                 if (json == null) json = g.json;
+                if (mode == null) mode = g.mode;
             }
+            if (mode == null && root != null) {
+                String fromEnv = root.env.get("RNS_MODE");
+                if (fromEnv != null && !fromEnv.isBlank()) {
+                    try {
+                        mode = GlobalOptions.parseMode(fromEnv);
+                    } catch (CommandLine.TypeConversionException e) {
+                        throw new IllegalArgumentException("$RNS_MODE: " + e.getMessage());
+                    }
+                }
+            }
+            if (mode == null) mode = ClusterMode.AUTO;
             if (endpoints == null && root != null) {
                 String fromEnv = root.env.get("RNS_ENDPOINTS");
                 if (fromEnv != null && !fromEnv.isBlank()) endpoints = fromEnv;
@@ -177,13 +196,50 @@ public final class RnsCli implements Callable<Integer> {
             }
             long t = timeoutMs == null ? 10_000 : timeoutMs;
             if (t <= 0 || t > Integer.MAX_VALUE) throw new IllegalArgumentException("--timeout-ms must be > 0: " + t);
-            return new Settings(list, node, consistency, t, Boolean.TRUE.equals(json));
+            return new Settings(list, node, consistency, t, Boolean.TRUE.equals(json), mode);
+        }
+
+        /**
+         * Prints a write's result: as {@link #emit}, and for a fan-out write (leaderless mode) one line per endpoint
+         * before the meta line: {@code node <host:port> ok <meta line>} or {@code node <host:port> error <CODE>: <msg>}
+         * (JSON: a "perEndpoint" array).
+         */
+        void emitWrite(Reply<?> reply, List<String> text, MessageOrBuilder jsonResult) {
+            emitWrite(reply, text, jsonResult, v -> "");
+        }
+
+        /** As above; {@code perNode} adds a node's own result to its ok line (e.g. its broker_epoch). */
+        <T> void emitWrite(Reply<T> reply, List<String> text, MessageOrBuilder jsonResult,
+                           java.util.function.Function<T, String> perNode) {
+            if (!reply.fannedOut()) {
+                emit(reply.meta(), text, jsonResult);
+                return;
+            }
+            List<String> lines = new ArrayList<>(text);
+            StringBuilder j = new StringBuilder("[");
+            reply.perEndpoint().forEach((ep, o) -> {
+                if (j.length() > 1) j.append(',');
+                if (o.ok()) {
+                    String own = perNode.apply(o.reply().value());
+                    lines.add("node " + ep + " ok" + (own.isEmpty() ? "" : " " + own) + " " + o.reply().meta().toMetaLine());
+                    j.append("{\"endpoint\":").append(q(ep)).append(",\"ok\":true,\"meta\":").append(metaJson(o.reply().meta())).append('}');
+                } else {
+                    lines.add("node " + ep + " error " + o.error().codeName() + ": " + o.error().detail());
+                    j.append("{\"endpoint\":").append(q(ep)).append(",\"ok\":false,\"error\":")
+                            .append(q(o.error().codeName() + ": " + o.error().detail())).append('}');
+                }
+            });
+            emit(reply.meta(), lines, jsonResult, ",\"perEndpoint\":" + j.append(']'));
         }
 
         /** Prints a result (text lines or one JSON object) followed by the meta line. */
         void emit(ResponseMeta meta, List<String> text, MessageOrBuilder jsonResult) {
+            emit(meta, text, jsonResult, "");
+        }
+
+        private void emit(ResponseMeta meta, List<String> text, MessageOrBuilder jsonResult, String jsonExtra) {
             if (settings.json()) {
-                out.println("{\"result\":" + toJson(jsonResult) + ",\"meta\":" + metaJson(meta) + "}");
+                out.println("{\"result\":" + toJson(jsonResult) + ",\"meta\":" + metaJson(meta) + jsonExtra + "}");
                 err.println(meta.toMetaLine());
             } else {
                 text.forEach(out::println);
@@ -333,7 +389,7 @@ public final class RnsCli implements Callable<Integer> {
                     + (v.getHaServerAddr().isEmpty() ? "" : " ha=" + v.getHaServerAddr())
                     + " lease_ms=" + Integer.toUnsignedLong(v.getLeaseTimeoutMs())
                     + " heartbeat_interval_ms=" + Integer.toUnsignedLong(v.getHeartbeatIntervalMs());
-            emit(reply.meta(), List.of(line), v);
+            emitWrite(reply, List.of(line), v, x -> "broker_epoch=" + x.getBrokerEpoch());
             return EXIT_OK;
         }
 
@@ -367,7 +423,7 @@ public final class RnsCli implements Callable<Integer> {
                     .setBrokerName(brokerName).setBrokerId(brokerId).setBrokerEpoch(epoch);
             if (addr != null) r.setBrokerAddr(addr);
             Reply<UnregisterBrokerResponse> reply = client.unregisterBroker(r.build(), options());
-            emit(reply.meta(), List.of("unregistered"), reply.value());
+            emitWrite(reply, List.of("unregistered"), reply.value());
             return EXIT_OK;
         }
     }
@@ -518,7 +574,7 @@ public final class RnsCli implements Callable<Integer> {
         @Override
         int run(NamesrvClient client) {
             Reply<DeleteTopicResponse> reply = client.deleteTopic(topic, cluster, options());
-            emit(reply.meta(), List.of("existed=" + reply.value().getExisted()), reply.value());
+            emitWrite(reply, List.of("existed=" + reply.value().getExisted()), reply.value(), x -> "existed=" + x.getExisted());
             return EXIT_OK;
         }
     }
@@ -544,7 +600,7 @@ public final class RnsCli implements Callable<Integer> {
         @Override
         int run(NamesrvClient client) {
             Reply<Void> reply = client.kvPut(ns, key, value, options());
-            emit(reply.meta(), List.of("ok"), KvPutResponse.getDefaultInstance());
+            emitWrite(reply, List.of("ok"), KvPutResponse.getDefaultInstance());
             return EXIT_OK;
         }
     }
@@ -570,7 +626,8 @@ public final class RnsCli implements Callable<Integer> {
         @Override
         int run(NamesrvClient client) {
             Reply<Boolean> reply = client.kvDelete(ns, key, options());
-            emit(reply.meta(), List.of("existed=" + reply.value()), KvDeleteResponse.newBuilder().setExisted(reply.value()));
+            emitWrite(reply, List.of("existed=" + reply.value()), KvDeleteResponse.newBuilder().setExisted(reply.value()),
+                    x -> "existed=" + x);
             return EXIT_OK;
         }
     }

@@ -39,6 +39,8 @@ public final class Caller {
     private final long overallTimeoutNanos;
     private final RetryPolicy retry;
     private final Consistency defaultConsistency;
+    private final boolean defaultConsistencyExplicit;
+    private volatile boolean leaderless;
     private final String clientId;
     private final Random random;
     private final ScheduledExecutorService scheduler;
@@ -46,12 +48,23 @@ public final class Caller {
 
     public Caller(RpcClient rpc, Router router, Duration requestTimeout, Duration overallTimeout, RetryPolicy retry,
                   Consistency defaultConsistency, String clientId, Random random, ScheduledExecutorService scheduler) {
+        this(rpc, router, requestTimeout, overallTimeout, retry, defaultConsistency, true, clientId, random, scheduler);
+    }
+
+    /**
+     * @param defaultConsistencyExplicit whether the default level was chosen by the user: in leaderless mode an
+     *                                   implicit default becomes STALE, an explicit one is sent as-is
+     */
+    public Caller(RpcClient rpc, Router router, Duration requestTimeout, Duration overallTimeout, RetryPolicy retry,
+                  Consistency defaultConsistency, boolean defaultConsistencyExplicit, String clientId, Random random,
+                  ScheduledExecutorService scheduler) {
         this.rpc = rpc;
         this.router = router;
         this.requestTimeoutNanos = requestTimeout.toNanos();
         this.overallTimeoutNanos = overallTimeout.toNanos();
         this.retry = retry;
         this.defaultConsistency = defaultConsistency;
+        this.defaultConsistencyExplicit = defaultConsistencyExplicit;
         this.clientId = clientId;
         this.random = random;
         this.scheduler = scheduler;
@@ -59,6 +72,24 @@ public final class Caller {
 
     public long highestSeenIndex() {
         return highestSeenIndex.get();
+    }
+
+    /**
+     * Switches reads to leaderless behaviour: an implicit default level becomes STALE, and no min_index floor is
+     * sent or tracked (each node has its own index; indexes of different nodes are not comparable).
+     */
+    public void setLeaderless(boolean on) {
+        leaderless = on;
+        if (on) highestSeenIndex.set(0);
+    }
+
+    public boolean leaderless() {
+        return leaderless;
+    }
+
+    /** The level of reads whose CallOptions name none. */
+    public Consistency effectiveDefaultConsistency() {
+        return leaderless && !defaultConsistencyExplicit ? Consistency.STALE : defaultConsistency;
     }
 
     public Router router() {
@@ -134,9 +165,10 @@ public final class Caller {
             attempts++;
             RequestEnvelope.Builder b = base.clone().setClientId(clientId);
             if (readOptions) {
-                Consistency level = options.consistency() != null ? options.consistency() : defaultConsistency;
+                Consistency level = options.consistency() != null ? options.consistency() : effectiveDefaultConsistency();
+                long minIndex = leaderless ? options.minIndex() : Math.max(options.minIndex(), highestSeenIndex.get());
                 b.setRead(ReadOptions.newBuilder().setConsistency(level)
-                        .setMinIndex(Math.max(options.minIndex(), highestSeenIndex.get()))
+                        .setMinIndex(minIndex)
                         .setMaxStalenessMs(options.maxStalenessMs()));
             }
             long attemptNanos = Math.min(requestTimeoutNanos, remaining);
@@ -172,7 +204,7 @@ public final class Caller {
             ResponseMeta meta = ResponseMeta.of(h, endpoint);
             ErrorCode code = h.getCode();
             if (code == ErrorCode.OK) {
-                highestSeenIndex.accumulateAndGet(h.getAppliedIndex(), Math::max);
+                if (!leaderless) highestSeenIndex.accumulateAndGet(h.getAppliedIndex(), Math::max);
                 result.complete(new Answer(resp, endpoint));
                 return;
             }

@@ -27,7 +27,7 @@ class RnsCliTest {
     FakeNode follower;
     String out;
     String err;
-    Map<String, String> env = Map.of();
+    Map<String, String> env = Map.of("RNS_MODE", "raft"); // no mode-learning GetNodeStatus in the request counts
 
     @BeforeEach
     void start() {
@@ -97,7 +97,7 @@ class RnsCliTest {
 
     @Test
     void endpointsDefaultFromEnvironment() {
-        env = Map.of("RNS_ENDPOINTS", follower.endpoint);
+        env = Map.of("RNS_ENDPOINTS", follower.endpoint, "RNS_MODE", "raft");
         assertEquals(0, run("topics"), err);
         assertEquals("TopicA\nTopicB", out.strip().split("\nserved=")[0]);
         assertMeta("LINEARIZABLE", "n2", "FOLLOWER");
