@@ -306,6 +306,47 @@ class RnsCliTest {
     }
 
     @Test
+    void modeOptionLeaderlessFansOutWritesAndReadsStale() {
+        for (FakeNode n : List.of(leader, follower)) {
+            n.mode = "leaderless";
+            n.role = Role.LEADERLESS;
+            n.leaderHint = "";
+        }
+        follower.appliedIndex = 44;
+        String dead = FakeNode.deadEndpoint();
+        String eps = leader.endpoint + "," + follower.endpoint + "," + dead;
+        env = Map.of(); // AUTO: learned from the nodes
+        assertEquals(0, run("--endpoints", eps, "register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1"), err);
+        String[] lines = out.strip().split("\n");
+        assertEquals("registered broker_epoch=33 changed=true lease_ms=10000 heartbeat_interval_ms=0", lines[0]);
+        assertTrue(lines[1].startsWith("node " + leader.endpoint + " ok broker_epoch=33 served=NONE node=n1 role=LEADERLESS"), lines[1]);
+        assertTrue(lines[2].startsWith("node " + follower.endpoint + " ok broker_epoch=44 served=NONE node=n2"), lines[2]);
+        assertTrue(lines[3].startsWith("node " + dead + " error CONNECT_FAILED: "), lines[3]);
+        assertMeta("NONE", "n1", "LEADERLESS");
+        assertEquals(1, leader.count(RequestEnvelope.BodyCase.REGISTER_BROKER));
+        assertEquals(1, follower.count(RequestEnvelope.BodyCase.REGISTER_BROKER));
+        // reads default to STALE; --mode leaderless given explicitly asks no status first
+        long statuses = leader.count(RequestEnvelope.BodyCase.GET_NODE_STATUS);
+        assertEquals(0, run("--endpoints", leader.endpoint, "--mode", "LeaderLess", "route", "T"), err);
+        assertMeta("STALE", "n1", "LEADERLESS");
+        assertEquals(statuses, leader.count(RequestEnvelope.BodyCase.GET_NODE_STATUS));
+        assertEquals(0, leader.received.get(leader.received.size() - 1).getRead().getMinIndex());
+        // JSON carries the per-node outcomes
+        assertEquals(0, run("--endpoints", leader.endpoint + "," + dead, "--mode", "leaderless", "--json", "kv", "put", "a", "b", "c"), err);
+        assertTrue(out.contains("\"perEndpoint\":[{\"endpoint\":\"" + leader.endpoint + "\",\"ok\":true,"), out);
+        assertTrue(out.contains("{\"endpoint\":\"" + dead + "\",\"ok\":false,\"error\":\"CONNECT_FAILED: "), out);
+        // every node failing: the first error, listing all; exit 3
+        assertEquals(3, run("--endpoints", dead, "--mode", "leaderless", "kv", "put", "a", "b", "c"));
+        assertTrue(err.startsWith("error: CONNECT_FAILED: write failed on every node (1): " + dead), err);
+        // bad values
+        assertEquals(1, run("--mode", "paxos", "--endpoints", leader.endpoint, "topics"));
+        assertTrue(err.contains("auto, raft, leaderless"), err);
+        env = Map.of("RNS_MODE", "nope");
+        assertEquals(1, run("--endpoints", leader.endpoint, "topics"));
+        assertTrue(err.contains("RNS_MODE"), err);
+    }
+
+    @Test
     void errorsGoToStderrWithExitCodes() {
         leader.script = r -> leader.error(ErrorCode.TOPIC_NOT_FOUND, false, "no route for Nope");
         assertEquals(2, run(withLeader("route", "Nope")));
