@@ -12,7 +12,7 @@ CLIENT_JAR="$ROOT/client/target/client-0.1.0-SNAPSHOT.jar"
 RNS="${RNS_CLI:-$ROOT/scripts/rns}"
 HOST="127.0.0.1"
 MAX_NODES=5
-START_WAIT_SECS="${RNS_START_WAIT_SECS:-60}"  # how long `start` waits for a leader
+START_WAIT_SECS="${RNS_START_WAIT_SECS:-60}"  # how long `start` waits for a leader (leaderless: for every node)
 STOP_WAIT_SECS="${RNS_STOP_WAIT_SECS:-20}"    # how long `stop` waits per node after SIGTERM
 # Per-node JVM options; RNS_NODE_HEAP overrides the heap (e.g. RNS_NODE_HEAP=256m).
 # logback.middleware.log.disable: sofa-common-tools (under bolt) cannot build its own logback context with
@@ -27,22 +27,30 @@ Usage: scripts/cluster.sh COMMAND [OPTIONS] [-D<key>=<value> ...]
 Runs a local RNS cluster on $HOST, one JVM per node. Node i (1..$MAX_NODES) is n<i>,
 client port 977<i>, raft port 978<i>.
 
+Modes (start --mode): raft (default) is one Raft group. leaderless is the stock RocketMQ NameServer design:
+the nodes never talk to each other; each keeps its own table (in memory unless leaderless.persist=true: a restarted node starts empty),
+expires brokers by its own clock and serves STALE reads only; clients write to every node
+(scripts/rns learns the mode from the nodes, or give it --mode leaderless).
+
 Commands:
-  start          build if needed, start all nodes, wait until a leader is elected
+  start          build if needed, start all nodes, then wait until a leader is elected
+                 (leaderless: until every node answers status; there is no leader)
   stop           SIGTERM every node started from DIR (SIGKILL after ${STOP_WAIT_SECS}s), remove pid files
   status         running/stopped per node (by pid file), then 'scripts/rns status'
   kill N         SIGKILL node N (failover demos); its data stays
-  restart N      start node N again on its existing data dir (after kill or stop)
+  restart N      start node N again on its existing data dir and config (after kill or stop; keeps the mode)
 
 Options:
   -n 3|5              number of nodes (start only; default 3)
+  --mode raft|leaderless
+                      cluster mode (start only; default raft); written as mode=... into every n<i>/rns.properties
   --dir DIR           cluster directory (default: \$ROOT/run/cluster)
   --jvm-opt OPT       extra JVM option for every node, repeatable (e.g. --jvm-opt -Drns.raft.election-timeout-ms=1000)
   -D<key>=<value>     same as --jvm-opt -D<key>=<value>
   -h, --help          this text
 
 Layout of DIR:
-  cluster.env         RNS_NODES, RNS_MEMBERS, RNS_ENDPOINTS (scripts/rns reads it)
+  cluster.env         RNS_NODES, RNS_MEMBERS, RNS_ENDPOINTS, RNS_MODE (scripts/rns reads it)
   jvm.opts            extra JVM options given to 'start' (reused by 'restart')
   n<i>/rns.properties node config;  n<i>/data  its data;  n<i>/logs  rns.log, raft-transport.log, stdout.log
   n<i>/pid            pid of the running node JVM
@@ -53,6 +61,7 @@ RNS_STOP_WAIT_SECS (default 20).
 Examples:
   scripts/cluster.sh start
   scripts/cluster.sh start -n 5 --jvm-opt -Drns.raft.election-timeout-ms=1000
+  scripts/cluster.sh start --mode leaderless --dir /tmp/ll && scripts/rns --mode leaderless status
   scripts/cluster.sh kill 1 && scripts/rns status && scripts/cluster.sh restart 1
   scripts/cluster.sh stop
 EOF
@@ -70,6 +79,7 @@ if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then JAVA="$JAVA_HOME/
 CMD=""
 NODE_ARG=""
 NODES=""
+MODE=""
 DIR="$ROOT/run/cluster"
 EXTRA_JVM_OPTS=()
 
@@ -80,6 +90,8 @@ parse_args() {
       -n) (($# >= 2)) || die "-n needs a value (3 or 5)"; NODES="$2"; shift 2 ;;
       -n*) NODES="${1#-n}"; shift ;;
       --nodes=*) NODES="${1#--nodes=}"; shift ;;
+      --mode) (($# >= 2)) || die "--mode needs a value (raft or leaderless)"; MODE="$2"; shift 2 ;;
+      --mode=*) MODE="${1#--mode=}"; shift ;;
       --dir) (($# >= 2)) || die "--dir needs a value"; DIR="$2"; shift 2 ;;
       --dir=*) DIR="${1#--dir=}"; shift ;;
       --jvm-opt) (($# >= 2)) || die "--jvm-opt needs a value"; EXTRA_JVM_OPTS+=("$2"); shift 2 ;;
@@ -100,6 +112,11 @@ parse_args() {
   if [[ -n "$NODES" ]]; then
     [[ "$CMD" == start ]] || die "-n applies to 'start' only"
     [[ "$NODES" == 3 || "$NODES" == 5 ]] || die "-n must be 3 or 5, got '$NODES'"
+  fi
+  if [[ -n "$MODE" ]]; then
+    [[ "$CMD" == start ]] || die "--mode applies to 'start' only ('restart' keeps the cluster's mode)"
+    MODE="$(tr '[:upper:]' '[:lower:]' <<<"$MODE")"
+    [[ "$MODE" == raft || "$MODE" == leaderless ]] || die "--mode must be raft or leaderless, got '$MODE'"
   fi
   if [[ -n "$NODE_ARG" ]]; then
     [[ "$NODE_ARG" =~ ^n?[1-5]$ ]] || die "node must be a number 1..$MAX_NODES (or n1..n$MAX_NODES), got '$NODE_ARG'"
@@ -163,6 +180,19 @@ live_pid() {
   echo "$pid"
 }
 
+# Mode of this cluster: RNS_MODE from cluster.env, else the mode= line of n1's config, else raft.
+cluster_mode() {
+  local m=""
+  if [[ -f "$DIR/cluster.env" ]]; then
+    # shellcheck disable=SC1091
+    m="$(source "$DIR/cluster.env" && echo "${RNS_MODE:-}")"
+  fi
+  if [[ -z "$m" && -f "$(node_dir 1)/rns.properties" ]]; then
+    m="$(sed -n 's/^[[:space:]]*mode[[:space:]]*=[[:space:]]*\([A-Za-z]*\).*/\1/p' "$(node_dir 1)/rns.properties" | tail -n 1)"
+  fi
+  echo "${m:-raft}"
+}
+
 # Nodes of this cluster: from cluster.env if present, else the n<i> dirs that exist.
 cluster_nodes() {
   if [[ -f "$DIR/cluster.env" ]]; then
@@ -183,15 +213,16 @@ ensure_built() {
   fi
 }
 
-write_node_config() { # write_node_config i n
-  local i="$1" n="$2" d
+write_node_config() { # write_node_config i n mode
+  local i="$1" n="$2" mode="$3" d
   d="$(node_dir "$i")"
   mkdir -p "$d/data" "$d/logs"
   cat >"$d/rns.properties" <<EOF
-# Written by scripts/cluster.sh for node n$i of a $n-node cluster; see conf/rns.properties for every key.
+# Written by scripts/cluster.sh for node n$i of a $n-node $mode cluster; see conf/rns.properties for every key.
 node.id=n$i
 members=$(members_for "$n")
 data.dir=$d/data
+mode=$mode
 EOF
 }
 
@@ -264,9 +295,37 @@ wait_for_leader() {
   return 1
 }
 
+# Leaderless: wait (bounded) until every node answers status (there is no leader); fail early if a node died.
+wait_for_all_nodes() {
+  local n="$1" deadline i ok
+  deadline=$((SECONDS + START_WAIT_SECS))
+  log "leaderless: waiting up to ${START_WAIT_SECS}s for all $n nodes to answer status ..."
+  while ((SECONDS < deadline)); do
+    ok=0
+    for ((i = 1; i <= n; i++)); do
+      if ! live_pid "$i" >/dev/null; then
+        echo "cluster.sh: n$i exited during startup; last lines of $(node_dir "$i")/logs/stdout.log:" >&2
+        tail -n 30 "$(node_dir "$i")/logs/stdout.log" >&2 || true
+        return 1
+      fi
+      port_listening "$(client_port "$i")" || continue
+      timeout 20 "$RNS" --endpoints "$(endpoint "$i")" --timeout-ms 3000 status >/dev/null 2>&1 || continue
+      ok=$((ok + 1))
+    done
+    if ((ok == n)); then
+      log "all $n nodes answer (leaderless: no leader)"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "cluster.sh: not every node answered status after ${START_WAIT_SECS}s; see $DIR/n*/logs/" >&2
+  return 1
+}
+
 print_summary() {
   local n="$1" i
   echo "cluster dir: $DIR"
+  echo "mode:        $(cluster_mode)"
   echo "endpoints:   $(endpoints_for "$n")"
   for ((i = 1; i <= n; i++)); do
     printf '  n%s  client %s  raft %s:%s  pid %s\n' "$i" "$(endpoint "$i")" "$HOST" "$(raft_port "$i")" \
@@ -279,7 +338,7 @@ print_summary() {
 # Commands
 
 cmd_start() {
-  local n="${NODES:-3}" i o running=() busy=()
+  local n="${NODES:-3}" mode="${MODE:-raft}" i o running=() busy=()
   for ((i = 1; i <= MAX_NODES; i++)); do
     live_pid "$i" >/dev/null && running+=("n$i(pid $(live_pid "$i"))")
   done
@@ -297,16 +356,23 @@ cmd_start() {
     printf 'RNS_NODES=%s\n' "$n"
     printf 'RNS_MEMBERS=%s\n' "$(members_for "$n")"
     printf 'RNS_ENDPOINTS=%s\n' "$(endpoints_for "$n")"
+    printf 'RNS_MODE=%s\n' "$mode"
   } >"$DIR/cluster.env"
   : >"$DIR/jvm.opts"
   for o in "${EXTRA_JVM_OPTS[@]}"; do printf '%s\n' "$o" >>"$DIR/jvm.opts"; done
 
   for ((i = 1; i <= n; i++)); do
-    write_node_config "$i" "$n"
+    write_node_config "$i" "$n" "$mode"
     launch_node "$i"
-    log "started n$i (pid $(cat "$(pid_file "$i")"), logs $(node_dir "$i")/logs)"
+    log "started n$i ($mode, pid $(cat "$(pid_file "$i")"), logs $(node_dir "$i")/logs)"
   done
-  if ! wait_for_leader "$n"; then
+  local started=0
+  if [[ "$mode" == leaderless ]]; then
+    wait_for_all_nodes "$n" && started=1
+  else
+    wait_for_leader "$n" && started=1
+  fi
+  if ((started == 0)); then
     echo "cluster.sh: start failed; stopping the nodes it started (logs stay in $DIR/n*/logs)" >&2
     cmd_stop >&2
     exit 1
@@ -373,7 +439,7 @@ cmd_restart() {
   if [[ -s "$DIR/jvm.opts" ]]; then mapfile -t saved <"$DIR/jvm.opts"; fi
   EXTRA_JVM_OPTS=("${saved[@]}" "${EXTRA_JVM_OPTS[@]}")
   launch_node "$i"
-  log "restarted n$i (pid $(cat "$(pid_file "$i")")) on its existing data dir $(node_dir "$i")/data"
+  log "restarted n$i ($(cluster_mode), pid $(cat "$(pid_file "$i")")) on its existing data dir $(node_dir "$i")/data and config"
   # Wait until it serves its client port (bounded), then show what it says.
   local deadline=$((SECONDS + START_WAIT_SECS))
   while ((SECONDS < deadline)); do
@@ -394,7 +460,7 @@ cmd_status() {
     log "no cluster in $DIR"
     return 1
   fi
-  echo "cluster dir: $DIR ($n nodes)"
+  echo "cluster dir: $DIR ($n nodes, mode $(cluster_mode))"
   for ((i = 1; i <= n; i++)); do
     if pid="$(live_pid "$i")"; then
       any=1
