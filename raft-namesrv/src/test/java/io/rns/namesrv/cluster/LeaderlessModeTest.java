@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rns.client.BrokerRegistrar;
 import io.rns.client.CallOptions;
+import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.Reply;
@@ -97,11 +99,24 @@ class LeaderlessModeTest {
         }
     }
 
+    /** The client library as a leaderless deployment uses it (mode learned from the nodes). */
+    private NamesrvClient autoClient() {
+        NamesrvClient c = NamesrvClient.builder().endpoints(cluster.clientAddresses())
+                .requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(6)).randomSeed(11).build();
+        clients.add(c);
+        return c;
+    }
+
     @Test
     void afterAFanOutRegistrationEveryNodeServesTheRoute() throws Exception {
         start(120_000);
         NamesrvClient c = client();
-        fanOut(c, broker("broker-a", 10911, "TopicA"));
+        NamesrvClient lib = autoClient();
+        assertEquals(ClusterMode.LEADERLESS, lib.mode(), "learned from the nodes' status");
+        Reply<?> reg = lib.registerBroker(broker("broker-a", 10911, "TopicA"));
+        assertEquals(3, reg.perEndpoint().size(), "the library fans the registration out to every node");
+        assertTrue(reg.failedEndpoints().isEmpty(), reg.failedEndpoints().toString());
+        assertEquals(Consistency.STALE, lib.getTopicRoute("TopicA").meta().served(), "its reads default to STALE");
         for (int i = 0; i < 3; i++) {
             assertTrue(serves(c, i, "TopicA"), "node " + i);
             GetNodeStatusResponse s = c.nodeStatus(cluster.clientAddress(i)).value();
@@ -132,6 +147,27 @@ class LeaderlessModeTest {
         c.registerBroker(b, on(2));
         for (int i = 0; i < 3; i++) {
             assertTrue(serves(c, i, "TopicA"), "healed, node " + i);
+        }
+    }
+
+    @Test
+    void theBrokerRegistrarHealsANodeThatRestartedEmpty() throws Exception {
+        start(120_000);
+        NamesrvClient c = client();
+        NamesrvClient brokerSide = autoClient();
+        try (BrokerRegistrar registrar = BrokerRegistrar.builder(brokerSide, broker("broker-r", 10951, "TopicR"))
+                .heartbeatInterval(Duration.ofMillis(200)).build()) {
+            registrar.start();
+            assertEquals(3, registrar.epochs().size(), "one epoch per node: indexes are node-local");
+            cluster.stop(1);
+            cluster.start(1); // empty again: the nodes now disagree
+            MiniCluster.await(Duration.ofSeconds(15), "the registrar's next round to re-register with n2",
+                    () -> serves(c, 1, "TopicR"));
+            assertTrue(registrar.reRegistrations() >= 1);
+        }
+        // close() unregisters from every node
+        for (int i = 0; i < 3; i++) {
+            assertFalse(serves(c, i, "TopicR"), "unregistered everywhere, node " + i);
         }
     }
 
