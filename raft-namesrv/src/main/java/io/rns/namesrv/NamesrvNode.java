@@ -96,7 +96,13 @@ public final class NamesrvNode implements AutoCloseable {
                 .connectTimeout(Duration.ofMillis(Math.min(1000, config.writeTimeoutMs())))
                 .build());
         responses = new Responses(config, consensus);
-        ReadService reads = new ReadService(consensus, config.defaultConsistency(), leaderless);
+        if (config.unsafeLocalLinearizableReads()) {
+            log.warn("node {}: TEST-ONLY testing.unsafe-local-linearizable-reads=true: LINEARIZABLE and LEASE reads are "
+                    + "served from the local replica WITHOUT a read barrier and mislabelled. This node is deliberately "
+                    + "unsafe; it exists so the chaos checker can prove it catches stale reads.", config.nodeId());
+        }
+        ReadService reads = new ReadService(consensus, config.defaultConsistency(), leaderless,
+                config.unsafeLocalLinearizableReads());
         WriteService writes = new WriteService(consensus, responses, new LeaderForwarder(forwardClient), Clock.systemUTC());
         liveness = new LivenessService(livenessConfig, consensus, MonotonicClock.SYSTEM, Clock.systemUTC());
         consensus.addLeadershipListener(liveness);

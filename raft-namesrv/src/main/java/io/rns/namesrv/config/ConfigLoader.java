@@ -97,6 +97,8 @@ public final class ConfigLoader {
         integer(v, NamesrvConfig.Keys.LEADERLESS_BROKER_TIMEOUT_MS, b::leaderlessBrokerTimeoutMs);
         integer(v, NamesrvConfig.Keys.LEADERLESS_SCAN_INTERVAL_MS, b::leaderlessScanIntervalMs);
         str(v, NamesrvConfig.Keys.LEADERLESS_PERSIST, s -> b.leaderlessPersist(bool(NamesrvConfig.Keys.LEADERLESS_PERSIST, s)));
+        str(v, NamesrvConfig.Keys.UNSAFE_LOCAL_LINEARIZABLE_READS, s -> b.unsafeLocalLinearizableReads(
+                bool(NamesrvConfig.Keys.UNSAFE_LOCAL_LINEARIZABLE_READS, s)));
         LivenessConfig d = LivenessConfig.DEFAULTS;
         b.liveness(new LivenessConfig(
                 intOr(v, NamesrvConfig.Keys.DEFAULT_LEASE_MS, d.defaultLeaseMs()),

@@ -40,7 +40,8 @@ public record NamesrvConfig(
         Mode mode,
         int leaderlessBrokerTimeoutMs,
         int leaderlessScanIntervalMs,
-        boolean leaderlessPersist) {
+        boolean leaderlessPersist,
+        boolean unsafeLocalLinearizableReads) {
 
     /** RAFT: the replicated design. LEADERLESS: the stock RocketMQ NameServer design (nodes never talk). */
     public enum Mode { RAFT, LEADERLESS }
@@ -95,6 +96,7 @@ public record NamesrvConfig(
         m.put(Keys.LEADERLESS_BROKER_TIMEOUT_MS, Integer.toString(leaderlessBrokerTimeoutMs));
         m.put(Keys.LEADERLESS_SCAN_INTERVAL_MS, Integer.toString(leaderlessScanIntervalMs));
         m.put(Keys.LEADERLESS_PERSIST, Boolean.toString(leaderlessPersist));
+        m.put(Keys.UNSAFE_LOCAL_LINEARIZABLE_READS, Boolean.toString(unsafeLocalLinearizableReads));
         return m;
     }
 
@@ -135,6 +137,8 @@ public record NamesrvConfig(
         public static final String LEADERLESS_BROKER_TIMEOUT_MS = "leaderless.broker-timeout-ms";
         public static final String LEADERLESS_SCAN_INTERVAL_MS = "leaderless.scan-interval-ms";
         public static final String LEADERLESS_PERSIST = "leaderless.persist";
+        /** TEST ONLY: a deliberately broken read path, so the chaos checker can prove it catches stale reads. */
+        public static final String UNSAFE_LOCAL_LINEARIZABLE_READS = "testing.unsafe-local-linearizable-reads";
 
         public static final Set<String> ALL = Set.of(NODE_ID, MEMBERS, DATA_DIR, MAX_FRAME_BYTES, IDLE_TIMEOUT_MS,
                 IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, ELECTION_TIMEOUT_MS, SNAPSHOT_INTERVAL_SECS,
@@ -142,7 +146,7 @@ public record NamesrvConfig(
                 DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, LEADER_TRANSFER_TIMEOUT_MS, PRIORITY_THREADS,
                 DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC,
                 EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS,
-                LEADERLESS_PERSIST);
+                LEADERLESS_PERSIST, UNSAFE_LOCAL_LINEARIZABLE_READS);
 
         private Keys() {}
     }
@@ -173,6 +177,7 @@ public record NamesrvConfig(
         private int leaderlessBrokerTimeoutMs = 120_000;
         private int leaderlessScanIntervalMs = 5_000;
         private boolean leaderlessPersist;
+        private boolean unsafeLocalLinearizableReads;
 
         public Builder nodeId(String v) { this.nodeId = v; return this; }
         public Builder members(List<Member> v) { this.members = new ArrayList<>(v); return this; }
@@ -198,6 +203,7 @@ public record NamesrvConfig(
         public Builder leaderlessBrokerTimeoutMs(int v) { this.leaderlessBrokerTimeoutMs = v; return this; }
         public Builder leaderlessScanIntervalMs(int v) { this.leaderlessScanIntervalMs = v; return this; }
         public Builder leaderlessPersist(boolean v) { this.leaderlessPersist = v; return this; }
+        public Builder unsafeLocalLinearizableReads(boolean v) { this.unsafeLocalLinearizableReads = v; return this; }
 
         public NamesrvConfig build() {
             if (nodeId == null || nodeId.isBlank()) {
@@ -248,7 +254,7 @@ public record NamesrvConfig(
                     workerQueueCapacity, electionTimeoutMs, snapshotIntervalSecs, snapshotLogIndexMargin, raftSync,
                     maxReadIndexLag, maxLogsInMemoryBytes, defaultConsistency, readTimeoutMs, writeTimeoutMs,
                     leaderTransferTimeoutMs, priorityThreads, liveness, mode, leaderlessBrokerTimeoutMs,
-                    leaderlessScanIntervalMs, leaderlessPersist);
+                    leaderlessScanIntervalMs, leaderlessPersist, unsafeLocalLinearizableReads);
         }
 
         private static void range(String key, long v, long min, long max) {

@@ -29,19 +29,31 @@ public final class ReadService {
     private final Consensus consensus;
     private final Consistency defaultLevel;
     private final boolean leaderless;
+    private final boolean unsafeLocalLinearizable;
 
     public ReadService(Consensus consensus, Consistency defaultLevel) {
-        this(consensus, defaultLevel, false);
+        this(consensus, defaultLevel, false, false);
+    }
+
+    public ReadService(Consensus consensus, Consistency defaultLevel, boolean leaderless) {
+        this(consensus, defaultLevel, leaderless, false);
     }
 
     /**
      * @param leaderless the node runs the leaderless design: only STALE exists; a request that asks for more gets
      *                   CONSISTENCY_NOT_SUPPORTED, and one that asks for nothing is served STALE
      */
-    public ReadService(Consensus consensus, Consistency defaultLevel, boolean leaderless) {
+    /**
+     * @param unsafeLocalLinearizable TEST ONLY (testing.unsafe-local-linearizable-reads): LINEARIZABLE and LEASE
+     *                                reads skip the barrier and are answered from the local image while still being
+     *                                labelled as the level asked for. A deliberate bug that the chaos checker must
+     *                                catch; never enable it anywhere else.
+     */
+    public ReadService(Consensus consensus, Consistency defaultLevel, boolean leaderless, boolean unsafeLocalLinearizable) {
         this.consensus = consensus;
         this.defaultLevel = leaderless ? Consistency.STALE : defaultLevel;
         this.leaderless = leaderless;
+        this.unsafeLocalLinearizable = unsafeLocalLinearizable;
     }
 
     /** The result of a barrier: the image to read and the level served. */
@@ -71,6 +83,9 @@ public final class ReadService {
         if (leaderless && opts.getMaxStalenessMs() > 0) {
             return CompletableFuture.failedFuture(new ApiException(ErrorCode.CONSISTENCY_NOT_SUPPORTED,
                     "read.max_staleness_ms cannot be checked in leaderless mode: there is no leader to be stale against"));
+        }
+        if (unsafeLocalLinearizable && (level == Consistency.LINEARIZABLE || level == Consistency.LEASE)) {
+            return CompletableFuture.completedFuture(new ReadView(consensus.image(), level)); // the deliberate lie
         }
         return switch (level) {
             case LINEARIZABLE, LEASE -> consensus.readBarrier(level == Consistency.LEASE, timeoutMs)

@@ -39,4 +39,19 @@ class ReadServiceTest {
                     new ReadService(c, Consistency.LEASE, false).read(ReadOptions.getDefaultInstance(), 1000).join().served());
         }
     }
+
+    @Test
+    void theTestOnlyUnsafePathSkipsTheBarrierAndMislabels() {
+        try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
+            c.barrierFailure = new io.rns.namesrv.consensus.ConsensusException(
+                    io.rns.namesrv.consensus.ConsensusException.Kind.NO_QUORUM, "cut off");
+            ReadOptions lin = ReadOptions.newBuilder().setConsistency(Consistency.LINEARIZABLE).build();
+            // the safe path fails without quorum ...
+            org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+                    () -> new ReadService(c, Consistency.LINEARIZABLE).read(lin, 1000).join());
+            // ... the deliberately unsafe one answers anyway and claims LINEARIZABLE: the lie the chaos checker must catch
+            assertEquals(Consistency.LINEARIZABLE,
+                    new ReadService(c, Consistency.LINEARIZABLE, false, true).read(lin, 1000).join().served());
+        }
+    }
 }
