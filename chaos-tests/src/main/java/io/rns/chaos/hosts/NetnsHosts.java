@@ -1,0 +1,634 @@
+package io.rns.chaos.hosts;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The root backend: one network namespace per node, all plugged into a bridge that lives in its own "switch"
+ * namespace, and the harness in the <b>root namespace</b> with one veth into that bridge.
+ *
+ * <pre>
+ *   root ns:  &lt;prefix&gt;h  10.199.X.1/24  ──veth──┐
+ *   &lt;prefix&gt;sw:  br0 ── ph, p1, p2, ...          │  (bridge; no addresses, no rules)
+ *   &lt;prefix&gt;n1:  eth0 10.199.X.11/24  (node n1: raft 10.199.X.11:9781, client :9771)
+ *   &lt;prefix&gt;n2:  eth0 10.199.X.12/24  ...
+ * </pre>
+ *
+ * <p>{@code prefix} is {@code rnsc} + 4 random hex digits (unique among existing namespaces). The subnet is
+ * 10.199.77.0/24 unless the root namespace already has an address or route in it (e.g. a parallel run), then
+ * another 10.199.X.0/24 with X in 64..127 that is free. The only things created in the root namespace are the
+ * harness veth and its connected route, both removed at close; the host's own interfaces and iptables rules are
+ * never touched. Partition/loss rules go into two chains, {@code RNSC_IN} and {@code RNSC_OUT}, created in each node
+ * namespace and jumped to from INPUT/OUTPUT; {@link #heal()} flushes them.
+ *
+ * <p>Node JVMs run as {@code ip netns exec <ns> java ... NamesrvMain --config <runDir>/nI/rns.properties} (ip
+ * execs, so {@link Process#pid()} is the JVM's pid), with the harness JVM's classpath, and stdout/stderr appended to
+ * {@code <runDir>/nI/stdout.log}.
+ *
+ * <p>Requires root, {@code ip} (iproute2) and, for network faults, {@code iptables} (nft or legacy) with the
+ * {@code statistic} match. Check with {@link #unavailableReason()} first.
+ */
+public final class NetnsHosts implements Hosts {
+    public static final String CHAIN_IN = "RNSC_IN";
+    public static final String CHAIN_OUT = "RNSC_OUT";
+    public static final int RAFT_PORT_BASE = 9780;
+    public static final int CLIENT_PORT_BASE = 9770;
+
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String prefix;
+    private final String subnetPrefix; // "10.199.77."
+    private final String switchNs;
+    private final String harnessLink;
+    private final Path runDir;
+    private final boolean deleteRunDir;
+    private final String members;
+    private final Path logback;
+    private final String javaBin;
+    private final String classpath;
+    private final String heap;
+    private final List<String> extraJvmOpts;
+    private final Duration stopTimeout;
+    private final List<NetnsHost> hosts = new ArrayList<>();
+    private final List<String> createdNamespaces = new ArrayList<>();
+    private final Map<String, Set<String>> rules = new LinkedHashMap<>(); // host id -> rule lines currently in place
+    private final Thread shutdownHook;
+    private volatile boolean closed;
+
+    private NetnsHosts(Builder b) {
+        this.prefix = pickPrefix();
+        this.subnetPrefix = pickSubnet(b.subnetThirdOctet);
+        this.switchNs = prefix + "sw";
+        this.harnessLink = prefix + "h";
+        try {
+            if (b.runDir != null) {
+                this.runDir = Files.createDirectories(b.runDir.resolve(prefix)).toAbsolutePath();
+                this.deleteRunDir = false;
+            } else {
+                this.runDir = Files.createTempDirectory("rns-chaos-" + prefix + "-").toAbsolutePath();
+                this.deleteRunDir = !b.keepLogs;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.javaBin = b.javaBin;
+        this.classpath = b.classpath;
+        this.heap = b.heap;
+        this.extraJvmOpts = List.copyOf(b.jvmOpts);
+        this.stopTimeout = b.stopTimeout;
+        List<String> m = new ArrayList<>();
+        for (int i = 1; i <= b.nodes; i++) {
+            m.add("n" + i + "@" + subnetPrefix + (10 + i) + ":" + (RAFT_PORT_BASE + i) + ":" + (CLIENT_PORT_BASE + i));
+        }
+        this.members = String.join(",", m);
+        this.logback = NodeLaunch.writeLogback(runDir);
+        for (int i = 1; i <= b.nodes; i++) {
+            String id = "n" + i;
+            Path dir = runDir.resolve(id);
+            Path data = dir.resolve("data");
+            Path config = NodeLaunch.writeConfig(dir, id, members, data, b.mode, b.electionTimeoutMs, b.config);
+            hosts.add(new NetnsHost(id, subnetPrefix + (10 + i), prefix + id, i, dir, data, config));
+        }
+        this.shutdownHook = new Thread(this::closeFromHook, "rns-chaos-hosts-cleanup-" + prefix);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            buildTopology();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        log("ready: " + hosts.size() + " hosts on " + subnetPrefix + "0/24, harness " + harnessAddress()
+                + ", run dir " + runDir);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * {@code null} if this machine can run the netns backend with network faults (root, {@code ip}, {@code iptables},
+     * {@code ip netns} works), else a human-readable reason (for JUnit {@code Assumptions}).
+     */
+    public static String unavailableReason() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            return "netns backend needs Linux";
+        }
+        ExecResult id = Cmd.run("id", "-u");
+        if (!id.ok() || !id.stdout().strip().equals("0")) {
+            return "netns backend needs root (id -u = " + id.stdout().strip() + ")";
+        }
+        ExecResult ip = Cmd.run("ip", "netns", "list");
+        if (!ip.ok()) {
+            return "`ip netns` unavailable (install iproute2): " + ip.describe();
+        }
+        ExecResult ipt = Cmd.run("iptables", "--version");
+        if (!ipt.ok()) {
+            return "`iptables` unavailable (apt-get install iptables): " + ipt.describe();
+        }
+        return null;
+    }
+
+    // ---- topology ----------------------------------------------------------------------------------------------
+
+    private void buildTopology() {
+        addNamespace(switchNs);
+        ip("-n", switchNs, "link", "set", "lo", "up");
+        ip("-n", switchNs, "link", "add", "br0", "type", "bridge");
+        ip("-n", switchNs, "link", "set", "br0", "up");
+        for (NetnsHost h : hosts) {
+            addNamespace(h.ns);
+            String port = "p" + h.index;
+            ip("-n", switchNs, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", h.ns);
+            ip("-n", switchNs, "link", "set", port, "master", "br0");
+            ip("-n", switchNs, "link", "set", port, "up");
+            ip("-n", h.ns, "addr", "add", h.ip + "/24", "dev", "eth0");
+            ip("-n", h.ns, "link", "set", "eth0", "up");
+            ip("-n", h.ns, "link", "set", "lo", "up");
+            iptablesRestore(h, "*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\n"
+                    + "-A INPUT -j " + CHAIN_IN + "\n-A OUTPUT -j " + CHAIN_OUT + "\nCOMMIT\n");
+            rules.put(h.id, new LinkedHashSet<>());
+        }
+        // the harness's leg: created in the root namespace, its peer moved into the switch namespace at once
+        ip("link", "add", harnessLink, "type", "veth", "peer", "name", "ph", "netns", switchNs);
+        Cmd.run("sysctl", "-q", "-w", "net.ipv6.conf." + harnessLink + ".disable_ipv6=1"); // best effort, own link
+        ip("-n", switchNs, "link", "set", "ph", "master", "br0");
+        ip("-n", switchNs, "link", "set", "ph", "up");
+        ip("addr", "add", harnessAddress() + "/24", "dev", harnessLink);
+        ip("link", "set", harnessLink, "up");
+    }
+
+    private void addNamespace(String ns) {
+        ip("netns", "add", ns);
+        createdNamespaces.add(ns);
+    }
+
+    private static void ip(String... args) {
+        List<String> c = new ArrayList<>();
+        c.add("ip");
+        c.addAll(List.of(args));
+        Cmd.run(c).orThrow();
+    }
+
+    private static String pickPrefix() {
+        String existing = Cmd.run("ip", "netns", "list").stdout();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            byte[] b = new byte[2];
+            RANDOM.nextBytes(b);
+            String p = "rnsc" + HexFormat.of().formatHex(b);
+            if (!existing.contains(p)) {
+                return p;
+            }
+        }
+        throw new HostsException("cannot find a free namespace prefix");
+    }
+
+    private static String pickSubnet(Integer wanted) {
+        String used = Cmd.run("ip", "-4", "-o", "addr", "show").stdout() + "\n" + Cmd.run("ip", "-4", "route", "show").stdout();
+        if (wanted != null) {
+            String p = "10.199." + wanted + ".";
+            if (used.contains(p)) {
+                throw new HostsException("subnet " + p + "0/24 is already in use in the root namespace");
+            }
+            return p;
+        }
+        if (!used.contains("10.199.77.")) {
+            return "10.199.77.";
+        }
+        for (int attempt = 0; attempt < 200; attempt++) {
+            String p = "10.199." + (64 + RANDOM.nextInt(64)) + ".";
+            if (!used.contains(p)) {
+                return p;
+            }
+        }
+        throw new HostsException("no free 10.199.X.0/24 subnet (X in 64..127) in the root namespace");
+    }
+
+    // ---- Hosts -------------------------------------------------------------------------------------------------
+
+    @Override
+    public List<Host> hosts() {
+        return List.copyOf(hosts);
+    }
+
+    @Override
+    public String members() {
+        return members;
+    }
+
+    @Override
+    public String harnessAddress() {
+        return subnetPrefix + "1";
+    }
+
+    @Override
+    public String runPrefix() {
+        return prefix;
+    }
+
+    @Override
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** The bridge's namespace. */
+    public String switchNamespace() {
+        return switchNs;
+    }
+
+    /** The root-namespace end of the harness's veth. */
+    public String harnessLink() {
+        return harnessLink;
+    }
+
+    /** Every namespace this object created (switch first). */
+    public synchronized List<String> namespaces() {
+        return List.copyOf(createdNamespaces);
+    }
+
+    @Override
+    public synchronized void cut(Map<String, ? extends Collection<String>> grudge) {
+        Map<String, List<String>> add = new LinkedHashMap<>();
+        grudge.forEach((a, others) -> {
+            NetnsHost ha = nh(a);
+            for (String b : others) {
+                NetnsHost hb = nh(b);
+                if (ha == hb) {
+                    continue;
+                }
+                addRule(add, ha, "-A " + CHAIN_IN + " -s " + hb.ip + "/32 -j DROP");
+                addRule(add, ha, "-A " + CHAIN_OUT + " -d " + hb.ip + "/32 -j DROP");
+                addRule(add, hb, "-A " + CHAIN_IN + " -s " + ha.ip + "/32 -j DROP");
+                addRule(add, hb, "-A " + CHAIN_OUT + " -d " + ha.ip + "/32 -j DROP");
+            }
+        });
+        apply(add);
+    }
+
+    @Override
+    public synchronized void dropOneWay(String from, String to) {
+        NetnsHost f = nh(from);
+        NetnsHost t = nh(to);
+        if (f == t) {
+            throw new IllegalArgumentException("dropOneWay needs two different hosts: " + from);
+        }
+        Map<String, List<String>> add = new LinkedHashMap<>();
+        addRule(add, f, "-A " + CHAIN_OUT + " -d " + t.ip + "/32 -j DROP");
+        apply(add);
+    }
+
+    @Override
+    public synchronized void loss(String host, double probability) {
+        if (!(probability > 0 && probability <= 1)) {
+            throw new IllegalArgumentException("loss probability must be in (0, 1]: " + probability);
+        }
+        NetnsHost h = nh(host);
+        Map<String, List<String>> add = new LinkedHashMap<>();
+        addRule(add, h, "-A " + CHAIN_OUT + " -o eth0 -m statistic --mode random --probability "
+                + String.format(Locale.ROOT, "%.4f", probability) + " -j DROP");
+        apply(add);
+    }
+
+    @Override
+    public synchronized void heal() {
+        List<String> failures = new ArrayList<>();
+        for (NetnsHost h : hosts) {
+            ExecResult r = iptablesRestoreResult(h, "*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\nCOMMIT\n");
+            if (r.ok()) {
+                rules.get(h.id).clear();
+            } else {
+                failures.add(h.id + ": " + r.describe());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new HostsException("heal failed on " + failures);
+        }
+    }
+
+    /** The rule lines currently in place per host (as given to iptables-restore), for reports and tests. */
+    public synchronized Map<String, List<String>> activeRules() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        rules.forEach((k, v) -> m.put(k, List.copyOf(v)));
+        return m;
+    }
+
+    @Override
+    public ExecResult netnsExec(String host, String... command) {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", nh(host).ns));
+        c.addAll(List.of(command));
+        return Cmd.run(c);
+    }
+
+    private void addRule(Map<String, List<String>> add, NetnsHost h, String rule) {
+        if (!rules.get(h.id).contains(rule)) {
+            List<String> l = add.computeIfAbsent(h.id, k -> new ArrayList<>());
+            if (!l.contains(rule)) {
+                l.add(rule);
+            }
+        }
+    }
+
+    private void apply(Map<String, List<String>> add) {
+        add.forEach((id, lines) -> {
+            NetnsHost h = nh(id);
+            iptablesRestore(h, "*filter\n" + String.join("\n", lines) + "\nCOMMIT\n");
+            rules.get(id).addAll(lines);
+        });
+    }
+
+    private void iptablesRestore(NetnsHost h, String script) {
+        iptablesRestoreResult(h, script).orThrow();
+    }
+
+    private ExecResult iptablesRestoreResult(NetnsHost h, String script) {
+        return Cmd.run(Cmd.DEFAULT_TIMEOUT, script, List.of("ip", "netns", "exec", h.ns, "iptables-restore", "-w", "5", "-n"));
+    }
+
+    private NetnsHost nh(String id) {
+        for (NetnsHost h : hosts) {
+            if (h.id.equals(id)) {
+                return h;
+            }
+        }
+        throw new IllegalArgumentException("no host " + id + " (hosts: " + ids() + ")");
+    }
+
+    // ---- cleanup -----------------------------------------------------------------------------------------------
+
+    private void closeFromHook() {
+        if (closed) {
+            return;
+        }
+        log("JVM shutting down: cleaning up");
+        doClose(false);
+    }
+
+    @Override
+    public void close() {
+        doClose(true);
+    }
+
+    private synchronized void doClose(boolean removeHook) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (NetnsHost h : hosts) {
+            try {
+                h.kill9();
+            } catch (RuntimeException e) {
+                System.err.println("[chaos-hosts] cannot kill " + h.id + ": " + e);
+            }
+        }
+        if (Cmd.run("ip", "link", "show", harnessLink).ok()) {
+            report(Cmd.run("ip", "link", "del", harnessLink));
+        }
+        for (int i = createdNamespaces.size() - 1; i >= 0; i--) {
+            report(Cmd.run("ip", "netns", "del", createdNamespaces.get(i)));
+        }
+        createdNamespaces.clear();
+        for (NetnsHost h : hosts) {
+            NodeLaunch.deleteTree(h.dataDir);
+        }
+        if (deleteRunDir) {
+            NodeLaunch.deleteTree(runDir);
+        }
+        if (removeHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+        log("closed" + (deleteRunDir ? "" : " (logs kept in " + runDir + ")"));
+    }
+
+    private static void report(ExecResult r) {
+        if (!r.ok()) {
+            System.err.println("[chaos-hosts] cleanup: " + r.describe());
+        }
+    }
+
+    private void log(String msg) {
+        System.err.println("[chaos-hosts " + prefix + "] " + msg);
+    }
+
+    // ---- one host ----------------------------------------------------------------------------------------------
+
+    private final class NetnsHost implements Host {
+        final String id;
+        final String ip;
+        final String ns;
+        final int index;
+        final Path dir;
+        final Path dataDir;
+        final Path config;
+        private Process process;
+        private boolean paused;
+
+        NetnsHost(String id, String ip, String ns, int index, Path dir, Path dataDir, Path config) {
+            this.id = id;
+            this.ip = ip;
+            this.ns = ns;
+            this.index = index;
+            this.dir = dir;
+            this.dataDir = dataDir;
+            this.config = config;
+        }
+
+        @Override public String id() { return id; }
+        @Override public String ip() { return ip; }
+        @Override public String clientAddress() { return ip + ":" + (CLIENT_PORT_BASE + index); }
+        @Override public String raftAddress() { return ip + ":" + (RAFT_PORT_BASE + index); }
+        @Override public Path logFile() { return dir.resolve("logs").resolve("rns.log"); }
+        @Override public Path stdoutFile() { return dir.resolve("stdout.log"); }
+        @Override public Path dataDir() { return dataDir; }
+
+        @Override
+        public synchronized void start() {
+            if (closed) { // volatile read: never take the outer lock while holding a host's (close() does the reverse)
+                throw new HostsException("hosts are closed");
+            }
+            if (process != null && process.isAlive()) {
+                return;
+            }
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+            cmd.addAll(NodeLaunch.javaCommand(javaBin, heap, logback, dir.resolve("logs"), config, extraJvmOpts));
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutFile().toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("CLASSPATH", classpath);
+            try {
+                Files.createDirectories(dir.resolve("logs"));
+                process = pb.start();
+            } catch (IOException e) {
+                throw new HostsException("cannot start node " + id + ": " + e.getMessage(), e);
+            }
+            paused = false;
+            log("started " + id + " pid " + process.pid());
+        }
+
+        @Override
+        public synchronized void kill9() {
+            Process p = process;
+            if (p == null || !p.isAlive()) {
+                paused = false;
+                return;
+            }
+            p.destroyForcibly(); // SIGKILL (works on a stopped process too)
+            awaitExit(p, KILL_WAIT);
+            paused = false;
+            log("killed " + id + " pid " + p.pid() + (p.isAlive() ? " (STILL ALIVE)" : ""));
+        }
+
+        @Override
+        public synchronized void stop() {
+            Process p = process;
+            if (p == null || !p.isAlive()) {
+                paused = false;
+                return;
+            }
+            if (paused) {
+                resume();
+            }
+            p.destroy(); // SIGTERM
+            if (!awaitExit(p, stopTimeout)) {
+                log("node " + id + " did not stop within " + stopTimeout.toMillis() + " ms: SIGKILL");
+                p.destroyForcibly();
+                awaitExit(p, KILL_WAIT);
+            }
+            paused = false;
+            log("stopped " + id + " pid " + p.pid());
+        }
+
+        @Override
+        public synchronized void pause() {
+            Process p = process;
+            if (p == null || !p.isAlive() || paused) {
+                return;
+            }
+            Cmd.run("kill", "-STOP", Long.toString(p.pid())).orThrow();
+            paused = true;
+            log("paused " + id + " pid " + p.pid());
+        }
+
+        @Override
+        public synchronized void resume() {
+            Process p = process;
+            if (p == null || !paused) {
+                paused = false;
+                return;
+            }
+            if (p.isAlive()) {
+                Cmd.run("kill", "-CONT", Long.toString(p.pid())).orThrow();
+                log("resumed " + id + " pid " + p.pid());
+            }
+            paused = false;
+        }
+
+        @Override
+        public synchronized boolean isRunning() {
+            return process != null && process.isAlive();
+        }
+
+        @Override
+        public synchronized boolean isPaused() {
+            return paused && isRunning();
+        }
+
+        @Override
+        public synchronized OptionalLong pid() {
+            return isRunning() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
+        }
+
+        @Override
+        public String toString() {
+            return id + "@" + ip + " (" + ns + ")";
+        }
+    }
+
+    private static boolean awaitExit(Process p, Duration d) {
+        try {
+            return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !p.isAlive();
+        }
+    }
+
+    // ---- builder -----------------------------------------------------------------------------------------------
+
+    /** Settings of a {@link NetnsHosts}; {@link #build()} creates the namespaces (nodes are not started). */
+    public static final class Builder {
+        private int nodes = 3;
+        private String mode = "raft";
+        private int electionTimeoutMs = 1000;
+        private final Map<String, String> config = new LinkedHashMap<>();
+        private Path runDir;
+        private boolean keepLogs;
+        private Integer subnetThirdOctet;
+        private String heap = "256m";
+        private final List<String> jvmOpts = new ArrayList<>();
+        private String javaBin = NodeLaunch.javaBin();
+        private String classpath = NodeLaunch.classpath();
+        private Duration stopTimeout = Duration.ofSeconds(10);
+
+        private Builder() {}
+
+        /** Number of nodes, 1..9 (default 3). */
+        public Builder nodes(int n) {
+            if (n < 1 || n > 9) {
+                throw new IllegalArgumentException("nodes must be 1..9: " + n);
+            }
+            this.nodes = n;
+            return this;
+        }
+
+        /** {@code raft} (default) or {@code leaderless}. */
+        public Builder mode(String m) { this.mode = m; return this; }
+        /** {@code raft.election-timeout-ms} (default 1000). */
+        public Builder electionTimeoutMs(int ms) { this.electionTimeoutMs = ms; return this; }
+        /** Any other node config key (unknown keys make the node fail at startup). */
+        public Builder config(String key, String value) { this.config.put(key, value); return this; }
+        /**
+         * Parent of the run directory (the run gets {@code <dir>/<prefix>/}); kept after close except the data
+         * dirs. Default: a temp dir deleted at close (unless {@link #keepLogs}).
+         */
+        public Builder runDir(Path dir) { this.runDir = dir; return this; }
+        /** Keep the temp run dir's logs after close (data dirs are always deleted). */
+        public Builder keepLogs(boolean keep) { this.keepLogs = keep; return this; }
+        /** Use 10.199.X.0/24 (fails if it is in use); default 77, or a free X in 64..127. */
+        public Builder subnetThirdOctet(int x) { this.subnetThirdOctet = x; return this; }
+        /** Node heap (default 256m). */
+        public Builder heap(String heap) { this.heap = heap; return this; }
+        /** Extra node JVM option (e.g. {@code -Dfoo=bar}). */
+        public Builder jvmOpt(String opt) { this.jvmOpts.add(opt); return this; }
+        public Builder javaBin(String bin) { this.javaBin = bin; return this; }
+        public Builder classpath(String cp) { this.classpath = cp; return this; }
+        /** How long {@link Host#stop()} waits after SIGTERM before SIGKILL (default 10 s). */
+        public Builder stopTimeout(Duration d) { this.stopTimeout = d; return this; }
+
+        public NetnsHosts build() {
+            String why = unavailableReason();
+            if (why != null) {
+                throw new HostsException(why);
+            }
+            return new NetnsHosts(this);
+        }
+    }
+}
