@@ -72,7 +72,7 @@ class NamesrvClientTest {
             assertEquals(List.of("127.0.0.1:1", "127.0.0.1:2"), c.endpoints());
             assertEquals(Duration.ofSeconds(3), c.requestTimeout());
             assertEquals(Duration.ofSeconds(10), c.overallTimeout());
-            assertEquals(10, c.retryPolicy().maxAttempts());
+            assertEquals(20, c.retryPolicy().maxAttempts());
             assertEquals(Duration.ofMillis(50), c.retryPolicy().initialBackoff());
             assertEquals(Duration.ofSeconds(1), c.retryPolicy().maxBackoff());
             assertEquals(Consistency.LINEARIZABLE, c.defaultConsistency());

@@ -124,7 +124,7 @@ public final class RnsCli implements Callable<Integer> {
                     .mode(settings.mode())
                     .requestTimeout(Duration.ofMillis(Math.min(3000, settings.timeoutMs())))
                     .overallTimeout(Duration.ofMillis(settings.timeoutMs()))
-                    .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(12)) // still bounded by --timeout-ms
+                    .retryPolicy(RetryPolicy.DEFAULT) // still bounded by --timeout-ms
                     .clientId("rns-cli")
                     .rpcOptions(RpcClientOptions.builder().connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs()))).build());
             // only an explicit --consistency is explicit: otherwise the mode's default (leaderless: STALE) applies

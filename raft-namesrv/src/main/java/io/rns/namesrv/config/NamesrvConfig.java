@@ -161,7 +161,7 @@ public record NamesrvConfig(
         private int ioThreads = 1;
         private int workerThreads = 8;
         private int workerQueueCapacity = 10_000;
-        private int electionTimeoutMs = 2000;
+        private int electionTimeoutMs = 1000;
         private int snapshotIntervalSecs = 300;
         private int snapshotLogIndexMargin = 1000;
         private boolean raftSync = true;
