@@ -17,7 +17,6 @@ import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.TopicRoute;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -46,8 +45,7 @@ class NetnsHostsSmokeTest {
 
     @Test
     void threeNodesFaultsAndCleanClose() {
-        String why = NetnsHosts.unavailableReason();
-        Assumptions.assumeTrue(why == null, "skipping the netns smoke test: " + why);
+        NetnsSupport.require();
         long t0 = System.nanoTime();
         List<Long> pids = new ArrayList<>();
         String prefix;
