@@ -3,7 +3,6 @@ package io.rns.chaos.checker;
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.Op;
 import io.rns.chaos.history.Operation;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -142,9 +141,5 @@ public final class LinearizabilityChecker<S> {
 
     public Model<S> model() {
         return model;
-    }
-
-    static Duration elapsed(long start) {
-        return Wgl.since(start);
     }
 }
