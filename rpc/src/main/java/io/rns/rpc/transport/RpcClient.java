@@ -143,6 +143,7 @@ public final class RpcClient implements AutoCloseable {
             p.result.completeExceptionally(new IllegalStateException("RpcClient is closed"));
             return p.result;
         }
+        p.pool = pool;
         pool.acquire().whenComplete((conn, err) -> {
             if (err != null) {
                 p.result.completeExceptionally(err);
@@ -151,6 +152,28 @@ public final class RpcClient implements AutoCloseable {
             }
         });
         return p.result;
+    }
+
+    /**
+     * The pooled connection was found closed (e.g. the server's idle close raced this call) before the request was
+     * written: nothing reached the server, so one retry on a fresh connection is safe. A second such failure, or a
+     * closed client, fails the call with requestSent = false.
+     */
+    private void notSent(Conn conn, Pending p, RequestEnvelope req, String why, Throwable cause) {
+        conn.pending.remove(p.id, p);
+        p.sent = false;
+        if (!p.retriedOnFreshConnection && !closed && !p.result.isDone()) {
+            p.retriedOnFreshConnection = true;
+            p.pool.acquire().whenComplete((fresh, err) -> {
+                if (err != null) {
+                    p.result.completeExceptionally(err);
+                } else {
+                    send(fresh, p, req);
+                }
+            });
+            return;
+        }
+        p.result.completeExceptionally(new RpcConnectionClosedException(p.endpoint, why, false, cause));
     }
 
     private void send(Conn conn, Pending p, RequestEnvelope req) {
@@ -164,15 +187,14 @@ public final class RpcClient implements AutoCloseable {
             return;
         }
         if (!conn.channel.isActive()) {
-            p.result.completeExceptionally(new RpcConnectionClosedException(p.endpoint, "connection closed before send", false, null));
+            notSent(conn, p, req, "connection closed before send", null);
             return;
         }
         p.sent = true;
         conn.channel.writeAndFlush(req).addListener(f -> {
             if (!f.isSuccess()) {
                 Throwable cause = f.cause();
-                p.result.completeExceptionally(new RpcConnectionClosedException(p.endpoint,
-                        "request could not be written: " + cause, false, cause));
+                notSent(conn, p, req, "request could not be written: " + cause, cause);
             }
         });
     }
@@ -210,6 +232,9 @@ public final class RpcClient implements AutoCloseable {
         final CompletableFuture<ResponseEnvelope> result = new CompletableFuture<>();
         volatile Conn conn;
         volatile boolean sent;
+        /** A pooled connection that turned out dead before the request was written gets one fresh retry. */
+        volatile boolean retriedOnFreshConnection;
+        volatile EndpointPool pool;
         volatile ScheduledFuture<?> timer;
 
         Pending(String endpoint, long id) {
