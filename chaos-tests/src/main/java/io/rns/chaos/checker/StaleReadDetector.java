@@ -134,7 +134,7 @@ public final class StaleReadDetector {
         int stale = 0;
         List<StaleRead> staleEx = new ArrayList<>();
         for (Operation r : reads) {
-            if (!LINEARIZABLE_LEVELS.contains(r.meta().served())) {
+            if (r.meta() == null || r.meta().served() == null || !LINEARIZABLE_LEVELS.contains(r.meta().served())) {
                 continue;
             }
             linChecked++;
@@ -155,7 +155,7 @@ public final class StaleReadDetector {
         Map<Integer, List<Operation>> byProcess = new HashMap<>();
         int monoChecked = 0;
         for (Operation r : reads) {
-            if (MONOTONIC_LEVELS.contains(r.meta().served())) {
+            if (r.meta() != null && r.meta().served() != null && MONOTONIC_LEVELS.contains(r.meta().served())) {
                 byProcess.computeIfAbsent(r.process(), p -> new ArrayList<>()).add(r);
                 monoChecked++;
             }

@@ -42,8 +42,14 @@ final class QueryHandlers {
     private CompletableFuture<ResponseEnvelope> read(RequestEnvelope req, long timeoutMs,
                                                      Function<RouteImage, ResponseEnvelope.Builder> body) {
         RequestValidator.validate(req.getRead());
-        return reads.read(req.getRead(), timeoutMs)
-                .thenApplyAsync(view -> responses.ok(body.apply(view.image()), view.served()), executor);
+        return reads.read(req.getRead(), timeoutMs).thenApplyAsync(view -> {
+            try {
+                return responses.ok(body.apply(view.image()), view.served());
+            } catch (ApiException e) {
+                // "not found" is an answer too, and as strong as the level it was served at: say which
+                return responses.error(e.code(), e.getMessage(), view.served());
+            }
+        }, executor);
     }
 
     CompletableFuture<ResponseEnvelope> topicRoute(RequestEnvelope req, long timeoutMs) {

@@ -226,6 +226,9 @@ class RequestDispatcherTest {
     @Test
     void unknownTopicAndKeyAreNotFound() {
         assertEquals(ErrorCode.TOPIC_NOT_FOUND, call(route("nope", Consistency.STALE)).getHeader().getCode());
+        ResponseEnvelope lin = call(route("nope", Consistency.LINEARIZABLE));
+        assertEquals(ErrorCode.TOPIC_NOT_FOUND, lin.getHeader().getCode());
+        assertEquals(Consistency.LINEARIZABLE, lin.getHeader().getServed(), "a not-found answer states its level too");
         assertEquals(ErrorCode.KEY_NOT_FOUND, call(RequestEnvelope.newBuilder()
                 .setKvGet(KvGetRequest.newBuilder().setNamespace("ns").setKey("k"))).getHeader().getCode());
     }

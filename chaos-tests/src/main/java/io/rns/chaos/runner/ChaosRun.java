@@ -1,0 +1,315 @@
+package io.rns.chaos.runner;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.rns.chaos.checker.CheckOptions;
+import io.rns.chaos.checker.CheckResult;
+import io.rns.chaos.checker.LinearizabilityChecker;
+import io.rns.chaos.checker.SetMembershipModel;
+import io.rns.chaos.checker.StaleReadDetector;
+import io.rns.chaos.checker.Verdict;
+import io.rns.chaos.history.History;
+import io.rns.chaos.history.HistoryRecorder;
+import io.rns.chaos.history.ServerMeta;
+import io.rns.chaos.history.SetValue;
+import io.rns.chaos.hosts.NetnsHosts;
+import io.rns.chaos.nemesis.FaultEvent;
+import io.rns.chaos.nemesis.Nemesis;
+import io.rns.chaos.nemesis.NemesisSchedule;
+import io.rns.chaos.nemesis.RnsClusterView;
+import io.rns.client.CallOptions;
+import io.rns.client.ClusterMode;
+import io.rns.client.NamesrvClient;
+import io.rns.client.NamesrvException;
+import io.rns.client.Reply;
+import io.rns.client.RetryPolicy;
+import io.rns.rpc.v1.BrokerData;
+import io.rns.rpc.v1.Consistency;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.TopicConfig;
+import io.rns.rpc.v1.TopicRoute;
+import io.rns.rpc.v1.UnregisterBrokerRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One chaos run: real node JVMs in network namespaces, the route-register workload driven through the real client,
+ * a seeded nemesis schedule, a final heal + quiesce + final reads from every node, then the Wing–Gong/Lowe checker
+ * per key and the stale-read detector. Everything is written under {@code outDir/<scenario>/<seed>/}:
+ * {@code history.jsonl}, {@code results.json}, node logs.
+ *
+ * <p>Workload (a) of the chaos issue: each key is a topic; a write registers a brand-new broker (a unique value) on
+ * it or unregisters one this worker registered; a read asks one random node for the topic's route at the scenario's
+ * read level. Keys rotate every {@link Config#opsPerKey} operations so no key grows a history too long to check.
+ */
+public final class ChaosRun {
+
+    /** What to run. */
+    public record Config(String scenario, String mode, int nodes, long seed, Duration duration,
+                         List<Consistency> readLevels, boolean unsafeReads, List<Nemesis> nemeses, int workers,
+                         int opsPerKey, Path outDir, Duration faultWindow, Duration quietWindow) {}
+
+    /** What came out. */
+    public record Result(Path dir, CheckResult check, StaleReadDetector.Report stale, int ops, int infos,
+                         List<FaultEvent> faults) {
+        public Verdict verdict() {
+            return check.verdict();
+        }
+    }
+
+    private ChaosRun() {}
+
+    public static Result run(Config c) throws Exception {
+        Path dir = c.outDir().resolve(c.scenario()).resolve(Long.toString(c.seed()));
+        Files.createDirectories(dir);
+        System.out.println("chaos: scenario=" + c.scenario() + " mode=" + c.mode() + " nodes=" + c.nodes() + " seed="
+                + c.seed() + " duration=" + c.duration() + " -> " + dir);
+        NetnsHosts.Builder hb = NetnsHosts.builder().nodes(c.nodes()).mode(c.mode()).electionTimeoutMs(1000)
+                .runDir(dir.resolve("nodes")).keepLogs(true);
+        if (c.unsafeReads()) {
+            hb.config("testing.unsafe-local-linearizable-reads", "true");
+        }
+        HistoryRecorder rec;
+        List<FaultEvent> faults;
+        try (NetnsHosts hosts = hb.build(); RnsClusterView view = new RnsClusterView(hosts)) {
+            hosts.startAll();
+            if (c.mode().equals("raft")) {
+                view.awaitLeader(Duration.ofSeconds(60))
+                        .orElseThrow(() -> new IllegalStateException("no leader within 60 s; see " + dir));
+            } else {
+                awaitAllAnswer(view, c.nodes(), dir);
+            }
+            rec = new HistoryRecorder(); // time 0 = the cluster is up and the workload starts
+            List<String> endpoints = hosts.clientAddresses();
+            AtomicLong opCounter = new AtomicLong();
+            long deadline = System.nanoTime() + c.duration().toNanos();
+            NemesisSchedule schedule = NemesisSchedule.builder().seed(c.seed()).nemeses(c.nemeses())
+                    .quiet(c.quietWindow()).fault(c.faultWindow()).duration(c.duration()).origin(rec.startNanos())
+                    .listener((name, phase, detail, nanos) -> rec.nemesis(name + ":" + phase, detail)).build();
+            List<Thread> workers = new ArrayList<>();
+            List<Throwable> crashes = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int w = 0; w < c.workers(); w++) {
+                Worker worker = new Worker(c, w, endpoints, rec, opCounter, deadline);
+                Thread t = new Thread(() -> {
+                    try {
+                        worker.run();
+                    } catch (Throwable e) {
+                        crashes.add(e);
+                    } finally {
+                        worker.close();
+                    }
+                }, "chaos-worker-" + w);
+                t.start();
+                workers.add(t);
+            }
+            schedule.run(hosts, view);
+            for (Thread t : workers) {
+                t.join(c.duration().toMillis() + 60_000);
+            }
+            if (!crashes.isEmpty()) {
+                throw new IllegalStateException("a workload thread crashed", crashes.get(0));
+            }
+            rec.nemesis("final-heal:start", NemesisSchedule.finalHeal(hosts));
+            if (c.mode().equals("raft")) {
+                view.awaitAgreement(Duration.ofSeconds(60), new java.util.HashSet<>(hosts.ids()))
+                        .orElseThrow(() -> new IllegalStateException("nodes did not agree on a leader after the final heal"));
+            } else {
+                awaitAllAnswer(view, c.nodes(), dir);
+            }
+            Thread.sleep(3000); // quiesce
+            finalReads(c, endpoints, rec, opCounter.get());
+            faults = schedule.events();
+        }
+        History history = rec.snapshot();
+        history.writeJsonl(dir.resolve("history.jsonl"));
+        CheckResult check = LinearizabilityChecker.check(history, new SetMembershipModel(),
+                CheckOptions.defaults().deadline(Duration.ofSeconds(120)));
+        StaleReadDetector.Report stale = new StaleReadDetector().check(history);
+        int ops = (int) history.clientOps().ops().stream().filter(o -> o.type() == io.rns.chaos.history.Op.Type.INVOKE).count();
+        int infos = (int) history.clientOps().ops().stream().filter(o -> o.type() == io.rns.chaos.history.Op.Type.INFO).count();
+        writeResults(dir, c, check, stale, ops, infos, faults);
+        System.out.println("chaos: " + c.scenario() + " seed=" + c.seed() + " verdict=" + check.verdict() + " ops=" + ops
+                + " indeterminate=" + infos + " faults=" + faults.size() + "\n" + check.summary() + "\n" + stale.summary());
+        return new Result(dir, check, stale, ops, infos, faults);
+    }
+
+    private static void awaitAllAnswer(RnsClusterView view, int nodes, Path dir) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (view.statuses().size() < nodes) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("not every node answered status within 60 s; see " + dir);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void finalReads(Config c, List<String> endpoints, HistoryRecorder rec, long totalOps) {
+        Consistency level = c.mode().equals("raft") ? Consistency.LINEARIZABLE : Consistency.STALE;
+        long generations = totalOps / Math.max(1, c.opsPerKey()) + 1;
+        try (NamesrvClient client = client(c, endpoints, 0)) {
+            for (long g = 0; g <= generations; g++) {
+                String topic = topic(g);
+                for (String ep : endpoints) {
+                    int p = rec.newProcess();
+                    read(client, rec, p, topic, ep, level);
+                }
+            }
+        }
+    }
+
+    static String topic(long generation) {
+        return "ChaosTopic-" + generation;
+    }
+
+    static NamesrvClient client(Config c, List<String> endpoints, long seed) {
+        return NamesrvClient.builder().endpoints(endpoints)
+                .mode(c.mode().equals("raft") ? ClusterMode.RAFT : ClusterMode.LEADERLESS)
+                .requestTimeout(Duration.ofMillis(1500)).overallTimeout(Duration.ofSeconds(4))
+                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(6)).randomSeed(seed)
+                .clientId("chaos").build();
+    }
+
+    /** One read, recorded: OK with the route's brokers (empty when the topic does not exist), FAIL otherwise. */
+    static void read(NamesrvClient client, HistoryRecorder rec, int p, String topic, String node, Consistency level) {
+        rec.invoke(p, "read", topic, null, node);
+        try {
+            Reply<TopicRoute> r = client.getTopicRoute(topic, CallOptions.DEFAULT.withNode(node).withConsistency(level));
+            TreeSet<String> brokers = new TreeSet<>();
+            for (BrokerData b : r.value().getBrokerDatasList()) {
+                brokers.addAll(b.getBrokerAddrsMap().values());
+            }
+            rec.ok(p, "read", topic, SetValue.encode(brokers), ServerMeta.of(r.meta()));
+        } catch (NamesrvException e) {
+            if (e.code() == ErrorCode.TOPIC_NOT_FOUND) {
+                rec.ok(p, "read", topic, SetValue.encode(List.of()), e.meta() == null ? null : ServerMeta.of(e.meta()));
+            } else {
+                rec.fail(p, "read", topic, null, e.codeName() + ": " + e.getMessage()); // a read has no effect
+            }
+        }
+    }
+
+    /** One workload thread: its own client, its own seeded Random, a fresh process id after every unknown outcome. */
+    private static final class Worker implements AutoCloseable {
+        final Config c;
+        final int index;
+        final List<String> endpoints;
+        final HistoryRecorder rec;
+        final AtomicLong opCounter;
+        final long deadline;
+        final Random random;
+        final NamesrvClient client;
+        final List<String[]> mine = new ArrayList<>(); // [topic, brokerName, addr] acked registrations
+        int process;
+        int seq;
+
+        Worker(Config c, int index, List<String> endpoints, HistoryRecorder rec, AtomicLong opCounter, long deadline) {
+            this.c = c;
+            this.index = index;
+            this.endpoints = endpoints;
+            this.rec = rec;
+            this.opCounter = opCounter;
+            this.deadline = deadline;
+            this.random = new Random(c.seed() * 31 + index);
+            this.client = client(c, endpoints, c.seed() * 17 + index);
+            this.process = rec.newProcess();
+        }
+
+        void run() {
+            while (System.nanoTime() < deadline) {
+                long n = opCounter.getAndIncrement();
+                String topic = topic(n / c.opsPerKey());
+                int roll = random.nextInt(100);
+                if (roll < 50) {
+                    String node = endpoints.get(random.nextInt(endpoints.size()));
+                    Consistency level = c.readLevels().get(random.nextInt(c.readLevels().size()));
+                    read(client, rec, process, topic, node, level);
+                } else if (roll < 80 || mine.stream().noneMatch(m -> m[0].equals(topic))) {
+                    register(topic);
+                } else {
+                    unregister(topic);
+                }
+            }
+        }
+
+        private void register(String topic) {
+            String name = "cb-" + index + "-" + (seq++);
+            String addr = name + ".chaos:10911"; // unique per write: the checker's values
+            rec.invoke(process, "register", topic, addr, null);
+            try {
+                var reply = client.registerBroker(RegisterBrokerRequest.newBuilder().setCluster("ChaosCluster").setBrokerName(name)
+                        .setBrokerId(0).setBrokerAddr(addr).setLeaseTimeoutMs(300_000)
+                        .addTopics(TopicConfig.newBuilder().setTopic(topic).setReadQueueNums(4).setWriteQueueNums(4)
+                                .setPerm(6)).build());
+                rec.ok(process, "register", topic, addr, ServerMeta.of(reply.meta()));
+                mine.add(new String[] {topic, name, addr});
+            } catch (NamesrvException e) {
+                indeterminateOrFail("register", topic, addr, e);
+            }
+        }
+
+        private void unregister(String topic) {
+            String[] m = mine.stream().filter(x -> x[0].equals(topic)).findFirst().orElseThrow();
+            mine.remove(m);
+            rec.invoke(process, "unregister", topic, m[2], null);
+            try {
+                var reply = client.unregisterBroker(UnregisterBrokerRequest.newBuilder().setCluster("ChaosCluster").setBrokerName(m[1])
+                        .setBrokerId(0).setBrokerAddr(m[2]).build());
+                rec.ok(process, "unregister", topic, m[2], ServerMeta.of(reply.meta()));
+            } catch (NamesrvException e) {
+                if (e.code() == ErrorCode.UNKNOWN_BROKER && !e.outcomeUnknown()) {
+                    // definitely not registered any more: it had no effect now
+                    rec.fail(process, "unregister", topic, m[2], e.codeName());
+                } else {
+                    indeterminateOrFail("unregister", topic, m[2], e);
+                }
+            }
+        }
+
+        /** Jepsen's rule: an unknown outcome is INFO and the process continues under a fresh id. */
+        private void indeterminateOrFail(String f, String topic, String value, NamesrvException e) {
+            if (e.outcomeUnknown() || e.kind() != NamesrvException.Kind.SERVER
+                    || e.code() == ErrorCode.OUTCOME_UNKNOWN || e.code() == ErrorCode.DEADLINE_EXCEEDED) {
+                rec.info(process, f, topic, value, e.codeName() + ": " + e.getMessage());
+                process = rec.newProcess();
+            } else {
+                rec.fail(process, f, topic, value, e.codeName() + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    private static void writeResults(Path dir, Config c, CheckResult check, StaleReadDetector.Report stale, int ops,
+                                     int infos, List<FaultEvent> faults) throws IOException {
+        Gson gson = new GsonBuilder().setPrettyPrinting().create();
+        JsonObject o = new JsonObject();
+        o.addProperty("scenario", c.scenario());
+        o.addProperty("mode", c.mode());
+        o.addProperty("nodes", c.nodes());
+        o.addProperty("seed", c.seed());
+        o.addProperty("durationMs", c.duration().toMillis());
+        o.addProperty("readLevels", c.readLevels().toString());
+        o.addProperty("unsafeReads", c.unsafeReads());
+        o.addProperty("verdict", check.verdict().name());
+        o.addProperty("ops", ops);
+        o.addProperty("indeterminate", infos);
+        o.add("check", JsonParser.parseString(check.toJson()));
+        o.addProperty("staleReads", stale.summary());
+        o.add("faults", gson.toJsonTree(faults.stream().map(Object::toString).toList()));
+        Files.writeString(dir.resolve("results.json"), gson.toJson(o), StandardCharsets.UTF_8);
+    }
+}
