@@ -62,7 +62,12 @@ public final class ChaosRun {
 
     /** What came out. */
     public record Result(Path dir, CheckResult check, StaleReadDetector.Report stale, int ops, int infos,
-                         List<FaultEvent> faults) {
+                         List<FaultEvent> faults, Config config, History history) {
+        public Result(Path dir, CheckResult check, StaleReadDetector.Report stale, int ops, int infos,
+                      List<FaultEvent> faults) {
+            this(dir, check, stale, ops, infos, faults, null, null);
+        }
+
         public Verdict verdict() {
             return check.verdict();
         }
@@ -141,7 +146,13 @@ public final class ChaosRun {
         writeResults(dir, c, check, stale, ops, infos, faults);
         System.out.println("chaos: " + c.scenario() + " seed=" + c.seed() + " verdict=" + check.verdict() + " ops=" + ops
                 + " indeterminate=" + infos + " faults=" + faults.size() + "\n" + check.summary() + "\n" + stale.summary());
-        return new Result(dir, check, stale, ops, infos, faults);
+        Result result = new Result(dir, check, stale, ops, infos, faults, c, history);
+        try {
+            System.out.println("chaos: report " + io.rns.chaos.report.Reports.write(result));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[chaos] writing the reports failed (the verdict stands): " + e);
+        }
+        return result;
     }
 
     private static void awaitAllAnswer(RnsClusterView view, int nodes, Path dir) throws InterruptedException {

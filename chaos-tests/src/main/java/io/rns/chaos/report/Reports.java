@@ -1,0 +1,43 @@
+package io.rns.chaos.report;
+
+import io.rns.chaos.runner.ChaosRun;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes a run's reports: {@code <run>/summary.json}, {@code <run>/report.html}, and {@code comparison.md} in the
+ * run's parent directory (every run of that scenario) and in the output root (every scenario).
+ */
+public final class Reports {
+    private Reports() {}
+
+    public static Path write(ChaosRun.Result r) throws IOException {
+        Comparison.Row row = Comparison.Row.of(r);
+        Files.writeString(r.dir().resolve("summary.json"), Comparison.toJson(row), StandardCharsets.UTF_8);
+        ChaosRun.Config c = r.config();
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("scenario", c.scenario());
+        info.put("mode", c.mode() + (c.unsafeReads() ? " (testing.unsafe-local-linearizable-reads)" : ""));
+        info.put("nodes", Integer.toString(c.nodes()));
+        info.put("seed", c.seed() + " (reproduce: scripts/chaos.sh run ... --seed " + c.seed() + ")");
+        info.put("duration", c.duration().toSeconds() + " s");
+        info.put("read levels", c.readLevels().toString());
+        info.put("nemeses", c.nemeses().stream().map(n -> n.name()).toList().toString());
+        Path html = r.dir().resolve("report.html");
+        Files.writeString(html, HtmlReport.render("chaos " + c.scenario() + " seed " + c.seed(), info, r.history(),
+                r.check(), row.metrics()), StandardCharsets.UTF_8);
+        Path parent = r.dir().getParent();
+        if (parent != null) {
+            Comparison.write(parent.resolve("comparison.md"), Comparison.fromDirectory(parent, 2));
+            Path root = parent.getParent();
+            if (root != null) {
+                Comparison.write(root.resolve("comparison.md"), Comparison.fromDirectory(root, 3));
+            }
+        }
+        return html;
+    }
+}
