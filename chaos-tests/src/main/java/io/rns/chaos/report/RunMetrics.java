@@ -22,7 +22,9 @@ import java.util.TreeSet;
  * <ul>
  *   <li>{@code staleIndexReads / linReadsChecked}: reads served at LINEARIZABLE/LEASE whose server-reported applied
  *       index is below the index of a write acknowledged before the read was invoked ({@link StaleReadDetector}).
- *       Only meaningful in raft mode (leaderless nodes report no index).</li>
+ *       Only meaningful in raft mode (leaderless nodes report no index), and only if write replies carry an applied
+ *       index (reported as n/a otherwise); the non-monotonic read count (a read at a lower applied index than one that
+ *       completed before it began) is reported alongside.</li>
  *   <li>{@code missedAckedReads / okReads}: OK workload reads that missed an acknowledged write — a broker whose
  *       register was acknowledged before the read was invoked and whose unregister had not been invoked before the
  *       read completed is absent, or a broker whose unregister was acknowledged before the read was invoked is still
@@ -39,7 +41,8 @@ public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownK
                          int linReadsChecked, int staleIndexReads, int okReads, int missedAckedReads,
                          int readsInFault, int readsOkInFault, int readsQuiet, int readsOkQuiet,
                          int writesInFault, int writesOkInFault, int writesQuiet, int writesOkQuiet,
-                         int finalKeys, int divergentKeys, int faultWindows, double faultSeconds) {
+                         int finalKeys, int divergentKeys, int faultWindows, double faultSeconds,
+                         int writesWithIndex, int nonMonotonicReads, int monotonicReadsChecked) {
 
     /** A fault window [start, stop) in history time (ns). */
     public record Window(String name, String detail, long start, long stop) {
@@ -137,7 +140,9 @@ public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownK
         return new RunMetrics(check == null ? "n/a" : check.verdict().name(), keys,
                 check == null ? 0 : (int) check.count(Verdict.INVALID), check == null ? 0 : (int) check.count(Verdict.UNKNOWN),
                 ops, infos, stale == null ? 0 : stale.linearizableReadsChecked(), stale == null ? 0 : stale.staleReads(),
-                missed[0], missed[1], rf, rfo, rq, rqo, wf, wfo, wq, wqo, div[0], div[1], ws.size(), faultSec);
+                missed[0], missed[1], rf, rfo, rq, rqo, wf, wfo, wq, wqo, div[0], div[1], ws.size(), faultSec,
+                stale == null ? 0 : stale.writesWithIndex(), stale == null ? 0 : stale.nonMonotonicReads(),
+                stale == null ? 0 : stale.monotonicReadsChecked());
     }
 
     /** [OK reads, OK reads that missed an acknowledged register or saw an acknowledged unregister's broker]. */
@@ -205,8 +210,13 @@ public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownK
         return den == 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f%% (%d/%d)", 100.0 * num / den, num, den);
     }
 
+    /**
+     * Index-based stale-read rate; "n/a" when no acknowledged write carried an applied index (then the detector has no
+     * floor to compare against and can only see non-monotonic reads), plus the non-monotonic count.
+     */
     public String staleIndexRate() {
-        return pct(staleIndexReads, linReadsChecked);
+        String stale = writesWithIndex == 0 ? "n/a (writes carry no index)" : pct(staleIndexReads, linReadsChecked);
+        return stale + "; non-monotonic " + pct(nonMonotonicReads, monotonicReadsChecked);
     }
 
     public String missedAckedRate() {

@@ -1,0 +1,140 @@
+package io.rns.chaos.report;
+
+import io.rns.chaos.checker.CheckOptions;
+import io.rns.chaos.checker.CheckResult;
+import io.rns.chaos.checker.LinearizabilityChecker;
+import io.rns.chaos.checker.SetMembershipModel;
+import io.rns.chaos.checker.StaleReadDetector;
+import io.rns.chaos.history.History;
+import io.rns.chaos.nemesis.Bridge;
+import io.rns.chaos.nemesis.IsolateLeader;
+import io.rns.chaos.nemesis.KillRestart;
+import io.rns.chaos.nemesis.MajoritiesRing;
+import io.rns.chaos.nemesis.Nemesis;
+import io.rns.chaos.nemesis.PauseLeader;
+import io.rns.chaos.nemesis.RandomHalves;
+import io.rns.chaos.runner.ChaosRun;
+import io.rns.rpc.v1.Consistency;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Command-line entry for {@code scripts/chaos.sh}: {@code run --scenario raft|unsafe|leaderless [--nodes 3|5]
+ * [--seed N] [--duration-s S] [--out DIR]}, {@code report RUN_DIR} (re-check a recorded history.jsonl and rewrite its
+ * reports, no root needed) and {@code compare DIR} (print the comparison table of every run under DIR).
+ * The same scenarios can be run through Maven with {@code -Dchaos.scenario=...} (see ChaosCliTest).
+ */
+public final class ChaosMain {
+    private ChaosMain() {}
+
+    /** The three scenario families of ChaosScenariosTest, parameterized by node count, seed and duration. */
+    public static ChaosRun.Config config(String scenario, int nodes, long seed, Duration duration, Path out) {
+        if (nodes < 3) {
+            throw new IllegalArgumentException("--nodes must be >= 3");
+        }
+        Duration fault = Duration.ofSeconds(5);
+        Duration quiet = Duration.ofSeconds(3);
+        switch (scenario) {
+            case "raft" -> {
+                List<Nemesis> ns = new ArrayList<>(List.of(new IsolateLeader(), new KillRestart(), new PauseLeader(),
+                        new RandomHalves()));
+                if (nodes >= 5) {
+                    ns.add(new MajoritiesRing());
+                    ns.add(new Bridge());
+                }
+                return new ChaosRun.Config("raft-" + nodes + "-linearizable-lease", "raft", nodes, seed, duration,
+                        List.of(Consistency.LINEARIZABLE, Consistency.LEASE), false, ns, 6, 150, out, fault, quiet);
+            }
+            case "unsafe" -> {
+                return new ChaosRun.Config("raft-" + nodes + "-unsafe-reads", "raft", nodes, seed, duration,
+                        List.of(Consistency.LINEARIZABLE), true, List.of(new IsolateLeader(), new RandomHalves()), 6, 150,
+                        out, fault, Duration.ofSeconds(2));
+            }
+            case "leaderless" -> {
+                return new ChaosRun.Config("leaderless-" + nodes + "-kill", "leaderless", nodes, seed, duration,
+                        List.of(Consistency.STALE), false, List.of(new KillRestart()), 6, 150, out,
+                        Duration.ofSeconds(4), Duration.ofSeconds(2));
+            }
+            default -> throw new IllegalArgumentException("--scenario must be raft, unsafe or leaderless: " + scenario);
+        }
+    }
+
+    public static ChaosRun.Result run(String scenario, int nodes, long seed, Duration duration, Path out)
+            throws Exception {
+        ChaosRun.Result r = ChaosRun.run(config(scenario, nodes, seed, duration, out));
+        System.out.println("chaos: verdict " + r.verdict() + "; reproduce with --scenario " + scenario + " --nodes "
+                + nodes + " --seed " + seed + " --duration-s " + duration.toSeconds());
+        System.out.println("chaos: report " + r.dir().resolve("report.html").toAbsolutePath());
+        System.out.println("chaos: comparison " + r.dir().getParent().resolve("comparison.md").toAbsolutePath());
+        return r;
+    }
+
+    /** Re-checks a recorded run directory (history.jsonl) and rewrites its reports; config from summary.json. */
+    public static Path report(Path runDir) throws Exception {
+        History h = History.readJsonl(runDir.resolve("history.jsonl"));
+        CheckResult check = LinearizabilityChecker.check(h, new SetMembershipModel(),
+                CheckOptions.defaults().deadline(Duration.ofSeconds(120)));
+        StaleReadDetector.Report stale = new StaleReadDetector().check(h);
+        String scenario = runDir.getParent().getFileName().toString();
+        long seed = Long.parseLong(runDir.getFileName().toString());
+        Path summary = runDir.resolve("summary.json");
+        ChaosRun.Config c;
+        if (Files.exists(summary)) {
+            Comparison.Row row = Comparison.fromJson(Files.readString(summary));
+            c = new ChaosRun.Config(row.scenario(), row.mode(), row.nodes(), row.seed(), Duration.ofSeconds(row.durationS()),
+                    List.of(), row.unsafeReads(), List.of(), 0, 0, runDir.getParent().getParent(), Duration.ZERO, Duration.ZERO);
+        } else {
+            String mode = scenario.startsWith("leaderless") ? "leaderless" : "raft";
+            String nodes = scenario.replaceAll("^[a-z]+-(\\d+)-.*$", "$1");
+            c = new ChaosRun.Config(scenario, mode, nodes.matches("\\d+") ? Integer.parseInt(nodes) : 0, seed,
+                    Duration.ZERO, List.of(), scenario.contains("unsafe"), List.of(), 0, 0, runDir.getParent().getParent(),
+                    Duration.ZERO, Duration.ZERO);
+        }
+        int ops = h.pair().operations().size();
+        return Reports.write(new ChaosRun.Result(runDir, check, stale, ops, 0, List.of(), c, h));
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+        }
+        switch (args[0]) {
+            case "run" -> {
+                String scenario = null;
+                int nodes = 3;
+                long seed = System.nanoTime() & 0xffffffffL;
+                long durationS = 30;
+                Path out = Path.of("target/chaos");
+                for (int i = 1; i < args.length; i++) {
+                    String v = i + 1 < args.length ? args[i + 1] : null;
+                    switch (args[i]) {
+                        case "--scenario" -> scenario = v;
+                        case "--nodes" -> nodes = Integer.parseInt(v);
+                        case "--seed" -> seed = Long.parseLong(v);
+                        case "--duration-s" -> durationS = Long.parseLong(v);
+                        case "--out" -> out = Path.of(v);
+                        default -> usage();
+                    }
+                    i++;
+                }
+                if (scenario == null) {
+                    usage();
+                }
+                run(scenario, nodes, seed, Duration.ofSeconds(durationS), out);
+            }
+            case "report" -> System.out.println(report(Path.of(args[1])));
+            case "compare" -> System.out.print(Comparison.markdown(Comparison.fromDirectory(Path.of(args[1]), 3)));
+            default -> usage();
+        }
+        System.exit(0);
+    }
+
+    static void usage() {
+        System.err.println("usage: ChaosMain run --scenario raft|unsafe|leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]\n"
+                + "       ChaosMain report RUN_DIR\n       ChaosMain compare DIR");
+        System.exit(2);
+    }
+}
