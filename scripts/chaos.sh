@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Run one chaos scenario on a real netns cluster and print where its report is.
+#
+#   scripts/chaos.sh run --scenario raft|unsafe|leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]
+#   scripts/chaos.sh report RUN_DIR      # re-check a recorded history.jsonl and rewrite report.html (no root needed)
+#
+# --seed reproduces a run's nemesis schedule and workload choices (timing still varies). Output:
+#   DIR/<scenario>-<nodes>-.../<seed>/{history.jsonl,results.json,summary.json,report.html,nodes/}
+#   DIR/<scenario dir>/comparison.md and DIR/comparison.md (every run found under DIR)
+# Environment: MVN (default ./mvnw, or mvn if on PATH), CHAOS_MVN_FLAGS (e.g. -o for offline),
+#              CHAOS_BUILD_DIR (the chaos-tests module's build dir, default chaos-tests/target).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+usage() {
+  sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+[ $# -ge 1 ] || usage
+cmd="$1"; shift
+
+if command -v mvn >/dev/null 2>&1; then MVN="${MVN:-mvn}"; else MVN="${MVN:-./mvnw}"; fi
+FLAGS=(${CHAOS_MVN_FLAGS:-})
+BUILD_DIR="${CHAOS_BUILD_DIR:-}"
+[ -n "$BUILD_DIR" ] && FLAGS+=("-Dchaos.build.dir=$BUILD_DIR")
+
+case "$cmd" in
+  run)
+    scenario=""; nodes=3; seed=""; duration=30; out="$ROOT/chaos-tests/target/chaos"
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --scenario) scenario="$2"; shift 2 ;;
+        --nodes) nodes="$2"; shift 2 ;;
+        --seed) seed="$2"; shift 2 ;;
+        --duration-s) duration="$2"; shift 2 ;;
+        --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
+        *) usage ;;
+      esac
+    done
+    case "$scenario" in
+      raft) dir="raft-$nodes-linearizable-lease" ;;
+      unsafe) dir="raft-$nodes-unsafe-reads" ;;
+      leaderless) dir="leaderless-$nodes-kill" ;;
+      *) echo "chaos.sh: --scenario must be raft, unsafe or leaderless" >&2; usage ;;
+    esac
+    [[ "$nodes" =~ ^[0-9]+$ && "$duration" =~ ^[0-9]+$ ]] || usage
+    if [ "$(id -u)" != 0 ]; then
+      echo "chaos.sh: chaos runs need root (network namespaces, veth, iptables, tc); rerun with sudo." >&2
+      exit 1
+    fi
+    [ -n "$seed" ] || seed=$(( (RANDOM << 15 | RANDOM) ))
+    echo "chaos.sh: scenario=$scenario nodes=$nodes seed=$seed duration=${duration}s out=$out"
+    # bounded: the run itself plus cluster start, final heal, quiesce, check and build (at most ~6 min more)
+    rc=0
+    timeout --kill-after=30 $((duration + 420)) "$MVN" -B -q "${FLAGS[@]}" -pl chaos-tests -am test \
+      -Dtest=io.rns.chaos.report.ChaosCliTest -Dsurefire.failIfNoSpecifiedTests=false \
+      -DexcludedGroups= -Dchaos.scenario="$scenario" -Dchaos.nodes="$nodes" -Dchaos.seed="$seed" \
+      -Dchaos.duration.s="$duration" -Dchaos.out="$out" || rc=$?
+    run_dir="$out/$dir/$seed"
+    if [ -f "$run_dir/report.html" ]; then
+      verdict=$(sed -n 's/.*"verdict": "\([A-Z]*\)".*/\1/p' "$run_dir/summary.json" | head -1)
+      echo "chaos.sh: verdict ${verdict:-?}"
+      echo "chaos.sh: report     $run_dir/report.html"
+      echo "chaos.sh: comparison $out/$dir/comparison.md (this scenario), $out/comparison.md (all)"
+      echo "chaos.sh: reproduce  scripts/chaos.sh run --scenario $scenario --nodes $nodes --seed $seed --duration-s $duration"
+    else
+      echo "chaos.sh: no report at $run_dir (maven exit $rc); see the output above and $run_dir/nodes/" >&2
+      [ "$rc" != 0 ] || rc=1
+    fi
+    exit "$rc"
+    ;;
+  report)
+    [ $# -eq 1 ] || usage
+    run_dir="$(cd "$1" && pwd)"
+    b="${BUILD_DIR:-$ROOT/chaos-tests/target}"
+    "$MVN" -B -q "${FLAGS[@]}" -pl chaos-tests -am test-compile -DskipTests
+    "$MVN" -B -q "${FLAGS[@]}" -pl chaos-tests dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$b/chaos-cp.txt" >/dev/null
+    java -cp "$b/classes:$(cat "$b/chaos-cp.txt")" io.rns.chaos.report.ChaosMain report "$run_dir"
+    ;;
+  *) usage ;;
+esac
