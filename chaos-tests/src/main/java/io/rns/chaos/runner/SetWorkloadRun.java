@@ -75,24 +75,25 @@ public final class SetWorkloadRun {
     public record Result(Path dir, int attempted, int acked, int failed, int indeterminate, int ackedPresent,
                          List<String> lost, List<String> unexpected, List<String> failedPresent, List<String> recovered,
                          List<String> divergent, int finalReadFailures, int rywChecks, List<String> rywViolations,
-                         int rywUnavailable, int monotonicChecks, List<String> monotonicViolations,
-                         List<FaultEvent> faults) {
+                         int rywUnavailable, int rywControlReads, int rywControlMisses, int monotonicChecks,
+                         List<String> monotonicViolations, List<FaultEvent> faults) {
         public String summary() {
             return "attempted=" + attempted + " acked=" + acked + " failed=" + failed + " indeterminate=" + indeterminate
                     + " | acked-present=" + ackedPresent + " lost=" + lost.size() + " unexpected=" + unexpected.size()
                     + " failed-present=" + failedPresent.size() + " recovered=" + recovered.size()
                     + " divergent=" + divergent.size() + " final-read-failures=" + finalReadFailures
                     + " | ryw checks=" + rywChecks + " violations=" + rywViolations.size() + " unavailable="
-                    + rywUnavailable + " | monotonic checks=" + monotonicChecks + " violations="
+                    + rywUnavailable + " control-misses=" + rywControlMisses + "/" + rywControlReads
+                    + " | monotonic checks=" + monotonicChecks + " violations="
                     + monotonicViolations.size() + " | faults=" + faults.size();
         }
     }
 
     static final int EXAMPLES = 20;
 
-    private enum Outcome { PENDING, ACKED, FAILED, INFO }
+    enum Outcome { PENDING, ACKED, FAILED, INFO }
 
-    private record Attempt(String topic, String addr, int worker, Outcome outcome) {}
+    record Attempt(String topic, String addr, int worker, Outcome outcome) {}
 
     private SetWorkloadRun() {}
 
@@ -110,6 +111,7 @@ public final class SetWorkloadRun {
         List<String> monoViolations = new CopyOnWriteArrayList<>();
         AtomicLong rywChecks = new AtomicLong();
         AtomicLong rywUnavailable = new AtomicLong();
+        AtomicLong[] control = {new AtomicLong(), new AtomicLong()}; // control reads, control misses
         AtomicLong monoChecks = new AtomicLong();
         Map<String, Map<String, Set<String>>> finalByNode = new LinkedHashMap<>(); // node -> topic -> addrs
         int finalReadFailures;
@@ -131,7 +133,7 @@ public final class SetWorkloadRun {
             List<Throwable> crashes = new CopyOnWriteArrayList<>();
             for (int w = 0; w < c.workers(); w++) {
                 Worker worker = new Worker(c, w, endpoints, rec, deadline, attempts, rywChecks, rywUnavailable,
-                        rywViolations, monoChecks, monoViolations);
+                        rywViolations, control, monoChecks, monoViolations);
                 Thread t = new Thread(() -> {
                     try (worker) {
                         worker.run();
@@ -157,8 +159,9 @@ public final class SetWorkloadRun {
             faults = schedule.events();
         }
         rec.snapshot().writeJsonl(dir.resolve("history.jsonl"));
-        Result r = classify(c, dir, attempts, finalByNode, finalReadFailures, rywChecks, rywViolations, rywUnavailable,
-                monoChecks, monoViolations, faults);
+        Result r = classify(dir, attempts, finalByNode, finalReadFailures, (int) rywChecks.get(),
+                List.copyOf(rywViolations), (int) rywUnavailable.get(), (int) control[0].get(), (int) control[1].get(),
+                (int) monoChecks.get(), List.copyOf(monoViolations), faults);
         writeResults(dir, c, r);
         System.out.println("chaos-set: " + c.scenario() + " seed=" + c.seed() + " " + r.summary()
                 + (r.recovered().isEmpty() ? "" : "\n  recovered (indeterminate, present): " + r.recovered())
@@ -199,10 +202,11 @@ public final class SetWorkloadRun {
         return failures;
     }
 
-    private static Result classify(Config c, Path dir, Map<String, Attempt> attempts,
-                                   Map<String, Map<String, Set<String>>> finalByNode, int finalReadFailures,
-                                   AtomicLong rywChecks, List<String> rywViolations, AtomicLong rywUnavailable,
-                                   AtomicLong monoChecks, List<String> monoViolations, List<FaultEvent> faults) {
+    /** Classifies every attempt against the final reads ({@code finalByNode}: node -> topic -> addresses). */
+    static Result classify(Path dir, Map<String, Attempt> attempts, Map<String, Map<String, Set<String>>> finalByNode,
+                           int finalReadFailures, int rywChecks, List<String> rywViolations, int rywUnavailable,
+                           int controlReads, int controlMisses, int monoChecks, List<String> monoViolations,
+                           List<FaultEvent> faults) {
         Map<String, Integer> presentOn = new LinkedHashMap<>(); // addr -> number of nodes whose final read has it
         Set<String> unexpected = new TreeSet<>();
         finalByNode.forEach((node, byTopic) -> byTopic.forEach((topic, addrs) -> {
@@ -255,8 +259,8 @@ public final class SetWorkloadRun {
         }
         return new Result(dir, attempts.size(), acked, failed, info, ackedPresent, sorted(lost),
                 sorted(new ArrayList<>(unexpected)), sorted(failedPresent), sorted(recovered), sorted(divergent),
-                finalReadFailures, (int) rywChecks.get(), List.copyOf(rywViolations), (int) rywUnavailable.get(),
-                (int) monoChecks.get(), List.copyOf(monoViolations), faults);
+                finalReadFailures, rywChecks, rywViolations, rywUnavailable, controlReads, controlMisses, monoChecks,
+                monoViolations, faults);
     }
 
     private static List<String> sorted(List<String> l) {
@@ -313,6 +317,8 @@ public final class SetWorkloadRun {
         final AtomicLong rywChecks;
         final AtomicLong rywUnavailable;
         final List<String> rywViolations;
+        final AtomicLong[] control;
+        final NamesrvClient controlClient;
         final AtomicLong monoChecks;
         final List<String> monoViolations;
         final Random random;
@@ -324,7 +330,7 @@ public final class SetWorkloadRun {
 
         Worker(Config c, int index, List<String> endpoints, HistoryRecorder rec, long deadline,
                Map<String, Attempt> attempts, AtomicLong rywChecks, AtomicLong rywUnavailable,
-               List<String> rywViolations, AtomicLong monoChecks, List<String> monoViolations) {
+               List<String> rywViolations, AtomicLong[] control, AtomicLong monoChecks, List<String> monoViolations) {
             this.c = c;
             this.index = index;
             this.endpoints = endpoints;
@@ -334,6 +340,8 @@ public final class SetWorkloadRun {
             this.rywChecks = rywChecks;
             this.rywUnavailable = rywUnavailable;
             this.rywViolations = rywViolations;
+            this.control = control;
+            this.controlClient = client(endpoints, c.seed() * 13 + index);
             this.monoChecks = monoChecks;
             this.monoViolations = monoViolations;
             this.random = new Random(c.seed() * 31 + index);
@@ -391,6 +399,24 @@ public final class SetWorkloadRun {
                             + ") missed it");
                 }
             }
+            if (random.nextInt(4) == 0) {
+                controlRead(topic, addr, node);
+            }
+        }
+
+        /**
+         * The same SEQUENTIAL read on the same node through a second client that never saw the write (its min_index
+         * floor is only what its own earlier control reads returned): how often the session floor was needed. Only
+         * counted, never asserted; it shows the read-your-writes check is not vacuous.
+         */
+        private void controlRead(String topic, String addr, String node) {
+            Set<String> got = read(controlClient, rec, rec.newProcess(), topic, node, Consistency.SEQUENTIAL, null);
+            if (got != null) {
+                control[0].incrementAndGet();
+                if (!got.contains(addr)) {
+                    control[1].incrementAndGet();
+                }
+            }
         }
 
         /** A read on {@code node} (random if null), its applied index checked against this worker's last one. */
@@ -416,6 +442,7 @@ public final class SetWorkloadRun {
         @Override
         public void close() {
             client.close();
+            controlClient.close();
         }
     }
 
@@ -444,6 +471,8 @@ public final class SetWorkloadRun {
         o.addProperty("rywChecks", r.rywChecks());
         o.addProperty("rywViolations", r.rywViolations().size());
         o.addProperty("rywUnavailable", r.rywUnavailable());
+        o.addProperty("rywControlReads", r.rywControlReads());
+        o.addProperty("rywControlMisses", r.rywControlMisses());
         o.addProperty("monotonicChecks", r.monotonicChecks());
         o.addProperty("monotonicViolations", r.monotonicViolations().size());
         JsonObject ex = new JsonObject();
