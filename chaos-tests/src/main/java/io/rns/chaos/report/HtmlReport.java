@@ -74,11 +74,13 @@ public final class HtmlReport {
         charts(sb, workload, windows);
 
         if (check != null) {
-            List<KeyResult> invalid = check.withVerdict(Verdict.INVALID);
+            List<KeyResult> invalid = invalidByTime(check);
             if (!invalid.isEmpty()) {
-                sb.append("<h2>First anomalies (").append(invalid.size()).append(" invalid keys)</h2>");
+                sb.append("<h2>First anomalies (").append(invalid.size()).append(" invalid keys; the earliest ")
+                        .append(Math.min(MAX_WITNESSES, invalid.size())).append(" shown)</h2>");
+                Map<String, List<Operation>> keyOps = History.byKey(workload);
                 for (int i = 0; i < Math.min(MAX_WITNESSES, invalid.size()); i++) {
-                    witness(sb, invalid.get(i), windows);
+                    witness(sb, invalid.get(i), windows, keyOps.getOrDefault(invalid.get(i).key(), List.of()));
                 }
             }
             for (KeyResult k : check.withVerdict(Verdict.UNKNOWN)) {
@@ -89,7 +91,7 @@ public final class HtmlReport {
         Map<String, List<Operation>> byKey = History.byKey(workload);
         List<String> keys = new ArrayList<>();
         if (check != null) {
-            check.withVerdict(Verdict.INVALID).forEach(k -> keys.add(k.key()));
+            invalidByTime(check).forEach(k -> keys.add(k.key()));
             check.withVerdict(Verdict.UNKNOWN).forEach(k -> keys.add(k.key()));
         }
         for (String k : byKey.keySet()) {
@@ -116,6 +118,13 @@ public final class HtmlReport {
         return sb.toString();
     }
 
+    /** INVALID keys, earliest anomaly (the failed op's invocation) first. */
+    static List<KeyResult> invalidByTime(CheckResult check) {
+        List<KeyResult> l = new ArrayList<>(check.withVerdict(Verdict.INVALID));
+        l.sort(Comparator.comparingLong(k -> k.witness() == null ? Long.MAX_VALUE : k.witness().failedOp().call()));
+        return l;
+    }
+
     /** At most MAX_OPS_PER_KEY ops, centred on {@code focus} (a call time) when given. */
     static List<Operation> cap(List<Operation> ops, long focus) {
         if (ops.size() <= MAX_OPS_PER_KEY) {
@@ -134,7 +143,7 @@ public final class HtmlReport {
         return sorted.subList(from, from + MAX_OPS_PER_KEY);
     }
 
-    static void witness(StringBuilder sb, KeyResult k, List<RunMetrics.Window> windows) {
+    static void witness(StringBuilder sb, KeyResult k, List<RunMetrics.Window> windows, List<Operation> keyOps) {
         Witness w = k.witness();
         if (w == null) {
             return;
@@ -150,8 +159,28 @@ public final class HtmlReport {
             }
         }
         window.removeIf(java.util.Objects::isNull);
+        long lo = Long.MAX_VALUE, hi = Long.MIN_VALUE;
+        for (Operation o : window) {
+            lo = Math.min(lo, o.call());
+            hi = Math.max(hi, o.ret() == Operation.INFINITY ? o.call() : o.ret());
+        }
+        List<Operation> failed = new ArrayList<>();
+        for (Operation o : keyOps) {
+            if (o.status() == io.rns.chaos.history.Op.Type.FAIL && o.call() <= hi && o.ret() >= lo) {
+                failed.add(o);
+            }
+        }
+        window.addAll(failed);
         sb.append("<p>The failed op (outlined) and the ").append(w.concurrent().size())
-                .append(" ops concurrent with it:</p>");
+                .append(" ops concurrent with it, plus ").append(failed.size())
+                .append(" FAIL ops of this key in that window (red; the checker treats a FAIL as having had no effect,"
+                        + " so a FAIL that did take effect shows up exactly like this):</p>");
+        StringBuilder fl = new StringBuilder();
+        failed.forEach(o -> fl.append(esc(o.toString())).append(o.completion() != null && o.completion().error() != null
+                ? " err=" + esc(o.completion().error()) : "").append('\n'));
+        if (!failed.isEmpty()) {
+            sb.append("<pre>").append(fl).append("</pre>");
+        }
         timeline(sb, window, windows, w.failedOp().source());
         int from = Math.max(0, w.linearizedPrefix().size() - 10);
         sb.append("<details><summary>last ").append(w.linearizedPrefix().size() - from)
