@@ -89,8 +89,14 @@ public final class InMemoryConsensus implements Consensus, AutoCloseable {
         return sm.appliedIndex();
     }
 
+    /** When set, state() throws like jraft's listAlivePeers() on a leader that just stepped down. */
+    public volatile boolean stateThrows;
+
     @Override
     public NodeState state() {
+        if (stateThrows) {
+            throw new IllegalStateException("Not leader");
+        }
         return new NodeState(role, term, leaderId, role == Role.LEADER ? 0 : msSinceLeaderContact, sm.appliedIndex(),
                 sm.appliedIndex(), 0, List.of(new NodeState.Peer("n1", true), new NodeState.Peer("n2", true)));
     }

@@ -20,7 +20,13 @@ public final class Responses {
     }
 
     public ResponseHeader.Builder header(ErrorCode code, String message, Consistency served) {
-        NodeState s = consensus.state();
+        NodeState s;
+        try {
+            s = consensus.state();
+        } catch (RuntimeException e) {
+            // a header must never fail the answer it carries (a committed write's OK above all)
+            s = new NodeState(io.rns.rpc.v1.Role.INACTIVE, 0, null, -1, 0, 0, 0, java.util.List.of());
+        }
         ResponseHeader.Builder h = ResponseHeader.newBuilder()
                 .setCode(code)
                 .setRetriable(ErrorMapping.retriable(code))

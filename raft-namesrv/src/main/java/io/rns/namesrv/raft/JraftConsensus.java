@@ -247,8 +247,15 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         List<NodeState.Peer> peers = new ArrayList<>();
         Set<String> alive = new HashSet<>();
         if (role == Role.LEADER) {
-            for (PeerId p : n.listAlivePeers()) {
-                alive.add(memberIdOf(p));
+            try {
+                for (PeerId p : n.listAlivePeers()) {
+                    alive.add(memberIdOf(p));
+                }
+            } catch (IllegalStateException e) {
+                // jraft stepped down between our role check and this call ("Not leader"): report what is true now.
+                // Found by the chaos harness: this exception used to turn a committed write's OK into INTERNAL.
+                role = Role.FOLLOWER;
+                since = -1;
             }
         }
         for (Member m : config.members()) {

@@ -61,7 +61,7 @@ public final class WriteService {
     }
 
     private CompletableFuture<ResponseEnvelope> propose(LogRecord record, long timeoutMs, WriteOp op) {
-        return consensus.propose(record, timeoutMs).thenApply(result -> {
+        CompletableFuture<ResponseEnvelope> answered = consensus.propose(record, timeoutMs).thenApply(result -> {
             if (result instanceof ApplyResult.Applied a) {
                 return responses.ok(op.applied(a, consensus.image()), null);
             }
@@ -71,6 +71,16 @@ public final class WriteService {
             }
             // Skipped cannot happen for a fresh proposal; report it rather than pretend
             return responses.error(ErrorCode.INTERNAL, "proposed entry " + result.index() + " was skipped by apply");
+        });
+        // Once a record was handed to the log, no failure may be reported as definite: a consensus failure already
+        // says what it knows; anything else (e.g. building the answer after apply) means the outcome is unknown.
+        return answered.exceptionally(t -> {
+            Throwable e = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+            if (e instanceof io.rns.namesrv.consensus.ConsensusException) {
+                throw t instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
+            }
+            return responses.error(ErrorCode.OUTCOME_UNKNOWN, "the write was proposed but its answer could not be "
+                    + "built (" + e + "); it may have been applied");
         });
     }
 

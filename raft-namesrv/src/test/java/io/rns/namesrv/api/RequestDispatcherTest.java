@@ -129,6 +129,21 @@ class RequestDispatcherTest {
     }
 
     @Test
+    void aCommittedWriteIsNeverReportedAsADefiniteFailureWhenTheNodeStepsDownMeanwhile() {
+        // chaos-harness finding (seed 1001): the entry committed, then building the answer hit jraft's
+        // "Not leader" and the client was told INTERNAL -- a definite failure for a write that took effect
+        consensus.holding = true;
+        var pending = dispatcher.handle(register(broker("b1", "127.0.0.1:10911", "t1")).build(), ctx());
+        consensus.stateThrows = true; // the leader steps down between proposing and answering
+        consensus.release();
+        ResponseEnvelope r = pending.join();
+        assertTrue(consensus.image().route("t1").isPresent(), "the write took effect");
+        assertTrue(r.getHeader().getCode() == ErrorCode.OK || r.getHeader().getCode() == ErrorCode.OUTCOME_UNKNOWN,
+                "must be OK or OUTCOME_UNKNOWN, never a definite failure: " + r.getHeader().getCode());
+        assertEquals(ErrorCode.OK, r.getHeader().getCode(), "the header is built defensively: the answer is OK");
+    }
+
+    @Test
     void slaveRegistrationLearnsMasterAddress() {
         call(register(broker("b1", "127.0.0.1:10911", "t1").setHaServerAddr("127.0.0.1:10912")));
         ResponseEnvelope r = call(register(broker("b1", "127.0.0.1:20911").setBrokerId(1)));
