@@ -134,4 +134,21 @@ class ReportsTest {
         assertEquals(Comparison.Row.of(r), row);
         assertEquals(md.lines().filter(l -> l.startsWith("| scn")).count(), 1);
     }
+
+    @Test
+    void staleColumnIsNaWhenWritesCarryNoIndexAndScenariosAreDefined() {
+        RunMetrics m = RunMetrics.compute(sample(), null, null);
+        assertTrue(m.staleIndexRate().startsWith("n/a"), m.staleIndexRate());
+        Comparison.Row row = new Comparison.Row("s", "leaderless", 3, 1, 2, "[STALE]", false, m);
+        assertTrue(Comparison.markdown(List.of(row)).contains("n/a (no index)"));
+        assertEquals(Comparison.fromJson(Comparison.toJson(row)), row);
+        for (String s : List.of("raft", "unsafe", "leaderless")) {
+            ChaosRun.Config c = ChaosMain.config(s, 5, 9, Duration.ofSeconds(10), Path.of("x"));
+            assertEquals(5, c.nodes());
+            assertEquals(9, c.seed());
+            assertEquals(s.equals("unsafe"), c.unsafeReads());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ChaosMain.config("nope", 3, 1, Duration.ofSeconds(1), Path.of("x")));
+    }
 }
