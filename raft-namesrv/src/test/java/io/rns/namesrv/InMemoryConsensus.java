@@ -98,7 +98,12 @@ public final class InMemoryConsensus implements Consensus, AutoCloseable {
             throw new IllegalStateException("Not leader");
         }
         return new NodeState(role, term, leaderId, role == Role.LEADER ? 0 : msSinceLeaderContact, sm.appliedIndex(),
-                sm.appliedIndex(), 0, List.of(new NodeState.Peer("n1", true), new NodeState.Peer("n2", true)));
+                sm.appliedIndex(), 0);
+    }
+
+    @Override
+    public List<NodeState.Peer> peers() {
+        return List.of(new NodeState.Peer("n1", true), new NodeState.Peer("n2", true));
     }
 
     @Override

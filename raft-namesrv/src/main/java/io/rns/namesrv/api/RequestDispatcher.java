@@ -121,7 +121,7 @@ public final class RequestDispatcher implements RequestHandler {
                 .setExpiriesProposed(liveness.expiriesProposed())
                 .setExpiriesApplied(liveness.expiriesApplied())
                 .setMassExpiryWarnings(liveness.tracker().massExpiryWarnings());
-        for (NodeState.Peer p : s.peers()) {
+        for (NodeState.Peer p : consensus.peers()) {
             Member m = config.member(p.id());
             b.addPeers(PeerStatus.newBuilder().setNodeId(p.id())
                     .setRaftAddr(m == null ? "" : m.raftAddress())

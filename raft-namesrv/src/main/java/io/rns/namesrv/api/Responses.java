@@ -25,7 +25,7 @@ public final class Responses {
             s = consensus.state();
         } catch (RuntimeException e) {
             // a header must never fail the answer it carries (a committed write's OK above all)
-            s = new NodeState(io.rns.rpc.v1.Role.INACTIVE, 0, null, -1, 0, 0, 0, java.util.List.of());
+            s = new NodeState(io.rns.rpc.v1.Role.INACTIVE, 0, null, -1, 0, 0, 0);
         }
         ResponseHeader.Builder h = ResponseHeader.newBuilder()
                 .setCode(code)

@@ -3,6 +3,7 @@ package io.rns.namesrv.consensus;
 import io.rns.log.v1.LogRecord;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.RouteImage;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,8 +40,17 @@ public interface Consensus {
      */
     long appliedIndex();
 
-    /** Role, term, leader and progress of this node, as of now. */
+    /**
+     * Role, term, leader and progress of this node, as of now. Called for every response header: cheap, lock-free
+     * on our side, never throws.
+     */
     NodeState state();
+
+    /**
+     * Every voting member, with whether the leader considers it alive (all false unless this node leads). Asks the
+     * replication engine (on the leader, under its lock): for node status, not for every request.
+     */
+    List<NodeState.Peer> peers();
 
     /** Asks the replication engine for a snapshot now; completes when it is written. */
     CompletableFuture<Void> snapshot();

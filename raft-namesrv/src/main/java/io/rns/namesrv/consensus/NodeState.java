@@ -1,19 +1,17 @@
 package io.rns.namesrv.consensus;
 
 import io.rns.rpc.v1.Role;
-import java.util.List;
 
 /**
  * A point-in-time view of this node.
  *
  * @param leaderId             the leader's member id, or null if none is known
  * @param msSinceLeaderContact 0 on the leader; -1 if unknown
- * @param peers                every voting member with whether the leader considers it alive (false when this node
- *                             is not the leader)
  */
 public record NodeState(Role role, long term, String leaderId, long msSinceLeaderContact, long commitIndex,
-                        long lastLogIndex, long lastSnapshotIndex, List<Peer> peers) {
+                        long lastLogIndex, long lastSnapshotIndex) {
 
+    /** A voting member and whether the leader considers it alive; see {@link Consensus#peers()}. */
     public record Peer(String id, boolean alive) {}
 
     public boolean isLeader() {

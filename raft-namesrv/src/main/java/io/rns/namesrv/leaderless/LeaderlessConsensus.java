@@ -78,12 +78,18 @@ public final class LeaderlessConsensus implements Consensus, AutoCloseable {
 
     @Override
     public NodeState state() {
+        return new NodeState(closed ? Role.INACTIVE : Role.LEADERLESS, 0, null, -1, sm.appliedIndex(), sm.appliedIndex(),
+                0);
+    }
+
+    /** Nodes never talk to each other: a node only knows that it is itself alive. */
+    @Override
+    public List<NodeState.Peer> peers() {
         List<NodeState.Peer> peers = new ArrayList<>();
         for (Member m : config.members()) {
             peers.add(new NodeState.Peer(m.id(), m.id().equals(config.nodeId())));
         }
-        return new NodeState(closed ? Role.INACTIVE : Role.LEADERLESS, 0, null, -1, sm.appliedIndex(), sm.appliedIndex(),
-                0, peers);
+        return peers;
     }
 
     @Override

@@ -229,7 +229,7 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
     public NodeState state() {
         Node n = node;
         if (n == null) {
-            return new NodeState(Role.INACTIVE, fsm.knownTerm.get(), null, -1, 0, 0, fsm.lastSnapshotIndex.get(), List.of());
+            return new NodeState(Role.INACTIVE, fsm.knownTerm.get(), null, -1, 0, 0, fsm.lastSnapshotIndex.get());
         }
         State st = n.getNodeState();
         Role role = switch (st) {
@@ -244,25 +244,31 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         PeerId leader = n.getLeaderId();
         String leaderId = memberIdOf(leader);
         long since = role == Role.LEADER ? 0 : msSinceLeaderContact(n, leaderId);
-        List<NodeState.Peer> peers = new ArrayList<>();
+        return new NodeState(role, fsm.knownTerm.get(), leaderId, since, n.getLastCommittedIndex(), n.getLastLogIndex(),
+                fsm.lastSnapshotIndex.get());
+    }
+
+    @Override
+    public List<NodeState.Peer> peers() {
+        Node n = node;
         Set<String> alive = new HashSet<>();
-        if (role == Role.LEADER) {
+        if (n != null && n.isLeader()) {
             try {
                 for (PeerId p : n.listAlivePeers()) {
                     alive.add(memberIdOf(p));
                 }
             } catch (IllegalStateException e) {
-                // jraft stepped down between our role check and this call ("Not leader"): report what is true now.
-                // Found by the chaos harness: this exception used to turn a committed write's OK into INTERNAL.
-                role = Role.FOLLOWER;
-                since = -1;
+                // jraft stepped down between isLeader() and listAlivePeers() ("Not leader"): nobody is known alive.
+                // This call used to sit in state() on every response; the chaos harness (seed 1001) caught it turning
+                // a committed write's OK into INTERNAL.
+                alive.clear();
             }
         }
+        List<NodeState.Peer> peers = new ArrayList<>();
         for (Member m : config.members()) {
             peers.add(new NodeState.Peer(m.id(), alive.contains(m.id())));
         }
-        return new NodeState(role, fsm.knownTerm.get(), leaderId, since, n.getLastCommittedIndex(), n.getLastLogIndex(),
-                fsm.lastSnapshotIndex.get(), peers);
+        return peers;
     }
 
     /** jraft does not expose a follower's last leader contact; read its monotonic timestamp, or -1 if we cannot. */
