@@ -41,7 +41,6 @@ final class QueryHandlers {
     /** Runs the barrier, then builds the body off the consensus threads. */
     private CompletableFuture<ResponseEnvelope> read(RequestEnvelope req, long timeoutMs,
                                                      Function<RouteImage, ResponseEnvelope.Builder> body) {
-        RequestValidator.validate(req.getRead());
         return reads.read(req.getRead(), timeoutMs).thenApplyAsync(view -> {
             try {
                 return responses.ok(body.apply(view.image()), view.served());

@@ -1,13 +1,11 @@
 package io.rns.namesrv.api;
 
-import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.DeleteTopicRequest;
 import io.rns.rpc.v1.KvDeleteRequest;
 import io.rns.rpc.v1.KvGetRequest;
 import io.rns.rpc.v1.KvListRequest;
 import io.rns.rpc.v1.KvPutRequest;
 import io.rns.rpc.v1.ListTopicsRequest;
-import io.rns.rpc.v1.ReadOptions;
 import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
@@ -26,12 +24,6 @@ public final class RequestValidator {
     static void check(Optional<String> problem) {
         if (problem.isPresent()) {
             throw ApiException.invalid(problem.get());
-        }
-    }
-
-    public static void validate(ReadOptions r) {
-        if (r.getConsistency() == Consistency.UNRECOGNIZED) {
-            throw ApiException.invalid("read.consistency: unknown value " + r.getConsistencyValue());
         }
     }
 
