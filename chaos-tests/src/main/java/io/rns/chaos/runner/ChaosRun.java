@@ -17,8 +17,6 @@ import io.rns.chaos.history.SetValue;
 import io.rns.chaos.hosts.NetnsHosts;
 import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
-import io.rns.chaos.nemesis.NemesisSchedule;
-import io.rns.chaos.nemesis.RnsClusterView;
 import io.rns.client.CallOptions;
 import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
@@ -85,57 +83,16 @@ public final class ChaosRun {
         if (c.unsafeReads()) {
             hb.config("testing.unsafe-local-linearizable-reads", "true");
         }
-        HistoryRecorder rec;
-        List<FaultEvent> faults;
-        try (NetnsHosts hosts = hb.build(); RnsClusterView view = new RnsClusterView(hosts)) {
-            hosts.startAll();
-            if (c.mode().equals("raft")) {
-                view.awaitLeader(Duration.ofSeconds(60))
-                        .orElseThrow(() -> new IllegalStateException("no leader within 60 s; see " + dir));
-            } else {
-                awaitAllAnswer(view, c.nodes(), dir);
-            }
-            rec = new HistoryRecorder(); // time 0 = the cluster is up and the workload starts
-            List<String> endpoints = hosts.clientAddresses();
-            AtomicLong opCounter = new AtomicLong();
-            long deadline = System.nanoTime() + c.duration().toNanos();
-            NemesisSchedule schedule = NemesisSchedule.builder().seed(c.seed()).nemeses(c.nemeses())
-                    .quiet(c.quietWindow()).fault(c.faultWindow()).duration(c.duration()).origin(rec.startNanos())
-                    .listener((name, phase, detail, nanos) -> rec.nemesis(name + ":" + phase, detail)).build();
-            List<Thread> workers = new ArrayList<>();
-            List<Throwable> crashes = new java.util.concurrent.CopyOnWriteArrayList<>();
-            for (int w = 0; w < c.workers(); w++) {
-                Worker worker = new Worker(c, w, endpoints, rec, opCounter, deadline);
-                Thread t = new Thread(() -> {
-                    try {
-                        worker.run();
-                    } catch (Throwable e) {
-                        crashes.add(e);
-                    } finally {
-                        worker.close();
-                    }
-                }, "chaos-worker-" + w);
-                t.start();
-                workers.add(t);
-            }
-            schedule.run(hosts, view);
-            for (Thread t : workers) {
-                t.join(c.duration().toMillis() + 60_000);
-            }
-            if (!crashes.isEmpty()) {
-                throw new IllegalStateException("a workload thread crashed", crashes.get(0));
-            }
-            rec.nemesis("final-heal:start", NemesisSchedule.finalHeal(hosts));
-            if (c.mode().equals("raft")) {
-                view.awaitAgreement(Duration.ofSeconds(60), new java.util.HashSet<>(hosts.ids()))
-                        .orElseThrow(() -> new IllegalStateException("nodes did not agree on a leader after the final heal"));
-            } else {
-                awaitAllAnswer(view, c.nodes(), dir);
-            }
-            Thread.sleep(3000); // quiesce
-            finalReads(c, endpoints, rec, opCounter.get());
-            faults = schedule.events();
-        }
+        AtomicLong opCounter = new AtomicLong();
+        ClusterRun.Outcome<Void> out = ClusterRun.run(hb, dir, new ClusterRun.Spec(c.mode(), c.nodes(), c.seed(),
+                        c.nemeses(), c.duration(), c.faultWindow(), c.quietWindow(), c.workers(), "chaos-worker-"),
+                (w, endpoints, rec, deadline) -> new Worker(c, w, endpoints, rec, opCounter, deadline),
+                (hosts, endpoints, rec) -> {
+                    finalReads(c, endpoints, rec, opCounter.get());
+                    return null;
+                });
+        HistoryRecorder rec = out.recorder();
+        List<FaultEvent> faults = out.faults();
         History history = rec.snapshot();
         history.writeJsonl(dir.resolve("history.jsonl"));
         CheckResult check = LinearizabilityChecker.check(history, new SetMembershipModel(),
@@ -153,16 +110,6 @@ public final class ChaosRun {
             System.err.println("[chaos] writing the reports failed (the verdict stands): " + e);
         }
         return result;
-    }
-
-    private static void awaitAllAnswer(RnsClusterView view, int nodes, Path dir) throws InterruptedException {
-        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (view.statuses().size() < nodes) {
-            if (System.nanoTime() > until) {
-                throw new IllegalStateException("not every node answered status within 60 s; see " + dir);
-            }
-            Thread.sleep(100);
-        }
     }
 
     private static void finalReads(Config c, List<String> endpoints, HistoryRecorder rec, long totalOps) {
@@ -211,7 +158,7 @@ public final class ChaosRun {
     }
 
     /** One workload thread: its own client, its own seeded Random, a fresh process id after every unknown outcome. */
-    private static final class Worker implements AutoCloseable {
+    private static final class Worker implements ClusterRun.Workload {
         final Config c;
         final int index;
         final List<String> endpoints;
@@ -236,7 +183,8 @@ public final class ChaosRun {
             this.process = rec.newProcess();
         }
 
-        void run() {
+        @Override
+        public void run() {
             while (System.nanoTime() < deadline) {
                 long n = opCounter.getAndIncrement();
                 String topic = topic(n / c.opsPerKey());

@@ -9,8 +9,6 @@ import io.rns.chaos.history.SetValue;
 import io.rns.chaos.hosts.NetnsHosts;
 import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
-import io.rns.chaos.nemesis.NemesisSchedule;
-import io.rns.chaos.nemesis.RnsClusterView;
 import io.rns.client.CallOptions;
 import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
@@ -29,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,50 +111,16 @@ public final class SetWorkloadRun {
         AtomicLong[] control = {new AtomicLong(), new AtomicLong()}; // control reads, control misses
         AtomicLong monoChecks = new AtomicLong();
         Map<String, Map<String, Set<String>>> finalByNode = new LinkedHashMap<>(); // node -> topic -> addrs
-        int finalReadFailures;
-        List<FaultEvent> faults;
-        HistoryRecorder rec;
         NetnsHosts.Builder hb = NetnsHosts.builder().nodes(c.nodes()).mode("raft").electionTimeoutMs(1000)
                 .runDir(dir.resolve("nodes")).keepLogs(true);
-        try (NetnsHosts hosts = hb.build(); RnsClusterView view = new RnsClusterView(hosts)) {
-            hosts.startAll();
-            view.awaitLeader(Duration.ofSeconds(60))
-                    .orElseThrow(() -> new IllegalStateException("no leader within 60 s; see " + dir));
-            rec = new HistoryRecorder();
-            List<String> endpoints = hosts.clientAddresses();
-            long deadline = System.nanoTime() + c.duration().toNanos();
-            NemesisSchedule schedule = NemesisSchedule.builder().seed(c.seed()).nemeses(c.nemeses())
-                    .quiet(c.quietWindow()).fault(c.faultWindow()).duration(c.duration()).origin(rec.startNanos())
-                    .listener((name, phase, detail, nanos) -> rec.nemesis(name + ":" + phase, detail)).build();
-            List<Thread> threads = new ArrayList<>();
-            List<Throwable> crashes = new CopyOnWriteArrayList<>();
-            for (int w = 0; w < c.workers(); w++) {
-                Worker worker = new Worker(c, w, endpoints, rec, deadline, attempts, rywChecks, rywUnavailable,
-                        rywViolations, control, monoChecks, monoViolations);
-                Thread t = new Thread(() -> {
-                    try (worker) {
-                        worker.run();
-                    } catch (Throwable e) {
-                        crashes.add(e);
-                    }
-                }, "chaos-set-worker-" + w);
-                t.start();
-                threads.add(t);
-            }
-            schedule.run(hosts, view);
-            for (Thread t : threads) {
-                t.join(c.duration().toMillis() + 60_000);
-            }
-            if (!crashes.isEmpty()) {
-                throw new IllegalStateException("a workload thread crashed", crashes.get(0));
-            }
-            rec.nemesis("final-heal:start", NemesisSchedule.finalHeal(hosts));
-            view.awaitAgreement(Duration.ofSeconds(60), new HashSet<>(hosts.ids()))
-                    .orElseThrow(() -> new IllegalStateException("nodes did not agree on a leader after the final heal"));
-            Thread.sleep(3000); // quiesce
-            finalReadFailures = finalReads(c, hosts, rec, finalByNode);
-            faults = schedule.events();
-        }
+        ClusterRun.Outcome<Integer> out = ClusterRun.run(hb, dir, new ClusterRun.Spec("raft", c.nodes(), c.seed(),
+                        c.nemeses(), c.duration(), c.faultWindow(), c.quietWindow(), c.workers(), "chaos-set-worker-"),
+                (w, endpoints, rec, deadline) -> new Worker(c, w, endpoints, rec, deadline, attempts, rywChecks,
+                        rywUnavailable, rywViolations, control, monoChecks, monoViolations),
+                (hosts, endpoints, rec) -> finalReads(c, hosts, rec, finalByNode));
+        HistoryRecorder rec = out.recorder();
+        int finalReadFailures = out.afterHeal();
+        List<FaultEvent> faults = out.faults();
         rec.snapshot().writeJsonl(dir.resolve("history.jsonl"));
         Result r = classify(dir, attempts, finalByNode, finalReadFailures, (int) rywChecks.get(),
                 List.copyOf(rywViolations), (int) rywUnavailable.get(), (int) control[0].get(), (int) control[1].get(),
@@ -307,7 +270,7 @@ public final class SetWorkloadRun {
     }
 
     /** One workload thread: its own client and seeded Random; a fresh process id after every unknown outcome. */
-    private static final class Worker implements AutoCloseable {
+    private static final class Worker implements ClusterRun.Workload {
         final Config c;
         final int index;
         final List<String> endpoints;
@@ -349,7 +312,8 @@ public final class SetWorkloadRun {
             this.process = rec.newProcess();
         }
 
-        void run() {
+        @Override
+        public void run() {
             while (System.nanoTime() < deadline) {
                 String topic = topic(random.nextInt(c.topics()));
                 if (random.nextInt(100) < 20) {
