@@ -83,6 +83,9 @@ public final class ChaosRun {
         if (c.unsafeReads()) {
             hb.config("testing.unsafe-local-linearizable-reads", "true");
         }
+        if (c.nemeses().stream().anyMatch(n -> io.rns.chaos.nemesis.Combined.uses(n, io.rns.chaos.nemesis.ClockOffset.class))) {
+            io.rns.chaos.nemesis.ClockOffset.install(hb); // node JVMs under libfaketime (offset 0 until a window sets one)
+        }
         AtomicLong opCounter = new AtomicLong();
         ClusterRun.Outcome<Void> out = ClusterRun.run(hb, dir, new ClusterRun.Spec(c.mode(), c.nodes(), c.seed(),
                         c.nemeses(), c.duration(), c.faultWindow(), c.quietWindow(), c.workers(), "chaos-worker-"),
