@@ -101,6 +101,7 @@ public final class DockerHosts implements Hosts {
     private final String containerClasspath;
     private final String heap;
     private final List<String> extraJvmOpts;
+    private final Map<String, String> nodeEnv;
     private final Duration stopTimeout;
     private final Map<String, String> labels;
     private final List<DockerHost> hosts = new ArrayList<>();
@@ -131,6 +132,7 @@ public final class DockerHosts implements Hosts {
         this.javaBin = b.javaBin;
         this.heap = b.heap;
         this.extraJvmOpts = List.copyOf(b.jvmOpts);
+        this.nodeEnv = Map.copyOf(b.nodeEnv);
         this.stopTimeout = b.stopTimeout;
         this.containerClasspath = planBinds(b.classpath, b.javaBin);
         this.shutdownHook = new Thread(this::closeFromHook, "rns-chaos-docker-cleanup-" + prefix);
@@ -694,6 +696,12 @@ public final class DockerHosts implements Hosts {
             }
         }
 
+        private Map<String, String> nodeEnvFor(Path dir) {
+            Map<String, String> env = new LinkedHashMap<>();
+            nodeEnv.forEach((k, v) -> env.put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));
+            return env;
+        }
+
         private void create() {
             Map<String, String> l = new LinkedHashMap<>(labels);
             l.put(LABEL_NODE, id);
@@ -703,6 +711,7 @@ public final class DockerHosts implements Hosts {
                     .withEnv("CLASSPATH", containerClasspath)
                     .withEnv("RNSC_DIR", dir.toString())
                     .withEnv("RNSC_STDOUT", stdoutFile().toString())
+                    .withEnv(nodeEnvFor(dir))
                     .withCommand(command().toArray(String[]::new))
                     .withStartupAttempts(1)
                     .withCreateContainerCmdModifier(cmd -> {

@@ -22,6 +22,7 @@ public final class HostsBuilder {
     Integer subnetThirdOctet;
     String heap = "256m";
     final List<String> jvmOpts = new ArrayList<>();
+    final Map<String, String> nodeEnv = new LinkedHashMap<>();
     String javaBin = NodeLaunch.javaBin();
     String classpath = NodeLaunch.classpath();
     Duration stopTimeout = Duration.ofSeconds(10);
@@ -80,6 +81,8 @@ public final class HostsBuilder {
     public HostsBuilder heap(String h) { this.heap = h; return this; }
     /** Extra node JVM option (e.g. {@code -Dfoo=bar}). */
     public HostsBuilder jvmOpt(String opt) { this.jvmOpts.add(opt); return this; }
+    /** An environment variable for every node JVM; {@code {dir}} in the value becomes the node's directory. */
+    public HostsBuilder nodeEnv(String key, String value) { this.nodeEnv.put(key, value); return this; }
     public HostsBuilder javaBin(String bin) { this.javaBin = bin; return this; }
     public HostsBuilder classpath(String cp) { this.classpath = cp; return this; }
     /** How long {@link Host#stop()} waits after SIGTERM before SIGKILL (default 10 s). */
@@ -105,6 +108,7 @@ public final class HostsBuilder {
                 .keepLogs(keepLogs).heap(heap).javaBin(javaBin).classpath(classpath).stopTimeout(stopTimeout);
         config.forEach(b::config);
         jvmOpts.forEach(b::jvmOpt);
+        nodeEnv.forEach(b::nodeEnv);
         if (runDir != null) {
             b.runDir(runDir);
         }

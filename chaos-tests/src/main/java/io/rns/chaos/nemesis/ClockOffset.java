@@ -2,6 +2,7 @@ package io.rns.chaos.nemesis;
 
 import io.rns.chaos.hosts.Host;
 import io.rns.chaos.hosts.Hosts;
+import io.rns.chaos.hosts.HostsBuilder;
 import io.rns.chaos.hosts.HostsException;
 import io.rns.chaos.hosts.NetnsHosts;
 
@@ -56,7 +57,7 @@ public final class ClockOffset extends AbstractNemesis {
     }
 
     /** Starts every node JVM of {@code b} under libfaketime, offset 0 until a {@link ClockOffset} writes its file. */
-    public static NetnsHosts.Builder install(NetnsHosts.Builder b) {
+    public static HostsBuilder install(HostsBuilder b) {
         String why = unavailableReason();
         if (why != null) {
             throw new HostsException(why);
