@@ -121,7 +121,7 @@ final class RocketmqTranslator {
             case RequestCode.GET_BROKER_CLUSTER_INFO -> clusterInfo(req, ctx);
             case RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER -> topics(req, ctx, "");
             case RequestCode.GET_TOPICS_BY_CLUSTER ->
-                    topics(req, ctx, req.decodeCommandCustomHeader(GetTopicsByClusterRequestHeader.class).getCluster());
+                    topics(req, ctx, header(req, GetTopicsByClusterRequestHeader.class).getCluster());
             case RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS -> systemTopics(req, ctx);
             case RequestCode.GET_BROKER_MEMBER_GROUP -> brokerMemberGroup(req, ctx);
             case RequestCode.PUT_KV_CONFIG -> kvPut(req, ctx);
@@ -137,6 +137,25 @@ final class RocketmqTranslator {
 
     // ------------------------------------------------------------------------------------------------------------
     // Native plumbing
+
+    /**
+     * The request's header from its ext fields. Required ({@code @CFNotNull}) fields that are missing fail with the
+     * stock message "the custom field <name> is null" (rocketmq-remoting 5.5.0 would otherwise hand back nulls).
+     */
+    static <T extends org.apache.rocketmq.remoting.CommandCustomHeader> T header(RemotingCommand req, Class<T> type)
+            throws RemotingCommandException {
+        Map<String, String> ext = req.getExtFields() == null ? Map.of() : req.getExtFields();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (f.isAnnotationPresent(org.apache.rocketmq.remoting.annotation.CFNotNull.class)
+                        && !java.lang.reflect.Modifier.isStatic(f.getModifiers()) && ext.get(f.getName()) == null) {
+                    throw new RemotingCommandException("the custom field <" + f.getName() + "> is null (request code "
+                            + req.getCode() + ")");
+                }
+            }
+        }
+        return req.decodeCommandCustomHeader(type);
+    }
 
     private CompletableFuture<RemotingCommand> call(RequestEnvelope.Builder env, InboundContext ctx,
                                                     Function<ResponseEnvelope, RemotingCommand> onOk) {
@@ -270,7 +289,7 @@ final class RocketmqTranslator {
     }
 
     private CompletableFuture<RemotingCommand> registerBroker(RemotingCommand req, InboundContext ctx) throws Exception {
-        RegisterBrokerRequestHeader h = req.decodeCommandCustomHeader(RegisterBrokerRequestHeader.class);
+        RegisterBrokerRequestHeader h = header(req, RegisterBrokerRequestHeader.class);
         byte[] body = req.getBody();
         if (h.getBodyCrc32() != null && h.getBodyCrc32() != 0 && body != null && crc32(body) != h.getBodyCrc32()) {
             return CompletableFuture.completedFuture(
@@ -319,7 +338,7 @@ final class RocketmqTranslator {
     }
 
     private CompletableFuture<RemotingCommand> unregisterBroker(RemotingCommand req, InboundContext ctx) throws Exception {
-        UnRegisterBrokerRequestHeader h = req.decodeCommandCustomHeader(UnRegisterBrokerRequestHeader.class);
+        UnRegisterBrokerRequestHeader h = header(req, UnRegisterBrokerRequestHeader.class);
         return call(RequestEnvelope.newBuilder().setUnregisterBroker(UnregisterBrokerRequest.newBuilder()
                 .setCluster(h.getClusterName()).setBrokerName(h.getBrokerName()).setBrokerId(h.getBrokerId())
                 .setBrokerAddr(h.getBrokerAddr())), ctx, r -> ok());
@@ -368,7 +387,7 @@ final class RocketmqTranslator {
     }
 
     private CompletableFuture<RemotingCommand> routeInfo(RemotingCommand req, InboundContext ctx) throws Exception {
-        GetRouteInfoRequestHeader h = req.decodeCommandCustomHeader(GetRouteInfoRequestHeader.class);
+        GetRouteInfoRequestHeader h = header(req, GetRouteInfoRequestHeader.class);
         return nativeCall.apply(RequestEnvelope.newBuilder().setRead(readOptions(req))
                         .setClientId("rocketmq:" + ctx.remoteAddress())
                         .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(h.getTopic())).build(), ctx)
@@ -453,7 +472,7 @@ final class RocketmqTranslator {
 
     /** 901 (5.x acting-master): the broker group's members. */
     private CompletableFuture<RemotingCommand> brokerMemberGroup(RemotingCommand req, InboundContext ctx) throws Exception {
-        GetBrokerMemberGroupRequestHeader h = req.decodeCommandCustomHeader(GetBrokerMemberGroupRequestHeader.class);
+        GetBrokerMemberGroupRequestHeader h = header(req, GetBrokerMemberGroupRequestHeader.class);
         RemotingCommand[] error = {null};
         return nativeClusterInfo(req, ctx, error).thenApply(c -> {
             if (c == null) {
@@ -474,13 +493,13 @@ final class RocketmqTranslator {
     // KV config, delete topic
 
     private CompletableFuture<RemotingCommand> kvPut(RemotingCommand req, InboundContext ctx) throws Exception {
-        PutKVConfigRequestHeader h = req.decodeCommandCustomHeader(PutKVConfigRequestHeader.class);
+        PutKVConfigRequestHeader h = header(req, PutKVConfigRequestHeader.class);
         return call(RequestEnvelope.newBuilder().setKvPut(KvPutRequest.newBuilder().setNamespace(h.getNamespace())
                 .setKey(h.getKey()).setValue(h.getValue())), ctx, r -> ok());
     }
 
     private CompletableFuture<RemotingCommand> kvGet(RemotingCommand req, InboundContext ctx) throws Exception {
-        GetKVConfigRequestHeader h = req.decodeCommandCustomHeader(GetKVConfigRequestHeader.class);
+        GetKVConfigRequestHeader h = header(req, GetKVConfigRequestHeader.class);
         return nativeCall.apply(RequestEnvelope.newBuilder().setRead(readOptions(req))
                         .setClientId("rocketmq:" + ctx.remoteAddress())
                         .setKvGet(KvGetRequest.newBuilder().setNamespace(h.getNamespace()).setKey(h.getKey())).build(), ctx)
@@ -499,13 +518,13 @@ final class RocketmqTranslator {
     }
 
     private CompletableFuture<RemotingCommand> kvDelete(RemotingCommand req, InboundContext ctx) throws Exception {
-        DeleteKVConfigRequestHeader h = req.decodeCommandCustomHeader(DeleteKVConfigRequestHeader.class);
+        DeleteKVConfigRequestHeader h = header(req, DeleteKVConfigRequestHeader.class);
         return call(RequestEnvelope.newBuilder().setKvDelete(KvDeleteRequest.newBuilder().setNamespace(h.getNamespace())
                 .setKey(h.getKey())), ctx, r -> ok());
     }
 
     private CompletableFuture<RemotingCommand> kvList(RemotingCommand req, InboundContext ctx) throws Exception {
-        GetKVListByNamespaceRequestHeader h = req.decodeCommandCustomHeader(GetKVListByNamespaceRequestHeader.class);
+        GetKVListByNamespaceRequestHeader h = header(req, GetKVListByNamespaceRequestHeader.class);
         return nativeCall.apply(RequestEnvelope.newBuilder().setRead(readOptions(req))
                         .setClientId("rocketmq:" + ctx.remoteAddress())
                         .setKvList(KvListRequest.newBuilder().setNamespace(h.getNamespace())).build(), ctx)
@@ -525,7 +544,7 @@ final class RocketmqTranslator {
     }
 
     private CompletableFuture<RemotingCommand> deleteTopic(RemotingCommand req, InboundContext ctx) throws Exception {
-        DeleteTopicFromNamesrvRequestHeader h = req.decodeCommandCustomHeader(DeleteTopicFromNamesrvRequestHeader.class);
+        DeleteTopicFromNamesrvRequestHeader h = header(req, DeleteTopicFromNamesrvRequestHeader.class);
         return call(RequestEnvelope.newBuilder().setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic(h.getTopic())
                 .setCluster(h.getClusterName() == null ? "" : h.getClusterName())), ctx, r -> ok());
     }

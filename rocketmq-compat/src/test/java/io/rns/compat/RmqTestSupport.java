@@ -19,6 +19,7 @@ final class RmqTestSupport {
     static RemotingCommand request(int code, CommandCustomHeader header) {
         RemotingCommand c = RemotingCommand.createRequestCommand(code, header);
         c.setVersion(513); // MQVersion V5_5_0
+        c.makeCustomHeaderToNet(); // header -> extFields, as encoding does (unit tests skip the wire)
         return c;
     }
 

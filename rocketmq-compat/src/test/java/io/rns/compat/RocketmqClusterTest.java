@@ -147,4 +147,100 @@ class RocketmqClusterTest {
         }
         assertEquals(List.of(before, before, before), after, "applied index on every node after 9 identical registrations");
     }
+
+    @Test
+    void onewayRegistrationIsAppliedWithoutAnAnswer() throws Exception {
+        RemotingCommand reg = RmqTestSupport.register("DefaultCluster", "broker-ow", 0, "127.0.0.1:40911",
+                RmqTestSupport.body(1, 1, "OneWayTopic"), false);
+        client.invokeOneway(addr(1), reg, 5_000);
+        MiniCluster.await(Duration.ofSeconds(20), "oneway registration visible",
+                () -> { try { return route(0, "OneWayTopic").getCode() == ResponseCode.SUCCESS; } catch (Exception e) { return false; } });
+    }
+
+    @Test
+    void slaveRegistrationReturnsTheMastersAddresses() throws Exception {
+        assertEquals(ResponseCode.SUCCESS, sync(0, RmqTestSupport.register("DefaultCluster", "broker-s", 0,
+                "127.0.0.1:50911", RmqTestSupport.body(1, 1, "ST"), false)).getCode());
+        RemotingCommand r = sync(2, RmqTestSupport.register("DefaultCluster", "broker-s", 1, "127.0.0.1:50921",
+                RmqTestSupport.body(1, 1, "ST"), false));
+        assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
+        assertEquals("127.0.0.1:50911", r.getExtFields().get("masterAddr"));
+        assertEquals("127.0.0.1:50912", r.getExtFields().get("haServerAddr"));
+        TopicRouteData d = TopicRouteData.decode(route(1, "ST").getBody(), TopicRouteData.class);
+        assertEquals(Map.of(0L, "127.0.0.1:50911", 1L, "127.0.0.1:50921"), d.getBrokerDatas().get(0).getBrokerAddrs());
+    }
+
+    @Test
+    void kvPutGetListDeleteAndOrderTopicConfigReturnedToBrokers() throws Exception {
+        RemotingCommand put = RmqTestSupport.request(RequestCode.PUT_KV_CONFIG,
+                Map.of("namespace", "ORDER_TOPIC_CONFIG", "key", "OT", "value", "broker-a:4"));
+        assertEquals(ResponseCode.SUCCESS, sync(0, put).getCode());
+        RemotingCommand get = sync(1, RmqTestSupport.request(RequestCode.GET_KV_CONFIG,
+                Map.of("namespace", "ORDER_TOPIC_CONFIG", "key", "OT")));
+        assertEquals(ResponseCode.SUCCESS, get.getCode(), get.getRemark());
+        assertEquals("broker-a:4", get.getExtFields().get("value"));
+        RemotingCommand list = sync(2, RmqTestSupport.request(RequestCode.GET_KVLIST_BY_NAMESPACE,
+                Map.of("namespace", "ORDER_TOPIC_CONFIG")));
+        assertEquals(Map.of("OT", "broker-a:4"),
+                org.apache.rocketmq.remoting.protocol.body.KVTable.decode(list.getBody(),
+                        org.apache.rocketmq.remoting.protocol.body.KVTable.class).getTable());
+        RemotingCommand reg = sync(2, RmqTestSupport.register("DefaultCluster", "broker-k", 0, "127.0.0.1:60911",
+                RmqTestSupport.body(1, 1, "KT"), false));
+        assertTrue(new String(reg.getBody()).contains("\"OT\":\"broker-a:4\""), "order topic config returned to the broker");
+        assertEquals(ResponseCode.SUCCESS, sync(1, RmqTestSupport.request(RequestCode.DELETE_KV_CONFIG,
+                Map.of("namespace", "ORDER_TOPIC_CONFIG", "key", "OT"))).getCode());
+        RemotingCommand gone = sync(0, RmqTestSupport.request(RequestCode.GET_KV_CONFIG,
+                Map.of("namespace", "ORDER_TOPIC_CONFIG", "key", "OT")));
+        assertEquals(ResponseCode.QUERY_NOT_FOUND, gone.getCode());
+        assertEquals(ResponseCode.QUERY_NOT_FOUND, sync(0, RmqTestSupport.request(RequestCode.GET_KVLIST_BY_NAMESPACE,
+                Map.of("namespace", "ORDER_TOPIC_CONFIG"))).getCode());
+    }
+
+    @Test
+    void deleteTopicTopicListsAndUnregister() throws Exception {
+        assertEquals(ResponseCode.SUCCESS, sync(0, RmqTestSupport.register("C2", "broker-d", 0, "127.0.0.1:21911",
+                RmqTestSupport.body(1, 1, "D1", "D2"), false)).getCode());
+        RemotingCommand all = sync(1, RmqTestSupport.request(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, Map.of()));
+        assertTrue(new String(all.getBody()).contains("D1"), new String(all.getBody()));
+        RemotingCommand byCluster = sync(2, RmqTestSupport.request(RequestCode.GET_TOPICS_BY_CLUSTER, Map.of("cluster", "C2")));
+        assertEquals(java.util.Set.of("D1", "D2"), org.apache.rocketmq.remoting.protocol.body.TopicList.decode(
+                byCluster.getBody(), org.apache.rocketmq.remoting.protocol.body.TopicList.class).getTopicList());
+        assertEquals(ResponseCode.SUCCESS, sync(1, RmqTestSupport.request(RequestCode.DELETE_TOPIC_IN_NAMESRV,
+                Map.of("topic", "D1"))).getCode());
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, route(2, "D1").getCode());
+        assertEquals(ResponseCode.SUCCESS, route(2, "D2").getCode());
+        assertEquals(ResponseCode.SUCCESS, sync(2, RmqTestSupport.request(RequestCode.UNREGISTER_BROKER, Map.of(
+                "brokerName", "broker-d", "brokerAddr", "127.0.0.1:21911", "clusterName", "C2", "brokerId", "0"))).getCode());
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, route(0, "D2").getCode());
+    }
+
+    @Test
+    void aRegisteredBrokersConnectionCloseMakesItLeaveAfterTheSuspectLease() throws Exception {
+        NettyRemotingClient broker = new NettyRemotingClient(new NettyClientConfig());
+        broker.start();
+        try {
+            assertEquals(ResponseCode.SUCCESS, broker.invokeSync(addr(1), RmqTestSupport.register("DefaultCluster",
+                    "broker-gone", 0, "127.0.0.1:22911", RmqTestSupport.body(1, 1, "GoneTopic"), false), 10_000).getCode());
+            assertEquals(ResponseCode.SUCCESS, route(0, "GoneTopic").getCode());
+        } finally {
+            broker.shutdown(); // the broker's connection closes (as when a stock broker dies)
+        }
+        long closed = System.nanoTime();
+        MiniCluster.await(Duration.ofSeconds(30), "GoneTopic gone from every node after the connection closed", () -> {
+            try {
+                for (int i = 0; i < 3; i++) {
+                    if (route(i, "GoneTopic").getCode() != ResponseCode.TOPIC_NOT_EXIST) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        long ms = (System.nanoTime() - closed) / 1_000_000;
+        System.out.println("broker left every node's routes " + ms + " ms after its connection closed (suspect lease "
+                + cluster.node(0).config().liveness().suspectLeaseMs() + " ms, its lease 120000 ms)");
+        assertTrue(ms < 60_000, "well before its 120 s lease: " + ms);
+    }
 }
