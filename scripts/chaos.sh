@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run one chaos scenario on a real netns cluster and print where its report is.
 #
-#   scripts/chaos.sh run --scenario raft|unsafe|leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]
+#   scripts/chaos.sh run --scenario raft|unsafe|leaderless|liveness|liveness-leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]
 #   scripts/chaos.sh report RUN_DIR      # re-check a recorded history.jsonl and rewrite report.html (no root needed)
 #
 # --seed reproduces a run's nemesis schedule and workload choices (timing still varies). Output:
@@ -43,7 +43,9 @@ case "$cmd" in
       raft) dir="raft-$nodes-linearizable-lease" ;;
       unsafe) dir="raft-$nodes-unsafe-reads" ;;
       leaderless) dir="leaderless-$nodes-kill" ;;
-      *) echo "chaos.sh: --scenario must be raft, unsafe or leaderless" >&2; usage ;;
+      liveness) dir="raft-$nodes-liveness" ;;
+      liveness-leaderless) dir="leaderless-$nodes-liveness" ;;
+      *) echo "chaos.sh: --scenario must be raft, unsafe, leaderless, liveness or liveness-leaderless" >&2; usage ;;
     esac
     [[ "$nodes" =~ ^[0-9]+$ && "$duration" =~ ^[0-9]+$ ]] || usage
     if [ "$(id -u)" != 0 ]; then
