@@ -108,8 +108,10 @@ public final class ChaosMain {
         long seed = Long.parseLong(runDir.getFileName().toString());
         Path summary = runDir.resolve("summary.json");
         ChaosRun.Config c;
+        Divergence divergence = null; // measured during the run only: kept from the previous summary
         if (Files.exists(summary)) {
             Comparison.Row row = Comparison.fromJson(Files.readString(summary));
+            divergence = row.divergence();
             c = new ChaosRun.Config(row.scenario(), row.mode(), row.nodes(), row.seed(), Duration.ofSeconds(row.durationS()),
                     List.of(), row.unsafeReads(), List.of(), 0, 0, runDir.getParent().getParent(), Duration.ZERO, Duration.ZERO);
         } else {
@@ -120,7 +122,7 @@ public final class ChaosMain {
                     Duration.ZERO, Duration.ZERO);
         }
         int ops = h.pair().operations().size();
-        return Reports.write(new ChaosRun.Result(runDir, check, stale, ops, 0, List.of(), c, h));
+        return Reports.write(new ChaosRun.Result(runDir, check, stale, ops, 0, List.of(), c, h, divergence));
     }
 
     public static void main(String[] args) throws Exception {

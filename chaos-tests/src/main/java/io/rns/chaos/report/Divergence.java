@@ -29,7 +29,9 @@ import java.util.TreeMap;
  * @param totalWindowMs   sum of all windows' lengths (over all keys)
  * @param maxWindowKey    the key of the longest window ("" if none)
  * @param maxWindowStartMs history time at which it opened (-1 if none)
- * @param openAtEnd       windows still open when polling stopped (nodes never converged while polled)
+ * @param openAtEnd       windows still open when the key's polling stopped (the register workload polls only the
+ *                        current and the previous key, so a key leaves the poll when keys rotate; the window is cut
+ *                        there, at the key's last round)
  */
 public record Divergence(int keys, int rounds, int decidedRounds, int divergentRounds, int windows, long maxWindowMs,
                          long totalWindowMs, String maxWindowKey, long maxWindowStartMs, int openAtEnd) {
@@ -125,7 +127,7 @@ public record Divergence(int keys, int rounds, int decidedRounds, int divergentR
             return "n/a (not polled)";
         }
         return String.format(Locale.ROOT, "max %.2f s, total %.2f s (%d windows%s; %d/%d rounds)", maxWindowMs / 1000.0,
-                totalWindowMs / 1000.0, windows, openAtEnd > 0 ? ", " + openAtEnd + " never closed" : "",
+                totalWindowMs / 1000.0, windows, openAtEnd > 0 ? ", " + openAtEnd + " still open when the key's polling stopped" : "",
                 divergentRounds, decidedRounds);
     }
 }

@@ -74,7 +74,7 @@ public final class HtmlReport {
                 .append(OK_WRITE).append("\">&#9632; OK write (register/unregister/heartbeat)</span> <span style=\"color:")
                 .append(FAIL).append("\">&#9632; FAIL</span> <span style=\"color:").append(INFO)
                 .append("\">&#9632; INFO (indeterminate; drawn to the end)</span> <span style=\"background:").append(FAULT)
-                .append("\">&nbsp;fault window&nbsp;</span>. Read labels: brokers seen, <code>cb-W-N.chaos:10911</code> shortened to <code>W-N</code>; writes: +W-N register, -W-N unregister.</p>");
+                .append("\">&nbsp;fault window&nbsp;</span>. Read labels: brokers seen, <code>cb-W-N.chaos:10911</code> shortened to <code>W-N</code> (liveness: <code>live-N.live:10911</code> to <code>live-N</code>); writes: +W-N register, -W-N unregister.</p>");
 
         sb.append("<h2>Fault windows</h2><table><tr><th>start s</th><th>stop s</th><th>nemesis</th><th>detail</th></tr>");
         for (RunMetrics.Window w : windows) {
@@ -308,6 +308,9 @@ public final class HtmlReport {
             s = s.substring(3);
         }
         int dot = s.indexOf(".chaos");
+        if (dot < 0) {
+            dot = s.indexOf(".live:"); // the liveness workload's brokers: live-N / dying-N
+        }
         return dot > 0 ? s.substring(0, dot) : s;
     }
 

@@ -188,7 +188,6 @@ public final class LivenessAnalysis {
             long d = b.deathTime();
             long firstAbsentRet = -1, lastPresentCall = -1;
             if (raft) {
-                long firstAbsentCall = Long.MAX_VALUE;
                 for (NodePoller.Sample s : samples) {
                     if (!s.ok() || !s.level().equals("LINEARIZABLE") || s.call() <= d) {
                         continue;
@@ -197,7 +196,6 @@ public final class LivenessAnalysis {
                         lastPresentCall = Math.max(lastPresentCall, s.call());
                     } else if (firstAbsentRet < 0 || s.ret() < firstAbsentRet) {
                         firstAbsentRet = s.ret();
-                        firstAbsentCall = Math.min(firstAbsentCall, s.call());
                     }
                 }
             }
