@@ -502,12 +502,15 @@ public final class HtmlReport {
         sb.append("</svg>");
         sb.append("<table><tr><th>broker</th><th>death</th><th>at s</th><th>detected after ms</th>"
                 + "<th>last listed (LINEARIZABLE poll invoked) after ms</th><th>gone from every node after ms</th>"
-                + "<th>per node (STALE)</th><th>beyond bound</th><th>reappeared</th></tr>");
+                + "<th>per node (STALE)</th><th>leader changes</th><th>beyond bound</th><th>beyond per-leader bound</th>"
+                + "<th>reappeared</th></tr>");
         for (var d : dead) {
-            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.2f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td%s>%s</td><td>%d</td></tr>",
+            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.2f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td%s>%s</td><td%s>%s</td><td>%d</td></tr>",
                     esc(d.name()), esc(d.death()), d.deathS(), d.detectionMs() < 0 ? "never" : d.detectionMs(),
                     d.lastPresentMs() < 0 ? "-" : d.lastPresentMs(), d.everywhereMs() < 0 ? "never" : d.everywhereMs(),
-                    esc(d.perNodeMs().toString()), d.beyondBound() ? " class=\"INVALID\"" : "", d.beyondBound() ? "YES" : "no",
+                    esc(d.perNodeMs().toString()), l.raft() ? Integer.toString(d.leaderChanges()) : "-",
+                    d.beyondBound() ? " class=\"INVALID\"" : "", d.beyondBound() ? "YES" : "no",
+                    d.beyondLeaderBound() ? " class=\"INVALID\"" : "", d.beyondLeaderBound() ? "YES" : "no",
                     d.reappeared()));
         }
         sb.append("</table>");

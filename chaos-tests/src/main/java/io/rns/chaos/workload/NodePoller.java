@@ -39,7 +39,7 @@ public final class NodePoller implements AutoCloseable {
 
     /** One read of one round. {@code addrs} is null unless ok; times are history times (ns since the run start). */
     public record Sample(long round, long roundStart, long call, long ret, String node, String key, String level,
-                         boolean ok, Set<String> addrs, long appliedIndex, String error) {}
+                         boolean ok, Set<String> addrs, long appliedIndex, long term, String error) {}
 
     private final List<String> endpoints;
     private final Supplier<List<String>> keys;
@@ -154,11 +154,11 @@ public final class NodePoller implements AutoCloseable {
             }
             String err = e.codeName() + ": " + e.getMessage();
             long ret = p != null ? rec.fail(p, "read", key, null, err).time() : now();
-            return new Sample(round, roundStart, call, ret, ep, key, level.name(), false, null, -1, err);
+            return new Sample(round, roundStart, call, ret, ep, key, level.name(), false, null, -1, -1, err);
         } catch (RuntimeException e) {
             String err = e.toString();
             long ret = p != null ? rec.fail(p, "read", key, null, err).time() : now();
-            return new Sample(round, roundStart, call, ret, ep, key, level.name(), false, null, -1, err);
+            return new Sample(round, roundStart, call, ret, ep, key, level.name(), false, null, -1, -1, err);
         }
     }
 
@@ -166,7 +166,9 @@ public final class NodePoller implements AutoCloseable {
                       TreeSet<String> addrs, ServerMeta meta, Integer p) {
         long ret = p != null ? rec.ok(p, "read", key, SetValue.encode(addrs), meta).time() : now();
         long applied = meta == null ? -1 : meta.appliedIndex();
-        return new Sample(round, roundStart, call, ret, ep, key, level.name(), true, Set.copyOf(addrs), applied, null);
+        long term = meta == null ? -1 : meta.term();
+        return new Sample(round, roundStart, call, ret, ep, key, level.name(), true, Set.copyOf(addrs), applied, term,
+                null);
     }
 
     /** Every sample so far, in round order. */

@@ -47,8 +47,10 @@ class LivenessScenariosTest {
         assertTrue(l.heartbeatsOk() > 100, "brokers must actually heartbeat" + see);
         assertEquals(List.of(), l.falseExpiryDetails(), "heartbeating brokers expired" + see);
         assertEquals(0, l.undetected(), "dead brokers never removed" + see);
-        assertEquals(0, l.beyondBound(), "dead brokers still listed by a LINEARIZABLE read invoked after death + bound"
-                + see + "\n" + l.dead());
+        assertEquals(0, l.beyondBound(), "dead brokers (at most one leader change since their death) still listed by a"
+                + " LINEARIZABLE read invoked after death + bound" + see + "\n" + l.dead());
+        assertEquals(0, l.beyondLeaderBound(), "a leader kept a dead broker longer than L + scan + commit after its"
+                + " death or the leader's takeover" + see + "\n" + l.dead());
         assertEquals(0, l.reappeared(), "a removed dead broker reappeared in a LINEARIZABLE read" + see);
         assertTrue(r.divergence().decidedRounds() > 50, "the divergence probe must actually poll: "
                 + r.divergence().describe());

@@ -20,7 +20,7 @@ class LivenessAnalysisTest {
 
     static NodePoller.Sample s(long round, String node, String level, long callMs, Set<String> addrs) {
         return new NodePoller.Sample(round, callMs * MS, callMs * MS, (callMs + 5) * MS, node, "T", level, addrs != null,
-                addrs, 100, addrs == null ? "UNAVAILABLE" : null);
+                addrs, 100, 3, addrs == null ? "UNAVAILABLE" : null);
     }
 
     @Test
@@ -64,13 +64,41 @@ class LivenessAnalysisTest {
         assertEquals(5005, ok.dead().get(0).detectionMs());
         assertEquals(8005, ok.dead().get(0).everywhereMs());
         assertEquals(0, ok.beyondBound());
+        assertEquals(0, ok.beyondLeaderBound());
+        assertEquals(0, ok.dead().get(0).leaderChanges());
 
         List<NodePoller.Sample> late = new ArrayList<>(polls);
         late.add(s(2, "n2", "LINEARIZABLE", death + BOUND.boundMs() + 1, Set.of("d:1")));
         var bad = LivenessAnalysis.analyze(true, List.of(new LivenessAnalysis.BrokerRecord("d", "d:1", death * MS, "HUNG",
                 7, List.of())), late, BOUND);
         assertEquals(1, bad.beyondBound());
+        assertEquals(1, bad.beyondLeaderBound(), "term 3 answered at 2.005 s, so 5.1 s later it must be gone");
         assertEquals(1, bad.reappeared());
+    }
+
+    @Test
+    void aLeaderChangeRestartsTheLeaseButEveryLeaderIsHeldToItsOwnBound() {
+        long death = 1000;
+        List<NodePoller.Sample> polls = new ArrayList<>();
+        // term 3 until 4 s, term 4 from 4.5 s, term 5 from 8.5 s: every leader must drop it 5.1 s after its first answer
+        long[][] seen = {{2000, 3}, {4500, 4}, {8500, 5}, {12000, 5}};
+        for (long[] x : seen) {
+            polls.add(new NodePoller.Sample(0, x[0] * MS, x[0] * MS, (x[0] + 5) * MS, "n1", "T", "LINEARIZABLE", true,
+                    Set.of("d:1"), 100, x[1], null));
+        }
+        polls.add(new NodePoller.Sample(0, 13500 * MS, 13500 * MS, 13505 * MS, "n1", "T", "LINEARIZABLE", true, Set.of(),
+                100, 5, null));
+        var r = LivenessAnalysis.analyze(true, List.of(new LivenessAnalysis.BrokerRecord("d", "d:1", death * MS, "HUNG",
+                7, List.of())), polls, BOUND);
+        assertEquals(2, r.dead().get(0).leaderChanges());
+        assertEquals(1, r.multiFailover());
+        assertEquals(0, r.beyondBound(), "the single-failover bound does not apply across two leader changes");
+        assertEquals(0, r.beyondLeaderBound(), "12.0 s < 8.505 s + 5.1 s");
+        polls.add(new NodePoller.Sample(0, 13700 * MS, 13700 * MS, 13705 * MS, "n2", "T", "LINEARIZABLE", true,
+                Set.of("d:1"), 100, 5, null));
+        var bad = LivenessAnalysis.analyze(true, List.of(new LivenessAnalysis.BrokerRecord("d", "d:1", death * MS, "HUNG",
+                7, List.of())), polls, BOUND);
+        assertEquals(1, bad.beyondLeaderBound(), "13.7 s > 8.505 s + 5.1 s");
     }
 
     @Test
@@ -83,7 +111,7 @@ class LivenessAnalysisTest {
             for (int n = 0; n < 2; n++) {
                 String v = a[r][n];
                 p.add(new NodePoller.Sample(r, t[r] * MS, t[r] * MS, (t[r] + 3) * MS, "n" + n, "K", "STALE", v != null,
-                        v == null ? null : Set.of(v), -1, null));
+                        v == null ? null : Set.of(v), -1, -1, null));
             }
         }
         Divergence d = Divergence.compute(p, "STALE");
