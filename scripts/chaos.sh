@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run one chaos scenario on a real netns cluster and print where its report is.
 #
-#   scripts/chaos.sh run --scenario raft|unsafe|leaderless|membership|lease-clock [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]
+#   scripts/chaos.sh run --scenario raft|unsafe|leaderless|membership|lease-clock|liveness|liveness-leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]
 #                        [--backend netns|docker|rootless]
 #   scripts/chaos.sh report RUN_DIR      # re-check a recorded history.jsonl and rewrite report.html (no root needed)
 #
@@ -49,7 +49,9 @@ case "$cmd" in
       leaderless) dir="leaderless-$nodes-kill" ;;
       membership) dir="raft-$nodes-membership" ;;
       lease-clock) dir="raft-$nodes-lease-clock" ;;
-      *) echo "chaos.sh: --scenario must be raft, unsafe, leaderless, membership or lease-clock" >&2; usage ;;
+      liveness) dir="raft-$nodes-liveness" ;;
+      liveness-leaderless) dir="leaderless-$nodes-liveness" ;;
+      *) echo "chaos.sh: --scenario must be raft, unsafe, leaderless, membership, lease-clock, liveness or liveness-leaderless" >&2; usage ;;
     esac
     [[ "$nodes" =~ ^[0-9]+$ && "$duration" =~ ^[0-9]+$ ]] || usage
     case "$backend" in

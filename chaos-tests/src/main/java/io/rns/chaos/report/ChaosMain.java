@@ -14,6 +14,7 @@ import io.rns.chaos.nemesis.Nemesis;
 import io.rns.chaos.nemesis.PauseLeader;
 import io.rns.chaos.nemesis.RandomHalves;
 import io.rns.chaos.runner.ChaosRun;
+import io.rns.chaos.runner.LivenessRun;
 import io.rns.rpc.v1.Consistency;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Command-line entry for {@code scripts/chaos.sh}: {@code run --scenario raft|unsafe|leaderless|membership|lease-clock [--nodes 3|5]
+ * Command-line entry for {@code scripts/chaos.sh}: {@code run --scenario raft|unsafe|leaderless|membership|lease-clock|liveness|liveness-leaderless [--nodes 3|5]
  * [--seed N] [--duration-s S] [--out DIR]}, {@code report RUN_DIR} (re-check a recorded history.jsonl and rewrite its
  * reports, no root needed) and {@code compare DIR} (print the comparison table of every run under DIR).
  * The same scenarios can be run through Maven with {@code -Dchaos.scenario=...} (see ChaosCliTest).
@@ -76,14 +77,39 @@ public final class ChaosMain {
         }
     }
 
-    public static ChaosRun.Result run(String scenario, int nodes, long seed, Duration duration, Path out)
-            throws Exception {
+    /**
+     * The liveness workload (c): {@code liveness} (Raft) or {@code liveness-leaderless}; 3 brokers heartbeating all
+     * run, short-lived ones dying; isolate leader, kill the leader, pause the leader, random halves; lease 4 s.
+     */
+    public static LivenessRun.Config livenessConfig(String scenario, int nodes, long seed, Duration duration, Path out) {
+        if (nodes < 3) {
+            throw new IllegalArgumentException("--nodes must be >= 3");
+        }
+        String mode = switch (scenario) {
+            case "liveness" -> "raft";
+            case "liveness-leaderless" -> "leaderless";
+            default -> throw new IllegalArgumentException("not a liveness scenario: " + scenario);
+        };
+        return new LivenessRun.Config(mode + "-" + nodes + "-liveness", mode, nodes, seed, duration,
+                List.of(new IsolateLeader(), KillRestart.leader(), new PauseLeader(), new RandomHalves()), 3, 4000, out,
+                Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofMillis(150));
+    }
+
+    /** Runs a scenario; returns its run directory. */
+    public static Path run(String scenario, int nodes, long seed, Duration duration, Path out) throws Exception {
+        if (scenario.startsWith("liveness")) {
+            LivenessRun.Result r = LivenessRun.run(livenessConfig(scenario, nodes, seed, duration, out));
+            System.out.println("chaos: liveness " + r.liveness().summary() + "; reproduce with --scenario " + scenario
+                    + " --nodes " + nodes + " --seed " + seed + " --duration-s " + duration.toSeconds());
+            System.out.println("chaos: report " + r.dir().resolve("report.html").toAbsolutePath());
+            return r.dir();
+        }
         ChaosRun.Result r = ChaosRun.run(config(scenario, nodes, seed, duration, out));
         System.out.println("chaos: verdict " + r.verdict() + "; reproduce with --scenario " + scenario + " --nodes "
                 + nodes + " --seed " + seed + " --duration-s " + duration.toSeconds());
         System.out.println("chaos: report " + r.dir().resolve("report.html").toAbsolutePath());
         System.out.println("chaos: comparison " + r.dir().getParent().resolve("comparison.md").toAbsolutePath());
-        return r;
+        return r.dir();
     }
 
     /** Re-checks a recorded run directory (history.jsonl) and rewrites its reports; config from summary.json. */
@@ -96,8 +122,10 @@ public final class ChaosMain {
         long seed = Long.parseLong(runDir.getFileName().toString());
         Path summary = runDir.resolve("summary.json");
         ChaosRun.Config c;
+        Divergence divergence = null; // measured during the run only: kept from the previous summary
         if (Files.exists(summary)) {
             Comparison.Row row = Comparison.fromJson(Files.readString(summary));
+            divergence = row.divergence();
             c = new ChaosRun.Config(row.scenario(), row.mode(), row.nodes(), row.seed(), Duration.ofSeconds(row.durationS()),
                     List.of(), row.unsafeReads(), List.of(), 0, 0, runDir.getParent().getParent(), Duration.ZERO, Duration.ZERO);
         } else {
@@ -108,7 +136,7 @@ public final class ChaosMain {
                     Duration.ZERO, Duration.ZERO);
         }
         int ops = h.pair().operations().size();
-        return Reports.write(new ChaosRun.Result(runDir, check, stale, ops, 0, List.of(), c, h));
+        return Reports.write(new ChaosRun.Result(runDir, check, stale, ops, 0, List.of(), c, h, divergence));
     }
 
     public static void main(String[] args) throws Exception {
@@ -147,7 +175,7 @@ public final class ChaosMain {
     }
 
     static void usage() {
-        System.err.println("usage: ChaosMain run --scenario raft|unsafe|leaderless|membership|lease-clock [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]\n"
+        System.err.println("usage: ChaosMain run --scenario raft|unsafe|leaderless|membership|lease-clock|liveness|liveness-leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]\n"
                 + "       ChaosMain report RUN_DIR\n       ChaosMain compare DIR");
         System.exit(2);
     }

@@ -7,6 +7,8 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.rns.chaos.runner.ChaosRun;
+import io.rns.chaos.runner.LivenessRun;
+import io.rns.chaos.workload.LivenessAnalysis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
@@ -26,19 +28,35 @@ public final class Comparison {
 
     /** One run's row. */
     public record Row(String scenario, String mode, int nodes, long seed, long durationS, String readLevels,
-                      boolean unsafeReads, RunMetrics metrics) {
+                      boolean unsafeReads, RunMetrics metrics, Divergence divergence, String detection,
+                      String falseExpiries) {
+
+        public Row(String scenario, String mode, int nodes, long seed, long durationS, String readLevels,
+                   boolean unsafeReads, RunMetrics metrics) {
+            this(scenario, mode, nodes, seed, durationS, readLevels, unsafeReads, metrics, null, null, null);
+        }
 
         public static Row of(ChaosRun.Result r) {
             ChaosRun.Config c = r.config();
             return new Row(c.scenario(), c.mode(), c.nodes(), c.seed(), c.duration().toSeconds(),
-                    c.readLevels().toString(), c.unsafeReads(), RunMetrics.compute(r.history(), r.check(), r.stale()));
+                    c.readLevels().toString(), c.unsafeReads(), RunMetrics.compute(r.history(), r.check(), r.stale()),
+                    r.divergence(), null, null);
+        }
+
+        public static Row of(LivenessRun.Result r) {
+            LivenessRun.Config c = r.config();
+            LivenessAnalysis.Report l = r.liveness();
+            return new Row(c.scenario(), c.mode(), c.nodes(), c.seed(), c.duration().toSeconds(),
+                    c.raft() ? "[STALE, LINEARIZABLE] polls" : "[STALE] polls", false,
+                    RunMetrics.compute(r.history(), null, null).withoutFinalReads(), r.divergence(), l.detectionCell(),
+                    l.falseExpiries() + " of " + l.expiries() + " expiries");
         }
     }
 
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     // Gson 2.8 (on this classpath) cannot build records: map record components by hand
-    static JsonElement tree(Object o) {
+    public static JsonElement tree(Object o) {
         if (o == null) {
             return JsonNull.INSTANCE;
         }
@@ -117,8 +135,9 @@ public final class Comparison {
         StringBuilder sb = new StringBuilder();
         sb.append("| scenario | mode | nodes | seed | s | verdict | invalid keys / keys | ops | indeterminate | "
                 + "stale reads (index) | reads missing an acked write | read avail. fault / quiet | "
-                + "write avail. fault / quiet | final divergence |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "write avail. fault / quiet | final divergence | divergence window (STALE, all nodes) | "
+                + "broker-failure detection | false expiries |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             RunMetrics m = r.metrics();
             boolean raft = r.mode().equals("raft");
@@ -130,7 +149,10 @@ public final class Comparison {
                     .append(" | ").append(m.missedAckedRate())
                     .append(" | ").append(m.readAvailFault()).append(" / ").append(m.readAvailQuiet())
                     .append(" | ").append(m.writeAvailFault()).append(" / ").append(m.writeAvailQuiet())
-                    .append(" | ").append(m.divergence()).append(" |\n");
+                    .append(" | ").append(m.divergence())
+                    .append(" | ").append(r.divergence() == null ? "n/a (not polled)" : r.divergence().describe())
+                    .append(" | ").append(r.detection() == null ? "n/a (no liveness workload)" : r.detection())
+                    .append(" | ").append(r.falseExpiries() == null ? "n/a" : r.falseExpiries()).append(" |\n");
         }
         return sb.toString();
     }
@@ -144,7 +166,18 @@ public final class Comparison {
             before the read began / all OK reads. Any mode.
             - **availability**: ops that completed OK / ops invoked while a fault window was active (resp. quiet).
             - **final divergence**: keys whose final reads (every node, after the final heal + 3 s) disagree / keys \
-            read on at least two nodes. The divergence *window* during the run is not measured (n/a).
+            read on at least two nodes.
+            - **divergence window**: every 150 ms (register runs; liveness runs: their poll period) every node is read \
+            at STALE in parallel (register runs: the current and the previous key); a window is the time from the first \
+            round in which two nodes' answers differ to the next round in which all answering nodes agree (poll \
+            resolution; rounds with fewer than two answers neither open nor close one). max = longest window of any \
+            key, total = sum over keys; "divergent/decided rounds". Raft's STALE answers diverge too (replication lag, \
+            a cut-off minority): LINEARIZABLE reads never do, which the checker verifies.
+            - **broker-failure detection** (liveness runs): time from a dead broker's last call to the first \
+            LINEARIZABLE poll without it (raft) / until every node's STALE answers lose it for good (leaderless); \
+            median / max over dead brokers, against the bound derived from the run's config.
+            - **false expiries** (liveness runs): brokers expired while their acknowledged heartbeats left no gap as \
+            long as the shortest legitimate deadline / all expiries the brokers saw (UNKNOWN_BROKER answers).
             """;
 
     public static void write(Path file, List<Row> rows) {

@@ -28,12 +28,18 @@ public final class HtmlReport {
     public static final int MAX_WITNESSES = 3;
     static final int W = 1100;
     static final int LEFT = 70;
-    static final String OK = "#4caf50", FAIL = "#e53935", INFO = "#ffa000", FAULT = "rgba(229,57,53,0.12)";
+    static final String OK = "#4caf50", OK_WRITE = "#4db6ac", FAIL = "#e53935", INFO = "#ffa000", FAULT = "rgba(229,57,53,0.12)";
 
     private HtmlReport() {}
 
     public static String render(String title, Map<String, String> info, History history, CheckResult check,
                                 RunMetrics m) {
+        return render(title, info, history, check, m, "");
+    }
+
+    /** @param extraHtml a workload's own section, placed after the throughput and latency charts */
+    public static String render(String title, Map<String, String> info, History history, CheckResult check,
+                                RunMetrics m, String extraHtml) {
         List<RunMetrics.Window> windows = RunMetrics.faultWindows(history);
         long fh = RunMetrics.finalHealTime(history);
         List<Operation> all = history.pair().operations();
@@ -47,21 +53,28 @@ public final class HtmlReport {
                 .append("</style></head><body>");
         sb.append("<h1>").append(esc(title)).append("</h1><table>");
         info.forEach((k, v) -> row(sb, k, v));
-        String verdict = check == null ? "n/a" : check.verdict().name();
-        sb.append("<tr><th>verdict</th><td class=\"").append(verdict).append("\">").append(verdict).append("</td></tr>");
-        row(sb, "keys (invalid / unknown)", m.keys() + " (" + m.invalidKeys() + " / " + m.unknownKeys() + ")");
+        if (check != null) { // the register workload's checks; a liveness run has its own rows in info
+            String verdict = check.verdict().name();
+            sb.append("<tr><th>verdict</th><td class=\"").append(verdict).append("\">").append(verdict).append("</td></tr>");
+            row(sb, "keys (invalid / unknown)", m.keys() + " (" + m.invalidKeys() + " / " + m.unknownKeys() + ")");
+        }
         row(sb, "ops / indeterminate", m.ops() + " / " + m.indeterminate());
-        row(sb, "stale reads (server index, LINEARIZABLE/LEASE)", m.staleIndexRate());
-        row(sb, "reads that missed an acknowledged write", m.missedAckedRate());
+        if (check != null) {
+            row(sb, "stale reads (server index, LINEARIZABLE/LEASE)", m.staleIndexRate());
+            row(sb, "reads that missed an acknowledged write", m.missedAckedRate());
+        }
         row(sb, "read availability fault / quiet", m.readAvailFault() + " / " + m.readAvailQuiet());
         row(sb, "write availability fault / quiet", m.writeAvailFault() + " / " + m.writeAvailQuiet());
-        row(sb, "final divergence between nodes", m.divergence());
+        if (check != null) {
+            row(sb, "final divergence between nodes", m.divergence());
+        }
         row(sb, "fault windows", m.faultWindows() + String.format(Locale.ROOT, " (%.1f s)", m.faultSeconds()));
         sb.append("</table>");
-        sb.append("<p>Legend: <span style=\"color:").append(OK).append("\">&#9632; OK</span> <span style=\"color:")
+        sb.append("<p>Legend: <span style=\"color:").append(OK).append("\">&#9632; OK read</span> <span style=\"color:")
+                .append(OK_WRITE).append("\">&#9632; OK write (register/unregister/heartbeat)</span> <span style=\"color:")
                 .append(FAIL).append("\">&#9632; FAIL</span> <span style=\"color:").append(INFO)
                 .append("\">&#9632; INFO (indeterminate; drawn to the end)</span> <span style=\"background:").append(FAULT)
-                .append("\">&nbsp;fault window&nbsp;</span>. Read labels: brokers seen, <code>cb-W-N.chaos:10911</code> shortened to <code>W-N</code>; writes: +W-N register, -W-N unregister.</p>");
+                .append("\">&nbsp;fault window&nbsp;</span>. Read labels: brokers seen, <code>cb-W-N.chaos:10911</code> shortened to <code>W-N</code> (liveness: <code>live-N.live:10911</code> to <code>live-N</code>); writes: +W-N register, -W-N unregister.</p>");
 
         sb.append("<h2>Fault windows</h2><table><tr><th>start s</th><th>stop s</th><th>nemesis</th><th>detail</th></tr>");
         for (RunMetrics.Window w : windows) {
@@ -72,6 +85,7 @@ public final class HtmlReport {
 
         sb.append("<h2>Throughput and latency (1 s buckets, workload only)</h2>");
         charts(sb, workload, windows);
+        sb.append(extraHtml);
 
         if (check != null) {
             List<KeyResult> invalid = invalidByTime(check);
@@ -230,14 +244,16 @@ public final class HtmlReport {
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"10\">%.3f s</text><text x=\"%d\" y=\"10\" text-anchor=\"end\">%.3f s</text>",
                 LEFT, base / 1e9, W - 10, end / 1e9));
-        lanes.forEach((p, l) -> sb.append("<text x=\"2\" y=\"").append(20 + l * lh + 11).append("\">p").append(p).append("</text>"));
+        Map<Integer, String> laneNames = laneNames(ops);
+        lanes.forEach((p, l) -> sb.append("<text x=\"2\" y=\"").append(20 + l * lh + 11).append("\">")
+                .append(esc(laneNames.getOrDefault(p, "p" + p))).append("</text>"));
         for (Operation o : ops) {
             int y = 20 + lanes.get(o.process()) * lh;
             long r = o.ret() == Operation.INFINITY ? end : o.ret();
             double x = LEFT + (o.call() - base) * sx;
             double wpx = Math.max(2, (r - o.call()) * sx);
             String color = switch (o.status()) {
-                case OK -> OK;
+                case OK -> o.f().equals("read") ? OK : OK_WRITE;
                 case FAIL -> FAIL;
                 default -> INFO;
             };
@@ -253,12 +269,48 @@ public final class HtmlReport {
         sb.append("</svg>");
     }
 
+    /**
+     * "p7 n2 LIN": the process, plus the node (server-reported id) and level when every OK op of the lane was served
+     * by the same node at the same level (the all-node poller's lanes, a pinned reader); else just "p7".
+     */
+    static Map<Integer, String> laneNames(List<Operation> ops) {
+        Map<Integer, java.util.Set<String>> nodes = new java.util.HashMap<>();
+        Map<Integer, java.util.Set<String>> levels = new java.util.HashMap<>();
+        for (Operation o : ops) {
+            var meta = o.meta();
+            if (meta != null && meta.nodeId() != null) {
+                nodes.computeIfAbsent(o.process(), k -> new java.util.HashSet<>()).add(meta.nodeId());
+            }
+            if (meta != null && meta.served() != null) {
+                levels.computeIfAbsent(o.process(), k -> new java.util.HashSet<>()).add(meta.served());
+            }
+        }
+        Map<Integer, String> out = new java.util.HashMap<>();
+        for (Operation o : ops) {
+            java.util.Set<String> n = nodes.getOrDefault(o.process(), java.util.Set.of());
+            java.util.Set<String> l = levels.getOrDefault(o.process(), java.util.Set.of());
+            String name = "p" + o.process();
+            if (n.size() == 1) {
+                name += " " + n.iterator().next();
+            }
+            if (l.size() == 1) {
+                String lv = l.iterator().next();
+                name += " " + (lv.length() > 3 ? lv.substring(0, 3) : lv);
+            }
+            out.put(o.process(), name);
+        }
+        return out;
+    }
+
     static String shortBroker(String addr) {
         String s = addr;
         if (s.startsWith("cb-")) {
             s = s.substring(3);
         }
         int dot = s.indexOf(".chaos");
+        if (dot < 0) {
+            dot = s.indexOf(".live:"); // the liveness workload's brokers: live-N / dying-N
+        }
         return dot > 0 ? s.substring(0, dot) : s;
     }
 
@@ -374,6 +426,103 @@ public final class HtmlReport {
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%ds</text>", LEFT + i * sx, h - 5, i));
         }
         sb.append("</svg>");
+    }
+
+    /**
+     * The liveness workload's section: one lane per dead broker over the whole run (green: heartbeating; grey: dead
+     * but still listed; black tick: detected; red tick: death + bound) over the shaded fault windows, the table of
+     * dead brokers, and every expiry a broker saw (false ones first).
+     */
+    public static String liveness(io.rns.chaos.runner.LivenessRun.Result r) {
+        io.rns.chaos.workload.LivenessAnalysis.Report l = r.liveness();
+        List<RunMetrics.Window> windows = RunMetrics.faultWindows(r.history());
+        StringBuilder sb = new StringBuilder();
+        sb.append("<h2>Liveness: dead brokers (").append(l.deadBrokers()).append("), detection vs bound ")
+                .append(String.format(Locale.ROOT, "%.1f s", l.boundMs() / 1000.0)).append("</h2>");
+        sb.append("<p>Bound: ").append(esc(l.boundFormula())).append(". Detection: ")
+                .append(l.raft() ? "first LINEARIZABLE poll without the broker" : "every node's STALE answers lose it for good")
+                .append(". Lane: <span style=\"color:").append(OK).append("\">&#9632; heartbeating</span> "
+                        + "<span style=\"color:#9e9e9e\">&#9632; dead, still listed</span> &#9646; detected "
+                        + "<span style=\"color:").append(FAIL).append("\">&#9646; death + bound</span>; last lane: "
+                        + "<span style=\"color:#ff9800\">&#9632; windows in which the nodes' STALE answers differed</span>"
+                        + " (divergence window).</p>");
+        long end = 1;
+        for (var o : r.history().ops()) {
+            end = Math.max(end, o.time());
+        }
+        List<io.rns.chaos.workload.LivenessAnalysis.DeadBroker> dead = l.dead();
+        int lh = 16;
+        int h = 24 + (Math.max(1, dead.size()) + 1) * lh;
+        double sx = (W - LEFT - 10) / (double) end;
+        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"").append(h)
+                .append("\" font-size=\"10\">");
+        for (RunMetrics.Window w : windows) {
+            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
+                    LEFT + w.start() * sx, Math.max(1, (w.stop() - w.start()) * sx), h, FAULT, esc(w.name() + " " + (w.detail() == null ? "" : w.detail()))));
+        }
+        for (int t = 0; t <= end / 1_000_000_000L; t += 5) {
+            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"10\">%ds</text>", LEFT + t * 1e9 * sx, t));
+        }
+        Map<String, Long> born = new LinkedHashMap<>();
+        for (var o : r.history().ops()) {
+            if (o.key() != null && o.key().startsWith("broker:")) {
+                born.putIfAbsent(o.key().substring(7), o.time());
+            }
+        }
+        int i = 0;
+        for (var d : dead) {
+            int y = 16 + i++ * lh;
+            long death = (long) (d.deathS() * 1e9);
+            long b0 = born.getOrDefault(d.name(), death);
+            double x0 = LEFT + b0 * sx, xd = LEFT + death * sx;
+            sb.append("<text x=\"2\" y=\"").append(y + 11).append("\">").append(esc(d.name())).append("</text>");
+            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s heartbeating</title></rect>",
+                    x0, y + 2, Math.max(1, xd - x0), lh - 4, OK, esc(d.name())));
+            long detMs = l.raft() ? d.detectionMs() : d.everywhereMs();
+            double xe = detMs < 0 ? LEFT + end * sx : xd + detMs * 1e6 * sx;
+            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#9e9e9e\"><title>%s %s at %.2f s; detected after %s</title></rect>",
+                    xd, y + 2, Math.max(1, xe - xd), lh - 4, esc(d.name()), esc(d.death()), d.deathS(),
+                    detMs < 0 ? "never" : detMs + " ms"));
+            if (detMs >= 0) {
+                sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"2\" height=\"%d\" fill=\"#000\"/>", xe, y, lh));
+            }
+            double xb = xd + l.boundMs() * 1e6 * sx;
+            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"2\" height=\"%d\" fill=\"%s\"><title>death + bound</title></rect>",
+                    xb, y, lh, FAIL));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>", Math.min(W - 60, xe + 4), y + 11,
+                    detMs < 0 ? "undetected" : String.format(Locale.ROOT, "%.2f s", detMs / 1000.0)));
+        }
+        int dy = 16 + i * lh;
+        sb.append("<text x=\"2\" y=\"").append(dy + 11).append("\">STALE differ</text>");
+        for (Divergence.Window w : Divergence.windows(r.samples(), "STALE")) {
+            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#ff9800\"><title>nodes' STALE answers for %s differ %.2f-%.2f s%s</title></rect>",
+                    LEFT + w.start() * sx, dy + 2, Math.max(2, (w.stop() - w.start()) * sx), lh - 4, esc(w.key()),
+                    w.start() / 1e9, w.stop() / 1e9, w.openAtEnd() ? " (never closed)" : ""));
+        }
+        sb.append("</svg>");
+        sb.append("<table><tr><th>broker</th><th>death</th><th>at s</th><th>detected after ms</th>"
+                + "<th>last listed (LINEARIZABLE poll invoked) after ms</th><th>gone from every node after ms</th>"
+                + "<th>per node (STALE)</th><th>leader changes</th><th>beyond bound</th><th>beyond per-leader bound</th>"
+                + "<th>reappeared</th></tr>");
+        for (var d : dead) {
+            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.2f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td%s>%s</td><td%s>%s</td><td>%d</td></tr>",
+                    esc(d.name()), esc(d.death()), d.deathS(), d.detectionMs() < 0 ? "never" : d.detectionMs(),
+                    d.lastPresentMs() < 0 ? "-" : d.lastPresentMs(), d.everywhereMs() < 0 ? "never" : d.everywhereMs(),
+                    esc(d.perNodeMs().toString()), l.raft() ? Integer.toString(d.leaderChanges()) : "-",
+                    d.beyondBound() ? " class=\"INVALID\"" : "", d.beyondBound() ? "YES" : "no",
+                    d.beyondLeaderBound() ? " class=\"INVALID\"" : "", d.beyondLeaderBound() ? "YES" : "no",
+                    d.reappeared()));
+        }
+        sb.append("</table>");
+        sb.append("<h3>Expiries the brokers saw (").append(l.expiries()).append("; false: ").append(l.falseExpiries())
+                .append(", threshold ").append(l.falseExpiryThresholdMs()).append(" ms)</h3><pre>");
+        l.falseExpiryDetails().forEach(x -> sb.append("FALSE  ").append(esc(x)).append('\n'));
+        l.legitimateExpiryDetails().forEach(x -> sb.append("after a gap  ").append(esc(x)).append('\n'));
+        if (l.expiries() == 0) {
+            sb.append("none\n");
+        }
+        sb.append("</pre>");
+        return sb.toString();
     }
 
     static void row(StringBuilder sb, String k, String v) {

@@ -1,6 +1,7 @@
 package io.rns.chaos.report;
 
 import io.rns.chaos.runner.ChaosRun;
+import io.rns.chaos.runner.LivenessRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,10 +28,41 @@ public final class Reports {
         info.put("duration", c.duration().toSeconds() + " s");
         info.put("read levels", c.readLevels().toString());
         info.put("nemeses", c.nemeses().stream().map(n -> n.name()).toList().toString());
+        if (r.divergence() != null) {
+            info.put("divergence window (STALE, all nodes)", r.divergence().describe());
+        }
         Path html = r.dir().resolve("report.html");
         Files.writeString(html, HtmlReport.render("chaos " + c.scenario() + " seed " + c.seed(), info, r.history(),
-                r.check(), row.metrics()), StandardCharsets.UTF_8);
-        Path parent = r.dir().getParent();
+                r.check(), row.metrics(), ""), StandardCharsets.UTF_8);
+        writeComparisons(r.dir());
+        return html;
+    }
+
+    /** The liveness run's summary.json, report.html (with its liveness section) and the comparison files. */
+    public static Path writeLiveness(LivenessRun.Result r) throws IOException {
+        Comparison.Row row = Comparison.Row.of(r);
+        Files.writeString(r.dir().resolve("summary.json"), Comparison.toJson(row), StandardCharsets.UTF_8);
+        LivenessRun.Config c = r.config();
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("scenario", c.scenario() + " (liveness workload)");
+        info.put("mode", c.mode());
+        info.put("nodes", Integer.toString(c.nodes()));
+        info.put("seed", c.seed() + " (reproduce: -Dchaos.seed=" + c.seed() + ")");
+        info.put("duration", c.duration().toSeconds() + " s");
+        info.put("lease", c.leaseMs() + " ms; " + c.liveBrokers() + " brokers heartbeat all run, short-lived ones die");
+        info.put("nemeses", c.nemeses().stream().map(n -> n.name()).toList().toString());
+        info.put("bound", r.bound().formula());
+        info.put("liveness", r.liveness().summary());
+        info.put("divergence window (STALE, all nodes)", r.divergence().describe());
+        Path html = r.dir().resolve("report.html");
+        Files.writeString(html, HtmlReport.render("chaos " + c.scenario() + " seed " + c.seed(), info, r.history(),
+                null, row.metrics(), HtmlReport.liveness(r)), StandardCharsets.UTF_8);
+        writeComparisons(r.dir());
+        return html;
+    }
+
+    private static void writeComparisons(Path runDir) {
+        Path parent = runDir.getParent();
         if (parent != null) {
             Comparison.write(parent.resolve("comparison.md"), Comparison.fromDirectory(parent, 2));
             Path root = parent.getParent();
@@ -38,6 +70,5 @@ public final class Reports {
                 Comparison.write(root.resolve("comparison.md"), Comparison.fromDirectory(root, 3));
             }
         }
-        return html;
     }
 }

@@ -33,8 +33,8 @@ import java.util.TreeSet;
  *   <li>availability: fraction of workload ops invoked during a fault window (resp. outside one) that completed OK;
  *       reads and writes (register/unregister) separately. An unregister refused with UNKNOWN_BROKER counts as not OK.</li>
  *   <li>{@code divergentKeys / finalKeys}: keys whose final reads (one per node, after the final heal and a 3 s quiesce)
- *       disagree between nodes — divergence that never converged. The divergence window (how long nodes disagreed
- *       during the run) is not computed: each run only reads every node once at the end.</li>
+ *       disagree between nodes — divergence that never converged. How long nodes disagreed during the run is
+ *       {@link Divergence} (from periodic all-node polls).</li>
  * </ul>
  */
 public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownKeys, int ops, int indeterminate,
@@ -143,6 +143,14 @@ public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownK
                 missed[0], missed[1], rf, rfo, rq, rqo, wf, wfo, wq, wqo, div[0], div[1], ws.size(), faultSec,
                 stale == null ? 0 : stale.writesWithIndex(), stale == null ? 0 : stale.nonMonotonicReads(),
                 stale == null ? 0 : stale.monotonicReadsChecked());
+    }
+
+    /** The same numbers without the final-read divergence (for workloads whose reads after the heal are not final reads). */
+    public RunMetrics withoutFinalReads() {
+        return new RunMetrics(verdict, keys, invalidKeys, unknownKeys, ops, indeterminate, linReadsChecked,
+                staleIndexReads, okReads, missedAckedReads, readsInFault, readsOkInFault, readsQuiet, readsOkQuiet,
+                writesInFault, writesOkInFault, writesQuiet, writesOkQuiet, 0, 0, faultWindows, faultSeconds,
+                writesWithIndex, nonMonotonicReads, monotonicReadsChecked);
     }
 
     /** [OK reads, OK reads that missed an acknowledged register or saw an acknowledged unregister's broker]. */

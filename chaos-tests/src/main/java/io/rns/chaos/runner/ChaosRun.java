@@ -18,6 +18,8 @@ import io.rns.chaos.hosts.Backend;
 import io.rns.chaos.hosts.HostsBuilder;
 import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
+import io.rns.chaos.report.Divergence;
+import io.rns.chaos.workload.NodePoller;
 import io.rns.client.CallOptions;
 import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
@@ -61,16 +63,24 @@ public final class ChaosRun {
 
     /** What came out. */
     public record Result(Path dir, CheckResult check, StaleReadDetector.Report stale, int ops, int infos,
-                         List<FaultEvent> faults, Config config, History history) {
+                         List<FaultEvent> faults, Config config, History history, Divergence divergence) {
         public Result(Path dir, CheckResult check, StaleReadDetector.Report stale, int ops, int infos,
                       List<FaultEvent> faults) {
-            this(dir, check, stale, ops, infos, faults, null, null);
+            this(dir, check, stale, ops, infos, faults, null, null, null);
+        }
+
+        public Result(Path dir, CheckResult check, StaleReadDetector.Report stale, int ops, int infos,
+                      List<FaultEvent> faults, Config config, History history) {
+            this(dir, check, stale, ops, infos, faults, config, history, null);
         }
 
         public Verdict verdict() {
             return check.verdict();
         }
     }
+
+    /** How often every node is asked for the current keys at STALE (the divergence-window metric). */
+    public static final Duration POLL_PERIOD = Duration.ofMillis(150);
 
     private ChaosRun() {}
 
@@ -93,9 +103,20 @@ public final class ChaosRun {
             io.rns.chaos.nemesis.ClockOffset.install(hb); // node JVMs under libfaketime (offset 0 until a window sets one)
         }
         AtomicLong opCounter = new AtomicLong();
+        // the divergence probe: the current and the previous topic from every node at STALE, every POLL_PERIOD; kept
+        // out of the history (STALE reads are not meant to be linearizable)
+        NodePoller[] poller = new NodePoller[1];
+        ClusterRun.Background probe = (hosts, endpoints, rec) -> {
+            poller[0] = new NodePoller(endpoints, () -> {
+                long g = opCounter.get() / Math.max(1, c.opsPerKey());
+                return g == 0 ? List.of(topic(0)) : List.of(topic(g), topic(g - 1));
+            }, List.of(Consistency.STALE), POLL_PERIOD, rec, false, !c.mode().equals("raft")).start();
+            return poller[0];
+        };
         ClusterRun.Outcome<Void> out = ClusterRun.run(hb, dir, new ClusterRun.Spec(c.mode(), c.nodes(), c.seed(),
                         c.nemeses(), c.duration(), c.faultWindow(), c.quietWindow(), c.workers(), "chaos-worker-"),
                 (w, endpoints, rec, deadline) -> new Worker(c, w, endpoints, rec, opCounter, deadline),
+                probe,
                 (hosts, endpoints, rec) -> {
                     finalReads(c, endpoints, rec, opCounter.get());
                     return null;
@@ -109,10 +130,12 @@ public final class ChaosRun {
         StaleReadDetector.Report stale = new StaleReadDetector().check(history);
         int ops = (int) history.clientOps().ops().stream().filter(o -> o.type() == io.rns.chaos.history.Op.Type.INVOKE).count();
         int infos = (int) history.clientOps().ops().stream().filter(o -> o.type() == io.rns.chaos.history.Op.Type.INFO).count();
-        writeResults(dir, c, check, stale, ops, infos, faults);
+        Divergence divergence = Divergence.compute(poller[0].samples(), "STALE");
+        writeResults(dir, c, check, stale, ops, infos, faults, divergence);
         System.out.println("chaos: " + c.scenario() + " seed=" + c.seed() + " verdict=" + check.verdict() + " ops=" + ops
-                + " indeterminate=" + infos + " faults=" + faults.size() + "\n" + check.summary() + "\n" + stale.summary());
-        Result result = new Result(dir, check, stale, ops, infos, faults, c, history);
+                + " indeterminate=" + infos + " faults=" + faults.size() + "\n" + check.summary() + "\n" + stale.summary()
+                + "\ndivergence (STALE, all nodes): " + divergence.describe());
+        Result result = new Result(dir, check, stale, ops, infos, faults, c, history, divergence);
         try {
             System.out.println("chaos: report " + io.rns.chaos.report.Reports.write(result));
         } catch (IOException | RuntimeException e) {
@@ -262,7 +285,7 @@ public final class ChaosRun {
     }
 
     private static void writeResults(Path dir, Config c, CheckResult check, StaleReadDetector.Report stale, int ops,
-                                     int infos, List<FaultEvent> faults) throws IOException {
+                                     int infos, List<FaultEvent> faults, Divergence divergence) throws IOException {
         Gson gson = new GsonBuilder().setPrettyPrinting().create();
         JsonObject o = new JsonObject();
         o.addProperty("scenario", c.scenario());
@@ -277,6 +300,8 @@ public final class ChaosRun {
         o.addProperty("indeterminate", infos);
         o.add("check", JsonParser.parseString(check.toJson()));
         o.addProperty("staleReads", stale.summary());
+        o.addProperty("divergencePollPeriodMs", POLL_PERIOD.toMillis());
+        o.add("divergence", io.rns.chaos.report.Comparison.tree(divergence));
         o.add("faults", gson.toJsonTree(faults.stream().map(Object::toString).toList()));
         Files.writeString(dir.resolve("results.json"), gson.toJson(o), StandardCharsets.UTF_8);
     }

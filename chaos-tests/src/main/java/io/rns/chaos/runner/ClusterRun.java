@@ -39,6 +39,14 @@ final class ClusterRun {
 
     record Outcome<T>(HistoryRecorder recorder, List<FaultEvent> faults, T afterHeal) {}
 
+    /**
+     * Something that runs beside the workload for the whole run, not only until the workload deadline: started once
+     * the history clock starts, closed after {@link AfterHeal} (or when the run fails). E.g. a poller of every node.
+     */
+    public interface Background {
+        AutoCloseable start(Hosts hosts, List<String> endpoints, HistoryRecorder rec) throws Exception;
+    }
+
     /** What a run needs beyond its workload. */
     record Spec(String mode, int nodes, long seed, List<Nemesis> nemeses, Duration duration, Duration faultWindow,
                 Duration quietWindow, int workers, String threadPrefix) {
@@ -51,43 +59,56 @@ final class ClusterRun {
 
     static <T> Outcome<T> run(HostsBuilder hostsBuilder, Path dir, Spec spec, WorkloadFactory factory,
                               AfterHeal<T> afterHeal) throws Exception {
+        return run(hostsBuilder, dir, spec, factory, null, afterHeal);
+    }
+
+    static <T> Outcome<T> run(HostsBuilder hostsBuilder, Path dir, Spec spec, WorkloadFactory factory,
+                              Background background, AfterHeal<T> afterHeal) throws Exception {
         try (Hosts hosts = hostsBuilder.build(); RnsClusterView view = new RnsClusterView(hosts)) {
             hosts.startAll();
             awaitUsable(view, hosts, spec, dir, false);
             HistoryRecorder rec = new HistoryRecorder(); // time 0 = the cluster is up and the workload starts
             List<String> endpoints = hosts.clientAddresses();
-            long deadline = System.nanoTime() + spec.duration().toNanos();
-            NemesisSchedule schedule = NemesisSchedule.builder().seed(spec.seed()).nemeses(spec.nemeses())
-                    .quiet(spec.quietWindow()).fault(spec.faultWindow()).duration(spec.duration())
-                    .origin(rec.startNanos())
-                    .listener((name, phase, detail, nanos) -> rec.nemesis(name + ":" + phase, detail)).build();
-            List<Thread> threads = new ArrayList<>();
-            List<Throwable> crashes = new CopyOnWriteArrayList<>();
-            for (int w = 0; w < spec.workers(); w++) {
-                Workload workload = factory.create(w, endpoints, rec, deadline);
-                Thread t = new Thread(() -> {
-                    try (workload) {
-                        workload.run();
-                    } catch (Throwable e) {
-                        crashes.add(e);
-                    }
-                }, spec.threadPrefix() + w);
-                t.start();
-                threads.add(t);
+            try (AutoCloseable bg = background == null ? () -> { } : background.start(hosts, endpoints, rec)) {
+                return runStarted(hosts, view, dir, spec, factory, afterHeal, rec, endpoints);
             }
-            schedule.run(hosts, view);
-            for (Thread t : threads) {
-                t.join(spec.duration().toMillis() + 60_000);
-            }
-            if (!crashes.isEmpty()) {
-                throw new IllegalStateException("a workload thread crashed", crashes.get(0));
-            }
-            rec.nemesis("final-heal:start", NemesisSchedule.finalHeal(hosts));
-            awaitUsable(view, hosts, spec, dir, true);
-            Thread.sleep(3000); // quiesce
-            T after = afterHeal.apply(hosts, endpoints, rec);
-            return new Outcome<>(rec, schedule.events(), after);
         }
+    }
+
+    private static <T> Outcome<T> runStarted(Hosts hosts, RnsClusterView view, Path dir, Spec spec,
+                                             WorkloadFactory factory, AfterHeal<T> afterHeal, HistoryRecorder rec,
+                                             List<String> endpoints) throws Exception {
+        long deadline = System.nanoTime() + spec.duration().toNanos();
+        NemesisSchedule schedule = NemesisSchedule.builder().seed(spec.seed()).nemeses(spec.nemeses())
+                .quiet(spec.quietWindow()).fault(spec.faultWindow()).duration(spec.duration())
+                .origin(rec.startNanos())
+                .listener((name, phase, detail, nanos) -> rec.nemesis(name + ":" + phase, detail)).build();
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> crashes = new CopyOnWriteArrayList<>();
+        for (int w = 0; w < spec.workers(); w++) {
+            Workload workload = factory.create(w, endpoints, rec, deadline);
+            Thread t = new Thread(() -> {
+                try (workload) {
+                    workload.run();
+                } catch (Throwable e) {
+                    crashes.add(e);
+                }
+            }, spec.threadPrefix() + w);
+            t.start();
+            threads.add(t);
+        }
+        schedule.run(hosts, view);
+        for (Thread t : threads) {
+            t.join(spec.duration().toMillis() + 60_000);
+        }
+        if (!crashes.isEmpty()) {
+            throw new IllegalStateException("a workload thread crashed", crashes.get(0));
+        }
+        rec.nemesis("final-heal:start", NemesisSchedule.finalHeal(hosts));
+        awaitUsable(view, hosts, spec, dir, true);
+        Thread.sleep(3000); // quiesce
+        T after = afterHeal.apply(hosts, endpoints, rec);
+        return new Outcome<>(rec, schedule.events(), after);
     }
 
     /** Raft: a leader (after the final heal: one every node agrees on). Leaderless: every node answers status. */
