@@ -4,7 +4,14 @@ import com.alibaba.fastjson2.JSONWriter;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.Consistency;
+import io.rns.rpc.v1.ChangeWritePermRequest;
 import io.rns.rpc.v1.DeleteTopicRequest;
+import io.rns.rpc.v1.GetBrokerRequest;
+import io.rns.rpc.v1.GetBrokerResponse;
+import io.rns.rpc.v1.HeartbeatRequest;
+import io.rns.rpc.v1.RegisterTopicRequest;
+import io.rns.rpc.v1.UnitFilter;
+import io.rns.rpc.v1.WritePermChange;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.GetClusterInfoRequest;
 import io.rns.rpc.v1.GetTopicRouteRequest;
@@ -58,7 +65,12 @@ import org.apache.rocketmq.remoting.protocol.body.TopicConfigSerializeWrapper;
 import org.apache.rocketmq.remoting.protocol.body.TopicList;
 import org.apache.rocketmq.remoting.protocol.header.GetBrokerMemberGroupRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.GetTopicsByClusterRequestHeader;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.AddWritePermOfBrokerRequestHeader;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.BrokerHeartbeatRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.DeleteKVConfigRequestHeader;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.QueryDataVersionRequestHeader;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterTopicRequestHeader;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.WipeWritePermOfBrokerRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.DeleteTopicFromNamesrvRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.GetKVConfigRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.GetKVListByNamespaceRequestHeader;
@@ -103,7 +115,9 @@ final class RocketmqTranslator {
                  RequestCode.GET_BROKER_MEMBER_GROUP -> Kind.QUERY;
             case RequestCode.REGISTER_BROKER, RequestCode.UNREGISTER_BROKER, RequestCode.PUT_KV_CONFIG,
                  RequestCode.DELETE_KV_CONFIG, RequestCode.DELETE_TOPIC_IN_NAMESRV,
-                 RequestCode.UPDATE_NAMESRV_CONFIG -> Kind.WRITE;
+                 RequestCode.UPDATE_NAMESRV_CONFIG, RequestCode.QUERY_DATA_VERSION, RequestCode.BROKER_HEARTBEAT,
+                 RequestCode.WIPE_WRITE_PERM_OF_BROKER, RequestCode.ADD_WRITE_PERM_OF_BROKER,
+                 RequestCode.REGISTER_TOPIC_IN_NAMESRV -> Kind.WRITE;
             default -> Kind.UNSUPPORTED;
         };
     }
@@ -119,9 +133,17 @@ final class RocketmqTranslator {
             case RequestCode.UNREGISTER_BROKER -> unregisterBroker(req, ctx);
             case RequestCode.GET_ROUTEINFO_BY_TOPIC -> routeInfo(req, ctx);
             case RequestCode.GET_BROKER_CLUSTER_INFO -> clusterInfo(req, ctx);
-            case RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER -> topics(req, ctx, "");
-            case RequestCode.GET_TOPICS_BY_CLUSTER ->
-                    topics(req, ctx, header(req, GetTopicsByClusterRequestHeader.class).getCluster());
+            case RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER -> topics(req, ctx, "", UnitFilter.UNIT_FILTER_NONE);
+            case RequestCode.GET_TOPICS_BY_CLUSTER -> topics(req, ctx,
+                    header(req, GetTopicsByClusterRequestHeader.class).getCluster(), UnitFilter.UNIT_FILTER_NONE);
+            case RequestCode.GET_UNIT_TOPIC_LIST -> topics(req, ctx, "", UnitFilter.UNIT);
+            case RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST -> topics(req, ctx, "", UnitFilter.HAS_UNIT_SUB);
+            case RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST -> topics(req, ctx, "", UnitFilter.HAS_UNIT_SUB_NOT_UNIT);
+            case RequestCode.QUERY_DATA_VERSION -> queryDataVersion(req, ctx);
+            case RequestCode.BROKER_HEARTBEAT -> brokerHeartbeat(req, ctx);
+            case RequestCode.WIPE_WRITE_PERM_OF_BROKER -> changeWritePerm(req, ctx, WritePermChange.WIPE_WRITE);
+            case RequestCode.ADD_WRITE_PERM_OF_BROKER -> changeWritePerm(req, ctx, WritePermChange.ADD_WRITE);
+            case RequestCode.REGISTER_TOPIC_IN_NAMESRV -> registerTopic(req, ctx);
             case RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS -> systemTopics(req, ctx);
             case RequestCode.GET_BROKER_MEMBER_GROUP -> brokerMemberGroup(req, ctx);
             case RequestCode.PUT_KV_CONFIG -> kvPut(req, ctx);
@@ -436,9 +458,11 @@ final class RocketmqTranslator {
         return nativeClusterInfo(req, ctx, error).thenApply(c -> c == null ? error[0] : ok(toClusterInfo(c).encode()));
     }
 
-    private CompletableFuture<RemotingCommand> topics(RemotingCommand req, InboundContext ctx, String cluster) {
+    private CompletableFuture<RemotingCommand> topics(RemotingCommand req, InboundContext ctx, String cluster,
+                                                      UnitFilter filter) {
         return call(RequestEnvelope.newBuilder().setRead(readOptions(req))
-                .setListTopics(ListTopicsRequest.newBuilder().setCluster(cluster == null ? "" : cluster)), ctx, r -> {
+                .setListTopics(ListTopicsRequest.newBuilder().setCluster(cluster == null ? "" : cluster)
+                        .setUnitFilter(filter)), ctx, r -> {
             TopicList list = new TopicList();
             list.setTopicList(new LinkedHashSet<>(r.getListTopics().getTopicsList()));
             return ok(list.encode());
@@ -487,6 +511,191 @@ final class RocketmqTranslator {
             body.setBrokerMemberGroup(g);
             return ok(body.encode());
         });
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // 322 QUERY_DATA_VERSION, 904 BROKER_HEARTBEAT
+
+    /** What the route table holds for a broker (null if it is not registered with that cluster and address). */
+    private record Known(GetBrokerResponse broker) {}
+
+    /**
+     * Native GetBroker (at the request's read level) for name + id, kept only if cluster and address match (stock
+     * keys its live table by cluster + address). Completes with an error answer in {@code error[0]} and null on a
+     * native failure other than UNKNOWN_BROKER.
+     */
+    private CompletableFuture<Known> lookup(RemotingCommand req, InboundContext ctx, String cluster, String name,
+                                            long id, String addr, RemotingCommand[] error) {
+        return nativeCall.apply(RequestEnvelope.newBuilder().setRead(readOptions(req))
+                        .setClientId("rocketmq-broker:" + ctx.remoteAddress())
+                        .setGetBroker(GetBrokerRequest.newBuilder().setBrokerName(name).setBrokerId(id)).build(), ctx)
+                .thenApply(r -> {
+                    ErrorCode code = r.getHeader().getCode();
+                    if (code == ErrorCode.UNKNOWN_BROKER) {
+                        return new Known(null);
+                    }
+                    if (code != ErrorCode.OK) {
+                        error[0] = mapError(r.getHeader());
+                        return null;
+                    }
+                    GetBrokerResponse b = r.getGetBroker();
+                    return new Known(b.getCluster().equals(cluster) && b.getBrokerAddr().equals(addr) ? b : null);
+                });
+    }
+
+    /**
+     * A native heartbeat for the broker at the epoch just read. STALE_BROKER_EPOCH (it re-registered in between)
+     * and UNKNOWN_BROKER (it left in between) are no failure for the RocketMQ caller: stock refreshes whatever
+     * live entry exists and answers 0 either way. Any other native error is the answer.
+     */
+    private CompletableFuture<RemotingCommand> heartbeat(GetBrokerResponse b, InboundContext ctx,
+                                                         Function<Void, RemotingCommand> onDone) {
+        return nativeCall.apply(RequestEnvelope.newBuilder().setClientId("rocketmq-broker:" + ctx.remoteAddress())
+                        .setHeartbeat(HeartbeatRequest.newBuilder().setCluster(b.getCluster())
+                                .setBrokerName(b.getBrokerName()).setBrokerId(b.getBrokerId())
+                                .setBrokerAddr(b.getBrokerAddr()).setBrokerEpoch(b.getBrokerEpoch())
+                                .setBindConnection(true)).build(), ctx)
+                .thenApply(r -> switch (r.getHeader().getCode()) {
+                    case OK, STALE_BROKER_EPOCH, UNKNOWN_BROKER -> onDone.apply(null);
+                    default -> mapError(r.getHeader());
+                });
+    }
+
+    static RemotingCommand dataVersionAnswer(DataVersion asked, GetBrokerResponse known) {
+        boolean changed = known == null || asked == null
+                || asked.getTimestamp() != known.getDataVersion().getTimestamp()
+                || asked.getCounter() == null || asked.getCounter().get() != known.getDataVersion().getCounter();
+        RemotingCommand out = ok();
+        out.addExtField("changed", Boolean.toString(changed));
+        if (known != null) {
+            DataVersion stored = new DataVersion();
+            stored.setTimestamp(known.getDataVersion().getTimestamp());
+            stored.setCounter(new java.util.concurrent.atomic.AtomicLong(known.getDataVersion().getCounter()));
+            out.setBody(stored.encode());
+        }
+        return out;
+    }
+
+    /**
+     * 322: changed = the broker's data version differs from the stored one (or the broker is unknown, so that it
+     * re-registers); body = the stored data version (none if unknown); a known broker's lease is refreshed.
+     * RNS stores timestamp and counter of a data version, not stateVersion: only those two are compared.
+     */
+    private CompletableFuture<RemotingCommand> queryDataVersion(RemotingCommand req, InboundContext ctx) throws Exception {
+        QueryDataVersionRequestHeader h = header(req, QueryDataVersionRequestHeader.class);
+        DataVersion asked = req.getBody() == null || req.getBody().length == 0 ? null
+                : DataVersion.decode(req.getBody(), DataVersion.class);
+        RemotingCommand[] error = {null};
+        return resolveId(req, ctx, h.getBrokerName(), h.getBrokerAddr(), h.getBrokerId(), error).thenCompose(id -> {
+            if (id == null) {
+                return CompletableFuture.completedFuture(error[0]);
+            }
+            if (id < 0) {
+                return CompletableFuture.completedFuture(dataVersionAnswer(asked, null));
+            }
+            return lookup(req, ctx, h.getClusterName(), h.getBrokerName(), id, h.getBrokerAddr(), error)
+                    .thenCompose(k -> {
+                        if (k == null) {
+                            return CompletableFuture.completedFuture(error[0]);
+                        }
+                        RemotingCommand answer = dataVersionAnswer(asked, k.broker());
+                        if (k.broker() == null) {
+                            return CompletableFuture.completedFuture(answer);
+                        }
+                        return heartbeat(k.broker(), ctx, v -> answer);
+                    });
+        });
+    }
+
+    /**
+     * The broker id: the header's, else the id under which the group's address table holds the address (-1 if none;
+     * null with {@code error[0]} set on a native failure).
+     */
+    private CompletableFuture<Long> resolveId(RemotingCommand req, InboundContext ctx, String brokerName, String addr,
+                                              Long brokerId, RemotingCommand[] error) {
+        if (brokerId != null) {
+            return CompletableFuture.completedFuture(brokerId);
+        }
+        return nativeClusterInfo(req, ctx, error).thenApply(c -> {
+            if (c == null) {
+                return null;
+            }
+            io.rns.rpc.v1.BrokerData b = c.getBrokerAddrTableMap().get(brokerName);
+            if (b != null) {
+                for (var e : new TreeMap<>(b.getBrokerAddrsMap()).entrySet()) {
+                    if (e.getValue().equals(addr)) {
+                        return e.getKey();
+                    }
+                }
+            }
+            return -1L;
+        });
+    }
+
+    /**
+     * 904 (5.x): refreshes a registered broker's lease; an unknown broker is answered 0 like stock (which only
+     * touches an existing live entry). Without brokerId the id is taken from the group's address table.
+     */
+    private CompletableFuture<RemotingCommand> brokerHeartbeat(RemotingCommand req, InboundContext ctx) throws Exception {
+        BrokerHeartbeatRequestHeader h = header(req, BrokerHeartbeatRequestHeader.class);
+        RemotingCommand[] error = {null};
+        CompletableFuture<Long> id = resolveId(req, ctx, h.getBrokerName(), h.getBrokerAddr(), h.getBrokerId(), error);
+        return id.thenCompose(i -> {
+            if (i == null) {
+                return CompletableFuture.completedFuture(error[0]);
+            }
+            if (i < 0) {
+                return CompletableFuture.completedFuture(ok());
+            }
+            return lookup(req, ctx, h.getClusterName(), h.getBrokerName(), i, h.getBrokerAddr(), error)
+                    .thenCompose(k -> {
+                        if (k == null) {
+                            return CompletableFuture.completedFuture(error[0]);
+                        }
+                        if (k.broker() == null) {
+                            return CompletableFuture.completedFuture(ok());
+                        }
+                        return heartbeat(k.broker(), ctx, v -> ok());
+                    });
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // 205/327 write perm, 217 register topic
+
+    private CompletableFuture<RemotingCommand> changeWritePerm(RemotingCommand req, InboundContext ctx,
+                                                               WritePermChange change) throws Exception {
+        String brokerName = change == WritePermChange.WIPE_WRITE
+                ? header(req, WipeWritePermOfBrokerRequestHeader.class).getBrokerName()
+                : header(req, AddWritePermOfBrokerRequestHeader.class).getBrokerName();
+        return call(RequestEnvelope.newBuilder().setChangeWritePerm(ChangeWritePermRequest.newBuilder()
+                .setBrokerName(brokerName).setChange(change)), ctx, r -> {
+            RemotingCommand out = ok();
+            out.addExtField(change == WritePermChange.WIPE_WRITE ? "wipeTopicCount" : "addTopicCount",
+                    Integer.toString(r.getChangeWritePerm().getTopicCount()));
+            return out;
+        });
+    }
+
+    /** 217 (5.x registerTopic): queue datas of registered broker names go into the topic; stock answers 0 always. */
+    private CompletableFuture<RemotingCommand> registerTopic(RemotingCommand req, InboundContext ctx) throws Exception {
+        RegisterTopicRequestHeader h = header(req, RegisterTopicRequestHeader.class);
+        TopicRouteData d = req.getBody() == null || req.getBody().length == 0 ? null
+                : TopicRouteData.decode(req.getBody(), TopicRouteData.class);
+        if (d == null || d.getQueueDatas() == null || d.getQueueDatas().isEmpty()) {
+            return CompletableFuture.completedFuture(ok()); // stock: nothing to register
+        }
+        RegisterTopicRequest.Builder b = RegisterTopicRequest.newBuilder().setTopic(h.getTopic());
+        List<QueueData> qds = new ArrayList<>(d.getQueueDatas());
+        qds.sort(java.util.Comparator.comparing(QueueData::getBrokerName,
+                java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+        for (QueueData q : qds) {
+            b.addQueueDatas(io.rns.rpc.v1.QueueData.newBuilder()
+                    .setBrokerName(q.getBrokerName() == null ? "" : q.getBrokerName())
+                    .setReadQueueNums(q.getReadQueueNums()).setWriteQueueNums(q.getWriteQueueNums())
+                    .setPerm(q.getPerm()).setTopicSysFlag(q.getTopicSysFlag()));
+        }
+        return call(RequestEnvelope.newBuilder().setRegisterTopic(b), ctx, r -> ok());
     }
 
     // ------------------------------------------------------------------------------------------------------------

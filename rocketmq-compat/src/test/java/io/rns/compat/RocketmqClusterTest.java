@@ -243,4 +243,212 @@ class RocketmqClusterTest {
                 + cluster.node(0).config().liveness().suspectLeaseMs() + " ms, its lease 120000 ms)");
         assertTrue(ms < 60_000, "well before its 120 s lease: " + ms);
     }
+
+    // ---------------------------------------------------------------------------------------------- compat2 codes
+
+    static RemotingCommand withLease(RemotingCommand reg, long leaseMs) {
+        reg.getExtFields().put("heartbeatTimeoutMillis", Long.toString(leaseMs));
+        return reg;
+    }
+
+    static byte[] dataVersion(long counter, long timestamp) {
+        org.apache.rocketmq.remoting.protocol.DataVersion dv = new org.apache.rocketmq.remoting.protocol.DataVersion();
+        dv.setCounter(new java.util.concurrent.atomic.AtomicLong(counter));
+        dv.setTimestamp(timestamp);
+        return dv.encode();
+    }
+
+    RemotingCommand queryDataVersion(int node, String name, String addr, long counter, long timestamp) throws Exception {
+        RemotingCommand q = RmqTestSupport.request(RequestCode.QUERY_DATA_VERSION, Map.of("brokerName", name,
+                "brokerAddr", addr, "clusterName", "DefaultCluster", "brokerId", "0"));
+        q.setBody(dataVersion(counter, timestamp));
+        return sync(node, q);
+    }
+
+    boolean routed(int node, String topic) {
+        try {
+            return route(node, topic).getCode() == ResponseCode.SUCCESS;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void queryDataVersionAnswersChangedAndBothItAndBrokerHeartbeatKeepABrokerAlive() throws Exception {
+        // unknown broker: changed=true (so it registers), no body; 904 of an unknown broker is 0 like stock
+        RemotingCommand unknown = queryDataVersion(1, "broker-q", "127.0.0.1:23911", 1, 1000);
+        assertEquals(ResponseCode.SUCCESS, unknown.getCode(), unknown.getRemark());
+        assertEquals("true", unknown.getExtFields().get("changed"));
+        assertNull(unknown.getBody());
+        assertEquals(ResponseCode.SUCCESS, sync(2, RmqTestSupport.request(RequestCode.BROKER_HEARTBEAT, Map.of(
+                "clusterName", "DefaultCluster", "brokerAddr", "127.0.0.1:24911", "brokerName", "broker-h"))).getCode());
+
+        long lease = 3000;
+        for (String[] b : new String[][] {{"broker-q", "127.0.0.1:23911", "QT"}, {"broker-h", "127.0.0.1:24911", "HT"},
+                {"broker-x", "127.0.0.1:25911", "XT"}}) {
+            RemotingCommand r = sync(0, withLease(RmqTestSupport.register("DefaultCluster", b[0], 0, b[1],
+                    RmqTestSupport.body(7, 7000, b[2]), false), lease));
+            assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
+        }
+        RemotingCommand same = queryDataVersion(1, "broker-q", "127.0.0.1:23911", 7, 7000);
+        assertEquals("false", same.getExtFields().get("changed"));
+        org.apache.rocketmq.remoting.protocol.DataVersion stored = org.apache.rocketmq.remoting.protocol.DataVersion
+                .decode(same.getBody(), org.apache.rocketmq.remoting.protocol.DataVersion.class);
+        assertEquals(7000, stored.getTimestamp());
+        assertEquals(7, stored.getCounter().get());
+        assertEquals("true", queryDataVersion(2, "broker-q", "127.0.0.1:23911", 8, 7000).getExtFields().get("changed"));
+        assertEquals("true", queryDataVersion(2, "broker-q", "127.0.0.1:29999", 7, 7000).getExtFields().get("changed"),
+                "another address is not this broker");
+
+        // 322 keeps broker-q alive, 904 keeps broker-h alive (via different nodes), broker-x gets nothing
+        long end = System.nanoTime() + 4 * lease * 1_000_000;
+        int n = 0;
+        while (System.nanoTime() < end) {
+            RemotingCommand q = queryDataVersion(n % 3, "broker-q", "127.0.0.1:23911", 7, 7000);
+            assertEquals(ResponseCode.SUCCESS, q.getCode(), q.getRemark());
+            RemotingCommand h = sync((n + 1) % 3, RmqTestSupport.request(RequestCode.BROKER_HEARTBEAT, Map.of(
+                    "clusterName", "DefaultCluster", "brokerAddr", "127.0.0.1:24911", "brokerName", "broker-h",
+                    "brokerId", "0")));
+            assertEquals(ResponseCode.SUCCESS, h.getCode(), h.getRemark());
+            n++;
+            Thread.sleep(300);
+        }
+        MiniCluster.await(Duration.ofSeconds(30), "broker-x expired (no heartbeat)", () -> !routed(0, "XT"));
+        assertTrue(routed(0, "QT"), "QUERY_DATA_VERSION kept broker-q alive past " + (4 * lease) + " ms");
+        assertTrue(routed(0, "HT"), "BROKER_HEARTBEAT kept broker-h alive past " + (4 * lease) + " ms");
+        // and without them they expire too (the keep-alive above was real)
+        MiniCluster.await(Duration.ofSeconds(30), "broker-q and broker-h expire once silent",
+                () -> !routed(1, "QT") && !routed(1, "HT"));
+    }
+
+    @Test
+    void unitTopicLists() throws Exception {
+        RegisterBrokerBodyBuilder.registerWithFlags(this, "broker-u", "127.0.0.1:26911",
+                Map.of("U", 1, "US", 2, "UUS", 3, "PLAIN", 0));
+        assertEquals(java.util.Set.of("U", "UUS"), topicList(1, RequestCode.GET_UNIT_TOPIC_LIST));
+        assertEquals(java.util.Set.of("US", "UUS"), topicList(2, RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST));
+        assertEquals(java.util.Set.of("US"), topicList(0, RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST));
+        // a second broker name gives US the unit flag on one queue data: no longer "unit-sub and not unit"
+        RegisterBrokerBodyBuilder.registerWithFlags(this, "broker-u2", "127.0.0.1:27911", Map.of("US", 1));
+        assertEquals(java.util.Set.of(), topicList(0, RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST));
+        assertEquals(java.util.Set.of("U", "US", "UUS"), topicList(1, RequestCode.GET_UNIT_TOPIC_LIST));
+    }
+
+    java.util.Set<String> topicList(int node, int code) throws Exception {
+        RemotingCommand r = sync(node, RmqTestSupport.request(code, Map.of()));
+        assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
+        return org.apache.rocketmq.remoting.protocol.body.TopicList.decode(r.getBody(),
+                org.apache.rocketmq.remoting.protocol.body.TopicList.class).getTopicList();
+    }
+
+    static final class RegisterBrokerBodyBuilder {
+        static void registerWithFlags(RocketmqClusterTest t, String name, String addr, Map<String, Integer> flags)
+                throws Exception {
+            org.apache.rocketmq.remoting.protocol.body.RegisterBrokerBody b = RmqTestSupport.body(1, 1,
+                    flags.keySet().toArray(new String[0]));
+            b.getTopicConfigSerializeWrapper().getTopicConfigTable().forEach((topic, c) -> c.setTopicSysFlag(flags.get(topic)));
+            RemotingCommand r = t.sync(0, RmqTestSupport.register("DefaultCluster", name, 0, addr, b, false));
+            assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
+        }
+    }
+
+    int perm(int node, String topic, String brokerName) throws Exception {
+        RemotingCommand r = route(node, topic);
+        assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
+        return TopicRouteData.decode(r.getBody(), TopicRouteData.class).getQueueDatas().stream()
+                .filter(q -> q.getBrokerName().equals(brokerName)).findFirst().orElseThrow().getPerm();
+    }
+
+    long appliedOnLeader() {
+        return cluster.node(cluster.awaitLeader(Duration.ofSeconds(10))).consensus().appliedIndex();
+    }
+
+    @Test
+    void wipeSurvivesUnchangedReRegistrationAddRestoresChangedVersionRewrites() throws Exception {
+        RemotingCommand reg = RmqTestSupport.register("DefaultCluster", "broker-w", 0, "127.0.0.1:28911",
+                RmqTestSupport.body(5, 5000, "W1", "W2"), false);
+        assertEquals(ResponseCode.SUCCESS, sync(0, reg).getCode());
+        assertEquals(ResponseCode.SUCCESS, sync(0, RmqTestSupport.register("DefaultCluster", "broker-o", 0,
+                "127.0.0.1:29911", RmqTestSupport.body(1, 1, "W1"), false)).getCode());
+
+        RemotingCommand wipe = sync(1, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER,
+                Map.of("brokerName", "broker-w")));
+        assertEquals(ResponseCode.SUCCESS, wipe.getCode(), wipe.getRemark());
+        assertEquals("2", wipe.getExtFields().get("wipeTopicCount"));
+        assertEquals(4, perm(2, "W1", "broker-w"));
+        assertEquals(4, perm(2, "W2", "broker-w"));
+        assertEquals(6, perm(2, "W1", "broker-o"), "another broker name keeps its perm");
+
+        // the broker's periodic re-registration (same DataVersion) through every node: no log entry, wipe kept
+        long before = appliedOnLeader();
+        for (int i = 0; i < 3; i++) {
+            RemotingCommand again = RmqTestSupport.register("DefaultCluster", "broker-w", 0, "127.0.0.1:28911",
+                    RmqTestSupport.body(5, 5000, "W1", "W2"), false);
+            assertEquals(ResponseCode.SUCCESS, sync(i, again).getCode());
+        }
+        assertEquals(before, appliedOnLeader(), "identical re-registrations wrote no log entry");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(4, perm(i, "W1", "broker-w"), "node " + i);
+        }
+        // wiping again changes nothing but still counts the topics
+        RemotingCommand wipe2 = sync(2, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER,
+                Map.of("brokerName", "broker-w")));
+        assertEquals("2", wipe2.getExtFields().get("wipeTopicCount"));
+
+        RemotingCommand add = sync(0, RmqTestSupport.request(RequestCode.ADD_WRITE_PERM_OF_BROKER,
+                Map.of("brokerName", "broker-w")));
+        assertEquals(ResponseCode.SUCCESS, add.getCode(), add.getRemark());
+        assertEquals("2", add.getExtFields().get("addTopicCount"));
+        assertEquals(6, perm(1, "W2", "broker-w"));
+
+        // wipe, then a registration with a changed DataVersion rewrites the queue data from the broker's config
+        assertEquals(ResponseCode.SUCCESS, sync(1, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER,
+                Map.of("brokerName", "broker-w"))).getCode());
+        assertEquals(4, perm(0, "W1", "broker-w"));
+        assertEquals(ResponseCode.SUCCESS, sync(2, RmqTestSupport.register("DefaultCluster", "broker-w", 0,
+                "127.0.0.1:28911", RmqTestSupport.body(6, 5000, "W1", "W2"), false)).getCode());
+        assertEquals(6, perm(0, "W1", "broker-w"));
+        assertEquals(6, perm(1, "W2", "broker-w"));
+
+        // unknown broker name: 0 topics
+        RemotingCommand none = sync(0, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER,
+                Map.of("brokerName", "no-such-broker")));
+        assertEquals(ResponseCode.SUCCESS, none.getCode());
+        assertEquals("0", none.getExtFields().get("wipeTopicCount"));
+    }
+
+    @Test
+    void registerTopicAddsQueueDataOfRegisteredBrokersOnly() throws Exception {
+        assertEquals(ResponseCode.SUCCESS, sync(0, RmqTestSupport.register("DefaultCluster", "broker-r", 0,
+                "127.0.0.1:30911", RmqTestSupport.body(1, 1, "R0"), false)).getCode());
+        TopicRouteData d = new TopicRouteData();
+        org.apache.rocketmq.remoting.protocol.route.QueueData known = new org.apache.rocketmq.remoting.protocol.route.QueueData();
+        known.setBrokerName("broker-r");
+        known.setReadQueueNums(8);
+        known.setWriteQueueNums(8);
+        known.setPerm(6);
+        org.apache.rocketmq.remoting.protocol.route.QueueData ghost = new org.apache.rocketmq.remoting.protocol.route.QueueData();
+        ghost.setBrokerName("broker-ghost");
+        ghost.setReadQueueNums(1);
+        ghost.setWriteQueueNums(1);
+        ghost.setPerm(6);
+        d.setQueueDatas(new ArrayList<>(List.of(ghost, known)));
+        d.setBrokerDatas(new ArrayList<>());
+        RemotingCommand req = RmqTestSupport.request(RequestCode.REGISTER_TOPIC_IN_NAMESRV, Map.of("topic", "NEWT"));
+        req.setBody(d.encode());
+        RemotingCommand r = sync(1, req);
+        assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
+        RemotingCommand q = route(2, "NEWT");
+        assertEquals(ResponseCode.SUCCESS, q.getCode(), q.getRemark());
+        TopicRouteData got = TopicRouteData.decode(q.getBody(), TopicRouteData.class);
+        assertEquals(1, got.getQueueDatas().size());
+        assertEquals("broker-r", got.getQueueDatas().get(0).getBrokerName());
+        assertEquals(8, got.getQueueDatas().get(0).getWriteQueueNums());
+        // only unknown brokers: 0 and still no route
+        RemotingCommand ghostOnly = RmqTestSupport.request(RequestCode.REGISTER_TOPIC_IN_NAMESRV, Map.of("topic", "GT"));
+        d.setQueueDatas(new ArrayList<>(List.of(ghost)));
+        ghostOnly.setBody(d.encode());
+        assertEquals(ResponseCode.SUCCESS, sync(0, ghostOnly).getCode());
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, route(0, "GT").getCode());
+    }
 }

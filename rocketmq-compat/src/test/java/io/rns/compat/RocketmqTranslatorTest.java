@@ -220,4 +220,67 @@ class RocketmqTranslatorTest {
         assertNotNull(seen.stream().filter(RequestEnvelope::hasKvList).findFirst().orElse(null));
         assertFalse(seen.get(0).getRegisterBroker().getTopicsCount() > 0);
     }
+
+    @Test
+    void queryDataVersionLooksUpThenHeartbeatsAtTheCurrentEpoch() throws Exception {
+        answer = r -> r.hasGetBroker() ? ok(ResponseEnvelope.newBuilder().setGetBroker(io.rns.rpc.v1.GetBrokerResponse
+                .newBuilder().setCluster("C").setBrokerName("b").setBrokerAddr("127.0.0.1:10911").setBrokerEpoch(42)
+                .setDataVersion(io.rns.rpc.v1.DataVersion.newBuilder().setTimestamp(9).setCounter(3))))
+                : ok(ResponseEnvelope.newBuilder());
+        RemotingCommand q = RmqTestSupport.request(RequestCode.QUERY_DATA_VERSION, Map.of("brokerName", "b",
+                "brokerAddr", "127.0.0.1:10911", "clusterName", "C", "brokerId", "0"));
+        org.apache.rocketmq.remoting.protocol.DataVersion dv = new org.apache.rocketmq.remoting.protocol.DataVersion();
+        dv.setTimestamp(9);
+        dv.setCounter(new java.util.concurrent.atomic.AtomicLong(3));
+        q.setBody(dv.encode());
+        RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
+        RemotingCommand r = run(t, q);
+        assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
+        assertEquals("false", r.getExtFields().get("changed"));
+        assertEquals(2, seen.size());
+        assertEquals(42, seen.get(1).getHeartbeat().getBrokerEpoch());
+        assertEquals("127.0.0.1:10911", seen.get(1).getHeartbeat().getBrokerAddr());
+        // another cluster or address is another broker (stock keys by cluster + address): changed, no heartbeat
+        seen.clear();
+        q.getExtFields().put("clusterName", "OTHER");
+        r = run(t, q);
+        assertEquals("true", r.getExtFields().get("changed"));
+        assertNull(r.getBody());
+        assertEquals(1, seen.size());
+        // a native failure of the lookup is the answer (not a silent changed=false)
+        answer = x -> error(ErrorCode.NO_QUORUM, "no leader");
+        r = run(t, q);
+        assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
+        assertTrue(r.getRemark().contains("NO_QUORUM"), r.getRemark());
+    }
+
+    @Test
+    void newCodesAreServedAndMapToNativeRequests() throws Exception {
+        for (int code : new int[] {RequestCode.QUERY_DATA_VERSION, RequestCode.BROKER_HEARTBEAT,
+                RequestCode.WIPE_WRITE_PERM_OF_BROKER, RequestCode.ADD_WRITE_PERM_OF_BROKER,
+                RequestCode.REGISTER_TOPIC_IN_NAMESRV}) {
+            assertEquals(RocketmqTranslator.Kind.WRITE, RocketmqTranslator.kindOf(code), "code " + code);
+        }
+        answer = r -> r.hasChangeWritePerm() ? ok(ResponseEnvelope.newBuilder().setChangeWritePerm(
+                io.rns.rpc.v1.ChangeWritePermResponse.newBuilder().setTopicCount(5))) : ok(ResponseEnvelope.newBuilder());
+        RocketmqTranslator t = translator(NamesrvConfig.Mode.LEADERLESS);
+        RemotingCommand r = run(t, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of("brokerName", "b")));
+        assertEquals("5", r.getExtFields().get("wipeTopicCount"));
+        assertEquals(io.rns.rpc.v1.WritePermChange.WIPE_WRITE, seen.get(0).getChangeWritePerm().getChange());
+        r = run(t, RmqTestSupport.request(RequestCode.ADD_WRITE_PERM_OF_BROKER, Map.of("brokerName", "b")));
+        assertEquals("5", r.getExtFields().get("addTopicCount"));
+        Exception missing = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> run(t, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of())));
+        assertEquals(ResponseCode.SYSTEM_ERROR, RocketmqTranslator.failure(missing).getCode());
+        assertTrue(missing.getMessage().contains("<brokerName> is null"), missing.getMessage());
+        seen.clear();
+        run(t, RmqTestSupport.request(RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST, Map.of()));
+        assertEquals(io.rns.rpc.v1.UnitFilter.HAS_UNIT_SUB_NOT_UNIT, seen.get(0).getListTopics().getUnitFilter());
+        assertEquals(Consistency.STALE, seen.get(0).getRead().getConsistency(), "leaderless reads are STALE");
+        // 217 without queue datas: 0 and nothing sent (stock)
+        seen.clear();
+        RemotingCommand empty = RmqTestSupport.request(RequestCode.REGISTER_TOPIC_IN_NAMESRV, Map.of("topic", "T"));
+        assertEquals(ResponseCode.SUCCESS, run(t, empty).getCode());
+        assertTrue(seen.isEmpty());
+    }
 }

@@ -1,6 +1,9 @@
 package io.rns.statemachine;
 
+import io.rns.log.v1.BrokerQueue;
+import io.rns.log.v1.ChangeWritePerm;
 import io.rns.log.v1.DeleteKv;
+import io.rns.log.v1.RegisterTopic;
 import io.rns.log.v1.DeleteTopic;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.PutKv;
@@ -102,6 +105,8 @@ final class ImageBuilder {
                 case DELETE_TOPIC -> deleteTopic(index, record.getDeleteTopic());
                 case PUT_KV -> putKv(index, record.getPutKv());
                 case DELETE_KV -> deleteKv(index, record.getDeleteKv());
+                case CHANGE_WRITE_PERM -> changeWritePerm(index, record.getChangeWritePerm());
+                case REGISTER_TOPIC -> registerTopic(index, record.getRegisterTopic());
                 case KIND_NOT_SET -> throw new CorruptRecordException("LogRecord at index " + index + " has no kind");
             };
         }
@@ -152,6 +157,8 @@ final class ImageBuilder {
             members.putAll(group.members());
         }
         boolean existed = members.containsKey(id);
+        // stock: topic config is (re)applied only if the data version changed (or first registration); see log.proto
+        boolean versionUnchanged = RouteImage.sameVersionedRegistration(members.get(id), r);
         // stock rule: within a group one address has one id (e.g. a slave promoted to master re-registers as 0)
         members.values().removeIf(m -> m.brokerId() != id && m.addr().equals(r.getBrokerAddr()));
         members.put(id, new BrokerMember(r.getCluster(), name, id, r.getBrokerAddr(), r.getHaServerAddr(),
@@ -162,7 +169,7 @@ final class ImageBuilder {
             for (TopicQueueConfig t : r.getTopicsList()) {
                 QueueConfig q = RouteImage.toQueueConfig(t);
                 SortedMap<String, QueueConfig> queues = topics.get(t.getTopic());
-                if (queues != null && q.equals(queues.get(name))) {
+                if (queues != null && (q.equals(queues.get(name)) || (versionUnchanged && queues.containsKey(name)))) {
                     continue;
                 }
                 TreeMap<String, QueueConfig> next = queues == null ? new TreeMap<>() : new TreeMap<>(queues);
@@ -234,6 +241,46 @@ final class ImageBuilder {
             }
         }
         return new ApplyResult.Applied(index, 0, removeQueues(topic, names));
+    }
+
+    /** Every queue data of the broker name: WIPE clears the write bit, ADD sets read+write (stock). O(topics). */
+    private ApplyResult changeWritePerm(long index, ChangeWritePerm r) {
+        String name = r.getBrokerName();
+        List<String> affected = new ArrayList<>();
+        topics.forEach((topic, queues) -> {
+            if (queues.containsKey(name)) {
+                affected.add(topic);
+            }
+        });
+        for (String topic : affected) {
+            SortedMap<String, QueueConfig> queues = topics.get(topic);
+            QueueConfig q = queues.get(name);
+            int perm = RouteImage.changedPerm(q.perm(), r.getOp());
+            if (perm != q.perm()) {
+                TreeMap<String, QueueConfig> next = new TreeMap<>(queues);
+                next.put(name, new QueueConfig(q.readQueueNums(), q.writeQueueNums(), perm, q.topicSysFlag()));
+                putTopic(topic, next);
+            }
+        }
+        return new ApplyResult.Applied(index, 0, !affected.isEmpty());
+    }
+
+    /** Queue data of registered broker names only (stock registerTopic); the others are skipped. */
+    private ApplyResult registerTopic(long index, RegisterTopic r) {
+        SortedMap<String, QueueConfig> queues = topics.get(r.getTopic());
+        TreeMap<String, QueueConfig> next = queues == null ? new TreeMap<>() : new TreeMap<>(queues);
+        boolean changed = false;
+        for (BrokerQueue b : r.getQueuesList()) {
+            if (group(b.getBrokerName()) == null) {
+                continue;
+            }
+            QueueConfig q = new QueueConfig(b.getReadQueueNums(), b.getWriteQueueNums(), b.getPerm(), b.getTopicSysFlag());
+            changed |= !q.equals(next.put(b.getBrokerName(), q));
+        }
+        if (changed) {
+            putTopic(r.getTopic(), next);
+        }
+        return new ApplyResult.Applied(index, 0, queues != null);
     }
 
     private ApplyResult putKv(long index, PutKv r) {

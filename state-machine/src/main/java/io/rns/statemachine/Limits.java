@@ -19,6 +19,14 @@ public final class Limits {
     public static final int MIN_PERM = 0;
     /** PERM_READ | PERM_WRITE | PERM_INHERIT. */
     public static final int MAX_PERM = 7;
+    /** RocketMQ PermName.PERM_WRITE. */
+    public static final int PERM_WRITE = 2;
+    /** RocketMQ PermName.PERM_READ. */
+    public static final int PERM_READ = 4;
+    /** RocketMQ TopicSysFlag unit flag (bit 0). */
+    public static final int SYS_FLAG_UNIT = 1;
+    /** RocketMQ TopicSysFlag unit-sub flag (bit 1). */
+    public static final int SYS_FLAG_UNIT_SUB = 2;
     public static final int MIN_PORT = 1;
     public static final int MAX_PORT = 65_535;
     public static final int MAX_KV_NAMESPACE_LENGTH = 127;

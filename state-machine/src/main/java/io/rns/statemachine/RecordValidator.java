@@ -1,6 +1,9 @@
 package io.rns.statemachine;
 
+import io.rns.log.v1.BrokerQueue;
+import io.rns.log.v1.ChangeWritePerm;
 import io.rns.log.v1.DeleteKv;
+import io.rns.log.v1.RegisterTopic;
 import io.rns.log.v1.DeleteTopic;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.PutKv;
@@ -39,6 +42,10 @@ public final class RecordValidator {
                 return validate(r.getPutKv());
             case DELETE_KV:
                 return validate(r.getDeleteKv());
+            case CHANGE_WRITE_PERM:
+                return validate(r.getChangeWritePerm());
+            case REGISTER_TOPIC:
+                return validate(r.getRegisterTopic());
             case KIND_NOT_SET:
             default:
                 return Optional.of("kind is required");
@@ -106,6 +113,48 @@ public final class RecordValidator {
                 checkKvNamespace("put_kv.namespace", r.getNamespace()),
                 checkKvKey("put_kv.key", r.getKey()),
                 checkKvValue("put_kv.value", r.getValue()));
+    }
+
+    public static Optional<String> validate(ChangeWritePerm r) {
+        Optional<String> e = checkBrokerName("change_write_perm.broker_name", r.getBrokerName());
+        if (e.isPresent()) {
+            return e;
+        }
+        if (r.getOp() != ChangeWritePerm.Op.WIPE && r.getOp() != ChangeWritePerm.Op.ADD) {
+            return Optional.of("change_write_perm.op must be WIPE or ADD, got " + r.getOpValue());
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<String> validate(RegisterTopic r) {
+        String p = "register_topic.";
+        Optional<String> e = checkTopic(p + "topic", r.getTopic());
+        if (e.isPresent()) {
+            return e;
+        }
+        if (r.getQueuesCount() == 0) {
+            return Optional.of(p + "queues must not be empty");
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < r.getQueuesCount(); i++) {
+            BrokerQueue q = r.getQueues(i);
+            String qp = p + "queues[" + i + "].";
+            e = first(
+                    checkBrokerName(qp + "broker_name", q.getBrokerName()),
+                    checkQueueNums(qp + "read_queue_nums", q.getReadQueueNums()),
+                    checkQueueNums(qp + "write_queue_nums", q.getWriteQueueNums()),
+                    checkPerm(qp + "perm", q.getPerm()),
+                    checkSysFlag(qp + "topic_sys_flag", q.getTopicSysFlag()));
+            if (e.isPresent()) {
+                return e;
+            }
+            Integer before = seen.putIfAbsent(q.getBrokerName(), i);
+            if (before != null) {
+                return Optional.of(qp + "broker_name '" + q.getBrokerName() + "' duplicates " + p + "queues[" + before
+                        + "]");
+            }
+        }
+        return Optional.empty();
     }
 
     public static Optional<String> validate(DeleteKv r) {

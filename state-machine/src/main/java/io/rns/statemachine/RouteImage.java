@@ -172,12 +172,14 @@ public final class RouteImage {
     /**
      * False iff applying {@code r} would change nothing but the member's epoch and registration time: the member
      * exists with the same cluster, addr, haAddr and data version, and (for a master) every topic in {@code r} already
-     * has an identical queue config under r's broker name, and the same lease timeout. The record is not
-     * validated here (an invalid record never matches stored state, so it yields true and apply rejects it).
+     * has an identical queue config under r's broker name (with the same non-zero data version: has any queue
+     * config under it, see {@link #sameVersionedRegistration}), and the same lease timeout. An invalid record is
+     * always a change (apply rejects it).
      */
     public boolean wouldChange(RegisterBroker r) {
         BrokerMember m = broker(r.getBrokerName(), r.getBrokerId()).orElse(null);
         if (m == null
+                || RecordValidator.validate(r).isPresent()
                 || !m.cluster().equals(r.getCluster())
                 || !m.addr().equals(r.getBrokerAddr())
                 || !m.haAddr().equals(r.getHaServerAddr())
@@ -189,14 +191,55 @@ public final class RouteImage {
         if (r.getBrokerId() != Limits.MASTER_ID) {
             return false;
         }
+        boolean versionUnchanged = sameVersionedRegistration(m, r);
         for (TopicQueueConfig t : r.getTopicsList()) {
             SortedMap<String, QueueConfig> queues = topics.get(t.getTopic());
             QueueConfig q = queues == null ? null : queues.get(r.getBrokerName());
-            if (q == null || !q.equals(toQueueConfig(t))) {
+            if (q == null || (!versionUnchanged && !q.equals(toQueueConfig(t)))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * True iff {@code r} re-registers member {@code m} (same cluster and addr) with the same non-zero data version:
+     * then, as in stock RocketMQ, its topic configs are taken only for topics that lack this broker name (an
+     * unchanged periodic re-registration must not undo e.g. a wiped write permission). A 0/0 data version means
+     * "not versioned" (native clients) and never counts as unchanged.
+     */
+    static boolean sameVersionedRegistration(BrokerMember m, RegisterBroker r) {
+        return m != null
+                && (r.getDataVersionTimestamp() != 0 || r.getDataVersionCounter() != 0)
+                && m.cluster().equals(r.getCluster())
+                && m.addr().equals(r.getBrokerAddr())
+                && m.dataVersionTimestamp() == r.getDataVersionTimestamp()
+                && m.dataVersionCounter() == r.getDataVersionCounter();
+    }
+
+    /** The permission after a ChangeWritePerm (stock: WIPE clears bit 2, ADD sets exactly read+write). */
+    public static int changedPerm(int perm, io.rns.log.v1.ChangeWritePerm.Op op) {
+        return switch (op) {
+            case WIPE -> perm & ~Limits.PERM_WRITE;
+            case ADD -> Limits.PERM_READ | Limits.PERM_WRITE;
+            default -> throw new IllegalArgumentException("unknown write-perm op " + op);
+        };
+    }
+
+    /** How many topics have queue data of this broker name. O(topics). */
+    public int queueCountOf(String brokerName) {
+        int[] n = {0};
+        topics.forEach((topic, queues) -> {
+            if (queues.containsKey(brokerName)) {
+                n[0]++;
+            }
+        });
+        return n[0];
+    }
+
+    /** Every topic and its queues (broker name -> config), in no particular order. */
+    public void forEachTopic(java.util.function.BiConsumer<String, SortedMap<String, QueueConfig>> action) {
+        topics.forEach(action);
     }
 
     static QueueConfig toQueueConfig(TopicQueueConfig t) {

@@ -61,8 +61,8 @@ class ApplySemanticsTest extends StateMachineTestSupport {
     @Test
     void masterTopicsMergeAndUnmentionedTopicsAreKept() {
         applied(register("c1", "b1", 0, "10.0.0.1:10911", topic("T1", 8, 8, 6), topic("T2")));
-        ApplyResult.Applied again = applied(register("c1", "b1", 0, "10.0.0.1:10911", topic("T1", 16, 16, 6),
-                topic("T3")));
+        ApplyResult.Applied again = applied(Records.wrap(Records.registerBuilder("c1", "b1", 0, "10.0.0.1:10911",
+                topic("T1", 16, 16, 6), topic("T3")).setDataVersionCounter(2).build()));
         assertEquals(new ApplyResult.Applied(2, 2, true), again);
         RouteImage img = sm.image();
         assertEquals(new TreeSet<>(List.of("T1", "T2", "T3")), img.topics());

@@ -63,8 +63,8 @@ class LogRecordsTest {
 
     @Test
     void unknownKindFromANewerVersionIsCorrupt() {
-        // field 15 (reserved for future kinds) as a length-delimited empty message, plus format_version 1
-        byte[] bytes = {0x08, 0x01, 0x7a, 0x00};
+        // field 29 (reserved for future kinds) as a length-delimited empty message, plus format_version 1
+        byte[] bytes = {0x08, 0x01, (byte) 0xea, 0x01, 0x00};
         assertThrows(CorruptRecordException.class, () -> LogRecords.decode(ByteBuffer.wrap(bytes)));
     }
 }

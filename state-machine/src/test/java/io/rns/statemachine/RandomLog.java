@@ -1,5 +1,6 @@
 package io.rns.statemachine;
 
+import io.rns.log.v1.ChangeWritePerm;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.RegisterBroker;
 import io.rns.log.v1.TopicQueueConfig;
@@ -25,7 +26,7 @@ final class RandomLog {
             index += rnd.nextInt(10) == 0 ? 1 + rnd.nextInt(3) : 1; // occasional gaps (config entries etc.)
             double p = rnd.nextDouble();
             LogRecord r;
-            if (p < 0.50) {
+            if (p < 0.45) {
                 int nameIdx = rnd.nextInt(NAMES.length);
                 String name = NAMES[nameIdx];
                 String cluster = rnd.nextInt(10) < 8 ? CLUSTERS[nameIdx % CLUSTERS.length]
@@ -48,22 +49,38 @@ final class RandomLog {
                 }
                 r = Records.base().setLeaderTimeMs(Records.TIME + index).setRegisterBroker(b).build();
                 epochs.put(name + "/" + id, index);
-            } else if (p < 0.65) {
+            } else if (p < 0.58) {
                 String name = NAMES[rnd.nextInt(NAMES.length)];
                 long id = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(2) : 0;
                 int e = rnd.nextInt(10);
                 long epoch = e < 4 ? 0 : e < 8 ? epochs.getOrDefault(name + "/" + id, 0L) : 1 + rnd.nextInt(
                         (int) index);
                 r = Records.unregister(name, id, rnd.nextInt(10) < 7 ? "" : addr(rnd), epoch);
-            } else if (p < 0.75) {
+            } else if (p < 0.67) {
                 r = Records.deleteTopic("T" + rnd.nextInt(40),
                         rnd.nextBoolean() ? "" : CLUSTERS[rnd.nextInt(CLUSTERS.length)]);
-            } else if (p < 0.88) {
+            } else if (p < 0.78) {
                 r = Records.putKv("ns" + rnd.nextInt(3), "k" + rnd.nextInt(10), "v" + rnd.nextInt(1000));
-            } else if (p < 0.96) {
+            } else if (p < 0.85) {
                 r = Records.deleteKv("ns" + rnd.nextInt(3), "k" + rnd.nextInt(10));
+            } else if (p < 0.90) {
+                r = Records.changeWritePerm(NAMES[rnd.nextInt(NAMES.length)],
+                        rnd.nextBoolean() ? ChangeWritePerm.Op.WIPE : ChangeWritePerm.Op.ADD);
+            } else if (p < 0.95) {
+                int count = 1 + rnd.nextInt(3);
+                List<io.rns.log.v1.BrokerQueue> qs = new ArrayList<>();
+                for (int q = 0; q < count; q++) {
+                    String name = NAMES[rnd.nextInt(NAMES.length)];
+                    if (qs.stream().noneMatch(x -> x.getBrokerName().equals(name))) {
+                        qs.add(Records.queue(name, 1 + rnd.nextInt(4), 1 + rnd.nextInt(4), rnd.nextInt(8),
+                                rnd.nextInt(4)));
+                    }
+                }
+                r = Records.registerTopic("T" + rnd.nextInt(40), qs.toArray(new io.rns.log.v1.BrokerQueue[0]));
             } else {
-                r = switch (rnd.nextInt(3)) {
+                r = switch (rnd.nextInt(5)) {
+                    case 3 -> Records.changeWritePerm("b1", ChangeWritePerm.Op.OP_UNSPECIFIED);
+                    case 4 -> Records.registerTopic("T1");
                     case 0 -> Records.register("c1", "b1", 0, "10.0.0.1:10911", Records.topic("T1", -1, 1, 6));
                     case 1 -> Records.putKv("", "k", "v");
                     default -> Records.unregister("b1", -5, "", 0);

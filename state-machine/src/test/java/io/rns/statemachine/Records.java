@@ -59,6 +59,21 @@ final class Records {
         return base().setDeleteKv(DeleteKv.newBuilder().setNamespace(ns).setKey(key)).build();
     }
 
+    static LogRecord changeWritePerm(String brokerName, io.rns.log.v1.ChangeWritePerm.Op op) {
+        return base().setChangeWritePerm(io.rns.log.v1.ChangeWritePerm.newBuilder().setBrokerName(brokerName).setOp(op))
+                .build();
+    }
+
+    static io.rns.log.v1.BrokerQueue queue(String brokerName, int read, int write, int perm, int sysFlag) {
+        return io.rns.log.v1.BrokerQueue.newBuilder().setBrokerName(brokerName).setReadQueueNums(read)
+                .setWriteQueueNums(write).setPerm(perm).setTopicSysFlag(sysFlag).build();
+    }
+
+    static LogRecord registerTopic(String topic, io.rns.log.v1.BrokerQueue... queues) {
+        return base().setRegisterTopic(io.rns.log.v1.RegisterTopic.newBuilder().setTopic(topic)
+                .addAllQueues(List.of(queues))).build();
+    }
+
     static LogRecord.Builder base() {
         return LogRecord.newBuilder().setFormatVersion(1).setLeaderTimeMs(TIME);
     }

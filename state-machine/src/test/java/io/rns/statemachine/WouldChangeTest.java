@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rns.log.v1.RegisterBroker;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,10 +46,18 @@ class WouldChangeTest extends StateMachineTestSupport {
         assertTrue(img.wouldChange(master.toBuilder().setHaServerAddr("").build()), "ha addr");
         assertTrue(img.wouldChange(master.toBuilder().setDataVersionCounter(4).build()), "data version counter");
         assertTrue(img.wouldChange(master.toBuilder().setDataVersionTimestamp(101).build()), "data version time");
-        assertTrue(img.wouldChange(master.toBuilder().setTopics(0, topic("T1", 8, 16, 6)).build()), "queue nums");
-        assertTrue(img.wouldChange(master.toBuilder().setTopics(0, topic("T1", 8, 8, 4)).build()), "perm");
-        assertTrue(img.wouldChange(master.toBuilder().setTopics(0, topic("T1", 8, 8, 6).toBuilder()
-                .setTopicSysFlag(1).build()).build()), "sys flag");
+        // a changed topic config counts only with a changed data version (stock), or when unversioned (0/0)
+        RegisterBroker bumped = master.toBuilder().setDataVersionCounter(4).build();
+        RegisterBroker unversioned = master.toBuilder().setDataVersionTimestamp(0).setDataVersionCounter(0).build();
+        for (RegisterBroker base : List.of(master, bumped, unversioned)) {
+            boolean expected = base != master;
+            assertEquals(expected, img.wouldChange(base.toBuilder().setTopics(0, topic("T1", 8, 16, 6)).build()),
+                    "queue nums, dv " + base.getDataVersionCounter());
+            assertEquals(expected, img.wouldChange(base.toBuilder().setTopics(0, topic("T1", 8, 8, 4)).build()),
+                    "perm, dv " + base.getDataVersionCounter());
+            assertEquals(expected, img.wouldChange(base.toBuilder().setTopics(0, topic("T1", 8, 8, 6).toBuilder()
+                    .setTopicSysFlag(1).build()).build()), "sys flag, dv " + base.getDataVersionCounter());
+        }
         assertTrue(img.wouldChange(master.toBuilder().addTopics(topic("T3")).build()), "new topic");
         assertTrue(img.wouldChange(slave.toBuilder().setBrokerAddr("10.0.0.3:10911").build()), "slave addr");
         assertTrue(img.wouldChange(master.toBuilder().setTopics(0, topic("T1", -1, 8, 6)).build()),

@@ -3,6 +3,10 @@ package io.rns.namesrv.api;
 import io.rns.log.v1.LogRecord;
 import io.rns.namesrv.write.RecordFactory;
 import io.rns.namesrv.write.WriteService;
+import io.rns.rpc.v1.ChangeWritePermRequest;
+import io.rns.rpc.v1.ChangeWritePermResponse;
+import io.rns.rpc.v1.RegisterTopicRequest;
+import io.rns.rpc.v1.RegisterTopicResponse;
 import io.rns.rpc.v1.DeleteTopicRequest;
 import io.rns.rpc.v1.DeleteTopicResponse;
 import io.rns.rpc.v1.KvDeleteRequest;
@@ -49,6 +53,57 @@ final class AdminHandlers {
                 (image, now) -> RecordFactory.kvDelete(r, image, now),
                 a -> ResponseEnvelope.newBuilder().setKvDelete(KvDeleteResponse.newBuilder().setExisted(a.existed())),
                 ResponseEnvelope.newBuilder().setKvDelete(KvDeleteResponse.newBuilder().setExisted(false))));
+    }
+
+    /** Wipe/add write permission of a broker name; the answer counts that broker name's topics after the change. */
+    CompletableFuture<ResponseEnvelope> changeWritePerm(RequestEnvelope req, long timeoutMs) {
+        ChangeWritePermRequest r = req.getChangeWritePerm();
+        RequestValidator.validate(r);
+        return writes.write(req, timeoutMs, new WriteService.WriteOp() {
+            @Override
+            public Optional<LogRecord> toRecord(RouteImage image, long now) {
+                return RecordFactory.changeWritePerm(r, image, now);
+            }
+
+            @Override
+            public ResponseEnvelope.Builder applied(ApplyResult.Applied a, RouteImage after) {
+                return unchanged(after);
+            }
+
+            @Override
+            public ResponseEnvelope.Builder unchanged(RouteImage image) {
+                return ResponseEnvelope.newBuilder().setChangeWritePerm(ChangeWritePermResponse.newBuilder()
+                        .setTopicCount(image.queueCountOf(r.getBrokerName())));
+            }
+        });
+    }
+
+    /** Queue data into a topic for registered broker names; the answer names the skipped ones. */
+    CompletableFuture<ResponseEnvelope> registerTopic(RequestEnvelope req, long timeoutMs) {
+        RegisterTopicRequest r = req.getRegisterTopic();
+        RequestValidator.validate(r);
+        return writes.write(req, timeoutMs, new WriteService.WriteOp() {
+            @Override
+            public Optional<LogRecord> toRecord(RouteImage image, long now) {
+                return RecordFactory.registerTopic(r, image, now);
+            }
+
+            @Override
+            public ResponseEnvelope.Builder applied(ApplyResult.Applied a, RouteImage after) {
+                return unchanged(after);
+            }
+
+            @Override
+            public ResponseEnvelope.Builder unchanged(RouteImage image) {
+                RegisterTopicResponse.Builder b = RegisterTopicResponse.newBuilder();
+                r.getQueueDatasList().forEach(q -> {
+                    if (image.brokerGroup(q.getBrokerName()).isEmpty()) {
+                        b.addSkippedBrokerNames(q.getBrokerName());
+                    }
+                });
+                return ResponseEnvelope.newBuilder().setRegisterTopic(b);
+            }
+        });
     }
 
     private interface RecordFn {

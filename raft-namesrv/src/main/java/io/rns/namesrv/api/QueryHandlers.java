@@ -3,7 +3,13 @@ package io.rns.namesrv.api;
 import io.rns.namesrv.read.ReadService;
 import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.ClusterBrokerNames;
+import io.rns.rpc.v1.DataVersion;
 import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.GetBrokerRequest;
+import io.rns.rpc.v1.GetBrokerResponse;
+import io.rns.rpc.v1.UnitFilter;
+import io.rns.statemachine.Limits;
+import java.util.TreeSet;
 import io.rns.rpc.v1.GetClusterInfoResponse;
 import io.rns.rpc.v1.GetTopicRouteResponse;
 import io.rns.rpc.v1.KvGetRequest;
@@ -95,8 +101,52 @@ final class QueryHandlers {
     CompletableFuture<ResponseEnvelope> listTopics(RequestEnvelope req, long timeoutMs) {
         ListTopicsRequest r = req.getListTopics();
         RequestValidator.validate(r);
-        return read(req, timeoutMs, image -> ResponseEnvelope.newBuilder().setListTopics(ListTopicsResponse.newBuilder()
-                .addAllTopics(r.getCluster().isEmpty() ? image.topics() : image.topicsOfCluster(r.getCluster()))));
+        return read(req, timeoutMs, image -> {
+            var topics = r.getCluster().isEmpty() ? image.topics() : image.topicsOfCluster(r.getCluster());
+            if (r.getUnitFilter() != UnitFilter.UNIT_FILTER_NONE) {
+                TreeSet<String> selected = new TreeSet<>();
+                image.forEachTopic((topic, queues) -> {
+                    if (selects(r.getUnitFilter(), queues.values())) {
+                        selected.add(topic);
+                    }
+                });
+                selected.retainAll(topics);
+                topics = selected;
+            }
+            return ResponseEnvelope.newBuilder().setListTopics(ListTopicsResponse.newBuilder().addAllTopics(topics));
+        });
+    }
+
+    /** RocketMQ's unit-topic selections over a topic's queue datas (TopicSysFlag bits). */
+    static boolean selects(UnitFilter f, Iterable<QueueConfig> queues) {
+        boolean unit = false;
+        boolean unitSub = false;
+        for (QueueConfig q : queues) {
+            unit |= (q.topicSysFlag() & Limits.SYS_FLAG_UNIT) != 0;
+            unitSub |= (q.topicSysFlag() & Limits.SYS_FLAG_UNIT_SUB) != 0;
+        }
+        return switch (f) {
+            case UNIT -> unit;
+            case HAS_UNIT_SUB -> unitSub;
+            case HAS_UNIT_SUB_NOT_UNIT -> unitSub && !unit;
+            default -> true;
+        };
+    }
+
+    CompletableFuture<ResponseEnvelope> getBroker(RequestEnvelope req, long timeoutMs) {
+        GetBrokerRequest r = req.getGetBroker();
+        RequestValidator.validate(r);
+        return read(req, timeoutMs, image -> {
+            BrokerMember m = image.broker(r.getBrokerName(), r.getBrokerId()).orElseThrow(() -> new ApiException(
+                    ErrorCode.UNKNOWN_BROKER, "broker " + r.getBrokerName() + "/" + r.getBrokerId() + " is not registered"));
+            return ResponseEnvelope.newBuilder().setGetBroker(GetBrokerResponse.newBuilder()
+                    .setCluster(m.cluster()).setBrokerName(m.brokerName()).setBrokerId(m.brokerId())
+                    .setBrokerAddr(m.addr()).setHaServerAddr(m.haAddr())
+                    .setDataVersion(DataVersion.newBuilder().setTimestamp(m.dataVersionTimestamp())
+                            .setCounter(m.dataVersionCounter()))
+                    .setBrokerEpoch(m.epoch())
+                    .setLeaseTimeoutMs((int) m.leaseTimeoutMs()));
+        });
     }
 
     CompletableFuture<ResponseEnvelope> kvGet(RequestEnvelope req, long timeoutMs) {

@@ -84,6 +84,9 @@ public final class RequestDispatcher implements RequestHandler {
             case DELETE_TOPIC -> admin.deleteTopic(req, timeoutMs);
             case KV_PUT -> admin.kvPut(req, timeoutMs);
             case KV_DELETE -> admin.kvDelete(req, timeoutMs);
+            case CHANGE_WRITE_PERM -> admin.changeWritePerm(req, timeoutMs);
+            case REGISTER_TOPIC -> admin.registerTopic(req, timeoutMs);
+            case GET_BROKER -> queries.getBroker(req, timeoutMs);
             case GET_TOPIC_ROUTE -> queries.topicRoute(req, timeoutMs);
             case GET_CLUSTER_INFO -> queries.clusterInfo(req, timeoutMs);
             case LIST_TOPICS -> queries.listTopics(req, timeoutMs);

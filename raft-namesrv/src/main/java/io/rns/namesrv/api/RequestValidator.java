@@ -1,6 +1,12 @@
 package io.rns.namesrv.api;
 
+import io.rns.rpc.v1.ChangeWritePermRequest;
 import io.rns.rpc.v1.DeleteTopicRequest;
+import io.rns.rpc.v1.GetBrokerRequest;
+import io.rns.rpc.v1.QueueData;
+import io.rns.rpc.v1.RegisterTopicRequest;
+import io.rns.rpc.v1.UnitFilter;
+import io.rns.rpc.v1.WritePermChange;
 import io.rns.rpc.v1.KvDeleteRequest;
 import io.rns.rpc.v1.KvGetRequest;
 import io.rns.rpc.v1.KvListRequest;
@@ -73,6 +79,44 @@ public final class RequestValidator {
     public static void validate(ListTopicsRequest r) {
         if (!r.getCluster().isEmpty()) {
             check(RecordValidator.checkClusterName("list_topics.cluster", r.getCluster()));
+        }
+        if (r.getUnitFilter() == UnitFilter.UNRECOGNIZED) {
+            throw ApiException.invalid("list_topics.unit_filter has unknown value " + r.getUnitFilterValue()
+                    + " (UNIT_FILTER_NONE, UNIT, HAS_UNIT_SUB, HAS_UNIT_SUB_NOT_UNIT)");
+        }
+    }
+
+    public static void validate(GetBrokerRequest r) {
+        check(RecordValidator.checkBrokerName("get_broker.broker_name", r.getBrokerName()));
+        check(RecordValidator.checkBrokerId("get_broker.broker_id", r.getBrokerId()));
+    }
+
+    public static void validate(ChangeWritePermRequest r) {
+        check(RecordValidator.checkBrokerName("change_write_perm.broker_name", r.getBrokerName()));
+        if (r.getChange() != WritePermChange.WIPE_WRITE && r.getChange() != WritePermChange.ADD_WRITE) {
+            throw ApiException.invalid("change_write_perm.change must be WIPE_WRITE or ADD_WRITE, got "
+                    + (r.getChange() == WritePermChange.UNRECOGNIZED ? String.valueOf(r.getChangeValue())
+                    : r.getChange().name()));
+        }
+    }
+
+    public static void validate(RegisterTopicRequest r) {
+        check(RecordValidator.checkTopic("register_topic.topic", r.getTopic()));
+        if (r.getQueueDatasCount() == 0) {
+            throw ApiException.invalid("register_topic.queue_datas must hold at least one queue data");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < r.getQueueDatasCount(); i++) {
+            QueueData q = r.getQueueDatas(i);
+            String f = "register_topic.queue_datas[" + i + "]";
+            check(RecordValidator.checkBrokerName(f + ".broker_name", q.getBrokerName()));
+            if (!seen.add(q.getBrokerName())) {
+                throw ApiException.invalid(f + ".broker_name: duplicate broker name '" + q.getBrokerName() + "'");
+            }
+            check(RecordValidator.checkQueueNums(f + ".read_queue_nums", q.getReadQueueNums()));
+            check(RecordValidator.checkQueueNums(f + ".write_queue_nums", q.getWriteQueueNums()));
+            check(RecordValidator.checkPerm(f + ".perm", q.getPerm()));
+            check(RecordValidator.checkSysFlag(f + ".topic_sys_flag", q.getTopicSysFlag()));
         }
     }
 

@@ -1,6 +1,15 @@
 package io.rns.namesrv.write;
 
+import io.rns.log.v1.BrokerQueue;
+import io.rns.log.v1.ChangeWritePerm;
 import io.rns.log.v1.DeleteKv;
+import io.rns.log.v1.RegisterTopic;
+import io.rns.rpc.v1.ChangeWritePermRequest;
+import io.rns.rpc.v1.QueueData;
+import io.rns.rpc.v1.RegisterTopicRequest;
+import io.rns.rpc.v1.WritePermChange;
+import io.rns.statemachine.QueueConfig;
+import java.util.SortedMap;
 import io.rns.log.v1.DeleteTopic;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.PutKv;
@@ -98,5 +107,52 @@ public final class RecordFactory {
         }
         return Optional.of(base(leaderTimeMs).setDeleteKv(DeleteKv.newBuilder()
                 .setNamespace(r.getNamespace()).setKey(r.getKey())).build());
+    }
+
+    /** The log op of a validated wire change. */
+    public static ChangeWritePerm.Op op(WritePermChange c) {
+        return switch (c) {
+            case WIPE_WRITE -> ChangeWritePerm.Op.WIPE;
+            case ADD_WRITE -> ChangeWritePerm.Op.ADD;
+            default -> throw new IllegalArgumentException("write perm change " + c + " is not WIPE_WRITE or ADD_WRITE");
+        };
+    }
+
+    /** Empty when no queue data of the broker name would change permission (none, or all already as asked). */
+    public static Optional<LogRecord> changeWritePerm(ChangeWritePermRequest r, RouteImage image, long leaderTimeMs) {
+        ChangeWritePerm.Op op = op(r.getChange());
+        boolean[] changes = {false};
+        image.forEachTopic((topic, queues) -> {
+            QueueConfig q = queues.get(r.getBrokerName());
+            if (q != null && RouteImage.changedPerm(q.perm(), op) != q.perm()) {
+                changes[0] = true;
+            }
+        });
+        if (!changes[0]) {
+            return Optional.empty();
+        }
+        return Optional.of(base(leaderTimeMs).setChangeWritePerm(ChangeWritePerm.newBuilder()
+                .setBrokerName(r.getBrokerName()).setOp(op)).build());
+    }
+
+    /**
+     * Empty when every queue data names an unregistered broker or is already identical in the topic. Queue data of
+     * unregistered brokers is still copied into the record: apply decides on the state at its index.
+     */
+    public static Optional<LogRecord> registerTopic(RegisterTopicRequest r, RouteImage image, long leaderTimeMs) {
+        SortedMap<String, QueueConfig> current = image.route(r.getTopic()).map(v -> v.queues()).orElse(null);
+        boolean changes = false;
+        RegisterTopic.Builder b = RegisterTopic.newBuilder().setTopic(r.getTopic());
+        for (QueueData q : r.getQueueDatasList()) {
+            QueueConfig c = new QueueConfig(q.getReadQueueNums(), q.getWriteQueueNums(), q.getPerm(), q.getTopicSysFlag());
+            if (image.brokerGroup(q.getBrokerName()).isPresent()
+                    && (current == null || !c.equals(current.get(q.getBrokerName())))) {
+                changes = true;
+            }
+            b.addQueues(BrokerQueue.newBuilder().setBrokerName(q.getBrokerName())
+                    .setReadQueueNums(q.getReadQueueNums()).setWriteQueueNums(q.getWriteQueueNums())
+                    .setPerm(q.getPerm()).setTopicSysFlag(q.getTopicSysFlag()));
+        }
+        return changes ? Optional.of(base(leaderTimeMs).setRegisterTopic(b).build()) : Optional.empty();
     }
 }
