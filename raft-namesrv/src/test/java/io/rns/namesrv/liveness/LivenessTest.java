@@ -314,4 +314,21 @@ class LivenessTest {
         assertTrue(present("b2"), "a heartbeat clears the suspicion");
         assertTrue(e1 > 0);
     }
+
+    @Test
+    void contactThatArrivedBeforeTheCloseReportDoesNotClearTheSuspicion() {
+        setUp(cfg(5, 10, 0.5));
+        long e1 = register(broker("c1", "b1", "T1").setBindConnection(true));
+        long sentBeforeDeath = now.get(); // a copy of the registration/heartbeat that arrived before the broker died
+        advanceMs(100);
+        closeHooks.get(0).run(); // then its connection closed
+        assertEquals(1, liveness.tracker().suspects());
+        advanceMs(50);
+        // the old copy reaches the leader only now (forwarded, or confirmed unchanged after a read barrier)
+        assertEquals(ErrorCode.OK, heartbeat("b1", e1, sentBeforeDeath, 0));
+        assertEquals(1, liveness.tracker().suspects(), "contact older than the close report is old news");
+        advanceMs(3_000);
+        liveness.scanOnce();
+        assertFalse(present("b1"), "gone after the suspect lease, not after its 10 s lease");
+    }
 }
