@@ -13,10 +13,14 @@ final class Broker {
   final int port;
   final Path dir;
   private final It it;
+  private final String classpath;
+  final String generation;
   private Process proc;
 
-  private Broker(It it, String name, int port, Path dir) {
+  private Broker(It it, String name, int port, Path dir, String classpath, String generation) {
     this.it = it;
+    this.classpath = classpath;
+    this.generation = generation;
     this.name = name;
     this.port = port;
     this.dir = dir;
@@ -24,6 +28,11 @@ final class Broker {
 
   /** Writes broker.conf and starts the JVM; does not wait for registration (the test checks that on every node). */
   static Broker start(It it, String name, String namesrvAddr) throws Exception {
+    return start(it, name, namesrvAddr, it.classpath, it.generation);
+  }
+
+  /** A broker of another generation: classpath is that generation's module classpath. */
+  static Broker start(It it, String name, String namesrvAddr, String classpath, String generation) throws Exception {
     // the broker listens on port, port-2 (fast/VIP channel) and port+1 (HA)
     int port = it.freePorts(12000, 32000, 10, -2, 0, 1);
     Path dir = it.workDir.resolve(name);
@@ -45,14 +54,14 @@ final class Broker {
         .append("deleteWhen=04\n")
         .append("autoCreateTopicEnable=true\n");
     Files.writeString(dir.resolve("broker.conf"), conf.toString());
-    Broker b = new Broker(it, name, port, dir);
+    Broker b = new Broker(it, name, port, dir, classpath, generation);
     b.launch();
-    It.log("broker %s: %s, namesrvAddr=%s, dir %s", name, b.addr(), namesrvAddr, dir);
+    It.log("broker %s (RocketMQ %s): %s, namesrvAddr=%s, dir %s", name, generation, b.addr(), namesrvAddr, dir);
     return b;
   }
 
   private void launch() throws Exception {
-    proc = it.launchJava(dir, it.serverJvmOpts(dir), "org.apache.rocketmq.broker.BrokerStartup",
+    proc = it.launchJava(dir, classpath, it.serverJvmOpts(dir), "org.apache.rocketmq.broker.BrokerStartup",
         List.of("-c", dir.resolve("broker.conf").toString()));
   }
 

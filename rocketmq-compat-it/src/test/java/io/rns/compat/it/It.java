@@ -32,6 +32,17 @@ final class It {
   final String classpath;
   final Path workDir;
 
+  /** Every JVM these tests started; SIGKILLed by a shutdown hook should the test JVM end without its @AfterAll. */
+  private static final List<Process> STARTED = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      synchronized (STARTED) {
+        STARTED.stream().filter(Process::isAlive).forEach(Process::destroyForcibly);
+      }
+    }, "it-process-reaper"));
+  }
+
   It(String testName) throws IOException {
     if (!target.equals("rns") && !target.equals("stock")) {
       throw new IllegalArgumentException("rns.it.target must be 'rns' or 'stock', got '" + target + "'");
@@ -121,12 +132,17 @@ final class It {
 
   /** Starts a JVM on this module's classpath; stdout+stderr go to dir/stdout.log. */
   Process launchJava(Path dir, List<String> jvmOpts, String mainClass, List<String> args) throws IOException {
+    return launchJava(dir, classpath, jvmOpts, mainClass, args);
+  }
+
+  /** Same, on another classpath (e.g. the other RocketMQ generation's). The JVM is killed if this JVM exits. */
+  Process launchJava(Path dir, String cp, List<String> jvmOpts, String mainClass, List<String> args) throws IOException {
     Files.createDirectories(dir);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOpts);
     cmd.add("-cp");
-    cmd.add(classpath);
+    cmd.add(cp);
     cmd.add(mainClass);
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
@@ -134,6 +150,7 @@ final class It {
     pb.environment().put("ROCKETMQ_HOME", rocketmqHome().toString());
     pb.environment().remove("NAMESRV_ADDR");
     Process p = pb.start();
+    STARTED.add(p);
     log("started %s pid %d (dir %s)", mainClass.substring(mainClass.lastIndexOf('.') + 1), p.pid(), dir);
     return p;
   }

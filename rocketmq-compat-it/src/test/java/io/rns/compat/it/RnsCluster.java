@@ -25,6 +25,7 @@ final class RnsCluster implements NameServers {
   private final Path cliLog;
   private final List<String> rocketmqAddrs;
   private final List<String> endpoints;
+  private volatile boolean closed;
 
   private RnsCluster(It it, Path dir, List<String> rocketmqAddrs, List<String> endpoints) {
     this.it = it;
@@ -62,6 +63,12 @@ final class RnsCluster implements NameServers {
       throw new IllegalStateException("cluster.env lists " + rmq + " / " + eps + ", expected 3 nodes each");
     }
     RnsCluster c = new RnsCluster(it, dir, rmq, eps);
+    // should the test JVM end without its @AfterAll, still stop the nodes (by their pid files)
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (!c.closed) {
+        c.close();
+      }
+    }, "rns-cluster-stop"));
     It.log("RNS cluster up: RocketMQ addrs %s, RNS endpoints %s, dir %s", c.addrList(), eps, dir);
     return c;
   }
@@ -151,6 +158,7 @@ final class RnsCluster implements NameServers {
 
   @Override
   public void close() {
+    closed = true;
     try {
       cluster("stop");
     } catch (Exception e) {

@@ -48,15 +48,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RocketMqCompatTest {
-  private static final int TOPIC_NOT_EXIST = 17;
-  private static final int QUERY_NOT_FOUND = 22;
+
+
 
   private It it;
   private NameServers ns;
   private Broker brokerA;
   private DefaultMQAdminExt admin;                        // all three addresses, as mqadmin -n "a;b;c"
   private final List<DefaultMQAdminExt> nodeAdmins = new ArrayList<>(); // one per node: reads through that node only
-  private final List<AutoCloseable> clients = new ArrayList<>();
+  private Rmq clients;
   private String run;                                     // unique suffix for topics/groups of this run
 
   @BeforeAll
@@ -64,6 +64,7 @@ class RocketMqCompatTest {
     it = new It("compat");
     It.log("client library version %s", MQVersion.getVersionDesc(MQVersion.CURRENT_VERSION));
     run = Long.toHexString(it.seed & 0xffffffL);
+    clients = new Rmq(run);
     ns = it.target.equals("rns") ? RnsCluster.start(it) : StockNamesrvs.start(it);
     brokerA = Broker.start(it, "broker-a", ns.addrList());
     admin = admin("admin-all", ns.addrList());
@@ -75,7 +76,7 @@ class RocketMqCompatTest {
         throw new IllegalStateException("broker died");
       }
       for (int i = 0; i < 3; i++) {
-        if (!brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name)) {
+        if (!Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name)) {
           return false;
         }
       }
@@ -90,20 +91,16 @@ class RocketMqCompatTest {
 
   @AfterAll
   void tearDown() throws Exception {
-    List<AutoCloseable> all = new ArrayList<>(clients);
-    Collections.reverse(all);
-    for (AutoCloseable c : all) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        It.log("closing a client: %s", e);
-      }
+    if (clients != null) {
+      clients.close();
     }
+    // the clean stop (SIGTERM) of a broker is exercised by the scenarios; here SIGKILL saves the ~10-30 s a
+    // broker's shutdown takes on a loaded machine
     if (brokerA != null) {
-      brokerA.stop();
+      brokerA.kill();
     }
     if (brokerB != null) {
-      brokerB.stop();
+      brokerB.kill();
     }
     if (ns != null) {
       ns.close();
@@ -165,7 +162,7 @@ class RocketMqCompatTest {
     // immediately, no retry: every node must already serve the route the broker registered before it answered
     for (int i = 0; i < 3; i++) {
       var route = nodeAdmins.get(i).examineTopicRouteInfo(topic);
-      assertEquals(Set.of(brokerA.name), brokerNames(route), "node " + (i + 1) + " brokers of " + topic);
+      assertEquals(Set.of(brokerA.name), Rmq.brokerNames(route), "node " + (i + 1) + " brokers of " + topic);
       var qd = route.getQueueDatas().get(0);
       assertEquals(List.of(3, 2, 6), List.of(qd.getReadQueueNums(), qd.getWriteQueueNums(), qd.getPerm()),
           "node " + (i + 1) + " queue data (read, write, perm) of " + topic);
@@ -183,7 +180,7 @@ class RocketMqCompatTest {
     }
     admin.deleteKvConfig(kvNs, "k1");
     for (int i = 0; i < 3; i++) {
-      assertEquals(QUERY_NOT_FOUND, clientErrorCode(nodeAdmins.get(i), a -> a.getKVConfig(kvNs, "k1")),
+      assertEquals(Rmq.QUERY_NOT_FOUND, Rmq.clientErrorCode(nodeAdmins.get(i), a -> a.getKVConfig(kvNs, "k1")),
           "node " + (i + 1) + " getKVConfig after delete");
     }
 
@@ -196,12 +193,12 @@ class RocketMqCompatTest {
       admin.deleteTopicInNameServer(new HashSet<>(ns.addrs()), Broker.CLUSTER, topic);
     }
     for (int i = 0; i < 3; i++) {
-      assertEquals(TOPIC_NOT_EXIST, routeCode(nodeAdmins.get(i), topic), "node " + (i + 1) + " route after delete");
+      assertEquals(Rmq.TOPIC_NOT_EXIST, Rmq.routeCode(nodeAdmins.get(i), topic), "node " + (i + 1) + " route after delete");
       assertTrue(!nodeAdmins.get(i).fetchAllTopicList().getTopicList().contains(topic), "node " + (i + 1) + " topic list after delete");
     }
     // broker-a itself is still registered
     for (int i = 0; i < 3; i++) {
-      assertTrue(brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name), "node " + (i + 1) + " still lists broker-a");
+      assertTrue(Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name), "node " + (i + 1) + " still lists broker-a");
     }
   }
 
@@ -253,7 +250,7 @@ class RocketMqCompatTest {
     survivors.remove(Integer.valueOf(victim));
     long visibleMs = It.waitUntil(Duration.ofSeconds(60), () -> {
       for (int i : survivors) {
-        if (!brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic2)).contains(brokerA.name)) {
+        if (!Rmq.brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic2)).contains(brokerA.name)) {
           return false;
         }
       }
@@ -279,8 +276,8 @@ class RocketMqCompatTest {
     // the killed node comes back and serves broker-a and the topic created while it was down
     ns.restart(victim);
     long backMs = It.waitUntil(Duration.ofSeconds(90), () ->
-        brokerAddrs(nodeAdmins.get(victim)).containsKey(brokerA.name)
-            && brokerNames(nodeAdmins.get(victim).examineTopicRouteInfo(topic2)).contains(brokerA.name));
+        Rmq.brokerAddrs(nodeAdmins.get(victim)).containsKey(brokerA.name)
+            && Rmq.brokerNames(nodeAdmins.get(victim).examineTopicRouteInfo(topic2)).contains(brokerA.name));
     It.log("restarted node %d serves broker-a and %s after %d ms", victim + 1, topic2, backMs);
     assertTrue(backMs >= 0, "restarted node " + (victim + 1) + " never served broker-a and " + topic2);
   }
@@ -292,10 +289,10 @@ class RocketMqCompatTest {
   void stoppedAndKilledBrokersLeaveTheRoutes() throws Exception {
     brokerB = Broker.start(it, "broker-b", ns.addrList());
     String topic = "it-onlyb-" + run;
-    awaitEveryNode("broker-b registered", Duration.ofSeconds(180), i -> brokerAddrs(nodeAdmins.get(i)).containsKey(brokerB.name));
+    awaitEveryNode("broker-b registered", Duration.ofSeconds(180), i -> Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerB.name));
     admin.createAndUpdateTopicConfig(brokerB.addr(), new TopicConfig(topic, 2, 2, 6));
     awaitEveryNode("route of " + topic + " via broker-b", Duration.ofSeconds(30),
-        i -> brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic)).equals(Set.of(brokerB.name)));
+        i -> Rmq.brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic)).equals(Set.of(brokerB.name)));
 
     // (a) SIGTERM: a clean shutdown sends UNREGISTER_BROKER
     long t0 = System.nanoTime();
@@ -308,7 +305,7 @@ class RocketMqCompatTest {
     // (b) SIGKILL: no unregister; the NameServers see the connections close
     brokerB.restart();
     awaitEveryNode("broker-b re-registered with " + topic, Duration.ofSeconds(180),
-        i -> brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic)).equals(Set.of(brokerB.name)));
+        i -> Rmq.brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic)).equals(Set.of(brokerB.name)));
     t0 = System.nanoTime();
     brokerB.kill();
     long goneKill = awaitGone(topic, t0, Duration.ofSeconds(150));
@@ -318,7 +315,7 @@ class RocketMqCompatTest {
 
     // broker-a is untouched
     for (int i = 0; i < 3; i++) {
-      assertTrue(brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name), "node " + (i + 1) + " lost broker-a");
+      assertTrue(Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name), "node " + (i + 1) + " lost broker-a");
     }
   }
 
@@ -340,7 +337,7 @@ class RocketMqCompatTest {
   private long awaitGone(String topic, long t0, Duration timeout) throws InterruptedException {
     long ms = It.waitUntil(timeout, () -> {
       for (int i = 0; i < 3; i++) {
-        if (brokerAddrs(nodeAdmins.get(i)).containsKey(brokerB.name) || routeCode(nodeAdmins.get(i), topic) != TOPIC_NOT_EXIST) {
+        if (Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerB.name) || Rmq.routeCode(nodeAdmins.get(i), topic) != Rmq.TOPIC_NOT_EXIST) {
           return false;
         }
       }
@@ -350,88 +347,14 @@ class RocketMqCompatTest {
   }
 
   private DefaultMQAdminExt admin(String name, String addrs) throws MQClientException {
-    DefaultMQAdminExt a = new DefaultMQAdminExt(10_000);
-    a.setNamesrvAddr(addrs);
-    a.setInstanceName(name + "-" + run);
-    a.setAdminExtGroup("it_admin_" + name + "_" + run);
-    a.start();
-    clients.add(a::shutdown);
-    return a;
+    return clients.admin(name, addrs);
   }
 
   private DefaultMQProducer producer(String group, int pollNameServerMs) throws MQClientException {
-    DefaultMQProducer p = new DefaultMQProducer(group);
-    p.setNamesrvAddr(ns.addrList());
-    p.setInstanceName(group);
-    p.setSendMsgTimeout(10_000);
-    p.setPollNameServerInterval(pollNameServerMs);
-    p.start();
-    clients.add(p::shutdown);
-    return p;
+    return clients.producer(group, ns.addrList(), pollNameServerMs);
   }
 
   private void consumer(String group, String topic, Map<String, Integer> received, int pollNameServerMs) throws MQClientException {
-    DefaultMQPushConsumer c = new DefaultMQPushConsumer(group);
-    c.setNamesrvAddr(ns.addrList());
-    c.setInstanceName(group);
-    c.setPollNameServerInterval(pollNameServerMs);
-    c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-    c.subscribe(topic, "*");
-    c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
-      msgs.forEach(m -> received.merge(m.getKeys(), 1, Integer::sum));
-      return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-    });
-    c.start();
-    clients.add(c::shutdown);
-  }
-
-  private static Map<Long, String> brokerAddrs(DefaultMQAdminExt a, String broker) throws Exception {
-    var bd = a.examineBrokerClusterInfo().getBrokerAddrTable().get(broker);
-    return bd == null ? Map.of() : Map.copyOf(bd.getBrokerAddrs());
-  }
-
-  /** broker name -> {id -> addr} as this node reports it. */
-  private static Map<String, Map<Long, String>> brokerAddrs(DefaultMQAdminExt a) throws Exception {
-    Map<String, Map<Long, String>> out = new java.util.TreeMap<>();
-    for (var e : a.examineBrokerClusterInfo().getBrokerAddrTable().entrySet()) {
-      out.put(e.getKey(), Map.copyOf(e.getValue().getBrokerAddrs()));
-    }
-    return out;
-  }
-
-  private static Set<String> brokerNames(Object routeData) throws Exception {
-    // routeData is a TopicRouteData of either generation's package
-    Set<String> names = new TreeSet<>();
-    @SuppressWarnings("unchecked")
-    List<Object> bds = (List<Object>) routeData.getClass().getMethod("getBrokerDatas").invoke(routeData);
-    for (Object bd : bds) {
-      names.add((String) bd.getClass().getMethod("getBrokerName").invoke(bd));
-    }
-    return names;
-  }
-
-  interface AdminCall {
-    Object call(DefaultMQAdminExt a) throws Exception;
-  }
-
-  /** The response code of a NameServer call that must fail with an MQClientException. */
-  private static int clientErrorCode(DefaultMQAdminExt a, AdminCall call) throws Exception {
-    try {
-      Object v = call.call(a);
-      fail("expected an error response, got " + v);
-      return 0;
-    } catch (MQClientException e) {
-      return e.getResponseCode();
-    }
-  }
-
-  /** 0 if the node has a route for topic, else the response code it answered. */
-  private static int routeCode(DefaultMQAdminExt a, String topic) throws Exception {
-    try {
-      a.examineTopicRouteInfo(topic);
-      return 0;
-    } catch (MQClientException e) {
-      return e.getResponseCode();
-    }
+    clients.consumer(group, ns.addrList(), topic, received, pollNameServerMs);
   }
 }
