@@ -48,6 +48,7 @@ class CrossGenerationTest {
       fail("the other generation's classpath " + otherCp + " (generation '" + otherGen + "') is missing: build the"
           + " rocketmq-compat-it reactor (rmq-4.9.7 writes it in generate-test-resources)");
     }
+    It.checkClasspath(Files.readString(otherCp).trim(), otherGen);
     run = Long.toHexString(it.seed & 0xffffffL);
     clients = new Rmq(run);
     ns = it.target.equals("rns") ? RnsCluster.start(it) : StockNamesrvs.start(it);

@@ -54,11 +54,31 @@ final class It {
     }
     // the module's own test classes too, so broker JVMs could load a helper class if ever needed
     classpath = Files.readString(cpFile, StandardCharsets.UTF_8).trim();
+    checkClasspath(classpath, generation);
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     workDir = Path.of(req("rns.it.workDir")).toAbsolutePath().resolve(testName + "-" + target + "-" + stamp + "-" + Long.toHexString(seed));
     Files.createDirectories(workDir);
     log("RocketMQ %s against %s NameServers; seed=%d (-Drns.it.seed=%d to repeat); work dir %s",
         generation, target, seed, seed, workDir);
+  }
+
+  /**
+   * The broker JVMs run on this classpath: every RocketMQ jar on it must be of this generation (the parent pom manages
+   * rocketmq-remoting for rocketmq-compat; a leak would mix generations) and no RNS module may be on it.
+   */
+  static void checkClasspath(String cp, String generation) {
+    for (String entry : cp.split(java.io.File.pathSeparator)) {
+      String file = Path.of(entry).getFileName().toString();
+      // rocketmq-rocksdb and rocketmq-proto are versioned on their own
+      boolean ownVersion = file.startsWith("rocketmq-rocksdb-") || file.startsWith("rocketmq-proto-");
+      if (file.startsWith("rocketmq-") && entry.contains("/org/apache/rocketmq/") && !ownVersion
+          && !file.endsWith("-" + generation + ".jar")) {
+        throw new IllegalStateException("RocketMQ " + generation + " classpath holds " + entry + " of another version");
+      }
+      if (entry.contains("/io/rns/") || entry.contains("rocketmq-compat/target")) {
+        throw new IllegalStateException("RNS classes leaked onto the RocketMQ " + generation + " classpath: " + entry);
+      }
+    }
   }
 
   boolean is4x() {

@@ -44,14 +44,16 @@ final class RnsCluster implements NameServers {
             + " rocketmq-compat and client before rocketmq-compat-it)");
       }
     }
-    // offsets keep every port below the ephemeral range: 9873 + 22000 < 32768
-    int k = it.freePorts(1000, 22000, 10, 9771, 9772, 9773, 9781, 9782, 9783, 9871, 9872, 9873);
+    // cluster.sh accepts offsets 0..1000; 0 (the defaults) is left to people running clusters by hand
+    int k = it.freePorts(1, 1001, 1, 9771, 9772, 9773, 9781, 9782, 9783, 9871, 9872, 9873);
     Path dir = it.workDir.resolve("rns-cluster");
     Files.createDirectories(dir);
     It.log("starting a 3-node RNS cluster: scripts/cluster.sh start --dir %s --port-offset %d", dir, k);
     int rc = It.run(List.of("bash", it.root.resolve("scripts/cluster.sh").toString(), "start", "-n", "3",
         "--dir", dir.toString(), "--port-offset", Integer.toString(k)), dir.resolve("cluster-cli.log"),
-        Duration.ofSeconds(240), Map.of("RNS_NODE_HEAP", "256m"));
+        Duration.ofSeconds(300),
+        // a generous leader wait: CI and dev machines here have 2 cores shared with other work
+        Map.of("RNS_NODE_HEAP", "256m", "RNS_START_WAIT_SECS", "180"));
     if (rc != 0) {
       throw new IllegalStateException("scripts/cluster.sh start failed (exit " + rc + "):\n"
           + It.tail(dir.resolve("cluster-cli.log"), 40));
