@@ -335,15 +335,36 @@ class RocketMqCompatTest {
 
   /** Millis from t0 until broker-b is absent from cluster info and topic has no route (17) on every node; -1 on timeout. */
   private long awaitGone(String topic, long t0, Duration timeout) throws InterruptedException {
-    long ms = It.waitUntil(timeout, () -> {
+    It.Check gone = () -> {
       for (int i = 0; i < 3; i++) {
         if (Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerB.name) || Rmq.routeCode(nodeAdmins.get(i), topic) != Rmq.TOPIC_NOT_EXIST) {
           return false;
         }
       }
       return true;
-    });
+    };
+    long ms = It.waitUntil(Duration.ofSeconds(15), gone);
+    if (ms < 0) {
+      // diagnostics while it is still listed: which node still has it
+      It.log("broker-b still listed 15 s after the signal; per node:%s", goneState(topic));
+      ms = It.waitUntil(timeout.minusSeconds(15), gone);
+    }
     return ms < 0 ? -1 : (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  /** What each node says about broker-b and topic right now (diagnostics for a failure message). */
+  private String goneState(String topic) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      sb.append(" node").append(i + 1).append('=');
+      try {
+        sb.append("{brokers=").append(Rmq.brokerAddrs(nodeAdmins.get(i)).keySet())
+            .append(", route(").append(topic).append(")=").append(Rmq.routeCode(nodeAdmins.get(i), topic)).append('}');
+      } catch (Exception e) {
+        sb.append(e);
+      }
+    }
+    return sb.toString();
   }
 
   private DefaultMQAdminExt admin(String name, String addrs) throws MQClientException {
