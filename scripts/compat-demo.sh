@@ -66,7 +66,8 @@ echo "RocketMQ namesrvAddr: $NSADDR"
 
 mqadmin() {
   ROCKETMQ_HOME="$HOME_DIR" "$JAVA" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Duser.home="$DIR/mqadmin" \
-    -Drocketmq.home.dir="$HOME_DIR" -cp "$RMQ_CP" org.apache.rocketmq.tools.command.MQAdminStartup "$@" 2>/dev/null
+    -Drocketmq.home.dir="$HOME_DIR" -cp "$RMQ_CP" org.apache.rocketmq.tools.command.MQAdminStartup "$@" 2>>"$DIR/mqadmin.err" |
+    { grep -vE '^[0-9:,]+ \|-' || true; } # drop the shaded logback's status lines
 }
 
 BPORT=$((10911 + OFFSET))
@@ -108,8 +109,15 @@ for n in "${NODES[@]}"; do
 done
 
 echo "== 4. mqadmin sendMessage x3, then consumeMessage"
-for i in 1 2 3; do mqadmin sendMessage -n "$NSADDR" -t DemoTopic -p "hello RNS $i"; done
-mqadmin consumeMessage -n "$NSADDR" -t DemoTopic -c 3 | grep -iE "body|MSGID|hello" | head -20 || true
+SENT=0
+for i in 1 2 3; do
+  out="$(mqadmin sendMessage -n "$NSADDR" -t DemoTopic -p "hello RNS $i")"
+  echo "$out"
+  grep -q SEND_OK <<<"$out" && SENT=$((SENT + 1))
+done
+echo "mqadmin sendMessage: $SENT of 3 sent OK (errors, if any, in $DIR/mqadmin.err and $DIR/mqadmin/logs/rocketmqlogs/)"
+CONSUMED="$(mqadmin consumeMessage -n "$NSADDR" -t DemoTopic -c 10 | grep -c '^MSGID' || true)"
+echo "mqadmin consumeMessage read $CONSUMED message(s) back from the broker it found through RNS"
 
 echo "== 5. SIGKILL the RNS leader; the survivors still serve the route"
 LEADER="$("$ROOT/scripts/rns" --endpoints "$RNS_ENDPOINTS" status | sed -n 's/.*node=n\([0-9]\) role=LEADER.*/\1/p' | head -1)"
