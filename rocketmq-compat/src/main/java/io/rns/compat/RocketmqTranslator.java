@@ -181,8 +181,35 @@ final class RocketmqTranslator {
 
     private CompletableFuture<RemotingCommand> call(RequestEnvelope.Builder env, InboundContext ctx,
                                                     Function<ResponseEnvelope, RemotingCommand> onOk) {
-        return nativeCall.apply(env.setClientId("rocketmq:" + ctx.remoteAddress()).build(), ctx)
+        return callNative(env.setClientId("rocketmq:" + ctx.remoteAddress()).build(), ctx)
                 .thenApply(r -> r.getHeader().getCode() == ErrorCode.OK ? onOk.apply(r) : mapError(r.getHeader()));
+    }
+
+    /**
+     * The native call, retried while the cluster has no usable leader (NOT_LEADER without a leader to forward to,
+     * NO_QUORUM, SHUTTING_DOWN: nothing was applied) until the request's deadline. Native clients retry by
+     * themselves; RocketMQ brokers do not (the next attempt is their next 30 s registration), so without this a
+     * registration that reaches a follower during an election would be lost for 30 s.
+     */
+    CompletableFuture<ResponseEnvelope> callNative(RequestEnvelope env, InboundContext ctx) {
+        return nativeCall.apply(env, ctx).thenCompose(r -> {
+            if (!notAppliedAndRetriable(r.getHeader().getCode())) {
+                return CompletableFuture.completedFuture(r);
+            }
+            long leftMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ctx.deadlineNanos() - System.nanoTime());
+            if (leftMs < 2 * RETRY_BACKOFF_MS) {
+                return CompletableFuture.completedFuture(r);
+            }
+            return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(RETRY_BACKOFF_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .thenCompose(x -> callNative(env, ctx));
+        });
+    }
+
+    static final long RETRY_BACKOFF_MS = 200;
+
+    static boolean notAppliedAndRetriable(ErrorCode code) {
+        return code == ErrorCode.NOT_LEADER || code == ErrorCode.NO_QUORUM || code == ErrorCode.SHUTTING_DOWN;
     }
 
     /** A native error answer as a RocketMQ response. */
@@ -327,7 +354,7 @@ final class RocketmqTranslator {
         }
         RegisterBrokerRequest r = toNativeRegister(h, w);
         ReadOptions read = readOptions(req);
-        return nativeCall.apply(RequestEnvelope.newBuilder().setClientId("rocketmq-broker:" + ctx.remoteAddress())
+        return callNative(RequestEnvelope.newBuilder().setClientId("rocketmq-broker:" + ctx.remoteAddress())
                         .setRegisterBroker(r).build(), ctx)
                 .thenCompose(resp -> {
                     if (resp.getHeader().getCode() != ErrorCode.OK) {
@@ -344,7 +371,7 @@ final class RocketmqTranslator {
                         return CompletableFuture.completedFuture(out);
                     }
                     // stock returns the ORDER_TOPIC_CONFIG namespace (if any) to the broker
-                    return nativeCall.apply(RequestEnvelope.newBuilder().setRead(read)
+                    return callNative(RequestEnvelope.newBuilder().setRead(read)
                                     .setClientId("rocketmq-broker:" + ctx.remoteAddress())
                                     .setKvList(KvListRequest.newBuilder().setNamespace(NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG))
                                     .build(), ctx)
@@ -361,9 +388,14 @@ final class RocketmqTranslator {
 
     private CompletableFuture<RemotingCommand> unregisterBroker(RemotingCommand req, InboundContext ctx) throws Exception {
         UnRegisterBrokerRequestHeader h = header(req, UnRegisterBrokerRequestHeader.class);
-        return call(RequestEnvelope.newBuilder().setUnregisterBroker(UnregisterBrokerRequest.newBuilder()
-                .setCluster(h.getClusterName()).setBrokerName(h.getBrokerName()).setBrokerId(h.getBrokerId())
-                .setBrokerAddr(h.getBrokerAddr())), ctx, r -> ok());
+        return callNative(RequestEnvelope.newBuilder().setClientId("rocketmq:" + ctx.remoteAddress())
+                .setUnregisterBroker(UnregisterBrokerRequest.newBuilder().setCluster(h.getClusterName())
+                        .setBrokerName(h.getBrokerName()).setBrokerId(h.getBrokerId()).setBrokerAddr(h.getBrokerAddr()))
+                .build(), ctx)
+                // a broker unregisters from every listed node in turn: the first removes it cluster-wide, and stock
+                // answers the others 0 too (removing an absent broker is a no-op there)
+                .thenApply(r -> r.getHeader().getCode() == ErrorCode.OK || r.getHeader().getCode() == ErrorCode.UNKNOWN_BROKER
+                        ? ok() : mapError(r.getHeader()));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -410,7 +442,7 @@ final class RocketmqTranslator {
 
     private CompletableFuture<RemotingCommand> routeInfo(RemotingCommand req, InboundContext ctx) throws Exception {
         GetRouteInfoRequestHeader h = header(req, GetRouteInfoRequestHeader.class);
-        return nativeCall.apply(RequestEnvelope.newBuilder().setRead(readOptions(req))
+        return callNative(RequestEnvelope.newBuilder().setRead(readOptions(req))
                         .setClientId("rocketmq:" + ctx.remoteAddress())
                         .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(h.getTopic())).build(), ctx)
                 .thenApply(r -> {
@@ -441,7 +473,7 @@ final class RocketmqTranslator {
     private CompletableFuture<io.rns.rpc.v1.GetClusterInfoResponse> nativeClusterInfo(RemotingCommand req,
                                                                                       InboundContext ctx,
                                                                                       RemotingCommand[] error) {
-        return nativeCall.apply(RequestEnvelope.newBuilder().setRead(readOptions(req))
+        return callNative(RequestEnvelope.newBuilder().setRead(readOptions(req))
                         .setClientId("rocketmq:" + ctx.remoteAddress())
                         .setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()).build(), ctx)
                 .thenApply(r -> {
@@ -526,7 +558,7 @@ final class RocketmqTranslator {
      */
     private CompletableFuture<Known> lookup(RemotingCommand req, InboundContext ctx, String cluster, String name,
                                             long id, String addr, RemotingCommand[] error) {
-        return nativeCall.apply(RequestEnvelope.newBuilder().setRead(readOptions(req))
+        return callNative(RequestEnvelope.newBuilder().setRead(readOptions(req))
                         .setClientId("rocketmq-broker:" + ctx.remoteAddress())
                         .setGetBroker(GetBrokerRequest.newBuilder().setBrokerName(name).setBrokerId(id)).build(), ctx)
                 .thenApply(r -> {
@@ -550,7 +582,7 @@ final class RocketmqTranslator {
      */
     private CompletableFuture<RemotingCommand> heartbeat(GetBrokerResponse b, InboundContext ctx,
                                                          Function<Void, RemotingCommand> onDone) {
-        return nativeCall.apply(RequestEnvelope.newBuilder().setClientId("rocketmq-broker:" + ctx.remoteAddress())
+        return callNative(RequestEnvelope.newBuilder().setClientId("rocketmq-broker:" + ctx.remoteAddress())
                         .setHeartbeat(HeartbeatRequest.newBuilder().setCluster(b.getCluster())
                                 .setBrokerName(b.getBrokerName()).setBrokerId(b.getBrokerId())
                                 .setBrokerAddr(b.getBrokerAddr()).setBrokerEpoch(b.getBrokerEpoch())
@@ -709,7 +741,7 @@ final class RocketmqTranslator {
 
     private CompletableFuture<RemotingCommand> kvGet(RemotingCommand req, InboundContext ctx) throws Exception {
         GetKVConfigRequestHeader h = header(req, GetKVConfigRequestHeader.class);
-        return nativeCall.apply(RequestEnvelope.newBuilder().setRead(readOptions(req))
+        return callNative(RequestEnvelope.newBuilder().setRead(readOptions(req))
                         .setClientId("rocketmq:" + ctx.remoteAddress())
                         .setKvGet(KvGetRequest.newBuilder().setNamespace(h.getNamespace()).setKey(h.getKey())).build(), ctx)
                 .thenApply(r -> {
@@ -734,7 +766,7 @@ final class RocketmqTranslator {
 
     private CompletableFuture<RemotingCommand> kvList(RemotingCommand req, InboundContext ctx) throws Exception {
         GetKVListByNamespaceRequestHeader h = header(req, GetKVListByNamespaceRequestHeader.class);
-        return nativeCall.apply(RequestEnvelope.newBuilder().setRead(readOptions(req))
+        return callNative(RequestEnvelope.newBuilder().setRead(readOptions(req))
                         .setClientId("rocketmq:" + ctx.remoteAddress())
                         .setKvList(KvListRequest.newBuilder().setNamespace(h.getNamespace())).build(), ctx)
                 .thenApply(r -> {

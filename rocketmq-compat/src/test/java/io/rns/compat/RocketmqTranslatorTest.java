@@ -248,10 +248,10 @@ class RocketmqTranslatorTest {
         assertNull(r.getBody());
         assertEquals(1, seen.size());
         // a native failure of the lookup is the answer (not a silent changed=false)
-        answer = x -> error(ErrorCode.NO_QUORUM, "no leader");
+        answer = x -> error(ErrorCode.INTERNAL, "halted");
         r = run(t, q);
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
-        assertTrue(r.getRemark().contains("NO_QUORUM"), r.getRemark());
+        assertTrue(r.getRemark().contains("INTERNAL"), r.getRemark());
     }
 
     @Test
@@ -282,5 +282,42 @@ class RocketmqTranslatorTest {
         RemotingCommand empty = RmqTestSupport.request(RequestCode.REGISTER_TOPIC_IN_NAMESRV, Map.of("topic", "T"));
         assertEquals(ResponseCode.SUCCESS, run(t, empty).getCode());
         assertTrue(seen.isEmpty());
+    }
+
+    @Test
+    void aRegistrationThatMeetsAnElectionIsRetriedUntilALeaderAnswers() throws Exception {
+        RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
+        int[] calls = {0};
+        answer = r -> ++calls[0] < 3 ? error(ErrorCode.NO_QUORUM, "no leader") : ok(ResponseEnvelope.newBuilder()
+                .setRegisterBroker(RegisterBrokerResponse.newBuilder().setBrokerEpoch(5)));
+        RemotingCommand r = run(t, RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911",
+                RmqTestSupport.body(7, 123, "B"), false));
+        assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
+        assertEquals(3, seen.stream().filter(RequestEnvelope::hasRegisterBroker).count(),
+                "two NO_QUORUM answers, then the leader's");
+    }
+
+    @Test
+    void anUnknownOutcomeIsNeverRetried() throws Exception {
+        RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
+        answer = r -> error(ErrorCode.OUTCOME_UNKNOWN, "leader stepped down");
+        RemotingCommand r = run(t, RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911",
+                RmqTestSupport.body(7, 123, "B"), false));
+        assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
+        assertTrue(r.getRemark().contains("OUTCOME_UNKNOWN"), r.getRemark());
+        assertEquals(1, seen.size());
+    }
+
+    @Test
+    void unregisteringABrokerAnotherNodeAlreadyRemovedAnswersSuccessLikeStock() throws Exception {
+        RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
+        answer = r -> error(ErrorCode.UNKNOWN_BROKER, "broker b/0 is not registered");
+        RemotingCommand r = run(t, RmqTestSupport.request(RequestCode.UNREGISTER_BROKER, Map.of("clusterName", "C",
+                "brokerName", "b", "brokerId", "0", "brokerAddr", "127.0.0.1:10911")));
+        assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
+        answer = x -> error(ErrorCode.INTERNAL, "halted");
+        r = run(t, RmqTestSupport.request(RequestCode.UNREGISTER_BROKER, Map.of("clusterName", "C",
+                "brokerName", "b", "brokerId", "0", "brokerAddr", "127.0.0.1:10911")));
+        assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode(), "other failures still reach the broker");
     }
 }
