@@ -86,6 +86,14 @@ public final class BenchContext implements AutoCloseable {
         return c;
     }
 
+    /** Closed with the context (also by the shutdown hook on Ctrl-C); for servers a scenario starts itself. */
+    public <T extends AutoCloseable> T track(T c) {
+        synchronized (closeables) {
+            closeables.add(c);
+        }
+        return c;
+    }
+
     public RmqClient rmqClient() {
         RmqClient c = new RmqClient(5000);
         synchronized (closeables) {

@@ -105,7 +105,9 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private List<String> commandLine() {
-        return ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
+        // the launcher's main class and arguments (ProcessHandle.info().arguments() is empty on some kernels)
+        String cmd = System.getProperty("sun.java.command", "");
+        return List.of(cmd.isEmpty() ? "io.rns.bench.BenchMain" : cmd);
     }
 
     static List<Scenario> select(List<String> names) {

@@ -97,21 +97,11 @@ public final class DetectionScenario implements Scenario {
                 cases.add(new Case("rns", failure, rb + "-t0", rnsBroker, new long[] {-1}));
             }
             rns.awaitCaughtUp(30_000);
-            // every case's route is visible before the clock starts
-            List<NamesrvClient> pinned = new ArrayList<>();
-            NamesrvClient poll = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
-                    .requestTimeout(Duration.ofSeconds(2)).retryPolicy(RetryPolicy.NONE).build();
-            cleanup.add(poll);
-            RmqClient stockPoll = new RmqClient(2000);
-            cleanup.add(stockPoll);
-            for (Case c : cases) {
-                if (gone(c, stockAddr, stockPoll, rns, poll)) throw new IllegalStateException("route of " + c.topic() + " not visible before the failure");
-            }
+            // every case's route is visible before the clock starts (checked by each poller below)
             long bound = (timeoutMs > 0 ? timeoutMs : 120_000) + 60_000;
-            long t0 = System.nanoTime();
-            for (Case c : cases) c.broker().fail();
-            BenchContext.log("detection: all four brokers failed at once; waiting up to " + bound / 1000 + " s");
-            // one poller per case (its own clients), so a slow node does not delay another case's clock
+            // one poller per case with its own clients, connected and warmed up (one poll) before the clock starts,
+            // so a slow node or a first connect does not delay another case's clock
+            long[] t0 = {0};
             List<Thread> pollers = new ArrayList<>();
             for (Case c : cases) {
                 NamesrvClient p = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
@@ -119,11 +109,12 @@ public final class DetectionScenario implements Scenario {
                 RmqClient sp = new RmqClient(2000);
                 cleanup.add(p);
                 cleanup.add(sp);
+                if (gone(c, stockAddr, sp, rns, p)) throw new IllegalStateException("route of " + c.topic() + " not visible before the failure");
                 Thread th = new Thread(() -> {
-                    while (System.nanoTime() - t0 < bound * 1_000_000L) {
+                    while (System.nanoTime() - t0[0] < bound * 1_000_000L) {
                         try {
                             if (gone(c, stockAddr, sp, rns, p)) {
-                                c.detectedNs()[0] = System.nanoTime() - t0;
+                                c.detectedNs()[0] = System.nanoTime() - t0[0];
                                 BenchContext.log(String.format("detection: %s %s gone after %.0f ms", c.server(), c.failure(),
                                         c.detectedNs()[0] / 1e6));
                                 return;
@@ -137,6 +128,9 @@ public final class DetectionScenario implements Scenario {
                 th.setDaemon(true);
                 pollers.add(th);
             }
+            t0[0] = System.nanoTime();
+            for (Case c : cases) c.broker().fail();
+            BenchContext.log("detection: all four brokers failed at once; waiting up to " + bound / 1000 + " s");
             pollers.forEach(Thread::start);
             for (Thread th : pollers) th.join(bound + 30_000);
             String stockTimeout = timeoutMs > 0 ? timeoutMs + " ms (per-broker heartbeatTimeoutMillis)" : "120,000 ms (default)";

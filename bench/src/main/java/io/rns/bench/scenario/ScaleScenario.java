@@ -57,6 +57,8 @@ public final class ScaleScenario implements Scenario {
              RnsCluster rns = RnsCluster.start(ServerBuild.locate(ctx.opts.root()), dir.resolve("rns"), ctx.opts.rnsNodes(),
                      ctx.opts.rnsHeap(), Map.of("raft.election-timeout-ms", Integer.toString(BenchContext.ELECTION_TIMEOUT_MS),
                              "raft.snapshot-interval-secs", "5", "raft.snapshot-log-index-margin", "0"))) {
+            ctx.track(stock);
+            ctx.track(rns);
             NamesrvClient nc = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
                     .requestTimeout(Duration.ofSeconds(30)).overallTimeout(Duration.ofSeconds(60)).build();
             cleanup.add(nc);
@@ -97,10 +99,9 @@ public final class ScaleScenario implements Scenario {
                         BrokerRegistrar reg = BrokerRegistrar.builder(nc, BenchContext.nativeRegistration("scale-b" + bb,
                                 "127.0.0.1:" + (50000 + bb % 10000), "scale-b" + bb + "-t", TOPICS_PER_BROKER, 4, 1, 60_000))
                                 .scheduler(hb).build();
+                        // not closed at the end: close() unregisters (one write per broker); the cluster is
+                        // torn down instead, after the heartbeat scheduler stops
                         reg.start();
-                        synchronized (cleanup) {
-                            cleanup.add(0, reg);
-                        }
                         return null;
                     }));
                 }
