@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Run one chaos scenario on a real netns cluster and print where its report is.
 #
-#   scripts/chaos.sh run --scenario raft|unsafe|leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]
+#   scripts/chaos.sh run --scenario raft|unsafe|leaderless|membership|lease-clock [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]
+#                        [--backend netns|docker|rootless]
 #   scripts/chaos.sh report RUN_DIR      # re-check a recorded history.jsonl and rewrite report.html (no root needed)
 #
+# --backend: netns (default; root), docker (a running local dockerd; no pulls), rootless (no root: the whole run
+#   re-executes inside `unshare --user --map-root-user --net --mount`; needs unprivileged user namespaces).
 # --seed reproduces a run's nemesis schedule and workload choices (timing still varies). Output:
 #   DIR/<scenario>-<nodes>-.../<seed>/{history.jsonl,results.json,summary.json,report.html,nodes/}
 #   DIR/<scenario dir>/comparison.md and DIR/comparison.md (every run found under DIR)
@@ -14,7 +17,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
 usage() {
-  sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -28,7 +31,7 @@ BUILD_DIR="${CHAOS_BUILD_DIR:-}"
 
 case "$cmd" in
   run)
-    scenario=""; nodes=3; seed=""; duration=30; out="$ROOT/chaos-tests/target/chaos"
+    scenario=""; nodes=3; seed=""; duration=30; out="$ROOT/chaos-tests/target/chaos"; backend=netns
     while [ $# -gt 0 ]; do
       case "$1" in
         --scenario) scenario="$2"; shift 2 ;;
@@ -36,6 +39,7 @@ case "$cmd" in
         --seed) seed="$2"; shift 2 ;;
         --duration-s) duration="$2"; shift 2 ;;
         --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
+        --backend) backend="$2"; shift 2 ;;
         *) usage ;;
       esac
     done
@@ -43,28 +47,63 @@ case "$cmd" in
       raft) dir="raft-$nodes-linearizable-lease" ;;
       unsafe) dir="raft-$nodes-unsafe-reads" ;;
       leaderless) dir="leaderless-$nodes-kill" ;;
-      *) echo "chaos.sh: --scenario must be raft, unsafe or leaderless" >&2; usage ;;
+      membership) dir="raft-$nodes-membership" ;;
+      lease-clock) dir="raft-$nodes-lease-clock" ;;
+      *) echo "chaos.sh: --scenario must be raft, unsafe, leaderless, membership or lease-clock" >&2; usage ;;
     esac
     [[ "$nodes" =~ ^[0-9]+$ && "$duration" =~ ^[0-9]+$ ]] || usage
-    if [ "$(id -u)" != 0 ]; then
-      echo "chaos.sh: chaos runs need root (network namespaces, veth, iptables, tc); rerun with sudo." >&2
-      exit 1
-    fi
+    case "$backend" in
+      netns)
+        if [ "$(id -u)" != 0 ]; then
+          echo "chaos.sh: the netns backend needs root (network namespaces, veth, iptables); rerun with sudo," \
+               "or use --backend rootless (no root) or --backend docker." >&2
+          exit 1
+        fi ;;
+      docker)
+        if ! docker info >/dev/null 2>&1; then
+          echo "chaos.sh: --backend docker needs a running local docker engine (e.g. as root:" \
+               "dockerd >/tmp/dockerd.log 2>&1 &); \`docker info\` failed." >&2
+          exit 1
+        fi
+        export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost ;;
+      rootless)
+        command -v unshare >/dev/null || { echo "chaos.sh: --backend rootless needs unshare (util-linux)" >&2; exit 1; }
+        if ! unshare --user --map-root-user --net --mount true 2>/dev/null; then
+          echo "chaos.sh: --backend rootless: this user cannot create user+net+mount namespaces" \
+               "(kernel.unprivileged_userns_clone / user.max_user_namespaces / AppArmor restriction?)" >&2
+          exit 1
+        fi ;;
+      *) echo "chaos.sh: --backend must be netns, docker or rootless" >&2; usage ;;
+    esac
     [ -n "$seed" ] || seed=$(( (RANDOM << 15 | RANDOM) ))
-    echo "chaos.sh: scenario=$scenario nodes=$nodes seed=$seed duration=${duration}s out=$out"
+    echo "chaos.sh: scenario=$scenario nodes=$nodes seed=$seed duration=${duration}s backend=$backend out=$out"
     # bounded: the run itself plus cluster start, final heal, quiesce, check and build (at most ~6 min more)
     rc=0
-    timeout --kill-after=30 $((duration + 420)) "$MVN" -B -q "${FLAGS[@]}" -pl chaos-tests -am test \
-      -Dtest=io.rns.chaos.report.ChaosCliTest -Dsurefire.failIfNoSpecifiedTests=false \
-      -DexcludedGroups= -Dchaos.scenario="$scenario" -Dchaos.nodes="$nodes" -Dchaos.seed="$seed" \
-      -Dchaos.duration.s="$duration" -Dchaos.out="$out" || rc=$?
+    if [ "$backend" = rootless ]; then
+      # the whole harness JVM runs inside the namespaces (see RootlessHosts): build + classpath outside, run inside
+      b="${BUILD_DIR:-$ROOT/chaos-tests/target}"
+      mkdir -p "$b"
+      "$MVN" -B -q "${FLAGS[@]}" -pl chaos-tests -am test-compile dependency:build-classpath -DskipTests \
+        -Dmdep.includeScope=test -Dmdep.outputFile="$b/chaos-cp.txt" >/dev/null
+      timeout --kill-after=30 $((duration + 420)) \
+        unshare --user --map-root-user --net --mount --propagation private -- \
+        sh -c 'mount -t tmpfs -o mode=0755 rns-rootless-run /run && ip link set lo up && export RNS_CHAOS_ROOTLESS=1 && exec "$@"' \
+        rns-rootless java -cp "$b/classes:$(cat "$b/chaos-cp.txt")" -Drns.chaos.backend=rootless \
+        io.rns.chaos.report.ChaosMain run --scenario "$scenario" --nodes "$nodes" --seed "$seed" \
+        --duration-s "$duration" --out "$out" || rc=$?
+    else
+      timeout --kill-after=30 $((duration + 420)) "$MVN" -B -q "${FLAGS[@]}" -pl chaos-tests -am test \
+        -Dtest=io.rns.chaos.report.ChaosCliTest -Dsurefire.failIfNoSpecifiedTests=false \
+        -DexcludedGroups= -Dchaos.scenario="$scenario" -Dchaos.nodes="$nodes" -Dchaos.seed="$seed" \
+        -Dchaos.duration.s="$duration" -Dchaos.out="$out" -Drns.chaos.backend="$backend" || rc=$?
+    fi
     run_dir="$out/$dir/$seed"
     if [ -f "$run_dir/report.html" ]; then
       verdict=$(sed -n 's/.*"verdict": "\([A-Z]*\)".*/\1/p' "$run_dir/summary.json" | head -1)
       echo "chaos.sh: verdict ${verdict:-?}"
       echo "chaos.sh: report     $run_dir/report.html"
       echo "chaos.sh: comparison $out/$dir/comparison.md (this scenario), $out/comparison.md (all)"
-      echo "chaos.sh: reproduce  scripts/chaos.sh run --scenario $scenario --nodes $nodes --seed $seed --duration-s $duration"
+      echo "chaos.sh: reproduce  scripts/chaos.sh run --scenario $scenario --nodes $nodes --seed $seed --duration-s $duration --backend $backend"
     else
       echo "chaos.sh: no report at $run_dir (maven exit $rc); see the output above and $run_dir/nodes/" >&2
       [ "$rc" != 0 ] || rc=1

@@ -6,8 +6,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MAIN_CLASS="io.rns.namesrv.NamesrvMain"
 # The RNS_SERVER_JAR / RNS_SERVER_LIB / RNS_CLI overrides exist for testing these scripts with stand-ins.
-SERVER_JAR="${RNS_SERVER_JAR:-$ROOT/raft-namesrv/target/raft-namesrv-0.1.0-SNAPSHOT.jar}"
-SERVER_LIB="${RNS_SERVER_LIB:-$ROOT/raft-namesrv/target/lib}"
+# The server classpath is the rocketmq-compat module's (it holds the raft-namesrv jar and the RocketMQ ingress):
+#   java -cp rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar:rocketmq-compat/target/lib/* io.rns.namesrv.NamesrvMain
+SERVER_JAR="${RNS_SERVER_JAR:-$ROOT/rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar}"
+SERVER_LIB="${RNS_SERVER_LIB:-$ROOT/rocketmq-compat/target/lib}"
 CLIENT_JAR="$ROOT/client/target/client-0.1.0-SNAPSHOT.jar"
 RNS="${RNS_CLI:-$ROOT/scripts/rns}"
 HOST="127.0.0.1"
@@ -25,7 +27,9 @@ usage() {
 Usage: scripts/cluster.sh COMMAND [OPTIONS] [-D<key>=<value> ...]
 
 Runs a local RNS cluster on $HOST, one JVM per node. Node i (1..$MAX_NODES) is n<i>,
-client port 977<i>, raft port 978<i>.
+client port 977<i>, raft port 978<i>, RocketMQ remoting port 987<i> (each plus --port-offset).
+Stock RocketMQ brokers and clients use namesrvAddr=127.0.0.1:9871;127.0.0.1:9872;127.0.0.1:9873
+(printed as RNS_ROCKETMQ_ADDRS).
 
 Modes (start --mode): raft (default) is one Raft group. leaderless is the stock RocketMQ NameServer design:
 the nodes never talk to each other; each keeps its own table (in memory unless leaderless.persist=true: a restarted node starts empty),
@@ -45,12 +49,16 @@ Options:
   --mode raft|leaderless
                       cluster mode (start only; default raft); written as mode=... into every n<i>/rns.properties
   --dir DIR           cluster directory (default: \$ROOT/run/cluster)
+  --port-offset K     add K (0..1000) to every port: client 977<i>+K, raft 978<i>+K, rocketmq 987<i>+K
+                      (start only; default 0; kept in cluster.env for the other commands), so a second
+                      cluster can run beside the default one
   --jvm-opt OPT       extra JVM option for every node, repeatable (e.g. --jvm-opt -Drns.raft.election-timeout-ms=1000)
   -D<key>=<value>     same as --jvm-opt -D<key>=<value>
   -h, --help          this text
 
 Layout of DIR:
-  cluster.env         RNS_NODES, RNS_MEMBERS, RNS_ENDPOINTS, RNS_MODE (scripts/rns reads it)
+  cluster.env         RNS_NODES, RNS_MEMBERS, RNS_ENDPOINTS, RNS_MODE, RNS_PORT_OFFSET, RNS_ROCKETMQ_ADDRS
+                      (scripts/rns reads it; RNS_ROCKETMQ_ADDRS is the RocketMQ namesrvAddr string)
   jvm.opts            extra JVM options given to 'start' (reused by 'restart')
   n<i>/rns.properties node config;  n<i>/data  its data;  n<i>/logs  rns.log, raft-transport.log, stdout.log
   n<i>/pid            pid of the running node JVM
@@ -80,6 +88,7 @@ CMD=""
 NODE_ARG=""
 NODES=""
 MODE=""
+PORT_OFFSET=""
 DIR="$ROOT/run/cluster"
 EXTRA_JVM_OPTS=()
 
@@ -94,6 +103,8 @@ parse_args() {
       --mode=*) MODE="${1#--mode=}"; shift ;;
       --dir) (($# >= 2)) || die "--dir needs a value"; DIR="$2"; shift 2 ;;
       --dir=*) DIR="${1#--dir=}"; shift ;;
+      --port-offset) (($# >= 2)) || die "--port-offset needs a value"; PORT_OFFSET="$2"; shift 2 ;;
+      --port-offset=*) PORT_OFFSET="${1#--port-offset=}"; shift ;;
       --jvm-opt) (($# >= 2)) || die "--jvm-opt needs a value"; EXTRA_JVM_OPTS+=("$2"); shift 2 ;;
       --jvm-opt=*) EXTRA_JVM_OPTS+=("${1#--jvm-opt=}"); shift ;;
       -D*) EXTRA_JVM_OPTS+=("$1"); shift ;;
@@ -118,6 +129,10 @@ parse_args() {
     MODE="$(tr '[:upper:]' '[:lower:]' <<<"$MODE")"
     [[ "$MODE" == raft || "$MODE" == leaderless ]] || die "--mode must be raft or leaderless, got '$MODE'"
   fi
+  if [[ -n "$PORT_OFFSET" ]]; then
+    [[ "$CMD" == start ]] || die "--port-offset applies to 'start' only (the other commands read it from cluster.env)"
+    [[ "$PORT_OFFSET" =~ ^[0-9]+$ ]] && ((PORT_OFFSET <= 1000)) || die "--port-offset must be a number 0..1000, got '$PORT_OFFSET'"
+  fi
   if [[ -n "$NODE_ARG" ]]; then
     [[ "$NODE_ARG" =~ ^n?[1-5]$ ]] || die "node must be a number 1..$MAX_NODES (or n1..n$MAX_NODES), got '$NODE_ARG'"
     NODE_ARG="${NODE_ARG#n}"
@@ -128,13 +143,28 @@ parse_args() {
   mkdir -p "$DIR" 2>/dev/null || true
   [[ -d "$DIR" ]] || die "cannot create dir '$DIR'"
   DIR="$(cd "$DIR" && pwd)"
+  if [[ "$CMD" != start ]]; then
+    PORT_OFFSET="$(saved_port_offset)"
+  fi
+  PORT_OFFSET="${PORT_OFFSET:-0}"
+}
+
+# RNS_PORT_OFFSET from cluster.env (0 when absent, e.g. a cluster dir from before the option existed).
+saved_port_offset() {
+  local o=""
+  if [[ -f "$DIR/cluster.env" ]]; then
+    # shellcheck disable=SC1091
+    o="$(source "$DIR/cluster.env" && echo "${RNS_PORT_OFFSET:-}")"
+  fi
+  echo "${o:-0}"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers
 
-client_port() { echo "977$1"; }
-raft_port() { echo "978$1"; }
+client_port() { echo $((9770 + $1 + PORT_OFFSET)); }
+raft_port() { echo $((9780 + $1 + PORT_OFFSET)); }
+rocketmq_port() { echo $((9870 + $1 + PORT_OFFSET)); }
 node_dir() { echo "$DIR/n$1"; }
 pid_file() { echo "$DIR/n$1/pid"; }
 endpoint() { echo "$HOST:$(client_port "$1")"; }
@@ -144,6 +174,12 @@ members_for() { # members_for N -> n1@127.0.0.1:9781:9771,...
   for ((i = 1; i <= n; i++)); do
     out+="${out:+,}n$i@$HOST:$(raft_port "$i"):$(client_port "$i")"
   done
+  echo "$out"
+}
+
+rocketmq_addrs_for() { # rocketmq_addrs_for N -> 127.0.0.1:9871;127.0.0.1:9872;... (RocketMQ namesrvAddr syntax)
+  local n="$1" i out=""
+  for ((i = 1; i <= n; i++)); do out+="${out:+;}$HOST:$(rocketmq_port "$i")"; done
   echo "$out"
 }
 
@@ -207,7 +243,7 @@ cluster_nodes() {
 
 ensure_built() {
   if [[ ! -f "$SERVER_JAR" || ! -d "$SERVER_LIB" || ( -z "${RNS_CLI:-}" && ! -f "$CLIENT_JAR" ) ]]; then
-    log "server or client jar missing; building: ./mvnw -B -q -DskipTests package"
+    log "server or client jar missing; building: ./mvnw -B -q -DskipTests package (server: rocketmq-compat with its lib/)"
     (cd "$ROOT" && ./mvnw -B -q -DskipTests package) || die "build failed"
     [[ -f "$SERVER_JAR" && -d "$SERVER_LIB" ]] || die "build did not produce $SERVER_JAR and $SERVER_LIB"
   fi
@@ -223,6 +259,7 @@ node.id=n$i
 members=$(members_for "$n")
 data.dir=$d/data
 mode=$mode
+rocketmq.listen-port=$(rocketmq_port "$i")
 EOF
 }
 
@@ -328,10 +365,11 @@ print_summary() {
   echo "mode:        $(cluster_mode)"
   echo "endpoints:   $(endpoints_for "$n")"
   for ((i = 1; i <= n; i++)); do
-    printf '  n%s  client %s  raft %s:%s  pid %s\n' "$i" "$(endpoint "$i")" "$HOST" "$(raft_port "$i")" \
-      "$(live_pid "$i" || echo '-')"
+    printf '  n%s  client %s  raft %s:%s  rocketmq %s:%s  pid %s\n' "$i" "$(endpoint "$i")" "$HOST" "$(raft_port "$i")" \
+      "$HOST" "$(rocketmq_port "$i")" "$(live_pid "$i" || echo '-')"
   done
   echo "export RNS_ENDPOINTS=$(endpoints_for "$n")"
+  echo "export RNS_ROCKETMQ_ADDRS=\"$(rocketmq_addrs_for "$n")\"   # RocketMQ namesrvAddr"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -346,6 +384,7 @@ cmd_start() {
   for ((i = 1; i <= n; i++)); do
     port_listening "$(client_port "$i")" && busy+=("$(client_port "$i")")
     port_listening "$(raft_port "$i")" && busy+=("$(raft_port "$i")")
+    port_listening "$(rocketmq_port "$i")" && busy+=("$(rocketmq_port "$i")")
   done
   ((${#busy[@]} == 0)) || die "port(s) already in use on $HOST: ${busy[*]} (another cluster running? 'scripts/cluster.sh status --dir ...')"
   ensure_built
@@ -357,6 +396,8 @@ cmd_start() {
     printf 'RNS_MEMBERS=%s\n' "$(members_for "$n")"
     printf 'RNS_ENDPOINTS=%s\n' "$(endpoints_for "$n")"
     printf 'RNS_MODE=%s\n' "$mode"
+    printf 'RNS_PORT_OFFSET=%s\n' "$PORT_OFFSET"
+    printf 'export RNS_ROCKETMQ_ADDRS="%s"\n' "$(rocketmq_addrs_for "$n")"
   } >"$DIR/cluster.env"
   : >"$DIR/jvm.opts"
   for o in "${EXTRA_JVM_OPTS[@]}"; do printf '%s\n' "$o" >>"$DIR/jvm.opts"; done
@@ -433,6 +474,7 @@ cmd_restart() {
   ! live_pid "$i" >/dev/null || die "n$i is already running (pid $(live_pid "$i"))"
   port_listening "$(client_port "$i")" && die "client port $(client_port "$i") is in use by another process"
   port_listening "$(raft_port "$i")" && die "raft port $(raft_port "$i") is in use by another process"
+  port_listening "$(rocketmq_port "$i")" && die "rocketmq port $(rocketmq_port "$i") is in use by another process"
   ensure_built
   # Reuse the JVM options the cluster was started with, then the ones given now (later wins).
   local -a saved=()
@@ -465,11 +507,12 @@ cmd_status() {
     if pid="$(live_pid "$i")"; then
       any=1
       eps+="${eps:+,}$(endpoint "$i")"
-      printf '  n%s  running  pid %-7s client %s\n' "$i" "$pid" "$(endpoint "$i")"
+      printf '  n%s  running  pid %-7s client %s  rocketmq %s:%s\n' "$i" "$pid" "$(endpoint "$i")" "$HOST" "$(rocketmq_port "$i")"
     else
-      printf '  n%s  stopped              client %s\n' "$i" "$(endpoint "$i")"
+      printf '  n%s  stopped              client %s  rocketmq %s:%s\n' "$i" "$(endpoint "$i")" "$HOST" "$(rocketmq_port "$i")"
     fi
   done
+  echo "RocketMQ namesrvAddr: $(rocketmq_addrs_for "$n")"
   ((any)) || return 3
   local rc=0
   for ((i = 1; i <= n; i++)); do

@@ -31,14 +31,15 @@ JARS="$WORK/jars"
 mkdir -p "$WORK" "$OUT"
 
 # ---- jars (private copies) ------------------------------------------------------------------------------------
-if [[ ! -f "$JARS/raft-namesrv-0.1.0-SNAPSHOT.jar" || ! -f "$JARS/client/client-0.1.0-SNAPSHOT.jar" ]]; then
-  if [[ ! -f "$ROOT/raft-namesrv/target/raft-namesrv-0.1.0-SNAPSHOT.jar" || ! -f "$ROOT/client/target/client-0.1.0-SNAPSHOT.jar" ]]; then
+if [[ ! -f "$JARS/rocketmq-compat-0.1.0-SNAPSHOT.jar" || ! -f "$JARS/client/client-0.1.0-SNAPSHOT.jar" ]]; then
+  if [[ ! -f "$ROOT/rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar" || ! -f "$ROOT/client/target/client-0.1.0-SNAPSHOT.jar" ]]; then
     (cd "$ROOT" && ./mvnw -B -q -o -DskipTests package)
   fi
   mkdir -p "$JARS/client"
-  cp "$ROOT/raft-namesrv/target/raft-namesrv-0.1.0-SNAPSHOT.jar" "$JARS/"
+  # the server classpath of scripts/cluster.sh: rocketmq-compat's jar + its lib/ (which holds raft-namesrv)
+  cp "$ROOT/rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar" "$JARS/"
   rm -rf "$JARS/server-lib" "$JARS/client/lib"
-  cp -r "$ROOT/raft-namesrv/target/lib" "$JARS/server-lib"
+  cp -r "$ROOT/rocketmq-compat/target/lib" "$JARS/server-lib"
   cp "$ROOT/client/target/client-0.1.0-SNAPSHOT.jar" "$JARS/client/"
   cp -r "$ROOT/client/target/lib" "$JARS/client/lib"
   cp "$ROOT/conf/logback.xml" "$ROOT/conf/logback-cli.xml" "$JARS/"
@@ -51,7 +52,7 @@ if [[ ! -x "$JARS/scripts/cluster.sh" ]]; then
 fi
 CLUSTER="$JARS/scripts/cluster.sh"
 CP_CLIENT="$JARS/client/client-0.1.0-SNAPSHOT.jar:$JARS/client/lib/*"
-export RNS_SERVER_JAR="$JARS/raft-namesrv-0.1.0-SNAPSHOT.jar" RNS_SERVER_LIB="$JARS/server-lib"
+export RNS_SERVER_JAR="$JARS/rocketmq-compat-0.1.0-SNAPSHOT.jar" RNS_SERVER_LIB="$JARS/server-lib"
 # cluster.sh calls $RNS_CLI for `status`; point it at the copied client jar too.
 cat >"$JARS/rns-cli" <<EOF
 #!/usr/bin/env bash

@@ -143,7 +143,7 @@ endpoint_of() { echo "$HOST:977$1"; }
 find_roles() { # find_roles [SKIP_NODE]
   LEADER=""
   FOLLOWERS=()
-  local i role node known unaware=0
+  local i role node known unaware=0 term leader_term=""
   for ((i = 1; i <= NODES; i++)); do
     [[ "$i" == "${1:-}" ]] && continue
     rns_status "$(endpoint_of "$i")"
@@ -151,7 +151,17 @@ find_roles() { # find_roles [SKIP_NODE]
     node="$(meta node)"
     [[ "$node" == "n$i" ]] || fail "status from $(endpoint_of "$i") names the node that answered" "node=n$i" "node=${node:-<missing>}"
     case "$role" in
-      LEADER) [[ -z "$LEADER" ]] || fail "at most one leader" "one LEADER" "n$LEADER and n$i"; LEADER="$i" ;;
+      LEADER)
+        term="$(meta term)"
+        if [[ -n "$LEADER" ]]; then
+          # Raft allows a deposed leader of an older term to believe it leads until it notices; two leaders of the
+          # SAME term would be a safety violation.
+          [[ "$term" != "$leader_term" ]] || fail "at most one leader per term" "one LEADER in term $term" "n$LEADER and n$i"
+          info "n$LEADER (term $leader_term) and n$i (term $term) both say LEADER: a deposed leader has not noticed yet"
+          unaware=1
+        fi
+        if [[ -z "$leader_term" || "$term" -gt "$leader_term" ]]; then LEADER="$i"; leader_term="$term"; fi
+        ;;
       FOLLOWER)
         FOLLOWERS+=("$i")
         known="$(status_leader)"
@@ -168,14 +178,14 @@ find_roles() { # find_roles [SKIP_NODE]
 step "check that the cluster ports are free"
 busy=()
 for ((i = 1; i <= NODES; i++)); do
-  for port in "977$i" "978$i"; do
+  for port in "977$i" "978$i" "987$i"; do
     if timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$port" 2>/dev/null; then busy+=("$port"); fi
   done
 done
 if ((${#busy[@]})); then
-  fail "ports busy on $HOST: ${busy[*]} — the tour needs 9771-977$NODES and 9781-978$NODES free (a cluster still running? scripts/cluster.sh status)"
+  fail "ports busy on $HOST: ${busy[*]} — the tour needs 9771-977$NODES, 9781-978$NODES and 9871-987$NODES free (a cluster still running? scripts/cluster.sh status)"
 fi
-pass "ports 9771-977$NODES and 9781-978$NODES are free"
+pass "ports 9771-977$NODES, 9781-978$NODES and 9871-987$NODES are free"
 
 DIR="$(mktemp -d /tmp/rns-tour.XXXXXX)"
 export RNS_CLUSTER_DIR="$DIR"   # scripts/rns takes its default endpoints from $DIR/cluster.env

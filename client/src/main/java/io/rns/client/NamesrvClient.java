@@ -5,6 +5,14 @@ import io.rns.client.internal.Router;
 import io.rns.rpc.transport.Endpoints;
 import io.rns.rpc.transport.RpcClient;
 import io.rns.rpc.transport.RpcClientOptions;
+import io.rns.rpc.v1.AddPeerRequest;
+import io.rns.rpc.v1.AddPeerResponse;
+import io.rns.rpc.v1.ListPeersRequest;
+import io.rns.rpc.v1.ListPeersResponse;
+import io.rns.rpc.v1.RemovePeerRequest;
+import io.rns.rpc.v1.RemovePeerResponse;
+import io.rns.rpc.v1.TransferLeadershipRequest;
+import io.rns.rpc.v1.TransferLeadershipResponse;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.DeleteTopicRequest;
 import io.rns.rpc.v1.DeleteTopicResponse;
@@ -342,6 +350,66 @@ public final class NamesrvClient implements AutoCloseable {
         Reply<GetNodeStatusResponse> r = reply(a, ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus);
         if (resolvedMode == null) learnMode(r.value().getMode()); // AUTO: any status answer tells the mode
         return r;
+    }
+
+    // ---- membership (raft mode; leaderless nodes answer UNSUPPORTED_REQUEST) -----------------------------------
+
+    /**
+     * The voting members as one node knows them (the leader: its current configuration; others: the last committed
+     * one). Routed like node status (any node, or {@code options.node()}); answered locally, never forwarded.
+     */
+    public Reply<ListPeersResponse> listPeers(CallOptions options) {
+        Caller.Answer a = await(caller.call(RequestEnvelope.newBuilder()
+                .setListPeers(ListPeersRequest.getDefaultInstance()), options, true, false));
+        return reply(a, ResponseEnvelope.BodyCase.LIST_PEERS, ResponseEnvelope::getListPeers);
+    }
+
+    /**
+     * Adds a voter, written {@code id@host:raftPort:clientPort} (as in the server's {@code members} setting). Routed
+     * like a write; answers once the new configuration is committed. OUTCOME_UNKNOWN: check {@link #listPeers}.
+     */
+    public Reply<AddPeerResponse> addPeer(String memberSpec, CallOptions options) {
+        AddPeerRequest r = parseMember(nonNull(memberSpec, "member"));
+        return reply(await(caller.call(RequestEnvelope.newBuilder().setAddPeer(r), options, false)),
+                ResponseEnvelope.BodyCase.ADD_PEER, ResponseEnvelope::getAddPeer);
+    }
+
+    /** Removes a voter by id (the leader too: it steps down once the change commits). Routed like a write. */
+    public Reply<RemovePeerResponse> removePeer(String nodeId, CallOptions options) {
+        RemovePeerRequest r = RemovePeerRequest.newBuilder().setNodeId(nonNull(nodeId, "node id")).build();
+        return reply(await(caller.call(RequestEnvelope.newBuilder().setRemovePeer(r), options, false)),
+                ResponseEnvelope.BodyCase.REMOVE_PEER, ResponseEnvelope::getRemovePeer);
+    }
+
+    /** Asks the leader to hand leadership to {@code nodeId}; answers once the transfer started. Routed like a write. */
+    public Reply<TransferLeadershipResponse> transferLeadership(String nodeId, CallOptions options) {
+        TransferLeadershipRequest r = TransferLeadershipRequest.newBuilder().setNodeId(nonNull(nodeId, "node id")).build();
+        return reply(await(caller.call(RequestEnvelope.newBuilder().setTransferLeadership(r), options, false)),
+                ResponseEnvelope.BodyCase.TRANSFER_LEADERSHIP, ResponseEnvelope::getTransferLeadership);
+    }
+
+    /** Parses {@code id@host:raftPort:clientPort}; {@link IllegalArgumentException} naming the problem otherwise. */
+    public static AddPeerRequest parseMember(String spec) {
+        String s = spec.trim();
+        int at = s.indexOf('@');
+        int c2 = s.lastIndexOf(':');
+        int c1 = c2 > 0 ? s.lastIndexOf(':', c2 - 1) : -1;
+        if (at <= 0 || c1 <= at + 1 || c2 <= c1 + 1 || c2 == s.length() - 1) {
+            throw new IllegalArgumentException("member '" + spec + "' must look like id@host:raftPort:clientPort");
+        }
+        int raft;
+        int client;
+        try {
+            raft = Integer.parseInt(s.substring(c1 + 1, c2));
+            client = Integer.parseInt(s.substring(c2 + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("member '" + spec + "': ports must be numbers");
+        }
+        if (raft < 1 || raft > 65535 || client < 1 || client > 65535) {
+            throw new IllegalArgumentException("member '" + spec + "': ports must be in [1, 65535]");
+        }
+        return AddPeerRequest.newBuilder().setNodeId(s.substring(0, at)).setHost(s.substring(at + 1, c1))
+                .setRaftPort(raft).setClientPort(client).build();
     }
 
     /**

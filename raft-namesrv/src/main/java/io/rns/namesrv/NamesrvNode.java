@@ -20,6 +20,9 @@ import io.rns.rpc.v1.RequestEnvelope;
 import java.util.concurrent.ScheduledExecutorService;
 import io.rns.namesrv.raft.JraftConsensus;
 import io.rns.namesrv.read.ReadService;
+import io.rns.namesrv.spi.IngressContext;
+import io.rns.namesrv.spi.IngressProvider;
+import java.util.ServiceLoader;
 import io.rns.namesrv.write.LeaderForwarder;
 import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.RpcClient;
@@ -56,6 +59,7 @@ public final class NamesrvNode implements AutoCloseable {
     private ScheduledExecutorService livenessExecutor;
     private LivenessService liveness;
     private Responses responses;
+    private final java.util.List<AutoCloseable> ingresses = new java.util.ArrayList<>();
     private volatile boolean closed;
 
     public NamesrvNode(NamesrvConfig config) {
@@ -63,6 +67,7 @@ public final class NamesrvNode implements AutoCloseable {
     }
 
     public synchronized NamesrvNode start() throws IOException {
+        java.util.List<IngressProvider> providers = loadIngressProviders();
         Files.createDirectories(config.dataDir());
         boolean leaderless = config.mode() == NamesrvConfig.Mode.LEADERLESS;
         LivenessConfig livenessConfig = config.liveness();
@@ -131,7 +136,42 @@ public final class NamesrvNode implements AutoCloseable {
                 .build(), dispatcher);
         log.info("node {} serving clients on {} (raft on {})", config.nodeId(), server.localAddress(),
                 config.self().raftAddress());
+        startIngresses(providers, dispatcher);
         return this;
+    }
+
+    /** Ingress connection ids start far above the native server's (which count from 1). */
+    private static final long INGRESS_CONNECTION_ID_BASE = 1L << 48;
+
+    /** The ingress providers on the classpath; fails (before anything starts) when a configured one is missing. */
+    private java.util.List<IngressProvider> loadIngressProviders() {
+        java.util.List<IngressProvider> providers = new java.util.ArrayList<>();
+        ServiceLoader.load(IngressProvider.class).forEach(providers::add);
+        if (config.rocketmq().enabled() && providers.stream().noneMatch(p -> p.name().equals("rocketmq"))) {
+            throw new IllegalStateException(NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT + "=" + config.rocketmq().listenPort()
+                    + " asks for the RocketMQ ingress, but no IngressProvider named 'rocketmq' is on the classpath: "
+                    + "add the rocketmq-compat module (start the node with rocketmq-compat/target/rocketmq-compat-*.jar "
+                    + "and rocketmq-compat/target/lib/* on the classpath) or set " + NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT
+                    + "=0");
+        }
+        return providers;
+    }
+
+    private void startIngresses(java.util.List<IngressProvider> providers, RequestDispatcher dispatcher)
+            throws IOException {
+        java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong(INGRESS_CONNECTION_ID_BASE);
+        IngressContext ctx = new IngressContext(config, dispatcher, ids::incrementAndGet);
+        for (IngressProvider p : providers) {
+            if (!p.enabled(config)) {
+                continue;
+            }
+            try {
+                ingresses.add(p.start(ctx));
+            } catch (Exception e) {
+                throw new IOException("node " + config.nodeId() + ": ingress '" + p.name() + "' failed to start: " + e, e);
+            }
+            log.info("node {}: ingress '{}' started", config.nodeId(), p.name());
+        }
     }
 
     /**
@@ -245,6 +285,10 @@ public final class NamesrvNode implements AutoCloseable {
         if (raft != null) {
             raft.transferLeadershipIfLeader(config.leaderTransferTimeoutMs());
         }
+        for (int i = ingresses.size() - 1; i >= 0; i--) {
+            closeQuietly(ingresses.get(i));
+        }
+        ingresses.clear();
         closeQuietly(server);
         closeQuietly(liveness);
         if (livenessExecutor != null) {

@@ -103,7 +103,51 @@ public final class InMemoryConsensus implements Consensus, AutoCloseable {
 
     @Override
     public List<NodeState.Peer> peers() {
-        return List.of(new NodeState.Peer("n1", true), new NodeState.Peer("n2", true));
+        synchronized (members) {
+            return members.values().stream()
+                    .map(m -> new NodeState.Peer(m.id(), m.raftAddress(), m.clientAddress(), true)).toList();
+        }
+    }
+
+    /** The stand-in's voting members (n1, n2 as in the dispatcher test's config); membership calls change it. */
+    public final java.util.Map<String, io.rns.namesrv.config.Member> members = new java.util.LinkedHashMap<>(java.util.Map.of(
+            "n1", new io.rns.namesrv.config.Member("n1", "127.0.0.1", 1001, 1002)));
+    {
+        members.put("n2", new io.rns.namesrv.config.Member("n2", "127.0.0.1", 1003, 1004));
+    }
+    /** When set, membership calls fail with it (nothing changes). */
+    public volatile ConsensusException membershipFailure;
+    public final List<String> transfers = new ArrayList<>();
+
+    @Override
+    public CompletableFuture<List<NodeState.Peer>> addPeer(io.rns.namesrv.config.Member member, long timeoutMs) {
+        if (membershipFailure != null) {
+            return CompletableFuture.failedFuture(membershipFailure);
+        }
+        synchronized (members) {
+            members.put(member.id(), member);
+        }
+        return CompletableFuture.completedFuture(peers());
+    }
+
+    @Override
+    public CompletableFuture<List<NodeState.Peer>> removePeer(String memberId, long timeoutMs) {
+        if (membershipFailure != null) {
+            return CompletableFuture.failedFuture(membershipFailure);
+        }
+        synchronized (members) {
+            members.remove(memberId);
+        }
+        return CompletableFuture.completedFuture(peers());
+    }
+
+    @Override
+    public CompletableFuture<Void> transferLeadership(String memberId) {
+        if (membershipFailure != null) {
+            return CompletableFuture.failedFuture(membershipFailure);
+        }
+        transfers.add(memberId);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

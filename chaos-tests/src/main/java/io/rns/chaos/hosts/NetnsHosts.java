@@ -64,6 +64,7 @@ public final class NetnsHosts implements Hosts {
     private final String classpath;
     private final String heap;
     private final List<String> extraJvmOpts;
+    private final Map<String, String> nodeEnv;
     private final Duration stopTimeout;
     private final List<NetnsHost> hosts = new ArrayList<>();
     private final List<String> createdNamespaces = new ArrayList<>();
@@ -91,6 +92,7 @@ public final class NetnsHosts implements Hosts {
         this.classpath = b.classpath;
         this.heap = b.heap;
         this.extraJvmOpts = List.copyOf(b.jvmOpts);
+        this.nodeEnv = Map.copyOf(b.nodeEnv);
         this.stopTimeout = b.stopTimeout;
         List<String> m = new ArrayList<>();
         for (int i = 1; i <= b.nodes; i++) {
@@ -473,6 +475,7 @@ public final class NetnsHosts implements Hosts {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutFile().toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().put("CLASSPATH", classpath);
+            nodeEnv.forEach((k, v) -> pb.environment().put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));
             try {
                 Files.createDirectories(dir.resolve("logs"));
                 process = pb.start();
@@ -584,6 +587,7 @@ public final class NetnsHosts implements Hosts {
         private Integer subnetThirdOctet;
         private String heap = "256m";
         private final List<String> jvmOpts = new ArrayList<>();
+        private final Map<String, String> nodeEnv = new LinkedHashMap<>();
         private String javaBin = NodeLaunch.javaBin();
         private String classpath = NodeLaunch.classpath();
         private Duration stopTimeout = Duration.ofSeconds(10);
@@ -618,6 +622,11 @@ public final class NetnsHosts implements Hosts {
         public Builder heap(String heap) { this.heap = heap; return this; }
         /** Extra node JVM option (e.g. {@code -Dfoo=bar}). */
         public Builder jvmOpt(String opt) { this.jvmOpts.add(opt); return this; }
+        /**
+         * An environment variable of every node JVM; {@code {dir}} in the value becomes that node's directory
+         * (e.g. the clock nemesis's per-node {@code FAKETIME_TIMESTAMP_FILE={dir}/faketime}).
+         */
+        public Builder nodeEnv(String key, String value) { this.nodeEnv.put(key, value); return this; }
         public Builder javaBin(String bin) { this.javaBin = bin; return this; }
         public Builder classpath(String cp) { this.classpath = cp; return this; }
         /** How long {@link Host#stop()} waits after SIGTERM before SIGKILL (default 10 s). */

@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Command-line entry for {@code scripts/chaos.sh}: {@code run --scenario raft|unsafe|leaderless [--nodes 3|5]
+ * Command-line entry for {@code scripts/chaos.sh}: {@code run --scenario raft|unsafe|leaderless|membership|lease-clock [--nodes 3|5]
  * [--seed N] [--duration-s S] [--out DIR]}, {@code report RUN_DIR} (re-check a recorded history.jsonl and rewrite its
  * reports, no root needed) and {@code compare DIR} (print the comparison table of every run under DIR).
  * The same scenarios can be run through Maven with {@code -Dchaos.scenario=...} (see ChaosCliTest).
@@ -44,6 +44,7 @@ public final class ChaosMain {
                 if (nodes >= 5) {
                     ns.add(new MajoritiesRing());
                     ns.add(new Bridge());
+                    ns.add(new io.rns.chaos.nemesis.MembershipChange());
                 }
                 return new ChaosRun.Config("raft-" + nodes + "-linearizable-lease", "raft", nodes, seed, duration,
                         List.of(Consistency.LINEARIZABLE, Consistency.LEASE), false, ns, 6, 150, out, fault, quiet);
@@ -58,7 +59,20 @@ public final class ChaosMain {
                         List.of(Consistency.STALE), false, List.of(new KillRestart()), 6, 150, out,
                         Duration.ofSeconds(4), Duration.ofSeconds(2));
             }
-            default -> throw new IllegalArgumentException("--scenario must be raft, unsafe or leaderless: " + scenario);
+            case "membership" -> {
+                return new ChaosRun.Config("raft-" + nodes + "-membership", "raft", nodes, seed, duration,
+                        List.of(Consistency.LINEARIZABLE, Consistency.LEASE), false,
+                        List.of(new io.rns.chaos.nemesis.MembershipChange()), 6, 150, out, fault, Duration.ofSeconds(2));
+            }
+            case "lease-clock" -> {
+                return new ChaosRun.Config("raft-" + nodes + "-lease-clock", "raft", nodes, seed, duration,
+                        List.of(Consistency.LEASE), false, List.of(
+                        new io.rns.chaos.nemesis.Combined(new io.rns.chaos.nemesis.ClockOffset(120), new PauseLeader()),
+                        new io.rns.chaos.nemesis.Combined(new io.rns.chaos.nemesis.ClockOffset(120), new IsolateLeader())),
+                        6, 150, out, fault, Duration.ofSeconds(2));
+            }
+            default -> throw new IllegalArgumentException(
+                    "--scenario must be raft, unsafe, leaderless, membership or lease-clock: " + scenario);
         }
     }
 
@@ -133,7 +147,7 @@ public final class ChaosMain {
     }
 
     static void usage() {
-        System.err.println("usage: ChaosMain run --scenario raft|unsafe|leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]\n"
+        System.err.println("usage: ChaosMain run --scenario raft|unsafe|leaderless|membership|lease-clock [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]\n"
                 + "       ChaosMain report RUN_DIR\n       ChaosMain compare DIR");
         System.exit(2);
     }

@@ -14,7 +14,8 @@ import io.rns.chaos.history.History;
 import io.rns.chaos.history.HistoryRecorder;
 import io.rns.chaos.history.ServerMeta;
 import io.rns.chaos.history.SetValue;
-import io.rns.chaos.hosts.NetnsHosts;
+import io.rns.chaos.hosts.Backend;
+import io.rns.chaos.hosts.HostsBuilder;
 import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
 import io.rns.client.CallOptions;
@@ -73,15 +74,23 @@ public final class ChaosRun {
 
     private ChaosRun() {}
 
+    /** Runs on the backend named by {@code -Drns.chaos.backend} (default netns). */
     public static Result run(Config c) throws Exception {
+        return run(c, Backend.fromSystemProperty());
+    }
+
+    public static Result run(Config c, Backend backend) throws Exception {
         Path dir = c.outDir().resolve(c.scenario()).resolve(Long.toString(c.seed()));
         Files.createDirectories(dir);
         System.out.println("chaos: scenario=" + c.scenario() + " mode=" + c.mode() + " nodes=" + c.nodes() + " seed="
-                + c.seed() + " duration=" + c.duration() + " -> " + dir);
-        NetnsHosts.Builder hb = NetnsHosts.builder().nodes(c.nodes()).mode(c.mode()).electionTimeoutMs(1000)
+                + c.seed() + " duration=" + c.duration() + " backend=" + backend.cliName() + " -> " + dir);
+        HostsBuilder hb = HostsBuilder.create(backend).nodes(c.nodes()).mode(c.mode()).electionTimeoutMs(1000)
                 .runDir(dir.resolve("nodes")).keepLogs(true);
         if (c.unsafeReads()) {
             hb.config("testing.unsafe-local-linearizable-reads", "true");
+        }
+        if (c.nemeses().stream().anyMatch(n -> io.rns.chaos.nemesis.Combined.uses(n, io.rns.chaos.nemesis.ClockOffset.class))) {
+            io.rns.chaos.nemesis.ClockOffset.install(hb); // node JVMs under libfaketime (offset 0 until a window sets one)
         }
         AtomicLong opCounter = new AtomicLong();
         ClusterRun.Outcome<Void> out = ClusterRun.run(hb, dir, new ClusterRun.Spec(c.mode(), c.nodes(), c.seed(),

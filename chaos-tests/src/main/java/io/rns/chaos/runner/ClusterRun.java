@@ -1,7 +1,8 @@
 package io.rns.chaos.runner;
 
 import io.rns.chaos.history.HistoryRecorder;
-import io.rns.chaos.hosts.NetnsHosts;
+import io.rns.chaos.hosts.Hosts;
+import io.rns.chaos.hosts.HostsBuilder;
 import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
 import io.rns.chaos.nemesis.NemesisSchedule;
@@ -33,7 +34,7 @@ final class ClusterRun {
     }
 
     interface AfterHeal<T> {
-        T apply(NetnsHosts hosts, List<String> endpoints, HistoryRecorder rec) throws Exception;
+        T apply(Hosts hosts, List<String> endpoints, HistoryRecorder rec) throws Exception;
     }
 
     record Outcome<T>(HistoryRecorder recorder, List<FaultEvent> faults, T afterHeal) {}
@@ -48,9 +49,9 @@ final class ClusterRun {
 
     private ClusterRun() {}
 
-    static <T> Outcome<T> run(NetnsHosts.Builder hostsBuilder, Path dir, Spec spec, WorkloadFactory factory,
+    static <T> Outcome<T> run(HostsBuilder hostsBuilder, Path dir, Spec spec, WorkloadFactory factory,
                               AfterHeal<T> afterHeal) throws Exception {
-        try (NetnsHosts hosts = hostsBuilder.build(); RnsClusterView view = new RnsClusterView(hosts)) {
+        try (Hosts hosts = hostsBuilder.build(); RnsClusterView view = new RnsClusterView(hosts)) {
             hosts.startAll();
             awaitUsable(view, hosts, spec, dir, false);
             HistoryRecorder rec = new HistoryRecorder(); // time 0 = the cluster is up and the workload starts
@@ -90,7 +91,7 @@ final class ClusterRun {
     }
 
     /** Raft: a leader (after the final heal: one every node agrees on). Leaderless: every node answers status. */
-    private static void awaitUsable(RnsClusterView view, NetnsHosts hosts, Spec spec, Path dir, boolean healed)
+    private static void awaitUsable(RnsClusterView view, Hosts hosts, Spec spec, Path dir, boolean healed)
             throws InterruptedException {
         if (spec.raft()) {
             if (healed) {

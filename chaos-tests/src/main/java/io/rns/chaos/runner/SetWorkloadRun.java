@@ -6,7 +6,8 @@ import com.google.gson.JsonObject;
 import io.rns.chaos.history.HistoryRecorder;
 import io.rns.chaos.history.ServerMeta;
 import io.rns.chaos.history.SetValue;
-import io.rns.chaos.hosts.NetnsHosts;
+import io.rns.chaos.hosts.Hosts;
+import io.rns.chaos.hosts.HostsBuilder;
 import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
 import io.rns.client.CallOptions;
@@ -111,7 +112,7 @@ public final class SetWorkloadRun {
         AtomicLong[] control = {new AtomicLong(), new AtomicLong()}; // control reads, control misses
         AtomicLong monoChecks = new AtomicLong();
         Map<String, Map<String, Set<String>>> finalByNode = new LinkedHashMap<>(); // node -> topic -> addrs
-        NetnsHosts.Builder hb = NetnsHosts.builder().nodes(c.nodes()).mode("raft").electionTimeoutMs(1000)
+        HostsBuilder hb = HostsBuilder.create().nodes(c.nodes()).mode("raft").electionTimeoutMs(1000)
                 .runDir(dir.resolve("nodes")).keepLogs(true);
         ClusterRun.Outcome<Integer> out = ClusterRun.run(hb, dir, new ClusterRun.Spec("raft", c.nodes(), c.seed(),
                         c.nemeses(), c.duration(), c.faultWindow(), c.quietWindow(), c.workers(), "chaos-set-worker-"),
@@ -138,7 +139,7 @@ public final class SetWorkloadRun {
     }
 
     /** Reads every topic at LINEARIZABLE from every node (a failed read is retried a few times, then counted). */
-    private static int finalReads(Config c, NetnsHosts hosts, HistoryRecorder rec,
+    private static int finalReads(Config c, Hosts hosts, HistoryRecorder rec,
                                   Map<String, Map<String, Set<String>>> out) throws InterruptedException {
         int failures = 0;
         try (NamesrvClient client = client(hosts.clientAddresses(), c.seed())) {

@@ -21,4 +21,17 @@ public final class NetnsSupport {
         }
         Assumptions.abort("skipping: network-namespace tests need root, iproute2 and iptables: " + why);
     }
+
+    /** As {@link #require()}, plus libfaketime for the clock nemesis (Debian package libfaketime). */
+    public static void requireFaketime() {
+        require();
+        String why = io.rns.chaos.nemesis.ClockOffset.unavailableReason();
+        if (why == null) {
+            return;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            Assertions.fail("the clock-offset scenario cannot run here and CI must not skip it: " + why);
+        }
+        Assumptions.abort("skipping: the clock-offset scenario needs libfaketime: " + why);
+    }
 }

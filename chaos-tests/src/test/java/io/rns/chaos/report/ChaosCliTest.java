@@ -1,6 +1,7 @@
 package io.rns.chaos.report;
 
-import io.rns.chaos.hosts.NetnsSupport;
+import io.rns.chaos.hosts.Backend;
+import io.rns.chaos.hosts.BackendSupport;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
@@ -10,14 +11,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Maven entry for {@code scripts/chaos.sh run}: runs one scenario only when {@code -Dchaos.scenario} is set
  * ({@code raft|unsafe|leaderless}), with {@code -Dchaos.nodes}, {@code -Dchaos.seed}, {@code -Dchaos.duration.s},
- * {@code -Dchaos.out}. It reports; it does not assert a verdict (the CI scenarios do that).
+ * {@code -Dchaos.out}, {@code -Drns.chaos.backend}. It reports; it does not assert a verdict (the CI scenarios do that).
  */
 @Tag("cluster")
 @EnabledIfSystemProperty(named = "chaos.scenario", matches = ".+")
 class ChaosCliTest {
     @Test
     void runOneScenario() throws Exception {
-        NetnsSupport.require();
+        BackendSupport.require(Backend.fromSystemProperty()); // -Drns.chaos.backend=netns|docker (chaos.sh --backend)
         long seed = Long.getLong("chaos.seed", System.nanoTime() & 0xffffffffL);
         ChaosMain.run(System.getProperty("chaos.scenario"), Integer.getInteger("chaos.nodes", 3), seed,
                 Duration.ofSeconds(Long.getLong("chaos.duration.s", 30)),

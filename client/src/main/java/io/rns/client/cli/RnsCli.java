@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
         description = "Talks to an RNS (Raft NameServer) cluster.",
         subcommands = {RnsCli.Status.class, RnsCli.Register.class, RnsCli.Unregister.class, RnsCli.Route.class,
                 RnsCli.Cluster.class, RnsCli.Topics.class, RnsCli.DeleteTopic.class, RnsCli.Kv.class,
-                RnsCli.Heartbeat.class, RnsCli.Brokers.class,
+                RnsCli.Heartbeat.class, RnsCli.Brokers.class, RnsCli.Peers.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nOutput:%n",
         footer = {"After each result a meta line: served=<LEVEL> node=<id> role=<ROLE> term=<n> applied=<n> endpoint=<host:port>",
@@ -641,6 +641,93 @@ public final class RnsCli implements Callable<Integer> {
             Reply<Map<String, String>> reply = client.kvList(ns, options());
             List<String> lines = reply.value().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.toList());
             emit(reply.meta(), lines, KvListResponse.newBuilder().putAllEntries(reply.value()));
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "peers", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
+            description = {"Raft group membership (raft mode only; a leaderless node answers UNSUPPORTED_REQUEST).",
+                    "Each peer prints as: peer <id> raft=<host:port> client=<host:port|-> [leader] [alive]",
+                    "(alive: as the leader sees it; shown only by the leader). add/remove/transfer go to the leader."},
+            subcommands = {PeersList.class, PeersAdd.class, PeersRemove.class, PeersTransfer.class})
+    static final class Peers implements Callable<Integer> {
+        @Mixin GlobalOptions local;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new ParameterException(spec.commandLine(), "missing peers command (list, add, remove, transfer)");
+        }
+
+        static List<String> peerLines(List<PeerStatus> peers) {
+            List<String> lines = new ArrayList<>();
+            for (PeerStatus p : peers) {
+                lines.add("peer " + p.getNodeId() + " raft=" + p.getRaftAddr()
+                        + " client=" + (p.getClientAddr().isEmpty() ? "-" : p.getClientAddr())
+                        + (p.getLeader() ? " leader" : "") + (p.getAlive() ? " alive" : ""));
+            }
+            if (lines.isEmpty()) lines.add("(no peers)");
+            return lines;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
+            description = "The voting members as the node asked (--node, or any) knows them: the leader's current "
+                    + "configuration, elsewhere the last committed one.")
+    static final class PeersList extends Cmd {
+        @Override
+        int run(NamesrvClient client) {
+            Reply<ListPeersResponse> reply = client.listPeers(options());
+            emit(reply.meta(), Peers.peerLines(reply.value().getPeersList()), reply.value());
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
+            description = {"Add a voter. The leader lets it catch up, then commits the new configuration; prints the "
+                    + "configuration after the change.",
+                    "The new node must be running with its raft port reachable (a brand-new node: start it with the "
+                    + "current members plus itself in its members setting)."})
+    static final class PeersAdd extends Cmd {
+        @Parameters(index = "0", paramLabel = "MEMBER", description = "id@host:raftPort:clientPort")
+        String member;
+
+        @Override
+        int run(NamesrvClient client) {
+            NamesrvClient.parseMember(member); // usage error (exit 1) before any network traffic
+            Reply<AddPeerResponse> reply = client.addPeer(member, options());
+            emit(reply.meta(), Peers.peerLines(reply.value().getPeersList()), reply.value());
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
+            description = {"Remove a voter (the leader too: it steps down once the change commits); prints the "
+                    + "configuration after the change.",
+                    "Refused (INVALID_ARGUMENT) if it is not a member, the last one, or the remaining live voters would "
+                    + "not be a majority. The removed node keeps running until you stop it."})
+    static final class PeersRemove extends Cmd {
+        @Parameters(index = "0", paramLabel = "ID") String id;
+
+        @Override
+        int run(NamesrvClient client) {
+            Reply<RemovePeerResponse> reply = client.removePeer(id, options());
+            emit(reply.meta(), Peers.peerLines(reply.value().getPeersList()), reply.value());
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "transfer", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
+            description = "Hand leadership to a voter; prints 'transfer started from <old leader> to <id>' (the target "
+                    + "leads after its election, usually well under a second).")
+    static final class PeersTransfer extends Cmd {
+        @Parameters(index = "0", paramLabel = "ID") String id;
+
+        @Override
+        int run(NamesrvClient client) {
+            Reply<TransferLeadershipResponse> reply = client.transferLeadership(id, options());
+            emit(reply.meta(), List.of("transfer started from " + reply.value().getPreviousLeaderId() + " to " + id),
+                    reply.value());
             return EXIT_OK;
         }
     }

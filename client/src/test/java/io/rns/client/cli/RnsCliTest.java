@@ -379,4 +379,65 @@ class RnsCliTest {
         assertEquals(0, run(withLeader("kv", "list", "ns", "--json")), err);
         assertTrue(out.startsWith("{\"result\":{\"entries\":{\"a\":\"1\",\"b\":\"2\"}}"), out);
     }
+
+    static List<PeerStatus> threePeers() {
+        return List.of(
+                PeerStatus.newBuilder().setNodeId("n1").setRaftAddr("127.0.0.1:9781").setClientAddr("127.0.0.1:9771").setLeader(true).setAlive(true).build(),
+                PeerStatus.newBuilder().setNodeId("n2").setRaftAddr("127.0.0.1:9782").setClientAddr("127.0.0.1:9772").setAlive(true).build(),
+                PeerStatus.newBuilder().setNodeId("n9").setRaftAddr("10.0.0.9:9789").build());
+    }
+
+    @Test
+    void peersListPrintsEveryPeerAndTheMetaLine() {
+        leader.script = r -> r.hasListPeers() ? leader.ok(r).setListPeers(ListPeersResponse.newBuilder().setLeaderId("n1")
+                .addAllPeers(threePeers())).build() : null;
+        assertEquals(0, run(withLeader("peers", "list")), err);
+        assertTrue(out.startsWith("peer n1 raft=127.0.0.1:9781 client=127.0.0.1:9771 leader alive\n"
+                + "peer n2 raft=127.0.0.1:9782 client=127.0.0.1:9772 alive\n"
+                + "peer n9 raft=10.0.0.9:9789 client=-\n"), out);
+        assertMeta("NONE", "n1", "LEADER");
+    }
+
+    @Test
+    void peersAddSendsTheParsedMemberAndFollowsTheLeader() {
+        follower.script = r -> r.hasAddPeer() ? follower.error(ErrorCode.NOT_LEADER, true, "not leader") : null;
+        leader.script = r -> r.hasAddPeer() ? leader.ok(r).setAddPeer(AddPeerResponse.newBuilder()
+                .addAllPeers(threePeers())).build() : null;
+        assertEquals(0, run("--endpoints", follower.endpoint, "peers", "add", "n9@10.0.0.9:9789:9779"), err);
+        AddPeerRequest req = leader.received.get(0).getAddPeer();
+        assertEquals(AddPeerRequest.newBuilder().setNodeId("n9").setHost("10.0.0.9").setRaftPort(9789).setClientPort(9779).build(), req);
+        assertTrue(out.contains("peer n9 raft=10.0.0.9:9789 client=-"), out);
+        assertMeta("NONE", "n1", "LEADER");
+    }
+
+    @Test
+    void peersAddRejectsABadMemberBeforeAnyRequest() {
+        assertEquals(1, run(withLeader("peers", "add", "n9@10.0.0.9:9789")));
+        assertTrue(err.contains("must look like id@host:raftPort:clientPort"), err);
+        assertEquals(1, run(withLeader("peers", "add", "n9@10.0.0.9:0:9779")));
+        assertTrue(err.contains("ports must be in [1, 65535]"), err);
+        assertEquals(0, leader.received.size(), "nothing sent");
+    }
+
+    @Test
+    void peersRemoveAndTransferReportServerErrors() {
+        leader.script = r -> {
+            if (r.hasRemovePeer()) {
+                return leader.error(ErrorCode.INVALID_ARGUMENT, false, "peer n7 is not a member; members are [n1, n2, n3]");
+            }
+            if (r.hasTransferLeadership()) {
+                return leader.ok(r).setTransferLeadership(TransferLeadershipResponse.newBuilder().setPreviousLeaderId("n1")).build();
+            }
+            return null;
+        };
+        assertEquals(2, run(withLeader("peers", "remove", "n7")));
+        assertEquals("n7", leader.received.get(0).getRemovePeer().getNodeId());
+        assertTrue(err.contains("INVALID_ARGUMENT: peer n7 is not a member"), err);
+        assertEquals(0, run(withLeader("peers", "transfer", "n2")), err);
+        assertEquals("n2", leader.received.get(1).getTransferLeadership().getNodeId());
+        assertTrue(out.startsWith("transfer started from n1 to n2\n"), out);
+        assertMeta("NONE", "n1", "LEADER");
+        assertEquals(1, run(withLeader("peers")));
+        assertTrue(err.contains("missing peers command"), err);
+    }
 }

@@ -43,6 +43,8 @@ public final class ErrorMapping {
                 case TIMEOUT -> ErrorCode.DEADLINE_EXCEEDED;
                 case SHUTTING_DOWN -> ErrorCode.SHUTTING_DOWN;
                 case HALTED -> ErrorCode.INTERNAL;
+                case INVALID -> ErrorCode.INVALID_ARGUMENT;
+                case UNSUPPORTED -> ErrorCode.UNSUPPORTED_REQUEST;
             };
             return new Mapped(code, c.getMessage());
         }

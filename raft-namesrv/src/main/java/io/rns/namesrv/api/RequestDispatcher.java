@@ -1,6 +1,5 @@
 package io.rns.namesrv.api;
 
-import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.consensus.NodeState;
@@ -12,7 +11,6 @@ import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.transport.RequestHandler;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.GetNodeStatusResponse;
-import io.rns.rpc.v1.PeerStatus;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.Consistency;
@@ -32,6 +30,7 @@ public final class RequestDispatcher implements RequestHandler {
     private final AdminHandlers admin;
     private final QueryHandlers queries;
     private final LivenessHandlers livenessHandlers;
+    private final MembershipHandlers membership;
     private final LivenessService liveness;
     private final long startedNanos = System.nanoTime();
 
@@ -45,6 +44,7 @@ public final class RequestDispatcher implements RequestHandler {
         this.brokers = new BrokerHandlers(writes, liveness, connections);
         this.livenessHandlers = new LivenessHandlers(consensus, liveness, connections, writes, responses);
         this.admin = new AdminHandlers(writes);
+        this.membership = new MembershipHandlers(config, consensus, writes, responses);
         this.queries = new QueryHandlers(reads, responses, readExecutor);
     }
 
@@ -90,6 +90,10 @@ public final class RequestDispatcher implements RequestHandler {
             case KV_GET -> queries.kvGet(req, timeoutMs);
             case KV_LIST -> queries.kvList(req, timeoutMs);
             case GET_NODE_STATUS -> CompletableFuture.completedFuture(nodeStatus());
+            case LIST_PEERS -> membership.list(req);
+            case ADD_PEER -> membership.add(req, ctx, timeoutMs);
+            case REMOVE_PEER -> membership.remove(req, ctx, timeoutMs);
+            case TRANSFER_LEADERSHIP -> membership.transfer(req, ctx, timeoutMs);
             case BODY_NOT_SET -> CompletableFuture.completedFuture(responses.error(ErrorCode.UNSUPPORTED_REQUEST,
                     req.getUnknownFields().asMap().isEmpty() ? "request has no body"
                             : "unknown request type (field " + req.getUnknownFields().asMap().keySet()
@@ -121,14 +125,7 @@ public final class RequestDispatcher implements RequestHandler {
                 .setExpiriesProposed(liveness.expiriesProposed())
                 .setExpiriesApplied(liveness.expiriesApplied())
                 .setMassExpiryWarnings(liveness.tracker().massExpiryWarnings());
-        for (NodeState.Peer p : consensus.peers()) {
-            Member m = config.member(p.id());
-            b.addPeers(PeerStatus.newBuilder().setNodeId(p.id())
-                    .setRaftAddr(m == null ? "" : m.raftAddress())
-                    .setClientAddr(m == null ? "" : m.clientAddress())
-                    .setLeader(p.id().equals(s.leaderId()))
-                    .setAlive(p.alive()));
-        }
+        b.addAllPeers(MembershipHandlers.toWire(consensus.peers(), s.leaderId() == null ? "" : s.leaderId()));
         return responses.ok(ResponseEnvelope.newBuilder().setGetNodeStatus(b), Consistency.STALE);
     }
 }

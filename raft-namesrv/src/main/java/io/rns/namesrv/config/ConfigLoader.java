@@ -99,6 +99,13 @@ public final class ConfigLoader {
         str(v, NamesrvConfig.Keys.LEADERLESS_PERSIST, s -> b.leaderlessPersist(bool(NamesrvConfig.Keys.LEADERLESS_PERSIST, s)));
         str(v, NamesrvConfig.Keys.UNSAFE_LOCAL_LINEARIZABLE_READS, s -> b.unsafeLocalLinearizableReads(
                 bool(NamesrvConfig.Keys.UNSAFE_LOCAL_LINEARIZABLE_READS, s)));
+        integer(v, NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT, b::rocketmqListenPort);
+        integer(v, NamesrvConfig.Keys.ROCKETMQ_MAX_FRAME_BYTES, b::rocketmqMaxFrameBytes);
+        integer(v, NamesrvConfig.Keys.ROCKETMQ_BROKER_LEASE_MS, b::rocketmqBrokerLeaseMs);
+        integer(v, NamesrvConfig.Keys.ROCKETMQ_IO_THREADS, b::rocketmqIoThreads);
+        integer(v, NamesrvConfig.Keys.ROCKETMQ_QUERY_THREADS, b::rocketmqQueryThreads);
+        integer(v, NamesrvConfig.Keys.ROCKETMQ_REGISTER_THREADS, b::rocketmqRegisterThreads);
+        integer(v, NamesrvConfig.Keys.ROCKETMQ_QUEUE_CAPACITY, b::rocketmqQueueCapacity);
         LivenessConfig d = LivenessConfig.DEFAULTS;
         b.liveness(new LivenessConfig(
                 intOr(v, NamesrvConfig.Keys.DEFAULT_LEASE_MS, d.defaultLeaseMs()),

@@ -41,7 +41,26 @@ public record NamesrvConfig(
         int leaderlessBrokerTimeoutMs,
         int leaderlessScanIntervalMs,
         boolean leaderlessPersist,
-        boolean unsafeLocalLinearizableReads) {
+        boolean unsafeLocalLinearizableReads,
+        RocketmqIngress rocketmq) {
+
+    /**
+     * The RocketMQ remoting ingress (keys rocketmq.*; served by the optional rocketmq-compat module).
+     *
+     * @param listenPort     port for RocketMQ remoting clients and brokers on this node's host; 0 = off
+     * @param maxFrameBytes  largest RocketMQ frame accepted; a bigger one closes that connection
+     * @param brokerLeaseMs  lease of a RocketMQ broker whose registration carries no heartbeatTimeoutMillis
+     * @param ioThreads      Netty event-loop threads of the ingress
+     * @param queryThreads   threads answering route/cluster/KV queries
+     * @param registerThreads threads handling registrations and other writes
+     * @param queueCapacity  requests that may wait per executor; beyond it the answer is SYSTEM_BUSY
+     */
+    public record RocketmqIngress(int listenPort, int maxFrameBytes, int brokerLeaseMs, int ioThreads, int queryThreads,
+                                  int registerThreads, int queueCapacity) {
+        public boolean enabled() {
+            return listenPort > 0;
+        }
+    }
 
     /** RAFT: the replicated design. LEADERLESS: the stock RocketMQ NameServer design (nodes never talk). */
     public enum Mode { RAFT, LEADERLESS }
@@ -97,6 +116,13 @@ public record NamesrvConfig(
         m.put(Keys.LEADERLESS_SCAN_INTERVAL_MS, Integer.toString(leaderlessScanIntervalMs));
         m.put(Keys.LEADERLESS_PERSIST, Boolean.toString(leaderlessPersist));
         m.put(Keys.UNSAFE_LOCAL_LINEARIZABLE_READS, Boolean.toString(unsafeLocalLinearizableReads));
+        m.put(Keys.ROCKETMQ_LISTEN_PORT, Integer.toString(rocketmq.listenPort()));
+        m.put(Keys.ROCKETMQ_MAX_FRAME_BYTES, Integer.toString(rocketmq.maxFrameBytes()));
+        m.put(Keys.ROCKETMQ_BROKER_LEASE_MS, Integer.toString(rocketmq.brokerLeaseMs()));
+        m.put(Keys.ROCKETMQ_IO_THREADS, Integer.toString(rocketmq.ioThreads()));
+        m.put(Keys.ROCKETMQ_QUERY_THREADS, Integer.toString(rocketmq.queryThreads()));
+        m.put(Keys.ROCKETMQ_REGISTER_THREADS, Integer.toString(rocketmq.registerThreads()));
+        m.put(Keys.ROCKETMQ_QUEUE_CAPACITY, Integer.toString(rocketmq.queueCapacity()));
         return m;
     }
 
@@ -139,6 +165,13 @@ public record NamesrvConfig(
         public static final String LEADERLESS_PERSIST = "leaderless.persist";
         /** TEST ONLY: a deliberately broken read path, so the chaos checker can prove it catches stale reads. */
         public static final String UNSAFE_LOCAL_LINEARIZABLE_READS = "testing.unsafe-local-linearizable-reads";
+        public static final String ROCKETMQ_LISTEN_PORT = "rocketmq.listen-port";
+        public static final String ROCKETMQ_MAX_FRAME_BYTES = "rocketmq.max-frame-bytes";
+        public static final String ROCKETMQ_BROKER_LEASE_MS = "rocketmq.broker-lease-ms";
+        public static final String ROCKETMQ_IO_THREADS = "rocketmq.io-threads";
+        public static final String ROCKETMQ_QUERY_THREADS = "rocketmq.query-threads";
+        public static final String ROCKETMQ_REGISTER_THREADS = "rocketmq.register-threads";
+        public static final String ROCKETMQ_QUEUE_CAPACITY = "rocketmq.queue-capacity";
 
         public static final Set<String> ALL = Set.of(NODE_ID, MEMBERS, DATA_DIR, MAX_FRAME_BYTES, IDLE_TIMEOUT_MS,
                 IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, ELECTION_TIMEOUT_MS, SNAPSHOT_INTERVAL_SECS,
@@ -146,7 +179,9 @@ public record NamesrvConfig(
                 DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, LEADER_TRANSFER_TIMEOUT_MS, PRIORITY_THREADS,
                 DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC,
                 EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS,
-                LEADERLESS_PERSIST, UNSAFE_LOCAL_LINEARIZABLE_READS);
+                LEADERLESS_PERSIST, UNSAFE_LOCAL_LINEARIZABLE_READS, ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES,
+                ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS,
+                ROCKETMQ_QUEUE_CAPACITY);
 
         private Keys() {}
     }
@@ -178,6 +213,13 @@ public record NamesrvConfig(
         private int leaderlessScanIntervalMs = 5_000;
         private boolean leaderlessPersist;
         private boolean unsafeLocalLinearizableReads;
+        private int rocketmqListenPort;
+        private int rocketmqMaxFrameBytes = 16 << 20;
+        private int rocketmqBrokerLeaseMs = 120_000;
+        private int rocketmqIoThreads = 1;
+        private int rocketmqQueryThreads = 8;
+        private int rocketmqRegisterThreads = 4;
+        private int rocketmqQueueCapacity = 10_000;
 
         public Builder nodeId(String v) { this.nodeId = v; return this; }
         public Builder members(List<Member> v) { this.members = new ArrayList<>(v); return this; }
@@ -204,6 +246,14 @@ public record NamesrvConfig(
         public Builder leaderlessScanIntervalMs(int v) { this.leaderlessScanIntervalMs = v; return this; }
         public Builder leaderlessPersist(boolean v) { this.leaderlessPersist = v; return this; }
         public Builder unsafeLocalLinearizableReads(boolean v) { this.unsafeLocalLinearizableReads = v; return this; }
+
+        public Builder rocketmqListenPort(int v) { this.rocketmqListenPort = v; return this; }
+        public Builder rocketmqMaxFrameBytes(int v) { this.rocketmqMaxFrameBytes = v; return this; }
+        public Builder rocketmqBrokerLeaseMs(int v) { this.rocketmqBrokerLeaseMs = v; return this; }
+        public Builder rocketmqIoThreads(int v) { this.rocketmqIoThreads = v; return this; }
+        public Builder rocketmqQueryThreads(int v) { this.rocketmqQueryThreads = v; return this; }
+        public Builder rocketmqRegisterThreads(int v) { this.rocketmqRegisterThreads = v; return this; }
+        public Builder rocketmqQueueCapacity(int v) { this.rocketmqQueueCapacity = v; return this; }
 
         public NamesrvConfig build() {
             if (nodeId == null || nodeId.isBlank()) {
@@ -250,11 +300,32 @@ public record NamesrvConfig(
             Objects.requireNonNull(mode, Keys.MODE);
             range(Keys.LEADERLESS_BROKER_TIMEOUT_MS, leaderlessBrokerTimeoutMs, 100, 3_600_000);
             range(Keys.LEADERLESS_SCAN_INTERVAL_MS, leaderlessScanIntervalMs, 10, 600_000);
+            range(Keys.ROCKETMQ_LISTEN_PORT, rocketmqListenPort, 0, 65_535);
+            range(Keys.ROCKETMQ_MAX_FRAME_BYTES, rocketmqMaxFrameBytes, 1024, 256 << 20);
+            if (rocketmqBrokerLeaseMs < liveness.minLeaseMs() || rocketmqBrokerLeaseMs > liveness.maxLeaseMs()) {
+                throw new IllegalArgumentException(Keys.ROCKETMQ_BROKER_LEASE_MS + " must be in [" + Keys.MIN_LEASE_MS
+                        + " (" + liveness.minLeaseMs() + "), " + Keys.MAX_LEASE_MS + " (" + liveness.maxLeaseMs()
+                        + ")], got " + rocketmqBrokerLeaseMs);
+            }
+            range(Keys.ROCKETMQ_IO_THREADS, rocketmqIoThreads, 1, 64);
+            range(Keys.ROCKETMQ_QUERY_THREADS, rocketmqQueryThreads, 1, 1024);
+            range(Keys.ROCKETMQ_REGISTER_THREADS, rocketmqRegisterThreads, 1, 1024);
+            range(Keys.ROCKETMQ_QUEUE_CAPACITY, rocketmqQueueCapacity, 1, 10_000_000);
+            if (rocketmqListenPort > 0) {
+                for (Member m : members) {
+                    if (m.id().equals(nodeId) && (m.clientPort() == rocketmqListenPort || m.raftPort() == rocketmqListenPort)) {
+                        throw new IllegalArgumentException(Keys.ROCKETMQ_LISTEN_PORT + " " + rocketmqListenPort
+                                + " is already this node's client or raft port");
+                    }
+                }
+            }
             return new NamesrvConfig(nodeId, members, dir, maxFrameBytes, idleTimeoutMs, ioThreads, workerThreads,
                     workerQueueCapacity, electionTimeoutMs, snapshotIntervalSecs, snapshotLogIndexMargin, raftSync,
                     maxReadIndexLag, maxLogsInMemoryBytes, defaultConsistency, readTimeoutMs, writeTimeoutMs,
                     leaderTransferTimeoutMs, priorityThreads, liveness, mode, leaderlessBrokerTimeoutMs,
-                    leaderlessScanIntervalMs, leaderlessPersist, unsafeLocalLinearizableReads);
+                    leaderlessScanIntervalMs, leaderlessPersist, unsafeLocalLinearizableReads,
+                    new RocketmqIngress(rocketmqListenPort, rocketmqMaxFrameBytes, rocketmqBrokerLeaseMs, rocketmqIoThreads,
+                            rocketmqQueryThreads, rocketmqRegisterThreads, rocketmqQueueCapacity));
         }
 
         private static void range(String key, long v, long min, long max) {

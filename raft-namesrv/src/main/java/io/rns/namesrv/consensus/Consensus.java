@@ -1,6 +1,7 @@
 package io.rns.namesrv.consensus;
 
 import io.rns.log.v1.LogRecord;
+import io.rns.namesrv.config.Member;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.RouteImage;
 import java.util.List;
@@ -47,10 +48,24 @@ public interface Consensus {
     NodeState state();
 
     /**
-     * Every voting member, with whether the leader considers it alive (all false unless this node leads). Asks the
-     * replication engine (on the leader, under its lock): for node status, not for every request.
+     * Every voting member, with whether the leader considers it alive (all false unless this node leads): on the
+     * leader its current configuration (a change in flight included), elsewhere the last committed configuration.
+     * Asks the replication engine (on the leader, under its lock): for node status, not for every request.
      */
     List<NodeState.Peer> peers();
+
+    /**
+     * Adds a voter (leader only). Completes with the configuration after the change once it is committed. Fails with
+     * NOT_LEADER, INVALID (already a member), BUSY (another change in progress), OUTCOME_UNKNOWN (the change was
+     * started; it may still commit) or UNSUPPORTED (no membership in this mode).
+     */
+    CompletableFuture<List<NodeState.Peer>> addPeer(Member member, long timeoutMs);
+
+    /** Removes a voter (leader only; the leader may remove itself and steps down). Failures as {@link #addPeer}. */
+    CompletableFuture<List<NodeState.Peer>> removePeer(String memberId, long timeoutMs);
+
+    /** Starts handing leadership to {@code memberId} (leader only); completes once the transfer was started. */
+    CompletableFuture<Void> transferLeadership(String memberId);
 
     /** Asks the replication engine for a snapshot now; completes when it is written. */
     CompletableFuture<Void> snapshot();

@@ -16,7 +16,11 @@ public final class ConsensusException extends RuntimeException {
         /** The node is shutting down. */
         SHUTTING_DOWN,
         /** The replica halted after an error in apply; it needs an operator. */
-        HALTED
+        HALTED,
+        /** The request names something the engine refuses (e.g. a membership change naming a non-member). */
+        INVALID,
+        /** This engine does not support the operation (e.g. membership changes in leaderless mode). */
+        UNSUPPORTED
     }
 
     private final Kind kind;

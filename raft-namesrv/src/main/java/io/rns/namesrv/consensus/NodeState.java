@@ -11,8 +11,12 @@ import io.rns.rpc.v1.Role;
 public record NodeState(Role role, long term, String leaderId, long msSinceLeaderContact, long commitIndex,
                         long lastLogIndex, long lastSnapshotIndex) {
 
-    /** A voting member and whether the leader considers it alive; see {@link Consensus#peers()}. */
-    public record Peer(String id, boolean alive) {}
+    /**
+     * A voting member and whether the leader considers it alive; see {@link Consensus#peers()}. {@code clientAddr} is
+     * empty when this node does not know the member's client port (a member added at runtime that is not in this
+     * node's {@code members} setting and was not added through this node).
+     */
+    public record Peer(String id, String raftAddr, String clientAddr, boolean alive) {}
 
     public boolean isLeader() {
         return role == Role.LEADER;

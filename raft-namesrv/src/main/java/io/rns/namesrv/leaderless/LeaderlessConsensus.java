@@ -87,9 +87,30 @@ public final class LeaderlessConsensus implements Consensus, AutoCloseable {
     public List<NodeState.Peer> peers() {
         List<NodeState.Peer> peers = new ArrayList<>();
         for (Member m : config.members()) {
-            peers.add(new NodeState.Peer(m.id(), m.id().equals(config.nodeId())));
+            peers.add(new NodeState.Peer(m.id(), m.raftAddress(), m.clientAddress(), m.id().equals(config.nodeId())));
         }
         return peers;
+    }
+
+    private static <T> CompletableFuture<T> noMembership() {
+        return CompletableFuture.failedFuture(new io.rns.namesrv.consensus.ConsensusException(
+                io.rns.namesrv.consensus.ConsensusException.Kind.UNSUPPORTED,
+                "membership changes need raft mode: leaderless nodes have no group (each node is configured alone)"));
+    }
+
+    @Override
+    public CompletableFuture<List<NodeState.Peer>> addPeer(Member member, long timeoutMs) {
+        return noMembership();
+    }
+
+    @Override
+    public CompletableFuture<List<NodeState.Peer>> removePeer(String memberId, long timeoutMs) {
+        return noMembership();
+    }
+
+    @Override
+    public CompletableFuture<Void> transferLeadership(String memberId) {
+        return noMembership();
     }
 
     @Override

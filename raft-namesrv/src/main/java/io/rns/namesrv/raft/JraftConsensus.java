@@ -63,6 +63,11 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
     private volatile Node node;
     private volatile boolean closing;
     private final Field lastLeaderTimestamp;
+    /**
+     * Address book, raft address -> member: the configured members plus members added through this node. jraft's
+     * configuration holds raft addresses only; ids and client ports come from here.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Member> directory = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JraftConsensus(NamesrvConfig config, RouteStateMachine sm) {
         this.config = config;
@@ -76,6 +81,9 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         this.waiters = new AppliedIndexWaiters(this::appliedIndex, timer);
         sm.addImageListener(img -> waiters.onProgress());
         this.lastLeaderTimestamp = findLastLeaderTimestampField();
+        for (Member m : config.members()) {
+            directory.put(m.raftAddress(), m);
+        }
     }
 
     /** Starts the raft server and node; returns once the node is initialised (not once a leader is elected). */
@@ -117,11 +125,12 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         return new PeerId(new Endpoint(m.host(), m.raftPort()), 0);
     }
 
+    /** The member id of a raft peer: from the address book, else its raft address (a member we were never told about). */
     private String memberIdOf(PeerId p) {
         if (p == null || p.isEmpty()) {
             return null;
         }
-        Member m = config.memberByRaftAddress(p.getEndpoint().toString());
+        Member m = directory.get(p.getEndpoint().toString());
         return m == null ? p.getEndpoint().toString() : m.id();
     }
 
@@ -252,23 +261,183 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
     public List<NodeState.Peer> peers() {
         Node n = node;
         Set<String> alive = new HashSet<>();
+        List<String> voters = null;
         if (n != null && n.isLeader()) {
             try {
+                voters = n.listPeers().stream().map(p -> p.getEndpoint().toString()).toList();
                 for (PeerId p : n.listAlivePeers()) {
-                    alive.add(memberIdOf(p));
+                    alive.add(p.getEndpoint().toString());
                 }
             } catch (IllegalStateException e) {
-                // jraft stepped down between isLeader() and listAlivePeers() ("Not leader"): nobody is known alive.
+                // jraft stepped down between isLeader() and listPeers() ("Not leader"): nobody is known alive.
                 // This call used to sit in state() on every response; the chaos harness (seed 1001) caught it turning
                 // a committed write's OK into INTERNAL.
                 alive.clear();
+                voters = null;
             }
         }
-        List<NodeState.Peer> peers = new ArrayList<>();
-        for (Member m : config.members()) {
-            peers.add(new NodeState.Peer(m.id(), alive.contains(m.id())));
+        if (voters == null) {
+            voters = fsm.committedVoters;
         }
+        if (voters == null) {
+            voters = config.members().stream().map(Member::raftAddress).toList();
+        }
+        List<NodeState.Peer> peers = new ArrayList<>();
+        for (String raftAddr : voters) {
+            Member m = directory.get(raftAddr);
+            peers.add(new NodeState.Peer(m == null ? raftAddr : m.id(), raftAddr, m == null ? "" : m.clientAddress(),
+                    alive.contains(raftAddr)));
+        }
+        peers.sort(java.util.Comparator.comparing(NodeState.Peer::id));
         return peers;
+    }
+
+    // ---- membership (leader only; jraft's own Node calls with closures) -------------------------------------
+
+    @Override
+    public CompletableFuture<List<NodeState.Peer>> addPeer(Member member, long timeoutMs) {
+        Node n = node;
+        ConsensusException refused = refuseMembership(n);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        List<NodeState.Peer> before = peers();
+        for (NodeState.Peer p : before) {
+            if (p.id().equals(member.id()) || p.raftAddr().equals(member.raftAddress())) {
+                return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "peer " + member
+                        + " is already a member (as " + p.id() + "@" + p.raftAddr() + "); members are " + ids(before)));
+            }
+        }
+        Member known = directory.get(member.raftAddress());
+        if (known != null && !known.equals(member)) {
+            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "raft address "
+                    + member.raftAddress() + " belongs to " + known + " in this node's address book; add it as that"));
+        }
+        directory.put(member.raftAddress(), member);
+        CompletableFuture<List<NodeState.Peer>> f = new CompletableFuture<>();
+        try {
+            n.addPeer(peerOf(member), st -> completeChange(f, st, "add " + member));
+        } catch (RuntimeException e) {
+            f.completeExceptionally(new ConsensusException(Kind.INVALID, "add " + member + " refused: " + e.getMessage(), e));
+        }
+        log.info("node {}: adding peer {}", config.nodeId(), member);
+        return withTimeout(f, timeoutMs, () -> new ConsensusException(Kind.OUTCOME_UNKNOWN, "adding " + member
+                + " did not finish within " + timeoutMs + " ms (the new peer catches up first); it may still commit"));
+    }
+
+    @Override
+    public CompletableFuture<List<NodeState.Peer>> removePeer(String memberId, long timeoutMs) {
+        Node n = node;
+        ConsensusException refused = refuseMembership(n);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        List<NodeState.Peer> before = peers();
+        NodeState.Peer target = before.stream().filter(p -> p.id().equals(memberId)).findFirst().orElse(null);
+        if (target == null) {
+            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "peer " + memberId
+                    + " is not a member; members are " + ids(before)));
+        }
+        if (before.size() == 1) {
+            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "cannot remove " + memberId
+                    + ": it is the last member"));
+        }
+        // the remaining voters must have a live majority (as the leader sees them), or the group stops after the change
+        int remaining = before.size() - 1;
+        long aliveRemaining = before.stream().filter(p -> p != target)
+                .filter(p -> p.alive() || p.id().equals(config.nodeId())).count();
+        if (aliveRemaining < remaining / 2 + 1) {
+            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "removing " + memberId
+                    + " would leave " + aliveRemaining + " live voter(s) of " + remaining + ", not a majority; "
+                    + "bring members back first (members " + ids(before) + ")"));
+        }
+        CompletableFuture<List<NodeState.Peer>> f = new CompletableFuture<>();
+        try {
+            n.removePeer(PeerId.parsePeer(target.raftAddr()), st -> completeChange(f, st, "remove " + memberId));
+        } catch (RuntimeException e) {
+            f.completeExceptionally(new ConsensusException(Kind.INVALID, "remove " + memberId + " refused: "
+                    + e.getMessage(), e));
+        }
+        log.info("node {}: removing peer {} ({})", config.nodeId(), memberId, target.raftAddr());
+        return withTimeout(f, timeoutMs, () -> new ConsensusException(Kind.OUTCOME_UNKNOWN, "removing " + memberId
+                + " did not finish within " + timeoutMs + " ms; it may still commit"));
+    }
+
+    @Override
+    public CompletableFuture<Void> transferLeadership(String memberId) {
+        Node n = node;
+        ConsensusException refused = refuseMembership(n);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        List<NodeState.Peer> before = peers();
+        NodeState.Peer target = before.stream().filter(p -> p.id().equals(memberId)).findFirst().orElse(null);
+        if (target == null) {
+            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "peer " + memberId
+                    + " is not a member; members are " + ids(before)));
+        }
+        if (memberId.equals(config.nodeId())) {
+            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, memberId + " already leads"));
+        }
+        Status st = n.transferLeadershipTo(PeerId.parsePeer(target.raftAddr()));
+        if (!st.isOk()) {
+            return CompletableFuture.failedFuture(changeFailure(st, "transfer leadership to " + memberId));
+        }
+        log.info("node {}: transferring leadership to {}", config.nodeId(), memberId);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private ConsensusException refuseMembership(Node n) {
+        if (closing || n == null) {
+            return new ConsensusException(Kind.SHUTTING_DOWN, "node is shutting down");
+        }
+        if (fsm.haltReason != null) {
+            return new ConsensusException(Kind.HALTED, "replica halted: " + fsm.haltReason);
+        }
+        if (!n.isLeader()) {
+            return new ConsensusException(Kind.NOT_LEADER, "this node is not the leader");
+        }
+        return null;
+    }
+
+    private void completeChange(CompletableFuture<List<NodeState.Peer>> f, Status st, String what) {
+        if (st.isOk()) {
+            log.info("node {}: {} committed", config.nodeId(), what);
+            f.complete(peers());
+        } else {
+            log.warn("node {}: {} failed: {}", config.nodeId(), what, st);
+            f.completeExceptionally(changeFailure(st, what));
+        }
+    }
+
+    /** jraft statuses of a configuration change: which ones say nothing changed, and which leave the outcome open. */
+    private static ConsensusException changeFailure(Status st, String what) {
+        RaftError e = st.getRaftError();
+        String msg = what + " failed (" + (e == null ? st.getCode() : e) + ": " + st.getErrorMsg() + ")";
+        if (e == RaftError.EBUSY) {
+            return new ConsensusException(Kind.BUSY, msg + "; another configuration change or a leadership transfer "
+                    + "is in progress, retry");
+        }
+        if (e == RaftError.EPERM && st.getErrorMsg() != null && st.getErrorMsg().startsWith("Not leader")) {
+            return new ConsensusException(Kind.NOT_LEADER, msg);
+        }
+        if (e == RaftError.ECATCHUP) {
+            // the configuration was not changed: the new peer did not catch up with the log in time
+            return new ConsensusException(Kind.NO_QUORUM, msg + "; the new peer could not catch up (is it running and "
+                    + "reachable on its raft port?); nothing changed");
+        }
+        if (e == RaftError.EINVAL) {
+            return new ConsensusException(Kind.INVALID, msg);
+        }
+        if (e == RaftError.ENODESHUTDOWN || e == RaftError.ESTOP || e == RaftError.EHOSTDOWN) {
+            return new ConsensusException(Kind.SHUTTING_DOWN, msg + "; it may still commit");
+        }
+        // leader stepped down / removed during the change: the new configuration may or may not commit
+        return new ConsensusException(Kind.OUTCOME_UNKNOWN, msg + "; the change may still commit, check peers list");
+    }
+
+    private static List<String> ids(List<NodeState.Peer> peers) {
+        return peers.stream().map(NodeState.Peer::id).toList();
     }
 
     /** jraft does not expose a follower's last leader contact; read its monotonic timestamp, or -1 if we cannot. */

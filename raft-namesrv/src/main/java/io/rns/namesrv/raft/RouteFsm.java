@@ -192,8 +192,16 @@ final class RouteFsm extends StateMachineAdapter {
 
     @Override
     public void onConfigurationCommitted(Configuration conf) {
+        java.util.List<String> voters = new java.util.ArrayList<>();
+        for (com.alipay.sofa.jraft.entity.PeerId p : conf.listPeers()) {
+            voters.add(p.getEndpoint().toString());
+        }
+        committedVoters = java.util.List.copyOf(voters);
         log.info("node {}: configuration committed: {}", nodeId, conf);
     }
+
+    /** Raft addresses (host:port) of the voters in the last configuration this node saw committed; null before any. */
+    volatile java.util.List<String> committedVoters;
 
     @Override
     public void onError(RaftException e) {

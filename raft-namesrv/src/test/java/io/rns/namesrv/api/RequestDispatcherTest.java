@@ -284,4 +284,102 @@ class RequestDispatcherTest {
         assertEquals(2, r.getGetNodeStatus().getPeersCount());
         assertEquals("127.0.0.1:1002", r.getGetNodeStatus().getLeaderClientAddr());
     }
+
+    // ---- membership ------------------------------------------------------------------------------------------
+
+    static RequestEnvelope.Builder addPeer(String id, String host, int raftPort, int clientPort) {
+        return RequestEnvelope.newBuilder().setAddPeer(io.rns.rpc.v1.AddPeerRequest.newBuilder().setNodeId(id)
+                .setHost(host).setRaftPort(raftPort).setClientPort(clientPort));
+    }
+
+    @Test
+    void addAndRemovePeerChangeTheConfigurationSeenByListPeersAndNodeStatus() {
+        ResponseEnvelope add = call(addPeer("n3", "127.0.0.1", 1005, 1006));
+        assertEquals(ErrorCode.OK, add.getHeader().getCode(), add.getHeader().getMessage());
+        assertEquals(List.of("n1", "n2", "n3"), add.getAddPeer().getPeersList().stream().map(io.rns.rpc.v1.PeerStatus::getNodeId).toList());
+        assertEquals("127.0.0.1:1006", add.getAddPeer().getPeers(2).getClientAddr());
+        assertTrue(add.getAddPeer().getPeers(0).getLeader(), "n1 leads");
+
+        ResponseEnvelope list = call(RequestEnvelope.newBuilder().setListPeers(io.rns.rpc.v1.ListPeersRequest.getDefaultInstance()));
+        assertEquals(ErrorCode.OK, list.getHeader().getCode());
+        assertEquals("n1", list.getListPeers().getLeaderId());
+        assertEquals(3, list.getListPeers().getPeersCount());
+
+        ResponseEnvelope rm = call(RequestEnvelope.newBuilder().setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")));
+        assertEquals(ErrorCode.OK, rm.getHeader().getCode(), rm.getHeader().getMessage());
+        assertEquals(List.of("n1", "n3"), rm.getRemovePeer().getPeersList().stream().map(io.rns.rpc.v1.PeerStatus::getNodeId).toList());
+        ResponseEnvelope status = call(RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()));
+        assertEquals(List.of("n1", "n3"), status.getGetNodeStatus().getPeersList().stream().map(io.rns.rpc.v1.PeerStatus::getNodeId).toList());
+
+        ResponseEnvelope tr = call(RequestEnvelope.newBuilder().setTransferLeadership(io.rns.rpc.v1.TransferLeadershipRequest.newBuilder().setNodeId("n3")));
+        assertEquals(ErrorCode.OK, tr.getHeader().getCode());
+        assertEquals("n1", tr.getTransferLeadership().getPreviousLeaderId());
+        assertEquals(List.of("n3"), consensus.transfers);
+    }
+
+    @Test
+    void badMembershipRequestsNameTheProblemAndChangeNothing() {
+        ResponseEnvelope r = call(addPeer("", "127.0.0.1", 1005, 1006));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
+        assertTrue(r.getHeader().getMessage().contains("add_peer: member id ''"), r.getHeader().getMessage());
+        r = call(addPeer("n3", "127.0.0.1", 70000, 1006));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
+        assertTrue(r.getHeader().getMessage().contains("raft port must be in [1, 65535]"), r.getHeader().getMessage());
+        r = call(addPeer("n3", "127.0.0.1", 1005, 1005));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
+        r = call(RequestEnvelope.newBuilder().setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.getDefaultInstance()));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
+        assertTrue(r.getHeader().getMessage().contains("remove_peer.node_id is required"));
+        r = call(RequestEnvelope.newBuilder().setTransferLeadership(io.rns.rpc.v1.TransferLeadershipRequest.getDefaultInstance()));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
+        assertEquals(2, consensus.members.size(), "nothing changed");
+
+        // the engine's refusals keep their meaning on the wire
+        consensus.membershipFailure = new ConsensusException(ConsensusException.Kind.INVALID, "peer n7 is not a member");
+        r = call(RequestEnvelope.newBuilder().setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n7")));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
+        assertEquals("peer n7 is not a member", r.getHeader().getMessage());
+        consensus.membershipFailure = new ConsensusException(ConsensusException.Kind.BUSY, "another change in progress");
+        r = call(addPeer("n3", "127.0.0.1", 1005, 1006));
+        assertEquals(ErrorCode.OVERLOADED, r.getHeader().getCode());
+        assertTrue(r.getHeader().getRetriable());
+        consensus.membershipFailure = new ConsensusException(ConsensusException.Kind.OUTCOME_UNKNOWN, "may still commit");
+        r = call(addPeer("n3", "127.0.0.1", 1005, 1006));
+        assertEquals(ErrorCode.OUTCOME_UNKNOWN, r.getHeader().getCode());
+    }
+
+    @Test
+    void aFollowerWithoutLeaderRefusesMembershipChangesWithNotLeader() {
+        consensus.role = Role.FOLLOWER;
+        consensus.leaderId = null;
+        ResponseEnvelope r = call(RequestEnvelope.newBuilder().setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")));
+        assertEquals(ErrorCode.NOT_LEADER, r.getHeader().getCode());
+        assertEquals(2, consensus.members.size());
+        // listing is local and still answered
+        ResponseEnvelope list = call(RequestEnvelope.newBuilder().setListPeers(io.rns.rpc.v1.ListPeersRequest.getDefaultInstance()));
+        assertEquals(ErrorCode.OK, list.getHeader().getCode());
+        assertEquals("", list.getListPeers().getLeaderId());
+    }
+
+    @Test
+    void leaderlessModeRefusesMembershipRequests() {
+        NamesrvConfig config = NamesrvConfig.builder().nodeId("n1").mode(NamesrvConfig.Mode.LEADERLESS)
+                .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
+                .dataDir(dir).build();
+        Responses responses = new Responses(config, consensus);
+        Clock clock = Clock.systemUTC();
+        LivenessService liveness = new LivenessService(LivenessConfig.DEFAULTS, consensus, System::nanoTime, clock);
+        RequestDispatcher d = new RequestDispatcher(config, consensus, new ReadService(consensus, Consistency.STALE),
+                new WriteService(consensus, responses, null, clock), responses, Runnable::run, liveness,
+                new ConnectionRegistry((k, e) -> { }));
+        for (RequestEnvelope.Builder req : List.of(addPeer("n3", "127.0.0.1", 1005, 1006),
+                RequestEnvelope.newBuilder().setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")),
+                RequestEnvelope.newBuilder().setTransferLeadership(io.rns.rpc.v1.TransferLeadershipRequest.newBuilder().setNodeId("n2")),
+                RequestEnvelope.newBuilder().setListPeers(io.rns.rpc.v1.ListPeersRequest.getDefaultInstance()))) {
+            ResponseEnvelope r = d.handle(req.build(), ctx()).join();
+            assertEquals(ErrorCode.UNSUPPORTED_REQUEST, r.getHeader().getCode(), req.getBodyCase().toString());
+            assertTrue(r.getHeader().getMessage().contains("needs raft mode"), r.getHeader().getMessage());
+        }
+        assertEquals(2, consensus.members.size());
+    }
 }

@@ -27,6 +27,7 @@ public final class MiniCluster implements AutoCloseable {
     private LivenessConfig liveness = LivenessConfig.DEFAULTS;
     private NamesrvConfig.Mode mode = NamesrvConfig.Mode.RAFT;
     private int leaderlessTimeoutMs = 120_000;
+    private java.util.function.BiConsumer<Integer, NamesrvConfig.Builder> customizer = (i, b) -> { };
 
     public MiniCluster(int size, Path baseDir, int electionTimeoutMs, int snapshotIntervalSecs) throws IOException {
         this.baseDir = baseDir;
@@ -39,7 +40,7 @@ public final class MiniCluster implements AutoCloseable {
         }
     }
 
-    private static int[] freePorts(int n) throws IOException {
+    public static int[] freePorts(int n) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         int[] ports = new int[n];
         try {
@@ -69,8 +70,14 @@ public final class MiniCluster implements AutoCloseable {
         return this;
     }
 
+    /** Extra settings for node i's config (applied last), e.g. other modules' keys; for nodes started from now on. */
+    public MiniCluster customize(java.util.function.BiConsumer<Integer, NamesrvConfig.Builder> c) {
+        this.customizer = c;
+        return this;
+    }
+
     public NamesrvConfig config(int i) {
-        return NamesrvConfig.builder().nodeId(members.get(i).id()).members(members)
+        NamesrvConfig.Builder b = NamesrvConfig.builder().nodeId(members.get(i).id()).members(members)
                 .dataDir(baseDir.resolve(members.get(i).id()))
                 .electionTimeoutMs(electionTimeoutMs)
                 .snapshotIntervalSecs(snapshotIntervalSecs)
@@ -81,8 +88,9 @@ public final class MiniCluster implements AutoCloseable {
                 .liveness(liveness)
                 .mode(mode)
                 .leaderlessBrokerTimeoutMs(leaderlessTimeoutMs)
-                .leaderlessScanIntervalMs(100)
-                .build();
+                .leaderlessScanIntervalMs(100);
+        customizer.accept(i, b);
+        return b.build();
     }
 
     public MiniCluster startAll() throws IOException {

@@ -86,4 +86,28 @@ class ConfigLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> Member.parse("n1@h:70000:2"));
         assertThrows(IllegalArgumentException.class, () -> Member.parse("n1@h:5:5"));
     }
+
+    @Test
+    void confRnsPropertiesDocumentsEveryKeyAndLoads() throws IOException {
+        Path conf = Path.of("..", "conf", "rns.properties");
+        String text = Files.readString(conf);
+        for (String key : NamesrvConfig.Keys.ALL) {
+            assertTrue(text.contains("\n" + key + "=") || text.contains("\n# " + key + "="),
+                    "conf/rns.properties documents " + key);
+        }
+        NamesrvConfig c = ConfigLoader.load(conf, Map.of());
+        assertEquals(9871, c.rocketmq().listenPort());
+        assertEquals(120_000, c.rocketmq().brokerLeaseMs());
+    }
+
+    @Test
+    void rocketmqKeysAreValidated() throws IOException {
+        Path f = file("node.id=n1\nmembers=" + MEMBERS + "\nrocketmq.broker-lease-ms=999999\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(f, Map.of()));
+        assertTrue(e.getMessage().contains("rocketmq.broker-lease-ms"), e.getMessage());
+        Path g = file("node.id=n1\nmembers=" + MEMBERS + "\nrocketmq.listen-port=9771\n");
+        e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(g, Map.of()));
+        assertTrue(e.getMessage().contains("rocketmq.listen-port"), e.getMessage());
+        assertEquals(0, ConfigLoader.load(file("node.id=n1\nmembers=" + MEMBERS + "\n"), Map.of()).rocketmq().listenPort());
+    }
 }

@@ -1,0 +1,855 @@
+package io.rns.chaos.hosts;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The Testcontainers backend: one container per node on a user-defined <b>internal</b> docker network with an
+ * explicit subnet, the harness on the engine host talking to the containers' IPs directly.
+ *
+ * <pre>
+ *   engine host (harness):  bridge of network &lt;prefix&gt;-net, gateway 10.198.X.1  (= {@link #harnessAddress()})
+ *   container &lt;prefix&gt;-n1:  eth0 10.198.X.11 (node n1: raft :9781, client :9771)   --init, NET_ADMIN
+ *   container &lt;prefix&gt;-n2:  eth0 10.198.X.12 ...
+ * </pre>
+ *
+ * <p>Image: the locally imported {@link SkeletonImage} (no pulls); each container binds the host's {@code /usr},
+ * {@code /etc/alternatives} and {@code /etc/java-17-openjdk} read-only (the host JDK, iproute2 and iptables), every
+ * classpath entry of the harness read-only under {@code /rns/cp/}, and the run dir read-write at its own path (so
+ * config, data dir and logs have the same absolute paths inside and out). Binds are added through
+ * {@code withCreateContainerCmdModifier}, never {@code withFileSystemBind} (which starts a helper container that would
+ * need a pull). Because the bind sources are host paths, the engine must run on this Linux machine.
+ *
+ * <p>Faults, the same vocabulary as {@link NetnsHosts}:
+ * <ul>
+ *   <li>partition / cut / one-way drop / loss: iptables rules in the node containers' own chains {@code RNSC_IN} /
+ *       {@code RNSC_OUT} (via {@code docker exec ... iptables-restore}), flushed by {@link #heal()}. A container's
+ *       network namespace is re-made when it restarts, so a restarted node gets its current rules re-applied
+ *       <em>before</em> its JVM starts (the container's command waits for a go-file the harness creates after the
+ *       rules are in); rules added while a node is down are applied when it comes back. Rules never involve the
+ *       gateway, so the harness is never cut off.</li>
+ *   <li>kill -9: {@code docker kill -s KILL} (kills the init and with it the JVM); restart: {@code docker start} of
+ *       the same container: same IP, same bind-mounted data dir.</li>
+ *   <li>pause / resume: SIGSTOP / SIGCONT of the node JVM inside the container (its pid file), like the netns
+ *       backend — not {@code docker pause}, so rules can still be changed while a node is paused.</li>
+ * </ul>
+ *
+ * <p>Every container and the network carry the labels {@code io.rns.chaos=true} and {@code io.rns.chaos.run=<prefix>};
+ * {@link #close()} force-removes the containers and the network and deletes the data dirs (also from a shutdown
+ * hook). Requires {@code TESTCONTAINERS_RYUK_DISABLED=true} (Ryuk would need a pull) and, when the harness itself runs
+ * in a container ({@code /.dockerenv}), {@code TESTCONTAINERS_HOST_OVERRIDE=localhost}; check with
+ * {@link #unavailableReason()}.
+ */
+public final class DockerHosts implements Hosts {
+    public static final String CHAIN_IN = NetnsHosts.CHAIN_IN;
+    public static final String CHAIN_OUT = NetnsHosts.CHAIN_OUT;
+    public static final int RAFT_PORT_BASE = NetnsHosts.RAFT_PORT_BASE;
+    public static final int CLIENT_PORT_BASE = NetnsHosts.CLIENT_PORT_BASE;
+    public static final String LABEL = "io.rns.chaos";
+    public static final String LABEL_RUN = "io.rns.chaos.run";
+    public static final String LABEL_NODE = "io.rns.chaos.node";
+
+    private static final String GO_FILE = "/run/rnsc-go";
+    private static final String PID_FILE = "/run/rnsc-node.pid";
+    private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(15);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final DockerClient docker;
+    private final String prefix;
+    private final String subnetPrefix; // "10.198.77."
+    private final Path runDir;
+    private final boolean deleteRunDir;
+    private final String members;
+    private final Path logback;
+    private final String javaBin;
+    private final List<Bind> binds = new ArrayList<>();
+    private final String containerClasspath;
+    private final String heap;
+    private final List<String> extraJvmOpts;
+    private final Map<String, String> nodeEnv;
+    private final Duration stopTimeout;
+    private final Map<String, String> labels;
+    private final List<DockerHost> hosts = new ArrayList<>();
+    private final Map<String, Set<String>> rules = new LinkedHashMap<>(); // host id -> rule lines wanted
+    private final Thread shutdownHook;
+    private Network network;
+    private volatile boolean closed;
+
+    DockerHosts(HostsBuilder b) {
+        String why = unavailableReason();
+        if (why != null) {
+            throw new HostsException(why);
+        }
+        this.docker = DockerClientFactory.instance().client();
+        this.prefix = pickPrefix(docker);
+        this.labels = Map.of(LABEL, "true", LABEL_RUN, prefix);
+        try {
+            if (b.runDir != null) {
+                this.runDir = Files.createDirectories(b.runDir.resolve(prefix)).toAbsolutePath();
+                this.deleteRunDir = false;
+            } else {
+                this.runDir = Files.createTempDirectory("rns-chaos-" + prefix + "-").toAbsolutePath();
+                this.deleteRunDir = !b.keepLogs;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.javaBin = b.javaBin;
+        this.heap = b.heap;
+        this.extraJvmOpts = List.copyOf(b.jvmOpts);
+        this.nodeEnv = Map.copyOf(b.nodeEnv);
+        this.stopTimeout = b.stopTimeout;
+        this.containerClasspath = planBinds(b.classpath, b.javaBin);
+        this.shutdownHook = new Thread(this::closeFromHook, "rns-chaos-docker-cleanup-" + prefix);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        String sub;
+        try {
+            SkeletonImage.ensure(docker);
+            sub = createNetwork(b.subnetThirdOctet);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.subnetPrefix = sub;
+        List<String> m = new ArrayList<>();
+        for (int i = 1; i <= b.nodes; i++) {
+            m.add("n" + i + "@" + subnetPrefix + (10 + i) + ":" + (RAFT_PORT_BASE + i) + ":" + (CLIENT_PORT_BASE + i));
+        }
+        this.members = String.join(",", m);
+        this.logback = NodeLaunch.writeLogback(runDir);
+        for (int i = 1; i <= b.nodes; i++) {
+            String id = "n" + i;
+            Path dir = runDir.resolve(id);
+            Path data = dir.resolve("data");
+            Path config = NodeLaunch.writeConfig(dir, id, members, data, b.mode, b.electionTimeoutMs, b.config);
+            hosts.add(new DockerHost(id, subnetPrefix + (10 + i), i, dir, data, config));
+            rules.put(id, new LinkedHashSet<>());
+        }
+        log("ready: " + hosts.size() + " hosts on network " + prefix + "-net " + subnetPrefix + "0/24 (image "
+                + SkeletonImage.NAME + "), harness " + harnessAddress() + ", run dir " + runDir);
+    }
+
+    /** A builder preset to this backend. */
+    public static HostsBuilder builder() {
+        return HostsBuilder.create(Backend.DOCKER);
+    }
+
+    /**
+     * {@code null} if a local docker engine is usable through Testcontainers without pulls, else a human-readable
+     * reason.
+     */
+    public static String unavailableReason() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            return "docker backend needs Linux (the skeleton image binds the host's /usr)";
+        }
+        if (!"true".equalsIgnoreCase(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))) {
+            return "set TESTCONTAINERS_RYUK_DISABLED=true (Ryuk needs an image pull; the docker backend removes its own"
+                    + " containers)";
+        }
+        if (Files.exists(Path.of("/.dockerenv")) && System.getenv("TESTCONTAINERS_HOST_OVERRIDE") == null) {
+            return "this JVM runs inside a container (/.dockerenv): set TESTCONTAINERS_HOST_OVERRIDE=localhost, or"
+                    + " Testcontainers starts a helper container that needs a pull";
+        }
+        if (!Files.isDirectory(Path.of("/usr/sbin")) || !Files.isExecutable(Path.of("/usr/sbin/iptables-restore"))
+                && !Files.isExecutable(Path.of("/usr/bin/iptables-restore"))) {
+            return "the docker backend's containers use the host's iptables-restore (apt-get install iptables)";
+        }
+        try {
+            if (!DockerClientFactory.instance().isDockerAvailable()) {
+                return "no docker engine reachable (Testcontainers found none; start dockerd, e.g. `dockerd"
+                        + " >/tmp/dockerd.log 2>&1 &`)";
+            }
+        } catch (RuntimeException | LinkageError e) {
+            return "no docker engine reachable: " + e;
+        }
+        return null;
+    }
+
+    // ---- set-up ------------------------------------------------------------------------------------------------
+
+    /** Binds for the host JDK and the classpath; returns the classpath as seen inside the containers. */
+    private String planBinds(String classpath, String java) {
+        for (String p : List.of("/usr", "/etc/alternatives", "/etc/java-17-openjdk")) {
+            if (Files.isDirectory(Path.of(p))) {
+                binds.add(new Bind(p, new Volume(p), AccessMode.ro));
+            }
+        }
+        Path javaHome = Path.of(java).toAbsolutePath().getParent().getParent();
+        if (!javaHome.startsWith("/usr")) {
+            binds.add(new Bind(javaHome.toString(), new Volume(javaHome.toString()), AccessMode.ro));
+        }
+        binds.add(new Bind(runDir.toString(), new Volume(runDir.toString()), AccessMode.rw));
+        List<String> inside = new ArrayList<>();
+        int i = 0;
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            Path p = Path.of(entry).toAbsolutePath();
+            if (!Files.exists(p)) {
+                continue; // the JVM ignores missing entries too
+            }
+            String target = "/rns/cp/" + (i++) + "-" + p.getFileName();
+            binds.add(new Bind(p.toString(), new Volume(target), AccessMode.ro));
+            inside.add(target);
+        }
+        return String.join(":", inside);
+    }
+
+    private String createNetwork(Integer wanted) {
+        Set<String> used = usedSubnets();
+        List<Integer> candidates = new ArrayList<>();
+        if (wanted != null) {
+            candidates.add(wanted);
+        } else {
+            candidates.add(77);
+            for (int k = 0; k < 20; k++) {
+                candidates.add(64 + RANDOM.nextInt(64));
+            }
+        }
+        String lastError = null;
+        for (int x : candidates) {
+            String p = "10.198." + x + ".";
+            if (used.contains(p)) {
+                lastError = "subnet " + p + "0/24 is in use (host address/route or docker network)";
+                continue;
+            }
+            String subnet = p + "0/24";
+            Network n = Network.builder().createNetworkCmdModifier(cmd -> cmd.withName(prefix + "-net")
+                    .withInternal(true).withLabels(labels)
+                    .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(
+                            new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(subnet)
+                                    .withGateway(p + "1")))).build();
+            try {
+                n.getId(); // creates it
+                this.network = n;
+                return p;
+            } catch (RuntimeException e) {
+                lastError = "creating network " + prefix + "-net on " + subnet + ": " + e.getMessage();
+                if (wanted != null) {
+                    break;
+                }
+            }
+        }
+        throw new HostsException("no usable 10.198.X.0/24 subnet for the docker network: " + lastError);
+    }
+
+    /** {@code "a.b.c."} prefixes of every /24 seen on the host (addresses, routes) or in a docker network. */
+    private Set<String> usedSubnets() {
+        Set<String> used = new LinkedHashSet<>();
+        String text = Cmd.run("ip", "-4", "-o", "addr", "show").stdout() + "\n" + Cmd.run("ip", "-4", "route", "show").stdout();
+        for (com.github.dockerjava.api.model.Network n : docker.listNetworksCmd().exec()) {
+            if (n.getIpam() != null && n.getIpam().getConfig() != null) {
+                for (var c : n.getIpam().getConfig()) {
+                    text += "\n" + c.getSubnet();
+                }
+            }
+        }
+        var m = java.util.regex.Pattern.compile("\\b10\\.198\\.(\\d+)\\.").matcher(text);
+        while (m.find()) {
+            used.add("10.198." + m.group(1) + ".");
+        }
+        return used;
+    }
+
+    private static String pickPrefix(DockerClient docker) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Container c : docker.listContainersCmd().withShowAll(true).exec()) {
+            for (String n : c.getNames()) {
+                names.add(n);
+            }
+        }
+        for (com.github.dockerjava.api.model.Network n : docker.listNetworksCmd().exec()) {
+            names.add(n.getName());
+        }
+        String all = String.join(" ", names);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            byte[] b = new byte[2];
+            RANDOM.nextBytes(b);
+            String p = "rnsc" + HexFormat.of().formatHex(b);
+            if (!all.contains(p)) {
+                return p;
+            }
+        }
+        throw new HostsException("cannot find a free container name prefix");
+    }
+
+    // ---- Hosts -------------------------------------------------------------------------------------------------
+
+    @Override
+    public List<Host> hosts() {
+        return List.copyOf(hosts);
+    }
+
+    @Override
+    public String members() {
+        return members;
+    }
+
+    /** The network's gateway: the engine host's address on the bridge (never cut by partitions). */
+    @Override
+    public String harnessAddress() {
+        return subnetPrefix + "1";
+    }
+
+    @Override
+    public String runPrefix() {
+        return prefix;
+    }
+
+    @Override
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** The docker network's name. */
+    public String networkName() {
+        return prefix + "-net";
+    }
+
+    /** The docker network's id. */
+    public String networkId() {
+        return network.getId();
+    }
+
+    /** The container name of a host. */
+    public String containerName(String host) {
+        return prefix + "-" + dh(host).id;
+    }
+
+    @Override
+    public synchronized void cut(Map<String, ? extends Collection<String>> grudge) {
+        Map<String, List<String>> add = new LinkedHashMap<>();
+        grudge.forEach((a, others) -> {
+            DockerHost ha = dh(a);
+            for (String b : others) {
+                DockerHost hb = dh(b);
+                if (ha == hb) {
+                    continue;
+                }
+                addRule(add, ha, "-A " + CHAIN_IN + " -s " + hb.ip + "/32 -j DROP");
+                addRule(add, ha, "-A " + CHAIN_OUT + " -d " + hb.ip + "/32 -j DROP");
+                addRule(add, hb, "-A " + CHAIN_IN + " -s " + ha.ip + "/32 -j DROP");
+                addRule(add, hb, "-A " + CHAIN_OUT + " -d " + ha.ip + "/32 -j DROP");
+            }
+        });
+        apply(add);
+    }
+
+    @Override
+    public synchronized void dropOneWay(String from, String to) {
+        DockerHost f = dh(from);
+        DockerHost t = dh(to);
+        if (f == t) {
+            throw new IllegalArgumentException("dropOneWay needs two different hosts: " + from);
+        }
+        Map<String, List<String>> add = new LinkedHashMap<>();
+        addRule(add, f, "-A " + CHAIN_OUT + " -d " + t.ip + "/32 -j DROP");
+        apply(add);
+    }
+
+    @Override
+    public synchronized void loss(String host, double probability) {
+        if (!(probability > 0 && probability <= 1)) {
+            throw new IllegalArgumentException("loss probability must be in (0, 1]: " + probability);
+        }
+        DockerHost h = dh(host);
+        Map<String, List<String>> add = new LinkedHashMap<>();
+        addRule(add, h, "-A " + CHAIN_OUT + " -o eth0 -m statistic --mode random --probability "
+                + String.format(Locale.ROOT, "%.4f", probability) + " -j DROP");
+        apply(add);
+    }
+
+    @Override
+    public synchronized void heal() {
+        List<String> failures = new ArrayList<>();
+        for (DockerHost h : hosts) {
+            if (!h.created() || !h.running()) {
+                rules.get(h.id).clear(); // its next start sets up empty chains
+                continue;
+            }
+            ExecResult r = iptablesRestore(h, "*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\nCOMMIT\n");
+            if (r.ok()) {
+                rules.get(h.id).clear();
+            } else {
+                failures.add(h.id + ": " + r.describe());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new HostsException("heal failed on " + failures);
+        }
+    }
+
+    /** The rule lines currently wanted per host (in place on every running host), for reports and tests. */
+    public synchronized Map<String, List<String>> activeRules() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        rules.forEach((k, v) -> m.put(k, List.copyOf(v)));
+        return m;
+    }
+
+    /** Runs a command inside the host's container ({@code docker exec}; bounded time). */
+    @Override
+    public ExecResult netnsExec(String host, String... command) {
+        DockerHost h = dh(host);
+        if (!h.created()) {
+            return new ExecResult(execDescription(h, List.of(command)), 125, "", "container of " + host + " not created yet", false);
+        }
+        return exec(h, List.of(command));
+    }
+
+    private void addRule(Map<String, List<String>> add, DockerHost h, String rule) {
+        if (!rules.get(h.id).contains(rule)) {
+            List<String> l = add.computeIfAbsent(h.id, k -> new ArrayList<>());
+            if (!l.contains(rule)) {
+                l.add(rule);
+            }
+        }
+    }
+
+    /** Applies new rules on running hosts now; a host that is down gets them when it starts. */
+    private void apply(Map<String, List<String>> add) {
+        add.forEach((id, lines) -> {
+            DockerHost h = dh(id);
+            if (h.created() && h.running()) {
+                iptablesRestore(h, "*filter\n" + String.join("\n", lines) + "\nCOMMIT\n").orThrow();
+            }
+            rules.get(id).addAll(lines);
+        });
+    }
+
+    /** Creates the chains (empty) and loads the host's wanted rules: after every container (re)start. */
+    private void installRules(DockerHost h) {
+        StringBuilder s = new StringBuilder("*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\n");
+        s.append("-A INPUT -j ").append(CHAIN_IN).append('\n').append("-A OUTPUT -j ").append(CHAIN_OUT).append('\n');
+        for (String r : rules.get(h.id)) {
+            s.append(r).append('\n');
+        }
+        s.append("COMMIT\n");
+        // no -n: a fresh network namespace, so the whole filter table is ours
+        iptablesRestoreFull(h, s.toString()).orThrow();
+    }
+
+    private ExecResult iptablesRestore(DockerHost h, String script) {
+        return exec(h, List.of("sh", "-c", "exec iptables-restore -w 5 -n <<'RNSC_EOF'\n" + script + "RNSC_EOF\n"));
+    }
+
+    private ExecResult iptablesRestoreFull(DockerHost h, String script) {
+        return exec(h, List.of("sh", "-c", "exec iptables-restore -w 5 <<'RNSC_EOF'\n" + script + "RNSC_EOF\n"));
+    }
+
+    private List<String> execDescription(DockerHost h, List<String> command) {
+        List<String> d = new ArrayList<>(List.of("docker", "exec", containerName(h.id)));
+        d.addAll(command);
+        return d;
+    }
+
+    /** {@code docker exec} with stdout/stderr collected, bounded by {@link #EXEC_TIMEOUT}. */
+    private ExecResult exec(DockerHost h, List<String> command) {
+        List<String> desc = execDescription(h, command);
+        try {
+            String execId = docker.execCreateCmd(h.containerId).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            ResultCallback.Adapter<Frame> cb = new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Frame f) {
+                    synchronized (out) {
+                        switch (f.getStreamType()) {
+                            case STDERR -> err.writeBytes(f.getPayload());
+                            default -> out.writeBytes(f.getPayload());
+                        }
+                    }
+                }
+            };
+            boolean done = docker.execStartCmd(execId).exec(cb).awaitCompletion(EXEC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            cb.close();
+            Long code = done ? docker.inspectExecCmd(execId).exec().getExitCodeLong() : null;
+            synchronized (out) {
+                return new ExecResult(desc, code == null ? -1 : code.intValue(), out.toString(StandardCharsets.UTF_8),
+                        err.toString(StandardCharsets.UTF_8), !done);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ExecResult(desc, -1, "", "interrupted", true);
+        } catch (IOException | RuntimeException e) {
+            return new ExecResult(desc, 126, "", e.toString(), false);
+        }
+    }
+
+    private DockerHost dh(String id) {
+        for (DockerHost h : hosts) {
+            if (h.id.equals(id)) {
+                return h;
+            }
+        }
+        throw new IllegalArgumentException("no host " + id + " (hosts: " + ids() + ")");
+    }
+
+    // ---- cleanup -----------------------------------------------------------------------------------------------
+
+    private void closeFromHook() {
+        if (closed) {
+            return;
+        }
+        log("JVM shutting down: cleaning up");
+        doClose(false);
+    }
+
+    @Override
+    public void close() {
+        doClose(true);
+    }
+
+    private synchronized void doClose(boolean removeHook) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // every container of this run, by label (also ones whose creation failed half-way)
+        Set<String> ids = new LinkedHashSet<>();
+        for (DockerHost h : hosts) {
+            if (h.containerId != null) {
+                ids.add(h.containerId);
+            }
+        }
+        try {
+            for (Container c : docker.listContainersCmd().withShowAll(true)
+                    .withLabelFilter(Map.of(LABEL_RUN, prefix)).exec()) {
+                ids.add(c.getId());
+            }
+        } catch (RuntimeException e) {
+            System.err.println("[chaos-hosts] cleanup: listing containers failed: " + e);
+        }
+        for (String id : ids) {
+            try {
+                docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            } catch (NotFoundException e) {
+                // already gone
+            } catch (RuntimeException e) {
+                System.err.println("[chaos-hosts] cleanup: removing container " + id + " failed: " + e);
+            }
+        }
+        if (network != null) {
+            try {
+                network.close(); // Testcontainers removes it
+            } catch (RuntimeException e) {
+                System.err.println("[chaos-hosts] cleanup: removing network " + prefix + "-net failed: " + e);
+            }
+        }
+        try {
+            for (var n : docker.listNetworksCmd().withNameFilter(prefix + "-net").exec()) {
+                docker.removeNetworkCmd(n.getId()).exec();
+            }
+        } catch (NotFoundException e) {
+            // gone
+        } catch (RuntimeException e) {
+            System.err.println("[chaos-hosts] cleanup: removing network " + prefix + "-net failed: " + e);
+        }
+        for (DockerHost h : hosts) {
+            NodeLaunch.deleteTree(h.dataDir);
+        }
+        if (deleteRunDir) {
+            NodeLaunch.deleteTree(runDir);
+        }
+        if (removeHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+        log("closed: removed " + ids.size() + " containers and network " + prefix + "-net"
+                + (deleteRunDir ? "" : " (logs kept in " + runDir + ")"));
+    }
+
+    private void log(String msg) {
+        System.err.println("[chaos-hosts " + prefix + "] " + msg);
+    }
+
+    // ---- one host ----------------------------------------------------------------------------------------------
+
+    /** Every state change holds the outer lock, so rules and restarts never interleave. */
+    private final class DockerHost implements Host {
+        final String id;
+        final String ip;
+        final int index;
+        final Path dir;
+        final Path dataDir;
+        final Path config;
+        private GenericContainer<?> container;
+        private volatile String containerId;
+        private boolean paused;
+
+        DockerHost(String id, String ip, int index, Path dir, Path dataDir, Path config) {
+            this.id = id;
+            this.ip = ip;
+            this.index = index;
+            this.dir = dir;
+            this.dataDir = dataDir;
+            this.config = config;
+        }
+
+        @Override public String id() { return id; }
+        @Override public String ip() { return ip; }
+        @Override public String clientAddress() { return ip + ":" + (CLIENT_PORT_BASE + index); }
+        @Override public String raftAddress() { return ip + ":" + (RAFT_PORT_BASE + index); }
+        @Override public Path logFile() { return dir.resolve("logs").resolve("rns.log"); }
+        @Override public Path stdoutFile() { return dir.resolve("stdout.log"); }
+        @Override public Path dataDir() { return dataDir; }
+
+        boolean created() {
+            return containerId != null;
+        }
+
+        /** The container's state from the engine (null if it does not exist). */
+        private InspectContainerResponse.ContainerState state() {
+            if (containerId == null) {
+                return null;
+            }
+            try {
+                return docker.inspectContainerCmd(containerId).exec().getState();
+            } catch (NotFoundException e) {
+                return null;
+            }
+        }
+
+        boolean running() {
+            var s = state();
+            return s != null && Boolean.TRUE.equals(s.getRunning());
+        }
+
+        /** The container's command: wait for the go-file (rules are in by then), write the pid, exec the JVM. */
+        private List<String> command() {
+            List<String> java = NodeLaunch.javaCommand(javaBin, heap, logback, dir.resolve("logs"), config, extraJvmOpts);
+            String script = "i=0; while [ ! -e " + GO_FILE + " ]; do i=$((i+1)); if [ $i -gt 1200 ]; then"
+                    + " echo 'rns-chaos: no go-file after 60 s' >&2; exit 3; fi; sleep 0.05; done; rm -f " + GO_FILE
+                    + "; echo $$ > " + PID_FILE + "; cd \"$RNSC_DIR\" && exec \"$@\" >> \"$RNSC_STDOUT\" 2>&1";
+            List<String> c = new ArrayList<>(List.of("sh", "-c", script, "rns-node-" + id));
+            c.addAll(java);
+            return c;
+        }
+
+        @Override
+        public void start() {
+            synchronized (DockerHosts.this) {
+                if (closed) {
+                    throw new HostsException("hosts are closed");
+                }
+                if (created() && running()) {
+                    return;
+                }
+                try {
+                    Files.createDirectories(dir.resolve("logs"));
+                } catch (IOException e) {
+                    throw new HostsException("cannot start node " + id + ": " + e.getMessage(), e);
+                }
+                try {
+                    if (!created()) {
+                        create();
+                    } else {
+                        docker.startContainerCmd(containerId).exec();
+                    }
+                    installRules(this);
+                    exec(this, List.of("sh", "-c", "rm -f " + PID_FILE + " && : > " + GO_FILE)).orThrow();
+                } catch (DockerException | IllegalStateException e) {
+                    throw new HostsException("cannot start node " + id + " (container " + containerName(id) + "): "
+                            + e.getMessage(), e);
+                }
+                paused = false;
+                log("started " + id + " (container " + containerName(id) + " " + shortId() + ")");
+            }
+        }
+
+        private Map<String, String> nodeEnvFor(Path dir) {
+            Map<String, String> env = new LinkedHashMap<>();
+            nodeEnv.forEach((k, v) -> env.put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));
+            return env;
+        }
+
+        private void create() {
+            Map<String, String> l = new LinkedHashMap<>(labels);
+            l.put(LABEL_NODE, id);
+            GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(SkeletonImage.NAME))
+                    .withNetwork(network)
+                    .withLabels(l)
+                    .withEnv("CLASSPATH", containerClasspath)
+                    .withEnv("RNSC_DIR", dir.toString())
+                    .withEnv("RNSC_STDOUT", stdoutFile().toString())
+                    .withEnv(nodeEnvFor(dir))
+                    .withCommand(command().toArray(String[]::new))
+                    .withStartupAttempts(1)
+                    .withCreateContainerCmdModifier(cmd -> {
+                        cmd.withName(containerName(id)).withHostName(id).withIpv4Address(ip);
+                        HostConfig hc = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
+                        hc.withInit(true).withCapAdd(Capability.NET_ADMIN).withBinds(binds);
+                        cmd.withHostConfig(hc);
+                    });
+            container = c;
+            c.start();
+            containerId = c.getContainerId();
+        }
+
+        private String shortId() {
+            return containerId == null ? "-" : containerId.substring(0, Math.min(12, containerId.length()));
+        }
+
+        @Override
+        public void kill9() {
+            synchronized (DockerHosts.this) {
+                if (!created() || !running()) {
+                    paused = false;
+                    return;
+                }
+                try {
+                    docker.killContainerCmd(containerId).withSignal("KILL").exec();
+                } catch (DockerException e) {
+                    if (running()) {
+                        throw new HostsException("docker kill -s KILL " + containerName(id) + ": " + e.getMessage(), e);
+                    }
+                }
+                boolean gone = awaitStopped(KILL_WAIT);
+                paused = false;
+                log("killed " + id + (gone ? "" : " (STILL RUNNING)"));
+            }
+        }
+
+        @Override
+        public void stop() {
+            synchronized (DockerHosts.this) {
+                if (!created() || !running()) {
+                    paused = false;
+                    return;
+                }
+                if (paused) {
+                    resume();
+                }
+                try {
+                    // SIGTERM to the init, which forwards it to the JVM; SIGKILL after the timeout
+                    docker.stopContainerCmd(containerId).withTimeout((int) Math.max(1, stopTimeout.toSeconds())).exec();
+                } catch (DockerException e) {
+                    if (running()) {
+                        throw new HostsException("docker stop " + containerName(id) + ": " + e.getMessage(), e);
+                    }
+                }
+                awaitStopped(KILL_WAIT);
+                paused = false;
+                log("stopped " + id);
+            }
+        }
+
+        private boolean awaitStopped(Duration d) {
+            long until = System.nanoTime() + d.toNanos();
+            while (running()) {
+                if (System.nanoTime() > until) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return !running();
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void pause() {
+            synchronized (DockerHosts.this) {
+                if (!created() || paused || !running()) {
+                    return;
+                }
+                signal("STOP");
+                paused = true;
+                log("paused " + id + " (SIGSTOP to its JVM)");
+            }
+        }
+
+        @Override
+        public void resume() {
+            synchronized (DockerHosts.this) {
+                if (!paused) {
+                    return;
+                }
+                if (created() && running()) {
+                    signal("CONT");
+                    log("resumed " + id);
+                }
+                paused = false;
+            }
+        }
+
+        private void signal(String sig) {
+            // the pid file appears a few ms after start(): wait for it (bounded)
+            exec(this, List.of("sh", "-c", "i=0; while [ ! -s " + PID_FILE + " ] && [ $i -lt 100 ]; do i=$((i+1));"
+                    + " sleep 0.05; done; kill -" + sig + " \"$(cat " + PID_FILE + ")\"")).orThrow();
+        }
+
+        @Override
+        public boolean isRunning() {
+            synchronized (DockerHosts.this) {
+                return created() && running();
+            }
+        }
+
+        @Override
+        public boolean isPaused() {
+            synchronized (DockerHosts.this) {
+                return paused && isRunning();
+            }
+        }
+
+        /** The engine host's pid of the container's init process (the JVM is its only child). */
+        @Override
+        public OptionalLong pid() {
+            synchronized (DockerHosts.this) {
+                var s = state();
+                if (s == null || !Boolean.TRUE.equals(s.getRunning()) || s.getPidLong() == null) {
+                    return OptionalLong.empty();
+                }
+                return OptionalLong.of(s.getPidLong());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return id + "@" + ip + " (container " + containerName(id) + ")";
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.rns.chaos.hosts;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Backend-neutral settings of a chaos cluster; {@link #build()} makes the {@link Hosts} of the chosen
+ * {@link Backend} (nodes are not started). The runners use this, so every scenario runs on every backend.
+ */
+public final class HostsBuilder {
+    Backend backend = Backend.NETNS;
+    int nodes = 3;
+    String mode = "raft";
+    int electionTimeoutMs = 1000;
+    final Map<String, String> config = new LinkedHashMap<>();
+    Path runDir;
+    boolean keepLogs;
+    Integer subnetThirdOctet;
+    String heap = "256m";
+    final List<String> jvmOpts = new ArrayList<>();
+    final Map<String, String> nodeEnv = new LinkedHashMap<>();
+    String javaBin = NodeLaunch.javaBin();
+    String classpath = NodeLaunch.classpath();
+    Duration stopTimeout = Duration.ofSeconds(10);
+
+    private HostsBuilder() {}
+
+    /** A builder for the backend named by {@code -Drns.chaos.backend} (default netns). */
+    public static HostsBuilder create() {
+        return new HostsBuilder().backend(Backend.fromSystemProperty());
+    }
+
+    public static HostsBuilder create(Backend backend) {
+        return new HostsBuilder().backend(backend);
+    }
+
+    public HostsBuilder backend(Backend b) {
+        if (b == null) {
+            throw new IllegalArgumentException("backend must not be null");
+        }
+        this.backend = b;
+        return this;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Number of nodes, 1..9 (default 3). */
+    public HostsBuilder nodes(int n) {
+        if (n < 1 || n > 9) {
+            throw new IllegalArgumentException("nodes must be 1..9: " + n);
+        }
+        this.nodes = n;
+        return this;
+    }
+
+    /** {@code raft} (default) or {@code leaderless}. */
+    public HostsBuilder mode(String m) { this.mode = m; return this; }
+    /** {@code raft.election-timeout-ms} (default 1000). */
+    public HostsBuilder electionTimeoutMs(int ms) { this.electionTimeoutMs = ms; return this; }
+    /** Any other node config key (unknown keys make the node fail at startup). */
+    public HostsBuilder config(String key, String value) { this.config.put(key, value); return this; }
+    /** Parent of the run directory (the run gets {@code <dir>/<prefix>/}); default a temp dir deleted at close. */
+    public HostsBuilder runDir(Path dir) { this.runDir = dir; return this; }
+    /** Keep the temp run dir's logs after close (data dirs are always deleted). */
+    public HostsBuilder keepLogs(boolean keep) { this.keepLogs = keep; return this; }
+    /** Third octet of the nodes' /24 (netns/rootless: 10.199.X.0/24, docker: 10.198.X.0/24); default: a free one. */
+    public HostsBuilder subnetThirdOctet(int x) {
+        if (x < 0 || x > 255) {
+            throw new IllegalArgumentException("subnet octet must be 0..255: " + x);
+        }
+        this.subnetThirdOctet = x;
+        return this;
+    }
+    /** Node heap (default 256m). */
+    public HostsBuilder heap(String h) { this.heap = h; return this; }
+    /** Extra node JVM option (e.g. {@code -Dfoo=bar}). */
+    public HostsBuilder jvmOpt(String opt) { this.jvmOpts.add(opt); return this; }
+    /** An environment variable for every node JVM; {@code {dir}} in the value becomes the node's directory. */
+    public HostsBuilder nodeEnv(String key, String value) { this.nodeEnv.put(key, value); return this; }
+    public HostsBuilder javaBin(String bin) { this.javaBin = bin; return this; }
+    public HostsBuilder classpath(String cp) { this.classpath = cp; return this; }
+    /** How long {@link Host#stop()} waits after SIGTERM before SIGKILL (default 10 s). */
+    public HostsBuilder stopTimeout(Duration d) { this.stopTimeout = d; return this; }
+
+    /** Creates the hosts' network of the chosen backend; fails with the backend's reason if it cannot run here. */
+    public Hosts build() {
+        return switch (backend) {
+            case NETNS -> netns().build();
+            case ROOTLESS -> {
+                String why = RootlessHosts.unavailableReason();
+                if (why != null) {
+                    throw new HostsException(why);
+                }
+                yield netns().build();
+            }
+            case DOCKER -> new DockerHosts(this);
+        };
+    }
+
+    private NetnsHosts.Builder netns() {
+        NetnsHosts.Builder b = NetnsHosts.builder().nodes(nodes).mode(mode).electionTimeoutMs(electionTimeoutMs)
+                .keepLogs(keepLogs).heap(heap).javaBin(javaBin).classpath(classpath).stopTimeout(stopTimeout);
+        config.forEach(b::config);
+        jvmOpts.forEach(b::jvmOpt);
+        nodeEnv.forEach(b::nodeEnv);
+        if (runDir != null) {
+            b.runDir(runDir);
+        }
+        if (subnetThirdOctet != null) {
+            b.subnetThirdOctet(subnetThirdOctet);
+        }
+        return b;
+    }
+}

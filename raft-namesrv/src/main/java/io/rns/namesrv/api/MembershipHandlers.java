@@ -1,0 +1,109 @@
+package io.rns.namesrv.api;
+
+import io.rns.namesrv.config.Member;
+import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.namesrv.consensus.Consensus;
+import io.rns.namesrv.consensus.NodeState;
+import io.rns.namesrv.write.WriteService;
+import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.v1.AddPeerRequest;
+import io.rns.rpc.v1.AddPeerResponse;
+import io.rns.rpc.v1.Consistency;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.ListPeersResponse;
+import io.rns.rpc.v1.PeerStatus;
+import io.rns.rpc.v1.RemovePeerResponse;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.rpc.v1.TransferLeadershipResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * ListPeers, AddPeer, RemovePeer, TransferLeadership (raft mode only). Changes are served by the leader: a follower
+ * forwards once, like a write, or answers NOT_LEADER with the leader hint. The engine calls live in raft/ only.
+ */
+final class MembershipHandlers {
+    private final NamesrvConfig config;
+    private final Consensus consensus;
+    private final WriteService writes;
+    private final Responses responses;
+
+    MembershipHandlers(NamesrvConfig config, Consensus consensus, WriteService writes, Responses responses) {
+        this.config = config;
+        this.consensus = consensus;
+        this.writes = writes;
+        this.responses = responses;
+    }
+
+    private void requireRaft(String what) {
+        if (config.mode() != NamesrvConfig.Mode.RAFT) {
+            throw new ApiException(ErrorCode.UNSUPPORTED_REQUEST, what + " needs raft mode: this node runs "
+                    + config.mode().name().toLowerCase(java.util.Locale.ROOT) + " (no group, no members to change)");
+        }
+    }
+
+    static List<PeerStatus> toWire(List<NodeState.Peer> peers, String leaderId) {
+        return peers.stream().map(p -> PeerStatus.newBuilder().setNodeId(p.id()).setRaftAddr(p.raftAddr())
+                .setClientAddr(p.clientAddr()).setLeader(p.id().equals(leaderId)).setAlive(p.alive()).build()).toList();
+    }
+
+    /** This node's view, answered locally (like node status): the leader's current configuration or the last committed one. */
+    CompletableFuture<ResponseEnvelope> list(RequestEnvelope req) {
+        requireRaft("list_peers");
+        NodeState s = consensus.state();
+        String leader = s.leaderId() == null ? "" : s.leaderId();
+        ListPeersResponse.Builder b = ListPeersResponse.newBuilder().setLeaderId(leader)
+                .addAllPeers(toWire(consensus.peers(), leader));
+        return CompletableFuture.completedFuture(responses.ok(ResponseEnvelope.newBuilder().setListPeers(b),
+                Consistency.STALE));
+    }
+
+    CompletableFuture<ResponseEnvelope> add(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+        requireRaft("add_peer");
+        AddPeerRequest r = req.getAddPeer();
+        Member m;
+        try {
+            m = new Member(r.getNodeId(), r.getHost(), (int) Math.min(r.getRaftPort(), 65536),
+                    (int) Math.min(r.getClientPort(), 65536));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw ApiException.invalid("add_peer: " + e.getMessage());
+        }
+        if (!consensus.state().isLeader()) {
+            return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
+        }
+        return consensus.addPeer(m, timeoutMs).thenApply(peers -> responses.ok(ResponseEnvelope.newBuilder()
+                .setAddPeer(AddPeerResponse.newBuilder().addAllPeers(toWire(peers, leaderId()))), null));
+    }
+
+    CompletableFuture<ResponseEnvelope> remove(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+        requireRaft("remove_peer");
+        String id = req.getRemovePeer().getNodeId();
+        if (id.isEmpty()) {
+            throw ApiException.invalid("remove_peer.node_id is required");
+        }
+        if (!consensus.state().isLeader()) {
+            return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
+        }
+        return consensus.removePeer(id, timeoutMs).thenApply(peers -> responses.ok(ResponseEnvelope.newBuilder()
+                .setRemovePeer(RemovePeerResponse.newBuilder().addAllPeers(toWire(peers, leaderId()))), null));
+    }
+
+    CompletableFuture<ResponseEnvelope> transfer(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+        requireRaft("transfer_leadership");
+        String id = req.getTransferLeadership().getNodeId();
+        if (id.isEmpty()) {
+            throw ApiException.invalid("transfer_leadership.node_id is required");
+        }
+        if (!consensus.state().isLeader()) {
+            return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
+        }
+        return consensus.transferLeadership(id).thenApply(v -> responses.ok(ResponseEnvelope.newBuilder()
+                .setTransferLeadership(TransferLeadershipResponse.newBuilder().setPreviousLeaderId(config.nodeId())), null));
+    }
+
+    private String leaderId() {
+        String l = consensus.state().leaderId();
+        return l == null ? "" : l;
+    }
+}

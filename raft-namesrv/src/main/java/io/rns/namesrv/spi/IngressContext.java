@@ -1,0 +1,22 @@
+package io.rns.namesrv.spi;
+
+import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.rpc.transport.RequestHandler;
+
+/**
+ * What a node gives an {@link IngressProvider}.
+ *
+ * @param config        the node's effective configuration
+ * @param dispatcher    the node's request dispatcher (the same one the native port uses); call
+ *                      {@link RequestHandler#handle} with an {@link io.rns.rpc.transport.InboundContext} of your own
+ * @param connectionIds ids for the ingress's connections ({@link io.rns.rpc.transport.InboundContext#connectionId()}):
+ *                      disjoint from the native server's ids, because liveness binds brokers to connection ids
+ */
+public record IngressContext(NamesrvConfig config, RequestHandler dispatcher, ConnectionIds connectionIds) {
+
+    /** A source of connection ids unique within the node. */
+    @FunctionalInterface
+    public interface ConnectionIds {
+        long next();
+    }
+}

@@ -1,0 +1,68 @@
+package io.rns.compat;
+
+import io.netty.channel.Channel;
+import io.rns.rpc.transport.InboundContext;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The native handlers' view of one RocketMQ request and the Netty channel it came on. */
+final class ChannelInboundContext implements InboundContext {
+    private static final Logger log = LoggerFactory.getLogger(ChannelInboundContext.class);
+
+    private final Channel channel;
+    private final long connectionId;
+    private final long arrivalNanos;
+    private final long deadlineNanos;
+
+    ChannelInboundContext(Channel channel, long connectionId, long arrivalNanos, long timeoutMs) {
+        this.channel = channel;
+        this.connectionId = connectionId;
+        this.arrivalNanos = arrivalNanos;
+        this.deadlineNanos = arrivalNanos + timeoutMs * 1_000_000L;
+    }
+
+    static String address(SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            return (i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString()) + ":" + i.getPort();
+        }
+        return String.valueOf(a);
+    }
+
+    @Override
+    public String remoteAddress() {
+        return address(channel.remoteAddress());
+    }
+
+    @Override
+    public long connectionId() {
+        return connectionId;
+    }
+
+    @Override
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    @Override
+    public long arrivalNanos() {
+        return arrivalNanos;
+    }
+
+    @Override
+    public boolean isConnectionOpen() {
+        return channel.isActive();
+    }
+
+    @Override
+    public void onConnectionClose(Runnable r) {
+        channel.closeFuture().addListener(f -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.warn("connection-close callback failed for {}: {}", remoteAddress(), e.toString(), e);
+            }
+        });
+    }
+}

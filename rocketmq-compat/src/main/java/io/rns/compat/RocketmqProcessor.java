@@ -1,0 +1,121 @@
+package io.rns.compat;
+
+import io.netty.channel.Channel;
+import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.namesrv.spi.IngressContext;
+import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.transport.RequestHandler;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
+import org.apache.rocketmq.remoting.protocol.SerializeType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each RocketMQ request on the executor of its class (queries apart from registrations and other writes, both
+ * bounded: a full queue answers SYSTEM_BUSY at once), translates it with {@link RocketmqTranslator} onto the node's
+ * native dispatcher, and writes the answer (never for oneway requests).
+ */
+final class RocketmqProcessor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RocketmqProcessor.class);
+
+    private final NamesrvConfig config;
+    private final RequestHandler dispatcher;
+    private final RocketmqTranslator translator;
+    private final ThreadPoolExecutor queries;
+    private final ThreadPoolExecutor writes;
+
+    RocketmqProcessor(IngressContext context) {
+        this.config = context.config();
+        this.dispatcher = context.dispatcher();
+        this.translator = new RocketmqTranslator(config, this::callNative);
+        NamesrvConfig.RocketmqIngress rc = config.rocketmq();
+        this.queries = pool("rns-rmq-query-" + config.nodeId(), rc.queryThreads(), rc.queueCapacity());
+        this.writes = pool("rns-rmq-register-" + config.nodeId(), rc.registerThreads(), rc.queueCapacity());
+    }
+
+    private static ThreadPoolExecutor pool(String name, int threads, int capacity) {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(capacity), r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** The native call a translation makes; the context carries the RocketMQ channel (liveness binds to it). */
+    private CompletableFuture<ResponseEnvelope> callNative(RequestEnvelope env, InboundContext ctx) {
+        try {
+            return dispatcher.handle(env, ctx);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    void process(Channel channel, long connectionId, RemotingCommand request, long arrivalNanos) {
+        RocketmqTranslator.Kind kind = RocketmqTranslator.kindOf(request.getCode());
+        if (kind == RocketmqTranslator.Kind.UNSUPPORTED) {
+            respond(channel, request, RocketmqTranslator.notSupported(request.getCode()));
+            return;
+        }
+        ThreadPoolExecutor executor = kind == RocketmqTranslator.Kind.QUERY ? queries : writes;
+        long timeoutMs = kind == RocketmqTranslator.Kind.QUERY ? config.readTimeoutMs() : config.writeTimeoutMs();
+        ChannelInboundContext ctx = new ChannelInboundContext(channel, connectionId, arrivalNanos, timeoutMs);
+        try {
+            executor.execute(() -> run(channel, request, ctx));
+        } catch (RejectedExecutionException e) {
+            respond(channel, request, RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_BUSY,
+                    "[RNS] too many pending " + (kind == RocketmqTranslator.Kind.QUERY ? "queries" : "registrations/writes")
+                            + " on node " + config.nodeId() + " (rocketmq.queue-capacity "
+                            + config.rocketmq().queueCapacity() + "); try again later"));
+        }
+    }
+
+    private void run(Channel channel, RemotingCommand request, ChannelInboundContext ctx) {
+        CompletableFuture<RemotingCommand> f;
+        try {
+            f = translator.handle(request, ctx);
+        } catch (Exception e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((resp, t) -> respond(channel, request, t != null ? RocketmqTranslator.failure(t) : resp));
+    }
+
+    private void respond(Channel channel, RemotingCommand request, RemotingCommand response) {
+        if (request.isOnewayRPC()) {
+            if (response != null && response.getCode() != ResponseCode.SUCCESS) {
+                log.warn("RocketMQ ingress: oneway request code {} from {} failed: {} {}", request.getCode(),
+                        ChannelInboundContext.address(channel.remoteAddress()), response.getCode(), response.getRemark());
+            }
+            return;
+        }
+        if (response == null) {
+            return;
+        }
+        response.setOpaque(request.getOpaque());
+        response.markResponseType();
+        response.setSerializeTypeCurrentRPC(SerializeType.JSON);
+        response.setVersion(org.apache.rocketmq.common.MQVersion.CURRENT_VERSION); // as the stock namesrv stamps it
+        if (channel.isActive()) {
+            channel.writeAndFlush(response).addListener(w -> {
+                if (!w.isSuccess()) {
+                    log.debug("RocketMQ ingress: answer to {} failed: {}", channel.remoteAddress(), w.cause().toString());
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        queries.shutdownNow();
+        writes.shutdownNow();
+    }
+}

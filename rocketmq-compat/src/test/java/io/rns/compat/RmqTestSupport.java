@@ -1,0 +1,63 @@
+package io.rns.compat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.remoting.CommandCustomHeader;
+import org.apache.rocketmq.remoting.protocol.DataVersion;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.RequestCode;
+import org.apache.rocketmq.remoting.protocol.body.RegisterBrokerBody;
+import org.apache.rocketmq.remoting.protocol.body.TopicConfigAndMappingSerializeWrapper;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterBrokerRequestHeader;
+
+/** Builds RocketMQ requests the way stock brokers and clients do. */
+final class RmqTestSupport {
+    private RmqTestSupport() {}
+
+    static RemotingCommand request(int code, CommandCustomHeader header) {
+        RemotingCommand c = RemotingCommand.createRequestCommand(code, header);
+        c.setVersion(513); // MQVersion V5_5_0
+        c.makeCustomHeaderToNet(); // header -> extFields, as encoding does (unit tests skip the wire)
+        return c;
+    }
+
+    static RemotingCommand request(int code, Map<String, String> ext) {
+        RemotingCommand c = request(code, (CommandCustomHeader) null);
+        c.setExtFields(new HashMap<>(ext));
+        return c;
+    }
+
+    static RegisterBrokerBody body(long counter, long timestamp, String... topics) {
+        RegisterBrokerBody b = new RegisterBrokerBody();
+        TopicConfigAndMappingSerializeWrapper w = new TopicConfigAndMappingSerializeWrapper();
+        DataVersion dv = new DataVersion();
+        dv.setCounter(new java.util.concurrent.atomic.AtomicLong(counter));
+        dv.setTimestamp(timestamp);
+        w.setDataVersion(dv);
+        ConcurrentHashMap<String, TopicConfig> table = new ConcurrentHashMap<>();
+        for (String t : topics) {
+            table.put(t, new TopicConfig(t, 4, 4, 6));
+        }
+        w.setTopicConfigTable(table);
+        b.setTopicConfigSerializeWrapper(w);
+        return b;
+    }
+
+    static RemotingCommand register(String cluster, String brokerName, long brokerId, String addr, RegisterBrokerBody body,
+                                    boolean compressed) {
+        RegisterBrokerRequestHeader h = new RegisterBrokerRequestHeader();
+        h.setClusterName(cluster);
+        h.setBrokerName(brokerName);
+        h.setBrokerId(brokerId);
+        h.setBrokerAddr(addr);
+        h.setHaServerAddr(addr.replaceAll(":(\\d+)$", "") + ":" + (Integer.parseInt(addr.replaceAll("^.*:", "")) + 1));
+        h.setCompressed(compressed);
+        byte[] bytes = body.encode(compressed);
+        h.setBodyCrc32(RocketmqTranslator.crc32(bytes));
+        RemotingCommand c = request(RequestCode.REGISTER_BROKER, h);
+        c.setBody(bytes);
+        return c;
+    }
+}
