@@ -133,7 +133,14 @@ public final class RmqClient implements AutoCloseable {
         return new Result(resp.getCode(), 0, resp.getRemark());
     }
 
-    /** Closes this client's connections (what the kernel does to the sockets of a killed broker process). */
+    /**
+     * Closes the connections to {@code addrs} at once (what the kernel does to the sockets of a killed broker process;
+     * {@link #close()} alone closes them only after Netty's graceful event-loop shutdown).
+     */
+    public void killConnections(java.util.List<String> addrs) {
+        client.closeChannels(addrs);
+    }
+
     @Override
     public void close() {
         client.shutdown();

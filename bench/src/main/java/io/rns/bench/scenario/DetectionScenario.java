@@ -77,7 +77,7 @@ public final class DetectionScenario implements Scenario {
                 }, 30, 30, TimeUnit.SECONDS);
                 Broker stockBroker = failure.equals("stop-heartbeat") ? ss::shutdownNow : () -> {
                     ss.shutdownNow();
-                    rc.close();
+                    rc.killConnections(List.of(stockAddr));
                 };
                 cases.add(new Case("stock", failure, sb + "-t0", stockBroker, new long[] {-1}));
 
