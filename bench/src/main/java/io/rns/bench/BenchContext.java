@@ -151,11 +151,26 @@ public final class BenchContext implements AutoCloseable {
     public synchronized void close() {
         keepalive.shutdownNow();
         synchronized (closeables) {
+            // in parallel: each NettyRemotingClient shutdown waits out Netty's graceful event-loop shutdown
+            List<Thread> closers = new ArrayList<>();
             for (AutoCloseable c : closeables) {
+                Thread t = new Thread(() -> {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        log("close: " + e);
+                    }
+                }, "bench-close");
+                t.setDaemon(true);
+                t.start();
+                closers.add(t);
+            }
+            for (Thread t : closers) {
                 try {
-                    c.close();
-                } catch (Exception e) {
-                    log("close: " + e);
+                    t.join(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
                 }
             }
             closeables.clear();

@@ -53,6 +53,10 @@ public final class RegistrationsScenario implements Scenario {
             rmq.add(ctx.rmqClient());
             nat.add(ctx.nativeClient(Duration.ofSeconds(10)));
         }
+        // the first registration of every broker is set-up, not measured: retried, generous timeout
+        NamesrvClient primer = ctx.track(NamesrvClient.builder().endpoints(rns.endpoints())
+                .mode(io.rns.client.ClusterMode.RAFT).requestTimeout(Duration.ofSeconds(30))
+                .overallTimeout(Duration.ofSeconds(120)).build());
         for (Kind k : kinds) {
             for (int clients : k.clients()) {
                 // per client (= broker): variant 0 and 1 (differing write-queue count and DataVersion counter)
@@ -74,7 +78,7 @@ public final class RegistrationsScenario implements Scenario {
                 for (int b = 0; b < clients; b++) {
                     RmqClient.Result r = rmq.get(b % conns).register(stockAddr, stockRegs.get(b)[0]);
                     if (!r.ok()) throw new IllegalStateException("stock initial registration failed: " + r);
-                    nat.get(b % conns).registerBroker(natRegs.get(b)[0]);
+                    primer.registerBroker(natRegs.get(b)[0]);
                 }
                 int bodyBytes = stockRegs.get(0)[0].bodyBytes();
                 List<String[]> targets = new ArrayList<>();
