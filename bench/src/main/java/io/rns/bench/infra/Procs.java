@@ -1,0 +1,195 @@
+package io.rns.bench.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Process helpers: JVM launch, signals by pid (only to processes this bench started), ports, heap. */
+public final class Procs {
+    private Procs() {}
+
+    public static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** A free loopback port (bound and released; racy but fine on loopback with random ephemeral ports). */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Starts {@code cmd} with the classpath in the CLASSPATH env var, output appended to {@code log}. */
+    public static Process start(List<String> cmd, String classpath, Path workDir, Path log) {
+        try {
+            Files.createDirectories(workDir);
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, "=== " + java.time.Instant.now() + " " + String.join(" ", cmd) + "\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("CLASSPATH", classpath);
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + cmd, e);
+        }
+    }
+
+    /** Waits (bounded) until the port accepts connections; fails if the process died. */
+    public static void awaitPort(Process p, int port, long timeoutMs, String what) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) throw new IllegalStateException(what + " exited (code " + p.exitValue() + ") before listening on " + port);
+            if (listening(port)) return;
+            sleep(100);
+        }
+        throw new IllegalStateException(what + " does not listen on " + port + " after " + timeoutMs + " ms");
+    }
+
+    /** Sends a signal (STOP, CONT, KILL, TERM) to a pid this bench started. */
+    public static void signal(long pid, String sig) {
+        try {
+            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).redirectErrorStream(true).start();
+            if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + sig + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGTERM, wait up to {@code graceMs}, then SIGKILL. */
+    public static void stop(Process p, long graceMs) {
+        if (p == null || !p.isAlive()) return;
+        p.destroy();
+        try {
+            if (!p.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        }
+    }
+
+    public static void kill(Process p) {
+        if (p == null || !p.isAlive()) return;
+        p.destroyForcibly(); // SIGKILL on Linux
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+
+    /**
+     * Live heap of a JVM after a full GC, in bytes: {@code jcmd PID GC.run} then {@code GC.heap_info}, summing every
+     * "used NNNK" of the heap lines (G1: the "garbage-first heap" line; Serial/Parallel: young + old). -1 if jcmd failed.
+     */
+    public static long liveHeapBytes(long pid) {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            run(List.of(jcmd, Long.toString(pid), "GC.run"));
+            String out = run(List.of(jcmd, Long.toString(pid), "GC.heap_info"));
+            long total = 0;
+            boolean any = false;
+            for (String line : out.split("\n")) {
+                String l = line.trim();
+                if (l.startsWith("Metaspace") || l.startsWith("class space")) continue;
+                if (l.startsWith("garbage-first heap") || l.startsWith("def new generation") || l.startsWith("tenured generation")
+                        || l.startsWith("PSYoungGen") || l.startsWith("ParOldGen")) {
+                    Matcher m = USED.matcher(l);
+                    if (m.find()) {
+                        total += Long.parseLong(m.group(1)) * 1024;
+                        any = true;
+                    }
+                }
+            }
+            return any ? total : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static String run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("timeout: " + cmd);
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static long dirSize(Path dir) {
+        if (!Files.exists(dir)) return 0;
+        try (var s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    public static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) return;
+        try (var s = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(s.toList());
+            java.util.Collections.reverse(all);
+            for (Path p : all) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            System.err.println("[bench] cannot delete " + dir + ": " + e);
+        }
+    }
+
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

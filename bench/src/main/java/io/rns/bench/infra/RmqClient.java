@@ -1,0 +1,148 @@
+package io.rns.bench.infra;
+
+import org.apache.rocketmq.common.MQVersion;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.UtilAll;
+import org.apache.rocketmq.remoting.netty.NettyClientConfig;
+import org.apache.rocketmq.remoting.netty.NettyRemotingClient;
+import org.apache.rocketmq.remoting.protocol.DataVersion;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.RequestCode;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
+import org.apache.rocketmq.remoting.protocol.body.RegisterBrokerBody;
+import org.apache.rocketmq.remoting.protocol.body.TopicConfigAndMappingSerializeWrapper;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.GetRouteInfoRequestHeader;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterBrokerRequestHeader;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.UnRegisterBrokerRequestHeader;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The RocketMQ-protocol load client: the stock 5.5.0 {@link NettyRemotingClient} (as producers, consumers and
+ * brokers use it) sending GET_ROUTEINFO_BY_TOPIC and REGISTER_BROKER to the stock NameServer or to an RNS node's
+ * RocketMQ port.
+ */
+public final class RmqClient implements AutoCloseable {
+    static {
+        // as MQClientAPIImpl does: every request carries this client's version (5.5.0); without it the version field is
+        // 0 and a NameServer parses REGISTER_BROKER bodies as a pre-3.0.11 broker's
+        System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
+    }
+
+    private final NettyRemotingClient client;
+    private final long timeoutMs;
+
+    public RmqClient(long timeoutMs) {
+        NettyClientConfig cfg = new NettyClientConfig();
+        cfg.setClientWorkerThreads(2);
+        cfg.setClientCallbackExecutorThreads(2);
+        cfg.setConnectTimeoutMillis(3000);
+        this.client = new NettyRemotingClient(cfg);
+        this.client.start();
+        this.timeoutMs = timeoutMs;
+    }
+
+    /** Outcome of one call: the response code (0 = success) and the response body size. */
+    public record Result(int code, int bodyBytes, String remark) {
+        public boolean ok() { return code == ResponseCode.SUCCESS; }
+
+        /** true on success, else an exception naming the response code and remark (so the load report shows it). */
+        public boolean orThrow() {
+            if (!ok()) throw new IllegalStateException("response code " + code + ": " + remark);
+            return true;
+        }
+    }
+
+    /** GET_ROUTEINFO_BY_TOPIC; {@code rnsConsistency} (STALE|LEASE|SEQUENTIAL|LINEARIZABLE) is the RNS ext field, null = none. */
+    public Result route(String addr, String topic, String rnsConsistency) throws Exception {
+        GetRouteInfoRequestHeader h = new GetRouteInfoRequestHeader();
+        h.setTopic(topic);
+        RemotingCommand req = RemotingCommand.createRequestCommand(RequestCode.GET_ROUTEINFO_BY_TOPIC, h);
+        if (rnsConsistency != null) req.addExtField("rnsConsistency", rnsConsistency);
+        RemotingCommand resp = client.invokeSync(addr, req, timeoutMs);
+        return new Result(resp.getCode(), resp.getBody() == null ? 0 : resp.getBody().length, resp.getRemark());
+    }
+
+    /** A broker's registration body, prepared once and re-sent (as a broker's periodic registration). */
+    public static final class Registration {
+        final RegisterBrokerRequestHeader header = new RegisterBrokerRequestHeader();
+        final byte[] body;
+
+        Registration(RegisterBrokerRequestHeader h, byte[] body) {
+            this.header.setBrokerName(h.getBrokerName());
+            this.header.setBrokerAddr(h.getBrokerAddr());
+            this.header.setClusterName(h.getClusterName());
+            this.header.setHaServerAddr(h.getHaServerAddr());
+            this.header.setBrokerId(h.getBrokerId());
+            this.header.setHeartbeatTimeoutMillis(h.getHeartbeatTimeoutMillis());
+            this.header.setCompressed(false);
+            this.header.setBodyCrc32(UtilAll.crc32(body));
+            this.header.setEnableActingMaster(false);
+            this.body = body;
+        }
+
+        public int bodyBytes() { return body.length; }
+    }
+
+    /**
+     * Builds a 5.x broker registration: topics {@code topicPrefix0..n-1}, 4/4 queues, perm 6, DataVersion
+     * (timestamp, counter). {@code heartbeatTimeoutMs} null = stock default (120 s).
+     */
+    public static Registration registration(String cluster, String brokerName, String brokerAddr, String topicPrefix,
+                                            int topics, int writeQueues, long dvTimestamp, long dvCounter,
+                                            Long heartbeatTimeoutMs) {
+        ConcurrentHashMap<String, TopicConfig> table = new ConcurrentHashMap<>();
+        for (int i = 0; i < topics; i++) {
+            String t = topicPrefix + i;
+            TopicConfig tc = new TopicConfig(t, 4, writeQueues, 6);
+            table.put(t, tc);
+        }
+        TopicConfigAndMappingSerializeWrapper w = new TopicConfigAndMappingSerializeWrapper();
+        DataVersion dv = new DataVersion();
+        dv.setTimestamp(dvTimestamp);
+        dv.setCounter(new AtomicLong(dvCounter));
+        w.setDataVersion(dv);
+        w.setTopicConfigTable(table);
+        RegisterBrokerBody body = new RegisterBrokerBody();
+        body.setTopicConfigSerializeWrapper(w);
+        RegisterBrokerRequestHeader h = new RegisterBrokerRequestHeader();
+        h.setBrokerName(brokerName);
+        h.setBrokerAddr(brokerAddr);
+        h.setClusterName(cluster);
+        h.setHaServerAddr(brokerAddr);
+        h.setBrokerId(0L);
+        h.setHeartbeatTimeoutMillis(heartbeatTimeoutMs);
+        return new Registration(h, body.encode(false));
+    }
+
+    public Result register(String addr, Registration r) throws Exception {
+        RemotingCommand req = RemotingCommand.createRequestCommand(RequestCode.REGISTER_BROKER, r.header);
+        req.setBody(r.body);
+        RemotingCommand resp = client.invokeSync(addr, req, timeoutMs);
+        return new Result(resp.getCode(), resp.getBody() == null ? 0 : resp.getBody().length, resp.getRemark());
+    }
+
+    public Result unregister(String addr, String cluster, String brokerName, String brokerAddr) throws Exception {
+        UnRegisterBrokerRequestHeader h = new UnRegisterBrokerRequestHeader();
+        h.setClusterName(cluster);
+        h.setBrokerName(brokerName);
+        h.setBrokerAddr(brokerAddr);
+        h.setBrokerId(0L);
+        RemotingCommand resp = client.invokeSync(addr, RemotingCommand.createRequestCommand(RequestCode.UNREGISTER_BROKER, h), timeoutMs);
+        return new Result(resp.getCode(), 0, resp.getRemark());
+    }
+
+    /**
+     * Closes the connections to {@code addrs} at once (what the kernel does to the sockets of a killed broker process;
+     * {@link #close()} alone closes them only after Netty's graceful event-loop shutdown).
+     */
+    public void killConnections(java.util.List<String> addrs) {
+        client.closeChannels(addrs);
+    }
+
+    @Override
+    public void close() {
+        client.shutdown();
+    }
+}

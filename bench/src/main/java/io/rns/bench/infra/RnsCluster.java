@@ -1,0 +1,184 @@
+package io.rns.bench.infra;
+
+import io.rns.client.ClusterMode;
+import io.rns.client.NamesrvClient;
+import io.rns.client.RetryPolicy;
+import io.rns.rpc.v1.GetNodeStatusResponse;
+import io.rns.rpc.v1.Role;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A local RNS Raft cluster launched by the bench, one JVM per node (the same command line as scripts/cluster.sh:
+ * server jar + lib, G1, logback from conf/), every port free and on 127.0.0.1. When the rocketmq-compat module is
+ * built its jar and lib are used and every node also gets {@code rocketmq.listen-port}. Processes are owned by this
+ * object and signalled by pid only.
+ */
+public final class RnsCluster implements AutoCloseable {
+    public static final String MAIN = "io.rns.namesrv.NamesrvMain";
+
+    public record Node(String id, int clientPort, int raftPort, int rmqPort, Path dir) {
+        public String endpoint() { return "127.0.0.1:" + clientPort; }
+        public String rmqAddr() { return rmqPort > 0 ? "127.0.0.1:" + rmqPort : null; }
+    }
+
+    private final ServerBuild build;
+    private final Path dir;
+    private final String heap;
+    private final Map<String, String> extraConfig;
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<String, Process> procs = new LinkedHashMap<>();
+    private final NamesrvClient admin;
+
+    private RnsCluster(ServerBuild build, Path dir, int n, String heap, Map<String, String> extraConfig) {
+        this.build = build;
+        this.dir = dir;
+        this.heap = heap;
+        this.extraConfig = Map.copyOf(extraConfig);
+        for (int i = 1; i <= n; i++) {
+            nodes.add(new Node("n" + i, Procs.freePort(), Procs.freePort(), build.rocketmqCompat() ? Procs.freePort() : 0,
+                    dir.resolve("n" + i)));
+        }
+        this.admin = NamesrvClient.builder().endpoints(endpoints()).mode(ClusterMode.RAFT)
+                .requestTimeout(Duration.ofSeconds(3)).overallTimeout(Duration.ofSeconds(5))
+                .retryPolicy(RetryPolicy.NONE).build();
+    }
+
+    /** Starts n nodes and waits (bounded) for a leader that every node knows. */
+    public static RnsCluster start(ServerBuild build, Path dir, int n, String heap, Map<String, String> extraConfig) {
+        RnsCluster c = new RnsCluster(build, dir, n, heap, extraConfig);
+        try {
+            for (Node node : c.nodes) c.launch(node);
+            for (Node node : c.nodes) Procs.awaitPort(c.procs.get(node.id()), node.clientPort(), 90_000, node.id());
+            c.awaitLeader(90_000);
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private String members() {
+        StringBuilder b = new StringBuilder();
+        for (Node n : nodes) {
+            if (b.length() > 0) b.append(',');
+            b.append(n.id()).append("@127.0.0.1:").append(n.raftPort()).append(':').append(n.clientPort());
+        }
+        return b.toString();
+    }
+
+    private void launch(Node n) {
+        try {
+            Files.createDirectories(n.dir().resolve("data"));
+            Files.createDirectories(n.dir().resolve("logs"));
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("node.id", n.id());
+            p.put("members", members());
+            p.put("data.dir", n.dir().resolve("data").toAbsolutePath().toString());
+            p.put("mode", "raft");
+            if (n.rmqPort() > 0) p.put("rocketmq.listen-port", Integer.toString(n.rmqPort()));
+            p.putAll(extraConfig);
+            StringBuilder b = new StringBuilder("# written by the RNS bench\n");
+            p.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+            Files.writeString(n.dir().resolve("rns.properties"), b.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path logs = n.dir().resolve("logs").toAbsolutePath();
+        List<String> cmd = List.of(Procs.javaBin(), "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC",
+                "-Dlogback.middleware.log.disable=true", "-Drns.log.dir=" + logs, "-Dlogging.path=" + logs,
+                "-Dlogback.configurationFile=" + build.logbackXml(), MAIN, "--config",
+                n.dir().resolve("rns.properties").toAbsolutePath().toString());
+        procs.put(n.id(), Procs.start(cmd, build.classpath(), n.dir(), logs.resolve("stdout.log")));
+    }
+
+    public List<Node> nodes() { return List.copyOf(nodes); }
+    public List<String> endpoints() { return nodes.stream().map(Node::endpoint).toList(); }
+    public Node node(String id) { return nodes.stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow(); }
+    public boolean rocketmqCompat() { return build.rocketmqCompat(); }
+    public long pid(String id) { return procs.get(id).pid(); }
+    public boolean alive(String id) { Process p = procs.get(id); return p != null && p.isAlive(); }
+
+    public Optional<GetNodeStatusResponse> status(Node n) {
+        if (!alive(n.id())) return Optional.empty();
+        try {
+            return Optional.of(admin.nodeStatus(n.endpoint()).value());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The node every live node agrees is leader (role LEADER on itself), waiting up to timeoutMs. */
+    public Node awaitLeader(long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            for (Node n : nodes) {
+                Optional<GetNodeStatusResponse> s = status(n);
+                if (s.isPresent() && s.get().getRole() == Role.LEADER) return n;
+            }
+            Procs.sleep(50);
+        }
+        throw new IllegalStateException("no RNS leader after " + timeoutMs + " ms (logs under " + dir + ")");
+    }
+
+    public Node follower(Node leader) {
+        return nodes.stream().filter(n -> !n.equals(leader) && alive(n.id())).findFirst().orElseThrow();
+    }
+
+    /** Waits until every live node has applied at least the leader's applied index. */
+    public void awaitCaughtUp(long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            long target = -1;
+            boolean ok = true;
+            for (Node n : nodes) {
+                if (!alive(n.id())) continue;
+                Optional<GetNodeStatusResponse> s = status(n);
+                if (s.isEmpty()) { ok = false; break; }
+                if (s.get().getRole() == Role.LEADER) target = s.get().getCommitIndex();
+            }
+            if (ok && target >= 0) {
+                boolean all = true;
+                for (Node n : nodes) {
+                    if (!alive(n.id())) continue;
+                    Optional<GetNodeStatusResponse> s = status(n);
+                    if (s.isEmpty() || s.get().getAppliedIndex() < target) all = false;
+                }
+                if (all) return;
+            }
+            Procs.sleep(50);
+        }
+        throw new IllegalStateException("nodes not caught up after " + timeoutMs + " ms");
+    }
+
+    public void kill(String id) { Procs.kill(procs.get(id)); }
+    public void stop(String id) { Procs.stop(procs.get(id), 20_000); }
+
+    /** Starts a stopped/killed node again on its data dir; {@code wipe} deletes its data first (a new node). */
+    public void restart(String id, boolean wipe) {
+        Node n = node(id);
+        if (alive(id)) throw new IllegalStateException(id + " is running");
+        if (wipe) Procs.deleteTree(n.dir().resolve("data"));
+        launch(n);
+        Procs.awaitPort(procs.get(id), n.clientPort(), 90_000, id);
+    }
+
+    public long heapBytes(String id) { return alive(id) ? Procs.liveHeapBytes(pid(id)) : -1; }
+    public Path dir() { return dir; }
+
+    @Override
+    public void close() {
+        admin.close();
+        for (Process p : procs.values()) p.destroy(); // SIGTERM all, then wait for each
+        for (Process p : procs.values()) Procs.stop(p, 20_000);
+    }
+}

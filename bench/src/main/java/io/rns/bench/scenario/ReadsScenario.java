@@ -1,0 +1,118 @@
+package io.rns.bench.scenario;
+
+import io.rns.bench.BenchContext;
+import io.rns.bench.infra.LoadRunner;
+import io.rns.bench.infra.LoadRunner.Stats;
+import io.rns.bench.infra.RmqClient;
+import io.rns.bench.infra.RnsCluster;
+import io.rns.bench.report.Results;
+import io.rns.bench.report.Svg;
+import io.rns.client.CallOptions;
+import io.rns.client.NamesrvClient;
+import io.rns.rpc.v1.Consistency;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Route reads (GET_ROUTEINFO_BY_TOPIC) at each client count: the stock NameServer over the RocketMQ protocol; RNS
+ * over its native protocol at STALE / LEASE / LINEARIZABLE on the leader and on a follower; RNS over the RocketMQ
+ * protocol (when rocketmq-compat is built) at its default LINEARIZABLE and at STALE (ext field rnsConsistency).
+ */
+public final class ReadsScenario implements Scenario {
+    @Override public String name() { return "reads"; }
+
+    @Override public String description() {
+        return "route reads at N concurrent clients: stock (RocketMQ protocol) vs RNS native STALE/LEASE/LINEARIZABLE "
+                + "on leader and follower (+ RNS RocketMQ protocol when rocketmq-compat is built)";
+    }
+
+    /** A read target: label and a per-thread operation factory. */
+    private record Target(String label, LoadRunner.Op op) {}
+
+    @Override
+    public void run(BenchContext ctx, Results.Scenario out) throws Exception {
+        ctx.ensureReadBroker();
+        RnsCluster rns = ctx.rns();
+        RnsCluster.Node leader = rns.awaitLeader(30_000);
+        RnsCluster.Node follower = rns.follower(leader);
+        String stockAddr = ctx.stock().addr();
+        int maxClients = ctx.opts.readClients().stream().mapToInt(Integer::intValue).max().orElse(1);
+        int conns = Math.min(8, maxClients);
+        List<RmqClient> rmq = new ArrayList<>();
+        List<NamesrvClient> nat = new ArrayList<>();
+        for (int i = 0; i < conns; i++) {
+            rmq.add(ctx.rmqClient());
+            nat.add(ctx.nativeClient(Duration.ofSeconds(5)));
+        }
+        List<Target> targets = new ArrayList<>();
+        targets.add(new Target("stock rmq", (t, seq) -> rmq.get(t % conns).route(stockAddr, topic(t, seq), null).orThrow()));
+        for (Consistency c : List.of(Consistency.STALE, Consistency.LEASE, Consistency.LINEARIZABLE)) {
+            for (RnsCluster.Node n : List.of(leader, follower)) {
+                CallOptions o = CallOptions.DEFAULT.withConsistency(c).withNode(n.endpoint());
+                String role = n.equals(leader) ? "leader" : "follower";
+                targets.add(new Target("rns native " + c + " " + role, (t, seq) -> {
+                    nat.get(t % conns).getTopicRoute(topic(t, seq), o);
+                    return true;
+                }));
+            }
+        }
+        if (rns.rocketmqCompat()) {
+            for (String level : new String[] {null, "STALE"}) {
+                for (RnsCluster.Node n : List.of(leader, follower)) {
+                    String role = n.equals(leader) ? "leader" : "follower";
+                    String addr = n.rmqAddr();
+                    targets.add(new Target("rns rmq " + (level == null ? "default(LINEARIZABLE)" : level) + " " + role,
+                            (t, seq) -> rmq.get(t % conns).route(addr, topic(t, seq), level).orThrow()));
+                }
+            }
+        } else {
+            out.note("RNS over the RocketMQ protocol: NOT MEASURED — rocketmq-compat is not built in this tree "
+                    + "(the rows appear once rocketmq-compat/target has its jar and lib).");
+        }
+        Results.Table tab = out.table("Route reads (GET_ROUTEINFO_BY_TOPIC), closed loop, " + ctx.opts.measureS()
+                        + " s measured after " + ctx.opts.warmupS() + " s warm-up per cell",
+                "target", "clients", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "req/s ratio to stock",
+                "p99 ratio to stock");
+        Map<String, Map<Integer, Double>> rps = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> lat = new LinkedHashMap<>();
+        int maxC = maxClients;
+        for (int clients : ctx.opts.readClients()) {
+            Stats stock = null;
+            for (Target target : targets) {
+                Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), target.op());
+                if (stock == null) stock = s;
+                out.addOk(s.ok());
+                tab.row(target.label(), clients, s.opsPerSec(), s.p50Ms(), s.p99Ms(), s.p999Ms(), s.maxMs(), s.errors(),
+                        Results.ratio(s.opsPerSec(), stock.opsPerSec()), Results.ratio(s.p99Ms(), stock.p99Ms()));
+                rps.computeIfAbsent(target.label(), k -> new LinkedHashMap<>()).put(clients, s.opsPerSec());
+                if (clients == maxC) {
+                    Map<String, Double> q = new LinkedHashMap<>();
+                    q.put("p50", s.p50Ms());
+                    q.put("p99", s.p99Ms());
+                    q.put("p99.9", s.p999Ms());
+                    lat.put(target.label(), q);
+                }
+                if (s.errors() > 0) out.note(target.label() + " @" + clients + ": " + s.errors() + " errors, first: " + s.firstError());
+                BenchContext.log(String.format("reads %-40s c=%-3d %9.0f req/s p99 %.2f ms err %d", target.label(), clients,
+                        s.opsPerSec(), s.p99Ms(), s.errors()));
+            }
+        }
+        Svg.lineChart(ctx.out().resolve("reads-throughput.svg"), "Route reads: throughput vs concurrent clients",
+                "concurrent clients", "requests/s", rps);
+        Svg.groupedBars(ctx.out().resolve("reads-latency.svg"), "Route read latency at " + maxC + " clients", "ms", lat);
+        out.plots.add("reads-throughput.svg");
+        out.plots.add("reads-latency.svg");
+        out.note("Each client is a thread doing synchronous calls back to back; clients share " + conns
+                + " connections per protocol (RocketMQ: one NettyRemotingClient each; native: one NamesrvClient each). "
+                + "Topics: " + BenchContext.READ_TOPICS + " topics of one broker, read round robin. The load client runs "
+                + "on the same machine as all servers.");
+    }
+
+    static String topic(int thread, long seq) {
+        return BenchContext.READ_TOPIC + (int) ((thread * 7L + seq) % BenchContext.READ_TOPICS);
+    }
+}

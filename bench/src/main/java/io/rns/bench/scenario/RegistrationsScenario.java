@@ -1,0 +1,117 @@
+package io.rns.bench.scenario;
+
+import io.rns.bench.BenchContext;
+import io.rns.bench.infra.LoadRunner;
+import io.rns.bench.infra.LoadRunner.Stats;
+import io.rns.bench.infra.RmqClient;
+import io.rns.bench.infra.RnsCluster;
+import io.rns.bench.report.Results;
+import io.rns.client.NamesrvClient;
+import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.RegisterBrokerResponse;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Registrations, stock vs RNS: (a) the unchanged re-registration every broker sends every 30 s (100 topics);
+ * (b) changed registrations with 1,000-topic bodies (every call flips the write-queue count of all 1,000 topics);
+ * (c) small changed registrations (2 topics — the stock 5.x server refuses a first registration with exactly one topic — flipping their write-queue count) — fsync on in RNS (raft.sync=true).
+ * Each client is its own broker. RNS: native protocol through the leader (writes are forwarded there anyway), and the
+ * RocketMQ protocol to the leader when rocketmq-compat is built.
+ */
+public final class RegistrationsScenario implements Scenario {
+    @Override public String name() { return "registrations"; }
+
+    @Override public String description() {
+        return "unchanged re-registration (100 topics), changed 1,000-topic registrations, small changed registrations: "
+                + "stock vs RNS (fsync on)";
+    }
+
+    private record Kind(String label, String prefix, int topics, boolean changed, List<Integer> clients) {}
+
+    @Override
+    public void run(BenchContext ctx, Results.Scenario out) throws Exception {
+        RnsCluster rns = ctx.rns();
+        String stockAddr = ctx.stock().addr();
+        RnsCluster.Node leader = rns.awaitLeader(30_000);
+        List<Kind> kinds = List.of(
+                new Kind("unchanged re-registration (100 topics)", "rr", 100, false, ctx.opts.regClients()),
+                new Kind("changed registration (1,000 topics)", "big", 1000, true,
+                        List.of(Math.max(1, ctx.opts.regClients().get(0) / 4))),
+                new Kind("small changed registration (2 topics)", "small", 2, true, ctx.opts.smallRegClients()));
+        Results.Table tab = out.table("Registrations, closed loop, " + ctx.opts.measureS() + " s measured per cell",
+                "kind", "target", "clients", "body bytes (rmq)", "reg/s", "p50 ms", "p99 ms", "p99.9 ms", "errors",
+                "reg/s ratio to stock");
+        int maxC = 1;
+        for (Kind k : kinds) for (int c : k.clients()) maxC = Math.max(maxC, c);
+        int conns = Math.min(16, maxC);
+        List<RmqClient> rmq = new ArrayList<>();
+        List<NamesrvClient> nat = new ArrayList<>();
+        for (int i = 0; i < conns; i++) {
+            rmq.add(ctx.rmqClient());
+            nat.add(ctx.nativeClient(Duration.ofSeconds(10)));
+        }
+        // the first registration of every broker is set-up, not measured: retried, generous timeout
+        NamesrvClient primer = ctx.track(NamesrvClient.builder().endpoints(rns.endpoints())
+                .mode(io.rns.client.ClusterMode.RAFT).requestTimeout(Duration.ofSeconds(30))
+                .overallTimeout(Duration.ofSeconds(120)).build());
+        for (Kind k : kinds) {
+            for (int clients : k.clients()) {
+                // per client (= broker): variant 0 and 1 (differing write-queue count and DataVersion counter)
+                String run = k.prefix() + "-c" + clients;
+                List<RmqClient.Registration[]> stockRegs = new ArrayList<>();
+                List<RegisterBrokerRequest[]> natRegs = new ArrayList<>();
+                for (int b = 0; b < clients; b++) {
+                    String broker = "bench-" + run + "-" + b;
+                    String addr = "127.0.0.1:" + (20000 + b);
+                    String prefix = "bench-" + run + "-" + b + "-t";
+                    stockRegs.add(new RmqClient.Registration[] {
+                            RmqClient.registration(BenchContext.CLUSTER, broker, addr, prefix, k.topics(), 4, 1, 1, 600_000L),
+                            RmqClient.registration(BenchContext.CLUSTER, broker, addr, prefix, k.topics(), 8, 1, 2, 600_000L)});
+                    natRegs.add(new RegisterBrokerRequest[] {
+                            BenchContext.nativeRegistration(broker, addr, prefix, k.topics(), 4, 1, 300_000),
+                            BenchContext.nativeRegistration(broker, addr, prefix, k.topics(), 8, 2, 300_000)});
+                }
+                // first registration of every broker (not measured)
+                for (int b = 0; b < clients; b++) {
+                    RmqClient.Result r = rmq.get(b % conns).register(stockAddr, stockRegs.get(b)[0]);
+                    if (!r.ok()) throw new IllegalStateException("stock initial registration failed: " + r);
+                    primer.registerBroker(natRegs.get(b)[0]);
+                }
+                int bodyBytes = stockRegs.get(0)[0].bodyBytes();
+                List<String[]> targets = new ArrayList<>();
+                targets.add(new String[] {"stock rmq", stockAddr});
+                targets.add(new String[] {"rns native (leader-routed)", null});
+                if (rns.rocketmqCompat()) targets.add(new String[] {"rns rmq leader", leader.rmqAddr()});
+                Stats stock = null;
+                for (String[] target : targets) {
+                    String addr = target[1];
+                    boolean nativeTarget = target[0].startsWith("rns native");
+                    LoadRunner.Op op = (t, seq) -> {
+                        int v = k.changed() ? (int) ((seq + 1) % 2) : 0;
+                        if (nativeTarget) {
+                            RegisterBrokerResponse r = nat.get(t % conns).registerBroker(natRegs.get(t)[v]).value();
+                            return r.getChanged() == k.changed();
+                        }
+                        return rmq.get(t % conns).register(addr, stockRegs.get(t)[v]).orThrow();
+                    };
+                    Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), op);
+                    if (stock == null) stock = s;
+                    out.addOk(s.ok());
+                    tab.row(k.label(), target[0], clients, bodyBytes, s.opsPerSec(), s.p50Ms(), s.p99Ms(), s.p999Ms(),
+                            s.errors(), Results.ratio(s.opsPerSec(), stock.opsPerSec()));
+                    if (s.errors() > 0) out.note(k.label() + " / " + target[0] + " @" + clients + ": " + s.errors()
+                            + " errors (a changed registration answered changed=false counts as an error), first: " + s.firstError());
+                    BenchContext.log(String.format("registrations %-40s %-28s c=%-3d %8.0f reg/s p99 %.2f ms err %d",
+                            k.label(), target[0], clients, s.opsPerSec(), s.p99Ms(), s.errors()));
+                }
+            }
+        }
+        out.note("Changed registrations alternate two versions of each broker's topic table (write queues 4 <-> 8, "
+                + "DataVersion counter 1 <-> 2), so every call is a real change on both servers; an RNS answer with "
+                + "changed=false there is counted as an error. Unchanged re-registrations must answer changed=false.");
+        out.note("RNS nodes run with raft.sync=true (fsync per log batch). Stock keeps routes in memory only.");
+    }
+}
