@@ -37,6 +37,17 @@ final class EchoHandler implements RequestHandler {
             case LIST_BROKER_LEASES -> b.setListBrokerLeases(ListBrokerLeasesResponse.newBuilder().setLeaderId("n1")
                     .addLeases(BrokerLease.newBuilder().setBrokerName("b1").setLeaseRemainingMs(-5).setSuspect(true)));
             case BROKER_CONNECTION_CLOSED -> b.setBrokerConnectionClosed(BrokerConnectionClosedResponse.getDefaultInstance());
+            case GET_BROKER -> b.setGetBroker(GetBrokerResponse.newBuilder().setBrokerName(req.getGetBroker().getBrokerName())
+                    .setBrokerEpoch(9));
+            case CHANGE_WRITE_PERM -> b.setChangeWritePerm(ChangeWritePermResponse.newBuilder()
+                    .setTopicCount(req.getChangeWritePerm().getChangeValue()));
+            case REGISTER_TOPIC -> b.setRegisterTopic(RegisterTopicResponse.newBuilder()
+                    .addSkippedBrokerNames(req.getRegisterTopic().getTopic()));
+            case LIST_PEERS -> b.setListPeers(ListPeersResponse.newBuilder().setLeaderId("n1"));
+            case ADD_PEER -> b.setAddPeer(AddPeerResponse.getDefaultInstance());
+            case REMOVE_PEER -> b.setRemovePeer(RemovePeerResponse.getDefaultInstance());
+            case TRANSFER_LEADERSHIP -> b.setTransferLeadership(TransferLeadershipResponse.newBuilder()
+                    .setPreviousLeaderId(req.getTransferLeadership().getNodeId()));
             case BODY_NOT_SET -> b.setHeader(okHeader().toBuilder().setCode(ErrorCode.UNSUPPORTED_REQUEST));
         }
         return b.build();

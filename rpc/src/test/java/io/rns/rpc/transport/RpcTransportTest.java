@@ -92,7 +92,19 @@ class RpcTransportTest {
                         .setBrokerId(1).setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(77).setBindConnection(true)).build(),
                 RequestEnvelope.newBuilder().setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance()).build(),
                 RequestEnvelope.newBuilder().setQueuedMs(250).setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder()
-                        .setBrokerName("b1").setBrokerId(1).setBrokerEpoch(77).setReportingNode("n2")).build());
+                        .setBrokerName("b1").setBrokerId(1).setBrokerEpoch(77).setReportingNode("n2")).build(),
+                RequestEnvelope.newBuilder().setGetBroker(GetBrokerRequest.newBuilder().setBrokerName("b1").setBrokerId(0))
+                        .setRead(ReadOptions.newBuilder().setConsistency(Consistency.LINEARIZABLE)).build(),
+                RequestEnvelope.newBuilder().setChangeWritePerm(ChangeWritePermRequest.newBuilder().setBrokerName("b1")
+                        .setChange(WritePermChange.WIPE_WRITE)).build(),
+                RequestEnvelope.newBuilder().setRegisterTopic(RegisterTopicRequest.newBuilder().setTopic("t")
+                        .addQueueDatas(QueueData.newBuilder().setBrokerName("b1").setReadQueueNums(4)
+                                .setWriteQueueNums(4).setPerm(6))).build(),
+                RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()).build(),
+                RequestEnvelope.newBuilder().setAddPeer(AddPeerRequest.newBuilder().setNodeId("n4").setHost("10.0.0.4")
+                        .setRaftPort(9784).setClientPort(9774)).build(),
+                RequestEnvelope.newBuilder().setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n4")).build(),
+                RequestEnvelope.newBuilder().setTransferLeadership(TransferLeadershipRequest.newBuilder().setNodeId("n2")).build());
     }
 
     @Test
