@@ -131,8 +131,11 @@ public final class RpcClient implements AutoCloseable {
         allPending.put(id, p);
         try {
             p.timer = group.next().schedule(() -> {
-                p.result.completeExceptionally(new RpcTimeoutException(endpoint,
+                boolean timedOut = p.result.completeExceptionally(new RpcTimeoutException(endpoint,
                         "no response within " + timeoutMs + " ms (request " + id + ")", p.sent));
+                if (timedOut && p.sent) {
+                    abort(p.conn);
+                }
             }, timeoutMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) { // raced with close()
             allPending.remove(id, p);
@@ -197,6 +200,28 @@ public final class RpcClient implements AutoCloseable {
                 notSent(conn, p, req, "request could not be written: " + cause, cause);
             }
         });
+    }
+
+    /**
+     * A request on {@code conn} timed out after it was written: reset the connection (SO_LINGER 0, so the kernel
+     * drops whatever it has not delivered yet instead of retransmitting it). Otherwise a request stuck behind a
+     * partition is delivered when the partition heals — seconds later, with a fresh deadline measured from its
+     * arrival — and a write the caller gave up on (and maybe retried and then undid) is applied long after. The chaos
+     * harness caught exactly that: registrations forwarded to a leader that was cut off reached it by TCP
+     * retransmission ~12 s later, after it had been re-elected, and re-registered brokers that had since been
+     * unregistered (docs/consistency.md, track record #2). Other calls pending on the connection fail with
+     * {@link RpcConnectionClosedException} (requestSent = true: their outcome is unknown to a writer).
+     */
+    private static void abort(Conn conn) {
+        if (conn == null || !conn.channel.isOpen()) {
+            return;
+        }
+        try {
+            conn.channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (RuntimeException ignored) {
+            // closing normally is still better than keeping the connection
+        }
+        conn.channel.close();
     }
 
     /** Fails every pending call with {@link RpcConnectionClosedException}, closes all connections and threads. */

@@ -706,4 +706,22 @@ class RpcTransportTest {
         assertFalse(Endpoints.isValid(":80"));
         assertTrue(Endpoints.isValid("[::1]:80"));
     }
+
+    @Test
+    void aTimedOutRequestResetsItsConnectionSoItCannotBeDeliveredLater() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        RpcServer s = server(RpcServerOptions.builder(), (req, ctx) -> {
+            ctx.onConnectionClose(closed::countDown);
+            return new CompletableFuture<>(); // never answers: the call times out
+        });
+        RpcClient c = client();
+        Throwable t = failure(c.call(ep(s), RequestEnvelope.newBuilder().setKvPut(KvPutRequest.newBuilder()
+                .setNamespace("ns").setKey("k").setValue("v")).build(), Duration.ofMillis(200)));
+        assertTrue(t instanceof RpcTimeoutException, String.valueOf(t));
+        assertTrue(closed.await(5, TimeUnit.SECONDS), "the client reset the connection of the timed-out request");
+        // the client still works: the next call gets a fresh connection
+        RpcServer echo = server(RpcServerOptions.builder(), new EchoHandler());
+        assertEquals(ErrorCode.OK, c.call(ep(echo), RequestEnvelope.newBuilder().setKvGet(KvGetRequest.newBuilder()
+                .setNamespace("ns").setKey("k")).build(), T).get(5, TimeUnit.SECONDS).getHeader().getCode());
+    }
 }
