@@ -354,45 +354,21 @@ public final class DockerHosts implements Hosts {
 
     @Override
     public synchronized void cut(Map<String, ? extends Collection<String>> grudge) {
-        Map<String, List<String>> add = new LinkedHashMap<>();
-        grudge.forEach((a, others) -> {
-            DockerHost ha = dh(a);
-            for (String b : others) {
-                DockerHost hb = dh(b);
-                if (ha == hb) {
-                    continue;
-                }
-                addRule(add, ha, "-A " + CHAIN_IN + " -s " + hb.ip + "/32 -j DROP");
-                addRule(add, ha, "-A " + CHAIN_OUT + " -d " + hb.ip + "/32 -j DROP");
-                addRule(add, hb, "-A " + CHAIN_IN + " -s " + ha.ip + "/32 -j DROP");
-                addRule(add, hb, "-A " + CHAIN_OUT + " -d " + ha.ip + "/32 -j DROP");
-            }
-        });
-        apply(add);
+        apply(faults().cut(grudge).toAdd());
     }
 
     @Override
     public synchronized void dropOneWay(String from, String to) {
-        DockerHost f = dh(from);
-        DockerHost t = dh(to);
-        if (f == t) {
-            throw new IllegalArgumentException("dropOneWay needs two different hosts: " + from);
-        }
-        Map<String, List<String>> add = new LinkedHashMap<>();
-        addRule(add, f, "-A " + CHAIN_OUT + " -d " + t.ip + "/32 -j DROP");
-        apply(add);
+        apply(faults().dropOneWay(from, to).toAdd());
     }
 
     @Override
     public synchronized void loss(String host, double probability) {
-        if (!(probability > 0 && probability <= 1)) {
-            throw new IllegalArgumentException("loss probability must be in (0, 1]: " + probability);
-        }
-        DockerHost h = dh(host);
-        Map<String, List<String>> add = new LinkedHashMap<>();
-        addRule(add, h, "-A " + CHAIN_OUT + " -o eth0 -m statistic --mode random --probability "
-                + String.format(Locale.ROOT, "%.4f", probability) + " -j DROP");
-        apply(add);
+        apply(faults().loss(host, probability).toAdd());
+    }
+
+    private FaultRules faults() {
+        return new FaultRules(id -> dh(id).ip, rules::get);
     }
 
     @Override
@@ -403,7 +379,7 @@ public final class DockerHosts implements Hosts {
                 rules.get(h.id).clear(); // its next start sets up empty chains
                 continue;
             }
-            ExecResult r = iptablesRestore(h, "*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\nCOMMIT\n");
+            ExecResult r = iptablesRestore(h, FaultRules.FLUSH);
             if (r.ok()) {
                 rules.get(h.id).clear();
             } else {
@@ -432,21 +408,12 @@ public final class DockerHosts implements Hosts {
         return exec(h, List.of(command));
     }
 
-    private void addRule(Map<String, List<String>> add, DockerHost h, String rule) {
-        if (!rules.get(h.id).contains(rule)) {
-            List<String> l = add.computeIfAbsent(h.id, k -> new ArrayList<>());
-            if (!l.contains(rule)) {
-                l.add(rule);
-            }
-        }
-    }
-
     /** Applies new rules on running hosts now; a host that is down gets them when it starts. */
     private void apply(Map<String, List<String>> add) {
         add.forEach((id, lines) -> {
             DockerHost h = dh(id);
             if (h.created() && h.running()) {
-                iptablesRestore(h, "*filter\n" + String.join("\n", lines) + "\nCOMMIT\n").orThrow();
+                iptablesRestore(h, FaultRules.appendScript(lines)).orThrow();
             }
             rules.get(id).addAll(lines);
         });

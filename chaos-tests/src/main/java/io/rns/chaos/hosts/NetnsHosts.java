@@ -44,8 +44,8 @@ import java.util.concurrent.TimeUnit;
  * {@code statistic} match. Check with {@link #unavailableReason()} first.
  */
 public final class NetnsHosts implements Hosts {
-    public static final String CHAIN_IN = "RNSC_IN";
-    public static final String CHAIN_OUT = "RNSC_OUT";
+    public static final String CHAIN_IN = FaultRules.CHAIN_IN;
+    public static final String CHAIN_OUT = FaultRules.CHAIN_OUT;
     public static final int RAFT_PORT_BASE = 9780;
     public static final int CLIENT_PORT_BASE = 9770;
 
@@ -265,52 +265,28 @@ public final class NetnsHosts implements Hosts {
 
     @Override
     public synchronized void cut(Map<String, ? extends Collection<String>> grudge) {
-        Map<String, List<String>> add = new LinkedHashMap<>();
-        grudge.forEach((a, others) -> {
-            NetnsHost ha = nh(a);
-            for (String b : others) {
-                NetnsHost hb = nh(b);
-                if (ha == hb) {
-                    continue;
-                }
-                addRule(add, ha, "-A " + CHAIN_IN + " -s " + hb.ip + "/32 -j DROP");
-                addRule(add, ha, "-A " + CHAIN_OUT + " -d " + hb.ip + "/32 -j DROP");
-                addRule(add, hb, "-A " + CHAIN_IN + " -s " + ha.ip + "/32 -j DROP");
-                addRule(add, hb, "-A " + CHAIN_OUT + " -d " + ha.ip + "/32 -j DROP");
-            }
-        });
-        apply(add);
+        apply(faults().cut(grudge).toAdd());
     }
 
     @Override
     public synchronized void dropOneWay(String from, String to) {
-        NetnsHost f = nh(from);
-        NetnsHost t = nh(to);
-        if (f == t) {
-            throw new IllegalArgumentException("dropOneWay needs two different hosts: " + from);
-        }
-        Map<String, List<String>> add = new LinkedHashMap<>();
-        addRule(add, f, "-A " + CHAIN_OUT + " -d " + t.ip + "/32 -j DROP");
-        apply(add);
+        apply(faults().dropOneWay(from, to).toAdd());
     }
 
     @Override
     public synchronized void loss(String host, double probability) {
-        if (!(probability > 0 && probability <= 1)) {
-            throw new IllegalArgumentException("loss probability must be in (0, 1]: " + probability);
-        }
-        NetnsHost h = nh(host);
-        Map<String, List<String>> add = new LinkedHashMap<>();
-        addRule(add, h, "-A " + CHAIN_OUT + " -o eth0 -m statistic --mode random --probability "
-                + String.format(Locale.ROOT, "%.4f", probability) + " -j DROP");
-        apply(add);
+        apply(faults().loss(host, probability).toAdd());
+    }
+
+    private FaultRules faults() {
+        return new FaultRules(id -> nh(id).ip, rules::get);
     }
 
     @Override
     public synchronized void heal() {
         List<String> failures = new ArrayList<>();
         for (NetnsHost h : hosts) {
-            ExecResult r = iptablesRestoreResult(h, "*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\nCOMMIT\n");
+            ExecResult r = iptablesRestoreResult(h, FaultRules.FLUSH);
             if (r.ok()) {
                 rules.get(h.id).clear();
             } else {
@@ -336,19 +312,10 @@ public final class NetnsHosts implements Hosts {
         return Cmd.run(c);
     }
 
-    private void addRule(Map<String, List<String>> add, NetnsHost h, String rule) {
-        if (!rules.get(h.id).contains(rule)) {
-            List<String> l = add.computeIfAbsent(h.id, k -> new ArrayList<>());
-            if (!l.contains(rule)) {
-                l.add(rule);
-            }
-        }
-    }
-
     private void apply(Map<String, List<String>> add) {
         add.forEach((id, lines) -> {
             NetnsHost h = nh(id);
-            iptablesRestore(h, "*filter\n" + String.join("\n", lines) + "\nCOMMIT\n");
+            iptablesRestore(h, FaultRules.appendScript(lines));
             rules.get(id).addAll(lines);
         });
     }
