@@ -18,6 +18,7 @@ public final class HostsBuilder {
     int electionTimeoutMs = 1000;
     final Map<String, String> config = new LinkedHashMap<>();
     Path runDir;
+    Path dataRoot = NodeLaunch.defaultDataRoot();
     boolean keepLogs;
     Integer subnetThirdOctet;
     String heap = "256m";
@@ -69,6 +70,11 @@ public final class HostsBuilder {
     public HostsBuilder runDir(Path dir) { this.runDir = dir; return this; }
     /** Keep the temp run dir's logs after close (data dirs are always deleted). */
     public HostsBuilder keepLogs(boolean keep) { this.keepLogs = keep; return this; }
+    /**
+     * Where the netns/rootless nodes' data dirs go (default {@link NodeLaunch#defaultDataRoot()}: tmpfs); null = inside
+     * the run dir, on the disk. The docker backend keeps them in the run dir (bind-mounted).
+     */
+    public HostsBuilder dataRoot(Path root) { this.dataRoot = root; return this; }
     /** Third octet of the nodes' /24 (netns/rootless: 10.199.X.0/24, docker: 10.198.X.0/24); default: a free one. */
     public HostsBuilder subnetThirdOctet(int x) {
         if (x < 0 || x > 255) {
@@ -105,7 +111,7 @@ public final class HostsBuilder {
 
     private NetnsHosts.Builder netns() {
         NetnsHosts.Builder b = NetnsHosts.builder().nodes(nodes).mode(mode).electionTimeoutMs(electionTimeoutMs)
-                .keepLogs(keepLogs).heap(heap).javaBin(javaBin).classpath(classpath).stopTimeout(stopTimeout);
+                .keepLogs(keepLogs).dataRoot(dataRoot).heap(heap).javaBin(javaBin).classpath(classpath).stopTimeout(stopTimeout);
         config.forEach(b::config);
         jvmOpts.forEach(b::jvmOpt);
         nodeEnv.forEach(b::nodeEnv);

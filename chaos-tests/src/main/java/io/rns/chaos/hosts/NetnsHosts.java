@@ -58,6 +58,7 @@ public final class NetnsHosts implements Hosts {
     private final String harnessLink;
     private final Path runDir;
     private final boolean deleteRunDir;
+    private final Path dataRoot; // holds the nodes' data dirs; deleted at close
     private final String members;
     private final Path logback;
     private final String javaBin;
@@ -100,10 +101,11 @@ public final class NetnsHosts implements Hosts {
         }
         this.members = String.join(",", m);
         this.logback = NodeLaunch.writeLogback(runDir);
+        this.dataRoot = NodeLaunch.dataRoot(b.dataRoot, runDir, prefix);
         for (int i = 1; i <= b.nodes; i++) {
             String id = "n" + i;
             Path dir = runDir.resolve(id);
-            Path data = dir.resolve("data");
+            Path data = dataRoot.resolve(id);
             Path config = NodeLaunch.writeConfig(dir, id, members, data, b.mode, b.electionTimeoutMs, b.config);
             hosts.add(new NetnsHost(id, subnetPrefix + (10 + i), prefix + id, i, dir, data, config));
         }
@@ -374,6 +376,9 @@ public final class NetnsHosts implements Hosts {
         for (NetnsHost h : hosts) {
             NodeLaunch.deleteTree(h.dataDir);
         }
+        if (!dataRoot.equals(runDir)) {
+            NodeLaunch.deleteTree(dataRoot);
+        }
         if (deleteRunDir) {
             NodeLaunch.deleteTree(runDir);
         }
@@ -462,6 +467,7 @@ public final class NetnsHosts implements Hosts {
             }
             p.destroyForcibly(); // SIGKILL (works on a stopped process too)
             awaitExit(p, KILL_WAIT);
+            NodeLaunch.removePreloadLitter(nodeEnv, p);
             paused = false;
             log("killed " + id + " pid " + p.pid() + (p.isAlive() ? " (STILL ALIVE)" : ""));
         }
@@ -481,6 +487,7 @@ public final class NetnsHosts implements Hosts {
                 log("node " + id + " did not stop within " + stopTimeout.toMillis() + " ms: SIGKILL");
                 p.destroyForcibly();
                 awaitExit(p, KILL_WAIT);
+                NodeLaunch.removePreloadLitter(nodeEnv, p);
             }
             paused = false;
             log("stopped " + id + " pid " + p.pid());
@@ -550,6 +557,7 @@ public final class NetnsHosts implements Hosts {
         private int electionTimeoutMs = 1000;
         private final Map<String, String> config = new LinkedHashMap<>();
         private Path runDir;
+        private Path dataRoot = NodeLaunch.defaultDataRoot();
         private boolean keepLogs;
         private Integer subnetThirdOctet;
         private String heap = "256m";
@@ -583,6 +591,8 @@ public final class NetnsHosts implements Hosts {
         public Builder runDir(Path dir) { this.runDir = dir; return this; }
         /** Keep the temp run dir's logs after close (data dirs are always deleted). */
         public Builder keepLogs(boolean keep) { this.keepLogs = keep; return this; }
+        /** Where the nodes' data dirs go ({@code <root>/rns-chaos-<prefix>/nI}); null = inside the run dir. */
+        public Builder dataRoot(Path root) { this.dataRoot = root; return this; }
         /** Use 10.199.X.0/24 (fails if it is in use); default 77, or a free X in 64..127. */
         public Builder subnetThirdOctet(int x) { this.subnetThirdOctet = x; return this; }
         /** Node heap (default 256m). */

@@ -19,6 +19,58 @@ public final class NodeLaunch {
 
     private NodeLaunch() {}
 
+    /**
+     * Default parent of the nodes' data dirs: {@code -Drns.chaos.data-root=DIR} ({@code disk} = inside the run dir),
+     * else {@code /dev/shm} when it is a writable directory, else inside the run dir.
+     *
+     * <p>Why tmpfs: the scenarios crash processes (kill -9), pause and partition them — none of that loses the page
+     * cache, so fsync adds nothing to what they test, while on a small shared VM disk an fsync can stall for
+     * seconds (seen: jraft's vote-metadata save took 3.7 s, delaying an election) and turn the harness's timing
+     * bounds into measurements of the disk. Power loss is not simulated; put the data on disk to include the disk.
+     */
+    public static Path defaultDataRoot() {
+        String p = System.getProperty("rns.chaos.data-root", "");
+        if (p.equals("disk")) {
+            return null;
+        }
+        if (!p.isBlank()) {
+            return Path.of(p);
+        }
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : null;
+    }
+
+    /**
+     * libfaketime (preloaded by the clock nemesis) keeps per-process shared memory, {@code /dev/shm/faketime_shm_<pid>}
+     * and {@code sem.faketime_sem_<pid>}, that only a normal exit removes; after a SIGKILL of a process we started,
+     * remove it (named by that process's pid, so nothing else is touched).
+     */
+    static void removePreloadLitter(Map<String, String> env, Process p) {
+        if (p.isAlive() || !env.getOrDefault("LD_PRELOAD", "").contains("faketime")) {
+            return;
+        }
+        for (String name : List.of("faketime_shm_" + p.pid(), "sem.faketime_sem_" + p.pid())) {
+            try {
+                Files.deleteIfExists(Path.of("/dev/shm", name));
+            } catch (IOException e) {
+                System.err.println("[chaos-hosts] cannot remove /dev/shm/" + name + ": " + e);
+            }
+        }
+    }
+
+    /** The directory holding a run's data dirs: {@code <root>/rns-chaos-<prefix>/}, or {@code runDir} if root is null. */
+    static Path dataRoot(Path root, Path runDir, String prefix) {
+        if (root == null) {
+            return runDir;
+        }
+        try {
+            return Files.createDirectories(root.resolve("rns-chaos-" + prefix)).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the nodes' data root under " + root
+                    + " (set -Drns.chaos.data-root=disk to keep data in the run dir)", e);
+        }
+    }
+
     /** Writes {@code logback.xml} into {@code runDir} (one file appender to {@code ${rns.log.dir}/rns.log}). */
     public static Path writeLogback(Path runDir) {
         String xml = """

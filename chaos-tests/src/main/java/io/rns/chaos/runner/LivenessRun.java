@@ -60,7 +60,7 @@ public final class LivenessRun {
 
     public record Result(Path dir, Config config, LivenessAnalysis.Report liveness, Divergence divergence,
                          LivenessAnalysis.Bound bound, List<FaultEvent> faults, History history,
-                         List<NodePoller.Sample> samples) {}
+                         List<NodePoller.Sample> samples, List<String> evidence) {}
 
     // the server's settings this run relies on (the node defaults; see conf/rns.properties)
     static final int ELECTION_TIMEOUT_MS = 1000;
@@ -125,7 +125,14 @@ public final class LivenessRun {
         dying.forEach(b -> records.add(LivenessAnalysis.BrokerRecord.of(b)));
         LivenessAnalysis.Report report = LivenessAnalysis.analyze(c.raft(), records, samples, bound[0]);
         Divergence div = Divergence.compute(samples, "STALE");
-        Result r = new Result(dir, c, report, div, bound[0], out.faults(), history, samples);
+        java.util.Set<String> late = new java.util.TreeSet<>();
+        for (LivenessAnalysis.DeadBroker d : report.dead()) {
+            if (d.beyondBound() || d.beyondLeaderBound() || d.detectionMs() < 0) {
+                late.add(d.name());
+            }
+        }
+        List<String> evidence = late.isEmpty() ? List.of() : serverEvidence(dir.resolve("nodes"), late);
+        Result r = new Result(dir, c, report, div, bound[0], out.faults(), history, samples, evidence);
         writeResults(r);
         System.out.println("chaos-liveness: " + c.scenario() + " seed=" + c.seed() + " " + report.summary()
                 + "\n  divergence (STALE, all nodes): " + div.describe()
@@ -135,12 +142,44 @@ public final class LivenessRun {
         for (LivenessAnalysis.DeadBroker d : report.dead()) {
             System.out.println("  dead " + d);
         }
+        if (!evidence.isEmpty()) {
+            System.out.println("chaos-liveness: what the nodes logged about the late or undetected brokers "
+                    + late + " and about leadership:\n  " + String.join("\n  ", evidence));
+        }
         try {
             System.out.println("chaos-liveness: report " + Reports.writeLiveness(r));
         } catch (IOException | RuntimeException e) {
             System.err.println("[chaos] writing the reports failed (the verdict stands): " + e);
         }
         return r;
+    }
+
+    /**
+     * The nodes' own account of the given brokers' leases (lease ran out / expiry proposed, confirmed, not confirmed)
+     * and of every leadership change, in time order: tells a leader that decided late from a commit that was slow.
+     */
+    static List<String> serverEvidence(Path nodesDir, java.util.Set<String> brokers) {
+        List<String> lines = new ArrayList<>();
+        try (var files = Files.walk(nodesDir)) {
+            for (Path log : files.filter(f -> f.getFileName().toString().equals("rns.log")).sorted().toList()) {
+                String node = log.getParent().getParent().getFileName().toString();
+                for (String line : Files.readAllLines(log)) {
+                    boolean about = line.contains("liveness:")
+                            && brokers.stream().anyMatch(b -> line.contains("broker " + b + "/")
+                                    || line.contains("of " + b + "/"));
+                    boolean leadership = line.contains("became leader") || line.contains("stepped down as leader")
+                            || line.contains("every one has a full lease");
+                    if (about || leadership) {
+                        lines.add(line.substring(0, Math.min(12, line.length())) + " " + node + " "
+                                + (line.length() > 12 ? line.substring(12, Math.min(line.length(), 320)) : ""));
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            lines.add("(could not read the node logs: " + e + ")");
+        }
+        lines.sort(null); // HH:mm:ss.SSS prefix: time order across nodes
+        return lines;
     }
 
     /** The bound from the run's config; k = most brokers that died within one lease of each other. */

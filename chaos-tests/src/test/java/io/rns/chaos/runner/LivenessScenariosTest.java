@@ -41,7 +41,9 @@ class LivenessScenariosTest {
     void raftNeverExpiresAHeartbeatingBrokerAndDetectsDeadOnesWithinTheBound() throws Exception {
         LivenessRun.Result r = LivenessRun.run(config("raft", ChaosScenariosTest.seed(), Duration.ofSeconds(45)));
         LivenessAnalysis.Report l = r.liveness();
-        String see = "; see " + r.dir() + "\n" + l.summary();
+        String see = "; see " + r.dir() + "\n" + l.summary()
+                + (r.evidence().isEmpty() ? "" : "\nthe nodes' log about the late brokers and leadership:\n  "
+                        + String.join("\n  ", r.evidence()));
         assertTrue(r.faults().size() >= 2, "faults must actually happen: " + r.faults());
         assertTrue(l.deadBrokers() >= 3, "brokers must actually die" + see);
         assertTrue(l.heartbeatsOk() > 100, "brokers must actually heartbeat" + see);
