@@ -108,7 +108,8 @@ public final class NamesrvNode implements AutoCloseable {
         }
         ReadService reads = new ReadService(consensus, config.defaultConsistency(), leaderless,
                 config.unsafeLocalLinearizableReads());
-        WriteService writes = new WriteService(consensus, responses, new LeaderForwarder(forwardClient), Clock.systemUTC());
+        WriteService writes = new WriteService(consensus, responses, new LeaderForwarder(forwardClient), Clock.systemUTC(),
+                config.leaseConfirmsUnchanged());
         liveness = new LivenessService(livenessConfig, consensus, MonotonicClock.SYSTEM, Clock.systemUTC());
         consensus.addLeadershipListener(liveness);
         if (!leaderless && consensus.state().isLeader()) {

@@ -97,6 +97,12 @@ public final class ConfigLoader {
         integer(v, NamesrvConfig.Keys.LEADERLESS_BROKER_TIMEOUT_MS, b::leaderlessBrokerTimeoutMs);
         integer(v, NamesrvConfig.Keys.LEADERLESS_SCAN_INTERVAL_MS, b::leaderlessScanIntervalMs);
         str(v, NamesrvConfig.Keys.LEADERLESS_PERSIST, s -> b.leaderlessPersist(bool(NamesrvConfig.Keys.LEADERLESS_PERSIST, s)));
+        str(v, NamesrvConfig.Keys.UNCHANGED_BARRIER, s -> b.leaseConfirmsUnchanged(switch (s.trim().toUpperCase(java.util.Locale.ROOT)) {
+            case "LEASE" -> true;
+            case "LINEARIZABLE" -> false;
+            default -> throw new IllegalArgumentException(NamesrvConfig.Keys.UNCHANGED_BARRIER
+                    + " must be LEASE or LINEARIZABLE, got '" + s + "'");
+        }));
         str(v, NamesrvConfig.Keys.UNSAFE_LOCAL_LINEARIZABLE_READS, s -> b.unsafeLocalLinearizableReads(
                 bool(NamesrvConfig.Keys.UNSAFE_LOCAL_LINEARIZABLE_READS, s)));
         integer(v, NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT, b::rocketmqListenPort);

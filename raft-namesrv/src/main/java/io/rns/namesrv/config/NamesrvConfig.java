@@ -34,6 +34,7 @@ public record NamesrvConfig(
         Consistency defaultConsistency,
         int readTimeoutMs,
         int writeTimeoutMs,
+        boolean leaseConfirmsUnchanged,
         int leaderTransferTimeoutMs,
         int priorityThreads,
         LivenessConfig liveness,
@@ -101,6 +102,7 @@ public record NamesrvConfig(
         m.put(Keys.DEFAULT_CONSISTENCY, defaultConsistency.name());
         m.put(Keys.READ_TIMEOUT_MS, Integer.toString(readTimeoutMs));
         m.put(Keys.WRITE_TIMEOUT_MS, Integer.toString(writeTimeoutMs));
+        m.put(Keys.UNCHANGED_BARRIER, leaseConfirmsUnchanged ? "LEASE" : "LINEARIZABLE");
         m.put(Keys.LEADER_TRANSFER_TIMEOUT_MS, Integer.toString(leaderTransferTimeoutMs));
         m.put(Keys.PRIORITY_THREADS, Integer.toString(priorityThreads));
         m.put(Keys.DEFAULT_LEASE_MS, Integer.toString(liveness.defaultLeaseMs()));
@@ -149,6 +151,7 @@ public record NamesrvConfig(
         public static final String DEFAULT_CONSISTENCY = "read.default-consistency";
         public static final String READ_TIMEOUT_MS = "read.timeout-ms";
         public static final String WRITE_TIMEOUT_MS = "write.timeout-ms";
+        public static final String UNCHANGED_BARRIER = "write.unchanged-barrier";
         public static final String LEADER_TRANSFER_TIMEOUT_MS = "shutdown.leader-transfer-timeout-ms";
         public static final String PRIORITY_THREADS = "rpc.priority-threads";
         public static final String DEFAULT_LEASE_MS = "liveness.default-lease-ms";
@@ -176,7 +179,7 @@ public record NamesrvConfig(
         public static final Set<String> ALL = Set.of(NODE_ID, MEMBERS, DATA_DIR, MAX_FRAME_BYTES, IDLE_TIMEOUT_MS,
                 IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, ELECTION_TIMEOUT_MS, SNAPSHOT_INTERVAL_SECS,
                 SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG, MAX_LOGS_IN_MEMORY_BYTES,
-                DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, LEADER_TRANSFER_TIMEOUT_MS, PRIORITY_THREADS,
+                DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, UNCHANGED_BARRIER, LEADER_TRANSFER_TIMEOUT_MS, PRIORITY_THREADS,
                 DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC,
                 EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS,
                 LEADERLESS_PERSIST, UNSAFE_LOCAL_LINEARIZABLE_READS, ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES,
@@ -205,6 +208,7 @@ public record NamesrvConfig(
         private Consistency defaultConsistency = Consistency.LINEARIZABLE;
         private int readTimeoutMs = 3000;
         private int writeTimeoutMs = 5000;
+        private boolean leaseConfirmsUnchanged = true;
         private int leaderTransferTimeoutMs = 3000;
         private int priorityThreads = 2;
         private LivenessConfig liveness = LivenessConfig.DEFAULTS;
@@ -245,6 +249,8 @@ public record NamesrvConfig(
         public Builder leaderlessBrokerTimeoutMs(int v) { this.leaderlessBrokerTimeoutMs = v; return this; }
         public Builder leaderlessScanIntervalMs(int v) { this.leaderlessScanIntervalMs = v; return this; }
         public Builder leaderlessPersist(boolean v) { this.leaderlessPersist = v; return this; }
+        /** write.unchanged-barrier: true = LEASE (default), false = LINEARIZABLE (a quorum round per answer). */
+        public Builder leaseConfirmsUnchanged(boolean v) { this.leaseConfirmsUnchanged = v; return this; }
         public Builder unsafeLocalLinearizableReads(boolean v) { this.unsafeLocalLinearizableReads = v; return this; }
 
         public Builder rocketmqListenPort(int v) { this.rocketmqListenPort = v; return this; }
@@ -322,7 +328,7 @@ public record NamesrvConfig(
             return new NamesrvConfig(nodeId, members, dir, maxFrameBytes, idleTimeoutMs, ioThreads, workerThreads,
                     workerQueueCapacity, electionTimeoutMs, snapshotIntervalSecs, snapshotLogIndexMargin, raftSync,
                     maxReadIndexLag, maxLogsInMemoryBytes, defaultConsistency, readTimeoutMs, writeTimeoutMs,
-                    leaderTransferTimeoutMs, priorityThreads, liveness, mode, leaderlessBrokerTimeoutMs,
+                    leaseConfirmsUnchanged, leaderTransferTimeoutMs, priorityThreads, liveness, mode, leaderlessBrokerTimeoutMs,
                     leaderlessScanIntervalMs, leaderlessPersist, unsafeLocalLinearizableReads,
                     new RocketmqIngress(rocketmqListenPort, rocketmqMaxFrameBytes, rocketmqBrokerLeaseMs, rocketmqIoThreads,
                             rocketmqQueryThreads, rocketmqRegisterThreads, rocketmqQueueCapacity));

@@ -15,11 +15,19 @@ public final class AppliedIndexWaiters {
 
     private final LongSupplier applied;
     private final ScheduledExecutorService timer;
+    private final java.util.concurrent.Executor completer;
     private final PriorityQueue<Waiter> queue = new PriorityQueue<>((a, b) -> Long.compare(a.index, b.index));
 
     public AppliedIndexWaiters(LongSupplier applied, ScheduledExecutorService timer) {
+        this(applied, timer, Runnable::run);
+    }
+
+    /** {@code completer} completes reached waiters (so their continuations do not run on the apply thread). */
+    public AppliedIndexWaiters(LongSupplier applied, ScheduledExecutorService timer,
+                               java.util.concurrent.Executor completer) {
         this.applied = applied;
         this.timer = timer;
+        this.completer = completer;
     }
 
     public CompletableFuture<Long> await(long index, long timeoutMs) {
@@ -64,7 +72,8 @@ public final class AppliedIndexWaiters {
                 }
                 queue.poll();
             }
-            w.future.complete(now);
+            CompletableFuture<Long> done = w.future;
+            completer.execute(() -> done.complete(now));
         }
     }
 

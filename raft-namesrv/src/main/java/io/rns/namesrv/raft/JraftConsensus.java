@@ -59,6 +59,12 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
     private final RouteFsm fsm;
     private final AppliedIndexWaiters waiters;
     private final ScheduledExecutorService timer;
+    /**
+     * Where proposal and read-barrier futures are completed, so the callers' continuations (re-checks, route lookups,
+     * building responses) never run on jraft's single FSM-caller or read-only-service thread, which would serialize
+     * them with apply and with every other ReadIndex. A full queue runs the completion on the calling thread.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor callbacks;
     private RaftGroupService group;
     private volatile Node node;
     private volatile boolean closing;
@@ -78,7 +84,15 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.waiters = new AppliedIndexWaiters(this::appliedIndex, timer);
+        int cbThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.atomic.AtomicInteger cbCount = new java.util.concurrent.atomic.AtomicInteger();
+        this.callbacks = new java.util.concurrent.ThreadPoolExecutor(cbThreads, cbThreads, 60, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(65_536), r -> {
+                    Thread t = new Thread(r, "rns-consensus-cb-" + config.nodeId() + "-" + cbCount.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+        this.waiters = new AppliedIndexWaiters(this::appliedIndex, timer, callbacks);
         sm.addImageListener(img -> waiters.onProgress());
         this.lastLeaderTimestamp = findLastLeaderTimestampField();
         for (Member m : config.members()) {
@@ -147,7 +161,7 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         if (term <= 0 || !n.isLeader()) {
             return CompletableFuture.failedFuture(new ConsensusException(Kind.NOT_LEADER, "this node is not the leader"));
         }
-        ProposalClosure done = new ProposalClosure();
+        ProposalClosure done = new ProposalClosure(callbacks);
         Task task = new Task(ByteBuffer.wrap(LogRecords.encode(record)), done, term);
         try {
             n.apply(task);
@@ -183,7 +197,7 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
                 @Override
                 public void run(Status status, long index, byte[] reqCtx) {
                     if (status.isOk()) {
-                        f.complete(index);
+                        callbacks.execute(() -> f.complete(index));
                     } else if (status.getRaftError() == RaftError.EAGAIN && !closing) {
                         // a fresh leader has not committed in its term yet: transient, try again shortly
                         timer.schedule(() -> readIndexAttempt(n, opt, deadline, f), 20, TimeUnit.MILLISECONDS);
@@ -535,6 +549,7 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
             }
         }
         timer.shutdownNow();
+        callbacks.shutdown();
         node = null;
     }
 

@@ -6,11 +6,22 @@ import com.alipay.sofa.jraft.error.RaftError;
 import io.rns.namesrv.consensus.ConsensusException;
 import io.rns.statemachine.ApplyResult;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /** Completes a proposal's future from the leader's apply (result set first, then run with OK) or from a failure. */
 final class ProposalClosure implements Closure {
     final CompletableFuture<ApplyResult> future = new CompletableFuture<>();
+    private final Executor completer;
     private volatile ApplyResult result;
+
+    /** {@code completer} completes the future (off jraft's apply thread); failures complete it directly. */
+    ProposalClosure(Executor completer) {
+        this.completer = completer;
+    }
+
+    ProposalClosure() {
+        this(Runnable::run);
+    }
 
     void setResult(ApplyResult r) {
         this.result = r;
@@ -24,7 +35,7 @@ final class ProposalClosure implements Closure {
                 future.completeExceptionally(new ConsensusException(ConsensusException.Kind.OUTCOME_UNKNOWN,
                         "entry committed but no apply result was recorded"));
             } else {
-                future.complete(r);
+                completer.execute(() -> future.complete(r));
             }
             return;
         }

@@ -40,12 +40,20 @@ public final class WriteService {
     private final Responses responses;
     private final LeaderForwarder forwarder;
     private final Clock clock;
+    private final boolean leaseConfirmsUnchanged;
 
     public WriteService(Consensus consensus, Responses responses, LeaderForwarder forwarder, Clock clock) {
+        this(consensus, responses, forwarder, clock, false);
+    }
+
+    /** {@code leaseConfirmsUnchanged}: confirm "no change" with a lease-based ReadIndex (write.unchanged-barrier). */
+    public WriteService(Consensus consensus, Responses responses, LeaderForwarder forwarder, Clock clock,
+                        boolean leaseConfirmsUnchanged) {
         this.consensus = consensus;
         this.responses = responses;
         this.forwarder = forwarder;
         this.clock = clock;
+        this.leaseConfirmsUnchanged = leaseConfirmsUnchanged;
     }
 
     public CompletableFuture<ResponseEnvelope> write(RequestEnvelope request, long timeoutMs, WriteOp op) {
@@ -53,9 +61,10 @@ public final class WriteService {
         if (!s.acceptsWrites()) {
             return notLeader(request, s, timeoutMs, 0);
         }
-        Optional<LogRecord> record = op.toRecord(consensus.image(), clock.millis());
+        RouteImage image = consensus.image();
+        Optional<LogRecord> record = op.toRecord(image, clock.millis());
         if (record.isEmpty()) {
-            return confirmUnchanged(request, timeoutMs, op);
+            return confirmUnchanged(image, timeoutMs, op);
         }
         return propose(record.get(), timeoutMs, op);
     }
@@ -84,10 +93,18 @@ public final class WriteService {
         });
     }
 
-    /** "No change" is an answer about the current state: make sure the image is current (ReadIndex) and re-check. */
-    private CompletableFuture<ResponseEnvelope> confirmUnchanged(RequestEnvelope request, long timeoutMs, WriteOp op) {
-        return consensus.readBarrier(false, timeoutMs).thenCompose(idx -> {
+    /**
+     * "No change" is an answer about the current state: make sure the image is current (ReadIndex, lease-confirmed
+     * or quorum-confirmed per write.unchanged-barrier) and re-check —
+     * unless the image is still the one {@code checked} was (images are immutable and replaced on every apply, so
+     * the same instance means nothing was applied in between and the answer stands).
+     */
+    private CompletableFuture<ResponseEnvelope> confirmUnchanged(RouteImage checked, long timeoutMs, WriteOp op) {
+        return consensus.readBarrier(leaseConfirmsUnchanged, timeoutMs).thenCompose(idx -> {
             RouteImage fresh = consensus.image();
+            if (fresh == checked) {
+                return CompletableFuture.completedFuture(responses.ok(op.unchanged(fresh), null));
+            }
             Optional<LogRecord> again = op.toRecord(fresh, clock.millis());
             if (again.isEmpty()) {
                 return CompletableFuture.completedFuture(responses.ok(op.unchanged(fresh), null));

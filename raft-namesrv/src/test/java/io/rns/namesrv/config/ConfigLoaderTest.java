@@ -1,6 +1,7 @@
 package io.rns.namesrv.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,8 @@ class ConfigLoaderTest {
         assertEquals(Consistency.LEASE, c.defaultConsistency());
         assertEquals(Path.of("data", "n2"), c.dataDir());
         assertEquals("2500", c.describe().get("raft.election-timeout-ms"));
+        assertTrue(c.leaseConfirmsUnchanged(), "write.unchanged-barrier defaults to LEASE");
+        assertFalse(ConfigLoader.load(f, Map.of("write.unchanged-barrier", "linearizable")).leaseConfirmsUnchanged());
     }
 
     @Test
@@ -67,6 +70,7 @@ class ConfigLoaderTest {
         assertMessage(() -> ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "5")), "raft.election-timeout-ms");
         assertMessage(() -> ConfigLoader.load(f, Map.of("raft.sync", "yes")), "raft.sync");
         assertMessage(() -> ConfigLoader.load(f, Map.of("read.default-consistency", "strong")), "read.default-consistency");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("write.unchanged-barrier", "STALE")), "write.unchanged-barrier");
         assertMessage(() -> ConfigLoader.load(f, Map.of("node.id", "n9")), "node.id");
         assertMessage(() -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:1:2,n1@127.0.0.1:3:4")), "duplicate");
         assertMessage(() -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:9781")), "id@host:raftPort:clientPort");
