@@ -80,6 +80,16 @@ public final class ReadsScenario implements Scenario {
         Map<String, Map<Integer, Double>> rps = new LinkedHashMap<>();
         Map<String, Map<String, Double>> lat = new LinkedHashMap<>();
         int maxC = maxClients;
+        // Stock is the first cell of every client count, so without this it alone would run while the load client's
+        // (and its own) code paths are still being compiled: one unrecorded pass over every target first.
+        double prewarmS = ctx.opts.warmupS();
+        if (prewarmS > 0) {
+            for (Target target : targets) {
+                LoadRunner.run(Math.min(maxC, 16), 0, prewarmS, target.op());
+            }
+            out.note("Before the sweep every target got one unrecorded " + prewarmS + " s pass at " + Math.min(maxC, 16)
+                    + " clients (JIT warm-up of the load client and the servers), so stock is not the only cold cell.");
+        }
         for (int clients : ctx.opts.readClients()) {
             Stats stock = null;
             for (Target target : targets) {

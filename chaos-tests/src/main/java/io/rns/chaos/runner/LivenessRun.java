@@ -47,8 +47,8 @@ public final class LivenessRun {
     public static final String TOPIC = "LiveTopic";
     /** Allowance for proposing, committing and applying an expiry on a loaded 2-core machine (README: "c"). */
     public static final long COMMIT_ALLOWANCE_MS = 1000;
-    /** jraft's NodeOptions.maxElectionDelayMs default (RNS does not change it): the random part of an election. */
-    public static final long JRAFT_MAX_ELECTION_DELAY_MS = 1000;
+    /** raft.max-election-delay-ms, written into the nodes' config (the random part of an election timer). */
+    public static final long MAX_ELECTION_DELAY_MS = 500;
 
     public record Config(String scenario, String mode, int nodes, long seed, Duration duration, List<Nemesis> nemeses,
                          int liveBrokers, int leaseMs, Path outDir, Duration faultWindow, Duration quietWindow,
@@ -79,6 +79,7 @@ public final class LivenessRun {
         // the values are written explicitly, so the bound below is derived from what the nodes actually run with
         HostsBuilder hb = HostsBuilder.create().nodes(c.nodes()).mode(c.mode()).electionTimeoutMs(ELECTION_TIMEOUT_MS)
                 .runDir(dir.resolve("nodes")).keepLogs(true)
+                .config("raft.max-election-delay-ms", Long.toString(MAX_ELECTION_DELAY_MS))
                 .config("liveness.suspect-lease-ms", Integer.toString(SUSPECT_LEASE_MS))
                 .config("liveness.scan-interval-ms", Integer.toString(SCAN_MS))
                 .config("liveness.expiry-rate-per-sec", Double.toString(EXPIRY_RATE));
@@ -194,7 +195,7 @@ public final class LivenessRun {
             k = Math.max(k, (int) deaths.stream().filter(x -> x >= lo && x <= d).count());
         }
         return LivenessAnalysis.Bound.raft(c.leaseMs(), SUSPECT_LEASE_MS, ELECTION_TIMEOUT_MS,
-                JRAFT_MAX_ELECTION_DELAY_MS, SCAN_MS, COMMIT_ALLOWANCE_MS, k, EXPIRY_RATE);
+                MAX_ELECTION_DELAY_MS, SCAN_MS, COMMIT_ALLOWANCE_MS, k, EXPIRY_RATE);
     }
 
     /**

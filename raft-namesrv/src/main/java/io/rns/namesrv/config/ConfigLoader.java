@@ -82,6 +82,7 @@ public final class ConfigLoader {
         integer(v, NamesrvConfig.Keys.WORKER_THREADS, b::workerThreads);
         integer(v, NamesrvConfig.Keys.WORKER_QUEUE_CAPACITY, b::workerQueueCapacity);
         integer(v, NamesrvConfig.Keys.ELECTION_TIMEOUT_MS, b::electionTimeoutMs);
+        integer(v, NamesrvConfig.Keys.MAX_ELECTION_DELAY_MS, b::maxElectionDelayMs);
         integer(v, NamesrvConfig.Keys.SNAPSHOT_INTERVAL_SECS, b::snapshotIntervalSecs);
         integer(v, NamesrvConfig.Keys.SNAPSHOT_LOG_INDEX_MARGIN, b::snapshotLogIndexMargin);
         str(v, NamesrvConfig.Keys.RAFT_SYNC, s -> b.raftSync(bool(NamesrvConfig.Keys.RAFT_SYNC, s)));

@@ -26,6 +26,7 @@ public record NamesrvConfig(
         int workerThreads,
         int workerQueueCapacity,
         int electionTimeoutMs,
+        int maxElectionDelayMs,
         int snapshotIntervalSecs,
         int snapshotLogIndexMargin,
         boolean raftSync,
@@ -94,6 +95,7 @@ public record NamesrvConfig(
         m.put(Keys.WORKER_THREADS, Integer.toString(workerThreads));
         m.put(Keys.WORKER_QUEUE_CAPACITY, Integer.toString(workerQueueCapacity));
         m.put(Keys.ELECTION_TIMEOUT_MS, Integer.toString(electionTimeoutMs));
+        m.put(Keys.MAX_ELECTION_DELAY_MS, Integer.toString(maxElectionDelayMs));
         m.put(Keys.SNAPSHOT_INTERVAL_SECS, Integer.toString(snapshotIntervalSecs));
         m.put(Keys.SNAPSHOT_LOG_INDEX_MARGIN, Integer.toString(snapshotLogIndexMargin));
         m.put(Keys.RAFT_SYNC, Boolean.toString(raftSync));
@@ -143,6 +145,7 @@ public record NamesrvConfig(
         public static final String WORKER_THREADS = "rpc.worker-threads";
         public static final String WORKER_QUEUE_CAPACITY = "rpc.worker-queue-capacity";
         public static final String ELECTION_TIMEOUT_MS = "raft.election-timeout-ms";
+        public static final String MAX_ELECTION_DELAY_MS = "raft.max-election-delay-ms";
         public static final String SNAPSHOT_INTERVAL_SECS = "raft.snapshot-interval-secs";
         public static final String SNAPSHOT_LOG_INDEX_MARGIN = "raft.snapshot-log-index-margin";
         public static final String RAFT_SYNC = "raft.sync";
@@ -177,7 +180,7 @@ public record NamesrvConfig(
         public static final String ROCKETMQ_QUEUE_CAPACITY = "rocketmq.queue-capacity";
 
         public static final Set<String> ALL = Set.of(NODE_ID, MEMBERS, DATA_DIR, MAX_FRAME_BYTES, IDLE_TIMEOUT_MS,
-                IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, ELECTION_TIMEOUT_MS, SNAPSHOT_INTERVAL_SECS,
+                IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, ELECTION_TIMEOUT_MS, MAX_ELECTION_DELAY_MS, SNAPSHOT_INTERVAL_SECS,
                 SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG, MAX_LOGS_IN_MEMORY_BYTES,
                 DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, UNCHANGED_BARRIER, LEADER_TRANSFER_TIMEOUT_MS, PRIORITY_THREADS,
                 DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC,
@@ -200,6 +203,7 @@ public record NamesrvConfig(
         private int workerThreads = 8;
         private int workerQueueCapacity = 10_000;
         private int electionTimeoutMs = 1000;
+        private int maxElectionDelayMs = -1; // -1: half the election timeout
         private int snapshotIntervalSecs = 300;
         private int snapshotLogIndexMargin = 1000;
         private boolean raftSync = true;
@@ -234,6 +238,8 @@ public record NamesrvConfig(
         public Builder workerThreads(int v) { this.workerThreads = v; return this; }
         public Builder workerQueueCapacity(int v) { this.workerQueueCapacity = v; return this; }
         public Builder electionTimeoutMs(int v) { this.electionTimeoutMs = v; return this; }
+        /** raft.max-election-delay-ms: the random part of an election timer, [0, v); -1 = half the election timeout. */
+        public Builder maxElectionDelayMs(int v) { this.maxElectionDelayMs = v; return this; }
         public Builder snapshotIntervalSecs(int v) { this.snapshotIntervalSecs = v; return this; }
         public Builder snapshotLogIndexMargin(int v) { this.snapshotLogIndexMargin = v; return this; }
         public Builder raftSync(boolean v) { this.raftSync = v; return this; }
@@ -288,6 +294,12 @@ public record NamesrvConfig(
             range(Keys.WORKER_THREADS, workerThreads, 1, 1024);
             range(Keys.WORKER_QUEUE_CAPACITY, workerQueueCapacity, 1, 10_000_000);
             range(Keys.ELECTION_TIMEOUT_MS, electionTimeoutMs, 100, 60_000);
+            range(Keys.MAX_ELECTION_DELAY_MS, maxElectionDelayMs, -1, 60_000);
+            if (maxElectionDelayMs == 0) {
+                throw new IllegalArgumentException(Keys.MAX_ELECTION_DELAY_MS + " must be -1 (half the election timeout)"
+                        + " or positive: without a random part, followers that lose the leader together split the vote");
+            }
+            int effectiveDelay = maxElectionDelayMs < 0 ? Math.max(1, electionTimeoutMs / 2) : maxElectionDelayMs;
             range(Keys.SNAPSHOT_INTERVAL_SECS, snapshotIntervalSecs, 0, 86_400 * 7);
             range(Keys.SNAPSHOT_LOG_INDEX_MARGIN, snapshotLogIndexMargin, 0, Integer.MAX_VALUE);
             range(Keys.MAX_READ_INDEX_LAG, maxReadIndexLag, -1, Integer.MAX_VALUE);
@@ -326,7 +338,7 @@ public record NamesrvConfig(
                 }
             }
             return new NamesrvConfig(nodeId, members, dir, maxFrameBytes, idleTimeoutMs, ioThreads, workerThreads,
-                    workerQueueCapacity, electionTimeoutMs, snapshotIntervalSecs, snapshotLogIndexMargin, raftSync,
+                    workerQueueCapacity, electionTimeoutMs, effectiveDelay, snapshotIntervalSecs, snapshotLogIndexMargin, raftSync,
                     maxReadIndexLag, maxLogsInMemoryBytes, defaultConsistency, readTimeoutMs, writeTimeoutMs,
                     leaseConfirmsUnchanged, leaderTransferTimeoutMs, priorityThreads, liveness, mode, leaderlessBrokerTimeoutMs,
                     leaderlessScanIntervalMs, leaderlessPersist, unsafeLocalLinearizableReads,

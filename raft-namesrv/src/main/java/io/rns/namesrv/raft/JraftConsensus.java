@@ -121,6 +121,7 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         o.setFsm(fsm);
         RaftOptions r = o.getRaftOptions();
         r.setSync(config.raftSync());
+        r.setMaxElectionDelayMs(config.maxElectionDelayMs());
         r.setReadOnlyOptions(ReadOnlyOption.ReadOnlySafe);
         r.setMaxReadIndexLag(config.maxReadIndexLag());
         r.setMaxLogsInMemoryBytes(config.maxLogsInMemoryBytes());

@@ -38,6 +38,8 @@ class ConfigLoaderTest {
         assertEquals(Path.of("data", "n2"), c.dataDir());
         assertEquals("2500", c.describe().get("raft.election-timeout-ms"));
         assertTrue(c.leaseConfirmsUnchanged(), "write.unchanged-barrier defaults to LEASE");
+        assertEquals(1250, c.maxElectionDelayMs(), "raft.max-election-delay-ms -1 = half the election timeout");
+        assertEquals(300, ConfigLoader.load(f, Map.of("raft.max-election-delay-ms", "300")).maxElectionDelayMs());
         assertFalse(ConfigLoader.load(f, Map.of("write.unchanged-barrier", "linearizable")).leaseConfirmsUnchanged());
     }
 
@@ -71,6 +73,7 @@ class ConfigLoaderTest {
         assertMessage(() -> ConfigLoader.load(f, Map.of("raft.sync", "yes")), "raft.sync");
         assertMessage(() -> ConfigLoader.load(f, Map.of("read.default-consistency", "strong")), "read.default-consistency");
         assertMessage(() -> ConfigLoader.load(f, Map.of("write.unchanged-barrier", "STALE")), "write.unchanged-barrier");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("raft.max-election-delay-ms", "0")), "split the vote");
         assertMessage(() -> ConfigLoader.load(f, Map.of("node.id", "n9")), "node.id");
         assertMessage(() -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:1:2,n1@127.0.0.1:3:4")), "duplicate");
         assertMessage(() -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:9781")), "id@host:raftPort:clientPort");
