@@ -28,6 +28,10 @@ public final class InMemoryConsensus implements Consensus, AutoCloseable {
     public volatile long msSinceLeaderContact = 0;
     public final List<LogRecord> proposed = new ArrayList<>();
     public int barriers;
+    /** The lease flag of the last read barrier. */
+    public volatile Boolean lastBarrierLease;
+    /** Runs once inside the next read barrier, before it completes (e.g. to apply a concurrent write). */
+    public volatile Runnable beforeBarrier;
 
     public InMemoryConsensus(Path dir) {
         this.sm = RouteStateMachine.open(dir);
@@ -65,6 +69,12 @@ public final class InMemoryConsensus implements Consensus, AutoCloseable {
     @Override
     public synchronized CompletableFuture<Long> readBarrier(boolean lease, long timeoutMs) {
         barriers++;
+        lastBarrierLease = lease;
+        Runnable r = beforeBarrier;
+        beforeBarrier = null;
+        if (r != null) {
+            r.run();
+        }
         if (barrierFailure != null) {
             return CompletableFuture.failedFuture(barrierFailure);
         }

@@ -62,7 +62,8 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
     /**
      * Where proposal and read-barrier futures are completed, so the callers' continuations (re-checks, route lookups,
      * building responses) never run on jraft's single FSM-caller or read-only-service thread, which would serialize
-     * them with apply and with every other ReadIndex. A full queue runs the completion on the calling thread.
+     * them with apply and with every other ReadIndex. A full queue, or a pool already shut down (an apply that lands
+     * while the node closes), runs the completion on the calling thread: a completion is never dropped.
      */
     private final java.util.concurrent.ThreadPoolExecutor callbacks;
     private RaftGroupService group;
@@ -91,7 +92,7 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
                     Thread t = new Thread(r, "rns-consensus-cb-" + config.nodeId() + "-" + cbCount.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+                }, (task, pool) -> task.run()); // full or shut down: complete on the calling thread, never drop
         this.waiters = new AppliedIndexWaiters(this::appliedIndex, timer, callbacks);
         sm.addImageListener(img -> waiters.onProgress());
         this.lastLeaderTimestamp = findLastLeaderTimestampField();

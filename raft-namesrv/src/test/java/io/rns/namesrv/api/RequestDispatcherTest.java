@@ -129,6 +129,21 @@ class RequestDispatcherTest {
     }
 
     @Test
+    void noChangeIsReCheckedWhenSomethingWasAppliedDuringTheBarrier() {
+        call(register(broker("b1", "127.0.0.1:10911", "t1")));
+        assertEquals(1, consensus.proposed.size());
+        // while the 'no change' barrier runs, the broker is unregistered: the answer must not be 'unchanged'
+        consensus.beforeBarrier = () -> consensus.propose(io.rns.namesrv.write.RecordFactory.unregister(
+                io.rns.rpc.v1.UnregisterBrokerRequest.newBuilder().setCluster("c1").setBrokerName("b1").setBrokerId(0)
+                        .setBrokerAddr("127.0.0.1:10911").setBrokerEpoch(1).build(), 1L), 1000).join();
+        ResponseEnvelope r = call(register(broker("b1", "127.0.0.1:10911", "t1")));
+        assertEquals(ErrorCode.OK, r.getHeader().getCode());
+        assertTrue(r.getRegisterBroker().getChanged(), "re-checked against the image after the barrier");
+        assertEquals(3, consensus.proposed.size(), "registration, the concurrent unregister, the re-registration");
+        assertEquals(Boolean.FALSE, consensus.lastBarrierLease, "this WriteService confirms with a quorum barrier");
+    }
+
+    @Test
     void aCommittedWriteIsNeverReportedAsADefiniteFailureWhenTheNodeStepsDownMeanwhile() {
         // chaos-harness finding (seed 1001): the entry committed, then building the answer hit jraft's
         // "Not leader" and the client was told INTERNAL -- a definite failure for a write that took effect
