@@ -11,20 +11,8 @@ import io.rns.rpc.v1.ResponseHeader;
 
 /** Builds response headers: every answer says who answered, in which role and term, at which applied index. */
 public final class Responses {
-    /**
-     * How long an OK answer's header may reuse the node state read for an earlier one. Reading it asks jraft for
-     * role, leader, commit and log index (the leader id under the node's read lock, which a follower's log appends
-     * hold exclusively) on every answer; at tens of thousands of reads per second that is measurable. Headers are
-     * informational (who answered, in which term, where the leader is); the applied index, which clients use as their
-     * read floor, is always read fresh, and error answers (whose leader hint redirects clients) always read fresh.
-     */
-    static final long STATE_REUSE_NANOS = 1_000_000L;
-
-    private record Sampled(NodeState state, long atNanos) {}
-
     private final NamesrvConfig config;
     private final Consensus consensus;
-    private volatile Sampled sampled;
 
     public Responses(NamesrvConfig config, Consensus consensus) {
         this.config = config;
@@ -34,7 +22,7 @@ public final class Responses {
     public ResponseHeader.Builder header(ErrorCode code, String message, Consistency served) {
         NodeState s;
         try {
-            s = code == ErrorCode.OK ? recentState() : consensus.state();
+            s = consensus.state();
         } catch (RuntimeException e) {
             // a header must never fail the answer it carries (a committed write's OK above all)
             s = new NodeState(io.rns.rpc.v1.Role.INACTIVE, 0, null, -1, 0, 0, 0);
@@ -56,16 +44,6 @@ public final class Responses {
             h.setServed(served);
         }
         return h;
-    }
-
-    private NodeState recentState() {
-        long now = System.nanoTime();
-        Sampled c = sampled;
-        if (c == null || now - c.atNanos() > STATE_REUSE_NANOS) {
-            c = new Sampled(consensus.state(), now);
-            sampled = c;
-        }
-        return c.state();
     }
 
     public String leaderHint(NodeState s) {
