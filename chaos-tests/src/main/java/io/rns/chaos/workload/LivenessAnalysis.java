@@ -51,16 +51,19 @@ public final class LivenessAnalysis {
 
         /**
          * Raft (README "Detection time", worst case): the leader dies just before expiring the broker, so almost a
-         * whole lease is lost, an election takes the election timeout plus jraft's random delay, the new leader grants
-         * a full lease, then one scan and one commit: {@code 2L + ET + delay + s + c}, plus the mass-expiry guard's
+         * whole lease is lost, an election starts up to {@code 2ET + delay} later (jraft's election timer ticks every
+         * ET + a random [0, delay) and is not reset by heartbeats; a tick starts an election only when the leader has
+         * been silent for ET, so the first tick after a crash can come almost a whole period after the leader's last
+         * heartbeat + ET), the new leader grants a full lease, then one scan and one commit:
+         * {@code 2L + 2ET + delay + s + c}, plus the mass-expiry guard's
          * spacing {@code (k-1)/rate} for k brokers dying within one lease of each other.
          */
         public static Bound raft(long leaseMs, long suspectMs, long electionTimeoutMs, long maxElectionDelayMs,
                                  long scanMs, long commitAllowanceMs, int concurrentDeaths, double expiryRatePerSec) {
             long guard = (long) Math.ceil(Math.max(0, concurrentDeaths - 1) * 1000.0 / expiryRatePerSec);
-            long b = 2 * leaseMs + electionTimeoutMs + maxElectionDelayMs + scanMs + commitAllowanceMs + guard;
+            long b = 2 * leaseMs + 2 * electionTimeoutMs + maxElectionDelayMs + scanMs + commitAllowanceMs + guard;
             return new Bound(leaseMs, suspectMs, electionTimeoutMs, maxElectionDelayMs, scanMs, commitAllowanceMs, guard,
-                    b, String.format(Locale.ROOT, "2*L(%d) + ET(%d) + election delay(%d) + scan(%d) + commit(%d) + "
+                    b, String.format(Locale.ROOT, "2*L(%d) + 2*ET(%d) + election delay(%d) + scan(%d) + commit(%d) + "
                             + "guard(%d) = %d ms", leaseMs, electionTimeoutMs, maxElectionDelayMs, scanMs,
                             commitAllowanceMs, guard, b));
         }

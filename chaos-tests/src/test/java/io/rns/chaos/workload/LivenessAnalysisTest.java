@@ -25,7 +25,7 @@ class LivenessAnalysisTest {
 
     @Test
     void boundIsDerivedFromTheConfig() {
-        assertEquals(2 * 4000 + 1000 + 1000 + 100 + 1000, BOUND.boundMs());
+        assertEquals(2 * 4000 + 2 * 1000 + 1000 + 100 + 1000, BOUND.boundMs());
         assertEquals(3000, BOUND.falseExpiryThresholdMs(true));
         assertEquals(4000, BOUND.falseExpiryThresholdMs(false));
         assertEquals(BOUND.boundMs() + 400, LivenessAnalysis.Bound.raft(4000, 3000, 1000, 1000, 100, 1000, 3, 5.0).boundMs());
