@@ -59,55 +59,52 @@ final class AdminHandlers {
     CompletableFuture<ResponseEnvelope> changeWritePerm(RequestEnvelope req, long timeoutMs) {
         ChangeWritePermRequest r = req.getChangeWritePerm();
         RequestValidator.validate(r);
-        return writes.write(req, timeoutMs, new WriteService.WriteOp() {
-            @Override
-            public Optional<LogRecord> toRecord(RouteImage image, long now) {
-                return RecordFactory.changeWritePerm(r, image, now);
-            }
-
-            @Override
-            public ResponseEnvelope.Builder applied(ApplyResult.Applied a, RouteImage after) {
-                return unchanged(after);
-            }
-
-            @Override
-            public ResponseEnvelope.Builder unchanged(RouteImage image) {
-                return ResponseEnvelope.newBuilder().setChangeWritePerm(ChangeWritePermResponse.newBuilder()
-                        .setTopicCount(image.queueCountOf(r.getBrokerName())));
-            }
-        });
+        return writes.write(req, timeoutMs, answeredFromImage(
+                (image, now) -> RecordFactory.changeWritePerm(r, image, now),
+                image -> ResponseEnvelope.newBuilder().setChangeWritePerm(ChangeWritePermResponse.newBuilder()
+                        .setTopicCount(image.queueCountOf(r.getBrokerName())))));
     }
 
     /** Queue data into a topic for registered broker names; the answer names the skipped ones. */
     CompletableFuture<ResponseEnvelope> registerTopic(RequestEnvelope req, long timeoutMs) {
         RegisterTopicRequest r = req.getRegisterTopic();
         RequestValidator.validate(r);
-        return writes.write(req, timeoutMs, new WriteService.WriteOp() {
-            @Override
-            public Optional<LogRecord> toRecord(RouteImage image, long now) {
-                return RecordFactory.registerTopic(r, image, now);
-            }
-
-            @Override
-            public ResponseEnvelope.Builder applied(ApplyResult.Applied a, RouteImage after) {
-                return unchanged(after);
-            }
-
-            @Override
-            public ResponseEnvelope.Builder unchanged(RouteImage image) {
-                RegisterTopicResponse.Builder b = RegisterTopicResponse.newBuilder();
-                r.getQueueDatasList().forEach(q -> {
-                    if (image.brokerGroup(q.getBrokerName()).isEmpty()) {
-                        b.addSkippedBrokerNames(q.getBrokerName());
-                    }
-                });
-                return ResponseEnvelope.newBuilder().setRegisterTopic(b);
-            }
-        });
+        return writes.write(req, timeoutMs, answeredFromImage(
+                (image, now) -> RecordFactory.registerTopic(r, image, now),
+                image -> {
+                    RegisterTopicResponse.Builder b = RegisterTopicResponse.newBuilder();
+                    r.getQueueDatasList().forEach(q -> {
+                        if (image.brokerGroup(q.getBrokerName()).isEmpty()) {
+                            b.addSkippedBrokerNames(q.getBrokerName());
+                        }
+                    });
+                    return ResponseEnvelope.newBuilder().setRegisterTopic(b);
+                }));
     }
 
     private interface RecordFn {
         Optional<LogRecord> apply(RouteImage image, long now);
+    }
+
+    /** An op whose answer is read from the image, the same way whether its record was applied or nothing changed. */
+    private static WriteService.WriteOp answeredFromImage(RecordFn record,
+                                                          java.util.function.Function<RouteImage, ResponseEnvelope.Builder> answer) {
+        return new WriteService.WriteOp() {
+            @Override
+            public Optional<LogRecord> toRecord(RouteImage image, long now) {
+                return record.apply(image, now);
+            }
+
+            @Override
+            public ResponseEnvelope.Builder applied(ApplyResult.Applied a, RouteImage after) {
+                return answer.apply(after);
+            }
+
+            @Override
+            public ResponseEnvelope.Builder unchanged(RouteImage image) {
+                return answer.apply(image);
+            }
+        };
     }
 
     private static WriteService.WriteOp op(RecordFn record, java.util.function.Function<ApplyResult.Applied, ResponseEnvelope.Builder> applied,

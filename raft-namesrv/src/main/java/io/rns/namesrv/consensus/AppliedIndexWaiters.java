@@ -18,10 +18,6 @@ public final class AppliedIndexWaiters {
     private final java.util.concurrent.Executor completer;
     private final PriorityQueue<Waiter> queue = new PriorityQueue<>((a, b) -> Long.compare(a.index, b.index));
 
-    public AppliedIndexWaiters(LongSupplier applied, ScheduledExecutorService timer) {
-        this(applied, timer, Runnable::run);
-    }
-
     /** {@code completer} completes reached waiters (so their continuations do not run on the apply thread). */
     public AppliedIndexWaiters(LongSupplier applied, ScheduledExecutorService timer,
                                java.util.concurrent.Executor completer) {
