@@ -37,7 +37,7 @@ final class ImageBuilder {
     }
 
     private final RouteImage base;
-    private final ShardedMap.Builder<SortedMap<String, QueueConfig>> topics;
+    private final TopicMap.Builder<SortedMap<String, QueueConfig>> topics;
     private TreeMap<String, BrokerGroup> groups; // null until the first group change
     private TreeMap<String, SortedMap<String, String>> kv; // null until the first kv change
     private final Set<String> ownedNamespaces = new HashSet<>(); // kv inner maps that are private TreeMaps

@@ -18,8 +18,8 @@ import java.util.TreeSet;
  *
  * <p>Structure and the cost of the next image (built once per applied batch, see {@link ImageBuilder}):
  * <ul>
- *   <li>topics: a {@link ShardedMap} topic -> (broker name -> queue config); copy-on-write per shard, so a batch
- *       costs O(256 + touched shards * shard size) plus a copy of each touched topic's small inner map;</li>
+ *   <li>topics: a {@link TopicMap} topic -> (broker name -> queue config), a persistent hash trie, so a batch
+ *       touching k topics costs O(k log32 n) plus a copy of each touched topic's small inner map;</li>
  *   <li>broker groups: a sorted map copied when any group changes (groups number in the hundreds); untouched
  *       {@link BrokerGroup} objects are shared; the derived cluster map is recomputed only when groups change;</li>
  *   <li>kv: namespace -> sorted map; the outer map and each touched namespace's map are copied on change.</li>
@@ -28,12 +28,12 @@ import java.util.TreeSet;
  * topics (O(topics)).
  */
 public final class RouteImage {
-    private static final RouteImage EMPTY = new RouteImage(0, ShardedMap.empty(),
+    private static final RouteImage EMPTY = new RouteImage(0, TopicMap.empty(),
             Collections.unmodifiableSortedMap(new TreeMap<>()), null,
             Collections.unmodifiableSortedMap(new TreeMap<>()));
 
     private final long appliedIndex;
-    private final ShardedMap<SortedMap<String, QueueConfig>> topics;
+    private final TopicMap<SortedMap<String, QueueConfig>> topics;
     private final SortedMap<String, BrokerGroup> groups;
     private final SortedMap<String, SortedSet<String>> clusters;
     private final SortedMap<String, SortedMap<String, String>> kv;
@@ -46,7 +46,7 @@ public final class RouteImage {
      * @param clusters the derived cluster map if the caller has it (groups unchanged), else null to derive it
      * @param kv       unmodifiable, with unmodifiable non-empty inner maps
      */
-    RouteImage(long appliedIndex, ShardedMap<SortedMap<String, QueueConfig>> topics,
+    RouteImage(long appliedIndex, TopicMap<SortedMap<String, QueueConfig>> topics,
                SortedMap<String, BrokerGroup> groups, SortedMap<String, SortedSet<String>> clusters,
                SortedMap<String, SortedMap<String, String>> kv) {
         this.appliedIndex = appliedIndex;
@@ -248,7 +248,7 @@ public final class RouteImage {
 
     // ---------------------------------------------------------------------------------------------- internals
 
-    ShardedMap<SortedMap<String, QueueConfig>> topicMap() {
+    TopicMap<SortedMap<String, QueueConfig>> topicMap() {
         return topics;
     }
 

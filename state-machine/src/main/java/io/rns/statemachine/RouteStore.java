@@ -79,7 +79,7 @@ final class RouteStore implements AutoCloseable {
     RouteImage load() {
         long applied = 0;
         boolean sawMeta = false;
-        ShardedMap.Builder<SortedMap<String, QueueConfig>> topics = ShardedMap.<SortedMap<String, QueueConfig>>empty()
+        TopicMap.Builder<SortedMap<String, QueueConfig>> topics = TopicMap.<SortedMap<String, QueueConfig>>empty()
                 .toBuilder();
         TreeMap<String, BrokerGroup> groups = new TreeMap<>();
         TreeMap<String, SortedMap<String, String>> kv = new TreeMap<>();

@@ -100,6 +100,18 @@ public class StateMachineBench {
         return sm.apply(new LogEntry(++index, register("b0", TOPICS_PER_BROKER, flip % 2 == 0 ? 4 : 8)));
     }
 
+    /**
+     * One changed registration of a 1,000-topic broker (write queues flip 4 <-> 8, so all 1,000 topics change) into
+     * the loaded table: the shape of a big broker's registration, and what loading a large table is made of. With
+     * {@code -p topics=1000000} this shows whether a change costs O(changed) or O(table).
+     */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public Object applyChangedRegistration1000Topics() {
+        flip++;
+        return sm.apply(new LogEntry(++index, register("big", 1000, flip % 2 == 0 ? 4 : 8)));
+    }
+
     /** A batch of 64 changed 2-topic registrations of distinct small brokers (one WriteBatch, one image). */
     @Benchmark
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
