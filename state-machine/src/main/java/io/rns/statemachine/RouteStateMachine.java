@@ -26,8 +26,9 @@ import java.util.stream.Stream;
  * The deterministic route table: applies committed log entries to a RocksDB store and publishes immutable
  * {@link RouteImage}s.
  *
- * <p>Threading: {@link #applyBatch}, {@link #apply}, {@link #saveSnapshot}, {@link #loadSnapshot} and {@link #close}
- * are meant for one thread (the Raft apply thread) and are serialized by this object's monitor. {@link #image()} and
+ * <p>Threading: {@link #applyBatch}, {@link #apply}, {@link #checkpoint}, {@link #saveSnapshot}, {@link #loadSnapshot}
+ * and {@link #close} are meant for one thread (the Raft apply thread) and are serialized by this object's monitor
+ * ({@link PendingSnapshot#complete()} needs no lock and may run elsewhere). {@link #image()} and
  * {@link #appliedIndex()} read one volatile reference and never block. Image listeners run on the applying thread,
  * after the store write and the publish.
  *
@@ -151,12 +152,26 @@ public final class RouteStateMachine implements AutoCloseable {
     /**
      * Writes a snapshot into {@code dir}: a RocksDB checkpoint in {@code dir/sm} (created under a temp name and
      * renamed) and a manifest {@code dir/sm.manifest} listing every file with size and CRC32C and the applied index.
+     * Same as {@link #checkpoint} followed by {@link PendingSnapshot#complete()} on this thread.
      *
      * @return the snapshot's files relative to {@code dir}, manifest first (register them with the Raft snapshot
      *         writer)
      * @throws SnapshotException if the snapshot cannot be written
      */
-    public synchronized List<String> saveSnapshot(Path dir) {
+    public List<String> saveSnapshot(Path dir) {
+        return checkpoint(dir).complete();
+    }
+
+    /**
+     * The part of a snapshot save that must see one applied index: a RocksDB checkpoint (memtable flushed, SST files
+     * hard-linked) into {@code dir/sm.tmp}. It is quick whatever the table size; the rest — a CRC32C over every file,
+     * the rename, the manifest and the fsyncs — is done by {@link PendingSnapshot#complete()}, which touches only
+     * {@code dir} (never the store) and may run on another thread while entries go on being applied. That is how the
+     * Raft layer keeps a large snapshot from stalling the apply thread.
+     *
+     * @throws SnapshotException if the checkpoint cannot be written
+     */
+    public synchronized PendingSnapshot checkpoint(Path dir) {
         Objects.requireNonNull(dir, "dir");
         RouteStore s = openStore();
         long appliedIndex = image.appliedIndex();
@@ -169,22 +184,55 @@ public final class RouteStateMachine implements AutoCloseable {
             deleteRecursively(target);
             Files.deleteIfExists(manifestFile);
             s.checkpoint(tmp);
-            List<SnapshotManifest.FileEntry> files = new ArrayList<>();
-            for (String name : listFiles(tmp)) {
-                files.add(SnapshotManifest.describe(name, tmp.resolve(name)));
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            fsyncDir(dir);
-            new SnapshotManifest(appliedIndex, files).write(manifestFile);
-            fsyncDir(dir);
-            List<String> names = new ArrayList<>(files.size() + 1);
-            names.add(SNAPSHOT_MANIFEST);
-            for (SnapshotManifest.FileEntry f : files) {
-                names.add(SNAPSHOT_DIR + "/" + f.name());
-            }
-            return names;
+            return new PendingSnapshot(dir, appliedIndex);
         } catch (IOException | UncheckedIOException e) {
             throw new SnapshotException("cannot save snapshot into " + dir + ": " + e, e);
+        }
+    }
+
+    /** A checkpoint taken by {@link #checkpoint}, not yet described by a manifest. */
+    public static final class PendingSnapshot {
+        private final Path dir;
+        private final long appliedIndex;
+
+        private PendingSnapshot(Path dir, long appliedIndex) {
+            this.dir = dir;
+            this.appliedIndex = appliedIndex;
+        }
+
+        /** The applied index the checkpoint holds. */
+        public long appliedIndex() {
+            return appliedIndex;
+        }
+
+        /**
+         * Checksums the checkpoint's files, renames it to {@code dir/sm}, writes and syncs the manifest. Call once, on
+         * any thread.
+         *
+         * @return the snapshot's files relative to {@code dir}, manifest first
+         * @throws SnapshotException if the snapshot cannot be completed
+         */
+        public List<String> complete() {
+            Path target = dir.resolve(SNAPSHOT_DIR);
+            Path tmp = dir.resolve(SNAPSHOT_DIR + ".tmp");
+            try {
+                List<SnapshotManifest.FileEntry> files = new ArrayList<>();
+                for (String name : listFiles(tmp)) {
+                    files.add(SnapshotManifest.describe(name, tmp.resolve(name)));
+                }
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                fsyncDir(dir);
+                new SnapshotManifest(appliedIndex, files).write(dir.resolve(SNAPSHOT_MANIFEST));
+                fsyncDir(dir);
+                List<String> names = new ArrayList<>(files.size() + 1);
+                names.add(SNAPSHOT_MANIFEST);
+                for (SnapshotManifest.FileEntry f : files) {
+                    names.add(SNAPSHOT_DIR + "/" + f.name());
+                }
+                return names;
+            } catch (IOException | UncheckedIOException e) {
+                throw new SnapshotException("cannot save snapshot into " + dir + ": " + e, e);
+            }
         }
     }
 

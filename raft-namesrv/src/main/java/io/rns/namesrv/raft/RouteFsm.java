@@ -42,12 +42,19 @@ final class RouteFsm extends StateMachineAdapter {
     final AtomicLong lastSnapshotIndex = new AtomicLong();
     final AtomicLong snapshotsLoaded = new AtomicLong();
     volatile String haltReason;
+    /** Finishes snapshot saves off the FSM thread (one at a time: jraft never runs two saves at once). */
+    private final java.util.concurrent.ExecutorService snapshotSaver;
     final java.util.List<io.rns.namesrv.consensus.Consensus.LeadershipListener> leadershipListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RouteFsm(String nodeId, RouteStateMachine sm) {
         this.nodeId = nodeId;
         this.sm = sm;
+        this.snapshotSaver = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rns-snapshot-save-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
@@ -110,18 +117,47 @@ final class RouteFsm extends StateMachineAdapter {
         iter.setErrorAndRollback(ntail, new Status(RaftError.ESTATEMACHINE, "%s", reason));
     }
 
+    /**
+     * Two phases: the RocksDB checkpoint (one consistent applied index; quick, the memtable flush and hard links) runs
+     * here on jraft's FSM thread; checksumming the files and writing the manifest run on {@link #snapshotSaver}, and
+     * {@code done} is run from there. jraft allows that (the writer stays open until {@code done} runs, and it starts
+     * no other save or install meanwhile), and the FSM thread goes on applying entries — with a large table those
+     * seconds used to stall every follower's apply and every LINEARIZABLE read waiting for it.
+     */
     @Override
     public void onSnapshotSave(SnapshotWriter writer, Closure done) {
-        long index = sm.appliedIndex();
+        long started = System.nanoTime();
+        RouteStateMachine.PendingSnapshot pending;
         try {
-            List<String> files = sm.saveSnapshot(Path.of(writer.getPath()));
+            pending = sm.checkpoint(Path.of(writer.getPath()));
+        } catch (RuntimeException e) {
+            log.error("node {}: snapshot save failed", nodeId, e);
+            done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e.getMessage()));
+            return;
+        }
+        long checkpointed = System.nanoTime();
+        Runnable finish = () -> finishSnapshot(writer, done, pending, started, checkpointed);
+        try {
+            snapshotSaver.execute(finish);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            finish.run(); // shutting down: finish here rather than leave jraft waiting for done
+        }
+    }
+
+    private void finishSnapshot(SnapshotWriter writer, Closure done, RouteStateMachine.PendingSnapshot pending,
+                                long started, long checkpointed) {
+        try {
+            List<String> files = pending.complete();
             for (String f : files) {
                 if (!writer.addFile(f)) {
                     throw new IllegalStateException("snapshot writer refused file " + f);
                 }
             }
-            lastSnapshotIndex.set(index);
-            log.info("node {}: snapshot saved at applied index {} ({} files) in {}", nodeId, index, files.size(), writer.getPath());
+            lastSnapshotIndex.set(pending.appliedIndex());
+            log.info("node {}: snapshot saved at applied index {} ({} files) in {}: checkpoint {} ms on the apply "
+                            + "thread, checksums and manifest {} ms in the background", nodeId, pending.appliedIndex(),
+                    files.size(), writer.getPath(), (checkpointed - started) / 1_000_000,
+                    (System.nanoTime() - checkpointed) / 1_000_000);
             done.run(Status.OK());
         } catch (RuntimeException e) {
             log.error("node {}: snapshot save failed", nodeId, e);
@@ -211,6 +247,7 @@ final class RouteFsm extends StateMachineAdapter {
 
     @Override
     public void onShutdown() {
+        snapshotSaver.shutdown(); // a save in progress still finishes and runs its done (jraft waits for it)
         log.info("node {}: state machine shut down", nodeId);
     }
 }

@@ -99,6 +99,58 @@ class RouteFsmTest {
         }
     }
 
+    /** A jraft SnapshotWriter over a directory that records the files registered with it. */
+    static final class RecordingWriter extends com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter {
+        final Path path;
+        final List<String> files = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        RecordingWriter(Path path) {
+            this.path = path;
+        }
+
+        @Override public boolean saveMeta(com.alipay.sofa.jraft.entity.RaftOutter.SnapshotMeta meta) { return true; }
+        @Override public boolean addFile(String name, com.google.protobuf.Message meta) { return files.add(name); }
+        @Override public boolean removeFile(String name) { return files.remove(name); }
+        @Override public void close(boolean keepDataOnError) { }
+        @Override public void close() { }
+        @Override public boolean init(Void opts) { return true; }
+        @Override public void shutdown() { }
+        @Override public String getPath() { return path.toString(); }
+        @Override public java.util.Set<String> listFiles() { return new java.util.HashSet<>(files); }
+        @Override public com.google.protobuf.Message getFileMeta(String name) { return null; }
+    }
+
+    @Test
+    void aSnapshotIsFinishedOffTheApplyThreadAndHoldsTheCheckpointedIndex() throws Exception {
+        try (RouteStateMachine sm = RouteStateMachine.open(dir.resolve("store"))) {
+            RouteFsm fsm = new RouteFsm("n1", sm);
+            fsm.onApply(new ScriptedIterator(1).add(put("a"), null).add(put("b"), null));
+            RecordingWriter writer = new RecordingWriter(dir.resolve("snap"));
+            java.util.concurrent.CompletableFuture<String> doneOn = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicReference<Status> status = new java.util.concurrent.atomic.AtomicReference<>();
+            fsm.onSnapshotSave(writer, st -> {
+                status.set(st);
+                doneOn.complete(Thread.currentThread().getName());
+            });
+            // entries applied after the checkpoint are not in this snapshot
+            fsm.onApply(new ScriptedIterator(3).add(put("c"), null));
+            String thread = doneOn.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(status.get().isOk(), status.get().toString());
+            assertEquals("rns-snapshot-save-n1", thread, "done must run on the snapshot thread, not jraft's FSM thread");
+            assertEquals(RouteStateMachine.SNAPSHOT_MANIFEST, writer.files.get(0));
+            assertTrue(writer.files.size() > 1, writer.files.toString());
+            assertEquals(2, fsm.lastSnapshotIndex.get());
+            fsm.onShutdown();
+
+            try (RouteStateMachine restored = RouteStateMachine.open(dir.resolve("restored"))) {
+                restored.loadSnapshot(dir.resolve("snap"));
+                assertEquals(2, restored.appliedIndex());
+                assertTrue(restored.image().kv("ns", "b").isPresent());
+                assertTrue(restored.image().kv("ns", "c").isEmpty());
+            }
+        }
+    }
+
     @Test
     void aStoreFailureHaltsAndRollsBackTheWholeBatch() {
         RouteStateMachine sm = RouteStateMachine.open(dir);
