@@ -58,10 +58,17 @@ public final class BenchContext implements AutoCloseable {
         return stock;
     }
 
+    /** A scenario's RNS settings with the run's --rns-config on top (the run's settings win). */
+    public Map<String, String> rnsConfig(Map<String, String> scenarioConfig) {
+        Map<String, String> m = new java.util.LinkedHashMap<>(scenarioConfig);
+        m.putAll(opts.rnsConfig());
+        return m;
+    }
+
     public synchronized RnsCluster rns() {
         if (rns == null) {
             rns = RnsCluster.start(ServerBuild.locate(opts.root()), opts.out().resolve("servers/rns"), opts.rnsNodes(),
-                    opts.rnsHeap(), Map.of("raft.election-timeout-ms", Integer.toString(ELECTION_TIMEOUT_MS)));
+                    opts.rnsHeap(), rnsConfig(Map.of("raft.election-timeout-ms", Integer.toString(ELECTION_TIMEOUT_MS))));
             log("RNS cluster " + rns.endpoints() + " (rocketmq-compat: " + rns.rocketmqCompat() + ")");
         }
         return rns;

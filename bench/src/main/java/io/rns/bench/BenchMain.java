@@ -65,6 +65,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--stock-classpath", paramLabel = "FILE", description = "file with the stock NameServer classpath (default ROOT/bench/target/classpath.txt)")
     Path stockClasspath;
 
+    @Option(names = "--rns-config", paramLabel = "KEY=VALUE", description = "an extra rns.properties setting for every RNS node of the run (repeatable), e.g. to compare two settings of one build")
+    Map<String, String> rnsConfig;
+
     @Option(names = "--machine", paramLabel = "TEXT", description = "free-text note about the machine, stored in the results")
     String machineNote;
 
@@ -91,12 +94,13 @@ public final class BenchMain implements Callable<Integer> {
         if (warmup != null) {
             opts = new BenchOptions(opts.root(), opts.out(), opts.smoke(), opts.measureS(), warmup, opts.readClients(), opts.regClients(),
                     opts.smallRegClients(), opts.failoverTrials(), opts.detectTimeoutMs(), opts.scaleTopics(),
-                    opts.maxSingleBrokerTopics(), opts.rnsNodes(), opts.rnsHeap(), opts.stockHeap(), opts.stockClasspath());
+                    opts.maxSingleBrokerTopics(), opts.rnsNodes(), opts.rnsHeap(), opts.stockHeap(), opts.stockClasspath(), opts.rnsConfig());
         }
         if (clients != null) opts = opts.withReadClients(clients);
         if (scaleTopics != null) opts = opts.withScaleTopics(scaleTopics);
         if (failoverTrials != null) opts = opts.withFailoverTrials(failoverTrials);
         if (detectTimeoutMs != null) opts = opts.withDetectTimeoutMs(detectTimeoutMs);
+        if (rnsConfig != null) opts = opts.withRnsConfig(rnsConfig);
         List<Scenario> selected = select(scenarios);
         Results results = run(opts, selected, machineNote, String.join(" ", commandLine()));
         System.out.println("results: " + opts.out());
@@ -132,7 +136,8 @@ public final class BenchMain implements Callable<Integer> {
         if (machineNote != null) results.meta.put("machine note", machineNote);
         results.meta.put("stock", "Apache RocketMQ NameServer 5.5.0 (rocketmq-namesrv from Maven Central), own JVM, -Xmx" + opts.stockHeap());
         results.meta.put("rns", opts.rnsNodes() + "-node Raft cluster, one JVM per node, -Xmx" + opts.rnsHeap()
-                + ", raft.sync=true, election timeout " + BenchContext.ELECTION_TIMEOUT_MS + " ms");
+                + ", raft.sync=true, election timeout " + BenchContext.ELECTION_TIMEOUT_MS + " ms"
+                + (opts.rnsConfig().isEmpty() ? "" : ", --rns-config " + new java.util.TreeMap<>(opts.rnsConfig())));
         results.meta.put("measured window per cell (s)", opts.measureS());
         results.meta.put("warm-up per cell (s)", opts.warmupS());
         results.meta.put("scenarios", selected.stream().map(Scenario::name).toList());

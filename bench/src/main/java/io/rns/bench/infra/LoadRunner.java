@@ -19,10 +19,15 @@ public final class LoadRunner {
         boolean call(int thread, long seq) throws Exception;
     }
 
+    /**
+     * @param serverCpuUsPerOp CPU time (user + system) the server processes spent during the measured window, per
+     *                         operation, in µs; NaN when not measured. Less sensitive than req/s to a busy or slow
+     *                         machine: it counts the work done, not how fast the machine happened to be.
+     */
     public record Stats(int clients, long ok, long errors, double seconds, double opsPerSec, double p50Ms, double p99Ms,
-                        double p999Ms, double maxMs, double meanMs, String firstError) {
+                        double p999Ms, double maxMs, double meanMs, String firstError, double serverCpuUsPerOp) {
         public static Stats none(int clients, String why) {
-            return new Stats(clients, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, why);
+            return new Stats(clients, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, why, Double.NaN);
         }
     }
 
@@ -33,6 +38,16 @@ public final class LoadRunner {
     }
 
     public static Stats run(int clients, double warmupS, double measureS, long maxOpsPerThread, Op op) {
+        return run(clients, warmupS, measureS, maxOpsPerThread, op, null);
+    }
+
+    /** As {@link #run(int, double, double, Op)}, also measuring the servers' CPU per operation ({@code serverPids}). */
+    public static Stats run(int clients, double warmupS, double measureS, Op op, List<Long> serverPids) {
+        return run(clients, warmupS, measureS, MAX_OPS_PER_THREAD, op, serverPids);
+    }
+
+    private static Stats run(int clients, double warmupS, double measureS, long maxOpsPerThread, Op op,
+                             List<Long> serverPids) {
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmupS * 1e9);
         long end = measureFrom + (long) (measureS * 1e9);
@@ -78,6 +93,19 @@ public final class LoadRunner {
             threads.add(th);
         }
         threads.forEach(Thread::start);
+        long cpuFrom = -1;
+        if (serverPids != null) {
+            long wait = measureFrom - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            cpuFrom = Procs.cpuNanos(serverPids);
+        }
         for (Thread th : threads) {
             try {
                 th.join(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()) + 120_000);
@@ -86,15 +114,19 @@ public final class LoadRunner {
                 throw new IllegalStateException(e);
             }
         }
+        long cpuTo = cpuFrom >= 0 ? Procs.cpuNanos(serverPids) : -1;
+        long ops = ok.get() + errors.get();
+        double cpuUsPerOp = cpuFrom >= 0 && cpuTo >= cpuFrom && ops > 0 ? (cpuTo - cpuFrom) / 1e3 / ops : Double.NaN;
         Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         hists.forEach(all::add);
         double secs = Math.max(1e-9, (Math.max(lastEnd.get(), end) - measureFrom) / 1e9);
         if (all.getTotalCount() == 0) {
             return new Stats(clients, ok.get(), errors.get(), secs, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, firstError.get());
+                    Double.NaN, firstError.get(), cpuUsPerOp);
         }
         return new Stats(clients, ok.get(), errors.get(), secs, ok.get() / secs,
                 all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6,
-                all.getValueAtPercentile(99.9) / 1e6, all.getMaxValue() / 1e6, all.getMean() / 1e6, firstError.get());
+                all.getValueAtPercentile(99.9) / 1e6, all.getMaxValue() / 1e6, all.getMean() / 1e6, firstError.get(),
+                cpuUsPerOp);
     }
 }

@@ -31,7 +31,8 @@ public final class ReadsScenario implements Scenario {
     }
 
     /** A read target: label and a per-thread operation factory. */
-    private record Target(String label, LoadRunner.Op op) {}
+    /** @param pids the server processes doing the work (their CPU time is measured per operation) */
+    private record Target(String label, LoadRunner.Op op, List<Long> pids) {}
 
     @Override
     public void run(BenchContext ctx, Results.Scenario out) throws Exception {
@@ -49,7 +50,10 @@ public final class ReadsScenario implements Scenario {
             nat.add(ctx.nativeClient(Duration.ofSeconds(5)));
         }
         List<Target> targets = new ArrayList<>();
-        targets.add(new Target("stock rmq", (t, seq) -> rmq.get(t % conns).route(stockAddr, topic(t, seq), null).orThrow()));
+        List<Long> stockPid = List.of(ctx.stock().pid());
+        List<Long> rnsPids = rns.nodes().stream().map(n -> rns.pid(n.id())).toList();
+        targets.add(new Target("stock rmq", (t, seq) -> rmq.get(t % conns).route(stockAddr, topic(t, seq), null).orThrow(),
+                stockPid));
         for (Consistency c : List.of(Consistency.STALE, Consistency.LEASE, Consistency.LINEARIZABLE)) {
             for (RnsCluster.Node n : List.of(leader, follower)) {
                 CallOptions o = CallOptions.DEFAULT.withConsistency(c).withNode(n.endpoint());
@@ -57,7 +61,7 @@ public final class ReadsScenario implements Scenario {
                 targets.add(new Target("rns native " + c + " " + role, (t, seq) -> {
                     nat.get(t % conns).getTopicRoute(topic(t, seq), o);
                     return true;
-                }));
+                }, rnsPids));
             }
         }
         if (rns.rocketmqCompat()) {
@@ -66,7 +70,7 @@ public final class ReadsScenario implements Scenario {
                     String role = n.equals(leader) ? "leader" : "follower";
                     String addr = n.rmqAddr();
                     targets.add(new Target("rns rmq " + (level == null ? "default(LINEARIZABLE)" : level) + " " + role,
-                            (t, seq) -> rmq.get(t % conns).route(addr, topic(t, seq), level).orThrow()));
+                            (t, seq) -> rmq.get(t % conns).route(addr, topic(t, seq), level).orThrow(), rnsPids));
                 }
             }
         } else {
@@ -76,7 +80,7 @@ public final class ReadsScenario implements Scenario {
         Results.Table tab = out.table("Route reads (GET_ROUTEINFO_BY_TOPIC), closed loop, " + ctx.opts.measureS()
                         + " s measured after " + ctx.opts.warmupS() + " s warm-up per cell",
                 "target", "clients", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "req/s ratio to stock",
-                "p99 ratio to stock");
+                "p99 ratio to stock", "server CPU µs/req", "CPU/req ratio to stock");
         Map<String, Map<Integer, Double>> rps = new LinkedHashMap<>();
         Map<String, Map<String, Double>> lat = new LinkedHashMap<>();
         int maxC = maxClients;
@@ -93,11 +97,12 @@ public final class ReadsScenario implements Scenario {
         for (int clients : ctx.opts.readClients()) {
             Stats stock = null;
             for (Target target : targets) {
-                Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), target.op());
+                Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), target.op(), target.pids());
                 if (stock == null) stock = s;
                 out.addOk(s.ok());
                 tab.row(target.label(), clients, s.opsPerSec(), s.p50Ms(), s.p99Ms(), s.p999Ms(), s.maxMs(), s.errors(),
-                        Results.ratio(s.opsPerSec(), stock.opsPerSec()), Results.ratio(s.p99Ms(), stock.p99Ms()));
+                        Results.ratio(s.opsPerSec(), stock.opsPerSec()), Results.ratio(s.p99Ms(), stock.p99Ms()),
+                        s.serverCpuUsPerOp(), Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
                 rps.computeIfAbsent(target.label(), k -> new LinkedHashMap<>()).put(clients, s.opsPerSec());
                 if (clients == maxC) {
                     Map<String, Double> q = new LinkedHashMap<>();
@@ -120,6 +125,11 @@ public final class ReadsScenario implements Scenario {
                 + " connections per protocol (RocketMQ: one NettyRemotingClient each; native: one NamesrvClient each). "
                 + "Topics: " + BenchContext.READ_TOPICS + " topics of one broker, read round robin. The load client runs "
                 + "on the same machine as all servers.");
+        out.note("Server CPU µs/req: user + system CPU time of the server processes during the measured window "
+                + "(/proc/PID/stat, 10 ms ticks) divided by the requests served — for RNS the sum over all "
+                + rns.nodes().size() + " nodes (a follower's LINEARIZABLE read also costs the leader work). It counts work "
+                + "done rather than speed, so it moves much less than req/s when the shared machine is busy or slow: "
+                + "compare changes by it. Below 1 is better.");
     }
 
     static String topic(int thread, long seq) {

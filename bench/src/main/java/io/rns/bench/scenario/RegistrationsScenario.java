@@ -43,7 +43,9 @@ public final class RegistrationsScenario implements Scenario {
                 new Kind("small changed registration (2 topics)", "small", 2, true, ctx.opts.smallRegClients()));
         Results.Table tab = out.table("Registrations, closed loop, " + ctx.opts.measureS() + " s measured per cell",
                 "kind", "target", "clients", "body bytes (rmq)", "reg/s", "p50 ms", "p99 ms", "p99.9 ms", "errors",
-                "reg/s ratio to stock");
+                "reg/s ratio to stock", "server CPU µs/reg", "CPU/reg ratio to stock");
+        List<Long> stockPid = List.of(ctx.stock().pid());
+        List<Long> rnsPids = rns.nodes().stream().map(n -> rns.pid(n.id())).toList();
         int maxC = 1;
         for (Kind k : kinds) for (int c : k.clients()) maxC = Math.max(maxC, c);
         int conns = Math.min(16, maxC);
@@ -97,11 +99,13 @@ public final class RegistrationsScenario implements Scenario {
                         }
                         return rmq.get(t % conns).register(addr, stockRegs.get(t)[v]).orThrow();
                     };
-                    Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), op);
+                    Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), op,
+                            target[0].startsWith("stock") ? stockPid : rnsPids);
                     if (stock == null) stock = s;
                     out.addOk(s.ok());
                     tab.row(k.label(), target[0], clients, bodyBytes, s.opsPerSec(), s.p50Ms(), s.p99Ms(), s.p999Ms(),
-                            s.errors(), Results.ratio(s.opsPerSec(), stock.opsPerSec()));
+                            s.errors(), Results.ratio(s.opsPerSec(), stock.opsPerSec()), s.serverCpuUsPerOp(),
+                            Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
                     if (s.errors() > 0) out.note(k.label() + " / " + target[0] + " @" + clients + ": " + s.errors()
                             + " errors (a changed registration answered changed=false counts as an error), first: " + s.firstError());
                     BenchContext.log(String.format("registrations %-40s %-28s c=%-3d %8.0f reg/s p99 %.2f ms err %d",
@@ -113,5 +117,8 @@ public final class RegistrationsScenario implements Scenario {
                 + "DataVersion counter 1 <-> 2), so every call is a real change on both servers; an RNS answer with "
                 + "changed=false there is counted as an error. Unchanged re-registrations must answer changed=false.");
         out.note("RNS nodes run with raft.sync=true (fsync per log batch). Stock keeps routes in memory only.");
+        out.note("Server CPU µs/reg: user + system CPU of the server processes in the measured window per registration "
+                + "(RNS: all nodes — the leader, both followers' replication and apply). Work done, not speed: it moves "
+                + "much less than reg/s when the shared machine is busy.");
     }
 }

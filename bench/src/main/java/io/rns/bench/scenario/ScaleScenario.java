@@ -56,8 +56,8 @@ public final class ScaleScenario implements Scenario {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try (StockNamesrv stock = StockNamesrv.start(dir.resolve("stock"), ctx.opts.stockClasspath(), ctx.opts.stockHeap());
              RnsCluster rns = RnsCluster.start(ServerBuild.locate(ctx.opts.root()), dir.resolve("rns"), ctx.opts.rnsNodes(),
-                     ctx.opts.rnsHeap(), Map.of("raft.election-timeout-ms", Integer.toString(BenchContext.ELECTION_TIMEOUT_MS),
-                             "raft.snapshot-interval-secs", "5", "raft.snapshot-log-index-margin", "0"))) {
+                     ctx.opts.rnsHeap(), ctx.rnsConfig(Map.of("raft.election-timeout-ms", Integer.toString(BenchContext.ELECTION_TIMEOUT_MS),
+                             "raft.snapshot-interval-secs", "5", "raft.snapshot-log-index-margin", "0")))) {
             ctx.track(stock);
             ctx.track(rns);
             NamesrvClient nc = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
