@@ -40,7 +40,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -80,11 +79,15 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         this.config = config;
         this.sm = sm;
         this.fsm = new RouteFsm(config.nodeId(), sm);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        java.util.concurrent.ScheduledThreadPoolExecutor timerPool = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "rns-consensus-timer-" + config.nodeId());
             t.setDaemon(true);
             return t;
         });
+        // every proposal schedules its deadline, which is almost always cancelled: drop cancelled ones from the queue
+        // at once instead of keeping thousands of them until they would have fired (write.timeout-ms later)
+        timerPool.setRemoveOnCancelPolicy(true);
+        this.timer = timerPool;
         int cbThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         java.util.concurrent.atomic.AtomicInteger cbCount = new java.util.concurrent.atomic.AtomicInteger();
         this.callbacks = new java.util.concurrent.ThreadPoolExecutor(cbThreads, cbThreads, 60, TimeUnit.SECONDS,
