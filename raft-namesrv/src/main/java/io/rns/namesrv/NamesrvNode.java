@@ -37,7 +37,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,12 +89,8 @@ public final class NamesrvNode implements AutoCloseable {
             raft.start();
             consensus = raft;
         }
-        AtomicInteger n = new AtomicInteger();
-        readExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread t = new Thread(r, "rns-read-" + config.nodeId() + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        readExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                DaemonThreads.numbered("rns-read-" + config.nodeId()));
         forwardClient = new RpcClient(RpcClientOptions.builder()
                 .maxFrameBytes(config.maxFrameBytes())
                 .connectTimeout(Duration.ofMillis(Math.min(1000, config.writeTimeoutMs())))
@@ -115,11 +110,7 @@ public final class NamesrvNode implements AutoCloseable {
         if (!leaderless && consensus.state().isLeader()) {
             liveness.onLeaderStart(consensus.state().term()); // elected before the listener was added
         }
-        livenessExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "rns-liveness-" + config.nodeId());
-            t.setDaemon(true);
-            return t;
-        });
+        livenessExecutor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rns-liveness-" + config.nodeId()));
         liveness.start(livenessExecutor);
         ConnectionRegistry connections = new ConnectionRegistry(this::brokerConnectionClosed);
         RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor,

@@ -18,6 +18,7 @@ import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.Utils;
 import io.rns.log.v1.LogRecord;
+import io.rns.namesrv.DaemonThreads;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.AppliedIndexWaiters;
@@ -79,23 +80,16 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         this.config = config;
         this.sm = sm;
         this.fsm = new RouteFsm(config.nodeId(), sm);
-        java.util.concurrent.ScheduledThreadPoolExecutor timerPool = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "rns-consensus-timer-" + config.nodeId());
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.ScheduledThreadPoolExecutor timerPool = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                DaemonThreads.named("rns-consensus-timer-" + config.nodeId()));
         // every proposal schedules its deadline, which is almost always cancelled: drop cancelled ones from the queue
         // at once instead of keeping thousands of them until they would have fired (write.timeout-ms later)
         timerPool.setRemoveOnCancelPolicy(true);
         this.timer = timerPool;
         int cbThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        java.util.concurrent.atomic.AtomicInteger cbCount = new java.util.concurrent.atomic.AtomicInteger();
         this.callbacks = new java.util.concurrent.ThreadPoolExecutor(cbThreads, cbThreads, 60, TimeUnit.SECONDS,
-                new java.util.concurrent.LinkedBlockingQueue<>(65_536), r -> {
-                    Thread t = new Thread(r, "rns-consensus-cb-" + config.nodeId() + "-" + cbCount.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, (task, pool) -> task.run()); // full or shut down: complete on the calling thread, never drop
+                new java.util.concurrent.LinkedBlockingQueue<>(65_536), DaemonThreads.numbered("rns-consensus-cb-" + config.nodeId()),
+                (task, pool) -> task.run()); // full or shut down: complete on the calling thread, never drop
         this.waiters = new AppliedIndexWaiters(this::appliedIndex, timer, callbacks);
         sm.addImageListener(img -> waiters.onProgress());
         this.lastLeaderTimestamp = findLastLeaderTimestampField();

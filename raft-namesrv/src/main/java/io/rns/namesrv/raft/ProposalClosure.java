@@ -19,10 +19,6 @@ final class ProposalClosure implements Closure {
         this.completer = completer;
     }
 
-    ProposalClosure() {
-        this(Runnable::run);
-    }
-
     void setResult(ApplyResult r) {
         this.result = r;
     }

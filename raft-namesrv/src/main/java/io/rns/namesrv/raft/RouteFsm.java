@@ -11,6 +11,7 @@ import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
 import io.rns.log.v1.LogRecord;
+import io.rns.namesrv.DaemonThreads;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.LogEntry;
 import io.rns.statemachine.LogRecords;
@@ -50,11 +51,8 @@ final class RouteFsm extends StateMachineAdapter {
     RouteFsm(String nodeId, RouteStateMachine sm) {
         this.nodeId = nodeId;
         this.sm = sm;
-        this.snapshotSaver = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "rns-snapshot-save-" + nodeId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.snapshotSaver = java.util.concurrent.Executors.newSingleThreadExecutor(
+                DaemonThreads.named("rns-snapshot-save-" + nodeId));
     }
 
     @Override

@@ -42,10 +42,6 @@ public final class WriteService {
     private final Clock clock;
     private final boolean leaseConfirmsUnchanged;
 
-    public WriteService(Consensus consensus, Responses responses, LeaderForwarder forwarder, Clock clock) {
-        this(consensus, responses, forwarder, clock, false);
-    }
-
     /** {@code leaseConfirmsUnchanged}: confirm "no change" with a lease-based ReadIndex (write.unchanged-barrier). */
     public WriteService(Consensus consensus, Responses responses, LeaderForwarder forwarder, Clock clock,
                         boolean leaseConfirmsUnchanged) {

@@ -55,7 +55,7 @@ class RequestDispatcherTest {
         consensus = new InMemoryConsensus(dir.resolve("sm"));
         Responses responses = new Responses(config, consensus);
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
-        WriteService writes = new WriteService(consensus, responses, null, clock);
+        WriteService writes = new WriteService(consensus, responses, null, clock, false);
         LivenessService liveness = new LivenessService(LivenessConfig.DEFAULTS, consensus, System::nanoTime, clock);
         consensus.addLeadershipListener(liveness);
         liveness.onLeaderStart(1);
@@ -385,7 +385,7 @@ class RequestDispatcherTest {
         Clock clock = Clock.systemUTC();
         LivenessService liveness = new LivenessService(LivenessConfig.DEFAULTS, consensus, System::nanoTime, clock);
         RequestDispatcher d = new RequestDispatcher(config, consensus, new ReadService(consensus, Consistency.STALE),
-                new WriteService(consensus, responses, null, clock), responses, Runnable::run, liveness,
+                new WriteService(consensus, responses, null, clock, false), responses, Runnable::run, liveness,
                 new ConnectionRegistry((k, e) -> { }));
         for (RequestEnvelope.Builder req : List.of(addPeer("n3", "127.0.0.1", 1005, 1006),
                 RequestEnvelope.newBuilder().setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")),

@@ -59,7 +59,7 @@ class LivenessTest {
         consensus.addLeadershipListener(liveness);
         consensus.becomeLeader(1);
         dispatcher = new RequestDispatcher(config, consensus, new ReadService(consensus, Consistency.LINEARIZABLE),
-                new WriteService(consensus, responses, null, wall), responses, Runnable::run, liveness,
+                new WriteService(consensus, responses, null, wall, false), responses, Runnable::run, liveness,
                 new ConnectionRegistry((key, epoch) -> {
                     // as NamesrvNode does on the leader
                     liveness.tracker().connectionClosed(key, epoch);

@@ -67,8 +67,8 @@ class RouteFsmTest {
     void appliesABatchAndAnswersTheLeadersClosuresWithTheirResults() {
         try (RouteStateMachine sm = RouteStateMachine.open(dir)) {
             RouteFsm fsm = new RouteFsm("n1", sm);
-            ProposalClosure c1 = new ProposalClosure();
-            ProposalClosure c3 = new ProposalClosure();
+            ProposalClosure c1 = new ProposalClosure(Runnable::run);
+            ProposalClosure c3 = new ProposalClosure(Runnable::run);
             ScriptedIterator it = new ScriptedIterator(1).add(put("a"), c1).add(put("b"), null).add(put("c"), c3);
             ByteBuffer original = it.data.get(0);
             fsm.onApply(it);
@@ -85,7 +85,7 @@ class RouteFsmTest {
     void anUndecodableEntryHaltsAfterApplyingTheEntriesBeforeIt() {
         try (RouteStateMachine sm = RouteStateMachine.open(dir)) {
             RouteFsm fsm = new RouteFsm("n1", sm);
-            ProposalClosure c1 = new ProposalClosure();
+            ProposalClosure c1 = new ProposalClosure(Runnable::run);
             ScriptedIterator it = new ScriptedIterator(1).add(put("a"), c1)
                     .add("not a record".getBytes(StandardCharsets.UTF_8), null).add(put("c"), null);
             fsm.onApply(it);
