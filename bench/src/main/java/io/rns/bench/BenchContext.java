@@ -67,8 +67,12 @@ public final class BenchContext implements AutoCloseable {
 
     public synchronized RnsCluster rns() {
         if (rns == null) {
-            rns = RnsCluster.start(ServerBuild.locate(opts.root()), opts.out().resolve("servers/rns"), opts.rnsNodes(),
-                    opts.rnsHeap(), rnsConfig(Map.of("raft.election-timeout-ms", Integer.toString(ELECTION_TIMEOUT_MS))));
+            rns = RnsCluster.start(
+                    ServerBuild.locate(opts.root()),
+                    opts.out().resolve("servers/rns"),
+                    opts.rnsNodes(),
+                    opts.rnsHeap(),
+                    rnsConfig(Map.of("raft.election-timeout-ms", Integer.toString(ELECTION_TIMEOUT_MS))));
             log("RNS cluster " + rns.endpoints() + " (rocketmq-compat: " + rns.rocketmqCompat() + ")");
         }
         return rns;
@@ -84,9 +88,14 @@ public final class BenchContext implements AutoCloseable {
     }
 
     public NamesrvClient nativeClient(Duration timeout) {
-        NamesrvClient c = NamesrvClient.builder().endpoints(rns().endpoints()).mode(ClusterMode.RAFT)
-                .requestTimeout(timeout).overallTimeout(timeout.multipliedBy(2)).retryPolicy(RetryPolicy.NONE)
-                .defaultConsistency(Consistency.LINEARIZABLE).build();
+        NamesrvClient c = NamesrvClient.builder()
+                .endpoints(rns().endpoints())
+                .mode(ClusterMode.RAFT)
+                .requestTimeout(timeout)
+                .overallTimeout(timeout.multipliedBy(2))
+                .retryPolicy(RetryPolicy.NONE)
+                .defaultConsistency(Consistency.LINEARIZABLE)
+                .build();
         synchronized (closeables) {
             closeables.add(c);
         }
@@ -114,35 +123,51 @@ public final class BenchContext implements AutoCloseable {
         if (readBrokerRegistered) return;
         StockNamesrv s = stock();
         RmqClient rc = rmqClient();
-        RmqClient.Registration reg = RmqClient.registration(CLUSTER, READ_BROKER, "127.0.0.1:10911", READ_TOPIC,
-                READ_TOPICS, 4, 1, 1, null);
+        RmqClient.Registration reg =
+                RmqClient.registration(CLUSTER, READ_BROKER, "127.0.0.1:10911", READ_TOPIC, READ_TOPICS, 4, 1, 1, null);
         RmqClient.Result r = rc.register(s.addr(), reg);
         if (!r.ok()) throw new IllegalStateException("stock REGISTER_BROKER failed: " + r);
-        keepalive.scheduleWithFixedDelay(() -> {
-            try {
-                rc.register(s.addr(), reg);
-            } catch (Exception e) {
-                log("stock keepalive registration failed: " + e);
-            }
-        }, 20, 20, TimeUnit.SECONDS);
-        NamesrvClient nc = NamesrvClient.builder().endpoints(rns().endpoints()).mode(ClusterMode.RAFT).build();
+        keepalive.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        rc.register(s.addr(), reg);
+                    } catch (Exception e) {
+                        log("stock keepalive registration failed: " + e);
+                    }
+                },
+                20,
+                20,
+                TimeUnit.SECONDS);
+        NamesrvClient nc = NamesrvClient.builder()
+                .endpoints(rns().endpoints())
+                .mode(ClusterMode.RAFT)
+                .build();
         closeables.add(nc);
-        BrokerRegistrar reg2 = BrokerRegistrar.builder(nc, nativeRegistration(READ_BROKER, "127.0.0.1:10911", READ_TOPIC,
-                READ_TOPICS, 4, 1, 0)).build();
+        BrokerRegistrar reg2 = BrokerRegistrar.builder(
+                        nc, nativeRegistration(READ_BROKER, "127.0.0.1:10911", READ_TOPIC, READ_TOPICS, 4, 1, 0))
+                .build();
         reg2.start();
         closeables.add(0, reg2);
         rns().awaitCaughtUp(30_000);
         readBrokerRegistered = true;
     }
 
-    public static RegisterBrokerRequest nativeRegistration(String broker, String addr, String topicPrefix, int topics,
-                                                           int writeQueues, long counter, int leaseMs) {
-        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setCluster(CLUSTER).setBrokerName(broker)
-                .setBrokerId(0).setBrokerAddr(addr).setHaServerAddr(addr)
-                .setDataVersion(DataVersion.newBuilder().setTimestamp(1).setCounter(counter)).setLeaseTimeoutMs(leaseMs);
+    public static RegisterBrokerRequest nativeRegistration(
+            String broker, String addr, String topicPrefix, int topics, int writeQueues, long counter, int leaseMs) {
+        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder()
+                .setCluster(CLUSTER)
+                .setBrokerName(broker)
+                .setBrokerId(0)
+                .setBrokerAddr(addr)
+                .setHaServerAddr(addr)
+                .setDataVersion(DataVersion.newBuilder().setTimestamp(1).setCounter(counter))
+                .setLeaseTimeoutMs(leaseMs);
         for (int i = 0; i < topics; i++) {
-            b.addTopics(TopicConfig.newBuilder().setTopic(topicPrefix + i).setReadQueueNums(4)
-                    .setWriteQueueNums(writeQueues).setPerm(6));
+            b.addTopics(TopicConfig.newBuilder()
+                    .setTopic(topicPrefix + i)
+                    .setReadQueueNums(4)
+                    .setWriteQueueNums(writeQueues)
+                    .setPerm(6));
         }
         return b.build();
     }
@@ -152,7 +177,9 @@ public final class BenchContext implements AutoCloseable {
         System.out.flush();
     }
 
-    public Path out() { return opts.out(); }
+    public Path out() {
+        return opts.out();
+    }
 
     @Override
     public synchronized void close() {
@@ -161,13 +188,15 @@ public final class BenchContext implements AutoCloseable {
             // in parallel: each NettyRemotingClient shutdown waits out Netty's graceful event-loop shutdown
             List<Thread> closers = new ArrayList<>();
             for (AutoCloseable c : closeables) {
-                Thread t = new Thread(() -> {
-                    try {
-                        c.close();
-                    } catch (Exception e) {
-                        log("close: " + e);
-                    }
-                }, "bench-close");
+                Thread t = new Thread(
+                        () -> {
+                            try {
+                                c.close();
+                            } catch (Exception e) {
+                                log("close: " + e);
+                            }
+                        },
+                        "bench-close");
                 t.setDaemon(true);
                 t.start();
                 closers.add(t);

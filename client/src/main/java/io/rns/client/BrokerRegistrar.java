@@ -5,24 +5,23 @@ import io.rns.rpc.v1.HeartbeatRequest;
 import io.rns.rpc.v1.HeartbeatResponse;
 import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.RegisterBrokerResponse;
-import io.rns.rpc.v1.TopicConfig;
-import io.rns.rpc.v1.UnregisterBrokerRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
+import io.rns.rpc.v1.TopicConfig;
+import io.rns.rpc.v1.UnregisterBrokerRequest;
 import io.rns.rpc.v1.UnregisterBrokerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -102,7 +101,9 @@ public final class BrokerRegistrar implements AutoCloseable {
          * NOT_REGISTERED for a node the registrar had no registration with, or "topics updated" per node). By
          * default calls {@link #reRegistered(long, String)} with that node's epoch.
          */
-        default void reRegistered(String endpoint, long epoch, String reason) { reRegistered(epoch, reason); }
+        default void reRegistered(String endpoint, long epoch, String reason) {
+            reRegistered(epoch, reason);
+        }
 
         /** A heartbeat (or the re-registration it triggered) failed; heartbeating goes on. */
         default void heartbeatFailed(NamesrvException e) {}
@@ -111,7 +112,11 @@ public final class BrokerRegistrar implements AutoCloseable {
         default void closed() {}
     }
 
-    private enum State { NEW, RUNNING, CLOSED }
+    private enum State {
+        NEW,
+        RUNNING,
+        CLOSED
+    }
 
     private final NamesrvClient client;
     private final Duration fixedInterval;
@@ -121,6 +126,7 @@ public final class BrokerRegistrar implements AutoCloseable {
 
     /** Guards state, registration and scheduling; never held during a heartbeat call. */
     private final Object lock = new Object();
+
     private State state = State.NEW;
     private RegisterBrokerRequest registration;
     private ScheduledFuture<?> nextTick;
@@ -129,6 +135,7 @@ public final class BrokerRegistrar implements AutoCloseable {
     private volatile long epoch;
     /** Leaderless mode (decided at start): endpoint -> that node's epoch (0 = not registered there); under lock. */
     private boolean leaderless;
+
     private final Map<String, Long> epochs = new LinkedHashMap<>();
     private volatile long serverIntervalMs;
     private final AtomicLong heartbeatsSent = new AtomicLong();
@@ -173,15 +180,21 @@ public final class BrokerRegistrar implements AutoCloseable {
     public void start() {
         long e;
         synchronized (lock) {
-            if (state != State.NEW) throw new IllegalStateException("BrokerRegistrar is " + state.name().toLowerCase());
+            if (state != State.NEW)
+                throw new IllegalStateException(
+                        "BrokerRegistrar is " + state.name().toLowerCase());
             leaderless = client.mode() == ClusterMode.LEADERLESS;
             e = leaderless ? registerAll() : register();
             state = State.RUNNING;
             nextStartNanos = System.nanoTime() + intervalNanos();
             schedule();
         }
-        log.info("broker {}/{} registered with epoch {}{}; heartbeating every {} ms", registration.getBrokerName(),
-                registration.getBrokerId(), e, leaderless ? " (leaderless, per node: " + epochs() + ")" : "",
+        log.info(
+                "broker {}/{} registered with epoch {}{}; heartbeating every {} ms",
+                registration.getBrokerName(),
+                registration.getBrokerId(),
+                e,
+                leaderless ? " (leaderless, per node: " + epochs() + ")" : "",
                 TimeUnit.NANOSECONDS.toMillis(intervalNanos()));
         notify(() -> listener.registered(e));
     }
@@ -197,8 +210,11 @@ public final class BrokerRegistrar implements AutoCloseable {
         Objects.requireNonNull(topics, "topics");
         long e;
         synchronized (lock) {
-            if (state != State.RUNNING) throw new IllegalStateException("BrokerRegistrar is " + state.name().toLowerCase());
-            registration = registration.toBuilder().clearTopics().addAllTopics(topics).build();
+            if (state != State.RUNNING)
+                throw new IllegalStateException(
+                        "BrokerRegistrar is " + state.name().toLowerCase());
+            registration =
+                    registration.toBuilder().clearTopics().addAllTopics(topics).build();
             if (leaderless) {
                 try {
                     e = registerAll();
@@ -235,13 +251,21 @@ public final class BrokerRegistrar implements AutoCloseable {
             long e = epoch;
             RegisterBrokerRequest r = registration;
             try {
-                client.unregisterBroker(UnregisterBrokerRequest.newBuilder().setCluster(r.getCluster())
-                        .setBrokerName(r.getBrokerName()).setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr())
-                        .setBrokerEpoch(e).build());
+                client.unregisterBroker(UnregisterBrokerRequest.newBuilder()
+                        .setCluster(r.getCluster())
+                        .setBrokerName(r.getBrokerName())
+                        .setBrokerId(r.getBrokerId())
+                        .setBrokerAddr(r.getBrokerAddr())
+                        .setBrokerEpoch(e)
+                        .build());
                 log.info("broker {}/{} unregistered (epoch {})", r.getBrokerName(), r.getBrokerId(), e);
             } catch (RuntimeException ex) {
-                log.warn("broker {}/{}: unregister with epoch {} failed (its lease will expire instead): {}",
-                        r.getBrokerName(), r.getBrokerId(), e, ex.getMessage());
+                log.warn(
+                        "broker {}/{}: unregister with epoch {} failed (its lease will expire instead): {}",
+                        r.getBrokerName(),
+                        r.getBrokerId(),
+                        e,
+                        ex.getMessage());
             }
         }
         notify(listener::closed);
@@ -251,7 +275,9 @@ public final class BrokerRegistrar implements AutoCloseable {
      * The current broker epoch (0 before the first registration). Leaderless mode: the epoch of the client's first
      * endpoint (0 if the broker is not registered there); see {@link #epochs()}.
      */
-    public long epoch() { return epoch; }
+    public long epoch() {
+        return epoch;
+    }
 
     /**
      * Leaderless mode: every endpoint's epoch for this broker, in the client's endpoint order (0 = not registered
@@ -263,11 +289,17 @@ public final class BrokerRegistrar implements AutoCloseable {
         }
     }
     /** Heartbeat calls made (whatever their outcome; leaderless mode: one per node per round). */
-    public long heartbeatsSent() { return heartbeatsSent.get(); }
+    public long heartbeatsSent() {
+        return heartbeatsSent.get();
+    }
     /** Heartbeats that failed other than with STALE_BROKER_EPOCH / UNKNOWN_BROKER, plus failed re-registrations. */
-    public long heartbeatFailures() { return heartbeatFailures.get(); }
+    public long heartbeatFailures() {
+        return heartbeatFailures.get();
+    }
     /** Successful registrations after the first (after STALE_BROKER_EPOCH, UNKNOWN_BROKER, or updateTopics). */
-    public long reRegistrations() { return reRegistrations.get(); }
+    public long reRegistrations() {
+        return reRegistrations.get();
+    }
 
     // ------------------------------------------------------------------------------------------------------------
 
@@ -293,8 +325,11 @@ public final class BrokerRegistrar implements AutoCloseable {
                 epochs.put(ep, resp.getBrokerEpoch());
             } else {
                 epochs.put(ep, 0L);
-                log.warn("broker {}/{}: registration with {} failed (retried at the next heartbeat round): {}",
-                        registration.getBrokerName(), registration.getBrokerId(), ep,
+                log.warn(
+                        "broker {}/{}: registration with {} failed (retried at the next heartbeat round): {}",
+                        registration.getBrokerName(),
+                        registration.getBrokerId(),
+                        ep,
                         o == null ? "no answer" : o.error().getMessage());
             }
         }
@@ -319,8 +354,12 @@ public final class BrokerRegistrar implements AutoCloseable {
         try {
             nextTick = scheduler.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            log.error("broker {}/{}: heartbeats STOPPED: the scheduler rejected the next heartbeat (shut down?); "
-                    + "the broker's lease will expire", registration.getBrokerName(), registration.getBrokerId(), e);
+            log.error(
+                    "broker {}/{}: heartbeats STOPPED: the scheduler rejected the next heartbeat (shut down?); "
+                            + "the broker's lease will expire",
+                    registration.getBrokerName(),
+                    registration.getBrokerId(),
+                    e);
         }
     }
 
@@ -352,9 +391,14 @@ public final class BrokerRegistrar implements AutoCloseable {
             r = registration;
             used = epoch;
         }
-        HeartbeatRequest hb = HeartbeatRequest.newBuilder().setCluster(r.getCluster()).setBrokerName(r.getBrokerName())
-                .setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr()).setBrokerEpoch(used)
-                .setBindConnection(true).build();
+        HeartbeatRequest hb = HeartbeatRequest.newBuilder()
+                .setCluster(r.getCluster())
+                .setBrokerName(r.getBrokerName())
+                .setBrokerId(r.getBrokerId())
+                .setBrokerAddr(r.getBrokerAddr())
+                .setBrokerEpoch(used)
+                .setBindConnection(true)
+                .build();
         heartbeatsSent.incrementAndGet();
         NamesrvException failure;
         try {
@@ -365,8 +409,17 @@ public final class BrokerRegistrar implements AutoCloseable {
             failure = e;
         } catch (IllegalStateException e) {
             if (isClosed()) return; // interrupted or client closed by our own close()
-            failure = new NamesrvException(NamesrvException.Kind.CONNECTION_CLOSED, ErrorCode.ERROR_CODE_UNSPECIFIED,
-                    String.valueOf(e.getMessage()), true, "", null, false, null, 0, e);
+            failure = new NamesrvException(
+                    NamesrvException.Kind.CONNECTION_CLOSED,
+                    ErrorCode.ERROR_CODE_UNSPECIFIED,
+                    String.valueOf(e.getMessage()),
+                    true,
+                    "",
+                    null,
+                    false,
+                    null,
+                    0,
+                    e);
         }
         ErrorCode code = failure.code();
         if (failure.kind() == NamesrvException.Kind.SERVER
@@ -389,15 +442,28 @@ public final class BrokerRegistrar implements AutoCloseable {
         Map<String, CompletableFuture<Reply<HeartbeatResponse>>> calls = new LinkedHashMap<>();
         used.forEach((ep, e) -> {
             if (e == 0) return; // not registered there: register below
-            HeartbeatRequest hb = HeartbeatRequest.newBuilder().setCluster(r.getCluster()).setBrokerName(r.getBrokerName())
-                    .setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr()).setBrokerEpoch(e)
-                    .setBindConnection(true).build();
+            HeartbeatRequest hb = HeartbeatRequest.newBuilder()
+                    .setCluster(r.getCluster())
+                    .setBrokerName(r.getBrokerName())
+                    .setBrokerId(r.getBrokerId())
+                    .setBrokerAddr(r.getBrokerAddr())
+                    .setBrokerEpoch(e)
+                    .setBindConnection(true)
+                    .build();
             heartbeatsSent.incrementAndGet();
-            calls.put(ep, client.callNodeAsync(RequestEnvelope.newBuilder().setHeartbeat(hb), ep, false,
-                    ResponseEnvelope.BodyCase.HEARTBEAT, ResponseEnvelope::getHeartbeat));
+            calls.put(
+                    ep,
+                    client.callNodeAsync(
+                            RequestEnvelope.newBuilder().setHeartbeat(hb),
+                            ep,
+                            false,
+                            ResponseEnvelope.BodyCase.HEARTBEAT,
+                            ResponseEnvelope::getHeartbeat));
         });
-        CompletableFuture.allOf(calls.values().stream().map(f -> f.handle((v, x) -> null))
-                .toArray(CompletableFuture[]::new)).join();
+        CompletableFuture.allOf(calls.values().stream()
+                        .map(f -> f.handle((v, x) -> null))
+                        .toArray(CompletableFuture[]::new))
+                .join();
         for (Map.Entry<String, Long> u : used.entrySet()) {
             String ep = u.getKey();
             long e = u.getValue();
@@ -417,8 +483,17 @@ public final class BrokerRegistrar implements AutoCloseable {
                     failure = ne;
                 } else {
                     if (isClosed()) return;
-                    failure = new NamesrvException(NamesrvException.Kind.CONNECTION_CLOSED, ErrorCode.ERROR_CODE_UNSPECIFIED,
-                            String.valueOf(t.getMessage()), true, "", null, false, ep, 0, t);
+                    failure = new NamesrvException(
+                            NamesrvException.Kind.CONNECTION_CLOSED,
+                            ErrorCode.ERROR_CODE_UNSPECIFIED,
+                            String.valueOf(t.getMessage()),
+                            true,
+                            "",
+                            null,
+                            false,
+                            ep,
+                            0,
+                            t);
                 }
             }
             ErrorCode code = failure.code();
@@ -439,11 +514,18 @@ public final class BrokerRegistrar implements AutoCloseable {
             if (state != State.RUNNING) return;
             if (epochs.getOrDefault(ep, 0L) != usedEpoch) return; // already re-registered since
             if (cause != null) {
-                log.info("broker {}/{}: heartbeat to {} with epoch {} answered {} ({}); re-registering with that node",
-                        registration.getBrokerName(), registration.getBrokerId(), ep, usedEpoch, reason, cause.detail());
+                log.info(
+                        "broker {}/{}: heartbeat to {} with epoch {} answered {} ({}); re-registering with that node",
+                        registration.getBrokerName(),
+                        registration.getBrokerId(),
+                        ep,
+                        usedEpoch,
+                        reason,
+                        cause.detail());
             }
             try {
-                RegisterBrokerResponse resp = client.registerBroker(registration, CallOptions.DEFAULT.withNode(ep)).value();
+                RegisterBrokerResponse resp = client.registerBroker(registration, CallOptions.DEFAULT.withNode(ep))
+                        .value();
                 if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
                 e = resp.getBrokerEpoch();
                 epochs.put(ep, e);
@@ -459,8 +541,12 @@ public final class BrokerRegistrar implements AutoCloseable {
             return;
         }
         long newEpoch = e;
-        log.info("broker {}/{} re-registered with {}: epoch {}", registration.getBrokerName(), registration.getBrokerId(),
-                ep, newEpoch);
+        log.info(
+                "broker {}/{} re-registered with {}: epoch {}",
+                registration.getBrokerName(),
+                registration.getBrokerId(),
+                ep,
+                newEpoch);
         notify(() -> listener.reRegistered(ep, newEpoch, reason));
     }
 
@@ -475,19 +561,39 @@ public final class BrokerRegistrar implements AutoCloseable {
         Map<String, CompletableFuture<Reply<UnregisterBrokerResponse>>> calls = new LinkedHashMap<>();
         current.forEach((ep, e) -> {
             if (e == 0) return;
-            UnregisterBrokerRequest u = UnregisterBrokerRequest.newBuilder().setCluster(r.getCluster())
-                    .setBrokerName(r.getBrokerName()).setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr())
-                    .setBrokerEpoch(e).build();
-            calls.put(ep, client.callNodeAsync(RequestEnvelope.newBuilder().setUnregisterBroker(u), ep, true,
-                    ResponseEnvelope.BodyCase.UNREGISTER_BROKER, ResponseEnvelope::getUnregisterBroker));
+            UnregisterBrokerRequest u = UnregisterBrokerRequest.newBuilder()
+                    .setCluster(r.getCluster())
+                    .setBrokerName(r.getBrokerName())
+                    .setBrokerId(r.getBrokerId())
+                    .setBrokerAddr(r.getBrokerAddr())
+                    .setBrokerEpoch(e)
+                    .build();
+            calls.put(
+                    ep,
+                    client.callNodeAsync(
+                            RequestEnvelope.newBuilder().setUnregisterBroker(u),
+                            ep,
+                            true,
+                            ResponseEnvelope.BodyCase.UNREGISTER_BROKER,
+                            ResponseEnvelope::getUnregisterBroker));
         });
         calls.forEach((ep, f) -> {
             try {
                 f.join();
-                log.info("broker {}/{} unregistered from {} (epoch {})", r.getBrokerName(), r.getBrokerId(), ep, current.get(ep));
+                log.info(
+                        "broker {}/{} unregistered from {} (epoch {})",
+                        r.getBrokerName(),
+                        r.getBrokerId(),
+                        ep,
+                        current.get(ep));
             } catch (CompletionException | CancellationException ex) {
-                log.warn("broker {}/{}: unregister from {} with epoch {} failed (its lease there will expire instead): {}",
-                        r.getBrokerName(), r.getBrokerId(), ep, current.get(ep), NamesrvClient.unwrap(ex).getMessage());
+                log.warn(
+                        "broker {}/{}: unregister from {} with epoch {} failed (its lease there will expire instead): {}",
+                        r.getBrokerName(),
+                        r.getBrokerId(),
+                        ep,
+                        current.get(ep),
+                        NamesrvClient.unwrap(ex).getMessage());
             }
         });
     }
@@ -498,8 +604,13 @@ public final class BrokerRegistrar implements AutoCloseable {
         synchronized (lock) {
             if (state != State.RUNNING) return;
             if (epoch != usedEpoch) return; // already re-registered since this heartbeat was sent
-            log.info("broker {}/{}: heartbeat with epoch {} answered {} ({}); re-registering", registration.getBrokerName(),
-                    registration.getBrokerId(), usedEpoch, reason, cause.detail());
+            log.info(
+                    "broker {}/{}: heartbeat with epoch {} answered {} ({}); re-registering",
+                    registration.getBrokerName(),
+                    registration.getBrokerId(),
+                    usedEpoch,
+                    reason,
+                    cause.detail());
             try {
                 e = register();
                 reRegistrations.incrementAndGet();
@@ -513,14 +624,22 @@ public final class BrokerRegistrar implements AutoCloseable {
             return;
         }
         long newEpoch = e;
-        log.info("broker {}/{} re-registered with epoch {}", registration.getBrokerName(), registration.getBrokerId(), newEpoch);
+        log.info(
+                "broker {}/{} re-registered with epoch {}",
+                registration.getBrokerName(),
+                registration.getBrokerId(),
+                newEpoch);
         notify(() -> listener.reRegistered(newEpoch, reason.name()));
     }
 
     private void fail(NamesrvException e) {
         long n = heartbeatFailures.incrementAndGet();
-        log.warn("broker {}/{}: heartbeat failed ({} failures so far): {}", registration.getBrokerName(),
-                registration.getBrokerId(), n, e.getMessage());
+        log.warn(
+                "broker {}/{}: heartbeat failed ({} failures so far): {}",
+                registration.getBrokerName(),
+                registration.getBrokerId(),
+                n,
+                e.getMessage());
         notify(() -> listener.heartbeatFailed(e));
     }
 
@@ -552,12 +671,21 @@ public final class BrokerRegistrar implements AutoCloseable {
         }
 
         /** Fixed heartbeat interval; default: what the server asks for ({@code heartbeat_interval_ms}), else 2 s. */
-        public Builder heartbeatInterval(Duration d) { this.heartbeatInterval = d; return this; }
+        public Builder heartbeatInterval(Duration d) {
+            this.heartbeatInterval = d;
+            return this;
+        }
 
         /** Where heartbeats run; not shut down by the registrar. Default: an own single daemon thread. */
-        public Builder scheduler(ScheduledExecutorService s) { this.scheduler = s; return this; }
+        public Builder scheduler(ScheduledExecutorService s) {
+            this.scheduler = s;
+            return this;
+        }
 
-        public Builder listener(Listener l) { this.listener = l; return this; }
+        public Builder listener(Listener l) {
+            this.listener = l;
+            return this;
+        }
 
         /** @throws IllegalArgumentException naming the bad setting */
         public BrokerRegistrar build() {

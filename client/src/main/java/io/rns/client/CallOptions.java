@@ -27,8 +27,19 @@ public record CallOptions(Consistency consistency, String node, long minIndex, i
         if (maxStalenessMs < 0) throw new IllegalArgumentException("maxStalenessMs must be >= 0: " + maxStalenessMs);
     }
 
-    public CallOptions withConsistency(Consistency c) { return new CallOptions(c, node, minIndex, maxStalenessMs); }
-    public CallOptions withNode(String n) { return new CallOptions(consistency, n, minIndex, maxStalenessMs); }
-    public CallOptions withMinIndex(long i) { return new CallOptions(consistency, node, i, maxStalenessMs); }
-    public CallOptions withMaxStalenessMs(int ms) { return new CallOptions(consistency, node, minIndex, ms); }
+    public CallOptions withConsistency(Consistency c) {
+        return new CallOptions(c, node, minIndex, maxStalenessMs);
+    }
+
+    public CallOptions withNode(String n) {
+        return new CallOptions(consistency, n, minIndex, maxStalenessMs);
+    }
+
+    public CallOptions withMinIndex(long i) {
+        return new CallOptions(consistency, node, i, maxStalenessMs);
+    }
+
+    public CallOptions withMaxStalenessMs(int ms) {
+        return new CallOptions(consistency, node, minIndex, ms);
+    }
 }

@@ -12,4 +12,8 @@ package io.rns.client;
  *       endpoint, lazily on first use, then cached ({@link NamesrvClient#mode()}).</li>
  * </ul>
  */
-public enum ClusterMode { AUTO, RAFT, LEADERLESS }
+public enum ClusterMode {
+    AUTO,
+    RAFT,
+    LEADERLESS
+}

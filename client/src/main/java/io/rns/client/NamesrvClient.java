@@ -7,12 +7,6 @@ import io.rns.rpc.transport.RpcClient;
 import io.rns.rpc.transport.RpcClientOptions;
 import io.rns.rpc.v1.AddPeerRequest;
 import io.rns.rpc.v1.AddPeerResponse;
-import io.rns.rpc.v1.ListPeersRequest;
-import io.rns.rpc.v1.ListPeersResponse;
-import io.rns.rpc.v1.RemovePeerRequest;
-import io.rns.rpc.v1.RemovePeerResponse;
-import io.rns.rpc.v1.TransferLeadershipRequest;
-import io.rns.rpc.v1.TransferLeadershipResponse;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.DeleteTopicRequest;
 import io.rns.rpc.v1.DeleteTopicResponse;
@@ -23,18 +17,24 @@ import io.rns.rpc.v1.GetNodeStatusResponse;
 import io.rns.rpc.v1.GetTopicRouteRequest;
 import io.rns.rpc.v1.HeartbeatRequest;
 import io.rns.rpc.v1.HeartbeatResponse;
-import io.rns.rpc.v1.ListBrokerLeasesRequest;
-import io.rns.rpc.v1.ListBrokerLeasesResponse;
 import io.rns.rpc.v1.KvDeleteRequest;
 import io.rns.rpc.v1.KvGetRequest;
 import io.rns.rpc.v1.KvListRequest;
 import io.rns.rpc.v1.KvPutRequest;
+import io.rns.rpc.v1.ListBrokerLeasesRequest;
+import io.rns.rpc.v1.ListBrokerLeasesResponse;
+import io.rns.rpc.v1.ListPeersRequest;
+import io.rns.rpc.v1.ListPeersResponse;
 import io.rns.rpc.v1.ListTopicsRequest;
 import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.RegisterBrokerResponse;
+import io.rns.rpc.v1.RemovePeerRequest;
+import io.rns.rpc.v1.RemovePeerResponse;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.TopicRoute;
+import io.rns.rpc.v1.TransferLeadershipRequest;
+import io.rns.rpc.v1.TransferLeadershipResponse;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
 import io.rns.rpc.v1.UnregisterBrokerResponse;
 
@@ -52,7 +52,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -136,8 +135,17 @@ public final class NamesrvClient implements AutoCloseable {
             return t;
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
-        this.caller = new Caller(rpc, new Router(endpoints, random), requestTimeout, overallTimeout, retryPolicy,
-                defaultConsistency, b.defaultConsistencyExplicit, clientId, random, scheduler);
+        this.caller = new Caller(
+                rpc,
+                new Router(endpoints, random),
+                requestTimeout,
+                overallTimeout,
+                retryPolicy,
+                defaultConsistency,
+                b.defaultConsistencyExplicit,
+                clientId,
+                random,
+                scheduler);
         this.configuredMode = b.mode;
         if (b.mode != ClusterMode.AUTO) {
             resolvedMode = b.mode;
@@ -149,19 +157,40 @@ public final class NamesrvClient implements AutoCloseable {
         return new Builder();
     }
 
-    public List<String> endpoints() { return endpoints; }
-    public Duration requestTimeout() { return requestTimeout; }
-    public Duration overallTimeout() { return overallTimeout; }
-    public RetryPolicy retryPolicy() { return retryPolicy; }
+    public List<String> endpoints() {
+        return endpoints;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public Duration overallTimeout() {
+        return overallTimeout;
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
     /**
      * The builder's default read level (LINEARIZABLE unless set). In leaderless mode reads default to STALE instead
      * unless it was set explicitly: see {@link #effectiveDefaultConsistency()}.
      */
-    public Consistency defaultConsistency() { return defaultConsistency; }
+    public Consistency defaultConsistency() {
+        return defaultConsistency;
+    }
     /** The mode given to the builder ({@link ClusterMode#AUTO} unless set); {@link #mode()} resolves it. */
-    public ClusterMode configuredMode() { return configuredMode; }
-    public String clientId() { return clientId; }
-    public RpcClientOptions rpcOptions() { return rpcOptions; }
+    public ClusterMode configuredMode() {
+        return configuredMode;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public RpcClientOptions rpcOptions() {
+        return rpcOptions;
+    }
 
     /**
      * The cluster's mode: the configured one, or (AUTO) the one learned from the first GetNodeStatus answer of any
@@ -200,8 +229,12 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<RegisterBrokerResponse> registerBroker(RegisterBrokerRequest request, CallOptions options) {
-        return call(RequestEnvelope.newBuilder().setRegisterBroker(request), options, false,
-                ResponseEnvelope.BodyCase.REGISTER_BROKER, ResponseEnvelope::getRegisterBroker);
+        return call(
+                RequestEnvelope.newBuilder().setRegisterBroker(request),
+                options,
+                false,
+                ResponseEnvelope.BodyCase.REGISTER_BROKER,
+                ResponseEnvelope::getRegisterBroker);
     }
 
     public Reply<UnregisterBrokerResponse> unregisterBroker(UnregisterBrokerRequest request) {
@@ -209,8 +242,12 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<UnregisterBrokerResponse> unregisterBroker(UnregisterBrokerRequest request, CallOptions options) {
-        return call(RequestEnvelope.newBuilder().setUnregisterBroker(request), options, false,
-                ResponseEnvelope.BodyCase.UNREGISTER_BROKER, ResponseEnvelope::getUnregisterBroker);
+        return call(
+                RequestEnvelope.newBuilder().setUnregisterBroker(request),
+                options,
+                false,
+                ResponseEnvelope.BodyCase.UNREGISTER_BROKER,
+                ResponseEnvelope::getUnregisterBroker);
     }
 
     /** @param clusterOrNull {@code null} or empty = delete the topic everywhere */
@@ -221,8 +258,12 @@ public final class NamesrvClient implements AutoCloseable {
     public Reply<DeleteTopicResponse> deleteTopic(String topic, String clusterOrNull, CallOptions options) {
         DeleteTopicRequest.Builder r = DeleteTopicRequest.newBuilder().setTopic(nonNull(topic, "topic"));
         if (clusterOrNull != null) r.setCluster(clusterOrNull);
-        return call(RequestEnvelope.newBuilder().setDeleteTopic(r), options, false,
-                ResponseEnvelope.BodyCase.DELETE_TOPIC, ResponseEnvelope::getDeleteTopic);
+        return call(
+                RequestEnvelope.newBuilder().setDeleteTopic(r),
+                options,
+                false,
+                ResponseEnvelope.BodyCase.DELETE_TOPIC,
+                ResponseEnvelope::getDeleteTopic);
     }
 
     public Reply<Void> kvPut(String namespace, String key, String value) {
@@ -230,9 +271,13 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<Void> kvPut(String namespace, String key, String value, CallOptions options) {
-        KvPutRequest r = KvPutRequest.newBuilder().setNamespace(nonNull(namespace, "namespace"))
-                .setKey(nonNull(key, "key")).setValue(nonNull(value, "value")).build();
-        return call(RequestEnvelope.newBuilder().setKvPut(r), options, false, ResponseEnvelope.BodyCase.KV_PUT, x -> null);
+        KvPutRequest r = KvPutRequest.newBuilder()
+                .setNamespace(nonNull(namespace, "namespace"))
+                .setKey(nonNull(key, "key"))
+                .setValue(nonNull(value, "value"))
+                .build();
+        return call(
+                RequestEnvelope.newBuilder().setKvPut(r), options, false, ResponseEnvelope.BodyCase.KV_PUT, x -> null);
     }
 
     /** @return whether the key existed */
@@ -241,9 +286,15 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<Boolean> kvDelete(String namespace, String key, CallOptions options) {
-        KvDeleteRequest r = KvDeleteRequest.newBuilder().setNamespace(nonNull(namespace, "namespace"))
-                .setKey(nonNull(key, "key")).build();
-        return call(RequestEnvelope.newBuilder().setKvDelete(r), options, false, ResponseEnvelope.BodyCase.KV_DELETE,
+        KvDeleteRequest r = KvDeleteRequest.newBuilder()
+                .setNamespace(nonNull(namespace, "namespace"))
+                .setKey(nonNull(key, "key"))
+                .build();
+        return call(
+                RequestEnvelope.newBuilder().setKvDelete(r),
+                options,
+                false,
+                ResponseEnvelope.BodyCase.KV_DELETE,
                 x -> x.getKvDelete().getExisted());
     }
 
@@ -262,8 +313,10 @@ public final class NamesrvClient implements AutoCloseable {
 
     public Reply<HeartbeatResponse> heartbeat(HeartbeatRequest request, CallOptions options) {
         Objects.requireNonNull(request, "request");
-        return reply(await(caller.callLeader(RequestEnvelope.newBuilder().setHeartbeat(request), options)),
-                ResponseEnvelope.BodyCase.HEARTBEAT, ResponseEnvelope::getHeartbeat);
+        return reply(
+                await(caller.callLeader(RequestEnvelope.newBuilder().setHeartbeat(request), options)),
+                ResponseEnvelope.BodyCase.HEARTBEAT,
+                ResponseEnvelope::getHeartbeat);
     }
 
     /** The leader's lease table (every registered broker's lease as the leader tracks it); routed like a write. */
@@ -272,9 +325,12 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<ListBrokerLeasesResponse> listBrokerLeases(CallOptions options) {
-        return reply(await(caller.callLeader(RequestEnvelope.newBuilder()
-                        .setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance()), options)),
-                ResponseEnvelope.BodyCase.LIST_BROKER_LEASES, ResponseEnvelope::getListBrokerLeases);
+        return reply(
+                await(caller.callLeader(
+                        RequestEnvelope.newBuilder().setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance()),
+                        options)),
+                ResponseEnvelope.BodyCase.LIST_BROKER_LEASES,
+                ResponseEnvelope::getListBrokerLeases);
     }
 
     // ---- reads -------------------------------------------------------------------------------------------------
@@ -285,8 +341,13 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<TopicRoute> getTopicRoute(String topic, CallOptions options) {
-        return call(RequestEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(nonNull(topic, "topic"))),
-                options, true, ResponseEnvelope.BodyCase.GET_TOPIC_ROUTE, x -> x.getGetTopicRoute().getRoute());
+        return call(
+                RequestEnvelope.newBuilder()
+                        .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(nonNull(topic, "topic"))),
+                options,
+                true,
+                ResponseEnvelope.BodyCase.GET_TOPIC_ROUTE,
+                x -> x.getGetTopicRoute().getRoute());
     }
 
     public Reply<GetClusterInfoResponse> getClusterInfo() {
@@ -294,8 +355,12 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<GetClusterInfoResponse> getClusterInfo(CallOptions options) {
-        return call(RequestEnvelope.newBuilder().setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()), options, true,
-                ResponseEnvelope.BodyCase.GET_CLUSTER_INFO, ResponseEnvelope::getGetClusterInfo);
+        return call(
+                RequestEnvelope.newBuilder().setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()),
+                options,
+                true,
+                ResponseEnvelope.BodyCase.GET_CLUSTER_INFO,
+                ResponseEnvelope::getGetClusterInfo);
     }
 
     /** @param clusterOrNull {@code null} or empty = topics of all clusters; the list is sorted */
@@ -306,7 +371,11 @@ public final class NamesrvClient implements AutoCloseable {
     public Reply<List<String>> listTopics(String clusterOrNull, CallOptions options) {
         ListTopicsRequest.Builder r = ListTopicsRequest.newBuilder();
         if (clusterOrNull != null) r.setCluster(clusterOrNull);
-        return call(RequestEnvelope.newBuilder().setListTopics(r), options, true, ResponseEnvelope.BodyCase.LIST_TOPICS,
+        return call(
+                RequestEnvelope.newBuilder().setListTopics(r),
+                options,
+                true,
+                ResponseEnvelope.BodyCase.LIST_TOPICS,
                 x -> List.copyOf(x.getListTopics().getTopicsList()));
     }
 
@@ -316,8 +385,15 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<String> kvGet(String namespace, String key, CallOptions options) {
-        KvGetRequest r = KvGetRequest.newBuilder().setNamespace(nonNull(namespace, "namespace")).setKey(nonNull(key, "key")).build();
-        return call(RequestEnvelope.newBuilder().setKvGet(r), options, true, ResponseEnvelope.BodyCase.KV_GET,
+        KvGetRequest r = KvGetRequest.newBuilder()
+                .setNamespace(nonNull(namespace, "namespace"))
+                .setKey(nonNull(key, "key"))
+                .build();
+        return call(
+                RequestEnvelope.newBuilder().setKvGet(r),
+                options,
+                true,
+                ResponseEnvelope.BodyCase.KV_GET,
                 x -> x.getKvGet().getValue());
     }
 
@@ -327,9 +403,16 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<Map<String, String>> kvList(String namespace, CallOptions options) {
-        KvListRequest r = KvListRequest.newBuilder().setNamespace(nonNull(namespace, "namespace")).build();
-        return call(RequestEnvelope.newBuilder().setKvList(r), options, true, ResponseEnvelope.BodyCase.KV_LIST,
-                x -> java.util.Collections.unmodifiableMap(new TreeMap<>(x.getKvList().getEntriesMap())));
+        KvListRequest r = KvListRequest.newBuilder()
+                .setNamespace(nonNull(namespace, "namespace"))
+                .build();
+        return call(
+                RequestEnvelope.newBuilder().setKvList(r),
+                options,
+                true,
+                ResponseEnvelope.BodyCase.KV_LIST,
+                x -> java.util.Collections.unmodifiableMap(
+                        new TreeMap<>(x.getKvList().getEntriesMap())));
     }
 
     /**
@@ -346,8 +429,12 @@ public final class NamesrvClient implements AutoCloseable {
         if (endpointOrNull != null) o = o.withNode(endpointOrNull);
         // routed like a read (sticky endpoint) but sends no ReadOptions: status is always local
         Caller.Answer a = await(caller.call(
-                RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()), o, true, false));
-        Reply<GetNodeStatusResponse> r = reply(a, ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus);
+                RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()),
+                o,
+                true,
+                false));
+        Reply<GetNodeStatusResponse> r =
+                reply(a, ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus);
         if (resolvedMode == null) learnMode(r.value().getMode()); // AUTO: any status answer tells the mode
         return r;
     }
@@ -359,8 +446,11 @@ public final class NamesrvClient implements AutoCloseable {
      * one). Routed like node status (any node, or {@code options.node()}); answered locally, never forwarded.
      */
     public Reply<ListPeersResponse> listPeers(CallOptions options) {
-        Caller.Answer a = await(caller.call(RequestEnvelope.newBuilder()
-                .setListPeers(ListPeersRequest.getDefaultInstance()), options, true, false));
+        Caller.Answer a = await(caller.call(
+                RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()),
+                options,
+                true,
+                false));
         return reply(a, ResponseEnvelope.BodyCase.LIST_PEERS, ResponseEnvelope::getListPeers);
     }
 
@@ -370,22 +460,32 @@ public final class NamesrvClient implements AutoCloseable {
      */
     public Reply<AddPeerResponse> addPeer(String memberSpec, CallOptions options) {
         AddPeerRequest r = parseMember(nonNull(memberSpec, "member"));
-        return reply(await(caller.call(RequestEnvelope.newBuilder().setAddPeer(r), options, false)),
-                ResponseEnvelope.BodyCase.ADD_PEER, ResponseEnvelope::getAddPeer);
+        return reply(
+                await(caller.call(RequestEnvelope.newBuilder().setAddPeer(r), options, false)),
+                ResponseEnvelope.BodyCase.ADD_PEER,
+                ResponseEnvelope::getAddPeer);
     }
 
     /** Removes a voter by id (the leader too: it steps down once the change commits). Routed like a write. */
     public Reply<RemovePeerResponse> removePeer(String nodeId, CallOptions options) {
-        RemovePeerRequest r = RemovePeerRequest.newBuilder().setNodeId(nonNull(nodeId, "node id")).build();
-        return reply(await(caller.call(RequestEnvelope.newBuilder().setRemovePeer(r), options, false)),
-                ResponseEnvelope.BodyCase.REMOVE_PEER, ResponseEnvelope::getRemovePeer);
+        RemovePeerRequest r = RemovePeerRequest.newBuilder()
+                .setNodeId(nonNull(nodeId, "node id"))
+                .build();
+        return reply(
+                await(caller.call(RequestEnvelope.newBuilder().setRemovePeer(r), options, false)),
+                ResponseEnvelope.BodyCase.REMOVE_PEER,
+                ResponseEnvelope::getRemovePeer);
     }
 
     /** Asks the leader to hand leadership to {@code nodeId}; answers once the transfer started. Routed like a write. */
     public Reply<TransferLeadershipResponse> transferLeadership(String nodeId, CallOptions options) {
-        TransferLeadershipRequest r = TransferLeadershipRequest.newBuilder().setNodeId(nonNull(nodeId, "node id")).build();
-        return reply(await(caller.call(RequestEnvelope.newBuilder().setTransferLeadership(r), options, false)),
-                ResponseEnvelope.BodyCase.TRANSFER_LEADERSHIP, ResponseEnvelope::getTransferLeadership);
+        TransferLeadershipRequest r = TransferLeadershipRequest.newBuilder()
+                .setNodeId(nonNull(nodeId, "node id"))
+                .build();
+        return reply(
+                await(caller.call(RequestEnvelope.newBuilder().setTransferLeadership(r), options, false)),
+                ResponseEnvelope.BodyCase.TRANSFER_LEADERSHIP,
+                ResponseEnvelope::getTransferLeadership);
     }
 
     /** Parses {@code id@host:raftPort:clientPort}; {@link IllegalArgumentException} naming the problem otherwise. */
@@ -408,16 +508,24 @@ public final class NamesrvClient implements AutoCloseable {
         if (raft < 1 || raft > 65535 || client < 1 || client > 65535) {
             throw new IllegalArgumentException("member '" + spec + "': ports must be in [1, 65535]");
         }
-        return AddPeerRequest.newBuilder().setNodeId(s.substring(0, at)).setHost(s.substring(at + 1, c1))
-                .setRaftPort(raft).setClientPort(client).build();
+        return AddPeerRequest.newBuilder()
+                .setNodeId(s.substring(0, at))
+                .setHost(s.substring(at + 1, c1))
+                .setRaftPort(raft)
+                .setClientPort(client)
+                .build();
     }
 
     /**
      * One attempt at one node, asynchronously (for {@link BrokerRegistrar}'s per-node heartbeats and unregisters in
      * leaderless mode). {@code write}: a write (outcome may be unknown); else routed like a heartbeat.
      */
-    <T> CompletableFuture<Reply<T>> callNodeAsync(RequestEnvelope.Builder request, String node, boolean write,
-                                                  ResponseEnvelope.BodyCase expected, Function<ResponseEnvelope, T> extract) {
+    <T> CompletableFuture<Reply<T>> callNodeAsync(
+            RequestEnvelope.Builder request,
+            String node,
+            boolean write,
+            ResponseEnvelope.BodyCase expected,
+            Function<ResponseEnvelope, T> extract) {
         CallOptions o = CallOptions.DEFAULT.withNode(node);
         CompletableFuture<Caller.Answer> f;
         try {
@@ -449,7 +557,8 @@ public final class NamesrvClient implements AutoCloseable {
      * typed methods). In AUTO mode the first call may block to learn the mode ({@link #mode()}); if that fails the
      * future fails with its NamesrvException.
      */
-    public CompletableFuture<ResponseEnvelope> callAsync(RequestEnvelope.Builder request, CallOptions options, boolean isRead) {
+    public CompletableFuture<ResponseEnvelope> callAsync(
+            RequestEnvelope.Builder request, CallOptions options, boolean isRead) {
         Objects.requireNonNull(request, "request");
         ClusterMode m;
         try {
@@ -460,7 +569,8 @@ public final class NamesrvClient implements AutoCloseable {
         if (!isRead && m == ClusterMode.LEADERLESS && (options == null || options.node() == null)) {
             RequestEnvelope.Builder req = request.clone();
             return fanOut(ep -> caller.call(req, options(options).withNode(ep), false)
-                    .thenApply(a -> new Reply<>(a.response(), ResponseMeta.of(a.response().getHeader(), a.endpoint()))))
+                            .thenApply(a -> new Reply<>(
+                                    a.response(), ResponseMeta.of(a.response().getHeader(), a.endpoint()))))
                     .thenApply(Reply::value);
         }
         return caller.call(request, options, isRead).thenApply(Caller.Answer::response);
@@ -473,8 +583,12 @@ public final class NamesrvClient implements AutoCloseable {
         scheduler.shutdownNow();
     }
 
-    private <T> Reply<T> call(RequestEnvelope.Builder req, CallOptions options, boolean isRead,
-                              ResponseEnvelope.BodyCase expected, Function<ResponseEnvelope, T> extract) {
+    private <T> Reply<T> call(
+            RequestEnvelope.Builder req,
+            CallOptions options,
+            boolean isRead,
+            ResponseEnvelope.BodyCase expected,
+            Function<ResponseEnvelope, T> extract) {
         if (isRead) {
             req.clearRead();
         }
@@ -506,8 +620,8 @@ public final class NamesrvClient implements AutoCloseable {
             }
             futures.put(ep, f);
         }
-        CompletableFuture<?>[] settled = futures.values().stream().map(f -> f.handle((v, e) -> null))
-                .toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] settled =
+                futures.values().stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(settled).thenApply(x -> {
             Map<String, Reply.Outcome<T>> outcomes = new LinkedHashMap<>();
             Reply<T> first = null;
@@ -523,20 +637,26 @@ public final class NamesrvClient implements AutoCloseable {
                 }
             }
             if (first != null) return new Reply<>(first.value(), first.meta(), outcomes);
-            throw allFailed(outcomes.values().stream().map(Reply.Outcome::error).toList(), "write failed on every node");
+            throw allFailed(
+                    outcomes.values().stream().map(Reply.Outcome::error).toList(), "write failed on every node");
         });
     }
 
     /** The first exception, its message listing every one's; outcome unknown if any is. */
     private static NamesrvException allFailed(List<NamesrvException> errors, String what) {
         NamesrvException first = errors.get(0);
-        StringBuilder b = new StringBuilder(what).append(" (").append(errors.size()).append("): ");
+        StringBuilder b =
+                new StringBuilder(what).append(" (").append(errors.size()).append("): ");
         boolean unknown = false;
         for (int i = 0; i < errors.size(); i++) {
             NamesrvException e = errors.get(i);
             unknown |= e.outcomeUnknown();
             if (i > 0) b.append("; ");
-            b.append(e.endpoint() != null ? e.endpoint() : "?").append(": ").append(e.codeName()).append(": ").append(e.detail());
+            b.append(e.endpoint() != null ? e.endpoint() : "?")
+                    .append(": ")
+                    .append(e.codeName())
+                    .append(": ")
+                    .append(e.detail());
         }
         return first.withDetail(b.toString(), unknown);
     }
@@ -561,11 +681,14 @@ public final class NamesrvClient implements AutoCloseable {
             for (String ep : order) {
                 if (!errors.isEmpty() && System.nanoTime() >= deadline) break;
                 try {
-                    Caller.Answer a = await(caller.call(RequestEnvelope.newBuilder()
-                                    .setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()),
-                            CallOptions.DEFAULT.withNode(ep), true, false));
-                    GetNodeStatusResponse s = reply(a, ResponseEnvelope.BodyCase.GET_NODE_STATUS,
-                            ResponseEnvelope::getGetNodeStatus).value();
+                    Caller.Answer a = await(caller.call(
+                            RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()),
+                            CallOptions.DEFAULT.withNode(ep),
+                            true,
+                            false));
+                    GetNodeStatusResponse s = reply(
+                                    a, ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus)
+                            .value();
                     learnMode(s.getMode());
                     return resolvedMode;
                 } catch (NamesrvException e) {
@@ -586,14 +709,22 @@ public final class NamesrvClient implements AutoCloseable {
         }
     }
 
-    private static <T> Reply<T> reply(Caller.Answer answer, ResponseEnvelope.BodyCase expected,
-                                      Function<ResponseEnvelope, T> extract) {
+    private static <T> Reply<T> reply(
+            Caller.Answer answer, ResponseEnvelope.BodyCase expected, Function<ResponseEnvelope, T> extract) {
         ResponseEnvelope resp = answer.response();
         ResponseMeta meta = ResponseMeta.of(resp.getHeader(), answer.endpoint());
         if (resp.getBodyCase() != expected) {
-            throw new NamesrvException(NamesrvException.Kind.PROTOCOL_ERROR, io.rns.rpc.v1.ErrorCode.ERROR_CODE_UNSPECIFIED,
-                    "protocol error: expected a " + expected + " body, got " + resp.getBodyCase(), false,
-                    resp.getHeader().getLeaderHint(), meta, false, meta.endpoint(), 1, null);
+            throw new NamesrvException(
+                    NamesrvException.Kind.PROTOCOL_ERROR,
+                    io.rns.rpc.v1.ErrorCode.ERROR_CODE_UNSPECIFIED,
+                    "protocol error: expected a " + expected + " body, got " + resp.getBodyCase(),
+                    false,
+                    resp.getHeader().getLeaderHint(),
+                    meta,
+                    false,
+                    meta.endpoint(),
+                    1,
+                    null);
         }
         return new Reply<>(extract.apply(resp), meta);
     }
@@ -649,10 +780,20 @@ public final class NamesrvClient implements AutoCloseable {
         }
 
         /** Deadline of one attempt (default 3 s). */
-        public Builder requestTimeout(Duration d) { this.requestTimeout = d; return this; }
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = d;
+            return this;
+        }
         /** Deadline of a whole call, across retries (default 10 s). */
-        public Builder overallTimeout(Duration d) { this.overallTimeout = d; return this; }
-        public Builder retryPolicy(RetryPolicy p) { this.retryPolicy = p; return this; }
+        public Builder overallTimeout(Duration d) {
+            this.overallTimeout = d;
+            return this;
+        }
+
+        public Builder retryPolicy(RetryPolicy p) {
+            this.retryPolicy = p;
+            return this;
+        }
         /**
          * Level of reads whose CallOptions name none (default LINEARIZABLE; in leaderless mode STALE). Set explicitly,
          * it is sent as-is in every mode: a leaderless node refuses LINEARIZABLE, LEASE and SEQUENTIAL with
@@ -665,12 +806,25 @@ public final class NamesrvClient implements AutoCloseable {
         }
 
         /** The cluster's mode (default {@link ClusterMode#AUTO}: learned from the first GetNodeStatus answer). */
-        public Builder mode(ClusterMode m) { this.mode = m; return this; }
+        public Builder mode(ClusterMode m) {
+            this.mode = m;
+            return this;
+        }
         /** Free-form id sent with every request, for server logs. */
-        public Builder clientId(String id) { this.clientId = id; return this; }
-        public Builder rpcOptions(RpcClientOptions o) { this.rpcOptions = o; return this; }
+        public Builder clientId(String id) {
+            this.clientId = id;
+            return this;
+        }
+
+        public Builder rpcOptions(RpcClientOptions o) {
+            this.rpcOptions = o;
+            return this;
+        }
         /** Seeds the start endpoint choice and the backoff jitter (for reproducible tests). */
-        public Builder randomSeed(long seed) { this.randomSeed = seed; return this; }
+        public Builder randomSeed(long seed) {
+            this.randomSeed = seed;
+            return this;
+        }
 
         public NamesrvClient build() {
             if (endpoints == null || endpoints.isEmpty()) {
@@ -690,10 +844,11 @@ public final class NamesrvClient implements AutoCloseable {
             positive("requestTimeout", requestTimeout);
             positive("overallTimeout", overallTimeout);
             if (retryPolicy == null) throw new IllegalArgumentException("retryPolicy must not be null");
-            if (defaultConsistency == null || defaultConsistency == Consistency.CONSISTENCY_UNSPECIFIED
+            if (defaultConsistency == null
+                    || defaultConsistency == Consistency.CONSISTENCY_UNSPECIFIED
                     || defaultConsistency == Consistency.UNRECOGNIZED) {
-                throw new IllegalArgumentException("defaultConsistency must be LINEARIZABLE, LEASE, SEQUENTIAL or STALE: "
-                        + defaultConsistency);
+                throw new IllegalArgumentException(
+                        "defaultConsistency must be LINEARIZABLE, LEASE, SEQUENTIAL or STALE: " + defaultConsistency);
             }
             if (clientId == null) throw new IllegalArgumentException("clientId must not be null");
             if (mode == null) throw new IllegalArgumentException("mode must not be null (AUTO, RAFT or LEADERLESS)");
@@ -702,7 +857,8 @@ public final class NamesrvClient implements AutoCloseable {
         }
 
         private static void positive(String name, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be > 0: " + d);
+            if (d == null || d.isNegative() || d.isZero())
+                throw new IllegalArgumentException(name + " must be > 0: " + d);
             if (d.toMillis() > Integer.MAX_VALUE) throw new IllegalArgumentException(name + " is too large: " + d);
         }
     }

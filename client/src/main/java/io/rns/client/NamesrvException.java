@@ -22,7 +22,13 @@ import io.rns.rpc.v1.ErrorCode;
 public final class NamesrvException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    public enum Kind { SERVER, TIMEOUT, CONNECT_FAILED, CONNECTION_CLOSED, PROTOCOL_ERROR }
+    public enum Kind {
+        SERVER,
+        TIMEOUT,
+        CONNECT_FAILED,
+        CONNECTION_CLOSED,
+        PROTOCOL_ERROR
+    }
 
     private final Kind kind;
     private final ErrorCode code;
@@ -34,8 +40,17 @@ public final class NamesrvException extends RuntimeException {
     private final String endpoint;
     private final int attempts;
 
-    public NamesrvException(Kind kind, ErrorCode code, String detail, boolean retriable, String leaderHint,
-                            ResponseMeta meta, boolean outcomeUnknown, String endpoint, int attempts, Throwable cause) {
+    public NamesrvException(
+            Kind kind,
+            ErrorCode code,
+            String detail,
+            boolean retriable,
+            String leaderHint,
+            ResponseMeta meta,
+            boolean outcomeUnknown,
+            String endpoint,
+            int attempts,
+            Throwable cause) {
         super(format(kind, code, detail, endpoint, attempts), cause);
         this.kind = kind;
         this.code = code;
@@ -51,36 +66,67 @@ public final class NamesrvException extends RuntimeException {
     private static String format(Kind kind, ErrorCode code, String detail, String endpoint, int attempts) {
         String name = kind == Kind.SERVER || kind == Kind.TIMEOUT ? code.name() : kind.name();
         return name + ": " + (detail == null ? "" : detail)
-                + (endpoint != null ? " [endpoint " + endpoint + (attempts > 1 ? ", after " + attempts + " attempts" : "") + "]" : "");
+                + (endpoint != null
+                        ? " [endpoint " + endpoint + (attempts > 1 ? ", after " + attempts + " attempts" : "") + "]"
+                        : "");
     }
 
-    public Kind kind() { return kind; }
+    public Kind kind() {
+        return kind;
+    }
     /** The wire code (see the class comment for transport kinds). */
-    public ErrorCode code() { return code; }
+    public ErrorCode code() {
+        return code;
+    }
     /** {@code code()} for SERVER and TIMEOUT, else the kind's name: what the CLI prints. */
-    public String codeName() { return kind == Kind.SERVER || kind == Kind.TIMEOUT ? code.name() : kind.name(); }
+    public String codeName() {
+        return kind == Kind.SERVER || kind == Kind.TIMEOUT ? code.name() : kind.name();
+    }
     /** The server's message (or the transport's), without the code and endpoint decoration of {@link #getMessage()}. */
-    public String detail() { return detail; }
+    public String detail() {
+        return detail;
+    }
     /** Whether trying again (perhaps elsewhere) could succeed. */
-    public boolean retriable() { return retriable; }
+    public boolean retriable() {
+        return retriable;
+    }
     /** The leader's client address as the answering node knew it; empty if none. */
-    public String leaderHint() { return leaderHint; }
+    public String leaderHint() {
+        return leaderHint;
+    }
     /** The answering node's header (SERVER kind), else {@code null}. */
-    public ResponseMeta meta() { return meta; }
+    public ResponseMeta meta() {
+        return meta;
+    }
     /** True if a write may or may not have been applied (see class comment). Always false for reads. */
-    public boolean outcomeUnknown() { return outcomeUnknown; }
+    public boolean outcomeUnknown() {
+        return outcomeUnknown;
+    }
     /** The endpoint of the last attempt, or {@code null}. */
-    public String endpoint() { return endpoint; }
+    public String endpoint() {
+        return endpoint;
+    }
     /** Attempts made before giving up. */
-    public int attempts() { return attempts; }
+    public int attempts() {
+        return attempts;
+    }
 
     /**
      * A copy with another detail (message) and outcome flag; for the failure of a fan-out write, which describes its
      * first endpoint's failure and lists every endpoint's.
      */
     NamesrvException withDetail(String newDetail, boolean anyOutcomeUnknown) {
-        NamesrvException e = new NamesrvException(kind, code, newDetail, retriable, leaderHint, meta,
-                outcomeUnknown || anyOutcomeUnknown, endpoint, attempts, getCause());
+        NamesrvException e = new NamesrvException(
+                kind,
+                code,
+                newDetail,
+                retriable,
+                leaderHint,
+                meta,
+                outcomeUnknown || anyOutcomeUnknown,
+                endpoint,
+                attempts,
+                getCause());
         e.setStackTrace(getStackTrace());
         return e;
     }
@@ -88,8 +134,17 @@ public final class NamesrvException extends RuntimeException {
     /** A copy with the final outcome flag and attempt count of a whole call. */
     public NamesrvException finalFor(boolean anyOutcomeUnknown, int attemptCount) {
         if (anyOutcomeUnknown == outcomeUnknown && attemptCount == attempts) return this;
-        NamesrvException e = new NamesrvException(kind, code, detail, retriable, leaderHint, meta,
-                outcomeUnknown || anyOutcomeUnknown, endpoint, attemptCount, getCause());
+        NamesrvException e = new NamesrvException(
+                kind,
+                code,
+                detail,
+                retriable,
+                leaderHint,
+                meta,
+                outcomeUnknown || anyOutcomeUnknown,
+                endpoint,
+                attemptCount,
+                getCause());
         e.setStackTrace(getStackTrace());
         return e;
     }

@@ -23,7 +23,8 @@ import java.util.Objects;
 public record Reply<T>(T value, ResponseMeta meta, Map<String, Outcome<T>> perEndpoint) {
 
     public Reply {
-        perEndpoint = perEndpoint == null || perEndpoint.isEmpty() ? Map.of()
+        perEndpoint = perEndpoint == null || perEndpoint.isEmpty()
+                ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(perEndpoint));
     }
 
@@ -58,10 +59,17 @@ public record Reply<T>(T value, ResponseMeta meta, Map<String, Outcome<T>> perEn
             }
         }
 
-        public static <T> Outcome<T> ok(String endpoint, Reply<T> reply) { return new Outcome<>(endpoint, reply, null); }
-        public static <T> Outcome<T> failed(String endpoint, NamesrvException e) { return new Outcome<>(endpoint, null, e); }
+        public static <T> Outcome<T> ok(String endpoint, Reply<T> reply) {
+            return new Outcome<>(endpoint, reply, null);
+        }
 
-        public boolean ok() { return reply != null; }
+        public static <T> Outcome<T> failed(String endpoint, NamesrvException e) {
+            return new Outcome<>(endpoint, null, e);
+        }
+
+        public boolean ok() {
+            return reply != null;
+        }
 
         /** The node's value; throws that node's {@link NamesrvException} if it failed. */
         public T value() {

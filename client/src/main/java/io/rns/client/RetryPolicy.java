@@ -26,12 +26,21 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("retryPolicy.maxBackoff must be >= initialBackoff");
         }
-        if (!(jitter >= 0 && jitter <= 1)) throw new IllegalArgumentException("retryPolicy.jitter must be in [0, 1]: " + jitter);
+        if (!(jitter >= 0 && jitter <= 1))
+            throw new IllegalArgumentException("retryPolicy.jitter must be in [0, 1]: " + jitter);
     }
 
-    public RetryPolicy withMaxAttempts(int n) { return new RetryPolicy(n, initialBackoff, maxBackoff, jitter); }
-    public RetryPolicy withBackoff(Duration initial, Duration max) { return new RetryPolicy(maxAttempts, initial, max, jitter); }
-    public RetryPolicy withJitter(double j) { return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, j); }
+    public RetryPolicy withMaxAttempts(int n) {
+        return new RetryPolicy(n, initialBackoff, maxBackoff, jitter);
+    }
+
+    public RetryPolicy withBackoff(Duration initial, Duration max) {
+        return new RetryPolicy(maxAttempts, initial, max, jitter);
+    }
+
+    public RetryPolicy withJitter(double j) {
+        return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, j);
+    }
 
     /** The wait before retry number {@code failures} (1 = after the first failure), before jitter, in nanos. */
     public long baseDelayNanos(int failures) {

@@ -24,9 +24,18 @@ import static org.junit.jupiter.api.Assertions.*;
 class BrokerRegistrarTest {
     private static final RetryPolicy FAST = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 0.5);
     private static final Duration INTERVAL = Duration.ofMillis(50);
-    private static final RegisterBrokerRequest REG = RegisterBrokerRequest.newBuilder().setCluster("C").setBrokerName("b1")
-            .setBrokerId(1).setBrokerAddr("10.0.0.1:10911").setLeaseTimeoutMs(6000)
-            .addTopics(TopicConfig.newBuilder().setTopic("T1").setReadQueueNums(4).setWriteQueueNums(4).setPerm(6)).build();
+    private static final RegisterBrokerRequest REG = RegisterBrokerRequest.newBuilder()
+            .setCluster("C")
+            .setBrokerName("b1")
+            .setBrokerId(1)
+            .setBrokerAddr("10.0.0.1:10911")
+            .setLeaseTimeoutMs(6000)
+            .addTopics(TopicConfig.newBuilder()
+                    .setTopic("T1")
+                    .setReadQueueNums(4)
+                    .setWriteQueueNums(4)
+                    .setPerm(6))
+            .build();
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private FakeNode leader;
@@ -36,10 +45,26 @@ class BrokerRegistrarTest {
     /** Records listener callbacks as strings. */
     static final class Events implements BrokerRegistrar.Listener {
         final List<String> all = new CopyOnWriteArrayList<>();
-        @Override public void registered(long epoch) { all.add("registered " + epoch); }
-        @Override public void reRegistered(long epoch, String reason) { all.add("reRegistered " + epoch + " " + reason); }
-        @Override public void heartbeatFailed(NamesrvException e) { all.add("heartbeatFailed " + e.codeName()); }
-        @Override public void closed() { all.add("closed"); }
+
+        @Override
+        public void registered(long epoch) {
+            all.add("registered " + epoch);
+        }
+
+        @Override
+        public void reRegistered(long epoch, String reason) {
+            all.add("reRegistered " + epoch + " " + reason);
+        }
+
+        @Override
+        public void heartbeatFailed(NamesrvException e) {
+            all.add("heartbeatFailed " + e.codeName());
+        }
+
+        @Override
+        public void closed() {
+            all.add("closed");
+        }
     }
 
     @BeforeEach
@@ -48,8 +73,14 @@ class BrokerRegistrarTest {
         leader.role = Role.LEADER;
         leader.appliedIndex = 40;
         closeables.add(leader);
-        client = NamesrvClient.builder().endpoints(leader.endpoint).mode(ClusterMode.RAFT).retryPolicy(FAST).randomSeed(1)
-                .requestTimeout(Duration.ofSeconds(1)).overallTimeout(Duration.ofSeconds(2)).build();
+        client = NamesrvClient.builder()
+                .endpoints(leader.endpoint)
+                .mode(ClusterMode.RAFT)
+                .retryPolicy(FAST)
+                .randomSeed(1)
+                .requestTimeout(Duration.ofSeconds(1))
+                .overallTimeout(Duration.ofSeconds(2))
+                .build();
         closeables.add(client);
     }
 
@@ -78,12 +109,16 @@ class BrokerRegistrarTest {
     }
 
     private List<HeartbeatRequest> heartbeats() {
-        return leader.received.stream().filter(RequestEnvelope::hasHeartbeat).map(RequestEnvelope::getHeartbeat)
+        return leader.received.stream()
+                .filter(RequestEnvelope::hasHeartbeat)
+                .map(RequestEnvelope::getHeartbeat)
                 .collect(Collectors.toList());
     }
 
     private List<RegisterBrokerRequest> registrations() {
-        return leader.received.stream().filter(RequestEnvelope::hasRegisterBroker).map(RequestEnvelope::getRegisterBroker)
+        return leader.received.stream()
+                .filter(RequestEnvelope::hasRegisterBroker)
+                .map(RequestEnvelope::getRegisterBroker)
                 .collect(Collectors.toList());
     }
 
@@ -93,14 +128,24 @@ class BrokerRegistrarTest {
         assertEquals(0, r.epoch());
         r.start();
         assertEquals(40, r.epoch());
-        assertEquals(List.of(REG.toBuilder().setBindConnection(true).build()), registrations(),
+        assertEquals(
+                List.of(REG.toBuilder().setBindConnection(true).build()),
+                registrations(),
                 "the registration as given, lease included, with bind_connection");
         assertEquals(List.of("registered 40"), events.all);
         await(() -> r.heartbeatsSent() >= 3, "3 heartbeats");
         await(() -> heartbeats().size() >= 3, "3 heartbeats received");
         for (HeartbeatRequest hb : heartbeats()) {
-            assertEquals(HeartbeatRequest.newBuilder().setCluster("C").setBrokerName("b1").setBrokerId(1)
-                    .setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(40).setBindConnection(true).build(), hb);
+            assertEquals(
+                    HeartbeatRequest.newBuilder()
+                            .setCluster("C")
+                            .setBrokerName("b1")
+                            .setBrokerId(1)
+                            .setBrokerAddr("10.0.0.1:10911")
+                            .setBrokerEpoch(40)
+                            .setBindConnection(true)
+                            .build(),
+                    hb);
         }
         assertEquals(0, r.heartbeatFailures());
         assertEquals(0, r.reRegistrations());
@@ -112,7 +157,10 @@ class BrokerRegistrarTest {
     void reRegistersOnStaleEpochThenHeartbeatsTheNewEpoch() throws Exception {
         AtomicInteger current = new AtomicInteger(40);
         leader.script = q -> q.hasHeartbeat() && q.getHeartbeat().getBrokerEpoch() != current.get()
-                ? leader.error(ErrorCode.STALE_BROKER_EPOCH, false, "epoch " + q.getHeartbeat().getBrokerEpoch() + " is stale")
+                ? leader.error(
+                        ErrorCode.STALE_BROKER_EPOCH,
+                        false,
+                        "epoch " + q.getHeartbeat().getBrokerEpoch() + " is stale")
                 : null;
         BrokerRegistrar r = registrar();
         r.start();
@@ -128,7 +176,8 @@ class BrokerRegistrarTest {
         assertEquals(41, hbs.get(hbs.size() - 1).getBrokerEpoch());
         assertEquals(2, registrations().size(), "re-registered exactly once");
         assertTrue(registrations().get(1).getBindConnection());
-        assertEquals(REG.getTopicsList(), registrations().get(1).getTopicsList(), "the full registration is sent again");
+        assertEquals(
+                REG.getTopicsList(), registrations().get(1).getTopicsList(), "the full registration is sent again");
         assertEquals(0, r.heartbeatFailures());
         assertEquals(List.of("registered 40", "reRegistered 41 STALE_BROKER_EPOCH"), events.all);
     }
@@ -138,7 +187,9 @@ class BrokerRegistrarTest {
         java.util.concurrent.atomic.AtomicBoolean known = new java.util.concurrent.atomic.AtomicBoolean(true);
         leader.script = q -> {
             if (q.hasRegisterBroker()) known.set(true);
-            return q.hasHeartbeat() && !known.get() ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "no such broker") : null;
+            return q.hasHeartbeat() && !known.get()
+                    ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "no such broker")
+                    : null;
         };
         BrokerRegistrar r = registrar();
         r.start();
@@ -161,10 +212,13 @@ class BrokerRegistrarTest {
         java.util.concurrent.atomic.AtomicBoolean known = new java.util.concurrent.atomic.AtomicBoolean(true);
         leader.script = q -> {
             if (q.hasRegisterBroker() && !known.get()) {
-                if (registerFailures.getAndIncrement() == 0) return leader.error(ErrorCode.INTERNAL, false, "disk full");
+                if (registerFailures.getAndIncrement() == 0)
+                    return leader.error(ErrorCode.INTERNAL, false, "disk full");
                 known.set(true);
             }
-            return q.hasHeartbeat() && !known.get() ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "no such broker") : null;
+            return q.hasHeartbeat() && !known.get()
+                    ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "no such broker")
+                    : null;
         };
         BrokerRegistrar r = registrar();
         r.start();
@@ -174,7 +228,8 @@ class BrokerRegistrarTest {
         await(() -> events.all.size() == 3, "the listener heard of it"); // counters move before the callback
         assertEquals(1, r.heartbeatFailures(), "the failed re-registration counts as a failure");
         assertEquals(60, r.epoch());
-        assertEquals(List.of("registered 40", "heartbeatFailed INTERNAL", "reRegistered 60 UNKNOWN_BROKER"), events.all);
+        assertEquals(
+                List.of("registered 40", "heartbeatFailed INTERNAL", "reRegistered 60 UNKNOWN_BROKER"), events.all);
     }
 
     @Test
@@ -201,10 +256,15 @@ class BrokerRegistrarTest {
     @Test
     void listenerExceptionsDoNotStopHeartbeats() throws Exception {
         leader.script = q -> q.hasHeartbeat() ? leader.error(ErrorCode.INTERNAL, false, "bug") : null;
-        BrokerRegistrar bad = BrokerRegistrar.builder(client, REG).heartbeatInterval(INTERVAL)
+        BrokerRegistrar bad = BrokerRegistrar.builder(client, REG)
+                .heartbeatInterval(INTERVAL)
                 .listener(new BrokerRegistrar.Listener() {
-                    @Override public void heartbeatFailed(NamesrvException e) { throw new IllegalStateException("listener bug"); }
-                }).build();
+                    @Override
+                    public void heartbeatFailed(NamesrvException e) {
+                        throw new IllegalStateException("listener bug");
+                    }
+                })
+                .build();
         closeables.add(bad);
         bad.start();
         await(() -> bad.heartbeatFailures() >= 3, "failures keep being counted");
@@ -216,10 +276,19 @@ class BrokerRegistrarTest {
         r.start();
         await(() -> r.heartbeatsSent() >= 2, "heartbeats");
         r.close();
-        List<UnregisterBrokerRequest> unregs = leader.received.stream().filter(RequestEnvelope::hasUnregisterBroker)
-                .map(RequestEnvelope::getUnregisterBroker).collect(Collectors.toList());
-        assertEquals(List.of(UnregisterBrokerRequest.newBuilder().setCluster("C").setBrokerName("b1").setBrokerId(1)
-                .setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(40).build()), unregs);
+        List<UnregisterBrokerRequest> unregs = leader.received.stream()
+                .filter(RequestEnvelope::hasUnregisterBroker)
+                .map(RequestEnvelope::getUnregisterBroker)
+                .collect(Collectors.toList());
+        assertEquals(
+                List.of(UnregisterBrokerRequest.newBuilder()
+                        .setCluster("C")
+                        .setBrokerName("b1")
+                        .setBrokerId(1)
+                        .setBrokerAddr("10.0.0.1:10911")
+                        .setBrokerEpoch(40)
+                        .build()),
+                unregs);
         assertEquals("closed", events.all.get(events.all.size() - 1));
         long after = heartbeats().size();
         Thread.sleep(4 * INTERVAL.toMillis()); // nothing more may arrive
@@ -242,7 +311,9 @@ class BrokerRegistrarTest {
 
     @Test
     void failedFirstRegistrationThrowsAndCloseDoesNotUnregister() {
-        leader.script = q -> q.hasRegisterBroker() ? leader.error(ErrorCode.INVALID_ARGUMENT, false, "lease_timeout_ms too large") : null;
+        leader.script = q -> q.hasRegisterBroker()
+                ? leader.error(ErrorCode.INVALID_ARGUMENT, false, "lease_timeout_ms too large")
+                : null;
         BrokerRegistrar r = registrar();
         NamesrvException e = assertThrows(NamesrvException.class, r::start);
         assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
@@ -256,7 +327,8 @@ class BrokerRegistrarTest {
 
         BrokerRegistrar never = registrar();
         never.close();
-        assertEquals(1, leader.count(RequestEnvelope.BodyCase.UNREGISTER_BROKER), "never started: nothing to unregister");
+        assertEquals(
+                1, leader.count(RequestEnvelope.BodyCase.UNREGISTER_BROKER), "never started: nothing to unregister");
     }
 
     @Test
@@ -265,7 +337,12 @@ class BrokerRegistrarTest {
         assertThrows(IllegalStateException.class, () -> r.updateTopics(List.of()));
         r.start();
         leader.appliedIndex = 44;
-        List<TopicConfig> topics = List.of(TopicConfig.newBuilder().setTopic("T2").setReadQueueNums(8).setWriteQueueNums(8).setPerm(6).build());
+        List<TopicConfig> topics = List.of(TopicConfig.newBuilder()
+                .setTopic("T2")
+                .setReadQueueNums(8)
+                .setWriteQueueNums(8)
+                .setPerm(6)
+                .build());
         r.updateTopics(topics);
         assertEquals(44, r.epoch());
         assertEquals(1, r.reRegistrations());
@@ -294,10 +371,16 @@ class BrokerRegistrarTest {
     void builderValidates() {
         assertThrows(NullPointerException.class, () -> BrokerRegistrar.builder(null, REG));
         assertThrows(NullPointerException.class, () -> BrokerRegistrar.builder(client, null));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> BrokerRegistrar.builder(client, REG).heartbeatInterval(Duration.ZERO).build()).getMessage()
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> BrokerRegistrar.builder(client, REG)
+                                .heartbeatInterval(Duration.ZERO)
+                                .build())
+                .getMessage()
                 .contains("heartbeatInterval"));
-        assertThrows(IllegalArgumentException.class,
-                () -> BrokerRegistrar.builder(client, RegisterBrokerRequest.getDefaultInstance()).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BrokerRegistrar.builder(client, RegisterBrokerRequest.getDefaultInstance())
+                        .build());
     }
 }

@@ -5,8 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Thread factories for a node's own pools: daemon threads (a node's close stops its pools) with telling names. */
 public final class DaemonThreads {
-    private DaemonThreads() {
-    }
+    private DaemonThreads() {}
 
     /** Every thread is named exactly {@code name} (for single-thread pools). */
     public static ThreadFactory named(String name) {

@@ -2,23 +2,28 @@ package io.rns.namesrv;
 
 import io.rns.namesrv.config.ConfigLoader;
 import io.rns.namesrv.config.NamesrvConfig;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
 /** Starts one RNS node: {@code NamesrvMain --config conf/rns.properties} plus optional {@code -Drns.<key>=value}. */
-@Command(name = "rns-server", mixinStandardHelpOptions = true,
+@Command(
+        name = "rns-server",
+        mixinStandardHelpOptions = true,
         description = "Runs one RNS node (Raft-replicated RocketMQ-style NameServer).")
 public final class NamesrvMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(NamesrvMain.class);
 
-    @Option(names = "--config", description = "properties file (every key is documented in conf/rns.properties); "
-            + "-Drns.<key>=value overrides it")
+    @Option(
+            names = "--config",
+            description = "properties file (every key is documented in conf/rns.properties); "
+                    + "-Drns.<key>=value overrides it")
     Path config;
 
     public static void main(String[] args) {
@@ -39,10 +44,13 @@ public final class NamesrvMain implements Callable<Integer> {
         cfg.describe().forEach((k, v) -> log.info("  {} = {}", k, v));
         NamesrvNode node = new NamesrvNode(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "rns-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            node.close();
+                            stopped.countDown();
+                        },
+                        "rns-shutdown"));
         try {
             node.start();
         } catch (Exception e) {

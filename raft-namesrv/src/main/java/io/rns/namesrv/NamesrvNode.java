@@ -1,44 +1,45 @@
 package io.rns.namesrv;
 
-import io.rns.namesrv.api.RequestDispatcher;
-import io.rns.namesrv.api.Responses;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.UnregisterBroker;
+import io.rns.namesrv.api.RequestDispatcher;
+import io.rns.namesrv.api.Responses;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.leaderless.LeaderlessConsensus;
-import io.rns.namesrv.liveness.LivenessConfig;
-import io.rns.statemachine.LogRecords;
-import java.nio.file.Path;
 import io.rns.namesrv.liveness.BrokerKey;
 import io.rns.namesrv.liveness.ConnectionRegistry;
+import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.namesrv.liveness.LivenessService;
 import io.rns.namesrv.liveness.MonotonicClock;
-import io.rns.rpc.v1.BrokerConnectionClosedRequest;
-import io.rns.rpc.v1.ErrorCode;
-import io.rns.rpc.v1.RequestEnvelope;
-import java.util.concurrent.ScheduledExecutorService;
 import io.rns.namesrv.raft.JraftConsensus;
 import io.rns.namesrv.read.ReadService;
 import io.rns.namesrv.spi.IngressContext;
 import io.rns.namesrv.spi.IngressProvider;
-import java.util.ServiceLoader;
 import io.rns.namesrv.write.LeaderForwarder;
 import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.RpcClient;
 import io.rns.rpc.transport.RpcClientOptions;
 import io.rns.rpc.transport.RpcServer;
 import io.rns.rpc.transport.RpcServerOptions;
+import io.rns.rpc.v1.BrokerConnectionClosedRequest;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.statemachine.LogRecords;
 import io.rns.statemachine.RouteStateMachine;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ServiceLoader;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One RNS node in Raft mode: the RocksDB-backed state machine, the sofa-jraft group member on the internal raft
@@ -79,9 +80,12 @@ public final class NamesrvNode implements AutoCloseable {
             stateMachine = RouteStateMachine.open(state);
             consensus = new LeaderlessConsensus(config, stateMachine);
             livenessConfig = leaderlessLiveness(config);
-            log.info("node {} runs in LEADERLESS mode: no Raft group, local table ({}), local expiry after {} ms "
-                    + "(scan every {} ms), STALE reads only", config.nodeId(),
-                    config.leaderlessPersist() ? "persisted" : "in memory", config.leaderlessBrokerTimeoutMs(),
+            log.info(
+                    "node {} runs in LEADERLESS mode: no Raft group, local table ({}), local expiry after {} ms "
+                            + "(scan every {} ms), STALE reads only",
+                    config.nodeId(),
+                    config.leaderlessPersist() ? "persisted" : "in memory",
+                    config.leaderlessBrokerTimeoutMs(),
                     config.leaderlessScanIntervalMs());
         } else {
             stateMachine = RouteStateMachine.open(config.dataDir().resolve("state"));
@@ -89,7 +93,8 @@ public final class NamesrvNode implements AutoCloseable {
             raft.start();
             consensus = raft;
         }
-        readExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        readExecutor = Executors.newFixedThreadPool(
+                Math.max(2, Runtime.getRuntime().availableProcessors()),
                 DaemonThreads.numbered("rns-read-" + config.nodeId()));
         forwardClient = new RpcClient(RpcClientOptions.builder()
                 .maxFrameBytes(config.maxFrameBytes())
@@ -97,36 +102,49 @@ public final class NamesrvNode implements AutoCloseable {
                 .build());
         responses = new Responses(config, consensus);
         if (config.unsafeLocalLinearizableReads()) {
-            log.warn("node {}: TEST-ONLY testing.unsafe-local-linearizable-reads=true: LINEARIZABLE and LEASE reads are "
-                    + "served from the local replica WITHOUT a read barrier and mislabelled. This node is deliberately "
-                    + "unsafe; it exists so the chaos checker can prove it catches stale reads.", config.nodeId());
+            log.warn(
+                    "node {}: TEST-ONLY testing.unsafe-local-linearizable-reads=true: LINEARIZABLE and LEASE reads are "
+                            + "served from the local replica WITHOUT a read barrier and mislabelled. This node is deliberately "
+                            + "unsafe; it exists so the chaos checker can prove it catches stale reads.",
+                    config.nodeId());
         }
-        ReadService reads = new ReadService(consensus, config.defaultConsistency(), leaderless,
-                config.unsafeLocalLinearizableReads());
-        WriteService writes = new WriteService(consensus, responses, new LeaderForwarder(forwardClient), Clock.systemUTC(),
+        ReadService reads = new ReadService(
+                consensus, config.defaultConsistency(), leaderless, config.unsafeLocalLinearizableReads());
+        WriteService writes = new WriteService(
+                consensus,
+                responses,
+                new LeaderForwarder(forwardClient),
+                Clock.systemUTC(),
                 config.leaseConfirmsUnchanged());
         liveness = new LivenessService(livenessConfig, consensus, MonotonicClock.SYSTEM, Clock.systemUTC());
         consensus.addLeadershipListener(liveness);
         if (!leaderless && consensus.state().isLeader()) {
             liveness.onLeaderStart(consensus.state().term()); // elected before the listener was added
         }
-        livenessExecutor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rns-liveness-" + config.nodeId()));
+        livenessExecutor =
+                Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rns-liveness-" + config.nodeId()));
         liveness.start(livenessExecutor);
         ConnectionRegistry connections = new ConnectionRegistry(this::brokerConnectionClosed);
-        RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor,
-                liveness, connections);
-        server = RpcServer.start(RpcServerOptions.builder()
-                .host(config.self().host())
-                .port(config.self().clientPort())
-                .maxFrameBytes(config.maxFrameBytes())
-                .idleTimeout(Duration.ofMillis(config.idleTimeoutMs()))
-                .ioThreads(config.ioThreads())
-                .workerThreads(config.workerThreads())
-                .workerQueueCapacity(config.workerQueueCapacity())
-                .priorityThreads(config.priorityThreads())
-                .defaultRequestTimeout(Duration.ofMillis(Math.max(config.readTimeoutMs(), config.writeTimeoutMs())))
-                .build(), dispatcher);
-        log.info("node {} serving clients on {} (raft on {})", config.nodeId(), server.localAddress(),
+        RequestDispatcher dispatcher =
+                new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor, liveness, connections);
+        server = RpcServer.start(
+                RpcServerOptions.builder()
+                        .host(config.self().host())
+                        .port(config.self().clientPort())
+                        .maxFrameBytes(config.maxFrameBytes())
+                        .idleTimeout(Duration.ofMillis(config.idleTimeoutMs()))
+                        .ioThreads(config.ioThreads())
+                        .workerThreads(config.workerThreads())
+                        .workerQueueCapacity(config.workerQueueCapacity())
+                        .priorityThreads(config.priorityThreads())
+                        .defaultRequestTimeout(
+                                Duration.ofMillis(Math.max(config.readTimeoutMs(), config.writeTimeoutMs())))
+                        .build(),
+                dispatcher);
+        log.info(
+                "node {} serving clients on {} (raft on {})",
+                config.nodeId(),
+                server.localAddress(),
                 config.self().raftAddress());
         startIngresses(providers, dispatcher);
         return this;
@@ -139,11 +157,14 @@ public final class NamesrvNode implements AutoCloseable {
     private java.util.List<IngressProvider> loadIngressProviders() {
         java.util.List<IngressProvider> providers = new java.util.ArrayList<>();
         ServiceLoader.load(IngressProvider.class).forEach(providers::add);
-        if (config.rocketmq().enabled() && providers.stream().noneMatch(p -> p.name().equals("rocketmq"))) {
-            throw new IllegalStateException(NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT + "=" + config.rocketmq().listenPort()
+        if (config.rocketmq().enabled()
+                && providers.stream().noneMatch(p -> p.name().equals("rocketmq"))) {
+            throw new IllegalStateException(NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT + "="
+                    + config.rocketmq().listenPort()
                     + " asks for the RocketMQ ingress, but no IngressProvider named 'rocketmq' is on the classpath: "
                     + "add the rocketmq-compat module (start the node with rocketmq-compat/target/rocketmq-compat-*.jar "
-                    + "and rocketmq-compat/target/lib/* on the classpath) or set " + NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT
+                    + "and rocketmq-compat/target/lib/* on the classpath) or set "
+                    + NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT
                     + "=0");
         }
         return providers;
@@ -151,7 +172,8 @@ public final class NamesrvNode implements AutoCloseable {
 
     private void startIngresses(java.util.List<IngressProvider> providers, RequestDispatcher dispatcher)
             throws IOException {
-        java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong(INGRESS_CONNECTION_ID_BASE);
+        java.util.concurrent.atomic.AtomicLong ids =
+                new java.util.concurrent.atomic.AtomicLong(INGRESS_CONNECTION_ID_BASE);
         IngressContext ctx = new IngressContext(config, dispatcher, ids::incrementAndGet);
         for (IngressProvider p : providers) {
             if (!p.enabled(config)) {
@@ -160,7 +182,8 @@ public final class NamesrvNode implements AutoCloseable {
             try {
                 ingresses.add(p.start(ctx));
             } catch (Exception e) {
-                throw new IOException("node " + config.nodeId() + ": ingress '" + p.name() + "' failed to start: " + e, e);
+                throw new IOException(
+                        "node " + config.nodeId() + ": ingress '" + p.name() + "' failed to start: " + e, e);
             }
             log.info("node {}: ingress '{}' started", config.nodeId(), p.name());
         }
@@ -181,27 +204,46 @@ public final class NamesrvNode implements AutoCloseable {
         }
         if (liveness.tracker().isLeading()) {
             if (liveness.tracker().connectionClosed(key, epoch)) {
-                log.info("node {}: broker {} epoch {} lost its connection; suspect for {} ms", config.nodeId(), key, epoch,
+                log.info(
+                        "node {}: broker {} epoch {} lost its connection; suspect for {} ms",
+                        config.nodeId(),
+                        key,
+                        epoch,
                         config.liveness().suspectLeaseMs());
             }
             return;
         }
         String leader = responses.leaderHint(consensus.state());
         if (leader.isEmpty()) {
-            log.warn("node {}: broker {} epoch {} lost its connection but no leader is known to tell", config.nodeId(),
-                    key, epoch);
+            log.warn(
+                    "node {}: broker {} epoch {} lost its connection but no leader is known to tell",
+                    config.nodeId(),
+                    key,
+                    epoch);
             return;
         }
-        RequestEnvelope report = RequestEnvelope.newBuilder().setClientId("node-" + config.nodeId())
-                .setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder().setBrokerName(key.brokerName())
-                        .setBrokerId(key.brokerId()).setBrokerEpoch(epoch).setReportingNode(config.nodeId()))
+        RequestEnvelope report = RequestEnvelope.newBuilder()
+                .setClientId("node-" + config.nodeId())
+                .setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder()
+                        .setBrokerName(key.brokerName())
+                        .setBrokerId(key.brokerId())
+                        .setBrokerEpoch(epoch)
+                        .setReportingNode(config.nodeId()))
                 .build();
-        forwardClient.call(leader, report, Duration.ofMillis(config.writeTimeoutMs())).whenComplete((r, t) -> {
-            if (t != null || r.getHeader().getCode() != ErrorCode.OK) {
-                log.warn("node {}: could not tell the leader that broker {} lost its connection: {}", config.nodeId(), key,
-                        t != null ? t.toString() : r.getHeader().getCode() + " " + r.getHeader().getMessage());
-            }
-        });
+        forwardClient
+                .call(leader, report, Duration.ofMillis(config.writeTimeoutMs()))
+                .whenComplete((r, t) -> {
+                    if (t != null || r.getHeader().getCode() != ErrorCode.OK) {
+                        log.warn(
+                                "node {}: could not tell the leader that broker {} lost its connection: {}",
+                                config.nodeId(),
+                                key,
+                                t != null
+                                        ? t.toString()
+                                        : r.getHeader().getCode() + " "
+                                                + r.getHeader().getMessage());
+                    }
+                });
     }
 
     private void unregisterLocally(BrokerKey key, long epoch) {
@@ -209,15 +251,25 @@ public final class NamesrvNode implements AutoCloseable {
             if (m.epoch() != epoch) {
                 return;
             }
-            LogRecord record = LogRecord.newBuilder().setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION)
+            LogRecord record = LogRecord.newBuilder()
+                    .setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION)
                     .setLeaderTimeMs(System.currentTimeMillis())
-                    .setUnregisterBroker(UnregisterBroker.newBuilder().setCluster(m.cluster()).setBrokerName(m.brokerName())
-                            .setBrokerId(m.brokerId()).setBrokerAddr(m.addr()).setBrokerEpoch(epoch)
+                    .setUnregisterBroker(UnregisterBroker.newBuilder()
+                            .setCluster(m.cluster())
+                            .setBrokerName(m.brokerName())
+                            .setBrokerId(m.brokerId())
+                            .setBrokerAddr(m.addr())
+                            .setBrokerEpoch(epoch)
                             .setReason(UnregisterBroker.Reason.EXPIRED))
                     .build();
-            consensus.propose(record, config.writeTimeoutMs()).whenComplete((r, t) ->
-                    log.info("node {} (leaderless): broker {} epoch {} removed because its connection closed: {}",
-                            config.nodeId(), key, epoch, t != null ? t.toString() : r));
+            consensus
+                    .propose(record, config.writeTimeoutMs())
+                    .whenComplete((r, t) -> log.info(
+                            "node {} (leaderless): broker {} epoch {} removed because its connection closed: {}",
+                            config.nodeId(),
+                            key,
+                            epoch,
+                            t != null ? t.toString() : r));
         });
     }
 
@@ -226,8 +278,15 @@ public final class NamesrvNode implements AutoCloseable {
         LivenessConfig l = c.liveness();
         int timeout = c.leaderlessBrokerTimeoutMs();
         int max = Math.max(l.maxLeaseMs(), timeout);
-        return new LivenessConfig(timeout, Math.min(l.minLeaseMs(), timeout), max, Math.min(l.suspectLeaseMs(), max),
-                c.leaderlessScanIntervalMs(), 100_000, 100_000, 1.0);
+        return new LivenessConfig(
+                timeout,
+                Math.min(l.minLeaseMs(), timeout),
+                max,
+                Math.min(l.suspectLeaseMs(), max),
+                c.leaderlessScanIntervalMs(),
+                100_000,
+                100_000,
+                1.0);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
@@ -307,7 +366,11 @@ public final class NamesrvNode implements AutoCloseable {
         try {
             c.close();
         } catch (Exception e) {
-            log.warn("node {}: error while closing {}: {}", config.nodeId(), c.getClass().getSimpleName(), e.toString());
+            log.warn(
+                    "node {}: error while closing {}: {}",
+                    config.nodeId(),
+                    c.getClass().getSimpleName(),
+                    e.toString());
         }
     }
 }

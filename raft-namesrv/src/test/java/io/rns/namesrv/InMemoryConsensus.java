@@ -9,6 +9,7 @@ import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.LogEntry;
 import io.rns.statemachine.RouteImage;
 import io.rns.statemachine.RouteStateMachine;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class InMemoryConsensus implements Consensus, AutoCloseable {
 
     /** While holding, proposals queue up (in log order) and complete only on {@link #release()}. */
     public volatile boolean holding;
+
     private final List<Object[]> held = new ArrayList<>();
 
     public synchronized void release() {
@@ -46,7 +48,8 @@ public final class InMemoryConsensus implements Consensus, AutoCloseable {
         for (Object[] h : held) {
             @SuppressWarnings("unchecked")
             CompletableFuture<ApplyResult> f = (CompletableFuture<ApplyResult>) h[1];
-            f.complete(sm.applyBatch(List.of(new LogEntry(nextIndex++, (LogRecord) h[0]))).get(0));
+            f.complete(sm.applyBatch(List.of(new LogEntry(nextIndex++, (LogRecord) h[0])))
+                    .get(0));
         }
         held.clear();
     }
@@ -54,7 +57,8 @@ public final class InMemoryConsensus implements Consensus, AutoCloseable {
     @Override
     public synchronized CompletableFuture<ApplyResult> propose(LogRecord record, long timeoutMs) {
         if (role != Role.LEADER) {
-            return CompletableFuture.failedFuture(new ConsensusException(ConsensusException.Kind.NOT_LEADER, "not leader"));
+            return CompletableFuture.failedFuture(
+                    new ConsensusException(ConsensusException.Kind.NOT_LEADER, "not leader"));
         }
         proposed.add(record);
         if (holding) {
@@ -107,26 +111,35 @@ public final class InMemoryConsensus implements Consensus, AutoCloseable {
         if (stateThrows) {
             throw new IllegalStateException("Not leader");
         }
-        return new NodeState(role, term, leaderId, role == Role.LEADER ? 0 : msSinceLeaderContact, sm.appliedIndex(),
-                sm.appliedIndex(), 0);
+        return new NodeState(
+                role,
+                term,
+                leaderId,
+                role == Role.LEADER ? 0 : msSinceLeaderContact,
+                sm.appliedIndex(),
+                sm.appliedIndex(),
+                0);
     }
 
     @Override
     public List<NodeState.Peer> peers() {
         synchronized (members) {
             return members.values().stream()
-                    .map(m -> new NodeState.Peer(m.id(), m.raftAddress(), m.clientAddress(), true)).toList();
+                    .map(m -> new NodeState.Peer(m.id(), m.raftAddress(), m.clientAddress(), true))
+                    .toList();
         }
     }
 
     /** The stand-in's voting members (n1, n2 as in the dispatcher test's config); membership calls change it. */
-    public final java.util.Map<String, io.rns.namesrv.config.Member> members = new java.util.LinkedHashMap<>(java.util.Map.of(
-            "n1", new io.rns.namesrv.config.Member("n1", "127.0.0.1", 1001, 1002)));
+    public final java.util.Map<String, io.rns.namesrv.config.Member> members = new java.util.LinkedHashMap<>(
+            java.util.Map.of("n1", new io.rns.namesrv.config.Member("n1", "127.0.0.1", 1001, 1002)));
+
     {
         members.put("n2", new io.rns.namesrv.config.Member("n2", "127.0.0.1", 1003, 1004));
     }
     /** When set, membership calls fail with it (nothing changes). */
     public volatile ConsensusException membershipFailure;
+
     public final List<String> transfers = new ArrayList<>();
 
     @Override

@@ -1,16 +1,17 @@
 package io.rns.namesrv;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** raft-namesrv alone has no IngressProvider: asking for the RocketMQ port must fail startup, naming the module. */
 class NamesrvNodeIngressTest {
@@ -19,12 +20,16 @@ class NamesrvNodeIngressTest {
 
     @Test
     void rocketmqPortWithoutTheModuleFailsStartupBeforeAnythingStarts() {
-        NamesrvConfig c = NamesrvConfig.builder().nodeId("n1")
+        NamesrvConfig c = NamesrvConfig.builder()
+                .nodeId("n1")
                 .members(List.of(new Member("n1", "127.0.0.1", 1, 2)))
-                .dataDir(dir.resolve("n1")).rocketmqListenPort(3).build();
+                .dataDir(dir.resolve("n1"))
+                .rocketmqListenPort(3)
+                .build();
         NamesrvNode node = new NamesrvNode(c);
         IllegalStateException e = assertThrows(IllegalStateException.class, node::start);
-        assertTrue(e.getMessage().contains("rocketmq-compat") && e.getMessage().contains("rocketmq.listen-port"),
+        assertTrue(
+                e.getMessage().contains("rocketmq-compat") && e.getMessage().contains("rocketmq.listen-port"),
                 e.getMessage());
         assertFalse(Files.exists(dir.resolve("n1")), "nothing was started or created");
         node.close();

@@ -2,10 +2,11 @@ package io.rns.compat;
 
 import io.netty.channel.Channel;
 import io.rns.rpc.transport.InboundContext;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /** The native handlers' view of one RocketMQ request and the Netty channel it came on. */
 final class ChannelInboundContext implements InboundContext {

@@ -7,17 +7,18 @@ import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.transport.RequestHandler;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
+import org.apache.rocketmq.remoting.protocol.SerializeType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.rocketmq.remoting.protocol.RemotingCommand;
-import org.apache.rocketmq.remoting.protocol.ResponseCode;
-import org.apache.rocketmq.remoting.protocol.SerializeType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs each RocketMQ request on the executor of its class (queries apart from registrations and other writes, both
@@ -44,11 +45,18 @@ final class RocketmqProcessor implements AutoCloseable {
 
     private static ThreadPoolExecutor pool(String name, int threads, int capacity) {
         AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(capacity), r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        return new ThreadPoolExecutor(
+                threads,
+                threads,
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(capacity),
+                r -> {
+                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                },
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** The native call a translation makes; the context carries the RocketMQ channel (liveness binds to it). */
@@ -72,10 +80,15 @@ final class RocketmqProcessor implements AutoCloseable {
         try {
             executor.execute(() -> run(channel, request, ctx));
         } catch (RejectedExecutionException e) {
-            respond(channel, request, RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_BUSY,
-                    "[RNS] too many pending " + (kind == RocketmqTranslator.Kind.QUERY ? "queries" : "registrations/writes")
-                            + " on node " + config.nodeId() + " (rocketmq.queue-capacity "
-                            + config.rocketmq().queueCapacity() + "); try again later"));
+            respond(
+                    channel,
+                    request,
+                    RemotingCommand.createResponseCommand(
+                            ResponseCode.SYSTEM_BUSY,
+                            "[RNS] too many pending "
+                                    + (kind == RocketmqTranslator.Kind.QUERY ? "queries" : "registrations/writes")
+                                    + " on node " + config.nodeId() + " (rocketmq.queue-capacity "
+                                    + config.rocketmq().queueCapacity() + "); try again later"));
         }
     }
 
@@ -92,8 +105,12 @@ final class RocketmqProcessor implements AutoCloseable {
     private void respond(Channel channel, RemotingCommand request, RemotingCommand response) {
         if (request.isOnewayRPC()) {
             if (response != null && response.getCode() != ResponseCode.SUCCESS) {
-                log.warn("RocketMQ ingress: oneway request code {} from {} failed: {} {}", request.getCode(),
-                        ChannelInboundContext.address(channel.remoteAddress()), response.getCode(), response.getRemark());
+                log.warn(
+                        "RocketMQ ingress: oneway request code {} from {} failed: {} {}",
+                        request.getCode(),
+                        ChannelInboundContext.address(channel.remoteAddress()),
+                        response.getCode(),
+                        response.getRemark());
             }
             return;
         }
@@ -107,7 +124,10 @@ final class RocketmqProcessor implements AutoCloseable {
         if (channel.isActive()) {
             channel.writeAndFlush(response).addListener(w -> {
                 if (!w.isSuccess()) {
-                    log.debug("RocketMQ ingress: answer to {} failed: {}", channel.remoteAddress(), w.cause().toString());
+                    log.debug(
+                            "RocketMQ ingress: answer to {} failed: {}",
+                            channel.remoteAddress(),
+                            w.cause().toString());
                 }
             });
         }

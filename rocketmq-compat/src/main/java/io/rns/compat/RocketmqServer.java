@@ -19,13 +19,14 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.spi.IngressContext;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.rocketmq.remoting.protocol.RemotingCommand;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The RocketMQ remoting listener: length-prefixed frames (at most {@code rocketmq.max-frame-bytes}) decoded with
@@ -61,11 +62,13 @@ public final class RocketmqServer implements AutoCloseable {
         NamesrvConfig.RocketmqIngress rc = config.rocketmq();
         RocketmqProcessor processor = new RocketmqProcessor(context);
         AtomicInteger n = new AtomicInteger();
-        EventLoopGroup boss = new NioEventLoopGroup(1, (java.util.concurrent.ThreadFactory) r -> daemon(r, "rns-rmq-accept-" + config.nodeId()));
+        EventLoopGroup boss = new NioEventLoopGroup(
+                1, (java.util.concurrent.ThreadFactory) r -> daemon(r, "rns-rmq-accept-" + config.nodeId()));
         EventLoopGroup workers = new NioEventLoopGroup(rc.ioThreads(), (java.util.concurrent.ThreadFactory)
                 r -> daemon(r, "rns-rmq-io-" + config.nodeId() + "-" + n.incrementAndGet()));
         try {
-            ServerBootstrap b = new ServerBootstrap().group(boss, workers)
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(boss, workers)
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
@@ -75,7 +78,9 @@ public final class RocketmqServer implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             ch.attr(CONNECTION_ID).set(context.connectionIds().next());
                             ch.pipeline()
-                                    .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutMs(), TimeUnit.MILLISECONDS))
+                                    .addLast(
+                                            "idle",
+                                            new IdleStateHandler(0, 0, config.idleTimeoutMs(), TimeUnit.MILLISECONDS))
                                     .addLast("frame", new LengthFieldBasedFrameDecoder(rc.maxFrameBytes(), 0, 4, 0, 4))
                                     .addLast("encoder", new Encoder())
                                     .addLast("handler", new Handler(processor));
@@ -83,8 +88,11 @@ public final class RocketmqServer implements AutoCloseable {
                     });
             Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
             RocketmqServer s = new RocketmqServer(boss, workers, ch, processor);
-            log.info("node {}: RocketMQ remoting ingress listening on {} (max frame {} bytes)", config.nodeId(),
-                    s.localAddress(), rc.maxFrameBytes());
+            log.info(
+                    "node {}: RocketMQ remoting ingress listening on {} (max frame {} bytes)",
+                    config.nodeId(),
+                    s.localAddress(),
+                    rc.maxFrameBytes());
             return s;
         } catch (RuntimeException | InterruptedException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -139,19 +147,25 @@ public final class RocketmqServer implements AutoCloseable {
             try {
                 cmd = RemotingCommand.decode(frame);
             } catch (Exception | StackOverflowError e) {
-                log.warn("RocketMQ ingress: closing connection from {}: undecodable frame of {} bytes: {}",
-                        ChannelInboundContext.address(ctx.channel().remoteAddress()), frame.capacity(), e.toString());
+                log.warn(
+                        "RocketMQ ingress: closing connection from {}: undecodable frame of {} bytes: {}",
+                        ChannelInboundContext.address(ctx.channel().remoteAddress()),
+                        frame.capacity(),
+                        e.toString());
                 ctx.close();
                 return;
             }
             if (cmd == null) {
-                log.warn("RocketMQ ingress: closing connection from {}: empty frame",
+                log.warn(
+                        "RocketMQ ingress: closing connection from {}: empty frame",
                         ChannelInboundContext.address(ctx.channel().remoteAddress()));
                 ctx.close();
                 return;
             }
             if (cmd.isResponseType()) {
-                log.debug("RocketMQ ingress: ignoring a response frame (opaque {}) from {}", cmd.getOpaque(),
+                log.debug(
+                        "RocketMQ ingress: ignoring a response frame (opaque {}) from {}",
+                        cmd.getOpaque(),
                         ctx.channel().remoteAddress());
                 return;
             }
@@ -161,7 +175,8 @@ public final class RocketmqServer implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof IdleStateEvent) {
-                log.info("RocketMQ ingress: closing idle connection from {}",
+                log.info(
+                        "RocketMQ ingress: closing idle connection from {}",
                         ChannelInboundContext.address(ctx.channel().remoteAddress()));
                 ctx.close();
                 return;
@@ -173,8 +188,10 @@ public final class RocketmqServer implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             String peer = ChannelInboundContext.address(ctx.channel().remoteAddress());
             if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
-                log.warn("RocketMQ ingress: closing connection from {}: frame larger than rocketmq.max-frame-bytes ({})",
-                        peer, cause.getMessage());
+                log.warn(
+                        "RocketMQ ingress: closing connection from {}: frame larger than rocketmq.max-frame-bytes ({})",
+                        peer,
+                        cause.getMessage());
             } else {
                 log.info("RocketMQ ingress: closing connection from {}: {}", peer, cause.toString());
             }

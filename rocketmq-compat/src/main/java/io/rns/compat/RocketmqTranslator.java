@@ -3,18 +3,15 @@ package io.rns.compat;
 import com.alibaba.fastjson2.JSONWriter;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.InboundContext;
-import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ChangeWritePermRequest;
+import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.DeleteTopicRequest;
+import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.GetBrokerRequest;
 import io.rns.rpc.v1.GetBrokerResponse;
-import io.rns.rpc.v1.HeartbeatRequest;
-import io.rns.rpc.v1.RegisterTopicRequest;
-import io.rns.rpc.v1.UnitFilter;
-import io.rns.rpc.v1.WritePermChange;
-import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.GetClusterInfoRequest;
 import io.rns.rpc.v1.GetTopicRouteRequest;
+import io.rns.rpc.v1.HeartbeatRequest;
 import io.rns.rpc.v1.KvDeleteRequest;
 import io.rns.rpc.v1.KvGetRequest;
 import io.rns.rpc.v1.KvListRequest;
@@ -22,30 +19,14 @@ import io.rns.rpc.v1.KvPutRequest;
 import io.rns.rpc.v1.ListTopicsRequest;
 import io.rns.rpc.v1.ReadOptions;
 import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.RegisterTopicRequest;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.ResponseHeader;
 import io.rns.rpc.v1.TopicRoute;
+import io.rns.rpc.v1.UnitFilter;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.function.BiFunction;
-import java.util.function.Function;
-import java.util.zip.CRC32;
+import io.rns.rpc.v1.WritePermChange;
 import org.apache.rocketmq.common.MQVersion;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.help.FAQUrl;
@@ -68,19 +49,39 @@ import org.apache.rocketmq.remoting.protocol.header.GetTopicsByClusterRequestHea
 import org.apache.rocketmq.remoting.protocol.header.namesrv.AddWritePermOfBrokerRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.BrokerHeartbeatRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.DeleteKVConfigRequestHeader;
-import org.apache.rocketmq.remoting.protocol.header.namesrv.QueryDataVersionRequestHeader;
-import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterTopicRequestHeader;
-import org.apache.rocketmq.remoting.protocol.header.namesrv.WipeWritePermOfBrokerRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.DeleteTopicFromNamesrvRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.GetKVConfigRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.GetKVListByNamespaceRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.GetRouteInfoRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.PutKVConfigRequestHeader;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.QueryDataVersionRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterBrokerRequestHeader;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterTopicRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.UnRegisterBrokerRequestHeader;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.WipeWritePermOfBrokerRequestHeader;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.remoting.protocol.route.QueueData;
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.zip.CRC32;
 
 /**
  * RocketMQ request codes onto native requests and back. Every code is answered: the codes it knows with stock
@@ -92,7 +93,11 @@ final class RocketmqTranslator {
     /** Optional ext field of any read: the consistency level (LINEARIZABLE, LEASE, SEQUENTIAL, STALE). */
     static final String CONSISTENCY_EXT = "rnsConsistency";
 
-    enum Kind { QUERY, WRITE, UNSUPPORTED }
+    enum Kind {
+        QUERY,
+        WRITE,
+        UNSUPPORTED
+    }
 
     /** The native call, with the RocketMQ channel as its inbound context. */
     interface NativeCall extends BiFunction<RequestEnvelope, InboundContext, CompletableFuture<ResponseEnvelope>> {}
@@ -107,24 +112,36 @@ final class RocketmqTranslator {
 
     static Kind kindOf(int code) {
         return switch (code) {
-            case RequestCode.GET_ROUTEINFO_BY_TOPIC, RequestCode.GET_BROKER_CLUSTER_INFO,
-                 RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, RequestCode.GET_TOPICS_BY_CLUSTER,
-                 RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS, RequestCode.GET_UNIT_TOPIC_LIST,
-                 RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST, RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST,
-                 RequestCode.GET_KV_CONFIG, RequestCode.GET_KVLIST_BY_NAMESPACE, RequestCode.GET_NAMESRV_CONFIG,
-                 RequestCode.GET_BROKER_MEMBER_GROUP -> Kind.QUERY;
-            case RequestCode.REGISTER_BROKER, RequestCode.UNREGISTER_BROKER, RequestCode.PUT_KV_CONFIG,
-                 RequestCode.DELETE_KV_CONFIG, RequestCode.DELETE_TOPIC_IN_NAMESRV,
-                 RequestCode.UPDATE_NAMESRV_CONFIG, RequestCode.QUERY_DATA_VERSION, RequestCode.BROKER_HEARTBEAT,
-                 RequestCode.WIPE_WRITE_PERM_OF_BROKER, RequestCode.ADD_WRITE_PERM_OF_BROKER,
-                 RequestCode.REGISTER_TOPIC_IN_NAMESRV -> Kind.WRITE;
+            case RequestCode.GET_ROUTEINFO_BY_TOPIC,
+                    RequestCode.GET_BROKER_CLUSTER_INFO,
+                    RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER,
+                    RequestCode.GET_TOPICS_BY_CLUSTER,
+                    RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS,
+                    RequestCode.GET_UNIT_TOPIC_LIST,
+                    RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST,
+                    RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST,
+                    RequestCode.GET_KV_CONFIG,
+                    RequestCode.GET_KVLIST_BY_NAMESPACE,
+                    RequestCode.GET_NAMESRV_CONFIG,
+                    RequestCode.GET_BROKER_MEMBER_GROUP -> Kind.QUERY;
+            case RequestCode.REGISTER_BROKER,
+                    RequestCode.UNREGISTER_BROKER,
+                    RequestCode.PUT_KV_CONFIG,
+                    RequestCode.DELETE_KV_CONFIG,
+                    RequestCode.DELETE_TOPIC_IN_NAMESRV,
+                    RequestCode.UPDATE_NAMESRV_CONFIG,
+                    RequestCode.QUERY_DATA_VERSION,
+                    RequestCode.BROKER_HEARTBEAT,
+                    RequestCode.WIPE_WRITE_PERM_OF_BROKER,
+                    RequestCode.ADD_WRITE_PERM_OF_BROKER,
+                    RequestCode.REGISTER_TOPIC_IN_NAMESRV -> Kind.WRITE;
             default -> Kind.UNSUPPORTED;
         };
     }
 
     static RemotingCommand notSupported(int code) {
-        return RemotingCommand.createResponseCommand(ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
-                "request type " + code + " not supported");
+        return RemotingCommand.createResponseCommand(
+                ResponseCode.REQUEST_CODE_NOT_SUPPORTED, "request type " + code + " not supported");
     }
 
     CompletableFuture<RemotingCommand> handle(RemotingCommand req, InboundContext ctx) throws Exception {
@@ -134,11 +151,16 @@ final class RocketmqTranslator {
             case RequestCode.GET_ROUTEINFO_BY_TOPIC -> routeInfo(req, ctx);
             case RequestCode.GET_BROKER_CLUSTER_INFO -> clusterInfo(req, ctx);
             case RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER -> topics(req, ctx, "", UnitFilter.UNIT_FILTER_NONE);
-            case RequestCode.GET_TOPICS_BY_CLUSTER -> topics(req, ctx,
-                    header(req, GetTopicsByClusterRequestHeader.class).getCluster(), UnitFilter.UNIT_FILTER_NONE);
+            case RequestCode.GET_TOPICS_BY_CLUSTER ->
+                topics(
+                        req,
+                        ctx,
+                        header(req, GetTopicsByClusterRequestHeader.class).getCluster(),
+                        UnitFilter.UNIT_FILTER_NONE);
             case RequestCode.GET_UNIT_TOPIC_LIST -> topics(req, ctx, "", UnitFilter.UNIT);
             case RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST -> topics(req, ctx, "", UnitFilter.HAS_UNIT_SUB);
-            case RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST -> topics(req, ctx, "", UnitFilter.HAS_UNIT_SUB_NOT_UNIT);
+            case RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST ->
+                topics(req, ctx, "", UnitFilter.HAS_UNIT_SUB_NOT_UNIT);
             case RequestCode.QUERY_DATA_VERSION -> queryDataVersion(req, ctx);
             case RequestCode.BROKER_HEARTBEAT -> brokerHeartbeat(req, ctx);
             case RequestCode.WIPE_WRITE_PERM_OF_BROKER -> changeWritePerm(req, ctx, WritePermChange.WIPE_WRITE);
@@ -170,17 +192,18 @@ final class RocketmqTranslator {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             for (java.lang.reflect.Field f : c.getDeclaredFields()) {
                 if (f.isAnnotationPresent(org.apache.rocketmq.remoting.annotation.CFNotNull.class)
-                        && !java.lang.reflect.Modifier.isStatic(f.getModifiers()) && ext.get(f.getName()) == null) {
-                    throw new RemotingCommandException("the custom field <" + f.getName() + "> is null (request code "
-                            + req.getCode() + ")");
+                        && !java.lang.reflect.Modifier.isStatic(f.getModifiers())
+                        && ext.get(f.getName()) == null) {
+                    throw new RemotingCommandException(
+                            "the custom field <" + f.getName() + "> is null (request code " + req.getCode() + ")");
                 }
             }
         }
         return req.decodeCommandCustomHeader(type);
     }
 
-    private CompletableFuture<RemotingCommand> call(RequestEnvelope.Builder env, InboundContext ctx,
-                                                    Function<ResponseEnvelope, RemotingCommand> onOk) {
+    private CompletableFuture<RemotingCommand> call(
+            RequestEnvelope.Builder env, InboundContext ctx, Function<ResponseEnvelope, RemotingCommand> onOk) {
         return callNative(env.setClientId("rocketmq:" + ctx.remoteAddress()).build(), ctx)
                 .thenApply(r -> r.getHeader().getCode() == ErrorCode.OK ? onOk.apply(r) : mapError(r.getHeader()));
     }
@@ -200,8 +223,10 @@ final class RocketmqTranslator {
             if (leftMs < 2 * RETRY_BACKOFF_MS) {
                 return CompletableFuture.completedFuture(r);
             }
-            return CompletableFuture.supplyAsync(() -> null,
-                            CompletableFuture.delayedExecutor(RETRY_BACKOFF_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
+            return CompletableFuture.supplyAsync(
+                            () -> null,
+                            CompletableFuture.delayedExecutor(
+                                    RETRY_BACKOFF_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
                     .thenCompose(x -> callNative(env, ctx));
         });
     }
@@ -217,10 +242,13 @@ final class RocketmqTranslator {
         return switch (h.getCode()) {
             case TOPIC_NOT_FOUND -> RemotingCommand.createResponseCommand(ResponseCode.TOPIC_NOT_EXIST, h.getMessage());
             case KEY_NOT_FOUND -> RemotingCommand.createResponseCommand(ResponseCode.QUERY_NOT_FOUND, h.getMessage());
-            case OVERLOADED -> RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_BUSY,
-                    "[RNS OVERLOADED] " + h.getMessage());
-            default -> RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR, "[RNS " + h.getCode().name() + "] "
-                    + h.getMessage() + (h.getLeaderHint().isEmpty() ? "" : " (leader: " + h.getLeaderHint() + ")"));
+            case OVERLOADED ->
+                RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_BUSY, "[RNS OVERLOADED] " + h.getMessage());
+            default ->
+                RemotingCommand.createResponseCommand(
+                        ResponseCode.SYSTEM_ERROR,
+                        "[RNS " + h.getCode().name() + "] " + h.getMessage()
+                                + (h.getLeaderHint().isEmpty() ? "" : " (leader: " + h.getLeaderHint() + ")"));
         };
     }
 
@@ -231,7 +259,8 @@ final class RocketmqTranslator {
             e = e.getCause();
         }
         String msg = e instanceof RemotingCommandException || e instanceof IllegalArgumentException
-                ? e.getMessage() : e.toString();
+                ? e.getMessage()
+                : e.toString();
         return RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR, msg);
     }
 
@@ -281,7 +310,8 @@ final class RocketmqTranslator {
     }
 
     /** The broker's topic configs and data version from a REGISTER_BROKER body, parsed as stock does for {@code version}. */
-    static TopicConfigSerializeWrapper parseRegisterBody(byte[] body, boolean compressed, int version) throws IOException {
+    static TopicConfigSerializeWrapper parseRegisterBody(byte[] body, boolean compressed, int version)
+            throws IOException {
         TopicConfigSerializeWrapper w;
         if (body == null || body.length == 0) {
             w = new TopicConfigSerializeWrapper();
@@ -311,7 +341,10 @@ final class RocketmqTranslator {
                 .setHaServerAddr(h.getHaServerAddr() == null ? "" : h.getHaServerAddr())
                 .setDataVersion(io.rns.rpc.v1.DataVersion.newBuilder()
                         .setTimestamp(w.getDataVersion().getTimestamp())
-                        .setCounter(w.getDataVersion().getCounter() == null ? 0 : w.getDataVersion().getCounter().get()))
+                        .setCounter(
+                                w.getDataVersion().getCounter() == null
+                                        ? 0
+                                        : w.getDataVersion().getCounter().get()))
                 .setLeaseTimeoutMs(leaseMs(h.getHeartbeatTimeoutMillis()))
                 .setBindConnection(true);
         if (w.getTopicConfigTable() != null) {
@@ -333,11 +366,13 @@ final class RocketmqTranslator {
         if (heartbeatTimeoutMillis == null || heartbeatTimeoutMillis <= 0) {
             return config.rocketmq().brokerLeaseMs();
         }
-        long v = Math.max(config.liveness().minLeaseMs(), Math.min(config.liveness().maxLeaseMs(), heartbeatTimeoutMillis));
+        long v = Math.max(
+                config.liveness().minLeaseMs(), Math.min(config.liveness().maxLeaseMs(), heartbeatTimeoutMillis));
         return (int) v;
     }
 
-    private CompletableFuture<RemotingCommand> registerBroker(RemotingCommand req, InboundContext ctx) throws Exception {
+    private CompletableFuture<RemotingCommand> registerBroker(RemotingCommand req, InboundContext ctx)
+            throws Exception {
         RegisterBrokerRequestHeader h = header(req, RegisterBrokerRequestHeader.class);
         byte[] body = req.getBody();
         if (h.getBodyCrc32() != null && h.getBodyCrc32() != 0 && body != null && crc32(body) != h.getBodyCrc32()) {
@@ -348,14 +383,19 @@ final class RocketmqTranslator {
         try {
             w = parseRegisterBody(body, h.isCompressed(), req.getVersion());
         } catch (IOException | RuntimeException e) {
-            return CompletableFuture.completedFuture(RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR,
+            return CompletableFuture.completedFuture(RemotingCommand.createResponseCommand(
+                    ResponseCode.SYSTEM_ERROR,
                     "cannot parse the REGISTER_BROKER body (compressed=" + h.isCompressed() + ", version="
                             + req.getVersion() + "): " + e));
         }
         RegisterBrokerRequest r = toNativeRegister(h, w);
         ReadOptions read = readOptions(req);
-        return callNative(RequestEnvelope.newBuilder().setClientId("rocketmq-broker:" + ctx.remoteAddress())
-                        .setRegisterBroker(r).build(), ctx)
+        return callNative(
+                        RequestEnvelope.newBuilder()
+                                .setClientId("rocketmq-broker:" + ctx.remoteAddress())
+                                .setRegisterBroker(r)
+                                .build(),
+                        ctx)
                 .thenCompose(resp -> {
                     if (resp.getHeader().getCode() != ErrorCode.OK) {
                         return CompletableFuture.completedFuture(mapError(resp.getHeader()));
@@ -371,12 +411,17 @@ final class RocketmqTranslator {
                         return CompletableFuture.completedFuture(out);
                     }
                     // stock returns the ORDER_TOPIC_CONFIG namespace (if any) to the broker
-                    return callNative(RequestEnvelope.newBuilder().setRead(read)
-                                    .setClientId("rocketmq-broker:" + ctx.remoteAddress())
-                                    .setKvList(KvListRequest.newBuilder().setNamespace(NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG))
-                                    .build(), ctx)
+                    return callNative(
+                                    RequestEnvelope.newBuilder()
+                                            .setRead(read)
+                                            .setClientId("rocketmq-broker:" + ctx.remoteAddress())
+                                            .setKvList(KvListRequest.newBuilder()
+                                                    .setNamespace(NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG))
+                                            .build(),
+                                    ctx)
                             .thenApply(kv -> {
-                                if (kv.getHeader().getCode() == ErrorCode.OK && kv.getKvList().getEntriesCount() > 0) {
+                                if (kv.getHeader().getCode() == ErrorCode.OK
+                                        && kv.getKvList().getEntriesCount() > 0) {
                                     KVTable t = new KVTable();
                                     t.setTable(new HashMap<>(kv.getKvList().getEntriesMap()));
                                     out.setBody(t.encode());
@@ -386,16 +431,25 @@ final class RocketmqTranslator {
                 });
     }
 
-    private CompletableFuture<RemotingCommand> unregisterBroker(RemotingCommand req, InboundContext ctx) throws Exception {
+    private CompletableFuture<RemotingCommand> unregisterBroker(RemotingCommand req, InboundContext ctx)
+            throws Exception {
         UnRegisterBrokerRequestHeader h = header(req, UnRegisterBrokerRequestHeader.class);
-        return callNative(RequestEnvelope.newBuilder().setClientId("rocketmq:" + ctx.remoteAddress())
-                .setUnregisterBroker(UnregisterBrokerRequest.newBuilder().setCluster(h.getClusterName())
-                        .setBrokerName(h.getBrokerName()).setBrokerId(h.getBrokerId()).setBrokerAddr(h.getBrokerAddr()))
-                .build(), ctx)
+        return callNative(
+                        RequestEnvelope.newBuilder()
+                                .setClientId("rocketmq:" + ctx.remoteAddress())
+                                .setUnregisterBroker(UnregisterBrokerRequest.newBuilder()
+                                        .setCluster(h.getClusterName())
+                                        .setBrokerName(h.getBrokerName())
+                                        .setBrokerId(h.getBrokerId())
+                                        .setBrokerAddr(h.getBrokerAddr()))
+                                .build(),
+                        ctx)
                 // a broker unregisters from every listed node in turn: the first removes it cluster-wide, and stock
                 // answers the others 0 too (removing an absent broker is a no-op there)
-                .thenApply(r -> r.getHeader().getCode() == ErrorCode.OK || r.getHeader().getCode() == ErrorCode.UNKNOWN_BROKER
-                        ? ok() : mapError(r.getHeader()));
+                .thenApply(r ->
+                        r.getHeader().getCode() == ErrorCode.OK || r.getHeader().getCode() == ErrorCode.UNKNOWN_BROKER
+                                ? ok()
+                                : mapError(r.getHeader()));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -430,31 +484,43 @@ final class RocketmqTranslator {
     /** Stock: standard JSON (quoted map keys, sorted) for version ≥ V4_9_4 or acceptStandardJsonOnly, else fastjson's own. */
     static byte[] encodeRoute(TopicRouteData d, int version, Boolean acceptStandardJsonOnly) {
         if (version >= MQVersion.Version.V4_9_4.ordinal() || Boolean.TRUE.equals(acceptStandardJsonOnly)) {
-            return d.encode(JSONWriter.Feature.BrowserCompatible, JSONWriter.Feature.MapSortField,
+            return d.encode(
+                    JSONWriter.Feature.BrowserCompatible,
+                    JSONWriter.Feature.MapSortField,
                     JSONWriter.Feature.WriteNonStringKeyAsString);
         }
         return d.encode();
     }
 
     static String noRouteRemark(String topic) {
-        return "No topic route info in name server for the topic: " + topic + FAQUrl.suggestTodo(FAQUrl.APPLY_TOPIC_URL);
+        return "No topic route info in name server for the topic: " + topic
+                + FAQUrl.suggestTodo(FAQUrl.APPLY_TOPIC_URL);
     }
 
     private CompletableFuture<RemotingCommand> routeInfo(RemotingCommand req, InboundContext ctx) throws Exception {
         GetRouteInfoRequestHeader h = header(req, GetRouteInfoRequestHeader.class);
-        return callNative(RequestEnvelope.newBuilder().setRead(readOptions(req))
-                        .setClientId("rocketmq:" + ctx.remoteAddress())
-                        .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(h.getTopic())).build(), ctx)
+        return callNative(
+                        RequestEnvelope.newBuilder()
+                                .setRead(readOptions(req))
+                                .setClientId("rocketmq:" + ctx.remoteAddress())
+                                .setGetTopicRoute(
+                                        GetTopicRouteRequest.newBuilder().setTopic(h.getTopic()))
+                                .build(),
+                        ctx)
                 .thenApply(r -> {
                     ErrorCode code = r.getHeader().getCode();
                     if (code == ErrorCode.TOPIC_NOT_FOUND
-                            || (code == ErrorCode.OK && r.getGetTopicRoute().getRoute().getBrokerDatasCount() == 0)) {
-                        return RemotingCommand.createResponseCommand(ResponseCode.TOPIC_NOT_EXIST, noRouteRemark(h.getTopic()));
+                            || (code == ErrorCode.OK
+                                    && r.getGetTopicRoute().getRoute().getBrokerDatasCount() == 0)) {
+                        return RemotingCommand.createResponseCommand(
+                                ResponseCode.TOPIC_NOT_EXIST, noRouteRemark(h.getTopic()));
                     }
                     if (code != ErrorCode.OK) {
                         return mapError(r.getHeader());
                     }
-                    return ok(encodeRoute(toTopicRouteData(r.getGetTopicRoute().getRoute()), req.getVersion(),
+                    return ok(encodeRoute(
+                            toTopicRouteData(r.getGetTopicRoute().getRoute()),
+                            req.getVersion(),
                             h.getAcceptStandardJsonOnly()));
                 });
     }
@@ -464,18 +530,23 @@ final class RocketmqTranslator {
         Map<String, BrokerData> brokers = new HashMap<>();
         c.getBrokerAddrTableMap().forEach((name, b) -> brokers.put(name, toBrokerData(b)));
         Map<String, Set<String>> clusters = new HashMap<>();
-        c.getClusterAddrTableMap().forEach((cluster, names) -> clusters.put(cluster, new java.util.HashSet<>(names.getBrokerNamesList())));
+        c.getClusterAddrTableMap()
+                .forEach(
+                        (cluster, names) -> clusters.put(cluster, new java.util.HashSet<>(names.getBrokerNamesList())));
         info.setBrokerAddrTable(brokers);
         info.setClusterAddrTable(clusters);
         return info;
     }
 
-    private CompletableFuture<io.rns.rpc.v1.GetClusterInfoResponse> nativeClusterInfo(RemotingCommand req,
-                                                                                      InboundContext ctx,
-                                                                                      RemotingCommand[] error) {
-        return callNative(RequestEnvelope.newBuilder().setRead(readOptions(req))
-                        .setClientId("rocketmq:" + ctx.remoteAddress())
-                        .setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()).build(), ctx)
+    private CompletableFuture<io.rns.rpc.v1.GetClusterInfoResponse> nativeClusterInfo(
+            RemotingCommand req, InboundContext ctx, RemotingCommand[] error) {
+        return callNative(
+                        RequestEnvelope.newBuilder()
+                                .setRead(readOptions(req))
+                                .setClientId("rocketmq:" + ctx.remoteAddress())
+                                .setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance())
+                                .build(),
+                        ctx)
                 .thenApply(r -> {
                     if (r.getHeader().getCode() != ErrorCode.OK) {
                         error[0] = mapError(r.getHeader());
@@ -487,18 +558,24 @@ final class RocketmqTranslator {
 
     private CompletableFuture<RemotingCommand> clusterInfo(RemotingCommand req, InboundContext ctx) {
         RemotingCommand[] error = {null};
-        return nativeClusterInfo(req, ctx, error).thenApply(c -> c == null ? error[0] : ok(toClusterInfo(c).encode()));
+        return nativeClusterInfo(req, ctx, error)
+                .thenApply(c -> c == null ? error[0] : ok(toClusterInfo(c).encode()));
     }
 
-    private CompletableFuture<RemotingCommand> topics(RemotingCommand req, InboundContext ctx, String cluster,
-                                                      UnitFilter filter) {
-        return call(RequestEnvelope.newBuilder().setRead(readOptions(req))
-                .setListTopics(ListTopicsRequest.newBuilder().setCluster(cluster == null ? "" : cluster)
-                        .setUnitFilter(filter)), ctx, r -> {
-            TopicList list = new TopicList();
-            list.setTopicList(new LinkedHashSet<>(r.getListTopics().getTopicsList()));
-            return ok(list.encode());
-        });
+    private CompletableFuture<RemotingCommand> topics(
+            RemotingCommand req, InboundContext ctx, String cluster, UnitFilter filter) {
+        return call(
+                RequestEnvelope.newBuilder()
+                        .setRead(readOptions(req))
+                        .setListTopics(ListTopicsRequest.newBuilder()
+                                .setCluster(cluster == null ? "" : cluster)
+                                .setUnitFilter(filter)),
+                ctx,
+                r -> {
+                    TopicList list = new TopicList();
+                    list.setTopicList(new LinkedHashSet<>(r.getListTopics().getTopicsList()));
+                    return ok(list.encode());
+                });
     }
 
     /** 304: stock lists cluster names and broker names as "system topics", plus the address of some broker. */
@@ -527,7 +604,8 @@ final class RocketmqTranslator {
     }
 
     /** 901 (5.x acting-master): the broker group's members. */
-    private CompletableFuture<RemotingCommand> brokerMemberGroup(RemotingCommand req, InboundContext ctx) throws Exception {
+    private CompletableFuture<RemotingCommand> brokerMemberGroup(RemotingCommand req, InboundContext ctx)
+            throws Exception {
         GetBrokerMemberGroupRequestHeader h = header(req, GetBrokerMemberGroupRequestHeader.class);
         RemotingCommand[] error = {null};
         return nativeClusterInfo(req, ctx, error).thenApply(c -> {
@@ -556,11 +634,23 @@ final class RocketmqTranslator {
      * keys its live table by cluster + address). Completes with an error answer in {@code error[0]} and null on a
      * native failure other than UNKNOWN_BROKER.
      */
-    private CompletableFuture<Known> lookup(RemotingCommand req, InboundContext ctx, String cluster, String name,
-                                            long id, String addr, RemotingCommand[] error) {
-        return callNative(RequestEnvelope.newBuilder().setRead(readOptions(req))
-                        .setClientId("rocketmq-broker:" + ctx.remoteAddress())
-                        .setGetBroker(GetBrokerRequest.newBuilder().setBrokerName(name).setBrokerId(id)).build(), ctx)
+    private CompletableFuture<Known> lookup(
+            RemotingCommand req,
+            InboundContext ctx,
+            String cluster,
+            String name,
+            long id,
+            String addr,
+            RemotingCommand[] error) {
+        return callNative(
+                        RequestEnvelope.newBuilder()
+                                .setRead(readOptions(req))
+                                .setClientId("rocketmq-broker:" + ctx.remoteAddress())
+                                .setGetBroker(GetBrokerRequest.newBuilder()
+                                        .setBrokerName(name)
+                                        .setBrokerId(id))
+                                .build(),
+                        ctx)
                 .thenApply(r -> {
                     ErrorCode code = r.getHeader().getCode();
                     if (code == ErrorCode.UNKNOWN_BROKER) {
@@ -571,7 +661,8 @@ final class RocketmqTranslator {
                         return null;
                     }
                     GetBrokerResponse b = r.getGetBroker();
-                    return new Known(b.getCluster().equals(cluster) && b.getBrokerAddr().equals(addr) ? b : null);
+                    return new Known(
+                            b.getCluster().equals(cluster) && b.getBrokerAddr().equals(addr) ? b : null);
                 });
     }
 
@@ -580,13 +671,20 @@ final class RocketmqTranslator {
      * and UNKNOWN_BROKER (it left in between) are no failure for the RocketMQ caller: stock refreshes whatever
      * live entry exists and answers 0 either way. Any other native error is the answer.
      */
-    private CompletableFuture<RemotingCommand> heartbeat(GetBrokerResponse b, InboundContext ctx,
-                                                         Function<Void, RemotingCommand> onDone) {
-        return callNative(RequestEnvelope.newBuilder().setClientId("rocketmq-broker:" + ctx.remoteAddress())
-                        .setHeartbeat(HeartbeatRequest.newBuilder().setCluster(b.getCluster())
-                                .setBrokerName(b.getBrokerName()).setBrokerId(b.getBrokerId())
-                                .setBrokerAddr(b.getBrokerAddr()).setBrokerEpoch(b.getBrokerEpoch())
-                                .setBindConnection(true)).build(), ctx)
+    private CompletableFuture<RemotingCommand> heartbeat(
+            GetBrokerResponse b, InboundContext ctx, Function<Void, RemotingCommand> onDone) {
+        return callNative(
+                        RequestEnvelope.newBuilder()
+                                .setClientId("rocketmq-broker:" + ctx.remoteAddress())
+                                .setHeartbeat(HeartbeatRequest.newBuilder()
+                                        .setCluster(b.getCluster())
+                                        .setBrokerName(b.getBrokerName())
+                                        .setBrokerId(b.getBrokerId())
+                                        .setBrokerAddr(b.getBrokerAddr())
+                                        .setBrokerEpoch(b.getBrokerEpoch())
+                                        .setBindConnection(true))
+                                .build(),
+                        ctx)
                 .thenApply(r -> switch (r.getHeader().getCode()) {
                     case OK, STALE_BROKER_EPOCH, UNKNOWN_BROKER -> onDone.apply(null);
                     default -> mapError(r.getHeader());
@@ -594,15 +692,18 @@ final class RocketmqTranslator {
     }
 
     static RemotingCommand dataVersionAnswer(DataVersion asked, GetBrokerResponse known) {
-        boolean changed = known == null || asked == null
+        boolean changed = known == null
+                || asked == null
                 || asked.getTimestamp() != known.getDataVersion().getTimestamp()
-                || asked.getCounter() == null || asked.getCounter().get() != known.getDataVersion().getCounter();
+                || asked.getCounter() == null
+                || asked.getCounter().get() != known.getDataVersion().getCounter();
         RemotingCommand out = ok();
         out.addExtField("changed", Boolean.toString(changed));
         if (known != null) {
             DataVersion stored = new DataVersion();
             stored.setTimestamp(known.getDataVersion().getTimestamp());
-            stored.setCounter(new java.util.concurrent.atomic.AtomicLong(known.getDataVersion().getCounter()));
+            stored.setCounter(new java.util.concurrent.atomic.AtomicLong(
+                    known.getDataVersion().getCounter()));
             out.setBody(stored.encode());
         }
         return out;
@@ -613,38 +714,46 @@ final class RocketmqTranslator {
      * re-registers); body = the stored data version (none if unknown); a known broker's lease is refreshed.
      * RNS stores timestamp and counter of a data version, not stateVersion: only those two are compared.
      */
-    private CompletableFuture<RemotingCommand> queryDataVersion(RemotingCommand req, InboundContext ctx) throws Exception {
+    private CompletableFuture<RemotingCommand> queryDataVersion(RemotingCommand req, InboundContext ctx)
+            throws Exception {
         QueryDataVersionRequestHeader h = header(req, QueryDataVersionRequestHeader.class);
-        DataVersion asked = req.getBody() == null || req.getBody().length == 0 ? null
+        DataVersion asked = req.getBody() == null || req.getBody().length == 0
+                ? null
                 : DataVersion.decode(req.getBody(), DataVersion.class);
         RemotingCommand[] error = {null};
-        return resolveId(req, ctx, h.getBrokerName(), h.getBrokerAddr(), h.getBrokerId(), error).thenCompose(id -> {
-            if (id == null) {
-                return CompletableFuture.completedFuture(error[0]);
-            }
-            if (id < 0) {
-                return CompletableFuture.completedFuture(dataVersionAnswer(asked, null));
-            }
-            return lookup(req, ctx, h.getClusterName(), h.getBrokerName(), id, h.getBrokerAddr(), error)
-                    .thenCompose(k -> {
-                        if (k == null) {
-                            return CompletableFuture.completedFuture(error[0]);
-                        }
-                        RemotingCommand answer = dataVersionAnswer(asked, k.broker());
-                        if (k.broker() == null) {
-                            return CompletableFuture.completedFuture(answer);
-                        }
-                        return heartbeat(k.broker(), ctx, v -> answer);
-                    });
-        });
+        return resolveId(req, ctx, h.getBrokerName(), h.getBrokerAddr(), h.getBrokerId(), error)
+                .thenCompose(id -> {
+                    if (id == null) {
+                        return CompletableFuture.completedFuture(error[0]);
+                    }
+                    if (id < 0) {
+                        return CompletableFuture.completedFuture(dataVersionAnswer(asked, null));
+                    }
+                    return lookup(req, ctx, h.getClusterName(), h.getBrokerName(), id, h.getBrokerAddr(), error)
+                            .thenCompose(k -> {
+                                if (k == null) {
+                                    return CompletableFuture.completedFuture(error[0]);
+                                }
+                                RemotingCommand answer = dataVersionAnswer(asked, k.broker());
+                                if (k.broker() == null) {
+                                    return CompletableFuture.completedFuture(answer);
+                                }
+                                return heartbeat(k.broker(), ctx, v -> answer);
+                            });
+                });
     }
 
     /**
      * The broker id: the header's, else the id under which the group's address table holds the address (-1 if none;
      * null with {@code error[0]} set on a native failure).
      */
-    private CompletableFuture<Long> resolveId(RemotingCommand req, InboundContext ctx, String brokerName, String addr,
-                                              Long brokerId, RemotingCommand[] error) {
+    private CompletableFuture<Long> resolveId(
+            RemotingCommand req,
+            InboundContext ctx,
+            String brokerName,
+            String addr,
+            Long brokerId,
+            RemotingCommand[] error) {
         if (brokerId != null) {
             return CompletableFuture.completedFuture(brokerId);
         }
@@ -668,7 +777,8 @@ final class RocketmqTranslator {
      * 904 (5.x): refreshes a registered broker's lease; an unknown broker is answered 0 like stock (which only
      * touches an existing live entry). Without brokerId the id is taken from the group's address table.
      */
-    private CompletableFuture<RemotingCommand> brokerHeartbeat(RemotingCommand req, InboundContext ctx) throws Exception {
+    private CompletableFuture<RemotingCommand> brokerHeartbeat(RemotingCommand req, InboundContext ctx)
+            throws Exception {
         BrokerHeartbeatRequestHeader h = header(req, BrokerHeartbeatRequestHeader.class);
         RemotingCommand[] error = {null};
         CompletableFuture<Long> id = resolveId(req, ctx, h.getBrokerName(), h.getBrokerAddr(), h.getBrokerId(), error);
@@ -695,37 +805,46 @@ final class RocketmqTranslator {
     // ------------------------------------------------------------------------------------------------------------
     // 205/327 write perm, 217 register topic
 
-    private CompletableFuture<RemotingCommand> changeWritePerm(RemotingCommand req, InboundContext ctx,
-                                                               WritePermChange change) throws Exception {
+    private CompletableFuture<RemotingCommand> changeWritePerm(
+            RemotingCommand req, InboundContext ctx, WritePermChange change) throws Exception {
         String brokerName = change == WritePermChange.WIPE_WRITE
                 ? header(req, WipeWritePermOfBrokerRequestHeader.class).getBrokerName()
                 : header(req, AddWritePermOfBrokerRequestHeader.class).getBrokerName();
-        return call(RequestEnvelope.newBuilder().setChangeWritePerm(ChangeWritePermRequest.newBuilder()
-                .setBrokerName(brokerName).setChange(change)), ctx, r -> {
-            RemotingCommand out = ok();
-            out.addExtField(change == WritePermChange.WIPE_WRITE ? "wipeTopicCount" : "addTopicCount",
-                    Integer.toString(r.getChangeWritePerm().getTopicCount()));
-            return out;
-        });
+        return call(
+                RequestEnvelope.newBuilder()
+                        .setChangeWritePerm(ChangeWritePermRequest.newBuilder()
+                                .setBrokerName(brokerName)
+                                .setChange(change)),
+                ctx,
+                r -> {
+                    RemotingCommand out = ok();
+                    out.addExtField(
+                            change == WritePermChange.WIPE_WRITE ? "wipeTopicCount" : "addTopicCount",
+                            Integer.toString(r.getChangeWritePerm().getTopicCount()));
+                    return out;
+                });
     }
 
     /** 217 (5.x registerTopic): queue datas of registered broker names go into the topic; stock answers 0 always. */
     private CompletableFuture<RemotingCommand> registerTopic(RemotingCommand req, InboundContext ctx) throws Exception {
         RegisterTopicRequestHeader h = header(req, RegisterTopicRequestHeader.class);
-        TopicRouteData d = req.getBody() == null || req.getBody().length == 0 ? null
+        TopicRouteData d = req.getBody() == null || req.getBody().length == 0
+                ? null
                 : TopicRouteData.decode(req.getBody(), TopicRouteData.class);
         if (d == null || d.getQueueDatas() == null || d.getQueueDatas().isEmpty()) {
             return CompletableFuture.completedFuture(ok()); // stock: nothing to register
         }
         RegisterTopicRequest.Builder b = RegisterTopicRequest.newBuilder().setTopic(h.getTopic());
         List<QueueData> qds = new ArrayList<>(d.getQueueDatas());
-        qds.sort(java.util.Comparator.comparing(QueueData::getBrokerName,
-                java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+        qds.sort(java.util.Comparator.comparing(
+                QueueData::getBrokerName, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
         for (QueueData q : qds) {
             b.addQueueDatas(io.rns.rpc.v1.QueueData.newBuilder()
                     .setBrokerName(q.getBrokerName() == null ? "" : q.getBrokerName())
-                    .setReadQueueNums(q.getReadQueueNums()).setWriteQueueNums(q.getWriteQueueNums())
-                    .setPerm(q.getPerm()).setTopicSysFlag(q.getTopicSysFlag()));
+                    .setReadQueueNums(q.getReadQueueNums())
+                    .setWriteQueueNums(q.getWriteQueueNums())
+                    .setPerm(q.getPerm())
+                    .setTopicSysFlag(q.getTopicSysFlag()));
         }
         return call(RequestEnvelope.newBuilder().setRegisterTopic(b), ctx, r -> ok());
     }
@@ -735,18 +854,31 @@ final class RocketmqTranslator {
 
     private CompletableFuture<RemotingCommand> kvPut(RemotingCommand req, InboundContext ctx) throws Exception {
         PutKVConfigRequestHeader h = header(req, PutKVConfigRequestHeader.class);
-        return call(RequestEnvelope.newBuilder().setKvPut(KvPutRequest.newBuilder().setNamespace(h.getNamespace())
-                .setKey(h.getKey()).setValue(h.getValue())), ctx, r -> ok());
+        return call(
+                RequestEnvelope.newBuilder()
+                        .setKvPut(KvPutRequest.newBuilder()
+                                .setNamespace(h.getNamespace())
+                                .setKey(h.getKey())
+                                .setValue(h.getValue())),
+                ctx,
+                r -> ok());
     }
 
     private CompletableFuture<RemotingCommand> kvGet(RemotingCommand req, InboundContext ctx) throws Exception {
         GetKVConfigRequestHeader h = header(req, GetKVConfigRequestHeader.class);
-        return callNative(RequestEnvelope.newBuilder().setRead(readOptions(req))
-                        .setClientId("rocketmq:" + ctx.remoteAddress())
-                        .setKvGet(KvGetRequest.newBuilder().setNamespace(h.getNamespace()).setKey(h.getKey())).build(), ctx)
+        return callNative(
+                        RequestEnvelope.newBuilder()
+                                .setRead(readOptions(req))
+                                .setClientId("rocketmq:" + ctx.remoteAddress())
+                                .setKvGet(KvGetRequest.newBuilder()
+                                        .setNamespace(h.getNamespace())
+                                        .setKey(h.getKey()))
+                                .build(),
+                        ctx)
                 .thenApply(r -> {
                     if (r.getHeader().getCode() == ErrorCode.KEY_NOT_FOUND) {
-                        return RemotingCommand.createResponseCommand(ResponseCode.QUERY_NOT_FOUND,
+                        return RemotingCommand.createResponseCommand(
+                                ResponseCode.QUERY_NOT_FOUND,
                                 "No config item, Namespace: " + h.getNamespace() + " Key: " + h.getKey());
                     }
                     if (r.getHeader().getCode() != ErrorCode.OK) {
@@ -760,20 +892,30 @@ final class RocketmqTranslator {
 
     private CompletableFuture<RemotingCommand> kvDelete(RemotingCommand req, InboundContext ctx) throws Exception {
         DeleteKVConfigRequestHeader h = header(req, DeleteKVConfigRequestHeader.class);
-        return call(RequestEnvelope.newBuilder().setKvDelete(KvDeleteRequest.newBuilder().setNamespace(h.getNamespace())
-                .setKey(h.getKey())), ctx, r -> ok());
+        return call(
+                RequestEnvelope.newBuilder()
+                        .setKvDelete(KvDeleteRequest.newBuilder()
+                                .setNamespace(h.getNamespace())
+                                .setKey(h.getKey())),
+                ctx,
+                r -> ok());
     }
 
     private CompletableFuture<RemotingCommand> kvList(RemotingCommand req, InboundContext ctx) throws Exception {
         GetKVListByNamespaceRequestHeader h = header(req, GetKVListByNamespaceRequestHeader.class);
-        return callNative(RequestEnvelope.newBuilder().setRead(readOptions(req))
-                        .setClientId("rocketmq:" + ctx.remoteAddress())
-                        .setKvList(KvListRequest.newBuilder().setNamespace(h.getNamespace())).build(), ctx)
+        return callNative(
+                        RequestEnvelope.newBuilder()
+                                .setRead(readOptions(req))
+                                .setClientId("rocketmq:" + ctx.remoteAddress())
+                                .setKvList(KvListRequest.newBuilder().setNamespace(h.getNamespace()))
+                                .build(),
+                        ctx)
                 .thenApply(r -> {
                     if (r.getHeader().getCode() == ErrorCode.KEY_NOT_FOUND
-                            || (r.getHeader().getCode() == ErrorCode.OK && r.getKvList().getEntriesCount() == 0)) {
-                        return RemotingCommand.createResponseCommand(ResponseCode.QUERY_NOT_FOUND,
-                                "No config item, Namespace: " + h.getNamespace());
+                            || (r.getHeader().getCode() == ErrorCode.OK
+                                    && r.getKvList().getEntriesCount() == 0)) {
+                        return RemotingCommand.createResponseCommand(
+                                ResponseCode.QUERY_NOT_FOUND, "No config item, Namespace: " + h.getNamespace());
                     }
                     if (r.getHeader().getCode() != ErrorCode.OK) {
                         return mapError(r.getHeader());
@@ -786,8 +928,13 @@ final class RocketmqTranslator {
 
     private CompletableFuture<RemotingCommand> deleteTopic(RemotingCommand req, InboundContext ctx) throws Exception {
         DeleteTopicFromNamesrvRequestHeader h = header(req, DeleteTopicFromNamesrvRequestHeader.class);
-        return call(RequestEnvelope.newBuilder().setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic(h.getTopic())
-                .setCluster(h.getClusterName() == null ? "" : h.getClusterName())), ctx, r -> ok());
+        return call(
+                RequestEnvelope.newBuilder()
+                        .setDeleteTopic(DeleteTopicRequest.newBuilder()
+                                .setTopic(h.getTopic())
+                                .setCluster(h.getClusterName() == null ? "" : h.getClusterName())),
+                ctx,
+                r -> ok());
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -796,7 +943,8 @@ final class RocketmqTranslator {
     /** 319: the node's effective configuration as properties text (sorted keys). */
     RemotingCommand namesrvConfig() {
         StringBuilder sb = new StringBuilder();
-        new TreeMap<>(config.describe()).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        new TreeMap<>(config.describe())
+                .forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
         return ok(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -807,18 +955,22 @@ final class RocketmqTranslator {
     static RemotingCommand updateNamesrvConfig(RemotingCommand req) throws IOException {
         byte[] body = req.getBody();
         if (body == null || body.length == 0) {
-            return RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR,
+            return RemotingCommand.createResponseCommand(
+                    ResponseCode.SYSTEM_ERROR,
                     "UPDATE_NAMESRV_CONFIG without a body (properties text) changes nothing");
         }
         Properties p = new Properties();
         p.load(new StringReader(new String(body, StandardCharsets.UTF_8)));
         if (p.isEmpty()) {
-            return RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR,
-                    "UPDATE_NAMESRV_CONFIG body holds no key=value line");
+            return RemotingCommand.createResponseCommand(
+                    ResponseCode.SYSTEM_ERROR, "UPDATE_NAMESRV_CONFIG body holds no key=value line");
         }
         String keys = String.join(", ", new TreeSet<>(p.stringPropertyNames()));
-        return RemotingCommand.createResponseCommand(ResponseCode.NO_PERMISSION, "Can not update config in black list: "
-                + keys + " (RNS: no configuration key can be changed at runtime; edit the node's properties file and "
-                + "restart it)");
+        return RemotingCommand.createResponseCommand(
+                ResponseCode.NO_PERMISSION,
+                "Can not update config in black list: "
+                        + keys
+                        + " (RNS: no configuration key can be changed at runtime; edit the node's properties file and "
+                        + "restart it)");
     }
 }

@@ -1,8 +1,5 @@
 package io.rns.compat;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.remoting.CommandCustomHeader;
 import org.apache.rocketmq.remoting.protocol.DataVersion;
@@ -11,6 +8,10 @@ import org.apache.rocketmq.remoting.protocol.RequestCode;
 import org.apache.rocketmq.remoting.protocol.body.RegisterBrokerBody;
 import org.apache.rocketmq.remoting.protocol.body.TopicConfigAndMappingSerializeWrapper;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterBrokerRequestHeader;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Builds RocketMQ requests the way stock brokers and clients do. */
 final class RmqTestSupport {
@@ -45,8 +46,13 @@ final class RmqTestSupport {
         return b;
     }
 
-    static RemotingCommand register(String cluster, String brokerName, long brokerId, String addr, RegisterBrokerBody body,
-                                    boolean compressed) {
+    static RemotingCommand register(
+            String cluster,
+            String brokerName,
+            long brokerId,
+            String addr,
+            RegisterBrokerBody body,
+            boolean compressed) {
         RegisterBrokerRequestHeader h = new RegisterBrokerRequestHeader();
         h.setClusterName(cluster);
         h.setBrokerName(brokerName);

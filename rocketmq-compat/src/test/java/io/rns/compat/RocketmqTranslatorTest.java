@@ -1,11 +1,5 @@
 package io.rns.compat;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.InboundContext;
@@ -19,17 +13,24 @@ import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.ResponseHeader;
 import io.rns.rpc.v1.TopicRoute;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.RequestCode;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
+import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
+import org.junit.jupiter.api.Test;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import org.apache.rocketmq.remoting.protocol.RemotingCommand;
-import org.apache.rocketmq.remoting.protocol.RequestCode;
-import org.apache.rocketmq.remoting.protocol.ResponseCode;
-import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Translation without a cluster: a fake native dispatcher records what it was asked and answers what the test says. */
 class RocketmqTranslatorTest {
@@ -41,12 +42,18 @@ class RocketmqTranslatorTest {
     }
 
     static ResponseEnvelope error(ErrorCode c, String msg) {
-        return ResponseEnvelope.newBuilder().setHeader(ResponseHeader.newBuilder().setCode(c).setMessage(msg)).build();
+        return ResponseEnvelope.newBuilder()
+                .setHeader(ResponseHeader.newBuilder().setCode(c).setMessage(msg))
+                .build();
     }
 
     static NamesrvConfig config(NamesrvConfig.Mode mode) {
-        return NamesrvConfig.builder().nodeId("n1").members(List.of(new Member("n1", "127.0.0.1", 9781, 9771)))
-                .rocketmqListenPort(9871).mode(mode).build();
+        return NamesrvConfig.builder()
+                .nodeId("n1")
+                .members(List.of(new Member("n1", "127.0.0.1", 9781, 9771)))
+                .rocketmqListenPort(9871)
+                .mode(mode)
+                .build();
     }
 
     RocketmqTranslator translator(NamesrvConfig.Mode mode) {
@@ -57,11 +64,28 @@ class RocketmqTranslatorTest {
     }
 
     static final InboundContext CTX = new InboundContext() {
-        @Override public String remoteAddress() { return "127.0.0.1:5555"; }
-        @Override public long connectionId() { return 1; }
-        @Override public long deadlineNanos() { return System.nanoTime() + 5_000_000_000L; }
-        @Override public boolean isConnectionOpen() { return true; }
-        @Override public void onConnectionClose(Runnable r) { }
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1:5555";
+        }
+
+        @Override
+        public long connectionId() {
+            return 1;
+        }
+
+        @Override
+        public long deadlineNanos() {
+            return System.nanoTime() + 5_000_000_000L;
+        }
+
+        @Override
+        public boolean isConnectionOpen() {
+            return true;
+        }
+
+        @Override
+        public void onConnectionClose(Runnable r) {}
     };
 
     RemotingCommand run(RocketmqTranslator t, RemotingCommand req) throws Exception {
@@ -71,15 +95,19 @@ class RocketmqTranslatorTest {
     @Test
     void registerBrokerBecomesABoundNativeRegistrationWithTheBrokersTopicsAndDefaultLease() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
-        RemotingCommand r = run(t, RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911",
-                RmqTestSupport.body(7, 123, "B", "A"), false));
+        RemotingCommand r = run(
+                t,
+                RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(7, 123, "B", "A"), false));
         assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
         var reg = seen.get(0).getRegisterBroker();
         assertTrue(reg.getBindConnection());
         assertEquals(120_000, reg.getLeaseTimeoutMs());
         assertEquals(7, reg.getDataVersion().getCounter());
         assertEquals(123, reg.getDataVersion().getTimestamp());
-        assertEquals(List.of("A", "B"), reg.getTopicsList().stream().map(x -> x.getTopic()).toList(), "sorted");
+        assertEquals(
+                List.of("A", "B"),
+                reg.getTopicsList().stream().map(x -> x.getTopic()).toList(),
+                "sorted");
         assertEquals(6, reg.getTopics(0).getPerm());
         assertEquals("127.0.0.1:10912", reg.getHaServerAddr());
     }
@@ -87,24 +115,26 @@ class RocketmqTranslatorTest {
     @Test
     void compressedBodyAndHeartbeatTimeoutAreHonoured() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
-        RemotingCommand req = RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911",
-                RmqTestSupport.body(2, 9, "Z1", "Z2"), true);
+        RemotingCommand req =
+                RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(2, 9, "Z1", "Z2"), true);
         req.addExtField("heartbeatTimeoutMillis", "30000");
         assertEquals(ResponseCode.SUCCESS, run(t, req).getCode());
         assertEquals(2, seen.get(0).getRegisterBroker().getTopicsCount());
         assertEquals(30_000, seen.get(0).getRegisterBroker().getLeaseTimeoutMs());
         // a version-407 (4.9.7) compressed body parses too (no static-topic section)
-        RemotingCommand old = RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911",
-                RmqTestSupport.body(3, 9, "Z3"), true);
+        RemotingCommand old =
+                RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(3, 9, "Z3"), true);
         old.setVersion(407);
-        // re-encode for 4.9.7: the compressed format depends on the version; decode must accept what a 4.9.7 broker sends
+        // re-encode for 4.9.7: the compressed format depends on the version; decode must accept what a 4.9.7 broker
+        // sends
         assertEquals(ResponseCode.SUCCESS, run(t, old).getCode(), "version 407");
     }
 
     @Test
     void crcMismatchIsRejectedWithTheStockRemarkAndNothingIsSent() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
-        RemotingCommand req = RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(1, 1, "T"), false);
+        RemotingCommand req =
+                RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(1, 1, "T"), false);
         req.getBody()[5] ^= 0x20;
         RemotingCommand r = run(t, req);
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
@@ -115,7 +145,8 @@ class RocketmqTranslatorTest {
     @Test
     void missingRequiredHeaderFieldIsASystemErrorNamingIt() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(
+                Exception.class,
                 () -> run(t, RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("other", "x"))));
         RemotingCommand r = RocketmqTranslator.failure(e);
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
@@ -123,10 +154,19 @@ class RocketmqTranslatorTest {
     }
 
     static ResponseEnvelope route() {
-        return ok(ResponseEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteResponse.newBuilder().setRoute(
-                TopicRoute.newBuilder().setTopic("T")
-                        .addQueueDatas(QueueData.newBuilder().setBrokerName("b").setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
-                        .addBrokerDatas(BrokerData.newBuilder().setCluster("C").setBrokerName("b").putBrokerAddrs(0, "127.0.0.1:10911")))));
+        return ok(ResponseEnvelope.newBuilder()
+                .setGetTopicRoute(GetTopicRouteResponse.newBuilder()
+                        .setRoute(TopicRoute.newBuilder()
+                                .setTopic("T")
+                                .addQueueDatas(QueueData.newBuilder()
+                                        .setBrokerName("b")
+                                        .setReadQueueNums(4)
+                                        .setWriteQueueNums(4)
+                                        .setPerm(6))
+                                .addBrokerDatas(BrokerData.newBuilder()
+                                        .setCluster("C")
+                                        .setBrokerName("b")
+                                        .putBrokerAddrs(0, "127.0.0.1:10911")))));
     }
 
     @Test
@@ -141,13 +181,15 @@ class RocketmqTranslatorTest {
         old.setVersion(400); // below V4_9_4
         String stock = new String(run(t, old).getBody(), StandardCharsets.UTF_8);
         assertTrue(stock.contains("{0:\"127.0.0.1:10911\"}"), "fastjson's own flavour: " + stock);
-        RemotingCommand oldStd = RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC,
-                Map.of("topic", "T", "acceptStandardJsonOnly", "true"));
+        RemotingCommand oldStd = RmqTestSupport.request(
+                RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T", "acceptStandardJsonOnly", "true"));
         oldStd.setVersion(400);
         assertTrue(new String(run(t, oldStd).getBody(), StandardCharsets.UTF_8).contains("{\"0\":"));
         for (String j : List.of(json, stock)) {
             TopicRouteData d = TopicRouteData.decode(j.getBytes(StandardCharsets.UTF_8), TopicRouteData.class);
-            assertEquals("127.0.0.1:10911", d.getBrokerDatas().get(0).getBrokerAddrs().get(0L));
+            assertEquals(
+                    "127.0.0.1:10911",
+                    d.getBrokerDatas().get(0).getBrokerAddrs().get(0L));
         }
     }
 
@@ -156,12 +198,22 @@ class RocketmqTranslatorTest {
         answer = r -> route();
         RocketmqTranslator raft = translator(NamesrvConfig.Mode.RAFT);
         run(raft, RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T")));
-        run(raft, RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T", "rnsConsistency", "stale")));
-        run(translator(NamesrvConfig.Mode.LEADERLESS), RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T")));
-        assertEquals(List.of(Consistency.LINEARIZABLE, Consistency.STALE, Consistency.STALE),
+        run(
+                raft,
+                RmqTestSupport.request(
+                        RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T", "rnsConsistency", "stale")));
+        run(
+                translator(NamesrvConfig.Mode.LEADERLESS),
+                RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T")));
+        assertEquals(
+                List.of(Consistency.LINEARIZABLE, Consistency.STALE, Consistency.STALE),
                 seen.stream().map(e -> e.getRead().getConsistency()).toList());
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> run(raft,
-                RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T", "rnsConsistency", "strong"))));
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(
+                Exception.class,
+                () -> run(
+                        raft,
+                        RmqTestSupport.request(
+                                RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T", "rnsConsistency", "strong"))));
         RemotingCommand r = RocketmqTranslator.failure(e);
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
         assertTrue(r.getRemark().contains("rnsConsistency"), r.getRemark());
@@ -169,10 +221,21 @@ class RocketmqTranslatorTest {
 
     @Test
     void nativeErrorsMapOntoRocketmqCodes() {
-        assertEquals(ResponseCode.TOPIC_NOT_EXIST, RocketmqTranslator.mapError(error(ErrorCode.TOPIC_NOT_FOUND, "x").getHeader()).getCode());
-        assertEquals(ResponseCode.QUERY_NOT_FOUND, RocketmqTranslator.mapError(error(ErrorCode.KEY_NOT_FOUND, "x").getHeader()).getCode());
-        assertEquals(ResponseCode.SYSTEM_BUSY, RocketmqTranslator.mapError(error(ErrorCode.OVERLOADED, "x").getHeader()).getCode());
-        RemotingCommand r = RocketmqTranslator.mapError(error(ErrorCode.NO_QUORUM, "no leader").getHeader());
+        assertEquals(
+                ResponseCode.TOPIC_NOT_EXIST,
+                RocketmqTranslator.mapError(
+                                error(ErrorCode.TOPIC_NOT_FOUND, "x").getHeader())
+                        .getCode());
+        assertEquals(
+                ResponseCode.QUERY_NOT_FOUND,
+                RocketmqTranslator.mapError(error(ErrorCode.KEY_NOT_FOUND, "x").getHeader())
+                        .getCode());
+        assertEquals(
+                ResponseCode.SYSTEM_BUSY,
+                RocketmqTranslator.mapError(error(ErrorCode.OVERLOADED, "x").getHeader())
+                        .getCode());
+        RemotingCommand r = RocketmqTranslator.mapError(
+                error(ErrorCode.NO_QUORUM, "no leader").getHeader());
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
         assertTrue(r.getRemark().contains("NO_QUORUM") && r.getRemark().contains("no leader"), r.getRemark());
     }
@@ -209,26 +272,40 @@ class RocketmqTranslatorTest {
 
     @Test
     void slaveRegistrationAnswersMasterAndHaAddress() throws Exception {
-        answer = r -> r.hasRegisterBroker() ? ok(ResponseEnvelope.newBuilder().setRegisterBroker(RegisterBrokerResponse
-                .newBuilder().setMasterAddr("127.0.0.1:10911").setHaServerAddr("127.0.0.1:10912").setBrokerEpoch(3)))
+        answer = r -> r.hasRegisterBroker()
+                ? ok(ResponseEnvelope.newBuilder()
+                        .setRegisterBroker(RegisterBrokerResponse.newBuilder()
+                                .setMasterAddr("127.0.0.1:10911")
+                                .setHaServerAddr("127.0.0.1:10912")
+                                .setBrokerEpoch(3)))
                 : ok(ResponseEnvelope.newBuilder());
-        RemotingCommand r = run(translator(NamesrvConfig.Mode.RAFT), RmqTestSupport.register("C", "b", 1, "127.0.0.1:10921",
-                RmqTestSupport.body(1, 1), false));
+        RemotingCommand r = run(
+                translator(NamesrvConfig.Mode.RAFT),
+                RmqTestSupport.register("C", "b", 1, "127.0.0.1:10921", RmqTestSupport.body(1, 1), false));
         assertEquals("127.0.0.1:10911", r.getExtFields().get("masterAddr"));
         assertEquals("127.0.0.1:10912", r.getExtFields().get("haServerAddr"));
         assertNull(r.getBody(), "no ORDER_TOPIC_CONFIG entries: no body");
-        assertNotNull(seen.stream().filter(RequestEnvelope::hasKvList).findFirst().orElse(null));
+        assertNotNull(
+                seen.stream().filter(RequestEnvelope::hasKvList).findFirst().orElse(null));
         assertFalse(seen.get(0).getRegisterBroker().getTopicsCount() > 0);
     }
 
     @Test
     void queryDataVersionLooksUpThenHeartbeatsAtTheCurrentEpoch() throws Exception {
-        answer = r -> r.hasGetBroker() ? ok(ResponseEnvelope.newBuilder().setGetBroker(io.rns.rpc.v1.GetBrokerResponse
-                .newBuilder().setCluster("C").setBrokerName("b").setBrokerAddr("127.0.0.1:10911").setBrokerEpoch(42)
-                .setDataVersion(io.rns.rpc.v1.DataVersion.newBuilder().setTimestamp(9).setCounter(3))))
+        answer = r -> r.hasGetBroker()
+                ? ok(ResponseEnvelope.newBuilder()
+                        .setGetBroker(io.rns.rpc.v1.GetBrokerResponse.newBuilder()
+                                .setCluster("C")
+                                .setBrokerName("b")
+                                .setBrokerAddr("127.0.0.1:10911")
+                                .setBrokerEpoch(42)
+                                .setDataVersion(io.rns.rpc.v1.DataVersion.newBuilder()
+                                        .setTimestamp(9)
+                                        .setCounter(3))))
                 : ok(ResponseEnvelope.newBuilder());
-        RemotingCommand q = RmqTestSupport.request(RequestCode.QUERY_DATA_VERSION, Map.of("brokerName", "b",
-                "brokerAddr", "127.0.0.1:10911", "clusterName", "C", "brokerId", "0"));
+        RemotingCommand q = RmqTestSupport.request(
+                RequestCode.QUERY_DATA_VERSION,
+                Map.of("brokerName", "b", "brokerAddr", "127.0.0.1:10911", "clusterName", "C", "brokerId", "0"));
         org.apache.rocketmq.remoting.protocol.DataVersion dv = new org.apache.rocketmq.remoting.protocol.DataVersion();
         dv.setTimestamp(9);
         dv.setCounter(new java.util.concurrent.atomic.AtomicLong(3));
@@ -256,26 +333,39 @@ class RocketmqTranslatorTest {
 
     @Test
     void newCodesAreServedAndMapToNativeRequests() throws Exception {
-        for (int code : new int[] {RequestCode.QUERY_DATA_VERSION, RequestCode.BROKER_HEARTBEAT,
-                RequestCode.WIPE_WRITE_PERM_OF_BROKER, RequestCode.ADD_WRITE_PERM_OF_BROKER,
-                RequestCode.REGISTER_TOPIC_IN_NAMESRV}) {
+        for (int code : new int[] {
+            RequestCode.QUERY_DATA_VERSION,
+            RequestCode.BROKER_HEARTBEAT,
+            RequestCode.WIPE_WRITE_PERM_OF_BROKER,
+            RequestCode.ADD_WRITE_PERM_OF_BROKER,
+            RequestCode.REGISTER_TOPIC_IN_NAMESRV
+        }) {
             assertEquals(RocketmqTranslator.Kind.WRITE, RocketmqTranslator.kindOf(code), "code " + code);
         }
-        answer = r -> r.hasChangeWritePerm() ? ok(ResponseEnvelope.newBuilder().setChangeWritePerm(
-                io.rns.rpc.v1.ChangeWritePermResponse.newBuilder().setTopicCount(5))) : ok(ResponseEnvelope.newBuilder());
+        answer = r -> r.hasChangeWritePerm()
+                ? ok(ResponseEnvelope.newBuilder()
+                        .setChangeWritePerm(io.rns.rpc.v1.ChangeWritePermResponse.newBuilder()
+                                .setTopicCount(5)))
+                : ok(ResponseEnvelope.newBuilder());
         RocketmqTranslator t = translator(NamesrvConfig.Mode.LEADERLESS);
-        RemotingCommand r = run(t, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of("brokerName", "b")));
+        RemotingCommand r =
+                run(t, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of("brokerName", "b")));
         assertEquals("5", r.getExtFields().get("wipeTopicCount"));
-        assertEquals(io.rns.rpc.v1.WritePermChange.WIPE_WRITE, seen.get(0).getChangeWritePerm().getChange());
+        assertEquals(
+                io.rns.rpc.v1.WritePermChange.WIPE_WRITE,
+                seen.get(0).getChangeWritePerm().getChange());
         r = run(t, RmqTestSupport.request(RequestCode.ADD_WRITE_PERM_OF_BROKER, Map.of("brokerName", "b")));
         assertEquals("5", r.getExtFields().get("addTopicCount"));
-        Exception missing = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-                () -> run(t, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of())));
-        assertEquals(ResponseCode.SYSTEM_ERROR, RocketmqTranslator.failure(missing).getCode());
+        Exception missing = org.junit.jupiter.api.Assertions.assertThrows(
+                Exception.class, () -> run(t, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of())));
+        assertEquals(
+                ResponseCode.SYSTEM_ERROR, RocketmqTranslator.failure(missing).getCode());
         assertTrue(missing.getMessage().contains("<brokerName> is null"), missing.getMessage());
         seen.clear();
         run(t, RmqTestSupport.request(RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST, Map.of()));
-        assertEquals(io.rns.rpc.v1.UnitFilter.HAS_UNIT_SUB_NOT_UNIT, seen.get(0).getListTopics().getUnitFilter());
+        assertEquals(
+                io.rns.rpc.v1.UnitFilter.HAS_UNIT_SUB_NOT_UNIT,
+                seen.get(0).getListTopics().getUnitFilter());
         assertEquals(Consistency.STALE, seen.get(0).getRead().getConsistency(), "leaderless reads are STALE");
         // 217 without queue datas: 0 and nothing sent (stock)
         seen.clear();
@@ -288,12 +378,16 @@ class RocketmqTranslatorTest {
     void aRegistrationThatMeetsAnElectionIsRetriedUntilALeaderAnswers() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
         int[] calls = {0};
-        answer = r -> ++calls[0] < 3 ? error(ErrorCode.NO_QUORUM, "no leader") : ok(ResponseEnvelope.newBuilder()
-                .setRegisterBroker(RegisterBrokerResponse.newBuilder().setBrokerEpoch(5)));
-        RemotingCommand r = run(t, RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911",
-                RmqTestSupport.body(7, 123, "B"), false));
+        answer = r -> ++calls[0] < 3
+                ? error(ErrorCode.NO_QUORUM, "no leader")
+                : ok(ResponseEnvelope.newBuilder()
+                        .setRegisterBroker(RegisterBrokerResponse.newBuilder().setBrokerEpoch(5)));
+        RemotingCommand r = run(
+                t, RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(7, 123, "B"), false));
         assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
-        assertEquals(3, seen.stream().filter(RequestEnvelope::hasRegisterBroker).count(),
+        assertEquals(
+                3,
+                seen.stream().filter(RequestEnvelope::hasRegisterBroker).count(),
                 "two NO_QUORUM answers, then the leader's");
     }
 
@@ -301,8 +395,8 @@ class RocketmqTranslatorTest {
     void anUnknownOutcomeIsNeverRetried() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
         answer = r -> error(ErrorCode.OUTCOME_UNKNOWN, "leader stepped down");
-        RemotingCommand r = run(t, RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911",
-                RmqTestSupport.body(7, 123, "B"), false));
+        RemotingCommand r = run(
+                t, RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(7, 123, "B"), false));
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
         assertTrue(r.getRemark().contains("OUTCOME_UNKNOWN"), r.getRemark());
         assertEquals(1, seen.size());
@@ -312,12 +406,34 @@ class RocketmqTranslatorTest {
     void unregisteringABrokerAnotherNodeAlreadyRemovedAnswersSuccessLikeStock() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
         answer = r -> error(ErrorCode.UNKNOWN_BROKER, "broker b/0 is not registered");
-        RemotingCommand r = run(t, RmqTestSupport.request(RequestCode.UNREGISTER_BROKER, Map.of("clusterName", "C",
-                "brokerName", "b", "brokerId", "0", "brokerAddr", "127.0.0.1:10911")));
+        RemotingCommand r = run(
+                t,
+                RmqTestSupport.request(
+                        RequestCode.UNREGISTER_BROKER,
+                        Map.of(
+                                "clusterName",
+                                "C",
+                                "brokerName",
+                                "b",
+                                "brokerId",
+                                "0",
+                                "brokerAddr",
+                                "127.0.0.1:10911")));
         assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
         answer = x -> error(ErrorCode.INTERNAL, "halted");
-        r = run(t, RmqTestSupport.request(RequestCode.UNREGISTER_BROKER, Map.of("clusterName", "C",
-                "brokerName", "b", "brokerId", "0", "brokerAddr", "127.0.0.1:10911")));
+        r = run(
+                t,
+                RmqTestSupport.request(
+                        RequestCode.UNREGISTER_BROKER,
+                        Map.of(
+                                "clusterName",
+                                "C",
+                                "brokerName",
+                                "b",
+                                "brokerId",
+                                "0",
+                                "brokerAddr",
+                                "127.0.0.1:10911")));
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode(), "other failures still reach the broker");
     }
 }

@@ -3,13 +3,14 @@ package io.rns.statemachine;
 import io.rns.log.v1.BrokerQueue;
 import io.rns.log.v1.ChangeWritePerm;
 import io.rns.log.v1.DeleteKv;
-import io.rns.log.v1.RegisterTopic;
 import io.rns.log.v1.DeleteTopic;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.PutKv;
 import io.rns.log.v1.RegisterBroker;
+import io.rns.log.v1.RegisterTopic;
 import io.rns.log.v1.TopicQueueConfig;
 import io.rns.log.v1.UnregisterBroker;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -146,7 +147,9 @@ final class ImageBuilder {
             if (!group.cluster().equals(r.getCluster())) {
                 for (Long other : group.members().keySet()) {
                     if (other != id) {
-                        return new ApplyResult.Rejected(index, RejectReason.BROKER_NAME_CONFLICT,
+                        return new ApplyResult.Rejected(
+                                index,
+                                RejectReason.BROKER_NAME_CONFLICT,
                                 "broker name '" + name + "' is registered in cluster '" + group.cluster()
                                         + "' by broker ids " + group.members().keySet() + "; cannot register it in '"
                                         + r.getCluster() + "'");
@@ -161,8 +164,19 @@ final class ImageBuilder {
         boolean versionUnchanged = RouteImage.sameVersionedRegistration(members.get(id), r);
         // stock rule: within a group one address has one id (e.g. a slave promoted to master re-registers as 0)
         members.values().removeIf(m -> m.brokerId() != id && m.addr().equals(r.getBrokerAddr()));
-        members.put(id, new BrokerMember(r.getCluster(), name, id, r.getBrokerAddr(), r.getHaServerAddr(),
-                r.getDataVersionTimestamp(), r.getDataVersionCounter(), index, leaderTimeMs, r.getLeaseTimeoutMs()));
+        members.put(
+                id,
+                new BrokerMember(
+                        r.getCluster(),
+                        name,
+                        id,
+                        r.getBrokerAddr(),
+                        r.getHaServerAddr(),
+                        r.getDataVersionTimestamp(),
+                        r.getDataVersionCounter(),
+                        index,
+                        leaderTimeMs,
+                        r.getLeaseTimeoutMs()));
         putGroup(new BrokerGroup(r.getCluster(), name, members));
 
         if (id == Limits.MASTER_ID) {
@@ -185,16 +199,22 @@ final class ImageBuilder {
         BrokerGroup group = group(name);
         BrokerMember m = group == null ? null : group.members().get(r.getBrokerId());
         if (m == null) {
-            return new ApplyResult.Rejected(index, RejectReason.UNKNOWN_BROKER,
+            return new ApplyResult.Rejected(
+                    index,
+                    RejectReason.UNKNOWN_BROKER,
                     "broker " + name + "/" + r.getBrokerId() + " is not registered");
         }
         if (r.getBrokerEpoch() != 0 && r.getBrokerEpoch() != m.epoch()) {
-            return new ApplyResult.Rejected(index, RejectReason.STALE_BROKER_EPOCH,
+            return new ApplyResult.Rejected(
+                    index,
+                    RejectReason.STALE_BROKER_EPOCH,
                     "broker " + name + "/" + r.getBrokerId() + " has epoch " + m.epoch() + ", record names epoch "
                             + Long.toUnsignedString(r.getBrokerEpoch()));
         }
         if (!r.getBrokerAddr().isEmpty() && !r.getBrokerAddr().equals(m.addr())) {
-            return new ApplyResult.Rejected(index, RejectReason.UNKNOWN_BROKER,
+            return new ApplyResult.Rejected(
+                    index,
+                    RejectReason.UNKNOWN_BROKER,
                     "broker " + name + "/" + r.getBrokerId() + " addr mismatch: registered at " + m.addr()
                             + ", record names " + r.getBrokerAddr());
         }
@@ -274,7 +294,8 @@ final class ImageBuilder {
             if (group(b.getBrokerName()) == null) {
                 continue;
             }
-            QueueConfig q = new QueueConfig(b.getReadQueueNums(), b.getWriteQueueNums(), b.getPerm(), b.getTopicSysFlag());
+            QueueConfig q =
+                    new QueueConfig(b.getReadQueueNums(), b.getWriteQueueNums(), b.getPerm(), b.getTopicSysFlag());
             changed |= !q.equals(next.put(b.getBrokerName(), q));
         }
         if (changed) {

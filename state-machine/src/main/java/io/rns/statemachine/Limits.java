@@ -10,10 +10,12 @@ public final class Limits {
     public static final int MAX_NAME_LENGTH = 127;
     /** host:port, including an IPv6 literal in brackets. */
     public static final int MAX_ADDRESS_LENGTH = 255;
+
     public static final long MIN_BROKER_ID = 0;
     public static final long MAX_BROKER_ID = 1_000_000;
     /** The master of a broker group has broker id 0 (RocketMQ MixAll.MASTER_ID). */
     public static final long MASTER_ID = 0;
+
     public static final int MIN_QUEUE_NUMS = 0;
     public static final int MAX_QUEUE_NUMS = 16_384;
     public static final int MIN_PERM = 0;
@@ -27,6 +29,7 @@ public final class Limits {
     public static final int SYS_FLAG_UNIT = 1;
     /** RocketMQ TopicSysFlag unit-sub flag (bit 1). */
     public static final int SYS_FLAG_UNIT_SUB = 2;
+
     public static final int MIN_PORT = 1;
     public static final int MAX_PORT = 65_535;
     public static final int MAX_KV_NAMESPACE_LENGTH = 127;

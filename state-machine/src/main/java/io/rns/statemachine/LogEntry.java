@@ -1,6 +1,7 @@
 package io.rns.statemachine;
 
 import io.rns.log.v1.LogRecord;
+
 import java.util.Objects;
 
 /** One committed log entry: its Raft log index and the record it carries. */

@@ -2,6 +2,7 @@ package io.rns.statemachine;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.rns.log.v1.LogRecord;
+
 import java.nio.ByteBuffer;
 import java.util.Objects;
 

@@ -3,13 +3,14 @@ package io.rns.statemachine;
 import io.rns.log.v1.BrokerQueue;
 import io.rns.log.v1.ChangeWritePerm;
 import io.rns.log.v1.DeleteKv;
-import io.rns.log.v1.RegisterTopic;
 import io.rns.log.v1.DeleteTopic;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.PutKv;
 import io.rns.log.v1.RegisterBroker;
+import io.rns.log.v1.RegisterTopic;
 import io.rns.log.v1.TopicQueueConfig;
 import io.rns.log.v1.UnregisterBroker;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +29,8 @@ public final class RecordValidator {
             return Optional.of("record is required");
         }
         if (r.getFormatVersion() != LogRecords.CURRENT_FORMAT_VERSION) {
-            return Optional.of("format_version must be " + LogRecords.CURRENT_FORMAT_VERSION + ", got "
-                    + r.getFormatVersion());
+            return Optional.of(
+                    "format_version must be " + LogRecords.CURRENT_FORMAT_VERSION + ", got " + r.getFormatVersion());
         }
         switch (r.getKindCase()) {
             case REGISTER_BROKER:
@@ -150,8 +151,8 @@ public final class RecordValidator {
             }
             Integer before = seen.putIfAbsent(q.getBrokerName(), i);
             if (before != null) {
-                return Optional.of(qp + "broker_name '" + q.getBrokerName() + "' duplicates " + p + "queues[" + before
-                        + "]");
+                return Optional.of(
+                        qp + "broker_name '" + q.getBrokerName() + "' duplicates " + p + "queues[" + before + "]");
             }
         }
         return Optional.empty();
@@ -159,8 +160,7 @@ public final class RecordValidator {
 
     public static Optional<String> validate(DeleteKv r) {
         return first(
-                checkKvNamespace("delete_kv.namespace", r.getNamespace()),
-                checkKvKey("delete_kv.key", r.getKey()));
+                checkKvNamespace("delete_kv.namespace", r.getNamespace()), checkKvKey("delete_kv.key", r.getKey()));
     }
 
     // ---------------------------------------------------------------------------------------------- field checks
@@ -208,8 +208,8 @@ public final class RecordValidator {
         }
         String port = v.substring(colon + 1);
         if (port.isEmpty() || port.length() > 5) {
-            return Optional.of(field + " port must be in [" + Limits.MIN_PORT + ", " + Limits.MAX_PORT + "], got '"
-                    + port + "'");
+            return Optional.of(
+                    field + " port must be in [" + Limits.MIN_PORT + ", " + Limits.MAX_PORT + "], got '" + port + "'");
         }
         int n = 0;
         for (int i = 0; i < port.length(); i++) {
@@ -220,8 +220,7 @@ public final class RecordValidator {
             n = n * 10 + (c - '0');
         }
         if (n < Limits.MIN_PORT || n > Limits.MAX_PORT) {
-            return Optional.of(field + " port must be in [" + Limits.MIN_PORT + ", " + Limits.MAX_PORT + "], got "
-                    + n);
+            return Optional.of(field + " port must be in [" + Limits.MIN_PORT + ", " + Limits.MAX_PORT + "], got " + n);
         }
         return Optional.empty();
     }
@@ -312,8 +311,13 @@ public final class RecordValidator {
         }
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '_' || c == '-' || c == '%' || c == '|'
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '-'
+                    || c == '%'
+                    || c == '|'
                     || (nameChars && (c == '.' || c == ':'));
             if (!ok) {
                 return Optional.of(field + " contains invalid character " + describe(c) + " at position " + i

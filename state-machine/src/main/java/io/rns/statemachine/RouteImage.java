@@ -2,6 +2,7 @@ package io.rns.statemachine;
 
 import io.rns.log.v1.RegisterBroker;
 import io.rns.log.v1.TopicQueueConfig;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,8 +29,11 @@ import java.util.TreeSet;
  * topics (O(topics)).
  */
 public final class RouteImage {
-    private static final RouteImage EMPTY = new RouteImage(0, TopicMap.empty(),
-            Collections.unmodifiableSortedMap(new TreeMap<>()), null,
+    private static final RouteImage EMPTY = new RouteImage(
+            0,
+            TopicMap.empty(),
+            Collections.unmodifiableSortedMap(new TreeMap<>()),
+            null,
             Collections.unmodifiableSortedMap(new TreeMap<>()));
 
     private final long appliedIndex;
@@ -46,9 +50,12 @@ public final class RouteImage {
      * @param clusters the derived cluster map if the caller has it (groups unchanged), else null to derive it
      * @param kv       unmodifiable, with unmodifiable non-empty inner maps
      */
-    RouteImage(long appliedIndex, TopicMap<SortedMap<String, QueueConfig>> topics,
-               SortedMap<String, BrokerGroup> groups, SortedMap<String, SortedSet<String>> clusters,
-               SortedMap<String, SortedMap<String, String>> kv) {
+    RouteImage(
+            long appliedIndex,
+            TopicMap<SortedMap<String, QueueConfig>> topics,
+            SortedMap<String, BrokerGroup> groups,
+            SortedMap<String, SortedSet<String>> clusters,
+            SortedMap<String, SortedMap<String, String>> kv) {
         this.appliedIndex = appliedIndex;
         this.topics = topics;
         this.groups = groups;

@@ -116,8 +116,8 @@ public final class RouteStateMachine implements AutoCloseable {
         for (LogEntry e : entries) {
             Objects.requireNonNull(e, "entry");
             if (e.index() <= prev) {
-                throw new StateMachineException("log indexes in a batch must be strictly increasing: " + e.index()
-                        + " follows " + prev);
+                throw new StateMachineException(
+                        "log indexes in a batch must be strictly increasing: " + e.index() + " follows " + prev);
             }
             prev = e.index();
         }
@@ -265,8 +265,8 @@ public final class RouteStateMachine implements AutoCloseable {
             try {
                 long size = Files.size(p);
                 if (size != f.size()) {
-                    throw new SnapshotException("snapshot file " + p + " has size " + size + ", manifest says "
-                            + f.size());
+                    throw new SnapshotException(
+                            "snapshot file " + p + " has size " + size + ", manifest says " + f.size());
                 }
             } catch (IOException e) {
                 throw new SnapshotException("snapshot file " + p + " is unreadable: " + e, e);
@@ -275,9 +275,11 @@ public final class RouteStateMachine implements AutoCloseable {
         if (manifest.appliedIndex() <= image.appliedIndex()) {
             for (SnapshotManifest.FileEntry f : manifest.files()) {
                 try {
-                    checkSame(source.resolve(f.name()), f, SnapshotManifest.describe(f.name(), source.resolve(f.name())));
+                    checkSame(
+                            source.resolve(f.name()), f, SnapshotManifest.describe(f.name(), source.resolve(f.name())));
                 } catch (IOException e) {
-                    throw new SnapshotException("snapshot file " + source.resolve(f.name()) + " is unreadable: " + e, e);
+                    throw new SnapshotException(
+                            "snapshot file " + source.resolve(f.name()) + " is unreadable: " + e, e);
                 }
             }
             return;
@@ -328,8 +330,8 @@ public final class RouteStateMachine implements AutoCloseable {
             Files.delete(storeDir.resolve(RESTORE_READY));
             deleteRecursively(old);
         } catch (IOException | UncheckedIOException e) {
-            throw new StateMachineException("snapshot swap into " + storeDir + " failed; state machine closed: " + e,
-                    e);
+            throw new StateMachineException(
+                    "snapshot swap into " + storeDir + " failed; state machine closed: " + e, e);
         }
         store = RouteStore.open(storeDir);
         RouteImage loaded = store.load();
@@ -338,8 +340,8 @@ public final class RouteStateMachine implements AutoCloseable {
 
     private static void checkSame(Path file, SnapshotManifest.FileEntry expected, SnapshotManifest.FileEntry actual) {
         if (actual.size() != expected.size()) {
-            throw new SnapshotException("snapshot file " + file + " has size " + actual.size() + ", manifest says "
-                    + expected.size());
+            throw new SnapshotException(
+                    "snapshot file " + file + " has size " + actual.size() + ", manifest says " + expected.size());
         }
         if (actual.crc32c() != expected.crc32c()) {
             throw new SnapshotException("snapshot file " + file + " has CRC32C " + Long.toHexString(actual.crc32c())

@@ -7,13 +7,6 @@ import io.rns.store.v1.StoredKv;
 import io.rns.store.v1.StoredMember;
 import io.rns.store.v1.StoredQueue;
 import io.rns.store.v1.StoredTopic;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Collections;
-import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.function.BiConsumer;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -21,6 +14,14 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * The state machine's RocksDB. Key layout (one byte prefix + UTF-8):
@@ -79,8 +80,8 @@ final class RouteStore implements AutoCloseable {
     RouteImage load() {
         long applied = 0;
         boolean sawMeta = false;
-        TopicMap.Builder<SortedMap<String, QueueConfig>> topics = TopicMap.<SortedMap<String, QueueConfig>>empty()
-                .toBuilder();
+        TopicMap.Builder<SortedMap<String, QueueConfig>> topics =
+                TopicMap.<SortedMap<String, QueueConfig>>empty().toBuilder();
         TreeMap<String, BrokerGroup> groups = new TreeMap<>();
         TreeMap<String, SortedMap<String, String>> kv = new TreeMap<>();
         try (RocksIterator it = db.newIterator()) {
@@ -101,8 +102,13 @@ final class RouteStore implements AutoCloseable {
                         StoredTopic t = StoredTopic.parseFrom(value);
                         TreeMap<String, QueueConfig> queues = new TreeMap<>();
                         for (StoredQueue q : t.getQueuesList()) {
-                            queues.put(q.getBrokerName(), new QueueConfig(q.getReadQueueNums(),
-                                    q.getWriteQueueNums(), q.getPerm(), q.getTopicSysFlag()));
+                            queues.put(
+                                    q.getBrokerName(),
+                                    new QueueConfig(
+                                            q.getReadQueueNums(),
+                                            q.getWriteQueueNums(),
+                                            q.getPerm(),
+                                            q.getTopicSysFlag()));
                         }
                         topics.put(t.getTopic(), Collections.unmodifiableSortedMap(queues));
                     }
@@ -110,18 +116,30 @@ final class RouteStore implements AutoCloseable {
                         StoredBrokerGroup g = StoredBrokerGroup.parseFrom(value);
                         TreeMap<Long, BrokerMember> members = new TreeMap<>();
                         for (StoredMember m : g.getMembersList()) {
-                            members.put(m.getBrokerId(), new BrokerMember(g.getCluster(), g.getBrokerName(),
-                                    m.getBrokerId(), m.getAddr(), m.getHaAddr(), m.getDataVersionTimestamp(),
-                                    m.getDataVersionCounter(), m.getEpoch(), m.getRegisteredAtMs(), m.getLeaseTimeoutMs()));
+                            members.put(
+                                    m.getBrokerId(),
+                                    new BrokerMember(
+                                            g.getCluster(),
+                                            g.getBrokerName(),
+                                            m.getBrokerId(),
+                                            m.getAddr(),
+                                            m.getHaAddr(),
+                                            m.getDataVersionTimestamp(),
+                                            m.getDataVersionCounter(),
+                                            m.getEpoch(),
+                                            m.getRegisteredAtMs(),
+                                            m.getLeaseTimeoutMs()));
                         }
                         groups.put(g.getBrokerName(), new BrokerGroup(g.getCluster(), g.getBrokerName(), members));
                     }
                     case KV -> {
                         StoredKv e = StoredKv.parseFrom(value);
-                        kv.computeIfAbsent(e.getNamespace(), n -> new TreeMap<>()).put(e.getKey(), e.getValue());
+                        kv.computeIfAbsent(e.getNamespace(), n -> new TreeMap<>())
+                                .put(e.getKey(), e.getValue());
                     }
-                    default -> throw new StateMachineException("store at " + dir + " has a key with unknown prefix "
-                            + (key[0] & 0xff));
+                    default ->
+                        throw new StateMachineException(
+                                "store at " + dir + " has a key with unknown prefix " + (key[0] & 0xff));
                 }
             }
             it.status();
@@ -134,7 +152,11 @@ final class RouteStore implements AutoCloseable {
             throw new StateMachineException("store at " + dir + " has data but no applied index");
         }
         kv.replaceAll((ns, m) -> Collections.unmodifiableSortedMap(m));
-        return new RouteImage(applied, topics.build(), Collections.unmodifiableSortedMap(groups), null,
+        return new RouteImage(
+                applied,
+                topics.build(),
+                Collections.unmodifiableSortedMap(groups),
+                null,
                 Collections.unmodifiableSortedMap(kv));
     }
 
@@ -165,16 +187,27 @@ final class RouteStore implements AutoCloseable {
                 if (value == null) {
                     batch.delete(key);
                 } else {
-                    batch.put(key, StoredKv.newBuilder().setNamespace(k.namespace()).setKey(k.key())
-                            .setValue(value).build().toByteArray());
+                    batch.put(
+                            key,
+                            StoredKv.newBuilder()
+                                    .setNamespace(k.namespace())
+                                    .setKey(k.key())
+                                    .setValue(value)
+                                    .build()
+                                    .toByteArray());
                 }
             }
-            batch.put(META_KEY, StoreMeta.newBuilder().setFormatVersion(STORE_FORMAT_VERSION)
-                    .setAppliedIndex(b.appliedIndex()).build().toByteArray());
+            batch.put(
+                    META_KEY,
+                    StoreMeta.newBuilder()
+                            .setFormatVersion(STORE_FORMAT_VERSION)
+                            .setAppliedIndex(b.appliedIndex())
+                            .build()
+                            .toByteArray());
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {
-            throw new StateMachineException("state-machine store write failed at applied index " + b.appliedIndex()
-                    + ": " + e.getMessage(), e);
+            throw new StateMachineException(
+                    "state-machine store write failed at applied index " + b.appliedIndex() + ": " + e.getMessage(), e);
         }
     }
 
@@ -231,19 +264,29 @@ final class RouteStore implements AutoCloseable {
         StoredTopic.Builder t = StoredTopic.newBuilder().setTopic(topic);
         for (Map.Entry<String, QueueConfig> e : queues.entrySet()) {
             QueueConfig q = e.getValue();
-            t.addQueues(StoredQueue.newBuilder().setBrokerName(e.getKey()).setReadQueueNums(q.readQueueNums())
-                    .setWriteQueueNums(q.writeQueueNums()).setPerm(q.perm()).setTopicSysFlag(q.topicSysFlag()));
+            t.addQueues(StoredQueue.newBuilder()
+                    .setBrokerName(e.getKey())
+                    .setReadQueueNums(q.readQueueNums())
+                    .setWriteQueueNums(q.writeQueueNums())
+                    .setPerm(q.perm())
+                    .setTopicSysFlag(q.topicSysFlag()));
         }
         return t.build().toByteArray();
     }
 
     private static byte[] encodeGroup(BrokerGroup g) {
-        StoredBrokerGroup.Builder b = StoredBrokerGroup.newBuilder().setCluster(g.cluster())
-                .setBrokerName(g.brokerName());
+        StoredBrokerGroup.Builder b =
+                StoredBrokerGroup.newBuilder().setCluster(g.cluster()).setBrokerName(g.brokerName());
         for (BrokerMember m : g.members().values()) {
-            b.addMembers(StoredMember.newBuilder().setBrokerId(m.brokerId()).setAddr(m.addr()).setHaAddr(m.haAddr())
-                    .setDataVersionTimestamp(m.dataVersionTimestamp()).setDataVersionCounter(m.dataVersionCounter())
-                    .setEpoch(m.epoch()).setRegisteredAtMs(m.registeredAtMs()).setLeaseTimeoutMs(m.leaseTimeoutMs()));
+            b.addMembers(StoredMember.newBuilder()
+                    .setBrokerId(m.brokerId())
+                    .setAddr(m.addr())
+                    .setHaAddr(m.haAddr())
+                    .setDataVersionTimestamp(m.dataVersionTimestamp())
+                    .setDataVersionCounter(m.dataVersionCounter())
+                    .setEpoch(m.epoch())
+                    .setRegisteredAtMs(m.registeredAtMs())
+                    .setLeaseTimeoutMs(m.leaseTimeoutMs()));
         }
         return b.build().toByteArray();
     }

@@ -42,8 +42,13 @@ record SnapshotManifest(long appliedIndex, List<FileEntry> files) {
         sb.append(HEADER).append('\n');
         sb.append("applied_index ").append(appliedIndex).append('\n');
         for (FileEntry f : files) {
-            sb.append("file ").append(f.name()).append(' ').append(f.size()).append(' ')
-                    .append(Long.toHexString(f.crc32c())).append('\n');
+            sb.append("file ")
+                    .append(f.name())
+                    .append(' ')
+                    .append(f.size())
+                    .append(' ')
+                    .append(Long.toHexString(f.crc32c()))
+                    .append('\n');
         }
         byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
         CRC32C crc = new CRC32C();
@@ -59,8 +64,8 @@ record SnapshotManifest(long appliedIndex, List<FileEntry> files) {
     /** Writes the manifest durably and atomically (temp file, fsync, rename). */
     void write(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(java.nio.ByteBuffer.wrap(encode()));
             ch.force(true);
         }
@@ -97,8 +102,8 @@ record SnapshotManifest(long appliedIndex, List<FileEntry> files) {
         crc.update(all, 0, lastStart);
         long expectedCrc = parseHex(file, end[2]);
         if (crc.getValue() != expectedCrc) {
-            throw bad(file, "checksum mismatch (expected " + end[2] + ", got " + Long.toHexString(crc.getValue())
-                    + ")");
+            throw bad(
+                    file, "checksum mismatch (expected " + end[2] + ", got " + Long.toHexString(crc.getValue()) + ")");
         }
         String body = new String(all, 0, lastStart, StandardCharsets.UTF_8);
         String[] lines = body.split("\n", -1);
@@ -183,8 +188,8 @@ record SnapshotManifest(long appliedIndex, List<FileEntry> files) {
         byte[] buf = new byte[64 * 1024];
         Files.createDirectories(dst.getParent());
         try (InputStream in = Files.newInputStream(src);
-             FileChannel ch = FileChannel.open(dst, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                FileChannel ch = FileChannel.open(dst, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
             int n;
             while ((n = in.read(buf)) > 0) {
                 crc.update(buf, 0, n);

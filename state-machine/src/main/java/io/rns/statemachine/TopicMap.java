@@ -2,6 +2,7 @@ package io.rns.statemachine;
 
 import io.vavr.Tuple2;
 import io.vavr.collection.HashMap;
+
 import java.util.Objects;
 import java.util.function.BiConsumer;
 

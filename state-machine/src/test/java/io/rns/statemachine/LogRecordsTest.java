@@ -1,12 +1,13 @@
 package io.rns.statemachine;
 
+import io.rns.log.v1.LogRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.rns.log.v1.LogRecord;
-import java.nio.ByteBuffer;
-import org.junit.jupiter.api.Test;
 
 class LogRecordsTest {
 
@@ -42,19 +43,22 @@ class LogRecordsTest {
 
     @Test
     void wrongVersionIsCorrupt() {
-        LogRecord r = Records.putKv("ns", "k", "v").toBuilder().setFormatVersion(2).build();
-        CorruptRecordException e = assertThrows(CorruptRecordException.class,
-                () -> LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(r))));
+        LogRecord r =
+                Records.putKv("ns", "k", "v").toBuilder().setFormatVersion(2).build();
+        CorruptRecordException e = assertThrows(
+                CorruptRecordException.class, () -> LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(r))));
         assertTrue(e.getMessage().contains("format_version 2"), e.getMessage());
-        LogRecord v0 = Records.putKv("ns", "k", "v").toBuilder().setFormatVersion(0).build();
+        LogRecord v0 =
+                Records.putKv("ns", "k", "v").toBuilder().setFormatVersion(0).build();
         assertThrows(CorruptRecordException.class, () -> LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(v0))));
     }
 
     @Test
     void kindNotSetIsCorrupt() {
-        LogRecord r = LogRecord.newBuilder().setFormatVersion(1).setLeaderTimeMs(5).build();
-        CorruptRecordException e = assertThrows(CorruptRecordException.class,
-                () -> LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(r))));
+        LogRecord r =
+                LogRecord.newBuilder().setFormatVersion(1).setLeaderTimeMs(5).build();
+        CorruptRecordException e = assertThrows(
+                CorruptRecordException.class, () -> LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(r))));
         assertTrue(e.getMessage().contains("no kind"), e.getMessage());
         // an empty payload parses as an empty message: version 0
         assertThrows(CorruptRecordException.class, () -> LogRecords.decode(ByteBuffer.allocate(0)));

@@ -1,7 +1,6 @@
 package io.rns.statemachine;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,14 +8,29 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DESIGN §1/§3: this module reads no clock or random source and imports no Netty, jraft, rpc or logging classes. */
 class ModuleRulesTest {
     private static final List<String> FORBIDDEN = List.of(
-            "System.currentTimeMillis", "System.nanoTime", "Instant.now", "LocalDateTime.now", "Clock.system",
-            "java.util.Random", "ThreadLocalRandom", "SecureRandom", "Math.random", "UUID.randomUUID",
-            "io.netty", "com.alipay", "io.rns.rpc", "org.slf4j", "java.io.Serializable", "ObjectOutputStream",
+            "System.currentTimeMillis",
+            "System.nanoTime",
+            "Instant.now",
+            "LocalDateTime.now",
+            "Clock.system",
+            "java.util.Random",
+            "ThreadLocalRandom",
+            "SecureRandom",
+            "Math.random",
+            "UUID.randomUUID",
+            "io.netty",
+            "com.alipay",
+            "io.rns.rpc",
+            "org.slf4j",
+            "java.io.Serializable",
+            "ObjectOutputStream",
             "ObjectInputStream");
 
     @Test

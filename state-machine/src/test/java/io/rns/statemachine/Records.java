@@ -8,6 +8,7 @@ import io.rns.log.v1.PutKv;
 import io.rns.log.v1.RegisterBroker;
 import io.rns.log.v1.TopicQueueConfig;
 import io.rns.log.v1.UnregisterBroker;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,18 +20,28 @@ final class Records {
     static final long TIME = 1_700_000_000_000L;
 
     static TopicQueueConfig topic(String name, int read, int write, int perm) {
-        return TopicQueueConfig.newBuilder().setTopic(name).setReadQueueNums(read).setWriteQueueNums(write)
-                .setPerm(perm).build();
+        return TopicQueueConfig.newBuilder()
+                .setTopic(name)
+                .setReadQueueNums(read)
+                .setWriteQueueNums(write)
+                .setPerm(perm)
+                .build();
     }
 
     static TopicQueueConfig topic(String name) {
         return topic(name, 4, 4, 6);
     }
 
-    static RegisterBroker.Builder registerBuilder(String cluster, String name, long id, String addr,
-                                                  TopicQueueConfig... topics) {
-        return RegisterBroker.newBuilder().setCluster(cluster).setBrokerName(name).setBrokerId(id)
-                .setBrokerAddr(addr).setHaServerAddr("").setDataVersionTimestamp(1).setDataVersionCounter(1)
+    static RegisterBroker.Builder registerBuilder(
+            String cluster, String name, long id, String addr, TopicQueueConfig... topics) {
+        return RegisterBroker.newBuilder()
+                .setCluster(cluster)
+                .setBrokerName(name)
+                .setBrokerId(id)
+                .setBrokerAddr(addr)
+                .setHaServerAddr("")
+                .setDataVersionTimestamp(1)
+                .setDataVersionCounter(1)
                 .addAllTopics(List.of(topics));
     }
 
@@ -43,35 +54,51 @@ final class Records {
     }
 
     static LogRecord unregister(String name, long id, String addr, long epoch) {
-        return base().setUnregisterBroker(UnregisterBroker.newBuilder().setBrokerName(name).setBrokerId(id)
-                .setBrokerAddr(addr).setBrokerEpoch(epoch).setReason(UnregisterBroker.Reason.REQUESTED)).build();
+        return base().setUnregisterBroker(UnregisterBroker.newBuilder()
+                        .setBrokerName(name)
+                        .setBrokerId(id)
+                        .setBrokerAddr(addr)
+                        .setBrokerEpoch(epoch)
+                        .setReason(UnregisterBroker.Reason.REQUESTED))
+                .build();
     }
 
     static LogRecord deleteTopic(String topic, String cluster) {
-        return base().setDeleteTopic(DeleteTopic.newBuilder().setTopic(topic).setCluster(cluster)).build();
+        return base().setDeleteTopic(DeleteTopic.newBuilder().setTopic(topic).setCluster(cluster))
+                .build();
     }
 
     static LogRecord putKv(String ns, String key, String value) {
-        return base().setPutKv(PutKv.newBuilder().setNamespace(ns).setKey(key).setValue(value)).build();
+        return base().setPutKv(PutKv.newBuilder().setNamespace(ns).setKey(key).setValue(value))
+                .build();
     }
 
     static LogRecord deleteKv(String ns, String key) {
-        return base().setDeleteKv(DeleteKv.newBuilder().setNamespace(ns).setKey(key)).build();
+        return base().setDeleteKv(DeleteKv.newBuilder().setNamespace(ns).setKey(key))
+                .build();
     }
 
     static LogRecord changeWritePerm(String brokerName, io.rns.log.v1.ChangeWritePerm.Op op) {
-        return base().setChangeWritePerm(io.rns.log.v1.ChangeWritePerm.newBuilder().setBrokerName(brokerName).setOp(op))
+        return base().setChangeWritePerm(io.rns.log.v1.ChangeWritePerm.newBuilder()
+                        .setBrokerName(brokerName)
+                        .setOp(op))
                 .build();
     }
 
     static io.rns.log.v1.BrokerQueue queue(String brokerName, int read, int write, int perm, int sysFlag) {
-        return io.rns.log.v1.BrokerQueue.newBuilder().setBrokerName(brokerName).setReadQueueNums(read)
-                .setWriteQueueNums(write).setPerm(perm).setTopicSysFlag(sysFlag).build();
+        return io.rns.log.v1.BrokerQueue.newBuilder()
+                .setBrokerName(brokerName)
+                .setReadQueueNums(read)
+                .setWriteQueueNums(write)
+                .setPerm(perm)
+                .setTopicSysFlag(sysFlag)
+                .build();
     }
 
     static LogRecord registerTopic(String topic, io.rns.log.v1.BrokerQueue... queues) {
-        return base().setRegisterTopic(io.rns.log.v1.RegisterTopic.newBuilder().setTopic(topic)
-                .addAllQueues(List.of(queues))).build();
+        return base().setRegisterTopic(
+                        io.rns.log.v1.RegisterTopic.newBuilder().setTopic(topic).addAllQueues(List.of(queues)))
+                .build();
     }
 
     static LogRecord.Builder base() {

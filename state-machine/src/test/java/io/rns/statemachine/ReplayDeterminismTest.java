@@ -1,8 +1,7 @@
 package io.rns.statemachine;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,8 +9,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReplayDeterminismTest {
     @TempDir
@@ -31,11 +32,13 @@ class ReplayDeterminismTest {
         Random rnd = new Random(seed ^ 0x5DEECE66DL);
 
         try (RouteStateMachine one = RouteStateMachine.open(tmp.resolve("one"));
-             RouteStateMachine many = RouteStateMachine.open(tmp.resolve("many"))) {
+                RouteStateMachine many = RouteStateMachine.open(tmp.resolve("many"))) {
             List<ApplyResult> oneResults = one.applyBatch(log);
             // the second machine sees records as a follower does: decoded from the entry bytes
-            List<LogEntry> decoded = log.stream().map(e -> new LogEntry(e.index(),
-                    LogRecords.decode(java.nio.ByteBuffer.wrap(LogRecords.encode(e.record()))))).toList();
+            List<LogEntry> decoded = log.stream()
+                    .map(e -> new LogEntry(
+                            e.index(), LogRecords.decode(java.nio.ByteBuffer.wrap(LogRecords.encode(e.record())))))
+                    .toList();
             List<ApplyResult> manyResults = new ArrayList<>();
             for (int i = 0; i < log.size(); ) {
                 int size = 1 + rnd.nextInt(rnd.nextBoolean() ? 5 : 80);
@@ -58,7 +61,12 @@ class ReplayDeterminismTest {
                 }
             });
             assertEquals(EnumSet.allOf(RejectReason.class), reasons, ctx);
-            assertTrue(oneResults.stream().filter(r -> r instanceof ApplyResult.Applied).count() > 1000, ctx);
+            assertTrue(
+                    oneResults.stream()
+                                    .filter(r -> r instanceof ApplyResult.Applied)
+                                    .count()
+                            > 1000,
+                    ctx);
             assertTrue(one.image().topicCount() > 0 && one.image().brokerCount() > 0, ctx + " " + one.image());
         }
     }
@@ -99,8 +107,8 @@ class ReplayDeterminismTest {
 
             // a batch that straddles the applied index: old entries skipped, new ones applied
             long last = sm.appliedIndex();
-            List<LogEntry> straddle = List.of(log.get(log.size() - 1),
-                    new LogEntry(last + 1, Records.putKv("ns", "new", "1")));
+            List<LogEntry> straddle =
+                    List.of(log.get(log.size() - 1), new LogEntry(last + 1, Records.putKv("ns", "new", "1")));
             List<ApplyResult> res = sm.applyBatch(straddle);
             assertEquals(new ApplyResult.Skipped(last), res.get(0), ctx);
             assertTrue(res.get(1) instanceof ApplyResult.Applied, ctx);

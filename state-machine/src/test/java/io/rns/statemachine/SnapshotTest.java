@@ -1,13 +1,8 @@
 package io.rns.statemachine;
 
-import static io.rns.statemachine.Records.putKv;
-import static io.rns.statemachine.Records.register;
-import static io.rns.statemachine.Records.topic;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -17,9 +12,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.rns.statemachine.Records.putKv;
+import static io.rns.statemachine.Records.register;
+import static io.rns.statemachine.Records.topic;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SnapshotTest {
     @TempDir
@@ -48,7 +49,8 @@ class SnapshotTest {
 
     @Test
     void saveThenLoadGivesTheSameImageAndStore() throws IOException {
-        try (RouteStateMachine src = source(300); RouteStateMachine dst = target()) {
+        try (RouteStateMachine src = source(300);
+                RouteStateMachine dst = target()) {
             Path snap = tmp.resolve("snap");
             List<String> files = src.saveSnapshot(snap);
             assertEquals(RouteStateMachine.SNAPSHOT_MANIFEST, files.get(0));
@@ -90,7 +92,7 @@ class SnapshotTest {
         }
         // the loaded store survives a reopen
         try (RouteStateMachine dst = RouteStateMachine.open(tmp.resolve("target"));
-             RouteStateMachine src = RouteStateMachine.open(tmp.resolve("source"))) {
+                RouteStateMachine src = RouteStateMachine.open(tmp.resolve("source"))) {
             assertEquals(src.image(), dst.image());
         }
     }
@@ -157,14 +159,13 @@ class SnapshotTest {
 
     @Test
     void missingCheckpointDirectory() {
-        assertLoadFailsAndTargetIsUntouched(snap -> delete(snap.resolve(RouteStateMachine.SNAPSHOT_DIR)),
-                "is missing");
+        assertLoadFailsAndTargetIsUntouched(snap -> delete(snap.resolve(RouteStateMachine.SNAPSHOT_DIR)), "is missing");
     }
 
     @Test
     void missingManifest() {
-        assertLoadFailsAndTargetIsUntouched(snap -> delete(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST)),
-                "manifest");
+        assertLoadFailsAndTargetIsUntouched(
+                snap -> delete(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST)), "manifest");
     }
 
     @Test
@@ -189,45 +190,51 @@ class SnapshotTest {
 
     @Test
     void truncatedManifest() {
-        assertLoadFailsAndTargetIsUntouched(snap -> truncate(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST), 10),
-                "manifest");
+        assertLoadFailsAndTargetIsUntouched(
+                snap -> truncate(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST), 10), "manifest");
     }
 
     @Test
     void manifestCutAtALineBoundary() {
-        assertLoadFailsAndTargetIsUntouched(snap -> {
-            Path m = snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST);
-            try {
-                List<String> lines = Files.readAllLines(m);
-                Files.write(m, lines.subList(0, lines.size() - 1));
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        }, "manifest");
+        assertLoadFailsAndTargetIsUntouched(
+                snap -> {
+                    Path m = snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST);
+                    try {
+                        List<String> lines = Files.readAllLines(m);
+                        Files.write(m, lines.subList(0, lines.size() - 1));
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                },
+                "manifest");
     }
 
     @Test
     void editedManifest() {
-        assertLoadFailsAndTargetIsUntouched(snap -> {
-            Path m = snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST);
-            try {
-                String s = Files.readString(m);
-                Files.writeString(m, s.replaceFirst("applied_index (\\d+)", "applied_index 999999"));
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        }, "checksum mismatch");
+        assertLoadFailsAndTargetIsUntouched(
+                snap -> {
+                    Path m = snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST);
+                    try {
+                        String s = Files.readString(m);
+                        Files.writeString(m, s.replaceFirst("applied_index (\\d+)", "applied_index 999999"));
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                },
+                "checksum mismatch");
     }
 
     @Test
     void garbageManifest() {
-        assertLoadFailsAndTargetIsUntouched(snap -> {
-            try {
-                Files.writeString(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST), "hello\n");
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        }, "manifest");
+        assertLoadFailsAndTargetIsUntouched(
+                snap -> {
+                    try {
+                        Files.writeString(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST), "hello\n");
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                },
+                "manifest");
     }
 
     @Test

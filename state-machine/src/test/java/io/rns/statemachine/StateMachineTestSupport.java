@@ -1,15 +1,17 @@
 package io.rns.statemachine;
 
 import io.rns.log.v1.LogRecord;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 /** One fresh state machine per test; {@link #apply} uses the next log index. */
 abstract class StateMachineTestSupport {
     @TempDir
     Path tmp;
+
     RouteStateMachine sm;
     long nextIndex = 1;
 

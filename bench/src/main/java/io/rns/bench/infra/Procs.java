@@ -47,9 +47,15 @@ public final class Procs {
         try {
             Files.createDirectories(workDir);
             Files.createDirectories(log.getParent());
-            Files.writeString(log, "=== " + java.time.Instant.now() + " " + String.join(" ", cmd) + "\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+            Files.writeString(
+                    log,
+                    "=== " + java.time.Instant.now() + " " + String.join(" ", cmd) + "\n",
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().put("CLASSPATH", classpath);
@@ -63,7 +69,9 @@ public final class Procs {
     public static void awaitPort(Process p, int port, long timeoutMs, String what) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) throw new IllegalStateException(what + " exited (code " + p.exitValue() + ") before listening on " + port);
+            if (!p.isAlive())
+                throw new IllegalStateException(
+                        what + " exited (code " + p.exitValue() + ") before listening on " + port);
             if (listening(port)) return;
             sleep(100);
         }
@@ -73,7 +81,9 @@ public final class Procs {
     /** Sends a signal (STOP, CONT, KILL, TERM) to a pid this bench started. */
     public static void signal(long pid, String sig) {
         try {
-            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).redirectErrorStream(true).start();
+            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid))
+                    .redirectErrorStream(true)
+                    .start();
             if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + sig + " " + pid + " failed");
             }
@@ -126,8 +136,11 @@ public final class Procs {
             for (String line : out.split("\n")) {
                 String l = line.trim();
                 if (l.startsWith("Metaspace") || l.startsWith("class space")) continue;
-                if (l.startsWith("garbage-first heap") || l.startsWith("def new generation") || l.startsWith("tenured generation")
-                        || l.startsWith("PSYoungGen") || l.startsWith("ParOldGen")) {
+                if (l.startsWith("garbage-first heap")
+                        || l.startsWith("def new generation")
+                        || l.startsWith("tenured generation")
+                        || l.startsWith("PSYoungGen")
+                        || l.startsWith("ParOldGen")) {
                     Matcher m = USED.matcher(l);
                     if (m.find()) {
                         total += Long.parseLong(m.group(1)) * 1024;
@@ -183,13 +196,15 @@ public final class Procs {
     public static long dirSize(Path dir) {
         if (!Files.exists(dir)) return 0;
         try (var s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
+            return s.filter(Files::isRegularFile)
+                    .mapToLong(f -> {
+                        try {
+                            return Files.size(f);
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    })
+                    .sum();
         } catch (IOException e) {
             return -1;
         }

@@ -45,7 +45,9 @@ public final class RmqClient implements AutoCloseable {
 
     /** Outcome of one call: the response code (0 = success) and the response body size. */
     public record Result(int code, int bodyBytes, String remark) {
-        public boolean ok() { return code == ResponseCode.SUCCESS; }
+        public boolean ok() {
+            return code == ResponseCode.SUCCESS;
+        }
 
         /** true on success, else an exception naming the response code and remark (so the load report shows it). */
         public boolean orThrow() {
@@ -82,16 +84,25 @@ public final class RmqClient implements AutoCloseable {
             this.body = body;
         }
 
-        public int bodyBytes() { return body.length; }
+        public int bodyBytes() {
+            return body.length;
+        }
     }
 
     /**
      * Builds a 5.x broker registration: topics {@code topicPrefix0..n-1}, 4/4 queues, perm 6, DataVersion
      * (timestamp, counter). {@code heartbeatTimeoutMs} null = stock default (120 s).
      */
-    public static Registration registration(String cluster, String brokerName, String brokerAddr, String topicPrefix,
-                                            int topics, int writeQueues, long dvTimestamp, long dvCounter,
-                                            Long heartbeatTimeoutMs) {
+    public static Registration registration(
+            String cluster,
+            String brokerName,
+            String brokerAddr,
+            String topicPrefix,
+            int topics,
+            int writeQueues,
+            long dvTimestamp,
+            long dvCounter,
+            Long heartbeatTimeoutMs) {
         ConcurrentHashMap<String, TopicConfig> table = new ConcurrentHashMap<>();
         for (int i = 0; i < topics; i++) {
             String t = topicPrefix + i;
@@ -129,7 +140,8 @@ public final class RmqClient implements AutoCloseable {
         h.setBrokerName(brokerName);
         h.setBrokerAddr(brokerAddr);
         h.setBrokerId(0L);
-        RemotingCommand resp = client.invokeSync(addr, RemotingCommand.createRequestCommand(RequestCode.UNREGISTER_BROKER, h), timeoutMs);
+        RemotingCommand resp = client.invokeSync(
+                addr, RemotingCommand.createRequestCommand(RequestCode.UNREGISTER_BROKER, h), timeoutMs);
         return new Result(resp.getCode(), 0, resp.getRemark());
     }
 

@@ -27,8 +27,13 @@ public final class RnsCluster implements AutoCloseable {
     public static final String MAIN = "io.rns.namesrv.NamesrvMain";
 
     public record Node(String id, int clientPort, int raftPort, int rmqPort, Path dir) {
-        public String endpoint() { return "127.0.0.1:" + clientPort; }
-        public String rmqAddr() { return rmqPort > 0 ? "127.0.0.1:" + rmqPort : null; }
+        public String endpoint() {
+            return "127.0.0.1:" + clientPort;
+        }
+
+        public String rmqAddr() {
+            return rmqPort > 0 ? "127.0.0.1:" + rmqPort : null;
+        }
     }
 
     private final ServerBuild build;
@@ -45,12 +50,20 @@ public final class RnsCluster implements AutoCloseable {
         this.heap = heap;
         this.extraConfig = Map.copyOf(extraConfig);
         for (int i = 1; i <= n; i++) {
-            nodes.add(new Node("n" + i, Procs.freePort(), Procs.freePort(), build.rocketmqCompat() ? Procs.freePort() : 0,
+            nodes.add(new Node(
+                    "n" + i,
+                    Procs.freePort(),
+                    Procs.freePort(),
+                    build.rocketmqCompat() ? Procs.freePort() : 0,
                     dir.resolve("n" + i)));
         }
-        this.admin = NamesrvClient.builder().endpoints(endpoints()).mode(ClusterMode.RAFT)
-                .requestTimeout(Duration.ofSeconds(3)).overallTimeout(Duration.ofSeconds(5))
-                .retryPolicy(RetryPolicy.NONE).build();
+        this.admin = NamesrvClient.builder()
+                .endpoints(endpoints())
+                .mode(ClusterMode.RAFT)
+                .requestTimeout(Duration.ofSeconds(3))
+                .overallTimeout(Duration.ofSeconds(5))
+                .retryPolicy(RetryPolicy.NONE)
+                .build();
     }
 
     /** Starts n nodes and waits (bounded) for a leader that every node knows. */
@@ -71,7 +84,11 @@ public final class RnsCluster implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         for (Node n : nodes) {
             if (b.length() > 0) b.append(',');
-            b.append(n.id()).append("@127.0.0.1:").append(n.raftPort()).append(':').append(n.clientPort());
+            b.append(n.id())
+                    .append("@127.0.0.1:")
+                    .append(n.raftPort())
+                    .append(':')
+                    .append(n.clientPort());
         }
         return b.toString();
     }
@@ -94,19 +111,45 @@ public final class RnsCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Path logs = n.dir().resolve("logs").toAbsolutePath();
-        List<String> cmd = List.of(Procs.javaBin(), "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC",
-                "-Dlogback.middleware.log.disable=true", "-Drns.log.dir=" + logs, "-Dlogging.path=" + logs,
-                "-Dlogback.configurationFile=" + build.logbackXml(), MAIN, "--config",
+        List<String> cmd = List.of(
+                Procs.javaBin(),
+                "-Xms" + heap,
+                "-Xmx" + heap,
+                "-XX:+UseG1GC",
+                "-Dlogback.middleware.log.disable=true",
+                "-Drns.log.dir=" + logs,
+                "-Dlogging.path=" + logs,
+                "-Dlogback.configurationFile=" + build.logbackXml(),
+                MAIN,
+                "--config",
                 n.dir().resolve("rns.properties").toAbsolutePath().toString());
         procs.put(n.id(), Procs.start(cmd, build.classpath(), n.dir(), logs.resolve("stdout.log")));
     }
 
-    public List<Node> nodes() { return List.copyOf(nodes); }
-    public List<String> endpoints() { return nodes.stream().map(Node::endpoint).toList(); }
-    public Node node(String id) { return nodes.stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow(); }
-    public boolean rocketmqCompat() { return build.rocketmqCompat(); }
-    public long pid(String id) { return procs.get(id).pid(); }
-    public boolean alive(String id) { Process p = procs.get(id); return p != null && p.isAlive(); }
+    public List<Node> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    public List<String> endpoints() {
+        return nodes.stream().map(Node::endpoint).toList();
+    }
+
+    public Node node(String id) {
+        return nodes.stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    public boolean rocketmqCompat() {
+        return build.rocketmqCompat();
+    }
+
+    public long pid(String id) {
+        return procs.get(id).pid();
+    }
+
+    public boolean alive(String id) {
+        Process p = procs.get(id);
+        return p != null && p.isAlive();
+    }
 
     public Optional<GetNodeStatusResponse> status(Node n) {
         if (!alive(n.id())) return Optional.empty();
@@ -131,7 +174,10 @@ public final class RnsCluster implements AutoCloseable {
     }
 
     public Node follower(Node leader) {
-        return nodes.stream().filter(n -> !n.equals(leader) && alive(n.id())).findFirst().orElseThrow();
+        return nodes.stream()
+                .filter(n -> !n.equals(leader) && alive(n.id()))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Waits until every live node has applied at least the leader's applied index. */
@@ -143,7 +189,10 @@ public final class RnsCluster implements AutoCloseable {
             for (Node n : nodes) {
                 if (!alive(n.id())) continue;
                 Optional<GetNodeStatusResponse> s = status(n);
-                if (s.isEmpty()) { ok = false; break; }
+                if (s.isEmpty()) {
+                    ok = false;
+                    break;
+                }
                 if (s.get().getRole() == Role.LEADER) target = s.get().getCommitIndex();
             }
             if (ok && target >= 0) {
@@ -160,8 +209,13 @@ public final class RnsCluster implements AutoCloseable {
         throw new IllegalStateException("nodes not caught up after " + timeoutMs + " ms");
     }
 
-    public void kill(String id) { Procs.kill(procs.get(id)); }
-    public void stop(String id) { Procs.stop(procs.get(id), 20_000); }
+    public void kill(String id) {
+        Procs.kill(procs.get(id));
+    }
+
+    public void stop(String id) {
+        Procs.stop(procs.get(id), 20_000);
+    }
 
     /** Starts a stopped/killed node again on its data dir; {@code wipe} deletes its data first (a new node). */
     public void restart(String id, boolean wipe) {
@@ -172,8 +226,13 @@ public final class RnsCluster implements AutoCloseable {
         Procs.awaitPort(procs.get(id), n.clientPort(), 90_000, id);
     }
 
-    public long heapBytes(String id) { return alive(id) ? Procs.liveHeapBytes(pid(id)) : -1; }
-    public Path dir() { return dir; }
+    public long heapBytes(String id) {
+        return alive(id) ? Procs.liveHeapBytes(pid(id)) : -1;
+    }
+
+    public Path dir() {
+        return dir;
+    }
 
     @Override
     public void close() {

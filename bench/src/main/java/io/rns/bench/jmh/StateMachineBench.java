@@ -72,19 +72,31 @@ public class StateMachineBench {
         image = sm.image();
         names = new String[1024];
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
-        for (int i = 0; i < names.length; i++) names[i] = "b" + rnd.nextInt(brokers) + "-t" + rnd.nextInt(TOPICS_PER_BROKER);
+        for (int i = 0; i < names.length; i++)
+            names[i] = "b" + rnd.nextInt(brokers) + "-t" + rnd.nextInt(TOPICS_PER_BROKER);
     }
 
     static LogRecord register(String broker, int topics, int writeQueues) {
-        RegisterBroker.Builder r = RegisterBroker.newBuilder().setCluster("C").setBrokerName(broker).setBrokerId(0)
-                .setBrokerAddr("127.0.0.1:10911").setHaServerAddr("127.0.0.1:10912").setDataVersionTimestamp(1)
+        RegisterBroker.Builder r = RegisterBroker.newBuilder()
+                .setCluster("C")
+                .setBrokerName(broker)
+                .setBrokerId(0)
+                .setBrokerAddr("127.0.0.1:10911")
+                .setHaServerAddr("127.0.0.1:10912")
+                .setDataVersionTimestamp(1)
                 .setDataVersionCounter(writeQueues);
         for (int i = 0; i < topics; i++) {
-            r.addTopics(TopicQueueConfig.newBuilder().setTopic(broker + "-t" + i).setReadQueueNums(4)
-                    .setWriteQueueNums(writeQueues).setPerm(6));
+            r.addTopics(TopicQueueConfig.newBuilder()
+                    .setTopic(broker + "-t" + i)
+                    .setReadQueueNums(4)
+                    .setWriteQueueNums(writeQueues)
+                    .setPerm(6));
         }
-        return LogRecord.newBuilder().setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION).setLeaderTimeMs(1)
-                .setRegisterBroker(r).build();
+        return LogRecord.newBuilder()
+                .setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION)
+                .setLeaderTimeMs(1)
+                .setRegisterBroker(r)
+                .build();
     }
 
     @TearDown(Level.Trial)

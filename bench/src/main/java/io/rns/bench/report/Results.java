@@ -15,7 +15,12 @@ import java.util.Map;
  * Rendered to results.json and results.md; scenarios add SVG plots next to them.
  */
 public final class Results {
-    public enum Status { DONE, FAILED, NOT_IMPLEMENTED, SKIPPED }
+    public enum Status {
+        DONE,
+        FAILED,
+        NOT_IMPLEMENTED,
+        SKIPPED
+    }
 
     public static final class Table {
         public final String title;
@@ -29,7 +34,8 @@ public final class Results {
 
         public Table row(Object... cells) {
             if (cells.length != columns.size()) {
-                throw new IllegalArgumentException(title + ": row has " + cells.length + " cells, table has " + columns.size() + " columns");
+                throw new IllegalArgumentException(
+                        title + ": row has " + cells.length + " cells, table has " + columns.size() + " columns");
             }
             rows.add(java.util.Arrays.asList(cells));
             return this;
@@ -43,11 +49,14 @@ public final class Results {
         public double seconds;
         /** Successful real operations this scenario performed against the servers (the smoke test checks > 0). */
         public long okOps;
+
         public final List<Table> tables = new ArrayList<>();
         public final List<String> notes = new ArrayList<>();
         public final List<String> plots = new ArrayList<>();
 
-        Scenario(String name) { this.name = name; }
+        Scenario(String name) {
+            this.name = name;
+        }
 
         public Table table(String title, String... columns) {
             Table t = new Table(title, List.of(columns));
@@ -55,8 +64,13 @@ public final class Results {
             return t;
         }
 
-        public void note(String s) { notes.add(s); }
-        public void addOk(long n) { okOps += n; }
+        public void note(String s) {
+            notes.add(s);
+        }
+
+        public void addOk(long n) {
+            okOps += n;
+        }
     }
 
     public final Map<String, Object> meta = new LinkedHashMap<>();
@@ -101,12 +115,17 @@ public final class Results {
     public String toMarkdown() {
         StringBuilder b = new StringBuilder("# RNS vs stock RocketMQ 5.5.0 NameServer — benchmark results\n\n");
         for (Map.Entry<String, Object> e : meta.entrySet()) {
-            b.append("- **").append(e.getKey()).append("**: ").append(e.getValue()).append('\n');
+            b.append("- **")
+                    .append(e.getKey())
+                    .append("**: ")
+                    .append(e.getValue())
+                    .append('\n');
         }
         for (Scenario s : scenarios) {
             b.append("\n## ").append(s.name).append(" — ").append(s.status);
             b.append(String.format(" (%.0f s)", s.seconds)).append("\n\n");
-            if (s.error != null) b.append("**Error:** `").append(s.error.replace('`', '\'')).append("`\n\n");
+            if (s.error != null)
+                b.append("**Error:** `").append(s.error.replace('`', '\'')).append("`\n\n");
             for (Table t : s.tables) {
                 b.append("### ").append(t.title).append("\n\n|");
                 for (String c : t.columns) b.append(' ').append(c).append(" |");
@@ -120,7 +139,8 @@ public final class Results {
                 }
                 b.append('\n');
             }
-            for (String p : s.plots) b.append("![").append(p).append("](").append(p).append(")\n\n");
+            for (String p : s.plots)
+                b.append("![").append(p).append("](").append(p).append(")\n\n");
             for (String n : s.notes) b.append("- ").append(n).append('\n');
         }
         return b.toString();

@@ -12,11 +12,14 @@ import java.util.Map;
 public final class Svg {
     private Svg() {}
 
-    private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
-            "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939"};
+    private static final String[] COLORS = {
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+        "#393b79", "#637939"
+    };
 
     /** series name -> (x -> y); x plotted on a log2 scale. */
-    public static void lineChart(Path file, String title, String xLabel, String yLabel, Map<String, Map<Integer, Double>> series) {
+    public static void lineChart(
+            Path file, String title, String xLabel, String yLabel, Map<String, Map<Integer, Double>> series) {
         int w = 900, h = 520, left = 80, right = 260, top = 40, bottom = 60;
         int pw = w - left - right, ph = h - top - bottom;
         double maxY = 0;
@@ -36,7 +39,8 @@ public final class Svg {
         if (minX != Integer.MAX_VALUE) {
             for (int x = minX; x <= maxX; x *= 2) {
                 double px = left + (log2(x) - lx0) / (lx1 - lx0) * pw;
-                b.append(String.format("<text x='%.1f' y='%d' text-anchor='middle' font-size='12'>%d</text>%n", px, top + ph + 18, x));
+                b.append(String.format(
+                        "<text x='%.1f' y='%d' text-anchor='middle' font-size='12'>%d</text>%n", px, top + ph + 18, x));
                 if (x == 0) break;
             }
         }
@@ -51,7 +55,9 @@ public final class Svg {
                 pts.append(String.format("%.1f,%.1f ", px, py));
                 b.append(String.format("<circle cx='%.1f' cy='%.1f' r='3' fill='%s'/>%n", px, py, color));
             }
-            b.append(String.format("<polyline fill='none' stroke='%s' stroke-width='2' points='%s'/>%n", color, pts.toString().trim()));
+            b.append(String.format(
+                    "<polyline fill='none' stroke='%s' stroke-width='2' points='%s'/>%n",
+                    color, pts.toString().trim()));
             legend(b, w - right + 15, top + 10 + i * 18, color, s.getKey());
             i++;
         }
@@ -83,11 +89,13 @@ public final class Svg {
                 if (e.getValue() == null || e.getValue().isNaN()) continue;
                 int bi = barNames.get(e.getKey());
                 double bh = e.getValue() / maxY * ph;
-                b.append(String.format("<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'/>%n",
+                b.append(String.format(
+                        "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'/>%n",
                         gx + bi * bw, top + ph - bh, bw * 0.95, bh, COLORS[bi % COLORS.length]));
             }
             double cx = left + gi * gw + gw / 2;
-            b.append(String.format("<text x='%.1f' y='%d' font-size='11' transform='rotate(45 %.1f %d)'>%s</text>%n",
+            b.append(String.format(
+                    "<text x='%.1f' y='%d' font-size='11' transform='rotate(45 %.1f %d)'>%s</text>%n",
                     cx, top + ph + 14, cx, top + ph + 14, esc(g.getKey())));
             gi++;
         }
@@ -101,23 +109,32 @@ public final class Svg {
 
     private static StringBuilder header(int w, int h, String title) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-family='sans-serif'>%n", w, h));
+        b.append(String.format(
+                "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-family='sans-serif'>%n", w, h));
         b.append(String.format("<rect width='%d' height='%d' fill='white'/>%n", w, h));
-        b.append(String.format("<text x='%d' y='24' text-anchor='middle' font-size='16'>%s</text>%n", w / 2, esc(title)));
+        b.append(String.format(
+                "<text x='%d' y='24' text-anchor='middle' font-size='16'>%s</text>%n", w / 2, esc(title)));
         return b;
     }
 
-    private static void axes(StringBuilder b, int left, int top, int pw, int ph, double maxY, String xLabel, String yLabel) {
-        b.append(String.format("<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='black'/>%n", left, top + ph, left + pw, top + ph));
+    private static void axes(
+            StringBuilder b, int left, int top, int pw, int ph, double maxY, String xLabel, String yLabel) {
+        b.append(String.format(
+                "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='black'/>%n", left, top + ph, left + pw, top + ph));
         b.append(String.format("<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='black'/>%n", left, top, left, top + ph));
         for (int k = 0; k <= 5; k++) {
             double v = maxY * k / 5;
             double py = top + ph - (double) ph * k / 5;
-            b.append(String.format("<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#ddd'/>%n", left, py, left + pw, py));
-            b.append(String.format("<text x='%d' y='%.1f' text-anchor='end' font-size='12'>%s</text>%n", left - 6, py + 4, fmt(v)));
+            b.append(String.format(
+                    "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#ddd'/>%n", left, py, left + pw, py));
+            b.append(String.format(
+                    "<text x='%d' y='%.1f' text-anchor='end' font-size='12'>%s</text>%n", left - 6, py + 4, fmt(v)));
         }
-        b.append(String.format("<text x='%d' y='%d' text-anchor='middle' font-size='13'>%s</text>%n", left + pw / 2, top + ph + 40, esc(xLabel)));
-        b.append(String.format("<text x='18' y='%d' text-anchor='middle' font-size='13' transform='rotate(-90 18 %d)'>%s</text>%n",
+        b.append(String.format(
+                "<text x='%d' y='%d' text-anchor='middle' font-size='13'>%s</text>%n",
+                left + pw / 2, top + ph + 40, esc(xLabel)));
+        b.append(String.format(
+                "<text x='18' y='%d' text-anchor='middle' font-size='13' transform='rotate(-90 18 %d)'>%s</text>%n",
                 top + ph / 2, top + ph / 2, esc(yLabel)));
     }
 
@@ -138,7 +155,9 @@ public final class Svg {
         return 10 * p;
     }
 
-    private static double log2(double x) { return Math.log(x) / Math.log(2); }
+    private static double log2(double x) {
+        return Math.log(x) / Math.log(2);
+    }
 
     private static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&apos;");

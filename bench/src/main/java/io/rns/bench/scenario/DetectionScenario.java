@@ -34,9 +34,13 @@ import java.util.concurrent.TimeUnit;
  * bound). "SIGSTOP" stops that broker's scheduler (no more heartbeats, connection stays); "kill" closes its client.
  */
 public final class DetectionScenario implements Scenario {
-    @Override public String name() { return "detection"; }
+    @Override
+    public String name() {
+        return "detection";
+    }
 
-    @Override public String description() {
+    @Override
+    public String description() {
         return "broker-failure detection: broker stops heartbeating (SIGSTOP-like) / its connection dies (kill) -> "
                 + "time until every node's route drops it, stock vs RNS";
     }
@@ -65,27 +69,41 @@ public final class DetectionScenario implements Scenario {
                 String sb = "bench-detect-stock-" + failure;
                 RmqClient rc = new RmqClient(5000);
                 cleanup.add(rc);
-                RmqClient.Registration reg = RmqClient.registration(BenchContext.CLUSTER, sb, "127.0.0.1:" + (40000 + cases.size()),
-                        sb + "-t", 2, 4, 1, 1, stockHbTimeout);
+                RmqClient.Registration reg = RmqClient.registration(
+                        BenchContext.CLUSTER,
+                        sb,
+                        "127.0.0.1:" + (40000 + cases.size()),
+                        sb + "-t",
+                        2,
+                        4,
+                        1,
+                        1,
+                        stockHbTimeout);
                 RmqClient.Result r = rc.register(stockAddr, reg);
                 if (!r.ok()) throw new IllegalStateException("stock registration failed: " + r);
                 ScheduledExecutorService ss = Executors.newSingleThreadScheduledExecutor();
                 cleanup.add(ss::shutdownNow);
-                ss.scheduleWithFixedDelay(() -> {
-                    try {
-                        rc.register(stockAddr, reg);
-                    } catch (Exception e) {
-                        BenchContext.log("stock broker re-registration failed: " + e);
-                    }
-                }, 30, 30, TimeUnit.SECONDS);
+                ss.scheduleWithFixedDelay(
+                        () -> {
+                            try {
+                                rc.register(stockAddr, reg);
+                            } catch (Exception e) {
+                                BenchContext.log("stock broker re-registration failed: " + e);
+                            }
+                        },
+                        30,
+                        30,
+                        TimeUnit.SECONDS);
                 boolean stop = failure.equals("stop-heartbeat");
                 Broker stockBroker = new Broker() {
-                    @Override public void fail() {
+                    @Override
+                    public void fail() {
                         ss.shutdownNow();
                         if (!stop) rc.killConnections(List.of(stockAddr));
                     }
 
-                    @Override public void touch() throws Exception {
+                    @Override
+                    public void touch() throws Exception {
                         rc.register(stockAddr, reg).orThrow();
                     }
                 };
@@ -93,17 +111,26 @@ public final class DetectionScenario implements Scenario {
 
                 // RNS broker
                 String rb = "bench-detect-rns-" + failure;
-                NamesrvClient nc = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT).build();
+                NamesrvClient nc = NamesrvClient.builder()
+                        .endpoints(rns.endpoints())
+                        .mode(ClusterMode.RAFT)
+                        .build();
                 cleanup.add(nc);
                 ScheduledExecutorService rs = Executors.newSingleThreadScheduledExecutor();
                 cleanup.add(rs::shutdownNow);
-                BrokerRegistrar registrar = BrokerRegistrar.builder(nc, BenchContext.nativeRegistration(rb,
-                        "127.0.0.1:" + (40100 + cases.size()), rb + "-t", 2, 4, 1, rnsLease)).scheduler(rs).build();
+                BrokerRegistrar registrar = BrokerRegistrar.builder(
+                                nc,
+                                BenchContext.nativeRegistration(
+                                        rb, "127.0.0.1:" + (40100 + cases.size()), rb + "-t", 2, 4, 1, rnsLease))
+                        .scheduler(rs)
+                        .build();
                 registrar.start();
-                Broker rnsBroker = failure.equals("stop-heartbeat") ? rs::shutdownNow : () -> {
-                    rs.shutdownNow();
-                    nc.close();
-                };
+                Broker rnsBroker = failure.equals("stop-heartbeat")
+                        ? rs::shutdownNow
+                        : () -> {
+                            rs.shutdownNow();
+                            nc.close();
+                        };
                 cases.add(new Case("rns", failure, rb + "-t0", rnsBroker, new long[] {-1}));
             }
             rns.awaitCaughtUp(30_000);
@@ -114,27 +141,35 @@ public final class DetectionScenario implements Scenario {
             long[] t0 = {0};
             List<Thread> pollers = new ArrayList<>();
             for (Case c : cases) {
-                NamesrvClient p = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
-                        .requestTimeout(Duration.ofSeconds(2)).retryPolicy(RetryPolicy.NONE).build();
+                NamesrvClient p = NamesrvClient.builder()
+                        .endpoints(rns.endpoints())
+                        .mode(ClusterMode.RAFT)
+                        .requestTimeout(Duration.ofSeconds(2))
+                        .retryPolicy(RetryPolicy.NONE)
+                        .build();
                 RmqClient sp = new RmqClient(2000);
                 cleanup.add(p);
                 cleanup.add(sp);
-                if (gone(c, stockAddr, sp, rns, p)) throw new IllegalStateException("route of " + c.topic() + " not visible before the failure");
-                Thread th = new Thread(() -> {
-                    while (System.nanoTime() - t0[0] < bound * 1_000_000L) {
-                        try {
-                            if (gone(c, stockAddr, sp, rns, p)) {
-                                c.detectedNs()[0] = System.nanoTime() - t0[0];
-                                BenchContext.log(String.format("detection: %s %s gone after %.0f ms", c.server(), c.failure(),
-                                        c.detectedNs()[0] / 1e6));
-                                return;
+                if (gone(c, stockAddr, sp, rns, p))
+                    throw new IllegalStateException("route of " + c.topic() + " not visible before the failure");
+                Thread th = new Thread(
+                        () -> {
+                            while (System.nanoTime() - t0[0] < bound * 1_000_000L) {
+                                try {
+                                    if (gone(c, stockAddr, sp, rns, p)) {
+                                        c.detectedNs()[0] = System.nanoTime() - t0[0];
+                                        BenchContext.log(String.format(
+                                                "detection: %s %s gone after %.0f ms",
+                                                c.server(), c.failure(), c.detectedNs()[0] / 1e6));
+                                        return;
+                                    }
+                                } catch (Exception e) {
+                                    // not gone yet (e.g. a poll timed out); poll again
+                                }
+                                Procs.sleep(25);
                             }
-                        } catch (Exception e) {
-                            // not gone yet (e.g. a poll timed out); poll again
-                        }
-                        Procs.sleep(25);
-                    }
-                }, "bench-detect-" + c.server() + "-" + c.failure());
+                        },
+                        "bench-detect-" + c.server() + "-" + c.failure());
                 th.setDaemon(true);
                 pollers.add(th);
             }
@@ -144,24 +179,34 @@ public final class DetectionScenario implements Scenario {
             BenchContext.log("detection: all four brokers failed at once; waiting up to " + bound / 1000 + " s");
             pollers.forEach(Thread::start);
             for (Thread th : pollers) th.join(bound + 30_000);
-            String stockTimeout = timeoutMs > 0 ? timeoutMs + " ms (per-broker heartbeatTimeoutMillis)" : "120,000 ms (default)";
+            String stockTimeout =
+                    timeoutMs > 0 ? timeoutMs + " ms (per-broker heartbeatTimeoutMillis)" : "120,000 ms (default)";
             String rnsTimeout = timeoutMs > 0 ? timeoutMs + " ms lease" : "10,000 ms (default lease)";
-            Results.Table t = out.table("Broker-failure detection (time until every node's route drops the broker)",
-                    "server", "failure", "detected after ms", "configured timeout", "target (RNS: timeout + 1 s)");
+            Results.Table t = out.table(
+                    "Broker-failure detection (time until every node's route drops the broker)",
+                    "server",
+                    "failure",
+                    "detected after ms",
+                    "configured timeout",
+                    "target (RNS: timeout + 1 s)");
             long rnsT = timeoutMs > 0 ? timeoutMs : 10_000;
             for (Case c : cases) {
                 double ms = c.detectedNs()[0] >= 0 ? c.detectedNs()[0] / 1e6 : Double.NaN;
                 if (c.detectedNs()[0] >= 0) out.addOk(1);
-                t.row(c.server(), c.failure(), c.detectedNs()[0] >= 0 ? ms : "not detected within " + bound + " ms",
+                t.row(
+                        c.server(),
+                        c.failure(),
+                        c.detectedNs()[0] >= 0 ? ms : "not detected within " + bound + " ms",
                         c.server().equals("stock") ? stockTimeout : rnsTimeout,
                         c.server().equals("rns") ? "<= " + (rnsT + 1000) + " ms" : "–");
             }
             out.note("RNS: a closed connection makes the broker a suspect with liveness.suspect-lease-ms (3 s default) "
                     + "rather than removing it at once (one node's view of one connection proves nothing in a cluster); "
                     + "the stock NameServer unregisters a broker as soon as its channel closes.");
-            out.note("One trial per case (the stock stop-heartbeat case alone takes its full 120 s timeout + scan). The "
-                    + "stock brokers re-register right before the failure, so their timeout runs in full; the RNS brokers "
-                    + "heartbeat every lease/5 (2 s by default), so an RNS lease may have up to that much less to run.");
+            out.note(
+                    "One trial per case (the stock stop-heartbeat case alone takes its full 120 s timeout + scan). The "
+                            + "stock brokers re-register right before the failure, so their timeout runs in full; the RNS brokers "
+                            + "heartbeat every lease/5 (2 s by default), so an RNS lease may have up to that much less to run.");
         } finally {
             for (AutoCloseable c : cleanup) {
                 try {
@@ -173,15 +218,20 @@ public final class DetectionScenario implements Scenario {
         }
     }
 
-    private static boolean gone(Case c, String stockAddr, RmqClient stockPoll, RnsCluster rns, NamesrvClient poll) throws Exception {
+    private static boolean gone(Case c, String stockAddr, RmqClient stockPoll, RnsCluster rns, NamesrvClient poll)
+            throws Exception {
         if (c.server().equals("stock")) {
             RmqClient.Result r = stockPoll.route(stockAddr, c.topic(), null);
             return r.code() == 17; // TOPIC_NOT_EXIST: no live broker serves it
         }
         for (RnsCluster.Node n : rns.nodes()) {
             try {
-                TopicRoute route = poll.getTopicRoute(c.topic(),
-                        CallOptions.DEFAULT.withConsistency(Consistency.STALE).withNode(n.endpoint())).value();
+                TopicRoute route = poll.getTopicRoute(
+                                c.topic(),
+                                CallOptions.DEFAULT
+                                        .withConsistency(Consistency.STALE)
+                                        .withNode(n.endpoint()))
+                        .value();
                 if (route.getBrokerDatasCount() > 0 || route.getQueueDatasCount() > 0) return false;
             } catch (NamesrvException e) {
                 if (e.code() != ErrorCode.TOPIC_NOT_FOUND) return false; // cannot tell: not gone yet

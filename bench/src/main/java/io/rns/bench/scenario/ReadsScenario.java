@@ -23,9 +23,13 @@ import java.util.Map;
  * protocol (when rocketmq-compat is built) at its default LINEARIZABLE and at STALE (ext field rnsConsistency).
  */
 public final class ReadsScenario implements Scenario {
-    @Override public String name() { return "reads"; }
+    @Override
+    public String name() {
+        return "reads";
+    }
 
-    @Override public String description() {
+    @Override
+    public String description() {
         return "route reads at N concurrent clients: stock (RocketMQ protocol) vs RNS native STALE/LEASE/LINEARIZABLE "
                 + "on leader and follower (+ RNS RocketMQ protocol when rocketmq-compat is built)";
     }
@@ -41,7 +45,10 @@ public final class ReadsScenario implements Scenario {
         RnsCluster.Node leader = rns.awaitLeader(30_000);
         RnsCluster.Node follower = rns.follower(leader);
         String stockAddr = ctx.stock().addr();
-        int maxClients = ctx.opts.readClients().stream().mapToInt(Integer::intValue).max().orElse(1);
+        int maxClients = ctx.opts.readClients().stream()
+                .mapToInt(Integer::intValue)
+                .max()
+                .orElse(1);
         int conns = Math.min(8, maxClients);
         List<RmqClient> rmq = new ArrayList<>();
         List<NamesrvClient> nat = new ArrayList<>();
@@ -52,16 +59,22 @@ public final class ReadsScenario implements Scenario {
         List<Target> targets = new ArrayList<>();
         List<Long> stockPid = List.of(ctx.stock().pid());
         List<Long> rnsPids = rns.nodes().stream().map(n -> rns.pid(n.id())).toList();
-        targets.add(new Target("stock rmq", (t, seq) -> rmq.get(t % conns).route(stockAddr, topic(t, seq), null).orThrow(),
+        targets.add(new Target(
+                "stock rmq",
+                (t, seq) ->
+                        rmq.get(t % conns).route(stockAddr, topic(t, seq), null).orThrow(),
                 stockPid));
         for (Consistency c : List.of(Consistency.STALE, Consistency.LEASE, Consistency.LINEARIZABLE)) {
             for (RnsCluster.Node n : List.of(leader, follower)) {
                 CallOptions o = CallOptions.DEFAULT.withConsistency(c).withNode(n.endpoint());
                 String role = n.equals(leader) ? "leader" : "follower";
-                targets.add(new Target("rns native " + c + " " + role, (t, seq) -> {
-                    nat.get(t % conns).getTopicRoute(topic(t, seq), o);
-                    return true;
-                }, rnsPids));
+                targets.add(new Target(
+                        "rns native " + c + " " + role,
+                        (t, seq) -> {
+                            nat.get(t % conns).getTopicRoute(topic(t, seq), o);
+                            return true;
+                        },
+                        rnsPids));
             }
         }
         if (rns.rocketmqCompat()) {
@@ -69,18 +82,33 @@ public final class ReadsScenario implements Scenario {
                 for (RnsCluster.Node n : List.of(leader, follower)) {
                     String role = n.equals(leader) ? "leader" : "follower";
                     String addr = n.rmqAddr();
-                    targets.add(new Target("rns rmq " + (level == null ? "default(LINEARIZABLE)" : level) + " " + role,
-                            (t, seq) -> rmq.get(t % conns).route(addr, topic(t, seq), level).orThrow(), rnsPids));
+                    targets.add(new Target(
+                            "rns rmq " + (level == null ? "default(LINEARIZABLE)" : level) + " " + role,
+                            (t, seq) -> rmq.get(t % conns)
+                                    .route(addr, topic(t, seq), level)
+                                    .orThrow(),
+                            rnsPids));
                 }
             }
         } else {
             out.note("RNS over the RocketMQ protocol: NOT MEASURED — rocketmq-compat is not built in this tree "
                     + "(the rows appear once rocketmq-compat/target has its jar and lib).");
         }
-        Results.Table tab = out.table("Route reads (GET_ROUTEINFO_BY_TOPIC), closed loop, " + ctx.opts.measureS()
-                        + " s measured after " + ctx.opts.warmupS() + " s warm-up per cell",
-                "target", "clients", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "req/s ratio to stock",
-                "p99 ratio to stock", "server CPU µs/req", "CPU/req ratio to stock");
+        Results.Table tab = out.table(
+                "Route reads (GET_ROUTEINFO_BY_TOPIC), closed loop, " + ctx.opts.measureS() + " s measured after "
+                        + ctx.opts.warmupS() + " s warm-up per cell",
+                "target",
+                "clients",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "p99.9 ms",
+                "max ms",
+                "errors",
+                "req/s ratio to stock",
+                "p99 ratio to stock",
+                "server CPU µs/req",
+                "CPU/req ratio to stock");
         Map<String, Map<Integer, Double>> rps = new LinkedHashMap<>();
         Map<String, Map<String, Double>> lat = new LinkedHashMap<>();
         int maxC = maxClients;
@@ -100,9 +128,19 @@ public final class ReadsScenario implements Scenario {
                 Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), target.op(), target.pids());
                 if (stock == null) stock = s;
                 out.addOk(s.ok());
-                tab.row(target.label(), clients, s.opsPerSec(), s.p50Ms(), s.p99Ms(), s.p999Ms(), s.maxMs(), s.errors(),
-                        Results.ratio(s.opsPerSec(), stock.opsPerSec()), Results.ratio(s.p99Ms(), stock.p99Ms()),
-                        s.serverCpuUsPerOp(), Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
+                tab.row(
+                        target.label(),
+                        clients,
+                        s.opsPerSec(),
+                        s.p50Ms(),
+                        s.p99Ms(),
+                        s.p999Ms(),
+                        s.maxMs(),
+                        s.errors(),
+                        Results.ratio(s.opsPerSec(), stock.opsPerSec()),
+                        Results.ratio(s.p99Ms(), stock.p99Ms()),
+                        s.serverCpuUsPerOp(),
+                        Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
                 rps.computeIfAbsent(target.label(), k -> new LinkedHashMap<>()).put(clients, s.opsPerSec());
                 if (clients == maxC) {
                     Map<String, Double> q = new LinkedHashMap<>();
@@ -111,23 +149,32 @@ public final class ReadsScenario implements Scenario {
                     q.put("p99.9", s.p999Ms());
                     lat.put(target.label(), q);
                 }
-                if (s.errors() > 0) out.note(target.label() + " @" + clients + ": " + s.errors() + " errors, first: " + s.firstError());
-                BenchContext.log(String.format("reads %-40s c=%-3d %9.0f req/s p99 %.2f ms err %d", target.label(), clients,
-                        s.opsPerSec(), s.p99Ms(), s.errors()));
+                if (s.errors() > 0)
+                    out.note(target.label() + " @" + clients + ": " + s.errors() + " errors, first: " + s.firstError());
+                BenchContext.log(String.format(
+                        "reads %-40s c=%-3d %9.0f req/s p99 %.2f ms err %d",
+                        target.label(), clients, s.opsPerSec(), s.p99Ms(), s.errors()));
             }
         }
-        Svg.lineChart(ctx.out().resolve("reads-throughput.svg"), "Route reads: throughput vs concurrent clients",
-                "concurrent clients", "requests/s", rps);
-        Svg.groupedBars(ctx.out().resolve("reads-latency.svg"), "Route read latency at " + maxC + " clients", "ms", lat);
+        Svg.lineChart(
+                ctx.out().resolve("reads-throughput.svg"),
+                "Route reads: throughput vs concurrent clients",
+                "concurrent clients",
+                "requests/s",
+                rps);
+        Svg.groupedBars(
+                ctx.out().resolve("reads-latency.svg"), "Route read latency at " + maxC + " clients", "ms", lat);
         out.plots.add("reads-throughput.svg");
         out.plots.add("reads-latency.svg");
         out.note("Each client is a thread doing synchronous calls back to back; clients share " + conns
                 + " connections per protocol (RocketMQ: one NettyRemotingClient each; native: one NamesrvClient each). "
-                + "Topics: " + BenchContext.READ_TOPICS + " topics of one broker, read round robin. The load client runs "
+                + "Topics: " + BenchContext.READ_TOPICS
+                + " topics of one broker, read round robin. The load client runs "
                 + "on the same machine as all servers.");
         out.note("Server CPU µs/req: user + system CPU time of the server processes during the measured window "
                 + "(/proc/PID/stat, 10 ms ticks) divided by the requests served — for RNS the sum over all "
-                + rns.nodes().size() + " nodes (a follower's LINEARIZABLE read also costs the leader work). It counts work "
+                + rns.nodes().size()
+                + " nodes (a follower's LINEARIZABLE read also costs the leader work). It counts work "
                 + "done rather than speed, so it moves much less than req/s when the shared machine is busy or slow: "
                 + "compare changes by it. Below 1 is better.");
     }

@@ -13,7 +13,6 @@ import io.rns.client.BrokerRegistrar;
 import io.rns.client.CallOptions;
 import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
-import io.rns.client.RetryPolicy;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.GetNodeStatusResponse;
 
@@ -41,9 +40,13 @@ import java.util.stream.Stream;
 public final class ScaleScenario implements Scenario {
     static final int TOPICS_PER_BROKER = 1000;
 
-    @Override public String name() { return "scale"; }
+    @Override
+    public String name() {
+        return "scale";
+    }
 
-    @Override public String description() {
+    @Override
+    public String description() {
         return "10k/100k(/1M) topics: heap per node, read latency, snapshot size, catch-up of a wiped node, "
                 + "full-cluster restart, largest single-broker registration";
     }
@@ -54,14 +57,28 @@ public final class ScaleScenario implements Scenario {
         List<AutoCloseable> cleanup = new ArrayList<>();
         ScheduledExecutorService hb = Executors.newScheduledThreadPool(2);
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (StockNamesrv stock = StockNamesrv.start(dir.resolve("stock"), ctx.opts.stockClasspath(), ctx.opts.stockHeap());
-             RnsCluster rns = RnsCluster.start(ServerBuild.locate(ctx.opts.root()), dir.resolve("rns"), ctx.opts.rnsNodes(),
-                     ctx.opts.rnsHeap(), ctx.rnsConfig(Map.of("raft.election-timeout-ms", Integer.toString(BenchContext.ELECTION_TIMEOUT_MS),
-                             "raft.snapshot-interval-secs", "5", "raft.snapshot-log-index-margin", "0")))) {
+        try (StockNamesrv stock =
+                        StockNamesrv.start(dir.resolve("stock"), ctx.opts.stockClasspath(), ctx.opts.stockHeap());
+                RnsCluster rns = RnsCluster.start(
+                        ServerBuild.locate(ctx.opts.root()),
+                        dir.resolve("rns"),
+                        ctx.opts.rnsNodes(),
+                        ctx.opts.rnsHeap(),
+                        ctx.rnsConfig(Map.of(
+                                "raft.election-timeout-ms",
+                                Integer.toString(BenchContext.ELECTION_TIMEOUT_MS),
+                                "raft.snapshot-interval-secs",
+                                "5",
+                                "raft.snapshot-log-index-margin",
+                                "0")))) {
             ctx.track(stock);
             ctx.track(rns);
-            NamesrvClient nc = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
-                    .requestTimeout(Duration.ofSeconds(30)).overallTimeout(Duration.ofSeconds(60)).build();
+            NamesrvClient nc = NamesrvClient.builder()
+                    .endpoints(rns.endpoints())
+                    .mode(ClusterMode.RAFT)
+                    .requestTimeout(Duration.ofSeconds(30))
+                    .overallTimeout(Duration.ofSeconds(60))
+                    .build();
             cleanup.add(nc);
             List<RmqClient> rmq = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -69,9 +86,20 @@ public final class ScaleScenario implements Scenario {
                 rmq.add(c);
                 cleanup.add(c);
             }
-            Results.Table t = out.table("Route-table scale (" + TOPICS_PER_BROKER + " topics per broker; heap = live heap after a full GC)",
-                    "topics", "server", "load s", "heap MiB (per node)", "read p50 ms", "read p99 ms", "reads/s (1 client)",
-                    "snapshot MiB", "snapshot save ms (apply thread + background)", "wiped follower catch-up s", "catch-up via snapshot", "full restart s");
+            Results.Table t = out.table(
+                    "Route-table scale (" + TOPICS_PER_BROKER + " topics per broker; heap = live heap after a full GC)",
+                    "topics",
+                    "server",
+                    "load s",
+                    "heap MiB (per node)",
+                    "read p50 ms",
+                    "read p99 ms",
+                    "reads/s (1 client)",
+                    "snapshot MiB",
+                    "snapshot save ms (apply thread + background)",
+                    "wiped follower catch-up s",
+                    "catch-up via snapshot",
+                    "full restart s");
             int brokers = 0;
             for (int size : ctx.opts.scaleTopics()) {
                 int target = Math.max(1, size / TOPICS_PER_BROKER);
@@ -82,10 +110,19 @@ public final class ScaleScenario implements Scenario {
                 for (int b = from; b < target; b++) {
                     final int bb = b;
                     fs.add(pool.submit(() -> {
-                        RmqClient.Registration reg = RmqClient.registration(BenchContext.CLUSTER, "scale-b" + bb,
-                                "127.0.0.1:" + (50000 + bb % 10000), "scale-b" + bb + "-t", TOPICS_PER_BROKER, 4, 1, 1, 600_000L);
+                        RmqClient.Registration reg = RmqClient.registration(
+                                BenchContext.CLUSTER,
+                                "scale-b" + bb,
+                                "127.0.0.1:" + (50000 + bb % 10000),
+                                "scale-b" + bb + "-t",
+                                TOPICS_PER_BROKER,
+                                4,
+                                1,
+                                1,
+                                600_000L);
                         RmqClient.Result r = rmq.get(bb % 4).register(stock.addr(), reg);
-                        if (!r.ok()) throw new IllegalStateException("stock registration of scale-b" + bb + " failed: " + r);
+                        if (!r.ok())
+                            throw new IllegalStateException("stock registration of scale-b" + bb + " failed: " + r);
                         return null;
                     }));
                 }
@@ -97,9 +134,18 @@ public final class ScaleScenario implements Scenario {
                 for (int b = from; b < target; b++) {
                     final int bb = b;
                     fs.add(pool.submit(() -> {
-                        BrokerRegistrar reg = BrokerRegistrar.builder(nc, BenchContext.nativeRegistration("scale-b" + bb,
-                                "127.0.0.1:" + (50000 + bb % 10000), "scale-b" + bb + "-t", TOPICS_PER_BROKER, 4, 1, 60_000))
-                                .scheduler(hb).build();
+                        BrokerRegistrar reg = BrokerRegistrar.builder(
+                                        nc,
+                                        BenchContext.nativeRegistration(
+                                                "scale-b" + bb,
+                                                "127.0.0.1:" + (50000 + bb % 10000),
+                                                "scale-b" + bb + "-t",
+                                                TOPICS_PER_BROKER,
+                                                4,
+                                                1,
+                                                60_000))
+                                .scheduler(hb)
+                                .build();
                         // not closed at the end: close() unregisters (one write per broker); the cluster is
                         // torn down instead, after the heartbeat scheduler stops
                         reg.start();
@@ -112,19 +158,28 @@ public final class ScaleScenario implements Scenario {
                 brokers = target;
                 int topics = brokers * TOPICS_PER_BROKER;
                 out.addOk(topics);
-                BenchContext.log("scale: " + topics + " topics loaded (stock " + stockLoad + " s, rns " + rnsLoad + " s)");
+                BenchContext.log(
+                        "scale: " + topics + " topics loaded (stock " + stockLoad + " s, rns " + rnsLoad + " s)");
 
                 long stockHeap = Procs.liveHeapBytes(stock.pid());
                 List<String> rnsHeaps = new ArrayList<>();
                 for (RnsCluster.Node n : rns.nodes()) rnsHeaps.add(mib(rns.heapBytes(n.id())));
                 int nb = brokers;
                 java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
-                Stats sr = LoadRunner.run(1, ctx.opts.warmupS(), ctx.opts.measureS(), (th, seq) ->
-                        rmq.get(0).route(stock.addr(), randomTopic(rnd, nb), null).orThrow());
+                Stats sr = LoadRunner.run(
+                        1,
+                        ctx.opts.warmupS(),
+                        ctx.opts.measureS(),
+                        (th, seq) -> rmq.get(0)
+                                .route(stock.addr(), randomTopic(rnd, nb), null)
+                                .orThrow());
                 RnsCluster.Node leader = rns.awaitLeader(30_000);
                 RnsCluster.Node follower = rns.follower(leader);
-                CallOptions stale = CallOptions.DEFAULT.withConsistency(Consistency.STALE).withNode(follower.endpoint());
-                CallOptions lin = CallOptions.DEFAULT.withConsistency(Consistency.LINEARIZABLE).withNode(follower.endpoint());
+                CallOptions stale =
+                        CallOptions.DEFAULT.withConsistency(Consistency.STALE).withNode(follower.endpoint());
+                CallOptions lin = CallOptions.DEFAULT
+                        .withConsistency(Consistency.LINEARIZABLE)
+                        .withNode(follower.endpoint());
                 Stats rs = LoadRunner.run(1, ctx.opts.warmupS(), ctx.opts.measureS(), (th, seq) -> {
                     nc.getTopicRoute(randomTopic(rnd, nb), stale);
                     return true;
@@ -136,10 +191,15 @@ public final class ScaleScenario implements Scenario {
                 out.addOk(sr.ok() + rs.ok() + rl.ok());
 
                 // snapshot: wait (bounded) until the leader has a snapshot covering the load
-                long applied = rns.status(leader).map(GetNodeStatusResponse::getAppliedIndex).orElse(0L);
+                long applied = rns.status(leader)
+                        .map(GetNodeStatusResponse::getAppliedIndex)
+                        .orElse(0L);
                 long snapDeadline = System.currentTimeMillis() + 60_000;
                 while (System.currentTimeMillis() < snapDeadline
-                        && rns.status(leader).map(GetNodeStatusResponse::getLastSnapshotIndex).orElse(0L) < applied) {
+                        && rns.status(leader)
+                                        .map(GetNodeStatusResponse::getLastSnapshotIndex)
+                                        .orElse(0L)
+                                < applied) {
                     Procs.sleep(200);
                 }
                 long snapBytes = snapshotBytes(leader.dir().resolve("data"));
@@ -150,7 +210,10 @@ public final class ScaleScenario implements Scenario {
                 long c0 = System.nanoTime();
                 rns.restart(follower.id(), true);
                 double catchUp = awaitApplied(rns, follower, leader, 300_000, c0);
-                boolean installed = rns.status(follower).map(GetNodeStatusResponse::getLastSnapshotIndex).orElse(0L) > 0;
+                boolean installed = rns.status(follower)
+                                .map(GetNodeStatusResponse::getLastSnapshotIndex)
+                                .orElse(0L)
+                        > 0;
 
                 // full-cluster restart: SIGTERM every node, start all, time until a leader serves a linearizable read
                 // of the last broker's topic on every node
@@ -165,7 +228,11 @@ public final class ScaleScenario implements Scenario {
                     boolean all = true;
                     for (RnsCluster.Node n : rns.nodes()) {
                         try {
-                            nc.getTopicRoute(probe, CallOptions.DEFAULT.withConsistency(Consistency.LINEARIZABLE).withNode(n.endpoint()));
+                            nc.getTopicRoute(
+                                    probe,
+                                    CallOptions.DEFAULT
+                                            .withConsistency(Consistency.LINEARIZABLE)
+                                            .withNode(n.endpoint()));
                         } catch (RuntimeException e) {
                             all = false;
                         }
@@ -176,19 +243,57 @@ public final class ScaleScenario implements Scenario {
                     }
                     Procs.sleep(100);
                 }
-                BenchContext.log("scale: " + topics + " topics: catch-up " + catchUp + " s, full restart " + fullRestart + " s (leader " + l2.id() + ")");
+                BenchContext.log("scale: " + topics + " topics: catch-up " + catchUp + " s, full restart " + fullRestart
+                        + " s (leader " + l2.id() + ")");
 
-                t.row(topics, "stock", stockLoad, mib(stockHeap), sr.p50Ms(), sr.p99Ms(), sr.opsPerSec(), "n/a (in memory)", "n/a", "n/a", "n/a", "n/a (routes are rebuilt by re-registration)");
-                t.row(topics, "rns STALE follower", rnsLoad, String.join(" / ", rnsHeaps), rs.p50Ms(), rs.p99Ms(), rs.opsPerSec(),
-                        snapBytes < 0 ? "no snapshot within 60 s" : snapBytes / 1048576.0, snapSave, catchUp, installed ? "yes" : "no (log replay)", fullRestart);
-                t.row(topics, "rns LINEARIZABLE follower", "", "", rl.p50Ms(), rl.p99Ms(), rl.opsPerSec(), "", "", "", "", "");
+                t.row(
+                        topics,
+                        "stock",
+                        stockLoad,
+                        mib(stockHeap),
+                        sr.p50Ms(),
+                        sr.p99Ms(),
+                        sr.opsPerSec(),
+                        "n/a (in memory)",
+                        "n/a",
+                        "n/a",
+                        "n/a",
+                        "n/a (routes are rebuilt by re-registration)");
+                t.row(
+                        topics,
+                        "rns STALE follower",
+                        rnsLoad,
+                        String.join(" / ", rnsHeaps),
+                        rs.p50Ms(),
+                        rs.p99Ms(),
+                        rs.opsPerSec(),
+                        snapBytes < 0 ? "no snapshot within 60 s" : snapBytes / 1048576.0,
+                        snapSave,
+                        catchUp,
+                        installed ? "yes" : "no (log replay)",
+                        fullRestart);
+                t.row(
+                        topics,
+                        "rns LINEARIZABLE follower",
+                        "",
+                        "",
+                        rl.p50Ms(),
+                        rl.p99Ms(),
+                        rl.opsPerSec(),
+                        "",
+                        "",
+                        "",
+                        "",
+                        "");
             }
             largestRegistration(ctx, out, stock, rns, rmq.get(0), nc);
-            out.note("Snapshot size: the leader's newest snapshot directory. Snapshot save time: from the leader's log line "
-                    + "for its newest snapshot — the RocksDB checkpoint, taken on the apply thread, and the checksums + "
-                    + "manifest, written in the background while entries go on being applied.");
-            out.note("The RNS brokers heartbeat through BrokerRegistrar (60 s lease); stock brokers registered with a 600 s "
-                    + "heartbeatTimeoutMillis so nothing expires during the scenario.");
+            out.note(
+                    "Snapshot size: the leader's newest snapshot directory. Snapshot save time: from the leader's log line "
+                            + "for its newest snapshot — the RocksDB checkpoint, taken on the apply thread, and the checksums + "
+                            + "manifest, written in the background while entries go on being applied.");
+            out.note(
+                    "The RNS brokers heartbeat through BrokerRegistrar (60 s lease); stock brokers registered with a 600 s "
+                            + "heartbeatTimeoutMillis so nothing expires during the scenario.");
         } finally {
             for (AutoCloseable c : cleanup) {
                 try {
@@ -202,12 +307,24 @@ public final class ScaleScenario implements Scenario {
         }
     }
 
-    private void largestRegistration(BenchContext ctx, Results.Scenario out, StockNamesrv stock, RnsCluster rns,
-                                     RmqClient rmq, NamesrvClient nc) {
-        Results.Table t = out.table("Largest single-broker registration (one broker, N topics, one REGISTER)",
-                "topics", "stock rmq", "stock body bytes", "rns native", "rns rmq");
+    private void largestRegistration(
+            BenchContext ctx,
+            Results.Scenario out,
+            StockNamesrv stock,
+            RnsCluster rns,
+            RmqClient rmq,
+            NamesrvClient nc) {
+        Results.Table t = out.table(
+                "Largest single-broker registration (one broker, N topics, one REGISTER)",
+                "topics",
+                "stock rmq",
+                "stock body bytes",
+                "rns native",
+                "rns rmq");
         List<Integer> sizes = new ArrayList<>();
-        for (int n : new int[] {10_000, 20_000, 40_000, 60_000, 70_000, 80_000, 100_000, 120_000, 160_000, 250_000, 500_000, 1_000_000}) {
+        for (int n : new int[] {
+            10_000, 20_000, 40_000, 60_000, 70_000, 80_000, 100_000, 120_000, 160_000, 250_000, 500_000, 1_000_000
+        }) {
             if (n <= ctx.opts.maxSingleBrokerTopics()) sizes.add(n);
         }
         if (ctx.opts.smoke()) sizes = List.of(ctx.opts.maxSingleBrokerTopics());
@@ -219,11 +336,14 @@ public final class ScaleScenario implements Scenario {
             int bytes = 0;
             if (!stockFailed) {
                 try {
-                    RmqClient.Registration reg = RmqClient.registration(BenchContext.CLUSTER, broker, "127.0.0.1:60000", broker + "-t", n, 4, 1, 1, 600_000L);
+                    RmqClient.Registration reg = RmqClient.registration(
+                            BenchContext.CLUSTER, broker, "127.0.0.1:60000", broker + "-t", n, 4, 1, 1, 600_000L);
                     bytes = reg.bodyBytes();
                     RmqClient.Result r = rmq.register(stock.addr(), reg);
                     RmqClient.Result q = rmq.route(stock.addr(), broker + "-t" + (n - 1), null);
-                    s = r.ok() && q.ok() ? "accepted" : "FAILED: register code " + r.code() + " " + r.remark() + "; route code " + q.code();
+                    s = r.ok() && q.ok()
+                            ? "accepted"
+                            : "FAILED: register code " + r.code() + " " + r.remark() + "; route code " + q.code();
                 } catch (Exception e) {
                     s = "FAILED: " + e.getClass().getSimpleName() + ": " + e.getMessage();
                 }
@@ -233,8 +353,10 @@ public final class ScaleScenario implements Scenario {
             String r1 = "skipped (failed at a smaller size)";
             if (!rnsFailed) {
                 try {
-                    nc.registerBroker(BenchContext.nativeRegistration(broker, "127.0.0.1:60000", broker + "-t", n, 4, 1, 300_000));
-                    nc.getTopicRoute(broker + "-t" + (n - 1), CallOptions.DEFAULT.withConsistency(Consistency.LINEARIZABLE));
+                    nc.registerBroker(BenchContext.nativeRegistration(
+                            broker, "127.0.0.1:60000", broker + "-t", n, 4, 1, 300_000));
+                    nc.getTopicRoute(
+                            broker + "-t" + (n - 1), CallOptions.DEFAULT.withConsistency(Consistency.LINEARIZABLE));
                     r1 = "accepted";
                     out.addOk(1);
                 } catch (RuntimeException e) {
@@ -242,10 +364,21 @@ public final class ScaleScenario implements Scenario {
                     rnsFailed = true;
                 }
             }
-            String r2 = rns.rocketmqCompat() ? "skipped (failed at a smaller size)" : "not measured (rocketmq-compat not built)";
+            String r2 = rns.rocketmqCompat()
+                    ? "skipped (failed at a smaller size)"
+                    : "not measured (rocketmq-compat not built)";
             if (!rnsRmqFailed) {
                 try {
-                    RmqClient.Registration reg = RmqClient.registration(BenchContext.CLUSTER, broker + "-rmq", "127.0.0.1:60001", broker + "-rmq-t", n, 4, 1, 1, 600_000L);
+                    RmqClient.Registration reg = RmqClient.registration(
+                            BenchContext.CLUSTER,
+                            broker + "-rmq",
+                            "127.0.0.1:60001",
+                            broker + "-rmq-t",
+                            n,
+                            4,
+                            1,
+                            1,
+                            600_000L);
                     RmqClient.Result r = rmq.register(rns.awaitLeader(30_000).rmqAddr(), reg);
                     r2 = r.ok() ? "accepted" : "FAILED: code " + r.code() + " " + r.remark();
                 } catch (Exception e) {
@@ -254,7 +387,8 @@ public final class ScaleScenario implements Scenario {
                 rnsRmqFailed = !r2.equals("accepted");
             }
             t.row(n, s, bytes, r1, r2);
-            BenchContext.log("scale: single broker with " + n + " topics: stock " + s + " | rns native " + r1 + " | rns rmq " + r2);
+            BenchContext.log("scale: single broker with " + n + " topics: stock " + s + " | rns native " + r1
+                    + " | rns rmq " + r2);
         }
         out.note("The RNS native registration is protobuf (about a quarter of the JSON body's bytes); both servers "
                 + "default to a 16 MiB frame limit.");
@@ -268,12 +402,15 @@ public final class ScaleScenario implements Scenario {
         return bytes < 0 ? "?" : String.format("%.0f", bytes / 1048576.0);
     }
 
-    private static double awaitApplied(RnsCluster rns, RnsCluster.Node node, RnsCluster.Node leader, long timeoutMs, long t0) {
+    private static double awaitApplied(
+            RnsCluster rns, RnsCluster.Node node, RnsCluster.Node leader, long timeoutMs, long t0) {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             Optional<GetNodeStatusResponse> l = rns.status(leader);
             Optional<GetNodeStatusResponse> n = rns.status(node);
-            if (l.isPresent() && n.isPresent() && n.get().getAppliedIndex() >= l.get().getCommitIndex()) {
+            if (l.isPresent()
+                    && n.isPresent()
+                    && n.get().getAppliedIndex() >= l.get().getCommitIndex()) {
                 return (System.nanoTime() - t0) / 1e9;
             }
             Procs.sleep(50);
@@ -304,10 +441,17 @@ public final class ScaleScenario implements Scenario {
     private static long snapshotBytes(Path data) {
         try (Stream<Path> s = Files.walk(data)) {
             return s.filter(p -> p.getFileName().toString().startsWith("snapshot_") && Files.isDirectory(p))
-                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString().length() * 1_000_000_000L
-                            + Long.parseLong(p.getFileName().toString().replaceAll("\\D", "").isEmpty() ? "0"
-                            : p.getFileName().toString().replaceAll("\\D", ""))))
-                    .map(Procs::dirSize).orElse(-1L);
+                    .max(java.util.Comparator.comparing(
+                            p -> p.getFileName().toString().length() * 1_000_000_000L
+                                    + Long.parseLong(
+                                            p.getFileName()
+                                                            .toString()
+                                                            .replaceAll("\\D", "")
+                                                            .isEmpty()
+                                                    ? "0"
+                                                    : p.getFileName().toString().replaceAll("\\D", ""))))
+                    .map(Procs::dirSize)
+                    .orElse(-1L);
         } catch (Exception e) {
             return -1;
         }

@@ -3,6 +3,7 @@ package io.rns.chaos.checker;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.Map;
  * @param keys     per-key results, sorted by key
  * @param warnings irregularities found while pairing the history (e.g. a process reused after INFO)
  */
-public record CheckResult(String model, Verdict verdict, Map<String, KeyResult> keys, List<String> warnings,
-                          Duration elapsed) {
+public record CheckResult(
+        String model, Verdict verdict, Map<String, KeyResult> keys, List<String> warnings, Duration elapsed) {
 
     public boolean isValid() {
         return verdict == Verdict.VALID;
@@ -39,10 +40,20 @@ public record CheckResult(String model, Verdict verdict, Map<String, KeyResult> 
     /** Multi-line summary: overall verdict, counts, and the witness of every invalid key. */
     public String summary() {
         StringBuilder sb = new StringBuilder();
-        sb.append(model).append(" linearizability: ").append(verdict).append(" — ").append(keys.size())
-                .append(" keys: ").append(count(Verdict.VALID)).append(" valid, ").append(count(Verdict.INVALID))
-                .append(" invalid, ").append(count(Verdict.UNKNOWN)).append(" unknown (")
-                .append(elapsed.toMillis()).append(" ms)\n");
+        sb.append(model)
+                .append(" linearizability: ")
+                .append(verdict)
+                .append(" — ")
+                .append(keys.size())
+                .append(" keys: ")
+                .append(count(Verdict.VALID))
+                .append(" valid, ")
+                .append(count(Verdict.INVALID))
+                .append(" invalid, ")
+                .append(count(Verdict.UNKNOWN))
+                .append(" unknown (")
+                .append(elapsed.toMillis())
+                .append(" ms)\n");
         for (String w : warnings) {
             sb.append("warning: ").append(w).append('\n');
         }
@@ -95,6 +106,10 @@ public record CheckResult(String model, Verdict verdict, Map<String, KeyResult> 
             ks.add(ko);
         }
         o.add("keys", ks);
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o);
+        return new GsonBuilder()
+                .setPrettyPrinting()
+                .disableHtmlEscaping()
+                .create()
+                .toJson(o);
     }
 }

@@ -1,6 +1,7 @@
 package io.rns.chaos.checker;
 
 import io.rns.chaos.history.SetValue;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,8 +91,16 @@ public final class SetMembershipModel implements Model<String> {
         for (CheckOp o : ops) {
             if (READ.equals(o.f()) && !o.indeterminate()) {
                 SortedSet<String> set = SetValue.decode(o.output());
-                o = new CheckOp(o.id(), o.process(), o.f(), o.input(), SetValue.encode(set), o.call(), o.ret(),
-                        false, o.source());
+                o = new CheckOp(
+                        o.id(),
+                        o.process(),
+                        o.f(),
+                        o.input(),
+                        SetValue.encode(set),
+                        o.call(),
+                        o.ret(),
+                        false,
+                        o.source());
                 reads.add(o);
                 readSets.add(set);
             } else if (!READ.equals(o.f())) {

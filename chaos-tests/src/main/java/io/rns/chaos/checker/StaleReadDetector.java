@@ -3,6 +3,7 @@ package io.rns.chaos.checker;
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.Operation;
 import io.rns.chaos.history.ServerMeta;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -75,9 +76,15 @@ public final class StaleReadDetector {
      * @param readsWithoutIndex        OK reads lacking meta or applied index (not checked)
      * @param writesWithIndex          OK writes with an applied index (the stale-read floor)
      */
-    public record Report(int linearizableReadsChecked, int monotonicReadsChecked, int readsWithoutIndex,
-                         int writesWithIndex, int staleReads, List<StaleRead> staleExamples, int nonMonotonicReads,
-                         List<NonMonotonicRead> nonMonotonicExamples) {
+    public record Report(
+            int linearizableReadsChecked,
+            int monotonicReadsChecked,
+            int readsWithoutIndex,
+            int writesWithIndex,
+            int staleReads,
+            List<StaleRead> staleExamples,
+            int nonMonotonicReads,
+            List<NonMonotonicRead> nonMonotonicExamples) {
 
         public boolean clean() {
             return staleReads == 0 && nonMonotonicReads == 0;
@@ -85,10 +92,19 @@ public final class StaleReadDetector {
 
         public String summary() {
             StringBuilder sb = new StringBuilder();
-            sb.append("stale reads: ").append(staleReads).append(" of ").append(linearizableReadsChecked)
-                    .append(" LINEARIZABLE/LEASE reads; non-monotonic reads: ").append(nonMonotonicReads).append(" of ")
-                    .append(monotonicReadsChecked).append(" monotonic-level reads; ").append(readsWithoutIndex)
-                    .append(" reads without applied index; ").append(writesWithIndex).append(" writes with index\n");
+            sb.append("stale reads: ")
+                    .append(staleReads)
+                    .append(" of ")
+                    .append(linearizableReadsChecked)
+                    .append(" LINEARIZABLE/LEASE reads; non-monotonic reads: ")
+                    .append(nonMonotonicReads)
+                    .append(" of ")
+                    .append(monotonicReadsChecked)
+                    .append(" monotonic-level reads; ")
+                    .append(readsWithoutIndex)
+                    .append(" reads without applied index; ")
+                    .append(writesWithIndex)
+                    .append(" writes with index\n");
             staleExamples.forEach(s -> sb.append("  ").append(s).append('\n'));
             nonMonotonicExamples.forEach(s -> sb.append("  ").append(s).append('\n'));
             return sb.toString();
@@ -128,13 +144,18 @@ public final class StaleReadDetector {
         for (int i = 0; i < writes.size(); i++) {
             retTimes[i] = writes.get(i).ret();
             int best = i == 0 ? 0 : argmax[i - 1];
-            argmax[i] = writes.get(i).meta().appliedIndex() > writes.get(best).meta().appliedIndex() ? i : best;
+            argmax[i] = writes.get(i).meta().appliedIndex()
+                            > writes.get(best).meta().appliedIndex()
+                    ? i
+                    : best;
         }
         int linChecked = 0;
         int stale = 0;
         List<StaleRead> staleEx = new ArrayList<>();
         for (Operation r : reads) {
-            if (r.meta() == null || r.meta().served() == null || !LINEARIZABLE_LEVELS.contains(r.meta().served())) {
+            if (r.meta() == null
+                    || r.meta().served() == null
+                    || !LINEARIZABLE_LEVELS.contains(r.meta().served())) {
                 continue;
             }
             linChecked++;
@@ -155,7 +176,9 @@ public final class StaleReadDetector {
         Map<Integer, List<Operation>> byProcess = new HashMap<>();
         int monoChecked = 0;
         for (Operation r : reads) {
-            if (r.meta() != null && r.meta().served() != null && MONOTONIC_LEVELS.contains(r.meta().served())) {
+            if (r.meta() != null
+                    && r.meta().served() != null
+                    && MONOTONIC_LEVELS.contains(r.meta().served())) {
                 byProcess.computeIfAbsent(r.process(), p -> new ArrayList<>()).add(r);
                 monoChecked++;
             }
@@ -169,11 +192,15 @@ public final class StaleReadDetector {
             rs.sort(Comparator.comparingLong(Operation::call));
             Operation maxRead = null;
             for (Operation r : rs) {
-                if (maxRead != null && maxRead.ret() < r.call()
+                if (maxRead != null
+                        && maxRead.ret() < r.call()
                         && r.meta().appliedIndex() < maxRead.meta().appliedIndex()) {
                     nonMono++;
                     if (nonMonoEx.size() < maxExamples) {
-                        nonMonoEx.add(new NonMonotonicRead(r, maxRead, r.meta().appliedIndex(),
+                        nonMonoEx.add(new NonMonotonicRead(
+                                r,
+                                maxRead,
+                                r.meta().appliedIndex(),
                                 maxRead.meta().appliedIndex()));
                     }
                 }
@@ -182,7 +209,14 @@ public final class StaleReadDetector {
                 }
             }
         }
-        return new Report(linChecked, monoChecked, noIndex, writes.size(), stale, List.copyOf(staleEx), nonMono,
+        return new Report(
+                linChecked,
+                monoChecked,
+                noIndex,
+                writes.size(),
+                stale,
+                List.copyOf(staleEx),
+                nonMono,
                 List.copyOf(nonMonoEx));
     }
 

@@ -12,6 +12,11 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.utility.DockerImageName;
+
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -32,10 +37,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The Testcontainers backend: one container per node on a user-defined <b>internal</b> docker network with an
@@ -123,7 +124,8 @@ public final class DockerHosts implements Hosts {
                 this.runDir = Files.createDirectories(b.runDir.resolve(prefix)).toAbsolutePath();
                 this.deleteRunDir = false;
             } else {
-                this.runDir = Files.createTempDirectory("rns-chaos-" + prefix + "-").toAbsolutePath();
+                this.runDir =
+                        Files.createTempDirectory("rns-chaos-" + prefix + "-").toAbsolutePath();
                 this.deleteRunDir = !b.keepLogs;
             }
         } catch (IOException e) {
@@ -185,8 +187,9 @@ public final class DockerHosts implements Hosts {
             return "this JVM runs inside a container (/.dockerenv): set TESTCONTAINERS_HOST_OVERRIDE=localhost, or"
                     + " Testcontainers starts a helper container that needs a pull";
         }
-        if (!Files.isDirectory(Path.of("/usr/sbin")) || !Files.isExecutable(Path.of("/usr/sbin/iptables-restore"))
-                && !Files.isExecutable(Path.of("/usr/bin/iptables-restore"))) {
+        if (!Files.isDirectory(Path.of("/usr/sbin"))
+                || !Files.isExecutable(Path.of("/usr/sbin/iptables-restore"))
+                        && !Files.isExecutable(Path.of("/usr/bin/iptables-restore"))) {
             return "the docker backend's containers use the host's iptables-restore (apt-get install iptables)";
         }
         try {
@@ -250,11 +253,15 @@ public final class DockerHosts implements Hosts {
                 continue;
             }
             String subnet = p + "0/24";
-            Network n = Network.builder().createNetworkCmdModifier(cmd -> cmd.withName(prefix + "-net")
-                    .withInternal(true).withLabels(labels)
-                    .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(
-                            new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(subnet)
-                                    .withGateway(p + "1")))).build();
+            Network n = Network.builder()
+                    .createNetworkCmdModifier(cmd -> cmd.withName(prefix + "-net")
+                            .withInternal(true)
+                            .withLabels(labels)
+                            .withIpam(new com.github.dockerjava.api.model.Network.Ipam()
+                                    .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config()
+                                            .withSubnet(subnet)
+                                            .withGateway(p + "1"))))
+                    .build();
             try {
                 n.getId(); // creates it
                 this.network = n;
@@ -272,8 +279,10 @@ public final class DockerHosts implements Hosts {
     /** {@code "a.b.c."} prefixes of every /24 seen on the host (addresses, routes) or in a docker network. */
     private Set<String> usedSubnets() {
         Set<String> used = new LinkedHashSet<>();
-        String text = Cmd.run("ip", "-4", "-o", "addr", "show").stdout() + "\n" + Cmd.run("ip", "-4", "route", "show").stdout();
-        for (com.github.dockerjava.api.model.Network n : docker.listNetworksCmd().exec()) {
+        String text = Cmd.run("ip", "-4", "-o", "addr", "show").stdout() + "\n"
+                + Cmd.run("ip", "-4", "route", "show").stdout();
+        for (com.github.dockerjava.api.model.Network n :
+                docker.listNetworksCmd().exec()) {
             if (n.getIpam() != null && n.getIpam().getConfig() != null) {
                 for (var c : n.getIpam().getConfig()) {
                     text += "\n" + c.getSubnet();
@@ -294,7 +303,8 @@ public final class DockerHosts implements Hosts {
                 names.add(n);
             }
         }
-        for (com.github.dockerjava.api.model.Network n : docker.listNetworksCmd().exec()) {
+        for (com.github.dockerjava.api.model.Network n :
+                docker.listNetworksCmd().exec()) {
             names.add(n.getName());
         }
         String all = String.join(" ", names);
@@ -403,7 +413,8 @@ public final class DockerHosts implements Hosts {
     public ExecResult netnsExec(String host, String... command) {
         DockerHost h = dh(host);
         if (!h.created()) {
-            return new ExecResult(execDescription(h, List.of(command)), 125, "", "container of " + host + " not created yet", false);
+            return new ExecResult(
+                    execDescription(h, List.of(command)), 125, "", "container of " + host + " not created yet", false);
         }
         return exec(h, List.of(command));
     }
@@ -422,7 +433,12 @@ public final class DockerHosts implements Hosts {
     /** Creates the chains (empty) and loads the host's wanted rules: after every container (re)start. */
     private void installRules(DockerHost h) {
         StringBuilder s = new StringBuilder("*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\n");
-        s.append("-A INPUT -j ").append(CHAIN_IN).append('\n').append("-A OUTPUT -j ").append(CHAIN_OUT).append('\n');
+        s.append("-A INPUT -j ")
+                .append(CHAIN_IN)
+                .append('\n')
+                .append("-A OUTPUT -j ")
+                .append(CHAIN_OUT)
+                .append('\n');
         for (String r : rules.get(h.id)) {
             s.append(r).append('\n');
         }
@@ -449,8 +465,12 @@ public final class DockerHosts implements Hosts {
     private ExecResult exec(DockerHost h, List<String> command) {
         List<String> desc = execDescription(h, command);
         try {
-            String execId = docker.execCreateCmd(h.containerId).withCmd(command.toArray(String[]::new))
-                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
+            String execId = docker.execCreateCmd(h.containerId)
+                    .withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true)
+                    .withAttachStderr(true)
+                    .exec()
+                    .getId();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             ResultCallback.Adapter<Frame> cb = new ResultCallback.Adapter<>() {
@@ -464,12 +484,18 @@ public final class DockerHosts implements Hosts {
                     }
                 }
             };
-            boolean done = docker.execStartCmd(execId).exec(cb).awaitCompletion(EXEC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            boolean done = docker.execStartCmd(execId)
+                    .exec(cb)
+                    .awaitCompletion(EXEC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             cb.close();
             Long code = done ? docker.inspectExecCmd(execId).exec().getExitCodeLong() : null;
             synchronized (out) {
-                return new ExecResult(desc, code == null ? -1 : code.intValue(), out.toString(StandardCharsets.UTF_8),
-                        err.toString(StandardCharsets.UTF_8), !done);
+                return new ExecResult(
+                        desc,
+                        code == null ? -1 : code.intValue(),
+                        out.toString(StandardCharsets.UTF_8),
+                        err.toString(StandardCharsets.UTF_8),
+                        !done);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -516,8 +542,10 @@ public final class DockerHosts implements Hosts {
             }
         }
         try {
-            for (Container c : docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(LABEL_RUN, prefix)).exec()) {
+            for (Container c : docker.listContainersCmd()
+                    .withShowAll(true)
+                    .withLabelFilter(Map.of(LABEL_RUN, prefix))
+                    .exec()) {
                 ids.add(c.getId());
             }
         } catch (RuntimeException e) {
@@ -525,7 +553,10 @@ public final class DockerHosts implements Hosts {
         }
         for (String id : ids) {
             try {
-                docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+                docker.removeContainerCmd(id)
+                        .withForce(true)
+                        .withRemoveVolumes(true)
+                        .exec();
             } catch (NotFoundException e) {
                 // already gone
             } catch (RuntimeException e) {
@@ -540,7 +571,8 @@ public final class DockerHosts implements Hosts {
             }
         }
         try {
-            for (var n : docker.listNetworksCmd().withNameFilter(prefix + "-net").exec()) {
+            for (var n :
+                    docker.listNetworksCmd().withNameFilter(prefix + "-net").exec()) {
                 docker.removeNetworkCmd(n.getId()).exec();
             }
         } catch (NotFoundException e) {
@@ -592,13 +624,40 @@ public final class DockerHosts implements Hosts {
             this.config = config;
         }
 
-        @Override public String id() { return id; }
-        @Override public String ip() { return ip; }
-        @Override public String clientAddress() { return ip + ":" + (CLIENT_PORT_BASE + index); }
-        @Override public String raftAddress() { return ip + ":" + (RAFT_PORT_BASE + index); }
-        @Override public Path logFile() { return dir.resolve("logs").resolve("rns.log"); }
-        @Override public Path stdoutFile() { return dir.resolve("stdout.log"); }
-        @Override public Path dataDir() { return dataDir; }
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public String ip() {
+            return ip;
+        }
+
+        @Override
+        public String clientAddress() {
+            return ip + ":" + (CLIENT_PORT_BASE + index);
+        }
+
+        @Override
+        public String raftAddress() {
+            return ip + ":" + (RAFT_PORT_BASE + index);
+        }
+
+        @Override
+        public Path logFile() {
+            return dir.resolve("logs").resolve("rns.log");
+        }
+
+        @Override
+        public Path stdoutFile() {
+            return dir.resolve("stdout.log");
+        }
+
+        @Override
+        public Path dataDir() {
+            return dataDir;
+        }
 
         boolean created() {
             return containerId != null;
@@ -623,7 +682,8 @@ public final class DockerHosts implements Hosts {
 
         /** The container's command: wait for the go-file (rules are in by then), write the pid, exec the JVM. */
         private List<String> command() {
-            List<String> java = NodeLaunch.javaCommand(javaBin, heap, logback, dir.resolve("logs"), config, extraJvmOpts);
+            List<String> java =
+                    NodeLaunch.javaCommand(javaBin, heap, logback, dir.resolve("logs"), config, extraJvmOpts);
             String script = "i=0; while [ ! -e " + GO_FILE + " ]; do i=$((i+1)); if [ $i -gt 1200 ]; then"
                     + " echo 'rns-chaos: no go-file after 60 s' >&2; exit 3; fi; sleep 0.05; done; rm -f " + GO_FILE
                     + "; echo $$ > " + PID_FILE + "; cd \"$RNSC_DIR\" && exec \"$@\" >> \"$RNSC_STDOUT\" 2>&1";
@@ -653,10 +713,11 @@ public final class DockerHosts implements Hosts {
                         docker.startContainerCmd(containerId).exec();
                     }
                     installRules(this);
-                    exec(this, List.of("sh", "-c", "rm -f " + PID_FILE + " && : > " + GO_FILE)).orThrow();
+                    exec(this, List.of("sh", "-c", "rm -f " + PID_FILE + " && : > " + GO_FILE))
+                            .orThrow();
                 } catch (DockerException | IllegalStateException e) {
-                    throw new HostsException("cannot start node " + id + " (container " + containerName(id) + "): "
-                            + e.getMessage(), e);
+                    throw new HostsException(
+                            "cannot start node " + id + " (container " + containerName(id) + "): " + e.getMessage(), e);
                 }
                 paused = false;
                 log("started " + id + " (container " + containerName(id) + " " + shortId() + ")");
@@ -665,7 +726,8 @@ public final class DockerHosts implements Hosts {
 
         private Map<String, String> nodeEnvFor(Path dir) {
             Map<String, String> env = new LinkedHashMap<>();
-            nodeEnv.forEach((k, v) -> env.put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));
+            nodeEnv.forEach(
+                    (k, v) -> env.put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));
             return env;
         }
 
@@ -728,7 +790,9 @@ public final class DockerHosts implements Hosts {
                 }
                 try {
                     // SIGTERM to the init, which forwards it to the JVM; SIGKILL after the timeout
-                    docker.stopContainerCmd(containerId).withTimeout((int) Math.max(1, stopTimeout.toSeconds())).exec();
+                    docker.stopContainerCmd(containerId)
+                            .withTimeout((int) Math.max(1, stopTimeout.toSeconds()))
+                            .exec();
                 } catch (DockerException e) {
                     if (running()) {
                         throw new HostsException("docker stop " + containerName(id) + ": " + e.getMessage(), e);
@@ -784,8 +848,14 @@ public final class DockerHosts implements Hosts {
 
         private void signal(String sig) {
             // the pid file appears a few ms after start(): wait for it (bounded)
-            exec(this, List.of("sh", "-c", "i=0; while [ ! -s " + PID_FILE + " ] && [ $i -lt 100 ]; do i=$((i+1));"
-                    + " sleep 0.05; done; kill -" + sig + " \"$(cat " + PID_FILE + ")\"")).orThrow();
+            exec(
+                            this,
+                            List.of(
+                                    "sh",
+                                    "-c",
+                                    "i=0; while [ ! -s " + PID_FILE + " ] && [ $i -lt 100 ]; do i=$((i+1));"
+                                            + " sleep 0.05; done; kill -" + sig + " \"$(cat " + PID_FILE + ")\""))
+                    .orThrow();
         }
 
         @Override

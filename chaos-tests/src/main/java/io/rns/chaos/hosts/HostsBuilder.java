@@ -61,20 +61,38 @@ public final class HostsBuilder {
     }
 
     /** {@code raft} (default) or {@code leaderless}. */
-    public HostsBuilder mode(String m) { this.mode = m; return this; }
+    public HostsBuilder mode(String m) {
+        this.mode = m;
+        return this;
+    }
     /** {@code raft.election-timeout-ms} (default 1000). */
-    public HostsBuilder electionTimeoutMs(int ms) { this.electionTimeoutMs = ms; return this; }
+    public HostsBuilder electionTimeoutMs(int ms) {
+        this.electionTimeoutMs = ms;
+        return this;
+    }
     /** Any other node config key (unknown keys make the node fail at startup). */
-    public HostsBuilder config(String key, String value) { this.config.put(key, value); return this; }
+    public HostsBuilder config(String key, String value) {
+        this.config.put(key, value);
+        return this;
+    }
     /** Parent of the run directory (the run gets {@code <dir>/<prefix>/}); default a temp dir deleted at close. */
-    public HostsBuilder runDir(Path dir) { this.runDir = dir; return this; }
+    public HostsBuilder runDir(Path dir) {
+        this.runDir = dir;
+        return this;
+    }
     /** Keep the temp run dir's logs after close (data dirs are always deleted). */
-    public HostsBuilder keepLogs(boolean keep) { this.keepLogs = keep; return this; }
+    public HostsBuilder keepLogs(boolean keep) {
+        this.keepLogs = keep;
+        return this;
+    }
     /**
      * Where the netns/rootless nodes' data dirs go (default {@link NodeLaunch#defaultDataRoot()}: tmpfs); null = inside
      * the run dir, on the disk. The docker backend keeps them in the run dir (bind-mounted).
      */
-    public HostsBuilder dataRoot(Path root) { this.dataRoot = root; return this; }
+    public HostsBuilder dataRoot(Path root) {
+        this.dataRoot = root;
+        return this;
+    }
     /** Third octet of the nodes' /24 (netns/rootless: 10.199.X.0/24, docker: 10.198.X.0/24); default: a free one. */
     public HostsBuilder subnetThirdOctet(int x) {
         if (x < 0 || x > 255) {
@@ -84,15 +102,35 @@ public final class HostsBuilder {
         return this;
     }
     /** Node heap (default 256m). */
-    public HostsBuilder heap(String h) { this.heap = h; return this; }
+    public HostsBuilder heap(String h) {
+        this.heap = h;
+        return this;
+    }
     /** Extra node JVM option (e.g. {@code -Dfoo=bar}). */
-    public HostsBuilder jvmOpt(String opt) { this.jvmOpts.add(opt); return this; }
+    public HostsBuilder jvmOpt(String opt) {
+        this.jvmOpts.add(opt);
+        return this;
+    }
     /** An environment variable for every node JVM; {@code {dir}} in the value becomes the node's directory. */
-    public HostsBuilder nodeEnv(String key, String value) { this.nodeEnv.put(key, value); return this; }
-    public HostsBuilder javaBin(String bin) { this.javaBin = bin; return this; }
-    public HostsBuilder classpath(String cp) { this.classpath = cp; return this; }
+    public HostsBuilder nodeEnv(String key, String value) {
+        this.nodeEnv.put(key, value);
+        return this;
+    }
+
+    public HostsBuilder javaBin(String bin) {
+        this.javaBin = bin;
+        return this;
+    }
+
+    public HostsBuilder classpath(String cp) {
+        this.classpath = cp;
+        return this;
+    }
     /** How long {@link Host#stop()} waits after SIGTERM before SIGKILL (default 10 s). */
-    public HostsBuilder stopTimeout(Duration d) { this.stopTimeout = d; return this; }
+    public HostsBuilder stopTimeout(Duration d) {
+        this.stopTimeout = d;
+        return this;
+    }
 
     /** Creates the hosts' network of the chosen backend; fails with the backend's reason if it cannot run here. */
     public Hosts build() {
@@ -110,8 +148,16 @@ public final class HostsBuilder {
     }
 
     private NetnsHosts.Builder netns() {
-        NetnsHosts.Builder b = NetnsHosts.builder().nodes(nodes).mode(mode).electionTimeoutMs(electionTimeoutMs)
-                .keepLogs(keepLogs).dataRoot(dataRoot).heap(heap).javaBin(javaBin).classpath(classpath).stopTimeout(stopTimeout);
+        NetnsHosts.Builder b = NetnsHosts.builder()
+                .nodes(nodes)
+                .mode(mode)
+                .electionTimeoutMs(electionTimeoutMs)
+                .keepLogs(keepLogs)
+                .dataRoot(dataRoot)
+                .heap(heap)
+                .javaBin(javaBin)
+                .classpath(classpath)
+                .stopTimeout(stopTimeout);
         config.forEach(b::config);
         jvmOpts.forEach(b::jvmOpt);
         nodeEnv.forEach(b::nodeEnv);

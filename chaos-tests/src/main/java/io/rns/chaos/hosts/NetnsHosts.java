@@ -83,7 +83,8 @@ public final class NetnsHosts implements Hosts {
                 this.runDir = Files.createDirectories(b.runDir.resolve(prefix)).toAbsolutePath();
                 this.deleteRunDir = false;
             } else {
-                this.runDir = Files.createTempDirectory("rns-chaos-" + prefix + "-").toAbsolutePath();
+                this.runDir =
+                        Files.createTempDirectory("rns-chaos-" + prefix + "-").toAbsolutePath();
                 this.deleteRunDir = !b.keepLogs;
             }
         } catch (IOException e) {
@@ -117,8 +118,8 @@ public final class NetnsHosts implements Hosts {
             close();
             throw e;
         }
-        log("ready: " + hosts.size() + " hosts on " + subnetPrefix + "0/24, harness " + harnessAddress()
-                + ", run dir " + runDir);
+        log("ready: " + hosts.size() + " hosts on " + subnetPrefix + "0/24, harness " + harnessAddress() + ", run dir "
+                + runDir);
     }
 
     public static Builder builder() {
@@ -164,8 +165,10 @@ public final class NetnsHosts implements Hosts {
             ip("-n", h.ns, "addr", "add", h.ip + "/24", "dev", "eth0");
             ip("-n", h.ns, "link", "set", "eth0", "up");
             ip("-n", h.ns, "link", "set", "lo", "up");
-            iptablesRestore(h, "*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\n"
-                    + "-A INPUT -j " + CHAIN_IN + "\n-A OUTPUT -j " + CHAIN_OUT + "\nCOMMIT\n");
+            iptablesRestore(
+                    h,
+                    "*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\n" + "-A INPUT -j " + CHAIN_IN
+                            + "\n-A OUTPUT -j " + CHAIN_OUT + "\nCOMMIT\n");
             rules.put(h.id, new LinkedHashSet<>());
         }
         // the harness's leg: created in the root namespace, its peer moved into the switch namespace at once
@@ -203,7 +206,8 @@ public final class NetnsHosts implements Hosts {
     }
 
     private static String pickSubnet(Integer wanted) {
-        String used = Cmd.run("ip", "-4", "-o", "addr", "show").stdout() + "\n" + Cmd.run("ip", "-4", "route", "show").stdout();
+        String used = Cmd.run("ip", "-4", "-o", "addr", "show").stdout() + "\n"
+                + Cmd.run("ip", "-4", "route", "show").stdout();
         if (wanted != null) {
             String p = "10.199." + wanted + ".";
             if (used.contains(p)) {
@@ -327,7 +331,8 @@ public final class NetnsHosts implements Hosts {
     }
 
     private ExecResult iptablesRestoreResult(NetnsHost h, String script) {
-        return Cmd.run(Cmd.DEFAULT_TIMEOUT, script, List.of("ip", "netns", "exec", h.ns, "iptables-restore", "-w", "5", "-n"));
+        return Cmd.run(
+                Cmd.DEFAULT_TIMEOUT, script, List.of("ip", "netns", "exec", h.ns, "iptables-restore", "-w", "5", "-n"));
     }
 
     private NetnsHost nh(String id) {
@@ -425,13 +430,40 @@ public final class NetnsHosts implements Hosts {
             this.config = config;
         }
 
-        @Override public String id() { return id; }
-        @Override public String ip() { return ip; }
-        @Override public String clientAddress() { return ip + ":" + (CLIENT_PORT_BASE + index); }
-        @Override public String raftAddress() { return ip + ":" + (RAFT_PORT_BASE + index); }
-        @Override public Path logFile() { return dir.resolve("logs").resolve("rns.log"); }
-        @Override public Path stdoutFile() { return dir.resolve("stdout.log"); }
-        @Override public Path dataDir() { return dataDir; }
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public String ip() {
+            return ip;
+        }
+
+        @Override
+        public String clientAddress() {
+            return ip + ":" + (CLIENT_PORT_BASE + index);
+        }
+
+        @Override
+        public String raftAddress() {
+            return ip + ":" + (RAFT_PORT_BASE + index);
+        }
+
+        @Override
+        public Path logFile() {
+            return dir.resolve("logs").resolve("rns.log");
+        }
+
+        @Override
+        public Path stdoutFile() {
+            return dir.resolve("stdout.log");
+        }
+
+        @Override
+        public Path dataDir() {
+            return dataDir;
+        }
 
         @Override
         public synchronized void start() {
@@ -443,11 +475,15 @@ public final class NetnsHosts implements Hosts {
             }
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
             cmd.addAll(NodeLaunch.javaCommand(javaBin, heap, logback, dir.resolve("logs"), config, extraJvmOpts));
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutFile().toFile()))
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(stdoutFile().toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().put("CLASSPATH", classpath);
-            nodeEnv.forEach((k, v) -> pb.environment().put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));
+            nodeEnv.forEach((k, v) -> pb.environment()
+                    .put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));
             try {
                 Files.createDirectories(dir.resolve("logs"));
                 process = pb.start();
@@ -579,35 +615,76 @@ public final class NetnsHosts implements Hosts {
         }
 
         /** {@code raft} (default) or {@code leaderless}. */
-        public Builder mode(String m) { this.mode = m; return this; }
+        public Builder mode(String m) {
+            this.mode = m;
+            return this;
+        }
         /** {@code raft.election-timeout-ms} (default 1000). */
-        public Builder electionTimeoutMs(int ms) { this.electionTimeoutMs = ms; return this; }
+        public Builder electionTimeoutMs(int ms) {
+            this.electionTimeoutMs = ms;
+            return this;
+        }
         /** Any other node config key (unknown keys make the node fail at startup). */
-        public Builder config(String key, String value) { this.config.put(key, value); return this; }
+        public Builder config(String key, String value) {
+            this.config.put(key, value);
+            return this;
+        }
         /**
          * Parent of the run directory (the run gets {@code <dir>/<prefix>/}); kept after close except the data
          * dirs. Default: a temp dir deleted at close (unless {@link #keepLogs}).
          */
-        public Builder runDir(Path dir) { this.runDir = dir; return this; }
+        public Builder runDir(Path dir) {
+            this.runDir = dir;
+            return this;
+        }
         /** Keep the temp run dir's logs after close (data dirs are always deleted). */
-        public Builder keepLogs(boolean keep) { this.keepLogs = keep; return this; }
+        public Builder keepLogs(boolean keep) {
+            this.keepLogs = keep;
+            return this;
+        }
         /** Where the nodes' data dirs go ({@code <root>/rns-chaos-<prefix>/nI}); null = inside the run dir. */
-        public Builder dataRoot(Path root) { this.dataRoot = root; return this; }
+        public Builder dataRoot(Path root) {
+            this.dataRoot = root;
+            return this;
+        }
         /** Use 10.199.X.0/24 (fails if it is in use); default 77, or a free X in 64..127. */
-        public Builder subnetThirdOctet(int x) { this.subnetThirdOctet = x; return this; }
+        public Builder subnetThirdOctet(int x) {
+            this.subnetThirdOctet = x;
+            return this;
+        }
         /** Node heap (default 256m). */
-        public Builder heap(String heap) { this.heap = heap; return this; }
+        public Builder heap(String heap) {
+            this.heap = heap;
+            return this;
+        }
         /** Extra node JVM option (e.g. {@code -Dfoo=bar}). */
-        public Builder jvmOpt(String opt) { this.jvmOpts.add(opt); return this; }
+        public Builder jvmOpt(String opt) {
+            this.jvmOpts.add(opt);
+            return this;
+        }
         /**
          * An environment variable of every node JVM; {@code {dir}} in the value becomes that node's directory
          * (e.g. the clock nemesis's per-node {@code FAKETIME_TIMESTAMP_FILE={dir}/faketime}).
          */
-        public Builder nodeEnv(String key, String value) { this.nodeEnv.put(key, value); return this; }
-        public Builder javaBin(String bin) { this.javaBin = bin; return this; }
-        public Builder classpath(String cp) { this.classpath = cp; return this; }
+        public Builder nodeEnv(String key, String value) {
+            this.nodeEnv.put(key, value);
+            return this;
+        }
+
+        public Builder javaBin(String bin) {
+            this.javaBin = bin;
+            return this;
+        }
+
+        public Builder classpath(String cp) {
+            this.classpath = cp;
+            return this;
+        }
         /** How long {@link Host#stop()} waits after SIGTERM before SIGKILL (default 10 s). */
-        public Builder stopTimeout(Duration d) { this.stopTimeout = d; return this; }
+        public Builder stopTimeout(Duration d) {
+            this.stopTimeout = d;
+            return this;
+        }
 
         public NetnsHosts build() {
             String why = unavailableReason();

@@ -66,8 +66,10 @@ public final class NodeLaunch {
         try {
             return Files.createDirectories(root.resolve("rns-chaos-" + prefix)).toAbsolutePath();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the nodes' data root under " + root
-                    + " (set -Drns.chaos.data-root=disk to keep data in the run dir)", e);
+            throw new UncheckedIOException(
+                    "cannot create the nodes' data root under " + root
+                            + " (set -Drns.chaos.data-root=disk to keep data in the run dir)",
+                    e);
         }
     }
 
@@ -95,8 +97,14 @@ public final class NodeLaunch {
     }
 
     /** Writes {@code <nodeDir>/rns.properties}; {@code extra} keys override the defaults. */
-    public static Path writeConfig(Path nodeDir, String nodeId, String members, Path dataDir, String mode,
-                                   int electionTimeoutMs, Map<String, String> extra) {
+    public static Path writeConfig(
+            Path nodeDir,
+            String nodeId,
+            String members,
+            Path dataDir,
+            String mode,
+            int electionTimeoutMs,
+            Map<String, String> extra) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("node.id", nodeId);
         p.put("members", members);
@@ -104,7 +112,9 @@ public final class NodeLaunch {
         p.put("mode", mode);
         p.put("raft.election-timeout-ms", Integer.toString(electionTimeoutMs));
         p.putAll(extra);
-        StringBuilder b = new StringBuilder("# written by the RNS chaos harness for node ").append(nodeId).append('\n');
+        StringBuilder b = new StringBuilder("# written by the RNS chaos harness for node ")
+                .append(nodeId)
+                .append('\n');
         p.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
         Path f = nodeDir.resolve("rns.properties");
         write(f, b.toString());
@@ -115,8 +125,8 @@ public final class NodeLaunch {
      * The {@code java ...} part of the node command. The classpath is passed through the {@code CLASSPATH}
      * environment variable (see {@link #classpath()}), which keeps {@code ps} readable.
      */
-    public static List<String> javaCommand(String javaBin, String heap, Path logback, Path logDir, Path config,
-                                           List<String> extraJvmOpts) {
+    public static List<String> javaCommand(
+            String javaBin, String heap, Path logback, Path logDir, Path config, List<String> extraJvmOpts) {
         List<String> c = new ArrayList<>();
         c.add(javaBin);
         c.add("-Xmx" + heap);

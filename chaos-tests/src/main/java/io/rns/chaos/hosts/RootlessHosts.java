@@ -47,10 +47,20 @@ public final class RootlessHosts {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("nothing to run inside the rootless namespace");
         }
-        List<String> c = new ArrayList<>(List.of("unshare", "--user", "--map-root-user", "--net", "--mount",
-                "--propagation", "private", "--", "sh", "-c",
+        List<String> c = new ArrayList<>(List.of(
+                "unshare",
+                "--user",
+                "--map-root-user",
+                "--net",
+                "--mount",
+                "--propagation",
+                "private",
+                "--",
+                "sh",
+                "-c",
                 "mount -t tmpfs -o mode=0755 rns-rootless-run /run && ip link set lo up && export " + ENV_MARK
-                        + "=1 && exec \"$@\"", "rns-rootless"));
+                        + "=1 && exec \"$@\"",
+                "rns-rootless"));
         c.addAll(command);
         return c;
     }

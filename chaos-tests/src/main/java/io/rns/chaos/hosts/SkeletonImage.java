@@ -2,14 +2,15 @@ package io.rns.chaos.hosts;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * The 2 kB "skeleton" node image of {@link DockerHosts}: empty directories, three symlinks and a minimal
@@ -28,11 +29,26 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 public final class SkeletonImage {
     /** The image reference; bump the tag when the content below changes. */
     public static final String REPOSITORY = "rns-chaos-skeleton";
+
     public static final String TAG = "1";
     public static final String NAME = REPOSITORY + ":" + TAG;
 
-    private static final List<String> DIRS = List.of("etc", "etc/alternatives", "etc/java-17-openjdk", "proc", "sys",
-            "dev", "run", "var", "var/tmp", "opt", "root", "usr", "sbin", "home", "tmp");
+    private static final List<String> DIRS = List.of(
+            "etc",
+            "etc/alternatives",
+            "etc/java-17-openjdk",
+            "proc",
+            "sys",
+            "dev",
+            "run",
+            "var",
+            "var/tmp",
+            "opt",
+            "root",
+            "usr",
+            "sbin",
+            "home",
+            "tmp");
 
     private SkeletonImage() {}
 
@@ -45,11 +61,16 @@ public final class SkeletonImage {
             // build it below
         }
         long t0 = System.nanoTime();
-        String id = client.buildImageCmd(new ByteArrayInputStream(tar())).withTags(java.util.Set.of(NAME))
-                .withPull(false).withNoCache(false).withLabels(java.util.Map.of("io.rns.chaos", "true"))
-                .exec(new com.github.dockerjava.api.command.BuildImageResultCallback()).awaitImageId();
+        String id = client.buildImageCmd(new ByteArrayInputStream(tar()))
+                .withTags(java.util.Set.of(NAME))
+                .withPull(false)
+                .withNoCache(false)
+                .withLabels(java.util.Map.of("io.rns.chaos", "true"))
+                .exec(new com.github.dockerjava.api.command.BuildImageResultCallback())
+                .awaitImageId();
         client.inspectImageCmd(NAME).exec(); // fails loudly if the import did not produce the tag
-        System.err.println("[chaos-hosts] built image " + NAME + " (" + id + ") in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        System.err.println("[chaos-hosts] built image " + NAME + " (" + id + ") in "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms");
         return true;
     }
 
@@ -75,7 +96,10 @@ public final class SkeletonImage {
                 tar.putArchiveEntry(e);
                 tar.closeArchiveEntry();
             }
-            file(tar, "rootfs/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+            file(
+                    tar,
+                    "rootfs/etc/passwd",
+                    "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
             file(tar, "rootfs/etc/group", "root:x:0:\nnogroup:x:65534:\n");
             file(tar, "rootfs/etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n");
             tar.finish();

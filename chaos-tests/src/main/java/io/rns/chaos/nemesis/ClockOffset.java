@@ -4,7 +4,6 @@ import io.rns.chaos.hosts.Host;
 import io.rns.chaos.hosts.Hosts;
 import io.rns.chaos.hosts.HostsBuilder;
 import io.rns.chaos.hosts.HostsException;
-import io.rns.chaos.hosts.NetnsHosts;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +51,8 @@ public final class ClockOffset extends AbstractNemesis {
 
     /** Why the clock nemesis cannot run here (libfaketime missing), or null. */
     public static String unavailableReason() {
-        return Files.isReadable(Path.of(LIBFAKETIME)) ? null
+        return Files.isReadable(Path.of(LIBFAKETIME))
+                ? null
                 : LIBFAKETIME + " not found: install the Debian package libfaketime (apt-get install libfaketime)";
     }
 
@@ -120,7 +120,10 @@ public final class ClockOffset extends AbstractNemesis {
         Path tmp = f.resolveSibling(FILE_NAME + ".tmp");
         try {
             Files.writeString(tmp, spec + "\n", StandardCharsets.US_ASCII);
-            Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    tmp,
+                    f,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new HostsException("cannot write clock offset for " + h.id() + " to " + f + ": " + e.getMessage(), e);

@@ -18,7 +18,9 @@ public interface ClusterView {
     }
 
     static Optional<String> leaderAmong(Map<String, NodeState> statuses) {
-        return statuses.values().stream().filter(NodeState::isLeader)
-                .max(Comparator.comparingLong(NodeState::term)).map(NodeState::hostId);
+        return statuses.values().stream()
+                .filter(NodeState::isLeader)
+                .max(Comparator.comparingLong(NodeState::term))
+                .map(NodeState::hostId);
     }
 }

@@ -98,7 +98,9 @@ public final class NemesisSchedule {
         List<PlannedFault> plan = preview(hosts.ids());
         System.err.println("[chaos-nemesis] schedule seed=" + seed + " (rerun with -Dchaos.seed=" + seed + "), "
                 + plan.size() + " fault windows over " + duration.toMillis() + " ms: "
-                + plan.stream().map(p -> p.nemesis() + "[" + p.targets() + "]@" + p.startMs()).toList());
+                + plan.stream()
+                        .map(p -> p.nemesis() + "[" + p.targets() + "]@" + p.startMs())
+                        .toList());
         try {
             for (PlannedFault p : plan) {
                 if (!sleepUntil(runStart, p.startMs())) {
@@ -244,12 +246,30 @@ public final class NemesisSchedule {
 
         private Builder() {}
 
-        public Builder seed(long s) { this.seed = s; return this; }
-        public Builder nemesis(Nemesis n) { this.nemeses.add(n); return this; }
-        public Builder nemeses(List<? extends Nemesis> ns) { this.nemeses.addAll(ns); return this; }
-        public Builder quiet(Duration d) { this.quiet = d; return this; }
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public Builder nemesis(Nemesis n) {
+            this.nemeses.add(n);
+            return this;
+        }
+
+        public Builder nemeses(List<? extends Nemesis> ns) {
+            this.nemeses.addAll(ns);
+            return this;
+        }
+
+        public Builder quiet(Duration d) {
+            this.quiet = d;
+            return this;
+        }
         /** Fault window length; for pauses and isolations keep it well above the election timeout. */
-        public Builder fault(Duration d) { this.fault = d; return this; }
+        public Builder fault(Duration d) {
+            this.fault = d;
+            return this;
+        }
         /** Window lengths vary by ±this fraction, in [0, 0.9]. */
         public Builder jitter(double j) {
             if (j < 0 || j > 0.9) {
@@ -259,10 +279,20 @@ public final class NemesisSchedule {
             return this;
         }
         /** Total length: only fault windows ending within it are planned. */
-        public Builder duration(Duration d) { this.duration = d; return this; }
-        public Builder listener(FaultListener l) { this.listener = l; return this; }
+        public Builder duration(Duration d) {
+            this.duration = d;
+            return this;
+        }
+
+        public Builder listener(FaultListener l) {
+            this.listener = l;
+            return this;
+        }
         /** The {@code System.nanoTime()} value event times are relative to (e.g. the history's origin); default: run start. */
-        public Builder origin(long nanoTime) { this.origin = nanoTime; return this; }
+        public Builder origin(long nanoTime) {
+            this.origin = nanoTime;
+            return this;
+        }
 
         public NemesisSchedule build() {
             return new NemesisSchedule(this);

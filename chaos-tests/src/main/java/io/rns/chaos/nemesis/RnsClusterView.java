@@ -76,8 +76,15 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
         }
         try {
             GetNodeStatusResponse r = client(h).nodeStatus(h.clientAddress()).value();
-            return Optional.of(new NodeState(h.id(), r.getNodeId(), r.getRole(), r.getTerm(), r.getLeaderId(),
-                    r.getAppliedIndex(), r.getCommitIndex(), r.getMsSinceLeaderContact()));
+            return Optional.of(new NodeState(
+                    h.id(),
+                    r.getNodeId(),
+                    r.getRole(),
+                    r.getTerm(),
+                    r.getLeaderId(),
+                    r.getAppliedIndex(),
+                    r.getCommitIndex(),
+                    r.getMsSinceLeaderContact()));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -119,8 +126,10 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
             Optional<String> leader = ClusterView.leaderAmong(s);
             if (leader.isPresent() && s.keySet().containsAll(ids) && ids.contains(leader.get())) {
                 String leaderNodeId = s.get(leader.get()).nodeId();
-                boolean all = ids.stream().allMatch(id -> id.equals(leader.get())
-                        || leaderNodeId.equals(s.get(id).leaderId()) && !s.get(id).isLeader());
+                boolean all = ids.stream()
+                        .allMatch(id -> id.equals(leader.get())
+                                || leaderNodeId.equals(s.get(id).leaderId())
+                                        && !s.get(id).isLeader());
                 if (all) {
                     return leader;
                 }
@@ -133,13 +142,15 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
     }
 
     private NamesrvClient client(Host h) {
-        return clients.computeIfAbsent(h.id(), id -> NamesrvClient.builder()
-                .endpoints(java.util.List.of(h.clientAddress()))
-                .requestTimeout(timeout)
-                .overallTimeout(timeout.plusMillis(250))
-                .retryPolicy(RetryPolicy.NONE)
-                .clientId("chaos-view")
-                .build());
+        return clients.computeIfAbsent(
+                h.id(),
+                id -> NamesrvClient.builder()
+                        .endpoints(java.util.List.of(h.clientAddress()))
+                        .requestTimeout(timeout)
+                        .overallTimeout(timeout.plusMillis(250))
+                        .retryPolicy(RetryPolicy.NONE)
+                        .clientId("chaos-view")
+                        .build());
     }
 
     private static boolean sleep(long ms) {

@@ -1,6 +1,7 @@
 package io.rns.chaos.report;
 
 import io.rns.chaos.workload.NodePoller;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,8 +34,17 @@ import java.util.TreeMap;
  *                        current and the previous key, so a key leaves the poll when keys rotate; the window is cut
  *                        there, at the key's last round)
  */
-public record Divergence(int keys, int rounds, int decidedRounds, int divergentRounds, int windows, long maxWindowMs,
-                         long totalWindowMs, String maxWindowKey, long maxWindowStartMs, int openAtEnd) {
+public record Divergence(
+        int keys,
+        int rounds,
+        int decidedRounds,
+        int divergentRounds,
+        int windows,
+        long maxWindowMs,
+        long totalWindowMs,
+        String maxWindowKey,
+        long maxWindowStartMs,
+        int openAtEnd) {
 
     /** One window, history times in ns. */
     public record Window(String key, long start, long stop, boolean openAtEnd) {}
@@ -44,7 +54,9 @@ public record Divergence(int keys, int rounds, int decidedRounds, int divergentR
         Map<String, TreeMap<Long, List<NodePoller.Sample>>> byKey = new TreeMap<>();
         for (NodePoller.Sample s : samples) {
             if (s.level().equals(level)) {
-                byKey.computeIfAbsent(s.key(), k -> new TreeMap<>()).computeIfAbsent(s.round(), r -> new ArrayList<>()).add(s);
+                byKey.computeIfAbsent(s.key(), k -> new TreeMap<>())
+                        .computeIfAbsent(s.round(), r -> new ArrayList<>())
+                        .add(s);
             }
         }
         List<Window> out = new ArrayList<>();
@@ -117,8 +129,8 @@ public record Divergence(int keys, int rounds, int decidedRounds, int divergentR
                 maxStart = w.start() / 1_000_000;
             }
         }
-        return new Divergence(keys.size(), rounds.size(), decided, divergent, ws.size(), max, total, maxKey, maxStart,
-                open);
+        return new Divergence(
+                keys.size(), rounds.size(), decided, divergent, ws.size(), max, total, maxKey, maxStart, open);
     }
 
     /** For tables: "max 1.23 s, total 4.56 s (7 windows; 12/300 rounds)" or "n/a". */
@@ -126,8 +138,14 @@ public record Divergence(int keys, int rounds, int decidedRounds, int divergentR
         if (rounds == 0) {
             return "n/a (not polled)";
         }
-        return String.format(Locale.ROOT, "max %.2f s, total %.2f s (%d windows%s; %d/%d rounds)", maxWindowMs / 1000.0,
-                totalWindowMs / 1000.0, windows, openAtEnd > 0 ? ", " + openAtEnd + " still open when the key's polling stopped" : "",
-                divergentRounds, decidedRounds);
+        return String.format(
+                Locale.ROOT,
+                "max %.2f s, total %.2f s (%d windows%s; %d/%d rounds)",
+                maxWindowMs / 1000.0,
+                totalWindowMs / 1000.0,
+                windows,
+                openAtEnd > 0 ? ", " + openAtEnd + " still open when the key's polling stopped" : "",
+                divergentRounds,
+                decidedRounds);
     }
 }

@@ -8,6 +8,7 @@ import io.rns.chaos.checker.Witness;
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.Operation;
 import io.rns.chaos.history.SetValue;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,34 +29,52 @@ public final class HtmlReport {
     public static final int MAX_WITNESSES = 3;
     static final int W = 1100;
     static final int LEFT = 70;
-    static final String OK = "#4caf50", OK_WRITE = "#4db6ac", FAIL = "#e53935", INFO = "#ffa000", FAULT = "rgba(229,57,53,0.12)";
+    static final String OK = "#4caf50",
+            OK_WRITE = "#4db6ac",
+            FAIL = "#e53935",
+            INFO = "#ffa000",
+            FAULT = "rgba(229,57,53,0.12)";
 
     private HtmlReport() {}
 
-    public static String render(String title, Map<String, String> info, History history, CheckResult check,
-                                RunMetrics m) {
+    public static String render(
+            String title, Map<String, String> info, History history, CheckResult check, RunMetrics m) {
         return render(title, info, history, check, m, "");
     }
 
     /** @param extraHtml a workload's own section, placed after the throughput and latency charts */
-    public static String render(String title, Map<String, String> info, History history, CheckResult check,
-                                RunMetrics m, String extraHtml) {
+    public static String render(
+            String title,
+            Map<String, String> info,
+            History history,
+            CheckResult check,
+            RunMetrics m,
+            String extraHtml) {
         List<RunMetrics.Window> windows = RunMetrics.faultWindows(history);
         long fh = RunMetrics.finalHealTime(history);
         List<Operation> all = history.pair().operations();
         List<Operation> workload = all.stream().filter(o -> o.call() < fh).toList();
         StringBuilder sb = new StringBuilder(1 << 16);
-        sb.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title><style>")
-                .append("body{font-family:sans-serif;font-size:13px;margin:16px;color:#222}table{border-collapse:collapse}")
+        sb.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
+                .append(esc(title))
+                .append("</title><style>")
+                .append(
+                        "body{font-family:sans-serif;font-size:13px;margin:16px;color:#222}table{border-collapse:collapse}")
                 .append("td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}h2{margin-top:28px}")
-                .append(".INVALID{color:#c62828;font-weight:bold}.VALID{color:#2e7d32;font-weight:bold}.UNKNOWN{color:#ef6c00;font-weight:bold}")
-                .append("pre{background:#f6f6f6;padding:6px;overflow-x:auto;font-size:11px}svg{display:block;margin:4px 0}")
+                .append(
+                        ".INVALID{color:#c62828;font-weight:bold}.VALID{color:#2e7d32;font-weight:bold}.UNKNOWN{color:#ef6c00;font-weight:bold}")
+                .append(
+                        "pre{background:#f6f6f6;padding:6px;overflow-x:auto;font-size:11px}svg{display:block;margin:4px 0}")
                 .append("</style></head><body>");
         sb.append("<h1>").append(esc(title)).append("</h1><table>");
         info.forEach((k, v) -> row(sb, k, v));
         if (check != null) { // the register workload's checks; a liveness run has its own rows in info
             String verdict = check.verdict().name();
-            sb.append("<tr><th>verdict</th><td class=\"").append(verdict).append("\">").append(verdict).append("</td></tr>");
+            sb.append("<tr><th>verdict</th><td class=\"")
+                    .append(verdict)
+                    .append("\">")
+                    .append(verdict)
+                    .append("</td></tr>");
             row(sb, "keys (invalid / unknown)", m.keys() + " (" + m.invalidKeys() + " / " + m.unknownKeys() + ")");
         }
         row(sb, "ops / indeterminate", m.ops() + " / " + m.indeterminate());
@@ -70,16 +89,29 @@ public final class HtmlReport {
         }
         row(sb, "fault windows", m.faultWindows() + String.format(Locale.ROOT, " (%.1f s)", m.faultSeconds()));
         sb.append("</table>");
-        sb.append("<p>Legend: <span style=\"color:").append(OK).append("\">&#9632; OK read</span> <span style=\"color:")
-                .append(OK_WRITE).append("\">&#9632; OK write (register/unregister/heartbeat)</span> <span style=\"color:")
-                .append(FAIL).append("\">&#9632; FAIL</span> <span style=\"color:").append(INFO)
-                .append("\">&#9632; INFO (indeterminate; drawn to the end)</span> <span style=\"background:").append(FAULT)
-                .append("\">&nbsp;fault window&nbsp;</span>. Read labels: brokers seen, <code>cb-W-N.chaos:10911</code> shortened to <code>W-N</code> (liveness: <code>live-N.live:10911</code> to <code>live-N</code>); writes: +W-N register, -W-N unregister.</p>");
+        sb.append("<p>Legend: <span style=\"color:")
+                .append(OK)
+                .append("\">&#9632; OK read</span> <span style=\"color:")
+                .append(OK_WRITE)
+                .append("\">&#9632; OK write (register/unregister/heartbeat)</span> <span style=\"color:")
+                .append(FAIL)
+                .append("\">&#9632; FAIL</span> <span style=\"color:")
+                .append(INFO)
+                .append("\">&#9632; INFO (indeterminate; drawn to the end)</span> <span style=\"background:")
+                .append(FAULT)
+                .append(
+                        "\">&nbsp;fault window&nbsp;</span>. Read labels: brokers seen, <code>cb-W-N.chaos:10911</code> shortened to <code>W-N</code> (liveness: <code>live-N.live:10911</code> to <code>live-N</code>); writes: +W-N register, -W-N unregister.</p>");
 
-        sb.append("<h2>Fault windows</h2><table><tr><th>start s</th><th>stop s</th><th>nemesis</th><th>detail</th></tr>");
+        sb.append(
+                "<h2>Fault windows</h2><table><tr><th>start s</th><th>stop s</th><th>nemesis</th><th>detail</th></tr>");
         for (RunMetrics.Window w : windows) {
-            sb.append(String.format(Locale.ROOT, "<tr><td>%.2f</td><td>%.2f</td><td>%s</td><td>%s</td></tr>",
-                    w.start() / 1e9, w.stop() / 1e9, esc(w.name()), esc(w.detail() == null ? "" : w.detail())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<tr><td>%.2f</td><td>%.2f</td><td>%s</td><td>%s</td></tr>",
+                    w.start() / 1e9,
+                    w.stop() / 1e9,
+                    esc(w.name()),
+                    esc(w.detail() == null ? "" : w.detail())));
         }
         sb.append("</table>");
 
@@ -90,11 +122,18 @@ public final class HtmlReport {
         if (check != null) {
             List<KeyResult> invalid = invalidByTime(check);
             if (!invalid.isEmpty()) {
-                sb.append("<h2>First anomalies (").append(invalid.size()).append(" invalid keys; the earliest ")
-                        .append(Math.min(MAX_WITNESSES, invalid.size())).append(" shown)</h2>");
+                sb.append("<h2>First anomalies (")
+                        .append(invalid.size())
+                        .append(" invalid keys; the earliest ")
+                        .append(Math.min(MAX_WITNESSES, invalid.size()))
+                        .append(" shown)</h2>");
                 Map<String, List<Operation>> keyOps = History.byKey(workload);
                 for (int i = 0; i < Math.min(MAX_WITNESSES, invalid.size()); i++) {
-                    witness(sb, invalid.get(i), windows, keyOps.getOrDefault(invalid.get(i).key(), List.of()));
+                    witness(
+                            sb,
+                            invalid.get(i),
+                            windows,
+                            keyOps.getOrDefault(invalid.get(i).key(), List.of()));
                 }
             }
             for (KeyResult k : check.withVerdict(Verdict.UNKNOWN)) {
@@ -114,18 +153,32 @@ public final class HtmlReport {
             }
         }
         keys.removeIf(k -> !byKey.containsKey(k));
-        sb.append("<h2>Per-key timelines (").append(Math.min(MAX_KEYS, keys.size())).append(" of ").append(keys.size())
-                .append(" keys, invalid first, at most ").append(MAX_OPS_PER_KEY).append(" ops each)</h2>");
+        sb.append("<h2>Per-key timelines (")
+                .append(Math.min(MAX_KEYS, keys.size()))
+                .append(" of ")
+                .append(keys.size())
+                .append(" keys, invalid first, at most ")
+                .append(MAX_OPS_PER_KEY)
+                .append(" ops each)</h2>");
         for (int i = 0; i < Math.min(MAX_KEYS, keys.size()); i++) {
             String k = keys.get(i);
             KeyResult kr = check == null ? null : check.keys().get(k);
             List<Operation> ops = byKey.get(k);
-            long focus = kr != null && kr.witness() != null ? kr.witness().failedOp().call() : -1;
+            long focus =
+                    kr != null && kr.witness() != null ? kr.witness().failedOp().call() : -1;
             List<Operation> drawn = cap(ops, focus);
             String v = kr == null ? "" : kr.verdict().name();
-            sb.append("<h3>").append(esc(k)).append(" <span class=\"").append(v).append("\">").append(v)
-                    .append("</span> <small>").append(ops.size()).append(" ops").append(drawn.size() < ops.size()
-                            ? ", " + drawn.size() + " drawn" : "").append("</small></h3>");
+            sb.append("<h3>")
+                    .append(esc(k))
+                    .append(" <span class=\"")
+                    .append(v)
+                    .append("\">")
+                    .append(v)
+                    .append("</span> <small>")
+                    .append(ops.size())
+                    .append(" ops")
+                    .append(drawn.size() < ops.size() ? ", " + drawn.size() + " drawn" : "")
+                    .append("</small></h3>");
             timeline(sb, drawn, windows, focus >= 0 ? kr.witness().failedOp().source() : null);
         }
         sb.append("</body></html>\n");
@@ -135,7 +188,8 @@ public final class HtmlReport {
     /** INVALID keys, earliest anomaly (the failed op's invocation) first. */
     static List<KeyResult> invalidByTime(CheckResult check) {
         List<KeyResult> l = new ArrayList<>(check.withVerdict(Verdict.INVALID));
-        l.sort(Comparator.comparingLong(k -> k.witness() == null ? Long.MAX_VALUE : k.witness().failedOp().call()));
+        l.sort(Comparator.comparingLong(k ->
+                k.witness() == null ? Long.MAX_VALUE : k.witness().failedOp().call()));
         return l;
     }
 
@@ -162,9 +216,15 @@ public final class HtmlReport {
         if (w == null) {
             return;
         }
-        sb.append("<h3>").append(esc(k.key())).append(": cannot linearize</h3><pre>").append(esc(w.failedOp().toString()))
-                .append("</pre><p>Model state after the longest linearizable prefix (").append(w.linearizedPrefix().size())
-                .append(" ops): <code>").append(esc(w.stateAfterPrefix())).append("</code></p>");
+        sb.append("<h3>")
+                .append(esc(k.key()))
+                .append(": cannot linearize</h3><pre>")
+                .append(esc(w.failedOp().toString()))
+                .append("</pre><p>Model state after the longest linearizable prefix (")
+                .append(w.linearizedPrefix().size())
+                .append(" ops): <code>")
+                .append(esc(w.stateAfterPrefix()))
+                .append("</code></p>");
         List<Operation> window = new ArrayList<>();
         window.add(w.failedOp().source());
         for (CheckOp c : w.concurrent()) {
@@ -185,22 +245,32 @@ public final class HtmlReport {
             }
         }
         window.addAll(failed);
-        sb.append("<p>The failed op (outlined) and the ").append(w.concurrent().size())
-                .append(" ops concurrent with it, plus ").append(failed.size())
+        sb.append("<p>The failed op (outlined) and the ")
+                .append(w.concurrent().size())
+                .append(" ops concurrent with it, plus ")
+                .append(failed.size())
                 .append(" FAIL ops of this key in that window (red; the checker treats a FAIL as having had no effect,"
                         + " so a FAIL that did take effect shows up exactly like this):</p>");
         StringBuilder fl = new StringBuilder();
-        failed.forEach(o -> fl.append(esc(o.toString())).append(o.completion() != null && o.completion().error() != null
-                ? " err=" + esc(o.completion().error()) : "").append('\n'));
+        failed.forEach(o -> fl.append(esc(o.toString()))
+                .append(
+                        o.completion() != null && o.completion().error() != null
+                                ? " err=" + esc(o.completion().error())
+                                : "")
+                .append('\n'));
         if (!failed.isEmpty()) {
             sb.append("<pre>").append(fl).append("</pre>");
         }
         timeline(sb, window, windows, w.failedOp().source());
         int from = Math.max(0, w.linearizedPrefix().size() - 10);
-        sb.append("<details><summary>last ").append(w.linearizedPrefix().size() - from)
+        sb.append("<details><summary>last ")
+                .append(w.linearizedPrefix().size() - from)
                 .append(" ops of the linearized prefix</summary><pre>");
         for (int i = from; i < w.linearizedPrefix().size(); i++) {
-            sb.append(i + 1).append(". ").append(esc(w.linearizedPrefix().get(i).toString())).append('\n');
+            sb.append(i + 1)
+                    .append(". ")
+                    .append(esc(w.linearizedPrefix().get(i).toString()))
+                    .append('\n');
         }
         sb.append("</pre></details>");
     }
@@ -232,21 +302,38 @@ public final class HtmlReport {
         int h = 20 + lanes.size() * lh;
         double sx = (W - LEFT - 10) / (double) (t1 - t0);
         final long base = t0, end = t1;
-        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"").append(h)
+        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(W)
+                .append("\" height=\"")
+                .append(h)
                 .append("\" font-size=\"9\">");
         for (RunMetrics.Window w : windows) {
             if (w.stop() < base || w.start() > end) {
                 continue;
             }
             double x0 = LEFT + Math.max(0, w.start() - base) * sx, x1 = LEFT + (Math.min(end, w.stop()) - base) * sx;
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
-                    x0, Math.max(1, x1 - x0), h, FAULT, esc(w.name() + " " + (w.detail() == null ? "" : w.detail()))));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
+                    x0,
+                    Math.max(1, x1 - x0),
+                    h,
+                    FAULT,
+                    esc(w.name() + " " + (w.detail() == null ? "" : w.detail()))));
         }
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"10\">%.3f s</text><text x=\"%d\" y=\"10\" text-anchor=\"end\">%.3f s</text>",
-                LEFT, base / 1e9, W - 10, end / 1e9));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"10\">%.3f s</text><text x=\"%d\" y=\"10\" text-anchor=\"end\">%.3f s</text>",
+                LEFT,
+                base / 1e9,
+                W - 10,
+                end / 1e9));
         Map<Integer, String> laneNames = laneNames(ops);
-        lanes.forEach((p, l) -> sb.append("<text x=\"2\" y=\"").append(20 + l * lh + 11).append("\">")
-                .append(esc(laneNames.getOrDefault(p, "p" + p))).append("</text>"));
+        lanes.forEach((p, l) -> sb.append("<text x=\"2\" y=\"")
+                .append(20 + l * lh + 11)
+                .append("\">")
+                .append(esc(laneNames.getOrDefault(p, "p" + p)))
+                .append("</text>"));
         for (Operation o : ops) {
             int y = 20 + lanes.get(o.process()) * lh;
             long r = o.ret() == Operation.INFINITY ? end : o.ret();
@@ -259,9 +346,17 @@ public final class HtmlReport {
             };
             boolean hl = o == highlight || (highlight != null && o.invoke().equals(highlight.invoke()));
             String label = label(o);
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"%s%s><title>%s</title></rect>",
-                    x, y + 1, wpx, lh - 3, color, o.isIndeterminate() ? " fill-opacity=\"0.5\"" : "",
-                    hl ? " stroke=\"#000\" stroke-width=\"2\"" : "", esc(o.toString())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"%s%s><title>%s</title></rect>",
+                    x,
+                    y + 1,
+                    wpx,
+                    lh - 3,
+                    color,
+                    o.isIndeterminate() ? " fill-opacity=\"0.5\"" : "",
+                    hl ? " stroke=\"#000\" stroke-width=\"2\"" : "",
+                    esc(o.toString())));
             if (wpx > 6 * label.length() * 0.9 && !label.isEmpty()) {
                 sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>", x + 2, y + 11, esc(label)));
             }
@@ -279,10 +374,12 @@ public final class HtmlReport {
         for (Operation o : ops) {
             var meta = o.meta();
             if (meta != null && meta.nodeId() != null) {
-                nodes.computeIfAbsent(o.process(), k -> new java.util.HashSet<>()).add(meta.nodeId());
+                nodes.computeIfAbsent(o.process(), k -> new java.util.HashSet<>())
+                        .add(meta.nodeId());
             }
             if (meta != null && meta.served() != null) {
-                levels.computeIfAbsent(o.process(), k -> new java.util.HashSet<>()).add(meta.served());
+                levels.computeIfAbsent(o.process(), k -> new java.util.HashSet<>())
+                        .add(meta.served());
             }
         }
         Map<Integer, String> out = new java.util.HashMap<>();
@@ -319,7 +416,9 @@ public final class HtmlReport {
             if (!o.isOk()) {
                 return "r?";
             }
-            List<String> b = SetValue.decode(o.output()).stream().map(HtmlReport::shortBroker).toList();
+            List<String> b = SetValue.decode(o.output()).stream()
+                    .map(HtmlReport::shortBroker)
+                    .toList();
             return "{" + String.join(",", b) + "}";
         }
         String in = o.input() == null ? "" : shortBroker(o.input());
@@ -336,7 +435,10 @@ public final class HtmlReport {
             return;
         }
         long t0 = 0;
-        long t1 = ops.stream().mapToLong(o -> o.ret() == Operation.INFINITY ? o.call() : o.ret()).max().orElse(1);
+        long t1 = ops.stream()
+                .mapToLong(o -> o.ret() == Operation.INFINITY ? o.call() : o.ret())
+                .max()
+                .orElse(1);
         int n = (int) (t1 / 1_000_000_000L) + 1;
         int[] okc = new int[n], failc = new int[n], infoc = new int[n];
         List<List<Long>> lat = new ArrayList<>();
@@ -381,8 +483,13 @@ public final class HtmlReport {
         return d;
     }
 
-    static void chart(StringBuilder sb, String title, Map<String, double[]> series, String[] colors,
-                      List<RunMetrics.Window> windows, int n) {
+    static void chart(
+            StringBuilder sb,
+            String title,
+            Map<String, double[]> series,
+            String[] colors,
+            List<RunMetrics.Window> windows,
+            int n) {
         int h = 160, top = 18, bottom = 20;
         double max = 1;
         for (double[] s : series.values()) {
@@ -394,20 +501,39 @@ public final class HtmlReport {
         }
         double sx = (W - LEFT - 10) / (double) n;
         double sy = (h - top - bottom) / max;
-        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"").append(h)
+        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(W)
+                .append("\" height=\"")
+                .append(h)
                 .append("\" font-size=\"10\">");
         for (RunMetrics.Window w : windows) {
             double x0 = LEFT + w.start() / 1e9 * sx, x1 = LEFT + w.stop() / 1e9 * sx;
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
-                    x0, top, Math.max(1, x1 - x0), h - top - bottom, FAULT, esc(w.name())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
+                    x0,
+                    top,
+                    Math.max(1, x1 - x0),
+                    h - top - bottom,
+                    FAULT,
+                    esc(w.name())));
         }
-        sb.append("<text x=\"").append(LEFT).append("\" y=\"12\" font-weight=\"bold\">").append(esc(title)).append("</text>");
+        sb.append("<text x=\"")
+                .append(LEFT)
+                .append("\" y=\"12\" font-weight=\"bold\">")
+                .append(esc(title))
+                .append("</text>");
         int ci = 0;
         int lx = LEFT + 300;
         for (Map.Entry<String, double[]> e : series.entrySet()) {
             String color = colors[ci++ % colors.length];
-            sb.append("<text x=\"").append(lx).append("\" y=\"12\" fill=\"").append(color).append("\">")
-                    .append(esc(e.getKey())).append("</text>");
+            sb.append("<text x=\"")
+                    .append(lx)
+                    .append("\" y=\"12\" fill=\"")
+                    .append(color)
+                    .append("\">")
+                    .append(esc(e.getKey()))
+                    .append("</text>");
             lx += 70;
             StringBuilder pts = new StringBuilder();
             double[] s = e.getValue();
@@ -417,11 +543,25 @@ public final class HtmlReport {
                 }
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", LEFT + (i + 0.5) * sx, h - bottom - s[i] * sy));
             }
-            sb.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"1.5\" points=\"")
-                    .append(pts).append("\"/>");
+            sb.append("<polyline fill=\"none\" stroke=\"")
+                    .append(color)
+                    .append("\" stroke-width=\"1.5\" points=\"")
+                    .append(pts)
+                    .append("\"/>");
         }
-        sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>", LEFT, h - bottom, W - 10, h - bottom));
-        sb.append(String.format(Locale.ROOT, "<text x=\"2\" y=\"%d\">%.0f</text><text x=\"2\" y=\"%d\">0</text>", top + 8, max, h - bottom));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>",
+                LEFT,
+                h - bottom,
+                W - 10,
+                h - bottom));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<text x=\"2\" y=\"%d\">%.0f</text><text x=\"2\" y=\"%d\">0</text>",
+                top + 8,
+                max,
+                h - bottom));
         for (int i = 0; i < n; i += Math.max(1, n / 15)) {
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%ds</text>", LEFT + i * sx, h - 5, i));
         }
@@ -437,13 +577,25 @@ public final class HtmlReport {
         io.rns.chaos.workload.LivenessAnalysis.Report l = r.liveness();
         List<RunMetrics.Window> windows = RunMetrics.faultWindows(r.history());
         StringBuilder sb = new StringBuilder();
-        sb.append("<h2>Liveness: dead brokers (").append(l.deadBrokers()).append("), detection vs bound ")
-                .append(String.format(Locale.ROOT, "%.1f s", l.boundMs() / 1000.0)).append("</h2>");
-        sb.append("<p>Bound: ").append(esc(l.boundFormula())).append(". Detection: ")
-                .append(l.raft() ? "first LINEARIZABLE poll without the broker" : "every node's STALE answers lose it for good")
-                .append(". Lane: <span style=\"color:").append(OK).append("\">&#9632; heartbeating</span> "
+        sb.append("<h2>Liveness: dead brokers (")
+                .append(l.deadBrokers())
+                .append("), detection vs bound ")
+                .append(String.format(Locale.ROOT, "%.1f s", l.boundMs() / 1000.0))
+                .append("</h2>");
+        sb.append("<p>Bound: ")
+                .append(esc(l.boundFormula()))
+                .append(". Detection: ")
+                .append(
+                        l.raft()
+                                ? "first LINEARIZABLE poll without the broker"
+                                : "every node's STALE answers lose it for good")
+                .append(". Lane: <span style=\"color:")
+                .append(OK)
+                .append("\">&#9632; heartbeating</span> "
                         + "<span style=\"color:#9e9e9e\">&#9632; dead, still listed</span> &#9646; detected "
-                        + "<span style=\"color:").append(FAIL).append("\">&#9646; death + bound</span>; last lane: "
+                        + "<span style=\"color:")
+                .append(FAIL)
+                .append("\">&#9646; death + bound</span>; last lane: "
                         + "<span style=\"color:#ff9800\">&#9632; windows in which the nodes' STALE answers differed</span>"
                         + " (divergence window).</p>");
         long end = 1;
@@ -454,11 +606,20 @@ public final class HtmlReport {
         int lh = 16;
         int h = 24 + (Math.max(1, dead.size()) + 1) * lh;
         double sx = (W - LEFT - 10) / (double) end;
-        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"").append(h)
+        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(W)
+                .append("\" height=\"")
+                .append(h)
                 .append("\" font-size=\"10\">");
         for (RunMetrics.Window w : windows) {
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
-                    LEFT + w.start() * sx, Math.max(1, (w.stop() - w.start()) * sx), h, FAULT, esc(w.name() + " " + (w.detail() == null ? "" : w.detail()))));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
+                    LEFT + w.start() * sx,
+                    Math.max(1, (w.stop() - w.start()) * sx),
+                    h,
+                    FAULT,
+                    esc(w.name() + " " + (w.detail() == null ? "" : w.detail()))));
         }
         for (int t = 0; t <= end / 1_000_000_000L; t += 5) {
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"10\">%ds</text>", LEFT + t * 1e9 * sx, t));
@@ -475,29 +636,66 @@ public final class HtmlReport {
             long death = (long) (d.deathS() * 1e9);
             long b0 = born.getOrDefault(d.name(), death);
             double x0 = LEFT + b0 * sx, xd = LEFT + death * sx;
-            sb.append("<text x=\"2\" y=\"").append(y + 11).append("\">").append(esc(d.name())).append("</text>");
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s heartbeating</title></rect>",
-                    x0, y + 2, Math.max(1, xd - x0), lh - 4, OK, esc(d.name())));
+            sb.append("<text x=\"2\" y=\"")
+                    .append(y + 11)
+                    .append("\">")
+                    .append(esc(d.name()))
+                    .append("</text>");
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s heartbeating</title></rect>",
+                    x0,
+                    y + 2,
+                    Math.max(1, xd - x0),
+                    lh - 4,
+                    OK,
+                    esc(d.name())));
             long detMs = l.raft() ? d.detectionMs() : d.everywhereMs();
             double xe = detMs < 0 ? LEFT + end * sx : xd + detMs * 1e6 * sx;
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#9e9e9e\"><title>%s %s at %.2f s; detected after %s</title></rect>",
-                    xd, y + 2, Math.max(1, xe - xd), lh - 4, esc(d.name()), esc(d.death()), d.deathS(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#9e9e9e\"><title>%s %s at %.2f s; detected after %s</title></rect>",
+                    xd,
+                    y + 2,
+                    Math.max(1, xe - xd),
+                    lh - 4,
+                    esc(d.name()),
+                    esc(d.death()),
+                    d.deathS(),
                     detMs < 0 ? "never" : detMs + " ms"));
             if (detMs >= 0) {
-                sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"2\" height=\"%d\" fill=\"#000\"/>", xe, y, lh));
+                sb.append(String.format(
+                        Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"2\" height=\"%d\" fill=\"#000\"/>", xe, y, lh));
             }
             double xb = xd + l.boundMs() * 1e6 * sx;
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"2\" height=\"%d\" fill=\"%s\"><title>death + bound</title></rect>",
-                    xb, y, lh, FAIL));
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>", Math.min(W - 60, xe + 4), y + 11,
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"2\" height=\"%d\" fill=\"%s\"><title>death + bound</title></rect>",
+                    xb,
+                    y,
+                    lh,
+                    FAIL));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%d\">%s</text>",
+                    Math.min(W - 60, xe + 4),
+                    y + 11,
                     detMs < 0 ? "undetected" : String.format(Locale.ROOT, "%.2f s", detMs / 1000.0)));
         }
         int dy = 16 + i * lh;
         sb.append("<text x=\"2\" y=\"").append(dy + 11).append("\">STALE differ</text>");
         for (Divergence.Window w : Divergence.windows(r.samples(), "STALE")) {
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#ff9800\"><title>nodes' STALE answers for %s differ %.2f-%.2f s%s</title></rect>",
-                    LEFT + w.start() * sx, dy + 2, Math.max(2, (w.stop() - w.start()) * sx), lh - 4, esc(w.key()),
-                    w.start() / 1e9, w.stop() / 1e9, w.openAtEnd() ? " (never closed)" : ""));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#ff9800\"><title>nodes' STALE answers for %s differ %.2f-%.2f s%s</title></rect>",
+                    LEFT + w.start() * sx,
+                    dy + 2,
+                    Math.max(2, (w.stop() - w.start()) * sx),
+                    lh - 4,
+                    esc(w.key()),
+                    w.start() / 1e9,
+                    w.stop() / 1e9,
+                    w.openAtEnd() ? " (never closed)" : ""));
         }
         sb.append("</svg>");
         sb.append("<table><tr><th>broker</th><th>death</th><th>at s</th><th>detected after ms</th>"
@@ -505,19 +703,34 @@ public final class HtmlReport {
                 + "<th>per node (STALE)</th><th>leader changes</th><th>beyond bound</th><th>beyond per-leader bound</th>"
                 + "<th>reappeared</th></tr>");
         for (var d : dead) {
-            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.2f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td%s>%s</td><td%s>%s</td><td>%d</td></tr>",
-                    esc(d.name()), esc(d.death()), d.deathS(), d.detectionMs() < 0 ? "never" : d.detectionMs(),
-                    d.lastPresentMs() < 0 ? "-" : d.lastPresentMs(), d.everywhereMs() < 0 ? "never" : d.everywhereMs(),
-                    esc(d.perNodeMs().toString()), l.raft() ? Integer.toString(d.leaderChanges()) : "-",
-                    d.beyondBound() ? " class=\"INVALID\"" : "", d.beyondBound() ? "YES" : "no",
-                    d.beyondLeaderBound() ? " class=\"INVALID\"" : "", d.beyondLeaderBound() ? "YES" : "no",
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<tr><td>%s</td><td>%s</td><td>%.2f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td%s>%s</td><td%s>%s</td><td>%d</td></tr>",
+                    esc(d.name()),
+                    esc(d.death()),
+                    d.deathS(),
+                    d.detectionMs() < 0 ? "never" : d.detectionMs(),
+                    d.lastPresentMs() < 0 ? "-" : d.lastPresentMs(),
+                    d.everywhereMs() < 0 ? "never" : d.everywhereMs(),
+                    esc(d.perNodeMs().toString()),
+                    l.raft() ? Integer.toString(d.leaderChanges()) : "-",
+                    d.beyondBound() ? " class=\"INVALID\"" : "",
+                    d.beyondBound() ? "YES" : "no",
+                    d.beyondLeaderBound() ? " class=\"INVALID\"" : "",
+                    d.beyondLeaderBound() ? "YES" : "no",
                     d.reappeared()));
         }
         sb.append("</table>");
-        sb.append("<h3>Expiries the brokers saw (").append(l.expiries()).append("; false: ").append(l.falseExpiries())
-                .append(", threshold ").append(l.falseExpiryThresholdMs()).append(" ms)</h3><pre>");
+        sb.append("<h3>Expiries the brokers saw (")
+                .append(l.expiries())
+                .append("; false: ")
+                .append(l.falseExpiries())
+                .append(", threshold ")
+                .append(l.falseExpiryThresholdMs())
+                .append(" ms)</h3><pre>");
         l.falseExpiryDetails().forEach(x -> sb.append("FALSE  ").append(esc(x)).append('\n'));
-        l.legitimateExpiryDetails().forEach(x -> sb.append("after a gap  ").append(esc(x)).append('\n'));
+        l.legitimateExpiryDetails()
+                .forEach(x -> sb.append("after a gap  ").append(esc(x)).append('\n'));
         if (l.expiries() == 0) {
             sb.append("none\n");
         }

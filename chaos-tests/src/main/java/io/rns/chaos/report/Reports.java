@@ -2,6 +2,7 @@ package io.rns.chaos.report;
 
 import io.rns.chaos.runner.ChaosRun;
 import io.rns.chaos.runner.LivenessRun;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,8 +33,11 @@ public final class Reports {
             info.put("divergence window (STALE, all nodes)", r.divergence().describe());
         }
         Path html = r.dir().resolve("report.html");
-        Files.writeString(html, HtmlReport.render("chaos " + c.scenario() + " seed " + c.seed(), info, r.history(),
-                r.check(), row.metrics(), ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                html,
+                HtmlReport.render(
+                        "chaos " + c.scenario() + " seed " + c.seed(), info, r.history(), r.check(), row.metrics(), ""),
+                StandardCharsets.UTF_8);
         writeComparisons(r.dir());
         return html;
     }
@@ -55,8 +59,16 @@ public final class Reports {
         info.put("liveness", r.liveness().summary());
         info.put("divergence window (STALE, all nodes)", r.divergence().describe());
         Path html = r.dir().resolve("report.html");
-        Files.writeString(html, HtmlReport.render("chaos " + c.scenario() + " seed " + c.seed(), info, r.history(),
-                null, row.metrics(), HtmlReport.liveness(r)), StandardCharsets.UTF_8);
+        Files.writeString(
+                html,
+                HtmlReport.render(
+                        "chaos " + c.scenario() + " seed " + c.seed(),
+                        info,
+                        r.history(),
+                        null,
+                        row.metrics(),
+                        HtmlReport.liveness(r)),
+                StandardCharsets.UTF_8);
         writeComparisons(r.dir());
         return html;
     }

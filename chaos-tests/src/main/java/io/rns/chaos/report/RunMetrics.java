@@ -7,6 +7,7 @@ import io.rns.chaos.history.History;
 import io.rns.chaos.history.Op;
 import io.rns.chaos.history.Operation;
 import io.rns.chaos.history.SetValue;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,12 +38,32 @@ import java.util.TreeSet;
  *       {@link Divergence} (from periodic all-node polls).</li>
  * </ul>
  */
-public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownKeys, int ops, int indeterminate,
-                         int linReadsChecked, int staleIndexReads, int okReads, int missedAckedReads,
-                         int readsInFault, int readsOkInFault, int readsQuiet, int readsOkQuiet,
-                         int writesInFault, int writesOkInFault, int writesQuiet, int writesOkQuiet,
-                         int finalKeys, int divergentKeys, int faultWindows, double faultSeconds,
-                         int writesWithIndex, int nonMonotonicReads, int monotonicReadsChecked) {
+public record RunMetrics(
+        String verdict,
+        int keys,
+        int invalidKeys,
+        int unknownKeys,
+        int ops,
+        int indeterminate,
+        int linReadsChecked,
+        int staleIndexReads,
+        int okReads,
+        int missedAckedReads,
+        int readsInFault,
+        int readsOkInFault,
+        int readsQuiet,
+        int readsOkQuiet,
+        int writesInFault,
+        int writesOkInFault,
+        int writesQuiet,
+        int writesOkQuiet,
+        int finalKeys,
+        int divergentKeys,
+        int faultWindows,
+        double faultSeconds,
+        int writesWithIndex,
+        int nonMonotonicReads,
+        int monotonicReadsChecked) {
 
     /** A fault window [start, stop) in history time (ns). */
     public record Window(String name, String detail, long start, long stop) {
@@ -95,8 +116,8 @@ public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownK
         }
         long fh = finalHealTime(h);
         for (Op s : open.values()) {
-            out.add(new Window(s.f().substring(0, s.f().lastIndexOf(':')), s.value(), s.time(),
-                    fh == Long.MAX_VALUE ? end : fh));
+            out.add(new Window(
+                    s.f().substring(0, s.f().lastIndexOf(':')), s.value(), s.time(), fh == Long.MAX_VALUE ? end : fh));
         }
         out.sort((a, b) -> Long.compare(a.start(), b.start()));
         return out;
@@ -112,7 +133,10 @@ public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownK
     }
 
     static boolean isWrite(String f) {
-        return f.equals("register") || f.equals("unregister") || f.equals("write") || f.equals("add")
+        return f.equals("register")
+                || f.equals("unregister")
+                || f.equals("write")
+                || f.equals("add")
                 || f.equals("remove");
     }
 
@@ -128,29 +152,83 @@ public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownK
         for (Operation o : workload) {
             boolean fault = inFault(ws, o.call());
             if (o.f().equals("read")) {
-                if (fault) { rf++; rfo += o.isOk() ? 1 : 0; } else { rq++; rqo += o.isOk() ? 1 : 0; }
+                if (fault) {
+                    rf++;
+                    rfo += o.isOk() ? 1 : 0;
+                } else {
+                    rq++;
+                    rqo += o.isOk() ? 1 : 0;
+                }
             } else if (isWrite(o.f())) {
-                if (fault) { wf++; wfo += o.isOk() ? 1 : 0; } else { wq++; wqo += o.isOk() ? 1 : 0; }
+                if (fault) {
+                    wf++;
+                    wfo += o.isOk() ? 1 : 0;
+                } else {
+                    wq++;
+                    wqo += o.isOk() ? 1 : 0;
+                }
             }
         }
         int[] missed = missedAckedWrites(all);
         int[] div = divergence(finals);
         double faultSec = ws.stream().mapToLong(w -> w.stop() - w.start()).sum() / 1e9;
         int keys = check == null ? history.keys().size() : check.keys().size();
-        return new RunMetrics(check == null ? "n/a" : check.verdict().name(), keys,
-                check == null ? 0 : (int) check.count(Verdict.INVALID), check == null ? 0 : (int) check.count(Verdict.UNKNOWN),
-                ops, infos, stale == null ? 0 : stale.linearizableReadsChecked(), stale == null ? 0 : stale.staleReads(),
-                missed[0], missed[1], rf, rfo, rq, rqo, wf, wfo, wq, wqo, div[0], div[1], ws.size(), faultSec,
-                stale == null ? 0 : stale.writesWithIndex(), stale == null ? 0 : stale.nonMonotonicReads(),
+        return new RunMetrics(
+                check == null ? "n/a" : check.verdict().name(),
+                keys,
+                check == null ? 0 : (int) check.count(Verdict.INVALID),
+                check == null ? 0 : (int) check.count(Verdict.UNKNOWN),
+                ops,
+                infos,
+                stale == null ? 0 : stale.linearizableReadsChecked(),
+                stale == null ? 0 : stale.staleReads(),
+                missed[0],
+                missed[1],
+                rf,
+                rfo,
+                rq,
+                rqo,
+                wf,
+                wfo,
+                wq,
+                wqo,
+                div[0],
+                div[1],
+                ws.size(),
+                faultSec,
+                stale == null ? 0 : stale.writesWithIndex(),
+                stale == null ? 0 : stale.nonMonotonicReads(),
                 stale == null ? 0 : stale.monotonicReadsChecked());
     }
 
     /** The same numbers without the final-read divergence (for workloads whose reads after the heal are not final reads). */
     public RunMetrics withoutFinalReads() {
-        return new RunMetrics(verdict, keys, invalidKeys, unknownKeys, ops, indeterminate, linReadsChecked,
-                staleIndexReads, okReads, missedAckedReads, readsInFault, readsOkInFault, readsQuiet, readsOkQuiet,
-                writesInFault, writesOkInFault, writesQuiet, writesOkQuiet, 0, 0, faultWindows, faultSeconds,
-                writesWithIndex, nonMonotonicReads, monotonicReadsChecked);
+        return new RunMetrics(
+                verdict,
+                keys,
+                invalidKeys,
+                unknownKeys,
+                ops,
+                indeterminate,
+                linReadsChecked,
+                staleIndexReads,
+                okReads,
+                missedAckedReads,
+                readsInFault,
+                readsOkInFault,
+                readsQuiet,
+                readsOkQuiet,
+                writesInFault,
+                writesOkInFault,
+                writesQuiet,
+                writesOkQuiet,
+                0,
+                0,
+                faultWindows,
+                faultSeconds,
+                writesWithIndex,
+                nonMonotonicReads,
+                monotonicReadsChecked);
     }
 
     /** [OK reads, OK reads that missed an acknowledged register or saw an acknowledged unregister's broker]. */
@@ -180,8 +258,8 @@ public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownK
                 for (Map.Entry<String, Operation> e : reg.entrySet()) {
                     Operation w = e.getValue();
                     List<Operation> us = unreg.getOrDefault(e.getKey(), List.of());
-                    boolean mustBePresent = w.isOk() && w.ret() < r.call()
-                            && us.stream().noneMatch(u -> u.call() <= r.ret());
+                    boolean mustBePresent =
+                            w.isOk() && w.ret() < r.call() && us.stream().noneMatch(u -> u.call() <= r.ret());
                     boolean mustBeAbsent = us.stream().anyMatch(u -> u.isOk() && u.ret() < r.call());
                     if ((mustBePresent && !seen.contains(e.getKey())) || (mustBeAbsent && seen.contains(e.getKey()))) {
                         bad = true;

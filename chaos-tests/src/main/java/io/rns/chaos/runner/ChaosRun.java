@@ -33,6 +33,7 @@ import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.TopicRoute;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,20 +58,51 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ChaosRun {
 
     /** What to run. */
-    public record Config(String scenario, String mode, int nodes, long seed, Duration duration,
-                         List<Consistency> readLevels, boolean unsafeReads, List<Nemesis> nemeses, int workers,
-                         int opsPerKey, Path outDir, Duration faultWindow, Duration quietWindow) {}
+    public record Config(
+            String scenario,
+            String mode,
+            int nodes,
+            long seed,
+            Duration duration,
+            List<Consistency> readLevels,
+            boolean unsafeReads,
+            List<Nemesis> nemeses,
+            int workers,
+            int opsPerKey,
+            Path outDir,
+            Duration faultWindow,
+            Duration quietWindow) {}
 
     /** What came out. */
-    public record Result(Path dir, CheckResult check, StaleReadDetector.Report stale, int ops, int infos,
-                         List<FaultEvent> faults, Config config, History history, Divergence divergence) {
-        public Result(Path dir, CheckResult check, StaleReadDetector.Report stale, int ops, int infos,
-                      List<FaultEvent> faults) {
+    public record Result(
+            Path dir,
+            CheckResult check,
+            StaleReadDetector.Report stale,
+            int ops,
+            int infos,
+            List<FaultEvent> faults,
+            Config config,
+            History history,
+            Divergence divergence) {
+        public Result(
+                Path dir,
+                CheckResult check,
+                StaleReadDetector.Report stale,
+                int ops,
+                int infos,
+                List<FaultEvent> faults) {
             this(dir, check, stale, ops, infos, faults, null, null, null);
         }
 
-        public Result(Path dir, CheckResult check, StaleReadDetector.Report stale, int ops, int infos,
-                      List<FaultEvent> faults, Config config, History history) {
+        public Result(
+                Path dir,
+                CheckResult check,
+                StaleReadDetector.Report stale,
+                int ops,
+                int infos,
+                List<FaultEvent> faults,
+                Config config,
+                History history) {
             this(dir, check, stale, ops, infos, faults, config, history, null);
         }
 
@@ -94,27 +126,52 @@ public final class ChaosRun {
         Files.createDirectories(dir);
         System.out.println("chaos: scenario=" + c.scenario() + " mode=" + c.mode() + " nodes=" + c.nodes() + " seed="
                 + c.seed() + " duration=" + c.duration() + " backend=" + backend.cliName() + " -> " + dir);
-        HostsBuilder hb = HostsBuilder.create(backend).nodes(c.nodes()).mode(c.mode()).electionTimeoutMs(1000)
-                .runDir(dir.resolve("nodes")).keepLogs(true);
+        HostsBuilder hb = HostsBuilder.create(backend)
+                .nodes(c.nodes())
+                .mode(c.mode())
+                .electionTimeoutMs(1000)
+                .runDir(dir.resolve("nodes"))
+                .keepLogs(true);
         if (c.unsafeReads()) {
             hb.config("testing.unsafe-local-linearizable-reads", "true");
         }
-        if (c.nemeses().stream().anyMatch(n -> io.rns.chaos.nemesis.Combined.uses(n, io.rns.chaos.nemesis.ClockOffset.class))) {
-            io.rns.chaos.nemesis.ClockOffset.install(hb); // node JVMs under libfaketime (offset 0 until a window sets one)
+        if (c.nemeses().stream()
+                .anyMatch(n -> io.rns.chaos.nemesis.Combined.uses(n, io.rns.chaos.nemesis.ClockOffset.class))) {
+            io.rns.chaos.nemesis.ClockOffset.install(
+                    hb); // node JVMs under libfaketime (offset 0 until a window sets one)
         }
         AtomicLong opCounter = new AtomicLong();
         // the divergence probe: the current and the previous topic from every node at STALE, every POLL_PERIOD; kept
         // out of the history (STALE reads are not meant to be linearizable)
         NodePoller[] poller = new NodePoller[1];
         ClusterRun.Background probe = (hosts, endpoints, rec) -> {
-            poller[0] = new NodePoller(endpoints, () -> {
-                long g = opCounter.get() / Math.max(1, c.opsPerKey());
-                return g == 0 ? List.of(topic(0)) : List.of(topic(g), topic(g - 1));
-            }, List.of(Consistency.STALE), POLL_PERIOD, rec, false, !c.mode().equals("raft")).start();
+            poller[0] = new NodePoller(
+                            endpoints,
+                            () -> {
+                                long g = opCounter.get() / Math.max(1, c.opsPerKey());
+                                return g == 0 ? List.of(topic(0)) : List.of(topic(g), topic(g - 1));
+                            },
+                            List.of(Consistency.STALE),
+                            POLL_PERIOD,
+                            rec,
+                            false,
+                            !c.mode().equals("raft"))
+                    .start();
             return poller[0];
         };
-        ClusterRun.Outcome<Void> out = ClusterRun.run(hb, dir, new ClusterRun.Spec(c.mode(), c.nodes(), c.seed(),
-                        c.nemeses(), c.duration(), c.faultWindow(), c.quietWindow(), c.workers(), "chaos-worker-"),
+        ClusterRun.Outcome<Void> out = ClusterRun.run(
+                hb,
+                dir,
+                new ClusterRun.Spec(
+                        c.mode(),
+                        c.nodes(),
+                        c.seed(),
+                        c.nemeses(),
+                        c.duration(),
+                        c.faultWindow(),
+                        c.quietWindow(),
+                        c.workers(),
+                        "chaos-worker-"),
                 (w, endpoints, rec, deadline) -> new Worker(c, w, endpoints, rec, opCounter, deadline),
                 probe,
                 (hosts, endpoints, rec) -> {
@@ -125,16 +182,22 @@ public final class ChaosRun {
         List<FaultEvent> faults = out.faults();
         History history = rec.snapshot();
         history.writeJsonl(dir.resolve("history.jsonl"));
-        CheckResult check = LinearizabilityChecker.check(history, new SetMembershipModel(),
-                CheckOptions.defaults().deadline(Duration.ofSeconds(120)));
+        CheckResult check = LinearizabilityChecker.check(
+                history, new SetMembershipModel(), CheckOptions.defaults().deadline(Duration.ofSeconds(120)));
         StaleReadDetector.Report stale = new StaleReadDetector().check(history);
-        int ops = (int) history.clientOps().ops().stream().filter(o -> o.type() == io.rns.chaos.history.Op.Type.INVOKE).count();
-        int infos = (int) history.clientOps().ops().stream().filter(o -> o.type() == io.rns.chaos.history.Op.Type.INFO).count();
+        int ops = (int) history.clientOps().ops().stream()
+                .filter(o -> o.type() == io.rns.chaos.history.Op.Type.INVOKE)
+                .count();
+        int infos = (int) history.clientOps().ops().stream()
+                .filter(o -> o.type() == io.rns.chaos.history.Op.Type.INFO)
+                .count();
         Divergence divergence = Divergence.compute(poller[0].samples(), "STALE");
         writeResults(dir, c, check, stale, ops, infos, faults, divergence);
-        System.out.println("chaos: " + c.scenario() + " seed=" + c.seed() + " verdict=" + check.verdict() + " ops=" + ops
-                + " indeterminate=" + infos + " faults=" + faults.size() + "\n" + check.summary() + "\n" + stale.summary()
-                + "\ndivergence (STALE, all nodes): " + divergence.describe());
+        System.out.println(
+                "chaos: " + c.scenario() + " seed=" + c.seed() + " verdict=" + check.verdict() + " ops=" + ops
+                        + " indeterminate=" + infos + " faults=" + faults.size() + "\n" + check.summary() + "\n"
+                        + stale.summary()
+                        + "\ndivergence (STALE, all nodes): " + divergence.describe());
         Result result = new Result(dir, check, stale, ops, infos, faults, c, history, divergence);
         try {
             System.out.println("chaos: report " + io.rns.chaos.report.Reports.write(result));
@@ -163,18 +226,23 @@ public final class ChaosRun {
     }
 
     static NamesrvClient client(Config c, List<String> endpoints, long seed) {
-        return NamesrvClient.builder().endpoints(endpoints)
+        return NamesrvClient.builder()
+                .endpoints(endpoints)
                 .mode(c.mode().equals("raft") ? ClusterMode.RAFT : ClusterMode.LEADERLESS)
-                .requestTimeout(Duration.ofMillis(1500)).overallTimeout(Duration.ofSeconds(4))
-                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(6)).randomSeed(seed)
-                .clientId("chaos").build();
+                .requestTimeout(Duration.ofMillis(1500))
+                .overallTimeout(Duration.ofSeconds(4))
+                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(6))
+                .randomSeed(seed)
+                .clientId("chaos")
+                .build();
     }
 
     /** One read, recorded: OK with the route's brokers (empty when the topic does not exist), FAIL otherwise. */
     static void read(NamesrvClient client, HistoryRecorder rec, int p, String topic, String node, Consistency level) {
         rec.invoke(p, "read", topic, null, node);
         try {
-            Reply<TopicRoute> r = client.getTopicRoute(topic, CallOptions.DEFAULT.withNode(node).withConsistency(level));
+            Reply<TopicRoute> r = client.getTopicRoute(
+                    topic, CallOptions.DEFAULT.withNode(node).withConsistency(level));
             TreeSet<String> brokers = new TreeSet<>();
             for (BrokerData b : r.value().getBrokerDatasList()) {
                 brokers.addAll(b.getBrokerAddrsMap().values());
@@ -223,7 +291,8 @@ public final class ChaosRun {
                 int roll = random.nextInt(100);
                 if (roll < 50) {
                     String node = endpoints.get(random.nextInt(endpoints.size()));
-                    Consistency level = c.readLevels().get(random.nextInt(c.readLevels().size()));
+                    Consistency level =
+                            c.readLevels().get(random.nextInt(c.readLevels().size()));
                     read(client, rec, process, topic, node, level);
                 } else if (roll < 80 || mine.stream().noneMatch(m -> m[0].equals(topic))) {
                     register(topic);
@@ -238,10 +307,18 @@ public final class ChaosRun {
             String addr = name + ".chaos:10911"; // unique per write: the checker's values
             rec.invoke(process, "register", topic, addr, null);
             try {
-                var reply = client.registerBroker(RegisterBrokerRequest.newBuilder().setCluster("ChaosCluster").setBrokerName(name)
-                        .setBrokerId(0).setBrokerAddr(addr).setLeaseTimeoutMs(300_000)
-                        .addTopics(TopicConfig.newBuilder().setTopic(topic).setReadQueueNums(4).setWriteQueueNums(4)
-                                .setPerm(6)).build());
+                var reply = client.registerBroker(RegisterBrokerRequest.newBuilder()
+                        .setCluster("ChaosCluster")
+                        .setBrokerName(name)
+                        .setBrokerId(0)
+                        .setBrokerAddr(addr)
+                        .setLeaseTimeoutMs(300_000)
+                        .addTopics(TopicConfig.newBuilder()
+                                .setTopic(topic)
+                                .setReadQueueNums(4)
+                                .setWriteQueueNums(4)
+                                .setPerm(6))
+                        .build());
                 rec.ok(process, "register", topic, addr, ServerMeta.of(reply.meta()));
                 mine.add(new String[] {topic, name, addr});
             } catch (NamesrvException e) {
@@ -250,12 +327,17 @@ public final class ChaosRun {
         }
 
         private void unregister(String topic) {
-            String[] m = mine.stream().filter(x -> x[0].equals(topic)).findFirst().orElseThrow();
+            String[] m =
+                    mine.stream().filter(x -> x[0].equals(topic)).findFirst().orElseThrow();
             mine.remove(m);
             rec.invoke(process, "unregister", topic, m[2], null);
             try {
-                var reply = client.unregisterBroker(UnregisterBrokerRequest.newBuilder().setCluster("ChaosCluster").setBrokerName(m[1])
-                        .setBrokerId(0).setBrokerAddr(m[2]).build());
+                var reply = client.unregisterBroker(UnregisterBrokerRequest.newBuilder()
+                        .setCluster("ChaosCluster")
+                        .setBrokerName(m[1])
+                        .setBrokerId(0)
+                        .setBrokerAddr(m[2])
+                        .build());
                 rec.ok(process, "unregister", topic, m[2], ServerMeta.of(reply.meta()));
             } catch (NamesrvException e) {
                 if (e.code() == ErrorCode.UNKNOWN_BROKER && !e.outcomeUnknown()) {
@@ -269,8 +351,10 @@ public final class ChaosRun {
 
         /** Jepsen's rule: an unknown outcome is INFO and the process continues under a fresh id. */
         private void indeterminateOrFail(String f, String topic, String value, NamesrvException e) {
-            if (e.outcomeUnknown() || e.kind() != NamesrvException.Kind.SERVER
-                    || e.code() == ErrorCode.OUTCOME_UNKNOWN || e.code() == ErrorCode.DEADLINE_EXCEEDED) {
+            if (e.outcomeUnknown()
+                    || e.kind() != NamesrvException.Kind.SERVER
+                    || e.code() == ErrorCode.OUTCOME_UNKNOWN
+                    || e.code() == ErrorCode.DEADLINE_EXCEEDED) {
                 rec.info(process, f, topic, value, e.codeName() + ": " + e.getMessage());
                 process = rec.newProcess();
             } else {
@@ -284,8 +368,16 @@ public final class ChaosRun {
         }
     }
 
-    private static void writeResults(Path dir, Config c, CheckResult check, StaleReadDetector.Report stale, int ops,
-                                     int infos, List<FaultEvent> faults, Divergence divergence) throws IOException {
+    private static void writeResults(
+            Path dir,
+            Config c,
+            CheckResult check,
+            StaleReadDetector.Report stale,
+            int ops,
+            int infos,
+            List<FaultEvent> faults,
+            Divergence divergence)
+            throws IOException {
         Gson gson = new GsonBuilder().setPrettyPrinting().create();
         JsonObject o = new JsonObject();
         o.addProperty("scenario", c.scenario());

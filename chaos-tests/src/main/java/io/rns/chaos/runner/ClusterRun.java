@@ -7,6 +7,7 @@ import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
 import io.rns.chaos.nemesis.NemesisSchedule;
 import io.rns.chaos.nemesis.RnsClusterView;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,8 +49,16 @@ final class ClusterRun {
     }
 
     /** What a run needs beyond its workload. */
-    record Spec(String mode, int nodes, long seed, List<Nemesis> nemeses, Duration duration, Duration faultWindow,
-                Duration quietWindow, int workers, String threadPrefix) {
+    record Spec(
+            String mode,
+            int nodes,
+            long seed,
+            List<Nemesis> nemeses,
+            Duration duration,
+            Duration faultWindow,
+            Duration quietWindow,
+            int workers,
+            String threadPrefix) {
         boolean raft() {
             return mode.equals("raft");
         }
@@ -57,43 +66,65 @@ final class ClusterRun {
 
     private ClusterRun() {}
 
-    static <T> Outcome<T> run(HostsBuilder hostsBuilder, Path dir, Spec spec, WorkloadFactory factory,
-                              AfterHeal<T> afterHeal) throws Exception {
+    static <T> Outcome<T> run(
+            HostsBuilder hostsBuilder, Path dir, Spec spec, WorkloadFactory factory, AfterHeal<T> afterHeal)
+            throws Exception {
         return run(hostsBuilder, dir, spec, factory, null, afterHeal);
     }
 
-    static <T> Outcome<T> run(HostsBuilder hostsBuilder, Path dir, Spec spec, WorkloadFactory factory,
-                              Background background, AfterHeal<T> afterHeal) throws Exception {
-        try (Hosts hosts = hostsBuilder.build(); RnsClusterView view = new RnsClusterView(hosts)) {
+    static <T> Outcome<T> run(
+            HostsBuilder hostsBuilder,
+            Path dir,
+            Spec spec,
+            WorkloadFactory factory,
+            Background background,
+            AfterHeal<T> afterHeal)
+            throws Exception {
+        try (Hosts hosts = hostsBuilder.build();
+                RnsClusterView view = new RnsClusterView(hosts)) {
             hosts.startAll();
             awaitUsable(view, hosts, spec, dir, false);
             HistoryRecorder rec = new HistoryRecorder(); // time 0 = the cluster is up and the workload starts
             List<String> endpoints = hosts.clientAddresses();
-            try (AutoCloseable bg = background == null ? () -> { } : background.start(hosts, endpoints, rec)) {
+            try (AutoCloseable bg = background == null ? () -> {} : background.start(hosts, endpoints, rec)) {
                 return runStarted(hosts, view, dir, spec, factory, afterHeal, rec, endpoints);
             }
         }
     }
 
-    private static <T> Outcome<T> runStarted(Hosts hosts, RnsClusterView view, Path dir, Spec spec,
-                                             WorkloadFactory factory, AfterHeal<T> afterHeal, HistoryRecorder rec,
-                                             List<String> endpoints) throws Exception {
+    private static <T> Outcome<T> runStarted(
+            Hosts hosts,
+            RnsClusterView view,
+            Path dir,
+            Spec spec,
+            WorkloadFactory factory,
+            AfterHeal<T> afterHeal,
+            HistoryRecorder rec,
+            List<String> endpoints)
+            throws Exception {
         long deadline = System.nanoTime() + spec.duration().toNanos();
-        NemesisSchedule schedule = NemesisSchedule.builder().seed(spec.seed()).nemeses(spec.nemeses())
-                .quiet(spec.quietWindow()).fault(spec.faultWindow()).duration(spec.duration())
+        NemesisSchedule schedule = NemesisSchedule.builder()
+                .seed(spec.seed())
+                .nemeses(spec.nemeses())
+                .quiet(spec.quietWindow())
+                .fault(spec.faultWindow())
+                .duration(spec.duration())
                 .origin(rec.startNanos())
-                .listener((name, phase, detail, nanos) -> rec.nemesis(name + ":" + phase, detail)).build();
+                .listener((name, phase, detail, nanos) -> rec.nemesis(name + ":" + phase, detail))
+                .build();
         List<Thread> threads = new ArrayList<>();
         List<Throwable> crashes = new CopyOnWriteArrayList<>();
         for (int w = 0; w < spec.workers(); w++) {
             Workload workload = factory.create(w, endpoints, rec, deadline);
-            Thread t = new Thread(() -> {
-                try (workload) {
-                    workload.run();
-                } catch (Throwable e) {
-                    crashes.add(e);
-                }
-            }, spec.threadPrefix() + w);
+            Thread t = new Thread(
+                    () -> {
+                        try (workload) {
+                            workload.run();
+                        } catch (Throwable e) {
+                            crashes.add(e);
+                        }
+                    },
+                    spec.threadPrefix() + w);
             t.start();
             threads.add(t);
         }
@@ -116,8 +147,9 @@ final class ClusterRun {
             throws InterruptedException {
         if (spec.raft()) {
             if (healed) {
-                view.awaitAgreement(Duration.ofSeconds(60), new HashSet<>(hosts.ids())).orElseThrow(
-                        () -> new IllegalStateException("nodes did not agree on a leader after the final heal; see " + dir));
+                view.awaitAgreement(Duration.ofSeconds(60), new HashSet<>(hosts.ids()))
+                        .orElseThrow(() -> new IllegalStateException(
+                                "nodes did not agree on a leader after the final heal; see " + dir));
             } else {
                 view.awaitLeader(Duration.ofSeconds(60))
                         .orElseThrow(() -> new IllegalStateException("no leader within 60 s; see " + dir));

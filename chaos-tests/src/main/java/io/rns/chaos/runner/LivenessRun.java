@@ -14,6 +14,7 @@ import io.rns.chaos.workload.LivenessAnalysis;
 import io.rns.chaos.workload.NodePoller;
 import io.rns.chaos.workload.SimBroker;
 import io.rns.rpc.v1.Consistency;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,17 +51,34 @@ public final class LivenessRun {
     /** raft.max-election-delay-ms, written into the nodes' config (the random part of an election timer). */
     public static final long MAX_ELECTION_DELAY_MS = 500;
 
-    public record Config(String scenario, String mode, int nodes, long seed, Duration duration, List<Nemesis> nemeses,
-                         int liveBrokers, int leaseMs, Path outDir, Duration faultWindow, Duration quietWindow,
-                         Duration pollPeriod) {
+    public record Config(
+            String scenario,
+            String mode,
+            int nodes,
+            long seed,
+            Duration duration,
+            List<Nemesis> nemeses,
+            int liveBrokers,
+            int leaseMs,
+            Path outDir,
+            Duration faultWindow,
+            Duration quietWindow,
+            Duration pollPeriod) {
         public boolean raft() {
             return mode.equals("raft");
         }
     }
 
-    public record Result(Path dir, Config config, LivenessAnalysis.Report liveness, Divergence divergence,
-                         LivenessAnalysis.Bound bound, List<FaultEvent> faults, History history,
-                         List<NodePoller.Sample> samples, List<String> evidence) {}
+    public record Result(
+            Path dir,
+            Config config,
+            LivenessAnalysis.Report liveness,
+            Divergence divergence,
+            LivenessAnalysis.Bound bound,
+            List<FaultEvent> faults,
+            History history,
+            List<NodePoller.Sample> samples,
+            List<String> evidence) {}
 
     // the server's settings this run relies on (the node defaults; see conf/rns.properties)
     static final int ELECTION_TIMEOUT_MS = 1000;
@@ -77,8 +95,12 @@ public final class LivenessRun {
         System.out.println("chaos-liveness: scenario=" + c.scenario() + " mode=" + c.mode() + " nodes=" + c.nodes()
                 + " seed=" + c.seed() + " duration=" + c.duration() + " lease=" + c.leaseMs() + " ms -> " + dir);
         // the values are written explicitly, so the bound below is derived from what the nodes actually run with
-        HostsBuilder hb = HostsBuilder.create().nodes(c.nodes()).mode(c.mode()).electionTimeoutMs(ELECTION_TIMEOUT_MS)
-                .runDir(dir.resolve("nodes")).keepLogs(true)
+        HostsBuilder hb = HostsBuilder.create()
+                .nodes(c.nodes())
+                .mode(c.mode())
+                .electionTimeoutMs(ELECTION_TIMEOUT_MS)
+                .runDir(dir.resolve("nodes"))
+                .keepLogs(true)
                 .config("raft.max-election-delay-ms", Long.toString(MAX_ELECTION_DELAY_MS))
                 .config("liveness.suspect-lease-ms", Integer.toString(SUSPECT_LEASE_MS))
                 .config("liveness.scan-interval-ms", Integer.toString(SCAN_MS))
@@ -89,8 +111,8 @@ public final class LivenessRun {
         List<SimBroker> live = new CopyOnWriteArrayList<>();
         List<SimBroker> dying = new CopyOnWriteArrayList<>();
         NodePoller[] poller = new NodePoller[1];
-        List<Consistency> levels = c.raft() ? List.of(Consistency.STALE, Consistency.LINEARIZABLE)
-                : List.of(Consistency.STALE);
+        List<Consistency> levels =
+                c.raft() ? List.of(Consistency.STALE, Consistency.LINEARIZABLE) : List.of(Consistency.STALE);
         ClusterRun.Background background = (hosts, endpoints, rec) -> {
             poller[0] = new NodePoller(endpoints, () -> List.of(TOPIC), levels, c.pollPeriod(), rec, true, !c.raft())
                     .start();
@@ -109,8 +131,19 @@ public final class LivenessRun {
             };
         };
         LivenessAnalysis.Bound[] bound = new LivenessAnalysis.Bound[1];
-        ClusterRun.Outcome<Void> out = ClusterRun.run(hb, dir, new ClusterRun.Spec(c.mode(), c.nodes(), c.seed(),
-                        c.nemeses(), c.duration(), c.faultWindow(), c.quietWindow(), 1, "chaos-liveness-driver-"),
+        ClusterRun.Outcome<Void> out = ClusterRun.run(
+                hb,
+                dir,
+                new ClusterRun.Spec(
+                        c.mode(),
+                        c.nodes(),
+                        c.seed(),
+                        c.nemeses(),
+                        c.duration(),
+                        c.faultWindow(),
+                        c.quietWindow(),
+                        1,
+                        "chaos-liveness-driver-"),
                 (w, endpoints, rec, deadline) -> new Driver(c, endpoints, rec, deadline, dying),
                 background,
                 (hosts, endpoints, rec) -> {
@@ -138,14 +171,15 @@ public final class LivenessRun {
         System.out.println("chaos-liveness: " + c.scenario() + " seed=" + c.seed() + " " + report.summary()
                 + "\n  divergence (STALE, all nodes): " + div.describe()
                 + (report.falseExpiryDetails().isEmpty() ? "" : "\n  FALSE EXPIRIES: " + report.falseExpiryDetails())
-                + (report.legitimateExpiryDetails().isEmpty() ? ""
+                + (report.legitimateExpiryDetails().isEmpty()
+                        ? ""
                         : "\n  expiries after a heartbeat gap (allowed): " + report.legitimateExpiryDetails()));
         for (LivenessAnalysis.DeadBroker d : report.dead()) {
             System.out.println("  dead " + d);
         }
         if (!evidence.isEmpty()) {
-            System.out.println("chaos-liveness: what the nodes logged about the late or undetected brokers "
-                    + late + " and about leadership:\n  " + String.join("\n  ", evidence));
+            System.out.println("chaos-liveness: what the nodes logged about the late or undetected brokers " + late
+                    + " and about leadership:\n  " + String.join("\n  ", evidence));
         }
         try {
             System.out.println("chaos-liveness: report " + Reports.writeLiveness(r));
@@ -162,13 +196,17 @@ public final class LivenessRun {
     static List<String> serverEvidence(Path nodesDir, java.util.Set<String> brokers) {
         List<String> lines = new ArrayList<>();
         try (var files = Files.walk(nodesDir)) {
-            for (Path log : files.filter(f -> f.getFileName().toString().equals("rns.log")).sorted().toList()) {
+            for (Path log : files.filter(f -> f.getFileName().toString().equals("rns.log"))
+                    .sorted()
+                    .toList()) {
                 String node = log.getParent().getParent().getFileName().toString();
                 for (String line : Files.readAllLines(log)) {
                     boolean about = line.contains("liveness:")
-                            && brokers.stream().anyMatch(b -> line.contains("broker " + b + "/")
-                                    || line.contains("of " + b + "/"));
-                    boolean leadership = line.contains("became leader") || line.contains("stepped down as leader")
+                            && brokers.stream()
+                                    .anyMatch(
+                                            b -> line.contains("broker " + b + "/") || line.contains("of " + b + "/"));
+                    boolean leadership = line.contains("became leader")
+                            || line.contains("stepped down as leader")
                             || line.contains("every one has a full lease");
                     if (about || leadership) {
                         lines.add(line.substring(0, Math.min(12, line.length())) + " " + node + " "
@@ -188,14 +226,25 @@ public final class LivenessRun {
         if (!c.raft()) {
             return LivenessAnalysis.Bound.leaderless(c.leaseMs(), LEADERLESS_SCAN_MS, COMMIT_ALLOWANCE_MS);
         }
-        List<Long> deaths = dying.stream().filter(b -> b.deathTime() >= 0).map(SimBroker::deathTime).sorted().toList();
+        List<Long> deaths = dying.stream()
+                .filter(b -> b.deathTime() >= 0)
+                .map(SimBroker::deathTime)
+                .sorted()
+                .toList();
         int k = 0;
         for (long d : deaths) {
             long lo = d - c.leaseMs() * 1_000_000L;
             k = Math.max(k, (int) deaths.stream().filter(x -> x >= lo && x <= d).count());
         }
-        return LivenessAnalysis.Bound.raft(c.leaseMs(), SUSPECT_LEASE_MS, ELECTION_TIMEOUT_MS,
-                MAX_ELECTION_DELAY_MS, SCAN_MS, COMMIT_ALLOWANCE_MS, k, EXPIRY_RATE);
+        return LivenessAnalysis.Bound.raft(
+                c.leaseMs(),
+                SUSPECT_LEASE_MS,
+                ELECTION_TIMEOUT_MS,
+                MAX_ELECTION_DELAY_MS,
+                SCAN_MS,
+                COMMIT_ALLOWANCE_MS,
+                k,
+                EXPIRY_RATE);
     }
 
     /**
@@ -228,7 +277,9 @@ public final class LivenessRun {
                     lastByNodeLevel.put(s.node() + "/" + s.level(), !s.addrs().contains(b.addr()));
                 }
             }
-            long nodesStale = lastByNodeLevel.keySet().stream().filter(k -> k.endsWith("/STALE")).count();
+            long nodesStale = lastByNodeLevel.keySet().stream()
+                    .filter(k -> k.endsWith("/STALE"))
+                    .count();
             if (nodesStale == 0 || lastByNodeLevel.containsValue(false)) {
                 return false;
             }
@@ -248,8 +299,12 @@ public final class LivenessRun {
         final List<SimBroker> dying;
         final Random random;
 
-        Driver(Config c, List<String> endpoints, io.rns.chaos.history.HistoryRecorder rec, long deadline,
-               List<SimBroker> dying) {
+        Driver(
+                Config c,
+                List<String> endpoints,
+                io.rns.chaos.history.HistoryRecorder rec,
+                long deadline,
+                List<SimBroker> dying) {
             this.c = c;
             this.endpoints = endpoints;
             this.rec = rec;
@@ -266,9 +321,11 @@ public final class LivenessRun {
                     long life = 1500 + random.nextInt(3000);
                     SimBroker.Death how = random.nextBoolean() ? SimBroker.Death.KILLED : SimBroker.Death.HUNG;
                     long gap = 500 + random.nextInt(1500);
-                    SimBroker b = new SimBroker("dying-" + i++, TOPIC, c.leaseMs(), !c.raft(), endpoints, rec,
-                            c.seed() * 11 + i).start();
-                    long registeredBy = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                    SimBroker b = new SimBroker(
+                                    "dying-" + i++, TOPIC, c.leaseMs(), !c.raft(), endpoints, rec, c.seed() * 11 + i)
+                            .start();
+                    long registeredBy =
+                            System.nanoTime() + Duration.ofSeconds(5).toNanos();
                     while (b.registeredLanes().isEmpty() && System.nanoTime() < registeredBy) {
                         Thread.sleep(50);
                     }
@@ -304,11 +361,14 @@ public final class LivenessRun {
         o.addProperty("leaseMs", c.leaseMs());
         o.addProperty("liveBrokers", c.liveBrokers());
         o.addProperty("pollPeriodMs", c.pollPeriod().toMillis());
-        o.addProperty("nemeses", c.nemeses().stream().map(Nemesis::name).toList().toString());
+        o.addProperty(
+                "nemeses", c.nemeses().stream().map(Nemesis::name).toList().toString());
         o.add("bound", Comparison.tree(r.bound()));
         o.add("liveness", Comparison.tree(r.liveness()));
         o.add("divergence", Comparison.tree(r.divergence()));
-        o.add("faults", gson.toJsonTree(r.faults().stream().map(Object::toString).toList()));
+        o.add(
+                "faults",
+                gson.toJsonTree(r.faults().stream().map(Object::toString).toList()));
         Files.writeString(r.dir().resolve("results.json"), gson.toJson(o), StandardCharsets.UTF_8);
     }
 }

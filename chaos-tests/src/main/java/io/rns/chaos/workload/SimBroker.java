@@ -11,6 +11,7 @@ import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.HeartbeatRequest;
 import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.TopicConfig;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,10 +42,19 @@ public final class SimBroker implements AutoCloseable {
     /** The lane of Raft mode (one registration for the whole cluster). */
     public static final String CLUSTER_LANE = "*";
 
-    public enum Death { KILLED, HUNG }
+    public enum Death {
+        KILLED,
+        HUNG
+    }
 
     /** UNKNOWN_BROKER = the server no longer has this epoch (expired, or a node that restarted empty). */
-    public enum Outcome { OK, UNKNOWN_BROKER, STALE_EPOCH, FAIL, INFO }
+    public enum Outcome {
+        OK,
+        UNKNOWN_BROKER,
+        STALE_EPOCH,
+        FAIL,
+        INFO
+    }
 
     /** One register or heartbeat call on one lane (a node in leaderless mode, {@link #CLUSTER_LANE} in Raft mode). */
     public record Call(String lane, String f, long call, long ret, Outcome outcome, long epoch, String error) {}
@@ -67,8 +77,14 @@ public final class SimBroker implements AutoCloseable {
     private volatile long deathTime = -1;
     private volatile Death death;
 
-    public SimBroker(String name, String topic, int leaseMs, boolean leaderless, List<String> endpoints,
-                     HistoryRecorder rec, long seed) {
+    public SimBroker(
+            String name,
+            String topic,
+            int leaseMs,
+            boolean leaderless,
+            List<String> endpoints,
+            HistoryRecorder rec,
+            long seed) {
         this.name = name;
         this.addr = name + ".live:10911";
         this.topic = topic;
@@ -78,11 +94,15 @@ public final class SimBroker implements AutoCloseable {
         this.lanes = leaderless ? List.copyOf(endpoints) : List.of(CLUSTER_LANE);
         this.rec = rec;
         // overall timeout well below the lease (as BrokerRegistrar's docs ask), so one failing call cannot eat it
-        this.client = NamesrvClient.builder().endpoints(endpoints)
+        this.client = NamesrvClient.builder()
+                .endpoints(endpoints)
                 .mode(leaderless ? ClusterMode.LEADERLESS : ClusterMode.RAFT)
                 .requestTimeout(Duration.ofMillis(Math.min(1000, leaseMs / 4)))
                 .overallTimeout(Duration.ofMillis(Math.min(2000, leaseMs / 2)))
-                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(4)).randomSeed(seed).clientId("broker-" + name).build();
+                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(4))
+                .randomSeed(seed)
+                .clientId("broker-" + name)
+                .build();
         this.pool = Executors.newFixedThreadPool(lanes.size(), r -> {
             Thread t = new Thread(r, "chaos-broker-" + name);
             t.setDaemon(true);
@@ -96,14 +116,33 @@ public final class SimBroker implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    public String name() { return name; }
-    public String addr() { return addr; }
-    public String key() { return "broker:" + name; }
-    public int leaseMs() { return leaseMs; }
-    public List<String> lanes() { return lanes; }
+    public String name() {
+        return name;
+    }
+
+    public String addr() {
+        return addr;
+    }
+
+    public String key() {
+        return "broker:" + name;
+    }
+
+    public int leaseMs() {
+        return leaseMs;
+    }
+
+    public List<String> lanes() {
+        return lanes;
+    }
     /** History time (ns) when it died (after its last call returned), or -1. */
-    public long deathTime() { return deathTime; }
-    public Death death() { return death; }
+    public long deathTime() {
+        return deathTime;
+    }
+
+    public Death death() {
+        return death;
+    }
 
     public SimBroker start() {
         thread.start();
@@ -129,7 +168,11 @@ public final class SimBroker implements AutoCloseable {
 
     /** The highest epoch any lane was acknowledged with (raft: the current registration's log index). */
     public long maxEpoch() {
-        return calls().stream().filter(c -> c.outcome() == Outcome.OK).mapToLong(Call::epoch).max().orElse(0);
+        return calls().stream()
+                .filter(c -> c.outcome() == Outcome.OK)
+                .mapToLong(Call::epoch)
+                .max()
+                .orElse(0);
     }
 
     private void loop() {
@@ -203,20 +246,32 @@ public final class SimBroker implements AutoCloseable {
     private void register(String lane) {
         int p = processes.get(lane);
         long call = rec.invoke(p, "register", key(), addr, node(lane)).time();
-        RegisterBrokerRequest req = RegisterBrokerRequest.newBuilder().setCluster(CLUSTER).setBrokerName(name)
-                .setBrokerId(0).setBrokerAddr(addr).setLeaseTimeoutMs(leaseMs).setBindConnection(true)
-                .addTopics(TopicConfig.newBuilder().setTopic(topic).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
+        RegisterBrokerRequest req = RegisterBrokerRequest.newBuilder()
+                .setCluster(CLUSTER)
+                .setBrokerName(name)
+                .setBrokerId(0)
+                .setBrokerAddr(addr)
+                .setLeaseTimeoutMs(leaseMs)
+                .setBindConnection(true)
+                .addTopics(TopicConfig.newBuilder()
+                        .setTopic(topic)
+                        .setReadQueueNums(4)
+                        .setWriteQueueNums(4)
+                        .setPerm(6))
                 .build();
         try {
             var reply = client.registerBroker(req, options(lane));
             long e = reply.value().getBrokerEpoch();
-            long ret = rec.ok(p, "register", key(), addr, ServerMeta.of(reply.meta())).time();
+            long ret = rec.ok(p, "register", key(), addr, ServerMeta.of(reply.meta()))
+                    .time();
             setEpoch(lane, e);
             add(new Call(lane, "register", call, ret, Outcome.OK, e, null));
         } catch (NamesrvException ex) {
             String err = ex.codeName() + ": " + ex.getMessage();
-            boolean unknown = ex.outcomeUnknown() || ex.kind() != NamesrvException.Kind.SERVER
-                    || ex.code() == ErrorCode.OUTCOME_UNKNOWN || ex.code() == ErrorCode.DEADLINE_EXCEEDED;
+            boolean unknown = ex.outcomeUnknown()
+                    || ex.kind() != NamesrvException.Kind.SERVER
+                    || ex.code() == ErrorCode.OUTCOME_UNKNOWN
+                    || ex.code() == ErrorCode.DEADLINE_EXCEEDED;
             long ret;
             if (unknown) {
                 ret = rec.info(p, "register", key(), addr, err).time();
@@ -237,8 +292,14 @@ public final class SimBroker implements AutoCloseable {
         long e = epoch(lane);
         String v = Long.toString(e);
         long call = rec.invoke(p, "heartbeat", key(), v, node(lane)).time();
-        HeartbeatRequest hb = HeartbeatRequest.newBuilder().setCluster(CLUSTER).setBrokerName(name).setBrokerId(0)
-                .setBrokerAddr(addr).setBrokerEpoch(e).setBindConnection(true).build();
+        HeartbeatRequest hb = HeartbeatRequest.newBuilder()
+                .setCluster(CLUSTER)
+                .setBrokerName(name)
+                .setBrokerId(0)
+                .setBrokerAddr(addr)
+                .setBrokerEpoch(e)
+                .setBindConnection(true)
+                .build();
         Outcome o;
         String err = null;
         long ret;
@@ -248,9 +309,11 @@ public final class SimBroker implements AutoCloseable {
             o = Outcome.OK;
         } catch (NamesrvException ex) {
             err = ex.codeName() + ": " + ex.getMessage();
-            o = ex.kind() == NamesrvException.Kind.SERVER && ex.code() == ErrorCode.UNKNOWN_BROKER ? Outcome.UNKNOWN_BROKER
+            o = ex.kind() == NamesrvException.Kind.SERVER && ex.code() == ErrorCode.UNKNOWN_BROKER
+                    ? Outcome.UNKNOWN_BROKER
                     : ex.kind() == NamesrvException.Kind.SERVER && ex.code() == ErrorCode.STALE_BROKER_EPOCH
-                    ? Outcome.STALE_EPOCH : Outcome.FAIL;
+                            ? Outcome.STALE_EPOCH
+                            : Outcome.FAIL;
             ret = rec.fail(p, "heartbeat", key(), v, err).time(); // a heartbeat is never outcome-unknown
         } catch (RuntimeException ex) {
             err = ex.toString();
@@ -280,7 +343,8 @@ public final class SimBroker implements AutoCloseable {
         }
         pool.shutdown();
         death = how;
-        deathTime = rec.nemesis("broker-" + how.name().toLowerCase(), name + " " + addr).time();
+        deathTime = rec.nemesis("broker-" + how.name().toLowerCase(), name + " " + addr)
+                .time();
         if (how == Death.KILLED) {
             client.close();
         }

@@ -2,6 +2,7 @@ package io.rns.chaos.checker;
 
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.Op;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,18 +1,19 @@
 package io.rns.chaos.checker;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.Op;
 import io.rns.chaos.history.Operation;
 import io.rns.chaos.history.SetValue;
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Compares the WGL checker (memoization, pruning, JIT linearization) with a brute-force oracle (every real-time
@@ -56,7 +57,8 @@ class OracleCrossCheckTest {
                 continue;
             }
             String out = model instanceof SetMembershipModel && o.isOk() && "read".equals(o.f())
-                    ? SetValue.canonical(o.output()) : o.output();
+                    ? SetValue.canonical(o.output())
+                    : o.output();
             Optional<S> next = model.step(state, o.f(), o.input(), out, o.isIndeterminate());
             if (next.isPresent()) {
                 done[i] = true;
@@ -129,10 +131,15 @@ class OracleCrossCheckTest {
         for (int i = 0; i < 1500; i++) {
             History h = randomHistory(r, set);
             boolean expected = bruteForce(model, h.pair().operations());
-            CheckResult res = LinearizabilityChecker.check(h, model, CheckOptions.defaults().parallelism(1));
-            assertEquals(expected ? Verdict.VALID : Verdict.INVALID, res.verdict(),
-                    "history #" + i + " (seed " + SEED + "):\n" + h.pair().operations().stream()
-                            .map(Operation::toString).reduce("", (a, b) -> a + b + "\n") + res.summary());
+            CheckResult res = LinearizabilityChecker.check(
+                    h, model, CheckOptions.defaults().parallelism(1));
+            assertEquals(
+                    expected ? Verdict.VALID : Verdict.INVALID,
+                    res.verdict(),
+                    "history #" + i + " (seed " + SEED + "):\n"
+                            + h.pair().operations().stream()
+                                    .map(Operation::toString)
+                                    .reduce("", (a, b) -> a + b + "\n") + res.summary());
             if (expected) {
                 valid++;
             } else {

@@ -3,6 +3,7 @@ package io.rns.chaos.checker;
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.Op;
 import io.rns.chaos.history.SetValue;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,9 +33,8 @@ final class RandomHistories {
         boolean applied;
     }
 
-    record Params(int keys, int clients, int opsPerKey, double infoRate, double failRate, int maxDuration,
-                  int maxGap) {
-    }
+    record Params(
+            int keys, int clients, int opsPerKey, double infoRate, double failRate, int maxDuration, int maxGap) {}
 
     private final Random rnd;
     private final Params params;
@@ -124,8 +124,7 @@ final class RandomHistories {
     }
 
     static History toHistory(List<SimOp> ops) {
-        record Ev(long time, int seq, Op op) {
-        }
+        record Ev(long time, int seq, Op op) {}
         List<Ev> evs = new ArrayList<>();
         int seq = 0;
         for (SimOp o : ops) {
@@ -162,7 +161,10 @@ final class RandomHistories {
                 }
                 lost.add(new SimOp[] {r, w1});
                 for (SimOp w2 : ops) {
-                    if (w2.key.equals(r.key) && w2.f.equals("write") && w2.type == Op.Type.OK && w1.ret < w2.call
+                    if (w2.key.equals(r.key)
+                            && w2.f.equals("write")
+                            && w2.type == Op.Type.OK
+                            && w1.ret < w2.call
                             && w2.ret < r.call) {
                         candidates.add(new SimOp[] {r, w1});
                         break;

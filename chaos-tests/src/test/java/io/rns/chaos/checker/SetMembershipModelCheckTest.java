@@ -1,8 +1,8 @@
 package io.rns.chaos.checker;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class SetMembershipModelCheckTest {
 
@@ -91,7 +91,11 @@ class SetMembershipModelCheckTest {
 
     @Test
     void indeterminateRegisterThatTookEffectLaterIsValid() {
-        H h = H.on("t").info(0, "register", "b1", 0).read(1, "", 10, 11).read(1, "b1", 20, 21).read(2, "b1", 30, 31);
+        H h = H.on("t")
+                .info(0, "register", "b1", 0)
+                .read(1, "", 10, 11)
+                .read(1, "b1", 20, 21)
+                .read(2, "b1", 30, 31);
         CheckResult r = h.checkSet();
         valid(r);
         assertEquals(0, r.keys().get("t").pruned());

@@ -1,14 +1,15 @@
 package io.rns.chaos.checker;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.Op;
 import io.rns.chaos.history.ServerMeta;
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StaleReadDetectorTest {
 

@@ -1,9 +1,7 @@
 package io.rns.chaos.history;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -12,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HistoryTest {
 
@@ -39,7 +40,8 @@ class HistoryTest {
         String text = w.toString();
         assertEquals(h.size(), text.lines().count());
         assertTrue(text.lines().findFirst().orElseThrow().startsWith("{\"process\":-1,\"type\":\"info\""), text);
-        assertTrue(text.contains("\"meta\":{\"served\":\"LINEARIZABLE\",\"node\":\"n1\",\"term\":3,\"applied\":42}"),
+        assertTrue(
+                text.contains("\"meta\":{\"served\":\"LINEARIZABLE\",\"node\":\"n1\",\"term\":3,\"applied\":42}"),
                 text);
         assertEquals(h, History.readJsonl(new StringReader(text + "\n\n")));
         Path file = dir.resolve("history.jsonl");
@@ -50,9 +52,11 @@ class HistoryTest {
 
     @Test
     void badLineReportsLineNumber() {
-        IOException e = assertThrows(IOException.class,
-                () -> History.readJsonl(new StringReader("{\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"time\":1}\n"
-                        + "{\"process\":0,\"type\":\"bogus\",\"f\":\"read\",\"time\":2}\n")));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> History.readJsonl(
+                        new StringReader("{\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"time\":1}\n"
+                                + "{\"process\":0,\"type\":\"bogus\",\"f\":\"read\",\"time\":2}\n")));
         assertTrue(e.getMessage().startsWith("history line 2"), e.getMessage());
     }
 

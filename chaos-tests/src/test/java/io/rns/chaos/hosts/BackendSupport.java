@@ -17,7 +17,8 @@ public final class BackendSupport {
             return;
         }
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail("the " + backend.cliName() + " chaos backend cannot run here and CI must not skip it: " + why);
+            Assertions.fail(
+                    "the " + backend.cliName() + " chaos backend cannot run here and CI must not skip it: " + why);
         }
         Assumptions.abort("skipping: the " + backend.cliName() + " chaos backend cannot run here: " + why);
     }

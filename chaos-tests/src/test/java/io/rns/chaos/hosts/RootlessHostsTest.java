@@ -1,8 +1,7 @@
 package io.rns.chaos.hosts;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,8 +14,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The rootless backend as a user without root: the unchanged chaos runner (ChaosMain run --scenario raft: isolate
@@ -35,7 +36,9 @@ class RootlessHostsTest {
         boolean root = Cmd.run("id", "-u").stdout().strip().equals("0");
         long seed = Long.getLong("chaos.seed", System.nanoTime() & 0xffffffffL);
         System.out.println("chaos seed = " + seed + " (reproduce with -Dchaos.seed=" + seed + ")");
-        Path out = Path.of(System.getProperty("chaos.out", "target/chaos")).resolve("rootless").toAbsolutePath();
+        Path out = Path.of(System.getProperty("chaos.out", "target/chaos"))
+                .resolve("rootless")
+                .toAbsolutePath();
         Files.createDirectories(out);
         Path cpDir = Files.createTempDirectory("rns-rootless-cp-");
         try {
@@ -43,18 +46,37 @@ class RootlessHostsTest {
             if (root) {
                 chownTree(out, NOBODY);
             }
-            List<String> inner = List.of(NodeLaunch.javaBin(), "-Xmx256m", "-cp", cp,
-                    "-D" + Backend.PROPERTY + "=rootless", "io.rns.chaos.report.ChaosMain", "run", "--scenario", "raft",
-                    "--nodes", "3", "--seed", Long.toString(seed), "--duration-s", "20", "--out", out.toString());
+            List<String> inner = List.of(
+                    NodeLaunch.javaBin(),
+                    "-Xmx256m",
+                    "-cp",
+                    cp,
+                    "-D" + Backend.PROPERTY + "=rootless",
+                    "io.rns.chaos.report.ChaosMain",
+                    "run",
+                    "--scenario",
+                    "raft",
+                    "--nodes",
+                    "3",
+                    "--seed",
+                    Long.toString(seed),
+                    "--duration-s",
+                    "20",
+                    "--out",
+                    out.toString());
             List<String> cmd = new ArrayList<>();
             if (root) {
                 cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
             }
             cmd.addAll(RootlessHosts.wrap(inner));
             Path log = out.resolve("rootless-" + seed + ".log");
-            System.out.println("rootless: " + String.join(" ", cmd).replace(cp, "<classpath>") + "  (output: " + log + ")");
-            Process p = new ProcessBuilder(cmd).directory(out.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            System.out.println(
+                    "rootless: " + String.join(" ", cmd).replace(cp, "<classpath>") + "  (output: " + log + ")");
+            Process p = new ProcessBuilder(cmd)
+                    .directory(out.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!p.waitFor(300, TimeUnit.SECONDS)) {
                 p.destroy(); // SIGTERM: the inner harness's shutdown hook kills its node JVMs
                 if (!p.waitFor(30, TimeUnit.SECONDS)) {

@@ -1,9 +1,5 @@
 package io.rns.chaos.report;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.chaos.checker.CheckOptions;
 import io.rns.chaos.checker.CheckResult;
 import io.rns.chaos.checker.LinearizabilityChecker;
@@ -14,14 +10,19 @@ import io.rns.chaos.history.History;
 import io.rns.chaos.history.Op;
 import io.rns.chaos.runner.ChaosRun;
 import io.rns.rpc.v1.Consistency;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportsTest {
     static final long MS = 1_000_000L;
@@ -56,7 +57,8 @@ class ReportsTest {
     }
 
     static CheckResult check(History h) {
-        return LinearizabilityChecker.check(h, new SetMembershipModel(), CheckOptions.defaults().deadline(Duration.ofSeconds(10)));
+        return LinearizabilityChecker.check(
+                h, new SetMembershipModel(), CheckOptions.defaults().deadline(Duration.ofSeconds(10)));
     }
 
     @Test
@@ -92,7 +94,8 @@ class ReportsTest {
         assertTrue(html.contains("x&lt;y"));
         assertTrue(html.contains("{0-0}") || html.contains("cb-0-0"));
         assertFalse(html.contains("<script"));
-        assertFalse(html.contains("http://") && html.replace("http://www.w3.org/2000/svg", "").contains("http://"));
+        assertFalse(html.contains("http://")
+                && html.replace("http://www.w3.org/2000/svg", "").contains("http://"));
         assertFalse(html.contains("https://"));
     }
 
@@ -122,8 +125,20 @@ class ReportsTest {
         CheckResult c = check(h);
         Path dir = tmp.resolve("scn").resolve("42");
         Files.createDirectories(dir);
-        ChaosRun.Config cfg = new ChaosRun.Config("scn", "raft", 3, 42, Duration.ofSeconds(2),
-                List.of(Consistency.LINEARIZABLE), false, List.of(), 1, 150, tmp, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        ChaosRun.Config cfg = new ChaosRun.Config(
+                "scn",
+                "raft",
+                3,
+                42,
+                Duration.ofSeconds(2),
+                List.of(Consistency.LINEARIZABLE),
+                false,
+                List.of(),
+                1,
+                150,
+                tmp,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
         ChaosRun.Result r = new ChaosRun.Result(dir, c, new StaleReadDetector().check(h), 6, 1, List.of(), cfg, h);
         Path html = Reports.write(r);
         assertTrue(Files.size(html) > 1000);
@@ -148,7 +163,8 @@ class ReportsTest {
             assertEquals(9, c.seed());
             assertEquals(s.equals("unsafe"), c.unsafeReads());
         }
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> ChaosMain.config("nope", 3, 1, Duration.ofSeconds(1), Path.of("x")));
     }
 }

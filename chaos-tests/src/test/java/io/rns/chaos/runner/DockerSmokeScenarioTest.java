@@ -1,8 +1,5 @@
 package io.rns.chaos.runner;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.chaos.checker.Verdict;
 import io.rns.chaos.hosts.Backend;
 import io.rns.chaos.hosts.BackendSupport;
@@ -12,10 +9,14 @@ import io.rns.chaos.nemesis.Nemesis;
 import io.rns.chaos.nemesis.NemesisSchedule;
 import io.rns.chaos.nemesis.PlannedFault;
 import io.rns.rpc.v1.Consistency;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Testcontainers smoke scenario: the unchanged ChaosRun (workload, seeded nemesis schedule, final heal, checker,
@@ -32,17 +33,39 @@ class DockerSmokeScenarioTest {
         Duration fault = Duration.ofSeconds(5);
         Duration quiet = Duration.ofSeconds(3);
         long seed = seedWithBothFaults(duration, fault, quiet);
-        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config("docker-raft-3-smoke", "raft", 3, seed, duration,
-                List.of(Consistency.LINEARIZABLE), false, nemeses(), 6, 150, ChaosScenariosTest.OUT, fault, quiet),
+        ChaosRun.Result r = ChaosRun.run(
+                new ChaosRun.Config(
+                        "docker-raft-3-smoke",
+                        "raft",
+                        3,
+                        seed,
+                        duration,
+                        List.of(Consistency.LINEARIZABLE),
+                        false,
+                        nemeses(),
+                        6,
+                        150,
+                        ChaosScenariosTest.OUT,
+                        fault,
+                        quiet),
                 Backend.DOCKER);
         assertTrue(r.ops() > 100, "the workload must actually run: " + r.ops() + " ops");
         List<String> kinds = nemeses().stream().map(Nemesis::name).toList();
-        long started = r.faults().stream().filter(f -> f.phase().equals("start") && kinds.contains(f.name()))
-                .map(f -> f.name()).distinct().count();
+        long started = r.faults().stream()
+                .filter(f -> f.phase().equals("start") && kinds.contains(f.name()))
+                .map(f -> f.name())
+                .distinct()
+                .count();
         assertEquals(2, started, "both the partition and the kill must actually happen: " + r.faults());
-        assertEquals(Verdict.VALID, r.verdict(), "any anomaly (or an undecided check) fails; see " + r.dir()
-                + "\n" + r.check().summary());
-        assertTrue(r.stale().clean(), "server-reported indexes show stale or non-monotonic reads: " + r.stale().summary());
+        assertEquals(
+                Verdict.VALID,
+                r.verdict(),
+                "any anomaly (or an undecided check) fails; see " + r.dir() + "\n"
+                        + r.check().summary());
+        assertTrue(
+                r.stale().clean(),
+                "server-reported indexes show stale or non-monotonic reads: "
+                        + r.stale().summary());
     }
 
     private static List<Nemesis> nemeses() {
@@ -60,11 +83,17 @@ class DockerSmokeScenarioTest {
         }
         long start = System.nanoTime() & 0xffffffffL;
         for (long s = start; s < start + 1000; s++) {
-            var plan = NemesisSchedule.builder().seed(s).nemeses(nemeses()).quiet(quiet).fault(fault).duration(duration)
-                    .build().preview(List.of("n1", "n2", "n3"));
+            var plan = NemesisSchedule.builder()
+                    .seed(s)
+                    .nemeses(nemeses())
+                    .quiet(quiet)
+                    .fault(fault)
+                    .duration(duration)
+                    .build()
+                    .preview(List.of("n1", "n2", "n3"));
             if (plan.stream().map(PlannedFault::nemesis).distinct().count() == 2) {
-                System.out.println("chaos seed = " + s + " (first seed from " + start + " whose plan has a partition and"
-                        + " a kill; reproduce with -Dchaos.seed=" + s + ")");
+                System.out.println("chaos seed = " + s + " (first seed from " + start
+                        + " whose plan has a partition and" + " a kill; reproduce with -Dchaos.seed=" + s + ")");
                 return s;
             }
         }

@@ -1,7 +1,5 @@
 package io.rns.chaos.runner;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.chaos.hosts.NetnsHosts;
 import io.rns.chaos.hosts.NetnsSupport;
 import io.rns.chaos.nemesis.AbstractNemesis;
@@ -15,15 +13,18 @@ import io.rns.client.NamesrvException;
 import io.rns.client.RetryPolicy;
 import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.TopicConfig;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Checks the 5-node-only nemeses (majorities ring, bridge) against a real 5-node Raft cluster: while each fault is
@@ -44,14 +45,25 @@ class FiveNodeTopologyProbeTest {
     void majoritiesRingAndBridgeLeaveAWorkingMajorityAndHeal() throws Exception {
         long seed = ChaosScenariosTest.seed();
         Path dir = OUT.resolve("raft-5-topology-probe").resolve(Long.toString(seed));
-        try (NetnsHosts hosts = NetnsHosts.builder().nodes(5).mode("raft").electionTimeoutMs(1000)
-                .runDir(dir.resolve("nodes")).keepLogs(true).build();
-             RnsClusterView view = new RnsClusterView(hosts)) {
+        try (NetnsHosts hosts = NetnsHosts.builder()
+                        .nodes(5)
+                        .mode("raft")
+                        .electionTimeoutMs(1000)
+                        .runDir(dir.resolve("nodes"))
+                        .keepLogs(true)
+                        .build();
+                RnsClusterView view = new RnsClusterView(hosts)) {
             hosts.startAll();
             assertTrue(view.awaitLeader(Duration.ofSeconds(60)).isPresent(), "no leader at start; see " + dir);
-            try (NamesrvClient client = NamesrvClient.builder().endpoints(hosts.clientAddresses()).mode(ClusterMode.RAFT)
-                    .requestTimeout(Duration.ofMillis(1500)).overallTimeout(Duration.ofSeconds(6))
-                    .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(10)).randomSeed(seed).clientId("probe").build()) {
+            try (NamesrvClient client = NamesrvClient.builder()
+                    .endpoints(hosts.clientAddresses())
+                    .mode(ClusterMode.RAFT)
+                    .requestTimeout(Duration.ofMillis(1500))
+                    .overallTimeout(Duration.ofSeconds(6))
+                    .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(10))
+                    .randomSeed(seed)
+                    .clientId("probe")
+                    .build()) {
                 Random random = new Random(seed);
                 int n = 0;
                 for (AbstractNemesis nemesis : new AbstractNemesis[] {new MajoritiesRing(), new Bridge()}) {
@@ -63,22 +75,43 @@ class FiveNodeTopologyProbeTest {
                     long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
                     while (System.nanoTime() < until) {
                         Map<String, NodeState> s = view.statuses();
-                        leaderSeen = leaderSeen.isPresent() ? leaderSeen : io.rns.chaos.nemesis.ClusterView.leaderAmong(s);
+                        leaderSeen =
+                                leaderSeen.isPresent() ? leaderSeen : io.rns.chaos.nemesis.ClusterView.leaderAmong(s);
                         StringBuilder line = new StringBuilder("probe:   ");
-                        s.values().forEach(x -> line.append(x.hostId()).append('=').append(x.role()).append("/t")
-                                .append(x.term()).append("/ldr ").append(x.leaderId()).append("/ap ")
-                                .append(x.appliedIndex()).append("  "));
+                        s.values()
+                                .forEach(x -> line.append(x.hostId())
+                                        .append('=')
+                                        .append(x.role())
+                                        .append("/t")
+                                        .append(x.term())
+                                        .append("/ldr ")
+                                        .append(x.leaderId())
+                                        .append("/ap ")
+                                        .append(x.appliedIndex())
+                                        .append("  "));
                         System.out.println(line);
-                        long leaders = s.values().stream().filter(NodeState::isLeader).count();
-                        long terms = s.values().stream().filter(NodeState::isLeader).mapToLong(NodeState::term)
-                                .distinct().count();
+                        long leaders =
+                                s.values().stream().filter(NodeState::isLeader).count();
+                        long terms = s.values().stream()
+                                .filter(NodeState::isLeader)
+                                .mapToLong(NodeState::term)
+                                .distinct()
+                                .count();
                         assertTrue(leaders == terms, nemesis.name() + ": two leaders in one term: " + s);
                         try {
                             String name = "probe-" + (n++);
-                            client.registerBroker(RegisterBrokerRequest.newBuilder().setCluster("Probe").setBrokerName(name)
-                                    .setBrokerId(0).setBrokerAddr(name + ":1").setLeaseTimeoutMs(300_000)
-                                    .addTopics(TopicConfig.newBuilder().setTopic("ProbeTopic").setReadQueueNums(1)
-                                            .setWriteQueueNums(1).setPerm(6)).build());
+                            client.registerBroker(RegisterBrokerRequest.newBuilder()
+                                    .setCluster("Probe")
+                                    .setBrokerName(name)
+                                    .setBrokerId(0)
+                                    .setBrokerAddr(name + ":1")
+                                    .setLeaseTimeoutMs(300_000)
+                                    .addTopics(TopicConfig.newBuilder()
+                                            .setTopic("ProbeTopic")
+                                            .setReadQueueNums(1)
+                                            .setWriteQueueNums(1)
+                                            .setPerm(6))
+                                    .build());
                             wrote = true;
                             System.out.println("probe:   write " + name + " ok");
                         } catch (NamesrvException e) {

@@ -1,17 +1,18 @@
 package io.rns.chaos.runner;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.chaos.hosts.NetnsSupport;
 import io.rns.chaos.nemesis.IsolateLeader;
 import io.rns.chaos.nemesis.KillRestart;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Workload (b) "set" with the (d) session checks on 3 Raft nodes under kill -9/restart and leader isolation: no
@@ -31,10 +32,19 @@ class SetWorkloadTest {
 
     @Test
     void raftLosesNoAcknowledgedRegistrationAndKeepsSessionGuarantees() throws Exception {
-        SetWorkloadRun.Result r = SetWorkloadRun.run(new SetWorkloadRun.Config("raft-3-set", 3,
-                ChaosScenariosTest.seed(), Duration.ofSeconds(30), List.of(new KillRestart(), new IsolateLeader()), 6, 4,
-                OUT, Duration.ofSeconds(5), Duration.ofSeconds(3)));
-        System.out.println("recovered (indeterminate, present) = " + r.recovered().size() + " " + r.recovered());
+        SetWorkloadRun.Result r = SetWorkloadRun.run(new SetWorkloadRun.Config(
+                "raft-3-set",
+                3,
+                ChaosScenariosTest.seed(),
+                Duration.ofSeconds(30),
+                List.of(new KillRestart(), new IsolateLeader()),
+                6,
+                4,
+                OUT,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(3)));
+        System.out.println(
+                "recovered (indeterminate, present) = " + r.recovered().size() + " " + r.recovered());
         String see = "; see " + r.dir() + "\n" + r.summary();
         assertTrue(r.acked() > 100, "the workload must actually run" + see);
         assertTrue(r.faults().size() >= 2, "faults must actually happen: " + r.faults());

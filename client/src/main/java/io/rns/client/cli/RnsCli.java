@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -36,18 +36,34 @@ import java.util.stream.Collectors;
  * answered with an error (or broke the protocol); 3 no node could be reached (connect failure, closed connection,
  * timeout).
  */
-@Command(name = "rns", mixinStandardHelpOptions = true, version = "rns 0.1.0", exitCodeOnInvalidInput = 1,
+@Command(
+        name = "rns",
+        mixinStandardHelpOptions = true,
+        version = "rns 0.1.0",
+        exitCodeOnInvalidInput = 1,
         description = "Talks to an RNS (Raft NameServer) cluster.",
-        subcommands = {RnsCli.Status.class, RnsCli.Register.class, RnsCli.Unregister.class, RnsCli.Route.class,
-                RnsCli.Cluster.class, RnsCli.Topics.class, RnsCli.DeleteTopic.class, RnsCli.Kv.class,
-                RnsCli.Heartbeat.class, RnsCli.Brokers.class, RnsCli.Peers.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {
+            RnsCli.Status.class,
+            RnsCli.Register.class,
+            RnsCli.Unregister.class,
+            RnsCli.Route.class,
+            RnsCli.Cluster.class,
+            RnsCli.Topics.class,
+            RnsCli.DeleteTopic.class,
+            RnsCli.Kv.class,
+            RnsCli.Heartbeat.class,
+            RnsCli.Brokers.class,
+            RnsCli.Peers.class,
+            CommandLine.HelpCommand.class
+        },
         footerHeading = "%nOutput:%n",
-        footer = {"After each result a meta line: served=<LEVEL> node=<id> role=<ROLE> term=<n> applied=<n> endpoint=<host:port>",
-                "(served=NONE for writes). Errors: 'error: <CODE>: <message> [leader=<hint>]' on stderr.",
-                "Leaderless mode (--mode, or learned): a write goes to every node and succeeds if one did; before the meta",
-                "line one line per node: 'node <host:port> ok [...] <meta line>' or 'node <host:port> error <CODE>: <message>'.",
-                "%nExit codes: 0 ok, 1 usage error, 2 a node answered with an error, 3 no node reachable (connect/closed/timeout)."})
+        footer = {
+            "After each result a meta line: served=<LEVEL> node=<id> role=<ROLE> term=<n> applied=<n> endpoint=<host:port>",
+            "(served=NONE for writes). Errors: 'error: <CODE>: <message> [leader=<hint>]' on stderr.",
+            "Leaderless mode (--mode, or learned): a write goes to every node and succeeds if one did; before the meta",
+            "line one line per node: 'node <host:port> ok [...] <meta line>' or 'node <host:port> error <CODE>: <message>'.",
+            "%nExit codes: 0 ok, 1 usage error, 2 a node answered with an error, 3 no node reachable (connect/closed/timeout)."
+        })
 public final class RnsCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_USAGE = 1;
@@ -56,6 +72,7 @@ public final class RnsCli implements Callable<Integer> {
 
     @Mixin
     GlobalOptions globals;
+
     @Spec
     CommandSpec spec;
 
@@ -95,20 +112,26 @@ public final class RnsCli implements Callable<Integer> {
     // ------------------------------------------------------------------------------------------------------------
 
     /** Effective global settings: after-command values over before-command values over the environment. */
-    record Settings(List<String> endpoints, String node, Consistency consistency, long timeoutMs, boolean json,
-                    ClusterMode mode) {}
+    record Settings(
+            List<String> endpoints,
+            String node,
+            Consistency consistency,
+            long timeoutMs,
+            boolean json,
+            ClusterMode mode) {}
 
     abstract static class Cmd implements Callable<Integer> {
         @Mixin
         GlobalOptions local;
+
         @Spec
         CommandSpec spec;
 
         Settings settings;
         PrintWriter out;
         PrintWriter err;
-        private final JsonFormat.Printer json = JsonFormat.printer().omittingInsignificantWhitespace()
-                .includingDefaultValueFields();
+        private final JsonFormat.Printer json =
+                JsonFormat.printer().omittingInsignificantWhitespace().includingDefaultValueFields();
 
         @Override
         public final Integer call() {
@@ -126,7 +149,9 @@ public final class RnsCli implements Callable<Integer> {
                     .overallTimeout(Duration.ofMillis(settings.timeoutMs()))
                     .retryPolicy(RetryPolicy.DEFAULT) // still bounded by --timeout-ms
                     .clientId("rns-cli")
-                    .rpcOptions(RpcClientOptions.builder().connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs()))).build());
+                    .rpcOptions(RpcClientOptions.builder()
+                            .connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs())))
+                            .build());
             // only an explicit --consistency is explicit: otherwise the mode's default (leaderless: STALE) applies
             if (settings.consistency() != null) builder.defaultConsistency(settings.consistency());
             try (NamesrvClient client = builder.build()) {
@@ -160,7 +185,10 @@ public final class RnsCli implements Callable<Integer> {
                 Object user = s.userObject();
                 if (user instanceof Cmd c) g = c.local;
                 else if (user instanceof Kv k) g = k.local;
-                else if (user instanceof RnsCli r) { g = r.globals; root = r; }
+                else if (user instanceof RnsCli r) {
+                    g = r.globals;
+                    root = r;
+                }
                 if (g == null) continue;
                 if (endpoints == null) endpoints = g.endpoints;
                 if (node == null) node = g.node;
@@ -185,11 +213,14 @@ public final class RnsCli implements Callable<Integer> {
                 if (fromEnv != null && !fromEnv.isBlank()) endpoints = fromEnv;
             }
             if (endpoints == null) endpoints = GlobalOptions.DEFAULT_ENDPOINTS;
-            List<String> list = Arrays.stream(endpoints.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+            List<String> list = Arrays.stream(endpoints.split(","))
+                    .map(String::trim)
+                    .filter(x -> !x.isEmpty())
                     .collect(Collectors.toList());
             if (list.isEmpty()) throw new IllegalArgumentException("--endpoints: no endpoint given");
             for (String e : list) {
-                if (!Endpoints.isValid(e)) throw new IllegalArgumentException("--endpoints: '" + e + "' is not host:port");
+                if (!Endpoints.isValid(e))
+                    throw new IllegalArgumentException("--endpoints: '" + e + "' is not host:port");
             }
             if (node != null && !Endpoints.isValid(node)) {
                 throw new IllegalArgumentException("--node: '" + node + "' is not host:port");
@@ -209,8 +240,11 @@ public final class RnsCli implements Callable<Integer> {
         }
 
         /** As above; {@code perNode} adds a node's own result to its ok line (e.g. its broker_epoch). */
-        <T> void emitWrite(Reply<T> reply, List<String> text, MessageOrBuilder jsonResult,
-                           java.util.function.Function<T, String> perNode) {
+        <T> void emitWrite(
+                Reply<T> reply,
+                List<String> text,
+                MessageOrBuilder jsonResult,
+                java.util.function.Function<T, String> perNode) {
             if (!reply.fannedOut()) {
                 emit(reply.meta(), text, jsonResult);
                 return;
@@ -221,12 +255,21 @@ public final class RnsCli implements Callable<Integer> {
                 if (j.length() > 1) j.append(',');
                 if (o.ok()) {
                     String own = perNode.apply(o.reply().value());
-                    lines.add("node " + ep + " ok" + (own.isEmpty() ? "" : " " + own) + " " + o.reply().meta().toMetaLine());
-                    j.append("{\"endpoint\":").append(q(ep)).append(",\"ok\":true,\"meta\":").append(metaJson(o.reply().meta())).append('}');
+                    lines.add("node " + ep + " ok" + (own.isEmpty() ? "" : " " + own) + " "
+                            + o.reply().meta().toMetaLine());
+                    j.append("{\"endpoint\":")
+                            .append(q(ep))
+                            .append(",\"ok\":true,\"meta\":")
+                            .append(metaJson(o.reply().meta()))
+                            .append('}');
                 } else {
-                    lines.add("node " + ep + " error " + o.error().codeName() + ": " + o.error().detail());
-                    j.append("{\"endpoint\":").append(q(ep)).append(",\"ok\":false,\"error\":")
-                            .append(q(o.error().codeName() + ": " + o.error().detail())).append('}');
+                    lines.add("node " + ep + " error " + o.error().codeName() + ": "
+                            + o.error().detail());
+                    j.append("{\"endpoint\":")
+                            .append(q(ep))
+                            .append(",\"ok\":false,\"error\":")
+                            .append(q(o.error().codeName() + ": " + o.error().detail()))
+                            .append('}');
                 }
             });
             emit(reply.meta(), lines, jsonResult, ",\"perEndpoint\":" + j.append(']'));
@@ -258,7 +301,8 @@ public final class RnsCli implements Callable<Integer> {
 
         static String metaJson(ResponseMeta m) {
             return "{\"served\":" + q(m.toMetaLine().split(" ")[0].substring("served=".length()))
-                    + ",\"node\":" + q(m.nodeId()) + ",\"role\":" + q(String.valueOf(m.role())) + ",\"term\":" + m.term()
+                    + ",\"node\":" + q(m.nodeId()) + ",\"role\":" + q(String.valueOf(m.role())) + ",\"term\":"
+                    + m.term()
                     + ",\"applied\":" + m.appliedIndex() + ",\"msSinceLeaderContact\":" + m.msSinceLeaderContact()
                     + ",\"leaderHint\":" + q(m.leaderHint()) + ",\"endpoint\":" + q(m.endpoint()) + "}";
         }
@@ -283,7 +327,10 @@ public final class RnsCli implements Callable<Integer> {
         }
 
         void printError(NamesrvException e) {
-            StringBuilder b = new StringBuilder("error: ").append(e.codeName()).append(": ").append(e.detail());
+            StringBuilder b = new StringBuilder("error: ")
+                    .append(e.codeName())
+                    .append(": ")
+                    .append(e.detail());
             if (!e.leaderHint().isEmpty()) b.append(" leader=").append(e.leaderHint());
             err.println(b);
             if (e.outcomeUnknown()) {
@@ -302,11 +349,15 @@ public final class RnsCli implements Callable<Integer> {
 
     // ---- commands ----------------------------------------------------------------------------------------------
 
-    @Command(name = "status", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
-            description = "Node status of every endpoint (or of --node): id, mode, role, term, leader, indexes, counts, "
-                    + "liveness (leases_tracked and suspects as this node tracks them: only the leader tracks; "
-                    + "expiries_proposed/applied and mass_expiry_warnings since it became leader or started), peers. "
-                    + "A node that does not answer prints 'unreachable'; exit 0 if at least one answered.")
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description =
+                    "Node status of every endpoint (or of --node): id, mode, role, term, leader, indexes, counts, "
+                            + "liveness (leases_tracked and suspects as this node tracks them: only the leader tracks; "
+                            + "expiries_proposed/applied and mass_expiry_warnings since it became leader or started), peers. "
+                            + "A node that does not answer prints 'unreachable'; exit 0 if at least one answered.")
     static final class Status extends Cmd {
         @Override
         int run(NamesrvClient client) {
@@ -319,25 +370,29 @@ public final class RnsCli implements Callable<Integer> {
                     GetNodeStatusResponse s = r.value();
                     List<String> lines = new ArrayList<>();
                     lines.add(ep + " id=" + s.getNodeId() + " mode=" + s.getMode() + " role=" + s.getRole()
-                            + " term=" + s.getTerm() + " leader=" + (s.getLeaderId().isEmpty() ? "-" : s.getLeaderId())
+                            + " term=" + s.getTerm() + " leader="
+                            + (s.getLeaderId().isEmpty() ? "-" : s.getLeaderId())
                             + (s.getLeaderClientAddr().isEmpty() ? "" : "@" + s.getLeaderClientAddr())
                             + " applied=" + s.getAppliedIndex() + " commit=" + s.getCommitIndex()
                             + " last_log=" + s.getLastLogIndex() + " snapshot=" + s.getLastSnapshotIndex()
                             + " since_leader_ms=" + s.getMsSinceLeaderContact() + " uptime_ms=" + s.getUptimeMs()
                             + " topics=" + s.getTopics() + " brokers=" + s.getBrokers()
                             + " leases_tracked=" + s.getLeasesTracked() + " suspects=" + s.getSuspects()
-                            + " expiries_proposed=" + s.getExpiriesProposed() + " expiries_applied=" + s.getExpiriesApplied()
+                            + " expiries_proposed=" + s.getExpiriesProposed() + " expiries_applied="
+                            + s.getExpiriesApplied()
                             + " mass_expiry_warnings=" + s.getMassExpiryWarnings());
                     for (PeerStatus p : s.getPeersList()) {
-                        lines.add("  peer " + p.getNodeId() + " raft=" + p.getRaftAddr() + " client=" + p.getClientAddr()
-                                + (p.getLeader() ? " leader" : "") + (p.getAlive() ? " alive" : ""));
+                        lines.add(
+                                "  peer " + p.getNodeId() + " raft=" + p.getRaftAddr() + " client=" + p.getClientAddr()
+                                        + (p.getLeader() ? " leader" : "") + (p.getAlive() ? " alive" : ""));
                     }
                     emit(r.meta(), lines, s);
                     answered++;
                 } catch (NamesrvException e) {
                     lastError = e;
                     if (settings.json()) {
-                        out.println("{\"endpoint\":" + q(ep) + ",\"unreachable\":true,\"error\":" + q(e.codeName() + ": " + e.detail()) + "}");
+                        out.println("{\"endpoint\":" + q(ep) + ",\"unreachable\":true,\"error\":"
+                                + q(e.codeName() + ": " + e.detail()) + "}");
                     } else {
                         out.println(ep + " unreachable (" + e.codeName() + ": " + e.detail() + ")");
                     }
@@ -350,27 +405,52 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "register", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
-            description = {"Register (or re-register) a broker and its topics.",
-                    "A registered broker has a lease: the leader expires (unregisters) it when nothing heartbeats or "
-                            + "re-registers it for that long. A broker registered by hand therefore disappears after "
-                            + "its lease unless something heartbeats it ('rns heartbeat --epoch <broker_epoch> "
-                            + "--every-ms M --count K', or a broker using the client's BrokerRegistrar).",
-                    "The lease is --lease-ms, or the server's liveness.default-lease-ms when 0; it must lie within the "
-                            + "server's liveness.min-lease-ms and liveness.max-lease-ms (default 300000), otherwise the "
-                            + "answer is INVALID_ARGUMENT."})
+    @Command(
+            name = "register",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = {
+                "Register (or re-register) a broker and its topics.",
+                "A registered broker has a lease: the leader expires (unregisters) it when nothing heartbeats or "
+                        + "re-registers it for that long. A broker registered by hand therefore disappears after "
+                        + "its lease unless something heartbeats it ('rns heartbeat --epoch <broker_epoch> "
+                        + "--every-ms M --count K', or a broker using the client's BrokerRegistrar).",
+                "The lease is --lease-ms, or the server's liveness.default-lease-ms when 0; it must lie within the "
+                        + "server's liveness.min-lease-ms and liveness.max-lease-ms (default 300000), otherwise the "
+                        + "answer is INVALID_ARGUMENT."
+            })
     static final class Register extends Cmd {
-        @Option(names = "--cluster", required = true) String cluster;
-        @Option(names = "--broker-name", required = true) String brokerName;
-        @Option(names = "--broker-id", defaultValue = "0", description = "0 = master (default)") long brokerId;
-        @Option(names = {"--addr", "--broker-addr"}, required = true, paramLabel = "HOST:PORT") String addr;
-        @Option(names = "--ha-addr", paramLabel = "HOST:PORT") String haAddr;
-        @Option(names = "--topic", paramLabel = "T[:READ:WRITE[:PERM]]",
+        @Option(names = "--cluster", required = true)
+        String cluster;
+
+        @Option(names = "--broker-name", required = true)
+        String brokerName;
+
+        @Option(names = "--broker-id", defaultValue = "0", description = "0 = master (default)")
+        long brokerId;
+
+        @Option(
+                names = {"--addr", "--broker-addr"},
+                required = true,
+                paramLabel = "HOST:PORT")
+        String addr;
+
+        @Option(names = "--ha-addr", paramLabel = "HOST:PORT")
+        String haAddr;
+
+        @Option(
+                names = "--topic",
+                paramLabel = "T[:READ:WRITE[:PERM]]",
                 description = "Repeatable. Queue counts default to 16:16, perm to 6 (read+write).")
         List<String> topics = new ArrayList<>();
-        @Option(names = "--lease-ms", defaultValue = "0", paramLabel = "MS",
-                description = "The broker's lease in ms (0 = the server's default; at most the server's "
-                        + "liveness.max-lease-ms, default 300000). Without a heartbeat for this long the broker expires.")
+
+        @Option(
+                names = "--lease-ms",
+                defaultValue = "0",
+                paramLabel = "MS",
+                description =
+                        "The broker's lease in ms (0 = the server's default; at most the server's "
+                                + "liveness.max-lease-ms, default 300000). Without a heartbeat for this long the broker expires.")
         long leaseMs;
 
         @Override
@@ -378,8 +458,12 @@ public final class RnsCli implements Callable<Integer> {
             if (leaseMs < 0 || leaseMs > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("--lease-ms must be in [0, " + Integer.MAX_VALUE + "]: " + leaseMs);
             }
-            RegisterBrokerRequest.Builder r = RegisterBrokerRequest.newBuilder().setCluster(cluster)
-                    .setBrokerName(brokerName).setBrokerId(brokerId).setBrokerAddr(addr).setLeaseTimeoutMs((int) leaseMs);
+            RegisterBrokerRequest.Builder r = RegisterBrokerRequest.newBuilder()
+                    .setCluster(cluster)
+                    .setBrokerName(brokerName)
+                    .setBrokerId(brokerId)
+                    .setBrokerAddr(addr)
+                    .setLeaseTimeoutMs((int) leaseMs);
             if (haAddr != null) r.setHaServerAddr(haAddr);
             for (String t : topics) r.addTopics(parseTopic(t));
             Reply<RegisterBrokerResponse> reply = client.registerBroker(r.build(), options());
@@ -396,9 +480,14 @@ public final class RnsCli implements Callable<Integer> {
         TopicConfig parseTopic(String spec) {
             String[] p = spec.split(":", -1);
             if (p[0].isEmpty() || (p.length != 1 && p.length != 3 && p.length != 4)) {
-                throw new IllegalArgumentException("--topic must be T, T:READ:WRITE or T:READ:WRITE:PERM: '" + spec + "'");
+                throw new IllegalArgumentException(
+                        "--topic must be T, T:READ:WRITE or T:READ:WRITE:PERM: '" + spec + "'");
             }
-            TopicConfig.Builder b = TopicConfig.newBuilder().setTopic(p[0]).setReadQueueNums(16).setWriteQueueNums(16).setPerm(6);
+            TopicConfig.Builder b = TopicConfig.newBuilder()
+                    .setTopic(p[0])
+                    .setReadQueueNums(16)
+                    .setWriteQueueNums(16)
+                    .setPerm(6);
             try {
                 if (p.length >= 3) b.setReadQueueNums(Integer.parseInt(p[1])).setWriteQueueNums(Integer.parseInt(p[2]));
                 if (p.length == 4) b.setPerm(Integer.parseInt(p[3]));
@@ -409,18 +498,36 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "unregister", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Unregister a broker.")
+    @Command(
+            name = "unregister",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = "Unregister a broker.")
     static final class Unregister extends Cmd {
-        @Option(names = "--cluster", required = true) String cluster;
-        @Option(names = "--broker-name", required = true) String brokerName;
-        @Option(names = "--broker-id", defaultValue = "0") long brokerId;
-        @Option(names = {"--addr", "--broker-addr"}, paramLabel = "HOST:PORT") String addr;
-        @Option(names = "--epoch", defaultValue = "0", description = "0 = whatever is current") long epoch;
+        @Option(names = "--cluster", required = true)
+        String cluster;
+
+        @Option(names = "--broker-name", required = true)
+        String brokerName;
+
+        @Option(names = "--broker-id", defaultValue = "0")
+        long brokerId;
+
+        @Option(
+                names = {"--addr", "--broker-addr"},
+                paramLabel = "HOST:PORT")
+        String addr;
+
+        @Option(names = "--epoch", defaultValue = "0", description = "0 = whatever is current")
+        long epoch;
 
         @Override
         int run(NamesrvClient client) {
-            UnregisterBrokerRequest.Builder r = UnregisterBrokerRequest.newBuilder().setCluster(cluster)
-                    .setBrokerName(brokerName).setBrokerId(brokerId).setBrokerEpoch(epoch);
+            UnregisterBrokerRequest.Builder r = UnregisterBrokerRequest.newBuilder()
+                    .setCluster(cluster)
+                    .setBrokerName(brokerName)
+                    .setBrokerId(brokerId)
+                    .setBrokerEpoch(epoch);
             if (addr != null) r.setBrokerAddr(addr);
             Reply<UnregisterBrokerResponse> reply = client.unregisterBroker(r.build(), options());
             emitWrite(reply, List.of("unregistered"), reply.value());
@@ -428,22 +535,46 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "heartbeat", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
-            description = {"Send a broker heartbeat (to the leader) and print the lease it granted.",
-                    "With --every-ms M --count K (both or neither): K heartbeats, one every M ms; stops at the first "
-                            + "failure. --epoch must be the broker's current epoch (the broker_epoch 'rns register' "
-                            + "printed): otherwise STALE_BROKER_EPOCH; UNKNOWN_BROKER if it is not registered (any more).",
-                    "Prints one line per heartbeat, each followed by the meta line."})
+    @Command(
+            name = "heartbeat",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = {
+                "Send a broker heartbeat (to the leader) and print the lease it granted.",
+                "With --every-ms M --count K (both or neither): K heartbeats, one every M ms; stops at the first "
+                        + "failure. --epoch must be the broker's current epoch (the broker_epoch 'rns register' "
+                        + "printed): otherwise STALE_BROKER_EPOCH; UNKNOWN_BROKER if it is not registered (any more).",
+                "Prints one line per heartbeat, each followed by the meta line."
+            })
     static final class Heartbeat extends Cmd {
         static final int MAX_COUNT = 100_000;
 
-        @Option(names = "--cluster", required = true) String cluster;
-        @Option(names = "--broker-name", required = true) String brokerName;
-        @Option(names = "--broker-id", defaultValue = "0", description = "0 = master (default)") long brokerId;
-        @Option(names = {"--broker-addr", "--addr"}, required = true, paramLabel = "HOST:PORT") String addr;
-        @Option(names = "--epoch", required = true, paramLabel = "EPOCH", description = "The broker's current epoch.") long epoch;
-        @Option(names = "--every-ms", paramLabel = "MS", description = "Interval between heartbeats (with --count).") Long everyMs;
-        @Option(names = "--count", paramLabel = "K", description = "Number of heartbeats, 1.." + MAX_COUNT + " (with --every-ms).") Integer count;
+        @Option(names = "--cluster", required = true)
+        String cluster;
+
+        @Option(names = "--broker-name", required = true)
+        String brokerName;
+
+        @Option(names = "--broker-id", defaultValue = "0", description = "0 = master (default)")
+        long brokerId;
+
+        @Option(
+                names = {"--broker-addr", "--addr"},
+                required = true,
+                paramLabel = "HOST:PORT")
+        String addr;
+
+        @Option(names = "--epoch", required = true, paramLabel = "EPOCH", description = "The broker's current epoch.")
+        long epoch;
+
+        @Option(names = "--every-ms", paramLabel = "MS", description = "Interval between heartbeats (with --count).")
+        Long everyMs;
+
+        @Option(
+                names = "--count",
+                paramLabel = "K",
+                description = "Number of heartbeats, 1.." + MAX_COUNT + " (with --every-ms).")
+        Integer count;
 
         @Override
         int run(NamesrvClient client) {
@@ -452,13 +583,19 @@ public final class RnsCli implements Callable<Integer> {
             }
             int k = count == null ? 1 : count;
             long m = everyMs == null ? 0 : everyMs;
-            if (k < 1 || k > MAX_COUNT) throw new IllegalArgumentException("--count must be in [1, " + MAX_COUNT + "]: " + k);
+            if (k < 1 || k > MAX_COUNT)
+                throw new IllegalArgumentException("--count must be in [1, " + MAX_COUNT + "]: " + k);
             if (everyMs != null && (m < 1 || m > 3_600_000)) {
                 throw new IllegalArgumentException("--every-ms must be in [1, 3600000]: " + m);
             }
             if (epoch <= 0) throw new IllegalArgumentException("--epoch must be > 0: " + epoch);
-            HeartbeatRequest hb = HeartbeatRequest.newBuilder().setCluster(cluster).setBrokerName(brokerName)
-                    .setBrokerId(brokerId).setBrokerAddr(addr).setBrokerEpoch(epoch).build();
+            HeartbeatRequest hb = HeartbeatRequest.newBuilder()
+                    .setCluster(cluster)
+                    .setBrokerName(brokerName)
+                    .setBrokerId(brokerId)
+                    .setBrokerAddr(addr)
+                    .setBrokerEpoch(epoch)
+                    .build();
             long start = System.nanoTime();
             for (int i = 1; i <= k; i++) {
                 if (i > 1) {
@@ -475,20 +612,29 @@ public final class RnsCli implements Callable<Integer> {
                 }
                 Reply<HeartbeatResponse> reply = client.heartbeat(hb, options());
                 HeartbeatResponse v = reply.value();
-                emit(reply.meta(), List.of("heartbeat " + i + "/" + k + " lease_ms=" + Integer.toUnsignedLong(v.getLeaseTimeoutMs())
-                        + " heartbeat_interval_ms=" + Integer.toUnsignedLong(v.getHeartbeatIntervalMs())), v);
+                emit(
+                        reply.meta(),
+                        List.of("heartbeat " + i + "/" + k + " lease_ms="
+                                + Integer.toUnsignedLong(v.getLeaseTimeoutMs()) + " heartbeat_interval_ms="
+                                + Integer.toUnsignedLong(v.getHeartbeatIntervalMs())),
+                        v);
             }
             return EXIT_OK;
         }
     }
 
-    @Command(name = "brokers", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
-            description = {"The leader's broker lease table, one line per broker (sorted by name, then id):",
-                    "lease cluster=<c> broker=<name> id=<n> addr=<host:port> epoch=<n> last_contact_age_ms=<n> "
-                            + "lease_remaining_ms=<n> lease_timeout_ms=<n> flags=<suspect,expiring|->",
-                    "lease_remaining_ms < 0: expired, expiry pending. suspect: its connection closed, on the short "
-                            + "suspect lease. expiring: an expiry is being replicated. Only the leader tracks leases; "
-                            + "the request goes to the leader."})
+    @Command(
+            name = "brokers",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = {
+                "The leader's broker lease table, one line per broker (sorted by name, then id):",
+                "lease cluster=<c> broker=<name> id=<n> addr=<host:port> epoch=<n> last_contact_age_ms=<n> "
+                        + "lease_remaining_ms=<n> lease_timeout_ms=<n> flags=<suspect,expiring|->",
+                "lease_remaining_ms < 0: expired, expiry pending. suspect: its connection closed, on the short "
+                        + "suspect lease. expiring: an expiry is being replicated. Only the leader tracks leases; "
+                        + "the request goes to the leader."
+            })
     static final class Brokers extends Cmd {
         @Override
         int run(NamesrvClient client) {
@@ -507,15 +653,21 @@ public final class RnsCli implements Callable<Integer> {
             if (l.getExpiring()) flags.add("expiring");
             return "lease cluster=" + l.getCluster() + " broker=" + l.getBrokerName() + " id=" + l.getBrokerId()
                     + " addr=" + l.getBrokerAddr() + " epoch=" + Long.toUnsignedString(l.getBrokerEpoch())
-                    + " last_contact_age_ms=" + l.getLastContactAgeMs() + " lease_remaining_ms=" + l.getLeaseRemainingMs()
+                    + " last_contact_age_ms=" + l.getLastContactAgeMs() + " lease_remaining_ms="
+                    + l.getLeaseRemainingMs()
                     + " lease_timeout_ms=" + Integer.toUnsignedLong(l.getLeaseTimeoutMs())
                     + " flags=" + (flags.isEmpty() ? "-" : String.join(",", flags));
         }
     }
 
-    @Command(name = "route", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "The route of a topic (queues and brokers).")
+    @Command(
+            name = "route",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = "The route of a topic (queues and brokers).")
     static final class Route extends Cmd {
-        @Parameters(paramLabel = "TOPIC") String topic;
+        @Parameters(paramLabel = "TOPIC")
+        String topic;
 
         @Override
         int run(NamesrvClient client) {
@@ -535,28 +687,40 @@ public final class RnsCli implements Callable<Integer> {
 
     static String brokerLine(BrokerData b) {
         return "broker cluster=" + b.getCluster() + " name=" + b.getBrokerName() + " addrs="
-                + new java.util.TreeMap<>(b.getBrokerAddrsMap()).entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+                + new java.util.TreeMap<>(b.getBrokerAddrsMap())
+                        .entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue())
+                                .collect(Collectors.joining(","));
     }
 
-    @Command(name = "cluster", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Clusters, their brokers and addresses.")
+    @Command(
+            name = "cluster",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = "Clusters, their brokers and addresses.")
     static final class Cluster extends Cmd {
         @Override
         int run(NamesrvClient client) {
             Reply<GetClusterInfoResponse> reply = client.getClusterInfo(options());
             GetClusterInfoResponse c = reply.value();
             List<String> lines = new ArrayList<>();
-            new java.util.TreeMap<>(c.getClusterAddrTableMap()).forEach((name, names) ->
-                    lines.add("cluster " + name + ": " + names.getBrokerNamesList().stream().sorted().collect(Collectors.joining(","))));
+            new java.util.TreeMap<>(c.getClusterAddrTableMap())
+                    .forEach((name, names) -> lines.add("cluster " + name + ": "
+                            + names.getBrokerNamesList().stream().sorted().collect(Collectors.joining(","))));
             new java.util.TreeMap<>(c.getBrokerAddrTableMap()).forEach((name, b) -> lines.add(brokerLine(b)));
             emit(reply.meta(), lines, c);
             return EXIT_OK;
         }
     }
 
-    @Command(name = "topics", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Topic names, one per line (sorted).")
+    @Command(
+            name = "topics",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = "Topic names, one per line (sorted).")
     static final class Topics extends Cmd {
-        @Option(names = "--cluster", description = "Only this cluster's topics.") String cluster;
+        @Option(names = "--cluster", description = "Only this cluster's topics.")
+        String cluster;
 
         @Override
         int run(NamesrvClient client) {
@@ -566,24 +730,42 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "delete-topic", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Delete a topic (everywhere, or in one cluster).")
+    @Command(
+            name = "delete-topic",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = "Delete a topic (everywhere, or in one cluster).")
     static final class DeleteTopic extends Cmd {
-        @Parameters(paramLabel = "TOPIC") String topic;
-        @Option(names = "--cluster") String cluster;
+        @Parameters(paramLabel = "TOPIC")
+        String topic;
+
+        @Option(names = "--cluster")
+        String cluster;
 
         @Override
         int run(NamesrvClient client) {
             Reply<DeleteTopicResponse> reply = client.deleteTopic(topic, cluster, options());
-            emitWrite(reply, List.of("existed=" + reply.value().getExisted()), reply.value(), x -> "existed=" + x.getExisted());
+            emitWrite(
+                    reply,
+                    List.of("existed=" + reply.value().getExisted()),
+                    reply.value(),
+                    x -> "existed=" + x.getExisted());
             return EXIT_OK;
         }
     }
 
-    @Command(name = "kv", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "The namespaced key-value store.",
+    @Command(
+            name = "kv",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = "The namespaced key-value store.",
             subcommands = {KvPut.class, KvGet.class, KvDelete.class, KvList.class})
     static final class Kv implements Callable<Integer> {
-        @Mixin GlobalOptions local;
-        @Spec CommandSpec spec;
+        @Mixin
+        GlobalOptions local;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -593,9 +775,14 @@ public final class RnsCli implements Callable<Integer> {
 
     @Command(name = "put", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Set a key.")
     static final class KvPut extends Cmd {
-        @Parameters(index = "0", paramLabel = "NS") String ns;
-        @Parameters(index = "1", paramLabel = "KEY") String key;
-        @Parameters(index = "2", paramLabel = "VALUE") String value;
+        @Parameters(index = "0", paramLabel = "NS")
+        String ns;
+
+        @Parameters(index = "1", paramLabel = "KEY")
+        String key;
+
+        @Parameters(index = "2", paramLabel = "VALUE")
+        String value;
 
         @Override
         int run(NamesrvClient client) {
@@ -605,54 +792,89 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Print a key's value (KEY_NOT_FOUND: exit 2).")
+    @Command(
+            name = "get",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = "Print a key's value (KEY_NOT_FOUND: exit 2).")
     static final class KvGet extends Cmd {
-        @Parameters(index = "0", paramLabel = "NS") String ns;
-        @Parameters(index = "1", paramLabel = "KEY") String key;
+        @Parameters(index = "0", paramLabel = "NS")
+        String ns;
+
+        @Parameters(index = "1", paramLabel = "KEY")
+        String key;
 
         @Override
         int run(NamesrvClient client) {
             Reply<String> reply = client.kvGet(ns, key, options());
-            emit(reply.meta(), List.of(reply.value()), KvGetResponse.newBuilder().setValue(reply.value()));
+            emit(
+                    reply.meta(),
+                    List.of(reply.value()),
+                    KvGetResponse.newBuilder().setValue(reply.value()));
             return EXIT_OK;
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Delete a key.")
+    @Command(
+            name = "delete",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = "Delete a key.")
     static final class KvDelete extends Cmd {
-        @Parameters(index = "0", paramLabel = "NS") String ns;
-        @Parameters(index = "1", paramLabel = "KEY") String key;
+        @Parameters(index = "0", paramLabel = "NS")
+        String ns;
+
+        @Parameters(index = "1", paramLabel = "KEY")
+        String key;
 
         @Override
         int run(NamesrvClient client) {
             Reply<Boolean> reply = client.kvDelete(ns, key, options());
-            emitWrite(reply, List.of("existed=" + reply.value()), KvDeleteResponse.newBuilder().setExisted(reply.value()),
+            emitWrite(
+                    reply,
+                    List.of("existed=" + reply.value()),
+                    KvDeleteResponse.newBuilder().setExisted(reply.value()),
                     x -> "existed=" + x);
             return EXIT_OK;
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "All KEY=VALUE of a namespace (sorted by key).")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = "All KEY=VALUE of a namespace (sorted by key).")
     static final class KvList extends Cmd {
-        @Parameters(index = "0", paramLabel = "NS") String ns;
+        @Parameters(index = "0", paramLabel = "NS")
+        String ns;
 
         @Override
         int run(NamesrvClient client) {
             Reply<Map<String, String>> reply = client.kvList(ns, options());
-            List<String> lines = reply.value().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.toList());
+            List<String> lines = reply.value().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.toList());
             emit(reply.meta(), lines, KvListResponse.newBuilder().putAllEntries(reply.value()));
             return EXIT_OK;
         }
     }
 
-    @Command(name = "peers", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
-            description = {"Raft group membership (raft mode only; a leaderless node answers UNSUPPORTED_REQUEST).",
-                    "Each peer prints as: peer <id> raft=<host:port> client=<host:port|-> [leader] [alive]",
-                    "(alive: as the leader sees it; shown only by the leader). add/remove/transfer go to the leader."},
+    @Command(
+            name = "peers",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = {
+                "Raft group membership (raft mode only; a leaderless node answers UNSUPPORTED_REQUEST).",
+                "Each peer prints as: peer <id> raft=<host:port> client=<host:port|-> [leader] [alive]",
+                "(alive: as the leader sees it; shown only by the leader). add/remove/transfer go to the leader."
+            },
             subcommands = {PeersList.class, PeersAdd.class, PeersRemove.class, PeersTransfer.class})
     static final class Peers implements Callable<Integer> {
-        @Mixin GlobalOptions local;
-        @Spec CommandSpec spec;
+        @Mixin
+        GlobalOptions local;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -671,7 +893,10 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
             description = "The voting members as the node asked (--node, or any) knows them: the leader's current "
                     + "configuration, elsewhere the last committed one.")
     static final class PeersList extends Cmd {
@@ -683,11 +908,16 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
-            description = {"Add a voter. The leader lets it catch up, then commits the new configuration; prints the "
-                    + "configuration after the change.",
-                    "The new node must be running with its raft port reachable (a brand-new node: start it with the "
-                    + "current members plus itself in its members setting)."})
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = {
+                "Add a voter. The leader lets it catch up, then commits the new configuration; prints the "
+                        + "configuration after the change.",
+                "The new node must be running with its raft port reachable (a brand-new node: start it with the "
+                        + "current members plus itself in its members setting)."
+            })
     static final class PeersAdd extends Cmd {
         @Parameters(index = "0", paramLabel = "MEMBER", description = "id@host:raftPort:clientPort")
         String member;
@@ -701,13 +931,19 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
-            description = {"Remove a voter (the leader too: it steps down once the change commits); prints the "
-                    + "configuration after the change.",
-                    "Refused (INVALID_ARGUMENT) if it is not a member, the last one, or the remaining live voters would "
-                    + "not be a majority. The removed node keeps running until you stop it."})
+    @Command(
+            name = "remove",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
+            description = {
+                "Remove a voter (the leader too: it steps down once the change commits); prints the "
+                        + "configuration after the change.",
+                "Refused (INVALID_ARGUMENT) if it is not a member, the last one, or the remaining live voters would "
+                        + "not be a majority. The removed node keeps running until you stop it."
+            })
     static final class PeersRemove extends Cmd {
-        @Parameters(index = "0", paramLabel = "ID") String id;
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
 
         @Override
         int run(NamesrvClient client) {
@@ -717,16 +953,22 @@ public final class RnsCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "transfer", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
+    @Command(
+            name = "transfer",
+            mixinStandardHelpOptions = true,
+            exitCodeOnInvalidInput = 1,
             description = "Hand leadership to a voter; prints 'transfer started from <old leader> to <id>' (the target "
                     + "leads after its election, usually well under a second).")
     static final class PeersTransfer extends Cmd {
-        @Parameters(index = "0", paramLabel = "ID") String id;
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
 
         @Override
         int run(NamesrvClient client) {
             Reply<TransferLeadershipResponse> reply = client.transferLeadership(id, options());
-            emit(reply.meta(), List.of("transfer started from " + reply.value().getPreviousLeaderId() + " to " + id),
+            emit(
+                    reply.meta(),
+                    List.of("transfer started from " + reply.value().getPreviousLeaderId() + " to " + id),
                     reply.value());
             return EXIT_OK;
         }

@@ -8,7 +8,6 @@ import io.rns.client.RetryPolicy;
 import io.rns.rpc.transport.Endpoints;
 import io.rns.rpc.transport.RpcClient;
 import io.rns.rpc.transport.RpcConnectException;
-import io.rns.rpc.transport.RpcConnectionClosedException;
 import io.rns.rpc.transport.RpcTimeoutException;
 import io.rns.rpc.transport.RpcTransportException;
 import io.rns.rpc.v1.Consistency;
@@ -46,8 +45,16 @@ public final class Caller {
     private final ScheduledExecutorService scheduler;
     private final AtomicLong highestSeenIndex = new AtomicLong();
 
-    public Caller(RpcClient rpc, Router router, Duration requestTimeout, Duration overallTimeout, RetryPolicy retry,
-                  Consistency defaultConsistency, String clientId, Random random, ScheduledExecutorService scheduler) {
+    public Caller(
+            RpcClient rpc,
+            Router router,
+            Duration requestTimeout,
+            Duration overallTimeout,
+            RetryPolicy retry,
+            Consistency defaultConsistency,
+            String clientId,
+            Random random,
+            ScheduledExecutorService scheduler) {
         this(rpc, router, requestTimeout, overallTimeout, retry, defaultConsistency, true, clientId, random, scheduler);
     }
 
@@ -55,9 +62,17 @@ public final class Caller {
      * @param defaultConsistencyExplicit whether the default level was chosen by the user: in leaderless mode an
      *                                   implicit default becomes STALE, an explicit one is sent as-is
      */
-    public Caller(RpcClient rpc, Router router, Duration requestTimeout, Duration overallTimeout, RetryPolicy retry,
-                  Consistency defaultConsistency, boolean defaultConsistencyExplicit, String clientId, Random random,
-                  ScheduledExecutorService scheduler) {
+    public Caller(
+            RpcClient rpc,
+            Router router,
+            Duration requestTimeout,
+            Duration overallTimeout,
+            RetryPolicy retry,
+            Consistency defaultConsistency,
+            boolean defaultConsistencyExplicit,
+            String clientId,
+            Random random,
+            ScheduledExecutorService scheduler) {
         this.rpc = rpc;
         this.router = router;
         this.requestTimeoutNanos = requestTimeout.toNanos();
@@ -105,9 +120,10 @@ public final class Caller {
     }
 
     /** As {@link #call(RequestEnvelope.Builder, CallOptions, boolean)}; {@code readOptions=false} sends no ReadOptions. */
-    public CompletableFuture<Answer> call(RequestEnvelope.Builder request, CallOptions options, boolean isRead,
-                                          boolean readOptions) {
-        Call c = new Call(request.clone(), options == null ? CallOptions.DEFAULT : options, isRead, readOptions, !isRead);
+    public CompletableFuture<Answer> call(
+            RequestEnvelope.Builder request, CallOptions options, boolean isRead, boolean readOptions) {
+        Call c = new Call(
+                request.clone(), options == null ? CallOptions.DEFAULT : options, isRead, readOptions, !isRead);
         c.next();
         return c.result;
     }
@@ -165,9 +181,11 @@ public final class Caller {
             attempts++;
             RequestEnvelope.Builder b = base.clone().setClientId(clientId);
             if (readOptions) {
-                Consistency level = options.consistency() != null ? options.consistency() : effectiveDefaultConsistency();
+                Consistency level =
+                        options.consistency() != null ? options.consistency() : effectiveDefaultConsistency();
                 long minIndex = leaderless ? options.minIndex() : Math.max(options.minIndex(), highestSeenIndex.get());
-                b.setRead(ReadOptions.newBuilder().setConsistency(level)
+                b.setRead(ReadOptions.newBuilder()
+                        .setConsistency(level)
                         .setMinIndex(minIndex)
                         .setMaxStalenessMs(options.maxStalenessMs()));
             }
@@ -209,15 +227,33 @@ public final class Caller {
                 return;
             }
             if (code == ErrorCode.ERROR_CODE_UNSPECIFIED || code == ErrorCode.UNRECOGNIZED) {
-                giveUp(new NamesrvException(Kind.PROTOCOL_ERROR, ErrorCode.ERROR_CODE_UNSPECIFIED,
-                        "protocol error: response without an error code (code " + h.getCodeValue() + "): " + h.getMessage(),
-                        false, h.getLeaderHint(), meta, false, endpoint, attempts, null));
+                giveUp(new NamesrvException(
+                        Kind.PROTOCOL_ERROR,
+                        ErrorCode.ERROR_CODE_UNSPECIFIED,
+                        "protocol error: response without an error code (code " + h.getCodeValue() + "): "
+                                + h.getMessage(),
+                        false,
+                        h.getLeaderHint(),
+                        meta,
+                        false,
+                        endpoint,
+                        attempts,
+                        null));
                 return;
             }
             boolean unknown = !isRead && (code == ErrorCode.OUTCOME_UNKNOWN || code == ErrorCode.DEADLINE_EXCEEDED);
             boolean retriable = h.getRetriable() || unknown || code == ErrorCode.NOT_LEADER;
-            NamesrvException e = new NamesrvException(Kind.SERVER, code, h.getMessage(), retriable, h.getLeaderHint(),
-                    meta, unknown, endpoint, attempts, null);
+            NamesrvException e = new NamesrvException(
+                    Kind.SERVER,
+                    code,
+                    h.getMessage(),
+                    retriable,
+                    h.getLeaderHint(),
+                    meta,
+                    unknown,
+                    endpoint,
+                    attempts,
+                    null);
             if (code == ErrorCode.NOT_LEADER) {
                 String hint = h.getLeaderHint();
                 if (!hint.isEmpty() && !hint.equals(endpoint) && Endpoints.isValid(hint)) {
@@ -243,14 +279,32 @@ public final class Caller {
             }
             Kind kind = te instanceof RpcConnectException ? Kind.CONNECT_FAILED : Kind.CONNECTION_CLOSED;
             boolean unknown = !isRead && !(te instanceof RpcConnectException) && te.requestSent();
-            return new NamesrvException(kind, ErrorCode.ERROR_CODE_UNSPECIFIED, te.getMessage(), true, "", null,
-                    unknown, endpoint, attempts, te);
+            return new NamesrvException(
+                    kind,
+                    ErrorCode.ERROR_CODE_UNSPECIFIED,
+                    te.getMessage(),
+                    true,
+                    "",
+                    null,
+                    unknown,
+                    endpoint,
+                    attempts,
+                    te);
         }
 
         NamesrvException timeout(RpcTransportException te, String message) {
             boolean unknown = !isRead && te != null && te.requestSent();
-            return new NamesrvException(Kind.TIMEOUT, ErrorCode.DEADLINE_EXCEEDED, message, true, "", null, unknown,
-                    te == null ? null : te.endpoint(), attempts, te);
+            return new NamesrvException(
+                    Kind.TIMEOUT,
+                    ErrorCode.DEADLINE_EXCEEDED,
+                    message,
+                    true,
+                    "",
+                    null,
+                    unknown,
+                    te == null ? null : te.endpoint(),
+                    attempts,
+                    te);
         }
 
         private boolean canRetry(NamesrvException e) {

@@ -23,12 +23,18 @@ public final class Router {
         this.current = new AtomicInteger(random.nextInt(this.endpoints.size()));
     }
 
-    public List<String> endpoints() { return endpoints; }
+    public List<String> endpoints() {
+        return endpoints;
+    }
 
-    public String current() { return endpoints.get(Math.floorMod(current.get(), endpoints.size())); }
+    public String current() {
+        return endpoints.get(Math.floorMod(current.get(), endpoints.size()));
+    }
 
     /** The last known leader's endpoint, or {@code null}. */
-    public String leader() { return leader; }
+    public String leader() {
+        return leader;
+    }
 
     /** Where a write goes: the known leader, else the current endpoint. */
     public String forWrite() {

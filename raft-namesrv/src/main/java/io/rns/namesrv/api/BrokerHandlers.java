@@ -5,9 +5,9 @@ import io.rns.namesrv.liveness.ConnectionRegistry;
 import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.namesrv.liveness.LivenessService;
 import io.rns.namesrv.write.RecordFactory;
+import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.ErrorCode;
-import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.RegisterBrokerResponse;
 import io.rns.rpc.v1.RequestEnvelope;
@@ -16,6 +16,7 @@ import io.rns.rpc.v1.UnregisterBrokerRequest;
 import io.rns.rpc.v1.UnregisterBrokerResponse;
 import io.rns.statemachine.BrokerMember;
 import io.rns.statemachine.RouteImage;
+
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -61,7 +62,8 @@ final class BrokerHandlers {
 
             @Override
             public ResponseEnvelope.Builder unchanged(RouteImage image) {
-                BrokerMember m = image.broker(r.getBrokerName(), r.getBrokerId()).orElse(null);
+                BrokerMember m =
+                        image.broker(r.getBrokerName(), r.getBrokerId()).orElse(null);
                 if (m != null) {
                     liveness.registered(m, contact);
                 }
@@ -71,8 +73,11 @@ final class BrokerHandlers {
         });
         if (r.getBindConnection() && req.getHops() == 0) {
             f = f.thenApply(resp -> {
-                if (resp.getHeader().getCode() == ErrorCode.OK && resp.getRegisterBroker().getBrokerEpoch() > 0) {
-                    connections.bind(ctx, new BrokerKey(r.getBrokerName(), r.getBrokerId()),
+                if (resp.getHeader().getCode() == ErrorCode.OK
+                        && resp.getRegisterBroker().getBrokerEpoch() > 0) {
+                    connections.bind(
+                            ctx,
+                            new BrokerKey(r.getBrokerName(), r.getBrokerId()),
                             resp.getRegisterBroker().getBrokerEpoch());
                 }
                 return resp;
@@ -81,10 +86,13 @@ final class BrokerHandlers {
         return f;
     }
 
-    private static RegisterBrokerResponse body(RegisterBrokerRequest r, RouteImage image, long epoch, boolean changed,
-                                               int leaseMs) {
-        RegisterBrokerResponse.Builder b = RegisterBrokerResponse.newBuilder().setBrokerEpoch(epoch).setChanged(changed)
-                .setLeaseTimeoutMs(leaseMs).setHeartbeatIntervalMs(LivenessConfig.heartbeatIntervalMs(leaseMs));
+    private static RegisterBrokerResponse body(
+            RegisterBrokerRequest r, RouteImage image, long epoch, boolean changed, int leaseMs) {
+        RegisterBrokerResponse.Builder b = RegisterBrokerResponse.newBuilder()
+                .setBrokerEpoch(epoch)
+                .setChanged(changed)
+                .setLeaseTimeoutMs(leaseMs)
+                .setHeartbeatIntervalMs(LivenessConfig.heartbeatIntervalMs(leaseMs));
         if (r.getBrokerId() != 0) {
             image.broker(r.getBrokerName(), 0).ifPresent(master -> {
                 b.setMasterAddr(master.addr());
@@ -100,7 +108,8 @@ final class BrokerHandlers {
         return writes.write(req, timeoutMs, new WriteService.WriteOp() {
             @Override
             public Optional<io.rns.log.v1.LogRecord> toRecord(RouteImage image, long now) {
-                // always logged (apply decides, conditionally on the epoch): a refusal here would race with registrations
+                // always logged (apply decides, conditionally on the epoch): a refusal here would race with
+                // registrations
                 return Optional.of(RecordFactory.unregister(r, now));
             }
 

@@ -5,20 +5,27 @@ import io.rns.rpc.transport.RpcConnectException;
 import io.rns.rpc.transport.RpcTransportException;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.statemachine.ApplyResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The one place where failures become wire error codes, with their retriable flag. */
 public final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
 
-    private static final Set<ErrorCode> RETRIABLE = EnumSet.of(ErrorCode.NOT_LEADER, ErrorCode.NO_QUORUM,
-            ErrorCode.DEADLINE_EXCEEDED, ErrorCode.OUTCOME_UNKNOWN, ErrorCode.STALENESS_EXCEEDED, ErrorCode.OVERLOADED,
-            ErrorCode.SHUTTING_DOWN, ErrorCode.MIN_INDEX_NOT_REACHED);
+    private static final Set<ErrorCode> RETRIABLE = EnumSet.of(
+            ErrorCode.NOT_LEADER,
+            ErrorCode.NO_QUORUM,
+            ErrorCode.DEADLINE_EXCEEDED,
+            ErrorCode.OUTCOME_UNKNOWN,
+            ErrorCode.STALENESS_EXCEEDED,
+            ErrorCode.OVERLOADED,
+            ErrorCode.SHUTTING_DOWN,
+            ErrorCode.MIN_INDEX_NOT_REACHED);
 
     private ErrorMapping() {}
 
@@ -53,7 +60,8 @@ public final class ErrorMapping {
         }
         if (e instanceof RpcTransportException) {
             // the forwarded request was sent; we cannot know whether the leader applied it
-            return new Mapped(ErrorCode.OUTCOME_UNKNOWN, "forwarding to the leader failed after sending: " + e.getMessage());
+            return new Mapped(
+                    ErrorCode.OUTCOME_UNKNOWN, "forwarding to the leader failed after sending: " + e.getMessage());
         }
         if (e instanceof java.util.concurrent.RejectedExecutionException) {
             return new Mapped(ErrorCode.OVERLOADED, "node overloaded: " + e.getMessage());

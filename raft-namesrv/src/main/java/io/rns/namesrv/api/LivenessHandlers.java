@@ -18,6 +18,7 @@ import io.rns.rpc.v1.ListBrokerLeasesResponse;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.statemachine.RecordValidator;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -32,8 +33,12 @@ final class LivenessHandlers {
     private final WriteService writes;
     private final Responses responses;
 
-    LivenessHandlers(Consensus consensus, LivenessService liveness, ConnectionRegistry connections, WriteService writes,
-                     Responses responses) {
+    LivenessHandlers(
+            Consensus consensus,
+            LivenessService liveness,
+            ConnectionRegistry connections,
+            WriteService writes,
+            Responses responses) {
         this.consensus = consensus;
         this.liveness = liveness;
         this.connections = connections;
@@ -76,18 +81,29 @@ final class LivenessHandlers {
     }
 
     private ResponseEnvelope onLeader(RequestEnvelope req, HeartbeatRequest h, BrokerKey key, InboundContext ctx) {
-        LeaseTracker.HeartbeatResult r = liveness.tracker().heartbeat(key, h.getBrokerEpoch(), contactNanos(req, ctx),
-                consensus.image());
+        LeaseTracker.HeartbeatResult r =
+                liveness.tracker().heartbeat(key, h.getBrokerEpoch(), contactNanos(req, ctx), consensus.image());
         return switch (r.status()) {
-            case OK -> responses.ok(ResponseEnvelope.newBuilder().setHeartbeat(HeartbeatResponse.newBuilder()
-                    .setLeaseTimeoutMs(r.leaseMs())
-                    .setHeartbeatIntervalMs(LivenessConfig.heartbeatIntervalMs(r.leaseMs()))), null);
-            case NOT_LEADING -> responses.error(ErrorCode.NOT_LEADER,
-                    "this node was just elected and has not started tracking leases yet; retry");
-            case UNKNOWN_BROKER -> responses.error(ErrorCode.UNKNOWN_BROKER, "broker " + key + " is not registered"
-                    + " (expired or unregistered); register again");
-            case STALE_EPOCH -> responses.error(ErrorCode.STALE_BROKER_EPOCH, "broker " + key + " epoch "
-                    + h.getBrokerEpoch() + " is not current (current epoch " + r.currentEpoch() + "); register again");
+            case OK ->
+                responses.ok(
+                        ResponseEnvelope.newBuilder()
+                                .setHeartbeat(HeartbeatResponse.newBuilder()
+                                        .setLeaseTimeoutMs(r.leaseMs())
+                                        .setHeartbeatIntervalMs(LivenessConfig.heartbeatIntervalMs(r.leaseMs()))),
+                        null);
+            case NOT_LEADING ->
+                responses.error(
+                        ErrorCode.NOT_LEADER,
+                        "this node was just elected and has not started tracking leases yet; retry");
+            case UNKNOWN_BROKER ->
+                responses.error(
+                        ErrorCode.UNKNOWN_BROKER,
+                        "broker " + key + " is not registered" + " (expired or unregistered); register again");
+            case STALE_EPOCH ->
+                responses.error(
+                        ErrorCode.STALE_BROKER_EPOCH,
+                        "broker " + key + " epoch " + h.getBrokerEpoch() + " is not current (current epoch "
+                                + r.currentEpoch() + "); register again");
         };
     }
 
@@ -96,8 +112,8 @@ final class LivenessHandlers {
             return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
         }
         if (!liveness.tracker().isLeading()) {
-            return CompletableFuture.completedFuture(responses.error(ErrorCode.NOT_LEADER,
-                    "this node was just elected and has not started tracking leases yet; retry"));
+            return CompletableFuture.completedFuture(responses.error(
+                    ErrorCode.NOT_LEADER, "this node was just elected and has not started tracking leases yet; retry"));
         }
         ListBrokerLeasesResponse.Builder b = ListBrokerLeasesResponse.newBuilder();
         for (LeaseTracker.LeaseView v : liveness.tracker().view()) {
@@ -115,17 +131,21 @@ final class LivenessHandlers {
         }
         String leader = consensus.state().leaderId();
         b.setLeaderId(leader == null ? "" : leader);
-        return CompletableFuture.completedFuture(responses.ok(ResponseEnvelope.newBuilder().setListBrokerLeases(b), null));
+        return CompletableFuture.completedFuture(
+                responses.ok(ResponseEnvelope.newBuilder().setListBrokerLeases(b), null));
     }
 
     CompletableFuture<ResponseEnvelope> connectionClosed(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         BrokerConnectionClosedRequest c = req.getBrokerConnectionClosed();
-        RequestValidator.check(RecordValidator.checkBrokerName("broker_connection_closed.broker_name", c.getBrokerName()));
+        RequestValidator.check(
+                RecordValidator.checkBrokerName("broker_connection_closed.broker_name", c.getBrokerName()));
         if (!consensus.state().acceptsWrites()) {
             return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
         }
         liveness.tracker().connectionClosed(new BrokerKey(c.getBrokerName(), c.getBrokerId()), c.getBrokerEpoch());
-        return CompletableFuture.completedFuture(responses.ok(ResponseEnvelope.newBuilder()
-                .setBrokerConnectionClosed(BrokerConnectionClosedResponse.getDefaultInstance()), null));
+        return CompletableFuture.completedFuture(responses.ok(
+                ResponseEnvelope.newBuilder()
+                        .setBrokerConnectionClosed(BrokerConnectionClosedResponse.getDefaultInstance()),
+                null));
     }
 }

@@ -16,6 +16,7 @@ import io.rns.rpc.v1.RemovePeerResponse;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.TransferLeadershipResponse;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,14 +39,24 @@ final class MembershipHandlers {
 
     private void requireRaft(String what) {
         if (config.mode() != NamesrvConfig.Mode.RAFT) {
-            throw new ApiException(ErrorCode.UNSUPPORTED_REQUEST, what + " needs raft mode: this node runs "
-                    + config.mode().name().toLowerCase(java.util.Locale.ROOT) + " (no group, no members to change)");
+            throw new ApiException(
+                    ErrorCode.UNSUPPORTED_REQUEST,
+                    what + " needs raft mode: this node runs "
+                            + config.mode().name().toLowerCase(java.util.Locale.ROOT)
+                            + " (no group, no members to change)");
         }
     }
 
     static List<PeerStatus> toWire(List<NodeState.Peer> peers, String leaderId) {
-        return peers.stream().map(p -> PeerStatus.newBuilder().setNodeId(p.id()).setRaftAddr(p.raftAddr())
-                .setClientAddr(p.clientAddr()).setLeader(p.id().equals(leaderId)).setAlive(p.alive()).build()).toList();
+        return peers.stream()
+                .map(p -> PeerStatus.newBuilder()
+                        .setNodeId(p.id())
+                        .setRaftAddr(p.raftAddr())
+                        .setClientAddr(p.clientAddr())
+                        .setLeader(p.id().equals(leaderId))
+                        .setAlive(p.alive())
+                        .build())
+                .toList();
     }
 
     /** This node's view, answered locally (like node status): the leader's current configuration or the last committed one. */
@@ -53,10 +64,10 @@ final class MembershipHandlers {
         requireRaft("list_peers");
         NodeState s = consensus.state();
         String leader = s.leaderId() == null ? "" : s.leaderId();
-        ListPeersResponse.Builder b = ListPeersResponse.newBuilder().setLeaderId(leader)
-                .addAllPeers(toWire(consensus.peers(), leader));
-        return CompletableFuture.completedFuture(responses.ok(ResponseEnvelope.newBuilder().setListPeers(b),
-                Consistency.STALE));
+        ListPeersResponse.Builder b =
+                ListPeersResponse.newBuilder().setLeaderId(leader).addAllPeers(toWire(consensus.peers(), leader));
+        return CompletableFuture.completedFuture(
+                responses.ok(ResponseEnvelope.newBuilder().setListPeers(b), Consistency.STALE));
     }
 
     CompletableFuture<ResponseEnvelope> add(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
@@ -64,16 +75,20 @@ final class MembershipHandlers {
         AddPeerRequest r = req.getAddPeer();
         Member m;
         try {
-            m = new Member(r.getNodeId(), r.getHost(), (int) Math.min(r.getRaftPort(), 65536),
-                    (int) Math.min(r.getClientPort(), 65536));
+            m = new Member(r.getNodeId(), r.getHost(), (int) Math.min(r.getRaftPort(), 65536), (int)
+                    Math.min(r.getClientPort(), 65536));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw ApiException.invalid("add_peer: " + e.getMessage());
         }
         if (!consensus.state().isLeader()) {
             return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
         }
-        return consensus.addPeer(m, timeoutMs).thenApply(peers -> responses.ok(ResponseEnvelope.newBuilder()
-                .setAddPeer(AddPeerResponse.newBuilder().addAllPeers(toWire(peers, leaderId()))), null));
+        return consensus
+                .addPeer(m, timeoutMs)
+                .thenApply(peers -> responses.ok(
+                        ResponseEnvelope.newBuilder()
+                                .setAddPeer(AddPeerResponse.newBuilder().addAllPeers(toWire(peers, leaderId()))),
+                        null));
     }
 
     CompletableFuture<ResponseEnvelope> remove(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
@@ -85,8 +100,12 @@ final class MembershipHandlers {
         if (!consensus.state().isLeader()) {
             return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
         }
-        return consensus.removePeer(id, timeoutMs).thenApply(peers -> responses.ok(ResponseEnvelope.newBuilder()
-                .setRemovePeer(RemovePeerResponse.newBuilder().addAllPeers(toWire(peers, leaderId()))), null));
+        return consensus
+                .removePeer(id, timeoutMs)
+                .thenApply(peers -> responses.ok(
+                        ResponseEnvelope.newBuilder()
+                                .setRemovePeer(RemovePeerResponse.newBuilder().addAllPeers(toWire(peers, leaderId()))),
+                        null));
     }
 
     CompletableFuture<ResponseEnvelope> transfer(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
@@ -98,8 +117,13 @@ final class MembershipHandlers {
         if (!consensus.state().isLeader()) {
             return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
         }
-        return consensus.transferLeadership(id).thenApply(v -> responses.ok(ResponseEnvelope.newBuilder()
-                .setTransferLeadership(TransferLeadershipResponse.newBuilder().setPreviousLeaderId(config.nodeId())), null));
+        return consensus
+                .transferLeadership(id)
+                .thenApply(v -> responses.ok(
+                        ResponseEnvelope.newBuilder()
+                                .setTransferLeadership(
+                                        TransferLeadershipResponse.newBuilder().setPreviousLeaderId(config.nodeId())),
+                        null));
     }
 
     private String leaderId() {

@@ -7,9 +7,6 @@ import io.rns.rpc.v1.DataVersion;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.GetBrokerRequest;
 import io.rns.rpc.v1.GetBrokerResponse;
-import io.rns.rpc.v1.UnitFilter;
-import io.rns.statemachine.Limits;
-import java.util.TreeSet;
 import io.rns.rpc.v1.GetClusterInfoResponse;
 import io.rns.rpc.v1.GetTopicRouteResponse;
 import io.rns.rpc.v1.KvGetRequest;
@@ -22,12 +19,16 @@ import io.rns.rpc.v1.QueueData;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.TopicRoute;
+import io.rns.rpc.v1.UnitFilter;
 import io.rns.statemachine.BrokerGroup;
 import io.rns.statemachine.BrokerMember;
+import io.rns.statemachine.Limits;
 import io.rns.statemachine.QueueConfig;
 import io.rns.statemachine.RouteImage;
 import io.rns.statemachine.TopicRouteView;
+
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -45,25 +46,30 @@ final class QueryHandlers {
     }
 
     /** Runs the barrier, then builds the body off the consensus threads. */
-    private CompletableFuture<ResponseEnvelope> read(RequestEnvelope req, long timeoutMs,
-                                                     Function<RouteImage, ResponseEnvelope.Builder> body) {
-        return reads.read(req.getRead(), timeoutMs).thenApplyAsync(view -> {
-            try {
-                return responses.ok(body.apply(view.image()), view.served());
-            } catch (ApiException e) {
-                // "not found" is an answer too, and as strong as the level it was served at: say which
-                return responses.error(e.code(), e.getMessage(), view.served());
-            }
-        }, executor);
+    private CompletableFuture<ResponseEnvelope> read(
+            RequestEnvelope req, long timeoutMs, Function<RouteImage, ResponseEnvelope.Builder> body) {
+        return reads.read(req.getRead(), timeoutMs)
+                .thenApplyAsync(
+                        view -> {
+                            try {
+                                return responses.ok(body.apply(view.image()), view.served());
+                            } catch (ApiException e) {
+                                // "not found" is an answer too, and as strong as the level it was served at: say which
+                                return responses.error(e.code(), e.getMessage(), view.served());
+                            }
+                        },
+                        executor);
     }
 
     CompletableFuture<ResponseEnvelope> topicRoute(RequestEnvelope req, long timeoutMs) {
         String topic = req.getGetTopicRoute().getTopic();
         RequestValidator.validateTopic("get_topic_route.topic", topic);
         return read(req, timeoutMs, image -> {
-            TopicRouteView v = image.route(topic).orElseThrow(
-                    () -> new ApiException(ErrorCode.TOPIC_NOT_FOUND, "no route for topic '" + topic + "'"));
-            return ResponseEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteResponse.newBuilder().setRoute(toWire(v)));
+            TopicRouteView v = image.route(topic)
+                    .orElseThrow(
+                            () -> new ApiException(ErrorCode.TOPIC_NOT_FOUND, "no route for topic '" + topic + "'"));
+            return ResponseEnvelope.newBuilder()
+                    .setGetTopicRoute(GetTopicRouteResponse.newBuilder().setRoute(toWire(v)));
         });
     }
 
@@ -71,8 +77,12 @@ final class QueryHandlers {
         TopicRoute.Builder b = TopicRoute.newBuilder().setTopic(v.topic());
         for (Map.Entry<String, QueueConfig> q : v.queues().entrySet()) {
             QueueConfig c = q.getValue();
-            b.addQueueDatas(QueueData.newBuilder().setBrokerName(q.getKey()).setReadQueueNums(c.readQueueNums())
-                    .setWriteQueueNums(c.writeQueueNums()).setPerm(c.perm()).setTopicSysFlag(c.topicSysFlag()));
+            b.addQueueDatas(QueueData.newBuilder()
+                    .setBrokerName(q.getKey())
+                    .setReadQueueNums(c.readQueueNums())
+                    .setWriteQueueNums(c.writeQueueNums())
+                    .setPerm(c.perm())
+                    .setTopicSysFlag(c.topicSysFlag()));
         }
         for (BrokerGroup g : v.brokers()) {
             b.addBrokerDatas(toWire(g));
@@ -92,8 +102,12 @@ final class QueryHandlers {
         return read(req, timeoutMs, image -> {
             GetClusterInfoResponse.Builder b = GetClusterInfoResponse.newBuilder();
             image.brokerGroups().forEach((name, g) -> b.putBrokerAddrTable(name, toWire(g)));
-            image.clusters().forEach((cluster, names) ->
-                    b.putClusterAddrTable(cluster, ClusterBrokerNames.newBuilder().addAllBrokerNames(names).build()));
+            image.clusters()
+                    .forEach((cluster, names) -> b.putClusterAddrTable(
+                            cluster,
+                            ClusterBrokerNames.newBuilder()
+                                    .addAllBrokerNames(names)
+                                    .build()));
             return ResponseEnvelope.newBuilder().setGetClusterInfo(b);
         });
     }
@@ -113,7 +127,8 @@ final class QueryHandlers {
                 selected.retainAll(topics);
                 topics = selected;
             }
-            return ResponseEnvelope.newBuilder().setListTopics(ListTopicsResponse.newBuilder().addAllTopics(topics));
+            return ResponseEnvelope.newBuilder()
+                    .setListTopics(ListTopicsResponse.newBuilder().addAllTopics(topics));
         });
     }
 
@@ -137,30 +152,47 @@ final class QueryHandlers {
         GetBrokerRequest r = req.getGetBroker();
         RequestValidator.validate(r);
         return read(req, timeoutMs, image -> {
-            BrokerMember m = image.broker(r.getBrokerName(), r.getBrokerId()).orElseThrow(() -> new ApiException(
-                    ErrorCode.UNKNOWN_BROKER, "broker " + r.getBrokerName() + "/" + r.getBrokerId() + " is not registered"));
-            return ResponseEnvelope.newBuilder().setGetBroker(GetBrokerResponse.newBuilder()
-                    .setCluster(m.cluster()).setBrokerName(m.brokerName()).setBrokerId(m.brokerId())
-                    .setBrokerAddr(m.addr()).setHaServerAddr(m.haAddr())
-                    .setDataVersion(DataVersion.newBuilder().setTimestamp(m.dataVersionTimestamp())
-                            .setCounter(m.dataVersionCounter()))
-                    .setBrokerEpoch(m.epoch())
-                    .setLeaseTimeoutMs((int) m.leaseTimeoutMs()));
+            BrokerMember m = image.broker(r.getBrokerName(), r.getBrokerId())
+                    .orElseThrow(() -> new ApiException(
+                            ErrorCode.UNKNOWN_BROKER,
+                            "broker " + r.getBrokerName() + "/" + r.getBrokerId() + " is not registered"));
+            return ResponseEnvelope.newBuilder()
+                    .setGetBroker(GetBrokerResponse.newBuilder()
+                            .setCluster(m.cluster())
+                            .setBrokerName(m.brokerName())
+                            .setBrokerId(m.brokerId())
+                            .setBrokerAddr(m.addr())
+                            .setHaServerAddr(m.haAddr())
+                            .setDataVersion(DataVersion.newBuilder()
+                                    .setTimestamp(m.dataVersionTimestamp())
+                                    .setCounter(m.dataVersionCounter()))
+                            .setBrokerEpoch(m.epoch())
+                            .setLeaseTimeoutMs((int) m.leaseTimeoutMs()));
         });
     }
 
     CompletableFuture<ResponseEnvelope> kvGet(RequestEnvelope req, long timeoutMs) {
         KvGetRequest r = req.getKvGet();
         RequestValidator.validate(r);
-        return read(req, timeoutMs, image -> ResponseEnvelope.newBuilder().setKvGet(KvGetResponse.newBuilder()
-                .setValue(image.kv(r.getNamespace(), r.getKey()).orElseThrow(() -> new ApiException(ErrorCode.KEY_NOT_FOUND,
-                        "no key '" + r.getKey() + "' in namespace '" + r.getNamespace() + "'")))));
+        return read(
+                req,
+                timeoutMs,
+                image -> ResponseEnvelope.newBuilder()
+                        .setKvGet(KvGetResponse.newBuilder()
+                                .setValue(image.kv(r.getNamespace(), r.getKey())
+                                        .orElseThrow(() -> new ApiException(
+                                                ErrorCode.KEY_NOT_FOUND,
+                                                "no key '" + r.getKey() + "' in namespace '" + r.getNamespace()
+                                                        + "'")))));
     }
 
     CompletableFuture<ResponseEnvelope> kvList(RequestEnvelope req, long timeoutMs) {
         KvListRequest r = req.getKvList();
         RequestValidator.validate(r);
-        return read(req, timeoutMs, image -> ResponseEnvelope.newBuilder().setKvList(KvListResponse.newBuilder()
-                .putAllEntries(image.kvNamespace(r.getNamespace()))));
+        return read(
+                req,
+                timeoutMs,
+                image -> ResponseEnvelope.newBuilder()
+                        .setKvList(KvListResponse.newBuilder().putAllEntries(image.kvNamespace(r.getNamespace()))));
     }
 }

@@ -9,11 +9,12 @@ import io.rns.namesrv.read.ReadService;
 import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.transport.RequestHandler;
+import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.GetNodeStatusResponse;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
-import io.rns.rpc.v1.Consistency;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +35,15 @@ public final class RequestDispatcher implements RequestHandler {
     private final LivenessService liveness;
     private final long startedNanos = System.nanoTime();
 
-    public RequestDispatcher(NamesrvConfig config, Consensus consensus, ReadService reads, WriteService writes,
-                             Responses responses, Executor readExecutor, LivenessService liveness,
-                             ConnectionRegistry connections) {
+    public RequestDispatcher(
+            NamesrvConfig config,
+            Consensus consensus,
+            ReadService reads,
+            WriteService writes,
+            Responses responses,
+            Executor readExecutor,
+            LivenessService liveness,
+            ConnectionRegistry connections) {
         this.config = config;
         this.consensus = consensus;
         this.responses = responses;
@@ -57,8 +64,8 @@ public final class RequestDispatcher implements RequestHandler {
                 remaining = 1000; // a late heartbeat still proves life at its arrival: handle it (KAFKA-15019)
             }
             if (remaining <= 0) {
-                return CompletableFuture.completedFuture(
-                        responses.error(ErrorCode.DEADLINE_EXCEEDED, "the request's deadline passed before it was handled"));
+                return CompletableFuture.completedFuture(responses.error(
+                        ErrorCode.DEADLINE_EXCEEDED, "the request's deadline passed before it was handled"));
             }
             f = route(req, ctx, remaining);
         } catch (RuntimeException e) {
@@ -97,10 +104,13 @@ public final class RequestDispatcher implements RequestHandler {
             case ADD_PEER -> membership.add(req, ctx, timeoutMs);
             case REMOVE_PEER -> membership.remove(req, ctx, timeoutMs);
             case TRANSFER_LEADERSHIP -> membership.transfer(req, ctx, timeoutMs);
-            case BODY_NOT_SET -> CompletableFuture.completedFuture(responses.error(ErrorCode.UNSUPPORTED_REQUEST,
-                    req.getUnknownFields().asMap().isEmpty() ? "request has no body"
-                            : "unknown request type (field " + req.getUnknownFields().asMap().keySet()
-                            + "); this node speaks rns.rpc.v1"));
+            case BODY_NOT_SET ->
+                CompletableFuture.completedFuture(responses.error(
+                        ErrorCode.UNSUPPORTED_REQUEST,
+                        req.getUnknownFields().asMap().isEmpty()
+                                ? "request has no body"
+                                : "unknown request type (field "
+                                        + req.getUnknownFields().asMap().keySet() + "); this node speaks rns.rpc.v1"));
         };
     }
 

@@ -3,19 +3,20 @@ package io.rns.namesrv.api;
 import io.rns.rpc.v1.ChangeWritePermRequest;
 import io.rns.rpc.v1.DeleteTopicRequest;
 import io.rns.rpc.v1.GetBrokerRequest;
-import io.rns.rpc.v1.QueueData;
-import io.rns.rpc.v1.RegisterTopicRequest;
-import io.rns.rpc.v1.UnitFilter;
-import io.rns.rpc.v1.WritePermChange;
 import io.rns.rpc.v1.KvDeleteRequest;
 import io.rns.rpc.v1.KvGetRequest;
 import io.rns.rpc.v1.KvListRequest;
 import io.rns.rpc.v1.KvPutRequest;
 import io.rns.rpc.v1.ListTopicsRequest;
+import io.rns.rpc.v1.QueueData;
 import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.RegisterTopicRequest;
 import io.rns.rpc.v1.TopicConfig;
+import io.rns.rpc.v1.UnitFilter;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
+import io.rns.rpc.v1.WritePermChange;
 import io.rns.statemachine.RecordValidator;
+
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -95,8 +96,9 @@ public final class RequestValidator {
         check(RecordValidator.checkBrokerName("change_write_perm.broker_name", r.getBrokerName()));
         if (r.getChange() != WritePermChange.WIPE_WRITE && r.getChange() != WritePermChange.ADD_WRITE) {
             throw ApiException.invalid("change_write_perm.change must be WIPE_WRITE or ADD_WRITE, got "
-                    + (r.getChange() == WritePermChange.UNRECOGNIZED ? String.valueOf(r.getChangeValue())
-                    : r.getChange().name()));
+                    + (r.getChange() == WritePermChange.UNRECOGNIZED
+                            ? String.valueOf(r.getChangeValue())
+                            : r.getChange().name()));
         }
     }
 

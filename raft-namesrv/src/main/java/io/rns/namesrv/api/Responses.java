@@ -64,7 +64,9 @@ public final class Responses {
 
     /** An error answer to a read that was served at {@code served} (e.g. TOPIC_NOT_FOUND after a LINEARIZABLE barrier). */
     public ResponseEnvelope error(ErrorCode code, String message, Consistency served) {
-        return ResponseEnvelope.newBuilder().setHeader(header(code, message, served)).build();
+        return ResponseEnvelope.newBuilder()
+                .setHeader(header(code, message, served))
+                .build();
     }
 
     public ResponseEnvelope error(Throwable t) {

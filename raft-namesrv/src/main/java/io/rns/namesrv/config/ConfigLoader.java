@@ -2,6 +2,7 @@ package io.rns.namesrv.config;
 
 import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.rpc.v1.Consistency;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -72,8 +73,11 @@ public final class ConfigLoader {
         b.nodeId(nodeId);
         String members = v.get(NamesrvConfig.Keys.MEMBERS);
         if (members != null) {
-            b.members(Arrays.stream(members.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                    .map(s -> wrap(NamesrvConfig.Keys.MEMBERS, s, Member::parse)).toList());
+            b.members(Arrays.stream(members.split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .map(s -> wrap(NamesrvConfig.Keys.MEMBERS, s, Member::parse))
+                    .toList());
         }
         str(v, NamesrvConfig.Keys.DATA_DIR, s -> b.dataDir(Path.of(s)));
         integer(v, NamesrvConfig.Keys.MAX_FRAME_BYTES, b::maxFrameBytes);
@@ -87,7 +91,9 @@ public final class ConfigLoader {
         integer(v, NamesrvConfig.Keys.SNAPSHOT_LOG_INDEX_MARGIN, b::snapshotLogIndexMargin);
         str(v, NamesrvConfig.Keys.RAFT_SYNC, s -> b.raftSync(bool(NamesrvConfig.Keys.RAFT_SYNC, s)));
         integer(v, NamesrvConfig.Keys.MAX_READ_INDEX_LAG, b::maxReadIndexLag);
-        str(v, NamesrvConfig.Keys.MAX_LOGS_IN_MEMORY_BYTES,
+        str(
+                v,
+                NamesrvConfig.Keys.MAX_LOGS_IN_MEMORY_BYTES,
                 s -> b.maxLogsInMemoryBytes(wrap(NamesrvConfig.Keys.MAX_LOGS_IN_MEMORY_BYTES, s, Long::parseLong)));
         str(v, NamesrvConfig.Keys.DEFAULT_CONSISTENCY, s -> b.defaultConsistency(consistency(s)));
         integer(v, NamesrvConfig.Keys.READ_TIMEOUT_MS, b::readTimeoutMs);
@@ -97,15 +103,25 @@ public final class ConfigLoader {
         str(v, NamesrvConfig.Keys.MODE, s -> b.mode(mode(s)));
         integer(v, NamesrvConfig.Keys.LEADERLESS_BROKER_TIMEOUT_MS, b::leaderlessBrokerTimeoutMs);
         integer(v, NamesrvConfig.Keys.LEADERLESS_SCAN_INTERVAL_MS, b::leaderlessScanIntervalMs);
-        str(v, NamesrvConfig.Keys.LEADERLESS_PERSIST, s -> b.leaderlessPersist(bool(NamesrvConfig.Keys.LEADERLESS_PERSIST, s)));
-        str(v, NamesrvConfig.Keys.UNCHANGED_BARRIER, s -> b.leaseConfirmsUnchanged(switch (s.trim().toUpperCase(java.util.Locale.ROOT)) {
-            case "LEASE" -> true;
-            case "LINEARIZABLE" -> false;
-            default -> throw new IllegalArgumentException(NamesrvConfig.Keys.UNCHANGED_BARRIER
-                    + " must be LEASE or LINEARIZABLE, got '" + s + "'");
-        }));
-        str(v, NamesrvConfig.Keys.UNSAFE_LOCAL_LINEARIZABLE_READS, s -> b.unsafeLocalLinearizableReads(
-                bool(NamesrvConfig.Keys.UNSAFE_LOCAL_LINEARIZABLE_READS, s)));
+        str(
+                v,
+                NamesrvConfig.Keys.LEADERLESS_PERSIST,
+                s -> b.leaderlessPersist(bool(NamesrvConfig.Keys.LEADERLESS_PERSIST, s)));
+        str(
+                v,
+                NamesrvConfig.Keys.UNCHANGED_BARRIER,
+                s -> b.leaseConfirmsUnchanged(
+                        switch (s.trim().toUpperCase(java.util.Locale.ROOT)) {
+                            case "LEASE" -> true;
+                            case "LINEARIZABLE" -> false;
+                            default ->
+                                throw new IllegalArgumentException(NamesrvConfig.Keys.UNCHANGED_BARRIER
+                                        + " must be LEASE or LINEARIZABLE, got '" + s + "'");
+                        }));
+        str(
+                v,
+                NamesrvConfig.Keys.UNSAFE_LOCAL_LINEARIZABLE_READS,
+                s -> b.unsafeLocalLinearizableReads(bool(NamesrvConfig.Keys.UNSAFE_LOCAL_LINEARIZABLE_READS, s)));
         integer(v, NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT, b::rocketmqListenPort);
         integer(v, NamesrvConfig.Keys.ROCKETMQ_MAX_FRAME_BYTES, b::rocketmqMaxFrameBytes);
         integer(v, NamesrvConfig.Keys.ROCKETMQ_BROKER_LEASE_MS, b::rocketmqBrokerLeaseMs);

@@ -16,7 +16,8 @@ public record Member(String id, String host, int raftPort, int clientPort) {
         checkPort(id, "raft port", raftPort);
         checkPort(id, "client port", clientPort);
         if (raftPort == clientPort) {
-            throw new IllegalArgumentException("member " + id + ": raft port and client port must differ (both " + raftPort + ")");
+            throw new IllegalArgumentException(
+                    "member " + id + ": raft port and client port must differ (both " + raftPort + ")");
         }
     }
 
@@ -36,8 +37,11 @@ public record Member(String id, String host, int raftPort, int clientPort) {
             throw new IllegalArgumentException("member '" + spec + "' must look like id@host:raftPort:clientPort");
         }
         try {
-            return new Member(s.substring(0, at), s.substring(at + 1, c1),
-                    Integer.parseInt(s.substring(c1 + 1, c2)), Integer.parseInt(s.substring(c2 + 1)));
+            return new Member(
+                    s.substring(0, at),
+                    s.substring(at + 1, c1),
+                    Integer.parseInt(s.substring(c1 + 1, c2)),
+                    Integer.parseInt(s.substring(c2 + 1)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("member '" + spec + "': ports must be numbers");
         }

@@ -2,6 +2,7 @@ package io.rns.namesrv.config;
 
 import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.rpc.v1.Consistency;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,15 +58,24 @@ public record NamesrvConfig(
      * @param registerThreads threads handling registrations and other writes
      * @param queueCapacity  requests that may wait per executor; beyond it the answer is SYSTEM_BUSY
      */
-    public record RocketmqIngress(int listenPort, int maxFrameBytes, int brokerLeaseMs, int ioThreads, int queryThreads,
-                                  int registerThreads, int queueCapacity) {
+    public record RocketmqIngress(
+            int listenPort,
+            int maxFrameBytes,
+            int brokerLeaseMs,
+            int ioThreads,
+            int queryThreads,
+            int registerThreads,
+            int queueCapacity) {
         public boolean enabled() {
             return listenPort > 0;
         }
     }
 
     /** RAFT: the replicated design. LEADERLESS: the stock RocketMQ NameServer design (nodes never talk). */
-    public enum Mode { RAFT, LEADERLESS }
+    public enum Mode {
+        RAFT,
+        LEADERLESS
+    }
 
     public NamesrvConfig {
         members = List.copyOf(members);
@@ -80,14 +90,19 @@ public record NamesrvConfig(
     }
 
     public Member memberByRaftAddress(String raftAddress) {
-        return members.stream().filter(m -> m.raftAddress().equals(raftAddress)).findFirst().orElse(null);
+        return members.stream()
+                .filter(m -> m.raftAddress().equals(raftAddress))
+                .findFirst()
+                .orElse(null);
     }
 
     /** Effective values, key by key, for the startup log. */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(Keys.NODE_ID, nodeId);
-        m.put(Keys.MEMBERS, String.join(",", members.stream().map(Member::toString).toList()));
+        m.put(
+                Keys.MEMBERS,
+                String.join(",", members.stream().map(Member::toString).toList()));
         m.put(Keys.DATA_DIR, dataDir.toString());
         m.put(Keys.MAX_FRAME_BYTES, Integer.toString(maxFrameBytes));
         m.put(Keys.IDLE_TIMEOUT_MS, Integer.toString(idleTimeoutMs));
@@ -171,6 +186,7 @@ public record NamesrvConfig(
         public static final String LEADERLESS_PERSIST = "leaderless.persist";
         /** TEST ONLY: a deliberately broken read path, so the chaos checker can prove it catches stale reads. */
         public static final String UNSAFE_LOCAL_LINEARIZABLE_READS = "testing.unsafe-local-linearizable-reads";
+
         public static final String ROCKETMQ_LISTEN_PORT = "rocketmq.listen-port";
         public static final String ROCKETMQ_MAX_FRAME_BYTES = "rocketmq.max-frame-bytes";
         public static final String ROCKETMQ_BROKER_LEASE_MS = "rocketmq.broker-lease-ms";
@@ -179,14 +195,47 @@ public record NamesrvConfig(
         public static final String ROCKETMQ_REGISTER_THREADS = "rocketmq.register-threads";
         public static final String ROCKETMQ_QUEUE_CAPACITY = "rocketmq.queue-capacity";
 
-        public static final Set<String> ALL = Set.of(NODE_ID, MEMBERS, DATA_DIR, MAX_FRAME_BYTES, IDLE_TIMEOUT_MS,
-                IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, ELECTION_TIMEOUT_MS, MAX_ELECTION_DELAY_MS, SNAPSHOT_INTERVAL_SECS,
-                SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG, MAX_LOGS_IN_MEMORY_BYTES,
-                DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, UNCHANGED_BARRIER, LEADER_TRANSFER_TIMEOUT_MS, PRIORITY_THREADS,
-                DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC,
-                EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS,
-                LEADERLESS_PERSIST, UNSAFE_LOCAL_LINEARIZABLE_READS, ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES,
-                ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS,
+        public static final Set<String> ALL = Set.of(
+                NODE_ID,
+                MEMBERS,
+                DATA_DIR,
+                MAX_FRAME_BYTES,
+                IDLE_TIMEOUT_MS,
+                IO_THREADS,
+                WORKER_THREADS,
+                WORKER_QUEUE_CAPACITY,
+                ELECTION_TIMEOUT_MS,
+                MAX_ELECTION_DELAY_MS,
+                SNAPSHOT_INTERVAL_SECS,
+                SNAPSHOT_LOG_INDEX_MARGIN,
+                RAFT_SYNC,
+                MAX_READ_INDEX_LAG,
+                MAX_LOGS_IN_MEMORY_BYTES,
+                DEFAULT_CONSISTENCY,
+                READ_TIMEOUT_MS,
+                WRITE_TIMEOUT_MS,
+                UNCHANGED_BARRIER,
+                LEADER_TRANSFER_TIMEOUT_MS,
+                PRIORITY_THREADS,
+                DEFAULT_LEASE_MS,
+                MIN_LEASE_MS,
+                MAX_LEASE_MS,
+                SUSPECT_LEASE_MS,
+                SCAN_INTERVAL_MS,
+                EXPIRY_RATE_PER_SEC,
+                EXPIRY_BURST,
+                MASS_EXPIRY_FRACTION,
+                MODE,
+                LEADERLESS_BROKER_TIMEOUT_MS,
+                LEADERLESS_SCAN_INTERVAL_MS,
+                LEADERLESS_PERSIST,
+                UNSAFE_LOCAL_LINEARIZABLE_READS,
+                ROCKETMQ_LISTEN_PORT,
+                ROCKETMQ_MAX_FRAME_BYTES,
+                ROCKETMQ_BROKER_LEASE_MS,
+                ROCKETMQ_IO_THREADS,
+                ROCKETMQ_QUERY_THREADS,
+                ROCKETMQ_REGISTER_THREADS,
                 ROCKETMQ_QUEUE_CAPACITY);
 
         private Keys() {}
@@ -229,43 +278,175 @@ public record NamesrvConfig(
         private int rocketmqRegisterThreads = 4;
         private int rocketmqQueueCapacity = 10_000;
 
-        public Builder nodeId(String v) { this.nodeId = v; return this; }
-        public Builder members(List<Member> v) { this.members = new ArrayList<>(v); return this; }
-        public Builder dataDir(Path v) { this.dataDir = v; return this; }
-        public Builder maxFrameBytes(int v) { this.maxFrameBytes = v; return this; }
-        public Builder idleTimeoutMs(int v) { this.idleTimeoutMs = v; return this; }
-        public Builder ioThreads(int v) { this.ioThreads = v; return this; }
-        public Builder workerThreads(int v) { this.workerThreads = v; return this; }
-        public Builder workerQueueCapacity(int v) { this.workerQueueCapacity = v; return this; }
-        public Builder electionTimeoutMs(int v) { this.electionTimeoutMs = v; return this; }
-        /** raft.max-election-delay-ms: the random part of an election timer, [0, v); -1 = half the election timeout. */
-        public Builder maxElectionDelayMs(int v) { this.maxElectionDelayMs = v; return this; }
-        public Builder snapshotIntervalSecs(int v) { this.snapshotIntervalSecs = v; return this; }
-        public Builder snapshotLogIndexMargin(int v) { this.snapshotLogIndexMargin = v; return this; }
-        public Builder raftSync(boolean v) { this.raftSync = v; return this; }
-        public Builder maxReadIndexLag(int v) { this.maxReadIndexLag = v; return this; }
-        public Builder maxLogsInMemoryBytes(long v) { this.maxLogsInMemoryBytes = v; return this; }
-        public Builder defaultConsistency(Consistency v) { this.defaultConsistency = v; return this; }
-        public Builder readTimeoutMs(int v) { this.readTimeoutMs = v; return this; }
-        public Builder writeTimeoutMs(int v) { this.writeTimeoutMs = v; return this; }
-        public Builder leaderTransferTimeoutMs(int v) { this.leaderTransferTimeoutMs = v; return this; }
-        public Builder priorityThreads(int v) { this.priorityThreads = v; return this; }
-        public Builder liveness(LivenessConfig v) { this.liveness = v; return this; }
-        public Builder mode(Mode v) { this.mode = v; return this; }
-        public Builder leaderlessBrokerTimeoutMs(int v) { this.leaderlessBrokerTimeoutMs = v; return this; }
-        public Builder leaderlessScanIntervalMs(int v) { this.leaderlessScanIntervalMs = v; return this; }
-        public Builder leaderlessPersist(boolean v) { this.leaderlessPersist = v; return this; }
-        /** write.unchanged-barrier: true = LEASE (default), false = LINEARIZABLE (a quorum round per answer). */
-        public Builder leaseConfirmsUnchanged(boolean v) { this.leaseConfirmsUnchanged = v; return this; }
-        public Builder unsafeLocalLinearizableReads(boolean v) { this.unsafeLocalLinearizableReads = v; return this; }
+        public Builder nodeId(String v) {
+            this.nodeId = v;
+            return this;
+        }
 
-        public Builder rocketmqListenPort(int v) { this.rocketmqListenPort = v; return this; }
-        public Builder rocketmqMaxFrameBytes(int v) { this.rocketmqMaxFrameBytes = v; return this; }
-        public Builder rocketmqBrokerLeaseMs(int v) { this.rocketmqBrokerLeaseMs = v; return this; }
-        public Builder rocketmqIoThreads(int v) { this.rocketmqIoThreads = v; return this; }
-        public Builder rocketmqQueryThreads(int v) { this.rocketmqQueryThreads = v; return this; }
-        public Builder rocketmqRegisterThreads(int v) { this.rocketmqRegisterThreads = v; return this; }
-        public Builder rocketmqQueueCapacity(int v) { this.rocketmqQueueCapacity = v; return this; }
+        public Builder members(List<Member> v) {
+            this.members = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder dataDir(Path v) {
+            this.dataDir = v;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int v) {
+            this.maxFrameBytes = v;
+            return this;
+        }
+
+        public Builder idleTimeoutMs(int v) {
+            this.idleTimeoutMs = v;
+            return this;
+        }
+
+        public Builder ioThreads(int v) {
+            this.ioThreads = v;
+            return this;
+        }
+
+        public Builder workerThreads(int v) {
+            this.workerThreads = v;
+            return this;
+        }
+
+        public Builder workerQueueCapacity(int v) {
+            this.workerQueueCapacity = v;
+            return this;
+        }
+
+        public Builder electionTimeoutMs(int v) {
+            this.electionTimeoutMs = v;
+            return this;
+        }
+        /** raft.max-election-delay-ms: the random part of an election timer, [0, v); -1 = half the election timeout. */
+        public Builder maxElectionDelayMs(int v) {
+            this.maxElectionDelayMs = v;
+            return this;
+        }
+
+        public Builder snapshotIntervalSecs(int v) {
+            this.snapshotIntervalSecs = v;
+            return this;
+        }
+
+        public Builder snapshotLogIndexMargin(int v) {
+            this.snapshotLogIndexMargin = v;
+            return this;
+        }
+
+        public Builder raftSync(boolean v) {
+            this.raftSync = v;
+            return this;
+        }
+
+        public Builder maxReadIndexLag(int v) {
+            this.maxReadIndexLag = v;
+            return this;
+        }
+
+        public Builder maxLogsInMemoryBytes(long v) {
+            this.maxLogsInMemoryBytes = v;
+            return this;
+        }
+
+        public Builder defaultConsistency(Consistency v) {
+            this.defaultConsistency = v;
+            return this;
+        }
+
+        public Builder readTimeoutMs(int v) {
+            this.readTimeoutMs = v;
+            return this;
+        }
+
+        public Builder writeTimeoutMs(int v) {
+            this.writeTimeoutMs = v;
+            return this;
+        }
+
+        public Builder leaderTransferTimeoutMs(int v) {
+            this.leaderTransferTimeoutMs = v;
+            return this;
+        }
+
+        public Builder priorityThreads(int v) {
+            this.priorityThreads = v;
+            return this;
+        }
+
+        public Builder liveness(LivenessConfig v) {
+            this.liveness = v;
+            return this;
+        }
+
+        public Builder mode(Mode v) {
+            this.mode = v;
+            return this;
+        }
+
+        public Builder leaderlessBrokerTimeoutMs(int v) {
+            this.leaderlessBrokerTimeoutMs = v;
+            return this;
+        }
+
+        public Builder leaderlessScanIntervalMs(int v) {
+            this.leaderlessScanIntervalMs = v;
+            return this;
+        }
+
+        public Builder leaderlessPersist(boolean v) {
+            this.leaderlessPersist = v;
+            return this;
+        }
+        /** write.unchanged-barrier: true = LEASE (default), false = LINEARIZABLE (a quorum round per answer). */
+        public Builder leaseConfirmsUnchanged(boolean v) {
+            this.leaseConfirmsUnchanged = v;
+            return this;
+        }
+
+        public Builder unsafeLocalLinearizableReads(boolean v) {
+            this.unsafeLocalLinearizableReads = v;
+            return this;
+        }
+
+        public Builder rocketmqListenPort(int v) {
+            this.rocketmqListenPort = v;
+            return this;
+        }
+
+        public Builder rocketmqMaxFrameBytes(int v) {
+            this.rocketmqMaxFrameBytes = v;
+            return this;
+        }
+
+        public Builder rocketmqBrokerLeaseMs(int v) {
+            this.rocketmqBrokerLeaseMs = v;
+            return this;
+        }
+
+        public Builder rocketmqIoThreads(int v) {
+            this.rocketmqIoThreads = v;
+            return this;
+        }
+
+        public Builder rocketmqQueryThreads(int v) {
+            this.rocketmqQueryThreads = v;
+            return this;
+        }
+
+        public Builder rocketmqRegisterThreads(int v) {
+            this.rocketmqRegisterThreads = v;
+            return this;
+        }
+
+        public Builder rocketmqQueueCapacity(int v) {
+            this.rocketmqQueueCapacity = v;
+            return this;
+        }
 
         public NamesrvConfig build() {
             if (nodeId == null || nodeId.isBlank()) {
@@ -281,11 +462,13 @@ public record NamesrvConfig(
                     throw new IllegalArgumentException(Keys.MEMBERS + ": duplicate member id " + m.id());
                 }
                 if (!endpoints.add(m.raftAddress()) || !endpoints.add(m.clientAddress())) {
-                    throw new IllegalArgumentException(Keys.MEMBERS + ": member " + m.id() + " reuses an address of another member");
+                    throw new IllegalArgumentException(
+                            Keys.MEMBERS + ": member " + m.id() + " reuses an address of another member");
                 }
             }
             if (!ids.contains(nodeId)) {
-                throw new IllegalArgumentException(Keys.NODE_ID + " '" + nodeId + "' is not one of " + Keys.MEMBERS + " " + ids);
+                throw new IllegalArgumentException(
+                        Keys.NODE_ID + " '" + nodeId + "' is not one of " + Keys.MEMBERS + " " + ids);
             }
             Path dir = dataDir != null ? dataDir : Path.of("data", nodeId);
             range(Keys.MAX_FRAME_BYTES, maxFrameBytes, 1024, 256 << 20);
@@ -296,19 +479,23 @@ public record NamesrvConfig(
             range(Keys.ELECTION_TIMEOUT_MS, electionTimeoutMs, 100, 60_000);
             range(Keys.MAX_ELECTION_DELAY_MS, maxElectionDelayMs, -1, 60_000);
             if (maxElectionDelayMs == 0) {
-                throw new IllegalArgumentException(Keys.MAX_ELECTION_DELAY_MS + " must be -1 (half the election timeout)"
-                        + " or positive: without a random part, followers that lose the leader together split the vote");
+                throw new IllegalArgumentException(
+                        Keys.MAX_ELECTION_DELAY_MS + " must be -1 (half the election timeout)"
+                                + " or positive: without a random part, followers that lose the leader together split the vote");
             }
             int effectiveDelay = maxElectionDelayMs < 0 ? Math.max(1, electionTimeoutMs / 2) : maxElectionDelayMs;
             range(Keys.SNAPSHOT_INTERVAL_SECS, snapshotIntervalSecs, 0, 86_400 * 7);
             range(Keys.SNAPSHOT_LOG_INDEX_MARGIN, snapshotLogIndexMargin, 0, Integer.MAX_VALUE);
             range(Keys.MAX_READ_INDEX_LAG, maxReadIndexLag, -1, Integer.MAX_VALUE);
             if (maxLogsInMemoryBytes < -1 || maxLogsInMemoryBytes == 0) {
-                throw new IllegalArgumentException(Keys.MAX_LOGS_IN_MEMORY_BYTES + " must be -1 (no cap) or positive, got " + maxLogsInMemoryBytes);
+                throw new IllegalArgumentException(Keys.MAX_LOGS_IN_MEMORY_BYTES
+                        + " must be -1 (no cap) or positive, got " + maxLogsInMemoryBytes);
             }
             Objects.requireNonNull(defaultConsistency, Keys.DEFAULT_CONSISTENCY);
-            if (defaultConsistency == Consistency.CONSISTENCY_UNSPECIFIED || defaultConsistency == Consistency.UNRECOGNIZED) {
-                throw new IllegalArgumentException(Keys.DEFAULT_CONSISTENCY + " must be one of LINEARIZABLE, LEASE, SEQUENTIAL, STALE");
+            if (defaultConsistency == Consistency.CONSISTENCY_UNSPECIFIED
+                    || defaultConsistency == Consistency.UNRECOGNIZED) {
+                throw new IllegalArgumentException(
+                        Keys.DEFAULT_CONSISTENCY + " must be one of LINEARIZABLE, LEASE, SEQUENTIAL, STALE");
             }
             range(Keys.READ_TIMEOUT_MS, readTimeoutMs, 10, 600_000);
             range(Keys.WRITE_TIMEOUT_MS, writeTimeoutMs, 10, 600_000);
@@ -331,19 +518,49 @@ public record NamesrvConfig(
             range(Keys.ROCKETMQ_QUEUE_CAPACITY, rocketmqQueueCapacity, 1, 10_000_000);
             if (rocketmqListenPort > 0) {
                 for (Member m : members) {
-                    if (m.id().equals(nodeId) && (m.clientPort() == rocketmqListenPort || m.raftPort() == rocketmqListenPort)) {
+                    if (m.id().equals(nodeId)
+                            && (m.clientPort() == rocketmqListenPort || m.raftPort() == rocketmqListenPort)) {
                         throw new IllegalArgumentException(Keys.ROCKETMQ_LISTEN_PORT + " " + rocketmqListenPort
                                 + " is already this node's client or raft port");
                     }
                 }
             }
-            return new NamesrvConfig(nodeId, members, dir, maxFrameBytes, idleTimeoutMs, ioThreads, workerThreads,
-                    workerQueueCapacity, electionTimeoutMs, effectiveDelay, snapshotIntervalSecs, snapshotLogIndexMargin, raftSync,
-                    maxReadIndexLag, maxLogsInMemoryBytes, defaultConsistency, readTimeoutMs, writeTimeoutMs,
-                    leaseConfirmsUnchanged, leaderTransferTimeoutMs, priorityThreads, liveness, mode, leaderlessBrokerTimeoutMs,
-                    leaderlessScanIntervalMs, leaderlessPersist, unsafeLocalLinearizableReads,
-                    new RocketmqIngress(rocketmqListenPort, rocketmqMaxFrameBytes, rocketmqBrokerLeaseMs, rocketmqIoThreads,
-                            rocketmqQueryThreads, rocketmqRegisterThreads, rocketmqQueueCapacity));
+            return new NamesrvConfig(
+                    nodeId,
+                    members,
+                    dir,
+                    maxFrameBytes,
+                    idleTimeoutMs,
+                    ioThreads,
+                    workerThreads,
+                    workerQueueCapacity,
+                    electionTimeoutMs,
+                    effectiveDelay,
+                    snapshotIntervalSecs,
+                    snapshotLogIndexMargin,
+                    raftSync,
+                    maxReadIndexLag,
+                    maxLogsInMemoryBytes,
+                    defaultConsistency,
+                    readTimeoutMs,
+                    writeTimeoutMs,
+                    leaseConfirmsUnchanged,
+                    leaderTransferTimeoutMs,
+                    priorityThreads,
+                    liveness,
+                    mode,
+                    leaderlessBrokerTimeoutMs,
+                    leaderlessScanIntervalMs,
+                    leaderlessPersist,
+                    unsafeLocalLinearizableReads,
+                    new RocketmqIngress(
+                            rocketmqListenPort,
+                            rocketmqMaxFrameBytes,
+                            rocketmqBrokerLeaseMs,
+                            rocketmqIoThreads,
+                            rocketmqQueryThreads,
+                            rocketmqRegisterThreads,
+                            rocketmqQueueCapacity));
         }
 
         private static void range(String key, long v, long min, long max) {

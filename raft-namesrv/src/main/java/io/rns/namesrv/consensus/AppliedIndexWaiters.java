@@ -19,8 +19,8 @@ public final class AppliedIndexWaiters {
     private final PriorityQueue<Waiter> queue = new PriorityQueue<>((a, b) -> Long.compare(a.index, b.index));
 
     /** {@code completer} completes reached waiters (so their continuations do not run on the apply thread). */
-    public AppliedIndexWaiters(LongSupplier applied, ScheduledExecutorService timer,
-                               java.util.concurrent.Executor completer) {
+    public AppliedIndexWaiters(
+            LongSupplier applied, ScheduledExecutorService timer, java.util.concurrent.Executor completer) {
         this.applied = applied;
         this.timer = timer;
         this.completer = completer;
@@ -38,13 +38,18 @@ public final class AppliedIndexWaiters {
         }
         onProgress();
         if (!f.isDone()) {
-            var t = timer.schedule(() -> {
-                synchronized (queue) {
-                    queue.remove(w); // a timed-out waiter must not stay queued (a bogus huge index would leak)
-                }
-                f.completeExceptionally(new ConsensusException(ConsensusException.Kind.TIMEOUT,
-                        "applied index " + applied.getAsLong() + " did not reach " + index + " within " + timeoutMs + " ms"));
-            }, timeoutMs, TimeUnit.MILLISECONDS);
+            var t = timer.schedule(
+                    () -> {
+                        synchronized (queue) {
+                            queue.remove(w); // a timed-out waiter must not stay queued (a bogus huge index would leak)
+                        }
+                        f.completeExceptionally(new ConsensusException(
+                                ConsensusException.Kind.TIMEOUT,
+                                "applied index " + applied.getAsLong() + " did not reach " + index + " within "
+                                        + timeoutMs + " ms"));
+                    },
+                    timeoutMs,
+                    TimeUnit.MILLISECONDS);
             f.whenComplete((v, e) -> t.cancel(false));
         }
         return f;

@@ -4,6 +4,7 @@ import io.rns.log.v1.LogRecord;
 import io.rns.namesrv.config.Member;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.RouteImage;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

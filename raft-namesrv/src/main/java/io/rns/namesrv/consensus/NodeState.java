@@ -8,8 +8,14 @@ import io.rns.rpc.v1.Role;
  * @param leaderId             the leader's member id, or null if none is known
  * @param msSinceLeaderContact 0 on the leader; -1 if unknown
  */
-public record NodeState(Role role, long term, String leaderId, long msSinceLeaderContact, long commitIndex,
-                        long lastLogIndex, long lastSnapshotIndex) {
+public record NodeState(
+        Role role,
+        long term,
+        String leaderId,
+        long msSinceLeaderContact,
+        long commitIndex,
+        long lastLogIndex,
+        long lastSnapshotIndex) {
 
     /**
      * A voting member and whether the leader considers it alive; see {@link Consensus#peers()}. {@code clientAddr} is

@@ -11,6 +11,7 @@ import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.LogEntry;
 import io.rns.statemachine.RouteImage;
 import io.rns.statemachine.RouteStateMachine;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,15 +40,16 @@ public final class LeaderlessConsensus implements Consensus, AutoCloseable {
     @Override
     public synchronized CompletableFuture<ApplyResult> propose(LogRecord record, long timeoutMs) {
         if (closed) {
-            return CompletableFuture.failedFuture(new ConsensusException(ConsensusException.Kind.SHUTTING_DOWN,
-                    "node is shutting down"));
+            return CompletableFuture.failedFuture(
+                    new ConsensusException(ConsensusException.Kind.SHUTTING_DOWN, "node is shutting down"));
         }
         try {
             long index = sm.appliedIndex() + 1;
-            return CompletableFuture.completedFuture(sm.applyBatch(List.of(new LogEntry(index, record))).get(0));
+            return CompletableFuture.completedFuture(
+                    sm.applyBatch(List.of(new LogEntry(index, record))).get(0));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new ConsensusException(ConsensusException.Kind.HALTED,
-                    "local apply failed: " + e.getMessage(), e));
+            return CompletableFuture.failedFuture(
+                    new ConsensusException(ConsensusException.Kind.HALTED, "local apply failed: " + e.getMessage(), e));
         }
     }
 
@@ -62,8 +64,10 @@ public final class LeaderlessConsensus implements Consensus, AutoCloseable {
         if (a >= index) {
             return CompletableFuture.completedFuture(a);
         }
-        return CompletableFuture.failedFuture(new ConsensusException(ConsensusException.Kind.TIMEOUT,
-                "leaderless node's local index " + a + " will not reach " + index + " by waiting: indexes are per node"));
+        return CompletableFuture.failedFuture(new ConsensusException(
+                ConsensusException.Kind.TIMEOUT,
+                "leaderless node's local index " + a + " will not reach " + index
+                        + " by waiting: indexes are per node"));
     }
 
     @Override
@@ -78,8 +82,8 @@ public final class LeaderlessConsensus implements Consensus, AutoCloseable {
 
     @Override
     public NodeState state() {
-        return new NodeState(closed ? Role.INACTIVE : Role.LEADERLESS, 0, null, -1, sm.appliedIndex(), sm.appliedIndex(),
-                0);
+        return new NodeState(
+                closed ? Role.INACTIVE : Role.LEADERLESS, 0, null, -1, sm.appliedIndex(), sm.appliedIndex(), 0);
     }
 
     /** Nodes never talk to each other: a node only knows that it is itself alive. */

@@ -1,6 +1,7 @@
 package io.rns.namesrv.liveness;
 
 import io.rns.rpc.transport.InboundContext;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;

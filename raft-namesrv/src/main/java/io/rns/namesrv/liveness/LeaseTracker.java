@@ -3,6 +3,9 @@ package io.rns.namesrv.liveness;
 import io.rns.statemachine.BrokerGroup;
 import io.rns.statemachine.BrokerMember;
 import io.rns.statemachine.RouteImage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,8 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The leader's soft-state view of broker liveness (DESIGN §5; models: Kafka's BrokerHeartbeatManager, etcd's lessor).
@@ -47,6 +48,7 @@ public final class LeaseTracker {
         long suspectDeadlineNanos = Long.MAX_VALUE;
         /** When the last connection-closed report for this epoch was counted; contact before it cannot clear it. */
         long suspectSinceNanos = Long.MIN_VALUE;
+
         boolean expiring;
 
         Lease(String cluster, String addr, long epoch, long timeoutNanos, long lastContactNanos) {
@@ -70,21 +72,39 @@ public final class LeaseTracker {
     public record Expiry(BrokerKey key, long epoch, String cluster, String addr) {}
 
     /** What a heartbeat found. */
-    public enum HeartbeatStatus { OK, NOT_LEADING, UNKNOWN_BROKER, STALE_EPOCH }
+    public enum HeartbeatStatus {
+        OK,
+        NOT_LEADING,
+        UNKNOWN_BROKER,
+        STALE_EPOCH
+    }
 
     public record HeartbeatResult(HeartbeatStatus status, long currentEpoch, int leaseMs) {}
 
     /** A row of the lease table, as the leader sees it now. */
-    public record LeaseView(BrokerKey key, String cluster, String addr, long epoch, long lastContactAgeMs,
-                            long remainingMs, int timeoutMs, boolean suspect, boolean expiring) {}
+    public record LeaseView(
+            BrokerKey key,
+            String cluster,
+            String addr,
+            long epoch,
+            long lastContactAgeMs,
+            long remainingMs,
+            int timeoutMs,
+            boolean suspect,
+            boolean expiring) {}
 
-    public enum Outcome { APPLIED, REJECTED, FAILED }
+    public enum Outcome {
+        APPLIED,
+        REJECTED,
+        FAILED
+    }
 
     private final LivenessConfig config;
     private final MonotonicClock clock;
     private final Map<BrokerKey, Lease> leases = new HashMap<>();
     /** Per cluster: when its recent expiries were proposed (for the mass-expiry window). */
     private final Map<String, ArrayDeque<Long>> recentExpiries = new HashMap<>();
+
     private final Map<String, Long> lastGuardedExpiry = new HashMap<>();
     private ExpiryRateLimiter limiter;
     private boolean leading;
@@ -117,7 +137,9 @@ public final class LeaseTracker {
             }
         }
         leading = true;
-        log.info("liveness: tracking {} broker(s) as leader; every one has a full lease before any expiry", leases.size());
+        log.info(
+                "liveness: tracking {} broker(s) as leader; every one has a full lease before any expiry",
+                leases.size());
     }
 
     /** This node stopped leading: all soft state is dropped (the next leader starts from its own grace). */
@@ -217,7 +239,8 @@ public final class LeaseTracker {
         if (due.isEmpty()) {
             return List.of();
         }
-        due.sort(Comparator.comparingLong((Map.Entry<BrokerKey, Lease> e) -> e.getValue().deadline())
+        due.sort(Comparator.comparingLong(
+                        (Map.Entry<BrokerKey, Lease> e) -> e.getValue().deadline())
                 .thenComparing(Map.Entry::getKey));
         Set<String> guarded = guardedClusters(due, now);
         List<Expiry> out = new ArrayList<>();
@@ -290,10 +313,13 @@ public final class LeaseTracker {
             massExpiryWarnings++;
             if (lastWarnNanos == Long.MIN_VALUE || now - lastWarnNanos >= TimeUnit.SECONDS.toNanos(5)) {
                 lastWarnNanos = now;
-                log.warn("MASS EXPIRY GUARD: more than {}% of the brokers of cluster(s) {} would expire within one lease "
-                        + "period ({} lease(s) due now); expiring them one at a time at {}/s instead of in a burst. "
-                        + "Check the network between brokers and the RNS leader before trusting these expiries.",
-                        Math.round(config.massExpiryFraction() * 100), new TreeMap<>(dying).keySet(), due.size(),
+                log.warn(
+                        "MASS EXPIRY GUARD: more than {}% of the brokers of cluster(s) {} would expire within one lease "
+                                + "period ({} lease(s) due now); expiring them one at a time at {}/s instead of in a burst. "
+                                + "Check the network between brokers and the RNS leader before trusting these expiries.",
+                        Math.round(config.massExpiryFraction() * 100),
+                        new TreeMap<>(dying).keySet(),
+                        due.size(),
                         config.expiryRatePerSec());
             }
         }
@@ -328,10 +354,16 @@ public final class LeaseTracker {
         List<LeaseView> out = new ArrayList<>();
         for (Map.Entry<BrokerKey, Lease> e : new TreeMap<>(leases).entrySet()) {
             Lease l = e.getValue();
-            out.add(new LeaseView(e.getKey(), l.cluster, l.addr, l.epoch,
+            out.add(new LeaseView(
+                    e.getKey(),
+                    l.cluster,
+                    l.addr,
+                    l.epoch,
                     TimeUnit.NANOSECONDS.toMillis(now - l.lastContactNanos),
                     TimeUnit.NANOSECONDS.toMillis(l.deadline() - now),
-                    (int) TimeUnit.NANOSECONDS.toMillis(l.timeoutNanos), l.suspect(), l.expiring));
+                    (int) TimeUnit.NANOSECONDS.toMillis(l.timeoutNanos),
+                    l.suspect(),
+                    l.expiring));
         }
         return out;
     }

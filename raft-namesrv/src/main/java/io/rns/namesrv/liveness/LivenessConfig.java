@@ -13,8 +13,15 @@ package io.rns.namesrv.liveness;
  * @param massExpiryFraction when more than this fraction of a cluster's brokers would expire within one lease period,
  *                           that cluster's expiries lose the burst (strictly one per 1/rate s) and a warning is logged
  */
-public record LivenessConfig(int defaultLeaseMs, int minLeaseMs, int maxLeaseMs, int suspectLeaseMs,
-                             int scanIntervalMs, double expiryRatePerSec, int expiryBurst, double massExpiryFraction) {
+public record LivenessConfig(
+        int defaultLeaseMs,
+        int minLeaseMs,
+        int maxLeaseMs,
+        int suspectLeaseMs,
+        int scanIntervalMs,
+        double expiryRatePerSec,
+        int expiryBurst,
+        double massExpiryFraction) {
     public static final LivenessConfig DEFAULTS = new LivenessConfig(10_000, 1_000, 300_000, 3_000, 100, 5.0, 10, 0.5);
 
     public LivenessConfig {
@@ -24,19 +31,23 @@ public record LivenessConfig(int defaultLeaseMs, int minLeaseMs, int maxLeaseMs,
                     + defaultLeaseMs + " max=" + maxLeaseMs);
         }
         if (suspectLeaseMs < 100 || suspectLeaseMs > maxLeaseMs) {
-            throw new IllegalArgumentException("liveness.suspect-lease-ms must be in [100, liveness.max-lease-ms], got " + suspectLeaseMs);
+            throw new IllegalArgumentException(
+                    "liveness.suspect-lease-ms must be in [100, liveness.max-lease-ms], got " + suspectLeaseMs);
         }
         if (scanIntervalMs < 10 || scanIntervalMs > 10_000) {
-            throw new IllegalArgumentException("liveness.scan-interval-ms must be in [10, 10000], got " + scanIntervalMs);
+            throw new IllegalArgumentException(
+                    "liveness.scan-interval-ms must be in [10, 10000], got " + scanIntervalMs);
         }
         if (!(expiryRatePerSec > 0 && expiryRatePerSec <= 100_000)) {
-            throw new IllegalArgumentException("liveness.expiry-rate-per-sec must be in (0, 100000], got " + expiryRatePerSec);
+            throw new IllegalArgumentException(
+                    "liveness.expiry-rate-per-sec must be in (0, 100000], got " + expiryRatePerSec);
         }
         if (expiryBurst < 1 || expiryBurst > 100_000) {
             throw new IllegalArgumentException("liveness.expiry-burst must be in [1, 100000], got " + expiryBurst);
         }
         if (!(massExpiryFraction > 0 && massExpiryFraction <= 1)) {
-            throw new IllegalArgumentException("liveness.mass-expiry-fraction must be in (0, 1], got " + massExpiryFraction);
+            throw new IllegalArgumentException(
+                    "liveness.mass-expiry-fraction must be in (0, 1], got " + massExpiryFraction);
         }
     }
 

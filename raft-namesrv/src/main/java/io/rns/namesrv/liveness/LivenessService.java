@@ -6,14 +6,15 @@ import io.rns.namesrv.consensus.Consensus;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.BrokerMember;
 import io.rns.statemachine.LogRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Leader-only broker liveness: owns the {@link LeaseTracker}, follows leadership, and on a short scan proposes a
@@ -55,13 +56,17 @@ public final class LivenessService implements Consensus.LeadershipListener, Auto
 
     /** Runs {@link #scanOnce()} every scan interval on {@code executor} (production); tests call scanOnce directly. */
     public synchronized void start(ScheduledExecutorService executor) {
-        scan = executor.scheduleWithFixedDelay(() -> {
-            try {
-                scanOnce();
-            } catch (RuntimeException e) {
-                log.error("liveness scan failed", e);
-            }
-        }, config.scanIntervalMs(), config.scanIntervalMs(), TimeUnit.MILLISECONDS);
+        scan = executor.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        scanOnce();
+                    } catch (RuntimeException e) {
+                        log.error("liveness scan failed", e);
+                    }
+                },
+                config.scanIntervalMs(),
+                config.scanIntervalMs(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -95,20 +100,30 @@ public final class LivenessService implements Consensus.LeadershipListener, Auto
                         .setReason(UnregisterBroker.Reason.EXPIRED))
                 .build();
         expiriesProposed.incrementAndGet();
-        log.info("liveness: lease of broker {} (cluster {}, {}) epoch {} ran out; proposing its expiry",
-                e.key(), e.cluster(), e.addr(), e.epoch());
+        log.info(
+                "liveness: lease of broker {} (cluster {}, {}) epoch {} ran out; proposing its expiry",
+                e.key(),
+                e.cluster(),
+                e.addr(),
+                e.epoch());
         consensus.propose(record, Math.max(1000, config.scanIntervalMs() * 10L)).whenComplete((r, t) -> {
             if (t != null) {
-                log.warn("liveness: expiry of {} epoch {} not confirmed ({}); will retry if still leader",
-                        e.key(), e.epoch(), t.getMessage());
+                log.warn(
+                        "liveness: expiry of {} epoch {} not confirmed ({}); will retry if still leader",
+                        e.key(),
+                        e.epoch(),
+                        t.getMessage());
                 tracker.expiryFinished(e, LeaseTracker.Outcome.FAILED);
             } else if (r instanceof ApplyResult.Applied) {
                 expiriesApplied.incrementAndGet();
                 log.info("liveness: broker {} epoch {} expired at log index {}", e.key(), e.epoch(), r.index());
                 tracker.expiryFinished(e, LeaseTracker.Outcome.APPLIED);
             } else {
-                log.info("liveness: expiry of {} epoch {} lost the race ({}): the broker re-registered or left", e.key(),
-                        e.epoch(), r);
+                log.info(
+                        "liveness: expiry of {} epoch {} lost the race ({}): the broker re-registered or left",
+                        e.key(),
+                        e.epoch(),
+                        r);
                 tracker.expiryFinished(e, LeaseTracker.Outcome.REJECTED);
             }
         });

@@ -31,6 +31,9 @@ import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.LogRecords;
 import io.rns.statemachine.RouteImage;
 import io.rns.statemachine.RouteStateMachine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
@@ -43,8 +46,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The sofa-jraft implementation of {@link Consensus}: one Raft group ("rns") whose members are the configured
@@ -66,6 +67,7 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
      * while the node closes), runs the completion on the calling thread: a completion is never dropped.
      */
     private final java.util.concurrent.ThreadPoolExecutor callbacks;
+
     private RaftGroupService group;
     private volatile Node node;
     private volatile boolean closing;
@@ -74,21 +76,28 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
      * Address book, raft address -> member: the configured members plus members added through this node. jraft's
      * configuration holds raft addresses only; ids and client ports come from here.
      */
-    private final java.util.concurrent.ConcurrentHashMap<String, Member> directory = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Member> directory =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public JraftConsensus(NamesrvConfig config, RouteStateMachine sm) {
         this.config = config;
         this.sm = sm;
         this.fsm = new RouteFsm(config.nodeId(), sm);
-        java.util.concurrent.ScheduledThreadPoolExecutor timerPool = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
-                DaemonThreads.named("rns-consensus-timer-" + config.nodeId()));
+        java.util.concurrent.ScheduledThreadPoolExecutor timerPool =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(
+                        1, DaemonThreads.named("rns-consensus-timer-" + config.nodeId()));
         // every proposal schedules its deadline, which is almost always cancelled: drop cancelled ones from the queue
         // at once instead of keeping thousands of them until they would have fired (write.timeout-ms later)
         timerPool.setRemoveOnCancelPolicy(true);
         this.timer = timerPool;
         int cbThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.callbacks = new java.util.concurrent.ThreadPoolExecutor(cbThreads, cbThreads, 60, TimeUnit.SECONDS,
-                new java.util.concurrent.LinkedBlockingQueue<>(65_536), DaemonThreads.numbered("rns-consensus-cb-" + config.nodeId()),
+        this.callbacks = new java.util.concurrent.ThreadPoolExecutor(
+                cbThreads,
+                cbThreads,
+                60,
+                TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(65_536),
+                DaemonThreads.numbered("rns-consensus-cb-" + config.nodeId()),
                 (task, pool) -> task.run()); // full or shut down: complete on the calling thread, never drop
         this.waiters = new AppliedIndexWaiters(this::appliedIndex, timer, callbacks);
         sm.addImageListener(img -> waiters.onProgress());
@@ -128,7 +137,8 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         group = new RaftGroupService(GROUP_ID, selfPeer, o, rpcServer);
         node = group.start();
         if (node == null) {
-            throw new IOException("raft node " + selfPeer + " failed to start (see the log above: storage or snapshot load)");
+            throw new IOException(
+                    "raft node " + selfPeer + " failed to start (see the log above: storage or snapshot load)");
         }
         timer.scheduleWithFixedDelay(waiters::onProgress, 5, 5, TimeUnit.MILLISECONDS);
         log.info("node {}: raft started on {} with conf {}", config.nodeId(), selfPeer, conf);
@@ -155,10 +165,12 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
             return CompletableFuture.failedFuture(new ConsensusException(Kind.SHUTTING_DOWN, "node is shutting down"));
         }
         if (fsm.haltReason != null) {
-            return CompletableFuture.failedFuture(new ConsensusException(Kind.HALTED, "replica halted: " + fsm.haltReason));
+            return CompletableFuture.failedFuture(
+                    new ConsensusException(Kind.HALTED, "replica halted: " + fsm.haltReason));
         }
         if (term <= 0 || !n.isLeader()) {
-            return CompletableFuture.failedFuture(new ConsensusException(Kind.NOT_LEADER, "this node is not the leader"));
+            return CompletableFuture.failedFuture(
+                    new ConsensusException(Kind.NOT_LEADER, "this node is not the leader"));
         }
         ProposalClosure done = new ProposalClosure(callbacks);
         Task task = new Task(ByteBuffer.wrap(LogRecords.encode(record)), done, term);
@@ -166,11 +178,14 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
             n.apply(task);
         } catch (RuntimeException e) {
             // after shutdown began jraft runs the closure with an error and then throws (IllegalStateException)
-            done.future.completeExceptionally(new ConsensusException(Kind.OUTCOME_UNKNOWN,
-                    "raft apply threw: " + e.getMessage(), e));
+            done.future.completeExceptionally(
+                    new ConsensusException(Kind.OUTCOME_UNKNOWN, "raft apply threw: " + e.getMessage(), e));
         }
-        return withTimeout(done.future, timeoutMs, () -> new ConsensusException(Kind.OUTCOME_UNKNOWN,
-                "no commit within " + timeoutMs + " ms; the write may still be applied"));
+        return withTimeout(
+                done.future,
+                timeoutMs,
+                () -> new ConsensusException(
+                        Kind.OUTCOME_UNKNOWN, "no commit within " + timeoutMs + " ms; the write may still be applied"));
     }
 
     @Override
@@ -188,7 +203,8 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
     private void readIndexAttempt(Node n, ReadOnlyOption opt, long deadline, CompletableFuture<Long> f) {
         long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (remainingMs <= 0) {
-            f.completeExceptionally(new ConsensusException(Kind.TIMEOUT, "read barrier did not complete before the deadline"));
+            f.completeExceptionally(
+                    new ConsensusException(Kind.TIMEOUT, "read barrier did not complete before the deadline"));
             return;
         }
         try {
@@ -206,7 +222,8 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
                 }
             });
         } catch (RuntimeException e) {
-            f.completeExceptionally(new ConsensusException(Kind.SHUTTING_DOWN, "read index refused: " + e.getMessage(), e));
+            f.completeExceptionally(
+                    new ConsensusException(Kind.SHUTTING_DOWN, "read index refused: " + e.getMessage(), e));
         }
     }
 
@@ -266,7 +283,13 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         PeerId leader = n.getLeaderId();
         String leaderId = memberIdOf(leader);
         long since = role == Role.LEADER ? 0 : msSinceLeaderContact(n, leaderId);
-        return new NodeState(role, fsm.knownTerm.get(), leaderId, since, n.getLastCommittedIndex(), n.getLastLogIndex(),
+        return new NodeState(
+                role,
+                fsm.knownTerm.get(),
+                leaderId,
+                since,
+                n.getLastCommittedIndex(),
+                n.getLastLogIndex(),
                 fsm.lastSnapshotIndex.get());
     }
 
@@ -277,7 +300,9 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         List<String> voters = null;
         if (n != null && n.isLeader()) {
             try {
-                voters = n.listPeers().stream().map(p -> p.getEndpoint().toString()).toList();
+                voters = n.listPeers().stream()
+                        .map(p -> p.getEndpoint().toString())
+                        .toList();
                 for (PeerId p : n.listAlivePeers()) {
                     alive.add(p.getEndpoint().toString());
                 }
@@ -298,7 +323,10 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         List<NodeState.Peer> peers = new ArrayList<>();
         for (String raftAddr : voters) {
             Member m = directory.get(raftAddr);
-            peers.add(new NodeState.Peer(m == null ? raftAddr : m.id(), raftAddr, m == null ? "" : m.clientAddress(),
+            peers.add(new NodeState.Peer(
+                    m == null ? raftAddr : m.id(),
+                    raftAddr,
+                    m == null ? "" : m.clientAddress(),
                     alive.contains(raftAddr)));
         }
         peers.sort(java.util.Comparator.comparing(NodeState.Peer::id));
@@ -317,25 +345,35 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         List<NodeState.Peer> before = peers();
         for (NodeState.Peer p : before) {
             if (p.id().equals(member.id()) || p.raftAddr().equals(member.raftAddress())) {
-                return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "peer " + member
-                        + " is already a member (as " + p.id() + "@" + p.raftAddr() + "); members are " + ids(before)));
+                return CompletableFuture.failedFuture(new ConsensusException(
+                        Kind.INVALID,
+                        "peer " + member + " is already a member (as " + p.id() + "@" + p.raftAddr() + "); members are "
+                                + ids(before)));
             }
         }
         Member known = directory.get(member.raftAddress());
         if (known != null && !known.equals(member)) {
-            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "raft address "
-                    + member.raftAddress() + " belongs to " + known + " in this node's address book; add it as that"));
+            return CompletableFuture.failedFuture(new ConsensusException(
+                    Kind.INVALID,
+                    "raft address " + member.raftAddress() + " belongs to " + known
+                            + " in this node's address book; add it as that"));
         }
         directory.put(member.raftAddress(), member);
         CompletableFuture<List<NodeState.Peer>> f = new CompletableFuture<>();
         try {
             n.addPeer(peerOf(member), st -> completeChange(f, st, "add " + member));
         } catch (RuntimeException e) {
-            f.completeExceptionally(new ConsensusException(Kind.INVALID, "add " + member + " refused: " + e.getMessage(), e));
+            f.completeExceptionally(
+                    new ConsensusException(Kind.INVALID, "add " + member + " refused: " + e.getMessage(), e));
         }
         log.info("node {}: adding peer {}", config.nodeId(), member);
-        return withTimeout(f, timeoutMs, () -> new ConsensusException(Kind.OUTCOME_UNKNOWN, "adding " + member
-                + " did not finish within " + timeoutMs + " ms (the new peer catches up first); it may still commit"));
+        return withTimeout(
+                f,
+                timeoutMs,
+                () -> new ConsensusException(
+                        Kind.OUTCOME_UNKNOWN,
+                        "adding " + member + " did not finish within " + timeoutMs
+                                + " ms (the new peer catches up first); it may still commit"));
     }
 
     @Override
@@ -346,34 +384,43 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
             return CompletableFuture.failedFuture(refused);
         }
         List<NodeState.Peer> before = peers();
-        NodeState.Peer target = before.stream().filter(p -> p.id().equals(memberId)).findFirst().orElse(null);
+        NodeState.Peer target =
+                before.stream().filter(p -> p.id().equals(memberId)).findFirst().orElse(null);
         if (target == null) {
-            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "peer " + memberId
-                    + " is not a member; members are " + ids(before)));
+            return CompletableFuture.failedFuture(new ConsensusException(
+                    Kind.INVALID, "peer " + memberId + " is not a member; members are " + ids(before)));
         }
         if (before.size() == 1) {
-            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "cannot remove " + memberId
-                    + ": it is the last member"));
+            return CompletableFuture.failedFuture(
+                    new ConsensusException(Kind.INVALID, "cannot remove " + memberId + ": it is the last member"));
         }
         // the remaining voters must have a live majority (as the leader sees them), or the group stops after the change
         int remaining = before.size() - 1;
-        long aliveRemaining = before.stream().filter(p -> p != target)
-                .filter(p -> p.alive() || p.id().equals(config.nodeId())).count();
+        long aliveRemaining = before.stream()
+                .filter(p -> p != target)
+                .filter(p -> p.alive() || p.id().equals(config.nodeId()))
+                .count();
         if (aliveRemaining < remaining / 2 + 1) {
-            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "removing " + memberId
-                    + " would leave " + aliveRemaining + " live voter(s) of " + remaining + ", not a majority; "
-                    + "bring members back first (members " + ids(before) + ")"));
+            return CompletableFuture.failedFuture(new ConsensusException(
+                    Kind.INVALID,
+                    "removing " + memberId
+                            + " would leave " + aliveRemaining + " live voter(s) of " + remaining + ", not a majority; "
+                            + "bring members back first (members " + ids(before) + ")"));
         }
         CompletableFuture<List<NodeState.Peer>> f = new CompletableFuture<>();
         try {
             n.removePeer(PeerId.parsePeer(target.raftAddr()), st -> completeChange(f, st, "remove " + memberId));
         } catch (RuntimeException e) {
-            f.completeExceptionally(new ConsensusException(Kind.INVALID, "remove " + memberId + " refused: "
-                    + e.getMessage(), e));
+            f.completeExceptionally(
+                    new ConsensusException(Kind.INVALID, "remove " + memberId + " refused: " + e.getMessage(), e));
         }
         log.info("node {}: removing peer {} ({})", config.nodeId(), memberId, target.raftAddr());
-        return withTimeout(f, timeoutMs, () -> new ConsensusException(Kind.OUTCOME_UNKNOWN, "removing " + memberId
-                + " did not finish within " + timeoutMs + " ms; it may still commit"));
+        return withTimeout(
+                f,
+                timeoutMs,
+                () -> new ConsensusException(
+                        Kind.OUTCOME_UNKNOWN,
+                        "removing " + memberId + " did not finish within " + timeoutMs + " ms; it may still commit"));
     }
 
     @Override
@@ -384,10 +431,11 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
             return CompletableFuture.failedFuture(refused);
         }
         List<NodeState.Peer> before = peers();
-        NodeState.Peer target = before.stream().filter(p -> p.id().equals(memberId)).findFirst().orElse(null);
+        NodeState.Peer target =
+                before.stream().filter(p -> p.id().equals(memberId)).findFirst().orElse(null);
         if (target == null) {
-            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "peer " + memberId
-                    + " is not a member; members are " + ids(before)));
+            return CompletableFuture.failedFuture(new ConsensusException(
+                    Kind.INVALID, "peer " + memberId + " is not a member; members are " + ids(before)));
         }
         if (memberId.equals(config.nodeId())) {
             return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, memberId + " already leads"));
@@ -428,16 +476,19 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         RaftError e = st.getRaftError();
         String msg = what + " failed (" + (e == null ? st.getCode() : e) + ": " + st.getErrorMsg() + ")";
         if (e == RaftError.EBUSY) {
-            return new ConsensusException(Kind.BUSY, msg + "; another configuration change or a leadership transfer "
-                    + "is in progress, retry");
+            return new ConsensusException(
+                    Kind.BUSY,
+                    msg + "; another configuration change or a leadership transfer " + "is in progress, retry");
         }
         if (e == RaftError.EPERM && st.getErrorMsg() != null && st.getErrorMsg().startsWith("Not leader")) {
             return new ConsensusException(Kind.NOT_LEADER, msg);
         }
         if (e == RaftError.ECATCHUP) {
             // the configuration was not changed: the new peer did not catch up with the log in time
-            return new ConsensusException(Kind.NO_QUORUM, msg + "; the new peer could not catch up (is it running and "
-                    + "reachable on its raft port?); nothing changed");
+            return new ConsensusException(
+                    Kind.NO_QUORUM,
+                    msg + "; the new peer could not catch up (is it running and "
+                            + "reachable on its raft port?); nothing changed");
         }
         if (e == RaftError.EINVAL) {
             return new ConsensusException(Kind.INVALID, msg);
@@ -472,7 +523,9 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
             f.setAccessible(true);
             return f;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            log.warn("cannot read jraft's last leader contact time; ms_since_leader_contact will be -1 ({})", e.toString());
+            log.warn(
+                    "cannot read jraft's last leader contact time; ms_since_leader_contact will be -1 ({})",
+                    e.toString());
             return null;
         }
     }
@@ -552,8 +605,8 @@ public final class JraftConsensus implements Consensus, AutoCloseable {
         node = null;
     }
 
-    private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f, long timeoutMs,
-                                                 java.util.function.Supplier<ConsensusException> onTimeout) {
+    private <T> CompletableFuture<T> withTimeout(
+            CompletableFuture<T> f, long timeoutMs, java.util.function.Supplier<ConsensusException> onTimeout) {
         if (f.isDone()) {
             return f;
         }

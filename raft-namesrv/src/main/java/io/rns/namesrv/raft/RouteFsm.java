@@ -17,13 +17,14 @@ import io.rns.statemachine.LogEntry;
 import io.rns.statemachine.LogRecords;
 import io.rns.statemachine.RouteStateMachine;
 import io.rns.statemachine.StateMachineException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The sofa-jraft state machine: decodes each committed entry, applies the whole batch to the
@@ -40,11 +41,13 @@ final class RouteFsm extends StateMachineAdapter {
     final AtomicLong leaderTerm = new AtomicLong();
     /** The highest term this node has seen through leader changes. */
     final AtomicLong knownTerm = new AtomicLong();
+
     final AtomicLong lastSnapshotIndex = new AtomicLong();
     final AtomicLong snapshotsLoaded = new AtomicLong();
     volatile String haltReason;
     /** Finishes snapshot saves off the FSM thread (one at a time: jraft never runs two saves at once). */
     private final java.util.concurrent.ExecutorService snapshotSaver;
+
     final java.util.List<io.rns.namesrv.consensus.Consensus.LeadershipListener> leadershipListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -89,10 +92,17 @@ final class RouteFsm extends StateMachineAdapter {
         try {
             results = sm.applyBatch(batch);
         } catch (RuntimeException e) {
-            log.error("node {}: applying entries {}..{} failed; halting this replica", nodeId,
-                    batch.get(0).index(), batch.get(batch.size() - 1).index(), e);
-            halt(iter, batch.size(), "apply of entries " + batch.get(0).index() + ".." + batch.get(batch.size() - 1).index()
-                    + " failed: " + e);
+            log.error(
+                    "node {}: applying entries {}..{} failed; halting this replica",
+                    nodeId,
+                    batch.get(0).index(),
+                    batch.get(batch.size() - 1).index(),
+                    e);
+            halt(
+                    iter,
+                    batch.size(),
+                    "apply of entries " + batch.get(0).index() + ".."
+                            + batch.get(batch.size() - 1).index() + " failed: " + e);
             return false;
         }
         for (int i = 0; i < dones.size(); i++) {
@@ -143,8 +153,12 @@ final class RouteFsm extends StateMachineAdapter {
         }
     }
 
-    private void finishSnapshot(SnapshotWriter writer, Closure done, RouteStateMachine.PendingSnapshot pending,
-                                long started, long checkpointed) {
+    private void finishSnapshot(
+            SnapshotWriter writer,
+            Closure done,
+            RouteStateMachine.PendingSnapshot pending,
+            long started,
+            long checkpointed) {
         try {
             List<String> files = pending.complete();
             for (String f : files) {
@@ -153,9 +167,14 @@ final class RouteFsm extends StateMachineAdapter {
                 }
             }
             lastSnapshotIndex.set(pending.appliedIndex());
-            log.info("node {}: snapshot saved at applied index {} ({} files) in {}: checkpoint {} ms on the apply "
-                            + "thread, checksums and manifest {} ms in the background", nodeId, pending.appliedIndex(),
-                    files.size(), writer.getPath(), (checkpointed - started) / 1_000_000,
+            log.info(
+                    "node {}: snapshot saved at applied index {} ({} files) in {}: checkpoint {} ms on the apply "
+                            + "thread, checksums and manifest {} ms in the background",
+                    nodeId,
+                    pending.appliedIndex(),
+                    files.size(),
+                    writer.getPath(),
+                    (checkpointed - started) / 1_000_000,
                     (System.nanoTime() - checkpointed) / 1_000_000);
             done.run(Status.OK());
         } catch (RuntimeException e) {
@@ -175,8 +194,12 @@ final class RouteFsm extends StateMachineAdapter {
             long idx = reader.load() == null ? sm.appliedIndex() : reader.load().getLastIncludedIndex();
             lastSnapshotIndex.set(idx);
             snapshotsLoaded.incrementAndGet();
-            log.info("node {}: snapshot loaded from {} (last included index {}, applied index now {})", nodeId,
-                    reader.getPath(), idx, sm.appliedIndex());
+            log.info(
+                    "node {}: snapshot loaded from {} (last included index {}, applied index now {})",
+                    nodeId,
+                    reader.getPath(),
+                    idx,
+                    sm.appliedIndex());
             return true;
         } catch (RuntimeException e) {
             // jraft fails the node (startup or install) when this returns false: loud, never half-applied
@@ -222,7 +245,12 @@ final class RouteFsm extends StateMachineAdapter {
     @Override
     public void onStopFollowing(LeaderChangeContext ctx) {
         knownTerm.accumulateAndGet(ctx.getTerm(), Math::max);
-        log.info("node {}: stopped following {} at term {}: {}", nodeId, ctx.getLeaderId(), ctx.getTerm(), ctx.getStatus());
+        log.info(
+                "node {}: stopped following {} at term {}: {}",
+                nodeId,
+                ctx.getLeaderId(),
+                ctx.getTerm(),
+                ctx.getStatus());
     }
 
     @Override

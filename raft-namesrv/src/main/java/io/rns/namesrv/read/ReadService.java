@@ -8,6 +8,7 @@ import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.ReadOptions;
 import io.rns.statemachine.RouteImage;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -49,7 +50,8 @@ public final class ReadService {
      *                                labelled as the level asked for. A deliberate bug that the chaos checker must
      *                                catch; never enable it anywhere else.
      */
-    public ReadService(Consensus consensus, Consistency defaultLevel, boolean leaderless, boolean unsafeLocalLinearizable) {
+    public ReadService(
+            Consensus consensus, Consistency defaultLevel, boolean leaderless, boolean unsafeLocalLinearizable) {
         this.consensus = consensus;
         this.defaultLevel = leaderless ? Consistency.STALE : defaultLevel;
         this.leaderless = leaderless;
@@ -76,31 +78,43 @@ public final class ReadService {
         }
         long minIndex = opts.getMinIndex();
         if (leaderless && level != Consistency.STALE) {
-            return CompletableFuture.failedFuture(new ApiException(ErrorCode.CONSISTENCY_NOT_SUPPORTED,
-                    level + " reads are not available: this node runs in leaderless mode (the stock RocketMQ design: no "
-                            + "leader, no quorum, nodes never talk to each other), so only STALE reads exist; ask for STALE"));
+            return CompletableFuture.failedFuture(
+                    new ApiException(
+                            ErrorCode.CONSISTENCY_NOT_SUPPORTED,
+                            level
+                                    + " reads are not available: this node runs in leaderless mode (the stock RocketMQ design: no "
+                                    + "leader, no quorum, nodes never talk to each other), so only STALE reads exist; ask for STALE"));
         }
         if (leaderless && opts.getMaxStalenessMs() > 0) {
-            return CompletableFuture.failedFuture(new ApiException(ErrorCode.CONSISTENCY_NOT_SUPPORTED,
-                    "read.max_staleness_ms cannot be checked in leaderless mode: there is no leader to be stale against"));
+            return CompletableFuture.failedFuture(
+                    new ApiException(
+                            ErrorCode.CONSISTENCY_NOT_SUPPORTED,
+                            "read.max_staleness_ms cannot be checked in leaderless mode: there is no leader to be stale against"));
         }
         if (unsafeLocalLinearizable && (level == Consistency.LINEARIZABLE || level == Consistency.LEASE)) {
             return CompletableFuture.completedFuture(new ReadView(consensus.image(), level)); // the deliberate lie
         }
         return switch (level) {
-            case LINEARIZABLE, LEASE -> consensus.readBarrier(level == Consistency.LEASE, timeoutMs)
-                    .thenCompose(idx -> minIndex > 0 ? waitMinIndex(minIndex, timeoutMs) : CompletableFuture.completedFuture(idx))
-                    .thenApply(idx -> new ReadView(consensus.image(), level));
-            case SEQUENTIAL -> waitMinIndex(minIndex, timeoutMs)
-                    .thenApply(idx -> new ReadView(consensus.image(), Consistency.SEQUENTIAL));
+            case LINEARIZABLE, LEASE ->
+                consensus
+                        .readBarrier(level == Consistency.LEASE, timeoutMs)
+                        .thenCompose(idx -> minIndex > 0
+                                ? waitMinIndex(minIndex, timeoutMs)
+                                : CompletableFuture.completedFuture(idx))
+                        .thenApply(idx -> new ReadView(consensus.image(), level));
+            case SEQUENTIAL ->
+                waitMinIndex(minIndex, timeoutMs)
+                        .thenApply(idx -> new ReadView(consensus.image(), Consistency.SEQUENTIAL));
             case STALE -> {
                 int bound = opts.getMaxStalenessMs();
                 if (bound > 0) {
                     NodeState s = consensus.state();
                     long since = s.msSinceLeaderContact();
                     if (!s.isLeader() && (since < 0 || since > bound)) {
-                        yield CompletableFuture.failedFuture(new ApiException(ErrorCode.STALENESS_EXCEEDED,
-                                "this node last heard from a leader " + (since < 0 ? "never/unknown" : since + " ms ago")
+                        yield CompletableFuture.failedFuture(new ApiException(
+                                ErrorCode.STALENESS_EXCEEDED,
+                                "this node last heard from a leader "
+                                        + (since < 0 ? "never/unknown" : since + " ms ago")
                                         + ", more than read.max_staleness_ms=" + bound));
                     }
                 }
@@ -117,8 +131,10 @@ public final class ReadService {
         return consensus.awaitApplied(minIndex, timeoutMs).exceptionally(t -> {
             Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             if (e instanceof ConsensusException ce && ce.kind() == ConsensusException.Kind.TIMEOUT) {
-                throw new ApiException(ErrorCode.MIN_INDEX_NOT_REACHED, "this node applied " + consensus.appliedIndex()
-                        + " but read.min_index is " + minIndex + "; try another node or later");
+                throw new ApiException(
+                        ErrorCode.MIN_INDEX_NOT_REACHED,
+                        "this node applied " + consensus.appliedIndex() + " but read.min_index is " + minIndex
+                                + "; try another node or later");
             }
             throw e instanceof RuntimeException re ? re : new CompletionException(e);
         });

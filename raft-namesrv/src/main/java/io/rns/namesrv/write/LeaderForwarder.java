@@ -3,6 +3,7 @@ package io.rns.namesrv.write;
 import io.rns.rpc.transport.RpcClient;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,7 +19,8 @@ public final class LeaderForwarder {
         this.client = client;
     }
 
-    public CompletableFuture<ResponseEnvelope> forward(RequestEnvelope request, String leaderClientAddress, long timeoutMs) {
+    public CompletableFuture<ResponseEnvelope> forward(
+            RequestEnvelope request, String leaderClientAddress, long timeoutMs) {
         RequestEnvelope fwd = request.toBuilder().setHops(request.getHops() + 1).build();
         return client.call(leaderClientAddress, fwd, Duration.ofMillis(Math.max(1, timeoutMs)));
     }

@@ -3,29 +3,30 @@ package io.rns.namesrv.write;
 import io.rns.log.v1.BrokerQueue;
 import io.rns.log.v1.ChangeWritePerm;
 import io.rns.log.v1.DeleteKv;
-import io.rns.log.v1.RegisterTopic;
-import io.rns.rpc.v1.ChangeWritePermRequest;
-import io.rns.rpc.v1.QueueData;
-import io.rns.rpc.v1.RegisterTopicRequest;
-import io.rns.rpc.v1.WritePermChange;
-import io.rns.statemachine.QueueConfig;
-import java.util.SortedMap;
 import io.rns.log.v1.DeleteTopic;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.PutKv;
 import io.rns.log.v1.RegisterBroker;
+import io.rns.log.v1.RegisterTopic;
 import io.rns.log.v1.TopicQueueConfig;
 import io.rns.log.v1.UnregisterBroker;
+import io.rns.rpc.v1.ChangeWritePermRequest;
 import io.rns.rpc.v1.DeleteTopicRequest;
 import io.rns.rpc.v1.KvDeleteRequest;
 import io.rns.rpc.v1.KvPutRequest;
+import io.rns.rpc.v1.QueueData;
 import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.RegisterTopicRequest;
 import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
+import io.rns.rpc.v1.WritePermChange;
 import io.rns.statemachine.LogRecords;
+import io.rns.statemachine.QueueConfig;
 import io.rns.statemachine.RouteImage;
+
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /**
  * Turns a validated wire request plus the leader's current image into the log record to propose, or into
@@ -35,7 +36,9 @@ public final class RecordFactory {
     private RecordFactory() {}
 
     private static LogRecord.Builder base(long leaderTimeMs) {
-        return LogRecord.newBuilder().setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION).setLeaderTimeMs(leaderTimeMs);
+        return LogRecord.newBuilder()
+                .setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION)
+                .setLeaderTimeMs(leaderTimeMs);
     }
 
     /** The log form of a registration; {@code leaseMs} is the effective lease (the request's 0 resolved). */
@@ -61,7 +64,8 @@ public final class RecordFactory {
     }
 
     /** Empty when the registration is identical to what the image holds: a heartbeat, not a log entry. */
-    public static Optional<LogRecord> register(RegisterBrokerRequest r, int leaseMs, RouteImage image, long leaderTimeMs) {
+    public static Optional<LogRecord> register(
+            RegisterBrokerRequest r, int leaseMs, RouteImage image, long leaderTimeMs) {
         RegisterBroker rec = registerRecord(r, leaseMs);
         if (!image.wouldChange(rec)) {
             return Optional.empty();
@@ -70,13 +74,15 @@ public final class RecordFactory {
     }
 
     public static LogRecord unregister(UnregisterBrokerRequest r, long leaderTimeMs) {
-        return base(leaderTimeMs).setUnregisterBroker(UnregisterBroker.newBuilder()
-                .setCluster(r.getCluster())
-                .setBrokerName(r.getBrokerName())
-                .setBrokerId(r.getBrokerId())
-                .setBrokerAddr(r.getBrokerAddr())
-                .setBrokerEpoch(r.getBrokerEpoch())
-                .setReason(UnregisterBroker.Reason.REQUESTED)).build();
+        return base(leaderTimeMs)
+                .setUnregisterBroker(UnregisterBroker.newBuilder()
+                        .setCluster(r.getCluster())
+                        .setBrokerName(r.getBrokerName())
+                        .setBrokerId(r.getBrokerId())
+                        .setBrokerAddr(r.getBrokerAddr())
+                        .setBrokerEpoch(r.getBrokerEpoch())
+                        .setReason(UnregisterBroker.Reason.REQUESTED))
+                .build();
     }
 
     /** Empty when the topic does not exist (in that cluster): deleting nothing writes nothing. */
@@ -87,8 +93,9 @@ public final class RecordFactory {
         if (!exists) {
             return Optional.empty();
         }
-        return Optional.of(base(leaderTimeMs).setDeleteTopic(DeleteTopic.newBuilder()
-                .setTopic(r.getTopic()).setCluster(r.getCluster())).build());
+        return Optional.of(base(leaderTimeMs)
+                .setDeleteTopic(DeleteTopic.newBuilder().setTopic(r.getTopic()).setCluster(r.getCluster()))
+                .build());
     }
 
     /** Empty when the key already holds this value. */
@@ -96,8 +103,12 @@ public final class RecordFactory {
         if (Objects.equals(image.kv(r.getNamespace(), r.getKey()).orElse(null), r.getValue())) {
             return Optional.empty();
         }
-        return Optional.of(base(leaderTimeMs).setPutKv(PutKv.newBuilder()
-                .setNamespace(r.getNamespace()).setKey(r.getKey()).setValue(r.getValue())).build());
+        return Optional.of(base(leaderTimeMs)
+                .setPutKv(PutKv.newBuilder()
+                        .setNamespace(r.getNamespace())
+                        .setKey(r.getKey())
+                        .setValue(r.getValue()))
+                .build());
     }
 
     /** Empty when the key does not exist. */
@@ -105,8 +116,10 @@ public final class RecordFactory {
         if (image.kv(r.getNamespace(), r.getKey()).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(base(leaderTimeMs).setDeleteKv(DeleteKv.newBuilder()
-                .setNamespace(r.getNamespace()).setKey(r.getKey())).build());
+        return Optional.of(base(leaderTimeMs)
+                .setDeleteKv(
+                        DeleteKv.newBuilder().setNamespace(r.getNamespace()).setKey(r.getKey()))
+                .build());
     }
 
     /** The log op of a validated wire change. */
@@ -131,8 +144,11 @@ public final class RecordFactory {
         if (!changes[0]) {
             return Optional.empty();
         }
-        return Optional.of(base(leaderTimeMs).setChangeWritePerm(ChangeWritePerm.newBuilder()
-                .setBrokerName(r.getBrokerName()).setOp(op)).build());
+        return Optional.of(base(leaderTimeMs)
+                .setChangeWritePerm(ChangeWritePerm.newBuilder()
+                        .setBrokerName(r.getBrokerName())
+                        .setOp(op))
+                .build());
     }
 
     /**
@@ -140,18 +156,23 @@ public final class RecordFactory {
      * unregistered brokers is still copied into the record: apply decides on the state at its index.
      */
     public static Optional<LogRecord> registerTopic(RegisterTopicRequest r, RouteImage image, long leaderTimeMs) {
-        SortedMap<String, QueueConfig> current = image.route(r.getTopic()).map(v -> v.queues()).orElse(null);
+        SortedMap<String, QueueConfig> current =
+                image.route(r.getTopic()).map(v -> v.queues()).orElse(null);
         boolean changes = false;
         RegisterTopic.Builder b = RegisterTopic.newBuilder().setTopic(r.getTopic());
         for (QueueData q : r.getQueueDatasList()) {
-            QueueConfig c = new QueueConfig(q.getReadQueueNums(), q.getWriteQueueNums(), q.getPerm(), q.getTopicSysFlag());
+            QueueConfig c =
+                    new QueueConfig(q.getReadQueueNums(), q.getWriteQueueNums(), q.getPerm(), q.getTopicSysFlag());
             if (image.brokerGroup(q.getBrokerName()).isPresent()
                     && (current == null || !c.equals(current.get(q.getBrokerName())))) {
                 changes = true;
             }
-            b.addQueues(BrokerQueue.newBuilder().setBrokerName(q.getBrokerName())
-                    .setReadQueueNums(q.getReadQueueNums()).setWriteQueueNums(q.getWriteQueueNums())
-                    .setPerm(q.getPerm()).setTopicSysFlag(q.getTopicSysFlag()));
+            b.addQueues(BrokerQueue.newBuilder()
+                    .setBrokerName(q.getBrokerName())
+                    .setReadQueueNums(q.getReadQueueNums())
+                    .setWriteQueueNums(q.getWriteQueueNums())
+                    .setPerm(q.getPerm())
+                    .setTopicSysFlag(q.getTopicSysFlag()));
         }
         return changes ? Optional.of(base(leaderTimeMs).setRegisterTopic(b).build()) : Optional.empty();
     }

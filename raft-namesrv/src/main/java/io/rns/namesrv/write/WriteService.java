@@ -11,6 +11,7 @@ import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.RouteImage;
+
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,8 +44,12 @@ public final class WriteService {
     private final boolean leaseConfirmsUnchanged;
 
     /** {@code leaseConfirmsUnchanged}: confirm "no change" with a lease-based ReadIndex (write.unchanged-barrier). */
-    public WriteService(Consensus consensus, Responses responses, LeaderForwarder forwarder, Clock clock,
-                        boolean leaseConfirmsUnchanged) {
+    public WriteService(
+            Consensus consensus,
+            Responses responses,
+            LeaderForwarder forwarder,
+            Clock clock,
+            boolean leaseConfirmsUnchanged) {
         this.consensus = consensus;
         this.responses = responses;
         this.forwarder = forwarder;
@@ -66,26 +71,32 @@ public final class WriteService {
     }
 
     private CompletableFuture<ResponseEnvelope> propose(LogRecord record, long timeoutMs, WriteOp op) {
-        CompletableFuture<ResponseEnvelope> answered = consensus.propose(record, timeoutMs).thenApply(result -> {
-            if (result instanceof ApplyResult.Applied a) {
-                return responses.ok(op.applied(a, consensus.image()), null);
-            }
-            if (result instanceof ApplyResult.Rejected r) {
-                ErrorMapping.Mapped m = ErrorMapping.map(r);
-                return responses.error(m.code(), m.message());
-            }
-            // Skipped cannot happen for a fresh proposal; report it rather than pretend
-            return responses.error(ErrorCode.INTERNAL, "proposed entry " + result.index() + " was skipped by apply");
-        });
+        CompletableFuture<ResponseEnvelope> answered = consensus
+                .propose(record, timeoutMs)
+                .thenApply(result -> {
+                    if (result instanceof ApplyResult.Applied a) {
+                        return responses.ok(op.applied(a, consensus.image()), null);
+                    }
+                    if (result instanceof ApplyResult.Rejected r) {
+                        ErrorMapping.Mapped m = ErrorMapping.map(r);
+                        return responses.error(m.code(), m.message());
+                    }
+                    // Skipped cannot happen for a fresh proposal; report it rather than pretend
+                    return responses.error(
+                            ErrorCode.INTERNAL, "proposed entry " + result.index() + " was skipped by apply");
+                });
         // Once a record was handed to the log, no failure may be reported as definite: a consensus failure already
         // says what it knows; anything else (e.g. building the answer after apply) means the outcome is unknown.
         return answered.exceptionally(t -> {
-            Throwable e = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+            Throwable e =
+                    t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
             if (e instanceof io.rns.namesrv.consensus.ConsensusException) {
                 throw t instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
             }
-            return responses.error(ErrorCode.OUTCOME_UNKNOWN, "the write was proposed but its answer could not be "
-                    + "built (" + e + "); it may have been applied");
+            return responses.error(
+                    ErrorCode.OUTCOME_UNKNOWN,
+                    "the write was proposed but its answer could not be " + "built (" + e
+                            + "); it may have been applied");
         });
     }
 
@@ -113,24 +124,32 @@ public final class WriteService {
      * For requests only the leader serves: forwards once to the leader (recording how long the request waited here
      * since {@code arrivalNanos}), or answers NOT_LEADER when already forwarded or no leader is known.
      */
-    public CompletableFuture<ResponseEnvelope> forwardOrRefuse(RequestEnvelope request, long timeoutMs, long arrivalNanos) {
+    public CompletableFuture<ResponseEnvelope> forwardOrRefuse(
+            RequestEnvelope request, long timeoutMs, long arrivalNanos) {
         return notLeader(request, consensus.state(), timeoutMs, arrivalNanos);
     }
 
-    private CompletableFuture<ResponseEnvelope> notLeader(RequestEnvelope request, NodeState s, long timeoutMs,
-                                                          long arrivalNanos) {
+    private CompletableFuture<ResponseEnvelope> notLeader(
+            RequestEnvelope request, NodeState s, long timeoutMs, long arrivalNanos) {
         String hint = responses.leaderHint(s);
         if (request.getHops() > 0 || hint.isEmpty()) {
-            String why = hint.isEmpty() ? "this node is not the leader and knows no leader (election in progress or no quorum)"
+            String why = hint.isEmpty()
+                    ? "this node is not the leader and knows no leader (election in progress or no quorum)"
                     : "this node is not the leader (request already forwarded once)";
             return CompletableFuture.completedFuture(responses.error(ErrorCode.NOT_LEADER, why));
         }
         if (forwarder == null) {
-            return CompletableFuture.failedFuture(new ApiException(ErrorCode.NOT_LEADER, "this node is not the leader"));
+            return CompletableFuture.failedFuture(
+                    new ApiException(ErrorCode.NOT_LEADER, "this node is not the leader"));
         }
-        long queuedMs = arrivalNanos == 0 ? 0
+        long queuedMs = arrivalNanos == 0
+                ? 0
                 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivalNanos));
-        return forwarder.forward(request.toBuilder().setQueuedMs((int) Math.min(Integer.MAX_VALUE,
-                request.getQueuedMs() + queuedMs)).build(), hint, timeoutMs);
+        return forwarder.forward(
+                request.toBuilder()
+                        .setQueuedMs((int) Math.min(Integer.MAX_VALUE, request.getQueuedMs() + queuedMs))
+                        .build(),
+                hint,
+                timeoutMs);
     }
 }

@@ -1,9 +1,6 @@
 package io.rns.namesrv.api;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import com.google.protobuf.UnknownFieldSet;
 import io.rns.namesrv.InMemoryConsensus;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
@@ -28,30 +25,37 @@ import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.Role;
 import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
-import com.google.protobuf.UnknownFieldSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Node logic (validation, write path, read levels, error mapping) against an in-memory consensus stand-in. */
 class RequestDispatcherTest {
     @TempDir
     Path dir;
+
     InMemoryConsensus consensus;
     RequestDispatcher dispatcher;
 
     @BeforeEach
     void setUp() {
-        NamesrvConfig config = NamesrvConfig.builder().nodeId("n1")
+        NamesrvConfig config = NamesrvConfig.builder()
+                .nodeId("n1")
                 .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
-                .dataDir(dir).build();
+                .dataDir(dir)
+                .build();
         consensus = new InMemoryConsensus(dir.resolve("sm"));
         Responses responses = new Responses(config, consensus);
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
@@ -59,8 +63,15 @@ class RequestDispatcherTest {
         LivenessService liveness = new LivenessService(LivenessConfig.DEFAULTS, consensus, System::nanoTime, clock);
         consensus.addLeadershipListener(liveness);
         liveness.onLeaderStart(1);
-        dispatcher = new RequestDispatcher(config, consensus, new ReadService(consensus, Consistency.LINEARIZABLE),
-                writes, responses, Runnable::run, liveness, new ConnectionRegistry((k, e) -> { }));
+        dispatcher = new RequestDispatcher(
+                config,
+                consensus,
+                new ReadService(consensus, Consistency.LINEARIZABLE),
+                writes,
+                responses,
+                Runnable::run,
+                liveness,
+                new ConnectionRegistry((k, e) -> {}));
     }
 
     @AfterEach
@@ -75,20 +86,42 @@ class RequestDispatcherTest {
     private static InboundContext ctx() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         return new InboundContext() {
-            public String remoteAddress() { return "127.0.0.1:1"; }
-            public long connectionId() { return 1; }
-            public long deadlineNanos() { return deadline; }
-            public boolean isConnectionOpen() { return true; }
-            public long arrivalNanos() { return deadline - TimeUnit.SECONDS.toNanos(5); }
-            public void onConnectionClose(Runnable r) { }
+            public String remoteAddress() {
+                return "127.0.0.1:1";
+            }
+
+            public long connectionId() {
+                return 1;
+            }
+
+            public long deadlineNanos() {
+                return deadline;
+            }
+
+            public boolean isConnectionOpen() {
+                return true;
+            }
+
+            public long arrivalNanos() {
+                return deadline - TimeUnit.SECONDS.toNanos(5);
+            }
+
+            public void onConnectionClose(Runnable r) {}
         };
     }
 
     static RegisterBrokerRequest.Builder broker(String name, String addr, String... topics) {
-        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setCluster("c1").setBrokerName(name)
-                .setBrokerId(0).setBrokerAddr(addr);
+        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder()
+                .setCluster("c1")
+                .setBrokerName(name)
+                .setBrokerId(0)
+                .setBrokerAddr(addr);
         for (String t : topics) {
-            b.addTopics(TopicConfig.newBuilder().setTopic(t).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6));
+            b.addTopics(TopicConfig.newBuilder()
+                    .setTopic(t)
+                    .setReadQueueNums(4)
+                    .setWriteQueueNums(4)
+                    .setPerm(6));
         }
         return b;
     }
@@ -98,7 +131,8 @@ class RequestDispatcherTest {
     }
 
     static RequestEnvelope.Builder route(String topic, Consistency c) {
-        return RequestEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(topic))
+        return RequestEnvelope.newBuilder()
+                .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(topic))
                 .setRead(ReadOptions.newBuilder().setConsistency(c));
     }
 
@@ -125,7 +159,10 @@ class RequestDispatcherTest {
         assertTrue(r3.getRegisterBroker().getChanged());
         assertEquals(2, r3.getRegisterBroker().getBrokerEpoch());
         assertEquals(2, consensus.proposed.size());
-        assertEquals(1_700_000_000_000L, consensus.proposed.get(1).getLeaderTimeMs(), "time enters the record on the leader");
+        assertEquals(
+                1_700_000_000_000L,
+                consensus.proposed.get(1).getLeaderTimeMs(),
+                "time enters the record on the leader");
     }
 
     @Test
@@ -133,9 +170,19 @@ class RequestDispatcherTest {
         call(register(broker("b1", "127.0.0.1:10911", "t1")));
         assertEquals(1, consensus.proposed.size());
         // while the 'no change' barrier runs, the broker is unregistered: the answer must not be 'unchanged'
-        consensus.beforeBarrier = () -> consensus.propose(io.rns.namesrv.write.RecordFactory.unregister(
-                io.rns.rpc.v1.UnregisterBrokerRequest.newBuilder().setCluster("c1").setBrokerName("b1").setBrokerId(0)
-                        .setBrokerAddr("127.0.0.1:10911").setBrokerEpoch(1).build(), 1L), 1000).join();
+        consensus.beforeBarrier = () -> consensus
+                .propose(
+                        io.rns.namesrv.write.RecordFactory.unregister(
+                                io.rns.rpc.v1.UnregisterBrokerRequest.newBuilder()
+                                        .setCluster("c1")
+                                        .setBrokerName("b1")
+                                        .setBrokerId(0)
+                                        .setBrokerAddr("127.0.0.1:10911")
+                                        .setBrokerEpoch(1)
+                                        .build(),
+                                1L),
+                        1000)
+                .join();
         ResponseEnvelope r = call(register(broker("b1", "127.0.0.1:10911", "t1")));
         assertEquals(ErrorCode.OK, r.getHeader().getCode());
         assertTrue(r.getRegisterBroker().getChanged(), "re-checked against the image after the barrier");
@@ -148,13 +195,16 @@ class RequestDispatcherTest {
         // chaos-harness finding (seed 1001): the entry committed, then building the answer hit jraft's
         // "Not leader" and the client was told INTERNAL -- a definite failure for a write that took effect
         consensus.holding = true;
-        var pending = dispatcher.handle(register(broker("b1", "127.0.0.1:10911", "t1")).build(), ctx());
+        var pending = dispatcher.handle(
+                register(broker("b1", "127.0.0.1:10911", "t1")).build(), ctx());
         consensus.stateThrows = true; // the leader steps down between proposing and answering
         consensus.release();
         ResponseEnvelope r = pending.join();
         assertTrue(consensus.image().route("t1").isPresent(), "the write took effect");
-        assertTrue(r.getHeader().getCode() == ErrorCode.OK || r.getHeader().getCode() == ErrorCode.OUTCOME_UNKNOWN,
-                "must be OK or OUTCOME_UNKNOWN, never a definite failure: " + r.getHeader().getCode());
+        assertTrue(
+                r.getHeader().getCode() == ErrorCode.OK || r.getHeader().getCode() == ErrorCode.OUTCOME_UNKNOWN,
+                "must be OK or OUTCOME_UNKNOWN, never a definite failure: "
+                        + r.getHeader().getCode());
         assertEquals(ErrorCode.OK, r.getHeader().getCode(), "the header is built defensively: the answer is OK");
     }
 
@@ -169,19 +219,36 @@ class RequestDispatcherTest {
     @Test
     void invalidRequestsNameTheFieldAndApplyNothing() {
         assertInvalid(register(broker("b1", "127.0.0.1:10911", "t1").setCluster("")), "register_broker.cluster");
-        assertInvalid(register(broker("b1", "127.0.0.1:10911").addTopics(TopicConfig.newBuilder().setTopic("t")
-                .setReadQueueNums(-1).setWriteQueueNums(4).setPerm(6))), "register_broker.topics[0].read_queue_nums");
-        assertInvalid(register(broker("b1", "127.0.0.1:10911").addTopics(TopicConfig.newBuilder().setTopic("t")
-                .setReadQueueNums(1).setWriteQueueNums(1_000_000).setPerm(6))), "register_broker.topics[0].write_queue_nums");
+        assertInvalid(
+                register(broker("b1", "127.0.0.1:10911")
+                        .addTopics(TopicConfig.newBuilder()
+                                .setTopic("t")
+                                .setReadQueueNums(-1)
+                                .setWriteQueueNums(4)
+                                .setPerm(6))),
+                "register_broker.topics[0].read_queue_nums");
+        assertInvalid(
+                register(broker("b1", "127.0.0.1:10911")
+                        .addTopics(TopicConfig.newBuilder()
+                                .setTopic("t")
+                                .setReadQueueNums(1)
+                                .setWriteQueueNums(1_000_000)
+                                .setPerm(6))),
+                "register_broker.topics[0].write_queue_nums");
         assertInvalid(register(broker("b1", "127.0.0.1:10911", "x".repeat(128))), "register_broker.topics[0].topic");
         assertInvalid(register(broker("b1", "127.0.0.1:10911", "t1", "t1")), "duplicate topic");
         assertInvalid(register(broker("b".repeat(200), "127.0.0.1:10911")), "register_broker.broker_name");
         assertInvalid(register(broker("b1", "no-port")), "register_broker.broker_addr");
         assertInvalid(register(broker("b1", "127.0.0.1:10911").setBrokerId(-1)), "register_broker.broker_id");
-        assertInvalid(RequestEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic("t1"))
-                .setRead(ReadOptions.newBuilder().setConsistencyValue(99)), "read.consistency");
+        assertInvalid(
+                RequestEnvelope.newBuilder()
+                        .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic("t1"))
+                        .setRead(ReadOptions.newBuilder().setConsistencyValue(99)),
+                "read.consistency");
         assertInvalid(route("", Consistency.STALE), "get_topic_route.topic");
-        assertInvalid(RequestEnvelope.newBuilder().setKvPut(KvPutRequest.newBuilder().setNamespace("ns").setKey("")),
+        assertInvalid(
+                RequestEnvelope.newBuilder()
+                        .setKvPut(KvPutRequest.newBuilder().setNamespace("ns").setKey("")),
                 "kv_put.key");
         assertEquals(0, consensus.proposed.size(), "nothing may be proposed for invalid input");
         assertEquals(0, consensus.image().topicCount());
@@ -189,20 +256,31 @@ class RequestDispatcherTest {
 
     private void assertInvalid(RequestEnvelope.Builder req, String fieldPart) {
         ResponseEnvelope r = call(req);
-        assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode(), r.getHeader().getMessage());
+        assertEquals(
+                ErrorCode.INVALID_ARGUMENT,
+                r.getHeader().getCode(),
+                r.getHeader().getMessage());
         assertFalse(r.getHeader().getRetriable());
-        assertTrue(r.getHeader().getMessage().contains(fieldPart),
+        assertTrue(
+                r.getHeader().getMessage().contains(fieldPart),
                 "message should name '" + fieldPart + "': " + r.getHeader().getMessage());
     }
 
     @Test
     void unknownRequestTypeIsUnsupportedNotSilence() {
-        RequestEnvelope unknown = RequestEnvelope.newBuilder().setUnknownFields(UnknownFieldSet.newBuilder()
-                .addField(38, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build()).build();
+        RequestEnvelope unknown = RequestEnvelope.newBuilder()
+                .setUnknownFields(UnknownFieldSet.newBuilder()
+                        .addField(
+                                38,
+                                UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+                        .build())
+                .build();
         ResponseEnvelope r = dispatcher.handle(unknown, ctx()).join();
         assertEquals(ErrorCode.UNSUPPORTED_REQUEST, r.getHeader().getCode());
         assertTrue(r.getHeader().getMessage().contains("38"), r.getHeader().getMessage());
-        assertEquals(ErrorCode.UNSUPPORTED_REQUEST, call(RequestEnvelope.newBuilder()).getHeader().getCode());
+        assertEquals(
+                ErrorCode.UNSUPPORTED_REQUEST,
+                call(RequestEnvelope.newBuilder()).getHeader().getCode());
     }
 
     @Test
@@ -215,7 +293,8 @@ class RequestDispatcherTest {
         assertEquals("", r.getHeader().getLeaderHint());
 
         consensus.leaderId = "n2";
-        ResponseEnvelope fwd = call(register(broker("b1", "127.0.0.1:10911", "t1")).setHops(1));
+        ResponseEnvelope fwd =
+                call(register(broker("b1", "127.0.0.1:10911", "t1")).setHops(1));
         assertEquals(ErrorCode.NOT_LEADER, fwd.getHeader().getCode(), "a forwarded request is never forwarded again");
         assertEquals("127.0.0.1:1004", fwd.getHeader().getLeaderHint());
         assertEquals(0, consensus.proposed.size());
@@ -227,10 +306,18 @@ class RequestDispatcherTest {
         ResponseEnvelope lin = call(route("t1", Consistency.CONSISTENCY_UNSPECIFIED));
         assertEquals(ErrorCode.OK, lin.getHeader().getCode());
         assertEquals(Consistency.LINEARIZABLE, lin.getHeader().getServed(), "default level is LINEARIZABLE");
-        assertEquals("127.0.0.1:10911", lin.getGetTopicRoute().getRoute().getBrokerDatas(0).getBrokerAddrsOrThrow(0));
-        assertEquals(Consistency.STALE, call(route("t1", Consistency.STALE)).getHeader().getServed());
-        assertEquals(Consistency.SEQUENTIAL, call(route("t1", Consistency.SEQUENTIAL)).getHeader().getServed());
-        assertEquals(Consistency.LEASE, call(route("t1", Consistency.LEASE)).getHeader().getServed());
+        assertEquals(
+                "127.0.0.1:10911",
+                lin.getGetTopicRoute().getRoute().getBrokerDatas(0).getBrokerAddrsOrThrow(0));
+        assertEquals(
+                Consistency.STALE,
+                call(route("t1", Consistency.STALE)).getHeader().getServed());
+        assertEquals(
+                Consistency.SEQUENTIAL,
+                call(route("t1", Consistency.SEQUENTIAL)).getHeader().getServed());
+        assertEquals(
+                Consistency.LEASE,
+                call(route("t1", Consistency.LEASE)).getHeader().getServed());
 
         // a node that cannot confirm its read index fails LINEARIZABLE fast, but still serves STALE, labelled so
         consensus.role = Role.FOLLOWER;
@@ -255,44 +342,69 @@ class RequestDispatcherTest {
 
     @Test
     void unknownTopicAndKeyAreNotFound() {
-        assertEquals(ErrorCode.TOPIC_NOT_FOUND, call(route("nope", Consistency.STALE)).getHeader().getCode());
+        assertEquals(
+                ErrorCode.TOPIC_NOT_FOUND,
+                call(route("nope", Consistency.STALE)).getHeader().getCode());
         ResponseEnvelope lin = call(route("nope", Consistency.LINEARIZABLE));
         assertEquals(ErrorCode.TOPIC_NOT_FOUND, lin.getHeader().getCode());
         assertEquals(Consistency.LINEARIZABLE, lin.getHeader().getServed(), "a not-found answer states its level too");
-        assertEquals(ErrorCode.KEY_NOT_FOUND, call(RequestEnvelope.newBuilder()
-                .setKvGet(KvGetRequest.newBuilder().setNamespace("ns").setKey("k"))).getHeader().getCode());
+        assertEquals(
+                ErrorCode.KEY_NOT_FOUND,
+                call(RequestEnvelope.newBuilder()
+                                .setKvGet(KvGetRequest.newBuilder()
+                                        .setNamespace("ns")
+                                        .setKey("k")))
+                        .getHeader()
+                        .getCode());
     }
 
     @Test
     void unregisterFencesStaleEpochsAndUnknownBrokers() {
-        long epoch = call(register(broker("b1", "127.0.0.1:10911", "t1"))).getRegisterBroker().getBrokerEpoch();
-        UnregisterBrokerRequest.Builder u = UnregisterBrokerRequest.newBuilder().setCluster("c1").setBrokerName("b1")
-                .setBrokerId(0).setBrokerAddr("127.0.0.1:10911");
-        assertEquals(ErrorCode.STALE_BROKER_EPOCH, call(RequestEnvelope.newBuilder()
-                .setUnregisterBroker(u.clone().setBrokerEpoch(epoch + 7))).getHeader().getCode());
+        long epoch = call(register(broker("b1", "127.0.0.1:10911", "t1")))
+                .getRegisterBroker()
+                .getBrokerEpoch();
+        UnregisterBrokerRequest.Builder u = UnregisterBrokerRequest.newBuilder()
+                .setCluster("c1")
+                .setBrokerName("b1")
+                .setBrokerId(0)
+                .setBrokerAddr("127.0.0.1:10911");
+        assertEquals(
+                ErrorCode.STALE_BROKER_EPOCH,
+                call(RequestEnvelope.newBuilder().setUnregisterBroker(u.clone().setBrokerEpoch(epoch + 7)))
+                        .getHeader()
+                        .getCode());
         assertTrue(consensus.image().route("t1").isPresent(), "a stale unregister changes nothing");
-        assertEquals(ErrorCode.OK, call(RequestEnvelope.newBuilder()
-                .setUnregisterBroker(u.clone().setBrokerEpoch(epoch))).getHeader().getCode());
+        assertEquals(
+                ErrorCode.OK,
+                call(RequestEnvelope.newBuilder().setUnregisterBroker(u.clone().setBrokerEpoch(epoch)))
+                        .getHeader()
+                        .getCode());
         assertTrue(consensus.image().route("t1").isEmpty(), "the topic left with no broker is dropped");
-        assertEquals(ErrorCode.UNKNOWN_BROKER, call(RequestEnvelope.newBuilder()
-                .setUnregisterBroker(u)).getHeader().getCode());
+        assertEquals(
+                ErrorCode.UNKNOWN_BROKER,
+                call(RequestEnvelope.newBuilder().setUnregisterBroker(u))
+                        .getHeader()
+                        .getCode());
     }
 
     @Test
     void deletingWhatDoesNotExistWritesNothing() {
-        ResponseEnvelope r = call(RequestEnvelope.newBuilder().setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic("t9")));
+        ResponseEnvelope r = call(RequestEnvelope.newBuilder()
+                .setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic("t9")));
         assertEquals(ErrorCode.OK, r.getHeader().getCode());
         assertFalse(r.getDeleteTopic().getExisted());
         assertEquals(0, consensus.proposed.size());
         call(register(broker("b1", "127.0.0.1:10911", "t9")));
-        ResponseEnvelope d = call(RequestEnvelope.newBuilder().setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic("t9")));
+        ResponseEnvelope d = call(RequestEnvelope.newBuilder()
+                .setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic("t9")));
         assertTrue(d.getDeleteTopic().getExisted());
         assertTrue(consensus.image().route("t9").isEmpty());
     }
 
     @Test
     void nodeStatusDescribesTheNode() {
-        ResponseEnvelope r = call(RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()));
+        ResponseEnvelope r =
+                call(RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()));
         assertEquals("n1", r.getGetNodeStatus().getNodeId());
         assertEquals("raft", r.getGetNodeStatus().getMode());
         assertEquals(Role.LEADER, r.getGetNodeStatus().getRole());
@@ -303,30 +415,51 @@ class RequestDispatcherTest {
     // ---- membership ------------------------------------------------------------------------------------------
 
     static RequestEnvelope.Builder addPeer(String id, String host, int raftPort, int clientPort) {
-        return RequestEnvelope.newBuilder().setAddPeer(io.rns.rpc.v1.AddPeerRequest.newBuilder().setNodeId(id)
-                .setHost(host).setRaftPort(raftPort).setClientPort(clientPort));
+        return RequestEnvelope.newBuilder()
+                .setAddPeer(io.rns.rpc.v1.AddPeerRequest.newBuilder()
+                        .setNodeId(id)
+                        .setHost(host)
+                        .setRaftPort(raftPort)
+                        .setClientPort(clientPort));
     }
 
     @Test
     void addAndRemovePeerChangeTheConfigurationSeenByListPeersAndNodeStatus() {
         ResponseEnvelope add = call(addPeer("n3", "127.0.0.1", 1005, 1006));
         assertEquals(ErrorCode.OK, add.getHeader().getCode(), add.getHeader().getMessage());
-        assertEquals(List.of("n1", "n2", "n3"), add.getAddPeer().getPeersList().stream().map(io.rns.rpc.v1.PeerStatus::getNodeId).toList());
+        assertEquals(
+                List.of("n1", "n2", "n3"),
+                add.getAddPeer().getPeersList().stream()
+                        .map(io.rns.rpc.v1.PeerStatus::getNodeId)
+                        .toList());
         assertEquals("127.0.0.1:1006", add.getAddPeer().getPeers(2).getClientAddr());
         assertTrue(add.getAddPeer().getPeers(0).getLeader(), "n1 leads");
 
-        ResponseEnvelope list = call(RequestEnvelope.newBuilder().setListPeers(io.rns.rpc.v1.ListPeersRequest.getDefaultInstance()));
+        ResponseEnvelope list =
+                call(RequestEnvelope.newBuilder().setListPeers(io.rns.rpc.v1.ListPeersRequest.getDefaultInstance()));
         assertEquals(ErrorCode.OK, list.getHeader().getCode());
         assertEquals("n1", list.getListPeers().getLeaderId());
         assertEquals(3, list.getListPeers().getPeersCount());
 
-        ResponseEnvelope rm = call(RequestEnvelope.newBuilder().setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")));
+        ResponseEnvelope rm = call(RequestEnvelope.newBuilder()
+                .setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")));
         assertEquals(ErrorCode.OK, rm.getHeader().getCode(), rm.getHeader().getMessage());
-        assertEquals(List.of("n1", "n3"), rm.getRemovePeer().getPeersList().stream().map(io.rns.rpc.v1.PeerStatus::getNodeId).toList());
-        ResponseEnvelope status = call(RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()));
-        assertEquals(List.of("n1", "n3"), status.getGetNodeStatus().getPeersList().stream().map(io.rns.rpc.v1.PeerStatus::getNodeId).toList());
+        assertEquals(
+                List.of("n1", "n3"),
+                rm.getRemovePeer().getPeersList().stream()
+                        .map(io.rns.rpc.v1.PeerStatus::getNodeId)
+                        .toList());
+        ResponseEnvelope status =
+                call(RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()));
+        assertEquals(
+                List.of("n1", "n3"),
+                status.getGetNodeStatus().getPeersList().stream()
+                        .map(io.rns.rpc.v1.PeerStatus::getNodeId)
+                        .toList());
 
-        ResponseEnvelope tr = call(RequestEnvelope.newBuilder().setTransferLeadership(io.rns.rpc.v1.TransferLeadershipRequest.newBuilder().setNodeId("n3")));
+        ResponseEnvelope tr = call(RequestEnvelope.newBuilder()
+                .setTransferLeadership(
+                        io.rns.rpc.v1.TransferLeadershipRequest.newBuilder().setNodeId("n3")));
         assertEquals(ErrorCode.OK, tr.getHeader().getCode());
         assertEquals("n1", tr.getTransferLeadership().getPreviousLeaderId());
         assertEquals(List.of("n3"), consensus.transfers);
@@ -336,29 +469,38 @@ class RequestDispatcherTest {
     void badMembershipRequestsNameTheProblemAndChangeNothing() {
         ResponseEnvelope r = call(addPeer("", "127.0.0.1", 1005, 1006));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
-        assertTrue(r.getHeader().getMessage().contains("add_peer: member id ''"), r.getHeader().getMessage());
+        assertTrue(
+                r.getHeader().getMessage().contains("add_peer: member id ''"),
+                r.getHeader().getMessage());
         r = call(addPeer("n3", "127.0.0.1", 70000, 1006));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
-        assertTrue(r.getHeader().getMessage().contains("raft port must be in [1, 65535]"), r.getHeader().getMessage());
+        assertTrue(
+                r.getHeader().getMessage().contains("raft port must be in [1, 65535]"),
+                r.getHeader().getMessage());
         r = call(addPeer("n3", "127.0.0.1", 1005, 1005));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
         r = call(RequestEnvelope.newBuilder().setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.getDefaultInstance()));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
         assertTrue(r.getHeader().getMessage().contains("remove_peer.node_id is required"));
-        r = call(RequestEnvelope.newBuilder().setTransferLeadership(io.rns.rpc.v1.TransferLeadershipRequest.getDefaultInstance()));
+        r = call(RequestEnvelope.newBuilder()
+                .setTransferLeadership(io.rns.rpc.v1.TransferLeadershipRequest.getDefaultInstance()));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
         assertEquals(2, consensus.members.size(), "nothing changed");
 
         // the engine's refusals keep their meaning on the wire
-        consensus.membershipFailure = new ConsensusException(ConsensusException.Kind.INVALID, "peer n7 is not a member");
-        r = call(RequestEnvelope.newBuilder().setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n7")));
+        consensus.membershipFailure =
+                new ConsensusException(ConsensusException.Kind.INVALID, "peer n7 is not a member");
+        r = call(RequestEnvelope.newBuilder()
+                .setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n7")));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
         assertEquals("peer n7 is not a member", r.getHeader().getMessage());
-        consensus.membershipFailure = new ConsensusException(ConsensusException.Kind.BUSY, "another change in progress");
+        consensus.membershipFailure =
+                new ConsensusException(ConsensusException.Kind.BUSY, "another change in progress");
         r = call(addPeer("n3", "127.0.0.1", 1005, 1006));
         assertEquals(ErrorCode.OVERLOADED, r.getHeader().getCode());
         assertTrue(r.getHeader().getRetriable());
-        consensus.membershipFailure = new ConsensusException(ConsensusException.Kind.OUTCOME_UNKNOWN, "may still commit");
+        consensus.membershipFailure =
+                new ConsensusException(ConsensusException.Kind.OUTCOME_UNKNOWN, "may still commit");
         r = call(addPeer("n3", "127.0.0.1", 1005, 1006));
         assertEquals(ErrorCode.OUTCOME_UNKNOWN, r.getHeader().getCode());
     }
@@ -367,33 +509,54 @@ class RequestDispatcherTest {
     void aFollowerWithoutLeaderRefusesMembershipChangesWithNotLeader() {
         consensus.role = Role.FOLLOWER;
         consensus.leaderId = null;
-        ResponseEnvelope r = call(RequestEnvelope.newBuilder().setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")));
+        ResponseEnvelope r = call(RequestEnvelope.newBuilder()
+                .setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")));
         assertEquals(ErrorCode.NOT_LEADER, r.getHeader().getCode());
         assertEquals(2, consensus.members.size());
         // listing is local and still answered
-        ResponseEnvelope list = call(RequestEnvelope.newBuilder().setListPeers(io.rns.rpc.v1.ListPeersRequest.getDefaultInstance()));
+        ResponseEnvelope list =
+                call(RequestEnvelope.newBuilder().setListPeers(io.rns.rpc.v1.ListPeersRequest.getDefaultInstance()));
         assertEquals(ErrorCode.OK, list.getHeader().getCode());
         assertEquals("", list.getListPeers().getLeaderId());
     }
 
     @Test
     void leaderlessModeRefusesMembershipRequests() {
-        NamesrvConfig config = NamesrvConfig.builder().nodeId("n1").mode(NamesrvConfig.Mode.LEADERLESS)
+        NamesrvConfig config = NamesrvConfig.builder()
+                .nodeId("n1")
+                .mode(NamesrvConfig.Mode.LEADERLESS)
                 .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
-                .dataDir(dir).build();
+                .dataDir(dir)
+                .build();
         Responses responses = new Responses(config, consensus);
         Clock clock = Clock.systemUTC();
         LivenessService liveness = new LivenessService(LivenessConfig.DEFAULTS, consensus, System::nanoTime, clock);
-        RequestDispatcher d = new RequestDispatcher(config, consensus, new ReadService(consensus, Consistency.STALE),
-                new WriteService(consensus, responses, null, clock, false), responses, Runnable::run, liveness,
-                new ConnectionRegistry((k, e) -> { }));
-        for (RequestEnvelope.Builder req : List.of(addPeer("n3", "127.0.0.1", 1005, 1006),
-                RequestEnvelope.newBuilder().setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")),
-                RequestEnvelope.newBuilder().setTransferLeadership(io.rns.rpc.v1.TransferLeadershipRequest.newBuilder().setNodeId("n2")),
+        RequestDispatcher d = new RequestDispatcher(
+                config,
+                consensus,
+                new ReadService(consensus, Consistency.STALE),
+                new WriteService(consensus, responses, null, clock, false),
+                responses,
+                Runnable::run,
+                liveness,
+                new ConnectionRegistry((k, e) -> {}));
+        for (RequestEnvelope.Builder req : List.of(
+                addPeer("n3", "127.0.0.1", 1005, 1006),
+                RequestEnvelope.newBuilder()
+                        .setRemovePeer(
+                                io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")),
+                RequestEnvelope.newBuilder()
+                        .setTransferLeadership(io.rns.rpc.v1.TransferLeadershipRequest.newBuilder()
+                                .setNodeId("n2")),
                 RequestEnvelope.newBuilder().setListPeers(io.rns.rpc.v1.ListPeersRequest.getDefaultInstance()))) {
             ResponseEnvelope r = d.handle(req.build(), ctx()).join();
-            assertEquals(ErrorCode.UNSUPPORTED_REQUEST, r.getHeader().getCode(), req.getBodyCase().toString());
-            assertTrue(r.getHeader().getMessage().contains("needs raft mode"), r.getHeader().getMessage());
+            assertEquals(
+                    ErrorCode.UNSUPPORTED_REQUEST,
+                    r.getHeader().getCode(),
+                    req.getBodyCase().toString());
+            assertTrue(
+                    r.getHeader().getMessage().contains("needs raft mode"),
+                    r.getHeader().getMessage());
         }
         assertEquals(2, consensus.members.size());
     }

@@ -1,10 +1,5 @@
 package io.rns.namesrv.cluster;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.client.BrokerRegistrar;
 import io.rns.client.CallOptions;
 import io.rns.client.ClusterMode;
@@ -20,16 +15,22 @@ import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.Role;
 import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.TopicRoute;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The leaderless (stock RocketMQ) design on three real nodes: each node has its own table, its own clock for
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LeaderlessModeTest {
     @TempDir
     Path dir;
+
     MiniCluster cluster;
     final List<NamesrvClient> clients = new ArrayList<>();
 
@@ -57,9 +59,13 @@ class LeaderlessModeTest {
 
     /** A client pinned per call; one attempt per node, as a fan-out broker does. */
     private NamesrvClient client() {
-        NamesrvClient c = NamesrvClient.builder().endpoints(cluster.clientAddresses()).retryPolicy(RetryPolicy.NONE)
-                .requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(4))
-                .defaultConsistency(Consistency.STALE).build();
+        NamesrvClient c = NamesrvClient.builder()
+                .endpoints(cluster.clientAddresses())
+                .retryPolicy(RetryPolicy.NONE)
+                .requestTimeout(Duration.ofSeconds(2))
+                .overallTimeout(Duration.ofSeconds(4))
+                .defaultConsistency(Consistency.STALE)
+                .build();
         clients.add(c);
         return c;
     }
@@ -69,9 +75,16 @@ class LeaderlessModeTest {
     }
 
     static RegisterBrokerRequest broker(String name, int port, String topic) {
-        return RegisterBrokerRequest.newBuilder().setCluster("DefaultCluster").setBrokerName(name).setBrokerId(0)
+        return RegisterBrokerRequest.newBuilder()
+                .setCluster("DefaultCluster")
+                .setBrokerName(name)
+                .setBrokerId(0)
                 .setBrokerAddr("127.0.0.1:" + port)
-                .addTopics(TopicConfig.newBuilder().setTopic(topic).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
+                .addTopics(TopicConfig.newBuilder()
+                        .setTopic(topic)
+                        .setReadQueueNums(4)
+                        .setWriteQueueNums(4)
+                        .setPerm(6))
                 .build();
     }
 
@@ -101,8 +114,12 @@ class LeaderlessModeTest {
 
     /** The client library as a leaderless deployment uses it (mode learned from the nodes). */
     private NamesrvClient autoClient() {
-        NamesrvClient c = NamesrvClient.builder().endpoints(cluster.clientAddresses())
-                .requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(6)).randomSeed(11).build();
+        NamesrvClient c = NamesrvClient.builder()
+                .endpoints(cluster.clientAddresses())
+                .requestTimeout(Duration.ofSeconds(2))
+                .overallTimeout(Duration.ofSeconds(6))
+                .randomSeed(11)
+                .build();
         clients.add(c);
         return c;
     }
@@ -140,9 +157,16 @@ class LeaderlessModeTest {
         assertTrue(serves(c, 0, "TopicA"));
         assertFalse(serves(c, 2, "TopicA"), "divergence: n1 has the route, n3 does not");
         // the broker's next heartbeat to n3 is refused as unknown; its re-registration heals n3
-        NamesrvException unknown = assertThrows(NamesrvException.class, () -> c.heartbeat(HeartbeatRequest.newBuilder()
-                .setCluster(b.getCluster()).setBrokerName(b.getBrokerName()).setBrokerId(0)
-                .setBrokerEpoch(epochs.get(0)).build(), on(2)));
+        NamesrvException unknown = assertThrows(
+                NamesrvException.class,
+                () -> c.heartbeat(
+                        HeartbeatRequest.newBuilder()
+                                .setCluster(b.getCluster())
+                                .setBrokerName(b.getBrokerName())
+                                .setBrokerId(0)
+                                .setBrokerEpoch(epochs.get(0))
+                                .build(),
+                        on(2)));
         assertEquals(ErrorCode.UNKNOWN_BROKER, unknown.code());
         c.registerBroker(b, on(2));
         for (int i = 0; i < 3; i++) {
@@ -156,12 +180,15 @@ class LeaderlessModeTest {
         NamesrvClient c = client();
         NamesrvClient brokerSide = autoClient();
         try (BrokerRegistrar registrar = BrokerRegistrar.builder(brokerSide, broker("broker-r", 10951, "TopicR"))
-                .heartbeatInterval(Duration.ofMillis(200)).build()) {
+                .heartbeatInterval(Duration.ofMillis(200))
+                .build()) {
             registrar.start();
             assertEquals(3, registrar.epochs().size(), "one epoch per node: indexes are node-local");
             cluster.stop(1);
             cluster.start(1); // empty again: the nodes now disagree
-            MiniCluster.await(Duration.ofSeconds(15), "the registrar's next round to re-register with n2",
+            MiniCluster.await(
+                    Duration.ofSeconds(15),
+                    "the registrar's next round to re-register with n2",
                     () -> serves(c, 1, "TopicR"));
             assertTrue(registrar.reRegistrations() >= 1);
         }
@@ -181,8 +208,14 @@ class LeaderlessModeTest {
         long until = System.nanoTime() + Duration.ofMillis(4_000).toNanos();
         while (System.nanoTime() < until) {
             for (int i = 0; i < 2; i++) {
-                c.heartbeat(HeartbeatRequest.newBuilder().setCluster(b.getCluster()).setBrokerName(b.getBrokerName())
-                        .setBrokerId(0).setBrokerEpoch(epochs.get(i)).build(), on(i));
+                c.heartbeat(
+                        HeartbeatRequest.newBuilder()
+                                .setCluster(b.getCluster())
+                                .setBrokerName(b.getBrokerName())
+                                .setBrokerId(0)
+                                .setBrokerEpoch(epochs.get(i))
+                                .build(),
+                        on(i));
             }
             Thread.sleep(300);
         }
@@ -198,12 +231,14 @@ class LeaderlessModeTest {
         RegisterBrokerRequest b = broker("broker-a", 10911, "TopicA");
         fanOut(c, b);
         // the broker's own connection to n1 (bound), then it closes
-        NamesrvClient brokerConn = NamesrvClient.builder().endpoints(List.of(cluster.clientAddress(0)))
-                .retryPolicy(RetryPolicy.NONE).build();
+        NamesrvClient brokerConn = NamesrvClient.builder()
+                .endpoints(List.of(cluster.clientAddress(0)))
+                .retryPolicy(RetryPolicy.NONE)
+                .build();
         brokerConn.registerBroker(b.toBuilder().setBindConnection(true).build(), on(0));
         brokerConn.close();
-        MiniCluster.await(Duration.ofSeconds(10), "n1 to drop the broker whose connection closed",
-                () -> !serves(c, 0, "TopicA"));
+        MiniCluster.await(
+                Duration.ofSeconds(10), "n1 to drop the broker whose connection closed", () -> !serves(c, 0, "TopicA"));
         assertTrue(serves(c, 1, "TopicA"), "the other nodes never heard of that connection");
         assertTrue(serves(c, 2, "TopicA"));
     }
@@ -214,8 +249,8 @@ class LeaderlessModeTest {
         NamesrvClient c = client();
         fanOut(c, broker("broker-a", 10911, "TopicA"));
         for (Consistency level : List.of(Consistency.LINEARIZABLE, Consistency.LEASE, Consistency.SEQUENTIAL)) {
-            NamesrvException e = assertThrows(NamesrvException.class,
-                    () -> c.getTopicRoute("TopicA", on(1).withConsistency(level)));
+            NamesrvException e =
+                    assertThrows(NamesrvException.class, () -> c.getTopicRoute("TopicA", on(1).withConsistency(level)));
             assertEquals(ErrorCode.CONSISTENCY_NOT_SUPPORTED, e.code(), level.name());
             assertTrue(e.getMessage().contains("leaderless"), e.getMessage());
         }

@@ -1,14 +1,9 @@
 package io.rns.namesrv.cluster;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.client.BrokerRegistrar;
 import io.rns.client.CallOptions;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
-import io.rns.client.RetryPolicy;
 import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.rpc.v1.BrokerLease;
 import io.rns.rpc.v1.Consistency;
@@ -16,6 +11,11 @@ import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.HeartbeatRequest;
 import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.TopicConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Broker liveness on three real nodes: leases held by the real leader, expiries through the real log, reads through
@@ -41,6 +41,7 @@ class LivenessClusterTest {
 
     @TempDir
     Path dir;
+
     MiniCluster cluster;
     final List<NamesrvClient> clients = new ArrayList<>();
     final List<AutoCloseable> closeables = new ArrayList<>();
@@ -58,34 +59,53 @@ class LivenessClusterTest {
 
     private void start() throws Exception {
         cluster = new MiniCluster(3, dir, 1000, 0)
-                .liveness(new LivenessConfig(LEASE_MS, 1_000, 300_000, SUSPECT_MS, 100, 5.0, 10, 0.5)).startAll();
+                .liveness(new LivenessConfig(LEASE_MS, 1_000, 300_000, SUSPECT_MS, 100, 5.0, 10, 0.5))
+                .startAll();
         cluster.awaitLeader(ELECTION);
     }
 
     private NamesrvClient client() {
-        NamesrvClient c = NamesrvClient.builder().endpoints(cluster.clientAddresses())
-                .requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(20)).randomSeed(7).build();
+        NamesrvClient c = NamesrvClient.builder()
+                .endpoints(cluster.clientAddresses())
+                .requestTimeout(Duration.ofSeconds(2))
+                .overallTimeout(Duration.ofSeconds(20))
+                .randomSeed(7)
+                .build();
         clients.add(c);
         return c;
     }
 
     static RegisterBrokerRequest broker(String name, int port, String topic) {
-        return RegisterBrokerRequest.newBuilder().setCluster("DefaultCluster").setBrokerName(name).setBrokerId(0)
-                .setBrokerAddr("127.0.0.1:" + port).setLeaseTimeoutMs(LEASE_MS)
-                .addTopics(TopicConfig.newBuilder().setTopic(topic).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
+        return RegisterBrokerRequest.newBuilder()
+                .setCluster("DefaultCluster")
+                .setBrokerName(name)
+                .setBrokerId(0)
+                .setBrokerAddr("127.0.0.1:" + port)
+                .setLeaseTimeoutMs(LEASE_MS)
+                .addTopics(TopicConfig.newBuilder()
+                        .setTopic(topic)
+                        .setReadQueueNums(4)
+                        .setWriteQueueNums(4)
+                        .setPerm(6))
                 .build();
     }
 
     static HeartbeatRequest heartbeat(RegisterBrokerRequest r, long epoch) {
-        return HeartbeatRequest.newBuilder().setCluster(r.getCluster()).setBrokerName(r.getBrokerName())
-                .setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr()).setBrokerEpoch(epoch).build();
+        return HeartbeatRequest.newBuilder()
+                .setCluster(r.getCluster())
+                .setBrokerName(r.getBrokerName())
+                .setBrokerId(r.getBrokerId())
+                .setBrokerAddr(r.getBrokerAddr())
+                .setBrokerEpoch(epoch)
+                .build();
     }
 
     /** Whether the topic's route is visible in a LINEARIZABLE read on node i. */
     private boolean routeOn(NamesrvClient c, int i, String topic) {
         try {
-            c.getTopicRoute(topic, CallOptions.DEFAULT.withNode(cluster.clientAddress(i))
-                    .withConsistency(Consistency.LINEARIZABLE));
+            c.getTopicRoute(
+                    topic,
+                    CallOptions.DEFAULT.withNode(cluster.clientAddress(i)).withConsistency(Consistency.LINEARIZABLE));
             return true;
         } catch (NamesrvException e) {
             if (e.code() == ErrorCode.TOPIC_NOT_FOUND) {
@@ -107,7 +127,9 @@ class LivenessClusterTest {
 
     /** Waits until no running node serves the topic; returns when that was first seen (System.nanoTime). */
     private long awaitGoneEverywhere(NamesrvClient c, String topic, Duration timeout) {
-        MiniCluster.await(timeout, topic + " gone from every node's LINEARIZABLE routes",
+        MiniCluster.await(
+                timeout,
+                topic + " gone from every node's LINEARIZABLE routes",
                 () -> running().stream().noneMatch(i -> routeOn(c, i, topic)));
         return System.nanoTime();
     }
@@ -130,8 +152,10 @@ class LivenessClusterTest {
         // the broker "dies": no more heartbeats
         long gone = awaitGoneEverywhere(c, "DeadTopic", Duration.ofSeconds(15));
         long ms = TimeUnit.NANOSECONDS.toMillis(gone - lastContact);
-        System.out.println("dead broker gone from every node " + ms + " ms after its last heartbeat (lease " + LEASE_MS + ")");
-        assertTrue(ms <= LEASE_MS + 1_000, "detected after " + ms + " ms; promised lease + 1 s = " + (LEASE_MS + 1_000));
+        System.out.println(
+                "dead broker gone from every node " + ms + " ms after its last heartbeat (lease " + LEASE_MS + ")");
+        assertTrue(
+                ms <= LEASE_MS + 1_000, "detected after " + ms + " ms; promised lease + 1 s = " + (LEASE_MS + 1_000));
         assertTrue(ms >= LEASE_MS - 250, "expired after only " + ms + " ms, before its lease of " + LEASE_MS);
     }
 
@@ -152,7 +176,9 @@ class LivenessClusterTest {
             assertTrue(routeOn(c, i, "FollowerTopic"), "forwarded heartbeats keep it alive, node " + i);
         }
         BrokerLease lease = c.listBrokerLeases().value().getLeasesList().stream()
-                .filter(l -> l.getBrokerName().equals("broker-via-follower")).findFirst().orElseThrow();
+                .filter(l -> l.getBrokerName().equals("broker-via-follower"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(epoch, lease.getBrokerEpoch());
         assertTrue(lease.getLastContactAgeMs() < LEASE_MS, "recent contact counted by the leader: " + lease);
     }
@@ -168,10 +194,14 @@ class LivenessClusterTest {
         int newLeader = cluster.awaitLeader(ELECTION);
         assertNotEquals(oldLeader, newLeader);
         awaitGoneEverywhere(c, "OrphanTopic", Duration.ofSeconds(20));
-        assertTrue(cluster.node(newLeader).liveness().expiriesApplied() >= 1, "the new leader expired it after its grace");
+        assertTrue(
+                cluster.node(newLeader).liveness().expiriesApplied() >= 1, "the new leader expired it after its grace");
         cluster.start(oldLeader);
-        MiniCluster.await(ELECTION, "the old leader to catch up", () ->
-                cluster.node(oldLeader).consensus().appliedIndex() >= cluster.node(newLeader).consensus().appliedIndex());
+        MiniCluster.await(
+                ELECTION,
+                "the old leader to catch up",
+                () -> cluster.node(oldLeader).consensus().appliedIndex()
+                        >= cluster.node(newLeader).consensus().appliedIndex());
         Thread.sleep(2L * LEASE_MS); // give a resurrection every chance to happen: it must not
         for (int i : running()) {
             assertTrue(!routeOn(c, i, "OrphanTopic"), "the expired broker never comes back, node " + i);
@@ -181,13 +211,20 @@ class LivenessClusterTest {
     @Test
     void aBrokerWhoseConnectionsAllCloseDisappearsWithinTheSuspectLeasePlusOneSecond() throws Exception {
         start();
-        NamesrvClient brokerSide = NamesrvClient.builder().endpoints(cluster.clientAddresses())
-                .requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(10)).build();
+        NamesrvClient brokerSide = NamesrvClient.builder()
+                .endpoints(cluster.clientAddresses())
+                .requestTimeout(Duration.ofSeconds(2))
+                .overallTimeout(Duration.ofSeconds(10))
+                .build();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         // a long lease: only the closed connection can explain a fast expiry
-        RegisterBrokerRequest b = broker("broker-gone", 10941, "GoneTopic").toBuilder().setLeaseTimeoutMs(60_000).build();
-        BrokerRegistrar registrar = BrokerRegistrar.builder(brokerSide, b).heartbeatInterval(Duration.ofMillis(300))
-                .scheduler(scheduler).build();
+        RegisterBrokerRequest b = broker("broker-gone", 10941, "GoneTopic").toBuilder()
+                .setLeaseTimeoutMs(60_000)
+                .build();
+        BrokerRegistrar registrar = BrokerRegistrar.builder(brokerSide, b)
+                .heartbeatInterval(Duration.ofMillis(300))
+                .scheduler(scheduler)
+                .build();
         registrar.start();
         NamesrvClient reader = client();
         MiniCluster.await(Duration.ofSeconds(10), "a few heartbeats", () -> registrar.heartbeatsSent() >= 3);
@@ -201,8 +238,8 @@ class LivenessClusterTest {
         brokerSide.close();
         long gone = awaitGoneEverywhere(reader, "GoneTopic", Duration.ofSeconds(15));
         long ms = TimeUnit.NANOSECONDS.toMillis(gone - closedAt);
-        System.out.println("broker with closed connections gone from every node " + ms + " ms after the close (suspect lease "
-                + SUSPECT_MS + ", lease 60000)");
+        System.out.println("broker with closed connections gone from every node " + ms
+                + " ms after the close (suspect lease " + SUSPECT_MS + ", lease 60000)");
         assertTrue(ms <= SUSPECT_MS + 1_000, "detected after " + ms + " ms; promised suspect lease + 1 s");
     }
 }

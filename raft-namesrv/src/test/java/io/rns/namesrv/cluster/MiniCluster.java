@@ -5,6 +5,7 @@ import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.rpc.v1.Role;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ public final class MiniCluster implements AutoCloseable {
     private LivenessConfig liveness = LivenessConfig.DEFAULTS;
     private NamesrvConfig.Mode mode = NamesrvConfig.Mode.RAFT;
     private int leaderlessTimeoutMs = 120_000;
-    private java.util.function.BiConsumer<Integer, NamesrvConfig.Builder> customizer = (i, b) -> { };
+    private java.util.function.BiConsumer<Integer, NamesrvConfig.Builder> customizer = (i, b) -> {};
 
     public MiniCluster(int size, Path baseDir, int electionTimeoutMs, int snapshotIntervalSecs) throws IOException {
         this.baseDir = baseDir;
@@ -77,7 +78,9 @@ public final class MiniCluster implements AutoCloseable {
     }
 
     public NamesrvConfig config(int i) {
-        NamesrvConfig.Builder b = NamesrvConfig.builder().nodeId(members.get(i).id()).members(members)
+        NamesrvConfig.Builder b = NamesrvConfig.builder()
+                .nodeId(members.get(i).id())
+                .members(members)
                 .dataDir(baseDir.resolve(members.get(i).id()))
                 .electionTimeoutMs(electionTimeoutMs)
                 .snapshotIntervalSecs(snapshotIntervalSecs)

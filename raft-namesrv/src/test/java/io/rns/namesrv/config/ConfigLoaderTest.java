@@ -1,18 +1,19 @@
 package io.rns.namesrv.config;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.rpc.v1.Consistency;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigLoaderTest {
     static final String MEMBERS = "n1@127.0.0.1:9781:9771,n2@127.0.0.1:9782:9772,n3@127.0.0.1:9783:9773";
@@ -29,7 +30,8 @@ class ConfigLoaderTest {
     @Test
     void loadsFileAndAppliesOverrides() throws IOException {
         Path f = file("node.id=n2\nmembers=" + MEMBERS + "\nraft.election-timeout-ms=1500\n");
-        NamesrvConfig c = ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "2500", "read.default-consistency", "lease"));
+        NamesrvConfig c =
+                ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "2500", "read.default-consistency", "lease"));
         assertEquals("n2", c.nodeId());
         assertEquals(3, c.members().size());
         assertEquals(new Member("n2", "127.0.0.1", 9782, 9772), c.self());
@@ -39,8 +41,12 @@ class ConfigLoaderTest {
         assertEquals("2500", c.describe().get("raft.election-timeout-ms"));
         assertTrue(c.leaseConfirmsUnchanged(), "write.unchanged-barrier defaults to LEASE");
         assertEquals(1250, c.maxElectionDelayMs(), "raft.max-election-delay-ms -1 = half the election timeout");
-        assertEquals(300, ConfigLoader.load(f, Map.of("raft.max-election-delay-ms", "300")).maxElectionDelayMs());
-        assertFalse(ConfigLoader.load(f, Map.of("write.unchanged-barrier", "linearizable")).leaseConfirmsUnchanged());
+        assertEquals(
+                300,
+                ConfigLoader.load(f, Map.of("raft.max-election-delay-ms", "300"))
+                        .maxElectionDelayMs());
+        assertFalse(ConfigLoader.load(f, Map.of("write.unchanged-barrier", "linearizable"))
+                .leaseConfirmsUnchanged());
     }
 
     @Test
@@ -68,15 +74,19 @@ class ConfigLoaderTest {
     @Test
     void invalidValuesAreRefusedWithTheKeyName() throws IOException {
         Path f = file("node.id=n1\nmembers=" + MEMBERS + "\n");
-        assertMessage(() -> ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "abc")), "raft.election-timeout-ms");
+        assertMessage(
+                () -> ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "abc")), "raft.election-timeout-ms");
         assertMessage(() -> ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "5")), "raft.election-timeout-ms");
         assertMessage(() -> ConfigLoader.load(f, Map.of("raft.sync", "yes")), "raft.sync");
-        assertMessage(() -> ConfigLoader.load(f, Map.of("read.default-consistency", "strong")), "read.default-consistency");
-        assertMessage(() -> ConfigLoader.load(f, Map.of("write.unchanged-barrier", "STALE")), "write.unchanged-barrier");
+        assertMessage(
+                () -> ConfigLoader.load(f, Map.of("read.default-consistency", "strong")), "read.default-consistency");
+        assertMessage(
+                () -> ConfigLoader.load(f, Map.of("write.unchanged-barrier", "STALE")), "write.unchanged-barrier");
         assertMessage(() -> ConfigLoader.load(f, Map.of("raft.max-election-delay-ms", "0")), "split the vote");
         assertMessage(() -> ConfigLoader.load(f, Map.of("node.id", "n9")), "node.id");
         assertMessage(() -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:1:2,n1@127.0.0.1:3:4")), "duplicate");
-        assertMessage(() -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:9781")), "id@host:raftPort:clientPort");
+        assertMessage(
+                () -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:9781")), "id@host:raftPort:clientPort");
         assertMessage(() -> ConfigLoader.load(null, Map.of("members", MEMBERS)), "node.id is required");
     }
 
@@ -99,7 +109,8 @@ class ConfigLoaderTest {
         Path conf = Path.of("..", "conf", "rns.properties");
         String text = Files.readString(conf);
         for (String key : NamesrvConfig.Keys.ALL) {
-            assertTrue(text.contains("\n" + key + "=") || text.contains("\n# " + key + "="),
+            assertTrue(
+                    text.contains("\n" + key + "=") || text.contains("\n# " + key + "="),
                     "conf/rns.properties documents " + key);
         }
         NamesrvConfig c = ConfigLoader.load(conf, Map.of());
@@ -115,6 +126,10 @@ class ConfigLoaderTest {
         Path g = file("node.id=n1\nmembers=" + MEMBERS + "\nrocketmq.listen-port=9771\n");
         e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(g, Map.of()));
         assertTrue(e.getMessage().contains("rocketmq.listen-port"), e.getMessage());
-        assertEquals(0, ConfigLoader.load(file("node.id=n1\nmembers=" + MEMBERS + "\n"), Map.of()).rocketmq().listenPort());
+        assertEquals(
+                0,
+                ConfigLoader.load(file("node.id=n1\nmembers=" + MEMBERS + "\n"), Map.of())
+                        .rocketmq()
+                        .listenPort());
     }
 }

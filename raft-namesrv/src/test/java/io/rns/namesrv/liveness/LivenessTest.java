@@ -1,10 +1,5 @@
 package io.rns.namesrv.liveness;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.UnregisterBroker;
 import io.rns.namesrv.InMemoryConsensus;
@@ -25,6 +20,10 @@ import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.RejectReason;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,14 +33,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Leader-held leases on a manual monotonic clock against the in-memory consensus stand-in. */
 class LivenessTest {
     @TempDir
     Path dir;
+
     final AtomicLong now = new AtomicLong(1_000_000_000L);
     InMemoryConsensus consensus;
     LivenessService liveness;
@@ -49,17 +51,26 @@ class LivenessTest {
     final List<Runnable> closeHooks = new ArrayList<>();
 
     private void setUp(LivenessConfig cfg) {
-        NamesrvConfig config = NamesrvConfig.builder().nodeId("n1")
+        NamesrvConfig config = NamesrvConfig.builder()
+                .nodeId("n1")
                 .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
-                .dataDir(dir).liveness(cfg).build();
+                .dataDir(dir)
+                .liveness(cfg)
+                .build();
         consensus = new InMemoryConsensus(dir.resolve("sm"));
         Clock wall = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         Responses responses = new Responses(config, consensus);
         liveness = new LivenessService(cfg, consensus, now::get, wall);
         consensus.addLeadershipListener(liveness);
         consensus.becomeLeader(1);
-        dispatcher = new RequestDispatcher(config, consensus, new ReadService(consensus, Consistency.LINEARIZABLE),
-                new WriteService(consensus, responses, null, wall, false), responses, Runnable::run, liveness,
+        dispatcher = new RequestDispatcher(
+                config,
+                consensus,
+                new ReadService(consensus, Consistency.LINEARIZABLE),
+                new WriteService(consensus, responses, null, wall, false),
+                responses,
+                Runnable::run,
+                liveness,
                 new ConnectionRegistry((key, epoch) -> {
                     // as NamesrvNode does on the leader
                     liveness.tracker().connectionClosed(key, epoch);
@@ -84,12 +95,29 @@ class LivenessTest {
     private InboundContext ctx(long connectionId, long arrivalNanos) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         return new InboundContext() {
-            public String remoteAddress() { return "127.0.0.1:" + connectionId; }
-            public long connectionId() { return connectionId; }
-            public long deadlineNanos() { return deadline; }
-            public long arrivalNanos() { return arrivalNanos; }
-            public boolean isConnectionOpen() { return true; }
-            public void onConnectionClose(Runnable r) { closeHooks.add(r); }
+            public String remoteAddress() {
+                return "127.0.0.1:" + connectionId;
+            }
+
+            public long connectionId() {
+                return connectionId;
+            }
+
+            public long deadlineNanos() {
+                return deadline;
+            }
+
+            public long arrivalNanos() {
+                return arrivalNanos;
+            }
+
+            public boolean isConnectionOpen() {
+                return true;
+            }
+
+            public void onConnectionClose(Runnable r) {
+                closeHooks.add(r);
+            }
         };
     }
 
@@ -98,23 +126,37 @@ class LivenessTest {
     }
 
     static RegisterBrokerRequest.Builder broker(String cluster, String name, String... topics) {
-        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setCluster(cluster).setBrokerName(name)
-                .setBrokerId(0).setBrokerAddr("127.0.0.1:" + (10000 + Math.abs(name.hashCode() % 50000)));
+        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder()
+                .setCluster(cluster)
+                .setBrokerName(name)
+                .setBrokerId(0)
+                .setBrokerAddr("127.0.0.1:" + (10000 + Math.abs(name.hashCode() % 50000)));
         for (String t : topics) {
-            b.addTopics(TopicConfig.newBuilder().setTopic(t).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6));
+            b.addTopics(TopicConfig.newBuilder()
+                    .setTopic(t)
+                    .setReadQueueNums(4)
+                    .setWriteQueueNums(4)
+                    .setPerm(6));
         }
         return b;
     }
 
     private long register(RegisterBrokerRequest.Builder b) {
-        ResponseEnvelope r = send(RequestEnvelope.newBuilder().setRegisterBroker(b), 1).join();
+        ResponseEnvelope r =
+                send(RequestEnvelope.newBuilder().setRegisterBroker(b), 1).join();
         assertEquals(ErrorCode.OK, r.getHeader().getCode(), r.getHeader().getMessage());
         return r.getRegisterBroker().getBrokerEpoch();
     }
 
     private ErrorCode heartbeat(String name, long epoch, long arrivalNanos, int queuedMs) {
-        RequestEnvelope req = RequestEnvelope.newBuilder().setQueuedMs(queuedMs).setHeartbeat(HeartbeatRequest.newBuilder()
-                .setCluster("c1").setBrokerName(name).setBrokerId(0).setBrokerEpoch(epoch)).build();
+        RequestEnvelope req = RequestEnvelope.newBuilder()
+                .setQueuedMs(queuedMs)
+                .setHeartbeat(HeartbeatRequest.newBuilder()
+                        .setCluster("c1")
+                        .setBrokerName(name)
+                        .setBrokerId(0)
+                        .setBrokerEpoch(epoch))
+                .build();
         return dispatcher.handle(req, ctx(1, arrivalNanos)).join().getHeader().getCode();
     }
 
@@ -216,16 +258,35 @@ class LivenessTest {
         assertTrue(e2 > e1);
         assertEquals(ErrorCode.STALE_BROKER_EPOCH, heartbeat("b1", e1, now.get(), 0));
         assertEquals(ErrorCode.UNKNOWN_BROKER, heartbeat("nobody", e1, now.get(), 0));
-        ResponseEnvelope u = send(RequestEnvelope.newBuilder().setUnregisterBroker(UnregisterBrokerRequest.newBuilder()
-                .setCluster("c1").setBrokerName("b1").setBrokerId(0).setBrokerEpoch(e1)), 1).join();
+        ResponseEnvelope u = send(
+                        RequestEnvelope.newBuilder()
+                                .setUnregisterBroker(UnregisterBrokerRequest.newBuilder()
+                                        .setCluster("c1")
+                                        .setBrokerName("b1")
+                                        .setBrokerId(0)
+                                        .setBrokerEpoch(e1)),
+                        1)
+                .join();
         assertEquals(ErrorCode.STALE_BROKER_EPOCH, u.getHeader().getCode());
         assertTrue(present("b1"), "a zombie incarnation can neither refresh nor remove the newer one");
         assertEquals(ErrorCode.OK, heartbeat("b1", e2, now.get(), 0));
         // the same fencing holds in apply, whoever proposes
-        ApplyResult r = consensus.propose(LogRecord.newBuilder().setFormatVersion(1).setUnregisterBroker(
-                UnregisterBroker.newBuilder().setCluster("c1").setBrokerName("b1").setBrokerId(0).setBrokerEpoch(e1)
-                        .setReason(UnregisterBroker.Reason.EXPIRED)).build(), 1000).join();
-        assertEquals(RejectReason.STALE_BROKER_EPOCH, assertInstanceOf(ApplyResult.Rejected.class, r).reason());
+        ApplyResult r = consensus
+                .propose(
+                        LogRecord.newBuilder()
+                                .setFormatVersion(1)
+                                .setUnregisterBroker(UnregisterBroker.newBuilder()
+                                        .setCluster("c1")
+                                        .setBrokerName("b1")
+                                        .setBrokerId(0)
+                                        .setBrokerEpoch(e1)
+                                        .setReason(UnregisterBroker.Reason.EXPIRED))
+                                .build(),
+                        1000)
+                .join();
+        assertEquals(
+                RejectReason.STALE_BROKER_EPOCH,
+                assertInstanceOf(ApplyResult.Rejected.class, r).reason());
     }
 
     @Test

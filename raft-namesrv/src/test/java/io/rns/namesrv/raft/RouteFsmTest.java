@@ -1,11 +1,5 @@
 package io.rns.namesrv.raft;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.alipay.sofa.jraft.Closure;
 import com.alipay.sofa.jraft.Iterator;
 import com.alipay.sofa.jraft.Status;
@@ -14,13 +8,20 @@ import io.rns.log.v1.PutKv;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.LogRecords;
 import io.rns.statemachine.RouteStateMachine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The jraft adapter: batches applied in one write, closures answered with results, corruption halts the replica. */
 class RouteFsmTest {
@@ -46,21 +47,61 @@ class RouteFsmTest {
             return this;
         }
 
-        @Override public ByteBuffer getData() { return data.get(pos); }
-        @Override public long getIndex() { return firstIndex + pos; }
-        @Override public long getTerm() { return 1; }
-        @Override public Closure done() { return dones.get(pos); }
-        @Override public void setAutoCommitPerLog(boolean status) { }
-        @Override public boolean commit() { return false; }
-        @Override public void commitAndSnapshotSync(Closure done) { }
-        @Override public void setErrorAndRollback(long ntail, Status st) { rolledBack = ntail; error = st; }
-        @Override public boolean hasNext() { return error == null && pos < data.size(); }
-        @Override public ByteBuffer next() { ByteBuffer b = data.get(pos); pos++; return b; }
+        @Override
+        public ByteBuffer getData() {
+            return data.get(pos);
+        }
+
+        @Override
+        public long getIndex() {
+            return firstIndex + pos;
+        }
+
+        @Override
+        public long getTerm() {
+            return 1;
+        }
+
+        @Override
+        public Closure done() {
+            return dones.get(pos);
+        }
+
+        @Override
+        public void setAutoCommitPerLog(boolean status) {}
+
+        @Override
+        public boolean commit() {
+            return false;
+        }
+
+        @Override
+        public void commitAndSnapshotSync(Closure done) {}
+
+        @Override
+        public void setErrorAndRollback(long ntail, Status st) {
+            rolledBack = ntail;
+            error = st;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return error == null && pos < data.size();
+        }
+
+        @Override
+        public ByteBuffer next() {
+            ByteBuffer b = data.get(pos);
+            pos++;
+            return b;
+        }
     }
 
     static byte[] put(String key) {
-        return LogRecords.encode(LogRecord.newBuilder().setFormatVersion(1)
-                .setPutKv(PutKv.newBuilder().setNamespace("ns").setKey(key).setValue("v")).build());
+        return LogRecords.encode(LogRecord.newBuilder()
+                .setFormatVersion(1)
+                .setPutKv(PutKv.newBuilder().setNamespace("ns").setKey(key).setValue("v"))
+                .build());
     }
 
     @Test
@@ -69,7 +110,10 @@ class RouteFsmTest {
             RouteFsm fsm = new RouteFsm("n1", sm);
             ProposalClosure c1 = new ProposalClosure(Runnable::run);
             ProposalClosure c3 = new ProposalClosure(Runnable::run);
-            ScriptedIterator it = new ScriptedIterator(1).add(put("a"), c1).add(put("b"), null).add(put("c"), c3);
+            ScriptedIterator it = new ScriptedIterator(1)
+                    .add(put("a"), c1)
+                    .add(put("b"), null)
+                    .add(put("c"), c3);
             ByteBuffer original = it.data.get(0);
             fsm.onApply(it);
             assertNull(it.error);
@@ -86,8 +130,10 @@ class RouteFsmTest {
         try (RouteStateMachine sm = RouteStateMachine.open(dir)) {
             RouteFsm fsm = new RouteFsm("n1", sm);
             ProposalClosure c1 = new ProposalClosure(Runnable::run);
-            ScriptedIterator it = new ScriptedIterator(1).add(put("a"), c1)
-                    .add("not a record".getBytes(StandardCharsets.UTF_8), null).add(put("c"), null);
+            ScriptedIterator it = new ScriptedIterator(1)
+                    .add(put("a"), c1)
+                    .add("not a record".getBytes(StandardCharsets.UTF_8), null)
+                    .add(put("c"), null);
             fsm.onApply(it);
             assertNotNull(it.error, "corruption must halt the replica, never skip");
             assertEquals(1L, it.rolledBack, "only the corrupt entry is rolled back; the good one before it is applied");
@@ -108,16 +154,49 @@ class RouteFsmTest {
             this.path = path;
         }
 
-        @Override public boolean saveMeta(com.alipay.sofa.jraft.entity.RaftOutter.SnapshotMeta meta) { return true; }
-        @Override public boolean addFile(String name, com.google.protobuf.Message meta) { return files.add(name); }
-        @Override public boolean removeFile(String name) { return files.remove(name); }
-        @Override public void close(boolean keepDataOnError) { }
-        @Override public void close() { }
-        @Override public boolean init(Void opts) { return true; }
-        @Override public void shutdown() { }
-        @Override public String getPath() { return path.toString(); }
-        @Override public java.util.Set<String> listFiles() { return new java.util.HashSet<>(files); }
-        @Override public com.google.protobuf.Message getFileMeta(String name) { return null; }
+        @Override
+        public boolean saveMeta(com.alipay.sofa.jraft.entity.RaftOutter.SnapshotMeta meta) {
+            return true;
+        }
+
+        @Override
+        public boolean addFile(String name, com.google.protobuf.Message meta) {
+            return files.add(name);
+        }
+
+        @Override
+        public boolean removeFile(String name) {
+            return files.remove(name);
+        }
+
+        @Override
+        public void close(boolean keepDataOnError) {}
+
+        @Override
+        public void close() {}
+
+        @Override
+        public boolean init(Void opts) {
+            return true;
+        }
+
+        @Override
+        public void shutdown() {}
+
+        @Override
+        public String getPath() {
+            return path.toString();
+        }
+
+        @Override
+        public java.util.Set<String> listFiles() {
+            return new java.util.HashSet<>(files);
+        }
+
+        @Override
+        public com.google.protobuf.Message getFileMeta(String name) {
+            return null;
+        }
     }
 
     @Test
@@ -127,7 +206,8 @@ class RouteFsmTest {
             fsm.onApply(new ScriptedIterator(1).add(put("a"), null).add(put("b"), null));
             RecordingWriter writer = new RecordingWriter(dir.resolve("snap"));
             java.util.concurrent.CompletableFuture<String> doneOn = new java.util.concurrent.CompletableFuture<>();
-            java.util.concurrent.atomic.AtomicReference<Status> status = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicReference<Status> status =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             fsm.onSnapshotSave(writer, st -> {
                 status.set(st);
                 doneOn.complete(Thread.currentThread().getName());
@@ -136,7 +216,8 @@ class RouteFsmTest {
             fsm.onApply(new ScriptedIterator(3).add(put("c"), null));
             String thread = doneOn.get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(status.get().isOk(), status.get().toString());
-            assertEquals("rns-snapshot-save-n1", thread, "done must run on the snapshot thread, not jraft's FSM thread");
+            assertEquals(
+                    "rns-snapshot-save-n1", thread, "done must run on the snapshot thread, not jraft's FSM thread");
             assertEquals(RouteStateMachine.SNAPSHOT_MANIFEST, writer.files.get(0));
             assertTrue(writer.files.size() > 1, writer.files.toString());
             assertEquals(2, fsm.lastSnapshotIndex.get());

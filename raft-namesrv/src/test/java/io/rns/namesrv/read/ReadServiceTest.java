@@ -1,17 +1,18 @@
 package io.rns.namesrv.read;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rns.namesrv.InMemoryConsensus;
 import io.rns.namesrv.api.ApiException;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.ReadOptions;
-import java.nio.file.Path;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReadServiceTest {
     @TempDir
@@ -21,10 +22,19 @@ class ReadServiceTest {
     void leaderlessServesUnspecifiedAsStaleAndRefusesEveryStrongerLevel() {
         try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
             ReadService reads = new ReadService(c, Consistency.LINEARIZABLE, true);
-            assertEquals(Consistency.STALE, reads.read(ReadOptions.getDefaultInstance(), 1000).join().served());
-            for (Consistency level : new Consistency[] {Consistency.LINEARIZABLE, Consistency.LEASE, Consistency.SEQUENTIAL}) {
-                CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
-                        () -> reads.read(ReadOptions.newBuilder().setConsistency(level).build(), 1000).join());
+            assertEquals(
+                    Consistency.STALE,
+                    reads.read(ReadOptions.getDefaultInstance(), 1000).join().served());
+            for (Consistency level :
+                    new Consistency[] {Consistency.LINEARIZABLE, Consistency.LEASE, Consistency.SEQUENTIAL}) {
+                CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        CompletionException.class,
+                        () -> reads.read(
+                                        ReadOptions.newBuilder()
+                                                .setConsistency(level)
+                                                .build(),
+                                        1000)
+                                .join());
                 ApiException api = (ApiException) e.getCause();
                 assertEquals(ErrorCode.CONSISTENCY_NOT_SUPPORTED, api.code());
                 assertTrue(api.getMessage().contains("leaderless"));
@@ -35,8 +45,12 @@ class ReadServiceTest {
     @Test
     void raftModeUsesTheConfiguredDefault() {
         try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
-            assertEquals(Consistency.LEASE,
-                    new ReadService(c, Consistency.LEASE, false).read(ReadOptions.getDefaultInstance(), 1000).join().served());
+            assertEquals(
+                    Consistency.LEASE,
+                    new ReadService(c, Consistency.LEASE, false)
+                            .read(ReadOptions.getDefaultInstance(), 1000)
+                            .join()
+                            .served());
         }
     }
 
@@ -45,13 +59,23 @@ class ReadServiceTest {
         try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
             c.barrierFailure = new io.rns.namesrv.consensus.ConsensusException(
                     io.rns.namesrv.consensus.ConsensusException.Kind.NO_QUORUM, "cut off");
-            ReadOptions lin = ReadOptions.newBuilder().setConsistency(Consistency.LINEARIZABLE).build();
+            ReadOptions lin = ReadOptions.newBuilder()
+                    .setConsistency(Consistency.LINEARIZABLE)
+                    .build();
             // the safe path fails without quorum ...
-            org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
-                    () -> new ReadService(c, Consistency.LINEARIZABLE).read(lin, 1000).join());
-            // ... the deliberately unsafe one answers anyway and claims LINEARIZABLE: the lie the chaos checker must catch
-            assertEquals(Consistency.LINEARIZABLE,
-                    new ReadService(c, Consistency.LINEARIZABLE, false, true).read(lin, 1000).join().served());
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    CompletionException.class,
+                    () -> new ReadService(c, Consistency.LINEARIZABLE)
+                            .read(lin, 1000)
+                            .join());
+            // ... the deliberately unsafe one answers anyway and claims LINEARIZABLE: the lie the chaos checker must
+            // catch
+            assertEquals(
+                    Consistency.LINEARIZABLE,
+                    new ReadService(c, Consistency.LINEARIZABLE, false, true)
+                            .read(lin, 1000)
+                            .join()
+                            .served());
         }
     }
 }

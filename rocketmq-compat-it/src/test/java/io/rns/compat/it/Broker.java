@@ -7,107 +7,133 @@ import java.util.List;
 
 /** A real RocketMQ broker (BrokerStartup of the module's generation) in its own JVM, with a tiny store under dir. */
 final class Broker {
-  static final String CLUSTER = "RnsItCluster";
+    static final String CLUSTER = "RnsItCluster";
 
-  final String name;
-  final int port;
-  final Path dir;
-  private final It it;
-  private final String classpath;
-  final String generation;
-  private Process proc;
+    final String name;
+    final int port;
+    final Path dir;
+    private final It it;
+    private final String classpath;
+    final String generation;
+    private Process proc;
 
-  private Broker(It it, String name, int port, Path dir, String classpath, String generation) {
-    this.it = it;
-    this.classpath = classpath;
-    this.generation = generation;
-    this.name = name;
-    this.port = port;
-    this.dir = dir;
-  }
-
-  /** Writes broker.conf and starts the JVM; does not wait for registration (the test checks that on every node). */
-  static Broker start(It it, String name, String namesrvAddr) throws Exception {
-    return start(it, name, namesrvAddr, it.classpath, it.generation);
-  }
-
-  /** A broker of another generation: classpath is that generation's module classpath. */
-  static Broker start(It it, String name, String namesrvAddr, String classpath, String generation) throws Exception {
-    // the broker listens on port, port-2 (fast/VIP channel) and port+1 (HA)
-    int port = it.freePorts(12000, 32000, 10, -2, 0, 1);
-    Path dir = it.workDir.resolve(name);
-    Files.createDirectories(dir);
-    Path store = dir.resolve("store");
-    StringBuilder conf = new StringBuilder()
-        .append("brokerClusterName=").append(CLUSTER).append('\n')
-        .append("brokerName=").append(name).append('\n')
-        .append("brokerId=0\n")
-        .append("namesrvAddr=").append(namesrvAddr).append('\n')
-        .append("listenPort=").append(port).append('\n')
-        .append("brokerIP1=127.0.0.1\nbrokerIP2=127.0.0.1\n")
-        .append("rocketmqHome=").append(it.rocketmqHome()).append('\n')
-        .append("storePathRootDir=").append(store).append('\n')
-        .append("storePathCommitLog=").append(store.resolve("commitlog")).append('\n')
-        .append("mappedFileSizeCommitLog=").append(8 * 1024 * 1024).append('\n')
-        .append("mappedFileSizeConsumeQueue=").append(20 * 20_000).append('\n')
-        .append("flushDiskType=ASYNC_FLUSH\n")
-        .append("deleteWhen=04\n")
-        .append("autoCreateTopicEnable=true\n");
-    Files.writeString(dir.resolve("broker.conf"), conf.toString());
-    Broker b = new Broker(it, name, port, dir, classpath, generation);
-    b.launch();
-    It.log("broker %s (RocketMQ %s): %s, namesrvAddr=%s, dir %s", name, generation, b.addr(), namesrvAddr, dir);
-    return b;
-  }
-
-  private void launch() throws Exception {
-    proc = it.launchJava(dir, classpath, it.serverJvmOpts(dir), "org.apache.rocketmq.broker.BrokerStartup",
-        List.of("-c", dir.resolve("broker.conf").toString()));
-  }
-
-  /** Start again on the same store and port (after stop or kill). */
-  void restart() throws Exception {
-    if (proc != null && proc.isAlive()) {
-      throw new IllegalStateException("broker " + name + " is still running (pid " + proc.pid() + ")");
+    private Broker(It it, String name, int port, Path dir, String classpath, String generation) {
+        this.it = it;
+        this.classpath = classpath;
+        this.generation = generation;
+        this.name = name;
+        this.port = port;
+        this.dir = dir;
     }
-    // the dead JVM's sockets may linger in TIME_WAIT (the broker binds with SO_REUSEADDR); nothing may listen
-    long ms = It.waitUntil(Duration.ofSeconds(30),
-        () -> !It.listening(addr()) && !It.listening(It.HOST + ":" + (port - 2)) && !It.listening(It.HOST + ":" + (port + 1)));
-    if (ms < 0) {
-      throw new IllegalStateException("something still listens on the ports of broker " + name + " around " + port + " 30 s after it died");
+
+    /** Writes broker.conf and starts the JVM; does not wait for registration (the test checks that on every node). */
+    static Broker start(It it, String name, String namesrvAddr) throws Exception {
+        return start(it, name, namesrvAddr, it.classpath, it.generation);
     }
-    launch();
-  }
 
-  String addr() {
-    return It.HOST + ":" + port;
-  }
-
-  boolean alive() {
-    return proc != null && proc.isAlive();
-  }
-
-  long pid() {
-    return proc.pid();
-  }
-
-  String logTail() {
-    return It.tail(dir.resolve("stdout.log"), 30);
-  }
-
-  /** SIGTERM (a clean shutdown: the broker unregisters from every NameServer) and wait for the JVM to exit. */
-  void stop() throws InterruptedException {
-    if (alive()) {
-      It.log("SIGTERM broker %s (pid %d)", name, proc.pid());
+    /** A broker of another generation: classpath is that generation's module classpath. */
+    static Broker start(It it, String name, String namesrvAddr, String classpath, String generation) throws Exception {
+        // the broker listens on port, port-2 (fast/VIP channel) and port+1 (HA)
+        int port = it.freePorts(12000, 32000, 10, -2, 0, 1);
+        Path dir = it.workDir.resolve(name);
+        Files.createDirectories(dir);
+        Path store = dir.resolve("store");
+        StringBuilder conf = new StringBuilder()
+                .append("brokerClusterName=")
+                .append(CLUSTER)
+                .append('\n')
+                .append("brokerName=")
+                .append(name)
+                .append('\n')
+                .append("brokerId=0\n")
+                .append("namesrvAddr=")
+                .append(namesrvAddr)
+                .append('\n')
+                .append("listenPort=")
+                .append(port)
+                .append('\n')
+                .append("brokerIP1=127.0.0.1\nbrokerIP2=127.0.0.1\n")
+                .append("rocketmqHome=")
+                .append(it.rocketmqHome())
+                .append('\n')
+                .append("storePathRootDir=")
+                .append(store)
+                .append('\n')
+                .append("storePathCommitLog=")
+                .append(store.resolve("commitlog"))
+                .append('\n')
+                .append("mappedFileSizeCommitLog=")
+                .append(8 * 1024 * 1024)
+                .append('\n')
+                .append("mappedFileSizeConsumeQueue=")
+                .append(20 * 20_000)
+                .append('\n')
+                .append("flushDiskType=ASYNC_FLUSH\n")
+                .append("deleteWhen=04\n")
+                .append("autoCreateTopicEnable=true\n");
+        Files.writeString(dir.resolve("broker.conf"), conf.toString());
+        Broker b = new Broker(it, name, port, dir, classpath, generation);
+        b.launch();
+        It.log("broker %s (RocketMQ %s): %s, namesrvAddr=%s, dir %s", name, generation, b.addr(), namesrvAddr, dir);
+        return b;
     }
-    It.sigterm(proc, Duration.ofSeconds(60));
-  }
 
-  /** SIGKILL: no unregister; the NameServers only see the connections close. */
-  void kill() throws InterruptedException {
-    if (alive()) {
-      It.log("SIGKILL broker %s (pid %d)", name, proc.pid());
+    private void launch() throws Exception {
+        proc = it.launchJava(
+                dir,
+                classpath,
+                it.serverJvmOpts(dir),
+                "org.apache.rocketmq.broker.BrokerStartup",
+                List.of("-c", dir.resolve("broker.conf").toString()));
     }
-    It.sigkill(proc);
-  }
+
+    /** Start again on the same store and port (after stop or kill). */
+    void restart() throws Exception {
+        if (proc != null && proc.isAlive()) {
+            throw new IllegalStateException("broker " + name + " is still running (pid " + proc.pid() + ")");
+        }
+        // the dead JVM's sockets may linger in TIME_WAIT (the broker binds with SO_REUSEADDR); nothing may listen
+        long ms = It.waitUntil(
+                Duration.ofSeconds(30),
+                () -> !It.listening(addr())
+                        && !It.listening(It.HOST + ":" + (port - 2))
+                        && !It.listening(It.HOST + ":" + (port + 1)));
+        if (ms < 0) {
+            throw new IllegalStateException("something still listens on the ports of broker " + name + " around " + port
+                    + " 30 s after it died");
+        }
+        launch();
+    }
+
+    String addr() {
+        return It.HOST + ":" + port;
+    }
+
+    boolean alive() {
+        return proc != null && proc.isAlive();
+    }
+
+    long pid() {
+        return proc.pid();
+    }
+
+    String logTail() {
+        return It.tail(dir.resolve("stdout.log"), 30);
+    }
+
+    /** SIGTERM (a clean shutdown: the broker unregisters from every NameServer) and wait for the JVM to exit. */
+    void stop() throws InterruptedException {
+        if (alive()) {
+            It.log("SIGTERM broker %s (pid %d)", name, proc.pid());
+        }
+        It.sigterm(proc, Duration.ofSeconds(60));
+    }
+
+    /** SIGKILL: no unregister; the NameServers only see the connections close. */
+    void kill() throws InterruptedException {
+        if (alive()) {
+            It.log("SIGKILL broker %s (pid %d)", name, proc.pid());
+        }
+        It.sigkill(proc);
+    }
 }

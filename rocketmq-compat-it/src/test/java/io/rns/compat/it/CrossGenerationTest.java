@@ -1,18 +1,5 @@
 package io.rns.compat.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.TopicConfig;
@@ -24,6 +11,20 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 /**
  * The generations mixed: a broker of the OTHER generation (its JVM on the other rmq-* module's classpath, given as
  * rns.it.otherClasspathFile) with this module's producer, push consumer and admin. Run by rmq-5.5.0 only (a 4.9.7
@@ -33,102 +34,110 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrossGenerationTest {
-  private It it;
-  private NameServers ns;
-  private Broker broker;
-  private Rmq clients;
-  private String run;
+    private It it;
+    private NameServers ns;
+    private Broker broker;
+    private Rmq clients;
+    private String run;
 
-  @BeforeAll
-  void setUp() throws Exception {
-    it = new It("crossgen");
-    Path otherCp = Path.of(System.getProperty("rns.it.otherClasspathFile", "(rns.it.otherClasspathFile not set)"));
-    String otherGen = System.getProperty("rns.it.otherGeneration", "");
-    if (!Files.isRegularFile(otherCp) || otherGen.isBlank()) {
-      fail("the other generation's classpath " + otherCp + " (generation '" + otherGen + "') is missing: build the"
-          + " rocketmq-compat-it reactor (rmq-4.9.7 writes it in generate-test-resources)");
-    }
-    It.checkClasspath(Files.readString(otherCp).trim(), otherGen);
-    run = Long.toHexString(it.seed & 0xffffffL);
-    clients = new Rmq(run);
-    ns = it.target.equals("rns") ? RnsCluster.start(it) : StockNamesrvs.start(it);
-    broker = Broker.start(it, "broker-old", ns.addrList(), Files.readString(otherCp).trim(), otherGen);
-  }
-
-  @AfterAll
-  void tearDown() throws Exception {
-    if (clients != null) {
-      clients.close();
-    }
-    if (broker != null) {
-      broker.kill(); // a no-op unless the test failed before its own SIGTERM
-    }
-    if (ns != null) {
-      ns.close();
-    }
-    if (it != null) {
-      It.log("logs and data stay in %s", it.workDir);
-    }
-  }
-
-  @Test
-  void otherGenerationBrokerServesThisGenerationsClients() throws Exception {
-    DefaultMQAdminExt[] nodeAdmins = new DefaultMQAdminExt[3];
-    for (int i = 0; i < 3; i++) {
-      nodeAdmins[i] = clients.admin("x-node" + (i + 1), ns.addrs().get(i));
-    }
-    long regMs = It.waitUntil(Duration.ofSeconds(180), () -> {
-      if (!broker.alive()) {
-        throw new IllegalStateException("broker died");
-      }
-      for (DefaultMQAdminExt a : nodeAdmins) {
-        if (!Map.of(0L, broker.addr()).equals(Rmq.brokerAddrs(a).get(broker.name))) {
-          return false;
+    @BeforeAll
+    void setUp() throws Exception {
+        it = new It("crossgen");
+        Path otherCp = Path.of(System.getProperty("rns.it.otherClasspathFile", "(rns.it.otherClasspathFile not set)"));
+        String otherGen = System.getProperty("rns.it.otherGeneration", "");
+        if (!Files.isRegularFile(otherCp) || otherGen.isBlank()) {
+            fail("the other generation's classpath " + otherCp + " (generation '" + otherGen
+                    + "') is missing: build the"
+                    + " rocketmq-compat-it reactor (rmq-4.9.7 writes it in generate-test-resources)");
         }
-      }
-      return true;
-    });
-    assertTrue(regMs >= 0, "RocketMQ " + broker.generation + " broker not registered on every node within 180 s; "
-        + ns.describe() + "\n" + broker.logTail());
-    It.log("RocketMQ %s broker registered on all three nodes after %d ms", broker.generation, regMs);
-
-    DefaultMQAdminExt admin = clients.admin("x-all", ns.addrList());
-    String topic = "it-crossgen-" + run;
-    admin.createAndUpdateTopicConfig(broker.addr(), new TopicConfig(topic, 4, 4, 6));
-    for (int i = 0; i < 3; i++) {
-      assertEquals(Set.of(broker.name), Rmq.brokerNames(nodeAdmins[i].examineTopicRouteInfo(topic)),
-          "node " + (i + 1) + " route of " + topic + " right after the create");
+        It.checkClasspath(Files.readString(otherCp).trim(), otherGen);
+        run = Long.toHexString(it.seed & 0xffffffL);
+        clients = new Rmq(run);
+        ns = it.target.equals("rns") ? RnsCluster.start(it) : StockNamesrvs.start(it);
+        broker = Broker.start(
+                it, "broker-old", ns.addrList(), Files.readString(otherCp).trim(), otherGen);
     }
 
-    Map<String, Integer> received = new ConcurrentHashMap<>();
-    clients.consumer("cg-crossgen-" + run, ns.addrList(), topic, received, 30_000);
-    DefaultMQProducer producer = clients.producer("pg-crossgen-" + run, ns.addrList(), 30_000);
-    Set<String> sent = new LinkedHashSet<>();
-    for (int i = 0; i < 200; i++) {
-      String key = "xg-" + run + "-" + i;
-      var r = producer.send(new Message(topic, "tag", key, ("crossgen-" + i).getBytes(StandardCharsets.UTF_8)));
-      assertEquals(SendStatus.SEND_OK, r.getSendStatus(), "send " + i);
-      sent.add(key);
-    }
-    long ms = It.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
-    Set<String> missing = new TreeSet<>(sent);
-    missing.removeAll(received.keySet());
-    It.log("RocketMQ %s broker, %s clients: sent 200, consumed %d distinct after %d ms, missing %d",
-        broker.generation, it.generation, received.size(), ms, missing.size());
-    assertEquals(sent, received.keySet(), "consumed keys must be exactly the sent keys");
-
-    long t0 = System.nanoTime();
-    broker.stop();
-    long gone = It.waitUntil(Duration.ofSeconds(60), () -> {
-      for (DefaultMQAdminExt a : nodeAdmins) {
-        if (Rmq.brokerAddrs(a).containsKey(broker.name) || Rmq.routeCode(a, topic) != Rmq.TOPIC_NOT_EXIST) {
-          return false;
+    @AfterAll
+    void tearDown() throws Exception {
+        if (clients != null) {
+            clients.close();
         }
-      }
-      return true;
-    });
-    It.log("stopped RocketMQ %s broker gone from every node %d ms after SIGTERM", broker.generation,
-        gone < 0 ? -1 : (System.nanoTime() - t0) / 1_000_000);
-    assertTrue(gone >= 0, "the stopped broker was still listed 60 s after SIGTERM");
-  }
+        if (broker != null) {
+            broker.kill(); // a no-op unless the test failed before its own SIGTERM
+        }
+        if (ns != null) {
+            ns.close();
+        }
+        if (it != null) {
+            It.log("logs and data stay in %s", it.workDir);
+        }
+    }
+
+    @Test
+    void otherGenerationBrokerServesThisGenerationsClients() throws Exception {
+        DefaultMQAdminExt[] nodeAdmins = new DefaultMQAdminExt[3];
+        for (int i = 0; i < 3; i++) {
+            nodeAdmins[i] = clients.admin("x-node" + (i + 1), ns.addrs().get(i));
+        }
+        long regMs = It.waitUntil(Duration.ofSeconds(180), () -> {
+            if (!broker.alive()) {
+                throw new IllegalStateException("broker died");
+            }
+            for (DefaultMQAdminExt a : nodeAdmins) {
+                if (!Map.of(0L, broker.addr()).equals(Rmq.brokerAddrs(a).get(broker.name))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertTrue(
+                regMs >= 0,
+                "RocketMQ " + broker.generation + " broker not registered on every node within 180 s; " + ns.describe()
+                        + "\n" + broker.logTail());
+        It.log("RocketMQ %s broker registered on all three nodes after %d ms", broker.generation, regMs);
+
+        DefaultMQAdminExt admin = clients.admin("x-all", ns.addrList());
+        String topic = "it-crossgen-" + run;
+        admin.createAndUpdateTopicConfig(broker.addr(), new TopicConfig(topic, 4, 4, 6));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(
+                    Set.of(broker.name),
+                    Rmq.brokerNames(nodeAdmins[i].examineTopicRouteInfo(topic)),
+                    "node " + (i + 1) + " route of " + topic + " right after the create");
+        }
+
+        Map<String, Integer> received = new ConcurrentHashMap<>();
+        clients.consumer("cg-crossgen-" + run, ns.addrList(), topic, received, 30_000);
+        DefaultMQProducer producer = clients.producer("pg-crossgen-" + run, ns.addrList(), 30_000);
+        Set<String> sent = new LinkedHashSet<>();
+        for (int i = 0; i < 200; i++) {
+            String key = "xg-" + run + "-" + i;
+            var r = producer.send(new Message(topic, "tag", key, ("crossgen-" + i).getBytes(StandardCharsets.UTF_8)));
+            assertEquals(SendStatus.SEND_OK, r.getSendStatus(), "send " + i);
+            sent.add(key);
+        }
+        long ms = It.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
+        Set<String> missing = new TreeSet<>(sent);
+        missing.removeAll(received.keySet());
+        It.log(
+                "RocketMQ %s broker, %s clients: sent 200, consumed %d distinct after %d ms, missing %d",
+                broker.generation, it.generation, received.size(), ms, missing.size());
+        assertEquals(sent, received.keySet(), "consumed keys must be exactly the sent keys");
+
+        long t0 = System.nanoTime();
+        broker.stop();
+        long gone = It.waitUntil(Duration.ofSeconds(60), () -> {
+            for (DefaultMQAdminExt a : nodeAdmins) {
+                if (Rmq.brokerAddrs(a).containsKey(broker.name) || Rmq.routeCode(a, topic) != Rmq.TOPIC_NOT_EXIST) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        It.log(
+                "stopped RocketMQ %s broker gone from every node %d ms after SIGTERM",
+                broker.generation, gone < 0 ? -1 : (System.nanoTime() - t0) / 1_000_000);
+        assertTrue(gone >= 0, "the stopped broker was still listed 60 s after SIGTERM");
+    }
 }

@@ -1,13 +1,5 @@
 package io.rns.compat.it;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -16,6 +8,15 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
 /**
  * Real RocketMQ clients of the module's generation (each with its own instance name, so each has its own
  * MQClientInstance and its own NameServer list) and readers of their answers. Classes whose package moved between
@@ -23,113 +24,114 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * compiles against both generations.
  */
 final class Rmq implements AutoCloseable {
-  static final int TOPIC_NOT_EXIST = 17;
-  static final int QUERY_NOT_FOUND = 22;
+    static final int TOPIC_NOT_EXIST = 17;
+    static final int QUERY_NOT_FOUND = 22;
 
-  private final String run;
-  private final List<AutoCloseable> clients = new ArrayList<>();
+    private final String run;
+    private final List<AutoCloseable> clients = new ArrayList<>();
 
-  Rmq(String run) {
-    this.run = run;
-  }
-
-  @Override
-  public void close() {
-    List<AutoCloseable> all = new ArrayList<>(clients);
-    Collections.reverse(all);
-    for (AutoCloseable c : all) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        It.log("closing a client: %s", e);
-      }
+    Rmq(String run) {
+        this.run = run;
     }
-  }
 
-  DefaultMQAdminExt admin(String name, String addrs) throws MQClientException {
-    DefaultMQAdminExt a = new DefaultMQAdminExt(10_000);
-    a.setNamesrvAddr(addrs);
-    a.setInstanceName(name + "-" + run);
-    a.setAdminExtGroup("it_admin_" + name + "_" + run);
-    a.start();
-    clients.add(a::shutdown);
-    return a;
-  }
-
-  DefaultMQProducer producer(String group, String namesrvAddr, int pollNameServerMs) throws MQClientException {
-    DefaultMQProducer p = new DefaultMQProducer(group);
-    p.setNamesrvAddr(namesrvAddr);
-    p.setInstanceName(group);
-    p.setSendMsgTimeout(10_000);
-    p.setPollNameServerInterval(pollNameServerMs);
-    p.start();
-    clients.add(p::shutdown);
-    return p;
-  }
-
-  void consumer(String group, String namesrvAddr, String topic, Map<String, Integer> received, int pollNameServerMs)
-      throws MQClientException {
-    DefaultMQPushConsumer c = new DefaultMQPushConsumer(group);
-    c.setNamesrvAddr(namesrvAddr);
-    c.setInstanceName(group);
-    c.setPollNameServerInterval(pollNameServerMs);
-    c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-    c.subscribe(topic, "*");
-    c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
-      msgs.forEach(m -> received.merge(m.getKeys(), 1, Integer::sum));
-      return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-    });
-    c.start();
-    clients.add(c::shutdown);
-  }
-
-  static Map<Long, String> brokerAddrs(DefaultMQAdminExt a, String broker) throws Exception {
-    var bd = a.examineBrokerClusterInfo().getBrokerAddrTable().get(broker);
-    return bd == null ? Map.of() : Map.copyOf(bd.getBrokerAddrs());
-  }
-
-  /** broker name -> {id -> addr} as this node reports it. */
-  static Map<String, Map<Long, String>> brokerAddrs(DefaultMQAdminExt a) throws Exception {
-    Map<String, Map<Long, String>> out = new java.util.TreeMap<>();
-    for (var e : a.examineBrokerClusterInfo().getBrokerAddrTable().entrySet()) {
-      out.put(e.getKey(), Map.copyOf(e.getValue().getBrokerAddrs()));
+    @Override
+    public void close() {
+        List<AutoCloseable> all = new ArrayList<>(clients);
+        Collections.reverse(all);
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                It.log("closing a client: %s", e);
+            }
+        }
     }
-    return out;
-  }
 
-  static Set<String> brokerNames(Object routeData) throws Exception {
-    // routeData is a TopicRouteData of either generation's package
-    Set<String> names = new TreeSet<>();
-    @SuppressWarnings("unchecked")
-    List<Object> bds = (List<Object>) routeData.getClass().getMethod("getBrokerDatas").invoke(routeData);
-    for (Object bd : bds) {
-      names.add((String) bd.getClass().getMethod("getBrokerName").invoke(bd));
+    DefaultMQAdminExt admin(String name, String addrs) throws MQClientException {
+        DefaultMQAdminExt a = new DefaultMQAdminExt(10_000);
+        a.setNamesrvAddr(addrs);
+        a.setInstanceName(name + "-" + run);
+        a.setAdminExtGroup("it_admin_" + name + "_" + run);
+        a.start();
+        clients.add(a::shutdown);
+        return a;
     }
-    return names;
-  }
 
-  interface AdminCall {
-    Object call(DefaultMQAdminExt a) throws Exception;
-  }
-
-  /** The response code of a NameServer call that must fail with an MQClientException. */
-  static int clientErrorCode(DefaultMQAdminExt a, AdminCall call) throws Exception {
-    try {
-      Object v = call.call(a);
-      fail("expected an error response, got " + v);
-      return 0;
-    } catch (MQClientException e) {
-      return e.getResponseCode();
+    DefaultMQProducer producer(String group, String namesrvAddr, int pollNameServerMs) throws MQClientException {
+        DefaultMQProducer p = new DefaultMQProducer(group);
+        p.setNamesrvAddr(namesrvAddr);
+        p.setInstanceName(group);
+        p.setSendMsgTimeout(10_000);
+        p.setPollNameServerInterval(pollNameServerMs);
+        p.start();
+        clients.add(p::shutdown);
+        return p;
     }
-  }
 
-  /** 0 if the node has a route for topic, else the response code it answered. */
-  static int routeCode(DefaultMQAdminExt a, String topic) throws Exception {
-    try {
-      a.examineTopicRouteInfo(topic);
-      return 0;
-    } catch (MQClientException e) {
-      return e.getResponseCode();
+    void consumer(String group, String namesrvAddr, String topic, Map<String, Integer> received, int pollNameServerMs)
+            throws MQClientException {
+        DefaultMQPushConsumer c = new DefaultMQPushConsumer(group);
+        c.setNamesrvAddr(namesrvAddr);
+        c.setInstanceName(group);
+        c.setPollNameServerInterval(pollNameServerMs);
+        c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        c.subscribe(topic, "*");
+        c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+            msgs.forEach(m -> received.merge(m.getKeys(), 1, Integer::sum));
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        c.start();
+        clients.add(c::shutdown);
     }
-  }
+
+    static Map<Long, String> brokerAddrs(DefaultMQAdminExt a, String broker) throws Exception {
+        var bd = a.examineBrokerClusterInfo().getBrokerAddrTable().get(broker);
+        return bd == null ? Map.of() : Map.copyOf(bd.getBrokerAddrs());
+    }
+
+    /** broker name -> {id -> addr} as this node reports it. */
+    static Map<String, Map<Long, String>> brokerAddrs(DefaultMQAdminExt a) throws Exception {
+        Map<String, Map<Long, String>> out = new java.util.TreeMap<>();
+        for (var e : a.examineBrokerClusterInfo().getBrokerAddrTable().entrySet()) {
+            out.put(e.getKey(), Map.copyOf(e.getValue().getBrokerAddrs()));
+        }
+        return out;
+    }
+
+    static Set<String> brokerNames(Object routeData) throws Exception {
+        // routeData is a TopicRouteData of either generation's package
+        Set<String> names = new TreeSet<>();
+        @SuppressWarnings("unchecked")
+        List<Object> bds =
+                (List<Object>) routeData.getClass().getMethod("getBrokerDatas").invoke(routeData);
+        for (Object bd : bds) {
+            names.add((String) bd.getClass().getMethod("getBrokerName").invoke(bd));
+        }
+        return names;
+    }
+
+    interface AdminCall {
+        Object call(DefaultMQAdminExt a) throws Exception;
+    }
+
+    /** The response code of a NameServer call that must fail with an MQClientException. */
+    static int clientErrorCode(DefaultMQAdminExt a, AdminCall call) throws Exception {
+        try {
+            Object v = call.call(a);
+            fail("expected an error response, got " + v);
+            return 0;
+        } catch (MQClientException e) {
+            return e.getResponseCode();
+        }
+    }
+
+    /** 0 if the node has a route for topic, else the response code it answered. */
+    static int routeCode(DefaultMQAdminExt a, String topic) throws Exception {
+        try {
+            a.examineTopicRouteInfo(topic);
+            return 0;
+        } catch (MQClientException e) {
+            return e.getResponseCode();
+        }
+    }
 }

@@ -18,153 +18,179 @@ import java.util.regex.Pattern;
  * protocol). Ports: client 977i+K, raft 978i+K, RocketMQ 987i+K for a free, seeded offset K.
  */
 final class RnsCluster implements NameServers {
-  private static final Pattern LEADER = Pattern.compile("node=(\\S+) role=LEADER");
+    private static final Pattern LEADER = Pattern.compile("node=(\\S+) role=LEADER");
 
-  private final It it;
-  private final Path dir;
-  private final Path cliLog;
-  private final List<String> rocketmqAddrs;
-  private final List<String> endpoints;
-  private volatile boolean closed;
+    private final It it;
+    private final Path dir;
+    private final Path cliLog;
+    private final List<String> rocketmqAddrs;
+    private final List<String> endpoints;
+    private volatile boolean closed;
 
-  private RnsCluster(It it, Path dir, List<String> rocketmqAddrs, List<String> endpoints) {
-    this.it = it;
-    this.dir = dir;
-    this.cliLog = dir.resolve("cluster-cli.log");
-    this.rocketmqAddrs = rocketmqAddrs;
-    this.endpoints = endpoints;
-  }
-
-  static RnsCluster start(It it) throws Exception {
-    Path jar = it.root.resolve("rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar");
-    Path client = it.root.resolve("client/target/client-0.1.0-SNAPSHOT.jar");
-    for (Path p : List.of(jar, client)) {
-      if (!Files.isRegularFile(p)) {
-        throw new IllegalStateException(p + " is missing: build it first (the reactor does: ./mvnw verify builds"
-            + " rocketmq-compat and client before rocketmq-compat-it)");
-      }
+    private RnsCluster(It it, Path dir, List<String> rocketmqAddrs, List<String> endpoints) {
+        this.it = it;
+        this.dir = dir;
+        this.cliLog = dir.resolve("cluster-cli.log");
+        this.rocketmqAddrs = rocketmqAddrs;
+        this.endpoints = endpoints;
     }
-    // cluster.sh accepts offsets 0..1000; 0 (the defaults) is left to people running clusters by hand
-    int k = it.freePorts(1, 1001, 1, 9771, 9772, 9773, 9781, 9782, 9783, 9871, 9872, 9873);
-    Path dir = it.workDir.resolve("rns-cluster");
-    Files.createDirectories(dir);
-    It.log("starting a 3-node RNS cluster: scripts/cluster.sh start --dir %s --port-offset %d", dir, k);
-    int rc = It.run(List.of("bash", it.root.resolve("scripts/cluster.sh").toString(), "start", "-n", "3",
-        "--dir", dir.toString(), "--port-offset", Integer.toString(k)), dir.resolve("cluster-cli.log"),
-        Duration.ofSeconds(300),
-        // a generous leader wait: CI and dev machines here have 2 cores shared with other work
-        Map.of("RNS_NODE_HEAP", "256m", "RNS_START_WAIT_SECS", "180"));
-    if (rc != 0) {
-      throw new IllegalStateException("scripts/cluster.sh start failed (exit " + rc + "):\n"
-          + It.tail(dir.resolve("cluster-cli.log"), 40));
-    }
-    Map<String, String> env = readEnv(dir.resolve("cluster.env"));
-    List<String> rmq = split(env.get("RNS_ROCKETMQ_ADDRS"), "RNS_ROCKETMQ_ADDRS");
-    List<String> eps = split(env.get("RNS_ENDPOINTS"), "RNS_ENDPOINTS");
-    if (rmq.size() != 3 || eps.size() != 3) {
-      throw new IllegalStateException("cluster.env lists " + rmq + " / " + eps + ", expected 3 nodes each");
-    }
-    RnsCluster c = new RnsCluster(it, dir, rmq, eps);
-    // should the test JVM end without its @AfterAll, still stop the nodes (by their pid files)
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (!c.closed) {
-        c.close();
-      }
-    }, "rns-cluster-stop"));
-    It.log("RNS cluster up: RocketMQ addrs %s, RNS endpoints %s, dir %s", c.addrList(), eps, dir);
-    return c;
-  }
 
-  private static List<String> split(String v, String what) {
-    if (v == null || v.isBlank()) {
-      throw new IllegalStateException("cluster.env has no " + what);
-    }
-    return new ArrayList<>(Arrays.stream(v.split("[;,]")).map(String::trim).filter(s -> !s.isEmpty()).toList());
-  }
-
-  private static Map<String, String> readEnv(Path f) throws IOException {
-    Map<String, String> m = new HashMap<>();
-    for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-      line = line.trim();
-      if (line.isEmpty() || line.startsWith("#") || !line.contains("=")) {
-        continue;
-      }
-      String k = line.substring(0, line.indexOf('=')).trim();
-      if (k.startsWith("export ")) {
-        k = k.substring(7).trim();
-      }
-      String v = line.substring(line.indexOf('=') + 1).trim();
-      if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
-        v = v.substring(1, v.length() - 1);
-      }
-      m.put(k, v);
-    }
-    return m;
-  }
-
-  @Override
-  public List<String> addrs() {
-    return rocketmqAddrs;
-  }
-
-  /** Asks every node with `scripts/rns status` until one reports role=LEADER; returns its index (n1 = 0). */
-  @Override
-  public int leader() throws Exception {
-    for (int attempt = 0; attempt < 30; attempt++) {
-      for (String ep : endpoints) {
-        Path out = dir.resolve("rns-status.out");
-        Files.deleteIfExists(out);
-        int rc = It.run(List.of("bash", it.root.resolve("scripts/rns").toString(), "--endpoints", ep, "status"), out,
-            Duration.ofSeconds(60), Map.of());
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        Files.writeString(cliLog, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-            java.nio.file.StandardOpenOption.APPEND);
-        Matcher m = LEADER.matcher(text);
-        if (rc == 0 && m.find()) {
-          String node = m.group(1);
-          int idx = Integer.parseInt(node.replaceAll("\\D", "")) - 1;
-          It.log("RNS leader: %s (asked %s)", node, ep);
-          return idx;
+    static RnsCluster start(It it) throws Exception {
+        Path jar = it.root.resolve("rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar");
+        Path client = it.root.resolve("client/target/client-0.1.0-SNAPSHOT.jar");
+        for (Path p : List.of(jar, client)) {
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalStateException(
+                        p + " is missing: build it first (the reactor does: ./mvnw verify builds"
+                                + " rocketmq-compat and client before rocketmq-compat-it)");
+            }
         }
-      }
-      Thread.sleep(1000);
+        // cluster.sh accepts offsets 0..1000; 0 (the defaults) is left to people running clusters by hand
+        int k = it.freePorts(1, 1001, 1, 9771, 9772, 9773, 9781, 9782, 9783, 9871, 9872, 9873);
+        Path dir = it.workDir.resolve("rns-cluster");
+        Files.createDirectories(dir);
+        It.log("starting a 3-node RNS cluster: scripts/cluster.sh start --dir %s --port-offset %d", dir, k);
+        int rc = It.run(
+                List.of(
+                        "bash",
+                        it.root.resolve("scripts/cluster.sh").toString(),
+                        "start",
+                        "-n",
+                        "3",
+                        "--dir",
+                        dir.toString(),
+                        "--port-offset",
+                        Integer.toString(k)),
+                dir.resolve("cluster-cli.log"),
+                Duration.ofSeconds(300),
+                // a generous leader wait: CI and dev machines here have 2 cores shared with other work
+                Map.of("RNS_NODE_HEAP", "256m", "RNS_START_WAIT_SECS", "180"));
+        if (rc != 0) {
+            throw new IllegalStateException("scripts/cluster.sh start failed (exit " + rc + "):\n"
+                    + It.tail(dir.resolve("cluster-cli.log"), 40));
+        }
+        Map<String, String> env = readEnv(dir.resolve("cluster.env"));
+        List<String> rmq = split(env.get("RNS_ROCKETMQ_ADDRS"), "RNS_ROCKETMQ_ADDRS");
+        List<String> eps = split(env.get("RNS_ENDPOINTS"), "RNS_ENDPOINTS");
+        if (rmq.size() != 3 || eps.size() != 3) {
+            throw new IllegalStateException("cluster.env lists " + rmq + " / " + eps + ", expected 3 nodes each");
+        }
+        RnsCluster c = new RnsCluster(it, dir, rmq, eps);
+        // should the test JVM end without its @AfterAll, still stop the nodes (by their pid files)
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (!c.closed) {
+                                c.close();
+                            }
+                        },
+                        "rns-cluster-stop"));
+        It.log("RNS cluster up: RocketMQ addrs %s, RNS endpoints %s, dir %s", c.addrList(), eps, dir);
+        return c;
     }
-    throw new IllegalStateException("no node reported role=LEADER; see " + cliLog);
-  }
 
-  @Override
-  public void kill(int i) throws Exception {
-    cluster("kill", Integer.toString(i + 1));
-  }
-
-  @Override
-  public void restart(int i) throws Exception {
-    cluster("restart", Integer.toString(i + 1));
-  }
-
-  private void cluster(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", it.root.resolve("scripts/cluster.sh").toString()));
-    cmd.addAll(List.of(args));
-    cmd.addAll(List.of("--dir", dir.toString()));
-    It.log("$ scripts/cluster.sh %s --dir %s", String.join(" ", args), dir);
-    int rc = It.run(cmd, cliLog, Duration.ofSeconds(120), Map.of());
-    if (rc != 0) {
-      throw new IllegalStateException("scripts/cluster.sh " + String.join(" ", args) + " failed (exit " + rc + "):\n" + It.tail(cliLog, 30));
+    private static List<String> split(String v, String what) {
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException("cluster.env has no " + what);
+        }
+        return new ArrayList<>(Arrays.stream(v.split("[;,]"))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList());
     }
-  }
 
-  @Override
-  public String describe() {
-    return "RNS cluster in " + dir + " (node logs in n<i>/logs, cluster.sh output in " + cliLog + ")";
-  }
-
-  @Override
-  public void close() {
-    closed = true;
-    try {
-      cluster("stop");
-    } catch (Exception e) {
-      It.log("stopping the RNS cluster failed: %s", e);
+    private static Map<String, String> readEnv(Path f) throws IOException {
+        Map<String, String> m = new HashMap<>();
+        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+            line = line.trim();
+            if (line.isEmpty() || line.startsWith("#") || !line.contains("=")) {
+                continue;
+            }
+            String k = line.substring(0, line.indexOf('=')).trim();
+            if (k.startsWith("export ")) {
+                k = k.substring(7).trim();
+            }
+            String v = line.substring(line.indexOf('=') + 1).trim();
+            if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+                v = v.substring(1, v.length() - 1);
+            }
+            m.put(k, v);
+        }
+        return m;
     }
-  }
+
+    @Override
+    public List<String> addrs() {
+        return rocketmqAddrs;
+    }
+
+    /** Asks every node with `scripts/rns status` until one reports role=LEADER; returns its index (n1 = 0). */
+    @Override
+    public int leader() throws Exception {
+        for (int attempt = 0; attempt < 30; attempt++) {
+            for (String ep : endpoints) {
+                Path out = dir.resolve("rns-status.out");
+                Files.deleteIfExists(out);
+                int rc = It.run(
+                        List.of("bash", it.root.resolve("scripts/rns").toString(), "--endpoints", ep, "status"),
+                        out,
+                        Duration.ofSeconds(60),
+                        Map.of());
+                String text = Files.readString(out, StandardCharsets.UTF_8);
+                Files.writeString(
+                        cliLog,
+                        text,
+                        StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+                Matcher m = LEADER.matcher(text);
+                if (rc == 0 && m.find()) {
+                    String node = m.group(1);
+                    int idx = Integer.parseInt(node.replaceAll("\\D", "")) - 1;
+                    It.log("RNS leader: %s (asked %s)", node, ep);
+                    return idx;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException("no node reported role=LEADER; see " + cliLog);
+    }
+
+    @Override
+    public void kill(int i) throws Exception {
+        cluster("kill", Integer.toString(i + 1));
+    }
+
+    @Override
+    public void restart(int i) throws Exception {
+        cluster("restart", Integer.toString(i + 1));
+    }
+
+    private void cluster(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(
+                List.of("bash", it.root.resolve("scripts/cluster.sh").toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--dir", dir.toString()));
+        It.log("$ scripts/cluster.sh %s --dir %s", String.join(" ", args), dir);
+        int rc = It.run(cmd, cliLog, Duration.ofSeconds(120), Map.of());
+        if (rc != 0) {
+            throw new IllegalStateException("scripts/cluster.sh " + String.join(" ", args) + " failed (exit " + rc
+                    + "):\n" + It.tail(cliLog, 30));
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "RNS cluster in " + dir + " (node logs in n<i>/logs, cluster.sh output in " + cliLog + ")";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            cluster("stop");
+        } catch (Exception e) {
+            It.log("stopping the RNS cluster failed: %s", e);
+        }
+    }
 }

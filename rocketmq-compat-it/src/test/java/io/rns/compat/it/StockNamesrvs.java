@@ -11,94 +11,99 @@ import java.util.List;
  * in its own JVM, as a stock deployment lists them to brokers and clients.
  */
 final class StockNamesrvs implements NameServers {
-  private final It it;
-  private final List<String> addrs = new ArrayList<>();
-  private final List<Path> dirs = new ArrayList<>();
-  private final Process[] procs = new Process[3];
+    private final It it;
+    private final List<String> addrs = new ArrayList<>();
+    private final List<Path> dirs = new ArrayList<>();
+    private final Process[] procs = new Process[3];
 
-  private StockNamesrvs(It it) {
-    this.it = it;
-  }
-
-  static StockNamesrvs start(It it) throws Exception {
-    StockNamesrvs s = new StockNamesrvs(it);
-    int base = it.freePorts(12000, 32000, 10, 0, 1, 2);
-    for (int i = 0; i < 3; i++) {
-      Path dir = it.workDir.resolve("stock-namesrv-" + (i + 1));
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve("namesrv.conf"), "listenPort=" + (base + i) + "\n"
-          + "kvConfigPath=" + dir.resolve("kvConfig.json") + "\n" + "rocketmqHome=" + it.rocketmqHome() + "\n");
-      s.addrs.add(It.HOST + ":" + (base + i));
-      s.dirs.add(dir);
+    private StockNamesrvs(It it) {
+        this.it = it;
     }
-    try {
-      for (int i = 0; i < 3; i++) {
-        s.launch(i);
-      }
-      for (int i = 0; i < 3; i++) {
-        s.awaitListening(i);
-      }
-    } catch (Exception e) {
-      s.close();
-      throw e;
+
+    static StockNamesrvs start(It it) throws Exception {
+        StockNamesrvs s = new StockNamesrvs(it);
+        int base = it.freePorts(12000, 32000, 10, 0, 1, 2);
+        for (int i = 0; i < 3; i++) {
+            Path dir = it.workDir.resolve("stock-namesrv-" + (i + 1));
+            Files.createDirectories(dir);
+            Files.writeString(
+                    dir.resolve("namesrv.conf"),
+                    "listenPort=" + (base + i) + "\n" + "kvConfigPath=" + dir.resolve("kvConfig.json") + "\n"
+                            + "rocketmqHome=" + it.rocketmqHome() + "\n");
+            s.addrs.add(It.HOST + ":" + (base + i));
+            s.dirs.add(dir);
+        }
+        try {
+            for (int i = 0; i < 3; i++) {
+                s.launch(i);
+            }
+            for (int i = 0; i < 3; i++) {
+                s.awaitListening(i);
+            }
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+        It.log("stock NameServers up: %s", s.addrList());
+        return s;
     }
-    It.log("stock NameServers up: %s", s.addrList());
-    return s;
-  }
 
-  private void launch(int i) throws Exception {
-    procs[i] = it.launchJava(dirs.get(i), it.serverJvmOpts(dirs.get(i)), "org.apache.rocketmq.namesrv.NamesrvStartup",
-        List.of("-c", dirs.get(i).resolve("namesrv.conf").toString()));
-  }
-
-  private void awaitListening(int i) throws Exception {
-    long ms = It.waitUntil(Duration.ofSeconds(180), () -> {
-      if (!procs[i].isAlive()) {
-        throw new IllegalStateException("exited");
-      }
-      return It.listening(addrs.get(i));
-    });
-    if (ms < 0 || !procs[i].isAlive()) {
-      throw new IllegalStateException("stock namesrv " + (i + 1) + " not listening on " + addrs.get(i) + " within 180 s:\n"
-          + It.tail(dirs.get(i).resolve("stdout.log"), 30));
+    private void launch(int i) throws Exception {
+        procs[i] = it.launchJava(
+                dirs.get(i),
+                it.serverJvmOpts(dirs.get(i)),
+                "org.apache.rocketmq.namesrv.NamesrvStartup",
+                List.of("-c", dirs.get(i).resolve("namesrv.conf").toString()));
     }
-  }
 
-  @Override
-  public List<String> addrs() {
-    return addrs;
-  }
-
-  @Override
-  public int leader() {
-    return 0;
-  }
-
-  @Override
-  public void kill(int i) throws Exception {
-    It.log("SIGKILL stock namesrv %d (pid %d)", i + 1, procs[i].pid());
-    It.sigkill(procs[i]);
-  }
-
-  @Override
-  public void restart(int i) throws Exception {
-    launch(i);
-    awaitListening(i);
-  }
-
-  @Override
-  public String describe() {
-    return "stock NameServers in " + dirs;
-  }
-
-  @Override
-  public void close() {
-    for (Process p : procs) {
-      try {
-        It.sigterm(p, Duration.ofSeconds(20));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    private void awaitListening(int i) throws Exception {
+        long ms = It.waitUntil(Duration.ofSeconds(180), () -> {
+            if (!procs[i].isAlive()) {
+                throw new IllegalStateException("exited");
+            }
+            return It.listening(addrs.get(i));
+        });
+        if (ms < 0 || !procs[i].isAlive()) {
+            throw new IllegalStateException("stock namesrv " + (i + 1) + " not listening on " + addrs.get(i)
+                    + " within 180 s:\n" + It.tail(dirs.get(i).resolve("stdout.log"), 30));
+        }
     }
-  }
+
+    @Override
+    public List<String> addrs() {
+        return addrs;
+    }
+
+    @Override
+    public int leader() {
+        return 0;
+    }
+
+    @Override
+    public void kill(int i) throws Exception {
+        It.log("SIGKILL stock namesrv %d (pid %d)", i + 1, procs[i].pid());
+        It.sigkill(procs[i]);
+    }
+
+    @Override
+    public void restart(int i) throws Exception {
+        launch(i);
+        awaitListening(i);
+    }
+
+    @Override
+    public String describe() {
+        return "stock NameServers in " + dirs;
+    }
+
+    @Override
+    public void close() {
+        for (Process p : procs) {
+            try {
+                It.sigterm(p, Duration.ofSeconds(20));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 }

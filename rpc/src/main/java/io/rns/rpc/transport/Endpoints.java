@@ -14,7 +14,8 @@ public final class Endpoints {
      */
     public static InetSocketAddress parse(String endpoint) {
         if (endpoint == null || endpoint.isBlank()) {
-            throw new IllegalArgumentException("endpoint must be host:port, got " + (endpoint == null ? "null" : "an empty string"));
+            throw new IllegalArgumentException(
+                    "endpoint must be host:port, got " + (endpoint == null ? "null" : "an empty string"));
         }
         String s = endpoint.trim();
         int colon = s.lastIndexOf(':');

@@ -65,14 +65,17 @@ public final class RpcClient implements AutoCloseable {
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        options.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                                 .addLast("encoder", FrameCodec.encoder(options.maxFrameBytes()))
-                                .addLast("decoder", FrameCodec.decoder(options.maxFrameBytes(), ResponseEnvelope.parser()))
+                                .addLast(
+                                        "decoder",
+                                        FrameCodec.decoder(options.maxFrameBytes(), ResponseEnvelope.parser()))
                                 .addLast("handler", new ClientHandler());
                     }
                 });
@@ -121,7 +124,10 @@ public final class RpcClient implements AutoCloseable {
         }
         long timeoutMs = Math.min(MAX_TIMEOUT_MS, Math.max(1, timeout.toMillis()));
         long id = requestIds.incrementAndGet();
-        RequestEnvelope req = request.toBuilder().setRequestId(id).setTimeoutMs((int) timeoutMs).build();
+        RequestEnvelope req = request.toBuilder()
+                .setRequestId(id)
+                .setTimeoutMs((int) timeoutMs)
+                .build();
         int size = req.getSerializedSize();
         if (size > options.maxFrameBytes()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
@@ -130,13 +136,19 @@ public final class RpcClient implements AutoCloseable {
         Pending p = new Pending(endpoint, id);
         allPending.put(id, p);
         try {
-            p.timer = group.next().schedule(() -> {
-                boolean timedOut = p.result.completeExceptionally(new RpcTimeoutException(endpoint,
-                        "no response within " + timeoutMs + " ms (request " + id + ")", p.sent));
-                if (timedOut && p.sent) {
-                    abort(p.conn);
-                }
-            }, timeoutMs, TimeUnit.MILLISECONDS);
+            p.timer = group.next()
+                    .schedule(
+                            () -> {
+                                boolean timedOut = p.result.completeExceptionally(new RpcTimeoutException(
+                                        endpoint,
+                                        "no response within " + timeoutMs + " ms (request " + id + ")",
+                                        p.sent));
+                                if (timedOut && p.sent) {
+                                    abort(p.conn);
+                                }
+                            },
+                            timeoutMs,
+                            TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) { // raced with close()
             allPending.remove(id, p);
             return CompletableFuture.failedFuture(new IllegalStateException("RpcClient is closed"));
@@ -259,6 +271,7 @@ public final class RpcClient implements AutoCloseable {
         volatile boolean sent;
         /** A pooled connection that turned out dead before the request was written gets one fresh retry. */
         volatile boolean retriedOnFreshConnection;
+
         volatile EndpointPool pool;
         volatile ScheduledFuture<?> timer;
 
@@ -309,7 +322,10 @@ public final class RpcClient implements AutoCloseable {
             int i = Math.floorMod(next.getAndIncrement(), slots.length());
             while (true) {
                 CompletableFuture<Conn> cur = slots.get(i);
-                if (cur != null && (!cur.isDone() || (!cur.isCompletedExceptionally() && cur.join().channel.isActive()))) {
+                if (cur != null
+                        && (!cur.isDone()
+                                || (!cur.isCompletedExceptionally()
+                                        && cur.join().channel.isActive()))) {
                     return cur;
                 }
                 CompletableFuture<Conn> fresh = new CompletableFuture<>();
@@ -334,7 +350,9 @@ public final class RpcClient implements AutoCloseable {
                     slots.compareAndSet(slot, cf, null);
                     Throwable cause = cfut.cause();
                     log.debug("connect to {} failed: {}", endpoint, String.valueOf(cause));
-                    String why = cause == null ? "unknown" : cause.getMessage() != null ? cause.getMessage() : cause.toString();
+                    String why = cause == null
+                            ? "unknown"
+                            : cause.getMessage() != null ? cause.getMessage() : cause.toString();
                     cf.completeExceptionally(new RpcConnectException(endpoint, "cannot connect: " + why, cause));
                     return;
                 }
@@ -358,7 +376,9 @@ public final class RpcClient implements AutoCloseable {
             Conn conn = ctx.channel().attr(CONN).get();
             Pending p = conn == null ? null : conn.pending.remove(resp.getRequestId());
             if (p == null) {
-                log.debug("discarding response to unknown or expired request {} from {}", resp.getRequestId(),
+                log.debug(
+                        "discarding response to unknown or expired request {} from {}",
+                        resp.getRequestId(),
                         Endpoints.format(ctx.channel().remoteAddress()));
                 return;
             }
@@ -370,8 +390,11 @@ public final class RpcClient implements AutoCloseable {
             Conn conn = ctx.channel().attr(CONN).get();
             if (conn != null) {
                 for (Pending p : new ArrayList<>(conn.pending.values())) {
-                    p.result.completeExceptionally(new RpcConnectionClosedException(conn.endpoint,
-                            "connection closed before the response arrived (request " + p.id + ")", p.sent, null));
+                    p.result.completeExceptionally(new RpcConnectionClosedException(
+                            conn.endpoint,
+                            "connection closed before the response arrived (request " + p.id + ")",
+                            p.sent,
+                            null));
                 }
             }
             super.channelInactive(ctx);
@@ -382,7 +405,9 @@ public final class RpcClient implements AutoCloseable {
             if (evt instanceof IdleStateEvent e && e.state() == IdleState.ALL_IDLE) {
                 Conn conn = ctx.channel().attr(CONN).get();
                 if (conn == null || conn.pending.isEmpty()) {
-                    log.debug("closing idle connection to {}", Endpoints.format(ctx.channel().remoteAddress()));
+                    log.debug(
+                            "closing idle connection to {}",
+                            Endpoints.format(ctx.channel().remoteAddress()));
                     ctx.close();
                 }
                 return;

@@ -27,20 +27,34 @@ public final class RpcClientOptions {
     }
 
     public Builder toBuilder() {
-        return new Builder().connectTimeout(connectTimeout).maxFrameBytes(maxFrameBytes)
-                .connectionsPerEndpoint(connectionsPerEndpoint).idleTimeout(idleTimeout).ioThreads(ioThreads);
+        return new Builder()
+                .connectTimeout(connectTimeout)
+                .maxFrameBytes(maxFrameBytes)
+                .connectionsPerEndpoint(connectionsPerEndpoint)
+                .idleTimeout(idleTimeout)
+                .ioThreads(ioThreads);
     }
 
     /** TCP connect timeout (default 1 s). */
-    public Duration connectTimeout() { return connectTimeout; }
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
     /** Largest frame body sent or accepted, in bytes (default 16 MiB). */
-    public int maxFrameBytes() { return maxFrameBytes; }
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
     /** Pooled connections per endpoint, used round-robin (default 1). */
-    public int connectionsPerEndpoint() { return connectionsPerEndpoint; }
+    public int connectionsPerEndpoint() {
+        return connectionsPerEndpoint;
+    }
     /** A pooled connection with no traffic and no pending call for this long is closed (default 60 s). */
-    public Duration idleTimeout() { return idleTimeout; }
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
     /** Netty event-loop threads (default 1). */
-    public int ioThreads() { return ioThreads; }
+    public int ioThreads() {
+        return ioThreads;
+    }
 
     @Override
     public String toString() {
@@ -58,11 +72,30 @@ public final class RpcClientOptions {
 
         private Builder() {}
 
-        public Builder connectTimeout(Duration d) { this.connectTimeout = d; return this; }
-        public Builder maxFrameBytes(int n) { this.maxFrameBytes = n; return this; }
-        public Builder connectionsPerEndpoint(int n) { this.connectionsPerEndpoint = n; return this; }
-        public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
-        public Builder ioThreads(int n) { this.ioThreads = n; return this; }
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = d;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int n) {
+            this.maxFrameBytes = n;
+            return this;
+        }
+
+        public Builder connectionsPerEndpoint(int n) {
+            this.connectionsPerEndpoint = n;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration d) {
+            this.idleTimeout = d;
+            return this;
+        }
+
+        public Builder ioThreads(int n) {
+            this.ioThreads = n;
+            return this;
+        }
 
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RpcClientOptions build() {
@@ -72,7 +105,8 @@ public final class RpcClientOptions {
             }
             if (maxFrameBytes < 16) throw new IllegalArgumentException("maxFrameBytes must be >= 16: " + maxFrameBytes);
             if (connectionsPerEndpoint < 1 || connectionsPerEndpoint > 64) {
-                throw new IllegalArgumentException("connectionsPerEndpoint must be in [1, 64]: " + connectionsPerEndpoint);
+                throw new IllegalArgumentException(
+                        "connectionsPerEndpoint must be in [1, 64]: " + connectionsPerEndpoint);
             }
             RpcServerOptions.Options.positive("idleTimeout", idleTimeout);
             if (ioThreads < 1) throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);

@@ -95,21 +95,40 @@ public final class RpcServer implements AutoCloseable {
      * Counters since start; cheap to read, for tests and status pages. {@code requests} and {@code overloaded} count
      * both classes; {@code priorityRequests} and {@code priorityOverloaded} the priority class only.
      */
-    public record Stats(long connectionsAccepted, int connectionsOpen, long requests, long overloaded,
-                        long deadlineExceeded, long internalErrors, long protocolErrors, long responsesDropped,
-                        int inFlight, long priorityRequests, long priorityOverloaded) {}
+    public record Stats(
+            long connectionsAccepted,
+            int connectionsOpen,
+            long requests,
+            long overloaded,
+            long deadlineExceeded,
+            long internalErrors,
+            long protocolErrors,
+            long responsesDropped,
+            int inFlight,
+            long priorityRequests,
+            long priorityOverloaded) {}
 
     private RpcServer(RpcServerOptions options, RequestHandler handler) {
         this.options = options;
         this.handler = handler;
         this.defaultTimeoutNanos = options.defaultRequestTimeout().toNanos();
         this.group = new NioEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("rns-rpc-server-io"));
-        this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(options.workerQueueCapacity()), new DefaultThreadFactory("rns-rpc-worker"),
+        this.workers = new ThreadPoolExecutor(
+                options.workerThreads(),
+                options.workerThreads(),
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(options.workerQueueCapacity()),
+                new DefaultThreadFactory("rns-rpc-worker"),
                 new ThreadPoolExecutor.AbortPolicy());
-        this.priorityWorkers = new ThreadPoolExecutor(options.priorityThreads(), options.priorityThreads(), 60,
-                TimeUnit.SECONDS, new ArrayBlockingQueue<>(options.priorityQueueCapacity()),
-                new DefaultThreadFactory("rns-rpc-priority"), new ThreadPoolExecutor.AbortPolicy());
+        this.priorityWorkers = new ThreadPoolExecutor(
+                options.priorityThreads(),
+                options.priorityThreads(),
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(options.priorityQueueCapacity()),
+                new DefaultThreadFactory("rns-rpc-priority"),
+                new ThreadPoolExecutor.AbortPolicy());
         this.channels = new DefaultChannelGroup("rns-rpc-server", GlobalEventExecutor.INSTANCE);
     }
 
@@ -125,7 +144,8 @@ public final class RpcServer implements AutoCloseable {
             server.bind();
         } catch (Exception e) {
             server.close();
-            throw new IllegalStateException("RPC server cannot bind " + options.host() + ":" + options.port() + ": " + e, e);
+            throw new IllegalStateException(
+                    "RPC server cannot bind " + options.host() + ":" + options.port() + ": " + e, e);
         }
         return server;
     }
@@ -145,7 +165,9 @@ public final class RpcServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("encoder", FrameCodec.encoder(options.maxFrameBytes()))
-                                .addLast("decoder", FrameCodec.decoder(options.maxFrameBytes(), RequestEnvelope.parser()))
+                                .addLast(
+                                        "decoder",
+                                        FrameCodec.decoder(options.maxFrameBytes(), RequestEnvelope.parser()))
                                 .addLast("handler", new ConnectionHandler());
                     }
                 });
@@ -165,9 +187,18 @@ public final class RpcServer implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(connectionsAccepted.sum(), channels.size(), requests.sum(), overloaded.sum(),
-                deadlineExceeded.sum(), internalErrors.sum(), protocolErrors.sum(), responsesDropped.sum(), inFlight.get(),
-                priorityRequests.sum(), priorityOverloaded.sum());
+        return new Stats(
+                connectionsAccepted.sum(),
+                channels.size(),
+                requests.sum(),
+                overloaded.sum(),
+                deadlineExceeded.sum(),
+                internalErrors.sum(),
+                protocolErrors.sum(),
+                responsesDropped.sum(),
+                inFlight.get(),
+                priorityRequests.sum(),
+                priorityOverloaded.sum());
     }
 
     /**
@@ -197,7 +228,10 @@ public final class RpcServer implements AutoCloseable {
             }
         }
         if (inFlight.get() > 0) {
-            log.warn("RPC server closing with {} requests still in flight after {} ms", inFlight.get(), CLOSE_GRACE_MILLIS);
+            log.warn(
+                    "RPC server closing with {} requests still in flight after {} ms",
+                    inFlight.get(),
+                    CLOSE_GRACE_MILLIS);
         }
         channels.close().awaitUninterruptibly();
         workers.shutdownNow();
@@ -237,11 +271,30 @@ public final class RpcServer implements AutoCloseable {
             this.deadlineNanos = deadlineNanos;
         }
 
-        @Override public String remoteAddress() { return conn.remote; }
-        @Override public long connectionId() { return conn.id; }
-        @Override public long deadlineNanos() { return deadlineNanos; }
-        @Override public long arrivalNanos() { return arrivalNanos; }
-        @Override public boolean isConnectionOpen() { return conn.channel.isActive(); }
+        @Override
+        public String remoteAddress() {
+            return conn.remote;
+        }
+
+        @Override
+        public long connectionId() {
+            return conn.id;
+        }
+
+        @Override
+        public long deadlineNanos() {
+            return deadlineNanos;
+        }
+
+        @Override
+        public long arrivalNanos() {
+            return arrivalNanos;
+        }
+
+        @Override
+        public boolean isConnectionOpen() {
+            return conn.channel.isActive();
+        }
 
         @Override
         public void onConnectionClose(Runnable r) {
@@ -278,7 +331,8 @@ public final class RpcServer implements AutoCloseable {
             long arrival = System.nanoTime(); // the decoder just produced this frame: its arrival time
             RequestEnvelope req = (RequestEnvelope) msg;
             requests.increment();
-            long timeoutNanos = req.getTimeoutMs() == 0 ? defaultTimeoutNanos
+            long timeoutNanos = req.getTimeoutMs() == 0
+                    ? defaultTimeoutNanos
                     : TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(req.getTimeoutMs()));
             Inbound inbound = new Inbound(conn, arrival, arrival + timeoutNanos);
             boolean priority = isPriority(req);
@@ -298,8 +352,15 @@ public final class RpcServer implements AutoCloseable {
                         priorityOverloaded.increment();
                     }
                     int capacity = priority ? options.priorityQueueCapacity() : options.workerQueueCapacity();
-                    respond(conn, errorResponse(req, ErrorCode.OVERLOADED, true, "server overloaded: " + capacity
-                            + (priority ? " priority" : "") + " requests already queued"), true);
+                    respond(
+                            conn,
+                            errorResponse(
+                                    req,
+                                    ErrorCode.OVERLOADED,
+                                    true,
+                                    "server overloaded: " + capacity + (priority ? " priority" : "")
+                                            + " requests already queued"),
+                            true);
                 }
             }
         }
@@ -307,7 +368,10 @@ public final class RpcServer implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof IdleStateEvent) {
-                log.info("closing connection {} from {}: nothing received for {} ms", conn.id, conn.remote,
+                log.info(
+                        "closing connection {} from {}: nothing received for {} ms",
+                        conn.id,
+                        conn.remote,
                         options.idleTimeout().toMillis());
                 ctx.close();
                 return;
@@ -317,11 +381,13 @@ public final class RpcServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            String remote = conn != null ? conn.remote : Endpoints.format(ctx.channel().remoteAddress());
+            String remote =
+                    conn != null ? conn.remote : Endpoints.format(ctx.channel().remoteAddress());
             if (cause instanceof DecoderException) {
                 protocolErrors.increment();
                 Throwable reason = cause instanceof FrameCodec.ProtocolException || cause.getCause() == null
-                        ? cause : cause.getCause();
+                        ? cause
+                        : cause.getCause();
                 log.warn("closing connection from {}: protocol error: {}", remote, reason.getMessage());
             } else if (cause instanceof IOException) {
                 log.debug("closing connection from {}: {}", remote, cause.toString());
@@ -336,7 +402,8 @@ public final class RpcServer implements AutoCloseable {
         try {
             return handler.isPriority(req);
         } catch (Throwable t) {
-            log.debug("RequestHandler.isPriority failed for request {}; treating it as ordinary", req.getRequestId(), t);
+            log.debug(
+                    "RequestHandler.isPriority failed for request {}; treating it as ordinary", req.getRequestId(), t);
             return false;
         }
     }
@@ -347,8 +414,14 @@ public final class RpcServer implements AutoCloseable {
         // proves the sender was alive when it arrived (arrivalNanos), the KAFKA-15019 lesson. Others are refused.
         if (!priority && now - inbound.deadlineNanos >= 0) {
             deadlineExceeded.increment();
-            respond(inbound.conn, errorResponse(req, ErrorCode.DEADLINE_EXCEEDED, true,
-                    "deadline passed before a worker picked the request up"), true);
+            respond(
+                    inbound.conn,
+                    errorResponse(
+                            req,
+                            ErrorCode.DEADLINE_EXCEEDED,
+                            true,
+                            "deadline passed before a worker picked the request up"),
+                    true);
             return;
         }
         CompletableFuture<ResponseEnvelope> f;
@@ -368,10 +441,13 @@ public final class RpcServer implements AutoCloseable {
                 Throwable cause = unwrap(err);
                 internalErrors.increment();
                 log.debug("handler failed for request {} from {}", req.getRequestId(), inbound.conn.remote, cause);
-                String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
+                String message = cause.getMessage() != null
+                        ? cause.getMessage()
+                        : cause.getClass().getName();
                 respond(inbound.conn, errorResponse(req, ErrorCode.INTERNAL, false, message), true);
             } else {
-                ResponseEnvelope out = resp.getRequestId() == req.getRequestId() ? resp
+                ResponseEnvelope out = resp.getRequestId() == req.getRequestId()
+                        ? resp
                         : resp.toBuilder().setRequestId(req.getRequestId()).build();
                 respond(inbound.conn, out, true);
             }
@@ -394,7 +470,10 @@ public final class RpcServer implements AutoCloseable {
         }
         ResponseHeader.Builder h = base == null ? ResponseHeader.newBuilder() : base.toBuilder();
         h.setCode(code).setRetriable(retriable).setMessage(message);
-        return ResponseEnvelope.newBuilder().setRequestId(req.getRequestId()).setHeader(h).build();
+        return ResponseEnvelope.newBuilder()
+                .setRequestId(req.getRequestId())
+                .setHeader(h)
+                .build();
     }
 
     /** Writes one response; decrements the in-flight count once it is written or dropped. */
@@ -402,8 +481,11 @@ public final class RpcServer implements AutoCloseable {
         Channel ch = conn.channel;
         if (!ch.isActive()) {
             responsesDropped.increment();
-            log.debug("dropping response to request {}: connection {} from {} is closed",
-                    resp.getRequestId(), conn.id, conn.remote);
+            log.debug(
+                    "dropping response to request {}: connection {} from {} is closed",
+                    resp.getRequestId(),
+                    conn.id,
+                    conn.remote);
             finishOne();
             return;
         }
@@ -415,15 +497,27 @@ public final class RpcServer implements AutoCloseable {
             Throwable cause = f.cause();
             if (mayReplace && cause instanceof EncoderException && ch.isActive()) {
                 internalErrors.increment();
-                log.warn("response to request {} from {} could not be encoded: {}", resp.getRequestId(), conn.remote,
+                log.warn(
+                        "response to request {} from {} could not be encoded: {}",
+                        resp.getRequestId(),
+                        conn.remote,
                         cause.getMessage());
-                RequestEnvelope idOnly = RequestEnvelope.newBuilder().setRequestId(resp.getRequestId()).build();
-                respond(conn, errorResponse(idOnly, ErrorCode.INTERNAL, false,
-                        "response could not be sent: " + cause.getMessage()), false);
+                RequestEnvelope idOnly = RequestEnvelope.newBuilder()
+                        .setRequestId(resp.getRequestId())
+                        .build();
+                respond(
+                        conn,
+                        errorResponse(
+                                idOnly, ErrorCode.INTERNAL, false, "response could not be sent: " + cause.getMessage()),
+                        false);
                 return;
             }
             responsesDropped.increment();
-            log.debug("dropping response to request {} for {}: {}", resp.getRequestId(), conn.remote, String.valueOf(cause));
+            log.debug(
+                    "dropping response to request {} for {}: {}",
+                    resp.getRequestId(),
+                    conn.remote,
+                    String.valueOf(cause));
             finishOne();
         });
     }

@@ -56,35 +56,56 @@ public final class RpcServerOptions {
     }
 
     /** Address to bind (default {@code 127.0.0.1}). */
-    public String host() { return host; }
+    public String host() {
+        return host;
+    }
     /** Port to bind; 0 = ephemeral (default). */
-    public int port() { return port; }
+    public int port() {
+        return port;
+    }
     /** Largest accepted frame body in bytes (default 16 MiB); longer frames close the connection. */
-    public int maxFrameBytes() { return maxFrameBytes; }
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
     /** A connection that sent nothing for this long is closed (default 120 s). */
-    public Duration idleTimeout() { return idleTimeout; }
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
     /** Netty event-loop threads (default 1). */
-    public int ioThreads() { return ioThreads; }
+    public int ioThreads() {
+        return ioThreads;
+    }
     /** Threads that call {@link RequestHandler#handle} (default 8). */
-    public int workerThreads() { return workerThreads; }
+    public int workerThreads() {
+        return workerThreads;
+    }
     /** Requests that may wait for a worker; beyond that the answer is OVERLOADED (default 10 000). */
-    public int workerQueueCapacity() { return workerQueueCapacity; }
+    public int workerQueueCapacity() {
+        return workerQueueCapacity;
+    }
     /** Deadline of a request whose timeout_ms is 0 (default 5 s). */
-    public Duration defaultRequestTimeout() { return defaultRequestTimeout; }
+    public Duration defaultRequestTimeout() {
+        return defaultRequestTimeout;
+    }
     /**
      * Threads of the separate executor for requests the handler marks {@link RequestHandler#isPriority priority}
      * (default 2). They never serve ordinary requests, so a blocked or saturated worker pool cannot starve them.
      */
-    public int priorityThreads() { return priorityThreads; }
+    public int priorityThreads() {
+        return priorityThreads;
+    }
     /** Priority requests that may wait for a priority thread; beyond that the answer is OVERLOADED (default 10 000). */
-    public int priorityQueueCapacity() { return priorityQueueCapacity; }
+    public int priorityQueueCapacity() {
+        return priorityQueueCapacity;
+    }
 
     @Override
     public String toString() {
         return "RpcServerOptions{host=" + host + ", port=" + port + ", maxFrameBytes=" + maxFrameBytes
                 + ", idleTimeout=" + idleTimeout + ", ioThreads=" + ioThreads + ", workerThreads=" + workerThreads
                 + ", workerQueueCapacity=" + workerQueueCapacity + ", priorityThreads=" + priorityThreads
-                + ", priorityQueueCapacity=" + priorityQueueCapacity + ", defaultRequestTimeout=" + defaultRequestTimeout + '}';
+                + ", priorityQueueCapacity=" + priorityQueueCapacity + ", defaultRequestTimeout="
+                + defaultRequestTimeout + '}';
     }
 
     public static final class Builder {
@@ -101,16 +122,55 @@ public final class RpcServerOptions {
 
         private Builder() {}
 
-        public Builder host(String host) { this.host = host; return this; }
-        public Builder port(int port) { this.port = port; return this; }
-        public Builder maxFrameBytes(int maxFrameBytes) { this.maxFrameBytes = maxFrameBytes; return this; }
-        public Builder idleTimeout(Duration idleTimeout) { this.idleTimeout = idleTimeout; return this; }
-        public Builder ioThreads(int ioThreads) { this.ioThreads = ioThreads; return this; }
-        public Builder workerThreads(int workerThreads) { this.workerThreads = workerThreads; return this; }
-        public Builder workerQueueCapacity(int capacity) { this.workerQueueCapacity = capacity; return this; }
-        public Builder defaultRequestTimeout(Duration timeout) { this.defaultRequestTimeout = timeout; return this; }
-        public Builder priorityThreads(int priorityThreads) { this.priorityThreads = priorityThreads; return this; }
-        public Builder priorityQueueCapacity(int capacity) { this.priorityQueueCapacity = capacity; return this; }
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            this.maxFrameBytes = maxFrameBytes;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        public Builder ioThreads(int ioThreads) {
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        public Builder workerThreads(int workerThreads) {
+            this.workerThreads = workerThreads;
+            return this;
+        }
+
+        public Builder workerQueueCapacity(int capacity) {
+            this.workerQueueCapacity = capacity;
+            return this;
+        }
+
+        public Builder defaultRequestTimeout(Duration timeout) {
+            this.defaultRequestTimeout = timeout;
+            return this;
+        }
+
+        public Builder priorityThreads(int priorityThreads) {
+            this.priorityThreads = priorityThreads;
+            return this;
+        }
+
+        public Builder priorityQueueCapacity(int capacity) {
+            this.priorityQueueCapacity = capacity;
+            return this;
+        }
 
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RpcServerOptions build() {
@@ -124,7 +184,8 @@ public final class RpcServerOptions {
                 throw new IllegalArgumentException("workerQueueCapacity must be >= 1: " + workerQueueCapacity);
             }
             Options.positive("defaultRequestTimeout", defaultRequestTimeout);
-            if (priorityThreads < 1) throw new IllegalArgumentException("priorityThreads must be >= 1: " + priorityThreads);
+            if (priorityThreads < 1)
+                throw new IllegalArgumentException("priorityThreads must be >= 1: " + priorityThreads);
             if (priorityQueueCapacity < 1) {
                 throw new IllegalArgumentException("priorityQueueCapacity must be >= 1: " + priorityQueueCapacity);
             }
