@@ -1,8 +1,9 @@
 package io.rns.namesrv.api;
 
+import io.rns.namesrv.base.RnsException;
+import io.rns.namesrv.config.LivenessConfig;
 import io.rns.namesrv.liveness.BrokerKey;
 import io.rns.namesrv.liveness.ConnectionRegistry;
-import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.namesrv.liveness.LivenessService;
 import io.rns.namesrv.write.RecordFactory;
 import io.rns.namesrv.write.WriteService;
@@ -43,7 +44,7 @@ final class BrokerHandlers {
         LivenessConfig lc = liveness.config();
         if (r.getLeaseTimeoutMs() != 0
                 && (r.getLeaseTimeoutMs() < lc.minLeaseMs() || r.getLeaseTimeoutMs() > lc.maxLeaseMs())) {
-            throw ApiException.invalid("register_broker.lease_timeout_ms must be 0 (default " + lc.defaultLeaseMs()
+            throw RnsException.invalid("register_broker.lease_timeout_ms must be 0 (default " + lc.defaultLeaseMs()
                     + ") or in [" + lc.minLeaseMs() + ", " + lc.maxLeaseMs() + "], got " + r.getLeaseTimeoutMs());
         }
         int leaseMs = lc.effectiveLeaseMs(r.getLeaseTimeoutMs());

@@ -1,5 +1,6 @@
 package io.rns.namesrv.api;
 
+import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.consensus.ConsensusException;
 import io.rns.rpc.transport.RpcConnectException;
 import io.rns.rpc.transport.RpcTransportException;
@@ -38,7 +39,7 @@ public final class ErrorMapping {
 
     public static Mapped map(Throwable t) {
         Throwable e = unwrap(t);
-        if (e instanceof ApiException a) {
+        if (e instanceof RnsException a) {
             return new Mapped(a.code(), a.getMessage());
         }
         if (e instanceof ConsensusException c) {

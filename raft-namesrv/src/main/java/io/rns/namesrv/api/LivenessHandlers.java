@@ -1,10 +1,11 @@
 package io.rns.namesrv.api;
 
+import io.rns.namesrv.base.RnsException;
+import io.rns.namesrv.config.LivenessConfig;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.liveness.BrokerKey;
 import io.rns.namesrv.liveness.ConnectionRegistry;
 import io.rns.namesrv.liveness.LeaseTracker;
-import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.namesrv.liveness.LivenessService;
 import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.InboundContext;
@@ -60,7 +61,7 @@ final class LivenessHandlers {
             RequestValidator.check(RecordValidator.checkAddress("heartbeat.broker_addr", h.getBrokerAddr()));
         }
         if (h.getBrokerEpoch() <= 0) {
-            throw ApiException.invalid("heartbeat.broker_epoch is required (the epoch its registration returned)");
+            throw RnsException.invalid("heartbeat.broker_epoch is required (the epoch its registration returned)");
         }
         BrokerKey key = new BrokerKey(h.getBrokerName(), h.getBrokerId());
         CompletableFuture<ResponseEnvelope> f;

@@ -1,5 +1,6 @@
 package io.rns.namesrv.api;
 
+import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.Consensus;
@@ -39,7 +40,7 @@ final class MembershipHandlers {
 
     private void requireRaft(String what) {
         if (config.mode() != NamesrvConfig.Mode.RAFT) {
-            throw new ApiException(
+            throw new RnsException(
                     ErrorCode.UNSUPPORTED_REQUEST,
                     what + " needs raft mode: this node runs "
                             + config.mode().name().toLowerCase(java.util.Locale.ROOT)
@@ -78,7 +79,7 @@ final class MembershipHandlers {
             m = new Member(r.getNodeId(), r.getHost(), (int) Math.min(r.getRaftPort(), 65536), (int)
                     Math.min(r.getClientPort(), 65536));
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw ApiException.invalid("add_peer: " + e.getMessage());
+            throw RnsException.invalid("add_peer: " + e.getMessage());
         }
         if (!consensus.state().isLeader()) {
             return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
@@ -95,7 +96,7 @@ final class MembershipHandlers {
         requireRaft("remove_peer");
         String id = req.getRemovePeer().getNodeId();
         if (id.isEmpty()) {
-            throw ApiException.invalid("remove_peer.node_id is required");
+            throw RnsException.invalid("remove_peer.node_id is required");
         }
         if (!consensus.state().isLeader()) {
             return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
@@ -112,7 +113,7 @@ final class MembershipHandlers {
         requireRaft("transfer_leadership");
         String id = req.getTransferLeadership().getNodeId();
         if (id.isEmpty()) {
-            throw ApiException.invalid("transfer_leadership.node_id is required");
+            throw RnsException.invalid("transfer_leadership.node_id is required");
         }
         if (!consensus.state().isLeader()) {
             return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());

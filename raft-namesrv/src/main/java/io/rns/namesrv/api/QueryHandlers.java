@@ -1,5 +1,6 @@
 package io.rns.namesrv.api;
 
+import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.read.ReadService;
 import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.ClusterBrokerNames;
@@ -53,7 +54,7 @@ final class QueryHandlers {
                         view -> {
                             try {
                                 return responses.ok(body.apply(view.image()), view.served());
-                            } catch (ApiException e) {
+                            } catch (RnsException e) {
                                 // "not found" is an answer too, and as strong as the level it was served at: say which
                                 return responses.error(e.code(), e.getMessage(), view.served());
                             }
@@ -67,7 +68,7 @@ final class QueryHandlers {
         return read(req, timeoutMs, image -> {
             TopicRouteView v = image.route(topic)
                     .orElseThrow(
-                            () -> new ApiException(ErrorCode.TOPIC_NOT_FOUND, "no route for topic '" + topic + "'"));
+                            () -> new RnsException(ErrorCode.TOPIC_NOT_FOUND, "no route for topic '" + topic + "'"));
             return ResponseEnvelope.newBuilder()
                     .setGetTopicRoute(GetTopicRouteResponse.newBuilder().setRoute(toWire(v)));
         });
@@ -153,7 +154,7 @@ final class QueryHandlers {
         RequestValidator.validate(r);
         return read(req, timeoutMs, image -> {
             BrokerMember m = image.broker(r.getBrokerName(), r.getBrokerId())
-                    .orElseThrow(() -> new ApiException(
+                    .orElseThrow(() -> new RnsException(
                             ErrorCode.UNKNOWN_BROKER,
                             "broker " + r.getBrokerName() + "/" + r.getBrokerId() + " is not registered"));
             return ResponseEnvelope.newBuilder()
@@ -180,7 +181,7 @@ final class QueryHandlers {
                 image -> ResponseEnvelope.newBuilder()
                         .setKvGet(KvGetResponse.newBuilder()
                                 .setValue(image.kv(r.getNamespace(), r.getKey())
-                                        .orElseThrow(() -> new ApiException(
+                                        .orElseThrow(() -> new RnsException(
                                                 ErrorCode.KEY_NOT_FOUND,
                                                 "no key '" + r.getKey() + "' in namespace '" + r.getNamespace()
                                                         + "'")))));

@@ -1,5 +1,6 @@
 package io.rns.namesrv.api;
 
+import io.rns.namesrv.base.RnsException;
 import io.rns.rpc.v1.ChangeWritePermRequest;
 import io.rns.rpc.v1.DeleteTopicRequest;
 import io.rns.rpc.v1.GetBrokerRequest;
@@ -30,7 +31,7 @@ public final class RequestValidator {
 
     static void check(Optional<String> problem) {
         if (problem.isPresent()) {
-            throw ApiException.invalid(problem.get());
+            throw RnsException.invalid(problem.get());
         }
     }
 
@@ -48,7 +49,7 @@ public final class RequestValidator {
             String f = "register_broker.topics[" + i + "]";
             check(RecordValidator.checkTopic(f + ".topic", t.getTopic()));
             if (!seen.add(t.getTopic())) {
-                throw ApiException.invalid(f + ".topic: duplicate topic '" + t.getTopic() + "' in one registration");
+                throw RnsException.invalid(f + ".topic: duplicate topic '" + t.getTopic() + "' in one registration");
             }
             check(RecordValidator.checkQueueNums(f + ".read_queue_nums", t.getReadQueueNums()));
             check(RecordValidator.checkQueueNums(f + ".write_queue_nums", t.getWriteQueueNums()));
@@ -82,7 +83,7 @@ public final class RequestValidator {
             check(RecordValidator.checkClusterName("list_topics.cluster", r.getCluster()));
         }
         if (r.getUnitFilter() == UnitFilter.UNRECOGNIZED) {
-            throw ApiException.invalid("list_topics.unit_filter has unknown value " + r.getUnitFilterValue()
+            throw RnsException.invalid("list_topics.unit_filter has unknown value " + r.getUnitFilterValue()
                     + " (UNIT_FILTER_NONE, UNIT, HAS_UNIT_SUB, HAS_UNIT_SUB_NOT_UNIT)");
         }
     }
@@ -95,7 +96,7 @@ public final class RequestValidator {
     public static void validate(ChangeWritePermRequest r) {
         check(RecordValidator.checkBrokerName("change_write_perm.broker_name", r.getBrokerName()));
         if (r.getChange() != WritePermChange.WIPE_WRITE && r.getChange() != WritePermChange.ADD_WRITE) {
-            throw ApiException.invalid("change_write_perm.change must be WIPE_WRITE or ADD_WRITE, got "
+            throw RnsException.invalid("change_write_perm.change must be WIPE_WRITE or ADD_WRITE, got "
                     + (r.getChange() == WritePermChange.UNRECOGNIZED
                             ? String.valueOf(r.getChangeValue())
                             : r.getChange().name()));
@@ -105,7 +106,7 @@ public final class RequestValidator {
     public static void validate(RegisterTopicRequest r) {
         check(RecordValidator.checkTopic("register_topic.topic", r.getTopic()));
         if (r.getQueueDatasCount() == 0) {
-            throw ApiException.invalid("register_topic.queue_datas must hold at least one queue data");
+            throw RnsException.invalid("register_topic.queue_datas must hold at least one queue data");
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < r.getQueueDatasCount(); i++) {
@@ -113,7 +114,7 @@ public final class RequestValidator {
             String f = "register_topic.queue_datas[" + i + "]";
             check(RecordValidator.checkBrokerName(f + ".broker_name", q.getBrokerName()));
             if (!seen.add(q.getBrokerName())) {
-                throw ApiException.invalid(f + ".broker_name: duplicate broker name '" + q.getBrokerName() + "'");
+                throw RnsException.invalid(f + ".broker_name: duplicate broker name '" + q.getBrokerName() + "'");
             }
             check(RecordValidator.checkQueueNums(f + ".read_queue_nums", q.getReadQueueNums()));
             check(RecordValidator.checkQueueNums(f + ".write_queue_nums", q.getWriteQueueNums()));

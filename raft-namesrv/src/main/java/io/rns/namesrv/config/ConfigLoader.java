@@ -1,6 +1,5 @@
 package io.rns.namesrv.config;
 
-import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.rpc.v1.Consistency;
 
 import java.io.IOException;

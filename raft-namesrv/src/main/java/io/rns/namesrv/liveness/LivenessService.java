@@ -2,6 +2,8 @@ package io.rns.namesrv.liveness;
 
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.UnregisterBroker;
+import io.rns.namesrv.base.MonotonicClock;
+import io.rns.namesrv.config.LivenessConfig;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.BrokerMember;

@@ -18,7 +18,7 @@ import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.Utils;
 import io.rns.log.v1.LogRecord;
-import io.rns.namesrv.DaemonThreads;
+import io.rns.namesrv.base.DaemonThreads;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.AppliedIndexWaiters;

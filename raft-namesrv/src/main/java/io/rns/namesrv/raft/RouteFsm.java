@@ -11,7 +11,7 @@ import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
 import io.rns.log.v1.LogRecord;
-import io.rns.namesrv.DaemonThreads;
+import io.rns.namesrv.base.DaemonThreads;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.LogEntry;
 import io.rns.statemachine.LogRecords;

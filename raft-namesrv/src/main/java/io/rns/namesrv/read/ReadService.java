@@ -1,6 +1,6 @@
 package io.rns.namesrv.read;
 
-import io.rns.namesrv.api.ApiException;
+import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.consensus.ConsensusException;
 import io.rns.namesrv.consensus.NodeState;
@@ -64,7 +64,7 @@ public final class ReadService {
     public Consistency resolve(ReadOptions opts) {
         Consistency c = opts.getConsistency();
         if (c == Consistency.UNRECOGNIZED) {
-            throw ApiException.invalid("read.consistency: unknown value " + opts.getConsistencyValue());
+            throw RnsException.invalid("read.consistency: unknown value " + opts.getConsistencyValue());
         }
         return c == Consistency.CONSISTENCY_UNSPECIFIED ? defaultLevel : c;
     }
@@ -73,13 +73,13 @@ public final class ReadService {
         Consistency level;
         try {
             level = resolve(opts);
-        } catch (ApiException e) {
+        } catch (RnsException e) {
             return CompletableFuture.failedFuture(e);
         }
         long minIndex = opts.getMinIndex();
         if (leaderless && level != Consistency.STALE) {
             return CompletableFuture.failedFuture(
-                    new ApiException(
+                    new RnsException(
                             ErrorCode.CONSISTENCY_NOT_SUPPORTED,
                             level
                                     + " reads are not available: this node runs in leaderless mode (the stock RocketMQ design: no "
@@ -87,7 +87,7 @@ public final class ReadService {
         }
         if (leaderless && opts.getMaxStalenessMs() > 0) {
             return CompletableFuture.failedFuture(
-                    new ApiException(
+                    new RnsException(
                             ErrorCode.CONSISTENCY_NOT_SUPPORTED,
                             "read.max_staleness_ms cannot be checked in leaderless mode: there is no leader to be stale against"));
         }
@@ -111,7 +111,7 @@ public final class ReadService {
                     NodeState s = consensus.state();
                     long since = s.msSinceLeaderContact();
                     if (!s.isLeader() && (since < 0 || since > bound)) {
-                        yield CompletableFuture.failedFuture(new ApiException(
+                        yield CompletableFuture.failedFuture(new RnsException(
                                 ErrorCode.STALENESS_EXCEEDED,
                                 "this node last heard from a leader "
                                         + (since < 0 ? "never/unknown" : since + " ms ago")
@@ -120,7 +120,7 @@ public final class ReadService {
                 }
                 yield CompletableFuture.completedFuture(new ReadView(consensus.image(), Consistency.STALE));
             }
-            default -> CompletableFuture.failedFuture(ApiException.invalid("read.consistency: unsupported " + level));
+            default -> CompletableFuture.failedFuture(RnsException.invalid("read.consistency: unsupported " + level));
         };
     }
 
@@ -131,7 +131,7 @@ public final class ReadService {
         return consensus.awaitApplied(minIndex, timeoutMs).exceptionally(t -> {
             Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             if (e instanceof ConsensusException ce && ce.kind() == ConsensusException.Kind.TIMEOUT) {
-                throw new ApiException(
+                throw new RnsException(
                         ErrorCode.MIN_INDEX_NOT_REACHED,
                         "this node applied " + consensus.appliedIndex() + " but read.min_index is " + minIndex
                                 + "; try another node or later");

@@ -1,9 +1,9 @@
 package io.rns.namesrv.write;
 
 import io.rns.log.v1.LogRecord;
-import io.rns.namesrv.api.ApiException;
 import io.rns.namesrv.api.ErrorMapping;
 import io.rns.namesrv.api.Responses;
+import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.consensus.NodeState;
 import io.rns.rpc.v1.ErrorCode;
@@ -27,7 +27,7 @@ public final class WriteService {
 
     /** One kind of write. */
     public interface WriteOp {
-        /** The record to propose, or empty for "no change". May throw ApiException for a request-level refusal. */
+        /** The record to propose, or empty for "no change". May throw RnsException for a request-level refusal. */
         Optional<LogRecord> toRecord(RouteImage image, long leaderTimeMs);
 
         /** The response body after the record was applied successfully on this (leader) node. */
@@ -140,7 +140,7 @@ public final class WriteService {
         }
         if (forwarder == null) {
             return CompletableFuture.failedFuture(
-                    new ApiException(ErrorCode.NOT_LEADER, "this node is not the leader"));
+                    new RnsException(ErrorCode.NOT_LEADER, "this node is not the leader"));
         }
         long queuedMs = arrivalNanos == 0
                 ? 0

@@ -2,11 +2,11 @@ package io.rns.namesrv.api;
 
 import com.google.protobuf.UnknownFieldSet;
 import io.rns.namesrv.InMemoryConsensus;
+import io.rns.namesrv.config.LivenessConfig;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.ConsensusException;
 import io.rns.namesrv.liveness.ConnectionRegistry;
-import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.namesrv.liveness.LivenessService;
 import io.rns.namesrv.read.ReadService;
 import io.rns.namesrv.write.WriteService;

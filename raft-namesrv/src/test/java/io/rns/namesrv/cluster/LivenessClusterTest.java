@@ -4,7 +4,7 @@ import io.rns.client.BrokerRegistrar;
 import io.rns.client.CallOptions;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
-import io.rns.namesrv.liveness.LivenessConfig;
+import io.rns.namesrv.config.LivenessConfig;
 import io.rns.rpc.v1.BrokerLease;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;

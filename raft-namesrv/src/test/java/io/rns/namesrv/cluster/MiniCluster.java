@@ -1,9 +1,9 @@
 package io.rns.namesrv.cluster;
 
 import io.rns.namesrv.NamesrvNode;
+import io.rns.namesrv.config.LivenessConfig;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
-import io.rns.namesrv.liveness.LivenessConfig;
 import io.rns.rpc.v1.Role;
 
 import java.io.IOException;

@@ -5,6 +5,7 @@ import io.rns.log.v1.UnregisterBroker;
 import io.rns.namesrv.InMemoryConsensus;
 import io.rns.namesrv.api.RequestDispatcher;
 import io.rns.namesrv.api.Responses;
+import io.rns.namesrv.config.LivenessConfig;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.read.ReadService;

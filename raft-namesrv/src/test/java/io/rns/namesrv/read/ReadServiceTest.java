@@ -1,7 +1,7 @@
 package io.rns.namesrv.read;
 
 import io.rns.namesrv.InMemoryConsensus;
-import io.rns.namesrv.api.ApiException;
+import io.rns.namesrv.base.RnsException;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.ReadOptions;
@@ -35,7 +35,7 @@ class ReadServiceTest {
                                                 .build(),
                                         1000)
                                 .join());
-                ApiException api = (ApiException) e.getCause();
+                RnsException api = (RnsException) e.getCause();
                 assertEquals(ErrorCode.CONSISTENCY_NOT_SUPPORTED, api.code());
                 assertTrue(api.getMessage().contains("leaderless"));
             }

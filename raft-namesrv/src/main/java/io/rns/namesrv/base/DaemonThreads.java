@@ -1,4 +1,4 @@
-package io.rns.namesrv;
+package io.rns.namesrv.base;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package io.rns.namesrv.liveness;
+package io.rns.namesrv.config;
 
 /**
  * Liveness settings (keys liveness.* in conf/rns.properties).

@@ -1,4 +1,4 @@
-package io.rns.namesrv.liveness;
+package io.rns.namesrv.base;
 
 /** A monotonic clock in nanoseconds (System.nanoTime in production; a manual clock in tests). */
 @FunctionalInterface
