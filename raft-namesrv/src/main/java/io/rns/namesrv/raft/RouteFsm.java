@@ -6,12 +6,14 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.core.StateMachineAdapter;
 import com.alipay.sofa.jraft.entity.LeaderChangeContext;
+import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
 import io.rns.log.v1.LogRecord;
 import io.rns.namesrv.base.DaemonThreads;
+import io.rns.namesrv.consensus.NodeStatus.LeadershipListener;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.LogEntry;
 import io.rns.statemachine.LogRecords;
@@ -24,6 +26,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,24 +43,22 @@ final class RouteFsm extends StateMachineAdapter {
     private final String nodeId;
     private final RouteStateMachine sm;
     /** The term in which this node is leader and has applied its first entry; 0 when not leader. */
-    final AtomicLong leaderTerm = new AtomicLong();
+    private final AtomicLong leaderTerm = new AtomicLong();
     /** The highest term this node has seen through leader changes. */
-    final AtomicLong knownTerm = new AtomicLong();
+    private final AtomicLong knownTerm = new AtomicLong();
 
-    final AtomicLong lastSnapshotIndex = new AtomicLong();
-    final AtomicLong snapshotsLoaded = new AtomicLong();
-    volatile String haltReason;
+    private final AtomicLong lastSnapshotIndex = new AtomicLong();
+    private final AtomicLong snapshotsLoaded = new AtomicLong();
+    private volatile String haltReason;
     /** Finishes snapshot saves off the FSM thread (one at a time: jraft never runs two saves at once). */
-    private final java.util.concurrent.ExecutorService snapshotSaver;
+    private final ExecutorService snapshotSaver;
 
-    final java.util.List<io.rns.namesrv.consensus.Consensus.LeadershipListener> leadershipListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
 
     RouteFsm(String nodeId, RouteStateMachine sm) {
         this.nodeId = nodeId;
         this.sm = sm;
-        this.snapshotSaver = java.util.concurrent.Executors.newSingleThreadExecutor(
-                DaemonThreads.named("rns-snapshot-save-" + nodeId));
+        this.snapshotSaver = Executors.newSingleThreadExecutor(DaemonThreads.named("rns-snapshot-save-" + nodeId));
     }
 
     @Override
@@ -255,16 +258,47 @@ final class RouteFsm extends StateMachineAdapter {
 
     @Override
     public void onConfigurationCommitted(Configuration conf) {
-        java.util.List<String> voters = new java.util.ArrayList<>();
-        for (com.alipay.sofa.jraft.entity.PeerId p : conf.listPeers()) {
+        List<String> voters = new ArrayList<>();
+        for (PeerId p : conf.listPeers()) {
             voters.add(p.getEndpoint().toString());
         }
-        committedVoters = java.util.List.copyOf(voters);
+        committedVoters = List.copyOf(voters);
         log.info("node {}: configuration committed: {}", nodeId, conf);
     }
 
     /** Raft addresses (host:port) of the voters in the last configuration this node saw committed; null before any. */
-    volatile java.util.List<String> committedVoters;
+    private volatile List<String> committedVoters;
+
+    /** The term in which this node leads and has applied its first entry; 0 when it does not lead. */
+    long leaderTerm() {
+        return leaderTerm.get();
+    }
+
+    /** The highest term this node has seen through leader changes. */
+    long knownTerm() {
+        return knownTerm.get();
+    }
+
+    long lastSnapshotIndex() {
+        return lastSnapshotIndex.get();
+    }
+
+    long snapshotsLoaded() {
+        return snapshotsLoaded.get();
+    }
+
+    /** Why this replica halted (an apply, snapshot or raft error), or null while it is healthy. */
+    String haltReason() {
+        return haltReason;
+    }
+
+    List<String> committedVoters() {
+        return committedVoters;
+    }
+
+    void addLeadershipListener(LeadershipListener listener) {
+        leadershipListeners.add(listener);
+    }
 
     @Override
     public void onError(RaftException e) {

@@ -140,8 +140,8 @@ class RouteFsmTest {
             assertEquals(1, sm.appliedIndex());
             assertTrue(c1.future.isDone());
             assertTrue(sm.image().kv("ns", "c").isEmpty(), "nothing after the corrupt entry is applied");
-            assertNotNull(fsm.haltReason);
-            assertTrue(fsm.haltReason.contains("entry 2"), fsm.haltReason);
+            assertNotNull(fsm.haltReason());
+            assertTrue(fsm.haltReason().contains("entry 2"), fsm.haltReason());
         }
     }
 

@@ -1,0 +1,43 @@
+package io.rns.namesrv.consensus;
+
+import io.rns.statemachine.RouteImage;
+
+import java.util.List;
+
+/** The status port of the replication engine: the current image, this node's role and progress, the members. */
+public interface NodeStatus {
+    /** The latest published route image. Never blocks. */
+    RouteImage image();
+
+    /**
+     * This node's applied index: everything up to it is reflected in {@link #image()}. Monotonic. Comparable across
+     * nodes (it is a log index).
+     */
+    long appliedIndex();
+
+    /**
+     * Role, term, leader and progress of this node, as of now. Called for every response header: cheap, lock-free
+     * on our side, never throws.
+     */
+    NodeState state();
+
+    /**
+     * Every voting member, with whether the leader considers it alive (all false unless this node leads): on the
+     * leader its current configuration (a change in flight included), elsewhere the last committed configuration.
+     * Asks the replication engine (on the leader, under its lock): for node status, not for every request.
+     */
+    List<NodeState.Peer> peers();
+
+    /**
+     * Registers a listener for leadership changes. onLeaderStart runs once this node leads and has applied every
+     * entry committed before its term; onLeaderStop when it steps down. Both run on the apply thread: keep them short.
+     */
+    void addLeadershipListener(LeadershipListener listener);
+
+    /** Leadership changes of this node. */
+    interface LeadershipListener {
+        void onLeaderStart(long term);
+
+        void onLeaderStop();
+    }
+}

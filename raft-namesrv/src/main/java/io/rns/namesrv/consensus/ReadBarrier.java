@@ -1,0 +1,24 @@
+package io.rns.namesrv.consensus;
+
+import java.util.concurrent.CompletableFuture;
+
+/** The read port of the replication engine: barriers that make the local image current enough for a read level. */
+public interface ReadBarrier {
+    /**
+     * A read barrier: completes when this node has applied everything committed before the call, confirmed either
+     * by a quorum round ({@code lease == false}, ReadIndex ReadOnlySafe) or by the leader lease ({@code lease ==
+     * true}). Completes with the read index.
+     */
+    CompletableFuture<Long> readBarrier(boolean lease, long timeoutMs);
+
+    /** Completes when the applied index reaches {@code index}; fails with TIMEOUT after {@code timeoutMs}. */
+    CompletableFuture<Long> awaitApplied(long index, long timeoutMs);
+
+    /**
+     * Why this engine can serve only local (STALE) reads, or null when every level is available. The leaderless
+     * engine has no leader and no quorum, so barriers would prove nothing.
+     */
+    default String onlyLocalReadsReason() {
+        return null;
+    }
+}
