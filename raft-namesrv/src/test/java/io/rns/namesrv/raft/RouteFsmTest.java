@@ -220,7 +220,7 @@ class RouteFsmTest {
                     "rns-snapshot-save-n1", thread, "done must run on the snapshot thread, not jraft's FSM thread");
             assertEquals(RouteStateMachine.SNAPSHOT_MANIFEST, writer.files.get(0));
             assertTrue(writer.files.size() > 1, writer.files.toString());
-            assertEquals(2, fsm.lastSnapshotIndex.get());
+            assertEquals(2, fsm.lastSnapshotIndex());
             fsm.onShutdown();
 
             try (RouteStateMachine restored = RouteStateMachine.open(dir.resolve("restored"))) {
