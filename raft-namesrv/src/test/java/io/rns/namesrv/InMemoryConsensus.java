@@ -19,13 +19,16 @@ import java.util.concurrent.CompletableFuture;
  * An in-memory stand-in for the replication engine: a single "log" applied at once to a real RouteStateMachine.
  * Tests flip its role and leader, and inspect what was proposed.
  */
-public final class InMemoryConsensus implements Consensus, AutoCloseable {
+public final class InMemoryConsensus implements Consensus {
     private final RouteStateMachine sm;
     private long nextIndex = 1;
     public volatile Role role = Role.LEADER;
     public volatile String leaderId = "n1";
     public volatile long term = 1;
     public volatile ConsensusException barrierFailure;
+    /** Non-null: this stand-in behaves like an engine that serves local reads only (leaderless). */
+    public volatile String onlyLocalReadsReason;
+
     public volatile long msSinceLeaderContact = 0;
     public final List<LogRecord> proposed = new ArrayList<>();
     public int barriers;
@@ -83,6 +86,11 @@ public final class InMemoryConsensus implements Consensus, AutoCloseable {
             return CompletableFuture.failedFuture(barrierFailure);
         }
         return CompletableFuture.completedFuture(sm.appliedIndex());
+    }
+
+    @Override
+    public String onlyLocalReadsReason() {
+        return onlyLocalReadsReason;
     }
 
     @Override

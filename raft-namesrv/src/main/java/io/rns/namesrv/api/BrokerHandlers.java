@@ -5,7 +5,6 @@ import io.rns.namesrv.config.LivenessConfig;
 import io.rns.namesrv.liveness.BrokerKey;
 import io.rns.namesrv.liveness.ConnectionRegistry;
 import io.rns.namesrv.liveness.LivenessService;
-import io.rns.namesrv.write.RecordFactory;
 import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.ErrorCode;
@@ -13,32 +12,29 @@ import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.RegisterBrokerResponse;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
-import io.rns.rpc.v1.UnregisterBrokerRequest;
 import io.rns.rpc.v1.UnregisterBrokerResponse;
 import io.rns.statemachine.BrokerMember;
 import io.rns.statemachine.RouteImage;
 
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** RegisterBroker and UnregisterBroker: validate, then the write path. */
+/** RegisterBroker and UnregisterBroker: validated by the dispatcher, then the write path, then liveness is told. */
 final class BrokerHandlers {
     private final WriteService writes;
+    private final WriteAnswers answers;
     private final LivenessService liveness;
     private final ConnectionRegistry connections;
 
-    BrokerHandlers(WriteService writes, LivenessService liveness, ConnectionRegistry connections) {
+    BrokerHandlers(
+            WriteService writes, WriteAnswers answers, LivenessService liveness, ConnectionRegistry connections) {
         this.writes = writes;
+        this.answers = answers;
         this.liveness = liveness;
         this.connections = connections;
     }
 
-    /**
-     * A registration is also a heartbeat: once it is applied (or confirmed unchanged) on the leader, the broker's
-     * lease counts contact from the request's arrival. With bind_connection, the receiving node remembers the
-     * connection so its close makes the broker a suspect.
-     */
-    CompletableFuture<ResponseEnvelope> register(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+    /** The request checks, on the receiving node before any forward. */
+    void validateRegister(RequestEnvelope req) {
         RegisterBrokerRequest r = req.getRegisterBroker();
         RequestValidator.validate(r);
         LivenessConfig lc = liveness.config();
@@ -47,44 +43,56 @@ final class BrokerHandlers {
             throw RnsException.invalid("register_broker.lease_timeout_ms must be 0 (default " + lc.defaultLeaseMs()
                     + ") or in [" + lc.minLeaseMs() + ", " + lc.maxLeaseMs() + "], got " + r.getLeaseTimeoutMs());
         }
-        int leaseMs = lc.effectiveLeaseMs(r.getLeaseTimeoutMs());
+    }
+
+    /**
+     * A registration is also a heartbeat: once it is applied (or confirmed unchanged) on the leader, the broker's
+     * lease counts contact from the request's arrival.
+     */
+    CompletableFuture<ResponseEnvelope> register(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+        RegisterBrokerRequest r = req.getRegisterBroker();
+        int leaseMs = liveness.config().effectiveLeaseMs(r.getLeaseTimeoutMs());
         long contact = LivenessHandlers.contactNanos(req, ctx);
-        CompletableFuture<ResponseEnvelope> f = writes.write(req, timeoutMs, new WriteService.WriteOp() {
-            @Override
-            public Optional<io.rns.log.v1.LogRecord> toRecord(RouteImage image, long now) {
-                return RecordFactory.register(r, leaseMs, image, now);
-            }
+        return answers.answer(
+                writes.register(r, leaseMs, timeoutMs),
+                a -> {
+                    a.after()
+                            .broker(r.getBrokerName(), r.getBrokerId())
+                            .ifPresent(m -> liveness.registered(m, contact));
+                    return ResponseEnvelope.newBuilder()
+                            .setRegisterBroker(body(r, a.after(), a.result().brokerEpoch(), true, leaseMs));
+                },
+                image -> {
+                    BrokerMember m =
+                            image.broker(r.getBrokerName(), r.getBrokerId()).orElse(null);
+                    if (m != null) {
+                        liveness.registered(m, contact);
+                    }
+                    long epoch = m == null ? 0 : m.epoch();
+                    return ResponseEnvelope.newBuilder().setRegisterBroker(body(r, image, epoch, false, leaseMs));
+                });
+    }
 
-            @Override
-            public ResponseEnvelope.Builder applied(io.rns.statemachine.ApplyResult.Applied a, RouteImage after) {
-                after.broker(r.getBrokerName(), r.getBrokerId()).ifPresent(m -> liveness.registered(m, contact));
-                return ResponseEnvelope.newBuilder().setRegisterBroker(body(r, after, a.brokerEpoch(), true, leaseMs));
-            }
-
-            @Override
-            public ResponseEnvelope.Builder unchanged(RouteImage image) {
-                BrokerMember m =
-                        image.broker(r.getBrokerName(), r.getBrokerId()).orElse(null);
-                if (m != null) {
-                    liveness.registered(m, contact);
-                }
-                long epoch = m == null ? 0 : m.epoch();
-                return ResponseEnvelope.newBuilder().setRegisterBroker(body(r, image, epoch, false, leaseMs));
-            }
-        });
-        if (r.getBindConnection() && req.getHops() == 0) {
-            f = f.thenApply(resp -> {
-                if (resp.getHeader().getCode() == ErrorCode.OK
-                        && resp.getRegisterBroker().getBrokerEpoch() > 0) {
-                    connections.bind(
-                            ctx,
-                            new BrokerKey(r.getBrokerName(), r.getBrokerId()),
-                            resp.getRegisterBroker().getBrokerEpoch());
-                }
-                return resp;
-            });
+    /**
+     * With bind_connection, the receiving node (the first hop, whether it served or forwarded the registration)
+     * remembers the connection, so its close makes the broker a suspect.
+     */
+    CompletableFuture<ResponseEnvelope> bindRegistered(
+            RequestEnvelope req, InboundContext ctx, CompletableFuture<ResponseEnvelope> answer) {
+        RegisterBrokerRequest r = req.getRegisterBroker();
+        if (!r.getBindConnection() || req.getHops() != 0) {
+            return answer;
         }
-        return f;
+        return answer.thenApply(resp -> {
+            if (resp.getHeader().getCode() == ErrorCode.OK
+                    && resp.getRegisterBroker().getBrokerEpoch() > 0) {
+                connections.bind(
+                        ctx,
+                        new BrokerKey(r.getBrokerName(), r.getBrokerId()),
+                        resp.getRegisterBroker().getBrokerEpoch());
+            }
+            return resp;
+        });
     }
 
     private static RegisterBrokerResponse body(
@@ -104,25 +112,11 @@ final class BrokerHandlers {
     }
 
     CompletableFuture<ResponseEnvelope> unregister(RequestEnvelope req, long timeoutMs) {
-        UnregisterBrokerRequest r = req.getUnregisterBroker();
-        RequestValidator.validate(r);
-        return writes.write(req, timeoutMs, new WriteService.WriteOp() {
-            @Override
-            public Optional<io.rns.log.v1.LogRecord> toRecord(RouteImage image, long now) {
-                // always logged (apply decides, conditionally on the epoch): a refusal here would race with
-                // registrations
-                return Optional.of(RecordFactory.unregister(r, now));
-            }
-
-            @Override
-            public ResponseEnvelope.Builder applied(io.rns.statemachine.ApplyResult.Applied a, RouteImage after) {
-                return ResponseEnvelope.newBuilder().setUnregisterBroker(UnregisterBrokerResponse.getDefaultInstance());
-            }
-
-            @Override
-            public ResponseEnvelope.Builder unchanged(RouteImage image) {
-                throw new IllegalStateException("unregister always proposes");
-            }
-        });
+        return answers.answer(
+                writes.unregister(req.getUnregisterBroker(), timeoutMs),
+                a -> ResponseEnvelope.newBuilder().setUnregisterBroker(UnregisterBrokerResponse.getDefaultInstance()),
+                image -> {
+                    throw new IllegalStateException("unregister always proposes");
+                });
     }
 }

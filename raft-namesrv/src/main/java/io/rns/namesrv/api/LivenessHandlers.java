@@ -2,12 +2,11 @@ package io.rns.namesrv.api;
 
 import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.config.LivenessConfig;
-import io.rns.namesrv.consensus.Consensus;
+import io.rns.namesrv.consensus.NodeStatus;
 import io.rns.namesrv.liveness.BrokerKey;
 import io.rns.namesrv.liveness.ConnectionRegistry;
 import io.rns.namesrv.liveness.LeaseTracker;
 import io.rns.namesrv.liveness.LivenessService;
-import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.BrokerConnectionClosedRequest;
 import io.rns.rpc.v1.BrokerConnectionClosedResponse;
@@ -28,22 +27,15 @@ import java.util.concurrent.TimeUnit;
  * is forwarded once to the leader; the leader answers from its {@link LeaseTracker}.
  */
 final class LivenessHandlers {
-    private final Consensus consensus;
+    private final NodeStatus status;
     private final LivenessService liveness;
     private final ConnectionRegistry connections;
-    private final WriteService writes;
     private final Responses responses;
 
-    LivenessHandlers(
-            Consensus consensus,
-            LivenessService liveness,
-            ConnectionRegistry connections,
-            WriteService writes,
-            Responses responses) {
-        this.consensus = consensus;
+    LivenessHandlers(NodeStatus status, LivenessService liveness, ConnectionRegistry connections, Responses responses) {
+        this.status = status;
         this.liveness = liveness;
         this.connections = connections;
-        this.writes = writes;
         this.responses = responses;
     }
 
@@ -52,7 +44,8 @@ final class LivenessHandlers {
         return ctx.arrivalNanos() - TimeUnit.MILLISECONDS.toNanos(req.getQueuedMs());
     }
 
-    CompletableFuture<ResponseEnvelope> heartbeat(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+    /** The request checks, on the receiving node before any forward. */
+    void validateHeartbeat(RequestEnvelope req) {
         HeartbeatRequest h = req.getHeartbeat();
         RequestValidator.check(RecordValidator.checkClusterName("heartbeat.cluster", h.getCluster()));
         RequestValidator.check(RecordValidator.checkBrokerName("heartbeat.broker_name", h.getBrokerName()));
@@ -63,27 +56,34 @@ final class LivenessHandlers {
         if (h.getBrokerEpoch() <= 0) {
             throw RnsException.invalid("heartbeat.broker_epoch is required (the epoch its registration returned)");
         }
+    }
+
+    /** On the node that holds the leases: refresh the lease of the heartbeat's broker epoch. */
+    CompletableFuture<ResponseEnvelope> heartbeat(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+        HeartbeatRequest h = req.getHeartbeat();
+        return CompletableFuture.completedFuture(
+                onLeader(req, h, new BrokerKey(h.getBrokerName(), h.getBrokerId()), ctx));
+    }
+
+    /** With bind_connection, the receiving node remembers the connection (whether it served or forwarded). */
+    CompletableFuture<ResponseEnvelope> bindHeartbeat(
+            RequestEnvelope req, InboundContext ctx, CompletableFuture<ResponseEnvelope> answer) {
+        HeartbeatRequest h = req.getHeartbeat();
+        if (!h.getBindConnection() || req.getHops() != 0) {
+            return answer;
+        }
         BrokerKey key = new BrokerKey(h.getBrokerName(), h.getBrokerId());
-        CompletableFuture<ResponseEnvelope> f;
-        if (!consensus.state().acceptsWrites()) {
-            f = writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
-        } else {
-            f = CompletableFuture.completedFuture(onLeader(req, h, key, ctx));
-        }
-        if (h.getBindConnection() && req.getHops() == 0) {
-            f = f.thenApply(resp -> {
-                if (resp.getHeader().getCode() == ErrorCode.OK) {
-                    connections.bind(ctx, key, h.getBrokerEpoch());
-                }
-                return resp;
-            });
-        }
-        return f;
+        return answer.thenApply(resp -> {
+            if (resp.getHeader().getCode() == ErrorCode.OK) {
+                connections.bind(ctx, key, h.getBrokerEpoch());
+            }
+            return resp;
+        });
     }
 
     private ResponseEnvelope onLeader(RequestEnvelope req, HeartbeatRequest h, BrokerKey key, InboundContext ctx) {
         LeaseTracker.HeartbeatResult r =
-                liveness.tracker().heartbeat(key, h.getBrokerEpoch(), contactNanos(req, ctx), consensus.image());
+                liveness.tracker().heartbeat(key, h.getBrokerEpoch(), contactNanos(req, ctx), status.image());
         return switch (r.status()) {
             case OK ->
                 responses.ok(
@@ -109,9 +109,6 @@ final class LivenessHandlers {
     }
 
     CompletableFuture<ResponseEnvelope> listLeases(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
-        if (!consensus.state().acceptsWrites()) {
-            return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
-        }
         if (!liveness.tracker().isLeading()) {
             return CompletableFuture.completedFuture(responses.error(
                     ErrorCode.NOT_LEADER, "this node was just elected and has not started tracking leases yet; retry"));
@@ -130,19 +127,20 @@ final class LivenessHandlers {
                     .setSuspect(v.suspect())
                     .setExpiring(v.expiring()));
         }
-        String leader = consensus.state().leaderId();
+        String leader = status.state().leaderId();
         b.setLeaderId(leader == null ? "" : leader);
         return CompletableFuture.completedFuture(
                 responses.ok(ResponseEnvelope.newBuilder().setListBrokerLeases(b), null));
     }
 
+    void validateConnectionClosed(RequestEnvelope req) {
+        RequestValidator.check(RecordValidator.checkBrokerName(
+                "broker_connection_closed.broker_name",
+                req.getBrokerConnectionClosed().getBrokerName()));
+    }
+
     CompletableFuture<ResponseEnvelope> connectionClosed(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         BrokerConnectionClosedRequest c = req.getBrokerConnectionClosed();
-        RequestValidator.check(
-                RecordValidator.checkBrokerName("broker_connection_closed.broker_name", c.getBrokerName()));
-        if (!consensus.state().acceptsWrites()) {
-            return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
-        }
         liveness.tracker().connectionClosed(new BrokerKey(c.getBrokerName(), c.getBrokerId()), c.getBrokerEpoch());
         return CompletableFuture.completedFuture(responses.ok(
                 ResponseEnvelope.newBuilder()

@@ -5,7 +5,6 @@ import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.consensus.NodeState;
-import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.AddPeerRequest;
 import io.rns.rpc.v1.AddPeerResponse;
@@ -28,17 +27,16 @@ import java.util.concurrent.CompletableFuture;
 final class MembershipHandlers {
     private final NamesrvConfig config;
     private final Consensus consensus;
-    private final WriteService writes;
     private final Responses responses;
 
-    MembershipHandlers(NamesrvConfig config, Consensus consensus, WriteService writes, Responses responses) {
+    MembershipHandlers(NamesrvConfig config, Consensus consensus, Responses responses) {
         this.config = config;
         this.consensus = consensus;
-        this.writes = writes;
         this.responses = responses;
     }
 
-    private void requireRaft(String what) {
+    /** Membership exists in raft mode only: checked before anything else, on the receiving node. */
+    void requireRaft(String what) {
         if (config.mode() != NamesrvConfig.Mode.RAFT) {
             throw new RnsException(
                     ErrorCode.UNSUPPORTED_REQUEST,
@@ -62,7 +60,6 @@ final class MembershipHandlers {
 
     /** This node's view, answered locally (like node status): the leader's current configuration or the last committed one. */
     CompletableFuture<ResponseEnvelope> list(RequestEnvelope req) {
-        requireRaft("list_peers");
         NodeState s = consensus.state();
         String leader = s.leaderId() == null ? "" : s.leaderId();
         ListPeersResponse.Builder b =
@@ -71,55 +68,56 @@ final class MembershipHandlers {
                 responses.ok(ResponseEnvelope.newBuilder().setListPeers(b), Consistency.STALE));
     }
 
-    CompletableFuture<ResponseEnvelope> add(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+    /** The checks of add_peer, on the receiving node before any forward. */
+    void validateAdd(RequestEnvelope req) {
         requireRaft("add_peer");
-        AddPeerRequest r = req.getAddPeer();
-        Member m;
+        member(req.getAddPeer());
+    }
+
+    private static Member member(AddPeerRequest r) {
         try {
-            m = new Member(r.getNodeId(), r.getHost(), (int) Math.min(r.getRaftPort(), 65536), (int)
+            return new Member(r.getNodeId(), r.getHost(), (int) Math.min(r.getRaftPort(), 65536), (int)
                     Math.min(r.getClientPort(), 65536));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw RnsException.invalid("add_peer: " + e.getMessage());
         }
-        if (!consensus.state().isLeader()) {
-            return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
-        }
+    }
+
+    CompletableFuture<ResponseEnvelope> add(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         return consensus
-                .addPeer(m, timeoutMs)
+                .addPeer(member(req.getAddPeer()), timeoutMs)
                 .thenApply(peers -> responses.ok(
                         ResponseEnvelope.newBuilder()
                                 .setAddPeer(AddPeerResponse.newBuilder().addAllPeers(toWire(peers, leaderId()))),
                         null));
     }
 
-    CompletableFuture<ResponseEnvelope> remove(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+    void validateRemove(RequestEnvelope req) {
         requireRaft("remove_peer");
-        String id = req.getRemovePeer().getNodeId();
-        if (id.isEmpty()) {
+        if (req.getRemovePeer().getNodeId().isEmpty()) {
             throw RnsException.invalid("remove_peer.node_id is required");
         }
-        if (!consensus.state().isLeader()) {
-            return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
-        }
+    }
+
+    CompletableFuture<ResponseEnvelope> remove(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         return consensus
-                .removePeer(id, timeoutMs)
+                .removePeer(req.getRemovePeer().getNodeId(), timeoutMs)
                 .thenApply(peers -> responses.ok(
                         ResponseEnvelope.newBuilder()
                                 .setRemovePeer(RemovePeerResponse.newBuilder().addAllPeers(toWire(peers, leaderId()))),
                         null));
     }
 
-    CompletableFuture<ResponseEnvelope> transfer(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+    void validateTransfer(RequestEnvelope req) {
         requireRaft("transfer_leadership");
-        String id = req.getTransferLeadership().getNodeId();
-        if (id.isEmpty()) {
+        if (req.getTransferLeadership().getNodeId().isEmpty()) {
             throw RnsException.invalid("transfer_leadership.node_id is required");
         }
-        if (!consensus.state().isLeader()) {
-            return writes.forwardOrRefuse(req, timeoutMs, ctx.arrivalNanos());
-        }
+    }
+
+    CompletableFuture<ResponseEnvelope> transfer(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         return consensus
-                .transferLeadership(id)
+                .transferLeadership(req.getTransferLeadership().getNodeId())
                 .thenApply(v -> responses.ok(
                         ResponseEnvelope.newBuilder()
                                 .setTransferLeadership(

@@ -1,5 +1,6 @@
 package io.rns.namesrv.api;
 
+import io.rns.namesrv.api.Route.Placement;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.consensus.NodeState;
@@ -13,26 +14,28 @@ import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.GetNodeStatusResponse;
 import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.RequestEnvelope.BodyCase;
 import io.rns.rpc.v1.ResponseEnvelope;
 
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Entry point for every native request: picks the handler by body type, bounds it by the request's deadline, and
- * turns every failure into a response through {@link ErrorMapping}. Never throws, never answers without a header.
+ * Entry point for every native request: looks up the request kind's {@link Route} (one table), bounds it by the
+ * request's deadline, runs its checks, decides once whether it is served here or forwarded to the leader, and turns
+ * every failure into a response through {@link ErrorMapping}. Never throws, never answers without a header.
  */
 public final class RequestDispatcher implements RequestHandler {
     private final NamesrvConfig config;
     private final Consensus consensus;
     private final Responses responses;
-    private final BrokerHandlers brokers;
-    private final AdminHandlers admin;
-    private final QueryHandlers queries;
-    private final LivenessHandlers livenessHandlers;
-    private final MembershipHandlers membership;
+    private final LeaderForwarding forwarding;
     private final LivenessService liveness;
+    private final Map<RequestEnvelope.BodyCase, Route> routes = new EnumMap<>(RequestEnvelope.BodyCase.class);
     private final long startedNanos = System.nanoTime();
 
     public RequestDispatcher(
@@ -43,16 +46,86 @@ public final class RequestDispatcher implements RequestHandler {
             Responses responses,
             Executor readExecutor,
             LivenessService liveness,
-            ConnectionRegistry connections) {
+            ConnectionRegistry connections,
+            LeaderForwarding forwarding) {
         this.config = config;
         this.consensus = consensus;
         this.responses = responses;
+        this.forwarding = forwarding;
         this.liveness = liveness;
-        this.brokers = new BrokerHandlers(writes, liveness, connections);
-        this.livenessHandlers = new LivenessHandlers(consensus, liveness, connections, writes, responses);
-        this.admin = new AdminHandlers(writes);
-        this.membership = new MembershipHandlers(config, consensus, writes, responses);
-        this.queries = new QueryHandlers(reads, responses, readExecutor);
+        WriteAnswers answers = new WriteAnswers(responses);
+        BrokerHandlers brokers = new BrokerHandlers(writes, answers, liveness, connections);
+        LivenessHandlers leases = new LivenessHandlers(consensus, liveness, connections, responses);
+        AdminHandlers admin = new AdminHandlers(writes, answers);
+        MembershipHandlers membership = new MembershipHandlers(config, consensus, responses);
+        QueryHandlers queries = new QueryHandlers(reads, responses, readExecutor);
+
+        routes.put(
+                BodyCase.REGISTER_BROKER,
+                new Route(Placement.WRITER, brokers::validateRegister, brokers::register, brokers::bindRegistered));
+        routes.put(
+                BodyCase.UNREGISTER_BROKER,
+                Route.on(
+                        Placement.WRITER,
+                        req -> RequestValidator.validate(req.getUnregisterBroker()),
+                        (req, ctx, t) -> brokers.unregister(req, t)));
+        routes.put(
+                BodyCase.HEARTBEAT,
+                new Route(Placement.WRITER_TIMED, leases::validateHeartbeat, leases::heartbeat, leases::bindHeartbeat));
+        routes.put(BodyCase.LIST_BROKER_LEASES, Route.on(Placement.WRITER_TIMED, Route.Check.NONE, leases::listLeases));
+        routes.put(
+                BodyCase.BROKER_CONNECTION_CLOSED,
+                Route.on(Placement.WRITER_TIMED, leases::validateConnectionClosed, leases::connectionClosed));
+        routes.put(
+                BodyCase.DELETE_TOPIC,
+                Route.on(
+                        Placement.WRITER,
+                        req -> RequestValidator.validate(req.getDeleteTopic()),
+                        (req, ctx, t) -> admin.deleteTopic(req, t)));
+        routes.put(
+                BodyCase.KV_PUT,
+                Route.on(
+                        Placement.WRITER,
+                        req -> RequestValidator.validate(req.getKvPut()),
+                        (req, ctx, t) -> admin.kvPut(req, t)));
+        routes.put(
+                BodyCase.KV_DELETE,
+                Route.on(
+                        Placement.WRITER,
+                        req -> RequestValidator.validate(req.getKvDelete()),
+                        (req, ctx, t) -> admin.kvDelete(req, t)));
+        routes.put(
+                BodyCase.CHANGE_WRITE_PERM,
+                Route.on(
+                        Placement.WRITER,
+                        req -> RequestValidator.validate(req.getChangeWritePerm()),
+                        (req, ctx, t) -> admin.changeWritePerm(req, t)));
+        routes.put(
+                BodyCase.REGISTER_TOPIC,
+                Route.on(
+                        Placement.WRITER,
+                        req -> RequestValidator.validate(req.getRegisterTopic()),
+                        (req, ctx, t) -> admin.registerTopic(req, t)));
+        routes.put(BodyCase.GET_BROKER, Route.local(Route.Check.NONE, (req, ctx, t) -> queries.getBroker(req, t)));
+        routes.put(
+                BodyCase.GET_TOPIC_ROUTE, Route.local(Route.Check.NONE, (req, ctx, t) -> queries.topicRoute(req, t)));
+        routes.put(
+                BodyCase.GET_CLUSTER_INFO, Route.local(Route.Check.NONE, (req, ctx, t) -> queries.clusterInfo(req, t)));
+        routes.put(BodyCase.LIST_TOPICS, Route.local(Route.Check.NONE, (req, ctx, t) -> queries.listTopics(req, t)));
+        routes.put(BodyCase.KV_GET, Route.local(Route.Check.NONE, (req, ctx, t) -> queries.kvGet(req, t)));
+        routes.put(BodyCase.KV_LIST, Route.local(Route.Check.NONE, (req, ctx, t) -> queries.kvList(req, t)));
+        routes.put(
+                BodyCase.GET_NODE_STATUS,
+                Route.local(Route.Check.NONE, (req, ctx, t) -> CompletableFuture.completedFuture(nodeStatus())));
+        routes.put(
+                BodyCase.LIST_PEERS,
+                Route.local(req -> membership.requireRaft("list_peers"), (req, ctx, t) -> membership.list(req)));
+        routes.put(BodyCase.ADD_PEER, Route.on(Placement.LEADER_TIMED, membership::validateAdd, membership::add));
+        routes.put(
+                BodyCase.REMOVE_PEER, Route.on(Placement.LEADER_TIMED, membership::validateRemove, membership::remove));
+        routes.put(
+                BodyCase.TRANSFER_LEADERSHIP,
+                Route.on(Placement.LEADER_TIMED, membership::validateTransfer, membership::transfer));
     }
 
     @Override
@@ -82,36 +155,21 @@ public final class RequestDispatcher implements RequestHandler {
     }
 
     private CompletableFuture<ResponseEnvelope> route(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
-        return switch (req.getBodyCase()) {
-            case REGISTER_BROKER -> brokers.register(req, ctx, timeoutMs);
-            case HEARTBEAT -> livenessHandlers.heartbeat(req, ctx, timeoutMs);
-            case LIST_BROKER_LEASES -> livenessHandlers.listLeases(req, ctx, timeoutMs);
-            case BROKER_CONNECTION_CLOSED -> livenessHandlers.connectionClosed(req, ctx, timeoutMs);
-            case UNREGISTER_BROKER -> brokers.unregister(req, timeoutMs);
-            case DELETE_TOPIC -> admin.deleteTopic(req, timeoutMs);
-            case KV_PUT -> admin.kvPut(req, timeoutMs);
-            case KV_DELETE -> admin.kvDelete(req, timeoutMs);
-            case CHANGE_WRITE_PERM -> admin.changeWritePerm(req, timeoutMs);
-            case REGISTER_TOPIC -> admin.registerTopic(req, timeoutMs);
-            case GET_BROKER -> queries.getBroker(req, timeoutMs);
-            case GET_TOPIC_ROUTE -> queries.topicRoute(req, timeoutMs);
-            case GET_CLUSTER_INFO -> queries.clusterInfo(req, timeoutMs);
-            case LIST_TOPICS -> queries.listTopics(req, timeoutMs);
-            case KV_GET -> queries.kvGet(req, timeoutMs);
-            case KV_LIST -> queries.kvList(req, timeoutMs);
-            case GET_NODE_STATUS -> CompletableFuture.completedFuture(nodeStatus());
-            case LIST_PEERS -> membership.list(req);
-            case ADD_PEER -> membership.add(req, ctx, timeoutMs);
-            case REMOVE_PEER -> membership.remove(req, ctx, timeoutMs);
-            case TRANSFER_LEADERSHIP -> membership.transfer(req, ctx, timeoutMs);
-            case BODY_NOT_SET ->
-                CompletableFuture.completedFuture(responses.error(
-                        ErrorCode.UNSUPPORTED_REQUEST,
-                        req.getUnknownFields().asMap().isEmpty()
-                                ? "request has no body"
-                                : "unknown request type (field "
-                                        + req.getUnknownFields().asMap().keySet() + "); this node speaks rns.rpc.v1"));
-        };
+        Route route = routes.get(req.getBodyCase());
+        if (route == null) {
+            return CompletableFuture.completedFuture(responses.error(
+                    ErrorCode.UNSUPPORTED_REQUEST,
+                    req.getUnknownFields().asMap().isEmpty()
+                            ? "request has no body"
+                            : "unknown request type (field "
+                                    + req.getUnknownFields().asMap().keySet() + "); this node speaks rns.rpc.v1"));
+        }
+        route.check().check(req);
+        Placement p = route.placement();
+        CompletableFuture<ResponseEnvelope> answer = p.servesHere(consensus.state())
+                ? route.serve().serve(req, ctx, timeoutMs)
+                : forwarding.forwardOrRefuse(req, timeoutMs, p.countsQueueTime() ? ctx.arrivalNanos() : 0);
+        return route.after().after(req, ctx, answer);
     }
 
     /** Local status; answered from this node's own view (served STALE: it is not a barrier-protected read). */
@@ -120,7 +178,7 @@ public final class RequestDispatcher implements RequestHandler {
         var image = consensus.image();
         GetNodeStatusResponse.Builder b = GetNodeStatusResponse.newBuilder()
                 .setNodeId(config.nodeId())
-                .setMode(config.mode().name().toLowerCase(java.util.Locale.ROOT))
+                .setMode(config.mode().name().toLowerCase(Locale.ROOT))
                 .setRole(s.role())
                 .setTerm(s.term())
                 .setLeaderId(s.leaderId() == null ? "" : s.leaderId())

@@ -26,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>"Read barriers" are trivially local (used only by the write path's no-change check); the read service refuses
  * every level but STALE in this mode, with a clear error, never a silent downgrade.
  */
-public final class LeaderlessConsensus implements Consensus, AutoCloseable {
+public final class LeaderlessConsensus implements Consensus {
     private final NamesrvConfig config;
     private final RouteStateMachine sm;
     private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
@@ -56,6 +56,15 @@ public final class LeaderlessConsensus implements Consensus, AutoCloseable {
     @Override
     public CompletableFuture<Long> readBarrier(boolean lease, long timeoutMs) {
         return CompletableFuture.completedFuture(sm.appliedIndex()); // this node's table is the only truth it has
+    }
+
+    /** Why a leaderless node serves STALE reads only (read/ puts it into its CONSISTENCY_NOT_SUPPORTED answers). */
+    public static final String ONLY_LOCAL_READS = "this node runs in leaderless mode (the stock RocketMQ design: no "
+            + "leader, no quorum, nodes never talk to each other)";
+
+    @Override
+    public String onlyLocalReadsReason() {
+        return ONLY_LOCAL_READS;
     }
 
     @Override
@@ -97,8 +106,8 @@ public final class LeaderlessConsensus implements Consensus, AutoCloseable {
     }
 
     private static <T> CompletableFuture<T> noMembership() {
-        return CompletableFuture.failedFuture(new io.rns.namesrv.consensus.ConsensusException(
-                io.rns.namesrv.consensus.ConsensusException.Kind.UNSUPPORTED,
+        return CompletableFuture.failedFuture(new ConsensusException(
+                ConsensusException.Kind.UNSUPPORTED,
                 "membership changes need raft mode: leaderless nodes have no group (each node is configured alone)"));
     }
 

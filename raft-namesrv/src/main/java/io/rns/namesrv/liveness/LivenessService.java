@@ -1,17 +1,14 @@
 package io.rns.namesrv.liveness;
 
-import io.rns.log.v1.LogRecord;
-import io.rns.log.v1.UnregisterBroker;
 import io.rns.namesrv.base.MonotonicClock;
 import io.rns.namesrv.config.LivenessConfig;
-import io.rns.namesrv.consensus.Consensus;
-import io.rns.statemachine.ApplyResult;
+import io.rns.namesrv.consensus.NodeStatus;
+import io.rns.namesrv.write.WriteOutcome;
+import io.rns.namesrv.write.WriteService;
 import io.rns.statemachine.BrokerMember;
-import io.rns.statemachine.LogRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,23 +21,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * normal log, so every node removes the broker at the same index; if the broker re-registered in between, apply
  * rejects the stale epoch and the broker survives. No node ever removes a broker on its own.
  */
-public final class LivenessService implements Consensus.LeadershipListener, AutoCloseable {
+public final class LivenessService implements NodeStatus.LeadershipListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LivenessService.class);
 
     private final LivenessConfig config;
-    private final Consensus consensus;
+    private final NodeStatus status;
+    private final WriteService writes;
     private final LeaseTracker tracker;
     private final MonotonicClock clock;
-    private final Clock wallClock;
     private final AtomicLong expiriesProposed = new AtomicLong();
     private final AtomicLong expiriesApplied = new AtomicLong();
     private ScheduledFuture<?> scan;
 
-    public LivenessService(LivenessConfig config, Consensus consensus, MonotonicClock clock, Clock wallClock) {
+    /** Expiries go through {@code writes}, the same write path as every other change (DESIGN §2). */
+    public LivenessService(LivenessConfig config, NodeStatus status, WriteService writes, MonotonicClock clock) {
         this.config = config;
-        this.consensus = consensus;
+        this.status = status;
+        this.writes = writes;
         this.clock = clock;
-        this.wallClock = wallClock;
         this.tracker = new LeaseTracker(config, clock);
     }
 
@@ -73,7 +71,7 @@ public final class LivenessService implements Consensus.LeadershipListener, Auto
 
     @Override
     public void onLeaderStart(long term) {
-        tracker.startLeading(consensus.image());
+        tracker.startLeading(status.image());
     }
 
     @Override
@@ -83,24 +81,13 @@ public final class LivenessService implements Consensus.LeadershipListener, Auto
 
     /** One scan: proposes the due expiries (bounded by the rate limit and the mass-expiry guard). */
     public void scanOnce() {
-        List<LeaseTracker.Expiry> due = tracker.dueExpiries(consensus.image());
+        List<LeaseTracker.Expiry> due = tracker.dueExpiries(status.image());
         for (LeaseTracker.Expiry e : due) {
             propose(e);
         }
     }
 
     private void propose(LeaseTracker.Expiry e) {
-        LogRecord record = LogRecord.newBuilder()
-                .setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION)
-                .setLeaderTimeMs(wallClock.millis())
-                .setUnregisterBroker(UnregisterBroker.newBuilder()
-                        .setCluster(e.cluster())
-                        .setBrokerName(e.key().brokerName())
-                        .setBrokerId(e.key().brokerId())
-                        .setBrokerAddr(e.addr())
-                        .setBrokerEpoch(e.epoch())
-                        .setReason(UnregisterBroker.Reason.EXPIRED))
-                .build();
         expiriesProposed.incrementAndGet();
         log.info(
                 "liveness: lease of broker {} (cluster {}, {}) epoch {} ran out; proposing its expiry",
@@ -108,27 +95,34 @@ public final class LivenessService implements Consensus.LeadershipListener, Auto
                 e.cluster(),
                 e.addr(),
                 e.epoch());
-        consensus.propose(record, Math.max(1000, config.scanIntervalMs() * 10L)).whenComplete((r, t) -> {
-            if (t != null) {
-                log.warn(
-                        "liveness: expiry of {} epoch {} not confirmed ({}); will retry if still leader",
-                        e.key(),
+        writes.expire(
+                        e.cluster(),
+                        e.key().brokerName(),
+                        e.key().brokerId(),
+                        e.addr(),
                         e.epoch(),
-                        t.getMessage());
-                tracker.expiryFinished(e, LeaseTracker.Outcome.FAILED);
-            } else if (r instanceof ApplyResult.Applied) {
-                expiriesApplied.incrementAndGet();
-                log.info("liveness: broker {} epoch {} expired at log index {}", e.key(), e.epoch(), r.index());
-                tracker.expiryFinished(e, LeaseTracker.Outcome.APPLIED);
-            } else {
-                log.info(
-                        "liveness: expiry of {} epoch {} lost the race ({}): the broker re-registered or left",
-                        e.key(),
-                        e.epoch(),
-                        r);
-                tracker.expiryFinished(e, LeaseTracker.Outcome.REJECTED);
-            }
-        });
+                        Math.max(1000, config.scanIntervalMs() * 10L))
+                .whenComplete((r, t) -> {
+                    if (t != null) {
+                        log.warn(
+                                "liveness: expiry of {} epoch {} not confirmed ({}); will retry if still leader",
+                                e.key(),
+                                e.epoch(),
+                                t.getMessage());
+                        tracker.expiryFinished(e, LeaseTracker.Outcome.FAILED);
+                    } else if (r instanceof WriteOutcome.Applied a) {
+                        expiriesApplied.incrementAndGet();
+                        log.info("liveness: broker {} epoch {} expired at log index {}", e.key(), e.epoch(), a.index());
+                        tracker.expiryFinished(e, LeaseTracker.Outcome.APPLIED);
+                    } else {
+                        log.info(
+                                "liveness: expiry of {} epoch {} lost the race ({}): the broker re-registered or left",
+                                e.key(),
+                                e.epoch(),
+                                r);
+                        tracker.expiryFinished(e, LeaseTracker.Outcome.REJECTED);
+                    }
+                });
     }
 
     /** A registration of {@code m} (applied or unchanged) that arrived at {@code contactNanos}. */

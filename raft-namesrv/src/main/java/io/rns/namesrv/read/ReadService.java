@@ -1,9 +1,10 @@
 package io.rns.namesrv.read;
 
 import io.rns.namesrv.base.RnsException;
-import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.consensus.ConsensusException;
 import io.rns.namesrv.consensus.NodeState;
+import io.rns.namesrv.consensus.NodeStatus;
+import io.rns.namesrv.consensus.ReadBarrier;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.ReadOptions;
@@ -27,34 +28,34 @@ import java.util.concurrent.CompletionException;
  * The served level in the response is the level that was actually done, never a stronger one.
  */
 public final class ReadService {
-    private final Consensus consensus;
+    private final ReadBarrier barrier;
+    private final NodeStatus status;
     private final Consistency defaultLevel;
-    private final boolean leaderless;
+    /** Why only STALE reads exist on this node (the engine has no leader and no quorum), or null. */
+    private final String onlyLocalReadsReason;
+
     private final boolean unsafeLocalLinearizable;
 
-    public ReadService(Consensus consensus, Consistency defaultLevel) {
-        this(consensus, defaultLevel, false, false);
-    }
-
-    public ReadService(Consensus consensus, Consistency defaultLevel, boolean leaderless) {
-        this(consensus, defaultLevel, leaderless, false);
+    public ReadService(ReadBarrier barrier, NodeStatus status, Consistency defaultLevel) {
+        this(barrier, status, defaultLevel, false);
     }
 
     /**
-     * @param leaderless the node runs the leaderless design: only STALE exists; a request that asks for more gets
-     *                   CONSISTENCY_NOT_SUPPORTED, and one that asks for nothing is served STALE
-     */
-    /**
+     * When the engine serves only local reads ({@link ReadBarrier#onlyLocalReadsReason()}, leaderless mode), only
+     * STALE exists: a request that asks for more gets CONSISTENCY_NOT_SUPPORTED, and one that asks for nothing is
+     * served STALE.
+     *
      * @param unsafeLocalLinearizable TEST ONLY (testing.unsafe-local-linearizable-reads): LINEARIZABLE and LEASE
      *                                reads skip the barrier and are answered from the local image while still being
      *                                labelled as the level asked for. A deliberate bug that the chaos checker must
      *                                catch; never enable it anywhere else.
      */
     public ReadService(
-            Consensus consensus, Consistency defaultLevel, boolean leaderless, boolean unsafeLocalLinearizable) {
-        this.consensus = consensus;
-        this.defaultLevel = leaderless ? Consistency.STALE : defaultLevel;
-        this.leaderless = leaderless;
+            ReadBarrier barrier, NodeStatus status, Consistency defaultLevel, boolean unsafeLocalLinearizable) {
+        this.barrier = barrier;
+        this.status = status;
+        this.onlyLocalReadsReason = barrier.onlyLocalReadsReason();
+        this.defaultLevel = onlyLocalReadsReason != null ? Consistency.STALE : defaultLevel;
         this.unsafeLocalLinearizable = unsafeLocalLinearizable;
     }
 
@@ -77,38 +78,35 @@ public final class ReadService {
             return CompletableFuture.failedFuture(e);
         }
         long minIndex = opts.getMinIndex();
-        if (leaderless && level != Consistency.STALE) {
-            return CompletableFuture.failedFuture(
-                    new RnsException(
-                            ErrorCode.CONSISTENCY_NOT_SUPPORTED,
-                            level
-                                    + " reads are not available: this node runs in leaderless mode (the stock RocketMQ design: no "
-                                    + "leader, no quorum, nodes never talk to each other), so only STALE reads exist; ask for STALE"));
+        if (onlyLocalReadsReason != null && level != Consistency.STALE) {
+            return CompletableFuture.failedFuture(new RnsException(
+                    ErrorCode.CONSISTENCY_NOT_SUPPORTED,
+                    level + " reads are not available: " + onlyLocalReadsReason
+                            + ", so only STALE reads exist; ask for STALE"));
         }
-        if (leaderless && opts.getMaxStalenessMs() > 0) {
-            return CompletableFuture.failedFuture(
-                    new RnsException(
-                            ErrorCode.CONSISTENCY_NOT_SUPPORTED,
-                            "read.max_staleness_ms cannot be checked in leaderless mode: there is no leader to be stale against"));
+        if (onlyLocalReadsReason != null && opts.getMaxStalenessMs() > 0) {
+            return CompletableFuture.failedFuture(new RnsException(
+                    ErrorCode.CONSISTENCY_NOT_SUPPORTED,
+                    "read.max_staleness_ms cannot be checked: " + onlyLocalReadsReason
+                            + "; there is no leader to be stale against"));
         }
         if (unsafeLocalLinearizable && (level == Consistency.LINEARIZABLE || level == Consistency.LEASE)) {
-            return CompletableFuture.completedFuture(new ReadView(consensus.image(), level)); // the deliberate lie
+            return CompletableFuture.completedFuture(new ReadView(status.image(), level)); // the deliberate lie
         }
         return switch (level) {
             case LINEARIZABLE, LEASE ->
-                consensus
-                        .readBarrier(level == Consistency.LEASE, timeoutMs)
+                barrier.readBarrier(level == Consistency.LEASE, timeoutMs)
                         .thenCompose(idx -> minIndex > 0
                                 ? waitMinIndex(minIndex, timeoutMs)
                                 : CompletableFuture.completedFuture(idx))
-                        .thenApply(idx -> new ReadView(consensus.image(), level));
+                        .thenApply(idx -> new ReadView(status.image(), level));
             case SEQUENTIAL ->
                 waitMinIndex(minIndex, timeoutMs)
-                        .thenApply(idx -> new ReadView(consensus.image(), Consistency.SEQUENTIAL));
+                        .thenApply(idx -> new ReadView(status.image(), Consistency.SEQUENTIAL));
             case STALE -> {
                 int bound = opts.getMaxStalenessMs();
                 if (bound > 0) {
-                    NodeState s = consensus.state();
+                    NodeState s = status.state();
                     long since = s.msSinceLeaderContact();
                     if (!s.isLeader() && (since < 0 || since > bound)) {
                         yield CompletableFuture.failedFuture(new RnsException(
@@ -118,7 +116,7 @@ public final class ReadService {
                                         + ", more than read.max_staleness_ms=" + bound));
                     }
                 }
-                yield CompletableFuture.completedFuture(new ReadView(consensus.image(), Consistency.STALE));
+                yield CompletableFuture.completedFuture(new ReadView(status.image(), Consistency.STALE));
             }
             default -> CompletableFuture.failedFuture(RnsException.invalid("read.consistency: unsupported " + level));
         };
@@ -126,14 +124,14 @@ public final class ReadService {
 
     private CompletableFuture<Long> waitMinIndex(long minIndex, long timeoutMs) {
         if (minIndex <= 0) {
-            return CompletableFuture.completedFuture(consensus.appliedIndex());
+            return CompletableFuture.completedFuture(status.appliedIndex());
         }
-        return consensus.awaitApplied(minIndex, timeoutMs).exceptionally(t -> {
+        return barrier.awaitApplied(minIndex, timeoutMs).exceptionally(t -> {
             Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             if (e instanceof ConsensusException ce && ce.kind() == ConsensusException.Kind.TIMEOUT) {
                 throw new RnsException(
                         ErrorCode.MIN_INDEX_NOT_REACHED,
-                        "this node applied " + consensus.appliedIndex() + " but read.min_index is " + minIndex
+                        "this node applied " + status.appliedIndex() + " but read.min_index is " + minIndex
                                 + "; try another node or later");
             }
             throw e instanceof RuntimeException re ? re : new CompletionException(e);

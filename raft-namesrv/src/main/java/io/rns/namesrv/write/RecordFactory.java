@@ -29,8 +29,9 @@ import java.util.Optional;
 import java.util.SortedMap;
 
 /**
- * Turns a validated wire request plus the leader's current image into the log record to propose, or into
- * "no change" (empty). The wire format never reaches the log: every field is copied explicitly into the log schema.
+ * The one place where log records are built: every kind, expiries included. Turns a validated request plus the
+ * leader's current image into the record to propose, or into "no change" (empty). The wire format never reaches the
+ * log: every field is copied explicitly into the log schema.
  */
 public final class RecordFactory {
     private RecordFactory() {}
@@ -82,6 +83,23 @@ public final class RecordFactory {
                         .setBrokerAddr(r.getBrokerAddr())
                         .setBrokerEpoch(r.getBrokerEpoch())
                         .setReason(UnregisterBroker.Reason.REQUESTED))
+                .build();
+    }
+
+    /**
+     * A broker whose lease ran out (or, in leaderless mode, whose connection closed): conditional on {@code epoch},
+     * so a broker that re-registered in between survives it.
+     */
+    public static LogRecord expiry(
+            String cluster, String brokerName, long brokerId, String brokerAddr, long epoch, long leaderTimeMs) {
+        return base(leaderTimeMs)
+                .setUnregisterBroker(UnregisterBroker.newBuilder()
+                        .setCluster(cluster)
+                        .setBrokerName(brokerName)
+                        .setBrokerId(brokerId)
+                        .setBrokerAddr(brokerAddr)
+                        .setBrokerEpoch(epoch)
+                        .setReason(UnregisterBroker.Reason.EXPIRED))
                 .build();
     }
 

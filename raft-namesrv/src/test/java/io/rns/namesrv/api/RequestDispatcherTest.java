@@ -59,19 +59,20 @@ class RequestDispatcherTest {
         consensus = new InMemoryConsensus(dir.resolve("sm"));
         Responses responses = new Responses(config, consensus);
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
-        WriteService writes = new WriteService(consensus, responses, null, clock, false);
-        LivenessService liveness = new LivenessService(LivenessConfig.DEFAULTS, consensus, System::nanoTime, clock);
+        WriteService writes = new WriteService(consensus, consensus, consensus, clock, false);
+        LivenessService liveness = new LivenessService(LivenessConfig.DEFAULTS, consensus, writes, System::nanoTime);
         consensus.addLeadershipListener(liveness);
         liveness.onLeaderStart(1);
         dispatcher = new RequestDispatcher(
                 config,
                 consensus,
-                new ReadService(consensus, Consistency.LINEARIZABLE),
+                new ReadService(consensus, consensus, Consistency.LINEARIZABLE),
                 writes,
                 responses,
                 Runnable::run,
                 liveness,
-                new ConnectionRegistry((k, e) -> {}));
+                new ConnectionRegistry((k, e) -> {}),
+                new LeaderForwarding(config, consensus, responses, null));
     }
 
     @AfterEach
@@ -530,16 +531,18 @@ class RequestDispatcherTest {
                 .build();
         Responses responses = new Responses(config, consensus);
         Clock clock = Clock.systemUTC();
-        LivenessService liveness = new LivenessService(LivenessConfig.DEFAULTS, consensus, System::nanoTime, clock);
+        WriteService writes = new WriteService(consensus, consensus, consensus, clock, false);
+        LivenessService liveness = new LivenessService(LivenessConfig.DEFAULTS, consensus, writes, System::nanoTime);
         RequestDispatcher d = new RequestDispatcher(
                 config,
                 consensus,
-                new ReadService(consensus, Consistency.STALE),
-                new WriteService(consensus, responses, null, clock, false),
+                new ReadService(consensus, consensus, Consistency.STALE),
+                writes,
                 responses,
                 Runnable::run,
                 liveness,
-                new ConnectionRegistry((k, e) -> {}));
+                new ConnectionRegistry((k, e) -> {}),
+                new LeaderForwarding(config, consensus, responses, null));
         for (RequestEnvelope.Builder req : List.of(
                 addPeer("n3", "127.0.0.1", 1005, 1006),
                 RequestEnvelope.newBuilder()

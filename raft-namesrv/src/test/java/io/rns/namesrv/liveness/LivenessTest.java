@@ -3,6 +3,7 @@ package io.rns.namesrv.liveness;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.UnregisterBroker;
 import io.rns.namesrv.InMemoryConsensus;
+import io.rns.namesrv.api.LeaderForwarding;
 import io.rns.namesrv.api.RequestDispatcher;
 import io.rns.namesrv.api.Responses;
 import io.rns.namesrv.config.LivenessConfig;
@@ -61,21 +62,23 @@ class LivenessTest {
         consensus = new InMemoryConsensus(dir.resolve("sm"));
         Clock wall = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         Responses responses = new Responses(config, consensus);
-        liveness = new LivenessService(cfg, consensus, now::get, wall);
+        WriteService writes = new WriteService(consensus, consensus, consensus, wall, false);
+        liveness = new LivenessService(cfg, consensus, writes, now::get);
         consensus.addLeadershipListener(liveness);
         consensus.becomeLeader(1);
         dispatcher = new RequestDispatcher(
                 config,
                 consensus,
-                new ReadService(consensus, Consistency.LINEARIZABLE),
-                new WriteService(consensus, responses, null, wall, false),
+                new ReadService(consensus, consensus, Consistency.LINEARIZABLE),
+                writes,
                 responses,
                 Runnable::run,
                 liveness,
                 new ConnectionRegistry((key, epoch) -> {
-                    // as NamesrvNode does on the leader
+                    // as ConnectionLoss does on the leader
                     liveness.tracker().connectionClosed(key, epoch);
-                }));
+                }),
+                new LeaderForwarding(config, consensus, responses, null));
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package io.rns.namesrv.read;
 
 import io.rns.namesrv.InMemoryConsensus;
 import io.rns.namesrv.base.RnsException;
+import io.rns.namesrv.leaderless.LeaderlessConsensus;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.ReadOptions;
@@ -21,7 +22,8 @@ class ReadServiceTest {
     @Test
     void leaderlessServesUnspecifiedAsStaleAndRefusesEveryStrongerLevel() {
         try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
-            ReadService reads = new ReadService(c, Consistency.LINEARIZABLE, true);
+            c.onlyLocalReadsReason = LeaderlessConsensus.ONLY_LOCAL_READS;
+            ReadService reads = new ReadService(c, c, Consistency.LINEARIZABLE);
             assertEquals(
                     Consistency.STALE,
                     reads.read(ReadOptions.getDefaultInstance(), 1000).join().served());
@@ -47,7 +49,7 @@ class ReadServiceTest {
         try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
             assertEquals(
                     Consistency.LEASE,
-                    new ReadService(c, Consistency.LEASE, false)
+                    new ReadService(c, c, Consistency.LEASE)
                             .read(ReadOptions.getDefaultInstance(), 1000)
                             .join()
                             .served());
@@ -65,14 +67,14 @@ class ReadServiceTest {
             // the safe path fails without quorum ...
             org.junit.jupiter.api.Assertions.assertThrows(
                     CompletionException.class,
-                    () -> new ReadService(c, Consistency.LINEARIZABLE)
+                    () -> new ReadService(c, c, Consistency.LINEARIZABLE)
                             .read(lin, 1000)
                             .join());
             // ... the deliberately unsafe one answers anyway and claims LINEARIZABLE: the lie the chaos checker must
             // catch
             assertEquals(
                     Consistency.LINEARIZABLE,
-                    new ReadService(c, Consistency.LINEARIZABLE, false, true)
+                    new ReadService(c, c, Consistency.LINEARIZABLE, true)
                             .read(lin, 1000)
                             .join()
                             .served());

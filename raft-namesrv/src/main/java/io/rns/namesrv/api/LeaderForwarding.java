@@ -1,0 +1,99 @@
+package io.rns.namesrv.api;
+
+import io.rns.namesrv.base.RnsException;
+import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.namesrv.consensus.NodeStatus;
+import io.rns.namesrv.liveness.BrokerKey;
+import io.rns.namesrv.liveness.ConnectionLoss;
+import io.rns.rpc.transport.RpcClient;
+import io.rns.rpc.v1.BrokerConnectionClosedRequest;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.ResponseEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything a node sends to the leader's client port over the native protocol: requests only the leader serves
+ * (forwarded exactly once, hops 0 -> 1; the leader's response, header included, goes back unchanged: it says the
+ * leader served it, and its applied index lets the client's next read on any node wait for this write), and this
+ * node's reports that a broker's bound connection closed.
+ */
+public final class LeaderForwarding implements ConnectionLoss.LeaderReport {
+    private static final Logger log = LoggerFactory.getLogger(LeaderForwarding.class);
+
+    private final NamesrvConfig config;
+    private final NodeStatus status;
+    private final Responses responses;
+    private final RpcClient client;
+
+    /** {@code client} may be null (tests): a follower then answers NOT_LEADER instead of forwarding. */
+    public LeaderForwarding(NamesrvConfig config, NodeStatus status, Responses responses, RpcClient client) {
+        this.config = config;
+        this.status = status;
+        this.responses = responses;
+        this.client = client;
+    }
+
+    /**
+     * Forwards once to the leader (adding how long the request waited here since {@code arrivalNanos}; 0 = add
+     * nothing), or answers NOT_LEADER when already forwarded or no leader is known.
+     */
+    CompletableFuture<ResponseEnvelope> forwardOrRefuse(RequestEnvelope request, long timeoutMs, long arrivalNanos) {
+        String hint = responses.leaderHint(status.state());
+        if (request.getHops() > 0 || hint.isEmpty()) {
+            String why = hint.isEmpty()
+                    ? "this node is not the leader and knows no leader (election in progress or no quorum)"
+                    : "this node is not the leader (request already forwarded once)";
+            return CompletableFuture.completedFuture(responses.error(ErrorCode.NOT_LEADER, why));
+        }
+        if (client == null) {
+            return CompletableFuture.failedFuture(
+                    new RnsException(ErrorCode.NOT_LEADER, "this node is not the leader"));
+        }
+        long queuedMs =
+                arrivalNanos == 0 ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivalNanos));
+        RequestEnvelope fwd = request.toBuilder()
+                .setQueuedMs((int) Math.min(Integer.MAX_VALUE, request.getQueuedMs() + queuedMs))
+                .setHops(request.getHops() + 1)
+                .build();
+        return client.call(hint, fwd, Duration.ofMillis(Math.max(1, timeoutMs)));
+    }
+
+    /** Tells the leader (asynchronously; this runs on a Netty event loop) that a broker's bound connection closed. */
+    @Override
+    public void connectionClosed(BrokerKey key, long epoch) {
+        String leader = responses.leaderHint(status.state());
+        if (leader.isEmpty() || client == null) {
+            log.warn(
+                    "node {}: broker {} epoch {} lost its connection but no leader is known to tell",
+                    config.nodeId(),
+                    key,
+                    epoch);
+            return;
+        }
+        RequestEnvelope report = RequestEnvelope.newBuilder()
+                .setClientId("node-" + config.nodeId())
+                .setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder()
+                        .setBrokerName(key.brokerName())
+                        .setBrokerId(key.brokerId())
+                        .setBrokerEpoch(epoch)
+                        .setReportingNode(config.nodeId()))
+                .build();
+        client.call(leader, report, Duration.ofMillis(config.writeTimeoutMs())).whenComplete((r, t) -> {
+            if (t != null || r.getHeader().getCode() != ErrorCode.OK) {
+                log.warn(
+                        "node {}: could not tell the leader that broker {} lost its connection: {}",
+                        config.nodeId(),
+                        key,
+                        t != null
+                                ? t.toString()
+                                : r.getHeader().getCode() + " " + r.getHeader().getMessage());
+            }
+        });
+    }
+}

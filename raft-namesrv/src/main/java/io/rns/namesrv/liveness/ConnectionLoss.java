@@ -1,0 +1,101 @@
+package io.rns.namesrv.liveness;
+
+import io.rns.namesrv.consensus.NodeStatus;
+import io.rns.namesrv.write.WriteService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.BiConsumer;
+
+/**
+ * What a node does when a broker's bound connection to it closes ({@link ConnectionRegistry} calls it). Raft mode:
+ * on the leader the broker becomes a suspect at once; elsewhere the leader is told. No node removes a broker on its
+ * own, because one node's view of one connection proves nothing in a cluster. Leaderless mode (the stock design,
+ * RouteInfoManager.onChannelDestroy): the broker goes at once, from this node only.
+ */
+public final class ConnectionLoss implements BiConsumer<BrokerKey, Long> {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLoss.class);
+
+    /** How a node reacts to a closed broker connection. */
+    public enum Policy {
+        /** Raft mode: suspect on the leader (the suspect lease), reported to the leader from elsewhere. */
+        SUSPECT,
+        /** Leaderless mode: expire the broker from this node's own table at once. */
+        EXPIRE_AT_ONCE
+    }
+
+    /** Sends "this broker's connection closed" to the leader (implemented by api/, which owns the wire). */
+    @FunctionalInterface
+    public interface LeaderReport {
+        void connectionClosed(BrokerKey key, long epoch);
+    }
+
+    private final String nodeId;
+    private final Policy policy;
+    private final LivenessService liveness;
+    private final NodeStatus status;
+    private final WriteService writes;
+    private final LeaderReport report;
+    private final long writeTimeoutMs;
+    private volatile boolean closed;
+
+    public ConnectionLoss(
+            String nodeId,
+            Policy policy,
+            LivenessService liveness,
+            NodeStatus status,
+            WriteService writes,
+            LeaderReport report,
+            long writeTimeoutMs) {
+        this.nodeId = nodeId;
+        this.policy = policy;
+        this.liveness = liveness;
+        this.status = status;
+        this.writes = writes;
+        this.report = report;
+        this.writeTimeoutMs = writeTimeoutMs;
+    }
+
+    @Override
+    public void accept(BrokerKey key, Long epoch) {
+        if (closed) {
+            return;
+        }
+        if (policy == Policy.EXPIRE_AT_ONCE) {
+            expireLocally(key, epoch);
+            return;
+        }
+        if (liveness.tracker().isLeading()) {
+            if (liveness.tracker().connectionClosed(key, epoch)) {
+                log.info(
+                        "node {}: broker {} epoch {} lost its connection; suspect for {} ms",
+                        nodeId,
+                        key,
+                        epoch,
+                        liveness.config().suspectLeaseMs());
+            }
+            return;
+        }
+        report.connectionClosed(key, epoch);
+    }
+
+    private void expireLocally(BrokerKey key, long epoch) {
+        status.image().broker(key.brokerName(), key.brokerId()).ifPresent(m -> {
+            if (m.epoch() != epoch) {
+                return;
+            }
+            writes.expire(m.cluster(), m.brokerName(), m.brokerId(), m.addr(), epoch, writeTimeoutMs)
+                    .whenComplete((r, t) -> log.info(
+                            "node {} (leaderless): broker {} epoch {} removed because its connection closed: {}",
+                            nodeId,
+                            key,
+                            epoch,
+                            t != null ? t.toString() : r));
+        });
+    }
+
+    /** After close, closed connections are ignored (the node is going down and closes every connection). */
+    public void close() {
+        closed = true;
+    }
+}
