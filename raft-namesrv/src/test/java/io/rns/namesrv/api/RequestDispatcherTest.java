@@ -2,14 +2,10 @@ package io.rns.namesrv.api;
 
 import com.google.protobuf.UnknownFieldSet;
 import io.rns.namesrv.InMemoryConsensus;
-import io.rns.namesrv.config.LivenessConfig;
+import io.rns.namesrv.NodeStack;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.ConsensusException;
-import io.rns.namesrv.liveness.ConnectionRegistry;
-import io.rns.namesrv.liveness.LivenessService;
-import io.rns.namesrv.read.ReadService;
-import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.DeleteTopicRequest;
@@ -57,22 +53,11 @@ class RequestDispatcherTest {
                 .dataDir(dir)
                 .build();
         consensus = new InMemoryConsensus(dir.resolve("sm"));
-        Responses responses = new Responses(config, consensus);
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
-        WriteService writes = new WriteService(consensus, consensus, consensus, clock, false);
-        LivenessService liveness = new LivenessService(LivenessConfig.DEFAULTS, consensus, writes, System::nanoTime);
-        consensus.addLeadershipListener(liveness);
-        liveness.onLeaderStart(1);
-        dispatcher = new RequestDispatcher(
-                config,
-                consensus,
-                new ReadService(consensus, consensus, Consistency.LINEARIZABLE),
-                writes,
-                responses,
-                Runnable::run,
-                liveness,
-                new ConnectionRegistry((k, e) -> {}),
-                new LeaderForwarding(config, consensus, responses, null));
+        NodeStack node =
+                new NodeStack(config, consensus, clock, System::nanoTime, Consistency.LINEARIZABLE, (k, e) -> {});
+        node.liveness.onLeaderStart(1);
+        dispatcher = node.dispatcher;
     }
 
     @AfterEach
@@ -529,20 +514,9 @@ class RequestDispatcherTest {
                 .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
                 .dataDir(dir)
                 .build();
-        Responses responses = new Responses(config, consensus);
-        Clock clock = Clock.systemUTC();
-        WriteService writes = new WriteService(consensus, consensus, consensus, clock, false);
-        LivenessService liveness = new LivenessService(LivenessConfig.DEFAULTS, consensus, writes, System::nanoTime);
-        RequestDispatcher d = new RequestDispatcher(
-                config,
-                consensus,
-                new ReadService(consensus, consensus, Consistency.STALE),
-                writes,
-                responses,
-                Runnable::run,
-                liveness,
-                new ConnectionRegistry((k, e) -> {}),
-                new LeaderForwarding(config, consensus, responses, null));
+        RequestDispatcher d = new NodeStack(
+                        config, consensus, Clock.systemUTC(), System::nanoTime, Consistency.STALE, (k, e) -> {})
+                .dispatcher;
         for (RequestEnvelope.Builder req : List.of(
                 addPeer("n3", "127.0.0.1", 1005, 1006),
                 RequestEnvelope.newBuilder()

@@ -15,14 +15,10 @@ import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.Role;
 import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.TopicRoute;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,21 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through two nodes' answers, as apache/rocketmq#4807 describes.
  */
 @Tag("cluster")
-class LeaderlessModeTest {
-    @TempDir
-    Path dir;
-
-    MiniCluster cluster;
-    final List<NamesrvClient> clients = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        clients.forEach(NamesrvClient::close);
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class LeaderlessModeTest extends ClusterTestBase {
     private void start(int brokerTimeoutMs) throws Exception {
         cluster = new MiniCluster(3, dir, 1000, 0).leaderless(brokerTimeoutMs).startAll();
     }
@@ -66,8 +48,7 @@ class LeaderlessModeTest {
                 .overallTimeout(Duration.ofSeconds(4))
                 .defaultConsistency(Consistency.STALE)
                 .build();
-        clients.add(c);
-        return c;
+        return closeLater(c);
     }
 
     private CallOptions on(int i) {
@@ -114,14 +95,7 @@ class LeaderlessModeTest {
 
     /** The client library as a leaderless deployment uses it (mode learned from the nodes). */
     private NamesrvClient autoClient() {
-        NamesrvClient c = NamesrvClient.builder()
-                .endpoints(cluster.clientAddresses())
-                .requestTimeout(Duration.ofSeconds(2))
-                .overallTimeout(Duration.ofSeconds(6))
-                .randomSeed(11)
-                .build();
-        clients.add(c);
-        return c;
+        return client(cluster.clientAddresses(), Duration.ofSeconds(2), Duration.ofSeconds(6), 11);
     }
 
     @Test

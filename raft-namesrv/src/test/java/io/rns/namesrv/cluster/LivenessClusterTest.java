@@ -11,12 +11,9 @@ import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.HeartbeatRequest;
 import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.TopicConfig;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,28 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * product's promise, measured from the last contact the test made.
  */
 @Tag("cluster")
-class LivenessClusterTest {
+class LivenessClusterTest extends ClusterTestBase {
     static final int LEASE_MS = 2_000;
     static final int SUSPECT_MS = 1_000;
     static final Duration ELECTION = Duration.ofSeconds(30);
-
-    @TempDir
-    Path dir;
-
-    MiniCluster cluster;
-    final List<NamesrvClient> clients = new ArrayList<>();
-    final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-        clients.forEach(NamesrvClient::close);
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private void start() throws Exception {
         cluster = new MiniCluster(3, dir, 1000, 0)
@@ -65,14 +44,7 @@ class LivenessClusterTest {
     }
 
     private NamesrvClient client() {
-        NamesrvClient c = NamesrvClient.builder()
-                .endpoints(cluster.clientAddresses())
-                .requestTimeout(Duration.ofSeconds(2))
-                .overallTimeout(Duration.ofSeconds(20))
-                .randomSeed(7)
-                .build();
-        clients.add(c);
-        return c;
+        return client(cluster.clientAddresses(), Duration.ofSeconds(2), Duration.ofSeconds(20), 7);
     }
 
     static RegisterBrokerRequest broker(String name, int port, String topic) {

@@ -15,14 +15,10 @@ import io.rns.rpc.v1.RegisterBrokerResponse;
 import io.rns.rpc.v1.RemovePeerResponse;
 import io.rns.rpc.v1.Role;
 import io.rns.rpc.v1.TopicRoute;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,32 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * watch it catch up; remove the leader through a follower (forwarded), which steps down; clear refusals.
  */
 @Tag("cluster")
-class MembershipClusterTest {
+class MembershipClusterTest extends ClusterTestBase {
     static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TempDir
-    Path dir;
-
-    MiniCluster cluster;
-    final List<NamesrvClient> clients = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        clients.forEach(NamesrvClient::close);
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     private NamesrvClient client(List<String> endpoints) {
-        NamesrvClient c = NamesrvClient.builder()
-                .endpoints(endpoints)
-                .requestTimeout(Duration.ofSeconds(5))
-                .overallTimeout(Duration.ofSeconds(30))
-                .randomSeed(7)
-                .build();
-        clients.add(c);
-        return c;
+        return client(endpoints, Duration.ofSeconds(5), Duration.ofSeconds(30), 7);
     }
 
     private String id(int i) {

@@ -12,14 +12,10 @@ import io.rns.rpc.v1.RegisterBrokerResponse;
 import io.rns.rpc.v1.Role;
 import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.TopicRoute;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,22 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Data dirs live under a @TempDir; JUnit removes them after the test.
  */
 @Tag("cluster")
-class MiniClusterTest {
+class MiniClusterTest extends ClusterTestBase {
     static final Duration ELECTION = Duration.ofSeconds(30);
-
-    @TempDir
-    Path dir;
-
-    MiniCluster cluster;
-    final List<NamesrvClient> clients = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        clients.forEach(NamesrvClient::close);
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private MiniCluster start(int snapshotIntervalSecs) throws Exception {
         // brokers here do not heartbeat: give them long leases so liveness never interferes with these tests
@@ -62,14 +44,7 @@ class MiniClusterTest {
     }
 
     private NamesrvClient client(List<String> endpoints) {
-        NamesrvClient c = NamesrvClient.builder()
-                .endpoints(endpoints)
-                .requestTimeout(Duration.ofSeconds(3))
-                .overallTimeout(Duration.ofSeconds(20))
-                .randomSeed(42)
-                .build();
-        clients.add(c);
-        return c;
+        return client(endpoints, Duration.ofSeconds(3), Duration.ofSeconds(20), 42);
     }
 
     static RegisterBrokerRequest broker(String name, int port, String... topics) {
@@ -147,7 +122,7 @@ class MiniClusterTest {
                 .requestTimeout(Duration.ofSeconds(2))
                 .overallTimeout(Duration.ofSeconds(4))
                 .build();
-        clients.add(pinned);
+        closeLater(pinned);
         Reply<TopicRoute> stale = pinned.getTopicRoute("TopicTest", at(addr, Consistency.STALE));
         assertEquals(Consistency.STALE, stale.meta().served(), "never claims a stronger level than it served");
         assertEquals("127.0.0.1:10911", stale.value().getBrokerDatas(0).getBrokerAddrsOrThrow(0L));

@@ -3,14 +3,11 @@ package io.rns.namesrv.liveness;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.UnregisterBroker;
 import io.rns.namesrv.InMemoryConsensus;
-import io.rns.namesrv.api.LeaderForwarding;
+import io.rns.namesrv.NodeStack;
 import io.rns.namesrv.api.RequestDispatcher;
-import io.rns.namesrv.api.Responses;
 import io.rns.namesrv.config.LivenessConfig;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
-import io.rns.namesrv.read.ReadService;
-import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
@@ -61,24 +58,17 @@ class LivenessTest {
                 .build();
         consensus = new InMemoryConsensus(dir.resolve("sm"));
         Clock wall = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
-        Responses responses = new Responses(config, consensus);
-        WriteService writes = new WriteService(consensus, consensus, consensus, wall, false);
-        liveness = new LivenessService(cfg, consensus, writes, now::get);
-        consensus.addLeadershipListener(liveness);
-        consensus.becomeLeader(1);
-        dispatcher = new RequestDispatcher(
+        // on the leader, a closed connection makes the broker a suspect (as ConnectionLoss does)
+        NodeStack node = new NodeStack(
                 config,
                 consensus,
-                new ReadService(consensus, consensus, Consistency.LINEARIZABLE),
-                writes,
-                responses,
-                Runnable::run,
-                liveness,
-                new ConnectionRegistry((key, epoch) -> {
-                    // as ConnectionLoss does on the leader
-                    liveness.tracker().connectionClosed(key, epoch);
-                }),
-                new LeaderForwarding(config, consensus, responses, null));
+                wall,
+                now::get,
+                Consistency.LINEARIZABLE,
+                (key, epoch) -> liveness.tracker().connectionClosed(key, epoch));
+        liveness = node.liveness;
+        consensus.becomeLeader(1);
+        dispatcher = node.dispatcher;
     }
 
     @AfterEach
