@@ -64,59 +64,28 @@ public final class RequestDispatcher implements RequestHandler {
                 BodyCase.REGISTER_BROKER,
                 new Route(Placement.WRITER, brokers::validateRegister, brokers::register, brokers::bindRegistered));
         routes.put(
-                BodyCase.UNREGISTER_BROKER,
-                Route.on(
-                        Placement.WRITER,
-                        req -> RequestValidator.validate(req.getUnregisterBroker()),
-                        (req, ctx, t) -> brokers.unregister(req, t)));
-        routes.put(
                 BodyCase.HEARTBEAT,
                 new Route(Placement.WRITER_TIMED, leases::validateHeartbeat, leases::heartbeat, leases::bindHeartbeat));
         routes.put(BodyCase.LIST_BROKER_LEASES, Route.on(Placement.WRITER_TIMED, Route.Check.NONE, leases::listLeases));
         routes.put(
                 BodyCase.BROKER_CONNECTION_CLOSED,
                 Route.on(Placement.WRITER_TIMED, leases::validateConnectionClosed, leases::connectionClosed));
-        routes.put(
-                BodyCase.DELETE_TOPIC,
-                Route.on(
-                        Placement.WRITER,
-                        req -> RequestValidator.validate(req.getDeleteTopic()),
-                        (req, ctx, t) -> admin.deleteTopic(req, t)));
-        routes.put(
-                BodyCase.KV_PUT,
-                Route.on(
-                        Placement.WRITER,
-                        req -> RequestValidator.validate(req.getKvPut()),
-                        (req, ctx, t) -> admin.kvPut(req, t)));
-        routes.put(
-                BodyCase.KV_DELETE,
-                Route.on(
-                        Placement.WRITER,
-                        req -> RequestValidator.validate(req.getKvDelete()),
-                        (req, ctx, t) -> admin.kvDelete(req, t)));
-        routes.put(
+        write(BodyCase.UNREGISTER_BROKER, r -> RequestValidator.validate(r.getUnregisterBroker()), brokers::unregister);
+        write(BodyCase.DELETE_TOPIC, r -> RequestValidator.validate(r.getDeleteTopic()), admin::deleteTopic);
+        write(BodyCase.KV_PUT, r -> RequestValidator.validate(r.getKvPut()), admin::kvPut);
+        write(BodyCase.KV_DELETE, r -> RequestValidator.validate(r.getKvDelete()), admin::kvDelete);
+        write(
                 BodyCase.CHANGE_WRITE_PERM,
-                Route.on(
-                        Placement.WRITER,
-                        req -> RequestValidator.validate(req.getChangeWritePerm()),
-                        (req, ctx, t) -> admin.changeWritePerm(req, t)));
-        routes.put(
-                BodyCase.REGISTER_TOPIC,
-                Route.on(
-                        Placement.WRITER,
-                        req -> RequestValidator.validate(req.getRegisterTopic()),
-                        (req, ctx, t) -> admin.registerTopic(req, t)));
-        routes.put(BodyCase.GET_BROKER, Route.local(Route.Check.NONE, (req, ctx, t) -> queries.getBroker(req, t)));
-        routes.put(
-                BodyCase.GET_TOPIC_ROUTE, Route.local(Route.Check.NONE, (req, ctx, t) -> queries.topicRoute(req, t)));
-        routes.put(
-                BodyCase.GET_CLUSTER_INFO, Route.local(Route.Check.NONE, (req, ctx, t) -> queries.clusterInfo(req, t)));
-        routes.put(BodyCase.LIST_TOPICS, Route.local(Route.Check.NONE, (req, ctx, t) -> queries.listTopics(req, t)));
-        routes.put(BodyCase.KV_GET, Route.local(Route.Check.NONE, (req, ctx, t) -> queries.kvGet(req, t)));
-        routes.put(BodyCase.KV_LIST, Route.local(Route.Check.NONE, (req, ctx, t) -> queries.kvList(req, t)));
-        routes.put(
-                BodyCase.GET_NODE_STATUS,
-                Route.local(Route.Check.NONE, (req, ctx, t) -> CompletableFuture.completedFuture(nodeStatus())));
+                r -> RequestValidator.validate(r.getChangeWritePerm()),
+                admin::changeWritePerm);
+        write(BodyCase.REGISTER_TOPIC, r -> RequestValidator.validate(r.getRegisterTopic()), admin::registerTopic);
+        read(BodyCase.GET_BROKER, queries::getBroker);
+        read(BodyCase.GET_TOPIC_ROUTE, queries::topicRoute);
+        read(BodyCase.GET_CLUSTER_INFO, queries::clusterInfo);
+        read(BodyCase.LIST_TOPICS, queries::listTopics);
+        read(BodyCase.KV_GET, queries::kvGet);
+        read(BodyCase.KV_LIST, queries::kvList);
+        read(BodyCase.GET_NODE_STATUS, (req, t) -> CompletableFuture.completedFuture(nodeStatus()));
         routes.put(
                 BodyCase.LIST_PEERS,
                 Route.local(req -> membership.requireRaft("list_peers"), (req, ctx, t) -> membership.list(req)));
@@ -126,6 +95,22 @@ public final class RequestDispatcher implements RequestHandler {
         routes.put(
                 BodyCase.TRANSFER_LEADERSHIP,
                 Route.on(Placement.LEADER_TIMED, membership::validateTransfer, membership::transfer));
+    }
+
+    /** A handler that needs only the request and its time budget. */
+    @FunctionalInterface
+    private interface Timed {
+        CompletableFuture<ResponseEnvelope> serve(RequestEnvelope req, long timeoutMs);
+    }
+
+    /** A write served by the writing node, checked here first. */
+    private void write(BodyCase kind, Route.Check check, Timed handler) {
+        routes.put(kind, Route.on(Placement.WRITER, check, (req, ctx, t) -> handler.serve(req, t)));
+    }
+
+    /** A read served by any node (its read level is the read service's business). */
+    private void read(BodyCase kind, Timed handler) {
+        routes.put(kind, Route.local(Route.Check.NONE, (req, ctx, t) -> handler.serve(req, t)));
     }
 
     @Override

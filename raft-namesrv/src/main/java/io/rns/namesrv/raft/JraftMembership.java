@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** The membership port on jraft: voter changes and leadership transfer through jraft's own Node calls (leader only). */
 final class JraftMembership implements Membership {
@@ -30,11 +31,10 @@ final class JraftMembership implements Membership {
 
     @Override
     public CompletableFuture<List<NodeState.Peer>> addPeer(Member member, long timeoutMs) {
-        Node n = raft.node();
-        ConsensusException refused = refuseMembership(n);
-        if (refused != null) {
-            return CompletableFuture.failedFuture(refused);
-        }
+        return guarded(n -> add(n, member, timeoutMs));
+    }
+
+    private CompletableFuture<List<NodeState.Peer>> add(Node n, Member member, long timeoutMs) {
         List<NodeState.Peer> before = status.peers();
         for (NodeState.Peer p : before) {
             if (p.id().equals(member.id()) || p.raftAddr().equals(member.raftAddress())) {
@@ -71,18 +71,12 @@ final class JraftMembership implements Membership {
 
     @Override
     public CompletableFuture<List<NodeState.Peer>> removePeer(String memberId, long timeoutMs) {
-        Node n = raft.node();
-        ConsensusException refused = refuseMembership(n);
-        if (refused != null) {
-            return CompletableFuture.failedFuture(refused);
-        }
+        return guarded(n -> remove(n, memberId, timeoutMs));
+    }
+
+    private CompletableFuture<List<NodeState.Peer>> remove(Node n, String memberId, long timeoutMs) {
         List<NodeState.Peer> before = status.peers();
-        NodeState.Peer target =
-                before.stream().filter(p -> p.id().equals(memberId)).findFirst().orElse(null);
-        if (target == null) {
-            return CompletableFuture.failedFuture(new ConsensusException(
-                    Kind.INVALID, "peer " + memberId + " is not a member; members are " + ids(before)));
-        }
+        NodeState.Peer target = memberOf(before, memberId);
         if (before.size() == 1) {
             return CompletableFuture.failedFuture(
                     new ConsensusException(Kind.INVALID, "cannot remove " + memberId + ": it is the last member"));
@@ -118,18 +112,12 @@ final class JraftMembership implements Membership {
 
     @Override
     public CompletableFuture<Void> transferLeadership(String memberId) {
-        Node n = raft.node();
-        ConsensusException refused = refuseMembership(n);
-        if (refused != null) {
-            return CompletableFuture.failedFuture(refused);
-        }
+        return guarded(n -> transfer(n, memberId));
+    }
+
+    private CompletableFuture<Void> transfer(Node n, String memberId) {
         List<NodeState.Peer> before = status.peers();
-        NodeState.Peer target =
-                before.stream().filter(p -> p.id().equals(memberId)).findFirst().orElse(null);
-        if (target == null) {
-            return CompletableFuture.failedFuture(new ConsensusException(
-                    Kind.INVALID, "peer " + memberId + " is not a member; members are " + ids(before)));
-        }
+        NodeState.Peer target = memberOf(before, memberId);
         if (memberId.equals(raft.config.nodeId())) {
             return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, memberId + " already leads"));
         }
@@ -139,6 +127,28 @@ final class JraftMembership implements Membership {
         }
         log.info("node {}: transferring leadership to {}", raft.config.nodeId(), memberId);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Runs a change on the leader; a refusal (thrown or found before it starts) becomes the failed future. */
+    private <T> CompletableFuture<T> guarded(Function<Node, CompletableFuture<T>> change) {
+        Node n = raft.node();
+        try {
+            ConsensusException refused = refuseMembership(n);
+            if (refused != null) {
+                throw refused;
+            }
+            return change.apply(n);
+        } catch (ConsensusException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static NodeState.Peer memberOf(List<NodeState.Peer> peers, String memberId) {
+        return peers.stream()
+                .filter(p -> p.id().equals(memberId))
+                .findFirst()
+                .orElseThrow(() -> new ConsensusException(
+                        Kind.INVALID, "peer " + memberId + " is not a member; members are " + ids(peers)));
     }
 
     private ConsensusException refuseMembership(Node n) {
