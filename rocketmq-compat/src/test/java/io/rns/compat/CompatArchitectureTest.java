@@ -16,7 +16,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * machine. (The rule was checked to fail on a planted io.rns.namesrv.write class importing RemotingCommand.) Inside
  * the module, packages import one way: the sub-packages (dispatch -> register/query/admin -> handler) are free of
  * cycles and never import the ingress root {@code io.rns.compat}. (The cycle rule was checked to fail on a planted
- * import of io.rns.compat.dispatch from io.rns.compat.handler.)
+ * import of io.rns.compat.dispatch from io.rns.compat.handler, the root rule on a planted io.rns.compat.query class
+ * using RocketmqIngressProvider.)
  */
 class CompatArchitectureTest {
     static JavaClasses classes;
