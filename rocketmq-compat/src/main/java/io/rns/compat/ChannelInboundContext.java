@@ -9,19 +9,13 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /** The native handlers' view of one RocketMQ request and the Netty channel it came on. */
-final class ChannelInboundContext implements InboundContext {
+record ChannelInboundContext(Channel channel, long connectionId, long arrivalNanos, long deadlineNanos)
+        implements InboundContext {
     private static final Logger log = LoggerFactory.getLogger(ChannelInboundContext.class);
 
-    private final Channel channel;
-    private final long connectionId;
-    private final long arrivalNanos;
-    private final long deadlineNanos;
-
-    ChannelInboundContext(Channel channel, long connectionId, long arrivalNanos, long timeoutMs) {
-        this.channel = channel;
-        this.connectionId = connectionId;
-        this.arrivalNanos = arrivalNanos;
-        this.deadlineNanos = arrivalNanos + timeoutMs * 1_000_000L;
+    /** A request that arrived at {@code arrivalNanos} and must be answered within {@code timeoutMs}. */
+    static ChannelInboundContext of(Channel channel, long connectionId, long arrivalNanos, long timeoutMs) {
+        return new ChannelInboundContext(channel, connectionId, arrivalNanos, arrivalNanos + timeoutMs * 1_000_000L);
     }
 
     static String address(SocketAddress a) {
@@ -34,21 +28,6 @@ final class ChannelInboundContext implements InboundContext {
     @Override
     public String remoteAddress() {
         return address(channel.remoteAddress());
-    }
-
-    @Override
-    public long connectionId() {
-        return connectionId;
-    }
-
-    @Override
-    public long deadlineNanos() {
-        return deadlineNanos;
-    }
-
-    @Override
-    public long arrivalNanos() {
-        return arrivalNanos;
     }
 
     @Override

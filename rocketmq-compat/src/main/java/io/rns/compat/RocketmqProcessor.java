@@ -1,12 +1,17 @@
 package io.rns.compat;
 
 import io.netty.channel.Channel;
+import io.rns.compat.dispatch.RequestKind;
+import io.rns.compat.dispatch.RocketmqTranslator;
+import io.rns.compat.handler.Answers;
+import io.rns.namesrv.DaemonThreads;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.spi.IngressContext;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.transport.RequestHandler;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
+import org.apache.rocketmq.common.MQVersion;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.SerializeType;
@@ -18,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs each RocketMQ request on the executor of its class (queries apart from registrations and other writes, both
@@ -44,18 +48,13 @@ final class RocketmqProcessor implements AutoCloseable {
     }
 
     private static ThreadPoolExecutor pool(String name, int threads, int capacity) {
-        AtomicInteger n = new AtomicInteger();
         return new ThreadPoolExecutor(
                 threads,
                 threads,
                 60,
                 TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(capacity),
-                r -> {
-                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                },
+                DaemonThreads.numbered(name),
                 new ThreadPoolExecutor.AbortPolicy());
     }
 
@@ -69,14 +68,14 @@ final class RocketmqProcessor implements AutoCloseable {
     }
 
     void process(Channel channel, long connectionId, RemotingCommand request, long arrivalNanos) {
-        RocketmqTranslator.Kind kind = RocketmqTranslator.kindOf(request.getCode());
-        if (kind == RocketmqTranslator.Kind.UNSUPPORTED) {
-            respond(channel, request, RocketmqTranslator.notSupported(request.getCode()));
+        RequestKind kind = translator.kindOf(request.getCode());
+        if (kind == RequestKind.UNSUPPORTED) {
+            respond(channel, request, Answers.notSupported(request.getCode()));
             return;
         }
-        ThreadPoolExecutor executor = kind == RocketmqTranslator.Kind.QUERY ? queries : writes;
-        long timeoutMs = kind == RocketmqTranslator.Kind.QUERY ? config.readTimeoutMs() : config.writeTimeoutMs();
-        ChannelInboundContext ctx = new ChannelInboundContext(channel, connectionId, arrivalNanos, timeoutMs);
+        ThreadPoolExecutor executor = kind == RequestKind.QUERY ? queries : writes;
+        long timeoutMs = kind == RequestKind.QUERY ? config.readTimeoutMs() : config.writeTimeoutMs();
+        ChannelInboundContext ctx = ChannelInboundContext.of(channel, connectionId, arrivalNanos, timeoutMs);
         try {
             executor.execute(() -> run(channel, request, ctx));
         } catch (RejectedExecutionException e) {
@@ -86,7 +85,7 @@ final class RocketmqProcessor implements AutoCloseable {
                     RemotingCommand.createResponseCommand(
                             ResponseCode.SYSTEM_BUSY,
                             "[RNS] too many pending "
-                                    + (kind == RocketmqTranslator.Kind.QUERY ? "queries" : "registrations/writes")
+                                    + (kind == RequestKind.QUERY ? "queries" : "registrations/writes")
                                     + " on node " + config.nodeId() + " (rocketmq.queue-capacity "
                                     + config.rocketmq().queueCapacity() + "); try again later"));
         }
@@ -99,7 +98,7 @@ final class RocketmqProcessor implements AutoCloseable {
         } catch (Exception e) {
             f = CompletableFuture.failedFuture(e);
         }
-        f.whenComplete((resp, t) -> respond(channel, request, t != null ? RocketmqTranslator.failure(t) : resp));
+        f.whenComplete((resp, t) -> respond(channel, request, t != null ? Answers.failure(t) : resp));
     }
 
     private void respond(Channel channel, RemotingCommand request, RemotingCommand response) {
@@ -120,7 +119,7 @@ final class RocketmqProcessor implements AutoCloseable {
         response.setOpaque(request.getOpaque());
         response.markResponseType();
         response.setSerializeTypeCurrentRPC(SerializeType.JSON);
-        response.setVersion(org.apache.rocketmq.common.MQVersion.CURRENT_VERSION); // as the stock namesrv stamps it
+        response.setVersion(MQVersion.CURRENT_VERSION); // as the stock namesrv stamps it
         if (channel.isActive()) {
             channel.writeAndFlush(response).addListener(w -> {
                 if (!w.isSuccess()) {

@@ -17,6 +17,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
+import io.rns.namesrv.DaemonThreads;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.spi.IngressContext;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
@@ -26,7 +27,6 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The RocketMQ remoting listener: length-prefixed frames (at most {@code rocketmq.max-frame-bytes}) decoded with
@@ -61,11 +61,9 @@ public final class RocketmqServer implements AutoCloseable {
         NamesrvConfig config = context.config();
         NamesrvConfig.RocketmqIngress rc = config.rocketmq();
         RocketmqProcessor processor = new RocketmqProcessor(context);
-        AtomicInteger n = new AtomicInteger();
-        EventLoopGroup boss = new NioEventLoopGroup(
-                1, (java.util.concurrent.ThreadFactory) r -> daemon(r, "rns-rmq-accept-" + config.nodeId()));
-        EventLoopGroup workers = new NioEventLoopGroup(rc.ioThreads(), (java.util.concurrent.ThreadFactory)
-                r -> daemon(r, "rns-rmq-io-" + config.nodeId() + "-" + n.incrementAndGet()));
+        EventLoopGroup boss = new NioEventLoopGroup(1, DaemonThreads.named("rns-rmq-accept-" + config.nodeId()));
+        EventLoopGroup workers =
+                new NioEventLoopGroup(rc.ioThreads(), DaemonThreads.numbered("rns-rmq-io-" + config.nodeId()));
         try {
             ServerBootstrap b = new ServerBootstrap()
                     .group(boss, workers)
@@ -100,12 +98,6 @@ public final class RocketmqServer implements AutoCloseable {
             processor.close();
             throw e;
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     public InetSocketAddress localAddress() {

@@ -8,11 +8,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * DESIGN §1 for RocketMQ types, checked where the compiled classes of every server module, rocketmq-compat included,
  * are on the classpath: only io.rns.compat may use org.apache.rocketmq; they never reach write/, raft/ or the state
- * machine. (The rule was checked to fail on a planted io.rns.namesrv.write class importing RemotingCommand.)
+ * machine. (The rule was checked to fail on a planted io.rns.namesrv.write class importing RemotingCommand.) Inside
+ * the module, packages import one way: the sub-packages (dispatch -> register/query/admin -> handler) are free of
+ * cycles and never import the ingress root {@code io.rns.compat}. (The cycle rule was checked to fail on a planted
+ * import of io.rns.compat.dispatch from io.rns.compat.handler, the root rule on a planted io.rns.compat.query class
+ * using RocketmqIngressProvider.)
  */
 class CompatArchitectureTest {
     static JavaClasses classes;
@@ -46,6 +51,28 @@ class CompatArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("org.apache.rocketmq..", "io.rns.compat..");
+
+    static final ArchRule COMPAT_PACKAGES_FREE_OF_CYCLES =
+            slices().matching("io.rns.compat.(*)..").should().beFreeOfCycles();
+
+    static final ArchRule SUB_PACKAGES_NEVER_IMPORT_THE_INGRESS_ROOT = noClasses()
+            .that()
+            .resideInAPackage("io.rns.compat..")
+            .and()
+            .resideOutsideOfPackage("io.rns.compat")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.rns.compat");
+
+    @Test
+    void compatPackagesAreFreeOfCycles() {
+        COMPAT_PACKAGES_FREE_OF_CYCLES.check(classes);
+    }
+
+    @Test
+    void compatSubPackagesNeverImportTheIngressRoot() {
+        SUB_PACKAGES_NEVER_IMPORT_THE_INGRESS_ROOT.check(classes);
+    }
 
     @Test
     void onlyTheCompatPackageUsesRocketmqClasses() {

@@ -1,5 +1,6 @@
 package io.rns.compat;
 
+import io.rns.compat.register.RegisterBodies;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.remoting.CommandCustomHeader;
 import org.apache.rocketmq.remoting.protocol.DataVersion;
@@ -61,7 +62,7 @@ final class RmqTestSupport {
         h.setHaServerAddr(addr.replaceAll(":(\\d+)$", "") + ":" + (Integer.parseInt(addr.replaceAll("^.*:", "")) + 1));
         h.setCompressed(compressed);
         byte[] bytes = body.encode(compressed);
-        h.setBodyCrc32(RocketmqTranslator.crc32(bytes));
+        h.setBodyCrc32(RegisterBodies.crc32(bytes));
         RemotingCommand c = request(RequestCode.REGISTER_BROKER, h);
         c.setBody(bytes);
         return c;

@@ -1,5 +1,9 @@
 package io.rns.compat;
 
+import io.rns.compat.dispatch.RequestKind;
+import io.rns.compat.dispatch.RocketmqTranslator;
+import io.rns.compat.handler.Answers;
+import io.rns.compat.handler.NativeErrors;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.InboundContext;
@@ -148,7 +152,7 @@ class RocketmqTranslatorTest {
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(
                 Exception.class,
                 () -> run(t, RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("other", "x"))));
-        RemotingCommand r = RocketmqTranslator.failure(e);
+        RemotingCommand r = Answers.failure(e);
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
         assertTrue(r.getRemark().contains("topic"), r.getRemark());
     }
@@ -214,7 +218,7 @@ class RocketmqTranslatorTest {
                         raft,
                         RmqTestSupport.request(
                                 RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T", "rnsConsistency", "strong"))));
-        RemotingCommand r = RocketmqTranslator.failure(e);
+        RemotingCommand r = Answers.failure(e);
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
         assertTrue(r.getRemark().contains("rnsConsistency"), r.getRemark());
     }
@@ -223,19 +227,18 @@ class RocketmqTranslatorTest {
     void nativeErrorsMapOntoRocketmqCodes() {
         assertEquals(
                 ResponseCode.TOPIC_NOT_EXIST,
-                RocketmqTranslator.mapError(
-                                error(ErrorCode.TOPIC_NOT_FOUND, "x").getHeader())
+                NativeErrors.answer(error(ErrorCode.TOPIC_NOT_FOUND, "x").getHeader())
                         .getCode());
         assertEquals(
                 ResponseCode.QUERY_NOT_FOUND,
-                RocketmqTranslator.mapError(error(ErrorCode.KEY_NOT_FOUND, "x").getHeader())
+                NativeErrors.answer(error(ErrorCode.KEY_NOT_FOUND, "x").getHeader())
                         .getCode());
         assertEquals(
                 ResponseCode.SYSTEM_BUSY,
-                RocketmqTranslator.mapError(error(ErrorCode.OVERLOADED, "x").getHeader())
+                NativeErrors.answer(error(ErrorCode.OVERLOADED, "x").getHeader())
                         .getCode());
-        RemotingCommand r = RocketmqTranslator.mapError(
-                error(ErrorCode.NO_QUORUM, "no leader").getHeader());
+        RemotingCommand r =
+                NativeErrors.answer(error(ErrorCode.NO_QUORUM, "no leader").getHeader());
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
         assertTrue(r.getRemark().contains("NO_QUORUM") && r.getRemark().contains("no leader"), r.getRemark());
     }
@@ -256,8 +259,8 @@ class RocketmqTranslatorTest {
     @Test
     void unknownCodesAre3AndConfigUpdatesAreRefusedNamingTheKey() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
-        assertEquals(RocketmqTranslator.Kind.UNSUPPORTED, RocketmqTranslator.kindOf(12345));
-        RemotingCommand r = RocketmqTranslator.notSupported(12345);
+        assertEquals(RequestKind.UNSUPPORTED, t.kindOf(12345));
+        RemotingCommand r = Answers.notSupported(12345);
         assertEquals(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, r.getCode());
         assertEquals("request type 12345 not supported", r.getRemark());
         RemotingCommand upd = RmqTestSupport.request(RequestCode.UPDATE_NAMESRV_CONFIG, Map.of());
@@ -340,7 +343,7 @@ class RocketmqTranslatorTest {
             RequestCode.ADD_WRITE_PERM_OF_BROKER,
             RequestCode.REGISTER_TOPIC_IN_NAMESRV
         }) {
-            assertEquals(RocketmqTranslator.Kind.WRITE, RocketmqTranslator.kindOf(code), "code " + code);
+            assertEquals(RequestKind.WRITE, translator(NamesrvConfig.Mode.RAFT).kindOf(code), "code " + code);
         }
         answer = r -> r.hasChangeWritePerm()
                 ? ok(ResponseEnvelope.newBuilder()
@@ -358,8 +361,7 @@ class RocketmqTranslatorTest {
         assertEquals("5", r.getExtFields().get("addTopicCount"));
         Exception missing = org.junit.jupiter.api.Assertions.assertThrows(
                 Exception.class, () -> run(t, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of())));
-        assertEquals(
-                ResponseCode.SYSTEM_ERROR, RocketmqTranslator.failure(missing).getCode());
+        assertEquals(ResponseCode.SYSTEM_ERROR, Answers.failure(missing).getCode());
         assertTrue(missing.getMessage().contains("<brokerName> is null"), missing.getMessage());
         seen.clear();
         run(t, RmqTestSupport.request(RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST, Map.of()));
@@ -402,38 +404,20 @@ class RocketmqTranslatorTest {
         assertEquals(1, seen.size());
     }
 
+    static RemotingCommand unregisterRequest() {
+        return RmqTestSupport.request(
+                RequestCode.UNREGISTER_BROKER,
+                Map.of("clusterName", "C", "brokerName", "b", "brokerId", "0", "brokerAddr", "127.0.0.1:10911"));
+    }
+
     @Test
     void unregisteringABrokerAnotherNodeAlreadyRemovedAnswersSuccessLikeStock() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
         answer = r -> error(ErrorCode.UNKNOWN_BROKER, "broker b/0 is not registered");
-        RemotingCommand r = run(
-                t,
-                RmqTestSupport.request(
-                        RequestCode.UNREGISTER_BROKER,
-                        Map.of(
-                                "clusterName",
-                                "C",
-                                "brokerName",
-                                "b",
-                                "brokerId",
-                                "0",
-                                "brokerAddr",
-                                "127.0.0.1:10911")));
+        RemotingCommand r = run(t, unregisterRequest());
         assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
         answer = x -> error(ErrorCode.INTERNAL, "halted");
-        r = run(
-                t,
-                RmqTestSupport.request(
-                        RequestCode.UNREGISTER_BROKER,
-                        Map.of(
-                                "clusterName",
-                                "C",
-                                "brokerName",
-                                "b",
-                                "brokerId",
-                                "0",
-                                "brokerAddr",
-                                "127.0.0.1:10911")));
+        r = run(t, unregisterRequest());
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode(), "other failures still reach the broker");
     }
 }

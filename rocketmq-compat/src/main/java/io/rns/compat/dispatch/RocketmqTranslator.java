@@ -1,0 +1,39 @@
+package io.rns.compat.dispatch;
+
+import io.rns.compat.handler.Answers;
+import io.rns.compat.handler.NativeCaller;
+import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.rpc.transport.InboundContext;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * RocketMQ request codes onto native requests and back. Every code is answered: the codes in {@link ServedCodes}
+ * by their handler with stock semantics, any other with 3 REQUEST_CODE_NOT_SUPPORTED. Native errors map as
+ * described in {@link io.rns.compat.handler.NativeErrors}.
+ */
+public final class RocketmqTranslator {
+    private final Map<Integer, ServedCode> served;
+
+    /** {@code nativeCall} is the node's native dispatcher, called with the RocketMQ channel as inbound context. */
+    public RocketmqTranslator(NamesrvConfig config, NativeCaller.NativeCall nativeCall) {
+        this.served = ServedCodes.table(config, new NativeCaller(config, nativeCall));
+    }
+
+    /** Which executor runs {@code code} (UNSUPPORTED: none, it is answered at once). */
+    public RequestKind kindOf(int code) {
+        ServedCode s = served.get(code);
+        return s == null ? RequestKind.UNSUPPORTED : s.kind();
+    }
+
+    /** The answer to {@code req}; a bad header or body throws or fails the future (see {@link Answers#failure}). */
+    public CompletableFuture<RemotingCommand> handle(RemotingCommand req, InboundContext ctx) throws Exception {
+        ServedCode s = served.get(req.getCode());
+        if (s == null) {
+            return CompletableFuture.completedFuture(Answers.notSupported(req.getCode()));
+        }
+        return s.handler().handle(req, ctx);
+    }
+}

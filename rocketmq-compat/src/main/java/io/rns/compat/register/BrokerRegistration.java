@@ -1,0 +1,122 @@
+package io.rns.compat.register;
+
+import io.rns.compat.handler.Answers;
+import io.rns.compat.handler.Headers;
+import io.rns.compat.handler.NativeCaller;
+import io.rns.compat.handler.NativeErrors;
+import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.KvListRequest;
+import io.rns.rpc.v1.ReadOptions;
+import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.RegisterBrokerResponse;
+import io.rns.rpc.v1.UnregisterBrokerRequest;
+import org.apache.rocketmq.common.namesrv.NamesrvUtil;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
+import org.apache.rocketmq.remoting.protocol.body.TopicConfigSerializeWrapper;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterBrokerRequestHeader;
+import org.apache.rocketmq.remoting.protocol.header.namesrv.UnRegisterBrokerRequestHeader;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/** 103 REGISTER_BROKER and 104 UNREGISTER_BROKER onto native registrations bound to the broker's connection. */
+public final class BrokerRegistration {
+    private final RegisterBodies bodies;
+    private final NativeCaller natives;
+
+    public BrokerRegistration(NamesrvConfig config, NativeCaller natives) {
+        this.bodies = new RegisterBodies(config);
+        this.natives = natives;
+    }
+
+    /**
+     * 103: the broker's topics and data version become a native registration bound to its connection; the answer
+     * carries master and HA address (for a slave) and, unless oneway, the ORDER_TOPIC_CONFIG namespace like stock.
+     */
+    public CompletableFuture<RemotingCommand> register(RemotingCommand req, InboundContext ctx) throws Exception {
+        RegisterBrokerRequestHeader h = Headers.decode(req, RegisterBrokerRequestHeader.class);
+        byte[] body = req.getBody();
+        if (h.getBodyCrc32() != null
+                && h.getBodyCrc32() != 0
+                && body != null
+                && RegisterBodies.crc32(body) != h.getBodyCrc32()) {
+            return CompletableFuture.completedFuture(
+                    RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR, "crc32 not match"));
+        }
+        TopicConfigSerializeWrapper w;
+        try {
+            w = RegisterBodies.parse(body, h.isCompressed(), req.getVersion());
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.completedFuture(RemotingCommand.createResponseCommand(
+                    ResponseCode.SYSTEM_ERROR,
+                    "cannot parse the REGISTER_BROKER body (compressed=" + h.isCompressed() + ", version="
+                            + req.getVersion() + "): " + e));
+        }
+        RegisterBrokerRequest r = bodies.toNative(h, w);
+        ReadOptions read = natives.readOptions(req);
+        return natives.send(natives.brokerEnvelope(ctx).setRegisterBroker(r).build(), ctx)
+                .thenCompose(resp -> {
+                    if (resp.getHeader().getCode() != ErrorCode.OK) {
+                        return CompletableFuture.completedFuture(NativeErrors.answer(resp.getHeader()));
+                    }
+                    RemotingCommand out = registered(resp.getRegisterBroker());
+                    if (req.isOnewayRPC()) {
+                        return CompletableFuture.completedFuture(out);
+                    }
+                    return withOrderTopicConfig(out, read, ctx);
+                });
+    }
+
+    private static RemotingCommand registered(RegisterBrokerResponse r) {
+        RemotingCommand out = Answers.ok();
+        if (!r.getMasterAddr().isEmpty()) {
+            out.addExtField("masterAddr", r.getMasterAddr());
+        }
+        if (!r.getHaServerAddr().isEmpty()) {
+            out.addExtField("haServerAddr", r.getHaServerAddr());
+        }
+        return out;
+    }
+
+    /** Stock returns the ORDER_TOPIC_CONFIG namespace (if any) to the broker as the body. */
+    private CompletableFuture<RemotingCommand> withOrderTopicConfig(
+            RemotingCommand out, ReadOptions read, InboundContext ctx) {
+        return natives.send(
+                        natives.brokerEnvelope(ctx)
+                                .setRead(read)
+                                .setKvList(KvListRequest.newBuilder()
+                                        .setNamespace(NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG))
+                                .build(),
+                        ctx)
+                .thenApply(kv -> {
+                    if (kv.getHeader().getCode() == ErrorCode.OK
+                            && kv.getKvList().getEntriesCount() > 0) {
+                        out.setBody(Answers.kvTable(kv.getKvList().getEntriesMap()));
+                    }
+                    return out;
+                });
+    }
+
+    /** 104: a native unregistration; an already absent broker is answered 0 like stock. */
+    public CompletableFuture<RemotingCommand> unregister(RemotingCommand req, InboundContext ctx) throws Exception {
+        UnRegisterBrokerRequestHeader h = Headers.decode(req, UnRegisterBrokerRequestHeader.class);
+        return natives.send(
+                        natives.envelope(ctx)
+                                .setUnregisterBroker(UnregisterBrokerRequest.newBuilder()
+                                        .setCluster(h.getClusterName())
+                                        .setBrokerName(h.getBrokerName())
+                                        .setBrokerId(h.getBrokerId())
+                                        .setBrokerAddr(h.getBrokerAddr()))
+                                .build(),
+                        ctx)
+                // a broker unregisters from every listed node in turn: the first removes it cluster-wide, and stock
+                // answers the others 0 too (removing an absent broker is a no-op there)
+                .thenApply(r ->
+                        r.getHeader().getCode() == ErrorCode.OK || r.getHeader().getCode() == ErrorCode.UNKNOWN_BROKER
+                                ? Answers.ok()
+                                : NativeErrors.answer(r.getHeader()));
+    }
+}
