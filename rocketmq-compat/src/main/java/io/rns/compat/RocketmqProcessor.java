@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.rns.compat.dispatch.RequestKind;
 import io.rns.compat.dispatch.RocketmqTranslator;
 import io.rns.compat.handler.Answers;
-import io.rns.namesrv.DaemonThreads;
+import io.rns.namesrv.base.DaemonThreads;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.spi.IngressContext;
 import io.rns.rpc.transport.InboundContext;

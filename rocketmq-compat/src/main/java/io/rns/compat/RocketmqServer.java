@@ -17,7 +17,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
-import io.rns.namesrv.DaemonThreads;
+import io.rns.namesrv.base.DaemonThreads;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.spi.IngressContext;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
