@@ -72,10 +72,7 @@ public final class RecordValidator {
             String tp = p + "topics[" + i + "].";
             e = first(
                     checkTopic(tp + "topic", t.getTopic()),
-                    checkQueueNums(tp + "read_queue_nums", t.getReadQueueNums()),
-                    checkQueueNums(tp + "write_queue_nums", t.getWriteQueueNums()),
-                    checkPerm(tp + "perm", t.getPerm()),
-                    checkSysFlag(tp + "topic_sys_flag", t.getTopicSysFlag()));
+                    checkQueues(tp, t.getReadQueueNums(), t.getWriteQueueNums(), t.getPerm(), t.getTopicSysFlag()));
             if (e.isPresent()) {
                 return e;
             }
@@ -85,6 +82,16 @@ public final class RecordValidator {
             }
         }
         return Optional.empty();
+    }
+
+    /** The queue settings of one topic or queue entry; {@code prefix} names it and ends with a dot. */
+    private static Optional<String> checkQueues(
+            String prefix, int readQueueNums, int writeQueueNums, int perm, int sysFlag) {
+        return first(
+                checkQueueNums(prefix + "read_queue_nums", readQueueNums),
+                checkQueueNums(prefix + "write_queue_nums", writeQueueNums),
+                checkPerm(prefix + "perm", perm),
+                checkSysFlag(prefix + "topic_sys_flag", sysFlag));
     }
 
     public static Optional<String> validate(UnregisterBroker r) {
@@ -142,10 +149,7 @@ public final class RecordValidator {
             String qp = p + "queues[" + i + "].";
             e = first(
                     checkBrokerName(qp + "broker_name", q.getBrokerName()),
-                    checkQueueNums(qp + "read_queue_nums", q.getReadQueueNums()),
-                    checkQueueNums(qp + "write_queue_nums", q.getWriteQueueNums()),
-                    checkPerm(qp + "perm", q.getPerm()),
-                    checkSysFlag(qp + "topic_sys_flag", q.getTopicSysFlag()));
+                    checkQueues(qp, q.getReadQueueNums(), q.getWriteQueueNums(), q.getPerm(), q.getTopicSysFlag()));
             if (e.isPresent()) {
                 return e;
             }

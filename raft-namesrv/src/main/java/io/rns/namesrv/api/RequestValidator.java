@@ -51,11 +51,16 @@ public final class RequestValidator {
             if (!seen.add(t.getTopic())) {
                 throw RnsException.invalid(f + ".topic: duplicate topic '" + t.getTopic() + "' in one registration");
             }
-            check(RecordValidator.checkQueueNums(f + ".read_queue_nums", t.getReadQueueNums()));
-            check(RecordValidator.checkQueueNums(f + ".write_queue_nums", t.getWriteQueueNums()));
-            check(RecordValidator.checkPerm(f + ".perm", t.getPerm()));
-            check(RecordValidator.checkSysFlag(f + ".topic_sys_flag", t.getTopicSysFlag()));
+            checkQueues(f, t.getReadQueueNums(), t.getWriteQueueNums(), t.getPerm(), t.getTopicSysFlag());
         }
+    }
+
+    /** The queue settings of one topic config or queue data named {@code f}. */
+    private static void checkQueues(String f, int readQueueNums, int writeQueueNums, int perm, int topicSysFlag) {
+        check(RecordValidator.checkQueueNums(f + ".read_queue_nums", readQueueNums));
+        check(RecordValidator.checkQueueNums(f + ".write_queue_nums", writeQueueNums));
+        check(RecordValidator.checkPerm(f + ".perm", perm));
+        check(RecordValidator.checkSysFlag(f + ".topic_sys_flag", topicSysFlag));
     }
 
     public static void validate(UnregisterBrokerRequest r) {
@@ -116,10 +121,7 @@ public final class RequestValidator {
             if (!seen.add(q.getBrokerName())) {
                 throw RnsException.invalid(f + ".broker_name: duplicate broker name '" + q.getBrokerName() + "'");
             }
-            check(RecordValidator.checkQueueNums(f + ".read_queue_nums", q.getReadQueueNums()));
-            check(RecordValidator.checkQueueNums(f + ".write_queue_nums", q.getWriteQueueNums()));
-            check(RecordValidator.checkPerm(f + ".perm", q.getPerm()));
-            check(RecordValidator.checkSysFlag(f + ".topic_sys_flag", q.getTopicSysFlag()));
+            checkQueues(f, q.getReadQueueNums(), q.getWriteQueueNums(), q.getPerm(), q.getTopicSysFlag());
         }
     }
 
