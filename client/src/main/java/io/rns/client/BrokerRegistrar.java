@@ -478,7 +478,7 @@ public final class BrokerRegistrar implements AutoCloseable {
                 if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
                 continue;
             } catch (CompletionException | CancellationException ex) {
-                Throwable t = NamesrvClient.unwrap(ex);
+                Throwable t = Replies.unwrap(ex);
                 if (t instanceof NamesrvException ne) {
                     failure = ne;
                 } else {
@@ -593,7 +593,7 @@ public final class BrokerRegistrar implements AutoCloseable {
                         r.getBrokerId(),
                         ep,
                         current.get(ep),
-                        NamesrvClient.unwrap(ex).getMessage());
+                        Replies.unwrap(ex).getMessage());
             }
         });
     }
