@@ -8,7 +8,6 @@ import io.rns.rpc.v1.RegisterBrokerResponse;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.TopicConfig;
-import io.rns.rpc.v1.UnregisterBrokerRequest;
 import io.rns.rpc.v1.UnregisterBrokerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,9 +189,8 @@ public final class BrokerRegistrar implements AutoCloseable {
             schedule();
         }
         log.info(
-                "broker {}/{} registered with epoch {}{}; heartbeating every {} ms",
-                registration.getBrokerName(),
-                registration.getBrokerId(),
+                "broker {} registered with epoch {}{}; heartbeating every {} ms",
+                who(registration),
                 e,
                 leaderless ? " (leaderless, per node: " + epochs() + ")" : "",
                 TimeUnit.NANOSECONDS.toMillis(intervalNanos()));
@@ -251,19 +249,12 @@ public final class BrokerRegistrar implements AutoCloseable {
             long e = epoch;
             RegisterBrokerRequest r = registration;
             try {
-                client.unregisterBroker(UnregisterBrokerRequest.newBuilder()
-                        .setCluster(r.getCluster())
-                        .setBrokerName(r.getBrokerName())
-                        .setBrokerId(r.getBrokerId())
-                        .setBrokerAddr(r.getBrokerAddr())
-                        .setBrokerEpoch(e)
-                        .build());
-                log.info("broker {}/{} unregistered (epoch {})", r.getBrokerName(), r.getBrokerId(), e);
+                client.unregisterBroker(RegistrarRequests.unregister(r, e));
+                log.info("broker {} unregistered (epoch {})", who(r), e);
             } catch (RuntimeException ex) {
                 log.warn(
-                        "broker {}/{}: unregister with epoch {} failed (its lease will expire instead): {}",
-                        r.getBrokerName(),
-                        r.getBrokerId(),
+                        "broker {}: unregister with epoch {} failed (its lease will expire instead): {}",
+                        who(r),
                         e,
                         ex.getMessage());
             }
@@ -306,7 +297,7 @@ public final class BrokerRegistrar implements AutoCloseable {
     /** Caller holds the lock. */
     private long register() {
         RegisterBrokerResponse resp = client.registerBroker(registration).value();
-        if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+        noteServerInterval(resp.getHeartbeatIntervalMs());
         epoch = resp.getBrokerEpoch();
         return epoch;
     }
@@ -321,14 +312,13 @@ public final class BrokerRegistrar implements AutoCloseable {
             Reply.Outcome<RegisterBrokerResponse> o = reply.perEndpoint().get(ep);
             if (o != null && o.ok()) {
                 RegisterBrokerResponse resp = o.reply().value();
-                if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+                noteServerInterval(resp.getHeartbeatIntervalMs());
                 epochs.put(ep, resp.getBrokerEpoch());
             } else {
                 epochs.put(ep, 0L);
                 log.warn(
-                        "broker {}/{}: registration with {} failed (retried at the next heartbeat round): {}",
-                        registration.getBrokerName(),
-                        registration.getBrokerId(),
+                        "broker {}: registration with {} failed (retried at the next heartbeat round): {}",
+                        who(registration),
                         ep,
                         o == null ? "no answer" : o.error().getMessage());
             }
@@ -340,6 +330,11 @@ public final class BrokerRegistrar implements AutoCloseable {
     /** Caller holds the lock. */
     private long firstEpoch() {
         return epochs.getOrDefault(client.endpoints().get(0), 0L);
+    }
+
+    /** The interval the server asks for in a register or heartbeat answer (0 = none). */
+    private void noteServerInterval(int ms) {
+        if (ms > 0) serverIntervalMs = ms;
     }
 
     private long intervalNanos() {
@@ -355,10 +350,9 @@ public final class BrokerRegistrar implements AutoCloseable {
             nextTick = scheduler.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             log.error(
-                    "broker {}/{}: heartbeats STOPPED: the scheduler rejected the next heartbeat (shut down?); "
+                    "broker {}: heartbeats STOPPED: the scheduler rejected the next heartbeat (shut down?); "
                             + "the broker's lease will expire",
-                    registration.getBrokerName(),
-                    registration.getBrokerId(),
+                    who(registration),
                     e);
         }
     }
@@ -391,40 +385,21 @@ public final class BrokerRegistrar implements AutoCloseable {
             r = registration;
             used = epoch;
         }
-        HeartbeatRequest hb = HeartbeatRequest.newBuilder()
-                .setCluster(r.getCluster())
-                .setBrokerName(r.getBrokerName())
-                .setBrokerId(r.getBrokerId())
-                .setBrokerAddr(r.getBrokerAddr())
-                .setBrokerEpoch(used)
-                .setBindConnection(true)
-                .build();
+        HeartbeatRequest hb = RegistrarRequests.heartbeat(r, used);
         heartbeatsSent.incrementAndGet();
         NamesrvException failure;
         try {
             HeartbeatResponse resp = client.heartbeat(hb).value();
-            if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+            noteServerInterval(resp.getHeartbeatIntervalMs());
             return;
         } catch (NamesrvException e) {
             failure = e;
         } catch (IllegalStateException e) {
             if (isClosed()) return; // interrupted or client closed by our own close()
-            failure = new NamesrvException(
-                    NamesrvException.Kind.CONNECTION_CLOSED,
-                    ErrorCode.ERROR_CODE_UNSPECIFIED,
-                    String.valueOf(e.getMessage()),
-                    true,
-                    "",
-                    null,
-                    false,
-                    null,
-                    0,
-                    e);
+            failure = RegistrarRequests.connectionLost(e, null);
         }
-        ErrorCode code = failure.code();
-        if (failure.kind() == NamesrvException.Kind.SERVER
-                && (code == ErrorCode.STALE_BROKER_EPOCH || code == ErrorCode.UNKNOWN_BROKER)) {
-            reRegister(used, code, failure);
+        if (RegistrarRequests.needsReRegistration(failure)) {
+            reRegister(used, failure.code(), failure);
             return;
         }
         fail(failure);
@@ -439,27 +414,16 @@ public final class BrokerRegistrar implements AutoCloseable {
             r = registration;
             used = new LinkedHashMap<>(epochs);
         }
-        Map<String, CompletableFuture<Reply<HeartbeatResponse>>> calls = new LinkedHashMap<>();
-        used.forEach((ep, e) -> {
-            if (e == 0) return; // not registered there: register below
-            HeartbeatRequest hb = HeartbeatRequest.newBuilder()
-                    .setCluster(r.getCluster())
-                    .setBrokerName(r.getBrokerName())
-                    .setBrokerId(r.getBrokerId())
-                    .setBrokerAddr(r.getBrokerAddr())
-                    .setBrokerEpoch(e)
-                    .setBindConnection(true)
-                    .build();
-            heartbeatsSent.incrementAndGet();
-            calls.put(
-                    ep,
-                    client.callNodeAsync(
-                            RequestEnvelope.newBuilder().setHeartbeat(hb),
+        Map<String, CompletableFuture<Reply<HeartbeatResponse>>> calls =
+                RegistrarRequests.toEachRegisteredNode(used, (ep, e) -> {
+                    heartbeatsSent.incrementAndGet();
+                    return client.callNodeAsync(
+                            RequestEnvelope.newBuilder().setHeartbeat(RegistrarRequests.heartbeat(r, e)),
                             ep,
                             false,
                             ResponseEnvelope.BodyCase.HEARTBEAT,
-                            ResponseEnvelope::getHeartbeat));
-        });
+                            ResponseEnvelope::getHeartbeat);
+                });
         CompletableFuture.allOf(calls.values().stream()
                         .map(f -> f.handle((v, x) -> null))
                         .toArray(CompletableFuture[]::new))
@@ -475,7 +439,7 @@ public final class BrokerRegistrar implements AutoCloseable {
             NamesrvException failure;
             try {
                 HeartbeatResponse resp = calls.get(ep).join().value();
-                if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+                noteServerInterval(resp.getHeartbeatIntervalMs());
                 continue;
             } catch (CompletionException | CancellationException ex) {
                 Throwable t = Replies.unwrap(ex);
@@ -483,23 +447,11 @@ public final class BrokerRegistrar implements AutoCloseable {
                     failure = ne;
                 } else {
                     if (isClosed()) return;
-                    failure = new NamesrvException(
-                            NamesrvException.Kind.CONNECTION_CLOSED,
-                            ErrorCode.ERROR_CODE_UNSPECIFIED,
-                            String.valueOf(t.getMessage()),
-                            true,
-                            "",
-                            null,
-                            false,
-                            ep,
-                            0,
-                            t);
+                    failure = RegistrarRequests.connectionLost(t, ep);
                 }
             }
-            ErrorCode code = failure.code();
-            if (failure.kind() == NamesrvException.Kind.SERVER
-                    && (code == ErrorCode.STALE_BROKER_EPOCH || code == ErrorCode.UNKNOWN_BROKER)) {
-                reRegisterWith(ep, e, code.name(), failure);
+            if (RegistrarRequests.needsReRegistration(failure)) {
+                reRegisterWith(ep, e, failure.code().name(), failure);
             } else {
                 fail(failure);
             }
@@ -515,9 +467,8 @@ public final class BrokerRegistrar implements AutoCloseable {
             if (epochs.getOrDefault(ep, 0L) != usedEpoch) return; // already re-registered since
             if (cause != null) {
                 log.info(
-                        "broker {}/{}: heartbeat to {} with epoch {} answered {} ({}); re-registering with that node",
-                        registration.getBrokerName(),
-                        registration.getBrokerId(),
+                        "broker {}: heartbeat to {} with epoch {} answered {} ({}); re-registering with that node",
+                        who(registration),
                         ep,
                         usedEpoch,
                         reason,
@@ -526,7 +477,7 @@ public final class BrokerRegistrar implements AutoCloseable {
             try {
                 RegisterBrokerResponse resp = client.registerBroker(registration, CallOptions.DEFAULT.withNode(ep))
                         .value();
-                if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+                noteServerInterval(resp.getHeartbeatIntervalMs());
                 e = resp.getBrokerEpoch();
                 epochs.put(ep, e);
                 epoch = firstEpoch();
@@ -541,12 +492,7 @@ public final class BrokerRegistrar implements AutoCloseable {
             return;
         }
         long newEpoch = e;
-        log.info(
-                "broker {}/{} re-registered with {}: epoch {}",
-                registration.getBrokerName(),
-                registration.getBrokerId(),
-                ep,
-                newEpoch);
+        log.info("broker {} re-registered with {}: epoch {}", who(registration), ep, newEpoch);
         notify(() -> listener.reRegistered(ep, newEpoch, reason));
     }
 
@@ -558,39 +504,22 @@ public final class BrokerRegistrar implements AutoCloseable {
             r = registration;
             current = new LinkedHashMap<>(epochs);
         }
-        Map<String, CompletableFuture<Reply<UnregisterBrokerResponse>>> calls = new LinkedHashMap<>();
-        current.forEach((ep, e) -> {
-            if (e == 0) return;
-            UnregisterBrokerRequest u = UnregisterBrokerRequest.newBuilder()
-                    .setCluster(r.getCluster())
-                    .setBrokerName(r.getBrokerName())
-                    .setBrokerId(r.getBrokerId())
-                    .setBrokerAddr(r.getBrokerAddr())
-                    .setBrokerEpoch(e)
-                    .build();
-            calls.put(
-                    ep,
-                    client.callNodeAsync(
-                            RequestEnvelope.newBuilder().setUnregisterBroker(u),
-                            ep,
-                            true,
-                            ResponseEnvelope.BodyCase.UNREGISTER_BROKER,
-                            ResponseEnvelope::getUnregisterBroker));
-        });
+        Map<String, CompletableFuture<Reply<UnregisterBrokerResponse>>> calls = RegistrarRequests.toEachRegisteredNode(
+                current,
+                (ep, e) -> client.callNodeAsync(
+                        RequestEnvelope.newBuilder().setUnregisterBroker(RegistrarRequests.unregister(r, e)),
+                        ep,
+                        true,
+                        ResponseEnvelope.BodyCase.UNREGISTER_BROKER,
+                        ResponseEnvelope::getUnregisterBroker));
         calls.forEach((ep, f) -> {
             try {
                 f.join();
-                log.info(
-                        "broker {}/{} unregistered from {} (epoch {})",
-                        r.getBrokerName(),
-                        r.getBrokerId(),
-                        ep,
-                        current.get(ep));
+                log.info("broker {} unregistered from {} (epoch {})", who(r), ep, current.get(ep));
             } catch (CompletionException | CancellationException ex) {
                 log.warn(
-                        "broker {}/{}: unregister from {} with epoch {} failed (its lease there will expire instead): {}",
-                        r.getBrokerName(),
-                        r.getBrokerId(),
+                        "broker {}: unregister from {} with epoch {} failed (its lease there will expire instead): {}",
+                        who(r),
                         ep,
                         current.get(ep),
                         Replies.unwrap(ex).getMessage());
@@ -605,9 +534,8 @@ public final class BrokerRegistrar implements AutoCloseable {
             if (state != State.RUNNING) return;
             if (epoch != usedEpoch) return; // already re-registered since this heartbeat was sent
             log.info(
-                    "broker {}/{}: heartbeat with epoch {} answered {} ({}); re-registering",
-                    registration.getBrokerName(),
-                    registration.getBrokerId(),
+                    "broker {}: heartbeat with epoch {} answered {} ({}); re-registering",
+                    who(registration),
                     usedEpoch,
                     reason,
                     cause.detail());
@@ -624,23 +552,19 @@ public final class BrokerRegistrar implements AutoCloseable {
             return;
         }
         long newEpoch = e;
-        log.info(
-                "broker {}/{} re-registered with epoch {}",
-                registration.getBrokerName(),
-                registration.getBrokerId(),
-                newEpoch);
+        log.info("broker {} re-registered with epoch {}", who(registration), newEpoch);
         notify(() -> listener.reRegistered(newEpoch, reason.name()));
     }
 
     private void fail(NamesrvException e) {
         long n = heartbeatFailures.incrementAndGet();
-        log.warn(
-                "broker {}/{}: heartbeat failed ({} failures so far): {}",
-                registration.getBrokerName(),
-                registration.getBrokerId(),
-                n,
-                e.getMessage());
+        log.warn("broker {}: heartbeat failed ({} failures so far): {}", who(registration), n, e.getMessage());
         notify(() -> listener.heartbeatFailed(e));
+    }
+
+    /** {@code <broker name>/<broker id>}, how the log names the broker. */
+    private static String who(RegisterBrokerRequest r) {
+        return r.getBrokerName() + "/" + r.getBrokerId();
     }
 
     private boolean isClosed() {
