@@ -13,6 +13,7 @@ import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
 import io.rns.rpc.v1.UnregisterBrokerResponse;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -21,6 +22,24 @@ import java.util.List;
 /** The broker commands: register, unregister, heartbeat and the leader's lease table (brokers). */
 final class BrokerCommands {
     private BrokerCommands() {}
+
+    /** The broker a register or heartbeat names. */
+    static final class BrokerOptions {
+        @Option(names = "--cluster", required = true)
+        String cluster;
+
+        @Option(names = "--broker-name", required = true)
+        String brokerName;
+
+        @Option(names = "--broker-id", defaultValue = "0", description = "0 = master (default)")
+        long brokerId;
+
+        @Option(
+                names = {"--addr", "--broker-addr"},
+                required = true,
+                paramLabel = "HOST:PORT")
+        String addr;
+    }
 
     @Command(
             name = "register",
@@ -37,20 +56,8 @@ final class BrokerCommands {
                         + "answer is INVALID_ARGUMENT."
             })
     static final class Register extends ClientCommand {
-        @Option(names = "--cluster", required = true)
-        String cluster;
-
-        @Option(names = "--broker-name", required = true)
-        String brokerName;
-
-        @Option(names = "--broker-id", defaultValue = "0", description = "0 = master (default)")
-        long brokerId;
-
-        @Option(
-                names = {"--addr", "--broker-addr"},
-                required = true,
-                paramLabel = "HOST:PORT")
-        String addr;
+        @Mixin
+        BrokerOptions broker;
 
         @Option(names = "--ha-addr", paramLabel = "HOST:PORT")
         String haAddr;
@@ -76,10 +83,10 @@ final class BrokerCommands {
                 throw new IllegalArgumentException("--lease-ms must be in [0, " + Integer.MAX_VALUE + "]: " + leaseMs);
             }
             RegisterBrokerRequest.Builder r = RegisterBrokerRequest.newBuilder()
-                    .setCluster(cluster)
-                    .setBrokerName(brokerName)
-                    .setBrokerId(brokerId)
-                    .setBrokerAddr(addr)
+                    .setCluster(broker.cluster)
+                    .setBrokerName(broker.brokerName)
+                    .setBrokerId(broker.brokerId)
+                    .setBrokerAddr(broker.addr)
                     .setLeaseTimeoutMs((int) leaseMs);
             if (haAddr != null) r.setHaServerAddr(haAddr);
             for (String t : topics) r.addTopics(parseTopic(t));
@@ -166,20 +173,8 @@ final class BrokerCommands {
     static final class Heartbeat extends ClientCommand {
         static final int MAX_COUNT = 100_000;
 
-        @Option(names = "--cluster", required = true)
-        String cluster;
-
-        @Option(names = "--broker-name", required = true)
-        String brokerName;
-
-        @Option(names = "--broker-id", defaultValue = "0", description = "0 = master (default)")
-        long brokerId;
-
-        @Option(
-                names = {"--broker-addr", "--addr"},
-                required = true,
-                paramLabel = "HOST:PORT")
-        String addr;
+        @Mixin
+        BrokerOptions broker;
 
         @Option(names = "--epoch", required = true, paramLabel = "EPOCH", description = "The broker's current epoch.")
         long epoch;
@@ -207,10 +202,10 @@ final class BrokerCommands {
             }
             if (epoch <= 0) throw new IllegalArgumentException("--epoch must be > 0: " + epoch);
             HeartbeatRequest hb = HeartbeatRequest.newBuilder()
-                    .setCluster(cluster)
-                    .setBrokerName(brokerName)
-                    .setBrokerId(brokerId)
-                    .setBrokerAddr(addr)
+                    .setCluster(broker.cluster)
+                    .setBrokerName(broker.brokerName)
+                    .setBrokerId(broker.brokerId)
+                    .setBrokerAddr(broker.addr)
                     .setBrokerEpoch(epoch)
                     .build();
             long start = System.nanoTime();

@@ -30,14 +30,17 @@ final class KvCommands {
         }
     }
 
-    @Command(name = "put", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Set a key.")
-    static final class KvPut extends ClientCommand {
+    /** A command on one key of a namespace: {@code NS KEY ...}. */
+    abstract static class KeyCommand extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NS")
         String ns;
 
         @Parameters(index = "1", paramLabel = "KEY")
         String key;
+    }
 
+    @Command(name = "put", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Set a key.")
+    static final class KvPut extends KeyCommand {
         @Parameters(index = "2", paramLabel = "VALUE")
         String value;
 
@@ -54,13 +57,7 @@ final class KvCommands {
             mixinStandardHelpOptions = true,
             exitCodeOnInvalidInput = 1,
             description = "Print a key's value (KEY_NOT_FOUND: exit 2).")
-    static final class KvGet extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "NS")
-        String ns;
-
-        @Parameters(index = "1", paramLabel = "KEY")
-        String key;
-
+    static final class KvGet extends KeyCommand {
         @Override
         int run(NamesrvClient client) {
             Reply<String> reply = client.kvGet(ns, key, options());
@@ -77,13 +74,7 @@ final class KvCommands {
             mixinStandardHelpOptions = true,
             exitCodeOnInvalidInput = 1,
             description = "Delete a key.")
-    static final class KvDelete extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "NS")
-        String ns;
-
-        @Parameters(index = "1", paramLabel = "KEY")
-        String key;
-
+    static final class KvDelete extends KeyCommand {
         @Override
         int run(NamesrvClient client) {
             Reply<Boolean> reply = client.kvDelete(ns, key, options());

@@ -8,7 +8,6 @@ import io.rns.rpc.v1.RegisterBrokerResponse;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.TopicConfig;
-import io.rns.rpc.v1.UnregisterBrokerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,6 +28,10 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+import static io.rns.client.RegistrarRequests.who;
 
 /**
  * The broker side of broker liveness: registers a broker, keeps its lease alive with heartbeats and unregisters it
@@ -244,20 +248,15 @@ public final class BrokerRegistrar implements AutoCloseable {
         }
         if (ownScheduler) scheduler.shutdown(); // a heartbeat in flight finishes; it sees CLOSED and stops
         if (wasRunning && leaderless) {
-            unregisterAll();
-        } else if (wasRunning) {
-            long e = epoch;
-            RegisterBrokerRequest r = registration;
-            try {
-                client.unregisterBroker(RegistrarRequests.unregister(r, e));
-                log.info("broker {} unregistered (epoch {})", who(r), e);
-            } catch (RuntimeException ex) {
-                log.warn(
-                        "broker {}: unregister with epoch {} failed (its lease will expire instead): {}",
-                        who(r),
-                        e,
-                        ex.getMessage());
+            RegisterBrokerRequest r;
+            Map<String, Long> current;
+            synchronized (lock) {
+                r = registration;
+                current = new LinkedHashMap<>(epochs);
             }
+            Unregistration.fromEachNode(client, r, current);
+        } else if (wasRunning) {
+            Unregistration.fromTheCluster(client, registration, epoch);
         }
         notify(listener::closed);
     }
@@ -460,87 +459,50 @@ public final class BrokerRegistrar implements AutoCloseable {
 
     /** Leaderless: re-registers with node {@code ep} only, if its epoch is still {@code usedEpoch}. */
     private void reRegisterWith(String ep, long usedEpoch, String reason, NamesrvException cause) {
-        long e;
-        NamesrvException failed = null;
-        synchronized (lock) {
-            if (state != State.RUNNING) return;
-            if (epochs.getOrDefault(ep, 0L) != usedEpoch) return; // already re-registered since
-            if (cause != null) {
-                log.info(
-                        "broker {}: heartbeat to {} with epoch {} answered {} ({}); re-registering with that node",
-                        who(registration),
-                        ep,
-                        usedEpoch,
-                        reason,
-                        cause.detail());
-            }
-            try {
-                RegisterBrokerResponse resp = client.registerBroker(registration, CallOptions.DEFAULT.withNode(ep))
-                        .value();
-                noteServerInterval(resp.getHeartbeatIntervalMs());
-                e = resp.getBrokerEpoch();
-                epochs.put(ep, e);
-                epoch = firstEpoch();
-                reRegistrations.incrementAndGet();
-            } catch (NamesrvException ex) {
-                e = -1;
-                failed = ex;
-            }
-        }
-        if (failed != null) {
-            fail(failed);
-            return;
-        }
-        long newEpoch = e;
+        OptionalLong e = reRegisterIfStill(
+                () -> epochs.getOrDefault(ep, 0L) == usedEpoch, // else: already re-registered since
+                () -> {
+                    if (cause != null) {
+                        log.info(
+                                "broker {}: heartbeat to {} with epoch {} answered {} ({}); re-registering with that node",
+                                who(registration),
+                                ep,
+                                usedEpoch,
+                                reason,
+                                cause.detail());
+                    }
+                },
+                () -> registerWith(ep));
+        if (e.isEmpty()) return;
+        long newEpoch = e.getAsLong();
         log.info("broker {} re-registered with {}: epoch {}", who(registration), ep, newEpoch);
         notify(() -> listener.reRegistered(ep, newEpoch, reason));
     }
 
-    /** Leaderless, from close(): unregisters from every node it is registered with, each with its own epoch. */
-    private void unregisterAll() {
-        RegisterBrokerRequest r;
-        Map<String, Long> current;
-        synchronized (lock) {
-            r = registration;
-            current = new LinkedHashMap<>(epochs);
-        }
-        Map<String, CompletableFuture<Reply<UnregisterBrokerResponse>>> calls = RegistrarRequests.toEachRegisteredNode(
-                current,
-                (ep, e) -> client.callNodeAsync(
-                        RequestEnvelope.newBuilder().setUnregisterBroker(RegistrarRequests.unregister(r, e)),
-                        ep,
-                        true,
-                        ResponseEnvelope.BodyCase.UNREGISTER_BROKER,
-                        ResponseEnvelope::getUnregisterBroker));
-        calls.forEach((ep, f) -> {
-            try {
-                f.join();
-                log.info("broker {} unregistered from {} (epoch {})", who(r), ep, current.get(ep));
-            } catch (CompletionException | CancellationException ex) {
-                log.warn(
-                        "broker {}: unregister from {} with epoch {} failed (its lease there will expire instead): {}",
-                        who(r),
-                        ep,
-                        current.get(ep),
-                        Replies.unwrap(ex).getMessage());
-            }
-        });
+    /** Leaderless, caller holds the lock: registers with node {@code ep} only and records its epoch there. */
+    private long registerWith(String ep) {
+        RegisterBrokerResponse resp = client.registerBroker(registration, CallOptions.DEFAULT.withNode(ep))
+                .value();
+        noteServerInterval(resp.getHeartbeatIntervalMs());
+        long e = resp.getBrokerEpoch();
+        epochs.put(ep, e);
+        epoch = firstEpoch();
+        return e;
     }
 
-    private void reRegister(long usedEpoch, ErrorCode reason, NamesrvException cause) {
+    /**
+     * Under the lock: if running and {@code stillStale} holds (nobody re-registered since the heartbeat), logs why
+     * and registers once. A failure is reported with {@link #fail}. The new epoch, or empty if nothing was done or
+     * the registration failed.
+     */
+    private OptionalLong reRegisterIfStill(BooleanSupplier stillStale, Runnable logWhy, LongSupplier registerOnce) {
         long e;
         NamesrvException failed = null;
         synchronized (lock) {
-            if (state != State.RUNNING) return;
-            if (epoch != usedEpoch) return; // already re-registered since this heartbeat was sent
-            log.info(
-                    "broker {}: heartbeat with epoch {} answered {} ({}); re-registering",
-                    who(registration),
-                    usedEpoch,
-                    reason,
-                    cause.detail());
+            if (state != State.RUNNING || !stillStale.getAsBoolean()) return OptionalLong.empty();
+            logWhy.run();
             try {
-                e = register();
+                e = registerOnce.getAsLong();
                 reRegistrations.incrementAndGet();
             } catch (NamesrvException ex) {
                 e = -1;
@@ -549,9 +511,23 @@ public final class BrokerRegistrar implements AutoCloseable {
         }
         if (failed != null) {
             fail(failed);
-            return;
+            return OptionalLong.empty();
         }
-        long newEpoch = e;
+        return OptionalLong.of(e);
+    }
+
+    private void reRegister(long usedEpoch, ErrorCode reason, NamesrvException cause) {
+        OptionalLong e = reRegisterIfStill(
+                () -> epoch == usedEpoch, // else: already re-registered since this heartbeat was sent
+                () -> log.info(
+                        "broker {}: heartbeat with epoch {} answered {} ({}); re-registering",
+                        who(registration),
+                        usedEpoch,
+                        reason,
+                        cause.detail()),
+                this::register);
+        if (e.isEmpty()) return;
+        long newEpoch = e.getAsLong();
         log.info("broker {} re-registered with epoch {}", who(registration), newEpoch);
         notify(() -> listener.reRegistered(newEpoch, reason.name()));
     }
@@ -560,11 +536,6 @@ public final class BrokerRegistrar implements AutoCloseable {
         long n = heartbeatFailures.incrementAndGet();
         log.warn("broker {}: heartbeat failed ({} failures so far): {}", who(registration), n, e.getMessage());
         notify(() -> listener.heartbeatFailed(e));
-    }
-
-    /** {@code <broker name>/<broker id>}, how the log names the broker. */
-    private static String who(RegisterBrokerRequest r) {
-        return r.getBrokerName() + "/" + r.getBrokerId();
     }
 
     private boolean isClosed() {

@@ -37,6 +37,11 @@ final class RegistrarRequests {
                 .build();
     }
 
+    /** {@code <broker name>/<broker id>}, how the log names the broker. */
+    static String who(RegisterBrokerRequest r) {
+        return r.getBrokerName() + "/" + r.getBrokerId();
+    }
+
     /** STALE_BROKER_EPOCH or UNKNOWN_BROKER from a node: the registration is gone or replaced, register again. */
     static boolean needsReRegistration(NamesrvException e) {
         return e.kind() == NamesrvException.Kind.SERVER
