@@ -1,8 +1,6 @@
 package io.rns.client;
 
-import io.rns.client.internal.Router;
 import io.rns.rpc.transport.MemberSpec;
-import io.rns.rpc.transport.RpcClient;
 import io.rns.rpc.transport.RpcClientOptions;
 import io.rns.rpc.v1.AddPeerRequest;
 import io.rns.rpc.v1.AddPeerResponse;
@@ -44,16 +42,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import static io.rns.client.Replies.await;
 import static io.rns.client.Replies.nonNull;
-import static io.rns.client.Replies.reply;
 
 /**
  * Client of an RNS cluster: immutable, thread-safe, built by {@link #builder()}.
@@ -103,36 +96,16 @@ import static io.rns.client.Replies.reply;
  * </ul>
  */
 public final class NamesrvClient implements AutoCloseable {
-    private static final AtomicInteger SCHEDULER_IDS = new AtomicInteger();
-
     private final ClientSettings settings;
-    private final RpcClient rpc;
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final ClientEngine engine;
     private final Caller caller;
     private final ModeResolver modes;
 
     private NamesrvClient(ClientSettings settings) {
         this.settings = settings;
-        Random random = settings.randomSeed() != null ? new Random(settings.randomSeed()) : new Random();
-        this.rpc = new RpcClient(settings.rpcOptions());
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "rns-client-retry-" + SCHEDULER_IDS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.scheduler.setRemoveOnCancelPolicy(true);
-        this.caller = new Caller(
-                rpc,
-                new Router(settings.endpoints(), random),
-                settings.requestTimeout(),
-                settings.overallTimeout(),
-                settings.retryPolicy(),
-                settings.defaultConsistency(),
-                settings.defaultConsistencyExplicit(),
-                settings.clientId(),
-                random,
-                scheduler);
-        this.modes = new ModeResolver(settings.mode(), settings.endpoints(), settings.overallTimeout(), caller);
+        this.engine = new ClientEngine(settings);
+        this.caller = engine.caller();
+        this.modes = engine.modes();
     }
 
     public static Builder builder() {
@@ -295,8 +268,9 @@ public final class NamesrvClient implements AutoCloseable {
 
     public Reply<HeartbeatResponse> heartbeat(HeartbeatRequest request, CallOptions options) {
         Objects.requireNonNull(request, "request");
-        return reply(
-                await(caller.callLeader(RequestEnvelope.newBuilder().setHeartbeat(request), options)),
+        return engine.leader(
+                RequestEnvelope.newBuilder().setHeartbeat(request),
+                options,
                 ResponseEnvelope.BodyCase.HEARTBEAT,
                 ResponseEnvelope::getHeartbeat);
     }
@@ -307,10 +281,9 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<ListBrokerLeasesResponse> listBrokerLeases(CallOptions options) {
-        return reply(
-                await(caller.callLeader(
-                        RequestEnvelope.newBuilder().setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance()),
-                        options)),
+        return engine.leader(
+                RequestEnvelope.newBuilder().setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance()),
+                options,
                 ResponseEnvelope.BodyCase.LIST_BROKER_LEASES,
                 ResponseEnvelope::getListBrokerLeases);
     }
@@ -409,13 +382,11 @@ public final class NamesrvClient implements AutoCloseable {
         CallOptions o = options == null ? CallOptions.DEFAULT : options;
         if (endpointOrNull != null) o = o.withNode(endpointOrNull);
         // routed like a read (sticky endpoint) but sends no ReadOptions: status is always local
-        Caller.Answer a = await(caller.call(
+        Reply<GetNodeStatusResponse> r = engine.local(
                 RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()),
                 o,
-                true,
-                false));
-        Reply<GetNodeStatusResponse> r =
-                reply(a, ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus);
+                ResponseEnvelope.BodyCase.GET_NODE_STATUS,
+                ResponseEnvelope::getGetNodeStatus);
         if (!modes.known()) modes.learn(r.value().getMode()); // AUTO: any status answer tells the mode
         return r;
     }
@@ -427,12 +398,11 @@ public final class NamesrvClient implements AutoCloseable {
      * one). Routed like node status (any node, or {@code options.node()}); answered locally, never forwarded.
      */
     public Reply<ListPeersResponse> listPeers(CallOptions options) {
-        Caller.Answer a = await(caller.call(
+        return engine.local(
                 RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()),
                 options,
-                true,
-                false));
-        return reply(a, ResponseEnvelope.BodyCase.LIST_PEERS, ResponseEnvelope::getListPeers);
+                ResponseEnvelope.BodyCase.LIST_PEERS,
+                ResponseEnvelope::getListPeers);
     }
 
     /**
@@ -441,8 +411,9 @@ public final class NamesrvClient implements AutoCloseable {
      */
     public Reply<AddPeerResponse> addPeer(String memberSpec, CallOptions options) {
         AddPeerRequest r = parseMember(nonNull(memberSpec, "member"));
-        return reply(
-                await(caller.call(RequestEnvelope.newBuilder().setAddPeer(r), options, false)),
+        return engine.leaderWrite(
+                RequestEnvelope.newBuilder().setAddPeer(r),
+                options,
                 ResponseEnvelope.BodyCase.ADD_PEER,
                 ResponseEnvelope::getAddPeer);
     }
@@ -452,8 +423,9 @@ public final class NamesrvClient implements AutoCloseable {
         RemovePeerRequest r = RemovePeerRequest.newBuilder()
                 .setNodeId(nonNull(nodeId, "node id"))
                 .build();
-        return reply(
-                await(caller.call(RequestEnvelope.newBuilder().setRemovePeer(r), options, false)),
+        return engine.leaderWrite(
+                RequestEnvelope.newBuilder().setRemovePeer(r),
+                options,
                 ResponseEnvelope.BodyCase.REMOVE_PEER,
                 ResponseEnvelope::getRemovePeer);
     }
@@ -463,8 +435,9 @@ public final class NamesrvClient implements AutoCloseable {
         TransferLeadershipRequest r = TransferLeadershipRequest.newBuilder()
                 .setNodeId(nonNull(nodeId, "node id"))
                 .build();
-        return reply(
-                await(caller.call(RequestEnvelope.newBuilder().setTransferLeadership(r), options, false)),
+        return engine.leaderWrite(
+                RequestEnvelope.newBuilder().setTransferLeadership(r),
+                options,
                 ResponseEnvelope.BodyCase.TRANSFER_LEADERSHIP,
                 ResponseEnvelope::getTransferLeadership);
     }
@@ -493,14 +466,7 @@ public final class NamesrvClient implements AutoCloseable {
             boolean write,
             ResponseEnvelope.BodyCase expected,
             Function<ResponseEnvelope, T> extract) {
-        CallOptions o = CallOptions.DEFAULT.withNode(node);
-        CompletableFuture<Caller.Answer> f;
-        try {
-            f = write ? caller.call(request, o, false) : caller.callLeader(request, o);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return f.thenApply(a -> reply(a, expected, extract));
+        return engine.callNodeAsync(request, node, write, expected, extract);
     }
 
     // ---- generic -----------------------------------------------------------------------------------------------
@@ -518,31 +484,13 @@ public final class NamesrvClient implements AutoCloseable {
      */
     public CompletableFuture<ResponseEnvelope> callAsync(
             RequestEnvelope.Builder request, CallOptions options, boolean isRead) {
-        Objects.requireNonNull(request, "request");
-        ClusterMode m;
-        try {
-            m = modes.modeFor(options == null ? null : options.node());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        if (!isRead && m == ClusterMode.LEADERLESS && (options == null || options.node() == null)) {
-            RequestEnvelope.Builder req = request.clone();
-            return FanOut.toEvery(
-                            settings.endpoints(),
-                            ep -> caller.call(req, options(options).withNode(ep), false)
-                                    .thenApply(a -> new Reply<>(
-                                            a.response(),
-                                            ResponseMeta.of(a.response().getHeader(), a.endpoint()))))
-                    .thenApply(Reply::value);
-        }
-        return caller.call(request, options, isRead).thenApply(Caller.Answer::response);
+        return engine.callAsync(request, options, isRead);
     }
 
     /** Closes connections and threads; pending calls fail. */
     @Override
     public void close() {
-        rpc.close();
-        scheduler.shutdownNow();
+        engine.close();
     }
 
     private <T> Reply<T> call(
@@ -551,21 +499,7 @@ public final class NamesrvClient implements AutoCloseable {
             boolean isRead,
             ResponseEnvelope.BodyCase expected,
             Function<ResponseEnvelope, T> extract) {
-        if (isRead) {
-            req.clearRead();
-        }
-        ClusterMode m = modes.modeFor(options == null ? null : options.node());
-        if (!isRead && m == ClusterMode.LEADERLESS && (options == null || options.node() == null)) {
-            return await(FanOut.toEvery(
-                    settings.endpoints(),
-                    ep -> caller.call(req, options(options).withNode(ep), false)
-                            .thenApply(a -> reply(a, expected, extract))));
-        }
-        return reply(await(caller.call(req, options, isRead)), expected, extract);
-    }
-
-    private static CallOptions options(CallOptions o) {
-        return o == null ? CallOptions.DEFAULT : o;
+        return engine.call(req, options, isRead, expected, extract);
     }
 
     /** A validating builder; {@link #build()} throws {@link IllegalArgumentException} naming the bad setting. */
