@@ -416,12 +416,13 @@ public final class BrokerRegistrar implements AutoCloseable {
         Map<String, CompletableFuture<Reply<HeartbeatResponse>>> calls =
                 RegistrarRequests.toEachRegisteredNode(used, (ep, e) -> {
                     heartbeatsSent.incrementAndGet();
-                    return client.callNodeAsync(
-                            RequestEnvelope.newBuilder().setHeartbeat(RegistrarRequests.heartbeat(r, e)),
-                            ep,
-                            false,
-                            ResponseEnvelope.BodyCase.HEARTBEAT,
-                            ResponseEnvelope::getHeartbeat);
+                    return client.engine()
+                            .callNodeAsync(
+                                    RequestEnvelope.newBuilder().setHeartbeat(RegistrarRequests.heartbeat(r, e)),
+                                    ep,
+                                    false,
+                                    ResponseEnvelope.BodyCase.HEARTBEAT,
+                                    ResponseEnvelope::getHeartbeat);
                 });
         CompletableFuture.allOf(calls.values().stream()
                         .map(f -> f.handle((v, x) -> null))

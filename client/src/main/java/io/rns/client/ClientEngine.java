@@ -132,7 +132,10 @@ final class ClientEngine implements AutoCloseable {
         return reply(await(caller.call(req, options, false)), expected, extract);
     }
 
-    /** As {@link NamesrvClient#callNodeAsync}. */
+    /**
+     * One attempt at one node, asynchronously (for {@link BrokerRegistrar}'s per-node heartbeats and unregisters in
+     * leaderless mode). {@code write}: a write (outcome may be unknown); else routed like a heartbeat.
+     */
     <T> CompletableFuture<Reply<T>> callNodeAsync(
             RequestEnvelope.Builder request,
             String node,

@@ -456,17 +456,9 @@ public final class NamesrvClient implements AutoCloseable {
                 .build();
     }
 
-    /**
-     * One attempt at one node, asynchronously (for {@link BrokerRegistrar}'s per-node heartbeats and unregisters in
-     * leaderless mode). {@code write}: a write (outcome may be unknown); else routed like a heartbeat.
-     */
-    <T> CompletableFuture<Reply<T>> callNodeAsync(
-            RequestEnvelope.Builder request,
-            String node,
-            boolean write,
-            ResponseEnvelope.BodyCase expected,
-            Function<ResponseEnvelope, T> extract) {
-        return engine.callNodeAsync(request, node, write, expected, extract);
+    /** The engine, for {@link BrokerRegistrar}'s per-node calls in leaderless mode. */
+    ClientEngine engine() {
+        return engine;
     }
 
     // ---- generic -----------------------------------------------------------------------------------------------

@@ -41,12 +41,13 @@ final class Unregistration {
     static void fromEachNode(NamesrvClient client, RegisterBrokerRequest r, Map<String, Long> epochs) {
         Map<String, CompletableFuture<Reply<UnregisterBrokerResponse>>> calls = RegistrarRequests.toEachRegisteredNode(
                 epochs,
-                (ep, e) -> client.callNodeAsync(
-                        RequestEnvelope.newBuilder().setUnregisterBroker(RegistrarRequests.unregister(r, e)),
-                        ep,
-                        true,
-                        ResponseEnvelope.BodyCase.UNREGISTER_BROKER,
-                        ResponseEnvelope::getUnregisterBroker));
+                (ep, e) -> client.engine()
+                        .callNodeAsync(
+                                RequestEnvelope.newBuilder().setUnregisterBroker(RegistrarRequests.unregister(r, e)),
+                                ep,
+                                true,
+                                ResponseEnvelope.BodyCase.UNREGISTER_BROKER,
+                                ResponseEnvelope::getUnregisterBroker));
         calls.forEach((ep, f) -> {
             try {
                 f.join();

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,27 +42,10 @@ class BrokerRegistrarTest {
     private final Events events = new Events();
 
     /** Records listener callbacks as strings. */
-    static final class Events implements BrokerRegistrar.Listener {
-        final List<String> all = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void registered(long epoch) {
-            all.add("registered " + epoch);
-        }
-
+    static final class Events extends RecordingListener {
         @Override
         public void reRegistered(long epoch, String reason) {
             all.add("reRegistered " + epoch + " " + reason);
-        }
-
-        @Override
-        public void heartbeatFailed(NamesrvException e) {
-            all.add("heartbeatFailed " + e.codeName());
-        }
-
-        @Override
-        public void closed() {
-            all.add("closed");
         }
     }
 
