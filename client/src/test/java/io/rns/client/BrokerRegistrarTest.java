@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -166,7 +167,7 @@ class BrokerRegistrarTest {
 
     @Test
     void reRegistersOnUnknownBrokerThenHeartbeatsTheNewEpoch() throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean known = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean known = new AtomicBoolean(true);
         leader.script = q -> {
             if (q.hasRegisterBroker()) known.set(true);
             return q.hasHeartbeat() && !known.get()
@@ -191,7 +192,7 @@ class BrokerRegistrarTest {
     @Test
     void failedReRegistrationIsReportedAndRetriedByTheNextHeartbeat() throws Exception {
         AtomicInteger registerFailures = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean known = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean known = new AtomicBoolean(true);
         leader.script = q -> {
             if (q.hasRegisterBroker() && !known.get()) {
                 if (registerFailures.getAndIncrement() == 0)

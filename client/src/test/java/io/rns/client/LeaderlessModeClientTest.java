@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -54,7 +55,7 @@ class LeaderlessModeClientTest {
         return n;
     }
 
-    private static java.util.function.Function<RequestEnvelope, ResponseEnvelope> leaderless(FakeNode n) {
+    private static Function<RequestEnvelope, ResponseEnvelope> leaderless(FakeNode n) {
         return q -> q.hasRead()
                         && q.getRead().getConsistency() != Consistency.STALE
                         && q.getRead().getConsistency() != Consistency.CONSISTENCY_UNSPECIFIED
