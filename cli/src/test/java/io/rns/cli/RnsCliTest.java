@@ -238,34 +238,15 @@ class RnsCliTest {
         assertMeta("NONE", "n1", "LEADER");
         assertEquals(2, out.strip().split("\n").length, out);
 
+        String[] heartbeat17 = {
+            "heartbeat", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1", "--epoch", "17"
+        };
         leader.script =
                 r -> leader.error(ErrorCode.STALE_BROKER_EPOCH, false, "epoch 17 is not current (18): re-register");
-        assertEquals(
-                2,
-                run(withLeader(
-                        "heartbeat",
-                        "--cluster",
-                        "C",
-                        "--broker-name",
-                        "b1",
-                        "--broker-addr",
-                        "h:1",
-                        "--epoch",
-                        "17")));
+        assertEquals(2, run(withLeader(heartbeat17)));
         assertEquals("error: STALE_BROKER_EPOCH: epoch 17 is not current (18): re-register\n", err);
         leader.script = r -> leader.error(ErrorCode.UNKNOWN_BROKER, false, "no broker b1/0");
-        assertEquals(
-                2,
-                run(withLeader(
-                        "heartbeat",
-                        "--cluster",
-                        "C",
-                        "--broker-name",
-                        "b1",
-                        "--broker-addr",
-                        "h:1",
-                        "--epoch",
-                        "17")));
+        assertEquals(2, run(withLeader(heartbeat17)));
         assertTrue(err.startsWith("error: UNKNOWN_BROKER"), err);
     }
 
