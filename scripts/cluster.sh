@@ -10,7 +10,7 @@ MAIN_CLASS="io.rns.namesrv.NamesrvMain"
 #   java -cp rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar:rocketmq-compat/target/lib/* io.rns.namesrv.NamesrvMain
 SERVER_JAR="${RNS_SERVER_JAR:-$ROOT/rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar}"
 SERVER_LIB="${RNS_SERVER_LIB:-$ROOT/rocketmq-compat/target/lib}"
-CLIENT_JAR="$ROOT/client/target/client-0.1.0-SNAPSHOT.jar"
+CLI_JAR="$ROOT/cli/target/cli-0.1.0-SNAPSHOT.jar"
 RNS="${RNS_CLI:-$ROOT/scripts/rns}"
 HOST="127.0.0.1"
 MAX_NODES=5
@@ -242,8 +242,8 @@ cluster_nodes() {
 }
 
 ensure_built() {
-  if [[ ! -f "$SERVER_JAR" || ! -d "$SERVER_LIB" || ( -z "${RNS_CLI:-}" && ! -f "$CLIENT_JAR" ) ]]; then
-    log "server or client jar missing; building: ./mvnw -B -q -DskipTests package (server: rocketmq-compat with its lib/)"
+  if [[ ! -f "$SERVER_JAR" || ! -d "$SERVER_LIB" || ( -z "${RNS_CLI:-}" && ! -f "$CLI_JAR" ) ]]; then
+    log "server or cli jar missing; building: ./mvnw -B -q -DskipTests package (server: rocketmq-compat with its lib/)"
     (cd "$ROOT" && ./mvnw -B -q -DskipTests package) || die "build failed"
     [[ -f "$SERVER_JAR" && -d "$SERVER_LIB" ]] || die "build did not produce $SERVER_JAR and $SERVER_LIB"
   fi

@@ -14,7 +14,7 @@
 #   idle      TRICKLE_SECS of one register every 200 ms; a monitor polls every node's role/term/leader every 50 ms.
 #   load      the same while `stress-ng --cpu 2 --io 1 --hdd 1` runs (CPU hog on both cores + sync/disk pressure).
 # Needs: java 17 + javac, stress-ng (load phase; `apt-get install -y stress-ng`), free ports 9771-9773/9781-9783.
-# Jars: copies in $WORK/jars (taken from raft-namesrv/target and client/target, built offline if missing), so that
+# Jars: copies in $WORK/jars (taken from rocketmq-compat/target and cli/target, built offline if missing), so that
 # edits to the tree during a run do not change what is measured. Everything this script starts is stopped by its
 # pid on exit; cluster data dirs are removed at the end (KEEP_DATA=1 keeps them); logs stay in $OUT.
 set -euo pipefail
@@ -31,17 +31,18 @@ JARS="$WORK/jars"
 mkdir -p "$WORK" "$OUT"
 
 # ---- jars (private copies) ------------------------------------------------------------------------------------
-if [[ ! -f "$JARS/rocketmq-compat-0.1.0-SNAPSHOT.jar" || ! -f "$JARS/client/client-0.1.0-SNAPSHOT.jar" ]]; then
-  if [[ ! -f "$ROOT/rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar" || ! -f "$ROOT/client/target/client-0.1.0-SNAPSHOT.jar" ]]; then
+if [[ ! -f "$JARS/rocketmq-compat-0.1.0-SNAPSHOT.jar" || ! -f "$JARS/cli/cli-0.1.0-SNAPSHOT.jar" ]]; then
+  if [[ ! -f "$ROOT/rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar" || ! -f "$ROOT/cli/target/cli-0.1.0-SNAPSHOT.jar" ]]; then
     (cd "$ROOT" && ./mvnw -B -q -o -DskipTests package)
   fi
-  mkdir -p "$JARS/client"
+  mkdir -p "$JARS/cli"
   # the server classpath of scripts/cluster.sh: rocketmq-compat's jar + its lib/ (which holds raft-namesrv)
   cp "$ROOT/rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar" "$JARS/"
-  rm -rf "$JARS/server-lib" "$JARS/client/lib"
+  rm -rf "$JARS/server-lib" "$JARS/cli/lib"
   cp -r "$ROOT/rocketmq-compat/target/lib" "$JARS/server-lib"
-  cp "$ROOT/client/target/client-0.1.0-SNAPSHOT.jar" "$JARS/client/"
-  cp -r "$ROOT/client/target/lib" "$JARS/client/lib"
+  # the CLI's classpath: cli jar + its lib/ (which holds the client library, rpc and logback)
+  cp "$ROOT/cli/target/cli-0.1.0-SNAPSHOT.jar" "$JARS/cli/"
+  cp -r "$ROOT/cli/target/lib" "$JARS/cli/lib"
   cp "$ROOT/conf/logback.xml" "$ROOT/conf/logback-cli.xml" "$JARS/"
 fi
 # cluster.sh too: it writes the node config, which must match the copied server jar (ROOT of the copy = $JARS).
@@ -51,12 +52,12 @@ if [[ ! -x "$JARS/scripts/cluster.sh" ]]; then
   cp "$JARS/logback.xml" "$JARS/logback-cli.xml" "$JARS/conf/"
 fi
 CLUSTER="$JARS/scripts/cluster.sh"
-CP_CLIENT="$JARS/client/client-0.1.0-SNAPSHOT.jar:$JARS/client/lib/*"
+CP_CLIENT="$JARS/cli/cli-0.1.0-SNAPSHOT.jar:$JARS/cli/lib/*"
 export RNS_SERVER_JAR="$JARS/rocketmq-compat-0.1.0-SNAPSHOT.jar" RNS_SERVER_LIB="$JARS/server-lib"
-# cluster.sh calls $RNS_CLI for `status`; point it at the copied client jar too.
+# cluster.sh calls $RNS_CLI for `status`; point it at the copied cli jar too.
 cat >"$JARS/rns-cli" <<EOF
 #!/usr/bin/env bash
-exec java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlogback.configurationFile=$JARS/logback-cli.xml -cp "$CP_CLIENT" io.rns.client.cli.RnsCli "\$@"
+exec java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlogback.configurationFile=$JARS/logback-cli.xml -cp "$CP_CLIENT" io.rns.cli.RnsCli "\$@"
 EOF
 chmod +x "$JARS/rns-cli"
 export RNS_CLI="$JARS/rns-cli"

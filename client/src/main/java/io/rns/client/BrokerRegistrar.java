@@ -8,8 +8,6 @@ import io.rns.rpc.v1.RegisterBrokerResponse;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.TopicConfig;
-import io.rns.rpc.v1.UnregisterBrokerRequest;
-import io.rns.rpc.v1.UnregisterBrokerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,6 +28,10 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+import static io.rns.client.RegistrarRequests.who;
 
 /**
  * The broker side of broker liveness: registers a broker, keeps its lease alive with heartbeats and unregisters it
@@ -190,9 +193,8 @@ public final class BrokerRegistrar implements AutoCloseable {
             schedule();
         }
         log.info(
-                "broker {}/{} registered with epoch {}{}; heartbeating every {} ms",
-                registration.getBrokerName(),
-                registration.getBrokerId(),
+                "broker {} registered with epoch {}{}; heartbeating every {} ms",
+                who(registration),
                 e,
                 leaderless ? " (leaderless, per node: " + epochs() + ")" : "",
                 TimeUnit.NANOSECONDS.toMillis(intervalNanos()));
@@ -246,27 +248,15 @@ public final class BrokerRegistrar implements AutoCloseable {
         }
         if (ownScheduler) scheduler.shutdown(); // a heartbeat in flight finishes; it sees CLOSED and stops
         if (wasRunning && leaderless) {
-            unregisterAll();
-        } else if (wasRunning) {
-            long e = epoch;
-            RegisterBrokerRequest r = registration;
-            try {
-                client.unregisterBroker(UnregisterBrokerRequest.newBuilder()
-                        .setCluster(r.getCluster())
-                        .setBrokerName(r.getBrokerName())
-                        .setBrokerId(r.getBrokerId())
-                        .setBrokerAddr(r.getBrokerAddr())
-                        .setBrokerEpoch(e)
-                        .build());
-                log.info("broker {}/{} unregistered (epoch {})", r.getBrokerName(), r.getBrokerId(), e);
-            } catch (RuntimeException ex) {
-                log.warn(
-                        "broker {}/{}: unregister with epoch {} failed (its lease will expire instead): {}",
-                        r.getBrokerName(),
-                        r.getBrokerId(),
-                        e,
-                        ex.getMessage());
+            RegisterBrokerRequest r;
+            Map<String, Long> current;
+            synchronized (lock) {
+                r = registration;
+                current = new LinkedHashMap<>(epochs);
             }
+            Unregistration.fromEachNode(client, r, current);
+        } else if (wasRunning) {
+            Unregistration.fromTheCluster(client, registration, epoch);
         }
         notify(listener::closed);
     }
@@ -306,7 +296,7 @@ public final class BrokerRegistrar implements AutoCloseable {
     /** Caller holds the lock. */
     private long register() {
         RegisterBrokerResponse resp = client.registerBroker(registration).value();
-        if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+        noteServerInterval(resp.getHeartbeatIntervalMs());
         epoch = resp.getBrokerEpoch();
         return epoch;
     }
@@ -321,14 +311,13 @@ public final class BrokerRegistrar implements AutoCloseable {
             Reply.Outcome<RegisterBrokerResponse> o = reply.perEndpoint().get(ep);
             if (o != null && o.ok()) {
                 RegisterBrokerResponse resp = o.reply().value();
-                if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+                noteServerInterval(resp.getHeartbeatIntervalMs());
                 epochs.put(ep, resp.getBrokerEpoch());
             } else {
                 epochs.put(ep, 0L);
                 log.warn(
-                        "broker {}/{}: registration with {} failed (retried at the next heartbeat round): {}",
-                        registration.getBrokerName(),
-                        registration.getBrokerId(),
+                        "broker {}: registration with {} failed (retried at the next heartbeat round): {}",
+                        who(registration),
                         ep,
                         o == null ? "no answer" : o.error().getMessage());
             }
@@ -340,6 +329,11 @@ public final class BrokerRegistrar implements AutoCloseable {
     /** Caller holds the lock. */
     private long firstEpoch() {
         return epochs.getOrDefault(client.endpoints().get(0), 0L);
+    }
+
+    /** The interval the server asks for in a register or heartbeat answer (0 = none). */
+    private void noteServerInterval(int ms) {
+        if (ms > 0) serverIntervalMs = ms;
     }
 
     private long intervalNanos() {
@@ -355,10 +349,9 @@ public final class BrokerRegistrar implements AutoCloseable {
             nextTick = scheduler.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             log.error(
-                    "broker {}/{}: heartbeats STOPPED: the scheduler rejected the next heartbeat (shut down?); "
+                    "broker {}: heartbeats STOPPED: the scheduler rejected the next heartbeat (shut down?); "
                             + "the broker's lease will expire",
-                    registration.getBrokerName(),
-                    registration.getBrokerId(),
+                    who(registration),
                     e);
         }
     }
@@ -391,40 +384,21 @@ public final class BrokerRegistrar implements AutoCloseable {
             r = registration;
             used = epoch;
         }
-        HeartbeatRequest hb = HeartbeatRequest.newBuilder()
-                .setCluster(r.getCluster())
-                .setBrokerName(r.getBrokerName())
-                .setBrokerId(r.getBrokerId())
-                .setBrokerAddr(r.getBrokerAddr())
-                .setBrokerEpoch(used)
-                .setBindConnection(true)
-                .build();
+        HeartbeatRequest hb = RegistrarRequests.heartbeat(r, used);
         heartbeatsSent.incrementAndGet();
         NamesrvException failure;
         try {
             HeartbeatResponse resp = client.heartbeat(hb).value();
-            if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+            noteServerInterval(resp.getHeartbeatIntervalMs());
             return;
         } catch (NamesrvException e) {
             failure = e;
         } catch (IllegalStateException e) {
             if (isClosed()) return; // interrupted or client closed by our own close()
-            failure = new NamesrvException(
-                    NamesrvException.Kind.CONNECTION_CLOSED,
-                    ErrorCode.ERROR_CODE_UNSPECIFIED,
-                    String.valueOf(e.getMessage()),
-                    true,
-                    "",
-                    null,
-                    false,
-                    null,
-                    0,
-                    e);
+            failure = RegistrarRequests.connectionLost(e, null);
         }
-        ErrorCode code = failure.code();
-        if (failure.kind() == NamesrvException.Kind.SERVER
-                && (code == ErrorCode.STALE_BROKER_EPOCH || code == ErrorCode.UNKNOWN_BROKER)) {
-            reRegister(used, code, failure);
+        if (RegistrarRequests.needsReRegistration(failure)) {
+            reRegister(used, failure.code(), failure);
             return;
         }
         fail(failure);
@@ -439,27 +413,17 @@ public final class BrokerRegistrar implements AutoCloseable {
             r = registration;
             used = new LinkedHashMap<>(epochs);
         }
-        Map<String, CompletableFuture<Reply<HeartbeatResponse>>> calls = new LinkedHashMap<>();
-        used.forEach((ep, e) -> {
-            if (e == 0) return; // not registered there: register below
-            HeartbeatRequest hb = HeartbeatRequest.newBuilder()
-                    .setCluster(r.getCluster())
-                    .setBrokerName(r.getBrokerName())
-                    .setBrokerId(r.getBrokerId())
-                    .setBrokerAddr(r.getBrokerAddr())
-                    .setBrokerEpoch(e)
-                    .setBindConnection(true)
-                    .build();
-            heartbeatsSent.incrementAndGet();
-            calls.put(
-                    ep,
-                    client.callNodeAsync(
-                            RequestEnvelope.newBuilder().setHeartbeat(hb),
-                            ep,
-                            false,
-                            ResponseEnvelope.BodyCase.HEARTBEAT,
-                            ResponseEnvelope::getHeartbeat));
-        });
+        Map<String, CompletableFuture<Reply<HeartbeatResponse>>> calls =
+                RegistrarRequests.toEachRegisteredNode(used, (ep, e) -> {
+                    heartbeatsSent.incrementAndGet();
+                    return client.engine()
+                            .callNodeAsync(
+                                    RequestEnvelope.newBuilder().setHeartbeat(RegistrarRequests.heartbeat(r, e)),
+                                    ep,
+                                    false,
+                                    ResponseEnvelope.BodyCase.HEARTBEAT,
+                                    ResponseEnvelope::getHeartbeat);
+                });
         CompletableFuture.allOf(calls.values().stream()
                         .map(f -> f.handle((v, x) -> null))
                         .toArray(CompletableFuture[]::new))
@@ -475,31 +439,19 @@ public final class BrokerRegistrar implements AutoCloseable {
             NamesrvException failure;
             try {
                 HeartbeatResponse resp = calls.get(ep).join().value();
-                if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
+                noteServerInterval(resp.getHeartbeatIntervalMs());
                 continue;
             } catch (CompletionException | CancellationException ex) {
-                Throwable t = NamesrvClient.unwrap(ex);
+                Throwable t = Replies.unwrap(ex);
                 if (t instanceof NamesrvException ne) {
                     failure = ne;
                 } else {
                     if (isClosed()) return;
-                    failure = new NamesrvException(
-                            NamesrvException.Kind.CONNECTION_CLOSED,
-                            ErrorCode.ERROR_CODE_UNSPECIFIED,
-                            String.valueOf(t.getMessage()),
-                            true,
-                            "",
-                            null,
-                            false,
-                            ep,
-                            0,
-                            t);
+                    failure = RegistrarRequests.connectionLost(t, ep);
                 }
             }
-            ErrorCode code = failure.code();
-            if (failure.kind() == NamesrvException.Kind.SERVER
-                    && (code == ErrorCode.STALE_BROKER_EPOCH || code == ErrorCode.UNKNOWN_BROKER)) {
-                reRegisterWith(ep, e, code.name(), failure);
+            if (RegistrarRequests.needsReRegistration(failure)) {
+                reRegisterWith(ep, e, failure.code().name(), failure);
             } else {
                 fail(failure);
             }
@@ -508,111 +460,50 @@ public final class BrokerRegistrar implements AutoCloseable {
 
     /** Leaderless: re-registers with node {@code ep} only, if its epoch is still {@code usedEpoch}. */
     private void reRegisterWith(String ep, long usedEpoch, String reason, NamesrvException cause) {
-        long e;
-        NamesrvException failed = null;
-        synchronized (lock) {
-            if (state != State.RUNNING) return;
-            if (epochs.getOrDefault(ep, 0L) != usedEpoch) return; // already re-registered since
-            if (cause != null) {
-                log.info(
-                        "broker {}/{}: heartbeat to {} with epoch {} answered {} ({}); re-registering with that node",
-                        registration.getBrokerName(),
-                        registration.getBrokerId(),
-                        ep,
-                        usedEpoch,
-                        reason,
-                        cause.detail());
-            }
-            try {
-                RegisterBrokerResponse resp = client.registerBroker(registration, CallOptions.DEFAULT.withNode(ep))
-                        .value();
-                if (resp.getHeartbeatIntervalMs() > 0) serverIntervalMs = resp.getHeartbeatIntervalMs();
-                e = resp.getBrokerEpoch();
-                epochs.put(ep, e);
-                epoch = firstEpoch();
-                reRegistrations.incrementAndGet();
-            } catch (NamesrvException ex) {
-                e = -1;
-                failed = ex;
-            }
-        }
-        if (failed != null) {
-            fail(failed);
-            return;
-        }
-        long newEpoch = e;
-        log.info(
-                "broker {}/{} re-registered with {}: epoch {}",
-                registration.getBrokerName(),
-                registration.getBrokerId(),
-                ep,
-                newEpoch);
+        OptionalLong e = reRegisterIfStill(
+                () -> epochs.getOrDefault(ep, 0L) == usedEpoch, // else: already re-registered since
+                () -> {
+                    if (cause != null) {
+                        log.info(
+                                "broker {}: heartbeat to {} with epoch {} answered {} ({}); re-registering with that node",
+                                who(registration),
+                                ep,
+                                usedEpoch,
+                                reason,
+                                cause.detail());
+                    }
+                },
+                () -> registerWith(ep));
+        if (e.isEmpty()) return;
+        long newEpoch = e.getAsLong();
+        log.info("broker {} re-registered with {}: epoch {}", who(registration), ep, newEpoch);
         notify(() -> listener.reRegistered(ep, newEpoch, reason));
     }
 
-    /** Leaderless, from close(): unregisters from every node it is registered with, each with its own epoch. */
-    private void unregisterAll() {
-        RegisterBrokerRequest r;
-        Map<String, Long> current;
-        synchronized (lock) {
-            r = registration;
-            current = new LinkedHashMap<>(epochs);
-        }
-        Map<String, CompletableFuture<Reply<UnregisterBrokerResponse>>> calls = new LinkedHashMap<>();
-        current.forEach((ep, e) -> {
-            if (e == 0) return;
-            UnregisterBrokerRequest u = UnregisterBrokerRequest.newBuilder()
-                    .setCluster(r.getCluster())
-                    .setBrokerName(r.getBrokerName())
-                    .setBrokerId(r.getBrokerId())
-                    .setBrokerAddr(r.getBrokerAddr())
-                    .setBrokerEpoch(e)
-                    .build();
-            calls.put(
-                    ep,
-                    client.callNodeAsync(
-                            RequestEnvelope.newBuilder().setUnregisterBroker(u),
-                            ep,
-                            true,
-                            ResponseEnvelope.BodyCase.UNREGISTER_BROKER,
-                            ResponseEnvelope::getUnregisterBroker));
-        });
-        calls.forEach((ep, f) -> {
-            try {
-                f.join();
-                log.info(
-                        "broker {}/{} unregistered from {} (epoch {})",
-                        r.getBrokerName(),
-                        r.getBrokerId(),
-                        ep,
-                        current.get(ep));
-            } catch (CompletionException | CancellationException ex) {
-                log.warn(
-                        "broker {}/{}: unregister from {} with epoch {} failed (its lease there will expire instead): {}",
-                        r.getBrokerName(),
-                        r.getBrokerId(),
-                        ep,
-                        current.get(ep),
-                        NamesrvClient.unwrap(ex).getMessage());
-            }
-        });
+    /** Leaderless, caller holds the lock: registers with node {@code ep} only and records its epoch there. */
+    private long registerWith(String ep) {
+        RegisterBrokerResponse resp = client.registerBroker(registration, CallOptions.DEFAULT.withNode(ep))
+                .value();
+        noteServerInterval(resp.getHeartbeatIntervalMs());
+        long e = resp.getBrokerEpoch();
+        epochs.put(ep, e);
+        epoch = firstEpoch();
+        return e;
     }
 
-    private void reRegister(long usedEpoch, ErrorCode reason, NamesrvException cause) {
+    /**
+     * Under the lock: if running and {@code stillStale} holds (nobody re-registered since the heartbeat), logs why
+     * and registers once. A failure is reported with {@link #fail}. The new epoch, or empty if nothing was done or
+     * the registration failed.
+     */
+    private OptionalLong reRegisterIfStill(BooleanSupplier stillStale, Runnable logWhy, LongSupplier registerOnce) {
         long e;
         NamesrvException failed = null;
         synchronized (lock) {
-            if (state != State.RUNNING) return;
-            if (epoch != usedEpoch) return; // already re-registered since this heartbeat was sent
-            log.info(
-                    "broker {}/{}: heartbeat with epoch {} answered {} ({}); re-registering",
-                    registration.getBrokerName(),
-                    registration.getBrokerId(),
-                    usedEpoch,
-                    reason,
-                    cause.detail());
+            if (state != State.RUNNING || !stillStale.getAsBoolean()) return OptionalLong.empty();
+            logWhy.run();
             try {
-                e = register();
+                e = registerOnce.getAsLong();
                 reRegistrations.incrementAndGet();
             } catch (NamesrvException ex) {
                 e = -1;
@@ -621,25 +512,30 @@ public final class BrokerRegistrar implements AutoCloseable {
         }
         if (failed != null) {
             fail(failed);
-            return;
+            return OptionalLong.empty();
         }
-        long newEpoch = e;
-        log.info(
-                "broker {}/{} re-registered with epoch {}",
-                registration.getBrokerName(),
-                registration.getBrokerId(),
-                newEpoch);
+        return OptionalLong.of(e);
+    }
+
+    private void reRegister(long usedEpoch, ErrorCode reason, NamesrvException cause) {
+        OptionalLong e = reRegisterIfStill(
+                () -> epoch == usedEpoch, // else: already re-registered since this heartbeat was sent
+                () -> log.info(
+                        "broker {}: heartbeat with epoch {} answered {} ({}); re-registering",
+                        who(registration),
+                        usedEpoch,
+                        reason,
+                        cause.detail()),
+                this::register);
+        if (e.isEmpty()) return;
+        long newEpoch = e.getAsLong();
+        log.info("broker {} re-registered with epoch {}", who(registration), newEpoch);
         notify(() -> listener.reRegistered(newEpoch, reason.name()));
     }
 
     private void fail(NamesrvException e) {
         long n = heartbeatFailures.incrementAndGet();
-        log.warn(
-                "broker {}/{}: heartbeat failed ({} failures so far): {}",
-                registration.getBrokerName(),
-                registration.getBrokerId(),
-                n,
-                e.getMessage());
+        log.warn("broker {}: heartbeat failed ({} failures so far): {}", who(registration), n, e.getMessage());
         notify(() -> listener.heartbeatFailed(e));
     }
 

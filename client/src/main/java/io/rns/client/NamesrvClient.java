@@ -1,9 +1,6 @@
 package io.rns.client;
 
-import io.rns.client.internal.Caller;
-import io.rns.client.internal.Router;
-import io.rns.rpc.transport.Endpoints;
-import io.rns.rpc.transport.RpcClient;
+import io.rns.rpc.transport.MemberSpec;
 import io.rns.rpc.transport.RpcClientOptions;
 import io.rns.rpc.v1.AddPeerRequest;
 import io.rns.rpc.v1.AddPeerResponse;
@@ -40,20 +37,16 @@ import io.rns.rpc.v1.UnregisterBrokerResponse;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+
+import static io.rns.client.Replies.nonNull;
 
 /**
  * Client of an RNS cluster: immutable, thread-safe, built by {@link #builder()}.
@@ -103,54 +96,16 @@ import java.util.function.Function;
  * </ul>
  */
 public final class NamesrvClient implements AutoCloseable {
-    private static final AtomicInteger SCHEDULER_IDS = new AtomicInteger();
-
-    private final List<String> endpoints;
-    private final Duration requestTimeout;
-    private final Duration overallTimeout;
-    private final RetryPolicy retryPolicy;
-    private final Consistency defaultConsistency;
-    private final String clientId;
-    private final RpcClientOptions rpcOptions;
-    private final RpcClient rpc;
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final ClientSettings settings;
+    private final ClientEngine engine;
     private final Caller caller;
-    private final ClusterMode configuredMode;
-    private final Object modeLock = new Object();
-    private volatile ClusterMode resolvedMode; // null until known (AUTO)
+    private final ModeResolver modes;
 
-    private NamesrvClient(Builder b) {
-        this.endpoints = List.copyOf(b.endpoints);
-        this.requestTimeout = b.requestTimeout;
-        this.overallTimeout = b.overallTimeout;
-        this.retryPolicy = b.retryPolicy;
-        this.defaultConsistency = b.defaultConsistency;
-        this.clientId = b.clientId;
-        this.rpcOptions = b.rpcOptions;
-        Random random = b.randomSeed != null ? new Random(b.randomSeed) : new Random();
-        this.rpc = new RpcClient(rpcOptions);
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "rns-client-retry-" + SCHEDULER_IDS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.scheduler.setRemoveOnCancelPolicy(true);
-        this.caller = new Caller(
-                rpc,
-                new Router(endpoints, random),
-                requestTimeout,
-                overallTimeout,
-                retryPolicy,
-                defaultConsistency,
-                b.defaultConsistencyExplicit,
-                clientId,
-                random,
-                scheduler);
-        this.configuredMode = b.mode;
-        if (b.mode != ClusterMode.AUTO) {
-            resolvedMode = b.mode;
-            caller.setLeaderless(b.mode == ClusterMode.LEADERLESS);
-        }
+    private NamesrvClient(ClientSettings settings) {
+        this.settings = settings;
+        this.engine = new ClientEngine(settings);
+        this.caller = engine.caller();
+        this.modes = engine.modes();
     }
 
     public static Builder builder() {
@@ -158,38 +113,38 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public List<String> endpoints() {
-        return endpoints;
+        return settings.endpoints();
     }
 
     public Duration requestTimeout() {
-        return requestTimeout;
+        return settings.requestTimeout();
     }
 
     public Duration overallTimeout() {
-        return overallTimeout;
+        return settings.overallTimeout();
     }
 
     public RetryPolicy retryPolicy() {
-        return retryPolicy;
+        return settings.retryPolicy();
     }
     /**
      * The builder's default read level (LINEARIZABLE unless set). In leaderless mode reads default to STALE instead
      * unless it was set explicitly: see {@link #effectiveDefaultConsistency()}.
      */
     public Consistency defaultConsistency() {
-        return defaultConsistency;
+        return settings.defaultConsistency();
     }
     /** The mode given to the builder ({@link ClusterMode#AUTO} unless set); {@link #mode()} resolves it. */
     public ClusterMode configuredMode() {
-        return configuredMode;
+        return modes.configured();
     }
 
     public String clientId() {
-        return clientId;
+        return settings.clientId();
     }
 
     public RpcClientOptions rpcOptions() {
-        return rpcOptions;
+        return settings.rpcOptions();
     }
 
     /**
@@ -200,7 +155,7 @@ public final class NamesrvClient implements AutoCloseable {
      *                          is cached then; the next call asks again)
      */
     public ClusterMode mode() {
-        return modeFor(null);
+        return modes.modeFor(null);
     }
 
     /** The level reads are sent with when their CallOptions name none, in the (resolved) {@link #mode()}. */
@@ -313,8 +268,9 @@ public final class NamesrvClient implements AutoCloseable {
 
     public Reply<HeartbeatResponse> heartbeat(HeartbeatRequest request, CallOptions options) {
         Objects.requireNonNull(request, "request");
-        return reply(
-                await(caller.callLeader(RequestEnvelope.newBuilder().setHeartbeat(request), options)),
+        return engine.leader(
+                RequestEnvelope.newBuilder().setHeartbeat(request),
+                options,
                 ResponseEnvelope.BodyCase.HEARTBEAT,
                 ResponseEnvelope::getHeartbeat);
     }
@@ -325,10 +281,9 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<ListBrokerLeasesResponse> listBrokerLeases(CallOptions options) {
-        return reply(
-                await(caller.callLeader(
-                        RequestEnvelope.newBuilder().setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance()),
-                        options)),
+        return engine.leader(
+                RequestEnvelope.newBuilder().setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance()),
+                options,
                 ResponseEnvelope.BodyCase.LIST_BROKER_LEASES,
                 ResponseEnvelope::getListBrokerLeases);
     }
@@ -411,8 +366,7 @@ public final class NamesrvClient implements AutoCloseable {
                 options,
                 true,
                 ResponseEnvelope.BodyCase.KV_LIST,
-                x -> java.util.Collections.unmodifiableMap(
-                        new TreeMap<>(x.getKvList().getEntriesMap())));
+                x -> Collections.unmodifiableMap(new TreeMap<>(x.getKvList().getEntriesMap())));
     }
 
     /**
@@ -428,14 +382,12 @@ public final class NamesrvClient implements AutoCloseable {
         CallOptions o = options == null ? CallOptions.DEFAULT : options;
         if (endpointOrNull != null) o = o.withNode(endpointOrNull);
         // routed like a read (sticky endpoint) but sends no ReadOptions: status is always local
-        Caller.Answer a = await(caller.call(
+        Reply<GetNodeStatusResponse> r = engine.local(
                 RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()),
                 o,
-                true,
-                false));
-        Reply<GetNodeStatusResponse> r =
-                reply(a, ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus);
-        if (resolvedMode == null) learnMode(r.value().getMode()); // AUTO: any status answer tells the mode
+                ResponseEnvelope.BodyCase.GET_NODE_STATUS,
+                ResponseEnvelope::getGetNodeStatus);
+        if (!modes.known()) modes.learn(r.value().getMode()); // AUTO: any status answer tells the mode
         return r;
     }
 
@@ -446,12 +398,11 @@ public final class NamesrvClient implements AutoCloseable {
      * one). Routed like node status (any node, or {@code options.node()}); answered locally, never forwarded.
      */
     public Reply<ListPeersResponse> listPeers(CallOptions options) {
-        Caller.Answer a = await(caller.call(
+        return engine.local(
                 RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()),
                 options,
-                true,
-                false));
-        return reply(a, ResponseEnvelope.BodyCase.LIST_PEERS, ResponseEnvelope::getListPeers);
+                ResponseEnvelope.BodyCase.LIST_PEERS,
+                ResponseEnvelope::getListPeers);
     }
 
     /**
@@ -460,8 +411,9 @@ public final class NamesrvClient implements AutoCloseable {
      */
     public Reply<AddPeerResponse> addPeer(String memberSpec, CallOptions options) {
         AddPeerRequest r = parseMember(nonNull(memberSpec, "member"));
-        return reply(
-                await(caller.call(RequestEnvelope.newBuilder().setAddPeer(r), options, false)),
+        return engine.leaderWrite(
+                RequestEnvelope.newBuilder().setAddPeer(r),
+                options,
                 ResponseEnvelope.BodyCase.ADD_PEER,
                 ResponseEnvelope::getAddPeer);
     }
@@ -471,8 +423,9 @@ public final class NamesrvClient implements AutoCloseable {
         RemovePeerRequest r = RemovePeerRequest.newBuilder()
                 .setNodeId(nonNull(nodeId, "node id"))
                 .build();
-        return reply(
-                await(caller.call(RequestEnvelope.newBuilder().setRemovePeer(r), options, false)),
+        return engine.leaderWrite(
+                RequestEnvelope.newBuilder().setRemovePeer(r),
+                options,
                 ResponseEnvelope.BodyCase.REMOVE_PEER,
                 ResponseEnvelope::getRemovePeer);
     }
@@ -482,66 +435,30 @@ public final class NamesrvClient implements AutoCloseable {
         TransferLeadershipRequest r = TransferLeadershipRequest.newBuilder()
                 .setNodeId(nonNull(nodeId, "node id"))
                 .build();
-        return reply(
-                await(caller.call(RequestEnvelope.newBuilder().setTransferLeadership(r), options, false)),
+        return engine.leaderWrite(
+                RequestEnvelope.newBuilder().setTransferLeadership(r),
+                options,
                 ResponseEnvelope.BodyCase.TRANSFER_LEADERSHIP,
                 ResponseEnvelope::getTransferLeadership);
     }
 
     /** Parses {@code id@host:raftPort:clientPort}; {@link IllegalArgumentException} naming the problem otherwise. */
     public static AddPeerRequest parseMember(String spec) {
-        String s = spec.trim();
-        int at = s.indexOf('@');
-        int c2 = s.lastIndexOf(':');
-        int c1 = c2 > 0 ? s.lastIndexOf(':', c2 - 1) : -1;
-        if (at <= 0 || c1 <= at + 1 || c2 <= c1 + 1 || c2 == s.length() - 1) {
-            throw new IllegalArgumentException("member '" + spec + "' must look like id@host:raftPort:clientPort");
-        }
-        int raft;
-        int client;
-        try {
-            raft = Integer.parseInt(s.substring(c1 + 1, c2));
-            client = Integer.parseInt(s.substring(c2 + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("member '" + spec + "': ports must be numbers");
-        }
-        if (raft < 1 || raft > 65535 || client < 1 || client > 65535) {
+        MemberSpec m = MemberSpec.parse(spec);
+        if (m.raftPort() < 1 || m.raftPort() > 65535 || m.clientPort() < 1 || m.clientPort() > 65535) {
             throw new IllegalArgumentException("member '" + spec + "': ports must be in [1, 65535]");
         }
         return AddPeerRequest.newBuilder()
-                .setNodeId(s.substring(0, at))
-                .setHost(s.substring(at + 1, c1))
-                .setRaftPort(raft)
-                .setClientPort(client)
+                .setNodeId(m.id())
+                .setHost(m.host())
+                .setRaftPort(m.raftPort())
+                .setClientPort(m.clientPort())
                 .build();
     }
 
-    /**
-     * One attempt at one node, asynchronously (for {@link BrokerRegistrar}'s per-node heartbeats and unregisters in
-     * leaderless mode). {@code write}: a write (outcome may be unknown); else routed like a heartbeat.
-     */
-    <T> CompletableFuture<Reply<T>> callNodeAsync(
-            RequestEnvelope.Builder request,
-            String node,
-            boolean write,
-            ResponseEnvelope.BodyCase expected,
-            Function<ResponseEnvelope, T> extract) {
-        CallOptions o = CallOptions.DEFAULT.withNode(node);
-        CompletableFuture<Caller.Answer> f;
-        try {
-            f = write ? caller.call(request, o, false) : caller.callLeader(request, o);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return f.thenApply(a -> reply(a, expected, extract));
-    }
-
-    /** Unwraps a failure of {@link #callNodeAsync}. */
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+    /** The engine, for {@link BrokerRegistrar}'s per-node calls in leaderless mode. */
+    ClientEngine engine() {
+        return engine;
     }
 
     // ---- generic -----------------------------------------------------------------------------------------------
@@ -559,28 +476,13 @@ public final class NamesrvClient implements AutoCloseable {
      */
     public CompletableFuture<ResponseEnvelope> callAsync(
             RequestEnvelope.Builder request, CallOptions options, boolean isRead) {
-        Objects.requireNonNull(request, "request");
-        ClusterMode m;
-        try {
-            m = modeFor(options == null ? null : options.node());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        if (!isRead && m == ClusterMode.LEADERLESS && (options == null || options.node() == null)) {
-            RequestEnvelope.Builder req = request.clone();
-            return fanOut(ep -> caller.call(req, options(options).withNode(ep), false)
-                            .thenApply(a -> new Reply<>(
-                                    a.response(), ResponseMeta.of(a.response().getHeader(), a.endpoint()))))
-                    .thenApply(Reply::value);
-        }
-        return caller.call(request, options, isRead).thenApply(Caller.Answer::response);
+        return engine.callAsync(request, options, isRead);
     }
 
     /** Closes connections and threads; pending calls fail. */
     @Override
     public void close() {
-        rpc.close();
-        scheduler.shutdownNow();
+        engine.close();
     }
 
     private <T> Reply<T> call(
@@ -589,169 +491,7 @@ public final class NamesrvClient implements AutoCloseable {
             boolean isRead,
             ResponseEnvelope.BodyCase expected,
             Function<ResponseEnvelope, T> extract) {
-        if (isRead) {
-            req.clearRead();
-        }
-        ClusterMode m = modeFor(options == null ? null : options.node());
-        if (!isRead && m == ClusterMode.LEADERLESS && (options == null || options.node() == null)) {
-            return await(fanOut(ep -> caller.call(req, options(options).withNode(ep), false)
-                    .thenApply(a -> reply(a, expected, extract))));
-        }
-        return reply(await(caller.call(req, options, isRead)), expected, extract);
-    }
-
-    private static CallOptions options(CallOptions o) {
-        return o == null ? CallOptions.DEFAULT : o;
-    }
-
-    /**
-     * Runs {@code perEndpoint} on every endpoint at once; completes when all have completed: with a Reply carrying
-     * every outcome if one succeeded, else with the first endpoint's NamesrvException listing every error. A
-     * non-NamesrvException failure (closed client) fails the whole call.
-     */
-    private <T> CompletableFuture<Reply<T>> fanOut(Function<String, CompletableFuture<Reply<T>>> perEndpoint) {
-        Map<String, CompletableFuture<Reply<T>>> futures = new LinkedHashMap<>();
-        for (String ep : endpoints) {
-            CompletableFuture<Reply<T>> f;
-            try {
-                f = perEndpoint.apply(ep);
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            futures.put(ep, f);
-        }
-        CompletableFuture<?>[] settled =
-                futures.values().stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(settled).thenApply(x -> {
-            Map<String, Reply.Outcome<T>> outcomes = new LinkedHashMap<>();
-            Reply<T> first = null;
-            for (Map.Entry<String, CompletableFuture<Reply<T>>> e : futures.entrySet()) {
-                try {
-                    Reply<T> r = e.getValue().join();
-                    outcomes.put(e.getKey(), Reply.Outcome.ok(e.getKey(), r));
-                    if (first == null) first = r;
-                } catch (CompletionException | java.util.concurrent.CancellationException ex) {
-                    Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
-                    if (!(cause instanceof NamesrvException ne)) throw rethrow(cause);
-                    outcomes.put(e.getKey(), Reply.Outcome.failed(e.getKey(), ne));
-                }
-            }
-            if (first != null) return new Reply<>(first.value(), first.meta(), outcomes);
-            throw allFailed(
-                    outcomes.values().stream().map(Reply.Outcome::error).toList(), "write failed on every node");
-        });
-    }
-
-    /** The first exception, its message listing every one's; outcome unknown if any is. */
-    private static NamesrvException allFailed(List<NamesrvException> errors, String what) {
-        NamesrvException first = errors.get(0);
-        StringBuilder b =
-                new StringBuilder(what).append(" (").append(errors.size()).append("): ");
-        boolean unknown = false;
-        for (int i = 0; i < errors.size(); i++) {
-            NamesrvException e = errors.get(i);
-            unknown |= e.outcomeUnknown();
-            if (i > 0) b.append("; ");
-            b.append(e.endpoint() != null ? e.endpoint() : "?")
-                    .append(": ")
-                    .append(e.codeName())
-                    .append(": ")
-                    .append(e.detail());
-        }
-        return first.withDetail(b.toString(), unknown);
-    }
-
-    private ClusterMode modeFor(String preferredEndpoint) {
-        ClusterMode m = resolvedMode;
-        return m != null ? m : resolveMode(preferredEndpoint);
-    }
-
-    private ClusterMode resolveMode(String preferredEndpoint) {
-        synchronized (modeLock) {
-            if (resolvedMode != null) return resolvedMode;
-            List<String> order = new ArrayList<>();
-            if (preferredEndpoint != null) order.add(preferredEndpoint);
-            int start = Math.max(0, endpoints.indexOf(caller.router().current()));
-            for (int i = 0; i < endpoints.size(); i++) {
-                String ep = endpoints.get((start + i) % endpoints.size());
-                if (!order.contains(ep)) order.add(ep);
-            }
-            long deadline = System.nanoTime() + overallTimeout.toNanos();
-            List<NamesrvException> errors = new ArrayList<>();
-            for (String ep : order) {
-                if (!errors.isEmpty() && System.nanoTime() >= deadline) break;
-                try {
-                    Caller.Answer a = await(caller.call(
-                            RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()),
-                            CallOptions.DEFAULT.withNode(ep),
-                            true,
-                            false));
-                    GetNodeStatusResponse s = reply(
-                                    a, ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus)
-                            .value();
-                    learnMode(s.getMode());
-                    return resolvedMode;
-                } catch (NamesrvException e) {
-                    errors.add(e);
-                }
-            }
-            throw allFailed(errors, "cannot learn the cluster mode: no endpoint answered GetNodeStatus");
-        }
-    }
-
-    /** AUTO only, first answer wins: "leaderless" = LEADERLESS, anything else (an older server says "") = RAFT. */
-    private void learnMode(String mode) {
-        synchronized (modeLock) {
-            if (resolvedMode != null) return;
-            ClusterMode m = "leaderless".equalsIgnoreCase(mode.trim()) ? ClusterMode.LEADERLESS : ClusterMode.RAFT;
-            caller.setLeaderless(m == ClusterMode.LEADERLESS);
-            resolvedMode = m;
-        }
-    }
-
-    private static <T> Reply<T> reply(
-            Caller.Answer answer, ResponseEnvelope.BodyCase expected, Function<ResponseEnvelope, T> extract) {
-        ResponseEnvelope resp = answer.response();
-        ResponseMeta meta = ResponseMeta.of(resp.getHeader(), answer.endpoint());
-        if (resp.getBodyCase() != expected) {
-            throw new NamesrvException(
-                    NamesrvException.Kind.PROTOCOL_ERROR,
-                    io.rns.rpc.v1.ErrorCode.ERROR_CODE_UNSPECIFIED,
-                    "protocol error: expected a " + expected + " body, got " + resp.getBodyCase(),
-                    false,
-                    resp.getHeader().getLeaderHint(),
-                    meta,
-                    false,
-                    meta.endpoint(),
-                    1,
-                    null);
-        }
-        return new Reply<>(extract.apply(resp), meta);
-    }
-
-    private static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
-        } catch (CompletionException e) {
-            throw rethrow(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            f.cancel(false);
-            throw new IllegalStateException("interrupted while waiting for RNS", e);
-        }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException re) return re; // NamesrvException, IllegalStateException (closed), ...
-        if (t instanceof Error err) throw err;
-        return new IllegalStateException(t);
-    }
-
-    private static String nonNull(String s, String name) {
-        if (s == null) throw new IllegalArgumentException(name + " must not be null");
-        return s;
+        return engine.call(req, options, isRead, expected, extract);
     }
 
     /** A validating builder; {@link #build()} throws {@link IllegalArgumentException} naming the bad setting. */
@@ -776,7 +516,7 @@ public final class NamesrvClient implements AutoCloseable {
         }
 
         public Builder endpoints(String... endpoints) {
-            return endpoints(endpoints == null ? null : java.util.Arrays.asList(endpoints));
+            return endpoints(endpoints == null ? null : Arrays.asList(endpoints));
         }
 
         /** Deadline of one attempt (default 3 s). */
@@ -827,39 +567,17 @@ public final class NamesrvClient implements AutoCloseable {
         }
 
         public NamesrvClient build() {
-            if (endpoints == null || endpoints.isEmpty()) {
-                throw new IllegalArgumentException("endpoints must name at least one host:port");
-            }
-            Set<String> seen = new HashSet<>();
-            List<String> clean = new ArrayList<>();
-            for (String e : endpoints) {
-                if (e == null || !Endpoints.isValid(e)) {
-                    throw new IllegalArgumentException("endpoints: '" + e + "' is not host:port");
-                }
-                String t = e.trim();
-                if (!seen.add(t)) throw new IllegalArgumentException("endpoints: duplicate '" + t + "'");
-                clean.add(t);
-            }
-            endpoints = clean;
-            positive("requestTimeout", requestTimeout);
-            positive("overallTimeout", overallTimeout);
-            if (retryPolicy == null) throw new IllegalArgumentException("retryPolicy must not be null");
-            if (defaultConsistency == null
-                    || defaultConsistency == Consistency.CONSISTENCY_UNSPECIFIED
-                    || defaultConsistency == Consistency.UNRECOGNIZED) {
-                throw new IllegalArgumentException(
-                        "defaultConsistency must be LINEARIZABLE, LEASE, SEQUENTIAL or STALE: " + defaultConsistency);
-            }
-            if (clientId == null) throw new IllegalArgumentException("clientId must not be null");
-            if (mode == null) throw new IllegalArgumentException("mode must not be null (AUTO, RAFT or LEADERLESS)");
-            if (rpcOptions == null) throw new IllegalArgumentException("rpcOptions must not be null");
-            return new NamesrvClient(this);
-        }
-
-        private static void positive(String name, Duration d) {
-            if (d == null || d.isNegative() || d.isZero())
-                throw new IllegalArgumentException(name + " must be > 0: " + d);
-            if (d.toMillis() > Integer.MAX_VALUE) throw new IllegalArgumentException(name + " is too large: " + d);
+            return new NamesrvClient(new ClientSettings(
+                    endpoints,
+                    requestTimeout,
+                    overallTimeout,
+                    retryPolicy,
+                    defaultConsistency,
+                    defaultConsistencyExplicit,
+                    clientId,
+                    rpcOptions,
+                    randomSeed,
+                    mode));
         }
     }
 }

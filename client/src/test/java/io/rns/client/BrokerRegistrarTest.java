@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -43,27 +43,10 @@ class BrokerRegistrarTest {
     private final Events events = new Events();
 
     /** Records listener callbacks as strings. */
-    static final class Events implements BrokerRegistrar.Listener {
-        final List<String> all = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void registered(long epoch) {
-            all.add("registered " + epoch);
-        }
-
+    static final class Events extends RecordingListener {
         @Override
         public void reRegistered(long epoch, String reason) {
             all.add("reRegistered " + epoch + " " + reason);
-        }
-
-        @Override
-        public void heartbeatFailed(NamesrvException e) {
-            all.add("heartbeatFailed " + e.codeName());
-        }
-
-        @Override
-        public void closed() {
-            all.add("closed");
         }
     }
 
@@ -184,7 +167,7 @@ class BrokerRegistrarTest {
 
     @Test
     void reRegistersOnUnknownBrokerThenHeartbeatsTheNewEpoch() throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean known = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean known = new AtomicBoolean(true);
         leader.script = q -> {
             if (q.hasRegisterBroker()) known.set(true);
             return q.hasHeartbeat() && !known.get()
@@ -209,7 +192,7 @@ class BrokerRegistrarTest {
     @Test
     void failedReRegistrationIsReportedAndRetriedByTheNextHeartbeat() throws Exception {
         AtomicInteger registerFailures = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean known = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean known = new AtomicBoolean(true);
         leader.script = q -> {
             if (q.hasRegisterBroker() && !known.get()) {
                 if (registerFailures.getAndIncrement() == 0)

@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -55,7 +55,7 @@ class LeaderlessModeClientTest {
         return n;
     }
 
-    private static java.util.function.Function<RequestEnvelope, ResponseEnvelope> leaderless(FakeNode n) {
+    private static Function<RequestEnvelope, ResponseEnvelope> leaderless(FakeNode n) {
         return q -> q.hasRead()
                         && q.getRead().getConsistency() != Consistency.STALE
                         && q.getRead().getConsistency() != Consistency.CONSISTENCY_UNSPECIFIED
@@ -343,27 +343,10 @@ class LeaderlessModeClientTest {
     // ---- registrar -----------------------------------------------------------------------------------------------
 
     /** Records listener callbacks as strings. */
-    static final class Events implements BrokerRegistrar.Listener {
-        final List<String> all = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void registered(long epoch) {
-            all.add("registered " + epoch);
-        }
-
+    static final class Events extends RecordingListener {
         @Override
         public void reRegistered(String endpoint, long epoch, String reason) {
             all.add("reRegistered " + endpoint + " " + epoch + " " + reason);
-        }
-
-        @Override
-        public void heartbeatFailed(NamesrvException e) {
-            all.add("heartbeatFailed " + e.codeName());
-        }
-
-        @Override
-        public void closed() {
-            all.add("closed");
         }
     }
 

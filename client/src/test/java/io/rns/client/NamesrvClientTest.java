@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -269,7 +271,7 @@ class NamesrvClientTest {
         assertFalse(leader.received.get(1).hasRead());
 
         // retriable failures are retried; a server-side DEADLINE_EXCEEDED is never "outcome unknown" for a heartbeat
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger n = new AtomicInteger();
         leader.script = q -> q.hasHeartbeat() && n.incrementAndGet() <= 2
                 ? leader.error(n.get() == 1 ? ErrorCode.OVERLOADED : ErrorCode.DEADLINE_EXCEEDED, true, "busy")
                 : null;
@@ -430,7 +432,7 @@ class NamesrvClientTest {
 
     /** Accepts connections, reads a little and closes them: the request was sent, its fate unknown. */
     private String dropper() throws Exception {
-        ServerSocket ss = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        ServerSocket ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         closeables.add(ss);
         Thread t = new Thread(
                 () -> {

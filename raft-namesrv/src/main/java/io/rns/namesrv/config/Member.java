@@ -1,5 +1,7 @@
 package io.rns.namesrv.config;
 
+import io.rns.rpc.transport.MemberSpec;
+
 import java.util.Objects;
 
 /** One voting member of the group: its id, host, internal Raft port and client port. Written as id@host:raftPort:clientPort. */
@@ -29,22 +31,8 @@ public record Member(String id, String host, int raftPort, int clientPort) {
 
     /** Parses {@code id@host:raftPort:clientPort}. */
     public static Member parse(String spec) {
-        String s = spec.trim();
-        int at = s.indexOf('@');
-        int c2 = s.lastIndexOf(':');
-        int c1 = c2 > 0 ? s.lastIndexOf(':', c2 - 1) : -1;
-        if (at <= 0 || c1 <= at + 1 || c2 <= c1 + 1 || c2 == s.length() - 1) {
-            throw new IllegalArgumentException("member '" + spec + "' must look like id@host:raftPort:clientPort");
-        }
-        try {
-            return new Member(
-                    s.substring(0, at),
-                    s.substring(at + 1, c1),
-                    Integer.parseInt(s.substring(c1 + 1, c2)),
-                    Integer.parseInt(s.substring(c2 + 1)));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("member '" + spec + "': ports must be numbers");
-        }
+        MemberSpec m = MemberSpec.parse(spec);
+        return new Member(m.id(), m.host(), m.raftPort(), m.clientPort());
     }
 
     public String raftAddress() {

@@ -37,12 +37,12 @@ final class RnsCluster implements NameServers {
 
     static RnsCluster start(It it) throws Exception {
         Path jar = it.root.resolve("rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar");
-        Path client = it.root.resolve("client/target/client-0.1.0-SNAPSHOT.jar");
-        for (Path p : List.of(jar, client)) {
+        Path cli = it.root.resolve("cli/target/cli-0.1.0-SNAPSHOT.jar");
+        for (Path p : List.of(jar, cli)) {
             if (!Files.isRegularFile(p)) {
                 throw new IllegalStateException(
                         p + " is missing: build it first (the reactor does: ./mvnw verify builds"
-                                + " rocketmq-compat and client before rocketmq-compat-it)");
+                                + " rocketmq-compat and cli before rocketmq-compat-it)");
             }
         }
         // cluster.sh accepts offsets 0..1000; 0 (the defaults) is left to people running clusters by hand

@@ -1,5 +1,6 @@
 /**
- * The native protocol's Netty transport: length-prefixed protobuf frames, the server with its bounded executors and
- * the client with its connection pool and deadlines.
+ * The native RPC transport: a Netty client and server exchanging length-prefixed {@code rns.rpc.v1} envelopes, their
+ * options and failures, and the parsing of the address strings every module shares ({@code host:port} endpoints and
+ * {@code id@host:raftPort:clientPort} members).
  */
 package io.rns.rpc.transport;

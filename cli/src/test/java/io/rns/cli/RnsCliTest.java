@@ -1,4 +1,4 @@
-package io.rns.client.cli;
+package io.rns.cli;
 
 import io.rns.client.FakeNode;
 import io.rns.rpc.v1.*;
@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -237,56 +238,22 @@ class RnsCliTest {
         assertMeta("NONE", "n1", "LEADER");
         assertEquals(2, out.strip().split("\n").length, out);
 
+        String[] heartbeat17 = {
+            "heartbeat", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1", "--epoch", "17"
+        };
         leader.script =
                 r -> leader.error(ErrorCode.STALE_BROKER_EPOCH, false, "epoch 17 is not current (18): re-register");
-        assertEquals(
-                2,
-                run(withLeader(
-                        "heartbeat",
-                        "--cluster",
-                        "C",
-                        "--broker-name",
-                        "b1",
-                        "--broker-addr",
-                        "h:1",
-                        "--epoch",
-                        "17")));
+        assertEquals(2, run(withLeader(heartbeat17)));
         assertEquals("error: STALE_BROKER_EPOCH: epoch 17 is not current (18): re-register\n", err);
         leader.script = r -> leader.error(ErrorCode.UNKNOWN_BROKER, false, "no broker b1/0");
-        assertEquals(
-                2,
-                run(withLeader(
-                        "heartbeat",
-                        "--cluster",
-                        "C",
-                        "--broker-name",
-                        "b1",
-                        "--broker-addr",
-                        "h:1",
-                        "--epoch",
-                        "17")));
+        assertEquals(2, run(withLeader(heartbeat17)));
         assertTrue(err.startsWith("error: UNKNOWN_BROKER"), err);
     }
 
     @Test
     void heartbeatRepeatsBoundedAndValidates() {
-        assertEquals(
-                0,
-                run(withLeader(
-                        "heartbeat",
-                        "--cluster",
-                        "C",
-                        "--broker-name",
-                        "b1",
-                        "--broker-addr",
-                        "h:1",
-                        "--epoch",
-                        "5",
-                        "--every-ms",
-                        "20",
-                        "--count",
-                        "3")),
-                err);
+        String[] base = {"heartbeat", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1", "--epoch", "5"};
+        assertEquals(0, run(withLeader(concat(base, "--every-ms", "20", "--count", "3"))), err);
         assertEquals(3, leader.count(RequestEnvelope.BodyCase.HEARTBEAT));
         String[] lines = out.strip().split("\n");
         assertEquals(6, lines.length, out);
@@ -295,29 +262,13 @@ class RnsCliTest {
             assertTrue(META.matcher(lines[2 * i + 1]).matches(), lines[2 * i + 1]);
         }
         // stops at the first failure
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger n = new AtomicInteger();
         leader.script = r -> n.incrementAndGet() == 2 ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "gone") : null;
-        assertEquals(
-                2,
-                run(withLeader(
-                        "heartbeat",
-                        "--cluster",
-                        "C",
-                        "--broker-name",
-                        "b1",
-                        "--broker-addr",
-                        "h:1",
-                        "--epoch",
-                        "5",
-                        "--every-ms",
-                        "1",
-                        "--count",
-                        "10")));
+        assertEquals(2, run(withLeader(concat(base, "--every-ms", "1", "--count", "10"))));
         assertEquals(2, n.get());
         assertTrue(out.startsWith("heartbeat 1/10 "), out);
         assertFalse(out.contains("2/10"), out);
 
-        String[] base = {"heartbeat", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1", "--epoch", "5"};
         long before = leader.received.size();
         assertEquals(1, run(withLeader(concat(base, "--count", "3"))));
         assertTrue(err.contains("together"), err);

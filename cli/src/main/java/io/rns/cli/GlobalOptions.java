@@ -1,4 +1,4 @@
-package io.rns.client.cli;
+package io.rns.cli;
 
 import io.rns.client.ClusterMode;
 import io.rns.rpc.v1.Consistency;

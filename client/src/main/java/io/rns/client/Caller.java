@@ -1,10 +1,7 @@
-package io.rns.client.internal;
+package io.rns.client;
 
-import io.rns.client.CallOptions;
-import io.rns.client.NamesrvException;
 import io.rns.client.NamesrvException.Kind;
-import io.rns.client.ResponseMeta;
-import io.rns.client.RetryPolicy;
+import io.rns.client.internal.Router;
 import io.rns.rpc.transport.Endpoints;
 import io.rns.rpc.transport.RpcClient;
 import io.rns.rpc.transport.RpcConnectException;
@@ -28,8 +25,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The retry / failover / leader-following engine behind {@code NamesrvClient}. */
-public final class Caller {
+/** The retry / failover / leader-following engine behind {@link NamesrvClient}. */
+final class Caller {
     private static final Logger log = LoggerFactory.getLogger(Caller.class);
 
     private final RpcClient rpc;
@@ -45,24 +42,11 @@ public final class Caller {
     private final ScheduledExecutorService scheduler;
     private final AtomicLong highestSeenIndex = new AtomicLong();
 
-    public Caller(
-            RpcClient rpc,
-            Router router,
-            Duration requestTimeout,
-            Duration overallTimeout,
-            RetryPolicy retry,
-            Consistency defaultConsistency,
-            String clientId,
-            Random random,
-            ScheduledExecutorService scheduler) {
-        this(rpc, router, requestTimeout, overallTimeout, retry, defaultConsistency, true, clientId, random, scheduler);
-    }
-
     /**
      * @param defaultConsistencyExplicit whether the default level was chosen by the user: in leaderless mode an
      *                                   implicit default becomes STALE, an explicit one is sent as-is
      */
-    public Caller(
+    Caller(
             RpcClient rpc,
             Router router,
             Duration requestTimeout,

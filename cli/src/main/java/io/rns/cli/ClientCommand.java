@@ -1,0 +1,159 @@
+package io.rns.cli;
+
+import io.rns.cli.output.Output;
+import io.rns.client.CallOptions;
+import io.rns.client.ClusterMode;
+import io.rns.client.NamesrvClient;
+import io.rns.client.NamesrvException;
+import io.rns.client.RetryPolicy;
+import io.rns.rpc.transport.Endpoints;
+import io.rns.rpc.transport.RpcClientOptions;
+import io.rns.rpc.v1.Consistency;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/**
+ * A command that talks to the cluster: resolves the global options, builds a {@link NamesrvClient} for one run,
+ * maps a {@link NamesrvException} to an error line and an exit code.
+ */
+abstract class ClientCommand implements Callable<Integer> {
+    @Mixin
+    GlobalOptions local;
+
+    @Spec
+    CommandSpec spec;
+
+    Settings settings;
+    Output output;
+    PrintWriter err;
+
+    /** Effective global settings: after-command values over before-command values over the environment. */
+    record Settings(
+            List<String> endpoints,
+            String node,
+            Consistency consistency,
+            long timeoutMs,
+            boolean json,
+            ClusterMode mode) {}
+
+    @Override
+    public final Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        err = spec.commandLine().getErr();
+        try {
+            settings = resolve();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        output = new Output(out, err, settings.json());
+        NamesrvClient.Builder builder = NamesrvClient.builder()
+                .endpoints(settings.endpoints())
+                .mode(settings.mode())
+                .requestTimeout(Duration.ofMillis(Math.min(3000, settings.timeoutMs())))
+                .overallTimeout(Duration.ofMillis(settings.timeoutMs()))
+                .retryPolicy(RetryPolicy.DEFAULT) // still bounded by --timeout-ms
+                .clientId("rns-cli")
+                .rpcOptions(RpcClientOptions.builder()
+                        .connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs())))
+                        .build());
+        // only an explicit --consistency is explicit: otherwise the mode's default (leaderless: STALE) applies
+        if (settings.consistency() != null) builder.defaultConsistency(settings.consistency());
+        try (NamesrvClient client = builder.build()) {
+            return run(client);
+        } catch (NamesrvException e) {
+            return fail(e);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The command itself; an {@link IllegalArgumentException} becomes a usage error (exit 1). */
+    abstract int run(NamesrvClient client);
+
+    /** The per-call options of {@code --node} and {@code --consistency}. */
+    CallOptions options() {
+        CallOptions o = CallOptions.DEFAULT;
+        if (settings.node() != null) o = o.withNode(settings.node());
+        if (settings.consistency() != null) o = o.withConsistency(settings.consistency());
+        return o;
+    }
+
+    /** Prints the error and returns its exit code. */
+    int fail(NamesrvException e) {
+        output.error(e);
+        return exitCodeOf(e);
+    }
+
+    static int exitCodeOf(NamesrvException e) {
+        return switch (e.kind()) {
+            case SERVER, PROTOCOL_ERROR -> RnsCli.EXIT_SERVER_ERROR;
+            case TIMEOUT, CONNECT_FAILED, CONNECTION_CLOSED -> RnsCli.EXIT_UNREACHABLE;
+        };
+    }
+
+    private Settings resolve() {
+        String endpoints = null, node = null;
+        Consistency consistency = null;
+        Long timeoutMs = null;
+        Boolean json = null;
+        ClusterMode mode = null;
+        RnsCli root = null;
+        for (CommandSpec s = spec; s != null; s = s.parent()) {
+            GlobalOptions g = null;
+            Object user = s.userObject();
+            if (user instanceof ClientCommand c) g = c.local;
+            else if (user instanceof CommandGroup k) g = k.local;
+            else if (user instanceof RnsCli r) {
+                g = r.globals;
+                root = r;
+            }
+            if (g == null) continue;
+            if (endpoints == null) endpoints = g.endpoints;
+            if (node == null) node = g.node;
+            if (consistency == null) consistency = g.consistency;
+            if (timeoutMs == null) timeoutMs = g.timeoutMs;
+            if (json == null) json = g.json;
+            if (mode == null) mode = g.mode;
+        }
+        if (mode == null && root != null) {
+            String fromEnv = root.env.get("RNS_MODE");
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                try {
+                    mode = GlobalOptions.parseMode(fromEnv);
+                } catch (TypeConversionException e) {
+                    throw new IllegalArgumentException("$RNS_MODE: " + e.getMessage());
+                }
+            }
+        }
+        if (mode == null) mode = ClusterMode.AUTO;
+        if (endpoints == null && root != null) {
+            String fromEnv = root.env.get("RNS_ENDPOINTS");
+            if (fromEnv != null && !fromEnv.isBlank()) endpoints = fromEnv;
+        }
+        if (endpoints == null) endpoints = GlobalOptions.DEFAULT_ENDPOINTS;
+        List<String> list = Arrays.stream(endpoints.split(","))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .collect(Collectors.toList());
+        if (list.isEmpty()) throw new IllegalArgumentException("--endpoints: no endpoint given");
+        for (String e : list) {
+            if (!Endpoints.isValid(e)) throw new IllegalArgumentException("--endpoints: '" + e + "' is not host:port");
+        }
+        if (node != null && !Endpoints.isValid(node)) {
+            throw new IllegalArgumentException("--node: '" + node + "' is not host:port");
+        }
+        long t = timeoutMs == null ? 10_000 : timeoutMs;
+        if (t <= 0 || t > Integer.MAX_VALUE) throw new IllegalArgumentException("--timeout-ms must be > 0: " + t);
+        return new Settings(list, node, consistency, t, Boolean.TRUE.equals(json), mode);
+    }
+}
