@@ -1,5 +1,6 @@
 package io.rns.client;
 
+import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.HeartbeatRequest;
 import io.rns.rpc.v1.HeartbeatResponse;
@@ -154,11 +155,8 @@ public final class BrokerRegistrar implements AutoCloseable {
             this.scheduler = b.scheduler;
             this.ownScheduler = false;
         } else {
-            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "rns-broker-registrar-" + THREAD_IDS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(
+                    1, DaemonThreads.named("rns-broker-registrar-" + THREAD_IDS.incrementAndGet()));
             s.setRemoveOnCancelPolicy(true);
             this.scheduler = s;
             this.ownScheduler = true;

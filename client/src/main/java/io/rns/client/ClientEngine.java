@@ -1,6 +1,7 @@
 package io.rns.client;
 
 import io.rns.client.internal.Router;
+import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.transport.RpcClient;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
@@ -32,11 +33,8 @@ final class ClientEngine implements AutoCloseable {
         this.settings = settings;
         Random random = settings.randomSeed() != null ? new Random(settings.randomSeed()) : new Random();
         this.rpc = new RpcClient(settings.rpcOptions());
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "rns-client-retry-" + SCHEDULER_IDS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = new ScheduledThreadPoolExecutor(
+                1, DaemonThreads.named("rns-client-retry-" + SCHEDULER_IDS.incrementAndGet()));
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.caller = new Caller(
                 rpc,

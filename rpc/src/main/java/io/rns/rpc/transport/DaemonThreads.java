@@ -1,9 +1,9 @@
-package io.rns.namesrv.base;
+package io.rns.rpc.transport;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Thread factories for a node's own pools: daemon threads (a node's close stops its pools) with telling names. */
+/** Thread factories for every module's own pools: daemon threads (an owner's close stops its pools) with telling names. */
 public final class DaemonThreads {
     private DaemonThreads() {}
 
