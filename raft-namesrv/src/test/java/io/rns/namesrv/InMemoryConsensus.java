@@ -1,6 +1,7 @@
 package io.rns.namesrv;
 
 import io.rns.log.v1.LogRecord;
+import io.rns.namesrv.config.Member;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.consensus.ConsensusException;
 import io.rns.namesrv.consensus.NodeState;
@@ -12,8 +13,11 @@ import io.rns.statemachine.RouteStateMachine;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An in-memory stand-in for the replication engine: a single "log" applied at once to a real RouteStateMachine.
@@ -139,11 +143,11 @@ public final class InMemoryConsensus implements Consensus {
     }
 
     /** The stand-in's voting members (n1, n2 as in the dispatcher test's config); membership calls change it. */
-    public final java.util.Map<String, io.rns.namesrv.config.Member> members = new java.util.LinkedHashMap<>(
-            java.util.Map.of("n1", new io.rns.namesrv.config.Member("n1", "127.0.0.1", 1001, 1002)));
+    public final Map<String, Member> members =
+            new LinkedHashMap<>(Map.of("n1", new Member("n1", "127.0.0.1", 1001, 1002)));
 
     {
-        members.put("n2", new io.rns.namesrv.config.Member("n2", "127.0.0.1", 1003, 1004));
+        members.put("n2", new Member("n2", "127.0.0.1", 1003, 1004));
     }
     /** When set, membership calls fail with it (nothing changes). */
     public volatile ConsensusException membershipFailure;
@@ -151,7 +155,7 @@ public final class InMemoryConsensus implements Consensus {
     public final List<String> transfers = new ArrayList<>();
 
     @Override
-    public CompletableFuture<List<NodeState.Peer>> addPeer(io.rns.namesrv.config.Member member, long timeoutMs) {
+    public CompletableFuture<List<NodeState.Peer>> addPeer(Member member, long timeoutMs) {
         if (membershipFailure != null) {
             return CompletableFuture.failedFuture(membershipFailure);
         }
@@ -186,7 +190,7 @@ public final class InMemoryConsensus implements Consensus {
         return CompletableFuture.completedFuture(null);
     }
 
-    public final List<LeadershipListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
 
     @Override
     public void addLeadershipListener(LeadershipListener listener) {

@@ -13,6 +13,7 @@ import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterBrokerReques
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Builds RocketMQ requests the way stock brokers and clients do. */
 final class RmqTestSupport {
@@ -35,7 +36,7 @@ final class RmqTestSupport {
         RegisterBrokerBody b = new RegisterBrokerBody();
         TopicConfigAndMappingSerializeWrapper w = new TopicConfigAndMappingSerializeWrapper();
         DataVersion dv = new DataVersion();
-        dv.setCounter(new java.util.concurrent.atomic.AtomicLong(counter));
+        dv.setCounter(new AtomicLong(counter));
         dv.setTimestamp(timestamp);
         w.setDataVersion(dv);
         ConcurrentHashMap<String, TopicConfig> table = new ConcurrentHashMap<>();

@@ -3,11 +3,16 @@ package io.rns.compat;
 import io.rns.namesrv.cluster.MiniCluster;
 import org.apache.rocketmq.remoting.netty.NettyClientConfig;
 import org.apache.rocketmq.remoting.netty.NettyRemotingClient;
+import org.apache.rocketmq.remoting.protocol.DataVersion;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.RequestCode;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.SerializeType;
 import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
+import org.apache.rocketmq.remoting.protocol.body.KVTable;
+import org.apache.rocketmq.remoting.protocol.body.RegisterBrokerBody;
+import org.apache.rocketmq.remoting.protocol.body.TopicList;
+import org.apache.rocketmq.remoting.protocol.route.QueueData;
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +25,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -100,7 +107,7 @@ class RocketmqClusterTest {
         RemotingCommand ci = sync(2, RmqTestSupport.request(RequestCode.GET_BROKER_CLUSTER_INFO, Map.of()));
         assertEquals(ResponseCode.SUCCESS, ci.getCode(), ci.getRemark());
         ClusterInfo info = ClusterInfo.decode(ci.getBody(), ClusterInfo.class);
-        assertEquals(java.util.Set.of("broker-a"), info.getClusterAddrTable().get("DefaultCluster"));
+        assertEquals(Set.of("broker-a"), info.getClusterAddrTable().get("DefaultCluster"));
         assertEquals(
                 "127.0.0.1:20911",
                 info.getBrokerAddrTable().get("broker-a").getBrokerAddrs().get(0L));
@@ -231,9 +238,7 @@ class RocketmqClusterTest {
                 RmqTestSupport.request(RequestCode.GET_KVLIST_BY_NAMESPACE, Map.of("namespace", "ORDER_TOPIC_CONFIG")));
         assertEquals(
                 Map.of("OT", "broker-a:4"),
-                org.apache.rocketmq.remoting.protocol.body.KVTable.decode(
-                                list.getBody(), org.apache.rocketmq.remoting.protocol.body.KVTable.class)
-                        .getTable());
+                KVTable.decode(list.getBody(), KVTable.class).getTable());
         RemotingCommand reg = sync(
                 2,
                 RmqTestSupport.register(
@@ -282,10 +287,8 @@ class RocketmqClusterTest {
         RemotingCommand byCluster =
                 sync(2, RmqTestSupport.request(RequestCode.GET_TOPICS_BY_CLUSTER, Map.of("cluster", "C2")));
         assertEquals(
-                java.util.Set.of("D1", "D2"),
-                org.apache.rocketmq.remoting.protocol.body.TopicList.decode(
-                                byCluster.getBody(), org.apache.rocketmq.remoting.protocol.body.TopicList.class)
-                        .getTopicList());
+                Set.of("D1", "D2"),
+                TopicList.decode(byCluster.getBody(), TopicList.class).getTopicList());
         assertEquals(
                 ResponseCode.SUCCESS,
                 sync(1, RmqTestSupport.request(RequestCode.DELETE_TOPIC_IN_NAMESRV, Map.of("topic", "D1")))
@@ -360,8 +363,8 @@ class RocketmqClusterTest {
     }
 
     static byte[] dataVersion(long counter, long timestamp) {
-        org.apache.rocketmq.remoting.protocol.DataVersion dv = new org.apache.rocketmq.remoting.protocol.DataVersion();
-        dv.setCounter(new java.util.concurrent.atomic.AtomicLong(counter));
+        DataVersion dv = new DataVersion();
+        dv.setCounter(new AtomicLong(counter));
         dv.setTimestamp(timestamp);
         return dv.encode();
     }
@@ -421,9 +424,7 @@ class RocketmqClusterTest {
         }
         RemotingCommand same = queryDataVersion(1, "broker-q", "127.0.0.1:23911", 7, 7000);
         assertEquals("false", same.getExtFields().get("changed"));
-        org.apache.rocketmq.remoting.protocol.DataVersion stored =
-                org.apache.rocketmq.remoting.protocol.DataVersion.decode(
-                        same.getBody(), org.apache.rocketmq.remoting.protocol.DataVersion.class);
+        DataVersion stored = DataVersion.decode(same.getBody(), DataVersion.class);
         assertEquals(7000, stored.getTimestamp());
         assertEquals(7, stored.getCounter().get());
         assertEquals(
@@ -475,28 +476,25 @@ class RocketmqClusterTest {
     void unitTopicLists() throws Exception {
         RegisterBrokerBodyBuilder.registerWithFlags(
                 this, "broker-u", "127.0.0.1:26911", Map.of("U", 1, "US", 2, "UUS", 3, "PLAIN", 0));
-        assertEquals(java.util.Set.of("U", "UUS"), topicList(1, RequestCode.GET_UNIT_TOPIC_LIST));
-        assertEquals(java.util.Set.of("US", "UUS"), topicList(2, RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST));
-        assertEquals(java.util.Set.of("US"), topicList(0, RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST));
+        assertEquals(Set.of("U", "UUS"), topicList(1, RequestCode.GET_UNIT_TOPIC_LIST));
+        assertEquals(Set.of("US", "UUS"), topicList(2, RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST));
+        assertEquals(Set.of("US"), topicList(0, RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST));
         // a second broker name gives US the unit flag on one queue data: no longer "unit-sub and not unit"
         RegisterBrokerBodyBuilder.registerWithFlags(this, "broker-u2", "127.0.0.1:27911", Map.of("US", 1));
-        assertEquals(java.util.Set.of(), topicList(0, RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST));
-        assertEquals(java.util.Set.of("U", "US", "UUS"), topicList(1, RequestCode.GET_UNIT_TOPIC_LIST));
+        assertEquals(Set.of(), topicList(0, RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST));
+        assertEquals(Set.of("U", "US", "UUS"), topicList(1, RequestCode.GET_UNIT_TOPIC_LIST));
     }
 
-    java.util.Set<String> topicList(int node, int code) throws Exception {
+    Set<String> topicList(int node, int code) throws Exception {
         RemotingCommand r = sync(node, RmqTestSupport.request(code, Map.of()));
         assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
-        return org.apache.rocketmq.remoting.protocol.body.TopicList.decode(
-                        r.getBody(), org.apache.rocketmq.remoting.protocol.body.TopicList.class)
-                .getTopicList();
+        return TopicList.decode(r.getBody(), TopicList.class).getTopicList();
     }
 
     static final class RegisterBrokerBodyBuilder {
         static void registerWithFlags(RocketmqClusterTest t, String name, String addr, Map<String, Integer> flags)
                 throws Exception {
-            org.apache.rocketmq.remoting.protocol.body.RegisterBrokerBody b =
-                    RmqTestSupport.body(1, 1, flags.keySet().toArray(new String[0]));
+            RegisterBrokerBody b = RmqTestSupport.body(1, 1, flags.keySet().toArray(new String[0]));
             b.getTopicConfigSerializeWrapper()
                     .getTopicConfigTable()
                     .forEach((topic, c) -> c.setTopicSysFlag(flags.get(topic)));
@@ -618,14 +616,12 @@ class RocketmqClusterTest {
                                         false))
                         .getCode());
         TopicRouteData d = new TopicRouteData();
-        org.apache.rocketmq.remoting.protocol.route.QueueData known =
-                new org.apache.rocketmq.remoting.protocol.route.QueueData();
+        QueueData known = new QueueData();
         known.setBrokerName("broker-r");
         known.setReadQueueNums(8);
         known.setWriteQueueNums(8);
         known.setPerm(6);
-        org.apache.rocketmq.remoting.protocol.route.QueueData ghost =
-                new org.apache.rocketmq.remoting.protocol.route.QueueData();
+        QueueData ghost = new QueueData();
         ghost.setBrokerName("broker-ghost");
         ghost.setReadQueueNums(1);
         ghost.setWriteQueueNums(1);

@@ -8,8 +8,10 @@ import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.BrokerData;
+import io.rns.rpc.v1.ChangeWritePermResponse;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.GetBrokerResponse;
 import io.rns.rpc.v1.GetTopicRouteResponse;
 import io.rns.rpc.v1.QueueData;
 import io.rns.rpc.v1.RegisterBrokerResponse;
@@ -17,10 +19,13 @@ import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.ResponseHeader;
 import io.rns.rpc.v1.TopicRoute;
+import io.rns.rpc.v1.UnitFilter;
+import io.rns.rpc.v1.WritePermChange;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.RequestCode;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -28,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -149,7 +155,7 @@ class RocketmqTranslatorTest {
     @Test
     void missingRequiredHeaderFieldIsASystemErrorNamingIt() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(
+        Exception e = Assertions.assertThrows(
                 Exception.class,
                 () -> run(t, RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("other", "x"))));
         RemotingCommand r = Answers.failure(e);
@@ -212,7 +218,7 @@ class RocketmqTranslatorTest {
         assertEquals(
                 List.of(Consistency.LINEARIZABLE, Consistency.STALE, Consistency.STALE),
                 seen.stream().map(e -> e.getRead().getConsistency()).toList());
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(
+        Exception e = Assertions.assertThrows(
                 Exception.class,
                 () -> run(
                         raft,
@@ -297,7 +303,7 @@ class RocketmqTranslatorTest {
     void queryDataVersionLooksUpThenHeartbeatsAtTheCurrentEpoch() throws Exception {
         answer = r -> r.hasGetBroker()
                 ? ok(ResponseEnvelope.newBuilder()
-                        .setGetBroker(io.rns.rpc.v1.GetBrokerResponse.newBuilder()
+                        .setGetBroker(GetBrokerResponse.newBuilder()
                                 .setCluster("C")
                                 .setBrokerName("b")
                                 .setBrokerAddr("127.0.0.1:10911")
@@ -311,7 +317,7 @@ class RocketmqTranslatorTest {
                 Map.of("brokerName", "b", "brokerAddr", "127.0.0.1:10911", "clusterName", "C", "brokerId", "0"));
         org.apache.rocketmq.remoting.protocol.DataVersion dv = new org.apache.rocketmq.remoting.protocol.DataVersion();
         dv.setTimestamp(9);
-        dv.setCounter(new java.util.concurrent.atomic.AtomicLong(3));
+        dv.setCounter(new AtomicLong(3));
         q.setBody(dv.encode());
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
         RemotingCommand r = run(t, q);
@@ -347,27 +353,24 @@ class RocketmqTranslatorTest {
         }
         answer = r -> r.hasChangeWritePerm()
                 ? ok(ResponseEnvelope.newBuilder()
-                        .setChangeWritePerm(io.rns.rpc.v1.ChangeWritePermResponse.newBuilder()
-                                .setTopicCount(5)))
+                        .setChangeWritePerm(ChangeWritePermResponse.newBuilder().setTopicCount(5)))
                 : ok(ResponseEnvelope.newBuilder());
         RocketmqTranslator t = translator(NamesrvConfig.Mode.LEADERLESS);
         RemotingCommand r =
                 run(t, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of("brokerName", "b")));
         assertEquals("5", r.getExtFields().get("wipeTopicCount"));
         assertEquals(
-                io.rns.rpc.v1.WritePermChange.WIPE_WRITE,
-                seen.get(0).getChangeWritePerm().getChange());
+                WritePermChange.WIPE_WRITE, seen.get(0).getChangeWritePerm().getChange());
         r = run(t, RmqTestSupport.request(RequestCode.ADD_WRITE_PERM_OF_BROKER, Map.of("brokerName", "b")));
         assertEquals("5", r.getExtFields().get("addTopicCount"));
-        Exception missing = org.junit.jupiter.api.Assertions.assertThrows(
+        Exception missing = Assertions.assertThrows(
                 Exception.class, () -> run(t, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of())));
         assertEquals(ResponseCode.SYSTEM_ERROR, Answers.failure(missing).getCode());
         assertTrue(missing.getMessage().contains("<brokerName> is null"), missing.getMessage());
         seen.clear();
         run(t, RmqTestSupport.request(RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST, Map.of()));
         assertEquals(
-                io.rns.rpc.v1.UnitFilter.HAS_UNIT_SUB_NOT_UNIT,
-                seen.get(0).getListTopics().getUnitFilter());
+                UnitFilter.HAS_UNIT_SUB_NOT_UNIT, seen.get(0).getListTopics().getUnitFilter());
         assertEquals(Consistency.STALE, seen.get(0).getRead().getConsistency(), "leaderless reads are STALE");
         // 217 without queue datas: 0 and nothing sent (stock)
         seen.clear();

@@ -1,5 +1,6 @@
 package io.rns.statemachine;
 
+import io.rns.log.v1.ChangeWritePerm;
 import io.rns.log.v1.RegisterBroker;
 import io.rns.log.v1.TopicQueueConfig;
 
@@ -12,6 +13,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * An immutable view of the route table at one applied index. Published by {@link RouteStateMachine} through one
@@ -225,7 +227,7 @@ public final class RouteImage {
     }
 
     /** The permission after a ChangeWritePerm (stock: WIPE clears bit 2, ADD sets exactly read+write). */
-    public static int changedPerm(int perm, io.rns.log.v1.ChangeWritePerm.Op op) {
+    public static int changedPerm(int perm, ChangeWritePerm.Op op) {
         return switch (op) {
             case WIPE -> perm & ~Limits.PERM_WRITE;
             case ADD -> Limits.PERM_READ | Limits.PERM_WRITE;
@@ -245,7 +247,7 @@ public final class RouteImage {
     }
 
     /** Every topic and its queues (broker name -> config), in no particular order. */
-    public void forEachTopic(java.util.function.BiConsumer<String, SortedMap<String, QueueConfig>> action) {
+    public void forEachTopic(BiConsumer<String, SortedMap<String, QueueConfig>> action) {
         topics.forEach(action);
     }
 

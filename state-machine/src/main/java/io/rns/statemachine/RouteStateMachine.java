@@ -1,5 +1,6 @@
 package io.rns.statemachine;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -450,7 +451,7 @@ public final class RouteStateMachine implements AutoCloseable {
         List<String> names = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root)) {
             walk.filter(Files::isRegularFile)
-                    .map(p -> root.relativize(p).toString().replace(java.io.File.separatorChar, '/'))
+                    .map(p -> root.relativize(p).toString().replace(File.separatorChar, '/'))
                     .sorted()
                     .forEach(names::add);
         }

@@ -3,6 +3,8 @@ package io.rns.statemachine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +68,7 @@ record SnapshotManifest(long appliedIndex, List<FileEntry> files) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(
                 tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(encode()));
+            ch.write(ByteBuffer.wrap(encode()));
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -189,7 +191,7 @@ record SnapshotManifest(long appliedIndex, List<FileEntry> files) {
         Files.createDirectories(dst.getParent());
         try (InputStream in = Files.newInputStream(src);
                 FileChannel ch = FileChannel.open(dst, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                OutputStream out = Channels.newOutputStream(ch)) {
             int n;
             while ((n = in.read(buf)) > 0) {
                 crc.update(buf, 0, n);

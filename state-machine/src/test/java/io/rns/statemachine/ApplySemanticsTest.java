@@ -1,5 +1,6 @@
 package io.rns.statemachine;
 
+import io.rns.log.v1.LogRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -314,8 +315,7 @@ class ApplySemanticsTest extends StateMachineTestSupport {
         assertThrows(
                 CorruptRecordException.class,
                 () -> sm.apply(new LogEntry(
-                        2,
-                        io.rns.log.v1.LogRecord.newBuilder().setFormatVersion(1).build())));
+                        2, LogRecord.newBuilder().setFormatVersion(1).build())));
         assertSame(before, sm.image());
         assertEquals(storeBefore, Records.storeContents(sm));
         // the machine is still usable for the same indexes

@@ -1,5 +1,6 @@
 package io.rns.statemachine;
 
+import io.rns.log.v1.BrokerQueue;
 import io.rns.log.v1.ChangeWritePerm;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.RegisterBroker;
@@ -81,7 +82,7 @@ final class RandomLog {
                         rnd.nextBoolean() ? ChangeWritePerm.Op.WIPE : ChangeWritePerm.Op.ADD);
             } else if (p < 0.95) {
                 int count = 1 + rnd.nextInt(3);
-                List<io.rns.log.v1.BrokerQueue> qs = new ArrayList<>();
+                List<BrokerQueue> qs = new ArrayList<>();
                 for (int q = 0; q < count; q++) {
                     String name = NAMES[rnd.nextInt(NAMES.length)];
                     if (qs.stream().noneMatch(x -> x.getBrokerName().equals(name))) {
@@ -89,7 +90,7 @@ final class RandomLog {
                                 name, 1 + rnd.nextInt(4), 1 + rnd.nextInt(4), rnd.nextInt(8), rnd.nextInt(4)));
                     }
                 }
-                r = Records.registerTopic("T" + rnd.nextInt(40), qs.toArray(new io.rns.log.v1.BrokerQueue[0]));
+                r = Records.registerTopic("T" + rnd.nextInt(40), qs.toArray(new BrokerQueue[0]));
             } else {
                 r = switch (rnd.nextInt(5)) {
                     case 3 -> Records.changeWritePerm("b1", ChangeWritePerm.Op.OP_UNSPECIFIED);

@@ -1,11 +1,14 @@
 package io.rns.statemachine;
 
 import com.google.protobuf.ByteString;
+import io.rns.log.v1.BrokerQueue;
+import io.rns.log.v1.ChangeWritePerm;
 import io.rns.log.v1.DeleteKv;
 import io.rns.log.v1.DeleteTopic;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.PutKv;
 import io.rns.log.v1.RegisterBroker;
+import io.rns.log.v1.RegisterTopic;
 import io.rns.log.v1.TopicQueueConfig;
 import io.rns.log.v1.UnregisterBroker;
 
@@ -78,15 +81,14 @@ final class Records {
                 .build();
     }
 
-    static LogRecord changeWritePerm(String brokerName, io.rns.log.v1.ChangeWritePerm.Op op) {
-        return base().setChangeWritePerm(io.rns.log.v1.ChangeWritePerm.newBuilder()
-                        .setBrokerName(brokerName)
-                        .setOp(op))
+    static LogRecord changeWritePerm(String brokerName, ChangeWritePerm.Op op) {
+        return base().setChangeWritePerm(
+                        ChangeWritePerm.newBuilder().setBrokerName(brokerName).setOp(op))
                 .build();
     }
 
-    static io.rns.log.v1.BrokerQueue queue(String brokerName, int read, int write, int perm, int sysFlag) {
-        return io.rns.log.v1.BrokerQueue.newBuilder()
+    static BrokerQueue queue(String brokerName, int read, int write, int perm, int sysFlag) {
+        return BrokerQueue.newBuilder()
                 .setBrokerName(brokerName)
                 .setReadQueueNums(read)
                 .setWriteQueueNums(write)
@@ -95,9 +97,9 @@ final class Records {
                 .build();
     }
 
-    static LogRecord registerTopic(String topic, io.rns.log.v1.BrokerQueue... queues) {
+    static LogRecord registerTopic(String topic, BrokerQueue... queues) {
         return base().setRegisterTopic(
-                        io.rns.log.v1.RegisterTopic.newBuilder().setTopic(topic).addAllQueues(List.of(queues)))
+                        RegisterTopic.newBuilder().setTopic(topic).addAllQueues(List.of(queues)))
                 .build();
     }
 

@@ -3,6 +3,7 @@ package io.rns.statemachine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -36,8 +37,8 @@ class ReplayDeterminismTest {
             List<ApplyResult> oneResults = one.applyBatch(log);
             // the second machine sees records as a follower does: decoded from the entry bytes
             List<LogEntry> decoded = log.stream()
-                    .map(e -> new LogEntry(
-                            e.index(), LogRecords.decode(java.nio.ByteBuffer.wrap(LogRecords.encode(e.record())))))
+                    .map(e ->
+                            new LogEntry(e.index(), LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(e.record())))))
                     .toList();
             List<ApplyResult> manyResults = new ArrayList<>();
             for (int i = 0; i < log.size(); ) {

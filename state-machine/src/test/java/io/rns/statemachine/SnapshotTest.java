@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
@@ -65,7 +66,7 @@ class SnapshotTest {
                 assertEquals(files.size(), all.filter(Files::isRegularFile).count());
             }
 
-            List<Long> published = new java.util.ArrayList<>();
+            List<Long> published = new ArrayList<>();
             dst.addImageListener(img -> published.add(img.appliedIndex()));
             dst.loadSnapshot(snap);
             assertEquals(src.image(), dst.image());

@@ -13,6 +13,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /** The one place where failures become wire error codes, with their retriable flag. */
 public final class ErrorMapping {
@@ -64,7 +65,7 @@ public final class ErrorMapping {
             return new Mapped(
                     ErrorCode.OUTCOME_UNKNOWN, "forwarding to the leader failed after sending: " + e.getMessage());
         }
-        if (e instanceof java.util.concurrent.RejectedExecutionException) {
+        if (e instanceof RejectedExecutionException) {
             return new Mapped(ErrorCode.OVERLOADED, "node overloaded: " + e.getMessage());
         }
         log.error("unexpected failure while serving a request", e);

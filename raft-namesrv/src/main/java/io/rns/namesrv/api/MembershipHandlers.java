@@ -18,6 +18,7 @@ import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.TransferLeadershipResponse;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,7 +42,7 @@ final class MembershipHandlers {
             throw new RnsException(
                     ErrorCode.UNSUPPORTED_REQUEST,
                     what + " needs raft mode: this node runs "
-                            + config.mode().name().toLowerCase(java.util.Locale.ROOT)
+                            + config.mode().name().toLowerCase(Locale.ROOT)
                             + " (no group, no members to change)");
         }
     }

@@ -8,6 +8,7 @@ import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.ResponseHeader;
+import io.rns.rpc.v1.Role;
 
 /** Builds response headers: every answer says who answered, in which role and term, at which applied index. */
 public final class Responses {
@@ -25,7 +26,7 @@ public final class Responses {
             s = consensus.state();
         } catch (RuntimeException e) {
             // a header must never fail the answer it carries (a committed write's OK above all)
-            s = new NodeState(io.rns.rpc.v1.Role.INACTIVE, 0, null, -1, 0, 0, 0);
+            s = new NodeState(Role.INACTIVE, 0, null, -1, 0, 0, 0);
         }
         ResponseHeader.Builder h = ResponseHeader.newBuilder()
                 .setCode(code)

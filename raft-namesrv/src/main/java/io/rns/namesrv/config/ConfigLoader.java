@@ -11,9 +11,12 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * Reads a {@link NamesrvConfig} from a properties file plus overrides ({@code -Drns.<key>=value} system properties).
@@ -23,7 +26,7 @@ import java.util.function.Function;
 public final class ConfigLoader {
     public static final String SYSTEM_PREFIX = "rns.";
     /** System properties under rns.* that are not config keys (logging). */
-    private static final java.util.Set<String> NON_CONFIG_SYSTEM_KEYS = java.util.Set.of("log.dir");
+    private static final Set<String> NON_CONFIG_SYSTEM_KEYS = Set.of("log.dir");
 
     private ConfigLoader() {}
 
@@ -110,7 +113,7 @@ public final class ConfigLoader {
                 v,
                 NamesrvConfig.Keys.UNCHANGED_BARRIER,
                 s -> b.leaseConfirmsUnchanged(
-                        switch (s.trim().toUpperCase(java.util.Locale.ROOT)) {
+                        switch (s.trim().toUpperCase(Locale.ROOT)) {
                             case "LEASE" -> true;
                             case "LINEARIZABLE" -> false;
                             default ->
@@ -183,14 +186,14 @@ public final class ConfigLoader {
         throw new IllegalArgumentException(key + " must be true or false, got '" + s + "'");
     }
 
-    private static void str(Map<String, String> v, String key, java.util.function.Consumer<String> set) {
+    private static void str(Map<String, String> v, String key, Consumer<String> set) {
         String s = v.get(key);
         if (s != null && !s.isEmpty()) {
             set.accept(s);
         }
     }
 
-    private static void integer(Map<String, String> v, String key, java.util.function.IntConsumer set) {
+    private static void integer(Map<String, String> v, String key, IntConsumer set) {
         str(v, key, s -> set.accept(wrap(key, s, Integer::parseInt)));
     }
 

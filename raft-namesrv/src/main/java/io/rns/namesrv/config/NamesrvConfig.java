@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -129,7 +130,7 @@ public record NamesrvConfig(
         m.put(Keys.EXPIRY_RATE_PER_SEC, Double.toString(liveness.expiryRatePerSec()));
         m.put(Keys.EXPIRY_BURST, Integer.toString(liveness.expiryBurst()));
         m.put(Keys.MASS_EXPIRY_FRACTION, Double.toString(liveness.massExpiryFraction()));
-        m.put(Keys.MODE, mode.name().toLowerCase(java.util.Locale.ROOT));
+        m.put(Keys.MODE, mode.name().toLowerCase(Locale.ROOT));
         m.put(Keys.LEADERLESS_BROKER_TIMEOUT_MS, Integer.toString(leaderlessBrokerTimeoutMs));
         m.put(Keys.LEADERLESS_SCAN_INTERVAL_MS, Integer.toString(leaderlessScanIntervalMs));
         m.put(Keys.LEADERLESS_PERSIST, Boolean.toString(leaderlessPersist));

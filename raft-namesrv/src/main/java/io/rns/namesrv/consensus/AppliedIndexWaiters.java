@@ -2,6 +2,7 @@ package io.rns.namesrv.consensus;
 
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -15,12 +16,11 @@ public final class AppliedIndexWaiters {
 
     private final LongSupplier applied;
     private final ScheduledExecutorService timer;
-    private final java.util.concurrent.Executor completer;
+    private final Executor completer;
     private final PriorityQueue<Waiter> queue = new PriorityQueue<>((a, b) -> Long.compare(a.index, b.index));
 
     /** {@code completer} completes reached waiters (so their continuations do not run on the apply thread). */
-    public AppliedIndexWaiters(
-            LongSupplier applied, ScheduledExecutorService timer, java.util.concurrent.Executor completer) {
+    public AppliedIndexWaiters(LongSupplier applied, ScheduledExecutorService timer, Executor completer) {
         this.applied = applied;
         this.timer = timer;
         this.completer = completer;

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -151,7 +152,7 @@ final class RouteFsm extends StateMachineAdapter {
         Runnable finish = () -> finishSnapshot(writer, done, pending, started, checkpointed);
         try {
             snapshotSaver.execute(finish);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             finish.run(); // shutting down: finish here rather than leave jraft waiting for done
         }
     }

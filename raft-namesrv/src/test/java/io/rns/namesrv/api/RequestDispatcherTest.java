@@ -6,7 +6,9 @@ import io.rns.namesrv.NodeStack;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.ConsensusException;
+import io.rns.namesrv.write.RecordFactory;
 import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.v1.AddPeerRequest;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.DeleteTopicRequest;
 import io.rns.rpc.v1.ErrorCode;
@@ -14,12 +16,16 @@ import io.rns.rpc.v1.GetNodeStatusRequest;
 import io.rns.rpc.v1.GetTopicRouteRequest;
 import io.rns.rpc.v1.KvGetRequest;
 import io.rns.rpc.v1.KvPutRequest;
+import io.rns.rpc.v1.ListPeersRequest;
+import io.rns.rpc.v1.PeerStatus;
 import io.rns.rpc.v1.ReadOptions;
 import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.RemovePeerRequest;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.Role;
 import io.rns.rpc.v1.TopicConfig;
+import io.rns.rpc.v1.TransferLeadershipRequest;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -158,8 +164,8 @@ class RequestDispatcherTest {
         // while the 'no change' barrier runs, the broker is unregistered: the answer must not be 'unchanged'
         consensus.beforeBarrier = () -> consensus
                 .propose(
-                        io.rns.namesrv.write.RecordFactory.unregister(
-                                io.rns.rpc.v1.UnregisterBrokerRequest.newBuilder()
+                        RecordFactory.unregister(
+                                UnregisterBrokerRequest.newBuilder()
                                         .setCluster("c1")
                                         .setBrokerName("b1")
                                         .setBrokerId(0)
@@ -402,7 +408,7 @@ class RequestDispatcherTest {
 
     static RequestEnvelope.Builder addPeer(String id, String host, int raftPort, int clientPort) {
         return RequestEnvelope.newBuilder()
-                .setAddPeer(io.rns.rpc.v1.AddPeerRequest.newBuilder()
+                .setAddPeer(AddPeerRequest.newBuilder()
                         .setNodeId(id)
                         .setHost(host)
                         .setRaftPort(raftPort)
@@ -416,36 +422,34 @@ class RequestDispatcherTest {
         assertEquals(
                 List.of("n1", "n2", "n3"),
                 add.getAddPeer().getPeersList().stream()
-                        .map(io.rns.rpc.v1.PeerStatus::getNodeId)
+                        .map(PeerStatus::getNodeId)
                         .toList());
         assertEquals("127.0.0.1:1006", add.getAddPeer().getPeers(2).getClientAddr());
         assertTrue(add.getAddPeer().getPeers(0).getLeader(), "n1 leads");
 
-        ResponseEnvelope list =
-                call(RequestEnvelope.newBuilder().setListPeers(io.rns.rpc.v1.ListPeersRequest.getDefaultInstance()));
+        ResponseEnvelope list = call(RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()));
         assertEquals(ErrorCode.OK, list.getHeader().getCode());
         assertEquals("n1", list.getListPeers().getLeaderId());
         assertEquals(3, list.getListPeers().getPeersCount());
 
         ResponseEnvelope rm = call(RequestEnvelope.newBuilder()
-                .setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")));
+                .setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n2")));
         assertEquals(ErrorCode.OK, rm.getHeader().getCode(), rm.getHeader().getMessage());
         assertEquals(
                 List.of("n1", "n3"),
                 rm.getRemovePeer().getPeersList().stream()
-                        .map(io.rns.rpc.v1.PeerStatus::getNodeId)
+                        .map(PeerStatus::getNodeId)
                         .toList());
         ResponseEnvelope status =
                 call(RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()));
         assertEquals(
                 List.of("n1", "n3"),
                 status.getGetNodeStatus().getPeersList().stream()
-                        .map(io.rns.rpc.v1.PeerStatus::getNodeId)
+                        .map(PeerStatus::getNodeId)
                         .toList());
 
         ResponseEnvelope tr = call(RequestEnvelope.newBuilder()
-                .setTransferLeadership(
-                        io.rns.rpc.v1.TransferLeadershipRequest.newBuilder().setNodeId("n3")));
+                .setTransferLeadership(TransferLeadershipRequest.newBuilder().setNodeId("n3")));
         assertEquals(ErrorCode.OK, tr.getHeader().getCode());
         assertEquals("n1", tr.getTransferLeadership().getPreviousLeaderId());
         assertEquals(List.of("n3"), consensus.transfers);
@@ -465,11 +469,10 @@ class RequestDispatcherTest {
                 r.getHeader().getMessage());
         r = call(addPeer("n3", "127.0.0.1", 1005, 1005));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
-        r = call(RequestEnvelope.newBuilder().setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.getDefaultInstance()));
+        r = call(RequestEnvelope.newBuilder().setRemovePeer(RemovePeerRequest.getDefaultInstance()));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
         assertTrue(r.getHeader().getMessage().contains("remove_peer.node_id is required"));
-        r = call(RequestEnvelope.newBuilder()
-                .setTransferLeadership(io.rns.rpc.v1.TransferLeadershipRequest.getDefaultInstance()));
+        r = call(RequestEnvelope.newBuilder().setTransferLeadership(TransferLeadershipRequest.getDefaultInstance()));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
         assertEquals(2, consensus.members.size(), "nothing changed");
 
@@ -477,7 +480,7 @@ class RequestDispatcherTest {
         consensus.membershipFailure =
                 new ConsensusException(ConsensusException.Kind.INVALID, "peer n7 is not a member");
         r = call(RequestEnvelope.newBuilder()
-                .setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n7")));
+                .setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n7")));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
         assertEquals("peer n7 is not a member", r.getHeader().getMessage());
         consensus.membershipFailure =
@@ -496,12 +499,11 @@ class RequestDispatcherTest {
         consensus.role = Role.FOLLOWER;
         consensus.leaderId = null;
         ResponseEnvelope r = call(RequestEnvelope.newBuilder()
-                .setRemovePeer(io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")));
+                .setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n2")));
         assertEquals(ErrorCode.NOT_LEADER, r.getHeader().getCode());
         assertEquals(2, consensus.members.size());
         // listing is local and still answered
-        ResponseEnvelope list =
-                call(RequestEnvelope.newBuilder().setListPeers(io.rns.rpc.v1.ListPeersRequest.getDefaultInstance()));
+        ResponseEnvelope list = call(RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()));
         assertEquals(ErrorCode.OK, list.getHeader().getCode());
         assertEquals("", list.getListPeers().getLeaderId());
     }
@@ -520,12 +522,11 @@ class RequestDispatcherTest {
         for (RequestEnvelope.Builder req : List.of(
                 addPeer("n3", "127.0.0.1", 1005, 1006),
                 RequestEnvelope.newBuilder()
-                        .setRemovePeer(
-                                io.rns.rpc.v1.RemovePeerRequest.newBuilder().setNodeId("n2")),
+                        .setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n2")),
                 RequestEnvelope.newBuilder()
-                        .setTransferLeadership(io.rns.rpc.v1.TransferLeadershipRequest.newBuilder()
-                                .setNodeId("n2")),
-                RequestEnvelope.newBuilder().setListPeers(io.rns.rpc.v1.ListPeersRequest.getDefaultInstance()))) {
+                        .setTransferLeadership(
+                                TransferLeadershipRequest.newBuilder().setNodeId("n2")),
+                RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()))) {
             ResponseEnvelope r = d.handle(req.build(), ctx()).join();
             assertEquals(
                     ErrorCode.UNSUPPORTED_REQUEST,

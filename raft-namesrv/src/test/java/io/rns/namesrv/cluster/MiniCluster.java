@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,7 +29,7 @@ public final class MiniCluster implements AutoCloseable {
     private LivenessConfig liveness = LivenessConfig.DEFAULTS;
     private NamesrvConfig.Mode mode = NamesrvConfig.Mode.RAFT;
     private int leaderlessTimeoutMs = 120_000;
-    private java.util.function.BiConsumer<Integer, NamesrvConfig.Builder> customizer = (i, b) -> {};
+    private BiConsumer<Integer, NamesrvConfig.Builder> customizer = (i, b) -> {};
 
     public MiniCluster(int size, Path baseDir, int electionTimeoutMs, int snapshotIntervalSecs) throws IOException {
         this.baseDir = baseDir;
@@ -72,7 +73,7 @@ public final class MiniCluster implements AutoCloseable {
     }
 
     /** Extra settings for node i's config (applied last), e.g. other modules' keys; for nodes started from now on. */
-    public MiniCluster customize(java.util.function.BiConsumer<Integer, NamesrvConfig.Builder> c) {
+    public MiniCluster customize(BiConsumer<Integer, NamesrvConfig.Builder> c) {
         this.customizer = c;
         return this;
     }

@@ -2,6 +2,7 @@ package io.rns.namesrv.config;
 
 import io.rns.rpc.v1.Consistency;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -90,7 +91,7 @@ class ConfigLoaderTest {
         assertMessage(() -> ConfigLoader.load(null, Map.of("members", MEMBERS)), "node.id is required");
     }
 
-    private static void assertMessage(org.junit.jupiter.api.function.Executable e, String part) {
+    private static void assertMessage(Executable e, String part) {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
         assertTrue(ex.getMessage().contains(part), "expected '" + part + "' in: " + ex.getMessage());
     }

@@ -3,6 +3,9 @@ package io.rns.namesrv.raft;
 import com.alipay.sofa.jraft.Closure;
 import com.alipay.sofa.jraft.Iterator;
 import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.entity.RaftOutter;
+import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
+import com.google.protobuf.Message;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.PutKv;
 import io.rns.statemachine.ApplyResult;
@@ -15,7 +18,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -146,21 +155,21 @@ class RouteFsmTest {
     }
 
     /** A jraft SnapshotWriter over a directory that records the files registered with it. */
-    static final class RecordingWriter extends com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter {
+    static final class RecordingWriter extends SnapshotWriter {
         final Path path;
-        final List<String> files = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> files = new CopyOnWriteArrayList<>();
 
         RecordingWriter(Path path) {
             this.path = path;
         }
 
         @Override
-        public boolean saveMeta(com.alipay.sofa.jraft.entity.RaftOutter.SnapshotMeta meta) {
+        public boolean saveMeta(RaftOutter.SnapshotMeta meta) {
             return true;
         }
 
         @Override
-        public boolean addFile(String name, com.google.protobuf.Message meta) {
+        public boolean addFile(String name, Message meta) {
             return files.add(name);
         }
 
@@ -189,12 +198,12 @@ class RouteFsmTest {
         }
 
         @Override
-        public java.util.Set<String> listFiles() {
-            return new java.util.HashSet<>(files);
+        public Set<String> listFiles() {
+            return new HashSet<>(files);
         }
 
         @Override
-        public com.google.protobuf.Message getFileMeta(String name) {
+        public Message getFileMeta(String name) {
             return null;
         }
     }
@@ -205,16 +214,15 @@ class RouteFsmTest {
             RouteFsm fsm = new RouteFsm("n1", sm);
             fsm.onApply(new ScriptedIterator(1).add(put("a"), null).add(put("b"), null));
             RecordingWriter writer = new RecordingWriter(dir.resolve("snap"));
-            java.util.concurrent.CompletableFuture<String> doneOn = new java.util.concurrent.CompletableFuture<>();
-            java.util.concurrent.atomic.AtomicReference<Status> status =
-                    new java.util.concurrent.atomic.AtomicReference<>();
+            CompletableFuture<String> doneOn = new CompletableFuture<>();
+            AtomicReference<Status> status = new AtomicReference<>();
             fsm.onSnapshotSave(writer, st -> {
                 status.set(st);
                 doneOn.complete(Thread.currentThread().getName());
             });
             // entries applied after the checkpoint are not in this snapshot
             fsm.onApply(new ScriptedIterator(3).add(put("c"), null));
-            String thread = doneOn.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            String thread = doneOn.get(30, TimeUnit.SECONDS);
             assertTrue(status.get().isOk(), status.get().toString());
             assertEquals(
                     "rns-snapshot-save-n1", thread, "done must run on the snapshot thread, not jraft's FSM thread");

@@ -2,10 +2,12 @@ package io.rns.namesrv.read;
 
 import io.rns.namesrv.InMemoryConsensus;
 import io.rns.namesrv.base.RnsException;
+import io.rns.namesrv.consensus.ConsensusException;
 import io.rns.namesrv.leaderless.LeaderlessConsensus;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.ReadOptions;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +31,7 @@ class ReadServiceTest {
                     reads.read(ReadOptions.getDefaultInstance(), 1000).join().served());
             for (Consistency level :
                     new Consistency[] {Consistency.LINEARIZABLE, Consistency.LEASE, Consistency.SEQUENTIAL}) {
-                CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                CompletionException e = Assertions.assertThrows(
                         CompletionException.class,
                         () -> reads.read(
                                         ReadOptions.newBuilder()
@@ -59,13 +61,12 @@ class ReadServiceTest {
     @Test
     void theTestOnlyUnsafePathSkipsTheBarrierAndMislabels() {
         try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
-            c.barrierFailure = new io.rns.namesrv.consensus.ConsensusException(
-                    io.rns.namesrv.consensus.ConsensusException.Kind.NO_QUORUM, "cut off");
+            c.barrierFailure = new ConsensusException(ConsensusException.Kind.NO_QUORUM, "cut off");
             ReadOptions lin = ReadOptions.newBuilder()
                     .setConsistency(Consistency.LINEARIZABLE)
                     .build();
             // the safe path fails without quorum ...
-            org.junit.jupiter.api.Assertions.assertThrows(
+            Assertions.assertThrows(
                     CompletionException.class,
                     () -> new ReadService(c, c, Consistency.LINEARIZABLE)
                             .read(lin, 1000)

@@ -15,6 +15,7 @@ import io.netty.handler.codec.MessageToByteEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -86,7 +87,7 @@ public final class FrameCodec {
         }
 
         @Override
-        protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, java.nio.ByteOrder order) {
+        protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
             long n = buf.getUnsignedInt(offset);
             if (n == 0) {
                 throw fail("zero-length frame");

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -149,7 +150,7 @@ public final class RpcClient implements AutoCloseable {
                             },
                             timeoutMs,
                             TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) { // raced with close()
+        } catch (RejectedExecutionException e) { // raced with close()
             allPending.remove(id, p);
             return CompletableFuture.failedFuture(new IllegalStateException("RpcClient is closed"));
         }

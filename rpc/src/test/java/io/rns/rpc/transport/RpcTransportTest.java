@@ -1,15 +1,18 @@
 package io.rns.rpc.transport;
 
 import io.rns.rpc.v1.*;
+import io.rns.rpc.v1.HeartbeatRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -18,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -65,7 +69,7 @@ class RpcTransportTest {
             f.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             return e.getCause();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             fail("future did not complete");
         }
         fail("expected failure, got " + f.join());
@@ -390,13 +394,13 @@ class RpcTransportTest {
         try (RawSocket raw = new RawSocket(s.localAddress())) {
             raw.write(FrameCodec.frame(RequestEnvelope.newBuilder()
                     .setRequestId(1)
-                    .setHeartbeat(io.rns.rpc.v1.HeartbeatRequest.getDefaultInstance())
+                    .setHeartbeat(HeartbeatRequest.getDefaultInstance())
                     .build()));
             assertTrue(entered.await(5, TimeUnit.SECONDS));
             raw.write(FrameCodec.frame(RequestEnvelope.newBuilder()
                     .setRequestId(2)
                     .setTimeoutMs(30)
-                    .setHeartbeat(io.rns.rpc.v1.HeartbeatRequest.getDefaultInstance())
+                    .setHeartbeat(HeartbeatRequest.getDefaultInstance())
                     .build()));
             await(() -> s.stats().requests() == 2, "second heartbeat queued");
             Thread.sleep(60); // the queued heartbeat's 30 ms deadline passes
@@ -647,7 +651,7 @@ class RpcTransportTest {
         }
         // a body that is a truncated protobuf (valid prefix length, message cut inside)
         try (RawSocket raw = new RawSocket(s.localAddress())) {
-            byte[] cut = java.util.Arrays.copyOfRange(valid, 4, valid.length - 3);
+            byte[] cut = Arrays.copyOfRange(valid, 4, valid.length - 3);
             raw.write(FrameCodec.lengthPrefix(cut.length), cut);
             assertTrue(raw.closedByPeer());
         }
@@ -763,7 +767,7 @@ class RpcTransportTest {
     @Test
     void connectFailureIsRpcConnectException() throws Exception {
         int port;
-        try (ServerSocket ss = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = ss.getLocalPort();
         }
         RpcClient c = client();
@@ -780,7 +784,7 @@ class RpcTransportTest {
 
     @Test
     void connectionClosedBeforeResponseIsRpcConnectionClosedException() throws Exception {
-        try (ServerSocket ss = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             RpcClient c = client();
             String ep = "127.0.0.1:" + ss.getLocalPort();
             CompletableFuture<ResponseEnvelope> f =
