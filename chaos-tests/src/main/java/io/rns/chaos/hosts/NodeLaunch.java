@@ -22,7 +22,7 @@ public final class NodeLaunch {
      * sorts across nodes.
      */
     static final List<String> HARNESS_JVM_OPTS = List.of(
-            "-XX:-UseG1GC", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Drns.log.time-format=HH:mm:ss.SSS");
+            "-XX:-UseG1GC", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlogback.rns.time-format=HH:mm:ss.SSS");
 
     private NodeLaunch() {}
 
