@@ -53,11 +53,10 @@ while (($#)); do
   esac
 done
 
+# bench depends on the server module (provided scope), so -am also builds server/target/lib, the nodes' classpath
 modules="bench"
-[[ -f "$ROOT/rocketmq-compat/pom.xml" ]] && modules="bench,rocketmq-compat"
 need_build=$REBUILD
-[[ -f "$CP_FILE" && -d "$CLASSES" && -f "$ROOT/raft-namesrv/target/raft-namesrv-0.1.0-SNAPSHOT.jar" ]] || need_build=1
-if [[ "$modules" == *rocketmq-compat* && ! -f "$ROOT/rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar" ]]; then need_build=1; fi
+[[ -f "$CP_FILE" && -d "$CLASSES" && -f "$ROOT/server/target/lib/server-0.1.0-SNAPSHOT.jar" ]] || need_build=1
 if ((need_build)); then
   echo "bench.sh: building: ./mvnw -B -ntp -q -pl $modules -am -DskipTests package"
   (cd "$ROOT" && ./mvnw -B -ntp -q -pl "$modules" -am -DskipTests package) || die "build failed"

@@ -4,23 +4,21 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-MAIN_CLASS="io.rns.namesrv.NamesrvMain"
-# The RNS_SERVER_JAR / RNS_SERVER_LIB / RNS_CLI overrides exist for testing these scripts with stand-ins.
-# The server classpath is the rocketmq-compat module's (it holds the raft-namesrv jar and the RocketMQ ingress):
-#   java -cp rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar:rocketmq-compat/target/lib/* io.rns.namesrv.NamesrvMain
-SERVER_JAR="${RNS_SERVER_JAR:-$ROOT/rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar}"
-SERVER_LIB="${RNS_SERVER_LIB:-$ROOT/rocketmq-compat/target/lib}"
+MAIN_CLASS="io.rns.server.ServerMain"
+# Nodes are started by scripts/rns-node, the one node launcher (JVM options from conf/jvm.options, logging from
+# conf/logback.xml). The RNS_SERVER_LIB / RNS_CLI overrides exist for testing these scripts with stand-ins.
+# The server classpath is the server module's lib/ (every runtime jar, raft-namesrv and the RocketMQ ingress included).
+NODE_LAUNCHER="$ROOT/scripts/rns-node"
+SERVER_LIB="${RNS_SERVER_LIB:-$ROOT/server/target/lib}"
+SERVER_JAR="$SERVER_LIB/server-0.1.0-SNAPSHOT.jar"
 CLI_JAR="$ROOT/cli/target/cli-0.1.0-SNAPSHOT.jar"
 RNS="${RNS_CLI:-$ROOT/scripts/rns}"
 HOST="127.0.0.1"
 MAX_NODES=5
 START_WAIT_SECS="${RNS_START_WAIT_SECS:-60}"  # how long `start` waits for a leader (leaderless: for every node)
 STOP_WAIT_SECS="${RNS_STOP_WAIT_SECS:-20}"    # how long `stop` waits per node after SIGTERM
-# Per-node JVM options; RNS_NODE_HEAP overrides the heap (e.g. RNS_NODE_HEAP=256m).
-# logback.middleware.log.disable: sofa-common-tools (under bolt) cannot build its own logback context with
-# logback 1.5 and would print a stack trace per logger space; disabled, it logs through our logback config.
-BASE_JVM_OPTS=("-Xmx${RNS_NODE_HEAP:-512m}" "-XX:+UseG1GC" "-XX:+HeapDumpOnOutOfMemoryError"
-  "-Dlogback.middleware.log.disable=true")
+# Per-node heap for scripts/rns-node --heap; RNS_NODE_HEAP overrides it (e.g. RNS_NODE_HEAP=256m).
+NODE_HEAP="${RNS_NODE_HEAP:-512m}"
 
 usage() {
   cat <<EOF
@@ -78,8 +76,6 @@ EOF
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 log() { echo "cluster.sh: $*"; }
 
-JAVA="java"
-if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then JAVA="$JAVA_HOME/bin/java"; fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # Argument parsing
@@ -202,8 +198,9 @@ proc_alive() {
   [[ "${stat%% *}" != Z && "${stat%% *}" != X ]]
 }
 
-# The pid recorded for node i if that process is alive AND is a NamesrvMain started with this node's config.
-# Guards against pid reuse: we only ever signal processes we started.
+# The pid recorded for node i if that process is alive AND is a node started with this node's config (the JVM's
+# ServerMain, or scripts/rns-node in the moment before it execs java). Guards against pid reuse: we only ever
+# signal processes we started.
 live_pid() {
   local i="$1" f pid cmdline
   f="$(pid_file "$i")"
@@ -212,7 +209,8 @@ live_pid() {
   [[ -n "$pid" ]] || return 1
   proc_alive "$pid" || return 1
   cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
-  [[ "$cmdline" == *"$MAIN_CLASS"* && "$cmdline" == *"$(node_dir "$i")/rns.properties"* ]] || return 1
+  [[ "$cmdline" == *"$MAIN_CLASS"* || "$cmdline" == *"$NODE_LAUNCHER "* ]] || return 1
+  [[ "$cmdline" == *"$(node_dir "$i")/rns.properties"* ]] || return 1
   echo "$pid"
 }
 
@@ -242,10 +240,10 @@ cluster_nodes() {
 }
 
 ensure_built() {
-  if [[ ! -f "$SERVER_JAR" || ! -d "$SERVER_LIB" || ( -z "${RNS_CLI:-}" && ! -f "$CLI_JAR" ) ]]; then
-    log "server or cli jar missing; building: ./mvnw -B -q -DskipTests package (server: rocketmq-compat with its lib/)"
+  if [[ ! -f "$SERVER_JAR" || ( -z "${RNS_CLI:-}" && ! -f "$CLI_JAR" ) ]]; then
+    log "server or cli jar missing; building: ./mvnw -B -q -DskipTests package (server: the server module's lib/)"
     (cd "$ROOT" && ./mvnw -B -q -DskipTests package) || die "build failed"
-    [[ -f "$SERVER_JAR" && -d "$SERVER_LIB" ]] || die "build did not produce $SERVER_JAR and $SERVER_LIB"
+    [[ -f "$SERVER_JAR" ]] || die "build did not produce $SERVER_JAR"
   fi
 }
 
@@ -263,18 +261,17 @@ rocketmq.listen-port=$(rocketmq_port "$i")
 EOF
 }
 
-# Start node i in the background, detached from this shell (own session, stdin from /dev/null,
-# stdout/stderr to logs/stdout.log); the pid file names the JVM itself (the wrapper execs java).
+# Start node i in the background with scripts/rns-node, detached from this shell (own session, stdin from /dev/null,
+# stdout/stderr to logs/stdout.log); the pid file names the JVM itself (the wrapper execs rns-node, which execs java).
 launch_node() {
   local i="$1" d logs
   d="$(node_dir "$i")"
   logs="$d/logs"
   mkdir -p "$d/data" "$logs"
-  local -a cmd=("$JAVA" "${BASE_JVM_OPTS[@]}"
-    "-Drns.log.dir=$logs" "-Dlogging.path=$logs"
-    "-Dlogback.configurationFile=$ROOT/conf/logback.xml"
-    "${EXTRA_JVM_OPTS[@]}"
-    -cp "$SERVER_JAR:$SERVER_LIB/*" "$MAIN_CLASS" --config "$d/rns.properties")
+  local -a cmd=("$NODE_LAUNCHER" --config "$d/rns.properties" --log-dir "$logs" --heap "$NODE_HEAP"
+    --classpath "$SERVER_LIB/*")
+  local o
+  for o in "${EXTRA_JVM_OPTS[@]}"; do cmd+=(--jvm-opt "$o"); done
   {
     echo "=== $(date '+%Y-%m-%d %H:%M:%S') starting n$i: ${cmd[*]}"
   } >>"$logs/stdout.log"
@@ -457,7 +454,7 @@ cmd_stop() {
 
 cmd_kill() {
   local i="$NODE_ARG" pid
-  pid="$(live_pid "$i")" || die "n$i is not running (no live NamesrvMain for $(pid_file "$i"))"
+  pid="$(live_pid "$i")" || die "n$i is not running (no live $MAIN_CLASS for $(pid_file "$i"))"
   log "n$i: SIGKILL pid $pid"
   kill -KILL "$pid"
   local waited=0

@@ -28,7 +28,7 @@ done
 JAVA="java"
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then JAVA="$JAVA_HOME/bin/java"; fi
 CP_FILE="$ROOT/rocketmq-compat-it/rmq-5.5.0/target/classpath.txt"
-if [[ ! -f "$ROOT/rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar" || ! -f "$ROOT/cli/target/cli-0.1.0-SNAPSHOT.jar" || ! -f "$CP_FILE" ]]; then
+if [[ ! -f "$ROOT/server/target/lib/server-0.1.0-SNAPSHOT.jar" || ! -f "$ROOT/cli/target/cli-0.1.0-SNAPSHOT.jar" || ! -f "$CP_FILE" ]]; then
   echo "== building RNS and resolving RocketMQ 5.5.0 (./mvnw -B -q -DskipTests package -pl rocketmq-compat-it/rmq-5.5.0 -am)"
   (cd "$ROOT" && ./mvnw -B -q -DskipTests package -pl rocketmq-compat-it/rmq-5.5.0 -am)
 fi

@@ -14,7 +14,7 @@
 #   idle      TRICKLE_SECS of one register every 200 ms; a monitor polls every node's role/term/leader every 50 ms.
 #   load      the same while `stress-ng --cpu 2 --io 1 --hdd 1` runs (CPU hog on both cores + sync/disk pressure).
 # Needs: java 17 + javac, stress-ng (load phase; `apt-get install -y stress-ng`), free ports 9771-9773/9781-9783.
-# Jars: copies in $WORK/jars (taken from rocketmq-compat/target and cli/target, built offline if missing), so that
+# Jars: copies in $WORK/jars (taken from server/target/lib and cli/target, built offline if missing), so that
 # edits to the tree during a run do not change what is measured. Everything this script starts is stopped by its
 # pid on exit; cluster data dirs are removed at the end (KEEP_DATA=1 keeps them); logs stay in $OUT.
 set -euo pipefail
@@ -31,29 +31,29 @@ JARS="$WORK/jars"
 mkdir -p "$WORK" "$OUT"
 
 # ---- jars (private copies) ------------------------------------------------------------------------------------
-if [[ ! -f "$JARS/rocketmq-compat-0.1.0-SNAPSHOT.jar" || ! -f "$JARS/cli/cli-0.1.0-SNAPSHOT.jar" ]]; then
-  if [[ ! -f "$ROOT/rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar" || ! -f "$ROOT/cli/target/cli-0.1.0-SNAPSHOT.jar" ]]; then
+if [[ ! -f "$JARS/server-lib/server-0.1.0-SNAPSHOT.jar" || ! -f "$JARS/cli/cli-0.1.0-SNAPSHOT.jar" ]]; then
+  if [[ ! -f "$ROOT/server/target/lib/server-0.1.0-SNAPSHOT.jar" || ! -f "$ROOT/cli/target/cli-0.1.0-SNAPSHOT.jar" ]]; then
     (cd "$ROOT" && ./mvnw -B -q -o -DskipTests package)
   fi
   mkdir -p "$JARS/cli"
-  # the server classpath of scripts/cluster.sh: rocketmq-compat's jar + its lib/ (which holds raft-namesrv)
-  cp "$ROOT/rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar" "$JARS/"
+  # the server classpath of scripts/cluster.sh: the server module's lib/ (every runtime jar of the node)
   rm -rf "$JARS/server-lib" "$JARS/cli/lib"
-  cp -r "$ROOT/rocketmq-compat/target/lib" "$JARS/server-lib"
+  cp -r "$ROOT/server/target/lib" "$JARS/server-lib"
   # the CLI's classpath: cli jar + its lib/ (which holds the client library, rpc and logback)
   cp "$ROOT/cli/target/cli-0.1.0-SNAPSHOT.jar" "$JARS/cli/"
   cp -r "$ROOT/cli/target/lib" "$JARS/cli/lib"
-  cp "$ROOT/conf/logback.xml" "$ROOT/conf/logback-cli.xml" "$JARS/"
+  cp "$ROOT/conf/logback.xml" "$ROOT/conf/logback-cli.xml" "$ROOT/conf/jvm.options" "$JARS/"
 fi
-# cluster.sh too: it writes the node config, which must match the copied server jar (ROOT of the copy = $JARS).
-if [[ ! -x "$JARS/scripts/cluster.sh" ]]; then
+# cluster.sh and the node launcher too: cluster.sh writes the node config, which must match the copied server jars,
+# and starts nodes with $JARS/scripts/rns-node, which reads $JARS/conf/jvm.options and logback.xml (ROOT of the copy).
+if [[ ! -x "$JARS/scripts/cluster.sh" || ! -x "$JARS/scripts/rns-node" ]]; then
   mkdir -p "$JARS/scripts" "$JARS/conf"
-  cp "$ROOT/scripts/cluster.sh" "$JARS/scripts/cluster.sh"
-  cp "$JARS/logback.xml" "$JARS/logback-cli.xml" "$JARS/conf/"
+  cp "$ROOT/scripts/cluster.sh" "$ROOT/scripts/rns-node" "$JARS/scripts/"
+  cp "$JARS/logback.xml" "$JARS/logback-cli.xml" "$JARS/jvm.options" "$JARS/conf/"
 fi
 CLUSTER="$JARS/scripts/cluster.sh"
 CP_CLIENT="$JARS/cli/cli-0.1.0-SNAPSHOT.jar:$JARS/cli/lib/*"
-export RNS_SERVER_JAR="$JARS/rocketmq-compat-0.1.0-SNAPSHOT.jar" RNS_SERVER_LIB="$JARS/server-lib"
+export RNS_SERVER_LIB="$JARS/server-lib"
 # cluster.sh calls $RNS_CLI for `status`; point it at the copied cli jar too.
 cat >"$JARS/rns-cli" <<EOF
 #!/usr/bin/env bash
@@ -61,7 +61,6 @@ exec java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlogback.configurat
 EOF
 chmod +x "$JARS/rns-cli"
 export RNS_CLI="$JARS/rns-cli"
-SERVER_LOGBACK="-Dlogback.configurationFile=$JARS/logback.xml"   # later -D wins over cluster.sh's own
 
 # ---- the Java driver ------------------------------------------------------------------------------------------
 mkdir -p "$WORK/src" "$WORK/classes"
@@ -319,7 +318,7 @@ trap 'exit 130' INT TERM
 
 start_cluster() { # start_cluster ET DIR
   rm -rf "$2"; DIRS+=("$2"); CUR_DIR="$2"
-  if ! "$CLUSTER" start --dir "$2" -n 3 --jvm-opt "-Drns.raft.election-timeout-ms=$1" --jvm-opt "$SERVER_LOGBACK" >>"$OUT/commands.log" 2>&1; then
+  if ! "$CLUSTER" start --dir "$2" -n 3 --jvm-opt "-Drns.raft.election-timeout-ms=$1" >>"$OUT/commands.log" 2>&1; then
     echo "RUN FAILED: cluster start failed (ports busy or node exited; see $OUT/commands.log)" | tee -a "$OUT/failed-runs.txt"
     return 1
   fi

@@ -1,8 +1,8 @@
 package io.rns.bench;
 
+import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.Procs;
 import io.rns.bench.infra.RmqClient;
-import io.rns.bench.infra.RnsCluster;
 import io.rns.bench.infra.ServerBuild;
 import io.rns.bench.infra.StockNamesrv;
 import io.rns.client.BrokerRegistrar;
@@ -37,7 +37,7 @@ public final class BenchContext implements AutoCloseable {
 
     public final BenchOptions opts;
     private StockNamesrv stock;
-    private RnsCluster rns;
+    private BenchCluster rns;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final ScheduledExecutorService keepalive = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bench-keepalive");
@@ -65,15 +65,16 @@ public final class BenchContext implements AutoCloseable {
         return m;
     }
 
-    public synchronized RnsCluster rns() {
+    public synchronized BenchCluster rns() {
         if (rns == null) {
-            rns = RnsCluster.start(
+            rns = BenchCluster.start(
                     ServerBuild.locate(opts.root()),
                     opts.out().resolve("servers/rns"),
                     opts.rnsNodes(),
                     opts.rnsHeap(),
                     rnsConfig(Map.of("raft.election-timeout-ms", Integer.toString(ELECTION_TIMEOUT_MS))));
-            log("RNS cluster " + rns.endpoints() + " (rocketmq-compat: " + rns.rocketmqCompat() + ")");
+            log("RNS cluster " + rns.endpoints() + " (RocketMQ protocol: "
+                    + rns.nodes().stream().map(BenchCluster.Node::rmqAddr).toList() + ")");
         }
         return rns;
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +45,15 @@ public final class Procs {
 
     /** Starts {@code cmd} with the classpath in the CLASSPATH env var, output appended to {@code log}. */
     public static Process start(List<String> cmd, String classpath, Path workDir, Path log) {
+        return start(cmd, Map.of("CLASSPATH", classpath), workDir, log);
+    }
+
+    /** Starts {@code cmd} (e.g. scripts/rns-node, which is given its classpath as an argument) in {@code workDir}. */
+    public static Process start(List<String> cmd, Path workDir, Path log) {
+        return start(cmd, Map.of(), workDir, log);
+    }
+
+    private static Process start(List<String> cmd, Map<String, String> env, Path workDir, Path log) {
         try {
             Files.createDirectories(workDir);
             Files.createDirectories(log.getParent());
@@ -58,7 +68,7 @@ public final class Procs {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().put("CLASSPATH", classpath);
+            pb.environment().putAll(env);
             return pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + cmd, e);

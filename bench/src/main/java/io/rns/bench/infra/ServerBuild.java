@@ -4,23 +4,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the RNS server jars are: rocketmq-compat/target (jar + lib) when that module is built — then nodes also
- * speak the RocketMQ protocol — else raft-namesrv/target (jar + lib), as scripts/cluster.sh uses.
+ * How the bench starts RNS nodes: the node launcher {@code scripts/rns-node} (the one scripts/cluster.sh uses: JVM
+ * options from conf/jvm.options, logging from conf/logback.xml) on the server module's {@code target/lib/*}, whose
+ * nodes also speak the RocketMQ protocol.
  */
-public record ServerBuild(String classpath, boolean rocketmqCompat, Path logbackXml) {
+public record ServerBuild(Path launcher, String classpath) {
     public static ServerBuild locate(Path root) {
-        Path compatJar = root.resolve("rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar");
-        Path compatLib = root.resolve("rocketmq-compat/target/lib");
-        Path logback = root.resolve("conf/logback.xml").toAbsolutePath();
-        if (Files.isRegularFile(compatJar) && Files.isDirectory(compatLib)) {
-            return new ServerBuild(compatJar.toAbsolutePath() + ":" + compatLib.toAbsolutePath() + "/*", true, logback);
+        Path launcher = root.resolve("scripts/rns-node").toAbsolutePath();
+        Path lib = root.resolve("server/target/lib").toAbsolutePath();
+        if (!Files.isRegularFile(lib.resolve("server-0.1.0-SNAPSHOT.jar"))) {
+            throw new IllegalStateException("RNS server not built: " + lib
+                    + " has no server jar (build with ./mvnw -B -ntp -q -pl bench -am -DskipTests package)");
         }
-        Path jar = root.resolve("raft-namesrv/target/raft-namesrv-0.1.0-SNAPSHOT.jar");
-        Path lib = root.resolve("raft-namesrv/target/lib");
-        if (!Files.isRegularFile(jar) || !Files.isDirectory(lib)) {
-            throw new IllegalStateException("RNS server not built: " + jar + " and " + lib
-                    + " are missing (build with ./mvnw -B -ntp -q -pl bench -am -DskipTests package)");
+        if (!Files.isExecutable(launcher)) {
+            throw new IllegalStateException("node launcher " + launcher + " is missing or not executable");
         }
-        return new ServerBuild(jar.toAbsolutePath() + ":" + lib.toAbsolutePath() + "/*", false, logback);
+        return new ServerBuild(launcher, lib + "/*");
     }
 }

@@ -1,9 +1,9 @@
 package io.rns.bench.scenario;
 
 import io.rns.bench.BenchContext;
+import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.Procs;
 import io.rns.bench.infra.RmqClient;
-import io.rns.bench.infra.RnsCluster;
 import io.rns.bench.report.Results;
 import io.rns.client.BrokerRegistrar;
 import io.rns.client.CallOptions;
@@ -56,7 +56,7 @@ public final class DetectionScenario implements Scenario {
 
     @Override
     public void run(BenchContext ctx, Results.Scenario out) throws Exception {
-        RnsCluster rns = ctx.rns();
+        BenchCluster rns = ctx.rns();
         String stockAddr = ctx.stock().addr();
         long timeoutMs = ctx.opts.detectTimeoutMs();
         Long stockHbTimeout = timeoutMs > 0 ? timeoutMs : null;
@@ -218,13 +218,13 @@ public final class DetectionScenario implements Scenario {
         }
     }
 
-    private static boolean gone(Case c, String stockAddr, RmqClient stockPoll, RnsCluster rns, NamesrvClient poll)
+    private static boolean gone(Case c, String stockAddr, RmqClient stockPoll, BenchCluster rns, NamesrvClient poll)
             throws Exception {
         if (c.server().equals("stock")) {
             RmqClient.Result r = stockPoll.route(stockAddr, c.topic(), null);
             return r.code() == 17; // TOPIC_NOT_EXIST: no live broker serves it
         }
-        for (RnsCluster.Node n : rns.nodes()) {
+        for (BenchCluster.Node n : rns.nodes()) {
             try {
                 TopicRoute route = poll.getTopicRoute(
                                 c.topic(),

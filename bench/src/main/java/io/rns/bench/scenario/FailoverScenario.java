@@ -1,8 +1,8 @@
 package io.rns.bench.scenario;
 
 import io.rns.bench.BenchContext;
+import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.Procs;
-import io.rns.bench.infra.RnsCluster;
 import io.rns.bench.report.Results;
 import io.rns.client.CallOptions;
 import io.rns.client.ClusterMode;
@@ -40,7 +40,7 @@ public final class FailoverScenario implements Scenario {
     @Override
     public void run(BenchContext ctx, Results.Scenario out) throws Exception {
         ctx.ensureReadBroker();
-        RnsCluster rns = ctx.rns();
+        BenchCluster rns = ctx.rns();
         int trials = ctx.opts.failoverTrials();
         List<Double> writeMs = new ArrayList<>();
         List<Double> readMs = new ArrayList<>();
@@ -53,13 +53,13 @@ public final class FailoverScenario implements Scenario {
                 "first linearizable read ms",
                 "new leader");
         for (int trial = 1; trial <= trials; trial++) {
-            RnsCluster.Node leader = rns.awaitLeader(30_000);
+            BenchCluster.Node leader = rns.awaitLeader(30_000);
             rns.awaitCaughtUp(60_000);
             List<String> survivors = rns.endpoints().stream()
                     .filter(e -> !e.equals(leader.endpoint()))
                     .toList();
             long[] times = killAndProbe(rns, leader, survivors, trial);
-            RnsCluster.Node newLeader = rns.awaitLeader(30_000);
+            BenchCluster.Node newLeader = rns.awaitLeader(30_000);
             writeMs.add(times[0] / 1e6);
             readMs.add(times[1] / 1e6);
             out.addOk(2);
@@ -96,7 +96,7 @@ public final class FailoverScenario implements Scenario {
                 "writes ok",
                 "write errors");
         for (int trial = 1; trial <= graceful; trial++) {
-            RnsCluster.Node leader = rns.awaitLeader(30_000);
+            BenchCluster.Node leader = rns.awaitLeader(30_000);
             rns.awaitCaughtUp(60_000);
             double[] r = gracefulProbe(rns, leader, trial);
             out.addOk((long) r[1]);
@@ -119,7 +119,7 @@ public final class FailoverScenario implements Scenario {
                 .build();
     }
 
-    private long[] killAndProbe(RnsCluster rns, RnsCluster.Node leader, List<String> survivors, int trial)
+    private long[] killAndProbe(BenchCluster rns, BenchCluster.Node leader, List<String> survivors, int trial)
             throws Exception {
         String broker = "bench-failover-" + trial;
         long[] result = {-1, -1};
@@ -166,7 +166,7 @@ public final class FailoverScenario implements Scenario {
     }
 
     /** Returns {longest gap ms, writes ok, write errors}. */
-    private double[] gracefulProbe(RnsCluster rns, RnsCluster.Node leader, int trial) throws Exception {
+    private double[] gracefulProbe(BenchCluster rns, BenchCluster.Node leader, int trial) throws Exception {
         String broker = "bench-graceful-" + trial;
         AtomicLong ok = new AtomicLong();
         AtomicLong err = new AtomicLong();

@@ -1,10 +1,10 @@
 package io.rns.bench.scenario;
 
 import io.rns.bench.BenchContext;
+import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.LoadRunner;
 import io.rns.bench.infra.LoadRunner.Stats;
 import io.rns.bench.infra.RmqClient;
-import io.rns.bench.infra.RnsCluster;
 import io.rns.bench.report.Results;
 import io.rns.bench.report.Svg;
 import io.rns.client.CallOptions;
@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * Route reads (GET_ROUTEINFO_BY_TOPIC) at each client count: the stock NameServer over the RocketMQ protocol; RNS
  * over its native protocol at STALE / LEASE / LINEARIZABLE on the leader and on a follower; RNS over the RocketMQ
- * protocol (when rocketmq-compat is built) at its default LINEARIZABLE and at STALE (ext field rnsConsistency).
+ * protocol at its default LINEARIZABLE and at STALE (ext field rnsConsistency).
  */
 public final class ReadsScenario implements Scenario {
     @Override
@@ -31,7 +31,7 @@ public final class ReadsScenario implements Scenario {
     @Override
     public String description() {
         return "route reads at N concurrent clients: stock (RocketMQ protocol) vs RNS native STALE/LEASE/LINEARIZABLE "
-                + "on leader and follower (+ RNS RocketMQ protocol when rocketmq-compat is built)";
+                + "on leader and follower (+ RNS RocketMQ protocol)";
     }
 
     /** A read target: label and a per-thread operation factory. */
@@ -41,9 +41,9 @@ public final class ReadsScenario implements Scenario {
     @Override
     public void run(BenchContext ctx, Results.Scenario out) throws Exception {
         ctx.ensureReadBroker();
-        RnsCluster rns = ctx.rns();
-        RnsCluster.Node leader = rns.awaitLeader(30_000);
-        RnsCluster.Node follower = rns.follower(leader);
+        BenchCluster rns = ctx.rns();
+        BenchCluster.Node leader = rns.awaitLeader(30_000);
+        BenchCluster.Node follower = rns.follower(leader);
         String stockAddr = ctx.stock().addr();
         int maxClients = ctx.opts.readClients().stream()
                 .mapToInt(Integer::intValue)
@@ -65,7 +65,7 @@ public final class ReadsScenario implements Scenario {
                         rmq.get(t % conns).route(stockAddr, topic(t, seq), null).orThrow(),
                 stockPid));
         for (Consistency c : List.of(Consistency.STALE, Consistency.LEASE, Consistency.LINEARIZABLE)) {
-            for (RnsCluster.Node n : List.of(leader, follower)) {
+            for (BenchCluster.Node n : List.of(leader, follower)) {
                 CallOptions o = CallOptions.DEFAULT.withConsistency(c).withNode(n.endpoint());
                 String role = n.equals(leader) ? "leader" : "follower";
                 targets.add(new Target(
@@ -77,22 +77,17 @@ public final class ReadsScenario implements Scenario {
                         rnsPids));
             }
         }
-        if (rns.rocketmqCompat()) {
-            for (String level : new String[] {null, "STALE"}) {
-                for (RnsCluster.Node n : List.of(leader, follower)) {
-                    String role = n.equals(leader) ? "leader" : "follower";
-                    String addr = n.rmqAddr();
-                    targets.add(new Target(
-                            "rns rmq " + (level == null ? "default(LINEARIZABLE)" : level) + " " + role,
-                            (t, seq) -> rmq.get(t % conns)
-                                    .route(addr, topic(t, seq), level)
-                                    .orThrow(),
-                            rnsPids));
-                }
+        for (String level : new String[] {null, "STALE"}) {
+            for (BenchCluster.Node n : List.of(leader, follower)) {
+                String role = n.equals(leader) ? "leader" : "follower";
+                String addr = n.rmqAddr();
+                targets.add(new Target(
+                        "rns rmq " + (level == null ? "default(LINEARIZABLE)" : level) + " " + role,
+                        (t, seq) -> rmq.get(t % conns)
+                                .route(addr, topic(t, seq), level)
+                                .orThrow(),
+                        rnsPids));
             }
-        } else {
-            out.note("RNS over the RocketMQ protocol: NOT MEASURED — rocketmq-compat is not built in this tree "
-                    + "(the rows appear once rocketmq-compat/target has its jar and lib).");
         }
         Results.Table tab = out.table(
                 "Route reads (GET_ROUTEINFO_BY_TOPIC), closed loop, " + ctx.opts.measureS() + " s measured after "

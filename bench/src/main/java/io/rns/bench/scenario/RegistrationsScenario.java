@@ -1,10 +1,10 @@
 package io.rns.bench.scenario;
 
 import io.rns.bench.BenchContext;
+import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.LoadRunner;
 import io.rns.bench.infra.LoadRunner.Stats;
 import io.rns.bench.infra.RmqClient;
-import io.rns.bench.infra.RnsCluster;
 import io.rns.bench.report.Results;
 import io.rns.client.NamesrvClient;
 import io.rns.rpc.v1.RegisterBrokerRequest;
@@ -19,7 +19,7 @@ import java.util.List;
  * (b) changed registrations with 1,000-topic bodies (every call flips the write-queue count of all 1,000 topics);
  * (c) small changed registrations (2 topics — the stock 5.x server refuses a first registration with exactly one topic — flipping their write-queue count) — fsync on in RNS (raft.sync=true).
  * Each client is its own broker. RNS: native protocol through the leader (writes are forwarded there anyway), and the
- * RocketMQ protocol to the leader when rocketmq-compat is built.
+ * RocketMQ protocol to the leader.
  */
 public final class RegistrationsScenario implements Scenario {
     @Override
@@ -37,9 +37,9 @@ public final class RegistrationsScenario implements Scenario {
 
     @Override
     public void run(BenchContext ctx, Results.Scenario out) throws Exception {
-        RnsCluster rns = ctx.rns();
+        BenchCluster rns = ctx.rns();
         String stockAddr = ctx.stock().addr();
-        RnsCluster.Node leader = rns.awaitLeader(30_000);
+        BenchCluster.Node leader = rns.awaitLeader(30_000);
         List<Kind> kinds = List.of(
                 new Kind("unchanged re-registration (100 topics)", "rr", 100, false, ctx.opts.regClients()),
                 new Kind(
@@ -113,7 +113,7 @@ public final class RegistrationsScenario implements Scenario {
                 List<String[]> targets = new ArrayList<>();
                 targets.add(new String[] {"stock rmq", stockAddr});
                 targets.add(new String[] {"rns native (leader-routed)", null});
-                if (rns.rocketmqCompat()) targets.add(new String[] {"rns rmq leader", leader.rmqAddr()});
+                targets.add(new String[] {"rns rmq leader", leader.rmqAddr()});
                 Stats stock = null;
                 for (String[] target : targets) {
                     String addr = target[1];

@@ -1,11 +1,11 @@
 package io.rns.bench.scenario;
 
 import io.rns.bench.BenchContext;
+import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.LoadRunner;
 import io.rns.bench.infra.LoadRunner.Stats;
 import io.rns.bench.infra.Procs;
 import io.rns.bench.infra.RmqClient;
-import io.rns.bench.infra.RnsCluster;
 import io.rns.bench.infra.ServerBuild;
 import io.rns.bench.infra.StockNamesrv;
 import io.rns.bench.report.Results;
@@ -59,7 +59,7 @@ public final class ScaleScenario implements Scenario {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try (StockNamesrv stock =
                         StockNamesrv.start(dir.resolve("stock"), ctx.opts.stockClasspath(), ctx.opts.stockHeap());
-                RnsCluster rns = RnsCluster.start(
+                BenchCluster rns = BenchCluster.start(
                         ServerBuild.locate(ctx.opts.root()),
                         dir.resolve("rns"),
                         ctx.opts.rnsNodes(),
@@ -163,7 +163,7 @@ public final class ScaleScenario implements Scenario {
 
                 long stockHeap = Procs.liveHeapBytes(stock.pid());
                 List<String> rnsHeaps = new ArrayList<>();
-                for (RnsCluster.Node n : rns.nodes()) rnsHeaps.add(mib(rns.heapBytes(n.id())));
+                for (BenchCluster.Node n : rns.nodes()) rnsHeaps.add(mib(rns.heapBytes(n.id())));
                 int nb = brokers;
                 java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
                 Stats sr = LoadRunner.run(
@@ -173,8 +173,8 @@ public final class ScaleScenario implements Scenario {
                         (th, seq) -> rmq.get(0)
                                 .route(stock.addr(), randomTopic(rnd, nb), null)
                                 .orThrow());
-                RnsCluster.Node leader = rns.awaitLeader(30_000);
-                RnsCluster.Node follower = rns.follower(leader);
+                BenchCluster.Node leader = rns.awaitLeader(30_000);
+                BenchCluster.Node follower = rns.follower(leader);
                 CallOptions stale =
                         CallOptions.DEFAULT.withConsistency(Consistency.STALE).withNode(follower.endpoint());
                 CallOptions lin = CallOptions.DEFAULT
@@ -217,16 +217,16 @@ public final class ScaleScenario implements Scenario {
 
                 // full-cluster restart: SIGTERM every node, start all, time until a leader serves a linearizable read
                 // of the last broker's topic on every node
-                for (RnsCluster.Node n : rns.nodes()) rns.stop(n.id());
+                for (BenchCluster.Node n : rns.nodes()) rns.stop(n.id());
                 long f0 = System.nanoTime();
-                for (RnsCluster.Node n : rns.nodes()) rns.restart(n.id(), false);
-                RnsCluster.Node l2 = rns.awaitLeader(300_000);
+                for (BenchCluster.Node n : rns.nodes()) rns.restart(n.id(), false);
+                BenchCluster.Node l2 = rns.awaitLeader(300_000);
                 double fullRestart = Double.NaN;
                 long fDeadline = System.currentTimeMillis() + 300_000;
                 String probe = "scale-b" + (nb - 1) + "-t0";
                 while (System.currentTimeMillis() < fDeadline) {
                     boolean all = true;
-                    for (RnsCluster.Node n : rns.nodes()) {
+                    for (BenchCluster.Node n : rns.nodes()) {
                         try {
                             nc.getTopicRoute(
                                     probe,
@@ -311,7 +311,7 @@ public final class ScaleScenario implements Scenario {
             BenchContext ctx,
             Results.Scenario out,
             StockNamesrv stock,
-            RnsCluster rns,
+            BenchCluster rns,
             RmqClient rmq,
             NamesrvClient nc) {
         Results.Table t = out.table(
@@ -328,7 +328,7 @@ public final class ScaleScenario implements Scenario {
             if (n <= ctx.opts.maxSingleBrokerTopics()) sizes.add(n);
         }
         if (ctx.opts.smoke()) sizes = List.of(ctx.opts.maxSingleBrokerTopics());
-        boolean stockFailed = false, rnsFailed = false, rnsRmqFailed = !rns.rocketmqCompat();
+        boolean stockFailed = false, rnsFailed = false, rnsRmqFailed = false;
         for (int n : sizes) {
             if (stockFailed && rnsFailed && rnsRmqFailed) break;
             String broker = "huge-" + n;
@@ -364,9 +364,7 @@ public final class ScaleScenario implements Scenario {
                     rnsFailed = true;
                 }
             }
-            String r2 = rns.rocketmqCompat()
-                    ? "skipped (failed at a smaller size)"
-                    : "not measured (rocketmq-compat not built)";
+            String r2 = "skipped (failed at a smaller size)";
             if (!rnsRmqFailed) {
                 try {
                     RmqClient.Registration reg = RmqClient.registration(
@@ -403,7 +401,7 @@ public final class ScaleScenario implements Scenario {
     }
 
     private static double awaitApplied(
-            RnsCluster rns, RnsCluster.Node node, RnsCluster.Node leader, long timeoutMs, long t0) {
+            BenchCluster rns, BenchCluster.Node node, BenchCluster.Node leader, long timeoutMs, long t0) {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             Optional<GetNodeStatusResponse> l = rns.status(leader);

@@ -50,7 +50,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Image: the locally imported {@link SkeletonImage} (no pulls); each container binds the host's {@code /usr},
  * {@code /etc/alternatives} and {@code /etc/java-17-openjdk} read-only (the host JDK, iproute2 and iptables), every
- * classpath entry of the harness read-only under {@code /rns/cp/}, and the run dir read-write at its own path (so
+ * classpath entry of the harness read-only under {@code /rns/cp/}, the repository's {@code scripts/} (the node
+ * launcher) and {@code conf/} read-only at their own paths, and the run dir read-write at its own path (so
  * config, data dir and logs have the same absolute paths inside and out). Binds are added through
  * {@code withCreateContainerCmdModifier}, never {@code withFileSystemBind} (which starts a helper container that would
  * need a pull). Because the bind sources are host paths, the engine must run on this Linux machine.
@@ -96,7 +97,6 @@ public final class DockerHosts implements Hosts {
     private final Path runDir;
     private final boolean deleteRunDir;
     private final String members;
-    private final Path logback;
     private final String javaBin;
     private final List<Bind> binds = new ArrayList<>();
     private final String containerClasspath;
@@ -153,7 +153,6 @@ public final class DockerHosts implements Hosts {
             m.add("n" + i + "@" + subnetPrefix + (10 + i) + ":" + (RAFT_PORT_BASE + i) + ":" + (CLIENT_PORT_BASE + i));
         }
         this.members = String.join(",", m);
-        this.logback = NodeLaunch.writeLogback(runDir);
         for (int i = 1; i <= b.nodes; i++) {
             String id = "n" + i;
             Path dir = runDir.resolve(id);
@@ -217,6 +216,9 @@ public final class DockerHosts implements Hosts {
             binds.add(new Bind(javaHome.toString(), new Volume(javaHome.toString()), AccessMode.ro));
         }
         binds.add(new Bind(runDir.toString(), new Volume(runDir.toString()), AccessMode.rw));
+        for (Path p : NodeLaunch.launcherDirs()) { // scripts/rns-node and the conf/ it reads, at their own paths
+            binds.add(new Bind(p.toString(), new Volume(p.toString()), AccessMode.ro));
+        }
         List<String> inside = new ArrayList<>();
         int i = 0;
         for (String entry : classpath.split(File.pathSeparator)) {
@@ -683,7 +685,7 @@ public final class DockerHosts implements Hosts {
         /** The container's command: wait for the go-file (rules are in by then), write the pid, exec the JVM. */
         private List<String> command() {
             List<String> java =
-                    NodeLaunch.javaCommand(javaBin, heap, logback, dir.resolve("logs"), config, extraJvmOpts);
+                    NodeLaunch.command(javaBin, heap, containerClasspath, dir.resolve("logs"), config, extraJvmOpts);
             String script = "i=0; while [ ! -e " + GO_FILE + " ]; do i=$((i+1)); if [ $i -gt 1200 ]; then"
                     + " echo 'rns-chaos: no go-file after 60 s' >&2; exit 3; fi; sleep 0.05; done; rm -f " + GO_FILE
                     + "; echo $$ > " + PID_FILE + "; cd \"$RNSC_DIR\" && exec \"$@\" >> \"$RNSC_STDOUT\" 2>&1";

@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  * never touched. Partition/loss rules go into two chains, {@code RNSC_IN} and {@code RNSC_OUT}, created in each node
  * namespace and jumped to from INPUT/OUTPUT; {@link #heal()} flushes them.
  *
- * <p>Node JVMs run as {@code ip netns exec <ns> java ... NamesrvMain --config <runDir>/nI/rns.properties} (ip
- * execs, so {@link Process#pid()} is the JVM's pid), with the harness JVM's classpath, and stdout/stderr appended to
+ * <p>Node JVMs run as {@code ip netns exec <ns> scripts/rns-node --config <runDir>/nI/rns.properties ...} (ip
+ * and rns-node exec, so {@link Process#pid()} is the JVM's pid), with the harness JVM's classpath, and stdout/stderr appended to
  * {@code <runDir>/nI/stdout.log}.
  *
  * <p>Requires root, {@code ip} (iproute2) and, for network faults, {@code iptables} (nft or legacy) with the
@@ -60,7 +60,6 @@ public final class NetnsHosts implements Hosts {
     private final boolean deleteRunDir;
     private final Path dataRoot; // holds the nodes' data dirs; deleted at close
     private final String members;
-    private final Path logback;
     private final String javaBin;
     private final String classpath;
     private final String heap;
@@ -101,7 +100,6 @@ public final class NetnsHosts implements Hosts {
             m.add("n" + i + "@" + subnetPrefix + (10 + i) + ":" + (RAFT_PORT_BASE + i) + ":" + (CLIENT_PORT_BASE + i));
         }
         this.members = String.join(",", m);
-        this.logback = NodeLaunch.writeLogback(runDir);
         this.dataRoot = NodeLaunch.dataRoot(b.dataRoot, runDir, prefix);
         for (int i = 1; i <= b.nodes; i++) {
             String id = "n" + i;
@@ -474,7 +472,7 @@ public final class NetnsHosts implements Hosts {
                 return;
             }
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-            cmd.addAll(NodeLaunch.javaCommand(javaBin, heap, logback, dir.resolve("logs"), config, extraJvmOpts));
+            cmd.addAll(NodeLaunch.command(javaBin, heap, classpath, dir.resolve("logs"), config, extraJvmOpts));
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .directory(dir.toFile())
                     .redirectErrorStream(true)

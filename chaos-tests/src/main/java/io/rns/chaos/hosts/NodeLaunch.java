@@ -11,13 +11,47 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a node JVM is launched, shared by the backends: the per-node properties file, the run's logback.xml and the
- * {@code java} command line (heap, GC, logging system properties, {@code NamesrvMain --config}).
+ * How a node JVM is launched, shared by the backends: the per-node properties file and the command line of
+ * {@code scripts/rns-node}, the one node launcher (the JVM options of conf/jvm.options, the logging of
+ * conf/logback.xml; it execs java, so the process's pid is the JVM's) with the harness's own settings as overrides.
  */
 public final class NodeLaunch {
-    public static final String MAIN_CLASS = "io.rns.namesrv.NamesrvMain";
+    /**
+     * The harness's JVM options on top of conf/jvm.options: the serial collector and C1 only (several node JVMs share
+     * few cores with the harness), and log lines that start with {@code HH:mm:ss.SSS}, which the liveness report
+     * sorts across nodes.
+     */
+    static final List<String> HARNESS_JVM_OPTS = List.of(
+            "-XX:-UseG1GC", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlogback.rns.time-format=HH:mm:ss.SSS");
 
     private NodeLaunch() {}
+
+    /**
+     * The repository root, holding {@code scripts/rns-node} and {@code conf/}: {@code -Drns.root=DIR}, else the
+     * working directory or the nearest parent of it that has {@code scripts/rns-node} (Surefire runs in
+     * {@code chaos-tests/}, scripts/chaos.sh in the root).
+     */
+    public static Path repoRoot() {
+        String configured = System.getProperty("rns.root", "");
+        if (!configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
+        for (Path d = start; d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve("scripts/rns-node"))
+                    && Files.isRegularFile(d.resolve("conf/logback.xml"))) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("no scripts/rns-node in " + start
+                + " or its parents; run from the repository or set -Drns.root=<repository root>");
+    }
+
+    /** What a node needs from the repository besides its classpath: the launcher's and conf/'s directories. */
+    public static List<Path> launcherDirs() {
+        Path root = repoRoot();
+        return List.of(root.resolve("scripts"), root.resolve("conf"));
+    }
 
     /**
      * Default parent of the nodes' data dirs: {@code -Drns.chaos.data-root=DIR} ({@code disk} = inside the run dir),
@@ -73,29 +107,6 @@ public final class NodeLaunch {
         }
     }
 
-    /** Writes {@code logback.xml} into {@code runDir} (one file appender to {@code ${rns.log.dir}/rns.log}). */
-    public static Path writeLogback(Path runDir) {
-        String xml = """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <!-- written by the chaos harness: one append-mode file per node, transport noise at WARN -->
-                <configuration scan="false">
-                  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
-                    <file>${rns.log.dir:-.}/rns.log</file>
-                    <append>true</append>
-                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n</pattern></encoder>
-                  </appender>
-                  <logger name="com.alipay.sofa.common" level="WARN"/>
-                  <logger name="com.alipay.remoting" level="WARN"/>
-                  <logger name="com.alipay.sofa.jraft.rpc" level="WARN"/>
-                  <root level="INFO"><appender-ref ref="FILE"/></root>
-                  <shutdownHook/>
-                </configuration>
-                """;
-        Path f = runDir.resolve("logback.xml");
-        write(f, xml);
-        return f;
-    }
-
     /** Writes {@code <nodeDir>/rns.properties}; {@code extra} keys override the defaults. */
     public static Path writeConfig(
             Path nodeDir,
@@ -122,28 +133,36 @@ public final class NodeLaunch {
     }
 
     /**
-     * The {@code java ...} part of the node command. The classpath is passed through the {@code CLASSPATH}
-     * environment variable (see {@link #classpath()}), which keeps {@code ps} readable.
+     * The node command: {@code scripts/rns-node --config ... --log-dir ... --heap ... --java ... --classpath ...} with
+     * {@link #HARNESS_JVM_OPTS} and then {@code extraJvmOpts} as {@code --jvm-opt}s (later ones win). rns-node hands
+     * the classpath to java in the {@code CLASSPATH} environment variable, which keeps {@code ps} readable.
      */
-    public static List<String> javaCommand(
-            String javaBin, String heap, Path logback, Path logDir, Path config, List<String> extraJvmOpts) {
+    public static List<String> command(
+            String javaBin, String heap, String classpath, Path logDir, Path config, List<String> extraJvmOpts) {
         List<String> c = new ArrayList<>();
-        c.add(javaBin);
-        c.add("-Xmx" + heap);
-        c.add("-XX:+UseSerialGC");
-        c.add("-XX:TieredStopAtLevel=1");
-        c.add("-Dlogback.configurationFile=" + logback.toAbsolutePath());
-        c.add("-Drns.log.dir=" + logDir.toAbsolutePath());
-        c.add("-Dlogging.path=" + logDir.toAbsolutePath());
-        c.add("-Dlogback.middleware.log.disable=true");
-        c.addAll(extraJvmOpts);
-        c.add(MAIN_CLASS);
+        c.add(repoRoot().resolve("scripts/rns-node").toString());
         c.add("--config");
         c.add(config.toAbsolutePath().toString());
+        c.add("--log-dir");
+        c.add(logDir.toAbsolutePath().toString());
+        c.add("--heap");
+        c.add(heap);
+        c.add("--java");
+        c.add(javaBin);
+        c.add("--classpath");
+        c.add(classpath);
+        for (String o : HARNESS_JVM_OPTS) {
+            c.add("--jvm-opt");
+            c.add(o);
+        }
+        for (String o : extraJvmOpts) {
+            c.add("--jvm-opt");
+            c.add(o);
+        }
         return c;
     }
 
-    /** This JVM's classpath (under Surefire: the module's test runtime classpath, which has raft-namesrv). */
+    /** This JVM's classpath (under Surefire: the module's test runtime classpath, which has the server module). */
     public static String classpath() {
         return System.getProperty("java.class.path");
     }

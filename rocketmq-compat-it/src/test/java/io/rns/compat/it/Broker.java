@@ -12,12 +12,12 @@ final class Broker {
     final String name;
     final int port;
     final Path dir;
-    private final It it;
+    private final ScenarioEnv it;
     private final String classpath;
     final String generation;
     private Process proc;
 
-    private Broker(It it, String name, int port, Path dir, String classpath, String generation) {
+    private Broker(ScenarioEnv it, String name, int port, Path dir, String classpath, String generation) {
         this.it = it;
         this.classpath = classpath;
         this.generation = generation;
@@ -27,12 +27,13 @@ final class Broker {
     }
 
     /** Writes broker.conf and starts the JVM; does not wait for registration (the test checks that on every node). */
-    static Broker start(It it, String name, String namesrvAddr) throws Exception {
+    static Broker start(ScenarioEnv it, String name, String namesrvAddr) throws Exception {
         return start(it, name, namesrvAddr, it.classpath, it.generation);
     }
 
     /** A broker of another generation: classpath is that generation's module classpath. */
-    static Broker start(It it, String name, String namesrvAddr, String classpath, String generation) throws Exception {
+    static Broker start(ScenarioEnv it, String name, String namesrvAddr, String classpath, String generation)
+            throws Exception {
         // the broker listens on port, port-2 (fast/VIP channel) and port+1 (HA)
         int port = it.freePorts(12000, 32000, 10, -2, 0, 1);
         Path dir = it.workDir.resolve(name);
@@ -74,7 +75,8 @@ final class Broker {
         Files.writeString(dir.resolve("broker.conf"), conf.toString());
         Broker b = new Broker(it, name, port, dir, classpath, generation);
         b.launch();
-        It.log("broker %s (RocketMQ %s): %s, namesrvAddr=%s, dir %s", name, generation, b.addr(), namesrvAddr, dir);
+        ScenarioEnv.log(
+                "broker %s (RocketMQ %s): %s, namesrvAddr=%s, dir %s", name, generation, b.addr(), namesrvAddr, dir);
         return b;
     }
 
@@ -93,11 +95,11 @@ final class Broker {
             throw new IllegalStateException("broker " + name + " is still running (pid " + proc.pid() + ")");
         }
         // the dead JVM's sockets may linger in TIME_WAIT (the broker binds with SO_REUSEADDR); nothing may listen
-        long ms = It.waitUntil(
+        long ms = ScenarioEnv.waitUntil(
                 Duration.ofSeconds(30),
-                () -> !It.listening(addr())
-                        && !It.listening(It.HOST + ":" + (port - 2))
-                        && !It.listening(It.HOST + ":" + (port + 1)));
+                () -> !ScenarioEnv.listening(addr())
+                        && !ScenarioEnv.listening(ScenarioEnv.HOST + ":" + (port - 2))
+                        && !ScenarioEnv.listening(ScenarioEnv.HOST + ":" + (port + 1)));
         if (ms < 0) {
             throw new IllegalStateException("something still listens on the ports of broker " + name + " around " + port
                     + " 30 s after it died");
@@ -106,7 +108,7 @@ final class Broker {
     }
 
     String addr() {
-        return It.HOST + ":" + port;
+        return ScenarioEnv.HOST + ":" + port;
     }
 
     boolean alive() {
@@ -118,22 +120,22 @@ final class Broker {
     }
 
     String logTail() {
-        return It.tail(dir.resolve("stdout.log"), 30);
+        return ScenarioEnv.tail(dir.resolve("stdout.log"), 30);
     }
 
     /** SIGTERM (a clean shutdown: the broker unregisters from every NameServer) and wait for the JVM to exit. */
     void stop() throws InterruptedException {
         if (alive()) {
-            It.log("SIGTERM broker %s (pid %d)", name, proc.pid());
+            ScenarioEnv.log("SIGTERM broker %s (pid %d)", name, proc.pid());
         }
-        It.sigterm(proc, Duration.ofSeconds(60));
+        ScenarioEnv.sigterm(proc, Duration.ofSeconds(60));
     }
 
     /** SIGKILL: no unregister; the NameServers only see the connections close. */
     void kill() throws InterruptedException {
         if (alive()) {
-            It.log("SIGKILL broker %s (pid %d)", name, proc.pid());
+            ScenarioEnv.log("SIGKILL broker %s (pid %d)", name, proc.pid());
         }
-        It.sigkill(proc);
+        ScenarioEnv.sigkill(proc);
     }
 }

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrossGenerationTest {
-    private It it;
+    private ScenarioEnv it;
     private NameServers ns;
     private Broker broker;
     private Rmq clients;
@@ -42,7 +42,7 @@ class CrossGenerationTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        it = new It("crossgen");
+        it = new ScenarioEnv("crossgen");
         Path otherCp = Path.of(System.getProperty("rns.it.otherClasspathFile", "(rns.it.otherClasspathFile not set)"));
         String otherGen = System.getProperty("rns.it.otherGeneration", "");
         if (!Files.isRegularFile(otherCp) || otherGen.isBlank()) {
@@ -50,10 +50,10 @@ class CrossGenerationTest {
                     + "') is missing: build the"
                     + " rocketmq-compat-it reactor (rmq-4.9.7 writes it in generate-test-resources)");
         }
-        It.checkClasspath(Files.readString(otherCp).trim(), otherGen);
+        ScenarioEnv.checkClasspath(Files.readString(otherCp).trim(), otherGen);
         run = Long.toHexString(it.seed & 0xffffffL);
         clients = new Rmq(run);
-        ns = it.target.equals("rns") ? RnsCluster.start(it) : StockNamesrvs.start(it);
+        ns = it.target.equals("rns") ? RnsNameServers.start(it) : StockNamesrvs.start(it);
         broker = Broker.start(
                 it, "broker-old", ns.addrList(), Files.readString(otherCp).trim(), otherGen);
     }
@@ -70,7 +70,7 @@ class CrossGenerationTest {
             ns.close();
         }
         if (it != null) {
-            It.log("logs and data stay in %s", it.workDir);
+            ScenarioEnv.log("logs and data stay in %s", it.workDir);
         }
     }
 
@@ -80,7 +80,7 @@ class CrossGenerationTest {
         for (int i = 0; i < 3; i++) {
             nodeAdmins[i] = clients.admin("x-node" + (i + 1), ns.addrs().get(i));
         }
-        long regMs = It.waitUntil(Duration.ofSeconds(180), () -> {
+        long regMs = ScenarioEnv.waitUntil(Duration.ofSeconds(180), () -> {
             if (!broker.alive()) {
                 throw new IllegalStateException("broker died");
             }
@@ -95,7 +95,7 @@ class CrossGenerationTest {
                 regMs >= 0,
                 "RocketMQ " + broker.generation + " broker not registered on every node within 180 s; " + ns.describe()
                         + "\n" + broker.logTail());
-        It.log("RocketMQ %s broker registered on all three nodes after %d ms", broker.generation, regMs);
+        ScenarioEnv.log("RocketMQ %s broker registered on all three nodes after %d ms", broker.generation, regMs);
 
         DefaultMQAdminExt admin = clients.admin("x-all", ns.addrList());
         String topic = "it-crossgen-" + run;
@@ -117,17 +117,18 @@ class CrossGenerationTest {
             assertEquals(SendStatus.SEND_OK, r.getSendStatus(), "send " + i);
             sent.add(key);
         }
-        long ms = It.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
+        long ms = ScenarioEnv.waitUntil(
+                Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
         Set<String> missing = new TreeSet<>(sent);
         missing.removeAll(received.keySet());
-        It.log(
+        ScenarioEnv.log(
                 "RocketMQ %s broker, %s clients: sent 200, consumed %d distinct after %d ms, missing %d",
                 broker.generation, it.generation, received.size(), ms, missing.size());
         assertEquals(sent, received.keySet(), "consumed keys must be exactly the sent keys");
 
         long t0 = System.nanoTime();
         broker.stop();
-        long gone = It.waitUntil(Duration.ofSeconds(60), () -> {
+        long gone = ScenarioEnv.waitUntil(Duration.ofSeconds(60), () -> {
             for (DefaultMQAdminExt a : nodeAdmins) {
                 if (Rmq.brokerAddrs(a).containsKey(broker.name) || Rmq.routeCode(a, topic) != Rmq.TOPIC_NOT_EXIST) {
                     return false;
@@ -135,7 +136,7 @@ class CrossGenerationTest {
             }
             return true;
         });
-        It.log(
+        ScenarioEnv.log(
                 "stopped RocketMQ %s broker gone from every node %d ms after SIGTERM",
                 broker.generation, gone < 0 ? -1 : (System.nanoTime() - t0) / 1_000_000);
         assertTrue(gone >= 0, "the stopped broker was still listed 60 s after SIGTERM");

@@ -42,7 +42,7 @@ final class Rmq implements AutoCloseable {
             try {
                 c.close();
             } catch (Exception e) {
-                It.log("closing a client: %s", e);
+                ScenarioEnv.log("closing a client: %s", e);
             }
         }
     }

@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RocketMqCompatTest {
 
-    private It it;
+    private ScenarioEnv it;
     private NameServers ns;
     private Broker brokerA;
     private DefaultMQAdminExt admin; // all three addresses, as mqadmin -n "a;b;c"
@@ -56,17 +56,17 @@ class RocketMqCompatTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        it = new It("compat");
-        It.log("client library version %s", MQVersion.getVersionDesc(MQVersion.CURRENT_VERSION));
+        it = new ScenarioEnv("compat");
+        ScenarioEnv.log("client library version %s", MQVersion.getVersionDesc(MQVersion.CURRENT_VERSION));
         run = Long.toHexString(it.seed & 0xffffffL);
         clients = new Rmq(run);
-        ns = it.target.equals("rns") ? RnsCluster.start(it) : StockNamesrvs.start(it);
+        ns = it.target.equals("rns") ? RnsNameServers.start(it) : StockNamesrvs.start(it);
         brokerA = Broker.start(it, "broker-a", ns.addrList());
         admin = admin("admin-all", ns.addrList());
         for (int i = 0; i < 3; i++) {
             nodeAdmins.add(admin("admin-node" + (i + 1), ns.addrs().get(i)));
         }
-        long ms = It.waitUntil(Duration.ofSeconds(180), () -> {
+        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(180), () -> {
             if (!brokerA.alive()) {
                 throw new IllegalStateException("broker died");
             }
@@ -82,7 +82,7 @@ class RocketMqCompatTest {
                     + ") did not show in examineBrokerClusterInfo of every node within 180 s; " + ns.describe()
                     + "; broker log:\n" + brokerA.logTail());
         }
-        It.log("broker-a registered with all three nodes %d ms after the admin clients started", ms);
+        ScenarioEnv.log("broker-a registered with all three nodes %d ms after the admin clients started", ms);
     }
 
     @AfterAll
@@ -102,7 +102,7 @@ class RocketMqCompatTest {
             ns.close();
         }
         if (it != null) {
-            It.log("logs and data stay in %s", it.workDir);
+            ScenarioEnv.log("logs and data stay in %s", it.workDir);
         }
     }
 
@@ -144,12 +144,13 @@ class RocketMqCompatTest {
             assertEquals(SendStatus.SEND_OK, r.getSendStatus(), "send " + i);
             sent.add(key);
         }
-        It.log("sent %d messages to %s", n, topic);
-        long ms = It.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
+        ScenarioEnv.log("sent %d messages to %s", n, topic);
+        long ms = ScenarioEnv.waitUntil(
+                Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
         Set<String> missing = new TreeSet<>(sent);
         missing.removeAll(received.keySet());
         int dups = received.values().stream().mapToInt(c -> c - 1).sum();
-        It.log(
+        ScenarioEnv.log(
                 "push consumer got %d distinct keys (%d redeliveries) in %d ms; missing %d",
                 received.size(), dups, ms, missing.size());
         assertEquals(Set.of(), missing, "keys sent but never consumed");
@@ -183,7 +184,8 @@ class RocketMqCompatTest {
                             .contains(topic),
                     "node " + (i + 1) + " topics by cluster (224)");
         }
-        It.log("topic %s created through broker-a in %d ms and visible on all three nodes at once", topic, createMs);
+        ScenarioEnv.log(
+                "topic %s created through broker-a in %d ms and visible on all three nodes at once", topic, createMs);
 
         // KV config: put fans out to every address; read back through each node; delete; gone everywhere (22)
         String kvNs = "IT_NS_" + run;
@@ -262,9 +264,10 @@ class RocketMqCompatTest {
                 },
                 "failover-sender");
         sender.start();
-        It.waitUntil(Duration.ofSeconds(60), () -> sentOk.size() >= 100);
+        ScenarioEnv.waitUntil(Duration.ofSeconds(60), () -> sentOk.size() >= 100);
         int victim = ns.leader();
-        It.log("killing node %d (%s) after %d sends", victim + 1, ns.addrs().get(victim), sentOk.size());
+        ScenarioEnv.log(
+                "killing node %d (%s) after %d sends", victim + 1, ns.addrs().get(victim), sentOk.size());
         long killedAt = System.nanoTime();
         ns.kill(victim);
 
@@ -274,7 +277,7 @@ class RocketMqCompatTest {
         long createdMs = (System.nanoTime() - killedAt) / 1_000_000;
         List<Integer> survivors = new ArrayList<>(List.of(0, 1, 2));
         survivors.remove(Integer.valueOf(victim));
-        long visibleMs = It.waitUntil(Duration.ofSeconds(60), () -> {
+        long visibleMs = ScenarioEnv.waitUntil(Duration.ofSeconds(60), () -> {
             for (int i : survivors) {
                 if (!Rmq.brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic2))
                         .contains(brokerA.name)) {
@@ -283,7 +286,7 @@ class RocketMqCompatTest {
             }
             return true;
         });
-        It.log(
+        ScenarioEnv.log(
                 "topic %s created %d ms after the kill; visible on both survivors %d ms after the create returned",
                 topic2, createdMs, visibleMs);
         assertTrue(
@@ -292,10 +295,11 @@ class RocketMqCompatTest {
 
         sender.join(Duration.ofSeconds(240).toMillis());
         assertTrue(!sender.isAlive(), "sender still running");
-        long ms = It.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sentOk));
+        long ms = ScenarioEnv.waitUntil(
+                Duration.ofSeconds(120), () -> received.keySet().containsAll(sentOk));
         Set<String> lost = new TreeSet<>(sentOk);
         lost.removeAll(received.keySet());
-        It.log(
+        ScenarioEnv.log(
                 "failover run: attempted %d, sent OK %d, send failures %d %s; consumed %d distinct (all sent-OK consumed after %d ms); lost %d",
                 attempted.get(), sentOk.size(), failures.size(), failures, received.size(), ms, lost.size());
         assertEquals(Set.of(), lost, "messages the producer reported sent but the consumer never got");
@@ -306,12 +310,12 @@ class RocketMqCompatTest {
 
         // the killed node comes back and serves broker-a and the topic created while it was down
         ns.restart(victim);
-        long backMs = It.waitUntil(
+        long backMs = ScenarioEnv.waitUntil(
                 Duration.ofSeconds(90),
                 () -> Rmq.brokerAddrs(nodeAdmins.get(victim)).containsKey(brokerA.name)
                         && Rmq.brokerNames(nodeAdmins.get(victim).examineTopicRouteInfo(topic2))
                                 .contains(brokerA.name));
-        It.log("restarted node %d serves broker-a and %s after %d ms", victim + 1, topic2, backMs);
+        ScenarioEnv.log("restarted node %d serves broker-a and %s after %d ms", victim + 1, topic2, backMs);
         assertTrue(backMs >= 0, "restarted node " + (victim + 1) + " never served broker-a and " + topic2);
     }
 
@@ -337,7 +341,7 @@ class RocketMqCompatTest {
         long t0 = System.nanoTime();
         brokerB.stop();
         long goneStop = awaitGone(topic, t0, Duration.ofSeconds(60));
-        It.log("stopped broker-b (SIGTERM): gone from every node %d ms after the signal", goneStop);
+        ScenarioEnv.log("stopped broker-b (SIGTERM): gone from every node %d ms after the signal", goneStop);
         assertTrue(goneStop >= 0, "a stopped broker was still listed 60 s after SIGTERM");
         assertTrue(goneStop <= 30_000, "a stopped broker took " + goneStop + " ms to leave the routes");
 
@@ -351,7 +355,7 @@ class RocketMqCompatTest {
         t0 = System.nanoTime();
         brokerB.kill();
         long goneKill = awaitGone(topic, t0, Duration.ofSeconds(150));
-        It.log("killed broker-b (SIGKILL): gone from every node %d ms after the signal", goneKill);
+        ScenarioEnv.log("killed broker-b (SIGKILL): gone from every node %d ms after the signal", goneKill);
         assertTrue(goneKill >= 0, "a killed broker was still listed 150 s after SIGKILL");
         assertTrue(goneKill <= 15_000, "a killed broker took " + goneKill + " ms to leave the routes (bound 15 s)");
 
@@ -369,16 +373,16 @@ class RocketMqCompatTest {
     }
 
     private void awaitEveryNode(String what, Duration timeout, NodeCheck check) throws InterruptedException {
-        long ms = It.waitUntil(timeout, () -> check.ok(0) && check.ok(1) && check.ok(2));
+        long ms = ScenarioEnv.waitUntil(timeout, () -> check.ok(0) && check.ok(1) && check.ok(2));
         if (ms < 0) {
             fail(what + ": not on every node within " + timeout.toSeconds() + " s; " + ns.describe());
         }
-        It.log("%s: on every node after %d ms", what, ms);
+        ScenarioEnv.log("%s: on every node after %d ms", what, ms);
     }
 
     /** Millis from t0 until broker-b is absent from cluster info and topic has no route (17) on every node; -1 on timeout. */
     private long awaitGone(String topic, long t0, Duration timeout) throws InterruptedException {
-        It.Check gone = () -> {
+        ScenarioEnv.Check gone = () -> {
             for (int i = 0; i < 3; i++) {
                 if (Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerB.name)
                         || Rmq.routeCode(nodeAdmins.get(i), topic) != Rmq.TOPIC_NOT_EXIST) {
@@ -387,11 +391,11 @@ class RocketMqCompatTest {
             }
             return true;
         };
-        long ms = It.waitUntil(Duration.ofSeconds(15), gone);
+        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(15), gone);
         if (ms < 0) {
             // diagnostics while it is still listed: which node still has it
-            It.log("broker-b still listed 15 s after the signal; per node:%s", goneState(topic));
-            ms = It.waitUntil(timeout.minusSeconds(15), gone);
+            ScenarioEnv.log("broker-b still listed 15 s after the signal; per node:%s", goneState(topic));
+            ms = ScenarioEnv.waitUntil(timeout.minusSeconds(15), gone);
         }
         return ms < 0 ? -1 : (System.nanoTime() - t0) / 1_000_000;
     }

@@ -11,16 +11,16 @@ import java.util.List;
  * in its own JVM, as a stock deployment lists them to brokers and clients.
  */
 final class StockNamesrvs implements NameServers {
-    private final It it;
+    private final ScenarioEnv it;
     private final List<String> addrs = new ArrayList<>();
     private final List<Path> dirs = new ArrayList<>();
     private final Process[] procs = new Process[3];
 
-    private StockNamesrvs(It it) {
+    private StockNamesrvs(ScenarioEnv it) {
         this.it = it;
     }
 
-    static StockNamesrvs start(It it) throws Exception {
+    static StockNamesrvs start(ScenarioEnv it) throws Exception {
         StockNamesrvs s = new StockNamesrvs(it);
         int base = it.freePorts(12000, 32000, 10, 0, 1, 2);
         for (int i = 0; i < 3; i++) {
@@ -30,7 +30,7 @@ final class StockNamesrvs implements NameServers {
                     dir.resolve("namesrv.conf"),
                     "listenPort=" + (base + i) + "\n" + "kvConfigPath=" + dir.resolve("kvConfig.json") + "\n"
                             + "rocketmqHome=" + it.rocketmqHome() + "\n");
-            s.addrs.add(It.HOST + ":" + (base + i));
+            s.addrs.add(ScenarioEnv.HOST + ":" + (base + i));
             s.dirs.add(dir);
         }
         try {
@@ -44,7 +44,7 @@ final class StockNamesrvs implements NameServers {
             s.close();
             throw e;
         }
-        It.log("stock NameServers up: %s", s.addrList());
+        ScenarioEnv.log("stock NameServers up: %s", s.addrList());
         return s;
     }
 
@@ -57,15 +57,15 @@ final class StockNamesrvs implements NameServers {
     }
 
     private void awaitListening(int i) throws Exception {
-        long ms = It.waitUntil(Duration.ofSeconds(180), () -> {
+        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(180), () -> {
             if (!procs[i].isAlive()) {
                 throw new IllegalStateException("exited");
             }
-            return It.listening(addrs.get(i));
+            return ScenarioEnv.listening(addrs.get(i));
         });
         if (ms < 0 || !procs[i].isAlive()) {
             throw new IllegalStateException("stock namesrv " + (i + 1) + " not listening on " + addrs.get(i)
-                    + " within 180 s:\n" + It.tail(dirs.get(i).resolve("stdout.log"), 30));
+                    + " within 180 s:\n" + ScenarioEnv.tail(dirs.get(i).resolve("stdout.log"), 30));
         }
     }
 
@@ -81,8 +81,8 @@ final class StockNamesrvs implements NameServers {
 
     @Override
     public void kill(int i) throws Exception {
-        It.log("SIGKILL stock namesrv %d (pid %d)", i + 1, procs[i].pid());
-        It.sigkill(procs[i]);
+        ScenarioEnv.log("SIGKILL stock namesrv %d (pid %d)", i + 1, procs[i].pid());
+        ScenarioEnv.sigkill(procs[i]);
     }
 
     @Override
@@ -100,7 +100,7 @@ final class StockNamesrvs implements NameServers {
     public void close() {
         for (Process p : procs) {
             try {
-                It.sigterm(p, Duration.ofSeconds(20));
+                ScenarioEnv.sigterm(p, Duration.ofSeconds(20));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -18,21 +18,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A local RNS Raft cluster launched by the bench, one JVM per node (the same command line as scripts/cluster.sh:
- * server jar + lib, G1, logback from conf/), every port free and on 127.0.0.1. When the rocketmq-compat module is
- * built its jar and lib are used and every node also gets {@code rocketmq.listen-port}. Processes are owned by this
- * object and signalled by pid only.
+ * A local RNS Raft cluster launched by the bench, one JVM per node started by scripts/rns-node (the launcher
+ * scripts/cluster.sh uses: same JVM options and logback file; the bench adds -Xms equal to the heap), every port free
+ * and on 127.0.0.1; every node also serves the RocketMQ protocol on its {@code rocketmq.listen-port}. Processes are
+ * owned by this object and signalled by pid only.
  */
-public final class RnsCluster implements AutoCloseable {
-    public static final String MAIN = "io.rns.namesrv.NamesrvMain";
-
+public final class BenchCluster implements AutoCloseable {
     public record Node(String id, int clientPort, int raftPort, int rmqPort, Path dir) {
         public String endpoint() {
             return "127.0.0.1:" + clientPort;
         }
 
         public String rmqAddr() {
-            return rmqPort > 0 ? "127.0.0.1:" + rmqPort : null;
+            return "127.0.0.1:" + rmqPort;
         }
     }
 
@@ -44,18 +42,13 @@ public final class RnsCluster implements AutoCloseable {
     private final Map<String, Process> procs = new LinkedHashMap<>();
     private final NamesrvClient admin;
 
-    private RnsCluster(ServerBuild build, Path dir, int n, String heap, Map<String, String> extraConfig) {
+    private BenchCluster(ServerBuild build, Path dir, int n, String heap, Map<String, String> extraConfig) {
         this.build = build;
         this.dir = dir;
         this.heap = heap;
         this.extraConfig = Map.copyOf(extraConfig);
         for (int i = 1; i <= n; i++) {
-            nodes.add(new Node(
-                    "n" + i,
-                    Procs.freePort(),
-                    Procs.freePort(),
-                    build.rocketmqCompat() ? Procs.freePort() : 0,
-                    dir.resolve("n" + i)));
+            nodes.add(new Node("n" + i, Procs.freePort(), Procs.freePort(), Procs.freePort(), dir.resolve("n" + i)));
         }
         this.admin = NamesrvClient.builder()
                 .endpoints(endpoints())
@@ -67,8 +60,8 @@ public final class RnsCluster implements AutoCloseable {
     }
 
     /** Starts n nodes and waits (bounded) for a leader that every node knows. */
-    public static RnsCluster start(ServerBuild build, Path dir, int n, String heap, Map<String, String> extraConfig) {
-        RnsCluster c = new RnsCluster(build, dir, n, heap, extraConfig);
+    public static BenchCluster start(ServerBuild build, Path dir, int n, String heap, Map<String, String> extraConfig) {
+        BenchCluster c = new BenchCluster(build, dir, n, heap, extraConfig);
         try {
             for (Node node : c.nodes) c.launch(node);
             for (Node node : c.nodes) Procs.awaitPort(c.procs.get(node.id()), node.clientPort(), 90_000, node.id());
@@ -102,7 +95,7 @@ public final class RnsCluster implements AutoCloseable {
             p.put("members", members());
             p.put("data.dir", n.dir().resolve("data").toAbsolutePath().toString());
             p.put("mode", "raft");
-            if (n.rmqPort() > 0) p.put("rocketmq.listen-port", Integer.toString(n.rmqPort()));
+            p.put("rocketmq.listen-port", Integer.toString(n.rmqPort()));
             p.putAll(extraConfig);
             StringBuilder b = new StringBuilder("# written by the RNS bench\n");
             p.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
@@ -112,18 +105,20 @@ public final class RnsCluster implements AutoCloseable {
         }
         Path logs = n.dir().resolve("logs").toAbsolutePath();
         List<String> cmd = List.of(
-                Procs.javaBin(),
-                "-Xms" + heap,
-                "-Xmx" + heap,
-                "-XX:+UseG1GC",
-                "-Dlogback.middleware.log.disable=true",
-                "-Drns.log.dir=" + logs,
-                "-Dlogging.path=" + logs,
-                "-Dlogback.configurationFile=" + build.logbackXml(),
-                MAIN,
+                build.launcher().toString(),
                 "--config",
-                n.dir().resolve("rns.properties").toAbsolutePath().toString());
-        procs.put(n.id(), Procs.start(cmd, build.classpath(), n.dir(), logs.resolve("stdout.log")));
+                n.dir().resolve("rns.properties").toAbsolutePath().toString(),
+                "--log-dir",
+                logs.toString(),
+                "--heap",
+                heap,
+                "--jvm-opt",
+                "-Xms" + heap,
+                "--java",
+                Procs.javaBin(),
+                "--classpath",
+                build.classpath());
+        procs.put(n.id(), Procs.start(cmd, n.dir(), logs.resolve("stdout.log")));
     }
 
     public List<Node> nodes() {
@@ -136,10 +131,6 @@ public final class RnsCluster implements AutoCloseable {
 
     public Node node(String id) {
         return nodes.stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
-    }
-
-    public boolean rocketmqCompat() {
-        return build.rocketmqCompat();
     }
 
     public long pid(String id) {

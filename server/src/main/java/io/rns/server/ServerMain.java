@@ -1,5 +1,6 @@
-package io.rns.namesrv;
+package io.rns.server;
 
+import io.rns.namesrv.NamesrvNode;
 import io.rns.namesrv.config.ConfigLoader;
 import io.rns.namesrv.config.NamesrvConfig;
 import org.slf4j.Logger;
@@ -12,13 +13,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** Starts one RNS node: {@code NamesrvMain --config conf/rns.properties} plus optional {@code -Drns.<key>=value}. */
+/**
+ * Starts one RNS node: {@code ServerMain --config conf/rns.properties} plus optional {@code -Drns.<key>=value}. Exit
+ * codes: 0 after a normal shutdown (SIGTERM), 1 if the node failed to start, 2 for an invalid configuration.
+ */
 @Command(
         name = "rns-server",
         mixinStandardHelpOptions = true,
         description = "Runs one RNS node (Raft-replicated RocketMQ-style NameServer).")
-public final class NamesrvMain implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(NamesrvMain.class);
+public final class ServerMain implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServerMain.class);
 
     @Option(
             names = "--config",
@@ -27,7 +31,7 @@ public final class NamesrvMain implements Callable<Integer> {
     Path config;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new NamesrvMain()).execute(args));
+        System.exit(new CommandLine(new ServerMain()).execute(args));
     }
 
     @Override

@@ -14,20 +14,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A local 3-node RNS cluster started with scripts/cluster.sh (every node also serves the RocketMQ remoting
- * protocol). Ports: client 977i+K, raft 978i+K, RocketMQ 987i+K for a free, seeded offset K.
+ * The RNS NameServers of a scenario: a local 3-node RNS cluster started with scripts/cluster.sh, whose nodes are
+ * started by scripts/rns-node on server/target/lib (every node also serves the RocketMQ remoting protocol). Ports: client 977i+K, raft 978i+K, RocketMQ 987i+K for a free, seeded offset K.
  */
-final class RnsCluster implements NameServers {
+final class RnsNameServers implements NameServers {
     private static final Pattern LEADER = Pattern.compile("node=(\\S+) role=LEADER");
 
-    private final It it;
+    private final ScenarioEnv it;
     private final Path dir;
     private final Path cliLog;
     private final List<String> rocketmqAddrs;
     private final List<String> endpoints;
     private volatile boolean closed;
 
-    private RnsCluster(It it, Path dir, List<String> rocketmqAddrs, List<String> endpoints) {
+    private RnsNameServers(ScenarioEnv it, Path dir, List<String> rocketmqAddrs, List<String> endpoints) {
         this.it = it;
         this.dir = dir;
         this.cliLog = dir.resolve("cluster-cli.log");
@@ -35,22 +35,22 @@ final class RnsCluster implements NameServers {
         this.endpoints = endpoints;
     }
 
-    static RnsCluster start(It it) throws Exception {
-        Path jar = it.root.resolve("rocketmq-compat/target/rocketmq-compat-0.1.0-SNAPSHOT.jar");
+    static RnsNameServers start(ScenarioEnv it) throws Exception {
+        Path jar = it.root.resolve("server/target/lib/server-0.1.0-SNAPSHOT.jar");
         Path cli = it.root.resolve("cli/target/cli-0.1.0-SNAPSHOT.jar");
         for (Path p : List.of(jar, cli)) {
             if (!Files.isRegularFile(p)) {
                 throw new IllegalStateException(
                         p + " is missing: build it first (the reactor does: ./mvnw verify builds"
-                                + " rocketmq-compat and cli before rocketmq-compat-it)");
+                                + " server and cli before rocketmq-compat-it)");
             }
         }
         // cluster.sh accepts offsets 0..1000; 0 (the defaults) is left to people running clusters by hand
         int k = it.freePorts(1, 1001, 1, 9771, 9772, 9773, 9781, 9782, 9783, 9871, 9872, 9873);
         Path dir = it.workDir.resolve("rns-cluster");
         Files.createDirectories(dir);
-        It.log("starting a 3-node RNS cluster: scripts/cluster.sh start --dir %s --port-offset %d", dir, k);
-        int rc = It.run(
+        ScenarioEnv.log("starting a 3-node RNS cluster: scripts/cluster.sh start --dir %s --port-offset %d", dir, k);
+        int rc = ScenarioEnv.run(
                 List.of(
                         "bash",
                         it.root.resolve("scripts/cluster.sh").toString(),
@@ -67,7 +67,7 @@ final class RnsCluster implements NameServers {
                 Map.of("RNS_NODE_HEAP", "256m", "RNS_START_WAIT_SECS", "180"));
         if (rc != 0) {
             throw new IllegalStateException("scripts/cluster.sh start failed (exit " + rc + "):\n"
-                    + It.tail(dir.resolve("cluster-cli.log"), 40));
+                    + ScenarioEnv.tail(dir.resolve("cluster-cli.log"), 40));
         }
         Map<String, String> env = readEnv(dir.resolve("cluster.env"));
         List<String> rmq = split(env.get("RNS_ROCKETMQ_ADDRS"), "RNS_ROCKETMQ_ADDRS");
@@ -75,7 +75,7 @@ final class RnsCluster implements NameServers {
         if (rmq.size() != 3 || eps.size() != 3) {
             throw new IllegalStateException("cluster.env lists " + rmq + " / " + eps + ", expected 3 nodes each");
         }
-        RnsCluster c = new RnsCluster(it, dir, rmq, eps);
+        RnsNameServers c = new RnsNameServers(it, dir, rmq, eps);
         // should the test JVM end without its @AfterAll, still stop the nodes (by their pid files)
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -85,7 +85,7 @@ final class RnsCluster implements NameServers {
                             }
                         },
                         "rns-cluster-stop"));
-        It.log("RNS cluster up: RocketMQ addrs %s, RNS endpoints %s, dir %s", c.addrList(), eps, dir);
+        ScenarioEnv.log("RNS cluster up: RocketMQ addrs %s, RNS endpoints %s, dir %s", c.addrList(), eps, dir);
         return c;
     }
 
@@ -131,7 +131,7 @@ final class RnsCluster implements NameServers {
             for (String ep : endpoints) {
                 Path out = dir.resolve("rns-status.out");
                 Files.deleteIfExists(out);
-                int rc = It.run(
+                int rc = ScenarioEnv.run(
                         List.of("bash", it.root.resolve("scripts/rns").toString(), "--endpoints", ep, "status"),
                         out,
                         Duration.ofSeconds(60),
@@ -147,7 +147,7 @@ final class RnsCluster implements NameServers {
                 if (rc == 0 && m.find()) {
                     String node = m.group(1);
                     int idx = Integer.parseInt(node.replaceAll("\\D", "")) - 1;
-                    It.log("RNS leader: %s (asked %s)", node, ep);
+                    ScenarioEnv.log("RNS leader: %s (asked %s)", node, ep);
                     return idx;
                 }
             }
@@ -171,11 +171,11 @@ final class RnsCluster implements NameServers {
                 List.of("bash", it.root.resolve("scripts/cluster.sh").toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--dir", dir.toString()));
-        It.log("$ scripts/cluster.sh %s --dir %s", String.join(" ", args), dir);
-        int rc = It.run(cmd, cliLog, Duration.ofSeconds(120), Map.of());
+        ScenarioEnv.log("$ scripts/cluster.sh %s --dir %s", String.join(" ", args), dir);
+        int rc = ScenarioEnv.run(cmd, cliLog, Duration.ofSeconds(120), Map.of());
         if (rc != 0) {
             throw new IllegalStateException("scripts/cluster.sh " + String.join(" ", args) + " failed (exit " + rc
-                    + "):\n" + It.tail(cliLog, 30));
+                    + "):\n" + ScenarioEnv.tail(cliLog, 30));
         }
     }
 
@@ -190,7 +190,7 @@ final class RnsCluster implements NameServers {
         try {
             cluster("stop");
         } catch (Exception e) {
-            It.log("stopping the RNS cluster failed: %s", e);
+            ScenarioEnv.log("stopping the RNS cluster failed: %s", e);
         }
     }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Settings and process helpers shared by the scenarios. Everything comes from system properties that the module's
  * surefire configuration sets (see the rmq-* poms); every random choice derives from one printed seed.
  */
-final class It {
+final class ScenarioEnv {
     static final String HOST = "127.0.0.1";
 
     final Path root = Path.of(req("rns.it.root")).toAbsolutePath().normalize();
@@ -46,7 +46,7 @@ final class It {
                         "it-process-reaper"));
     }
 
-    It(String testName) throws IOException {
+    ScenarioEnv(String testName) throws IOException {
         if (!target.equals("rns") && !target.equals("stock")) {
             throw new IllegalArgumentException("rns.it.target must be 'rns' or 'stock', got '" + target + "'");
         }
@@ -85,7 +85,9 @@ final class It {
                 throw new IllegalStateException(
                         "RocketMQ " + generation + " classpath holds " + entry + " of another version");
             }
-            if (entry.contains("/io/rns/") || entry.contains("rocketmq-compat/target")) {
+            if (entry.contains("/io/rns/")
+                    || entry.contains("rocketmq-compat/target")
+                    || entry.contains("server/target")) {
                 throw new IllegalStateException(
                         "RNS classes leaked onto the RocketMQ " + generation + " classpath: " + entry);
             }
