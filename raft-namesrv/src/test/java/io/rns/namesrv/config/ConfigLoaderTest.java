@@ -8,8 +8,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -105,15 +110,54 @@ class ConfigLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> Member.parse("n1@h:5:5"));
     }
 
+    /**
+     * conf/rns.properties documents every key of the table, once, with its real default: each key has exactly one line
+     * {@code key=value} (a working value) or {@code # key=value} (then the value must be the default), and the comment
+     * paragraph right above that line says {@code Default: <the table's default>} (every "Default:" in it naming that
+     * value), or "Required." for a key without default. Every key set in the file is in the table, and the file loads.
+     */
     @Test
-    void confRnsPropertiesDocumentsEveryKeyAndLoads() throws IOException {
+    void confRnsPropertiesDocumentsEveryKeyWithItsDefaultAndLoads() throws IOException {
         Path conf = Path.of("..", "conf", "rns.properties");
-        String text = Files.readString(conf);
-        for (String key : NamesrvConfig.Keys.ALL) {
-            assertTrue(
-                    text.contains("\n" + key + "=") || text.contains("\n# " + key + "="),
-                    "conf/rns.properties documents " + key);
+        List<String> lines = Files.readAllLines(conf);
+        Pattern assignment = Pattern.compile("^(# )?([a-z][a-z.-]*)=(.*)$");
+        Pattern documented = Pattern.compile("Default: (\\S+?)[.,;]?(?=\\s|$)");
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher a = assignment.matcher(lines.get(i));
+            if (!a.matches()) {
+                continue;
+            }
+            String name = a.group(2);
+            ConfigKey<?> key = ConfigKeys.ALL.stream()
+                    .filter(k -> k.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("conf/rns.properties sets unknown key " + name));
+            assertTrue(seen.add(name), "conf/rns.properties has more than one line for " + name);
+            if (a.group(1) != null) {
+                assertEquals(key.defaultText(), a.group(3).trim(), "commented-out " + name + " shows its default");
+            }
+            StringBuilder paragraph = new StringBuilder();
+            for (int j = i - 1;
+                    j >= 0
+                            && lines.get(j).startsWith("#")
+                            && !assignment.matcher(lines.get(j)).matches();
+                    j--) {
+                paragraph.insert(0, lines.get(j) + "\n");
+            }
+            List<String> defaults =
+                    documented.matcher(paragraph).results().map(r -> r.group(1)).toList();
+            if (key.required()) {
+                assertTrue(paragraph.toString().contains("Required."), name + " is documented as required");
+                assertEquals(List.of(), defaults, name + " has no default");
+            } else {
+                assertFalse(defaults.isEmpty(), "conf/rns.properties gives the default of " + name + ":\n" + paragraph);
+                for (String d : defaults) {
+                    assertEquals(key.defaultText(), d, "documented default of " + name);
+                }
+            }
         }
+        assertEquals(ConfigKeys.NAMES, seen, "conf/rns.properties documents every key");
         NamesrvConfig c = ConfigLoader.load(conf, Map.of());
         assertEquals(9871, c.rocketmq().listenPort());
         assertEquals(120_000, c.rocketmq().brokerLeaseMs());
