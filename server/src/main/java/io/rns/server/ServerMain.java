@@ -1,13 +1,16 @@
 package io.rns.server;
 
 import io.rns.namesrv.NamesrvNode;
+import io.rns.namesrv.config.ConfigKeys;
 import io.rns.namesrv.config.ConfigLoader;
 import io.rns.namesrv.config.NamesrvConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,12 +33,25 @@ public final class ServerMain implements Callable<Integer> {
                     + "-Drns.<key>=value overrides it")
     Path config;
 
+    @Option(
+            names = "--list-config",
+            description = "print every configuration key with its default, unit and meaning, then exit")
+    boolean listConfig;
+
+    @Spec
+    CommandSpec spec;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServerMain()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
+        if (listConfig) {
+            spec.commandLine().getOut().print(ConfigKeys.listing());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         NamesrvConfig cfg;
         try {
             cfg = ConfigLoader.load(config, ConfigLoader.systemOverrides(System.getProperties()));

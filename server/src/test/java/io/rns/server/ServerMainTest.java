@@ -1,5 +1,7 @@
 package io.rns.server;
 
+import io.rns.namesrv.config.ConfigKey;
+import io.rns.namesrv.config.ConfigKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -21,6 +23,17 @@ class ServerMainTest {
         assertEquals(0, cmd.execute("--help"));
         assertTrue(out.toString().contains("--config"), out.toString());
         assertTrue(out.toString().contains("rns-server"), out.toString());
+    }
+
+    @Test
+    void listConfigPrintsEveryKeyWithItsDefault() {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = new CommandLine(new ServerMain()).setOut(new PrintWriter(out));
+        assertEquals(0, cmd.execute("--list-config"));
+        for (ConfigKey<?> key : ConfigKeys.ALL) {
+            assertTrue(out.toString().contains(key.name()), key.name() + " missing from:\n" + out);
+        }
+        assertTrue(out.toString().contains("raft.election-timeout-ms = 1000"), out.toString());
     }
 
     @Test
