@@ -1,5 +1,7 @@
 package io.rns.bench;
 
+import io.rns.bench.context.BenchContext;
+import io.rns.bench.context.BenchOptions;
 import io.rns.bench.report.Results;
 import io.rns.bench.scenario.DetectionScenario;
 import io.rns.bench.scenario.FailoverScenario;

@@ -8,6 +8,8 @@ import io.rns.chaos.checker.Witness;
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.Operation;
 import io.rns.chaos.history.SetValue;
+import io.rns.chaos.workload.LivenessAnalysis;
+import io.rns.chaos.workload.NodePoller;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -573,9 +575,8 @@ public final class HtmlReport {
      * but still listed; black tick: detected; red tick: death + bound) over the shaded fault windows, the table of
      * dead brokers, and every expiry a broker saw (false ones first).
      */
-    public static String liveness(io.rns.chaos.runner.LivenessRun.Result r) {
-        io.rns.chaos.workload.LivenessAnalysis.Report l = r.liveness();
-        List<RunMetrics.Window> windows = RunMetrics.faultWindows(r.history());
+    public static String liveness(LivenessAnalysis.Report l, History history, List<NodePoller.Sample> samples) {
+        List<RunMetrics.Window> windows = RunMetrics.faultWindows(history);
         StringBuilder sb = new StringBuilder();
         sb.append("<h2>Liveness: dead brokers (")
                 .append(l.deadBrokers())
@@ -599,7 +600,7 @@ public final class HtmlReport {
                         + "<span style=\"color:#ff9800\">&#9632; windows in which the nodes' STALE answers differed</span>"
                         + " (divergence window).</p>");
         long end = 1;
-        for (var o : r.history().ops()) {
+        for (var o : history.ops()) {
             end = Math.max(end, o.time());
         }
         List<io.rns.chaos.workload.LivenessAnalysis.DeadBroker> dead = l.dead();
@@ -625,7 +626,7 @@ public final class HtmlReport {
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"10\">%ds</text>", LEFT + t * 1e9 * sx, t));
         }
         Map<String, Long> born = new LinkedHashMap<>();
-        for (var o : r.history().ops()) {
+        for (var o : history.ops()) {
             if (o.key() != null && o.key().startsWith("broker:")) {
                 born.putIfAbsent(o.key().substring(7), o.time());
             }
@@ -684,7 +685,7 @@ public final class HtmlReport {
         }
         int dy = 16 + i * lh;
         sb.append("<text x=\"2\" y=\"").append(dy + 11).append("\">STALE differ</text>");
-        for (Divergence.Window w : Divergence.windows(r.samples(), "STALE")) {
+        for (Divergence.Window w : Divergence.windows(samples, "STALE")) {
             sb.append(String.format(
                     Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#ff9800\"><title>nodes' STALE answers for %s differ %.2f-%.2f s%s</title></rect>",

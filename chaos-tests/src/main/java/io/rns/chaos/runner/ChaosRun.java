@@ -200,7 +200,7 @@ public final class ChaosRun {
                         + "\ndivergence (STALE, all nodes): " + divergence.describe());
         Result result = new Result(dir, check, stale, ops, infos, faults, c, history, divergence);
         try {
-            System.out.println("chaos: report " + io.rns.chaos.report.Reports.write(result));
+            System.out.println("chaos: report " + Reports.write(result));
         } catch (IOException | RuntimeException e) {
             System.err.println("[chaos] writing the reports failed (the verdict stands): " + e);
         }

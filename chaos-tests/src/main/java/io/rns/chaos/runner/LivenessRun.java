@@ -9,7 +9,6 @@ import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
 import io.rns.chaos.report.Comparison;
 import io.rns.chaos.report.Divergence;
-import io.rns.chaos.report.Reports;
 import io.rns.chaos.workload.LivenessAnalysis;
 import io.rns.chaos.workload.NodePoller;
 import io.rns.chaos.workload.SimBroker;

@@ -1,4 +1,4 @@
-package io.rns.bench;
+package io.rns.bench.context;
 
 import io.rns.bench.infra.Procs;
 import io.rns.bench.infra.RmqClient;

@@ -1,4 +1,4 @@
-package io.rns.chaos.report;
+package io.rns.chaos;
 
 import io.rns.chaos.checker.CheckOptions;
 import io.rns.chaos.checker.CheckResult;
@@ -13,8 +13,11 @@ import io.rns.chaos.nemesis.MajoritiesRing;
 import io.rns.chaos.nemesis.Nemesis;
 import io.rns.chaos.nemesis.PauseLeader;
 import io.rns.chaos.nemesis.RandomHalves;
+import io.rns.chaos.report.Comparison;
+import io.rns.chaos.report.Divergence;
 import io.rns.chaos.runner.ChaosRun;
 import io.rns.chaos.runner.LivenessRun;
+import io.rns.chaos.runner.Reports;
 import io.rns.rpc.v1.Consistency;
 
 import java.nio.file.Files;
