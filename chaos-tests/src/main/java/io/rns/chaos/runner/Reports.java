@@ -2,6 +2,7 @@ package io.rns.chaos.runner;
 
 import io.rns.chaos.report.Comparison;
 import io.rns.chaos.report.HtmlReport;
+import io.rns.chaos.report.LivenessSection;
 import io.rns.chaos.report.RunMetrics;
 import io.rns.chaos.workload.LivenessAnalysis;
 
@@ -69,7 +70,7 @@ public final class Reports {
                         r.history(),
                         null,
                         row.metrics(),
-                        HtmlReport.liveness(r.liveness(), r.history(), r.samples())),
+                        LivenessSection.render(r.liveness(), r.history(), r.samples())),
                 StandardCharsets.UTF_8);
         writeComparisons(r.dir());
         return html;
