@@ -29,8 +29,6 @@ import io.rns.client.RetryPolicy;
 import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
-import io.rns.rpc.v1.RegisterBrokerRequest;
-import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.TopicRoute;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
 
@@ -307,18 +305,7 @@ public final class ChaosRun {
             String addr = name + ".chaos:10911"; // unique per write: the checker's values
             rec.invoke(process, "register", topic, addr, null);
             try {
-                var reply = client.registerBroker(RegisterBrokerRequest.newBuilder()
-                        .setCluster("ChaosCluster")
-                        .setBrokerName(name)
-                        .setBrokerId(0)
-                        .setBrokerAddr(addr)
-                        .setLeaseTimeoutMs(300_000)
-                        .addTopics(TopicConfig.newBuilder()
-                                .setTopic(topic)
-                                .setReadQueueNums(4)
-                                .setWriteQueueNums(4)
-                                .setPerm(6))
-                        .build());
+                var reply = client.registerBroker(ClusterRun.oneTopicBroker("ChaosCluster", name, addr, topic));
                 rec.ok(process, "register", topic, addr, ServerMeta.of(reply.meta()));
                 mine.add(new String[] {topic, name, addr});
             } catch (NamesrvException e) {
