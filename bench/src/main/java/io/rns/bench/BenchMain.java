@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** Side-by-side benchmarks of RNS and the stock RocketMQ 5.5.0 NameServer (scripts/bench.sh runs this). */
@@ -207,9 +208,7 @@ public final class BenchMain implements Callable<Integer> {
                 "rns",
                 opts.rnsNodes() + "-node Raft cluster, one JVM per node, -Xmx" + opts.rnsHeap()
                         + ", raft.sync=true, election timeout " + BenchContext.ELECTION_TIMEOUT_MS + " ms"
-                        + (opts.rnsConfig().isEmpty()
-                                ? ""
-                                : ", --rns-config " + new java.util.TreeMap<>(opts.rnsConfig())));
+                        + (opts.rnsConfig().isEmpty() ? "" : ", --rns-config " + new TreeMap<>(opts.rnsConfig())));
         results.meta.put("measured window per cell (s)", opts.measureS());
         results.meta.put("warm-up per cell (s)", opts.warmupS());
         results.meta.put("scenarios", selected.stream().map(Scenario::name).toList());

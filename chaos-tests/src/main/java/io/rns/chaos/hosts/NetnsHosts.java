@@ -1,5 +1,6 @@
 package io.rns.chaos.hosts;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -319,7 +320,7 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
                     .redirectErrorStream(true)
                     .redirectOutput(
                             ProcessBuilder.Redirect.appendTo(stdoutFile().toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().put("CLASSPATH", classpath);
             nodeEnv.forEach((k, v) -> pb.environment()
                     .put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));

@@ -8,6 +8,7 @@ import io.rns.rpc.v1.GetNodeStatusResponse;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -145,7 +146,7 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
         return clients.computeIfAbsent(
                 h.id(),
                 id -> NamesrvClient.builder()
-                        .endpoints(java.util.List.of(h.clientAddress()))
+                        .endpoints(List.of(h.clientAddress()))
                         .requestTimeout(timeout)
                         .overallTimeout(timeout.plusMillis(250))
                         .retryPolicy(RetryPolicy.NONE)

@@ -56,7 +56,7 @@ public final class LivenessSection {
         for (var o : history.ops()) {
             end = Math.max(end, o.time());
         }
-        List<io.rns.chaos.workload.LivenessAnalysis.DeadBroker> dead = l.dead();
+        List<LivenessAnalysis.DeadBroker> dead = l.dead();
         int lh = 16;
         int h = 24 + (Math.max(1, dead.size()) + 1) * lh;
         double sx = (W - LEFT - 10) / (double) end;

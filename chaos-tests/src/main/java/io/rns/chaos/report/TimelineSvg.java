@@ -3,13 +3,18 @@ package io.rns.chaos.report;
 import io.rns.chaos.checker.CheckOp;
 import io.rns.chaos.checker.KeyResult;
 import io.rns.chaos.checker.Witness;
+import io.rns.chaos.history.Op;
 import io.rns.chaos.history.Operation;
 import io.rns.chaos.history.SetValue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static io.rns.chaos.report.HtmlReport.FAIL;
@@ -49,7 +54,7 @@ final class TimelineSvg {
                 window.add(c.source());
             }
         }
-        window.removeIf(java.util.Objects::isNull);
+        window.removeIf(Objects::isNull);
         long lo = Long.MAX_VALUE, hi = Long.MIN_VALUE;
         for (Operation o : window) {
             lo = Math.min(lo, o.call());
@@ -57,7 +62,7 @@ final class TimelineSvg {
         }
         List<Operation> failed = new ArrayList<>();
         for (Operation o : keyOps) {
-            if (o.status() == io.rns.chaos.history.Op.Type.FAIL && o.call() <= hi && o.ret() >= lo) {
+            if (o.status() == Op.Type.FAIL && o.call() <= hi && o.ret() >= lo) {
                 failed.add(o);
             }
         }
@@ -186,23 +191,21 @@ final class TimelineSvg {
      * by the same node at the same level (the all-node poller's lanes, a pinned reader); else just "p7".
      */
     static Map<Integer, String> laneNames(List<Operation> ops) {
-        Map<Integer, java.util.Set<String>> nodes = new java.util.HashMap<>();
-        Map<Integer, java.util.Set<String>> levels = new java.util.HashMap<>();
+        Map<Integer, Set<String>> nodes = new HashMap<>();
+        Map<Integer, Set<String>> levels = new HashMap<>();
         for (Operation o : ops) {
             var meta = o.meta();
             if (meta != null && meta.nodeId() != null) {
-                nodes.computeIfAbsent(o.process(), k -> new java.util.HashSet<>())
-                        .add(meta.nodeId());
+                nodes.computeIfAbsent(o.process(), k -> new HashSet<>()).add(meta.nodeId());
             }
             if (meta != null && meta.served() != null) {
-                levels.computeIfAbsent(o.process(), k -> new java.util.HashSet<>())
-                        .add(meta.served());
+                levels.computeIfAbsent(o.process(), k -> new HashSet<>()).add(meta.served());
             }
         }
-        Map<Integer, String> out = new java.util.HashMap<>();
+        Map<Integer, String> out = new HashMap<>();
         for (Operation o : ops) {
-            java.util.Set<String> n = nodes.getOrDefault(o.process(), java.util.Set.of());
-            java.util.Set<String> l = levels.getOrDefault(o.process(), java.util.Set.of());
+            Set<String> n = nodes.getOrDefault(o.process(), Set.of());
+            Set<String> l = levels.getOrDefault(o.process(), Set.of());
             String name = "p" + o.process();
             if (n.size() == 1) {
                 name += " " + n.iterator().next();

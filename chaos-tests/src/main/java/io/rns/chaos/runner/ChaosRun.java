@@ -12,12 +12,16 @@ import io.rns.chaos.checker.StaleReadDetector;
 import io.rns.chaos.checker.Verdict;
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.HistoryRecorder;
+import io.rns.chaos.history.Op;
 import io.rns.chaos.history.ServerMeta;
 import io.rns.chaos.history.SetValue;
 import io.rns.chaos.hosts.Backend;
 import io.rns.chaos.hosts.HostsBuilder;
+import io.rns.chaos.nemesis.ClockOffset;
+import io.rns.chaos.nemesis.Combined;
 import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
+import io.rns.chaos.report.Comparison;
 import io.rns.chaos.report.Divergence;
 import io.rns.chaos.workload.NodePoller;
 import io.rns.client.CallOptions;
@@ -133,10 +137,8 @@ public final class ChaosRun {
         if (c.unsafeReads()) {
             hb.config("testing.unsafe-local-linearizable-reads", "true");
         }
-        if (c.nemeses().stream()
-                .anyMatch(n -> io.rns.chaos.nemesis.Combined.uses(n, io.rns.chaos.nemesis.ClockOffset.class))) {
-            io.rns.chaos.nemesis.ClockOffset.install(
-                    hb); // node JVMs under libfaketime (offset 0 until a window sets one)
+        if (c.nemeses().stream().anyMatch(n -> Combined.uses(n, ClockOffset.class))) {
+            ClockOffset.install(hb); // node JVMs under libfaketime (offset 0 until a window sets one)
         }
         AtomicLong opCounter = new AtomicLong();
         // the divergence probe: the current and the previous topic from every node at STALE, every POLL_PERIOD; kept
@@ -184,10 +186,10 @@ public final class ChaosRun {
                 history, new SetMembershipModel(), CheckOptions.defaults().deadline(Duration.ofSeconds(120)));
         StaleReadDetector.Report stale = new StaleReadDetector().check(history);
         int ops = (int) history.clientOps().ops().stream()
-                .filter(o -> o.type() == io.rns.chaos.history.Op.Type.INVOKE)
+                .filter(o -> o.type() == Op.Type.INVOKE)
                 .count();
         int infos = (int) history.clientOps().ops().stream()
-                .filter(o -> o.type() == io.rns.chaos.history.Op.Type.INFO)
+                .filter(o -> o.type() == Op.Type.INFO)
                 .count();
         Divergence divergence = Divergence.compute(poller[0].samples(), "STALE");
         writeResults(dir, c, check, stale, ops, infos, faults, divergence);
@@ -380,7 +382,7 @@ public final class ChaosRun {
         o.add("check", JsonParser.parseString(check.toJson()));
         o.addProperty("staleReads", stale.summary());
         o.addProperty("divergencePollPeriodMs", POLL_PERIOD.toMillis());
-        o.add("divergence", io.rns.chaos.report.Comparison.tree(divergence));
+        o.add("divergence", Comparison.tree(divergence));
         o.add("faults", gson.toJsonTree(faults.stream().map(Object::toString).toList()));
         Files.writeString(dir.resolve("results.json"), gson.toJson(o), StandardCharsets.UTF_8);
     }
