@@ -92,11 +92,7 @@ final class ChartSvg {
         }
         double sx = (W - LEFT - 10) / (double) n;
         double sy = (h - top - bottom) / max;
-        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-                .append(W)
-                .append("\" height=\"")
-                .append(h)
-                .append("\" font-size=\"10\">");
+        HtmlReport.openSvg(sb, h, 10);
         for (RunMetrics.Window w : windows) {
             double x0 = LEFT + w.start() / 1e9 * sx, x1 = LEFT + w.stop() / 1e9 * sx;
             sb.append(String.format(

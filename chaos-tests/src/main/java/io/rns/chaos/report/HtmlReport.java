@@ -207,6 +207,17 @@ public final class HtmlReport {
         return sorted.subList(from, from + MAX_OPS_PER_KEY);
     }
 
+    /** Opens an inline SVG as wide as the report, {@code height} pixels high, with the given font size. */
+    static void openSvg(StringBuilder sb, int height, int fontSize) {
+        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(W)
+                .append("\" height=\"")
+                .append(height)
+                .append("\" font-size=\"")
+                .append(fontSize)
+                .append("\">");
+    }
+
     static void row(StringBuilder sb, String k, String v) {
         sb.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>");
     }

@@ -60,11 +60,7 @@ public final class LivenessSection {
         int lh = 16;
         int h = 24 + (Math.max(1, dead.size()) + 1) * lh;
         double sx = (W - LEFT - 10) / (double) end;
-        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-                .append(W)
-                .append("\" height=\"")
-                .append(h)
-                .append("\" font-size=\"10\">");
+        HtmlReport.openSvg(sb, h, 10);
         for (RunMetrics.Window w : windows) {
             sb.append(String.format(
                     Locale.ROOT,

@@ -124,11 +124,7 @@ final class TimelineSvg {
         int h = 20 + lanes.size() * lh;
         double sx = (W - LEFT - 10) / (double) (t1 - t0);
         final long base = t0, end = t1;
-        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-                .append(W)
-                .append("\" height=\"")
-                .append(h)
-                .append("\" font-size=\"9\">");
+        HtmlReport.openSvg(sb, h, 9);
         for (RunMetrics.Window w : windows) {
             if (w.stop() < base || w.start() > end) {
                 continue;
