@@ -91,11 +91,11 @@ case "$cmd" in
         unshare --user --map-root-user --net --mount --propagation private -- \
         sh -c 'mount -t tmpfs -o mode=0755 rns-rootless-run /run && ip link set lo up && export RNS_CHAOS_ROOTLESS=1 && exec "$@"' \
         rns-rootless java -cp "$b/classes:$(cat "$b/chaos-cp.txt")" -Drns.chaos.backend=rootless \
-        io.rns.chaos.report.ChaosMain run --scenario "$scenario" --nodes "$nodes" --seed "$seed" \
+        io.rns.chaos.ChaosMain run --scenario "$scenario" --nodes "$nodes" --seed "$seed" \
         --duration-s "$duration" --out "$out" || rc=$?
     else
       timeout --kill-after=30 $((duration + 420)) "$MVN" -B -q "${FLAGS[@]}" -pl chaos-tests -am test \
-        -Dtest=io.rns.chaos.report.ChaosCliTest -Dsurefire.failIfNoSpecifiedTests=false \
+        -Dtest=io.rns.chaos.ChaosCliTest -Dsurefire.failIfNoSpecifiedTests=false \
         -DexcludedGroups= -Dchaos.scenario="$scenario" -Dchaos.nodes="$nodes" -Dchaos.seed="$seed" \
         -Dchaos.duration.s="$duration" -Dchaos.out="$out" -Drns.chaos.backend="$backend" || rc=$?
     fi
@@ -119,7 +119,7 @@ case "$cmd" in
     "$MVN" -B -q "${FLAGS[@]}" -pl chaos-tests -am test-compile -DskipTests
     "$MVN" -B -q "${FLAGS[@]}" -pl chaos-tests dependency:build-classpath -Dmdep.includeScope=test \
       -Dmdep.outputFile="$b/chaos-cp.txt" >/dev/null
-    java -cp "$b/classes:$(cat "$b/chaos-cp.txt")" io.rns.chaos.report.ChaosMain report "$run_dir"
+    java -cp "$b/classes:$(cat "$b/chaos-cp.txt")" io.rns.chaos.ChaosMain report "$run_dir"
     ;;
   *) usage ;;
 esac

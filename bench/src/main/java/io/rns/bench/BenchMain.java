@@ -1,5 +1,7 @@
 package io.rns.bench;
 
+import io.rns.bench.context.BenchContext;
+import io.rns.bench.context.BenchOptions;
 import io.rns.bench.report.Results;
 import io.rns.bench.scenario.DetectionScenario;
 import io.rns.bench.scenario.FailoverScenario;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** Side-by-side benchmarks of RNS and the stock RocketMQ 5.5.0 NameServer (scripts/bench.sh runs this). */
@@ -205,9 +208,7 @@ public final class BenchMain implements Callable<Integer> {
                 "rns",
                 opts.rnsNodes() + "-node Raft cluster, one JVM per node, -Xmx" + opts.rnsHeap()
                         + ", raft.sync=true, election timeout " + BenchContext.ELECTION_TIMEOUT_MS + " ms"
-                        + (opts.rnsConfig().isEmpty()
-                                ? ""
-                                : ", --rns-config " + new java.util.TreeMap<>(opts.rnsConfig())));
+                        + (opts.rnsConfig().isEmpty() ? "" : ", --rns-config " + new TreeMap<>(opts.rnsConfig())));
         results.meta.put("measured window per cell (s)", opts.measureS());
         results.meta.put("warm-up per cell (s)", opts.warmupS());
         results.meta.put("scenarios", selected.stream().map(Scenario::name).toList());

@@ -3,6 +3,7 @@ package io.rns.bench;
 import com.alibaba.fastjson2.JSON;
 import com.alibaba.fastjson2.JSONArray;
 import com.alibaba.fastjson2.JSONObject;
+import io.rns.bench.context.BenchOptions;
 import io.rns.bench.report.Results;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -15,6 +15,7 @@ import org.apache.rocketmq.remoting.protocol.header.namesrv.GetRouteInfoRequestH
 import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterBrokerRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.UnRegisterBrokerRequestHeader;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -149,7 +150,7 @@ public final class RmqClient implements AutoCloseable {
      * Closes the connections to {@code addrs} at once (what the kernel does to the sockets of a killed broker process;
      * {@link #close()} alone closes them only after Netty's graceful event-loop shutdown).
      */
-    public void killConnections(java.util.List<String> addrs) {
+    public void killConnections(List<String> addrs) {
         client.closeChannels(addrs);
     }
 

@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,7 +72,7 @@ public class StateMachineBench {
         if (!load.isEmpty()) sm.applyBatch(load);
         image = sm.image();
         names = new String[1024];
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        SplittableRandom rnd = new SplittableRandom(7);
         for (int i = 0; i < names.length; i++)
             names[i] = "b" + rnd.nextInt(brokers) + "-t" + rnd.nextInt(TOPICS_PER_BROKER);
     }

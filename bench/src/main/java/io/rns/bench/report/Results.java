@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class Results {
                 throw new IllegalArgumentException(
                         title + ": row has " + cells.length + " cells, table has " + columns.size() + " columns");
             }
-            rows.add(java.util.Arrays.asList(cells));
+            rows.add(Arrays.asList(cells));
             return this;
         }
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Hand-written SVG charts: a line chart (log-2 x axis, e.g. clients) and grouped bars (e.g. latency quantiles). */
 public final class Svg {
@@ -48,7 +49,7 @@ public final class Svg {
         for (Map.Entry<String, Map<Integer, Double>> s : series.entrySet()) {
             String color = COLORS[i % COLORS.length];
             StringBuilder pts = new StringBuilder();
-            for (Map.Entry<Integer, Double> e : new java.util.TreeMap<>(s.getValue()).entrySet()) {
+            for (Map.Entry<Integer, Double> e : new TreeMap<>(s.getValue()).entrySet()) {
                 if (e.getValue() == null || e.getValue().isNaN()) continue;
                 double px = left + (log2(Math.max(1, e.getKey())) - lx0) / (lx1 - lx0) * pw;
                 double py = top + ph - e.getValue() / maxY * ph;

@@ -1,6 +1,6 @@
 package io.rns.bench.scenario;
 
-import io.rns.bench.BenchContext;
+import io.rns.bench.context.BenchContext;
 import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.Procs;
 import io.rns.bench.report.Results;

@@ -1,11 +1,12 @@
 package io.rns.bench.scenario;
 
-import io.rns.bench.BenchContext;
+import io.rns.bench.context.BenchContext;
 import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.LoadRunner;
 import io.rns.bench.infra.LoadRunner.Stats;
 import io.rns.bench.infra.RmqClient;
 import io.rns.bench.report.Results;
+import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.RegisterBrokerResponse;
@@ -77,7 +78,7 @@ public final class RegistrationsScenario implements Scenario {
         // the first registration of every broker is set-up, not measured: retried, generous timeout
         NamesrvClient primer = ctx.track(NamesrvClient.builder()
                 .endpoints(rns.endpoints())
-                .mode(io.rns.client.ClusterMode.RAFT)
+                .mode(ClusterMode.RAFT)
                 .requestTimeout(Duration.ofSeconds(30))
                 .overallTimeout(Duration.ofSeconds(120))
                 .build());

@@ -1,6 +1,6 @@
 package io.rns.bench.scenario;
 
-import io.rns.bench.BenchContext;
+import io.rns.bench.context.BenchContext;
 import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.LoadRunner;
 import io.rns.bench.infra.LoadRunner.Stats;
@@ -17,18 +17,23 @@ import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.GetNodeStatusResponse;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -165,7 +170,7 @@ public final class ScaleScenario implements Scenario {
                 List<String> rnsHeaps = new ArrayList<>();
                 for (BenchCluster.Node n : rns.nodes()) rnsHeaps.add(mib(rns.heapBytes(n.id())));
                 int nb = brokers;
-                java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+                SplittableRandom rnd = new SplittableRandom(42);
                 Stats sr = LoadRunner.run(
                         1,
                         ctx.opts.warmupS(),
@@ -392,7 +397,7 @@ public final class ScaleScenario implements Scenario {
                 + "default to a 16 MiB frame limit.");
     }
 
-    private static String randomTopic(java.util.SplittableRandom rnd, int brokers) {
+    private static String randomTopic(SplittableRandom rnd, int brokers) {
         return "scale-b" + rnd.nextInt(brokers) + "-t" + rnd.nextInt(TOPICS_PER_BROKER);
     }
 
@@ -416,7 +421,7 @@ public final class ScaleScenario implements Scenario {
         return Double.NaN;
     }
 
-    private static final java.util.regex.Pattern SNAPSHOT_SAVED = java.util.regex.Pattern.compile(
+    private static final Pattern SNAPSHOT_SAVED = Pattern.compile(
             "snapshot saved at applied index (\\d+) .*checkpoint (\\d+) ms .* (\\d+) ms in the background");
 
     /** "checkpoint + background" ms of the newest "snapshot saved" line in a node's log, or "not logged". */
@@ -424,12 +429,12 @@ public final class ScaleScenario implements Scenario {
         String found = "not logged";
         try (Stream<String> lines = Files.lines(rnsLog)) {
             for (String line : (Iterable<String>) lines::iterator) {
-                java.util.regex.Matcher m = SNAPSHOT_SAVED.matcher(line);
+                Matcher m = SNAPSHOT_SAVED.matcher(line);
                 if (m.find()) {
                     found = m.group(2) + " + " + m.group(3) + " (index " + m.group(1) + ")";
                 }
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return "log unreadable: " + e.getMessage();
         }
         return found;
@@ -439,15 +444,14 @@ public final class ScaleScenario implements Scenario {
     private static long snapshotBytes(Path data) {
         try (Stream<Path> s = Files.walk(data)) {
             return s.filter(p -> p.getFileName().toString().startsWith("snapshot_") && Files.isDirectory(p))
-                    .max(java.util.Comparator.comparing(
-                            p -> p.getFileName().toString().length() * 1_000_000_000L
-                                    + Long.parseLong(
-                                            p.getFileName()
-                                                            .toString()
-                                                            .replaceAll("\\D", "")
-                                                            .isEmpty()
-                                                    ? "0"
-                                                    : p.getFileName().toString().replaceAll("\\D", ""))))
+                    .max(Comparator.comparing(p -> p.getFileName().toString().length() * 1_000_000_000L
+                            + Long.parseLong(
+                                    p.getFileName()
+                                                    .toString()
+                                                    .replaceAll("\\D", "")
+                                                    .isEmpty()
+                                            ? "0"
+                                            : p.getFileName().toString().replaceAll("\\D", ""))))
                     .map(Procs::dirSize)
                     .orElse(-1L);
         } catch (Exception e) {

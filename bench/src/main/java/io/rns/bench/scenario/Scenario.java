@@ -1,6 +1,6 @@
 package io.rns.bench.scenario;
 
-import io.rns.bench.BenchContext;
+import io.rns.bench.context.BenchContext;
 import io.rns.bench.report.Results;
 
 /** One benchmark scenario: runs against the context's servers and fills its section of the results. */

@@ -6,6 +6,7 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -48,7 +49,7 @@ final class Wgl<S> {
             return o instanceof Memo m
                     && m.hash == hash
                     && m.linearized.equals(linearized)
-                    && java.util.Objects.equals(m.state, state);
+                    && Objects.equals(m.state, state);
         }
     }
 

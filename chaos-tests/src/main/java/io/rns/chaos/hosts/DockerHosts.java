@@ -1,34 +1,23 @@
 package io.rns.chaos.hosts;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.Volume;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.utility.DockerImageName;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Testcontainers backend: one container per node on a user-defined <b>internal</b> docker network with an
@@ -76,7 +64,7 @@ import java.util.concurrent.TimeUnit;
  * in a container ({@code /.dockerenv}), {@code TESTCONTAINERS_HOST_OVERRIDE=localhost}; check with
  * {@link #unavailableReason()}.
  */
-public final class DockerHosts implements Hosts {
+public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
     public static final String CHAIN_IN = NetnsHosts.CHAIN_IN;
     public static final String CHAIN_OUT = NetnsHosts.CHAIN_OUT;
     public static final int RAFT_PORT_BASE = NetnsHosts.RAFT_PORT_BASE;
@@ -87,9 +75,7 @@ public final class DockerHosts implements Hosts {
 
     private static final String GO_FILE = "/run/rnsc-go";
     private static final String PID_FILE = "/run/rnsc-node.pid";
-    private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration KILL_WAIT = Duration.ofSeconds(15);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DockerClient docker;
     private final String prefix;
@@ -105,11 +91,7 @@ public final class DockerHosts implements Hosts {
     private final Map<String, String> nodeEnv;
     private final Duration stopTimeout;
     private final Map<String, String> labels;
-    private final List<DockerHost> hosts = new ArrayList<>();
-    private final Map<String, Set<String>> rules = new LinkedHashMap<>(); // host id -> rule lines wanted
-    private final Thread shutdownHook;
     private Network network;
-    private volatile boolean closed;
 
     DockerHosts(HostsBuilder b) {
         String why = unavailableReason();
@@ -117,42 +99,31 @@ public final class DockerHosts implements Hosts {
             throw new HostsException(why);
         }
         this.docker = DockerClientFactory.instance().client();
-        this.prefix = pickPrefix(docker);
+        this.prefix = DockerRunSetup.pickPrefix(docker);
         this.labels = Map.of(LABEL, "true", LABEL_RUN, prefix);
-        try {
-            if (b.runDir != null) {
-                this.runDir = Files.createDirectories(b.runDir.resolve(prefix)).toAbsolutePath();
-                this.deleteRunDir = false;
-            } else {
-                this.runDir =
-                        Files.createTempDirectory("rns-chaos-" + prefix + "-").toAbsolutePath();
-                this.deleteRunDir = !b.keepLogs;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        RunDir rd = RunDir.create(b.runDir, b.keepLogs, prefix);
+        this.runDir = rd.path();
+        this.deleteRunDir = rd.deleteOnClose();
         this.javaBin = b.javaBin;
         this.heap = b.heap;
         this.extraJvmOpts = List.copyOf(b.jvmOpts);
         this.nodeEnv = Map.copyOf(b.nodeEnv);
         this.stopTimeout = b.stopTimeout;
-        this.containerClasspath = planBinds(b.classpath, b.javaBin);
-        this.shutdownHook = new Thread(this::closeFromHook, "rns-chaos-docker-cleanup-" + prefix);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.containerClasspath = DockerRunSetup.planBinds(binds, runDir, b.classpath, b.javaBin);
+        addShutdownHook("rns-chaos-docker-cleanup-" + prefix);
         String sub;
         try {
             SkeletonImage.ensure(docker);
-            sub = createNetwork(b.subnetThirdOctet);
+            DockerRunSetup.CreatedNetwork created =
+                    DockerRunSetup.createNetwork(docker, prefix, labels, b.subnetThirdOctet);
+            network = created.network();
+            sub = created.subnetPrefix();
         } catch (RuntimeException e) {
             close();
             throw e;
         }
         this.subnetPrefix = sub;
-        List<String> m = new ArrayList<>();
-        for (int i = 1; i <= b.nodes; i++) {
-            m.add("n" + i + "@" + subnetPrefix + (10 + i) + ":" + (RAFT_PORT_BASE + i) + ":" + (CLIENT_PORT_BASE + i));
-        }
-        this.members = String.join(",", m);
+        this.members = members(subnetPrefix, b.nodes);
         for (int i = 1; i <= b.nodes; i++) {
             String id = "n" + i;
             Path dir = runDir.resolve(id);
@@ -204,129 +175,7 @@ public final class DockerHosts implements Hosts {
 
     // ---- set-up ------------------------------------------------------------------------------------------------
 
-    /** Binds for the host JDK and the classpath; returns the classpath as seen inside the containers. */
-    private String planBinds(String classpath, String java) {
-        for (String p : List.of("/usr", "/etc/alternatives", "/etc/java-17-openjdk")) {
-            if (Files.isDirectory(Path.of(p))) {
-                binds.add(new Bind(p, new Volume(p), AccessMode.ro));
-            }
-        }
-        Path javaHome = Path.of(java).toAbsolutePath().getParent().getParent();
-        if (!javaHome.startsWith("/usr")) {
-            binds.add(new Bind(javaHome.toString(), new Volume(javaHome.toString()), AccessMode.ro));
-        }
-        binds.add(new Bind(runDir.toString(), new Volume(runDir.toString()), AccessMode.rw));
-        for (Path p : NodeLaunch.launcherDirs()) { // scripts/rns-node and the conf/ it reads, at their own paths
-            binds.add(new Bind(p.toString(), new Volume(p.toString()), AccessMode.ro));
-        }
-        List<String> inside = new ArrayList<>();
-        int i = 0;
-        for (String entry : classpath.split(File.pathSeparator)) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            Path p = Path.of(entry).toAbsolutePath();
-            if (!Files.exists(p)) {
-                continue; // the JVM ignores missing entries too
-            }
-            String target = "/rns/cp/" + (i++) + "-" + p.getFileName();
-            binds.add(new Bind(p.toString(), new Volume(target), AccessMode.ro));
-            inside.add(target);
-        }
-        return String.join(":", inside);
-    }
-
-    private String createNetwork(Integer wanted) {
-        Set<String> used = usedSubnets();
-        List<Integer> candidates = new ArrayList<>();
-        if (wanted != null) {
-            candidates.add(wanted);
-        } else {
-            candidates.add(77);
-            for (int k = 0; k < 20; k++) {
-                candidates.add(64 + RANDOM.nextInt(64));
-            }
-        }
-        String lastError = null;
-        for (int x : candidates) {
-            String p = "10.198." + x + ".";
-            if (used.contains(p)) {
-                lastError = "subnet " + p + "0/24 is in use (host address/route or docker network)";
-                continue;
-            }
-            String subnet = p + "0/24";
-            Network n = Network.builder()
-                    .createNetworkCmdModifier(cmd -> cmd.withName(prefix + "-net")
-                            .withInternal(true)
-                            .withLabels(labels)
-                            .withIpam(new com.github.dockerjava.api.model.Network.Ipam()
-                                    .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config()
-                                            .withSubnet(subnet)
-                                            .withGateway(p + "1"))))
-                    .build();
-            try {
-                n.getId(); // creates it
-                this.network = n;
-                return p;
-            } catch (RuntimeException e) {
-                lastError = "creating network " + prefix + "-net on " + subnet + ": " + e.getMessage();
-                if (wanted != null) {
-                    break;
-                }
-            }
-        }
-        throw new HostsException("no usable 10.198.X.0/24 subnet for the docker network: " + lastError);
-    }
-
-    /** {@code "a.b.c."} prefixes of every /24 seen on the host (addresses, routes) or in a docker network. */
-    private Set<String> usedSubnets() {
-        Set<String> used = new LinkedHashSet<>();
-        String text = Cmd.run("ip", "-4", "-o", "addr", "show").stdout() + "\n"
-                + Cmd.run("ip", "-4", "route", "show").stdout();
-        for (com.github.dockerjava.api.model.Network n :
-                docker.listNetworksCmd().exec()) {
-            if (n.getIpam() != null && n.getIpam().getConfig() != null) {
-                for (var c : n.getIpam().getConfig()) {
-                    text += "\n" + c.getSubnet();
-                }
-            }
-        }
-        var m = java.util.regex.Pattern.compile("\\b10\\.198\\.(\\d+)\\.").matcher(text);
-        while (m.find()) {
-            used.add("10.198." + m.group(1) + ".");
-        }
-        return used;
-    }
-
-    private static String pickPrefix(DockerClient docker) {
-        Set<String> names = new LinkedHashSet<>();
-        for (Container c : docker.listContainersCmd().withShowAll(true).exec()) {
-            for (String n : c.getNames()) {
-                names.add(n);
-            }
-        }
-        for (com.github.dockerjava.api.model.Network n :
-                docker.listNetworksCmd().exec()) {
-            names.add(n.getName());
-        }
-        String all = String.join(" ", names);
-        for (int attempt = 0; attempt < 100; attempt++) {
-            byte[] b = new byte[2];
-            RANDOM.nextBytes(b);
-            String p = "rnsc" + HexFormat.of().formatHex(b);
-            if (!all.contains(p)) {
-                return p;
-            }
-        }
-        throw new HostsException("cannot find a free container name prefix");
-    }
-
     // ---- Hosts -------------------------------------------------------------------------------------------------
-
-    @Override
-    public List<Host> hosts() {
-        return List.copyOf(hosts);
-    }
 
     @Override
     public String members() {
@@ -361,75 +210,18 @@ public final class DockerHosts implements Hosts {
 
     /** The container name of a host. */
     public String containerName(String host) {
-        return prefix + "-" + dh(host).id;
-    }
-
-    @Override
-    public synchronized void cut(Map<String, ? extends Collection<String>> grudge) {
-        apply(faults().cut(grudge).toAdd());
-    }
-
-    @Override
-    public synchronized void dropOneWay(String from, String to) {
-        apply(faults().dropOneWay(from, to).toAdd());
-    }
-
-    @Override
-    public synchronized void loss(String host, double probability) {
-        apply(faults().loss(host, probability).toAdd());
-    }
-
-    private FaultRules faults() {
-        return new FaultRules(id -> dh(id).ip, rules::get);
-    }
-
-    @Override
-    public synchronized void heal() {
-        List<String> failures = new ArrayList<>();
-        for (DockerHost h : hosts) {
-            if (!h.created() || !h.running()) {
-                rules.get(h.id).clear(); // its next start sets up empty chains
-                continue;
-            }
-            ExecResult r = iptablesRestore(h, FaultRules.FLUSH);
-            if (r.ok()) {
-                rules.get(h.id).clear();
-            } else {
-                failures.add(h.id + ": " + r.describe());
-            }
-        }
-        if (!failures.isEmpty()) {
-            throw new HostsException("heal failed on " + failures);
-        }
-    }
-
-    /** The rule lines currently wanted per host (in place on every running host), for reports and tests. */
-    public synchronized Map<String, List<String>> activeRules() {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        rules.forEach((k, v) -> m.put(k, List.copyOf(v)));
-        return m;
+        return prefix + "-" + node(host).id;
     }
 
     /** Runs a command inside the host's container ({@code docker exec}; bounded time). */
     @Override
     public ExecResult netnsExec(String host, String... command) {
-        DockerHost h = dh(host);
+        DockerHost h = node(host);
         if (!h.created()) {
             return new ExecResult(
                     execDescription(h, List.of(command)), 125, "", "container of " + host + " not created yet", false);
         }
         return exec(h, List.of(command));
-    }
-
-    /** Applies new rules on running hosts now; a host that is down gets them when it starts. */
-    private void apply(Map<String, List<String>> add) {
-        add.forEach((id, lines) -> {
-            DockerHost h = dh(id);
-            if (h.created() && h.running()) {
-                iptablesRestore(h, FaultRules.appendScript(lines)).orThrow();
-            }
-            rules.get(id).addAll(lines);
-        });
     }
 
     /** Creates the chains (empty) and loads the host's wanted rules: after every container (re)start. */
@@ -449,7 +241,14 @@ public final class DockerHosts implements Hosts {
         iptablesRestoreFull(h, s.toString()).orThrow();
     }
 
-    private ExecResult iptablesRestore(DockerHost h, String script) {
+    /** Rules go in only while the container runs; {@link #installRules} loads the wanted ones at every start. */
+    @Override
+    protected boolean rulesLoadable(DockerHost h) {
+        return h.created() && h.running();
+    }
+
+    @Override
+    protected ExecResult restoreRules(DockerHost h, String script) {
         return exec(h, List.of("sh", "-c", "exec iptables-restore -w 5 -n <<'RNSC_EOF'\n" + script + "RNSC_EOF\n"));
     }
 
@@ -463,79 +262,15 @@ public final class DockerHosts implements Hosts {
         return d;
     }
 
-    /** {@code docker exec} with stdout/stderr collected, bounded by {@link #EXEC_TIMEOUT}. */
+    /** {@code docker exec} with stdout/stderr collected, bounded in time. */
     private ExecResult exec(DockerHost h, List<String> command) {
-        List<String> desc = execDescription(h, command);
-        try {
-            String execId = docker.execCreateCmd(h.containerId)
-                    .withCmd(command.toArray(String[]::new))
-                    .withAttachStdout(true)
-                    .withAttachStderr(true)
-                    .exec()
-                    .getId();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            ResultCallback.Adapter<Frame> cb = new ResultCallback.Adapter<>() {
-                @Override
-                public void onNext(Frame f) {
-                    synchronized (out) {
-                        switch (f.getStreamType()) {
-                            case STDERR -> err.writeBytes(f.getPayload());
-                            default -> out.writeBytes(f.getPayload());
-                        }
-                    }
-                }
-            };
-            boolean done = docker.execStartCmd(execId)
-                    .exec(cb)
-                    .awaitCompletion(EXEC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            cb.close();
-            Long code = done ? docker.inspectExecCmd(execId).exec().getExitCodeLong() : null;
-            synchronized (out) {
-                return new ExecResult(
-                        desc,
-                        code == null ? -1 : code.intValue(),
-                        out.toString(StandardCharsets.UTF_8),
-                        err.toString(StandardCharsets.UTF_8),
-                        !done);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new ExecResult(desc, -1, "", "interrupted", true);
-        } catch (IOException | RuntimeException e) {
-            return new ExecResult(desc, 126, "", e.toString(), false);
-        }
-    }
-
-    private DockerHost dh(String id) {
-        for (DockerHost h : hosts) {
-            if (h.id.equals(id)) {
-                return h;
-            }
-        }
-        throw new IllegalArgumentException("no host " + id + " (hosts: " + ids() + ")");
+        return ContainerExec.run(docker, h.containerId, execDescription(h, command), command);
     }
 
     // ---- cleanup -----------------------------------------------------------------------------------------------
 
-    private void closeFromHook() {
-        if (closed) {
-            return;
-        }
-        log("JVM shutting down: cleaning up");
-        doClose(false);
-    }
-
     @Override
-    public void close() {
-        doClose(true);
-    }
-
-    private synchronized void doClose(boolean removeHook) {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    protected String release() {
         // every container of this run, by label (also ones whose creation failed half-way)
         Set<String> ids = new LinkedHashSet<>();
         for (DockerHost h : hosts) {
@@ -588,77 +323,19 @@ public final class DockerHosts implements Hosts {
         if (deleteRunDir) {
             NodeLaunch.deleteTree(runDir);
         }
-        if (removeHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
-        }
-        log("closed: removed " + ids.size() + " containers and network " + prefix + "-net"
-                + (deleteRunDir ? "" : " (logs kept in " + runDir + ")"));
-    }
-
-    private void log(String msg) {
-        System.err.println("[chaos-hosts " + prefix + "] " + msg);
+        return "closed: removed " + ids.size() + " containers and network " + prefix + "-net"
+                + (deleteRunDir ? "" : " (logs kept in " + runDir + ")");
     }
 
     // ---- one host ----------------------------------------------------------------------------------------------
 
     /** Every state change holds the outer lock, so rules and restarts never interleave. */
-    private final class DockerHost implements Host {
-        final String id;
-        final String ip;
-        final int index;
-        final Path dir;
-        final Path dataDir;
-        final Path config;
+    final class DockerHost extends NodeHost {
         private GenericContainer<?> container;
         private volatile String containerId;
-        private boolean paused;
 
         DockerHost(String id, String ip, int index, Path dir, Path dataDir, Path config) {
-            this.id = id;
-            this.ip = ip;
-            this.index = index;
-            this.dir = dir;
-            this.dataDir = dataDir;
-            this.config = config;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public String ip() {
-            return ip;
-        }
-
-        @Override
-        public String clientAddress() {
-            return ip + ":" + (CLIENT_PORT_BASE + index);
-        }
-
-        @Override
-        public String raftAddress() {
-            return ip + ":" + (RAFT_PORT_BASE + index);
-        }
-
-        @Override
-        public Path logFile() {
-            return dir.resolve("logs").resolve("rns.log");
-        }
-
-        @Override
-        public Path stdoutFile() {
-            return dir.resolve("stdout.log");
-        }
-
-        @Override
-        public Path dataDir() {
-            return dataDir;
+            super(id, ip, index, dir, dataDir, config);
         }
 
         boolean created() {

@@ -1,13 +1,12 @@
 package io.rns.chaos.hosts;
 
+import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,11 +41,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Requires root, {@code ip} (iproute2) and, for network faults, {@code iptables} (nft or legacy) with the
  * {@code statistic} match. Check with {@link #unavailableReason()} first.
  */
-public final class NetnsHosts implements Hosts {
+public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
     public static final String CHAIN_IN = FaultRules.CHAIN_IN;
     public static final String CHAIN_OUT = FaultRules.CHAIN_OUT;
-    public static final int RAFT_PORT_BASE = 9780;
-    public static final int CLIENT_PORT_BASE = 9770;
+    public static final int RAFT_PORT_BASE = NodeHost.RAFT_PORT_BASE;
+    public static final int CLIENT_PORT_BASE = NodeHost.CLIENT_PORT_BASE;
 
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -66,40 +64,23 @@ public final class NetnsHosts implements Hosts {
     private final List<String> extraJvmOpts;
     private final Map<String, String> nodeEnv;
     private final Duration stopTimeout;
-    private final List<NetnsHost> hosts = new ArrayList<>();
     private final List<String> createdNamespaces = new ArrayList<>();
-    private final Map<String, Set<String>> rules = new LinkedHashMap<>(); // host id -> rule lines currently in place
-    private final Thread shutdownHook;
-    private volatile boolean closed;
 
     private NetnsHosts(Builder b) {
         this.prefix = pickPrefix();
         this.subnetPrefix = pickSubnet(b.subnetThirdOctet);
         this.switchNs = prefix + "sw";
         this.harnessLink = prefix + "h";
-        try {
-            if (b.runDir != null) {
-                this.runDir = Files.createDirectories(b.runDir.resolve(prefix)).toAbsolutePath();
-                this.deleteRunDir = false;
-            } else {
-                this.runDir =
-                        Files.createTempDirectory("rns-chaos-" + prefix + "-").toAbsolutePath();
-                this.deleteRunDir = !b.keepLogs;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        RunDir rd = RunDir.create(b.runDir, b.keepLogs, prefix);
+        this.runDir = rd.path();
+        this.deleteRunDir = rd.deleteOnClose();
         this.javaBin = b.javaBin;
         this.classpath = b.classpath;
         this.heap = b.heap;
         this.extraJvmOpts = List.copyOf(b.jvmOpts);
         this.nodeEnv = Map.copyOf(b.nodeEnv);
         this.stopTimeout = b.stopTimeout;
-        List<String> m = new ArrayList<>();
-        for (int i = 1; i <= b.nodes; i++) {
-            m.add("n" + i + "@" + subnetPrefix + (10 + i) + ":" + (RAFT_PORT_BASE + i) + ":" + (CLIENT_PORT_BASE + i));
-        }
-        this.members = String.join(",", m);
+        this.members = members(subnetPrefix, b.nodes);
         this.dataRoot = NodeLaunch.dataRoot(b.dataRoot, runDir, prefix);
         for (int i = 1; i <= b.nodes; i++) {
             String id = "n" + i;
@@ -108,8 +89,7 @@ public final class NetnsHosts implements Hosts {
             Path config = NodeLaunch.writeConfig(dir, id, members, data, b.mode, b.electionTimeoutMs, b.config);
             hosts.add(new NetnsHost(id, subnetPrefix + (10 + i), prefix + id, i, dir, data, config));
         }
-        this.shutdownHook = new Thread(this::closeFromHook, "rns-chaos-hosts-cleanup-" + prefix);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        addShutdownHook("rns-chaos-hosts-cleanup-" + prefix);
         try {
             buildTopology();
         } catch (RuntimeException e) {
@@ -163,10 +143,11 @@ public final class NetnsHosts implements Hosts {
             ip("-n", h.ns, "addr", "add", h.ip + "/24", "dev", "eth0");
             ip("-n", h.ns, "link", "set", "eth0", "up");
             ip("-n", h.ns, "link", "set", "lo", "up");
-            iptablesRestore(
-                    h,
-                    "*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\n" + "-A INPUT -j " + CHAIN_IN
-                            + "\n-A OUTPUT -j " + CHAIN_OUT + "\nCOMMIT\n");
+            restoreRules(
+                            h,
+                            "*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\n" + "-A INPUT -j "
+                                    + CHAIN_IN + "\n-A OUTPUT -j " + CHAIN_OUT + "\nCOMMIT\n")
+                    .orThrow();
             rules.put(h.id, new LinkedHashSet<>());
         }
         // the harness's leg: created in the root namespace, its peer moved into the switch namespace at once
@@ -228,11 +209,6 @@ public final class NetnsHosts implements Hosts {
     // ---- Hosts -------------------------------------------------------------------------------------------------
 
     @Override
-    public List<Host> hosts() {
-        return List.copyOf(hosts);
-    }
-
-    @Override
     public String members() {
         return members;
     }
@@ -268,100 +244,22 @@ public final class NetnsHosts implements Hosts {
     }
 
     @Override
-    public synchronized void cut(Map<String, ? extends Collection<String>> grudge) {
-        apply(faults().cut(grudge).toAdd());
-    }
-
-    @Override
-    public synchronized void dropOneWay(String from, String to) {
-        apply(faults().dropOneWay(from, to).toAdd());
-    }
-
-    @Override
-    public synchronized void loss(String host, double probability) {
-        apply(faults().loss(host, probability).toAdd());
-    }
-
-    private FaultRules faults() {
-        return new FaultRules(id -> nh(id).ip, rules::get);
-    }
-
-    @Override
-    public synchronized void heal() {
-        List<String> failures = new ArrayList<>();
-        for (NetnsHost h : hosts) {
-            ExecResult r = iptablesRestoreResult(h, FaultRules.FLUSH);
-            if (r.ok()) {
-                rules.get(h.id).clear();
-            } else {
-                failures.add(h.id + ": " + r.describe());
-            }
-        }
-        if (!failures.isEmpty()) {
-            throw new HostsException("heal failed on " + failures);
-        }
-    }
-
-    /** The rule lines currently in place per host (as given to iptables-restore), for reports and tests. */
-    public synchronized Map<String, List<String>> activeRules() {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        rules.forEach((k, v) -> m.put(k, List.copyOf(v)));
-        return m;
-    }
-
-    @Override
     public ExecResult netnsExec(String host, String... command) {
-        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", nh(host).ns));
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", node(host).ns));
         c.addAll(List.of(command));
         return Cmd.run(c);
     }
 
-    private void apply(Map<String, List<String>> add) {
-        add.forEach((id, lines) -> {
-            NetnsHost h = nh(id);
-            iptablesRestore(h, FaultRules.appendScript(lines));
-            rules.get(id).addAll(lines);
-        });
-    }
-
-    private void iptablesRestore(NetnsHost h, String script) {
-        iptablesRestoreResult(h, script).orThrow();
-    }
-
-    private ExecResult iptablesRestoreResult(NetnsHost h, String script) {
+    @Override
+    protected ExecResult restoreRules(NetnsHost h, String script) {
         return Cmd.run(
                 Cmd.DEFAULT_TIMEOUT, script, List.of("ip", "netns", "exec", h.ns, "iptables-restore", "-w", "5", "-n"));
     }
 
-    private NetnsHost nh(String id) {
-        for (NetnsHost h : hosts) {
-            if (h.id.equals(id)) {
-                return h;
-            }
-        }
-        throw new IllegalArgumentException("no host " + id + " (hosts: " + ids() + ")");
-    }
-
     // ---- cleanup -----------------------------------------------------------------------------------------------
 
-    private void closeFromHook() {
-        if (closed) {
-            return;
-        }
-        log("JVM shutting down: cleaning up");
-        doClose(false);
-    }
-
     @Override
-    public void close() {
-        doClose(true);
-    }
-
-    private synchronized void doClose(boolean removeHook) {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    protected String release() {
         for (NetnsHost h : hosts) {
             try {
                 h.kill9();
@@ -385,14 +283,7 @@ public final class NetnsHosts implements Hosts {
         if (deleteRunDir) {
             NodeLaunch.deleteTree(runDir);
         }
-        if (removeHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
-        }
-        log("closed" + (deleteRunDir ? "" : " (logs kept in " + runDir + ")"));
+        return "closed" + (deleteRunDir ? "" : " (logs kept in " + runDir + ")");
     }
 
     private static void report(ExecResult r) {
@@ -401,66 +292,15 @@ public final class NetnsHosts implements Hosts {
         }
     }
 
-    private void log(String msg) {
-        System.err.println("[chaos-hosts " + prefix + "] " + msg);
-    }
-
     // ---- one host ----------------------------------------------------------------------------------------------
 
-    private final class NetnsHost implements Host {
-        final String id;
-        final String ip;
+    final class NetnsHost extends NodeHost {
         final String ns;
-        final int index;
-        final Path dir;
-        final Path dataDir;
-        final Path config;
         private Process process;
-        private boolean paused;
 
         NetnsHost(String id, String ip, String ns, int index, Path dir, Path dataDir, Path config) {
-            this.id = id;
-            this.ip = ip;
+            super(id, ip, index, dir, dataDir, config);
             this.ns = ns;
-            this.index = index;
-            this.dir = dir;
-            this.dataDir = dataDir;
-            this.config = config;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public String ip() {
-            return ip;
-        }
-
-        @Override
-        public String clientAddress() {
-            return ip + ":" + (CLIENT_PORT_BASE + index);
-        }
-
-        @Override
-        public String raftAddress() {
-            return ip + ":" + (RAFT_PORT_BASE + index);
-        }
-
-        @Override
-        public Path logFile() {
-            return dir.resolve("logs").resolve("rns.log");
-        }
-
-        @Override
-        public Path stdoutFile() {
-            return dir.resolve("stdout.log");
-        }
-
-        @Override
-        public Path dataDir() {
-            return dataDir;
         }
 
         @Override
@@ -478,7 +318,7 @@ public final class NetnsHosts implements Hosts {
                     .redirectErrorStream(true)
                     .redirectOutput(
                             ProcessBuilder.Redirect.appendTo(stdoutFile().toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().put("CLASSPATH", classpath);
             nodeEnv.forEach((k, v) -> pb.environment()
                     .put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));

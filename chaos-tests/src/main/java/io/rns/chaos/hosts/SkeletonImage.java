@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The 2 kB "skeleton" node image of {@link DockerHosts}: empty directories, three symlinks and a minimal
@@ -62,10 +64,10 @@ public final class SkeletonImage {
         }
         long t0 = System.nanoTime();
         String id = client.buildImageCmd(new ByteArrayInputStream(tar()))
-                .withTags(java.util.Set.of(NAME))
+                .withTags(Set.of(NAME))
                 .withPull(false)
                 .withNoCache(false)
-                .withLabels(java.util.Map.of("io.rns.chaos", "true"))
+                .withLabels(Map.of("io.rns.chaos", "true"))
                 .exec(new com.github.dockerjava.api.command.BuildImageResultCallback())
                 .awaitImageId();
         client.inspectImageCmd(NAME).exec(); // fails loudly if the import did not produce the tag

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,11 +121,7 @@ public final class ClockOffset extends AbstractNemesis {
         Path tmp = f.resolveSibling(FILE_NAME + ".tmp");
         try {
             Files.writeString(tmp, spec + "\n", StandardCharsets.US_ASCII);
-            Files.move(
-                    tmp,
-                    f,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new HostsException("cannot write clock offset for " + h.id() + " to " + f + ": " + e.getMessage(), e);
         }

@@ -7,7 +7,7 @@ import java.util.Optional;
 /** What a nemesis may ask about the cluster right now (each call asks the nodes afresh). */
 public interface ClusterView {
     /** Every node that answered GetNodeStatus, by host id; unreachable, paused or dead nodes are absent. */
-    Map<String, NodeState> statuses();
+    Map<String, ObservedNode> statuses();
 
     /**
      * The leader's host id: among the nodes answering with role LEADER, the one with the highest term (an isolated
@@ -17,10 +17,10 @@ public interface ClusterView {
         return leaderAmong(statuses());
     }
 
-    static Optional<String> leaderAmong(Map<String, NodeState> statuses) {
+    static Optional<String> leaderAmong(Map<String, ObservedNode> statuses) {
         return statuses.values().stream()
-                .filter(NodeState::isLeader)
-                .max(Comparator.comparingLong(NodeState::term))
-                .map(NodeState::hostId);
+                .filter(ObservedNode::isLeader)
+                .max(Comparator.comparingLong(ObservedNode::term))
+                .map(ObservedNode::hostId);
     }
 }

@@ -1,5 +1,7 @@
 package io.rns.chaos.nemesis;
 
+import java.util.Locale;
+
 /** One recorded fault transition (see {@link FaultListener}); {@code window} is the fault window's index, -1 for the final heal. */
 public record FaultEvent(int window, String name, String phase, String detail, long nanos) {
     public double seconds() {
@@ -8,6 +10,6 @@ public record FaultEvent(int window, String name, String phase, String detail, l
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "%8.3fs #%d %s %s %s", seconds(), window, name, phase, detail);
+        return String.format(Locale.ROOT, "%8.3fs #%d %s %s %s", seconds(), window, name, phase, detail);
     }
 }

@@ -2,15 +2,11 @@ package io.rns.chaos.nemesis;
 
 import io.rns.chaos.hosts.Hosts;
 
-import java.util.List;
-import java.util.Random;
-
 /**
  * SIGSTOP of the current leader (a planned random node if none is seen); stop sends SIGCONT. The fault window must
  * be longer than the election timeout for the others to elect a new leader meanwhile.
  */
-public final class PauseLeader extends AbstractNemesis {
-    private String fallback;
+public final class PauseLeader extends LeaderNemesis {
     private volatile String paused;
 
     public PauseLeader() {
@@ -18,19 +14,12 @@ public final class PauseLeader extends AbstractNemesis {
     }
 
     @Override
-    protected String doPlan(List<String> hostIds, Random random) {
-        fallback = pick(hostIds, random);
-        return "leader (else " + fallback + ")";
-    }
-
-    @Override
     public void start(Hosts hosts, ClusterView view) {
         ensurePlanned(hosts);
-        var l = view.leader();
-        String t = l.orElse(fallback);
-        hosts.host(t).pause();
-        paused = t;
-        detail = "SIGSTOP " + t + (l.isPresent() ? " (leader)" : " (no leader seen: planned fallback)");
+        Target t = target(view);
+        hosts.host(t.id()).pause();
+        paused = t.id();
+        detail = "SIGSTOP " + t.id() + t.how();
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.rns.rpc.v1.GetNodeStatusResponse;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,12 +49,12 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
     }
 
     @Override
-    public Map<String, NodeState> statuses() {
-        Map<String, Future<Optional<NodeState>>> fs = new LinkedHashMap<>();
+    public Map<String, ObservedNode> statuses() {
+        Map<String, Future<Optional<ObservedNode>>> fs = new LinkedHashMap<>();
         for (Host h : hosts.hosts()) {
             fs.put(h.id(), pool.submit(() -> status(h)));
         }
-        Map<String, NodeState> out = new LinkedHashMap<>();
+        Map<String, ObservedNode> out = new LinkedHashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(2);
         fs.forEach((id, f) -> {
             try {
@@ -70,13 +71,13 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
     }
 
     /** One node's status, or empty if it did not answer in time (never throws for an unreachable node). */
-    public Optional<NodeState> status(Host h) {
+    public Optional<ObservedNode> status(Host h) {
         if (closed) {
             return Optional.empty();
         }
         try {
             GetNodeStatusResponse r = client(h).nodeStatus(h.clientAddress()).value();
-            return Optional.of(new NodeState(
+            return Optional.of(new ObservedNode(
                     h.id(),
                     r.getNodeId(),
                     r.getRole(),
@@ -122,7 +123,7 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
     public Optional<String> awaitAgreement(Duration within, Set<String> ids) {
         long deadline = System.nanoTime() + within.toNanos();
         do {
-            Map<String, NodeState> s = statuses();
+            Map<String, ObservedNode> s = statuses();
             Optional<String> leader = ClusterView.leaderAmong(s);
             if (leader.isPresent() && s.keySet().containsAll(ids) && ids.contains(leader.get())) {
                 String leaderNodeId = s.get(leader.get()).nodeId();
@@ -145,7 +146,7 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
         return clients.computeIfAbsent(
                 h.id(),
                 id -> NamesrvClient.builder()
-                        .endpoints(java.util.List.of(h.clientAddress()))
+                        .endpoints(List.of(h.clientAddress()))
                         .requestTimeout(timeout)
                         .overallTimeout(timeout.plusMillis(250))
                         .retryPolicy(RetryPolicy.NONE)

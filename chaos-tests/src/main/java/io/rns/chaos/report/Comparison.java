@@ -6,9 +6,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.rns.chaos.runner.ChaosRun;
-import io.rns.chaos.runner.LivenessRun;
-import io.rns.chaos.workload.LivenessAnalysis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,39 +48,6 @@ public final class Comparison {
                 boolean unsafeReads,
                 RunMetrics metrics) {
             this(scenario, mode, nodes, seed, durationS, readLevels, unsafeReads, metrics, null, null, null);
-        }
-
-        public static Row of(ChaosRun.Result r) {
-            ChaosRun.Config c = r.config();
-            return new Row(
-                    c.scenario(),
-                    c.mode(),
-                    c.nodes(),
-                    c.seed(),
-                    c.duration().toSeconds(),
-                    c.readLevels().toString(),
-                    c.unsafeReads(),
-                    RunMetrics.compute(r.history(), r.check(), r.stale()),
-                    r.divergence(),
-                    null,
-                    null);
-        }
-
-        public static Row of(LivenessRun.Result r) {
-            LivenessRun.Config c = r.config();
-            LivenessAnalysis.Report l = r.liveness();
-            return new Row(
-                    c.scenario(),
-                    c.mode(),
-                    c.nodes(),
-                    c.seed(),
-                    c.duration().toSeconds(),
-                    c.raft() ? "[STALE, LINEARIZABLE] polls" : "[STALE] polls",
-                    false,
-                    RunMetrics.compute(r.history(), null, null).withoutFinalReads(),
-                    r.divergence(),
-                    l.detectionCell(),
-                    l.falseExpiries() + " of " + l.expiries() + " expiries");
         }
     }
 
@@ -142,10 +106,6 @@ public final class Comparison {
 
     public static Row fromJson(String json) {
         return (Row) untree(JsonParser.parseString(json), Row.class);
-    }
-
-    public static List<Row> of(List<ChaosRun.Result> results) {
-        return results.stream().map(Row::of).toList();
     }
 
     /** Every {@code summary.json} at most {@code depth} levels below {@code root}, sorted by scenario then seed. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
@@ -293,7 +294,7 @@ public record RunMetrics(
     }
 
     static String pct(int num, int den) {
-        return den == 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f%% (%d/%d)", 100.0 * num / den, num, den);
+        return den == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f%% (%d/%d)", 100.0 * num / den, num, den);
     }
 
     /**

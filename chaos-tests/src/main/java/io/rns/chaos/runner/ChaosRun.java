@@ -12,12 +12,16 @@ import io.rns.chaos.checker.StaleReadDetector;
 import io.rns.chaos.checker.Verdict;
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.HistoryRecorder;
+import io.rns.chaos.history.Op;
 import io.rns.chaos.history.ServerMeta;
 import io.rns.chaos.history.SetValue;
 import io.rns.chaos.hosts.Backend;
 import io.rns.chaos.hosts.HostsBuilder;
+import io.rns.chaos.nemesis.ClockOffset;
+import io.rns.chaos.nemesis.Combined;
 import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
+import io.rns.chaos.report.Comparison;
 import io.rns.chaos.report.Divergence;
 import io.rns.chaos.workload.NodePoller;
 import io.rns.client.CallOptions;
@@ -29,8 +33,6 @@ import io.rns.client.RetryPolicy;
 import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
-import io.rns.rpc.v1.RegisterBrokerRequest;
-import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.TopicRoute;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
 
@@ -135,10 +137,8 @@ public final class ChaosRun {
         if (c.unsafeReads()) {
             hb.config("testing.unsafe-local-linearizable-reads", "true");
         }
-        if (c.nemeses().stream()
-                .anyMatch(n -> io.rns.chaos.nemesis.Combined.uses(n, io.rns.chaos.nemesis.ClockOffset.class))) {
-            io.rns.chaos.nemesis.ClockOffset.install(
-                    hb); // node JVMs under libfaketime (offset 0 until a window sets one)
+        if (c.nemeses().stream().anyMatch(n -> Combined.uses(n, ClockOffset.class))) {
+            ClockOffset.install(hb); // node JVMs under libfaketime (offset 0 until a window sets one)
         }
         AtomicLong opCounter = new AtomicLong();
         // the divergence probe: the current and the previous topic from every node at STALE, every POLL_PERIOD; kept
@@ -186,10 +186,10 @@ public final class ChaosRun {
                 history, new SetMembershipModel(), CheckOptions.defaults().deadline(Duration.ofSeconds(120)));
         StaleReadDetector.Report stale = new StaleReadDetector().check(history);
         int ops = (int) history.clientOps().ops().stream()
-                .filter(o -> o.type() == io.rns.chaos.history.Op.Type.INVOKE)
+                .filter(o -> o.type() == Op.Type.INVOKE)
                 .count();
         int infos = (int) history.clientOps().ops().stream()
-                .filter(o -> o.type() == io.rns.chaos.history.Op.Type.INFO)
+                .filter(o -> o.type() == Op.Type.INFO)
                 .count();
         Divergence divergence = Divergence.compute(poller[0].samples(), "STALE");
         writeResults(dir, c, check, stale, ops, infos, faults, divergence);
@@ -200,7 +200,7 @@ public final class ChaosRun {
                         + "\ndivergence (STALE, all nodes): " + divergence.describe());
         Result result = new Result(dir, check, stale, ops, infos, faults, c, history, divergence);
         try {
-            System.out.println("chaos: report " + io.rns.chaos.report.Reports.write(result));
+            System.out.println("chaos: report " + Reports.write(result));
         } catch (IOException | RuntimeException e) {
             System.err.println("[chaos] writing the reports failed (the verdict stands): " + e);
         }
@@ -307,18 +307,7 @@ public final class ChaosRun {
             String addr = name + ".chaos:10911"; // unique per write: the checker's values
             rec.invoke(process, "register", topic, addr, null);
             try {
-                var reply = client.registerBroker(RegisterBrokerRequest.newBuilder()
-                        .setCluster("ChaosCluster")
-                        .setBrokerName(name)
-                        .setBrokerId(0)
-                        .setBrokerAddr(addr)
-                        .setLeaseTimeoutMs(300_000)
-                        .addTopics(TopicConfig.newBuilder()
-                                .setTopic(topic)
-                                .setReadQueueNums(4)
-                                .setWriteQueueNums(4)
-                                .setPerm(6))
-                        .build());
+                var reply = client.registerBroker(ClusterRun.oneTopicBroker("ChaosCluster", name, addr, topic));
                 rec.ok(process, "register", topic, addr, ServerMeta.of(reply.meta()));
                 mine.add(new String[] {topic, name, addr});
             } catch (NamesrvException e) {
@@ -393,7 +382,7 @@ public final class ChaosRun {
         o.add("check", JsonParser.parseString(check.toJson()));
         o.addProperty("staleReads", stale.summary());
         o.addProperty("divergencePollPeriodMs", POLL_PERIOD.toMillis());
-        o.add("divergence", io.rns.chaos.report.Comparison.tree(divergence));
+        o.add("divergence", Comparison.tree(divergence));
         o.add("faults", gson.toJsonTree(faults.stream().map(Object::toString).toList()));
         Files.writeString(dir.resolve("results.json"), gson.toJson(o), StandardCharsets.UTF_8);
     }

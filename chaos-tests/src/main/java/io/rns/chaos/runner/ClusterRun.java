@@ -7,6 +7,8 @@ import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
 import io.rns.chaos.nemesis.NemesisSchedule;
 import io.rns.chaos.nemesis.RnsClusterView;
+import io.rns.rpc.v1.RegisterBrokerRequest;
+import io.rns.rpc.v1.TopicConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,5 +165,24 @@ final class ClusterRun {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * The set workloads' registration: broker {@code name} at {@code addr} (unique per write, the checker's value)
+     * serving one topic with 4/4 queues, under a lease long enough that no expiry happens during a run.
+     */
+    static RegisterBrokerRequest oneTopicBroker(String cluster, String name, String addr, String topic) {
+        return RegisterBrokerRequest.newBuilder()
+                .setCluster(cluster)
+                .setBrokerName(name)
+                .setBrokerId(0)
+                .setBrokerAddr(addr)
+                .setLeaseTimeoutMs(300_000)
+                .addTopics(TopicConfig.newBuilder()
+                        .setTopic(topic)
+                        .setReadQueueNums(4)
+                        .setWriteQueueNums(4)
+                        .setPerm(6))
+                .build();
     }
 }

@@ -4,25 +4,30 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.rns.chaos.history.History;
+import io.rns.chaos.history.HistoryRecorder;
 import io.rns.chaos.hosts.HostsBuilder;
 import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
 import io.rns.chaos.report.Comparison;
 import io.rns.chaos.report.Divergence;
-import io.rns.chaos.report.Reports;
 import io.rns.chaos.workload.LivenessAnalysis;
 import io.rns.chaos.workload.NodePoller;
 import io.rns.chaos.workload.SimBroker;
 import io.rns.rpc.v1.Consistency;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -159,7 +164,7 @@ public final class LivenessRun {
         dying.forEach(b -> records.add(LivenessAnalysis.BrokerRecord.of(b)));
         LivenessAnalysis.Report report = LivenessAnalysis.analyze(c.raft(), records, samples, bound[0]);
         Divergence div = Divergence.compute(samples, "STALE");
-        java.util.Set<String> late = new java.util.TreeSet<>();
+        Set<String> late = new TreeSet<>();
         for (LivenessAnalysis.DeadBroker d : report.dead()) {
             if (d.beyondBound() || d.beyondLeaderBound() || d.detectionMs() < 0) {
                 late.add(d.name());
@@ -193,7 +198,7 @@ public final class LivenessRun {
      * The nodes' own account of the given brokers' leases (lease ran out / expiry proposed, confirmed, not confirmed)
      * and of every leadership change, in time order: tells a leader that decided late from a commit that was slow.
      */
-    static List<String> serverEvidence(Path nodesDir, java.util.Set<String> brokers) {
+    static List<String> serverEvidence(Path nodesDir, Set<String> brokers) {
         List<String> lines = new ArrayList<>();
         try (var files = Files.walk(nodesDir)) {
             for (Path log : files.filter(f -> f.getFileName().toString().equals("rns.log"))
@@ -214,7 +219,7 @@ public final class LivenessRun {
                     }
                 }
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             lines.add("(could not read the node logs: " + e + ")");
         }
         lines.sort(null); // HH:mm:ss.SSS prefix: time order across nodes
@@ -271,7 +276,7 @@ public final class LivenessRun {
             if (b.deathTime() < 0) {
                 continue;
             }
-            java.util.Map<String, Boolean> lastByNodeLevel = new java.util.HashMap<>();
+            Map<String, Boolean> lastByNodeLevel = new HashMap<>();
             for (NodePoller.Sample s : samples) {
                 if (s.ok() && s.call() > b.deathTime()) {
                     lastByNodeLevel.put(s.node() + "/" + s.level(), !s.addrs().contains(b.addr()));
@@ -294,17 +299,12 @@ public final class LivenessRun {
     private static final class Driver implements ClusterRun.Workload {
         final Config c;
         final List<String> endpoints;
-        final io.rns.chaos.history.HistoryRecorder rec;
+        final HistoryRecorder rec;
         final long deadline;
         final List<SimBroker> dying;
         final Random random;
 
-        Driver(
-                Config c,
-                List<String> endpoints,
-                io.rns.chaos.history.HistoryRecorder rec,
-                long deadline,
-                List<SimBroker> dying) {
+        Driver(Config c, List<String> endpoints, HistoryRecorder rec, long deadline, List<SimBroker> dying) {
             this.c = c;
             this.endpoints = endpoints;
             this.rec = rec;

@@ -19,8 +19,6 @@ import io.rns.client.RetryPolicy;
 import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
-import io.rns.rpc.v1.RegisterBrokerRequest;
-import io.rns.rpc.v1.TopicConfig;
 import io.rns.rpc.v1.TopicRoute;
 
 import java.io.IOException;
@@ -453,18 +451,7 @@ public final class SetWorkloadRun {
             attempts.put(addr, new Attempt(topic, addr, index, Outcome.PENDING));
             rec.invoke(process, "register", topic, addr, null);
             try {
-                var reply = client.registerBroker(RegisterBrokerRequest.newBuilder()
-                        .setCluster("SetCluster")
-                        .setBrokerName(name)
-                        .setBrokerId(0)
-                        .setBrokerAddr(addr)
-                        .setLeaseTimeoutMs(300_000)
-                        .addTopics(TopicConfig.newBuilder()
-                                .setTopic(topic)
-                                .setReadQueueNums(4)
-                                .setWriteQueueNums(4)
-                                .setPerm(6))
-                        .build());
+                var reply = client.registerBroker(ClusterRun.oneTopicBroker("SetCluster", name, addr, topic));
                 rec.ok(process, "register", topic, addr, ServerMeta.of(reply.meta()));
                 attempts.put(addr, new Attempt(topic, addr, index, Outcome.ACKED));
             } catch (NamesrvException e) {

@@ -2,10 +2,13 @@ package io.rns.chaos.workload;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Workload (c) "liveness", the analysis: false expiries of heartbeating brokers and detection times of dead ones,
@@ -306,7 +309,7 @@ public final class LivenessAnalysis {
         }
 
         // when each term was first seen answering a LINEARIZABLE read (its leader had taken over by then)
-        Map<Long, Long> termSeen = new java.util.HashMap<>();
+        Map<Long, Long> termSeen = new HashMap<>();
         for (NodePoller.Sample s : samples) {
             if (s.ok() && s.level().equals("LINEARIZABLE") && s.term() >= 0) {
                 termSeen.merge(s.term(), s.ret(), Math::min);
@@ -369,7 +372,7 @@ public final class LivenessAnalysis {
             long detection = raft ? (firstAbsentRet < 0 ? -1 : (firstAbsentRet - d) / 1_000_000) : everywhere;
             long lastPresent = lastPresentCall < 0 ? -1 : (lastPresentCall - d) / 1_000_000;
             // Raft: leader changes between the death and the detection; each new leader grants a full lease
-            java.util.Set<Long> terms = new java.util.TreeSet<>();
+            Set<Long> terms = new TreeSet<>();
             boolean leaderViolation = false;
             if (raft) {
                 long until = firstAbsentRet < 0 ? Long.MAX_VALUE : firstAbsentRet;

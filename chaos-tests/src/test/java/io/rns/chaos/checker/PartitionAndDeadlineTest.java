@@ -17,7 +17,7 @@ class PartitionAndDeadlineTest {
 
     /** 50 keys of a valid sequential workload, except key "k17" which has a stale read. */
     private static History manyKeys() {
-        H h = H.h();
+        HistoryBuilder h = HistoryBuilder.history();
         long t = 0;
         for (int round = 0; round < 5; round++) {
             for (int k = 0; k < 50; k++) {
@@ -34,7 +34,7 @@ class PartitionAndDeadlineTest {
 
     @Test
     void oneBadKeyAmongManyOnlyThatKeyInvalid() {
-        CheckResult r = H.register(manyKeys());
+        CheckResult r = HistoryBuilder.register(manyKeys());
         assertEquals(Verdict.INVALID, r.verdict(), r.summary());
         assertEquals(50, r.keys().size());
         assertEquals(
@@ -60,7 +60,7 @@ class PartitionAndDeadlineTest {
      * invalid takes the search through every subset of the writes (n * 2^(n-1) memoized states).
      */
     static History pathological(int n, boolean withReads) {
-        H h = H.h();
+        HistoryBuilder h = HistoryBuilder.history();
         for (int i = 0; i < n; i++) {
             h.write(i, "w" + i, i, 1000 + i);
             if (withReads) {
@@ -112,8 +112,11 @@ class PartitionAndDeadlineTest {
         assertEquals(Verdict.VALID, Verdict.combine(Verdict.VALID, Verdict.VALID));
         // a history with one unknown (pathological) key and one valid key is UNKNOWN overall
         List<Op> ops = new ArrayList<>(pathological(16, true).ops());
-        ops.addAll(
-                H.on("fine").write(500, "x", 0, 1).read(501, "x", 2, 3).build().ops());
+        ops.addAll(HistoryBuilder.on("fine")
+                .write(500, "x", 0, 1)
+                .read(501, "x", 2, 3)
+                .build()
+                .ops());
         ops.sort((a, b) -> Long.compare(a.time(), b.time()));
         CheckResult r = LinearizabilityChecker.check(
                 History.of(ops),

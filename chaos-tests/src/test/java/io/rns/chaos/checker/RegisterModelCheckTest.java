@@ -21,12 +21,13 @@ class RegisterModelCheckTest {
 
     @Test
     void emptyHistoryIsValid() {
-        valid(H.h().checkRegister());
+        valid(HistoryBuilder.history().checkRegister());
     }
 
     @Test
     void sequentialValid() {
-        valid(H.h().read(0, null, 0, 1)
+        valid(HistoryBuilder.history()
+                .read(0, null, 0, 1)
                 .write(0, "a", 2, 3)
                 .read(1, "a", 4, 5)
                 .write(1, "b", 6, 7)
@@ -39,7 +40,8 @@ class RegisterModelCheckTest {
     @Test
     void concurrentOverlappingValid() {
         // w(a) [0,10] overlaps both reads; the first read may see nil, the second a; w(b) overlaps the last read
-        valid(H.h().write(0, "a", 0, 10)
+        valid(HistoryBuilder.history()
+                .write(0, "a", 0, 10)
                 .read(1, null, 1, 3)
                 .read(2, "a", 4, 6)
                 .read(1, "a", 5, 12)
@@ -52,14 +54,16 @@ class RegisterModelCheckTest {
     @Test
     void concurrentReadsMaySeeValuesInEitherOrderOnlyIfConsistent() {
         // two concurrent writes; readers must agree on one order: a then b then nothing else
-        valid(H.h().write(0, "a", 0, 10)
+        valid(HistoryBuilder.history()
+                .write(0, "a", 0, 10)
                 .write(1, "b", 0, 10)
                 .read(2, "a", 1, 2)
                 .read(2, "b", 3, 4)
                 .read(3, "b", 11, 12)
                 .checkRegister());
         // a reader sees b then a, another sees a then b, all after both writes completed: impossible
-        invalid(H.h().write(0, "a", 0, 10)
+        invalid(HistoryBuilder.history()
+                .write(0, "a", 0, 10)
                 .write(1, "b", 0, 10)
                 .read(2, "b", 11, 12)
                 .read(3, "a", 13, 14)
@@ -68,8 +72,11 @@ class RegisterModelCheckTest {
 
     @Test
     void staleReadInvalid() {
-        CheckResult r =
-                H.h().write(0, "a", 0, 1).write(0, "b", 2, 3).read(1, "a", 4, 5).checkRegister();
+        CheckResult r = HistoryBuilder.history()
+                .write(0, "a", 0, 1)
+                .write(0, "b", 2, 3)
+                .read(1, "a", 4, 5)
+                .checkRegister();
         invalid(r);
         KeyResult k = r.keys().get("k");
         Witness w = k.witness();
@@ -84,8 +91,9 @@ class RegisterModelCheckTest {
 
     @Test
     void lostWriteInvalid() {
-        invalid(H.h().write(0, "a", 0, 1).read(1, null, 2, 3).checkRegister());
-        invalid(H.h().write(0, "a", 0, 1)
+        invalid(HistoryBuilder.history().write(0, "a", 0, 1).read(1, null, 2, 3).checkRegister());
+        invalid(HistoryBuilder.history()
+                .write(0, "a", 0, 1)
                 .write(1, "b", 2, 5)
                 .read(2, "b", 3, 4)
                 .read(2, "a", 6, 7)
@@ -94,18 +102,22 @@ class RegisterModelCheckTest {
 
     @Test
     void readOfNeverWrittenValueInvalid() {
-        invalid(H.h().write(0, "a", 0, 10).read(1, "x", 1, 20).checkRegister());
+        invalid(HistoryBuilder.history()
+                .write(0, "a", 0, 10)
+                .read(1, "x", 1, 20)
+                .checkRegister());
     }
 
     @Test
     void readBeforeWriteInvokedCannotSeeIt() {
-        invalid(H.h().read(1, "a", 0, 1).write(0, "a", 2, 3).checkRegister());
+        invalid(HistoryBuilder.history().read(1, "a", 0, 1).write(0, "a", 2, 3).checkRegister());
     }
 
     @Test
     void indeterminateWriteThatTookEffectLaterIsValid() {
         // w(a) timed out at 1, but took effect between 10 and 20 — long after its client gave up
-        CheckResult r = H.h().info(0, "write", "a", 0)
+        CheckResult r = HistoryBuilder.history()
+                .info(0, "write", "a", 0)
                 .read(1, null, 10, 11)
                 .read(1, "a", 20, 21)
                 .read(2, "a", 30, 31)
@@ -117,7 +129,8 @@ class RegisterModelCheckTest {
 
     @Test
     void indeterminateWriteThatNeverTookEffectIsValid() {
-        CheckResult r = H.h().write(0, "a", 0, 1)
+        CheckResult r = HistoryBuilder.history()
+                .write(0, "a", 0, 1)
                 .info(1, "write", "b", 2)
                 .read(2, "a", 5, 6)
                 .read(2, "a", 50, 60)
@@ -128,7 +141,8 @@ class RegisterModelCheckTest {
 
     @Test
     void readOfIndeterminateWriteThenOldValueInvalid() {
-        invalid(H.h().write(0, "a", 0, 1)
+        invalid(HistoryBuilder.history()
+                .write(0, "a", 0, 1)
                 .info(1, "write", "b", 2)
                 .read(2, "b", 5, 6)
                 .read(2, "a", 7, 8)
@@ -137,12 +151,14 @@ class RegisterModelCheckTest {
 
     @Test
     void pendingOpsAreIndeterminate() {
-        valid(H.h().write(0, "a", 0, 1)
+        valid(HistoryBuilder.history()
+                .write(0, "a", 0, 1)
                 .pending(1, "write", "b", 2)
                 .read(2, "b", 5, 6)
                 .read(3, "b", 7, 8)
                 .checkRegister());
-        invalid(H.h().write(0, "a", 0, 1)
+        invalid(HistoryBuilder.history()
+                .write(0, "a", 0, 1)
                 .pending(1, "write", "b", 2)
                 .read(2, "b", 5, 6)
                 .read(3, "a", 7, 8)
@@ -151,11 +167,13 @@ class RegisterModelCheckTest {
 
     @Test
     void failedWritesHaveNoEffect() {
-        valid(H.h().write(0, "a", 0, 1)
+        valid(HistoryBuilder.history()
+                .write(0, "a", 0, 1)
                 .fail(1, "write", "b", 2, 3)
                 .read(2, "a", 5, 6)
                 .checkRegister());
-        invalid(H.h().write(0, "a", 0, 1)
+        invalid(HistoryBuilder.history()
+                .write(0, "a", 0, 1)
                 .fail(1, "write", "b", 2, 3)
                 .read(2, "b", 5, 6)
                 .checkRegister());
@@ -163,7 +181,8 @@ class RegisterModelCheckTest {
 
     @Test
     void indeterminateReadsAreIgnored() {
-        CheckResult r = H.h().write(0, "a", 0, 1)
+        CheckResult r = HistoryBuilder.history()
+                .write(0, "a", 0, 1)
                 .info(1, "read", null, 2)
                 .read(2, "a", 5, 6)
                 .checkRegister();
@@ -174,7 +193,8 @@ class RegisterModelCheckTest {
     @Test
     void pruningOnlyConsidersReadsThatCouldFollowTheWrite() {
         // a read of "a" that returned before the indeterminate w(a) was invoked cannot have observed it
-        CheckResult r = H.h().write(0, "a", 0, 1)
+        CheckResult r = HistoryBuilder.history()
+                .write(0, "a", 0, 1)
                 .read(1, "a", 2, 3)
                 .write(0, "b", 4, 5)
                 .info(2, "write", "a", 6)
@@ -183,7 +203,8 @@ class RegisterModelCheckTest {
         valid(r);
         assertEquals(1, r.keys().get("k").pruned());
         // ...but a read concurrent with it (returning after its invocation) might have
-        CheckResult r2 = H.h().write(0, "a", 0, 1)
+        CheckResult r2 = HistoryBuilder.history()
+                .write(0, "a", 0, 1)
                 .write(0, "b", 4, 5)
                 .read(1, "a", 6, 7)
                 .info(2, "write", "a", 6)
@@ -193,7 +214,8 @@ class RegisterModelCheckTest {
         // the read of "a" at [6,7] is explained by the indeterminate w(a) at 6, and the later read of "b" is not
         // (b was overwritten by a) -> invalid; without the indeterminate write also invalid
         invalid(r2);
-        valid(H.h().write(0, "a", 0, 1)
+        valid(HistoryBuilder.history()
+                .write(0, "a", 0, 1)
                 .write(0, "b", 4, 5)
                 .read(1, "a", 6, 7)
                 .info(2, "write", "a", 6)
@@ -204,13 +226,14 @@ class RegisterModelCheckTest {
     @Test
     void equalTimesCountAsConcurrent() {
         // the read is invoked exactly when the write returns: either order is allowed
-        valid(H.h().write(0, "a", 0, 5).read(1, null, 5, 6).checkRegister());
-        valid(H.h().write(0, "a", 0, 5).read(1, "a", 5, 6).checkRegister());
+        valid(HistoryBuilder.history().write(0, "a", 0, 5).read(1, null, 5, 6).checkRegister());
+        valid(HistoryBuilder.history().write(0, "a", 0, 5).read(1, "a", 5, 6).checkRegister());
     }
 
     @Test
     void processReusedAfterInfoIsToleratedAndReported() {
-        CheckResult r = H.h().write(0, "a", 0, 1)
+        CheckResult r = HistoryBuilder.history()
+                .write(0, "a", 0, 1)
                 .info(1, "write", "b", 2)
                 .read(1, "b", 5, 6)
                 .read(1, "b", 7, 8)
@@ -226,14 +249,16 @@ class RegisterModelCheckTest {
     void unsupportedFunctionRejected() {
         assertThrows(
                 IllegalArgumentException.class,
-                () -> H.h().add(Op.invoke(0, "cas", "k", "a", 0))
+                () -> HistoryBuilder.history()
+                        .add(Op.invoke(0, "cas", "k", "a", 0))
                         .add(Op.ok(0, "cas", "k", "a", 1))
                         .checkRegister());
     }
 
     @Test
     void nemesisEventsIgnored() {
-        valid(H.h().add(Op.info(Op.NEMESIS, "start-partition", null, "n1|n2,n3", 0))
+        valid(HistoryBuilder.history()
+                .add(Op.info(Op.NEMESIS, "start-partition", null, "n1|n2,n3", 0))
                 .write(0, "a", 1, 2)
                 .read(1, "a", 3, 4)
                 .checkRegister());

@@ -14,17 +14,17 @@ class SetMembershipModelCheckTest {
         assertEquals(Verdict.INVALID, r.verdict(), r.summary());
     }
 
-    private static H reg(H h, int p, String b, long call, long ret) {
+    private static HistoryBuilder reg(HistoryBuilder h, int p, String b, long call, long ret) {
         return h.ok(p, "register", b, call, ret);
     }
 
-    private static H unreg(H h, int p, String b, long call, long ret) {
+    private static HistoryBuilder unreg(HistoryBuilder h, int p, String b, long call, long ret) {
         return h.ok(p, "unregister", b, call, ret);
     }
 
     @Test
     void sequentialValid() {
-        H h = H.on("topicA").read(0, null, 0, 1);
+        HistoryBuilder h = HistoryBuilder.on("topicA").read(0, null, 0, 1);
         reg(h, 0, "b1", 2, 3);
         reg(h, 1, "b2", 4, 5);
         h.read(2, "b1,b2", 6, 7);
@@ -39,7 +39,7 @@ class SetMembershipModelCheckTest {
 
     @Test
     void readOutputOrderDoesNotMatter() {
-        H h = H.on("t");
+        HistoryBuilder h = HistoryBuilder.on("t");
         reg(h, 0, "b2", 0, 1);
         reg(h, 0, "b1", 2, 3);
         valid(h.read(1, "b2,b1", 4, 5).checkSet());
@@ -47,7 +47,7 @@ class SetMembershipModelCheckTest {
 
     @Test
     void concurrentOverlappingValid() {
-        H h = H.on("t");
+        HistoryBuilder h = HistoryBuilder.on("t");
         reg(h, 0, "b1", 0, 10);
         reg(h, 1, "b2", 0, 10);
         h.read(2, "b2", 1, 2).read(2, "b1,b2", 3, 4);
@@ -58,7 +58,7 @@ class SetMembershipModelCheckTest {
 
     @Test
     void staleReadInvalid() {
-        H h = H.on("t");
+        HistoryBuilder h = HistoryBuilder.on("t");
         reg(h, 0, "b1", 0, 1);
         unreg(h, 0, "b1", 2, 3);
         invalid(h.read(1, "b1", 4, 5).checkSet());
@@ -66,7 +66,7 @@ class SetMembershipModelCheckTest {
 
     @Test
     void lostRegisterInvalid() {
-        H h = H.on("t");
+        HistoryBuilder h = HistoryBuilder.on("t");
         reg(h, 0, "b1", 0, 1);
         reg(h, 1, "b2", 0, 1);
         invalid(h.read(2, "b2", 2, 3).checkSet());
@@ -74,7 +74,7 @@ class SetMembershipModelCheckTest {
 
     @Test
     void readOfNeverRegisteredBrokerInvalid() {
-        H h = H.on("t");
+        HistoryBuilder h = HistoryBuilder.on("t");
         reg(h, 0, "b1", 0, 10);
         invalid(h.read(1, "b1,bX", 1, 20).checkSet());
     }
@@ -82,7 +82,7 @@ class SetMembershipModelCheckTest {
     @Test
     void nonMonotonicMembershipInvalid() {
         // two readers disagree on the order of two concurrent registrations after both completed
-        H h = H.on("t");
+        HistoryBuilder h = HistoryBuilder.on("t");
         reg(h, 0, "b1", 0, 10);
         reg(h, 1, "b2", 0, 10);
         h.read(2, "b1", 1, 2).read(3, "b2", 3, 4);
@@ -91,7 +91,7 @@ class SetMembershipModelCheckTest {
 
     @Test
     void indeterminateRegisterThatTookEffectLaterIsValid() {
-        H h = H.on("t")
+        HistoryBuilder h = HistoryBuilder.on("t")
                 .info(0, "register", "b1", 0)
                 .read(1, "", 10, 11)
                 .read(1, "b1", 20, 21)
@@ -103,7 +103,7 @@ class SetMembershipModelCheckTest {
 
     @Test
     void indeterminateRegisterThatNeverTookEffectIsValid() {
-        H h = H.on("t");
+        HistoryBuilder h = HistoryBuilder.on("t");
         reg(h, 0, "b1", 0, 1);
         h.info(1, "register", "b2", 2).read(2, "b1", 5, 6).read(2, "b1", 50, 60);
         CheckResult r = h.checkSet();
@@ -113,7 +113,7 @@ class SetMembershipModelCheckTest {
 
     @Test
     void readObservedIndeterminateRegisterThenOldSetInvalid() {
-        H h = H.on("t");
+        HistoryBuilder h = HistoryBuilder.on("t");
         reg(h, 0, "b1", 0, 1);
         h.info(1, "register", "b2", 2).read(2, "b1,b2", 5, 6).read(2, "b1", 7, 8);
         invalid(h.checkSet());
@@ -124,7 +124,7 @@ class SetMembershipModelCheckTest {
         // The read is invoked (2) before the indeterminate unregister (3) but returns after it (5), without b1.
         // Only the unregister explains it. Pruning by "reads invoked after the unregister" would drop it (no such read
         // lacks b1) and wrongly report INVALID; pruning by "reads returning after its invocation" keeps it.
-        H h = H.on("t");
+        HistoryBuilder h = HistoryBuilder.on("t");
         reg(h, 0, "b1", 0, 1);
         h.read(1, "", 2, 5).info(2, "unregister", "b1", 3);
         CheckResult r = h.checkSet();
@@ -134,7 +134,7 @@ class SetMembershipModelCheckTest {
 
     @Test
     void indeterminateUnregisterPrunedWhenEveryLaterReadContainsTheBroker() {
-        H h = H.on("t");
+        HistoryBuilder h = HistoryBuilder.on("t");
         reg(h, 0, "b1", 0, 1);
         h.read(1, "", 0, 0); // returned before the unregister was invoked: irrelevant to pruning (and valid: at 0)
         h.info(2, "unregister", "b1", 3).read(1, "b1", 4, 5).read(3, "b1", 10, 11);
@@ -145,7 +145,7 @@ class SetMembershipModelCheckTest {
 
     @Test
     void indeterminateUnregisterTookEffectThenBrokerBackInvalid() {
-        H h = H.on("t");
+        HistoryBuilder h = HistoryBuilder.on("t");
         reg(h, 0, "b1", 0, 1);
         h.info(2, "unregister", "b1", 3).read(1, "", 4, 5).read(1, "b1", 6, 7);
         invalid(h.checkSet());
@@ -153,8 +153,11 @@ class SetMembershipModelCheckTest {
 
     @Test
     void failedRegisterHasNoEffect() {
-        H h = H.on("t").fail(0, "register", "b1", 0, 1);
+        HistoryBuilder h = HistoryBuilder.on("t").fail(0, "register", "b1", 0, 1);
         invalid(h.read(1, "b1", 2, 3).checkSet());
-        valid(H.on("t").fail(0, "register", "b1", 0, 1).read(1, null, 2, 3).checkSet());
+        valid(HistoryBuilder.on("t")
+                .fail(0, "register", "b1", 0, 1)
+                .read(1, null, 2, 3)
+                .checkSet());
     }
 }

@@ -52,7 +52,7 @@ class RootlessHostsTest {
                     "-cp",
                     cp,
                     "-D" + Backend.PROPERTY + "=rootless",
-                    "io.rns.chaos.report.ChaosMain",
+                    "io.rns.chaos.ChaosMain",
                     "run",
                     "--scenario",
                     "raft",

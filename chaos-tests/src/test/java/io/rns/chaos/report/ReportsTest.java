@@ -1,5 +1,6 @@
 package io.rns.chaos.report;
 
+import io.rns.chaos.ChaosMain;
 import io.rns.chaos.checker.CheckOptions;
 import io.rns.chaos.checker.CheckResult;
 import io.rns.chaos.checker.LinearizabilityChecker;
@@ -9,6 +10,7 @@ import io.rns.chaos.checker.Verdict;
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.Op;
 import io.rns.chaos.runner.ChaosRun;
+import io.rns.chaos.runner.Reports;
 import io.rns.rpc.v1.Consistency;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,7 +148,7 @@ class ReportsTest {
         assertTrue(md.contains("| scn | raft | 3 | 42 | 2 | INVALID | 1 / 2 |"), md);
         assertTrue(Files.readString(tmp.resolve("comparison.md")).contains("| scn |"));
         Comparison.Row row = Comparison.fromJson(Files.readString(dir.resolve("summary.json")));
-        assertEquals(Comparison.Row.of(r), row);
+        assertEquals(Reports.row(r), row);
         assertEquals(md.lines().filter(l -> l.startsWith("| scn")).count(), 1);
     }
 

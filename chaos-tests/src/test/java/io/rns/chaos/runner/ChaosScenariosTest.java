@@ -58,15 +58,7 @@ class ChaosScenariosTest {
                 Duration.ofSeconds(3)));
         assertTrue(r.ops() > 200, "the workload must actually run: " + r.ops() + " ops");
         assertTrue(r.faults().size() >= 2, "faults must actually happen: " + r.faults());
-        assertEquals(
-                Verdict.VALID,
-                r.verdict(),
-                "any anomaly (or an undecided check) fails; see " + r.dir() + "\n"
-                        + r.check().summary());
-        assertTrue(
-                r.stale().clean(),
-                "server-reported indexes show stale or non-monotonic reads: "
-                        + r.stale().summary());
+        ScenarioAssertions.assertLinearizableAndClean(r);
     }
 
     @Test
@@ -98,15 +90,7 @@ class ChaosScenariosTest {
                                 .count()
                         >= 2,
                 "clock offsets must actually be applied: " + r.faults());
-        assertEquals(
-                Verdict.VALID,
-                r.verdict(),
-                "any anomaly (or an undecided check) fails; see " + r.dir() + "\n"
-                        + r.check().summary());
-        assertTrue(
-                r.stale().clean(),
-                "server-reported indexes show stale or non-monotonic reads: "
-                        + r.stale().summary());
+        ScenarioAssertions.assertLinearizableAndClean(r);
     }
 
     @Test

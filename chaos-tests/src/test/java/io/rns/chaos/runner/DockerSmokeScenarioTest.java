@@ -1,6 +1,5 @@
 package io.rns.chaos.runner;
 
-import io.rns.chaos.checker.Verdict;
 import io.rns.chaos.hosts.Backend;
 import io.rns.chaos.hosts.BackendSupport;
 import io.rns.chaos.nemesis.IsolateLeader;
@@ -57,15 +56,7 @@ class DockerSmokeScenarioTest {
                 .distinct()
                 .count();
         assertEquals(2, started, "both the partition and the kill must actually happen: " + r.faults());
-        assertEquals(
-                Verdict.VALID,
-                r.verdict(),
-                "any anomaly (or an undecided check) fails; see " + r.dir() + "\n"
-                        + r.check().summary());
-        assertTrue(
-                r.stale().clean(),
-                "server-reported indexes show stale or non-monotonic reads: "
-                        + r.stale().summary());
+        ScenarioAssertions.assertLinearizableAndClean(r);
     }
 
     private static List<Nemesis> nemeses() {

@@ -1,6 +1,5 @@
 package io.rns.chaos.runner;
 
-import io.rns.chaos.checker.Verdict;
 import io.rns.chaos.hosts.NetnsSupport;
 import io.rns.chaos.nemesis.Bridge;
 import io.rns.chaos.nemesis.IsolateLeader;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -58,15 +56,7 @@ class FiveNodeScenariosTest {
                 Duration.ofSeconds(2)));
         assertTrue(r.ops() > 200, "the workload must actually run: " + r.ops() + " ops");
         assertTrue(r.faults().size() >= 2, "faults must actually happen: " + r.faults());
-        assertEquals(
-                Verdict.VALID,
-                r.verdict(),
-                "any anomaly (or an undecided check) fails; see " + r.dir() + "\n"
-                        + r.check().summary());
-        assertTrue(
-                r.stale().clean(),
-                "server-reported indexes show stale or non-monotonic reads: "
-                        + r.stale().summary());
+        ScenarioAssertions.assertLinearizableAndClean(r);
     }
 
     @Test
@@ -96,14 +86,6 @@ class FiveNodeScenariosTest {
                 .count();
         assertTrue(
                 removals >= 2 && readds == removals, "voters must actually be removed and added back: " + r.faults());
-        assertEquals(
-                Verdict.VALID,
-                r.verdict(),
-                "any anomaly (or an undecided check) fails; see " + r.dir() + "\n"
-                        + r.check().summary());
-        assertTrue(
-                r.stale().clean(),
-                "server-reported indexes show stale or non-monotonic reads: "
-                        + r.stale().summary());
+        ScenarioAssertions.assertLinearizableAndClean(r);
     }
 }

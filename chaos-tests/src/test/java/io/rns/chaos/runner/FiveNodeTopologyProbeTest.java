@@ -5,7 +5,7 @@ import io.rns.chaos.hosts.NetnsSupport;
 import io.rns.chaos.nemesis.AbstractNemesis;
 import io.rns.chaos.nemesis.Bridge;
 import io.rns.chaos.nemesis.MajoritiesRing;
-import io.rns.chaos.nemesis.NodeState;
+import io.rns.chaos.nemesis.ObservedNode;
 import io.rns.chaos.nemesis.RnsClusterView;
 import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
@@ -74,7 +74,7 @@ class FiveNodeTopologyProbeTest {
                     Optional<String> leaderSeen = Optional.empty();
                     long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
                     while (System.nanoTime() < until) {
-                        Map<String, NodeState> s = view.statuses();
+                        Map<String, ObservedNode> s = view.statuses();
                         leaderSeen =
                                 leaderSeen.isPresent() ? leaderSeen : io.rns.chaos.nemesis.ClusterView.leaderAmong(s);
                         StringBuilder line = new StringBuilder("probe:   ");
@@ -90,11 +90,12 @@ class FiveNodeTopologyProbeTest {
                                         .append(x.appliedIndex())
                                         .append("  "));
                         System.out.println(line);
-                        long leaders =
-                                s.values().stream().filter(NodeState::isLeader).count();
+                        long leaders = s.values().stream()
+                                .filter(ObservedNode::isLeader)
+                                .count();
                         long terms = s.values().stream()
-                                .filter(NodeState::isLeader)
-                                .mapToLong(NodeState::term)
+                                .filter(ObservedNode::isLeader)
+                                .mapToLong(ObservedNode::term)
                                 .distinct()
                                 .count();
                         assertTrue(leaders == terms, nemesis.name() + ": two leaders in one term: " + s);

@@ -8,62 +8,62 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Test helper: builds histories from operations given as intervals (times in arbitrary units). */
-final class H {
+final class HistoryBuilder {
 
     private final List<Op> events = new ArrayList<>();
     private String key = "k";
 
-    static H on(String key) {
-        H h = new H();
+    static HistoryBuilder on(String key) {
+        HistoryBuilder h = new HistoryBuilder();
         h.key = key;
         return h;
     }
 
-    static H h() {
-        return new H();
+    static HistoryBuilder history() {
+        return new HistoryBuilder();
     }
 
-    H key(String k) {
+    HistoryBuilder key(String k) {
         key = k;
         return this;
     }
 
     /** OK op: {@code value} is the input for writes, the output for reads. */
-    H ok(int p, String f, String value, long call, long ret) {
+    HistoryBuilder ok(int p, String f, String value, long call, long ret) {
         boolean read = "read".equals(f);
         events.add(Op.invoke(p, f, key, read ? null : value, call));
         events.add(Op.ok(p, f, key, value, ret));
         return this;
     }
 
-    H read(int p, String value, long call, long ret) {
+    HistoryBuilder read(int p, String value, long call, long ret) {
         return ok(p, "read", value, call, ret);
     }
 
-    H write(int p, String value, long call, long ret) {
+    HistoryBuilder write(int p, String value, long call, long ret) {
         return ok(p, "write", value, call, ret);
     }
 
     /** Indeterminate op (timed out at {@code call + 1}). */
-    H info(int p, String f, String value, long call) {
+    HistoryBuilder info(int p, String f, String value, long call) {
         events.add(Op.invoke(p, f, key, "read".equals(f) ? null : value, call));
         events.add(Op.info(p, f, key, "read".equals(f) ? null : value, call + 1).withError("timeout"));
         return this;
     }
 
-    H fail(int p, String f, String value, long call, long ret) {
+    HistoryBuilder fail(int p, String f, String value, long call, long ret) {
         events.add(Op.invoke(p, f, key, value, call));
         events.add(Op.fail(p, f, key, value, ret).withError("not leader"));
         return this;
     }
 
     /** Invocation without completion (history ended). */
-    H pending(int p, String f, String value, long call) {
+    HistoryBuilder pending(int p, String f, String value, long call) {
         events.add(Op.invoke(p, f, key, value, call));
         return this;
     }
 
-    H add(Op op) {
+    HistoryBuilder add(Op op) {
         events.add(op);
         return this;
     }

@@ -1,4 +1,4 @@
-package io.rns.chaos.report;
+package io.rns.chaos;
 
 import io.rns.chaos.checker.CheckOptions;
 import io.rns.chaos.checker.CheckResult;
@@ -7,14 +7,20 @@ import io.rns.chaos.checker.SetMembershipModel;
 import io.rns.chaos.checker.StaleReadDetector;
 import io.rns.chaos.history.History;
 import io.rns.chaos.nemesis.Bridge;
+import io.rns.chaos.nemesis.ClockOffset;
+import io.rns.chaos.nemesis.Combined;
 import io.rns.chaos.nemesis.IsolateLeader;
 import io.rns.chaos.nemesis.KillRestart;
 import io.rns.chaos.nemesis.MajoritiesRing;
+import io.rns.chaos.nemesis.MembershipChange;
 import io.rns.chaos.nemesis.Nemesis;
 import io.rns.chaos.nemesis.PauseLeader;
 import io.rns.chaos.nemesis.RandomHalves;
+import io.rns.chaos.report.Comparison;
+import io.rns.chaos.report.Divergence;
 import io.rns.chaos.runner.ChaosRun;
 import io.rns.chaos.runner.LivenessRun;
+import io.rns.chaos.runner.Reports;
 import io.rns.rpc.v1.Consistency;
 
 import java.nio.file.Files;
@@ -46,7 +52,7 @@ public final class ChaosMain {
                 if (nodes >= 5) {
                     ns.add(new MajoritiesRing());
                     ns.add(new Bridge());
-                    ns.add(new io.rns.chaos.nemesis.MembershipChange());
+                    ns.add(new MembershipChange());
                 }
                 return new ChaosRun.Config(
                         "raft-" + nodes + "-linearizable-lease",
@@ -104,7 +110,7 @@ public final class ChaosMain {
                         duration,
                         List.of(Consistency.LINEARIZABLE, Consistency.LEASE),
                         false,
-                        List.of(new io.rns.chaos.nemesis.MembershipChange()),
+                        List.of(new MembershipChange()),
                         6,
                         150,
                         out,
@@ -121,10 +127,8 @@ public final class ChaosMain {
                         List.of(Consistency.LEASE),
                         false,
                         List.of(
-                                new io.rns.chaos.nemesis.Combined(
-                                        new io.rns.chaos.nemesis.ClockOffset(120), new PauseLeader()),
-                                new io.rns.chaos.nemesis.Combined(
-                                        new io.rns.chaos.nemesis.ClockOffset(120), new IsolateLeader())),
+                                new Combined(new ClockOffset(120), new PauseLeader()),
+                                new Combined(new ClockOffset(120), new IsolateLeader())),
                         6,
                         150,
                         out,

@@ -1,7 +1,10 @@
-package io.rns.chaos.report;
+package io.rns.chaos.runner;
 
-import io.rns.chaos.runner.ChaosRun;
-import io.rns.chaos.runner.LivenessRun;
+import io.rns.chaos.report.Comparison;
+import io.rns.chaos.report.HtmlReport;
+import io.rns.chaos.report.LivenessSection;
+import io.rns.chaos.report.RunMetrics;
+import io.rns.chaos.workload.LivenessAnalysis;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +21,7 @@ public final class Reports {
     private Reports() {}
 
     public static Path write(ChaosRun.Result r) throws IOException {
-        Comparison.Row row = Comparison.Row.of(r);
+        Comparison.Row row = row(r);
         Files.writeString(r.dir().resolve("summary.json"), Comparison.toJson(row), StandardCharsets.UTF_8);
         ChaosRun.Config c = r.config();
         Map<String, String> info = new LinkedHashMap<>();
@@ -44,7 +47,7 @@ public final class Reports {
 
     /** The liveness run's summary.json, report.html (with its liveness section) and the comparison files. */
     public static Path writeLiveness(LivenessRun.Result r) throws IOException {
-        Comparison.Row row = Comparison.Row.of(r);
+        Comparison.Row row = row(r);
         Files.writeString(r.dir().resolve("summary.json"), Comparison.toJson(row), StandardCharsets.UTF_8);
         LivenessRun.Config c = r.config();
         Map<String, String> info = new LinkedHashMap<>();
@@ -67,10 +70,45 @@ public final class Reports {
                         r.history(),
                         null,
                         row.metrics(),
-                        HtmlReport.liveness(r)),
+                        LivenessSection.render(r.liveness(), r.history(), r.samples())),
                 StandardCharsets.UTF_8);
         writeComparisons(r.dir());
         return html;
+    }
+
+    /** The comparison row of a set-workload run. */
+    public static Comparison.Row row(ChaosRun.Result r) {
+        ChaosRun.Config c = r.config();
+        return new Comparison.Row(
+                c.scenario(),
+                c.mode(),
+                c.nodes(),
+                c.seed(),
+                c.duration().toSeconds(),
+                c.readLevels().toString(),
+                c.unsafeReads(),
+                RunMetrics.compute(r.history(), r.check(), r.stale()),
+                r.divergence(),
+                null,
+                null);
+    }
+
+    /** The comparison row of a liveness run. */
+    public static Comparison.Row row(LivenessRun.Result r) {
+        LivenessRun.Config c = r.config();
+        LivenessAnalysis.Report l = r.liveness();
+        return new Comparison.Row(
+                c.scenario(),
+                c.mode(),
+                c.nodes(),
+                c.seed(),
+                c.duration().toSeconds(),
+                c.raft() ? "[STALE, LINEARIZABLE] polls" : "[STALE] polls",
+                false,
+                RunMetrics.compute(r.history(), null, null).withoutFinalReads(),
+                r.divergence(),
+                l.detectionCell(),
+                l.falseExpiries() + " of " + l.expiries() + " expiries");
     }
 
     private static void writeComparisons(Path runDir) {

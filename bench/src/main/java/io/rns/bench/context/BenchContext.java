@@ -1,4 +1,4 @@
-package io.rns.bench;
+package io.rns.bench.context;
 
 import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.Procs;
@@ -16,7 +16,9 @@ import io.rns.rpc.v1.TopicConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -60,7 +62,7 @@ public final class BenchContext implements AutoCloseable {
 
     /** A scenario's RNS settings with the run's --rns-config on top (the run's settings win). */
     public Map<String, String> rnsConfig(Map<String, String> scenarioConfig) {
-        Map<String, String> m = new java.util.LinkedHashMap<>(scenarioConfig);
+        Map<String, String> m = new LinkedHashMap<>(scenarioConfig);
         m.putAll(opts.rnsConfig());
         return m;
     }
@@ -174,7 +176,7 @@ public final class BenchContext implements AutoCloseable {
     }
 
     public static void log(String s) {
-        System.out.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + s);
+        System.out.println("[bench " + LocalTime.now().withNano(0) + "] " + s);
         System.out.flush();
     }
 

@@ -1,4 +1,4 @@
-package io.rns.chaos.report;
+package io.rns.chaos;
 
 import io.rns.chaos.hosts.Backend;
 import io.rns.chaos.hosts.BackendSupport;

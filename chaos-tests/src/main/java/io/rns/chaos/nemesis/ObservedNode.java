@@ -3,7 +3,7 @@ package io.rns.chaos.nemesis;
 import io.rns.rpc.v1.Role;
 
 /** One node's answer to GetNodeStatus, as the harness saw it. */
-public record NodeState(
+public record ObservedNode(
         String hostId,
         String nodeId,
         Role role,

@@ -1,4 +1,4 @@
-package io.rns.bench;
+package io.rns.bench.context;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,0 +1,36 @@
+package io.rns.chaos.nemesis;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A nemesis aimed at the node the cluster currently sees as leader, or, when no leader is seen at start, at a node
+ * drawn at plan time (so a run stays reproducible from its seed).
+ */
+public abstract class LeaderNemesis extends AbstractNemesis {
+    private String fallback;
+
+    protected LeaderNemesis(String name) {
+        super(name);
+    }
+
+    @Override
+    protected String doPlan(List<String> hostIds, Random random) {
+        fallback = pick(hostIds, random);
+        return "leader (else " + fallback + ")";
+    }
+
+    /** The node to hit now: the leader if one is seen, else the planned fallback. */
+    protected Target target(ClusterView view) {
+        var leader = view.leader();
+        return new Target(leader.orElse(fallback), leader.isPresent());
+    }
+
+    /** The chosen node and whether it was the leader. */
+    protected record Target(String id, boolean leader) {
+        /** How the node was chosen, as the fault detail says it. */
+        public String how() {
+            return leader ? " (leader)" : " (no leader seen: planned fallback)";
+        }
+    }
+}
