@@ -4,6 +4,7 @@ import com.alibaba.fastjson2.JSON;
 import com.alibaba.fastjson2.JSONArray;
 import com.alibaba.fastjson2.JSONObject;
 import io.rns.bench.context.BenchOptions;
+import io.rns.bench.infra.Procs;
 import io.rns.bench.report.Results;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class BenchSmokeTest {
         Path cp = Path.of("target/classpath.txt");
         assertTrue(Files.isRegularFile(cp), "target/classpath.txt is written by the dependency plugin before tests");
         Path out = Path.of("target/bench-smoke").toAbsolutePath();
-        io.rns.bench.infra.Procs.deleteTree(out);
+        Procs.deleteTree(out);
         BenchOptions opts =
                 BenchOptions.defaults(root, out, Files.readString(cp).trim()).asSmoke();
         Results r = BenchMain.run(opts, BenchMain.ALL, "CI smoke", "BenchSmokeTest");

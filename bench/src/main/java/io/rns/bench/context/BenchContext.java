@@ -9,6 +9,7 @@ import io.rns.client.BrokerRegistrar;
 import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.RetryPolicy;
+import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.DataVersion;
 import io.rns.rpc.v1.RegisterBrokerRequest;
@@ -41,11 +42,8 @@ public final class BenchContext implements AutoCloseable {
     private StockNamesrv stock;
     private BenchCluster rns;
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final ScheduledExecutorService keepalive = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bench-keepalive");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService keepalive =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bench-keepalive"));
     private boolean readBrokerRegistered;
 
     public BenchContext(BenchOptions opts) {

@@ -1,5 +1,6 @@
 package io.rns.bench.infra;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -8,7 +9,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -59,15 +63,15 @@ public final class Procs {
             Files.createDirectories(log.getParent());
             Files.writeString(
                     log,
-                    "=== " + java.time.Instant.now() + " " + String.join(" ", cmd) + "\n",
+                    "=== " + Instant.now() + " " + String.join(" ", cmd) + "\n",
                     StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().putAll(env);
             return pb.start();
         } catch (IOException e) {
@@ -175,11 +179,11 @@ public final class Procs {
         long ticks = 0;
         for (long pid : pids) {
             try {
-                String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
                 // fields after "(comm)": state is field 3; utime and stime are fields 14 and 15
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 // gone or unreadable: nothing to add
             }
         }
@@ -224,7 +228,7 @@ public final class Procs {
         if (dir == null || !Files.exists(dir)) return;
         try (var s = Files.walk(dir)) {
             List<Path> all = new ArrayList<>(s.toList());
-            java.util.Collections.reverse(all);
+            Collections.reverse(all);
             for (Path p : all) Files.deleteIfExists(p);
         } catch (IOException e) {
             System.err.println("[bench] cannot delete " + dir + ": " + e);

@@ -3,6 +3,7 @@ package io.rns.chaos.checker;
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.Op;
 import io.rns.chaos.history.Operation;
+import io.rns.rpc.transport.DaemonThreads;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,11 +69,7 @@ public final class LinearizabilityChecker<S> {
                 results.put(e.getKey(), checkKey(e.getKey(), e.getValue(), deadline));
             }
         } else {
-            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "wgl-checker");
-                t.setDaemon(true);
-                return t;
-            });
+            ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.named("wgl-checker"));
             try {
                 List<Future<KeyResult>> futures = new ArrayList<>();
                 for (Map.Entry<String, List<Operation>> e : order) {

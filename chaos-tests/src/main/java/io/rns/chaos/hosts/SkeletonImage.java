@@ -1,6 +1,7 @@
 package io.rns.chaos.hosts;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -68,7 +69,7 @@ public final class SkeletonImage {
                 .withPull(false)
                 .withNoCache(false)
                 .withLabels(Map.of("io.rns.chaos", "true"))
-                .exec(new com.github.dockerjava.api.command.BuildImageResultCallback())
+                .exec(new BuildImageResultCallback())
                 .awaitImageId();
         client.inspectImageCmd(NAME).exec(); // fails loudly if the import did not produce the tag
         System.err.println("[chaos-hosts] built image " + NAME + " (" + id + ") in "

@@ -4,6 +4,7 @@ import io.rns.chaos.hosts.Host;
 import io.rns.chaos.hosts.Hosts;
 import io.rns.client.NamesrvClient;
 import io.rns.client.RetryPolicy;
+import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.v1.GetNodeStatusResponse;
 
 import java.time.Duration;
@@ -41,11 +42,9 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
     public RnsClusterView(Hosts hosts, Duration timeout) {
         this.hosts = hosts;
         this.timeout = timeout;
-        this.pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "rns-chaos-view-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool =
+                Executors.newCachedThreadPool(r -> DaemonThreads.named("rns-chaos-view-" + THREADS.incrementAndGet())
+                        .newThread(r));
     }
 
     @Override

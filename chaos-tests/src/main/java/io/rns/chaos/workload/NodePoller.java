@@ -9,6 +9,7 @@ import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.Reply;
 import io.rns.client.RetryPolicy;
+import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
@@ -89,11 +90,8 @@ public final class NodePoller implements AutoCloseable {
                 .randomSeed(1)
                 .clientId("chaos-poller")
                 .build();
-        this.pool = Executors.newFixedThreadPool(Math.min(16, endpoints.size() * levels.size() * 2), r -> {
-            Thread t = new Thread(r, "chaos-poller-read");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Executors.newFixedThreadPool(
+                Math.min(16, endpoints.size() * levels.size() * 2), DaemonThreads.named("chaos-poller-read"));
         if (recordInHistory) {
             for (String ep : endpoints) {
                 for (Consistency l : levels) {

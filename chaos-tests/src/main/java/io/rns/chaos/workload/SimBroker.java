@@ -7,6 +7,7 @@ import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.RetryPolicy;
+import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.HeartbeatRequest;
 import io.rns.rpc.v1.RegisterBrokerRequest;
@@ -103,11 +104,7 @@ public final class SimBroker implements AutoCloseable {
                 .randomSeed(seed)
                 .clientId("broker-" + name)
                 .build();
-        this.pool = Executors.newFixedThreadPool(lanes.size(), r -> {
-            Thread t = new Thread(r, "chaos-broker-" + name);
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Executors.newFixedThreadPool(lanes.size(), DaemonThreads.named("chaos-broker-" + name));
         for (String l : lanes) {
             epochs.put(l, 0L);
             processes.put(l, rec.newProcess());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,8 +45,7 @@ class DockerHostsTest {
                     .findFirst()
                     .orElseThrow();
             hosts.partition(List.of(
-                    Set.of(f),
-                    hosts.ids().stream().filter(id -> !id.equals(f)).collect(java.util.stream.Collectors.toSet())));
+                    Set.of(f), hosts.ids().stream().filter(id -> !id.equals(f)).collect(Collectors.toSet())));
             Host follower = hosts.host(f);
             follower.kill9();
             assertFalse(follower.isRunning(), "killed");

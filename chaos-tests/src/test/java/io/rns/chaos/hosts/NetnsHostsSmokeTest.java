@@ -20,6 +20,7 @@ import io.rns.rpc.v1.TopicRoute;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,7 +184,7 @@ class NetnsHostsSmokeTest {
                     ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                     "node pid " + pid + " still alive");
         }
-        assertFalse(java.nio.file.Files.exists(hosts.hosts().get(0).dataDir()), "data dir deleted");
+        assertFalse(Files.exists(hosts.hosts().get(0).dataDir()), "data dir deleted");
     }
 
     private static NamesrvClient shortClient(String addr) {

@@ -1,5 +1,6 @@
 package io.rns.chaos.hosts;
 
+import io.rns.chaos.nemesis.ClockOffset;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -25,7 +26,7 @@ public final class NetnsSupport {
     /** As {@link #require()}, plus libfaketime for the clock nemesis (Debian package libfaketime). */
     public static void requireFaketime() {
         require();
-        String why = io.rns.chaos.nemesis.ClockOffset.unavailableReason();
+        String why = ClockOffset.unavailableReason();
         if (why == null) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.rns.chaos.hosts;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -112,7 +113,7 @@ class RootlessHostsTest {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail("the rootless chaos backend cannot run here and CI must not skip it: " + why);
         }
-        org.junit.jupiter.api.Assumptions.abort("skipping: " + why);
+        Assumptions.abort("skipping: " + why);
     }
 
     /** Copies every classpath entry into a world-readable dir (nobody cannot read /root/.m2). */

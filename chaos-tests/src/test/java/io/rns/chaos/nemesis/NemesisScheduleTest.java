@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,8 +73,8 @@ class NemesisScheduleTest {
     void majoritiesRingEachNodeSeesADifferentMajority() {
         for (long seed = 0; seed < 20; seed++) {
             MajoritiesRing ring = new MajoritiesRing();
-            ring.plan(FIVE, new java.util.Random(seed));
-            String order = ring.plan(FIVE, new java.util.Random(seed)).replace("ring ", "");
+            ring.plan(FIVE, new Random(seed));
+            String order = ring.plan(FIVE, new Random(seed)).replace("ring ", "");
             List<String> ids = List.of(order.substring(1, order.length() - 1).split(", "));
             Map<String, Set<String>> seen = Topologies.visibility(FIVE, Topologies.majoritiesRing(ids));
             Set<Set<String>> distinct = new HashSet<>(seen.values());

@@ -12,6 +12,7 @@ import io.rns.chaos.history.Op;
 import io.rns.chaos.runner.ChaosRun;
 import io.rns.chaos.runner.Reports;
 import io.rns.rpc.v1.Consistency;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -165,7 +166,7 @@ class ReportsTest {
             assertEquals(9, c.seed());
             assertEquals(s.equals("unsafe"), c.unsafeReads());
         }
-        org.junit.jupiter.api.Assertions.assertThrows(
+        Assertions.assertThrows(
                 IllegalArgumentException.class,
                 () -> ChaosMain.config("nope", 3, 1, Duration.ofSeconds(1), Path.of("x")));
     }

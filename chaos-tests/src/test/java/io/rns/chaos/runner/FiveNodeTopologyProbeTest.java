@@ -4,6 +4,7 @@ import io.rns.chaos.hosts.NetnsHosts;
 import io.rns.chaos.hosts.NetnsSupport;
 import io.rns.chaos.nemesis.AbstractNemesis;
 import io.rns.chaos.nemesis.Bridge;
+import io.rns.chaos.nemesis.ClusterView;
 import io.rns.chaos.nemesis.MajoritiesRing;
 import io.rns.chaos.nemesis.ObservedNode;
 import io.rns.chaos.nemesis.RnsClusterView;
@@ -75,8 +76,7 @@ class FiveNodeTopologyProbeTest {
                     long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
                     while (System.nanoTime() < until) {
                         Map<String, ObservedNode> s = view.statuses();
-                        leaderSeen =
-                                leaderSeen.isPresent() ? leaderSeen : io.rns.chaos.nemesis.ClusterView.leaderAmong(s);
+                        leaderSeen = leaderSeen.isPresent() ? leaderSeen : ClusterView.leaderAmong(s);
                         StringBuilder line = new StringBuilder("probe:   ");
                         s.values()
                                 .forEach(x -> line.append(x.hostId())

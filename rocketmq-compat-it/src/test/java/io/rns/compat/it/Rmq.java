@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -91,7 +92,7 @@ final class Rmq implements AutoCloseable {
 
     /** broker name -> {id -> addr} as this node reports it. */
     static Map<String, Map<Long, String>> brokerAddrs(DefaultMQAdminExt a) throws Exception {
-        Map<String, Map<Long, String>> out = new java.util.TreeMap<>();
+        Map<String, Map<Long, String>> out = new TreeMap<>();
         for (var e : a.examineBrokerClusterInfo().getBrokerAddrTable().entrySet()) {
             out.put(e.getKey(), Map.copyOf(e.getValue().getBrokerAddrs()));
         }

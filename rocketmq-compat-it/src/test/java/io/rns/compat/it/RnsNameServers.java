@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -138,11 +139,7 @@ final class RnsNameServers implements NameServers {
                         Map.of());
                 String text = Files.readString(out, StandardCharsets.UTF_8);
                 Files.writeString(
-                        cliLog,
-                        text,
-                        StandardCharsets.UTF_8,
-                        java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.APPEND);
+                        cliLog, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 Matcher m = LEADER.matcher(text);
                 if (rc == 0 && m.find()) {
                     String node = m.group(1);

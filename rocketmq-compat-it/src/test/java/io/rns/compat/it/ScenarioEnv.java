@@ -1,5 +1,6 @@
 package io.rns.compat.it;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -8,10 +9,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -33,7 +36,7 @@ final class ScenarioEnv {
     final Path workDir;
 
     /** Every JVM these tests started; SIGKILLed by a shutdown hook should the test JVM end without its @AfterAll. */
-    private static final List<Process> STARTED = java.util.Collections.synchronizedList(new ArrayList<>());
+    private static final List<Process> STARTED = Collections.synchronizedList(new ArrayList<>());
 
     static {
         Runtime.getRuntime()
@@ -74,7 +77,7 @@ final class ScenarioEnv {
      * rocketmq-remoting for rocketmq-compat; a leak would mix generations) and no RNS module may be on it.
      */
     static void checkClasspath(String cp, String generation) {
-        for (String entry : cp.split(java.io.File.pathSeparator)) {
+        for (String entry : cp.split(File.pathSeparator)) {
             String file = Path.of(entry).getFileName().toString();
             // rocketmq-rocksdb and rocketmq-proto are versioned on their own
             boolean ownVersion = file.startsWith("rocketmq-rocksdb-") || file.startsWith("rocketmq-proto-");
@@ -267,8 +270,8 @@ final class ScenarioEnv {
                 log,
                 "$ " + String.join(" ", cmd) + "\n",
                 StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
