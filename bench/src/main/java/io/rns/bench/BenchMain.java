@@ -26,89 +26,50 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** Side-by-side benchmarks of RNS and the stock RocketMQ 5.5.0 NameServer (scripts/bench.sh runs this). */
-@Command(
-        name = "bench",
-        mixinStandardHelpOptions = true,
-        description = "Runs benchmark scenarios against the stock RocketMQ 5.5.0 NameServer and an RNS cluster it "
-                + "starts itself (all on 127.0.0.1, free ports), and writes results.json, results.md and SVG plots.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Runs benchmark scenarios against the stock RocketMQ 5.5.0 NameServer and an RNS cluster it "
+        + "starts itself (all on 127.0.0.1, free ports), and writes results.json, results.md and SVG plots.")
 public final class BenchMain implements Callable<Integer> {
-    public static final List<Scenario> ALL = List.of(
-            new ReadsScenario(),
-            new RegistrationsScenario(),
-            new FailoverScenario(),
-            new DetectionScenario(),
-            new ScaleScenario());
+    public static final List<Scenario> ALL = List.of(new ReadsScenario(), new RegistrationsScenario(),
+            new FailoverScenario(), new DetectionScenario(), new ScaleScenario());
 
-    @Option(
-            names = "--scenario",
-            split = ",",
-            paramLabel = "NAME",
-            description = "scenario(s) to run, in the given order: reads, registrations, failover, detection, scale "
-                    + "(default: all, in that order)")
+    @Option(names = "--scenario", split = ",", paramLabel = "NAME", description = "scenario(s) to run, in the given order: reads, registrations, failover, detection, scale "
+            + "(default: all, in that order)")
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = "--smoke", description = "a few seconds per scenario (CI): it must run, not measure")
     boolean smoke;
 
-    @Option(
-            names = "--duration",
-            paramLabel = "S",
-            description = "measured seconds per load cell (default 4; smoke 1; max 20)")
+    @Option(names = "--duration", paramLabel = "S", description = "measured seconds per load cell (default 4; smoke 1; max 20)")
     Double duration;
 
     @Option(names = "--warmup", paramLabel = "S", description = "warm-up seconds per load cell (default 1)")
     Double warmup;
 
-    @Option(
-            names = "--clients",
-            split = ",",
-            paramLabel = "N",
-            description = "client counts for route reads (default 1,4,16,64)")
+    @Option(names = "--clients", split = ",", paramLabel = "N", description = "client counts for route reads (default 1,4,16,64)")
     List<Integer> clients;
 
-    @Option(
-            names = "--scale-topics",
-            split = ",",
-            paramLabel = "N",
-            description = "route-table sizes (default 10000,100000; add 1000000 if time and memory allow)")
+    @Option(names = "--scale-topics", split = ",", paramLabel = "N", description = "route-table sizes (default 10000,100000; add 1000000 if time and memory allow)")
     List<Integer> scaleTopics;
 
     @Option(names = "--failover-trials", paramLabel = "N", description = "SIGKILL trials (default 5; smoke 1)")
     Integer failoverTrials;
 
-    @Option(
-            names = "--detect-timeout-ms",
-            paramLabel = "MS",
-            description =
-                    "broker timeout for both servers in the detection scenario (default: each server's own default; smoke 2000)")
+    @Option(names = "--detect-timeout-ms", paramLabel = "MS", description = "broker timeout for both servers in the detection scenario (default: each server's own default; smoke 2000)")
     Long detectTimeoutMs;
 
-    @Option(
-            names = "--out",
-            paramLabel = "DIR",
-            description = "results directory (default bench/target/bench-results/<timestamp>)")
+    @Option(names = "--out", paramLabel = "DIR", description = "results directory (default bench/target/bench-results/<timestamp>)")
     Path out;
 
     @Option(names = "--root", paramLabel = "DIR", description = "repository root (default: current directory)")
     Path root = Path.of(".");
 
-    @Option(
-            names = "--stock-classpath",
-            paramLabel = "FILE",
-            description = "file with the stock NameServer classpath (default ROOT/bench/target/classpath.txt)")
+    @Option(names = "--stock-classpath", paramLabel = "FILE", description = "file with the stock NameServer classpath (default ROOT/bench/target/classpath.txt)")
     Path stockClasspath;
 
-    @Option(
-            names = "--rns-config",
-            paramLabel = "KEY=VALUE",
-            description =
-                    "an extra rns.properties setting for every RNS node of the run (repeatable), e.g. to compare two settings of one build")
+    @Option(names = "--rns-config", paramLabel = "KEY=VALUE", description = "an extra rns.properties setting for every RNS node of the run (repeatable), e.g. to compare two settings of one build")
     Map<String, String> rnsConfig;
 
-    @Option(
-            names = "--machine",
-            paramLabel = "TEXT",
-            description = "free-text note about the machine, stored in the results")
+    @Option(names = "--machine", paramLabel = "TEXT", description = "free-text note about the machine, stored in the results")
     String machineNote;
 
     public static void main(String[] args) {
@@ -120,49 +81,37 @@ public final class BenchMain implements Callable<Integer> {
         Path r = root.toAbsolutePath().normalize();
         Path cpFile = stockClasspath != null ? stockClasspath : r.resolve("bench/target/classpath.txt");
         if (!Files.isRegularFile(cpFile)) {
-            throw new CommandLine.ParameterException(
-                    new CommandLine(this),
-                    "stock NameServer classpath file " + cpFile
-                            + " is missing (build the bench module: ./mvnw -B -ntp -q -pl bench -am -DskipTests package)");
+            throw new CommandLine.ParameterException(new CommandLine(this), "stock NameServer classpath file " + cpFile
+                    + " is missing (build the bench module: ./mvnw -B -ntp -q -pl bench -am -DskipTests package)");
         }
-        Path o = out != null
-                ? out
+        Path o = out != null ? out
                 : r.resolve("bench/target/bench-results/"
                         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        BenchOptions opts = BenchOptions.defaults(
-                r, o.toAbsolutePath(), Files.readString(cpFile).trim());
-        if (smoke) opts = opts.asSmoke();
+        BenchOptions opts = BenchOptions.defaults(r, o.toAbsolutePath(), Files.readString(cpFile).trim());
+        if (smoke)
+            opts = opts.asSmoke();
         if (duration != null) {
             if (duration <= 0 || duration > 20)
-                throw new CommandLine.ParameterException(
-                        new CommandLine(this), "--duration must be in (0, 20] seconds, got " + duration);
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--duration must be in (0, 20] seconds, got " + duration);
             opts = opts.withMeasure(duration);
         }
         if (warmup != null) {
-            opts = new BenchOptions(
-                    opts.root(),
-                    opts.out(),
-                    opts.smoke(),
-                    opts.measureS(),
-                    warmup,
-                    opts.readClients(),
-                    opts.regClients(),
-                    opts.smallRegClients(),
-                    opts.failoverTrials(),
-                    opts.detectTimeoutMs(),
-                    opts.scaleTopics(),
-                    opts.maxSingleBrokerTopics(),
-                    opts.rnsNodes(),
-                    opts.rnsHeap(),
-                    opts.stockHeap(),
-                    opts.stockClasspath(),
-                    opts.rnsConfig());
+            opts = new BenchOptions(opts.root(), opts.out(), opts.smoke(), opts.measureS(), warmup, opts.readClients(),
+                    opts.regClients(), opts.smallRegClients(), opts.failoverTrials(), opts.detectTimeoutMs(),
+                    opts.scaleTopics(), opts.maxSingleBrokerTopics(), opts.rnsNodes(), opts.rnsHeap(), opts.stockHeap(),
+                    opts.stockClasspath(), opts.rnsConfig());
         }
-        if (clients != null) opts = opts.withReadClients(clients);
-        if (scaleTopics != null) opts = opts.withScaleTopics(scaleTopics);
-        if (failoverTrials != null) opts = opts.withFailoverTrials(failoverTrials);
-        if (detectTimeoutMs != null) opts = opts.withDetectTimeoutMs(detectTimeoutMs);
-        if (rnsConfig != null) opts = opts.withRnsConfig(rnsConfig);
+        if (clients != null)
+            opts = opts.withReadClients(clients);
+        if (scaleTopics != null)
+            opts = opts.withScaleTopics(scaleTopics);
+        if (failoverTrials != null)
+            opts = opts.withFailoverTrials(failoverTrials);
+        if (detectTimeoutMs != null)
+            opts = opts.withDetectTimeoutMs(detectTimeoutMs);
+        if (rnsConfig != null)
+            opts = opts.withRnsConfig(rnsConfig);
         List<Scenario> selected = select(scenarios);
         Results results = run(opts, selected, machineNote, String.join(" ", commandLine()));
         System.out.println("results: " + opts.out());
@@ -177,12 +126,11 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     static List<Scenario> select(List<String> names) {
-        if (names == null || names.isEmpty() || names.contains("all")) return ALL;
+        if (names == null || names.isEmpty() || names.contains("all"))
+            return ALL;
         List<Scenario> s = new ArrayList<>();
         for (String n : names) {
-            Scenario sc = ALL.stream()
-                    .filter(x -> x.name().equals(n))
-                    .findFirst()
+            Scenario sc = ALL.stream().filter(x -> x.name().equals(n)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + n + "' (known: "
                             + ALL.stream().map(Scenario::name).toList() + ", all)"));
             s.add(sc);
@@ -199,13 +147,12 @@ public final class BenchMain implements Callable<Integer> {
         results.meta.put("command", command);
         results.meta.put("mode", opts.smoke() ? "SMOKE (numbers meaningless)" : "full");
         results.meta.put("machine", machine());
-        if (machineNote != null) results.meta.put("machine note", machineNote);
-        results.meta.put(
-                "stock",
+        if (machineNote != null)
+            results.meta.put("machine note", machineNote);
+        results.meta.put("stock",
                 "Apache RocketMQ NameServer 5.5.0 (rocketmq-namesrv from Maven Central), own JVM, -Xmx"
                         + opts.stockHeap());
-        results.meta.put(
-                "rns",
+        results.meta.put("rns",
                 opts.rnsNodes() + "-node Raft cluster, one JVM per node, -Xmx" + opts.rnsHeap()
                         + ", raft.sync=true, election timeout " + BenchContext.ELECTION_TIMEOUT_MS + " ms"
                         + (opts.rnsConfig().isEmpty() ? "" : ", --rns-config " + new TreeMap<>(opts.rnsConfig())));
@@ -213,8 +160,11 @@ public final class BenchMain implements Callable<Integer> {
         results.meta.put("warm-up per cell (s)", opts.warmupS());
         results.meta.put("scenarios", selected.stream().map(Scenario::name).toList());
         Map<String, String> notRun = new LinkedHashMap<>();
-        for (Scenario s : ALL) if (!selected.contains(s)) notRun.put(s.name(), "not selected");
-        if (!notRun.isEmpty()) results.meta.put("not run", notRun);
+        for (Scenario s : ALL)
+            if (!selected.contains(s))
+                notRun.put(s.name(), "not selected");
+        if (!notRun.isEmpty())
+            results.meta.put("not run", notRun);
         try (BenchContext ctx = new BenchContext(opts)) {
             Runtime.getRuntime().addShutdownHook(new Thread(ctx::close, "bench-cleanup"));
             for (Scenario s : selected) {
@@ -242,21 +192,15 @@ public final class BenchMain implements Callable<Integer> {
     static String machine() {
         String cpu = "?";
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name"))
-                    .findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .orElse("?");
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
         } catch (IOException | RuntimeException ignored) {
             // not Linux
         }
         long memMb = -1;
         try {
-            memMb = Files.readAllLines(Path.of("/proc/meminfo")).stream()
-                    .filter(l -> l.startsWith("MemTotal"))
-                    .findFirst()
-                    .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
-                    .orElse(-1L);
+            memMb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .findFirst().map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024).orElse(-1L);
         } catch (IOException | RuntimeException ignored) {
             // not Linux
         }

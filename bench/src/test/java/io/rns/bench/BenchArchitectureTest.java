@@ -18,8 +18,7 @@ class BenchArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.rns.bench");
         if (classes.stream().noneMatch(c -> c.getPackageName().equals("io.rns.bench.scenario"))) {
             throw new IllegalStateException(
@@ -34,12 +33,7 @@ class BenchArchitectureTest {
 
     @Test
     void noSubPackageDependsOnTheEntryPointPackage() {
-        noClasses()
-                .that()
-                .resideInAPackage("io.rns.bench.*..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAPackage("io.rns.bench")
-                .check(classes);
+        noClasses().that().resideInAPackage("io.rns.bench.*..").should().dependOnClassesThat()
+                .resideInAPackage("io.rns.bench").check(classes);
     }
 }

@@ -36,8 +36,7 @@ class BenchSmokeTest {
         assertTrue(Files.isRegularFile(cp), "target/classpath.txt is written by the dependency plugin before tests");
         Path out = Path.of("target/bench-smoke").toAbsolutePath();
         Procs.deleteTree(out);
-        BenchOptions opts =
-                BenchOptions.defaults(root, out, Files.readString(cp).trim()).asSmoke();
+        BenchOptions opts = BenchOptions.defaults(root, out, Files.readString(cp).trim()).asSmoke();
         Results r = BenchMain.run(opts, BenchMain.ALL, "CI smoke", "BenchSmokeTest");
 
         assertEquals(BenchMain.ALL.size(), r.scenarios.size());
@@ -61,8 +60,8 @@ class BenchSmokeTest {
                 JSONObject tab = (JSONObject) t;
                 int cols = tab.getJSONArray("columns").size();
                 for (Object row : tab.getJSONArray("rows")) {
-                    assertEquals(
-                            cols, ((JSONObject) row).size(), "row with missing cells in " + tab.getString("title"));
+                    assertEquals(cols, ((JSONObject) row).size(),
+                            "row with missing cells in " + tab.getString("title"));
                 }
             }
         }
@@ -76,12 +75,10 @@ class BenchSmokeTest {
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("## reads — DONE") && md.contains("| target | clients | req/s |"), "results.md tables");
         String throughput = Files.readString(out.resolve("reads-throughput.svg"));
-        assertTrue(
-                throughput.startsWith("<svg") && throughput.contains("<circle"),
+        assertTrue(throughput.startsWith("<svg") && throughput.contains("<circle"),
                 "reads-throughput.svg has no data points");
         String latency = Files.readString(out.resolve("reads-latency.svg"));
-        assertTrue(
-                latency.startsWith("<svg") && latency.contains(">stock rmq</text>"),
+        assertTrue(latency.startsWith("<svg") && latency.contains(">stock rmq</text>"),
                 "reads-latency.svg has no stock bars");
     }
 }

@@ -36,7 +36,8 @@ import java.util.List;
  * The same scenarios can be run through Maven with {@code -Dchaos.scenario=...} (see ChaosCliTest).
  */
 public final class ChaosMain {
-    private ChaosMain() {}
+    private ChaosMain() {
+    }
 
     /** The three scenario families of ChaosScenariosTest, parameterized by node count, seed and duration. */
     public static ChaosRun.Config config(String scenario, int nodes, long seed, Duration duration, Path out) {
@@ -54,90 +55,33 @@ public final class ChaosMain {
                     ns.add(new Bridge());
                     ns.add(new MembershipChange());
                 }
-                return new ChaosRun.Config(
-                        "raft-" + nodes + "-linearizable-lease",
-                        "raft",
-                        nodes,
-                        seed,
-                        duration,
-                        List.of(Consistency.LINEARIZABLE, Consistency.LEASE),
-                        false,
-                        ns,
-                        6,
-                        150,
-                        out,
-                        fault,
-                        quiet);
+                return new ChaosRun.Config("raft-" + nodes + "-linearizable-lease", "raft", nodes, seed, duration,
+                        List.of(Consistency.LINEARIZABLE, Consistency.LEASE), false, ns, 6, 150, out, fault, quiet);
             }
             case "unsafe" -> {
-                return new ChaosRun.Config(
-                        "raft-" + nodes + "-unsafe-reads",
-                        "raft",
-                        nodes,
-                        seed,
-                        duration,
-                        List.of(Consistency.LINEARIZABLE),
-                        true,
-                        List.of(new IsolateLeader(), new RandomHalves()),
-                        6,
-                        150,
-                        out,
-                        fault,
-                        Duration.ofSeconds(2));
+                return new ChaosRun.Config("raft-" + nodes + "-unsafe-reads", "raft", nodes, seed, duration,
+                        List.of(Consistency.LINEARIZABLE), true, List.of(new IsolateLeader(), new RandomHalves()), 6,
+                        150, out, fault, Duration.ofSeconds(2));
             }
             case "leaderless" -> {
-                return new ChaosRun.Config(
-                        "leaderless-" + nodes + "-kill",
-                        "leaderless",
-                        nodes,
-                        seed,
-                        duration,
-                        List.of(Consistency.STALE),
-                        false,
-                        List.of(new KillRestart()),
-                        6,
-                        150,
-                        out,
-                        Duration.ofSeconds(4),
-                        Duration.ofSeconds(2));
+                return new ChaosRun.Config("leaderless-" + nodes + "-kill", "leaderless", nodes, seed, duration,
+                        List.of(Consistency.STALE), false, List.of(new KillRestart()), 6, 150, out,
+                        Duration.ofSeconds(4), Duration.ofSeconds(2));
             }
             case "membership" -> {
-                return new ChaosRun.Config(
-                        "raft-" + nodes + "-membership",
-                        "raft",
-                        nodes,
-                        seed,
-                        duration,
-                        List.of(Consistency.LINEARIZABLE, Consistency.LEASE),
-                        false,
-                        List.of(new MembershipChange()),
-                        6,
-                        150,
-                        out,
-                        fault,
-                        Duration.ofSeconds(2));
+                return new ChaosRun.Config("raft-" + nodes + "-membership", "raft", nodes, seed, duration,
+                        List.of(Consistency.LINEARIZABLE, Consistency.LEASE), false, List.of(new MembershipChange()), 6,
+                        150, out, fault, Duration.ofSeconds(2));
             }
             case "lease-clock" -> {
-                return new ChaosRun.Config(
-                        "raft-" + nodes + "-lease-clock",
-                        "raft",
-                        nodes,
-                        seed,
-                        duration,
-                        List.of(Consistency.LEASE),
-                        false,
-                        List.of(
-                                new Combined(new ClockOffset(120), new PauseLeader()),
+                return new ChaosRun.Config("raft-" + nodes + "-lease-clock", "raft", nodes, seed, duration,
+                        List.of(Consistency.LEASE), false,
+                        List.of(new Combined(new ClockOffset(120), new PauseLeader()),
                                 new Combined(new ClockOffset(120), new IsolateLeader())),
-                        6,
-                        150,
-                        out,
-                        fault,
-                        Duration.ofSeconds(2));
+                        6, 150, out, fault, Duration.ofSeconds(2));
             }
-            default ->
-                throw new IllegalArgumentException(
-                        "--scenario must be raft, unsafe, leaderless, membership or lease-clock: " + scenario);
+            default -> throw new IllegalArgumentException(
+                    "--scenario must be raft, unsafe, leaderless, membership or lease-clock: " + scenario);
         }
     }
 
@@ -145,8 +89,8 @@ public final class ChaosMain {
      * The liveness workload (c): {@code liveness} (Raft) or {@code liveness-leaderless}; 3 brokers heartbeating all
      * run, short-lived ones dying; isolate leader, kill the leader, pause the leader, random halves; lease 4 s.
      */
-    public static LivenessRun.Config livenessConfig(
-            String scenario, int nodes, long seed, Duration duration, Path out) {
+    public static LivenessRun.Config livenessConfig(String scenario, int nodes, long seed, Duration duration,
+            Path out) {
         if (nodes < 3) {
             throw new IllegalArgumentException("--nodes must be >= 3");
         }
@@ -155,19 +99,9 @@ public final class ChaosMain {
             case "liveness-leaderless" -> "leaderless";
             default -> throw new IllegalArgumentException("not a liveness scenario: " + scenario);
         };
-        return new LivenessRun.Config(
-                mode + "-" + nodes + "-liveness",
-                mode,
-                nodes,
-                seed,
-                duration,
-                List.of(new IsolateLeader(), KillRestart.leader(), new PauseLeader(), new RandomHalves()),
-                3,
-                4000,
-                out,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(3),
-                Duration.ofMillis(150));
+        return new LivenessRun.Config(mode + "-" + nodes + "-liveness", mode, nodes, seed, duration,
+                List.of(new IsolateLeader(), KillRestart.leader(), new PauseLeader(), new RandomHalves()), 3, 4000, out,
+                Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofMillis(150));
     }
 
     /** Runs a scenario; returns its run directory. */
@@ -183,16 +117,15 @@ public final class ChaosMain {
         System.out.println("chaos: verdict " + r.verdict() + "; reproduce with --scenario " + scenario + " --nodes "
                 + nodes + " --seed " + seed + " --duration-s " + duration.toSeconds());
         System.out.println("chaos: report " + r.dir().resolve("report.html").toAbsolutePath());
-        System.out.println("chaos: comparison "
-                + r.dir().getParent().resolve("comparison.md").toAbsolutePath());
+        System.out.println("chaos: comparison " + r.dir().getParent().resolve("comparison.md").toAbsolutePath());
         return r.dir();
     }
 
     /** Re-checks a recorded run directory (history.jsonl) and rewrites its reports; config from summary.json. */
     public static Path report(Path runDir) throws Exception {
         History h = History.readJsonl(runDir.resolve("history.jsonl"));
-        CheckResult check = LinearizabilityChecker.check(
-                h, new SetMembershipModel(), CheckOptions.defaults().deadline(Duration.ofSeconds(120)));
+        CheckResult check = LinearizabilityChecker.check(h, new SetMembershipModel(),
+                CheckOptions.defaults().deadline(Duration.ofSeconds(120)));
         StaleReadDetector.Report stale = new StaleReadDetector().check(h);
         String scenario = runDir.getParent().getFileName().toString();
         long seed = Long.parseLong(runDir.getFileName().toString());
@@ -202,37 +135,15 @@ public final class ChaosMain {
         if (Files.exists(summary)) {
             Comparison.Row row = Comparison.fromJson(Files.readString(summary));
             divergence = row.divergence();
-            c = new ChaosRun.Config(
-                    row.scenario(),
-                    row.mode(),
-                    row.nodes(),
-                    row.seed(),
-                    Duration.ofSeconds(row.durationS()),
-                    List.of(),
-                    row.unsafeReads(),
-                    List.of(),
-                    0,
-                    0,
-                    runDir.getParent().getParent(),
-                    Duration.ZERO,
-                    Duration.ZERO);
+            c = new ChaosRun.Config(row.scenario(), row.mode(), row.nodes(), row.seed(),
+                    Duration.ofSeconds(row.durationS()), List.of(), row.unsafeReads(), List.of(), 0, 0,
+                    runDir.getParent().getParent(), Duration.ZERO, Duration.ZERO);
         } else {
             String mode = scenario.startsWith("leaderless") ? "leaderless" : "raft";
             String nodes = scenario.replaceAll("^[a-z]+-(\\d+)-.*$", "$1");
-            c = new ChaosRun.Config(
-                    scenario,
-                    mode,
-                    nodes.matches("\\d+") ? Integer.parseInt(nodes) : 0,
-                    seed,
-                    Duration.ZERO,
-                    List.of(),
-                    scenario.contains("unsafe"),
-                    List.of(),
-                    0,
-                    0,
-                    runDir.getParent().getParent(),
-                    Duration.ZERO,
-                    Duration.ZERO);
+            c = new ChaosRun.Config(scenario, mode, nodes.matches("\\d+") ? Integer.parseInt(nodes) : 0, seed,
+                    Duration.ZERO, List.of(), scenario.contains("unsafe"), List.of(), 0, 0,
+                    runDir.getParent().getParent(), Duration.ZERO, Duration.ZERO);
         }
         int ops = h.pair().operations().size();
         return Reports.write(new ChaosRun.Result(runDir, check, stale, ops, 0, List.of(), c, h, divergence));

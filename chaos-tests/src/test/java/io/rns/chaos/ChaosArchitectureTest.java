@@ -18,8 +18,7 @@ class ChaosArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.rns.chaos");
         if (classes.stream().noneMatch(c -> c.getPackageName().equals("io.rns.chaos.runner"))) {
             throw new IllegalStateException(
@@ -34,12 +33,7 @@ class ChaosArchitectureTest {
 
     @Test
     void noSubPackageDependsOnTheEntryPointPackage() {
-        noClasses()
-                .that()
-                .resideInAPackage("io.rns.chaos.*..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAPackage("io.rns.chaos")
-                .check(classes);
+        noClasses().that().resideInAPackage("io.rns.chaos.*..").should().dependOnClassesThat()
+                .resideInAPackage("io.rns.chaos").check(classes);
     }
 }

@@ -21,10 +21,7 @@ class ChaosCliTest {
     void runOneScenario() throws Exception {
         BackendSupport.require(Backend.fromSystemProperty()); // -Drns.chaos.backend=netns|docker (chaos.sh --backend)
         long seed = Long.getLong("chaos.seed", System.nanoTime() & 0xffffffffL);
-        ChaosMain.run(
-                System.getProperty("chaos.scenario"),
-                Integer.getInteger("chaos.nodes", 3),
-                seed,
+        ChaosMain.run(System.getProperty("chaos.scenario"), Integer.getInteger("chaos.nodes", 3), seed,
                 Duration.ofSeconds(Long.getLong("chaos.duration.s", 30)),
                 Path.of(System.getProperty("chaos.out", "target/chaos")).toAbsolutePath());
     }

@@ -38,13 +38,9 @@ abstract class ClientCommand implements Callable<Integer> {
     PrintWriter err;
 
     /** Effective global settings: after-command values over before-command values over the environment. */
-    record Settings(
-            List<String> endpoints,
-            String node,
-            Consistency consistency,
-            long timeoutMs,
-            boolean json,
-            ClusterMode mode) {}
+    record Settings(List<String> endpoints, String node, Consistency consistency, long timeoutMs, boolean json,
+            ClusterMode mode) {
+    }
 
     @Override
     public final Integer call() {
@@ -56,18 +52,14 @@ abstract class ClientCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         output = new Output(out, err, settings.json());
-        NamesrvClient.Builder builder = NamesrvClient.builder()
-                .endpoints(settings.endpoints())
-                .mode(settings.mode())
+        NamesrvClient.Builder builder = NamesrvClient.builder().endpoints(settings.endpoints()).mode(settings.mode())
                 .requestTimeout(Duration.ofMillis(Math.min(3000, settings.timeoutMs())))
-                .overallTimeout(Duration.ofMillis(settings.timeoutMs()))
-                .retryPolicy(RetryPolicy.DEFAULT) // still bounded by --timeout-ms
-                .clientId("rns-cli")
-                .rpcOptions(RpcClientOptions.builder()
-                        .connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs())))
-                        .build());
+                .overallTimeout(Duration.ofMillis(settings.timeoutMs())).retryPolicy(RetryPolicy.DEFAULT) // still bounded by --timeout-ms
+                .clientId("rns-cli").rpcOptions(RpcClientOptions.builder()
+                        .connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs()))).build());
         // only an explicit --consistency is explicit: otherwise the mode's default (leaderless: STALE) applies
-        if (settings.consistency() != null) builder.defaultConsistency(settings.consistency());
+        if (settings.consistency() != null)
+            builder.defaultConsistency(settings.consistency());
         try (NamesrvClient client = builder.build()) {
             return run(client);
         } catch (NamesrvException e) {
@@ -83,8 +75,10 @@ abstract class ClientCommand implements Callable<Integer> {
     /** The per-call options of {@code --node} and {@code --consistency}. */
     CallOptions options() {
         CallOptions o = CallOptions.DEFAULT;
-        if (settings.node() != null) o = o.withNode(settings.node());
-        if (settings.consistency() != null) o = o.withConsistency(settings.consistency());
+        if (settings.node() != null)
+            o = o.withNode(settings.node());
+        if (settings.consistency() != null)
+            o = o.withConsistency(settings.consistency());
         return o;
     }
 
@@ -111,19 +105,28 @@ abstract class ClientCommand implements Callable<Integer> {
         for (CommandSpec s = spec; s != null; s = s.parent()) {
             GlobalOptions g = null;
             Object user = s.userObject();
-            if (user instanceof ClientCommand c) g = c.local;
-            else if (user instanceof CommandGroup k) g = k.local;
+            if (user instanceof ClientCommand c)
+                g = c.local;
+            else if (user instanceof CommandGroup k)
+                g = k.local;
             else if (user instanceof RnsCli r) {
                 g = r.globals;
                 root = r;
             }
-            if (g == null) continue;
-            if (endpoints == null) endpoints = g.endpoints;
-            if (node == null) node = g.node;
-            if (consistency == null) consistency = g.consistency;
-            if (timeoutMs == null) timeoutMs = g.timeoutMs;
-            if (json == null) json = g.json;
-            if (mode == null) mode = g.mode;
+            if (g == null)
+                continue;
+            if (endpoints == null)
+                endpoints = g.endpoints;
+            if (node == null)
+                node = g.node;
+            if (consistency == null)
+                consistency = g.consistency;
+            if (timeoutMs == null)
+                timeoutMs = g.timeoutMs;
+            if (json == null)
+                json = g.json;
+            if (mode == null)
+                mode = g.mode;
         }
         if (mode == null && root != null) {
             String fromEnv = root.env.get("RNS_MODE");
@@ -135,25 +138,29 @@ abstract class ClientCommand implements Callable<Integer> {
                 }
             }
         }
-        if (mode == null) mode = ClusterMode.AUTO;
+        if (mode == null)
+            mode = ClusterMode.AUTO;
         if (endpoints == null && root != null) {
             String fromEnv = root.env.get("RNS_ENDPOINTS");
-            if (fromEnv != null && !fromEnv.isBlank()) endpoints = fromEnv;
+            if (fromEnv != null && !fromEnv.isBlank())
+                endpoints = fromEnv;
         }
-        if (endpoints == null) endpoints = GlobalOptions.DEFAULT_ENDPOINTS;
-        List<String> list = Arrays.stream(endpoints.split(","))
-                .map(String::trim)
-                .filter(x -> !x.isEmpty())
+        if (endpoints == null)
+            endpoints = GlobalOptions.DEFAULT_ENDPOINTS;
+        List<String> list = Arrays.stream(endpoints.split(",")).map(String::trim).filter(x -> !x.isEmpty())
                 .collect(Collectors.toList());
-        if (list.isEmpty()) throw new IllegalArgumentException("--endpoints: no endpoint given");
+        if (list.isEmpty())
+            throw new IllegalArgumentException("--endpoints: no endpoint given");
         for (String e : list) {
-            if (!Endpoints.isValid(e)) throw new IllegalArgumentException("--endpoints: '" + e + "' is not host:port");
+            if (!Endpoints.isValid(e))
+                throw new IllegalArgumentException("--endpoints: '" + e + "' is not host:port");
         }
         if (node != null && !Endpoints.isValid(node)) {
             throw new IllegalArgumentException("--node: '" + node + "' is not host:port");
         }
         long t = timeoutMs == null ? 10_000 : timeoutMs;
-        if (t <= 0 || t > Integer.MAX_VALUE) throw new IllegalArgumentException("--timeout-ms must be > 0: " + t);
+        if (t <= 0 || t > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("--timeout-ms must be > 0: " + t);
         return new Settings(list, node, consistency, t, Boolean.TRUE.equals(json), mode);
     }
 }

@@ -15,14 +15,11 @@ import java.util.stream.Collectors;
 
 /** {@code rns kv}: the namespaced key-value store (put, get, delete, list). */
 final class KvCommands {
-    private KvCommands() {}
+    private KvCommands() {
+    }
 
-    @Command(
-            name = "kv",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = "The namespaced key-value store.",
-            subcommands = {KvPut.class, KvGet.class, KvDelete.class, KvList.class})
+    @Command(name = "kv", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "The namespaced key-value store.", subcommands = {
+            KvPut.class, KvGet.class, KvDelete.class, KvList.class})
     static final class Kv extends CommandGroup {
         @Override
         String missingCommandMessage() {
@@ -52,46 +49,28 @@ final class KvCommands {
         }
     }
 
-    @Command(
-            name = "get",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = "Print a key's value (KEY_NOT_FOUND: exit 2).")
+    @Command(name = "get", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Print a key's value (KEY_NOT_FOUND: exit 2).")
     static final class KvGet extends KeyCommand {
         @Override
         int run(NamesrvClient client) {
             Reply<String> reply = client.kvGet(ns, key, options());
-            output.emit(
-                    reply.meta(),
-                    List.of(reply.value()),
-                    KvGetResponse.newBuilder().setValue(reply.value()));
+            output.emit(reply.meta(), List.of(reply.value()), KvGetResponse.newBuilder().setValue(reply.value()));
             return RnsCli.EXIT_OK;
         }
     }
 
-    @Command(
-            name = "delete",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = "Delete a key.")
+    @Command(name = "delete", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Delete a key.")
     static final class KvDelete extends KeyCommand {
         @Override
         int run(NamesrvClient client) {
             Reply<Boolean> reply = client.kvDelete(ns, key, options());
-            output.emitWrite(
-                    reply,
-                    List.of("existed=" + reply.value()),
-                    KvDeleteResponse.newBuilder().setExisted(reply.value()),
-                    x -> "existed=" + x);
+            output.emitWrite(reply, List.of("existed=" + reply.value()),
+                    KvDeleteResponse.newBuilder().setExisted(reply.value()), x -> "existed=" + x);
             return RnsCli.EXIT_OK;
         }
     }
 
-    @Command(
-            name = "list",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = "All KEY=VALUE of a namespace (sorted by key).")
+    @Command(name = "list", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "All KEY=VALUE of a namespace (sorted by key).")
     static final class KvList extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NS")
         String ns;
@@ -99,8 +78,7 @@ final class KvCommands {
         @Override
         int run(NamesrvClient client) {
             Reply<Map<String, String>> reply = client.kvList(ns, options());
-            List<String> lines = reply.value().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue())
+            List<String> lines = reply.value().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.toList());
             output.emit(reply.meta(), lines, KvListResponse.newBuilder().putAllEntries(reply.value()));
             return RnsCli.EXIT_OK;

@@ -14,18 +14,14 @@ import java.util.List;
 
 /** {@code rns peers}: Raft group membership (list, add, remove, transfer). */
 final class PeerCommands {
-    private PeerCommands() {}
+    private PeerCommands() {
+    }
 
-    @Command(
-            name = "peers",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = {
-                "Raft group membership (raft mode only; a leaderless node answers UNSUPPORTED_REQUEST).",
-                "Each peer prints as: peer <id> raft=<host:port> client=<host:port|-> [leader] [alive]",
-                "(alive: as the leader sees it; shown only by the leader). add/remove/transfer go to the leader."
-            },
-            subcommands = {PeersList.class, PeersAdd.class, PeersRemove.class, PeersTransfer.class})
+    @Command(name = "peers", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = {
+            "Raft group membership (raft mode only; a leaderless node answers UNSUPPORTED_REQUEST).",
+            "Each peer prints as: peer <id> raft=<host:port> client=<host:port|-> [leader] [alive]",
+            "(alive: as the leader sees it; shown only by the leader). add/remove/transfer go to the leader."}, subcommands = {
+                    PeersList.class, PeersAdd.class, PeersRemove.class, PeersTransfer.class})
     static final class Peers extends CommandGroup {
         @Override
         String missingCommandMessage() {
@@ -33,12 +29,8 @@ final class PeerCommands {
         }
     }
 
-    @Command(
-            name = "list",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = "The voting members as the node asked (--node, or any) knows them: the leader's current "
-                    + "configuration, elsewhere the last committed one.")
+    @Command(name = "list", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "The voting members as the node asked (--node, or any) knows them: the leader's current "
+            + "configuration, elsewhere the last committed one.")
     static final class PeersList extends ClientCommand {
         @Override
         int run(NamesrvClient client) {
@@ -48,16 +40,11 @@ final class PeerCommands {
         }
     }
 
-    @Command(
-            name = "add",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = {
-                "Add a voter. The leader lets it catch up, then commits the new configuration; prints the "
-                        + "configuration after the change.",
-                "The new node must be running with its raft port reachable (a brand-new node: start it with the "
-                        + "current members plus itself in its members setting)."
-            })
+    @Command(name = "add", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = {
+            "Add a voter. The leader lets it catch up, then commits the new configuration; prints the "
+                    + "configuration after the change.",
+            "The new node must be running with its raft port reachable (a brand-new node: start it with the "
+                    + "current members plus itself in its members setting)."})
     static final class PeersAdd extends ClientCommand {
         @Parameters(index = "0", paramLabel = "MEMBER", description = "id@host:raftPort:clientPort")
         String member;
@@ -71,16 +58,11 @@ final class PeerCommands {
         }
     }
 
-    @Command(
-            name = "remove",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = {
-                "Remove a voter (the leader too: it steps down once the change commits); prints the "
-                        + "configuration after the change.",
-                "Refused (INVALID_ARGUMENT) if it is not a member, the last one, or the remaining live voters would "
-                        + "not be a majority. The removed node keeps running until you stop it."
-            })
+    @Command(name = "remove", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = {
+            "Remove a voter (the leader too: it steps down once the change commits); prints the "
+                    + "configuration after the change.",
+            "Refused (INVALID_ARGUMENT) if it is not a member, the last one, or the remaining live voters would "
+                    + "not be a majority. The removed node keeps running until you stop it."})
     static final class PeersRemove extends ClientCommand {
         @Parameters(index = "0", paramLabel = "ID")
         String id;
@@ -93,12 +75,8 @@ final class PeerCommands {
         }
     }
 
-    @Command(
-            name = "transfer",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = "Hand leadership to a voter; prints 'transfer started from <old leader> to <id>' (the target "
-                    + "leads after its election, usually well under a second).")
+    @Command(name = "transfer", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Hand leadership to a voter; prints 'transfer started from <old leader> to <id>' (the target "
+            + "leads after its election, usually well under a second).")
     static final class PeersTransfer extends ClientCommand {
         @Parameters(index = "0", paramLabel = "ID")
         String id;
@@ -106,8 +84,7 @@ final class PeerCommands {
         @Override
         int run(NamesrvClient client) {
             Reply<TransferLeadershipResponse> reply = client.transferLeadership(id, options());
-            output.emit(
-                    reply.meta(),
+            output.emit(reply.meta(),
                     List.of("transfer started from " + reply.value().getPreviousLeaderId() + " to " + id),
                     reply.value());
             return RnsCli.EXIT_OK;

@@ -16,34 +16,16 @@ import java.util.concurrent.Callable;
  * answered with an error (or broke the protocol); 3 no node could be reached (connect failure, closed connection,
  * timeout).
  */
-@Command(
-        name = "rns",
-        mixinStandardHelpOptions = true,
-        version = "rns 0.1.0",
-        exitCodeOnInvalidInput = 1,
-        description = "Talks to an RNS (Raft NameServer) cluster.",
-        subcommands = {
-            StatusCommand.class,
-            BrokerCommands.Register.class,
-            BrokerCommands.Unregister.class,
-            TopicCommands.Route.class,
-            TopicCommands.ClusterInfo.class,
-            TopicCommands.Topics.class,
-            TopicCommands.DeleteTopic.class,
-            KvCommands.Kv.class,
-            BrokerCommands.Heartbeat.class,
-            BrokerCommands.Brokers.class,
-            PeerCommands.Peers.class,
-            CommandLine.HelpCommand.class
-        },
-        footerHeading = "%nOutput:%n",
-        footer = {
-            "After each result a meta line: served=<LEVEL> node=<id> role=<ROLE> term=<n> applied=<n> endpoint=<host:port>",
-            "(served=NONE for writes). Errors: 'error: <CODE>: <message> [leader=<hint>]' on stderr.",
-            "Leaderless mode (--mode, or learned): a write goes to every node and succeeds if one did; before the meta",
-            "line one line per node: 'node <host:port> ok [...] <meta line>' or 'node <host:port> error <CODE>: <message>'.",
-            "%nExit codes: 0 ok, 1 usage error, 2 a node answered with an error, 3 no node reachable (connect/closed/timeout)."
-        })
+@Command(name = "rns", mixinStandardHelpOptions = true, version = "rns 0.1.0", exitCodeOnInvalidInput = 1, description = "Talks to an RNS (Raft NameServer) cluster.", subcommands = {
+        StatusCommand.class, BrokerCommands.Register.class, BrokerCommands.Unregister.class, TopicCommands.Route.class,
+        TopicCommands.ClusterInfo.class, TopicCommands.Topics.class, TopicCommands.DeleteTopic.class,
+        KvCommands.Kv.class, BrokerCommands.Heartbeat.class, BrokerCommands.Brokers.class, PeerCommands.Peers.class,
+        CommandLine.HelpCommand.class}, footerHeading = "%nOutput:%n", footer = {
+                "After each result a meta line: served=<LEVEL> node=<id> role=<ROLE> term=<n> applied=<n> endpoint=<host:port>",
+                "(served=NONE for writes). Errors: 'error: <CODE>: <message> [leader=<hint>]' on stderr.",
+                "Leaderless mode (--mode, or learned): a write goes to every node and succeeds if one did; before the meta",
+                "line one line per node: 'node <host:port> ok [...] <meta line>' or 'node <host:port> error <CODE>: <message>'.",
+                "%nExit codes: 0 ok, 1 usage error, 2 a node answered with an error, 3 no node reachable (connect/closed/timeout)."})
 public final class RnsCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_USAGE = 1;

@@ -10,14 +10,10 @@ import picocli.CommandLine.Command;
 import java.util.List;
 
 /** {@code rns status}: every node's own view of itself. */
-@Command(
-        name = "status",
-        mixinStandardHelpOptions = true,
-        exitCodeOnInvalidInput = 1,
-        description = "Node status of every endpoint (or of --node): id, mode, role, term, leader, indexes, counts, "
-                + "liveness (leases_tracked and suspects as this node tracks them: only the leader tracks; "
-                + "expiries_proposed/applied and mass_expiry_warnings since it became leader or started), peers. "
-                + "A node that does not answer prints 'unreachable'; exit 0 if at least one answered.")
+@Command(name = "status", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Node status of every endpoint (or of --node): id, mode, role, term, leader, indexes, counts, "
+        + "liveness (leases_tracked and suspects as this node tracks them: only the leader tracks; "
+        + "expiries_proposed/applied and mass_expiry_warnings since it became leader or started), peers. "
+        + "A node that does not answer prints 'unreachable'; exit 0 if at least one answered.")
 final class StatusCommand extends ClientCommand {
     @Override
     int run(NamesrvClient client) {
@@ -35,7 +31,8 @@ final class StatusCommand extends ClientCommand {
                 output.unreachable(ep, e);
             }
         }
-        if (answered > 0 || lastError == null) return RnsCli.EXIT_OK;
+        if (answered > 0 || lastError == null)
+            return RnsCli.EXIT_OK;
         return fail(lastError);
     }
 }

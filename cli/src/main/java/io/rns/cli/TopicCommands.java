@@ -18,13 +18,10 @@ import java.util.stream.Collectors;
 
 /** The route-table reads and topic deletion: route, cluster, topics, delete-topic. */
 final class TopicCommands {
-    private TopicCommands() {}
+    private TopicCommands() {
+    }
 
-    @Command(
-            name = "route",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = "The route of a topic (queues and brokers).")
+    @Command(name = "route", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "The route of a topic (queues and brokers).")
     static final class Route extends ClientCommand {
         @Parameters(paramLabel = "TOPIC")
         String topic;
@@ -38,31 +35,22 @@ final class TopicCommands {
         }
     }
 
-    @Command(
-            name = "cluster",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = "Clusters, their brokers and addresses.")
+    @Command(name = "cluster", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Clusters, their brokers and addresses.")
     static final class ClusterInfo extends ClientCommand {
         @Override
         int run(NamesrvClient client) {
             Reply<GetClusterInfoResponse> reply = client.getClusterInfo(options());
             GetClusterInfoResponse c = reply.value();
             List<String> lines = new ArrayList<>();
-            new TreeMap<>(c.getClusterAddrTableMap())
-                    .forEach((name, names) -> lines.add("cluster " + name + ": "
-                            + names.getBrokerNamesList().stream().sorted().collect(Collectors.joining(","))));
+            new TreeMap<>(c.getClusterAddrTableMap()).forEach((name, names) -> lines.add("cluster " + name + ": "
+                    + names.getBrokerNamesList().stream().sorted().collect(Collectors.joining(","))));
             new TreeMap<>(c.getBrokerAddrTableMap()).forEach((name, b) -> lines.add(Lines.broker(b)));
             output.emit(reply.meta(), lines, c);
             return RnsCli.EXIT_OK;
         }
     }
 
-    @Command(
-            name = "topics",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = "Topic names, one per line (sorted).")
+    @Command(name = "topics", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Topic names, one per line (sorted).")
     static final class Topics extends ClientCommand {
         @Option(names = "--cluster", description = "Only this cluster's topics.")
         String cluster;
@@ -70,17 +58,12 @@ final class TopicCommands {
         @Override
         int run(NamesrvClient client) {
             Reply<List<String>> reply = client.listTopics(cluster, options());
-            output.emit(
-                    reply.meta(), reply.value(), ListTopicsResponse.newBuilder().addAllTopics(reply.value()));
+            output.emit(reply.meta(), reply.value(), ListTopicsResponse.newBuilder().addAllTopics(reply.value()));
             return RnsCli.EXIT_OK;
         }
     }
 
-    @Command(
-            name = "delete-topic",
-            mixinStandardHelpOptions = true,
-            exitCodeOnInvalidInput = 1,
-            description = "Delete a topic (everywhere, or in one cluster).")
+    @Command(name = "delete-topic", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Delete a topic (everywhere, or in one cluster).")
     static final class DeleteTopic extends ClientCommand {
         @Parameters(paramLabel = "TOPIC")
         String topic;
@@ -91,10 +74,7 @@ final class TopicCommands {
         @Override
         int run(NamesrvClient client) {
             Reply<DeleteTopicResponse> reply = client.deleteTopic(topic, cluster, options());
-            output.emitWrite(
-                    reply,
-                    List.of("existed=" + reply.value().getExisted()),
-                    reply.value(),
+            output.emitWrite(reply, List.of("existed=" + reply.value().getExisted()), reply.value(),
                     x -> "existed=" + x.getExisted());
             return RnsCli.EXIT_OK;
         }

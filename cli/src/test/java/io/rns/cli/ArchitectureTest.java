@@ -15,8 +15,7 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.rns.cli");
     }
 
@@ -27,12 +26,7 @@ class ArchitectureTest {
 
     @Test
     void outputDoesNotDependOnTheCommands() {
-        noClasses()
-                .that()
-                .resideInAPackage("io.rns.cli.output..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAPackage("io.rns.cli")
-                .check(classes);
+        noClasses().that().resideInAPackage("io.rns.cli.output..").should().dependOnClassesThat()
+                .resideInAPackage("io.rns.cli").check(classes);
     }
 }

@@ -78,8 +78,8 @@ class RnsCliTest {
         assertTrue(out.contains("queue broker=broker-a read=4 write=4 perm=6"), out);
         assertTrue(out.contains("broker cluster=DefaultCluster name=broker-a addrs=0=10.0.0.1:10911"), out);
         assertMeta("LINEARIZABLE", "n1", "LEADER");
-        assertEquals(
-                "served=LINEARIZABLE node=n1 role=LEADER term=3 applied=33 endpoint=" + leader.endpoint, lastLine());
+        assertEquals("served=LINEARIZABLE node=n1 role=LEADER term=3 applied=33 endpoint=" + leader.endpoint,
+                lastLine());
     }
 
     @Test
@@ -91,8 +91,7 @@ class RnsCliTest {
         assertEquals(Consistency.SEQUENTIAL, follower.received.get(1).getRead().getConsistency());
         assertEquals(33, follower.received.get(1).getRead().getMinIndex() == 0 ? 33 : -1, "a fresh CLI has no floor");
         // after-command wins
-        assertEquals(
-                0,
+        assertEquals(0,
                 run("--consistency", "stale", "route", "T", "--endpoints", follower.endpoint, "--consistency", "lease"),
                 err);
         assertEquals(Consistency.LEASE, follower.received.get(2).getRead().getConsistency());
@@ -111,64 +110,29 @@ class RnsCliTest {
     @Test
     void registerParsesTopicsAndFollowsTheLeader() {
         follower.script = r -> r.hasRegisterBroker() ? follower.error(ErrorCode.NOT_LEADER, true, "not leader") : null;
-        int code = run(
-                "--endpoints",
-                follower.endpoint,
-                "register",
-                "--cluster",
-                "C",
-                "--broker-name",
-                "b1",
-                "--broker-id",
-                "0",
-                "--addr",
-                "127.0.0.1:10911",
-                "--ha-addr",
-                "127.0.0.1:10912",
-                "--topic",
-                "T1",
-                "--topic",
-                "T2:4:8",
-                "--topic",
-                "T3:1:2:4");
+        int code = run("--endpoints", follower.endpoint, "register", "--cluster", "C", "--broker-name", "b1",
+                "--broker-id", "0", "--addr", "127.0.0.1:10911", "--ha-addr", "127.0.0.1:10912", "--topic", "T1",
+                "--topic", "T2:4:8", "--topic", "T3:1:2:4");
         assertEquals(0, code, err);
         RegisterBrokerRequest req = leader.received.get(0).getRegisterBroker();
         assertEquals("C", req.getCluster());
         assertEquals("b1", req.getBrokerName());
         assertEquals("127.0.0.1:10911", req.getBrokerAddr());
         assertEquals("127.0.0.1:10912", req.getHaServerAddr());
-        assertEquals(
-                List.of(
-                        TopicConfig.newBuilder()
-                                .setTopic("T1")
-                                .setReadQueueNums(16)
-                                .setWriteQueueNums(16)
-                                .setPerm(6)
-                                .build(),
-                        TopicConfig.newBuilder()
-                                .setTopic("T2")
-                                .setReadQueueNums(4)
-                                .setWriteQueueNums(8)
-                                .setPerm(6)
-                                .build(),
-                        TopicConfig.newBuilder()
-                                .setTopic("T3")
-                                .setReadQueueNums(1)
-                                .setWriteQueueNums(2)
-                                .setPerm(4)
-                                .build()),
+        assertEquals(List.of(
+                TopicConfig.newBuilder().setTopic("T1").setReadQueueNums(16).setWriteQueueNums(16).setPerm(6).build(),
+                TopicConfig.newBuilder().setTopic("T2").setReadQueueNums(4).setWriteQueueNums(8).setPerm(6).build(),
+                TopicConfig.newBuilder().setTopic("T3").setReadQueueNums(1).setWriteQueueNums(2).setPerm(4).build()),
                 req.getTopicsList());
         assertTrue(out.contains("registered broker_epoch=33 changed=true lease_ms=10000 heartbeat_interval_ms=0"), out);
         assertEquals(0, req.getLeaseTimeoutMs(), "no --lease-ms: the server's default");
         assertFalse(req.getBindConnection(), "a one-shot tool does not bind the broker to its connection");
         assertMeta("NONE", "n1", "LEADER");
         // --broker-addr is an alias of --addr
-        assertEquals(
-                0, run(withLeader("register", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1")), err);
-        assertEquals(
-                1,
-                run(withLeader(
-                        "register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1", "--topic", "T:x")));
+        assertEquals(0, run(withLeader("register", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1")),
+                err);
+        assertEquals(1, run(
+                withLeader("register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1", "--topic", "T:x")));
         assertTrue(err.contains("--topic"), err);
         assertEquals(1, run(withLeader("register", "--cluster", "C")));
         assertTrue(err.contains("Missing required option"), err);
@@ -176,25 +140,18 @@ class RnsCliTest {
 
     @Test
     void registerLeaseMs() {
-        assertEquals(
-                0,
-                run(withLeader(
-                        "register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1", "--lease-ms", "30000")),
-                err);
+        assertEquals(0, run(withLeader("register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1",
+                "--lease-ms", "30000")), err);
         assertEquals(30000, leader.received.get(0).getRegisterBroker().getLeaseTimeoutMs());
         assertMeta("NONE", "n1", "LEADER");
-        assertEquals(
-                1,
-                run(withLeader(
-                        "register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1", "--lease-ms", "-1")));
+        assertEquals(1, run(
+                withLeader("register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1", "--lease-ms", "-1")));
         assertTrue(err.contains("--lease-ms"), err);
         assertEquals(1, leader.received.size());
-        leader.script = r -> leader.error(
-                ErrorCode.INVALID_ARGUMENT, false, "lease_timeout_ms 999999 is above liveness.max-lease-ms 300000");
-        assertEquals(
-                2,
-                run(withLeader(
-                        "register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1", "--lease-ms", "999999")));
+        leader.script = r -> leader.error(ErrorCode.INVALID_ARGUMENT, false,
+                "lease_timeout_ms 999999 is above liveness.max-lease-ms 300000");
+        assertEquals(2, run(withLeader("register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1",
+                "--lease-ms", "999999")));
         assertTrue(err.startsWith("error: INVALID_ARGUMENT: lease_timeout_ms"), err);
         assertEquals(0, run("register", "--help"));
         String help = out.replaceAll("\\s+", " ");
@@ -208,41 +165,18 @@ class RnsCliTest {
     void heartbeatOnceFollowsTheLeaderAndPrintsTheLease() {
         follower.script = r -> r.hasHeartbeat() ? follower.error(ErrorCode.NOT_LEADER, true, "not leader") : null;
         leader.heartbeatIntervalMs = 2000;
-        assertEquals(
-                0,
-                run(
-                        "--endpoints",
-                        follower.endpoint,
-                        "heartbeat",
-                        "--cluster",
-                        "C",
-                        "--broker-name",
-                        "b1",
-                        "--broker-id",
-                        "2",
-                        "--broker-addr",
-                        "h:1",
-                        "--epoch",
-                        "17"),
-                err);
-        assertEquals(
-                HeartbeatRequest.newBuilder()
-                        .setCluster("C")
-                        .setBrokerName("b1")
-                        .setBrokerId(2)
-                        .setBrokerAddr("h:1")
-                        .setBrokerEpoch(17)
-                        .build(),
-                leader.received.get(0).getHeartbeat());
+        assertEquals(0, run("--endpoints", follower.endpoint, "heartbeat", "--cluster", "C", "--broker-name", "b1",
+                "--broker-id", "2", "--broker-addr", "h:1", "--epoch", "17"), err);
+        assertEquals(HeartbeatRequest.newBuilder().setCluster("C").setBrokerName("b1").setBrokerId(2)
+                .setBrokerAddr("h:1").setBrokerEpoch(17).build(), leader.received.get(0).getHeartbeat());
         assertEquals("heartbeat 1/1 lease_ms=10000 heartbeat_interval_ms=2000", out.split("\n")[0]);
         assertMeta("NONE", "n1", "LEADER");
         assertEquals(2, out.strip().split("\n").length, out);
 
-        String[] heartbeat17 = {
-            "heartbeat", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1", "--epoch", "17"
-        };
-        leader.script =
-                r -> leader.error(ErrorCode.STALE_BROKER_EPOCH, false, "epoch 17 is not current (18): re-register");
+        String[] heartbeat17 = {"heartbeat", "--cluster", "C", "--broker-name", "b1", "--broker-addr", "h:1", "--epoch",
+                "17"};
+        leader.script = r -> leader.error(ErrorCode.STALE_BROKER_EPOCH, false,
+                "epoch 17 is not current (18): re-register");
         assertEquals(2, run(withLeader(heartbeat17)));
         assertEquals("error: STALE_BROKER_EPOCH: epoch 17 is not current (18): re-register\n", err);
         leader.script = r -> leader.error(ErrorCode.UNKNOWN_BROKER, false, "no broker b1/0");
@@ -291,8 +225,8 @@ class RnsCliTest {
 
     @Test
     void brokersPrintsTheLeasesOfTheLeader() {
-        follower.script =
-                r -> r.hasListBrokerLeases() ? follower.error(ErrorCode.NOT_LEADER, true, "not leader") : null;
+        follower.script = r -> r.hasListBrokerLeases() ? follower.error(ErrorCode.NOT_LEADER, true, "not leader")
+                : null;
         assertEquals(0, run("--endpoints", follower.endpoint, "brokers"), err);
         String[] lines = out.strip().split("\n");
         assertEquals(3, lines.length, out);
@@ -317,8 +251,7 @@ class RnsCliTest {
         assertTrue(line.contains(",\"meta\":{\"served\":\"NONE\",\"node\":\"n1\""), line);
         assertTrue(err.strip().startsWith("served=NONE node=n1 role=LEADER"), err);
 
-        leader.script = r -> leader.ok(r)
-                .setListBrokerLeases(ListBrokerLeasesResponse.newBuilder().setLeaderId("n1"))
+        leader.script = r -> leader.ok(r).setListBrokerLeases(ListBrokerLeasesResponse.newBuilder().setLeaderId("n1"))
                 .build();
         assertEquals(0, run(withLeader("brokers")), err);
         assertTrue(out.startsWith("(no leases)\n"), out);
@@ -327,10 +260,8 @@ class RnsCliTest {
 
     @Test
     void unregisterClusterTopicsDeleteTopic() {
-        assertEquals(
-                0,
-                run(withLeader(
-                        "unregister", "--cluster", "C", "--broker-name", "b1", "--broker-id", "1", "--epoch", "9")),
+        assertEquals(0, run(
+                withLeader("unregister", "--cluster", "C", "--broker-name", "b1", "--broker-id", "1", "--epoch", "9")),
                 err);
         UnregisterBrokerRequest u = leader.received.get(0).getUnregisterBroker();
         assertEquals(1, u.getBrokerId());
@@ -343,9 +274,7 @@ class RnsCliTest {
         assertMeta("LINEARIZABLE", "n1", "LEADER");
 
         assertEquals(0, run(withLeader("topics", "--cluster", "DefaultCluster")), err);
-        assertEquals(
-                "DefaultCluster",
-                leader.received.get(leader.received.size() - 1).getListTopics().getCluster());
+        assertEquals("DefaultCluster", leader.received.get(leader.received.size() - 1).getListTopics().getCluster());
 
         assertEquals(0, run(withLeader("delete-topic", "TopicA", "--cluster", "C")), err);
         DeleteTopicRequest d = leader.received.get(leader.received.size() - 1).getDeleteTopic();
@@ -358,12 +287,7 @@ class RnsCliTest {
     @Test
     void kvCommands() {
         assertEquals(0, run(withLeader("kv", "put", "ns", "k", "v 1")), err);
-        assertEquals(
-                KvPutRequest.newBuilder()
-                        .setNamespace("ns")
-                        .setKey("k")
-                        .setValue("v 1")
-                        .build(),
+        assertEquals(KvPutRequest.newBuilder().setNamespace("ns").setKey("k").setValue("v 1").build(),
                 leader.received.get(0).getKvPut());
         assertMeta("NONE", "n1", "LEADER");
         assertEquals(0, run(withLeader("kv", "get", "ns", "k")), err);
@@ -419,16 +343,16 @@ class RnsCliTest {
         String dead = FakeNode.deadEndpoint();
         String eps = leader.endpoint + "," + follower.endpoint + "," + dead;
         env = Map.of(); // AUTO: learned from the nodes
-        assertEquals(
-                0, run("--endpoints", eps, "register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1"), err);
+        assertEquals(0, run("--endpoints", eps, "register", "--cluster", "C", "--broker-name", "b1", "--addr", "h:1"),
+                err);
         String[] lines = out.strip().split("\n");
         assertEquals("registered broker_epoch=33 changed=true lease_ms=10000 heartbeat_interval_ms=0", lines[0]);
         assertTrue(
                 lines[1].startsWith(
                         "node " + leader.endpoint + " ok broker_epoch=33 served=NONE node=n1 role=LEADERLESS"),
                 lines[1]);
-        assertTrue(
-                lines[2].startsWith("node " + follower.endpoint + " ok broker_epoch=44 served=NONE node=n2"), lines[2]);
+        assertTrue(lines[2].startsWith("node " + follower.endpoint + " ok broker_epoch=44 served=NONE node=n2"),
+                lines[2]);
         assertTrue(lines[3].startsWith("node " + dead + " error CONNECT_FAILED: "), lines[3]);
         assertMeta("NONE", "n1", "LEADERLESS");
         assertEquals(1, leader.count(RequestEnvelope.BodyCase.REGISTER_BROKER));
@@ -438,23 +362,10 @@ class RnsCliTest {
         assertEquals(0, run("--endpoints", leader.endpoint, "--mode", "LeaderLess", "route", "T"), err);
         assertMeta("STALE", "n1", "LEADERLESS");
         assertEquals(statuses, leader.count(RequestEnvelope.BodyCase.GET_NODE_STATUS));
-        assertEquals(
-                0, leader.received.get(leader.received.size() - 1).getRead().getMinIndex());
+        assertEquals(0, leader.received.get(leader.received.size() - 1).getRead().getMinIndex());
         // JSON carries the per-node outcomes
-        assertEquals(
-                0,
-                run(
-                        "--endpoints",
-                        leader.endpoint + "," + dead,
-                        "--mode",
-                        "leaderless",
-                        "--json",
-                        "kv",
-                        "put",
-                        "a",
-                        "b",
-                        "c"),
-                err);
+        assertEquals(0, run("--endpoints", leader.endpoint + "," + dead, "--mode", "leaderless", "--json", "kv", "put",
+                "a", "b", "c"), err);
         assertTrue(out.contains("\"perEndpoint\":[{\"endpoint\":\"" + leader.endpoint + "\",\"ok\":true,"), out);
         assertTrue(out.contains("{\"endpoint\":\"" + dead + "\",\"ok\":false,\"error\":\"CONNECT_FAILED: "), out);
         // every node failing: the first error, listing all; exit 3
@@ -494,8 +405,7 @@ class RnsCliTest {
         assertEquals(0, run(withLeader("--json", "route", "TopicA")), err);
         String line = out.strip();
         assertFalse(line.contains("\n"), "one line: " + out);
-        assertTrue(
-                line.startsWith("{\"result\":{\"topic\":\"TopicA\",\"queueDatas\":[{\"brokerName\":\"broker-a\""),
+        assertTrue(line.startsWith("{\"result\":{\"topic\":\"TopicA\",\"queueDatas\":[{\"brokerName\":\"broker-a\""),
                 line);
         assertTrue(
                 line.endsWith(",\"meta\":{\"served\":\"LINEARIZABLE\",\"node\":\"n1\",\"role\":\"LEADER\",\"term\":3,"
@@ -509,39 +419,23 @@ class RnsCliTest {
 
     static List<PeerStatus> threePeers() {
         return List.of(
-                PeerStatus.newBuilder()
-                        .setNodeId("n1")
-                        .setRaftAddr("127.0.0.1:9781")
-                        .setClientAddr("127.0.0.1:9771")
-                        .setLeader(true)
-                        .setAlive(true)
-                        .build(),
-                PeerStatus.newBuilder()
-                        .setNodeId("n2")
-                        .setRaftAddr("127.0.0.1:9782")
-                        .setClientAddr("127.0.0.1:9772")
-                        .setAlive(true)
-                        .build(),
-                PeerStatus.newBuilder()
-                        .setNodeId("n9")
-                        .setRaftAddr("10.0.0.9:9789")
-                        .build());
+                PeerStatus.newBuilder().setNodeId("n1").setRaftAddr("127.0.0.1:9781").setClientAddr("127.0.0.1:9771")
+                        .setLeader(true).setAlive(true).build(),
+                PeerStatus.newBuilder().setNodeId("n2").setRaftAddr("127.0.0.1:9782").setClientAddr("127.0.0.1:9772")
+                        .setAlive(true).build(),
+                PeerStatus.newBuilder().setNodeId("n9").setRaftAddr("10.0.0.9:9789").build());
     }
 
     @Test
     void peersListPrintsEveryPeerAndTheMetaLine() {
         leader.script = r -> r.hasListPeers()
-                ? leader.ok(r)
-                        .setListPeers(
-                                ListPeersResponse.newBuilder().setLeaderId("n1").addAllPeers(threePeers()))
+                ? leader.ok(r).setListPeers(ListPeersResponse.newBuilder().setLeaderId("n1").addAllPeers(threePeers()))
                         .build()
                 : null;
         assertEquals(0, run(withLeader("peers", "list")), err);
-        assertTrue(
-                out.startsWith("peer n1 raft=127.0.0.1:9781 client=127.0.0.1:9771 leader alive\n"
-                        + "peer n2 raft=127.0.0.1:9782 client=127.0.0.1:9772 alive\n"
-                        + "peer n9 raft=10.0.0.9:9789 client=-\n"),
-                out);
+        assertTrue(out.startsWith("peer n1 raft=127.0.0.1:9781 client=127.0.0.1:9771 leader alive\n"
+                + "peer n2 raft=127.0.0.1:9782 client=127.0.0.1:9772 alive\n"
+                + "peer n9 raft=10.0.0.9:9789 client=-\n"), out);
         assertMeta("NONE", "n1", "LEADER");
     }
 
@@ -549,20 +443,12 @@ class RnsCliTest {
     void peersAddSendsTheParsedMemberAndFollowsTheLeader() {
         follower.script = r -> r.hasAddPeer() ? follower.error(ErrorCode.NOT_LEADER, true, "not leader") : null;
         leader.script = r -> r.hasAddPeer()
-                ? leader.ok(r)
-                        .setAddPeer(AddPeerResponse.newBuilder().addAllPeers(threePeers()))
-                        .build()
+                ? leader.ok(r).setAddPeer(AddPeerResponse.newBuilder().addAllPeers(threePeers())).build()
                 : null;
         assertEquals(0, run("--endpoints", follower.endpoint, "peers", "add", "n9@10.0.0.9:9789:9779"), err);
         AddPeerRequest req = leader.received.get(0).getAddPeer();
-        assertEquals(
-                AddPeerRequest.newBuilder()
-                        .setNodeId("n9")
-                        .setHost("10.0.0.9")
-                        .setRaftPort(9789)
-                        .setClientPort(9779)
-                        .build(),
-                req);
+        assertEquals(AddPeerRequest.newBuilder().setNodeId("n9").setHost("10.0.0.9").setRaftPort(9789)
+                .setClientPort(9779).build(), req);
         assertTrue(out.contains("peer n9 raft=10.0.0.9:9789 client=-"), out);
         assertMeta("NONE", "n1", "LEADER");
     }
@@ -580,13 +466,12 @@ class RnsCliTest {
     void peersRemoveAndTransferReportServerErrors() {
         leader.script = r -> {
             if (r.hasRemovePeer()) {
-                return leader.error(
-                        ErrorCode.INVALID_ARGUMENT, false, "peer n7 is not a member; members are [n1, n2, n3]");
+                return leader.error(ErrorCode.INVALID_ARGUMENT, false,
+                        "peer n7 is not a member; members are [n1, n2, n3]");
             }
             if (r.hasTransferLeadership()) {
                 return leader.ok(r)
-                        .setTransferLeadership(
-                                TransferLeadershipResponse.newBuilder().setPreviousLeaderId("n1"))
+                        .setTransferLeadership(TransferLeadershipResponse.newBuilder().setPreviousLeaderId("n1"))
                         .build();
             }
             return null;

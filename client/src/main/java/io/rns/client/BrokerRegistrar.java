@@ -92,13 +92,15 @@ public final class BrokerRegistrar implements AutoCloseable {
     /** Events of a registrar; every method has an empty default. */
     public interface Listener {
         /** The first registration ({@link #start()}) succeeded with this epoch. */
-        default void registered(long epoch) {}
+        default void registered(long epoch) {
+        }
 
         /**
          * A later registration succeeded: after STALE_BROKER_EPOCH or UNKNOWN_BROKER (reason names the code), or for
          * {@link #updateTopics} (reason {@code "topics updated"}).
          */
-        default void reRegistered(long epoch, String reason) {}
+        default void reRegistered(long epoch, String reason) {
+        }
 
         /**
          * Leaderless mode: a later registration with one node succeeded (reason: STALE_BROKER_EPOCH, UNKNOWN_BROKER,
@@ -110,16 +112,16 @@ public final class BrokerRegistrar implements AutoCloseable {
         }
 
         /** A heartbeat (or the re-registration it triggered) failed; heartbeating goes on. */
-        default void heartbeatFailed(NamesrvException e) {}
+        default void heartbeatFailed(NamesrvException e) {
+        }
 
         /** {@link #close()} finished (after the unregister attempt, if the registrar was started). */
-        default void closed() {}
+        default void closed() {
+        }
     }
 
     private enum State {
-        NEW,
-        RUNNING,
-        CLOSED
+        NEW, RUNNING, CLOSED
     }
 
     private final NamesrvClient client;
@@ -150,13 +152,14 @@ public final class BrokerRegistrar implements AutoCloseable {
         this.client = b.client;
         this.registration = b.registration.toBuilder().setBindConnection(true).build();
         this.fixedInterval = b.heartbeatInterval;
-        this.listener = b.listener != null ? b.listener : new Listener() {};
+        this.listener = b.listener != null ? b.listener : new Listener() {
+        };
         if (b.scheduler != null) {
             this.scheduler = b.scheduler;
             this.ownScheduler = false;
         } else {
-            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(
-                    1, DaemonThreads.named("rns-broker-registrar-" + THREAD_IDS.incrementAndGet()));
+            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1,
+                    DaemonThreads.named("rns-broker-registrar-" + THREAD_IDS.incrementAndGet()));
             s.setRemoveOnCancelPolicy(true);
             this.scheduler = s;
             this.ownScheduler = true;
@@ -182,18 +185,14 @@ public final class BrokerRegistrar implements AutoCloseable {
         long e;
         synchronized (lock) {
             if (state != State.NEW)
-                throw new IllegalStateException(
-                        "BrokerRegistrar is " + state.name().toLowerCase());
+                throw new IllegalStateException("BrokerRegistrar is " + state.name().toLowerCase());
             leaderless = client.mode() == ClusterMode.LEADERLESS;
             e = leaderless ? registerAll() : register();
             state = State.RUNNING;
             nextStartNanos = System.nanoTime() + intervalNanos();
             schedule();
         }
-        log.info(
-                "broker {} registered with epoch {}{}; heartbeating every {} ms",
-                who(registration),
-                e,
+        log.info("broker {} registered with epoch {}{}; heartbeating every {} ms", who(registration), e,
                 leaderless ? " (leaderless, per node: " + epochs() + ")" : "",
                 TimeUnit.NANOSECONDS.toMillis(intervalNanos()));
         notify(() -> listener.registered(e));
@@ -211,10 +210,8 @@ public final class BrokerRegistrar implements AutoCloseable {
         long e;
         synchronized (lock) {
             if (state != State.RUNNING)
-                throw new IllegalStateException(
-                        "BrokerRegistrar is " + state.name().toLowerCase());
-            registration =
-                    registration.toBuilder().clearTopics().addAllTopics(topics).build();
+                throw new IllegalStateException("BrokerRegistrar is " + state.name().toLowerCase());
+            registration = registration.toBuilder().clearTopics().addAllTopics(topics).build();
             if (leaderless) {
                 try {
                     e = registerAll();
@@ -239,12 +236,15 @@ public final class BrokerRegistrar implements AutoCloseable {
     public void close() {
         boolean wasRunning;
         synchronized (lock) {
-            if (state == State.CLOSED) return;
+            if (state == State.CLOSED)
+                return;
             wasRunning = state == State.RUNNING;
             state = State.CLOSED;
-            if (nextTick != null) nextTick.cancel(false);
+            if (nextTick != null)
+                nextTick.cancel(false);
         }
-        if (ownScheduler) scheduler.shutdown(); // a heartbeat in flight finishes; it sees CLOSED and stops
+        if (ownScheduler)
+            scheduler.shutdown(); // a heartbeat in flight finishes; it sees CLOSED and stops
         if (wasRunning && leaderless) {
             RegisterBrokerRequest r;
             Map<String, Long> current;
@@ -313,11 +313,8 @@ public final class BrokerRegistrar implements AutoCloseable {
                 epochs.put(ep, resp.getBrokerEpoch());
             } else {
                 epochs.put(ep, 0L);
-                log.warn(
-                        "broker {}: registration with {} failed (retried at the next heartbeat round): {}",
-                        who(registration),
-                        ep,
-                        o == null ? "no answer" : o.error().getMessage());
+                log.warn("broker {}: registration with {} failed (retried at the next heartbeat round): {}",
+                        who(registration), ep, o == null ? "no answer" : o.error().getMessage());
             }
         }
         epoch = firstEpoch();
@@ -331,11 +328,13 @@ public final class BrokerRegistrar implements AutoCloseable {
 
     /** The interval the server asks for in a register or heartbeat answer (0 = none). */
     private void noteServerInterval(int ms) {
-        if (ms > 0) serverIntervalMs = ms;
+        if (ms > 0)
+            serverIntervalMs = ms;
     }
 
     private long intervalNanos() {
-        if (fixedInterval != null) return fixedInterval.toNanos();
+        if (fixedInterval != null)
+            return fixedInterval.toNanos();
         long ms = serverIntervalMs;
         return ms > 0 ? TimeUnit.MILLISECONDS.toNanos(ms) : DEFAULT_INTERVAL.toNanos();
     }
@@ -346,11 +345,8 @@ public final class BrokerRegistrar implements AutoCloseable {
         try {
             nextTick = scheduler.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            log.error(
-                    "broker {}: heartbeats STOPPED: the scheduler rejected the next heartbeat (shut down?); "
-                            + "the broker's lease will expire",
-                    who(registration),
-                    e);
+            log.error("broker {}: heartbeats STOPPED: the scheduler rejected the next heartbeat (shut down?); "
+                    + "the broker's lease will expire", who(registration), e);
         }
     }
 
@@ -378,7 +374,8 @@ public final class BrokerRegistrar implements AutoCloseable {
         RegisterBrokerRequest r;
         long used;
         synchronized (lock) {
-            if (state != State.RUNNING) return;
+            if (state != State.RUNNING)
+                return;
             r = registration;
             used = epoch;
         }
@@ -392,7 +389,8 @@ public final class BrokerRegistrar implements AutoCloseable {
         } catch (NamesrvException e) {
             failure = e;
         } catch (IllegalStateException e) {
-            if (isClosed()) return; // interrupted or client closed by our own close()
+            if (isClosed())
+                return; // interrupted or client closed by our own close()
             failure = RegistrarRequests.connectionLost(e, null);
         }
         if (RegistrarRequests.needsReRegistration(failure)) {
@@ -407,29 +405,26 @@ public final class BrokerRegistrar implements AutoCloseable {
         RegisterBrokerRequest r;
         Map<String, Long> used;
         synchronized (lock) {
-            if (state != State.RUNNING) return;
+            if (state != State.RUNNING)
+                return;
             r = registration;
             used = new LinkedHashMap<>(epochs);
         }
-        Map<String, CompletableFuture<Reply<HeartbeatResponse>>> calls =
-                RegistrarRequests.toEachRegisteredNode(used, (ep, e) -> {
+        Map<String, CompletableFuture<Reply<HeartbeatResponse>>> calls = RegistrarRequests.toEachRegisteredNode(used,
+                (ep, e) -> {
                     heartbeatsSent.incrementAndGet();
-                    return client.engine()
-                            .callNodeAsync(
-                                    RequestEnvelope.newBuilder().setHeartbeat(RegistrarRequests.heartbeat(r, e)),
-                                    ep,
-                                    false,
-                                    ResponseEnvelope.BodyCase.HEARTBEAT,
-                                    ResponseEnvelope::getHeartbeat);
+                    return client.engine().callNodeAsync(
+                            RequestEnvelope.newBuilder().setHeartbeat(RegistrarRequests.heartbeat(r, e)), ep, false,
+                            ResponseEnvelope.BodyCase.HEARTBEAT, ResponseEnvelope::getHeartbeat);
                 });
-        CompletableFuture.allOf(calls.values().stream()
-                        .map(f -> f.handle((v, x) -> null))
-                        .toArray(CompletableFuture[]::new))
+        CompletableFuture
+                .allOf(calls.values().stream().map(f -> f.handle((v, x) -> null)).toArray(CompletableFuture[]::new))
                 .join();
         for (Map.Entry<String, Long> u : used.entrySet()) {
             String ep = u.getKey();
             long e = u.getValue();
-            if (isClosed()) return;
+            if (isClosed())
+                return;
             if (e == 0) {
                 reRegisterWith(ep, 0, "NOT_REGISTERED", null);
                 continue;
@@ -444,7 +439,8 @@ public final class BrokerRegistrar implements AutoCloseable {
                 if (t instanceof NamesrvException ne) {
                     failure = ne;
                 } else {
-                    if (isClosed()) return;
+                    if (isClosed())
+                        return;
                     failure = RegistrarRequests.connectionLost(t, ep);
                 }
             }
@@ -458,21 +454,16 @@ public final class BrokerRegistrar implements AutoCloseable {
 
     /** Leaderless: re-registers with node {@code ep} only, if its epoch is still {@code usedEpoch}. */
     private void reRegisterWith(String ep, long usedEpoch, String reason, NamesrvException cause) {
-        OptionalLong e = reRegisterIfStill(
-                () -> epochs.getOrDefault(ep, 0L) == usedEpoch, // else: already re-registered since
+        OptionalLong e = reRegisterIfStill(() -> epochs.getOrDefault(ep, 0L) == usedEpoch, // else: already re-registered since
                 () -> {
                     if (cause != null) {
                         log.info(
                                 "broker {}: heartbeat to {} with epoch {} answered {} ({}); re-registering with that node",
-                                who(registration),
-                                ep,
-                                usedEpoch,
-                                reason,
-                                cause.detail());
+                                who(registration), ep, usedEpoch, reason, cause.detail());
                     }
-                },
-                () -> registerWith(ep));
-        if (e.isEmpty()) return;
+                }, () -> registerWith(ep));
+        if (e.isEmpty())
+            return;
         long newEpoch = e.getAsLong();
         log.info("broker {} re-registered with {}: epoch {}", who(registration), ep, newEpoch);
         notify(() -> listener.reRegistered(ep, newEpoch, reason));
@@ -480,8 +471,7 @@ public final class BrokerRegistrar implements AutoCloseable {
 
     /** Leaderless, caller holds the lock: registers with node {@code ep} only and records its epoch there. */
     private long registerWith(String ep) {
-        RegisterBrokerResponse resp = client.registerBroker(registration, CallOptions.DEFAULT.withNode(ep))
-                .value();
+        RegisterBrokerResponse resp = client.registerBroker(registration, CallOptions.DEFAULT.withNode(ep)).value();
         noteServerInterval(resp.getHeartbeatIntervalMs());
         long e = resp.getBrokerEpoch();
         epochs.put(ep, e);
@@ -498,7 +488,8 @@ public final class BrokerRegistrar implements AutoCloseable {
         long e;
         NamesrvException failed = null;
         synchronized (lock) {
-            if (state != State.RUNNING || !stillStale.getAsBoolean()) return OptionalLong.empty();
+            if (state != State.RUNNING || !stillStale.getAsBoolean())
+                return OptionalLong.empty();
             logWhy.run();
             try {
                 e = registerOnce.getAsLong();
@@ -516,16 +507,12 @@ public final class BrokerRegistrar implements AutoCloseable {
     }
 
     private void reRegister(long usedEpoch, ErrorCode reason, NamesrvException cause) {
-        OptionalLong e = reRegisterIfStill(
-                () -> epoch == usedEpoch, // else: already re-registered since this heartbeat was sent
-                () -> log.info(
-                        "broker {}: heartbeat with epoch {} answered {} ({}); re-registering",
-                        who(registration),
-                        usedEpoch,
-                        reason,
-                        cause.detail()),
+        OptionalLong e = reRegisterIfStill(() -> epoch == usedEpoch, // else: already re-registered since this heartbeat was sent
+                () -> log.info("broker {}: heartbeat with epoch {} answered {} ({}); re-registering", who(registration),
+                        usedEpoch, reason, cause.detail()),
                 this::register);
-        if (e.isEmpty()) return;
+        if (e.isEmpty())
+            return;
         long newEpoch = e.getAsLong();
         log.info("broker {} re-registered with epoch {}", who(registration), newEpoch);
         notify(() -> listener.reRegistered(newEpoch, reason.name()));

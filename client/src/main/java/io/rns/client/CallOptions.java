@@ -23,8 +23,10 @@ public record CallOptions(Consistency consistency, String node, long minIndex, i
         if (node != null && !Endpoints.isValid(node)) {
             throw new IllegalArgumentException("node must be host:port: '" + node + "'");
         }
-        if (minIndex < 0) throw new IllegalArgumentException("minIndex must be >= 0: " + minIndex);
-        if (maxStalenessMs < 0) throw new IllegalArgumentException("maxStalenessMs must be >= 0: " + maxStalenessMs);
+        if (minIndex < 0)
+            throw new IllegalArgumentException("minIndex must be >= 0: " + minIndex);
+        if (maxStalenessMs < 0)
+            throw new IllegalArgumentException("maxStalenessMs must be >= 0: " + maxStalenessMs);
     }
 
     public CallOptions withConsistency(Consistency c) {

@@ -46,16 +46,8 @@ final class Caller {
      * @param defaultConsistencyExplicit whether the default level was chosen by the user: in leaderless mode an
      *                                   implicit default becomes STALE, an explicit one is sent as-is
      */
-    Caller(
-            RpcClient rpc,
-            Router router,
-            Duration requestTimeout,
-            Duration overallTimeout,
-            RetryPolicy retry,
-            Consistency defaultConsistency,
-            boolean defaultConsistencyExplicit,
-            String clientId,
-            Random random,
+    Caller(RpcClient rpc, Router router, Duration requestTimeout, Duration overallTimeout, RetryPolicy retry,
+            Consistency defaultConsistency, boolean defaultConsistencyExplicit, String clientId, Random random,
             ScheduledExecutorService scheduler) {
         this.rpc = rpc;
         this.router = router;
@@ -79,7 +71,8 @@ final class Caller {
      */
     public void setLeaderless(boolean on) {
         leaderless = on;
-        if (on) highestSeenIndex.set(0);
+        if (on)
+            highestSeenIndex.set(0);
     }
 
     public boolean leaderless() {
@@ -96,7 +89,8 @@ final class Caller {
     }
 
     /** An OK response and the endpoint that gave it. */
-    public record Answer(ResponseEnvelope response, String endpoint) {}
+    public record Answer(ResponseEnvelope response, String endpoint) {
+    }
 
     /** Completes with an OK answer, or exceptionally with a {@link NamesrvException} (see NamesrvClient). */
     public CompletableFuture<Answer> call(RequestEnvelope.Builder request, CallOptions options, boolean isRead) {
@@ -104,10 +98,10 @@ final class Caller {
     }
 
     /** As {@link #call(RequestEnvelope.Builder, CallOptions, boolean)}; {@code readOptions=false} sends no ReadOptions. */
-    public CompletableFuture<Answer> call(
-            RequestEnvelope.Builder request, CallOptions options, boolean isRead, boolean readOptions) {
-        Call c = new Call(
-                request.clone(), options == null ? CallOptions.DEFAULT : options, isRead, readOptions, !isRead);
+    public CompletableFuture<Answer> call(RequestEnvelope.Builder request, CallOptions options, boolean isRead,
+            boolean readOptions) {
+        Call c = new Call(request.clone(), options == null ? CallOptions.DEFAULT : options, isRead, readOptions,
+                !isRead);
         c.next();
         return c.result;
     }
@@ -146,7 +140,8 @@ final class Caller {
         }
 
         String pick() {
-            if (options.node() != null) return options.node();
+            if (options.node() != null)
+                return options.node();
             if (redirect != null) {
                 String r = redirect;
                 redirect = null;
@@ -165,12 +160,10 @@ final class Caller {
             attempts++;
             RequestEnvelope.Builder b = base.clone().setClientId(clientId);
             if (readOptions) {
-                Consistency level =
-                        options.consistency() != null ? options.consistency() : effectiveDefaultConsistency();
+                Consistency level = options.consistency() != null ? options.consistency()
+                        : effectiveDefaultConsistency();
                 long minIndex = leaderless ? options.minIndex() : Math.max(options.minIndex(), highestSeenIndex.get());
-                b.setRead(ReadOptions.newBuilder()
-                        .setConsistency(level)
-                        .setMinIndex(minIndex)
+                b.setRead(ReadOptions.newBuilder().setConsistency(level).setMinIndex(minIndex)
                         .setMaxStalenessMs(options.maxStalenessMs()));
             }
             long attemptNanos = Math.min(requestTimeoutNanos, remaining);
@@ -206,38 +199,22 @@ final class Caller {
             ResponseMeta meta = ResponseMeta.of(h, endpoint);
             ErrorCode code = h.getCode();
             if (code == ErrorCode.OK) {
-                if (!leaderless) highestSeenIndex.accumulateAndGet(h.getAppliedIndex(), Math::max);
+                if (!leaderless)
+                    highestSeenIndex.accumulateAndGet(h.getAppliedIndex(), Math::max);
                 result.complete(new Answer(resp, endpoint));
                 return;
             }
             if (code == ErrorCode.ERROR_CODE_UNSPECIFIED || code == ErrorCode.UNRECOGNIZED) {
-                giveUp(new NamesrvException(
-                        Kind.PROTOCOL_ERROR,
-                        ErrorCode.ERROR_CODE_UNSPECIFIED,
+                giveUp(new NamesrvException(Kind.PROTOCOL_ERROR, ErrorCode.ERROR_CODE_UNSPECIFIED,
                         "protocol error: response without an error code (code " + h.getCodeValue() + "): "
                                 + h.getMessage(),
-                        false,
-                        h.getLeaderHint(),
-                        meta,
-                        false,
-                        endpoint,
-                        attempts,
-                        null));
+                        false, h.getLeaderHint(), meta, false, endpoint, attempts, null));
                 return;
             }
             boolean unknown = !isRead && (code == ErrorCode.OUTCOME_UNKNOWN || code == ErrorCode.DEADLINE_EXCEEDED);
             boolean retriable = h.getRetriable() || unknown || code == ErrorCode.NOT_LEADER;
-            NamesrvException e = new NamesrvException(
-                    Kind.SERVER,
-                    code,
-                    h.getMessage(),
-                    retriable,
-                    h.getLeaderHint(),
-                    meta,
-                    unknown,
-                    endpoint,
-                    attempts,
-                    null);
+            NamesrvException e = new NamesrvException(Kind.SERVER, code, h.getMessage(), retriable, h.getLeaderHint(),
+                    meta, unknown, endpoint, attempts, null);
             if (code == ErrorCode.NOT_LEADER) {
                 String hint = h.getLeaderHint();
                 if (!hint.isEmpty() && !hint.equals(endpoint) && Endpoints.isValid(hint)) {
@@ -263,38 +240,21 @@ final class Caller {
             }
             Kind kind = te instanceof RpcConnectException ? Kind.CONNECT_FAILED : Kind.CONNECTION_CLOSED;
             boolean unknown = !isRead && !(te instanceof RpcConnectException) && te.requestSent();
-            return new NamesrvException(
-                    kind,
-                    ErrorCode.ERROR_CODE_UNSPECIFIED,
-                    te.getMessage(),
-                    true,
-                    "",
-                    null,
-                    unknown,
-                    endpoint,
-                    attempts,
-                    te);
+            return new NamesrvException(kind, ErrorCode.ERROR_CODE_UNSPECIFIED, te.getMessage(), true, "", null,
+                    unknown, endpoint, attempts, te);
         }
 
         NamesrvException timeout(RpcTransportException te, String message) {
             boolean unknown = !isRead && te != null && te.requestSent();
-            return new NamesrvException(
-                    Kind.TIMEOUT,
-                    ErrorCode.DEADLINE_EXCEEDED,
-                    message,
-                    true,
-                    "",
-                    null,
-                    unknown,
-                    te == null ? null : te.endpoint(),
-                    attempts,
-                    te);
+            return new NamesrvException(Kind.TIMEOUT, ErrorCode.DEADLINE_EXCEEDED, message, true, "", null, unknown,
+                    te == null ? null : te.endpoint(), attempts, te);
         }
 
         private boolean canRetry(NamesrvException e) {
             anyUnknown |= e.outcomeUnknown();
             last = e;
-            if (options.node() != null) return false; // pinned: exactly one attempt
+            if (options.node() != null)
+                return false; // pinned: exactly one attempt
             return attempts < retry.maxAttempts() && !result.isDone();
         }
 

@@ -33,20 +33,12 @@ final class ClientEngine implements AutoCloseable {
         this.settings = settings;
         Random random = settings.randomSeed() != null ? new Random(settings.randomSeed()) : new Random();
         this.rpc = new RpcClient(settings.rpcOptions());
-        this.scheduler = new ScheduledThreadPoolExecutor(
-                1, DaemonThreads.named("rns-client-retry-" + SCHEDULER_IDS.incrementAndGet()));
+        this.scheduler = new ScheduledThreadPoolExecutor(1,
+                DaemonThreads.named("rns-client-retry-" + SCHEDULER_IDS.incrementAndGet()));
         this.scheduler.setRemoveOnCancelPolicy(true);
-        this.caller = new Caller(
-                rpc,
-                new Router(settings.endpoints(), random),
-                settings.requestTimeout(),
-                settings.overallTimeout(),
-                settings.retryPolicy(),
-                settings.defaultConsistency(),
-                settings.defaultConsistencyExplicit(),
-                settings.clientId(),
-                random,
-                scheduler);
+        this.caller = new Caller(rpc, new Router(settings.endpoints(), random), settings.requestTimeout(),
+                settings.overallTimeout(), settings.retryPolicy(), settings.defaultConsistency(),
+                settings.defaultConsistencyExplicit(), settings.clientId(), random, scheduler);
         this.modes = new ModeResolver(settings.mode(), settings.endpoints(), settings.overallTimeout(), caller);
     }
 
@@ -62,27 +54,21 @@ final class ClientEngine implements AutoCloseable {
      * A typed read or write: a read (ReadOptions set from {@code options}) to the sticky endpoint; a write to the
      * leader, or in leaderless mode, unless pinned, to every endpoint at once.
      */
-    <T> Reply<T> call(
-            RequestEnvelope.Builder req,
-            CallOptions options,
-            boolean isRead,
-            ResponseEnvelope.BodyCase expected,
-            Function<ResponseEnvelope, T> extract) {
+    <T> Reply<T> call(RequestEnvelope.Builder req, CallOptions options, boolean isRead,
+            ResponseEnvelope.BodyCase expected, Function<ResponseEnvelope, T> extract) {
         if (isRead) {
             req.clearRead();
         }
         if (fansOut(modes.modeFor(nodeOf(options)), options, isRead)) {
-            return await(FanOut.toEvery(
-                    settings.endpoints(),
-                    ep -> caller.call(req, options(options).withNode(ep), false)
-                            .thenApply(a -> reply(a, expected, extract))));
+            return await(FanOut.toEvery(settings.endpoints(), ep -> caller
+                    .call(req, options(options).withNode(ep), false).thenApply(a -> reply(a, expected, extract))));
         }
         return reply(await(caller.call(req, options, isRead)), expected, extract);
     }
 
     /** As {@link NamesrvClient#callAsync}. */
-    CompletableFuture<ResponseEnvelope> callAsync(
-            RequestEnvelope.Builder request, CallOptions options, boolean isRead) {
+    CompletableFuture<ResponseEnvelope> callAsync(RequestEnvelope.Builder request, CallOptions options,
+            boolean isRead) {
         Objects.requireNonNull(request, "request");
         ClusterMode m;
         try {
@@ -92,11 +78,10 @@ final class ClientEngine implements AutoCloseable {
         }
         if (fansOut(m, options, isRead)) {
             RequestEnvelope.Builder req = request.clone();
-            return FanOut.toEvery(
-                            settings.endpoints(),
+            return FanOut
+                    .toEvery(settings.endpoints(),
                             ep -> caller.call(req, options(options).withNode(ep), false)
-                                    .thenApply(a -> new Reply<>(
-                                            a.response(),
+                                    .thenApply(a -> new Reply<>(a.response(),
                                             ResponseMeta.of(a.response().getHeader(), a.endpoint()))))
                     .thenApply(Reply::value);
         }
@@ -104,28 +89,19 @@ final class ClientEngine implements AutoCloseable {
     }
 
     /** A request the leader serves that is not a write (heartbeat, lease table): routed like a write, never fanned out. */
-    <T> Reply<T> leader(
-            RequestEnvelope.Builder req,
-            CallOptions options,
-            ResponseEnvelope.BodyCase expected,
+    <T> Reply<T> leader(RequestEnvelope.Builder req, CallOptions options, ResponseEnvelope.BodyCase expected,
             Function<ResponseEnvelope, T> extract) {
         return reply(await(caller.callLeader(req, options)), expected, extract);
     }
 
     /** A request any node answers locally (status, peers): routed like a read, without ReadOptions. */
-    <T> Reply<T> local(
-            RequestEnvelope.Builder req,
-            CallOptions options,
-            ResponseEnvelope.BodyCase expected,
+    <T> Reply<T> local(RequestEnvelope.Builder req, CallOptions options, ResponseEnvelope.BodyCase expected,
             Function<ResponseEnvelope, T> extract) {
         return reply(await(caller.call(req, options, true, false)), expected, extract);
     }
 
     /** A write to the leader only, never fanned out (membership changes). */
-    <T> Reply<T> leaderWrite(
-            RequestEnvelope.Builder req,
-            CallOptions options,
-            ResponseEnvelope.BodyCase expected,
+    <T> Reply<T> leaderWrite(RequestEnvelope.Builder req, CallOptions options, ResponseEnvelope.BodyCase expected,
             Function<ResponseEnvelope, T> extract) {
         return reply(await(caller.call(req, options, false)), expected, extract);
     }
@@ -134,12 +110,8 @@ final class ClientEngine implements AutoCloseable {
      * One attempt at one node, asynchronously (for {@link BrokerRegistrar}'s per-node heartbeats and unregisters in
      * leaderless mode). {@code write}: a write (outcome may be unknown); else routed like a heartbeat.
      */
-    <T> CompletableFuture<Reply<T>> callNodeAsync(
-            RequestEnvelope.Builder request,
-            String node,
-            boolean write,
-            ResponseEnvelope.BodyCase expected,
-            Function<ResponseEnvelope, T> extract) {
+    <T> CompletableFuture<Reply<T>> callNodeAsync(RequestEnvelope.Builder request, String node, boolean write,
+            ResponseEnvelope.BodyCase expected, Function<ResponseEnvelope, T> extract) {
         CallOptions o = CallOptions.DEFAULT.withNode(node);
         CompletableFuture<Caller.Answer> f;
         try {

@@ -16,32 +16,27 @@ import java.util.Set;
  *
  * @param randomSeed {@code null} = an unseeded random
  */
-record ClientSettings(
-        List<String> endpoints,
-        Duration requestTimeout,
-        Duration overallTimeout,
-        RetryPolicy retryPolicy,
-        Consistency defaultConsistency,
-        boolean defaultConsistencyExplicit,
-        String clientId,
-        RpcClientOptions rpcOptions,
-        Long randomSeed,
-        ClusterMode mode) {
+record ClientSettings(List<String> endpoints, Duration requestTimeout, Duration overallTimeout, RetryPolicy retryPolicy,
+        Consistency defaultConsistency, boolean defaultConsistencyExplicit, String clientId,
+        RpcClientOptions rpcOptions, Long randomSeed, ClusterMode mode) {
 
     ClientSettings {
         endpoints = checkEndpoints(endpoints);
         positive("requestTimeout", requestTimeout);
         positive("overallTimeout", overallTimeout);
-        if (retryPolicy == null) throw new IllegalArgumentException("retryPolicy must not be null");
-        if (defaultConsistency == null
-                || defaultConsistency == Consistency.CONSISTENCY_UNSPECIFIED
+        if (retryPolicy == null)
+            throw new IllegalArgumentException("retryPolicy must not be null");
+        if (defaultConsistency == null || defaultConsistency == Consistency.CONSISTENCY_UNSPECIFIED
                 || defaultConsistency == Consistency.UNRECOGNIZED) {
             throw new IllegalArgumentException(
                     "defaultConsistency must be LINEARIZABLE, LEASE, SEQUENTIAL or STALE: " + defaultConsistency);
         }
-        if (clientId == null) throw new IllegalArgumentException("clientId must not be null");
-        if (mode == null) throw new IllegalArgumentException("mode must not be null (AUTO, RAFT or LEADERLESS)");
-        if (rpcOptions == null) throw new IllegalArgumentException("rpcOptions must not be null");
+        if (clientId == null)
+            throw new IllegalArgumentException("clientId must not be null");
+        if (mode == null)
+            throw new IllegalArgumentException("mode must not be null (AUTO, RAFT or LEADERLESS)");
+        if (rpcOptions == null)
+            throw new IllegalArgumentException("rpcOptions must not be null");
     }
 
     private static List<String> checkEndpoints(List<String> endpoints) {
@@ -55,14 +50,17 @@ record ClientSettings(
                 throw new IllegalArgumentException("endpoints: '" + e + "' is not host:port");
             }
             String t = e.trim();
-            if (!seen.add(t)) throw new IllegalArgumentException("endpoints: duplicate '" + t + "'");
+            if (!seen.add(t))
+                throw new IllegalArgumentException("endpoints: duplicate '" + t + "'");
             clean.add(t);
         }
         return List.copyOf(clean);
     }
 
     private static void positive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be > 0: " + d);
-        if (d.toMillis() > Integer.MAX_VALUE) throw new IllegalArgumentException(name + " is too large: " + d);
+        if (d == null || d.isNegative() || d.isZero())
+            throw new IllegalArgumentException(name + " must be > 0: " + d);
+        if (d.toMillis() > Integer.MAX_VALUE)
+            throw new IllegalArgumentException(name + " is too large: " + d);
     }
 }

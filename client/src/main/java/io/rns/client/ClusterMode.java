@@ -13,7 +13,5 @@ package io.rns.client;
  * </ul>
  */
 public enum ClusterMode {
-    AUTO,
-    RAFT,
-    LEADERLESS
+    AUTO, RAFT, LEADERLESS
 }

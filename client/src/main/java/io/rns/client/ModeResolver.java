@@ -48,26 +48,28 @@ final class ModeResolver {
 
     private ClusterMode resolve(String preferredEndpoint) {
         synchronized (lock) {
-            if (resolved != null) return resolved;
+            if (resolved != null)
+                return resolved;
             List<String> order = new ArrayList<>();
-            if (preferredEndpoint != null) order.add(preferredEndpoint);
+            if (preferredEndpoint != null)
+                order.add(preferredEndpoint);
             int start = Math.max(0, endpoints.indexOf(caller.router().current()));
             for (int i = 0; i < endpoints.size(); i++) {
                 String ep = endpoints.get((start + i) % endpoints.size());
-                if (!order.contains(ep)) order.add(ep);
+                if (!order.contains(ep))
+                    order.add(ep);
             }
             long deadline = System.nanoTime() + overallTimeout.toNanos();
             List<NamesrvException> errors = new ArrayList<>();
             for (String ep : order) {
-                if (!errors.isEmpty() && System.nanoTime() >= deadline) break;
+                if (!errors.isEmpty() && System.nanoTime() >= deadline)
+                    break;
                 try {
                     Caller.Answer a = Replies.await(caller.call(
                             RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()),
-                            CallOptions.DEFAULT.withNode(ep),
-                            true,
-                            false));
-                    GetNodeStatusResponse s = Replies.reply(
-                                    a, ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus)
+                            CallOptions.DEFAULT.withNode(ep), true, false));
+                    GetNodeStatusResponse s = Replies
+                            .reply(a, ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus)
                             .value();
                     learn(s.getMode());
                     return resolved;
@@ -82,7 +84,8 @@ final class ModeResolver {
     /** AUTO only, first answer wins: "leaderless" = LEADERLESS, anything else (an older server says "") = RAFT. */
     void learn(String mode) {
         synchronized (lock) {
-            if (resolved != null) return;
+            if (resolved != null)
+                return;
             ClusterMode m = "leaderless".equalsIgnoreCase(mode.trim()) ? ClusterMode.LEADERLESS : ClusterMode.RAFT;
             caller.setLeaderless(m == ClusterMode.LEADERLESS);
             resolved = m;

@@ -184,12 +184,8 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<RegisterBrokerResponse> registerBroker(RegisterBrokerRequest request, CallOptions options) {
-        return call(
-                RequestEnvelope.newBuilder().setRegisterBroker(request),
-                options,
-                false,
-                ResponseEnvelope.BodyCase.REGISTER_BROKER,
-                ResponseEnvelope::getRegisterBroker);
+        return call(RequestEnvelope.newBuilder().setRegisterBroker(request), options, false,
+                ResponseEnvelope.BodyCase.REGISTER_BROKER, ResponseEnvelope::getRegisterBroker);
     }
 
     public Reply<UnregisterBrokerResponse> unregisterBroker(UnregisterBrokerRequest request) {
@@ -197,12 +193,8 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<UnregisterBrokerResponse> unregisterBroker(UnregisterBrokerRequest request, CallOptions options) {
-        return call(
-                RequestEnvelope.newBuilder().setUnregisterBroker(request),
-                options,
-                false,
-                ResponseEnvelope.BodyCase.UNREGISTER_BROKER,
-                ResponseEnvelope::getUnregisterBroker);
+        return call(RequestEnvelope.newBuilder().setUnregisterBroker(request), options, false,
+                ResponseEnvelope.BodyCase.UNREGISTER_BROKER, ResponseEnvelope::getUnregisterBroker);
     }
 
     /** @param clusterOrNull {@code null} or empty = delete the topic everywhere */
@@ -212,13 +204,10 @@ public final class NamesrvClient implements AutoCloseable {
 
     public Reply<DeleteTopicResponse> deleteTopic(String topic, String clusterOrNull, CallOptions options) {
         DeleteTopicRequest.Builder r = DeleteTopicRequest.newBuilder().setTopic(nonNull(topic, "topic"));
-        if (clusterOrNull != null) r.setCluster(clusterOrNull);
-        return call(
-                RequestEnvelope.newBuilder().setDeleteTopic(r),
-                options,
-                false,
-                ResponseEnvelope.BodyCase.DELETE_TOPIC,
-                ResponseEnvelope::getDeleteTopic);
+        if (clusterOrNull != null)
+            r.setCluster(clusterOrNull);
+        return call(RequestEnvelope.newBuilder().setDeleteTopic(r), options, false,
+                ResponseEnvelope.BodyCase.DELETE_TOPIC, ResponseEnvelope::getDeleteTopic);
     }
 
     public Reply<Void> kvPut(String namespace, String key, String value) {
@@ -226,13 +215,10 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<Void> kvPut(String namespace, String key, String value, CallOptions options) {
-        KvPutRequest r = KvPutRequest.newBuilder()
-                .setNamespace(nonNull(namespace, "namespace"))
-                .setKey(nonNull(key, "key"))
-                .setValue(nonNull(value, "value"))
-                .build();
-        return call(
-                RequestEnvelope.newBuilder().setKvPut(r), options, false, ResponseEnvelope.BodyCase.KV_PUT, x -> null);
+        KvPutRequest r = KvPutRequest.newBuilder().setNamespace(nonNull(namespace, "namespace"))
+                .setKey(nonNull(key, "key")).setValue(nonNull(value, "value")).build();
+        return call(RequestEnvelope.newBuilder().setKvPut(r), options, false, ResponseEnvelope.BodyCase.KV_PUT,
+                x -> null);
     }
 
     /** @return whether the key existed */
@@ -241,15 +227,9 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<Boolean> kvDelete(String namespace, String key, CallOptions options) {
-        KvDeleteRequest r = KvDeleteRequest.newBuilder()
-                .setNamespace(nonNull(namespace, "namespace"))
-                .setKey(nonNull(key, "key"))
-                .build();
-        return call(
-                RequestEnvelope.newBuilder().setKvDelete(r),
-                options,
-                false,
-                ResponseEnvelope.BodyCase.KV_DELETE,
+        KvDeleteRequest r = KvDeleteRequest.newBuilder().setNamespace(nonNull(namespace, "namespace"))
+                .setKey(nonNull(key, "key")).build();
+        return call(RequestEnvelope.newBuilder().setKvDelete(r), options, false, ResponseEnvelope.BodyCase.KV_DELETE,
                 x -> x.getKvDelete().getExisted());
     }
 
@@ -268,11 +248,8 @@ public final class NamesrvClient implements AutoCloseable {
 
     public Reply<HeartbeatResponse> heartbeat(HeartbeatRequest request, CallOptions options) {
         Objects.requireNonNull(request, "request");
-        return engine.leader(
-                RequestEnvelope.newBuilder().setHeartbeat(request),
-                options,
-                ResponseEnvelope.BodyCase.HEARTBEAT,
-                ResponseEnvelope::getHeartbeat);
+        return engine.leader(RequestEnvelope.newBuilder().setHeartbeat(request), options,
+                ResponseEnvelope.BodyCase.HEARTBEAT, ResponseEnvelope::getHeartbeat);
     }
 
     /** The leader's lease table (every registered broker's lease as the leader tracks it); routed like a write. */
@@ -282,10 +259,8 @@ public final class NamesrvClient implements AutoCloseable {
 
     public Reply<ListBrokerLeasesResponse> listBrokerLeases(CallOptions options) {
         return engine.leader(
-                RequestEnvelope.newBuilder().setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance()),
-                options,
-                ResponseEnvelope.BodyCase.LIST_BROKER_LEASES,
-                ResponseEnvelope::getListBrokerLeases);
+                RequestEnvelope.newBuilder().setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance()), options,
+                ResponseEnvelope.BodyCase.LIST_BROKER_LEASES, ResponseEnvelope::getListBrokerLeases);
     }
 
     // ---- reads -------------------------------------------------------------------------------------------------
@@ -299,10 +274,7 @@ public final class NamesrvClient implements AutoCloseable {
         return call(
                 RequestEnvelope.newBuilder()
                         .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(nonNull(topic, "topic"))),
-                options,
-                true,
-                ResponseEnvelope.BodyCase.GET_TOPIC_ROUTE,
-                x -> x.getGetTopicRoute().getRoute());
+                options, true, ResponseEnvelope.BodyCase.GET_TOPIC_ROUTE, x -> x.getGetTopicRoute().getRoute());
     }
 
     public Reply<GetClusterInfoResponse> getClusterInfo() {
@@ -310,12 +282,8 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<GetClusterInfoResponse> getClusterInfo(CallOptions options) {
-        return call(
-                RequestEnvelope.newBuilder().setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()),
-                options,
-                true,
-                ResponseEnvelope.BodyCase.GET_CLUSTER_INFO,
-                ResponseEnvelope::getGetClusterInfo);
+        return call(RequestEnvelope.newBuilder().setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()), options,
+                true, ResponseEnvelope.BodyCase.GET_CLUSTER_INFO, ResponseEnvelope::getGetClusterInfo);
     }
 
     /** @param clusterOrNull {@code null} or empty = topics of all clusters; the list is sorted */
@@ -325,12 +293,9 @@ public final class NamesrvClient implements AutoCloseable {
 
     public Reply<List<String>> listTopics(String clusterOrNull, CallOptions options) {
         ListTopicsRequest.Builder r = ListTopicsRequest.newBuilder();
-        if (clusterOrNull != null) r.setCluster(clusterOrNull);
-        return call(
-                RequestEnvelope.newBuilder().setListTopics(r),
-                options,
-                true,
-                ResponseEnvelope.BodyCase.LIST_TOPICS,
+        if (clusterOrNull != null)
+            r.setCluster(clusterOrNull);
+        return call(RequestEnvelope.newBuilder().setListTopics(r), options, true, ResponseEnvelope.BodyCase.LIST_TOPICS,
                 x -> List.copyOf(x.getListTopics().getTopicsList()));
     }
 
@@ -340,15 +305,9 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<String> kvGet(String namespace, String key, CallOptions options) {
-        KvGetRequest r = KvGetRequest.newBuilder()
-                .setNamespace(nonNull(namespace, "namespace"))
-                .setKey(nonNull(key, "key"))
-                .build();
-        return call(
-                RequestEnvelope.newBuilder().setKvGet(r),
-                options,
-                true,
-                ResponseEnvelope.BodyCase.KV_GET,
+        KvGetRequest r = KvGetRequest.newBuilder().setNamespace(nonNull(namespace, "namespace"))
+                .setKey(nonNull(key, "key")).build();
+        return call(RequestEnvelope.newBuilder().setKvGet(r), options, true, ResponseEnvelope.BodyCase.KV_GET,
                 x -> x.getKvGet().getValue());
     }
 
@@ -358,14 +317,8 @@ public final class NamesrvClient implements AutoCloseable {
     }
 
     public Reply<Map<String, String>> kvList(String namespace, CallOptions options) {
-        KvListRequest r = KvListRequest.newBuilder()
-                .setNamespace(nonNull(namespace, "namespace"))
-                .build();
-        return call(
-                RequestEnvelope.newBuilder().setKvList(r),
-                options,
-                true,
-                ResponseEnvelope.BodyCase.KV_LIST,
+        KvListRequest r = KvListRequest.newBuilder().setNamespace(nonNull(namespace, "namespace")).build();
+        return call(RequestEnvelope.newBuilder().setKvList(r), options, true, ResponseEnvelope.BodyCase.KV_LIST,
                 x -> Collections.unmodifiableMap(new TreeMap<>(x.getKvList().getEntriesMap())));
     }
 
@@ -380,14 +333,14 @@ public final class NamesrvClient implements AutoCloseable {
 
     public Reply<GetNodeStatusResponse> nodeStatus(String endpointOrNull, CallOptions options) {
         CallOptions o = options == null ? CallOptions.DEFAULT : options;
-        if (endpointOrNull != null) o = o.withNode(endpointOrNull);
+        if (endpointOrNull != null)
+            o = o.withNode(endpointOrNull);
         // routed like a read (sticky endpoint) but sends no ReadOptions: status is always local
         Reply<GetNodeStatusResponse> r = engine.local(
-                RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()),
-                o,
-                ResponseEnvelope.BodyCase.GET_NODE_STATUS,
-                ResponseEnvelope::getGetNodeStatus);
-        if (!modes.known()) modes.learn(r.value().getMode()); // AUTO: any status answer tells the mode
+                RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()), o,
+                ResponseEnvelope.BodyCase.GET_NODE_STATUS, ResponseEnvelope::getGetNodeStatus);
+        if (!modes.known())
+            modes.learn(r.value().getMode()); // AUTO: any status answer tells the mode
         return r;
     }
 
@@ -398,11 +351,8 @@ public final class NamesrvClient implements AutoCloseable {
      * one). Routed like node status (any node, or {@code options.node()}); answered locally, never forwarded.
      */
     public Reply<ListPeersResponse> listPeers(CallOptions options) {
-        return engine.local(
-                RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()),
-                options,
-                ResponseEnvelope.BodyCase.LIST_PEERS,
-                ResponseEnvelope::getListPeers);
+        return engine.local(RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()), options,
+                ResponseEnvelope.BodyCase.LIST_PEERS, ResponseEnvelope::getListPeers);
     }
 
     /**
@@ -411,35 +361,23 @@ public final class NamesrvClient implements AutoCloseable {
      */
     public Reply<AddPeerResponse> addPeer(String memberSpec, CallOptions options) {
         AddPeerRequest r = parseMember(nonNull(memberSpec, "member"));
-        return engine.leaderWrite(
-                RequestEnvelope.newBuilder().setAddPeer(r),
-                options,
-                ResponseEnvelope.BodyCase.ADD_PEER,
-                ResponseEnvelope::getAddPeer);
+        return engine.leaderWrite(RequestEnvelope.newBuilder().setAddPeer(r), options,
+                ResponseEnvelope.BodyCase.ADD_PEER, ResponseEnvelope::getAddPeer);
     }
 
     /** Removes a voter by id (the leader too: it steps down once the change commits). Routed like a write. */
     public Reply<RemovePeerResponse> removePeer(String nodeId, CallOptions options) {
-        RemovePeerRequest r = RemovePeerRequest.newBuilder()
-                .setNodeId(nonNull(nodeId, "node id"))
-                .build();
-        return engine.leaderWrite(
-                RequestEnvelope.newBuilder().setRemovePeer(r),
-                options,
-                ResponseEnvelope.BodyCase.REMOVE_PEER,
-                ResponseEnvelope::getRemovePeer);
+        RemovePeerRequest r = RemovePeerRequest.newBuilder().setNodeId(nonNull(nodeId, "node id")).build();
+        return engine.leaderWrite(RequestEnvelope.newBuilder().setRemovePeer(r), options,
+                ResponseEnvelope.BodyCase.REMOVE_PEER, ResponseEnvelope::getRemovePeer);
     }
 
     /** Asks the leader to hand leadership to {@code nodeId}; answers once the transfer started. Routed like a write. */
     public Reply<TransferLeadershipResponse> transferLeadership(String nodeId, CallOptions options) {
-        TransferLeadershipRequest r = TransferLeadershipRequest.newBuilder()
-                .setNodeId(nonNull(nodeId, "node id"))
+        TransferLeadershipRequest r = TransferLeadershipRequest.newBuilder().setNodeId(nonNull(nodeId, "node id"))
                 .build();
-        return engine.leaderWrite(
-                RequestEnvelope.newBuilder().setTransferLeadership(r),
-                options,
-                ResponseEnvelope.BodyCase.TRANSFER_LEADERSHIP,
-                ResponseEnvelope::getTransferLeadership);
+        return engine.leaderWrite(RequestEnvelope.newBuilder().setTransferLeadership(r), options,
+                ResponseEnvelope.BodyCase.TRANSFER_LEADERSHIP, ResponseEnvelope::getTransferLeadership);
     }
 
     /** Parses {@code id@host:raftPort:clientPort}; {@link IllegalArgumentException} naming the problem otherwise. */
@@ -448,12 +386,8 @@ public final class NamesrvClient implements AutoCloseable {
         if (m.raftPort() < 1 || m.raftPort() > 65535 || m.clientPort() < 1 || m.clientPort() > 65535) {
             throw new IllegalArgumentException("member '" + spec + "': ports must be in [1, 65535]");
         }
-        return AddPeerRequest.newBuilder()
-                .setNodeId(m.id())
-                .setHost(m.host())
-                .setRaftPort(m.raftPort())
-                .setClientPort(m.clientPort())
-                .build();
+        return AddPeerRequest.newBuilder().setNodeId(m.id()).setHost(m.host()).setRaftPort(m.raftPort())
+                .setClientPort(m.clientPort()).build();
     }
 
     /** The engine, for {@link BrokerRegistrar}'s per-node calls in leaderless mode. */
@@ -474,8 +408,8 @@ public final class NamesrvClient implements AutoCloseable {
      * typed methods). In AUTO mode the first call may block to learn the mode ({@link #mode()}); if that fails the
      * future fails with its NamesrvException.
      */
-    public CompletableFuture<ResponseEnvelope> callAsync(
-            RequestEnvelope.Builder request, CallOptions options, boolean isRead) {
+    public CompletableFuture<ResponseEnvelope> callAsync(RequestEnvelope.Builder request, CallOptions options,
+            boolean isRead) {
         return engine.callAsync(request, options, isRead);
     }
 
@@ -485,12 +419,8 @@ public final class NamesrvClient implements AutoCloseable {
         engine.close();
     }
 
-    private <T> Reply<T> call(
-            RequestEnvelope.Builder req,
-            CallOptions options,
-            boolean isRead,
-            ResponseEnvelope.BodyCase expected,
-            Function<ResponseEnvelope, T> extract) {
+    private <T> Reply<T> call(RequestEnvelope.Builder req, CallOptions options, boolean isRead,
+            ResponseEnvelope.BodyCase expected, Function<ResponseEnvelope, T> extract) {
         return engine.call(req, options, isRead, expected, extract);
     }
 
@@ -507,7 +437,8 @@ public final class NamesrvClient implements AutoCloseable {
         private boolean defaultConsistencyExplicit;
         private ClusterMode mode = ClusterMode.AUTO;
 
-        private Builder() {}
+        private Builder() {
+        }
 
         /** Required: the nodes' client addresses, {@code host:port}, at least one, no duplicates. */
         public Builder endpoints(List<String> endpoints) {
@@ -567,17 +498,8 @@ public final class NamesrvClient implements AutoCloseable {
         }
 
         public NamesrvClient build() {
-            return new NamesrvClient(new ClientSettings(
-                    endpoints,
-                    requestTimeout,
-                    overallTimeout,
-                    retryPolicy,
-                    defaultConsistency,
-                    defaultConsistencyExplicit,
-                    clientId,
-                    rpcOptions,
-                    randomSeed,
-                    mode));
+            return new NamesrvClient(new ClientSettings(endpoints, requestTimeout, overallTimeout, retryPolicy,
+                    defaultConsistency, defaultConsistencyExplicit, clientId, rpcOptions, randomSeed, mode));
         }
     }
 }

@@ -23,11 +23,7 @@ public final class NamesrvException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public enum Kind {
-        SERVER,
-        TIMEOUT,
-        CONNECT_FAILED,
-        CONNECTION_CLOSED,
-        PROTOCOL_ERROR
+        SERVER, TIMEOUT, CONNECT_FAILED, CONNECTION_CLOSED, PROTOCOL_ERROR
     }
 
     private final Kind kind;
@@ -40,17 +36,8 @@ public final class NamesrvException extends RuntimeException {
     private final String endpoint;
     private final int attempts;
 
-    public NamesrvException(
-            Kind kind,
-            ErrorCode code,
-            String detail,
-            boolean retriable,
-            String leaderHint,
-            ResponseMeta meta,
-            boolean outcomeUnknown,
-            String endpoint,
-            int attempts,
-            Throwable cause) {
+    public NamesrvException(Kind kind, ErrorCode code, String detail, boolean retriable, String leaderHint,
+            ResponseMeta meta, boolean outcomeUnknown, String endpoint, int attempts, Throwable cause) {
         super(format(kind, code, detail, endpoint, attempts), cause);
         this.kind = kind;
         this.code = code;
@@ -116,35 +103,18 @@ public final class NamesrvException extends RuntimeException {
      * first endpoint's failure and lists every endpoint's.
      */
     NamesrvException withDetail(String newDetail, boolean anyOutcomeUnknown) {
-        NamesrvException e = new NamesrvException(
-                kind,
-                code,
-                newDetail,
-                retriable,
-                leaderHint,
-                meta,
-                outcomeUnknown || anyOutcomeUnknown,
-                endpoint,
-                attempts,
-                getCause());
+        NamesrvException e = new NamesrvException(kind, code, newDetail, retriable, leaderHint, meta,
+                outcomeUnknown || anyOutcomeUnknown, endpoint, attempts, getCause());
         e.setStackTrace(getStackTrace());
         return e;
     }
 
     /** A copy with the final outcome flag and attempt count of a whole call. */
     public NamesrvException finalFor(boolean anyOutcomeUnknown, int attemptCount) {
-        if (anyOutcomeUnknown == outcomeUnknown && attemptCount == attempts) return this;
-        NamesrvException e = new NamesrvException(
-                kind,
-                code,
-                detail,
-                retriable,
-                leaderHint,
-                meta,
-                outcomeUnknown || anyOutcomeUnknown,
-                endpoint,
-                attemptCount,
-                getCause());
+        if (anyOutcomeUnknown == outcomeUnknown && attemptCount == attempts)
+            return this;
+        NamesrvException e = new NamesrvException(kind, code, detail, retriable, leaderHint, meta,
+                outcomeUnknown || anyOutcomeUnknown, endpoint, attemptCount, getCause());
         e.setStackTrace(getStackTrace());
         return e;
     }

@@ -12,29 +12,20 @@ import java.util.function.BiFunction;
 
 /** What {@link BrokerRegistrar} sends, built from its registration, and how it reads a failed heartbeat. */
 final class RegistrarRequests {
-    private RegistrarRequests() {}
+    private RegistrarRequests() {
+    }
 
     /** A heartbeat of the registered broker with {@code epoch} ({@code bind_connection = true}). */
     static HeartbeatRequest heartbeat(RegisterBrokerRequest r, long epoch) {
-        return HeartbeatRequest.newBuilder()
-                .setCluster(r.getCluster())
-                .setBrokerName(r.getBrokerName())
-                .setBrokerId(r.getBrokerId())
-                .setBrokerAddr(r.getBrokerAddr())
-                .setBrokerEpoch(epoch)
-                .setBindConnection(true)
-                .build();
+        return HeartbeatRequest.newBuilder().setCluster(r.getCluster()).setBrokerName(r.getBrokerName())
+                .setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr()).setBrokerEpoch(epoch)
+                .setBindConnection(true).build();
     }
 
     /** The unregistration of the registered broker with {@code epoch}. */
     static UnregisterBrokerRequest unregister(RegisterBrokerRequest r, long epoch) {
-        return UnregisterBrokerRequest.newBuilder()
-                .setCluster(r.getCluster())
-                .setBrokerName(r.getBrokerName())
-                .setBrokerId(r.getBrokerId())
-                .setBrokerAddr(r.getBrokerAddr())
-                .setBrokerEpoch(epoch)
-                .build();
+        return UnregisterBrokerRequest.newBuilder().setCluster(r.getCluster()).setBrokerName(r.getBrokerName())
+                .setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr()).setBrokerEpoch(epoch).build();
     }
 
     /** {@code <broker name>/<broker id>}, how the log names the broker. */
@@ -50,25 +41,17 @@ final class RegistrarRequests {
 
     /** A failure that is not a NamesrvException (client closed, interrupted) as a retriable CONNECTION_CLOSED. */
     static NamesrvException connectionLost(Throwable t, String endpoint) {
-        return new NamesrvException(
-                NamesrvException.Kind.CONNECTION_CLOSED,
-                ErrorCode.ERROR_CODE_UNSPECIFIED,
-                String.valueOf(t.getMessage()),
-                true,
-                "",
-                null,
-                false,
-                endpoint,
-                0,
-                t);
+        return new NamesrvException(NamesrvException.Kind.CONNECTION_CLOSED, ErrorCode.ERROR_CODE_UNSPECIFIED,
+                String.valueOf(t.getMessage()), true, "", null, false, endpoint, 0, t);
     }
 
     /** Starts {@code call} for every node with a registration there (epoch != 0), all at once, in endpoint order. */
-    static <T> Map<String, CompletableFuture<Reply<T>>> toEachRegisteredNode(
-            Map<String, Long> epochs, BiFunction<String, Long, CompletableFuture<Reply<T>>> call) {
+    static <T> Map<String, CompletableFuture<Reply<T>>> toEachRegisteredNode(Map<String, Long> epochs,
+            BiFunction<String, Long, CompletableFuture<Reply<T>>> call) {
         Map<String, CompletableFuture<Reply<T>>> calls = new LinkedHashMap<>();
         epochs.forEach((ep, e) -> {
-            if (e != 0) calls.put(ep, call.apply(ep, e));
+            if (e != 0)
+                calls.put(ep, call.apply(ep, e));
         });
         return calls;
     }

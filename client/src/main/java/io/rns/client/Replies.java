@@ -10,25 +10,18 @@ import java.util.function.Function;
 
 /** Turning the engine's answers into typed {@link Reply}s, and waiting for them. */
 final class Replies {
-    private Replies() {}
+    private Replies() {
+    }
 
     /** The typed reply of an OK answer; PROTOCOL_ERROR if its body is not the one the request asked for. */
-    static <T> Reply<T> reply(
-            Caller.Answer answer, ResponseEnvelope.BodyCase expected, Function<ResponseEnvelope, T> extract) {
+    static <T> Reply<T> reply(Caller.Answer answer, ResponseEnvelope.BodyCase expected,
+            Function<ResponseEnvelope, T> extract) {
         ResponseEnvelope resp = answer.response();
         ResponseMeta meta = ResponseMeta.of(resp.getHeader(), answer.endpoint());
         if (resp.getBodyCase() != expected) {
-            throw new NamesrvException(
-                    NamesrvException.Kind.PROTOCOL_ERROR,
-                    ErrorCode.ERROR_CODE_UNSPECIFIED,
-                    "protocol error: expected a " + expected + " body, got " + resp.getBodyCase(),
-                    false,
-                    resp.getHeader().getLeaderHint(),
-                    meta,
-                    false,
-                    meta.endpoint(),
-                    1,
-                    null);
+            throw new NamesrvException(NamesrvException.Kind.PROTOCOL_ERROR, ErrorCode.ERROR_CODE_UNSPECIFIED,
+                    "protocol error: expected a " + expected + " body, got " + resp.getBodyCase(), false,
+                    resp.getHeader().getLeaderHint(), meta, false, meta.endpoint(), 1, null);
         }
         return new Reply<>(extract.apply(resp), meta);
     }
@@ -49,8 +42,10 @@ final class Replies {
     }
 
     static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException re) return re; // NamesrvException, IllegalStateException (closed), ...
-        if (t instanceof Error err) throw err;
+        if (t instanceof RuntimeException re)
+            return re; // NamesrvException, IllegalStateException (closed), ...
+        if (t instanceof Error err)
+            throw err;
         return new IllegalStateException(t);
     }
 
@@ -63,7 +58,8 @@ final class Replies {
     }
 
     static String nonNull(String s, String name) {
-        if (s == null) throw new IllegalArgumentException(name + " must not be null");
+        if (s == null)
+            throw new IllegalArgumentException(name + " must not be null");
         return s;
     }
 }

@@ -23,8 +23,7 @@ import java.util.Objects;
 public record Reply<T>(T value, ResponseMeta meta, Map<String, Outcome<T>> perEndpoint) {
 
     public Reply {
-        perEndpoint = perEndpoint == null || perEndpoint.isEmpty()
-                ? Map.of()
+        perEndpoint = perEndpoint == null || perEndpoint.isEmpty() ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(perEndpoint));
     }
 
@@ -42,7 +41,8 @@ public record Reply<T>(T value, ResponseMeta meta, Map<String, Outcome<T>> perEn
     public List<String> failedEndpoints() {
         List<String> l = new ArrayList<>();
         perEndpoint.forEach((ep, o) -> {
-            if (!o.ok()) l.add(ep);
+            if (!o.ok())
+                l.add(ep);
         });
         return List.copyOf(l);
     }
@@ -73,7 +73,8 @@ public record Reply<T>(T value, ResponseMeta meta, Map<String, Outcome<T>> perEn
 
         /** The node's value; throws that node's {@link NamesrvException} if it failed. */
         public T value() {
-            if (error != null) throw error;
+            if (error != null)
+                throw error;
             return reply.value();
         }
     }

@@ -16,26 +16,12 @@ import io.rns.rpc.v1.Role;
  * @param leaderHint           the leader's client address as the node knows it; empty if unknown
  * @param endpoint             the endpoint ({@code host:port}) this client sent the request to
  */
-public record ResponseMeta(
-        String nodeId,
-        Role role,
-        long term,
-        long appliedIndex,
-        Consistency served,
-        long msSinceLeaderContact,
-        String leaderHint,
-        String endpoint) {
+public record ResponseMeta(String nodeId, Role role, long term, long appliedIndex, Consistency served,
+        long msSinceLeaderContact, String leaderHint, String endpoint) {
 
     public static ResponseMeta of(ResponseHeader h, String endpoint) {
-        return new ResponseMeta(
-                h.getNodeId(),
-                h.getRole(),
-                h.getTerm(),
-                h.getAppliedIndex(),
-                h.getServed(),
-                h.getMsSinceLeaderContact(),
-                h.getLeaderHint(),
-                endpoint);
+        return new ResponseMeta(h.getNodeId(), h.getRole(), h.getTerm(), h.getAppliedIndex(), h.getServed(),
+                h.getMsSinceLeaderContact(), h.getLeaderHint(), endpoint);
     }
 
     /**
@@ -44,10 +30,8 @@ public record ResponseMeta(
      * ({@code served=NONE} when the node served no read level, i.e. for writes).
      */
     public String toMetaLine() {
-        String level =
-                served == null || served == Consistency.CONSISTENCY_UNSPECIFIED || served == Consistency.UNRECOGNIZED
-                        ? "NONE"
-                        : served.name();
+        String level = served == null || served == Consistency.CONSISTENCY_UNSPECIFIED
+                || served == Consistency.UNRECOGNIZED ? "NONE" : served.name();
         return "served=" + level + " node=" + (nodeId == null || nodeId.isEmpty() ? "-" : nodeId) + " role=" + role
                 + " term=" + term + " applied=" + appliedIndex + " endpoint=" + endpoint;
     }

@@ -19,10 +19,12 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), 0);
 
     public RetryPolicy {
-        if (maxAttempts < 1) throw new IllegalArgumentException("retryPolicy.maxAttempts must be >= 1: " + maxAttempts);
+        if (maxAttempts < 1)
+            throw new IllegalArgumentException("retryPolicy.maxAttempts must be >= 1: " + maxAttempts);
         Objects.requireNonNull(initialBackoff, "retryPolicy.initialBackoff");
         Objects.requireNonNull(maxBackoff, "retryPolicy.maxBackoff");
-        if (initialBackoff.isNegative()) throw new IllegalArgumentException("retryPolicy.initialBackoff must be >= 0");
+        if (initialBackoff.isNegative())
+            throw new IllegalArgumentException("retryPolicy.initialBackoff must be >= 0");
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("retryPolicy.maxBackoff must be >= initialBackoff");
         }

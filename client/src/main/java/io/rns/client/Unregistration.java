@@ -21,7 +21,8 @@ import static io.rns.client.RegistrarRequests.who;
 final class Unregistration {
     private static final Logger log = LoggerFactory.getLogger(BrokerRegistrar.class);
 
-    private Unregistration() {}
+    private Unregistration() {
+    }
 
     /** RAFT mode: one client call with the cluster's epoch of the broker. */
     static void fromTheCluster(NamesrvClient client, RegisterBrokerRequest r, long epoch) {
@@ -29,10 +30,7 @@ final class Unregistration {
             client.unregisterBroker(RegistrarRequests.unregister(r, epoch));
             log.info("broker {} unregistered (epoch {})", who(r), epoch);
         } catch (RuntimeException ex) {
-            log.warn(
-                    "broker {}: unregister with epoch {} failed (its lease will expire instead): {}",
-                    who(r),
-                    epoch,
+            log.warn("broker {}: unregister with epoch {} failed (its lease will expire instead): {}", who(r), epoch,
                     ex.getMessage());
         }
     }
@@ -41,24 +39,16 @@ final class Unregistration {
     static void fromEachNode(NamesrvClient client, RegisterBrokerRequest r, Map<String, Long> epochs) {
         Map<String, CompletableFuture<Reply<UnregisterBrokerResponse>>> calls = RegistrarRequests.toEachRegisteredNode(
                 epochs,
-                (ep, e) -> client.engine()
-                        .callNodeAsync(
-                                RequestEnvelope.newBuilder().setUnregisterBroker(RegistrarRequests.unregister(r, e)),
-                                ep,
-                                true,
-                                ResponseEnvelope.BodyCase.UNREGISTER_BROKER,
-                                ResponseEnvelope::getUnregisterBroker));
+                (ep, e) -> client.engine().callNodeAsync(
+                        RequestEnvelope.newBuilder().setUnregisterBroker(RegistrarRequests.unregister(r, e)), ep, true,
+                        ResponseEnvelope.BodyCase.UNREGISTER_BROKER, ResponseEnvelope::getUnregisterBroker));
         calls.forEach((ep, f) -> {
             try {
                 f.join();
                 log.info("broker {} unregistered from {} (epoch {})", who(r), ep, epochs.get(ep));
             } catch (CompletionException | CancellationException ex) {
-                log.warn(
-                        "broker {}: unregister from {} with epoch {} failed (its lease there will expire instead): {}",
-                        who(r),
-                        ep,
-                        epochs.get(ep),
-                        Replies.unwrap(ex).getMessage());
+                log.warn("broker {}: unregister from {} with epoch {} failed (its lease there will expire instead): {}",
+                        who(r), ep, epochs.get(ep), Replies.unwrap(ex).getMessage());
             }
         });
     }

@@ -18,8 +18,7 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.rns.client");
     }
 
@@ -30,22 +29,13 @@ class ArchitectureTest {
 
     @Test
     void internalDoesNotDependOnThePublicPackage() {
-        noClasses()
-                .that()
-                .resideInAPackage("io.rns.client.internal..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAPackage("io.rns.client")
-                .check(classes);
+        noClasses().that().resideInAPackage("io.rns.client.internal..").should().dependOnClassesThat()
+                .resideInAPackage("io.rns.client").check(classes);
     }
 
     @Test
     void theLibraryUsesNoCommandLineLibraries() {
-        noClasses()
-                .that()
-                .resideInAPackage("io.rns.client..")
-                .should()
-                .dependOnClassesThat()
+        noClasses().that().resideInAPackage("io.rns.client..").should().dependOnClassesThat()
                 .resideInAnyPackage("picocli..", "com.google.protobuf.util..", "ch.qos.logback..", "io.rns.cli..")
                 .check(classes);
     }

@@ -24,17 +24,9 @@ import static org.junit.jupiter.api.Assertions.*;
 class BrokerRegistrarTest {
     private static final RetryPolicy FAST = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 0.5);
     private static final Duration INTERVAL = Duration.ofMillis(50);
-    private static final RegisterBrokerRequest REG = RegisterBrokerRequest.newBuilder()
-            .setCluster("C")
-            .setBrokerName("b1")
-            .setBrokerId(1)
-            .setBrokerAddr("10.0.0.1:10911")
-            .setLeaseTimeoutMs(6000)
-            .addTopics(TopicConfig.newBuilder()
-                    .setTopic("T1")
-                    .setReadQueueNums(4)
-                    .setWriteQueueNums(4)
-                    .setPerm(6))
+    private static final RegisterBrokerRequest REG = RegisterBrokerRequest.newBuilder().setCluster("C")
+            .setBrokerName("b1").setBrokerId(1).setBrokerAddr("10.0.0.1:10911").setLeaseTimeoutMs(6000)
+            .addTopics(TopicConfig.newBuilder().setTopic("T1").setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
             .build();
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -56,21 +48,16 @@ class BrokerRegistrarTest {
         leader.role = Role.LEADER;
         leader.appliedIndex = 40;
         closeables.add(leader);
-        client = NamesrvClient.builder()
-                .endpoints(leader.endpoint)
-                .mode(ClusterMode.RAFT)
-                .retryPolicy(FAST)
-                .randomSeed(1)
-                .requestTimeout(Duration.ofSeconds(1))
-                .overallTimeout(Duration.ofSeconds(2))
-                .build();
+        client = NamesrvClient.builder().endpoints(leader.endpoint).mode(ClusterMode.RAFT).retryPolicy(FAST)
+                .randomSeed(1).requestTimeout(Duration.ofSeconds(1)).overallTimeout(Duration.ofSeconds(2)).build();
         closeables.add(client);
     }
 
     @AfterEach
     void tearDown() throws Exception {
         Collections.reverse(closeables);
-        for (AutoCloseable c : closeables) c.close();
+        for (AutoCloseable c : closeables)
+            c.close();
     }
 
     private BrokerRegistrar registrar(BrokerRegistrar.Builder b) {
@@ -86,23 +73,20 @@ class BrokerRegistrarTest {
     private static void await(BooleanSupplier cond, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting for " + what);
+            if (System.nanoTime() > deadline)
+                fail("timed out waiting for " + what);
             Thread.sleep(5);
         }
     }
 
     private List<HeartbeatRequest> heartbeats() {
-        return leader.received.stream()
-                .filter(RequestEnvelope::hasHeartbeat)
-                .map(RequestEnvelope::getHeartbeat)
+        return leader.received.stream().filter(RequestEnvelope::hasHeartbeat).map(RequestEnvelope::getHeartbeat)
                 .collect(Collectors.toList());
     }
 
     private List<RegisterBrokerRequest> registrations() {
-        return leader.received.stream()
-                .filter(RequestEnvelope::hasRegisterBroker)
-                .map(RequestEnvelope::getRegisterBroker)
-                .collect(Collectors.toList());
+        return leader.received.stream().filter(RequestEnvelope::hasRegisterBroker)
+                .map(RequestEnvelope::getRegisterBroker).collect(Collectors.toList());
     }
 
     @Test
@@ -111,24 +95,14 @@ class BrokerRegistrarTest {
         assertEquals(0, r.epoch());
         r.start();
         assertEquals(40, r.epoch());
-        assertEquals(
-                List.of(REG.toBuilder().setBindConnection(true).build()),
-                registrations(),
+        assertEquals(List.of(REG.toBuilder().setBindConnection(true).build()), registrations(),
                 "the registration as given, lease included, with bind_connection");
         assertEquals(List.of("registered 40"), events.all);
         await(() -> r.heartbeatsSent() >= 3, "3 heartbeats");
         await(() -> heartbeats().size() >= 3, "3 heartbeats received");
         for (HeartbeatRequest hb : heartbeats()) {
-            assertEquals(
-                    HeartbeatRequest.newBuilder()
-                            .setCluster("C")
-                            .setBrokerName("b1")
-                            .setBrokerId(1)
-                            .setBrokerAddr("10.0.0.1:10911")
-                            .setBrokerEpoch(40)
-                            .setBindConnection(true)
-                            .build(),
-                    hb);
+            assertEquals(HeartbeatRequest.newBuilder().setCluster("C").setBrokerName("b1").setBrokerId(1)
+                    .setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(40).setBindConnection(true).build(), hb);
         }
         assertEquals(0, r.heartbeatFailures());
         assertEquals(0, r.reRegistrations());
@@ -139,12 +113,8 @@ class BrokerRegistrarTest {
     @Test
     void reRegistersOnStaleEpochThenHeartbeatsTheNewEpoch() throws Exception {
         AtomicInteger current = new AtomicInteger(40);
-        leader.script = q -> q.hasHeartbeat() && q.getHeartbeat().getBrokerEpoch() != current.get()
-                ? leader.error(
-                        ErrorCode.STALE_BROKER_EPOCH,
-                        false,
-                        "epoch " + q.getHeartbeat().getBrokerEpoch() + " is stale")
-                : null;
+        leader.script = q -> q.hasHeartbeat() && q.getHeartbeat().getBrokerEpoch() != current.get() ? leader.error(
+                ErrorCode.STALE_BROKER_EPOCH, false, "epoch " + q.getHeartbeat().getBrokerEpoch() + " is stale") : null;
         BrokerRegistrar r = registrar();
         r.start();
         await(() -> r.heartbeatsSent() >= 1, "a heartbeat");
@@ -159,8 +129,8 @@ class BrokerRegistrarTest {
         assertEquals(41, hbs.get(hbs.size() - 1).getBrokerEpoch());
         assertEquals(2, registrations().size(), "re-registered exactly once");
         assertTrue(registrations().get(1).getBindConnection());
-        assertEquals(
-                REG.getTopicsList(), registrations().get(1).getTopicsList(), "the full registration is sent again");
+        assertEquals(REG.getTopicsList(), registrations().get(1).getTopicsList(),
+                "the full registration is sent again");
         assertEquals(0, r.heartbeatFailures());
         assertEquals(List.of("registered 40", "reRegistered 41 STALE_BROKER_EPOCH"), events.all);
     }
@@ -169,9 +139,9 @@ class BrokerRegistrarTest {
     void reRegistersOnUnknownBrokerThenHeartbeatsTheNewEpoch() throws Exception {
         AtomicBoolean known = new AtomicBoolean(true);
         leader.script = q -> {
-            if (q.hasRegisterBroker()) known.set(true);
-            return q.hasHeartbeat() && !known.get()
-                    ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "no such broker")
+            if (q.hasRegisterBroker())
+                known.set(true);
+            return q.hasHeartbeat() && !known.get() ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "no such broker")
                     : null;
         };
         BrokerRegistrar r = registrar();
@@ -199,8 +169,7 @@ class BrokerRegistrarTest {
                     return leader.error(ErrorCode.INTERNAL, false, "disk full");
                 known.set(true);
             }
-            return q.hasHeartbeat() && !known.get()
-                    ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "no such broker")
+            return q.hasHeartbeat() && !known.get() ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "no such broker")
                     : null;
         };
         BrokerRegistrar r = registrar();
@@ -211,18 +180,21 @@ class BrokerRegistrarTest {
         await(() -> events.all.size() == 3, "the listener heard of it"); // counters move before the callback
         assertEquals(1, r.heartbeatFailures(), "the failed re-registration counts as a failure");
         assertEquals(60, r.epoch());
-        assertEquals(
-                List.of("registered 40", "heartbeatFailed INTERNAL", "reRegistered 60 UNKNOWN_BROKER"), events.all);
+        assertEquals(List.of("registered 40", "heartbeatFailed INTERNAL", "reRegistered 60 UNKNOWN_BROKER"),
+                events.all);
     }
 
     @Test
     void keepsHeartbeatingAfterFailures() throws Exception {
         AtomicInteger n = new AtomicInteger();
         leader.script = q -> {
-            if (!q.hasHeartbeat()) return null;
+            if (!q.hasHeartbeat())
+                return null;
             int i = n.incrementAndGet();
-            if (i == 2) return leader.error(ErrorCode.INTERNAL, false, "bug");
-            if (i >= 3 && i <= 3 + FAST.maxAttempts() - 1) return leader.error(ErrorCode.NO_QUORUM, true, "no quorum");
+            if (i == 2)
+                return leader.error(ErrorCode.INTERNAL, false, "bug");
+            if (i >= 3 && i <= 3 + FAST.maxAttempts() - 1)
+                return leader.error(ErrorCode.NO_QUORUM, true, "no quorum");
             return null;
         };
         BrokerRegistrar r = registrar();
@@ -239,15 +211,13 @@ class BrokerRegistrarTest {
     @Test
     void listenerExceptionsDoNotStopHeartbeats() throws Exception {
         leader.script = q -> q.hasHeartbeat() ? leader.error(ErrorCode.INTERNAL, false, "bug") : null;
-        BrokerRegistrar bad = BrokerRegistrar.builder(client, REG)
-                .heartbeatInterval(INTERVAL)
+        BrokerRegistrar bad = BrokerRegistrar.builder(client, REG).heartbeatInterval(INTERVAL)
                 .listener(new BrokerRegistrar.Listener() {
                     @Override
                     public void heartbeatFailed(NamesrvException e) {
                         throw new IllegalStateException("listener bug");
                     }
-                })
-                .build();
+                }).build();
         closeables.add(bad);
         bad.start();
         await(() -> bad.heartbeatFailures() >= 3, "failures keep being counted");
@@ -259,19 +229,10 @@ class BrokerRegistrarTest {
         r.start();
         await(() -> r.heartbeatsSent() >= 2, "heartbeats");
         r.close();
-        List<UnregisterBrokerRequest> unregs = leader.received.stream()
-                .filter(RequestEnvelope::hasUnregisterBroker)
-                .map(RequestEnvelope::getUnregisterBroker)
-                .collect(Collectors.toList());
-        assertEquals(
-                List.of(UnregisterBrokerRequest.newBuilder()
-                        .setCluster("C")
-                        .setBrokerName("b1")
-                        .setBrokerId(1)
-                        .setBrokerAddr("10.0.0.1:10911")
-                        .setBrokerEpoch(40)
-                        .build()),
-                unregs);
+        List<UnregisterBrokerRequest> unregs = leader.received.stream().filter(RequestEnvelope::hasUnregisterBroker)
+                .map(RequestEnvelope::getUnregisterBroker).collect(Collectors.toList());
+        assertEquals(List.of(UnregisterBrokerRequest.newBuilder().setCluster("C").setBrokerName("b1").setBrokerId(1)
+                .setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(40).build()), unregs);
         assertEquals("closed", events.all.get(events.all.size() - 1));
         long after = heartbeats().size();
         Thread.sleep(4 * INTERVAL.toMillis()); // nothing more may arrive
@@ -310,8 +271,8 @@ class BrokerRegistrarTest {
 
         BrokerRegistrar never = registrar();
         never.close();
-        assertEquals(
-                1, leader.count(RequestEnvelope.BodyCase.UNREGISTER_BROKER), "never started: nothing to unregister");
+        assertEquals(1, leader.count(RequestEnvelope.BodyCase.UNREGISTER_BROKER),
+                "never started: nothing to unregister");
     }
 
     @Test
@@ -320,12 +281,8 @@ class BrokerRegistrarTest {
         assertThrows(IllegalStateException.class, () -> r.updateTopics(List.of()));
         r.start();
         leader.appliedIndex = 44;
-        List<TopicConfig> topics = List.of(TopicConfig.newBuilder()
-                .setTopic("T2")
-                .setReadQueueNums(8)
-                .setWriteQueueNums(8)
-                .setPerm(6)
-                .build());
+        List<TopicConfig> topics = List.of(
+                TopicConfig.newBuilder().setTopic("T2").setReadQueueNums(8).setWriteQueueNums(8).setPerm(6).build());
         r.updateTopics(topics);
         assertEquals(44, r.epoch());
         assertEquals(1, r.reRegistrations());
@@ -354,16 +311,10 @@ class BrokerRegistrarTest {
     void builderValidates() {
         assertThrows(NullPointerException.class, () -> BrokerRegistrar.builder(null, REG));
         assertThrows(NullPointerException.class, () -> BrokerRegistrar.builder(client, null));
-        assertTrue(assertThrows(
-                        IllegalArgumentException.class,
-                        () -> BrokerRegistrar.builder(client, REG)
-                                .heartbeatInterval(Duration.ZERO)
-                                .build())
-                .getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> BrokerRegistrar.builder(client, REG).heartbeatInterval(Duration.ZERO).build()).getMessage()
                 .contains("heartbeatInterval"));
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> BrokerRegistrar.builder(client, RegisterBrokerRequest.getDefaultInstance())
-                        .build());
+        assertThrows(IllegalArgumentException.class,
+                () -> BrokerRegistrar.builder(client, RegisterBrokerRequest.getDefaultInstance()).build());
     }
 }

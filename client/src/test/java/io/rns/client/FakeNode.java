@@ -36,35 +36,28 @@ public final class FakeNode implements AutoCloseable {
 
     public FakeNode(String nodeId) {
         this.nodeId = nodeId;
-        this.server =
-                RpcServer.start(RpcServerOptions.builder().workerThreads(2).build(), (req, ctx) -> {
-                    received.add(req);
-                    if (blackhole) {
-                        CompletableFuture<ResponseEnvelope> f = new CompletableFuture<>();
-                        ctx.onConnectionClose(() -> f.complete(ok(req).build()));
-                        return f;
-                    }
-                    ResponseEnvelope scripted = script.apply(req);
-                    return CompletableFuture.completedFuture(scripted != null ? scripted : ok(req).build());
-                });
+        this.server = RpcServer.start(RpcServerOptions.builder().workerThreads(2).build(), (req, ctx) -> {
+            received.add(req);
+            if (blackhole) {
+                CompletableFuture<ResponseEnvelope> f = new CompletableFuture<>();
+                ctx.onConnectionClose(() -> f.complete(ok(req).build()));
+                return f;
+            }
+            ResponseEnvelope scripted = script.apply(req);
+            return CompletableFuture.completedFuture(scripted != null ? scripted : ok(req).build());
+        });
         this.endpoint = Endpoints.format(server.localAddress());
     }
 
     public ResponseHeader.Builder header(ErrorCode code) {
-        ResponseHeader.Builder h = ResponseHeader.newBuilder()
-                .setCode(code)
-                .setNodeId(nodeId)
-                .setRole(role)
-                .setTerm(3)
-                .setAppliedIndex(appliedIndex)
-                .setLeaderHint(leaderHint)
+        ResponseHeader.Builder h = ResponseHeader.newBuilder().setCode(code).setNodeId(nodeId).setRole(role).setTerm(3)
+                .setAppliedIndex(appliedIndex).setLeaderHint(leaderHint)
                 .setMsSinceLeaderContact(role == Role.LEADER ? 0 : 12);
         return h;
     }
 
     public ResponseEnvelope error(ErrorCode code, boolean retriable, String message) {
-        return ResponseEnvelope.newBuilder()
-                .setHeader(header(code).setRetriable(retriable).setMessage(message))
+        return ResponseEnvelope.newBuilder().setHeader(header(code).setRetriable(retriable).setMessage(message))
                 .build();
     }
 
@@ -75,98 +68,43 @@ public final class FakeNode implements AutoCloseable {
         }
         ResponseEnvelope.Builder b = ResponseEnvelope.newBuilder().setHeader(h);
         switch (req.getBodyCase()) {
-            case REGISTER_BROKER ->
-                b.setRegisterBroker(RegisterBrokerResponse.newBuilder()
-                        .setBrokerEpoch(appliedIndex)
-                        .setChanged(true)
-                        .setLeaseTimeoutMs(leaseMs)
-                        .setHeartbeatIntervalMs(heartbeatIntervalMs));
-            case HEARTBEAT ->
-                b.setHeartbeat(HeartbeatResponse.newBuilder()
-                        .setLeaseTimeoutMs(leaseMs)
-                        .setHeartbeatIntervalMs(heartbeatIntervalMs));
-            case LIST_BROKER_LEASES ->
-                b.setListBrokerLeases(ListBrokerLeasesResponse.newBuilder()
-                        .setLeaderId(nodeId)
-                        .addLeases(BrokerLease.newBuilder()
-                                .setCluster("DefaultCluster")
-                                .setBrokerName("broker-a")
-                                .setBrokerId(0)
-                                .setBrokerAddr("10.0.0.1:10911")
-                                .setBrokerEpoch(7)
-                                .setLastContactAgeMs(120)
-                                .setLeaseRemainingMs(9880)
-                                .setLeaseTimeoutMs(10_000))
-                        .addLeases(BrokerLease.newBuilder()
-                                .setCluster("DefaultCluster")
-                                .setBrokerName("broker-b")
-                                .setBrokerId(1)
-                                .setBrokerAddr("10.0.0.2:10911")
-                                .setBrokerEpoch(9)
-                                .setLastContactAgeMs(4000)
-                                .setLeaseRemainingMs(-20)
-                                .setLeaseTimeoutMs(3000)
-                                .setSuspect(true)
-                                .setExpiring(true)));
+            case REGISTER_BROKER -> b.setRegisterBroker(RegisterBrokerResponse.newBuilder().setBrokerEpoch(appliedIndex)
+                    .setChanged(true).setLeaseTimeoutMs(leaseMs).setHeartbeatIntervalMs(heartbeatIntervalMs));
+            case HEARTBEAT -> b.setHeartbeat(HeartbeatResponse.newBuilder().setLeaseTimeoutMs(leaseMs)
+                    .setHeartbeatIntervalMs(heartbeatIntervalMs));
+            case LIST_BROKER_LEASES -> b.setListBrokerLeases(ListBrokerLeasesResponse.newBuilder().setLeaderId(nodeId)
+                    .addLeases(BrokerLease.newBuilder().setCluster("DefaultCluster").setBrokerName("broker-a")
+                            .setBrokerId(0).setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(7).setLastContactAgeMs(120)
+                            .setLeaseRemainingMs(9880).setLeaseTimeoutMs(10_000))
+                    .addLeases(BrokerLease.newBuilder().setCluster("DefaultCluster").setBrokerName("broker-b")
+                            .setBrokerId(1).setBrokerAddr("10.0.0.2:10911").setBrokerEpoch(9).setLastContactAgeMs(4000)
+                            .setLeaseRemainingMs(-20).setLeaseTimeoutMs(3000).setSuspect(true).setExpiring(true)));
             case UNREGISTER_BROKER -> b.setUnregisterBroker(UnregisterBrokerResponse.getDefaultInstance());
-            case GET_TOPIC_ROUTE ->
-                b.setGetTopicRoute(GetTopicRouteResponse.newBuilder()
-                        .setRoute(TopicRoute.newBuilder()
-                                .setTopic(req.getGetTopicRoute().getTopic())
-                                .addQueueDatas(QueueData.newBuilder()
-                                        .setBrokerName("broker-a")
-                                        .setReadQueueNums(4)
-                                        .setWriteQueueNums(4)
-                                        .setPerm(6))
-                                .addBrokerDatas(BrokerData.newBuilder()
-                                        .setCluster("DefaultCluster")
-                                        .setBrokerName("broker-a")
-                                        .putBrokerAddrs(0, "10.0.0.1:10911"))));
-            case GET_CLUSTER_INFO ->
-                b.setGetClusterInfo(GetClusterInfoResponse.newBuilder()
-                        .putBrokerAddrTable(
-                                "broker-a",
-                                BrokerData.newBuilder()
-                                        .setCluster("DefaultCluster")
-                                        .setBrokerName("broker-a")
-                                        .putBrokerAddrs(0, "10.0.0.1:10911")
-                                        .build())
-                        .putClusterAddrTable(
-                                "DefaultCluster",
-                                ClusterBrokerNames.newBuilder()
-                                        .addBrokerNames("broker-a")
-                                        .build()));
+            case GET_TOPIC_ROUTE -> b.setGetTopicRoute(GetTopicRouteResponse.newBuilder()
+                    .setRoute(TopicRoute.newBuilder().setTopic(req.getGetTopicRoute().getTopic())
+                            .addQueueDatas(QueueData.newBuilder().setBrokerName("broker-a").setReadQueueNums(4)
+                                    .setWriteQueueNums(4).setPerm(6))
+                            .addBrokerDatas(BrokerData.newBuilder().setCluster("DefaultCluster")
+                                    .setBrokerName("broker-a").putBrokerAddrs(0, "10.0.0.1:10911"))));
+            case GET_CLUSTER_INFO -> b.setGetClusterInfo(GetClusterInfoResponse.newBuilder()
+                    .putBrokerAddrTable("broker-a",
+                            BrokerData.newBuilder().setCluster("DefaultCluster").setBrokerName("broker-a")
+                                    .putBrokerAddrs(0, "10.0.0.1:10911").build())
+                    .putClusterAddrTable("DefaultCluster",
+                            ClusterBrokerNames.newBuilder().addBrokerNames("broker-a").build()));
             case LIST_TOPICS ->
-                b.setListTopics(
-                        ListTopicsResponse.newBuilder().addTopics("TopicA").addTopics("TopicB"));
-            case DELETE_TOPIC ->
-                b.setDeleteTopic(DeleteTopicResponse.newBuilder().setExisted(true));
+                b.setListTopics(ListTopicsResponse.newBuilder().addTopics("TopicA").addTopics("TopicB"));
+            case DELETE_TOPIC -> b.setDeleteTopic(DeleteTopicResponse.newBuilder().setExisted(true));
             case KV_PUT -> b.setKvPut(KvPutResponse.getDefaultInstance());
-            case KV_GET ->
-                b.setKvGet(KvGetResponse.newBuilder()
-                        .setValue("v-" + req.getKvGet().getKey()));
+            case KV_GET -> b.setKvGet(KvGetResponse.newBuilder().setValue("v-" + req.getKvGet().getKey()));
             case KV_DELETE -> b.setKvDelete(KvDeleteResponse.newBuilder().setExisted(false));
-            case KV_LIST ->
-                b.setKvList(KvListResponse.newBuilder().putEntries("b", "2").putEntries("a", "1"));
-            case GET_NODE_STATUS ->
-                b.setGetNodeStatus(GetNodeStatusResponse.newBuilder()
-                        .setNodeId(nodeId)
-                        .setMode(mode)
-                        .setRole(role)
-                        .setTerm(3)
-                        .setLeaderId("n1")
-                        .setLeaderClientAddr("127.0.0.1:9771")
-                        .setAppliedIndex(appliedIndex)
-                        .setCommitIndex(appliedIndex)
-                        .setLeasesTracked(role == Role.LEADER ? 2 : 0)
-                        .setSuspects(role == Role.LEADER ? 1 : 0)
-                        .setExpiriesProposed(5)
-                        .setExpiriesApplied(4)
-                        .setMassExpiryWarnings(1)
-                        .addPeers(PeerStatus.newBuilder()
-                                .setNodeId("n1")
-                                .setClientAddr("127.0.0.1:9771")
-                                .setLeader(true)));
+            case KV_LIST -> b.setKvList(KvListResponse.newBuilder().putEntries("b", "2").putEntries("a", "1"));
+            case GET_NODE_STATUS -> b.setGetNodeStatus(GetNodeStatusResponse.newBuilder().setNodeId(nodeId)
+                    .setMode(mode).setRole(role).setTerm(3).setLeaderId("n1").setLeaderClientAddr("127.0.0.1:9771")
+                    .setAppliedIndex(appliedIndex).setCommitIndex(appliedIndex)
+                    .setLeasesTracked(role == Role.LEADER ? 2 : 0).setSuspects(role == Role.LEADER ? 1 : 0)
+                    .setExpiriesProposed(5).setExpiriesApplied(4).setMassExpiryWarnings(1)
+                    .addPeers(PeerStatus.newBuilder().setNodeId("n1").setClientAddr("127.0.0.1:9771").setLeader(true)));
             case BODY_NOT_SET -> b.setHeader(header(ErrorCode.UNSUPPORTED_REQUEST));
         }
         return b;

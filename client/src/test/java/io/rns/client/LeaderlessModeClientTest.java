@@ -24,16 +24,9 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LeaderlessModeClientTest {
     private static final RetryPolicy FAST = new RetryPolicy(5, Duration.ofMillis(1), Duration.ofMillis(5), 0);
-    private static final RegisterBrokerRequest REG = RegisterBrokerRequest.newBuilder()
-            .setCluster("C")
-            .setBrokerName("b1")
-            .setBrokerId(0)
-            .setBrokerAddr("10.0.0.1:10911")
-            .addTopics(TopicConfig.newBuilder()
-                    .setTopic("T1")
-                    .setReadQueueNums(4)
-                    .setWriteQueueNums(4)
-                    .setPerm(6))
+    private static final RegisterBrokerRequest REG = RegisterBrokerRequest.newBuilder().setCluster("C")
+            .setBrokerName("b1").setBrokerId(0).setBrokerAddr("10.0.0.1:10911")
+            .addTopics(TopicConfig.newBuilder().setTopic("T1").setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
             .build();
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -41,7 +34,8 @@ class LeaderlessModeClientTest {
     @AfterEach
     void tearDown() throws Exception {
         Collections.reverse(closeables);
-        for (AutoCloseable c : closeables) c.close();
+        for (AutoCloseable c : closeables)
+            c.close();
     }
 
     /** A fake leaderless node: role LEADERLESS, own index (= the broker epoch it assigns), refuses non-STALE reads. */
@@ -56,11 +50,10 @@ class LeaderlessModeClientTest {
     }
 
     private static Function<RequestEnvelope, ResponseEnvelope> leaderless(FakeNode n) {
-        return q -> q.hasRead()
-                        && q.getRead().getConsistency() != Consistency.STALE
-                        && q.getRead().getConsistency() != Consistency.CONSISTENCY_UNSPECIFIED
-                ? n.error(ErrorCode.CONSISTENCY_NOT_SUPPORTED, false, "leaderless mode serves STALE reads only")
-                : null;
+        return q -> q.hasRead() && q.getRead().getConsistency() != Consistency.STALE
+                && q.getRead().getConsistency() != Consistency.CONSISTENCY_UNSPECIFIED
+                        ? n.error(ErrorCode.CONSISTENCY_NOT_SUPPORTED, false, "leaderless mode serves STALE reads only")
+                        : null;
     }
 
     private NamesrvClient client(NamesrvClient.Builder b) {
@@ -70,12 +63,8 @@ class LeaderlessModeClientTest {
     }
 
     private static NamesrvClient.Builder builder(String... endpoints) {
-        return NamesrvClient.builder()
-                .endpoints(endpoints)
-                .retryPolicy(FAST)
-                .randomSeed(42)
-                .requestTimeout(Duration.ofSeconds(1))
-                .overallTimeout(Duration.ofSeconds(3));
+        return NamesrvClient.builder().endpoints(endpoints).retryPolicy(FAST).randomSeed(42)
+                .requestTimeout(Duration.ofSeconds(1)).overallTimeout(Duration.ofSeconds(3));
     }
 
     private static long count(FakeNode n, RequestEnvelope.BodyCase body) {
@@ -85,7 +74,8 @@ class LeaderlessModeClientTest {
     private static void await(BooleanSupplier cond, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting for " + what);
+            if (System.nanoTime() > deadline)
+                fail("timed out waiting for " + what);
             Thread.sleep(5);
         }
     }
@@ -102,14 +92,13 @@ class LeaderlessModeClientTest {
         assertEquals(Consistency.LINEARIZABLE, c.defaultConsistency(), "the builder's level, as configured");
         assertEquals(Consistency.STALE, c.effectiveDefaultConsistency());
         assertEquals(ClusterMode.LEADERLESS, c.mode());
-        long statuses =
-                count(a, RequestEnvelope.BodyCase.GET_NODE_STATUS) + count(b, RequestEnvelope.BodyCase.GET_NODE_STATUS);
+        long statuses = count(a, RequestEnvelope.BodyCase.GET_NODE_STATUS)
+                + count(b, RequestEnvelope.BodyCase.GET_NODE_STATUS);
         assertEquals(1, statuses, "one answer is enough (a dead endpoint is skipped)");
         c.getTopicRoute("T");
         c.getTopicRoute("T");
         assertEquals(ClusterMode.LEADERLESS, c.mode());
-        assertEquals(
-                statuses,
+        assertEquals(statuses,
                 count(a, RequestEnvelope.BodyCase.GET_NODE_STATUS) + count(b, RequestEnvelope.BodyCase.GET_NODE_STATUS),
                 "cached");
     }
@@ -122,8 +111,7 @@ class LeaderlessModeClientTest {
         NamesrvClient c = client(builder(r.endpoint));
         assertEquals(0, r.received.size(), "nothing is sent before the first use");
         c.getTopicRoute("T");
-        assertEquals(
-                List.of(RequestEnvelope.BodyCase.GET_NODE_STATUS, RequestEnvelope.BodyCase.GET_TOPIC_ROUTE),
+        assertEquals(List.of(RequestEnvelope.BodyCase.GET_NODE_STATUS, RequestEnvelope.BodyCase.GET_TOPIC_ROUTE),
                 r.received.stream().map(RequestEnvelope::getBodyCase).collect(Collectors.toList()));
         assertEquals(Consistency.LINEARIZABLE, r.received.get(1).getRead().getConsistency());
         assertEquals(ClusterMode.RAFT, c.mode());
@@ -168,26 +156,23 @@ class LeaderlessModeClientTest {
         assertEquals(7, a.received.get(2).getRead().getMinIndex(), "an explicit min_index is sent as given");
 
         // a per-call level is sent as-is and refused, not downgraded
-        NamesrvException e = assertThrows(
-                NamesrvException.class,
+        NamesrvException e = assertThrows(NamesrvException.class,
                 () -> c.getTopicRoute("T", CallOptions.DEFAULT.withConsistency(Consistency.LEASE)));
         assertEquals(ErrorCode.CONSISTENCY_NOT_SUPPORTED, e.code());
-        assertEquals(
-                Consistency.LEASE,
-                a.received.get(a.received.size() - 1).getRead().getConsistency());
+        assertEquals(Consistency.LEASE, a.received.get(a.received.size() - 1).getRead().getConsistency());
 
         // an explicit builder default too
         FakeNode b = node("n2", 60);
-        NamesrvClient strict =
-                client(builder(b.endpoint).mode(ClusterMode.LEADERLESS).defaultConsistency(Consistency.LINEARIZABLE));
+        NamesrvClient strict = client(
+                builder(b.endpoint).mode(ClusterMode.LEADERLESS).defaultConsistency(Consistency.LINEARIZABLE));
         assertEquals(Consistency.LINEARIZABLE, strict.effectiveDefaultConsistency());
         NamesrvException s = assertThrows(NamesrvException.class, () -> strict.listTopics(null));
         assertEquals(ErrorCode.CONSISTENCY_NOT_SUPPORTED, s.code());
         assertEquals(1, b.received.size(), "not retried, not downgraded");
         assertEquals(Consistency.LINEARIZABLE, b.received.get(0).getRead().getConsistency());
         // and an explicit STALE default works
-        NamesrvClient stale =
-                client(builder(b.endpoint).mode(ClusterMode.LEADERLESS).defaultConsistency(Consistency.STALE));
+        NamesrvClient stale = client(
+                builder(b.endpoint).mode(ClusterMode.LEADERLESS).defaultConsistency(Consistency.STALE));
         assertEquals(Consistency.STALE, stale.getTopicRoute("T").meta().served());
     }
 
@@ -219,8 +204,7 @@ class LeaderlessModeClientTest {
         // a non-retriable error does not move
         FakeNode t = nodes.get(third);
         t.script = q -> t.error(ErrorCode.TOPIC_NOT_FOUND, false, "no route");
-        assertEquals(
-                ErrorCode.TOPIC_NOT_FOUND,
+        assertEquals(ErrorCode.TOPIC_NOT_FOUND,
                 assertThrows(NamesrvException.class, () -> c.getTopicRoute("X")).code());
         t.script = leaderless(t);
         assertEquals(eps[third], c.getTopicRoute("T").meta().endpoint());
@@ -236,9 +220,7 @@ class LeaderlessModeClientTest {
         NamesrvClient c = client(builder(a.endpoint, b.endpoint, d.endpoint).mode(ClusterMode.LEADERLESS));
         Reply<RegisterBrokerResponse> r = c.registerBroker(REG);
         assertTrue(r.fannedOut());
-        assertEquals(
-                List.of(a.endpoint, b.endpoint, d.endpoint),
-                new ArrayList<>(r.perEndpoint().keySet()));
+        assertEquals(List.of(a.endpoint, b.endpoint, d.endpoint), new ArrayList<>(r.perEndpoint().keySet()));
         Map<String, Long> epochs = new LinkedHashMap<>();
         r.perEndpoint().forEach((ep, o) -> epochs.put(ep, o.value().getBrokerEpoch()));
         assertEquals(Map.of(a.endpoint, 100L, b.endpoint, 200L, d.endpoint, 300L), epochs, "each node's own epoch");
@@ -250,21 +232,16 @@ class LeaderlessModeClientTest {
             assertEquals(REG, n.received.get(0).getRegisterBroker());
         }
 
-        c.unregisterBroker(
-                UnregisterBrokerRequest.newBuilder().setBrokerName("b1").build());
+        c.unregisterBroker(UnregisterBrokerRequest.newBuilder().setBrokerName("b1").build());
         assertTrue(c.deleteTopic("T1", null).fannedOut());
         assertEquals(3, c.kvPut("ns", "k", "v").perEndpoint().size());
         assertFalse(c.kvDelete("ns", "k").value());
         for (FakeNode n : List.of(a, b, d)) {
             assertEquals(
-                    List.of(
-                            RequestEnvelope.BodyCase.REGISTER_BROKER,
-                            RequestEnvelope.BodyCase.UNREGISTER_BROKER,
-                            RequestEnvelope.BodyCase.DELETE_TOPIC,
-                            RequestEnvelope.BodyCase.KV_PUT,
+                    List.of(RequestEnvelope.BodyCase.REGISTER_BROKER, RequestEnvelope.BodyCase.UNREGISTER_BROKER,
+                            RequestEnvelope.BodyCase.DELETE_TOPIC, RequestEnvelope.BodyCase.KV_PUT,
                             RequestEnvelope.BodyCase.KV_DELETE),
-                    n.received.stream().map(RequestEnvelope::getBodyCase).collect(Collectors.toList()),
-                    n.nodeId);
+                    n.received.stream().map(RequestEnvelope::getBodyCase).collect(Collectors.toList()), n.nodeId);
             assertFalse(n.received.get(0).hasRead());
         }
 
@@ -293,9 +270,7 @@ class LeaderlessModeClientTest {
 
         Reply<Void> put = c.kvPut("ns", "k", "v");
         assertEquals(List.of(dead, d.endpoint), put.failedEndpoints());
-        assertEquals(
-                ErrorCode.INVALID_ARGUMENT,
-                put.perEndpoint().get(d.endpoint).error().code());
+        assertEquals(ErrorCode.INVALID_ARGUMENT, put.perEndpoint().get(d.endpoint).error().code());
         assertEquals(b.endpoint, put.meta().endpoint());
     }
 
@@ -326,14 +301,9 @@ class LeaderlessModeClientTest {
         FakeNode a = node("n1", 1);
         FakeNode b = node("n2", 2);
         NamesrvClient c = client(builder(a.endpoint, b.endpoint).mode(ClusterMode.LEADERLESS));
-        ResponseEnvelope r = c.callAsync(
-                        RequestEnvelope.newBuilder()
-                                .setKvPut(KvPutRequest.newBuilder()
-                                        .setNamespace("n")
-                                        .setKey("k")
-                                        .setValue("v")),
-                        null,
-                        false)
+        ResponseEnvelope r = c
+                .callAsync(RequestEnvelope.newBuilder()
+                        .setKvPut(KvPutRequest.newBuilder().setNamespace("n").setKey("k").setValue("v")), null, false)
                 .get(5, TimeUnit.SECONDS);
         assertEquals("n1", r.getHeader().getNodeId());
         assertEquals(1, a.count(RequestEnvelope.BodyCase.KV_PUT));
@@ -351,9 +321,7 @@ class LeaderlessModeClientTest {
     }
 
     private static List<HeartbeatRequest> heartbeats(FakeNode n) {
-        return n.received.stream()
-                .filter(RequestEnvelope::hasHeartbeat)
-                .map(RequestEnvelope::getHeartbeat)
+        return n.received.stream().filter(RequestEnvelope::hasHeartbeat).map(RequestEnvelope::getHeartbeat)
                 .collect(Collectors.toList());
     }
 
@@ -365,40 +333,27 @@ class LeaderlessModeClientTest {
         // n2 "restarted empty" once: its next heartbeat answers UNKNOWN_BROKER until the broker registers again
         AtomicBoolean forgot = new AtomicBoolean(false);
         b.script = q -> {
-            if (q.hasRegisterBroker()) forgot.set(false);
+            if (q.hasRegisterBroker())
+                forgot.set(false);
             return q.hasHeartbeat() && forgot.get() ? b.error(ErrorCode.UNKNOWN_BROKER, false, "not registered") : null;
         };
         NamesrvClient c = client(builder(a.endpoint, b.endpoint, d.endpoint)); // AUTO: learns leaderless
         Events events = new Events();
-        BrokerRegistrar r = BrokerRegistrar.builder(c, REG)
-                .heartbeatInterval(Duration.ofMillis(50))
-                .listener(events)
+        BrokerRegistrar r = BrokerRegistrar.builder(c, REG).heartbeatInterval(Duration.ofMillis(50)).listener(events)
                 .build();
         closeables.add(r);
         assertEquals(Map.of(), r.epochs());
         r.start();
         assertEquals(ClusterMode.LEADERLESS, c.mode());
-        assertEquals(
-                List.of(a.endpoint, b.endpoint, d.endpoint),
-                new ArrayList<>(r.epochs().keySet()));
+        assertEquals(List.of(a.endpoint, b.endpoint, d.endpoint), new ArrayList<>(r.epochs().keySet()));
         assertEquals(Map.of(a.endpoint, 100L, b.endpoint, 200L, d.endpoint, 300L), r.epochs());
         assertEquals(100, r.epoch(), "the first endpoint's");
         for (FakeNode n : List.of(a, b, d)) {
             assertEquals(1, n.count(RequestEnvelope.BodyCase.REGISTER_BROKER), n.nodeId);
-            assertTrue(
-                    n.received.stream()
-                            .filter(RequestEnvelope::hasRegisterBroker)
-                            .findFirst()
-                            .orElseThrow()
-                            .getRegisterBroker()
-                            .getBindConnection(),
-                    "bind_connection");
+            assertTrue(n.received.stream().filter(RequestEnvelope::hasRegisterBroker).findFirst().orElseThrow()
+                    .getRegisterBroker().getBindConnection(), "bind_connection");
         }
-        await(
-                () -> heartbeats(a).size() >= 3
-                        && heartbeats(b).size() >= 3
-                        && heartbeats(d).size() >= 3,
-                "heartbeats");
+        await(() -> heartbeats(a).size() >= 3 && heartbeats(b).size() >= 3 && heartbeats(d).size() >= 3, "heartbeats");
         for (FakeNode n : List.of(a, b, d)) {
             for (HeartbeatRequest hb : heartbeats(n)) {
                 assertEquals(n.appliedIndex, hb.getBrokerEpoch(), n.nodeId + " is heartbeaten with its own epoch");
@@ -423,10 +378,8 @@ class LeaderlessModeClientTest {
 
         r.close();
         for (FakeNode n : List.of(a, b, d)) {
-            List<UnregisterBrokerRequest> u = n.received.stream()
-                    .filter(RequestEnvelope::hasUnregisterBroker)
-                    .map(RequestEnvelope::getUnregisterBroker)
-                    .collect(Collectors.toList());
+            List<UnregisterBrokerRequest> u = n.received.stream().filter(RequestEnvelope::hasUnregisterBroker)
+                    .map(RequestEnvelope::getUnregisterBroker).collect(Collectors.toList());
             assertEquals(1, u.size(), n.nodeId);
             assertEquals(n.appliedIndex, u.get(0).getBrokerEpoch(), "each node's own epoch");
             assertEquals("b1", u.get(0).getBrokerName());
@@ -442,9 +395,7 @@ class LeaderlessModeClientTest {
         b.script = q -> q.hasRegisterBroker() && refuse.get() ? b.error(ErrorCode.OVERLOADED, true, "starting") : null;
         NamesrvClient c = client(builder(a.endpoint, b.endpoint).mode(ClusterMode.LEADERLESS));
         Events events = new Events();
-        BrokerRegistrar r = BrokerRegistrar.builder(c, REG)
-                .heartbeatInterval(Duration.ofMillis(50))
-                .listener(events)
+        BrokerRegistrar r = BrokerRegistrar.builder(c, REG).heartbeatInterval(Duration.ofMillis(50)).listener(events)
                 .build();
         closeables.add(r);
         r.start();
@@ -463,8 +414,6 @@ class LeaderlessModeClientTest {
         NamesrvClient cx = client(builder(x.endpoint).mode(ClusterMode.LEADERLESS));
         BrokerRegistrar rx = BrokerRegistrar.builder(cx, REG).build();
         closeables.add(rx);
-        assertEquals(
-                ErrorCode.OVERLOADED,
-                assertThrows(NamesrvException.class, rx::start).code());
+        assertEquals(ErrorCode.OVERLOADED, assertThrows(NamesrvException.class, rx::start).code());
     }
 }

@@ -27,7 +27,8 @@ class NamesrvClientTest {
     @AfterEach
     void tearDown() throws Exception {
         Collections.reverse(closeables);
-        for (AutoCloseable c : closeables) c.close();
+        for (AutoCloseable c : closeables)
+            c.close();
     }
 
     private FakeNode node(String id) {
@@ -43,13 +44,8 @@ class NamesrvClientTest {
     }
 
     private static NamesrvClient.Builder builder(String... endpoints) {
-        return NamesrvClient.builder()
-                .endpoints(endpoints)
-                .mode(ClusterMode.RAFT)
-                .retryPolicy(FAST)
-                .randomSeed(42)
-                .requestTimeout(Duration.ofSeconds(2))
-                .overallTimeout(Duration.ofSeconds(5));
+        return NamesrvClient.builder().endpoints(endpoints).mode(ClusterMode.RAFT).retryPolicy(FAST).randomSeed(42)
+                .requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(5));
     }
 
     private static NamesrvException fails(Runnable r) {
@@ -61,48 +57,23 @@ class NamesrvClientTest {
     @Test
     void builderValidatesEverySetting() {
         assertMessage("endpoints", () -> NamesrvClient.builder().build());
-        assertMessage(
-                "endpoints", () -> NamesrvClient.builder().endpoints(List.of()).build());
-        assertMessage(
-                "endpoints",
-                () -> NamesrvClient.builder().endpoints("localhost").build());
-        assertMessage(
-                "endpoints",
-                () -> NamesrvClient.builder().endpoints("a:1", "b:x").build());
-        assertMessage(
-                "duplicate",
-                () -> NamesrvClient.builder().endpoints("a:1", "a:1").build());
-        assertMessage(
-                "requestTimeout",
-                () -> NamesrvClient.builder()
-                        .endpoints("a:1")
-                        .requestTimeout(Duration.ZERO)
-                        .build());
-        assertMessage(
-                "overallTimeout",
-                () -> NamesrvClient.builder()
-                        .endpoints("a:1")
-                        .overallTimeout(Duration.ofMillis(-1))
-                        .build());
-        assertMessage(
-                "retryPolicy",
-                () -> NamesrvClient.builder().endpoints("a:1").retryPolicy(null).build());
-        assertMessage(
-                "defaultConsistency",
-                () -> NamesrvClient.builder()
-                        .endpoints("a:1")
-                        .defaultConsistency(Consistency.CONSISTENCY_UNSPECIFIED)
-                        .build());
-        assertMessage(
-                "rpcOptions",
-                () -> NamesrvClient.builder().endpoints("a:1").rpcOptions(null).build());
+        assertMessage("endpoints", () -> NamesrvClient.builder().endpoints(List.of()).build());
+        assertMessage("endpoints", () -> NamesrvClient.builder().endpoints("localhost").build());
+        assertMessage("endpoints", () -> NamesrvClient.builder().endpoints("a:1", "b:x").build());
+        assertMessage("duplicate", () -> NamesrvClient.builder().endpoints("a:1", "a:1").build());
+        assertMessage("requestTimeout",
+                () -> NamesrvClient.builder().endpoints("a:1").requestTimeout(Duration.ZERO).build());
+        assertMessage("overallTimeout",
+                () -> NamesrvClient.builder().endpoints("a:1").overallTimeout(Duration.ofMillis(-1)).build());
+        assertMessage("retryPolicy", () -> NamesrvClient.builder().endpoints("a:1").retryPolicy(null).build());
+        assertMessage("defaultConsistency", () -> NamesrvClient.builder().endpoints("a:1")
+                .defaultConsistency(Consistency.CONSISTENCY_UNSPECIFIED).build());
+        assertMessage("rpcOptions", () -> NamesrvClient.builder().endpoints("a:1").rpcOptions(null).build());
         assertMessage("maxAttempts", () -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO, 0));
         assertMessage("jitter", () -> RetryPolicy.DEFAULT.withJitter(2));
         assertMessage("node", () -> CallOptions.DEFAULT.withNode("nope"));
         assertMessage("minIndex", () -> CallOptions.DEFAULT.withMinIndex(-1));
-        try (NamesrvClient c = NamesrvClient.builder()
-                .endpoints(List.of("127.0.0.1:1", " 127.0.0.1:2 "))
-                .build()) {
+        try (NamesrvClient c = NamesrvClient.builder().endpoints(List.of("127.0.0.1:1", " 127.0.0.1:2 ")).build()) {
             assertEquals(List.of("127.0.0.1:1", "127.0.0.1:2"), c.endpoints());
             assertEquals(Duration.ofSeconds(3), c.requestTimeout());
             assertEquals(Duration.ofSeconds(10), c.overallTimeout());
@@ -131,21 +102,12 @@ class NamesrvClientTest {
         NamesrvClient c = client(builder(a.endpoint));
         Reply<TopicRoute> route = c.getTopicRoute("TopicA");
         assertEquals("TopicA", route.value().getTopic());
-        assertEquals(
-                new ResponseMeta("n1", Role.LEADER, 3, 17, Consistency.LINEARIZABLE, 0, "", a.endpoint), route.meta());
-        assertEquals(
-                "served=LINEARIZABLE node=n1 role=LEADER term=3 applied=17 endpoint=" + a.endpoint,
+        assertEquals(new ResponseMeta("n1", Role.LEADER, 3, 17, Consistency.LINEARIZABLE, 0, "", a.endpoint),
+                route.meta());
+        assertEquals("served=LINEARIZABLE node=n1 role=LEADER term=3 applied=17 endpoint=" + a.endpoint,
                 route.meta().toMetaLine());
         assertEquals(List.of("TopicA", "TopicB"), c.listTopics(null).value());
-        assertEquals(
-                "c1",
-                a.received
-                                .get(a.received.size() - 1)
-                                .getListTopics()
-                                .getCluster()
-                                .isEmpty()
-                        ? "c1"
-                        : "x");
+        assertEquals("c1", a.received.get(a.received.size() - 1).getListTopics().getCluster().isEmpty() ? "c1" : "x");
         c.listTopics("c9");
         assertEquals("c9", a.received.get(a.received.size() - 1).getListTopics().getCluster());
         assertEquals("v-k", c.kvGet("ns", "k").value());
@@ -154,15 +116,9 @@ class NamesrvClientTest {
         assertNull(c.kvPut("ns", "k", "v").value());
         assertFalse(c.kvDelete("ns", "k").value());
         assertTrue(c.deleteTopic("TopicA", null).value().getExisted());
-        assertEquals(
-                17,
-                c.registerBroker(RegisterBrokerRequest.newBuilder()
-                                .setBrokerName("b")
-                                .build())
-                        .value()
-                        .getBrokerEpoch());
-        c.unregisterBroker(
-                UnregisterBrokerRequest.newBuilder().setBrokerName("b").build());
+        assertEquals(17, c.registerBroker(RegisterBrokerRequest.newBuilder().setBrokerName("b").build()).value()
+                .getBrokerEpoch());
+        c.unregisterBroker(UnregisterBrokerRequest.newBuilder().setBrokerName("b").build());
         assertEquals(1, c.getClusterInfo().value().getClusterAddrTableCount());
         Reply<GetNodeStatusResponse> st = c.nodeStatus(null);
         assertEquals("n1", st.value().getNodeId());
@@ -183,8 +139,7 @@ class NamesrvClientTest {
     void nonRetriableErrorFailsAtOnce() {
         FakeNode a = node("n1");
         FakeNode b = node("n2");
-        a.script = b.script = r -> (r.hasGetTopicRoute() ? a : null) == null
-                ? null
+        a.script = b.script = r -> (r.hasGetTopicRoute() ? a : null) == null ? null
                 : a.error(ErrorCode.TOPIC_NOT_FOUND, false, "no route for topic Nope");
         NamesrvClient c = client(builder(a.endpoint, b.endpoint));
         NamesrvException e = fails(() -> c.getTopicRoute("Nope"));
@@ -200,20 +155,14 @@ class NamesrvClientTest {
     @Test
     void unspecifiedCodeIsAProtocolError() {
         FakeNode a = node("n1");
-        a.script = r ->
-                a.ok(r).setHeader(a.header(ErrorCode.ERROR_CODE_UNSPECIFIED)).build();
+        a.script = r -> a.ok(r).setHeader(a.header(ErrorCode.ERROR_CODE_UNSPECIFIED)).build();
         NamesrvClient c = client(builder(a.endpoint));
         NamesrvException e = fails(() -> c.kvGet("ns", "k"));
         assertEquals(NamesrvException.Kind.PROTOCOL_ERROR, e.kind());
         assertEquals(1, a.received.size());
-        a.script = r -> a.ok(RequestEnvelope.newBuilder()
-                        .setKvList(KvListRequest.getDefaultInstance())
-                        .build())
+        a.script = r -> a.ok(RequestEnvelope.newBuilder().setKvList(KvListRequest.getDefaultInstance()).build())
                 .build();
-        assertEquals(
-                NamesrvException.Kind.PROTOCOL_ERROR,
-                fails(() -> c.kvGet("ns", "k")).kind(),
-                "body mismatch");
+        assertEquals(NamesrvException.Kind.PROTOCOL_ERROR, fails(() -> c.kvGet("ns", "k")).kind(), "body mismatch");
     }
 
     // ---- leader following and failover --------------------------------------------------------------------------
@@ -250,14 +199,8 @@ class NamesrvClientTest {
                 ? follower.error(ErrorCode.NOT_LEADER, true, "not the leader")
                 : null;
         NamesrvClient c = client(builder(follower.endpoint));
-        HeartbeatRequest hb = HeartbeatRequest.newBuilder()
-                .setCluster("C")
-                .setBrokerName("b1")
-                .setBrokerId(0)
-                .setBrokerAddr("h:1")
-                .setBrokerEpoch(12)
-                .setBindConnection(true)
-                .build();
+        HeartbeatRequest hb = HeartbeatRequest.newBuilder().setCluster("C").setBrokerName("b1").setBrokerId(0)
+                .setBrokerAddr("h:1").setBrokerEpoch(12).setBindConnection(true).build();
         Reply<HeartbeatResponse> r = c.heartbeat(hb);
         assertEquals(10_000, r.value().getLeaseTimeoutMs());
         assertEquals(leader.endpoint, r.meta().endpoint());
@@ -349,10 +292,8 @@ class NamesrvClientTest {
     void retriesAreBoundedByOverallTimeout() {
         FakeNode a = node("n1");
         a.blackhole = true;
-        NamesrvClient c = client(builder(a.endpoint)
-                .retryPolicy(FAST.withMaxAttempts(100))
-                .requestTimeout(Duration.ofMillis(100))
-                .overallTimeout(Duration.ofMillis(350)));
+        NamesrvClient c = client(builder(a.endpoint).retryPolicy(FAST.withMaxAttempts(100))
+                .requestTimeout(Duration.ofMillis(100)).overallTimeout(Duration.ofMillis(350)));
         long t0 = System.nanoTime();
         NamesrvException e = fails(() -> c.kvGet("ns", "k"));
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -362,7 +303,8 @@ class NamesrvClientTest {
         assertTrue(e.attempts() >= 3 && e.attempts() <= 5, "attempts " + e.attempts());
         assertFalse(e.outcomeUnknown(), "reads never have an unknown outcome");
         // every attempt carried its own deadline
-        for (RequestEnvelope r : a.received) assertTrue(r.getTimeoutMs() <= 100, "timeout_ms=" + r.getTimeoutMs());
+        for (RequestEnvelope r : a.received)
+            assertTrue(r.getTimeoutMs() <= 100, "timeout_ms=" + r.getTimeoutMs());
     }
 
     @Test
@@ -381,14 +323,8 @@ class NamesrvClientTest {
         assertEquals(50, c.highestSeenIndex(), "never decreases");
         assertEquals(20, r.meta().appliedIndex());
         // an explicit higher floor wins; explicit consistency overrides the default
-        c.kvGet(
-                "ns",
-                "k",
-                CallOptions.DEFAULT
-                        .withNode(b.endpoint)
-                        .withMinIndex(70)
-                        .withConsistency(Consistency.STALE)
-                        .withMaxStalenessMs(900));
+        c.kvGet("ns", "k", CallOptions.DEFAULT.withNode(b.endpoint).withMinIndex(70).withConsistency(Consistency.STALE)
+                .withMaxStalenessMs(900));
         ReadOptions ro = b.received.get(1).getRead();
         assertEquals(70, ro.getMinIndex());
         assertEquals(Consistency.STALE, ro.getConsistency());
@@ -434,18 +370,16 @@ class NamesrvClientTest {
     private String dropper() throws Exception {
         ServerSocket ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         closeables.add(ss);
-        Thread t = new Thread(
-                () -> {
-                    while (!ss.isClosed()) {
-                        try (Socket s = ss.accept()) {
-                            InputStream in = s.getInputStream();
-                            in.read(new byte[4]);
-                        } catch (Exception e) {
-                            return;
-                        }
-                    }
-                },
-                "dropper");
+        Thread t = new Thread(() -> {
+            while (!ss.isClosed()) {
+                try (Socket s = ss.accept()) {
+                    InputStream in = s.getInputStream();
+                    in.read(new byte[4]);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }, "dropper");
         t.setDaemon(true);
         t.start();
         return "127.0.0.1:" + ss.getLocalPort();
@@ -491,8 +425,8 @@ class NamesrvClientTest {
     void writeTimeoutAfterSendIsUnknown() {
         FakeNode a = node("n1");
         a.blackhole = true;
-        NamesrvClient c =
-                client(builder(a.endpoint).retryPolicy(FAST.withMaxAttempts(2)).requestTimeout(Duration.ofMillis(100)));
+        NamesrvClient c = client(
+                builder(a.endpoint).retryPolicy(FAST.withMaxAttempts(2)).requestTimeout(Duration.ofMillis(100)));
         NamesrvException e = fails(() -> c.kvDelete("ns", "k"));
         assertEquals(NamesrvException.Kind.TIMEOUT, e.kind());
         assertTrue(e.outcomeUnknown());
@@ -503,12 +437,8 @@ class NamesrvClientTest {
     void callAsyncCompletesWithTheResponse() throws Exception {
         FakeNode a = node("n1");
         NamesrvClient c = client(builder(a.endpoint));
-        ResponseEnvelope r = c.callAsync(
-                        RequestEnvelope.newBuilder()
-                                .setKvGet(KvGetRequest.newBuilder().setKey("z")),
-                        CallOptions.DEFAULT,
-                        true)
-                .get(5, TimeUnit.SECONDS);
+        ResponseEnvelope r = c.callAsync(RequestEnvelope.newBuilder().setKvGet(KvGetRequest.newBuilder().setKey("z")),
+                CallOptions.DEFAULT, true).get(5, TimeUnit.SECONDS);
         assertEquals("v-z", r.getKvGet().getValue());
         assertTrue(a.received.get(0).hasRead());
         c.close();

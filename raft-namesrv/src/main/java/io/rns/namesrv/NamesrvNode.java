@@ -80,13 +80,10 @@ public final class NamesrvNode implements AutoCloseable {
             consensus = raft;
             livenessConfig = config.liveness();
         }
-        readExecutor = Executors.newFixedThreadPool(
-                Math.max(2, Runtime.getRuntime().availableProcessors()),
+        readExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 DaemonThreads.numbered("rns-read-" + config.nodeId()));
-        forwardClient = new RpcClient(RpcClientOptions.builder()
-                .maxFrameBytes(config.maxFrameBytes())
-                .connectTimeout(Duration.ofMillis(Math.min(1000, config.writeTimeoutMs())))
-                .build());
+        forwardClient = new RpcClient(RpcClientOptions.builder().maxFrameBytes(config.maxFrameBytes())
+                .connectTimeout(Duration.ofMillis(Math.min(1000, config.writeTimeoutMs()))).build());
         Responses responses = new Responses(config, consensus);
         if (config.unsafeLocalLinearizableReads()) {
             log.warn(
@@ -95,48 +92,35 @@ public final class NamesrvNode implements AutoCloseable {
                             + "unsafe; it exists so the chaos checker can prove it catches stale reads.",
                     config.nodeId());
         }
-        ReadService reads = new ReadService(
-                consensus, consensus, config.defaultConsistency(), config.unsafeLocalLinearizableReads());
-        WriteService writes =
-                new WriteService(consensus, consensus, consensus, Clock.systemUTC(), config.leaseConfirmsUnchanged());
+        ReadService reads = new ReadService(consensus, consensus, config.defaultConsistency(),
+                config.unsafeLocalLinearizableReads());
+        WriteService writes = new WriteService(consensus, consensus, consensus, Clock.systemUTC(),
+                config.leaseConfirmsUnchanged());
         liveness = new LivenessService(livenessConfig, consensus, writes, MonotonicClock.SYSTEM);
         consensus.addLeadershipListener(liveness);
         if (!leaderless && consensus.state().isLeader()) {
             liveness.onLeaderStart(consensus.state().term()); // elected before the listener was added
         }
-        livenessExecutor =
-                Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rns-liveness-" + config.nodeId()));
+        livenessExecutor = Executors
+                .newSingleThreadScheduledExecutor(DaemonThreads.named("rns-liveness-" + config.nodeId()));
         liveness.start(livenessExecutor);
         LeaderForwarding forwarding = new LeaderForwarding(config, consensus, responses, forwardClient);
-        connectionLoss = new ConnectionLoss(
-                config.nodeId(),
-                leaderless ? ConnectionLoss.Policy.EXPIRE_AT_ONCE : ConnectionLoss.Policy.SUSPECT,
-                liveness,
-                consensus,
-                writes,
-                forwarding,
-                config.writeTimeoutMs());
+        connectionLoss = new ConnectionLoss(config.nodeId(),
+                leaderless ? ConnectionLoss.Policy.EXPIRE_AT_ONCE : ConnectionLoss.Policy.SUSPECT, liveness, consensus,
+                writes, forwarding, config.writeTimeoutMs());
         ConnectionRegistry connections = new ConnectionRegistry(connectionLoss);
-        RequestDispatcher dispatcher = new RequestDispatcher(
-                config, consensus, reads, writes, responses, readExecutor, liveness, connections, forwarding);
+        RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor,
+                liveness, connections, forwarding);
         server = RpcServer.start(
-                RpcServerOptions.builder()
-                        .host(config.self().host())
-                        .port(config.self().clientPort())
-                        .maxFrameBytes(config.maxFrameBytes())
-                        .idleTimeout(Duration.ofMillis(config.idleTimeoutMs()))
-                        .ioThreads(config.ioThreads())
-                        .workerThreads(config.workerThreads())
-                        .workerQueueCapacity(config.workerQueueCapacity())
-                        .priorityThreads(config.priorityThreads())
+                RpcServerOptions.builder().host(config.self().host()).port(config.self().clientPort())
+                        .maxFrameBytes(config.maxFrameBytes()).idleTimeout(Duration.ofMillis(config.idleTimeoutMs()))
+                        .ioThreads(config.ioThreads()).workerThreads(config.workerThreads())
+                        .workerQueueCapacity(config.workerQueueCapacity()).priorityThreads(config.priorityThreads())
                         .defaultRequestTimeout(
                                 Duration.ofMillis(Math.max(config.readTimeoutMs(), config.writeTimeoutMs())))
                         .build(),
                 dispatcher);
-        log.info(
-                "node {} serving clients on {} (raft on {})",
-                config.nodeId(),
-                server.localAddress(),
+        log.info("node {} serving clients on {} (raft on {})", config.nodeId(), server.localAddress(),
                 config.self().raftAddress());
         startIngresses(providers, dispatcher);
         return this;
@@ -149,15 +133,13 @@ public final class NamesrvNode implements AutoCloseable {
     private List<IngressProvider> loadIngressProviders() {
         List<IngressProvider> providers = new ArrayList<>();
         ServiceLoader.load(IngressProvider.class).forEach(providers::add);
-        if (config.rocketmq().enabled()
-                && providers.stream().noneMatch(p -> p.name().equals("rocketmq"))) {
+        if (config.rocketmq().enabled() && providers.stream().noneMatch(p -> p.name().equals("rocketmq"))) {
             throw new IllegalStateException(NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT + "="
                     + config.rocketmq().listenPort()
                     + " asks for the RocketMQ ingress, but no IngressProvider named 'rocketmq' is on the classpath: "
                     + "add the rocketmq-compat module (start the node with rocketmq-compat/target/rocketmq-compat-*.jar "
                     + "and rocketmq-compat/target/lib/* on the classpath) or set "
-                    + NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT
-                    + "=0");
+                    + NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT + "=0");
         }
         return providers;
     }
@@ -172,8 +154,8 @@ public final class NamesrvNode implements AutoCloseable {
             try {
                 ingresses.add(p.start(ctx));
             } catch (Exception e) {
-                throw new IOException(
-                        "node " + config.nodeId() + ": ingress '" + p.name() + "' failed to start: " + e, e);
+                throw new IOException("node " + config.nodeId() + ": ingress '" + p.name() + "' failed to start: " + e,
+                        e);
             }
             log.info("node {}: ingress '{}' started", config.nodeId(), p.name());
         }
@@ -248,10 +230,7 @@ public final class NamesrvNode implements AutoCloseable {
         try {
             c.close();
         } catch (Exception e) {
-            log.warn(
-                    "node {}: error while closing {}: {}",
-                    config.nodeId(),
-                    c.getClass().getSimpleName(),
+            log.warn("node {}: error while closing {}: {}", config.nodeId(), c.getClass().getSimpleName(),
                     e.toString());
         }
     }

@@ -18,8 +18,7 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.rns");
         if (classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.rns.statemachine"))
                 || classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.rns.namesrv.raft"))
@@ -36,103 +35,53 @@ class ArchitectureTest {
 
     @Test
     void onlyTheRaftPackageImportsJraft() {
-        check(noClasses()
-                .that()
-                .resideOutsideOfPackage("io.rns.namesrv.raft..")
-                .should()
-                .dependOnClassesThat()
+        check(noClasses().that().resideOutsideOfPackage("io.rns.namesrv.raft..").should().dependOnClassesThat()
                 .resideInAPackage("com.alipay.sofa.jraft.."));
     }
 
     @Test
     void stateMachineUsesNoNettyNoJraftNoRpc() {
-        check(noClasses()
-                .that()
-                .resideInAnyPackage("io.rns.statemachine..", "io.rns.log..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "io.netty..",
-                        "com.alipay..",
-                        "io.rns.rpc..",
-                        "io.rns.namesrv..",
-                        "io.rns.client..",
-                        "org.apache.rocketmq.."));
+        check(noClasses().that().resideInAnyPackage("io.rns.statemachine..", "io.rns.log..").should()
+                .dependOnClassesThat().resideInAnyPackage("io.netty..", "com.alipay..", "io.rns.rpc..",
+                        "io.rns.namesrv..", "io.rns.client..", "org.apache.rocketmq.."));
     }
 
     @Test
     void stateMachineReadsNoClockAndNoRandomness() {
-        check(noClasses()
-                .that()
-                .resideInAnyPackage("io.rns.statemachine..", "io.rns.log..")
-                .should()
-                .callMethod(System.class, "currentTimeMillis")
-                .orShould()
-                .callMethod(System.class, "nanoTime")
-                .orShould()
-                .dependOnClassesThat()
-                .haveFullyQualifiedName("java.time.Clock")
-                .orShould()
-                .dependOnClassesThat()
-                .haveFullyQualifiedName("java.time.Instant")
-                .orShould()
-                .dependOnClassesThat()
-                .haveFullyQualifiedName("java.util.Random")
-                .orShould()
-                .dependOnClassesThat()
-                .haveFullyQualifiedName("java.util.concurrent.ThreadLocalRandom")
-                .orShould()
-                .dependOnClassesThat()
-                .haveFullyQualifiedName("java.security.SecureRandom")
-                .orShould()
-                .dependOnClassesThat()
+        check(noClasses().that().resideInAnyPackage("io.rns.statemachine..", "io.rns.log..").should()
+                .callMethod(System.class, "currentTimeMillis").orShould().callMethod(System.class, "nanoTime")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock").orShould()
+                .dependOnClassesThat().haveFullyQualifiedName("java.time.Instant").orShould().dependOnClassesThat()
+                .haveFullyQualifiedName("java.util.Random").orShould().dependOnClassesThat()
+                .haveFullyQualifiedName("java.util.concurrent.ThreadLocalRandom").orShould().dependOnClassesThat()
+                .haveFullyQualifiedName("java.security.SecureRandom").orShould().dependOnClassesThat()
                 .haveFullyQualifiedName("java.util.UUID"));
     }
 
     @Test
     void serverNeverDependsOnClient() {
-        check(noClasses()
-                .that()
-                .resideInAnyPackage("io.rns.namesrv..", "io.rns.statemachine..", "io.rns.rpc..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAPackage("io.rns.client.."));
+        check(noClasses().that().resideInAnyPackage("io.rns.namesrv..", "io.rns.statemachine..", "io.rns.rpc..")
+                .should().dependOnClassesThat().resideInAPackage("io.rns.client.."));
     }
 
     @Test
     void rocketmqTypesNeverReachWriteRaftOrStateMachine() {
-        check(noClasses()
-                .that()
-                .resideInAnyPackage(
-                        "io.rns.namesrv.write..", "io.rns.namesrv.raft..", "io.rns.statemachine..", "io.rns.log..")
-                .should()
-                .dependOnClassesThat()
+        check(noClasses().that().resideInAnyPackage("io.rns.namesrv.write..", "io.rns.namesrv.raft..",
+                "io.rns.statemachine..", "io.rns.log..").should().dependOnClassesThat()
                 .resideInAPackage("org.apache.rocketmq.."));
     }
 
     @Test
     void rpcModuleKnowsNothingOfTheServerOrTheStore() {
-        check(noClasses()
-                .that()
-                .resideInAPackage("io.rns.rpc..")
-                .should()
-                .dependOnClassesThat()
+        check(noClasses().that().resideInAPackage("io.rns.rpc..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.rns.namesrv..", "io.rns.statemachine..", "io.rns.log..", "com.alipay.."));
     }
 
     @Test
     void noJavaSerializationAnywhere() {
-        check(noClasses()
-                .that()
-                .resideInAPackage("io.rns..")
-                .should()
-                .dependOnClassesThat()
-                .haveFullyQualifiedName("java.io.ObjectOutputStream")
-                .orShould()
-                .dependOnClassesThat()
-                .haveFullyQualifiedName("java.io.ObjectInputStream")
-                .orShould()
-                .dependOnClassesThat()
+        check(noClasses().that().resideInAPackage("io.rns..").should().dependOnClassesThat()
+                .haveFullyQualifiedName("java.io.ObjectOutputStream").orShould().dependOnClassesThat()
+                .haveFullyQualifiedName("java.io.ObjectInputStream").orShould().dependOnClassesThat()
                 .resideInAPackage("com.caucho.hessian.."));
     }
 }

@@ -55,8 +55,7 @@ public final class InMemoryConsensus implements Consensus {
         for (Object[] h : held) {
             @SuppressWarnings("unchecked")
             CompletableFuture<ApplyResult> f = (CompletableFuture<ApplyResult>) h[1];
-            f.complete(sm.applyBatch(List.of(new LogEntry(nextIndex++, (LogRecord) h[0])))
-                    .get(0));
+            f.complete(sm.applyBatch(List.of(new LogEntry(nextIndex++, (LogRecord) h[0]))).get(0));
         }
         held.clear();
     }
@@ -64,13 +63,13 @@ public final class InMemoryConsensus implements Consensus {
     @Override
     public synchronized CompletableFuture<ApplyResult> propose(LogRecord record, long timeoutMs) {
         if (role != Role.LEADER) {
-            return CompletableFuture.failedFuture(
-                    new ConsensusException(ConsensusException.Kind.NOT_LEADER, "not leader"));
+            return CompletableFuture
+                    .failedFuture(new ConsensusException(ConsensusException.Kind.NOT_LEADER, "not leader"));
         }
         proposed.add(record);
         if (holding) {
             CompletableFuture<ApplyResult> f = new CompletableFuture<>();
-            held.add(new Object[] {record, f});
+            held.add(new Object[]{record, f});
             return f;
         }
         List<ApplyResult> r = sm.applyBatch(List.of(new LogEntry(nextIndex++, record)));
@@ -123,28 +122,21 @@ public final class InMemoryConsensus implements Consensus {
         if (stateThrows) {
             throw new IllegalStateException("Not leader");
         }
-        return new NodeState(
-                role,
-                term,
-                leaderId,
-                role == Role.LEADER ? 0 : msSinceLeaderContact,
-                sm.appliedIndex(),
-                sm.appliedIndex(),
-                0);
+        return new NodeState(role, term, leaderId, role == Role.LEADER ? 0 : msSinceLeaderContact, sm.appliedIndex(),
+                sm.appliedIndex(), 0);
     }
 
     @Override
     public List<NodeState.Peer> peers() {
         synchronized (members) {
             return members.values().stream()
-                    .map(m -> new NodeState.Peer(m.id(), m.raftAddress(), m.clientAddress(), true))
-                    .toList();
+                    .map(m -> new NodeState.Peer(m.id(), m.raftAddress(), m.clientAddress(), true)).toList();
         }
     }
 
     /** The stand-in's voting members (n1, n2 as in the dispatcher test's config); membership calls change it. */
-    public final Map<String, Member> members =
-            new LinkedHashMap<>(Map.of("n1", new Member("n1", "127.0.0.1", 1001, 1002)));
+    public final Map<String, Member> members = new LinkedHashMap<>(
+            Map.of("n1", new Member("n1", "127.0.0.1", 1001, 1002)));
 
     {
         members.put("n2", new Member("n2", "127.0.0.1", 1003, 1004));

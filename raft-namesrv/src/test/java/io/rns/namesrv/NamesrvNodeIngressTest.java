@@ -20,16 +20,11 @@ class NamesrvNodeIngressTest {
 
     @Test
     void rocketmqPortWithoutTheModuleFailsStartupBeforeAnythingStarts() {
-        NamesrvConfig c = NamesrvConfig.builder()
-                .nodeId("n1")
-                .members(List.of(new Member("n1", "127.0.0.1", 1, 2)))
-                .dataDir(dir.resolve("n1"))
-                .rocketmqListenPort(3)
-                .build();
+        NamesrvConfig c = NamesrvConfig.builder().nodeId("n1").members(List.of(new Member("n1", "127.0.0.1", 1, 2)))
+                .dataDir(dir.resolve("n1")).rocketmqListenPort(3).build();
         NamesrvNode node = new NamesrvNode(c);
         IllegalStateException e = assertThrows(IllegalStateException.class, node::start);
-        assertTrue(
-                e.getMessage().contains("rocketmq-compat") && e.getMessage().contains("rocketmq.listen-port"),
+        assertTrue(e.getMessage().contains("rocketmq-compat") && e.getMessage().contains("rocketmq.listen-port"),
                 e.getMessage());
         assertFalse(Files.exists(dir.resolve("n1")), "nothing was started or created");
         node.close();

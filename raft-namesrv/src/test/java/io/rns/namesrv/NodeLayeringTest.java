@@ -21,8 +21,7 @@ class NodeLayeringTest {
     private static final String NODE = "io.rns.namesrv";
 
     private static JavaClasses mainClasses() {
-        return new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(NODE);
     }
 
@@ -35,70 +34,34 @@ class NodeLayeringTest {
     }
 
     static ArchRule layers(String root) {
-        return layeredArchitecture()
-                .consideringOnlyDependenciesInLayers()
-                .layer("root")
-                .definedBy(root)
-                .layer("spi")
-                .definedBy(root + ".spi..")
-                .layer("api")
-                .definedBy(root + ".api..")
-                .layer("services")
-                .definedBy(root + ".write..", root + ".read..", root + ".liveness..")
-                .layer("engines")
-                .definedBy(root + ".raft..", root + ".leaderless..")
-                .layer("consensus")
-                .definedBy(root + ".consensus..")
-                .layer("config")
-                .definedBy(root + ".config..")
-                .layer("base")
-                .definedBy(root + ".base..")
-                .whereLayer("root")
-                .mayNotBeAccessedByAnyLayer()
-                .whereLayer("spi")
-                .mayOnlyBeAccessedByLayers("root")
-                .whereLayer("api")
-                .mayOnlyBeAccessedByLayers("root")
-                .whereLayer("services")
-                .mayOnlyBeAccessedByLayers("root", "api", "services")
-                .whereLayer("engines")
-                .mayOnlyBeAccessedByLayers("root")
-                .whereLayer("consensus")
-                .mayOnlyBeAccessedByLayers("root", "api", "services", "engines")
-                .whereLayer("config")
+        return layeredArchitecture().consideringOnlyDependenciesInLayers().layer("root").definedBy(root).layer("spi")
+                .definedBy(root + ".spi..").layer("api").definedBy(root + ".api..").layer("services")
+                .definedBy(root + ".write..", root + ".read..", root + ".liveness..").layer("engines")
+                .definedBy(root + ".raft..", root + ".leaderless..").layer("consensus").definedBy(root + ".consensus..")
+                .layer("config").definedBy(root + ".config..").layer("base").definedBy(root + ".base..")
+                .whereLayer("root").mayNotBeAccessedByAnyLayer().whereLayer("spi").mayOnlyBeAccessedByLayers("root")
+                .whereLayer("api").mayOnlyBeAccessedByLayers("root").whereLayer("services")
+                .mayOnlyBeAccessedByLayers("root", "api", "services").whereLayer("engines")
+                .mayOnlyBeAccessedByLayers("root").whereLayer("consensus")
+                .mayOnlyBeAccessedByLayers("root", "api", "services", "engines").whereLayer("config")
                 .mayOnlyBeAccessedByLayers("root", "spi", "api", "services", "engines", "consensus")
                 .withOptionalLayers(true);
     }
 
     /** Inside the services layer: liveness may use the write path (expiries are writes); nothing else crosses. */
     static ArchRule servicesStayApart(String root) {
-        return CompositeArchRule.of(noClasses()
-                        .that()
-                        .resideInAPackage(root + ".write..")
-                        .should()
-                        .dependOnClassesThat()
+        return CompositeArchRule
+                .of(noClasses().that().resideInAPackage(root + ".write..").should().dependOnClassesThat()
                         .resideInAnyPackage(root + ".api..", root + ".read..", root + ".liveness..", root + ".spi.."))
-                .and(noClasses()
-                        .that()
-                        .resideInAPackage(root + ".read..")
-                        .should()
-                        .dependOnClassesThat()
+                .and(noClasses().that().resideInAPackage(root + ".read..").should().dependOnClassesThat()
                         .resideInAnyPackage(root + ".api..", root + ".write..", root + ".liveness..", root + ".spi..")
                         .allowEmptyShould(true)); // the planted fixture has no read package
     }
 
     static ArchRule writeBuildsNoWireAnswers(String root) {
-        return noClasses()
-                .that()
-                .resideInAPackage(root + ".write..")
-                .should()
-                .dependOnClassesThat()
-                .haveFullyQualifiedName("io.rns.rpc.v1.ResponseEnvelope")
-                .orShould()
-                .dependOnClassesThat()
-                .haveFullyQualifiedName("io.rns.rpc.v1.ResponseHeader")
-                .orShould()
-                .dependOnClassesThat()
+        return noClasses().that().resideInAPackage(root + ".write..").should().dependOnClassesThat()
+                .haveFullyQualifiedName("io.rns.rpc.v1.ResponseEnvelope").orShould().dependOnClassesThat()
+                .haveFullyQualifiedName("io.rns.rpc.v1.ResponseHeader").orShould().dependOnClassesThat()
                 .resideInAnyPackage("io.rns.rpc.transport..", root + ".api..");
     }
 
@@ -110,8 +73,7 @@ class NodeLayeringTest {
     /** The other modules on this classpath: rpc and the state machine (one package each today, so cycles cannot form). */
     @Test
     void rpcAndStateMachineHaveNoCycles() {
-        JavaClasses classes = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.rns.rpc", "io.rns.statemachine");
         noCycles("io.rns.rpc").allowEmptyShould(true).check(classes);
         noCycles("io.rns.statemachine").allowEmptyShould(true).check(classes);

@@ -28,26 +28,14 @@ public final class NodeStack {
      * @param readDefault        the node's default read level
      * @param onConnectionClosed what the node does when a bound broker connection closes
      */
-    public NodeStack(
-            NamesrvConfig config,
-            InMemoryConsensus consensus,
-            Clock wall,
-            MonotonicClock monotonic,
-            Consistency readDefault,
-            BiConsumer<BrokerKey, Long> onConnectionClosed) {
+    public NodeStack(NamesrvConfig config, InMemoryConsensus consensus, Clock wall, MonotonicClock monotonic,
+            Consistency readDefault, BiConsumer<BrokerKey, Long> onConnectionClosed) {
         Responses responses = new Responses(config, consensus);
         writes = new WriteService(consensus, consensus, consensus, wall, false);
         liveness = new LivenessService(config.liveness(), consensus, writes, monotonic);
         consensus.addLeadershipListener(liveness);
-        dispatcher = new RequestDispatcher(
-                config,
-                consensus,
-                new ReadService(consensus, consensus, readDefault),
-                writes,
-                responses,
-                Runnable::run,
-                liveness,
-                new ConnectionRegistry(onConnectionClosed),
+        dispatcher = new RequestDispatcher(config, consensus, new ReadService(consensus, consensus, readDefault),
+                writes, responses, Runnable::run, liveness, new ConnectionRegistry(onConnectionClosed),
                 new LeaderForwarding(config, consensus, responses, null));
     }
 }

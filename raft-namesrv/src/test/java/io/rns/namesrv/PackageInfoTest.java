@@ -25,9 +25,7 @@ class PackageInfoTest {
         Path repo = Path.of("").toAbsolutePath().getParent();
         List<Path> mainTrees;
         try (Stream<Path> modules = Files.list(repo)) {
-            mainTrees = modules.map(m -> m.resolve("src/main/java"))
-                    .filter(Files::isDirectory)
-                    .toList();
+            mainTrees = modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).toList();
         }
         assertTrue(mainTrees.size() >= 6, "expected every module's src/main/java under " + repo + ": " + mainTrees);
         List<String> missing = new ArrayList<>();
@@ -49,16 +47,14 @@ class PackageInfoTest {
                 }
             }
         }
-        assertTrue(
-                missing.isEmpty(),
-                packages + " packages; without a package-info that says what they are for:\n"
-                        + String.join("\n", missing));
+        assertTrue(missing.isEmpty(), packages + " packages; without a package-info that says what they are for:\n"
+                + String.join("\n", missing));
     }
 
     private static boolean hasJavaSources(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.anyMatch(f -> f.toString().endsWith(".java")
-                    && !f.getFileName().toString().equals("package-info.java"));
+            return files.anyMatch(
+                    f -> f.toString().endsWith(".java") && !f.getFileName().toString().equals("package-info.java"));
         }
     }
 
@@ -68,10 +64,7 @@ class PackageInfoTest {
         if (!m.find()) {
             return "package-info.java has no Javadoc";
         }
-        String text = m.group(1)
-                .replaceAll("(?m)^\\s*\\*", " ")
-                .replaceAll("\\{@\\w+ ([^}]*)}", "$1")
-                .trim();
+        String text = m.group(1).replaceAll("(?m)^\\s*\\*", " ").replaceAll("\\{@\\w+ ([^}]*)}", "$1").trim();
         return text.split("\\s+").length >= 8 ? null : "its Javadoc is too short to say what the package is for";
     }
 }

@@ -9,8 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /** The native handlers' view of one RocketMQ request and the Netty channel it came on. */
-record ChannelInboundContext(Channel channel, long connectionId, long arrivalNanos, long deadlineNanos)
-        implements InboundContext {
+record ChannelInboundContext(Channel channel, long connectionId, long arrivalNanos,
+        long deadlineNanos) implements InboundContext {
     private static final Logger log = LoggerFactory.getLogger(ChannelInboundContext.class);
 
     /** A request that arrived at {@code arrivalNanos} and must be answered within {@code timeoutMs}. */

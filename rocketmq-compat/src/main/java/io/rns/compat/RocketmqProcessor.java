@@ -48,14 +48,8 @@ final class RocketmqProcessor implements AutoCloseable {
     }
 
     private static ThreadPoolExecutor pool(String name, int threads, int capacity) {
-        return new ThreadPoolExecutor(
-                threads,
-                threads,
-                60,
-                TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(capacity),
-                DaemonThreads.numbered(name),
-                new ThreadPoolExecutor.AbortPolicy());
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(capacity),
+                DaemonThreads.numbered(name), new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** The native call a translation makes; the context carries the RocketMQ channel (liveness binds to it). */
@@ -79,13 +73,9 @@ final class RocketmqProcessor implements AutoCloseable {
         try {
             executor.execute(() -> run(channel, request, ctx));
         } catch (RejectedExecutionException e) {
-            respond(
-                    channel,
-                    request,
-                    RemotingCommand.createResponseCommand(
-                            ResponseCode.SYSTEM_BUSY,
-                            "[RNS] too many pending "
-                                    + (kind == RequestKind.QUERY ? "queries" : "registrations/writes")
+            respond(channel, request,
+                    RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_BUSY,
+                            "[RNS] too many pending " + (kind == RequestKind.QUERY ? "queries" : "registrations/writes")
                                     + " on node " + config.nodeId() + " (rocketmq.queue-capacity "
                                     + config.rocketmq().queueCapacity() + "); try again later"));
         }
@@ -104,11 +94,8 @@ final class RocketmqProcessor implements AutoCloseable {
     private void respond(Channel channel, RemotingCommand request, RemotingCommand response) {
         if (request.isOnewayRPC()) {
             if (response != null && response.getCode() != ResponseCode.SUCCESS) {
-                log.warn(
-                        "RocketMQ ingress: oneway request code {} from {} failed: {} {}",
-                        request.getCode(),
-                        ChannelInboundContext.address(channel.remoteAddress()),
-                        response.getCode(),
+                log.warn("RocketMQ ingress: oneway request code {} from {} failed: {} {}", request.getCode(),
+                        ChannelInboundContext.address(channel.remoteAddress()), response.getCode(),
                         response.getRemark());
             }
             return;
@@ -123,9 +110,7 @@ final class RocketmqProcessor implements AutoCloseable {
         if (channel.isActive()) {
             channel.writeAndFlush(response).addListener(w -> {
                 if (!w.isSuccess()) {
-                    log.debug(
-                            "RocketMQ ingress: answer to {} failed: {}",
-                            channel.remoteAddress(),
+                    log.debug("RocketMQ ingress: answer to {} failed: {}", channel.remoteAddress(),
                             w.cause().toString());
                 }
             });

@@ -62,35 +62,26 @@ public final class RocketmqServer implements AutoCloseable {
         NamesrvConfig.RocketmqIngress rc = config.rocketmq();
         RocketmqProcessor processor = new RocketmqProcessor(context);
         EventLoopGroup boss = new NioEventLoopGroup(1, DaemonThreads.named("rns-rmq-accept-" + config.nodeId()));
-        EventLoopGroup workers =
-                new NioEventLoopGroup(rc.ioThreads(), DaemonThreads.numbered("rns-rmq-io-" + config.nodeId()));
+        EventLoopGroup workers = new NioEventLoopGroup(rc.ioThreads(),
+                DaemonThreads.numbered("rns-rmq-io-" + config.nodeId()));
         try {
-            ServerBootstrap b = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
+            ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true).childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.attr(CONNECTION_ID).set(context.connectionIds().next());
                             ch.pipeline()
-                                    .addLast(
-                                            "idle",
+                                    .addLast("idle",
                                             new IdleStateHandler(0, 0, config.idleTimeoutMs(), TimeUnit.MILLISECONDS))
                                     .addLast("frame", new LengthFieldBasedFrameDecoder(rc.maxFrameBytes(), 0, 4, 0, 4))
-                                    .addLast("encoder", new Encoder())
-                                    .addLast("handler", new Handler(processor));
+                                    .addLast("encoder", new Encoder()).addLast("handler", new Handler(processor));
                         }
                     });
             Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
             RocketmqServer s = new RocketmqServer(boss, workers, ch, processor);
-            log.info(
-                    "node {}: RocketMQ remoting ingress listening on {} (max frame {} bytes)",
-                    config.nodeId(),
-                    s.localAddress(),
-                    rc.maxFrameBytes());
+            log.info("node {}: RocketMQ remoting ingress listening on {} (max frame {} bytes)", config.nodeId(),
+                    s.localAddress(), rc.maxFrameBytes());
             return s;
         } catch (RuntimeException | InterruptedException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -139,25 +130,19 @@ public final class RocketmqServer implements AutoCloseable {
             try {
                 cmd = RemotingCommand.decode(frame);
             } catch (Exception | StackOverflowError e) {
-                log.warn(
-                        "RocketMQ ingress: closing connection from {}: undecodable frame of {} bytes: {}",
-                        ChannelInboundContext.address(ctx.channel().remoteAddress()),
-                        frame.capacity(),
-                        e.toString());
+                log.warn("RocketMQ ingress: closing connection from {}: undecodable frame of {} bytes: {}",
+                        ChannelInboundContext.address(ctx.channel().remoteAddress()), frame.capacity(), e.toString());
                 ctx.close();
                 return;
             }
             if (cmd == null) {
-                log.warn(
-                        "RocketMQ ingress: closing connection from {}: empty frame",
+                log.warn("RocketMQ ingress: closing connection from {}: empty frame",
                         ChannelInboundContext.address(ctx.channel().remoteAddress()));
                 ctx.close();
                 return;
             }
             if (cmd.isResponseType()) {
-                log.debug(
-                        "RocketMQ ingress: ignoring a response frame (opaque {}) from {}",
-                        cmd.getOpaque(),
+                log.debug("RocketMQ ingress: ignoring a response frame (opaque {}) from {}", cmd.getOpaque(),
                         ctx.channel().remoteAddress());
                 return;
             }
@@ -167,8 +152,7 @@ public final class RocketmqServer implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof IdleStateEvent) {
-                log.info(
-                        "RocketMQ ingress: closing idle connection from {}",
+                log.info("RocketMQ ingress: closing idle connection from {}",
                         ChannelInboundContext.address(ctx.channel().remoteAddress()));
                 ctx.close();
                 return;
@@ -182,8 +166,7 @@ public final class RocketmqServer implements AutoCloseable {
             if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
                 log.warn(
                         "RocketMQ ingress: closing connection from {}: frame larger than rocketmq.max-frame-bytes ({})",
-                        peer,
-                        cause.getMessage());
+                        peer, cause.getMessage());
             } else {
                 log.info("RocketMQ ingress: closing connection from {}: {}", peer, cause.toString());
             }

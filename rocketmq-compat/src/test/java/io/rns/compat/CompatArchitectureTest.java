@@ -24,45 +24,31 @@ class CompatArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.rns");
-        for (String p :
-                new String[] {"io.rns.compat", "io.rns.namesrv.write", "io.rns.namesrv.raft", "io.rns.statemachine"}) {
+        for (String p : new String[]{"io.rns.compat", "io.rns.namesrv.write", "io.rns.namesrv.raft",
+                "io.rns.statemachine"}) {
             if (classes.stream().noneMatch(c -> c.getPackageName().startsWith(p))) {
                 throw new IllegalStateException("architecture test must see " + p + "; imported " + classes.size());
             }
         }
     }
 
-    static final ArchRule ONLY_COMPAT_USES_ROCKETMQ = noClasses()
-            .that()
-            .resideInAPackage("io.rns..")
-            .and()
-            .resideOutsideOfPackage("io.rns.compat..")
-            .should()
-            .dependOnClassesThat()
+    static final ArchRule ONLY_COMPAT_USES_ROCKETMQ = noClasses().that().resideInAPackage("io.rns..").and()
+            .resideOutsideOfPackage("io.rns.compat..").should().dependOnClassesThat()
             .resideInAPackage("org.apache.rocketmq..");
 
-    static final ArchRule NOT_IN_WRITE_RAFT_STATE_MACHINE = noClasses()
-            .that()
-            .resideInAnyPackage(
-                    "io.rns.namesrv.write..", "io.rns.namesrv.raft..", "io.rns.statemachine..", "io.rns.log..")
-            .should()
-            .dependOnClassesThat()
-            .resideInAnyPackage("org.apache.rocketmq..", "io.rns.compat..");
+    static final ArchRule NOT_IN_WRITE_RAFT_STATE_MACHINE = noClasses().that()
+            .resideInAnyPackage("io.rns.namesrv.write..", "io.rns.namesrv.raft..", "io.rns.statemachine..",
+                    "io.rns.log..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.apache.rocketmq..", "io.rns.compat..");
 
-    static final ArchRule COMPAT_PACKAGES_FREE_OF_CYCLES =
-            slices().matching("io.rns.compat.(*)..").should().beFreeOfCycles();
+    static final ArchRule COMPAT_PACKAGES_FREE_OF_CYCLES = slices().matching("io.rns.compat.(*)..").should()
+            .beFreeOfCycles();
 
-    static final ArchRule SUB_PACKAGES_NEVER_IMPORT_THE_INGRESS_ROOT = noClasses()
-            .that()
-            .resideInAPackage("io.rns.compat..")
-            .and()
-            .resideOutsideOfPackage("io.rns.compat")
-            .should()
-            .dependOnClassesThat()
-            .resideInAPackage("io.rns.compat");
+    static final ArchRule SUB_PACKAGES_NEVER_IMPORT_THE_INGRESS_ROOT = noClasses().that()
+            .resideInAPackage("io.rns.compat..").and().resideOutsideOfPackage("io.rns.compat").should()
+            .dependOnClassesThat().resideInAPackage("io.rns.compat");
 
     @Test
     void compatPackagesAreFreeOfCycles() {

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Builds RocketMQ requests the way stock brokers and clients do. */
 final class RmqTestSupport {
-    private RmqTestSupport() {}
+    private RmqTestSupport() {
+    }
 
     static RemotingCommand request(int code, CommandCustomHeader header) {
         RemotingCommand c = RemotingCommand.createRequestCommand(code, header);
@@ -48,13 +49,8 @@ final class RmqTestSupport {
         return b;
     }
 
-    static RemotingCommand register(
-            String cluster,
-            String brokerName,
-            long brokerId,
-            String addr,
-            RegisterBrokerBody body,
-            boolean compressed) {
+    static RemotingCommand register(String cluster, String brokerName, long brokerId, String addr,
+            RegisterBrokerBody body, boolean compressed) {
         RegisterBrokerRequestHeader h = new RegisterBrokerRequestHeader();
         h.setClusterName(cluster);
         h.setBrokerName(brokerName);

@@ -31,19 +31,12 @@ class RocketmqServerFrameTest {
 
     @BeforeEach
     void start() throws Exception {
-        NamesrvConfig c = NamesrvConfig.builder()
-                .nodeId("n1")
-                .members(List.of(new Member("n1", "127.0.0.1", 1, 2)))
-                .rocketmqListenPort(3)
-                .rocketmqMaxFrameBytes(4096)
-                .build();
+        NamesrvConfig c = NamesrvConfig.builder().nodeId("n1").members(List.of(new Member("n1", "127.0.0.1", 1, 2)))
+                .rocketmqListenPort(3).rocketmqMaxFrameBytes(4096).build();
         AtomicLong ids = new AtomicLong(1L << 48);
-        IngressContext ctx = new IngressContext(
-                c,
+        IngressContext ctx = new IngressContext(c,
                 (req, in) -> CompletableFuture.completedFuture(ResponseEnvelope.newBuilder()
-                        .setHeader(ResponseHeader.newBuilder()
-                                .setCode(ErrorCode.TOPIC_NOT_FOUND)
-                                .setMessage("none"))
+                        .setHeader(ResponseHeader.newBuilder().setCode(ErrorCode.TOPIC_NOT_FOUND).setMessage("none"))
                         .build()),
                 ids::incrementAndGet);
         server = RocketmqServer.start(ctx, "127.0.0.1", 0);
@@ -62,9 +55,8 @@ class RocketmqServerFrameTest {
 
     /** A JSON GET_ROUTEINFO frame as a stock client writes it; returns the decoded answer. */
     static RemotingCommand routeQuery(Socket s) throws Exception {
-        byte[] h =
-                "{\"code\":105,\"extFields\":{\"topic\":\"T1\"},\"flag\":0,\"language\":\"JAVA\",\"opaque\":7,\"serializeTypeCurrentRPC\":\"JSON\",\"version\":513}"
-                        .getBytes(StandardCharsets.UTF_8);
+        byte[] h = "{\"code\":105,\"extFields\":{\"topic\":\"T1\"},\"flag\":0,\"language\":\"JAVA\",\"opaque\":7,\"serializeTypeCurrentRPC\":\"JSON\",\"version\":513}"
+                .getBytes(StandardCharsets.UTF_8);
         DataOutputStream out = new DataOutputStream(s.getOutputStream());
         out.writeInt(4 + h.length);
         out.writeInt(h.length);
@@ -96,8 +88,7 @@ class RocketmqServerFrameTest {
 
     @Test
     void anOversizedFrameClosesThatConnectionOnly() throws Exception {
-        try (Socket good = connect();
-                Socket bad = connect()) {
+        try (Socket good = connect(); Socket bad = connect()) {
             assertEquals(17, routeQuery(good).getCode());
             DataOutputStream out = new DataOutputStream(bad.getOutputStream());
             out.writeInt(1 << 20); // 1 MiB announced, max is 4096
@@ -110,8 +101,7 @@ class RocketmqServerFrameTest {
 
     @Test
     void garbageClosesThatConnectionOnly() throws Exception {
-        try (Socket good = connect();
-                Socket bad = connect()) {
+        try (Socket good = connect(); Socket bad = connect()) {
             DataOutputStream out = new DataOutputStream(bad.getOutputStream());
             byte[] junk = "this is not a remoting command at all".getBytes(StandardCharsets.UTF_8);
             out.writeInt(4 + junk.length);

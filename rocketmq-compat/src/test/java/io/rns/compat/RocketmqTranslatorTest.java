@@ -52,18 +52,12 @@ class RocketmqTranslatorTest {
     }
 
     static ResponseEnvelope error(ErrorCode c, String msg) {
-        return ResponseEnvelope.newBuilder()
-                .setHeader(ResponseHeader.newBuilder().setCode(c).setMessage(msg))
-                .build();
+        return ResponseEnvelope.newBuilder().setHeader(ResponseHeader.newBuilder().setCode(c).setMessage(msg)).build();
     }
 
     static NamesrvConfig config(NamesrvConfig.Mode mode) {
-        return NamesrvConfig.builder()
-                .nodeId("n1")
-                .members(List.of(new Member("n1", "127.0.0.1", 9781, 9771)))
-                .rocketmqListenPort(9871)
-                .mode(mode)
-                .build();
+        return NamesrvConfig.builder().nodeId("n1").members(List.of(new Member("n1", "127.0.0.1", 9781, 9771)))
+                .rocketmqListenPort(9871).mode(mode).build();
     }
 
     RocketmqTranslator translator(NamesrvConfig.Mode mode) {
@@ -95,7 +89,8 @@ class RocketmqTranslatorTest {
         }
 
         @Override
-        public void onConnectionClose(Runnable r) {}
+        public void onConnectionClose(Runnable r) {
+        }
     };
 
     RemotingCommand run(RocketmqTranslator t, RemotingCommand req) throws Exception {
@@ -105,8 +100,7 @@ class RocketmqTranslatorTest {
     @Test
     void registerBrokerBecomesABoundNativeRegistrationWithTheBrokersTopicsAndDefaultLease() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
-        RemotingCommand r = run(
-                t,
+        RemotingCommand r = run(t,
                 RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(7, 123, "B", "A"), false));
         assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
         var reg = seen.get(0).getRegisterBroker();
@@ -114,10 +108,7 @@ class RocketmqTranslatorTest {
         assertEquals(120_000, reg.getLeaseTimeoutMs());
         assertEquals(7, reg.getDataVersion().getCounter());
         assertEquals(123, reg.getDataVersion().getTimestamp());
-        assertEquals(
-                List.of("A", "B"),
-                reg.getTopicsList().stream().map(x -> x.getTopic()).toList(),
-                "sorted");
+        assertEquals(List.of("A", "B"), reg.getTopicsList().stream().map(x -> x.getTopic()).toList(), "sorted");
         assertEquals(6, reg.getTopics(0).getPerm());
         assertEquals("127.0.0.1:10912", reg.getHaServerAddr());
     }
@@ -125,15 +116,15 @@ class RocketmqTranslatorTest {
     @Test
     void compressedBodyAndHeartbeatTimeoutAreHonoured() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
-        RemotingCommand req =
-                RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(2, 9, "Z1", "Z2"), true);
+        RemotingCommand req = RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911",
+                RmqTestSupport.body(2, 9, "Z1", "Z2"), true);
         req.addExtField("heartbeatTimeoutMillis", "30000");
         assertEquals(ResponseCode.SUCCESS, run(t, req).getCode());
         assertEquals(2, seen.get(0).getRegisterBroker().getTopicsCount());
         assertEquals(30_000, seen.get(0).getRegisterBroker().getLeaseTimeoutMs());
         // a version-407 (4.9.7) compressed body parses too (no static-topic section)
-        RemotingCommand old =
-                RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(3, 9, "Z3"), true);
+        RemotingCommand old = RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(3, 9, "Z3"),
+                true);
         old.setVersion(407);
         // re-encode for 4.9.7: the compressed format depends on the version; decode must accept what a 4.9.7 broker
         // sends
@@ -143,8 +134,8 @@ class RocketmqTranslatorTest {
     @Test
     void crcMismatchIsRejectedWithTheStockRemarkAndNothingIsSent() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
-        RemotingCommand req =
-                RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(1, 1, "T"), false);
+        RemotingCommand req = RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(1, 1, "T"),
+                false);
         req.getBody()[5] ^= 0x20;
         RemotingCommand r = run(t, req);
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
@@ -155,8 +146,7 @@ class RocketmqTranslatorTest {
     @Test
     void missingRequiredHeaderFieldIsASystemErrorNamingIt() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
-        Exception e = Assertions.assertThrows(
-                Exception.class,
+        Exception e = Assertions.assertThrows(Exception.class,
                 () -> run(t, RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("other", "x"))));
         RemotingCommand r = Answers.failure(e);
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
@@ -166,16 +156,10 @@ class RocketmqTranslatorTest {
     static ResponseEnvelope route() {
         return ok(ResponseEnvelope.newBuilder()
                 .setGetTopicRoute(GetTopicRouteResponse.newBuilder()
-                        .setRoute(TopicRoute.newBuilder()
-                                .setTopic("T")
-                                .addQueueDatas(QueueData.newBuilder()
-                                        .setBrokerName("b")
-                                        .setReadQueueNums(4)
-                                        .setWriteQueueNums(4)
-                                        .setPerm(6))
-                                .addBrokerDatas(BrokerData.newBuilder()
-                                        .setCluster("C")
-                                        .setBrokerName("b")
+                        .setRoute(TopicRoute.newBuilder().setTopic("T")
+                                .addQueueDatas(QueueData.newBuilder().setBrokerName("b").setReadQueueNums(4)
+                                        .setWriteQueueNums(4).setPerm(6))
+                                .addBrokerDatas(BrokerData.newBuilder().setCluster("C").setBrokerName("b")
                                         .putBrokerAddrs(0, "127.0.0.1:10911")))));
     }
 
@@ -191,15 +175,13 @@ class RocketmqTranslatorTest {
         old.setVersion(400); // below V4_9_4
         String stock = new String(run(t, old).getBody(), StandardCharsets.UTF_8);
         assertTrue(stock.contains("{0:\"127.0.0.1:10911\"}"), "fastjson's own flavour: " + stock);
-        RemotingCommand oldStd = RmqTestSupport.request(
-                RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T", "acceptStandardJsonOnly", "true"));
+        RemotingCommand oldStd = RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC,
+                Map.of("topic", "T", "acceptStandardJsonOnly", "true"));
         oldStd.setVersion(400);
         assertTrue(new String(run(t, oldStd).getBody(), StandardCharsets.UTF_8).contains("{\"0\":"));
         for (String j : List.of(json, stock)) {
             TopicRouteData d = TopicRouteData.decode(j.getBytes(StandardCharsets.UTF_8), TopicRouteData.class);
-            assertEquals(
-                    "127.0.0.1:10911",
-                    d.getBrokerDatas().get(0).getBrokerAddrs().get(0L));
+            assertEquals("127.0.0.1:10911", d.getBrokerDatas().get(0).getBrokerAddrs().get(0L));
         }
     }
 
@@ -208,22 +190,14 @@ class RocketmqTranslatorTest {
         answer = r -> route();
         RocketmqTranslator raft = translator(NamesrvConfig.Mode.RAFT);
         run(raft, RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T")));
-        run(
-                raft,
-                RmqTestSupport.request(
-                        RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T", "rnsConsistency", "stale")));
-        run(
-                translator(NamesrvConfig.Mode.LEADERLESS),
+        run(raft, RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC,
+                Map.of("topic", "T", "rnsConsistency", "stale")));
+        run(translator(NamesrvConfig.Mode.LEADERLESS),
                 RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T")));
-        assertEquals(
-                List.of(Consistency.LINEARIZABLE, Consistency.STALE, Consistency.STALE),
+        assertEquals(List.of(Consistency.LINEARIZABLE, Consistency.STALE, Consistency.STALE),
                 seen.stream().map(e -> e.getRead().getConsistency()).toList());
-        Exception e = Assertions.assertThrows(
-                Exception.class,
-                () -> run(
-                        raft,
-                        RmqTestSupport.request(
-                                RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T", "rnsConsistency", "strong"))));
+        Exception e = Assertions.assertThrows(Exception.class, () -> run(raft, RmqTestSupport
+                .request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T", "rnsConsistency", "strong"))));
         RemotingCommand r = Answers.failure(e);
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
         assertTrue(r.getRemark().contains("rnsConsistency"), r.getRemark());
@@ -231,20 +205,13 @@ class RocketmqTranslatorTest {
 
     @Test
     void nativeErrorsMapOntoRocketmqCodes() {
-        assertEquals(
-                ResponseCode.TOPIC_NOT_EXIST,
-                NativeErrors.answer(error(ErrorCode.TOPIC_NOT_FOUND, "x").getHeader())
-                        .getCode());
-        assertEquals(
-                ResponseCode.QUERY_NOT_FOUND,
-                NativeErrors.answer(error(ErrorCode.KEY_NOT_FOUND, "x").getHeader())
-                        .getCode());
-        assertEquals(
-                ResponseCode.SYSTEM_BUSY,
-                NativeErrors.answer(error(ErrorCode.OVERLOADED, "x").getHeader())
-                        .getCode());
-        RemotingCommand r =
-                NativeErrors.answer(error(ErrorCode.NO_QUORUM, "no leader").getHeader());
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST,
+                NativeErrors.answer(error(ErrorCode.TOPIC_NOT_FOUND, "x").getHeader()).getCode());
+        assertEquals(ResponseCode.QUERY_NOT_FOUND,
+                NativeErrors.answer(error(ErrorCode.KEY_NOT_FOUND, "x").getHeader()).getCode());
+        assertEquals(ResponseCode.SYSTEM_BUSY,
+                NativeErrors.answer(error(ErrorCode.OVERLOADED, "x").getHeader()).getCode());
+        RemotingCommand r = NativeErrors.answer(error(ErrorCode.NO_QUORUM, "no leader").getHeader());
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
         assertTrue(r.getRemark().contains("NO_QUORUM") && r.getRemark().contains("no leader"), r.getRemark());
     }
@@ -283,19 +250,15 @@ class RocketmqTranslatorTest {
     void slaveRegistrationAnswersMasterAndHaAddress() throws Exception {
         answer = r -> r.hasRegisterBroker()
                 ? ok(ResponseEnvelope.newBuilder()
-                        .setRegisterBroker(RegisterBrokerResponse.newBuilder()
-                                .setMasterAddr("127.0.0.1:10911")
-                                .setHaServerAddr("127.0.0.1:10912")
-                                .setBrokerEpoch(3)))
+                        .setRegisterBroker(RegisterBrokerResponse.newBuilder().setMasterAddr("127.0.0.1:10911")
+                                .setHaServerAddr("127.0.0.1:10912").setBrokerEpoch(3)))
                 : ok(ResponseEnvelope.newBuilder());
-        RemotingCommand r = run(
-                translator(NamesrvConfig.Mode.RAFT),
+        RemotingCommand r = run(translator(NamesrvConfig.Mode.RAFT),
                 RmqTestSupport.register("C", "b", 1, "127.0.0.1:10921", RmqTestSupport.body(1, 1), false));
         assertEquals("127.0.0.1:10911", r.getExtFields().get("masterAddr"));
         assertEquals("127.0.0.1:10912", r.getExtFields().get("haServerAddr"));
         assertNull(r.getBody(), "no ORDER_TOPIC_CONFIG entries: no body");
-        assertNotNull(
-                seen.stream().filter(RequestEnvelope::hasKvList).findFirst().orElse(null));
+        assertNotNull(seen.stream().filter(RequestEnvelope::hasKvList).findFirst().orElse(null));
         assertFalse(seen.get(0).getRegisterBroker().getTopicsCount() > 0);
     }
 
@@ -303,17 +266,11 @@ class RocketmqTranslatorTest {
     void queryDataVersionLooksUpThenHeartbeatsAtTheCurrentEpoch() throws Exception {
         answer = r -> r.hasGetBroker()
                 ? ok(ResponseEnvelope.newBuilder()
-                        .setGetBroker(GetBrokerResponse.newBuilder()
-                                .setCluster("C")
-                                .setBrokerName("b")
-                                .setBrokerAddr("127.0.0.1:10911")
-                                .setBrokerEpoch(42)
-                                .setDataVersion(io.rns.rpc.v1.DataVersion.newBuilder()
-                                        .setTimestamp(9)
-                                        .setCounter(3))))
+                        .setGetBroker(GetBrokerResponse.newBuilder().setCluster("C").setBrokerName("b")
+                                .setBrokerAddr("127.0.0.1:10911").setBrokerEpoch(42)
+                                .setDataVersion(io.rns.rpc.v1.DataVersion.newBuilder().setTimestamp(9).setCounter(3))))
                 : ok(ResponseEnvelope.newBuilder());
-        RemotingCommand q = RmqTestSupport.request(
-                RequestCode.QUERY_DATA_VERSION,
+        RemotingCommand q = RmqTestSupport.request(RequestCode.QUERY_DATA_VERSION,
                 Map.of("brokerName", "b", "brokerAddr", "127.0.0.1:10911", "clusterName", "C", "brokerId", "0"));
         org.apache.rocketmq.remoting.protocol.DataVersion dv = new org.apache.rocketmq.remoting.protocol.DataVersion();
         dv.setTimestamp(9);
@@ -342,13 +299,9 @@ class RocketmqTranslatorTest {
 
     @Test
     void newCodesAreServedAndMapToNativeRequests() throws Exception {
-        for (int code : new int[] {
-            RequestCode.QUERY_DATA_VERSION,
-            RequestCode.BROKER_HEARTBEAT,
-            RequestCode.WIPE_WRITE_PERM_OF_BROKER,
-            RequestCode.ADD_WRITE_PERM_OF_BROKER,
-            RequestCode.REGISTER_TOPIC_IN_NAMESRV
-        }) {
+        for (int code : new int[]{RequestCode.QUERY_DATA_VERSION, RequestCode.BROKER_HEARTBEAT,
+                RequestCode.WIPE_WRITE_PERM_OF_BROKER, RequestCode.ADD_WRITE_PERM_OF_BROKER,
+                RequestCode.REGISTER_TOPIC_IN_NAMESRV}) {
             assertEquals(RequestKind.WRITE, translator(NamesrvConfig.Mode.RAFT).kindOf(code), "code " + code);
         }
         answer = r -> r.hasChangeWritePerm()
@@ -356,21 +309,19 @@ class RocketmqTranslatorTest {
                         .setChangeWritePerm(ChangeWritePermResponse.newBuilder().setTopicCount(5)))
                 : ok(ResponseEnvelope.newBuilder());
         RocketmqTranslator t = translator(NamesrvConfig.Mode.LEADERLESS);
-        RemotingCommand r =
-                run(t, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of("brokerName", "b")));
+        RemotingCommand r = run(t,
+                RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of("brokerName", "b")));
         assertEquals("5", r.getExtFields().get("wipeTopicCount"));
-        assertEquals(
-                WritePermChange.WIPE_WRITE, seen.get(0).getChangeWritePerm().getChange());
+        assertEquals(WritePermChange.WIPE_WRITE, seen.get(0).getChangeWritePerm().getChange());
         r = run(t, RmqTestSupport.request(RequestCode.ADD_WRITE_PERM_OF_BROKER, Map.of("brokerName", "b")));
         assertEquals("5", r.getExtFields().get("addTopicCount"));
-        Exception missing = Assertions.assertThrows(
-                Exception.class, () -> run(t, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of())));
+        Exception missing = Assertions.assertThrows(Exception.class,
+                () -> run(t, RmqTestSupport.request(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of())));
         assertEquals(ResponseCode.SYSTEM_ERROR, Answers.failure(missing).getCode());
         assertTrue(missing.getMessage().contains("<brokerName> is null"), missing.getMessage());
         seen.clear();
         run(t, RmqTestSupport.request(RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST, Map.of()));
-        assertEquals(
-                UnitFilter.HAS_UNIT_SUB_NOT_UNIT, seen.get(0).getListTopics().getUnitFilter());
+        assertEquals(UnitFilter.HAS_UNIT_SUB_NOT_UNIT, seen.get(0).getListTopics().getUnitFilter());
         assertEquals(Consistency.STALE, seen.get(0).getRead().getConsistency(), "leaderless reads are STALE");
         // 217 without queue datas: 0 and nothing sent (stock)
         seen.clear();
@@ -383,16 +334,13 @@ class RocketmqTranslatorTest {
     void aRegistrationThatMeetsAnElectionIsRetriedUntilALeaderAnswers() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
         int[] calls = {0};
-        answer = r -> ++calls[0] < 3
-                ? error(ErrorCode.NO_QUORUM, "no leader")
+        answer = r -> ++calls[0] < 3 ? error(ErrorCode.NO_QUORUM, "no leader")
                 : ok(ResponseEnvelope.newBuilder()
                         .setRegisterBroker(RegisterBrokerResponse.newBuilder().setBrokerEpoch(5)));
-        RemotingCommand r = run(
-                t, RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(7, 123, "B"), false));
+        RemotingCommand r = run(t,
+                RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(7, 123, "B"), false));
         assertEquals(ResponseCode.SUCCESS, r.getCode(), r.getRemark());
-        assertEquals(
-                3,
-                seen.stream().filter(RequestEnvelope::hasRegisterBroker).count(),
+        assertEquals(3, seen.stream().filter(RequestEnvelope::hasRegisterBroker).count(),
                 "two NO_QUORUM answers, then the leader's");
     }
 
@@ -400,16 +348,15 @@ class RocketmqTranslatorTest {
     void anUnknownOutcomeIsNeverRetried() throws Exception {
         RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
         answer = r -> error(ErrorCode.OUTCOME_UNKNOWN, "leader stepped down");
-        RemotingCommand r = run(
-                t, RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(7, 123, "B"), false));
+        RemotingCommand r = run(t,
+                RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(7, 123, "B"), false));
         assertEquals(ResponseCode.SYSTEM_ERROR, r.getCode());
         assertTrue(r.getRemark().contains("OUTCOME_UNKNOWN"), r.getRemark());
         assertEquals(1, seen.size());
     }
 
     static RemotingCommand unregisterRequest() {
-        return RmqTestSupport.request(
-                RequestCode.UNREGISTER_BROKER,
+        return RmqTestSupport.request(RequestCode.UNREGISTER_BROKER,
                 Map.of("clusterName", "C", "brokerName", "b", "brokerId", "0", "brokerAddr", "127.0.0.1:10911"));
     }
 

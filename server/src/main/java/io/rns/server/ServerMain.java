@@ -20,22 +20,15 @@ import java.util.concurrent.CountDownLatch;
  * Starts one RNS node: {@code ServerMain --config conf/rns.properties} plus optional {@code -Drns.<key>=value}. Exit
  * codes: 0 after a normal shutdown (SIGTERM), 1 if the node failed to start, 2 for an invalid configuration.
  */
-@Command(
-        name = "rns-server",
-        mixinStandardHelpOptions = true,
-        description = "Runs one RNS node (Raft-replicated RocketMQ-style NameServer).")
+@Command(name = "rns-server", mixinStandardHelpOptions = true, description = "Runs one RNS node (Raft-replicated RocketMQ-style NameServer).")
 public final class ServerMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServerMain.class);
 
-    @Option(
-            names = "--config",
-            description = "properties file (every key is documented in conf/rns.properties); "
-                    + "-Drns.<key>=value overrides it")
+    @Option(names = "--config", description = "properties file (every key is documented in conf/rns.properties); "
+            + "-Drns.<key>=value overrides it")
     Path config;
 
-    @Option(
-            names = "--list-config",
-            description = "print every configuration key with its default, unit and meaning, then exit")
+    @Option(names = "--list-config", description = "print every configuration key with its default, unit and meaning, then exit")
     boolean listConfig;
 
     @Spec
@@ -64,13 +57,10 @@ public final class ServerMain implements Callable<Integer> {
         cfg.describe().forEach((k, v) -> log.info("  {} = {}", k, v));
         NamesrvNode node = new NamesrvNode(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            node.close();
-                            stopped.countDown();
-                        },
-                        "rns-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "rns-shutdown"));
         try {
             node.start();
         } catch (Exception e) {

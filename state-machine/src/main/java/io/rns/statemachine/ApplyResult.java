@@ -14,11 +14,14 @@ public sealed interface ApplyResult {
      * @param existed     for deletes/unregister: whether the thing existed before; for RegisterBroker: whether the
      *                    broker was already registered
      */
-    record Applied(long index, long brokerEpoch, boolean existed) implements ApplyResult {}
+    record Applied(long index, long brokerEpoch, boolean existed) implements ApplyResult {
+    }
 
     /** Deterministically refused; nothing was changed by this record. */
-    record Rejected(long index, RejectReason reason, String message) implements ApplyResult {}
+    record Rejected(long index, RejectReason reason, String message) implements ApplyResult {
+    }
 
     /** The entry is at or below the applied index (replay after restart); it was not applied again. */
-    record Skipped(long index) implements ApplyResult {}
+    record Skipped(long index) implements ApplyResult {
+    }
 }

@@ -11,17 +11,8 @@ import java.util.Objects;
  * @param leaseTimeoutMs the lease the broker registered with (0 = the server default); a new leader grants every
  *                       broker this much before it may expire it
  */
-public record BrokerMember(
-        String cluster,
-        String brokerName,
-        long brokerId,
-        String addr,
-        String haAddr,
-        long dataVersionTimestamp,
-        long dataVersionCounter,
-        long epoch,
-        long registeredAtMs,
-        long leaseTimeoutMs) {
+public record BrokerMember(String cluster, String brokerName, long brokerId, String addr, String haAddr,
+        long dataVersionTimestamp, long dataVersionCounter, long epoch, long registeredAtMs, long leaseTimeoutMs) {
     public BrokerMember {
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(brokerName, "brokerName");

@@ -147,9 +147,7 @@ final class ImageBuilder {
             if (!group.cluster().equals(r.getCluster())) {
                 for (Long other : group.members().keySet()) {
                     if (other != id) {
-                        return new ApplyResult.Rejected(
-                                index,
-                                RejectReason.BROKER_NAME_CONFLICT,
+                        return new ApplyResult.Rejected(index, RejectReason.BROKER_NAME_CONFLICT,
                                 "broker name '" + name + "' is registered in cluster '" + group.cluster()
                                         + "' by broker ids " + group.members().keySet() + "; cannot register it in '"
                                         + r.getCluster() + "'");
@@ -164,19 +162,8 @@ final class ImageBuilder {
         boolean versionUnchanged = RouteImage.sameVersionedRegistration(members.get(id), r);
         // stock rule: within a group one address has one id (e.g. a slave promoted to master re-registers as 0)
         members.values().removeIf(m -> m.brokerId() != id && m.addr().equals(r.getBrokerAddr()));
-        members.put(
-                id,
-                new BrokerMember(
-                        r.getCluster(),
-                        name,
-                        id,
-                        r.getBrokerAddr(),
-                        r.getHaServerAddr(),
-                        r.getDataVersionTimestamp(),
-                        r.getDataVersionCounter(),
-                        index,
-                        leaderTimeMs,
-                        r.getLeaseTimeoutMs()));
+        members.put(id, new BrokerMember(r.getCluster(), name, id, r.getBrokerAddr(), r.getHaServerAddr(),
+                r.getDataVersionTimestamp(), r.getDataVersionCounter(), index, leaderTimeMs, r.getLeaseTimeoutMs()));
         putGroup(new BrokerGroup(r.getCluster(), name, members));
 
         if (id == Limits.MASTER_ID) {
@@ -199,24 +186,17 @@ final class ImageBuilder {
         BrokerGroup group = group(name);
         BrokerMember m = group == null ? null : group.members().get(r.getBrokerId());
         if (m == null) {
-            return new ApplyResult.Rejected(
-                    index,
-                    RejectReason.UNKNOWN_BROKER,
+            return new ApplyResult.Rejected(index, RejectReason.UNKNOWN_BROKER,
                     "broker " + name + "/" + r.getBrokerId() + " is not registered");
         }
         if (r.getBrokerEpoch() != 0 && r.getBrokerEpoch() != m.epoch()) {
-            return new ApplyResult.Rejected(
-                    index,
-                    RejectReason.STALE_BROKER_EPOCH,
+            return new ApplyResult.Rejected(index, RejectReason.STALE_BROKER_EPOCH,
                     "broker " + name + "/" + r.getBrokerId() + " has epoch " + m.epoch() + ", record names epoch "
                             + Long.toUnsignedString(r.getBrokerEpoch()));
         }
         if (!r.getBrokerAddr().isEmpty() && !r.getBrokerAddr().equals(m.addr())) {
-            return new ApplyResult.Rejected(
-                    index,
-                    RejectReason.UNKNOWN_BROKER,
-                    "broker " + name + "/" + r.getBrokerId() + " addr mismatch: registered at " + m.addr()
-                            + ", record names " + r.getBrokerAddr());
+            return new ApplyResult.Rejected(index, RejectReason.UNKNOWN_BROKER, "broker " + name + "/" + r.getBrokerId()
+                    + " addr mismatch: registered at " + m.addr() + ", record names " + r.getBrokerAddr());
         }
         TreeMap<Long, BrokerMember> members = new TreeMap<>(group.members());
         members.remove(r.getBrokerId());
@@ -294,8 +274,8 @@ final class ImageBuilder {
             if (group(b.getBrokerName()) == null) {
                 continue;
             }
-            QueueConfig q =
-                    new QueueConfig(b.getReadQueueNums(), b.getWriteQueueNums(), b.getPerm(), b.getTopicSysFlag());
+            QueueConfig q = new QueueConfig(b.getReadQueueNums(), b.getWriteQueueNums(), b.getPerm(),
+                    b.getTopicSysFlag());
             changed |= !q.equals(next.put(b.getBrokerName(), q));
         }
         if (changed) {

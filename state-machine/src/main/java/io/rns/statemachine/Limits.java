@@ -2,7 +2,8 @@ package io.rns.statemachine;
 
 /** Validation limits shared by the state machine (apply) and the server (wire validation). */
 public final class Limits {
-    private Limits() {}
+    private Limits() {
+    }
 
     /** RocketMQ's topic length limit (TopicValidator). */
     public static final int MAX_TOPIC_LENGTH = 127;

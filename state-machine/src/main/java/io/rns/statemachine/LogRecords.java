@@ -11,7 +11,8 @@ public final class LogRecords {
     /** The only log format version this code understands. */
     public static final int CURRENT_FORMAT_VERSION = 1;
 
-    private LogRecords() {}
+    private LogRecords() {
+    }
 
     /**
      * Parses a log entry payload. The caller's buffer is not consumed (its position and limit are unchanged).

@@ -21,7 +21,8 @@ import java.util.Optional;
  * -1}. Pure functions: no state, no clock.
  */
 public final class RecordValidator {
-    private RecordValidator() {}
+    private RecordValidator() {
+    }
 
     /** Returns a message naming the first offending field, or empty if the record is valid. */
     public static Optional<String> validate(LogRecord r) {
@@ -33,32 +34,30 @@ public final class RecordValidator {
                     "format_version must be " + LogRecords.CURRENT_FORMAT_VERSION + ", got " + r.getFormatVersion());
         }
         switch (r.getKindCase()) {
-            case REGISTER_BROKER:
+            case REGISTER_BROKER :
                 return validate(r.getRegisterBroker());
-            case UNREGISTER_BROKER:
+            case UNREGISTER_BROKER :
                 return validate(r.getUnregisterBroker());
-            case DELETE_TOPIC:
+            case DELETE_TOPIC :
                 return validate(r.getDeleteTopic());
-            case PUT_KV:
+            case PUT_KV :
                 return validate(r.getPutKv());
-            case DELETE_KV:
+            case DELETE_KV :
                 return validate(r.getDeleteKv());
-            case CHANGE_WRITE_PERM:
+            case CHANGE_WRITE_PERM :
                 return validate(r.getChangeWritePerm());
-            case REGISTER_TOPIC:
+            case REGISTER_TOPIC :
                 return validate(r.getRegisterTopic());
-            case KIND_NOT_SET:
-            default:
+            case KIND_NOT_SET :
+            default :
                 return Optional.of("kind is required");
         }
     }
 
     public static Optional<String> validate(RegisterBroker r) {
         String p = "register_broker.";
-        Optional<String> e = first(
-                checkClusterName(p + "cluster", r.getCluster()),
-                checkBrokerName(p + "broker_name", r.getBrokerName()),
-                checkBrokerId(p + "broker_id", r.getBrokerId()),
+        Optional<String> e = first(checkClusterName(p + "cluster", r.getCluster()),
+                checkBrokerName(p + "broker_name", r.getBrokerName()), checkBrokerId(p + "broker_id", r.getBrokerId()),
                 checkAddress(p + "broker_addr", r.getBrokerAddr()),
                 checkOptionalAddress(p + "ha_server_addr", r.getHaServerAddr()),
                 checkNonNegative(p + "data_version_timestamp", r.getDataVersionTimestamp()),
@@ -70,8 +69,7 @@ public final class RecordValidator {
         for (int i = 0; i < r.getTopicsCount(); i++) {
             TopicQueueConfig t = r.getTopics(i);
             String tp = p + "topics[" + i + "].";
-            e = first(
-                    checkTopic(tp + "topic", t.getTopic()),
+            e = first(checkTopic(tp + "topic", t.getTopic()),
                     checkQueues(tp, t.getReadQueueNums(), t.getWriteQueueNums(), t.getPerm(), t.getTopicSysFlag()));
             if (e.isPresent()) {
                 return e;
@@ -85,21 +83,17 @@ public final class RecordValidator {
     }
 
     /** The queue settings of one topic or queue entry; {@code prefix} names it and ends with a dot. */
-    private static Optional<String> checkQueues(
-            String prefix, int readQueueNums, int writeQueueNums, int perm, int sysFlag) {
-        return first(
-                checkQueueNums(prefix + "read_queue_nums", readQueueNums),
-                checkQueueNums(prefix + "write_queue_nums", writeQueueNums),
-                checkPerm(prefix + "perm", perm),
+    private static Optional<String> checkQueues(String prefix, int readQueueNums, int writeQueueNums, int perm,
+            int sysFlag) {
+        return first(checkQueueNums(prefix + "read_queue_nums", readQueueNums),
+                checkQueueNums(prefix + "write_queue_nums", writeQueueNums), checkPerm(prefix + "perm", perm),
                 checkSysFlag(prefix + "topic_sys_flag", sysFlag));
     }
 
     public static Optional<String> validate(UnregisterBroker r) {
         String p = "unregister_broker.";
-        Optional<String> e = first(
-                checkOptionalClusterName(p + "cluster", r.getCluster()),
-                checkBrokerName(p + "broker_name", r.getBrokerName()),
-                checkBrokerId(p + "broker_id", r.getBrokerId()),
+        Optional<String> e = first(checkOptionalClusterName(p + "cluster", r.getCluster()),
+                checkBrokerName(p + "broker_name", r.getBrokerName()), checkBrokerId(p + "broker_id", r.getBrokerId()),
                 checkOptionalAddress(p + "broker_addr", r.getBrokerAddr()));
         if (e.isPresent()) {
             return e;
@@ -111,15 +105,12 @@ public final class RecordValidator {
     }
 
     public static Optional<String> validate(DeleteTopic r) {
-        return first(
-                checkTopic("delete_topic.topic", r.getTopic()),
+        return first(checkTopic("delete_topic.topic", r.getTopic()),
                 checkOptionalClusterName("delete_topic.cluster", r.getCluster()));
     }
 
     public static Optional<String> validate(PutKv r) {
-        return first(
-                checkKvNamespace("put_kv.namespace", r.getNamespace()),
-                checkKvKey("put_kv.key", r.getKey()),
+        return first(checkKvNamespace("put_kv.namespace", r.getNamespace()), checkKvKey("put_kv.key", r.getKey()),
                 checkKvValue("put_kv.value", r.getValue()));
     }
 
@@ -147,24 +138,23 @@ public final class RecordValidator {
         for (int i = 0; i < r.getQueuesCount(); i++) {
             BrokerQueue q = r.getQueues(i);
             String qp = p + "queues[" + i + "].";
-            e = first(
-                    checkBrokerName(qp + "broker_name", q.getBrokerName()),
+            e = first(checkBrokerName(qp + "broker_name", q.getBrokerName()),
                     checkQueues(qp, q.getReadQueueNums(), q.getWriteQueueNums(), q.getPerm(), q.getTopicSysFlag()));
             if (e.isPresent()) {
                 return e;
             }
             Integer before = seen.putIfAbsent(q.getBrokerName(), i);
             if (before != null) {
-                return Optional.of(
-                        qp + "broker_name '" + q.getBrokerName() + "' duplicates " + p + "queues[" + before + "]");
+                return Optional
+                        .of(qp + "broker_name '" + q.getBrokerName() + "' duplicates " + p + "queues[" + before + "]");
             }
         }
         return Optional.empty();
     }
 
     public static Optional<String> validate(DeleteKv r) {
-        return first(
-                checkKvNamespace("delete_kv.namespace", r.getNamespace()), checkKvKey("delete_kv.key", r.getKey()));
+        return first(checkKvNamespace("delete_kv.namespace", r.getNamespace()),
+                checkKvKey("delete_kv.key", r.getKey()));
     }
 
     // ---------------------------------------------------------------------------------------------- field checks
@@ -315,14 +305,8 @@ public final class RecordValidator {
         }
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || c == '_'
-                    || c == '-'
-                    || c == '%'
-                    || c == '|'
-                    || (nameChars && (c == '.' || c == ':'));
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                    || c == '-' || c == '%' || c == '|' || (nameChars && (c == '.' || c == ':'));
             if (!ok) {
                 return Optional.of(field + " contains invalid character " + describe(c) + " at position " + i
                         + " (allowed: " + allowed + ")");

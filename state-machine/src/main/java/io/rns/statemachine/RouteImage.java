@@ -31,11 +31,8 @@ import java.util.function.BiConsumer;
  * topics (O(topics)).
  */
 public final class RouteImage {
-    private static final RouteImage EMPTY = new RouteImage(
-            0,
-            TopicMap.empty(),
-            Collections.unmodifiableSortedMap(new TreeMap<>()),
-            null,
+    private static final RouteImage EMPTY = new RouteImage(0, TopicMap.empty(),
+            Collections.unmodifiableSortedMap(new TreeMap<>()), null,
             Collections.unmodifiableSortedMap(new TreeMap<>()));
 
     private final long appliedIndex;
@@ -52,11 +49,8 @@ public final class RouteImage {
      * @param clusters the derived cluster map if the caller has it (groups unchanged), else null to derive it
      * @param kv       unmodifiable, with unmodifiable non-empty inner maps
      */
-    RouteImage(
-            long appliedIndex,
-            TopicMap<SortedMap<String, QueueConfig>> topics,
-            SortedMap<String, BrokerGroup> groups,
-            SortedMap<String, SortedSet<String>> clusters,
+    RouteImage(long appliedIndex, TopicMap<SortedMap<String, QueueConfig>> topics,
+            SortedMap<String, BrokerGroup> groups, SortedMap<String, SortedSet<String>> clusters,
             SortedMap<String, SortedMap<String, String>> kv) {
         this.appliedIndex = appliedIndex;
         this.topics = topics;
@@ -187,14 +181,10 @@ public final class RouteImage {
      */
     public boolean wouldChange(RegisterBroker r) {
         BrokerMember m = broker(r.getBrokerName(), r.getBrokerId()).orElse(null);
-        if (m == null
-                || RecordValidator.validate(r).isPresent()
-                || !m.cluster().equals(r.getCluster())
-                || !m.addr().equals(r.getBrokerAddr())
-                || !m.haAddr().equals(r.getHaServerAddr())
+        if (m == null || RecordValidator.validate(r).isPresent() || !m.cluster().equals(r.getCluster())
+                || !m.addr().equals(r.getBrokerAddr()) || !m.haAddr().equals(r.getHaServerAddr())
                 || m.dataVersionTimestamp() != r.getDataVersionTimestamp()
-                || m.dataVersionCounter() != r.getDataVersionCounter()
-                || m.leaseTimeoutMs() != r.getLeaseTimeoutMs()) {
+                || m.dataVersionCounter() != r.getDataVersionCounter() || m.leaseTimeoutMs() != r.getLeaseTimeoutMs()) {
             return true;
         }
         if (r.getBrokerId() != Limits.MASTER_ID) {
@@ -218,10 +208,8 @@ public final class RouteImage {
      * "not versioned" (native clients) and never counts as unchanged.
      */
     static boolean sameVersionedRegistration(BrokerMember m, RegisterBroker r) {
-        return m != null
-                && (r.getDataVersionTimestamp() != 0 || r.getDataVersionCounter() != 0)
-                && m.cluster().equals(r.getCluster())
-                && m.addr().equals(r.getBrokerAddr())
+        return m != null && (r.getDataVersionTimestamp() != 0 || r.getDataVersionCounter() != 0)
+                && m.cluster().equals(r.getCluster()) && m.addr().equals(r.getBrokerAddr())
                 && m.dataVersionTimestamp() == r.getDataVersionTimestamp()
                 && m.dataVersionCounter() == r.getDataVersionCounter();
     }

@@ -276,11 +276,11 @@ public final class RouteStateMachine implements AutoCloseable {
         if (manifest.appliedIndex() <= image.appliedIndex()) {
             for (SnapshotManifest.FileEntry f : manifest.files()) {
                 try {
-                    checkSame(
-                            source.resolve(f.name()), f, SnapshotManifest.describe(f.name(), source.resolve(f.name())));
+                    checkSame(source.resolve(f.name()), f,
+                            SnapshotManifest.describe(f.name(), source.resolve(f.name())));
                 } catch (IOException e) {
-                    throw new SnapshotException(
-                            "snapshot file " + source.resolve(f.name()) + " is unreadable: " + e, e);
+                    throw new SnapshotException("snapshot file " + source.resolve(f.name()) + " is unreadable: " + e,
+                            e);
                 }
             }
             return;
@@ -331,8 +331,8 @@ public final class RouteStateMachine implements AutoCloseable {
             Files.delete(storeDir.resolve(RESTORE_READY));
             deleteRecursively(old);
         } catch (IOException | UncheckedIOException e) {
-            throw new StateMachineException(
-                    "snapshot swap into " + storeDir + " failed; state machine closed: " + e, e);
+            throw new StateMachineException("snapshot swap into " + storeDir + " failed; state machine closed: " + e,
+                    e);
         }
         store = RouteStore.open(storeDir);
         RouteImage loaded = store.load();
@@ -391,7 +391,7 @@ public final class RouteStateMachine implements AutoCloseable {
     }
 
     private static byte[] intBytes(int v) {
-        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+        return new byte[]{(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
     }
 
     /** Every key and value of the store in key order. */
@@ -450,10 +450,8 @@ public final class RouteStateMachine implements AutoCloseable {
     private static List<String> listFiles(Path root) throws IOException {
         List<String> names = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root)) {
-            walk.filter(Files::isRegularFile)
-                    .map(p -> root.relativize(p).toString().replace(File.separatorChar, '/'))
-                    .sorted()
-                    .forEach(names::add);
+            walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString().replace(File.separatorChar, '/'))
+                    .sorted().forEach(names::add);
         }
         return names;
     }

@@ -80,8 +80,8 @@ final class RouteStore implements AutoCloseable {
     RouteImage load() {
         long applied = 0;
         boolean sawMeta = false;
-        TopicMap.Builder<SortedMap<String, QueueConfig>> topics =
-                TopicMap.<SortedMap<String, QueueConfig>>empty().toBuilder();
+        TopicMap.Builder<SortedMap<String, QueueConfig>> topics = TopicMap.<SortedMap<String, QueueConfig>>empty()
+                .toBuilder();
         TreeMap<String, BrokerGroup> groups = new TreeMap<>();
         TreeMap<String, SortedMap<String, String>> kv = new TreeMap<>();
         try (RocksIterator it = db.newIterator()) {
@@ -102,13 +102,8 @@ final class RouteStore implements AutoCloseable {
                         StoredTopic t = StoredTopic.parseFrom(value);
                         TreeMap<String, QueueConfig> queues = new TreeMap<>();
                         for (StoredQueue q : t.getQueuesList()) {
-                            queues.put(
-                                    q.getBrokerName(),
-                                    new QueueConfig(
-                                            q.getReadQueueNums(),
-                                            q.getWriteQueueNums(),
-                                            q.getPerm(),
-                                            q.getTopicSysFlag()));
+                            queues.put(q.getBrokerName(), new QueueConfig(q.getReadQueueNums(), q.getWriteQueueNums(),
+                                    q.getPerm(), q.getTopicSysFlag()));
                         }
                         topics.put(t.getTopic(), Collections.unmodifiableSortedMap(queues));
                     }
@@ -116,30 +111,19 @@ final class RouteStore implements AutoCloseable {
                         StoredBrokerGroup g = StoredBrokerGroup.parseFrom(value);
                         TreeMap<Long, BrokerMember> members = new TreeMap<>();
                         for (StoredMember m : g.getMembersList()) {
-                            members.put(
-                                    m.getBrokerId(),
-                                    new BrokerMember(
-                                            g.getCluster(),
-                                            g.getBrokerName(),
-                                            m.getBrokerId(),
-                                            m.getAddr(),
-                                            m.getHaAddr(),
-                                            m.getDataVersionTimestamp(),
-                                            m.getDataVersionCounter(),
-                                            m.getEpoch(),
-                                            m.getRegisteredAtMs(),
-                                            m.getLeaseTimeoutMs()));
+                            members.put(m.getBrokerId(),
+                                    new BrokerMember(g.getCluster(), g.getBrokerName(), m.getBrokerId(), m.getAddr(),
+                                            m.getHaAddr(), m.getDataVersionTimestamp(), m.getDataVersionCounter(),
+                                            m.getEpoch(), m.getRegisteredAtMs(), m.getLeaseTimeoutMs()));
                         }
                         groups.put(g.getBrokerName(), new BrokerGroup(g.getCluster(), g.getBrokerName(), members));
                     }
                     case KV -> {
                         StoredKv e = StoredKv.parseFrom(value);
-                        kv.computeIfAbsent(e.getNamespace(), n -> new TreeMap<>())
-                                .put(e.getKey(), e.getValue());
+                        kv.computeIfAbsent(e.getNamespace(), n -> new TreeMap<>()).put(e.getKey(), e.getValue());
                     }
-                    default ->
-                        throw new StateMachineException(
-                                "store at " + dir + " has a key with unknown prefix " + (key[0] & 0xff));
+                    default -> throw new StateMachineException(
+                            "store at " + dir + " has a key with unknown prefix " + (key[0] & 0xff));
                 }
             }
             it.status();
@@ -152,11 +136,7 @@ final class RouteStore implements AutoCloseable {
             throw new StateMachineException("store at " + dir + " has data but no applied index");
         }
         kv.replaceAll((ns, m) -> Collections.unmodifiableSortedMap(m));
-        return new RouteImage(
-                applied,
-                topics.build(),
-                Collections.unmodifiableSortedMap(groups),
-                null,
+        return new RouteImage(applied, topics.build(), Collections.unmodifiableSortedMap(groups), null,
                 Collections.unmodifiableSortedMap(kv));
     }
 
@@ -187,23 +167,12 @@ final class RouteStore implements AutoCloseable {
                 if (value == null) {
                     batch.delete(key);
                 } else {
-                    batch.put(
-                            key,
-                            StoredKv.newBuilder()
-                                    .setNamespace(k.namespace())
-                                    .setKey(k.key())
-                                    .setValue(value)
-                                    .build()
-                                    .toByteArray());
+                    batch.put(key, StoredKv.newBuilder().setNamespace(k.namespace()).setKey(k.key()).setValue(value)
+                            .build().toByteArray());
                 }
             }
-            batch.put(
-                    META_KEY,
-                    StoreMeta.newBuilder()
-                            .setFormatVersion(STORE_FORMAT_VERSION)
-                            .setAppliedIndex(b.appliedIndex())
-                            .build()
-                            .toByteArray());
+            batch.put(META_KEY, StoreMeta.newBuilder().setFormatVersion(STORE_FORMAT_VERSION)
+                    .setAppliedIndex(b.appliedIndex()).build().toByteArray());
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {
             throw new StateMachineException(
@@ -264,29 +233,19 @@ final class RouteStore implements AutoCloseable {
         StoredTopic.Builder t = StoredTopic.newBuilder().setTopic(topic);
         for (Map.Entry<String, QueueConfig> e : queues.entrySet()) {
             QueueConfig q = e.getValue();
-            t.addQueues(StoredQueue.newBuilder()
-                    .setBrokerName(e.getKey())
-                    .setReadQueueNums(q.readQueueNums())
-                    .setWriteQueueNums(q.writeQueueNums())
-                    .setPerm(q.perm())
-                    .setTopicSysFlag(q.topicSysFlag()));
+            t.addQueues(StoredQueue.newBuilder().setBrokerName(e.getKey()).setReadQueueNums(q.readQueueNums())
+                    .setWriteQueueNums(q.writeQueueNums()).setPerm(q.perm()).setTopicSysFlag(q.topicSysFlag()));
         }
         return t.build().toByteArray();
     }
 
     private static byte[] encodeGroup(BrokerGroup g) {
-        StoredBrokerGroup.Builder b =
-                StoredBrokerGroup.newBuilder().setCluster(g.cluster()).setBrokerName(g.brokerName());
+        StoredBrokerGroup.Builder b = StoredBrokerGroup.newBuilder().setCluster(g.cluster())
+                .setBrokerName(g.brokerName());
         for (BrokerMember m : g.members().values()) {
-            b.addMembers(StoredMember.newBuilder()
-                    .setBrokerId(m.brokerId())
-                    .setAddr(m.addr())
-                    .setHaAddr(m.haAddr())
-                    .setDataVersionTimestamp(m.dataVersionTimestamp())
-                    .setDataVersionCounter(m.dataVersionCounter())
-                    .setEpoch(m.epoch())
-                    .setRegisteredAtMs(m.registeredAtMs())
-                    .setLeaseTimeoutMs(m.leaseTimeoutMs()));
+            b.addMembers(StoredMember.newBuilder().setBrokerId(m.brokerId()).setAddr(m.addr()).setHaAddr(m.haAddr())
+                    .setDataVersionTimestamp(m.dataVersionTimestamp()).setDataVersionCounter(m.dataVersionCounter())
+                    .setEpoch(m.epoch()).setRegisteredAtMs(m.registeredAtMs()).setLeaseTimeoutMs(m.leaseTimeoutMs()));
         }
         return b.build().toByteArray();
     }

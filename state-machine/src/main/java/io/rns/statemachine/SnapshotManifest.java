@@ -33,7 +33,8 @@ record SnapshotManifest(long appliedIndex, List<FileEntry> files) {
     static final String HEADER = "rns-sm-snapshot 1";
 
     /** One file of the checkpoint, by its name relative to the checkpoint directory ('/' separated). */
-    record FileEntry(String name, long size, long crc32c) {}
+    record FileEntry(String name, long size, long crc32c) {
+    }
 
     SnapshotManifest {
         files = List.copyOf(files);
@@ -44,13 +45,8 @@ record SnapshotManifest(long appliedIndex, List<FileEntry> files) {
         sb.append(HEADER).append('\n');
         sb.append("applied_index ").append(appliedIndex).append('\n');
         for (FileEntry f : files) {
-            sb.append("file ")
-                    .append(f.name())
-                    .append(' ')
-                    .append(f.size())
-                    .append(' ')
-                    .append(Long.toHexString(f.crc32c()))
-                    .append('\n');
+            sb.append("file ").append(f.name()).append(' ').append(f.size()).append(' ')
+                    .append(Long.toHexString(f.crc32c())).append('\n');
         }
         byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
         CRC32C crc = new CRC32C();
@@ -66,8 +62,8 @@ record SnapshotManifest(long appliedIndex, List<FileEntry> files) {
     /** Writes the manifest durably and atomically (temp file, fsync, rename). */
     void write(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(
-                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(ByteBuffer.wrap(encode()));
             ch.force(true);
         }
@@ -104,8 +100,8 @@ record SnapshotManifest(long appliedIndex, List<FileEntry> files) {
         crc.update(all, 0, lastStart);
         long expectedCrc = parseHex(file, end[2]);
         if (crc.getValue() != expectedCrc) {
-            throw bad(
-                    file, "checksum mismatch (expected " + end[2] + ", got " + Long.toHexString(crc.getValue()) + ")");
+            throw bad(file,
+                    "checksum mismatch (expected " + end[2] + ", got " + Long.toHexString(crc.getValue()) + ")");
         }
         String body = new String(all, 0, lastStart, StandardCharsets.UTF_8);
         String[] lines = body.split("\n", -1);

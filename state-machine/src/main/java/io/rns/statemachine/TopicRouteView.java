@@ -9,4 +9,5 @@ import java.util.SortedMap;
  * @param queues  broker name to that broker name's queue configuration for the topic (unmodifiable)
  * @param brokers the groups of the broker names in {@code queues} that exist, sorted by broker name (unmodifiable)
  */
-public record TopicRouteView(String topic, SortedMap<String, QueueConfig> queues, List<BrokerGroup> brokers) {}
+public record TopicRouteView(String topic, SortedMap<String, QueueConfig> queues, List<BrokerGroup> brokers) {
+}

@@ -40,12 +40,9 @@ class ApplySemanticsTest extends StateMachineTestSupport {
 
     @Test
     void registerMasterCreatesGroupTopicsAndCluster() {
-        ApplyResult.Applied a = applied(Records.wrap(
-                Records.registerBuilder("c1", "b1", 0, "10.0.0.1:10911", topic("T1", 8, 8, 6), topic("T2", 2, 4, 4))
-                        .setHaServerAddr("10.0.0.1:10912")
-                        .setDataVersionTimestamp(42)
-                        .setDataVersionCounter(7)
-                        .build()));
+        ApplyResult.Applied a = applied(Records.wrap(Records
+                .registerBuilder("c1", "b1", 0, "10.0.0.1:10911", topic("T1", 8, 8, 6), topic("T2", 2, 4, 4))
+                .setHaServerAddr("10.0.0.1:10912").setDataVersionTimestamp(42).setDataVersionCounter(7).build()));
         assertEquals(new ApplyResult.Applied(1, 1, false), a);
         RouteImage img = sm.image();
         assertEquals(1, img.appliedIndex());
@@ -59,52 +56,39 @@ class ApplySemanticsTest extends StateMachineTestSupport {
         assertEquals("T1", route.topic());
         assertEquals(Map.of("b1", new QueueConfig(8, 8, 6, 0)), route.queues());
         assertEquals(List.of(img.brokerGroups().get("b1")), route.brokers());
-        assertEquals(
-                new QueueConfig(2, 4, 4, 0),
-                img.route("T2").orElseThrow().queues().get("b1"));
+        assertEquals(new QueueConfig(2, 4, 4, 0), img.route("T2").orElseThrow().queues().get("b1"));
     }
 
     @Test
     void masterTopicsMergeAndUnmentionedTopicsAreKept() {
         applied(register("c1", "b1", 0, "10.0.0.1:10911", topic("T1", 8, 8, 6), topic("T2")));
-        ApplyResult.Applied again = applied(Records.wrap(
-                Records.registerBuilder("c1", "b1", 0, "10.0.0.1:10911", topic("T1", 16, 16, 6), topic("T3"))
-                        .setDataVersionCounter(2)
-                        .build()));
+        ApplyResult.Applied again = applied(Records
+                .wrap(Records.registerBuilder("c1", "b1", 0, "10.0.0.1:10911", topic("T1", 16, 16, 6), topic("T3"))
+                        .setDataVersionCounter(2).build()));
         assertEquals(new ApplyResult.Applied(2, 2, true), again);
         RouteImage img = sm.image();
         assertEquals(new TreeSet<>(List.of("T1", "T2", "T3")), img.topics());
-        assertEquals(
-                new QueueConfig(16, 16, 6, 0),
-                img.route("T1").orElseThrow().queues().get("b1"));
-        assertEquals(
-                new QueueConfig(4, 4, 6, 0),
-                img.route("T2").orElseThrow().queues().get("b1"));
+        assertEquals(new QueueConfig(16, 16, 6, 0), img.route("T1").orElseThrow().queues().get("b1"));
+        assertEquals(new QueueConfig(4, 4, 6, 0), img.route("T2").orElseThrow().queues().get("b1"));
         assertEquals(2, img.broker("b1", 0).orElseThrow().epoch());
         // a second broker name serving the same topic
         applied(register("c1", "b2", 0, "10.0.0.2:10911", topic("T1", 2, 2, 6)));
         TopicRouteView route = sm.image().route("T1").orElseThrow();
         assertEquals(List.of("b1", "b2"), new ArrayList<>(route.queues().keySet()));
-        assertEquals(
-                List.of("b1", "b2"),
-                route.brokers().stream().map(BrokerGroup::brokerName).toList());
+        assertEquals(List.of("b1", "b2"), route.brokers().stream().map(BrokerGroup::brokerName).toList());
     }
 
     @Test
     void slaveTopicsAreIgnored() {
         applied(register("c1", "b1", 0, "10.0.0.1:10911", topic("T1")));
-        ApplyResult.Applied s =
-                applied(register("c1", "b1", 1, "10.0.0.11:10911", topic("T1", 99, 99, 2), topic("SLAVE_ONLY")));
+        ApplyResult.Applied s = applied(
+                register("c1", "b1", 1, "10.0.0.11:10911", topic("T1", 99, 99, 2), topic("SLAVE_ONLY")));
         assertEquals(new ApplyResult.Applied(2, 2, false), s);
         RouteImage img = sm.image();
         assertEquals(Set.of("T1"), img.topics());
-        assertEquals(
-                new QueueConfig(4, 4, 6, 0),
-                img.route("T1").orElseThrow().queues().get("b1"));
+        assertEquals(new QueueConfig(4, 4, 6, 0), img.route("T1").orElseThrow().queues().get("b1"));
         assertEquals(2, img.brokerCount());
-        assertEquals(
-                List.of(0L, 1L),
-                new ArrayList<>(img.brokerGroups().get("b1").members().keySet()));
+        assertEquals(List.of(0L, 1L), new ArrayList<>(img.brokerGroups().get("b1").members().keySet()));
         // a slave alone creates its group, but no topics
         applied(register("c1", "b9", 1, "10.0.0.91:10911", topic("T9")));
         assertEquals(Set.of("T1"), sm.image().topics());
@@ -118,16 +102,12 @@ class ApplySemanticsTest extends StateMachineTestSupport {
         // the master fails over: the slave's process (same address) now registers as id 0
         applied(register("c1", "b1", 0, "10.0.0.2:10911", topic("T1")));
         RouteImage img = sm.image();
-        assertEquals(
-                List.of(0L),
-                new ArrayList<>(img.brokerGroups().get("b1").members().keySet()));
+        assertEquals(List.of(0L), new ArrayList<>(img.brokerGroups().get("b1").members().keySet()));
         assertEquals("10.0.0.2:10911", img.broker("b1", 0).orElseThrow().addr());
         assertEquals(1, img.brokerCount());
         // and the other way round: a new id on the master's address evicts the master entry
         applied(register("c1", "b1", 2, "10.0.0.2:10911"));
-        assertEquals(
-                List.of(2L),
-                new ArrayList<>(sm.image().brokerGroups().get("b1").members().keySet()));
+        assertEquals(List.of(2L), new ArrayList<>(sm.image().brokerGroups().get("b1").members().keySet()));
         // queues stay, because the group still exists
         assertEquals(Set.of("T1"), sm.image().topics());
     }
@@ -191,8 +171,7 @@ class ApplySemanticsTest extends StateMachineTestSupport {
     @Test
     void unregisterWithMatchingEpochAndAddress() {
         ApplyResult.Applied reg = applied(register("c1", "b1", 0, "10.0.0.1:10911", topic("T1")));
-        assertTrue(applied(unregister("b1", 0, "10.0.0.1:10911", reg.brokerEpoch()))
-                .existed());
+        assertTrue(applied(unregister("b1", 0, "10.0.0.1:10911", reg.brokerEpoch())).existed());
         assertEquals(0, sm.image().brokerCount());
         assertEquals(0, sm.image().topicCount());
     }
@@ -209,8 +188,7 @@ class ApplySemanticsTest extends StateMachineTestSupport {
         assertFalse(applied(deleteTopic("T", "c1")).existed());
         // unknown cluster
         assertFalse(applied(deleteTopic("U", "c9")).existed());
-        assertEquals(
-                Set.of("b1", "b3"), sm.image().route("U").orElseThrow().queues().keySet());
+        assertEquals(Set.of("b1", "b3"), sm.image().route("U").orElseThrow().queues().keySet());
         // the last cluster's queues go: the topic disappears
         assertTrue(applied(deleteTopic("T", "c2")).existed());
         assertTrue(sm.image().route("T").isEmpty());
@@ -253,17 +231,11 @@ class ApplySemanticsTest extends StateMachineTestSupport {
         assertEquals(1, before.appliedIndex());
         assertTrue(before.kv("ns", "k").isEmpty());
         assertThrows(UnsupportedOperationException.class, () -> before.topics().add("X"));
-        assertThrows(
-                UnsupportedOperationException.class,
+        assertThrows(UnsupportedOperationException.class,
                 () -> before.route("T1").orElseThrow().queues().put("x", new QueueConfig(1, 1, 1, 0)));
-        assertThrows(
-                UnsupportedOperationException.class, () -> before.brokerGroups().remove("b1"));
-        assertThrows(
-                UnsupportedOperationException.class,
-                () -> before.brokerGroups().get("b1").members().clear());
-        assertThrows(
-                UnsupportedOperationException.class,
-                () -> sm.image().kvNamespace("ns").clear());
+        assertThrows(UnsupportedOperationException.class, () -> before.brokerGroups().remove("b1"));
+        assertThrows(UnsupportedOperationException.class, () -> before.brokerGroups().get("b1").members().clear());
+        assertThrows(UnsupportedOperationException.class, () -> sm.image().kvNamespace("ns").clear());
         // an unchanged group object is shared between images
         assertSame(before.brokerGroups().get("b1"), before.brokerGroups().get("b1"));
         RouteImage afterKv = sm.image();
@@ -285,15 +257,11 @@ class ApplySemanticsTest extends StateMachineTestSupport {
 
     @Test
     void batchIndexesMustIncrease() {
-        StateMachineException e = assertThrows(
-                StateMachineException.class,
-                () -> sm.applyBatch(
-                        List.of(new LogEntry(5, putKv("ns", "a", "1")), new LogEntry(5, putKv("ns", "b", "1")))));
+        StateMachineException e = assertThrows(StateMachineException.class, () -> sm
+                .applyBatch(List.of(new LogEntry(5, putKv("ns", "a", "1")), new LogEntry(5, putKv("ns", "b", "1")))));
         assertTrue(e.getMessage().contains("strictly increasing"), e.getMessage());
-        assertThrows(
-                StateMachineException.class,
-                () -> sm.applyBatch(
-                        List.of(new LogEntry(5, putKv("ns", "a", "1")), new LogEntry(4, putKv("ns", "b", "1")))));
+        assertThrows(StateMachineException.class, () -> sm
+                .applyBatch(List.of(new LogEntry(5, putKv("ns", "a", "1")), new LogEntry(4, putKv("ns", "b", "1")))));
         assertEquals(0, sm.appliedIndex());
         assertEquals(RouteImage.empty(), sm.image());
     }
@@ -303,19 +271,10 @@ class ApplySemanticsTest extends StateMachineTestSupport {
         applied(putKv("ns", "k", "v"));
         RouteImage before = sm.image();
         var storeBefore = Records.storeContents(sm);
-        assertThrows(
-                CorruptRecordException.class,
-                () -> sm.applyBatch(List.of(
-                        new LogEntry(2, putKv("ns", "a", "1")),
-                        new LogEntry(
-                                3,
-                                putKv("ns", "b", "1").toBuilder()
-                                        .setFormatVersion(9)
-                                        .build()))));
-        assertThrows(
-                CorruptRecordException.class,
-                () -> sm.apply(new LogEntry(
-                        2, LogRecord.newBuilder().setFormatVersion(1).build())));
+        assertThrows(CorruptRecordException.class, () -> sm.applyBatch(List.of(new LogEntry(2, putKv("ns", "a", "1")),
+                new LogEntry(3, putKv("ns", "b", "1").toBuilder().setFormatVersion(9).build()))));
+        assertThrows(CorruptRecordException.class,
+                () -> sm.apply(new LogEntry(2, LogRecord.newBuilder().setFormatVersion(1).build())));
         assertSame(before, sm.image());
         assertEquals(storeBefore, Records.storeContents(sm));
         // the machine is still usable for the same indexes

@@ -28,7 +28,7 @@ class LogRecordsTest {
 
     @Test
     void garbageIsCorrupt() {
-        ByteBuffer garbage = ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02});
+        ByteBuffer garbage = ByteBuffer.wrap(new byte[]{(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02});
         CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> LogRecords.decode(garbage));
         assertTrue(e.getMessage().contains("not a valid LogRecord"), e.getMessage());
         assertEquals(0, garbage.position());
@@ -43,22 +43,19 @@ class LogRecordsTest {
 
     @Test
     void wrongVersionIsCorrupt() {
-        LogRecord r =
-                Records.putKv("ns", "k", "v").toBuilder().setFormatVersion(2).build();
-        CorruptRecordException e = assertThrows(
-                CorruptRecordException.class, () -> LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(r))));
+        LogRecord r = Records.putKv("ns", "k", "v").toBuilder().setFormatVersion(2).build();
+        CorruptRecordException e = assertThrows(CorruptRecordException.class,
+                () -> LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(r))));
         assertTrue(e.getMessage().contains("format_version 2"), e.getMessage());
-        LogRecord v0 =
-                Records.putKv("ns", "k", "v").toBuilder().setFormatVersion(0).build();
+        LogRecord v0 = Records.putKv("ns", "k", "v").toBuilder().setFormatVersion(0).build();
         assertThrows(CorruptRecordException.class, () -> LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(v0))));
     }
 
     @Test
     void kindNotSetIsCorrupt() {
-        LogRecord r =
-                LogRecord.newBuilder().setFormatVersion(1).setLeaderTimeMs(5).build();
-        CorruptRecordException e = assertThrows(
-                CorruptRecordException.class, () -> LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(r))));
+        LogRecord r = LogRecord.newBuilder().setFormatVersion(1).setLeaderTimeMs(5).build();
+        CorruptRecordException e = assertThrows(CorruptRecordException.class,
+                () -> LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(r))));
         assertTrue(e.getMessage().contains("no kind"), e.getMessage());
         // an empty payload parses as an empty message: version 0
         assertThrows(CorruptRecordException.class, () -> LogRecords.decode(ByteBuffer.allocate(0)));

@@ -14,24 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DESIGN §1/§3: this module reads no clock or random source and imports no Netty, jraft, rpc or logging classes. */
 class ModuleRulesTest {
-    private static final List<String> FORBIDDEN = List.of(
-            "System.currentTimeMillis",
-            "System.nanoTime",
-            "Instant.now",
-            "LocalDateTime.now",
-            "Clock.system",
-            "java.util.Random",
-            "ThreadLocalRandom",
-            "SecureRandom",
-            "Math.random",
-            "UUID.randomUUID",
-            "io.netty",
-            "com.alipay",
-            "io.rns.rpc",
-            "org.slf4j",
-            "java.io.Serializable",
-            "ObjectOutputStream",
-            "ObjectInputStream");
+    private static final List<String> FORBIDDEN = List.of("System.currentTimeMillis", "System.nanoTime", "Instant.now",
+            "LocalDateTime.now", "Clock.system", "java.util.Random", "ThreadLocalRandom", "SecureRandom", "Math.random",
+            "UUID.randomUUID", "io.netty", "com.alipay", "io.rns.rpc", "org.slf4j", "java.io.Serializable",
+            "ObjectOutputStream", "ObjectInputStream");
 
     @Test
     void mainCodeUsesNoClockNoRandomAndNoForbiddenDependency() throws IOException {

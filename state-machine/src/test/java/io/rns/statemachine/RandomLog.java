@@ -14,7 +14,8 @@ import java.util.Random;
 
 /** A seeded random log over a small universe, so that records collide, conflict, move and get rejected. */
 final class RandomLog {
-    private RandomLog() {}
+    private RandomLog() {
+    }
 
     static final String[] CLUSTERS = {"c1", "c2", "c3"};
     static final String[] NAMES = {"b1", "b2", "b3", "b4", "b5", "b6"};
@@ -31,18 +32,12 @@ final class RandomLog {
             if (p < 0.45) {
                 int nameIdx = rnd.nextInt(NAMES.length);
                 String name = NAMES[nameIdx];
-                String cluster = rnd.nextInt(10) < 8
-                        ? CLUSTERS[nameIdx % CLUSTERS.length]
+                String cluster = rnd.nextInt(10) < 8 ? CLUSTERS[nameIdx % CLUSTERS.length]
                         : CLUSTERS[rnd.nextInt(CLUSTERS.length)];
                 long id = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(2) : 0;
-                RegisterBroker.Builder b = RegisterBroker.newBuilder()
-                        .setCluster(cluster)
-                        .setBrokerName(name)
-                        .setBrokerId(id)
-                        .setBrokerAddr(addr(rnd))
-                        .setHaServerAddr(rnd.nextBoolean() ? "" : addr(rnd))
-                        .setDataVersionTimestamp(rnd.nextInt(3))
-                        .setDataVersionCounter(rnd.nextInt(3))
+                RegisterBroker.Builder b = RegisterBroker.newBuilder().setCluster(cluster).setBrokerName(name)
+                        .setBrokerId(id).setBrokerAddr(addr(rnd)).setHaServerAddr(rnd.nextBoolean() ? "" : addr(rnd))
+                        .setDataVersionTimestamp(rnd.nextInt(3)).setDataVersionCounter(rnd.nextInt(3))
                         .setLeaseTimeoutMs(rnd.nextInt(2) * 30_000);
                 int topics = rnd.nextInt(6);
                 for (int t = 0; t < topics; t++) {
@@ -50,35 +45,28 @@ final class RandomLog {
                     if (b.getTopicsList().stream().anyMatch(x -> x.getTopic().equals(topic))) {
                         continue;
                     }
-                    b.addTopics(TopicQueueConfig.newBuilder()
-                            .setTopic(topic)
-                            .setReadQueueNums(1 + rnd.nextInt(4))
-                            .setWriteQueueNums(1 + rnd.nextInt(4))
-                            .setPerm(rnd.nextInt(8))
+                    b.addTopics(TopicQueueConfig.newBuilder().setTopic(topic).setReadQueueNums(1 + rnd.nextInt(4))
+                            .setWriteQueueNums(1 + rnd.nextInt(4)).setPerm(rnd.nextInt(8))
                             .setTopicSysFlag(rnd.nextInt(2)));
                 }
-                r = Records.base()
-                        .setLeaderTimeMs(Records.TIME + index)
-                        .setRegisterBroker(b)
-                        .build();
+                r = Records.base().setLeaderTimeMs(Records.TIME + index).setRegisterBroker(b).build();
                 epochs.put(name + "/" + id, index);
             } else if (p < 0.58) {
                 String name = NAMES[rnd.nextInt(NAMES.length)];
                 long id = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(2) : 0;
                 int e = rnd.nextInt(10);
-                long epoch =
-                        e < 4 ? 0 : e < 8 ? epochs.getOrDefault(name + "/" + id, 0L) : 1 + rnd.nextInt((int) index);
+                long epoch = e < 4 ? 0
+                        : e < 8 ? epochs.getOrDefault(name + "/" + id, 0L) : 1 + rnd.nextInt((int) index);
                 r = Records.unregister(name, id, rnd.nextInt(10) < 7 ? "" : addr(rnd), epoch);
             } else if (p < 0.67) {
-                r = Records.deleteTopic(
-                        "T" + rnd.nextInt(40), rnd.nextBoolean() ? "" : CLUSTERS[rnd.nextInt(CLUSTERS.length)]);
+                r = Records.deleteTopic("T" + rnd.nextInt(40),
+                        rnd.nextBoolean() ? "" : CLUSTERS[rnd.nextInt(CLUSTERS.length)]);
             } else if (p < 0.78) {
                 r = Records.putKv("ns" + rnd.nextInt(3), "k" + rnd.nextInt(10), "v" + rnd.nextInt(1000));
             } else if (p < 0.85) {
                 r = Records.deleteKv("ns" + rnd.nextInt(3), "k" + rnd.nextInt(10));
             } else if (p < 0.90) {
-                r = Records.changeWritePerm(
-                        NAMES[rnd.nextInt(NAMES.length)],
+                r = Records.changeWritePerm(NAMES[rnd.nextInt(NAMES.length)],
                         rnd.nextBoolean() ? ChangeWritePerm.Op.WIPE : ChangeWritePerm.Op.ADD);
             } else if (p < 0.95) {
                 int count = 1 + rnd.nextInt(3);
@@ -86,8 +74,8 @@ final class RandomLog {
                 for (int q = 0; q < count; q++) {
                     String name = NAMES[rnd.nextInt(NAMES.length)];
                     if (qs.stream().noneMatch(x -> x.getBrokerName().equals(name))) {
-                        qs.add(Records.queue(
-                                name, 1 + rnd.nextInt(4), 1 + rnd.nextInt(4), rnd.nextInt(8), rnd.nextInt(4)));
+                        qs.add(Records.queue(name, 1 + rnd.nextInt(4), 1 + rnd.nextInt(4), rnd.nextInt(8),
+                                rnd.nextInt(4)));
                     }
                 }
                 r = Records.registerTopic("T" + rnd.nextInt(40), qs.toArray(new BrokerQueue[0]));

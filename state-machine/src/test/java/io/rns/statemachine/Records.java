@@ -18,34 +18,24 @@ import java.util.Map;
 
 /** Test helpers that build log records and read store contents. */
 final class Records {
-    private Records() {}
+    private Records() {
+    }
 
     static final long TIME = 1_700_000_000_000L;
 
     static TopicQueueConfig topic(String name, int read, int write, int perm) {
-        return TopicQueueConfig.newBuilder()
-                .setTopic(name)
-                .setReadQueueNums(read)
-                .setWriteQueueNums(write)
-                .setPerm(perm)
-                .build();
+        return TopicQueueConfig.newBuilder().setTopic(name).setReadQueueNums(read).setWriteQueueNums(write)
+                .setPerm(perm).build();
     }
 
     static TopicQueueConfig topic(String name) {
         return topic(name, 4, 4, 6);
     }
 
-    static RegisterBroker.Builder registerBuilder(
-            String cluster, String name, long id, String addr, TopicQueueConfig... topics) {
-        return RegisterBroker.newBuilder()
-                .setCluster(cluster)
-                .setBrokerName(name)
-                .setBrokerId(id)
-                .setBrokerAddr(addr)
-                .setHaServerAddr("")
-                .setDataVersionTimestamp(1)
-                .setDataVersionCounter(1)
-                .addAllTopics(List.of(topics));
+    static RegisterBroker.Builder registerBuilder(String cluster, String name, long id, String addr,
+            TopicQueueConfig... topics) {
+        return RegisterBroker.newBuilder().setCluster(cluster).setBrokerName(name).setBrokerId(id).setBrokerAddr(addr)
+                .setHaServerAddr("").setDataVersionTimestamp(1).setDataVersionCounter(1).addAllTopics(List.of(topics));
     }
 
     static LogRecord register(String cluster, String name, long id, String addr, TopicQueueConfig... topics) {
@@ -57,49 +47,35 @@ final class Records {
     }
 
     static LogRecord unregister(String name, long id, String addr, long epoch) {
-        return base().setUnregisterBroker(UnregisterBroker.newBuilder()
-                        .setBrokerName(name)
-                        .setBrokerId(id)
-                        .setBrokerAddr(addr)
-                        .setBrokerEpoch(epoch)
-                        .setReason(UnregisterBroker.Reason.REQUESTED))
+        return base()
+                .setUnregisterBroker(UnregisterBroker.newBuilder().setBrokerName(name).setBrokerId(id)
+                        .setBrokerAddr(addr).setBrokerEpoch(epoch).setReason(UnregisterBroker.Reason.REQUESTED))
                 .build();
     }
 
     static LogRecord deleteTopic(String topic, String cluster) {
-        return base().setDeleteTopic(DeleteTopic.newBuilder().setTopic(topic).setCluster(cluster))
-                .build();
+        return base().setDeleteTopic(DeleteTopic.newBuilder().setTopic(topic).setCluster(cluster)).build();
     }
 
     static LogRecord putKv(String ns, String key, String value) {
-        return base().setPutKv(PutKv.newBuilder().setNamespace(ns).setKey(key).setValue(value))
-                .build();
+        return base().setPutKv(PutKv.newBuilder().setNamespace(ns).setKey(key).setValue(value)).build();
     }
 
     static LogRecord deleteKv(String ns, String key) {
-        return base().setDeleteKv(DeleteKv.newBuilder().setNamespace(ns).setKey(key))
-                .build();
+        return base().setDeleteKv(DeleteKv.newBuilder().setNamespace(ns).setKey(key)).build();
     }
 
     static LogRecord changeWritePerm(String brokerName, ChangeWritePerm.Op op) {
-        return base().setChangeWritePerm(
-                        ChangeWritePerm.newBuilder().setBrokerName(brokerName).setOp(op))
-                .build();
+        return base().setChangeWritePerm(ChangeWritePerm.newBuilder().setBrokerName(brokerName).setOp(op)).build();
     }
 
     static BrokerQueue queue(String brokerName, int read, int write, int perm, int sysFlag) {
-        return BrokerQueue.newBuilder()
-                .setBrokerName(brokerName)
-                .setReadQueueNums(read)
-                .setWriteQueueNums(write)
-                .setPerm(perm)
-                .setTopicSysFlag(sysFlag)
-                .build();
+        return BrokerQueue.newBuilder().setBrokerName(brokerName).setReadQueueNums(read).setWriteQueueNums(write)
+                .setPerm(perm).setTopicSysFlag(sysFlag).build();
     }
 
     static LogRecord registerTopic(String topic, BrokerQueue... queues) {
-        return base().setRegisterTopic(
-                        RegisterTopic.newBuilder().setTopic(topic).addAllQueues(List.of(queues)))
+        return base().setRegisterTopic(RegisterTopic.newBuilder().setTopic(topic).addAllQueues(List.of(queues)))
                 .build();
     }
 

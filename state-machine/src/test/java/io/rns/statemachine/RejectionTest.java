@@ -26,8 +26,7 @@ class RejectionTest extends StateMachineTestSupport {
 
     @BeforeEach
     void populate() {
-        masterEpoch =
-                applied(register("c1", "b1", 0, "10.0.0.1:10911", topic("T1"))).brokerEpoch();
+        masterEpoch = applied(register("c1", "b1", 0, "10.0.0.1:10911", topic("T1"))).brokerEpoch();
         applied(register("c1", "b1", 1, "10.0.0.11:10911"));
         applied(register("c2", "solo", 0, "10.0.0.5:10911", topic("T5")));
         applied(putKv("ns", "k", "v"));
@@ -53,9 +52,7 @@ class RejectionTest extends StateMachineTestSupport {
         for (int i = 0; i < storeBefore.size(); i++) {
             assertEquals(storeBefore.get(i).getKey(), storeAfter.get(i).getKey());
             if (storeBefore.get(i).getKey().byteAt(0) != 'M') {
-                assertEquals(
-                        storeBefore.get(i).getValue(),
-                        storeAfter.get(i).getValue(),
+                assertEquals(storeBefore.get(i).getValue(), storeAfter.get(i).getValue(),
                         "store value of " + storeBefore.get(i).getKey().toStringUtf8());
             } else {
                 assertNotEquals(storeBefore.get(i).getValue(), storeAfter.get(i).getValue(), "meta advanced");
@@ -70,42 +67,33 @@ class RejectionTest extends StateMachineTestSupport {
     @Test
     void everyRejectReason() {
         // BROKER_NAME_CONFLICT: b1 lives in c1 with ids 0 and 1; id 0 cannot take it to c2
-        assertRejectedChangesNothing(
-                register("c2", "b1", 0, "10.0.0.1:10911", topic("T1")),
-                RejectReason.BROKER_NAME_CONFLICT,
-                "cluster 'c1'");
+        assertRejectedChangesNothing(register("c2", "b1", 0, "10.0.0.1:10911", topic("T1")),
+                RejectReason.BROKER_NAME_CONFLICT, "cluster 'c1'");
         // nor can a new id
-        assertRejectedChangesNothing(
-                register("c2", "b1", 3, "10.0.0.3:10911"), RejectReason.BROKER_NAME_CONFLICT, "broker ids [0, 1]");
+        assertRejectedChangesNothing(register("c2", "b1", 3, "10.0.0.3:10911"), RejectReason.BROKER_NAME_CONFLICT,
+                "broker ids [0, 1]");
         // UNKNOWN_BROKER: no such name, no such id
         assertRejectedChangesNothing(unregister("nope", 0, "", 0), RejectReason.UNKNOWN_BROKER, "not registered");
         assertRejectedChangesNothing(unregister("b1", 7, "", 0), RejectReason.UNKNOWN_BROKER, "b1/7");
         // UNKNOWN_BROKER: address mismatch
-        assertRejectedChangesNothing(
-                unregister("b1", 0, "10.9.9.9:10911", 0), RejectReason.UNKNOWN_BROKER, "addr mismatch");
+        assertRejectedChangesNothing(unregister("b1", 0, "10.9.9.9:10911", 0), RejectReason.UNKNOWN_BROKER,
+                "addr mismatch");
         // STALE_BROKER_EPOCH
-        assertRejectedChangesNothing(
-                unregister("b1", 0, "10.0.0.1:10911", masterEpoch + 1000),
-                RejectReason.STALE_BROKER_EPOCH,
-                "has epoch " + masterEpoch);
+        assertRejectedChangesNothing(unregister("b1", 0, "10.0.0.1:10911", masterEpoch + 1000),
+                RejectReason.STALE_BROKER_EPOCH, "has epoch " + masterEpoch);
         // INVALID_RECORD
         assertRejectedChangesNothing(
-                Records.wrap(Records.registerBuilder("c1", "b1", 0, "10.0.0.1:10911", topic("T1", -1, 4, 6))
-                        .build()),
-                RejectReason.INVALID_RECORD,
-                "register_broker.topics[0].read_queue_nums must be in [0, 16384], got -1");
+                Records.wrap(Records.registerBuilder("c1", "b1", 0, "10.0.0.1:10911", topic("T1", -1, 4, 6)).build()),
+                RejectReason.INVALID_RECORD, "register_broker.topics[0].read_queue_nums must be in [0, 16384], got -1");
         assertEquals(EnumSet.allOf(RejectReason.class), covered);
     }
 
     @Test
     void staleEpochAfterReRegistration() {
         // the broker re-registers (new epoch); an expiry naming the old epoch must not remove it
-        long newEpoch =
-                applied(register("c1", "b1", 0, "10.0.0.1:10911", topic("T1"))).brokerEpoch();
+        long newEpoch = applied(register("c1", "b1", 0, "10.0.0.1:10911", topic("T1"))).brokerEpoch();
         assertTrue(newEpoch > masterEpoch);
-        assertRejectedChangesNothing(
-                unregister("b1", 0, "", masterEpoch),
-                RejectReason.STALE_BROKER_EPOCH,
+        assertRejectedChangesNothing(unregister("b1", 0, "", masterEpoch), RejectReason.STALE_BROKER_EPOCH,
                 "record names epoch " + masterEpoch);
         assertTrue(applied(unregister("b1", 0, "", newEpoch)).existed());
     }
@@ -113,8 +101,7 @@ class RejectionTest extends StateMachineTestSupport {
     @Test
     void everyValidationRuleRejectsAtApply() {
         RegisterBroker.Builder ok = Records.registerBuilder("c1", "bX", 0, "10.0.0.9:10911", topic("TX"));
-        List<LogRecord> invalid = List.of(
-                Records.wrap(ok.clone().setCluster("").build()),
+        List<LogRecord> invalid = List.of(Records.wrap(ok.clone().setCluster("").build()),
                 Records.wrap(ok.clone().setCluster("c".repeat(128)).build()),
                 Records.wrap(ok.clone().setBrokerName("").build()),
                 Records.wrap(ok.clone().setBrokerName("b".repeat(128)).build()),
@@ -129,19 +116,12 @@ class RejectionTest extends StateMachineTestSupport {
                 Records.wrap(ok.clone().setTopics(0, topic("bad/topic")).build()),
                 Records.wrap(ok.clone().setTopics(0, topic("TX", -1, 1, 6)).build()),
                 Records.wrap(ok.clone().setTopics(0, topic("TX", 1, 100_000, 6)).build()),
-                Records.wrap(ok.clone()
-                        .setTopics(0, topic("TX", Integer.MIN_VALUE, 1, 6))
-                        .build()),
+                Records.wrap(ok.clone().setTopics(0, topic("TX", Integer.MIN_VALUE, 1, 6)).build()),
                 Records.wrap(ok.clone().setTopics(0, topic("TX", 1, 1, 9)).build()),
                 Records.wrap(ok.clone().setTopics(0, topic("TX", 1, 1, -1)).build()),
-                Records.wrap(ok.clone().addTopics(topic("TX")).build()),
-                unregister("", 0, "", 0),
-                Records.deleteTopic("", ""),
-                Records.deleteTopic("T1", "bad cluster"),
-                putKv("", "k", "v"),
-                putKv("ns", "", "v"),
-                putKv("ns", "k".repeat(256), "v"),
-                putKv("ns", "k", "v".repeat(65537)),
+                Records.wrap(ok.clone().addTopics(topic("TX")).build()), unregister("", 0, "", 0),
+                Records.deleteTopic("", ""), Records.deleteTopic("T1", "bad cluster"), putKv("", "k", "v"),
+                putKv("ns", "", "v"), putKv("ns", "k".repeat(256), "v"), putKv("ns", "k", "v".repeat(65537)),
                 Records.deleteKv("ns", ""));
         for (LogRecord r : invalid) {
             String expected = RecordValidator.validate(r).orElseThrow(() -> new AssertionError("valid: " + r));

@@ -36,12 +36,11 @@ class ReplayDeterminismTest {
                 RouteStateMachine many = RouteStateMachine.open(tmp.resolve("many"))) {
             List<ApplyResult> oneResults = one.applyBatch(log);
             // the second machine sees records as a follower does: decoded from the entry bytes
-            List<LogEntry> decoded = log.stream()
-                    .map(e ->
-                            new LogEntry(e.index(), LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(e.record())))))
+            List<LogEntry> decoded = log.stream().map(
+                    e -> new LogEntry(e.index(), LogRecords.decode(ByteBuffer.wrap(LogRecords.encode(e.record())))))
                     .toList();
             List<ApplyResult> manyResults = new ArrayList<>();
-            for (int i = 0; i < log.size(); ) {
+            for (int i = 0; i < log.size();) {
                 int size = 1 + rnd.nextInt(rnd.nextBoolean() ? 5 : 80);
                 List<LogEntry> batch = decoded.subList(i, Math.min(log.size(), i + size));
                 manyResults.addAll(many.applyBatch(batch));
@@ -62,12 +61,7 @@ class ReplayDeterminismTest {
                 }
             });
             assertEquals(EnumSet.allOf(RejectReason.class), reasons, ctx);
-            assertTrue(
-                    oneResults.stream()
-                                    .filter(r -> r instanceof ApplyResult.Applied)
-                                    .count()
-                            > 1000,
-                    ctx);
+            assertTrue(oneResults.stream().filter(r -> r instanceof ApplyResult.Applied).count() > 1000, ctx);
             assertTrue(one.image().topicCount() > 0 && one.image().brokerCount() > 0, ctx + " " + one.image());
         }
     }
@@ -108,8 +102,8 @@ class ReplayDeterminismTest {
 
             // a batch that straddles the applied index: old entries skipped, new ones applied
             long last = sm.appliedIndex();
-            List<LogEntry> straddle =
-                    List.of(log.get(log.size() - 1), new LogEntry(last + 1, Records.putKv("ns", "new", "1")));
+            List<LogEntry> straddle = List.of(log.get(log.size() - 1),
+                    new LogEntry(last + 1, Records.putKv("ns", "new", "1")));
             List<ApplyResult> res = sm.applyBatch(straddle);
             assertEquals(new ApplyResult.Skipped(last), res.get(0), ctx);
             assertTrue(res.get(1) instanceof ApplyResult.Applied, ctx);

@@ -50,8 +50,7 @@ class SnapshotTest {
 
     @Test
     void saveThenLoadGivesTheSameImageAndStore() throws IOException {
-        try (RouteStateMachine src = source(300);
-                RouteStateMachine dst = target()) {
+        try (RouteStateMachine src = source(300); RouteStateMachine dst = target()) {
             Path snap = tmp.resolve("snap");
             List<String> files = src.saveSnapshot(snap);
             assertEquals(RouteStateMachine.SNAPSHOT_MANIFEST, files.get(0));
@@ -165,8 +164,8 @@ class SnapshotTest {
 
     @Test
     void missingManifest() {
-        assertLoadFailsAndTargetIsUntouched(
-                snap -> delete(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST)), "manifest");
+        assertLoadFailsAndTargetIsUntouched(snap -> delete(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST)),
+                "manifest");
     }
 
     @Test
@@ -191,51 +190,45 @@ class SnapshotTest {
 
     @Test
     void truncatedManifest() {
-        assertLoadFailsAndTargetIsUntouched(
-                snap -> truncate(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST), 10), "manifest");
+        assertLoadFailsAndTargetIsUntouched(snap -> truncate(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST), 10),
+                "manifest");
     }
 
     @Test
     void manifestCutAtALineBoundary() {
-        assertLoadFailsAndTargetIsUntouched(
-                snap -> {
-                    Path m = snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST);
-                    try {
-                        List<String> lines = Files.readAllLines(m);
-                        Files.write(m, lines.subList(0, lines.size() - 1));
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                },
-                "manifest");
+        assertLoadFailsAndTargetIsUntouched(snap -> {
+            Path m = snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST);
+            try {
+                List<String> lines = Files.readAllLines(m);
+                Files.write(m, lines.subList(0, lines.size() - 1));
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, "manifest");
     }
 
     @Test
     void editedManifest() {
-        assertLoadFailsAndTargetIsUntouched(
-                snap -> {
-                    Path m = snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST);
-                    try {
-                        String s = Files.readString(m);
-                        Files.writeString(m, s.replaceFirst("applied_index (\\d+)", "applied_index 999999"));
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                },
-                "checksum mismatch");
+        assertLoadFailsAndTargetIsUntouched(snap -> {
+            Path m = snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST);
+            try {
+                String s = Files.readString(m);
+                Files.writeString(m, s.replaceFirst("applied_index (\\d+)", "applied_index 999999"));
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, "checksum mismatch");
     }
 
     @Test
     void garbageManifest() {
-        assertLoadFailsAndTargetIsUntouched(
-                snap -> {
-                    try {
-                        Files.writeString(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST), "hello\n");
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                },
-                "manifest");
+        assertLoadFailsAndTargetIsUntouched(snap -> {
+            try {
+                Files.writeString(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST), "hello\n");
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, "manifest");
     }
 
     @Test

@@ -30,18 +30,13 @@ class StructuralSharingTest extends StateMachineTestSupport {
         int shared = 0;
         for (int i = 0; i < topics; i++) {
             String t = "TOPIC_" + i;
-            if (big.route(t).orElseThrow().queues()
-                    == next.route(t).orElseThrow().queues()) {
+            if (big.route(t).orElseThrow().queues() == next.route(t).orElseThrow().queues()) {
                 shared++;
             }
         }
         assertEquals(topics - 1, shared);
-        assertEquals(
-                List.of("b1"),
-                List.copyOf(big.route("TOPIC_7").orElseThrow().queues().keySet()));
-        assertEquals(
-                List.of("b1", "b2"),
-                List.copyOf(next.route("TOPIC_7").orElseThrow().queues().keySet()));
+        assertEquals(List.of("b1"), List.copyOf(big.route("TOPIC_7").orElseThrow().queues().keySet()));
+        assertEquals(List.of("b1", "b2"), List.copyOf(next.route("TOPIC_7").orElseThrow().queues().keySet()));
         assertSame(big.brokerGroups().get("b1"), next.brokerGroups().get("b1"));
 
         // kv only: topics and groups are shared wholesale
@@ -55,9 +50,7 @@ class StructuralSharingTest extends StateMachineTestSupport {
         applied(Records.unregister("b1", 0, "", 0));
         RouteImage after = sm.image();
         assertEquals(1, after.topicCount());
-        assertEquals(
-                List.of("b2"),
-                List.copyOf(after.route("TOPIC_7").orElseThrow().queues().keySet()));
+        assertEquals(List.of("b2"), List.copyOf(after.route("TOPIC_7").orElseThrow().queues().keySet()));
         assertTrue(after.topicsOfCluster("c1").contains("TOPIC_7"));
 
         // and the store agrees with the image

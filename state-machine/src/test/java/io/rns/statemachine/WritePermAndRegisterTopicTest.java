@@ -23,9 +23,7 @@ class WritePermAndRegisterTopicTest extends StateMachineTestSupport {
 
     private RegisterBroker b1(long counter, int perm) {
         return registerBuilder("c1", "b1", 0, A1, topic("T1", 4, 4, perm), topic("T2", 2, 2, 7))
-                .setDataVersionTimestamp(1000)
-                .setDataVersionCounter(counter)
-                .build();
+                .setDataVersionTimestamp(1000).setDataVersionCounter(counter).build();
     }
 
     private int perm(String topic, String brokerName) {
@@ -35,8 +33,7 @@ class WritePermAndRegisterTopicTest extends StateMachineTestSupport {
     @Test
     void wipeThenUnchangedReRegistrationKeepsItThenAddRestoresAndChangedVersionRewrites() {
         applied(wrap(b1(1, 6)));
-        applied(wrap(registerBuilder("c1", "b2", 0, "10.0.0.2:10911", topic("T1", 4, 4, 6))
-                .build()));
+        applied(wrap(registerBuilder("c1", "b2", 0, "10.0.0.2:10911", topic("T1", 4, 4, 6)).build()));
 
         ApplyResult.Applied wipe = applied(changeWritePerm("b1", Op.WIPE));
         assertTrue(wipe.existed(), "b1 has queue data");
@@ -67,8 +64,7 @@ class WritePermAndRegisterTopicTest extends StateMachineTestSupport {
     void unchangedVersionStillAddsTopicsThisBrokerDoesNotServeYet() {
         applied(wrap(b1(1, 6)));
         applied(changeWritePerm("b1", Op.WIPE));
-        RegisterBroker withNew =
-                b1(1, 6).toBuilder().addTopics(topic("T3", 1, 1, 6)).build();
+        RegisterBroker withNew = b1(1, 6).toBuilder().addTopics(topic("T3", 1, 1, 6)).build();
         assertTrue(sm.image().wouldChange(withNew));
         applied(wrap(withNew));
         assertEquals(6, perm("T3", "b1"));
@@ -77,10 +73,8 @@ class WritePermAndRegisterTopicTest extends StateMachineTestSupport {
 
     @Test
     void unversionedRegistrationAlwaysMerges() {
-        RegisterBroker r = registerBuilder("c1", "b1", 0, A1, topic("T1", 4, 4, 6))
-                .setDataVersionTimestamp(0)
-                .setDataVersionCounter(0)
-                .build();
+        RegisterBroker r = registerBuilder("c1", "b1", 0, A1, topic("T1", 4, 4, 6)).setDataVersionTimestamp(0)
+                .setDataVersionCounter(0).build();
         applied(wrap(r));
         applied(changeWritePerm("b1", Op.WIPE));
         assertTrue(sm.image().wouldChange(r), "0/0 is not a version: the native client's config wins");
@@ -110,15 +104,11 @@ class WritePermAndRegisterTopicTest extends StateMachineTestSupport {
         applied(wrap(b1(1, 6)));
         ApplyResult.Applied a = applied(registerTopic("NEW", queue("b1", 8, 8, 6, 1), queue("ghost", 1, 1, 6, 0)));
         assertFalse(a.existed());
-        assertEquals(
-                Map.of("b1", new QueueConfig(8, 8, 6, 1)),
-                sm.image().route("NEW").orElseThrow().queues());
+        assertEquals(Map.of("b1", new QueueConfig(8, 8, 6, 1)), sm.image().route("NEW").orElseThrow().queues());
         // existing topic: replaces b1's queue data, keeps the rest
-        applied(wrap(registerBuilder("c1", "b2", 0, "10.0.0.2:10911", topic("T1", 4, 4, 6))
-                .build()));
+        applied(wrap(registerBuilder("c1", "b2", 0, "10.0.0.2:10911", topic("T1", 4, 4, 6)).build()));
         applied(registerTopic("T1", queue("b1", 2, 2, 4, 0)));
-        assertEquals(
-                Map.of("b1", new QueueConfig(2, 2, 4, 0), "b2", new QueueConfig(4, 4, 6, 0)),
+        assertEquals(Map.of("b1", new QueueConfig(2, 2, 4, 0), "b2", new QueueConfig(4, 4, 6, 0)),
                 sm.image().route("T1").orElseThrow().queues());
         // only unknown brokers: nothing
         RouteImage before = sm.image();
@@ -130,11 +120,9 @@ class WritePermAndRegisterTopicTest extends StateMachineTestSupport {
     @Test
     void invalidRegisterTopicIsRejected() {
         assertTrue(rejected(registerTopic("T1")).message().contains("register_topic.queues must not be empty"));
-        assertTrue(rejected(registerTopic("T1", queue("b1", 1, 1, 6, 0), queue("b1", 2, 2, 6, 0)))
-                .message()
+        assertTrue(rejected(registerTopic("T1", queue("b1", 1, 1, 6, 0), queue("b1", 2, 2, 6, 0))).message()
                 .contains("duplicates"));
-        assertTrue(rejected(registerTopic("T1", queue("b1", 1, 1, 9, 0)))
-                .message()
+        assertTrue(rejected(registerTopic("T1", queue("b1", 1, 1, 9, 0))).message()
                 .contains("register_topic.queues[0].perm"));
     }
 
@@ -149,9 +137,7 @@ class WritePermAndRegisterTopicTest extends StateMachineTestSupport {
         try (RouteStateMachine other = RouteStateMachine.open(tmp.resolve("other"))) {
             other.loadSnapshot(snap);
             assertEquals(img, other.image());
-            assertEquals(
-                    4,
-                    other.image().route("T1").orElseThrow().queues().get("b1").perm());
+            assertEquals(4, other.image().route("T1").orElseThrow().queues().get("b1").perm());
             assertEquals(sm.storeDigest(), other.storeDigest());
         }
         sm.close();

@@ -42,8 +42,8 @@ public final class BenchContext implements AutoCloseable {
     private StockNamesrv stock;
     private BenchCluster rns;
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final ScheduledExecutorService keepalive =
-            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bench-keepalive"));
+    private final ScheduledExecutorService keepalive = Executors
+            .newSingleThreadScheduledExecutor(DaemonThreads.named("bench-keepalive"));
     private boolean readBrokerRegistered;
 
     public BenchContext(BenchOptions opts) {
@@ -67,11 +67,8 @@ public final class BenchContext implements AutoCloseable {
 
     public synchronized BenchCluster rns() {
         if (rns == null) {
-            rns = BenchCluster.start(
-                    ServerBuild.locate(opts.root()),
-                    opts.out().resolve("servers/rns"),
-                    opts.rnsNodes(),
-                    opts.rnsHeap(),
+            rns = BenchCluster.start(ServerBuild.locate(opts.root()), opts.out().resolve("servers/rns"),
+                    opts.rnsNodes(), opts.rnsHeap(),
                     rnsConfig(Map.of("raft.election-timeout-ms", Integer.toString(ELECTION_TIMEOUT_MS))));
             log("RNS cluster " + rns.endpoints() + " (RocketMQ protocol: "
                     + rns.nodes().stream().map(BenchCluster.Node::rmqAddr).toList() + ")");
@@ -81,7 +78,8 @@ public final class BenchContext implements AutoCloseable {
 
     /** Restarts the stock namesrv from scratch (its route table is in memory only). */
     public synchronized StockNamesrv freshStock(String name) {
-        if (stock != null) stock.close();
+        if (stock != null)
+            stock.close();
         readBrokerRegistered = false;
         stock = StockNamesrv.start(opts.out().resolve("servers/" + name), opts.stockClasspath(), opts.stockHeap());
         log("stock namesrv (" + name + ") pid " + stock.pid() + " at " + stock.addr());
@@ -89,14 +87,9 @@ public final class BenchContext implements AutoCloseable {
     }
 
     public NamesrvClient nativeClient(Duration timeout) {
-        NamesrvClient c = NamesrvClient.builder()
-                .endpoints(rns().endpoints())
-                .mode(ClusterMode.RAFT)
-                .requestTimeout(timeout)
-                .overallTimeout(timeout.multipliedBy(2))
-                .retryPolicy(RetryPolicy.NONE)
-                .defaultConsistency(Consistency.LINEARIZABLE)
-                .build();
+        NamesrvClient c = NamesrvClient.builder().endpoints(rns().endpoints()).mode(ClusterMode.RAFT)
+                .requestTimeout(timeout).overallTimeout(timeout.multipliedBy(2)).retryPolicy(RetryPolicy.NONE)
+                .defaultConsistency(Consistency.LINEARIZABLE).build();
         synchronized (closeables) {
             closeables.add(c);
         }
@@ -121,31 +114,26 @@ public final class BenchContext implements AutoCloseable {
 
     /** Registers the read broker (READ_TOPICS topics) with both servers and keeps it alive. */
     public synchronized void ensureReadBroker() throws Exception {
-        if (readBrokerRegistered) return;
+        if (readBrokerRegistered)
+            return;
         StockNamesrv s = stock();
         RmqClient rc = rmqClient();
-        RmqClient.Registration reg =
-                RmqClient.registration(CLUSTER, READ_BROKER, "127.0.0.1:10911", READ_TOPIC, READ_TOPICS, 4, 1, 1, null);
+        RmqClient.Registration reg = RmqClient.registration(CLUSTER, READ_BROKER, "127.0.0.1:10911", READ_TOPIC,
+                READ_TOPICS, 4, 1, 1, null);
         RmqClient.Result r = rc.register(s.addr(), reg);
-        if (!r.ok()) throw new IllegalStateException("stock REGISTER_BROKER failed: " + r);
-        keepalive.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        rc.register(s.addr(), reg);
-                    } catch (Exception e) {
-                        log("stock keepalive registration failed: " + e);
-                    }
-                },
-                20,
-                20,
-                TimeUnit.SECONDS);
-        NamesrvClient nc = NamesrvClient.builder()
-                .endpoints(rns().endpoints())
-                .mode(ClusterMode.RAFT)
-                .build();
+        if (!r.ok())
+            throw new IllegalStateException("stock REGISTER_BROKER failed: " + r);
+        keepalive.scheduleWithFixedDelay(() -> {
+            try {
+                rc.register(s.addr(), reg);
+            } catch (Exception e) {
+                log("stock keepalive registration failed: " + e);
+            }
+        }, 20, 20, TimeUnit.SECONDS);
+        NamesrvClient nc = NamesrvClient.builder().endpoints(rns().endpoints()).mode(ClusterMode.RAFT).build();
         closeables.add(nc);
-        BrokerRegistrar reg2 = BrokerRegistrar.builder(
-                        nc, nativeRegistration(READ_BROKER, "127.0.0.1:10911", READ_TOPIC, READ_TOPICS, 4, 1, 0))
+        BrokerRegistrar reg2 = BrokerRegistrar
+                .builder(nc, nativeRegistration(READ_BROKER, "127.0.0.1:10911", READ_TOPIC, READ_TOPICS, 4, 1, 0))
                 .build();
         reg2.start();
         closeables.add(0, reg2);
@@ -153,22 +141,15 @@ public final class BenchContext implements AutoCloseable {
         readBrokerRegistered = true;
     }
 
-    public static RegisterBrokerRequest nativeRegistration(
-            String broker, String addr, String topicPrefix, int topics, int writeQueues, long counter, int leaseMs) {
-        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder()
-                .setCluster(CLUSTER)
-                .setBrokerName(broker)
-                .setBrokerId(0)
-                .setBrokerAddr(addr)
-                .setHaServerAddr(addr)
+    public static RegisterBrokerRequest nativeRegistration(String broker, String addr, String topicPrefix, int topics,
+            int writeQueues, long counter, int leaseMs) {
+        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setCluster(CLUSTER).setBrokerName(broker)
+                .setBrokerId(0).setBrokerAddr(addr).setHaServerAddr(addr)
                 .setDataVersion(DataVersion.newBuilder().setTimestamp(1).setCounter(counter))
                 .setLeaseTimeoutMs(leaseMs);
         for (int i = 0; i < topics; i++) {
-            b.addTopics(TopicConfig.newBuilder()
-                    .setTopic(topicPrefix + i)
-                    .setReadQueueNums(4)
-                    .setWriteQueueNums(writeQueues)
-                    .setPerm(6));
+            b.addTopics(TopicConfig.newBuilder().setTopic(topicPrefix + i).setReadQueueNums(4)
+                    .setWriteQueueNums(writeQueues).setPerm(6));
         }
         return b.build();
     }
@@ -189,15 +170,13 @@ public final class BenchContext implements AutoCloseable {
             // in parallel: each NettyRemotingClient shutdown waits out Netty's graceful event-loop shutdown
             List<Thread> closers = new ArrayList<>();
             for (AutoCloseable c : closeables) {
-                Thread t = new Thread(
-                        () -> {
-                            try {
-                                c.close();
-                            } catch (Exception e) {
-                                log("close: " + e);
-                            }
-                        },
-                        "bench-close");
+                Thread t = new Thread(() -> {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        log("close: " + e);
+                    }
+                }, "bench-close");
                 t.setDaemon(true);
                 t.start();
                 closers.add(t);
@@ -212,8 +191,10 @@ public final class BenchContext implements AutoCloseable {
             }
             closeables.clear();
         }
-        if (rns != null) rns.close();
-        if (stock != null) stock.close();
+        if (rns != null)
+            rns.close();
+        if (stock != null)
+            stock.close();
         Procs.sleep(0);
     }
 }

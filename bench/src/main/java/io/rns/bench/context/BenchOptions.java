@@ -20,190 +20,54 @@ import java.util.Map;
  * @param rnsConfig     extra RNS node settings (rns.properties keys) for every RNS cluster the run starts, e.g. to
  *                      compare two settings of one build (--rns-config)
  */
-public record BenchOptions(
-        Path root,
-        Path out,
-        boolean smoke,
-        double measureS,
-        double warmupS,
-        List<Integer> readClients,
-        List<Integer> regClients,
-        List<Integer> smallRegClients,
-        int failoverTrials,
-        long detectTimeoutMs,
-        List<Integer> scaleTopics,
-        int maxSingleBrokerTopics,
-        int rnsNodes,
-        String rnsHeap,
-        String stockHeap,
-        String stockClasspath,
-        Map<String, String> rnsConfig) {
+public record BenchOptions(Path root, Path out, boolean smoke, double measureS, double warmupS,
+        List<Integer> readClients, List<Integer> regClients, List<Integer> smallRegClients, int failoverTrials,
+        long detectTimeoutMs, List<Integer> scaleTopics, int maxSingleBrokerTopics, int rnsNodes, String rnsHeap,
+        String stockHeap, String stockClasspath, Map<String, String> rnsConfig) {
 
     public static BenchOptions defaults(Path root, Path out, String stockClasspath) {
-        return new BenchOptions(
-                root,
-                out,
-                false,
-                4,
-                1,
-                List.of(1, 4, 16, 64),
-                List.of(16),
-                List.of(16, 128),
-                5,
-                0,
-                List.of(10_000, 100_000),
-                160_000,
-                3,
-                "1g",
-                "1g",
-                stockClasspath,
-                Map.of());
+        return new BenchOptions(root, out, false, 4, 1, List.of(1, 4, 16, 64), List.of(16), List.of(16, 128), 5, 0,
+                List.of(10_000, 100_000), 160_000, 3, "1g", "1g", stockClasspath, Map.of());
     }
 
     public BenchOptions asSmoke() {
-        return new BenchOptions(
-                root,
-                out,
-                true,
-                1,
-                0.3,
-                List.of(1, 4),
-                List.of(2),
-                List.of(4),
-                1,
-                2000,
-                List.of(2_000),
-                4_000,
-                rnsNodes,
-                "384m",
-                "384m",
-                stockClasspath,
-                rnsConfig);
+        return new BenchOptions(root, out, true, 1, 0.3, List.of(1, 4), List.of(2), List.of(4), 1, 2000, List.of(2_000),
+                4_000, rnsNodes, "384m", "384m", stockClasspath, rnsConfig);
     }
 
     public BenchOptions withMeasure(double s) {
-        return new BenchOptions(
-                root,
-                out,
-                smoke,
-                s,
-                warmupS,
-                readClients,
-                regClients,
-                smallRegClients,
-                failoverTrials,
-                detectTimeoutMs,
-                scaleTopics,
-                maxSingleBrokerTopics,
-                rnsNodes,
-                rnsHeap,
-                stockHeap,
-                stockClasspath,
+        return new BenchOptions(root, out, smoke, s, warmupS, readClients, regClients, smallRegClients, failoverTrials,
+                detectTimeoutMs, scaleTopics, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap, stockClasspath,
                 rnsConfig);
     }
 
     public BenchOptions withScaleTopics(List<Integer> t) {
-        return new BenchOptions(
-                root,
-                out,
-                smoke,
-                measureS,
-                warmupS,
-                readClients,
-                regClients,
-                smallRegClients,
-                failoverTrials,
-                detectTimeoutMs,
-                t,
-                maxSingleBrokerTopics,
-                rnsNodes,
-                rnsHeap,
-                stockHeap,
-                stockClasspath,
+        return new BenchOptions(root, out, smoke, measureS, warmupS, readClients, regClients, smallRegClients,
+                failoverTrials, detectTimeoutMs, t, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap, stockClasspath,
                 rnsConfig);
     }
 
     public BenchOptions withReadClients(List<Integer> c) {
-        return new BenchOptions(
-                root,
-                out,
-                smoke,
-                measureS,
-                warmupS,
-                c,
-                regClients,
-                smallRegClients,
-                failoverTrials,
-                detectTimeoutMs,
-                scaleTopics,
-                maxSingleBrokerTopics,
-                rnsNodes,
-                rnsHeap,
-                stockHeap,
-                stockClasspath,
+        return new BenchOptions(root, out, smoke, measureS, warmupS, c, regClients, smallRegClients, failoverTrials,
+                detectTimeoutMs, scaleTopics, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap, stockClasspath,
                 rnsConfig);
     }
 
     public BenchOptions withFailoverTrials(int n) {
-        return new BenchOptions(
-                root,
-                out,
-                smoke,
-                measureS,
-                warmupS,
-                readClients,
-                regClients,
-                smallRegClients,
-                n,
-                detectTimeoutMs,
-                scaleTopics,
-                maxSingleBrokerTopics,
-                rnsNodes,
-                rnsHeap,
-                stockHeap,
-                stockClasspath,
+        return new BenchOptions(root, out, smoke, measureS, warmupS, readClients, regClients, smallRegClients, n,
+                detectTimeoutMs, scaleTopics, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap, stockClasspath,
                 rnsConfig);
     }
 
     public BenchOptions withDetectTimeoutMs(long ms) {
-        return new BenchOptions(
-                root,
-                out,
-                smoke,
-                measureS,
-                warmupS,
-                readClients,
-                regClients,
-                smallRegClients,
-                failoverTrials,
-                ms,
-                scaleTopics,
-                maxSingleBrokerTopics,
-                rnsNodes,
-                rnsHeap,
-                stockHeap,
-                stockClasspath,
+        return new BenchOptions(root, out, smoke, measureS, warmupS, readClients, regClients, smallRegClients,
+                failoverTrials, ms, scaleTopics, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap, stockClasspath,
                 rnsConfig);
     }
 
     public BenchOptions withRnsConfig(Map<String, String> c) {
-        return new BenchOptions(
-                root,
-                out,
-                smoke,
-                measureS,
-                warmupS,
-                readClients,
-                regClients,
-                smallRegClients,
-                failoverTrials,
-                detectTimeoutMs,
-                scaleTopics,
-                maxSingleBrokerTopics,
-                rnsNodes,
-                rnsHeap,
-                stockHeap,
-                stockClasspath,
-                Map.copyOf(c));
+        return new BenchOptions(root, out, smoke, measureS, warmupS, readClients, regClients, smallRegClients,
+                failoverTrials, detectTimeoutMs, scaleTopics, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap,
+                stockClasspath, Map.copyOf(c));
     }
 }

@@ -50,21 +50,19 @@ public final class BenchCluster implements AutoCloseable {
         for (int i = 1; i <= n; i++) {
             nodes.add(new Node("n" + i, Procs.freePort(), Procs.freePort(), Procs.freePort(), dir.resolve("n" + i)));
         }
-        this.admin = NamesrvClient.builder()
-                .endpoints(endpoints())
-                .mode(ClusterMode.RAFT)
-                .requestTimeout(Duration.ofSeconds(3))
-                .overallTimeout(Duration.ofSeconds(5))
-                .retryPolicy(RetryPolicy.NONE)
-                .build();
+        this.admin = NamesrvClient.builder().endpoints(endpoints()).mode(ClusterMode.RAFT)
+                .requestTimeout(Duration.ofSeconds(3)).overallTimeout(Duration.ofSeconds(5))
+                .retryPolicy(RetryPolicy.NONE).build();
     }
 
     /** Starts n nodes and waits (bounded) for a leader that every node knows. */
     public static BenchCluster start(ServerBuild build, Path dir, int n, String heap, Map<String, String> extraConfig) {
         BenchCluster c = new BenchCluster(build, dir, n, heap, extraConfig);
         try {
-            for (Node node : c.nodes) c.launch(node);
-            for (Node node : c.nodes) Procs.awaitPort(c.procs.get(node.id()), node.clientPort(), 90_000, node.id());
+            for (Node node : c.nodes)
+                c.launch(node);
+            for (Node node : c.nodes)
+                Procs.awaitPort(c.procs.get(node.id()), node.clientPort(), 90_000, node.id());
             c.awaitLeader(90_000);
         } catch (RuntimeException e) {
             c.close();
@@ -76,12 +74,9 @@ public final class BenchCluster implements AutoCloseable {
     private String members() {
         StringBuilder b = new StringBuilder();
         for (Node n : nodes) {
-            if (b.length() > 0) b.append(',');
-            b.append(n.id())
-                    .append("@127.0.0.1:")
-                    .append(n.raftPort())
-                    .append(':')
-                    .append(n.clientPort());
+            if (b.length() > 0)
+                b.append(',');
+            b.append(n.id()).append("@127.0.0.1:").append(n.raftPort()).append(':').append(n.clientPort());
         }
         return b.toString();
     }
@@ -104,20 +99,9 @@ public final class BenchCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Path logs = n.dir().resolve("logs").toAbsolutePath();
-        List<String> cmd = List.of(
-                build.launcher().toString(),
-                "--config",
-                n.dir().resolve("rns.properties").toAbsolutePath().toString(),
-                "--log-dir",
-                logs.toString(),
-                "--heap",
-                heap,
-                "--jvm-opt",
-                "-Xms" + heap,
-                "--java",
-                Procs.javaBin(),
-                "--classpath",
-                build.classpath());
+        List<String> cmd = List.of(build.launcher().toString(), "--config",
+                n.dir().resolve("rns.properties").toAbsolutePath().toString(), "--log-dir", logs.toString(), "--heap",
+                heap, "--jvm-opt", "-Xms" + heap, "--java", Procs.javaBin(), "--classpath", build.classpath());
         procs.put(n.id(), Procs.start(cmd, n.dir(), logs.resolve("stdout.log")));
     }
 
@@ -143,7 +127,8 @@ public final class BenchCluster implements AutoCloseable {
     }
 
     public Optional<GetNodeStatusResponse> status(Node n) {
-        if (!alive(n.id())) return Optional.empty();
+        if (!alive(n.id()))
+            return Optional.empty();
         try {
             return Optional.of(admin.nodeStatus(n.endpoint()).value());
         } catch (RuntimeException e) {
@@ -157,7 +142,8 @@ public final class BenchCluster implements AutoCloseable {
         while (System.currentTimeMillis() < deadline) {
             for (Node n : nodes) {
                 Optional<GetNodeStatusResponse> s = status(n);
-                if (s.isPresent() && s.get().getRole() == Role.LEADER) return n;
+                if (s.isPresent() && s.get().getRole() == Role.LEADER)
+                    return n;
             }
             Procs.sleep(50);
         }
@@ -165,10 +151,7 @@ public final class BenchCluster implements AutoCloseable {
     }
 
     public Node follower(Node leader) {
-        return nodes.stream()
-                .filter(n -> !n.equals(leader) && alive(n.id()))
-                .findFirst()
-                .orElseThrow();
+        return nodes.stream().filter(n -> !n.equals(leader) && alive(n.id())).findFirst().orElseThrow();
     }
 
     /** Waits until every live node has applied at least the leader's applied index. */
@@ -178,22 +161,27 @@ public final class BenchCluster implements AutoCloseable {
             long target = -1;
             boolean ok = true;
             for (Node n : nodes) {
-                if (!alive(n.id())) continue;
+                if (!alive(n.id()))
+                    continue;
                 Optional<GetNodeStatusResponse> s = status(n);
                 if (s.isEmpty()) {
                     ok = false;
                     break;
                 }
-                if (s.get().getRole() == Role.LEADER) target = s.get().getCommitIndex();
+                if (s.get().getRole() == Role.LEADER)
+                    target = s.get().getCommitIndex();
             }
             if (ok && target >= 0) {
                 boolean all = true;
                 for (Node n : nodes) {
-                    if (!alive(n.id())) continue;
+                    if (!alive(n.id()))
+                        continue;
                     Optional<GetNodeStatusResponse> s = status(n);
-                    if (s.isEmpty() || s.get().getAppliedIndex() < target) all = false;
+                    if (s.isEmpty() || s.get().getAppliedIndex() < target)
+                        all = false;
                 }
-                if (all) return;
+                if (all)
+                    return;
             }
             Procs.sleep(50);
         }
@@ -211,8 +199,10 @@ public final class BenchCluster implements AutoCloseable {
     /** Starts a stopped/killed node again on its data dir; {@code wipe} deletes its data first (a new node). */
     public void restart(String id, boolean wipe) {
         Node n = node(id);
-        if (alive(id)) throw new IllegalStateException(id + " is running");
-        if (wipe) Procs.deleteTree(n.dir().resolve("data"));
+        if (alive(id))
+            throw new IllegalStateException(id + " is running");
+        if (wipe)
+            Procs.deleteTree(n.dir().resolve("data"));
         launch(n);
         Procs.awaitPort(procs.get(id), n.clientPort(), 90_000, id);
     }
@@ -228,7 +218,9 @@ public final class BenchCluster implements AutoCloseable {
     @Override
     public void close() {
         admin.close();
-        for (Process p : procs.values()) p.destroy(); // SIGTERM all, then wait for each
-        for (Process p : procs.values()) Procs.stop(p, 20_000);
+        for (Process p : procs.values())
+            p.destroy(); // SIGTERM all, then wait for each
+        for (Process p : procs.values())
+            Procs.stop(p, 20_000);
     }
 }

@@ -24,22 +24,11 @@ public final class LoadRunner {
      *                         operation, in µs; NaN when not measured. Less sensitive than req/s to a busy or slow
      *                         machine: it counts the work done, not how fast the machine happened to be.
      */
-    public record Stats(
-            int clients,
-            long ok,
-            long errors,
-            double seconds,
-            double opsPerSec,
-            double p50Ms,
-            double p99Ms,
-            double p999Ms,
-            double maxMs,
-            double meanMs,
-            String firstError,
-            double serverCpuUsPerOp) {
+    public record Stats(int clients, long ok, long errors, double seconds, double opsPerSec, double p50Ms, double p99Ms,
+            double p999Ms, double maxMs, double meanMs, String firstError, double serverCpuUsPerOp) {
         public static Stats none(int clients, String why) {
-            return new Stats(
-                    clients, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, why, Double.NaN);
+            return new Stats(clients, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, why,
+                    Double.NaN);
         }
     }
 
@@ -58,8 +47,8 @@ public final class LoadRunner {
         return run(clients, warmupS, measureS, MAX_OPS_PER_THREAD, op, serverPids);
     }
 
-    private static Stats run(
-            int clients, double warmupS, double measureS, long maxOpsPerThread, Op op, List<Long> serverPids) {
+    private static Stats run(int clients, double warmupS, double measureS, long maxOpsPerThread, Op op,
+            List<Long> serverPids) {
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmupS * 1e9);
         long end = measureFrom + (long) (measureS * 1e9);
@@ -73,36 +62,37 @@ public final class LoadRunner {
             Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
             hists.add(h);
             final int thread = t;
-            Thread th = new Thread(
-                    () -> {
-                        long seq = 0;
-                        while (seq < maxOpsPerThread) {
-                            long t0 = System.nanoTime();
-                            if (t0 >= end) break;
-                            boolean success;
-                            String err = null;
-                            try {
-                                success = op.call(thread, seq);
-                                if (!success) err = "operation reported failure";
-                            } catch (Exception e) {
-                                success = false;
-                                err = e.getClass().getSimpleName() + ": " + e.getMessage();
-                            }
-                            seq++;
-                            long t1 = System.nanoTime();
-                            if (t0 >= measureFrom) {
-                                if (success) {
-                                    ok.incrementAndGet();
-                                    h.recordValue(Math.min(t1 - t0, h.getHighestTrackableValue()));
-                                } else {
-                                    errors.incrementAndGet();
-                                    if (err != null) firstError.compareAndSet(null, err);
-                                }
-                                lastEnd.accumulateAndGet(t1, Math::max);
-                            }
+            Thread th = new Thread(() -> {
+                long seq = 0;
+                while (seq < maxOpsPerThread) {
+                    long t0 = System.nanoTime();
+                    if (t0 >= end)
+                        break;
+                    boolean success;
+                    String err = null;
+                    try {
+                        success = op.call(thread, seq);
+                        if (!success)
+                            err = "operation reported failure";
+                    } catch (Exception e) {
+                        success = false;
+                        err = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    }
+                    seq++;
+                    long t1 = System.nanoTime();
+                    if (t0 >= measureFrom) {
+                        if (success) {
+                            ok.incrementAndGet();
+                            h.recordValue(Math.min(t1 - t0, h.getHighestTrackableValue()));
+                        } else {
+                            errors.incrementAndGet();
+                            if (err != null)
+                                firstError.compareAndSet(null, err);
                         }
-                    },
-                    "bench-load-" + t);
+                        lastEnd.accumulateAndGet(t1, Math::max);
+                    }
+                }
+            }, "bench-load-" + t);
             th.setDaemon(true);
             threads.add(th);
         }
@@ -135,32 +125,11 @@ public final class LoadRunner {
         hists.forEach(all::add);
         double secs = Math.max(1e-9, (Math.max(lastEnd.get(), end) - measureFrom) / 1e9);
         if (all.getTotalCount() == 0) {
-            return new Stats(
-                    clients,
-                    ok.get(),
-                    errors.get(),
-                    secs,
-                    0,
-                    Double.NaN,
-                    Double.NaN,
-                    Double.NaN,
-                    Double.NaN,
-                    Double.NaN,
-                    firstError.get(),
-                    cpuUsPerOp);
+            return new Stats(clients, ok.get(), errors.get(), secs, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, firstError.get(), cpuUsPerOp);
         }
-        return new Stats(
-                clients,
-                ok.get(),
-                errors.get(),
-                secs,
-                ok.get() / secs,
-                all.getValueAtPercentile(50) / 1e6,
-                all.getValueAtPercentile(99) / 1e6,
-                all.getValueAtPercentile(99.9) / 1e6,
-                all.getMaxValue() / 1e6,
-                all.getMean() / 1e6,
-                firstError.get(),
-                cpuUsPerOp);
+        return new Stats(clients, ok.get(), errors.get(), secs, ok.get() / secs, all.getValueAtPercentile(50) / 1e6,
+                all.getValueAtPercentile(99) / 1e6, all.getValueAtPercentile(99.9) / 1e6, all.getMaxValue() / 1e6,
+                all.getMean() / 1e6, firstError.get(), cpuUsPerOp);
     }
 }

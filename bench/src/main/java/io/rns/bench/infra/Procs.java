@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 
 /** Process helpers: JVM launch, signals by pid (only to processes this bench started), ports, heap. */
 public final class Procs {
-    private Procs() {}
+    private Procs() {
+    }
 
     public static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -61,15 +62,9 @@ public final class Procs {
         try {
             Files.createDirectories(workDir);
             Files.createDirectories(log.getParent());
-            Files.writeString(
-                    log,
-                    "=== " + Instant.now() + " " + String.join(" ", cmd) + "\n",
-                    StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true)
+            Files.writeString(log, "=== " + Instant.now() + " " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().putAll(env);
@@ -86,7 +81,8 @@ public final class Procs {
             if (!p.isAlive())
                 throw new IllegalStateException(
                         what + " exited (code " + p.exitValue() + ") before listening on " + port);
-            if (listening(port)) return;
+            if (listening(port))
+                return;
             sleep(100);
         }
         throw new IllegalStateException(what + " does not listen on " + port + " after " + timeoutMs + " ms");
@@ -95,9 +91,7 @@ public final class Procs {
     /** Sends a signal (STOP, CONT, KILL, TERM) to a pid this bench started. */
     public static void signal(long pid, String sig) {
         try {
-            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid))
-                    .redirectErrorStream(true)
-                    .start();
+            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).redirectErrorStream(true).start();
             if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + sig + " " + pid + " failed");
             }
@@ -111,7 +105,8 @@ public final class Procs {
 
     /** SIGTERM, wait up to {@code graceMs}, then SIGKILL. */
     public static void stop(Process p, long graceMs) {
-        if (p == null || !p.isAlive()) return;
+        if (p == null || !p.isAlive())
+            return;
         p.destroy();
         try {
             if (!p.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
@@ -125,7 +120,8 @@ public final class Procs {
     }
 
     public static void kill(Process p) {
-        if (p == null || !p.isAlive()) return;
+        if (p == null || !p.isAlive())
+            return;
         p.destroyForcibly(); // SIGKILL on Linux
         try {
             p.waitFor(10, TimeUnit.SECONDS);
@@ -149,11 +145,10 @@ public final class Procs {
             boolean any = false;
             for (String line : out.split("\n")) {
                 String l = line.trim();
-                if (l.startsWith("Metaspace") || l.startsWith("class space")) continue;
-                if (l.startsWith("garbage-first heap")
-                        || l.startsWith("def new generation")
-                        || l.startsWith("tenured generation")
-                        || l.startsWith("PSYoungGen")
+                if (l.startsWith("Metaspace") || l.startsWith("class space"))
+                    continue;
+                if (l.startsWith("garbage-first heap") || l.startsWith("def new generation")
+                        || l.startsWith("tenured generation") || l.startsWith("PSYoungGen")
                         || l.startsWith("ParOldGen")) {
                     Matcher m = USED.matcher(l);
                     if (m.find()) {
@@ -208,28 +203,29 @@ public final class Procs {
     }
 
     public static long dirSize(Path dir) {
-        if (!Files.exists(dir)) return 0;
+        if (!Files.exists(dir))
+            return 0;
         try (var s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile)
-                    .mapToLong(f -> {
-                        try {
-                            return Files.size(f);
-                        } catch (IOException e) {
-                            return 0;
-                        }
-                    })
-                    .sum();
+            return s.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
         } catch (IOException e) {
             return -1;
         }
     }
 
     public static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) return;
+        if (dir == null || !Files.exists(dir))
+            return;
         try (var s = Files.walk(dir)) {
             List<Path> all = new ArrayList<>(s.toList());
             Collections.reverse(all);
-            for (Path p : all) Files.deleteIfExists(p);
+            for (Path p : all)
+                Files.deleteIfExists(p);
         } catch (IOException e) {
             System.err.println("[bench] cannot delete " + dir + ": " + e);
         }

@@ -52,7 +52,8 @@ public final class RmqClient implements AutoCloseable {
 
         /** true on success, else an exception naming the response code and remark (so the load report shows it). */
         public boolean orThrow() {
-            if (!ok()) throw new IllegalStateException("response code " + code + ": " + remark);
+            if (!ok())
+                throw new IllegalStateException("response code " + code + ": " + remark);
             return true;
         }
     }
@@ -62,7 +63,8 @@ public final class RmqClient implements AutoCloseable {
         GetRouteInfoRequestHeader h = new GetRouteInfoRequestHeader();
         h.setTopic(topic);
         RemotingCommand req = RemotingCommand.createRequestCommand(RequestCode.GET_ROUTEINFO_BY_TOPIC, h);
-        if (rnsConsistency != null) req.addExtField("rnsConsistency", rnsConsistency);
+        if (rnsConsistency != null)
+            req.addExtField("rnsConsistency", rnsConsistency);
         RemotingCommand resp = client.invokeSync(addr, req, timeoutMs);
         return new Result(resp.getCode(), resp.getBody() == null ? 0 : resp.getBody().length, resp.getRemark());
     }
@@ -94,16 +96,8 @@ public final class RmqClient implements AutoCloseable {
      * Builds a 5.x broker registration: topics {@code topicPrefix0..n-1}, 4/4 queues, perm 6, DataVersion
      * (timestamp, counter). {@code heartbeatTimeoutMs} null = stock default (120 s).
      */
-    public static Registration registration(
-            String cluster,
-            String brokerName,
-            String brokerAddr,
-            String topicPrefix,
-            int topics,
-            int writeQueues,
-            long dvTimestamp,
-            long dvCounter,
-            Long heartbeatTimeoutMs) {
+    public static Registration registration(String cluster, String brokerName, String brokerAddr, String topicPrefix,
+            int topics, int writeQueues, long dvTimestamp, long dvCounter, Long heartbeatTimeoutMs) {
         ConcurrentHashMap<String, TopicConfig> table = new ConcurrentHashMap<>();
         for (int i = 0; i < topics; i++) {
             String t = topicPrefix + i;
@@ -141,8 +135,8 @@ public final class RmqClient implements AutoCloseable {
         h.setBrokerName(brokerName);
         h.setBrokerAddr(brokerAddr);
         h.setBrokerId(0L);
-        RemotingCommand resp = client.invokeSync(
-                addr, RemotingCommand.createRequestCommand(RequestCode.UNREGISTER_BROKER, h), timeoutMs);
+        RemotingCommand resp = client.invokeSync(addr,
+                RemotingCommand.createRequestCommand(RequestCode.UNREGISTER_BROKER, h), timeoutMs);
         return new Result(resp.getCode(), 0, resp.getRemark());
     }
 

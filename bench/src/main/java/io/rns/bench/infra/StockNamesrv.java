@@ -25,28 +25,16 @@ public final class StockNamesrv implements AutoCloseable {
         int port = Procs.freePort();
         try {
             Files.createDirectories(dir);
-            Files.writeString(
-                    dir.resolve("namesrv.conf"),
-                    String.join(
-                            "\n",
-                            "listenPort=" + port,
-                            "bindAddress=127.0.0.1",
+            Files.writeString(dir.resolve("namesrv.conf"),
+                    String.join("\n", "listenPort=" + port, "bindAddress=127.0.0.1",
                             "rocketmqHome=" + dir.toAbsolutePath(),
                             "kvConfigPath=" + dir.toAbsolutePath().resolve("kvConfig.json"),
-                            "configStorePath=" + dir.toAbsolutePath().resolve("namesrv.properties"),
-                            ""));
+                            "configStorePath=" + dir.toAbsolutePath().resolve("namesrv.properties"), ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> cmd = new ArrayList<>(List.of(
-                Procs.javaBin(),
-                "-Xms" + heap,
-                "-Xmx" + heap,
-                "-XX:+UseG1GC",
-                "-Duser.home=" + dir.toAbsolutePath(),
-                "-Drocketmq.home.dir=" + dir.toAbsolutePath(),
-                MAIN,
-                "-c",
+        List<String> cmd = new ArrayList<>(List.of(Procs.javaBin(), "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC",
+                "-Duser.home=" + dir.toAbsolutePath(), "-Drocketmq.home.dir=" + dir.toAbsolutePath(), MAIN, "-c",
                 dir.toAbsolutePath().resolve("namesrv.conf").toString()));
         Process p = Procs.start(cmd, classpath, dir, dir.resolve("stdout.log"));
         StockNamesrv s = new StockNamesrv(dir, port, p);

@@ -69,7 +69,8 @@ public class StateMachineBench {
                 load = new ArrayList<>();
             }
         }
-        if (!load.isEmpty()) sm.applyBatch(load);
+        if (!load.isEmpty())
+            sm.applyBatch(load);
         image = sm.image();
         names = new String[1024];
         SplittableRandom rnd = new SplittableRandom(7);
@@ -78,26 +79,15 @@ public class StateMachineBench {
     }
 
     static LogRecord register(String broker, int topics, int writeQueues) {
-        RegisterBroker.Builder r = RegisterBroker.newBuilder()
-                .setCluster("C")
-                .setBrokerName(broker)
-                .setBrokerId(0)
-                .setBrokerAddr("127.0.0.1:10911")
-                .setHaServerAddr("127.0.0.1:10912")
-                .setDataVersionTimestamp(1)
+        RegisterBroker.Builder r = RegisterBroker.newBuilder().setCluster("C").setBrokerName(broker).setBrokerId(0)
+                .setBrokerAddr("127.0.0.1:10911").setHaServerAddr("127.0.0.1:10912").setDataVersionTimestamp(1)
                 .setDataVersionCounter(writeQueues);
         for (int i = 0; i < topics; i++) {
-            r.addTopics(TopicQueueConfig.newBuilder()
-                    .setTopic(broker + "-t" + i)
-                    .setReadQueueNums(4)
-                    .setWriteQueueNums(writeQueues)
-                    .setPerm(6));
+            r.addTopics(TopicQueueConfig.newBuilder().setTopic(broker + "-t" + i).setReadQueueNums(4)
+                    .setWriteQueueNums(writeQueues).setPerm(6));
         }
-        return LogRecord.newBuilder()
-                .setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION)
-                .setLeaderTimeMs(1)
-                .setRegisterBroker(r)
-                .build();
+        return LogRecord.newBuilder().setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION).setLeaderTimeMs(1)
+                .setRegisterBroker(r).build();
     }
 
     @TearDown(Level.Trial)
@@ -131,7 +121,8 @@ public class StateMachineBench {
     public Object applyBatchOf64SmallRegistrations() {
         flip++;
         List<LogEntry> b = new ArrayList<>(64);
-        for (int i = 0; i < 64; i++) b.add(new LogEntry(++index, register("small" + i, 2, flip % 2 == 0 ? 4 : 8)));
+        for (int i = 0; i < 64; i++)
+            b.add(new LogEntry(++index, register("small" + i, 2, flip % 2 == 0 ? 4 : 8)));
         return sm.applyBatch(b);
     }
 

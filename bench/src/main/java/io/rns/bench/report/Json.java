@@ -5,7 +5,8 @@ import java.util.Map;
 
 /** A minimal JSON writer for maps, collections, strings, numbers, booleans and null (NaN/Infinity become null). */
 public final class Json {
-    private Json() {}
+    private Json() {
+    }
 
     public static String write(Object v) {
         StringBuilder b = new StringBuilder();
@@ -33,26 +34,31 @@ public final class Json {
             b.append('{');
             boolean first = true;
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!first) b.append(',');
+                if (!first)
+                    b.append(',');
                 first = false;
                 indent(b, depth + 1);
                 str(b, String.valueOf(e.getKey()));
                 b.append(": ");
                 write(b, e.getValue(), depth + 1);
             }
-            if (!m.isEmpty()) indent(b, depth);
+            if (!m.isEmpty())
+                indent(b, depth);
             b.append('}');
         } else if (v instanceof Collection<?> c) {
             b.append('[');
             boolean first = true;
             boolean scalars = c.stream().noneMatch(x -> x instanceof Map || x instanceof Collection);
             for (Object x : c) {
-                if (!first) b.append(scalars ? ", " : ",");
+                if (!first)
+                    b.append(scalars ? ", " : ",");
                 first = false;
-                if (!scalars) indent(b, depth + 1);
+                if (!scalars)
+                    indent(b, depth + 1);
                 write(b, x, depth + 1);
             }
-            if (!scalars && !c.isEmpty()) indent(b, depth);
+            if (!scalars && !c.isEmpty())
+                indent(b, depth);
             b.append(']');
         } else {
             str(b, v.toString());
@@ -70,8 +76,10 @@ public final class Json {
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-                    else b.append(c);
+                    if (c < 0x20)
+                        b.append(String.format("\\u%04x", (int) c));
+                    else
+                        b.append(c);
                 }
             }
         }

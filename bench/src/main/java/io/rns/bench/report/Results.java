@@ -17,10 +17,7 @@ import java.util.Map;
  */
 public final class Results {
     public enum Status {
-        DONE,
-        FAILED,
-        NOT_IMPLEMENTED,
-        SKIPPED
+        DONE, FAILED, NOT_IMPLEMENTED, SKIPPED
     }
 
     public static final class Table {
@@ -91,7 +88,8 @@ public final class Results {
             Map<String, Object> sm = new LinkedHashMap<>();
             sm.put("name", s.name);
             sm.put("status", s.status.name());
-            if (s.error != null) sm.put("error", s.error);
+            if (s.error != null)
+                sm.put("error", s.error);
             sm.put("seconds", s.seconds);
             sm.put("okOps", s.okOps);
             List<Object> ts = new ArrayList<>();
@@ -99,7 +97,8 @@ public final class Results {
                 List<Object> rows = new ArrayList<>();
                 for (List<Object> r : t.rows) {
                     Map<String, Object> rm = new LinkedHashMap<>();
-                    for (int i = 0; i < t.columns.size(); i++) rm.put(t.columns.get(i), r.get(i));
+                    for (int i = 0; i < t.columns.size(); i++)
+                        rm.put(t.columns.get(i), r.get(i));
                     rows.add(rm);
                 }
                 ts.add(Map.of("title", t.title, "columns", t.columns, "rows", rows));
@@ -116,11 +115,7 @@ public final class Results {
     public String toMarkdown() {
         StringBuilder b = new StringBuilder("# RNS vs stock RocketMQ 5.5.0 NameServer — benchmark results\n\n");
         for (Map.Entry<String, Object> e : meta.entrySet()) {
-            b.append("- **")
-                    .append(e.getKey())
-                    .append("**: ")
-                    .append(e.getValue())
-                    .append('\n');
+            b.append("- **").append(e.getKey()).append("**: ").append(e.getValue()).append('\n');
         }
         for (Scenario s : scenarios) {
             b.append("\n## ").append(s.name).append(" — ").append(s.status);
@@ -129,34 +124,43 @@ public final class Results {
                 b.append("**Error:** `").append(s.error.replace('`', '\'')).append("`\n\n");
             for (Table t : s.tables) {
                 b.append("### ").append(t.title).append("\n\n|");
-                for (String c : t.columns) b.append(' ').append(c).append(" |");
+                for (String c : t.columns)
+                    b.append(' ').append(c).append(" |");
                 b.append("\n|");
-                for (int i = 0; i < t.columns.size(); i++) b.append("---|");
+                for (int i = 0; i < t.columns.size(); i++)
+                    b.append("---|");
                 b.append('\n');
                 for (List<Object> r : t.rows) {
                     b.append('|');
-                    for (Object c : r) b.append(' ').append(cell(c)).append(" |");
+                    for (Object c : r)
+                        b.append(' ').append(cell(c)).append(" |");
                     b.append('\n');
                 }
                 b.append('\n');
             }
             for (String p : s.plots)
                 b.append("![").append(p).append("](").append(p).append(")\n\n");
-            for (String n : s.notes) b.append("- ").append(n).append('\n');
+            for (String n : s.notes)
+                b.append("- ").append(n).append('\n');
         }
         return b.toString();
     }
 
     static String cell(Object c) {
-        if (c == null) return "–";
+        if (c == null)
+            return "–";
         if (c instanceof Double d) {
-            if (d.isNaN() || d.isInfinite()) return "–";
+            if (d.isNaN() || d.isInfinite())
+                return "–";
             double a = Math.abs(d);
-            if (a >= 1000) return String.format("%,.0f", d);
-            if (a >= 10) return String.format("%.1f", d);
+            if (a >= 1000)
+                return String.format("%,.0f", d);
+            if (a >= 10)
+                return String.format("%.1f", d);
             return String.format("%.2f", d);
         }
-        if (c instanceof Long l && Math.abs(l) >= 10000) return String.format("%,d", l);
+        if (c instanceof Long l && Math.abs(l) >= 10000)
+            return String.format("%,d", l);
         return String.valueOf(c).replace("|", "\\|").replace("\n", " ");
     }
 
@@ -172,7 +176,8 @@ public final class Results {
 
     /** a / b, NaN when either is missing or b is 0. */
     public static double ratio(double a, double b) {
-        if (Double.isNaN(a) || Double.isNaN(b) || b == 0) return Double.NaN;
+        if (Double.isNaN(a) || Double.isNaN(b) || b == 0)
+            return Double.NaN;
         return a / b;
     }
 }

@@ -49,10 +49,12 @@ public final class DetectionScenario implements Scenario {
         void fail();
 
         /** A last contact right before the failure (stock: a re-registration), so the timeout runs in full. */
-        default void touch() throws Exception {}
+        default void touch() throws Exception {
+        }
     }
 
-    private record Case(String server, String failure, String topic, Broker broker, long[] detectedNs) {}
+    private record Case(String server, String failure, String topic, Broker broker, long[] detectedNs) {
+    }
 
     @Override
     public void run(BenchContext ctx, Results.Scenario out) throws Exception {
@@ -69,37 +71,27 @@ public final class DetectionScenario implements Scenario {
                 String sb = "bench-detect-stock-" + failure;
                 RmqClient rc = new RmqClient(5000);
                 cleanup.add(rc);
-                RmqClient.Registration reg = RmqClient.registration(
-                        BenchContext.CLUSTER,
-                        sb,
-                        "127.0.0.1:" + (40000 + cases.size()),
-                        sb + "-t",
-                        2,
-                        4,
-                        1,
-                        1,
-                        stockHbTimeout);
+                RmqClient.Registration reg = RmqClient.registration(BenchContext.CLUSTER, sb,
+                        "127.0.0.1:" + (40000 + cases.size()), sb + "-t", 2, 4, 1, 1, stockHbTimeout);
                 RmqClient.Result r = rc.register(stockAddr, reg);
-                if (!r.ok()) throw new IllegalStateException("stock registration failed: " + r);
+                if (!r.ok())
+                    throw new IllegalStateException("stock registration failed: " + r);
                 ScheduledExecutorService ss = Executors.newSingleThreadScheduledExecutor();
                 cleanup.add(ss::shutdownNow);
-                ss.scheduleWithFixedDelay(
-                        () -> {
-                            try {
-                                rc.register(stockAddr, reg);
-                            } catch (Exception e) {
-                                BenchContext.log("stock broker re-registration failed: " + e);
-                            }
-                        },
-                        30,
-                        30,
-                        TimeUnit.SECONDS);
+                ss.scheduleWithFixedDelay(() -> {
+                    try {
+                        rc.register(stockAddr, reg);
+                    } catch (Exception e) {
+                        BenchContext.log("stock broker re-registration failed: " + e);
+                    }
+                }, 30, 30, TimeUnit.SECONDS);
                 boolean stop = failure.equals("stop-heartbeat");
                 Broker stockBroker = new Broker() {
                     @Override
                     public void fail() {
                         ss.shutdownNow();
-                        if (!stop) rc.killConnections(List.of(stockAddr));
+                        if (!stop)
+                            rc.killConnections(List.of(stockAddr));
                     }
 
                     @Override
@@ -107,31 +99,22 @@ public final class DetectionScenario implements Scenario {
                         rc.register(stockAddr, reg).orThrow();
                     }
                 };
-                cases.add(new Case("stock", failure, sb + "-t0", stockBroker, new long[] {-1}));
+                cases.add(new Case("stock", failure, sb + "-t0", stockBroker, new long[]{-1}));
 
                 // RNS broker
                 String rb = "bench-detect-rns-" + failure;
-                NamesrvClient nc = NamesrvClient.builder()
-                        .endpoints(rns.endpoints())
-                        .mode(ClusterMode.RAFT)
-                        .build();
+                NamesrvClient nc = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT).build();
                 cleanup.add(nc);
                 ScheduledExecutorService rs = Executors.newSingleThreadScheduledExecutor();
                 cleanup.add(rs::shutdownNow);
-                BrokerRegistrar registrar = BrokerRegistrar.builder(
-                                nc,
-                                BenchContext.nativeRegistration(
-                                        rb, "127.0.0.1:" + (40100 + cases.size()), rb + "-t", 2, 4, 1, rnsLease))
-                        .scheduler(rs)
-                        .build();
+                BrokerRegistrar registrar = BrokerRegistrar.builder(nc, BenchContext.nativeRegistration(rb,
+                        "127.0.0.1:" + (40100 + cases.size()), rb + "-t", 2, 4, 1, rnsLease)).scheduler(rs).build();
                 registrar.start();
-                Broker rnsBroker = failure.equals("stop-heartbeat")
-                        ? rs::shutdownNow
-                        : () -> {
-                            rs.shutdownNow();
-                            nc.close();
-                        };
-                cases.add(new Case("rns", failure, rb + "-t0", rnsBroker, new long[] {-1}));
+                Broker rnsBroker = failure.equals("stop-heartbeat") ? rs::shutdownNow : () -> {
+                    rs.shutdownNow();
+                    nc.close();
+                };
+                cases.add(new Case("rns", failure, rb + "-t0", rnsBroker, new long[]{-1}));
             }
             rns.awaitCaughtUp(30_000);
             // every case's route is visible before the clock starts (checked by each poller below)
@@ -141,62 +124,51 @@ public final class DetectionScenario implements Scenario {
             long[] t0 = {0};
             List<Thread> pollers = new ArrayList<>();
             for (Case c : cases) {
-                NamesrvClient p = NamesrvClient.builder()
-                        .endpoints(rns.endpoints())
-                        .mode(ClusterMode.RAFT)
-                        .requestTimeout(Duration.ofSeconds(2))
-                        .retryPolicy(RetryPolicy.NONE)
-                        .build();
+                NamesrvClient p = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
+                        .requestTimeout(Duration.ofSeconds(2)).retryPolicy(RetryPolicy.NONE).build();
                 RmqClient sp = new RmqClient(2000);
                 cleanup.add(p);
                 cleanup.add(sp);
                 if (gone(c, stockAddr, sp, rns, p))
                     throw new IllegalStateException("route of " + c.topic() + " not visible before the failure");
-                Thread th = new Thread(
-                        () -> {
-                            while (System.nanoTime() - t0[0] < bound * 1_000_000L) {
-                                try {
-                                    if (gone(c, stockAddr, sp, rns, p)) {
-                                        c.detectedNs()[0] = System.nanoTime() - t0[0];
-                                        BenchContext.log(String.format(
-                                                "detection: %s %s gone after %.0f ms",
-                                                c.server(), c.failure(), c.detectedNs()[0] / 1e6));
-                                        return;
-                                    }
-                                } catch (Exception e) {
-                                    // not gone yet (e.g. a poll timed out); poll again
-                                }
-                                Procs.sleep(25);
+                Thread th = new Thread(() -> {
+                    while (System.nanoTime() - t0[0] < bound * 1_000_000L) {
+                        try {
+                            if (gone(c, stockAddr, sp, rns, p)) {
+                                c.detectedNs()[0] = System.nanoTime() - t0[0];
+                                BenchContext.log(String.format("detection: %s %s gone after %.0f ms", c.server(),
+                                        c.failure(), c.detectedNs()[0] / 1e6));
+                                return;
                             }
-                        },
-                        "bench-detect-" + c.server() + "-" + c.failure());
+                        } catch (Exception e) {
+                            // not gone yet (e.g. a poll timed out); poll again
+                        }
+                        Procs.sleep(25);
+                    }
+                }, "bench-detect-" + c.server() + "-" + c.failure());
                 th.setDaemon(true);
                 pollers.add(th);
             }
-            for (Case c : cases) c.broker().touch();
+            for (Case c : cases)
+                c.broker().touch();
             t0[0] = System.nanoTime();
-            for (Case c : cases) c.broker().fail();
+            for (Case c : cases)
+                c.broker().fail();
             BenchContext.log("detection: all four brokers failed at once; waiting up to " + bound / 1000 + " s");
             pollers.forEach(Thread::start);
-            for (Thread th : pollers) th.join(bound + 30_000);
-            String stockTimeout =
-                    timeoutMs > 0 ? timeoutMs + " ms (per-broker heartbeatTimeoutMillis)" : "120,000 ms (default)";
+            for (Thread th : pollers)
+                th.join(bound + 30_000);
+            String stockTimeout = timeoutMs > 0 ? timeoutMs + " ms (per-broker heartbeatTimeoutMillis)"
+                    : "120,000 ms (default)";
             String rnsTimeout = timeoutMs > 0 ? timeoutMs + " ms lease" : "10,000 ms (default lease)";
-            Results.Table t = out.table(
-                    "Broker-failure detection (time until every node's route drops the broker)",
-                    "server",
-                    "failure",
-                    "detected after ms",
-                    "configured timeout",
-                    "target (RNS: timeout + 1 s)");
+            Results.Table t = out.table("Broker-failure detection (time until every node's route drops the broker)",
+                    "server", "failure", "detected after ms", "configured timeout", "target (RNS: timeout + 1 s)");
             long rnsT = timeoutMs > 0 ? timeoutMs : 10_000;
             for (Case c : cases) {
                 double ms = c.detectedNs()[0] >= 0 ? c.detectedNs()[0] / 1e6 : Double.NaN;
-                if (c.detectedNs()[0] >= 0) out.addOk(1);
-                t.row(
-                        c.server(),
-                        c.failure(),
-                        c.detectedNs()[0] >= 0 ? ms : "not detected within " + bound + " ms",
+                if (c.detectedNs()[0] >= 0)
+                    out.addOk(1);
+                t.row(c.server(), c.failure(), c.detectedNs()[0] >= 0 ? ms : "not detected within " + bound + " ms",
                         c.server().equals("stock") ? stockTimeout : rnsTimeout,
                         c.server().equals("rns") ? "<= " + (rnsT + 1000) + " ms" : "–");
             }
@@ -226,15 +198,13 @@ public final class DetectionScenario implements Scenario {
         }
         for (BenchCluster.Node n : rns.nodes()) {
             try {
-                TopicRoute route = poll.getTopicRoute(
-                                c.topic(),
-                                CallOptions.DEFAULT
-                                        .withConsistency(Consistency.STALE)
-                                        .withNode(n.endpoint()))
-                        .value();
-                if (route.getBrokerDatasCount() > 0 || route.getQueueDatasCount() > 0) return false;
+                TopicRoute route = poll.getTopicRoute(c.topic(),
+                        CallOptions.DEFAULT.withConsistency(Consistency.STALE).withNode(n.endpoint())).value();
+                if (route.getBrokerDatasCount() > 0 || route.getQueueDatasCount() > 0)
+                    return false;
             } catch (NamesrvException e) {
-                if (e.code() != ErrorCode.TOPIC_NOT_FOUND) return false; // cannot tell: not gone yet
+                if (e.code() != ErrorCode.TOPIC_NOT_FOUND)
+                    return false; // cannot tell: not gone yet
             }
         }
         return true;

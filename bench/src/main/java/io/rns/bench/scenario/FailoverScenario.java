@@ -47,62 +47,40 @@ public final class FailoverScenario implements Scenario {
         Results.Table kills = out.table(
                 "SIGKILL of the leader (" + rns.nodes().size() + " nodes, election timeout "
                         + BenchContext.ELECTION_TIMEOUT_MS + " ms)",
-                "trial",
-                "killed",
-                "first write ms",
-                "first linearizable read ms",
-                "new leader");
+                "trial", "killed", "first write ms", "first linearizable read ms", "new leader");
         for (int trial = 1; trial <= trials; trial++) {
             BenchCluster.Node leader = rns.awaitLeader(30_000);
             rns.awaitCaughtUp(60_000);
-            List<String> survivors = rns.endpoints().stream()
-                    .filter(e -> !e.equals(leader.endpoint()))
-                    .toList();
+            List<String> survivors = rns.endpoints().stream().filter(e -> !e.equals(leader.endpoint())).toList();
             long[] times = killAndProbe(rns, leader, survivors, trial);
             BenchCluster.Node newLeader = rns.awaitLeader(30_000);
             writeMs.add(times[0] / 1e6);
             readMs.add(times[1] / 1e6);
             out.addOk(2);
             kills.row(trial, leader.id(), times[0] / 1e6, times[1] / 1e6, newLeader.id());
-            BenchContext.log(String.format(
-                    "failover trial %d: killed %s, write after %.0f ms, lin read after %.0f ms",
+            BenchContext.log(String.format("failover trial %d: killed %s, write after %.0f ms, lin read after %.0f ms",
                     trial, leader.id(), times[0] / 1e6, times[1] / 1e6));
             rns.restart(leader.id(), false);
             rns.awaitCaughtUp(90_000);
         }
-        Results.Table sum = out.table(
-                "SIGKILL summary", "metric", "trials", "median ms", "max ms", "median / election timeout", "target");
-        sum.row(
-                "first committed write",
-                trials,
-                median(writeMs),
-                max(writeMs),
-                median(writeMs) / BenchContext.ELECTION_TIMEOUT_MS,
-                "<= 1.5");
-        sum.row(
-                "first linearizable read",
-                trials,
-                median(readMs),
-                max(readMs),
-                median(readMs) / BenchContext.ELECTION_TIMEOUT_MS,
-                "<= 1.5");
+        Results.Table sum = out.table("SIGKILL summary", "metric", "trials", "median ms", "max ms",
+                "median / election timeout", "target");
+        sum.row("first committed write", trials, median(writeMs), max(writeMs),
+                median(writeMs) / BenchContext.ELECTION_TIMEOUT_MS, "<= 1.5");
+        sum.row("first linearizable read", trials, median(readMs), max(readMs),
+                median(readMs) / BenchContext.ELECTION_TIMEOUT_MS, "<= 1.5");
 
         int graceful = Math.max(1, trials / 2);
-        Results.Table g = out.table(
-                "Graceful restart of the leader (SIGTERM -> leader transfer, then restart)",
-                "trial",
-                "stopped",
-                "longest write gap ms",
-                "writes ok",
-                "write errors");
+        Results.Table g = out.table("Graceful restart of the leader (SIGTERM -> leader transfer, then restart)",
+                "trial", "stopped", "longest write gap ms", "writes ok", "write errors");
         for (int trial = 1; trial <= graceful; trial++) {
             BenchCluster.Node leader = rns.awaitLeader(30_000);
             rns.awaitCaughtUp(60_000);
             double[] r = gracefulProbe(rns, leader, trial);
             out.addOk((long) r[1]);
             g.row(trial, leader.id(), r[0], (long) r[1], (long) r[2]);
-            BenchContext.log(String.format(
-                    "graceful trial %d: stopped %s, longest write gap %.0f ms", trial, leader.id(), r[0]));
+            BenchContext.log(String.format("graceful trial %d: stopped %s, longest write gap %.0f ms", trial,
+                    leader.id(), r[0]));
         }
         out.note("Clients in the SIGKILL trials know only the surviving nodes (no time is spent on the dead endpoint); "
                 + "times are from the SIGKILL to the first success.");
@@ -110,29 +88,24 @@ public final class FailoverScenario implements Scenario {
     }
 
     private static NamesrvClient client(List<String> endpoints) {
-        return NamesrvClient.builder()
-                .endpoints(endpoints)
-                .mode(ClusterMode.RAFT)
-                .requestTimeout(Duration.ofMillis(500))
-                .overallTimeout(Duration.ofMillis(1000))
-                .retryPolicy(RetryPolicy.NONE)
-                .build();
+        return NamesrvClient.builder().endpoints(endpoints).mode(ClusterMode.RAFT)
+                .requestTimeout(Duration.ofMillis(500)).overallTimeout(Duration.ofMillis(1000))
+                .retryPolicy(RetryPolicy.NONE).build();
     }
 
     private long[] killAndProbe(BenchCluster rns, BenchCluster.Node leader, List<String> survivors, int trial)
             throws Exception {
         String broker = "bench-failover-" + trial;
         long[] result = {-1, -1};
-        try (NamesrvClient w = client(survivors);
-                NamesrvClient r = client(survivors)) {
+        try (NamesrvClient w = client(survivors); NamesrvClient r = client(survivors)) {
             long t0 = System.nanoTime();
             rns.kill(leader.id());
             Thread writer = new Thread(() -> {
                 long n = 0;
                 while (System.nanoTime() - t0 < BOUND_MS * 1_000_000L) {
                     try {
-                        w.registerBroker(BenchContext.nativeRegistration(
-                                broker, "127.0.0.1:30000", broker + "-t", 1, (int) (4 + (n++ % 2) * 4), n, 300_000));
+                        w.registerBroker(BenchContext.nativeRegistration(broker, "127.0.0.1:30000", broker + "-t", 1,
+                                (int) (4 + (n++ % 2) * 4), n, 300_000));
                         result[0] = System.nanoTime() - t0;
                         return;
                     } catch (RuntimeException e) {
@@ -143,8 +116,7 @@ public final class FailoverScenario implements Scenario {
             Thread reader = new Thread(() -> {
                 while (System.nanoTime() - t0 < BOUND_MS * 1_000_000L) {
                     try {
-                        r.getTopicRoute(
-                                BenchContext.READ_TOPIC + "0",
+                        r.getTopicRoute(BenchContext.READ_TOPIC + "0",
                                 CallOptions.DEFAULT.withConsistency(Consistency.LINEARIZABLE));
                         result[1] = System.nanoTime() - t0;
                         return;
@@ -178,8 +150,8 @@ public final class FailoverScenario implements Scenario {
                 long n = 0;
                 while (System.nanoTime() < stopAt[0] && System.nanoTime() - start < BOUND_MS * 1_000_000L) {
                     try {
-                        RegisterBrokerRequest req = BenchContext.nativeRegistration(
-                                broker, "127.0.0.1:30001", broker + "-t", 1, (int) (4 + (n % 2) * 4), n, 300_000);
+                        RegisterBrokerRequest req = BenchContext.nativeRegistration(broker, "127.0.0.1:30001",
+                                broker + "-t", 1, (int) (4 + (n % 2) * 4), n, 300_000);
                         n++;
                         w.registerBroker(req);
                         ok.incrementAndGet();
@@ -214,14 +186,15 @@ public final class FailoverScenario implements Scenario {
             if (s.isEmpty() || s.get(s.size() - 1) < stopped) {
                 throw new IllegalStateException("no successful write after stopping " + leader.id());
             }
-            return new double[] {gap / 1e6, ok.get(), err.get()};
+            return new double[]{gap / 1e6, ok.get(), err.get()};
         }
     }
 
     static double median(List<Double> v) {
         List<Double> s = new ArrayList<>(v);
         Collections.sort(s);
-        if (s.isEmpty()) return Double.NaN;
+        if (s.isEmpty())
+            return Double.NaN;
         int n = s.size();
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }

@@ -36,7 +36,8 @@ public final class ReadsScenario implements Scenario {
 
     /** A read target: label and a per-thread operation factory. */
     /** @param pids the server processes doing the work (their CPU time is measured per operation) */
-    private record Target(String label, LoadRunner.Op op, List<Long> pids) {}
+    private record Target(String label, LoadRunner.Op op, List<Long> pids) {
+    }
 
     @Override
     public void run(BenchContext ctx, Results.Scenario out) throws Exception {
@@ -45,10 +46,7 @@ public final class ReadsScenario implements Scenario {
         BenchCluster.Node leader = rns.awaitLeader(30_000);
         BenchCluster.Node follower = rns.follower(leader);
         String stockAddr = ctx.stock().addr();
-        int maxClients = ctx.opts.readClients().stream()
-                .mapToInt(Integer::intValue)
-                .max()
-                .orElse(1);
+        int maxClients = ctx.opts.readClients().stream().mapToInt(Integer::intValue).max().orElse(1);
         int conns = Math.min(8, maxClients);
         List<RmqClient> rmq = new ArrayList<>();
         List<NamesrvClient> nat = new ArrayList<>();
@@ -59,51 +57,31 @@ public final class ReadsScenario implements Scenario {
         List<Target> targets = new ArrayList<>();
         List<Long> stockPid = List.of(ctx.stock().pid());
         List<Long> rnsPids = rns.nodes().stream().map(n -> rns.pid(n.id())).toList();
-        targets.add(new Target(
-                "stock rmq",
-                (t, seq) ->
-                        rmq.get(t % conns).route(stockAddr, topic(t, seq), null).orThrow(),
-                stockPid));
+        targets.add(new Target("stock rmq",
+                (t, seq) -> rmq.get(t % conns).route(stockAddr, topic(t, seq), null).orThrow(), stockPid));
         for (Consistency c : List.of(Consistency.STALE, Consistency.LEASE, Consistency.LINEARIZABLE)) {
             for (BenchCluster.Node n : List.of(leader, follower)) {
                 CallOptions o = CallOptions.DEFAULT.withConsistency(c).withNode(n.endpoint());
                 String role = n.equals(leader) ? "leader" : "follower";
-                targets.add(new Target(
-                        "rns native " + c + " " + role,
-                        (t, seq) -> {
-                            nat.get(t % conns).getTopicRoute(topic(t, seq), o);
-                            return true;
-                        },
-                        rnsPids));
+                targets.add(new Target("rns native " + c + " " + role, (t, seq) -> {
+                    nat.get(t % conns).getTopicRoute(topic(t, seq), o);
+                    return true;
+                }, rnsPids));
             }
         }
-        for (String level : new String[] {null, "STALE"}) {
+        for (String level : new String[]{null, "STALE"}) {
             for (BenchCluster.Node n : List.of(leader, follower)) {
                 String role = n.equals(leader) ? "leader" : "follower";
                 String addr = n.rmqAddr();
-                targets.add(new Target(
-                        "rns rmq " + (level == null ? "default(LINEARIZABLE)" : level) + " " + role,
-                        (t, seq) -> rmq.get(t % conns)
-                                .route(addr, topic(t, seq), level)
-                                .orThrow(),
-                        rnsPids));
+                targets.add(new Target("rns rmq " + (level == null ? "default(LINEARIZABLE)" : level) + " " + role,
+                        (t, seq) -> rmq.get(t % conns).route(addr, topic(t, seq), level).orThrow(), rnsPids));
             }
         }
         Results.Table tab = out.table(
                 "Route reads (GET_ROUTEINFO_BY_TOPIC), closed loop, " + ctx.opts.measureS() + " s measured after "
                         + ctx.opts.warmupS() + " s warm-up per cell",
-                "target",
-                "clients",
-                "req/s",
-                "p50 ms",
-                "p99 ms",
-                "p99.9 ms",
-                "max ms",
-                "errors",
-                "req/s ratio to stock",
-                "p99 ratio to stock",
-                "server CPU µs/req",
-                "CPU/req ratio to stock");
+                "target", "clients", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors",
+                "req/s ratio to stock", "p99 ratio to stock", "server CPU µs/req", "CPU/req ratio to stock");
         Map<String, Map<Integer, Double>> rps = new LinkedHashMap<>();
         Map<String, Map<String, Double>> lat = new LinkedHashMap<>();
         int maxC = maxClients;
@@ -121,21 +99,12 @@ public final class ReadsScenario implements Scenario {
             Stats stock = null;
             for (Target target : targets) {
                 Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), target.op(), target.pids());
-                if (stock == null) stock = s;
+                if (stock == null)
+                    stock = s;
                 out.addOk(s.ok());
-                tab.row(
-                        target.label(),
-                        clients,
-                        s.opsPerSec(),
-                        s.p50Ms(),
-                        s.p99Ms(),
-                        s.p999Ms(),
-                        s.maxMs(),
-                        s.errors(),
-                        Results.ratio(s.opsPerSec(), stock.opsPerSec()),
-                        Results.ratio(s.p99Ms(), stock.p99Ms()),
-                        s.serverCpuUsPerOp(),
-                        Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
+                tab.row(target.label(), clients, s.opsPerSec(), s.p50Ms(), s.p99Ms(), s.p999Ms(), s.maxMs(), s.errors(),
+                        Results.ratio(s.opsPerSec(), stock.opsPerSec()), Results.ratio(s.p99Ms(), stock.p99Ms()),
+                        s.serverCpuUsPerOp(), Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
                 rps.computeIfAbsent(target.label(), k -> new LinkedHashMap<>()).put(clients, s.opsPerSec());
                 if (clients == maxC) {
                     Map<String, Double> q = new LinkedHashMap<>();
@@ -146,19 +115,14 @@ public final class ReadsScenario implements Scenario {
                 }
                 if (s.errors() > 0)
                     out.note(target.label() + " @" + clients + ": " + s.errors() + " errors, first: " + s.firstError());
-                BenchContext.log(String.format(
-                        "reads %-40s c=%-3d %9.0f req/s p99 %.2f ms err %d",
-                        target.label(), clients, s.opsPerSec(), s.p99Ms(), s.errors()));
+                BenchContext.log(String.format("reads %-40s c=%-3d %9.0f req/s p99 %.2f ms err %d", target.label(),
+                        clients, s.opsPerSec(), s.p99Ms(), s.errors()));
             }
         }
-        Svg.lineChart(
-                ctx.out().resolve("reads-throughput.svg"),
-                "Route reads: throughput vs concurrent clients",
-                "concurrent clients",
-                "requests/s",
-                rps);
-        Svg.groupedBars(
-                ctx.out().resolve("reads-latency.svg"), "Route read latency at " + maxC + " clients", "ms", lat);
+        Svg.lineChart(ctx.out().resolve("reads-throughput.svg"), "Route reads: throughput vs concurrent clients",
+                "concurrent clients", "requests/s", rps);
+        Svg.groupedBars(ctx.out().resolve("reads-latency.svg"), "Route read latency at " + maxC + " clients", "ms",
+                lat);
         out.plots.add("reads-throughput.svg");
         out.plots.add("reads-latency.svg");
         out.note("Each client is a thread doing synchronous calls back to back; clients share " + conns

@@ -34,7 +34,8 @@ public final class RegistrationsScenario implements Scenario {
                 + "stock vs RNS (fsync on)";
     }
 
-    private record Kind(String label, String prefix, int topics, boolean changed, List<Integer> clients) {}
+    private record Kind(String label, String prefix, int topics, boolean changed, List<Integer> clients) {
+    }
 
     @Override
     public void run(BenchContext ctx, Results.Scenario out) throws Exception {
@@ -43,31 +44,18 @@ public final class RegistrationsScenario implements Scenario {
         BenchCluster.Node leader = rns.awaitLeader(30_000);
         List<Kind> kinds = List.of(
                 new Kind("unchanged re-registration (100 topics)", "rr", 100, false, ctx.opts.regClients()),
-                new Kind(
-                        "changed registration (1,000 topics)",
-                        "big",
-                        1000,
-                        true,
+                new Kind("changed registration (1,000 topics)", "big", 1000, true,
                         List.of(Math.max(1, ctx.opts.regClients().get(0) / 4))),
                 new Kind("small changed registration (2 topics)", "small", 2, true, ctx.opts.smallRegClients()));
-        Results.Table tab = out.table(
-                "Registrations, closed loop, " + ctx.opts.measureS() + " s measured per cell",
-                "kind",
-                "target",
-                "clients",
-                "body bytes (rmq)",
-                "reg/s",
-                "p50 ms",
-                "p99 ms",
-                "p99.9 ms",
-                "errors",
-                "reg/s ratio to stock",
-                "server CPU µs/reg",
-                "CPU/reg ratio to stock");
+        Results.Table tab = out.table("Registrations, closed loop, " + ctx.opts.measureS() + " s measured per cell",
+                "kind", "target", "clients", "body bytes (rmq)", "reg/s", "p50 ms", "p99 ms", "p99.9 ms", "errors",
+                "reg/s ratio to stock", "server CPU µs/reg", "CPU/reg ratio to stock");
         List<Long> stockPid = List.of(ctx.stock().pid());
         List<Long> rnsPids = rns.nodes().stream().map(n -> rns.pid(n.id())).toList();
         int maxC = 1;
-        for (Kind k : kinds) for (int c : k.clients()) maxC = Math.max(maxC, c);
+        for (Kind k : kinds)
+            for (int c : k.clients())
+                maxC = Math.max(maxC, c);
         int conns = Math.min(16, maxC);
         List<RmqClient> rmq = new ArrayList<>();
         List<NamesrvClient> nat = new ArrayList<>();
@@ -76,12 +64,8 @@ public final class RegistrationsScenario implements Scenario {
             nat.add(ctx.nativeClient(Duration.ofSeconds(10)));
         }
         // the first registration of every broker is set-up, not measured: retried, generous timeout
-        NamesrvClient primer = ctx.track(NamesrvClient.builder()
-                .endpoints(rns.endpoints())
-                .mode(ClusterMode.RAFT)
-                .requestTimeout(Duration.ofSeconds(30))
-                .overallTimeout(Duration.ofSeconds(120))
-                .build());
+        NamesrvClient primer = ctx.track(NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
+                .requestTimeout(Duration.ofSeconds(30)).overallTimeout(Duration.ofSeconds(120)).build());
         for (Kind k : kinds) {
             for (int clients : k.clients()) {
                 // per client (= broker): variant 0 and 1 (differing write-queue count and DataVersion counter)
@@ -92,29 +76,27 @@ public final class RegistrationsScenario implements Scenario {
                     String broker = "bench-" + run + "-" + b;
                     String addr = "127.0.0.1:" + (20000 + b);
                     String prefix = "bench-" + run + "-" + b + "-t";
-                    stockRegs.add(new RmqClient.Registration[] {
-                        RmqClient.registration(
-                                BenchContext.CLUSTER, broker, addr, prefix, k.topics(), 4, 1, 1, 600_000L),
-                        RmqClient.registration(
-                                BenchContext.CLUSTER, broker, addr, prefix, k.topics(), 8, 1, 2, 600_000L)
-                    });
-                    natRegs.add(new RegisterBrokerRequest[] {
-                        BenchContext.nativeRegistration(broker, addr, prefix, k.topics(), 4, 1, 300_000),
-                        BenchContext.nativeRegistration(broker, addr, prefix, k.topics(), 8, 2, 300_000)
-                    });
+                    stockRegs.add(new RmqClient.Registration[]{
+                            RmqClient.registration(BenchContext.CLUSTER, broker, addr, prefix, k.topics(), 4, 1, 1,
+                                    600_000L),
+                            RmqClient.registration(BenchContext.CLUSTER, broker, addr, prefix, k.topics(), 8, 1, 2,
+                                    600_000L)});
+                    natRegs.add(new RegisterBrokerRequest[]{
+                            BenchContext.nativeRegistration(broker, addr, prefix, k.topics(), 4, 1, 300_000),
+                            BenchContext.nativeRegistration(broker, addr, prefix, k.topics(), 8, 2, 300_000)});
                 }
                 // first registration of every broker (not measured)
                 for (int b = 0; b < clients; b++) {
-                    RmqClient.Result r =
-                            rmq.get(b % conns).register(stockAddr, stockRegs.get(b)[0]);
-                    if (!r.ok()) throw new IllegalStateException("stock initial registration failed: " + r);
+                    RmqClient.Result r = rmq.get(b % conns).register(stockAddr, stockRegs.get(b)[0]);
+                    if (!r.ok())
+                        throw new IllegalStateException("stock initial registration failed: " + r);
                     primer.registerBroker(natRegs.get(b)[0]);
                 }
                 int bodyBytes = stockRegs.get(0)[0].bodyBytes();
                 List<String[]> targets = new ArrayList<>();
-                targets.add(new String[] {"stock rmq", stockAddr});
-                targets.add(new String[] {"rns native (leader-routed)", null});
-                targets.add(new String[] {"rns rmq leader", leader.rmqAddr()});
+                targets.add(new String[]{"stock rmq", stockAddr});
+                targets.add(new String[]{"rns native (leader-routed)", null});
+                targets.add(new String[]{"rns rmq leader", leader.rmqAddr()});
                 Stats stock = null;
                 for (String[] target : targets) {
                     String addr = target[1];
@@ -122,42 +104,24 @@ public final class RegistrationsScenario implements Scenario {
                     LoadRunner.Op op = (t, seq) -> {
                         int v = k.changed() ? (int) ((seq + 1) % 2) : 0;
                         if (nativeTarget) {
-                            RegisterBrokerResponse r = nat.get(t % conns)
-                                    .registerBroker(natRegs.get(t)[v])
-                                    .value();
+                            RegisterBrokerResponse r = nat.get(t % conns).registerBroker(natRegs.get(t)[v]).value();
                             return r.getChanged() == k.changed();
                         }
-                        return rmq.get(t % conns)
-                                .register(addr, stockRegs.get(t)[v])
-                                .orThrow();
+                        return rmq.get(t % conns).register(addr, stockRegs.get(t)[v]).orThrow();
                     };
-                    Stats s = LoadRunner.run(
-                            clients,
-                            ctx.opts.warmupS(),
-                            ctx.opts.measureS(),
-                            op,
+                    Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), op,
                             target[0].startsWith("stock") ? stockPid : rnsPids);
-                    if (stock == null) stock = s;
+                    if (stock == null)
+                        stock = s;
                     out.addOk(s.ok());
-                    tab.row(
-                            k.label(),
-                            target[0],
-                            clients,
-                            bodyBytes,
-                            s.opsPerSec(),
-                            s.p50Ms(),
-                            s.p99Ms(),
-                            s.p999Ms(),
-                            s.errors(),
-                            Results.ratio(s.opsPerSec(), stock.opsPerSec()),
-                            s.serverCpuUsPerOp(),
+                    tab.row(k.label(), target[0], clients, bodyBytes, s.opsPerSec(), s.p50Ms(), s.p99Ms(), s.p999Ms(),
+                            s.errors(), Results.ratio(s.opsPerSec(), stock.opsPerSec()), s.serverCpuUsPerOp(),
                             Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
                     if (s.errors() > 0)
                         out.note(k.label() + " / " + target[0] + " @" + clients + ": " + s.errors()
                                 + " errors (a changed registration answered changed=false counts as an error), first: "
                                 + s.firstError());
-                    BenchContext.log(String.format(
-                            "registrations %-40s %-28s c=%-3d %8.0f reg/s p99 %.2f ms err %d",
+                    BenchContext.log(String.format("registrations %-40s %-28s c=%-3d %8.0f reg/s p99 %.2f ms err %d",
                             k.label(), target[0], clients, s.opsPerSec(), s.p99Ms(), s.errors()));
                 }
             }

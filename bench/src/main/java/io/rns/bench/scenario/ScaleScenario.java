@@ -62,28 +62,17 @@ public final class ScaleScenario implements Scenario {
         List<AutoCloseable> cleanup = new ArrayList<>();
         ScheduledExecutorService hb = Executors.newScheduledThreadPool(2);
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (StockNamesrv stock =
-                        StockNamesrv.start(dir.resolve("stock"), ctx.opts.stockClasspath(), ctx.opts.stockHeap());
-                BenchCluster rns = BenchCluster.start(
-                        ServerBuild.locate(ctx.opts.root()),
-                        dir.resolve("rns"),
-                        ctx.opts.rnsNodes(),
-                        ctx.opts.rnsHeap(),
-                        ctx.rnsConfig(Map.of(
-                                "raft.election-timeout-ms",
-                                Integer.toString(BenchContext.ELECTION_TIMEOUT_MS),
-                                "raft.snapshot-interval-secs",
-                                "5",
-                                "raft.snapshot-log-index-margin",
-                                "0")))) {
+        try (StockNamesrv stock = StockNamesrv.start(dir.resolve("stock"), ctx.opts.stockClasspath(),
+                ctx.opts.stockHeap());
+                BenchCluster rns = BenchCluster.start(ServerBuild.locate(ctx.opts.root()), dir.resolve("rns"),
+                        ctx.opts.rnsNodes(), ctx.opts.rnsHeap(),
+                        ctx.rnsConfig(
+                                Map.of("raft.election-timeout-ms", Integer.toString(BenchContext.ELECTION_TIMEOUT_MS),
+                                        "raft.snapshot-interval-secs", "5", "raft.snapshot-log-index-margin", "0")))) {
             ctx.track(stock);
             ctx.track(rns);
-            NamesrvClient nc = NamesrvClient.builder()
-                    .endpoints(rns.endpoints())
-                    .mode(ClusterMode.RAFT)
-                    .requestTimeout(Duration.ofSeconds(30))
-                    .overallTimeout(Duration.ofSeconds(60))
-                    .build();
+            NamesrvClient nc = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
+                    .requestTimeout(Duration.ofSeconds(30)).overallTimeout(Duration.ofSeconds(60)).build();
             cleanup.add(nc);
             List<RmqClient> rmq = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -93,18 +82,9 @@ public final class ScaleScenario implements Scenario {
             }
             Results.Table t = out.table(
                     "Route-table scale (" + TOPICS_PER_BROKER + " topics per broker; heap = live heap after a full GC)",
-                    "topics",
-                    "server",
-                    "load s",
-                    "heap MiB (per node)",
-                    "read p50 ms",
-                    "read p99 ms",
-                    "reads/s (1 client)",
-                    "snapshot MiB",
-                    "snapshot save ms (apply thread + background)",
-                    "wiped follower catch-up s",
-                    "catch-up via snapshot",
-                    "full restart s");
+                    "topics", "server", "load s", "heap MiB (per node)", "read p50 ms", "read p99 ms",
+                    "reads/s (1 client)", "snapshot MiB", "snapshot save ms (apply thread + background)",
+                    "wiped follower catch-up s", "catch-up via snapshot", "full restart s");
             int brokers = 0;
             for (int size : ctx.opts.scaleTopics()) {
                 int target = Math.max(1, size / TOPICS_PER_BROKER);
@@ -115,15 +95,8 @@ public final class ScaleScenario implements Scenario {
                 for (int b = from; b < target; b++) {
                     final int bb = b;
                     fs.add(pool.submit(() -> {
-                        RmqClient.Registration reg = RmqClient.registration(
-                                BenchContext.CLUSTER,
-                                "scale-b" + bb,
-                                "127.0.0.1:" + (50000 + bb % 10000),
-                                "scale-b" + bb + "-t",
-                                TOPICS_PER_BROKER,
-                                4,
-                                1,
-                                1,
+                        RmqClient.Registration reg = RmqClient.registration(BenchContext.CLUSTER, "scale-b" + bb,
+                                "127.0.0.1:" + (50000 + bb % 10000), "scale-b" + bb + "-t", TOPICS_PER_BROKER, 4, 1, 1,
                                 600_000L);
                         RmqClient.Result r = rmq.get(bb % 4).register(stock.addr(), reg);
                         if (!r.ok())
@@ -131,7 +104,8 @@ public final class ScaleScenario implements Scenario {
                         return null;
                     }));
                 }
-                for (Future<?> f : fs) f.get(10, TimeUnit.MINUTES);
+                for (Future<?> f : fs)
+                    f.get(10, TimeUnit.MINUTES);
                 double stockLoad = (System.nanoTime() - s0) / 1e9;
                 // RNS: a BrokerRegistrar per broker (registers, then heartbeats)
                 long r0 = System.nanoTime();
@@ -139,51 +113,39 @@ public final class ScaleScenario implements Scenario {
                 for (int b = from; b < target; b++) {
                     final int bb = b;
                     fs.add(pool.submit(() -> {
-                        BrokerRegistrar reg = BrokerRegistrar.builder(
-                                        nc,
-                                        BenchContext.nativeRegistration(
-                                                "scale-b" + bb,
-                                                "127.0.0.1:" + (50000 + bb % 10000),
-                                                "scale-b" + bb + "-t",
-                                                TOPICS_PER_BROKER,
-                                                4,
-                                                1,
-                                                60_000))
-                                .scheduler(hb)
-                                .build();
+                        BrokerRegistrar reg = BrokerRegistrar.builder(nc,
+                                BenchContext.nativeRegistration("scale-b" + bb, "127.0.0.1:" + (50000 + bb % 10000),
+                                        "scale-b" + bb + "-t", TOPICS_PER_BROKER, 4, 1, 60_000))
+                                .scheduler(hb).build();
                         // not closed at the end: close() unregisters (one write per broker); the cluster is
                         // torn down instead, after the heartbeat scheduler stops
                         reg.start();
                         return null;
                     }));
                 }
-                for (Future<?> f : fs) f.get(10, TimeUnit.MINUTES);
+                for (Future<?> f : fs)
+                    f.get(10, TimeUnit.MINUTES);
                 rns.awaitCaughtUp(300_000);
                 double rnsLoad = (System.nanoTime() - r0) / 1e9;
                 brokers = target;
                 int topics = brokers * TOPICS_PER_BROKER;
                 out.addOk(topics);
-                BenchContext.log(
-                        "scale: " + topics + " topics loaded (stock " + stockLoad + " s, rns " + rnsLoad + " s)");
+                BenchContext
+                        .log("scale: " + topics + " topics loaded (stock " + stockLoad + " s, rns " + rnsLoad + " s)");
 
                 long stockHeap = Procs.liveHeapBytes(stock.pid());
                 List<String> rnsHeaps = new ArrayList<>();
-                for (BenchCluster.Node n : rns.nodes()) rnsHeaps.add(mib(rns.heapBytes(n.id())));
+                for (BenchCluster.Node n : rns.nodes())
+                    rnsHeaps.add(mib(rns.heapBytes(n.id())));
                 int nb = brokers;
                 SplittableRandom rnd = new SplittableRandom(42);
-                Stats sr = LoadRunner.run(
-                        1,
-                        ctx.opts.warmupS(),
-                        ctx.opts.measureS(),
-                        (th, seq) -> rmq.get(0)
-                                .route(stock.addr(), randomTopic(rnd, nb), null)
-                                .orThrow());
+                Stats sr = LoadRunner.run(1, ctx.opts.warmupS(), ctx.opts.measureS(),
+                        (th, seq) -> rmq.get(0).route(stock.addr(), randomTopic(rnd, nb), null).orThrow());
                 BenchCluster.Node leader = rns.awaitLeader(30_000);
                 BenchCluster.Node follower = rns.follower(leader);
-                CallOptions stale =
-                        CallOptions.DEFAULT.withConsistency(Consistency.STALE).withNode(follower.endpoint());
-                CallOptions lin = CallOptions.DEFAULT
-                        .withConsistency(Consistency.LINEARIZABLE)
+                CallOptions stale = CallOptions.DEFAULT.withConsistency(Consistency.STALE)
+                        .withNode(follower.endpoint());
+                CallOptions lin = CallOptions.DEFAULT.withConsistency(Consistency.LINEARIZABLE)
                         .withNode(follower.endpoint());
                 Stats rs = LoadRunner.run(1, ctx.opts.warmupS(), ctx.opts.measureS(), (th, seq) -> {
                     nc.getTopicRoute(randomTopic(rnd, nb), stale);
@@ -196,15 +158,10 @@ public final class ScaleScenario implements Scenario {
                 out.addOk(sr.ok() + rs.ok() + rl.ok());
 
                 // snapshot: wait (bounded) until the leader has a snapshot covering the load
-                long applied = rns.status(leader)
-                        .map(GetNodeStatusResponse::getAppliedIndex)
-                        .orElse(0L);
+                long applied = rns.status(leader).map(GetNodeStatusResponse::getAppliedIndex).orElse(0L);
                 long snapDeadline = System.currentTimeMillis() + 60_000;
                 while (System.currentTimeMillis() < snapDeadline
-                        && rns.status(leader)
-                                        .map(GetNodeStatusResponse::getLastSnapshotIndex)
-                                        .orElse(0L)
-                                < applied) {
+                        && rns.status(leader).map(GetNodeStatusResponse::getLastSnapshotIndex).orElse(0L) < applied) {
                     Procs.sleep(200);
                 }
                 long snapBytes = snapshotBytes(leader.dir().resolve("data"));
@@ -215,16 +172,16 @@ public final class ScaleScenario implements Scenario {
                 long c0 = System.nanoTime();
                 rns.restart(follower.id(), true);
                 double catchUp = awaitApplied(rns, follower, leader, 300_000, c0);
-                boolean installed = rns.status(follower)
-                                .map(GetNodeStatusResponse::getLastSnapshotIndex)
-                                .orElse(0L)
-                        > 0;
+                boolean installed = rns.status(follower).map(GetNodeStatusResponse::getLastSnapshotIndex)
+                        .orElse(0L) > 0;
 
                 // full-cluster restart: SIGTERM every node, start all, time until a leader serves a linearizable read
                 // of the last broker's topic on every node
-                for (BenchCluster.Node n : rns.nodes()) rns.stop(n.id());
+                for (BenchCluster.Node n : rns.nodes())
+                    rns.stop(n.id());
                 long f0 = System.nanoTime();
-                for (BenchCluster.Node n : rns.nodes()) rns.restart(n.id(), false);
+                for (BenchCluster.Node n : rns.nodes())
+                    rns.restart(n.id(), false);
                 BenchCluster.Node l2 = rns.awaitLeader(300_000);
                 double fullRestart = Double.NaN;
                 long fDeadline = System.currentTimeMillis() + 300_000;
@@ -233,11 +190,8 @@ public final class ScaleScenario implements Scenario {
                     boolean all = true;
                     for (BenchCluster.Node n : rns.nodes()) {
                         try {
-                            nc.getTopicRoute(
-                                    probe,
-                                    CallOptions.DEFAULT
-                                            .withConsistency(Consistency.LINEARIZABLE)
-                                            .withNode(n.endpoint()));
+                            nc.getTopicRoute(probe, CallOptions.DEFAULT.withConsistency(Consistency.LINEARIZABLE)
+                                    .withNode(n.endpoint()));
                         } catch (RuntimeException e) {
                             all = false;
                         }
@@ -251,45 +205,13 @@ public final class ScaleScenario implements Scenario {
                 BenchContext.log("scale: " + topics + " topics: catch-up " + catchUp + " s, full restart " + fullRestart
                         + " s (leader " + l2.id() + ")");
 
-                t.row(
-                        topics,
-                        "stock",
-                        stockLoad,
-                        mib(stockHeap),
-                        sr.p50Ms(),
-                        sr.p99Ms(),
-                        sr.opsPerSec(),
-                        "n/a (in memory)",
-                        "n/a",
-                        "n/a",
-                        "n/a",
-                        "n/a (routes are rebuilt by re-registration)");
-                t.row(
-                        topics,
-                        "rns STALE follower",
-                        rnsLoad,
-                        String.join(" / ", rnsHeaps),
-                        rs.p50Ms(),
-                        rs.p99Ms(),
-                        rs.opsPerSec(),
-                        snapBytes < 0 ? "no snapshot within 60 s" : snapBytes / 1048576.0,
-                        snapSave,
-                        catchUp,
-                        installed ? "yes" : "no (log replay)",
-                        fullRestart);
-                t.row(
-                        topics,
-                        "rns LINEARIZABLE follower",
-                        "",
-                        "",
-                        rl.p50Ms(),
-                        rl.p99Ms(),
-                        rl.opsPerSec(),
-                        "",
-                        "",
-                        "",
-                        "",
-                        "");
+                t.row(topics, "stock", stockLoad, mib(stockHeap), sr.p50Ms(), sr.p99Ms(), sr.opsPerSec(),
+                        "n/a (in memory)", "n/a", "n/a", "n/a", "n/a (routes are rebuilt by re-registration)");
+                t.row(topics, "rns STALE follower", rnsLoad, String.join(" / ", rnsHeaps), rs.p50Ms(), rs.p99Ms(),
+                        rs.opsPerSec(), snapBytes < 0 ? "no snapshot within 60 s" : snapBytes / 1048576.0, snapSave,
+                        catchUp, installed ? "yes" : "no (log replay)", fullRestart);
+                t.row(topics, "rns LINEARIZABLE follower", "", "", rl.p50Ms(), rl.p99Ms(), rl.opsPerSec(), "", "", "",
+                        "", "");
             }
             largestRegistration(ctx, out, stock, rns, rmq.get(0), nc);
             out.note(
@@ -312,56 +234,48 @@ public final class ScaleScenario implements Scenario {
         }
     }
 
-    private void largestRegistration(
-            BenchContext ctx,
-            Results.Scenario out,
-            StockNamesrv stock,
-            BenchCluster rns,
-            RmqClient rmq,
-            NamesrvClient nc) {
-        Results.Table t = out.table(
-                "Largest single-broker registration (one broker, N topics, one REGISTER)",
-                "topics",
-                "stock rmq",
-                "stock body bytes",
-                "rns native",
-                "rns rmq");
+    private void largestRegistration(BenchContext ctx, Results.Scenario out, StockNamesrv stock, BenchCluster rns,
+            RmqClient rmq, NamesrvClient nc) {
+        Results.Table t = out.table("Largest single-broker registration (one broker, N topics, one REGISTER)", "topics",
+                "stock rmq", "stock body bytes", "rns native", "rns rmq");
         List<Integer> sizes = new ArrayList<>();
-        for (int n : new int[] {
-            10_000, 20_000, 40_000, 60_000, 70_000, 80_000, 100_000, 120_000, 160_000, 250_000, 500_000, 1_000_000
-        }) {
-            if (n <= ctx.opts.maxSingleBrokerTopics()) sizes.add(n);
+        for (int n : new int[]{10_000, 20_000, 40_000, 60_000, 70_000, 80_000, 100_000, 120_000, 160_000, 250_000,
+                500_000, 1_000_000}) {
+            if (n <= ctx.opts.maxSingleBrokerTopics())
+                sizes.add(n);
         }
-        if (ctx.opts.smoke()) sizes = List.of(ctx.opts.maxSingleBrokerTopics());
+        if (ctx.opts.smoke())
+            sizes = List.of(ctx.opts.maxSingleBrokerTopics());
         boolean stockFailed = false, rnsFailed = false, rnsRmqFailed = false;
         for (int n : sizes) {
-            if (stockFailed && rnsFailed && rnsRmqFailed) break;
+            if (stockFailed && rnsFailed && rnsRmqFailed)
+                break;
             String broker = "huge-" + n;
             String s = "skipped (failed at a smaller size)";
             int bytes = 0;
             if (!stockFailed) {
                 try {
-                    RmqClient.Registration reg = RmqClient.registration(
-                            BenchContext.CLUSTER, broker, "127.0.0.1:60000", broker + "-t", n, 4, 1, 1, 600_000L);
+                    RmqClient.Registration reg = RmqClient.registration(BenchContext.CLUSTER, broker, "127.0.0.1:60000",
+                            broker + "-t", n, 4, 1, 1, 600_000L);
                     bytes = reg.bodyBytes();
                     RmqClient.Result r = rmq.register(stock.addr(), reg);
                     RmqClient.Result q = rmq.route(stock.addr(), broker + "-t" + (n - 1), null);
-                    s = r.ok() && q.ok()
-                            ? "accepted"
+                    s = r.ok() && q.ok() ? "accepted"
                             : "FAILED: register code " + r.code() + " " + r.remark() + "; route code " + q.code();
                 } catch (Exception e) {
                     s = "FAILED: " + e.getClass().getSimpleName() + ": " + e.getMessage();
                 }
                 stockFailed = !s.equals("accepted");
-                if (!stockFailed) out.addOk(1);
+                if (!stockFailed)
+                    out.addOk(1);
             }
             String r1 = "skipped (failed at a smaller size)";
             if (!rnsFailed) {
                 try {
-                    nc.registerBroker(BenchContext.nativeRegistration(
-                            broker, "127.0.0.1:60000", broker + "-t", n, 4, 1, 300_000));
-                    nc.getTopicRoute(
-                            broker + "-t" + (n - 1), CallOptions.DEFAULT.withConsistency(Consistency.LINEARIZABLE));
+                    nc.registerBroker(BenchContext.nativeRegistration(broker, "127.0.0.1:60000", broker + "-t", n, 4, 1,
+                            300_000));
+                    nc.getTopicRoute(broker + "-t" + (n - 1),
+                            CallOptions.DEFAULT.withConsistency(Consistency.LINEARIZABLE));
                     r1 = "accepted";
                     out.addOk(1);
                 } catch (RuntimeException e) {
@@ -372,16 +286,8 @@ public final class ScaleScenario implements Scenario {
             String r2 = "skipped (failed at a smaller size)";
             if (!rnsRmqFailed) {
                 try {
-                    RmqClient.Registration reg = RmqClient.registration(
-                            BenchContext.CLUSTER,
-                            broker + "-rmq",
-                            "127.0.0.1:60001",
-                            broker + "-rmq-t",
-                            n,
-                            4,
-                            1,
-                            1,
-                            600_000L);
+                    RmqClient.Registration reg = RmqClient.registration(BenchContext.CLUSTER, broker + "-rmq",
+                            "127.0.0.1:60001", broker + "-rmq-t", n, 4, 1, 1, 600_000L);
                     RmqClient.Result r = rmq.register(rns.awaitLeader(30_000).rmqAddr(), reg);
                     r2 = r.ok() ? "accepted" : "FAILED: code " + r.code() + " " + r.remark();
                 } catch (Exception e) {
@@ -405,15 +311,13 @@ public final class ScaleScenario implements Scenario {
         return bytes < 0 ? "?" : String.format("%.0f", bytes / 1048576.0);
     }
 
-    private static double awaitApplied(
-            BenchCluster rns, BenchCluster.Node node, BenchCluster.Node leader, long timeoutMs, long t0) {
+    private static double awaitApplied(BenchCluster rns, BenchCluster.Node node, BenchCluster.Node leader,
+            long timeoutMs, long t0) {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             Optional<GetNodeStatusResponse> l = rns.status(leader);
             Optional<GetNodeStatusResponse> n = rns.status(node);
-            if (l.isPresent()
-                    && n.isPresent()
-                    && n.get().getAppliedIndex() >= l.get().getCommitIndex()) {
+            if (l.isPresent() && n.isPresent() && n.get().getAppliedIndex() >= l.get().getCommitIndex()) {
                 return (System.nanoTime() - t0) / 1e9;
             }
             Procs.sleep(50);
@@ -421,8 +325,8 @@ public final class ScaleScenario implements Scenario {
         return Double.NaN;
     }
 
-    private static final Pattern SNAPSHOT_SAVED = Pattern.compile(
-            "snapshot saved at applied index (\\d+) .*checkpoint (\\d+) ms .* (\\d+) ms in the background");
+    private static final Pattern SNAPSHOT_SAVED = Pattern
+            .compile("snapshot saved at applied index (\\d+) .*checkpoint (\\d+) ms .* (\\d+) ms in the background");
 
     /** "checkpoint + background" ms of the newest "snapshot saved" line in a node's log, or "not logged". */
     static String lastSnapshotSave(Path rnsLog) {
@@ -445,15 +349,9 @@ public final class ScaleScenario implements Scenario {
         try (Stream<Path> s = Files.walk(data)) {
             return s.filter(p -> p.getFileName().toString().startsWith("snapshot_") && Files.isDirectory(p))
                     .max(Comparator.comparing(p -> p.getFileName().toString().length() * 1_000_000_000L
-                            + Long.parseLong(
-                                    p.getFileName()
-                                                    .toString()
-                                                    .replaceAll("\\D", "")
-                                                    .isEmpty()
-                                            ? "0"
-                                            : p.getFileName().toString().replaceAll("\\D", ""))))
-                    .map(Procs::dirSize)
-                    .orElse(-1L);
+                            + Long.parseLong(p.getFileName().toString().replaceAll("\\D", "").isEmpty() ? "0"
+                                    : p.getFileName().toString().replaceAll("\\D", ""))))
+                    .map(Procs::dirSize).orElse(-1L);
         } catch (Exception e) {
             return -1;
         }

@@ -9,16 +9,8 @@ import io.rns.chaos.history.Operation;
  * @param indeterminate INFO or pending; {@code output} is then {@code null} and {@code ret} is {@link Operation#INFINITY}
  * @param source        the recorded operation (for reports)
  */
-public record CheckOp(
-        int id,
-        int process,
-        String f,
-        String input,
-        String output,
-        long call,
-        long ret,
-        boolean indeterminate,
-        Operation source) {
+public record CheckOp(int id, int process, String f, String input, String output, long call, long ret,
+        boolean indeterminate, Operation source) {
 
     public static CheckOp of(int id, Operation o) {
         return new CheckOp(id, o.process(), o.f(), o.input(), o.output(), o.call(), o.ret(), o.isIndeterminate(), o);
@@ -35,10 +27,9 @@ public record CheckOp(
 
     @Override
     public String toString() {
-        return source != null
-                ? source.toString()
+        return source != null ? source.toString()
                 : "p" + process + " " + f + (input == null ? "" : " in=" + input)
-                        + (indeterminate ? " info" : " ok" + (output == null ? "" : " out=" + output))
-                        + " [" + call + ", " + (ret == Operation.INFINITY ? "inf" : ret) + "]";
+                        + (indeterminate ? " info" : " ok" + (output == null ? "" : " out=" + output)) + " [" + call
+                        + ", " + (ret == Operation.INFINITY ? "inf" : ret) + "]";
     }
 }

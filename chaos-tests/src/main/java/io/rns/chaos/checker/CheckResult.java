@@ -16,8 +16,8 @@ import java.util.Map;
  * @param keys     per-key results, sorted by key
  * @param warnings irregularities found while pairing the history (e.g. a process reused after INFO)
  */
-public record CheckResult(
-        String model, Verdict verdict, Map<String, KeyResult> keys, List<String> warnings, Duration elapsed) {
+public record CheckResult(String model, Verdict verdict, Map<String, KeyResult> keys, List<String> warnings,
+        Duration elapsed) {
 
     public boolean isValid() {
         return verdict == Verdict.VALID;
@@ -40,19 +40,9 @@ public record CheckResult(
     /** Multi-line summary: overall verdict, counts, and the witness of every invalid key. */
     public String summary() {
         StringBuilder sb = new StringBuilder();
-        sb.append(model)
-                .append(" linearizability: ")
-                .append(verdict)
-                .append(" — ")
-                .append(keys.size())
-                .append(" keys: ")
-                .append(count(Verdict.VALID))
-                .append(" valid, ")
-                .append(count(Verdict.INVALID))
-                .append(" invalid, ")
-                .append(count(Verdict.UNKNOWN))
-                .append(" unknown (")
-                .append(elapsed.toMillis())
+        sb.append(model).append(" linearizability: ").append(verdict).append(" — ").append(keys.size())
+                .append(" keys: ").append(count(Verdict.VALID)).append(" valid, ").append(count(Verdict.INVALID))
+                .append(" invalid, ").append(count(Verdict.UNKNOWN)).append(" unknown (").append(elapsed.toMillis())
                 .append(" ms)\n");
         for (String w : warnings) {
             sb.append("warning: ").append(w).append('\n');
@@ -106,10 +96,6 @@ public record CheckResult(
             ks.add(ko);
         }
         o.add("keys", ks);
-        return new GsonBuilder()
-                .setPrettyPrinting()
-                .disableHtmlEscaping()
-                .create()
-                .toJson(o);
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o);
     }
 }

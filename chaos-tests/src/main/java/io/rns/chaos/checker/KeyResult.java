@@ -12,16 +12,8 @@ import java.time.Duration;
  * @param witness       for INVALID, the counterexample; otherwise {@code null}
  * @param reason        for UNKNOWN, why (deadline, cache cap, error); otherwise {@code null}
  */
-public record KeyResult(
-        String key,
-        Verdict verdict,
-        int ops,
-        int pruned,
-        int indeterminate,
-        long cacheEntries,
-        Duration elapsed,
-        Witness witness,
-        String reason) {
+public record KeyResult(String key, Verdict verdict, int ops, int pruned, int indeterminate, long cacheEntries,
+        Duration elapsed, Witness witness, String reason) {
 
     @Override
     public String toString() {

@@ -60,8 +60,7 @@ public final class LinearizabilityChecker<S> {
         }
         Map<String, List<Operation>> byKey = History.byKey(pairing.operations());
         List<Map.Entry<String, List<Operation>>> order = new ArrayList<>(byKey.entrySet());
-        order.sort(Comparator.comparingInt(
-                (Map.Entry<String, List<Operation>> e) -> -e.getValue().size()));
+        order.sort(Comparator.comparingInt((Map.Entry<String, List<Operation>> e) -> -e.getValue().size()));
         Map<String, KeyResult> results = new TreeMap<>();
         int threads = Math.max(1, Math.min(options.parallelism(), order.size()));
         if (threads == 1) {
@@ -125,28 +124,12 @@ public final class LinearizabilityChecker<S> {
         }
         int pruned = before - dense.size();
         if (System.nanoTime() - deadlineNanos > 0) {
-            return new KeyResult(
-                    key,
-                    Verdict.UNKNOWN,
-                    dense.size(),
-                    pruned,
-                    indeterminate,
-                    0,
-                    Wgl.since(start),
-                    null,
+            return new KeyResult(key, Verdict.UNKNOWN, dense.size(), pruned, indeterminate, 0, Wgl.since(start), null,
                     "deadline exceeded before the key was checked");
         }
         Wgl.Outcome out = new Wgl<>(model, dense, deadlineNanos, options.maxCacheEntries()).run();
-        return new KeyResult(
-                key,
-                out.verdict(),
-                dense.size(),
-                pruned,
-                indeterminate,
-                out.cacheEntries(),
-                Wgl.since(start),
-                out.witness(),
-                out.reason());
+        return new KeyResult(key, out.verdict(), dense.size(), pruned, indeterminate, out.cacheEntries(),
+                Wgl.since(start), out.witness(), out.reason());
     }
 
     /** Convenience for a single key with the options' deadline. */

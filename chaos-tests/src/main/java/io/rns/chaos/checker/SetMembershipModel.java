@@ -48,8 +48,8 @@ public final class SetMembershipModel implements Model<String> {
     @Override
     public Optional<String> step(String s, String f, String input, String output, boolean indeterminate) {
         switch (f) {
-            case REGISTER:
-            case UNREGISTER: {
+            case REGISTER :
+            case UNREGISTER : {
                 SortedSet<String> cur = SetValue.decode(s);
                 boolean has = cur.contains(input);
                 boolean reg = REGISTER.equals(f);
@@ -64,10 +64,10 @@ public final class SetMembershipModel implements Model<String> {
                 }
                 return Optional.of(SetValue.encode(next));
             }
-            case READ:
+            case READ :
                 // outputs are canonicalized by prepare()
                 return s.equals(output) ? Optional.of(s) : Optional.empty();
-            default:
+            default :
                 throw new IllegalArgumentException("set model: unknown f " + f);
         }
     }
@@ -91,15 +91,7 @@ public final class SetMembershipModel implements Model<String> {
         for (CheckOp o : ops) {
             if (READ.equals(o.f()) && !o.indeterminate()) {
                 SortedSet<String> set = SetValue.decode(o.output());
-                o = new CheckOp(
-                        o.id(),
-                        o.process(),
-                        o.f(),
-                        o.input(),
-                        SetValue.encode(set),
-                        o.call(),
-                        o.ret(),
-                        false,
+                o = new CheckOp(o.id(), o.process(), o.f(), o.input(), SetValue.encode(set), o.call(), o.ret(), false,
                         o.source());
                 reads.add(o);
                 readSets.add(set);

@@ -76,14 +76,8 @@ public final class StaleReadDetector {
      * @param readsWithoutIndex        OK reads lacking meta or applied index (not checked)
      * @param writesWithIndex          OK writes with an applied index (the stale-read floor)
      */
-    public record Report(
-            int linearizableReadsChecked,
-            int monotonicReadsChecked,
-            int readsWithoutIndex,
-            int writesWithIndex,
-            int staleReads,
-            List<StaleRead> staleExamples,
-            int nonMonotonicReads,
+    public record Report(int linearizableReadsChecked, int monotonicReadsChecked, int readsWithoutIndex,
+            int writesWithIndex, int staleReads, List<StaleRead> staleExamples, int nonMonotonicReads,
             List<NonMonotonicRead> nonMonotonicExamples) {
 
         public boolean clean() {
@@ -92,19 +86,10 @@ public final class StaleReadDetector {
 
         public String summary() {
             StringBuilder sb = new StringBuilder();
-            sb.append("stale reads: ")
-                    .append(staleReads)
-                    .append(" of ")
-                    .append(linearizableReadsChecked)
-                    .append(" LINEARIZABLE/LEASE reads; non-monotonic reads: ")
-                    .append(nonMonotonicReads)
-                    .append(" of ")
-                    .append(monotonicReadsChecked)
-                    .append(" monotonic-level reads; ")
-                    .append(readsWithoutIndex)
-                    .append(" reads without applied index; ")
-                    .append(writesWithIndex)
-                    .append(" writes with index\n");
+            sb.append("stale reads: ").append(staleReads).append(" of ").append(linearizableReadsChecked)
+                    .append(" LINEARIZABLE/LEASE reads; non-monotonic reads: ").append(nonMonotonicReads).append(" of ")
+                    .append(monotonicReadsChecked).append(" monotonic-level reads; ").append(readsWithoutIndex)
+                    .append(" reads without applied index; ").append(writesWithIndex).append(" writes with index\n");
             staleExamples.forEach(s -> sb.append("  ").append(s).append('\n'));
             nonMonotonicExamples.forEach(s -> sb.append("  ").append(s).append('\n'));
             return sb.toString();
@@ -144,18 +129,13 @@ public final class StaleReadDetector {
         for (int i = 0; i < writes.size(); i++) {
             retTimes[i] = writes.get(i).ret();
             int best = i == 0 ? 0 : argmax[i - 1];
-            argmax[i] = writes.get(i).meta().appliedIndex()
-                            > writes.get(best).meta().appliedIndex()
-                    ? i
-                    : best;
+            argmax[i] = writes.get(i).meta().appliedIndex() > writes.get(best).meta().appliedIndex() ? i : best;
         }
         int linChecked = 0;
         int stale = 0;
         List<StaleRead> staleEx = new ArrayList<>();
         for (Operation r : reads) {
-            if (r.meta() == null
-                    || r.meta().served() == null
-                    || !LINEARIZABLE_LEVELS.contains(r.meta().served())) {
+            if (r.meta() == null || r.meta().served() == null || !LINEARIZABLE_LEVELS.contains(r.meta().served())) {
                 continue;
             }
             linChecked++;
@@ -176,9 +156,7 @@ public final class StaleReadDetector {
         Map<Integer, List<Operation>> byProcess = new HashMap<>();
         int monoChecked = 0;
         for (Operation r : reads) {
-            if (r.meta() != null
-                    && r.meta().served() != null
-                    && MONOTONIC_LEVELS.contains(r.meta().served())) {
+            if (r.meta() != null && r.meta().served() != null && MONOTONIC_LEVELS.contains(r.meta().served())) {
                 byProcess.computeIfAbsent(r.process(), p -> new ArrayList<>()).add(r);
                 monoChecked++;
             }
@@ -192,15 +170,11 @@ public final class StaleReadDetector {
             rs.sort(Comparator.comparingLong(Operation::call));
             Operation maxRead = null;
             for (Operation r : rs) {
-                if (maxRead != null
-                        && maxRead.ret() < r.call()
+                if (maxRead != null && maxRead.ret() < r.call()
                         && r.meta().appliedIndex() < maxRead.meta().appliedIndex()) {
                     nonMono++;
                     if (nonMonoEx.size() < maxExamples) {
-                        nonMonoEx.add(new NonMonotonicRead(
-                                r,
-                                maxRead,
-                                r.meta().appliedIndex(),
+                        nonMonoEx.add(new NonMonotonicRead(r, maxRead, r.meta().appliedIndex(),
                                 maxRead.meta().appliedIndex()));
                     }
                 }
@@ -209,14 +183,7 @@ public final class StaleReadDetector {
                 }
             }
         }
-        return new Report(
-                linChecked,
-                monoChecked,
-                noIndex,
-                writes.size(),
-                stale,
-                List.copyOf(staleEx),
-                nonMono,
+        return new Report(linChecked, monoChecked, noIndex, writes.size(), stale, List.copyOf(staleEx), nonMono,
                 List.copyOf(nonMonoEx));
     }
 

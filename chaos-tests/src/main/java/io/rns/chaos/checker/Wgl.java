@@ -46,14 +46,13 @@ final class Wgl<S> {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Memo m
-                    && m.hash == hash
-                    && m.linearized.equals(linearized)
+            return o instanceof Memo m && m.hash == hash && m.linearized.equals(linearized)
                     && Objects.equals(m.state, state);
         }
     }
 
-    private record Frame<S>(Node call, S stateBefore) {}
+    private record Frame<S>(Node call, S stateBefore) {
+    }
 
     private final Model<S> model;
     private final List<CheckOp> ops;
@@ -68,7 +67,8 @@ final class Wgl<S> {
     }
 
     /** Outcome of the search: verdict, effort, and (INVALID) the witness parts. */
-    record Outcome(Verdict verdict, long cacheEntries, Witness witness, String reason) {}
+    record Outcome(Verdict verdict, long cacheEntries, Witness witness, String reason) {
+    }
 
     Outcome run() {
         int n = ops.size();
@@ -83,8 +83,7 @@ final class Wgl<S> {
             events.add(r);
         }
         events.sort(Comparator.<Node>comparingLong(e -> e.isCall ? e.op.call() : e.op.ret())
-                .thenComparing(e -> e.isCall ? 0 : 1)
-                .thenComparingInt(e -> e.op.id()));
+                .thenComparing(e -> e.isCall ? 0 : 1).thenComparingInt(e -> e.op.id()));
         Node prev = head;
         for (Node e : events) {
             prev.next = e;
@@ -108,8 +107,8 @@ final class Wgl<S> {
         Node entry = head.next;
         while (head.next != tail) {
             if ((++iterations & 0x3ff) == 0 && System.nanoTime() - deadlineNanos > 0) {
-                return new Outcome(
-                        Verdict.UNKNOWN, cache.size(), null, "deadline exceeded after " + iterations + " steps");
+                return new Outcome(Verdict.UNKNOWN, cache.size(), null,
+                        "deadline exceeded after " + iterations + " steps");
             }
             if (entry.isCall) {
                 CheckOp op = entry.op;
@@ -120,10 +119,7 @@ final class Wgl<S> {
                     Memo probe = Memo.of(linearized, s2);
                     if (!cache.contains(probe)) {
                         if (cache.size() >= maxCache) {
-                            return new Outcome(
-                                    Verdict.UNKNOWN,
-                                    cache.size(),
-                                    null,
+                            return new Outcome(Verdict.UNKNOWN, cache.size(), null,
                                     "memo cache cap of " + maxCache + " states reached");
                         }
                         cache.add(new Memo((BitSet) linearized.clone(), s2, probe.hash()));

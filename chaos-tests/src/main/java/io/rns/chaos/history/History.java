@@ -86,7 +86,8 @@ public final class History {
     }
 
     /** Client invocations paired with their completions, plus any irregularities found while pairing. */
-    public record Pairing(List<Operation> operations, List<String> warnings) {}
+    public record Pairing(List<Operation> operations, List<String> warnings) {
+    }
 
     /**
      * Pairs every client invocation with the next completion of the same process (in list order). Irregularities are
@@ -143,8 +144,7 @@ public final class History {
     public static Map<String, List<Operation>> byKey(List<Operation> operations) {
         Map<String, List<Operation>> m = new LinkedHashMap<>();
         for (Operation o : operations) {
-            m.computeIfAbsent(o.key() == null ? "" : o.key(), k -> new ArrayList<>())
-                    .add(o);
+            m.computeIfAbsent(o.key() == null ? "" : o.key(), k -> new ArrayList<>()).add(o);
         }
         return m;
     }
@@ -190,22 +190,13 @@ public final class History {
         ServerMeta meta = null;
         if (o.has("meta") && o.get("meta").isJsonObject()) {
             JsonObject mo = o.getAsJsonObject("meta");
-            meta = new ServerMeta(
-                    str(mo, "served"),
-                    str(mo, "node"),
+            meta = new ServerMeta(str(mo, "served"), str(mo, "node"),
                     mo.has("term") ? mo.get("term").getAsLong() : ServerMeta.UNKNOWN,
                     mo.has("applied") ? mo.get("applied").getAsLong() : ServerMeta.UNKNOWN);
         }
-        return new Op(
-                o.get("process").getAsInt(),
-                Op.Type.valueOf(o.get("type").getAsString().toUpperCase()),
-                o.get("f").getAsString(),
-                str(o, "key"),
-                str(o, "value"),
-                str(o, "node"),
-                o.get("time").getAsLong(),
-                meta,
-                str(o, "error"));
+        return new Op(o.get("process").getAsInt(), Op.Type.valueOf(o.get("type").getAsString().toUpperCase()),
+                o.get("f").getAsString(), str(o, "key"), str(o, "value"), str(o, "node"), o.get("time").getAsLong(),
+                meta, str(o, "error"));
     }
 
     private static String str(JsonObject o, String name) {

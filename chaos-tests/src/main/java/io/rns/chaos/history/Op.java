@@ -21,25 +21,14 @@ import java.util.Objects;
  * @param meta     server-reported metadata (completions); may be {@code null}
  * @param error    error text for FAIL / INFO (for reports); may be {@code null}
  */
-public record Op(
-        int process,
-        Type type,
-        String f,
-        String key,
-        String value,
-        String node,
-        long time,
-        ServerMeta meta,
+public record Op(int process, Type type, String f, String key, String value, String node, long time, ServerMeta meta,
         String error) {
 
     /** Process id used for nemesis and other non-client events. */
     public static final int NEMESIS = -1;
 
     public enum Type {
-        INVOKE,
-        OK,
-        FAIL,
-        INFO;
+        INVOKE, OK, FAIL, INFO;
 
         public boolean isCompletion() {
             return this != INVOKE;
@@ -95,12 +84,7 @@ public record Op(
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append('p')
-                .append(process)
-                .append(' ')
-                .append(type.name().toLowerCase())
-                .append(' ')
-                .append(f);
+        sb.append('p').append(process).append(' ').append(type.name().toLowerCase()).append(' ').append(f);
         if (key != null) {
             sb.append(' ').append(key);
         }
@@ -110,11 +94,7 @@ public record Op(
             sb.append(" node=").append(node);
         }
         if (meta != null) {
-            sb.append(" served=")
-                    .append(meta.served())
-                    .append(" by=")
-                    .append(meta.nodeId())
-                    .append(" applied=")
+            sb.append(" served=").append(meta.served()).append(" by=").append(meta.nodeId()).append(" applied=")
                     .append(meta.appliedIndex());
         }
         if (error != null) {

@@ -87,15 +87,11 @@ public record Operation(Op invoke, Op completion) {
         } else if (isOk() && "read".equals(f())) {
             sb.append(" out=nil");
         }
-        sb.append(String.format(
-                " [%.3f, %s]ms", call() / 1e6, ret() == INFINITY ? "inf" : String.format("%.3f", ret() / 1e6)));
+        sb.append(String.format(" [%.3f, %s]ms", call() / 1e6,
+                ret() == INFINITY ? "inf" : String.format("%.3f", ret() / 1e6)));
         ServerMeta m = meta();
         if (m != null) {
-            sb.append(" served=")
-                    .append(m.served())
-                    .append(" by=")
-                    .append(m.nodeId())
-                    .append(" applied=")
+            sb.append(" served=").append(m.served()).append(" by=").append(m.nodeId()).append(" applied=")
                     .append(m.appliedIndex());
         }
         return sb.toString();

@@ -21,8 +21,7 @@ public record ServerMeta(String served, String nodeId, long term, long appliedIn
             return null;
         }
         Consistency c = m.served();
-        String served = c == null || c == Consistency.CONSISTENCY_UNSPECIFIED || c == Consistency.UNRECOGNIZED
-                ? null
+        String served = c == null || c == Consistency.CONSISTENCY_UNSPECIFIED || c == Consistency.UNRECOGNIZED ? null
                 : c.name();
         String node = m.nodeId() == null || m.nodeId().isEmpty() ? null : m.nodeId();
         return new ServerMeta(served, node, m.term(), m.appliedIndex());

@@ -13,7 +13,8 @@ import java.util.TreeSet;
  */
 public final class SetValue {
 
-    private SetValue() {}
+    private SetValue() {
+    }
 
     public static String encode(Collection<String> elements) {
         TreeSet<String> sorted = new TreeSet<>();

@@ -30,11 +30,9 @@ abstract class AbstractHosts<H extends NodeHost> implements Hosts {
         static RunDir create(Path wanted, boolean keepLogs, String prefix) {
             try {
                 if (wanted != null) {
-                    return new RunDir(
-                            Files.createDirectories(wanted.resolve(prefix)).toAbsolutePath(), false);
+                    return new RunDir(Files.createDirectories(wanted.resolve(prefix)).toAbsolutePath(), false);
                 }
-                return new RunDir(
-                        Files.createTempDirectory("rns-chaos-" + prefix + "-").toAbsolutePath(), !keepLogs);
+                return new RunDir(Files.createTempDirectory("rns-chaos-" + prefix + "-").toAbsolutePath(), !keepLogs);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

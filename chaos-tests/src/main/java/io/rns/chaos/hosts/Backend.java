@@ -15,9 +15,7 @@ import java.util.Locale;
  * Chosen with {@code -Drns.chaos.backend=netns|docker|rootless} (default netns) or {@code scripts/chaos.sh --backend}.
  */
 public enum Backend {
-    NETNS,
-    DOCKER,
-    ROOTLESS;
+    NETNS, DOCKER, ROOTLESS;
 
     public static final String PROPERTY = "rns.chaos.backend";
 
@@ -30,9 +28,8 @@ public enum Backend {
             case "netns" -> NETNS;
             case "docker" -> DOCKER;
             case "rootless" -> ROOTLESS;
-            default ->
-                throw new IllegalArgumentException(
-                        "unknown chaos backend '" + name + "': expected netns, docker or rootless");
+            default -> throw new IllegalArgumentException(
+                    "unknown chaos backend '" + name + "': expected netns, docker or rootless");
         };
     }
 

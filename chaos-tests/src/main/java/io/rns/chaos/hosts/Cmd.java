@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 public final class Cmd {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
 
-    private Cmd() {}
+    private Cmd() {
+    }
 
     public static ExecResult run(String... command) {
         return run(DEFAULT_TIMEOUT, null, List.of(command));
@@ -78,7 +79,7 @@ public final class Cmd {
         public void run() {
             byte[] b = new byte[8192];
             try {
-                for (int n; (n = in.read(b)) >= 0; ) {
+                for (int n; (n = in.read(b)) >= 0;) {
                     synchronized (buf) {
                         buf.write(b, 0, n);
                     }

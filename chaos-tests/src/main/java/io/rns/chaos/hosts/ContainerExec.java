@@ -15,17 +15,14 @@ import java.util.concurrent.TimeUnit;
 final class ContainerExec {
     static final Duration EXEC_TIMEOUT = Duration.ofSeconds(20);
 
-    private ContainerExec() {}
+    private ContainerExec() {
+    }
 
     /** Runs {@code command} in the container; {@code desc} is how the result describes it. Never throws. */
     static ExecResult run(DockerClient docker, String containerId, List<String> desc, List<String> command) {
         try {
-            String execId = docker.execCreateCmd(containerId)
-                    .withCmd(command.toArray(String[]::new))
-                    .withAttachStdout(true)
-                    .withAttachStderr(true)
-                    .exec()
-                    .getId();
+            String execId = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             ResultCallback.Adapter<Frame> cb = new ResultCallback.Adapter<>() {
@@ -39,18 +36,13 @@ final class ContainerExec {
                     }
                 }
             };
-            boolean done = docker.execStartCmd(execId)
-                    .exec(cb)
-                    .awaitCompletion(EXEC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            boolean done = docker.execStartCmd(execId).exec(cb).awaitCompletion(EXEC_TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
             cb.close();
             Long code = done ? docker.inspectExecCmd(execId).exec().getExitCodeLong() : null;
             synchronized (out) {
-                return new ExecResult(
-                        desc,
-                        code == null ? -1 : code.intValue(),
-                        out.toString(StandardCharsets.UTF_8),
-                        err.toString(StandardCharsets.UTF_8),
-                        !done);
+                return new ExecResult(desc, code == null ? -1 : code.intValue(), out.toString(StandardCharsets.UTF_8),
+                        err.toString(StandardCharsets.UTF_8), !done);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

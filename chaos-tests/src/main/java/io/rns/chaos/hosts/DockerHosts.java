@@ -114,8 +114,8 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
         String sub;
         try {
             SkeletonImage.ensure(docker);
-            DockerRunSetup.CreatedNetwork created =
-                    DockerRunSetup.createNetwork(docker, prefix, labels, b.subnetThirdOctet);
+            DockerRunSetup.CreatedNetwork created = DockerRunSetup.createNetwork(docker, prefix, labels,
+                    b.subnetThirdOctet);
             network = created.network();
             sub = created.subnetPrefix();
         } catch (RuntimeException e) {
@@ -157,9 +157,8 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
             return "this JVM runs inside a container (/.dockerenv): set TESTCONTAINERS_HOST_OVERRIDE=localhost, or"
                     + " Testcontainers starts a helper container that needs a pull";
         }
-        if (!Files.isDirectory(Path.of("/usr/sbin"))
-                || !Files.isExecutable(Path.of("/usr/sbin/iptables-restore"))
-                        && !Files.isExecutable(Path.of("/usr/bin/iptables-restore"))) {
+        if (!Files.isDirectory(Path.of("/usr/sbin")) || !Files.isExecutable(Path.of("/usr/sbin/iptables-restore"))
+                && !Files.isExecutable(Path.of("/usr/bin/iptables-restore"))) {
             return "the docker backend's containers use the host's iptables-restore (apt-get install iptables)";
         }
         try {
@@ -218,8 +217,8 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
     public ExecResult netnsExec(String host, String... command) {
         DockerHost h = node(host);
         if (!h.created()) {
-            return new ExecResult(
-                    execDescription(h, List.of(command)), 125, "", "container of " + host + " not created yet", false);
+            return new ExecResult(execDescription(h, List.of(command)), 125, "",
+                    "container of " + host + " not created yet", false);
         }
         return exec(h, List.of(command));
     }
@@ -227,12 +226,7 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
     /** Creates the chains (empty) and loads the host's wanted rules: after every container (re)start. */
     private void installRules(DockerHost h) {
         StringBuilder s = new StringBuilder("*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\n");
-        s.append("-A INPUT -j ")
-                .append(CHAIN_IN)
-                .append('\n')
-                .append("-A OUTPUT -j ")
-                .append(CHAIN_OUT)
-                .append('\n');
+        s.append("-A INPUT -j ").append(CHAIN_IN).append('\n').append("-A OUTPUT -j ").append(CHAIN_OUT).append('\n');
         for (String r : rules.get(h.id)) {
             s.append(r).append('\n');
         }
@@ -279,9 +273,7 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
             }
         }
         try {
-            for (Container c : docker.listContainersCmd()
-                    .withShowAll(true)
-                    .withLabelFilter(Map.of(LABEL_RUN, prefix))
+            for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_RUN, prefix))
                     .exec()) {
                 ids.add(c.getId());
             }
@@ -290,10 +282,7 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
         }
         for (String id : ids) {
             try {
-                docker.removeContainerCmd(id)
-                        .withForce(true)
-                        .withRemoveVolumes(true)
-                        .exec();
+                docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
             } catch (NotFoundException e) {
                 // already gone
             } catch (RuntimeException e) {
@@ -308,8 +297,7 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
             }
         }
         try {
-            for (var n :
-                    docker.listNetworksCmd().withNameFilter(prefix + "-net").exec()) {
+            for (var n : docker.listNetworksCmd().withNameFilter(prefix + "-net").exec()) {
                 docker.removeNetworkCmd(n.getId()).exec();
             }
         } catch (NotFoundException e) {
@@ -361,8 +349,8 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
 
         /** The container's command: wait for the go-file (rules are in by then), write the pid, exec the JVM. */
         private List<String> command() {
-            List<String> java =
-                    NodeLaunch.command(javaBin, heap, containerClasspath, dir.resolve("logs"), config, extraJvmOpts);
+            List<String> java = NodeLaunch.command(javaBin, heap, containerClasspath, dir.resolve("logs"), config,
+                    extraJvmOpts);
             String script = "i=0; while [ ! -e " + GO_FILE + " ]; do i=$((i+1)); if [ $i -gt 1200 ]; then"
                     + " echo 'rns-chaos: no go-file after 60 s' >&2; exit 3; fi; sleep 0.05; done; rm -f " + GO_FILE
                     + "; echo $$ > " + PID_FILE + "; cd \"$RNSC_DIR\" && exec \"$@\" >> \"$RNSC_STDOUT\" 2>&1";
@@ -392,8 +380,7 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
                         docker.startContainerCmd(containerId).exec();
                     }
                     installRules(this);
-                    exec(this, List.of("sh", "-c", "rm -f " + PID_FILE + " && : > " + GO_FILE))
-                            .orThrow();
+                    exec(this, List.of("sh", "-c", "rm -f " + PID_FILE + " && : > " + GO_FILE)).orThrow();
                 } catch (DockerException | IllegalStateException e) {
                     throw new HostsException(
                             "cannot start node " + id + " (container " + containerName(id) + "): " + e.getMessage(), e);
@@ -405,8 +392,7 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
 
         private Map<String, String> nodeEnvFor(Path dir) {
             Map<String, String> env = new LinkedHashMap<>();
-            nodeEnv.forEach(
-                    (k, v) -> env.put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));
+            nodeEnv.forEach((k, v) -> env.put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));
             return env;
         }
 
@@ -414,14 +400,9 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
             Map<String, String> l = new LinkedHashMap<>(labels);
             l.put(LABEL_NODE, id);
             GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(SkeletonImage.NAME))
-                    .withNetwork(network)
-                    .withLabels(l)
-                    .withEnv("CLASSPATH", containerClasspath)
-                    .withEnv("RNSC_DIR", dir.toString())
-                    .withEnv("RNSC_STDOUT", stdoutFile().toString())
-                    .withEnv(nodeEnvFor(dir))
-                    .withCommand(command().toArray(String[]::new))
-                    .withStartupAttempts(1)
+                    .withNetwork(network).withLabels(l).withEnv("CLASSPATH", containerClasspath)
+                    .withEnv("RNSC_DIR", dir.toString()).withEnv("RNSC_STDOUT", stdoutFile().toString())
+                    .withEnv(nodeEnvFor(dir)).withCommand(command().toArray(String[]::new)).withStartupAttempts(1)
                     .withCreateContainerCmdModifier(cmd -> {
                         cmd.withName(containerName(id)).withHostName(id).withIpv4Address(ip);
                         HostConfig hc = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
@@ -469,9 +450,7 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
                 }
                 try {
                     // SIGTERM to the init, which forwards it to the JVM; SIGKILL after the timeout
-                    docker.stopContainerCmd(containerId)
-                            .withTimeout((int) Math.max(1, stopTimeout.toSeconds()))
-                            .exec();
+                    docker.stopContainerCmd(containerId).withTimeout((int) Math.max(1, stopTimeout.toSeconds())).exec();
                 } catch (DockerException e) {
                     if (running()) {
                         throw new HostsException("docker stop " + containerName(id) + ": " + e.getMessage(), e);
@@ -527,14 +506,8 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
 
         private void signal(String sig) {
             // the pid file appears a few ms after start(): wait for it (bounded)
-            exec(
-                            this,
-                            List.of(
-                                    "sh",
-                                    "-c",
-                                    "i=0; while [ ! -s " + PID_FILE + " ] && [ $i -lt 100 ]; do i=$((i+1));"
-                                            + " sleep 0.05; done; kill -" + sig + " \"$(cat " + PID_FILE + ")\""))
-                    .orThrow();
+            exec(this, List.of("sh", "-c", "i=0; while [ ! -s " + PID_FILE + " ] && [ $i -lt 100 ]; do i=$((i+1));"
+                    + " sleep 0.05; done; kill -" + sig + " \"$(cat " + PID_FILE + ")\"")).orThrow();
         }
 
         @Override

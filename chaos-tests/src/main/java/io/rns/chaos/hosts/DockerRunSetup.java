@@ -29,9 +29,11 @@ final class DockerRunSetup {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A created network and its {@code "a.b.c."} address prefix. */
-    record CreatedNetwork(Network network, String subnetPrefix) {}
+    record CreatedNetwork(Network network, String subnetPrefix) {
+    }
 
-    private DockerRunSetup() {}
+    private DockerRunSetup() {
+    }
 
     /** Binds for the host JDK and the classpath; returns the classpath as seen inside the containers. */
     static String planBinds(List<Bind> binds, Path runDir, String classpath, String java) {
@@ -65,8 +67,8 @@ final class DockerRunSetup {
         return String.join(":", inside);
     }
 
-    static CreatedNetwork createNetwork(
-            DockerClient docker, String prefix, Map<String, String> labels, Integer wanted) {
+    static CreatedNetwork createNetwork(DockerClient docker, String prefix, Map<String, String> labels,
+            Integer wanted) {
         Set<String> used = usedSubnets(docker);
         List<Integer> candidates = new ArrayList<>();
         if (wanted != null) {
@@ -86,12 +88,8 @@ final class DockerRunSetup {
             }
             String subnet = p + "0/24";
             Network n = Network.builder()
-                    .createNetworkCmdModifier(cmd -> cmd.withName(prefix + "-net")
-                            .withInternal(true)
-                            .withLabels(labels)
-                            .withIpam(new Ipam()
-                                    .withConfig(
-                                            new Ipam.Config().withSubnet(subnet).withGateway(p + "1"))))
+                    .createNetworkCmdModifier(cmd -> cmd.withName(prefix + "-net").withInternal(true).withLabels(labels)
+                            .withIpam(new Ipam().withConfig(new Ipam.Config().withSubnet(subnet).withGateway(p + "1"))))
                     .build();
             try {
                 n.getId(); // creates it

@@ -21,8 +21,7 @@ public record ExecResult(List<String> command, int exitCode, String stdout, Stri
     }
 
     public String describe() {
-        return String.join(" ", command)
-                + (timedOut ? " timed out" : " exited " + exitCode)
+        return String.join(" ", command) + (timedOut ? " timed out" : " exited " + exitCode)
                 + (stderr.isBlank() ? "" : ": " + stderr.strip());
     }
 }

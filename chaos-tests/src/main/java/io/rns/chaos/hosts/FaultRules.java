@@ -73,10 +73,8 @@ final class FaultRules {
             throw new IllegalArgumentException("loss probability must be in (0, 1]: " + probability);
         }
         ipOf.apply(host);
-        rule(
-                host,
-                "-A " + CHAIN_OUT + " -o eth0 -m statistic --mode random --probability "
-                        + String.format(Locale.ROOT, "%.4f", probability) + " -j DROP");
+        rule(host, "-A " + CHAIN_OUT + " -o eth0 -m statistic --mode random --probability "
+                + String.format(Locale.ROOT, "%.4f", probability) + " -j DROP");
         return this;
     }
 

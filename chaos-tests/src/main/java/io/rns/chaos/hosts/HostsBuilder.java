@@ -28,7 +28,8 @@ public final class HostsBuilder {
     String classpath = NodeLaunch.classpath();
     Duration stopTimeout = Duration.ofSeconds(10);
 
-    private HostsBuilder() {}
+    private HostsBuilder() {
+    }
 
     /** A builder for the backend named by {@code -Drns.chaos.backend} (default netns). */
     public static HostsBuilder create() {
@@ -148,15 +149,8 @@ public final class HostsBuilder {
     }
 
     private NetnsHosts.Builder netns() {
-        NetnsHosts.Builder b = NetnsHosts.builder()
-                .nodes(nodes)
-                .mode(mode)
-                .electionTimeoutMs(electionTimeoutMs)
-                .keepLogs(keepLogs)
-                .dataRoot(dataRoot)
-                .heap(heap)
-                .javaBin(javaBin)
-                .classpath(classpath)
+        NetnsHosts.Builder b = NetnsHosts.builder().nodes(nodes).mode(mode).electionTimeoutMs(electionTimeoutMs)
+                .keepLogs(keepLogs).dataRoot(dataRoot).heap(heap).javaBin(javaBin).classpath(classpath)
                 .stopTimeout(stopTimeout);
         config.forEach(b::config);
         jvmOpts.forEach(b::jvmOpt);

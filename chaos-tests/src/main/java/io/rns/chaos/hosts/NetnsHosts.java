@@ -143,11 +143,8 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
             ip("-n", h.ns, "addr", "add", h.ip + "/24", "dev", "eth0");
             ip("-n", h.ns, "link", "set", "eth0", "up");
             ip("-n", h.ns, "link", "set", "lo", "up");
-            restoreRules(
-                            h,
-                            "*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\n" + "-A INPUT -j "
-                                    + CHAIN_IN + "\n-A OUTPUT -j " + CHAIN_OUT + "\nCOMMIT\n")
-                    .orThrow();
+            restoreRules(h, "*filter\n:" + CHAIN_IN + " - [0:0]\n:" + CHAIN_OUT + " - [0:0]\n" + "-A INPUT -j "
+                    + CHAIN_IN + "\n-A OUTPUT -j " + CHAIN_OUT + "\nCOMMIT\n").orThrow();
             rules.put(h.id, new LinkedHashSet<>());
         }
         // the harness's leg: created in the root namespace, its peer moved into the switch namespace at once
@@ -252,8 +249,8 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
 
     @Override
     protected ExecResult restoreRules(NetnsHost h, String script) {
-        return Cmd.run(
-                Cmd.DEFAULT_TIMEOUT, script, List.of("ip", "netns", "exec", h.ns, "iptables-restore", "-w", "5", "-n"));
+        return Cmd.run(Cmd.DEFAULT_TIMEOUT, script,
+                List.of("ip", "netns", "exec", h.ns, "iptables-restore", "-w", "5", "-n"));
     }
 
     // ---- cleanup -----------------------------------------------------------------------------------------------
@@ -313,15 +310,11 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
             }
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
             cmd.addAll(NodeLaunch.command(javaBin, heap, classpath, dir.resolve("logs"), config, extraJvmOpts));
-            ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(
-                            ProcessBuilder.Redirect.appendTo(stdoutFile().toFile()))
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutFile().toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().put("CLASSPATH", classpath);
-            nodeEnv.forEach((k, v) -> pb.environment()
-                    .put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));
+            nodeEnv.forEach((k, v) -> pb.environment().put(k, v.replace("{dir}", dir.toAbsolutePath().toString())));
             try {
                 Files.createDirectories(dir.resolve("logs"));
                 process = pb.start();
@@ -441,7 +434,8 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
         private String classpath = NodeLaunch.classpath();
         private Duration stopTimeout = Duration.ofSeconds(10);
 
-        private Builder() {}
+        private Builder() {
+        }
 
         /** Number of nodes, 1..9 (default 3). */
         public Builder nodes(int n) {

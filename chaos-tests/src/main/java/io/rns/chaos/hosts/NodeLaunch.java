@@ -22,10 +22,11 @@ public final class NodeLaunch {
      * few cores with the harness), and log lines that start with {@code HH:mm:ss.SSS}, which the liveness report
      * sorts across nodes.
      */
-    static final List<String> HARNESS_JVM_OPTS = List.of(
-            "-XX:-UseG1GC", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlogback.rns.time-format=HH:mm:ss.SSS");
+    static final List<String> HARNESS_JVM_OPTS = List.of("-XX:-UseG1GC", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Dlogback.rns.time-format=HH:mm:ss.SSS");
 
-    private NodeLaunch() {}
+    private NodeLaunch() {
+    }
 
     /**
      * The repository root, holding {@code scripts/rns-node} and {@code conf/}: {@code -Drns.root=DIR}, else the
@@ -101,22 +102,14 @@ public final class NodeLaunch {
         try {
             return Files.createDirectories(root.resolve("rns-chaos-" + prefix)).toAbsolutePath();
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot create the nodes' data root under " + root
-                            + " (set -Drns.chaos.data-root=disk to keep data in the run dir)",
-                    e);
+            throw new UncheckedIOException("cannot create the nodes' data root under " + root
+                    + " (set -Drns.chaos.data-root=disk to keep data in the run dir)", e);
         }
     }
 
     /** Writes {@code <nodeDir>/rns.properties}; {@code extra} keys override the defaults. */
-    public static Path writeConfig(
-            Path nodeDir,
-            String nodeId,
-            String members,
-            Path dataDir,
-            String mode,
-            int electionTimeoutMs,
-            Map<String, String> extra) {
+    public static Path writeConfig(Path nodeDir, String nodeId, String members, Path dataDir, String mode,
+            int electionTimeoutMs, Map<String, String> extra) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("node.id", nodeId);
         p.put("members", members);
@@ -124,9 +117,7 @@ public final class NodeLaunch {
         p.put("mode", mode);
         p.put("raft.election-timeout-ms", Integer.toString(electionTimeoutMs));
         p.putAll(extra);
-        StringBuilder b = new StringBuilder("# written by the RNS chaos harness for node ")
-                .append(nodeId)
-                .append('\n');
+        StringBuilder b = new StringBuilder("# written by the RNS chaos harness for node ").append(nodeId).append('\n');
         p.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
         Path f = nodeDir.resolve("rns.properties");
         write(f, b.toString());
@@ -138,8 +129,8 @@ public final class NodeLaunch {
      * {@link #HARNESS_JVM_OPTS} and then {@code extraJvmOpts} as {@code --jvm-opt}s (later ones win). rns-node hands
      * the classpath to java in the {@code CLASSPATH} environment variable, which keeps {@code ps} readable.
      */
-    public static List<String> command(
-            String javaBin, String heap, String classpath, Path logDir, Path config, List<String> extraJvmOpts) {
+    public static List<String> command(String javaBin, String heap, String classpath, Path logDir, Path config,
+            List<String> extraJvmOpts) {
         List<String> c = new ArrayList<>();
         c.add(repoRoot().resolve("scripts/rns-node").toString());
         c.add("--config");

@@ -37,7 +37,8 @@ public final class RootlessHosts {
     /** Set in the environment of the wrapped command, so the inside can tell it was started by {@link #wrap}. */
     public static final String ENV_MARK = "RNS_CHAOS_ROOTLESS";
 
-    private RootlessHosts() {}
+    private RootlessHosts() {
+    }
 
     /**
      * {@code unshare ... sh -c 'mount -t tmpfs ... /run && exec "$@"' rns-rootless <command>}: run {@code command}
@@ -47,20 +48,11 @@ public final class RootlessHosts {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("nothing to run inside the rootless namespace");
         }
-        List<String> c = new ArrayList<>(List.of(
-                "unshare",
-                "--user",
-                "--map-root-user",
-                "--net",
-                "--mount",
-                "--propagation",
-                "private",
-                "--",
-                "sh",
-                "-c",
-                "mount -t tmpfs -o mode=0755 rns-rootless-run /run && ip link set lo up && export " + ENV_MARK
-                        + "=1 && exec \"$@\"",
-                "rns-rootless"));
+        List<String> c = new ArrayList<>(
+                List.of("unshare", "--user", "--map-root-user", "--net", "--mount", "--propagation", "private", "--",
+                        "sh", "-c", "mount -t tmpfs -o mode=0755 rns-rootless-run /run && ip link set lo up && export "
+                                + ENV_MARK + "=1 && exec \"$@\"",
+                        "rns-rootless"));
         c.addAll(command);
         return c;
     }

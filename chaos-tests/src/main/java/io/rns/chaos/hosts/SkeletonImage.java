@@ -36,24 +36,11 @@ public final class SkeletonImage {
     public static final String TAG = "1";
     public static final String NAME = REPOSITORY + ":" + TAG;
 
-    private static final List<String> DIRS = List.of(
-            "etc",
-            "etc/alternatives",
-            "etc/java-17-openjdk",
-            "proc",
-            "sys",
-            "dev",
-            "run",
-            "var",
-            "var/tmp",
-            "opt",
-            "root",
-            "usr",
-            "sbin",
-            "home",
-            "tmp");
+    private static final List<String> DIRS = List.of("etc", "etc/alternatives", "etc/java-17-openjdk", "proc", "sys",
+            "dev", "run", "var", "var/tmp", "opt", "root", "usr", "sbin", "home", "tmp");
 
-    private SkeletonImage() {}
+    private SkeletonImage() {
+    }
 
     /** Imports the image unless the engine already has {@link #NAME}; returns whether it was built now. */
     public static synchronized boolean ensure(DockerClient client) {
@@ -64,12 +51,8 @@ public final class SkeletonImage {
             // build it below
         }
         long t0 = System.nanoTime();
-        String id = client.buildImageCmd(new ByteArrayInputStream(tar()))
-                .withTags(Set.of(NAME))
-                .withPull(false)
-                .withNoCache(false)
-                .withLabels(Map.of("io.rns.chaos", "true"))
-                .exec(new BuildImageResultCallback())
+        String id = client.buildImageCmd(new ByteArrayInputStream(tar())).withTags(Set.of(NAME)).withPull(false)
+                .withNoCache(false).withLabels(Map.of("io.rns.chaos", "true")).exec(new BuildImageResultCallback())
                 .awaitImageId();
         client.inspectImageCmd(NAME).exec(); // fails loudly if the import did not produce the tag
         System.err.println("[chaos-hosts] built image " + NAME + " (" + id + ") in "
@@ -92,16 +75,14 @@ public final class SkeletonImage {
                 tar.putArchiveEntry(e);
                 tar.closeArchiveEntry();
             }
-            for (String[] link : new String[][] {{"bin", "usr/bin"}, {"lib", "usr/lib"}, {"lib64", "usr/lib64"}}) {
+            for (String[] link : new String[][]{{"bin", "usr/bin"}, {"lib", "usr/lib"}, {"lib64", "usr/lib64"}}) {
                 TarArchiveEntry e = new TarArchiveEntry("rootfs/" + link[0], TarArchiveEntry.LF_SYMLINK);
                 e.setLinkName(link[1]);
                 e.setMode(0120777);
                 tar.putArchiveEntry(e);
                 tar.closeArchiveEntry();
             }
-            file(
-                    tar,
-                    "rootfs/etc/passwd",
+            file(tar, "rootfs/etc/passwd",
                     "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
             file(tar, "rootfs/etc/group", "root:x:0:\nnogroup:x:65534:\n");
             file(tar, "rootfs/etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n");

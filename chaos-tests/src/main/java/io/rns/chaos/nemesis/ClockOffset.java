@@ -52,8 +52,7 @@ public final class ClockOffset extends AbstractNemesis {
 
     /** Why the clock nemesis cannot run here (libfaketime missing), or null. */
     public static String unavailableReason() {
-        return Files.isReadable(Path.of(LIBFAKETIME))
-                ? null
+        return Files.isReadable(Path.of(LIBFAKETIME)) ? null
                 : LIBFAKETIME + " not found: install the Debian package libfaketime (apt-get install libfaketime)";
     }
 
@@ -63,10 +62,8 @@ public final class ClockOffset extends AbstractNemesis {
         if (why != null) {
             throw new HostsException(why);
         }
-        return b.nodeEnv("LD_PRELOAD", LIBFAKETIME)
-                .nodeEnv("FAKETIME_TIMESTAMP_FILE", "{dir}/" + FILE_NAME)
-                .nodeEnv("FAKETIME_CACHE_DURATION", "1")
-                .nodeEnv("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+        return b.nodeEnv("LD_PRELOAD", LIBFAKETIME).nodeEnv("FAKETIME_TIMESTAMP_FILE", "{dir}/" + FILE_NAME)
+                .nodeEnv("FAKETIME_CACHE_DURATION", "1").nodeEnv("FAKETIME_DONT_FAKE_MONOTONIC", "1")
                 // without this, libfaketime 0.9.10 rewrites the JVM's pthread_cond_timedwait(CLOCK_MONOTONIC) waits
                 // and the node burns CPU: measured here, a node took >40 s to start instead of ~5 s
                 .nodeEnv("FAKETIME_FORCE_MONOTONIC_FIX", "0");

@@ -18,9 +18,7 @@ public interface ClusterView {
     }
 
     static Optional<String> leaderAmong(Map<String, ObservedNode> statuses) {
-        return statuses.values().stream()
-                .filter(ObservedNode::isLeader)
-                .max(Comparator.comparingLong(ObservedNode::term))
-                .map(ObservedNode::hostId);
+        return statuses.values().stream().filter(ObservedNode::isLeader)
+                .max(Comparator.comparingLong(ObservedNode::term)).map(ObservedNode::hostId);
     }
 }

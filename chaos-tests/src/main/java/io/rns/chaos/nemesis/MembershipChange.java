@@ -40,18 +40,13 @@ public final class MembershipChange extends AbstractNemesis {
     protected String doPlan(List<String> hostIds, Random random) {
         plannedLeader = random.nextBoolean();
         plannedNode = pick(hostIds, random);
-        return plannedLeader
-                ? "remove leader (else " + plannedNode + "), re-add"
+        return plannedLeader ? "remove leader (else " + plannedNode + "), re-add"
                 : "remove a non-leader (" + plannedNode + " unless it leads), re-add";
     }
 
     private static NamesrvClient client(Hosts hosts) {
-        return NamesrvClient.builder()
-                .endpoints(hosts.clientAddresses())
-                .requestTimeout(Duration.ofSeconds(5))
-                .overallTimeout(Duration.ofSeconds(15))
-                .retryPolicy(RetryPolicy.DEFAULT)
-                .clientId("chaos-membership")
+        return NamesrvClient.builder().endpoints(hosts.clientAddresses()).requestTimeout(Duration.ofSeconds(5))
+                .overallTimeout(Duration.ofSeconds(15)).retryPolicy(RetryPolicy.DEFAULT).clientId("chaos-membership")
                 .build();
     }
 
@@ -71,8 +66,7 @@ public final class MembershipChange extends AbstractNemesis {
             target = leader.orElse(plannedNode);
             how = leader.isPresent() ? "leader" : "no leader seen: planned fallback";
         } else if (leader.isPresent() && leader.get().equals(plannedNode)) {
-            List<String> others =
-                    hosts.ids().stream().filter(id -> !id.equals(plannedNode)).toList();
+            List<String> others = hosts.ids().stream().filter(id -> !id.equals(plannedNode)).toList();
             target = others.get(Math.floorMod(plannedNode.hashCode(), others.size()));
             how = "non-leader (" + plannedNode + " leads)";
         } else {
@@ -81,8 +75,7 @@ public final class MembershipChange extends AbstractNemesis {
         }
         Host h = hosts.host(target);
         try (NamesrvClient c = client(hosts)) {
-            List<PeerStatus> after =
-                    c.removePeer(target, CallOptions.DEFAULT).value().getPeersList();
+            List<PeerStatus> after = c.removePeer(target, CallOptions.DEFAULT).value().getPeersList();
             removed = h;
             detail = "removed " + target + " (" + how + "); configuration now "
                     + after.stream().map(PeerStatus::getNodeId).toList() + "; its JVM keeps running";
@@ -103,18 +96,16 @@ public final class MembershipChange extends AbstractNemesis {
         long deadline = System.nanoTime() + READD_WITHIN.toNanos();
         String last = "";
         int attempts = 0;
-        try (NamesrvClient c = client(hosts);
-                RnsClusterView view = new RnsClusterView(hosts)) {
+        try (NamesrvClient c = client(hosts); RnsClusterView view = new RnsClusterView(hosts)) {
             while (System.nanoTime() < deadline) {
                 attempts++;
                 try {
                     // the leader's ListPeers is its current configuration (a change in flight included)
                     var leader = view.leader();
                     if (leader.isPresent()) {
-                        List<PeerStatus> peers = c.listPeers(CallOptions.DEFAULT.withNode(
-                                        hosts.host(leader.get()).clientAddress()))
-                                .value()
-                                .getPeersList();
+                        List<PeerStatus> peers = c
+                                .listPeers(CallOptions.DEFAULT.withNode(hosts.host(leader.get()).clientAddress()))
+                                .value().getPeersList();
                         if (peers.stream().anyMatch(p -> p.getNodeId().equals(h.id()))) {
                             removed = null;
                             detail = detail + "; " + h.id() + " is a member again (" + attempts + " attempt(s))";

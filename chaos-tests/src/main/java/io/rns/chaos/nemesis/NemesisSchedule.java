@@ -66,7 +66,7 @@ public final class NemesisSchedule {
         List<PlannedFault> out = new ArrayList<>();
         long t = 0;
         long end = duration.toMillis();
-        for (int w = 0; ; w++) {
+        for (int w = 0;; w++) {
             long q = jittered(quiet, rnd);
             Nemesis n = nemeses.get(rnd.nextInt(nemeses.size()));
             long windowSeed = rnd.nextLong();
@@ -98,9 +98,7 @@ public final class NemesisSchedule {
         List<PlannedFault> plan = preview(hosts.ids());
         System.err.println("[chaos-nemesis] schedule seed=" + seed + " (rerun with -Dchaos.seed=" + seed + "), "
                 + plan.size() + " fault windows over " + duration.toMillis() + " ms: "
-                + plan.stream()
-                        .map(p -> p.nemesis() + "[" + p.targets() + "]@" + p.startMs())
-                        .toList());
+                + plan.stream().map(p -> p.nemesis() + "[" + p.targets() + "]@" + p.startMs()).toList());
         try {
             for (PlannedFault p : plan) {
                 if (!sleepUntil(runStart, p.startMs())) {
@@ -244,7 +242,8 @@ public final class NemesisSchedule {
         private FaultListener listener;
         private Long origin;
 
-        private Builder() {}
+        private Builder() {
+        }
 
         public Builder seed(long s) {
             this.seed = s;

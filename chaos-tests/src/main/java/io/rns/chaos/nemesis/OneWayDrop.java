@@ -47,8 +47,7 @@ public final class OneWayDrop extends AbstractNemesis {
             var l = view.leader();
             if (l.isPresent()) {
                 f = l.get();
-                List<String> others =
-                        hosts.ids().stream().filter(x -> !x.equals(l.get())).toList();
+                List<String> others = hosts.ids().stream().filter(x -> !x.equals(l.get())).toList();
                 t = pick(others, random);
             }
         }

@@ -42,9 +42,8 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
     public RnsClusterView(Hosts hosts, Duration timeout) {
         this.hosts = hosts;
         this.timeout = timeout;
-        this.pool =
-                Executors.newCachedThreadPool(r -> DaemonThreads.named("rns-chaos-view-" + THREADS.incrementAndGet())
-                        .newThread(r));
+        this.pool = Executors.newCachedThreadPool(
+                r -> DaemonThreads.named("rns-chaos-view-" + THREADS.incrementAndGet()).newThread(r));
     }
 
     @Override
@@ -76,15 +75,8 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
         }
         try {
             GetNodeStatusResponse r = client(h).nodeStatus(h.clientAddress()).value();
-            return Optional.of(new ObservedNode(
-                    h.id(),
-                    r.getNodeId(),
-                    r.getRole(),
-                    r.getTerm(),
-                    r.getLeaderId(),
-                    r.getAppliedIndex(),
-                    r.getCommitIndex(),
-                    r.getMsSinceLeaderContact()));
+            return Optional.of(new ObservedNode(h.id(), r.getNodeId(), r.getRole(), r.getTerm(), r.getLeaderId(),
+                    r.getAppliedIndex(), r.getCommitIndex(), r.getMsSinceLeaderContact()));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -126,10 +118,8 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
             Optional<String> leader = ClusterView.leaderAmong(s);
             if (leader.isPresent() && s.keySet().containsAll(ids) && ids.contains(leader.get())) {
                 String leaderNodeId = s.get(leader.get()).nodeId();
-                boolean all = ids.stream()
-                        .allMatch(id -> id.equals(leader.get())
-                                || leaderNodeId.equals(s.get(id).leaderId())
-                                        && !s.get(id).isLeader());
+                boolean all = ids.stream().allMatch(id -> id.equals(leader.get())
+                        || leaderNodeId.equals(s.get(id).leaderId()) && !s.get(id).isLeader());
                 if (all) {
                     return leader;
                 }
@@ -142,14 +132,9 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
     }
 
     private NamesrvClient client(Host h) {
-        return clients.computeIfAbsent(
-                h.id(),
-                id -> NamesrvClient.builder()
-                        .endpoints(List.of(h.clientAddress()))
-                        .requestTimeout(timeout)
-                        .overallTimeout(timeout.plusMillis(250))
-                        .retryPolicy(RetryPolicy.NONE)
-                        .clientId("chaos-view")
+        return clients.computeIfAbsent(h.id(),
+                id -> NamesrvClient.builder().endpoints(List.of(h.clientAddress())).requestTimeout(timeout)
+                        .overallTimeout(timeout.plusMillis(250)).retryPolicy(RetryPolicy.NONE).clientId("chaos-view")
                         .build());
     }
 

@@ -9,13 +9,14 @@ import java.util.Set;
 
 /** Pure helpers that turn an ordering of host ids into partition components or grudges (who cuts whom). */
 public final class Topologies {
-    private Topologies() {}
+    private Topologies() {
+    }
 
     /** Splits {@code order} into a minority (first {@code n/2}) and a majority (the rest). */
     public static List<Set<String>> halves(List<String> order) {
         int cut = order.size() / 2;
-        return List.of(
-                new LinkedHashSet<>(order.subList(0, cut)), new LinkedHashSet<>(order.subList(cut, order.size())));
+        return List.of(new LinkedHashSet<>(order.subList(0, cut)),
+                new LinkedHashSet<>(order.subList(cut, order.size())));
     }
 
     /**

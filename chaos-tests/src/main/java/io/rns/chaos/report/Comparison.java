@@ -25,36 +25,16 @@ import java.util.stream.Stream;
 public final class Comparison {
 
     /** One run's row. */
-    public record Row(
-            String scenario,
-            String mode,
-            int nodes,
-            long seed,
-            long durationS,
-            String readLevels,
-            boolean unsafeReads,
-            RunMetrics metrics,
-            Divergence divergence,
-            String detection,
-            String falseExpiries) {
+    public record Row(String scenario, String mode, int nodes, long seed, long durationS, String readLevels,
+            boolean unsafeReads, RunMetrics metrics, Divergence divergence, String detection, String falseExpiries) {
 
-        public Row(
-                String scenario,
-                String mode,
-                int nodes,
-                long seed,
-                long durationS,
-                String readLevels,
-                boolean unsafeReads,
-                RunMetrics metrics) {
+        public Row(String scenario, String mode, int nodes, long seed, long durationS, String readLevels,
+                boolean unsafeReads, RunMetrics metrics) {
             this(scenario, mode, nodes, seed, durationS, readLevels, unsafeReads, metrics, null, null, null);
         }
     }
 
-    static final Gson GSON = new GsonBuilder()
-            .setPrettyPrinting()
-            .serializeSpecialFloatingPointValues()
-            .create();
+    static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     // Gson 2.8 (on this classpath) cannot build records: map record components by hand
     public static JsonElement tree(Object o) {
@@ -77,8 +57,7 @@ public final class Comparison {
 
     static Object untree(JsonElement e, Class<?> type) {
         if (e == null || e.isJsonNull()) {
-            return type == int.class
-                    ? 0
+            return type == int.class ? 0
                     : type == long.class ? 0L : type == double.class ? 0.0 : type == boolean.class ? false : null;
         }
         if (type.isRecord()) {
@@ -98,7 +77,8 @@ public final class Comparison {
         return GSON.fromJson(e, type);
     }
 
-    private Comparison() {}
+    private Comparison() {
+    }
 
     public static String toJson(Row row) {
         return GSON.toJson(tree(row));
@@ -114,8 +94,7 @@ public final class Comparison {
         if (!Files.isDirectory(root)) {
             return rows;
         }
-        try (Stream<Path> s =
-                Files.find(root, depth, (p, a) -> p.getFileName().toString().equals("summary.json"))) {
+        try (Stream<Path> s = Files.find(root, depth, (p, a) -> p.getFileName().toString().equals("summary.json"))) {
             for (Path p : s.toList()) {
                 try {
                     rows.add(fromJson(Files.readString(p, StandardCharsets.UTF_8)));
@@ -140,51 +119,18 @@ public final class Comparison {
         for (Row r : rows) {
             RunMetrics m = r.metrics();
             boolean raft = r.mode().equals("raft");
-            sb.append("| ")
-                    .append(r.scenario())
-                    .append(" | ")
-                    .append(r.mode())
-                    .append(r.unsafeReads() ? " (unsafe reads)" : "")
-                    .append(" | ")
-                    .append(r.nodes())
-                    .append(" | ")
-                    .append(r.seed())
-                    .append(" | ")
-                    .append(r.durationS())
-                    .append(" | ")
-                    .append(m.verdict())
-                    .append(" | ")
-                    .append(m.invalidKeys())
-                    .append(" / ")
-                    .append(m.keys())
-                    .append(" | ")
-                    .append(m.ops())
-                    .append(" | ")
-                    .append(m.indeterminate())
-                    .append(" | ")
-                    .append(raft ? m.staleIndexRate() : "n/a (no index)")
-                    .append(" | ")
-                    .append(m.missedAckedRate())
-                    .append(" | ")
-                    .append(m.readAvailFault())
-                    .append(" / ")
-                    .append(m.readAvailQuiet())
-                    .append(" | ")
-                    .append(m.writeAvailFault())
-                    .append(" / ")
-                    .append(m.writeAvailQuiet())
-                    .append(" | ")
-                    .append(m.divergence())
-                    .append(" | ")
-                    .append(
-                            r.divergence() == null
-                                    ? "n/a (not polled)"
-                                    : r.divergence().describe())
-                    .append(" | ")
-                    .append(r.detection() == null ? "n/a (no liveness workload)" : r.detection())
-                    .append(" | ")
-                    .append(r.falseExpiries() == null ? "n/a" : r.falseExpiries())
-                    .append(" |\n");
+            sb.append("| ").append(r.scenario()).append(" | ").append(r.mode())
+                    .append(r.unsafeReads() ? " (unsafe reads)" : "").append(" | ").append(r.nodes()).append(" | ")
+                    .append(r.seed()).append(" | ").append(r.durationS()).append(" | ").append(m.verdict())
+                    .append(" | ").append(m.invalidKeys()).append(" / ").append(m.keys()).append(" | ").append(m.ops())
+                    .append(" | ").append(m.indeterminate()).append(" | ")
+                    .append(raft ? m.staleIndexRate() : "n/a (no index)").append(" | ").append(m.missedAckedRate())
+                    .append(" | ").append(m.readAvailFault()).append(" / ").append(m.readAvailQuiet()).append(" | ")
+                    .append(m.writeAvailFault()).append(" / ").append(m.writeAvailQuiet()).append(" | ")
+                    .append(m.divergence()).append(" | ")
+                    .append(r.divergence() == null ? "n/a (not polled)" : r.divergence().describe()).append(" | ")
+                    .append(r.detection() == null ? "n/a (no liveness workload)" : r.detection()).append(" | ")
+                    .append(r.falseExpiries() == null ? "n/a" : r.falseExpiries()).append(" |\n");
         }
         return sb.toString();
     }

@@ -34,28 +34,19 @@ import java.util.TreeMap;
  *                        current and the previous key, so a key leaves the poll when keys rotate; the window is cut
  *                        there, at the key's last round)
  */
-public record Divergence(
-        int keys,
-        int rounds,
-        int decidedRounds,
-        int divergentRounds,
-        int windows,
-        long maxWindowMs,
-        long totalWindowMs,
-        String maxWindowKey,
-        long maxWindowStartMs,
-        int openAtEnd) {
+public record Divergence(int keys, int rounds, int decidedRounds, int divergentRounds, int windows, long maxWindowMs,
+        long totalWindowMs, String maxWindowKey, long maxWindowStartMs, int openAtEnd) {
 
     /** One window, history times in ns. */
-    public record Window(String key, long start, long stop, boolean openAtEnd) {}
+    public record Window(String key, long start, long stop, boolean openAtEnd) {
+    }
 
     /** The windows of the samples at {@code level} (usually STALE), by key then time. */
     public static List<Window> windows(List<NodePoller.Sample> samples, String level) {
         Map<String, TreeMap<Long, List<NodePoller.Sample>>> byKey = new TreeMap<>();
         for (NodePoller.Sample s : samples) {
             if (s.level().equals(level)) {
-                byKey.computeIfAbsent(s.key(), k -> new TreeMap<>())
-                        .computeIfAbsent(s.round(), r -> new ArrayList<>())
+                byKey.computeIfAbsent(s.key(), k -> new TreeMap<>()).computeIfAbsent(s.round(), r -> new ArrayList<>())
                         .add(s);
             }
         }
@@ -129,8 +120,8 @@ public record Divergence(
                 maxStart = w.start() / 1_000_000;
             }
         }
-        return new Divergence(
-                keys.size(), rounds.size(), decided, divergent, ws.size(), max, total, maxKey, maxStart, open);
+        return new Divergence(keys.size(), rounds.size(), decided, divergent, ws.size(), max, total, maxKey, maxStart,
+                open);
     }
 
     /** For tables: "max 1.23 s, total 4.56 s (7 windows; 12/300 rounds)" or "n/a". */
@@ -138,14 +129,9 @@ public record Divergence(
         if (rounds == 0) {
             return "n/a (not polled)";
         }
-        return String.format(
-                Locale.ROOT,
-                "max %.2f s, total %.2f s (%d windows%s; %d/%d rounds)",
-                maxWindowMs / 1000.0,
-                totalWindowMs / 1000.0,
-                windows,
-                openAtEnd > 0 ? ", " + openAtEnd + " still open when the key's polling stopped" : "",
-                divergentRounds,
+        return String.format(Locale.ROOT, "max %.2f s, total %.2f s (%d windows%s; %d/%d rounds)", maxWindowMs / 1000.0,
+                totalWindowMs / 1000.0, windows,
+                openAtEnd > 0 ? ", " + openAtEnd + " still open when the key's polling stopped" : "", divergentRounds,
                 decidedRounds);
     }
 }

@@ -21,7 +21,8 @@ import static io.rns.chaos.report.HtmlReport.esc;
  * death + bound) over the fault windows, the divergence lane, and the tables of dead brokers and expiries.
  */
 public final class LivenessSection {
-    private LivenessSection() {}
+    private LivenessSection() {
+    }
 
     /**
      * The liveness workload's section: one lane per dead broker over the whole run (green: heartbeating; grey: dead
@@ -31,20 +32,12 @@ public final class LivenessSection {
     public static String render(LivenessAnalysis.Report l, History history, List<NodePoller.Sample> samples) {
         List<RunMetrics.Window> windows = RunMetrics.faultWindows(history);
         StringBuilder sb = new StringBuilder();
-        sb.append("<h2>Liveness: dead brokers (")
-                .append(l.deadBrokers())
-                .append("), detection vs bound ")
-                .append(String.format(Locale.ROOT, "%.1f s", l.boundMs() / 1000.0))
-                .append("</h2>");
-        sb.append("<p>Bound: ")
-                .append(esc(l.boundFormula()))
-                .append(". Detection: ")
-                .append(
-                        l.raft()
-                                ? "first LINEARIZABLE poll without the broker"
-                                : "every node's STALE answers lose it for good")
-                .append(". Lane: <span style=\"color:")
-                .append(OK)
+        sb.append("<h2>Liveness: dead brokers (").append(l.deadBrokers()).append("), detection vs bound ")
+                .append(String.format(Locale.ROOT, "%.1f s", l.boundMs() / 1000.0)).append("</h2>");
+        sb.append("<p>Bound: ").append(esc(l.boundFormula())).append(". Detection: ")
+                .append(l.raft() ? "first LINEARIZABLE poll without the broker"
+                        : "every node's STALE answers lose it for good")
+                .append(". Lane: <span style=\"color:").append(OK)
                 .append("\">&#9632; heartbeating</span> "
                         + "<span style=\"color:#9e9e9e\">&#9632; dead, still listed</span> &#9646; detected "
                         + "<span style=\"color:")
@@ -62,13 +55,9 @@ public final class LivenessSection {
         double sx = (W - LEFT - 10) / (double) end;
         HtmlReport.openSvg(sb, h, 10);
         for (RunMetrics.Window w : windows) {
-            sb.append(String.format(
-                    Locale.ROOT,
+            sb.append(String.format(Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
-                    LEFT + w.start() * sx,
-                    Math.max(1, (w.stop() - w.start()) * sx),
-                    h,
-                    FAULT,
+                    LEFT + w.start() * sx, Math.max(1, (w.stop() - w.start()) * sx), h, FAULT,
                     esc(w.name() + " " + (w.detail() == null ? "" : w.detail()))));
         }
         for (int t = 0; t <= end / 1_000_000_000L; t += 5) {
@@ -86,66 +75,34 @@ public final class LivenessSection {
             long death = (long) (d.deathS() * 1e9);
             long b0 = born.getOrDefault(d.name(), death);
             double x0 = LEFT + b0 * sx, xd = LEFT + death * sx;
-            sb.append("<text x=\"2\" y=\"")
-                    .append(y + 11)
-                    .append("\">")
-                    .append(esc(d.name()))
-                    .append("</text>");
-            sb.append(String.format(
-                    Locale.ROOT,
+            sb.append("<text x=\"2\" y=\"").append(y + 11).append("\">").append(esc(d.name())).append("</text>");
+            sb.append(String.format(Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s heartbeating</title></rect>",
-                    x0,
-                    y + 2,
-                    Math.max(1, xd - x0),
-                    lh - 4,
-                    OK,
-                    esc(d.name())));
+                    x0, y + 2, Math.max(1, xd - x0), lh - 4, OK, esc(d.name())));
             long detMs = l.raft() ? d.detectionMs() : d.everywhereMs();
             double xe = detMs < 0 ? LEFT + end * sx : xd + detMs * 1e6 * sx;
-            sb.append(String.format(
-                    Locale.ROOT,
+            sb.append(String.format(Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#9e9e9e\"><title>%s %s at %.2f s; detected after %s</title></rect>",
-                    xd,
-                    y + 2,
-                    Math.max(1, xe - xd),
-                    lh - 4,
-                    esc(d.name()),
-                    esc(d.death()),
-                    d.deathS(),
+                    xd, y + 2, Math.max(1, xe - xd), lh - 4, esc(d.name()), esc(d.death()), d.deathS(),
                     detMs < 0 ? "never" : detMs + " ms"));
             if (detMs >= 0) {
-                sb.append(String.format(
-                        Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"2\" height=\"%d\" fill=\"#000\"/>", xe, y, lh));
+                sb.append(String.format(Locale.ROOT,
+                        "<rect x=\"%.1f\" y=\"%d\" width=\"2\" height=\"%d\" fill=\"#000\"/>", xe, y, lh));
             }
             double xb = xd + l.boundMs() * 1e6 * sx;
-            sb.append(String.format(
-                    Locale.ROOT,
+            sb.append(String.format(Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%d\" width=\"2\" height=\"%d\" fill=\"%s\"><title>death + bound</title></rect>",
-                    xb,
-                    y,
-                    lh,
-                    FAIL));
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "<text x=\"%.1f\" y=\"%d\">%s</text>",
-                    Math.min(W - 60, xe + 4),
-                    y + 11,
-                    detMs < 0 ? "undetected" : String.format(Locale.ROOT, "%.2f s", detMs / 1000.0)));
+                    xb, y, lh, FAIL));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>", Math.min(W - 60, xe + 4),
+                    y + 11, detMs < 0 ? "undetected" : String.format(Locale.ROOT, "%.2f s", detMs / 1000.0)));
         }
         int dy = 16 + i * lh;
         sb.append("<text x=\"2\" y=\"").append(dy + 11).append("\">STALE differ</text>");
         for (Divergence.Window w : Divergence.windows(samples, "STALE")) {
-            sb.append(String.format(
-                    Locale.ROOT,
+            sb.append(String.format(Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#ff9800\"><title>nodes' STALE answers for %s differ %.2f-%.2f s%s</title></rect>",
-                    LEFT + w.start() * sx,
-                    dy + 2,
-                    Math.max(2, (w.stop() - w.start()) * sx),
-                    lh - 4,
-                    esc(w.key()),
-                    w.start() / 1e9,
-                    w.stop() / 1e9,
-                    w.openAtEnd() ? " (never closed)" : ""));
+                    LEFT + w.start() * sx, dy + 2, Math.max(2, (w.stop() - w.start()) * sx), lh - 4, esc(w.key()),
+                    w.start() / 1e9, w.stop() / 1e9, w.openAtEnd() ? " (never closed)" : ""));
         }
         sb.append("</svg>");
         sb.append("<table><tr><th>broker</th><th>death</th><th>at s</th><th>detected after ms</th>"
@@ -153,34 +110,20 @@ public final class LivenessSection {
                 + "<th>per node (STALE)</th><th>leader changes</th><th>beyond bound</th><th>beyond per-leader bound</th>"
                 + "<th>reappeared</th></tr>");
         for (var d : dead) {
-            sb.append(String.format(
-                    Locale.ROOT,
+            sb.append(String.format(Locale.ROOT,
                     "<tr><td>%s</td><td>%s</td><td>%.2f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td%s>%s</td><td%s>%s</td><td>%d</td></tr>",
-                    esc(d.name()),
-                    esc(d.death()),
-                    d.deathS(),
-                    d.detectionMs() < 0 ? "never" : d.detectionMs(),
-                    d.lastPresentMs() < 0 ? "-" : d.lastPresentMs(),
-                    d.everywhereMs() < 0 ? "never" : d.everywhereMs(),
-                    esc(d.perNodeMs().toString()),
-                    l.raft() ? Integer.toString(d.leaderChanges()) : "-",
-                    d.beyondBound() ? " class=\"INVALID\"" : "",
-                    d.beyondBound() ? "YES" : "no",
-                    d.beyondLeaderBound() ? " class=\"INVALID\"" : "",
-                    d.beyondLeaderBound() ? "YES" : "no",
+                    esc(d.name()), esc(d.death()), d.deathS(), d.detectionMs() < 0 ? "never" : d.detectionMs(),
+                    d.lastPresentMs() < 0 ? "-" : d.lastPresentMs(), d.everywhereMs() < 0 ? "never" : d.everywhereMs(),
+                    esc(d.perNodeMs().toString()), l.raft() ? Integer.toString(d.leaderChanges()) : "-",
+                    d.beyondBound() ? " class=\"INVALID\"" : "", d.beyondBound() ? "YES" : "no",
+                    d.beyondLeaderBound() ? " class=\"INVALID\"" : "", d.beyondLeaderBound() ? "YES" : "no",
                     d.reappeared()));
         }
         sb.append("</table>");
-        sb.append("<h3>Expiries the brokers saw (")
-                .append(l.expiries())
-                .append("; false: ")
-                .append(l.falseExpiries())
-                .append(", threshold ")
-                .append(l.falseExpiryThresholdMs())
-                .append(" ms)</h3><pre>");
+        sb.append("<h3>Expiries the brokers saw (").append(l.expiries()).append("; false: ").append(l.falseExpiries())
+                .append(", threshold ").append(l.falseExpiryThresholdMs()).append(" ms)</h3><pre>");
         l.falseExpiryDetails().forEach(x -> sb.append("FALSE  ").append(esc(x)).append('\n'));
-        l.legitimateExpiryDetails()
-                .forEach(x -> sb.append("after a gap  ").append(esc(x)).append('\n'));
+        l.legitimateExpiryDetails().forEach(x -> sb.append("after a gap  ").append(esc(x)).append('\n'));
         if (l.expiries() == 0) {
             sb.append("none\n");
         }

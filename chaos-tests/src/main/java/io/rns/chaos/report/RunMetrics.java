@@ -39,32 +39,11 @@ import java.util.TreeSet;
  *       {@link Divergence} (from periodic all-node polls).</li>
  * </ul>
  */
-public record RunMetrics(
-        String verdict,
-        int keys,
-        int invalidKeys,
-        int unknownKeys,
-        int ops,
-        int indeterminate,
-        int linReadsChecked,
-        int staleIndexReads,
-        int okReads,
-        int missedAckedReads,
-        int readsInFault,
-        int readsOkInFault,
-        int readsQuiet,
-        int readsOkQuiet,
-        int writesInFault,
-        int writesOkInFault,
-        int writesQuiet,
-        int writesOkQuiet,
-        int finalKeys,
-        int divergentKeys,
-        int faultWindows,
-        double faultSeconds,
-        int writesWithIndex,
-        int nonMonotonicReads,
-        int monotonicReadsChecked) {
+public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownKeys, int ops, int indeterminate,
+        int linReadsChecked, int staleIndexReads, int okReads, int missedAckedReads, int readsInFault,
+        int readsOkInFault, int readsQuiet, int readsOkQuiet, int writesInFault, int writesOkInFault, int writesQuiet,
+        int writesOkQuiet, int finalKeys, int divergentKeys, int faultWindows, double faultSeconds, int writesWithIndex,
+        int nonMonotonicReads, int monotonicReadsChecked) {
 
     /** A fault window [start, stop) in history time (ns). */
     public record Window(String name, String detail, long start, long stop) {
@@ -117,8 +96,8 @@ public record RunMetrics(
         }
         long fh = finalHealTime(h);
         for (Op s : open.values()) {
-            out.add(new Window(
-                    s.f().substring(0, s.f().lastIndexOf(':')), s.value(), s.time(), fh == Long.MAX_VALUE ? end : fh));
+            out.add(new Window(s.f().substring(0, s.f().lastIndexOf(':')), s.value(), s.time(),
+                    fh == Long.MAX_VALUE ? end : fh));
         }
         out.sort((a, b) -> Long.compare(a.start(), b.start()));
         return out;
@@ -134,10 +113,7 @@ public record RunMetrics(
     }
 
     static boolean isWrite(String f) {
-        return f.equals("register")
-                || f.equals("unregister")
-                || f.equals("write")
-                || f.equals("add")
+        return f.equals("register") || f.equals("unregister") || f.equals("write") || f.equals("add")
                 || f.equals("remove");
     }
 
@@ -174,62 +150,21 @@ public record RunMetrics(
         int[] div = divergence(finals);
         double faultSec = ws.stream().mapToLong(w -> w.stop() - w.start()).sum() / 1e9;
         int keys = check == null ? history.keys().size() : check.keys().size();
-        return new RunMetrics(
-                check == null ? "n/a" : check.verdict().name(),
-                keys,
+        return new RunMetrics(check == null ? "n/a" : check.verdict().name(), keys,
                 check == null ? 0 : (int) check.count(Verdict.INVALID),
-                check == null ? 0 : (int) check.count(Verdict.UNKNOWN),
-                ops,
-                infos,
-                stale == null ? 0 : stale.linearizableReadsChecked(),
-                stale == null ? 0 : stale.staleReads(),
-                missed[0],
-                missed[1],
-                rf,
-                rfo,
-                rq,
-                rqo,
-                wf,
-                wfo,
-                wq,
-                wqo,
-                div[0],
-                div[1],
-                ws.size(),
-                faultSec,
-                stale == null ? 0 : stale.writesWithIndex(),
-                stale == null ? 0 : stale.nonMonotonicReads(),
+                check == null ? 0 : (int) check.count(Verdict.UNKNOWN), ops, infos,
+                stale == null ? 0 : stale.linearizableReadsChecked(), stale == null ? 0 : stale.staleReads(), missed[0],
+                missed[1], rf, rfo, rq, rqo, wf, wfo, wq, wqo, div[0], div[1], ws.size(), faultSec,
+                stale == null ? 0 : stale.writesWithIndex(), stale == null ? 0 : stale.nonMonotonicReads(),
                 stale == null ? 0 : stale.monotonicReadsChecked());
     }
 
     /** The same numbers without the final-read divergence (for workloads whose reads after the heal are not final reads). */
     public RunMetrics withoutFinalReads() {
-        return new RunMetrics(
-                verdict,
-                keys,
-                invalidKeys,
-                unknownKeys,
-                ops,
-                indeterminate,
-                linReadsChecked,
-                staleIndexReads,
-                okReads,
-                missedAckedReads,
-                readsInFault,
-                readsOkInFault,
-                readsQuiet,
-                readsOkQuiet,
-                writesInFault,
-                writesOkInFault,
-                writesQuiet,
-                writesOkQuiet,
-                0,
-                0,
-                faultWindows,
-                faultSeconds,
-                writesWithIndex,
-                nonMonotonicReads,
-                monotonicReadsChecked);
+        return new RunMetrics(verdict, keys, invalidKeys, unknownKeys, ops, indeterminate, linReadsChecked,
+                staleIndexReads, okReads, missedAckedReads, readsInFault, readsOkInFault, readsQuiet, readsOkQuiet,
+                writesInFault, writesOkInFault, writesQuiet, writesOkQuiet, 0, 0, faultWindows, faultSeconds,
+                writesWithIndex, nonMonotonicReads, monotonicReadsChecked);
     }
 
     /** [OK reads, OK reads that missed an acknowledged register or saw an acknowledged unregister's broker]. */
@@ -259,8 +194,8 @@ public record RunMetrics(
                 for (Map.Entry<String, Operation> e : reg.entrySet()) {
                     Operation w = e.getValue();
                     List<Operation> us = unreg.getOrDefault(e.getKey(), List.of());
-                    boolean mustBePresent =
-                            w.isOk() && w.ret() < r.call() && us.stream().noneMatch(u -> u.call() <= r.ret());
+                    boolean mustBePresent = w.isOk() && w.ret() < r.call()
+                            && us.stream().noneMatch(u -> u.call() <= r.ret());
                     boolean mustBeAbsent = us.stream().anyMatch(u -> u.isOk() && u.ret() < r.call());
                     if ((mustBePresent && !seen.contains(e.getKey())) || (mustBeAbsent && seen.contains(e.getKey()))) {
                         bad = true;
@@ -270,7 +205,7 @@ public record RunMetrics(
                 missed += bad ? 1 : 0;
             }
         }
-        return new int[] {okReads, missed};
+        return new int[]{okReads, missed};
     }
 
     /** [keys with at least two OK final reads, of which the final reads disagree]. */
@@ -290,7 +225,7 @@ public record RunMetrics(
                 divergent += values.size() > 1 ? 1 : 0;
             }
         }
-        return new int[] {keys, divergent};
+        return new int[]{keys, divergent};
     }
 
     static String pct(int num, int den) {

@@ -31,21 +31,18 @@ import static io.rns.chaos.report.HtmlReport.esc;
  * shaded fault windows, read labels, and a checker witness drawn as its concurrent window.
  */
 final class TimelineSvg {
-    private TimelineSvg() {}
+    private TimelineSvg() {
+    }
 
     static void witness(StringBuilder sb, KeyResult k, List<RunMetrics.Window> windows, List<Operation> keyOps) {
         Witness w = k.witness();
         if (w == null) {
             return;
         }
-        sb.append("<h3>")
-                .append(esc(k.key()))
-                .append(": cannot linearize</h3><pre>")
+        sb.append("<h3>").append(esc(k.key())).append(": cannot linearize</h3><pre>")
                 .append(esc(w.failedOp().toString()))
                 .append("</pre><p>Model state after the longest linearizable prefix (")
-                .append(w.linearizedPrefix().size())
-                .append(" ops): <code>")
-                .append(esc(w.stateAfterPrefix()))
+                .append(w.linearizedPrefix().size()).append(" ops): <code>").append(esc(w.stateAfterPrefix()))
                 .append("</code></p>");
         List<Operation> window = new ArrayList<>();
         window.add(w.failedOp().source());
@@ -67,32 +64,23 @@ final class TimelineSvg {
             }
         }
         window.addAll(failed);
-        sb.append("<p>The failed op (outlined) and the ")
-                .append(w.concurrent().size())
-                .append(" ops concurrent with it, plus ")
-                .append(failed.size())
+        sb.append("<p>The failed op (outlined) and the ").append(w.concurrent().size())
+                .append(" ops concurrent with it, plus ").append(failed.size())
                 .append(" FAIL ops of this key in that window (red; the checker treats a FAIL as having had no effect,"
                         + " so a FAIL that did take effect shows up exactly like this):</p>");
         StringBuilder fl = new StringBuilder();
-        failed.forEach(o -> fl.append(esc(o.toString()))
-                .append(
-                        o.completion() != null && o.completion().error() != null
-                                ? " err=" + esc(o.completion().error())
-                                : "")
+        failed.forEach(o -> fl.append(esc(o.toString())).append(
+                o.completion() != null && o.completion().error() != null ? " err=" + esc(o.completion().error()) : "")
                 .append('\n'));
         if (!failed.isEmpty()) {
             sb.append("<pre>").append(fl).append("</pre>");
         }
         timeline(sb, window, windows, w.failedOp().source());
         int from = Math.max(0, w.linearizedPrefix().size() - 10);
-        sb.append("<details><summary>last ")
-                .append(w.linearizedPrefix().size() - from)
+        sb.append("<details><summary>last ").append(w.linearizedPrefix().size() - from)
                 .append(" ops of the linearized prefix</summary><pre>");
         for (int i = from; i < w.linearizedPrefix().size(); i++) {
-            sb.append(i + 1)
-                    .append(". ")
-                    .append(esc(w.linearizedPrefix().get(i).toString()))
-                    .append('\n');
+            sb.append(i + 1).append(". ").append(esc(w.linearizedPrefix().get(i).toString())).append('\n');
         }
         sb.append("</pre></details>");
     }
@@ -130,28 +118,16 @@ final class TimelineSvg {
                 continue;
             }
             double x0 = LEFT + Math.max(0, w.start() - base) * sx, x1 = LEFT + (Math.min(end, w.stop()) - base) * sx;
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
-                    x0,
-                    Math.max(1, x1 - x0),
-                    h,
-                    FAULT,
-                    esc(w.name() + " " + (w.detail() == null ? "" : w.detail()))));
+            sb.append(String.format(Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>", x0,
+                    Math.max(1, x1 - x0), h, FAULT, esc(w.name() + " " + (w.detail() == null ? "" : w.detail()))));
         }
-        sb.append(String.format(
-                Locale.ROOT,
-                "<text x=\"%d\" y=\"10\">%.3f s</text><text x=\"%d\" y=\"10\" text-anchor=\"end\">%.3f s</text>",
-                LEFT,
-                base / 1e9,
-                W - 10,
-                end / 1e9));
+        sb.append(String.format(Locale.ROOT,
+                "<text x=\"%d\" y=\"10\">%.3f s</text><text x=\"%d\" y=\"10\" text-anchor=\"end\">%.3f s</text>", LEFT,
+                base / 1e9, W - 10, end / 1e9));
         Map<Integer, String> laneNames = laneNames(ops);
-        lanes.forEach((p, l) -> sb.append("<text x=\"2\" y=\"")
-                .append(20 + l * lh + 11)
-                .append("\">")
-                .append(esc(laneNames.getOrDefault(p, "p" + p)))
-                .append("</text>"));
+        lanes.forEach((p, l) -> sb.append("<text x=\"2\" y=\"").append(20 + l * lh + 11).append("\">")
+                .append(esc(laneNames.getOrDefault(p, "p" + p))).append("</text>"));
         for (Operation o : ops) {
             int y = 20 + lanes.get(o.process()) * lh;
             long r = o.ret() == Operation.INFINITY ? end : o.ret();
@@ -164,17 +140,10 @@ final class TimelineSvg {
             };
             boolean hl = o == highlight || (highlight != null && o.invoke().equals(highlight.invoke()));
             String label = label(o);
-            sb.append(String.format(
-                    Locale.ROOT,
+            sb.append(String.format(Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"%s%s><title>%s</title></rect>",
-                    x,
-                    y + 1,
-                    wpx,
-                    lh - 3,
-                    color,
-                    o.isIndeterminate() ? " fill-opacity=\"0.5\"" : "",
-                    hl ? " stroke=\"#000\" stroke-width=\"2\"" : "",
-                    esc(o.toString())));
+                    x, y + 1, wpx, lh - 3, color, o.isIndeterminate() ? " fill-opacity=\"0.5\"" : "",
+                    hl ? " stroke=\"#000\" stroke-width=\"2\"" : "", esc(o.toString())));
             if (wpx > 6 * label.length() * 0.9 && !label.isEmpty()) {
                 sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>", x + 2, y + 11, esc(label)));
             }
@@ -232,9 +201,7 @@ final class TimelineSvg {
             if (!o.isOk()) {
                 return "r?";
             }
-            List<String> b = SetValue.decode(o.output()).stream()
-                    .map(TimelineSvg::shortBroker)
-                    .toList();
+            List<String> b = SetValue.decode(o.output()).stream().map(TimelineSvg::shortBroker).toList();
             return "{" + String.join(",", b) + "}";
         }
         String in = o.input() == null ? "" : shortBroker(o.input());

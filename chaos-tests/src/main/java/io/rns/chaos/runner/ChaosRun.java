@@ -60,51 +60,21 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ChaosRun {
 
     /** What to run. */
-    public record Config(
-            String scenario,
-            String mode,
-            int nodes,
-            long seed,
-            Duration duration,
-            List<Consistency> readLevels,
-            boolean unsafeReads,
-            List<Nemesis> nemeses,
-            int workers,
-            int opsPerKey,
-            Path outDir,
-            Duration faultWindow,
-            Duration quietWindow) {}
+    public record Config(String scenario, String mode, int nodes, long seed, Duration duration,
+            List<Consistency> readLevels, boolean unsafeReads, List<Nemesis> nemeses, int workers, int opsPerKey,
+            Path outDir, Duration faultWindow, Duration quietWindow) {
+    }
 
     /** What came out. */
-    public record Result(
-            Path dir,
-            CheckResult check,
-            StaleReadDetector.Report stale,
-            int ops,
-            int infos,
-            List<FaultEvent> faults,
-            Config config,
-            History history,
-            Divergence divergence) {
-        public Result(
-                Path dir,
-                CheckResult check,
-                StaleReadDetector.Report stale,
-                int ops,
-                int infos,
+    public record Result(Path dir, CheckResult check, StaleReadDetector.Report stale, int ops, int infos,
+            List<FaultEvent> faults, Config config, History history, Divergence divergence) {
+        public Result(Path dir, CheckResult check, StaleReadDetector.Report stale, int ops, int infos,
                 List<FaultEvent> faults) {
             this(dir, check, stale, ops, infos, faults, null, null, null);
         }
 
-        public Result(
-                Path dir,
-                CheckResult check,
-                StaleReadDetector.Report stale,
-                int ops,
-                int infos,
-                List<FaultEvent> faults,
-                Config config,
-                History history) {
+        public Result(Path dir, CheckResult check, StaleReadDetector.Report stale, int ops, int infos,
+                List<FaultEvent> faults, Config config, History history) {
             this(dir, check, stale, ops, infos, faults, config, history, null);
         }
 
@@ -116,7 +86,8 @@ public final class ChaosRun {
     /** How often every node is asked for the current keys at STALE (the divergence-window metric). */
     public static final Duration POLL_PERIOD = Duration.ofMillis(150);
 
-    private ChaosRun() {}
+    private ChaosRun() {
+    }
 
     /** Runs on the backend named by {@code -Drns.chaos.backend} (default netns). */
     public static Result run(Config c) throws Exception {
@@ -128,12 +99,8 @@ public final class ChaosRun {
         Files.createDirectories(dir);
         System.out.println("chaos: scenario=" + c.scenario() + " mode=" + c.mode() + " nodes=" + c.nodes() + " seed="
                 + c.seed() + " duration=" + c.duration() + " backend=" + backend.cliName() + " -> " + dir);
-        HostsBuilder hb = HostsBuilder.create(backend)
-                .nodes(c.nodes())
-                .mode(c.mode())
-                .electionTimeoutMs(1000)
-                .runDir(dir.resolve("nodes"))
-                .keepLogs(true);
+        HostsBuilder hb = HostsBuilder.create(backend).nodes(c.nodes()).mode(c.mode()).electionTimeoutMs(1000)
+                .runDir(dir.resolve("nodes")).keepLogs(true);
         if (c.unsafeReads()) {
             hb.config("testing.unsafe-local-linearizable-reads", "true");
         }
@@ -145,35 +112,16 @@ public final class ChaosRun {
         // out of the history (STALE reads are not meant to be linearizable)
         NodePoller[] poller = new NodePoller[1];
         ClusterRun.Background probe = (hosts, endpoints, rec) -> {
-            poller[0] = new NodePoller(
-                            endpoints,
-                            () -> {
-                                long g = opCounter.get() / Math.max(1, c.opsPerKey());
-                                return g == 0 ? List.of(topic(0)) : List.of(topic(g), topic(g - 1));
-                            },
-                            List.of(Consistency.STALE),
-                            POLL_PERIOD,
-                            rec,
-                            false,
-                            !c.mode().equals("raft"))
-                    .start();
+            poller[0] = new NodePoller(endpoints, () -> {
+                long g = opCounter.get() / Math.max(1, c.opsPerKey());
+                return g == 0 ? List.of(topic(0)) : List.of(topic(g), topic(g - 1));
+            }, List.of(Consistency.STALE), POLL_PERIOD, rec, false, !c.mode().equals("raft")).start();
             return poller[0];
         };
-        ClusterRun.Outcome<Void> out = ClusterRun.run(
-                hb,
-                dir,
-                new ClusterRun.Spec(
-                        c.mode(),
-                        c.nodes(),
-                        c.seed(),
-                        c.nemeses(),
-                        c.duration(),
-                        c.faultWindow(),
-                        c.quietWindow(),
-                        c.workers(),
-                        "chaos-worker-"),
-                (w, endpoints, rec, deadline) -> new Worker(c, w, endpoints, rec, opCounter, deadline),
-                probe,
+        ClusterRun.Outcome<Void> out = ClusterRun.run(hb, dir,
+                new ClusterRun.Spec(c.mode(), c.nodes(), c.seed(), c.nemeses(), c.duration(), c.faultWindow(),
+                        c.quietWindow(), c.workers(), "chaos-worker-"),
+                (w, endpoints, rec, deadline) -> new Worker(c, w, endpoints, rec, opCounter, deadline), probe,
                 (hosts, endpoints, rec) -> {
                     finalReads(c, endpoints, rec, opCounter.get());
                     return null;
@@ -182,22 +130,16 @@ public final class ChaosRun {
         List<FaultEvent> faults = out.faults();
         History history = rec.snapshot();
         history.writeJsonl(dir.resolve("history.jsonl"));
-        CheckResult check = LinearizabilityChecker.check(
-                history, new SetMembershipModel(), CheckOptions.defaults().deadline(Duration.ofSeconds(120)));
+        CheckResult check = LinearizabilityChecker.check(history, new SetMembershipModel(),
+                CheckOptions.defaults().deadline(Duration.ofSeconds(120)));
         StaleReadDetector.Report stale = new StaleReadDetector().check(history);
-        int ops = (int) history.clientOps().ops().stream()
-                .filter(o -> o.type() == Op.Type.INVOKE)
-                .count();
-        int infos = (int) history.clientOps().ops().stream()
-                .filter(o -> o.type() == Op.Type.INFO)
-                .count();
+        int ops = (int) history.clientOps().ops().stream().filter(o -> o.type() == Op.Type.INVOKE).count();
+        int infos = (int) history.clientOps().ops().stream().filter(o -> o.type() == Op.Type.INFO).count();
         Divergence divergence = Divergence.compute(poller[0].samples(), "STALE");
         writeResults(dir, c, check, stale, ops, infos, faults, divergence);
-        System.out.println(
-                "chaos: " + c.scenario() + " seed=" + c.seed() + " verdict=" + check.verdict() + " ops=" + ops
-                        + " indeterminate=" + infos + " faults=" + faults.size() + "\n" + check.summary() + "\n"
-                        + stale.summary()
-                        + "\ndivergence (STALE, all nodes): " + divergence.describe());
+        System.out.println("chaos: " + c.scenario() + " seed=" + c.seed() + " verdict=" + check.verdict() + " ops="
+                + ops + " indeterminate=" + infos + " faults=" + faults.size() + "\n" + check.summary() + "\n"
+                + stale.summary() + "\ndivergence (STALE, all nodes): " + divergence.describe());
         Result result = new Result(dir, check, stale, ops, infos, faults, c, history, divergence);
         try {
             System.out.println("chaos: report " + Reports.write(result));
@@ -226,23 +168,18 @@ public final class ChaosRun {
     }
 
     static NamesrvClient client(Config c, List<String> endpoints, long seed) {
-        return NamesrvClient.builder()
-                .endpoints(endpoints)
+        return NamesrvClient.builder().endpoints(endpoints)
                 .mode(c.mode().equals("raft") ? ClusterMode.RAFT : ClusterMode.LEADERLESS)
-                .requestTimeout(Duration.ofMillis(1500))
-                .overallTimeout(Duration.ofSeconds(4))
-                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(6))
-                .randomSeed(seed)
-                .clientId("chaos")
-                .build();
+                .requestTimeout(Duration.ofMillis(1500)).overallTimeout(Duration.ofSeconds(4))
+                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(6)).randomSeed(seed).clientId("chaos").build();
     }
 
     /** One read, recorded: OK with the route's brokers (empty when the topic does not exist), FAIL otherwise. */
     static void read(NamesrvClient client, HistoryRecorder rec, int p, String topic, String node, Consistency level) {
         rec.invoke(p, "read", topic, null, node);
         try {
-            Reply<TopicRoute> r = client.getTopicRoute(
-                    topic, CallOptions.DEFAULT.withNode(node).withConsistency(level));
+            Reply<TopicRoute> r = client.getTopicRoute(topic,
+                    CallOptions.DEFAULT.withNode(node).withConsistency(level));
             TreeSet<String> brokers = new TreeSet<>();
             for (BrokerData b : r.value().getBrokerDatasList()) {
                 brokers.addAll(b.getBrokerAddrsMap().values());
@@ -291,8 +228,7 @@ public final class ChaosRun {
                 int roll = random.nextInt(100);
                 if (roll < 50) {
                     String node = endpoints.get(random.nextInt(endpoints.size()));
-                    Consistency level =
-                            c.readLevels().get(random.nextInt(c.readLevels().size()));
+                    Consistency level = c.readLevels().get(random.nextInt(c.readLevels().size()));
                     read(client, rec, process, topic, node, level);
                 } else if (roll < 80 || mine.stream().noneMatch(m -> m[0].equals(topic))) {
                     register(topic);
@@ -309,24 +245,19 @@ public final class ChaosRun {
             try {
                 var reply = client.registerBroker(ClusterRun.oneTopicBroker("ChaosCluster", name, addr, topic));
                 rec.ok(process, "register", topic, addr, ServerMeta.of(reply.meta()));
-                mine.add(new String[] {topic, name, addr});
+                mine.add(new String[]{topic, name, addr});
             } catch (NamesrvException e) {
                 indeterminateOrFail("register", topic, addr, e);
             }
         }
 
         private void unregister(String topic) {
-            String[] m =
-                    mine.stream().filter(x -> x[0].equals(topic)).findFirst().orElseThrow();
+            String[] m = mine.stream().filter(x -> x[0].equals(topic)).findFirst().orElseThrow();
             mine.remove(m);
             rec.invoke(process, "unregister", topic, m[2], null);
             try {
-                var reply = client.unregisterBroker(UnregisterBrokerRequest.newBuilder()
-                        .setCluster("ChaosCluster")
-                        .setBrokerName(m[1])
-                        .setBrokerId(0)
-                        .setBrokerAddr(m[2])
-                        .build());
+                var reply = client.unregisterBroker(UnregisterBrokerRequest.newBuilder().setCluster("ChaosCluster")
+                        .setBrokerName(m[1]).setBrokerId(0).setBrokerAddr(m[2]).build());
                 rec.ok(process, "unregister", topic, m[2], ServerMeta.of(reply.meta()));
             } catch (NamesrvException e) {
                 if (e.code() == ErrorCode.UNKNOWN_BROKER && !e.outcomeUnknown()) {
@@ -340,9 +271,7 @@ public final class ChaosRun {
 
         /** Jepsen's rule: an unknown outcome is INFO and the process continues under a fresh id. */
         private void indeterminateOrFail(String f, String topic, String value, NamesrvException e) {
-            if (e.outcomeUnknown()
-                    || e.kind() != NamesrvException.Kind.SERVER
-                    || e.code() == ErrorCode.OUTCOME_UNKNOWN
+            if (e.outcomeUnknown() || e.kind() != NamesrvException.Kind.SERVER || e.code() == ErrorCode.OUTCOME_UNKNOWN
                     || e.code() == ErrorCode.DEADLINE_EXCEEDED) {
                 rec.info(process, f, topic, value, e.codeName() + ": " + e.getMessage());
                 process = rec.newProcess();
@@ -357,16 +286,8 @@ public final class ChaosRun {
         }
     }
 
-    private static void writeResults(
-            Path dir,
-            Config c,
-            CheckResult check,
-            StaleReadDetector.Report stale,
-            int ops,
-            int infos,
-            List<FaultEvent> faults,
-            Divergence divergence)
-            throws IOException {
+    private static void writeResults(Path dir, Config c, CheckResult check, StaleReadDetector.Report stale, int ops,
+            int infos, List<FaultEvent> faults, Divergence divergence) throws IOException {
         Gson gson = new GsonBuilder().setPrettyPrinting().create();
         JsonObject o = new JsonObject();
         o.addProperty("scenario", c.scenario());

@@ -40,7 +40,8 @@ final class ClusterRun {
         T apply(Hosts hosts, List<String> endpoints, HistoryRecorder rec) throws Exception;
     }
 
-    record Outcome<T>(HistoryRecorder recorder, List<FaultEvent> faults, T afterHeal) {}
+    record Outcome<T>(HistoryRecorder recorder, List<FaultEvent> faults, T afterHeal) {
+    }
 
     /**
      * Something that runs beside the workload for the whole run, not only until the workload deadline: started once
@@ -51,82 +52,53 @@ final class ClusterRun {
     }
 
     /** What a run needs beyond its workload. */
-    record Spec(
-            String mode,
-            int nodes,
-            long seed,
-            List<Nemesis> nemeses,
-            Duration duration,
-            Duration faultWindow,
-            Duration quietWindow,
-            int workers,
-            String threadPrefix) {
+    record Spec(String mode, int nodes, long seed, List<Nemesis> nemeses, Duration duration, Duration faultWindow,
+            Duration quietWindow, int workers, String threadPrefix) {
         boolean raft() {
             return mode.equals("raft");
         }
     }
 
-    private ClusterRun() {}
+    private ClusterRun() {
+    }
 
-    static <T> Outcome<T> run(
-            HostsBuilder hostsBuilder, Path dir, Spec spec, WorkloadFactory factory, AfterHeal<T> afterHeal)
-            throws Exception {
+    static <T> Outcome<T> run(HostsBuilder hostsBuilder, Path dir, Spec spec, WorkloadFactory factory,
+            AfterHeal<T> afterHeal) throws Exception {
         return run(hostsBuilder, dir, spec, factory, null, afterHeal);
     }
 
-    static <T> Outcome<T> run(
-            HostsBuilder hostsBuilder,
-            Path dir,
-            Spec spec,
-            WorkloadFactory factory,
-            Background background,
-            AfterHeal<T> afterHeal)
-            throws Exception {
-        try (Hosts hosts = hostsBuilder.build();
-                RnsClusterView view = new RnsClusterView(hosts)) {
+    static <T> Outcome<T> run(HostsBuilder hostsBuilder, Path dir, Spec spec, WorkloadFactory factory,
+            Background background, AfterHeal<T> afterHeal) throws Exception {
+        try (Hosts hosts = hostsBuilder.build(); RnsClusterView view = new RnsClusterView(hosts)) {
             hosts.startAll();
             awaitUsable(view, hosts, spec, dir, false);
             HistoryRecorder rec = new HistoryRecorder(); // time 0 = the cluster is up and the workload starts
             List<String> endpoints = hosts.clientAddresses();
-            try (AutoCloseable bg = background == null ? () -> {} : background.start(hosts, endpoints, rec)) {
+            try (AutoCloseable bg = background == null ? () -> {
+            } : background.start(hosts, endpoints, rec)) {
                 return runStarted(hosts, view, dir, spec, factory, afterHeal, rec, endpoints);
             }
         }
     }
 
-    private static <T> Outcome<T> runStarted(
-            Hosts hosts,
-            RnsClusterView view,
-            Path dir,
-            Spec spec,
-            WorkloadFactory factory,
-            AfterHeal<T> afterHeal,
-            HistoryRecorder rec,
-            List<String> endpoints)
+    private static <T> Outcome<T> runStarted(Hosts hosts, RnsClusterView view, Path dir, Spec spec,
+            WorkloadFactory factory, AfterHeal<T> afterHeal, HistoryRecorder rec, List<String> endpoints)
             throws Exception {
         long deadline = System.nanoTime() + spec.duration().toNanos();
-        NemesisSchedule schedule = NemesisSchedule.builder()
-                .seed(spec.seed())
-                .nemeses(spec.nemeses())
-                .quiet(spec.quietWindow())
-                .fault(spec.faultWindow())
-                .duration(spec.duration())
-                .origin(rec.startNanos())
-                .listener((name, phase, detail, nanos) -> rec.nemesis(name + ":" + phase, detail))
-                .build();
+        NemesisSchedule schedule = NemesisSchedule.builder().seed(spec.seed()).nemeses(spec.nemeses())
+                .quiet(spec.quietWindow()).fault(spec.faultWindow()).duration(spec.duration()).origin(rec.startNanos())
+                .listener((name, phase, detail, nanos) -> rec.nemesis(name + ":" + phase, detail)).build();
         List<Thread> threads = new ArrayList<>();
         List<Throwable> crashes = new CopyOnWriteArrayList<>();
         for (int w = 0; w < spec.workers(); w++) {
             Workload workload = factory.create(w, endpoints, rec, deadline);
-            Thread t = new Thread(
-                    () -> {
-                        try (workload) {
-                            workload.run();
-                        } catch (Throwable e) {
-                            crashes.add(e);
-                        }
-                    },
-                    spec.threadPrefix() + w);
+            Thread t = new Thread(() -> {
+                try (workload) {
+                    workload.run();
+                } catch (Throwable e) {
+                    crashes.add(e);
+                }
+            }, spec.threadPrefix() + w);
             t.start();
             threads.add(t);
         }
@@ -172,17 +144,9 @@ final class ClusterRun {
      * serving one topic with 4/4 queues, under a lease long enough that no expiry happens during a run.
      */
     static RegisterBrokerRequest oneTopicBroker(String cluster, String name, String addr, String topic) {
-        return RegisterBrokerRequest.newBuilder()
-                .setCluster(cluster)
-                .setBrokerName(name)
-                .setBrokerId(0)
-                .setBrokerAddr(addr)
-                .setLeaseTimeoutMs(300_000)
-                .addTopics(TopicConfig.newBuilder()
-                        .setTopic(topic)
-                        .setReadQueueNums(4)
-                        .setWriteQueueNums(4)
-                        .setPerm(6))
+        return RegisterBrokerRequest.newBuilder().setCluster(cluster).setBrokerName(name).setBrokerId(0)
+                .setBrokerAddr(addr).setLeaseTimeoutMs(300_000)
+                .addTopics(TopicConfig.newBuilder().setTopic(topic).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
                 .build();
     }
 }

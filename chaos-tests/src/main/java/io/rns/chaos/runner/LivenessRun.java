@@ -56,34 +56,18 @@ public final class LivenessRun {
     /** raft.max-election-delay-ms, written into the nodes' config (the random part of an election timer). */
     public static final long MAX_ELECTION_DELAY_MS = 500;
 
-    public record Config(
-            String scenario,
-            String mode,
-            int nodes,
-            long seed,
-            Duration duration,
-            List<Nemesis> nemeses,
-            int liveBrokers,
-            int leaseMs,
-            Path outDir,
-            Duration faultWindow,
-            Duration quietWindow,
+    public record Config(String scenario, String mode, int nodes, long seed, Duration duration, List<Nemesis> nemeses,
+            int liveBrokers, int leaseMs, Path outDir, Duration faultWindow, Duration quietWindow,
             Duration pollPeriod) {
         public boolean raft() {
             return mode.equals("raft");
         }
     }
 
-    public record Result(
-            Path dir,
-            Config config,
-            LivenessAnalysis.Report liveness,
-            Divergence divergence,
-            LivenessAnalysis.Bound bound,
-            List<FaultEvent> faults,
-            History history,
-            List<NodePoller.Sample> samples,
-            List<String> evidence) {}
+    public record Result(Path dir, Config config, LivenessAnalysis.Report liveness, Divergence divergence,
+            LivenessAnalysis.Bound bound, List<FaultEvent> faults, History history, List<NodePoller.Sample> samples,
+            List<String> evidence) {
+    }
 
     // the server's settings this run relies on (the node defaults; see conf/rns.properties)
     static final int ELECTION_TIMEOUT_MS = 1000;
@@ -92,7 +76,8 @@ public final class LivenessRun {
     static final double EXPIRY_RATE = 5.0;
     static final int LEADERLESS_SCAN_MS = 5000;
 
-    private LivenessRun() {}
+    private LivenessRun() {
+    }
 
     public static Result run(Config c) throws Exception {
         Path dir = c.outDir().resolve(c.scenario()).resolve(Long.toString(c.seed()));
@@ -100,12 +85,8 @@ public final class LivenessRun {
         System.out.println("chaos-liveness: scenario=" + c.scenario() + " mode=" + c.mode() + " nodes=" + c.nodes()
                 + " seed=" + c.seed() + " duration=" + c.duration() + " lease=" + c.leaseMs() + " ms -> " + dir);
         // the values are written explicitly, so the bound below is derived from what the nodes actually run with
-        HostsBuilder hb = HostsBuilder.create()
-                .nodes(c.nodes())
-                .mode(c.mode())
-                .electionTimeoutMs(ELECTION_TIMEOUT_MS)
-                .runDir(dir.resolve("nodes"))
-                .keepLogs(true)
+        HostsBuilder hb = HostsBuilder.create().nodes(c.nodes()).mode(c.mode()).electionTimeoutMs(ELECTION_TIMEOUT_MS)
+                .runDir(dir.resolve("nodes")).keepLogs(true)
                 .config("raft.max-election-delay-ms", Long.toString(MAX_ELECTION_DELAY_MS))
                 .config("liveness.suspect-lease-ms", Integer.toString(SUSPECT_LEASE_MS))
                 .config("liveness.scan-interval-ms", Integer.toString(SCAN_MS))
@@ -116,8 +97,8 @@ public final class LivenessRun {
         List<SimBroker> live = new CopyOnWriteArrayList<>();
         List<SimBroker> dying = new CopyOnWriteArrayList<>();
         NodePoller[] poller = new NodePoller[1];
-        List<Consistency> levels =
-                c.raft() ? List.of(Consistency.STALE, Consistency.LINEARIZABLE) : List.of(Consistency.STALE);
+        List<Consistency> levels = c.raft() ? List.of(Consistency.STALE, Consistency.LINEARIZABLE)
+                : List.of(Consistency.STALE);
         ClusterRun.Background background = (hosts, endpoints, rec) -> {
             poller[0] = new NodePoller(endpoints, () -> List.of(TOPIC), levels, c.pollPeriod(), rec, true, !c.raft())
                     .start();
@@ -136,21 +117,10 @@ public final class LivenessRun {
             };
         };
         LivenessAnalysis.Bound[] bound = new LivenessAnalysis.Bound[1];
-        ClusterRun.Outcome<Void> out = ClusterRun.run(
-                hb,
-                dir,
-                new ClusterRun.Spec(
-                        c.mode(),
-                        c.nodes(),
-                        c.seed(),
-                        c.nemeses(),
-                        c.duration(),
-                        c.faultWindow(),
-                        c.quietWindow(),
-                        1,
-                        "chaos-liveness-driver-"),
-                (w, endpoints, rec, deadline) -> new Driver(c, endpoints, rec, deadline, dying),
-                background,
+        ClusterRun.Outcome<Void> out = ClusterRun.run(hb, dir,
+                new ClusterRun.Spec(c.mode(), c.nodes(), c.seed(), c.nemeses(), c.duration(), c.faultWindow(),
+                        c.quietWindow(), 1, "chaos-liveness-driver-"),
+                (w, endpoints, rec, deadline) -> new Driver(c, endpoints, rec, deadline, dying), background,
                 (hosts, endpoints, rec) -> {
                     bound[0] = bound(c, dying);
                     awaitDetections(c, dying, poller[0], bound[0]);
@@ -176,8 +146,7 @@ public final class LivenessRun {
         System.out.println("chaos-liveness: " + c.scenario() + " seed=" + c.seed() + " " + report.summary()
                 + "\n  divergence (STALE, all nodes): " + div.describe()
                 + (report.falseExpiryDetails().isEmpty() ? "" : "\n  FALSE EXPIRIES: " + report.falseExpiryDetails())
-                + (report.legitimateExpiryDetails().isEmpty()
-                        ? ""
+                + (report.legitimateExpiryDetails().isEmpty() ? ""
                         : "\n  expiries after a heartbeat gap (allowed): " + report.legitimateExpiryDetails()));
         for (LivenessAnalysis.DeadBroker d : report.dead()) {
             System.out.println("  dead " + d);
@@ -201,17 +170,12 @@ public final class LivenessRun {
     static List<String> serverEvidence(Path nodesDir, Set<String> brokers) {
         List<String> lines = new ArrayList<>();
         try (var files = Files.walk(nodesDir)) {
-            for (Path log : files.filter(f -> f.getFileName().toString().equals("rns.log"))
-                    .sorted()
-                    .toList()) {
+            for (Path log : files.filter(f -> f.getFileName().toString().equals("rns.log")).sorted().toList()) {
                 String node = log.getParent().getParent().getFileName().toString();
                 for (String line : Files.readAllLines(log)) {
-                    boolean about = line.contains("liveness:")
-                            && brokers.stream()
-                                    .anyMatch(
-                                            b -> line.contains("broker " + b + "/") || line.contains("of " + b + "/"));
-                    boolean leadership = line.contains("became leader")
-                            || line.contains("stepped down as leader")
+                    boolean about = line.contains("liveness:") && brokers.stream()
+                            .anyMatch(b -> line.contains("broker " + b + "/") || line.contains("of " + b + "/"));
+                    boolean leadership = line.contains("became leader") || line.contains("stepped down as leader")
                             || line.contains("every one has a full lease");
                     if (about || leadership) {
                         lines.add(line.substring(0, Math.min(12, line.length())) + " " + node + " "
@@ -231,25 +195,14 @@ public final class LivenessRun {
         if (!c.raft()) {
             return LivenessAnalysis.Bound.leaderless(c.leaseMs(), LEADERLESS_SCAN_MS, COMMIT_ALLOWANCE_MS);
         }
-        List<Long> deaths = dying.stream()
-                .filter(b -> b.deathTime() >= 0)
-                .map(SimBroker::deathTime)
-                .sorted()
-                .toList();
+        List<Long> deaths = dying.stream().filter(b -> b.deathTime() >= 0).map(SimBroker::deathTime).sorted().toList();
         int k = 0;
         for (long d : deaths) {
             long lo = d - c.leaseMs() * 1_000_000L;
             k = Math.max(k, (int) deaths.stream().filter(x -> x >= lo && x <= d).count());
         }
-        return LivenessAnalysis.Bound.raft(
-                c.leaseMs(),
-                SUSPECT_LEASE_MS,
-                ELECTION_TIMEOUT_MS,
-                MAX_ELECTION_DELAY_MS,
-                SCAN_MS,
-                COMMIT_ALLOWANCE_MS,
-                k,
-                EXPIRY_RATE);
+        return LivenessAnalysis.Bound.raft(c.leaseMs(), SUSPECT_LEASE_MS, ELECTION_TIMEOUT_MS, MAX_ELECTION_DELAY_MS,
+                SCAN_MS, COMMIT_ALLOWANCE_MS, k, EXPIRY_RATE);
     }
 
     /**
@@ -282,9 +235,7 @@ public final class LivenessRun {
                     lastByNodeLevel.put(s.node() + "/" + s.level(), !s.addrs().contains(b.addr()));
                 }
             }
-            long nodesStale = lastByNodeLevel.keySet().stream()
-                    .filter(k -> k.endsWith("/STALE"))
-                    .count();
+            long nodesStale = lastByNodeLevel.keySet().stream().filter(k -> k.endsWith("/STALE")).count();
             if (nodesStale == 0 || lastByNodeLevel.containsValue(false)) {
                 return false;
             }
@@ -321,11 +272,9 @@ public final class LivenessRun {
                     long life = 1500 + random.nextInt(3000);
                     SimBroker.Death how = random.nextBoolean() ? SimBroker.Death.KILLED : SimBroker.Death.HUNG;
                     long gap = 500 + random.nextInt(1500);
-                    SimBroker b = new SimBroker(
-                                    "dying-" + i++, TOPIC, c.leaseMs(), !c.raft(), endpoints, rec, c.seed() * 11 + i)
-                            .start();
-                    long registeredBy =
-                            System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                    SimBroker b = new SimBroker("dying-" + i++, TOPIC, c.leaseMs(), !c.raft(), endpoints, rec,
+                            c.seed() * 11 + i).start();
+                    long registeredBy = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                     while (b.registeredLanes().isEmpty() && System.nanoTime() < registeredBy) {
                         Thread.sleep(50);
                     }
@@ -345,7 +294,8 @@ public final class LivenessRun {
         }
 
         @Override
-        public void close() {}
+        public void close() {
+        }
     }
 
     private static void writeResults(Result r) throws IOException {
@@ -361,14 +311,11 @@ public final class LivenessRun {
         o.addProperty("leaseMs", c.leaseMs());
         o.addProperty("liveBrokers", c.liveBrokers());
         o.addProperty("pollPeriodMs", c.pollPeriod().toMillis());
-        o.addProperty(
-                "nemeses", c.nemeses().stream().map(Nemesis::name).toList().toString());
+        o.addProperty("nemeses", c.nemeses().stream().map(Nemesis::name).toList().toString());
         o.add("bound", Comparison.tree(r.bound()));
         o.add("liveness", Comparison.tree(r.liveness()));
         o.add("divergence", Comparison.tree(r.divergence()));
-        o.add(
-                "faults",
-                gson.toJsonTree(r.faults().stream().map(Object::toString).toList()));
+        o.add("faults", gson.toJsonTree(r.faults().stream().map(Object::toString).toList()));
         Files.writeString(r.dir().resolve("results.json"), gson.toJson(o), StandardCharsets.UTF_8);
     }
 }

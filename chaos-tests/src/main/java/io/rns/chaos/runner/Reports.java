@@ -18,7 +18,8 @@ import java.util.Map;
  * run's parent directory (every run of that scenario) and in the output root (every scenario).
  */
 public final class Reports {
-    private Reports() {}
+    private Reports() {
+    }
 
     public static Path write(ChaosRun.Result r) throws IOException {
         Comparison.Row row = row(r);
@@ -36,11 +37,8 @@ public final class Reports {
             info.put("divergence window (STALE, all nodes)", r.divergence().describe());
         }
         Path html = r.dir().resolve("report.html");
-        Files.writeString(
-                html,
-                HtmlReport.render(
-                        "chaos " + c.scenario() + " seed " + c.seed(), info, r.history(), r.check(), row.metrics(), ""),
-                StandardCharsets.UTF_8);
+        Files.writeString(html, HtmlReport.render("chaos " + c.scenario() + " seed " + c.seed(), info, r.history(),
+                r.check(), row.metrics(), ""), StandardCharsets.UTF_8);
         writeComparisons(r.dir());
         return html;
     }
@@ -63,14 +61,8 @@ public final class Reports {
         info.put("divergence window (STALE, all nodes)", r.divergence().describe());
         Path html = r.dir().resolve("report.html");
         Files.writeString(
-                html,
-                HtmlReport.render(
-                        "chaos " + c.scenario() + " seed " + c.seed(),
-                        info,
-                        r.history(),
-                        null,
-                        row.metrics(),
-                        LivenessSection.render(r.liveness(), r.history(), r.samples())),
+                html, HtmlReport.render("chaos " + c.scenario() + " seed " + c.seed(), info, r.history(), null,
+                        row.metrics(), LivenessSection.render(r.liveness(), r.history(), r.samples())),
                 StandardCharsets.UTF_8);
         writeComparisons(r.dir());
         return html;
@@ -79,35 +71,18 @@ public final class Reports {
     /** The comparison row of a set-workload run. */
     public static Comparison.Row row(ChaosRun.Result r) {
         ChaosRun.Config c = r.config();
-        return new Comparison.Row(
-                c.scenario(),
-                c.mode(),
-                c.nodes(),
-                c.seed(),
-                c.duration().toSeconds(),
-                c.readLevels().toString(),
-                c.unsafeReads(),
-                RunMetrics.compute(r.history(), r.check(), r.stale()),
-                r.divergence(),
-                null,
-                null);
+        return new Comparison.Row(c.scenario(), c.mode(), c.nodes(), c.seed(), c.duration().toSeconds(),
+                c.readLevels().toString(), c.unsafeReads(), RunMetrics.compute(r.history(), r.check(), r.stale()),
+                r.divergence(), null, null);
     }
 
     /** The comparison row of a liveness run. */
     public static Comparison.Row row(LivenessRun.Result r) {
         LivenessRun.Config c = r.config();
         LivenessAnalysis.Report l = r.liveness();
-        return new Comparison.Row(
-                c.scenario(),
-                c.mode(),
-                c.nodes(),
-                c.seed(),
-                c.duration().toSeconds(),
-                c.raft() ? "[STALE, LINEARIZABLE] polls" : "[STALE] polls",
-                false,
-                RunMetrics.compute(r.history(), null, null).withoutFinalReads(),
-                r.divergence(),
-                l.detectionCell(),
+        return new Comparison.Row(c.scenario(), c.mode(), c.nodes(), c.seed(), c.duration().toSeconds(),
+                c.raft() ? "[STALE, LINEARIZABLE] polls" : "[STALE] polls", false,
+                RunMetrics.compute(r.history(), null, null).withoutFinalReads(), r.divergence(), l.detectionCell(),
                 l.falseExpiries() + " of " + l.expiries() + " expiries");
     }
 

@@ -65,65 +65,38 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SetWorkloadRun {
 
     /** What to run (Raft mode). */
-    public record Config(
-            String scenario,
-            int nodes,
-            long seed,
-            Duration duration,
-            List<Nemesis> nemeses,
-            int workers,
-            int topics,
-            Path outDir,
-            Duration faultWindow,
-            Duration quietWindow) {}
+    public record Config(String scenario, int nodes, long seed, Duration duration, List<Nemesis> nemeses, int workers,
+            int topics, Path outDir, Duration faultWindow, Duration quietWindow) {
+    }
 
     /** What came out; the sets hold broker addresses (at most {@link #EXAMPLES} kept in each example list). */
-    public record Result(
-            Path dir,
-            int attempted,
-            int acked,
-            int failed,
-            int indeterminate,
-            int ackedPresent,
-            List<String> lost,
-            List<String> unexpected,
-            List<String> failedPresent,
-            List<String> recovered,
-            List<String> divergent,
-            int finalReadFailures,
-            int rywChecks,
-            List<String> rywViolations,
-            int rywUnavailable,
-            int rywControlReads,
-            int rywControlMisses,
-            int monotonicChecks,
-            List<String> monotonicViolations,
-            List<FaultEvent> faults) {
+    public record Result(Path dir, int attempted, int acked, int failed, int indeterminate, int ackedPresent,
+            List<String> lost, List<String> unexpected, List<String> failedPresent, List<String> recovered,
+            List<String> divergent, int finalReadFailures, int rywChecks, List<String> rywViolations,
+            int rywUnavailable, int rywControlReads, int rywControlMisses, int monotonicChecks,
+            List<String> monotonicViolations, List<FaultEvent> faults) {
         public String summary() {
             return "attempted=" + attempted + " acked=" + acked + " failed=" + failed + " indeterminate="
-                    + indeterminate
-                    + " | acked-present=" + ackedPresent + " lost=" + lost.size() + " unexpected=" + unexpected.size()
-                    + " failed-present=" + failedPresent.size() + " recovered=" + recovered.size()
-                    + " divergent=" + divergent.size() + " final-read-failures=" + finalReadFailures
-                    + " | ryw checks=" + rywChecks + " violations=" + rywViolations.size() + " unavailable="
-                    + rywUnavailable + " control-misses=" + rywControlMisses + "/" + rywControlReads
-                    + " | monotonic checks=" + monotonicChecks + " violations="
-                    + monotonicViolations.size() + " | faults=" + faults.size();
+                    + indeterminate + " | acked-present=" + ackedPresent + " lost=" + lost.size() + " unexpected="
+                    + unexpected.size() + " failed-present=" + failedPresent.size() + " recovered=" + recovered.size()
+                    + " divergent=" + divergent.size() + " final-read-failures=" + finalReadFailures + " | ryw checks="
+                    + rywChecks + " violations=" + rywViolations.size() + " unavailable=" + rywUnavailable
+                    + " control-misses=" + rywControlMisses + "/" + rywControlReads + " | monotonic checks="
+                    + monotonicChecks + " violations=" + monotonicViolations.size() + " | faults=" + faults.size();
         }
     }
 
     static final int EXAMPLES = 20;
 
     enum Outcome {
-        PENDING,
-        ACKED,
-        FAILED,
-        INFO
+        PENDING, ACKED, FAILED, INFO
     }
 
-    record Attempt(String topic, String addr, int worker, Outcome outcome) {}
+    record Attempt(String topic, String addr, int worker, Outcome outcome) {
+    }
 
-    private SetWorkloadRun() {}
+    private SetWorkloadRun() {
+    }
 
     static String topic(int i) {
         return "SetTopic-" + i;
@@ -142,56 +115,21 @@ public final class SetWorkloadRun {
         AtomicLong[] control = {new AtomicLong(), new AtomicLong()}; // control reads, control misses
         AtomicLong monoChecks = new AtomicLong();
         Map<String, Map<String, Set<String>>> finalByNode = new LinkedHashMap<>(); // node -> topic -> addrs
-        HostsBuilder hb = HostsBuilder.create()
-                .nodes(c.nodes())
-                .mode("raft")
-                .electionTimeoutMs(1000)
-                .runDir(dir.resolve("nodes"))
-                .keepLogs(true);
-        ClusterRun.Outcome<Integer> out = ClusterRun.run(
-                hb,
-                dir,
-                new ClusterRun.Spec(
-                        "raft",
-                        c.nodes(),
-                        c.seed(),
-                        c.nemeses(),
-                        c.duration(),
-                        c.faultWindow(),
-                        c.quietWindow(),
-                        c.workers(),
-                        "chaos-set-worker-"),
-                (w, endpoints, rec, deadline) -> new Worker(
-                        c,
-                        w,
-                        endpoints,
-                        rec,
-                        deadline,
-                        attempts,
-                        rywChecks,
-                        rywUnavailable,
-                        rywViolations,
-                        control,
-                        monoChecks,
-                        monoViolations),
+        HostsBuilder hb = HostsBuilder.create().nodes(c.nodes()).mode("raft").electionTimeoutMs(1000)
+                .runDir(dir.resolve("nodes")).keepLogs(true);
+        ClusterRun.Outcome<Integer> out = ClusterRun.run(hb, dir,
+                new ClusterRun.Spec("raft", c.nodes(), c.seed(), c.nemeses(), c.duration(), c.faultWindow(),
+                        c.quietWindow(), c.workers(), "chaos-set-worker-"),
+                (w, endpoints, rec, deadline) -> new Worker(c, w, endpoints, rec, deadline, attempts, rywChecks,
+                        rywUnavailable, rywViolations, control, monoChecks, monoViolations),
                 (hosts, endpoints, rec) -> finalReads(c, hosts, rec, finalByNode));
         HistoryRecorder rec = out.recorder();
         int finalReadFailures = out.afterHeal();
         List<FaultEvent> faults = out.faults();
         rec.snapshot().writeJsonl(dir.resolve("history.jsonl"));
-        Result r = classify(
-                dir,
-                attempts,
-                finalByNode,
-                finalReadFailures,
-                (int) rywChecks.get(),
-                List.copyOf(rywViolations),
-                (int) rywUnavailable.get(),
-                (int) control[0].get(),
-                (int) control[1].get(),
-                (int) monoChecks.get(),
-                List.copyOf(monoViolations),
-                faults);
+        Result r = classify(dir, attempts, finalByNode, finalReadFailures, (int) rywChecks.get(),
+                List.copyOf(rywViolations), (int) rywUnavailable.get(), (int) control[0].get(), (int) control[1].get(),
+                (int) monoChecks.get(), List.copyOf(monoViolations), faults);
         writeResults(dir, c, r);
         System.out.println("chaos-set: " + c.scenario() + " seed=" + c.seed() + " " + r.summary()
                 + (r.recovered().isEmpty() ? "" : "\n  recovered (indeterminate, present): " + r.recovered())
@@ -214,13 +152,7 @@ public final class SetWorkloadRun {
                 for (int t = 0; t < c.topics(); t++) {
                     Set<String> got = null;
                     for (int attempt = 0; attempt < 5 && got == null; attempt++) {
-                        got = read(
-                                client,
-                                rec,
-                                rec.newProcess(),
-                                topic(t),
-                                h.clientAddress(),
-                                Consistency.LINEARIZABLE,
+                        got = read(client, rec, rec.newProcess(), topic(t), h.clientAddress(), Consistency.LINEARIZABLE,
                                 null);
                         if (got == null) {
                             Thread.sleep(1000);
@@ -239,19 +171,9 @@ public final class SetWorkloadRun {
     }
 
     /** Classifies every attempt against the final reads ({@code finalByNode}: node -> topic -> addresses). */
-    static Result classify(
-            Path dir,
-            Map<String, Attempt> attempts,
-            Map<String, Map<String, Set<String>>> finalByNode,
-            int finalReadFailures,
-            int rywChecks,
-            List<String> rywViolations,
-            int rywUnavailable,
-            int controlReads,
-            int controlMisses,
-            int monoChecks,
-            List<String> monoViolations,
-            List<FaultEvent> faults) {
+    static Result classify(Path dir, Map<String, Attempt> attempts, Map<String, Map<String, Set<String>>> finalByNode,
+            int finalReadFailures, int rywChecks, List<String> rywViolations, int rywUnavailable, int controlReads,
+            int controlMisses, int monoChecks, List<String> monoViolations, List<FaultEvent> faults) {
         Map<String, Integer> presentOn = new LinkedHashMap<>(); // addr -> number of nodes whose final read has it
         Set<String> unexpected = new TreeSet<>();
         finalByNode.forEach((node, byTopic) -> byTopic.forEach((topic, addrs) -> {
@@ -302,27 +224,10 @@ public final class SetWorkloadRun {
                 }
             }
         }
-        return new Result(
-                dir,
-                attempts.size(),
-                acked,
-                failed,
-                info,
-                ackedPresent,
-                sorted(lost),
-                sorted(new ArrayList<>(unexpected)),
-                sorted(failedPresent),
-                sorted(recovered),
-                sorted(divergent),
-                finalReadFailures,
-                rywChecks,
-                rywViolations,
-                rywUnavailable,
-                controlReads,
-                controlMisses,
-                monoChecks,
-                monoViolations,
-                faults);
+        return new Result(dir, attempts.size(), acked, failed, info, ackedPresent, sorted(lost),
+                sorted(new ArrayList<>(unexpected)), sorted(failedPresent), sorted(recovered), sorted(divergent),
+                finalReadFailures, rywChecks, rywViolations, rywUnavailable, controlReads, controlMisses, monoChecks,
+                monoViolations, faults);
     }
 
     private static List<String> sorted(List<String> l) {
@@ -330,32 +235,21 @@ public final class SetWorkloadRun {
     }
 
     static NamesrvClient client(List<String> endpoints, long seed) {
-        return NamesrvClient.builder()
-                .endpoints(endpoints)
-                .mode(ClusterMode.RAFT)
-                .requestTimeout(Duration.ofMillis(1500))
-                .overallTimeout(Duration.ofSeconds(4))
-                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(6))
-                .randomSeed(seed)
-                .clientId("chaos-set")
-                .build();
+        return NamesrvClient.builder().endpoints(endpoints).mode(ClusterMode.RAFT)
+                .requestTimeout(Duration.ofMillis(1500)).overallTimeout(Duration.ofSeconds(4))
+                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(6)).randomSeed(seed).clientId("chaos-set").build();
     }
 
     /** The server's answer to a read of {@code topic}, with its meta, or null if the read failed. */
-    private record ReadAnswer(Set<String> addrs, ServerMeta meta) {}
+    private record ReadAnswer(Set<String> addrs, ServerMeta meta) {
+    }
 
-    private static Set<String> read(
-            NamesrvClient client,
-            HistoryRecorder rec,
-            int p,
-            String topic,
-            String node,
-            Consistency level,
-            ReadAnswer[] answer) {
+    private static Set<String> read(NamesrvClient client, HistoryRecorder rec, int p, String topic, String node,
+            Consistency level, ReadAnswer[] answer) {
         rec.invoke(p, "read", topic, null, node);
         try {
-            Reply<TopicRoute> r = client.getTopicRoute(
-                    topic, CallOptions.DEFAULT.withNode(node).withConsistency(level));
+            Reply<TopicRoute> r = client.getTopicRoute(topic,
+                    CallOptions.DEFAULT.withNode(node).withConsistency(level));
             TreeSet<String> brokers = new TreeSet<>();
             for (BrokerData b : r.value().getBrokerDatasList()) {
                 brokers.addAll(b.getBrokerAddrsMap().values());
@@ -402,19 +296,9 @@ public final class SetWorkloadRun {
         long lastReadIndex = -1;
         String lastReadWhat = "";
 
-        Worker(
-                Config c,
-                int index,
-                List<String> endpoints,
-                HistoryRecorder rec,
-                long deadline,
-                Map<String, Attempt> attempts,
-                AtomicLong rywChecks,
-                AtomicLong rywUnavailable,
-                List<String> rywViolations,
-                AtomicLong[] control,
-                AtomicLong monoChecks,
-                List<String> monoViolations) {
+        Worker(Config c, int index, List<String> endpoints, HistoryRecorder rec, long deadline,
+                Map<String, Attempt> attempts, AtomicLong rywChecks, AtomicLong rywUnavailable,
+                List<String> rywViolations, AtomicLong[] control, AtomicLong monoChecks, List<String> monoViolations) {
             this.c = c;
             this.index = index;
             this.endpoints = endpoints;
@@ -455,10 +339,8 @@ public final class SetWorkloadRun {
                 rec.ok(process, "register", topic, addr, ServerMeta.of(reply.meta()));
                 attempts.put(addr, new Attempt(topic, addr, index, Outcome.ACKED));
             } catch (NamesrvException e) {
-                boolean unknown = e.outcomeUnknown()
-                        || e.kind() != NamesrvException.Kind.SERVER
-                        || e.code() == ErrorCode.OUTCOME_UNKNOWN
-                        || e.code() == ErrorCode.DEADLINE_EXCEEDED;
+                boolean unknown = e.outcomeUnknown() || e.kind() != NamesrvException.Kind.SERVER
+                        || e.code() == ErrorCode.OUTCOME_UNKNOWN || e.code() == ErrorCode.DEADLINE_EXCEEDED;
                 if (unknown) {
                     rec.info(process, "register", topic, addr, e.codeName() + ": " + e.getMessage());
                     attempts.put(addr, new Attempt(topic, addr, index, Outcome.INFO));
@@ -478,9 +360,9 @@ public final class SetWorkloadRun {
             } else {
                 rywChecks.incrementAndGet();
                 if (!got.contains(addr)) {
-                    rywViolations.add("worker " + index + ": " + addr + " acked, then SEQUENTIAL read of " + topic
-                            + " on " + node + " (client floor " + floor + ", answer index " + lastReadIndex
-                            + ") missed it");
+                    rywViolations.add(
+                            "worker " + index + ": " + addr + " acked, then SEQUENTIAL read of " + topic + " on " + node
+                                    + " (client floor " + floor + ", answer index " + lastReadIndex + ") missed it");
                 }
             }
             if (random.nextInt(4) == 0) {
@@ -508,10 +390,7 @@ public final class SetWorkloadRun {
             String n = node != null ? node : endpoints.get(random.nextInt(endpoints.size()));
             ReadAnswer[] a = new ReadAnswer[1];
             Set<String> got = read(client, rec, process, topic, n, level, a);
-            if (got != null
-                    && a[0] != null
-                    && a[0].meta() != null
-                    && a[0].meta().hasAppliedIndex()) {
+            if (got != null && a[0] != null && a[0].meta() != null && a[0].meta().hasAppliedIndex()) {
                 long idx = a[0].meta().appliedIndex();
                 String what = level + " " + topic + " on " + n + " @" + idx;
                 monoChecks.incrementAndGet();
@@ -543,8 +422,7 @@ public final class SetWorkloadRun {
         o.addProperty("durationMs", c.duration().toMillis());
         o.addProperty("workers", c.workers());
         o.addProperty("topics", c.topics());
-        o.addProperty(
-                "nemeses", c.nemeses().stream().map(Nemesis::name).toList().toString());
+        o.addProperty("nemeses", c.nemeses().stream().map(Nemesis::name).toList().toString());
         o.addProperty("attempted", r.attempted());
         o.addProperty("acked", r.acked());
         o.addProperty("failed", r.failed());
@@ -572,9 +450,7 @@ public final class SetWorkloadRun {
         ex.add("rywViolations", gson.toJsonTree(head(r.rywViolations())));
         ex.add("monotonicViolations", gson.toJsonTree(head(r.monotonicViolations())));
         o.add("examples", ex);
-        o.add(
-                "faults",
-                gson.toJsonTree(r.faults().stream().map(Object::toString).toList()));
+        o.add("faults", gson.toJsonTree(r.faults().stream().map(Object::toString).toList()));
         Files.writeString(dir.resolve("results.json"), gson.toJson(o), StandardCharsets.UTF_8);
     }
 

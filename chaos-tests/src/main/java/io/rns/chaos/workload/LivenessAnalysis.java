@@ -46,19 +46,12 @@ import java.util.TreeSet;
  * leader for time before it led).
  */
 public final class LivenessAnalysis {
-    private LivenessAnalysis() {}
+    private LivenessAnalysis() {
+    }
 
     /** The detection bound and where it comes from (all ms). */
-    public record Bound(
-            long leaseMs,
-            long suspectMs,
-            long electionTimeoutMs,
-            long maxElectionDelayMs,
-            long scanMs,
-            long commitAllowanceMs,
-            long guardMs,
-            long boundMs,
-            String formula) {
+    public record Bound(long leaseMs, long suspectMs, long electionTimeoutMs, long maxElectionDelayMs, long scanMs,
+            long commitAllowanceMs, long guardMs, long boundMs, String formula) {
 
         /**
          * Raft (README "Detection time", worst case): the leader dies just before expiring the broker, so almost a
@@ -69,57 +62,22 @@ public final class LivenessAnalysis {
          * {@code 2L + 2ET + delay + s + c}, plus the mass-expiry guard's
          * spacing {@code (k-1)/rate} for k brokers dying within one lease of each other.
          */
-        public static Bound raft(
-                long leaseMs,
-                long suspectMs,
-                long electionTimeoutMs,
-                long maxElectionDelayMs,
-                long scanMs,
-                long commitAllowanceMs,
-                int concurrentDeaths,
-                double expiryRatePerSec) {
+        public static Bound raft(long leaseMs, long suspectMs, long electionTimeoutMs, long maxElectionDelayMs,
+                long scanMs, long commitAllowanceMs, int concurrentDeaths, double expiryRatePerSec) {
             long guard = (long) Math.ceil(Math.max(0, concurrentDeaths - 1) * 1000.0 / expiryRatePerSec);
             long b = 2 * leaseMs + 2 * electionTimeoutMs + maxElectionDelayMs + scanMs + commitAllowanceMs + guard;
-            return new Bound(
-                    leaseMs,
-                    suspectMs,
-                    electionTimeoutMs,
-                    maxElectionDelayMs,
-                    scanMs,
-                    commitAllowanceMs,
-                    guard,
-                    b,
-                    String.format(
-                            Locale.ROOT,
+            return new Bound(leaseMs, suspectMs, electionTimeoutMs, maxElectionDelayMs, scanMs, commitAllowanceMs,
+                    guard, b,
+                    String.format(Locale.ROOT,
                             "2*L(%d) + 2*ET(%d) + election delay(%d) + scan(%d) + commit(%d) + " + "guard(%d) = %d ms",
-                            leaseMs,
-                            electionTimeoutMs,
-                            maxElectionDelayMs,
-                            scanMs,
-                            commitAllowanceMs,
-                            guard,
-                            b));
+                            leaseMs, electionTimeoutMs, maxElectionDelayMs, scanMs, commitAllowanceMs, guard, b));
         }
 
         /** Leaderless (stock): each node on its own clock: {@code L + scan + c}; no election, no hand-over. */
         public static Bound leaderless(long leaseMs, long scanMs, long commitAllowanceMs) {
             long b = leaseMs + scanMs + commitAllowanceMs;
-            return new Bound(
-                    leaseMs,
-                    0,
-                    0,
-                    0,
-                    scanMs,
-                    commitAllowanceMs,
-                    0,
-                    b,
-                    String.format(
-                            Locale.ROOT,
-                            "L(%d) + scan(%d) + apply(%d) = %d ms (each node alone)",
-                            leaseMs,
-                            scanMs,
-                            commitAllowanceMs,
-                            b));
+            return new Bound(leaseMs, 0, 0, 0, scanMs, commitAllowanceMs, 0, b, String.format(Locale.ROOT,
+                    "L(%d) + scan(%d) + apply(%d) = %d ms (each node alone)", leaseMs, scanMs, commitAllowanceMs, b));
         }
 
         public long falseExpiryThresholdMs(boolean raft) {
@@ -128,73 +86,29 @@ public final class LivenessAnalysis {
     }
 
     /** One dead broker. Times in ms; -1 = never seen. */
-    public record DeadBroker(
-            String name,
-            String death,
-            double deathS,
-            long detectionMs,
-            long lastPresentMs,
-            long everywhereMs,
-            Map<String, Long> perNodeMs,
-            boolean beyondBound,
-            int reappeared,
-            int leaderChanges,
-            boolean beyondLeaderBound) {}
+    public record DeadBroker(String name, String death, double deathS, long detectionMs, long lastPresentMs,
+            long everywhereMs, Map<String, Long> perNodeMs, boolean beyondBound, int reappeared, int leaderChanges,
+            boolean beyondLeaderBound) {
+    }
 
-    public record Report(
-            boolean raft,
-            int brokers,
-            int deadBrokers,
-            int detected,
-            int undetected,
-            long detectionMedianMs,
-            long detectionMaxMs,
-            long everywhereMedianMs,
-            long everywhereMaxMs,
-            long boundMs,
-            String boundFormula,
-            int beyondBound,
-            int multiFailover,
-            int beyondLeaderBound,
-            long leaderBoundMs,
-            int reappeared,
-            int heartbeatsOk,
-            int heartbeatsFailed,
-            int expiries,
-            int falseExpiries,
-            long falseExpiryThresholdMs,
-            List<String> falseExpiryDetails,
-            List<String> legitimateExpiryDetails,
+    public record Report(boolean raft, int brokers, int deadBrokers, int detected, int undetected,
+            long detectionMedianMs, long detectionMaxMs, long everywhereMedianMs, long everywhereMaxMs, long boundMs,
+            String boundFormula, int beyondBound, int multiFailover, int beyondLeaderBound, long leaderBoundMs,
+            int reappeared, int heartbeatsOk, int heartbeatsFailed, int expiries, int falseExpiries,
+            long falseExpiryThresholdMs, List<String> falseExpiryDetails, List<String> legitimateExpiryDetails,
             List<DeadBroker> dead) {
 
         public String summary() {
-            return String.format(
-                    Locale.ROOT,
+            return String.format(Locale.ROOT,
                     "brokers=%d dead=%d detected=%d undetected=%d | detection median %s max %s"
                             + " | everywhere median %s max %s | bound %d ms (%s) beyond=%d (not applicable: %d, more than one"
                             + " leader change) | per leader: L + scan + commit = %d ms after the death or the leader's"
                             + " first answer, beyond=%d | reappeared=%d | heartbeats ok=%d"
                             + " failed=%d | expiries=%d false=%d (threshold %d ms)",
-                    brokers,
-                    deadBrokers,
-                    detected,
-                    undetected,
-                    ms(detectionMedianMs),
-                    ms(detectionMaxMs),
-                    ms(everywhereMedianMs),
-                    ms(everywhereMaxMs),
-                    boundMs,
-                    boundFormula,
-                    beyondBound,
-                    multiFailover,
-                    leaderBoundMs,
-                    beyondLeaderBound,
-                    reappeared,
-                    heartbeatsOk,
-                    heartbeatsFailed,
-                    expiries,
-                    falseExpiries,
-                    falseExpiryThresholdMs);
+                    brokers, deadBrokers, detected, undetected, ms(detectionMedianMs), ms(detectionMaxMs),
+                    ms(everywhereMedianMs), ms(everywhereMaxMs), boundMs, boundFormula, beyondBound, multiFailover,
+                    leaderBoundMs, beyondLeaderBound, reappeared, heartbeatsOk, heartbeatsFailed, expiries,
+                    falseExpiries, falseExpiryThresholdMs);
         }
 
         /** For the comparison table: "median 2.1 s / max 4.3 s (bound 11.1 s; 9 dead, 0 undetected)". */
@@ -202,15 +116,9 @@ public final class LivenessAnalysis {
             if (deadBrokers == 0) {
                 return "n/a (no broker died)";
             }
-            return String.format(
-                    Locale.ROOT,
-                    "median %s / max %s (bound %.1f s; %d dead, %d undetected%s%s%s)",
-                    ms(raft ? detectionMedianMs : everywhereMedianMs),
-                    ms(raft ? detectionMaxMs : everywhereMaxMs),
-                    boundMs / 1000.0,
-                    deadBrokers,
-                    undetected,
-                    beyondBound > 0 ? ", " + beyondBound + " beyond" : "",
+            return String.format(Locale.ROOT, "median %s / max %s (bound %.1f s; %d dead, %d undetected%s%s%s)",
+                    ms(raft ? detectionMedianMs : everywhereMedianMs), ms(raft ? detectionMaxMs : everywhereMaxMs),
+                    boundMs / 1000.0, deadBrokers, undetected, beyondBound > 0 ? ", " + beyondBound + " beyond" : "",
                     multiFailover > 0 ? ", " + multiFailover + " across >1 leader change" : "",
                     beyondLeaderBound > 0 ? ", " + beyondLeaderBound + " beyond the per-leader bound" : "");
         }
@@ -221,21 +129,16 @@ public final class LivenessAnalysis {
     }
 
     /** Input about one broker, decoupled from {@link SimBroker} for tests. */
-    public record BrokerRecord(
-            String name, String addr, long deathTime, String death, long maxEpoch, List<SimBroker.Call> calls) {
+    public record BrokerRecord(String name, String addr, long deathTime, String death, long maxEpoch,
+            List<SimBroker.Call> calls) {
         public static BrokerRecord of(SimBroker b) {
-            return new BrokerRecord(
-                    b.name(),
-                    b.addr(),
-                    b.deathTime(),
-                    b.death() == null ? null : b.death().name(),
-                    b.maxEpoch(),
-                    b.calls());
+            return new BrokerRecord(b.name(), b.addr(), b.deathTime(), b.death() == null ? null : b.death().name(),
+                    b.maxEpoch(), b.calls());
         }
     }
 
-    public static Report analyze(
-            boolean raft, List<BrokerRecord> brokers, List<NodePoller.Sample> samples, Bound bound) {
+    public static Report analyze(boolean raft, List<BrokerRecord> brokers, List<NodePoller.Sample> samples,
+            Bound bound) {
         long threshold = bound.falseExpiryThresholdMs(raft);
         int ok = 0, failed = 0, expiries = 0;
         List<String> falseOnes = new ArrayList<>();
@@ -274,16 +177,9 @@ public final class LivenessAnalysis {
                             expiries++;
                             if (lastOk != null) {
                                 long g = Math.max(gap, c.ret() - lastOk.call()) / 1_000_000;
-                                String what = String.format(
-                                        Locale.ROOT,
-                                        "%s epoch %d on %s: UNKNOWN_BROKER at %.3f s, "
-                                                + "longest possible silence %d ms (last OK contact invoked at %.3f s)%s",
-                                        b.name(),
-                                        c.epoch(),
-                                        e.getKey(),
-                                        c.ret() / 1e9,
-                                        g,
-                                        lastOk.call() / 1e9,
+                                String what = String.format(Locale.ROOT, "%s epoch %d on %s: UNKNOWN_BROKER at %.3f s, "
+                                        + "longest possible silence %d ms (last OK contact invoked at %.3f s)%s",
+                                        b.name(), c.epoch(), e.getKey(), c.ret() / 1e9, g, lastOk.call() / 1e9,
                                         failedSince ? ", calls failed since" : "");
                                 if (g < threshold && (raft || !failedSince)) {
                                     falseOnes.add(what);
@@ -361,9 +257,7 @@ public final class LivenessAnalysis {
             int reappeared = 0;
             if (raft && firstAbsentRet >= 0) {
                 for (NodePoller.Sample s : samples) {
-                    if (s.ok()
-                            && s.level().equals("LINEARIZABLE")
-                            && s.call() > firstAbsentRet
+                    if (s.ok() && s.level().equals("LINEARIZABLE") && s.call() > firstAbsentRet
                             && s.addrs().contains(b.addr())) {
                         reappeared++;
                     }
@@ -392,8 +286,7 @@ public final class LivenessAnalysis {
                 }
             }
             int changes = Math.max(0, terms.size() - 1);
-            boolean isBeyond = raft
-                    ? changes <= 1 && lastPresent > bound.boundMs()
+            boolean isBeyond = raft ? changes <= 1 && lastPresent > bound.boundMs()
                     : (everywhere < 0 || everywhere > bound.boundMs());
             multiFailover += raft && changes > 1 ? 1 : 0;
             beyondLeader += leaderViolation ? 1 : 0;
@@ -407,45 +300,14 @@ public final class LivenessAnalysis {
             }
             beyond += isBeyond ? 1 : 0;
             reappearedTotal += reappeared;
-            dead.add(new DeadBroker(
-                    b.name(),
-                    b.death(),
-                    d / 1e9,
-                    detection,
-                    lastPresent,
-                    everywhere,
-                    perNode,
-                    isBeyond,
-                    reappeared,
-                    changes,
-                    leaderViolation));
+            dead.add(new DeadBroker(b.name(), b.death(), d / 1e9, detection, lastPresent, everywhere, perNode, isBeyond,
+                    reappeared, changes, leaderViolation));
         }
         det.sort(null);
         every.sort(null);
-        return new Report(
-                raft,
-                brokers.size(),
-                dead.size(),
-                det.size(),
-                undetected,
-                median(det),
-                max(det),
-                median(every),
-                max(every),
-                bound.boundMs(),
-                bound.formula(),
-                beyond,
-                multiFailover,
-                beyondLeader,
-                leaderBoundMs,
-                reappearedTotal,
-                ok,
-                failed,
-                expiries,
-                falseOnes.size(),
-                threshold,
-                falseOnes,
-                legit,
+        return new Report(raft, brokers.size(), dead.size(), det.size(), undetected, median(det), max(det),
+                median(every), max(every), bound.boundMs(), bound.formula(), beyond, multiFailover, beyondLeader,
+                leaderBoundMs, reappearedTotal, ok, failed, expiries, falseOnes.size(), threshold, falseOnes, legit,
                 dead);
     }
 

@@ -40,19 +40,9 @@ import java.util.function.Supplier;
 public final class NodePoller implements AutoCloseable {
 
     /** One read of one round. {@code addrs} is null unless ok; times are history times (ns since the run start). */
-    public record Sample(
-            long round,
-            long roundStart,
-            long call,
-            long ret,
-            String node,
-            String key,
-            String level,
-            boolean ok,
-            Set<String> addrs,
-            long appliedIndex,
-            long term,
-            String error) {}
+    public record Sample(long round, long roundStart, long call, long ret, String node, String key, String level,
+            boolean ok, Set<String> addrs, long appliedIndex, long term, String error) {
+    }
 
     private final List<String> endpoints;
     private final Supplier<List<String>> keys;
@@ -67,31 +57,20 @@ public final class NodePoller implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    public NodePoller(
-            List<String> endpoints,
-            Supplier<List<String>> keys,
-            List<Consistency> levels,
-            Duration period,
-            HistoryRecorder rec,
-            boolean recordInHistory,
-            boolean leaderless) {
+    public NodePoller(List<String> endpoints, Supplier<List<String>> keys, List<Consistency> levels, Duration period,
+            HistoryRecorder rec, boolean recordInHistory, boolean leaderless) {
         this.endpoints = List.copyOf(endpoints);
         this.keys = keys;
         this.levels = List.copyOf(levels);
         this.period = period;
         this.rec = rec;
         this.recordInHistory = recordInHistory;
-        this.client = NamesrvClient.builder()
-                .endpoints(endpoints)
-                .mode(leaderless ? ClusterMode.LEADERLESS : ClusterMode.RAFT)
-                .requestTimeout(Duration.ofMillis(700))
-                .overallTimeout(Duration.ofMillis(900))
-                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(1))
-                .randomSeed(1)
-                .clientId("chaos-poller")
-                .build();
-        this.pool = Executors.newFixedThreadPool(
-                Math.min(16, endpoints.size() * levels.size() * 2), DaemonThreads.named("chaos-poller-read"));
+        this.client = NamesrvClient.builder().endpoints(endpoints)
+                .mode(leaderless ? ClusterMode.LEADERLESS : ClusterMode.RAFT).requestTimeout(Duration.ofMillis(700))
+                .overallTimeout(Duration.ofMillis(900)).retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(1))
+                .randomSeed(1).clientId("chaos-poller").build();
+        this.pool = Executors.newFixedThreadPool(Math.min(16, endpoints.size() * levels.size() * 2),
+                DaemonThreads.named("chaos-poller-read"));
         if (recordInHistory) {
             for (String ep : endpoints) {
                 for (Consistency l : levels) {
@@ -162,8 +141,7 @@ public final class NodePoller implements AutoCloseable {
             call = rec.invoke(p, "read", key, null, ep).time();
         }
         try {
-            Reply<TopicRoute> r =
-                    client.getTopicRoute(key, CallOptions.DEFAULT.withNode(ep).withConsistency(level));
+            Reply<TopicRoute> r = client.getTopicRoute(key, CallOptions.DEFAULT.withNode(ep).withConsistency(level));
             TreeSet<String> addrs = new TreeSet<>();
             for (BrokerData b : r.value().getBrokerDatasList()) {
                 addrs.addAll(b.getBrokerAddrsMap().values());
@@ -171,16 +149,8 @@ public final class NodePoller implements AutoCloseable {
             return ok(round, roundStart, call, ep, key, level, addrs, ServerMeta.of(r.meta()), p);
         } catch (NamesrvException e) {
             if (e.code() == ErrorCode.TOPIC_NOT_FOUND) {
-                return ok(
-                        round,
-                        roundStart,
-                        call,
-                        ep,
-                        key,
-                        level,
-                        new TreeSet<>(),
-                        e.meta() == null ? null : ServerMeta.of(e.meta()),
-                        p);
+                return ok(round, roundStart, call, ep, key, level, new TreeSet<>(),
+                        e.meta() == null ? null : ServerMeta.of(e.meta()), p);
             }
             String err = e.codeName() + ": " + e.getMessage();
             long ret = p != null ? rec.fail(p, "read", key, null, err).time() : now();
@@ -192,22 +162,13 @@ public final class NodePoller implements AutoCloseable {
         }
     }
 
-    private Sample ok(
-            long round,
-            long roundStart,
-            long call,
-            String ep,
-            String key,
-            Consistency level,
-            TreeSet<String> addrs,
-            ServerMeta meta,
-            Integer p) {
-        long ret =
-                p != null ? rec.ok(p, "read", key, SetValue.encode(addrs), meta).time() : now();
+    private Sample ok(long round, long roundStart, long call, String ep, String key, Consistency level,
+            TreeSet<String> addrs, ServerMeta meta, Integer p) {
+        long ret = p != null ? rec.ok(p, "read", key, SetValue.encode(addrs), meta).time() : now();
         long applied = meta == null ? -1 : meta.appliedIndex();
         long term = meta == null ? -1 : meta.term();
-        return new Sample(
-                round, roundStart, call, ret, ep, key, level.name(), true, Set.copyOf(addrs), applied, term, null);
+        return new Sample(round, roundStart, call, ret, ep, key, level.name(), true, Set.copyOf(addrs), applied, term,
+                null);
     }
 
     /** Every sample so far, in round order. */

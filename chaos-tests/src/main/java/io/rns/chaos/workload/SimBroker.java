@@ -44,21 +44,17 @@ public final class SimBroker implements AutoCloseable {
     public static final String CLUSTER_LANE = "*";
 
     public enum Death {
-        KILLED,
-        HUNG
+        KILLED, HUNG
     }
 
     /** UNKNOWN_BROKER = the server no longer has this epoch (expired, or a node that restarted empty). */
     public enum Outcome {
-        OK,
-        UNKNOWN_BROKER,
-        STALE_EPOCH,
-        FAIL,
-        INFO
+        OK, UNKNOWN_BROKER, STALE_EPOCH, FAIL, INFO
     }
 
     /** One register or heartbeat call on one lane (a node in leaderless mode, {@link #CLUSTER_LANE} in Raft mode). */
-    public record Call(String lane, String f, long call, long ret, Outcome outcome, long epoch, String error) {}
+    public record Call(String lane, String f, long call, long ret, Outcome outcome, long epoch, String error) {
+    }
 
     private final String name;
     private final String addr;
@@ -78,14 +74,8 @@ public final class SimBroker implements AutoCloseable {
     private volatile long deathTime = -1;
     private volatile Death death;
 
-    public SimBroker(
-            String name,
-            String topic,
-            int leaseMs,
-            boolean leaderless,
-            List<String> endpoints,
-            HistoryRecorder rec,
-            long seed) {
+    public SimBroker(String name, String topic, int leaseMs, boolean leaderless, List<String> endpoints,
+            HistoryRecorder rec, long seed) {
         this.name = name;
         this.addr = name + ".live:10911";
         this.topic = topic;
@@ -95,14 +85,11 @@ public final class SimBroker implements AutoCloseable {
         this.lanes = leaderless ? List.copyOf(endpoints) : List.of(CLUSTER_LANE);
         this.rec = rec;
         // overall timeout well below the lease (as BrokerRegistrar's docs ask), so one failing call cannot eat it
-        this.client = NamesrvClient.builder()
-                .endpoints(endpoints)
+        this.client = NamesrvClient.builder().endpoints(endpoints)
                 .mode(leaderless ? ClusterMode.LEADERLESS : ClusterMode.RAFT)
                 .requestTimeout(Duration.ofMillis(Math.min(1000, leaseMs / 4)))
                 .overallTimeout(Duration.ofMillis(Math.min(2000, leaseMs / 2)))
-                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(4))
-                .randomSeed(seed)
-                .clientId("broker-" + name)
+                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(4)).randomSeed(seed).clientId("broker-" + name)
                 .build();
         this.pool = Executors.newFixedThreadPool(lanes.size(), DaemonThreads.named("chaos-broker-" + name));
         for (String l : lanes) {
@@ -165,11 +152,7 @@ public final class SimBroker implements AutoCloseable {
 
     /** The highest epoch any lane was acknowledged with (raft: the current registration's log index). */
     public long maxEpoch() {
-        return calls().stream()
-                .filter(c -> c.outcome() == Outcome.OK)
-                .mapToLong(Call::epoch)
-                .max()
-                .orElse(0);
+        return calls().stream().filter(c -> c.outcome() == Outcome.OK).mapToLong(Call::epoch).max().orElse(0);
     }
 
     private void loop() {
@@ -243,32 +226,20 @@ public final class SimBroker implements AutoCloseable {
     private void register(String lane) {
         int p = processes.get(lane);
         long call = rec.invoke(p, "register", key(), addr, node(lane)).time();
-        RegisterBrokerRequest req = RegisterBrokerRequest.newBuilder()
-                .setCluster(CLUSTER)
-                .setBrokerName(name)
-                .setBrokerId(0)
-                .setBrokerAddr(addr)
-                .setLeaseTimeoutMs(leaseMs)
-                .setBindConnection(true)
-                .addTopics(TopicConfig.newBuilder()
-                        .setTopic(topic)
-                        .setReadQueueNums(4)
-                        .setWriteQueueNums(4)
-                        .setPerm(6))
+        RegisterBrokerRequest req = RegisterBrokerRequest.newBuilder().setCluster(CLUSTER).setBrokerName(name)
+                .setBrokerId(0).setBrokerAddr(addr).setLeaseTimeoutMs(leaseMs).setBindConnection(true)
+                .addTopics(TopicConfig.newBuilder().setTopic(topic).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
                 .build();
         try {
             var reply = client.registerBroker(req, options(lane));
             long e = reply.value().getBrokerEpoch();
-            long ret = rec.ok(p, "register", key(), addr, ServerMeta.of(reply.meta()))
-                    .time();
+            long ret = rec.ok(p, "register", key(), addr, ServerMeta.of(reply.meta())).time();
             setEpoch(lane, e);
             add(new Call(lane, "register", call, ret, Outcome.OK, e, null));
         } catch (NamesrvException ex) {
             String err = ex.codeName() + ": " + ex.getMessage();
-            boolean unknown = ex.outcomeUnknown()
-                    || ex.kind() != NamesrvException.Kind.SERVER
-                    || ex.code() == ErrorCode.OUTCOME_UNKNOWN
-                    || ex.code() == ErrorCode.DEADLINE_EXCEEDED;
+            boolean unknown = ex.outcomeUnknown() || ex.kind() != NamesrvException.Kind.SERVER
+                    || ex.code() == ErrorCode.OUTCOME_UNKNOWN || ex.code() == ErrorCode.DEADLINE_EXCEEDED;
             long ret;
             if (unknown) {
                 ret = rec.info(p, "register", key(), addr, err).time();
@@ -289,14 +260,8 @@ public final class SimBroker implements AutoCloseable {
         long e = epoch(lane);
         String v = Long.toString(e);
         long call = rec.invoke(p, "heartbeat", key(), v, node(lane)).time();
-        HeartbeatRequest hb = HeartbeatRequest.newBuilder()
-                .setCluster(CLUSTER)
-                .setBrokerName(name)
-                .setBrokerId(0)
-                .setBrokerAddr(addr)
-                .setBrokerEpoch(e)
-                .setBindConnection(true)
-                .build();
+        HeartbeatRequest hb = HeartbeatRequest.newBuilder().setCluster(CLUSTER).setBrokerName(name).setBrokerId(0)
+                .setBrokerAddr(addr).setBrokerEpoch(e).setBindConnection(true).build();
         Outcome o;
         String err = null;
         long ret;
@@ -340,8 +305,7 @@ public final class SimBroker implements AutoCloseable {
         }
         pool.shutdown();
         death = how;
-        deathTime = rec.nemesis("broker-" + how.name().toLowerCase(), name + " " + addr)
-                .time();
+        deathTime = rec.nemesis("broker-" + how.name().toLowerCase(), name + " " + addr).time();
         if (how == Death.KILLED) {
             client.close();
         }

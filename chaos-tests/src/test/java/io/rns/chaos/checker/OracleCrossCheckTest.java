@@ -131,15 +131,11 @@ class OracleCrossCheckTest {
         for (int i = 0; i < 1500; i++) {
             History h = randomHistory(r, set);
             boolean expected = bruteForce(model, h.pair().operations());
-            CheckResult res = LinearizabilityChecker.check(
-                    h, model, CheckOptions.defaults().parallelism(1));
-            assertEquals(
-                    expected ? Verdict.VALID : Verdict.INVALID,
-                    res.verdict(),
+            CheckResult res = LinearizabilityChecker.check(h, model, CheckOptions.defaults().parallelism(1));
+            assertEquals(expected ? Verdict.VALID : Verdict.INVALID, res.verdict(),
                     "history #" + i + " (seed " + SEED + "):\n"
-                            + h.pair().operations().stream()
-                                    .map(Operation::toString)
-                                    .reduce("", (a, b) -> a + b + "\n") + res.summary());
+                            + h.pair().operations().stream().map(Operation::toString).reduce("", (a, b) -> a + b + "\n")
+                            + res.summary());
             if (expected) {
                 valid++;
             } else {

@@ -37,9 +37,7 @@ class PartitionAndDeadlineTest {
         CheckResult r = HistoryBuilder.register(manyKeys());
         assertEquals(Verdict.INVALID, r.verdict(), r.summary());
         assertEquals(50, r.keys().size());
-        assertEquals(
-                List.of("k17"),
-                r.withVerdict(Verdict.INVALID).stream().map(KeyResult::key).toList());
+        assertEquals(List.of("k17"), r.withVerdict(Verdict.INVALID).stream().map(KeyResult::key).toList());
         assertEquals(49, r.count(Verdict.VALID));
         KeyResult bad = r.keys().get("k17");
         assertNotNull(bad.witness());
@@ -49,8 +47,8 @@ class PartitionAndDeadlineTest {
 
     @Test
     void sameResultSingleThreaded() {
-        CheckResult r = LinearizabilityChecker.check(
-                manyKeys(), new RegisterModel(), CheckOptions.defaults().parallelism(1));
+        CheckResult r = LinearizabilityChecker.check(manyKeys(), new RegisterModel(),
+                CheckOptions.defaults().parallelism(1));
         assertEquals(Verdict.INVALID, r.verdict());
         assertEquals(1, r.count(Verdict.INVALID));
     }
@@ -74,35 +72,28 @@ class PartitionAndDeadlineTest {
     @Test
     void deadlineGivesUnknownNeverValid() {
         long t0 = System.nanoTime();
-        CheckResult r = LinearizabilityChecker.check(
-                pathological(16, true), new RegisterModel(), CheckOptions.withDeadline(Duration.ofMillis(1)));
+        CheckResult r = LinearizabilityChecker.check(pathological(16, true), new RegisterModel(),
+                CheckOptions.withDeadline(Duration.ofMillis(1)));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(Verdict.UNKNOWN, r.verdict(), r.summary());
-        assertTrue(
-                r.keys().get("k").reason().contains("deadline"),
-                r.keys().get("k").reason());
+        assertTrue(r.keys().get("k").reason().contains("deadline"), r.keys().get("k").reason());
         assertTrue(ms < 2000, "deadline must stop the search promptly, took " + ms + " ms");
     }
 
     @Test
     void sameShapeDecidedWithEnoughTime() {
-        CheckResult r = LinearizabilityChecker.check(
-                pathological(10, false), new RegisterModel(), CheckOptions.withDeadline(Duration.ofSeconds(20)));
+        CheckResult r = LinearizabilityChecker.check(pathological(10, false), new RegisterModel(),
+                CheckOptions.withDeadline(Duration.ofSeconds(20)));
         assertEquals(Verdict.INVALID, r.verdict(), r.summary());
-        assertTrue(
-                r.keys().get("k").cacheEntries() >= 10 * (1 << 9),
-                "explored " + r.keys().get("k"));
+        assertTrue(r.keys().get("k").cacheEntries() >= 10 * (1 << 9), "explored " + r.keys().get("k"));
     }
 
     @Test
     void cacheCapGivesUnknown() {
-        CheckResult r = LinearizabilityChecker.check(
-                pathological(12, false),
-                new RegisterModel(),
+        CheckResult r = LinearizabilityChecker.check(pathological(12, false), new RegisterModel(),
                 CheckOptions.defaults().maxCacheEntries(100));
         assertEquals(Verdict.UNKNOWN, r.verdict(), r.summary());
-        assertTrue(
-                r.keys().get("k").reason().contains("cache"), r.keys().get("k").reason());
+        assertTrue(r.keys().get("k").reason().contains("cache"), r.keys().get("k").reason());
     }
 
     @Test
@@ -112,15 +103,9 @@ class PartitionAndDeadlineTest {
         assertEquals(Verdict.VALID, Verdict.combine(Verdict.VALID, Verdict.VALID));
         // a history with one unknown (pathological) key and one valid key is UNKNOWN overall
         List<Op> ops = new ArrayList<>(pathological(16, true).ops());
-        ops.addAll(HistoryBuilder.on("fine")
-                .write(500, "x", 0, 1)
-                .read(501, "x", 2, 3)
-                .build()
-                .ops());
+        ops.addAll(HistoryBuilder.on("fine").write(500, "x", 0, 1).read(501, "x", 2, 3).build().ops());
         ops.sort((a, b) -> Long.compare(a.time(), b.time()));
-        CheckResult r = LinearizabilityChecker.check(
-                History.of(ops),
-                new RegisterModel(),
+        CheckResult r = LinearizabilityChecker.check(History.of(ops), new RegisterModel(),
                 CheckOptions.withDeadline(Duration.ofMillis(1)).parallelism(1));
         assertEquals(Verdict.UNKNOWN, r.verdict(), r.summary());
         assertEquals(Verdict.UNKNOWN, r.keys().get("k").verdict());

@@ -33,8 +33,8 @@ final class RandomHistories {
         boolean applied;
     }
 
-    record Params(
-            int keys, int clients, int opsPerKey, double infoRate, double failRate, int maxDuration, int maxGap) {}
+    record Params(int keys, int clients, int opsPerKey, double infoRate, double failRate, int maxDuration, int maxGap) {
+    }
 
     private final Random rnd;
     private final Params params;
@@ -124,7 +124,8 @@ final class RandomHistories {
     }
 
     static History toHistory(List<SimOp> ops) {
-        record Ev(long time, int seq, Op op) {}
+        record Ev(long time, int seq, Op op) {
+        }
         List<Ev> evs = new ArrayList<>();
         int seq = 0;
         for (SimOp o : ops) {
@@ -159,14 +160,11 @@ final class RandomHistories {
                 if (!w1.key.equals(r.key) || !w1.f.equals("write") || w1.type != Op.Type.OK || w1.ret >= r.call) {
                     continue;
                 }
-                lost.add(new SimOp[] {r, w1});
+                lost.add(new SimOp[]{r, w1});
                 for (SimOp w2 : ops) {
-                    if (w2.key.equals(r.key)
-                            && w2.f.equals("write")
-                            && w2.type == Op.Type.OK
-                            && w1.ret < w2.call
+                    if (w2.key.equals(r.key) && w2.f.equals("write") && w2.type == Op.Type.OK && w1.ret < w2.call
                             && w2.ret < r.call) {
-                        candidates.add(new SimOp[] {r, w1});
+                        candidates.add(new SimOp[]{r, w1});
                         break;
                     }
                 }
@@ -211,9 +209,9 @@ final class RandomHistories {
                     }
                 }
                 if (gone != null) {
-                    candidates.add(new Object[] {r, b, true});
+                    candidates.add(new Object[]{r, b, true});
                 } else if (reg.ret < r.call && !unregBeforeReadReturn) {
-                    candidates.add(new Object[] {r, b, false});
+                    candidates.add(new Object[]{r, b, false});
                 }
             }
         }

@@ -18,14 +18,8 @@ class RandomHistoryTest {
     private static final CheckOptions OPTIONS = CheckOptions.withDeadline(Duration.ofSeconds(20));
 
     private static RandomHistories.Params params(Random r) {
-        return new RandomHistories.Params(
-                1 + r.nextInt(3),
-                2 + r.nextInt(5),
-                20 + r.nextInt(60),
-                r.nextDouble() * 0.15,
-                r.nextDouble() * 0.1,
-                1 + r.nextInt(20),
-                r.nextInt(5));
+        return new RandomHistories.Params(1 + r.nextInt(3), 2 + r.nextInt(5), 20 + r.nextInt(60), r.nextDouble() * 0.15,
+                r.nextDouble() * 0.1, 1 + r.nextInt(20), r.nextInt(5));
     }
 
     private static void run(boolean setModel, boolean inject) {
@@ -41,8 +35,7 @@ class RandomHistoryTest {
             RandomHistories gen = new RandomHistories(seed, params(r), setModel);
             List<RandomHistories.SimOp> ops = gen.generate();
             if (inject) {
-                boolean done = setModel
-                        ? RandomHistories.injectSetStaleRead(ops, r)
+                boolean done = setModel ? RandomHistories.injectSetStaleRead(ops, r)
                         : RandomHistories.injectRegisterStaleRead(ops, r);
                 if (!done) {
                     continue;
@@ -54,13 +47,10 @@ class RandomHistoryTest {
             assertEquals(expected, res.verdict(), "seed " + seed + ":\n" + res.summary());
             assertTrue(res.warnings().isEmpty(), "seed " + seed + ": " + res.warnings());
             checked++;
-            states += res.keys().values().stream()
-                    .mapToLong(KeyResult::cacheEntries)
-                    .sum();
+            states += res.keys().values().stream().mapToLong(KeyResult::cacheEntries).sum();
         }
-        System.out.printf(
-                "  %d histories checked, %d memoized states, %d ms%n",
-                checked, states, (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf("  %d histories checked, %d memoized states, %d ms%n", checked, states,
+                (System.nanoTime() - t0) / 1_000_000);
         assertTrue(checked >= (inject ? HISTORIES / 2 : HISTORIES), "too few histories checked: " + checked);
     }
 

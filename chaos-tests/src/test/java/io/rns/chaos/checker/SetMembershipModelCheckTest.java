@@ -91,10 +91,7 @@ class SetMembershipModelCheckTest {
 
     @Test
     void indeterminateRegisterThatTookEffectLaterIsValid() {
-        HistoryBuilder h = HistoryBuilder.on("t")
-                .info(0, "register", "b1", 0)
-                .read(1, "", 10, 11)
-                .read(1, "b1", 20, 21)
+        HistoryBuilder h = HistoryBuilder.on("t").info(0, "register", "b1", 0).read(1, "", 10, 11).read(1, "b1", 20, 21)
                 .read(2, "b1", 30, 31);
         CheckResult r = h.checkSet();
         valid(r);
@@ -155,9 +152,6 @@ class SetMembershipModelCheckTest {
     void failedRegisterHasNoEffect() {
         HistoryBuilder h = HistoryBuilder.on("t").fail(0, "register", "b1", 0, 1);
         invalid(h.read(1, "b1", 2, 3).checkSet());
-        valid(HistoryBuilder.on("t")
-                .fail(0, "register", "b1", 0, 1)
-                .read(1, null, 2, 3)
-                .checkSet());
+        valid(HistoryBuilder.on("t").fail(0, "register", "b1", 0, 1).read(1, null, 2, 3).checkSet());
     }
 }

@@ -19,8 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HistoryTest {
 
     private static History sample() {
-        return History.of(
-                Op.info(Op.NEMESIS, "start-partition", null, "n1|n2,n3", 5),
+        return History.of(Op.info(Op.NEMESIS, "start-partition", null, "n1|n2,n3", 5),
                 Op.invoke(0, "register", "t1", "10.0.0.1:10911#1", 10).withNode("127.0.0.2:9876"),
                 Op.invoke(1, "read", "t1", null, 11).withNode("127.0.0.3:9876"),
                 Op.ok(0, "register", "t1", "10.0.0.1:10911#1", 20).withMeta(new ServerMeta(null, "n1", 3, 42)),
@@ -28,8 +27,7 @@ class HistoryTest {
                         .withMeta(new ServerMeta("LINEARIZABLE", "n1", 3, 42)),
                 Op.invoke(2, "write", "k \"quoted\"\n", "ü\t", 30),
                 Op.info(2, "write", "k \"quoted\"\n", "ü\t", 40).withError("DEADLINE_EXCEEDED: timeout"),
-                Op.invoke(3, "read", "t1", null, 50),
-                Op.fail(3, "read", "t1", null, 51).withError("NOT_LEADER"));
+                Op.invoke(3, "read", "t1", null, 50), Op.fail(3, "read", "t1", null, 51).withError("NOT_LEADER"));
     }
 
     @Test
@@ -40,8 +38,7 @@ class HistoryTest {
         String text = w.toString();
         assertEquals(h.size(), text.lines().count());
         assertTrue(text.lines().findFirst().orElseThrow().startsWith("{\"process\":-1,\"type\":\"info\""), text);
-        assertTrue(
-                text.contains("\"meta\":{\"served\":\"LINEARIZABLE\",\"node\":\"n1\",\"term\":3,\"applied\":42}"),
+        assertTrue(text.contains("\"meta\":{\"served\":\"LINEARIZABLE\",\"node\":\"n1\",\"term\":3,\"applied\":42}"),
                 text);
         assertEquals(h, History.readJsonl(new StringReader(text + "\n\n")));
         Path file = dir.resolve("history.jsonl");
@@ -52,10 +49,9 @@ class HistoryTest {
 
     @Test
     void badLineReportsLineNumber() {
-        IOException e = assertThrows(
-                IOException.class,
-                () -> History.readJsonl(
-                        new StringReader("{\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"time\":1}\n"
+        IOException e = assertThrows(IOException.class,
+                () -> History
+                        .readJsonl(new StringReader("{\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"time\":1}\n"
                                 + "{\"process\":0,\"type\":\"bogus\",\"f\":\"read\",\"time\":2}\n")));
         assertTrue(e.getMessage().startsWith("history line 2"), e.getMessage());
     }
@@ -82,14 +78,11 @@ class HistoryTest {
 
     @Test
     void pairingIrregularities() {
-        History h = History.of(
-                Op.ok(7, "read", "k", "x", 1), // completion without invocation
-                Op.invoke(0, "write", "k", "a", 2),
-                Op.info(0, "write", "k", "a", 3),
+        History h = History.of(Op.ok(7, "read", "k", "x", 1), // completion without invocation
+                Op.invoke(0, "write", "k", "a", 2), Op.info(0, "write", "k", "a", 3),
                 Op.invoke(0, "write", "k", "b", 4), // reuse after INFO
                 Op.invoke(0, "write", "k", "c", 5), // double invoke
-                Op.ok(0, "write", "k", "c", 6),
-                Op.invoke(1, "read", "k", null, 7)); // pending at the end
+                Op.ok(0, "write", "k", "c", 6), Op.invoke(1, "read", "k", null, 7)); // pending at the end
         History.Pairing p = h.pair();
         assertEquals(4, p.operations().size());
         assertEquals(3, p.warnings().size(), p.warnings().toString());

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Assumptions;
  * CI nothing may be skipped (.ci/run installs and starts what they need).
  */
 public final class BackendSupport {
-    private BackendSupport() {}
+    private BackendSupport() {
+    }
 
     public static void require(Backend backend) {
         String why = backend.unavailableReason();

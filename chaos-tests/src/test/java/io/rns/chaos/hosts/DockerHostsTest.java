@@ -29,47 +29,35 @@ class DockerHostsTest {
     @Test
     void threeContainersFaultsAndCleanClose() {
         BackendSupport.require(Backend.DOCKER);
-        DockerHosts hosts = (DockerHosts)
-                DockerHosts.builder().nodes(3).electionTimeoutMs(1000).build();
+        DockerHosts hosts = (DockerHosts) DockerHosts.builder().nodes(3).electionTimeoutMs(1000).build();
         String prefix = hosts.runPrefix();
         try (RnsClusterView view = new RnsClusterView(hosts)) {
             Set<String> all = Set.copyOf(hosts.ids());
             hosts.startAll();
-            String leader = view.awaitAgreement(Duration.ofSeconds(60), all)
-                    .orElseThrow(() -> new AssertionError(
-                            "no leader within 60 s: " + view.statuses() + "; logs " + hosts.runDir()));
+            String leader = view.awaitAgreement(Duration.ofSeconds(60), all).orElseThrow(
+                    () -> new AssertionError("no leader within 60 s: " + view.statuses() + "; logs " + hosts.runDir()));
 
             // cut one follower off and kill it while it is cut off: the restart must bring the cut back with it
-            String f = hosts.ids().stream()
-                    .filter(id -> !id.equals(leader))
-                    .findFirst()
-                    .orElseThrow();
-            hosts.partition(List.of(
-                    Set.of(f), hosts.ids().stream().filter(id -> !id.equals(f)).collect(Collectors.toSet())));
+            String f = hosts.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            hosts.partition(
+                    List.of(Set.of(f), hosts.ids().stream().filter(id -> !id.equals(f)).collect(Collectors.toSet())));
             Host follower = hosts.host(f);
             follower.kill9();
             assertFalse(follower.isRunning(), "killed");
             follower.start();
             assertTrue(follower.isRunning(), "restarted");
-            String rules = hosts.netnsExec(f, "iptables", "-S", DockerHosts.CHAIN_IN)
-                    .orThrow()
-                    .stdout();
-            assertEquals(
-                    2,
-                    rules.lines().filter(l -> l.contains("-j DROP")).count(),
+            String rules = hosts.netnsExec(f, "iptables", "-S", DockerHosts.CHAIN_IN).orThrow().stdout();
+            assertEquals(2, rules.lines().filter(l -> l.contains("-j DROP")).count(),
                     "cut re-applied after restart:\n" + rules);
             // it is up (answers the harness, which is never cut) but cannot see a leader
             Optional<String> isolatedView = awaitStatus(view, follower);
-            assertTrue(
-                    isolatedView.isPresent(), "the restarted, isolated node answers the harness: " + view.statuses());
+            assertTrue(isolatedView.isPresent(),
+                    "the restarted, isolated node answers the harness: " + view.statuses());
             hosts.heal();
             assertTrue(hosts.activeRules().values().stream().allMatch(List::isEmpty));
-            assertEquals(
-                    "",
+            assertEquals("",
                     hosts.netnsExec(f, "sh", "-c", "iptables -S " + DockerHosts.CHAIN_IN + " | grep DROP || true")
-                            .orThrow()
-                            .stdout()
-                            .strip(),
+                            .orThrow().stdout().strip(),
                     "healed");
             String again = view.awaitAgreement(Duration.ofSeconds(60), all)
                     .orElseThrow(() -> new AssertionError("restarted follower did not rejoin: " + view.statuses()));
@@ -88,18 +76,9 @@ class DockerHostsTest {
             hosts.close();
         }
         DockerClient docker = DockerClientFactory.instance().client();
-        assertEquals(
-                0,
-                docker.listContainersCmd()
-                        .withShowAll(true)
-                        .withLabelFilter(Map.of(DockerHosts.LABEL_RUN, prefix))
-                        .exec()
-                        .size(),
-                "containers left behind");
-        assertEquals(
-                0,
-                docker.listNetworksCmd().withNameFilter(prefix + "-net").exec().size(),
-                "network left behind");
+        assertEquals(0, docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(DockerHosts.LABEL_RUN, prefix)).exec().size(), "containers left behind");
+        assertEquals(0, docker.listNetworksCmd().withNameFilter(prefix + "-net").exec().size(), "network left behind");
         assertFalse(Files.exists(hosts.hosts().get(0).dataDir()), "data dir deleted");
     }
 

@@ -63,19 +63,10 @@ class NetnsHostsSmokeTest {
                     .orElseThrow(() -> new AssertionError("no leader within 40 s: " + view.statuses()));
             step(t0, "leader " + leader);
 
-            try (NamesrvClient client =
-                    NamesrvClient.builder().endpoints(hosts.clientAddresses()).build()) {
-                client.registerBroker(RegisterBrokerRequest.newBuilder()
-                        .setCluster("chaos")
-                        .setBrokerName("broker-a")
-                        .setBrokerId(0)
-                        .setBrokerAddr(BROKER_ADDR)
-                        .setLeaseTimeoutMs(300_000)
-                        .addTopics(TopicConfig.newBuilder()
-                                .setTopic(TOPIC)
-                                .setReadQueueNums(4)
-                                .setWriteQueueNums(4)
-                                .setPerm(6))
+            try (NamesrvClient client = NamesrvClient.builder().endpoints(hosts.clientAddresses()).build()) {
+                client.registerBroker(RegisterBrokerRequest.newBuilder().setCluster("chaos").setBrokerName("broker-a")
+                        .setBrokerId(0).setBrokerAddr(BROKER_ADDR).setLeaseTimeoutMs(300_000).addTopics(TopicConfig
+                                .newBuilder().setTopic(TOPIC).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
                         .build());
                 assertTrue(hasBroker(client.getTopicRoute(TOPIC).value()), "route after register");
             }
@@ -85,9 +76,7 @@ class NetnsHostsSmokeTest {
             IsolateLeader isolate = new IsolateLeader();
             isolate.start(hosts, view);
             step(t0, isolate.detail());
-            String rulesIn = hosts.netnsExec(leader, "iptables", "-S", NetnsHosts.CHAIN_IN)
-                    .orThrow()
-                    .stdout();
+            String rulesIn = hosts.netnsExec(leader, "iptables", "-S", NetnsHosts.CHAIN_IN).orThrow().stdout();
             assertEquals(2, rulesIn.lines().filter(l -> l.contains("-j DROP")).count(), rulesIn);
             String isolated = leader;
             Optional<String> newLeader = view.awaitLeader(Duration.ofSeconds(20), id -> !id.equals(isolated));
@@ -96,13 +85,11 @@ class NetnsHostsSmokeTest {
             String addr = hosts.host(isolated).clientAddress();
             try (NamesrvClient pinned = shortClient(addr)) {
                 CallOptions on = CallOptions.DEFAULT.withNode(addr);
-                NamesrvException e = assertThrows(
-                        NamesrvException.class,
+                NamesrvException e = assertThrows(NamesrvException.class,
                         () -> pinned.getTopicRoute(TOPIC, on.withConsistency(Consistency.LINEARIZABLE)),
                         "a linearizable read on the isolated node must fail");
                 step(t0, "linearizable read on " + isolated + ": " + e.codeName() + " " + e.detail());
-                TopicRoute stale = pinned.getTopicRoute(TOPIC, on.withConsistency(Consistency.STALE))
-                        .value();
+                TopicRoute stale = pinned.getTopicRoute(TOPIC, on.withConsistency(Consistency.STALE)).value();
                 assertTrue(hasBroker(stale), "stale read on the isolated node still answers: " + stale);
             }
             step(t0, "isolated node: linearizable read failed, stale read answered");
@@ -114,10 +101,7 @@ class NetnsHostsSmokeTest {
 
             // --- kill -9 a follower, restart it on its data dir
             String lead = leader;
-            Host follower = hosts.hosts().stream()
-                    .filter(h -> !h.id().equals(lead))
-                    .findFirst()
-                    .orElseThrow();
+            Host follower = hosts.hosts().stream().filter(h -> !h.id().equals(lead)).findFirst().orElseThrow();
             follower.kill9();
             assertFalse(follower.isRunning());
             follower.start();
@@ -146,15 +130,11 @@ class NetnsHostsSmokeTest {
 
             // --- a short seeded schedule with the other nemeses, then the final heal
             List<String> faults = new ArrayList<>();
-            NemesisSchedule schedule = NemesisSchedule.builder()
-                    .seed(20240611L)
+            NemesisSchedule schedule = NemesisSchedule.builder().seed(20240611L)
                     .nemeses(List.of(new RandomHalves(), new OneWayDrop(), new PacketLoss(0.3), new KillRestart()))
-                    .quiet(Duration.ofMillis(800))
-                    .fault(Duration.ofMillis(1500))
-                    .jitter(0.2)
+                    .quiet(Duration.ofMillis(800)).fault(Duration.ofMillis(1500)).jitter(0.2)
                     .duration(Duration.ofSeconds(10))
-                    .listener((name, phase, detail, nanos) -> faults.add(name + " " + phase + " " + detail))
-                    .build();
+                    .listener((name, phase, detail, nanos) -> faults.add(name + " " + phase + " " + detail)).build();
             List<FaultEvent> events = schedule.run(hosts, view);
             assertTrue(events.stream().noneMatch(e -> e.phase().equals("fail")), "no fault failed: " + events);
             assertEquals(events.size(), faults.size());
@@ -162,8 +142,7 @@ class NetnsHostsSmokeTest {
             assertEquals("final-heal", events.get(events.size() - 1).name());
             hosts.hosts().forEach(h -> h.pid().ifPresent(pids::add));
             assertTrue(hosts.hosts().stream().allMatch(Host::isRunning), "final heal restarts killed nodes");
-            assertTrue(
-                    hosts.activeRules().values().stream().allMatch(List::isEmpty),
+            assertTrue(hosts.activeRules().values().stream().allMatch(List::isEmpty),
                     "final heal: " + hosts.activeRules());
             view.awaitAgreement(Duration.ofSeconds(30), all)
                     .orElseThrow(() -> new AssertionError("no agreement after the schedule: " + view.statuses()));
@@ -180,20 +159,15 @@ class NetnsHostsSmokeTest {
         assertFalse(links.contains(prefix), "links left: " + links);
         assertFalse(links.contains(harnessLink));
         for (long pid : pids) {
-            assertFalse(
-                    ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                     "node pid " + pid + " still alive");
         }
         assertFalse(Files.exists(hosts.hosts().get(0).dataDir()), "data dir deleted");
     }
 
     private static NamesrvClient shortClient(String addr) {
-        return NamesrvClient.builder()
-                .endpoints(List.of(addr))
-                .requestTimeout(Duration.ofSeconds(2))
-                .overallTimeout(Duration.ofMillis(2500))
-                .retryPolicy(RetryPolicy.NONE)
-                .build();
+        return NamesrvClient.builder().endpoints(List.of(addr)).requestTimeout(Duration.ofSeconds(2))
+                .overallTimeout(Duration.ofMillis(2500)).retryPolicy(RetryPolicy.NONE).build();
     }
 
     private static void awaitStaleRoute(String addr, Duration within) {
@@ -202,8 +176,8 @@ class NetnsHostsSmokeTest {
         try (NamesrvClient c = shortClient(addr)) {
             while (System.nanoTime() < deadline) {
                 try {
-                    if (hasBroker(c.getTopicRoute(
-                                    TOPIC, CallOptions.DEFAULT.withNode(addr).withConsistency(Consistency.STALE))
+                    if (hasBroker(c
+                            .getTopicRoute(TOPIC, CallOptions.DEFAULT.withNode(addr).withConsistency(Consistency.STALE))
                             .value())) {
                         return;
                     }
@@ -217,8 +191,7 @@ class NetnsHostsSmokeTest {
     }
 
     private static boolean hasBroker(TopicRoute r) {
-        return r.getBrokerDatasList().stream()
-                .anyMatch(b -> b.getBrokerAddrsMap().containsValue(BROKER_ADDR));
+        return r.getBrokerDatasList().stream().anyMatch(b -> b.getBrokerAddrsMap().containsValue(BROKER_ADDR));
     }
 
     private static void step(long t0, String what) {

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Assumptions;
  * be skipped (.ci/run installs iproute2 and iptables and runs as root).
  */
 public final class NetnsSupport {
-    private NetnsSupport() {}
+    private NetnsSupport() {
+    }
 
     public static void require() {
         String why = NetnsHosts.unavailableReason();

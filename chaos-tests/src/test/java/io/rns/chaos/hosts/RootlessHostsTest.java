@@ -37,9 +37,7 @@ class RootlessHostsTest {
         boolean root = Cmd.run("id", "-u").stdout().strip().equals("0");
         long seed = Long.getLong("chaos.seed", System.nanoTime() & 0xffffffffL);
         System.out.println("chaos seed = " + seed + " (reproduce with -Dchaos.seed=" + seed + ")");
-        Path out = Path.of(System.getProperty("chaos.out", "target/chaos"))
-                .resolve("rootless")
-                .toAbsolutePath();
+        Path out = Path.of(System.getProperty("chaos.out", "target/chaos")).resolve("rootless").toAbsolutePath();
         Files.createDirectories(out);
         Path cpDir = Files.createTempDirectory("rns-rootless-cp-");
         try {
@@ -47,24 +45,9 @@ class RootlessHostsTest {
             if (root) {
                 chownTree(out, NOBODY);
             }
-            List<String> inner = List.of(
-                    NodeLaunch.javaBin(),
-                    "-Xmx256m",
-                    "-cp",
-                    cp,
-                    "-D" + Backend.PROPERTY + "=rootless",
-                    "io.rns.chaos.ChaosMain",
-                    "run",
-                    "--scenario",
-                    "raft",
-                    "--nodes",
-                    "3",
-                    "--seed",
-                    Long.toString(seed),
-                    "--duration-s",
-                    "20",
-                    "--out",
-                    out.toString());
+            List<String> inner = List.of(NodeLaunch.javaBin(), "-Xmx256m", "-cp", cp,
+                    "-D" + Backend.PROPERTY + "=rootless", "io.rns.chaos.ChaosMain", "run", "--scenario", "raft",
+                    "--nodes", "3", "--seed", Long.toString(seed), "--duration-s", "20", "--out", out.toString());
             List<String> cmd = new ArrayList<>();
             if (root) {
                 cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
@@ -73,11 +56,8 @@ class RootlessHostsTest {
             Path log = out.resolve("rootless-" + seed + ".log");
             System.out.println(
                     "rootless: " + String.join(" ", cmd).replace(cp, "<classpath>") + "  (output: " + log + ")");
-            Process p = new ProcessBuilder(cmd)
-                    .directory(out.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+            Process p = new ProcessBuilder(cmd).directory(out.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
             if (!p.waitFor(300, TimeUnit.SECONDS)) {
                 p.destroy(); // SIGTERM: the inner harness's shutdown hook kills its node JVMs
                 if (!p.waitFor(30, TimeUnit.SECONDS)) {

@@ -19,23 +19,11 @@ class NemesisScheduleTest {
     private static final List<String> FIVE = List.of("n1", "n2", "n3", "n4", "n5");
 
     private static NemesisSchedule schedule(long seed) {
-        return NemesisSchedule.builder()
-                .seed(seed)
-                .nemeses(List.of(
-                        new IsolateLeader(),
-                        new RandomHalves(),
-                        new MajoritiesRing(),
-                        new Bridge(),
-                        new OneWayDrop(),
-                        new PacketLoss(0.3),
-                        PacketLoss.oneNode(0.5),
-                        new KillRestart(),
-                        KillRestart.leader(),
-                        new PauseLeader()))
-                .quiet(Duration.ofSeconds(5))
-                .fault(Duration.ofSeconds(5))
-                .jitter(0.3)
-                .duration(Duration.ofSeconds(300))
+        return NemesisSchedule.builder().seed(seed)
+                .nemeses(List.of(new IsolateLeader(), new RandomHalves(), new MajoritiesRing(), new Bridge(),
+                        new OneWayDrop(), new PacketLoss(0.3), PacketLoss.oneNode(0.5), new KillRestart(),
+                        KillRestart.leader(), new PauseLeader()))
+                .quiet(Duration.ofSeconds(5)).fault(Duration.ofSeconds(5)).jitter(0.3).duration(Duration.ofSeconds(300))
                 .build();
     }
 
@@ -60,12 +48,8 @@ class NemesisScheduleTest {
 
     @Test
     void differentSeedDifferentSequence() {
-        List<String> a = schedule(1).preview(FIVE).stream()
-                .map(p -> p.nemesis() + p.targets())
-                .toList();
-        List<String> b = schedule(2).preview(FIVE).stream()
-                .map(p -> p.nemesis() + p.targets())
-                .toList();
+        List<String> a = schedule(1).preview(FIVE).stream().map(p -> p.nemesis() + p.targets()).toList();
+        List<String> b = schedule(2).preview(FIVE).stream().map(p -> p.nemesis() + p.targets()).toList();
         assertNotEquals(a, b);
     }
 

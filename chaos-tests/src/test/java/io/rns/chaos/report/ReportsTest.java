@@ -60,8 +60,8 @@ class ReportsTest {
     }
 
     static CheckResult check(History h) {
-        return LinearizabilityChecker.check(
-                h, new SetMembershipModel(), CheckOptions.defaults().deadline(Duration.ofSeconds(10)));
+        return LinearizabilityChecker.check(h, new SetMembershipModel(),
+                CheckOptions.defaults().deadline(Duration.ofSeconds(10)));
     }
 
     @Test
@@ -97,8 +97,7 @@ class ReportsTest {
         assertTrue(html.contains("x&lt;y"));
         assertTrue(html.contains("{0-0}") || html.contains("cb-0-0"));
         assertFalse(html.contains("<script"));
-        assertFalse(html.contains("http://")
-                && html.replace("http://www.w3.org/2000/svg", "").contains("http://"));
+        assertFalse(html.contains("http://") && html.replace("http://www.w3.org/2000/svg", "").contains("http://"));
         assertFalse(html.contains("https://"));
     }
 
@@ -128,19 +127,8 @@ class ReportsTest {
         CheckResult c = check(h);
         Path dir = tmp.resolve("scn").resolve("42");
         Files.createDirectories(dir);
-        ChaosRun.Config cfg = new ChaosRun.Config(
-                "scn",
-                "raft",
-                3,
-                42,
-                Duration.ofSeconds(2),
-                List.of(Consistency.LINEARIZABLE),
-                false,
-                List.of(),
-                1,
-                150,
-                tmp,
-                Duration.ofSeconds(1),
+        ChaosRun.Config cfg = new ChaosRun.Config("scn", "raft", 3, 42, Duration.ofSeconds(2),
+                List.of(Consistency.LINEARIZABLE), false, List.of(), 1, 150, tmp, Duration.ofSeconds(1),
                 Duration.ofSeconds(1));
         ChaosRun.Result r = new ChaosRun.Result(dir, c, new StaleReadDetector().check(h), 6, 1, List.of(), cfg, h);
         Path html = Reports.write(r);
@@ -166,8 +154,7 @@ class ReportsTest {
             assertEquals(9, c.seed());
             assertEquals(s.equals("unsafe"), c.unsafeReads());
         }
-        Assertions.assertThrows(
-                IllegalArgumentException.class,
+        Assertions.assertThrows(IllegalArgumentException.class,
                 () -> ChaosMain.config("nope", 3, 1, Duration.ofSeconds(1), Path.of("x")));
     }
 }

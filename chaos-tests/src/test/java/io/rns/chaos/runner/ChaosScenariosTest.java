@@ -42,20 +42,10 @@ class ChaosScenariosTest {
 
     @Test
     void raftModeStaysLinearizableUnderPartitionsKillsAndPauses() throws Exception {
-        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config(
-                "raft-3-linearizable-lease",
-                "raft",
-                3,
-                seed(),
-                Duration.ofSeconds(30),
-                List.of(Consistency.LINEARIZABLE, Consistency.LEASE),
-                false,
-                List.of(new IsolateLeader(), new KillRestart(), new PauseLeader(), new RandomHalves()),
-                6,
-                150,
-                OUT,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(3)));
+        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config("raft-3-linearizable-lease", "raft", 3, seed(),
+                Duration.ofSeconds(30), List.of(Consistency.LINEARIZABLE, Consistency.LEASE), false,
+                List.of(new IsolateLeader(), new KillRestart(), new PauseLeader(), new RandomHalves()), 6, 150, OUT,
+                Duration.ofSeconds(5), Duration.ofSeconds(3)));
         assertTrue(r.ops() > 200, "the workload must actually run: " + r.ops() + " ops");
         assertTrue(r.faults().size() >= 2, "faults must actually happen: " + r.faults());
         ScenarioAssertions.assertLinearizableAndClean(r);
@@ -66,78 +56,35 @@ class ChaosScenariosTest {
         NetnsSupport.requireFaketime();
         // every window skews each node's wall clock by up to +-120 s (libfaketime, monotonic clock untouched) while
         // the leader is paused or isolated: jraft's lease runs on the monotonic clock, so LEASE reads must hold
-        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config(
-                "raft-3-lease-clock",
-                "raft",
-                3,
-                seed(),
-                Duration.ofSeconds(25),
-                List.of(Consistency.LEASE),
-                false,
-                List.of(
-                        new Combined(new ClockOffset(120), new PauseLeader()),
+        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config("raft-3-lease-clock", "raft", 3, seed(),
+                Duration.ofSeconds(25), List.of(Consistency.LEASE), false,
+                List.of(new Combined(new ClockOffset(120), new PauseLeader()),
                         new Combined(new ClockOffset(120), new IsolateLeader())),
-                6,
-                150,
-                OUT,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(2)));
+                6, 150, OUT, Duration.ofSeconds(5), Duration.ofSeconds(2)));
         assertTrue(r.ops() > 150, "the workload must actually run: " + r.ops() + " ops");
-        assertTrue(
-                r.faults().stream()
-                                .filter(f -> f.name().startsWith("clock-offset+")
-                                        && f.phase().equals("start"))
-                                .count()
-                        >= 2,
-                "clock offsets must actually be applied: " + r.faults());
+        assertTrue(r.faults().stream().filter(f -> f.name().startsWith("clock-offset+") && f.phase().equals("start"))
+                .count() >= 2, "clock offsets must actually be applied: " + r.faults());
         ScenarioAssertions.assertLinearizableAndClean(r);
     }
 
     @Test
     void theCheckerCatchesADeliberatelyUnsafeReadPath() throws Exception {
         // replica-local reads labelled LINEARIZABLE (test-only server flag): the harness must find the lie
-        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config(
-                "raft-3-unsafe-reads",
-                "raft",
-                3,
-                seed(),
-                Duration.ofSeconds(25),
-                List.of(Consistency.LINEARIZABLE),
-                true,
-                List.of(new IsolateLeader(), new RandomHalves()),
-                6,
-                150,
-                OUT,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(2)));
-        assertEquals(
-                Verdict.INVALID,
-                r.verdict(),
-                "the checker must catch stale reads labelled LINEARIZABLE; see " + r.dir() + "\n"
-                        + r.check().summary());
+        ChaosRun.Result r = ChaosRun
+                .run(new ChaosRun.Config("raft-3-unsafe-reads", "raft", 3, seed(), Duration.ofSeconds(25),
+                        List.of(Consistency.LINEARIZABLE), true, List.of(new IsolateLeader(), new RandomHalves()), 6,
+                        150, OUT, Duration.ofSeconds(5), Duration.ofSeconds(2)));
+        assertEquals(Verdict.INVALID, r.verdict(), "the checker must catch stale reads labelled LINEARIZABLE; see "
+                + r.dir() + "\n" + r.check().summary());
     }
 
     @Test
     void leaderlessModeAnomaliesAreDetectedAndReported() throws Exception {
         // the stock design: a node that restarts comes back empty and answers from its own table
-        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config(
-                "leaderless-3-kill",
-                "leaderless",
-                3,
-                seed(),
-                Duration.ofSeconds(25),
-                List.of(Consistency.STALE),
-                false,
-                List.of(new KillRestart()),
-                6,
-                150,
-                OUT,
-                Duration.ofSeconds(4),
-                Duration.ofSeconds(2)));
-        assertEquals(
-                Verdict.INVALID,
-                r.verdict(),
-                "the harness must detect the leaderless design's anomalies; see " + r.dir() + "\n"
-                        + r.check().summary());
+        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config("leaderless-3-kill", "leaderless", 3, seed(),
+                Duration.ofSeconds(25), List.of(Consistency.STALE), false, List.of(new KillRestart()), 6, 150, OUT,
+                Duration.ofSeconds(4), Duration.ofSeconds(2)));
+        assertEquals(Verdict.INVALID, r.verdict(), "the harness must detect the leaderless design's anomalies; see "
+                + r.dir() + "\n" + r.check().summary());
     }
 }

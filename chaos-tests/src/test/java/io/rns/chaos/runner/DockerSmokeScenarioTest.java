@@ -32,29 +32,13 @@ class DockerSmokeScenarioTest {
         Duration fault = Duration.ofSeconds(5);
         Duration quiet = Duration.ofSeconds(3);
         long seed = seedWithBothFaults(duration, fault, quiet);
-        ChaosRun.Result r = ChaosRun.run(
-                new ChaosRun.Config(
-                        "docker-raft-3-smoke",
-                        "raft",
-                        3,
-                        seed,
-                        duration,
-                        List.of(Consistency.LINEARIZABLE),
-                        false,
-                        nemeses(),
-                        6,
-                        150,
-                        ChaosScenariosTest.OUT,
-                        fault,
-                        quiet),
+        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config("docker-raft-3-smoke", "raft", 3, seed, duration,
+                List.of(Consistency.LINEARIZABLE), false, nemeses(), 6, 150, ChaosScenariosTest.OUT, fault, quiet),
                 Backend.DOCKER);
         assertTrue(r.ops() > 100, "the workload must actually run: " + r.ops() + " ops");
         List<String> kinds = nemeses().stream().map(Nemesis::name).toList();
-        long started = r.faults().stream()
-                .filter(f -> f.phase().equals("start") && kinds.contains(f.name()))
-                .map(f -> f.name())
-                .distinct()
-                .count();
+        long started = r.faults().stream().filter(f -> f.phase().equals("start") && kinds.contains(f.name()))
+                .map(f -> f.name()).distinct().count();
         assertEquals(2, started, "both the partition and the kill must actually happen: " + r.faults());
         ScenarioAssertions.assertLinearizableAndClean(r);
     }
@@ -74,14 +58,8 @@ class DockerSmokeScenarioTest {
         }
         long start = System.nanoTime() & 0xffffffffL;
         for (long s = start; s < start + 1000; s++) {
-            var plan = NemesisSchedule.builder()
-                    .seed(s)
-                    .nemeses(nemeses())
-                    .quiet(quiet)
-                    .fault(fault)
-                    .duration(duration)
-                    .build()
-                    .preview(List.of("n1", "n2", "n3"));
+            var plan = NemesisSchedule.builder().seed(s).nemeses(nemeses()).quiet(quiet).fault(fault).duration(duration)
+                    .build().preview(List.of("n1", "n2", "n3"));
             if (plan.stream().map(PlannedFault::nemesis).distinct().count() == 2) {
                 System.out.println("chaos seed = " + s + " (first seed from " + start
                         + " whose plan has a partition and" + " a kill; reproduce with -Dchaos.seed=" + s + ")");

@@ -34,26 +34,11 @@ class FiveNodeScenariosTest {
 
     @Test
     void fiveNodeRaftStaysLinearizableUnderRingBridgeOneWayLossAndIsolation() throws Exception {
-        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config(
-                "raft-5-linearizable-lease",
-                "raft",
-                5,
-                ChaosScenariosTest.seed(),
-                Duration.ofSeconds(35),
-                List.of(Consistency.LINEARIZABLE, Consistency.LEASE),
-                false,
-                List.of(
-                        new MajoritiesRing(),
-                        new Bridge(),
-                        new OneWayDrop(),
-                        new PacketLoss(0.2),
-                        new IsolateLeader(),
-                        new MembershipChange()),
-                6,
-                150,
-                OUT,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(2)));
+        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config("raft-5-linearizable-lease", "raft", 5,
+                ChaosScenariosTest.seed(), Duration.ofSeconds(35), List.of(Consistency.LINEARIZABLE, Consistency.LEASE),
+                false, List.of(new MajoritiesRing(), new Bridge(), new OneWayDrop(), new PacketLoss(0.2),
+                        new IsolateLeader(), new MembershipChange()),
+                6, 150, OUT, Duration.ofSeconds(5), Duration.ofSeconds(2)));
         assertTrue(r.ops() > 200, "the workload must actually run: " + r.ops() + " ops");
         assertTrue(r.faults().size() >= 2, "faults must actually happen: " + r.faults());
         ScenarioAssertions.assertLinearizableAndClean(r);
@@ -63,29 +48,16 @@ class FiveNodeScenariosTest {
     void fiveNodeRaftStaysLinearizableWhileVotersAreRemovedAndAddedBack() throws Exception {
         // every window removes a voter (the leader or a non-leader, by the window's seed) and adds it back; its JVM
         // keeps running meanwhile and serves (forwarded) requests of the workers pinned to it
-        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config(
-                "raft-5-membership",
-                "raft",
-                5,
-                ChaosScenariosTest.seed(),
-                Duration.ofSeconds(28),
-                List.of(Consistency.LINEARIZABLE, Consistency.LEASE),
-                false,
-                List.of(new MembershipChange()),
-                6,
-                150,
-                OUT,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(2)));
+        ChaosRun.Result r = ChaosRun.run(new ChaosRun.Config("raft-5-membership", "raft", 5, ChaosScenariosTest.seed(),
+                Duration.ofSeconds(28), List.of(Consistency.LINEARIZABLE, Consistency.LEASE), false,
+                List.of(new MembershipChange()), 6, 150, OUT, Duration.ofSeconds(5), Duration.ofSeconds(2)));
         assertTrue(r.ops() > 200, "the workload must actually run: " + r.ops() + " ops");
-        long removals = r.faults().stream()
-                .filter(f -> f.name().equals("membership") && f.phase().equals("start"))
+        long removals = r.faults().stream().filter(f -> f.name().equals("membership") && f.phase().equals("start"))
                 .count();
-        long readds = r.faults().stream()
-                .filter(f -> f.name().equals("membership") && f.phase().equals("stop"))
+        long readds = r.faults().stream().filter(f -> f.name().equals("membership") && f.phase().equals("stop"))
                 .count();
-        assertTrue(
-                removals >= 2 && readds == removals, "voters must actually be removed and added back: " + r.faults());
+        assertTrue(removals >= 2 && readds == removals,
+                "voters must actually be removed and added back: " + r.faults());
         ScenarioAssertions.assertLinearizableAndClean(r);
     }
 }

@@ -46,28 +46,17 @@ class FiveNodeTopologyProbeTest {
     void majoritiesRingAndBridgeLeaveAWorkingMajorityAndHeal() throws Exception {
         long seed = ChaosScenariosTest.seed();
         Path dir = OUT.resolve("raft-5-topology-probe").resolve(Long.toString(seed));
-        try (NetnsHosts hosts = NetnsHosts.builder()
-                        .nodes(5)
-                        .mode("raft")
-                        .electionTimeoutMs(1000)
-                        .runDir(dir.resolve("nodes"))
-                        .keepLogs(true)
-                        .build();
-                RnsClusterView view = new RnsClusterView(hosts)) {
+        try (NetnsHosts hosts = NetnsHosts.builder().nodes(5).mode("raft").electionTimeoutMs(1000)
+                .runDir(dir.resolve("nodes")).keepLogs(true).build(); RnsClusterView view = new RnsClusterView(hosts)) {
             hosts.startAll();
             assertTrue(view.awaitLeader(Duration.ofSeconds(60)).isPresent(), "no leader at start; see " + dir);
-            try (NamesrvClient client = NamesrvClient.builder()
-                    .endpoints(hosts.clientAddresses())
-                    .mode(ClusterMode.RAFT)
-                    .requestTimeout(Duration.ofMillis(1500))
-                    .overallTimeout(Duration.ofSeconds(6))
-                    .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(10))
-                    .randomSeed(seed)
-                    .clientId("probe")
-                    .build()) {
+            try (NamesrvClient client = NamesrvClient.builder().endpoints(hosts.clientAddresses())
+                    .mode(ClusterMode.RAFT).requestTimeout(Duration.ofMillis(1500))
+                    .overallTimeout(Duration.ofSeconds(6)).retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(10))
+                    .randomSeed(seed).clientId("probe").build()) {
                 Random random = new Random(seed);
                 int n = 0;
-                for (AbstractNemesis nemesis : new AbstractNemesis[] {new MajoritiesRing(), new Bridge()}) {
+                for (AbstractNemesis nemesis : new AbstractNemesis[]{new MajoritiesRing(), new Bridge()}) {
                     String plan = nemesis.plan(hosts.ids(), new Random(random.nextLong()));
                     nemesis.start(hosts, view);
                     System.out.println("probe: " + nemesis.name() + " plan " + plan + " -> " + nemesis.detail());
@@ -79,39 +68,20 @@ class FiveNodeTopologyProbeTest {
                         leaderSeen = leaderSeen.isPresent() ? leaderSeen : ClusterView.leaderAmong(s);
                         StringBuilder line = new StringBuilder("probe:   ");
                         s.values()
-                                .forEach(x -> line.append(x.hostId())
-                                        .append('=')
-                                        .append(x.role())
-                                        .append("/t")
-                                        .append(x.term())
-                                        .append("/ldr ")
-                                        .append(x.leaderId())
-                                        .append("/ap ")
-                                        .append(x.appliedIndex())
-                                        .append("  "));
+                                .forEach(x -> line.append(x.hostId()).append('=').append(x.role()).append("/t")
+                                        .append(x.term()).append("/ldr ").append(x.leaderId()).append("/ap ")
+                                        .append(x.appliedIndex()).append("  "));
                         System.out.println(line);
-                        long leaders = s.values().stream()
-                                .filter(ObservedNode::isLeader)
-                                .count();
-                        long terms = s.values().stream()
-                                .filter(ObservedNode::isLeader)
-                                .mapToLong(ObservedNode::term)
-                                .distinct()
-                                .count();
+                        long leaders = s.values().stream().filter(ObservedNode::isLeader).count();
+                        long terms = s.values().stream().filter(ObservedNode::isLeader).mapToLong(ObservedNode::term)
+                                .distinct().count();
                         assertTrue(leaders == terms, nemesis.name() + ": two leaders in one term: " + s);
                         try {
                             String name = "probe-" + (n++);
-                            client.registerBroker(RegisterBrokerRequest.newBuilder()
-                                    .setCluster("Probe")
-                                    .setBrokerName(name)
-                                    .setBrokerId(0)
-                                    .setBrokerAddr(name + ":1")
-                                    .setLeaseTimeoutMs(300_000)
-                                    .addTopics(TopicConfig.newBuilder()
-                                            .setTopic("ProbeTopic")
-                                            .setReadQueueNums(1)
-                                            .setWriteQueueNums(1)
-                                            .setPerm(6))
+                            client.registerBroker(RegisterBrokerRequest.newBuilder().setCluster("Probe")
+                                    .setBrokerName(name).setBrokerId(0).setBrokerAddr(name + ":1")
+                                    .setLeaseTimeoutMs(300_000).addTopics(TopicConfig.newBuilder()
+                                            .setTopic("ProbeTopic").setReadQueueNums(1).setWriteQueueNums(1).setPerm(6))
                                     .build());
                             wrote = true;
                             System.out.println("probe:   write " + name + " ok");

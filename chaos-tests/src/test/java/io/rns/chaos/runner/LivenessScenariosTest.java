@@ -33,48 +33,28 @@ class LivenessScenariosTest {
     }
 
     static LivenessRun.Config config(String mode, long seed, Duration duration) {
-        return new LivenessRun.Config(
-                mode + "-3-liveness",
-                mode,
-                3,
-                seed,
-                duration,
-                List.of(new IsolateLeader(), KillRestart.leader(), new PauseLeader(), new RandomHalves()),
-                3,
-                4000,
-                OUT,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(3),
-                Duration.ofMillis(150));
+        return new LivenessRun.Config(mode + "-3-liveness", mode, 3, seed, duration,
+                List.of(new IsolateLeader(), KillRestart.leader(), new PauseLeader(), new RandomHalves()), 3, 4000, OUT,
+                Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofMillis(150));
     }
 
     @Test
     void raftNeverExpiresAHeartbeatingBrokerAndDetectsDeadOnesWithinTheBound() throws Exception {
         LivenessRun.Result r = LivenessRun.run(config("raft", ChaosScenariosTest.seed(), Duration.ofSeconds(45)));
         LivenessAnalysis.Report l = r.liveness();
-        String see = "; see " + r.dir() + "\n" + l.summary()
-                + (r.evidence().isEmpty()
-                        ? ""
-                        : "\nthe nodes' log about the late brokers and leadership:\n  "
-                                + String.join("\n  ", r.evidence()));
+        String see = "; see " + r.dir() + "\n" + l.summary() + (r.evidence().isEmpty() ? ""
+                : "\nthe nodes' log about the late brokers and leadership:\n  " + String.join("\n  ", r.evidence()));
         assertTrue(r.faults().size() >= 2, "faults must actually happen: " + r.faults());
         assertTrue(l.deadBrokers() >= 3, "brokers must actually die" + see);
         assertTrue(l.heartbeatsOk() > 100, "brokers must actually heartbeat" + see);
         assertEquals(List.of(), l.falseExpiryDetails(), "heartbeating brokers expired" + see);
         assertEquals(0, l.undetected(), "dead brokers never removed" + see);
-        assertEquals(
-                0,
-                l.beyondBound(),
-                "dead brokers (at most one leader change since their death) still listed by a"
-                        + " LINEARIZABLE read invoked after death + bound" + see + "\n" + l.dead());
-        assertEquals(
-                0,
-                l.beyondLeaderBound(),
-                "a leader kept a dead broker longer than L + scan + commit after its"
-                        + " death or the leader's takeover" + see + "\n" + l.dead());
+        assertEquals(0, l.beyondBound(), "dead brokers (at most one leader change since their death) still listed by a"
+                + " LINEARIZABLE read invoked after death + bound" + see + "\n" + l.dead());
+        assertEquals(0, l.beyondLeaderBound(), "a leader kept a dead broker longer than L + scan + commit after its"
+                + " death or the leader's takeover" + see + "\n" + l.dead());
         assertEquals(0, l.reappeared(), "a removed dead broker reappeared in a LINEARIZABLE read" + see);
-        assertTrue(
-                r.divergence().decidedRounds() > 50,
+        assertTrue(r.divergence().decidedRounds() > 50,
                 "the divergence probe must actually poll: " + r.divergence().describe());
     }
 
@@ -88,8 +68,7 @@ class LivenessScenariosTest {
         assertTrue(r.faults().size() >= 2, "faults must actually happen: " + r.faults());
         assertTrue(l.deadBrokers() >= 3, "brokers must actually die; see " + r.dir() + "\n" + l.summary());
         assertTrue(l.heartbeatsOk() > 100, "brokers must actually heartbeat; see " + r.dir() + "\n" + l.summary());
-        assertTrue(
-                r.divergence().decidedRounds() > 50,
+        assertTrue(r.divergence().decidedRounds() > 50,
                 "the divergence probe must actually poll: " + r.divergence().describe());
     }
 }

@@ -33,21 +33,17 @@ class SetWorkloadClassifyTest {
         Map<String, Map<String, Set<String>>> fin = new LinkedHashMap<>();
         fin.put("n1", Map.of("T0", Set.of("ok1", "ok2", "lost"), "T1", Set.of("info-in", "refused", "ghost", "moved")));
         fin.put("n2", Map.of("T0", Set.of("ok1", "ok2"), "T1", Set.of("info-in", "refused", "moved")));
-        SetWorkloadRun.Result r =
-                SetWorkloadRun.classify(Path.of("x"), a, fin, 0, 0, List.of(), 0, 0, 0, 0, List.of(), List.of());
+        SetWorkloadRun.Result r = SetWorkloadRun.classify(Path.of("x"), a, fin, 0, 0, List.of(), 0, 0, 0, 0, List.of(),
+                List.of());
         assertEquals(8, r.attempted());
         assertEquals(5, r.acked());
         assertEquals(1, r.failed());
         assertEquals(2, r.indeterminate());
         assertEquals(2, r.ackedPresent());
-        assertEquals(
-                List.of("gone (T1, on 0/2 nodes)", "lost (T0, on 1/2 nodes)", "moved (T0, on 0/2 nodes)"), r.lost());
-        assertEquals(
-                List.of(
-                        "ghost (never attempted) on n1/T1",
-                        "moved (attempted on T0) on n1/T1",
-                        "moved (attempted on T0) on n2/T1"),
-                r.unexpected());
+        assertEquals(List.of("gone (T1, on 0/2 nodes)", "lost (T0, on 1/2 nodes)", "moved (T0, on 0/2 nodes)"),
+                r.lost());
+        assertEquals(List.of("ghost (never attempted) on n1/T1", "moved (attempted on T0) on n1/T1",
+                "moved (attempted on T0) on n2/T1"), r.unexpected());
         assertEquals(List.of("refused (T1)"), r.failedPresent());
         assertEquals(List.of("info-in"), r.recovered());
         assertEquals(List.of("lost on 1/2 nodes"), r.divergent());

@@ -32,19 +32,10 @@ class SetWorkloadTest {
 
     @Test
     void raftLosesNoAcknowledgedRegistrationAndKeepsSessionGuarantees() throws Exception {
-        SetWorkloadRun.Result r = SetWorkloadRun.run(new SetWorkloadRun.Config(
-                "raft-3-set",
-                3,
-                ChaosScenariosTest.seed(),
-                Duration.ofSeconds(30),
-                List.of(new KillRestart(), new IsolateLeader()),
-                6,
-                4,
-                OUT,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(3)));
-        System.out.println(
-                "recovered (indeterminate, present) = " + r.recovered().size() + " " + r.recovered());
+        SetWorkloadRun.Result r = SetWorkloadRun.run(new SetWorkloadRun.Config("raft-3-set", 3,
+                ChaosScenariosTest.seed(), Duration.ofSeconds(30), List.of(new KillRestart(), new IsolateLeader()), 6,
+                4, OUT, Duration.ofSeconds(5), Duration.ofSeconds(3)));
+        System.out.println("recovered (indeterminate, present) = " + r.recovered().size() + " " + r.recovered());
         String see = "; see " + r.dir() + "\n" + r.summary();
         assertTrue(r.acked() > 100, "the workload must actually run" + see);
         assertTrue(r.faults().size() >= 2, "faults must actually happen: " + r.faults());

@@ -20,19 +20,8 @@ class LivenessAnalysisTest {
     }
 
     static NodePoller.Sample s(long round, String node, String level, long callMs, Set<String> addrs) {
-        return new NodePoller.Sample(
-                round,
-                callMs * MS,
-                callMs * MS,
-                (callMs + 5) * MS,
-                node,
-                "T",
-                level,
-                addrs != null,
-                addrs,
-                100,
-                3,
-                addrs == null ? "UNAVAILABLE" : null);
+        return new NodePoller.Sample(round, callMs * MS, callMs * MS, (callMs + 5) * MS, node, "T", level,
+                addrs != null, addrs, 100, 3, addrs == null ? "UNAVAILABLE" : null);
     }
 
     @Test
@@ -40,36 +29,25 @@ class LivenessAnalysisTest {
         assertEquals(2 * 4000 + 2 * 1000 + 1000 + 100 + 1000, BOUND.boundMs());
         assertEquals(3000, BOUND.falseExpiryThresholdMs(true));
         assertEquals(4000, BOUND.falseExpiryThresholdMs(false));
-        assertEquals(
-                BOUND.boundMs() + 400,
-                LivenessAnalysis.Bound.raft(4000, 3000, 1000, 1000, 100, 1000, 3, 5.0)
-                        .boundMs());
+        assertEquals(BOUND.boundMs() + 400,
+                LivenessAnalysis.Bound.raft(4000, 3000, 1000, 1000, 100, 1000, 3, 5.0).boundMs());
     }
 
     @Test
     void anExpiryWithoutAHeartbeatGapIsFalseAndOneAfterAGapIsNot() {
-        List<SimBroker.Call> regular = List.of(
-                c("register", 0, 10, SimBroker.Outcome.OK),
-                c("heartbeat", 800, 805, SimBroker.Outcome.OK),
-                c("heartbeat", 1600, 1605, SimBroker.Outcome.OK),
+        List<SimBroker.Call> regular = List.of(c("register", 0, 10, SimBroker.Outcome.OK),
+                c("heartbeat", 800, 805, SimBroker.Outcome.OK), c("heartbeat", 1600, 1605, SimBroker.Outcome.OK),
                 c("heartbeat", 2400, 2405, SimBroker.Outcome.UNKNOWN_BROKER));
-        List<SimBroker.Call> gap = List.of(
-                c("register", 0, 10, SimBroker.Outcome.OK),
-                c("heartbeat", 800, 805, SimBroker.Outcome.OK),
-                c("heartbeat", 1600, 3600, SimBroker.Outcome.FAIL),
+        List<SimBroker.Call> gap = List.of(c("register", 0, 10, SimBroker.Outcome.OK),
+                c("heartbeat", 800, 805, SimBroker.Outcome.OK), c("heartbeat", 1600, 3600, SimBroker.Outcome.FAIL),
                 c("heartbeat", 4400, 4405, SimBroker.Outcome.UNKNOWN_BROKER));
-        LivenessAnalysis.Report r = LivenessAnalysis.analyze(
-                true,
-                List.of(
-                        new LivenessAnalysis.BrokerRecord("a", "a:1", -1, null, 7, regular),
+        LivenessAnalysis.Report r = LivenessAnalysis.analyze(true,
+                List.of(new LivenessAnalysis.BrokerRecord("a", "a:1", -1, null, 7, regular),
                         new LivenessAnalysis.BrokerRecord("b", "b:1", -1, null, 7, gap)),
-                List.of(),
-                BOUND);
+                List.of(), BOUND);
         assertEquals(2, r.expiries());
         assertEquals(1, r.falseExpiries(), r.falseExpiryDetails().toString());
-        assertTrue(
-                r.falseExpiryDetails().get(0).startsWith("a "),
-                r.falseExpiryDetails().toString());
+        assertTrue(r.falseExpiryDetails().get(0).startsWith("a "), r.falseExpiryDetails().toString());
         assertEquals(1, r.legitimateExpiryDetails().size());
     }
 
@@ -83,11 +61,8 @@ class LivenessAnalysisTest {
             polls.add(s(0, n, "STALE", 2000, Set.of("d:1")));
             polls.add(s(1, n, "STALE", n.equals("n1") ? 6000 : 9000, Set.of()));
         }
-        var ok = LivenessAnalysis.analyze(
-                true,
-                List.of(new LivenessAnalysis.BrokerRecord("d", "d:1", death * MS, "HUNG", 7, List.of())),
-                polls,
-                BOUND);
+        var ok = LivenessAnalysis.analyze(true,
+                List.of(new LivenessAnalysis.BrokerRecord("d", "d:1", death * MS, "HUNG", 7, List.of())), polls, BOUND);
         assertEquals(1, ok.deadBrokers());
         assertEquals(5005, ok.dead().get(0).detectionMs());
         assertEquals(8005, ok.dead().get(0).everywhereMs());
@@ -97,11 +72,8 @@ class LivenessAnalysisTest {
 
         List<NodePoller.Sample> late = new ArrayList<>(polls);
         late.add(s(2, "n2", "LINEARIZABLE", death + BOUND.boundMs() + 1, Set.of("d:1")));
-        var bad = LivenessAnalysis.analyze(
-                true,
-                List.of(new LivenessAnalysis.BrokerRecord("d", "d:1", death * MS, "HUNG", 7, List.of())),
-                late,
-                BOUND);
+        var bad = LivenessAnalysis.analyze(true,
+                List.of(new LivenessAnalysis.BrokerRecord("d", "d:1", death * MS, "HUNG", 7, List.of())), late, BOUND);
         assertEquals(1, bad.beyondBound());
         assertEquals(1, bad.beyondLeaderBound(), "term 3 answered at 2.005 s, so 5.1 s later it must be gone");
         assertEquals(1, bad.reappeared());
@@ -115,38 +87,21 @@ class LivenessAnalysisTest {
         // answer
         long[][] seen = {{2000, 3}, {4500, 4}, {8500, 5}, {12000, 5}};
         for (long[] x : seen) {
-            polls.add(new NodePoller.Sample(
-                    0,
-                    x[0] * MS,
-                    x[0] * MS,
-                    (x[0] + 5) * MS,
-                    "n1",
-                    "T",
-                    "LINEARIZABLE",
-                    true,
-                    Set.of("d:1"),
-                    100,
-                    x[1],
-                    null));
+            polls.add(new NodePoller.Sample(0, x[0] * MS, x[0] * MS, (x[0] + 5) * MS, "n1", "T", "LINEARIZABLE", true,
+                    Set.of("d:1"), 100, x[1], null));
         }
-        polls.add(new NodePoller.Sample(
-                0, 13500 * MS, 13500 * MS, 13505 * MS, "n1", "T", "LINEARIZABLE", true, Set.of(), 100, 5, null));
-        var r = LivenessAnalysis.analyze(
-                true,
-                List.of(new LivenessAnalysis.BrokerRecord("d", "d:1", death * MS, "HUNG", 7, List.of())),
-                polls,
-                BOUND);
+        polls.add(new NodePoller.Sample(0, 13500 * MS, 13500 * MS, 13505 * MS, "n1", "T", "LINEARIZABLE", true,
+                Set.of(), 100, 5, null));
+        var r = LivenessAnalysis.analyze(true,
+                List.of(new LivenessAnalysis.BrokerRecord("d", "d:1", death * MS, "HUNG", 7, List.of())), polls, BOUND);
         assertEquals(2, r.dead().get(0).leaderChanges());
         assertEquals(1, r.multiFailover());
         assertEquals(0, r.beyondBound(), "the single-failover bound does not apply across two leader changes");
         assertEquals(0, r.beyondLeaderBound(), "12.0 s < 8.505 s + 5.1 s");
-        polls.add(new NodePoller.Sample(
-                0, 13700 * MS, 13700 * MS, 13705 * MS, "n2", "T", "LINEARIZABLE", true, Set.of("d:1"), 100, 5, null));
-        var bad = LivenessAnalysis.analyze(
-                true,
-                List.of(new LivenessAnalysis.BrokerRecord("d", "d:1", death * MS, "HUNG", 7, List.of())),
-                polls,
-                BOUND);
+        polls.add(new NodePoller.Sample(0, 13700 * MS, 13700 * MS, 13705 * MS, "n2", "T", "LINEARIZABLE", true,
+                Set.of("d:1"), 100, 5, null));
+        var bad = LivenessAnalysis.analyze(true,
+                List.of(new LivenessAnalysis.BrokerRecord("d", "d:1", death * MS, "HUNG", 7, List.of())), polls, BOUND);
         assertEquals(1, bad.beyondLeaderBound(), "13.7 s > 8.505 s + 5.1 s");
     }
 
@@ -159,19 +114,8 @@ class LivenessAnalysisTest {
         for (int r = 0; r < t.length; r++) {
             for (int n = 0; n < 2; n++) {
                 String v = a[r][n];
-                p.add(new NodePoller.Sample(
-                        r,
-                        t[r] * MS,
-                        t[r] * MS,
-                        (t[r] + 3) * MS,
-                        "n" + n,
-                        "K",
-                        "STALE",
-                        v != null,
-                        v == null ? null : Set.of(v),
-                        -1,
-                        -1,
-                        null));
+                p.add(new NodePoller.Sample(r, t[r] * MS, t[r] * MS, (t[r] + 3) * MS, "n" + n, "K", "STALE", v != null,
+                        v == null ? null : Set.of(v), -1, -1, null));
             }
         }
         Divergence d = Divergence.compute(p, "STALE");

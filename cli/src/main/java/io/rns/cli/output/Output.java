@@ -40,8 +40,8 @@ public final class Output {
     }
 
     /** As above; {@code perNode} adds a node's own result to its ok line (e.g. its broker_epoch). */
-    public <T> void emitWrite(
-            Reply<T> reply, List<String> text, MessageOrBuilder jsonResult, Function<T, String> perNode) {
+    public <T> void emitWrite(Reply<T> reply, List<String> text, MessageOrBuilder jsonResult,
+            Function<T, String> perNode) {
         if (!reply.fannedOut()) {
             emit(reply.meta(), text, jsonResult);
             return;
@@ -49,12 +49,13 @@ public final class Output {
         List<String> lines = new ArrayList<>(text);
         StringBuilder j = new StringBuilder("[");
         reply.perEndpoint().forEach((ep, o) -> {
-            if (j.length() > 1) j.append(',');
+            if (j.length() > 1)
+                j.append(',');
             j.append("{\"endpoint\":").append(Json.quote(ep));
             if (o.ok()) {
                 String own = perNode.apply(o.reply().value());
-                lines.add("node " + ep + " ok" + (own.isEmpty() ? "" : " " + own) + " "
-                        + o.reply().meta().toMetaLine());
+                lines.add(
+                        "node " + ep + " ok" + (own.isEmpty() ? "" : " " + own) + " " + o.reply().meta().toMetaLine());
                 j.append(",\"ok\":true,\"meta\":").append(Json.meta(o.reply().meta()));
             } else {
                 lines.add("node " + ep + " error " + describe(o.error()));
@@ -79,7 +80,8 @@ public final class Output {
     /** The failure of a command, on stderr; a write whose outcome is unknown gets a note that it is safe to repeat. */
     public void error(NamesrvException e) {
         StringBuilder b = new StringBuilder("error: ").append(describe(e));
-        if (!e.leaderHint().isEmpty()) b.append(" leader=").append(e.leaderHint());
+        if (!e.leaderHint().isEmpty())
+            b.append(" leader=").append(e.leaderHint());
         err.println(b);
         if (e.outcomeUnknown()) {
             err.println("note: the write may or may not have been applied (outcome unknown); it is safe to repeat");

@@ -24,39 +24,31 @@ final class AdminHandlers {
     }
 
     CompletableFuture<ResponseEnvelope> deleteTopic(RequestEnvelope req, long timeoutMs) {
-        return answers.answer(
-                writes.deleteTopic(req.getDeleteTopic(), timeoutMs),
+        return answers.answer(writes.deleteTopic(req.getDeleteTopic(), timeoutMs),
                 a -> ResponseEnvelope.newBuilder()
-                        .setDeleteTopic(DeleteTopicResponse.newBuilder()
-                                .setExisted(a.result().existed())),
+                        .setDeleteTopic(DeleteTopicResponse.newBuilder().setExisted(a.result().existed())),
                 image -> ResponseEnvelope.newBuilder()
                         .setDeleteTopic(DeleteTopicResponse.newBuilder().setExisted(false)));
     }
 
     CompletableFuture<ResponseEnvelope> kvPut(RequestEnvelope req, long timeoutMs) {
-        return answers.answerFromImage(
-                writes.kvPut(req.getKvPut(), timeoutMs),
+        return answers.answerFromImage(writes.kvPut(req.getKvPut(), timeoutMs),
                 image -> ResponseEnvelope.newBuilder().setKvPut(KvPutResponse.getDefaultInstance()));
     }
 
     CompletableFuture<ResponseEnvelope> kvDelete(RequestEnvelope req, long timeoutMs) {
-        return answers.answer(
-                writes.kvDelete(req.getKvDelete(), timeoutMs),
+        return answers.answer(writes.kvDelete(req.getKvDelete(), timeoutMs),
                 a -> ResponseEnvelope.newBuilder()
-                        .setKvDelete(KvDeleteResponse.newBuilder()
-                                .setExisted(a.result().existed())),
-                image -> ResponseEnvelope.newBuilder()
-                        .setKvDelete(KvDeleteResponse.newBuilder().setExisted(false)));
+                        .setKvDelete(KvDeleteResponse.newBuilder().setExisted(a.result().existed())),
+                image -> ResponseEnvelope.newBuilder().setKvDelete(KvDeleteResponse.newBuilder().setExisted(false)));
     }
 
     /** Wipe/add write permission of a broker name; the answer counts that broker name's topics after the change. */
     CompletableFuture<ResponseEnvelope> changeWritePerm(RequestEnvelope req, long timeoutMs) {
         ChangeWritePermRequest r = req.getChangeWritePerm();
-        return answers.answerFromImage(
-                writes.changeWritePerm(r, timeoutMs),
-                image -> ResponseEnvelope.newBuilder()
-                        .setChangeWritePerm(ChangeWritePermResponse.newBuilder()
-                                .setTopicCount(image.queueCountOf(r.getBrokerName()))));
+        return answers.answerFromImage(writes.changeWritePerm(r, timeoutMs),
+                image -> ResponseEnvelope.newBuilder().setChangeWritePerm(
+                        ChangeWritePermResponse.newBuilder().setTopicCount(image.queueCountOf(r.getBrokerName()))));
     }
 
     /** Queue data into a topic for registered broker names; the answer names the skipped ones. */

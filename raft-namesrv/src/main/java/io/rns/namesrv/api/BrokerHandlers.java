@@ -25,8 +25,8 @@ final class BrokerHandlers {
     private final LivenessService liveness;
     private final ConnectionRegistry connections;
 
-    BrokerHandlers(
-            WriteService writes, WriteAnswers answers, LivenessService liveness, ConnectionRegistry connections) {
+    BrokerHandlers(WriteService writes, WriteAnswers answers, LivenessService liveness,
+            ConnectionRegistry connections) {
         this.writes = writes;
         this.answers = answers;
         this.liveness = liveness;
@@ -53,55 +53,43 @@ final class BrokerHandlers {
         RegisterBrokerRequest r = req.getRegisterBroker();
         int leaseMs = liveness.config().effectiveLeaseMs(r.getLeaseTimeoutMs());
         long contact = LivenessHandlers.contactNanos(req, ctx);
-        return answers.answer(
-                writes.register(r, leaseMs, timeoutMs),
-                a -> {
-                    a.after()
-                            .broker(r.getBrokerName(), r.getBrokerId())
-                            .ifPresent(m -> liveness.registered(m, contact));
-                    return ResponseEnvelope.newBuilder()
-                            .setRegisterBroker(body(r, a.after(), a.result().brokerEpoch(), true, leaseMs));
-                },
-                image -> {
-                    BrokerMember m =
-                            image.broker(r.getBrokerName(), r.getBrokerId()).orElse(null);
-                    if (m != null) {
-                        liveness.registered(m, contact);
-                    }
-                    long epoch = m == null ? 0 : m.epoch();
-                    return ResponseEnvelope.newBuilder().setRegisterBroker(body(r, image, epoch, false, leaseMs));
-                });
+        return answers.answer(writes.register(r, leaseMs, timeoutMs), a -> {
+            a.after().broker(r.getBrokerName(), r.getBrokerId()).ifPresent(m -> liveness.registered(m, contact));
+            return ResponseEnvelope.newBuilder()
+                    .setRegisterBroker(body(r, a.after(), a.result().brokerEpoch(), true, leaseMs));
+        }, image -> {
+            BrokerMember m = image.broker(r.getBrokerName(), r.getBrokerId()).orElse(null);
+            if (m != null) {
+                liveness.registered(m, contact);
+            }
+            long epoch = m == null ? 0 : m.epoch();
+            return ResponseEnvelope.newBuilder().setRegisterBroker(body(r, image, epoch, false, leaseMs));
+        });
     }
 
     /**
      * With bind_connection, the receiving node (the first hop, whether it served or forwarded the registration)
      * remembers the connection, so its close makes the broker a suspect.
      */
-    CompletableFuture<ResponseEnvelope> bindRegistered(
-            RequestEnvelope req, InboundContext ctx, CompletableFuture<ResponseEnvelope> answer) {
+    CompletableFuture<ResponseEnvelope> bindRegistered(RequestEnvelope req, InboundContext ctx,
+            CompletableFuture<ResponseEnvelope> answer) {
         RegisterBrokerRequest r = req.getRegisterBroker();
         if (!r.getBindConnection() || req.getHops() != 0) {
             return answer;
         }
         return answer.thenApply(resp -> {
-            if (resp.getHeader().getCode() == ErrorCode.OK
-                    && resp.getRegisterBroker().getBrokerEpoch() > 0) {
-                connections.bind(
-                        ctx,
-                        new BrokerKey(r.getBrokerName(), r.getBrokerId()),
+            if (resp.getHeader().getCode() == ErrorCode.OK && resp.getRegisterBroker().getBrokerEpoch() > 0) {
+                connections.bind(ctx, new BrokerKey(r.getBrokerName(), r.getBrokerId()),
                         resp.getRegisterBroker().getBrokerEpoch());
             }
             return resp;
         });
     }
 
-    private static RegisterBrokerResponse body(
-            RegisterBrokerRequest r, RouteImage image, long epoch, boolean changed, int leaseMs) {
-        RegisterBrokerResponse.Builder b = RegisterBrokerResponse.newBuilder()
-                .setBrokerEpoch(epoch)
-                .setChanged(changed)
-                .setLeaseTimeoutMs(leaseMs)
-                .setHeartbeatIntervalMs(LivenessConfig.heartbeatIntervalMs(leaseMs));
+    private static RegisterBrokerResponse body(RegisterBrokerRequest r, RouteImage image, long epoch, boolean changed,
+            int leaseMs) {
+        RegisterBrokerResponse.Builder b = RegisterBrokerResponse.newBuilder().setBrokerEpoch(epoch).setChanged(changed)
+                .setLeaseTimeoutMs(leaseMs).setHeartbeatIntervalMs(LivenessConfig.heartbeatIntervalMs(leaseMs));
         if (r.getBrokerId() != 0) {
             image.broker(r.getBrokerName(), 0).ifPresent(master -> {
                 b.setMasterAddr(master.addr());
@@ -112,8 +100,7 @@ final class BrokerHandlers {
     }
 
     CompletableFuture<ResponseEnvelope> unregister(RequestEnvelope req, long timeoutMs) {
-        return answers.answer(
-                writes.unregister(req.getUnregisterBroker(), timeoutMs),
+        return answers.answer(writes.unregister(req.getUnregisterBroker(), timeoutMs),
                 a -> ResponseEnvelope.newBuilder().setUnregisterBroker(UnregisterBrokerResponse.getDefaultInstance()),
                 image -> {
                     throw new IllegalStateException("unregister always proposes");

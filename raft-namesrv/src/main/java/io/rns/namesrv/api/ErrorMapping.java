@@ -19,24 +19,20 @@ import java.util.concurrent.RejectedExecutionException;
 public final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
 
-    private static final Set<ErrorCode> RETRIABLE = EnumSet.of(
-            ErrorCode.NOT_LEADER,
-            ErrorCode.NO_QUORUM,
-            ErrorCode.DEADLINE_EXCEEDED,
-            ErrorCode.OUTCOME_UNKNOWN,
-            ErrorCode.STALENESS_EXCEEDED,
-            ErrorCode.OVERLOADED,
-            ErrorCode.SHUTTING_DOWN,
-            ErrorCode.MIN_INDEX_NOT_REACHED);
+    private static final Set<ErrorCode> RETRIABLE = EnumSet.of(ErrorCode.NOT_LEADER, ErrorCode.NO_QUORUM,
+            ErrorCode.DEADLINE_EXCEEDED, ErrorCode.OUTCOME_UNKNOWN, ErrorCode.STALENESS_EXCEEDED, ErrorCode.OVERLOADED,
+            ErrorCode.SHUTTING_DOWN, ErrorCode.MIN_INDEX_NOT_REACHED);
 
-    private ErrorMapping() {}
+    private ErrorMapping() {
+    }
 
     /** Whether a client may retry (on this or another node) after this code. OUTCOME_UNKNOWN: only idempotent writes. */
     public static boolean retriable(ErrorCode code) {
         return RETRIABLE.contains(code);
     }
 
-    public record Mapped(ErrorCode code, String message) {}
+    public record Mapped(ErrorCode code, String message) {
+    }
 
     public static Mapped map(Throwable t) {
         Throwable e = unwrap(t);
@@ -62,8 +58,8 @@ public final class ErrorMapping {
         }
         if (e instanceof RpcTransportException) {
             // the forwarded request was sent; we cannot know whether the leader applied it
-            return new Mapped(
-                    ErrorCode.OUTCOME_UNKNOWN, "forwarding to the leader failed after sending: " + e.getMessage());
+            return new Mapped(ErrorCode.OUTCOME_UNKNOWN,
+                    "forwarding to the leader failed after sending: " + e.getMessage());
         }
         if (e instanceof RejectedExecutionException) {
             return new Mapped(ErrorCode.OVERLOADED, "node overloaded: " + e.getMessage());

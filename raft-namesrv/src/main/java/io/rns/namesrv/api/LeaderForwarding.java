@@ -52,15 +52,14 @@ public final class LeaderForwarding implements ConnectionLoss.LeaderReport {
             return CompletableFuture.completedFuture(responses.error(ErrorCode.NOT_LEADER, why));
         }
         if (client == null) {
-            return CompletableFuture.failedFuture(
-                    new RnsException(ErrorCode.NOT_LEADER, "this node is not the leader"));
+            return CompletableFuture
+                    .failedFuture(new RnsException(ErrorCode.NOT_LEADER, "this node is not the leader"));
         }
-        long queuedMs =
-                arrivalNanos == 0 ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivalNanos));
+        long queuedMs = arrivalNanos == 0 ? 0
+                : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivalNanos));
         RequestEnvelope fwd = request.toBuilder()
                 .setQueuedMs((int) Math.min(Integer.MAX_VALUE, request.getQueuedMs() + queuedMs))
-                .setHops(request.getHops() + 1)
-                .build();
+                .setHops(request.getHops() + 1).build();
         return client.call(hint, fwd, Duration.ofMillis(Math.max(1, timeoutMs)));
     }
 
@@ -69,30 +68,18 @@ public final class LeaderForwarding implements ConnectionLoss.LeaderReport {
     public void connectionClosed(BrokerKey key, long epoch) {
         String leader = responses.leaderHint(status.state());
         if (leader.isEmpty() || client == null) {
-            log.warn(
-                    "node {}: broker {} epoch {} lost its connection but no leader is known to tell",
-                    config.nodeId(),
-                    key,
-                    epoch);
+            log.warn("node {}: broker {} epoch {} lost its connection but no leader is known to tell", config.nodeId(),
+                    key, epoch);
             return;
         }
-        RequestEnvelope report = RequestEnvelope.newBuilder()
-                .setClientId("node-" + config.nodeId())
-                .setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder()
-                        .setBrokerName(key.brokerName())
-                        .setBrokerId(key.brokerId())
-                        .setBrokerEpoch(epoch)
-                        .setReportingNode(config.nodeId()))
+        RequestEnvelope report = RequestEnvelope.newBuilder().setClientId("node-" + config.nodeId())
+                .setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder().setBrokerName(key.brokerName())
+                        .setBrokerId(key.brokerId()).setBrokerEpoch(epoch).setReportingNode(config.nodeId()))
                 .build();
         client.call(leader, report, Duration.ofMillis(config.writeTimeoutMs())).whenComplete((r, t) -> {
             if (t != null || r.getHeader().getCode() != ErrorCode.OK) {
-                log.warn(
-                        "node {}: could not tell the leader that broker {} lost its connection: {}",
-                        config.nodeId(),
-                        key,
-                        t != null
-                                ? t.toString()
-                                : r.getHeader().getCode() + " " + r.getHeader().getMessage());
+                log.warn("node {}: could not tell the leader that broker {} lost its connection: {}", config.nodeId(),
+                        key, t != null ? t.toString() : r.getHeader().getCode() + " " + r.getHeader().getMessage());
             }
         });
     }

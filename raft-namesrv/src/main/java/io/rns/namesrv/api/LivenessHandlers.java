@@ -61,13 +61,13 @@ final class LivenessHandlers {
     /** On the node that holds the leases: refresh the lease of the heartbeat's broker epoch. */
     CompletableFuture<ResponseEnvelope> heartbeat(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         HeartbeatRequest h = req.getHeartbeat();
-        return CompletableFuture.completedFuture(
-                onLeader(req, h, new BrokerKey(h.getBrokerName(), h.getBrokerId()), ctx));
+        return CompletableFuture
+                .completedFuture(onLeader(req, h, new BrokerKey(h.getBrokerName(), h.getBrokerId()), ctx));
     }
 
     /** With bind_connection, the receiving node remembers the connection (whether it served or forwarded). */
-    CompletableFuture<ResponseEnvelope> bindHeartbeat(
-            RequestEnvelope req, InboundContext ctx, CompletableFuture<ResponseEnvelope> answer) {
+    CompletableFuture<ResponseEnvelope> bindHeartbeat(RequestEnvelope req, InboundContext ctx,
+            CompletableFuture<ResponseEnvelope> answer) {
         HeartbeatRequest h = req.getHeartbeat();
         if (!h.getBindConnection() || req.getHops() != 0) {
             return answer;
@@ -82,69 +82,51 @@ final class LivenessHandlers {
     }
 
     private ResponseEnvelope onLeader(RequestEnvelope req, HeartbeatRequest h, BrokerKey key, InboundContext ctx) {
-        LeaseTracker.HeartbeatResult r =
-                liveness.tracker().heartbeat(key, h.getBrokerEpoch(), contactNanos(req, ctx), status.image());
+        LeaseTracker.HeartbeatResult r = liveness.tracker().heartbeat(key, h.getBrokerEpoch(), contactNanos(req, ctx),
+                status.image());
         return switch (r.status()) {
             case OK ->
                 responses.ok(
                         ResponseEnvelope.newBuilder()
-                                .setHeartbeat(HeartbeatResponse.newBuilder()
-                                        .setLeaseTimeoutMs(r.leaseMs())
+                                .setHeartbeat(HeartbeatResponse.newBuilder().setLeaseTimeoutMs(r.leaseMs())
                                         .setHeartbeatIntervalMs(LivenessConfig.heartbeatIntervalMs(r.leaseMs()))),
                         null);
-            case NOT_LEADING ->
-                responses.error(
-                        ErrorCode.NOT_LEADER,
-                        "this node was just elected and has not started tracking leases yet; retry");
-            case UNKNOWN_BROKER ->
-                responses.error(
-                        ErrorCode.UNKNOWN_BROKER,
-                        "broker " + key + " is not registered" + " (expired or unregistered); register again");
-            case STALE_EPOCH ->
-                responses.error(
-                        ErrorCode.STALE_BROKER_EPOCH,
-                        "broker " + key + " epoch " + h.getBrokerEpoch() + " is not current (current epoch "
-                                + r.currentEpoch() + "); register again");
+            case NOT_LEADING -> responses.error(ErrorCode.NOT_LEADER,
+                    "this node was just elected and has not started tracking leases yet; retry");
+            case UNKNOWN_BROKER -> responses.error(ErrorCode.UNKNOWN_BROKER,
+                    "broker " + key + " is not registered" + " (expired or unregistered); register again");
+            case STALE_EPOCH -> responses.error(ErrorCode.STALE_BROKER_EPOCH, "broker " + key + " epoch "
+                    + h.getBrokerEpoch() + " is not current (current epoch " + r.currentEpoch() + "); register again");
         };
     }
 
     CompletableFuture<ResponseEnvelope> listLeases(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         if (!liveness.tracker().isLeading()) {
-            return CompletableFuture.completedFuture(responses.error(
-                    ErrorCode.NOT_LEADER, "this node was just elected and has not started tracking leases yet; retry"));
+            return CompletableFuture.completedFuture(responses.error(ErrorCode.NOT_LEADER,
+                    "this node was just elected and has not started tracking leases yet; retry"));
         }
         ListBrokerLeasesResponse.Builder b = ListBrokerLeasesResponse.newBuilder();
         for (LeaseTracker.LeaseView v : liveness.tracker().view()) {
-            b.addLeases(BrokerLease.newBuilder()
-                    .setCluster(v.cluster())
-                    .setBrokerName(v.key().brokerName())
-                    .setBrokerId(v.key().brokerId())
-                    .setBrokerAddr(v.addr())
-                    .setBrokerEpoch(v.epoch())
-                    .setLastContactAgeMs(v.lastContactAgeMs())
-                    .setLeaseRemainingMs(v.remainingMs())
-                    .setLeaseTimeoutMs(v.timeoutMs())
-                    .setSuspect(v.suspect())
-                    .setExpiring(v.expiring()));
+            b.addLeases(BrokerLease.newBuilder().setCluster(v.cluster()).setBrokerName(v.key().brokerName())
+                    .setBrokerId(v.key().brokerId()).setBrokerAddr(v.addr()).setBrokerEpoch(v.epoch())
+                    .setLastContactAgeMs(v.lastContactAgeMs()).setLeaseRemainingMs(v.remainingMs())
+                    .setLeaseTimeoutMs(v.timeoutMs()).setSuspect(v.suspect()).setExpiring(v.expiring()));
         }
         String leader = status.state().leaderId();
         b.setLeaderId(leader == null ? "" : leader);
-        return CompletableFuture.completedFuture(
-                responses.ok(ResponseEnvelope.newBuilder().setListBrokerLeases(b), null));
+        return CompletableFuture
+                .completedFuture(responses.ok(ResponseEnvelope.newBuilder().setListBrokerLeases(b), null));
     }
 
     void validateConnectionClosed(RequestEnvelope req) {
-        RequestValidator.check(RecordValidator.checkBrokerName(
-                "broker_connection_closed.broker_name",
+        RequestValidator.check(RecordValidator.checkBrokerName("broker_connection_closed.broker_name",
                 req.getBrokerConnectionClosed().getBrokerName()));
     }
 
     CompletableFuture<ResponseEnvelope> connectionClosed(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         BrokerConnectionClosedRequest c = req.getBrokerConnectionClosed();
         liveness.tracker().connectionClosed(new BrokerKey(c.getBrokerName(), c.getBrokerId()), c.getBrokerEpoch());
-        return CompletableFuture.completedFuture(responses.ok(
-                ResponseEnvelope.newBuilder()
-                        .setBrokerConnectionClosed(BrokerConnectionClosedResponse.getDefaultInstance()),
-                null));
+        return CompletableFuture.completedFuture(responses.ok(ResponseEnvelope.newBuilder()
+                .setBrokerConnectionClosed(BrokerConnectionClosedResponse.getDefaultInstance()), null));
     }
 }

@@ -39,23 +39,15 @@ final class MembershipHandlers {
     /** Membership exists in raft mode only: checked before anything else, on the receiving node. */
     void requireRaft(String what) {
         if (config.mode() != NamesrvConfig.Mode.RAFT) {
-            throw new RnsException(
-                    ErrorCode.UNSUPPORTED_REQUEST,
-                    what + " needs raft mode: this node runs "
-                            + config.mode().name().toLowerCase(Locale.ROOT)
-                            + " (no group, no members to change)");
+            throw new RnsException(ErrorCode.UNSUPPORTED_REQUEST, what + " needs raft mode: this node runs "
+                    + config.mode().name().toLowerCase(Locale.ROOT) + " (no group, no members to change)");
         }
     }
 
     static List<PeerStatus> toWire(List<NodeState.Peer> peers, String leaderId) {
         return peers.stream()
-                .map(p -> PeerStatus.newBuilder()
-                        .setNodeId(p.id())
-                        .setRaftAddr(p.raftAddr())
-                        .setClientAddr(p.clientAddr())
-                        .setLeader(p.id().equals(leaderId))
-                        .setAlive(p.alive())
-                        .build())
+                .map(p -> PeerStatus.newBuilder().setNodeId(p.id()).setRaftAddr(p.raftAddr())
+                        .setClientAddr(p.clientAddr()).setLeader(p.id().equals(leaderId)).setAlive(p.alive()).build())
                 .toList();
     }
 
@@ -63,10 +55,10 @@ final class MembershipHandlers {
     CompletableFuture<ResponseEnvelope> list(RequestEnvelope req) {
         NodeState s = consensus.state();
         String leader = s.leaderId() == null ? "" : s.leaderId();
-        ListPeersResponse.Builder b =
-                ListPeersResponse.newBuilder().setLeaderId(leader).addAllPeers(toWire(consensus.peers(), leader));
-        return CompletableFuture.completedFuture(
-                responses.ok(ResponseEnvelope.newBuilder().setListPeers(b), Consistency.STALE));
+        ListPeersResponse.Builder b = ListPeersResponse.newBuilder().setLeaderId(leader)
+                .addAllPeers(toWire(consensus.peers(), leader));
+        return CompletableFuture
+                .completedFuture(responses.ok(ResponseEnvelope.newBuilder().setListPeers(b), Consistency.STALE));
     }
 
     /** The checks of add_peer, on the receiving node before any forward. */
@@ -77,20 +69,16 @@ final class MembershipHandlers {
 
     private static Member member(AddPeerRequest r) {
         try {
-            return new Member(r.getNodeId(), r.getHost(), (int) Math.min(r.getRaftPort(), 65536), (int)
-                    Math.min(r.getClientPort(), 65536));
+            return new Member(r.getNodeId(), r.getHost(), (int) Math.min(r.getRaftPort(), 65536),
+                    (int) Math.min(r.getClientPort(), 65536));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw RnsException.invalid("add_peer: " + e.getMessage());
         }
     }
 
     CompletableFuture<ResponseEnvelope> add(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
-        return consensus
-                .addPeer(member(req.getAddPeer()), timeoutMs)
-                .thenApply(peers -> responses.ok(
-                        ResponseEnvelope.newBuilder()
-                                .setAddPeer(AddPeerResponse.newBuilder().addAllPeers(toWire(peers, leaderId()))),
-                        null));
+        return consensus.addPeer(member(req.getAddPeer()), timeoutMs).thenApply(peers -> responses.ok(ResponseEnvelope
+                .newBuilder().setAddPeer(AddPeerResponse.newBuilder().addAllPeers(toWire(peers, leaderId()))), null));
     }
 
     void validateRemove(RequestEnvelope req) {
@@ -101,12 +89,9 @@ final class MembershipHandlers {
     }
 
     CompletableFuture<ResponseEnvelope> remove(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
-        return consensus
-                .removePeer(req.getRemovePeer().getNodeId(), timeoutMs)
-                .thenApply(peers -> responses.ok(
-                        ResponseEnvelope.newBuilder()
-                                .setRemovePeer(RemovePeerResponse.newBuilder().addAllPeers(toWire(peers, leaderId()))),
-                        null));
+        return consensus.removePeer(req.getRemovePeer().getNodeId(), timeoutMs)
+                .thenApply(peers -> responses.ok(ResponseEnvelope.newBuilder()
+                        .setRemovePeer(RemovePeerResponse.newBuilder().addAllPeers(toWire(peers, leaderId()))), null));
     }
 
     void validateTransfer(RequestEnvelope req) {
@@ -117,13 +102,12 @@ final class MembershipHandlers {
     }
 
     CompletableFuture<ResponseEnvelope> transfer(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
-        return consensus
-                .transferLeadership(req.getTransferLeadership().getNodeId())
-                .thenApply(v -> responses.ok(
-                        ResponseEnvelope.newBuilder()
-                                .setTransferLeadership(
+        return consensus.transferLeadership(req.getTransferLeadership().getNodeId())
+                .thenApply(
+                        v -> responses.ok(
+                                ResponseEnvelope.newBuilder().setTransferLeadership(
                                         TransferLeadershipResponse.newBuilder().setPreviousLeaderId(config.nodeId())),
-                        null));
+                                null));
     }
 
     private String leaderId() {

@@ -47,28 +47,24 @@ final class QueryHandlers {
     }
 
     /** Runs the barrier, then builds the body off the consensus threads. */
-    private CompletableFuture<ResponseEnvelope> read(
-            RequestEnvelope req, long timeoutMs, Function<RouteImage, ResponseEnvelope.Builder> body) {
-        return reads.read(req.getRead(), timeoutMs)
-                .thenApplyAsync(
-                        view -> {
-                            try {
-                                return responses.ok(body.apply(view.image()), view.served());
-                            } catch (RnsException e) {
-                                // "not found" is an answer too, and as strong as the level it was served at: say which
-                                return responses.error(e.code(), e.getMessage(), view.served());
-                            }
-                        },
-                        executor);
+    private CompletableFuture<ResponseEnvelope> read(RequestEnvelope req, long timeoutMs,
+            Function<RouteImage, ResponseEnvelope.Builder> body) {
+        return reads.read(req.getRead(), timeoutMs).thenApplyAsync(view -> {
+            try {
+                return responses.ok(body.apply(view.image()), view.served());
+            } catch (RnsException e) {
+                // "not found" is an answer too, and as strong as the level it was served at: say which
+                return responses.error(e.code(), e.getMessage(), view.served());
+            }
+        }, executor);
     }
 
     CompletableFuture<ResponseEnvelope> topicRoute(RequestEnvelope req, long timeoutMs) {
         String topic = req.getGetTopicRoute().getTopic();
         RequestValidator.validateTopic("get_topic_route.topic", topic);
         return read(req, timeoutMs, image -> {
-            TopicRouteView v = image.route(topic)
-                    .orElseThrow(
-                            () -> new RnsException(ErrorCode.TOPIC_NOT_FOUND, "no route for topic '" + topic + "'"));
+            TopicRouteView v = image.route(topic).orElseThrow(
+                    () -> new RnsException(ErrorCode.TOPIC_NOT_FOUND, "no route for topic '" + topic + "'"));
             return ResponseEnvelope.newBuilder()
                     .setGetTopicRoute(GetTopicRouteResponse.newBuilder().setRoute(toWire(v)));
         });
@@ -78,12 +74,8 @@ final class QueryHandlers {
         TopicRoute.Builder b = TopicRoute.newBuilder().setTopic(v.topic());
         for (Map.Entry<String, QueueConfig> q : v.queues().entrySet()) {
             QueueConfig c = q.getValue();
-            b.addQueueDatas(QueueData.newBuilder()
-                    .setBrokerName(q.getKey())
-                    .setReadQueueNums(c.readQueueNums())
-                    .setWriteQueueNums(c.writeQueueNums())
-                    .setPerm(c.perm())
-                    .setTopicSysFlag(c.topicSysFlag()));
+            b.addQueueDatas(QueueData.newBuilder().setBrokerName(q.getKey()).setReadQueueNums(c.readQueueNums())
+                    .setWriteQueueNums(c.writeQueueNums()).setPerm(c.perm()).setTopicSysFlag(c.topicSysFlag()));
         }
         for (BrokerGroup g : v.brokers()) {
             b.addBrokerDatas(toWire(g));
@@ -103,12 +95,8 @@ final class QueryHandlers {
         return read(req, timeoutMs, image -> {
             GetClusterInfoResponse.Builder b = GetClusterInfoResponse.newBuilder();
             image.brokerGroups().forEach((name, g) -> b.putBrokerAddrTable(name, toWire(g)));
-            image.clusters()
-                    .forEach((cluster, names) -> b.putClusterAddrTable(
-                            cluster,
-                            ClusterBrokerNames.newBuilder()
-                                    .addAllBrokerNames(names)
-                                    .build()));
+            image.clusters().forEach((cluster, names) -> b.putClusterAddrTable(cluster,
+                    ClusterBrokerNames.newBuilder().addAllBrokerNames(names).build()));
             return ResponseEnvelope.newBuilder().setGetClusterInfo(b);
         });
     }
@@ -128,8 +116,7 @@ final class QueryHandlers {
                 selected.retainAll(topics);
                 topics = selected;
             }
-            return ResponseEnvelope.newBuilder()
-                    .setListTopics(ListTopicsResponse.newBuilder().addAllTopics(topics));
+            return ResponseEnvelope.newBuilder().setListTopics(ListTopicsResponse.newBuilder().addAllTopics(topics));
         });
     }
 
@@ -154,46 +141,32 @@ final class QueryHandlers {
         RequestValidator.validate(r);
         return read(req, timeoutMs, image -> {
             BrokerMember m = image.broker(r.getBrokerName(), r.getBrokerId())
-                    .orElseThrow(() -> new RnsException(
-                            ErrorCode.UNKNOWN_BROKER,
+                    .orElseThrow(() -> new RnsException(ErrorCode.UNKNOWN_BROKER,
                             "broker " + r.getBrokerName() + "/" + r.getBrokerId() + " is not registered"));
             return ResponseEnvelope.newBuilder()
-                    .setGetBroker(GetBrokerResponse.newBuilder()
-                            .setCluster(m.cluster())
-                            .setBrokerName(m.brokerName())
-                            .setBrokerId(m.brokerId())
-                            .setBrokerAddr(m.addr())
-                            .setHaServerAddr(m.haAddr())
-                            .setDataVersion(DataVersion.newBuilder()
-                                    .setTimestamp(m.dataVersionTimestamp())
+                    .setGetBroker(GetBrokerResponse.newBuilder().setCluster(m.cluster()).setBrokerName(m.brokerName())
+                            .setBrokerId(m.brokerId()).setBrokerAddr(m.addr()).setHaServerAddr(m.haAddr())
+                            .setDataVersion(DataVersion.newBuilder().setTimestamp(m.dataVersionTimestamp())
                                     .setCounter(m.dataVersionCounter()))
-                            .setBrokerEpoch(m.epoch())
-                            .setLeaseTimeoutMs((int) m.leaseTimeoutMs()));
+                            .setBrokerEpoch(m.epoch()).setLeaseTimeoutMs((int) m.leaseTimeoutMs()));
         });
     }
 
     CompletableFuture<ResponseEnvelope> kvGet(RequestEnvelope req, long timeoutMs) {
         KvGetRequest r = req.getKvGet();
         RequestValidator.validate(r);
-        return read(
-                req,
-                timeoutMs,
+        return read(req, timeoutMs,
                 image -> ResponseEnvelope.newBuilder()
                         .setKvGet(KvGetResponse.newBuilder()
-                                .setValue(image.kv(r.getNamespace(), r.getKey())
-                                        .orElseThrow(() -> new RnsException(
-                                                ErrorCode.KEY_NOT_FOUND,
-                                                "no key '" + r.getKey() + "' in namespace '" + r.getNamespace()
-                                                        + "'")))));
+                                .setValue(image.kv(r.getNamespace(), r.getKey()).orElseThrow(() -> new RnsException(
+                                        ErrorCode.KEY_NOT_FOUND,
+                                        "no key '" + r.getKey() + "' in namespace '" + r.getNamespace() + "'")))));
     }
 
     CompletableFuture<ResponseEnvelope> kvList(RequestEnvelope req, long timeoutMs) {
         KvListRequest r = req.getKvList();
         RequestValidator.validate(r);
-        return read(
-                req,
-                timeoutMs,
-                image -> ResponseEnvelope.newBuilder()
-                        .setKvList(KvListResponse.newBuilder().putAllEntries(image.kvNamespace(r.getNamespace()))));
+        return read(req, timeoutMs, image -> ResponseEnvelope.newBuilder()
+                .setKvList(KvListResponse.newBuilder().putAllEntries(image.kvNamespace(r.getNamespace()))));
     }
 }

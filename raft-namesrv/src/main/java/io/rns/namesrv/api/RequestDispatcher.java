@@ -38,15 +38,8 @@ public final class RequestDispatcher implements RequestHandler {
     private final Map<RequestEnvelope.BodyCase, Route> routes = new EnumMap<>(RequestEnvelope.BodyCase.class);
     private final long startedNanos = System.nanoTime();
 
-    public RequestDispatcher(
-            NamesrvConfig config,
-            Consensus consensus,
-            ReadService reads,
-            WriteService writes,
-            Responses responses,
-            Executor readExecutor,
-            LivenessService liveness,
-            ConnectionRegistry connections,
+    public RequestDispatcher(NamesrvConfig config, Consensus consensus, ReadService reads, WriteService writes,
+            Responses responses, Executor readExecutor, LivenessService liveness, ConnectionRegistry connections,
             LeaderForwarding forwarding) {
         this.config = config;
         this.consensus = consensus;
@@ -60,23 +53,18 @@ public final class RequestDispatcher implements RequestHandler {
         MembershipHandlers membership = new MembershipHandlers(config, consensus, responses);
         QueryHandlers queries = new QueryHandlers(reads, responses, readExecutor);
 
-        routes.put(
-                BodyCase.REGISTER_BROKER,
+        routes.put(BodyCase.REGISTER_BROKER,
                 new Route(Placement.WRITER, brokers::validateRegister, brokers::register, brokers::bindRegistered));
-        routes.put(
-                BodyCase.HEARTBEAT,
+        routes.put(BodyCase.HEARTBEAT,
                 new Route(Placement.WRITER_TIMED, leases::validateHeartbeat, leases::heartbeat, leases::bindHeartbeat));
         routes.put(BodyCase.LIST_BROKER_LEASES, Route.on(Placement.WRITER_TIMED, Route.Check.NONE, leases::listLeases));
-        routes.put(
-                BodyCase.BROKER_CONNECTION_CLOSED,
+        routes.put(BodyCase.BROKER_CONNECTION_CLOSED,
                 Route.on(Placement.WRITER_TIMED, leases::validateConnectionClosed, leases::connectionClosed));
         write(BodyCase.UNREGISTER_BROKER, r -> RequestValidator.validate(r.getUnregisterBroker()), brokers::unregister);
         write(BodyCase.DELETE_TOPIC, r -> RequestValidator.validate(r.getDeleteTopic()), admin::deleteTopic);
         write(BodyCase.KV_PUT, r -> RequestValidator.validate(r.getKvPut()), admin::kvPut);
         write(BodyCase.KV_DELETE, r -> RequestValidator.validate(r.getKvDelete()), admin::kvDelete);
-        write(
-                BodyCase.CHANGE_WRITE_PERM,
-                r -> RequestValidator.validate(r.getChangeWritePerm()),
+        write(BodyCase.CHANGE_WRITE_PERM, r -> RequestValidator.validate(r.getChangeWritePerm()),
                 admin::changeWritePerm);
         write(BodyCase.REGISTER_TOPIC, r -> RequestValidator.validate(r.getRegisterTopic()), admin::registerTopic);
         read(BodyCase.GET_BROKER, queries::getBroker);
@@ -86,14 +74,12 @@ public final class RequestDispatcher implements RequestHandler {
         read(BodyCase.KV_GET, queries::kvGet);
         read(BodyCase.KV_LIST, queries::kvList);
         read(BodyCase.GET_NODE_STATUS, (req, t) -> CompletableFuture.completedFuture(nodeStatus()));
-        routes.put(
-                BodyCase.LIST_PEERS,
+        routes.put(BodyCase.LIST_PEERS,
                 Route.local(req -> membership.requireRaft("list_peers"), (req, ctx, t) -> membership.list(req)));
         routes.put(BodyCase.ADD_PEER, Route.on(Placement.LEADER_TIMED, membership::validateAdd, membership::add));
-        routes.put(
-                BodyCase.REMOVE_PEER, Route.on(Placement.LEADER_TIMED, membership::validateRemove, membership::remove));
-        routes.put(
-                BodyCase.TRANSFER_LEADERSHIP,
+        routes.put(BodyCase.REMOVE_PEER,
+                Route.on(Placement.LEADER_TIMED, membership::validateRemove, membership::remove));
+        routes.put(BodyCase.TRANSFER_LEADERSHIP,
                 Route.on(Placement.LEADER_TIMED, membership::validateTransfer, membership::transfer));
     }
 
@@ -122,8 +108,8 @@ public final class RequestDispatcher implements RequestHandler {
                 remaining = 1000; // a late heartbeat still proves life at its arrival: handle it (KAFKA-15019)
             }
             if (remaining <= 0) {
-                return CompletableFuture.completedFuture(responses.error(
-                        ErrorCode.DEADLINE_EXCEEDED, "the request's deadline passed before it was handled"));
+                return CompletableFuture.completedFuture(responses.error(ErrorCode.DEADLINE_EXCEEDED,
+                        "the request's deadline passed before it was handled"));
             }
             f = route(req, ctx, remaining);
         } catch (RuntimeException e) {
@@ -142,12 +128,10 @@ public final class RequestDispatcher implements RequestHandler {
     private CompletableFuture<ResponseEnvelope> route(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         Route route = routes.get(req.getBodyCase());
         if (route == null) {
-            return CompletableFuture.completedFuture(responses.error(
-                    ErrorCode.UNSUPPORTED_REQUEST,
-                    req.getUnknownFields().asMap().isEmpty()
-                            ? "request has no body"
-                            : "unknown request type (field "
-                                    + req.getUnknownFields().asMap().keySet() + "); this node speaks rns.rpc.v1"));
+            return CompletableFuture.completedFuture(responses.error(ErrorCode.UNSUPPORTED_REQUEST,
+                    req.getUnknownFields().asMap().isEmpty() ? "request has no body"
+                            : "unknown request type (field " + req.getUnknownFields().asMap().keySet()
+                                    + "); this node speaks rns.rpc.v1"));
         }
         route.check().check(req);
         Placement p = route.placement();
@@ -161,25 +145,16 @@ public final class RequestDispatcher implements RequestHandler {
     private ResponseEnvelope nodeStatus() {
         NodeState s = consensus.state();
         var image = consensus.image();
-        GetNodeStatusResponse.Builder b = GetNodeStatusResponse.newBuilder()
-                .setNodeId(config.nodeId())
-                .setMode(config.mode().name().toLowerCase(Locale.ROOT))
-                .setRole(s.role())
-                .setTerm(s.term())
-                .setLeaderId(s.leaderId() == null ? "" : s.leaderId())
-                .setLeaderClientAddr(responses.leaderHint(s))
-                .setAppliedIndex(consensus.appliedIndex())
-                .setCommitIndex(s.commitIndex())
-                .setLastLogIndex(s.lastLogIndex())
-                .setLastSnapshotIndex(s.lastSnapshotIndex())
+        GetNodeStatusResponse.Builder b = GetNodeStatusResponse.newBuilder().setNodeId(config.nodeId())
+                .setMode(config.mode().name().toLowerCase(Locale.ROOT)).setRole(s.role()).setTerm(s.term())
+                .setLeaderId(s.leaderId() == null ? "" : s.leaderId()).setLeaderClientAddr(responses.leaderHint(s))
+                .setAppliedIndex(consensus.appliedIndex()).setCommitIndex(s.commitIndex())
+                .setLastLogIndex(s.lastLogIndex()).setLastSnapshotIndex(s.lastSnapshotIndex())
                 .setMsSinceLeaderContact(s.msSinceLeaderContact())
                 .setUptimeMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos))
-                .setTopics(image.topicCount())
-                .setBrokers(image.brokerCount())
-                .setLeasesTracked(liveness.tracker().tracked())
-                .setSuspects(liveness.tracker().suspects())
-                .setExpiriesProposed(liveness.expiriesProposed())
-                .setExpiriesApplied(liveness.expiriesApplied())
+                .setTopics(image.topicCount()).setBrokers(image.brokerCount())
+                .setLeasesTracked(liveness.tracker().tracked()).setSuspects(liveness.tracker().suspects())
+                .setExpiriesProposed(liveness.expiriesProposed()).setExpiriesApplied(liveness.expiriesApplied())
                 .setMassExpiryWarnings(liveness.tracker().massExpiryWarnings());
         b.addAllPeers(MembershipHandlers.toWire(consensus.peers(), s.leaderId() == null ? "" : s.leaderId()));
         return responses.ok(ResponseEnvelope.newBuilder().setGetNodeStatus(b), Consistency.STALE);

@@ -27,7 +27,8 @@ import java.util.Set;
  * state machine's ({@link RecordValidator}), so a request that passes here is also a valid record.
  */
 public final class RequestValidator {
-    private RequestValidator() {}
+    private RequestValidator() {
+    }
 
     static void check(Optional<String> problem) {
         if (problem.isPresent()) {
@@ -102,8 +103,7 @@ public final class RequestValidator {
         check(RecordValidator.checkBrokerName("change_write_perm.broker_name", r.getBrokerName()));
         if (r.getChange() != WritePermChange.WIPE_WRITE && r.getChange() != WritePermChange.ADD_WRITE) {
             throw RnsException.invalid("change_write_perm.change must be WIPE_WRITE or ADD_WRITE, got "
-                    + (r.getChange() == WritePermChange.UNRECOGNIZED
-                            ? String.valueOf(r.getChangeValue())
+                    + (r.getChange() == WritePermChange.UNRECOGNIZED ? String.valueOf(r.getChangeValue())
                             : r.getChange().name()));
         }
     }

@@ -28,16 +28,10 @@ public final class Responses {
             // a header must never fail the answer it carries (a committed write's OK above all)
             s = new NodeState(Role.INACTIVE, 0, null, -1, 0, 0, 0);
         }
-        ResponseHeader.Builder h = ResponseHeader.newBuilder()
-                .setCode(code)
-                .setRetriable(ErrorMapping.retriable(code))
-                .setNodeId(config.nodeId())
-                .setRole(s.role())
-                .setTerm(s.term())
-                .setAppliedIndex(consensus.appliedIndex())
-                .setCommitIndex(s.commitIndex())
-                .setMsSinceLeaderContact(s.msSinceLeaderContact())
-                .setLeaderHint(leaderHint(s));
+        ResponseHeader.Builder h = ResponseHeader.newBuilder().setCode(code).setRetriable(ErrorMapping.retriable(code))
+                .setNodeId(config.nodeId()).setRole(s.role()).setTerm(s.term())
+                .setAppliedIndex(consensus.appliedIndex()).setCommitIndex(s.commitIndex())
+                .setMsSinceLeaderContact(s.msSinceLeaderContact()).setLeaderHint(leaderHint(s));
         if (message != null) {
             h.setMessage(message);
         }
@@ -65,9 +59,7 @@ public final class Responses {
 
     /** An error answer to a read that was served at {@code served} (e.g. TOPIC_NOT_FOUND after a LINEARIZABLE barrier). */
     public ResponseEnvelope error(ErrorCode code, String message, Consistency served) {
-        return ResponseEnvelope.newBuilder()
-                .setHeader(header(code, message, served))
-                .build();
+        return ResponseEnvelope.newBuilder().setHeader(header(code, message, served)).build();
     }
 
     public ResponseEnvelope error(Throwable t) {

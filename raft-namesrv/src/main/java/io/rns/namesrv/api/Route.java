@@ -39,7 +39,8 @@ record Route(Placement placement, Check check, Serve serve, After after) {
 
     @FunctionalInterface
     interface Check {
-        Check NONE = req -> {};
+        Check NONE = req -> {
+        };
 
         /** Throws RnsException naming the problem. */
         void check(RequestEnvelope req);
@@ -54,8 +55,8 @@ record Route(Placement placement, Check check, Serve serve, After after) {
     interface After {
         After NONE = (req, ctx, answer) -> answer;
 
-        CompletableFuture<ResponseEnvelope> after(
-                RequestEnvelope req, InboundContext ctx, CompletableFuture<ResponseEnvelope> answer);
+        CompletableFuture<ResponseEnvelope> after(RequestEnvelope req, InboundContext ctx,
+                CompletableFuture<ResponseEnvelope> answer);
     }
 
     static Route local(Check check, Serve serve) {

@@ -20,8 +20,7 @@ final class WriteAnswers {
      * {@code applied} builds the body after the record was applied on this node, {@code unchanged} when nothing
      * needed to change; a deterministic rejection becomes its error code.
      */
-    CompletableFuture<ResponseEnvelope> answer(
-            CompletableFuture<WriteOutcome> outcome,
+    CompletableFuture<ResponseEnvelope> answer(CompletableFuture<WriteOutcome> outcome,
             Function<WriteOutcome.Applied, ResponseEnvelope.Builder> applied,
             Function<RouteImage, ResponseEnvelope.Builder> unchanged) {
         return outcome.thenApply(o -> {
@@ -37,8 +36,8 @@ final class WriteAnswers {
     }
 
     /** An answer read from the image, the same way whether the record was applied or nothing changed. */
-    CompletableFuture<ResponseEnvelope> answerFromImage(
-            CompletableFuture<WriteOutcome> outcome, Function<RouteImage, ResponseEnvelope.Builder> fromImage) {
+    CompletableFuture<ResponseEnvelope> answerFromImage(CompletableFuture<WriteOutcome> outcome,
+            Function<RouteImage, ResponseEnvelope.Builder> fromImage) {
         return answer(outcome, a -> fromImage.apply(a.after()), fromImage);
     }
 
@@ -46,13 +45,12 @@ final class WriteAnswers {
      * Once a record was applied, no failure may be reported as definite: anything that goes wrong while building the
      * answer means the client cannot know the outcome (it may have been applied).
      */
-    private ResponseEnvelope appliedAnswer(
-            WriteOutcome.Applied a, Function<WriteOutcome.Applied, ResponseEnvelope.Builder> applied) {
+    private ResponseEnvelope appliedAnswer(WriteOutcome.Applied a,
+            Function<WriteOutcome.Applied, ResponseEnvelope.Builder> applied) {
         try {
             return responses.ok(applied.apply(a), null);
         } catch (RuntimeException e) {
-            return responses.error(
-                    ErrorCode.OUTCOME_UNKNOWN,
+            return responses.error(ErrorCode.OUTCOME_UNKNOWN,
                     "the write was proposed but its answer could not be built (" + e + "); it may have been applied");
         }
     }

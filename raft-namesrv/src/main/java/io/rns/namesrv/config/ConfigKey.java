@@ -22,16 +22,8 @@ import java.util.function.Function;
  * @param doc          one-line description (the long one is in conf/rns.properties)
  * @param <T>          the value's type
  */
-public record ConfigKey<T>(
-        String name,
-        T defaultValue,
-        String defaultText,
-        String unit,
-        Function<String, T> parser,
-        Consumer<T> validator,
-        Function<T, String> formatter,
-        Function<NamesrvConfig, T> reader,
-        String doc) {
+public record ConfigKey<T>(String name, T defaultValue, String defaultText, String unit, Function<String, T> parser,
+        Consumer<T> validator, Function<T, String> formatter, Function<NamesrvConfig, T> reader, String doc) {
 
     public ConfigKey {
         Objects.requireNonNull(name, "name");
@@ -65,33 +57,17 @@ public record ConfigKey<T>(
     }
 
     /** An int key whose value must lie in [min, max]. */
-    static ConfigKey<Integer> ofInt(
-            String name, int dflt, String unit, int min, int max, Function<NamesrvConfig, Integer> reader, String doc) {
-        return new ConfigKey<>(
-                name,
-                dflt,
-                Integer.toString(dflt),
-                unit,
-                s -> parseNumber(name, s, Integer::parseInt),
-                v -> range(name, v, min, max),
-                v -> Integer.toString(v),
-                reader,
-                doc);
+    static ConfigKey<Integer> ofInt(String name, int dflt, String unit, int min, int max,
+            Function<NamesrvConfig, Integer> reader, String doc) {
+        return new ConfigKey<>(name, dflt, Integer.toString(dflt), unit, s -> parseNumber(name, s, Integer::parseInt),
+                v -> range(name, v, min, max), v -> Integer.toString(v), reader, doc);
     }
 
     /** A boolean key ({@code true} or {@code false}, any case). */
-    static ConfigKey<Boolean> ofBoolean(
-            String name, boolean dflt, Function<NamesrvConfig, Boolean> reader, String doc) {
-        return new ConfigKey<>(
-                name,
-                dflt,
-                Boolean.toString(dflt),
-                "",
-                s -> parseBoolean(name, s),
-                v -> Objects.requireNonNull(v, name),
-                v -> Boolean.toString(v),
-                reader,
-                doc);
+    static ConfigKey<Boolean> ofBoolean(String name, boolean dflt, Function<NamesrvConfig, Boolean> reader,
+            String doc) {
+        return new ConfigKey<>(name, dflt, Boolean.toString(dflt), "", s -> parseBoolean(name, s),
+                v -> Objects.requireNonNull(v, name), v -> Boolean.toString(v), reader, doc);
     }
 
     /** This key with another validator (for the few keys whose check is not a plain range). */

@@ -21,95 +21,41 @@ public final class ConfigKeys {
     private static final LivenessConfig LIVENESS = LivenessConfig.DEFAULTS;
 
     // Identity and membership
-    public static final ConfigKey<String> NODE_ID = new ConfigKey<>(
-            "node.id",
-            null,
-            null,
-            "",
-            s -> s,
-            v -> {
-                if (v == null || v.isBlank()) {
-                    throw new IllegalArgumentException("node.id is required");
-                }
-            },
-            v -> v,
-            NamesrvConfig::nodeId,
-            "this node's id; one of the ids in members");
-    public static final ConfigKey<List<Member>> MEMBERS = new ConfigKey<>(
-            "members",
-            List.of(),
-            null,
-            "",
-            ConfigKeys::parseMembers,
-            ConfigKeys::checkMembers,
-            v -> String.join(",", v.stream().map(Member::toString).toList()),
-            NamesrvConfig::members,
+    public static final ConfigKey<String> NODE_ID = new ConfigKey<>("node.id", null, null, "", s -> s, v -> {
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("node.id is required");
+        }
+    }, v -> v, NamesrvConfig::nodeId, "this node's id; one of the ids in members");
+    public static final ConfigKey<List<Member>> MEMBERS = new ConfigKey<>("members", List.of(), null, "",
+            ConfigKeys::parseMembers, ConfigKeys::checkMembers,
+            v -> String.join(",", v.stream().map(Member::toString).toList()), NamesrvConfig::members,
             "the Raft group's initial members, comma-separated id@host:raftPort:clientPort");
-    public static final ConfigKey<Path> DATA_DIR = new ConfigKey<>(
-            "data.dir",
-            null,
-            "./data/<node.id>",
-            "directory",
-            Path::of,
-            v -> {},
-            Path::toString,
-            NamesrvConfig::dataDir,
+    public static final ConfigKey<Path> DATA_DIR = new ConfigKey<>("data.dir", null, "./data/<node.id>", "directory",
+            Path::of, v -> {
+            }, Path::toString, NamesrvConfig::dataDir,
             "Raft log, Raft metadata, snapshots and RocksDB route store of this node");
 
     // Client RPC
-    public static final ConfigKey<Integer> MAX_FRAME_BYTES = ConfigKey.ofInt(
-            "rpc.max-frame-bytes",
-            16 << 20,
-            "bytes",
-            1024,
-            MAX_FRAME,
-            NamesrvConfig::maxFrameBytes,
-            "largest native-protocol frame accepted or sent");
-    public static final ConfigKey<Integer> IDLE_TIMEOUT_MS = ConfigKey.ofInt(
-            "rpc.idle-timeout-ms",
-            120_000,
-            "ms",
-            1000,
-            Integer.MAX_VALUE,
-            NamesrvConfig::idleTimeoutMs,
-            "a client connection idle this long is closed");
-    public static final ConfigKey<Integer> IO_THREADS = ConfigKey.ofInt(
-            "rpc.io-threads", 1, "threads", 1, 64, NamesrvConfig::ioThreads, "Netty I/O threads for clients");
-    public static final ConfigKey<Integer> WORKER_THREADS = ConfigKey.ofInt(
-            "rpc.worker-threads", 8, "threads", 1, 1024, NamesrvConfig::workerThreads, "request handler threads");
-    public static final ConfigKey<Integer> WORKER_QUEUE_CAPACITY = ConfigKey.ofInt(
-            "rpc.worker-queue-capacity",
-            10_000,
-            "requests",
-            1,
-            10_000_000,
-            NamesrvConfig::workerQueueCapacity,
+    public static final ConfigKey<Integer> MAX_FRAME_BYTES = ConfigKey.ofInt("rpc.max-frame-bytes", 16 << 20, "bytes",
+            1024, MAX_FRAME, NamesrvConfig::maxFrameBytes, "largest native-protocol frame accepted or sent");
+    public static final ConfigKey<Integer> IDLE_TIMEOUT_MS = ConfigKey.ofInt("rpc.idle-timeout-ms", 120_000, "ms", 1000,
+            Integer.MAX_VALUE, NamesrvConfig::idleTimeoutMs, "a client connection idle this long is closed");
+    public static final ConfigKey<Integer> IO_THREADS = ConfigKey.ofInt("rpc.io-threads", 1, "threads", 1, 64,
+            NamesrvConfig::ioThreads, "Netty I/O threads for clients");
+    public static final ConfigKey<Integer> WORKER_THREADS = ConfigKey.ofInt("rpc.worker-threads", 8, "threads", 1, 1024,
+            NamesrvConfig::workerThreads, "request handler threads");
+    public static final ConfigKey<Integer> WORKER_QUEUE_CAPACITY = ConfigKey.ofInt("rpc.worker-queue-capacity", 10_000,
+            "requests", 1, 10_000_000, NamesrvConfig::workerQueueCapacity,
             "requests that may wait for a worker; beyond it OVERLOADED");
-    public static final ConfigKey<Integer> PRIORITY_THREADS = ConfigKey.ofInt(
-            "rpc.priority-threads",
-            2,
-            "threads",
-            1,
-            64,
-            NamesrvConfig::priorityThreads,
-            "separate executor for heartbeats and connection-closed reports");
+    public static final ConfigKey<Integer> PRIORITY_THREADS = ConfigKey.ofInt("rpc.priority-threads", 2, "threads", 1,
+            64, NamesrvConfig::priorityThreads, "separate executor for heartbeats and connection-closed reports");
 
     // Raft
-    public static final ConfigKey<Integer> ELECTION_TIMEOUT_MS = ConfigKey.ofInt(
-            "raft.election-timeout-ms",
-            1000,
-            "ms",
-            100,
-            60_000,
-            NamesrvConfig::electionTimeoutMs,
+    public static final ConfigKey<Integer> ELECTION_TIMEOUT_MS = ConfigKey.ofInt("raft.election-timeout-ms", 1000, "ms",
+            100, 60_000, NamesrvConfig::electionTimeoutMs,
             "a follower hearing no leader for about this long starts an election");
-    public static final ConfigKey<Integer> MAX_ELECTION_DELAY_MS = ConfigKey.ofInt(
-                    "raft.max-election-delay-ms",
-                    -1,
-                    "ms",
-                    -1,
-                    60_000,
-                    NamesrvConfig::maxElectionDelayMs,
+    public static final ConfigKey<Integer> MAX_ELECTION_DELAY_MS = ConfigKey
+            .ofInt("raft.max-election-delay-ms", -1, "ms", -1, 60_000, NamesrvConfig::maxElectionDelayMs,
                     "random part of the election timer, [0, this); -1 = half the election timeout")
             .withValidator(v -> {
                 ConfigKey.range("raft.max-election-delay-ms", v, -1, 60_000);
@@ -119,303 +65,131 @@ public final class ConfigKeys {
                             + " split the vote");
                 }
             });
-    public static final ConfigKey<Integer> SNAPSHOT_INTERVAL_SECS = ConfigKey.ofInt(
-            "raft.snapshot-interval-secs",
-            300,
-            "s",
-            0,
-            86_400 * 7,
-            NamesrvConfig::snapshotIntervalSecs,
-            "snapshot period");
-    public static final ConfigKey<Integer> SNAPSHOT_LOG_INDEX_MARGIN = ConfigKey.ofInt(
-            "raft.snapshot-log-index-margin",
-            1000,
-            "entries",
-            0,
-            Integer.MAX_VALUE,
-            NamesrvConfig::snapshotLogIndexMargin,
+    public static final ConfigKey<Integer> SNAPSHOT_INTERVAL_SECS = ConfigKey.ofInt("raft.snapshot-interval-secs", 300,
+            "s", 0, 86_400 * 7, NamesrvConfig::snapshotIntervalSecs, "snapshot period");
+    public static final ConfigKey<Integer> SNAPSHOT_LOG_INDEX_MARGIN = ConfigKey.ofInt("raft.snapshot-log-index-margin",
+            1000, "entries", 0, Integer.MAX_VALUE, NamesrvConfig::snapshotLogIndexMargin,
             "skip a scheduled snapshot unless this many entries were applied since the last");
-    public static final ConfigKey<Boolean> RAFT_SYNC = ConfigKey.ofBoolean(
-            "raft.sync", true, NamesrvConfig::raftSync, "fsync the Raft log and metadata before acknowledging");
-    public static final ConfigKey<Integer> MAX_READ_INDEX_LAG = ConfigKey.ofInt(
-            "raft.max-read-index-lag",
-            1000,
-            "entries",
-            -1,
-            Integer.MAX_VALUE,
-            NamesrvConfig::maxReadIndexLag,
+    public static final ConfigKey<Boolean> RAFT_SYNC = ConfigKey.ofBoolean("raft.sync", true, NamesrvConfig::raftSync,
+            "fsync the Raft log and metadata before acknowledging");
+    public static final ConfigKey<Integer> MAX_READ_INDEX_LAG = ConfigKey.ofInt("raft.max-read-index-lag", 1000,
+            "entries", -1, Integer.MAX_VALUE, NamesrvConfig::maxReadIndexLag,
             "a follower further behind refuses LINEARIZABLE/LEASE reads fast");
-    public static final ConfigKey<Long> MAX_LOGS_IN_MEMORY_BYTES = new ConfigKey<>(
-            "raft.max-logs-in-memory-bytes",
-            64L << 20,
-            Long.toString(64L << 20),
-            "bytes",
-            s -> ConfigKey.parseNumber("raft.max-logs-in-memory-bytes", s, Long::parseLong),
-            v -> {
+    public static final ConfigKey<Long> MAX_LOGS_IN_MEMORY_BYTES = new ConfigKey<>("raft.max-logs-in-memory-bytes",
+            64L << 20, Long.toString(64L << 20), "bytes",
+            s -> ConfigKey.parseNumber("raft.max-logs-in-memory-bytes", s, Long::parseLong), v -> {
                 if (v < -1 || v == 0) {
                     throw new IllegalArgumentException(
                             "raft.max-logs-in-memory-bytes must be -1 (no cap) or positive, got " + v);
                 }
-            },
-            v -> Long.toString(v),
-            NamesrvConfig::maxLogsInMemoryBytes,
+            }, v -> Long.toString(v), NamesrvConfig::maxLogsInMemoryBytes,
             "soft cap on Raft log entries kept in memory; -1 = no cap");
 
     // Reads and writes
-    public static final ConfigKey<Consistency> DEFAULT_CONSISTENCY = new ConfigKey<>(
-            "read.default-consistency",
-            Consistency.LINEARIZABLE,
-            Consistency.LINEARIZABLE.name(),
-            "",
-            ConfigKeys::parseConsistency,
-            v -> {
+    public static final ConfigKey<Consistency> DEFAULT_CONSISTENCY = new ConfigKey<>("read.default-consistency",
+            Consistency.LINEARIZABLE, Consistency.LINEARIZABLE.name(), "", ConfigKeys::parseConsistency, v -> {
                 Objects.requireNonNull(v, "read.default-consistency");
                 if (v == Consistency.CONSISTENCY_UNSPECIFIED || v == Consistency.UNRECOGNIZED) {
                     throw new IllegalArgumentException(
                             "read.default-consistency must be one of LINEARIZABLE, LEASE, SEQUENTIAL, STALE");
                 }
-            },
-            Consistency::name,
-            NamesrvConfig::defaultConsistency,
+            }, Consistency::name, NamesrvConfig::defaultConsistency,
             "consistency of a read that names none: LINEARIZABLE, LEASE, SEQUENTIAL or STALE");
-    public static final ConfigKey<Integer> READ_TIMEOUT_MS = ConfigKey.ofInt(
-            "read.timeout-ms",
-            3000,
-            "ms",
-            10,
-            600_000,
-            NamesrvConfig::readTimeoutMs,
-            "deadline of a read that carries none");
-    public static final ConfigKey<Integer> WRITE_TIMEOUT_MS = ConfigKey.ofInt(
-            "write.timeout-ms",
-            5000,
-            "ms",
-            10,
-            600_000,
-            NamesrvConfig::writeTimeoutMs,
-            "deadline of a write that carries none");
+    public static final ConfigKey<Integer> READ_TIMEOUT_MS = ConfigKey.ofInt("read.timeout-ms", 3000, "ms", 10, 600_000,
+            NamesrvConfig::readTimeoutMs, "deadline of a read that carries none");
+    public static final ConfigKey<Integer> WRITE_TIMEOUT_MS = ConfigKey.ofInt("write.timeout-ms", 5000, "ms", 10,
+            600_000, NamesrvConfig::writeTimeoutMs, "deadline of a write that carries none");
     /** LEASE (true) or LINEARIZABLE (false): how "unchanged" is confirmed; read as leaseConfirmsUnchanged. */
-    public static final ConfigKey<Boolean> UNCHANGED_BARRIER = new ConfigKey<>(
-            "write.unchanged-barrier",
-            true,
-            "LEASE",
-            "",
-            ConfigKeys::parseUnchangedBarrier,
-            v -> Objects.requireNonNull(v, "write.unchanged-barrier"),
-            v -> v ? "LEASE" : "LINEARIZABLE",
-            NamesrvConfig::leaseConfirmsUnchanged,
+    public static final ConfigKey<Boolean> UNCHANGED_BARRIER = new ConfigKey<>("write.unchanged-barrier", true, "LEASE",
+            "", ConfigKeys::parseUnchangedBarrier, v -> Objects.requireNonNull(v, "write.unchanged-barrier"),
+            v -> v ? "LEASE" : "LINEARIZABLE", NamesrvConfig::leaseConfirmsUnchanged,
             "barrier before answering an unchanged write: LEASE or LINEARIZABLE");
 
     // Shutdown
     public static final ConfigKey<Integer> LEADER_TRANSFER_TIMEOUT_MS = ConfigKey.ofInt(
-            "shutdown.leader-transfer-timeout-ms",
-            3000,
-            "ms",
-            0,
-            600_000,
-            NamesrvConfig::leaderTransferTimeoutMs,
+            "shutdown.leader-transfer-timeout-ms", 3000, "ms", 0, 600_000, NamesrvConfig::leaderTransferTimeoutMs,
             "on a graceful stop a leader waits this long to hand leadership over");
 
     // Broker liveness: the defaults are LivenessConfig.DEFAULTS, the checks LivenessConfig's constructor (they relate
     // the keys to each other).
-    public static final ConfigKey<Integer> DEFAULT_LEASE_MS = liveness(
-            "liveness.default-lease-ms",
-            LIVENESS.defaultLeaseMs(),
-            "ms",
-            c -> c.liveness().defaultLeaseMs(),
+    public static final ConfigKey<Integer> DEFAULT_LEASE_MS = liveness("liveness.default-lease-ms",
+            LIVENESS.defaultLeaseMs(), "ms", c -> c.liveness().defaultLeaseMs(),
             "lease of a broker that registers without one");
-    public static final ConfigKey<Integer> MIN_LEASE_MS = liveness(
-            "liveness.min-lease-ms",
-            LIVENESS.minLeaseMs(),
-            "ms",
-            c -> c.liveness().minLeaseMs(),
-            "smallest lease a registration may ask for");
-    public static final ConfigKey<Integer> MAX_LEASE_MS = liveness(
-            "liveness.max-lease-ms",
-            LIVENESS.maxLeaseMs(),
-            "ms",
-            c -> c.liveness().maxLeaseMs(),
-            "largest lease a registration may ask for");
-    public static final ConfigKey<Integer> SUSPECT_LEASE_MS = liveness(
-            "liveness.suspect-lease-ms",
-            LIVENESS.suspectLeaseMs(),
-            "ms",
-            c -> c.liveness().suspectLeaseMs(),
+    public static final ConfigKey<Integer> MIN_LEASE_MS = liveness("liveness.min-lease-ms", LIVENESS.minLeaseMs(), "ms",
+            c -> c.liveness().minLeaseMs(), "smallest lease a registration may ask for");
+    public static final ConfigKey<Integer> MAX_LEASE_MS = liveness("liveness.max-lease-ms", LIVENESS.maxLeaseMs(), "ms",
+            c -> c.liveness().maxLeaseMs(), "largest lease a registration may ask for");
+    public static final ConfigKey<Integer> SUSPECT_LEASE_MS = liveness("liveness.suspect-lease-ms",
+            LIVENESS.suspectLeaseMs(), "ms", c -> c.liveness().suspectLeaseMs(),
             "lease left to a broker whose bound connection closed");
-    public static final ConfigKey<Integer> SCAN_INTERVAL_MS = liveness(
-            "liveness.scan-interval-ms",
-            LIVENESS.scanIntervalMs(),
-            "ms",
-            c -> c.liveness().scanIntervalMs(),
+    public static final ConfigKey<Integer> SCAN_INTERVAL_MS = liveness("liveness.scan-interval-ms",
+            LIVENESS.scanIntervalMs(), "ms", c -> c.liveness().scanIntervalMs(),
             "how often the leader looks for expired leases");
-    public static final ConfigKey<Double> EXPIRY_RATE_PER_SEC = livenessDouble(
-            "liveness.expiry-rate-per-sec",
-            LIVENESS.expiryRatePerSec(),
-            "per second",
-            c -> c.liveness().expiryRatePerSec(),
+    public static final ConfigKey<Double> EXPIRY_RATE_PER_SEC = livenessDouble("liveness.expiry-rate-per-sec",
+            LIVENESS.expiryRatePerSec(), "per second", c -> c.liveness().expiryRatePerSec(),
             "expiries proposed per second at most (token bucket refill)");
-    public static final ConfigKey<Integer> EXPIRY_BURST = liveness(
-            "liveness.expiry-burst",
-            LIVENESS.expiryBurst(),
-            "expiries",
-            c -> c.liveness().expiryBurst(),
-            "expiries that may be proposed at once (token bucket size)");
-    public static final ConfigKey<Double> MASS_EXPIRY_FRACTION = livenessDouble(
-            "liveness.mass-expiry-fraction",
-            LIVENESS.massExpiryFraction(),
-            "",
-            c -> c.liveness().massExpiryFraction(),
+    public static final ConfigKey<Integer> EXPIRY_BURST = liveness("liveness.expiry-burst", LIVENESS.expiryBurst(),
+            "expiries", c -> c.liveness().expiryBurst(), "expiries that may be proposed at once (token bucket size)");
+    public static final ConfigKey<Double> MASS_EXPIRY_FRACTION = livenessDouble("liveness.mass-expiry-fraction",
+            LIVENESS.massExpiryFraction(), "", c -> c.liveness().massExpiryFraction(),
             "above this fraction of a cluster's brokers expiring within one lease, expiries slow down, loudly");
 
     // Mode
-    public static final ConfigKey<NamesrvConfig.Mode> MODE = new ConfigKey<>(
-            "mode",
-            NamesrvConfig.Mode.RAFT,
-            "raft",
-            "",
-            ConfigKeys::parseMode,
-            v -> Objects.requireNonNull(v, "mode"),
-            v -> v.name().toLowerCase(Locale.ROOT),
-            NamesrvConfig::mode,
-            "raft (replicated) or leaderless (the stock RocketMQ NameServer design)");
+    public static final ConfigKey<NamesrvConfig.Mode> MODE = new ConfigKey<>("mode", NamesrvConfig.Mode.RAFT, "raft",
+            "", ConfigKeys::parseMode, v -> Objects.requireNonNull(v, "mode"), v -> v.name().toLowerCase(Locale.ROOT),
+            NamesrvConfig::mode, "raft (replicated) or leaderless (the stock RocketMQ NameServer design)");
     public static final ConfigKey<Integer> LEADERLESS_BROKER_TIMEOUT_MS = ConfigKey.ofInt(
-            "leaderless.broker-timeout-ms",
-            120_000,
-            "ms",
-            100,
-            3_600_000,
-            NamesrvConfig::leaderlessBrokerTimeoutMs,
+            "leaderless.broker-timeout-ms", 120_000, "ms", 100, 3_600_000, NamesrvConfig::leaderlessBrokerTimeoutMs,
             "leaderless mode: a silent broker is removed after this long");
-    public static final ConfigKey<Integer> LEADERLESS_SCAN_INTERVAL_MS = ConfigKey.ofInt(
-            "leaderless.scan-interval-ms",
-            5_000,
-            "ms",
-            10,
-            600_000,
-            NamesrvConfig::leaderlessScanIntervalMs,
+    public static final ConfigKey<Integer> LEADERLESS_SCAN_INTERVAL_MS = ConfigKey.ofInt("leaderless.scan-interval-ms",
+            5_000, "ms", 10, 600_000, NamesrvConfig::leaderlessScanIntervalMs,
             "leaderless mode: how often a node looks for expired brokers");
-    public static final ConfigKey<Boolean> LEADERLESS_PERSIST = ConfigKey.ofBoolean(
-            "leaderless.persist",
-            false,
-            NamesrvConfig::leaderlessPersist,
-            "leaderless mode: keep the table on disk across restarts");
+    public static final ConfigKey<Boolean> LEADERLESS_PERSIST = ConfigKey.ofBoolean("leaderless.persist", false,
+            NamesrvConfig::leaderlessPersist, "leaderless mode: keep the table on disk across restarts");
 
     // RocketMQ remoting ingress
-    public static final ConfigKey<Integer> ROCKETMQ_LISTEN_PORT = ConfigKey.ofInt(
-            "rocketmq.listen-port",
-            0,
-            "port",
-            0,
-            65_535,
-            c -> c.rocketmq().listenPort(),
-            "port for RocketMQ remoting clients and brokers; 0 = off");
-    public static final ConfigKey<Integer> ROCKETMQ_MAX_FRAME_BYTES = ConfigKey.ofInt(
-            "rocketmq.max-frame-bytes",
-            16 << 20,
-            "bytes",
-            1024,
-            MAX_FRAME,
-            c -> c.rocketmq().maxFrameBytes(),
-            "largest RocketMQ frame accepted");
+    public static final ConfigKey<Integer> ROCKETMQ_LISTEN_PORT = ConfigKey.ofInt("rocketmq.listen-port", 0, "port", 0,
+            65_535, c -> c.rocketmq().listenPort(), "port for RocketMQ remoting clients and brokers; 0 = off");
+    public static final ConfigKey<Integer> ROCKETMQ_MAX_FRAME_BYTES = ConfigKey.ofInt("rocketmq.max-frame-bytes",
+            16 << 20, "bytes", 1024, MAX_FRAME, c -> c.rocketmq().maxFrameBytes(), "largest RocketMQ frame accepted");
     /** Checked against the liveness lease range in {@link NamesrvConfig.Builder#build()}. */
-    public static final ConfigKey<Integer> ROCKETMQ_BROKER_LEASE_MS = ConfigKey.ofInt(
-            "rocketmq.broker-lease-ms",
-            120_000,
-            "ms",
-            Integer.MIN_VALUE,
-            Integer.MAX_VALUE,
-            c -> c.rocketmq().brokerLeaseMs(),
+    public static final ConfigKey<Integer> ROCKETMQ_BROKER_LEASE_MS = ConfigKey.ofInt("rocketmq.broker-lease-ms",
+            120_000, "ms", Integer.MIN_VALUE, Integer.MAX_VALUE, c -> c.rocketmq().brokerLeaseMs(),
             "lease of a RocketMQ broker that sends no heartbeatTimeoutMillis; within the liveness lease range");
 
-    public static final ConfigKey<Integer> ROCKETMQ_IO_THREADS = ConfigKey.ofInt(
-            "rocketmq.io-threads",
-            1,
-            "threads",
-            1,
-            64,
-            c -> c.rocketmq().ioThreads(),
-            "Netty I/O threads of the RocketMQ port");
-    public static final ConfigKey<Integer> ROCKETMQ_QUERY_THREADS = ConfigKey.ofInt(
-            "rocketmq.query-threads",
-            8,
-            "threads",
-            1,
-            1024,
-            c -> c.rocketmq().queryThreads(),
+    public static final ConfigKey<Integer> ROCKETMQ_IO_THREADS = ConfigKey.ofInt("rocketmq.io-threads", 1, "threads", 1,
+            64, c -> c.rocketmq().ioThreads(), "Netty I/O threads of the RocketMQ port");
+    public static final ConfigKey<Integer> ROCKETMQ_QUERY_THREADS = ConfigKey.ofInt("rocketmq.query-threads", 8,
+            "threads", 1, 1024, c -> c.rocketmq().queryThreads(),
             "threads answering RocketMQ route/cluster/KV queries");
-    public static final ConfigKey<Integer> ROCKETMQ_REGISTER_THREADS = ConfigKey.ofInt(
-            "rocketmq.register-threads",
-            4,
-            "threads",
-            1,
-            1024,
-            c -> c.rocketmq().registerThreads(),
+    public static final ConfigKey<Integer> ROCKETMQ_REGISTER_THREADS = ConfigKey.ofInt("rocketmq.register-threads", 4,
+            "threads", 1, 1024, c -> c.rocketmq().registerThreads(),
             "threads handling RocketMQ registrations and other writes");
-    public static final ConfigKey<Integer> ROCKETMQ_QUEUE_CAPACITY = ConfigKey.ofInt(
-            "rocketmq.queue-capacity",
-            10_000,
-            "requests",
-            1,
-            10_000_000,
-            c -> c.rocketmq().queueCapacity(),
+    public static final ConfigKey<Integer> ROCKETMQ_QUEUE_CAPACITY = ConfigKey.ofInt("rocketmq.queue-capacity", 10_000,
+            "requests", 1, 10_000_000, c -> c.rocketmq().queueCapacity(),
             "requests that may wait per RocketMQ executor; beyond it SYSTEM_BUSY");
 
     // Testing only
     public static final ConfigKey<Boolean> UNSAFE_LOCAL_LINEARIZABLE_READS = ConfigKey.ofBoolean(
-            "testing.unsafe-local-linearizable-reads",
-            false,
-            NamesrvConfig::unsafeLocalLinearizableReads,
+            "testing.unsafe-local-linearizable-reads", false, NamesrvConfig::unsafeLocalLinearizableReads,
             "TEST ONLY: a deliberately broken read path, so the chaos checker can prove it catches stale reads");
 
     /** Every key, in the order of conf/rns.properties (and of {@link NamesrvConfig#describe()}). */
-    public static final List<ConfigKey<?>> ALL = List.of(
-            NODE_ID,
-            MEMBERS,
-            DATA_DIR,
-            MAX_FRAME_BYTES,
-            IDLE_TIMEOUT_MS,
-            IO_THREADS,
-            WORKER_THREADS,
-            WORKER_QUEUE_CAPACITY,
-            PRIORITY_THREADS,
-            ELECTION_TIMEOUT_MS,
-            MAX_ELECTION_DELAY_MS,
-            SNAPSHOT_INTERVAL_SECS,
-            SNAPSHOT_LOG_INDEX_MARGIN,
-            RAFT_SYNC,
-            MAX_READ_INDEX_LAG,
-            MAX_LOGS_IN_MEMORY_BYTES,
-            DEFAULT_CONSISTENCY,
-            READ_TIMEOUT_MS,
-            WRITE_TIMEOUT_MS,
-            UNCHANGED_BARRIER,
-            LEADER_TRANSFER_TIMEOUT_MS,
-            DEFAULT_LEASE_MS,
-            MIN_LEASE_MS,
-            MAX_LEASE_MS,
-            SUSPECT_LEASE_MS,
-            SCAN_INTERVAL_MS,
-            EXPIRY_RATE_PER_SEC,
-            EXPIRY_BURST,
-            MASS_EXPIRY_FRACTION,
-            MODE,
-            LEADERLESS_BROKER_TIMEOUT_MS,
-            LEADERLESS_SCAN_INTERVAL_MS,
-            LEADERLESS_PERSIST,
-            ROCKETMQ_LISTEN_PORT,
-            ROCKETMQ_MAX_FRAME_BYTES,
-            ROCKETMQ_BROKER_LEASE_MS,
-            ROCKETMQ_IO_THREADS,
-            ROCKETMQ_QUERY_THREADS,
-            ROCKETMQ_REGISTER_THREADS,
-            ROCKETMQ_QUEUE_CAPACITY,
-            UNSAFE_LOCAL_LINEARIZABLE_READS);
+    public static final List<ConfigKey<?>> ALL = List.of(NODE_ID, MEMBERS, DATA_DIR, MAX_FRAME_BYTES, IDLE_TIMEOUT_MS,
+            IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, PRIORITY_THREADS, ELECTION_TIMEOUT_MS,
+            MAX_ELECTION_DELAY_MS, SNAPSHOT_INTERVAL_SECS, SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG,
+            MAX_LOGS_IN_MEMORY_BYTES, DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, UNCHANGED_BARRIER,
+            LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS,
+            SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE,
+            LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST, ROCKETMQ_LISTEN_PORT,
+            ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS,
+            ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY, UNSAFE_LOCAL_LINEARIZABLE_READS);
 
     /** The names of {@link #ALL}. */
-    public static final Set<String> NAMES =
-            Set.copyOf(ALL.stream().map(ConfigKey::name).toList());
+    public static final Set<String> NAMES = Set.copyOf(ALL.stream().map(ConfigKey::name).toList());
 
-    private ConfigKeys() {}
+    private ConfigKeys() {
+    }
 
     /**
      * The table as text for {@code --list-config}: per key one line {@code name = default [unit]} (or {@code
@@ -434,31 +208,21 @@ public final class ConfigKeys {
         return sb.toString();
     }
 
-    private static ConfigKey<Integer> liveness(
-            String name, int dflt, String unit, Function<NamesrvConfig, Integer> reader, String doc) {
+    private static ConfigKey<Integer> liveness(String name, int dflt, String unit,
+            Function<NamesrvConfig, Integer> reader, String doc) {
         return ConfigKey.ofInt(name, dflt, unit, Integer.MIN_VALUE, Integer.MAX_VALUE, reader, doc);
     }
 
-    private static ConfigKey<Double> livenessDouble(
-            String name, double dflt, String unit, Function<NamesrvConfig, Double> reader, String doc) {
-        return new ConfigKey<>(
-                name,
-                dflt,
-                Double.toString(dflt),
-                unit,
-                s -> ConfigKey.parseNumber(name, s, Double::parseDouble),
-                v -> Objects.requireNonNull(v, name),
-                v -> Double.toString(v),
-                reader,
-                doc);
+    private static ConfigKey<Double> livenessDouble(String name, double dflt, String unit,
+            Function<NamesrvConfig, Double> reader, String doc) {
+        return new ConfigKey<>(name, dflt, Double.toString(dflt), unit,
+                s -> ConfigKey.parseNumber(name, s, Double::parseDouble), v -> Objects.requireNonNull(v, name),
+                v -> Double.toString(v), reader, doc);
     }
 
     private static List<Member> parseMembers(String s) {
-        return Arrays.stream(s.split(","))
-                .map(String::trim)
-                .filter(m -> !m.isEmpty())
-                .map(m -> ConfigKey.parseNumber("members", m, Member::parse))
-                .toList();
+        return Arrays.stream(s.split(",")).map(String::trim).filter(m -> !m.isEmpty())
+                .map(m -> ConfigKey.parseNumber("members", m, Member::parse)).toList();
     }
 
     private static void checkMembers(List<Member> members) {
@@ -495,9 +259,8 @@ public final class ConfigKeys {
         return switch (s.trim().toUpperCase(Locale.ROOT)) {
             case "LEASE" -> true;
             case "LINEARIZABLE" -> false;
-            default ->
-                throw new IllegalArgumentException(
-                        "write.unchanged-barrier must be LEASE or LINEARIZABLE, got '" + s + "'");
+            default -> throw new IllegalArgumentException(
+                    "write.unchanged-barrier must be LEASE or LINEARIZABLE, got '" + s + "'");
         };
     }
 

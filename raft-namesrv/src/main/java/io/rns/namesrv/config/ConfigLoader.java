@@ -21,7 +21,8 @@ public final class ConfigLoader {
     /** System properties under rns.* that are not config keys (logging). */
     private static final Set<String> NON_CONFIG_SYSTEM_KEYS = Set.of("log.dir");
 
-    private ConfigLoader() {}
+    private ConfigLoader() {
+    }
 
     /** Loads {@code file} (may be null: overrides only) and applies {@code overrides} on top. */
     public static NamesrvConfig load(Path file, Map<String, String> overrides) {
@@ -42,8 +43,8 @@ public final class ConfigLoader {
         unknown.removeAll(ConfigKeys.NAMES);
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown configuration key(s) " + unknown
-                    + (file != null ? " (from " + file + " or -D" + SYSTEM_PREFIX + "*)" : "")
-                    + "; known keys: " + new TreeSet<>(ConfigKeys.NAMES));
+                    + (file != null ? " (from " + file + " or -D" + SYSTEM_PREFIX + "*)" : "") + "; known keys: "
+                    + new TreeSet<>(ConfigKeys.NAMES));
         }
         return fromMap(values);
     }

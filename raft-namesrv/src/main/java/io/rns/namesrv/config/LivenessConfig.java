@@ -13,15 +13,8 @@ package io.rns.namesrv.config;
  * @param massExpiryFraction when more than this fraction of a cluster's brokers would expire within one lease period,
  *                           that cluster's expiries lose the burst (strictly one per 1/rate s) and a warning is logged
  */
-public record LivenessConfig(
-        int defaultLeaseMs,
-        int minLeaseMs,
-        int maxLeaseMs,
-        int suspectLeaseMs,
-        int scanIntervalMs,
-        double expiryRatePerSec,
-        int expiryBurst,
-        double massExpiryFraction) {
+public record LivenessConfig(int defaultLeaseMs, int minLeaseMs, int maxLeaseMs, int suspectLeaseMs, int scanIntervalMs,
+        double expiryRatePerSec, int expiryBurst, double massExpiryFraction) {
     public static final LivenessConfig DEFAULTS = new LivenessConfig(10_000, 1_000, 300_000, 3_000, 100, 5.0, 10, 0.5);
 
     public LivenessConfig {

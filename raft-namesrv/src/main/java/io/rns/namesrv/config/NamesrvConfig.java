@@ -16,35 +16,13 @@ import java.util.stream.Collectors;
  * Every key's name, default, unit, parser and check is in the table {@link ConfigKeys}; conf/rns.properties documents
  * each key and its default.
  */
-public record NamesrvConfig(
-        String nodeId,
-        List<Member> members,
-        Path dataDir,
-        int maxFrameBytes,
-        int idleTimeoutMs,
-        int ioThreads,
-        int workerThreads,
-        int workerQueueCapacity,
-        int electionTimeoutMs,
-        int maxElectionDelayMs,
-        int snapshotIntervalSecs,
-        int snapshotLogIndexMargin,
-        boolean raftSync,
-        int maxReadIndexLag,
-        long maxLogsInMemoryBytes,
-        Consistency defaultConsistency,
-        int readTimeoutMs,
-        int writeTimeoutMs,
-        boolean leaseConfirmsUnchanged,
-        int leaderTransferTimeoutMs,
-        int priorityThreads,
-        LivenessConfig liveness,
-        Mode mode,
-        int leaderlessBrokerTimeoutMs,
-        int leaderlessScanIntervalMs,
-        boolean leaderlessPersist,
-        boolean unsafeLocalLinearizableReads,
-        RocketmqIngress rocketmq) {
+public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, int maxFrameBytes, int idleTimeoutMs,
+        int ioThreads, int workerThreads, int workerQueueCapacity, int electionTimeoutMs, int maxElectionDelayMs,
+        int snapshotIntervalSecs, int snapshotLogIndexMargin, boolean raftSync, int maxReadIndexLag,
+        long maxLogsInMemoryBytes, Consistency defaultConsistency, int readTimeoutMs, int writeTimeoutMs,
+        boolean leaseConfirmsUnchanged, int leaderTransferTimeoutMs, int priorityThreads, LivenessConfig liveness,
+        Mode mode, int leaderlessBrokerTimeoutMs, int leaderlessScanIntervalMs, boolean leaderlessPersist,
+        boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq) {
 
     /**
      * The RocketMQ remoting ingress (keys rocketmq.*; served by the optional rocketmq-compat module).
@@ -57,14 +35,8 @@ public record NamesrvConfig(
      * @param registerThreads threads handling registrations and other writes
      * @param queueCapacity  requests that may wait per executor; beyond it the answer is SYSTEM_BUSY
      */
-    public record RocketmqIngress(
-            int listenPort,
-            int maxFrameBytes,
-            int brokerLeaseMs,
-            int ioThreads,
-            int queryThreads,
-            int registerThreads,
-            int queueCapacity) {
+    public record RocketmqIngress(int listenPort, int maxFrameBytes, int brokerLeaseMs, int ioThreads, int queryThreads,
+            int registerThreads, int queueCapacity) {
         public boolean enabled() {
             return listenPort > 0;
         }
@@ -72,8 +44,7 @@ public record NamesrvConfig(
 
     /** RAFT: the replicated design. LEADERLESS: the stock RocketMQ NameServer design (nodes never talk). */
     public enum Mode {
-        RAFT,
-        LEADERLESS
+        RAFT, LEADERLESS
     }
 
     public NamesrvConfig {
@@ -89,10 +60,7 @@ public record NamesrvConfig(
     }
 
     public Member memberByRaftAddress(String raftAddress) {
-        return members.stream()
-                .filter(m -> m.raftAddress().equals(raftAddress))
-                .findFirst()
-                .orElse(null);
+        return members.stream().filter(m -> m.raftAddress().equals(raftAddress)).findFirst().orElse(null);
     }
 
     /** Effective values, key by key (in the order of {@link ConfigKeys#ALL}), for the startup log. */
@@ -157,7 +125,8 @@ public record NamesrvConfig(
         /** Every key name. */
         public static final Set<String> ALL = ConfigKeys.NAMES;
 
-        private Keys() {}
+        private Keys() {
+        }
     }
 
     /**
@@ -340,56 +309,30 @@ public record NamesrvConfig(
                 throw new IllegalArgumentException(Keys.NODE_ID + " '" + nodeId + "' is not one of " + Keys.MEMBERS
                         + " " + members.stream().map(Member::id).collect(Collectors.toSet()));
             }
-            LivenessConfig liveness = new LivenessConfig(
-                    get(ConfigKeys.DEFAULT_LEASE_MS),
-                    get(ConfigKeys.MIN_LEASE_MS),
-                    get(ConfigKeys.MAX_LEASE_MS),
-                    get(ConfigKeys.SUSPECT_LEASE_MS),
-                    get(ConfigKeys.SCAN_INTERVAL_MS),
-                    get(ConfigKeys.EXPIRY_RATE_PER_SEC),
-                    get(ConfigKeys.EXPIRY_BURST),
+            LivenessConfig liveness = new LivenessConfig(get(ConfigKeys.DEFAULT_LEASE_MS), get(ConfigKeys.MIN_LEASE_MS),
+                    get(ConfigKeys.MAX_LEASE_MS), get(ConfigKeys.SUSPECT_LEASE_MS), get(ConfigKeys.SCAN_INTERVAL_MS),
+                    get(ConfigKeys.EXPIRY_RATE_PER_SEC), get(ConfigKeys.EXPIRY_BURST),
                     get(ConfigKeys.MASS_EXPIRY_FRACTION));
-            RocketmqIngress rocketmq = new RocketmqIngress(
-                    get(ConfigKeys.ROCKETMQ_LISTEN_PORT),
-                    get(ConfigKeys.ROCKETMQ_MAX_FRAME_BYTES),
-                    get(ConfigKeys.ROCKETMQ_BROKER_LEASE_MS),
-                    get(ConfigKeys.ROCKETMQ_IO_THREADS),
-                    get(ConfigKeys.ROCKETMQ_QUERY_THREADS),
-                    get(ConfigKeys.ROCKETMQ_REGISTER_THREADS),
-                    get(ConfigKeys.ROCKETMQ_QUEUE_CAPACITY));
+            RocketmqIngress rocketmq = new RocketmqIngress(get(ConfigKeys.ROCKETMQ_LISTEN_PORT),
+                    get(ConfigKeys.ROCKETMQ_MAX_FRAME_BYTES), get(ConfigKeys.ROCKETMQ_BROKER_LEASE_MS),
+                    get(ConfigKeys.ROCKETMQ_IO_THREADS), get(ConfigKeys.ROCKETMQ_QUERY_THREADS),
+                    get(ConfigKeys.ROCKETMQ_REGISTER_THREADS), get(ConfigKeys.ROCKETMQ_QUEUE_CAPACITY));
             checkRocketmq(rocketmq, liveness, nodeId, members);
             Path dataDir = get(ConfigKeys.DATA_DIR);
             int electionTimeoutMs = get(ConfigKeys.ELECTION_TIMEOUT_MS);
             int maxElectionDelayMs = get(ConfigKeys.MAX_ELECTION_DELAY_MS);
-            return new NamesrvConfig(
-                    nodeId,
-                    members,
-                    dataDir != null ? dataDir : Path.of("data", nodeId),
-                    get(ConfigKeys.MAX_FRAME_BYTES),
-                    get(ConfigKeys.IDLE_TIMEOUT_MS),
-                    get(ConfigKeys.IO_THREADS),
-                    get(ConfigKeys.WORKER_THREADS),
-                    get(ConfigKeys.WORKER_QUEUE_CAPACITY),
-                    electionTimeoutMs,
+            return new NamesrvConfig(nodeId, members, dataDir != null ? dataDir : Path.of("data", nodeId),
+                    get(ConfigKeys.MAX_FRAME_BYTES), get(ConfigKeys.IDLE_TIMEOUT_MS), get(ConfigKeys.IO_THREADS),
+                    get(ConfigKeys.WORKER_THREADS), get(ConfigKeys.WORKER_QUEUE_CAPACITY), electionTimeoutMs,
                     maxElectionDelayMs < 0 ? Math.max(1, electionTimeoutMs / 2) : maxElectionDelayMs,
-                    get(ConfigKeys.SNAPSHOT_INTERVAL_SECS),
-                    get(ConfigKeys.SNAPSHOT_LOG_INDEX_MARGIN),
-                    get(ConfigKeys.RAFT_SYNC),
-                    get(ConfigKeys.MAX_READ_INDEX_LAG),
-                    get(ConfigKeys.MAX_LOGS_IN_MEMORY_BYTES),
-                    get(ConfigKeys.DEFAULT_CONSISTENCY),
-                    get(ConfigKeys.READ_TIMEOUT_MS),
-                    get(ConfigKeys.WRITE_TIMEOUT_MS),
-                    get(ConfigKeys.UNCHANGED_BARRIER),
-                    get(ConfigKeys.LEADER_TRANSFER_TIMEOUT_MS),
-                    get(ConfigKeys.PRIORITY_THREADS),
-                    liveness,
-                    get(ConfigKeys.MODE),
-                    get(ConfigKeys.LEADERLESS_BROKER_TIMEOUT_MS),
-                    get(ConfigKeys.LEADERLESS_SCAN_INTERVAL_MS),
-                    get(ConfigKeys.LEADERLESS_PERSIST),
-                    get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS),
-                    rocketmq);
+                    get(ConfigKeys.SNAPSHOT_INTERVAL_SECS), get(ConfigKeys.SNAPSHOT_LOG_INDEX_MARGIN),
+                    get(ConfigKeys.RAFT_SYNC), get(ConfigKeys.MAX_READ_INDEX_LAG),
+                    get(ConfigKeys.MAX_LOGS_IN_MEMORY_BYTES), get(ConfigKeys.DEFAULT_CONSISTENCY),
+                    get(ConfigKeys.READ_TIMEOUT_MS), get(ConfigKeys.WRITE_TIMEOUT_MS),
+                    get(ConfigKeys.UNCHANGED_BARRIER), get(ConfigKeys.LEADER_TRANSFER_TIMEOUT_MS),
+                    get(ConfigKeys.PRIORITY_THREADS), liveness, get(ConfigKeys.MODE),
+                    get(ConfigKeys.LEADERLESS_BROKER_TIMEOUT_MS), get(ConfigKeys.LEADERLESS_SCAN_INTERVAL_MS),
+                    get(ConfigKeys.LEADERLESS_PERSIST), get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq);
         }
 
         private <T> void validate(ConfigKey<T> key) {
@@ -397,8 +340,8 @@ public record NamesrvConfig(
         }
 
         /** The checks of rocketmq.* keys that involve other keys. */
-        private static void checkRocketmq(
-                RocketmqIngress rocketmq, LivenessConfig liveness, String nodeId, List<Member> members) {
+        private static void checkRocketmq(RocketmqIngress rocketmq, LivenessConfig liveness, String nodeId,
+                List<Member> members) {
             int lease = rocketmq.brokerLeaseMs();
             if (lease < liveness.minLeaseMs() || lease > liveness.maxLeaseMs()) {
                 throw new IllegalArgumentException(Keys.ROCKETMQ_BROKER_LEASE_MS + " must be in [" + Keys.MIN_LEASE_MS

@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * image and on a short tick (the engine's applied index can also move without a new image, e.g. config entries).
  */
 public final class AppliedIndexWaiters {
-    private record Waiter(long index, CompletableFuture<Long> future) {}
+    private record Waiter(long index, CompletableFuture<Long> future) {
+    }
 
     private final LongSupplier applied;
     private final ScheduledExecutorService timer;
@@ -38,18 +39,13 @@ public final class AppliedIndexWaiters {
         }
         onProgress();
         if (!f.isDone()) {
-            var t = timer.schedule(
-                    () -> {
-                        synchronized (queue) {
-                            queue.remove(w); // a timed-out waiter must not stay queued (a bogus huge index would leak)
-                        }
-                        f.completeExceptionally(new ConsensusException(
-                                ConsensusException.Kind.TIMEOUT,
-                                "applied index " + applied.getAsLong() + " did not reach " + index + " within "
-                                        + timeoutMs + " ms"));
-                    },
-                    timeoutMs,
-                    TimeUnit.MILLISECONDS);
+            var t = timer.schedule(() -> {
+                synchronized (queue) {
+                    queue.remove(w); // a timed-out waiter must not stay queued (a bogus huge index would leak)
+                }
+                f.completeExceptionally(new ConsensusException(ConsensusException.Kind.TIMEOUT, "applied index "
+                        + applied.getAsLong() + " did not reach " + index + " within " + timeoutMs + " ms"));
+            }, timeoutMs, TimeUnit.MILLISECONDS);
             f.whenComplete((v, e) -> t.cancel(false));
         }
         return f;

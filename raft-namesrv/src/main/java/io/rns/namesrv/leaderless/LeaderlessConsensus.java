@@ -45,8 +45,7 @@ public final class LeaderlessConsensus implements Consensus {
         }
         try {
             long index = sm.appliedIndex() + 1;
-            return CompletableFuture.completedFuture(
-                    sm.applyBatch(List.of(new LogEntry(index, record))).get(0));
+            return CompletableFuture.completedFuture(sm.applyBatch(List.of(new LogEntry(index, record))).get(0));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(
                     new ConsensusException(ConsensusException.Kind.HALTED, "local apply failed: " + e.getMessage(), e));
@@ -73,10 +72,9 @@ public final class LeaderlessConsensus implements Consensus {
         if (a >= index) {
             return CompletableFuture.completedFuture(a);
         }
-        return CompletableFuture.failedFuture(new ConsensusException(
-                ConsensusException.Kind.TIMEOUT,
-                "leaderless node's local index " + a + " will not reach " + index
-                        + " by waiting: indexes are per node"));
+        return CompletableFuture
+                .failedFuture(new ConsensusException(ConsensusException.Kind.TIMEOUT, "leaderless node's local index "
+                        + a + " will not reach " + index + " by waiting: indexes are per node"));
     }
 
     @Override
@@ -91,8 +89,8 @@ public final class LeaderlessConsensus implements Consensus {
 
     @Override
     public NodeState state() {
-        return new NodeState(
-                closed ? Role.INACTIVE : Role.LEADERLESS, 0, null, -1, sm.appliedIndex(), sm.appliedIndex(), 0);
+        return new NodeState(closed ? Role.INACTIVE : Role.LEADERLESS, 0, null, -1, sm.appliedIndex(),
+                sm.appliedIndex(), 0);
     }
 
     /** Nodes never talk to each other: a node only knows that it is itself alive. */
@@ -106,8 +104,7 @@ public final class LeaderlessConsensus implements Consensus {
     }
 
     private static <T> CompletableFuture<T> noMembership() {
-        return CompletableFuture.failedFuture(new ConsensusException(
-                ConsensusException.Kind.UNSUPPORTED,
+        return CompletableFuture.failedFuture(new ConsensusException(ConsensusException.Kind.UNSUPPORTED,
                 "membership changes need raft mode: leaderless nodes have no group (each node is configured alone)"));
     }
 

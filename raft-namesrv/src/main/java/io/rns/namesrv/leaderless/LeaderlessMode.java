@@ -15,7 +15,8 @@ import java.util.Comparator;
 public final class LeaderlessMode {
     private static final Logger log = LoggerFactory.getLogger(LeaderlessMode.class);
 
-    private LeaderlessMode() {}
+    private LeaderlessMode() {
+    }
 
     /**
      * Opens this node's own table. The stock design keeps it in memory: without leaderless.persist a restart starts
@@ -30,10 +31,8 @@ public final class LeaderlessMode {
         log.info(
                 "node {} runs in LEADERLESS mode: no Raft group, local table ({}), local expiry after {} ms "
                         + "(scan every {} ms), STALE reads only",
-                config.nodeId(),
-                config.leaderlessPersist() ? "persisted" : "in memory",
-                config.leaderlessBrokerTimeoutMs(),
-                config.leaderlessScanIntervalMs());
+                config.nodeId(), config.leaderlessPersist() ? "persisted" : "in memory",
+                config.leaderlessBrokerTimeoutMs(), config.leaderlessScanIntervalMs());
         return sm;
     }
 
@@ -42,15 +41,8 @@ public final class LeaderlessMode {
         LivenessConfig l = c.liveness();
         int timeout = c.leaderlessBrokerTimeoutMs();
         int max = Math.max(l.maxLeaseMs(), timeout);
-        return new LivenessConfig(
-                timeout,
-                Math.min(l.minLeaseMs(), timeout),
-                max,
-                Math.min(l.suspectLeaseMs(), max),
-                c.leaderlessScanIntervalMs(),
-                100_000,
-                100_000,
-                1.0);
+        return new LivenessConfig(timeout, Math.min(l.minLeaseMs(), timeout), max, Math.min(l.suspectLeaseMs(), max),
+                c.leaderlessScanIntervalMs(), 100_000, 100_000, 1.0);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -39,14 +39,8 @@ public final class ConnectionLoss implements BiConsumer<BrokerKey, Long> {
     private final long writeTimeoutMs;
     private volatile boolean closed;
 
-    public ConnectionLoss(
-            String nodeId,
-            Policy policy,
-            LivenessService liveness,
-            NodeStatus status,
-            WriteService writes,
-            LeaderReport report,
-            long writeTimeoutMs) {
+    public ConnectionLoss(String nodeId, Policy policy, LivenessService liveness, NodeStatus status,
+            WriteService writes, LeaderReport report, long writeTimeoutMs) {
         this.nodeId = nodeId;
         this.policy = policy;
         this.liveness = liveness;
@@ -67,11 +61,7 @@ public final class ConnectionLoss implements BiConsumer<BrokerKey, Long> {
         }
         if (liveness.tracker().isLeading()) {
             if (liveness.tracker().connectionClosed(key, epoch)) {
-                log.info(
-                        "node {}: broker {} epoch {} lost its connection; suspect for {} ms",
-                        nodeId,
-                        key,
-                        epoch,
+                log.info("node {}: broker {} epoch {} lost its connection; suspect for {} ms", nodeId, key, epoch,
                         liveness.config().suspectLeaseMs());
             }
             return;
@@ -87,10 +77,7 @@ public final class ConnectionLoss implements BiConsumer<BrokerKey, Long> {
             writes.expire(m.cluster(), m.brokerName(), m.brokerId(), m.addr(), epoch, writeTimeoutMs)
                     .whenComplete((r, t) -> log.info(
                             "node {} (leaderless): broker {} epoch {} removed because its connection closed: {}",
-                            nodeId,
-                            key,
-                            epoch,
-                            t != null ? t.toString() : r));
+                            nodeId, key, epoch, t != null ? t.toString() : r));
         });
     }
 

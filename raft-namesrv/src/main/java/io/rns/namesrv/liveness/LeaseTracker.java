@@ -71,34 +71,24 @@ public final class LeaseTracker {
     }
 
     /** An expiry to propose: UnregisterBroker(epoch, EXPIRED). */
-    public record Expiry(BrokerKey key, long epoch, String cluster, String addr) {}
+    public record Expiry(BrokerKey key, long epoch, String cluster, String addr) {
+    }
 
     /** What a heartbeat found. */
     public enum HeartbeatStatus {
-        OK,
-        NOT_LEADING,
-        UNKNOWN_BROKER,
-        STALE_EPOCH
+        OK, NOT_LEADING, UNKNOWN_BROKER, STALE_EPOCH
     }
 
-    public record HeartbeatResult(HeartbeatStatus status, long currentEpoch, int leaseMs) {}
+    public record HeartbeatResult(HeartbeatStatus status, long currentEpoch, int leaseMs) {
+    }
 
     /** A row of the lease table, as the leader sees it now. */
-    public record LeaseView(
-            BrokerKey key,
-            String cluster,
-            String addr,
-            long epoch,
-            long lastContactAgeMs,
-            long remainingMs,
-            int timeoutMs,
-            boolean suspect,
-            boolean expiring) {}
+    public record LeaseView(BrokerKey key, String cluster, String addr, long epoch, long lastContactAgeMs,
+            long remainingMs, int timeoutMs, boolean suspect, boolean expiring) {
+    }
 
     public enum Outcome {
-        APPLIED,
-        REJECTED,
-        FAILED
+        APPLIED, REJECTED, FAILED
     }
 
     private final LivenessConfig config;
@@ -139,8 +129,7 @@ public final class LeaseTracker {
             }
         }
         leading = true;
-        log.info(
-                "liveness: tracking {} broker(s) as leader; every one has a full lease before any expiry",
+        log.info("liveness: tracking {} broker(s) as leader; every one has a full lease before any expiry",
                 leases.size());
     }
 
@@ -241,8 +230,7 @@ public final class LeaseTracker {
         if (due.isEmpty()) {
             return List.of();
         }
-        due.sort(Comparator.comparingLong(
-                        (Map.Entry<BrokerKey, Lease> e) -> e.getValue().deadline())
+        due.sort(Comparator.comparingLong((Map.Entry<BrokerKey, Lease> e) -> e.getValue().deadline())
                 .thenComparing(Map.Entry::getKey));
         Set<String> guarded = guardedClusters(due, now);
         List<Expiry> out = new ArrayList<>();
@@ -319,9 +307,7 @@ public final class LeaseTracker {
                         "MASS EXPIRY GUARD: more than {}% of the brokers of cluster(s) {} would expire within one lease "
                                 + "period ({} lease(s) due now); expiring them one at a time at {}/s instead of in a burst. "
                                 + "Check the network between brokers and the RNS leader before trusting these expiries.",
-                        Math.round(config.massExpiryFraction() * 100),
-                        new TreeMap<>(dying).keySet(),
-                        due.size(),
+                        Math.round(config.massExpiryFraction() * 100), new TreeMap<>(dying).keySet(), due.size(),
                         config.expiryRatePerSec());
             }
         }
@@ -356,16 +342,10 @@ public final class LeaseTracker {
         List<LeaseView> out = new ArrayList<>();
         for (Map.Entry<BrokerKey, Lease> e : new TreeMap<>(leases).entrySet()) {
             Lease l = e.getValue();
-            out.add(new LeaseView(
-                    e.getKey(),
-                    l.cluster,
-                    l.addr,
-                    l.epoch,
+            out.add(new LeaseView(e.getKey(), l.cluster, l.addr, l.epoch,
                     TimeUnit.NANOSECONDS.toMillis(now - l.lastContactNanos),
                     TimeUnit.NANOSECONDS.toMillis(l.deadline() - now),
-                    (int) TimeUnit.NANOSECONDS.toMillis(l.timeoutNanos),
-                    l.suspect(),
-                    l.expiring));
+                    (int) TimeUnit.NANOSECONDS.toMillis(l.timeoutNanos), l.suspect(), l.expiring));
         }
         return out;
     }

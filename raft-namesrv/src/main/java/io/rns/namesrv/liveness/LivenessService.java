@@ -56,17 +56,13 @@ public final class LivenessService implements NodeStatus.LeadershipListener, Aut
 
     /** Runs {@link #scanOnce()} every scan interval on {@code executor} (production); tests call scanOnce directly. */
     public synchronized void start(ScheduledExecutorService executor) {
-        scan = executor.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        scanOnce();
-                    } catch (RuntimeException e) {
-                        log.error("liveness scan failed", e);
-                    }
-                },
-                config.scanIntervalMs(),
-                config.scanIntervalMs(),
-                TimeUnit.MILLISECONDS);
+        scan = executor.scheduleWithFixedDelay(() -> {
+            try {
+                scanOnce();
+            } catch (RuntimeException e) {
+                log.error("liveness scan failed", e);
+            }
+        }, config.scanIntervalMs(), config.scanIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -89,37 +85,21 @@ public final class LivenessService implements NodeStatus.LeadershipListener, Aut
 
     private void propose(LeaseTracker.Expiry e) {
         expiriesProposed.incrementAndGet();
-        log.info(
-                "liveness: lease of broker {} (cluster {}, {}) epoch {} ran out; proposing its expiry",
-                e.key(),
-                e.cluster(),
-                e.addr(),
-                e.epoch());
-        writes.expire(
-                        e.cluster(),
-                        e.key().brokerName(),
-                        e.key().brokerId(),
-                        e.addr(),
-                        e.epoch(),
-                        Math.max(1000, config.scanIntervalMs() * 10L))
-                .whenComplete((r, t) -> {
+        log.info("liveness: lease of broker {} (cluster {}, {}) epoch {} ran out; proposing its expiry", e.key(),
+                e.cluster(), e.addr(), e.epoch());
+        writes.expire(e.cluster(), e.key().brokerName(), e.key().brokerId(), e.addr(), e.epoch(),
+                Math.max(1000, config.scanIntervalMs() * 10L)).whenComplete((r, t) -> {
                     if (t != null) {
-                        log.warn(
-                                "liveness: expiry of {} epoch {} not confirmed ({}); will retry if still leader",
-                                e.key(),
-                                e.epoch(),
-                                t.getMessage());
+                        log.warn("liveness: expiry of {} epoch {} not confirmed ({}); will retry if still leader",
+                                e.key(), e.epoch(), t.getMessage());
                         tracker.expiryFinished(e, LeaseTracker.Outcome.FAILED);
                     } else if (r instanceof WriteOutcome.Applied a) {
                         expiriesApplied.incrementAndGet();
                         log.info("liveness: broker {} epoch {} expired at log index {}", e.key(), e.epoch(), a.index());
                         tracker.expiryFinished(e, LeaseTracker.Outcome.APPLIED);
                     } else {
-                        log.info(
-                                "liveness: expiry of {} epoch {} lost the race ({}): the broker re-registered or left",
-                                e.key(),
-                                e.epoch(),
-                                r);
+                        log.info("liveness: expiry of {} epoch {} lost the race ({}): the broker re-registered or left",
+                                e.key(), e.epoch(), r);
                         tracker.expiryFinished(e, LeaseTracker.Outcome.REJECTED);
                     }
                 });

@@ -54,8 +54,8 @@ public final class JraftConsensus implements Consensus {
             return CompletableFuture.failedFuture(unavailable);
         }
         if (term <= 0 || !n.isLeader()) {
-            return CompletableFuture.failedFuture(
-                    new ConsensusException(Kind.NOT_LEADER, "this node is not the leader"));
+            return CompletableFuture
+                    .failedFuture(new ConsensusException(Kind.NOT_LEADER, "this node is not the leader"));
         }
         ProposalClosure done = new ProposalClosure(raft.callbacks);
         Task task = new Task(ByteBuffer.wrap(LogRecords.encode(record)), done, term);
@@ -66,11 +66,8 @@ public final class JraftConsensus implements Consensus {
             done.future.completeExceptionally(
                     new ConsensusException(Kind.OUTCOME_UNKNOWN, "raft apply threw: " + e.getMessage(), e));
         }
-        return raft.withTimeout(
-                done.future,
-                timeoutMs,
-                () -> new ConsensusException(
-                        Kind.OUTCOME_UNKNOWN, "no commit within " + timeoutMs + " ms; the write may still be applied"));
+        return raft.withTimeout(done.future, timeoutMs, () -> new ConsensusException(Kind.OUTCOME_UNKNOWN,
+                "no commit within " + timeoutMs + " ms; the write may still be applied"));
     }
 
     @Override

@@ -38,18 +38,14 @@ final class JraftMembership implements Membership {
         List<NodeState.Peer> before = status.peers();
         for (NodeState.Peer p : before) {
             if (p.id().equals(member.id()) || p.raftAddr().equals(member.raftAddress())) {
-                return CompletableFuture.failedFuture(new ConsensusException(
-                        Kind.INVALID,
-                        "peer " + member + " is already a member (as " + p.id() + "@" + p.raftAddr() + "); members are "
-                                + ids(before)));
+                return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "peer " + member
+                        + " is already a member (as " + p.id() + "@" + p.raftAddr() + "); members are " + ids(before)));
             }
         }
         Member known = raft.directory.get(member.raftAddress());
         if (known != null && !known.equals(member)) {
-            return CompletableFuture.failedFuture(new ConsensusException(
-                    Kind.INVALID,
-                    "raft address " + member.raftAddress() + " belongs to " + known
-                            + " in this node's address book; add it as that"));
+            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID, "raft address "
+                    + member.raftAddress() + " belongs to " + known + " in this node's address book; add it as that"));
         }
         raft.directory.put(member.raftAddress(), member);
         CompletableFuture<List<NodeState.Peer>> f = new CompletableFuture<>();
@@ -60,13 +56,8 @@ final class JraftMembership implements Membership {
                     new ConsensusException(Kind.INVALID, "add " + member + " refused: " + e.getMessage(), e));
         }
         log.info("node {}: adding peer {}", raft.config.nodeId(), member);
-        return raft.withTimeout(
-                f,
-                timeoutMs,
-                () -> new ConsensusException(
-                        Kind.OUTCOME_UNKNOWN,
-                        "adding " + member + " did not finish within " + timeoutMs
-                                + " ms (the new peer catches up first); it may still commit"));
+        return raft.withTimeout(f, timeoutMs, () -> new ConsensusException(Kind.OUTCOME_UNKNOWN, "adding " + member
+                + " did not finish within " + timeoutMs + " ms (the new peer catches up first); it may still commit"));
     }
 
     @Override
@@ -83,16 +74,12 @@ final class JraftMembership implements Membership {
         }
         // the remaining voters must have a live majority (as the leader sees them), or the group stops after the change
         int remaining = before.size() - 1;
-        long aliveRemaining = before.stream()
-                .filter(p -> p != target)
-                .filter(p -> p.alive() || p.id().equals(raft.config.nodeId()))
-                .count();
+        long aliveRemaining = before.stream().filter(p -> p != target)
+                .filter(p -> p.alive() || p.id().equals(raft.config.nodeId())).count();
         if (aliveRemaining < remaining / 2 + 1) {
-            return CompletableFuture.failedFuture(new ConsensusException(
-                    Kind.INVALID,
-                    "removing " + memberId
-                            + " would leave " + aliveRemaining + " live voter(s) of " + remaining + ", not a majority; "
-                            + "bring members back first (members " + ids(before) + ")"));
+            return CompletableFuture.failedFuture(new ConsensusException(Kind.INVALID,
+                    "removing " + memberId + " would leave " + aliveRemaining + " live voter(s) of " + remaining
+                            + ", not a majority; " + "bring members back first (members " + ids(before) + ")"));
         }
         CompletableFuture<List<NodeState.Peer>> f = new CompletableFuture<>();
         try {
@@ -102,12 +89,8 @@ final class JraftMembership implements Membership {
                     new ConsensusException(Kind.INVALID, "remove " + memberId + " refused: " + e.getMessage(), e));
         }
         log.info("node {}: removing peer {} ({})", raft.config.nodeId(), memberId, target.raftAddr());
-        return raft.withTimeout(
-                f,
-                timeoutMs,
-                () -> new ConsensusException(
-                        Kind.OUTCOME_UNKNOWN,
-                        "removing " + memberId + " did not finish within " + timeoutMs + " ms; it may still commit"));
+        return raft.withTimeout(f, timeoutMs, () -> new ConsensusException(Kind.OUTCOME_UNKNOWN,
+                "removing " + memberId + " did not finish within " + timeoutMs + " ms; it may still commit"));
     }
 
     @Override
@@ -144,11 +127,9 @@ final class JraftMembership implements Membership {
     }
 
     private static NodeState.Peer memberOf(List<NodeState.Peer> peers, String memberId) {
-        return peers.stream()
-                .filter(p -> p.id().equals(memberId))
-                .findFirst()
-                .orElseThrow(() -> new ConsensusException(
-                        Kind.INVALID, "peer " + memberId + " is not a member; members are " + ids(peers)));
+        return peers.stream().filter(p -> p.id().equals(memberId)).findFirst()
+                .orElseThrow(() -> new ConsensusException(Kind.INVALID,
+                        "peer " + memberId + " is not a member; members are " + ids(peers)));
     }
 
     private ConsensusException refuseMembership(Node n) {
@@ -177,8 +158,7 @@ final class JraftMembership implements Membership {
         RaftError e = st.getRaftError();
         String msg = what + " failed (" + (e == null ? st.getCode() : e) + ": " + st.getErrorMsg() + ")";
         if (e == RaftError.EBUSY) {
-            return new ConsensusException(
-                    Kind.BUSY,
+            return new ConsensusException(Kind.BUSY,
                     msg + "; another configuration change or a leadership transfer " + "is in progress, retry");
         }
         if (e == RaftError.EPERM && st.getErrorMsg() != null && st.getErrorMsg().startsWith("Not leader")) {
@@ -186,10 +166,8 @@ final class JraftMembership implements Membership {
         }
         if (e == RaftError.ECATCHUP) {
             // the configuration was not changed: the new peer did not catch up with the log in time
-            return new ConsensusException(
-                    Kind.NO_QUORUM,
-                    msg + "; the new peer could not catch up (is it running and "
-                            + "reachable on its raft port?); nothing changed");
+            return new ConsensusException(Kind.NO_QUORUM, msg + "; the new peer could not catch up (is it running and "
+                    + "reachable on its raft port?); nothing changed");
         }
         if (e == RaftError.EINVAL) {
             return new ConsensusException(Kind.INVALID, msg);

@@ -64,20 +64,15 @@ final class JraftNode {
         this.config = config;
         this.sm = sm;
         this.fsm = new RouteFsm(config.nodeId(), sm);
-        ScheduledThreadPoolExecutor timerPool =
-                new ScheduledThreadPoolExecutor(1, DaemonThreads.named("rns-consensus-timer-" + config.nodeId()));
+        ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1,
+                DaemonThreads.named("rns-consensus-timer-" + config.nodeId()));
         // every proposal schedules its deadline, which is almost always cancelled: drop cancelled ones from the queue
         // at once instead of keeping thousands of them until they would have fired (write.timeout-ms later)
         timerPool.setRemoveOnCancelPolicy(true);
         this.timer = timerPool;
         int cbThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.callbacks = new ThreadPoolExecutor(
-                cbThreads,
-                cbThreads,
-                60,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(65_536),
-                DaemonThreads.numbered("rns-consensus-cb-" + config.nodeId()),
+        this.callbacks = new ThreadPoolExecutor(cbThreads, cbThreads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(65_536), DaemonThreads.numbered("rns-consensus-cb-" + config.nodeId()),
                 (task, pool) -> task.run()); // full or shut down: complete on the calling thread, never drop
         for (Member m : config.members()) {
             directory.put(m.raftAddress(), m);
@@ -154,8 +149,8 @@ final class JraftNode {
         return null;
     }
 
-    <T> CompletableFuture<T> withTimeout(
-            CompletableFuture<T> f, long timeoutMs, Supplier<ConsensusException> onTimeout) {
+    <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f, long timeoutMs,
+            Supplier<ConsensusException> onTimeout) {
         if (f.isDone()) {
             return f;
         }

@@ -54,13 +54,7 @@ final class JraftStatus {
         }
         String leaderId = raft.memberIdOf(n.getLeaderId());
         long since = role == Role.LEADER ? 0 : msSinceLeaderContact(n, leaderId);
-        return new NodeState(
-                role,
-                fsm.knownTerm(),
-                leaderId,
-                since,
-                n.getLastCommittedIndex(),
-                n.getLastLogIndex(),
+        return new NodeState(role, fsm.knownTerm(), leaderId, since, n.getLastCommittedIndex(), n.getLastLogIndex(),
                 fsm.lastSnapshotIndex());
     }
 
@@ -70,9 +64,7 @@ final class JraftStatus {
         List<String> voters = null;
         if (n != null && n.isLeader()) {
             try {
-                voters = n.listPeers().stream()
-                        .map(p -> p.getEndpoint().toString())
-                        .toList();
+                voters = n.listPeers().stream().map(p -> p.getEndpoint().toString()).toList();
                 for (PeerId p : n.listAlivePeers()) {
                     alive.add(p.getEndpoint().toString());
                 }
@@ -93,10 +85,7 @@ final class JraftStatus {
         List<NodeState.Peer> peers = new ArrayList<>();
         for (String raftAddr : voters) {
             Member m = raft.directory.get(raftAddr);
-            peers.add(new NodeState.Peer(
-                    m == null ? raftAddr : m.id(),
-                    raftAddr,
-                    m == null ? "" : m.clientAddress(),
+            peers.add(new NodeState.Peer(m == null ? raftAddr : m.id(), raftAddr, m == null ? "" : m.clientAddress(),
                     alive.contains(raftAddr)));
         }
         peers.sort(Comparator.comparing(NodeState.Peer::id));
@@ -122,8 +111,7 @@ final class JraftStatus {
             f.setAccessible(true);
             return f;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            log.warn(
-                    "cannot read jraft's last leader contact time; ms_since_leader_contact will be -1 ({})",
+            log.warn("cannot read jraft's last leader contact time; ms_since_leader_contact will be -1 ({})",
                     e.toString());
             return null;
         }

@@ -29,8 +29,8 @@ final class ProposalClosure implements Closure {
         if (status.isOk()) {
             ApplyResult r = result;
             if (r == null) {
-                future.completeExceptionally(new ConsensusException(
-                        ConsensusException.Kind.OUTCOME_UNKNOWN, "entry committed but no apply result was recorded"));
+                future.completeExceptionally(new ConsensusException(ConsensusException.Kind.OUTCOME_UNKNOWN,
+                        "entry committed but no apply result was recorded"));
             } else {
                 completer.execute(() -> future.complete(r));
             }
@@ -48,8 +48,7 @@ final class ProposalClosure implements Closure {
         if (err == RaftError.EBUSY) {
             return new ConsensusException(ConsensusException.Kind.BUSY, "raft: " + status.getErrorMsg());
         }
-        return new ConsensusException(
-                ConsensusException.Kind.OUTCOME_UNKNOWN,
+        return new ConsensusException(ConsensusException.Kind.OUTCOME_UNKNOWN,
                 "proposal outcome unknown (" + err + ": " + status.getErrorMsg() + ")");
     }
 }

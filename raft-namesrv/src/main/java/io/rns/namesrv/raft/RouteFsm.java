@@ -96,17 +96,10 @@ final class RouteFsm extends StateMachineAdapter {
         try {
             results = sm.applyBatch(batch);
         } catch (RuntimeException e) {
-            log.error(
-                    "node {}: applying entries {}..{} failed; halting this replica",
-                    nodeId,
-                    batch.get(0).index(),
-                    batch.get(batch.size() - 1).index(),
-                    e);
-            halt(
-                    iter,
-                    batch.size(),
-                    "apply of entries " + batch.get(0).index() + ".."
-                            + batch.get(batch.size() - 1).index() + " failed: " + e);
+            log.error("node {}: applying entries {}..{} failed; halting this replica", nodeId, batch.get(0).index(),
+                    batch.get(batch.size() - 1).index(), e);
+            halt(iter, batch.size(), "apply of entries " + batch.get(0).index() + ".."
+                    + batch.get(batch.size() - 1).index() + " failed: " + e);
             return false;
         }
         for (int i = 0; i < dones.size(); i++) {
@@ -157,12 +150,8 @@ final class RouteFsm extends StateMachineAdapter {
         }
     }
 
-    private void finishSnapshot(
-            SnapshotWriter writer,
-            Closure done,
-            RouteStateMachine.PendingSnapshot pending,
-            long started,
-            long checkpointed) {
+    private void finishSnapshot(SnapshotWriter writer, Closure done, RouteStateMachine.PendingSnapshot pending,
+            long started, long checkpointed) {
         try {
             List<String> files = pending.complete();
             for (String f : files) {
@@ -174,12 +163,8 @@ final class RouteFsm extends StateMachineAdapter {
             log.info(
                     "node {}: snapshot saved at applied index {} ({} files) in {}: checkpoint {} ms on the apply "
                             + "thread, checksums and manifest {} ms in the background",
-                    nodeId,
-                    pending.appliedIndex(),
-                    files.size(),
-                    writer.getPath(),
-                    (checkpointed - started) / 1_000_000,
-                    (System.nanoTime() - checkpointed) / 1_000_000);
+                    nodeId, pending.appliedIndex(), files.size(), writer.getPath(),
+                    (checkpointed - started) / 1_000_000, (System.nanoTime() - checkpointed) / 1_000_000);
             done.run(Status.OK());
         } catch (RuntimeException e) {
             log.error("node {}: snapshot save failed", nodeId, e);
@@ -198,12 +183,8 @@ final class RouteFsm extends StateMachineAdapter {
             long idx = reader.load() == null ? sm.appliedIndex() : reader.load().getLastIncludedIndex();
             lastSnapshotIndex.set(idx);
             snapshotsLoaded.incrementAndGet();
-            log.info(
-                    "node {}: snapshot loaded from {} (last included index {}, applied index now {})",
-                    nodeId,
-                    reader.getPath(),
-                    idx,
-                    sm.appliedIndex());
+            log.info("node {}: snapshot loaded from {} (last included index {}, applied index now {})", nodeId,
+                    reader.getPath(), idx, sm.appliedIndex());
             return true;
         } catch (RuntimeException e) {
             // jraft fails the node (startup or install) when this returns false: loud, never half-applied
@@ -249,11 +230,7 @@ final class RouteFsm extends StateMachineAdapter {
     @Override
     public void onStopFollowing(LeaderChangeContext ctx) {
         knownTerm.accumulateAndGet(ctx.getTerm(), Math::max);
-        log.info(
-                "node {}: stopped following {} at term {}: {}",
-                nodeId,
-                ctx.getLeaderId(),
-                ctx.getTerm(),
+        log.info("node {}: stopped following {} at term {}: {}", nodeId, ctx.getLeaderId(), ctx.getTerm(),
                 ctx.getStatus());
     }
 

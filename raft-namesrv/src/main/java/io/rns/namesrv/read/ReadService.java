@@ -50,8 +50,8 @@ public final class ReadService {
      *                                labelled as the level asked for. A deliberate bug that the chaos checker must
      *                                catch; never enable it anywhere else.
      */
-    public ReadService(
-            ReadBarrier barrier, NodeStatus status, Consistency defaultLevel, boolean unsafeLocalLinearizable) {
+    public ReadService(ReadBarrier barrier, NodeStatus status, Consistency defaultLevel,
+            boolean unsafeLocalLinearizable) {
         this.barrier = barrier;
         this.status = status;
         this.onlyLocalReadsReason = barrier.onlyLocalReadsReason();
@@ -60,7 +60,8 @@ public final class ReadService {
     }
 
     /** The result of a barrier: the image to read and the level served. */
-    public record ReadView(RouteImage image, Consistency served) {}
+    public record ReadView(RouteImage image, Consistency served) {
+    }
 
     public Consistency resolve(ReadOptions opts) {
         Consistency c = opts.getConsistency();
@@ -79,38 +80,31 @@ public final class ReadService {
         }
         long minIndex = opts.getMinIndex();
         if (onlyLocalReadsReason != null && level != Consistency.STALE) {
-            return CompletableFuture.failedFuture(new RnsException(
-                    ErrorCode.CONSISTENCY_NOT_SUPPORTED,
-                    level + " reads are not available: " + onlyLocalReadsReason
-                            + ", so only STALE reads exist; ask for STALE"));
+            return CompletableFuture.failedFuture(
+                    new RnsException(ErrorCode.CONSISTENCY_NOT_SUPPORTED, level + " reads are not available: "
+                            + onlyLocalReadsReason + ", so only STALE reads exist; ask for STALE"));
         }
         if (onlyLocalReadsReason != null && opts.getMaxStalenessMs() > 0) {
-            return CompletableFuture.failedFuture(new RnsException(
-                    ErrorCode.CONSISTENCY_NOT_SUPPORTED,
-                    "read.max_staleness_ms cannot be checked: " + onlyLocalReadsReason
-                            + "; there is no leader to be stale against"));
+            return CompletableFuture.failedFuture(
+                    new RnsException(ErrorCode.CONSISTENCY_NOT_SUPPORTED, "read.max_staleness_ms cannot be checked: "
+                            + onlyLocalReadsReason + "; there is no leader to be stale against"));
         }
         if (unsafeLocalLinearizable && (level == Consistency.LINEARIZABLE || level == Consistency.LEASE)) {
             return CompletableFuture.completedFuture(new ReadView(status.image(), level)); // the deliberate lie
         }
         return switch (level) {
-            case LINEARIZABLE, LEASE ->
-                barrier.readBarrier(level == Consistency.LEASE, timeoutMs)
-                        .thenCompose(idx -> minIndex > 0
-                                ? waitMinIndex(minIndex, timeoutMs)
-                                : CompletableFuture.completedFuture(idx))
-                        .thenApply(idx -> new ReadView(status.image(), level));
-            case SEQUENTIAL ->
-                waitMinIndex(minIndex, timeoutMs)
-                        .thenApply(idx -> new ReadView(status.image(), Consistency.SEQUENTIAL));
+            case LINEARIZABLE, LEASE -> barrier.readBarrier(level == Consistency.LEASE, timeoutMs).thenCompose(
+                    idx -> minIndex > 0 ? waitMinIndex(minIndex, timeoutMs) : CompletableFuture.completedFuture(idx))
+                    .thenApply(idx -> new ReadView(status.image(), level));
+            case SEQUENTIAL -> waitMinIndex(minIndex, timeoutMs)
+                    .thenApply(idx -> new ReadView(status.image(), Consistency.SEQUENTIAL));
             case STALE -> {
                 int bound = opts.getMaxStalenessMs();
                 if (bound > 0) {
                     NodeState s = status.state();
                     long since = s.msSinceLeaderContact();
                     if (!s.isLeader() && (since < 0 || since > bound)) {
-                        yield CompletableFuture.failedFuture(new RnsException(
-                                ErrorCode.STALENESS_EXCEEDED,
+                        yield CompletableFuture.failedFuture(new RnsException(ErrorCode.STALENESS_EXCEEDED,
                                 "this node last heard from a leader "
                                         + (since < 0 ? "never/unknown" : since + " ms ago")
                                         + ", more than read.max_staleness_ms=" + bound));
@@ -129,10 +123,8 @@ public final class ReadService {
         return barrier.awaitApplied(minIndex, timeoutMs).exceptionally(t -> {
             Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             if (e instanceof ConsensusException ce && ce.kind() == ConsensusException.Kind.TIMEOUT) {
-                throw new RnsException(
-                        ErrorCode.MIN_INDEX_NOT_REACHED,
-                        "this node applied " + status.appliedIndex() + " but read.min_index is " + minIndex
-                                + "; try another node or later");
+                throw new RnsException(ErrorCode.MIN_INDEX_NOT_REACHED, "this node applied " + status.appliedIndex()
+                        + " but read.min_index is " + minIndex + "; try another node or later");
             }
             throw e instanceof RuntimeException re ? re : new CompletionException(e);
         });

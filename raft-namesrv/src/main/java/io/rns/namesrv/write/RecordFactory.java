@@ -34,39 +34,30 @@ import java.util.SortedMap;
  * log: every field is copied explicitly into the log schema.
  */
 public final class RecordFactory {
-    private RecordFactory() {}
+    private RecordFactory() {
+    }
 
     private static LogRecord.Builder base(long leaderTimeMs) {
-        return LogRecord.newBuilder()
-                .setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION)
-                .setLeaderTimeMs(leaderTimeMs);
+        return LogRecord.newBuilder().setFormatVersion(LogRecords.CURRENT_FORMAT_VERSION).setLeaderTimeMs(leaderTimeMs);
     }
 
     /** The log form of a registration; {@code leaseMs} is the effective lease (the request's 0 resolved). */
     public static RegisterBroker registerRecord(RegisterBrokerRequest r, int leaseMs) {
-        RegisterBroker.Builder b = RegisterBroker.newBuilder()
-                .setCluster(r.getCluster())
-                .setBrokerName(r.getBrokerName())
-                .setBrokerId(r.getBrokerId())
-                .setBrokerAddr(r.getBrokerAddr())
-                .setHaServerAddr(r.getHaServerAddr())
-                .setDataVersionTimestamp(r.getDataVersion().getTimestamp())
-                .setDataVersionCounter(r.getDataVersion().getCounter())
-                .setLeaseTimeoutMs(leaseMs);
+        RegisterBroker.Builder b = RegisterBroker.newBuilder().setCluster(r.getCluster())
+                .setBrokerName(r.getBrokerName()).setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr())
+                .setHaServerAddr(r.getHaServerAddr()).setDataVersionTimestamp(r.getDataVersion().getTimestamp())
+                .setDataVersionCounter(r.getDataVersion().getCounter()).setLeaseTimeoutMs(leaseMs);
         for (TopicConfig t : r.getTopicsList()) {
-            b.addTopics(TopicQueueConfig.newBuilder()
-                    .setTopic(t.getTopic())
-                    .setReadQueueNums(t.getReadQueueNums())
-                    .setWriteQueueNums(t.getWriteQueueNums())
-                    .setPerm(t.getPerm())
+            b.addTopics(TopicQueueConfig.newBuilder().setTopic(t.getTopic()).setReadQueueNums(t.getReadQueueNums())
+                    .setWriteQueueNums(t.getWriteQueueNums()).setPerm(t.getPerm())
                     .setTopicSysFlag(t.getTopicSysFlag()));
         }
         return b.build();
     }
 
     /** Empty when the registration is identical to what the image holds: a heartbeat, not a log entry. */
-    public static Optional<LogRecord> register(
-            RegisterBrokerRequest r, int leaseMs, RouteImage image, long leaderTimeMs) {
+    public static Optional<LogRecord> register(RegisterBrokerRequest r, int leaseMs, RouteImage image,
+            long leaderTimeMs) {
         RegisterBroker rec = registerRecord(r, leaseMs);
         if (!image.wouldChange(rec)) {
             return Optional.empty();
@@ -75,45 +66,32 @@ public final class RecordFactory {
     }
 
     public static LogRecord unregister(UnregisterBrokerRequest r, long leaderTimeMs) {
-        return base(leaderTimeMs)
-                .setUnregisterBroker(UnregisterBroker.newBuilder()
-                        .setCluster(r.getCluster())
-                        .setBrokerName(r.getBrokerName())
-                        .setBrokerId(r.getBrokerId())
-                        .setBrokerAddr(r.getBrokerAddr())
-                        .setBrokerEpoch(r.getBrokerEpoch())
-                        .setReason(UnregisterBroker.Reason.REQUESTED))
-                .build();
+        return base(leaderTimeMs).setUnregisterBroker(UnregisterBroker.newBuilder().setCluster(r.getCluster())
+                .setBrokerName(r.getBrokerName()).setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr())
+                .setBrokerEpoch(r.getBrokerEpoch()).setReason(UnregisterBroker.Reason.REQUESTED)).build();
     }
 
     /**
      * A broker whose lease ran out (or, in leaderless mode, whose connection closed): conditional on {@code epoch},
      * so a broker that re-registered in between survives it.
      */
-    public static LogRecord expiry(
-            String cluster, String brokerName, long brokerId, String brokerAddr, long epoch, long leaderTimeMs) {
-        return base(leaderTimeMs)
-                .setUnregisterBroker(UnregisterBroker.newBuilder()
-                        .setCluster(cluster)
-                        .setBrokerName(brokerName)
-                        .setBrokerId(brokerId)
-                        .setBrokerAddr(brokerAddr)
-                        .setBrokerEpoch(epoch)
-                        .setReason(UnregisterBroker.Reason.EXPIRED))
+    public static LogRecord expiry(String cluster, String brokerName, long brokerId, String brokerAddr, long epoch,
+            long leaderTimeMs) {
+        return base(leaderTimeMs).setUnregisterBroker(
+                UnregisterBroker.newBuilder().setCluster(cluster).setBrokerName(brokerName).setBrokerId(brokerId)
+                        .setBrokerAddr(brokerAddr).setBrokerEpoch(epoch).setReason(UnregisterBroker.Reason.EXPIRED))
                 .build();
     }
 
     /** Empty when the topic does not exist (in that cluster): deleting nothing writes nothing. */
     public static Optional<LogRecord> deleteTopic(DeleteTopicRequest r, RouteImage image, long leaderTimeMs) {
-        boolean exists = r.getCluster().isEmpty()
-                ? image.route(r.getTopic()).isPresent()
+        boolean exists = r.getCluster().isEmpty() ? image.route(r.getTopic()).isPresent()
                 : image.topicsOfCluster(r.getCluster()).contains(r.getTopic());
         if (!exists) {
             return Optional.empty();
         }
         return Optional.of(base(leaderTimeMs)
-                .setDeleteTopic(DeleteTopic.newBuilder().setTopic(r.getTopic()).setCluster(r.getCluster()))
-                .build());
+                .setDeleteTopic(DeleteTopic.newBuilder().setTopic(r.getTopic()).setCluster(r.getCluster())).build());
     }
 
     /** Empty when the key already holds this value. */
@@ -122,10 +100,7 @@ public final class RecordFactory {
             return Optional.empty();
         }
         return Optional.of(base(leaderTimeMs)
-                .setPutKv(PutKv.newBuilder()
-                        .setNamespace(r.getNamespace())
-                        .setKey(r.getKey())
-                        .setValue(r.getValue()))
+                .setPutKv(PutKv.newBuilder().setNamespace(r.getNamespace()).setKey(r.getKey()).setValue(r.getValue()))
                 .build());
     }
 
@@ -135,9 +110,7 @@ public final class RecordFactory {
             return Optional.empty();
         }
         return Optional.of(base(leaderTimeMs)
-                .setDeleteKv(
-                        DeleteKv.newBuilder().setNamespace(r.getNamespace()).setKey(r.getKey()))
-                .build());
+                .setDeleteKv(DeleteKv.newBuilder().setNamespace(r.getNamespace()).setKey(r.getKey())).build());
     }
 
     /** The log op of a validated wire change. */
@@ -163,10 +136,7 @@ public final class RecordFactory {
             return Optional.empty();
         }
         return Optional.of(base(leaderTimeMs)
-                .setChangeWritePerm(ChangeWritePerm.newBuilder()
-                        .setBrokerName(r.getBrokerName())
-                        .setOp(op))
-                .build());
+                .setChangeWritePerm(ChangeWritePerm.newBuilder().setBrokerName(r.getBrokerName()).setOp(op)).build());
     }
 
     /**
@@ -174,22 +144,18 @@ public final class RecordFactory {
      * unregistered brokers is still copied into the record: apply decides on the state at its index.
      */
     public static Optional<LogRecord> registerTopic(RegisterTopicRequest r, RouteImage image, long leaderTimeMs) {
-        SortedMap<String, QueueConfig> current =
-                image.route(r.getTopic()).map(v -> v.queues()).orElse(null);
+        SortedMap<String, QueueConfig> current = image.route(r.getTopic()).map(v -> v.queues()).orElse(null);
         boolean changes = false;
         RegisterTopic.Builder b = RegisterTopic.newBuilder().setTopic(r.getTopic());
         for (QueueData q : r.getQueueDatasList()) {
-            QueueConfig c =
-                    new QueueConfig(q.getReadQueueNums(), q.getWriteQueueNums(), q.getPerm(), q.getTopicSysFlag());
+            QueueConfig c = new QueueConfig(q.getReadQueueNums(), q.getWriteQueueNums(), q.getPerm(),
+                    q.getTopicSysFlag());
             if (image.brokerGroup(q.getBrokerName()).isPresent()
                     && (current == null || !c.equals(current.get(q.getBrokerName())))) {
                 changes = true;
             }
-            b.addQueues(BrokerQueue.newBuilder()
-                    .setBrokerName(q.getBrokerName())
-                    .setReadQueueNums(q.getReadQueueNums())
-                    .setWriteQueueNums(q.getWriteQueueNums())
-                    .setPerm(q.getPerm())
+            b.addQueues(BrokerQueue.newBuilder().setBrokerName(q.getBrokerName()).setReadQueueNums(q.getReadQueueNums())
+                    .setWriteQueueNums(q.getWriteQueueNums()).setPerm(q.getPerm())
                     .setTopicSysFlag(q.getTopicSysFlag()));
         }
         return changes ? Optional.of(base(leaderTimeMs).setRegisterTopic(b).build()) : Optional.empty();

@@ -42,8 +42,8 @@ public final class WriteService {
     private final boolean leaseConfirmsUnchanged;
 
     /** {@code leaseConfirmsUnchanged}: confirm "no change" with a lease-based ReadIndex (write.unchanged-barrier). */
-    public WriteService(
-            Proposer proposer, ReadBarrier barrier, NodeStatus status, Clock clock, boolean leaseConfirmsUnchanged) {
+    public WriteService(Proposer proposer, ReadBarrier barrier, NodeStatus status, Clock clock,
+            boolean leaseConfirmsUnchanged) {
         this.proposer = proposer;
         this.barrier = barrier;
         this.status = status;
@@ -62,12 +62,10 @@ public final class WriteService {
     }
 
     /** The expiry of one broker epoch (liveness on the leader; a closed connection in leaderless mode). */
-    public CompletableFuture<WriteOutcome> expire(
-            String cluster, String brokerName, long brokerId, String brokerAddr, long epoch, long timeoutMs) {
-        return write(
-                (image, now) ->
-                        Optional.of(RecordFactory.expiry(cluster, brokerName, brokerId, brokerAddr, epoch, now)),
-                timeoutMs);
+    public CompletableFuture<WriteOutcome> expire(String cluster, String brokerName, long brokerId, String brokerAddr,
+            long epoch, long timeoutMs) {
+        return write((image, now) -> Optional
+                .of(RecordFactory.expiry(cluster, brokerName, brokerId, brokerAddr, epoch, now)), timeoutMs);
     }
 
     public CompletableFuture<WriteOutcome> deleteTopic(DeleteTopicRequest r, long timeoutMs) {

@@ -53,15 +53,13 @@ class RequestDispatcherTest {
 
     @BeforeEach
     void setUp() {
-        NamesrvConfig config = NamesrvConfig.builder()
-                .nodeId("n1")
+        NamesrvConfig config = NamesrvConfig.builder().nodeId("n1")
                 .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
-                .dataDir(dir)
-                .build();
+                .dataDir(dir).build();
         consensus = new InMemoryConsensus(dir.resolve("sm"));
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
-        NodeStack node =
-                new NodeStack(config, consensus, clock, System::nanoTime, Consistency.LINEARIZABLE, (k, e) -> {});
+        NodeStack node = new NodeStack(config, consensus, clock, System::nanoTime, Consistency.LINEARIZABLE, (k, e) -> {
+        });
         node.liveness.onLeaderStart(1);
         dispatcher = node.dispatcher;
     }
@@ -98,22 +96,16 @@ class RequestDispatcherTest {
                 return deadline - TimeUnit.SECONDS.toNanos(5);
             }
 
-            public void onConnectionClose(Runnable r) {}
+            public void onConnectionClose(Runnable r) {
+            }
         };
     }
 
     static RegisterBrokerRequest.Builder broker(String name, String addr, String... topics) {
-        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder()
-                .setCluster("c1")
-                .setBrokerName(name)
-                .setBrokerId(0)
-                .setBrokerAddr(addr);
+        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setCluster("c1").setBrokerName(name)
+                .setBrokerId(0).setBrokerAddr(addr);
         for (String t : topics) {
-            b.addTopics(TopicConfig.newBuilder()
-                    .setTopic(t)
-                    .setReadQueueNums(4)
-                    .setWriteQueueNums(4)
-                    .setPerm(6));
+            b.addTopics(TopicConfig.newBuilder().setTopic(t).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6));
         }
         return b;
     }
@@ -123,8 +115,7 @@ class RequestDispatcherTest {
     }
 
     static RequestEnvelope.Builder route(String topic, Consistency c) {
-        return RequestEnvelope.newBuilder()
-                .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(topic))
+        return RequestEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(topic))
                 .setRead(ReadOptions.newBuilder().setConsistency(c));
     }
 
@@ -151,9 +142,7 @@ class RequestDispatcherTest {
         assertTrue(r3.getRegisterBroker().getChanged());
         assertEquals(2, r3.getRegisterBroker().getBrokerEpoch());
         assertEquals(2, consensus.proposed.size());
-        assertEquals(
-                1_700_000_000_000L,
-                consensus.proposed.get(1).getLeaderTimeMs(),
+        assertEquals(1_700_000_000_000L, consensus.proposed.get(1).getLeaderTimeMs(),
                 "time enters the record on the leader");
     }
 
@@ -162,19 +151,10 @@ class RequestDispatcherTest {
         call(register(broker("b1", "127.0.0.1:10911", "t1")));
         assertEquals(1, consensus.proposed.size());
         // while the 'no change' barrier runs, the broker is unregistered: the answer must not be 'unchanged'
-        consensus.beforeBarrier = () -> consensus
-                .propose(
-                        RecordFactory.unregister(
-                                UnregisterBrokerRequest.newBuilder()
-                                        .setCluster("c1")
-                                        .setBrokerName("b1")
-                                        .setBrokerId(0)
-                                        .setBrokerAddr("127.0.0.1:10911")
-                                        .setBrokerEpoch(1)
-                                        .build(),
-                                1L),
-                        1000)
-                .join();
+        consensus.beforeBarrier = () -> consensus.propose(
+                RecordFactory.unregister(UnregisterBrokerRequest.newBuilder().setCluster("c1").setBrokerName("b1")
+                        .setBrokerId(0).setBrokerAddr("127.0.0.1:10911").setBrokerEpoch(1).build(), 1L),
+                1000).join();
         ResponseEnvelope r = call(register(broker("b1", "127.0.0.1:10911", "t1")));
         assertEquals(ErrorCode.OK, r.getHeader().getCode());
         assertTrue(r.getRegisterBroker().getChanged(), "re-checked against the image after the barrier");
@@ -187,16 +167,13 @@ class RequestDispatcherTest {
         // chaos-harness finding (seed 1001): the entry committed, then building the answer hit jraft's
         // "Not leader" and the client was told INTERNAL -- a definite failure for a write that took effect
         consensus.holding = true;
-        var pending = dispatcher.handle(
-                register(broker("b1", "127.0.0.1:10911", "t1")).build(), ctx());
+        var pending = dispatcher.handle(register(broker("b1", "127.0.0.1:10911", "t1")).build(), ctx());
         consensus.stateThrows = true; // the leader steps down between proposing and answering
         consensus.release();
         ResponseEnvelope r = pending.join();
         assertTrue(consensus.image().route("t1").isPresent(), "the write took effect");
-        assertTrue(
-                r.getHeader().getCode() == ErrorCode.OK || r.getHeader().getCode() == ErrorCode.OUTCOME_UNKNOWN,
-                "must be OK or OUTCOME_UNKNOWN, never a definite failure: "
-                        + r.getHeader().getCode());
+        assertTrue(r.getHeader().getCode() == ErrorCode.OK || r.getHeader().getCode() == ErrorCode.OUTCOME_UNKNOWN,
+                "must be OK or OUTCOME_UNKNOWN, never a definite failure: " + r.getHeader().getCode());
         assertEquals(ErrorCode.OK, r.getHeader().getCode(), "the header is built defensively: the answer is OK");
     }
 
@@ -212,35 +189,22 @@ class RequestDispatcherTest {
     void invalidRequestsNameTheFieldAndApplyNothing() {
         assertInvalid(register(broker("b1", "127.0.0.1:10911", "t1").setCluster("")), "register_broker.cluster");
         assertInvalid(
-                register(broker("b1", "127.0.0.1:10911")
-                        .addTopics(TopicConfig.newBuilder()
-                                .setTopic("t")
-                                .setReadQueueNums(-1)
-                                .setWriteQueueNums(4)
-                                .setPerm(6))),
+                register(broker("b1", "127.0.0.1:10911").addTopics(
+                        TopicConfig.newBuilder().setTopic("t").setReadQueueNums(-1).setWriteQueueNums(4).setPerm(6))),
                 "register_broker.topics[0].read_queue_nums");
         assertInvalid(
-                register(broker("b1", "127.0.0.1:10911")
-                        .addTopics(TopicConfig.newBuilder()
-                                .setTopic("t")
-                                .setReadQueueNums(1)
-                                .setWriteQueueNums(1_000_000)
-                                .setPerm(6))),
+                register(broker("b1", "127.0.0.1:10911").addTopics(TopicConfig.newBuilder().setTopic("t")
+                        .setReadQueueNums(1).setWriteQueueNums(1_000_000).setPerm(6))),
                 "register_broker.topics[0].write_queue_nums");
         assertInvalid(register(broker("b1", "127.0.0.1:10911", "x".repeat(128))), "register_broker.topics[0].topic");
         assertInvalid(register(broker("b1", "127.0.0.1:10911", "t1", "t1")), "duplicate topic");
         assertInvalid(register(broker("b".repeat(200), "127.0.0.1:10911")), "register_broker.broker_name");
         assertInvalid(register(broker("b1", "no-port")), "register_broker.broker_addr");
         assertInvalid(register(broker("b1", "127.0.0.1:10911").setBrokerId(-1)), "register_broker.broker_id");
-        assertInvalid(
-                RequestEnvelope.newBuilder()
-                        .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic("t1"))
-                        .setRead(ReadOptions.newBuilder().setConsistencyValue(99)),
-                "read.consistency");
+        assertInvalid(RequestEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic("t1"))
+                .setRead(ReadOptions.newBuilder().setConsistencyValue(99)), "read.consistency");
         assertInvalid(route("", Consistency.STALE), "get_topic_route.topic");
-        assertInvalid(
-                RequestEnvelope.newBuilder()
-                        .setKvPut(KvPutRequest.newBuilder().setNamespace("ns").setKey("")),
+        assertInvalid(RequestEnvelope.newBuilder().setKvPut(KvPutRequest.newBuilder().setNamespace("ns").setKey("")),
                 "kv_put.key");
         assertEquals(0, consensus.proposed.size(), "nothing may be proposed for invalid input");
         assertEquals(0, consensus.image().topicCount());
@@ -248,31 +212,20 @@ class RequestDispatcherTest {
 
     private void assertInvalid(RequestEnvelope.Builder req, String fieldPart) {
         ResponseEnvelope r = call(req);
-        assertEquals(
-                ErrorCode.INVALID_ARGUMENT,
-                r.getHeader().getCode(),
-                r.getHeader().getMessage());
+        assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode(), r.getHeader().getMessage());
         assertFalse(r.getHeader().getRetriable());
-        assertTrue(
-                r.getHeader().getMessage().contains(fieldPart),
+        assertTrue(r.getHeader().getMessage().contains(fieldPart),
                 "message should name '" + fieldPart + "': " + r.getHeader().getMessage());
     }
 
     @Test
     void unknownRequestTypeIsUnsupportedNotSilence() {
-        RequestEnvelope unknown = RequestEnvelope.newBuilder()
-                .setUnknownFields(UnknownFieldSet.newBuilder()
-                        .addField(
-                                38,
-                                UnknownFieldSet.Field.newBuilder().addVarint(1).build())
-                        .build())
-                .build();
+        RequestEnvelope unknown = RequestEnvelope.newBuilder().setUnknownFields(UnknownFieldSet.newBuilder()
+                .addField(38, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build()).build();
         ResponseEnvelope r = dispatcher.handle(unknown, ctx()).join();
         assertEquals(ErrorCode.UNSUPPORTED_REQUEST, r.getHeader().getCode());
         assertTrue(r.getHeader().getMessage().contains("38"), r.getHeader().getMessage());
-        assertEquals(
-                ErrorCode.UNSUPPORTED_REQUEST,
-                call(RequestEnvelope.newBuilder()).getHeader().getCode());
+        assertEquals(ErrorCode.UNSUPPORTED_REQUEST, call(RequestEnvelope.newBuilder()).getHeader().getCode());
     }
 
     @Test
@@ -285,8 +238,7 @@ class RequestDispatcherTest {
         assertEquals("", r.getHeader().getLeaderHint());
 
         consensus.leaderId = "n2";
-        ResponseEnvelope fwd =
-                call(register(broker("b1", "127.0.0.1:10911", "t1")).setHops(1));
+        ResponseEnvelope fwd = call(register(broker("b1", "127.0.0.1:10911", "t1")).setHops(1));
         assertEquals(ErrorCode.NOT_LEADER, fwd.getHeader().getCode(), "a forwarded request is never forwarded again");
         assertEquals("127.0.0.1:1004", fwd.getHeader().getLeaderHint());
         assertEquals(0, consensus.proposed.size());
@@ -298,18 +250,10 @@ class RequestDispatcherTest {
         ResponseEnvelope lin = call(route("t1", Consistency.CONSISTENCY_UNSPECIFIED));
         assertEquals(ErrorCode.OK, lin.getHeader().getCode());
         assertEquals(Consistency.LINEARIZABLE, lin.getHeader().getServed(), "default level is LINEARIZABLE");
-        assertEquals(
-                "127.0.0.1:10911",
-                lin.getGetTopicRoute().getRoute().getBrokerDatas(0).getBrokerAddrsOrThrow(0));
-        assertEquals(
-                Consistency.STALE,
-                call(route("t1", Consistency.STALE)).getHeader().getServed());
-        assertEquals(
-                Consistency.SEQUENTIAL,
-                call(route("t1", Consistency.SEQUENTIAL)).getHeader().getServed());
-        assertEquals(
-                Consistency.LEASE,
-                call(route("t1", Consistency.LEASE)).getHeader().getServed());
+        assertEquals("127.0.0.1:10911", lin.getGetTopicRoute().getRoute().getBrokerDatas(0).getBrokerAddrsOrThrow(0));
+        assertEquals(Consistency.STALE, call(route("t1", Consistency.STALE)).getHeader().getServed());
+        assertEquals(Consistency.SEQUENTIAL, call(route("t1", Consistency.SEQUENTIAL)).getHeader().getServed());
+        assertEquals(Consistency.LEASE, call(route("t1", Consistency.LEASE)).getHeader().getServed());
 
         // a node that cannot confirm its read index fails LINEARIZABLE fast, but still serves STALE, labelled so
         consensus.role = Role.FOLLOWER;
@@ -334,69 +278,50 @@ class RequestDispatcherTest {
 
     @Test
     void unknownTopicAndKeyAreNotFound() {
-        assertEquals(
-                ErrorCode.TOPIC_NOT_FOUND,
-                call(route("nope", Consistency.STALE)).getHeader().getCode());
+        assertEquals(ErrorCode.TOPIC_NOT_FOUND, call(route("nope", Consistency.STALE)).getHeader().getCode());
         ResponseEnvelope lin = call(route("nope", Consistency.LINEARIZABLE));
         assertEquals(ErrorCode.TOPIC_NOT_FOUND, lin.getHeader().getCode());
         assertEquals(Consistency.LINEARIZABLE, lin.getHeader().getServed(), "a not-found answer states its level too");
-        assertEquals(
-                ErrorCode.KEY_NOT_FOUND,
-                call(RequestEnvelope.newBuilder()
-                                .setKvGet(KvGetRequest.newBuilder()
-                                        .setNamespace("ns")
-                                        .setKey("k")))
-                        .getHeader()
-                        .getCode());
+        assertEquals(ErrorCode.KEY_NOT_FOUND,
+                call(RequestEnvelope.newBuilder().setKvGet(KvGetRequest.newBuilder().setNamespace("ns").setKey("k")))
+                        .getHeader().getCode());
     }
 
     @Test
     void unregisterFencesStaleEpochsAndUnknownBrokers() {
-        long epoch = call(register(broker("b1", "127.0.0.1:10911", "t1")))
-                .getRegisterBroker()
-                .getBrokerEpoch();
-        UnregisterBrokerRequest.Builder u = UnregisterBrokerRequest.newBuilder()
-                .setCluster("c1")
-                .setBrokerName("b1")
-                .setBrokerId(0)
-                .setBrokerAddr("127.0.0.1:10911");
-        assertEquals(
-                ErrorCode.STALE_BROKER_EPOCH,
-                call(RequestEnvelope.newBuilder().setUnregisterBroker(u.clone().setBrokerEpoch(epoch + 7)))
-                        .getHeader()
+        long epoch = call(register(broker("b1", "127.0.0.1:10911", "t1"))).getRegisterBroker().getBrokerEpoch();
+        UnregisterBrokerRequest.Builder u = UnregisterBrokerRequest.newBuilder().setCluster("c1").setBrokerName("b1")
+                .setBrokerId(0).setBrokerAddr("127.0.0.1:10911");
+        assertEquals(ErrorCode.STALE_BROKER_EPOCH,
+                call(RequestEnvelope.newBuilder().setUnregisterBroker(u.clone().setBrokerEpoch(epoch + 7))).getHeader()
                         .getCode());
         assertTrue(consensus.image().route("t1").isPresent(), "a stale unregister changes nothing");
-        assertEquals(
-                ErrorCode.OK,
-                call(RequestEnvelope.newBuilder().setUnregisterBroker(u.clone().setBrokerEpoch(epoch)))
-                        .getHeader()
+        assertEquals(ErrorCode.OK,
+                call(RequestEnvelope.newBuilder().setUnregisterBroker(u.clone().setBrokerEpoch(epoch))).getHeader()
                         .getCode());
         assertTrue(consensus.image().route("t1").isEmpty(), "the topic left with no broker is dropped");
-        assertEquals(
-                ErrorCode.UNKNOWN_BROKER,
-                call(RequestEnvelope.newBuilder().setUnregisterBroker(u))
-                        .getHeader()
-                        .getCode());
+        assertEquals(ErrorCode.UNKNOWN_BROKER,
+                call(RequestEnvelope.newBuilder().setUnregisterBroker(u)).getHeader().getCode());
     }
 
     @Test
     void deletingWhatDoesNotExistWritesNothing() {
-        ResponseEnvelope r = call(RequestEnvelope.newBuilder()
-                .setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic("t9")));
+        ResponseEnvelope r = call(
+                RequestEnvelope.newBuilder().setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic("t9")));
         assertEquals(ErrorCode.OK, r.getHeader().getCode());
         assertFalse(r.getDeleteTopic().getExisted());
         assertEquals(0, consensus.proposed.size());
         call(register(broker("b1", "127.0.0.1:10911", "t9")));
-        ResponseEnvelope d = call(RequestEnvelope.newBuilder()
-                .setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic("t9")));
+        ResponseEnvelope d = call(
+                RequestEnvelope.newBuilder().setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic("t9")));
         assertTrue(d.getDeleteTopic().getExisted());
         assertTrue(consensus.image().route("t9").isEmpty());
     }
 
     @Test
     void nodeStatusDescribesTheNode() {
-        ResponseEnvelope r =
-                call(RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()));
+        ResponseEnvelope r = call(
+                RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()));
         assertEquals("n1", r.getGetNodeStatus().getNodeId());
         assertEquals("raft", r.getGetNodeStatus().getMode());
         assertEquals(Role.LEADER, r.getGetNodeStatus().getRole());
@@ -407,23 +332,16 @@ class RequestDispatcherTest {
     // ---- membership ------------------------------------------------------------------------------------------
 
     static RequestEnvelope.Builder addPeer(String id, String host, int raftPort, int clientPort) {
-        return RequestEnvelope.newBuilder()
-                .setAddPeer(AddPeerRequest.newBuilder()
-                        .setNodeId(id)
-                        .setHost(host)
-                        .setRaftPort(raftPort)
-                        .setClientPort(clientPort));
+        return RequestEnvelope.newBuilder().setAddPeer(AddPeerRequest.newBuilder().setNodeId(id).setHost(host)
+                .setRaftPort(raftPort).setClientPort(clientPort));
     }
 
     @Test
     void addAndRemovePeerChangeTheConfigurationSeenByListPeersAndNodeStatus() {
         ResponseEnvelope add = call(addPeer("n3", "127.0.0.1", 1005, 1006));
         assertEquals(ErrorCode.OK, add.getHeader().getCode(), add.getHeader().getMessage());
-        assertEquals(
-                List.of("n1", "n2", "n3"),
-                add.getAddPeer().getPeersList().stream()
-                        .map(PeerStatus::getNodeId)
-                        .toList());
+        assertEquals(List.of("n1", "n2", "n3"),
+                add.getAddPeer().getPeersList().stream().map(PeerStatus::getNodeId).toList());
         assertEquals("127.0.0.1:1006", add.getAddPeer().getPeers(2).getClientAddr());
         assertTrue(add.getAddPeer().getPeers(0).getLeader(), "n1 leads");
 
@@ -432,21 +350,15 @@ class RequestDispatcherTest {
         assertEquals("n1", list.getListPeers().getLeaderId());
         assertEquals(3, list.getListPeers().getPeersCount());
 
-        ResponseEnvelope rm = call(RequestEnvelope.newBuilder()
-                .setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n2")));
+        ResponseEnvelope rm = call(
+                RequestEnvelope.newBuilder().setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n2")));
         assertEquals(ErrorCode.OK, rm.getHeader().getCode(), rm.getHeader().getMessage());
-        assertEquals(
-                List.of("n1", "n3"),
-                rm.getRemovePeer().getPeersList().stream()
-                        .map(PeerStatus::getNodeId)
-                        .toList());
-        ResponseEnvelope status =
-                call(RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()));
-        assertEquals(
-                List.of("n1", "n3"),
-                status.getGetNodeStatus().getPeersList().stream()
-                        .map(PeerStatus::getNodeId)
-                        .toList());
+        assertEquals(List.of("n1", "n3"),
+                rm.getRemovePeer().getPeersList().stream().map(PeerStatus::getNodeId).toList());
+        ResponseEnvelope status = call(
+                RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()));
+        assertEquals(List.of("n1", "n3"),
+                status.getGetNodeStatus().getPeersList().stream().map(PeerStatus::getNodeId).toList());
 
         ResponseEnvelope tr = call(RequestEnvelope.newBuilder()
                 .setTransferLeadership(TransferLeadershipRequest.newBuilder().setNodeId("n3")));
@@ -459,14 +371,10 @@ class RequestDispatcherTest {
     void badMembershipRequestsNameTheProblemAndChangeNothing() {
         ResponseEnvelope r = call(addPeer("", "127.0.0.1", 1005, 1006));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
-        assertTrue(
-                r.getHeader().getMessage().contains("add_peer: member id ''"),
-                r.getHeader().getMessage());
+        assertTrue(r.getHeader().getMessage().contains("add_peer: member id ''"), r.getHeader().getMessage());
         r = call(addPeer("n3", "127.0.0.1", 70000, 1006));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
-        assertTrue(
-                r.getHeader().getMessage().contains("raft port must be in [1, 65535]"),
-                r.getHeader().getMessage());
+        assertTrue(r.getHeader().getMessage().contains("raft port must be in [1, 65535]"), r.getHeader().getMessage());
         r = call(addPeer("n3", "127.0.0.1", 1005, 1005));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
         r = call(RequestEnvelope.newBuilder().setRemovePeer(RemovePeerRequest.getDefaultInstance()));
@@ -477,19 +385,18 @@ class RequestDispatcherTest {
         assertEquals(2, consensus.members.size(), "nothing changed");
 
         // the engine's refusals keep their meaning on the wire
-        consensus.membershipFailure =
-                new ConsensusException(ConsensusException.Kind.INVALID, "peer n7 is not a member");
-        r = call(RequestEnvelope.newBuilder()
-                .setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n7")));
+        consensus.membershipFailure = new ConsensusException(ConsensusException.Kind.INVALID,
+                "peer n7 is not a member");
+        r = call(RequestEnvelope.newBuilder().setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n7")));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
         assertEquals("peer n7 is not a member", r.getHeader().getMessage());
-        consensus.membershipFailure =
-                new ConsensusException(ConsensusException.Kind.BUSY, "another change in progress");
+        consensus.membershipFailure = new ConsensusException(ConsensusException.Kind.BUSY,
+                "another change in progress");
         r = call(addPeer("n3", "127.0.0.1", 1005, 1006));
         assertEquals(ErrorCode.OVERLOADED, r.getHeader().getCode());
         assertTrue(r.getHeader().getRetriable());
-        consensus.membershipFailure =
-                new ConsensusException(ConsensusException.Kind.OUTCOME_UNKNOWN, "may still commit");
+        consensus.membershipFailure = new ConsensusException(ConsensusException.Kind.OUTCOME_UNKNOWN,
+                "may still commit");
         r = call(addPeer("n3", "127.0.0.1", 1005, 1006));
         assertEquals(ErrorCode.OUTCOME_UNKNOWN, r.getHeader().getCode());
     }
@@ -498,8 +405,8 @@ class RequestDispatcherTest {
     void aFollowerWithoutLeaderRefusesMembershipChangesWithNotLeader() {
         consensus.role = Role.FOLLOWER;
         consensus.leaderId = null;
-        ResponseEnvelope r = call(RequestEnvelope.newBuilder()
-                .setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n2")));
+        ResponseEnvelope r = call(
+                RequestEnvelope.newBuilder().setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n2")));
         assertEquals(ErrorCode.NOT_LEADER, r.getHeader().getCode());
         assertEquals(2, consensus.members.size());
         // listing is local and still answered
@@ -510,31 +417,20 @@ class RequestDispatcherTest {
 
     @Test
     void leaderlessModeRefusesMembershipRequests() {
-        NamesrvConfig config = NamesrvConfig.builder()
-                .nodeId("n1")
-                .mode(NamesrvConfig.Mode.LEADERLESS)
+        NamesrvConfig config = NamesrvConfig.builder().nodeId("n1").mode(NamesrvConfig.Mode.LEADERLESS)
                 .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
-                .dataDir(dir)
-                .build();
-        RequestDispatcher d = new NodeStack(
-                        config, consensus, Clock.systemUTC(), System::nanoTime, Consistency.STALE, (k, e) -> {})
-                .dispatcher;
-        for (RequestEnvelope.Builder req : List.of(
-                addPeer("n3", "127.0.0.1", 1005, 1006),
+                .dataDir(dir).build();
+        RequestDispatcher d = new NodeStack(config, consensus, Clock.systemUTC(), System::nanoTime, Consistency.STALE,
+                (k, e) -> {
+                }).dispatcher;
+        for (RequestEnvelope.Builder req : List.of(addPeer("n3", "127.0.0.1", 1005, 1006),
+                RequestEnvelope.newBuilder().setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n2")),
                 RequestEnvelope.newBuilder()
-                        .setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n2")),
-                RequestEnvelope.newBuilder()
-                        .setTransferLeadership(
-                                TransferLeadershipRequest.newBuilder().setNodeId("n2")),
+                        .setTransferLeadership(TransferLeadershipRequest.newBuilder().setNodeId("n2")),
                 RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()))) {
             ResponseEnvelope r = d.handle(req.build(), ctx()).join();
-            assertEquals(
-                    ErrorCode.UNSUPPORTED_REQUEST,
-                    r.getHeader().getCode(),
-                    req.getBodyCase().toString());
-            assertTrue(
-                    r.getHeader().getMessage().contains("needs raft mode"),
-                    r.getHeader().getMessage());
+            assertEquals(ErrorCode.UNSUPPORTED_REQUEST, r.getHeader().getCode(), req.getBodyCase().toString());
+            assertTrue(r.getHeader().getMessage().contains("needs raft mode"), r.getHeader().getMessage());
         }
         assertEquals(2, consensus.members.size());
     }

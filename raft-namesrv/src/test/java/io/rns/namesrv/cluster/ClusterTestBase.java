@@ -38,11 +38,7 @@ abstract class ClusterTestBase {
 
     /** A client of {@code endpoints} with a seeded node choice, closed after the test. */
     NamesrvClient client(List<String> endpoints, Duration requestTimeout, Duration overallTimeout, long seed) {
-        return closeLater(NamesrvClient.builder()
-                .endpoints(endpoints)
-                .requestTimeout(requestTimeout)
-                .overallTimeout(overallTimeout)
-                .randomSeed(seed)
-                .build());
+        return closeLater(NamesrvClient.builder().endpoints(endpoints).requestTimeout(requestTimeout)
+                .overallTimeout(overallTimeout).randomSeed(seed).build());
     }
 }

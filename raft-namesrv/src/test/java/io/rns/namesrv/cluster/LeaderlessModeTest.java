@@ -41,13 +41,9 @@ class LeaderlessModeTest extends ClusterTestBase {
 
     /** A client pinned per call; one attempt per node, as a fan-out broker does. */
     private NamesrvClient client() {
-        NamesrvClient c = NamesrvClient.builder()
-                .endpoints(cluster.clientAddresses())
-                .retryPolicy(RetryPolicy.NONE)
-                .requestTimeout(Duration.ofSeconds(2))
-                .overallTimeout(Duration.ofSeconds(4))
-                .defaultConsistency(Consistency.STALE)
-                .build();
+        NamesrvClient c = NamesrvClient.builder().endpoints(cluster.clientAddresses()).retryPolicy(RetryPolicy.NONE)
+                .requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(4))
+                .defaultConsistency(Consistency.STALE).build();
         return closeLater(c);
     }
 
@@ -56,16 +52,9 @@ class LeaderlessModeTest extends ClusterTestBase {
     }
 
     static RegisterBrokerRequest broker(String name, int port, String topic) {
-        return RegisterBrokerRequest.newBuilder()
-                .setCluster("DefaultCluster")
-                .setBrokerName(name)
-                .setBrokerId(0)
+        return RegisterBrokerRequest.newBuilder().setCluster("DefaultCluster").setBrokerName(name).setBrokerId(0)
                 .setBrokerAddr("127.0.0.1:" + port)
-                .addTopics(TopicConfig.newBuilder()
-                        .setTopic(topic)
-                        .setReadQueueNums(4)
-                        .setWriteQueueNums(4)
-                        .setPerm(6))
+                .addTopics(TopicConfig.newBuilder().setTopic(topic).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
                 .build();
     }
 
@@ -131,16 +120,9 @@ class LeaderlessModeTest extends ClusterTestBase {
         assertTrue(serves(c, 0, "TopicA"));
         assertFalse(serves(c, 2, "TopicA"), "divergence: n1 has the route, n3 does not");
         // the broker's next heartbeat to n3 is refused as unknown; its re-registration heals n3
-        NamesrvException unknown = assertThrows(
-                NamesrvException.class,
-                () -> c.heartbeat(
-                        HeartbeatRequest.newBuilder()
-                                .setCluster(b.getCluster())
-                                .setBrokerName(b.getBrokerName())
-                                .setBrokerId(0)
-                                .setBrokerEpoch(epochs.get(0))
-                                .build(),
-                        on(2)));
+        NamesrvException unknown = assertThrows(NamesrvException.class,
+                () -> c.heartbeat(HeartbeatRequest.newBuilder().setCluster(b.getCluster())
+                        .setBrokerName(b.getBrokerName()).setBrokerId(0).setBrokerEpoch(epochs.get(0)).build(), on(2)));
         assertEquals(ErrorCode.UNKNOWN_BROKER, unknown.code());
         c.registerBroker(b, on(2));
         for (int i = 0; i < 3; i++) {
@@ -154,15 +136,12 @@ class LeaderlessModeTest extends ClusterTestBase {
         NamesrvClient c = client();
         NamesrvClient brokerSide = autoClient();
         try (BrokerRegistrar registrar = BrokerRegistrar.builder(brokerSide, broker("broker-r", 10951, "TopicR"))
-                .heartbeatInterval(Duration.ofMillis(200))
-                .build()) {
+                .heartbeatInterval(Duration.ofMillis(200)).build()) {
             registrar.start();
             assertEquals(3, registrar.epochs().size(), "one epoch per node: indexes are node-local");
             cluster.stop(1);
             cluster.start(1); // empty again: the nodes now disagree
-            MiniCluster.await(
-                    Duration.ofSeconds(15),
-                    "the registrar's next round to re-register with n2",
+            MiniCluster.await(Duration.ofSeconds(15), "the registrar's next round to re-register with n2",
                     () -> serves(c, 1, "TopicR"));
             assertTrue(registrar.reRegistrations() >= 1);
         }
@@ -182,14 +161,8 @@ class LeaderlessModeTest extends ClusterTestBase {
         long until = System.nanoTime() + Duration.ofMillis(4_000).toNanos();
         while (System.nanoTime() < until) {
             for (int i = 0; i < 2; i++) {
-                c.heartbeat(
-                        HeartbeatRequest.newBuilder()
-                                .setCluster(b.getCluster())
-                                .setBrokerName(b.getBrokerName())
-                                .setBrokerId(0)
-                                .setBrokerEpoch(epochs.get(i))
-                                .build(),
-                        on(i));
+                c.heartbeat(HeartbeatRequest.newBuilder().setCluster(b.getCluster()).setBrokerName(b.getBrokerName())
+                        .setBrokerId(0).setBrokerEpoch(epochs.get(i)).build(), on(i));
             }
             Thread.sleep(300);
         }
@@ -205,14 +178,12 @@ class LeaderlessModeTest extends ClusterTestBase {
         RegisterBrokerRequest b = broker("broker-a", 10911, "TopicA");
         fanOut(c, b);
         // the broker's own connection to n1 (bound), then it closes
-        NamesrvClient brokerConn = NamesrvClient.builder()
-                .endpoints(List.of(cluster.clientAddress(0)))
-                .retryPolicy(RetryPolicy.NONE)
-                .build();
+        NamesrvClient brokerConn = NamesrvClient.builder().endpoints(List.of(cluster.clientAddress(0)))
+                .retryPolicy(RetryPolicy.NONE).build();
         brokerConn.registerBroker(b.toBuilder().setBindConnection(true).build(), on(0));
         brokerConn.close();
-        MiniCluster.await(
-                Duration.ofSeconds(10), "n1 to drop the broker whose connection closed", () -> !serves(c, 0, "TopicA"));
+        MiniCluster.await(Duration.ofSeconds(10), "n1 to drop the broker whose connection closed",
+                () -> !serves(c, 0, "TopicA"));
         assertTrue(serves(c, 1, "TopicA"), "the other nodes never heard of that connection");
         assertTrue(serves(c, 2, "TopicA"));
     }
@@ -223,8 +194,8 @@ class LeaderlessModeTest extends ClusterTestBase {
         NamesrvClient c = client();
         fanOut(c, broker("broker-a", 10911, "TopicA"));
         for (Consistency level : List.of(Consistency.LINEARIZABLE, Consistency.LEASE, Consistency.SEQUENTIAL)) {
-            NamesrvException e =
-                    assertThrows(NamesrvException.class, () -> c.getTopicRoute("TopicA", on(1).withConsistency(level)));
+            NamesrvException e = assertThrows(NamesrvException.class,
+                    () -> c.getTopicRoute("TopicA", on(1).withConsistency(level)));
             assertEquals(ErrorCode.CONSISTENCY_NOT_SUPPORTED, e.code(), level.name());
             assertTrue(e.getMessage().contains("leaderless"), e.getMessage());
         }

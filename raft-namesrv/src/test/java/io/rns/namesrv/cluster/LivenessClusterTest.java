@@ -38,8 +38,7 @@ class LivenessClusterTest extends ClusterTestBase {
 
     private void start() throws Exception {
         cluster = new MiniCluster(3, dir, 1000, 0)
-                .liveness(new LivenessConfig(LEASE_MS, 1_000, 300_000, SUSPECT_MS, 100, 5.0, 10, 0.5))
-                .startAll();
+                .liveness(new LivenessConfig(LEASE_MS, 1_000, 300_000, SUSPECT_MS, 100, 5.0, 10, 0.5)).startAll();
         cluster.awaitLeader(ELECTION);
     }
 
@@ -48,35 +47,21 @@ class LivenessClusterTest extends ClusterTestBase {
     }
 
     static RegisterBrokerRequest broker(String name, int port, String topic) {
-        return RegisterBrokerRequest.newBuilder()
-                .setCluster("DefaultCluster")
-                .setBrokerName(name)
-                .setBrokerId(0)
-                .setBrokerAddr("127.0.0.1:" + port)
-                .setLeaseTimeoutMs(LEASE_MS)
-                .addTopics(TopicConfig.newBuilder()
-                        .setTopic(topic)
-                        .setReadQueueNums(4)
-                        .setWriteQueueNums(4)
-                        .setPerm(6))
+        return RegisterBrokerRequest.newBuilder().setCluster("DefaultCluster").setBrokerName(name).setBrokerId(0)
+                .setBrokerAddr("127.0.0.1:" + port).setLeaseTimeoutMs(LEASE_MS)
+                .addTopics(TopicConfig.newBuilder().setTopic(topic).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
                 .build();
     }
 
     static HeartbeatRequest heartbeat(RegisterBrokerRequest r, long epoch) {
-        return HeartbeatRequest.newBuilder()
-                .setCluster(r.getCluster())
-                .setBrokerName(r.getBrokerName())
-                .setBrokerId(r.getBrokerId())
-                .setBrokerAddr(r.getBrokerAddr())
-                .setBrokerEpoch(epoch)
-                .build();
+        return HeartbeatRequest.newBuilder().setCluster(r.getCluster()).setBrokerName(r.getBrokerName())
+                .setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr()).setBrokerEpoch(epoch).build();
     }
 
     /** Whether the topic's route is visible in a LINEARIZABLE read on node i. */
     private boolean routeOn(NamesrvClient c, int i, String topic) {
         try {
-            c.getTopicRoute(
-                    topic,
+            c.getTopicRoute(topic,
                     CallOptions.DEFAULT.withNode(cluster.clientAddress(i)).withConsistency(Consistency.LINEARIZABLE));
             return true;
         } catch (NamesrvException e) {
@@ -99,9 +84,7 @@ class LivenessClusterTest extends ClusterTestBase {
 
     /** Waits until no running node serves the topic; returns when that was first seen (System.nanoTime). */
     private long awaitGoneEverywhere(NamesrvClient c, String topic, Duration timeout) {
-        MiniCluster.await(
-                timeout,
-                topic + " gone from every node's LINEARIZABLE routes",
+        MiniCluster.await(timeout, topic + " gone from every node's LINEARIZABLE routes",
                 () -> running().stream().noneMatch(i -> routeOn(c, i, topic)));
         return System.nanoTime();
     }
@@ -126,8 +109,8 @@ class LivenessClusterTest extends ClusterTestBase {
         long ms = TimeUnit.NANOSECONDS.toMillis(gone - lastContact);
         System.out.println(
                 "dead broker gone from every node " + ms + " ms after its last heartbeat (lease " + LEASE_MS + ")");
-        assertTrue(
-                ms <= LEASE_MS + 1_000, "detected after " + ms + " ms; promised lease + 1 s = " + (LEASE_MS + 1_000));
+        assertTrue(ms <= LEASE_MS + 1_000,
+                "detected after " + ms + " ms; promised lease + 1 s = " + (LEASE_MS + 1_000));
         assertTrue(ms >= LEASE_MS - 250, "expired after only " + ms + " ms, before its lease of " + LEASE_MS);
     }
 
@@ -148,9 +131,7 @@ class LivenessClusterTest extends ClusterTestBase {
             assertTrue(routeOn(c, i, "FollowerTopic"), "forwarded heartbeats keep it alive, node " + i);
         }
         BrokerLease lease = c.listBrokerLeases().value().getLeasesList().stream()
-                .filter(l -> l.getBrokerName().equals("broker-via-follower"))
-                .findFirst()
-                .orElseThrow();
+                .filter(l -> l.getBrokerName().equals("broker-via-follower")).findFirst().orElseThrow();
         assertEquals(epoch, lease.getBrokerEpoch());
         assertTrue(lease.getLastContactAgeMs() < LEASE_MS, "recent contact counted by the leader: " + lease);
     }
@@ -166,14 +147,11 @@ class LivenessClusterTest extends ClusterTestBase {
         int newLeader = cluster.awaitLeader(ELECTION);
         assertNotEquals(oldLeader, newLeader);
         awaitGoneEverywhere(c, "OrphanTopic", Duration.ofSeconds(20));
-        assertTrue(
-                cluster.node(newLeader).liveness().expiriesApplied() >= 1, "the new leader expired it after its grace");
+        assertTrue(cluster.node(newLeader).liveness().expiriesApplied() >= 1,
+                "the new leader expired it after its grace");
         cluster.start(oldLeader);
-        MiniCluster.await(
-                ELECTION,
-                "the old leader to catch up",
-                () -> cluster.node(oldLeader).consensus().appliedIndex()
-                        >= cluster.node(newLeader).consensus().appliedIndex());
+        MiniCluster.await(ELECTION, "the old leader to catch up", () -> cluster.node(oldLeader).consensus()
+                .appliedIndex() >= cluster.node(newLeader).consensus().appliedIndex());
         Thread.sleep(2L * LEASE_MS); // give a resurrection every chance to happen: it must not
         for (int i : running()) {
             assertTrue(!routeOn(c, i, "OrphanTopic"), "the expired broker never comes back, node " + i);
@@ -183,20 +161,14 @@ class LivenessClusterTest extends ClusterTestBase {
     @Test
     void aBrokerWhoseConnectionsAllCloseDisappearsWithinTheSuspectLeasePlusOneSecond() throws Exception {
         start();
-        NamesrvClient brokerSide = NamesrvClient.builder()
-                .endpoints(cluster.clientAddresses())
-                .requestTimeout(Duration.ofSeconds(2))
-                .overallTimeout(Duration.ofSeconds(10))
-                .build();
+        NamesrvClient brokerSide = NamesrvClient.builder().endpoints(cluster.clientAddresses())
+                .requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(10)).build();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         // a long lease: only the closed connection can explain a fast expiry
-        RegisterBrokerRequest b = broker("broker-gone", 10941, "GoneTopic").toBuilder()
-                .setLeaseTimeoutMs(60_000)
+        RegisterBrokerRequest b = broker("broker-gone", 10941, "GoneTopic").toBuilder().setLeaseTimeoutMs(60_000)
                 .build();
-        BrokerRegistrar registrar = BrokerRegistrar.builder(brokerSide, b)
-                .heartbeatInterval(Duration.ofMillis(300))
-                .scheduler(scheduler)
-                .build();
+        BrokerRegistrar registrar = BrokerRegistrar.builder(brokerSide, b).heartbeatInterval(Duration.ofMillis(300))
+                .scheduler(scheduler).build();
         registrar.start();
         NamesrvClient reader = client();
         MiniCluster.await(Duration.ofSeconds(10), "a few heartbeats", () -> registrar.heartbeatsSent() >= 3);

@@ -29,7 +29,8 @@ public final class MiniCluster implements AutoCloseable {
     private LivenessConfig liveness = LivenessConfig.DEFAULTS;
     private NamesrvConfig.Mode mode = NamesrvConfig.Mode.RAFT;
     private int leaderlessTimeoutMs = 120_000;
-    private BiConsumer<Integer, NamesrvConfig.Builder> customizer = (i, b) -> {};
+    private BiConsumer<Integer, NamesrvConfig.Builder> customizer = (i, b) -> {
+    };
 
     public MiniCluster(int size, Path baseDir, int electionTimeoutMs, int snapshotIntervalSecs) throws IOException {
         this.baseDir = baseDir;
@@ -79,20 +80,11 @@ public final class MiniCluster implements AutoCloseable {
     }
 
     public NamesrvConfig config(int i) {
-        NamesrvConfig.Builder b = NamesrvConfig.builder()
-                .nodeId(members.get(i).id())
-                .members(members)
-                .dataDir(baseDir.resolve(members.get(i).id()))
-                .electionTimeoutMs(electionTimeoutMs)
-                .snapshotIntervalSecs(snapshotIntervalSecs)
-                .snapshotLogIndexMargin(0)
-                .readTimeoutMs(3000)
-                .writeTimeoutMs(5000)
-                .leaderTransferTimeoutMs(2000)
-                .liveness(liveness)
-                .mode(mode)
-                .leaderlessBrokerTimeoutMs(leaderlessTimeoutMs)
-                .leaderlessScanIntervalMs(100);
+        NamesrvConfig.Builder b = NamesrvConfig.builder().nodeId(members.get(i).id()).members(members)
+                .dataDir(baseDir.resolve(members.get(i).id())).electionTimeoutMs(electionTimeoutMs)
+                .snapshotIntervalSecs(snapshotIntervalSecs).snapshotLogIndexMargin(0).readTimeoutMs(3000)
+                .writeTimeoutMs(5000).leaderTransferTimeoutMs(2000).liveness(liveness).mode(mode)
+                .leaderlessBrokerTimeoutMs(leaderlessTimeoutMs).leaderlessScanIntervalMs(100);
         customizer.accept(i, b);
         return b.build();
     }

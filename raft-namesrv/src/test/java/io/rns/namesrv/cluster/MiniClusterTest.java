@@ -37,8 +37,7 @@ class MiniClusterTest extends ClusterTestBase {
     private MiniCluster start(int snapshotIntervalSecs) throws Exception {
         // brokers here do not heartbeat: give them long leases so liveness never interferes with these tests
         cluster = new MiniCluster(3, dir, 1000, snapshotIntervalSecs)
-                .liveness(new LivenessConfig(300_000, 1_000, 300_000, 3_000, 100, 5.0, 10, 0.5))
-                .startAll();
+                .liveness(new LivenessConfig(300_000, 1_000, 300_000, 3_000, 100, 5.0, 10, 0.5)).startAll();
         cluster.awaitLeader(ELECTION);
         return cluster;
     }
@@ -48,17 +47,10 @@ class MiniClusterTest extends ClusterTestBase {
     }
 
     static RegisterBrokerRequest broker(String name, int port, String... topics) {
-        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder()
-                .setCluster("DefaultCluster")
-                .setBrokerName(name)
-                .setBrokerId(0)
-                .setBrokerAddr("127.0.0.1:" + port);
+        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setCluster("DefaultCluster")
+                .setBrokerName(name).setBrokerId(0).setBrokerAddr("127.0.0.1:" + port);
         for (String t : topics) {
-            b.addTopics(TopicConfig.newBuilder()
-                    .setTopic(t)
-                    .setReadQueueNums(8)
-                    .setWriteQueueNums(8)
-                    .setPerm(6));
+            b.addTopics(TopicConfig.newBuilder().setTopic(t).setReadQueueNums(8).setWriteQueueNums(8).setPerm(6));
         }
         return b.build();
     }
@@ -105,34 +97,25 @@ class MiniClusterTest extends ClusterTestBase {
         NamesrvClient c = client(cluster.clientAddresses());
         c.registerBroker(broker("broker-a", 10911, "TopicTest"));
         String addr = cluster.clientAddress(lonely);
-        MiniCluster.await(
-                Duration.ofSeconds(10),
-                "the follower to apply the registration",
-                () -> cluster.node(lonely)
-                        .consensus()
-                        .image()
-                        .route("TopicTest")
-                        .isPresent());
+        MiniCluster.await(Duration.ofSeconds(10), "the follower to apply the registration",
+                () -> cluster.node(lonely).consensus().image().route("TopicTest").isPresent());
 
         cluster.stop(other);
         cluster.stop(leader);
 
-        NamesrvClient pinned = NamesrvClient.builder()
-                .endpoints(List.of(addr))
-                .requestTimeout(Duration.ofSeconds(2))
-                .overallTimeout(Duration.ofSeconds(4))
-                .build();
+        NamesrvClient pinned = NamesrvClient.builder().endpoints(List.of(addr)).requestTimeout(Duration.ofSeconds(2))
+                .overallTimeout(Duration.ofSeconds(4)).build();
         closeLater(pinned);
         Reply<TopicRoute> stale = pinned.getTopicRoute("TopicTest", at(addr, Consistency.STALE));
         assertEquals(Consistency.STALE, stale.meta().served(), "never claims a stronger level than it served");
         assertEquals("127.0.0.1:10911", stale.value().getBrokerDatas(0).getBrokerAddrsOrThrow(0L));
 
-        NamesrvException lin = assertThrows(
-                NamesrvException.class, () -> pinned.getTopicRoute("TopicTest", at(addr, Consistency.LINEARIZABLE)));
+        NamesrvException lin = assertThrows(NamesrvException.class,
+                () -> pinned.getTopicRoute("TopicTest", at(addr, Consistency.LINEARIZABLE)));
         assertTrue(lin.retriable(), "no quorum is retriable elsewhere: " + lin);
         assertNotEquals(ErrorCode.OK, lin.code());
-        NamesrvException write = assertThrows(
-                NamesrvException.class, () -> pinned.registerBroker(broker("broker-b", 10921, "T2"), at(addr, null)));
+        NamesrvException write = assertThrows(NamesrvException.class,
+                () -> pinned.registerBroker(broker("broker-b", 10921, "T2"), at(addr, null)));
         assertTrue(write.retriable(), write.toString());
         assertFalse(cluster.node(lonely).consensus().image().route("T2").isPresent(), "nothing applied without quorum");
     }
@@ -155,9 +138,7 @@ class MiniClusterTest extends ClusterTestBase {
         }
         // the old leader comes back as a follower and catches up
         cluster.start(oldLeader);
-        MiniCluster.await(
-                ELECTION,
-                "the old leader to catch up",
+        MiniCluster.await(ELECTION, "the old leader to catch up",
                 () -> cluster.node(oldLeader).consensus().image().route("T2").isPresent());
     }
 
@@ -178,19 +159,13 @@ class MiniClusterTest extends ClusterTestBase {
             cluster.node(leader).consensus().snapshot().get();
         }
         cluster.start(lagging);
-        MiniCluster.await(
-                ELECTION,
-                "the restarted node to catch up",
-                () -> cluster.node(lagging)
-                        .consensus()
-                        .image()
-                        .sameContent(cluster.node(leader).consensus().image()));
-        assertTrue(
-                cluster.node(lagging).raft().snapshotsLoaded() >= 1,
+        MiniCluster.await(ELECTION, "the restarted node to catch up",
+                () -> cluster.node(lagging).consensus().image().sameContent(cluster.node(leader).consensus().image()));
+        assertTrue(cluster.node(lagging).raft().snapshotsLoaded() >= 1,
                 "the restarted node must have installed a snapshot (log was compacted)");
         assertEquals(60, cluster.node(lagging).consensus().image().topicCount());
-        Reply<TopicRoute> r =
-                c.getTopicRoute("Topic-0-0", at(cluster.clientAddress(lagging), Consistency.LINEARIZABLE));
+        Reply<TopicRoute> r = c.getTopicRoute("Topic-0-0",
+                at(cluster.clientAddress(lagging), Consistency.LINEARIZABLE));
         assertEquals(1, r.value().getQueueDatasCount());
     }
 
@@ -212,21 +187,13 @@ class MiniClusterTest extends ClusterTestBase {
         }
         cluster.awaitLeader(ELECTION);
         for (Map.Entry<String, Long> e : acked.entrySet()) {
-            Reply<TopicRoute> r =
-                    c.getTopicRoute(e.getKey(), CallOptions.DEFAULT.withConsistency(Consistency.LINEARIZABLE));
+            Reply<TopicRoute> r = c.getTopicRoute(e.getKey(),
+                    CallOptions.DEFAULT.withConsistency(Consistency.LINEARIZABLE));
             assertEquals(1, r.value().getBrokerDatasCount(), e.getKey());
         }
         assertEquals("v", c.kvGet("ns", "k").value());
-        MiniCluster.await(
-                ELECTION,
-                "all replicas to hold identical images",
-                () -> cluster.node(0)
-                                .consensus()
-                                .image()
-                                .sameContent(cluster.node(1).consensus().image())
-                        && cluster.node(1)
-                                .consensus()
-                                .image()
-                                .sameContent(cluster.node(2).consensus().image()));
+        MiniCluster.await(ELECTION, "all replicas to hold identical images",
+                () -> cluster.node(0).consensus().image().sameContent(cluster.node(1).consensus().image())
+                        && cluster.node(1).consensus().image().sameContent(cluster.node(2).consensus().image()));
     }
 }

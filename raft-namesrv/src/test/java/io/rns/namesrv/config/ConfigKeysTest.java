@@ -12,10 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigKeysTest {
-    private static final List<Member> MEMBERS = List.of(
-            new Member("n1", "127.0.0.1", 9781, 9771),
-            new Member("n2", "127.0.0.1", 9782, 9772),
-            new Member("n3", "127.0.0.1", 9783, 9773));
+    private static final List<Member> MEMBERS = List.of(new Member("n1", "127.0.0.1", 9781, 9771),
+            new Member("n2", "127.0.0.1", 9782, 9772), new Member("n3", "127.0.0.1", 9783, 9773));
 
     private static NamesrvConfig defaults() {
         return NamesrvConfig.builder().nodeId("n1").members(MEMBERS).build();
@@ -77,21 +75,11 @@ class ConfigKeysTest {
 
     @Test
     void builderRefusesOutOfRangeValuesNamingTheKey() {
-        IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class,
-                () -> NamesrvConfig.builder()
-                        .nodeId("n1")
-                        .members(MEMBERS)
-                        .ioThreads(65)
-                        .build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NamesrvConfig.builder().nodeId("n1").members(MEMBERS).ioThreads(65).build());
         assertEquals("rpc.io-threads must be in [1, 64], got 65", e.getMessage());
-        e = assertThrows(
-                IllegalArgumentException.class,
-                () -> NamesrvConfig.builder()
-                        .nodeId("n1")
-                        .members(MEMBERS)
-                        .maxLogsInMemoryBytes(0)
-                        .build());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> NamesrvConfig.builder().nodeId("n1").members(MEMBERS).maxLogsInMemoryBytes(0).build());
         assertEquals("raft.max-logs-in-memory-bytes must be -1 (no cap) or positive, got 0", e.getMessage());
     }
 

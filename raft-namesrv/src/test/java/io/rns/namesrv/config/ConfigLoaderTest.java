@@ -36,8 +36,8 @@ class ConfigLoaderTest {
     @Test
     void loadsFileAndAppliesOverrides() throws IOException {
         Path f = file("node.id=n2\nmembers=" + MEMBERS + "\nraft.election-timeout-ms=1500\n");
-        NamesrvConfig c =
-                ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "2500", "read.default-consistency", "lease"));
+        NamesrvConfig c = ConfigLoader.load(f,
+                Map.of("raft.election-timeout-ms", "2500", "read.default-consistency", "lease"));
         assertEquals("n2", c.nodeId());
         assertEquals(3, c.members().size());
         assertEquals(new Member("n2", "127.0.0.1", 9782, 9772), c.self());
@@ -47,12 +47,8 @@ class ConfigLoaderTest {
         assertEquals("2500", c.describe().get("raft.election-timeout-ms"));
         assertTrue(c.leaseConfirmsUnchanged(), "write.unchanged-barrier defaults to LEASE");
         assertEquals(1250, c.maxElectionDelayMs(), "raft.max-election-delay-ms -1 = half the election timeout");
-        assertEquals(
-                300,
-                ConfigLoader.load(f, Map.of("raft.max-election-delay-ms", "300"))
-                        .maxElectionDelayMs());
-        assertFalse(ConfigLoader.load(f, Map.of("write.unchanged-barrier", "linearizable"))
-                .leaseConfirmsUnchanged());
+        assertEquals(300, ConfigLoader.load(f, Map.of("raft.max-election-delay-ms", "300")).maxElectionDelayMs());
+        assertFalse(ConfigLoader.load(f, Map.of("write.unchanged-barrier", "linearizable")).leaseConfirmsUnchanged());
     }
 
     @Test
@@ -80,19 +76,19 @@ class ConfigLoaderTest {
     @Test
     void invalidValuesAreRefusedWithTheKeyName() throws IOException {
         Path f = file("node.id=n1\nmembers=" + MEMBERS + "\n");
-        assertMessage(
-                () -> ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "abc")), "raft.election-timeout-ms");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "abc")),
+                "raft.election-timeout-ms");
         assertMessage(() -> ConfigLoader.load(f, Map.of("raft.election-timeout-ms", "5")), "raft.election-timeout-ms");
         assertMessage(() -> ConfigLoader.load(f, Map.of("raft.sync", "yes")), "raft.sync");
-        assertMessage(
-                () -> ConfigLoader.load(f, Map.of("read.default-consistency", "strong")), "read.default-consistency");
-        assertMessage(
-                () -> ConfigLoader.load(f, Map.of("write.unchanged-barrier", "STALE")), "write.unchanged-barrier");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("read.default-consistency", "strong")),
+                "read.default-consistency");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("write.unchanged-barrier", "STALE")),
+                "write.unchanged-barrier");
         assertMessage(() -> ConfigLoader.load(f, Map.of("raft.max-election-delay-ms", "0")), "split the vote");
         assertMessage(() -> ConfigLoader.load(f, Map.of("node.id", "n9")), "node.id");
         assertMessage(() -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:1:2,n1@127.0.0.1:3:4")), "duplicate");
-        assertMessage(
-                () -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:9781")), "id@host:raftPort:clientPort");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:9781")),
+                "id@host:raftPort:clientPort");
         assertMessage(() -> ConfigLoader.load(null, Map.of("members", MEMBERS)), "node.id is required");
     }
 
@@ -129,24 +125,18 @@ class ConfigLoaderTest {
                 continue;
             }
             String name = a.group(2);
-            ConfigKey<?> key = ConfigKeys.ALL.stream()
-                    .filter(k -> k.name().equals(name))
-                    .findFirst()
+            ConfigKey<?> key = ConfigKeys.ALL.stream().filter(k -> k.name().equals(name)).findFirst()
                     .orElseThrow(() -> new AssertionError("conf/rns.properties sets unknown key " + name));
             assertTrue(seen.add(name), "conf/rns.properties has more than one line for " + name);
             if (a.group(1) != null) {
                 assertEquals(key.defaultText(), a.group(3).trim(), "commented-out " + name + " shows its default");
             }
             StringBuilder paragraph = new StringBuilder();
-            for (int j = i - 1;
-                    j >= 0
-                            && lines.get(j).startsWith("#")
-                            && !assignment.matcher(lines.get(j)).matches();
-                    j--) {
+            for (int j = i - 1; j >= 0 && lines.get(j).startsWith("#")
+                    && !assignment.matcher(lines.get(j)).matches(); j--) {
                 paragraph.insert(0, lines.get(j) + "\n");
             }
-            List<String> defaults =
-                    documented.matcher(paragraph).results().map(r -> r.group(1)).toList();
+            List<String> defaults = documented.matcher(paragraph).results().map(r -> r.group(1)).toList();
             if (key.required()) {
                 assertTrue(paragraph.toString().contains("Required."), name + " is documented as required");
                 assertEquals(List.of(), defaults, name + " has no default");
@@ -171,10 +161,7 @@ class ConfigLoaderTest {
         Path g = file("node.id=n1\nmembers=" + MEMBERS + "\nrocketmq.listen-port=9771\n");
         e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(g, Map.of()));
         assertTrue(e.getMessage().contains("rocketmq.listen-port"), e.getMessage());
-        assertEquals(
-                0,
-                ConfigLoader.load(file("node.id=n1\nmembers=" + MEMBERS + "\n"), Map.of())
-                        .rocketmq()
-                        .listenPort());
+        assertEquals(0,
+                ConfigLoader.load(file("node.id=n1\nmembers=" + MEMBERS + "\n"), Map.of()).rocketmq().listenPort());
     }
 }

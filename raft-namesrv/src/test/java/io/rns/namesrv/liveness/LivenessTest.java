@@ -50,21 +50,13 @@ class LivenessTest {
     final List<Runnable> closeHooks = new ArrayList<>();
 
     private void setUp(LivenessConfig cfg) {
-        NamesrvConfig config = NamesrvConfig.builder()
-                .nodeId("n1")
+        NamesrvConfig config = NamesrvConfig.builder().nodeId("n1")
                 .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
-                .dataDir(dir)
-                .liveness(cfg)
-                .build();
+                .dataDir(dir).liveness(cfg).build();
         consensus = new InMemoryConsensus(dir.resolve("sm"));
         Clock wall = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         // on the leader, a closed connection makes the broker a suspect (as ConnectionLoss does)
-        NodeStack node = new NodeStack(
-                config,
-                consensus,
-                wall,
-                now::get,
-                Consistency.LINEARIZABLE,
+        NodeStack node = new NodeStack(config, consensus, wall, now::get, Consistency.LINEARIZABLE,
                 (key, epoch) -> liveness.tracker().connectionClosed(key, epoch));
         liveness = node.liveness;
         consensus.becomeLeader(1);
@@ -120,36 +112,23 @@ class LivenessTest {
     }
 
     static RegisterBrokerRequest.Builder broker(String cluster, String name, String... topics) {
-        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder()
-                .setCluster(cluster)
-                .setBrokerName(name)
-                .setBrokerId(0)
-                .setBrokerAddr("127.0.0.1:" + (10000 + Math.abs(name.hashCode() % 50000)));
+        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setCluster(cluster).setBrokerName(name)
+                .setBrokerId(0).setBrokerAddr("127.0.0.1:" + (10000 + Math.abs(name.hashCode() % 50000)));
         for (String t : topics) {
-            b.addTopics(TopicConfig.newBuilder()
-                    .setTopic(t)
-                    .setReadQueueNums(4)
-                    .setWriteQueueNums(4)
-                    .setPerm(6));
+            b.addTopics(TopicConfig.newBuilder().setTopic(t).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6));
         }
         return b;
     }
 
     private long register(RegisterBrokerRequest.Builder b) {
-        ResponseEnvelope r =
-                send(RequestEnvelope.newBuilder().setRegisterBroker(b), 1).join();
+        ResponseEnvelope r = send(RequestEnvelope.newBuilder().setRegisterBroker(b), 1).join();
         assertEquals(ErrorCode.OK, r.getHeader().getCode(), r.getHeader().getMessage());
         return r.getRegisterBroker().getBrokerEpoch();
     }
 
     private ErrorCode heartbeat(String name, long epoch, long arrivalNanos, int queuedMs) {
-        RequestEnvelope req = RequestEnvelope.newBuilder()
-                .setQueuedMs(queuedMs)
-                .setHeartbeat(HeartbeatRequest.newBuilder()
-                        .setCluster("c1")
-                        .setBrokerName(name)
-                        .setBrokerId(0)
-                        .setBrokerEpoch(epoch))
+        RequestEnvelope req = RequestEnvelope.newBuilder().setQueuedMs(queuedMs).setHeartbeat(
+                HeartbeatRequest.newBuilder().setCluster("c1").setBrokerName(name).setBrokerId(0).setBrokerEpoch(epoch))
                 .build();
         return dispatcher.handle(req, ctx(1, arrivalNanos)).join().getHeader().getCode();
     }
@@ -230,8 +209,8 @@ class LivenessTest {
         advanceMs(10_000);
         consensus.holding = true;
         // the broker comes back with a change; its registration is in flight when the scan decides to expire e1
-        CompletableFuture<ResponseEnvelope> reRegistration =
-                send(RequestEnvelope.newBuilder().setRegisterBroker(broker("c1", "b1", "T1", "T2")), 1);
+        CompletableFuture<ResponseEnvelope> reRegistration = send(
+                RequestEnvelope.newBuilder().setRegisterBroker(broker("c1", "b1", "T1", "T2")), 1);
         liveness.scanOnce();
         assertEquals(1, liveness.expiriesProposed());
         consensus.release(); // log order: re-registration, then the expiry of e1
@@ -252,35 +231,19 @@ class LivenessTest {
         assertTrue(e2 > e1);
         assertEquals(ErrorCode.STALE_BROKER_EPOCH, heartbeat("b1", e1, now.get(), 0));
         assertEquals(ErrorCode.UNKNOWN_BROKER, heartbeat("nobody", e1, now.get(), 0));
-        ResponseEnvelope u = send(
-                        RequestEnvelope.newBuilder()
-                                .setUnregisterBroker(UnregisterBrokerRequest.newBuilder()
-                                        .setCluster("c1")
-                                        .setBrokerName("b1")
-                                        .setBrokerId(0)
-                                        .setBrokerEpoch(e1)),
-                        1)
-                .join();
+        ResponseEnvelope u = send(RequestEnvelope.newBuilder().setUnregisterBroker(UnregisterBrokerRequest.newBuilder()
+                .setCluster("c1").setBrokerName("b1").setBrokerId(0).setBrokerEpoch(e1)), 1).join();
         assertEquals(ErrorCode.STALE_BROKER_EPOCH, u.getHeader().getCode());
         assertTrue(present("b1"), "a zombie incarnation can neither refresh nor remove the newer one");
         assertEquals(ErrorCode.OK, heartbeat("b1", e2, now.get(), 0));
         // the same fencing holds in apply, whoever proposes
-        ApplyResult r = consensus
-                .propose(
-                        LogRecord.newBuilder()
-                                .setFormatVersion(1)
-                                .setUnregisterBroker(UnregisterBroker.newBuilder()
-                                        .setCluster("c1")
-                                        .setBrokerName("b1")
-                                        .setBrokerId(0)
-                                        .setBrokerEpoch(e1)
-                                        .setReason(UnregisterBroker.Reason.EXPIRED))
-                                .build(),
-                        1000)
-                .join();
-        assertEquals(
-                RejectReason.STALE_BROKER_EPOCH,
-                assertInstanceOf(ApplyResult.Rejected.class, r).reason());
+        ApplyResult r = consensus.propose(
+                LogRecord.newBuilder().setFormatVersion(1)
+                        .setUnregisterBroker(UnregisterBroker.newBuilder().setCluster("c1").setBrokerName("b1")
+                                .setBrokerId(0).setBrokerEpoch(e1).setReason(UnregisterBroker.Reason.EXPIRED))
+                        .build(),
+                1000).join();
+        assertEquals(RejectReason.STALE_BROKER_EPOCH, assertInstanceOf(ApplyResult.Rejected.class, r).reason());
     }
 
     @Test

@@ -77,7 +77,8 @@ class RouteFsmTest {
         }
 
         @Override
-        public void setAutoCommitPerLog(boolean status) {}
+        public void setAutoCommitPerLog(boolean status) {
+        }
 
         @Override
         public boolean commit() {
@@ -85,7 +86,8 @@ class RouteFsmTest {
         }
 
         @Override
-        public void commitAndSnapshotSync(Closure done) {}
+        public void commitAndSnapshotSync(Closure done) {
+        }
 
         @Override
         public void setErrorAndRollback(long ntail, Status st) {
@@ -107,10 +109,8 @@ class RouteFsmTest {
     }
 
     static byte[] put(String key) {
-        return LogRecords.encode(LogRecord.newBuilder()
-                .setFormatVersion(1)
-                .setPutKv(PutKv.newBuilder().setNamespace("ns").setKey(key).setValue("v"))
-                .build());
+        return LogRecords.encode(LogRecord.newBuilder().setFormatVersion(1)
+                .setPutKv(PutKv.newBuilder().setNamespace("ns").setKey(key).setValue("v")).build());
     }
 
     @Test
@@ -119,10 +119,7 @@ class RouteFsmTest {
             RouteFsm fsm = new RouteFsm("n1", sm);
             ProposalClosure c1 = new ProposalClosure(Runnable::run);
             ProposalClosure c3 = new ProposalClosure(Runnable::run);
-            ScriptedIterator it = new ScriptedIterator(1)
-                    .add(put("a"), c1)
-                    .add(put("b"), null)
-                    .add(put("c"), c3);
+            ScriptedIterator it = new ScriptedIterator(1).add(put("a"), c1).add(put("b"), null).add(put("c"), c3);
             ByteBuffer original = it.data.get(0);
             fsm.onApply(it);
             assertNull(it.error);
@@ -139,10 +136,8 @@ class RouteFsmTest {
         try (RouteStateMachine sm = RouteStateMachine.open(dir)) {
             RouteFsm fsm = new RouteFsm("n1", sm);
             ProposalClosure c1 = new ProposalClosure(Runnable::run);
-            ScriptedIterator it = new ScriptedIterator(1)
-                    .add(put("a"), c1)
-                    .add("not a record".getBytes(StandardCharsets.UTF_8), null)
-                    .add(put("c"), null);
+            ScriptedIterator it = new ScriptedIterator(1).add(put("a"), c1)
+                    .add("not a record".getBytes(StandardCharsets.UTF_8), null).add(put("c"), null);
             fsm.onApply(it);
             assertNotNull(it.error, "corruption must halt the replica, never skip");
             assertEquals(1L, it.rolledBack, "only the corrupt entry is rolled back; the good one before it is applied");
@@ -179,10 +174,12 @@ class RouteFsmTest {
         }
 
         @Override
-        public void close(boolean keepDataOnError) {}
+        public void close(boolean keepDataOnError) {
+        }
 
         @Override
-        public void close() {}
+        public void close() {
+        }
 
         @Override
         public boolean init(Void opts) {
@@ -190,7 +187,8 @@ class RouteFsmTest {
         }
 
         @Override
-        public void shutdown() {}
+        public void shutdown() {
+        }
 
         @Override
         public String getPath() {
@@ -224,8 +222,8 @@ class RouteFsmTest {
             fsm.onApply(new ScriptedIterator(3).add(put("c"), null));
             String thread = doneOn.get(30, TimeUnit.SECONDS);
             assertTrue(status.get().isOk(), status.get().toString());
-            assertEquals(
-                    "rns-snapshot-save-n1", thread, "done must run on the snapshot thread, not jraft's FSM thread");
+            assertEquals("rns-snapshot-save-n1", thread,
+                    "done must run on the snapshot thread, not jraft's FSM thread");
             assertEquals(RouteStateMachine.SNAPSHOT_MANIFEST, writer.files.get(0));
             assertTrue(writer.files.size() > 1, writer.files.toString());
             assertEquals(2, fsm.lastSnapshotIndex());

@@ -26,19 +26,11 @@ class ReadServiceTest {
         try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
             c.onlyLocalReadsReason = LeaderlessConsensus.ONLY_LOCAL_READS;
             ReadService reads = new ReadService(c, c, Consistency.LINEARIZABLE);
-            assertEquals(
-                    Consistency.STALE,
-                    reads.read(ReadOptions.getDefaultInstance(), 1000).join().served());
-            for (Consistency level :
-                    new Consistency[] {Consistency.LINEARIZABLE, Consistency.LEASE, Consistency.SEQUENTIAL}) {
-                CompletionException e = Assertions.assertThrows(
-                        CompletionException.class,
-                        () -> reads.read(
-                                        ReadOptions.newBuilder()
-                                                .setConsistency(level)
-                                                .build(),
-                                        1000)
-                                .join());
+            assertEquals(Consistency.STALE, reads.read(ReadOptions.getDefaultInstance(), 1000).join().served());
+            for (Consistency level : new Consistency[]{Consistency.LINEARIZABLE, Consistency.LEASE,
+                    Consistency.SEQUENTIAL}) {
+                CompletionException e = Assertions.assertThrows(CompletionException.class,
+                        () -> reads.read(ReadOptions.newBuilder().setConsistency(level).build(), 1000).join());
                 RnsException api = (RnsException) e.getCause();
                 assertEquals(ErrorCode.CONSISTENCY_NOT_SUPPORTED, api.code());
                 assertTrue(api.getMessage().contains("leaderless"));
@@ -49,12 +41,8 @@ class ReadServiceTest {
     @Test
     void raftModeUsesTheConfiguredDefault() {
         try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
-            assertEquals(
-                    Consistency.LEASE,
-                    new ReadService(c, c, Consistency.LEASE)
-                            .read(ReadOptions.getDefaultInstance(), 1000)
-                            .join()
-                            .served());
+            assertEquals(Consistency.LEASE, new ReadService(c, c, Consistency.LEASE)
+                    .read(ReadOptions.getDefaultInstance(), 1000).join().served());
         }
     }
 
@@ -62,23 +50,14 @@ class ReadServiceTest {
     void theTestOnlyUnsafePathSkipsTheBarrierAndMislabels() {
         try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
             c.barrierFailure = new ConsensusException(ConsensusException.Kind.NO_QUORUM, "cut off");
-            ReadOptions lin = ReadOptions.newBuilder()
-                    .setConsistency(Consistency.LINEARIZABLE)
-                    .build();
+            ReadOptions lin = ReadOptions.newBuilder().setConsistency(Consistency.LINEARIZABLE).build();
             // the safe path fails without quorum ...
-            Assertions.assertThrows(
-                    CompletionException.class,
-                    () -> new ReadService(c, c, Consistency.LINEARIZABLE)
-                            .read(lin, 1000)
-                            .join());
+            Assertions.assertThrows(CompletionException.class,
+                    () -> new ReadService(c, c, Consistency.LINEARIZABLE).read(lin, 1000).join());
             // ... the deliberately unsafe one answers anyway and claims LINEARIZABLE: the lie the chaos checker must
             // catch
-            assertEquals(
-                    Consistency.LINEARIZABLE,
-                    new ReadService(c, c, Consistency.LINEARIZABLE, true)
-                            .read(lin, 1000)
-                            .join()
-                            .served());
+            assertEquals(Consistency.LINEARIZABLE,
+                    new ReadService(c, c, Consistency.LINEARIZABLE, true).read(lin, 1000).join().served());
         }
     }
 }

@@ -45,8 +45,8 @@ class WriteServiceTest {
     @BeforeEach
     void setUp() {
         consensus = new InMemoryConsensus(dir);
-        writes = new WriteService(
-                consensus, consensus, consensus, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), true);
+        writes = new WriteService(consensus, consensus, consensus,
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), true);
     }
 
     @AfterEach
@@ -55,16 +55,10 @@ class WriteServiceTest {
     }
 
     private static RegisterBrokerRequest broker(String name, String... topics) {
-        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder()
-                .setCluster("c1")
-                .setBrokerName(name)
+        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setCluster("c1").setBrokerName(name)
                 .setBrokerAddr("127.0.0.1:10911");
         for (String t : topics) {
-            b.addTopics(TopicConfig.newBuilder()
-                    .setTopic(t)
-                    .setReadQueueNums(4)
-                    .setWriteQueueNums(4)
-                    .setPerm(6));
+            b.addTopics(TopicConfig.newBuilder().setTopic(t).setReadQueueNums(4).setWriteQueueNums(4).setPerm(6));
         }
         return b.build();
     }
@@ -75,8 +69,7 @@ class WriteServiceTest {
 
     @Test
     void aNewRegistrationIsProposedAndAppliedWithItsIndexAsEpoch() {
-        WriteOutcome.Applied a =
-                applied(writes.register(broker("b1", "t1"), 10_000, 1000).join());
+        WriteOutcome.Applied a = applied(writes.register(broker("b1", "t1"), 10_000, 1000).join());
         assertEquals(1, consensus.proposed.size());
         LogRecord rec = consensus.proposed.get(0);
         assertEquals(NOW, rec.getLeaderTimeMs(), "time enters as a field the leader put into the record");
@@ -102,17 +95,9 @@ class WriteServiceTest {
     void aWriteAppliedDuringTheBarrierMakesTheNoChangeAnswerReChecked() {
         writes.register(broker("b1", "t1"), 10_000, 1000).join();
         long epoch = consensus.image().broker("b1", 0).orElseThrow().epoch();
-        consensus.beforeBarrier = () -> writes.unregister(
-                        UnregisterBrokerRequest.newBuilder()
-                                .setCluster("c1")
-                                .setBrokerName("b1")
-                                .setBrokerAddr("127.0.0.1:10911")
-                                .setBrokerEpoch(epoch)
-                                .build(),
-                        1000)
-                .join();
-        WriteOutcome.Applied a =
-                applied(writes.register(broker("b1", "t1"), 10_000, 1000).join());
+        consensus.beforeBarrier = () -> writes.unregister(UnregisterBrokerRequest.newBuilder().setCluster("c1")
+                .setBrokerName("b1").setBrokerAddr("127.0.0.1:10911").setBrokerEpoch(epoch).build(), 1000).join();
+        WriteOutcome.Applied a = applied(writes.register(broker("b1", "t1"), 10_000, 1000).join());
         assertEquals(3, consensus.proposed.size(), "registration, the concurrent unregister, the re-registration");
         assertTrue(a.after().broker("b1", 0).isPresent());
     }
@@ -120,15 +105,8 @@ class WriteServiceTest {
     @Test
     void aStaleEpochIsADeterministicRejectionNotAFailure() {
         writes.register(broker("b1", "t1"), 10_000, 1000).join();
-        WriteOutcome o = writes.unregister(
-                        UnregisterBrokerRequest.newBuilder()
-                                .setCluster("c1")
-                                .setBrokerName("b1")
-                                .setBrokerAddr("127.0.0.1:10911")
-                                .setBrokerEpoch(999)
-                                .build(),
-                        1000)
-                .join();
+        WriteOutcome o = writes.unregister(UnregisterBrokerRequest.newBuilder().setCluster("c1").setBrokerName("b1")
+                .setBrokerAddr("127.0.0.1:10911").setBrokerEpoch(999).build(), 1000).join();
         WriteOutcome.Rejected r = assertInstanceOf(WriteOutcome.Rejected.class, o);
         assertEquals(RejectReason.STALE_BROKER_EPOCH, r.reason().reason());
         assertTrue(consensus.image().broker("b1", 0).isPresent(), "nothing changed");
@@ -138,16 +116,14 @@ class WriteServiceTest {
     void anExpiryIsAConditionalExpiredUnregisterBuiltByTheRecordFactory() {
         writes.register(broker("b1", "t1"), 10_000, 1000).join();
         long epoch = consensus.image().broker("b1", 0).orElseThrow().epoch();
-        WriteOutcome.Applied a = applied(
-                writes.expire("c1", "b1", 0, "127.0.0.1:10911", epoch, 1000).join());
+        WriteOutcome.Applied a = applied(writes.expire("c1", "b1", 0, "127.0.0.1:10911", epoch, 1000).join());
         UnregisterBroker u = consensus.proposed.get(1).getUnregisterBroker();
         assertEquals(UnregisterBroker.Reason.EXPIRED, u.getReason());
         assertEquals(epoch, u.getBrokerEpoch());
         assertFalse(a.after().broker("b1", 0).isPresent());
         // an expiry of an epoch that is no longer current loses the race and changes nothing
         writes.register(broker("b1", "t1"), 10_000, 1000).join();
-        assertInstanceOf(
-                WriteOutcome.Rejected.class,
+        assertInstanceOf(WriteOutcome.Rejected.class,
                 writes.expire("c1", "b1", 0, "127.0.0.1:10911", epoch, 1000).join());
         assertTrue(consensus.image().broker("b1", 0).isPresent());
     }
@@ -156,53 +132,25 @@ class WriteServiceTest {
     void adminWritesThatChangeNothingWriteNothing() {
         writes.register(broker("b1", "t1"), 10_000, 1000).join();
         int before = consensus.proposed.size();
-        assertInstanceOf(
-                WriteOutcome.Unchanged.class,
-                writes.deleteTopic(
-                                DeleteTopicRequest.newBuilder().setTopic("nope").build(), 1000)
-                        .join());
-        assertInstanceOf(
-                WriteOutcome.Unchanged.class,
-                writes.kvDelete(
-                                KvDeleteRequest.newBuilder()
-                                        .setNamespace("ns")
-                                        .setKey("k")
-                                        .build(),
-                                1000)
-                        .join());
-        applied(writes.kvPut(
-                        KvPutRequest.newBuilder()
-                                .setNamespace("ns")
-                                .setKey("k")
-                                .setValue("v")
-                                .build(),
-                        1000)
+        assertInstanceOf(WriteOutcome.Unchanged.class,
+                writes.deleteTopic(DeleteTopicRequest.newBuilder().setTopic("nope").build(), 1000).join());
+        assertInstanceOf(WriteOutcome.Unchanged.class,
+                writes.kvDelete(KvDeleteRequest.newBuilder().setNamespace("ns").setKey("k").build(), 1000).join());
+        applied(writes.kvPut(KvPutRequest.newBuilder().setNamespace("ns").setKey("k").setValue("v").build(), 1000)
                 .join());
-        assertInstanceOf(
-                WriteOutcome.Unchanged.class,
-                writes.kvPut(
-                                KvPutRequest.newBuilder()
-                                        .setNamespace("ns")
-                                        .setKey("k")
-                                        .setValue("v")
-                                        .build(),
-                                1000)
-                        .join());
-        ChangeWritePermRequest wipe = ChangeWritePermRequest.newBuilder()
-                .setBrokerName("b1")
-                .setChange(WritePermChange.WIPE_WRITE)
-                .build();
+        assertInstanceOf(WriteOutcome.Unchanged.class, writes
+                .kvPut(KvPutRequest.newBuilder().setNamespace("ns").setKey("k").setValue("v").build(), 1000).join());
+        ChangeWritePermRequest wipe = ChangeWritePermRequest.newBuilder().setBrokerName("b1")
+                .setChange(WritePermChange.WIPE_WRITE).build();
         applied(writes.changeWritePerm(wipe, 1000).join());
-        assertInstanceOf(
-                WriteOutcome.Unchanged.class, writes.changeWritePerm(wipe, 1000).join());
+        assertInstanceOf(WriteOutcome.Unchanged.class, writes.changeWritePerm(wipe, 1000).join());
         assertEquals(before + 2, consensus.proposed.size(), "only the kv put and the first wipe were logged");
     }
 
     @Test
     void replicationFailuresFailTheFutureWithTheirKind() {
         consensus.role = Role.FOLLOWER;
-        CompletionException e = assertThrows(
-                CompletionException.class,
+        CompletionException e = assertThrows(CompletionException.class,
                 () -> writes.register(broker("b1", "t1"), 10_000, 1000).join());
         ConsensusException c = assertInstanceOf(ConsensusException.class, e.getCause());
         assertEquals(ConsensusException.Kind.NOT_LEADER, c.kind());
@@ -210,14 +158,8 @@ class WriteServiceTest {
 
     @Test
     void anUnknownWritePermChangeIsRefusedBeforeAnythingIsProposed() {
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> writes.changeWritePerm(
-                        ChangeWritePermRequest.newBuilder()
-                                .setBrokerName("b1")
-                                .setChange(WritePermChange.WRITE_PERM_CHANGE_UNSPECIFIED)
-                                .build(),
-                        1000));
+        assertThrows(IllegalArgumentException.class, () -> writes.changeWritePerm(ChangeWritePermRequest.newBuilder()
+                .setBrokerName("b1").setChange(WritePermChange.WRITE_PERM_CHANGE_UNSPECIFIED).build(), 1000));
         assertTrue(consensus.proposed.isEmpty());
     }
 }

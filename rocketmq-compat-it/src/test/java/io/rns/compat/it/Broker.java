@@ -39,53 +39,25 @@ final class Broker {
         Path dir = it.workDir.resolve(name);
         Files.createDirectories(dir);
         Path store = dir.resolve("store");
-        StringBuilder conf = new StringBuilder()
-                .append("brokerClusterName=")
-                .append(CLUSTER)
-                .append('\n')
-                .append("brokerName=")
-                .append(name)
-                .append('\n')
-                .append("brokerId=0\n")
-                .append("namesrvAddr=")
-                .append(namesrvAddr)
-                .append('\n')
-                .append("listenPort=")
-                .append(port)
-                .append('\n')
-                .append("brokerIP1=127.0.0.1\nbrokerIP2=127.0.0.1\n")
-                .append("rocketmqHome=")
-                .append(it.rocketmqHome())
-                .append('\n')
-                .append("storePathRootDir=")
-                .append(store)
-                .append('\n')
-                .append("storePathCommitLog=")
-                .append(store.resolve("commitlog"))
-                .append('\n')
-                .append("mappedFileSizeCommitLog=")
-                .append(8 * 1024 * 1024)
-                .append('\n')
-                .append("mappedFileSizeConsumeQueue=")
-                .append(20 * 20_000)
-                .append('\n')
-                .append("flushDiskType=ASYNC_FLUSH\n")
-                .append("deleteWhen=04\n")
+        StringBuilder conf = new StringBuilder().append("brokerClusterName=").append(CLUSTER).append('\n')
+                .append("brokerName=").append(name).append('\n').append("brokerId=0\n").append("namesrvAddr=")
+                .append(namesrvAddr).append('\n').append("listenPort=").append(port).append('\n')
+                .append("brokerIP1=127.0.0.1\nbrokerIP2=127.0.0.1\n").append("rocketmqHome=").append(it.rocketmqHome())
+                .append('\n').append("storePathRootDir=").append(store).append('\n').append("storePathCommitLog=")
+                .append(store.resolve("commitlog")).append('\n').append("mappedFileSizeCommitLog=")
+                .append(8 * 1024 * 1024).append('\n').append("mappedFileSizeConsumeQueue=").append(20 * 20_000)
+                .append('\n').append("flushDiskType=ASYNC_FLUSH\n").append("deleteWhen=04\n")
                 .append("autoCreateTopicEnable=true\n");
         Files.writeString(dir.resolve("broker.conf"), conf.toString());
         Broker b = new Broker(it, name, port, dir, classpath, generation);
         b.launch();
-        ScenarioEnv.log(
-                "broker %s (RocketMQ %s): %s, namesrvAddr=%s, dir %s", name, generation, b.addr(), namesrvAddr, dir);
+        ScenarioEnv.log("broker %s (RocketMQ %s): %s, namesrvAddr=%s, dir %s", name, generation, b.addr(), namesrvAddr,
+                dir);
         return b;
     }
 
     private void launch() throws Exception {
-        proc = it.launchJava(
-                dir,
-                classpath,
-                it.serverJvmOpts(dir),
-                "org.apache.rocketmq.broker.BrokerStartup",
+        proc = it.launchJava(dir, classpath, it.serverJvmOpts(dir), "org.apache.rocketmq.broker.BrokerStartup",
                 List.of("-c", dir.resolve("broker.conf").toString()));
     }
 
@@ -95,10 +67,8 @@ final class Broker {
             throw new IllegalStateException("broker " + name + " is still running (pid " + proc.pid() + ")");
         }
         // the dead JVM's sockets may linger in TIME_WAIT (the broker binds with SO_REUSEADDR); nothing may listen
-        long ms = ScenarioEnv.waitUntil(
-                Duration.ofSeconds(30),
-                () -> !ScenarioEnv.listening(addr())
-                        && !ScenarioEnv.listening(ScenarioEnv.HOST + ":" + (port - 2))
+        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(30),
+                () -> !ScenarioEnv.listening(addr()) && !ScenarioEnv.listening(ScenarioEnv.HOST + ":" + (port - 2))
                         && !ScenarioEnv.listening(ScenarioEnv.HOST + ":" + (port + 1)));
         if (ms < 0) {
             throw new IllegalStateException("something still listens on the ports of broker " + name + " around " + port

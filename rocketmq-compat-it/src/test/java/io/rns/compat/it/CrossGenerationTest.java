@@ -54,8 +54,7 @@ class CrossGenerationTest {
         run = Long.toHexString(it.seed & 0xffffffL);
         clients = new Rmq(run);
         ns = it.target.equals("rns") ? RnsNameServers.start(it) : StockNamesrvs.start(it);
-        broker = Broker.start(
-                it, "broker-old", ns.addrList(), Files.readString(otherCp).trim(), otherGen);
+        broker = Broker.start(it, "broker-old", ns.addrList(), Files.readString(otherCp).trim(), otherGen);
     }
 
     @AfterAll
@@ -91,19 +90,15 @@ class CrossGenerationTest {
             }
             return true;
         });
-        assertTrue(
-                regMs >= 0,
-                "RocketMQ " + broker.generation + " broker not registered on every node within 180 s; " + ns.describe()
-                        + "\n" + broker.logTail());
+        assertTrue(regMs >= 0, "RocketMQ " + broker.generation + " broker not registered on every node within 180 s; "
+                + ns.describe() + "\n" + broker.logTail());
         ScenarioEnv.log("RocketMQ %s broker registered on all three nodes after %d ms", broker.generation, regMs);
 
         DefaultMQAdminExt admin = clients.admin("x-all", ns.addrList());
         String topic = "it-crossgen-" + run;
         admin.createAndUpdateTopicConfig(broker.addr(), new TopicConfig(topic, 4, 4, 6));
         for (int i = 0; i < 3; i++) {
-            assertEquals(
-                    Set.of(broker.name),
-                    Rmq.brokerNames(nodeAdmins[i].examineTopicRouteInfo(topic)),
+            assertEquals(Set.of(broker.name), Rmq.brokerNames(nodeAdmins[i].examineTopicRouteInfo(topic)),
                     "node " + (i + 1) + " route of " + topic + " right after the create");
         }
 
@@ -117,12 +112,10 @@ class CrossGenerationTest {
             assertEquals(SendStatus.SEND_OK, r.getSendStatus(), "send " + i);
             sent.add(key);
         }
-        long ms = ScenarioEnv.waitUntil(
-                Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
+        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
         Set<String> missing = new TreeSet<>(sent);
         missing.removeAll(received.keySet());
-        ScenarioEnv.log(
-                "RocketMQ %s broker, %s clients: sent 200, consumed %d distinct after %d ms, missing %d",
+        ScenarioEnv.log("RocketMQ %s broker, %s clients: sent 200, consumed %d distinct after %d ms, missing %d",
                 broker.generation, it.generation, received.size(), ms, missing.size());
         assertEquals(sent, received.keySet(), "consumed keys must be exactly the sent keys");
 
@@ -136,9 +129,8 @@ class CrossGenerationTest {
             }
             return true;
         });
-        ScenarioEnv.log(
-                "stopped RocketMQ %s broker gone from every node %d ms after SIGTERM",
-                broker.generation, gone < 0 ? -1 : (System.nanoTime() - t0) / 1_000_000);
+        ScenarioEnv.log("stopped RocketMQ %s broker gone from every node %d ms after SIGTERM", broker.generation,
+                gone < 0 ? -1 : (System.nanoTime() - t0) / 1_000_000);
         assertTrue(gone >= 0, "the stopped broker was still listed 60 s after SIGTERM");
     }
 }

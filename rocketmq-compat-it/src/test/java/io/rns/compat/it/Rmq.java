@@ -103,8 +103,7 @@ final class Rmq implements AutoCloseable {
         // routeData is a TopicRouteData of either generation's package
         Set<String> names = new TreeSet<>();
         @SuppressWarnings("unchecked")
-        List<Object> bds =
-                (List<Object>) routeData.getClass().getMethod("getBrokerDatas").invoke(routeData);
+        List<Object> bds = (List<Object>) routeData.getClass().getMethod("getBrokerDatas").invoke(routeData);
         for (Object bd : bds) {
             names.add((String) bd.getClass().getMethod("getBrokerName").invoke(bd));
         }

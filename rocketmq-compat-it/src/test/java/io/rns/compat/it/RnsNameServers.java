@@ -52,18 +52,9 @@ final class RnsNameServers implements NameServers {
         Files.createDirectories(dir);
         ScenarioEnv.log("starting a 3-node RNS cluster: scripts/cluster.sh start --dir %s --port-offset %d", dir, k);
         int rc = ScenarioEnv.run(
-                List.of(
-                        "bash",
-                        it.root.resolve("scripts/cluster.sh").toString(),
-                        "start",
-                        "-n",
-                        "3",
-                        "--dir",
-                        dir.toString(),
-                        "--port-offset",
-                        Integer.toString(k)),
-                dir.resolve("cluster-cli.log"),
-                Duration.ofSeconds(300),
+                List.of("bash", it.root.resolve("scripts/cluster.sh").toString(), "start", "-n", "3", "--dir",
+                        dir.toString(), "--port-offset", Integer.toString(k)),
+                dir.resolve("cluster-cli.log"), Duration.ofSeconds(300),
                 // a generous leader wait: CI and dev machines here have 2 cores shared with other work
                 Map.of("RNS_NODE_HEAP", "256m", "RNS_START_WAIT_SECS", "180"));
         if (rc != 0) {
@@ -78,14 +69,11 @@ final class RnsNameServers implements NameServers {
         }
         RnsNameServers c = new RnsNameServers(it, dir, rmq, eps);
         // should the test JVM end without its @AfterAll, still stop the nodes (by their pid files)
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            if (!c.closed) {
-                                c.close();
-                            }
-                        },
-                        "rns-cluster-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!c.closed) {
+                c.close();
+            }
+        }, "rns-cluster-stop"));
         ScenarioEnv.log("RNS cluster up: RocketMQ addrs %s, RNS endpoints %s, dir %s", c.addrList(), eps, dir);
         return c;
     }
@@ -94,10 +82,7 @@ final class RnsNameServers implements NameServers {
         if (v == null || v.isBlank()) {
             throw new IllegalStateException("cluster.env has no " + what);
         }
-        return new ArrayList<>(Arrays.stream(v.split("[;,]"))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList());
+        return new ArrayList<>(Arrays.stream(v.split("[;,]")).map(String::trim).filter(s -> !s.isEmpty()).toList());
     }
 
     private static Map<String, String> readEnv(Path f) throws IOException {
@@ -133,13 +118,11 @@ final class RnsNameServers implements NameServers {
                 Path out = dir.resolve("rns-status.out");
                 Files.deleteIfExists(out);
                 int rc = ScenarioEnv.run(
-                        List.of("bash", it.root.resolve("scripts/rns").toString(), "--endpoints", ep, "status"),
-                        out,
-                        Duration.ofSeconds(60),
-                        Map.of());
+                        List.of("bash", it.root.resolve("scripts/rns").toString(), "--endpoints", ep, "status"), out,
+                        Duration.ofSeconds(60), Map.of());
                 String text = Files.readString(out, StandardCharsets.UTF_8);
-                Files.writeString(
-                        cliLog, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(cliLog, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
                 Matcher m = LEADER.matcher(text);
                 if (rc == 0 && m.find()) {
                     String node = m.group(1);
@@ -164,8 +147,7 @@ final class RnsNameServers implements NameServers {
     }
 
     private void cluster(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(
-                List.of("bash", it.root.resolve("scripts/cluster.sh").toString()));
+        List<String> cmd = new ArrayList<>(List.of("bash", it.root.resolve("scripts/cluster.sh").toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--dir", dir.toString()));
         ScenarioEnv.log("$ scripts/cluster.sh %s --dir %s", String.join(" ", args), dir);

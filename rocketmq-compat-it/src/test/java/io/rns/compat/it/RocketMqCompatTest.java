@@ -114,16 +114,12 @@ class RocketMqCompatTest {
         for (int i = 0; i < 3; i++) {
             var ci = nodeAdmins.get(i).examineBrokerClusterInfo();
             var bd = ci.getBrokerAddrTable().get(brokerA.name);
-            assertTrue(
-                    bd != null,
-                    "node " + (i + 1) + ": no broker-a in "
-                            + ci.getBrokerAddrTable().keySet());
-            assertEquals(
-                    Map.of(0L, brokerA.addr()), Map.copyOf(bd.getBrokerAddrs()), "node " + (i + 1) + " broker-a addrs");
+            assertTrue(bd != null, "node " + (i + 1) + ": no broker-a in " + ci.getBrokerAddrTable().keySet());
+            assertEquals(Map.of(0L, brokerA.addr()), Map.copyOf(bd.getBrokerAddrs()),
+                    "node " + (i + 1) + " broker-a addrs");
             assertEquals(Broker.CLUSTER, bd.getCluster(), "node " + (i + 1) + " cluster of broker-a");
             Set<String> names = ci.getClusterAddrTable().get(Broker.CLUSTER);
-            assertTrue(
-                    names != null && names.contains(brokerA.name),
+            assertTrue(names != null && names.contains(brokerA.name),
                     "node " + (i + 1) + " clusterAddrTable " + ci.getClusterAddrTable());
         }
     }
@@ -145,14 +141,12 @@ class RocketMqCompatTest {
             sent.add(key);
         }
         ScenarioEnv.log("sent %d messages to %s", n, topic);
-        long ms = ScenarioEnv.waitUntil(
-                Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
+        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
         Set<String> missing = new TreeSet<>(sent);
         missing.removeAll(received.keySet());
         int dups = received.values().stream().mapToInt(c -> c - 1).sum();
-        ScenarioEnv.log(
-                "push consumer got %d distinct keys (%d redeliveries) in %d ms; missing %d",
-                received.size(), dups, ms, missing.size());
+        ScenarioEnv.log("push consumer got %d distinct keys (%d redeliveries) in %d ms; missing %d", received.size(),
+                dups, ms, missing.size());
         assertEquals(Set.of(), missing, "keys sent but never consumed");
         assertEquals(sent, received.keySet(), "consumed keys must be exactly the sent keys");
     }
@@ -169,23 +163,15 @@ class RocketMqCompatTest {
             var route = nodeAdmins.get(i).examineTopicRouteInfo(topic);
             assertEquals(Set.of(brokerA.name), Rmq.brokerNames(route), "node " + (i + 1) + " brokers of " + topic);
             var qd = route.getQueueDatas().get(0);
-            assertEquals(
-                    List.of(3, 2, 6),
-                    List.of(qd.getReadQueueNums(), qd.getWriteQueueNums(), qd.getPerm()),
+            assertEquals(List.of(3, 2, 6), List.of(qd.getReadQueueNums(), qd.getWriteQueueNums(), qd.getPerm()),
                     "node " + (i + 1) + " queue data (read, write, perm) of " + topic);
-            assertTrue(
-                    nodeAdmins.get(i).fetchAllTopicList().getTopicList().contains(topic),
+            assertTrue(nodeAdmins.get(i).fetchAllTopicList().getTopicList().contains(topic),
                     "node " + (i + 1) + " topic list (206)");
-            assertTrue(
-                    nodeAdmins
-                            .get(i)
-                            .fetchTopicsByCLuster(Broker.CLUSTER)
-                            .getTopicList()
-                            .contains(topic),
+            assertTrue(nodeAdmins.get(i).fetchTopicsByCLuster(Broker.CLUSTER).getTopicList().contains(topic),
                     "node " + (i + 1) + " topics by cluster (224)");
         }
-        ScenarioEnv.log(
-                "topic %s created through broker-a in %d ms and visible on all three nodes at once", topic, createMs);
+        ScenarioEnv.log("topic %s created through broker-a in %d ms and visible on all three nodes at once", topic,
+                createMs);
 
         // KV config: put fans out to every address; read back through each node; delete; gone everywhere (22)
         String kvNs = "IT_NS_" + run;
@@ -195,9 +181,7 @@ class RocketMqCompatTest {
         }
         admin.deleteKvConfig(kvNs, "k1");
         for (int i = 0; i < 3; i++) {
-            assertEquals(
-                    Rmq.QUERY_NOT_FOUND,
-                    Rmq.clientErrorCode(nodeAdmins.get(i), a -> a.getKVConfig(kvNs, "k1")),
+            assertEquals(Rmq.QUERY_NOT_FOUND, Rmq.clientErrorCode(nodeAdmins.get(i), a -> a.getKVConfig(kvNs, "k1")),
                     "node " + (i + 1) + " getKVConfig after delete");
         }
 
@@ -211,18 +195,14 @@ class RocketMqCompatTest {
             admin.deleteTopicInNameServer(new HashSet<>(ns.addrs()), Broker.CLUSTER, topic);
         }
         for (int i = 0; i < 3; i++) {
-            assertEquals(
-                    Rmq.TOPIC_NOT_EXIST,
-                    Rmq.routeCode(nodeAdmins.get(i), topic),
+            assertEquals(Rmq.TOPIC_NOT_EXIST, Rmq.routeCode(nodeAdmins.get(i), topic),
                     "node " + (i + 1) + " route after delete");
-            assertTrue(
-                    !nodeAdmins.get(i).fetchAllTopicList().getTopicList().contains(topic),
+            assertTrue(!nodeAdmins.get(i).fetchAllTopicList().getTopicList().contains(topic),
                     "node " + (i + 1) + " topic list after delete");
         }
         // broker-a itself is still registered
         for (int i = 0; i < 3; i++) {
-            assertTrue(
-                    Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name),
+            assertTrue(Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name),
                     "node " + (i + 1) + " still lists broker-a");
         }
     }
@@ -240,34 +220,31 @@ class RocketMqCompatTest {
         Set<String> sentOk = ConcurrentHashMap.newKeySet();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger attempted = new AtomicInteger();
-        Thread sender = new Thread(
-                () -> {
-                    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-                    for (int i = 0; i < total && System.nanoTime() < deadline; i++) {
-                        String key = "fo-" + run + "-" + i;
-                        attempted.incrementAndGet();
-                        try {
-                            var r = producer.send(
-                                    new Message(topic, "tag", key, ("failover-" + i).getBytes(StandardCharsets.UTF_8)));
-                            if (r.getSendStatus() == SendStatus.SEND_OK) {
-                                sentOk.add(key);
-                            } else {
-                                failures.add(key + ": " + r.getSendStatus());
-                            }
-                            Thread.sleep(25);
-                        } catch (InterruptedException e) {
-                            return;
-                        } catch (Exception e) {
-                            failures.add(key + ": " + e);
-                        }
+        Thread sender = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            for (int i = 0; i < total && System.nanoTime() < deadline; i++) {
+                String key = "fo-" + run + "-" + i;
+                attempted.incrementAndGet();
+                try {
+                    var r = producer
+                            .send(new Message(topic, "tag", key, ("failover-" + i).getBytes(StandardCharsets.UTF_8)));
+                    if (r.getSendStatus() == SendStatus.SEND_OK) {
+                        sentOk.add(key);
+                    } else {
+                        failures.add(key + ": " + r.getSendStatus());
                     }
-                },
-                "failover-sender");
+                    Thread.sleep(25);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    failures.add(key + ": " + e);
+                }
+            }
+        }, "failover-sender");
         sender.start();
         ScenarioEnv.waitUntil(Duration.ofSeconds(60), () -> sentOk.size() >= 100);
         int victim = ns.leader();
-        ScenarioEnv.log(
-                "killing node %d (%s) after %d sends", victim + 1, ns.addrs().get(victim), sentOk.size());
+        ScenarioEnv.log("killing node %d (%s) after %d sends", victim + 1, ns.addrs().get(victim), sentOk.size());
         long killedAt = System.nanoTime();
         ns.kill(victim);
 
@@ -279,8 +256,7 @@ class RocketMqCompatTest {
         survivors.remove(Integer.valueOf(victim));
         long visibleMs = ScenarioEnv.waitUntil(Duration.ofSeconds(60), () -> {
             for (int i : survivors) {
-                if (!Rmq.brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic2))
-                        .contains(brokerA.name)) {
+                if (!Rmq.brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic2)).contains(brokerA.name)) {
                     return false;
                 }
             }
@@ -289,14 +265,12 @@ class RocketMqCompatTest {
         ScenarioEnv.log(
                 "topic %s created %d ms after the kill; visible on both survivors %d ms after the create returned",
                 topic2, createdMs, visibleMs);
-        assertTrue(
-                visibleMs >= 0,
+        assertTrue(visibleMs >= 0,
                 "a topic created after the leader kill never became visible on the survivors " + survivors);
 
         sender.join(Duration.ofSeconds(240).toMillis());
         assertTrue(!sender.isAlive(), "sender still running");
-        long ms = ScenarioEnv.waitUntil(
-                Duration.ofSeconds(120), () -> received.keySet().containsAll(sentOk));
+        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sentOk));
         Set<String> lost = new TreeSet<>(sentOk);
         lost.removeAll(received.keySet());
         ScenarioEnv.log(
@@ -310,11 +284,9 @@ class RocketMqCompatTest {
 
         // the killed node comes back and serves broker-a and the topic created while it was down
         ns.restart(victim);
-        long backMs = ScenarioEnv.waitUntil(
-                Duration.ofSeconds(90),
-                () -> Rmq.brokerAddrs(nodeAdmins.get(victim)).containsKey(brokerA.name)
-                        && Rmq.brokerNames(nodeAdmins.get(victim).examineTopicRouteInfo(topic2))
-                                .contains(brokerA.name));
+        long backMs = ScenarioEnv.waitUntil(Duration.ofSeconds(90),
+                () -> Rmq.brokerAddrs(nodeAdmins.get(victim)).containsKey(brokerA.name) && Rmq
+                        .brokerNames(nodeAdmins.get(victim).examineTopicRouteInfo(topic2)).contains(brokerA.name));
         ScenarioEnv.log("restarted node %d serves broker-a and %s after %d ms", victim + 1, topic2, backMs);
         assertTrue(backMs >= 0, "restarted node " + (victim + 1) + " never served broker-a and " + topic2);
     }
@@ -326,16 +298,11 @@ class RocketMqCompatTest {
     void stoppedAndKilledBrokersLeaveTheRoutes() throws Exception {
         brokerB = Broker.start(it, "broker-b", ns.addrList());
         String topic = "it-onlyb-" + run;
-        awaitEveryNode(
-                "broker-b registered",
-                Duration.ofSeconds(180),
+        awaitEveryNode("broker-b registered", Duration.ofSeconds(180),
                 i -> Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerB.name));
         admin.createAndUpdateTopicConfig(brokerB.addr(), new TopicConfig(topic, 2, 2, 6));
-        awaitEveryNode(
-                "route of " + topic + " via broker-b",
-                Duration.ofSeconds(30),
-                i -> Rmq.brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic))
-                        .equals(Set.of(brokerB.name)));
+        awaitEveryNode("route of " + topic + " via broker-b", Duration.ofSeconds(30),
+                i -> Rmq.brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic)).equals(Set.of(brokerB.name)));
 
         // (a) SIGTERM: a clean shutdown sends UNREGISTER_BROKER
         long t0 = System.nanoTime();
@@ -347,11 +314,8 @@ class RocketMqCompatTest {
 
         // (b) SIGKILL: no unregister; the NameServers see the connections close
         brokerB.restart();
-        awaitEveryNode(
-                "broker-b re-registered with " + topic,
-                Duration.ofSeconds(180),
-                i -> Rmq.brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic))
-                        .equals(Set.of(brokerB.name)));
+        awaitEveryNode("broker-b re-registered with " + topic, Duration.ofSeconds(180),
+                i -> Rmq.brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic)).equals(Set.of(brokerB.name)));
         t0 = System.nanoTime();
         brokerB.kill();
         long goneKill = awaitGone(topic, t0, Duration.ofSeconds(150));
@@ -361,8 +325,8 @@ class RocketMqCompatTest {
 
         // broker-a is untouched
         for (int i = 0; i < 3; i++) {
-            assertTrue(
-                    Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name), "node " + (i + 1) + " lost broker-a");
+            assertTrue(Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name),
+                    "node " + (i + 1) + " lost broker-a");
         }
     }
 
@@ -406,13 +370,8 @@ class RocketMqCompatTest {
         for (int i = 0; i < 3; i++) {
             sb.append(" node").append(i + 1).append('=');
             try {
-                sb.append("{brokers=")
-                        .append(Rmq.brokerAddrs(nodeAdmins.get(i)).keySet())
-                        .append(", route(")
-                        .append(topic)
-                        .append(")=")
-                        .append(Rmq.routeCode(nodeAdmins.get(i), topic))
-                        .append('}');
+                sb.append("{brokers=").append(Rmq.brokerAddrs(nodeAdmins.get(i)).keySet()).append(", route(")
+                        .append(topic).append(")=").append(Rmq.routeCode(nodeAdmins.get(i), topic)).append('}');
             } catch (Exception e) {
                 sb.append(e);
             }

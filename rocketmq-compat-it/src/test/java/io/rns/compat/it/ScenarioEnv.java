@@ -39,14 +39,11 @@ final class ScenarioEnv {
     private static final List<Process> STARTED = Collections.synchronizedList(new ArrayList<>());
 
     static {
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            synchronized (STARTED) {
-                                STARTED.stream().filter(Process::isAlive).forEach(Process::destroyForcibly);
-                            }
-                        },
-                        "it-process-reaper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (STARTED) {
+                STARTED.stream().filter(Process::isAlive).forEach(Process::destroyForcibly);
+            }
+        }, "it-process-reaper"));
     }
 
     ScenarioEnv(String testName) throws IOException {
@@ -63,13 +60,11 @@ final class ScenarioEnv {
         classpath = Files.readString(cpFile, StandardCharsets.UTF_8).trim();
         checkClasspath(classpath, generation);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        workDir = Path.of(req("rns.it.workDir"))
-                .toAbsolutePath()
+        workDir = Path.of(req("rns.it.workDir")).toAbsolutePath()
                 .resolve(testName + "-" + target + "-" + stamp + "-" + Long.toHexString(seed));
         Files.createDirectories(workDir);
-        log(
-                "RocketMQ %s against %s NameServers; seed=%d (-Drns.it.seed=%d to repeat); work dir %s",
-                generation, target, seed, seed, workDir);
+        log("RocketMQ %s against %s NameServers; seed=%d (-Drns.it.seed=%d to repeat); work dir %s", generation, target,
+                seed, seed, workDir);
     }
 
     /**
@@ -81,15 +76,12 @@ final class ScenarioEnv {
             String file = Path.of(entry).getFileName().toString();
             // rocketmq-rocksdb and rocketmq-proto are versioned on their own
             boolean ownVersion = file.startsWith("rocketmq-rocksdb-") || file.startsWith("rocketmq-proto-");
-            if (file.startsWith("rocketmq-")
-                    && entry.contains("/org/apache/rocketmq/")
-                    && !ownVersion
+            if (file.startsWith("rocketmq-") && entry.contains("/org/apache/rocketmq/") && !ownVersion
                     && !file.endsWith("-" + generation + ".jar")) {
                 throw new IllegalStateException(
                         "RocketMQ " + generation + " classpath holds " + entry + " of another version");
             }
-            if (entry.contains("/io/rns/")
-                    || entry.contains("rocketmq-compat/target")
+            if (entry.contains("/io/rns/") || entry.contains("rocketmq-compat/target")
                     || entry.contains("server/target")) {
                 throw new IllegalStateException(
                         "RNS classes leaked onto the RocketMQ " + generation + " classpath: " + entry);
@@ -111,9 +103,8 @@ final class ScenarioEnv {
     }
 
     static void log(String fmt, Object... args) {
-        System.out.printf(
-                "[%s] %s%n",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss.SSS")), String.format(fmt, args));
+        System.out.printf("[%s] %s%n", LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss.SSS")),
+                String.format(fmt, args));
         System.out.flush();
     }
 
@@ -141,10 +132,8 @@ final class ScenarioEnv {
     static boolean listening(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         try (Socket c = new Socket()) {
-            c.connect(
-                    new InetSocketAddress(
-                            hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
-                    500);
+            c.connect(new InetSocketAddress(hostPort.substring(0, colon),
+                    Integer.parseInt(hostPort.substring(colon + 1))), 500);
             return true;
         } catch (IOException e) {
             return false;
@@ -187,11 +176,8 @@ final class ScenarioEnv {
         cmd.add(cp);
         cmd.add(mainClass);
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        dir.resolve("stdout.log").toFile()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()));
         pb.environment().put("ROCKETMQ_HOME", rocketmqHome().toString());
         pb.environment().remove("NAMESRV_ADDR");
         Process p = pb.start();
@@ -207,14 +193,14 @@ final class ScenarioEnv {
         if (!Files.isDirectory(conf)) {
             Files.createDirectories(conf);
             String logback = """
-          <configuration>
-            <appender name="FILE" class="ch.qos.logback.core.FileAppender">
-              <file>${user.home}/logs/rocketmq.log</file>
-              <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{32} - %msg%n</pattern></encoder>
-            </appender>
-            <root level="INFO"><appender-ref ref="FILE"/></root>
-          </configuration>
-          """;
+                    <configuration>
+                      <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+                        <file>${user.home}/logs/rocketmq.log</file>
+                        <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{32} - %msg%n</pattern></encoder>
+                      </appender>
+                      <root level="INFO"><appender-ref ref="FILE"/></root>
+                    </configuration>
+                    """;
             for (String f : List.of("logback_broker.xml", "logback_namesrv.xml", "logback_tools.xml")) {
                 Files.writeString(conf.resolve(f), logback);
             }
@@ -224,23 +210,13 @@ final class ScenarioEnv {
 
     /** JVM options for a RocketMQ server JVM whose files all live under dir. */
     List<String> serverJvmOpts(Path dir) throws IOException {
-        return List.of(
-                "-Xms128m",
-                "-Xmx256m",
-                "-XX:MaxDirectMemorySize=256m",
-                "-XX:+UseSerialGC",
-                "-XX:+HeapDumpOnOutOfMemoryError",
-                "-XX:HeapDumpPath=" + dir,
+        return List.of("-Xms128m", "-Xmx256m", "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
+                "-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + dir,
                 // 4.9.7 cleans mapped files through jdk.internal.ref on shutdown; without this it crashes before it
                 // unregisters from the NameServers (see the protocol notes)
-                "--add-opens",
-                "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens",
-                "java.base/java.nio=ALL-UNNAMED",
-                "--add-opens",
-                "java.base/sun.nio.ch=ALL-UNNAMED",
-                "-Duser.home=" + dir,
-                "-Drocketmq.home.dir=" + rocketmqHome());
+                "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens",
+                "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-Duser.home=" + dir, "-Drocketmq.home.dir=" + rocketmqHome());
     }
 
     static void sigterm(Process p, Duration wait) throws InterruptedException {
@@ -266,14 +242,9 @@ final class ScenarioEnv {
     static int run(List<String> cmd, Path log, Duration timeout, Map<String, String> env)
             throws IOException, InterruptedException {
         Files.createDirectories(log.getParent());
-        Files.writeString(
-                log,
-                "$ " + String.join(" ", cmd) + "\n",
-                StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE,
+        Files.writeString(log, "$ " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         Process p = pb.start();

@@ -26,10 +26,8 @@ final class StockNamesrvs implements NameServers {
         for (int i = 0; i < 3; i++) {
             Path dir = it.workDir.resolve("stock-namesrv-" + (i + 1));
             Files.createDirectories(dir);
-            Files.writeString(
-                    dir.resolve("namesrv.conf"),
-                    "listenPort=" + (base + i) + "\n" + "kvConfigPath=" + dir.resolve("kvConfig.json") + "\n"
-                            + "rocketmqHome=" + it.rocketmqHome() + "\n");
+            Files.writeString(dir.resolve("namesrv.conf"), "listenPort=" + (base + i) + "\n" + "kvConfigPath="
+                    + dir.resolve("kvConfig.json") + "\n" + "rocketmqHome=" + it.rocketmqHome() + "\n");
             s.addrs.add(ScenarioEnv.HOST + ":" + (base + i));
             s.dirs.add(dir);
         }
@@ -49,9 +47,7 @@ final class StockNamesrvs implements NameServers {
     }
 
     private void launch(int i) throws Exception {
-        procs[i] = it.launchJava(
-                dirs.get(i),
-                it.serverJvmOpts(dirs.get(i)),
+        procs[i] = it.launchJava(dirs.get(i), it.serverJvmOpts(dirs.get(i)),
                 "org.apache.rocketmq.namesrv.NamesrvStartup",
                 List.of("-c", dirs.get(i).resolve("namesrv.conf").toString()));
     }

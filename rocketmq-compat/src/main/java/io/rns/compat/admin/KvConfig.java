@@ -27,12 +27,8 @@ public record KvConfig(NativeCaller natives) {
     /** 100. */
     public CompletableFuture<RemotingCommand> put(RemotingCommand req, InboundContext ctx) throws Exception {
         PutKVConfigRequestHeader h = Headers.decode(req, PutKVConfigRequestHeader.class);
-        return natives.write(
-                natives.envelope(ctx)
-                        .setKvPut(KvPutRequest.newBuilder()
-                                .setNamespace(h.getNamespace())
-                                .setKey(h.getKey())
-                                .setValue(h.getValue())),
+        return natives.write(natives.envelope(ctx).setKvPut(
+                KvPutRequest.newBuilder().setNamespace(h.getNamespace()).setKey(h.getKey()).setValue(h.getValue())),
                 ctx);
     }
 
@@ -40,16 +36,11 @@ public record KvConfig(NativeCaller natives) {
     public CompletableFuture<RemotingCommand> get(RemotingCommand req, InboundContext ctx) throws Exception {
         GetKVConfigRequestHeader h = Headers.decode(req, GetKVConfigRequestHeader.class);
         return natives.send(
-                        natives.readEnvelope(req, ctx)
-                                .setKvGet(KvGetRequest.newBuilder()
-                                        .setNamespace(h.getNamespace())
-                                        .setKey(h.getKey()))
-                                .build(),
-                        ctx)
-                .thenApply(r -> {
+                natives.readEnvelope(req, ctx)
+                        .setKvGet(KvGetRequest.newBuilder().setNamespace(h.getNamespace()).setKey(h.getKey())).build(),
+                ctx).thenApply(r -> {
                     if (r.getHeader().getCode() == ErrorCode.KEY_NOT_FOUND) {
-                        return RemotingCommand.createResponseCommand(
-                                ResponseCode.QUERY_NOT_FOUND,
+                        return RemotingCommand.createResponseCommand(ResponseCode.QUERY_NOT_FOUND,
                                 "No config item, Namespace: " + h.getNamespace() + " Key: " + h.getKey());
                     }
                     return Answers.okOrError(r, ok -> {
@@ -63,31 +54,23 @@ public record KvConfig(NativeCaller natives) {
     /** 102. */
     public CompletableFuture<RemotingCommand> delete(RemotingCommand req, InboundContext ctx) throws Exception {
         DeleteKVConfigRequestHeader h = Headers.decode(req, DeleteKVConfigRequestHeader.class);
-        return natives.write(
-                natives.envelope(ctx)
-                        .setKvDelete(KvDeleteRequest.newBuilder()
-                                .setNamespace(h.getNamespace())
-                                .setKey(h.getKey())),
-                ctx);
+        return natives.write(natives.envelope(ctx)
+                .setKvDelete(KvDeleteRequest.newBuilder().setNamespace(h.getNamespace()).setKey(h.getKey())), ctx);
     }
 
     /** 219: the namespace as a KVTable body; an empty namespace is 22 too. */
     public CompletableFuture<RemotingCommand> list(RemotingCommand req, InboundContext ctx) throws Exception {
         GetKVListByNamespaceRequestHeader h = Headers.decode(req, GetKVListByNamespaceRequestHeader.class);
-        return natives.send(
-                        natives.readEnvelope(req, ctx)
-                                .setKvList(KvListRequest.newBuilder().setNamespace(h.getNamespace()))
-                                .build(),
-                        ctx)
+        return natives
+                .send(natives.readEnvelope(req, ctx)
+                        .setKvList(KvListRequest.newBuilder().setNamespace(h.getNamespace())).build(), ctx)
                 .thenApply(r -> {
                     if (r.getHeader().getCode() == ErrorCode.KEY_NOT_FOUND
-                            || (r.getHeader().getCode() == ErrorCode.OK
-                                    && r.getKvList().getEntriesCount() == 0)) {
-                        return RemotingCommand.createResponseCommand(
-                                ResponseCode.QUERY_NOT_FOUND, "No config item, Namespace: " + h.getNamespace());
+                            || (r.getHeader().getCode() == ErrorCode.OK && r.getKvList().getEntriesCount() == 0)) {
+                        return RemotingCommand.createResponseCommand(ResponseCode.QUERY_NOT_FOUND,
+                                "No config item, Namespace: " + h.getNamespace());
                     }
-                    return Answers.okOrError(
-                            r, ok -> Answers.ok(Answers.kvTable(ok.getKvList().getEntriesMap())));
+                    return Answers.okOrError(r, ok -> Answers.ok(Answers.kvTable(ok.getKvList().getEntriesMap())));
                 });
     }
 }

@@ -19,8 +19,7 @@ public record NamesrvConfigCodes(NamesrvConfig config) {
     /** 319: the node's effective configuration as properties text (sorted keys). */
     public CompletableFuture<RemotingCommand> get(RemotingCommand req, InboundContext ctx) {
         StringBuilder sb = new StringBuilder();
-        new TreeMap<>(config.describe())
-                .forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        new TreeMap<>(config.describe()).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
         return CompletableFuture.completedFuture(Answers.ok(sb.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -34,21 +33,18 @@ public record NamesrvConfigCodes(NamesrvConfig config) {
 
     private static RemotingCommand refuseUpdate(byte[] body) throws IOException {
         if (body == null || body.length == 0) {
-            return RemotingCommand.createResponseCommand(
-                    ResponseCode.SYSTEM_ERROR,
+            return RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR,
                     "UPDATE_NAMESRV_CONFIG without a body (properties text) changes nothing");
         }
         Properties p = new Properties();
         p.load(new StringReader(new String(body, StandardCharsets.UTF_8)));
         if (p.isEmpty()) {
-            return RemotingCommand.createResponseCommand(
-                    ResponseCode.SYSTEM_ERROR, "UPDATE_NAMESRV_CONFIG body holds no key=value line");
+            return RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR,
+                    "UPDATE_NAMESRV_CONFIG body holds no key=value line");
         }
         String keys = String.join(", ", new TreeSet<>(p.stringPropertyNames()));
-        return RemotingCommand.createResponseCommand(
-                ResponseCode.NO_PERMISSION,
-                "Can not update config in black list: "
-                        + keys
+        return RemotingCommand.createResponseCommand(ResponseCode.NO_PERMISSION,
+                "Can not update config in black list: " + keys
                         + " (RNS: no configuration key can be changed at runtime; edit the node's properties file and "
                         + "restart it)");
     }

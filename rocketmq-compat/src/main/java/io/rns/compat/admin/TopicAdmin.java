@@ -35,21 +35,15 @@ public record TopicAdmin(NativeCaller natives) {
         return (req, ctx) -> changeWritePerm(req, ctx, change);
     }
 
-    private CompletableFuture<RemotingCommand> changeWritePerm(
-            RemotingCommand req, InboundContext ctx, WritePermChange change) throws Exception {
+    private CompletableFuture<RemotingCommand> changeWritePerm(RemotingCommand req, InboundContext ctx,
+            WritePermChange change) throws Exception {
         String brokerName = change == WritePermChange.WIPE_WRITE
                 ? Headers.decode(req, WipeWritePermOfBrokerRequestHeader.class).getBrokerName()
                 : Headers.decode(req, AddWritePermOfBrokerRequestHeader.class).getBrokerName();
-        return natives.call(
-                natives.envelope(ctx)
-                        .setChangeWritePerm(ChangeWritePermRequest.newBuilder()
-                                .setBrokerName(brokerName)
-                                .setChange(change)),
-                ctx,
-                r -> {
+        return natives.call(natives.envelope(ctx).setChangeWritePerm(
+                ChangeWritePermRequest.newBuilder().setBrokerName(brokerName).setChange(change)), ctx, r -> {
                     RemotingCommand out = Answers.ok();
-                    out.addExtField(
-                            change == WritePermChange.WIPE_WRITE ? "wipeTopicCount" : "addTopicCount",
+                    out.addExtField(change == WritePermChange.WIPE_WRITE ? "wipeTopicCount" : "addTopicCount",
                             Integer.toString(r.getChangeWritePerm().getTopicCount()));
                     return out;
                 });
@@ -58,8 +52,7 @@ public record TopicAdmin(NativeCaller natives) {
     /** 217 (5.x registerTopic): queue datas of registered broker names go into the topic; stock answers 0 always. */
     public CompletableFuture<RemotingCommand> registerTopic(RemotingCommand req, InboundContext ctx) throws Exception {
         RegisterTopicRequestHeader h = Headers.decode(req, RegisterTopicRequestHeader.class);
-        TopicRouteData d = req.getBody() == null || req.getBody().length == 0
-                ? null
+        TopicRouteData d = req.getBody() == null || req.getBody().length == 0 ? null
                 : TopicRouteData.decode(req.getBody(), TopicRouteData.class);
         if (d == null || d.getQueueDatas() == null || d.getQueueDatas().isEmpty()) {
             return CompletableFuture.completedFuture(Answers.ok()); // stock: nothing to register
@@ -70,10 +63,8 @@ public record TopicAdmin(NativeCaller natives) {
         for (QueueData q : qds) {
             b.addQueueDatas(io.rns.rpc.v1.QueueData.newBuilder()
                     .setBrokerName(q.getBrokerName() == null ? "" : q.getBrokerName())
-                    .setReadQueueNums(q.getReadQueueNums())
-                    .setWriteQueueNums(q.getWriteQueueNums())
-                    .setPerm(q.getPerm())
-                    .setTopicSysFlag(q.getTopicSysFlag()));
+                    .setReadQueueNums(q.getReadQueueNums()).setWriteQueueNums(q.getWriteQueueNums())
+                    .setPerm(q.getPerm()).setTopicSysFlag(q.getTopicSysFlag()));
         }
         return natives.write(natives.envelope(ctx).setRegisterTopic(b), ctx);
     }
@@ -81,11 +72,7 @@ public record TopicAdmin(NativeCaller natives) {
     /** 216: a native topic delete (of one cluster's queues if the header names a cluster). */
     public CompletableFuture<RemotingCommand> deleteTopic(RemotingCommand req, InboundContext ctx) throws Exception {
         DeleteTopicFromNamesrvRequestHeader h = Headers.decode(req, DeleteTopicFromNamesrvRequestHeader.class);
-        return natives.write(
-                natives.envelope(ctx)
-                        .setDeleteTopic(DeleteTopicRequest.newBuilder()
-                                .setTopic(h.getTopic())
-                                .setCluster(h.getClusterName() == null ? "" : h.getClusterName())),
-                ctx);
+        return natives.write(natives.envelope(ctx).setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic(h.getTopic())
+                .setCluster(h.getClusterName() == null ? "" : h.getClusterName())), ctx);
     }
 }

@@ -24,7 +24,8 @@ import java.util.Map;
 final class ServedCodes {
     private final Map<Integer, ServedCode> table = new HashMap<>();
 
-    private ServedCodes() {}
+    private ServedCodes() {
+    }
 
     static Map<Integer, ServedCode> table(NamesrvConfig config, NativeCaller natives) {
         ServedCodes c = new ServedCodes();

@@ -15,7 +15,8 @@ import java.util.function.Function;
 
 /** The RocketMQ responses every handler builds: success, a native answer, a failure, an unknown code. */
 public final class Answers {
-    private Answers() {}
+    private Answers() {
+    }
 
     public static RemotingCommand ok() {
         return RemotingCommand.createResponseCommand(ResponseCode.SUCCESS, null);
@@ -34,8 +35,8 @@ public final class Answers {
 
     /** 3 REQUEST_CODE_NOT_SUPPORTED, as stock answers a code it does not serve. */
     public static RemotingCommand notSupported(int code) {
-        return RemotingCommand.createResponseCommand(
-                ResponseCode.REQUEST_CODE_NOT_SUPPORTED, "request type " + code + " not supported");
+        return RemotingCommand.createResponseCommand(ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
+                "request type " + code + " not supported");
     }
 
     /** A failure of the translation itself (bad header, bad body, bug) as a RocketMQ response. */
@@ -44,8 +45,7 @@ public final class Answers {
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
         }
-        String msg = e instanceof RemotingCommandException || e instanceof IllegalArgumentException
-                ? e.getMessage()
+        String msg = e instanceof RemotingCommandException || e instanceof IllegalArgumentException ? e.getMessage()
                 : e.toString();
         return RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR, msg);
     }

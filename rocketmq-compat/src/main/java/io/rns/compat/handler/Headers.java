@@ -11,7 +11,8 @@ import java.util.Map;
 
 /** Decoding of a request's custom header from its ext fields. */
 public final class Headers {
-    private Headers() {}
+    private Headers() {
+    }
 
     /**
      * The request's header from its ext fields. Required ({@code @CFNotNull}) fields that are missing fail with the
@@ -22,8 +23,7 @@ public final class Headers {
         Map<String, String> ext = req.getExtFields() == null ? Map.of() : req.getExtFields();
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
-                if (f.isAnnotationPresent(CFNotNull.class)
-                        && !Modifier.isStatic(f.getModifiers())
+                if (f.isAnnotationPresent(CFNotNull.class) && !Modifier.isStatic(f.getModifiers())
                         && ext.get(f.getName()) == null) {
                     throw new RemotingCommandException(
                             "the custom field <" + f.getName() + "> is null (request code " + req.getCode() + ")");

@@ -23,7 +23,9 @@ public final class NativeCaller {
     /** The native call, with the RocketMQ channel as its inbound context. */
     @FunctionalInterface
     public interface NativeCall
-            extends BiFunction<RequestEnvelope, InboundContext, CompletableFuture<ResponseEnvelope>> {}
+            extends
+                BiFunction<RequestEnvelope, InboundContext, CompletableFuture<ResponseEnvelope>> {
+    }
 
     private static final long RETRY_BACKOFF_MS = 200;
 
@@ -56,8 +58,8 @@ public final class NativeCaller {
     }
 
     /** {@code env} (from {@link #envelope} or {@link #readEnvelope}); {@code onOk} of an OK answer, else the error. */
-    public CompletableFuture<RemotingCommand> call(
-            RequestEnvelope.Builder env, InboundContext ctx, Function<ResponseEnvelope, RemotingCommand> onOk) {
+    public CompletableFuture<RemotingCommand> call(RequestEnvelope.Builder env, InboundContext ctx,
+            Function<ResponseEnvelope, RemotingCommand> onOk) {
         return send(env.build(), ctx).thenApply(r -> Answers.okOrError(r, onOk));
     }
 
@@ -81,8 +83,8 @@ public final class NativeCaller {
             if (leftMs < 2 * RETRY_BACKOFF_MS) {
                 return CompletableFuture.completedFuture(r);
             }
-            return CompletableFuture.supplyAsync(
-                            () -> null, CompletableFuture.delayedExecutor(RETRY_BACKOFF_MS, TimeUnit.MILLISECONDS))
+            return CompletableFuture
+                    .supplyAsync(() -> null, CompletableFuture.delayedExecutor(RETRY_BACKOFF_MS, TimeUnit.MILLISECONDS))
                     .thenCompose(x -> send(env, ctx));
         });
     }
@@ -93,11 +95,7 @@ public final class NativeCaller {
 
     /** The native cluster info at the request's read level (several codes are answered from it). */
     public CompletableFuture<Fetched<GetClusterInfoResponse>> clusterInfo(RemotingCommand req, InboundContext ctx) {
-        return send(
-                        readEnvelope(req, ctx)
-                                .setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance())
-                                .build(),
-                        ctx)
+        return send(readEnvelope(req, ctx).setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()).build(), ctx)
                 .thenApply(r -> r.getHeader().getCode() != ErrorCode.OK
                         ? Fetched.failed(NativeErrors.answer(r.getHeader()))
                         : Fetched.of(r.getGetClusterInfo()));

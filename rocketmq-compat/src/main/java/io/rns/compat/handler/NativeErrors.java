@@ -9,7 +9,8 @@ import org.apache.rocketmq.remoting.protocol.ResponseCode;
  * anything else → 1 SYSTEM_ERROR with a remark naming the RNS code and message (and the leader hint if any).
  */
 public final class NativeErrors {
-    private NativeErrors() {}
+    private NativeErrors() {
+    }
 
     /** A native error answer as a RocketMQ response. */
     public static RemotingCommand answer(ResponseHeader h) {
@@ -19,10 +20,8 @@ public final class NativeErrors {
             case OVERLOADED ->
                 RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_BUSY, "[RNS OVERLOADED] " + h.getMessage());
             default ->
-                RemotingCommand.createResponseCommand(
-                        ResponseCode.SYSTEM_ERROR,
-                        "[RNS " + h.getCode().name() + "] " + h.getMessage()
-                                + (h.getLeaderHint().isEmpty() ? "" : " (leader: " + h.getLeaderHint() + ")"));
+                RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR, "[RNS " + h.getCode().name() + "] "
+                        + h.getMessage() + (h.getLeaderHint().isEmpty() ? "" : " (leader: " + h.getLeaderHint() + ")"));
         };
     }
 }

@@ -19,7 +19,8 @@ import java.util.TreeMap;
 
 /** Native routes and cluster info as the RocketMQ bodies stock answers with. */
 final class RouteBodies {
-    private RouteBodies() {}
+    private RouteBodies() {
+    }
 
     static TopicRouteData toTopicRouteData(TopicRoute route) {
         TopicRouteData d = new TopicRouteData();
@@ -50,9 +51,7 @@ final class RouteBodies {
     /** Stock: standard JSON (quoted map keys, sorted) for version ≥ V4_9_4 or acceptStandardJsonOnly, else fastjson's own. */
     static byte[] encodeRoute(TopicRouteData d, int version, Boolean acceptStandardJsonOnly) {
         if (version >= MQVersion.Version.V4_9_4.ordinal() || Boolean.TRUE.equals(acceptStandardJsonOnly)) {
-            return d.encode(
-                    JSONWriter.Feature.BrowserCompatible,
-                    JSONWriter.Feature.MapSortField,
+            return d.encode(JSONWriter.Feature.BrowserCompatible, JSONWriter.Feature.MapSortField,
                     JSONWriter.Feature.WriteNonStringKeyAsString);
         }
         return d.encode();

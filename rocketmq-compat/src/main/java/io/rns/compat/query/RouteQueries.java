@@ -33,26 +33,19 @@ public record RouteQueries(NativeCaller natives) {
      */
     public CompletableFuture<RemotingCommand> routeInfo(RemotingCommand req, InboundContext ctx) throws Exception {
         GetRouteInfoRequestHeader h = Headers.decode(req, GetRouteInfoRequestHeader.class);
-        return natives.send(
-                        natives.readEnvelope(req, ctx)
-                                .setGetTopicRoute(
-                                        GetTopicRouteRequest.newBuilder().setTopic(h.getTopic()))
-                                .build(),
-                        ctx)
+        return natives
+                .send(natives.readEnvelope(req, ctx)
+                        .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(h.getTopic())).build(), ctx)
                 .thenApply(r -> {
                     ErrorCode code = r.getHeader().getCode();
                     if (code == ErrorCode.TOPIC_NOT_FOUND
-                            || (code == ErrorCode.OK
-                                    && r.getGetTopicRoute().getRoute().getBrokerDatasCount() == 0)) {
-                        return RemotingCommand.createResponseCommand(
-                                ResponseCode.TOPIC_NOT_EXIST, noRouteRemark(h.getTopic()));
+                            || (code == ErrorCode.OK && r.getGetTopicRoute().getRoute().getBrokerDatasCount() == 0)) {
+                        return RemotingCommand.createResponseCommand(ResponseCode.TOPIC_NOT_EXIST,
+                                noRouteRemark(h.getTopic()));
                     }
-                    return Answers.okOrError(
-                            r,
+                    return Answers.okOrError(r,
                             ok -> Answers.ok(RouteBodies.encodeRoute(
-                                    RouteBodies.toTopicRouteData(
-                                            ok.getGetTopicRoute().getRoute()),
-                                    req.getVersion(),
+                                    RouteBodies.toTopicRouteData(ok.getGetTopicRoute().getRoute()), req.getVersion(),
                                     h.getAcceptStandardJsonOnly())));
                 });
     }
@@ -65,9 +58,7 @@ public record RouteQueries(NativeCaller natives) {
     /** 106: the broker address table and the cluster → broker names table. */
     public CompletableFuture<RemotingCommand> clusterInfo(RemotingCommand req, InboundContext ctx) {
         return natives.clusterInfo(req, ctx)
-                .thenApply(c -> c.isFailed()
-                        ? c.error()
-                        : Answers.ok(RouteBodies.toClusterInfo(c.value()).encode()));
+                .thenApply(c -> c.isFailed() ? c.error() : Answers.ok(RouteBodies.toClusterInfo(c.value()).encode()));
     }
 
     /** 304: stock lists cluster names and broker names as "system topics", plus the address of some broker. */

@@ -26,19 +26,14 @@ public record TopicLists(NativeCaller natives) {
 
     /** 224: the topics of the cluster the header names. */
     public CompletableFuture<RemotingCommand> byCluster(RemotingCommand req, InboundContext ctx) throws Exception {
-        String cluster =
-                Headers.decode(req, GetTopicsByClusterRequestHeader.class).getCluster();
+        String cluster = Headers.decode(req, GetTopicsByClusterRequestHeader.class).getCluster();
         return list(req, ctx, cluster, UnitFilter.UNIT_FILTER_NONE);
     }
 
-    private CompletableFuture<RemotingCommand> list(
-            RemotingCommand req, InboundContext ctx, String cluster, UnitFilter filter) {
-        return natives.call(
-                natives.readEnvelope(req, ctx)
-                        .setListTopics(ListTopicsRequest.newBuilder()
-                                .setCluster(cluster == null ? "" : cluster)
-                                .setUnitFilter(filter)),
-                ctx,
+    private CompletableFuture<RemotingCommand> list(RemotingCommand req, InboundContext ctx, String cluster,
+            UnitFilter filter) {
+        return natives.call(natives.readEnvelope(req, ctx).setListTopics(
+                ListTopicsRequest.newBuilder().setCluster(cluster == null ? "" : cluster).setUnitFilter(filter)), ctx,
                 r -> {
                     TopicList list = new TopicList();
                     list.setTopicList(new LinkedHashSet<>(r.getListTopics().getTopicsList()));

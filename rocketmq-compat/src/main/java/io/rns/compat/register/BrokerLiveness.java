@@ -34,21 +34,16 @@ public record BrokerLiveness(NativeCaller natives) {
     public CompletableFuture<RemotingCommand> queryDataVersion(RemotingCommand req, InboundContext ctx)
             throws Exception {
         QueryDataVersionRequestHeader h = Headers.decode(req, QueryDataVersionRequestHeader.class);
-        DataVersion asked = req.getBody() == null || req.getBody().length == 0
-                ? null
+        DataVersion asked = req.getBody() == null || req.getBody().length == 0 ? null
                 : DataVersion.decode(req.getBody(), DataVersion.class);
-        return refresh(
-                req,
-                ctx,
+        return refresh(req, ctx,
                 new BrokerKey(h.getClusterName(), h.getBrokerName(), h.getBrokerAddr(), h.getBrokerId()),
                 known -> dataVersionAnswer(asked, known));
     }
 
     static RemotingCommand dataVersionAnswer(DataVersion asked, GetBrokerResponse known) {
-        boolean changed = known == null
-                || asked == null
-                || asked.getTimestamp() != known.getDataVersion().getTimestamp()
-                || asked.getCounter() == null
+        boolean changed = known == null || asked == null
+                || asked.getTimestamp() != known.getDataVersion().getTimestamp() || asked.getCounter() == null
                 || asked.getCounter().get() != known.getDataVersion().getCounter();
         RemotingCommand out = Answers.ok();
         out.addExtField("changed", Boolean.toString(changed));
@@ -67,9 +62,7 @@ public record BrokerLiveness(NativeCaller natives) {
      */
     public CompletableFuture<RemotingCommand> heartbeat(RemotingCommand req, InboundContext ctx) throws Exception {
         BrokerHeartbeatRequestHeader h = Headers.decode(req, BrokerHeartbeatRequestHeader.class);
-        return refresh(
-                req,
-                ctx,
+        return refresh(req, ctx,
                 new BrokerKey(h.getClusterName(), h.getBrokerName(), h.getBrokerAddr(), h.getBrokerId()),
                 known -> Answers.ok());
     }
@@ -79,10 +72,7 @@ public record BrokerLiveness(NativeCaller natives) {
      * address, and answers {@code answer.apply(broker)}; an unknown broker is answered {@code answer.apply(null)}
      * with nothing refreshed. A native failure on the way is the answer.
      */
-    private CompletableFuture<RemotingCommand> refresh(
-            RemotingCommand req,
-            InboundContext ctx,
-            BrokerKey key,
+    private CompletableFuture<RemotingCommand> refresh(RemotingCommand req, InboundContext ctx, BrokerKey key,
             Function<GetBrokerResponse, RemotingCommand> answer) {
         return resolveId(req, ctx, key).thenCompose(id -> {
             if (id.isFailed()) {
@@ -106,7 +96,8 @@ public record BrokerLiveness(NativeCaller natives) {
     }
 
     /** The broker a QUERY_DATA_VERSION or BROKER_HEARTBEAT names (brokerId may be absent). */
-    private record BrokerKey(String clusterName, String brokerName, String brokerAddr, Long brokerId) {}
+    private record BrokerKey(String clusterName, String brokerName, String brokerAddr, Long brokerId) {
+    }
 
     /**
      * The broker id: the header's, else the id under which the group's address table holds the address (-1 if none;
@@ -137,16 +128,11 @@ public record BrokerLiveness(NativeCaller natives) {
      * keys its live table by cluster + address): a null value if the broker is not registered with that cluster and
      * address; failed on a native failure other than UNKNOWN_BROKER.
      */
-    private CompletableFuture<Fetched<GetBrokerResponse>> lookup(
-            RemotingCommand req, InboundContext ctx, String cluster, String name, long id, String addr) {
-        return natives.send(
-                        natives.brokerEnvelope(ctx)
-                                .setRead(natives.readOptions(req))
-                                .setGetBroker(GetBrokerRequest.newBuilder()
-                                        .setBrokerName(name)
-                                        .setBrokerId(id))
-                                .build(),
-                        ctx)
+    private CompletableFuture<Fetched<GetBrokerResponse>> lookup(RemotingCommand req, InboundContext ctx,
+            String cluster, String name, long id, String addr) {
+        return natives
+                .send(natives.brokerEnvelope(ctx).setRead(natives.readOptions(req))
+                        .setGetBroker(GetBrokerRequest.newBuilder().setBrokerName(name).setBrokerId(id)).build(), ctx)
                 .thenApply(r -> {
                     ErrorCode code = r.getHeader().getCode();
                     if (code == ErrorCode.UNKNOWN_BROKER) {
@@ -156,8 +142,7 @@ public record BrokerLiveness(NativeCaller natives) {
                         return Fetched.failed(NativeErrors.answer(r.getHeader()));
                     }
                     GetBrokerResponse b = r.getGetBroker();
-                    return Fetched.of(
-                            b.getCluster().equals(cluster) && b.getBrokerAddr().equals(addr) ? b : null);
+                    return Fetched.of(b.getCluster().equals(cluster) && b.getBrokerAddr().equals(addr) ? b : null);
                 });
     }
 
@@ -166,19 +151,12 @@ public record BrokerLiveness(NativeCaller natives) {
      * and UNKNOWN_BROKER (it left in between) are no failure for the RocketMQ caller: stock refreshes whatever
      * live entry exists and answers 0 either way (here: {@code answer}). Any other native error is the answer.
      */
-    private CompletableFuture<RemotingCommand> nativeHeartbeat(
-            GetBrokerResponse b, InboundContext ctx, RemotingCommand answer) {
-        return natives.send(
-                        natives.brokerEnvelope(ctx)
-                                .setHeartbeat(HeartbeatRequest.newBuilder()
-                                        .setCluster(b.getCluster())
-                                        .setBrokerName(b.getBrokerName())
-                                        .setBrokerId(b.getBrokerId())
-                                        .setBrokerAddr(b.getBrokerAddr())
-                                        .setBrokerEpoch(b.getBrokerEpoch())
-                                        .setBindConnection(true))
-                                .build(),
-                        ctx)
+    private CompletableFuture<RemotingCommand> nativeHeartbeat(GetBrokerResponse b, InboundContext ctx,
+            RemotingCommand answer) {
+        return natives
+                .send(natives.brokerEnvelope(ctx).setHeartbeat(HeartbeatRequest.newBuilder().setCluster(b.getCluster())
+                        .setBrokerName(b.getBrokerName()).setBrokerId(b.getBrokerId()).setBrokerAddr(b.getBrokerAddr())
+                        .setBrokerEpoch(b.getBrokerEpoch()).setBindConnection(true)).build(), ctx)
                 .thenApply(r -> switch (r.getHeader().getCode()) {
                     case OK, STALE_BROKER_EPOCH, UNKNOWN_BROKER -> answer;
                     default -> NativeErrors.answer(r.getHeader());

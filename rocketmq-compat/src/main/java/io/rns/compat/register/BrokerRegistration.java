@@ -39,9 +39,7 @@ public final class BrokerRegistration {
     public CompletableFuture<RemotingCommand> register(RemotingCommand req, InboundContext ctx) throws Exception {
         RegisterBrokerRequestHeader h = Headers.decode(req, RegisterBrokerRequestHeader.class);
         byte[] body = req.getBody();
-        if (h.getBodyCrc32() != null
-                && h.getBodyCrc32() != 0
-                && body != null
+        if (h.getBodyCrc32() != null && h.getBodyCrc32() != 0 && body != null
                 && RegisterBodies.crc32(body) != h.getBodyCrc32()) {
             return CompletableFuture.completedFuture(
                     RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR, "crc32 not match"));
@@ -50,24 +48,22 @@ public final class BrokerRegistration {
         try {
             w = RegisterBodies.parse(body, h.isCompressed(), req.getVersion());
         } catch (IOException | RuntimeException e) {
-            return CompletableFuture.completedFuture(RemotingCommand.createResponseCommand(
-                    ResponseCode.SYSTEM_ERROR,
+            return CompletableFuture.completedFuture(RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR,
                     "cannot parse the REGISTER_BROKER body (compressed=" + h.isCompressed() + ", version="
                             + req.getVersion() + "): " + e));
         }
         RegisterBrokerRequest r = bodies.toNative(h, w);
         ReadOptions read = natives.readOptions(req);
-        return natives.send(natives.brokerEnvelope(ctx).setRegisterBroker(r).build(), ctx)
-                .thenCompose(resp -> {
-                    if (resp.getHeader().getCode() != ErrorCode.OK) {
-                        return CompletableFuture.completedFuture(NativeErrors.answer(resp.getHeader()));
-                    }
-                    RemotingCommand out = registered(resp.getRegisterBroker());
-                    if (req.isOnewayRPC()) {
-                        return CompletableFuture.completedFuture(out);
-                    }
-                    return withOrderTopicConfig(out, read, ctx);
-                });
+        return natives.send(natives.brokerEnvelope(ctx).setRegisterBroker(r).build(), ctx).thenCompose(resp -> {
+            if (resp.getHeader().getCode() != ErrorCode.OK) {
+                return CompletableFuture.completedFuture(NativeErrors.answer(resp.getHeader()));
+            }
+            RemotingCommand out = registered(resp.getRegisterBroker());
+            if (req.isOnewayRPC()) {
+                return CompletableFuture.completedFuture(out);
+            }
+            return withOrderTopicConfig(out, read, ctx);
+        });
     }
 
     private static RemotingCommand registered(RegisterBrokerResponse r) {
@@ -82,18 +78,12 @@ public final class BrokerRegistration {
     }
 
     /** Stock returns the ORDER_TOPIC_CONFIG namespace (if any) to the broker as the body. */
-    private CompletableFuture<RemotingCommand> withOrderTopicConfig(
-            RemotingCommand out, ReadOptions read, InboundContext ctx) {
-        return natives.send(
-                        natives.brokerEnvelope(ctx)
-                                .setRead(read)
-                                .setKvList(KvListRequest.newBuilder()
-                                        .setNamespace(NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG))
-                                .build(),
-                        ctx)
-                .thenApply(kv -> {
-                    if (kv.getHeader().getCode() == ErrorCode.OK
-                            && kv.getKvList().getEntriesCount() > 0) {
+    private CompletableFuture<RemotingCommand> withOrderTopicConfig(RemotingCommand out, ReadOptions read,
+            InboundContext ctx) {
+        return natives.send(natives.brokerEnvelope(ctx).setRead(read)
+                .setKvList(KvListRequest.newBuilder().setNamespace(NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG)).build(),
+                ctx).thenApply(kv -> {
+                    if (kv.getHeader().getCode() == ErrorCode.OK && kv.getKvList().getEntriesCount() > 0) {
                         out.setBody(Answers.kvTable(kv.getKvList().getEntriesMap()));
                     }
                     return out;
@@ -103,20 +93,16 @@ public final class BrokerRegistration {
     /** 104: a native unregistration; an already absent broker is answered 0 like stock. */
     public CompletableFuture<RemotingCommand> unregister(RemotingCommand req, InboundContext ctx) throws Exception {
         UnRegisterBrokerRequestHeader h = Headers.decode(req, UnRegisterBrokerRequestHeader.class);
-        return natives.send(
-                        natives.envelope(ctx)
-                                .setUnregisterBroker(UnregisterBrokerRequest.newBuilder()
-                                        .setCluster(h.getClusterName())
-                                        .setBrokerName(h.getBrokerName())
-                                        .setBrokerId(h.getBrokerId())
-                                        .setBrokerAddr(h.getBrokerAddr()))
-                                .build(),
-                        ctx)
+        return natives
+                .send(natives.envelope(ctx)
+                        .setUnregisterBroker(UnregisterBrokerRequest.newBuilder().setCluster(h.getClusterName())
+                                .setBrokerName(h.getBrokerName()).setBrokerId(h.getBrokerId())
+                                .setBrokerAddr(h.getBrokerAddr()))
+                        .build(), ctx)
                 // a broker unregisters from every listed node in turn: the first removes it cluster-wide, and stock
                 // answers the others 0 too (removing an absent broker is a no-op there)
-                .thenApply(r ->
-                        r.getHeader().getCode() == ErrorCode.OK || r.getHeader().getCode() == ErrorCode.UNKNOWN_BROKER
-                                ? Answers.ok()
+                .thenApply(r -> r.getHeader().getCode() == ErrorCode.OK
+                        || r.getHeader().getCode() == ErrorCode.UNKNOWN_BROKER ? Answers.ok()
                                 : NativeErrors.answer(r.getHeader()));
     }
 }

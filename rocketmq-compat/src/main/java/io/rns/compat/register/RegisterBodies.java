@@ -52,29 +52,20 @@ public final class RegisterBodies {
 
     /** Header + parsed body → native registration (bound to the connection; lease from heartbeatTimeoutMillis or config). */
     RegisterBrokerRequest toNative(RegisterBrokerRequestHeader h, TopicConfigSerializeWrapper w) {
-        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder()
-                .setCluster(h.getClusterName())
-                .setBrokerName(h.getBrokerName())
-                .setBrokerId(h.getBrokerId())
-                .setBrokerAddr(h.getBrokerAddr())
+        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setCluster(h.getClusterName())
+                .setBrokerName(h.getBrokerName()).setBrokerId(h.getBrokerId()).setBrokerAddr(h.getBrokerAddr())
                 .setHaServerAddr(h.getHaServerAddr() == null ? "" : h.getHaServerAddr())
-                .setDataVersion(io.rns.rpc.v1.DataVersion.newBuilder()
-                        .setTimestamp(w.getDataVersion().getTimestamp())
-                        .setCounter(
-                                w.getDataVersion().getCounter() == null
-                                        ? 0
+                .setDataVersion(
+                        io.rns.rpc.v1.DataVersion.newBuilder().setTimestamp(w.getDataVersion().getTimestamp())
+                                .setCounter(w.getDataVersion().getCounter() == null ? 0
                                         : w.getDataVersion().getCounter().get()))
-                .setLeaseTimeoutMs(leaseMs(h.getHeartbeatTimeoutMillis()))
-                .setBindConnection(true);
+                .setLeaseTimeoutMs(leaseMs(h.getHeartbeatTimeoutMillis())).setBindConnection(true);
         if (w.getTopicConfigTable() != null) {
             // sorted: the same registration always makes the same native request (and the same log record)
             for (TopicConfig t : new TreeMap<>(w.getTopicConfigTable()).values()) {
-                b.addTopics(io.rns.rpc.v1.TopicConfig.newBuilder()
-                        .setTopic(t.getTopicName())
-                        .setReadQueueNums(t.getReadQueueNums())
-                        .setWriteQueueNums(t.getWriteQueueNums())
-                        .setPerm(t.getPerm())
-                        .setTopicSysFlag(t.getTopicSysFlag()));
+                b.addTopics(io.rns.rpc.v1.TopicConfig.newBuilder().setTopic(t.getTopicName())
+                        .setReadQueueNums(t.getReadQueueNums()).setWriteQueueNums(t.getWriteQueueNums())
+                        .setPerm(t.getPerm()).setTopicSysFlag(t.getTopicSysFlag()));
             }
         }
         return b.build();
@@ -85,8 +76,8 @@ public final class RegisterBodies {
         if (heartbeatTimeoutMillis == null || heartbeatTimeoutMillis <= 0) {
             return config.rocketmq().brokerLeaseMs();
         }
-        long v = Math.max(
-                config.liveness().minLeaseMs(), Math.min(config.liveness().maxLeaseMs(), heartbeatTimeoutMillis));
+        long v = Math.max(config.liveness().minLeaseMs(),
+                Math.min(config.liveness().maxLeaseMs(), heartbeatTimeoutMillis));
         return (int) v;
     }
 }

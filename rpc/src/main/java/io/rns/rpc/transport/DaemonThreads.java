@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Thread factories for every module's own pools: daemon threads (an owner's close stops its pools) with telling names. */
 public final class DaemonThreads {
-    private DaemonThreads() {}
+    private DaemonThreads() {
+    }
 
     /** Every thread is named exactly {@code name} (for single-thread pools). */
     public static ThreadFactory named(String name) {

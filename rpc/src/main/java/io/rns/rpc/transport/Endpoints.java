@@ -5,7 +5,8 @@ import java.net.SocketAddress;
 
 /** Parsing and formatting of {@code host:port} endpoint strings ({@code [v6addr]:port} for IPv6 literals). */
 public final class Endpoints {
-    private Endpoints() {}
+    private Endpoints() {
+    }
 
     /**
      * Parses {@code host:port} into an unresolved address.

@@ -31,7 +31,8 @@ public final class FrameCodec {
     /** Bytes of the length prefix. */
     public static final int LENGTH_FIELD_BYTES = 4;
 
-    private FrameCodec() {}
+    private FrameCodec() {
+    }
 
     /** One complete frame (prefix + body) for {@code m}; meant for tests and raw-socket tools. */
     public static byte[] frame(MessageLite m) {
@@ -81,7 +82,8 @@ public final class FrameCodec {
         private Decoder(int maxFrameBytes, Parser<T> parser) {
             // maxFrameLength counts the prefix too; failFast so the check happens on the prefix alone
             super(maxFrameBytes + LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES, true);
-            if (maxFrameBytes < 1) throw new IllegalArgumentException("maxFrameBytes must be >= 1");
+            if (maxFrameBytes < 1)
+                throw new IllegalArgumentException("maxFrameBytes must be >= 1");
             this.maxFrameBytes = maxFrameBytes;
             this.parser = parser;
         }

@@ -27,11 +27,8 @@ public record MemberSpec(String id, String host, int raftPort, int clientPort) {
             throw new IllegalArgumentException("member '" + spec + "' must look like id@host:raftPort:clientPort");
         }
         try {
-            return new MemberSpec(
-                    s.substring(0, at),
-                    s.substring(at + 1, c1),
-                    Integer.parseInt(s.substring(c1 + 1, c2)),
-                    Integer.parseInt(s.substring(c2 + 1)));
+            return new MemberSpec(s.substring(0, at), s.substring(at + 1, c1),
+                    Integer.parseInt(s.substring(c1 + 1, c2)), Integer.parseInt(s.substring(c2 + 1)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("member '" + spec + "': ports must be numbers");
         }

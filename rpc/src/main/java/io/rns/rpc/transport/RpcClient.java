@@ -61,21 +61,15 @@ public final class RpcClient implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.group = new NioEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("rns-rpc-client-io", true));
         long idleMillis = options.idleTimeout().toMillis();
-        this.bootstrap = new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        options.connectTimeout().toMillis())
+        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                                 .addLast("encoder", FrameCodec.encoder(options.maxFrameBytes()))
-                                .addLast(
-                                        "decoder",
+                                .addLast("decoder",
                                         FrameCodec.decoder(options.maxFrameBytes(), ResponseEnvelope.parser()))
                                 .addLast("handler", new ClientHandler());
                     }
@@ -125,10 +119,7 @@ public final class RpcClient implements AutoCloseable {
         }
         long timeoutMs = Math.min(MAX_TIMEOUT_MS, Math.max(1, timeout.toMillis()));
         long id = requestIds.incrementAndGet();
-        RequestEnvelope req = request.toBuilder()
-                .setRequestId(id)
-                .setTimeoutMs((int) timeoutMs)
-                .build();
+        RequestEnvelope req = request.toBuilder().setRequestId(id).setTimeoutMs((int) timeoutMs).build();
         int size = req.getSerializedSize();
         if (size > options.maxFrameBytes()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
@@ -137,19 +128,13 @@ public final class RpcClient implements AutoCloseable {
         Pending p = new Pending(endpoint, id);
         allPending.put(id, p);
         try {
-            p.timer = group.next()
-                    .schedule(
-                            () -> {
-                                boolean timedOut = p.result.completeExceptionally(new RpcTimeoutException(
-                                        endpoint,
-                                        "no response within " + timeoutMs + " ms (request " + id + ")",
-                                        p.sent));
-                                if (timedOut && p.sent) {
-                                    abort(p.conn);
-                                }
-                            },
-                            timeoutMs,
-                            TimeUnit.MILLISECONDS);
+            p.timer = group.next().schedule(() -> {
+                boolean timedOut = p.result.completeExceptionally(new RpcTimeoutException(endpoint,
+                        "no response within " + timeoutMs + " ms (request " + id + ")", p.sent));
+                if (timedOut && p.sent) {
+                    abort(p.conn);
+                }
+            }, timeoutMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) { // raced with close()
             allPending.remove(id, p);
             return CompletableFuture.failedFuture(new IllegalStateException("RpcClient is closed"));
@@ -324,9 +309,7 @@ public final class RpcClient implements AutoCloseable {
             while (true) {
                 CompletableFuture<Conn> cur = slots.get(i);
                 if (cur != null
-                        && (!cur.isDone()
-                                || (!cur.isCompletedExceptionally()
-                                        && cur.join().channel.isActive()))) {
+                        && (!cur.isDone() || (!cur.isCompletedExceptionally() && cur.join().channel.isActive()))) {
                     return cur;
                 }
                 CompletableFuture<Conn> fresh = new CompletableFuture<>();
@@ -351,8 +334,7 @@ public final class RpcClient implements AutoCloseable {
                     slots.compareAndSet(slot, cf, null);
                     Throwable cause = cfut.cause();
                     log.debug("connect to {} failed: {}", endpoint, String.valueOf(cause));
-                    String why = cause == null
-                            ? "unknown"
+                    String why = cause == null ? "unknown"
                             : cause.getMessage() != null ? cause.getMessage() : cause.toString();
                     cf.completeExceptionally(new RpcConnectException(endpoint, "cannot connect: " + why, cause));
                     return;
@@ -377,9 +359,7 @@ public final class RpcClient implements AutoCloseable {
             Conn conn = ctx.channel().attr(CONN).get();
             Pending p = conn == null ? null : conn.pending.remove(resp.getRequestId());
             if (p == null) {
-                log.debug(
-                        "discarding response to unknown or expired request {} from {}",
-                        resp.getRequestId(),
+                log.debug("discarding response to unknown or expired request {} from {}", resp.getRequestId(),
                         Endpoints.format(ctx.channel().remoteAddress()));
                 return;
             }
@@ -391,11 +371,8 @@ public final class RpcClient implements AutoCloseable {
             Conn conn = ctx.channel().attr(CONN).get();
             if (conn != null) {
                 for (Pending p : new ArrayList<>(conn.pending.values())) {
-                    p.result.completeExceptionally(new RpcConnectionClosedException(
-                            conn.endpoint,
-                            "connection closed before the response arrived (request " + p.id + ")",
-                            p.sent,
-                            null));
+                    p.result.completeExceptionally(new RpcConnectionClosedException(conn.endpoint,
+                            "connection closed before the response arrived (request " + p.id + ")", p.sent, null));
                 }
             }
             super.channelInactive(ctx);
@@ -406,9 +383,7 @@ public final class RpcClient implements AutoCloseable {
             if (evt instanceof IdleStateEvent e && e.state() == IdleState.ALL_IDLE) {
                 Conn conn = ctx.channel().attr(CONN).get();
                 if (conn == null || conn.pending.isEmpty()) {
-                    log.debug(
-                            "closing idle connection to {}",
-                            Endpoints.format(ctx.channel().remoteAddress()));
+                    log.debug("closing idle connection to {}", Endpoints.format(ctx.channel().remoteAddress()));
                     ctx.close();
                 }
                 return;

@@ -27,12 +27,8 @@ public final class RpcClientOptions {
     }
 
     public Builder toBuilder() {
-        return new Builder()
-                .connectTimeout(connectTimeout)
-                .maxFrameBytes(maxFrameBytes)
-                .connectionsPerEndpoint(connectionsPerEndpoint)
-                .idleTimeout(idleTimeout)
-                .ioThreads(ioThreads);
+        return new Builder().connectTimeout(connectTimeout).maxFrameBytes(maxFrameBytes)
+                .connectionsPerEndpoint(connectionsPerEndpoint).idleTimeout(idleTimeout).ioThreads(ioThreads);
     }
 
     /** TCP connect timeout (default 1 s). */
@@ -59,8 +55,8 @@ public final class RpcClientOptions {
     @Override
     public String toString() {
         return "RpcClientOptions{connectTimeout=" + connectTimeout + ", maxFrameBytes=" + maxFrameBytes
-                + ", connectionsPerEndpoint=" + connectionsPerEndpoint + ", idleTimeout=" + idleTimeout
-                + ", ioThreads=" + ioThreads + '}';
+                + ", connectionsPerEndpoint=" + connectionsPerEndpoint + ", idleTimeout=" + idleTimeout + ", ioThreads="
+                + ioThreads + '}';
     }
 
     public static final class Builder {
@@ -70,7 +66,8 @@ public final class RpcClientOptions {
         private Duration idleTimeout = Duration.ofSeconds(60);
         private int ioThreads = 1;
 
-        private Builder() {}
+        private Builder() {
+        }
 
         public Builder connectTimeout(Duration d) {
             this.connectTimeout = d;
@@ -103,13 +100,15 @@ public final class RpcClientOptions {
             if (connectTimeout.toMillis() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("connectTimeout too large: " + connectTimeout);
             }
-            if (maxFrameBytes < 16) throw new IllegalArgumentException("maxFrameBytes must be >= 16: " + maxFrameBytes);
+            if (maxFrameBytes < 16)
+                throw new IllegalArgumentException("maxFrameBytes must be >= 16: " + maxFrameBytes);
             if (connectionsPerEndpoint < 1 || connectionsPerEndpoint > 64) {
                 throw new IllegalArgumentException(
                         "connectionsPerEndpoint must be in [1, 64]: " + connectionsPerEndpoint);
             }
             RpcServerOptions.Options.positive("idleTimeout", idleTimeout);
-            if (ioThreads < 1) throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
+            if (ioThreads < 1)
+                throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
             return new RpcClientOptions(this);
         }
     }

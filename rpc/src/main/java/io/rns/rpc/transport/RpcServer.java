@@ -95,40 +95,22 @@ public final class RpcServer implements AutoCloseable {
      * Counters since start; cheap to read, for tests and status pages. {@code requests} and {@code overloaded} count
      * both classes; {@code priorityRequests} and {@code priorityOverloaded} the priority class only.
      */
-    public record Stats(
-            long connectionsAccepted,
-            int connectionsOpen,
-            long requests,
-            long overloaded,
-            long deadlineExceeded,
-            long internalErrors,
-            long protocolErrors,
-            long responsesDropped,
-            int inFlight,
-            long priorityRequests,
-            long priorityOverloaded) {}
+    public record Stats(long connectionsAccepted, int connectionsOpen, long requests, long overloaded,
+            long deadlineExceeded, long internalErrors, long protocolErrors, long responsesDropped, int inFlight,
+            long priorityRequests, long priorityOverloaded) {
+    }
 
     private RpcServer(RpcServerOptions options, RequestHandler handler) {
         this.options = options;
         this.handler = handler;
         this.defaultTimeoutNanos = options.defaultRequestTimeout().toNanos();
         this.group = new NioEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("rns-rpc-server-io"));
-        this.workers = new ThreadPoolExecutor(
-                options.workerThreads(),
-                options.workerThreads(),
-                60,
-                TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(options.workerQueueCapacity()),
-                new DefaultThreadFactory("rns-rpc-worker"),
+        this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(options.workerQueueCapacity()), new DefaultThreadFactory("rns-rpc-worker"),
                 new ThreadPoolExecutor.AbortPolicy());
-        this.priorityWorkers = new ThreadPoolExecutor(
-                options.priorityThreads(),
-                options.priorityThreads(),
-                60,
-                TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(options.priorityQueueCapacity()),
-                new DefaultThreadFactory("rns-rpc-priority"),
-                new ThreadPoolExecutor.AbortPolicy());
+        this.priorityWorkers = new ThreadPoolExecutor(options.priorityThreads(), options.priorityThreads(), 60,
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(options.priorityQueueCapacity()),
+                new DefaultThreadFactory("rns-rpc-priority"), new ThreadPoolExecutor.AbortPolicy());
         this.channels = new DefaultChannelGroup("rns-rpc-server", GlobalEventExecutor.INSTANCE);
     }
 
@@ -138,7 +120,8 @@ public final class RpcServer implements AutoCloseable {
      * @throws IllegalStateException if the address cannot be bound (the cause says why)
      */
     public static RpcServer start(RpcServerOptions options, RequestHandler handler) {
-        if (options == null || handler == null) throw new NullPointerException("options and handler are required");
+        if (options == null || handler == null)
+            throw new NullPointerException("options and handler are required");
         RpcServer server = new RpcServer(options, handler);
         try {
             server.bind();
@@ -152,21 +135,15 @@ public final class RpcServer implements AutoCloseable {
 
     private void bind() throws InterruptedException {
         long idleMillis = options.idleTimeout().toMillis();
-        ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true).childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
+                        ch.pipeline().addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("encoder", FrameCodec.encoder(options.maxFrameBytes()))
-                                .addLast(
-                                        "decoder",
+                                .addLast("decoder",
                                         FrameCodec.decoder(options.maxFrameBytes(), RequestEnvelope.parser()))
                                 .addLast("handler", new ConnectionHandler());
                     }
@@ -187,18 +164,9 @@ public final class RpcServer implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(
-                connectionsAccepted.sum(),
-                channels.size(),
-                requests.sum(),
-                overloaded.sum(),
-                deadlineExceeded.sum(),
-                internalErrors.sum(),
-                protocolErrors.sum(),
-                responsesDropped.sum(),
-                inFlight.get(),
-                priorityRequests.sum(),
-                priorityOverloaded.sum());
+        return new Stats(connectionsAccepted.sum(), channels.size(), requests.sum(), overloaded.sum(),
+                deadlineExceeded.sum(), internalErrors.sum(), protocolErrors.sum(), responsesDropped.sum(),
+                inFlight.get(), priorityRequests.sum(), priorityOverloaded.sum());
     }
 
     /**
@@ -228,9 +196,7 @@ public final class RpcServer implements AutoCloseable {
             }
         }
         if (inFlight.get() > 0) {
-            log.warn(
-                    "RPC server closing with {} requests still in flight after {} ms",
-                    inFlight.get(),
+            log.warn("RPC server closing with {} requests still in flight after {} ms", inFlight.get(),
                     CLOSE_GRACE_MILLIS);
         }
         channels.close().awaitUninterruptibly();
@@ -331,8 +297,7 @@ public final class RpcServer implements AutoCloseable {
             long arrival = System.nanoTime(); // the decoder just produced this frame: its arrival time
             RequestEnvelope req = (RequestEnvelope) msg;
             requests.increment();
-            long timeoutNanos = req.getTimeoutMs() == 0
-                    ? defaultTimeoutNanos
+            long timeoutNanos = req.getTimeoutMs() == 0 ? defaultTimeoutNanos
                     : TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(req.getTimeoutMs()));
             Inbound inbound = new Inbound(conn, arrival, arrival + timeoutNanos);
             boolean priority = isPriority(req);
@@ -352,15 +317,8 @@ public final class RpcServer implements AutoCloseable {
                         priorityOverloaded.increment();
                     }
                     int capacity = priority ? options.priorityQueueCapacity() : options.workerQueueCapacity();
-                    respond(
-                            conn,
-                            errorResponse(
-                                    req,
-                                    ErrorCode.OVERLOADED,
-                                    true,
-                                    "server overloaded: " + capacity + (priority ? " priority" : "")
-                                            + " requests already queued"),
-                            true);
+                    respond(conn, errorResponse(req, ErrorCode.OVERLOADED, true, "server overloaded: " + capacity
+                            + (priority ? " priority" : "") + " requests already queued"), true);
                 }
             }
         }
@@ -368,10 +326,7 @@ public final class RpcServer implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof IdleStateEvent) {
-                log.info(
-                        "closing connection {} from {}: nothing received for {} ms",
-                        conn.id,
-                        conn.remote,
+                log.info("closing connection {} from {}: nothing received for {} ms", conn.id, conn.remote,
                         options.idleTimeout().toMillis());
                 ctx.close();
                 return;
@@ -381,12 +336,10 @@ public final class RpcServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            String remote =
-                    conn != null ? conn.remote : Endpoints.format(ctx.channel().remoteAddress());
+            String remote = conn != null ? conn.remote : Endpoints.format(ctx.channel().remoteAddress());
             if (cause instanceof DecoderException) {
                 protocolErrors.increment();
-                Throwable reason = cause instanceof FrameCodec.ProtocolException || cause.getCause() == null
-                        ? cause
+                Throwable reason = cause instanceof FrameCodec.ProtocolException || cause.getCause() == null ? cause
                         : cause.getCause();
                 log.warn("closing connection from {}: protocol error: {}", remote, reason.getMessage());
             } else if (cause instanceof IOException) {
@@ -402,8 +355,8 @@ public final class RpcServer implements AutoCloseable {
         try {
             return handler.isPriority(req);
         } catch (Throwable t) {
-            log.debug(
-                    "RequestHandler.isPriority failed for request {}; treating it as ordinary", req.getRequestId(), t);
+            log.debug("RequestHandler.isPriority failed for request {}; treating it as ordinary", req.getRequestId(),
+                    t);
             return false;
         }
     }
@@ -414,14 +367,8 @@ public final class RpcServer implements AutoCloseable {
         // proves the sender was alive when it arrived (arrivalNanos), the KAFKA-15019 lesson. Others are refused.
         if (!priority && now - inbound.deadlineNanos >= 0) {
             deadlineExceeded.increment();
-            respond(
-                    inbound.conn,
-                    errorResponse(
-                            req,
-                            ErrorCode.DEADLINE_EXCEEDED,
-                            true,
-                            "deadline passed before a worker picked the request up"),
-                    true);
+            respond(inbound.conn, errorResponse(req, ErrorCode.DEADLINE_EXCEEDED, true,
+                    "deadline passed before a worker picked the request up"), true);
             return;
         }
         CompletableFuture<ResponseEnvelope> f;
@@ -441,13 +388,10 @@ public final class RpcServer implements AutoCloseable {
                 Throwable cause = unwrap(err);
                 internalErrors.increment();
                 log.debug("handler failed for request {} from {}", req.getRequestId(), inbound.conn.remote, cause);
-                String message = cause.getMessage() != null
-                        ? cause.getMessage()
-                        : cause.getClass().getName();
+                String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
                 respond(inbound.conn, errorResponse(req, ErrorCode.INTERNAL, false, message), true);
             } else {
-                ResponseEnvelope out = resp.getRequestId() == req.getRequestId()
-                        ? resp
+                ResponseEnvelope out = resp.getRequestId() == req.getRequestId() ? resp
                         : resp.toBuilder().setRequestId(req.getRequestId()).build();
                 respond(inbound.conn, out, true);
             }
@@ -470,10 +414,7 @@ public final class RpcServer implements AutoCloseable {
         }
         ResponseHeader.Builder h = base == null ? ResponseHeader.newBuilder() : base.toBuilder();
         h.setCode(code).setRetriable(retriable).setMessage(message);
-        return ResponseEnvelope.newBuilder()
-                .setRequestId(req.getRequestId())
-                .setHeader(h)
-                .build();
+        return ResponseEnvelope.newBuilder().setRequestId(req.getRequestId()).setHeader(h).build();
     }
 
     /** Writes one response; decrements the in-flight count once it is written or dropped. */
@@ -481,10 +422,7 @@ public final class RpcServer implements AutoCloseable {
         Channel ch = conn.channel;
         if (!ch.isActive()) {
             responsesDropped.increment();
-            log.debug(
-                    "dropping response to request {}: connection {} from {} is closed",
-                    resp.getRequestId(),
-                    conn.id,
+            log.debug("dropping response to request {}: connection {} from {} is closed", resp.getRequestId(), conn.id,
                     conn.remote);
             finishOne();
             return;
@@ -497,26 +435,15 @@ public final class RpcServer implements AutoCloseable {
             Throwable cause = f.cause();
             if (mayReplace && cause instanceof EncoderException && ch.isActive()) {
                 internalErrors.increment();
-                log.warn(
-                        "response to request {} from {} could not be encoded: {}",
-                        resp.getRequestId(),
-                        conn.remote,
+                log.warn("response to request {} from {} could not be encoded: {}", resp.getRequestId(), conn.remote,
                         cause.getMessage());
-                RequestEnvelope idOnly = RequestEnvelope.newBuilder()
-                        .setRequestId(resp.getRequestId())
-                        .build();
-                respond(
-                        conn,
-                        errorResponse(
-                                idOnly, ErrorCode.INTERNAL, false, "response could not be sent: " + cause.getMessage()),
-                        false);
+                RequestEnvelope idOnly = RequestEnvelope.newBuilder().setRequestId(resp.getRequestId()).build();
+                respond(conn, errorResponse(idOnly, ErrorCode.INTERNAL, false,
+                        "response could not be sent: " + cause.getMessage()), false);
                 return;
             }
             responsesDropped.increment();
-            log.debug(
-                    "dropping response to request {} for {}: {}",
-                    resp.getRequestId(),
-                    conn.remote,
+            log.debug("dropping response to request {} for {}: {}", resp.getRequestId(), conn.remote,
                     String.valueOf(cause));
             finishOne();
         });

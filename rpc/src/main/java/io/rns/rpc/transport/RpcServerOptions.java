@@ -120,7 +120,8 @@ public final class RpcServerOptions {
         private int priorityThreads = 2;
         private int priorityQueueCapacity = 10_000;
 
-        private Builder() {}
+        private Builder() {
+        }
 
         public Builder host(String host) {
             this.host = host;
@@ -174,12 +175,17 @@ public final class RpcServerOptions {
 
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RpcServerOptions build() {
-            if (host == null || host.isBlank()) throw new IllegalArgumentException("host must be non-empty");
-            if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
-            if (maxFrameBytes < 16) throw new IllegalArgumentException("maxFrameBytes must be >= 16: " + maxFrameBytes);
+            if (host == null || host.isBlank())
+                throw new IllegalArgumentException("host must be non-empty");
+            if (port < 0 || port > 65535)
+                throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
+            if (maxFrameBytes < 16)
+                throw new IllegalArgumentException("maxFrameBytes must be >= 16: " + maxFrameBytes);
             Options.positive("idleTimeout", idleTimeout);
-            if (ioThreads < 1) throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
-            if (workerThreads < 1) throw new IllegalArgumentException("workerThreads must be >= 1: " + workerThreads);
+            if (ioThreads < 1)
+                throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
+            if (workerThreads < 1)
+                throw new IllegalArgumentException("workerThreads must be >= 1: " + workerThreads);
             if (workerQueueCapacity < 1) {
                 throw new IllegalArgumentException("workerQueueCapacity must be >= 1: " + workerQueueCapacity);
             }
@@ -194,11 +200,13 @@ public final class RpcServerOptions {
     }
 
     static final class Options {
-        private Options() {}
+        private Options() {
+        }
 
         static void positive(String name, Duration d) {
             Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be > 0: " + d);
+            if (d.isNegative() || d.isZero())
+                throw new IllegalArgumentException(name + " must be > 0: " + d);
         }
     }
 }

@@ -11,9 +11,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class FrameCodecTest {
     @Test
     void frameDecodesByteByByte() {
-        RequestEnvelope m = RpcTransportTest.oneOfEachRequest().get(0).toBuilder()
-                .setRequestId(9)
-                .build();
+        RequestEnvelope m = RpcTransportTest.oneOfEachRequest().get(0).toBuilder().setRequestId(9).build();
         byte[] f = FrameCodec.frame(m);
         assertEquals(m.getSerializedSize() + 4, f.length);
         EmbeddedChannel ch = new EmbeddedChannel(FrameCodec.decoder(1024, RequestEnvelope.parser()));
@@ -43,16 +41,15 @@ class FrameCodecTest {
         out.release();
         assertArrayEquals(FrameCodec.frame(m), bytes);
         EmbeddedChannel small = new EmbeddedChannel(FrameCodec.encoder(16));
-        assertThrows(
-                io.netty.handler.codec.EncoderException.class,
+        assertThrows(io.netty.handler.codec.EncoderException.class,
                 () -> small.writeOutbound(RpcTransportTest.oneOfEachRequest().get(0)));
     }
 
     @Test
     void oversizedPrefixFailsBeforeBody() {
         EmbeddedChannel ch = new EmbeddedChannel(FrameCodec.decoder(100, RequestEnvelope.parser()));
-        DecoderException e = assertThrows(
-                DecoderException.class, () -> ch.writeInbound(Unpooled.wrappedBuffer(FrameCodec.lengthPrefix(101))));
+        DecoderException e = assertThrows(DecoderException.class,
+                () -> ch.writeInbound(Unpooled.wrappedBuffer(FrameCodec.lengthPrefix(101))));
         assertInstanceOf(FrameCodec.ProtocolException.class, e);
         assertTrue(e.getMessage().contains("exceeds maxFrameBytes"), e.getMessage());
     }
@@ -60,15 +57,12 @@ class FrameCodecTest {
     @Test
     void zeroLengthAndGarbageAndTruncationFail() {
         EmbeddedChannel a = new EmbeddedChannel(FrameCodec.decoder(100, RequestEnvelope.parser()));
-        assertThrows(
-                FrameCodec.ProtocolException.class,
+        assertThrows(FrameCodec.ProtocolException.class,
                 () -> a.writeInbound(Unpooled.wrappedBuffer(FrameCodec.lengthPrefix(0))));
         EmbeddedChannel b = new EmbeddedChannel(FrameCodec.decoder(100, RequestEnvelope.parser()));
-        DecoderException e = assertThrows(
-                DecoderException.class,
-                () -> b.writeInbound(
-                        Unpooled.wrappedBuffer(FrameCodec.lengthPrefix(2)),
-                        Unpooled.wrappedBuffer(new byte[] {(byte) 0xFF, 1})));
+        DecoderException e = assertThrows(DecoderException.class,
+                () -> b.writeInbound(Unpooled.wrappedBuffer(FrameCodec.lengthPrefix(2)),
+                        Unpooled.wrappedBuffer(new byte[]{(byte) 0xFF, 1})));
         assertTrue(e.getMessage().contains("undecodable"), e.getMessage());
         EmbeddedChannel c = new EmbeddedChannel(FrameCodec.decoder(100, RequestEnvelope.parser()));
         c.writeInbound(Unpooled.wrappedBuffer(FrameCodec.lengthPrefix(10)), Unpooled.wrappedBuffer(new byte[3]));

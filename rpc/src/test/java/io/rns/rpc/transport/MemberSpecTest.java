@@ -14,7 +14,7 @@ class MemberSpecTest {
 
     @Test
     void rejectsBadShapesAndNonNumericPorts() {
-        for (String bad : new String[] {"n1", "@h:1:2", "n1@:1:2", "n1@h:1", "n1@h::2", "n1@h:1:"}) {
+        for (String bad : new String[]{"n1", "@h:1:2", "n1@:1:2", "n1@h:1", "n1@h::2", "n1@h:1:"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemberSpec.parse(bad));
             assertEquals("member '" + bad + "' must look like id@host:raftPort:clientPort", e.getMessage());
         }

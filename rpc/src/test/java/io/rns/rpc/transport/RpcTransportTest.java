@@ -59,7 +59,8 @@ class RpcTransportTest {
     private static void await(BooleanSupplier cond, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting for " + what);
+            if (System.nanoTime() > deadline)
+                fail("timed out waiting for " + what);
             Thread.sleep(5);
         }
     }
@@ -79,112 +80,55 @@ class RpcTransportTest {
     static List<RequestEnvelope> oneOfEachRequest() {
         return List.of(
                 RequestEnvelope.newBuilder()
-                        .setRegisterBroker(RegisterBrokerRequest.newBuilder()
-                                .setCluster("c")
-                                .setBrokerName("b1")
-                                .setBrokerId(3)
-                                .setBrokerAddr("10.0.0.1:10911")
-                                .addTopics(TopicConfig.newBuilder()
-                                        .setTopic("t")
-                                        .setReadQueueNums(4)
-                                        .setWriteQueueNums(4)
-                                        .setPerm(6)))
+                        .setRegisterBroker(RegisterBrokerRequest.newBuilder().setCluster("c").setBrokerName("b1")
+                                .setBrokerId(3).setBrokerAddr("10.0.0.1:10911")
+                                .addTopics(TopicConfig.newBuilder().setTopic("t").setReadQueueNums(4)
+                                        .setWriteQueueNums(4).setPerm(6)))
                         .build(),
                 RequestEnvelope.newBuilder()
-                        .setUnregisterBroker(
-                                UnregisterBrokerRequest.newBuilder().setBrokerName("b1"))
+                        .setUnregisterBroker(UnregisterBrokerRequest.newBuilder().setBrokerName("b1")).build(),
+                RequestEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic("TopicA"))
+                        .setRead(ReadOptions.newBuilder().setConsistency(Consistency.SEQUENTIAL).setMinIndex(5))
+                        .build(),
+                RequestEnvelope.newBuilder().setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()).build(),
+                RequestEnvelope.newBuilder().setListTopics(ListTopicsRequest.newBuilder().setCluster("c1")).build(),
+                RequestEnvelope.newBuilder().setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic("t")).build(),
+                RequestEnvelope.newBuilder()
+                        .setKvPut(KvPutRequest.newBuilder().setNamespace("ns").setKey("k").setValue("v")).build(),
+                RequestEnvelope.newBuilder().setKvGet(KvGetRequest.newBuilder().setNamespace("ns").setKey("k")).build(),
+                RequestEnvelope.newBuilder().setKvDelete(KvDeleteRequest.newBuilder().setNamespace("ns").setKey("k"))
+                        .build(),
+                RequestEnvelope.newBuilder().setKvList(KvListRequest.newBuilder().setNamespace("ns")).build(),
+                RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance()).build(),
+                RequestEnvelope.newBuilder()
+                        .setHeartbeat(HeartbeatRequest.newBuilder().setCluster("c").setBrokerName("b1").setBrokerId(1)
+                                .setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(77).setBindConnection(true))
+                        .build(),
+                RequestEnvelope.newBuilder().setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance()).build(),
+                RequestEnvelope.newBuilder().setQueuedMs(250)
+                        .setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder().setBrokerName("b1")
+                                .setBrokerId(1).setBrokerEpoch(77).setReportingNode("n2"))
                         .build(),
                 RequestEnvelope.newBuilder()
-                        .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic("TopicA"))
-                        .setRead(ReadOptions.newBuilder()
-                                .setConsistency(Consistency.SEQUENTIAL)
-                                .setMinIndex(5))
-                        .build(),
+                        .setGetBroker(GetBrokerRequest.newBuilder().setBrokerName("b1").setBrokerId(0))
+                        .setRead(ReadOptions.newBuilder().setConsistency(Consistency.LINEARIZABLE)).build(),
                 RequestEnvelope.newBuilder()
-                        .setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance())
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setListTopics(ListTopicsRequest.newBuilder().setCluster("c1"))
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setDeleteTopic(DeleteTopicRequest.newBuilder().setTopic("t"))
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setKvPut(KvPutRequest.newBuilder()
-                                .setNamespace("ns")
-                                .setKey("k")
-                                .setValue("v"))
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setKvGet(KvGetRequest.newBuilder().setNamespace("ns").setKey("k"))
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setKvDelete(
-                                KvDeleteRequest.newBuilder().setNamespace("ns").setKey("k"))
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setKvList(KvListRequest.newBuilder().setNamespace("ns"))
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance())
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setHeartbeat(HeartbeatRequest.newBuilder()
-                                .setCluster("c")
-                                .setBrokerName("b1")
-                                .setBrokerId(1)
-                                .setBrokerAddr("10.0.0.1:10911")
-                                .setBrokerEpoch(77)
-                                .setBindConnection(true))
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setListBrokerLeases(ListBrokerLeasesRequest.getDefaultInstance())
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setQueuedMs(250)
-                        .setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder()
-                                .setBrokerName("b1")
-                                .setBrokerId(1)
-                                .setBrokerEpoch(77)
-                                .setReportingNode("n2"))
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setGetBroker(GetBrokerRequest.newBuilder()
-                                .setBrokerName("b1")
-                                .setBrokerId(0))
-                        .setRead(ReadOptions.newBuilder().setConsistency(Consistency.LINEARIZABLE))
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setChangeWritePerm(ChangeWritePermRequest.newBuilder()
-                                .setBrokerName("b1")
+                        .setChangeWritePerm(ChangeWritePermRequest.newBuilder().setBrokerName("b1")
                                 .setChange(WritePermChange.WIPE_WRITE))
                         .build(),
                 RequestEnvelope.newBuilder()
-                        .setRegisterTopic(RegisterTopicRequest.newBuilder()
-                                .setTopic("t")
-                                .addQueueDatas(QueueData.newBuilder()
-                                        .setBrokerName("b1")
-                                        .setReadQueueNums(4)
-                                        .setWriteQueueNums(4)
-                                        .setPerm(6)))
+                        .setRegisterTopic(RegisterTopicRequest.newBuilder().setTopic("t")
+                                .addQueueDatas(QueueData.newBuilder().setBrokerName("b1").setReadQueueNums(4)
+                                        .setWriteQueueNums(4).setPerm(6)))
                         .build(),
+                RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()).build(),
                 RequestEnvelope.newBuilder()
-                        .setListPeers(ListPeersRequest.getDefaultInstance())
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setAddPeer(AddPeerRequest.newBuilder()
-                                .setNodeId("n4")
-                                .setHost("10.0.0.4")
-                                .setRaftPort(9784)
+                        .setAddPeer(AddPeerRequest.newBuilder().setNodeId("n4").setHost("10.0.0.4").setRaftPort(9784)
                                 .setClientPort(9774))
                         .build(),
+                RequestEnvelope.newBuilder().setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n4")).build(),
                 RequestEnvelope.newBuilder()
-                        .setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n4"))
-                        .build(),
-                RequestEnvelope.newBuilder()
-                        .setTransferLeadership(
-                                TransferLeadershipRequest.newBuilder().setNodeId("n2"))
-                        .build());
+                        .setTransferLeadership(TransferLeadershipRequest.newBuilder().setNodeId("n2")).build());
     }
 
     @Test
@@ -198,15 +142,10 @@ class RpcTransportTest {
         List<RequestEnvelope> all = oneOfEachRequest();
         assertEquals(RequestEnvelope.BodyCase.values().length - 1, all.size(), "one request per body type");
         for (RequestEnvelope req : all) {
-            ResponseEnvelope resp = c.call(
-                            ep(s), req.toBuilder().setRequestId(12345).build(), T)
-                    .get(5, TimeUnit.SECONDS);
+            ResponseEnvelope resp = c.call(ep(s), req.toBuilder().setRequestId(12345).build(), T).get(5,
+                    TimeUnit.SECONDS);
             assertEquals(ErrorCode.OK, resp.getHeader().getCode());
-            assertEquals(
-                    EchoHandler.echo(req).toBuilder()
-                            .setRequestId(resp.getRequestId())
-                            .build(),
-                    resp);
+            assertEquals(EchoHandler.echo(req).toBuilder().setRequestId(resp.getRequestId()).build(), resp);
             assertEquals(req.getBodyCase().getNumber(), resp.getBodyCase().getNumber(), "body field numbers line up");
             assertNotEquals(12345, resp.getRequestId(), "client assigns its own request ids");
         }
@@ -214,8 +153,7 @@ class RpcTransportTest {
         List<RequestEnvelope> got = new ArrayList<>(seen);
         for (int i = 0; i < all.size(); i++) {
             RequestEnvelope g = got.get(i);
-            assertEquals(
-                    all.get(i), g.toBuilder().clearRequestId().clearTimeoutMs().build(), "request arrives intact");
+            assertEquals(all.get(i), g.toBuilder().clearRequestId().clearTimeoutMs().build(), "request arrives intact");
             assertEquals(5000, g.getTimeoutMs(), "timeout_ms set from the call's timeout");
         }
     }
@@ -235,30 +173,26 @@ class RpcTransportTest {
             allArrived.countDown();
             return f;
         });
-        RpcClient c = new RpcClient(
-                RpcClientOptions.builder().connectionsPerEndpoint(3).build());
+        RpcClient c = new RpcClient(RpcClientOptions.builder().connectionsPerEndpoint(3).build());
         closeables.add(c);
         List<CompletableFuture<ResponseEnvelope>> calls = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            calls.add(c.call(
-                    ep(s),
-                    RequestEnvelope.newBuilder()
-                            .setKvGet(
-                                    KvGetRequest.newBuilder().setNamespace("ns").setKey("k" + i))
-                            .build(),
-                    T));
+            calls.add(
+                    c.call(ep(s),
+                            RequestEnvelope.newBuilder()
+                                    .setKvGet(KvGetRequest.newBuilder().setNamespace("ns").setKey("k" + i)).build(),
+                            T));
         }
         assertTrue(allArrived.await(10, TimeUnit.SECONDS));
         long seed = System.nanoTime();
         System.out.println("out-of-order seed=" + seed);
         List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < n; i++) order.add(i);
+        for (int i = 0; i < n; i++)
+            order.add(i);
         Collections.shuffle(order, new Random(seed));
         for (int i : order) {
             RequestEnvelope req = heldReqs.get(i);
-            held.get(i)
-                    .complete(
-                            EchoHandler.echo(req)); // the echo value names the key; request_id is forced by the server
+            held.get(i).complete(EchoHandler.echo(req)); // the echo value names the key; request_id is forced by the server
         }
         for (int i = 0; i < n; i++) {
             ResponseEnvelope r = calls.get(i).get(5, TimeUnit.SECONDS);
@@ -270,16 +204,14 @@ class RpcTransportTest {
     @Test
     void deadlinePassesGivesTimeoutAndForgetsTheCall() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        RpcServer s = server(
-                RpcServerOptions.builder(),
-                (req, ctx) -> CompletableFuture.supplyAsync(() -> {
-                    try {
-                        release.await(5, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return EchoHandler.echo(req);
-                }));
+        RpcServer s = server(RpcServerOptions.builder(), (req, ctx) -> CompletableFuture.supplyAsync(() -> {
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return EchoHandler.echo(req);
+        }));
         RpcClient c = client();
         CompletableFuture<ResponseEnvelope> f = c.call(ep(s), oneOfEachRequest().get(7), Duration.ofMillis(150));
         Throwable t = failure(f);
@@ -289,12 +221,8 @@ class RpcTransportTest {
         assertEquals(0, c.pendingCalls());
         release.countDown();
         // the late response is discarded and the connection keeps working
-        assertEquals(
-                ErrorCode.OK,
-                c.call(ep(s), oneOfEachRequest().get(7), T)
-                        .get(5, TimeUnit.SECONDS)
-                        .getHeader()
-                        .getCode());
+        assertEquals(ErrorCode.OK,
+                c.call(ep(s), oneOfEachRequest().get(7), T).get(5, TimeUnit.SECONDS).getHeader().getCode());
     }
 
     @Test
@@ -303,17 +231,14 @@ class RpcTransportTest {
         RpcServer s = server(RpcServerOptions.builder().defaultRequestTimeout(Duration.ofSeconds(30)), (req, ctx) -> {
             long left = ctx.deadlineNanos() - System.nanoTime();
             info.complete(ctx.remoteAddress() + " " + ctx.connectionId() + " " + ctx.isConnectionOpen() + " "
-                    + (left > 0 && left <= TimeUnit.SECONDS.toNanos(30)) + " "
-                    + Thread.currentThread().getName() + " "
+                    + (left > 0 && left <= TimeUnit.SECONDS.toNanos(30)) + " " + Thread.currentThread().getName() + " "
                     + (ctx.deadlineNanos() - ctx.arrivalNanos() == TimeUnit.SECONDS.toNanos(30)) + " "
                     + (ctx.arrivalNanos() <= System.nanoTime()));
             return CompletableFuture.completedFuture(EchoHandler.echo(req));
         });
         try (RawSocket raw = new RawSocket(s.localAddress())) {
-            raw.write(FrameCodec.frame(RequestEnvelope.newBuilder()
-                    .setRequestId(77)
-                    .setKvList(KvListRequest.getDefaultInstance())
-                    .build()));
+            raw.write(FrameCodec.frame(RequestEnvelope.newBuilder().setRequestId(77)
+                    .setKvList(KvListRequest.getDefaultInstance()).build()));
             assertEquals(77, raw.readResponse().getRequestId());
             String[] parts = info.get(5, TimeUnit.SECONDS).split(" ");
             assertEquals("127.0.0.1:" + raw.socket.getLocalPort(), parts[0]);
@@ -342,16 +267,11 @@ class RpcTransportTest {
             return CompletableFuture.completedFuture(EchoHandler.echo(req));
         });
         try (RawSocket raw = new RawSocket(s.localAddress())) {
-            raw.write(FrameCodec.frame(RequestEnvelope.newBuilder()
-                    .setRequestId(1)
-                    .setKvGet(KvGetRequest.getDefaultInstance())
-                    .build()));
+            raw.write(FrameCodec.frame(
+                    RequestEnvelope.newBuilder().setRequestId(1).setKvGet(KvGetRequest.getDefaultInstance()).build()));
             assertTrue(entered.await(5, TimeUnit.SECONDS));
-            raw.write(FrameCodec.frame(RequestEnvelope.newBuilder()
-                    .setRequestId(2)
-                    .setTimeoutMs(30)
-                    .setKvGet(KvGetRequest.getDefaultInstance())
-                    .build()));
+            raw.write(FrameCodec.frame(RequestEnvelope.newBuilder().setRequestId(2).setTimeoutMs(30)
+                    .setKvGet(KvGetRequest.getDefaultInstance()).build()));
             await(() -> s.stats().requests() == 2, "second request queued");
             Thread.sleep(60); // let the queued request's 30 ms deadline pass
             release.countDown();
@@ -392,16 +312,11 @@ class RpcTransportTest {
         };
         RpcServer s = server(RpcServerOptions.builder().priorityThreads(1), h);
         try (RawSocket raw = new RawSocket(s.localAddress())) {
-            raw.write(FrameCodec.frame(RequestEnvelope.newBuilder()
-                    .setRequestId(1)
-                    .setHeartbeat(HeartbeatRequest.getDefaultInstance())
-                    .build()));
+            raw.write(FrameCodec.frame(RequestEnvelope.newBuilder().setRequestId(1)
+                    .setHeartbeat(HeartbeatRequest.getDefaultInstance()).build()));
             assertTrue(entered.await(5, TimeUnit.SECONDS));
-            raw.write(FrameCodec.frame(RequestEnvelope.newBuilder()
-                    .setRequestId(2)
-                    .setTimeoutMs(30)
-                    .setHeartbeat(HeartbeatRequest.getDefaultInstance())
-                    .build()));
+            raw.write(FrameCodec.frame(RequestEnvelope.newBuilder().setRequestId(2).setTimeoutMs(30)
+                    .setHeartbeat(HeartbeatRequest.getDefaultInstance()).build()));
             await(() -> s.stats().requests() == 2, "second heartbeat queued");
             Thread.sleep(60); // the queued heartbeat's 30 ms deadline passes
             release.countDown();
@@ -430,10 +345,7 @@ class RpcTransportTest {
 
             @Override
             public ResponseHeader transportErrorHeader() {
-                return ResponseHeader.newBuilder()
-                        .setNodeId("n9")
-                        .setRole(Role.FOLLOWER)
-                        .setLeaderHint("127.0.0.1:1")
+                return ResponseHeader.newBuilder().setNodeId("n9").setRole(Role.FOLLOWER).setLeaderHint("127.0.0.1:1")
                         .build();
             }
         };
@@ -457,9 +369,7 @@ class RpcTransportTest {
 
     private static RequestEnvelope heartbeat(String broker) {
         return RequestEnvelope.newBuilder()
-                .setHeartbeat(
-                        HeartbeatRequest.newBuilder().setBrokerName(broker).setBrokerEpoch(5))
-                .build();
+                .setHeartbeat(HeartbeatRequest.newBuilder().setBrokerName(broker).setBrokerEpoch(5)).build();
     }
 
     /** Heartbeats are priority; a heartbeat for broker "slow" blocks on {@code slow}, everything else on {@code normal}. */
@@ -480,7 +390,7 @@ class RpcTransportTest {
                     slowEntered.countDown();
                     awaitQuietly(slow);
                 } else {
-                    heartbeats.add(new long[] {ctx.arrivalNanos(), now});
+                    heartbeats.add(new long[]{ctx.arrivalNanos(), now});
                 }
             } else {
                 normalEntered.countDown();
@@ -548,17 +458,11 @@ class RpcTransportTest {
         ResponseEnvelope over = c.call(ep(s), heartbeat("b2"), T).get(5, TimeUnit.SECONDS);
         assertEquals(ErrorCode.OVERLOADED, over.getHeader().getCode());
         assertTrue(over.getHeader().getRetriable());
-        assertTrue(
-                over.getHeader().getMessage().contains("priority"),
-                over.getHeader().getMessage());
+        assertTrue(over.getHeader().getMessage().contains("priority"), over.getHeader().getMessage());
         // ordinary requests do not wait for the priority executor
         h.normal.countDown();
-        assertEquals(
-                ErrorCode.OK,
-                c.call(ep(s), oneOfEachRequest().get(7), T)
-                        .get(2, TimeUnit.SECONDS)
-                        .getHeader()
-                        .getCode());
+        assertEquals(ErrorCode.OK,
+                c.call(ep(s), oneOfEachRequest().get(7), T).get(2, TimeUnit.SECONDS).getHeader().getCode());
         Thread.sleep(100); // the queued heartbeat waits at least this long
         h.slow.countDown();
         assertEquals(ErrorCode.OK, queued.get(5, TimeUnit.SECONDS).getHeader().getCode());
@@ -566,8 +470,7 @@ class RpcTransportTest {
         long[] t = h.heartbeats.poll();
         assertNotNull(t);
         assertTrue(t[0] >= sent, "arrival is after the send");
-        assertTrue(
-                t[1] - t[0] >= TimeUnit.MILLISECONDS.toNanos(100),
+        assertTrue(t[1] - t[0] >= TimeUnit.MILLISECONDS.toNanos(100),
                 "arrivalNanos is the decode time, not the dequeue time: waited " + (t[1] - t[0]) / 1_000_000 + " ms");
         assertEquals(1, s.stats().priorityOverloaded());
         assertEquals(1, s.stats().overloaded());
@@ -610,12 +513,8 @@ class RpcTransportTest {
     // ---- bad input closes only the offending connection ------------------------------------------------------
 
     private void assertStillServing(RpcClient good, RpcServer s) throws Exception {
-        assertEquals(
-                ErrorCode.OK,
-                good.call(ep(s), oneOfEachRequest().get(7), T)
-                        .get(5, TimeUnit.SECONDS)
-                        .getHeader()
-                        .getCode());
+        assertEquals(ErrorCode.OK,
+                good.call(ep(s), oneOfEachRequest().get(7), T).get(5, TimeUnit.SECONDS).getHeader().getCode());
     }
 
     @Test
@@ -633,20 +532,20 @@ class RpcTransportTest {
         assertStillServing(good, s);
         // a huge length (2^32-1) must be refused on the prefix too
         try (RawSocket raw = new RawSocket(s.localAddress())) {
-            raw.write(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+            raw.write(new byte[]{(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
             assertTrue(raw.closedByPeer());
         }
         // zero-length frame
         try (RawSocket raw = new RawSocket(s.localAddress())) {
             raw.write(valid);
-            assertEquals(
-                    ErrorCode.OK, raw.readResponse().getHeader().getCode(), "frames before the bad one are served");
+            assertEquals(ErrorCode.OK, raw.readResponse().getHeader().getCode(),
+                    "frames before the bad one are served");
             raw.write(FrameCodec.lengthPrefix(0));
             assertTrue(raw.closedByPeer(), "zero-length frame closes the connection");
         }
         // garbage protobuf: field 0 / wire type 7 is never valid
         try (RawSocket raw = new RawSocket(s.localAddress())) {
-            raw.write(FrameCodec.lengthPrefix(3), new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+            raw.write(FrameCodec.lengthPrefix(3), new byte[]{(byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
             assertTrue(raw.closedByPeer(), "undecodable body closes the connection");
         }
         // a body that is a truncated protobuf (valid prefix length, message cut inside)
@@ -682,11 +581,7 @@ class RpcTransportTest {
             byte[] junk = new byte[5 + rnd.nextInt(300)];
             rnd.nextBytes(junk);
             if (i % 2 == 1) { // a plausible length prefix, so the body reaches the protobuf parser
-                System.arraycopy(
-                        FrameCodec.lengthPrefix(junk.length - 4L + rnd.nextInt(3)),
-                        0,
-                        junk,
-                        0,
+                System.arraycopy(FrameCodec.lengthPrefix(junk.length - 4L + rnd.nextInt(3)), 0, junk, 0,
                         Math.min(4, junk.length));
             }
             try (RawSocket raw = new RawSocket(s.localAddress())) {
@@ -717,8 +612,7 @@ class RpcTransportTest {
     @Test
     void clientIdleTimeoutClosesPooledConnection() throws Exception {
         RpcServer s = server(RpcServerOptions.builder(), new EchoHandler());
-        RpcClient c = new RpcClient(
-                RpcClientOptions.builder().idleTimeout(Duration.ofMillis(200)).build());
+        RpcClient c = new RpcClient(RpcClientOptions.builder().idleTimeout(Duration.ofMillis(200)).build());
         closeables.add(c);
         assertStillServing(c, s);
         await(() -> s.stats().connectionsOpen() == 0, "client closed its idle connection");
@@ -749,10 +643,8 @@ class RpcTransportTest {
         });
         RpcClient good = client();
         try (RawSocket raw = new RawSocket(s.localAddress())) {
-            raw.write(FrameCodec.frame(RequestEnvelope.newBuilder()
-                    .setRequestId(5)
-                    .setKvPut(KvPutRequest.getDefaultInstance())
-                    .build()));
+            raw.write(FrameCodec.frame(
+                    RequestEnvelope.newBuilder().setRequestId(5).setKvPut(KvPutRequest.getDefaultInstance()).build()));
             assertTrue(entered.await(5, TimeUnit.SECONDS));
         }
         assertTrue(closeSeen.get(5, TimeUnit.SECONDS), "close callback ran");
@@ -777,9 +669,7 @@ class RpcTransportTest {
         assertFalse(ce.requestSent());
         assertInstanceOf(RpcTransportException.class, ce);
         assertEquals(0, c.pendingCalls());
-        assertInstanceOf(
-                IllegalArgumentException.class,
-                failure(c.call("nonsense", oneOfEachRequest().get(7), T)));
+        assertInstanceOf(IllegalArgumentException.class, failure(c.call("nonsense", oneOfEachRequest().get(7), T)));
     }
 
     @Test
@@ -787,8 +677,7 @@ class RpcTransportTest {
         try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             RpcClient c = client();
             String ep = "127.0.0.1:" + ss.getLocalPort();
-            CompletableFuture<ResponseEnvelope> f =
-                    c.call(ep, oneOfEachRequest().get(7), T);
+            CompletableFuture<ResponseEnvelope> f = c.call(ep, oneOfEachRequest().get(7), T);
             try (Socket accepted = ss.accept()) {
                 accepted.getInputStream().read(new byte[8]); // the request arrived
             }
@@ -810,9 +699,7 @@ class RpcTransportTest {
         await(() -> s.stats().requests() == 1, "request arrived");
         c.close();
         assertInstanceOf(RpcConnectionClosedException.class, failure(f));
-        assertInstanceOf(
-                IllegalStateException.class,
-                failure(c.call(ep(s), oneOfEachRequest().get(7), T)));
+        assertInstanceOf(IllegalStateException.class, failure(c.call(ep(s), oneOfEachRequest().get(7), T)));
     }
 
     @Test
@@ -820,8 +707,8 @@ class RpcTransportTest {
         CountDownLatch entered = new CountDownLatch(1);
         RpcServer s = RpcServer.start(RpcServerOptions.defaults(), (req, ctx) -> {
             entered.countDown();
-            return CompletableFuture.supplyAsync(
-                    () -> EchoHandler.echo(req), CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+            return CompletableFuture.supplyAsync(() -> EchoHandler.echo(req),
+                    CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
         });
         RpcClient c = client();
         CompletableFuture<ResponseEnvelope> f = c.call(ep(s), oneOfEachRequest().get(7), T);
@@ -830,53 +717,30 @@ class RpcTransportTest {
         assertEquals(ErrorCode.OK, f.get(5, TimeUnit.SECONDS).getHeader().getCode());
         // the client may not have seen the FIN of its pooled connection yet: that call fails either way, as a
         // transport error; once the stale connection is known closed, a new call must fail to connect
-        assertInstanceOf(
-                RpcTransportException.class,
-                failure(c.call(ep(s), oneOfEachRequest().get(7), T)));
-        assertInstanceOf(
-                RpcConnectException.class,
-                failure(c.call(ep(s), oneOfEachRequest().get(7), T)));
+        assertInstanceOf(RpcTransportException.class, failure(c.call(ep(s), oneOfEachRequest().get(7), T)));
+        assertInstanceOf(RpcConnectException.class, failure(c.call(ep(s), oneOfEachRequest().get(7), T)));
         s.close(); // idempotent
     }
 
     @Test
     void optionsValidate() {
-        IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RpcServerOptions.builder().port(70000).build());
         assertTrue(e.getMessage().contains("port"));
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> RpcServerOptions.builder().workerThreads(0).build());
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> RpcServerOptions.builder().workerQueueCapacity(0).build());
-        assertTrue(assertThrows(
-                        IllegalArgumentException.class,
-                        () -> RpcServerOptions.builder().priorityThreads(0).build())
-                .getMessage()
-                .contains("priorityThreads"));
-        assertTrue(assertThrows(
-                        IllegalArgumentException.class,
-                        () -> RpcServerOptions.builder()
-                                .priorityQueueCapacity(0)
-                                .build())
-                .getMessage()
+        assertThrows(IllegalArgumentException.class, () -> RpcServerOptions.builder().workerThreads(0).build());
+        assertThrows(IllegalArgumentException.class, () -> RpcServerOptions.builder().workerQueueCapacity(0).build());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> RpcServerOptions.builder().priorityThreads(0).build()).getMessage().contains("priorityThreads"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> RpcServerOptions.builder().priorityQueueCapacity(0).build()).getMessage()
                 .contains("priorityQueueCapacity"));
-        assertThrows(
-                IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class,
                 () -> RpcServerOptions.builder().idleTimeout(Duration.ZERO).build());
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> RpcServerOptions.builder().host(" ").build());
-        assertThrows(
-                IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class, () -> RpcServerOptions.builder().host(" ").build());
+        assertThrows(IllegalArgumentException.class,
                 () -> RpcClientOptions.builder().connectionsPerEndpoint(0).build());
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> RpcClientOptions.builder()
-                        .connectTimeout(Duration.ofMillis(-1))
-                        .build());
+        assertThrows(IllegalArgumentException.class,
+                () -> RpcClientOptions.builder().connectTimeout(Duration.ofMillis(-1)).build());
         RpcServerOptions d = RpcServerOptions.defaults();
         assertEquals("127.0.0.1", d.host());
         assertEquals(16 * 1024 * 1024, d.maxFrameBytes());
@@ -888,9 +752,7 @@ class RpcTransportTest {
         assertEquals(d.toString(), d.toBuilder().build().toString());
         assertEquals(Duration.ofSeconds(5), d.defaultRequestTimeout());
         assertEquals(Duration.ofSeconds(1), RpcClientOptions.defaults().connectTimeout());
-        assertEquals(
-                new InetSocketAddress("127.0.0.1", 1).getPort(),
-                Endpoints.parse("127.0.0.1:1").getPort());
+        assertEquals(new InetSocketAddress("127.0.0.1", 1).getPort(), Endpoints.parse("127.0.0.1:1").getPort());
         assertFalse(Endpoints.isValid("a:b"));
         assertFalse(Endpoints.isValid("host"));
         assertFalse(Endpoints.isValid(":80"));
@@ -905,31 +767,20 @@ class RpcTransportTest {
             return new CompletableFuture<>(); // never answers: the call times out
         });
         RpcClient c = client();
-        Throwable t = failure(c.call(
-                ep(s),
+        Throwable t = failure(c.call(ep(s),
                 RequestEnvelope.newBuilder()
-                        .setKvPut(KvPutRequest.newBuilder()
-                                .setNamespace("ns")
-                                .setKey("k")
-                                .setValue("v"))
-                        .build(),
+                        .setKvPut(KvPutRequest.newBuilder().setNamespace("ns").setKey("k").setValue("v")).build(),
                 Duration.ofMillis(200)));
         assertTrue(t instanceof RpcTimeoutException, String.valueOf(t));
         assertTrue(closed.await(5, TimeUnit.SECONDS), "the client reset the connection of the timed-out request");
         // the client still works: the next call gets a fresh connection
         RpcServer echo = server(RpcServerOptions.builder(), new EchoHandler());
         assertEquals(
-                ErrorCode.OK,
-                c.call(
-                                ep(echo),
+                ErrorCode.OK, c
+                        .call(ep(echo),
                                 RequestEnvelope.newBuilder()
-                                        .setKvGet(KvGetRequest.newBuilder()
-                                                .setNamespace("ns")
-                                                .setKey("k"))
-                                        .build(),
+                                        .setKvGet(KvGetRequest.newBuilder().setNamespace("ns").setKey("k")).build(),
                                 T)
-                        .get(5, TimeUnit.SECONDS)
-                        .getHeader()
-                        .getCode());
+                        .get(5, TimeUnit.SECONDS).getHeader().getCode());
     }
 }
