@@ -12,8 +12,11 @@ import io.rns.log.v1.TopicQueueConfig;
 import io.rns.log.v1.UnregisterBroker;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Validation rules for log records, and the single-field checks the server reuses to validate wire requests. Every
@@ -65,18 +68,29 @@ public final class RecordValidator {
         if (e.isPresent()) {
             return e;
         }
+        return checkEntries(r.getTopicsList(), p + "topics", TopicQueueConfig::getTopic, "topic", (t, tp) -> first(
+                checkTopic(tp + "topic", t.getTopic()),
+                checkQueues(tp, t.getReadQueueNums(), t.getWriteQueueNums(), t.getPerm(), t.getTopicSysFlag())));
+    }
+
+    /**
+     * Every entry of the repeated field {@code field} passes {@code check} (given the entry's prefix, e.g.
+     * {@code register_broker.topics[3].}), and no two entries share a {@code key} (named {@code keyName}).
+     */
+    private static <T> Optional<String> checkEntries(List<T> entries, String field, Function<T, String> key,
+            String keyName, BiFunction<T, String, Optional<String>> check) {
         Map<String, Integer> seen = new HashMap<>();
-        for (int i = 0; i < r.getTopicsCount(); i++) {
-            TopicQueueConfig t = r.getTopics(i);
-            String tp = p + "topics[" + i + "].";
-            e = first(checkTopic(tp + "topic", t.getTopic()),
-                    checkQueues(tp, t.getReadQueueNums(), t.getWriteQueueNums(), t.getPerm(), t.getTopicSysFlag()));
+        for (int i = 0; i < entries.size(); i++) {
+            T entry = entries.get(i);
+            String prefix = field + "[" + i + "].";
+            Optional<String> e = check.apply(entry, prefix);
             if (e.isPresent()) {
                 return e;
             }
-            Integer before = seen.putIfAbsent(t.getTopic(), i);
+            Integer before = seen.putIfAbsent(key.apply(entry), i);
             if (before != null) {
-                return Optional.of(tp + "topic '" + t.getTopic() + "' duplicates " + p + "topics[" + before + "]");
+                return Optional
+                        .of(prefix + keyName + " '" + key.apply(entry) + "' duplicates " + field + "[" + before + "]");
             }
         }
         return Optional.empty();
@@ -134,22 +148,9 @@ public final class RecordValidator {
         if (r.getQueuesCount() == 0) {
             return Optional.of(p + "queues must not be empty");
         }
-        Map<String, Integer> seen = new HashMap<>();
-        for (int i = 0; i < r.getQueuesCount(); i++) {
-            BrokerQueue q = r.getQueues(i);
-            String qp = p + "queues[" + i + "].";
-            e = first(checkBrokerName(qp + "broker_name", q.getBrokerName()),
-                    checkQueues(qp, q.getReadQueueNums(), q.getWriteQueueNums(), q.getPerm(), q.getTopicSysFlag()));
-            if (e.isPresent()) {
-                return e;
-            }
-            Integer before = seen.putIfAbsent(q.getBrokerName(), i);
-            if (before != null) {
-                return Optional
-                        .of(qp + "broker_name '" + q.getBrokerName() + "' duplicates " + p + "queues[" + before + "]");
-            }
-        }
-        return Optional.empty();
+        return checkEntries(r.getQueuesList(), p + "queues", BrokerQueue::getBrokerName, "broker_name",
+                (q, qp) -> first(checkBrokerName(qp + "broker_name", q.getBrokerName()), checkQueues(qp,
+                        q.getReadQueueNums(), q.getWriteQueueNums(), q.getPerm(), q.getTopicSysFlag())));
     }
 
     public static Optional<String> validate(DeleteKv r) {

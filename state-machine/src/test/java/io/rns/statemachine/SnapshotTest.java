@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,12 +129,22 @@ class SnapshotTest {
         }
     }
 
-    private void assertLoadFailsAndTargetIsUntouched(Consumer<Path> damage, String messageFragment) {
+    /** Damage done to a saved snapshot directory. */
+    @FunctionalInterface
+    private interface Damage {
+        void apply(Path snapshotDir) throws IOException;
+    }
+
+    private void assertLoadFailsAndTargetIsUntouched(Damage damage, String messageFragment) {
         Path snap = tmp.resolve("snap");
         try (RouteStateMachine src = source(300)) {
             src.saveSnapshot(snap);
         }
-        damage.accept(snap);
+        try {
+            damage.apply(snap);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (RouteStateMachine dst = target()) {
             RouteImage before = dst.image();
             var storeBefore = Records.storeContents(dst);
@@ -198,12 +209,8 @@ class SnapshotTest {
     void manifestCutAtALineBoundary() {
         assertLoadFailsAndTargetIsUntouched(snap -> {
             Path m = snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST);
-            try {
-                List<String> lines = Files.readAllLines(m);
-                Files.write(m, lines.subList(0, lines.size() - 1));
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
+            List<String> lines = Files.readAllLines(m);
+            Files.write(m, lines.subList(0, lines.size() - 1));
         }, "manifest");
     }
 
@@ -211,23 +218,15 @@ class SnapshotTest {
     void editedManifest() {
         assertLoadFailsAndTargetIsUntouched(snap -> {
             Path m = snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST);
-            try {
-                String s = Files.readString(m);
-                Files.writeString(m, s.replaceFirst("applied_index (\\d+)", "applied_index 999999"));
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
+            String s = Files.readString(m);
+            Files.writeString(m, s.replaceFirst("applied_index (\\d+)", "applied_index 999999"));
         }, "checksum mismatch");
     }
 
     @Test
     void garbageManifest() {
         assertLoadFailsAndTargetIsUntouched(snap -> {
-            try {
-                Files.writeString(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST), "hello\n");
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
+            Files.writeString(snap.resolve(RouteStateMachine.SNAPSHOT_MANIFEST), "hello\n");
         }, "manifest");
     }
 

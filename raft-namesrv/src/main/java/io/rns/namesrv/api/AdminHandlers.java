@@ -14,15 +14,7 @@ import io.rns.rpc.v1.ResponseEnvelope;
 import java.util.concurrent.CompletableFuture;
 
 /** DeleteTopic, KvPut, KvDelete, ChangeWritePerm, RegisterTopic on the writing node: the write path, then the answer. */
-final class AdminHandlers {
-    private final WriteService writes;
-    private final WriteAnswers answers;
-
-    AdminHandlers(WriteService writes, WriteAnswers answers) {
-        this.writes = writes;
-        this.answers = answers;
-    }
-
+record AdminHandlers(WriteService writes, WriteAnswers answers) {
     CompletableFuture<ResponseEnvelope> deleteTopic(RequestEnvelope req, long timeoutMs) {
         return answers.answer(writes.deleteTopic(req.getDeleteTopic(), timeoutMs),
                 a -> ResponseEnvelope.newBuilder()

@@ -19,20 +19,8 @@ import io.rns.statemachine.RouteImage;
 import java.util.concurrent.CompletableFuture;
 
 /** RegisterBroker and UnregisterBroker: validated by the dispatcher, then the write path, then liveness is told. */
-final class BrokerHandlers {
-    private final WriteService writes;
-    private final WriteAnswers answers;
-    private final LivenessService liveness;
-    private final ConnectionRegistry connections;
-
-    BrokerHandlers(WriteService writes, WriteAnswers answers, LivenessService liveness,
-            ConnectionRegistry connections) {
-        this.writes = writes;
-        this.answers = answers;
-        this.liveness = liveness;
-        this.connections = connections;
-    }
-
+record BrokerHandlers(WriteService writes, WriteAnswers answers, LivenessService liveness,
+        ConnectionRegistry connections) {
     /** The request checks, on the receiving node before any forward. */
     void validateRegister(RequestEnvelope req) {
         RegisterBrokerRequest r = req.getRegisterBroker();

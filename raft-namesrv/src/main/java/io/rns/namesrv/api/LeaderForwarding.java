@@ -22,22 +22,12 @@ import java.util.concurrent.TimeUnit;
  * (forwarded exactly once, hops 0 -> 1; the leader's response, header included, goes back unchanged: it says the
  * leader served it, and its applied index lets the client's next read on any node wait for this write), and this
  * node's reports that a broker's bound connection closed.
+ *
+ * @param client may be null (tests): a follower then answers NOT_LEADER instead of forwarding
  */
-public final class LeaderForwarding implements ConnectionLoss.LeaderReport {
+public record LeaderForwarding(NamesrvConfig config, NodeStatus status, Responses responses,
+        RpcClient client) implements ConnectionLoss.LeaderReport {
     private static final Logger log = LoggerFactory.getLogger(LeaderForwarding.class);
-
-    private final NamesrvConfig config;
-    private final NodeStatus status;
-    private final Responses responses;
-    private final RpcClient client;
-
-    /** {@code client} may be null (tests): a follower then answers NOT_LEADER instead of forwarding. */
-    public LeaderForwarding(NamesrvConfig config, NodeStatus status, Responses responses, RpcClient client) {
-        this.config = config;
-        this.status = status;
-        this.responses = responses;
-        this.client = client;
-    }
 
     /**
      * Forwards once to the leader (adding how long the request waited here since {@code arrivalNanos}; 0 = add

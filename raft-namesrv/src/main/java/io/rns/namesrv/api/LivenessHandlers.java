@@ -26,19 +26,8 @@ import java.util.concurrent.TimeUnit;
  * Heartbeats (soft state, never logged), the leader's lease table, and connection-closed reports. On a follower each
  * is forwarded once to the leader; the leader answers from its {@link LeaseTracker}.
  */
-final class LivenessHandlers {
-    private final NodeStatus status;
-    private final LivenessService liveness;
-    private final ConnectionRegistry connections;
-    private final Responses responses;
-
-    LivenessHandlers(NodeStatus status, LivenessService liveness, ConnectionRegistry connections, Responses responses) {
-        this.status = status;
-        this.liveness = liveness;
-        this.connections = connections;
-        this.responses = responses;
-    }
-
+record LivenessHandlers(NodeStatus status, LivenessService liveness, ConnectionRegistry connections,
+        Responses responses) {
     /** When the request reached the first node: arrival here minus the time it waited on a forwarding node. */
     static long contactNanos(RequestEnvelope req, InboundContext ctx) {
         return ctx.arrivalNanos() - TimeUnit.MILLISECONDS.toNanos(req.getQueuedMs());

@@ -25,17 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * ListPeers, AddPeer, RemovePeer, TransferLeadership (raft mode only). Changes are served by the leader: a follower
  * forwards once, like a write, or answers NOT_LEADER with the leader hint. The engine calls live in raft/ only.
  */
-final class MembershipHandlers {
-    private final NamesrvConfig config;
-    private final Consensus consensus;
-    private final Responses responses;
-
-    MembershipHandlers(NamesrvConfig config, Consensus consensus, Responses responses) {
-        this.config = config;
-        this.consensus = consensus;
-        this.responses = responses;
-    }
-
+record MembershipHandlers(NamesrvConfig config, Consensus consensus, Responses responses) {
     /** Membership exists in raft mode only: checked before anything else, on the receiving node. */
     void requireRaft(String what) {
         if (config.mode() != NamesrvConfig.Mode.RAFT) {

@@ -35,17 +35,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /** Route, cluster, topic and KV reads: barrier for the requested level, then answer from the image. */
-final class QueryHandlers {
-    private final ReadService reads;
-    private final Responses responses;
-    private final Executor executor;
-
-    QueryHandlers(ReadService reads, Responses responses, Executor executor) {
-        this.reads = reads;
-        this.responses = responses;
-        this.executor = executor;
-    }
-
+record QueryHandlers(ReadService reads, Responses responses, Executor executor) {
     /** Runs the barrier, then builds the body off the consensus threads. */
     private CompletableFuture<ResponseEnvelope> read(RequestEnvelope req, long timeoutMs,
             Function<RouteImage, ResponseEnvelope.Builder> body) {

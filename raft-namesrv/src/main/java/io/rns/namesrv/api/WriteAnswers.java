@@ -9,13 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /** Turns a write's {@link WriteOutcome} into the response on the wire, once, for every kind of write. */
-final class WriteAnswers {
-    private final Responses responses;
-
-    WriteAnswers(Responses responses) {
-        this.responses = responses;
-    }
-
+record WriteAnswers(Responses responses) {
     /**
      * {@code applied} builds the body after the record was applied on this node, {@code unchanged} when nothing
      * needed to change; a deterministic rejection becomes its error code.

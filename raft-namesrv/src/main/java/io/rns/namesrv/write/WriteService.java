@@ -25,30 +25,17 @@ import java.util.concurrent.CompletableFuture;
  * (DESIGN §2): the {@link RecordFactory} turns request + image into a record or "no change"; a record is proposed
  * with the leader's term; a "no change" is confirmed against a fresh image after a read barrier (an in-flight
  * committed entry could otherwise be missed) and answered without a log entry. The result is a {@link WriteOutcome}.
+ *
+ * @param leaseConfirmsUnchanged confirm "no change" with a lease-based ReadIndex (write.unchanged-barrier)
  */
-public final class WriteService {
+public record WriteService(Proposer proposer, ReadBarrier barrier, NodeStatus status, Clock clock,
+        boolean leaseConfirmsUnchanged) {
 
     /** Request + image + leader time -> the record to propose, or empty for "no change". */
     @FunctionalInterface
     public interface RecordFn {
         /** May throw RnsException for a request-level refusal. */
         Optional<LogRecord> toRecord(RouteImage image, long leaderTimeMs);
-    }
-
-    private final Proposer proposer;
-    private final ReadBarrier barrier;
-    private final NodeStatus status;
-    private final Clock clock;
-    private final boolean leaseConfirmsUnchanged;
-
-    /** {@code leaseConfirmsUnchanged}: confirm "no change" with a lease-based ReadIndex (write.unchanged-barrier). */
-    public WriteService(Proposer proposer, ReadBarrier barrier, NodeStatus status, Clock clock,
-            boolean leaseConfirmsUnchanged) {
-        this.proposer = proposer;
-        this.barrier = barrier;
-        this.status = status;
-        this.clock = clock;
-        this.leaseConfirmsUnchanged = leaseConfirmsUnchanged;
     }
 
     /** A registration; {@code leaseMs} is the effective lease. An identical one is a heartbeat, not a log entry. */

@@ -69,6 +69,13 @@ class LeaderlessModeTest extends ClusterTestBase {
         return epochs;
     }
 
+    /** Whether every node serves {@code topic} (STALE) is {@code expected}. */
+    private void assertEveryNode(NamesrvClient c, String topic, boolean expected, String what) {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(expected, serves(c, i, topic), what + ", node " + i);
+        }
+    }
+
     private boolean serves(NamesrvClient c, int i, String topic) {
         try {
             Reply<TopicRoute> r = c.getTopicRoute(topic, on(i).withConsistency(Consistency.STALE));
@@ -125,9 +132,7 @@ class LeaderlessModeTest extends ClusterTestBase {
                         .setBrokerName(b.getBrokerName()).setBrokerId(0).setBrokerEpoch(epochs.get(0)).build(), on(2)));
         assertEquals(ErrorCode.UNKNOWN_BROKER, unknown.code());
         c.registerBroker(b, on(2));
-        for (int i = 0; i < 3; i++) {
-            assertTrue(serves(c, i, "TopicA"), "healed, node " + i);
-        }
+        assertEveryNode(c, "TopicA", true, "healed");
     }
 
     @Test
@@ -146,9 +151,7 @@ class LeaderlessModeTest extends ClusterTestBase {
             assertTrue(registrar.reRegistrations() >= 1);
         }
         // close() unregisters from every node
-        for (int i = 0; i < 3; i++) {
-            assertFalse(serves(c, i, "TopicR"), "unregistered everywhere, node " + i);
-        }
+        assertEveryNode(c, "TopicR", false, "unregistered everywhere");
     }
 
     @Test

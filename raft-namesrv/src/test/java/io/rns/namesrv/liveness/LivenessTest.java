@@ -267,13 +267,19 @@ class LivenessTest {
         assertEquals(0, liveness.tracker().massExpiryWarnings());
     }
 
-    @Test
-    void theMassExpiryGuardSlowsExpiriesAndWarns() {
+    /** Rate 2/s, burst 10, guard at 50 %; brokers b0..b9 of cluster c1 registered; their epochs. */
+    private List<Long> tenBrokersWithTheGuard() {
         setUp(cfg(2, 10, 0.5));
         List<Long> epochs = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             epochs.add(register(broker("c1", "b" + i, "T" + i)));
         }
+        return epochs;
+    }
+
+    @Test
+    void theMassExpiryGuardSlowsExpiriesAndWarns() {
+        List<Long> epochs = tenBrokersWithTheGuard();
         advanceMs(10_000);
         for (int i = 0; i < 4; i++) { // 4 of 10 keep heartbeating; 6 (> 50%) fall silent at once
             assertEquals(ErrorCode.OK, heartbeat("b" + i, epochs.get(i), now.get(), 0));
@@ -302,11 +308,7 @@ class LivenessTest {
 
     @Test
     void aFewExpiriesInALargeClusterAreNotGuarded() {
-        setUp(cfg(2, 10, 0.5));
-        List<Long> epochs = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            epochs.add(register(broker("c1", "b" + i, "T" + i)));
-        }
+        List<Long> epochs = tenBrokersWithTheGuard();
         advanceMs(10_000);
         for (int i = 0; i < 8; i++) {
             heartbeat("b" + i, epochs.get(i), now.get(), 0);
