@@ -40,7 +40,7 @@ record BrokerHandlers(WriteService writes, WriteAnswers answers, LivenessService
     CompletableFuture<ResponseEnvelope> register(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         RegisterBrokerRequest r = req.getRegisterBroker();
         int leaseMs = liveness.config().effectiveLeaseMs(r.getLeaseTimeoutMs());
-        long contact = LivenessHandlers.contactNanos(req, ctx);
+        long contact = LivenessHandlers.contactNanos(req, ctx, liveness.config());
         return answers.answer(writes.register(r, leaseMs, timeoutMs), a -> {
             a.after().broker(r.getBrokerName(), r.getBrokerId()).ifPresent(m -> liveness.registered(m, contact));
             return ResponseEnvelope.newBuilder()

@@ -28,9 +28,14 @@ import java.util.concurrent.TimeUnit;
  */
 record LivenessHandlers(NodeStatus status, LivenessService liveness, ConnectionRegistry connections,
         Responses responses) {
-    /** When the request reached the first node: arrival here minus the time it waited on a forwarding node. */
-    static long contactNanos(RequestEnvelope req, InboundContext ctx) {
-        return ctx.arrivalNanos() - TimeUnit.MILLISECONDS.toNanos(req.getQueuedMs());
+    /**
+     * When the request reached the first node: arrival here minus the time it waited on a forwarding node. queued_ms
+     * is a uint32 on the wire: it is read unsigned and never counts for more than the longest lease (a larger value is
+     * garbage, not a wait), so a contact is never later than this arrival, whatever a sender puts there.
+     */
+    static long contactNanos(RequestEnvelope req, InboundContext ctx, LivenessConfig config) {
+        long queuedMs = Math.min(Integer.toUnsignedLong(req.getQueuedMs()), config.maxLeaseMs());
+        return ctx.arrivalNanos() - TimeUnit.MILLISECONDS.toNanos(queuedMs);
     }
 
     /** The request checks, on the receiving node before any forward. */
@@ -71,8 +76,8 @@ record LivenessHandlers(NodeStatus status, LivenessService liveness, ConnectionR
     }
 
     private ResponseEnvelope onLeader(RequestEnvelope req, HeartbeatRequest h, BrokerKey key, InboundContext ctx) {
-        LeaseTracker.HeartbeatResult r = liveness.tracker().heartbeat(key, h.getBrokerEpoch(), contactNanos(req, ctx),
-                status.image());
+        LeaseTracker.HeartbeatResult r = liveness.tracker().heartbeat(key, h.getBrokerEpoch(),
+                contactNanos(req, ctx, liveness.config()), status.image());
         return switch (r.status()) {
             case OK ->
                 responses.ok(

@@ -22,6 +22,8 @@ import io.rns.statemachine.RejectReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -154,6 +156,24 @@ class LivenessTest {
         assertEquals(UnregisterBroker.Reason.EXPIRED, last.getUnregisterBroker().getReason());
         assertEquals(epoch, last.getUnregisterBroker().getBrokerEpoch(), "the expiry is conditional on the epoch");
         assertEquals(1_700_000_000_000L, last.getLeaderTimeMs());
+    }
+
+    /**
+     * queued_ms is a uint32: a sender that puts 2^31 or more there (read as a negative int before) set the contact up
+     * to ~24 days in the future and kept a dead broker routed for weeks. Now such a heartbeat cannot move the contact
+     * past its arrival, so it extends nothing beyond it and the broker expires on time.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {-1 /* 2^32-1 */, Integer.MIN_VALUE /* 2^31 */})
+    void aHugeQueuedTimeNeverPutsContactInTheFuture(int queuedMs) {
+        setUp(cfg(5, 10, 0.5));
+        long epoch = register(broker("c1", "b1", "T1"));
+        advanceMs(5_000);
+        assertEquals(ErrorCode.OK, heartbeat("b1", epoch, now.get(), queuedMs));
+        advanceMs(5_000);
+        liveness.scanOnce();
+        assertFalse(present("b1"), "queued_ms " + Integer.toUnsignedString(queuedMs)
+                + " must not extend the lease that ran out 10 s after the registration");
     }
 
     @Test
