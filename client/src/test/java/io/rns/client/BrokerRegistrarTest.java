@@ -1,10 +1,12 @@
 package io.rns.client;
 
+import io.rns.rpc.testing.Closer;
 import io.rns.rpc.v1.*;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import static io.rns.rpc.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -29,7 +32,8 @@ class BrokerRegistrarTest {
             .addTopics(TopicConfig.newBuilder().setTopic("T1").setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
             .build();
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    final Closer closeables = new Closer();
     private FakeNode leader;
     private NamesrvClient client;
     private final Events events = new Events();
@@ -53,13 +57,6 @@ class BrokerRegistrarTest {
         closeables.add(client);
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        Collections.reverse(closeables);
-        for (AutoCloseable c : closeables)
-            c.close();
-    }
-
     private BrokerRegistrar registrar(BrokerRegistrar.Builder b) {
         BrokerRegistrar r = b.listener(events).build();
         closeables.add(r);
@@ -68,15 +65,6 @@ class BrokerRegistrarTest {
 
     private BrokerRegistrar registrar() {
         return registrar(BrokerRegistrar.builder(client, REG).heartbeatInterval(INTERVAL));
-    }
-
-    private static void await(BooleanSupplier cond, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline)
-                fail("timed out waiting for " + what);
-            Thread.sleep(5);
-        }
     }
 
     private List<HeartbeatRequest> heartbeats() {

@@ -1,9 +1,11 @@
 package io.rns.client;
 
+import io.rns.rpc.testing.Closer;
 import io.rns.rpc.v1.*;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -22,14 +24,8 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class NamesrvClientTest {
     private static final RetryPolicy FAST = new RetryPolicy(5, Duration.ofMillis(1), Duration.ofMillis(5), 0.5);
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        Collections.reverse(closeables);
-        for (AutoCloseable c : closeables)
-            c.close();
-    }
+    @RegisterExtension
+    final Closer closeables = new Closer();
 
     private FakeNode node(String id) {
         FakeNode n = new FakeNode(id);

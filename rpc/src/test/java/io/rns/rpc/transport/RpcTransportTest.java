@@ -1,10 +1,12 @@
 package io.rns.rpc.transport;
 
+import io.rns.rpc.testing.Closer;
 import io.rns.rpc.v1.*;
 import io.rns.rpc.v1.HeartbeatRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,20 +27,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import static io.rns.rpc.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class RpcTransportTest {
     private static final Duration T = Duration.ofSeconds(5);
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        Collections.reverse(closeables);
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closeables = new Closer();
 
     private RpcServer server(RpcServerOptions.Builder o, RequestHandler h) {
         RpcServer s = RpcServer.start(o.build(), h);
@@ -54,15 +50,6 @@ class RpcTransportTest {
 
     private static String ep(RpcServer s) {
         return Endpoints.format(s.localAddress());
-    }
-
-    private static void await(BooleanSupplier cond, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline)
-                fail("timed out waiting for " + what);
-            Thread.sleep(5);
-        }
     }
 
     private static Throwable failure(CompletableFuture<?> f) throws InterruptedException {
