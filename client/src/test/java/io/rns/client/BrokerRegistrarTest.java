@@ -67,6 +67,16 @@ class BrokerRegistrarTest {
         return registrar(BrokerRegistrar.builder(client, REG).heartbeatInterval(INTERVAL));
     }
 
+    /** Starts a registrar, waits for its first heartbeat, then changes the server and waits for a re-registration. */
+    private BrokerRegistrar reRegisteredAfter(Runnable serverChange) throws InterruptedException {
+        BrokerRegistrar r = registrar();
+        r.start();
+        await(() -> r.heartbeatsSent() >= 1, "a heartbeat");
+        serverChange.run();
+        await(() -> r.reRegistrations() == 1, "a re-registration");
+        return r;
+    }
+
     private List<HeartbeatRequest> heartbeats() {
         return leader.received.stream().filter(RequestEnvelope::hasHeartbeat).map(RequestEnvelope::getHeartbeat)
                 .collect(Collectors.toList());
@@ -103,13 +113,11 @@ class BrokerRegistrarTest {
         AtomicInteger current = new AtomicInteger(40);
         leader.script = q -> q.hasHeartbeat() && q.getHeartbeat().getBrokerEpoch() != current.get() ? leader.error(
                 ErrorCode.STALE_BROKER_EPOCH, false, "epoch " + q.getHeartbeat().getBrokerEpoch() + " is stale") : null;
-        BrokerRegistrar r = registrar();
-        r.start();
-        await(() -> r.heartbeatsSent() >= 1, "a heartbeat");
-        // someone else registered the broker: the next registration answers epoch 41
-        leader.appliedIndex = 41;
-        current.set(41);
-        await(() -> r.reRegistrations() == 1, "a re-registration");
+        BrokerRegistrar r = reRegisteredAfter(() -> {
+            // someone else registered the broker: the next registration answers epoch 41
+            leader.appliedIndex = 41;
+            current.set(41);
+        });
         assertEquals(41, r.epoch());
         long sentAt = r.heartbeatsSent();
         await(() -> r.heartbeatsSent() >= sentAt + 3, "more heartbeats");
@@ -132,12 +140,10 @@ class BrokerRegistrarTest {
             return q.hasHeartbeat() && !known.get() ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "no such broker")
                     : null;
         };
-        BrokerRegistrar r = registrar();
-        r.start();
-        await(() -> r.heartbeatsSent() >= 1, "a heartbeat");
-        leader.appliedIndex = 57;
-        known.set(false); // the lease expired on the server
-        await(() -> r.reRegistrations() == 1, "a re-registration");
+        BrokerRegistrar r = reRegisteredAfter(() -> {
+            leader.appliedIndex = 57;
+            known.set(false); // the lease expired on the server
+        });
         assertEquals(57, r.epoch());
         long sentAt = r.heartbeatsSent();
         await(() -> r.heartbeatsSent() >= sentAt + 2, "more heartbeats");

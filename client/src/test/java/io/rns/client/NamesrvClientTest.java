@@ -33,6 +33,18 @@ class NamesrvClientTest {
         return n;
     }
 
+    private record FollowerAndLeader(FakeNode follower, FakeNode leader) {
+    }
+
+    /** A follower "n2" whose leader hint names the leader "n1" (created in that order). */
+    private FollowerAndLeader followerAndLeader() {
+        FakeNode follower = node("n2");
+        FakeNode leader = node("n1");
+        leader.role = Role.LEADER;
+        follower.leaderHint = leader.endpoint;
+        return new FollowerAndLeader(follower, leader);
+    }
+
     private NamesrvClient client(NamesrvClient.Builder b) {
         NamesrvClient c = b.build();
         closeables.add(c);
@@ -165,10 +177,9 @@ class NamesrvClientTest {
 
     @Test
     void notLeaderHintIsFollowedAndRemembered() {
-        FakeNode follower = node("n2");
-        FakeNode leader = node("n1");
-        leader.role = Role.LEADER;
-        follower.leaderHint = leader.endpoint; // leader is not even in the endpoint list: any host:port is followed
+        // the leader is not even in the endpoint list: any host:port is followed
+        FollowerAndLeader nodes = followerAndLeader();
+        FakeNode follower = nodes.follower(), leader = nodes.leader();
         follower.script = r -> r.hasKvPut() ? follower.error(ErrorCode.NOT_LEADER, true, "not the leader") : null;
         NamesrvClient c = client(builder(follower.endpoint));
         Reply<Void> r = c.kvPut("ns", "k", "v");
@@ -187,10 +198,8 @@ class NamesrvClientTest {
 
     @Test
     void heartbeatAndLeaseTableAreRoutedLikeWritesAndRetried() {
-        FakeNode follower = node("n2");
-        FakeNode leader = node("n1");
-        leader.role = Role.LEADER;
-        follower.leaderHint = leader.endpoint;
+        FollowerAndLeader nodes = followerAndLeader();
+        FakeNode follower = nodes.follower(), leader = nodes.leader();
         follower.script = r -> r.hasHeartbeat() || r.hasListBrokerLeases()
                 ? follower.error(ErrorCode.NOT_LEADER, true, "not the leader")
                 : null;
@@ -230,10 +239,8 @@ class NamesrvClientTest {
 
     @Test
     void leaderLearnedFromReadHeaders() {
-        FakeNode a = node("n2");
-        FakeNode b = node("n1");
-        b.role = Role.LEADER;
-        a.leaderHint = b.endpoint;
+        FollowerAndLeader nodes = followerAndLeader();
+        FakeNode a = nodes.follower(), b = nodes.leader();
         NamesrvClient c = client(builder(a.endpoint));
         c.kvGet("ns", "k");
         assertEquals(b.endpoint, c.knownLeader());

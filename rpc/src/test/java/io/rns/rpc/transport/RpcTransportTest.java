@@ -48,6 +48,15 @@ class RpcTransportTest {
         return c;
     }
 
+    /** A handler blocking: waits up to 5 s for {@code release}, keeping the interrupt flag. */
+    private static void hold(CountDownLatch release) {
+        try {
+            release.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static String ep(RpcServer s) {
         return Endpoints.format(s.localAddress());
     }
@@ -192,11 +201,7 @@ class RpcTransportTest {
     void deadlinePassesGivesTimeoutAndForgetsTheCall() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         RpcServer s = server(RpcServerOptions.builder(), (req, ctx) -> CompletableFuture.supplyAsync(() -> {
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            hold(release);
             return EchoHandler.echo(req);
         }));
         RpcClient c = client();
@@ -246,11 +251,7 @@ class RpcTransportTest {
         RpcServer s = server(RpcServerOptions.builder().workerThreads(1), (req, ctx) -> {
             calls.incrementAndGet();
             entered.countDown();
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            hold(release);
             return CompletableFuture.completedFuture(EchoHandler.echo(req));
         });
         try (RawSocket raw = new RawSocket(s.localAddress())) {
@@ -283,11 +284,7 @@ class RpcTransportTest {
             public CompletableFuture<ResponseEnvelope> handle(RequestEnvelope req, InboundContext ctx) {
                 if (calls.incrementAndGet() == 1) {
                     entered.countDown();
-                    try {
-                        release.await(5, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    hold(release);
                 }
                 return CompletableFuture.completedFuture(EchoHandler.echo(req));
             }
@@ -322,11 +319,7 @@ class RpcTransportTest {
             @Override
             public CompletableFuture<ResponseEnvelope> handle(RequestEnvelope req, InboundContext ctx) {
                 entered.countDown();
-                try {
-                    release.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                hold(release);
                 return CompletableFuture.completedFuture(EchoHandler.echo(req));
             }
 
@@ -619,11 +612,7 @@ class RpcTransportTest {
             ctx.onConnectionClose(() -> closeSeen.complete(true));
             entered.countDown();
             return CompletableFuture.supplyAsync(() -> {
-                try {
-                    release.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                hold(release);
                 openAfter.complete(ctx.isConnectionOpen());
                 return EchoHandler.echo(req);
             });
