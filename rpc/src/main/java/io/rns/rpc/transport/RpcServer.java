@@ -26,7 +26,6 @@ import io.rns.rpc.v1.ResponseHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -337,17 +336,11 @@ public final class RpcServer implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             String remote = conn != null ? conn.remote : Endpoints.format(ctx.channel().remoteAddress());
-            if (cause instanceof DecoderException) {
+            if (cause instanceof DecoderException)
                 protocolErrors.increment();
-                Throwable reason = cause instanceof FrameCodec.ProtocolException || cause.getCause() == null ? cause
-                        : cause.getCause();
-                log.warn("closing connection from {}: protocol error: {}", remote, reason.getMessage());
-            } else if (cause instanceof IOException) {
-                log.debug("closing connection from {}: {}", remote, cause.toString());
-            } else {
-                log.warn("closing connection from {}: unexpected error", remote, cause);
-            }
-            ctx.close();
+            Throwable reason = cause instanceof FrameCodec.ProtocolException || cause.getCause() == null ? cause
+                    : cause.getCause();
+            ConnectionErrors.logAndClose(ctx, log, "from " + remote, cause, reason);
         }
     }
 
