@@ -213,29 +213,15 @@ public final class RpcServer implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------------------
 
-    private static final class Connection {
-        final long id;
-        final Channel channel;
-        final String remote;
-
+    /** One accepted connection; {@code remote} is the peer's {@code host:port}. */
+    private record Connection(long id, Channel channel, String remote) {
         Connection(long id, Channel channel) {
-            this.id = id;
-            this.channel = channel;
-            this.remote = Endpoints.format(channel.remoteAddress());
+            this(id, channel, Endpoints.format(channel.remoteAddress()));
         }
     }
 
-    private static final class Inbound implements InboundContext {
-        private final Connection conn;
-        private final long arrivalNanos;
-        private final long deadlineNanos;
-
-        Inbound(Connection conn, long arrivalNanos, long deadlineNanos) {
-            this.conn = conn;
-            this.arrivalNanos = arrivalNanos;
-            this.deadlineNanos = deadlineNanos;
-        }
-
+    /** What a handler learns about the request in hand: its connection, arrival and deadline. */
+    private record Inbound(Connection conn, long arrivalNanos, long deadlineNanos) implements InboundContext {
         @Override
         public String remoteAddress() {
             return conn.remote;
@@ -244,16 +230,6 @@ public final class RpcServer implements AutoCloseable {
         @Override
         public long connectionId() {
             return conn.id;
-        }
-
-        @Override
-        public long deadlineNanos() {
-            return deadlineNanos;
-        }
-
-        @Override
-        public long arrivalNanos() {
-            return arrivalNanos;
         }
 
         @Override
