@@ -17,9 +17,11 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -96,11 +98,7 @@ abstract class ClientCommand implements Callable<Integer> {
     }
 
     private Settings resolve() {
-        String endpoints = null, node = null;
-        Consistency consistency = null;
-        Long timeoutMs = null;
-        Boolean json = null;
-        ClusterMode mode = null;
+        List<GlobalOptions> given = new ArrayList<>(); // the innermost command's first
         RnsCli root = null;
         for (CommandSpec s = spec; s != null; s = s.parent()) {
             GlobalOptions g = null;
@@ -113,21 +111,15 @@ abstract class ClientCommand implements Callable<Integer> {
                 g = r.globals;
                 root = r;
             }
-            if (g == null)
-                continue;
-            if (endpoints == null)
-                endpoints = g.endpoints;
-            if (node == null)
-                node = g.node;
-            if (consistency == null)
-                consistency = g.consistency;
-            if (timeoutMs == null)
-                timeoutMs = g.timeoutMs;
-            if (json == null)
-                json = g.json;
-            if (mode == null)
-                mode = g.mode;
+            if (g != null)
+                given.add(g);
         }
+        String endpoints = first(given, g -> g.endpoints);
+        String node = first(given, g -> g.node);
+        Consistency consistency = first(given, g -> g.consistency);
+        Long timeoutMs = first(given, g -> g.timeoutMs);
+        Boolean json = first(given, g -> g.json);
+        ClusterMode mode = first(given, g -> g.mode);
         if (mode == null && root != null) {
             String fromEnv = root.env.get("RNS_MODE");
             if (fromEnv != null && !fromEnv.isBlank()) {
@@ -162,5 +154,15 @@ abstract class ClientCommand implements Callable<Integer> {
         if (t <= 0 || t > Integer.MAX_VALUE)
             throw new IllegalArgumentException("--timeout-ms must be > 0: " + t);
         return new Settings(list, node, consistency, t, Boolean.TRUE.equals(json), mode);
+    }
+
+    /** The value of the first of {@code given} that has the option set, or null. */
+    private static <T> T first(List<GlobalOptions> given, Function<GlobalOptions, T> option) {
+        for (GlobalOptions g : given) {
+            T v = option.apply(g);
+            if (v != null)
+                return v;
+        }
+        return null;
     }
 }

@@ -6,7 +6,9 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Options accepted before and after every command. A value given after the command wins over one given before it.
@@ -47,35 +49,28 @@ public final class GlobalOptions {
     }
 
     static ClusterMode parseMode(String value) {
-        switch (value.trim().toUpperCase(Locale.ROOT)) {
-            case "AUTO" :
-                return ClusterMode.AUTO;
-            case "RAFT" :
-                return ClusterMode.RAFT;
-            case "LEADERLESS" :
-                return ClusterMode.LEADERLESS;
-            default :
-                throw new TypeConversionException("'" + value + "' is not a mode (auto, raft, leaderless)");
-        }
+        return named(value, "mode", ClusterMode.AUTO, ClusterMode.RAFT, ClusterMode.LEADERLESS);
     }
 
     /** Case-insensitive level names. */
     public static final class ConsistencyConverter implements ITypeConverter<Consistency> {
         @Override
         public Consistency convert(String value) {
-            switch (value.trim().toUpperCase(Locale.ROOT)) {
-                case "LINEARIZABLE" :
-                    return Consistency.LINEARIZABLE;
-                case "LEASE" :
-                    return Consistency.LEASE;
-                case "SEQUENTIAL" :
-                    return Consistency.SEQUENTIAL;
-                case "STALE" :
-                    return Consistency.STALE;
-                default :
-                    throw new TypeConversionException(
-                            "'" + value + "' is not a consistency level (linearizable, lease, sequential, stale)");
-            }
+            return named(value, "consistency level", Consistency.LINEARIZABLE, Consistency.LEASE,
+                    Consistency.SEQUENTIAL, Consistency.STALE);
         }
+    }
+
+    /** The one of {@code allowed} that {@code value} names in any case; else the error lists them in lower case. */
+    @SafeVarargs
+    private static <E extends Enum<E>> E named(String value, String what, E... allowed) {
+        String name = value.trim().toUpperCase(Locale.ROOT);
+        for (E e : allowed) {
+            if (e.name().equals(name))
+                return e;
+        }
+        throw new TypeConversionException("'" + value + "' is not a " + what + " ("
+                + Arrays.stream(allowed).map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))
+                + ")");
     }
 }

@@ -1,10 +1,9 @@
 package io.rns.client;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -13,30 +12,19 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The client library's package rules: its packages form no cycle, the public package sits on top of
  * {@code internal} (never the other way round), and nothing of the command-line tool leaks into the library.
  */
+@AnalyzeClasses(packages = "io.rns.client", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-    static JavaClasses classes;
+    @ArchTest
+    static final ArchRule subPackagesAreFreeOfCycles = slices().matching("io.rns.client.(*)..").should()
+            .beFreeOfCycles();
 
-    @BeforeAll
-    static void importClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("io.rns.client");
-    }
+    @ArchTest
+    static final ArchRule internalDoesNotDependOnThePublicPackage = noClasses().that()
+            .resideInAPackage("io.rns.client.internal..").should().dependOnClassesThat()
+            .resideInAPackage("io.rns.client");
 
-    @Test
-    void subPackagesAreFreeOfCycles() {
-        slices().matching("io.rns.client.(*)..").should().beFreeOfCycles().check(classes);
-    }
-
-    @Test
-    void internalDoesNotDependOnThePublicPackage() {
-        noClasses().that().resideInAPackage("io.rns.client.internal..").should().dependOnClassesThat()
-                .resideInAPackage("io.rns.client").check(classes);
-    }
-
-    @Test
-    void theLibraryUsesNoCommandLineLibraries() {
-        noClasses().that().resideInAPackage("io.rns.client..").should().dependOnClassesThat()
-                .resideInAnyPackage("picocli..", "com.google.protobuf.util..", "ch.qos.logback..", "io.rns.cli..")
-                .check(classes);
-    }
+    @ArchTest
+    static final ArchRule theLibraryUsesNoCommandLineLibraries = noClasses().that().resideInAPackage("io.rns.client..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("picocli..", "com.google.protobuf.util..", "ch.qos.logback..", "io.rns.cli..");
 }

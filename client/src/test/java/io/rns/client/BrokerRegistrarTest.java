@@ -1,10 +1,12 @@
 package io.rns.client;
 
+import io.rns.rpc.testing.Closer;
 import io.rns.rpc.v1.*;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import static io.rns.rpc.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -29,7 +32,8 @@ class BrokerRegistrarTest {
             .addTopics(TopicConfig.newBuilder().setTopic("T1").setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
             .build();
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    final Closer closeables = new Closer();
     private FakeNode leader;
     private NamesrvClient client;
     private final Events events = new Events();
@@ -53,13 +57,6 @@ class BrokerRegistrarTest {
         closeables.add(client);
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        Collections.reverse(closeables);
-        for (AutoCloseable c : closeables)
-            c.close();
-    }
-
     private BrokerRegistrar registrar(BrokerRegistrar.Builder b) {
         BrokerRegistrar r = b.listener(events).build();
         closeables.add(r);
@@ -70,13 +67,14 @@ class BrokerRegistrarTest {
         return registrar(BrokerRegistrar.builder(client, REG).heartbeatInterval(INTERVAL));
     }
 
-    private static void await(BooleanSupplier cond, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline)
-                fail("timed out waiting for " + what);
-            Thread.sleep(5);
-        }
+    /** Starts a registrar, waits for its first heartbeat, then changes the server and waits for a re-registration. */
+    private BrokerRegistrar reRegisteredAfter(Runnable serverChange) throws InterruptedException {
+        BrokerRegistrar r = registrar();
+        r.start();
+        await(() -> r.heartbeatsSent() >= 1, "a heartbeat");
+        serverChange.run();
+        await(() -> r.reRegistrations() == 1, "a re-registration");
+        return r;
     }
 
     private List<HeartbeatRequest> heartbeats() {
@@ -115,13 +113,11 @@ class BrokerRegistrarTest {
         AtomicInteger current = new AtomicInteger(40);
         leader.script = q -> q.hasHeartbeat() && q.getHeartbeat().getBrokerEpoch() != current.get() ? leader.error(
                 ErrorCode.STALE_BROKER_EPOCH, false, "epoch " + q.getHeartbeat().getBrokerEpoch() + " is stale") : null;
-        BrokerRegistrar r = registrar();
-        r.start();
-        await(() -> r.heartbeatsSent() >= 1, "a heartbeat");
-        // someone else registered the broker: the next registration answers epoch 41
-        leader.appliedIndex = 41;
-        current.set(41);
-        await(() -> r.reRegistrations() == 1, "a re-registration");
+        BrokerRegistrar r = reRegisteredAfter(() -> {
+            // someone else registered the broker: the next registration answers epoch 41
+            leader.appliedIndex = 41;
+            current.set(41);
+        });
         assertEquals(41, r.epoch());
         long sentAt = r.heartbeatsSent();
         await(() -> r.heartbeatsSent() >= sentAt + 3, "more heartbeats");
@@ -144,12 +140,10 @@ class BrokerRegistrarTest {
             return q.hasHeartbeat() && !known.get() ? leader.error(ErrorCode.UNKNOWN_BROKER, false, "no such broker")
                     : null;
         };
-        BrokerRegistrar r = registrar();
-        r.start();
-        await(() -> r.heartbeatsSent() >= 1, "a heartbeat");
-        leader.appliedIndex = 57;
-        known.set(false); // the lease expired on the server
-        await(() -> r.reRegistrations() == 1, "a re-registration");
+        BrokerRegistrar r = reRegisteredAfter(() -> {
+            leader.appliedIndex = 57;
+            known.set(false); // the lease expired on the server
+        });
         assertEquals(57, r.epoch());
         long sentAt = r.heartbeatsSent();
         await(() -> r.heartbeatsSent() >= sentAt + 2, "more heartbeats");

@@ -1,9 +1,11 @@
 package io.rns.client;
 
+import io.rns.rpc.testing.Closer;
 import io.rns.rpc.v1.*;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import static io.rns.rpc.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The client and the registrar against fake leaderless nodes (and AUTO mode learning). */
@@ -29,14 +32,8 @@ class LeaderlessModeClientTest {
             .addTopics(TopicConfig.newBuilder().setTopic("T1").setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
             .build();
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        Collections.reverse(closeables);
-        for (AutoCloseable c : closeables)
-            c.close();
-    }
+    @RegisterExtension
+    final Closer closeables = new Closer();
 
     /** A fake leaderless node: role LEADERLESS, own index (= the broker epoch it assigns), refuses non-STALE reads. */
     private FakeNode node(String id, long index) {
@@ -69,15 +66,6 @@ class LeaderlessModeClientTest {
 
     private static long count(FakeNode n, RequestEnvelope.BodyCase body) {
         return n.count(body);
-    }
-
-    private static void await(BooleanSupplier cond, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline)
-                fail("timed out waiting for " + what);
-            Thread.sleep(5);
-        }
     }
 
     // ---- mode ----------------------------------------------------------------------------------------------------

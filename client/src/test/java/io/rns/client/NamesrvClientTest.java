@@ -1,9 +1,11 @@
 package io.rns.client;
 
+import io.rns.rpc.testing.Closer;
 import io.rns.rpc.v1.*;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -22,19 +24,25 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class NamesrvClientTest {
     private static final RetryPolicy FAST = new RetryPolicy(5, Duration.ofMillis(1), Duration.ofMillis(5), 0.5);
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        Collections.reverse(closeables);
-        for (AutoCloseable c : closeables)
-            c.close();
-    }
+    @RegisterExtension
+    final Closer closeables = new Closer();
 
     private FakeNode node(String id) {
         FakeNode n = new FakeNode(id);
         closeables.add(n);
         return n;
+    }
+
+    private record FollowerAndLeader(FakeNode follower, FakeNode leader) {
+    }
+
+    /** A follower "n2" whose leader hint names the leader "n1" (created in that order). */
+    private FollowerAndLeader followerAndLeader() {
+        FakeNode follower = node("n2");
+        FakeNode leader = node("n1");
+        leader.role = Role.LEADER;
+        follower.leaderHint = leader.endpoint;
+        return new FollowerAndLeader(follower, leader);
     }
 
     private NamesrvClient client(NamesrvClient.Builder b) {
@@ -169,10 +177,9 @@ class NamesrvClientTest {
 
     @Test
     void notLeaderHintIsFollowedAndRemembered() {
-        FakeNode follower = node("n2");
-        FakeNode leader = node("n1");
-        leader.role = Role.LEADER;
-        follower.leaderHint = leader.endpoint; // leader is not even in the endpoint list: any host:port is followed
+        // the leader is not even in the endpoint list: any host:port is followed
+        FollowerAndLeader nodes = followerAndLeader();
+        FakeNode follower = nodes.follower(), leader = nodes.leader();
         follower.script = r -> r.hasKvPut() ? follower.error(ErrorCode.NOT_LEADER, true, "not the leader") : null;
         NamesrvClient c = client(builder(follower.endpoint));
         Reply<Void> r = c.kvPut("ns", "k", "v");
@@ -191,10 +198,8 @@ class NamesrvClientTest {
 
     @Test
     void heartbeatAndLeaseTableAreRoutedLikeWritesAndRetried() {
-        FakeNode follower = node("n2");
-        FakeNode leader = node("n1");
-        leader.role = Role.LEADER;
-        follower.leaderHint = leader.endpoint;
+        FollowerAndLeader nodes = followerAndLeader();
+        FakeNode follower = nodes.follower(), leader = nodes.leader();
         follower.script = r -> r.hasHeartbeat() || r.hasListBrokerLeases()
                 ? follower.error(ErrorCode.NOT_LEADER, true, "not the leader")
                 : null;
@@ -234,10 +239,8 @@ class NamesrvClientTest {
 
     @Test
     void leaderLearnedFromReadHeaders() {
-        FakeNode a = node("n2");
-        FakeNode b = node("n1");
-        b.role = Role.LEADER;
-        a.leaderHint = b.endpoint;
+        FollowerAndLeader nodes = followerAndLeader();
+        FakeNode a = nodes.follower(), b = nodes.leader();
         NamesrvClient c = client(builder(a.endpoint));
         c.kvGet("ns", "k");
         assertEquals(b.endpoint, c.knownLeader());

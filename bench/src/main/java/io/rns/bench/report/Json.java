@@ -3,6 +3,8 @@ package io.rns.bench.report;
 import java.util.Collection;
 import java.util.Map;
 
+import static io.rns.cli.output.Json.quote;
+
 /** A minimal JSON writer for maps, collections, strings, numbers, booleans and null (NaN/Infinity become null). */
 public final class Json {
     private Json() {
@@ -23,7 +25,7 @@ public final class Json {
         if (v == null) {
             b.append("null");
         } else if (v instanceof String s) {
-            str(b, s);
+            b.append(quote(s));
         } else if (v instanceof Double d) {
             b.append(d.isNaN() || d.isInfinite() ? "null" : Double.toString(Math.round(d * 1000.0) / 1000.0));
         } else if (v instanceof Float f) {
@@ -38,7 +40,7 @@ public final class Json {
                     b.append(',');
                 first = false;
                 indent(b, depth + 1);
-                str(b, String.valueOf(e.getKey()));
+                b.append(quote(String.valueOf(e.getKey())));
                 b.append(": ");
                 write(b, e.getValue(), depth + 1);
             }
@@ -61,28 +63,7 @@ public final class Json {
                 indent(b, depth);
             b.append(']');
         } else {
-            str(b, v.toString());
+            b.append(quote(v.toString()));
         }
-    }
-
-    private static void str(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20)
-                        b.append(String.format("\\u%04x", (int) c));
-                    else
-                        b.append(c);
-                }
-            }
-        }
-        b.append('"');
     }
 }

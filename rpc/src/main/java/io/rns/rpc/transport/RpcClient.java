@@ -11,7 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -21,7 +20,6 @@ import io.rns.rpc.v1.ResponseEnvelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -393,15 +391,8 @@ public final class RpcClient implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            String remote = Endpoints.format(ctx.channel().remoteAddress());
-            if (cause instanceof DecoderException) {
-                log.warn("closing connection to {}: protocol error: {}", remote, cause.getMessage());
-            } else if (cause instanceof IOException) {
-                log.debug("closing connection to {}: {}", remote, cause.toString());
-            } else {
-                log.warn("closing connection to {}: unexpected error", remote, cause);
-            }
-            ctx.close();
+            ConnectionErrors.logAndClose(ctx, log, "to " + Endpoints.format(ctx.channel().remoteAddress()), cause,
+                    cause);
         }
     }
 }

@@ -2,20 +2,34 @@ package io.rns.rpc.transport;
 
 import java.time.Duration;
 
-/** Immutable settings of an {@link RpcClient}. Build with {@link #builder()}; invalid values fail in {@code build()}. */
-public final class RpcClientOptions {
-    private final Duration connectTimeout;
-    private final int maxFrameBytes;
-    private final int connectionsPerEndpoint;
-    private final Duration idleTimeout;
-    private final int ioThreads;
+/**
+ * Immutable settings of an {@link RpcClient}. Build with {@link #builder()}; invalid values fail in {@code build()}
+ * (the constructor checks them).
+ *
+ * @param connectTimeout         TCP connect timeout (default 1 s)
+ * @param maxFrameBytes          largest frame body sent or accepted, in bytes (default 16 MiB)
+ * @param connectionsPerEndpoint pooled connections per endpoint, used round-robin (default 1)
+ * @param idleTimeout            a pooled connection with no traffic and no pending call for this long is closed
+ *                               (default 60 s)
+ * @param ioThreads              Netty event-loop threads (default 1)
+ */
+public record RpcClientOptions(Duration connectTimeout, int maxFrameBytes, int connectionsPerEndpoint,
+        Duration idleTimeout, int ioThreads) {
 
-    private RpcClientOptions(Builder b) {
-        this.connectTimeout = b.connectTimeout;
-        this.maxFrameBytes = b.maxFrameBytes;
-        this.connectionsPerEndpoint = b.connectionsPerEndpoint;
-        this.idleTimeout = b.idleTimeout;
-        this.ioThreads = b.ioThreads;
+    /** @throws IllegalArgumentException naming the first invalid setting */
+    public RpcClientOptions {
+        RpcServerOptions.Options.positive("connectTimeout", connectTimeout);
+        if (connectTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("connectTimeout too large: " + connectTimeout);
+        }
+        if (maxFrameBytes < 16)
+            throw new IllegalArgumentException("maxFrameBytes must be >= 16: " + maxFrameBytes);
+        if (connectionsPerEndpoint < 1 || connectionsPerEndpoint > 64) {
+            throw new IllegalArgumentException("connectionsPerEndpoint must be in [1, 64]: " + connectionsPerEndpoint);
+        }
+        RpcServerOptions.Options.positive("idleTimeout", idleTimeout);
+        if (ioThreads < 1)
+            throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
     }
 
     public static Builder builder() {
@@ -29,27 +43,6 @@ public final class RpcClientOptions {
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).maxFrameBytes(maxFrameBytes)
                 .connectionsPerEndpoint(connectionsPerEndpoint).idleTimeout(idleTimeout).ioThreads(ioThreads);
-    }
-
-    /** TCP connect timeout (default 1 s). */
-    public Duration connectTimeout() {
-        return connectTimeout;
-    }
-    /** Largest frame body sent or accepted, in bytes (default 16 MiB). */
-    public int maxFrameBytes() {
-        return maxFrameBytes;
-    }
-    /** Pooled connections per endpoint, used round-robin (default 1). */
-    public int connectionsPerEndpoint() {
-        return connectionsPerEndpoint;
-    }
-    /** A pooled connection with no traffic and no pending call for this long is closed (default 60 s). */
-    public Duration idleTimeout() {
-        return idleTimeout;
-    }
-    /** Netty event-loop threads (default 1). */
-    public int ioThreads() {
-        return ioThreads;
     }
 
     @Override
@@ -96,20 +89,7 @@ public final class RpcClientOptions {
 
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RpcClientOptions build() {
-            RpcServerOptions.Options.positive("connectTimeout", connectTimeout);
-            if (connectTimeout.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("connectTimeout too large: " + connectTimeout);
-            }
-            if (maxFrameBytes < 16)
-                throw new IllegalArgumentException("maxFrameBytes must be >= 16: " + maxFrameBytes);
-            if (connectionsPerEndpoint < 1 || connectionsPerEndpoint > 64) {
-                throw new IllegalArgumentException(
-                        "connectionsPerEndpoint must be in [1, 64]: " + connectionsPerEndpoint);
-            }
-            RpcServerOptions.Options.positive("idleTimeout", idleTimeout);
-            if (ioThreads < 1)
-                throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
-            return new RpcClientOptions(this);
+            return new RpcClientOptions(connectTimeout, maxFrameBytes, connectionsPerEndpoint, idleTimeout, ioThreads);
         }
     }
 }

@@ -26,7 +26,6 @@ import io.rns.rpc.v1.ResponseHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -214,29 +213,15 @@ public final class RpcServer implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------------------
 
-    private static final class Connection {
-        final long id;
-        final Channel channel;
-        final String remote;
-
+    /** One accepted connection; {@code remote} is the peer's {@code host:port}. */
+    private record Connection(long id, Channel channel, String remote) {
         Connection(long id, Channel channel) {
-            this.id = id;
-            this.channel = channel;
-            this.remote = Endpoints.format(channel.remoteAddress());
+            this(id, channel, Endpoints.format(channel.remoteAddress()));
         }
     }
 
-    private static final class Inbound implements InboundContext {
-        private final Connection conn;
-        private final long arrivalNanos;
-        private final long deadlineNanos;
-
-        Inbound(Connection conn, long arrivalNanos, long deadlineNanos) {
-            this.conn = conn;
-            this.arrivalNanos = arrivalNanos;
-            this.deadlineNanos = deadlineNanos;
-        }
-
+    /** What a handler learns about the request in hand: its connection, arrival and deadline. */
+    private record Inbound(Connection conn, long arrivalNanos, long deadlineNanos) implements InboundContext {
         @Override
         public String remoteAddress() {
             return conn.remote;
@@ -245,16 +230,6 @@ public final class RpcServer implements AutoCloseable {
         @Override
         public long connectionId() {
             return conn.id;
-        }
-
-        @Override
-        public long deadlineNanos() {
-            return deadlineNanos;
-        }
-
-        @Override
-        public long arrivalNanos() {
-            return arrivalNanos;
         }
 
         @Override
@@ -337,17 +312,11 @@ public final class RpcServer implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             String remote = conn != null ? conn.remote : Endpoints.format(ctx.channel().remoteAddress());
-            if (cause instanceof DecoderException) {
+            if (cause instanceof DecoderException)
                 protocolErrors.increment();
-                Throwable reason = cause instanceof FrameCodec.ProtocolException || cause.getCause() == null ? cause
-                        : cause.getCause();
-                log.warn("closing connection from {}: protocol error: {}", remote, reason.getMessage());
-            } else if (cause instanceof IOException) {
-                log.debug("closing connection from {}: {}", remote, cause.toString());
-            } else {
-                log.warn("closing connection from {}: unexpected error", remote, cause);
-            }
-            ctx.close();
+            Throwable reason = cause instanceof FrameCodec.ProtocolException || cause.getCause() == null ? cause
+                    : cause.getCause();
+            ConnectionErrors.logAndClose(ctx, log, "from " + remote, cause, reason);
         }
     }
 

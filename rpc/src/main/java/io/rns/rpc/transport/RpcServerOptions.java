@@ -3,32 +3,53 @@ package io.rns.rpc.transport;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Immutable settings of an {@link RpcServer}. Build with {@link #builder()}; invalid values fail in {@code build()}. */
-public final class RpcServerOptions {
+/**
+ * Immutable settings of an {@link RpcServer}. Build with {@link #builder()}; invalid values fail in {@code build()}
+ * (the constructor checks them).
+ *
+ * @param host                  address to bind (default {@code 127.0.0.1})
+ * @param port                  port to bind; 0 = ephemeral (default)
+ * @param maxFrameBytes         largest accepted frame body in bytes (default 16 MiB); longer frames close the
+ *                              connection
+ * @param idleTimeout           a connection that sent nothing for this long is closed (default 120 s)
+ * @param ioThreads             Netty event-loop threads (default 1)
+ * @param workerThreads         threads that call {@link RequestHandler#handle} (default 8)
+ * @param workerQueueCapacity   requests that may wait for a worker; beyond that the answer is OVERLOADED (default
+ *                              10 000)
+ * @param defaultRequestTimeout deadline of a request whose timeout_ms is 0 (default 5 s)
+ * @param priorityThreads       threads of the separate executor for requests the handler marks
+ *                              {@link RequestHandler#isPriority priority} (default 2). They never serve ordinary
+ *                              requests, so a blocked or saturated worker pool cannot starve them.
+ * @param priorityQueueCapacity priority requests that may wait for a priority thread; beyond that the answer is
+ *                              OVERLOADED (default 10 000)
+ */
+public record RpcServerOptions(String host, int port, int maxFrameBytes, Duration idleTimeout, int ioThreads,
+        int workerThreads, int workerQueueCapacity, Duration defaultRequestTimeout, int priorityThreads,
+        int priorityQueueCapacity) {
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
-    private final String host;
-    private final int port;
-    private final int maxFrameBytes;
-    private final Duration idleTimeout;
-    private final int ioThreads;
-    private final int workerThreads;
-    private final int workerQueueCapacity;
-    private final Duration defaultRequestTimeout;
-    private final int priorityThreads;
-    private final int priorityQueueCapacity;
-
-    private RpcServerOptions(Builder b) {
-        this.host = b.host;
-        this.port = b.port;
-        this.maxFrameBytes = b.maxFrameBytes;
-        this.idleTimeout = b.idleTimeout;
-        this.ioThreads = b.ioThreads;
-        this.workerThreads = b.workerThreads;
-        this.workerQueueCapacity = b.workerQueueCapacity;
-        this.defaultRequestTimeout = b.defaultRequestTimeout;
-        this.priorityThreads = b.priorityThreads;
-        this.priorityQueueCapacity = b.priorityQueueCapacity;
+    /** @throws IllegalArgumentException naming the first invalid setting */
+    public RpcServerOptions {
+        if (host == null || host.isBlank())
+            throw new IllegalArgumentException("host must be non-empty");
+        if (port < 0 || port > 65535)
+            throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
+        if (maxFrameBytes < 16)
+            throw new IllegalArgumentException("maxFrameBytes must be >= 16: " + maxFrameBytes);
+        Options.positive("idleTimeout", idleTimeout);
+        if (ioThreads < 1)
+            throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
+        if (workerThreads < 1)
+            throw new IllegalArgumentException("workerThreads must be >= 1: " + workerThreads);
+        if (workerQueueCapacity < 1) {
+            throw new IllegalArgumentException("workerQueueCapacity must be >= 1: " + workerQueueCapacity);
+        }
+        Options.positive("defaultRequestTimeout", defaultRequestTimeout);
+        if (priorityThreads < 1)
+            throw new IllegalArgumentException("priorityThreads must be >= 1: " + priorityThreads);
+        if (priorityQueueCapacity < 1) {
+            throw new IllegalArgumentException("priorityQueueCapacity must be >= 1: " + priorityQueueCapacity);
+        }
     }
 
     public static Builder builder() {
@@ -41,62 +62,10 @@ public final class RpcServerOptions {
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.host = host;
-        b.port = port;
-        b.maxFrameBytes = maxFrameBytes;
-        b.idleTimeout = idleTimeout;
-        b.ioThreads = ioThreads;
-        b.workerThreads = workerThreads;
-        b.workerQueueCapacity = workerQueueCapacity;
-        b.defaultRequestTimeout = defaultRequestTimeout;
-        b.priorityThreads = priorityThreads;
-        b.priorityQueueCapacity = priorityQueueCapacity;
-        return b;
-    }
-
-    /** Address to bind (default {@code 127.0.0.1}). */
-    public String host() {
-        return host;
-    }
-    /** Port to bind; 0 = ephemeral (default). */
-    public int port() {
-        return port;
-    }
-    /** Largest accepted frame body in bytes (default 16 MiB); longer frames close the connection. */
-    public int maxFrameBytes() {
-        return maxFrameBytes;
-    }
-    /** A connection that sent nothing for this long is closed (default 120 s). */
-    public Duration idleTimeout() {
-        return idleTimeout;
-    }
-    /** Netty event-loop threads (default 1). */
-    public int ioThreads() {
-        return ioThreads;
-    }
-    /** Threads that call {@link RequestHandler#handle} (default 8). */
-    public int workerThreads() {
-        return workerThreads;
-    }
-    /** Requests that may wait for a worker; beyond that the answer is OVERLOADED (default 10 000). */
-    public int workerQueueCapacity() {
-        return workerQueueCapacity;
-    }
-    /** Deadline of a request whose timeout_ms is 0 (default 5 s). */
-    public Duration defaultRequestTimeout() {
-        return defaultRequestTimeout;
-    }
-    /**
-     * Threads of the separate executor for requests the handler marks {@link RequestHandler#isPriority priority}
-     * (default 2). They never serve ordinary requests, so a blocked or saturated worker pool cannot starve them.
-     */
-    public int priorityThreads() {
-        return priorityThreads;
-    }
-    /** Priority requests that may wait for a priority thread; beyond that the answer is OVERLOADED (default 10 000). */
-    public int priorityQueueCapacity() {
-        return priorityQueueCapacity;
+        return new Builder().host(host).port(port).maxFrameBytes(maxFrameBytes).idleTimeout(idleTimeout)
+                .ioThreads(ioThreads).workerThreads(workerThreads).workerQueueCapacity(workerQueueCapacity)
+                .defaultRequestTimeout(defaultRequestTimeout).priorityThreads(priorityThreads)
+                .priorityQueueCapacity(priorityQueueCapacity);
     }
 
     @Override
@@ -175,27 +144,8 @@ public final class RpcServerOptions {
 
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RpcServerOptions build() {
-            if (host == null || host.isBlank())
-                throw new IllegalArgumentException("host must be non-empty");
-            if (port < 0 || port > 65535)
-                throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
-            if (maxFrameBytes < 16)
-                throw new IllegalArgumentException("maxFrameBytes must be >= 16: " + maxFrameBytes);
-            Options.positive("idleTimeout", idleTimeout);
-            if (ioThreads < 1)
-                throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
-            if (workerThreads < 1)
-                throw new IllegalArgumentException("workerThreads must be >= 1: " + workerThreads);
-            if (workerQueueCapacity < 1) {
-                throw new IllegalArgumentException("workerQueueCapacity must be >= 1: " + workerQueueCapacity);
-            }
-            Options.positive("defaultRequestTimeout", defaultRequestTimeout);
-            if (priorityThreads < 1)
-                throw new IllegalArgumentException("priorityThreads must be >= 1: " + priorityThreads);
-            if (priorityQueueCapacity < 1) {
-                throw new IllegalArgumentException("priorityQueueCapacity must be >= 1: " + priorityQueueCapacity);
-            }
-            return new RpcServerOptions(this);
+            return new RpcServerOptions(host, port, maxFrameBytes, idleTimeout, ioThreads, workerThreads,
+                    workerQueueCapacity, defaultRequestTimeout, priorityThreads, priorityQueueCapacity);
         }
     }
 

@@ -1,10 +1,12 @@
 package io.rns.rpc.transport;
 
+import io.rns.rpc.testing.Closer;
 import io.rns.rpc.v1.*;
 import io.rns.rpc.v1.HeartbeatRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,20 +27,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import static io.rns.rpc.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class RpcTransportTest {
     private static final Duration T = Duration.ofSeconds(5);
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        Collections.reverse(closeables);
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closeables = new Closer();
 
     private RpcServer server(RpcServerOptions.Builder o, RequestHandler h) {
         RpcServer s = RpcServer.start(o.build(), h);
@@ -52,17 +48,17 @@ class RpcTransportTest {
         return c;
     }
 
-    private static String ep(RpcServer s) {
-        return Endpoints.format(s.localAddress());
+    /** A handler blocking: waits up to 5 s for {@code release}, keeping the interrupt flag. */
+    private static void hold(CountDownLatch release) {
+        try {
+            release.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    private static void await(BooleanSupplier cond, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline)
-                fail("timed out waiting for " + what);
-            Thread.sleep(5);
-        }
+    private static String ep(RpcServer s) {
+        return Endpoints.format(s.localAddress());
     }
 
     private static Throwable failure(CompletableFuture<?> f) throws InterruptedException {
@@ -205,11 +201,7 @@ class RpcTransportTest {
     void deadlinePassesGivesTimeoutAndForgetsTheCall() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         RpcServer s = server(RpcServerOptions.builder(), (req, ctx) -> CompletableFuture.supplyAsync(() -> {
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            hold(release);
             return EchoHandler.echo(req);
         }));
         RpcClient c = client();
@@ -259,11 +251,7 @@ class RpcTransportTest {
         RpcServer s = server(RpcServerOptions.builder().workerThreads(1), (req, ctx) -> {
             calls.incrementAndGet();
             entered.countDown();
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            hold(release);
             return CompletableFuture.completedFuture(EchoHandler.echo(req));
         });
         try (RawSocket raw = new RawSocket(s.localAddress())) {
@@ -296,11 +284,7 @@ class RpcTransportTest {
             public CompletableFuture<ResponseEnvelope> handle(RequestEnvelope req, InboundContext ctx) {
                 if (calls.incrementAndGet() == 1) {
                     entered.countDown();
-                    try {
-                        release.await(5, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    hold(release);
                 }
                 return CompletableFuture.completedFuture(EchoHandler.echo(req));
             }
@@ -335,11 +319,7 @@ class RpcTransportTest {
             @Override
             public CompletableFuture<ResponseEnvelope> handle(RequestEnvelope req, InboundContext ctx) {
                 entered.countDown();
-                try {
-                    release.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                hold(release);
                 return CompletableFuture.completedFuture(EchoHandler.echo(req));
             }
 
@@ -632,11 +612,7 @@ class RpcTransportTest {
             ctx.onConnectionClose(() -> closeSeen.complete(true));
             entered.countDown();
             return CompletableFuture.supplyAsync(() -> {
-                try {
-                    release.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                hold(release);
                 openAfter.complete(ctx.isConnectionOpen());
                 return EchoHandler.echo(req);
             });

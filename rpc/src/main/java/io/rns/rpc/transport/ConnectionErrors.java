@@ -1,0 +1,31 @@
+package io.rns.rpc.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
+import org.slf4j.Logger;
+
+import java.io.IOException;
+
+/** How client and server connections end on an error: one log line, then the channel is closed. */
+final class ConnectionErrors {
+    private ConnectionErrors() {
+    }
+
+    /**
+     * Logs {@code cause} and closes the channel: a protocol error ({@link DecoderException}, described by
+     * {@code protocolReason}) and an unexpected error at WARN, an I/O error at DEBUG.
+     *
+     * @param peer {@code "to host:port"} or {@code "from host:port"}
+     */
+    static void logAndClose(ChannelHandlerContext ctx, Logger log, String peer, Throwable cause,
+            Throwable protocolReason) {
+        if (cause instanceof DecoderException) {
+            log.warn("closing connection {}: protocol error: {}", peer, protocolReason.getMessage());
+        } else if (cause instanceof IOException) {
+            log.debug("closing connection {}: {}", peer, cause.toString());
+        } else {
+            log.warn("closing connection {}: unexpected error", peer, cause);
+        }
+        ctx.close();
+    }
+}
