@@ -36,25 +36,16 @@ public final class RecordValidator {
             return Optional.of(
                     "format_version must be " + LogRecords.CURRENT_FORMAT_VERSION + ", got " + r.getFormatVersion());
         }
-        switch (r.getKindCase()) {
-            case REGISTER_BROKER :
-                return validate(r.getRegisterBroker());
-            case UNREGISTER_BROKER :
-                return validate(r.getUnregisterBroker());
-            case DELETE_TOPIC :
-                return validate(r.getDeleteTopic());
-            case PUT_KV :
-                return validate(r.getPutKv());
-            case DELETE_KV :
-                return validate(r.getDeleteKv());
-            case CHANGE_WRITE_PERM :
-                return validate(r.getChangeWritePerm());
-            case REGISTER_TOPIC :
-                return validate(r.getRegisterTopic());
-            case KIND_NOT_SET :
-            default :
-                return Optional.of("kind is required");
-        }
+        return switch (r.getKindCase()) {
+            case REGISTER_BROKER -> validate(r.getRegisterBroker());
+            case UNREGISTER_BROKER -> validate(r.getUnregisterBroker());
+            case DELETE_TOPIC -> validate(r.getDeleteTopic());
+            case PUT_KV -> validate(r.getPutKv());
+            case DELETE_KV -> validate(r.getDeleteKv());
+            case CHANGE_WRITE_PERM -> validate(r.getChangeWritePerm());
+            case REGISTER_TOPIC -> validate(r.getRegisterTopic());
+            case KIND_NOT_SET -> Optional.of("kind is required");
+        };
     }
 
     public static Optional<String> validate(RegisterBroker r) {
