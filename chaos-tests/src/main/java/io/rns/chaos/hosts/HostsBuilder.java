@@ -55,10 +55,7 @@ public final class HostsBuilder {
 
     /** Number of nodes, 1..9 (default 3). */
     public HostsBuilder nodes(int n) {
-        if (n < 1 || n > 9) {
-            throw new IllegalArgumentException("nodes must be 1..9: " + n);
-        }
-        this.nodes = n;
+        this.nodes = inRange(n, 1, 9, "nodes");
         return this;
     }
 
@@ -100,10 +97,7 @@ public final class HostsBuilder {
     }
     /** Third octet of the nodes' /24 (netns/rootless: 10.199.X.0/24, docker: 10.198.X.0/24); default: a free one. */
     public HostsBuilder subnetThirdOctet(int x) {
-        if (x < 0 || x > 255) {
-            throw new IllegalArgumentException("subnet octet must be 0..255: " + x);
-        }
-        this.subnetThirdOctet = x;
+        this.subnetThirdOctet = inRange(x, 0, 255, "subnet octet");
         return this;
     }
     /**
@@ -113,6 +107,13 @@ public final class HostsBuilder {
     public HostsBuilder nodeEnv(String key, String value) {
         this.nodeEnv.put(key, value);
         return this;
+    }
+
+    private static int inRange(int v, int min, int max, String what) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(what + " must be " + min + ".." + max + ": " + v);
+        }
+        return v;
     }
 
     /** Creates the hosts' network of the chosen backend; fails with the backend's reason if it cannot run here. */

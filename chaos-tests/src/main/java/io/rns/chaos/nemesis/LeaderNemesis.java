@@ -22,12 +22,17 @@ public abstract class LeaderNemesis extends AbstractNemesis {
 
     /** The node to hit now: the leader if one is seen, else the planned fallback. */
     protected Target target(ClusterView view) {
-        var leader = view.leader();
-        return new Target(leader.orElse(fallback), leader.isPresent());
+        return Target.of(view, fallback);
     }
 
     /** The chosen node and whether it was the leader. */
     protected record Target(String id, boolean leader) {
+        /** The leader {@code view} sees now, else {@code fallback}. */
+        static Target of(ClusterView view, String fallback) {
+            var leader = view.leader();
+            return new Target(leader.orElse(fallback), leader.isPresent());
+        }
+
         /** How the node was chosen, as the fault detail says it. */
         public String how() {
             return leader ? " (leader)" : " (no leader seen: planned fallback)";
