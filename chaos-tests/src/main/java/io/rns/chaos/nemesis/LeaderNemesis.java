@@ -1,5 +1,7 @@
 package io.rns.chaos.nemesis;
 
+import io.rns.chaos.hosts.Hosts;
+
 import java.util.List;
 import java.util.Random;
 
@@ -20,10 +22,15 @@ public abstract class LeaderNemesis extends AbstractNemesis {
         return "leader (else " + fallback + ")";
     }
 
-    /** The node to hit now: the leader if one is seen, else the planned fallback. */
-    protected Target target(ClusterView view) {
-        return Target.of(view, fallback);
+    /** Starts the fault on the node to hit now: the leader if one is seen, else the planned fallback. */
+    @Override
+    public final void start(Hosts hosts, ClusterView view) {
+        ensurePlanned(hosts);
+        detail = startOn(hosts, Target.of(view, fallback));
     }
+
+    /** Starts the fault on {@code target}; returns the fault's detail. */
+    protected abstract String startOn(Hosts hosts, Target target);
 
     /** The chosen node and whether it was the leader. */
     protected record Target(String id, boolean leader) {
