@@ -1,10 +1,10 @@
 package io.rns.bench;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -13,27 +13,20 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The benchmark's packages import one way: no cycles between {@code io.rns.bench.*} packages, and the root package
  * (the {@link BenchMain} entry point, which depends on everything) is depended on by none of them.
  */
+@AnalyzeClasses(packages = "io.rns.bench", importOptions = ImportOption.DoNotIncludeTests.class)
 class BenchArchitectureTest {
-    static JavaClasses classes;
-
-    @BeforeAll
-    static void importClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("io.rns.bench");
+    @ArchTest
+    static void importSeesTheBenchmarkClasses(JavaClasses classes) {
         if (classes.stream().noneMatch(c -> c.getPackageName().equals("io.rns.bench.scenario"))) {
             throw new IllegalStateException(
                     "architecture test must see the benchmark classes; imported " + classes.size());
         }
     }
 
-    @Test
-    void packagesAreFreeOfCycles() {
-        slices().matching("io.rns.bench.(*)..").should().beFreeOfCycles().check(classes);
-    }
+    @ArchTest
+    static final ArchRule packagesAreFreeOfCycles = slices().matching("io.rns.bench.(*)..").should().beFreeOfCycles();
 
-    @Test
-    void noSubPackageDependsOnTheEntryPointPackage() {
-        noClasses().that().resideInAPackage("io.rns.bench.*..").should().dependOnClassesThat()
-                .resideInAPackage("io.rns.bench").check(classes);
-    }
+    @ArchTest
+    static final ArchRule noSubPackageDependsOnTheEntryPointPackage = noClasses().that()
+            .resideInAPackage("io.rns.bench.*..").should().dependOnClassesThat().resideInAPackage("io.rns.bench");
 }

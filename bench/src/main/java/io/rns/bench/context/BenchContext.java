@@ -104,6 +104,21 @@ public final class BenchContext implements AutoCloseable {
         return c;
     }
 
+    /** {@code n} RocketMQ-protocol and {@code n} native clients, all tracked, opened in pairs. */
+    public Connections connections(int n, Duration nativeTimeout) {
+        List<RmqClient> rmq = new ArrayList<>();
+        List<NamesrvClient> nat = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rmq.add(rmqClient());
+            nat.add(nativeClient(nativeTimeout));
+        }
+        return new Connections(List.copyOf(rmq), List.copyOf(nat));
+    }
+
+    /** The clients of {@link #connections}: {@code rmq.get(i)} and {@code nat.get(i)} were opened together. */
+    public record Connections(List<RmqClient> rmq, List<NamesrvClient> nat) {
+    }
+
     public RmqClient rmqClient() {
         RmqClient c = new RmqClient(5000);
         synchronized (closeables) {

@@ -180,13 +180,7 @@ public final class DetectionScenario implements Scenario {
                             + "stock brokers re-register right before the failure, so their timeout runs in full; the RNS brokers "
                             + "heartbeat every lease/5 (2 s by default), so an RNS lease may have up to that much less to run.");
         } finally {
-            for (AutoCloseable c : cleanup) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // best effort cleanup of bench-side clients
-                }
-            }
+            Cleanup.closeAll(cleanup);
         }
     }
 

@@ -48,12 +48,9 @@ public final class ReadsScenario implements Scenario {
         String stockAddr = ctx.stock().addr();
         int maxClients = ctx.opts.readClients().stream().mapToInt(Integer::intValue).max().orElse(1);
         int conns = Math.min(8, maxClients);
-        List<RmqClient> rmq = new ArrayList<>();
-        List<NamesrvClient> nat = new ArrayList<>();
-        for (int i = 0; i < conns; i++) {
-            rmq.add(ctx.rmqClient());
-            nat.add(ctx.nativeClient(Duration.ofSeconds(5)));
-        }
+        BenchContext.Connections connections = ctx.connections(conns, Duration.ofSeconds(5));
+        List<RmqClient> rmq = connections.rmq();
+        List<NamesrvClient> nat = connections.nat();
         List<Target> targets = new ArrayList<>();
         List<Long> stockPid = List.of(ctx.stock().pid());
         List<Long> rnsPids = rns.nodes().stream().map(n -> rns.pid(n.id())).toList();

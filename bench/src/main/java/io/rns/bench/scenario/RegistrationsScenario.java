@@ -57,12 +57,9 @@ public final class RegistrationsScenario implements Scenario {
             for (int c : k.clients())
                 maxC = Math.max(maxC, c);
         int conns = Math.min(16, maxC);
-        List<RmqClient> rmq = new ArrayList<>();
-        List<NamesrvClient> nat = new ArrayList<>();
-        for (int i = 0; i < conns; i++) {
-            rmq.add(ctx.rmqClient());
-            nat.add(ctx.nativeClient(Duration.ofSeconds(10)));
-        }
+        BenchContext.Connections connections = ctx.connections(conns, Duration.ofSeconds(10));
+        List<RmqClient> rmq = connections.rmq();
+        List<NamesrvClient> nat = connections.nat();
         // the first registration of every broker is set-up, not measured: retried, generous timeout
         NamesrvClient primer = ctx.track(NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
                 .requestTimeout(Duration.ofSeconds(30)).overallTimeout(Duration.ofSeconds(120)).build());

@@ -222,13 +222,7 @@ public final class ScaleScenario implements Scenario {
                     "The RNS brokers heartbeat through BrokerRegistrar (60 s lease); stock brokers registered with a 600 s "
                             + "heartbeatTimeoutMillis so nothing expires during the scenario.");
         } finally {
-            for (AutoCloseable c : cleanup) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // best effort
-                }
-            }
+            Cleanup.closeAll(cleanup);
             hb.shutdownNow();
             pool.shutdownNow();
         }

@@ -46,11 +46,11 @@ public final class RegisterModel implements Model<RegisterModel.State> {
     @Override
     public Optional<State> step(State s, String f, String input, String output, boolean indeterminate) {
         switch (f) {
-            case WRITE :
+            case WRITE:
                 return Optional.of(Objects.equals(input, s.value) ? s : new State(input));
-            case READ :
+            case READ:
                 return Objects.equals(output, s.value) ? Optional.of(s) : Optional.empty();
-            default :
+            default:
                 throw new IllegalArgumentException("register model: unknown f " + f);
         }
     }

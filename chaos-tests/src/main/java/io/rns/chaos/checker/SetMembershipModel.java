@@ -48,8 +48,8 @@ public final class SetMembershipModel implements Model<String> {
     @Override
     public Optional<String> step(String s, String f, String input, String output, boolean indeterminate) {
         switch (f) {
-            case REGISTER :
-            case UNREGISTER : {
+            case REGISTER:
+            case UNREGISTER: {
                 SortedSet<String> cur = SetValue.decode(s);
                 boolean has = cur.contains(input);
                 boolean reg = REGISTER.equals(f);
@@ -64,10 +64,10 @@ public final class SetMembershipModel implements Model<String> {
                 }
                 return Optional.of(SetValue.encode(next));
             }
-            case READ :
+            case READ:
                 // outputs are canonicalized by prepare()
                 return s.equals(output) ? Optional.of(s) : Optional.empty();
-            default :
+            default:
                 throw new IllegalArgumentException("set model: unknown f " + f);
         }
     }

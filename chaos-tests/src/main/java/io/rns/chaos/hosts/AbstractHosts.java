@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +20,50 @@ import java.util.Set;
  * JVM shutdown hook. Every change of rules or host state holds this object's lock.
  */
 abstract class AbstractHosts<H extends NodeHost> implements Hosts {
+    private static final SecureRandom PREFIX_RANDOM = new SecureRandom();
+
     protected final List<H> hosts = new ArrayList<>();
     /** Host id -> rule lines wanted on that host (in place on every host whose rules are loaded). */
     protected final Map<String, Set<String>> rules = new LinkedHashMap<>();
 
+    /** The node JVMs' settings, from the {@link HostsBuilder}. */
+    protected final String javaBin;
+    protected final String heap;
+    protected final List<String> extraJvmOpts;
+    protected final Map<String, String> nodeEnv;
+    protected final Duration stopTimeout;
+
+    /** Set by the backend's constructor: {@link #claimRun} first, {@link #useSubnet} once the subnet is known. */
+    protected String prefix;
+    protected Path runDir;
+    protected boolean deleteRunDir;
+    protected String subnetPrefix; // "10.199.77."
+    private String members;
+
     protected volatile boolean closed;
     private Thread shutdownHook;
+
+    protected AbstractHosts(HostsBuilder b) {
+        this.javaBin = b.javaBin;
+        this.heap = b.heap;
+        this.extraJvmOpts = List.copyOf(b.jvmOpts);
+        this.nodeEnv = Map.copyOf(b.nodeEnv);
+        this.stopTimeout = b.stopTimeout;
+    }
+
+    /** Takes the run's prefix and creates its run directory. */
+    protected final void claimRun(String runPrefix, HostsBuilder b) {
+        this.prefix = runPrefix;
+        RunDir rd = RunDir.create(b.runDir, b.keepLogs, runPrefix);
+        this.runDir = rd.path();
+        this.deleteRunDir = rd.deleteOnClose();
+    }
+
+    /** Puts the nodes on {@code <subnet>0/24}. */
+    protected final void useSubnet(String subnet, int nodes) {
+        this.subnetPrefix = subnet;
+        this.members = members(subnet, nodes);
+    }
 
     /** Where a run's logs and configs go, and whether {@link #close()} deletes it. */
     record RunDir(Path path, boolean deleteOnClose) {
@@ -37,6 +78,22 @@ abstract class AbstractHosts<H extends NodeHost> implements Hosts {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /**
+     * A run prefix, {@code rnsc} + 4 random hex digits, that {@code taken} (the names already in use) does not contain;
+     * {@code what} names them in the error.
+     */
+    static String freePrefix(String taken, String what) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            byte[] b = new byte[2];
+            PREFIX_RANDOM.nextBytes(b);
+            String p = "rnsc" + HexFormat.of().formatHex(b);
+            if (!taken.contains(p)) {
+                return p;
+            }
+        }
+        throw new HostsException("cannot find a free " + what + " prefix");
     }
 
     /** The cluster's member list: node {@code nI} at {@code <subnet>.(10+I)}, ports by index. */
@@ -62,6 +119,27 @@ abstract class AbstractHosts<H extends NodeHost> implements Hosts {
      * to log about it.
      */
     protected abstract String release();
+
+    @Override
+    public String members() {
+        return members;
+    }
+
+    /** The nodes' subnet's {@code .1}: the harness's address (never cut by partitions). */
+    @Override
+    public String harnessAddress() {
+        return subnetPrefix + "1";
+    }
+
+    @Override
+    public String runPrefix() {
+        return prefix;
+    }
+
+    @Override
+    public Path runDir() {
+        return runDir;
+    }
 
     @Override
     public List<Host> hosts() {

@@ -78,37 +78,21 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
     private static final Duration KILL_WAIT = Duration.ofSeconds(15);
 
     private final DockerClient docker;
-    private final String prefix;
-    private final String subnetPrefix; // "10.198.77."
-    private final Path runDir;
-    private final boolean deleteRunDir;
-    private final String members;
-    private final String javaBin;
     private final List<Bind> binds = new ArrayList<>();
     private final String containerClasspath;
-    private final String heap;
-    private final List<String> extraJvmOpts;
-    private final Map<String, String> nodeEnv;
-    private final Duration stopTimeout;
     private final Map<String, String> labels;
     private Network network;
 
     DockerHosts(HostsBuilder b) {
+        super(b);
         String why = unavailableReason();
         if (why != null) {
             throw new HostsException(why);
         }
         this.docker = DockerClientFactory.instance().client();
-        this.prefix = DockerRunSetup.pickPrefix(docker);
-        this.labels = Map.of(LABEL, "true", LABEL_RUN, prefix);
-        RunDir rd = RunDir.create(b.runDir, b.keepLogs, prefix);
-        this.runDir = rd.path();
-        this.deleteRunDir = rd.deleteOnClose();
-        this.javaBin = b.javaBin;
-        this.heap = b.heap;
-        this.extraJvmOpts = List.copyOf(b.jvmOpts);
-        this.nodeEnv = Map.copyOf(b.nodeEnv);
-        this.stopTimeout = b.stopTimeout;
+        String runPrefix = DockerRunSetup.pickPrefix(docker);
+        this.labels = Map.of(LABEL, "true", LABEL_RUN, runPrefix);
+        claimRun(runPrefix, b);
         this.containerClasspath = DockerRunSetup.planBinds(binds, runDir, b.classpath, b.javaBin);
         addShutdownHook("rns-chaos-docker-cleanup-" + prefix);
         String sub;
@@ -122,13 +106,12 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
             close();
             throw e;
         }
-        this.subnetPrefix = sub;
-        this.members = members(subnetPrefix, b.nodes);
+        useSubnet(sub, b.nodes);
         for (int i = 1; i <= b.nodes; i++) {
             String id = "n" + i;
             Path dir = runDir.resolve(id);
             Path data = dir.resolve("data");
-            Path config = NodeLaunch.writeConfig(dir, id, members, data, b.mode, b.electionTimeoutMs, b.config);
+            Path config = NodeLaunch.writeConfig(dir, id, members(), data, b.mode, b.electionTimeoutMs, b.config);
             hosts.add(new DockerHost(id, subnetPrefix + (10 + i), i, dir, data, config));
             rules.put(id, new LinkedHashSet<>());
         }
@@ -172,30 +155,7 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
         return null;
     }
 
-    // ---- set-up ------------------------------------------------------------------------------------------------
-
     // ---- Hosts -------------------------------------------------------------------------------------------------
-
-    @Override
-    public String members() {
-        return members;
-    }
-
-    /** The network's gateway: the engine host's address on the bridge (never cut by partitions). */
-    @Override
-    public String harnessAddress() {
-        return subnetPrefix + "1";
-    }
-
-    @Override
-    public String runPrefix() {
-        return prefix;
-    }
-
-    @Override
-    public Path runDir() {
-        return runDir;
-    }
 
     /** The docker network's name. */
     public String networkName() {
@@ -421,8 +381,7 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
         @Override
         public void kill9() {
             synchronized (DockerHosts.this) {
-                if (!created() || !running()) {
-                    paused = false;
+                if (isDown()) {
                     return;
                 }
                 try {
@@ -441,8 +400,7 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
         @Override
         public void stop() {
             synchronized (DockerHosts.this) {
-                if (!created() || !running()) {
-                    paused = false;
+                if (isDown()) {
                     return;
                 }
                 if (paused) {
@@ -460,6 +418,15 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
                 paused = false;
                 log("stopped " + id);
             }
+        }
+
+        /** Whether the container is not running (then the host is not paused either). */
+        private boolean isDown() {
+            if (!created() || !running()) {
+                paused = false;
+                return true;
+            }
+            return false;
         }
 
         private boolean awaitStopped(Duration d) {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -134,15 +133,6 @@ final class DockerRunSetup {
         for (var n : docker.listNetworksCmd().exec()) {
             names.add(n.getName());
         }
-        String all = String.join(" ", names);
-        for (int attempt = 0; attempt < 100; attempt++) {
-            byte[] b = new byte[2];
-            RANDOM.nextBytes(b);
-            String p = "rnsc" + HexFormat.of().formatHex(b);
-            if (!all.contains(p)) {
-                return p;
-            }
-        }
-        throw new HostsException("cannot find a free container name prefix");
+        return AbstractHosts.freePrefix(String.join(" ", names), "container name");
     }
 }

@@ -2,7 +2,6 @@ package io.rns.chaos.hosts;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +20,14 @@ public final class HostsBuilder {
     Path dataRoot = NodeLaunch.defaultDataRoot();
     boolean keepLogs;
     Integer subnetThirdOctet;
-    String heap = "256m";
-    final List<String> jvmOpts = new ArrayList<>();
     final Map<String, String> nodeEnv = new LinkedHashMap<>();
-    String javaBin = NodeLaunch.javaBin();
-    String classpath = NodeLaunch.classpath();
-    Duration stopTimeout = Duration.ofSeconds(10);
+    /** The node JVMs: this JVM's java and classpath, a 256m heap, no extra options. */
+    final String javaBin = NodeLaunch.javaBin();
+    final String classpath = NodeLaunch.classpath();
+    final String heap = "256m";
+    final List<String> jvmOpts = List.of();
+    /** How long {@link Host#stop()} waits after SIGTERM before SIGKILL. */
+    final Duration stopTimeout = Duration.ofSeconds(10);
 
     private HostsBuilder() {
     }
@@ -54,10 +55,7 @@ public final class HostsBuilder {
 
     /** Number of nodes, 1..9 (default 3). */
     public HostsBuilder nodes(int n) {
-        if (n < 1 || n > 9) {
-            throw new IllegalArgumentException("nodes must be 1..9: " + n);
-        }
-        this.nodes = n;
+        this.nodes = inRange(n, 1, 9, "nodes");
         return this;
     }
 
@@ -76,7 +74,10 @@ public final class HostsBuilder {
         this.config.put(key, value);
         return this;
     }
-    /** Parent of the run directory (the run gets {@code <dir>/<prefix>/}); default a temp dir deleted at close. */
+    /**
+     * Parent of the run directory (the run gets {@code <dir>/<prefix>/}); kept after close except the data dirs.
+     * Default: a temp dir deleted at close (unless {@link #keepLogs}).
+     */
     public HostsBuilder runDir(Path dir) {
         this.runDir = dir;
         return this;
@@ -96,71 +97,37 @@ public final class HostsBuilder {
     }
     /** Third octet of the nodes' /24 (netns/rootless: 10.199.X.0/24, docker: 10.198.X.0/24); default: a free one. */
     public HostsBuilder subnetThirdOctet(int x) {
-        if (x < 0 || x > 255) {
-            throw new IllegalArgumentException("subnet octet must be 0..255: " + x);
-        }
-        this.subnetThirdOctet = x;
+        this.subnetThirdOctet = inRange(x, 0, 255, "subnet octet");
         return this;
     }
-    /** Node heap (default 256m). */
-    public HostsBuilder heap(String h) {
-        this.heap = h;
-        return this;
-    }
-    /** Extra node JVM option (e.g. {@code -Dfoo=bar}). */
-    public HostsBuilder jvmOpt(String opt) {
-        this.jvmOpts.add(opt);
-        return this;
-    }
-    /** An environment variable for every node JVM; {@code {dir}} in the value becomes the node's directory. */
+    /**
+     * An environment variable for every node JVM; {@code {dir}} in the value becomes the node's directory (e.g. the
+     * clock nemesis's per-node {@code FAKETIME_TIMESTAMP_FILE={dir}/faketime}).
+     */
     public HostsBuilder nodeEnv(String key, String value) {
         this.nodeEnv.put(key, value);
         return this;
     }
 
-    public HostsBuilder javaBin(String bin) {
-        this.javaBin = bin;
-        return this;
-    }
-
-    public HostsBuilder classpath(String cp) {
-        this.classpath = cp;
-        return this;
-    }
-    /** How long {@link Host#stop()} waits after SIGTERM before SIGKILL (default 10 s). */
-    public HostsBuilder stopTimeout(Duration d) {
-        this.stopTimeout = d;
-        return this;
+    private static int inRange(int v, int min, int max, String what) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(what + " must be " + min + ".." + max + ": " + v);
+        }
+        return v;
     }
 
     /** Creates the hosts' network of the chosen backend; fails with the backend's reason if it cannot run here. */
     public Hosts build() {
         return switch (backend) {
-            case NETNS -> netns().build();
+            case NETNS -> NetnsHosts.create(this);
             case ROOTLESS -> {
                 String why = RootlessHosts.unavailableReason();
                 if (why != null) {
                     throw new HostsException(why);
                 }
-                yield netns().build();
+                yield NetnsHosts.create(this);
             }
             case DOCKER -> new DockerHosts(this);
         };
-    }
-
-    private NetnsHosts.Builder netns() {
-        NetnsHosts.Builder b = NetnsHosts.builder().nodes(nodes).mode(mode).electionTimeoutMs(electionTimeoutMs)
-                .keepLogs(keepLogs).dataRoot(dataRoot).heap(heap).javaBin(javaBin).classpath(classpath)
-                .stopTimeout(stopTimeout);
-        config.forEach(b::config);
-        jvmOpts.forEach(b::jvmOpt);
-        nodeEnv.forEach(b::nodeEnv);
-        if (runDir != null) {
-            b.runDir(runDir);
-        }
-        if (subnetThirdOctet != null) {
-            b.subnetThirdOctet(subnetThirdOctet);
-        }
-        return b;
     }
 }

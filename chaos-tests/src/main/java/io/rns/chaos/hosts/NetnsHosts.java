@@ -7,12 +7,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
@@ -50,43 +47,27 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final String prefix;
-    private final String subnetPrefix; // "10.199.77."
     private final String switchNs;
     private final String harnessLink;
-    private final Path runDir;
-    private final boolean deleteRunDir;
     private final Path dataRoot; // holds the nodes' data dirs; deleted at close
-    private final String members;
-    private final String javaBin;
     private final String classpath;
-    private final String heap;
-    private final List<String> extraJvmOpts;
-    private final Map<String, String> nodeEnv;
-    private final Duration stopTimeout;
     private final List<String> createdNamespaces = new ArrayList<>();
 
-    private NetnsHosts(Builder b) {
-        this.prefix = pickPrefix();
-        this.subnetPrefix = pickSubnet(b.subnetThirdOctet);
-        this.switchNs = prefix + "sw";
-        this.harnessLink = prefix + "h";
-        RunDir rd = RunDir.create(b.runDir, b.keepLogs, prefix);
-        this.runDir = rd.path();
-        this.deleteRunDir = rd.deleteOnClose();
-        this.javaBin = b.javaBin;
+    private NetnsHosts(HostsBuilder b) {
+        super(b);
+        String runPrefix = freePrefix(Cmd.run("ip", "netns", "list").stdout(), "namespace");
+        String subnet = pickSubnet(b.subnetThirdOctet);
+        this.switchNs = runPrefix + "sw";
+        this.harnessLink = runPrefix + "h";
+        claimRun(runPrefix, b);
         this.classpath = b.classpath;
-        this.heap = b.heap;
-        this.extraJvmOpts = List.copyOf(b.jvmOpts);
-        this.nodeEnv = Map.copyOf(b.nodeEnv);
-        this.stopTimeout = b.stopTimeout;
-        this.members = members(subnetPrefix, b.nodes);
+        useSubnet(subnet, b.nodes);
         this.dataRoot = NodeLaunch.dataRoot(b.dataRoot, runDir, prefix);
         for (int i = 1; i <= b.nodes; i++) {
             String id = "n" + i;
             Path dir = runDir.resolve(id);
             Path data = dataRoot.resolve(id);
-            Path config = NodeLaunch.writeConfig(dir, id, members, data, b.mode, b.electionTimeoutMs, b.config);
+            Path config = NodeLaunch.writeConfig(dir, id, members(), data, b.mode, b.electionTimeoutMs, b.config);
             hosts.add(new NetnsHost(id, subnetPrefix + (10 + i), prefix + id, i, dir, data, config));
         }
         addShutdownHook("rns-chaos-hosts-cleanup-" + prefix);
@@ -100,8 +81,18 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
                 + runDir);
     }
 
-    public static Builder builder() {
-        return new Builder();
+    /** A {@link HostsBuilder} preset to this backend; {@link #create} makes the namespaces of its settings. */
+    public static HostsBuilder builder() {
+        return HostsBuilder.create(Backend.NETNS);
+    }
+
+    /** Creates the namespaces of the builder's settings (nodes are not started), whatever its backend. */
+    public static NetnsHosts create(HostsBuilder settings) {
+        String why = unavailableReason();
+        if (why != null) {
+            throw new HostsException(why);
+        }
+        return new NetnsHosts(settings);
     }
 
     /**
@@ -168,19 +159,6 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
         Cmd.run(c).orThrow();
     }
 
-    private static String pickPrefix() {
-        String existing = Cmd.run("ip", "netns", "list").stdout();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            byte[] b = new byte[2];
-            RANDOM.nextBytes(b);
-            String p = "rnsc" + HexFormat.of().formatHex(b);
-            if (!existing.contains(p)) {
-                return p;
-            }
-        }
-        throw new HostsException("cannot find a free namespace prefix");
-    }
-
     private static String pickSubnet(Integer wanted) {
         String used = Cmd.run("ip", "-4", "-o", "addr", "show").stdout() + "\n"
                 + Cmd.run("ip", "-4", "route", "show").stdout();
@@ -204,26 +182,6 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
     }
 
     // ---- Hosts -------------------------------------------------------------------------------------------------
-
-    @Override
-    public String members() {
-        return members;
-    }
-
-    @Override
-    public String harnessAddress() {
-        return subnetPrefix + "1";
-    }
-
-    @Override
-    public String runPrefix() {
-        return prefix;
-    }
-
-    @Override
-    public Path runDir() {
-        return runDir;
-    }
 
     /** The bridge's namespace. */
     public String switchNamespace() {
@@ -327,9 +285,8 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
 
         @Override
         public synchronized void kill9() {
-            Process p = process;
-            if (p == null || !p.isAlive()) {
-                paused = false;
+            Process p = liveProcess();
+            if (p == null) {
                 return;
             }
             p.destroyForcibly(); // SIGKILL (works on a stopped process too)
@@ -341,9 +298,8 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
 
         @Override
         public synchronized void stop() {
-            Process p = process;
-            if (p == null || !p.isAlive()) {
-                paused = false;
+            Process p = liveProcess();
+            if (p == null) {
                 return;
             }
             if (paused) {
@@ -358,6 +314,16 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
             }
             paused = false;
             log("stopped " + id + " pid " + p.pid());
+        }
+
+        /** The node's JVM if it is alive; else null, and the host is not paused either. */
+        private Process liveProcess() {
+            Process p = process;
+            if (p == null || !p.isAlive()) {
+                paused = false;
+                return null;
+            }
+            return p;
         }
 
         @Override
@@ -412,118 +378,6 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return !p.isAlive();
-        }
-    }
-
-    // ---- builder -----------------------------------------------------------------------------------------------
-
-    /** Settings of a {@link NetnsHosts}; {@link #build()} creates the namespaces (nodes are not started). */
-    public static final class Builder {
-        private int nodes = 3;
-        private String mode = "raft";
-        private int electionTimeoutMs = 1000;
-        private final Map<String, String> config = new LinkedHashMap<>();
-        private Path runDir;
-        private Path dataRoot = NodeLaunch.defaultDataRoot();
-        private boolean keepLogs;
-        private Integer subnetThirdOctet;
-        private String heap = "256m";
-        private final List<String> jvmOpts = new ArrayList<>();
-        private final Map<String, String> nodeEnv = new LinkedHashMap<>();
-        private String javaBin = NodeLaunch.javaBin();
-        private String classpath = NodeLaunch.classpath();
-        private Duration stopTimeout = Duration.ofSeconds(10);
-
-        private Builder() {
-        }
-
-        /** Number of nodes, 1..9 (default 3). */
-        public Builder nodes(int n) {
-            if (n < 1 || n > 9) {
-                throw new IllegalArgumentException("nodes must be 1..9: " + n);
-            }
-            this.nodes = n;
-            return this;
-        }
-
-        /** {@code raft} (default) or {@code leaderless}. */
-        public Builder mode(String m) {
-            this.mode = m;
-            return this;
-        }
-        /** {@code raft.election-timeout-ms} (default 1000). */
-        public Builder electionTimeoutMs(int ms) {
-            this.electionTimeoutMs = ms;
-            return this;
-        }
-        /** Any other node config key (unknown keys make the node fail at startup). */
-        public Builder config(String key, String value) {
-            this.config.put(key, value);
-            return this;
-        }
-        /**
-         * Parent of the run directory (the run gets {@code <dir>/<prefix>/}); kept after close except the data
-         * dirs. Default: a temp dir deleted at close (unless {@link #keepLogs}).
-         */
-        public Builder runDir(Path dir) {
-            this.runDir = dir;
-            return this;
-        }
-        /** Keep the temp run dir's logs after close (data dirs are always deleted). */
-        public Builder keepLogs(boolean keep) {
-            this.keepLogs = keep;
-            return this;
-        }
-        /** Where the nodes' data dirs go ({@code <root>/rns-chaos-<prefix>/nI}); null = inside the run dir. */
-        public Builder dataRoot(Path root) {
-            this.dataRoot = root;
-            return this;
-        }
-        /** Use 10.199.X.0/24 (fails if it is in use); default 77, or a free X in 64..127. */
-        public Builder subnetThirdOctet(int x) {
-            this.subnetThirdOctet = x;
-            return this;
-        }
-        /** Node heap (default 256m). */
-        public Builder heap(String heap) {
-            this.heap = heap;
-            return this;
-        }
-        /** Extra node JVM option (e.g. {@code -Dfoo=bar}). */
-        public Builder jvmOpt(String opt) {
-            this.jvmOpts.add(opt);
-            return this;
-        }
-        /**
-         * An environment variable of every node JVM; {@code {dir}} in the value becomes that node's directory
-         * (e.g. the clock nemesis's per-node {@code FAKETIME_TIMESTAMP_FILE={dir}/faketime}).
-         */
-        public Builder nodeEnv(String key, String value) {
-            this.nodeEnv.put(key, value);
-            return this;
-        }
-
-        public Builder javaBin(String bin) {
-            this.javaBin = bin;
-            return this;
-        }
-
-        public Builder classpath(String cp) {
-            this.classpath = cp;
-            return this;
-        }
-        /** How long {@link Host#stop()} waits after SIGTERM before SIGKILL (default 10 s). */
-        public Builder stopTimeout(Duration d) {
-            this.stopTimeout = d;
-            return this;
-        }
-
-        public NetnsHosts build() {
-            String why = unavailableReason();
-            if (why != null) {
-                throw new HostsException(why);
-            }
-            return new NetnsHosts(this);
         }
     }
 }

@@ -13,13 +13,11 @@ public final class IsolateLeader extends LeaderNemesis {
     }
 
     @Override
-    public void start(Hosts hosts, ClusterView view) {
-        ensurePlanned(hosts);
-        Target target = target(view);
+    protected String startOn(Hosts hosts, Target target) {
         Set<String> rest = new LinkedHashSet<>(hosts.ids());
         rest.remove(target.id());
         hosts.partition(List.of(Set.of(target.id()), rest));
-        detail = "isolated " + target.id() + target.how() + " from " + rest;
+        return "isolated " + target.id() + target.how() + " from " + rest;
     }
 
     @Override

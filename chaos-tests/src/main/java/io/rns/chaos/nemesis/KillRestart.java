@@ -39,9 +39,9 @@ public final class KillRestart extends AbstractNemesis {
         String t = planned;
         String how = "";
         if (leader) {
-            var l = view.leader();
-            t = l.orElse(planned);
-            how = l.isPresent() ? " (leader)" : " (no leader seen: planned fallback)";
+            LeaderNemesis.Target target = LeaderNemesis.Target.of(view, planned);
+            t = target.id();
+            how = target.how();
         }
         hosts.host(t).kill9();
         killed = t;

@@ -14,12 +14,10 @@ public final class PauseLeader extends LeaderNemesis {
     }
 
     @Override
-    public void start(Hosts hosts, ClusterView view) {
-        ensurePlanned(hosts);
-        Target t = target(view);
+    protected String startOn(Hosts hosts, Target t) {
         hosts.host(t.id()).pause();
         paused = t.id();
-        detail = "SIGSTOP " + t.id() + t.how();
+        return "SIGSTOP " + t.id() + t.how();
     }
 
     @Override

@@ -125,25 +125,15 @@ public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownK
         List<Window> ws = faultWindows(history);
         int ops = all.size();
         int infos = (int) all.stream().filter(Operation::isIndeterminate).count();
-        int rf = 0, rfo = 0, rq = 0, rqo = 0, wf = 0, wfo = 0, wq = 0, wqo = 0;
+        // per kind: [in a fault window, of those OK, quiet, of those OK]
+        int[] reads = new int[4];
+        int[] writes = new int[4];
         for (Operation o : workload) {
-            boolean fault = inFault(ws, o.call());
-            if (o.f().equals("read")) {
-                if (fault) {
-                    rf++;
-                    rfo += o.isOk() ? 1 : 0;
-                } else {
-                    rq++;
-                    rqo += o.isOk() ? 1 : 0;
-                }
-            } else if (isWrite(o.f())) {
-                if (fault) {
-                    wf++;
-                    wfo += o.isOk() ? 1 : 0;
-                } else {
-                    wq++;
-                    wqo += o.isOk() ? 1 : 0;
-                }
+            int[] tally = o.f().equals("read") ? reads : isWrite(o.f()) ? writes : null;
+            if (tally != null) {
+                int at = inFault(ws, o.call()) ? 0 : 2;
+                tally[at]++;
+                tally[at + 1] += o.isOk() ? 1 : 0;
             }
         }
         int[] missed = missedAckedWrites(all);
@@ -154,9 +144,9 @@ public record RunMetrics(String verdict, int keys, int invalidKeys, int unknownK
                 check == null ? 0 : (int) check.count(Verdict.INVALID),
                 check == null ? 0 : (int) check.count(Verdict.UNKNOWN), ops, infos,
                 stale == null ? 0 : stale.linearizableReadsChecked(), stale == null ? 0 : stale.staleReads(), missed[0],
-                missed[1], rf, rfo, rq, rqo, wf, wfo, wq, wqo, div[0], div[1], ws.size(), faultSec,
-                stale == null ? 0 : stale.writesWithIndex(), stale == null ? 0 : stale.nonMonotonicReads(),
-                stale == null ? 0 : stale.monotonicReadsChecked());
+                missed[1], reads[0], reads[1], reads[2], reads[3], writes[0], writes[1], writes[2], writes[3], div[0],
+                div[1], ws.size(), faultSec, stale == null ? 0 : stale.writesWithIndex(),
+                stale == null ? 0 : stale.nonMonotonicReads(), stale == null ? 0 : stale.monotonicReadsChecked());
     }
 
     /** The same numbers without the final-read divergence (for workloads whose reads after the heal are not final reads). */

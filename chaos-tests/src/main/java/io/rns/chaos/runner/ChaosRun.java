@@ -44,6 +44,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -174,8 +175,16 @@ public final class ChaosRun {
                 .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(6)).randomSeed(seed).clientId("chaos").build();
     }
 
-    /** One read, recorded: OK with the route's brokers (empty when the topic does not exist), FAIL otherwise. */
-    static void read(NamesrvClient client, HistoryRecorder rec, int p, String topic, String node, Consistency level) {
+    /** The server's answer to a read of {@code topic}: the route's broker addresses (sorted), with its meta. */
+    record ReadAnswer(Set<String> addrs, ServerMeta meta) {
+    }
+
+    /**
+     * One read, recorded: OK with the route's brokers (empty when the topic does not exist), FAIL otherwise. Returns
+     * the answer, or null if the read failed.
+     */
+    static ReadAnswer read(NamesrvClient client, HistoryRecorder rec, int p, String topic, String node,
+            Consistency level) {
         rec.invoke(p, "read", topic, null, node);
         try {
             Reply<TopicRoute> r = client.getTopicRoute(topic,
@@ -184,13 +193,17 @@ public final class ChaosRun {
             for (BrokerData b : r.value().getBrokerDatasList()) {
                 brokers.addAll(b.getBrokerAddrsMap().values());
             }
-            rec.ok(p, "read", topic, SetValue.encode(brokers), ServerMeta.of(r.meta()));
+            ServerMeta meta = ServerMeta.of(r.meta());
+            rec.ok(p, "read", topic, SetValue.encode(brokers), meta);
+            return new ReadAnswer(brokers, meta);
         } catch (NamesrvException e) {
             if (e.code() == ErrorCode.TOPIC_NOT_FOUND) {
-                rec.ok(p, "read", topic, SetValue.encode(List.of()), e.meta() == null ? null : ServerMeta.of(e.meta()));
-            } else {
-                rec.fail(p, "read", topic, null, e.codeName() + ": " + e.getMessage()); // a read has no effect
+                ServerMeta meta = e.meta() == null ? null : ServerMeta.of(e.meta());
+                rec.ok(p, "read", topic, SetValue.encode(List.of()), meta);
+                return new ReadAnswer(new TreeSet<>(), meta);
             }
+            rec.fail(p, "read", topic, null, e.codeName() + ": " + e.getMessage()); // a read has no effect
+            return null;
         }
     }
 

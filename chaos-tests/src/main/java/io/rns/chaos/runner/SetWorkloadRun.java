@@ -5,16 +5,14 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.rns.chaos.history.HistoryRecorder;
 import io.rns.chaos.history.ServerMeta;
-import io.rns.chaos.history.SetValue;
 import io.rns.chaos.hosts.Hosts;
 import io.rns.chaos.hosts.HostsBuilder;
 import io.rns.chaos.nemesis.FaultEvent;
 import io.rns.chaos.nemesis.Nemesis;
-import io.rns.client.CallOptions;
+import io.rns.chaos.runner.ChaosRun.ReadAnswer;
 import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
-import io.rns.client.Reply;
 import io.rns.client.RetryPolicy;
 import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.Consistency;
@@ -36,6 +34,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+
+import static io.rns.chaos.runner.ChaosRun.read;
 
 /**
  * Workload (b) "set" plus (d) per-client session guarantees, on a real netns cluster under a seeded nemesis schedule.
@@ -150,10 +150,10 @@ public final class SetWorkloadRun {
             for (var h : hosts.hosts()) {
                 Map<String, Set<String>> byTopic = new LinkedHashMap<>();
                 for (int t = 0; t < c.topics(); t++) {
-                    Set<String> got = null;
+                    ReadAnswer got = null;
                     for (int attempt = 0; attempt < 5 && got == null; attempt++) {
-                        got = read(client, rec, rec.newProcess(), topic(t), h.clientAddress(), Consistency.LINEARIZABLE,
-                                null);
+                        got = read(client, rec, rec.newProcess(), topic(t), h.clientAddress(),
+                                Consistency.LINEARIZABLE);
                         if (got == null) {
                             Thread.sleep(1000);
                         }
@@ -161,7 +161,7 @@ public final class SetWorkloadRun {
                     if (got == null) {
                         failures++;
                     } else {
-                        byTopic.put(topic(t), got);
+                        byTopic.put(topic(t), got.addrs());
                     }
                 }
                 out.put(h.id(), byTopic);
@@ -238,40 +238,6 @@ public final class SetWorkloadRun {
         return NamesrvClient.builder().endpoints(endpoints).mode(ClusterMode.RAFT)
                 .requestTimeout(Duration.ofMillis(1500)).overallTimeout(Duration.ofSeconds(4))
                 .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(6)).randomSeed(seed).clientId("chaos-set").build();
-    }
-
-    /** The server's answer to a read of {@code topic}, with its meta, or null if the read failed. */
-    private record ReadAnswer(Set<String> addrs, ServerMeta meta) {
-    }
-
-    private static Set<String> read(NamesrvClient client, HistoryRecorder rec, int p, String topic, String node,
-            Consistency level, ReadAnswer[] answer) {
-        rec.invoke(p, "read", topic, null, node);
-        try {
-            Reply<TopicRoute> r = client.getTopicRoute(topic,
-                    CallOptions.DEFAULT.withNode(node).withConsistency(level));
-            TreeSet<String> brokers = new TreeSet<>();
-            for (BrokerData b : r.value().getBrokerDatasList()) {
-                brokers.addAll(b.getBrokerAddrsMap().values());
-            }
-            ServerMeta meta = ServerMeta.of(r.meta());
-            rec.ok(p, "read", topic, SetValue.encode(brokers), meta);
-            if (answer != null) {
-                answer[0] = new ReadAnswer(brokers, meta);
-            }
-            return brokers;
-        } catch (NamesrvException e) {
-            if (e.code() == ErrorCode.TOPIC_NOT_FOUND) {
-                ServerMeta meta = e.meta() == null ? null : ServerMeta.of(e.meta());
-                rec.ok(p, "read", topic, SetValue.encode(List.of()), meta);
-                if (answer != null) {
-                    answer[0] = new ReadAnswer(Set.of(), meta);
-                }
-                return new TreeSet<>();
-            }
-            rec.fail(p, "read", topic, null, e.codeName() + ": " + e.getMessage());
-            return null;
-        }
     }
 
     /** One workload thread: its own client and seeded Random; a fresh process id after every unknown outcome. */
@@ -376,10 +342,10 @@ public final class SetWorkloadRun {
          * counted, never asserted; it shows the read-your-writes check is not vacuous.
          */
         private void controlRead(String topic, String addr, String node) {
-            Set<String> got = read(controlClient, rec, rec.newProcess(), topic, node, Consistency.SEQUENTIAL, null);
+            ReadAnswer got = read(controlClient, rec, rec.newProcess(), topic, node, Consistency.SEQUENTIAL);
             if (got != null) {
                 control[0].incrementAndGet();
-                if (!got.contains(addr)) {
+                if (!got.addrs().contains(addr)) {
                     control[1].incrementAndGet();
                 }
             }
@@ -388,10 +354,9 @@ public final class SetWorkloadRun {
         /** A read on {@code node} (random if null), its applied index checked against this worker's last one. */
         private Set<String> readChecked(String topic, Consistency level, String node) {
             String n = node != null ? node : endpoints.get(random.nextInt(endpoints.size()));
-            ReadAnswer[] a = new ReadAnswer[1];
-            Set<String> got = read(client, rec, process, topic, n, level, a);
-            if (got != null && a[0] != null && a[0].meta() != null && a[0].meta().hasAppliedIndex()) {
-                long idx = a[0].meta().appliedIndex();
+            ReadAnswer a = read(client, rec, process, topic, n, level);
+            if (a != null && a.meta() != null && a.meta().hasAppliedIndex()) {
+                long idx = a.meta().appliedIndex();
                 String what = level + " " + topic + " on " + n + " @" + idx;
                 monoChecks.incrementAndGet();
                 if (idx < lastReadIndex) {
@@ -402,7 +367,7 @@ public final class SetWorkloadRun {
                     lastReadWhat = what;
                 }
             }
-            return got;
+            return a == null ? null : a.addrs();
         }
 
         @Override

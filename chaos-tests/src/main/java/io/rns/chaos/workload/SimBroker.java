@@ -297,12 +297,7 @@ public final class SimBroker implements AutoCloseable {
      * for {@link Death#KILLED}, closes the client. Returns the death time (history ns).
      */
     public long die(Death how) {
-        stopped = true;
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stopHeartbeating();
         pool.shutdown();
         death = how;
         deathTime = rec.nemesis("broker-" + how.name().toLowerCase(), name + " " + addr).time();
@@ -315,13 +310,18 @@ public final class SimBroker implements AutoCloseable {
     /** Stops without counting as a death (end of the run) and closes the client. */
     @Override
     public void close() {
+        stopHeartbeating();
+        pool.shutdownNow();
+        client.close();
+    }
+
+    /** Stops the heartbeat loop and waits (bounded) for the call in flight. */
+    private void stopHeartbeating() {
         stopped = true;
         try {
             thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        pool.shutdownNow();
-        client.close();
     }
 }

@@ -51,7 +51,7 @@ class NetnsHostsSmokeTest {
         List<Long> pids = new ArrayList<>();
         String prefix;
         String harnessLink;
-        NetnsHosts hosts = NetnsHosts.builder().nodes(3).electionTimeoutMs(1000).build();
+        NetnsHosts hosts = NetnsHosts.create(NetnsHosts.builder().nodes(3).electionTimeoutMs(1000));
         try (RnsClusterView view = new RnsClusterView(hosts)) {
             prefix = hosts.runPrefix();
             harnessLink = hosts.harnessLink();

@@ -14,26 +14,25 @@ public final class NetnsSupport {
     }
 
     public static void require() {
-        String why = NetnsHosts.unavailableReason();
-        if (why == null) {
-            return;
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail("network-namespace tests cannot run here and CI must not skip them: " + why);
-        }
-        Assumptions.abort("skipping: network-namespace tests need root, iproute2 and iptables: " + why);
+        require(NetnsHosts.unavailableReason(), "network-namespace tests cannot run here and CI must not skip them: ",
+                "skipping: network-namespace tests need root, iproute2 and iptables: ");
     }
 
     /** As {@link #require()}, plus libfaketime for the clock nemesis (Debian package libfaketime). */
     public static void requireFaketime() {
         require();
-        String why = ClockOffset.unavailableReason();
+        require(ClockOffset.unavailableReason(), "the clock-offset scenario cannot run here and CI must not skip it: ",
+                "skipping: the clock-offset scenario needs libfaketime: ");
+    }
+
+    /** Nothing if {@code why} is null; else fails under CI, or skips, with the message and {@code why}. */
+    private static void require(String why, String ciFailure, String skipped) {
         if (why == null) {
             return;
         }
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail("the clock-offset scenario cannot run here and CI must not skip it: " + why);
+            Assertions.fail(ciFailure + why);
         }
-        Assumptions.abort("skipping: the clock-offset scenario needs libfaketime: " + why);
+        Assumptions.abort(skipped + why);
     }
 }

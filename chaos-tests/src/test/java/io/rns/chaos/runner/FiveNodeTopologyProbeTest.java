@@ -46,8 +46,8 @@ class FiveNodeTopologyProbeTest {
     void majoritiesRingAndBridgeLeaveAWorkingMajorityAndHeal() throws Exception {
         long seed = ChaosScenariosTest.seed();
         Path dir = OUT.resolve("raft-5-topology-probe").resolve(Long.toString(seed));
-        try (NetnsHosts hosts = NetnsHosts.builder().nodes(5).mode("raft").electionTimeoutMs(1000)
-                .runDir(dir.resolve("nodes")).keepLogs(true).build(); RnsClusterView view = new RnsClusterView(hosts)) {
+        try (NetnsHosts hosts = NetnsHosts.create(NetnsHosts.builder().nodes(5).mode("raft").electionTimeoutMs(1000)
+                .runDir(dir.resolve("nodes")).keepLogs(true)); RnsClusterView view = new RnsClusterView(hosts)) {
             hosts.startAll();
             assertTrue(view.awaitLeader(Duration.ofSeconds(60)).isPresent(), "no leader at start; see " + dir);
             try (NamesrvClient client = NamesrvClient.builder().endpoints(hosts.clientAddresses())
