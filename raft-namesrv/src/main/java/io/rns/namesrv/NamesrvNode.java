@@ -137,9 +137,8 @@ public final class NamesrvNode implements AutoCloseable {
             throw new IllegalStateException(NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT + "="
                     + config.rocketmq().listenPort()
                     + " asks for the RocketMQ ingress, but no IngressProvider named 'rocketmq' is on the classpath: "
-                    + "add the rocketmq-compat module (start the node with rocketmq-compat/target/rocketmq-compat-*.jar "
-                    + "and rocketmq-compat/target/lib/* on the classpath) or set "
-                    + NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT + "=0");
+                    + "add the rocketmq-compat module (start the node with scripts/rns-node, whose classpath "
+                    + "server/target/lib/* holds it) or set " + NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT + "=0");
         }
         return providers;
     }
