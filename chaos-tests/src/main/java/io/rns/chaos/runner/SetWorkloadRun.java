@@ -14,10 +14,8 @@ import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.RetryPolicy;
-import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
-import io.rns.rpc.v1.TopicRoute;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

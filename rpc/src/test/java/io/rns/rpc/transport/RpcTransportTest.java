@@ -3,7 +3,6 @@ package io.rns.rpc.transport;
 import io.rns.rpc.testing.Closer;
 import io.rns.rpc.v1.*;
 import io.rns.rpc.v1.HeartbeatRequest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,7 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static io.rns.rpc.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.*;
