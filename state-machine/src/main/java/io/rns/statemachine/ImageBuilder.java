@@ -5,6 +5,7 @@ import io.rns.log.v1.ChangeWritePerm;
 import io.rns.log.v1.DeleteKv;
 import io.rns.log.v1.DeleteTopic;
 import io.rns.log.v1.LogRecord;
+import io.rns.log.v1.OpenSession;
 import io.rns.log.v1.PutKv;
 import io.rns.log.v1.RegisterBroker;
 import io.rns.log.v1.RegisterTopic;
@@ -48,10 +49,33 @@ final class ImageBuilder {
     private final SortedSet<KvKey> dirtyKv = new TreeSet<>();
     private long appliedIndex;
 
+    private final SessionTable sessions;
+    /** Sessions changed by this batch; a null value = removed. */
+    private final TreeMap<Long, ClientSession> changedSessions = new TreeMap<>();
+    private int sessionCount;
+    private long clockMs;
+
     ImageBuilder(RouteImage base) {
+        this(base, SessionTable.empty());
+    }
+
+    ImageBuilder(RouteImage base, SessionTable sessions) {
         this.base = base;
         this.topics = base.topicMap().toBuilder();
         this.appliedIndex = base.appliedIndex();
+        this.sessions = sessions;
+        this.sessionCount = sessions.size();
+        this.clockMs = sessions.clockMs();
+    }
+
+    /** Sessions changed by this batch (null = removed), in id order. */
+    SortedMap<Long, ClientSession> changedSessions() {
+        return changedSessions;
+    }
+
+    /** The state machine's clock after this batch: the highest leader time applied so far. */
+    long clockMs() {
+        return clockMs;
     }
 
     long appliedIndex() {
@@ -95,24 +119,64 @@ final class ImageBuilder {
             throw new IllegalArgumentException("index " + index + " <= applied index " + appliedIndex);
         }
         LogRecords.checkSupported(record);
+        clockMs = Math.max(clockMs, record.getLeaderTimeMs());
         ApplyResult result;
         Optional<String> invalid = RecordValidator.validate(record);
         if (invalid.isPresent()) {
             result = new ApplyResult.Rejected(index, RejectReason.INVALID_RECORD, invalid.get());
+        } else if (record.hasSession()) {
+            result = applyInSession(index, record);
         } else {
-            result = switch (record.getKindCase()) {
-                case REGISTER_BROKER -> register(index, record.getLeaderTimeMs(), record.getRegisterBroker());
-                case UNREGISTER_BROKER -> unregister(index, record.getUnregisterBroker());
-                case DELETE_TOPIC -> deleteTopic(index, record.getDeleteTopic());
-                case PUT_KV -> putKv(index, record.getPutKv());
-                case DELETE_KV -> deleteKv(index, record.getDeleteKv());
-                case CHANGE_WRITE_PERM -> changeWritePerm(index, record.getChangeWritePerm());
-                case REGISTER_TOPIC -> registerTopic(index, record.getRegisterTopic());
-                case KIND_NOT_SET -> throw new CorruptRecordException("LogRecord at index " + index + " has no kind");
-            };
+            result = applyKind(index, record);
         }
         appliedIndex = index;
         return result;
+    }
+
+    /**
+     * Exactly-once (log.proto ClientSession): an unknown or idle session refuses; a sequence number below the
+     * session's last is a late copy and refused; the last one again returns its first result; a higher one applies
+     * and becomes the last.
+     */
+    private ApplyResult applyInSession(long index, LogRecord record) {
+        long id = record.getSession().getId();
+        long seq = record.getSession().getSeq();
+        ClientSession s = session(id);
+        if (s == null) {
+            return new ApplyResult.Rejected(index, RejectReason.SESSION_EXPIRED,
+                    "session " + Long.toUnsignedString(id) + " is unknown or expired; open a new session");
+        }
+        if (s.idleAt(clockMs)) {
+            putSession(id, null);
+            return new ApplyResult.Rejected(index, RejectReason.SESSION_EXPIRED,
+                    "session " + id + " expired: idle for " + (clockMs - s.lastActiveMs()) + " ms, its timeout is "
+                            + s.timeoutMs() + " ms; open a new session");
+        }
+        if (Long.compareUnsigned(seq, s.lastSeq()) < 0) {
+            return new ApplyResult.Rejected(index, RejectReason.STALE_SEQUENCE,
+                    "session " + id + " already applied sequence " + s.lastSeq() + "; sequence "
+                            + Long.toUnsignedString(seq) + " is a late copy of an older request and has no effect");
+        }
+        if (seq == s.lastSeq()) {
+            return s.lastResult(); // a retry of the request applied last: its first result, nothing applied again
+        }
+        ApplyResult result = applyKind(index, record);
+        putSession(id, s.applied(seq, clockMs, result));
+        return result;
+    }
+
+    private ApplyResult applyKind(long index, LogRecord record) {
+        return switch (record.getKindCase()) {
+            case REGISTER_BROKER -> register(index, record.getLeaderTimeMs(), record.getRegisterBroker());
+            case UNREGISTER_BROKER -> unregister(index, record.getUnregisterBroker());
+            case DELETE_TOPIC -> deleteTopic(index, record.getDeleteTopic());
+            case PUT_KV -> putKv(index, record.getPutKv());
+            case DELETE_KV -> deleteKv(index, record.getDeleteKv());
+            case CHANGE_WRITE_PERM -> changeWritePerm(index, record.getChangeWritePerm());
+            case REGISTER_TOPIC -> registerTopic(index, record.getRegisterTopic());
+            case OPEN_SESSION -> openSession(index, record.getOpenSession());
+            case KIND_NOT_SET -> throw new CorruptRecordException("LogRecord at index " + index + " has no kind");
+        };
     }
 
     /** The next image; call once, after the batch's store write succeeded. */
@@ -284,6 +348,31 @@ final class ImageBuilder {
         return new ApplyResult.Applied(index, 0, queues != null);
     }
 
+    /** A new session with id = index; first every idle session is expired (O(sessions); sessions open rarely). */
+    private ApplyResult openSession(long index, OpenSession r) {
+        List<Long> idle = new ArrayList<>();
+        sessions.forEach((id, s) -> {
+            if (!changedSessions.containsKey(id) && s.idleAt(clockMs)) {
+                idle.add(id);
+            }
+        });
+        changedSessions.forEach((id, s) -> {
+            if (s != null && s.idleAt(clockMs)) {
+                idle.add(id);
+            }
+        });
+        for (Long id : idle) {
+            putSession(id, null);
+        }
+        if (sessionCount >= r.getMaxSessions()) {
+            return new ApplyResult.Rejected(index, RejectReason.TOO_MANY_SESSIONS,
+                    sessionCount + " client sessions are open (limit " + r.getMaxSessions()
+                            + ", session.max-open); wait for idle sessions to expire");
+        }
+        putSession(index, new ClientSession(index, 0, clockMs, Integer.toUnsignedLong(r.getTimeoutMs()), null));
+        return new ApplyResult.Applied(index, 0, false);
+    }
+
     private ApplyResult putKv(long index, PutKv r) {
         boolean existed = kvValue(r.getNamespace(), r.getKey()) != null;
         writableNamespace(r.getNamespace()).put(r.getKey(), r.getValue());
@@ -306,6 +395,17 @@ final class ImageBuilder {
     }
 
     // ---------------------------------------------------------------------------------------------- primitives
+
+    private ClientSession session(long id) {
+        return changedSessions.containsKey(id) ? changedSessions.get(id) : sessions.get(id);
+    }
+
+    /** Puts ({@code s} non-null) or removes a session, keeping the count. */
+    private void putSession(long id, ClientSession s) {
+        boolean existed = session(id) != null;
+        changedSessions.put(id, s);
+        sessionCount += (s != null ? 1 : 0) - (existed ? 1 : 0);
+    }
 
     /** Removes the named broker names' queues from the topic, dropping the topic if none is left. */
     private boolean removeQueues(String topic, Set<String> brokerNames) {

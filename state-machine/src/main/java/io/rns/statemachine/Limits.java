@@ -36,4 +36,13 @@ public final class Limits {
     public static final int MAX_KV_NAMESPACE_LENGTH = 127;
     public static final int MAX_KV_KEY_LENGTH = 255;
     public static final int MAX_KV_VALUE_LENGTH = 65_536;
+
+    /** Session idle timeouts a leader may give (OpenSession.timeout_ms). */
+    public static final int MIN_SESSION_TIMEOUT_MS = 1_000;
+    public static final int MAX_SESSION_TIMEOUT_MS = 86_400_000;
+    /**
+     * The highest OpenSession.max_sessions a leader may set (an OpenSession beyond its limit, after idle sessions are
+     * expired, is refused). Each open session costs one small store key and ~200 bytes of heap.
+     */
+    public static final int MAX_SESSIONS = 1_000_000;
 }

@@ -5,6 +5,7 @@ import io.rns.log.v1.ChangeWritePerm;
 import io.rns.log.v1.DeleteKv;
 import io.rns.log.v1.DeleteTopic;
 import io.rns.log.v1.LogRecord;
+import io.rns.log.v1.OpenSession;
 import io.rns.log.v1.PutKv;
 import io.rns.log.v1.RegisterBroker;
 import io.rns.log.v1.RegisterTopic;
@@ -36,6 +37,11 @@ public final class RecordValidator {
             return Optional.of(
                     "format_version must be " + LogRecords.CURRENT_FORMAT_VERSION + ", got " + r.getFormatVersion());
         }
+        if (r.hasSession() && (r.getSession().getId() == 0 || r.getSession().getSeq() == 0)) {
+            return Optional.of("session.id and session.seq must both be positive, got id "
+                    + Long.toUnsignedString(r.getSession().getId()) + " seq "
+                    + Long.toUnsignedString(r.getSession().getSeq()));
+        }
         return switch (r.getKindCase()) {
             case REGISTER_BROKER -> validate(r.getRegisterBroker());
             case UNREGISTER_BROKER -> validate(r.getUnregisterBroker());
@@ -44,6 +50,7 @@ public final class RecordValidator {
             case DELETE_KV -> validate(r.getDeleteKv());
             case CHANGE_WRITE_PERM -> validate(r.getChangeWritePerm());
             case REGISTER_TOPIC -> validate(r.getRegisterTopic());
+            case OPEN_SESSION -> validate(r.getOpenSession());
             case KIND_NOT_SET -> Optional.of("kind is required");
         };
     }
@@ -112,6 +119,18 @@ public final class RecordValidator {
     public static Optional<String> validate(DeleteTopic r) {
         return first(checkTopic("delete_topic.topic", r.getTopic()),
                 checkOptionalClusterName("delete_topic.cluster", r.getCluster()));
+    }
+
+    public static Optional<String> validate(OpenSession r) {
+        if (r.getTimeoutMs() < Limits.MIN_SESSION_TIMEOUT_MS || r.getTimeoutMs() > Limits.MAX_SESSION_TIMEOUT_MS) {
+            return Optional.of("open_session.timeout_ms must be in [" + Limits.MIN_SESSION_TIMEOUT_MS + ", "
+                    + Limits.MAX_SESSION_TIMEOUT_MS + "], got " + Integer.toUnsignedString(r.getTimeoutMs()));
+        }
+        if (r.getMaxSessions() < 1 || r.getMaxSessions() > Limits.MAX_SESSIONS) {
+            return Optional.of("open_session.max_sessions must be in [1, " + Limits.MAX_SESSIONS + "], got "
+                    + Integer.toUnsignedString(r.getMaxSessions()));
+        }
+        return Optional.empty();
     }
 
     public static Optional<String> validate(PutKv r) {

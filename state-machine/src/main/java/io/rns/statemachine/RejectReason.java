@@ -9,5 +9,11 @@ public enum RejectReason {
     /** The record names a broker epoch that is not the current one. */
     STALE_BROKER_EPOCH,
     /** The broker name is registered in another cluster by other broker ids. */
-    BROKER_NAME_CONFLICT
+    BROKER_NAME_CONFLICT,
+    /** The record names a client session that is unknown or expired; nothing was applied. */
+    SESSION_EXPIRED,
+    /** The session already applied a later sequence number (a late copy of an older request); no effect. */
+    STALE_SEQUENCE,
+    /** An OpenSession found its max_sessions open (after expiring idle ones). */
+    TOO_MANY_SESSIONS
 }

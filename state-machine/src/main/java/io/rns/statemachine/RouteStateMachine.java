@@ -51,11 +51,13 @@ public final class RouteStateMachine implements AutoCloseable {
     private final List<Consumer<RouteImage>> listeners = new CopyOnWriteArrayList<>();
     private RouteStore store; // null once closed
     private volatile RouteImage image;
+    private volatile SessionTable sessions;
 
-    private RouteStateMachine(Path storeDir, RouteStore store, RouteImage image) {
+    private RouteStateMachine(Path storeDir, RouteStore store, RouteImage image, SessionTable sessions) {
         this.storeDir = storeDir;
         this.store = store;
         this.image = image;
+        this.sessions = sessions;
     }
 
     /** Creates or opens the store in {@code storeDir} and rebuilds the image from it. */
@@ -70,7 +72,7 @@ public final class RouteStateMachine implements AutoCloseable {
         }
         RouteStore store = RouteStore.open(dir);
         try {
-            return new RouteStateMachine(dir, store, store.load());
+            return new RouteStateMachine(dir, store, store.load(), store.loadSessions());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -85,6 +87,16 @@ public final class RouteStateMachine implements AutoCloseable {
     /** The applied index of the current image. */
     public long appliedIndex() {
         return image.appliedIndex();
+    }
+
+    /** How many client sessions are open (for status and metrics); any thread. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** The session with this id, or null; for tests and diagnostics (a snapshot of the committed table). */
+    public synchronized ClientSession session(long id) {
+        return sessions.get(id);
     }
 
     /** Called with every newly published image, on the publishing thread. Listeners must be quick. */
@@ -131,7 +143,7 @@ public final class RouteStateMachine implements AutoCloseable {
                 continue;
             }
             if (builder == null) {
-                builder = new ImageBuilder(current);
+                builder = new ImageBuilder(current, sessions);
             }
             try {
                 results.add(builder.apply(e.index(), e.record()));
@@ -143,6 +155,7 @@ public final class RouteStateMachine implements AutoCloseable {
         }
         if (builder != null) {
             s.write(builder);
+            sessions.commit(builder.changedSessions(), builder.clockMs());
             publish(builder.build());
         }
         return results;
@@ -336,6 +349,7 @@ public final class RouteStateMachine implements AutoCloseable {
         }
         store = RouteStore.open(storeDir);
         RouteImage loaded = store.load();
+        sessions = store.loadSessions();
         publish(loaded);
     }
 

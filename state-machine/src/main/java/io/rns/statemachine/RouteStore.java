@@ -6,6 +6,7 @@ import io.rns.store.v1.StoredBrokerGroup;
 import io.rns.store.v1.StoredKv;
 import io.rns.store.v1.StoredMember;
 import io.rns.store.v1.StoredQueue;
+import io.rns.store.v1.StoredSession;
 import io.rns.store.v1.StoredTopic;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.Options;
@@ -29,7 +30,8 @@ import java.util.function.BiConsumer;
  *   <li>{@code M} -> {@link StoreMeta} (format version, applied index);</li>
  *   <li>{@code T<topic>} -> {@link StoredTopic} (queues sorted by broker name);</li>
  *   <li>{@code B<brokerName>} -> {@link StoredBrokerGroup} (members sorted by id);</li>
- *   <li>{@code K<namespace>\0<key>} -> {@link StoredKv} (namespaces cannot contain NUL).</li>
+ *   <li>{@code K<namespace>\0<key>} -> {@link StoredKv} (namespaces cannot contain NUL);</li>
+ *   <li>{@code S<8-byte big-endian id>} -> {@link StoredSession} (client sessions, see {@link SessionTable}).</li>
  * </ul>
  * Values are a pure function of the state, so replicas hold byte-identical key/value contents. WAL on, sync off: the
  * Raft log is the source of truth and replays entries above the stored applied index after a crash; RocksDB recovers
@@ -41,6 +43,7 @@ final class RouteStore implements AutoCloseable {
     private static final byte TOPIC = 'T';
     private static final byte GROUP = 'B';
     private static final byte KV = 'K';
+    private static final byte SESSION = 'S';
     private static final byte[] META_KEY = {META};
 
     static {
@@ -122,6 +125,9 @@ final class RouteStore implements AutoCloseable {
                         StoredKv e = StoredKv.parseFrom(value);
                         kv.computeIfAbsent(e.getNamespace(), n -> new TreeMap<>()).put(e.getKey(), e.getValue());
                     }
+                    case SESSION -> {
+                        // read by loadSessions
+                    }
                     default -> throw new StateMachineException(
                             "store at " + dir + " has a key with unknown prefix " + (key[0] & 0xff));
                 }
@@ -138,6 +144,28 @@ final class RouteStore implements AutoCloseable {
         kv.replaceAll((ns, m) -> Collections.unmodifiableSortedMap(m));
         return new RouteImage(applied, topics.build(), Collections.unmodifiableSortedMap(groups), null,
                 Collections.unmodifiableSortedMap(kv));
+    }
+
+    /** Reads the client sessions and the state machine's clock. */
+    SessionTable loadSessions() {
+        TreeMap<Long, ClientSession> sessions = new TreeMap<>();
+        long clock = 0;
+        try (RocksIterator it = db.newIterator()) {
+            it.seek(META_KEY);
+            if (it.isValid() && it.key().length == 1 && it.key()[0] == META) {
+                clock = StoreMeta.parseFrom(it.value()).getClockMs();
+            }
+            for (it.seek(new byte[]{SESSION}); it.isValid() && it.key()[0] == SESSION; it.next()) {
+                ClientSession c = decodeSession(StoredSession.parseFrom(it.value()));
+                sessions.put(c.id(), c);
+            }
+            it.status();
+        } catch (InvalidProtocolBufferException e) {
+            throw new StateMachineException("store at " + dir + " holds an undecodable session: " + e.getMessage(), e);
+        } catch (RocksDBException e) {
+            throw new StateMachineException("cannot read state-machine store at " + dir + ": " + e.getMessage(), e);
+        }
+        return new SessionTable(sessions, clock);
     }
 
     /** Writes every key the builder changed and the new applied index in one WriteBatch. */
@@ -171,8 +199,16 @@ final class RouteStore implements AutoCloseable {
                             .build().toByteArray());
                 }
             }
+            for (Map.Entry<Long, ClientSession> e : b.changedSessions().entrySet()) {
+                byte[] key = sessionKey(e.getKey());
+                if (e.getValue() == null) {
+                    batch.delete(key);
+                } else {
+                    batch.put(key, encodeSession(e.getValue()));
+                }
+            }
             batch.put(META_KEY, StoreMeta.newBuilder().setFormatVersion(STORE_FORMAT_VERSION)
-                    .setAppliedIndex(b.appliedIndex()).build().toByteArray());
+                    .setAppliedIndex(b.appliedIndex()).setClockMs(b.clockMs()).build().toByteArray());
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {
             throw new StateMachineException(
@@ -227,6 +263,45 @@ final class RouteStore implements AutoCloseable {
         k[1 + n.length] = 0;
         System.arraycopy(s, 0, k, 2 + n.length, s.length);
         return k;
+    }
+
+    private static byte[] sessionKey(long id) {
+        byte[] k = new byte[9];
+        k[0] = SESSION;
+        for (int i = 0; i < 8; i++) {
+            k[1 + i] = (byte) (id >>> (56 - 8 * i));
+        }
+        return k;
+    }
+
+    private static byte[] encodeSession(ClientSession c) {
+        StoredSession.Builder b = StoredSession.newBuilder().setId(c.id()).setLastSeq(c.lastSeq())
+                .setLastActiveMs(c.lastActiveMs()).setTimeoutMs((int) c.timeoutMs());
+        if (c.lastResult() instanceof ApplyResult.Applied a) {
+            b.setResultIndex(a.index()).setResultBrokerEpoch(a.brokerEpoch()).setResultExisted(a.existed());
+        } else if (c.lastResult() instanceof ApplyResult.Rejected r) {
+            b.setResultIndex(r.index()).setResultRejectReason(r.reason().ordinal() + 1)
+                    .setResultRejectMessage(r.message());
+        }
+        return b.build().toByteArray();
+    }
+
+    private ClientSession decodeSession(StoredSession s) {
+        ApplyResult result = null;
+        if (s.getLastSeq() != 0) {
+            int reason = s.getResultRejectReason();
+            if (reason == 0) {
+                result = new ApplyResult.Applied(s.getResultIndex(), s.getResultBrokerEpoch(), s.getResultExisted());
+            } else if (reason <= RejectReason.values().length) {
+                result = new ApplyResult.Rejected(s.getResultIndex(), RejectReason.values()[reason - 1],
+                        s.getResultRejectMessage());
+            } else {
+                throw new StateMachineException(
+                        "store at " + dir + " holds session " + s.getId() + " with unknown reject reason " + reason);
+            }
+        }
+        return new ClientSession(s.getId(), s.getLastSeq(), s.getLastActiveMs(),
+                Integer.toUnsignedLong(s.getTimeoutMs()), result);
     }
 
     private static byte[] encodeTopic(String topic, SortedMap<String, QueueConfig> queues) {

@@ -23,6 +23,8 @@ final class RandomLog {
     static List<LogEntry> generate(long seed, int n) {
         Random rnd = new Random(seed);
         Map<String, Long> epochs = new HashMap<>();
+        List<Long> opened = new ArrayList<>();
+        Map<Long, Long> seqs = new HashMap<>();
         List<LogEntry> log = new ArrayList<>(n);
         long index = 1;
         for (int i = 0; i < n; i++) {
@@ -88,6 +90,20 @@ final class RandomLog {
                     default -> Records.unregister("b1", -5, "", 0);
                 };
             }
+            if (rnd.nextInt(40) == 0) {
+                // sessions: few and short (1-5 s at 100 ms per index) with a small cap, so they expire and fill up
+                r = Records.openSession(1_000 + rnd.nextInt(4_000), 2 + rnd.nextInt(4));
+                opened.add(index);
+            } else if (!opened.isEmpty() && rnd.nextInt(3) == 0) {
+                long sid = rnd.nextInt(12) == 0 ? 999_999 : opened.get(rnd.nextInt(opened.size()));
+                long last = seqs.getOrDefault(sid, 0L);
+                int k = rnd.nextInt(10);
+                long seq = k < 6 ? last + 1 : k < 8 ? Math.max(1, last) : Math.max(1, last - 1 - rnd.nextInt(3));
+                seqs.put(sid, Math.max(last, seq));
+                r = Records.inSession(r, sid, seq, r.getLeaderTimeMs());
+            }
+            // leader time advances 100 ms per index, now and then stepping back (a new leader whose clock is behind)
+            r = r.toBuilder().setLeaderTimeMs(Records.TIME + index * 100 - (rnd.nextInt(20) == 0 ? 3_000 : 0)).build();
             log.add(new LogEntry(index, r));
         }
         return log;

@@ -3,9 +3,11 @@ package io.rns.statemachine;
 import com.google.protobuf.ByteString;
 import io.rns.log.v1.BrokerQueue;
 import io.rns.log.v1.ChangeWritePerm;
+import io.rns.log.v1.ClientSession;
 import io.rns.log.v1.DeleteKv;
 import io.rns.log.v1.DeleteTopic;
 import io.rns.log.v1.LogRecord;
+import io.rns.log.v1.OpenSession;
 import io.rns.log.v1.PutKv;
 import io.rns.log.v1.RegisterBroker;
 import io.rns.log.v1.RegisterTopic;
@@ -77,6 +79,17 @@ final class Records {
     static LogRecord registerTopic(String topic, BrokerQueue... queues) {
         return base().setRegisterTopic(RegisterTopic.newBuilder().setTopic(topic).addAllQueues(List.of(queues)))
                 .build();
+    }
+
+    static LogRecord openSession(int timeoutMs, int maxSessions) {
+        return base().setOpenSession(OpenSession.newBuilder().setTimeoutMs(timeoutMs).setMaxSessions(maxSessions))
+                .build();
+    }
+
+    /** {@code r} stamped with a client session and sequence number, and the given leader time. */
+    static LogRecord inSession(LogRecord r, long sessionId, long seq, long leaderTimeMs) {
+        return r.toBuilder().setSession(ClientSession.newBuilder().setId(sessionId).setSeq(seq))
+                .setLeaderTimeMs(leaderTimeMs).build();
     }
 
     static LogRecord.Builder base() {

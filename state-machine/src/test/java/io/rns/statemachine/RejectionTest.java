@@ -85,6 +85,18 @@ class RejectionTest extends StateMachineTestSupport {
         assertRejectedChangesNothing(
                 Records.wrap(Records.registerBuilder("c1", "b1", 0, "10.0.0.1:10911", topic("T1", -1, 4, 6)).build()),
                 RejectReason.INVALID_RECORD, "register_broker.topics[0].read_queue_nums must be in [0, 16384], got -1");
+        // SESSION_EXPIRED: a session nobody opened
+        assertRejectedChangesNothing(Records.inSession(putKv("ns", "k", "v2"), 999_999, 1, Records.TIME),
+                RejectReason.SESSION_EXPIRED, "session 999999 is unknown or expired");
+        // STALE_SEQUENCE: seq 2 applied, then a late copy of seq 1
+        long session = applied(Records.openSession(60_000, 10)).index();
+        applied(Records.inSession(putKv("ns", "k", "v1"), session, 1, Records.TIME));
+        applied(Records.inSession(putKv("ns", "k", "v2"), session, 2, Records.TIME));
+        assertRejectedChangesNothing(Records.inSession(putKv("ns", "k", "v1"), session, 1, Records.TIME),
+                RejectReason.STALE_SEQUENCE, "already applied sequence 2");
+        // TOO_MANY_SESSIONS: max_sessions 1 with one open
+        assertRejectedChangesNothing(Records.openSession(60_000, 1), RejectReason.TOO_MANY_SESSIONS,
+                "1 client sessions are open (limit 1");
         assertEquals(EnumSet.allOf(RejectReason.class), covered);
     }
 
