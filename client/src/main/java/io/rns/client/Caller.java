@@ -9,6 +9,7 @@ import io.rns.rpc.transport.RpcTimeoutException;
 import io.rns.rpc.transport.RpcTransportException;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.OpenSessionRequest;
 import io.rns.rpc.v1.ReadOptions;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
@@ -41,6 +42,7 @@ final class Caller {
     private final Random random;
     private final ScheduledExecutorService scheduler;
     private final AtomicLong highestSeenIndex = new AtomicLong();
+    private final SessionPool sessions;
 
     /**
      * @param defaultConsistencyExplicit whether the default level was chosen by the user: in leaderless mode an
@@ -48,7 +50,7 @@ final class Caller {
      */
     Caller(RpcClient rpc, Router router, Duration requestTimeout, Duration overallTimeout, RetryPolicy retry,
             Consistency defaultConsistency, boolean defaultConsistencyExplicit, String clientId, Random random,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler, boolean exactlyOnce) {
         this.rpc = rpc;
         this.router = router;
         this.requestTimeoutNanos = requestTimeout.toNanos();
@@ -59,6 +61,25 @@ final class Caller {
         this.clientId = clientId;
         this.random = random;
         this.scheduler = scheduler;
+        this.sessions = new SessionPool(exactlyOnce, this::openSession);
+    }
+
+    SessionPool sessions() {
+        return sessions;
+    }
+
+    /** Opens a client session (a write without a session of its own) and completes with its id. */
+    private CompletableFuture<Long> openSession() {
+        RequestEnvelope.Builder open = RequestEnvelope.newBuilder()
+                .setOpenSession(OpenSessionRequest.getDefaultInstance());
+        return plainCall(open, CallOptions.DEFAULT, false, false).thenApply(a -> {
+            if (!a.response().hasOpenSession() || a.response().getOpenSession().getSessionId() == 0) {
+                throw new NamesrvException(Kind.PROTOCOL_ERROR, ErrorCode.ERROR_CODE_UNSPECIFIED,
+                        "protocol error: OpenSession answered without a session id", false, "",
+                        ResponseMeta.of(a.response().getHeader(), a.endpoint()), false, a.endpoint(), 1, null);
+            }
+            return a.response().getOpenSession().getSessionId();
+        });
     }
 
     public long highestSeenIndex() {
@@ -100,10 +121,50 @@ final class Caller {
     /** As {@link #call(RequestEnvelope.Builder, CallOptions, boolean)}; {@code readOptions=false} sends no ReadOptions. */
     public CompletableFuture<Answer> call(RequestEnvelope.Builder request, CallOptions options, boolean isRead,
             boolean readOptions) {
+        if (!isRead && !leaderless && sessions.applies(request)) {
+            return inSession(request.clone(), options, true);
+        }
+        return plainCall(request, options, isRead, readOptions);
+    }
+
+    private CompletableFuture<Answer> plainCall(RequestEnvelope.Builder request, CallOptions options, boolean isRead,
+            boolean readOptions) {
         Call c = new Call(request.clone(), options == null ? CallOptions.DEFAULT : options, isRead, readOptions,
                 !isRead);
         c.next();
         return c.result;
+    }
+
+    /**
+     * A write as the next request of a session lane: every attempt carries the same (session, sequence). When the
+     * session turns out to be expired and no attempt's outcome is unknown, nothing was applied, so the write is run
+     * once more in a new session ({@code mayReopen}); otherwise the caller gets SESSION_EXPIRED, outcome unknown.
+     */
+    private CompletableFuture<Answer> inSession(RequestEnvelope.Builder request, CallOptions options,
+            boolean mayReopen) {
+        return sessions.acquire().thenCompose(lane -> {
+            if (lane == null) {
+                return plainCall(request, options, false, false);
+            }
+            RequestEnvelope.Builder stamped = request.clone().setSessionId(lane.id).setSessionSeq(lane.nextSeq());
+            return plainCall(stamped, options, false, false).handle((answer, err) -> {
+                if (err == null) {
+                    sessions.release(lane);
+                    return CompletableFuture.completedFuture(answer);
+                }
+                Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                if (cause instanceof NamesrvException ne && ne.code() == ErrorCode.SESSION_EXPIRED) {
+                    sessions.expired(lane); // gone for good: the lane is not handed back
+                    if (mayReopen && !ne.outcomeUnknown()) {
+                        log.debug("session {} expired; opening a new one for this write", lane.id);
+                        return inSession(request, options, false);
+                    }
+                    return CompletableFuture.<Answer>failedFuture(cause);
+                }
+                sessions.release(lane); // the next write on it has a higher sequence number: this one is fenced
+                return CompletableFuture.<Answer>failedFuture(cause);
+            }).thenCompose(f -> f);
+        });
     }
 
     /**

@@ -38,7 +38,7 @@ final class ClientEngine implements AutoCloseable {
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.caller = new Caller(rpc, new Router(settings.endpoints(), random), settings.requestTimeout(),
                 settings.overallTimeout(), settings.retryPolicy(), settings.defaultConsistency(),
-                settings.defaultConsistencyExplicit(), settings.clientId(), random, scheduler);
+                settings.defaultConsistencyExplicit(), settings.clientId(), random, scheduler, settings.exactlyOnce());
         this.modes = new ModeResolver(settings.mode(), settings.endpoints(), settings.overallTimeout(), caller);
     }
 

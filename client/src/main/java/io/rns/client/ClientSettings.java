@@ -14,11 +14,12 @@ import java.util.Set;
  * The validated settings of a {@link NamesrvClient}, as {@link NamesrvClient.Builder#build()} checks them: the
  * constructor throws {@link IllegalArgumentException} naming the bad setting. Endpoints are trimmed.
  *
- * @param randomSeed {@code null} = an unseeded random
+ * @param randomSeed  {@code null} = an unseeded random
+ * @param exactlyOnce writes in client sessions (raft mode), see {@link SessionPool}
  */
 record ClientSettings(List<String> endpoints, Duration requestTimeout, Duration overallTimeout, RetryPolicy retryPolicy,
         Consistency defaultConsistency, boolean defaultConsistencyExplicit, String clientId,
-        RpcClientOptions rpcOptions, Long randomSeed, ClusterMode mode) {
+        RpcClientOptions rpcOptions, Long randomSeed, ClusterMode mode, boolean exactlyOnce) {
 
     ClientSettings {
         endpoints = checkEndpoints(endpoints);

@@ -139,6 +139,11 @@ public final class NamesrvClient implements AutoCloseable {
         return modes.configured();
     }
 
+    /** Client sessions this client has opened so far (exactly-once writes; 0 in leaderless mode). */
+    public int sessionsOpened() {
+        return engine.caller().sessions().opened();
+    }
+
     public String clientId() {
         return settings.clientId();
     }
@@ -436,6 +441,7 @@ public final class NamesrvClient implements AutoCloseable {
         private Long randomSeed;
         private boolean defaultConsistencyExplicit;
         private ClusterMode mode = ClusterMode.AUTO;
+        private boolean exactlyOnce = true;
 
         private Builder() {
         }
@@ -497,9 +503,20 @@ public final class NamesrvClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Exactly-once writes (default true): in raft mode every write runs in a client session, so a retry is never
+         * applied twice and a late copy of an earlier attempt cannot undo a later write (SESSION_EXPIRED and
+         * STALE_SEQUENCE in {@link NamesrvException#code()}). False: at-least-once, as RocketMQ brokers write.
+         */
+        public Builder exactlyOnce(boolean on) {
+            this.exactlyOnce = on;
+            return this;
+        }
+
         public NamesrvClient build() {
-            return new NamesrvClient(new ClientSettings(endpoints, requestTimeout, overallTimeout, retryPolicy,
-                    defaultConsistency, defaultConsistencyExplicit, clientId, rpcOptions, randomSeed, mode));
+            return new NamesrvClient(
+                    new ClientSettings(endpoints, requestTimeout, overallTimeout, retryPolicy, defaultConsistency,
+                            defaultConsistencyExplicit, clientId, rpcOptions, randomSeed, mode, exactlyOnce));
         }
     }
 }

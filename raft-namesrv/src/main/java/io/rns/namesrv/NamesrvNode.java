@@ -16,6 +16,8 @@ import io.rns.namesrv.raft.JraftConsensus;
 import io.rns.namesrv.read.ReadService;
 import io.rns.namesrv.spi.IngressContext;
 import io.rns.namesrv.spi.IngressProvider;
+import io.rns.namesrv.write.SessionPolicy;
+import io.rns.namesrv.write.SessionStamp;
 import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.transport.RpcClient;
@@ -95,7 +97,9 @@ public final class NamesrvNode implements AutoCloseable {
         ReadService reads = new ReadService(consensus, consensus, config.defaultConsistency(),
                 config.unsafeLocalLinearizableReads());
         WriteService writes = new WriteService(consensus, consensus, consensus, Clock.systemUTC(),
-                config.leaseConfirmsUnchanged());
+                config.leaseConfirmsUnchanged(),
+                leaderless ? SessionPolicy.OFF : new SessionPolicy(config.sessionTimeoutMs(), config.maxSessions()),
+                SessionStamp.NONE);
         liveness = new LivenessService(livenessConfig, consensus, writes, MonotonicClock.SYSTEM);
         consensus.addLeadershipListener(liveness);
         if (!leaderless && consensus.state().isLeader()) {

@@ -41,7 +41,7 @@ record BrokerHandlers(WriteService writes, WriteAnswers answers, LivenessService
         RegisterBrokerRequest r = req.getRegisterBroker();
         int leaseMs = liveness.config().effectiveLeaseMs(r.getLeaseTimeoutMs());
         long contact = LivenessHandlers.contactNanos(req, ctx, liveness.config());
-        return answers.answer(writes.register(r, leaseMs, timeoutMs), a -> {
+        return answers.answer(writes.session(Sessions.of(req)).register(r, leaseMs, timeoutMs), a -> {
             a.after().broker(r.getBrokerName(), r.getBrokerId()).ifPresent(m -> liveness.registered(m, contact));
             return ResponseEnvelope.newBuilder()
                     .setRegisterBroker(body(r, a.after(), a.result().brokerEpoch(), true, leaseMs));
@@ -88,7 +88,7 @@ record BrokerHandlers(WriteService writes, WriteAnswers answers, LivenessService
     }
 
     CompletableFuture<ResponseEnvelope> unregister(RequestEnvelope req, long timeoutMs) {
-        return answers.answer(writes.unregister(req.getUnregisterBroker(), timeoutMs),
+        return answers.answer(writes.session(Sessions.of(req)).unregister(req.getUnregisterBroker(), timeoutMs),
                 a -> ResponseEnvelope.newBuilder().setUnregisterBroker(UnregisterBrokerResponse.getDefaultInstance()),
                 image -> {
                     throw new IllegalStateException("unregister always proposes");

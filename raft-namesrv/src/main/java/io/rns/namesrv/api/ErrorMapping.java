@@ -74,6 +74,9 @@ public final class ErrorMapping {
             case INVALID_RECORD, BROKER_NAME_CONFLICT -> ErrorCode.INVALID_ARGUMENT;
             case UNKNOWN_BROKER -> ErrorCode.UNKNOWN_BROKER;
             case STALE_BROKER_EPOCH -> ErrorCode.STALE_BROKER_EPOCH;
+            case SESSION_EXPIRED -> ErrorCode.SESSION_EXPIRED;
+            case STALE_SEQUENCE -> ErrorCode.STALE_SEQUENCE;
+            case TOO_MANY_SESSIONS -> ErrorCode.OVERLOADED;
         };
         return new Mapped(code, r.message());
     }

@@ -67,6 +67,7 @@ public final class RequestDispatcher implements RequestHandler {
         write(BodyCase.CHANGE_WRITE_PERM, r -> RequestValidator.validate(r.getChangeWritePerm()),
                 admin::changeWritePerm);
         write(BodyCase.REGISTER_TOPIC, r -> RequestValidator.validate(r.getRegisterTopic()), admin::registerTopic);
+        write(BodyCase.OPEN_SESSION, Route.Check.NONE, admin::openSession);
         read(BodyCase.GET_BROKER, queries::getBroker);
         read(BodyCase.GET_TOPIC_ROUTE, queries::topicRoute);
         read(BodyCase.GET_CLUSTER_INFO, queries::clusterInfo);
@@ -133,6 +134,7 @@ public final class RequestDispatcher implements RequestHandler {
                             : "unknown request type (field " + req.getUnknownFields().asMap().keySet()
                                     + "); this node speaks rns.rpc.v1"));
         }
+        Sessions.check(req);
         route.check().check(req);
         Placement p = route.placement();
         CompletableFuture<ResponseEnvelope> answer = p.servesHere(consensus.state())

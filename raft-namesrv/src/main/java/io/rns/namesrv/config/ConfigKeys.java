@@ -1,6 +1,7 @@
 package io.rns.namesrv.config;
 
 import io.rns.rpc.v1.Consistency;
+import io.rns.statemachine.Limits;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -105,6 +106,14 @@ public final class ConfigKeys {
             v -> v ? "LEASE" : "LINEARIZABLE", NamesrvConfig::leaseConfirmsUnchanged,
             "barrier before answering an unchanged write: LEASE or LINEARIZABLE");
 
+    // Client sessions (exactly-once writes)
+    public static final ConfigKey<Integer> SESSION_TIMEOUT_MS = ConfigKey.ofInt("session.timeout-ms", 600_000, "ms",
+            Limits.MIN_SESSION_TIMEOUT_MS, Limits.MAX_SESSION_TIMEOUT_MS, NamesrvConfig::sessionTimeoutMs,
+            "a client session with no applied write for this long (leader time) expires");
+    public static final ConfigKey<Integer> SESSION_MAX_OPEN = ConfigKey.ofInt("session.max-open", 100_000, "sessions",
+            1, Limits.MAX_SESSIONS, NamesrvConfig::maxSessions,
+            "client sessions open at once at most; beyond it opening one is refused (OVERLOADED)");
+
     // Shutdown
     public static final ConfigKey<Integer> LEADER_TRANSFER_TIMEOUT_MS = ConfigKey.ofInt(
             "shutdown.leader-transfer-timeout-ms", 3000, "ms", 0, 600_000, NamesrvConfig::leaderTransferTimeoutMs,
@@ -179,9 +188,9 @@ public final class ConfigKeys {
             IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, PRIORITY_THREADS, ELECTION_TIMEOUT_MS,
             MAX_ELECTION_DELAY_MS, SNAPSHOT_INTERVAL_SECS, SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG,
             MAX_LOGS_IN_MEMORY_BYTES, DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, UNCHANGED_BARRIER,
-            LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS,
-            SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE,
-            LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST, ROCKETMQ_LISTEN_PORT,
+            SESSION_TIMEOUT_MS, SESSION_MAX_OPEN, LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS, MIN_LEASE_MS,
+            MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST, MASS_EXPIRY_FRACTION,
+            MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST, ROCKETMQ_LISTEN_PORT,
             ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS,
             ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY, UNSAFE_LOCAL_LINEARIZABLE_READS);
 

@@ -20,9 +20,10 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         int ioThreads, int workerThreads, int workerQueueCapacity, int electionTimeoutMs, int maxElectionDelayMs,
         int snapshotIntervalSecs, int snapshotLogIndexMargin, boolean raftSync, int maxReadIndexLag,
         long maxLogsInMemoryBytes, Consistency defaultConsistency, int readTimeoutMs, int writeTimeoutMs,
-        boolean leaseConfirmsUnchanged, int leaderTransferTimeoutMs, int priorityThreads, LivenessConfig liveness,
-        Mode mode, int leaderlessBrokerTimeoutMs, int leaderlessScanIntervalMs, boolean leaderlessPersist,
-        boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq) {
+        boolean leaseConfirmsUnchanged, int sessionTimeoutMs, int maxSessions, int leaderTransferTimeoutMs,
+        int priorityThreads, LivenessConfig liveness, Mode mode, int leaderlessBrokerTimeoutMs,
+        int leaderlessScanIntervalMs, boolean leaderlessPersist, boolean unsafeLocalLinearizableReads,
+        RocketmqIngress rocketmq) {
 
     /**
      * The RocketMQ remoting ingress (keys rocketmq.*; served by the optional rocketmq-compat module).
@@ -267,6 +268,14 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
             return set(ConfigKeys.UNCHANGED_BARRIER, v);
         }
 
+        public Builder sessionTimeoutMs(int v) {
+            return set(ConfigKeys.SESSION_TIMEOUT_MS, v);
+        }
+
+        public Builder maxSessions(int v) {
+            return set(ConfigKeys.SESSION_MAX_OPEN, v);
+        }
+
         public Builder unsafeLocalLinearizableReads(boolean v) {
             return set(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS, v);
         }
@@ -329,7 +338,8 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
                     get(ConfigKeys.RAFT_SYNC), get(ConfigKeys.MAX_READ_INDEX_LAG),
                     get(ConfigKeys.MAX_LOGS_IN_MEMORY_BYTES), get(ConfigKeys.DEFAULT_CONSISTENCY),
                     get(ConfigKeys.READ_TIMEOUT_MS), get(ConfigKeys.WRITE_TIMEOUT_MS),
-                    get(ConfigKeys.UNCHANGED_BARRIER), get(ConfigKeys.LEADER_TRANSFER_TIMEOUT_MS),
+                    get(ConfigKeys.UNCHANGED_BARRIER), get(ConfigKeys.SESSION_TIMEOUT_MS),
+                    get(ConfigKeys.SESSION_MAX_OPEN), get(ConfigKeys.LEADER_TRANSFER_TIMEOUT_MS),
                     get(ConfigKeys.PRIORITY_THREADS), liveness, get(ConfigKeys.MODE),
                     get(ConfigKeys.LEADERLESS_BROKER_TIMEOUT_MS), get(ConfigKeys.LEADERLESS_SCAN_INTERVAL_MS),
                     get(ConfigKeys.LEADERLESS_PERSIST), get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq);

@@ -2,9 +2,11 @@ package io.rns.namesrv.write;
 
 import io.rns.log.v1.BrokerQueue;
 import io.rns.log.v1.ChangeWritePerm;
+import io.rns.log.v1.ClientSession;
 import io.rns.log.v1.DeleteKv;
 import io.rns.log.v1.DeleteTopic;
 import io.rns.log.v1.LogRecord;
+import io.rns.log.v1.OpenSession;
 import io.rns.log.v1.PutKv;
 import io.rns.log.v1.RegisterBroker;
 import io.rns.log.v1.RegisterTopic;
@@ -63,6 +65,17 @@ public final class RecordFactory {
             return Optional.empty();
         }
         return Optional.of(base(leaderTimeMs).setRegisterBroker(rec).build());
+    }
+
+    /** A session-opening record: the leader's session settings, so every replica expires and caps alike. */
+    public static LogRecord openSession(int timeoutMs, int maxSessions, long leaderTimeMs) {
+        return base(leaderTimeMs)
+                .setOpenSession(OpenSession.newBuilder().setTimeoutMs(timeoutMs).setMaxSessions(maxSessions)).build();
+    }
+
+    /** {@code record} as the request with sequence number {@code seq} of client session {@code sessionId}. */
+    public static LogRecord inSession(LogRecord record, long sessionId, long seq) {
+        return record.toBuilder().setSession(ClientSession.newBuilder().setId(sessionId).setSeq(seq)).build();
     }
 
     public static LogRecord unregister(UnregisterBrokerRequest r, long leaderTimeMs) {

@@ -26,10 +26,39 @@ import java.util.concurrent.CompletableFuture;
  * with the leader's term; a "no change" is confirmed against a fresh image after a read barrier (an in-flight
  * committed entry could otherwise be missed) and answered without a log entry. The result is a {@link WriteOutcome}.
  *
+ * <p>Exactly-once: {@link #session} gives the view of this service for one request's {@link SessionStamp}; every
+ * record it proposes carries the stamp, and apply returns a retry's first result and refuses a late copy of an older
+ * request (see log.proto ClientSession).
+ *
  * @param leaseConfirmsUnchanged confirm "no change" with a lease-based ReadIndex (write.unchanged-barrier)
+ * @param sessions               how sessions are opened; {@link SessionPolicy#OFF} ignores stamps (leaderless)
+ * @param stamp                  the session of the request this view serves, or {@link SessionStamp#NONE}
  */
 public record WriteService(Proposer proposer, ReadBarrier barrier, NodeStatus status, Clock clock,
-        boolean leaseConfirmsUnchanged) {
+        boolean leaseConfirmsUnchanged, SessionPolicy sessions, SessionStamp stamp) {
+
+    /** Without sessions (tests, and callers that never carry one). */
+    public WriteService(Proposer proposer, ReadBarrier barrier, NodeStatus status, Clock clock,
+            boolean leaseConfirmsUnchanged) {
+        this(proposer, barrier, status, clock, leaseConfirmsUnchanged, SessionPolicy.OFF, SessionStamp.NONE);
+    }
+
+    /** This service for a request carrying {@code s}; the same service when sessions are off or {@code s} is NONE. */
+    public WriteService session(SessionStamp s) {
+        if (!sessions.enabled() || s.equals(stamp)) {
+            return this;
+        }
+        return new WriteService(proposer, barrier, status, clock, leaseConfirmsUnchanged, sessions, s);
+    }
+
+    /** Opens a client session: its id is the index of the OpenSession record. */
+    public CompletableFuture<WriteOutcome> openSession(long timeoutMs) {
+        if (!sessions.enabled()) {
+            throw new RnsException(ErrorCode.UNSUPPORTED_REQUEST,
+                    "client sessions exist in raft mode only: a leaderless node applies every write it receives");
+        }
+        return propose(RecordFactory.openSession(sessions.timeoutMs(), sessions.maxOpen(), clock.millis()), timeoutMs);
+    }
 
     /** Request + image + leader time -> the record to propose, or empty for "no change". */
     @FunctionalInterface
@@ -85,7 +114,8 @@ public record WriteService(Proposer proposer, ReadBarrier barrier, NodeStatus st
     }
 
     private CompletableFuture<WriteOutcome> propose(LogRecord record, long timeoutMs) {
-        return proposer.propose(record, timeoutMs).thenApply(result -> {
+        LogRecord stamped = stamp.present() ? RecordFactory.inSession(record, stamp.id(), stamp.seq()) : record;
+        return proposer.propose(stamped, timeoutMs).thenApply(result -> {
             if (result instanceof ApplyResult.Applied a) {
                 return new WriteOutcome.Applied(a.index(), a, status.image());
             }
