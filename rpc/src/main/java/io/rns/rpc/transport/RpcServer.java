@@ -63,6 +63,21 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  */
 public final class RpcServer implements AutoCloseable {
+    /**
+     * The longest deadline a request may ask for (RequestEnvelope.timeout_ms): a longer one is cut to this, so no
+     * client can make a node hold a request (a SEQUENTIAL read waiting for an index, a write waiting for apply) for
+     * weeks. 10 minutes, the largest read.timeout-ms / write.timeout-ms a node may be configured with.
+     */
+    public static final long MAX_REQUEST_TIMEOUT_MS = 600_000;
+
+    /** A request's deadline from its arrival: timeout_ms read unsigned, 0 = the server default, capped. */
+    static long deadlineNanos(int timeoutMs, long defaultNanos) {
+        if (timeoutMs == 0) {
+            return defaultNanos;
+        }
+        return TimeUnit.MILLISECONDS.toNanos(Math.min(Integer.toUnsignedLong(timeoutMs), MAX_REQUEST_TIMEOUT_MS));
+    }
+
     private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
     private static final long CLOSE_GRACE_MILLIS = 2000;
 
@@ -272,8 +287,7 @@ public final class RpcServer implements AutoCloseable {
             long arrival = System.nanoTime(); // the decoder just produced this frame: its arrival time
             RequestEnvelope req = (RequestEnvelope) msg;
             requests.increment();
-            long timeoutNanos = req.getTimeoutMs() == 0 ? defaultTimeoutNanos
-                    : TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(req.getTimeoutMs()));
+            long timeoutNanos = deadlineNanos(req.getTimeoutMs(), defaultTimeoutNanos);
             Inbound inbound = new Inbound(conn, arrival, arrival + timeoutNanos);
             boolean priority = isPriority(req);
             ThreadPoolExecutor executor = priority ? priorityWorkers : workers;
