@@ -121,7 +121,9 @@ final class Caller {
     /** As {@link #call(RequestEnvelope.Builder, CallOptions, boolean)}; {@code readOptions=false} sends no ReadOptions. */
     public CompletableFuture<Answer> call(RequestEnvelope.Builder request, CallOptions options, boolean isRead,
             boolean readOptions) {
-        if (!isRead && !leaderless && sessions.applies(request)) {
+        // a pinned call is one attempt at one node, nothing more: it opens no session elsewhere
+        boolean pinned = options != null && options.node() != null;
+        if (!isRead && !leaderless && !pinned && sessions.applies(request)) {
             return inSession(request.clone(), options, true);
         }
         return plainCall(request, options, isRead, readOptions);

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * on the lane has a higher number, so a copy of an earlier attempt that arrives late is refused by the state machine
  * (STALE_SEQUENCE) instead of undoing a later write.
  *
- * <p>Sessions are used in raft mode only. A server that does not know OpenSession (UNSUPPORTED_REQUEST: a leaderless
+ * <p>Sessions are used in raft mode only, and not by calls pinned to one node (one attempt, no retry). A server that does not know OpenSession (UNSUPPORTED_REQUEST: a leaderless
  * node or an older version) turns them off for this client, which then writes at least once, as before.
  */
 final class SessionPool {

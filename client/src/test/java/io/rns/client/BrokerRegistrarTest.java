@@ -49,7 +49,8 @@ class BrokerRegistrarTest {
         leader.appliedIndex = 40;
         closeables.add(leader);
         client = NamesrvClient.builder().endpoints(leader.endpoint).mode(ClusterMode.RAFT).retryPolicy(FAST)
-                .randomSeed(1).requestTimeout(Duration.ofSeconds(1)).overallTimeout(Duration.ofSeconds(2)).build();
+                .exactlyOnce(false).randomSeed(1).requestTimeout(Duration.ofSeconds(1))
+                .overallTimeout(Duration.ofSeconds(2)).build();
         closeables.add(client);
     }
 

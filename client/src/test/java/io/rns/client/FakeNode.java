@@ -19,7 +19,9 @@ public final class FakeNode implements AutoCloseable {
     public final String nodeId;
     public final RpcServer server;
     public final String endpoint;
+    /** Every request received except OpenSession (counted in {@link #sessionsOpened}). */
     public final List<RequestEnvelope> received = new CopyOnWriteArrayList<>();
+    public final java.util.concurrent.atomic.AtomicInteger sessionsOpened = new java.util.concurrent.atomic.AtomicInteger();
     public volatile Role role = Role.FOLLOWER;
     public volatile long appliedIndex = 10;
     public volatile String leaderHint = "";
@@ -33,11 +35,17 @@ public final class FakeNode implements AutoCloseable {
     public volatile int leaseMs = 10_000;
 
     public volatile int heartbeatIntervalMs = 0;
+    /** The id the next OpenSession gets. */
+    public volatile long nextSessionId = 1000;
 
     public FakeNode(String nodeId) {
         this.nodeId = nodeId;
         this.server = RpcServer.start(RpcServerOptions.builder().workerThreads(2).build(), (req, ctx) -> {
-            received.add(req);
+            if (req.getBodyCase() == RequestEnvelope.BodyCase.OPEN_SESSION) {
+                sessionsOpened.incrementAndGet();
+            } else {
+                received.add(req);
+            }
             if (blackhole) {
                 CompletableFuture<ResponseEnvelope> f = new CompletableFuture<>();
                 ctx.onConnectionClose(() -> f.complete(ok(req).build()));
@@ -96,6 +104,8 @@ public final class FakeNode implements AutoCloseable {
                 b.setListTopics(ListTopicsResponse.newBuilder().addTopics("TopicA").addTopics("TopicB"));
             case DELETE_TOPIC -> b.setDeleteTopic(DeleteTopicResponse.newBuilder().setExisted(true));
             case KV_PUT -> b.setKvPut(KvPutResponse.getDefaultInstance());
+            case OPEN_SESSION ->
+                b.setOpenSession(OpenSessionResponse.newBuilder().setSessionId(nextSessionId++).setTimeoutMs(600_000));
             case KV_GET -> b.setKvGet(KvGetResponse.newBuilder().setValue("v-" + req.getKvGet().getKey()));
             case KV_DELETE -> b.setKvDelete(KvDeleteResponse.newBuilder().setExisted(false));
             case KV_LIST -> b.setKvList(KvListResponse.newBuilder().putEntries("b", "2").putEntries("a", "1"));

@@ -51,7 +51,7 @@ class NamesrvClientTest {
 
     private static NamesrvClient.Builder builder(String... endpoints) {
         return NamesrvClient.builder().endpoints(endpoints).mode(ClusterMode.RAFT).retryPolicy(FAST).randomSeed(42)
-                .requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(5));
+                .exactlyOnce(false).requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(5));
     }
 
     private static NamesrvException fails(Runnable r) {

@@ -149,7 +149,7 @@ public final class NamesrvNode implements AutoCloseable {
 
     private void startIngresses(List<IngressProvider> providers, RequestDispatcher dispatcher) throws IOException {
         AtomicLong ids = new AtomicLong(INGRESS_CONNECTION_ID_BASE);
-        IngressContext ctx = new IngressContext(config, dispatcher, ids::incrementAndGet);
+        IngressContext ctx = new IngressContext(config, dispatcher, ids::incrementAndGet, consensus::appliedIndex);
         for (IngressProvider p : providers) {
             if (!p.enabled(config)) {
                 continue;

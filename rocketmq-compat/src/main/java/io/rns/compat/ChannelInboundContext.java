@@ -31,6 +31,12 @@ record ChannelInboundContext(Channel channel, long connectionId, long arrivalNan
     }
 
     @Override
+    public long connectionOpenedAtIndex() {
+        Long i = channel.attr(RocketmqServer.OPENED_AT_INDEX).get();
+        return i == null ? 0 : i;
+    }
+
+    @Override
     public boolean isConnectionOpen() {
         return channel.isActive();
     }

@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 public final class RocketmqServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RocketmqServer.class);
     static final AttributeKey<Long> CONNECTION_ID = AttributeKey.valueOf("rns.rocketmq.connectionId");
+    /** The node's applied index when the connection was opened (see InboundContext#connectionOpenedAtIndex). */
+    static final AttributeKey<Long> OPENED_AT_INDEX = AttributeKey.valueOf("rns.rocketmq.openedAtIndex");
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -71,6 +73,7 @@ public final class RocketmqServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.attr(CONNECTION_ID).set(context.connectionIds().next());
+                            ch.attr(OPENED_AT_INDEX).set(context.appliedIndex().getAsLong());
                             ch.pipeline()
                                     .addLast("idle",
                                             new IdleStateHandler(0, 0, config.idleTimeoutMs(), TimeUnit.MILLISECONDS))

@@ -38,7 +38,7 @@ class RocketmqServerFrameTest {
                 (req, in) -> CompletableFuture.completedFuture(ResponseEnvelope.newBuilder()
                         .setHeader(ResponseHeader.newBuilder().setCode(ErrorCode.TOPIC_NOT_FOUND).setMessage("none"))
                         .build()),
-                ids::incrementAndGet);
+                ids::incrementAndGet, () -> 0);
         server = RocketmqServer.start(ctx, "127.0.0.1", 0);
     }
 

@@ -49,28 +49,35 @@ final class ImageBuilder {
     private final SortedSet<KvKey> dirtyKv = new TreeSet<>();
     private long appliedIndex;
 
-    private final SessionTable sessions;
+    private final DedupTable dedup;
     /** Sessions changed by this batch; a null value = removed. */
     private final TreeMap<Long, ClientSession> changedSessions = new TreeMap<>();
+    /** Tombstones changed by this batch; a null value = removed. */
+    private final TreeMap<Tombstone.Key, Tombstone> changedTombstones = new TreeMap<>();
     private int sessionCount;
     private long clockMs;
 
     ImageBuilder(RouteImage base) {
-        this(base, SessionTable.empty());
+        this(base, DedupTable.empty());
     }
 
-    ImageBuilder(RouteImage base, SessionTable sessions) {
+    ImageBuilder(RouteImage base, DedupTable dedup) {
         this.base = base;
         this.topics = base.topicMap().toBuilder();
         this.appliedIndex = base.appliedIndex();
-        this.sessions = sessions;
-        this.sessionCount = sessions.size();
-        this.clockMs = sessions.clockMs();
+        this.dedup = dedup;
+        this.sessionCount = dedup.size();
+        this.clockMs = dedup.clockMs();
     }
 
     /** Sessions changed by this batch (null = removed), in id order. */
     SortedMap<Long, ClientSession> changedSessions() {
         return changedSessions;
+    }
+
+    /** Tombstones changed by this batch (null = removed), in key order. */
+    SortedMap<Tombstone.Key, Tombstone> changedTombstones() {
+        return changedTombstones;
     }
 
     /** The state machine's clock after this batch: the highest leader time applied so far. */
@@ -205,6 +212,10 @@ final class ImageBuilder {
     private ApplyResult register(long index, long leaderTimeMs, RegisterBroker r) {
         String name = r.getBrokerName();
         long id = r.getBrokerId();
+        Optional<String> late = lateRegistration(r);
+        if (late.isPresent()) {
+            return new ApplyResult.Rejected(index, RejectReason.STALE_REGISTRATION, late.get());
+        }
         BrokerGroup group = group(name);
         TreeMap<Long, BrokerMember> members = new TreeMap<>();
         if (group != null) {
@@ -229,6 +240,10 @@ final class ImageBuilder {
         members.put(id, new BrokerMember(r.getCluster(), name, id, r.getBrokerAddr(), r.getHaServerAddr(),
                 r.getDataVersionTimestamp(), r.getDataVersionCounter(), index, leaderTimeMs, r.getLeaseTimeoutMs()));
         putGroup(new BrokerGroup(r.getCluster(), name, members));
+        Tombstone.Key key = new Tombstone.Key(name, id);
+        if (tombstone(key) != null) {
+            putTombstone(key, null); // registered again: the fence has done its work
+        }
 
         if (id == Limits.MASTER_ID) {
             for (TopicQueueConfig t : r.getTopicsList()) {
@@ -262,6 +277,9 @@ final class ImageBuilder {
             return new ApplyResult.Rejected(index, RejectReason.UNKNOWN_BROKER, "broker " + name + "/" + r.getBrokerId()
                     + " addr mismatch: registered at " + m.addr() + ", record names " + r.getBrokerAddr());
         }
+        if (r.getReason() == UnregisterBroker.Reason.REQUESTED) {
+            tombstoneFor(m, index);
+        }
         TreeMap<Long, BrokerMember> members = new TreeMap<>(group.members());
         members.remove(r.getBrokerId());
         if (!members.isEmpty()) {
@@ -271,6 +289,75 @@ final class ImageBuilder {
             removeBrokerNameFromAllTopics(name);
         }
         return new ApplyResult.Applied(index, 0, true);
+    }
+
+    /**
+     * Data-version fencing for brokers without sessions (see {@link Tombstone}): a versioned registration is refused
+     * if, within {@link Limits#REGISTRATION_FENCE_MS}, the same broker at the same address was registered with a newer
+     * version or asked to be unregistered at a version not older than this one — unless it was sent on a connection
+     * opened after that registration or unregistration was applied (RegisterBroker.connection_since_index).
+     */
+    private Optional<String> lateRegistration(RegisterBroker r) {
+        if (r.getDataVersionTimestamp() == 0 && r.getDataVersionCounter() == 0) {
+            return Optional.empty(); // unversioned (native clients): sessions fence those
+        }
+        String who = "broker " + r.getBrokerName() + "/" + r.getBrokerId() + " at " + r.getBrokerAddr();
+        String version = version(r.getDataVersionTimestamp(), r.getDataVersionCounter());
+        Tombstone t = tombstone(new Tombstone.Key(r.getBrokerName(), r.getBrokerId()));
+        long since = r.getConnectionSinceIndex();
+        if (t != null && t.holdsAt(clockMs) && since < t.atIndex() && t.addr().equals(r.getBrokerAddr())
+                && compareVersions(r.getDataVersionTimestamp(), r.getDataVersionCounter(), t.dataVersionTimestamp(),
+                        t.dataVersionCounter()) <= 0) {
+            return Optional.of(who + " asked to be unregistered " + (clockMs - t.atMs()) + " ms ago at data version "
+                    + version(t.dataVersionTimestamp(), t.dataVersionCounter()) + "; this registration carries "
+                    + version + ", not newer: a late copy of an earlier registration, refused (it registers again "
+                    + "with its next period)");
+        }
+        BrokerGroup g = group(r.getBrokerName());
+        BrokerMember m = g == null ? null : g.members().get(r.getBrokerId());
+        if (m != null && since < m.epoch() && m.addr().equals(r.getBrokerAddr())
+                && clockMs - m.registeredAtMs() <= Limits.REGISTRATION_FENCE_MS
+                && compareVersions(r.getDataVersionTimestamp(), r.getDataVersionCounter(), m.dataVersionTimestamp(),
+                        m.dataVersionCounter()) < 0) {
+            return Optional
+                    .of(who + " registered data version " + version(m.dataVersionTimestamp(), m.dataVersionCounter())
+                            + " " + (clockMs - m.registeredAtMs()) + " ms ago; this registration carries the older "
+                            + version + ": a late copy, refused so it cannot undo the newer one");
+        }
+        return Optional.empty();
+    }
+
+    /** RocketMQ DataVersion order: by timestamp, then counter. */
+    private static int compareVersions(long ts1, long c1, long ts2, long c2) {
+        int c = Long.compare(ts1, ts2);
+        return c != 0 ? c : Long.compare(c1, c2);
+    }
+
+    private static String version(long timestamp, long counter) {
+        return "(" + timestamp + ", " + counter + ")";
+    }
+
+    /** Leaves a tombstone for a broker that asked to go (versioned brokers only) and drops the ones that expired. */
+    private void tombstoneFor(BrokerMember m, long index) {
+        List<Tombstone.Key> old = new ArrayList<>();
+        dedup.forEachTombstone((k, t) -> {
+            if (!changedTombstones.containsKey(k) && !t.holdsAt(clockMs)) {
+                old.add(k);
+            }
+        });
+        changedTombstones.forEach((k, t) -> {
+            if (t != null && !t.holdsAt(clockMs)) {
+                old.add(k);
+            }
+        });
+        for (Tombstone.Key k : old) {
+            putTombstone(k, null);
+        }
+        if (m.dataVersionTimestamp() != 0 || m.dataVersionCounter() != 0) {
+            Tombstone t = new Tombstone(m.brokerName(), m.brokerId(), m.addr(), m.dataVersionTimestamp(),
+                    m.dataVersionCounter(), clockMs, index);
+            putTombstone(t.key(), t);
+        }
     }
 
     /** O(topics): only when a whole group disappears. */
@@ -351,7 +438,7 @@ final class ImageBuilder {
     /** A new session with id = index; first every idle session is expired (O(sessions); sessions open rarely). */
     private ApplyResult openSession(long index, OpenSession r) {
         List<Long> idle = new ArrayList<>();
-        sessions.forEach((id, s) -> {
+        dedup.forEach((id, s) -> {
             if (!changedSessions.containsKey(id) && s.idleAt(clockMs)) {
                 idle.add(id);
             }
@@ -397,7 +484,15 @@ final class ImageBuilder {
     // ---------------------------------------------------------------------------------------------- primitives
 
     private ClientSession session(long id) {
-        return changedSessions.containsKey(id) ? changedSessions.get(id) : sessions.get(id);
+        return changedSessions.containsKey(id) ? changedSessions.get(id) : dedup.get(id);
+    }
+
+    private Tombstone tombstone(Tombstone.Key key) {
+        return changedTombstones.containsKey(key) ? changedTombstones.get(key) : dedup.tombstone(key);
+    }
+
+    private void putTombstone(Tombstone.Key key, Tombstone t) {
+        changedTombstones.put(key, t);
     }
 
     /** Puts ({@code s} non-null) or removes a session, keeping the count. */

@@ -45,4 +45,12 @@ public final class Limits {
      * expired, is refused). Each open session costs one small store key and ~200 bytes of heap.
      */
     public static final int MAX_SESSIONS = 1_000_000;
+
+    /**
+     * How long (state-machine time) a broker's latest registration or requested unregistration fences late copies of
+     * older registrations by data version (see {@link Tombstone}). Long enough for a request held by a paused process
+     * or a retransmitting network; short enough that a broker restarted with an unchanged data version is refused at
+     * most once (it registers again at its next period, 30 s for RocketMQ brokers).
+     */
+    public static final long REGISTRATION_FENCE_MS = 10_000;
 }

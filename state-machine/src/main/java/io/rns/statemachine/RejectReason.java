@@ -14,6 +14,11 @@ public enum RejectReason {
     SESSION_EXPIRED,
     /** The session already applied a later sequence number (a late copy of an older request); no effect. */
     STALE_SEQUENCE,
+    /**
+     * A registration whose data version is older than the broker's current registration, or not newer than its
+     * requested unregistration, within {@link Limits#REGISTRATION_FENCE_MS}: a late copy; no effect.
+     */
+    STALE_REGISTRATION,
     /** An OpenSession found its max_sessions open (after expiring idle ones). */
     TOO_MANY_SESSIONS
 }

@@ -51,13 +51,13 @@ public final class RouteStateMachine implements AutoCloseable {
     private final List<Consumer<RouteImage>> listeners = new CopyOnWriteArrayList<>();
     private RouteStore store; // null once closed
     private volatile RouteImage image;
-    private volatile SessionTable sessions;
+    private volatile DedupTable dedup;
 
-    private RouteStateMachine(Path storeDir, RouteStore store, RouteImage image, SessionTable sessions) {
+    private RouteStateMachine(Path storeDir, RouteStore store, RouteImage image, DedupTable dedup) {
         this.storeDir = storeDir;
         this.store = store;
         this.image = image;
-        this.sessions = sessions;
+        this.dedup = dedup;
     }
 
     /** Creates or opens the store in {@code storeDir} and rebuilds the image from it. */
@@ -72,7 +72,7 @@ public final class RouteStateMachine implements AutoCloseable {
         }
         RouteStore store = RouteStore.open(dir);
         try {
-            return new RouteStateMachine(dir, store, store.load(), store.loadSessions());
+            return new RouteStateMachine(dir, store, store.load(), store.loadDedup());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -91,12 +91,12 @@ public final class RouteStateMachine implements AutoCloseable {
 
     /** How many client sessions are open (for status and metrics); any thread. */
     public int sessionCount() {
-        return sessions.size();
+        return dedup.size();
     }
 
     /** The session with this id, or null; for tests and diagnostics (a snapshot of the committed table). */
     public synchronized ClientSession session(long id) {
-        return sessions.get(id);
+        return dedup.get(id);
     }
 
     /** Called with every newly published image, on the publishing thread. Listeners must be quick. */
@@ -143,7 +143,7 @@ public final class RouteStateMachine implements AutoCloseable {
                 continue;
             }
             if (builder == null) {
-                builder = new ImageBuilder(current, sessions);
+                builder = new ImageBuilder(current, dedup);
             }
             try {
                 results.add(builder.apply(e.index(), e.record()));
@@ -155,7 +155,7 @@ public final class RouteStateMachine implements AutoCloseable {
         }
         if (builder != null) {
             s.write(builder);
-            sessions.commit(builder.changedSessions(), builder.clockMs());
+            dedup.commit(builder.changedSessions(), builder.changedTombstones(), builder.clockMs());
             publish(builder.build());
         }
         return results;
@@ -349,7 +349,7 @@ public final class RouteStateMachine implements AutoCloseable {
         }
         store = RouteStore.open(storeDir);
         RouteImage loaded = store.load();
-        sessions = store.loadSessions();
+        dedup = store.loadDedup();
         publish(loaded);
     }
 

@@ -7,6 +7,7 @@ import io.rns.store.v1.StoredKv;
 import io.rns.store.v1.StoredMember;
 import io.rns.store.v1.StoredQueue;
 import io.rns.store.v1.StoredSession;
+import io.rns.store.v1.StoredTombstone;
 import io.rns.store.v1.StoredTopic;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.Options;
@@ -31,7 +32,8 @@ import java.util.function.BiConsumer;
  *   <li>{@code T<topic>} -> {@link StoredTopic} (queues sorted by broker name);</li>
  *   <li>{@code B<brokerName>} -> {@link StoredBrokerGroup} (members sorted by id);</li>
  *   <li>{@code K<namespace>\0<key>} -> {@link StoredKv} (namespaces cannot contain NUL);</li>
- *   <li>{@code S<8-byte big-endian id>} -> {@link StoredSession} (client sessions, see {@link SessionTable}).</li>
+ *   <li>{@code S<8-byte big-endian id>} -> {@link StoredSession} (client sessions, see {@link DedupTable});</li>
+ *   <li>{@code X<brokerName>\0<8-byte big-endian id>} -> {@link StoredTombstone} (see {@link Tombstone}).</li>
  * </ul>
  * Values are a pure function of the state, so replicas hold byte-identical key/value contents. WAL on, sync off: the
  * Raft log is the source of truth and replays entries above the stored applied index after a crash; RocksDB recovers
@@ -44,6 +46,7 @@ final class RouteStore implements AutoCloseable {
     private static final byte GROUP = 'B';
     private static final byte KV = 'K';
     private static final byte SESSION = 'S';
+    private static final byte TOMBSTONE = 'X';
     private static final byte[] META_KEY = {META};
 
     static {
@@ -125,8 +128,8 @@ final class RouteStore implements AutoCloseable {
                         StoredKv e = StoredKv.parseFrom(value);
                         kv.computeIfAbsent(e.getNamespace(), n -> new TreeMap<>()).put(e.getKey(), e.getValue());
                     }
-                    case SESSION -> {
-                        // read by loadSessions
+                    case SESSION, TOMBSTONE -> {
+                        // read by loadDedup
                     }
                     default -> throw new StateMachineException(
                             "store at " + dir + " has a key with unknown prefix " + (key[0] & 0xff));
@@ -146,9 +149,10 @@ final class RouteStore implements AutoCloseable {
                 Collections.unmodifiableSortedMap(kv));
     }
 
-    /** Reads the client sessions and the state machine's clock. */
-    SessionTable loadSessions() {
+    /** Reads the client sessions, the tombstones and the state machine's clock. */
+    DedupTable loadDedup() {
         TreeMap<Long, ClientSession> sessions = new TreeMap<>();
+        TreeMap<Tombstone.Key, Tombstone> tombstones = new TreeMap<>();
         long clock = 0;
         try (RocksIterator it = db.newIterator()) {
             it.seek(META_KEY);
@@ -159,13 +163,19 @@ final class RouteStore implements AutoCloseable {
                 ClientSession c = decodeSession(StoredSession.parseFrom(it.value()));
                 sessions.put(c.id(), c);
             }
+            for (it.seek(new byte[]{TOMBSTONE}); it.isValid() && it.key()[0] == TOMBSTONE; it.next()) {
+                StoredTombstone t = StoredTombstone.parseFrom(it.value());
+                Tombstone x = new Tombstone(t.getBrokerName(), t.getBrokerId(), t.getAddr(),
+                        t.getDataVersionTimestamp(), t.getDataVersionCounter(), t.getAtMs(), t.getAtIndex());
+                tombstones.put(x.key(), x);
+            }
             it.status();
         } catch (InvalidProtocolBufferException e) {
             throw new StateMachineException("store at " + dir + " holds an undecodable session: " + e.getMessage(), e);
         } catch (RocksDBException e) {
             throw new StateMachineException("cannot read state-machine store at " + dir + ": " + e.getMessage(), e);
         }
-        return new SessionTable(sessions, clock);
+        return new DedupTable(sessions, tombstones, clock);
     }
 
     /** Writes every key the builder changed and the new applied index in one WriteBatch. */
@@ -205,6 +215,19 @@ final class RouteStore implements AutoCloseable {
                     batch.delete(key);
                 } else {
                     batch.put(key, encodeSession(e.getValue()));
+                }
+            }
+            for (Map.Entry<Tombstone.Key, Tombstone> e : b.changedTombstones().entrySet()) {
+                byte[] key = tombstoneKey(e.getKey());
+                Tombstone t = e.getValue();
+                if (t == null) {
+                    batch.delete(key);
+                } else {
+                    batch.put(key,
+                            StoredTombstone.newBuilder().setBrokerName(t.brokerName()).setBrokerId(t.brokerId())
+                                    .setAddr(t.addr()).setDataVersionTimestamp(t.dataVersionTimestamp())
+                                    .setDataVersionCounter(t.dataVersionCounter()).setAtMs(t.atMs())
+                                    .setAtIndex(t.atIndex()).build().toByteArray());
                 }
             }
             batch.put(META_KEY, StoreMeta.newBuilder().setFormatVersion(STORE_FORMAT_VERSION)
@@ -263,6 +286,18 @@ final class RouteStore implements AutoCloseable {
         k[1 + n.length] = 0;
         System.arraycopy(s, 0, k, 2 + n.length, s.length);
         return k;
+    }
+
+    private static byte[] tombstoneKey(Tombstone.Key k) {
+        byte[] n = k.brokerName().getBytes(StandardCharsets.UTF_8);
+        byte[] key = new byte[1 + n.length + 1 + 8];
+        key[0] = TOMBSTONE;
+        System.arraycopy(n, 0, key, 1, n.length);
+        key[1 + n.length] = 0;
+        for (int i = 0; i < 8; i++) {
+            key[2 + n.length + i] = (byte) (k.brokerId() >>> (56 - 8 * i));
+        }
+        return key;
     }
 
     private static byte[] sessionKey(long id) {

@@ -91,8 +91,8 @@ final class RandomLog {
                 };
             }
             if (rnd.nextInt(40) == 0) {
-                // sessions: few and short (1-5 s at 100 ms per index) with a small cap, so they expire and fill up
-                r = Records.openSession(1_000 + rnd.nextInt(4_000), 2 + rnd.nextInt(4));
+                // sessions: few and short (3-30 s at 100 ms per index) with a small cap, so they expire and fill up
+                r = Records.openSession(3_000 + rnd.nextInt(27_000), 2 + rnd.nextInt(4));
                 opened.add(index);
             } else if (!opened.isEmpty() && rnd.nextInt(3) == 0) {
                 long sid = rnd.nextInt(12) == 0 ? 999_999 : opened.get(rnd.nextInt(opened.size()));

@@ -94,6 +94,10 @@ class RejectionTest extends StateMachineTestSupport {
         applied(Records.inSession(putKv("ns", "k", "v2"), session, 2, Records.TIME));
         assertRejectedChangesNothing(Records.inSession(putKv("ns", "k", "v1"), session, 1, Records.TIME),
                 RejectReason.STALE_SEQUENCE, "already applied sequence 2");
+        // STALE_REGISTRATION: solo asked to go at version (1, 1); a copy of its registration arrives afterwards
+        applied(unregister("solo", 0, "10.0.0.5:10911", 0));
+        assertRejectedChangesNothing(register("c2", "solo", 0, "10.0.0.5:10911", topic("T5")),
+                RejectReason.STALE_REGISTRATION, "asked to be unregistered 0 ms ago at data version (1, 1)");
         // TOO_MANY_SESSIONS: max_sessions 1 with one open
         assertRejectedChangesNothing(Records.openSession(60_000, 1), RejectReason.TOO_MANY_SESSIONS,
                 "1 client sessions are open (limit 1");

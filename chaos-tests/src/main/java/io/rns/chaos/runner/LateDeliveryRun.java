@@ -23,6 +23,7 @@ import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.RetryPolicy;
 import io.rns.rpc.v1.Consistency;
+import io.rns.rpc.v1.DataVersion;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
 
 import java.io.IOException;
@@ -46,13 +47,18 @@ import java.util.stream.Stream;
  * timeout, so it still knows the leader and forwards the buffered attempt. At-least-once (no client session, what
  * every write was before sessions) that copy is applied after the unregistration and the broker comes back — the
  * checker says INVALID. In a session the copy carries the sequence number of the registration, lower than the
- * unregistration's, and the state machine refuses it (STALE_SEQUENCE) — VALID. Reads of every node after each cycle
+ * unregistration's, and the state machine refuses it (STALE_SEQUENCE) — VALID. Without a session but with a data
+ * version (a RocketMQ broker's registration), the broker's tombstone refuses it (STALE_REGISTRATION) — VALID. Reads of every node after each cycle
  * and at the end put the resurrection, if any, into the history.
  */
 public final class LateDeliveryRun {
 
-    /** @param exactlyOnce whether the client writes in sessions (the fix) or at least once (before it) */
-    public record Config(String scenario, long seed, int cycles, boolean exactlyOnce, Path outDir) {
+    /**
+     * @param exactlyOnce whether the client writes in sessions (the fix) or at least once (before it)
+     * @param versioned   whether registrations carry a data version, as RocketMQ brokers' do (the fence for writers
+     *                    without sessions: the broker's tombstone)
+     */
+    public record Config(String scenario, long seed, int cycles, boolean exactlyOnce, boolean versioned, Path outDir) {
     }
 
     private static final int ELECTION_TIMEOUT_MS = 1000;
@@ -103,11 +109,12 @@ public final class LateDeliveryRun {
         StaleReadDetector.Report stale = new StaleReadDetector().check(history);
         int ops = (int) history.clientOps().ops().stream().filter(o -> o.type() == Op.Type.INVOKE).count();
         int infos = (int) history.clientOps().ops().stream().filter(o -> o.type() == Op.Type.INFO).count();
-        long fenced = countInLogs(dir.resolve("nodes"), "STALE_SEQUENCE");
+        long fenced = countInLogs(dir.resolve("nodes"), "refused by apply: STALE_");
         writeResults(dir, c, check, ops, infos, fenced);
         System.out.println("chaos: " + c.scenario() + " seed=" + c.seed() + " verdict=" + check.verdict() + " ops="
-                + ops + " indeterminate=" + infos + " late copies refused (STALE_SEQUENCE in node logs)=" + fenced
-                + "\n" + check.summary());
+                + ops + " indeterminate=" + infos
+                + " late copies refused (STALE_SEQUENCE/STALE_REGISTRATION in node logs)=" + fenced + "\n"
+                + check.summary());
         return new ChaosRun.Result(dir, check, stale, ops, infos, List.of());
     }
 
@@ -130,7 +137,14 @@ public final class LateDeliveryRun {
             try {
                 rec.invoke(p, "register", topic, addr, null);
                 try {
-                    var reply = client.registerBroker(ClusterRun.oneTopicBroker("LateCluster", name, addr, topic));
+                    var req = ClusterRun.oneTopicBroker("LateCluster", name, addr, topic);
+                    if (c.versioned()) {
+                        req = req.toBuilder()
+                                .setDataVersion(
+                                        DataVersion.newBuilder().setTimestamp(1_700_000_000_000L + cycle).setCounter(1))
+                                .build();
+                    }
+                    var reply = client.registerBroker(req);
                     rec.ok(p, "register", topic, addr, ServerMeta.of(reply.meta()));
                 } catch (NamesrvException e) {
                     rec.info(p, "register", topic, addr, e.codeName() + ": " + e.getMessage());
@@ -203,6 +217,7 @@ public final class LateDeliveryRun {
         o.addProperty("seed", c.seed());
         o.addProperty("cycles", c.cycles());
         o.addProperty("exactlyOnce", c.exactlyOnce());
+        o.addProperty("versioned", c.versioned());
         o.addProperty("verdict", check.verdict().name());
         o.addProperty("ops", ops);
         o.addProperty("indeterminate", infos);

@@ -76,6 +76,7 @@ public final class ErrorMapping {
             case STALE_BROKER_EPOCH -> ErrorCode.STALE_BROKER_EPOCH;
             case SESSION_EXPIRED -> ErrorCode.SESSION_EXPIRED;
             case STALE_SEQUENCE -> ErrorCode.STALE_SEQUENCE;
+            case STALE_REGISTRATION -> ErrorCode.STALE_REGISTRATION;
             case TOO_MANY_SESSIONS -> ErrorCode.OVERLOADED;
         };
         return new Mapped(code, r.message());

@@ -3,6 +3,8 @@ package io.rns.namesrv.spi;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.RequestHandler;
 
+import java.util.function.LongSupplier;
+
 /**
  * What a node gives an {@link IngressProvider}.
  *
@@ -11,8 +13,11 @@ import io.rns.rpc.transport.RequestHandler;
  *                      {@link RequestHandler#handle} with an {@link io.rns.rpc.transport.InboundContext} of your own
  * @param connectionIds ids for the ingress's connections ({@link io.rns.rpc.transport.InboundContext#connectionId()}):
  *                      disjoint from the native server's ids, because liveness binds brokers to connection ids
+ * @param appliedIndex  the node's applied index now (recorded per connection when it opens, see
+ *                      {@link io.rns.rpc.transport.InboundContext#connectionOpenedAtIndex()})
  */
-public record IngressContext(NamesrvConfig config, RequestHandler dispatcher, ConnectionIds connectionIds) {
+public record IngressContext(NamesrvConfig config, RequestHandler dispatcher, ConnectionIds connectionIds,
+        LongSupplier appliedIndex) {
 
     /** A source of connection ids unique within the node. */
     @FunctionalInterface

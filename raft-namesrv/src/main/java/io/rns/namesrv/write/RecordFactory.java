@@ -48,7 +48,8 @@ public final class RecordFactory {
         RegisterBroker.Builder b = RegisterBroker.newBuilder().setCluster(r.getCluster())
                 .setBrokerName(r.getBrokerName()).setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr())
                 .setHaServerAddr(r.getHaServerAddr()).setDataVersionTimestamp(r.getDataVersion().getTimestamp())
-                .setDataVersionCounter(r.getDataVersion().getCounter()).setLeaseTimeoutMs(leaseMs);
+                .setDataVersionCounter(r.getDataVersion().getCounter()).setLeaseTimeoutMs(leaseMs)
+                .setConnectionSinceIndex(r.getConnectionSinceIndex());
         for (TopicConfig t : r.getTopicsList()) {
             b.addTopics(TopicQueueConfig.newBuilder().setTopic(t.getTopic()).setReadQueueNums(t.getReadQueueNums())
                     .setWriteQueueNums(t.getWriteQueueNums()).setPerm(t.getPerm())

@@ -52,7 +52,8 @@ public final class BrokerRegistration {
                     "cannot parse the REGISTER_BROKER body (compressed=" + h.isCompressed() + ", version="
                             + req.getVersion() + "): " + e));
         }
-        RegisterBrokerRequest r = bodies.toNative(h, w);
+        RegisterBrokerRequest r = bodies.toNative(h, w).toBuilder()
+                .setConnectionSinceIndex(ctx.connectionOpenedAtIndex()).build();
         ReadOptions read = natives.readOptions(req);
         return natives.send(natives.brokerEnvelope(ctx).setRegisterBroker(r).build(), ctx).thenCompose(resp -> {
             if (resp.getHeader().getCode() != ErrorCode.OK) {

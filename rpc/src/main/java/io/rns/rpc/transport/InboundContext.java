@@ -27,6 +27,15 @@ public interface InboundContext {
         return System.nanoTime();
     }
 
+    /**
+     * The serving node's applied log index when the connection the request came on was opened; 0 when the transport
+     * does not track it. A request on a connection opened after an entry was applied was sent after that entry took
+     * effect: the registration fence uses it to tell a fresh registration from a late copy of an earlier one.
+     */
+    default long connectionOpenedAtIndex() {
+        return 0;
+    }
+
     /** Whether the connection the request came on is still open (a response would reach the peer). */
     boolean isConnectionOpen();
 
