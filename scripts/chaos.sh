@@ -4,6 +4,11 @@
 #   scripts/chaos.sh run --scenario raft|unsafe|leaderless|membership|lease-clock|liveness|liveness-leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]
 #                        [--backend netns|docker|rootless]
 #   scripts/chaos.sh report RUN_DIR      # re-check a recorded history.jsonl and rewrite report.html (no root needed)
+#   scripts/chaos.sh campaign --runs N --seed-base S [--scenarios raft,lease-clock,membership,liveness,late-delivery]
+#                             [--nodes 3,5] [--duration-s 60] [--out DIR]
+#       seeded Raft runs back to back (run k: scenario k mod |scenarios|, seed S+k); prints progress, writes
+#       DIR/campaign.{md,json} after every run, keeps failing runs' directories whole; resumable (rerun the same
+#       command: finished runs are skipped). Root (netns backend). Default DIR chaos-tests/target/chaos/campaign.
 #
 # --backend: netns (default; root), docker (a running local dockerd; no pulls), rootless (no root: the whole run
 #   re-executes inside `unshare --user --map-root-user --net --mount`; needs unprivileged user namespaces).
@@ -17,7 +22,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -111,6 +116,33 @@ case "$cmd" in
       [ "$rc" != 0 ] || rc=1
     fi
     exit "$rc"
+    ;;
+  campaign)
+    if [ "$(id -u)" != 0 ]; then
+      echo "chaos.sh: campaign uses the netns backend, which needs root (network namespaces, veth, iptables);" \
+           "rerun with sudo." >&2
+      exit 1
+    fi
+    runs=""; args=()
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --runs) runs="$2"; args+=("$1" "$2"); shift 2 ;;
+        --seed-base|--scenarios|--nodes|--duration-s) args+=("$1" "$2"); shift 2 ;;
+        --out) mkdir -p "$2"; args+=("$1" "$(cd "$2" && pwd)"); shift 2 ;;
+        *) usage ;;
+      esac
+    done
+    [[ "$runs" =~ ^[0-9]+$ ]] || { echo "chaos.sh: campaign needs --runs N" >&2; usage; }
+    [[ " ${args[*]} " == *" --out "* ]] || args+=(--out "$ROOT/chaos-tests/target/chaos/campaign")
+    b="${BUILD_DIR:-$ROOT/chaos-tests/target}"
+    mkdir -p "$b"
+    # the nodes run from server/target/lib (scripts/rns-node): package the server, then the harness's classpath
+    "$MVN" -B -q "${FLAGS[@]}" -pl server -am package -DskipTests >/dev/null
+    "$MVN" -B -q "${FLAGS[@]}" -pl chaos-tests -am test-compile dependency:build-classpath -DskipTests \
+      -Dmdep.includeScope=test -Dmdep.outputFile="$b/chaos-cp.txt" >/dev/null
+    # bounded: every run is bounded by its duration plus cluster start, heal, check (~5 min at most each)
+    exec timeout --kill-after=60 $(( runs * 420 + 60 )) \
+      java -cp "$b/classes:$(cat "$b/chaos-cp.txt")" io.rns.chaos.ChaosMain campaign "${args[@]}"
     ;;
   report)
     [ $# -eq 1 ] || usage

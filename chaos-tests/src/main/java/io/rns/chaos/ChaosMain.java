@@ -18,6 +18,7 @@ import io.rns.chaos.nemesis.PauseLeader;
 import io.rns.chaos.nemesis.RandomHalves;
 import io.rns.chaos.report.Comparison;
 import io.rns.chaos.report.Divergence;
+import io.rns.chaos.runner.Campaign;
 import io.rns.chaos.runner.ChaosRun;
 import io.rns.chaos.runner.LivenessRun;
 import io.rns.chaos.runner.Reports;
@@ -178,16 +179,60 @@ public final class ChaosMain {
                 run(scenario, nodes, seed, Duration.ofSeconds(durationS), out);
             }
             case "report" -> System.out.println(report(Path.of(args[1])));
+            case "campaign" -> campaign(args);
             case "compare" -> System.out.print(Comparison.markdown(Comparison.fromDirectory(Path.of(args[1]), 3)));
             default -> usage();
         }
         System.exit(0);
     }
 
+    /** {@code campaign --runs N --seed-base S [--scenarios a,b] [--nodes 3,5] [--duration-s 60] [--out DIR]}. */
+    static void campaign(String[] args) throws Exception {
+        int runs = 0;
+        long seedBase = System.nanoTime() & 0xffffffL;
+        List<String> scenarios = Campaign.SCENARIOS;
+        List<Integer> nodes = List.of(3, 5);
+        long durationS = 60;
+        Path out = Path.of("target/chaos/campaign");
+        for (int i = 1; i < args.length; i++) {
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            if (v == null) {
+                usage();
+            }
+            switch (args[i]) {
+                case "--runs" -> runs = Integer.parseInt(v);
+                case "--seed-base" -> seedBase = Long.parseLong(v);
+                case "--scenarios" -> scenarios = List.of(v.split(","));
+                case "--nodes" -> nodes = java.util.Arrays.stream(v.split(",")).map(Integer::valueOf).toList();
+                case "--duration-s" -> durationS = Long.parseLong(v);
+                case "--out" -> out = Path.of(v);
+                default -> usage();
+            }
+            i++;
+        }
+        List<Campaign.RunRecord> done = Campaign.run(
+                new Campaign.Config(runs, seedBase, scenarios, nodes, Duration.ofSeconds(durationS), out),
+                new Campaign.Scenarios() {
+                    @Override
+                    public ChaosRun.Config config(String s, int n, long seed, Duration d, Path o) {
+                        return ChaosMain.config(s, n, seed, d, o);
+                    }
+
+                    @Override
+                    public LivenessRun.Config livenessConfig(String s, int n, long seed, Duration d, Path o) {
+                        return ChaosMain.livenessConfig(s, n, seed, d, o);
+                    }
+                });
+        long bad = done.stream().filter(r -> !r.anomalies().isEmpty()).count();
+        System.out.println("campaign: " + done.size() + " runs, " + bad + " with anomalies; see "
+                + out.resolve("campaign.md").toAbsolutePath());
+    }
+
     static void usage() {
         System.err.println(
                 "usage: ChaosMain run --scenario raft|unsafe|leaderless|membership|lease-clock|liveness|liveness-leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]\n"
-                        + "       ChaosMain report RUN_DIR\n       ChaosMain compare DIR");
+                        + "       ChaosMain report RUN_DIR\n       ChaosMain compare DIR\n"
+                        + "       ChaosMain campaign --runs N --seed-base S [--scenarios raft,lease-clock,membership,liveness,late-delivery] [--nodes 3,5] [--duration-s 60] [--out DIR]");
         System.exit(2);
     }
 }

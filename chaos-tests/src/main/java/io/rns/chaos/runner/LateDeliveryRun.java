@@ -58,7 +58,8 @@ public final class LateDeliveryRun {
      * @param versioned   whether registrations carry a data version, as RocketMQ brokers' do (the fence for writers
      *                    without sessions: the broker's tombstone)
      */
-    public record Config(String scenario, long seed, int cycles, boolean exactlyOnce, boolean versioned, Path outDir) {
+    public record Config(String scenario, int nodes, long seed, int cycles, boolean exactlyOnce, boolean versioned,
+            Path outDir) {
     }
 
     private static final int ELECTION_TIMEOUT_MS = 1000;
@@ -74,8 +75,8 @@ public final class LateDeliveryRun {
         Files.createDirectories(dir);
         System.out.println("chaos: scenario=" + c.scenario() + " seed=" + c.seed() + " cycles=" + c.cycles()
                 + " exactlyOnce=" + c.exactlyOnce() + " -> " + dir);
-        HostsBuilder hb = HostsBuilder.create(backend).nodes(3).mode("raft").electionTimeoutMs(ELECTION_TIMEOUT_MS)
-                .runDir(dir.resolve("nodes")).keepLogs(true);
+        HostsBuilder hb = HostsBuilder.create(backend).nodes(c.nodes()).mode("raft")
+                .electionTimeoutMs(ELECTION_TIMEOUT_MS).runDir(dir.resolve("nodes")).keepLogs(true);
         Random random = new Random(c.seed());
         HistoryRecorder rec;
         List<String> topics = new ArrayList<>();

@@ -72,7 +72,7 @@ class ChaosScenariosTest {
         // track record #2/#3 made deterministic: a registration's first attempt waits in a paused follower's socket
         // buffer while the client's retry and then its unregistration succeed elsewhere; the follower then resumes
         ChaosRun.Result r = LateDeliveryRun
-                .run(new LateDeliveryRun.Config("late-delivery", seed(), 4, true, false, OUT));
+                .run(new LateDeliveryRun.Config("late-delivery", 3, seed(), 4, true, false, OUT));
         ScenarioAssertions.assertLinearizableAndClean(r);
         assertTrue(lateCopiesRefused(r) >= 1,
                 "the late copies must actually arrive and be refused (STALE_SEQUENCE); see " + r.dir());
@@ -82,7 +82,7 @@ class ChaosScenariosTest {
     void theSameLateCopyResurrectsTheBrokerWithoutSessions() throws Exception {
         // the behaviour before sessions (every write at-least-once): the checker must find the resurrection
         ChaosRun.Result r = LateDeliveryRun
-                .run(new LateDeliveryRun.Config("late-delivery-at-least-once", seed(), 4, false, false, OUT));
+                .run(new LateDeliveryRun.Config("late-delivery-at-least-once", 3, seed(), 4, false, false, OUT));
         assertEquals(Verdict.INVALID, r.verdict(),
                 "without sessions a late copy is applied after the unregistration; see " + r.dir() + "\n"
                         + r.check().summary());
@@ -92,7 +92,7 @@ class ChaosScenariosTest {
     void aLateCopyOfAVersionedRegistrationIsFencedByTheBrokersTombstone() throws Exception {
         // as a RocketMQ broker writes: no session, a data version; the unregistration leaves a tombstone
         ChaosRun.Result r = LateDeliveryRun
-                .run(new LateDeliveryRun.Config("late-delivery-versioned", seed(), 4, false, true, OUT));
+                .run(new LateDeliveryRun.Config("late-delivery-versioned", 3, seed(), 4, false, true, OUT));
         ScenarioAssertions.assertLinearizableAndClean(r);
         assertTrue(lateCopiesRefused(r) >= 1,
                 "the late copies must actually arrive and be refused (STALE_REGISTRATION); see " + r.dir());
