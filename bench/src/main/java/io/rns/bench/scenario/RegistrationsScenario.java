@@ -8,12 +8,14 @@ import io.rns.bench.infra.RmqClient;
 import io.rns.bench.report.Results;
 import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
+import io.rns.rpc.v1.DataVersion;
 import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.RegisterBrokerResponse;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Registrations, stock vs RNS: (a) the unchanged re-registration every broker sends every 30 s (100 topics);
@@ -90,6 +92,10 @@ public final class RegistrationsScenario implements Scenario {
                     primer.registerBroker(natRegs.get(b)[0]);
                 }
                 int bodyBytes = stockRegs.get(0)[0].bodyBytes();
+                AtomicLong[] versions = new AtomicLong[clients];
+                for (int b = 0; b < clients; b++) {
+                    versions[b] = new AtomicLong(2); // the variants built above carry counters 1 and 2
+                }
                 List<String[]> targets = new ArrayList<>();
                 targets.add(new String[]{"stock rmq", stockAddr});
                 targets.add(new String[]{"rns native (leader-routed)", null});
@@ -100,11 +106,27 @@ public final class RegistrationsScenario implements Scenario {
                     boolean nativeTarget = target[0].startsWith("rns native");
                     LoadRunner.Op op = (t, seq) -> {
                         int v = k.changed() ? (int) ((seq + 1) % 2) : 0;
-                        if (nativeTarget) {
-                            RegisterBrokerResponse r = nat.get(t % conns).registerBroker(natRegs.get(t)[v]).value();
-                            return r.getChanged() == k.changed();
+                        if (!k.changed()) {
+                            if (nativeTarget) {
+                                return !nat.get(t % conns).registerBroker(natRegs.get(t)[0]).value().getChanged();
+                            }
+                            return rmq.get(t % conns).register(addr, stockRegs.get(t)[0]).orThrow();
                         }
-                        return rmq.get(t % conns).register(addr, stockRegs.get(t)[v]).orThrow();
+                        // a changed registration carries a newer DataVersion, as a broker's does (RNS refuses an
+                        // older one within its fence window): built per call, like a broker encodes each one
+                        long counter = versions[t].incrementAndGet();
+                        if (nativeTarget) {
+                            RegisterBrokerRequest req = natRegs.get(t)[v].toBuilder()
+                                    .setDataVersion(DataVersion.newBuilder().setTimestamp(1).setCounter(counter))
+                                    .build();
+                            return nat.get(t % conns).registerBroker(req).value().getChanged();
+                        }
+                        return rmq.get(t % conns)
+                                .register(addr,
+                                        RmqClient.registration(BenchContext.CLUSTER, "bench-" + run + "-" + t,
+                                                "127.0.0.1:" + (20000 + t), "bench-" + run + "-" + t + "-t", k.topics(),
+                                                v == 0 ? 4 : 8, 1, counter, 600_000L))
+                                .orThrow();
                     };
                     Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), op,
                             target[0].startsWith("stock") ? stockPid : rnsPids);
@@ -123,9 +145,10 @@ public final class RegistrationsScenario implements Scenario {
                 }
             }
         }
-        out.note("Changed registrations alternate two versions of each broker's topic table (write queues 4 <-> 8, "
-                + "DataVersion counter 1 <-> 2), so every call is a real change on both servers; an RNS answer with "
-                + "changed=false there is counted as an error. Unchanged re-registrations must answer changed=false.");
+        out.note("Changed registrations alternate two versions of each broker's topic table (write queues 4 <-> 8) "
+                + "under a DataVersion counter that grows with every call (encoded per call, as a broker does), so "
+                + "every call is a real change on both servers; an RNS answer with changed=false there is counted as "
+                + "an error. Unchanged re-registrations must answer changed=false.");
         out.note("RNS nodes run with raft.sync=true (fsync per log batch). Stock keeps routes in memory only.");
         out.note("Server CPU µs/reg: user + system CPU of the server processes in the measured window per registration "
                 + "(RNS: all nodes — the leader, both followers' replication and apply). Work done, not speed: it moves "
