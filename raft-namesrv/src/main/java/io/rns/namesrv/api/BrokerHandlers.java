@@ -29,7 +29,8 @@ record BrokerHandlers(WriteService writes, WriteAnswers answers, LivenessService
         if (r.getLeaseTimeoutMs() != 0
                 && (r.getLeaseTimeoutMs() < lc.minLeaseMs() || r.getLeaseTimeoutMs() > lc.maxLeaseMs())) {
             throw RnsException.invalid("register_broker.lease_timeout_ms must be 0 (default " + lc.defaultLeaseMs()
-                    + ") or in [" + lc.minLeaseMs() + ", " + lc.maxLeaseMs() + "], got " + r.getLeaseTimeoutMs());
+                    + ") or in [" + lc.minLeaseMs() + ", " + lc.maxLeaseMs() + "], got "
+                    + Integer.toUnsignedString(r.getLeaseTimeoutMs()));
         }
     }
 
