@@ -98,6 +98,16 @@ class ChaosScenariosTest {
                 "the late copies must actually arrive and be refused (STALE_REGISTRATION); see " + r.dir());
     }
 
+    @Test
+    void acknowledgedRegistrationsSurviveKillingEveryNodeAtOnce() throws Exception {
+        // disk-backed data dirs, raft.sync on: SIGKILL all nodes mid-write, restart, every acknowledged write is there
+        DurabilityRun.Result r = DurabilityRun
+                .run(new DurabilityRun.Config("durability", 3, seed(), 3, 3, Duration.ofSeconds(3), OUT));
+        assertTrue(r.acknowledged() > 50, "the writers must actually write: " + r.acknowledged());
+        assertTrue(r.clean(), "lost " + r.lost() + ", nodes disagree on " + r.disagree() + " topics: " + r.problems()
+                + "; see " + r.dir());
+    }
+
     private static long lateCopiesRefused(ChaosRun.Result r) throws java.io.IOException {
         String json = java.nio.file.Files.readString(r.dir().resolve("results.json"));
         return com.google.gson.JsonParser.parseString(json).getAsJsonObject().get("lateCopiesRefused").getAsLong();
