@@ -94,10 +94,17 @@ public final class NodeLaunch {
         }
     }
 
-    /** The directory holding a run's data dirs: {@code <root>/rns-chaos-<prefix>/}, or {@code runDir} if root is null. */
+    /**
+     * The directory holding a run's data dirs: {@code <root>/rns-chaos-<prefix>/}, or {@code <runDir>/data} if root is
+     * null (never the run dir itself: a node's data dir is deleted at close, its logs next to it are kept).
+     */
     static Path dataRoot(Path root, Path runDir, String prefix) {
         if (root == null) {
-            return runDir;
+            try {
+                return Files.createDirectories(runDir.resolve("data")).toAbsolutePath();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the nodes' data root in " + runDir, e);
+            }
         }
         try {
             return Files.createDirectories(root.resolve("rns-chaos-" + prefix)).toAbsolutePath();

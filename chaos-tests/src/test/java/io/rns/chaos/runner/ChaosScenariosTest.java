@@ -101,11 +101,19 @@ class ChaosScenariosTest {
     @Test
     void acknowledgedRegistrationsSurviveKillingEveryNodeAtOnce() throws Exception {
         // disk-backed data dirs, raft.sync on: SIGKILL all nodes mid-write, restart, every acknowledged write is there
+        // (3 cycles in CI; -Dchaos.durability.cycles=20 for the documented evidence run)
+        int cycles = Integer.getInteger("chaos.durability.cycles", 3);
         DurabilityRun.Result r = DurabilityRun
-                .run(new DurabilityRun.Config("durability", 3, seed(), 3, 3, Duration.ofSeconds(3), OUT));
+                .run(new DurabilityRun.Config("durability", 3, seed(), cycles, 3, Duration.ofSeconds(3), OUT));
         assertTrue(r.acknowledged() > 50, "the writers must actually write: " + r.acknowledged());
         assertTrue(r.clean(), "lost " + r.lost() + ", nodes disagree on " + r.disagree() + " topics: " + r.problems()
                 + "; see " + r.dir());
+    }
+
+    @Test
+    void aNodeWhoseDiskFillsUpHaltsSafelyAndRejoinsOnceSpaceIsFreed() throws Exception {
+        DiskFullRun.Result r = DiskFullRun.run(new DiskFullRun.Config("diskfull", seed(), OUT));
+        assertTrue(r.clean(), r + "; see " + r.dir());
     }
 
     private static long lateCopiesRefused(ChaosRun.Result r) throws java.io.IOException {

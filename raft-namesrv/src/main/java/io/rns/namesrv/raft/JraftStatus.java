@@ -33,7 +33,14 @@ final class JraftStatus {
     long appliedIndex() {
         Node n = raft.node();
         long a = raft.sm.appliedIndex();
-        return n == null ? a : Math.max(a, n.getLastAppliedLogIndex());
+        if (n == null) {
+            return a;
+        }
+        try {
+            return Math.max(a, n.getLastAppliedLogIndex());
+        } catch (IllegalStateException e) {
+            return a; // halted or shutting down: jraft's getters throw outside the active states
+        }
     }
 
     NodeState state() {
@@ -49,13 +56,23 @@ final class JraftStatus {
             case STATE_CANDIDATE -> Role.CANDIDATE;
             default -> Role.INACTIVE;
         };
-        if (fsm.haltReason() != null) {
-            role = Role.INACTIVE;
+        if (fsm.haltReason() != null || role == Role.INACTIVE) {
+            // halted (STATE_ERROR: a failed apply or log write, e.g. a full disk) or shutting down: jraft's index
+            // getters throw in these states, and every request (status included) would fail with INTERNAL; the
+            // node's own view is all there is, and it says "not ready"
+            return new NodeState(Role.INACTIVE, fsm.knownTerm(), null, -1, raft.sm.appliedIndex(),
+                    raft.sm.appliedIndex(), fsm.lastSnapshotIndex());
         }
         String leaderId = raft.memberIdOf(n.getLeaderId());
         long since = role == Role.LEADER ? 0 : msSinceLeaderContact(n, leaderId);
-        return new NodeState(role, fsm.knownTerm(), leaderId, since, n.getLastCommittedIndex(), n.getLastLogIndex(),
-                fsm.lastSnapshotIndex());
+        try {
+            return new NodeState(role, fsm.knownTerm(), leaderId, since, n.getLastCommittedIndex(), n.getLastLogIndex(),
+                    fsm.lastSnapshotIndex());
+        } catch (IllegalStateException e) {
+            // the node left the active states since getNodeState() (it halted or is shutting down)
+            return new NodeState(Role.INACTIVE, fsm.knownTerm(), null, -1, raft.sm.appliedIndex(),
+                    raft.sm.appliedIndex(), fsm.lastSnapshotIndex());
+        }
     }
 
     List<NodeState.Peer> peers() {
