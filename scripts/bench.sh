@@ -24,6 +24,7 @@ Scenarios (in this order): reads registrations failover detection scale
   More (passed to io.rns.bench.BenchMain): --clients 1,4,16,64  --scale-topics 10000,100000[,1000000]
   --failover-trials N  --detect-timeout-ms MS  --machine TEXT
   --rns-config KEY=VALUE  an extra rns.properties setting for every RNS node (repeatable; A/B of two settings)
+  --native-at-least-once  native clients write without client sessions (A/B: what exactly-once costs)
   --jmh [ARGS]       JMH microbenchmarks (state-machine apply, route lookup); ARGS go to org.openjdk.jmh.Main,
                      e.g. --jmh StateMachineBench.routeLookup -p topics=10000
 EOF2

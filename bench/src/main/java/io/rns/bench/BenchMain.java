@@ -69,6 +69,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--rns-config", paramLabel = "KEY=VALUE", description = "an extra rns.properties setting for every RNS node of the run (repeatable), e.g. to compare two settings of one build")
     Map<String, String> rnsConfig;
 
+    @Option(names = "--native-at-least-once", description = "native clients write without client sessions (to measure what exactly-once costs on the write path)")
+    boolean nativeAtLeastOnce;
+
     @Option(names = "--machine", paramLabel = "TEXT", description = "free-text note about the machine, stored in the results")
     String machineNote;
 
@@ -113,7 +116,7 @@ public final class BenchMain implements Callable<Integer> {
         if (rnsConfig != null)
             opts = opts.withRnsConfig(rnsConfig);
         List<Scenario> selected = select(scenarios);
-        Results results = run(opts, selected, machineNote, String.join(" ", commandLine()));
+        Results results = run(opts, selected, machineNote, String.join(" ", commandLine()), !nativeAtLeastOnce);
         System.out.println("results: " + opts.out());
         boolean failed = results.scenarios.stream().anyMatch(s -> s.status == Results.Status.FAILED);
         return failed ? 1 : 0;
@@ -141,6 +144,13 @@ public final class BenchMain implements Callable<Integer> {
     /** Runs the scenarios; a failing scenario is recorded as FAILED with its error and the run goes on. */
     public static Results run(BenchOptions opts, List<Scenario> selected, String machineNote, String command)
             throws IOException {
+        return run(opts, selected, machineNote, command, true);
+    }
+
+    /** As above; {@code nativeExactlyOnce}: native clients write in client sessions (false: at least once). */
+    public static Results run(BenchOptions opts, List<Scenario> selected, String machineNote, String command,
+            boolean nativeExactlyOnce) throws IOException {
+        boolean nativeAtLeastOnce = !nativeExactlyOnce;
         Files.createDirectories(opts.out());
         Results results = new Results();
         results.meta.put("started", LocalDateTime.now().toString());
@@ -155,7 +165,9 @@ public final class BenchMain implements Callable<Integer> {
         results.meta.put("rns",
                 opts.rnsNodes() + "-node Raft cluster, one JVM per node, -Xmx" + opts.rnsHeap()
                         + ", raft.sync=true, election timeout " + BenchContext.ELECTION_TIMEOUT_MS + " ms"
-                        + (opts.rnsConfig().isEmpty() ? "" : ", --rns-config " + new TreeMap<>(opts.rnsConfig())));
+                        + (opts.rnsConfig().isEmpty() ? "" : ", --rns-config " + new TreeMap<>(opts.rnsConfig()))
+                        + (nativeAtLeastOnce ? ", native clients without sessions (--native-at-least-once)"
+                                : ", native clients in client sessions (exactly-once)"));
         results.meta.put("measured window per cell (s)", opts.measureS());
         results.meta.put("warm-up per cell (s)", opts.warmupS());
         results.meta.put("scenarios", selected.stream().map(Scenario::name).toList());
@@ -165,7 +177,7 @@ public final class BenchMain implements Callable<Integer> {
                 notRun.put(s.name(), "not selected");
         if (!notRun.isEmpty())
             results.meta.put("not run", notRun);
-        try (BenchContext ctx = new BenchContext(opts)) {
+        try (BenchContext ctx = new BenchContext(opts, !nativeAtLeastOnce)) {
             Runtime.getRuntime().addShutdownHook(new Thread(ctx::close, "bench-cleanup"));
             for (Scenario s : selected) {
                 Results.Scenario sr = results.scenario(s.name());

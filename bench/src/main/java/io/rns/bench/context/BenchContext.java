@@ -46,8 +46,16 @@ public final class BenchContext implements AutoCloseable {
             .newSingleThreadScheduledExecutor(DaemonThreads.named("bench-keepalive"));
     private boolean readBrokerRegistered;
 
+    private final boolean nativeExactlyOnce;
+
     public BenchContext(BenchOptions opts) {
+        this(opts, true);
+    }
+
+    /** @param nativeExactlyOnce whether native clients write in client sessions (the default) or at least once */
+    public BenchContext(BenchOptions opts, boolean nativeExactlyOnce) {
         this.opts = opts;
+        this.nativeExactlyOnce = nativeExactlyOnce;
     }
 
     public synchronized StockNamesrv stock() {
@@ -89,7 +97,7 @@ public final class BenchContext implements AutoCloseable {
     public NamesrvClient nativeClient(Duration timeout) {
         NamesrvClient c = NamesrvClient.builder().endpoints(rns().endpoints()).mode(ClusterMode.RAFT)
                 .requestTimeout(timeout).overallTimeout(timeout.multipliedBy(2)).retryPolicy(RetryPolicy.NONE)
-                .defaultConsistency(Consistency.LINEARIZABLE).build();
+                .defaultConsistency(Consistency.LINEARIZABLE).exactlyOnce(nativeExactlyOnce).build();
         synchronized (closeables) {
             closeables.add(c);
         }
