@@ -9,6 +9,9 @@
 #       seeded Raft runs back to back (run k: scenario k mod |scenarios|, seed S+k); prints progress, writes
 #       DIR/campaign.{md,json} after every run, keeps failing runs' directories whole; resumable (rerun the same
 #       command: finished runs are skipped). Root (netns backend). Default DIR chaos-tests/target/chaos/campaign.
+#   scripts/chaos.sh compare-modes [--nodes 3|5] [--seed S] [--duration-s 60] [--out DIR]
+#       Raft and leaderless on the same seed, workload and fault schedule, client-side partitions included (a node
+#       that loses every broker, brokers or readers that reach only some nodes); prints DIR/fair-S/comparison.md.
 #
 # --backend: netns (default; root), docker (a running local dockerd; no pulls), rootless (no root: the whole run
 #   re-executes inside `unshare --user --map-root-user --net --mount`; needs unprivileged user namespaces).
@@ -22,7 +25,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
 usage() {
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -117,32 +120,34 @@ case "$cmd" in
     fi
     exit "$rc"
     ;;
-  campaign)
+  campaign|compare-modes)
     if [ "$(id -u)" != 0 ]; then
-      echo "chaos.sh: campaign uses the netns backend, which needs root (network namespaces, veth, iptables);" \
+      echo "chaos.sh: $cmd uses the netns backend, which needs root (network namespaces, veth, iptables);" \
            "rerun with sudo." >&2
       exit 1
     fi
-    runs=""; args=()
+    runs=1; args=()
     while [ $# -gt 0 ]; do
       case "$1" in
         --runs) runs="$2"; args+=("$1" "$2"); shift 2 ;;
-        --seed-base|--scenarios|--nodes|--duration-s) args+=("$1" "$2"); shift 2 ;;
+        --seed-base|--scenarios|--nodes|--duration-s|--seed) args+=("$1" "$2"); shift 2 ;;
         --out) mkdir -p "$2"; args+=("$1" "$(cd "$2" && pwd)"); shift 2 ;;
         *) usage ;;
       esac
     done
-    [[ "$runs" =~ ^[0-9]+$ ]] || { echo "chaos.sh: campaign needs --runs N" >&2; usage; }
-    [[ " ${args[*]} " == *" --out "* ]] || args+=(--out "$ROOT/chaos-tests/target/chaos/campaign")
+    [[ "$runs" =~ ^[0-9]+$ ]] || { echo "chaos.sh: --runs must be a number" >&2; usage; }
+    [ "$cmd" = compare-modes ] && runs=2
+    default_out="$ROOT/chaos-tests/target/chaos"; [ "$cmd" = campaign ] && default_out="$default_out/campaign"
+    [[ " ${args[*]} " == *" --out "* ]] || args+=(--out "$default_out")
     b="${BUILD_DIR:-$ROOT/chaos-tests/target}"
     mkdir -p "$b"
     # the nodes run from server/target/lib (scripts/rns-node): package the server, then the harness's classpath
     "$MVN" -B -q "${FLAGS[@]}" -pl server -am package -DskipTests >/dev/null
     "$MVN" -B -q "${FLAGS[@]}" -pl chaos-tests -am test-compile dependency:build-classpath -DskipTests \
       -Dmdep.includeScope=test -Dmdep.outputFile="$b/chaos-cp.txt" >/dev/null
-    # bounded: every run is bounded by its duration plus cluster start, heal, check (~5 min at most each)
+    # bounded: every run is bounded by its duration plus cluster start, heal, check (~7 min at most each)
     exec timeout --kill-after=60 $(( runs * 420 + 60 )) \
-      java -cp "$b/classes:$(cat "$b/chaos-cp.txt")" io.rns.chaos.ChaosMain campaign "${args[@]}"
+      java -cp "$b/classes:$(cat "$b/chaos-cp.txt")" io.rns.chaos.ChaosMain "$cmd" "${args[@]}"
     ;;
   report)
     [ $# -eq 1 ] || usage

@@ -7,6 +7,7 @@ import io.rns.chaos.checker.SetMembershipModel;
 import io.rns.chaos.checker.StaleReadDetector;
 import io.rns.chaos.history.History;
 import io.rns.chaos.nemesis.Bridge;
+import io.rns.chaos.nemesis.ClientCut;
 import io.rns.chaos.nemesis.ClockOffset;
 import io.rns.chaos.nemesis.Combined;
 import io.rns.chaos.nemesis.IsolateLeader;
@@ -81,9 +82,50 @@ public final class ChaosMain {
                                 new Combined(new ClockOffset(120), new IsolateLeader())),
                         6, 150, out, fault, Duration.ofSeconds(2));
             }
+            case "fair-raft", "fair-leaderless" -> {
+                // the same seed, workload and fault schedule for both designs, client-side partitions included;
+                // each design reads at its own strongest level (leaderless nodes serve STALE only)
+                String mode = scenario.substring("fair-".length());
+                List<Consistency> levels = mode.equals("raft") ? List.of(Consistency.LINEARIZABLE)
+                        : List.of(Consistency.STALE);
+                return new ChaosRun.Config("fair-" + mode + "-" + nodes, mode, nodes, seed, duration, levels, false,
+                        fairNemeses(), 6, 150, out, fault, quiet, true);
+            }
             default -> throw new IllegalArgumentException(
-                    "--scenario must be raft, unsafe, leaderless, membership or lease-clock: " + scenario);
+                    "--scenario must be raft, unsafe, leaderless, membership, lease-clock, fair-raft or fair-leaderless: "
+                            + scenario);
         }
+    }
+
+    /**
+     * The faults of the same-seed comparison: node-side ones (kill/restart, isolate the leader or a planned node,
+     * random halves) and client-side ones (one node loses every broker, brokers reach only some nodes, readers reach
+     * only some nodes).
+     */
+    static List<Nemesis> fairNemeses() {
+        return List.of(new KillRestart(), new IsolateLeader(), new RandomHalves(),
+                new ClientCut(ClientCut.Kind.NODE_LOSES_BROKERS), new ClientCut(ClientCut.Kind.BROKERS_REACH_SOME),
+                new ClientCut(ClientCut.Kind.READERS_REACH_SOME));
+    }
+
+    /**
+     * Raft and leaderless on the same seed, workload and fault schedule; writes DIR/fair-S/comparison.md and prints
+     * it. Returns the table.
+     */
+    public static String compareModes(int nodes, long seed, Duration duration, Path out) throws Exception {
+        Path dir = out.resolve("fair-" + seed);
+        for (String scenario : List.of("fair-raft", "fair-leaderless")) {
+            ChaosRun.Result r = ChaosRun.run(config(scenario, nodes, seed, duration, dir));
+            System.out.println("chaos: " + scenario + " verdict " + r.verdict());
+        }
+        String table = Comparison.markdown(Comparison.fromDirectory(dir, 3));
+        String header = "Same seed (" + seed + "), same workload (6 workers: register/unregister from the brokers' "
+                + "address, reads from the readers' address), same fault schedule (" + fairNemeses() + "), "
+                + duration.toSeconds() + " s, " + nodes + " nodes; Raft reads LINEARIZABLE, leaderless STALE.\n"
+                + "Command: scripts/chaos.sh compare-modes --nodes " + nodes + " --seed " + seed + " --duration-s "
+                + duration.toSeconds() + "\n\n";
+        Files.writeString(dir.resolve("comparison.md"), header + table);
+        return header + table;
     }
 
     /**
@@ -180,6 +222,22 @@ public final class ChaosMain {
             }
             case "report" -> System.out.println(report(Path.of(args[1])));
             case "campaign" -> campaign(args);
+            case "compare-modes" -> {
+                int nodes = 3;
+                long seed = System.nanoTime() & 0xffffffL;
+                long durationS = 60;
+                Path out = Path.of("target/chaos");
+                for (int i = 1; i + 1 < args.length; i += 2) {
+                    switch (args[i]) {
+                        case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
+                        case "--seed" -> seed = Long.parseLong(args[i + 1]);
+                        case "--duration-s" -> durationS = Long.parseLong(args[i + 1]);
+                        case "--out" -> out = Path.of(args[i + 1]);
+                        default -> usage();
+                    }
+                }
+                System.out.print(compareModes(nodes, seed, Duration.ofSeconds(durationS), out));
+            }
             case "compare" -> System.out.print(Comparison.markdown(Comparison.fromDirectory(Path.of(args[1]), 3)));
             default -> usage();
         }
@@ -232,6 +290,7 @@ public final class ChaosMain {
         System.err.println(
                 "usage: ChaosMain run --scenario raft|unsafe|leaderless|membership|lease-clock|liveness|liveness-leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]\n"
                         + "       ChaosMain report RUN_DIR\n       ChaosMain compare DIR\n"
+                        + "       ChaosMain compare-modes [--nodes 3|5] [--seed S] [--duration-s 60] [--out DIR]\n"
                         + "       ChaosMain campaign --runs N --seed-base S [--scenarios raft,lease-clock,membership,liveness,late-delivery] [--nodes 3,5] [--duration-s 60] [--out DIR]");
         System.exit(2);
     }

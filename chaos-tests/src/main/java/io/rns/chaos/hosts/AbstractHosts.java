@@ -131,6 +131,20 @@ abstract class AbstractHosts<H extends NodeHost> implements Hosts {
         return subnetPrefix + "1";
     }
 
+    /** The netns backends give the harness {@link #CLIENT_SOURCES} more addresses on its leg ({@code .201..}). */
+    @Override
+    public String clientSource(int i) {
+        if (i < 0 || i >= CLIENT_SOURCES) {
+            throw new IllegalArgumentException("client source index must be in [0, " + CLIENT_SOURCES + "): " + i);
+        }
+        return subnetPrefix + (201 + i);
+    }
+
+    @Override
+    public synchronized void cutClient(String host, String sourceAddress) {
+        apply(faults().cutAddress(host, sourceAddress).toAdd());
+    }
+
     @Override
     public String runPrefix() {
         return prefix;

@@ -174,6 +174,12 @@ public final class DockerHosts extends AbstractHosts<DockerHosts.DockerHost> {
 
     /** Runs a command inside the host's container ({@code docker exec}; bounded time). */
     @Override
+    public String clientSource(int i) {
+        throw new UnsupportedOperationException("client-side partitions (client source addresses) need the netns "
+                + "backend (-Drns.chaos.backend=netns, root); the docker backend has no extra harness addresses");
+    }
+
+    @Override
     public ExecResult netnsExec(String host, String... command) {
         DockerHost h = node(host);
         if (!h.created()) {

@@ -56,6 +56,14 @@ final class FaultRules {
         return this;
     }
 
+    /** Both directions between {@code host} and an address that is not a host's (a client source) are dropped. */
+    FaultRules cutAddress(String host, String address) {
+        ipOf.apply(host);
+        rule(host, "-A " + CHAIN_IN + " -s " + address + "/32 -j DROP");
+        rule(host, "-A " + CHAIN_OUT + " -d " + address + "/32 -j DROP");
+        return this;
+    }
+
     /** Packets from {@code from} to {@code to} are dropped (the other direction still flows). */
     FaultRules dropOneWay(String from, String to) {
         ipOf.apply(from);

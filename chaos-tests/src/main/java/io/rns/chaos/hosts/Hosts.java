@@ -96,6 +96,20 @@ public interface Hosts extends AutoCloseable {
      */
     void cut(Map<String, ? extends Collection<String>> grudge);
 
+    /** How many client source addresses {@link #clientSource} offers. */
+    int CLIENT_SOURCES = 4;
+
+    /**
+     * The {@code i}-th extra address of the harness on the nodes' network ({@code 0 <= i < CLIENT_SOURCES}): a client
+     * bound to it (RpcClientOptions.localAddress) can be cut off from some nodes by {@link #cutClient} while the
+     * harness's own address ({@link #harnessAddress()}) never is. Backends without it throw
+     * UnsupportedOperationException naming the backend to use.
+     */
+    String clientSource(int i);
+
+    /** Drops both directions between node {@code host} and the harness address {@code sourceAddress}; heal undoes. */
+    void cutClient(String host, String sourceAddress);
+
     /** Packets from {@code from} to {@code to} are dropped (in {@code from}'s OUTPUT); the reverse direction flows. */
     void dropOneWay(String from, String to);
 

@@ -144,6 +144,9 @@ public final class NetnsHosts extends AbstractHosts<NetnsHosts.NetnsHost> {
         ip("-n", switchNs, "link", "set", "ph", "master", "br0");
         ip("-n", switchNs, "link", "set", "ph", "up");
         ip("addr", "add", harnessAddress() + "/24", "dev", harnessLink);
+        for (int i = 0; i < CLIENT_SOURCES; i++) {
+            ip("addr", "add", clientSource(i) + "/24", "dev", harnessLink); // secondary addresses on the same leg
+        }
         ip("link", "set", harnessLink, "up");
     }
 

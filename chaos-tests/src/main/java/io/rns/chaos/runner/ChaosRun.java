@@ -16,7 +16,9 @@ import io.rns.chaos.history.Op;
 import io.rns.chaos.history.ServerMeta;
 import io.rns.chaos.history.SetValue;
 import io.rns.chaos.hosts.Backend;
+import io.rns.chaos.hosts.Hosts;
 import io.rns.chaos.hosts.HostsBuilder;
+import io.rns.chaos.nemesis.ClientCut;
 import io.rns.chaos.nemesis.ClockOffset;
 import io.rns.chaos.nemesis.Combined;
 import io.rns.chaos.nemesis.FaultEvent;
@@ -30,6 +32,7 @@ import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.Reply;
 import io.rns.client.RetryPolicy;
+import io.rns.rpc.transport.RpcClientOptions;
 import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
@@ -47,6 +50,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One chaos run: real node JVMs in network namespaces, the route-register workload driven through the real client,
@@ -60,10 +64,22 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ChaosRun {
 
-    /** What to run. */
+    /**
+     * What to run.
+     *
+     * @param clientSources the workload writes from client source {@link ClientCut#BROKERS} and reads from
+     *                      {@link ClientCut#READERS} (netns backend), so {@link ClientCut} can cut brokers or readers
+     *                      off from some nodes; false: every client uses the harness's own address
+     */
     public record Config(String scenario, String mode, int nodes, long seed, Duration duration,
             List<Consistency> readLevels, boolean unsafeReads, List<Nemesis> nemeses, int workers, int opsPerKey,
-            Path outDir, Duration faultWindow, Duration quietWindow) {
+            Path outDir, Duration faultWindow, Duration quietWindow, boolean clientSources) {
+        public Config(String scenario, String mode, int nodes, long seed, Duration duration,
+                List<Consistency> readLevels, boolean unsafeReads, List<Nemesis> nemeses, int workers, int opsPerKey,
+                Path outDir, Duration faultWindow, Duration quietWindow) {
+            this(scenario, mode, nodes, seed, duration, readLevels, unsafeReads, nemeses, workers, opsPerKey, outDir,
+                    faultWindow, quietWindow, false);
+        }
     }
 
     /** What came out. */
@@ -112,7 +128,9 @@ public final class ChaosRun {
         // the divergence probe: the current and the previous topic from every node at STALE, every POLL_PERIOD; kept
         // out of the history (STALE reads are not meant to be linearizable)
         NodePoller[] poller = new NodePoller[1];
+        AtomicReference<Hosts> started = new AtomicReference<>(); // the probe starts before the workers
         ClusterRun.Background probe = (hosts, endpoints, rec) -> {
+            started.set(hosts);
             poller[0] = new NodePoller(endpoints, () -> {
                 long g = opCounter.get() / Math.max(1, c.opsPerKey());
                 return g == 0 ? List.of(topic(0)) : List.of(topic(g), topic(g - 1));
@@ -122,8 +140,9 @@ public final class ChaosRun {
         ClusterRun.Outcome<Void> out = ClusterRun.run(hb, dir,
                 new ClusterRun.Spec(c.mode(), c.nodes(), c.seed(), c.nemeses(), c.duration(), c.faultWindow(),
                         c.quietWindow(), c.workers(), "chaos-worker-"),
-                (w, endpoints, rec, deadline) -> new Worker(c, w, endpoints, rec, opCounter, deadline), probe,
-                (hosts, endpoints, rec) -> {
+                (w, endpoints, rec, deadline) -> new Worker(c, w, endpoints, rec, opCounter, deadline,
+                        c.clientSources() ? started.get() : null),
+                probe, (hosts, endpoints, rec) -> {
                     finalReads(c, endpoints, rec, opCounter.get());
                     return null;
                 });
@@ -169,7 +188,13 @@ public final class ChaosRun {
     }
 
     static NamesrvClient client(Config c, List<String> endpoints, long seed) {
+        return client(c, endpoints, seed, null);
+    }
+
+    /** {@code source}: the local address to connect from (a {@link Hosts#clientSource}), or null. */
+    static NamesrvClient client(Config c, List<String> endpoints, long seed, String source) {
         return NamesrvClient.builder().endpoints(endpoints)
+                .rpcOptions(RpcClientOptions.builder().localAddress(source).build())
                 .mode(c.mode().equals("raft") ? ClusterMode.RAFT : ClusterMode.LEADERLESS)
                 .requestTimeout(Duration.ofMillis(1500)).overallTimeout(Duration.ofSeconds(4))
                 .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(6)).randomSeed(seed).clientId("chaos").build();
@@ -217,11 +242,14 @@ public final class ChaosRun {
         final long deadline;
         final Random random;
         final NamesrvClient client;
+        final NamesrvClient readClient;
         final List<String[]> mine = new ArrayList<>(); // [topic, brokerName, addr] acked registrations
         int process;
         int seq;
 
-        Worker(Config c, int index, List<String> endpoints, HistoryRecorder rec, AtomicLong opCounter, long deadline) {
+        /** @param hosts non-null: write from the brokers' client source and read from the readers' */
+        Worker(Config c, int index, List<String> endpoints, HistoryRecorder rec, AtomicLong opCounter, long deadline,
+                Hosts hosts) {
             this.c = c;
             this.index = index;
             this.endpoints = endpoints;
@@ -229,7 +257,10 @@ public final class ChaosRun {
             this.opCounter = opCounter;
             this.deadline = deadline;
             this.random = new Random(c.seed() * 31 + index);
-            this.client = client(c, endpoints, c.seed() * 17 + index);
+            this.client = client(c, endpoints, c.seed() * 17 + index,
+                    hosts == null ? null : hosts.clientSource(ClientCut.BROKERS));
+            this.readClient = hosts == null ? client
+                    : client(c, endpoints, c.seed() * 19 + index, hosts.clientSource(ClientCut.READERS));
             this.process = rec.newProcess();
         }
 
@@ -242,7 +273,7 @@ public final class ChaosRun {
                 if (roll < 50) {
                     String node = endpoints.get(random.nextInt(endpoints.size()));
                     Consistency level = c.readLevels().get(random.nextInt(c.readLevels().size()));
-                    read(client, rec, process, topic, node, level);
+                    read(readClient, rec, process, topic, node, level);
                 } else if (roll < 80 || mine.stream().noneMatch(m -> m[0].equals(topic))) {
                     register(topic);
                 } else {
@@ -296,6 +327,9 @@ public final class ChaosRun {
         @Override
         public void close() {
             client.close();
+            if (readClient != client) {
+                readClient.close();
+            }
         }
     }
 

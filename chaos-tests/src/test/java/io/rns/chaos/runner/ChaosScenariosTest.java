@@ -122,6 +122,17 @@ class ChaosScenariosTest {
     }
 
     @Test
+    void raftModeStaysLinearizableWhenBrokersOrReadersReachOnlySomeNodes() throws Exception {
+        // the comparison's faults (scripts/chaos.sh compare-modes): a node that loses every broker, brokers or
+        // readers that reach only some nodes, plus kill/restart, isolation and random halves
+        ChaosRun.Result r = ChaosRun.run(io.rns.chaos.ChaosMain.config("fair-raft", 3, seed(), Duration.ofSeconds(25),
+                OUT));
+        assertTrue(r.ops() > 150, "the workload must actually run: " + r.ops() + " ops");
+        assertTrue(r.faults().size() >= 2, "faults must actually happen: " + r.faults());
+        ScenarioAssertions.assertLinearizableAndClean(r);
+    }
+
+    @Test
     void theCheckerCatchesADeliberatelyUnsafeReadPath() throws Exception {
         // replica-local reads labelled LINEARIZABLE (test-only server flag): the harness must find the lie
         ChaosRun.Result r = ChaosRun

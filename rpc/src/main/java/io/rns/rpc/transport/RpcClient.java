@@ -321,7 +321,8 @@ public final class RpcClient implements AutoCloseable {
         private void connect(int slot, CompletableFuture<Conn> cf) {
             ChannelFuture f;
             try {
-                f = bootstrap.connect(address);
+                f = options.localAddress() == null ? bootstrap.connect(address)
+                        : bootstrap.connect(address, new InetSocketAddress(options.localAddress(), 0));
             } catch (RuntimeException e) {
                 slots.compareAndSet(slot, cf, null);
                 cf.completeExceptionally(new RpcConnectException(endpoint, "cannot connect: " + e, e));

@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param idleTimeout            a pooled connection with no traffic and no pending call for this long is closed
  *                               (default 60 s)
  * @param ioThreads              Netty event-loop threads (default 1)
+ * @param localAddress           the local IP address connections are made from (null = the kernel chooses; tests
+ *                               use it to give clients addresses that can be cut off from some nodes)
  */
 public record RpcClientOptions(Duration connectTimeout, int maxFrameBytes, int connectionsPerEndpoint,
-        Duration idleTimeout, int ioThreads) {
+        Duration idleTimeout, int ioThreads, String localAddress) {
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public RpcClientOptions {
@@ -30,6 +32,9 @@ public record RpcClientOptions(Duration connectTimeout, int maxFrameBytes, int c
         RpcServerOptions.Options.positive("idleTimeout", idleTimeout);
         if (ioThreads < 1)
             throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
+        if (localAddress != null && localAddress.isBlank())
+            throw new IllegalArgumentException(
+                    "localAddress must be null or an IP address, got '" + localAddress + "'");
     }
 
     public static Builder builder() {
@@ -42,14 +47,15 @@ public record RpcClientOptions(Duration connectTimeout, int maxFrameBytes, int c
 
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).maxFrameBytes(maxFrameBytes)
-                .connectionsPerEndpoint(connectionsPerEndpoint).idleTimeout(idleTimeout).ioThreads(ioThreads);
+                .connectionsPerEndpoint(connectionsPerEndpoint).idleTimeout(idleTimeout).ioThreads(ioThreads)
+                .localAddress(localAddress);
     }
 
     @Override
     public String toString() {
         return "RpcClientOptions{connectTimeout=" + connectTimeout + ", maxFrameBytes=" + maxFrameBytes
                 + ", connectionsPerEndpoint=" + connectionsPerEndpoint + ", idleTimeout=" + idleTimeout + ", ioThreads="
-                + ioThreads + '}';
+                + ioThreads + (localAddress == null ? "" : ", localAddress=" + localAddress) + '}';
     }
 
     public static final class Builder {
@@ -58,6 +64,7 @@ public record RpcClientOptions(Duration connectTimeout, int maxFrameBytes, int c
         private int connectionsPerEndpoint = 1;
         private Duration idleTimeout = Duration.ofSeconds(60);
         private int ioThreads = 1;
+        private String localAddress;
 
         private Builder() {
         }
@@ -87,9 +94,16 @@ public record RpcClientOptions(Duration connectTimeout, int maxFrameBytes, int c
             return this;
         }
 
+        /** Connect from this local IP address (null: any). */
+        public Builder localAddress(String ip) {
+            this.localAddress = ip;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RpcClientOptions build() {
-            return new RpcClientOptions(connectTimeout, maxFrameBytes, connectionsPerEndpoint, idleTimeout, ioThreads);
+            return new RpcClientOptions(connectTimeout, maxFrameBytes, connectionsPerEndpoint, idleTimeout, ioThreads,
+                    localAddress);
         }
     }
 }
