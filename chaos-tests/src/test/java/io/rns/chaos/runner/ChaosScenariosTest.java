@@ -125,8 +125,8 @@ class ChaosScenariosTest {
     void raftModeStaysLinearizableWhenBrokersOrReadersReachOnlySomeNodes() throws Exception {
         // the comparison's faults (scripts/chaos.sh compare-modes): a node that loses every broker, brokers or
         // readers that reach only some nodes, plus kill/restart, isolation and random halves
-        ChaosRun.Result r = ChaosRun.run(io.rns.chaos.ChaosMain.config("fair-raft", 3, seed(), Duration.ofSeconds(25),
-                OUT));
+        ChaosRun.Result r = ChaosRun
+                .run(io.rns.chaos.ChaosMain.config("fair-raft", 3, seed(), Duration.ofSeconds(25), OUT));
         assertTrue(r.ops() > 150, "the workload must actually run: " + r.ops() + " ops");
         assertTrue(r.faults().size() >= 2, "faults must actually happen: " + r.faults());
         ScenarioAssertions.assertLinearizableAndClean(r);
