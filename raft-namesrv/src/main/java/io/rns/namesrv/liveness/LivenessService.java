@@ -59,8 +59,10 @@ public final class LivenessService implements NodeStatus.LeadershipListener, Aut
         scan = executor.scheduleWithFixedDelay(() -> {
             try {
                 scanOnce();
-            } catch (RuntimeException e) {
-                log.error("liveness scan failed", e);
+            } catch (Throwable e) {
+                // never let the scheduled task die: an escaping Error (a class that cannot load, say) would stop
+                // every later scan silently, and dead brokers would stay routed on this leader for good
+                log.error("liveness scan failed; scanning goes on", e);
             }
         }, config.scanIntervalMs(), config.scanIntervalMs(), TimeUnit.MILLISECONDS);
     }

@@ -50,6 +50,8 @@ final class EchoHandler implements RequestHandler {
                     ChangeWritePermResponse.newBuilder().setTopicCount(req.getChangeWritePerm().getChangeValue()));
             case REGISTER_TOPIC -> b.setRegisterTopic(
                     RegisterTopicResponse.newBuilder().addSkippedBrokerNames(req.getRegisterTopic().getTopic()));
+            case OPEN_SESSION ->
+                b.setOpenSession(OpenSessionResponse.newBuilder().setSessionId(41).setTimeoutMs(600_000));
             case LIST_PEERS -> b.setListPeers(ListPeersResponse.newBuilder().setLeaderId("n1"));
             case ADD_PEER -> b.setAddPeer(AddPeerResponse.getDefaultInstance());
             case REMOVE_PEER -> b.setRemovePeer(RemovePeerResponse.getDefaultInstance());

@@ -115,6 +115,8 @@ class RpcTransportTest {
                                 .addQueueDatas(QueueData.newBuilder().setBrokerName("b1").setReadQueueNums(4)
                                         .setWriteQueueNums(4).setPerm(6)))
                         .build(),
+                RequestEnvelope.newBuilder().setSessionId(41).setSessionSeq(1)
+                        .setOpenSession(OpenSessionRequest.getDefaultInstance()).build(),
                 RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()).build(),
                 RequestEnvelope.newBuilder()
                         .setAddPeer(AddPeerRequest.newBuilder().setNodeId("n4").setHost("10.0.0.4").setRaftPort(9784)
