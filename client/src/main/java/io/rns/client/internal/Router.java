@@ -56,7 +56,10 @@ public final class Router {
     /** Learns the leader from any header received from {@code endpoint}. */
     public void learn(ResponseHeader h, String endpoint) {
         if (h.getRole() == Role.LEADER && h.getCode() != ErrorCode.NOT_LEADER) {
-            leader = endpoint;
+            // a follower forwards a write and returns the leader's header unchanged: the leader is the node that
+            // answered (its hint names its own client address), not the endpoint this client happened to ask
+            String hint = h.getLeaderHint();
+            leader = !hint.isEmpty() && Endpoints.isValid(hint) && endpoints.contains(hint) ? hint : endpoint;
         } else if (!h.getLeaderHint().isEmpty() && Endpoints.isValid(h.getLeaderHint())) {
             leader = h.getLeaderHint();
         } else if (endpoint.equals(leader) && (h.getRole() != Role.LEADER || h.getCode() == ErrorCode.NOT_LEADER)) {
