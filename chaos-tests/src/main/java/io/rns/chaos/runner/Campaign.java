@@ -200,20 +200,30 @@ public final class Campaign {
 
     // ------------------------------------------------------------------------------------------------- output
 
-    private static List<RunRecord> load(Path json) throws IOException {
+    static List<RunRecord> load(Path json) throws IOException {
         List<RunRecord> out = new ArrayList<>();
         if (!Files.exists(json)) {
             return out;
         }
         JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-        Gson gson = new Gson();
         for (JsonElement e : o.getAsJsonArray("runs")) {
-            out.add(gson.fromJson(e, RunRecord.class));
+            out.add(fromJson(e.getAsJsonObject())); // by hand: this Gson cannot build records
         }
         return out;
     }
 
-    private static void write(Config c, List<RunRecord> runs) throws IOException {
+    private static RunRecord fromJson(JsonObject r) {
+        Map<String, Integer> anomalies = new TreeMap<>();
+        if (r.has("anomalies")) {
+            r.getAsJsonObject("anomalies").entrySet().forEach(e -> anomalies.put(e.getKey(), e.getValue().getAsInt()));
+        }
+        return new RunRecord(r.get("k").getAsInt(), r.get("scenario").getAsString(), r.get("nodes").getAsInt(),
+                r.get("seed").getAsLong(), r.get("verdict").getAsString(), r.get("ops").getAsInt(),
+                r.get("okOps").getAsInt(), r.get("indeterminate").getAsInt(), anomalies, r.get("wallMs").getAsLong(),
+                r.get("dir").getAsString());
+    }
+
+    static void write(Config c, List<RunRecord> runs) throws IOException {
         Gson gson = new GsonBuilder().setPrettyPrinting().create();
         JsonObject o = new JsonObject();
         o.addProperty("runsPlanned", c.runs());
