@@ -6,14 +6,11 @@ import io.rns.chaos.hosts.Hosts;
 import io.rns.chaos.hosts.HostsBuilder;
 import io.rns.chaos.nemesis.ObservedNode;
 import io.rns.chaos.nemesis.RnsClusterView;
-import io.rns.client.CallOptions;
 import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.RetryPolicy;
-import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.Consistency;
-import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.Role;
 
 import java.io.IOException;
@@ -165,7 +162,7 @@ public final class DiskFullRun {
     /** Every node's STALE answer must be the leader's LINEARIZABLE one, with every acknowledged write in it. */
     private static long compare(NamesrvClient client, Hosts hosts, String topic, Set<String> acked,
             List<String> problems) throws InterruptedException {
-        Set<String> truth = read(client, topic, null, Consistency.LINEARIZABLE);
+        Set<String> truth = RouteReads.brokers(client, topic, null, Consistency.LINEARIZABLE);
         if (truth == null) {
             problems.add("the final LINEARIZABLE read failed");
             return acked.size();
@@ -175,7 +172,7 @@ public final class DiskFullRun {
             Set<String> got = null;
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < until) { // a restarted node catches up: bounded wait for its answer
-                got = read(client, topic, h.clientAddress(), Consistency.STALE);
+                got = RouteReads.brokers(client, topic, h.clientAddress(), Consistency.STALE);
                 if (truth.equals(got)) {
                     break;
                 }
@@ -187,20 +184,6 @@ public final class DiskFullRun {
             }
         }
         return missing;
-    }
-
-    private static Set<String> read(NamesrvClient client, String topic, String node, Consistency level) {
-        try {
-            CallOptions o = CallOptions.DEFAULT.withConsistency(level);
-            var r = client.getTopicRoute(topic, node == null ? o : o.withNode(node));
-            Set<String> out = new TreeSet<>();
-            for (BrokerData b : r.value().getBrokerDatasList()) {
-                out.addAll(b.getBrokerAddrsMap().values());
-            }
-            return out;
-        } catch (NamesrvException e) {
-            return e.code() == ErrorCode.TOPIC_NOT_FOUND ? new TreeSet<>() : null;
-        }
     }
 
     private static NamesrvClient client(List<String> endpoints, long seed) {

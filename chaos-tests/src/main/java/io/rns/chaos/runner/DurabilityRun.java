@@ -8,14 +8,11 @@ import io.rns.chaos.hosts.Hosts;
 import io.rns.chaos.hosts.HostsBuilder;
 import io.rns.chaos.nemesis.ObservedNode;
 import io.rns.chaos.nemesis.RnsClusterView;
-import io.rns.client.CallOptions;
 import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.RetryPolicy;
-import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.Consistency;
-import io.rns.rpc.v1.ErrorCode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -176,7 +173,7 @@ public final class DurabilityRun {
         long missing = 0;
         try (NamesrvClient client = client(hosts.clientAddresses(), 1, Duration.ofSeconds(20))) {
             for (Map.Entry<String, Set<String>> e : acked.entrySet()) {
-                Set<String> got = read(client, e.getKey(), null, Consistency.LINEARIZABLE);
+                Set<String> got = RouteReads.brokers(client, e.getKey(), null, Consistency.LINEARIZABLE);
                 if (got == null) {
                     problems.add(when + ": the LINEARIZABLE read of " + e.getKey() + " failed");
                     continue;
@@ -199,9 +196,9 @@ public final class DurabilityRun {
         int disagree = 0;
         try (NamesrvClient client = client(hosts.clientAddresses(), 2, Duration.ofSeconds(20))) {
             for (String topic : new TreeSet<>(topics)) {
-                Set<String> truth = read(client, topic, null, Consistency.LINEARIZABLE);
+                Set<String> truth = RouteReads.brokers(client, topic, null, Consistency.LINEARIZABLE);
                 for (Host h : hosts.hosts()) {
-                    Set<String> got = read(client, topic, h.clientAddress(), Consistency.STALE);
+                    Set<String> got = RouteReads.brokers(client, topic, h.clientAddress(), Consistency.STALE);
                     if (truth == null || !truth.equals(got)) {
                         disagree++;
                         problems.add("node " + h.id() + " answers "
@@ -213,25 +210,6 @@ public final class DurabilityRun {
             }
         }
         return disagree;
-    }
-
-    private static Set<String> read(NamesrvClient client, String topic, String node, Consistency level) {
-        try {
-            CallOptions o = CallOptions.DEFAULT.withConsistency(level);
-            var r = client.getTopicRoute(topic, node == null ? o : o.withNode(node));
-            Set<String> out = new TreeSet<>();
-            for (BrokerData b : r.value().getBrokerDatasList()) {
-                out.addAll(b.getBrokerAddrsMap().values());
-            }
-            return out;
-        } catch (NamesrvException e) {
-            if (e.code() == ErrorCode.TOPIC_NOT_FOUND) {
-                return new TreeSet<>();
-            }
-            System.out.println("chaos: durability: " + level + " read of " + topic + (node == null ? "" : " on " + node)
-                    + " failed: " + e.codeName() + ": " + e.getMessage());
-            return null;
-        }
     }
 
     private static NamesrvClient client(List<String> endpoints, long seed, Duration overall) {
