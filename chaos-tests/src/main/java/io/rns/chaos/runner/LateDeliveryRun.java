@@ -41,9 +41,9 @@ import java.util.stream.Stream;
  * paused follower's socket buffer while the client's own retry, through another node, succeeds; the client then
  * unregisters the broker; then the follower resumes, reads the stale attempt and forwards it to the leader.
  *
- * <p>Each cycle: a fresh client whose first endpoint is F (its seeded router starts there) writes once through the
- * follower F; SIGSTOP F; the client registers a new broker: the attempt to F times out, the client retries on the
- * next node and gets OK; it unregisters the broker (OK) and reads it gone; F gets SIGCONT well within the election
+ * <p>Each cycle: a fresh client that knows only the followers, F first (its seeded router starts there), writes
+ * once through the follower F; SIGSTOP F; the client registers a new broker: the attempt to F times out, the client retries on the
+ * next follower and gets OK; it unregisters the broker (OK) and reads it gone; F gets SIGCONT well within the election
  * timeout, so it still knows the leader and forwards the buffered attempt. At-least-once (no client session, what
  * every write was before sessions) that copy is applied after the unregistration and the broker comes back — the
  * checker says INVALID. In a session the copy carries the sequence number of the registration, lower than the
@@ -122,14 +122,18 @@ public final class LateDeliveryRun {
     /** One pause / register / unregister / resume cycle on topic {@code topic} with follower {@code f} paused. */
     private static void cycle(Config c, Hosts hosts, Host f, String leader, String topic, int cycle,
             HistoryRecorder rec, long clientSeed) throws Exception {
+        // the client knows the followers only (F first): a client that knows the leader sends its writes there
+        // directly once it has learnt it (Router), and a write that never passes through a follower cannot be
+        // delivered late by one; any client reaches a follower first while it does not know the leader yet
         List<String> endpoints = new ArrayList<>();
         endpoints.add(f.clientAddress());
-        hosts.hosts().stream().filter(h -> h != f).forEach(h -> endpoints.add(h.clientAddress()));
+        hosts.hosts().stream().filter(h -> h != f && !h.id().equals(leader))
+                .forEach(h -> endpoints.add(h.clientAddress()));
         try (NamesrvClient client = client(endpoints, startingAtFirst(clientSeed, endpoints.size()), c.exactlyOnce())) {
             int p = rec.newProcess();
             // a first write through F (forwarded to the leader): the client now holds a connection F has accepted,
             // so the registration below waits in that socket's receive buffer, and it sends its next write to F again
-            // (the answer came from the leader through F); with sessions it also opens its session here
+            // (the leader's address is not among its endpoints); with sessions it also opens its session here
             client.kvPut("late-delivery", "cycle", Integer.toString(cycle));
             String name = "late-" + cycle;
             String addr = name + ".chaos:10911";
@@ -170,6 +174,15 @@ public final class LateDeliveryRun {
                 ChaosRun.read(client, rec, rec.newProcess(), topic, ep, Consistency.LINEARIZABLE);
             }
         }
+    }
+
+    /**
+     * How many late copies the nodes refused in the run written to {@code runDir} (its results.json): zero means the
+     * run never set up a late delivery, so its verdict says nothing about fencing.
+     */
+    public static long lateCopiesRefused(Path runDir) throws IOException {
+        String json = Files.readString(runDir.resolve("results.json"), StandardCharsets.UTF_8);
+        return JsonParser.parseString(json).getAsJsonObject().get("lateCopiesRefused").getAsLong();
     }
 
     private static String leaderAddress(Hosts hosts, String leaderId) {

@@ -74,7 +74,7 @@ class ChaosScenariosTest {
         ChaosRun.Result r = LateDeliveryRun
                 .run(new LateDeliveryRun.Config("late-delivery", 3, seed(), 4, true, false, OUT));
         ScenarioAssertions.assertLinearizableAndClean(r);
-        assertTrue(lateCopiesRefused(r) >= 1,
+        assertTrue(LateDeliveryRun.lateCopiesRefused(r.dir()) >= 1,
                 "the late copies must actually arrive and be refused (STALE_SEQUENCE); see " + r.dir());
     }
 
@@ -94,7 +94,7 @@ class ChaosScenariosTest {
         ChaosRun.Result r = LateDeliveryRun
                 .run(new LateDeliveryRun.Config("late-delivery-versioned", 3, seed(), 4, false, true, OUT));
         ScenarioAssertions.assertLinearizableAndClean(r);
-        assertTrue(lateCopiesRefused(r) >= 1,
+        assertTrue(LateDeliveryRun.lateCopiesRefused(r.dir()) >= 1,
                 "the late copies must actually arrive and be refused (STALE_REGISTRATION); see " + r.dir());
     }
 
@@ -114,11 +114,6 @@ class ChaosScenariosTest {
     void aNodeWhoseDiskFillsUpHaltsSafelyAndRejoinsOnceSpaceIsFreed() throws Exception {
         DiskFullRun.Result r = DiskFullRun.run(new DiskFullRun.Config("diskfull", seed(), OUT));
         assertTrue(r.clean(), r + "; see " + r.dir());
-    }
-
-    private static long lateCopiesRefused(ChaosRun.Result r) throws java.io.IOException {
-        String json = java.nio.file.Files.readString(r.dir().resolve("results.json"));
-        return com.google.gson.JsonParser.parseString(json).getAsJsonObject().get("lateCopiesRefused").getAsLong();
     }
 
     @Test
