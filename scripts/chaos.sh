@@ -4,7 +4,7 @@
 #   scripts/chaos.sh run --scenario raft|unsafe|leaderless|membership|lease-clock|liveness|liveness-leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]
 #                        [--backend netns|docker|rootless]
 #   scripts/chaos.sh report RUN_DIR      # re-check a recorded history.jsonl and rewrite report.html (no root needed)
-#   scripts/chaos.sh campaign --runs N --seed-base S [--scenarios raft,lease-clock,membership,liveness,late-delivery]
+#   scripts/chaos.sh campaign --runs N --seed-base S [--scenarios raft,lease-clock,membership,liveness,late-delivery,durability]
 #                             [--nodes 3,5] [--duration-s 60] [--out DIR]
 #       seeded Raft runs back to back (run k: scenario k mod |scenarios|, seed S+k); prints progress, writes
 #       DIR/campaign.{md,json} after every run, keeps failing runs' directories whole; resumable (rerun the same
@@ -141,13 +141,34 @@ case "$cmd" in
     [[ " ${args[*]} " == *" --out "* ]] || args+=(--out "$default_out")
     b="${BUILD_DIR:-$ROOT/chaos-tests/target}"
     mkdir -p "$b"
-    # the nodes run from server/target/lib (scripts/rns-node): package the server, then the harness's classpath
+    # package the server (scripts/rns-node's own files), then the harness's classpath
     "$MVN" -B -q "${FLAGS[@]}" -pl server -am package -DskipTests >/dev/null
     "$MVN" -B -q "${FLAGS[@]}" -pl chaos-tests -am test-compile dependency:build-classpath -DskipTests \
       -Dmdep.includeScope=test -Dmdep.outputFile="$b/chaos-cp.txt" >/dev/null
+    # The node JVMs inherit the harness's classpath, whose RNS entries are the modules' target/classes directories.
+    # A build during a long campaign rewrites those class files under the running nodes, and a class first loaded
+    # then can fail to load (track record #6). So the campaign runs from a private copy in DIR/.classpath.
+    out_dir=""
+    for ((i = 0; i < ${#args[@]}; i++)); do [ "${args[$i]}" = --out ] && out_dir="${args[$((i + 1))]}"; done
+    mkdir -p "$out_dir"
+    frozen="$out_dir/.classpath"
+    rm -rf "$frozen"
+    cp_frozen=""
+    n=0
+    IFS=: read -ra entries <<< "$b/classes:$(cat "$b/chaos-cp.txt")"
+    for e in "${entries[@]}"; do
+      if [ -d "$e" ]; then
+        mkdir -p "$frozen/$n-$(basename "$(dirname "$e")")"
+        cp -a "$e/." "$frozen/$n-$(basename "$(dirname "$e")")/"
+        e="$frozen/$n-$(basename "$(dirname "$e")")"
+      fi
+      cp_frozen="${cp_frozen:+$cp_frozen:}$e"
+      n=$((n + 1))
+    done
+    echo "chaos.sh: running from a copy of the build's classes in $frozen (later builds do not reach these nodes)"
     # bounded: every run is bounded by its duration plus cluster start, heal, check (~7 min at most each)
     exec timeout --kill-after=60 $(( runs * 420 + 60 )) \
-      java -cp "$b/classes:$(cat "$b/chaos-cp.txt")" io.rns.chaos.ChaosMain "$cmd" "${args[@]}"
+      java -cp "$cp_frozen" io.rns.chaos.ChaosMain "$cmd" "${args[@]}"
     ;;
   report)
     [ $# -eq 1 ] || usage

@@ -291,7 +291,7 @@ public final class ChaosMain {
                 "usage: ChaosMain run --scenario raft|unsafe|leaderless|membership|lease-clock|liveness|liveness-leaderless [--nodes 3|5] [--seed N] [--duration-s S] [--out DIR]\n"
                         + "       ChaosMain report RUN_DIR\n       ChaosMain compare DIR\n"
                         + "       ChaosMain compare-modes [--nodes 3|5] [--seed S] [--duration-s 60] [--out DIR]\n"
-                        + "       ChaosMain campaign --runs N --seed-base S [--scenarios raft,lease-clock,membership,liveness,late-delivery] [--nodes 3,5] [--duration-s 60] [--out DIR]");
+                        + "       ChaosMain campaign --runs N --seed-base S [--scenarios raft,lease-clock,membership,liveness,late-delivery,durability] [--nodes 3,5] [--duration-s 60] [--out DIR]");
         System.exit(2);
     }
 }

@@ -37,7 +37,10 @@ public final class Campaign {
 
     /** The scenarios a campaign may rotate over (all Raft). */
     public static final List<String> SCENARIOS = List.of("raft", "lease-clock", "membership", "liveness",
-            "late-delivery");
+            "late-delivery", "durability");
+
+    /** A durability run's write phase per SIGKILL-all cycle; a cycle with its restart and checks takes ~15 s. */
+    static final Duration DURABILITY_WRITE_PHASE = Duration.ofSeconds(3);
 
     public record Config(int runs, long seedBase, List<String> scenarios, List<Integer> nodes, Duration duration,
             Path out) {
@@ -121,6 +124,9 @@ public final class Campaign {
                         LivenessRun.run(scenarios.livenessConfig("liveness", nodes, seed, c.duration(), runsDir)));
                 case "late-delivery" -> lateDelivery(k, nodes, seed, LateDeliveryRun.run(
                         new LateDeliveryRun.Config("late-delivery-" + nodes, nodes, seed, 8, true, false, runsDir)));
+                case "durability" ->
+                    durability(k, nodes, seed, DurabilityRun.run(new DurabilityRun.Config("durability-" + nodes, nodes,
+                            seed, durabilityCycles(c.duration()), 3, DURABILITY_WRITE_PHASE, runsDir)));
                 default -> linearizable(k, scenario, nodes, seed,
                         ChaosRun.run(scenarios.config(scenario, nodes, seed, c.duration(), runsDir)));
             };
@@ -164,6 +170,27 @@ public final class Campaign {
         anomalies.put("late delivery not exercised (no late copy refused)", 1);
         return new RunRecord(rec.k(), rec.scenario(), rec.nodes(), rec.seed(), rec.verdict(), rec.ops(), rec.okOps(),
                 rec.indeterminate(), anomalies, rec.wallMs(), rec.dir());
+    }
+
+    /** SIGKILL-all cycles that fit the run's duration (at least two). */
+    static int durabilityCycles(Duration duration) {
+        return (int) Math.max(2, duration.toSeconds() / 15);
+    }
+
+    private static RunRecord durability(int k, int nodes, long seed, DurabilityRun.Result r) {
+        Map<String, Integer> anomalies = new TreeMap<>();
+        if (r.lost() > 0) {
+            anomalies.put("acknowledged writes lost", (int) r.lost());
+        }
+        if (r.disagree() > 0) {
+            anomalies.put("topics the nodes disagree on", r.disagree());
+        }
+        if (r.lost() == 0 && r.disagree() == 0 && !r.problems().isEmpty()) {
+            anomalies.put("durability problems", r.problems().size());
+        }
+        int acked = (int) Math.min(Integer.MAX_VALUE, r.acknowledged());
+        return new RunRecord(k, "durability", nodes, seed, anomalies.isEmpty() ? "CLEAN" : "ANOMALY", acked, acked, 0,
+                anomalies, 0, r.dir().toString());
     }
 
     private static RunRecord liveness(int k, int nodes, LivenessRun.Result r) {
@@ -280,6 +307,10 @@ public final class Campaign {
         sb.append(String.format(Locale.ROOT, "| **all** | | **%d** | **%d** | %d | %d | | %.1f %% |%n%n", runs.size(),
                 runs.stream().filter(r -> !r.anomalies().isEmpty()).count(), totalOps, totalOk,
                 totalOps == 0 ? 0.0 : 100.0 * totalOk / totalOps));
+        if (runs.stream().anyMatch(r -> r.scenario().equals("durability"))) {
+            sb.append("Durability rows count acknowledged writes, each checked on every node after every SIGKILL of "
+                    + "all nodes (attempts are not counted, so their availability says nothing).\n\n");
+        }
         Map<String, Integer> kinds = new TreeMap<>();
         runs.forEach(r -> r.anomalies().forEach((kind, n) -> kinds.merge(kind, n, Integer::sum)));
         sb.append("Anomalies by kind: ").append(kinds.isEmpty() ? "none" : kinds.toString()).append("\n\n");

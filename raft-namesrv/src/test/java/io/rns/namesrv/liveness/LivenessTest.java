@@ -8,6 +8,7 @@ import io.rns.namesrv.api.RequestDispatcher;
 import io.rns.namesrv.config.LivenessConfig;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
@@ -32,8 +33,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,6 +56,21 @@ class LivenessTest {
     RequestDispatcher dispatcher;
     final List<Runnable> closeHooks = new ArrayList<>();
 
+    /** An Error the monotonic clock throws once, on the next call from a thread named {@code rns-liveness-test}. */
+    final AtomicReference<Error> scanThreadError = new AtomicReference<>();
+    final CountDownLatch errorThrown = new CountDownLatch(1);
+
+    private long clock() {
+        if (Thread.currentThread().getName().startsWith("rns-liveness-test")) {
+            Error e = scanThreadError.getAndSet(null);
+            if (e != null) {
+                errorThrown.countDown();
+                throw e;
+            }
+        }
+        return now.get();
+    }
+
     private void setUp(LivenessConfig cfg) {
         NamesrvConfig config = NamesrvConfig.builder().nodeId("n1")
                 .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
@@ -58,7 +78,7 @@ class LivenessTest {
         consensus = new InMemoryConsensus(dir.resolve("sm"));
         Clock wall = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         // on the leader, a closed connection makes the broker a suspect (as ConnectionLoss does)
-        NodeStack node = new NodeStack(config, consensus, wall, now::get, Consistency.LINEARIZABLE,
+        NodeStack node = new NodeStack(config, consensus, wall, this::clock, Consistency.LINEARIZABLE,
                 (key, epoch) -> liveness.tracker().connectionClosed(key, epoch));
         liveness = node.liveness;
         consensus.becomeLeader(1);
@@ -174,6 +194,32 @@ class LivenessTest {
         liveness.scanOnce();
         assertFalse(present("b1"), "queued_ms " + Integer.toUnsignedString(queuedMs)
                 + " must not extend the lease that ran out 10 s after the registration");
+    }
+
+    /**
+     * Track record #6: a class that failed to load in the middle of a scan (its class file was being rewritten by a
+     * build under the running node) threw an Error out of the scheduled scan task, which ended every later scan
+     * without a word, and the leader never expired another broker. The scan now outlives any Throwable.
+     */
+    @Test
+    void theScheduledScanOutlivesAnErrorThrownInsideOneScan() throws Exception {
+        setUp(cfg(5, 10, 0.5));
+        register(broker("c1", "b1", "T1"));
+        advanceMs(10_000); // the lease has run out: the next scan that completes proposes the expiry
+        scanThreadError.set(new NoClassDefFoundError("io/rns/namesrv/liveness/LeaseTracker$Expiry (test)"));
+        ScheduledExecutorService executor = Executors
+                .newSingleThreadScheduledExecutor(DaemonThreads.named("rns-liveness-test"));
+        try {
+            liveness.start(executor);
+            assertTrue(errorThrown.await(10, TimeUnit.SECONDS), "the first scheduled scan must meet the Error");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (present("b1") && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertFalse(present("b1"), "a later scan must still run and expire the broker whose lease ran out");
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     @Test
