@@ -158,9 +158,10 @@ case "$cmd" in
     IFS=: read -ra entries <<< "$b/classes:$(cat "$b/chaos-cp.txt")"
     for e in "${entries[@]}"; do
       if [ -d "$e" ]; then
-        mkdir -p "$frozen/$n-$(basename "$(dirname "$e")")"
-        cp -a "$e/." "$frozen/$n-$(basename "$(dirname "$e")")/"
-        e="$frozen/$n-$(basename "$(dirname "$e")")"
+        copy="$frozen/$n-$(basename "$(dirname "$(dirname "$e")")")-$(basename "$e")"   # e.g. 3-client-classes
+        mkdir -p "$copy"
+        cp -a "$e/." "$copy/"
+        e="$copy"
       fi
       cp_frozen="${cp_frozen:+$cp_frozen:}$e"
       n=$((n + 1))
