@@ -42,8 +42,8 @@ import java.util.stream.Stream;
  * unregisters the broker; then the follower resumes, reads the stale attempt and forwards it to the leader.
  *
  * <p>Each cycle: a fresh client that knows only the followers, F first (its seeded router starts there), writes
- * once through the follower F; SIGSTOP F; the client registers a new broker: the attempt to F times out, the client retries on the
- * next follower and gets OK; it unregisters the broker (OK) and reads it gone; F gets SIGCONT well within the election
+ * once through the follower F; SIGSTOP F; the client registers a new broker: the attempt to F times out, the client
+ * retries on the next follower and gets OK; it unregisters the broker (OK) and reads it gone; F gets SIGCONT well within the election
  * timeout, so it still knows the leader and forwards the buffered attempt. At-least-once (no client session, what
  * every write was before sessions) that copy is applied after the unregistration and the broker comes back — the
  * checker says INVALID. In a session the copy carries the sequence number of the registration, lower than the

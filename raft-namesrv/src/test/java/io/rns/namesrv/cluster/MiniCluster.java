@@ -7,12 +7,14 @@ import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.v1.Role;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
@@ -43,19 +45,34 @@ public final class MiniCluster implements AutoCloseable {
         }
     }
 
+    /** Test ports come from here: below Linux's ephemeral range (32768+), see {@link #freePorts}. */
+    private static final int PORT_LO = 15_000;
+    private static final int PORT_HI = 32_000;
+    /** The next candidate port; starts at a per-process offset so that test JVMs side by side do not race. */
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger(
+            (int) (ProcessHandle.current().pid() * 131 % (PORT_HI - PORT_LO)));
+
+    /**
+     * {@code n} ports that were free a moment ago, never handed out twice by this JVM. Not ephemeral ports: a port the
+     * kernel picked for {@code new ServerSocket(0)} and that was closed again can be taken, before the node binds it,
+     * as the local port of any outgoing connection (seen: "BindException: Address already in use" for a RocketMQ
+     * ingress port), while a port below the ephemeral range is only ever taken by a deliberate bind.
+     */
     public static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
         int[] ports = new int[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
+        int found = 0;
+        for (int tries = 0; found < n && tries < PORT_HI - PORT_LO; tries++) {
+            int port = PORT_LO + Math.floorMod(NEXT_PORT.getAndIncrement(), PORT_HI - PORT_LO);
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new InetSocketAddress("127.0.0.1", port));
+                ports[found++] = port;
+            } catch (IOException inUse) {
+                // taken by someone else: try the next one
             }
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
+        }
+        if (found < n) {
+            throw new IOException("no " + n + " free ports in [" + PORT_LO + ", " + PORT_HI + ")");
         }
         return ports;
     }
