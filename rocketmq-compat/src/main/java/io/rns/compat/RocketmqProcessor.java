@@ -88,7 +88,18 @@ final class RocketmqProcessor implements AutoCloseable {
         } catch (Exception e) {
             f = CompletableFuture.failedFuture(e);
         }
-        f.whenComplete((resp, t) -> respond(channel, request, t != null ? Answers.failure(t) : resp));
+        f.whenComplete((resp, t) -> {
+            if (t == null) {
+                respond(channel, request, resp);
+                return;
+            }
+            RemotingCommand failure = Answers.failure(t);
+            if (!request.isOnewayRPC()) { // respond() logs a failed oneway request
+                log.warn("RocketMQ ingress: request code {} from {} failed: {}", request.getCode(),
+                        ChannelInboundContext.address(channel.remoteAddress()), failure.getRemark());
+            }
+            respond(channel, request, failure);
+        });
     }
 
     private void respond(Channel channel, RemotingCommand request, RemotingCommand response) {

@@ -170,19 +170,24 @@ public final class RecordValidator {
 
     // ---------------------------------------------------------------------------------------------- field checks
 
-    /** 1..127 characters of {@code [A-Za-z0-9_%|-]} (RocketMQ's topic rule). */
+    /**
+     * 1..127 characters of {@code [A-Za-z0-9_.%|:-]}: RocketMQ clients' own topic rule ({@code [A-Za-z0-9_%|-]})
+     * plus the dots and colons of broker and cluster names, because a stock broker registers topics named after its
+     * broker and cluster (its default broker name is the host name, often a dotted FQDN) and a stock NameServer
+     * accepts them.
+     */
     public static Optional<String> checkTopic(String field, String v) {
-        return checkChars(field, v, Limits.MAX_TOPIC_LENGTH, false, "A-Z a-z 0-9 _ - % |");
+        return checkChars(field, v, Limits.MAX_TOPIC_LENGTH);
     }
 
     /** 1..127 characters of {@code [A-Za-z0-9_.%|:-]}. */
     public static Optional<String> checkClusterName(String field, String v) {
-        return checkChars(field, v, Limits.MAX_NAME_LENGTH, true, NAME_CHARS);
+        return checkChars(field, v, Limits.MAX_NAME_LENGTH);
     }
 
     /** 1..127 characters of {@code [A-Za-z0-9_.%|:-]}. */
     public static Optional<String> checkBrokerName(String field, String v) {
-        return checkChars(field, v, Limits.MAX_NAME_LENGTH, true, NAME_CHARS);
+        return checkChars(field, v, Limits.MAX_NAME_LENGTH);
     }
 
     /** Empty, or a valid cluster name. */
@@ -257,7 +262,7 @@ public final class RecordValidator {
 
     /** 1..127 characters of {@code [A-Za-z0-9_.%|:-]}. */
     public static Optional<String> checkKvNamespace(String field, String v) {
-        return checkChars(field, v, Limits.MAX_KV_NAMESPACE_LENGTH, true, NAME_CHARS);
+        return checkChars(field, v, Limits.MAX_KV_NAMESPACE_LENGTH);
     }
 
     /** 1..255 characters, any well-formed UTF-16 (no unpaired surrogate). */
@@ -307,7 +312,8 @@ public final class RecordValidator {
 
     private static final String NAME_CHARS = "A-Z a-z 0-9 _ - . % | :";
 
-    private static Optional<String> checkChars(String field, String v, int max, boolean nameChars, String allowed) {
+    /** 1..max characters of {@link #NAME_CHARS}: the one character rule for topics, brokers, clusters, namespaces. */
+    private static Optional<String> checkChars(String field, String v, int max) {
         if (v == null || v.isEmpty()) {
             return required(field);
         }
@@ -317,10 +323,10 @@ public final class RecordValidator {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-                    || c == '-' || c == '%' || c == '|' || (nameChars && (c == '.' || c == ':'));
+                    || c == '-' || c == '%' || c == '|' || c == '.' || c == ':';
             if (!ok) {
                 return Optional.of(field + " contains invalid character " + describe(c) + " at position " + i
-                        + " (allowed: " + allowed + ")");
+                        + " (allowed: " + NAME_CHARS + ")");
             }
         }
         return Optional.empty();

@@ -60,8 +60,8 @@ class RecordValidatorTest {
         invalid(reg(b -> b.setTopics(2, Records.topic(""))), "register_broker.topics[2].topic is required");
         invalid(reg(b -> b.setTopics(2, Records.topic(LONG_128))),
                 "register_broker.topics[2].topic must be at most 127 characters, got 128");
-        invalidContaining(reg(b -> b.setTopics(2, Records.topic("a.b"))),
-                "register_broker.topics[2].topic contains invalid character '.' at position 1");
+        invalidContaining(reg(b -> b.setTopics(2, Records.topic("a/b"))),
+                "register_broker.topics[2].topic contains invalid character '/' at position 1 (allowed: A-Z a-z 0-9 _ - . % | :)");
         invalidContaining(reg(b -> b.setTopics(2, Records.topic("a b"))),
                 "register_broker.topics[2].topic contains invalid character U+0020");
         invalid(reg(b -> b.setTopics(3, Records.topic("T1"))),
@@ -112,6 +112,28 @@ class RecordValidatorTest {
         invalid(LogRecord.newBuilder().setFormatVersion(1).build(), "kind is required");
         invalid(Records.putKv("ns", "k", "v").toBuilder().setFormatVersion(3).build(),
                 "format_version must be 1, got 3");
+    }
+
+    /**
+     * A stock broker's default name is its host name, often a dotted FQDN, and it registers topics named after its
+     * broker and cluster (4.9.x: the broker and cluster names, {@code <cluster>_REPLY_TOPIC}; 5.x adds
+     * {@code rmq_sys_REVIVE_LOG_<cluster>}). A stock NameServer accepts all of them, so RNS must too.
+     */
+    @Test
+    void dottedBrokerAndClusterNamesAreAcceptedAlsoAsTheTopicsABrokerRegistersForThem() {
+        String broker = "broker.host1.example";
+        String cluster = "cluster.dc1.example";
+        LogRecord r = Records
+                .wrap(Records
+                        .registerBuilder(cluster, broker, 0, "10.0.0.1:10911", Records.topic(broker),
+                                Records.topic(cluster), Records.topic(cluster + "_REPLY_TOPIC"),
+                                Records.topic("rmq_sys_REVIVE_LOG_" + cluster), Records.topic("%RETRY%group.a:b"))
+                        .build());
+        assertEquals(Optional.empty(), RecordValidator.validate(r));
+        assertEquals(Optional.empty(), RecordValidator.validate(Records.unregister(broker, 0, "", 0)));
+        assertEquals(Optional.empty(), RecordValidator.validate(Records.deleteTopic(broker, cluster)));
+        assertEquals(Optional.of("t contains invalid character '/' at position 6 (allowed: A-Z a-z 0-9 _ - . % | :)"),
+                RecordValidator.checkTopic("t", "broker/x"));
     }
 
     @Test

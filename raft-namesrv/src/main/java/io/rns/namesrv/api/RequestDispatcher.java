@@ -1,6 +1,7 @@
 package io.rns.namesrv.api;
 
 import io.rns.namesrv.api.Route.Placement;
+import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.consensus.NodeState;
@@ -36,6 +37,7 @@ public final class RequestDispatcher implements RequestHandler {
     private final LeaderForwarding forwarding;
     private final LivenessService liveness;
     private final Map<RequestEnvelope.BodyCase, Route> routes = new EnumMap<>(RequestEnvelope.BodyCase.class);
+    private final RefusalLog refusals = new RefusalLog(System::nanoTime);
     private final long startedNanos = System.nanoTime();
 
     public RequestDispatcher(NamesrvConfig config, Consensus consensus, ReadService reads, WriteService writes,
@@ -129,17 +131,32 @@ public final class RequestDispatcher implements RequestHandler {
     private CompletableFuture<ResponseEnvelope> route(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         Route route = routes.get(req.getBodyCase());
         if (route == null) {
-            return CompletableFuture.completedFuture(responses.error(ErrorCode.UNSUPPORTED_REQUEST,
-                    req.getUnknownFields().asMap().isEmpty() ? "request has no body"
-                            : "unknown request type (field " + req.getUnknownFields().asMap().keySet()
-                                    + "); this node speaks rns.rpc.v1"));
+            String msg = req.getUnknownFields().asMap().isEmpty() ? "request has no body"
+                    : "unknown request type (field " + req.getUnknownFields().asMap().keySet()
+                            + "); this node speaks rns.rpc.v1";
+            refusals.refused(req, ctx, ErrorCode.UNSUPPORTED_REQUEST, msg);
+            return CompletableFuture.completedFuture(responses.error(ErrorCode.UNSUPPORTED_REQUEST, msg));
         }
-        Sessions.check(req);
-        route.check().check(req);
+        try {
+            Sessions.check(req);
+            route.check().check(req);
+        } catch (RnsException e) {
+            refusals.refused(req, ctx, e.code(), e.getMessage());
+            throw e;
+        }
         Placement p = route.placement();
-        CompletableFuture<ResponseEnvelope> answer = p.servesHere(consensus.state())
-                ? route.serve().serve(req, ctx, timeoutMs)
-                : forwarding.forwardOrRefuse(req, timeoutMs, p.countsQueueTime() ? ctx.arrivalNanos() : 0);
+        CompletableFuture<ResponseEnvelope> answer;
+        if (!p.servesHere(consensus.state())) {
+            // refused or not, the serving node logs it
+            answer = forwarding.forwardOrRefuse(req, timeoutMs, p.countsQueueTime() ? ctx.arrivalNanos() : 0);
+        } else if (p == Placement.LOCAL) {
+            answer = route.serve().serve(req, ctx, timeoutMs);
+        } else {
+            answer = route.serve().serve(req, ctx, timeoutMs).thenApply(resp -> {
+                refusals.refused(req, ctx, resp.getHeader().getCode(), resp.getHeader().getMessage());
+                return resp;
+            });
+        }
         return route.after().after(req, ctx, answer);
     }
 

@@ -4,16 +4,12 @@ import io.rns.namesrv.write.WriteOutcome;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.statemachine.RouteImage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /** Turns a write's {@link WriteOutcome} into the response on the wire, once, for every kind of write. */
 record WriteAnswers(Responses responses) {
-    private static final Logger log = LoggerFactory.getLogger(WriteAnswers.class);
-
     /**
      * {@code applied} builds the body after the record was applied on this node, {@code unchanged} when nothing
      * needed to change; a deterministic rejection becomes its error code.
@@ -28,8 +24,7 @@ record WriteAnswers(Responses responses) {
             if (o instanceof WriteOutcome.Unchanged u) {
                 return responses.ok(unchanged.apply(u.image()), null);
             }
-            ErrorMapping.Mapped m = ErrorMapping.map(((WriteOutcome.Rejected) o).reason());
-            log.info("write refused by apply: {} {}", m.code(), m.message());
+            ErrorMapping.Mapped m = ErrorMapping.map(((WriteOutcome.Rejected) o).reason()); // the dispatcher logs it
             return responses.error(m.code(), m.message());
         });
     }

@@ -1,5 +1,8 @@
 package io.rns.namesrv.api;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.UnknownFieldSet;
 import io.rns.namesrv.InMemoryConsensus;
 import io.rns.namesrv.NodeStack;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -433,5 +437,57 @@ class RequestDispatcherTest {
             assertTrue(r.getHeader().getMessage().contains("needs raft mode"), r.getHeader().getMessage());
         }
         assertEquals(2, consensus.members.size());
+    }
+
+    /**
+     * Issue 15: a stock broker's default name is its (often dotted) host name, and it registers topics named after
+     * its broker and cluster; those register. A refused registration leaves a WARN line on this node naming the
+     * broker, the field and the rule; so does a refusal by apply; a client's line break cannot forge a log line.
+     */
+    @Test
+    void dottedNamesRegisterAndEveryRefusalIsLoggedWithBrokerFieldAndRule() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory
+                .getLogger(RefusalLog.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            RegisterBrokerRequest.Builder dotted = broker("broker.host1.example", "127.0.0.1:10911",
+                    "broker.host1.example", "cluster.dc1.example", "rmq_sys_REVIVE_LOG_cluster.dc1.example")
+                    .setCluster("cluster.dc1.example");
+            assertEquals(ErrorCode.OK, call(register(dotted)).getHeader().getCode());
+            assertTrue(consensus.image().route("broker.host1.example").isPresent());
+            assertTrue(lines.list.isEmpty(), "an accepted registration logs no refusal: " + lines.list);
+
+            ResponseEnvelope refused = call(register(
+                    broker("broker.host2.example", "127.0.0.1:10912", "a/b").setCluster("cluster.dc1.example")));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, refused.getHeader().getCode());
+            assertTrue(consensus.image().broker("broker.host2.example", 0).isEmpty(), "nothing applied");
+            assertEquals(1, lines.list.size(), lines.list.toString());
+            ILoggingEvent line = lines.list.get(0);
+            assertEquals(Level.WARN, line.getLevel());
+            assertEquals("refused register_broker of broker 'broker.host2.example'/0 (cluster 'cluster.dc1.example', "
+                    + "127.0.0.1:10912) from 127.0.0.1:1: INVALID_ARGUMENT register_broker.topics[0].topic contains "
+                    + "invalid character '/' at position 1 (allowed: A-Z a-z 0-9 _ - . % | :)",
+                    line.getFormattedMessage());
+
+            call(register(broker("evil\nFAKE LINE", "127.0.0.1:10913", "t")));
+            assertEquals(2, lines.list.size(), lines.list.toString());
+            String forged = lines.list.get(1).getFormattedMessage();
+            assertFalse(forged.contains("\n"), forged);
+            assertTrue(forged.contains("'evil\\u000AFAKE LINE'/0"), forged);
+
+            UnregisterBrokerRequest.Builder u = UnregisterBrokerRequest.newBuilder().setCluster("c9")
+                    .setBrokerName("nobody").setBrokerId(0);
+            assertEquals(ErrorCode.UNKNOWN_BROKER,
+                    call(RequestEnvelope.newBuilder().setUnregisterBroker(u)).getHeader().getCode());
+            assertEquals(3, lines.list.size(), lines.list.toString());
+            assertTrue(lines.list.get(2).getFormattedMessage()
+                    .startsWith("refused unregister_broker of broker 'nobody'/0 (cluster 'c9', no address) from "
+                            + "127.0.0.1:1: UNKNOWN_BROKER"),
+                    lines.list.get(2).getFormattedMessage());
+        } finally {
+            logger.detachAppender(lines);
+        }
     }
 }

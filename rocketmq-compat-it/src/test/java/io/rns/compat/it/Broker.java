@@ -10,6 +10,7 @@ final class Broker {
     static final String CLUSTER = "RnsItCluster";
 
     final String name;
+    final String cluster;
     final int port;
     final Path dir;
     private final ScenarioEnv it;
@@ -17,8 +18,10 @@ final class Broker {
     final String generation;
     private Process proc;
 
-    private Broker(ScenarioEnv it, String name, int port, Path dir, String classpath, String generation) {
+    private Broker(ScenarioEnv it, String name, String cluster, int port, Path dir, String classpath,
+            String generation) {
         this.it = it;
+        this.cluster = cluster;
         this.classpath = classpath;
         this.generation = generation;
         this.name = name;
@@ -28,18 +31,28 @@ final class Broker {
 
     /** Writes broker.conf and starts the JVM; does not wait for registration (the test checks that on every node). */
     static Broker start(ScenarioEnv it, String name, String namesrvAddr) throws Exception {
-        return start(it, name, namesrvAddr, it.classpath, it.generation);
+        return start(it, name, CLUSTER, namesrvAddr, it.classpath, it.generation);
+    }
+
+    /** A broker of this generation in another cluster. */
+    static Broker start(ScenarioEnv it, String name, String cluster, String namesrvAddr) throws Exception {
+        return start(it, name, cluster, namesrvAddr, it.classpath, it.generation);
     }
 
     /** A broker of another generation: classpath is that generation's module classpath. */
     static Broker start(ScenarioEnv it, String name, String namesrvAddr, String classpath, String generation)
             throws Exception {
+        return start(it, name, CLUSTER, namesrvAddr, classpath, generation);
+    }
+
+    private static Broker start(ScenarioEnv it, String name, String cluster, String namesrvAddr, String classpath,
+            String generation) throws Exception {
         // the broker listens on port, port-2 (fast/VIP channel) and port+1 (HA)
         int port = it.freePorts(12000, 32000, 10, -2, 0, 1);
         Path dir = it.workDir.resolve(name);
         Files.createDirectories(dir);
         Path store = dir.resolve("store");
-        StringBuilder conf = new StringBuilder().append("brokerClusterName=").append(CLUSTER).append('\n')
+        StringBuilder conf = new StringBuilder().append("brokerClusterName=").append(cluster).append('\n')
                 .append("brokerName=").append(name).append('\n').append("brokerId=0\n").append("namesrvAddr=")
                 .append(namesrvAddr).append('\n').append("listenPort=").append(port).append('\n')
                 .append("brokerIP1=127.0.0.1\nbrokerIP2=127.0.0.1\n").append("rocketmqHome=").append(it.rocketmqHome())
@@ -49,10 +62,10 @@ final class Broker {
                 .append('\n').append("flushDiskType=ASYNC_FLUSH\n").append("deleteWhen=04\n")
                 .append("autoCreateTopicEnable=true\n");
         Files.writeString(dir.resolve("broker.conf"), conf.toString());
-        Broker b = new Broker(it, name, port, dir, classpath, generation);
+        Broker b = new Broker(it, name, cluster, port, dir, classpath, generation);
         b.launch();
-        ScenarioEnv.log("broker %s (RocketMQ %s): %s, namesrvAddr=%s, dir %s", name, generation, b.addr(), namesrvAddr,
-                dir);
+        ScenarioEnv.log("broker %s of cluster %s (RocketMQ %s): %s, namesrvAddr=%s, dir %s", name, cluster, generation,
+                b.addr(), namesrvAddr, dir);
         return b;
     }
 

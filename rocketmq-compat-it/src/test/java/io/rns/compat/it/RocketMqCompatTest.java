@@ -98,6 +98,9 @@ class RocketMqCompatTest {
         if (brokerB != null) {
             brokerB.kill();
         }
+        if (brokerDotted != null) {
+            brokerDotted.kill();
+        }
         if (ns != null) {
             ns.close();
         }
@@ -292,6 +295,7 @@ class RocketMqCompatTest {
     }
 
     private Broker brokerB;
+    private Broker brokerDotted;
 
     @Test
     @Order(5)
@@ -328,6 +332,32 @@ class RocketMqCompatTest {
             assertTrue(Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name),
                     "node " + (i + 1) + " lost broker-a");
         }
+    }
+
+    /**
+     * Issue 15: a stock broker's default name is its host name, often a dotted FQDN, and it registers topics named
+     * after its broker and cluster. Stock NameServers accept all of that; so must RNS (it used to refuse the
+     * registration, silently).
+     */
+    @Test
+    @Order(6)
+    void aBrokerWithDottedBrokerAndClusterNamesIsRoutedLikeAnyOther() throws Exception {
+        brokerDotted = Broker.start(it, "broker.host1.example", "cluster.dc1.example", ns.addrList());
+        String name = brokerDotted.name;
+        awaitEveryNode(name + " registered in cluster " + brokerDotted.cluster, Duration.ofSeconds(180), i -> {
+            var ci = nodeAdmins.get(i).examineBrokerClusterInfo();
+            Set<String> names = ci.getClusterAddrTable().get(brokerDotted.cluster);
+            var bd = ci.getBrokerAddrTable().get(name);
+            return names != null && names.contains(name) && bd != null
+                    && brokerDotted.addr().equals(bd.getBrokerAddrs().get(0L));
+        });
+        // the topic named after the broker, which the broker registers on its own behalf
+        awaitEveryNode("route of the broker's own topic " + name, Duration.ofSeconds(30),
+                i -> Rmq.brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(name)).equals(Set.of(name)));
+        String topic = "it-dotted-" + run;
+        admin.createAndUpdateTopicConfig(brokerDotted.addr(), new TopicConfig(topic, 2, 2, 6));
+        awaitEveryNode("route of " + topic + " via " + name, Duration.ofSeconds(30),
+                i -> Rmq.brokerNames(nodeAdmins.get(i).examineTopicRouteInfo(topic)).equals(Set.of(name)));
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

@@ -18,12 +18,15 @@ import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.body.TopicConfigSerializeWrapper;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterBrokerRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.UnRegisterBrokerRequestHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
 /** 103 REGISTER_BROKER and 104 UNREGISTER_BROKER onto native registrations bound to the broker's connection. */
 public final class BrokerRegistration {
+    private static final Logger log = LoggerFactory.getLogger(BrokerRegistration.class);
     private final RegisterBodies bodies;
     private final NativeCaller natives;
 
@@ -41,16 +44,14 @@ public final class BrokerRegistration {
         byte[] body = req.getBody();
         if (h.getBodyCrc32() != null && h.getBodyCrc32() != 0 && body != null
                 && RegisterBodies.crc32(body) != h.getBodyCrc32()) {
-            return CompletableFuture.completedFuture(
-                    RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR, "crc32 not match"));
+            return refused(h, ctx, "crc32 not match");
         }
         TopicConfigSerializeWrapper w;
         try {
             w = RegisterBodies.parse(body, h.isCompressed(), req.getVersion());
         } catch (IOException | RuntimeException e) {
-            return CompletableFuture.completedFuture(RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR,
-                    "cannot parse the REGISTER_BROKER body (compressed=" + h.isCompressed() + ", version="
-                            + req.getVersion() + "): " + e));
+            return refused(h, ctx, "cannot parse the REGISTER_BROKER body (compressed=" + h.isCompressed()
+                    + ", version=" + req.getVersion() + "): " + e);
         }
         RegisterBrokerRequest r = bodies.toNative(h, w).toBuilder()
                 .setConnectionSinceIndex(ctx.connectionOpenedAtIndex()).build();
@@ -65,6 +66,14 @@ public final class BrokerRegistration {
             }
             return withOrderTopicConfig(out, read, ctx);
         });
+    }
+
+    /** A registration refused before it became a native request; refusals after that are logged where served. */
+    private static CompletableFuture<RemotingCommand> refused(RegisterBrokerRequestHeader h, InboundContext ctx,
+            String why) {
+        log.warn("RocketMQ ingress: refused REGISTER_BROKER of broker '{}'/{} (cluster '{}', {}) from {}: {}",
+                h.getBrokerName(), h.getBrokerId(), h.getClusterName(), h.getBrokerAddr(), ctx.remoteAddress(), why);
+        return CompletableFuture.completedFuture(RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR, why));
     }
 
     private static RemotingCommand registered(RegisterBrokerResponse r) {

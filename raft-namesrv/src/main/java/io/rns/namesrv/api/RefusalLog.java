@@ -1,0 +1,119 @@
+package io.rns.namesrv.api;
+
+import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.RequestEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The node's log of the requests it refused: one WARN line per refusal on the node that refused it, naming the
+ * request (for broker requests the broker, its cluster and address), the peer, the code and the message, which
+ * names the field and the rule. A flood of refusals is bounded: at most {@link #LINES_PER_SECOND} lines a second;
+ * the ones left out are counted and the count is written with the next line.
+ */
+final class RefusalLog {
+    private static final Logger log = LoggerFactory.getLogger(RefusalLog.class);
+    static final int LINES_PER_SECOND = 50;
+    private static final int MAX_PRINTED = 300;
+
+    /** The codes that mean "this request was refused" (as opposed to "not here", "not now" or "not found"). */
+    private static final Set<ErrorCode> REFUSALS = EnumSet.of(ErrorCode.INVALID_ARGUMENT, ErrorCode.UNSUPPORTED_REQUEST,
+            ErrorCode.CONSISTENCY_NOT_SUPPORTED, ErrorCode.STALE_BROKER_EPOCH, ErrorCode.UNKNOWN_BROKER,
+            ErrorCode.STALE_SEQUENCE, ErrorCode.SESSION_EXPIRED, ErrorCode.STALE_REGISTRATION);
+
+    private final LongSupplier nanoClock;
+    private final AtomicLong windowStart;
+    private final AtomicLong linesInWindow = new AtomicLong();
+    private final AtomicLong suppressed = new AtomicLong();
+
+    RefusalLog(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.windowStart = new AtomicLong(nanoClock.getAsLong());
+    }
+
+    static boolean isRefusal(ErrorCode code) {
+        return REFUSALS.contains(code);
+    }
+
+    /** Logs the refusal of {@code req} if {@code code} is a refusal; returns whether it is one. */
+    boolean refused(RequestEnvelope req, InboundContext ctx, ErrorCode code, String message) {
+        if (!isRefusal(code)) {
+            return false;
+        }
+        if (!admit()) {
+            suppressed.incrementAndGet();
+            return true;
+        }
+        long skipped = suppressed.getAndSet(0);
+        log.warn("refused {} from {}: {} {}{}", describe(req), ctx.remoteAddress(), code, printable(message),
+                skipped == 0 ? "" : " (" + skipped + " more refusals not logged in the last second)");
+        return true;
+    }
+
+    private boolean admit() {
+        long now = nanoClock.getAsLong();
+        long start = windowStart.get();
+        if (now - start >= TimeUnit.SECONDS.toNanos(1) && windowStart.compareAndSet(start, now)) {
+            linesInWindow.set(0);
+        }
+        return linesInWindow.incrementAndGet() <= LINES_PER_SECOND;
+    }
+
+    /** The request kind as on the wire, with the broker or topic it is about. */
+    static String describe(RequestEnvelope req) {
+        String kind = req.getBodyCase().name().toLowerCase(Locale.ROOT);
+        return switch (req.getBodyCase()) {
+            case REGISTER_BROKER ->
+                kind + broker(req.getRegisterBroker().getBrokerName(), req.getRegisterBroker().getBrokerId(),
+                        req.getRegisterBroker().getCluster(), req.getRegisterBroker().getBrokerAddr());
+            case UNREGISTER_BROKER ->
+                kind + broker(req.getUnregisterBroker().getBrokerName(), req.getUnregisterBroker().getBrokerId(),
+                        req.getUnregisterBroker().getCluster(), req.getUnregisterBroker().getBrokerAddr());
+            case HEARTBEAT -> kind + broker(req.getHeartbeat().getBrokerName(), req.getHeartbeat().getBrokerId(),
+                    req.getHeartbeat().getCluster(), req.getHeartbeat().getBrokerAddr());
+            case BROKER_CONNECTION_CLOSED -> kind + broker(req.getBrokerConnectionClosed().getBrokerName(),
+                    req.getBrokerConnectionClosed().getBrokerId(), "", "");
+            case DELETE_TOPIC -> kind + " of topic '" + printable(req.getDeleteTopic().getTopic()) + "'";
+            case REGISTER_TOPIC -> kind + " of topic '" + printable(req.getRegisterTopic().getTopic()) + "'";
+            default -> kind;
+        };
+    }
+
+    private static String broker(String name, long id, String cluster, String addr) {
+        StringBuilder b = new StringBuilder(" of broker '").append(printable(name)).append("'/").append(id);
+        if (!cluster.isEmpty() || !addr.isEmpty()) {
+            b.append(" (cluster '").append(printable(cluster)).append("', ")
+                    .append(addr.isEmpty() ? "no address" : printable(addr)).append(')');
+        }
+        return b.toString();
+    }
+
+    /**
+     * What a client sent, safe for a log line: control and non-ASCII characters as backslash-u and four hex digits (a refused name
+     * may hold a line break meant to forge log lines), at most {@link #MAX_PRINTED} characters.
+     */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_PRINTED) + 8);
+        for (int i = 0; i < s.length(); i++) {
+            if (i == MAX_PRINTED) {
+                return b.append("... (").append(s.length()).append(" characters)").toString();
+            }
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                b.append(String.format("\\u%04X", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+}
