@@ -1,5 +1,6 @@
 package io.rns.namesrv.api;
 
+import io.rns.namesrv.base.LogBudget;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.RequestEnvelope;
@@ -9,15 +10,13 @@ import org.slf4j.LoggerFactory;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * The node's log of the requests it refused: one WARN line per refusal on the node that refused it, naming the
  * request (for broker requests the broker, its cluster and address), the peer, the code and the message, which
- * names the field and the rule. A flood of refusals is bounded: at most {@link #LINES_PER_SECOND} lines a second;
- * the ones left out are counted and the count is written with the next line.
+ * names the field and the rule. A flood of refusals is bounded by a {@link LogBudget} of {@link #LINES_PER_SECOND}
+ * lines a second.
  */
 final class RefusalLog {
     private static final Logger log = LoggerFactory.getLogger(RefusalLog.class);
@@ -29,14 +28,10 @@ final class RefusalLog {
             ErrorCode.CONSISTENCY_NOT_SUPPORTED, ErrorCode.STALE_BROKER_EPOCH, ErrorCode.UNKNOWN_BROKER,
             ErrorCode.STALE_SEQUENCE, ErrorCode.SESSION_EXPIRED, ErrorCode.STALE_REGISTRATION);
 
-    private final LongSupplier nanoClock;
-    private final AtomicLong windowStart;
-    private final AtomicLong linesInWindow = new AtomicLong();
-    private final AtomicLong suppressed = new AtomicLong();
+    private final LogBudget budget;
 
     RefusalLog(LongSupplier nanoClock) {
-        this.nanoClock = nanoClock;
-        this.windowStart = new AtomicLong(nanoClock.getAsLong());
+        this.budget = new LogBudget(LINES_PER_SECOND, nanoClock);
     }
 
     static boolean isRefusal(ErrorCode code) {
@@ -48,23 +43,11 @@ final class RefusalLog {
         if (!isRefusal(code)) {
             return false;
         }
-        if (!admit()) {
-            suppressed.incrementAndGet();
-            return true;
+        if (budget.admit()) {
+            log.warn("refused {} from {}: {} {}{}", describe(req), ctx.remoteAddress(), code, printable(message),
+                    budget.takeSuppressed());
         }
-        long skipped = suppressed.getAndSet(0);
-        log.warn("refused {} from {}: {} {}{}", describe(req), ctx.remoteAddress(), code, printable(message),
-                skipped == 0 ? "" : " (" + skipped + " more refusals not logged in the last second)");
         return true;
-    }
-
-    private boolean admit() {
-        long now = nanoClock.getAsLong();
-        long start = windowStart.get();
-        if (now - start >= TimeUnit.SECONDS.toNanos(1) && windowStart.compareAndSet(start, now)) {
-            linesInWindow.set(0);
-        }
-        return linesInWindow.incrementAndGet() <= LINES_PER_SECOND;
     }
 
     /** The request kind as on the wire, with the broker or topic it is about. */

@@ -19,11 +19,11 @@ import java.util.stream.Collectors;
 public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, int maxFrameBytes, int idleTimeoutMs,
         int ioThreads, int workerThreads, int workerQueueCapacity, int electionTimeoutMs, int maxElectionDelayMs,
         int snapshotIntervalSecs, int snapshotLogIndexMargin, boolean raftSync, int maxReadIndexLag,
-        long maxLogsInMemoryBytes, Consistency defaultConsistency, int readTimeoutMs, int writeTimeoutMs,
-        boolean leaseConfirmsUnchanged, int sessionTimeoutMs, int maxSessions, int leaderTransferTimeoutMs,
-        int priorityThreads, LivenessConfig liveness, Mode mode, int leaderlessBrokerTimeoutMs,
-        int leaderlessScanIntervalMs, boolean leaderlessPersist, boolean unsafeLocalLinearizableReads,
-        RocketmqIngress rocketmq) {
+        long maxLogsInMemoryBytes, boolean peersFromMembersOnly, Consistency defaultConsistency, int readTimeoutMs,
+        int writeTimeoutMs, boolean leaseConfirmsUnchanged, int sessionTimeoutMs, int maxSessions,
+        int leaderTransferTimeoutMs, int priorityThreads, LivenessConfig liveness, Mode mode,
+        int leaderlessBrokerTimeoutMs, int leaderlessScanIntervalMs, boolean leaderlessPersist,
+        boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq) {
 
     /**
      * The RocketMQ remoting ingress (keys rocketmq.*; served by the optional rocketmq-compat module).
@@ -94,6 +94,7 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         public static final String RAFT_SYNC = ConfigKeys.RAFT_SYNC.name();
         public static final String MAX_READ_INDEX_LAG = ConfigKeys.MAX_READ_INDEX_LAG.name();
         public static final String MAX_LOGS_IN_MEMORY_BYTES = ConfigKeys.MAX_LOGS_IN_MEMORY_BYTES.name();
+        public static final String PEERS_FROM_MEMBERS_ONLY = ConfigKeys.PEERS_FROM_MEMBERS_ONLY.name();
         public static final String DEFAULT_CONSISTENCY = ConfigKeys.DEFAULT_CONSISTENCY.name();
         public static final String READ_TIMEOUT_MS = ConfigKeys.READ_TIMEOUT_MS.name();
         public static final String WRITE_TIMEOUT_MS = ConfigKeys.WRITE_TIMEOUT_MS.name();
@@ -227,6 +228,10 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
             return set(ConfigKeys.MAX_LOGS_IN_MEMORY_BYTES, v);
         }
 
+        public Builder peersFromMembersOnly(boolean v) {
+            return set(ConfigKeys.PEERS_FROM_MEMBERS_ONLY, v);
+        }
+
         public Builder defaultConsistency(Consistency v) {
             return set(ConfigKeys.DEFAULT_CONSISTENCY, v);
         }
@@ -336,13 +341,14 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
                     maxElectionDelayMs < 0 ? Math.max(1, electionTimeoutMs / 2) : maxElectionDelayMs,
                     get(ConfigKeys.SNAPSHOT_INTERVAL_SECS), get(ConfigKeys.SNAPSHOT_LOG_INDEX_MARGIN),
                     get(ConfigKeys.RAFT_SYNC), get(ConfigKeys.MAX_READ_INDEX_LAG),
-                    get(ConfigKeys.MAX_LOGS_IN_MEMORY_BYTES), get(ConfigKeys.DEFAULT_CONSISTENCY),
-                    get(ConfigKeys.READ_TIMEOUT_MS), get(ConfigKeys.WRITE_TIMEOUT_MS),
-                    get(ConfigKeys.UNCHANGED_BARRIER), get(ConfigKeys.SESSION_TIMEOUT_MS),
-                    get(ConfigKeys.SESSION_MAX_OPEN), get(ConfigKeys.LEADER_TRANSFER_TIMEOUT_MS),
-                    get(ConfigKeys.PRIORITY_THREADS), liveness, get(ConfigKeys.MODE),
-                    get(ConfigKeys.LEADERLESS_BROKER_TIMEOUT_MS), get(ConfigKeys.LEADERLESS_SCAN_INTERVAL_MS),
-                    get(ConfigKeys.LEADERLESS_PERSIST), get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq);
+                    get(ConfigKeys.MAX_LOGS_IN_MEMORY_BYTES), get(ConfigKeys.PEERS_FROM_MEMBERS_ONLY),
+                    get(ConfigKeys.DEFAULT_CONSISTENCY), get(ConfigKeys.READ_TIMEOUT_MS),
+                    get(ConfigKeys.WRITE_TIMEOUT_MS), get(ConfigKeys.UNCHANGED_BARRIER),
+                    get(ConfigKeys.SESSION_TIMEOUT_MS), get(ConfigKeys.SESSION_MAX_OPEN),
+                    get(ConfigKeys.LEADER_TRANSFER_TIMEOUT_MS), get(ConfigKeys.PRIORITY_THREADS), liveness,
+                    get(ConfigKeys.MODE), get(ConfigKeys.LEADERLESS_BROKER_TIMEOUT_MS),
+                    get(ConfigKeys.LEADERLESS_SCAN_INTERVAL_MS), get(ConfigKeys.LEADERLESS_PERSIST),
+                    get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq);
         }
 
         private <T> void validate(ConfigKey<T> key) {

@@ -7,7 +7,6 @@ import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.option.ReadOnlyOption;
-import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
 import io.rns.namesrv.config.Member;
@@ -22,6 +21,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -105,14 +108,32 @@ final class JraftNode {
         r.setMaxReadIndexLag(config.maxReadIndexLag());
         r.setMaxLogsInMemoryBytes(config.maxLogsInMemoryBytes());
         PeerId selfPeer = peerOf(self);
-        RpcServer rpcServer = RaftRpcServerFactory.createRaftRpcServer(selfPeer.getEndpoint());
+        RpcServer rpcServer = PeerServer.create(self,
+                config.peersFromMembersOnly() ? new PeerFilter(config.nodeId(), this::memberHosts, System::nanoTime)
+                        : null);
         group = new RaftGroupService(GROUP_ID, selfPeer, o, rpcServer);
         node = group.start();
         if (node == null) {
             throw new IOException(
                     "raft node " + selfPeer + " failed to start (see the log above: storage or snapshot load)");
         }
-        log.info("node {}: raft started on {} with conf {}", config.nodeId(), selfPeer, conf);
+        log.info(
+                "node {}: raft started on {} (peer port bound to that address; replication requests only) with conf {}",
+                config.nodeId(), selfPeer, conf);
+    }
+
+    /** The hosts of every member this node knows of: the address book and the last committed configuration. */
+    private Collection<String> memberHosts() {
+        Set<String> hosts = new HashSet<>();
+        directory.values().forEach(m -> hosts.add(m.host()));
+        List<String> voters = fsm.committedVoters();
+        if (voters != null) {
+            for (String v : voters) { // host:port
+                int colon = v.lastIndexOf(':');
+                hosts.add(colon < 0 ? v : v.substring(0, colon));
+            }
+        }
+        return hosts;
     }
 
     static PeerId peerOf(Member m) {

@@ -1,0 +1,53 @@
+package io.rns.namesrv.raft;
+
+import com.alipay.sofa.jraft.rpc.ProtobufMsgFactory;
+import com.alipay.sofa.jraft.rpc.RpcProcessor;
+import com.alipay.sofa.jraft.rpc.RpcServer;
+import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
+import com.alipay.sofa.jraft.rpc.impl.PingRequestProcessor;
+import com.alipay.sofa.jraft.rpc.impl.core.AppendEntriesRequestProcessor;
+import com.alipay.sofa.jraft.rpc.impl.core.GetFileRequestProcessor;
+import com.alipay.sofa.jraft.rpc.impl.core.InstallSnapshotRequestProcessor;
+import com.alipay.sofa.jraft.rpc.impl.core.ReadIndexRequestProcessor;
+import com.alipay.sofa.jraft.rpc.impl.core.RequestVoteRequestProcessor;
+import com.alipay.sofa.jraft.rpc.impl.core.TimeoutNowRequestProcessor;
+import io.rns.namesrv.config.Member;
+
+import java.util.List;
+
+/**
+ * The peer (Raft) port of a member. Unlike jraft's {@code RaftRpcServerFactory.createRaftRpcServer}, which listens on
+ * the wildcard address and also serves jraft's CLI requests (AddPeer, RemovePeer, ResetPeer, ChangePeers,
+ * TransferLeader, Snapshot, learners — one unauthenticated message could force a configuration change), this server
+ * listens on the member's own raft address only and serves only what one member asks of another: AppendEntries,
+ * RequestVote (and pre-vote), InstallSnapshot with GetFile, TimeoutNow, ReadIndex and Ping. Membership changes go
+ * through the node's own admin requests (AddPeer/RemovePeer/TransferLeadership on the client port).
+ */
+final class PeerServer {
+    static {
+        ProtobufMsgFactory.load(); // the message registry the processors decode with (the factory's static init)
+    }
+
+    private PeerServer() {
+    }
+
+    /**
+     * A server bound to {@code self}'s raft host and port (not started: jraft's group starts it); with a filter, every
+     * processor answers only the connections it admits.
+     */
+    static RpcServer create(Member self, PeerFilter filter) {
+        // manageConnection=true as jraft's own factory: the server tracks connections, so the AppendEntries
+        // processor hears when a leader's connection closes
+        BoltRpcServer server = new BoltRpcServer(
+                new com.alipay.remoting.rpc.RpcServer(self.host(), self.raftPort(), true));
+        AppendEntriesRequestProcessor appendEntries = new AppendEntriesRequestProcessor(null);
+        server.registerConnectionClosedEventListener(appendEntries);
+        for (RpcProcessor<?> p : List.of(appendEntries, new GetFileRequestProcessor(null),
+                new InstallSnapshotRequestProcessor(null), new RequestVoteRequestProcessor(null),
+                new PingRequestProcessor(null), new TimeoutNowRequestProcessor(null),
+                new ReadIndexRequestProcessor(null))) {
+            server.registerProcessor(filter == null ? p : filter.guard(p));
+        }
+        return server;
+    }
+}
