@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -110,7 +111,9 @@ public final class LateDeliveryRun {
         StaleReadDetector.Report stale = new StaleReadDetector().check(history);
         int ops = (int) history.clientOps().ops().stream().filter(o -> o.type() == Op.Type.INVOKE).count();
         int infos = (int) history.clientOps().ops().stream().filter(o -> o.type() == Op.Type.INFO).count();
-        long fenced = countInLogs(dir.resolve("nodes"), "refused by apply: STALE_");
+        // the serving node's WARN line for each refusal: "refused register_broker of broker ... from ...: STALE_..."
+        long fenced = countInLogs(dir.resolve("nodes"), l -> l.contains(" refused ")
+                && (l.contains(": STALE_SEQUENCE ") || l.contains(": STALE_REGISTRATION ")));
         writeResults(dir, c, check, ops, infos, fenced);
         System.out.println("chaos: " + c.scenario() + " seed=" + c.seed() + " verdict=" + check.verdict() + " ops="
                 + ops + " indeterminate=" + infos
@@ -207,7 +210,7 @@ public final class LateDeliveryRun {
                 .randomSeed(seed).exactlyOnce(exactlyOnce).clientId("late-delivery").build();
     }
 
-    private static long countInLogs(Path nodesDir, String needle) throws IOException {
+    private static long countInLogs(Path nodesDir, Predicate<String> line) throws IOException {
         if (!Files.isDirectory(nodesDir)) {
             return 0;
         }
@@ -215,7 +218,7 @@ public final class LateDeliveryRun {
         try (Stream<Path> files = Files.walk(nodesDir)) {
             for (Path p : files.filter(x -> x.toString().endsWith(".log")).toList()) {
                 try (Stream<String> lines = Files.lines(p, StandardCharsets.UTF_8)) {
-                    n += lines.filter(l -> l.contains(needle)).count();
+                    n += lines.filter(line).count();
                 } catch (java.io.UncheckedIOException e) {
                     // a binary or rotated file: not a log line source
                 }
