@@ -4,6 +4,7 @@
 #   scripts/readme-tour-test.sh          (builds first if the jars are missing)
 #
 # Starts a fresh 3-node cluster in a temp dir (ports 9771-9773 client, 9781-9783 raft), then:
+#   0. checks with `ss -ltnp` that no node listens on a wildcard address
 #   1. finds the leader and the two followers (A, B) from `rns status` on each node
 #   2. registers a broker with a topic through follower A
 #   3. reads the route LINEARIZABLY from follower B: must contain the broker, served=LINEARIZABLE node=<B>
@@ -194,6 +195,17 @@ unset RNS_ENDPOINTS
 step "start a $NODES-node cluster: scripts/cluster.sh start --dir $DIR"
 "$CLUSTER" start -n "$NODES" --dir "$DIR" || fail "scripts/cluster.sh start failed"
 pass "cluster started"
+
+step "no node listens on a wildcard address (ss -ltnp): client, raft and RocketMQ ports are bound to $HOST"
+command -v ss >/dev/null 2>&1 || fail "ss is needed for this step: install iproute2 (apt-get install iproute2)"
+for i in $(seq 1 "$NODES"); do
+  pid="$(cat "$DIR/n$i/pid")"
+  listens="$(ss -Hltnp | grep "pid=$pid," | awk '{print $4}' | sort || true)"
+  [[ -n "$listens" ]] || fail "n$i listens" "the ports of pid $pid in ss -ltnp" "none"
+  wild="$(grep -E '^(\*|0\.0\.0\.0|\[::\]|\[::ffff:0\.0\.0\.0\]):' <<<"$listens" || true)"
+  [[ -z "$wild" ]] || fail "n$i binds no wildcard address" "only $HOST:<port>" "$(tr '\n' ' ' <<<"$wild")"
+  pass "n$i (pid $pid) listens on $(tr '\n' ' ' <<<"$listens")"
+done
 
 step "find the leader and the followers (scripts/rns --node <node> status, for each node)"
 deadline=$((SECONDS + ELECTION_WAIT_SECS))

@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,7 +67,23 @@ public final class NamesrvNode implements AutoCloseable {
         this.config = config;
     }
 
+    /**
+     * A test hook (the deliberately unsafe read path) cannot be reached from a configuration alone: the node refuses to
+     * start with it unless its environment also has {@code RNS_ENABLE_TEST_HOOKS=1}, which only the chaos harness sets.
+     */
+    static void checkTestHooks(NamesrvConfig config, Map<String, String> env) {
+        if (config.unsafeLocalLinearizableReads() && !"1".equals(env.get(TEST_HOOKS_ENV))) {
+            throw new IllegalStateException("testing.unsafe-local-linearizable-reads=true is a test hook that makes "
+                    + "LINEARIZABLE reads unsafe; a node starts with it only when its environment has " + TEST_HOOKS_ENV
+                    + "=1 (the chaos harness's checker self-test). Remove the key from the " + "configuration.");
+        }
+    }
+
+    /** The environment variable that alone lets a node start with a test hook (a testing.* key) switched on. */
+    public static final String TEST_HOOKS_ENV = "RNS_ENABLE_TEST_HOOKS";
+
     public synchronized NamesrvNode start() throws IOException {
+        checkTestHooks(config, System.getenv());
         List<IngressProvider> providers = loadIngressProviders();
         Files.createDirectories(config.dataDir());
         boolean leaderless = config.mode() == NamesrvConfig.Mode.LEADERLESS;

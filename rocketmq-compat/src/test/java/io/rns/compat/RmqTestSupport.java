@@ -51,6 +51,12 @@ final class RmqTestSupport {
 
     static RemotingCommand register(String cluster, String brokerName, long brokerId, String addr,
             RegisterBrokerBody body, boolean compressed) {
+        return register(cluster, brokerName, brokerId, addr, body.encode(compressed), compressed);
+    }
+
+    /** A REGISTER_BROKER with these body bytes as they are (hostile ones included), with their crc32. */
+    static RemotingCommand register(String cluster, String brokerName, long brokerId, String addr, byte[] bytes,
+            boolean compressed) {
         RegisterBrokerRequestHeader h = new RegisterBrokerRequestHeader();
         h.setClusterName(cluster);
         h.setBrokerName(brokerName);
@@ -58,7 +64,6 @@ final class RmqTestSupport {
         h.setBrokerAddr(addr);
         h.setHaServerAddr(addr.replaceAll(":(\\d+)$", "") + ":" + (Integer.parseInt(addr.replaceAll("^.*:", "")) + 1));
         h.setCompressed(compressed);
-        byte[] bytes = body.encode(compressed);
         h.setBodyCrc32(RegisterBodies.crc32(bytes));
         RemotingCommand c = request(RequestCode.REGISTER_BROKER, h);
         c.setBody(bytes);

@@ -120,6 +120,7 @@ public final class ChaosRun {
                 .runDir(dir.resolve("nodes")).keepLogs(true);
         if (c.unsafeReads()) {
             hb.config("testing.unsafe-local-linearizable-reads", "true");
+            hb.nodeEnv("RNS_ENABLE_TEST_HOOKS", "1"); // a node refuses the test hook without it
         }
         if (c.nemeses().stream().anyMatch(n -> Combined.uses(n, ClockOffset.class))) {
             ClockOffset.install(hb); // node JVMs under libfaketime (offset 0 until a window sets one)

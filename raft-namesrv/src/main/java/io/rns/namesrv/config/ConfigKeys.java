@@ -164,6 +164,10 @@ public final class ConfigKeys {
             65_535, c -> c.rocketmq().listenPort(), "port for RocketMQ remoting clients and brokers; 0 = off");
     public static final ConfigKey<Integer> ROCKETMQ_MAX_FRAME_BYTES = ConfigKey.ofInt("rocketmq.max-frame-bytes",
             16 << 20, "bytes", 1024, MAX_FRAME, c -> c.rocketmq().maxFrameBytes(), "largest RocketMQ frame accepted");
+    public static final ConfigKey<Integer> ROCKETMQ_MAX_INFLATED_BODY_BYTES = ConfigKey.ofInt(
+            "rocketmq.max-inflated-body-bytes", 64 << 20, "bytes", 1024, 1 << 30,
+            c -> c.rocketmq().maxInflatedBodyBytes(),
+            "largest size a compressed REGISTER_BROKER body may inflate to; checked before anything is allocated");
     /** Checked against the liveness lease range in {@link NamesrvConfig.Builder#build()}. */
     public static final ConfigKey<Integer> ROCKETMQ_BROKER_LEASE_MS = ConfigKey.ofInt("rocketmq.broker-lease-ms",
             120_000, "ms", Integer.MIN_VALUE, Integer.MAX_VALUE, c -> c.rocketmq().brokerLeaseMs(),
@@ -194,8 +198,8 @@ public final class ConfigKeys {
             UNCHANGED_BARRIER, SESSION_TIMEOUT_MS, SESSION_MAX_OPEN, LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS,
             MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST,
             MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST,
-            ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS,
-            ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY,
+            ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS,
+            ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY,
             UNSAFE_LOCAL_LINEARIZABLE_READS);
 
     /** The names of {@link #ALL}. */

@@ -30,14 +30,15 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
      *
      * @param listenPort     port for RocketMQ remoting clients and brokers on this node's host; 0 = off
      * @param maxFrameBytes  largest RocketMQ frame accepted; a bigger one closes that connection
+     * @param maxInflatedBodyBytes largest size a compressed REGISTER_BROKER body may inflate to
      * @param brokerLeaseMs  lease of a RocketMQ broker whose registration carries no heartbeatTimeoutMillis
      * @param ioThreads      Netty event-loop threads of the ingress
      * @param queryThreads   threads answering route/cluster/KV queries
      * @param registerThreads threads handling registrations and other writes
      * @param queueCapacity  requests that may wait per executor; beyond it the answer is SYSTEM_BUSY
      */
-    public record RocketmqIngress(int listenPort, int maxFrameBytes, int brokerLeaseMs, int ioThreads, int queryThreads,
-            int registerThreads, int queueCapacity) {
+    public record RocketmqIngress(int listenPort, int maxFrameBytes, int maxInflatedBodyBytes, int brokerLeaseMs,
+            int ioThreads, int queryThreads, int registerThreads, int queueCapacity) {
         public boolean enabled() {
             return listenPort > 0;
         }
@@ -118,6 +119,8 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
 
         public static final String ROCKETMQ_LISTEN_PORT = ConfigKeys.ROCKETMQ_LISTEN_PORT.name();
         public static final String ROCKETMQ_MAX_FRAME_BYTES = ConfigKeys.ROCKETMQ_MAX_FRAME_BYTES.name();
+        public static final String ROCKETMQ_MAX_INFLATED_BODY_BYTES = ConfigKeys.ROCKETMQ_MAX_INFLATED_BODY_BYTES
+                .name();
         public static final String ROCKETMQ_BROKER_LEASE_MS = ConfigKeys.ROCKETMQ_BROKER_LEASE_MS.name();
         public static final String ROCKETMQ_IO_THREADS = ConfigKeys.ROCKETMQ_IO_THREADS.name();
         public static final String ROCKETMQ_QUERY_THREADS = ConfigKeys.ROCKETMQ_QUERY_THREADS.name();
@@ -293,6 +296,10 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
             return set(ConfigKeys.ROCKETMQ_MAX_FRAME_BYTES, v);
         }
 
+        public Builder rocketmqMaxInflatedBodyBytes(int v) {
+            return set(ConfigKeys.ROCKETMQ_MAX_INFLATED_BODY_BYTES, v);
+        }
+
         public Builder rocketmqBrokerLeaseMs(int v) {
             return set(ConfigKeys.ROCKETMQ_BROKER_LEASE_MS, v);
         }
@@ -328,9 +335,10 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
                     get(ConfigKeys.EXPIRY_RATE_PER_SEC), get(ConfigKeys.EXPIRY_BURST),
                     get(ConfigKeys.MASS_EXPIRY_FRACTION));
             RocketmqIngress rocketmq = new RocketmqIngress(get(ConfigKeys.ROCKETMQ_LISTEN_PORT),
-                    get(ConfigKeys.ROCKETMQ_MAX_FRAME_BYTES), get(ConfigKeys.ROCKETMQ_BROKER_LEASE_MS),
-                    get(ConfigKeys.ROCKETMQ_IO_THREADS), get(ConfigKeys.ROCKETMQ_QUERY_THREADS),
-                    get(ConfigKeys.ROCKETMQ_REGISTER_THREADS), get(ConfigKeys.ROCKETMQ_QUEUE_CAPACITY));
+                    get(ConfigKeys.ROCKETMQ_MAX_FRAME_BYTES), get(ConfigKeys.ROCKETMQ_MAX_INFLATED_BODY_BYTES),
+                    get(ConfigKeys.ROCKETMQ_BROKER_LEASE_MS), get(ConfigKeys.ROCKETMQ_IO_THREADS),
+                    get(ConfigKeys.ROCKETMQ_QUERY_THREADS), get(ConfigKeys.ROCKETMQ_REGISTER_THREADS),
+                    get(ConfigKeys.ROCKETMQ_QUEUE_CAPACITY));
             checkRocketmq(rocketmq, liveness, nodeId, members);
             Path dataDir = get(ConfigKeys.DATA_DIR);
             int electionTimeoutMs = get(ConfigKeys.ELECTION_TIMEOUT_MS);

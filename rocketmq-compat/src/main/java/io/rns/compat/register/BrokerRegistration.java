@@ -48,7 +48,7 @@ public final class BrokerRegistration {
         }
         TopicConfigSerializeWrapper w;
         try {
-            w = RegisterBodies.parse(body, h.isCompressed(), req.getVersion());
+            w = bodies.parse(body, h.isCompressed(), req.getVersion());
         } catch (IOException | RuntimeException e) {
             return refused(h, ctx, "cannot parse the REGISTER_BROKER body (compressed=" + h.isCompressed()
                     + ", version=" + req.getVersion() + "): " + e);

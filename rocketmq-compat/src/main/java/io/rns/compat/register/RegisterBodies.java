@@ -29,13 +29,22 @@ public final class RegisterBodies {
         return (int) (c.getValue() & 0x7FFFFFFF);
     }
 
-    /** The broker's topic configs and data version from a REGISTER_BROKER body, parsed as stock does for {@code version}. */
-    static TopicConfigSerializeWrapper parse(byte[] body, boolean compressed, int version) throws IOException {
+    /**
+     * The broker's topic configs and data version from a REGISTER_BROKER body, parsed as stock does for
+     * {@code version}; a compressed body is first held to {@code rocketmq.max-inflated-body-bytes} and its layout
+     * checked ({@link CompressedBody}).
+     */
+    TopicConfigSerializeWrapper parse(byte[] body, boolean compressed, int version) throws IOException {
         TopicConfigSerializeWrapper w;
         if (body == null || body.length == 0) {
             w = new TopicConfigSerializeWrapper();
         } else if (version >= MQVersion.Version.V3_0_11.ordinal()) {
-            RegisterBrokerBody b = RegisterBrokerBody.decode(body, compressed, MQVersion.value2Version(version));
+            MQVersion.Version brokerVersion = MQVersion.value2Version(version);
+            if (compressed) {
+                CompressedBody.check(body, config.rocketmq().maxInflatedBodyBytes(),
+                        brokerVersion.ordinal() >= MQVersion.Version.V5_0_0.ordinal());
+            }
+            RegisterBrokerBody b = RegisterBrokerBody.decode(body, compressed, brokerVersion);
             TopicConfigAndMappingSerializeWrapper tw = b.getTopicConfigSerializeWrapper();
             w = tw == null ? new TopicConfigSerializeWrapper() : tw;
         } else {
