@@ -36,9 +36,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -99,7 +101,10 @@ public final class NamesrvNode implements AutoCloseable {
             consensus = raft;
             livenessConfig = config.liveness();
         }
-        readExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        int readThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        // bounded like the transport's worker queue: a full one answers OVERLOADED instead of growing the heap
+        readExecutor = new ThreadPoolExecutor(readThreads, readThreads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(config.workerQueueCapacity()),
                 DaemonThreads.numbered("rns-read-" + config.nodeId()));
         forwardClient = new RpcClient(RpcClientOptions.builder().maxFrameBytes(config.maxFrameBytes())
                 .connectTimeout(Duration.ofMillis(Math.min(1000, config.writeTimeoutMs()))).build());

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /**
  * An in-memory stand-in for the replication engine: a single "log" applied at once to a real RouteStateMachine.
@@ -95,6 +96,15 @@ public final class InMemoryConsensus implements Consensus {
     public String onlyLocalReadsReason() {
         return onlyLocalReadsReason;
     }
+
+    @Override
+    public CompletableFuture<Long> awaitApplied(long index, long timeoutMs, BooleanSupplier wanted) {
+        lastWanted = wanted;
+        return awaitApplied(index, timeoutMs);
+    }
+
+    /** The {@code wanted} of the last awaitApplied that had one: whether its requester is still there. */
+    public volatile BooleanSupplier lastWanted;
 
     @Override
     public CompletableFuture<Long> awaitApplied(long index, long timeoutMs) {

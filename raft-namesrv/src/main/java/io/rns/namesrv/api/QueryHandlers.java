@@ -2,6 +2,7 @@ package io.rns.namesrv.api;
 
 import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.read.ReadService;
+import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.ClusterBrokerNames;
 import io.rns.rpc.v1.DataVersion;
@@ -32,27 +33,39 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /** Route, cluster, topic and KV reads: barrier for the requested level, then answer from the image. */
 record QueryHandlers(ReadService reads, Responses responses, Executor executor) {
-    /** Runs the barrier, then builds the body off the consensus threads. */
-    private CompletableFuture<ResponseEnvelope> read(RequestEnvelope req, long timeoutMs,
+    /**
+     * Runs the barrier (a wait for the request's min_index is dropped if its connection closes), then builds the body
+     * off the consensus threads, on the bounded read executor: when its queue is full the answer is OVERLOADED.
+     */
+    private CompletableFuture<ResponseEnvelope> read(RequestEnvelope req, InboundContext ctx, long timeoutMs,
             Function<RouteImage, ResponseEnvelope.Builder> body) {
-        return reads.read(req.getRead(), timeoutMs).thenApplyAsync(view -> {
+        return reads.read(req.getRead(), timeoutMs, ctx::isConnectionOpen).thenCompose(view -> {
             try {
-                return responses.ok(body.apply(view.image()), view.served());
-            } catch (RnsException e) {
-                // "not found" is an answer too, and as strong as the level it was served at: say which
-                return responses.error(e.code(), e.getMessage(), view.served());
+                return CompletableFuture.supplyAsync(() -> answer(view, body), executor);
+            } catch (RejectedExecutionException full) { // thenApplyAsync would lose this on the completing thread
+                return CompletableFuture.failedFuture(full);
             }
-        }, executor);
+        });
     }
 
-    CompletableFuture<ResponseEnvelope> topicRoute(RequestEnvelope req, long timeoutMs) {
+    private ResponseEnvelope answer(ReadService.ReadView view, Function<RouteImage, ResponseEnvelope.Builder> body) {
+        try {
+            return responses.ok(body.apply(view.image()), view.served());
+        } catch (RnsException e) {
+            // "not found" is an answer too, and as strong as the level it was served at: say which
+            return responses.error(e.code(), e.getMessage(), view.served());
+        }
+    }
+
+    CompletableFuture<ResponseEnvelope> topicRoute(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         String topic = req.getGetTopicRoute().getTopic();
         RequestValidator.validateTopic("get_topic_route.topic", topic);
-        return read(req, timeoutMs, image -> {
+        return read(req, ctx, timeoutMs, image -> {
             TopicRouteView v = image.route(topic).orElseThrow(
                     () -> new RnsException(ErrorCode.TOPIC_NOT_FOUND, "no route for topic '" + topic + "'"));
             return ResponseEnvelope.newBuilder()
@@ -81,8 +94,8 @@ record QueryHandlers(ReadService reads, Responses responses, Executor executor) 
         return d.build();
     }
 
-    CompletableFuture<ResponseEnvelope> clusterInfo(RequestEnvelope req, long timeoutMs) {
-        return read(req, timeoutMs, image -> {
+    CompletableFuture<ResponseEnvelope> clusterInfo(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+        return read(req, ctx, timeoutMs, image -> {
             GetClusterInfoResponse.Builder b = GetClusterInfoResponse.newBuilder();
             image.brokerGroups().forEach((name, g) -> b.putBrokerAddrTable(name, toWire(g)));
             image.clusters().forEach((cluster, names) -> b.putClusterAddrTable(cluster,
@@ -91,10 +104,10 @@ record QueryHandlers(ReadService reads, Responses responses, Executor executor) 
         });
     }
 
-    CompletableFuture<ResponseEnvelope> listTopics(RequestEnvelope req, long timeoutMs) {
+    CompletableFuture<ResponseEnvelope> listTopics(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         ListTopicsRequest r = req.getListTopics();
         RequestValidator.validate(r);
-        return read(req, timeoutMs, image -> {
+        return read(req, ctx, timeoutMs, image -> {
             var topics = r.getCluster().isEmpty() ? image.topics() : image.topicsOfCluster(r.getCluster());
             if (r.getUnitFilter() != UnitFilter.UNIT_FILTER_NONE) {
                 TreeSet<String> selected = new TreeSet<>();
@@ -126,10 +139,10 @@ record QueryHandlers(ReadService reads, Responses responses, Executor executor) 
         };
     }
 
-    CompletableFuture<ResponseEnvelope> getBroker(RequestEnvelope req, long timeoutMs) {
+    CompletableFuture<ResponseEnvelope> getBroker(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         GetBrokerRequest r = req.getGetBroker();
         RequestValidator.validate(r);
-        return read(req, timeoutMs, image -> {
+        return read(req, ctx, timeoutMs, image -> {
             BrokerMember m = image.broker(r.getBrokerName(), r.getBrokerId())
                     .orElseThrow(() -> new RnsException(ErrorCode.UNKNOWN_BROKER,
                             "broker " + r.getBrokerName() + "/" + r.getBrokerId() + " is not registered"));
@@ -142,10 +155,10 @@ record QueryHandlers(ReadService reads, Responses responses, Executor executor) 
         });
     }
 
-    CompletableFuture<ResponseEnvelope> kvGet(RequestEnvelope req, long timeoutMs) {
+    CompletableFuture<ResponseEnvelope> kvGet(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         KvGetRequest r = req.getKvGet();
         RequestValidator.validate(r);
-        return read(req, timeoutMs,
+        return read(req, ctx, timeoutMs,
                 image -> ResponseEnvelope.newBuilder()
                         .setKvGet(KvGetResponse.newBuilder()
                                 .setValue(image.kv(r.getNamespace(), r.getKey()).orElseThrow(() -> new RnsException(
@@ -153,10 +166,10 @@ record QueryHandlers(ReadService reads, Responses responses, Executor executor) 
                                         "no key '" + r.getKey() + "' in namespace '" + r.getNamespace() + "'")))));
     }
 
-    CompletableFuture<ResponseEnvelope> kvList(RequestEnvelope req, long timeoutMs) {
+    CompletableFuture<ResponseEnvelope> kvList(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         KvListRequest r = req.getKvList();
         RequestValidator.validate(r);
-        return read(req, timeoutMs, image -> ResponseEnvelope.newBuilder()
+        return read(req, ctx, timeoutMs, image -> ResponseEnvelope.newBuilder()
                 .setKvList(KvListResponse.newBuilder().putAllEntries(image.kvNamespace(r.getNamespace()))));
     }
 }

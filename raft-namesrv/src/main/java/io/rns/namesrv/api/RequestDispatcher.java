@@ -76,7 +76,7 @@ public final class RequestDispatcher implements RequestHandler {
         read(BodyCase.LIST_TOPICS, queries::listTopics);
         read(BodyCase.KV_GET, queries::kvGet);
         read(BodyCase.KV_LIST, queries::kvList);
-        read(BodyCase.GET_NODE_STATUS, (req, t) -> CompletableFuture.completedFuture(nodeStatus()));
+        read(BodyCase.GET_NODE_STATUS, (req, ctx, t) -> CompletableFuture.completedFuture(nodeStatus()));
         routes.put(BodyCase.LIST_PEERS,
                 Route.local(req -> membership.requireRaft("list_peers"), (req, ctx, t) -> membership.list(req)));
         routes.put(BodyCase.ADD_PEER, Route.on(Placement.LEADER_TIMED, membership::validateAdd, membership::add));
@@ -98,8 +98,8 @@ public final class RequestDispatcher implements RequestHandler {
     }
 
     /** A read served by any node (its read level is the read service's business). */
-    private void read(BodyCase kind, Timed handler) {
-        routes.put(kind, Route.local(Route.Check.NONE, (req, ctx, t) -> handler.serve(req, t)));
+    private void read(BodyCase kind, Route.Serve handler) {
+        routes.put(kind, Route.local(Route.Check.NONE, handler));
     }
 
     @Override

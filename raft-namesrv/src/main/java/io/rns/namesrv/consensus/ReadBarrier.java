@@ -1,6 +1,7 @@
 package io.rns.namesrv.consensus;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /** The read port of the replication engine: barriers that make the local image current enough for a read level. */
 public interface ReadBarrier {
@@ -13,6 +14,14 @@ public interface ReadBarrier {
 
     /** Completes when the applied index reaches {@code index}; fails with TIMEOUT after {@code timeoutMs}. */
     CompletableFuture<Long> awaitApplied(long index, long timeoutMs);
+
+    /**
+     * As {@link #awaitApplied(long, long)}, for a requester that may go away: an engine that waits drops the wait once
+     * {@code wanted} says false (e.g. the client's connection closed) instead of holding it until the timeout.
+     */
+    default CompletableFuture<Long> awaitApplied(long index, long timeoutMs, BooleanSupplier wanted) {
+        return awaitApplied(index, timeoutMs);
+    }
 
     /**
      * Why this engine can serve only local (STALE) reads, or null when every level is available. The leaderless

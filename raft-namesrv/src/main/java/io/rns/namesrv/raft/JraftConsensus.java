@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * The sofa-jraft implementation of the consensus ports: one Raft group ("rns") whose members are the configured
@@ -78,6 +79,11 @@ public final class JraftConsensus implements Consensus {
     @Override
     public CompletableFuture<Long> awaitApplied(long index, long timeoutMs) {
         return reads.awaitApplied(index, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Long> awaitApplied(long index, long timeoutMs, BooleanSupplier wanted) {
+        return reads.awaitApplied(index, timeoutMs, wanted);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.rns.namesrv.consensus.ReadBarrier;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /** The read port on jraft: ReadIndex (ReadOnlySafe or ReadOnlyLeaseBased) and waits for the applied index. */
@@ -87,6 +88,11 @@ final class JraftReadBarrier implements ReadBarrier {
     @Override
     public CompletableFuture<Long> awaitApplied(long index, long timeoutMs) {
         return waiters.await(index, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Long> awaitApplied(long index, long timeoutMs, BooleanSupplier wanted) {
+        return waiters.await(index, timeoutMs, wanted);
     }
 
     void failAll() {

@@ -12,6 +12,7 @@ import io.rns.statemachine.RouteImage;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Waits on the read barrier for the requested level, then hands out the current image (no locks: images are
@@ -72,6 +73,14 @@ public final class ReadService {
     }
 
     public CompletableFuture<ReadView> read(ReadOptions opts, long timeoutMs) {
+        return read(opts, timeoutMs, () -> true);
+    }
+
+    /**
+     * A read for a requester that may go away: a wait for {@code read.min_index} is dropped once {@code wanted} says
+     * false (the requester's connection closed) instead of being held until its deadline.
+     */
+    public CompletableFuture<ReadView> read(ReadOptions opts, long timeoutMs, BooleanSupplier wanted) {
         Consistency level;
         try {
             level = resolve(opts);
@@ -93,10 +102,13 @@ public final class ReadService {
             return CompletableFuture.completedFuture(new ReadView(status.image(), level)); // the deliberate lie
         }
         return switch (level) {
-            case LINEARIZABLE, LEASE -> barrier.readBarrier(level == Consistency.LEASE, timeoutMs).thenCompose(
-                    idx -> minIndex > 0 ? waitMinIndex(minIndex, timeoutMs) : CompletableFuture.completedFuture(idx))
-                    .thenApply(idx -> new ReadView(status.image(), level));
-            case SEQUENTIAL -> waitMinIndex(minIndex, timeoutMs)
+            case LINEARIZABLE,
+                    LEASE ->
+                barrier.readBarrier(level == Consistency.LEASE, timeoutMs)
+                        .thenCompose(idx -> minIndex > 0 ? waitMinIndex(minIndex, timeoutMs, wanted)
+                                : CompletableFuture.completedFuture(idx))
+                        .thenApply(idx -> new ReadView(status.image(), level));
+            case SEQUENTIAL -> waitMinIndex(minIndex, timeoutMs, wanted)
                     .thenApply(idx -> new ReadView(status.image(), Consistency.SEQUENTIAL));
             case STALE -> {
                 int bound = opts.getMaxStalenessMs();
@@ -116,11 +128,11 @@ public final class ReadService {
         };
     }
 
-    private CompletableFuture<Long> waitMinIndex(long minIndex, long timeoutMs) {
+    private CompletableFuture<Long> waitMinIndex(long minIndex, long timeoutMs, BooleanSupplier wanted) {
         if (minIndex <= 0) {
             return CompletableFuture.completedFuture(status.appliedIndex());
         }
-        return barrier.awaitApplied(minIndex, timeoutMs).exceptionally(t -> {
+        return barrier.awaitApplied(minIndex, timeoutMs, wanted).exceptionally(t -> {
             Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             if (e instanceof ConsensusException ce && ce.kind() == ConsensusException.Kind.TIMEOUT) {
                 throw new RnsException(ErrorCode.MIN_INDEX_NOT_REACHED, "this node applied " + status.appliedIndex()

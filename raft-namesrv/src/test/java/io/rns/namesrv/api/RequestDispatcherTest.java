@@ -490,4 +490,47 @@ class RequestDispatcherTest {
             logger.detachAppender(lines);
         }
     }
+
+    /**
+     * Issue 14: a SEQUENTIAL read waiting for a min_index is tied to its connection: the engine learns whether the
+     * requester is still there (and drops the wait when not; AppliedIndexWaitersTest shows the dropping).
+     */
+    @Test
+    void aReadWaitingForMinIndexAsksWhetherItsConnectionIsStillOpen() {
+        boolean[] open = {true};
+        InboundContext base = ctx();
+        InboundContext c = new InboundContext() {
+            public String remoteAddress() {
+                return base.remoteAddress();
+            }
+
+            public long connectionId() {
+                return 2;
+            }
+
+            public long deadlineNanos() {
+                return base.deadlineNanos();
+            }
+
+            public boolean isConnectionOpen() {
+                return open[0];
+            }
+
+            public long arrivalNanos() {
+                return base.arrivalNanos();
+            }
+
+            public void onConnectionClose(Runnable r) {
+            }
+        };
+        RequestEnvelope req = RequestEnvelope.newBuilder()
+                .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic("t"))
+                .setRead(ReadOptions.newBuilder().setConsistency(Consistency.SEQUENTIAL).setMinIndex(1_000_000))
+                .build();
+        ResponseEnvelope r = dispatcher.handle(req, c).join();
+        assertEquals(ErrorCode.MIN_INDEX_NOT_REACHED, r.getHeader().getCode());
+        assertTrue(consensus.lastWanted != null && consensus.lastWanted.getAsBoolean());
+        open[0] = false;
+        assertFalse(consensus.lastWanted.getAsBoolean(), "the wait follows the connection");
+    }
 }
