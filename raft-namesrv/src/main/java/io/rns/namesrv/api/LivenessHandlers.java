@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * is forwarded once to the leader; the leader answers from its {@link LeaseTracker}.
  */
 record LivenessHandlers(NodeStatus status, LivenessService liveness, ConnectionRegistry connections,
-        Responses responses) {
+        Responses responses, NodeReports reports) {
     /**
      * When the request reached the first node: arrival here minus the time it waited on a forwarding node. queued_ms
      * is a uint32 on the wire: it is read unsigned and never counts for more than the longest lease (a larger value is
@@ -112,9 +112,22 @@ record LivenessHandlers(NodeStatus status, LivenessService liveness, ConnectionR
                 .completedFuture(responses.ok(ResponseEnvelope.newBuilder().setListBrokerLeases(b), null));
     }
 
-    void validateConnectionClosed(RequestEnvelope req) {
-        RequestValidator.check(RecordValidator.checkBrokerName("broker_connection_closed.broker_name",
-                req.getBrokerConnectionClosed().getBrokerName()));
+    /** The report names a valid broker, and comes from a member (one forged report would drop a broker). */
+    Route.Check connectionClosedCheck() {
+        return new Route.Check() {
+            @Override
+            public void check(RequestEnvelope req) {
+                RequestValidator.check(RecordValidator.checkBrokerName("broker_connection_closed.broker_name",
+                        req.getBrokerConnectionClosed().getBrokerName()));
+            }
+
+            @Override
+            public void check(RequestEnvelope req, InboundContext ctx) {
+                check(req);
+                reports.checkFromMember("broker_connection_closed", req.getBrokerConnectionClosed().getReportingNode(),
+                        ctx);
+            }
+        };
     }
 
     CompletableFuture<ResponseEnvelope> connectionClosed(RequestEnvelope req, InboundContext ctx, long timeoutMs) {

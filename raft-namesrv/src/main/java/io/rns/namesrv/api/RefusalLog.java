@@ -26,7 +26,8 @@ final class RefusalLog {
     /** The codes that mean "this request was refused" (as opposed to "not here", "not now" or "not found"). */
     private static final Set<ErrorCode> REFUSALS = EnumSet.of(ErrorCode.INVALID_ARGUMENT, ErrorCode.UNSUPPORTED_REQUEST,
             ErrorCode.CONSISTENCY_NOT_SUPPORTED, ErrorCode.STALE_BROKER_EPOCH, ErrorCode.UNKNOWN_BROKER,
-            ErrorCode.STALE_SEQUENCE, ErrorCode.SESSION_EXPIRED, ErrorCode.STALE_REGISTRATION);
+            ErrorCode.STALE_SEQUENCE, ErrorCode.SESSION_EXPIRED, ErrorCode.STALE_REGISTRATION,
+            ErrorCode.PERMISSION_DENIED);
 
     private final LogBudget budget;
 

@@ -50,7 +50,8 @@ public final class RequestDispatcher implements RequestHandler {
         this.liveness = liveness;
         WriteAnswers answers = new WriteAnswers(responses);
         BrokerHandlers brokers = new BrokerHandlers(writes, answers, liveness, connections);
-        LivenessHandlers leases = new LivenessHandlers(consensus, liveness, connections, responses);
+        LivenessHandlers leases = new LivenessHandlers(consensus, liveness, connections, responses,
+                new NodeReports(config, consensus));
         AdminHandlers admin = new AdminHandlers(writes, answers);
         MembershipHandlers membership = new MembershipHandlers(config, consensus, responses);
         QueryHandlers queries = new QueryHandlers(reads, responses, readExecutor);
@@ -61,7 +62,7 @@ public final class RequestDispatcher implements RequestHandler {
                 new Route(Placement.WRITER_TIMED, leases::validateHeartbeat, leases::heartbeat, leases::bindHeartbeat));
         routes.put(BodyCase.LIST_BROKER_LEASES, Route.on(Placement.WRITER_TIMED, Route.Check.NONE, leases::listLeases));
         routes.put(BodyCase.BROKER_CONNECTION_CLOSED,
-                Route.on(Placement.WRITER_TIMED, leases::validateConnectionClosed, leases::connectionClosed));
+                Route.on(Placement.WRITER_TIMED, leases.connectionClosedCheck(), leases::connectionClosed));
         write(BodyCase.UNREGISTER_BROKER, r -> RequestValidator.validate(r.getUnregisterBroker()), brokers::unregister);
         write(BodyCase.DELETE_TOPIC, r -> RequestValidator.validate(r.getDeleteTopic()), admin::deleteTopic);
         write(BodyCase.KV_PUT, r -> RequestValidator.validate(r.getKvPut()), admin::kvPut);
@@ -139,7 +140,7 @@ public final class RequestDispatcher implements RequestHandler {
         }
         try {
             Sessions.check(req);
-            route.check().check(req);
+            route.check().check(req, ctx);
         } catch (RnsException e) {
             refusals.refused(req, ctx, e.code(), e.getMessage());
             throw e;

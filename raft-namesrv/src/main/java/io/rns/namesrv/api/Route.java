@@ -44,6 +44,11 @@ record Route(Placement placement, Check check, Serve serve, After after) {
 
         /** Throws RnsException naming the problem. */
         void check(RequestEnvelope req);
+
+        /** As {@link #check(RequestEnvelope)}, for checks that also look at where the request came from. */
+        default void check(RequestEnvelope req, InboundContext ctx) {
+            check(req);
+        }
     }
 
     @FunctionalInterface

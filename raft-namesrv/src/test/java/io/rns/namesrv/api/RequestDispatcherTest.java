@@ -9,9 +9,11 @@ import io.rns.namesrv.NodeStack;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.ConsensusException;
+import io.rns.namesrv.liveness.LivenessService;
 import io.rns.namesrv.write.RecordFactory;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.AddPeerRequest;
+import io.rns.rpc.v1.BrokerConnectionClosedRequest;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.DeleteTopicRequest;
 import io.rns.rpc.v1.ErrorCode;
@@ -54,6 +56,7 @@ class RequestDispatcherTest {
 
     InMemoryConsensus consensus;
     RequestDispatcher dispatcher;
+    LivenessService liveness;
 
     @BeforeEach
     void setUp() {
@@ -66,6 +69,7 @@ class RequestDispatcherTest {
         });
         node.liveness.onLeaderStart(1);
         dispatcher = node.dispatcher;
+        liveness = node.liveness;
     }
 
     @AfterEach
@@ -78,10 +82,14 @@ class RequestDispatcherTest {
     }
 
     private static InboundContext ctx() {
+        return ctxFrom("127.0.0.1:1");
+    }
+
+    private static InboundContext ctxFrom(String remote) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         return new InboundContext() {
             public String remoteAddress() {
-                return "127.0.0.1:1";
+                return remote;
             }
 
             public long connectionId() {
@@ -532,5 +540,32 @@ class RequestDispatcherTest {
         assertTrue(consensus.lastWanted != null && consensus.lastWanted.getAsBoolean());
         open[0] = false;
         assertFalse(consensus.lastWanted.getAsBoolean(), "the wait follows the connection");
+    }
+
+    /**
+     * Issue 14: a BROKER_CONNECTION_CLOSED report makes a broker a suspect with a 3 s lease. It is node-internal: from
+     * a host that is not a member's, or naming a reporting node that is not a member, it is refused and changes
+     * nothing (before, one forged message dropped any broker from the routes).
+     */
+    @Test
+    void aConnectionClosedReportIsAcceptedOnlyFromAMember() {
+        long epoch = call(register(broker("b1", "127.0.0.1:10911", "t1"))).getRegisterBroker().getBrokerEpoch();
+        RequestEnvelope.Builder report = RequestEnvelope.newBuilder()
+                .setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder().setBrokerName("b1").setBrokerId(0)
+                        .setBrokerEpoch(epoch).setReportingNode("n2"));
+
+        ResponseEnvelope forged = dispatcher.handle(report.build(), ctxFrom("10.9.9.9:4000")).join();
+        assertEquals(ErrorCode.PERMISSION_DENIED, forged.getHeader().getCode());
+        assertTrue(forged.getHeader().getMessage().contains("not from 10.9.9.9:4000"), forged.getHeader().getMessage());
+        RequestEnvelope.Builder stranger = report.clone();
+        stranger.getBrokerConnectionClosedBuilder().setReportingNode("n9");
+        ResponseEnvelope unknownNode = dispatcher.handle(stranger.build(), ctx()).join();
+        assertEquals(ErrorCode.PERMISSION_DENIED, unknownNode.getHeader().getCode());
+        assertTrue(unknownNode.getHeader().getMessage().contains("'n9' is not a member"),
+                unknownNode.getHeader().getMessage());
+        assertEquals(0, liveness.tracker().suspects(), "a refused report changes nothing");
+
+        assertEquals(ErrorCode.OK, dispatcher.handle(report.build(), ctx()).join().getHeader().getCode());
+        assertEquals(1, liveness.tracker().suspects(), "a member's report makes the broker a suspect");
     }
 }
