@@ -24,6 +24,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import static io.rns.namesrv.base.LogText.printable;
+
 /**
  * Runs each RocketMQ request on the executor of its class (queries apart from registrations and other writes, both
  * bounded: a full queue answers SYSTEM_BUSY at once), translates it with {@link RocketmqTranslator} onto the node's
@@ -96,7 +98,7 @@ final class RocketmqProcessor implements AutoCloseable {
             RemotingCommand failure = Answers.failure(t);
             if (!request.isOnewayRPC()) { // respond() logs a failed oneway request
                 log.warn("RocketMQ ingress: request code {} from {} failed: {}", request.getCode(),
-                        ChannelInboundContext.address(channel.remoteAddress()), failure.getRemark());
+                        ChannelInboundContext.address(channel.remoteAddress()), printable(failure.getRemark()));
             }
             respond(channel, request, failure);
         });

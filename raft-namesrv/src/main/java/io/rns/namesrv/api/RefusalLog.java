@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
+import static io.rns.namesrv.base.LogText.printable;
+
 /**
  * The node's log of the requests it refused: one WARN line per refusal on the node that refused it, naming the
  * request (for broker requests the broker, its cluster and address), the peer, the code and the message, which
@@ -21,7 +23,6 @@ import java.util.function.LongSupplier;
 final class RefusalLog {
     private static final Logger log = LoggerFactory.getLogger(RefusalLog.class);
     static final int LINES_PER_SECOND = 50;
-    private static final int MAX_PRINTED = 300;
 
     /** The codes that mean "this request was refused" (as opposed to "not here", "not now" or "not found"). */
     private static final Set<ErrorCode> REFUSALS = EnumSet.of(ErrorCode.INVALID_ARGUMENT, ErrorCode.UNSUPPORTED_REQUEST,
@@ -79,25 +80,4 @@ final class RefusalLog {
         }
         return b.toString();
     }
-
-    /**
-     * What a client sent, safe for a log line: control and non-ASCII characters as backslash-u and four hex digits (a refused name
-     * may hold a line break meant to forge log lines), at most {@link #MAX_PRINTED} characters.
-     */
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_PRINTED) + 8);
-        for (int i = 0; i < s.length(); i++) {
-            if (i == MAX_PRINTED) {
-                return b.append("... (").append(s.length()).append(" characters)").toString();
-            }
-            char c = s.charAt(i);
-            if (c < 0x20 || c >= 0x7f) {
-                b.append(String.format("\\u%04X", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
-    }
-
 }

@@ -22,6 +22,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -151,7 +152,7 @@ public final class RequestDispatcher implements RequestHandler {
             // refused or not, the serving node logs it
             answer = forwarding.forwardOrRefuse(req, timeoutMs, p.countsQueueTime() ? ctx.arrivalNanos() : 0);
         } else if (p == Placement.LOCAL) {
-            answer = route.serve().serve(req, ctx, timeoutMs);
+            answer = serveLocal(route, req, ctx, timeoutMs);
         } else {
             answer = route.serve().serve(req, ctx, timeoutMs).thenApply(resp -> {
                 refusals.refused(req, ctx, resp.getHeader().getCode(), resp.getHeader().getMessage());
@@ -159,6 +160,25 @@ public final class RequestDispatcher implements RequestHandler {
             });
         }
         return route.after().after(req, ctx, answer);
+    }
+
+    /**
+     * A request any node answers itself; its refusals (a bad name, a read level this node cannot serve) are logged,
+     * not its ordinary negative answers (a topic or broker that does not exist).
+     */
+    private CompletableFuture<ResponseEnvelope> serveLocal(Route route, RequestEnvelope req, InboundContext ctx,
+            long timeoutMs) {
+        try {
+            return route.serve().serve(req, ctx, timeoutMs).whenComplete((resp, t) -> {
+                Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+                if (e instanceof RnsException r) {
+                    refusals.refused(req, ctx, r.code(), r.getMessage());
+                }
+            });
+        } catch (RnsException e) {
+            refusals.refused(req, ctx, e.code(), e.getMessage());
+            throw e;
+        }
     }
 
     /** Local status; answered from this node's own view (served STALE: it is not a barrier-protected read). */

@@ -494,6 +494,17 @@ class RequestDispatcherTest {
                     .startsWith("refused unregister_broker of broker 'nobody'/0 (cluster 'c9', no address) from "
                             + "127.0.0.1:1: UNKNOWN_BROKER"),
                     lines.list.get(2).getFormattedMessage());
+
+            // a read this node answers itself: a bad name is a refusal, a topic that does not exist is an answer
+            assertEquals(ErrorCode.INVALID_ARGUMENT,
+                    call(route("a/b", Consistency.LINEARIZABLE)).getHeader().getCode());
+            assertEquals(ErrorCode.TOPIC_NOT_FOUND,
+                    call(route("nope", Consistency.LINEARIZABLE)).getHeader().getCode());
+            assertEquals(4, lines.list.size(), lines.list.toString());
+            assertTrue(lines.list.get(3).getFormattedMessage().startsWith(
+                    "refused get_topic_route from 127.0.0.1:1: INVALID_ARGUMENT get_topic_route.topic contains invalid "
+                            + "character '/'"),
+                    lines.list.get(3).getFormattedMessage());
         } finally {
             logger.detachAppender(lines);
         }

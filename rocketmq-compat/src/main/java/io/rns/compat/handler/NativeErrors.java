@@ -6,7 +6,8 @@ import org.apache.rocketmq.remoting.protocol.ResponseCode;
 
 /**
  * Native errors as RocketMQ responses: TOPIC_NOT_FOUND → 17, KEY_NOT_FOUND → 22, OVERLOADED → 2 SYSTEM_BUSY,
- * PERMISSION_DENIED → 16 NO_PERMISSION, anything else → 1 SYSTEM_ERROR with a remark naming the RNS code and message (and the leader hint if any).
+ * PERMISSION_DENIED → 16 NO_PERMISSION, anything else → 1 SYSTEM_ERROR with a remark naming the RNS code and message
+ * (and the leader hint if any).
  */
 public final class NativeErrors {
     private NativeErrors() {

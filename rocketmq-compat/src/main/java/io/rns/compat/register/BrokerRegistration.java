@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
+import static io.rns.namesrv.base.LogText.printable;
+
 /** 103 REGISTER_BROKER and 104 UNREGISTER_BROKER onto native registrations bound to the broker's connection. */
 public final class BrokerRegistration {
     private static final Logger log = LoggerFactory.getLogger(BrokerRegistration.class);
@@ -72,7 +74,8 @@ public final class BrokerRegistration {
     private static CompletableFuture<RemotingCommand> refused(RegisterBrokerRequestHeader h, InboundContext ctx,
             String why) {
         log.warn("RocketMQ ingress: refused REGISTER_BROKER of broker '{}'/{} (cluster '{}', {}) from {}: {}",
-                h.getBrokerName(), h.getBrokerId(), h.getClusterName(), h.getBrokerAddr(), ctx.remoteAddress(), why);
+                printable(h.getBrokerName()), h.getBrokerId(), printable(h.getClusterName()),
+                printable(h.getBrokerAddr()), ctx.remoteAddress(), printable(why));
         return CompletableFuture.completedFuture(RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_ERROR, why));
     }
 

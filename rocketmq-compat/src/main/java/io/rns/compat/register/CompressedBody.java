@@ -13,7 +13,7 @@ import java.util.zip.Inflater;
  * body is inflated into at most {@code maxInflatedBytes}, then its layout is walked (as the broker writes it: data
  * version, topic configs, filter servers, and from 5.0 on topic queue mappings, each an int length and that many
  * bytes) and every length and count is checked against what is left. A body that passes can be decoded with no
- * allocation larger than the body itself.
+ * allocation larger than the inflated body.
  */
 final class CompressedBody {
     private CompressedBody() {
