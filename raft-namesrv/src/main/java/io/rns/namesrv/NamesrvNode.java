@@ -77,7 +77,7 @@ public final class NamesrvNode implements AutoCloseable {
         if (config.unsafeLocalLinearizableReads() && !"1".equals(env.get(TEST_HOOKS_ENV))) {
             throw new IllegalStateException("testing.unsafe-local-linearizable-reads=true is a test hook that makes "
                     + "LINEARIZABLE reads unsafe; a node starts with it only when its environment has " + TEST_HOOKS_ENV
-                    + "=1 (the chaos harness's checker self-test). Remove the key from the " + "configuration.");
+                    + "=1 (the chaos harness's checker self-test). Remove the key from the configuration.");
         }
     }
 
