@@ -63,8 +63,7 @@ final class NodeReports {
 
     private static void addHost(Set<String> hosts, String hostPort) {
         if (hostPort != null && !hostPort.isEmpty()) {
-            int colon = hostPort.lastIndexOf(':');
-            hosts.add(colon < 0 ? hostPort : hostPort.substring(0, colon));
+            hosts.add(AddressAllowList.hostOf(hostPort));
         }
     }
 }

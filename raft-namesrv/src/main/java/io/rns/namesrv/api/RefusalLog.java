@@ -36,20 +36,12 @@ final class RefusalLog {
         this.budget = new LogBudget(LINES_PER_SECOND, nanoClock);
     }
 
-    static boolean isRefusal(ErrorCode code) {
-        return REFUSALS.contains(code);
-    }
-
-    /** Logs the refusal of {@code req} if {@code code} is a refusal; returns whether it is one. */
-    boolean refused(RequestEnvelope req, InboundContext ctx, ErrorCode code, String message) {
-        if (!isRefusal(code)) {
-            return false;
-        }
-        if (budget.admit()) {
+    /** Logs the refusal of {@code req} if {@code code} is a refusal. */
+    void refused(RequestEnvelope req, InboundContext ctx, ErrorCode code, String message) {
+        if (REFUSALS.contains(code) && budget.admit()) {
             log.warn("refused {} from {}: {} {}{}", describe(req), ctx.remoteAddress(), code, printable(message),
                     budget.takeSuppressed());
         }
-        return true;
     }
 
     /** The request kind as on the wire, with the broker or topic it is about. */

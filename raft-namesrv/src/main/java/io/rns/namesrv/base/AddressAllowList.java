@@ -70,13 +70,18 @@ public final class AddressAllowList {
         refreshedAt = nanoClock.getAsLong();
     }
 
+    /** The host part of {@code host:port} (the whole string if it has no colon). */
+    public static String hostOf(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return colon < 0 ? hostPort : hostPort.substring(0, colon);
+    }
+
     /** The IP of {@code host:port} (IPv6 with or without brackets), normalised as InetAddress prints it; or null. */
     public static String ipOf(String remoteAddress) {
         if (remoteAddress == null) {
             return null;
         }
-        int colon = remoteAddress.lastIndexOf(':');
-        String host = colon < 0 ? remoteAddress : remoteAddress.substring(0, colon);
+        String host = hostOf(remoteAddress);
         if (host.startsWith("/")) {
             host = host.substring(1);
         }

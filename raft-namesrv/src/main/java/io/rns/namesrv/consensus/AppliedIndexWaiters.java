@@ -81,8 +81,16 @@ public final class AppliedIndexWaiters {
         return f;
     }
 
-    public void onProgress() {
+    /**
+     * The periodic tick (never on the apply path): drops unwanted waiters at most once a second, then completes the
+     * reached ones.
+     */
+    public void tick() {
         sweepUnwanted();
+        onProgress();
+    }
+
+    public void onProgress() {
         long now = applied.getAsLong();
         while (true) {
             Waiter w;

@@ -9,6 +9,7 @@ import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.option.ReadOnlyOption;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
+import io.rns.namesrv.base.AddressAllowList;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.ConsensusException;
@@ -128,10 +129,7 @@ final class JraftNode {
         directory.values().forEach(m -> hosts.add(m.host()));
         List<String> voters = fsm.committedVoters();
         if (voters != null) {
-            for (String v : voters) { // host:port
-                int colon = v.lastIndexOf(':');
-                hosts.add(colon < 0 ? v : v.substring(0, colon));
-            }
+            voters.forEach(v -> hosts.add(AddressAllowList.hostOf(v)));
         }
         return hosts;
     }

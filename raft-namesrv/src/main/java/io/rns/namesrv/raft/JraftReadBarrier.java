@@ -26,9 +26,12 @@ final class JraftReadBarrier implements ReadBarrier {
         raft.sm.addImageListener(img -> waiters.onProgress());
     }
 
-    /** Polls the waiters on a short tick: the engine's applied index also moves without a new image (config entries). */
+    /**
+     * Polls the waiters on a short tick: the engine's applied index also moves without a new image (config entries),
+     * and the tick (not the apply path) drops waiters nobody wants any more.
+     */
     void start() {
-        raft.timer.scheduleWithFixedDelay(waiters::onProgress, 5, 5, TimeUnit.MILLISECONDS);
+        raft.timer.scheduleWithFixedDelay(waiters::tick, 5, 5, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -47,10 +47,12 @@ class AppliedIndexWaitersTest {
         assertEquals(2, w.size());
 
         open.set(false); // the connection closed
-        w.onProgress();
+        w.tick();
         assertFalse(gone.isDone(), "swept at most once a second");
         nanos.addAndGet(1_000_000_000L);
         w.onProgress();
+        assertFalse(gone.isDone(), "the apply path's progress calls never sweep");
+        w.tick();
         assertTrue(failure(gone).getMessage().contains("abandoned"), "failed, not left hanging");
         assertFalse(staying.isDone());
         assertEquals(1, w.size(), "only the wanted waiter is left");
