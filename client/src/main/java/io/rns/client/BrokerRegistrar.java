@@ -379,8 +379,7 @@ public final class BrokerRegistrar implements AutoCloseable {
             r = registration;
             used = epoch;
         }
-        HeartbeatRequest hb = RegistrarRequests.heartbeat(r, used);
-        heartbeatsSent.incrementAndGet();
+        HeartbeatRequest hb = RegistrarRequests.heartbeat(r, used, heartbeatsSent.incrementAndGet());
         NamesrvException failure;
         try {
             HeartbeatResponse resp = client.heartbeat(hb).value();
@@ -412,10 +411,10 @@ public final class BrokerRegistrar implements AutoCloseable {
         }
         Map<String, CompletableFuture<Reply<HeartbeatResponse>>> calls = RegistrarRequests.toEachRegisteredNode(used,
                 (ep, e) -> {
-                    heartbeatsSent.incrementAndGet();
+                    long sequence = heartbeatsSent.incrementAndGet();
                     return client.engine().callNodeAsync(
-                            RequestEnvelope.newBuilder().setHeartbeat(RegistrarRequests.heartbeat(r, e)), ep, false,
-                            ResponseEnvelope.BodyCase.HEARTBEAT, ResponseEnvelope::getHeartbeat);
+                            RequestEnvelope.newBuilder().setHeartbeat(RegistrarRequests.heartbeat(r, e, sequence)), ep,
+                            false, ResponseEnvelope.BodyCase.HEARTBEAT, ResponseEnvelope::getHeartbeat);
                 });
         CompletableFuture
                 .allOf(calls.values().stream().map(f -> f.handle((v, x) -> null)).toArray(CompletableFuture[]::new))

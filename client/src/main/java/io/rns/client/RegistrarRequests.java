@@ -15,11 +15,14 @@ final class RegistrarRequests {
     private RegistrarRequests() {
     }
 
-    /** A heartbeat of the registered broker with {@code epoch} ({@code bind_connection = true}). */
-    static HeartbeatRequest heartbeat(RegisterBrokerRequest r, long epoch) {
+    /**
+     * Heartbeat number {@code sequence} of the registered broker with {@code epoch} ({@code bind_connection = true}).
+     * The numbers increase with every heartbeat sent, so the leader can tell a late copy from a new one.
+     */
+    static HeartbeatRequest heartbeat(RegisterBrokerRequest r, long epoch, long sequence) {
         return HeartbeatRequest.newBuilder().setCluster(r.getCluster()).setBrokerName(r.getBrokerName())
                 .setBrokerId(r.getBrokerId()).setBrokerAddr(r.getBrokerAddr()).setBrokerEpoch(epoch)
-                .setBindConnection(true).build();
+                .setBindConnection(true).setSequence(sequence).build();
     }
 
     /** The unregistration of the registered broker with {@code epoch}. */

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A simulated broker for the liveness workload: its own {@link NamesrvClient} (its own connections, as a broker
@@ -69,6 +70,8 @@ public final class SimBroker implements AutoCloseable {
     private final Map<String, Long> epochs = new LinkedHashMap<>();
     private final Map<String, Integer> processes = new LinkedHashMap<>();
     private final List<Call> calls = new ArrayList<>();
+    /** Numbers every heartbeat, as the client's registrar does (the leader counts each number once). */
+    private final AtomicLong heartbeatSequence = new AtomicLong();
     private final Thread thread;
     private volatile boolean stopped;
     private volatile long deathTime = -1;
@@ -261,7 +264,8 @@ public final class SimBroker implements AutoCloseable {
         String v = Long.toString(e);
         long call = rec.invoke(p, "heartbeat", key(), v, node(lane)).time();
         HeartbeatRequest hb = HeartbeatRequest.newBuilder().setCluster(CLUSTER).setBrokerName(name).setBrokerId(0)
-                .setBrokerAddr(addr).setBrokerEpoch(e).setBindConnection(true).build();
+                .setBrokerAddr(addr).setBrokerEpoch(e).setBindConnection(true)
+                .setSequence(heartbeatSequence.incrementAndGet()).build();
         Outcome o;
         String err = null;
         long ret;

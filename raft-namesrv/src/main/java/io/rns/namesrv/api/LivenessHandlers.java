@@ -76,10 +76,11 @@ record LivenessHandlers(NodeStatus status, LivenessService liveness, ConnectionR
     }
 
     private ResponseEnvelope onLeader(RequestEnvelope req, HeartbeatRequest h, BrokerKey key, InboundContext ctx) {
-        LeaseTracker.HeartbeatResult r = liveness.tracker().heartbeat(key, h.getBrokerEpoch(),
+        LeaseTracker.HeartbeatResult r = liveness.tracker().heartbeat(key, h.getBrokerEpoch(), h.getSequence(),
                 contactNanos(req, ctx, liveness.config()), status.image());
         return switch (r.status()) {
-            case OK ->
+            // a copy of a heartbeat already counted is answered as that heartbeat was: its sender may still wait
+            case OK, ALREADY_COUNTED ->
                 responses.ok(
                         ResponseEnvelope.newBuilder()
                                 .setHeartbeat(HeartbeatResponse.newBuilder().setLeaseTimeoutMs(r.leaseMs())

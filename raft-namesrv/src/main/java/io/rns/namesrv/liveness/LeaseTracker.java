@@ -1,5 +1,6 @@
 package io.rns.namesrv.liveness;
 
+import io.rns.namesrv.base.LogBudget;
 import io.rns.namesrv.base.MonotonicClock;
 import io.rns.namesrv.config.LivenessConfig;
 import io.rns.statemachine.BrokerGroup;
@@ -28,7 +29,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>Tracking starts in {@link #startLeading} — every registered broker gets a full lease from that moment, so a
  *       new leader never expires a broker it has not had a chance to hear from — and ends in {@link #stopLeading}.</li>
  *   <li>A heartbeat or registration counts as contact at the time it ARRIVED (a request that waited in a queue still
- *       counts; the KAFKA-15019 lesson), and only for the broker's current epoch.</li>
+ *       counts; the KAFKA-15019 lesson), and only for the broker's current epoch. A numbered heartbeat counts only if
+ *       its number is above the highest counted for the epoch: a copy that a paused or partitioned node held back and
+ *       forwarded seconds later is old news (seen in a chaos run: a copy delivered when a SIGSTOPped follower resumed
+ *       kept a hung broker listed 3 s past its lease).</li>
  *   <li>A bound connection that closes makes the broker a suspect: its deadline becomes at most now + the suspect
  *       lease. Any later heartbeat clears the suspicion.</li>
  *   <li>{@link #dueExpiries} hands out expired leases, oldest first, through a token bucket; when more than the
@@ -50,6 +54,8 @@ public final class LeaseTracker {
         long suspectDeadlineNanos = Long.MAX_VALUE;
         /** When the last connection-closed report for this epoch was counted; contact before it cannot clear it. */
         long suspectSinceNanos = Long.MIN_VALUE;
+        /** The highest heartbeat sequence counted for this epoch (0: none numbered yet). */
+        long heartbeatSequence;
 
         boolean expiring;
 
@@ -76,7 +82,9 @@ public final class LeaseTracker {
 
     /** What a heartbeat found. */
     public enum HeartbeatStatus {
-        OK, NOT_LEADING, UNKNOWN_BROKER, STALE_EPOCH
+        OK, NOT_LEADING, UNKNOWN_BROKER, STALE_EPOCH,
+        /** A numbered heartbeat at or below the highest already counted for the epoch: it renewed nothing. */
+        ALREADY_COUNTED
     }
 
     public record HeartbeatResult(HeartbeatStatus status, long currentEpoch, int leaseMs) {
@@ -102,10 +110,13 @@ public final class LeaseTracker {
     private boolean leading;
     private long massExpiryWarnings;
     private long lastWarnNanos = Long.MIN_VALUE;
+    private long heartbeatCopiesIgnored;
+    private final LogBudget copyLog;
 
     public LeaseTracker(LivenessConfig config, MonotonicClock clock) {
         this.config = config;
         this.clock = clock;
+        this.copyLog = new LogBudget(10, clock::nanos);
     }
 
     private long leaseNanos(long leaseMs) {
@@ -146,10 +157,12 @@ public final class LeaseTracker {
     }
 
     /**
-     * A heartbeat that arrived at {@code contactNanos} for {@code key} at {@code epoch}. Validated against the image:
-     * an unknown broker or another epoch never refreshes anything (zombie fencing).
+     * A heartbeat that arrived at {@code contactNanos} for {@code key} at {@code epoch}, numbered {@code sequence}
+     * by its sender (0: unnumbered). Validated against the image: an unknown broker or another epoch never refreshes
+     * anything (zombie fencing); nor does a numbered heartbeat whose number was already passed (a late copy).
      */
-    public synchronized HeartbeatResult heartbeat(BrokerKey key, long epoch, long contactNanos, RouteImage image) {
+    public synchronized HeartbeatResult heartbeat(BrokerKey key, long epoch, long sequence, long contactNanos,
+            RouteImage image) {
         if (!leading) {
             return new HeartbeatResult(HeartbeatStatus.NOT_LEADING, 0, 0);
         }
@@ -165,9 +178,29 @@ public final class LeaseTracker {
             l = freshLease(m, contactNanos);
             leases.put(key, l);
         }
+        int leaseMs = config.effectiveLeaseMs(m.leaseTimeoutMs());
+        if (sequence != 0 && Long.compareUnsigned(sequence, l.heartbeatSequence) <= 0) {
+            heartbeatCopiesIgnored++;
+            if (Long.compareUnsigned(sequence, l.heartbeatSequence) < 0 && copyLog.admit()) {
+                log.info(
+                        "liveness: heartbeat #{} of broker {} epoch {} arrived after #{} had been counted (a copy"
+                                + " delivered late, e.g. by a node that was paused or cut off); it renews nothing{}",
+                        Long.toUnsignedString(sequence), key, epoch, Long.toUnsignedString(l.heartbeatSequence),
+                        copyLog.takeSuppressed());
+            }
+            return new HeartbeatResult(HeartbeatStatus.ALREADY_COUNTED, epoch, leaseMs);
+        }
+        if (sequence != 0) {
+            l.heartbeatSequence = sequence;
+        }
         l.lastContactNanos = Math.max(l.lastContactNanos, contactNanos);
         clearSuspicionIfNewer(l, contactNanos);
-        return new HeartbeatResult(HeartbeatStatus.OK, epoch, config.effectiveLeaseMs(m.leaseTimeoutMs()));
+        return new HeartbeatResult(HeartbeatStatus.OK, epoch, leaseMs);
+    }
+
+    /** Numbered heartbeats that renewed nothing because a higher or equal number had been counted already. */
+    public synchronized long heartbeatCopiesIgnored() {
+        return heartbeatCopiesIgnored;
     }
 
     /** A registration (applied, or confirmed unchanged) for the member now in the image counts as contact. */

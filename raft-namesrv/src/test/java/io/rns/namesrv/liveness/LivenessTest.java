@@ -149,8 +149,13 @@ class LivenessTest {
     }
 
     private ErrorCode heartbeat(String name, long epoch, long arrivalNanos, int queuedMs) {
-        RequestEnvelope req = RequestEnvelope.newBuilder().setQueuedMs(queuedMs).setHeartbeat(
-                HeartbeatRequest.newBuilder().setCluster("c1").setBrokerName(name).setBrokerId(0).setBrokerEpoch(epoch))
+        return heartbeat(name, epoch, 0, arrivalNanos, queuedMs);
+    }
+
+    private ErrorCode heartbeat(String name, long epoch, long sequence, long arrivalNanos, int queuedMs) {
+        RequestEnvelope req = RequestEnvelope.newBuilder().setQueuedMs(queuedMs)
+                .setHeartbeat(HeartbeatRequest.newBuilder().setCluster("c1").setBrokerName(name).setBrokerId(0)
+                        .setBrokerEpoch(epoch).setSequence(sequence))
                 .build();
         return dispatcher.handle(req, ctx(1, arrivalNanos)).join().getHeader().getCode();
     }
@@ -247,6 +252,50 @@ class LivenessTest {
         advanceMs(1);
         liveness.scanOnce();
         assertFalse(present("b1"), "expired 10 s after (arrival - queued_ms), not 10 s after the leader saw it");
+    }
+
+    /**
+     * Seen in a chaos run: a broker's heartbeat went to a follower that was SIGSTOPped, its client retried on the
+     * leader, later heartbeats followed, then the broker hung. When the follower resumed it forwarded the held copy,
+     * and the leader counted it as fresh contact: the hung broker stayed listed 3 s past its lease. A numbered
+     * heartbeat now counts once: a copy whose number was already passed (or reached) renews nothing and is answered OK.
+     */
+    @Test
+    void aLateCopyOfANumberedHeartbeatRenewsNothing() {
+        setUp(cfg(5, 10, 0.5));
+        long epoch = register(broker("c1", "b1", "T1"));
+        advanceMs(1_000);
+        assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 7, now.get(), 0)); // via the leader, after a retry
+        advanceMs(1_000);
+        assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 8, now.get(), 0)); // the last one: deadline 2 s + 10 s
+        advanceMs(3_000);
+        assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 7, now.get(), 0), "the held copy is answered as #7 was");
+        assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 8, now.get(), 0), "and so is a retry of #8");
+        assertEquals(2, liveness.tracker().heartbeatCopiesIgnored());
+        advanceMs(6_999); // 11.999 s
+        liveness.scanOnce();
+        assertTrue(present("b1"));
+        advanceMs(1);
+        liveness.scanOnce();
+        assertFalse(present("b1"), "expired 10 s after heartbeat #8; neither copy renewed the lease");
+    }
+
+    /** Stock RocketMQ brokers send no number (0): every such heartbeat renews, as before. */
+    @Test
+    void unnumberedHeartbeatsAlwaysRenew() {
+        setUp(cfg(5, 10, 0.5));
+        long epoch = register(broker("c1", "b1", "T1"));
+        advanceMs(1_000);
+        assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 5, now.get(), 0));
+        advanceMs(4_000);
+        assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 0, now.get(), 0));
+        advanceMs(9_999);
+        liveness.scanOnce();
+        assertTrue(present("b1"), "the unnumbered heartbeat at 5 s renewed the lease to 15 s");
+        assertEquals(0, liveness.tracker().heartbeatCopiesIgnored());
+        advanceMs(1);
+        liveness.scanOnce();
+        assertFalse(present("b1"));
     }
 
     @Test
