@@ -132,7 +132,8 @@ public final class LivenessRun {
         List<LivenessAnalysis.BrokerRecord> records = new ArrayList<>();
         live.forEach(b -> records.add(LivenessAnalysis.BrokerRecord.of(b)));
         dying.forEach(b -> records.add(LivenessAnalysis.BrokerRecord.of(b)));
-        LivenessAnalysis.Report report = LivenessAnalysis.analyze(c.raft(), records, samples, bound[0]);
+        LivenessAnalysis.Report report = LivenessAnalysis.analyze(c.raft(), records, samples, bound[0],
+                faultWindows(out.faults()));
         Divergence div = Divergence.compute(samples, "STALE");
         Set<String> late = new TreeSet<>();
         for (LivenessAnalysis.DeadBroker d : report.dead()) {
@@ -191,6 +192,27 @@ public final class LivenessRun {
     }
 
     /** The bound from the run's config; k = most brokers that died within one lease of each other. */
+
+    /** The fault windows (start to stop, by window index) for the analysis' late-copy rule; the final heal is none. */
+    static List<LivenessAnalysis.Fault> faultWindows(List<FaultEvent> events) {
+        Map<Integer, FaultEvent> started = new HashMap<>();
+        List<LivenessAnalysis.Fault> out = new ArrayList<>();
+        for (FaultEvent e : events) {
+            if (e.window() < 0) {
+                continue;
+            }
+            if (e.phase().equals("start")) {
+                started.put(e.window(), e);
+            } else if (e.phase().equals("stop") && started.containsKey(e.window())) {
+                out.add(new LivenessAnalysis.Fault(e.name(), started.remove(e.window()).nanos(), e.nanos()));
+            }
+        }
+        for (FaultEvent e : started.values()) { // never stopped: it lasted until the end of the run
+            out.add(new LivenessAnalysis.Fault(e.name(), e.nanos(), Long.MAX_VALUE / 4));
+        }
+        return out;
+    }
+
     static LivenessAnalysis.Bound bound(Config c, List<SimBroker> dying) {
         if (!c.raft()) {
             return LivenessAnalysis.Bound.leaderless(c.leaseMs(), LEADERLESS_SCAN_MS, COMMIT_ALLOWANCE_MS);

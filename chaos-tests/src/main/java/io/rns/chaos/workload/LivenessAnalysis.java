@@ -26,8 +26,8 @@ import java.util.TreeSet;
  * Leaderless: per node, and an UNKNOWN_BROKER after any failed call to that node is not counted as false (the node
  * may have restarted empty, as the stock NameServer does).
  *
- * <p><b>Detection.</b> A dead broker's clock starts when its last call has returned (nothing can reach a node after
- * that). Raft: detection time = answer time of the first LINEARIZABLE poll invoked after the death that no longer
+ * <p><b>Detection.</b> A dead broker's clock starts when its last call has returned (for the bounds: at its last
+ * possible contact, see "Late copies" below). Raft: detection time = answer time of the first LINEARIZABLE poll invoked after the death that no longer
  * lists the broker, minus the death; a LINEARIZABLE poll <i>invoked</i> later than death + bound that still lists it
  * proves the bound was exceeded (independent of how often polls succeed). "Everywhere" = per node, the first STALE
  * poll from which on that node never lists the broker again (Raft: at an applied index at or above the broker's
@@ -44,6 +44,15 @@ import java.util.TreeSet;
  * in term T) + L + scan + commit allowance that still lists the broker proves that the leader of T kept a dead
  * broker longer than its lease (the first answer of T comes after that leader's takeover, so this never blames a
  * leader for time before it led).
+ *
+ * <p><b>Late copies.</b> A request can reach the leader after the call that sent it has returned: a paused node reads
+ * its socket when it resumes and forwards what it finds, and segments dropped by a partition are retransmitted by TCP
+ * after the heal (with exponential back-off, up to about the partition's length later). The leader counts contact on
+ * arrival (the safe side: a live broker is never expired early), so such a copy legitimately restarts a lease after
+ * the broker's death. Heartbeat numbering fences copies the leader has already passed; a leader elected after the
+ * broker's last counted heartbeat has passed none. So both bounds start from the broker's <i>last possible
+ * contact</i>: its death, or, for any of its calls that overlapped a fault window, the latest time that fault could
+ * still deliver it ({@link Fault#deliverableUntil}). Detection times are still reported from the death.
  */
 public final class LivenessAnalysis {
     private LivenessAnalysis() {
@@ -85,6 +94,27 @@ public final class LivenessAnalysis {
         }
     }
 
+    /**
+     * One fault window (history ns). What it may hold back and deliver late depends on the kind, by name: a killed
+     * process loses its buffers (nothing late); a paused one reads them when it resumes (until the stop); any other
+     * fault is taken as a network fault, whose dropped segments TCP retransmits up to about its length after the heal.
+     */
+    public record Fault(String name, long startNanos, long stopNanos) {
+        public long deliverableUntil() {
+            if (name.startsWith("kill")) {
+                return Long.MIN_VALUE;
+            }
+            if (name.startsWith("pause")) {
+                return stopNanos;
+            }
+            return stopNanos + (stopNanos - startNanos);
+        }
+
+        boolean overlaps(long fromNanos, long toNanos) {
+            return fromNanos <= stopNanos && startNanos <= toNanos;
+        }
+    }
+
     /** One dead broker. Times in ms; -1 = never seen. */
     public record DeadBroker(String name, String death, double deathS, long detectionMs, long lastPresentMs,
             long everywhereMs, Map<String, Long> perNodeMs, boolean beyondBound, int reappeared, int leaderChanges,
@@ -102,7 +132,7 @@ public final class LivenessAnalysis {
             return String.format(Locale.ROOT,
                     "brokers=%d dead=%d detected=%d undetected=%d | detection median %s max %s"
                             + " | everywhere median %s max %s | bound %d ms (%s) beyond=%d (not applicable: %d, more than one"
-                            + " leader change) | per leader: L + scan + commit = %d ms after the death or the leader's"
+                            + " leader change) | per leader: L + scan + commit = %d ms after the last possible contact or the leader's"
                             + " first answer, beyond=%d | reappeared=%d | heartbeats ok=%d"
                             + " failed=%d | expiries=%d false=%d (threshold %d ms)",
                     brokers, deadBrokers, detected, undetected, ms(detectionMedianMs), ms(detectionMaxMs),
@@ -139,6 +169,24 @@ public final class LivenessAnalysis {
 
     public static Report analyze(boolean raft, List<BrokerRecord> brokers, List<NodePoller.Sample> samples,
             Bound bound) {
+        return analyze(raft, brokers, samples, bound, List.of());
+    }
+
+    /** The latest time one of the broker's calls could still reach a node: its death, or later through a fault. */
+    static long lastPossibleContact(BrokerRecord b, List<Fault> faults) {
+        long last = b.deathTime();
+        for (SimBroker.Call c : b.calls()) {
+            for (Fault f : faults) {
+                if (f.overlaps(c.call(), c.ret())) {
+                    last = Math.max(last, f.deliverableUntil());
+                }
+            }
+        }
+        return last;
+    }
+
+    public static Report analyze(boolean raft, List<BrokerRecord> brokers, List<NodePoller.Sample> samples, Bound bound,
+            List<Fault> faults) {
         long threshold = bound.falseExpiryThresholdMs(raft);
         int ok = 0, failed = 0, expiries = 0;
         List<String> falseOnes = new ArrayList<>();
@@ -222,6 +270,7 @@ public final class LivenessAnalysis {
                 continue;
             }
             long d = b.deathTime();
+            long contact = lastPossibleContact(b, faults);
             long firstAbsentRet = -1, lastPresentCall = -1;
             if (raft) {
                 for (NodePoller.Sample s : samples) {
@@ -278,15 +327,16 @@ public final class LivenessAnalysis {
                         terms.add(s.term());
                     }
                     // proof: the leader of this term had heard nothing from the broker for L + scan + commit after
-                    // max(death, its first answer), yet the broker is still listed
-                    long from = Math.max(d, termSeen.getOrDefault(s.term(), s.ret()));
+                    // max(last possible contact, its first answer), yet the broker is still listed
+                    long from = Math.max(contact, termSeen.getOrDefault(s.term(), s.ret()));
                     if (s.addrs().contains(b.addr()) && s.call() > from + leaderBoundMs * 1_000_000L) {
                         leaderViolation = true;
                     }
                 }
             }
             int changes = Math.max(0, terms.size() - 1);
-            boolean isBeyond = raft ? changes <= 1 && lastPresent > bound.boundMs()
+            boolean isBeyond = raft
+                    ? changes <= 1 && lastPresentCall >= 0 && lastPresentCall - contact > bound.boundMs() * 1_000_000L
                     : (everywhere < 0 || everywhere > bound.boundMs());
             multiFailover += raft && changes > 1 ? 1 : 0;
             beyondLeader += leaderViolation ? 1 : 0;

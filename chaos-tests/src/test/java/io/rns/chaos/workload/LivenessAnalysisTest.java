@@ -105,6 +105,50 @@ class LivenessAnalysisTest {
         assertEquals(1, bad.beyondLeaderBound(), "13.7 s > 8.505 s + 5.1 s");
     }
 
+    /**
+     * Seen in CI-like runs: a hung broker's last heartbeat went to a SIGSTOPped leader and failed; the paused node
+     * read it on SIGCONT and forwarded it to the new leader, which counted it, so the broker legitimately stayed
+     * listed past death + L. The per-leader bound starts from the last possible contact: the end of a pause, a
+     * network fault's end plus its length (TCP retransmits), never later for a kill (the process lost its buffers).
+     */
+    @Test
+    void aCallHeldByAFaultMovesTheLastPossibleContact() {
+        long death = 1000;
+        List<SimBroker.Call> calls = List.of(c("register", 0, 10, SimBroker.Outcome.OK),
+                c("heartbeat", 800, 1000, SimBroker.Outcome.FAIL));
+        LivenessAnalysis.BrokerRecord b = new LivenessAnalysis.BrokerRecord("d", "d:1", death * MS, "HUNG", 7, calls);
+        List<NodePoller.Sample> polls = new ArrayList<>();
+        polls.add(s(0, "n1", "LINEARIZABLE", 2000, Set.of("d:1")));
+        polls.add(s(1, "n1", "LINEARIZABLE", 8000, Set.of("d:1")));
+        polls.add(s(2, "n1", "LINEARIZABLE", 12_700, Set.of()));
+        assertEquals(1, LivenessAnalysis.analyze(true, List.of(b), polls, BOUND).beyondLeaderBound(),
+                "without faults: listed at 8.0 s > 2.005 s + 5.1 s");
+        var pause = LivenessAnalysis.analyze(true, List.of(b), polls, BOUND,
+                List.of(new LivenessAnalysis.Fault("pause-leader", 500 * MS, 4000 * MS)));
+        assertEquals(0, pause.beyondLeaderBound(), "the paused node could deliver it at 4.0 s; 8.0 s < 9.1 s");
+        assertEquals(1,
+                LivenessAnalysis
+                        .analyze(true, List.of(b), polls, BOUND,
+                                List.of(new LivenessAnalysis.Fault("kill-leader", 500 * MS, 4000 * MS)))
+                        .beyondLeaderBound(),
+                "a killed node delivers nothing late");
+        assertEquals(1,
+                LivenessAnalysis
+                        .analyze(true, List.of(b), polls, BOUND,
+                                List.of(new LivenessAnalysis.Fault("random-halves", 3000 * MS, 6000 * MS)))
+                        .beyondLeaderBound(),
+                "a call that ended before the fault began is not held by it");
+        List<NodePoller.Sample> later = new ArrayList<>(polls.subList(0, 2));
+        later.add(s(2, "n1", "LINEARIZABLE", 12_700, Set.of("d:1")));
+        assertEquals(1,
+                LivenessAnalysis
+                        .analyze(true, List.of(b), later, BOUND,
+                                List.of(new LivenessAnalysis.Fault("random-halves", 500 * MS, 4000 * MS)))
+                        .beyondLeaderBound(),
+                "a network fault holds it until 4.0 s + 3.5 s at most; listed at 12.7 s > 7.5 s + 5.1 s");
+        assertEquals(11_705, pause.dead().get(0).detectionMs(), "detection is still reported from the death");
+    }
+
     @Test
     void divergenceWindowsOpenOnDisagreementAndCloseOnAgreement() {
         List<NodePoller.Sample> p = new ArrayList<>();
