@@ -25,7 +25,8 @@ usage() {
 Usage: scripts/cluster.sh COMMAND [OPTIONS] [-D<key>=<value> ...]
 
 Runs a local RNS cluster on $HOST, one JVM per node. Node i (1..$MAX_NODES) is n<i>,
-client port 977<i>, raft port 978<i>, RocketMQ remoting port 987<i> (each plus --port-offset).
+client port 977<i>, raft port 978<i>, RocketMQ remoting port 987<i>, HTTP admin port 979<i> (/metrics, /live,
+/ready, /status) (each plus --port-offset).
 Stock RocketMQ brokers and clients use namesrvAddr=127.0.0.1:9871;127.0.0.1:9872;127.0.0.1:9873
 (printed as RNS_ROCKETMQ_ADDRS).
 
@@ -47,7 +48,7 @@ Options:
   --mode raft|leaderless
                       cluster mode (start only; default raft); written as mode=... into every n<i>/rns.properties
   --dir DIR           cluster directory (default: \$ROOT/run/cluster)
-  --port-offset K     add K (0..1000) to every port: client 977<i>+K, raft 978<i>+K, rocketmq 987<i>+K
+  --port-offset K     add K (0..1000) to every port: client 977<i>+K, raft 978<i>+K, rocketmq 987<i>+K, admin 979<i>+K
                       (start only; default 0; kept in cluster.env for the other commands), so a second
                       cluster can run beside the default one
   --jvm-opt OPT       extra JVM option for every node, repeatable (e.g. --jvm-opt -Drns.raft.election-timeout-ms=1000)
@@ -161,6 +162,7 @@ saved_port_offset() {
 client_port() { echo $((9770 + $1 + PORT_OFFSET)); }
 raft_port() { echo $((9780 + $1 + PORT_OFFSET)); }
 rocketmq_port() { echo $((9870 + $1 + PORT_OFFSET)); }
+admin_port() { echo $((9790 + $1 + PORT_OFFSET)); }
 node_dir() { echo "$DIR/n$1"; }
 pid_file() { echo "$DIR/n$1/pid"; }
 endpoint() { echo "$HOST:$(client_port "$1")"; }
@@ -258,6 +260,7 @@ members=$(members_for "$n")
 data.dir=$d/data
 mode=$mode
 rocketmq.listen-port=$(rocketmq_port "$i")
+admin.listen-port=$(admin_port "$i")
 EOF
 }
 
@@ -362,8 +365,9 @@ print_summary() {
   echo "mode:        $(cluster_mode)"
   echo "endpoints:   $(endpoints_for "$n")"
   for ((i = 1; i <= n; i++)); do
-    printf '  n%s  client %s  raft %s:%s  rocketmq %s:%s  pid %s\n' "$i" "$(endpoint "$i")" "$HOST" "$(raft_port "$i")" \
-      "$HOST" "$(rocketmq_port "$i")" "$(live_pid "$i" || echo '-')"
+    printf '  n%s  client %s  raft %s:%s  rocketmq %s:%s  admin http://%s:%s/  pid %s\n' "$i" "$(endpoint "$i")" \
+      "$HOST" "$(raft_port "$i")" "$HOST" "$(rocketmq_port "$i")" "$HOST" "$(admin_port "$i")" \
+      "$(live_pid "$i" || echo '-')"
   done
   echo "export RNS_ENDPOINTS=$(endpoints_for "$n")"
   echo "export RNS_ROCKETMQ_ADDRS=\"$(rocketmq_addrs_for "$n")\"   # RocketMQ namesrvAddr"
@@ -382,6 +386,7 @@ cmd_start() {
     port_listening "$(client_port "$i")" && busy+=("$(client_port "$i")")
     port_listening "$(raft_port "$i")" && busy+=("$(raft_port "$i")")
     port_listening "$(rocketmq_port "$i")" && busy+=("$(rocketmq_port "$i")")
+    port_listening "$(admin_port "$i")" && busy+=("$(admin_port "$i")")
   done
   ((${#busy[@]} == 0)) || die "port(s) already in use on $HOST: ${busy[*]} (another cluster running? 'scripts/cluster.sh status --dir ...')"
   ensure_built

@@ -179,14 +179,14 @@ find_roles() { # find_roles [SKIP_NODE]
 step "check that the cluster ports are free"
 busy=()
 for ((i = 1; i <= NODES; i++)); do
-  for port in "977$i" "978$i" "987$i"; do
+  for port in "977$i" "978$i" "979$i" "987$i"; do
     if timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$port" 2>/dev/null; then busy+=("$port"); fi
   done
 done
 if ((${#busy[@]})); then
-  fail "ports busy on $HOST: ${busy[*]} — the tour needs 9771-977$NODES, 9781-978$NODES and 9871-987$NODES free (a cluster still running? scripts/cluster.sh status)"
+  fail "ports busy on $HOST: ${busy[*]} — the tour needs 9771-977$NODES, 9781-978$NODES, 9791-979$NODES and 9871-987$NODES free (a cluster still running? scripts/cluster.sh status)"
 fi
-pass "ports 9771-977$NODES, 9781-978$NODES and 9871-987$NODES are free"
+pass "ports 9771-977$NODES, 9781-978$NODES, 9791-979$NODES and 9871-987$NODES are free"
 
 DIR="$(mktemp -d /tmp/rns-tour.XXXXXX)"
 export RNS_CLUSTER_DIR="$DIR"   # scripts/rns takes its default endpoints from $DIR/cluster.env
@@ -230,6 +230,16 @@ rns_route "$(endpoint_of "$B")" LINEARIZABLE "$TOPIC1"
 expect_output_contains "$BROKER_ADDR" "route of $TOPIC1 names $BROKER_ADDR"
 expect_meta served LINEARIZABLE
 expect_meta node "n$B"
+
+step "probe follower B's admin port: curl http://$HOST:979$B/ready and /metrics"
+command -v curl >/dev/null 2>&1 || fail "curl is needed for this step: install it (apt-get install curl)"
+ready="$(curl -sS -w ' HTTP %{http_code}' "http://$HOST:979$B/ready")" || fail "curl http://$HOST:979$B/ready"
+[[ "$ready" == *'"ok":true'*' HTTP 200' ]] || fail "n$B is ready" '{"node":...,"ok":true,...} HTTP 200' "$ready"
+pass "n$B /ready: $ready"
+metrics="$(curl -sS "http://$HOST:979$B/metrics")" || fail "curl http://$HOST:979$B/metrics"
+line="$(grep -E "^rns_requests_seconds_count\{code=\"ok\",kind=\"get_topic_route\",node=\"n$B\",served=\"linearizable\"\} [1-9]" <<<"$metrics" || true)"
+[[ -n "$line" ]] || fail "n$B's metrics count the linearizable route read" 'rns_requests_seconds_count{code="ok",kind="get_topic_route",node="n'"$B"'",served="linearizable"} >= 1' "$(grep -E '^rns_requests_seconds_count' <<<"$metrics" | tr '\n' ' ')"
+pass "n$B /metrics: $line"
 
 step "kill -9 the leader: scripts/cluster.sh kill $OLD_LEADER"
 "$CLUSTER" kill "$OLD_LEADER" --dir "$DIR" || fail "scripts/cluster.sh kill $OLD_LEADER failed"

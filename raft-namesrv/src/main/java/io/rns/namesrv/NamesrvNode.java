@@ -1,7 +1,12 @@
 package io.rns.namesrv;
 
+import io.rns.namesrv.admin.AdminServer;
+import io.rns.namesrv.admin.NodeMetrics;
+import io.rns.namesrv.admin.Probe;
+import io.rns.namesrv.admin.StatusJson;
 import io.rns.namesrv.api.LeaderForwarding;
 import io.rns.namesrv.api.RequestDispatcher;
+import io.rns.namesrv.api.RequestMetrics;
 import io.rns.namesrv.api.Responses;
 import io.rns.namesrv.base.MonotonicClock;
 import io.rns.namesrv.config.LivenessConfig;
@@ -43,6 +48,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The composition root of one RNS node: it only wires the parts (the state machine, the replication engine of the
@@ -63,6 +69,11 @@ public final class NamesrvNode implements AutoCloseable {
     private LivenessService liveness;
     private ConnectionLoss connectionLoss;
     private final List<AutoCloseable> ingresses = new ArrayList<>();
+    private NodeMetrics metrics;
+    private AdminServer admin;
+    private volatile Consumer<String> haltListener = reason -> {
+    };
+    private volatile boolean haltReported;
     private volatile boolean closed;
 
     public NamesrvNode(NamesrvConfig config) {
@@ -83,6 +94,16 @@ public final class NamesrvNode implements AutoCloseable {
 
     /** The environment variable that alone lets a node start with a test hook (a testing.* key) switched on. */
     public static final String TEST_HOOKS_ENV = "RNS_ENABLE_TEST_HOOKS";
+
+    /**
+     * Called once, from the node's timer thread, when this replica halts (an apply, snapshot or Raft error), with the
+     * reason. The process launcher uses it to exit ({@code node.exit-on-halt}); set it before {@link #start()} so
+     * that a halt while starting (a snapshot that fails to load) is not missed.
+     */
+    public NamesrvNode onHalt(Consumer<String> listener) {
+        this.haltListener = listener;
+        return this;
+    }
 
     public synchronized NamesrvNode start() throws IOException {
         checkTestHooks(config, System.getenv());
@@ -135,8 +156,9 @@ public final class NamesrvNode implements AutoCloseable {
                 leaderless ? ConnectionLoss.Policy.EXPIRE_AT_ONCE : ConnectionLoss.Policy.SUSPECT, liveness, consensus,
                 writes, forwarding, config.writeTimeoutMs());
         ConnectionRegistry connections = new ConnectionRegistry(connectionLoss);
+        metrics = new NodeMetrics(config.nodeId()).bindNode(config, consensus).bindLiveness(liveness);
         RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor,
-                liveness, connections, forwarding);
+                liveness, connections, forwarding, new RequestMetrics(metrics.registry()));
         server = RpcServer.start(
                 RpcServerOptions.builder().host(config.self().host()).port(config.self().clientPort())
                         .maxFrameBytes(config.maxFrameBytes()).idleTimeout(Duration.ofMillis(config.idleTimeoutMs()))
@@ -148,8 +170,48 @@ public final class NamesrvNode implements AutoCloseable {
                 dispatcher);
         log.info("node {} serving clients on {} (raft on {})", config.nodeId(), server.localAddress(),
                 config.self().raftAddress());
-        startIngresses(providers, dispatcher);
+        metrics.bindRpcServer("client", server::stats);
+        AtomicLong ids = new AtomicLong(INGRESS_CONNECTION_ID_BASE);
+        startIngresses(providers, dispatcher, ids);
+        livenessExecutor.scheduleWithFixedDelay(this::checkHalted, HALT_CHECK_MS, HALT_CHECK_MS, TimeUnit.MILLISECONDS);
+        if (config.operations().adminEnabled()) {
+            admin = AdminServer.start(config.nodeId(), config.self().host(), config.operations().adminPort(),
+                    new AdminServer.Sources(metrics::scrape, this::readiness, this::live,
+                            new StatusJson(dispatcher, ids.incrementAndGet())));
+        }
         return this;
+    }
+
+    private static final long HALT_CHECK_MS = 500;
+
+    /** Runs {@link #onHalt} once the replica has halted. */
+    private void checkHalted() {
+        String reason = consensus.haltReason();
+        if (reason == null || haltReported || closed) {
+            return;
+        }
+        haltReported = true;
+        try {
+            haltListener.accept(reason);
+        } catch (RuntimeException e) {
+            log.error("node {}: halt listener failed: {}", config.nodeId(), e.toString(), e);
+        }
+    }
+
+    /** What {@code /ready} answers now. */
+    public Probe readiness() {
+        return Probe.readiness(config.mode(), consensus.state(), consensus.appliedIndex(), consensus.haltReason(),
+                config.operations().readyMaxApplyLag(), config.electionTimeoutMs());
+    }
+
+    /** What {@code /live} answers now: the process serves until it is stopped. */
+    public Probe live() {
+        return closed ? new Probe(false, "shutting down") : new Probe(true, "serving");
+    }
+
+    /** The admin listener, or null when {@code admin.listen-port} is 0. */
+    public AdminServer admin() {
+        return admin;
     }
 
     /** Ingress connection ids start far above the native server's (which count from 1). */
@@ -169,8 +231,8 @@ public final class NamesrvNode implements AutoCloseable {
         return providers;
     }
 
-    private void startIngresses(List<IngressProvider> providers, RequestDispatcher dispatcher) throws IOException {
-        AtomicLong ids = new AtomicLong(INGRESS_CONNECTION_ID_BASE);
+    private void startIngresses(List<IngressProvider> providers, RequestDispatcher dispatcher, AtomicLong ids)
+            throws IOException {
         IngressContext ctx = new IngressContext(config, dispatcher, ids::incrementAndGet, consensus::appliedIndex);
         for (IngressProvider p : providers) {
             if (!p.enabled(config)) {
@@ -225,6 +287,7 @@ public final class NamesrvNode implements AutoCloseable {
         if (raft != null) {
             raft.transferLeadershipIfLeader(config.leaderTransferTimeoutMs());
         }
+        closeQuietly(admin);
         for (int i = ingresses.size() - 1; i >= 0; i--) {
             closeQuietly(ingresses.get(i));
         }
@@ -245,6 +308,7 @@ public final class NamesrvNode implements AutoCloseable {
             }
         }
         closeQuietly(stateMachine);
+        closeQuietly(metrics);
         log.info("node {} stopped", config.nodeId());
     }
 

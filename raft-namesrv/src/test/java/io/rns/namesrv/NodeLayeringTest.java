@@ -13,7 +13,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The node's one-way stack (DESIGN §2): api -> {write, read, liveness} -> consensus -> config -> base, with raft/
+ * The node's one-way stack (DESIGN §2): admin, api -> {write, read, liveness} -> consensus -> config -> base, with raft/
  * and leaderless/ implementing the consensus ports, no package cycles, and write/ building no wire answers. Each rule
  * is also run against a planted violation (test package io.rns.archfixture: write importing api) to show it can fail.
  */
@@ -34,17 +34,18 @@ class NodeLayeringTest {
     }
 
     static ArchRule layers(String root) {
-        return layeredArchitecture().consideringOnlyDependenciesInLayers().layer("root").definedBy(root).layer("spi")
-                .definedBy(root + ".spi..").layer("api").definedBy(root + ".api..").layer("services")
+        return layeredArchitecture().consideringOnlyDependenciesInLayers().layer("root").definedBy(root).layer("admin")
+                .definedBy(root + ".admin..").layer("spi").definedBy(root + ".spi..").layer("api")
+                .definedBy(root + ".api..").layer("services")
                 .definedBy(root + ".write..", root + ".read..", root + ".liveness..").layer("engines")
                 .definedBy(root + ".raft..", root + ".leaderless..").layer("consensus").definedBy(root + ".consensus..")
                 .layer("config").definedBy(root + ".config..").layer("base").definedBy(root + ".base..")
-                .whereLayer("root").mayNotBeAccessedByAnyLayer().whereLayer("spi").mayOnlyBeAccessedByLayers("root")
-                .whereLayer("api").mayOnlyBeAccessedByLayers("root").whereLayer("services")
-                .mayOnlyBeAccessedByLayers("root", "api", "services").whereLayer("engines")
-                .mayOnlyBeAccessedByLayers("root").whereLayer("consensus")
-                .mayOnlyBeAccessedByLayers("root", "api", "services", "engines").whereLayer("config")
-                .mayOnlyBeAccessedByLayers("root", "spi", "api", "services", "engines", "consensus")
+                .whereLayer("root").mayNotBeAccessedByAnyLayer().whereLayer("admin").mayOnlyBeAccessedByLayers("root")
+                .whereLayer("spi").mayOnlyBeAccessedByLayers("root").whereLayer("api").mayOnlyBeAccessedByLayers("root")
+                .whereLayer("services").mayOnlyBeAccessedByLayers("root", "admin", "api", "services")
+                .whereLayer("engines").mayOnlyBeAccessedByLayers("root").whereLayer("consensus")
+                .mayOnlyBeAccessedByLayers("root", "admin", "api", "services", "engines").whereLayer("config")
+                .mayOnlyBeAccessedByLayers("root", "admin", "spi", "api", "services", "engines", "consensus")
                 .withOptionalLayers(true);
     }
 

@@ -1,7 +1,9 @@
 package io.rns.namesrv;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rns.namesrv.api.LeaderForwarding;
 import io.rns.namesrv.api.RequestDispatcher;
+import io.rns.namesrv.api.RequestMetrics;
 import io.rns.namesrv.api.Responses;
 import io.rns.namesrv.base.MonotonicClock;
 import io.rns.namesrv.config.NamesrvConfig;
@@ -23,6 +25,8 @@ public final class NodeStack {
     public final WriteService writes;
     public final LivenessService liveness;
     public final RequestDispatcher dispatcher;
+    /** What the dispatcher recorded (request counts and latencies). */
+    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     /**
      * @param readDefault        the node's default read level
@@ -36,6 +40,6 @@ public final class NodeStack {
         consensus.addLeadershipListener(liveness);
         dispatcher = new RequestDispatcher(config, consensus, new ReadService(consensus, consensus, readDefault),
                 writes, responses, Runnable::run, liveness, new ConnectionRegistry(onConnectionClosed),
-                new LeaderForwarding(config, consensus, responses, null));
+                new LeaderForwarding(config, consensus, responses, null), new RequestMetrics(meters));
     }
 }

@@ -18,7 +18,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Starts one RNS node: {@code ServerMain --config conf/rns.properties} plus optional {@code -Drns.<key>=value}. Exit
- * codes: 0 after a normal shutdown (SIGTERM), 1 if the node failed to start, 2 for an invalid configuration.
+ * codes: 0 after a normal shutdown (SIGTERM), 1 if the node failed to start, 2 for an invalid configuration, 3 when the
+ * replica halted on an apply, snapshot or Raft error and {@code node.exit-on-halt} is on (the default), so that a
+ * supervisor restarts it instead of leaving a node up that can only serve stale reads.
  */
 @Command(name = "rns-server", mixinStandardHelpOptions = true, description = "Runs one RNS node (Raft-replicated RocketMQ-style NameServer).")
 public final class ServerMain implements Callable<Integer> {
@@ -56,6 +58,14 @@ public final class ServerMain implements Callable<Integer> {
         log.info("effective configuration:");
         cfg.describe().forEach((k, v) -> log.info("  {} = {}", k, v));
         NamesrvNode node = new NamesrvNode(cfg);
+        if (cfg.operations().exitOnHalt()) {
+            node.onHalt(reason -> exitHalted(cfg.nodeId(), reason));
+        } else {
+            node.onHalt(reason -> log.error(
+                    "node {} HALTED and stays up (node.exit-on-halt=false): {}; it answers"
+                            + " reads STALE at most and /ready says halted until an operator restarts it",
+                    cfg.nodeId(), reason));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
@@ -72,4 +82,30 @@ public final class ServerMain implements Callable<Integer> {
         stopped.await();
         return 0;
     }
+
+    /**
+     * Exits with {@link NamesrvConfig.Operations#EXIT_HALTED} after logging why; the shutdown hook closes the node.
+     * A close that hangs on the halted replica cannot keep the process up: it is halted hard after a grace period.
+     */
+    private static void exitHalted(String nodeId, String reason) {
+        int code = NamesrvConfig.Operations.EXIT_HALTED;
+        log.error(
+                "node {} HALTED: {}. Exiting with code {} (node.exit-on-halt=true) so its supervisor restarts it;"
+                        + " if it halts again on restart, the log entry or store named above needs an operator",
+                nodeId, reason, code);
+        System.err.println("rns-server: node " + nodeId + " halted: " + reason + "; exiting with code " + code);
+        Thread hard = new Thread(() -> {
+            try {
+                Thread.sleep(HALT_EXIT_GRACE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(code);
+        }, "rns-halt-exit");
+        hard.setDaemon(true);
+        hard.start();
+        new Thread(() -> System.exit(code), "rns-halt-exit-graceful").start();
+    }
+
+    private static final long HALT_EXIT_GRACE_MS = 15_000;
 }

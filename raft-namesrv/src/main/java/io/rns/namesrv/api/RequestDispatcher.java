@@ -37,14 +37,16 @@ public final class RequestDispatcher implements RequestHandler {
     private final Responses responses;
     private final LeaderForwarding forwarding;
     private final LivenessService liveness;
+    private final RequestMetrics metrics;
     private final Map<RequestEnvelope.BodyCase, Route> routes = new EnumMap<>(RequestEnvelope.BodyCase.class);
     private final RefusalLog refusals = new RefusalLog(System::nanoTime);
     private final long startedNanos = System.nanoTime();
 
     public RequestDispatcher(NamesrvConfig config, Consensus consensus, ReadService reads, WriteService writes,
             Responses responses, Executor readExecutor, LivenessService liveness, ConnectionRegistry connections,
-            LeaderForwarding forwarding) {
+            LeaderForwarding forwarding, RequestMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.consensus = consensus;
         this.responses = responses;
         this.forwarding = forwarding;
@@ -106,6 +108,14 @@ public final class RequestDispatcher implements RequestHandler {
 
     @Override
     public CompletableFuture<ResponseEnvelope> handle(RequestEnvelope req, InboundContext ctx) {
+        long started = System.nanoTime();
+        return answer(req, ctx).thenApply(resp -> {
+            metrics.answered(req.getBodyCase(), resp, System.nanoTime() - started);
+            return resp;
+        });
+    }
+
+    private CompletableFuture<ResponseEnvelope> answer(RequestEnvelope req, InboundContext ctx) {
         CompletableFuture<ResponseEnvelope> f;
         try {
             long remaining = TimeUnit.NANOSECONDS.toMillis(ctx.deadlineNanos() - System.nanoTime());
@@ -150,6 +160,7 @@ public final class RequestDispatcher implements RequestHandler {
         CompletableFuture<ResponseEnvelope> answer;
         if (!p.servesHere(consensus.state())) {
             // refused or not, the serving node logs it
+            metrics.forwarded(req.getBodyCase());
             answer = forwarding.forwardOrRefuse(req, timeoutMs, p.countsQueueTime() ? ctx.arrivalNanos() : 0);
         } else if (p == Placement.LOCAL) {
             answer = serveLocal(route, req, ctx, timeoutMs);

@@ -185,6 +185,17 @@ public final class ConfigKeys {
             "requests", 1, 10_000_000, c -> c.rocketmq().queueCapacity(),
             "requests that may wait per RocketMQ executor; beyond it SYSTEM_BUSY");
 
+    // Operations: the HTTP admin listener and what a supervisor sees
+    public static final ConfigKey<Integer> ADMIN_LISTEN_PORT = ConfigKey.ofInt("admin.listen-port", 0, "port", 0,
+            65_535, c -> c.operations().adminPort(),
+            "port of the HTTP admin listener (/metrics, /live, /ready, /status); 0 = off");
+    public static final ConfigKey<Integer> READY_MAX_APPLY_LAG = ConfigKey.ofInt("admin.ready-max-apply-lag", 1000,
+            "entries", 0, Integer.MAX_VALUE, c -> c.operations().readyMaxApplyLag(),
+            "/ready fails while the applied index is further behind the known commit index");
+    public static final ConfigKey<Boolean> EXIT_ON_HALT = ConfigKey.ofBoolean("node.exit-on-halt", true,
+            c -> c.operations().exitOnHalt(),
+            "a replica halted by an apply, snapshot or Raft error exits with code 3, so its supervisor restarts it");
+
     // Testing only
     public static final ConfigKey<Boolean> UNSAFE_LOCAL_LINEARIZABLE_READS = ConfigKey.ofBoolean(
             "testing.unsafe-local-linearizable-reads", false, NamesrvConfig::unsafeLocalLinearizableReads,
@@ -200,7 +211,7 @@ public final class ConfigKeys {
             MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST,
             ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS,
             ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY,
-            UNSAFE_LOCAL_LINEARIZABLE_READS);
+            ADMIN_LISTEN_PORT, READY_MAX_APPLY_LAG, EXIT_ON_HALT, UNSAFE_LOCAL_LINEARIZABLE_READS);
 
     /** The names of {@link #ALL}. */
     public static final Set<String> NAMES = Set.copyOf(ALL.stream().map(ConfigKey::name).toList());

@@ -23,7 +23,23 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         int writeTimeoutMs, boolean leaseConfirmsUnchanged, int sessionTimeoutMs, int maxSessions,
         int leaderTransferTimeoutMs, int priorityThreads, LivenessConfig liveness, Mode mode,
         int leaderlessBrokerTimeoutMs, int leaderlessScanIntervalMs, boolean leaderlessPersist,
-        boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq) {
+        boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq, Operations operations) {
+
+    /**
+     * What operators and supervisors see (keys admin.*, node.exit-on-halt).
+     *
+     * @param adminPort        port of the HTTP admin listener on this node's host; 0 = off
+     * @param readyMaxApplyLag /ready fails while the applied index trails the known commit index by more than this
+     * @param exitOnHalt       a halted replica exits with {@code EXIT_HALTED} instead of serving stale reads
+     */
+    public record Operations(int adminPort, int readyMaxApplyLag, boolean exitOnHalt) {
+        /** The process exit code of a replica that halted (an apply, snapshot or Raft error). */
+        public static final int EXIT_HALTED = 3;
+
+        public boolean adminEnabled() {
+            return adminPort > 0;
+        }
+    }
 
     /**
      * The RocketMQ remoting ingress (keys rocketmq.*; served by the optional rocketmq-compat module).
@@ -126,6 +142,9 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         public static final String ROCKETMQ_QUERY_THREADS = ConfigKeys.ROCKETMQ_QUERY_THREADS.name();
         public static final String ROCKETMQ_REGISTER_THREADS = ConfigKeys.ROCKETMQ_REGISTER_THREADS.name();
         public static final String ROCKETMQ_QUEUE_CAPACITY = ConfigKeys.ROCKETMQ_QUEUE_CAPACITY.name();
+        public static final String ADMIN_LISTEN_PORT = ConfigKeys.ADMIN_LISTEN_PORT.name();
+        public static final String READY_MAX_APPLY_LAG = ConfigKeys.READY_MAX_APPLY_LAG.name();
+        public static final String EXIT_ON_HALT = ConfigKeys.EXIT_ON_HALT.name();
 
         /** Every key name. */
         public static final Set<String> ALL = ConfigKeys.NAMES;
@@ -320,6 +339,18 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
             return set(ConfigKeys.ROCKETMQ_QUEUE_CAPACITY, v);
         }
 
+        public Builder adminListenPort(int v) {
+            return set(ConfigKeys.ADMIN_LISTEN_PORT, v);
+        }
+
+        public Builder readyMaxApplyLag(int v) {
+            return set(ConfigKeys.READY_MAX_APPLY_LAG, v);
+        }
+
+        public Builder exitOnHalt(boolean v) {
+            return set(ConfigKeys.EXIT_ON_HALT, v);
+        }
+
         public NamesrvConfig build() {
             for (ConfigKey<?> k : ConfigKeys.ALL) {
                 validate(k);
@@ -340,6 +371,9 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
                     get(ConfigKeys.ROCKETMQ_QUERY_THREADS), get(ConfigKeys.ROCKETMQ_REGISTER_THREADS),
                     get(ConfigKeys.ROCKETMQ_QUEUE_CAPACITY));
             checkRocketmq(rocketmq, liveness, nodeId, members);
+            Operations operations = new Operations(get(ConfigKeys.ADMIN_LISTEN_PORT),
+                    get(ConfigKeys.READY_MAX_APPLY_LAG), get(ConfigKeys.EXIT_ON_HALT));
+            checkAdminPort(operations.adminPort(), rocketmq.listenPort(), nodeId, members);
             Path dataDir = get(ConfigKeys.DATA_DIR);
             int electionTimeoutMs = get(ConfigKeys.ELECTION_TIMEOUT_MS);
             int maxElectionDelayMs = get(ConfigKeys.MAX_ELECTION_DELAY_MS);
@@ -356,11 +390,24 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
                     get(ConfigKeys.LEADER_TRANSFER_TIMEOUT_MS), get(ConfigKeys.PRIORITY_THREADS), liveness,
                     get(ConfigKeys.MODE), get(ConfigKeys.LEADERLESS_BROKER_TIMEOUT_MS),
                     get(ConfigKeys.LEADERLESS_SCAN_INTERVAL_MS), get(ConfigKeys.LEADERLESS_PERSIST),
-                    get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq);
+                    get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq, operations);
         }
 
         private <T> void validate(ConfigKey<T> key) {
             key.validate(get(key));
+        }
+
+        /** The admin port is not one of this node's other ports. */
+        private static void checkAdminPort(int port, int rocketmqPort, String nodeId, List<Member> members) {
+            if (port <= 0) {
+                return;
+            }
+            for (Member m : members) {
+                if (m.id().equals(nodeId) && (m.clientPort() == port || m.raftPort() == port || rocketmqPort == port)) {
+                    throw new IllegalArgumentException(Keys.ADMIN_LISTEN_PORT + " " + port
+                            + " is already this node's client, raft or RocketMQ port");
+                }
+            }
         }
 
         /** The checks of rocketmq.* keys that involve other keys. */

@@ -28,6 +28,16 @@ public interface NodeStatus {
      */
     List<NodeState.Peer> peers();
 
+    /** Why this replica halted (an apply, snapshot or replication error), or null while it is healthy. */
+    default String haltReason() {
+        return null;
+    }
+
+    /** How many leaders this node has seen take over (itself included) since it started; 0 without a leader. */
+    default long leaderChanges() {
+        return 0;
+    }
+
     /**
      * Registers a listener for leadership changes. onLeaderStart runs once this node leads and has applied every
      * entry committed before its term; onLeaderStop when it steps down. Both run on the apply thread: keep them short.

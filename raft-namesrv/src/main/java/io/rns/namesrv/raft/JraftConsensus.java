@@ -141,8 +141,14 @@ public final class JraftConsensus implements Consensus {
         return raft.fsm.snapshotsLoaded();
     }
 
+    @Override
     public String haltReason() {
         return raft.fsm.haltReason();
+    }
+
+    @Override
+    public long leaderChanges() {
+        return raft.fsm.leaderChanges();
     }
 
     /**

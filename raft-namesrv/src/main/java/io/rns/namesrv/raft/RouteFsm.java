@@ -50,6 +50,7 @@ final class RouteFsm extends StateMachineAdapter {
 
     private final AtomicLong lastSnapshotIndex = new AtomicLong();
     private final AtomicLong snapshotsLoaded = new AtomicLong();
+    private final AtomicLong leaderChanges = new AtomicLong();
     private volatile String haltReason;
     /** Finishes snapshot saves off the FSM thread (one at a time: jraft never runs two saves at once). */
     private final ExecutorService snapshotSaver;
@@ -198,6 +199,7 @@ final class RouteFsm extends StateMachineAdapter {
     public void onLeaderStart(long term) {
         knownTerm.accumulateAndGet(term, Math::max);
         leaderTerm.set(term);
+        leaderChanges.incrementAndGet();
         log.info("node {}: became leader at term {}", nodeId, term);
         for (var l : leadershipListeners) {
             try {
@@ -224,6 +226,7 @@ final class RouteFsm extends StateMachineAdapter {
     @Override
     public void onStartFollowing(LeaderChangeContext ctx) {
         knownTerm.accumulateAndGet(ctx.getTerm(), Math::max);
+        leaderChanges.incrementAndGet();
         log.info("node {}: following leader {} at term {}", nodeId, ctx.getLeaderId(), ctx.getTerm());
     }
 
@@ -263,6 +266,11 @@ final class RouteFsm extends StateMachineAdapter {
 
     long snapshotsLoaded() {
         return snapshotsLoaded.get();
+    }
+
+    /** Leaders this node has seen take over (itself included), since it started. */
+    long leaderChanges() {
+        return leaderChanges.get();
     }
 
     /** Why this replica halted (an apply, snapshot or raft error), or null while it is healthy. */

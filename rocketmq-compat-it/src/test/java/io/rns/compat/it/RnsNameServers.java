@@ -47,7 +47,7 @@ final class RnsNameServers implements NameServers {
             }
         }
         // cluster.sh accepts offsets 0..1000; 0 (the defaults) is left to people running clusters by hand
-        int k = it.freePorts(1, 1001, 1, 9771, 9772, 9773, 9781, 9782, 9783, 9871, 9872, 9873);
+        int k = it.freePorts(1, 1001, 1, 9771, 9772, 9773, 9781, 9782, 9783, 9791, 9792, 9793, 9871, 9872, 9873);
         Path dir = it.workDir.resolve("rns-cluster");
         Files.createDirectories(dir);
         ScenarioEnv.log("starting a 3-node RNS cluster: scripts/cluster.sh start --dir %s --port-offset %d", dir, k);

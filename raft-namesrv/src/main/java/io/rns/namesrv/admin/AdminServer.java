@@ -1,0 +1,136 @@
+package io.rns.namesrv.admin;
+
+import com.google.gson.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.rns.namesrv.base.LogBudget;
+import io.rns.rpc.transport.DaemonThreads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The node's HTTP admin listener ({@code admin.listen-port}, on the member's host, never a wildcard address): GET
+ * {@code /metrics} (Prometheus text format 0.0.4), {@code /live}, {@code /ready} (200 or 503, JSON with the reason)
+ * and {@code /status} (this node's status as JSON, the same answer as {@code rns status}). Anything else is refused
+ * (404 for an unknown path, 405 for a method other than GET or HEAD) and logged. Two handler threads with a bounded
+ * queue: a flood of scrapes cannot take threads or memory from the node (beyond the queue the connection is closed).
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+    /** The content type Prometheus expects for the text exposition format. */
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String JSON = "application/json; charset=utf-8";
+
+    /** What the listener serves; each is called per request. */
+    public record Sources(Supplier<String> metrics, Supplier<Probe> readiness, Supplier<Probe> liveness,
+            Supplier<String> statusJson) {
+    }
+
+    private final String nodeId;
+    private final HttpServer server;
+    private final ThreadPoolExecutor executor;
+    private final Sources sources;
+    private final LogBudget refusals = new LogBudget(10, System::nanoTime);
+
+    private AdminServer(String nodeId, HttpServer server, ThreadPoolExecutor executor, Sources sources) {
+        this.nodeId = nodeId;
+        this.server = server;
+        this.executor = executor;
+        this.sources = sources;
+    }
+
+    /**
+     * Binds {@code host:port} and serves.
+     *
+     * @throws IOException if the address cannot be bound
+     */
+    public static AdminServer start(String nodeId, String host, int port, Sources sources) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 32);
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(64), DaemonThreads.numbered("rns-admin-" + nodeId));
+        AdminServer s = new AdminServer(nodeId, http, executor, sources);
+        http.setExecutor(executor);
+        http.createContext("/", s::handle);
+        http.start();
+        log.info("node {}: admin listener on http://{}:{} (/metrics, /live, /ready, /status)", nodeId, host,
+                http.getAddress().getPort());
+        return s;
+    }
+
+    public InetSocketAddress localAddress() {
+        return server.getAddress();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getPath();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                refuse(ex, 405, "method " + method + " not allowed on " + path + " (GET or HEAD only)");
+                return;
+            }
+            switch (path) {
+                case "/metrics" -> send(ex, 200, PROMETHEUS_TEXT, sources.metrics().get());
+                case "/live" -> probe(ex, sources.liveness().get());
+                case "/ready" -> probe(ex, sources.readiness().get());
+                case "/status" -> send(ex, 200, JSON, sources.statusJson().get());
+                default -> refuse(ex, 404, "no such path " + path + " (served: /metrics, /live, /ready, /status)");
+            }
+        } catch (RuntimeException e) {
+            log.warn("node {}: admin request {} {} failed: {}", nodeId, ex.getRequestMethod(), ex.getRequestURI(),
+                    e.toString());
+            send(ex, 500, JSON, json(Map.of("error", e.toString())));
+        }
+    }
+
+    private void probe(HttpExchange ex, Probe r) throws IOException {
+        JsonObject o = new JsonObject();
+        o.addProperty("node", nodeId);
+        o.addProperty("ok", r.ok());
+        o.addProperty("reason", r.reason());
+        send(ex, r.ok() ? 200 : 503, JSON, o + "\n");
+    }
+
+    private void refuse(HttpExchange ex, int status, String why) throws IOException {
+        if (refusals.admit()) {
+            log.warn("node {}: admin listener refused {} {} from {}: {}{}", nodeId, ex.getRequestMethod(),
+                    ex.getRequestURI(), ex.getRemoteAddress(), why, refusals.takeSuppressed());
+        }
+        send(ex, status, JSON, json(Map.of("error", why)));
+    }
+
+    private static String json(Map<String, String> fields) {
+        JsonObject o = new JsonObject();
+        fields.forEach(o::addProperty);
+        return o + "\n";
+    }
+
+    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

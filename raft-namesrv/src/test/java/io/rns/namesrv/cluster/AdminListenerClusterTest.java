@@ -1,0 +1,106 @@
+package io.rns.namesrv.cluster;
+
+import io.rns.client.CallOptions;
+import io.rns.client.NamesrvClient;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 17: each node's admin listener serves Prometheus text with the node's metrics, /live, /ready (200 on a
+ * caught-up follower, 503 with the reason on a node cut off from the majority) and /status, and refuses anything else.
+ */
+@Tag("cluster")
+class AdminListenerClusterTest extends ClusterTestBase {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET(), path);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b, String what) throws IOException, InterruptedException {
+        return http.send(b.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void contains(String body, String line) {
+        assertTrue(body.contains(line), "expected '" + line + "' in:\n" + body);
+    }
+
+    @Test
+    void metricsAndProbesOnEveryNodeAndReadyFailsWhenCutOffFromTheMajority() throws Exception {
+        int[] admin = MiniCluster.freePorts(3);
+        cluster = new MiniCluster(3, dir, 1000, 0).customize((i, b) -> b.adminListenPort(admin[i])).startAll();
+        int leader = cluster.awaitLeader(Duration.ofSeconds(30));
+        int f = cluster.followers().get(0);
+        String fid = cluster.config(f).nodeId();
+
+        NamesrvClient c = client(List.of(cluster.clientAddress(f)), Duration.ofSeconds(3), Duration.ofSeconds(10), 17);
+        // pinned to the follower, which forwards it to the leader
+        c.kvPut("ns", "k", "v", CallOptions.DEFAULT.withNode(cluster.clientAddress(f))).value();
+        assertEquals("v", c.kvGet("ns", "k").value()); // LINEARIZABLE (the default), served by the follower
+
+        HttpResponse<String> m = get(admin[f], "/metrics");
+        assertEquals(200, m.statusCode());
+        assertTrue(m.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
+                m.headers().toString());
+        String body = m.body();
+        contains(body, "rns_raft_role{node=\"" + fid + "\",role=\"follower\"} 1.0");
+        contains(body, "rns_raft_applied_index{node=\"" + fid + "\"}");
+        contains(body, "rns_raft_apply_lag_entries{node=\"" + fid + "\"}");
+        contains(body, "rns_raft_leader_changes_total{node=\"" + fid + "\"}");
+        contains(body, "rns_ready{node=\"" + fid + "\"} 1.0");
+        contains(body, "rns_forwards_total{kind=\"kv_put\",node=\"" + fid + "\"} 1.0");
+        contains(body,
+                "rns_requests_seconds_count{code=\"ok\",kind=\"kv_put\",node=\"" + fid + "\",served=\"none\"} 1");
+        contains(body, "rns_requests_seconds_bucket{code=\"ok\",kind=\"kv_get\",node=\"" + fid
+                + "\",served=\"linearizable\",le=\"10.0\"} 1");
+        contains(body, "rns_rpc_connections_open{node=\"" + fid + "\",port=\"client\"}");
+        contains(body, "rns_liveness_leases{node=\"" + fid + "\"} 0.0");
+        contains(body, "jvm_memory_used_bytes{");
+
+        HttpResponse<String> ready = get(admin[f], "/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        contains(ready.body(), "\"ok\":true");
+        assertEquals(200, get(admin[f], "/live").statusCode());
+        HttpResponse<String> status = get(admin[f], "/status");
+        assertEquals(200, status.statusCode());
+        contains(status.body(), "\"nodeId\": \"" + fid + "\"");
+        contains(status.body(), "\"role\": \"FOLLOWER\"");
+        assertEquals(200, get(admin[leader], "/ready").statusCode());
+
+        assertEquals(404, get(admin[f], "/nope").statusCode());
+        HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin[f] + "/ready"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")), "POST");
+        assertEquals(405, post.statusCode());
+        contains(post.body(), "GET or HEAD only");
+
+        // cut the follower off from the majority: the two others stop
+        for (int i = 0; i < 3; i++) {
+            if (i != f) {
+                cluster.stop(i);
+            }
+        }
+        MiniCluster.await(Duration.ofSeconds(20), "the lone follower's /ready to fail", () -> {
+            try {
+                return get(admin[f], "/ready").statusCode() == 503;
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        HttpResponse<String> cut = get(admin[f], "/ready");
+        contains(cut.body(), "\"ok\":false");
+        assertTrue(cut.body().contains("no known leader") || cut.body().contains("no contact with leader"), cut.body());
+        assertEquals(200, get(admin[f], "/live").statusCode(), "it is not ready, but it is alive");
+        contains(get(admin[f], "/metrics").body(), "rns_ready{node=\"" + fid + "\"} 0.0");
+    }
+}
