@@ -73,7 +73,7 @@ public final class ServerMain implements Callable<Integer> {
         }, "rns-shutdown"));
         try {
             node.start();
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) { // LinkageError: a broken classpath must not leave a half-started JVM
             log.error("node {} failed to start: {}", cfg.nodeId(), e.toString(), e);
             System.err.println("rns-server: failed to start: " + e);
             node.close();
