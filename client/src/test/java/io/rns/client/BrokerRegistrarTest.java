@@ -95,9 +95,13 @@ class BrokerRegistrarTest {
         assertEquals(List.of("registered 40"), events.all);
         await(() -> r.heartbeatsSent() >= 3, "3 heartbeats");
         await(() -> heartbeats().size() >= 3, "3 heartbeats received");
+        long previous = 0;
         for (HeartbeatRequest hb : heartbeats()) {
+            assertTrue(hb.getSequence() > previous, "heartbeats are numbered in increasing order: " + heartbeats());
+            previous = hb.getSequence();
             assertEquals(HeartbeatRequest.newBuilder().setCluster("C").setBrokerName("b1").setBrokerId(1)
-                    .setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(40).setBindConnection(true).build(), hb);
+                    .setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(40).setBindConnection(true)
+                    .setSequence(hb.getSequence()).build(), hb);
         }
         assertEquals(0, r.heartbeatFailures());
         assertEquals(0, r.reRegistrations());
