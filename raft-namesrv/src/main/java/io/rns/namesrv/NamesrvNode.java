@@ -4,6 +4,7 @@ import io.rns.namesrv.admin.AdminServer;
 import io.rns.namesrv.admin.NodeMetrics;
 import io.rns.namesrv.admin.Probe;
 import io.rns.namesrv.admin.StatusJson;
+import io.rns.namesrv.admin.StatusPage;
 import io.rns.namesrv.api.LeaderForwarding;
 import io.rns.namesrv.api.RequestDispatcher;
 import io.rns.namesrv.api.RequestMetrics;
@@ -29,6 +30,8 @@ import io.rns.rpc.transport.RpcClient;
 import io.rns.rpc.transport.RpcClientOptions;
 import io.rns.rpc.transport.RpcServer;
 import io.rns.rpc.transport.RpcServerOptions;
+import io.rns.rpc.v1.GetNodeStatusRequest;
+import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.statemachine.RouteStateMachine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,9 +178,14 @@ public final class NamesrvNode implements AutoCloseable {
         startIngresses(providers, dispatcher, ids);
         livenessExecutor.scheduleWithFixedDelay(this::checkHalted, HALT_CHECK_MS, HALT_CHECK_MS, TimeUnit.MILLISECONDS);
         if (config.operations().adminEnabled()) {
+            StatusPage page = new StatusPage(dispatcher, ids.incrementAndGet(),
+                    (addr, timeoutMs) -> forwardClient.call(addr,
+                            RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance())
+                                    .setTimeoutMs((int) timeoutMs).build(),
+                            Duration.ofMillis(timeoutMs)));
             admin = AdminServer.start(config.nodeId(), config.self().host(), config.operations().adminPort(),
                     new AdminServer.Sources(metrics::scrape, this::readiness, this::live,
-                            new StatusJson(dispatcher, ids.incrementAndGet())));
+                            new StatusJson(dispatcher, ids.incrementAndGet()), page::render));
         }
         return this;
     }

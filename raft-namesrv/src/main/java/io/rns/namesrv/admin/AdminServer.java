@@ -11,16 +11,18 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The node's HTTP admin listener ({@code admin.listen-port}, on the member's host, never a wildcard address): GET
- * {@code /metrics} (Prometheus text format 0.0.4), {@code /live}, {@code /ready} (200 or 503, JSON with the reason)
+ * {@code /} (the live status page, {@link StatusPage}), {@code /metrics} (Prometheus text format 0.0.4), {@code /live}, {@code /ready} (200 or 503, JSON with the reason)
  * and {@code /status} (this node's status as JSON, the same answer as {@code rns status}). Anything else is refused
  * (404 for an unknown path, 405 for a method other than GET or HEAD) and logged. Two handler threads with a bounded
  * queue: a flood of scrapes cannot take threads or memory from the node (beyond the queue the connection is closed).
@@ -30,10 +32,11 @@ public final class AdminServer implements AutoCloseable {
     /** The content type Prometheus expects for the text exposition format. */
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON = "application/json; charset=utf-8";
+    private static final String HTML = "text/html; charset=utf-8";
 
     /** What the listener serves; each is called per request. */
     public record Sources(Supplier<String> metrics, Supplier<Probe> readiness, Supplier<Probe> liveness,
-            Supplier<String> statusJson) {
+            Supplier<String> statusJson, Function<String, String> statusPage) {
     }
 
     private final String nodeId;
@@ -62,8 +65,8 @@ public final class AdminServer implements AutoCloseable {
         http.setExecutor(executor);
         http.createContext("/", s::handle);
         http.start();
-        log.info("node {}: admin listener on http://{}:{} (/metrics, /live, /ready, /status)", nodeId, host,
-                http.getAddress().getPort());
+        log.info("node {}: admin listener on http://{}:{}/ (status page, /metrics, /live, /ready, /status)", nodeId,
+                host, http.getAddress().getPort());
         return s;
     }
 
@@ -80,17 +83,37 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             switch (path) {
+                case "/" -> send(ex, 200, HTML, sources.statusPage().apply(queryParam(ex, "topic")));
                 case "/metrics" -> send(ex, 200, PROMETHEUS_TEXT, sources.metrics().get());
                 case "/live" -> probe(ex, sources.liveness().get());
                 case "/ready" -> probe(ex, sources.readiness().get());
                 case "/status" -> send(ex, 200, JSON, sources.statusJson().get());
-                default -> refuse(ex, 404, "no such path " + path + " (served: /metrics, /live, /ready, /status)");
+                default -> refuse(ex, 404, "no such path " + path + " (served: /, /metrics, /live, /ready, /status)");
             }
         } catch (RuntimeException e) {
             log.warn("node {}: admin request {} {} failed: {}", nodeId, ex.getRequestMethod(), ex.getRequestURI(),
                     e.toString());
             send(ex, 500, JSON, json(Map.of("error", e.toString())));
         }
+    }
+
+    /** The first value of query parameter {@code name}, decoded; "" if absent or malformed. */
+    static String queryParam(HttpExchange ex, String name) {
+        String q = ex.getRequestURI().getRawQuery();
+        if (q == null) {
+            return "";
+        }
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                try {
+                    return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    return "";
+                }
+            }
+        }
+        return "";
     }
 
     private void probe(HttpExchange ex, Probe r) throws IOException {
