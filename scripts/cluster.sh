@@ -3,16 +3,25 @@
 # Run `scripts/cluster.sh --help` for usage.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
 MAIN_CLASS="io.rns.server.ServerMain"
-# Nodes are started by scripts/rns-node, the one node launcher (JVM options from conf/jvm.options, logging from
-# conf/logback.xml). The RNS_SERVER_LIB / RNS_CLI overrides exist for testing these scripts with stand-ins.
-# The server classpath is the server module's lib/ (every runtime jar, raft-namesrv and the RocketMQ ingress included).
-NODE_LAUNCHER="$ROOT/scripts/rns-node"
-SERVER_LIB="${RNS_SERVER_LIB:-$ROOT/server/target/lib}"
+# Nodes are started by rns-node (next to this script), the one node launcher (JVM options from conf/jvm.options,
+# logging from conf/logback.xml). The RNS_SERVER_LIB / RNS_CLI overrides exist for testing these scripts with
+# stand-ins. The server classpath is lib/ in the release layout (rns-<version>.tar.gz: bin/ conf/ lib/), else the
+# server module's lib/ (every runtime jar, raft-namesrv and the RocketMQ ingress included).
+NODE_LAUNCHER="$HERE/rns-node"
+RELEASE=0
+[[ -d "$ROOT/lib" && ! -d "$ROOT/server" ]] && RELEASE=1
+if ((RELEASE)); then
+  SERVER_LIB="${RNS_SERVER_LIB:-$ROOT/lib}"
+else
+  SERVER_LIB="${RNS_SERVER_LIB:-$ROOT/server/target/lib}"
+fi
 SERVER_JAR="$SERVER_LIB/server-0.1.0-SNAPSHOT.jar"
 CLI_JAR="$ROOT/cli/target/cli-0.1.0-SNAPSHOT.jar"
-RNS="${RNS_CLI:-$ROOT/scripts/rns}"
+((RELEASE)) && CLI_JAR="$ROOT/lib/cli-0.1.0-SNAPSHOT.jar"
+RNS="${RNS_CLI:-$HERE/rns}"
 HOST="127.0.0.1"
 MAX_NODES=5
 START_WAIT_SECS="${RNS_START_WAIT_SECS:-60}"  # how long `start` waits for a leader (leaderless: for every node)
@@ -243,6 +252,7 @@ cluster_nodes() {
 
 ensure_built() {
   if [[ ! -f "$SERVER_JAR" || ( -z "${RNS_CLI:-}" && ! -f "$CLI_JAR" ) ]]; then
+    ((RELEASE)) && die "this release is incomplete: $SERVER_JAR or $CLI_JAR is missing (unpack rns-<version>.tar.gz again)"
     log "server or cli jar missing; building: ./mvnw -B -q -DskipTests package (server: the server module's lib/)"
     (cd "$ROOT" && ./mvnw -B -q -DskipTests package) || die "build failed"
     [[ -f "$SERVER_JAR" ]] || die "build did not produce $SERVER_JAR"
