@@ -121,32 +121,28 @@ class LivenessAnalysisTest {
         polls.add(s(0, "n1", "LINEARIZABLE", 2000, Set.of("d:1")));
         polls.add(s(1, "n1", "LINEARIZABLE", 8000, Set.of("d:1")));
         polls.add(s(2, "n1", "LINEARIZABLE", 12_700, Set.of()));
-        assertEquals(1, LivenessAnalysis.analyze(true, List.of(b), polls, BOUND).beyondLeaderBound(),
-                "without faults: listed at 8.0 s > 2.005 s + 5.1 s");
-        var pause = LivenessAnalysis.analyze(true, List.of(b), polls, BOUND,
-                List.of(new LivenessAnalysis.Fault("pause-leader", 500 * MS, 4000 * MS)));
-        assertEquals(0, pause.beyondLeaderBound(), "the paused node could deliver it at 4.0 s; 8.0 s < 9.1 s");
-        assertEquals(1,
-                LivenessAnalysis
-                        .analyze(true, List.of(b), polls, BOUND,
-                                List.of(new LivenessAnalysis.Fault("kill-leader", 500 * MS, 4000 * MS)))
-                        .beyondLeaderBound(),
+        assertEquals(1, beyondLeaderBound(b, polls), "without faults: listed at 8.0 s > 2.005 s + 5.1 s");
+        assertEquals(0, beyondLeaderBound(b, polls, fault("pause-leader", 500, 4000)),
+                "the paused node could deliver it at 4.0 s; 8.0 s < 9.1 s");
+        assertEquals(1, beyondLeaderBound(b, polls, fault("kill-leader", 500, 4000)),
                 "a killed node delivers nothing late");
-        assertEquals(1,
-                LivenessAnalysis
-                        .analyze(true, List.of(b), polls, BOUND,
-                                List.of(new LivenessAnalysis.Fault("random-halves", 3000 * MS, 6000 * MS)))
-                        .beyondLeaderBound(),
+        assertEquals(1, beyondLeaderBound(b, polls, fault("random-halves", 3000, 6000)),
                 "a call that ended before the fault began is not held by it");
         List<NodePoller.Sample> later = new ArrayList<>(polls.subList(0, 2));
         later.add(s(2, "n1", "LINEARIZABLE", 12_700, Set.of("d:1")));
-        assertEquals(1,
-                LivenessAnalysis
-                        .analyze(true, List.of(b), later, BOUND,
-                                List.of(new LivenessAnalysis.Fault("random-halves", 500 * MS, 4000 * MS)))
-                        .beyondLeaderBound(),
+        assertEquals(1, beyondLeaderBound(b, later, fault("random-halves", 500, 4000)),
                 "a network fault holds it until 4.0 s + 3.5 s at most; listed at 12.7 s > 7.5 s + 5.1 s");
+        var pause = LivenessAnalysis.analyze(true, List.of(b), polls, BOUND, List.of(fault("pause-leader", 500, 4000)));
         assertEquals(11_705, pause.dead().get(0).detectionMs(), "detection is still reported from the death");
+    }
+
+    static LivenessAnalysis.Fault fault(String name, long startMs, long stopMs) {
+        return new LivenessAnalysis.Fault(name, startMs * MS, stopMs * MS);
+    }
+
+    static int beyondLeaderBound(LivenessAnalysis.BrokerRecord b, List<NodePoller.Sample> polls,
+            LivenessAnalysis.Fault... faults) {
+        return LivenessAnalysis.analyze(true, List.of(b), polls, BOUND, List.of(faults)).beyondLeaderBound();
     }
 
     @Test
