@@ -31,8 +31,10 @@ import java.util.function.ToDoubleFunction;
 public final class NodeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final String nodeId;
 
     public NodeMetrics(String nodeId) {
+        this.nodeId = nodeId;
         registry.config().commonTags("node", nodeId);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -81,6 +83,7 @@ public final class NodeMetrics implements AutoCloseable {
                 s -> Probe.readiness(config.mode(), s.state(), s.appliedIndex(), s.haltReason(),
                         config.operations().readyMaxApplyLag(), config.electionTimeoutMs()).ok() ? 1 : 0)
                 .description("1 if /ready would answer 200").register(registry);
+        registry.getPrometheusRegistry().register(new EngineCollector(nodeId, status));
         gauge("rns.route.topics", "topics in this node's route table", status, s -> s.image().topicCount());
         gauge("rns.route.brokers", "brokers in this node's route table", status, s -> s.image().brokerCount());
         return this;

@@ -109,6 +109,7 @@ public final class RequestDispatcher implements RequestHandler {
     @Override
     public CompletableFuture<ResponseEnvelope> handle(RequestEnvelope req, InboundContext ctx) {
         long started = System.nanoTime();
+        metrics.queued(req.getBodyCase(), started - ctx.arrivalNanos());
         return answer(req, ctx).thenApply(resp -> {
             metrics.answered(req.getBodyCase(), resp, System.nanoTime() - started);
             return resp;

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the dispatcher counts, into the node's meter registry: every answered request by kind, the consistency level
- * it was served at and its outcome code, with its latency ({@code rns_requests_seconds}), and every request
- * forwarded to the leader by kind ({@code rns_forwards_total}). Meters are cached per label set (a bounded set: the
+ * it was served at and its outcome code, with its latency ({@code rns_requests_seconds}), how long requests waited
+ * in this node's queues by kind ({@code rns_request_queue_seconds}), and every request forwarded to the leader by kind
+ * ({@code rns_forwards_total}). Meters are cached per label set (a bounded set: the
  * kinds, levels and codes are enums).
  */
 public final class RequestMetrics {
@@ -34,6 +35,7 @@ public final class RequestMetrics {
     private final MeterRegistry registry;
     private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
     private final Map<RequestEnvelope.BodyCase, Counter> forwards = new ConcurrentHashMap<>();
+    private final Map<RequestEnvelope.BodyCase, Timer> queued = new ConcurrentHashMap<>();
 
     public RequestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -54,6 +56,18 @@ public final class RequestMetrics {
                         .tag("kind", label(x.kind())).tag("served", servedLabel(x.served()))
                         .tag("code", label(x.code())).serviceLevelObjectives(BUCKETS).register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * How long a request waited on this node between its arrival (its frame decoded) and its handling: the transport's
+     * queues (for heartbeats, the priority executor's: the heartbeat queue delay).
+     */
+    void queued(RequestEnvelope.BodyCase kind, long nanos) {
+        queued.computeIfAbsent(kind,
+                x -> Timer.builder("rns.request.queue")
+                        .description("time requests waited on this node between arrival and handling")
+                        .tag("kind", label(x)).serviceLevelObjectives(BUCKETS).register(registry))
+                .record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     /** One request forwarded to the leader. */

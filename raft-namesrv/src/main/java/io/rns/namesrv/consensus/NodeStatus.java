@@ -33,6 +33,11 @@ public interface NodeStatus {
         return null;
     }
 
+    /** The replication engine's own measurements, now (empty if the engine keeps none). */
+    default List<EngineMetric> engineMetrics() {
+        return List.of();
+    }
+
     /** How many leaders this node has seen take over (itself included) since it started; 0 without a leader. */
     default long leaderChanges() {
         return 0;

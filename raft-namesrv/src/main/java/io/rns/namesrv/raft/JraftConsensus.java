@@ -8,6 +8,7 @@ import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.consensus.ConsensusException;
 import io.rns.namesrv.consensus.ConsensusException.Kind;
+import io.rns.namesrv.consensus.EngineMetric;
 import io.rns.namesrv.consensus.NodeState;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.LogRecords;
@@ -144,6 +145,11 @@ public final class JraftConsensus implements Consensus {
     @Override
     public String haltReason() {
         return raft.fsm.haltReason();
+    }
+
+    @Override
+    public List<EngineMetric> engineMetrics() {
+        return JraftMetrics.of(raft.node());
     }
 
     @Override

@@ -67,6 +67,10 @@ class AdminListenerClusterTest extends ClusterTestBase {
         contains(body, "rns_rpc_connections_open{node=\"" + fid + "\",port=\"client\"}");
         contains(body, "rns_liveness_leases{node=\"" + fid + "\"} 0.0");
         contains(body, "jvm_memory_used_bytes{");
+        // the replication engine's own measurements: log append (with its fsync) latency and batch sizes
+        contains(body, "rns_raft_engine_seconds{name=\"append-logs\",node=\"" + fid + "\",quantile=\"0.99\"}");
+        contains(body, "rns_raft_engine_values_count{name=\"append-logs-count\",node=\"" + fid + "\"}");
+        contains(body, "rns_request_queue_seconds_count{kind=\"kv_get\",node=\"" + fid + "\"} 1");
 
         HttpResponse<String> ready = get(admin[f], "/ready");
         assertEquals(200, ready.statusCode(), ready.body());
