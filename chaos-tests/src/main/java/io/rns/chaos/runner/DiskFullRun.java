@@ -30,18 +30,21 @@ import java.util.stream.Stream;
 /**
  * Disk full on one node: its data dir is a small size-limited filesystem (a tmpfs of {@link #FS_MB} MB mounted on it;
  * root). Writes go on through the cluster; a filler file then takes every free byte of that filesystem. The node
- * must stop safely — halt with a clear log line and report a non-ready role (INACTIVE) — while the other two keep
- * acknowledging writes. Then the filler is removed and the node restarted (the operator's fix): it must rejoin, catch
- * up and answer exactly what the leader answers, and no acknowledged write may be missing anywhere.
+ * must stop safely — halt with a clear log line (it reports INACTIVE) and, with {@code node.exit-on-halt=true} (the
+ * default), exit by itself with code 3, saying so in its log — while the other two keep acknowledging writes. Then the filler is removed and the node started again (the operator's fix, or
+ * its supervisor's restart): it must rejoin, catch up and answer exactly what the leader answers, and no acknowledged
+ * write may be missing anywhere.
  */
 public final class DiskFullRun {
     static final int FS_MB = 64;
+    /** How long a halted node may take to exit by itself (its halt check runs every 0.5 s, its close is bounded). */
+    static final int EXIT_WAIT_S = 30;
 
     public record Config(String scenario, long seed, Path outDir) {
     }
 
     /**
-     * @param haltedAfterMs how long after the disk filled the node reported INACTIVE (-1: never)
+     * @param haltedAfterMs how long after the disk filled the node reported INACTIVE or exited (-1: neither)
      * @param haltLine      the node's log line that says why it stopped (null: none found)
      */
     public record Result(Path dir, long haltedAfterMs, String haltLine, long acknowledged, long ackedWhileFull,
@@ -90,14 +93,27 @@ public final class DiskFullRun {
                     for (int round = 0; System.nanoTime() < until && haltedAfter < 0; round++) {
                         ackedWhileFull += write(client, topic, "full-" + round, 10, acked);
                         ObservedNode s = view.statuses().get(victim.id());
-                        if (s != null && s.role() == Role.INACTIVE) {
+                        if ((s != null && s.role() == Role.INACTIVE) || !victim.isRunning()) {
                             haltedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                         }
                     }
                     ackedWhileFull += write(client, topic, "while-halted", 50, acked);
                     haltLine = haltLine(victim.logFile());
-                    System.out.println("chaos: diskfull: " + victim.id() + " INACTIVE after " + haltedAfter
-                            + " ms; its log: " + haltLine + "; " + ackedWhileFull + " writes acknowledged meanwhile");
+                    // node.exit-on-halt (the default): the halted node exits by itself, saying so
+                    long exitBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXIT_WAIT_S);
+                    while (haltedAfter >= 0 && victim.isRunning() && System.nanoTime() < exitBy) {
+                        Thread.sleep(100);
+                    }
+                    String exit = exitLine(victim.logFile());
+                    if (haltedAfter >= 0 && (victim.isRunning() || exit == null)) {
+                        problems.add(victim.id() + " halted but did not exit by itself within " + EXIT_WAIT_S
+                                + " s logging 'HALTED ... Exiting with code 3' (node.exit-on-halt=true)");
+                    }
+                    victim.kill9(); // reaps it (it exited by itself)
+                    System.out.println("chaos: diskfull: " + victim.id() + " exited: " + exit);
+                    System.out.println("chaos: diskfull: " + victim.id() + " stopped (INACTIVE or exited) after "
+                            + haltedAfter + " ms; its log: " + haltLine + "; " + ackedWhileFull
+                            + " writes acknowledged meanwhile");
                     // the operator frees space and restarts the node
                     Files.deleteIfExists(filler);
                     victim.kill9();
@@ -155,6 +171,14 @@ public final class DiskFullRun {
         }
         try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
             return lines.filter(l -> l.contains("ERROR STATE") || l.contains("halting this replica")).findFirst()
+                    .orElse(null);
+        }
+    }
+
+    /** The node's log line saying that it exits with code 3 because it halted (node.exit-on-halt), or null. */
+    private static String exitLine(Path log) throws IOException {
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains("HALTED") && l.contains("Exiting with code 3")).findFirst()
                     .orElse(null);
         }
     }
