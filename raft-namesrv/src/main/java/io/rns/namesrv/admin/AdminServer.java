@@ -22,10 +22,11 @@ import java.util.function.Supplier;
 
 /**
  * The node's HTTP admin listener ({@code admin.listen-port}, on the member's host, never a wildcard address): GET
- * {@code /} (the live status page, {@link StatusPage}), {@code /metrics} (Prometheus text format 0.0.4), {@code /live}, {@code /ready} (200 or 503, JSON with the reason)
- * and {@code /status} (this node's status as JSON, the same answer as {@code rns status}). Anything else is refused
- * (404 for an unknown path, 405 for a method other than GET or HEAD) and logged. Two handler threads with a bounded
- * queue: a flood of scrapes cannot take threads or memory from the node (beyond the queue the connection is closed).
+ * {@code /} (the live status page, {@link StatusPage}), {@code /metrics} (Prometheus text format 0.0.4),
+ * {@code /live}, {@code /ready} (200 or 503, JSON with the reason) and {@code /status} (this node's status as JSON,
+ * the same answer as {@code rns status}). Anything else is refused (404 for an unknown path, 405 for a method other
+ * than GET or HEAD) and logged. Two handler threads and a bounded queue: a flood of requests cannot take more threads
+ * or memory from the node (beyond the queue, requests are refused).
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -74,26 +75,39 @@ public final class AdminServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String method = ex.getRequestMethod();
-            String path = ex.getRequestURI().getPath();
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                refuse(ex, 405, "method " + method + " not allowed on " + path + " (GET or HEAD only)");
-                return;
-            }
-            switch (path) {
-                case "/" -> send(ex, 200, HTML, sources.statusPage().apply(queryParam(ex, "topic")));
-                case "/metrics" -> send(ex, 200, PROMETHEUS_TEXT, sources.metrics().get());
-                case "/live" -> probe(ex, sources.liveness().get());
-                case "/ready" -> probe(ex, sources.readiness().get());
-                case "/status" -> send(ex, 200, JSON, sources.statusJson().get());
-                default -> refuse(ex, 404, "no such path " + path + " (served: /, /metrics, /live, /ready, /status)");
-            }
+    private void handle(HttpExchange ex) {
+        try {
+            route(ex);
+        } catch (IOException e) {
+            log.debug("node {}: admin request {} {}: {}", nodeId, ex.getRequestMethod(), ex.getRequestURI(),
+                    e.toString()); // the client went away
         } catch (RuntimeException e) {
             log.warn("node {}: admin request {} {} failed: {}", nodeId, ex.getRequestMethod(), ex.getRequestURI(),
                     e.toString());
-            send(ex, 500, JSON, json(Map.of("error", e.toString())));
+            try {
+                send(ex, 500, JSON, json(Map.of("error", e.toString())));
+            } catch (IOException | RuntimeException again) {
+                // the answer had begun already: the client sees a cut response
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        String path = ex.getRequestURI().getPath();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            refuse(ex, 405, "method " + method + " not allowed on " + path + " (GET or HEAD only)");
+            return;
+        }
+        switch (path) {
+            case "/" -> send(ex, 200, HTML, sources.statusPage().apply(queryParam(ex, "topic")));
+            case "/metrics" -> send(ex, 200, PROMETHEUS_TEXT, sources.metrics().get());
+            case "/live" -> probe(ex, sources.liveness().get());
+            case "/ready" -> probe(ex, sources.readiness().get());
+            case "/status" -> send(ex, 200, JSON, sources.statusJson().get());
+            default -> refuse(ex, 404, "no such path " + path + " (served: /, /metrics, /live, /ready, /status)");
         }
     }
 

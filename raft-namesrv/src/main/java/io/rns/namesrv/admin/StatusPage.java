@@ -159,19 +159,23 @@ public final class StatusPage {
         h.append("</table>\n");
     }
 
-    /** A read at LINEARIZABLE; if the node cannot serve that now (no leader), the same read STALE, and it says so. */
-    private ResponseEnvelope read(RequestEnvelope.Builder req) {
-        ResponseEnvelope r = calls.call(
-                req.clone().setRead(ReadOptions.newBuilder().setConsistency(Consistency.LINEARIZABLE)),
-                CALL_TIMEOUT_MS);
-        return LocalCalls.ok(r) ? r
-                : calls.call(req.clone().setRead(ReadOptions.newBuilder().setConsistency(Consistency.STALE)),
-                        CALL_TIMEOUT_MS);
+    private ResponseEnvelope read(RequestEnvelope.Builder req, Consistency level) {
+        return calls.call(req.setRead(ReadOptions.newBuilder().setConsistency(level)), CALL_TIMEOUT_MS);
     }
 
+    /**
+     * The topic list, the routes and the clusters, all at one level: LINEARIZABLE if the node can serve it now, else
+     * (no leader, say) STALE for the whole panel — decided once, so a node cut off from its leader answers the page
+     * at once instead of timing out every route — and the panel says which.
+     */
     private void topics(StringBuilder h, String filter) {
-        ResponseEnvelope list = read(
-                RequestEnvelope.newBuilder().setListTopics(ListTopicsRequest.getDefaultInstance()));
+        Consistency level = Consistency.LINEARIZABLE;
+        ResponseEnvelope list = read(RequestEnvelope.newBuilder().setListTopics(ListTopicsRequest.getDefaultInstance()),
+                level);
+        if (!LocalCalls.ok(list)) {
+            level = Consistency.STALE;
+            list = read(RequestEnvelope.newBuilder().setListTopics(ListTopicsRequest.getDefaultInstance()), level);
+        }
         h.append("<h2>Topics</h2><form method=\"get\" action=\"/\"><input name=\"topic\" placeholder=\"topic contains\""
                 + " value=\"").append(esc(filter)).append("\"> <button>search</button></form>\n");
         if (!LocalCalls.ok(list)) {
@@ -192,7 +196,8 @@ public final class StatusPage {
                         + "<th>broker</th><th>read queues</th><th>write queues</th><th>perm</th><th>addresses</th></tr>\n");
         for (String t : shown) {
             ResponseEnvelope r = read(
-                    RequestEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(t)));
+                    RequestEnvelope.newBuilder().setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(t)),
+                    level);
             if (!LocalCalls.ok(r)) {
                 h.append("<tr><td>").append(esc(t)).append("</td><td colspan=\"5\" class=\"bad\">")
                         .append(esc(r.getHeader().getCode().name())).append("</td></tr>\n");
@@ -212,7 +217,7 @@ public final class StatusPage {
         }
         h.append("</table>\n");
         ResponseEnvelope info = read(
-                RequestEnvelope.newBuilder().setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()));
+                RequestEnvelope.newBuilder().setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()), level);
         if (LocalCalls.ok(info)) {
             h.append("<p class=\"served\">clusters (served ").append(esc(info.getHeader().getServed().name()))
                     .append("): ");

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  *       new leader never expires a broker it has not had a chance to hear from — and ends in {@link #stopLeading}.</li>
  *   <li>A heartbeat or registration counts as contact at the time it ARRIVED (a request that waited in a queue still
  *       counts; the KAFKA-15019 lesson), and only for the broker's current epoch. A numbered heartbeat counts only if
- *       its number is above the highest counted for the epoch: a copy that a paused or partitioned node held back and
+ *       its number is above the highest counted since the broker's last registration: a copy that a paused or partitioned node held back and
  *       forwarded seconds later is old news (seen in a chaos run: a copy delivered when a SIGSTOPped follower resumed
  *       kept a hung broker listed 3 s past its lease).</li>
  *   <li>A bound connection that closes makes the broker a suspect: its deadline becomes at most now + the suspect
@@ -54,7 +54,7 @@ public final class LeaseTracker {
         long suspectDeadlineNanos = Long.MAX_VALUE;
         /** When the last connection-closed report for this epoch was counted; contact before it cannot clear it. */
         long suspectSinceNanos = Long.MIN_VALUE;
-        /** The highest heartbeat sequence counted for this epoch (0: none numbered yet). */
+        /** The highest heartbeat number counted since the epoch's last registration (0: none numbered yet). */
         long heartbeatSequence;
 
         boolean expiring;
@@ -215,6 +215,9 @@ public final class LeaseTracker {
             leases.put(key, l);
         }
         l.lastContactNanos = Math.max(l.lastContactNanos, contactNanos);
+        // a registration may come from a restarted broker process that registered unchanged (same epoch) and numbers
+        // its heartbeats from 1 again: numbering starts over with every registration
+        l.heartbeatSequence = 0;
         clearSuspicionIfNewer(l, contactNanos);
     }
 

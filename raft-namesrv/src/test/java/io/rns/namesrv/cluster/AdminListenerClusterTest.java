@@ -106,5 +106,9 @@ class AdminListenerClusterTest extends ClusterTestBase {
         assertTrue(cut.body().contains("no known leader") || cut.body().contains("no contact with leader"), cut.body());
         assertEquals(200, get(admin[f], "/live").statusCode(), "it is not ready, but it is alive");
         contains(get(admin[f], "/metrics").body(), "rns_ready{node=\"" + fid + "\"} 0.0");
+        // and its status page still answers, from its own table, saying so
+        HttpResponse<String> page = get(admin[f], "/");
+        assertEquals(200, page.statusCode(), page.body());
+        contains(page.body(), "served STALE by " + fid);
     }
 }

@@ -280,6 +280,26 @@ class LivenessTest {
         assertFalse(present("b1"), "expired 10 s after heartbeat #8; neither copy renewed the lease");
     }
 
+    /**
+     * A broker process that restarts registers the same registration again, which keeps its epoch, and its new
+     * registrar numbers heartbeats from 1: the registration starts the numbering over, so they renew the lease.
+     */
+    @Test
+    void aRegistrationStartsTheNumberingOver() {
+        setUp(cfg(5, 10, 0.5));
+        long epoch = register(broker("c1", "b1", "T1"));
+        advanceMs(1_000);
+        assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 500, now.get(), 0)); // the old process, heartbeat #500
+        advanceMs(1_000);
+        assertEquals(epoch, register(broker("c1", "b1", "T1")), "an unchanged registration keeps the epoch");
+        advanceMs(8_000); // 10 s
+        assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 1, now.get(), 0)); // the new process, heartbeat #1
+        advanceMs(9_999);
+        liveness.scanOnce();
+        assertTrue(present("b1"), "heartbeat #1 after the registration renewed the lease to 20 s");
+        assertEquals(0, liveness.tracker().heartbeatCopiesIgnored());
+    }
+
     /** Stock RocketMQ brokers send no number (0): every such heartbeat renews, as before. */
     @Test
     void unnumberedHeartbeatsAlwaysRenew() {
