@@ -160,7 +160,7 @@ final class ScenarioEnv {
 
     // ---------------------------------------------------------------------------------------------- processes
 
-    /** Starts a JVM on this module's classpath; stdout+stderr go to dir/stdout.log. */
+    /** Starts a JVM on this module's classpath; stdout+stderr go to dir/stdout.log, its temp files to dir/tmp. */
     Process launchJava(Path dir, List<String> jvmOpts, String mainClass, List<String> args) throws IOException {
         return launchJava(dir, classpath, jvmOpts, mainClass, args);
     }
@@ -171,6 +171,9 @@ final class ScenarioEnv {
         Files.createDirectories(dir);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // its own temp dir: a stock broker extracts RocketMQ's RocksDB JNI library (12 MB) there at every start, and
+        // a killed one never removes it — in /tmp that was one leaked copy per broker per run
+        cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")));
         cmd.addAll(jvmOpts);
         cmd.add("-cp");
         cmd.add(cp);
