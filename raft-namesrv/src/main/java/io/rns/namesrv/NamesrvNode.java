@@ -30,8 +30,6 @@ import io.rns.rpc.transport.RpcClient;
 import io.rns.rpc.transport.RpcClientOptions;
 import io.rns.rpc.transport.RpcServer;
 import io.rns.rpc.transport.RpcServerOptions;
-import io.rns.rpc.v1.GetNodeStatusRequest;
-import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.statemachine.RouteStateMachine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,7 +157,7 @@ public final class NamesrvNode implements AutoCloseable {
                 leaderless ? ConnectionLoss.Policy.EXPIRE_AT_ONCE : ConnectionLoss.Policy.SUSPECT, liveness, consensus,
                 writes, forwarding, config.writeTimeoutMs());
         ConnectionRegistry connections = new ConnectionRegistry(connectionLoss);
-        metrics = new NodeMetrics(config.nodeId()).bindNode(config, consensus).bindLiveness(liveness);
+        metrics = new NodeMetrics(config.nodeId()).bindNode(consensus, this::readiness).bindLiveness(liveness);
         RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor,
                 liveness, connections, forwarding, new RequestMetrics(metrics.registry()));
         server = RpcServer.start(
@@ -178,11 +176,7 @@ public final class NamesrvNode implements AutoCloseable {
         startIngresses(providers, dispatcher, ids);
         livenessExecutor.scheduleWithFixedDelay(this::checkHalted, HALT_CHECK_MS, HALT_CHECK_MS, TimeUnit.MILLISECONDS);
         if (config.operations().adminEnabled()) {
-            StatusPage page = new StatusPage(dispatcher, ids.incrementAndGet(),
-                    (addr, timeoutMs) -> forwardClient.call(addr,
-                            RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance())
-                                    .setTimeoutMs((int) timeoutMs).build(),
-                            Duration.ofMillis(timeoutMs)));
+            StatusPage page = new StatusPage(dispatcher, ids.incrementAndGet(), forwardClient::call);
             admin = AdminServer.start(config.nodeId(), config.self().host(), config.operations().adminPort(),
                     new AdminServer.Sources(metrics::scrape, this::readiness, this::live,
                             new StatusJson(dispatcher, ids.incrementAndGet()), page::render));

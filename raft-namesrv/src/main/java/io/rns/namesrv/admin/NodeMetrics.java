@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.NodeState;
 import io.rns.namesrv.consensus.NodeStatus;
 import io.rns.namesrv.liveness.LivenessService;
@@ -54,7 +53,7 @@ public final class NodeMetrics implements AutoCloseable {
     }
 
     /** Raft (or leaderless) progress, role and health of this node, and the size of its route table. */
-    public NodeMetrics bindNode(NamesrvConfig config, NodeStatus status) {
+    public NodeMetrics bindNode(NodeStatus status, Supplier<Probe> readiness) {
         gauge("rns.raft.term", "the highest term this node knows", status, s -> s.state().term());
         for (Role r : new Role[]{Role.LEADER, Role.FOLLOWER, Role.CANDIDATE, Role.LEARNER, Role.INACTIVE,
                 Role.LEADERLESS}) {
@@ -79,10 +78,8 @@ public final class NodeMetrics implements AutoCloseable {
                 .description("leaders this node has seen take over since it started").register(registry);
         gauge("rns.raft.halted", "1 if this replica halted after an apply, snapshot or Raft error", status,
                 s -> s.haltReason() == null ? 0 : 1);
-        Gauge.builder("rns.ready", status,
-                s -> Probe.readiness(config.mode(), s.state(), s.appliedIndex(), s.haltReason(),
-                        config.operations().readyMaxApplyLag(), config.electionTimeoutMs()).ok() ? 1 : 0)
-                .description("1 if /ready would answer 200").register(registry);
+        Gauge.builder("rns.ready", readiness, r -> r.get().ok() ? 1 : 0).description("1 if /ready would answer 200")
+                .register(registry);
         registry.getPrometheusRegistry().register(new EngineCollector(nodeId, status));
         gauge("rns.route.topics", "topics in this node's route table", status, s -> s.image().topicCount());
         gauge("rns.route.brokers", "brokers in this node's route table", status, s -> s.image().brokerCount());

@@ -18,6 +18,7 @@ import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.ResponseHeader;
 import io.rns.rpc.v1.TopicRoute;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,16 +42,16 @@ public final class StatusPage {
     static final int MAX_TOPICS = 50;
     private static final long CALL_TIMEOUT_MS = 1500;
 
-    /** Asks another member for its status over its native client port. */
+    /** Sends a native request to another member's client port (the node's RPC client). */
     @FunctionalInterface
-    public interface MemberStatus {
-        CompletableFuture<ResponseEnvelope> status(String clientAddr, long timeoutMs);
+    public interface MemberCall {
+        CompletableFuture<ResponseEnvelope> call(String clientAddr, RequestEnvelope request, Duration timeout);
     }
 
     private final LocalCalls calls;
-    private final MemberStatus peers;
+    private final MemberCall peers;
 
-    public StatusPage(RequestHandler dispatcher, long connectionId, MemberStatus peers) {
+    public StatusPage(RequestHandler dispatcher, long connectionId, MemberCall peers) {
         this.calls = new LocalCalls(dispatcher, connectionId);
         this.peers = peers;
     }
@@ -92,7 +93,11 @@ public final class StatusPage {
         Map<String, CompletableFuture<ResponseEnvelope>> asked = new LinkedHashMap<>();
         for (PeerStatus p : self.getPeersList()) {
             if (!p.getNodeId().equals(self.getNodeId()) && !p.getClientAddr().isEmpty()) {
-                asked.put(p.getNodeId(), peers.status(p.getClientAddr(), CALL_TIMEOUT_MS));
+                asked.put(p.getNodeId(),
+                        peers.call(p.getClientAddr(),
+                                RequestEnvelope.newBuilder().setGetNodeStatus(GetNodeStatusRequest.getDefaultInstance())
+                                        .setTimeoutMs((int) CALL_TIMEOUT_MS).build(),
+                                Duration.ofMillis(CALL_TIMEOUT_MS)));
             }
         }
         List<PeerStatus> members = self.getPeersList().isEmpty()

@@ -179,9 +179,10 @@ public final class LeaseTracker {
             leases.put(key, l);
         }
         int leaseMs = config.effectiveLeaseMs(m.leaseTimeoutMs());
-        if (sequence != 0 && Long.compareUnsigned(sequence, l.heartbeatSequence) <= 0) {
+        int order = Long.compareUnsigned(sequence, l.heartbeatSequence);
+        if (sequence != 0 && order <= 0) {
             heartbeatCopiesIgnored++;
-            if (Long.compareUnsigned(sequence, l.heartbeatSequence) < 0 && copyLog.admit()) {
+            if (order < 0 && copyLog.admit()) {
                 log.info(
                         "liveness: heartbeat #{} of broker {} epoch {} arrived after #{} had been counted (a copy"
                                 + " delivered late, e.g. by a node that was paused or cut off); it renews nothing{}",
