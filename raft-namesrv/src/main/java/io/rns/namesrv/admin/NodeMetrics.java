@@ -17,6 +17,8 @@ import io.rns.namesrv.liveness.LivenessService;
 import io.rns.rpc.transport.RpcServer;
 import io.rns.rpc.v1.Role;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -25,12 +27,16 @@ import java.util.function.ToDoubleFunction;
  * The node's Prometheus registry and the meters read from the node's own counters at scrape time (README "Metrics"
  * lists every name): Raft progress and role, the route table's size, broker liveness, the client port's connections
  * and refusals, readiness, and the JVM. Request counts and latencies are recorded on the request path into the same
- * registry ({@code api.RequestMetrics}). Every meter carries the tag {@code node}.
+ * registry ({@code api.RequestMetrics}). Every meter carries the tag {@code node}. Every source is held strongly
+ * (gauges by their builder's option, function counters in {@link #held}): Micrometer keeps only a weak reference, and a source such as a method reference has no other
+ * referent, so it was collected and the gauge read NaN (seen: {@code rns_ready NaN} after a GC).
  */
 public final class NodeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final String nodeId;
+    /** The function counters' sources, held here (FunctionCounter has no strong-reference option). */
+    private final List<Object> held = new ArrayList<>();
 
     public NodeMetrics(String nodeId) {
         this.nodeId = nodeId;
@@ -59,13 +65,14 @@ public final class NodeMetrics implements AutoCloseable {
                 Role.LEADERLESS}) {
             Gauge.builder("rns.raft.role", status, s -> s.state().role() == r ? 1 : 0)
                     .description("1 for this node's current role").tag("role", r.name().toLowerCase(Locale.ROOT))
-                    .register(registry);
+                    .strongReference(true).register(registry);
         }
         gauge("rns.raft.commit.index", "the commit index this node knows", status, s -> s.state().commitIndex());
         gauge("rns.raft.applied.index", "the last log index applied to this node's route table", status,
                 NodeStatus::appliedIndex);
         Gauge.builder("rns.raft.apply.lag", status, s -> Math.max(0, s.state().commitIndex() - s.appliedIndex()))
-                .description("committed entries not yet applied here").baseUnit("entries").register(registry);
+                .description("committed entries not yet applied here").baseUnit("entries").strongReference(true)
+                .register(registry);
         gauge("rns.raft.last.log.index", "the last index in this node's log", status, s -> s.state().lastLogIndex());
         gauge("rns.raft.last.snapshot.index", "the last index included in this node's latest snapshot", status,
                 s -> s.state().lastSnapshotIndex());
@@ -73,13 +80,14 @@ public final class NodeMetrics implements AutoCloseable {
             NodeState st = s.state();
             return st.msSinceLeaderContact() < 0 ? Double.NaN : st.msSinceLeaderContact() / 1000.0;
         }).description("time since this node last heard from the leader (0 on the leader; NaN if none)")
-                .baseUnit("seconds").register(registry);
+                .baseUnit("seconds").strongReference(true).register(registry);
         FunctionCounter.builder("rns.raft.leader.changes", status, NodeStatus::leaderChanges)
                 .description("leaders this node has seen take over since it started").register(registry);
+        held.add(status);
         gauge("rns.raft.halted", "1 if this replica halted after an apply, snapshot or Raft error", status,
                 s -> s.haltReason() == null ? 0 : 1);
         Gauge.builder("rns.ready", readiness, r -> r.get().ok() ? 1 : 0).description("1 if /ready would answer 200")
-                .register(registry);
+                .strongReference(true).register(registry);
         registry.getPrometheusRegistry().register(new EngineCollector(nodeId, status));
         gauge("rns.route.topics", "topics in this node's route table", status, s -> s.image().topicCount());
         gauge("rns.route.brokers", "brokers in this node's route table", status, s -> s.image().brokerCount());
@@ -107,9 +115,9 @@ public final class NodeMetrics implements AutoCloseable {
     /** The native client port's connections and refusals ({@code port} names it in the labels). */
     public NodeMetrics bindRpcServer(String port, Supplier<RpcServer.Stats> stats) {
         Gauge.builder("rns.rpc.connections.open", stats, s -> s.get().connectionsOpen())
-                .description("open client connections").tag("port", port).register(registry);
+                .description("open client connections").tag("port", port).strongReference(true).register(registry);
         Gauge.builder("rns.rpc.in.flight", stats, s -> s.get().inFlight()).description("requests being handled now")
-                .tag("port", port).register(registry);
+                .tag("port", port).strongReference(true).register(registry);
         rpcCounter(port, "rns.rpc.connections.accepted", "client connections accepted", stats,
                 RpcServer.Stats::connectionsAccepted);
         rpcCounter(port, "rns.rpc.overloaded", "requests refused OVERLOADED (a full queue)", stats,
@@ -127,14 +135,16 @@ public final class NodeMetrics implements AutoCloseable {
             ToDoubleFunction<RpcServer.Stats> f) {
         FunctionCounter.builder(name, stats, s -> f.applyAsDouble(s.get())).description(help).tag("port", port)
                 .register(registry);
+        held.add(stats);
     }
 
     private <T> void gauge(String name, String help, T obj, ToDoubleFunction<T> f) {
-        Gauge.builder(name, obj, f).description(help).register(registry);
+        Gauge.builder(name, obj, f).description(help).strongReference(true).register(registry);
     }
 
     private <T> void counter(String name, String help, T obj, ToDoubleFunction<T> f) {
         FunctionCounter.builder(name, obj, f).description(help).register(registry);
+        held.add(obj);
     }
 
     @Override
