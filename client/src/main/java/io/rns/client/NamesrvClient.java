@@ -349,6 +349,21 @@ public final class NamesrvClient implements AutoCloseable {
         return r;
     }
 
+    // ---- backup (raft mode; leaderless nodes answer UNSUPPORTED_REQUEST) ----------------------------------------
+
+    /**
+     * Saves a backup of the cluster's state into {@code file} (which must not exist): one node (any, or
+     * {@code options.node()}) runs a read barrier at {@code options}' level (LINEARIZABLE by default), copies its
+     * whole store at one applied index, and sends it in chunks; the file appears only once complete and checked.
+     *
+     * @throws NamesrvException if a node refuses or fails (an expired transfer: start again)
+     * @throws java.io.UncheckedIOException if the file exists or cannot be written
+     * @throws IllegalStateException if the node sent an inconsistent or corrupt backup
+     */
+    public SavedSnapshot saveSnapshot(java.nio.file.Path file, CallOptions options) {
+        return SnapshotDownload.run(engine, java.util.Objects.requireNonNull(file, "file"), options);
+    }
+
     // ---- membership (raft mode; leaderless nodes answer UNSUPPORTED_REQUEST) -----------------------------------
 
     /**

@@ -117,7 +117,7 @@ public final class NamesrvNode implements AutoCloseable {
             consensus = new LeaderlessConsensus(config, stateMachine);
             livenessConfig = LeaderlessMode.liveness(config);
         } else {
-            stateMachine = RouteStateMachine.open(config.dataDir().resolve("state"));
+            stateMachine = RouteStateMachine.open(config.stateDir());
             raft = new JraftConsensus(config, stateMachine);
             raft.start();
             consensus = raft;
@@ -159,7 +159,8 @@ public final class NamesrvNode implements AutoCloseable {
         ConnectionRegistry connections = new ConnectionRegistry(connectionLoss);
         metrics = new NodeMetrics(config.nodeId()).bindNode(consensus, this::readiness).bindLiveness(liveness);
         RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor,
-                liveness, connections, forwarding, new RequestMetrics(metrics.registry()));
+                liveness, connections, forwarding, new RequestMetrics(metrics.registry()),
+                () -> stateMachine.exportBackup(consensus.state().term(), config.nodeId(), System.currentTimeMillis()));
         server = RpcServer.start(
                 RpcServerOptions.builder().host(config.self().host()).port(config.self().clientPort())
                         .maxFrameBytes(config.maxFrameBytes()).idleTimeout(Duration.ofMillis(config.idleTimeoutMs()))

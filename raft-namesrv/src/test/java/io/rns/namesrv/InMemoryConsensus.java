@@ -46,6 +46,11 @@ public final class InMemoryConsensus implements Consensus {
         this.sm = RouteStateMachine.open(dir);
     }
 
+    /** A backup of the state machine, as a node's save_snapshot exports it. */
+    public byte[] exportBackup() {
+        return sm.exportBackup(state().term(), "in-memory", 0);
+    }
+
     /** While holding, proposals queue up (in log order) and complete only on {@link #release()}. */
     public volatile boolean holding;
 

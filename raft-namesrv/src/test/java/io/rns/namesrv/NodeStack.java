@@ -40,6 +40,7 @@ public final class NodeStack {
         consensus.addLeadershipListener(liveness);
         dispatcher = new RequestDispatcher(config, consensus, new ReadService(consensus, consensus, readDefault),
                 writes, responses, Runnable::run, liveness, new ConnectionRegistry(onConnectionClosed),
-                new LeaderForwarding(config, consensus, responses, null), new RequestMetrics(meters));
+                new LeaderForwarding(config, consensus, responses, null), new RequestMetrics(meters),
+                consensus::exportBackup);
     }
 }

@@ -50,6 +50,10 @@ final class DedupTable {
         return size;
     }
 
+    int tombstoneCount() {
+        return tombstones.size();
+    }
+
     void forEach(BiConsumer<Long, ClientSession> action) {
         sessions.forEach(action);
     }

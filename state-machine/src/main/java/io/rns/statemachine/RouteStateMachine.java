@@ -383,6 +383,133 @@ public final class RouteStateMachine implements AutoCloseable {
         deleteRecursively(old);
     }
 
+    /**
+     * Checks a snapshot directory written by {@link #saveSnapshot} without loading it: its manifest, and the size and
+     * CRC32C of every file it names.
+     *
+     * @return the applied index the snapshot holds
+     * @throws SnapshotException naming the first problem
+     */
+    public static long verifySnapshot(Path dir) {
+        SnapshotManifest manifest = SnapshotManifest.read(dir.resolve(SNAPSHOT_MANIFEST));
+        Path source = dir.resolve(SNAPSHOT_DIR);
+        for (SnapshotManifest.FileEntry f : manifest.files()) {
+            Path p = source.resolve(f.name());
+            if (!Files.isRegularFile(p)) {
+                throw new SnapshotException("snapshot file " + p + " is missing");
+            }
+            try {
+                checkSame(p, f, SnapshotManifest.describe(f.name(), p));
+            } catch (IOException e) {
+                throw new SnapshotException("snapshot file " + p + " is unreadable: " + e, e);
+            }
+        }
+        return manifest.appliedIndex();
+    }
+
+    // ---------------------------------------------------------------------------------------------- backups
+
+    /**
+     * A backup of the whole store at the current applied index ({@link BackupFile}), built in memory while applies
+     * wait (the store is iterated under this machine's lock, so the copy is of one applied index).
+     */
+    public synchronized byte[] exportBackup(long term, String sourceNode, long createdAtMs) {
+        BackupFile.Writer w = new BackupFile.Writer(image.appliedIndex(), term, sourceNode, createdAtMs);
+        openStore().forEach(w::add);
+        return w.finish();
+    }
+
+    /**
+     * Creates a new store in {@code storeDir} from a backup file. The file is checked completely first (magic,
+     * versions, every entry, SHA-256); the store is built next to {@code storeDir}, opened and checked (it must load,
+     * with the backup's applied index), and only then renamed into place. Any problem throws
+     * {@link SnapshotException} and leaves {@code storeDir} as it was.
+     *
+     * @throws SnapshotException also if {@code storeDir} exists and is not empty: restore never overwrites a store
+     */
+    public static BackupFile.Info restoreBackup(Path backup, Path storeDir) {
+        Path dir = storeDir.toAbsolutePath().normalize();
+        requireEmpty(dir);
+        BackupFile.Info info = BackupFile.verify(backup);
+        Path tmp = sibling(dir, RESTORE_TMP_SUFFIX);
+        try {
+            deleteRecursively(tmp);
+            Files.createDirectories(tmp);
+            List<byte[][]> entries = new ArrayList<>();
+            BackupFile.read(backup, (k, v) -> entries.add(new byte[][]{k, v}));
+            try (RouteStore s = RouteStore.open(tmp)) {
+                s.putAll(entries);
+                long idx = s.load().appliedIndex();
+                s.loadDedup();
+                if (idx != info.appliedIndex()) {
+                    throw new SnapshotException("backup file " + backup + " says applied index " + info.appliedIndex()
+                            + " but its entries hold " + idx);
+                }
+            } catch (StateMachineException e) {
+                throw new SnapshotException("backup file " + backup + " does not load as a store: " + e.getMessage(),
+                        e);
+            }
+            fsyncDir(tmp);
+            if (Files.exists(dir)) {
+                Files.delete(dir); // empty, checked above
+            }
+            Files.createDirectories(dir.getParent());
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            fsyncDir(dir.getParent());
+            return info;
+        } catch (IOException | RuntimeException e) {
+            try {
+                deleteRecursively(tmp);
+            } catch (IOException | UncheckedIOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof SnapshotException se) {
+                throw se;
+            }
+            throw new SnapshotException("cannot restore " + backup + " into " + dir + ": " + e, e);
+        }
+    }
+
+    private static void requireEmpty(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            if (list.findAny().isPresent()) {
+                throw new SnapshotException("refusing to restore into " + dir
+                        + ": it is not empty (restore seeds a new member; move the old data dir away first)");
+            }
+        } catch (IOException e) {
+            throw new SnapshotException("cannot read " + dir + ": " + e, e);
+        }
+    }
+
+    /**
+     * Opens an existing store read only, for offline inspection ({@code rns-admin inspect}); applying to it fails.
+     *
+     * @throws StateMachineException if there is no store at {@code storeDir} or it does not load
+     */
+    public static RouteStateMachine openReadOnly(Path storeDir) {
+        Path dir = storeDir.toAbsolutePath().normalize();
+        RouteStore store = RouteStore.openReadOnly(dir);
+        try {
+            return new RouteStateMachine(dir, store, store.load(), store.loadDedup());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** RocksDB's block checksums of every SST file of the store; throws {@link StateMachineException} naming a bad one. */
+    public synchronized void verifyStoreChecksums() {
+        openStore().verifyChecksums();
+    }
+
+    /** How many broker tombstones the state machine keeps (for inspection). */
+    public synchronized int tombstoneCount() {
+        return dedup.tombstoneCount();
+    }
+
     // ---------------------------------------------------------------------------------------------- diagnostics
 
     /**

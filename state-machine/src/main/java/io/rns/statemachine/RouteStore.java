@@ -10,6 +10,7 @@ import io.rns.store.v1.StoredSession;
 import io.rns.store.v1.StoredTombstone;
 import io.rns.store.v1.StoredTopic;
 import org.rocksdb.Checkpoint;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -78,8 +79,55 @@ final class RouteStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens an existing store read only (offline inspection; works next to a running node, which holds the write
+     * lock, and then shows its last flushed state).
+     */
+    static RouteStore openReadOnly(Path dir) {
+        if (!java.nio.file.Files.isRegularFile(dir.resolve("CURRENT"))) {
+            throw new StateMachineException("no state-machine store at " + dir + " (no RocksDB CURRENT file)");
+        }
+        Options options = new Options().setCreateIfMissing(false);
+        WriteOptions writeOptions = new WriteOptions();
+        try {
+            return new RouteStore(dir, options, writeOptions, RocksDB.openReadOnly(options, dir.toString()));
+        } catch (RocksDBException e) {
+            writeOptions.close();
+            options.close();
+            throw new StateMachineException(
+                    "cannot open state-machine store at " + dir + " read-only: " + e.getMessage(), e);
+        }
+    }
+
     Path dir() {
         return dir;
+    }
+
+    /** Writes raw keys and values (a restore into a new store) in batches, then flushes them to SST files. */
+    void putAll(Iterable<byte[][]> entries) {
+        try (WriteBatch batch = new WriteBatch(); FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            for (byte[][] e : entries) {
+                batch.put(e[0], e[1]);
+                if (batch.count() >= 10_000) {
+                    db.write(writeOptions, batch);
+                    batch.clear();
+                }
+            }
+            db.write(writeOptions, batch);
+            db.flush(flush);
+        } catch (RocksDBException e) {
+            throw new StateMachineException("cannot write state-machine store at " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads every block of every SST file and checks its checksum (RocksDB's own). */
+    void verifyChecksums() {
+        try {
+            db.verifyChecksum();
+        } catch (RocksDBException e) {
+            throw new StateMachineException("state-machine store at " + dir + " fails its checksums: " + e.getMessage(),
+                    e);
+        }
     }
 
     /** Reads the whole store into an image. */

@@ -44,7 +44,7 @@ public final class RequestDispatcher implements RequestHandler {
 
     public RequestDispatcher(NamesrvConfig config, Consensus consensus, ReadService reads, WriteService writes,
             Responses responses, Executor readExecutor, LivenessService liveness, ConnectionRegistry connections,
-            LeaderForwarding forwarding, RequestMetrics metrics) {
+            LeaderForwarding forwarding, RequestMetrics metrics, BackupSource backups) {
         this.config = config;
         this.metrics = metrics;
         this.consensus = consensus;
@@ -58,6 +58,8 @@ public final class RequestDispatcher implements RequestHandler {
         AdminHandlers admin = new AdminHandlers(writes, answers);
         MembershipHandlers membership = new MembershipHandlers(config, consensus, responses);
         QueryHandlers queries = new QueryHandlers(reads, responses, readExecutor);
+        SnapshotHandlers snapshots = new SnapshotHandlers(config.nodeId(), reads, responses, readExecutor, backups,
+                config.maxFrameBytes(), System::nanoTime);
 
         routes.put(BodyCase.REGISTER_BROKER,
                 new Route(Placement.WRITER, brokers::validateRegister, brokers::register, brokers::bindRegistered));
@@ -81,6 +83,8 @@ public final class RequestDispatcher implements RequestHandler {
         read(BodyCase.KV_GET, queries::kvGet);
         read(BodyCase.KV_LIST, queries::kvList);
         read(BodyCase.GET_NODE_STATUS, (req, ctx, t) -> CompletableFuture.completedFuture(nodeStatus()));
+        routes.put(BodyCase.SAVE_SNAPSHOT,
+                Route.local(req -> membership.requireRaft("save_snapshot"), snapshots::save));
         routes.put(BodyCase.LIST_PEERS,
                 Route.local(req -> membership.requireRaft("list_peers"), (req, ctx, t) -> membership.list(req)));
         routes.put(BodyCase.ADD_PEER, Route.on(Placement.LEADER_TIMED, membership::validateAdd, membership::add));

@@ -73,6 +73,16 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         return members.stream().filter(m -> m.id().equals(nodeId)).findFirst().orElseThrow();
     }
 
+    /** The state-machine store of a RAFT node: {@code <data dir>/state}. */
+    public Path stateDir() {
+        return stateDirIn(dataDir);
+    }
+
+    /** The state-machine store inside a RAFT node's data dir (offline tools that have no configuration). */
+    public static Path stateDirIn(Path dataDir) {
+        return dataDir.resolve("state");
+    }
+
     public Member member(String id) {
         return members.stream().filter(m -> m.id().equals(id)).findFirst().orElse(null);
     }

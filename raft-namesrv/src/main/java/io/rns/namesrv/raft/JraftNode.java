@@ -86,20 +86,16 @@ final class JraftNode {
     /** Starts the raft server and node; returns once the node is initialised (not once a leader is elected). */
     void start() throws IOException {
         Member self = config.self();
-        Path dir = config.dataDir().resolve("raft");
-        Files.createDirectories(dir);
+        Files.createDirectories(raftDir(config));
         NodeOptions o = new NodeOptions();
         o.setElectionTimeoutMs(config.electionTimeoutMs());
         o.setSnapshotIntervalSecs(config.snapshotIntervalSecs());
         o.setSnapshotLogIndexMargin(config.snapshotLogIndexMargin());
         o.setEnableMetrics(true);
-        o.setLogUri(dir.resolve("log").toString());
-        o.setRaftMetaUri(dir.resolve("meta").toString());
-        o.setSnapshotUri(dir.resolve("snapshot").toString());
-        Configuration conf = new Configuration();
-        for (Member m : config.members()) {
-            conf.addPeer(peerOf(m));
-        }
+        o.setLogUri(logDir(config).toString());
+        o.setRaftMetaUri(metaDir(config).toString());
+        o.setSnapshotUri(snapshotDir(config).toString());
+        Configuration conf = initialConf(config);
         o.setInitialConf(conf);
         o.setFsm(fsm);
         RaftOptions r = o.getRaftOptions();
@@ -132,6 +128,32 @@ final class JraftNode {
             voters.forEach(v -> hosts.add(AddressAllowList.hostOf(v)));
         }
         return hosts;
+    }
+
+    /** The Raft part of a node's data dir: {@code raft/log}, {@code raft/meta}, {@code raft/snapshot}. */
+    static Path raftDir(NamesrvConfig config) {
+        return config.dataDir().resolve("raft");
+    }
+
+    static Path logDir(NamesrvConfig config) {
+        return raftDir(config).resolve("log");
+    }
+
+    static Path metaDir(NamesrvConfig config) {
+        return raftDir(config).resolve("meta");
+    }
+
+    static Path snapshotDir(NamesrvConfig config) {
+        return raftDir(config).resolve("snapshot");
+    }
+
+    /** The configured members as a Raft configuration (used only while the log is empty). */
+    static Configuration initialConf(NamesrvConfig config) {
+        Configuration conf = new Configuration();
+        for (Member m : config.members()) {
+            conf.addPeer(peerOf(m));
+        }
+        return conf;
     }
 
     static PeerId peerOf(Member m) {
