@@ -91,7 +91,7 @@ class DistTarballTest {
             rns = s.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         assertTrue(rns.getFileName().toString().startsWith("rns-"), rns.toString());
-        for (String bin : List.of("bin/rns-node", "bin/rns", "bin/cluster.sh")) {
+        for (String bin : List.of("bin/rns-node", "bin/rns", "bin/rns-admin", "bin/cluster.sh")) {
             assertTrue(Files.isExecutable(rns.resolve(bin)), bin + " is not executable");
         }
         assertTrue(Files.isRegularFile(rns.resolve("conf/rns.properties")));
@@ -130,6 +130,16 @@ class DistTarballTest {
             String out = Files.readString(status);
             assertTrue(out.contains("LEADER"), out);
             assertTrue(Files.isDirectory(run.resolve("n1/data/native")), "RocksDB's JNI library in the data dir");
+            // a backup through the packaged CLI, checked by the packaged admin tool
+            Path backup = dir.resolve("dist.rnsbak");
+            Path saved = dir.resolve("snapshot-save.log");
+            assertEquals(0, run(elsewhere, saved, env, "bash", rns.resolve("bin/rns").toString(), "snapshot", "save",
+                    backup.toString()), "bin/rns snapshot save failed; see " + saved);
+            assertTrue(Files.readString(saved).contains("snapshot saved " + backup), Files.readString(saved));
+            Path checked = dir.resolve("snapshot-status.log");
+            assertEquals(0, run(elsewhere, checked, env, "bash", rns.resolve("bin/rns-admin").toString(), "snapshot",
+                    "status", backup.toString()), "bin/rns-admin snapshot status failed; see " + checked);
+            assertTrue(Files.readString(checked).contains("\"ok\": true"), Files.readString(checked));
         } finally {
             run(elsewhere, log, env, "bash", cluster, "stop", "--dir", run.toString());
         }

@@ -22,6 +22,7 @@ import io.rns.namesrv.raft.JraftConsensus;
 import io.rns.namesrv.read.ReadService;
 import io.rns.namesrv.spi.IngressContext;
 import io.rns.namesrv.spi.IngressProvider;
+import io.rns.namesrv.spi.IngressStats;
 import io.rns.namesrv.write.SessionPolicy;
 import io.rns.namesrv.write.SessionStamp;
 import io.rns.namesrv.write.WriteService;
@@ -173,6 +174,7 @@ public final class NamesrvNode implements AutoCloseable {
         log.info("node {} serving clients on {} (raft on {})", config.nodeId(), server.localAddress(),
                 config.self().raftAddress());
         metrics.bindRpcServer("client", server::stats);
+        metrics.bindStore(stateMachine::storeStats);
         AtomicLong ids = new AtomicLong(INGRESS_CONNECTION_ID_BASE);
         startIngresses(providers, dispatcher, ids);
         livenessExecutor.scheduleWithFixedDelay(this::checkHalted, HALT_CHECK_MS, HALT_CHECK_MS, TimeUnit.MILLISECONDS);
@@ -242,7 +244,11 @@ public final class NamesrvNode implements AutoCloseable {
                 continue;
             }
             try {
-                ingresses.add(p.start(ctx));
+                AutoCloseable handle = p.start(ctx);
+                ingresses.add(handle);
+                if (handle instanceof IngressStats stats) {
+                    metrics.bindRpcServer(p.name(), stats::stats);
+                }
             } catch (Exception e) {
                 throw new IOException("node " + config.nodeId() + ": ingress '" + p.name() + "' failed to start: " + e,
                         e);

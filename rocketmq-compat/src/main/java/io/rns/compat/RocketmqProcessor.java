@@ -39,8 +39,10 @@ final class RocketmqProcessor implements AutoCloseable {
     private final RocketmqTranslator translator;
     private final ThreadPoolExecutor queries;
     private final ThreadPoolExecutor writes;
+    private final IngressCounters counters;
 
-    RocketmqProcessor(IngressContext context) {
+    RocketmqProcessor(IngressContext context, IngressCounters counters) {
+        this.counters = counters;
         this.config = context.config();
         this.dispatcher = context.dispatcher();
         this.translator = new RocketmqTranslator(config, this::callNative);
@@ -69,12 +71,16 @@ final class RocketmqProcessor implements AutoCloseable {
             respond(channel, request, Answers.notSupported(request.getCode()));
             return;
         }
+        counters.requests.increment();
         ThreadPoolExecutor executor = kind == RequestKind.QUERY ? queries : writes;
         long timeoutMs = kind == RequestKind.QUERY ? config.readTimeoutMs() : config.writeTimeoutMs();
         ChannelInboundContext ctx = ChannelInboundContext.of(channel, connectionId, arrivalNanos, timeoutMs);
+        counters.inFlight.incrementAndGet();
         try {
             executor.execute(() -> run(channel, request, ctx));
         } catch (RejectedExecutionException e) {
+            counters.inFlight.decrementAndGet();
+            counters.busy.increment();
             respond(channel, request,
                     RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_BUSY,
                             "[RNS] too many pending " + (kind == RequestKind.QUERY ? "queries" : "registrations/writes")
@@ -91,10 +97,12 @@ final class RocketmqProcessor implements AutoCloseable {
             f = CompletableFuture.failedFuture(e);
         }
         f.whenComplete((resp, t) -> {
+            counters.inFlight.decrementAndGet();
             if (t == null) {
                 respond(channel, request, resp);
                 return;
             }
+            counters.failed.increment();
             RemotingCommand failure = Answers.failure(t);
             if (!request.isOnewayRPC()) { // respond() logs a failed oneway request
                 log.warn("RocketMQ ingress: request code {} from {} failed: {}", request.getCode(),

@@ -19,7 +19,9 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.spi.IngressContext;
+import io.rns.namesrv.spi.IngressStats;
 import io.rns.rpc.transport.DaemonThreads;
+import io.rns.rpc.transport.RpcServer;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * {@link RocketmqProcessor}; answers are encoded as JSON. An oversized or undecodable frame closes that connection
  * only (logged with the peer's address); idle connections close after {@code rpc.idle-timeout-ms} like stock.
  */
-public final class RocketmqServer implements AutoCloseable {
+public final class RocketmqServer implements AutoCloseable, IngressStats {
     private static final Logger log = LoggerFactory.getLogger(RocketmqServer.class);
     static final AttributeKey<Long> CONNECTION_ID = AttributeKey.valueOf("rns.rocketmq.connectionId");
     /** The node's applied index when the connection was opened (see InboundContext#connectionOpenedAtIndex). */
@@ -44,8 +46,11 @@ public final class RocketmqServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel listener;
     private final RocketmqProcessor processor;
+    private final IngressCounters counters;
 
-    private RocketmqServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, RocketmqProcessor processor) {
+    private RocketmqServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, RocketmqProcessor processor,
+            IngressCounters counters) {
+        this.counters = counters;
         this.boss = boss;
         this.workers = workers;
         this.listener = listener;
@@ -62,7 +67,8 @@ public final class RocketmqServer implements AutoCloseable {
     public static RocketmqServer start(IngressContext context, String host, int port) throws InterruptedException {
         NamesrvConfig config = context.config();
         NamesrvConfig.RocketmqIngress rc = config.rocketmq();
-        RocketmqProcessor processor = new RocketmqProcessor(context);
+        IngressCounters counters = new IngressCounters();
+        RocketmqProcessor processor = new RocketmqProcessor(context, counters);
         EventLoopGroup boss = new NioEventLoopGroup(1, DaemonThreads.named("rns-rmq-accept-" + config.nodeId()));
         EventLoopGroup workers = new NioEventLoopGroup(rc.ioThreads(),
                 DaemonThreads.numbered("rns-rmq-io-" + config.nodeId()));
@@ -72,17 +78,21 @@ public final class RocketmqServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true).childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            counters.accepted.increment();
+                            counters.open.incrementAndGet();
+                            ch.closeFuture().addListener(f -> counters.open.decrementAndGet());
                             ch.attr(CONNECTION_ID).set(context.connectionIds().next());
                             ch.attr(OPENED_AT_INDEX).set(context.appliedIndex().getAsLong());
                             ch.pipeline()
                                     .addLast("idle",
                                             new IdleStateHandler(0, 0, config.idleTimeoutMs(), TimeUnit.MILLISECONDS))
                                     .addLast("frame", new LengthFieldBasedFrameDecoder(rc.maxFrameBytes(), 0, 4, 0, 4))
-                                    .addLast("encoder", new Encoder()).addLast("handler", new Handler(processor));
+                                    .addLast("encoder", new Encoder())
+                                    .addLast("handler", new Handler(processor, counters));
                         }
                     });
             Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
-            RocketmqServer s = new RocketmqServer(boss, workers, ch, processor);
+            RocketmqServer s = new RocketmqServer(boss, workers, ch, processor, counters);
             log.info("node {}: RocketMQ remoting ingress listening on {} (max frame {} bytes)", config.nodeId(),
                     s.localAddress(), rc.maxFrameBytes());
             return s;
@@ -92,6 +102,11 @@ public final class RocketmqServer implements AutoCloseable {
             processor.close();
             throw e;
         }
+    }
+
+    @Override
+    public RpcServer.Stats stats() {
+        return counters.snapshot();
     }
 
     public InetSocketAddress localAddress() {
@@ -121,9 +136,11 @@ public final class RocketmqServer implements AutoCloseable {
 
     static final class Handler extends SimpleChannelInboundHandler<ByteBuf> {
         private final RocketmqProcessor processor;
+        private final IngressCounters counters;
 
-        Handler(RocketmqProcessor processor) {
+        Handler(RocketmqProcessor processor, IngressCounters counters) {
             this.processor = processor;
+            this.counters = counters;
         }
 
         @Override
@@ -133,12 +150,14 @@ public final class RocketmqServer implements AutoCloseable {
             try {
                 cmd = RemotingCommand.decode(frame);
             } catch (Exception | StackOverflowError e) {
+                counters.protocolErrors.increment();
                 log.warn("RocketMQ ingress: closing connection from {}: undecodable frame of {} bytes: {}",
                         ChannelInboundContext.address(ctx.channel().remoteAddress()), frame.capacity(), e.toString());
                 ctx.close();
                 return;
             }
             if (cmd == null) {
+                counters.protocolErrors.increment();
                 log.warn("RocketMQ ingress: closing connection from {}: empty frame",
                         ChannelInboundContext.address(ctx.channel().remoteAddress()));
                 ctx.close();
@@ -167,6 +186,7 @@ public final class RocketmqServer implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             String peer = ChannelInboundContext.address(ctx.channel().remoteAddress());
             if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
+                counters.protocolErrors.increment();
                 log.warn(
                         "RocketMQ ingress: closing connection from {}: frame larger than rocketmq.max-frame-bytes ({})",
                         peer, cause.getMessage());

@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,13 +44,15 @@ class RocketmqClusterTest {
 
     MiniCluster cluster;
     int[] rmqPorts;
+    int[] adminPorts;
     NettyRemotingClient client;
 
     @BeforeEach
     void start() throws Exception {
         rmqPorts = MiniCluster.freePorts(3);
-        cluster = new MiniCluster(3, dir, 1000, 0)
-                .customize((i, b) -> b.rocketmqListenPort(rmqPorts[i]).rocketmqBrokerLeaseMs(120_000)).startAll();
+        adminPorts = MiniCluster.freePorts(3);
+        cluster = new MiniCluster(3, dir, 1000, 0).customize((i, b) -> b.rocketmqListenPort(rmqPorts[i])
+                .rocketmqBrokerLeaseMs(120_000).adminListenPort(adminPorts[i])).startAll();
         cluster.awaitLeader(Duration.ofSeconds(30));
         client = new NettyRemotingClient(new NettyClientConfig());
         client.start();
@@ -100,6 +106,22 @@ class RocketmqClusterTest {
         ClusterInfo info = ClusterInfo.decode(ci.getBody(), ClusterInfo.class);
         assertEquals(Set.of("broker-a"), info.getClusterAddrTable().get("DefaultCluster"));
         assertEquals("127.0.0.1:20911", info.getBrokerAddrTable().get("broker-a").getBrokerAddrs().get(0L));
+    }
+
+    /** The RocketMQ port's connections and refusals are exported like the native port's, and so is the store. */
+    @Test
+    void theRocketmqPortIsMeasured() throws Exception {
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, route(0, "NoSuchTopic").getCode());
+        HttpClient http = HttpClient.newHttpClient();
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPorts[0] + "/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String node = cluster.config(0).nodeId();
+        assertTrue(body.contains("rns_rpc_connections_accepted_total{node=\"" + node + "\",port=\"rocketmq\"} 1.0"),
+                body);
+        assertTrue(body.contains("rns_rpc_connections_open{node=\"" + node + "\",port=\"rocketmq\"} 1.0"), body);
+        assertTrue(body.contains("rns_rpc_protocol_errors_total{node=\"" + node + "\",port=\"rocketmq\"} 0.0"), body);
+        assertTrue(body.contains("rns_store_keys{node=\"" + node + "\"}"), body);
+        assertTrue(body.contains("rns_store_sst_bytes{node=\"" + node + "\"}"), body);
     }
 
     @Test

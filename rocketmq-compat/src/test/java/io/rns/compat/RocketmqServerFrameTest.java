@@ -3,6 +3,7 @@ package io.rns.compat;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.spi.IngressContext;
+import io.rns.rpc.transport.RpcServer;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.ResponseEnvelope;
 import io.rns.rpc.v1.ResponseHeader;
@@ -96,6 +97,10 @@ class RocketmqServerFrameTest {
             out.flush();
             assertTrue(closedByPeer(bad), "oversized frame closes its connection");
             assertEquals(17, routeQuery(good).getCode(), "the other connection still works");
+            RpcServer.Stats st = server.stats();
+            assertEquals(2, st.connectionsAccepted());
+            assertEquals(1, st.protocolErrors(), "the oversized frame is counted as a refusal");
+            assertEquals(2, st.requests());
         }
     }
 
@@ -110,6 +115,13 @@ class RocketmqServerFrameTest {
             out.flush();
             assertTrue(closedByPeer(bad), "undecodable frame closes its connection");
             assertEquals(17, routeQuery(good).getCode(), "the other connection still works");
+            assertEquals(1, server.stats().protocolErrors(), "the undecodable frame is counted as a refusal");
+            long until = System.nanoTime() + 5_000_000_000L; // the server's close listener runs on its event loop
+            while (server.stats().connectionsOpen() != 1 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, server.stats().connectionsOpen(), "the refused connection is no longer open");
         }
+        assertEquals(0, server.stats().inFlight());
     }
 }

@@ -407,6 +407,20 @@ public final class RouteStateMachine implements AutoCloseable {
         return manifest.appliedIndex();
     }
 
+    /** The store's RocksDB basics, for metrics: all -1 once closed. */
+    public record StoreStats(long estimatedKeys, long sstBytes, long memtableBytes, long liveDataBytes) {
+    }
+
+    public synchronized StoreStats storeStats() {
+        if (store == null) {
+            return new StoreStats(-1, -1, -1, -1);
+        }
+        return new StoreStats(store.longProperty("rocksdb.estimate-num-keys"),
+                store.longProperty("rocksdb.total-sst-files-size"),
+                store.longProperty("rocksdb.cur-size-all-mem-tables"),
+                store.longProperty("rocksdb.estimate-live-data-size"));
+    }
+
     // ---------------------------------------------------------------------------------------------- backups
 
     /**

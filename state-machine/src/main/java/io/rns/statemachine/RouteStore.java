@@ -120,6 +120,15 @@ final class RouteStore implements AutoCloseable {
         }
     }
 
+    /** A RocksDB integer property ({@code rocksdb.estimate-num-keys}, ...); -1 if RocksDB does not answer. */
+    long longProperty(String name) {
+        try {
+            return db.getLongProperty(name);
+        } catch (RocksDBException e) {
+            return -1;
+        }
+    }
+
     /** Reads every block of every SST file and checks its checksum (RocksDB's own). */
     void verifyChecksums() {
         try {

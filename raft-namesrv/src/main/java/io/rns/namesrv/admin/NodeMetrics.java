@@ -16,6 +16,7 @@ import io.rns.namesrv.consensus.NodeStatus;
 import io.rns.namesrv.liveness.LivenessService;
 import io.rns.rpc.transport.RpcServer;
 import io.rns.rpc.v1.Role;
+import io.rns.statemachine.RouteStateMachine;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +110,21 @@ public final class NodeMetrics implements AutoCloseable {
         counter("rns.liveness.heartbeat.copies.ignored",
                 "numbered heartbeats that renewed nothing (a copy of one already counted)", liveness,
                 l -> l.tracker().heartbeatCopiesIgnored());
+        return this;
+    }
+
+    /** The state machine's RocksDB store (read at scrape time; -1 once the node closed it). */
+    public NodeMetrics bindStore(Supplier<RouteStateMachine.StoreStats> stats) {
+        Gauge.builder("rns.store.keys", stats, s -> s.get().estimatedKeys())
+                .description("keys in the state-machine store (RocksDB's estimate)").strongReference(true)
+                .register(registry);
+        Gauge.builder("rns.store.sst", stats, s -> s.get().sstBytes()).baseUnit("bytes")
+                .description("size of the state-machine store's SST files").strongReference(true).register(registry);
+        Gauge.builder("rns.store.memtable", stats, s -> s.get().memtableBytes()).baseUnit("bytes")
+                .description("size of the state-machine store's memtables").strongReference(true).register(registry);
+        Gauge.builder("rns.store.live.data", stats, s -> s.get().liveDataBytes()).baseUnit("bytes")
+                .description("live data in the state-machine store (RocksDB's estimate)").strongReference(true)
+                .register(registry);
         return this;
     }
 

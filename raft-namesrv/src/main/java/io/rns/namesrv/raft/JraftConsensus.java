@@ -149,7 +149,7 @@ public final class JraftConsensus implements Consensus {
 
     @Override
     public List<EngineMetric> engineMetrics() {
-        return JraftMetrics.of(raft.node());
+        return JraftMetrics.of(raft.node(), raft.fsm.metrics());
     }
 
     @Override

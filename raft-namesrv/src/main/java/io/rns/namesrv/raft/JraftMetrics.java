@@ -24,16 +24,18 @@ final class JraftMetrics {
     private JraftMetrics() {
     }
 
-    static List<EngineMetric> of(Node node) {
-        if (node == null) {
-            return List.of();
-        }
-        NodeMetrics nm = node.getNodeMetrics();
-        MetricRegistry r = nm == null ? null : nm.getMetricRegistry();
-        if (r == null) {
-            return List.of();
-        }
+    /** jraft's registry of the node (if any) followed by RNS's own engine-side registry ({@link RouteFsm}). */
+    static List<EngineMetric> of(Node node, MetricRegistry own) {
         List<EngineMetric> out = new ArrayList<>();
+        NodeMetrics nm = node == null ? null : node.getNodeMetrics();
+        if (nm != null && nm.getMetricRegistry() != null) {
+            add(nm.getMetricRegistry(), out);
+        }
+        add(own, out);
+        return out;
+    }
+
+    private static void add(MetricRegistry r, List<EngineMetric> out) {
         for (Map.Entry<String, Timer> e : r.getTimers().entrySet()) {
             Snapshot s = e.getValue().getSnapshot();
             out.add(new EngineMetric(e.getKey(), EngineMetric.Kind.TIMER, e.getValue().getCount(),
@@ -56,6 +58,5 @@ final class JraftMetrics {
                         Double.NaN));
             }
         }
-        return out;
     }
 }

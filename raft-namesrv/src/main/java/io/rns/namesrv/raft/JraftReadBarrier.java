@@ -5,6 +5,7 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.closure.ReadIndexClosure;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.option.ReadOnlyOption;
+import com.codahale.metrics.Timer;
 import io.rns.namesrv.consensus.AppliedIndexWaiters;
 import io.rns.namesrv.consensus.ConsensusException;
 import io.rns.namesrv.consensus.ConsensusException.Kind;
@@ -17,6 +18,8 @@ import java.util.function.LongSupplier;
 
 /** The read port on jraft: ReadIndex (ReadOnlySafe or ReadOnlyLeaseBased) and waits for the applied index. */
 final class JraftReadBarrier implements ReadBarrier {
+    static final String LINEARIZABLE_TIMER = "rns-read-barrier-linearizable";
+    static final String LEASE_TIMER = "rns-read-barrier-lease";
     private final JraftNode raft;
     private final AppliedIndexWaiters waiters;
 
@@ -41,8 +44,12 @@ final class JraftReadBarrier implements ReadBarrier {
             return CompletableFuture.failedFuture(new ConsensusException(Kind.SHUTTING_DOWN, "node is shutting down"));
         }
         CompletableFuture<Long> f = new CompletableFuture<>();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         attempt(n, lease ? ReadOnlyOption.ReadOnlyLeaseBased : ReadOnlyOption.ReadOnlySafe, deadline, f);
+        // the barrier's wait by level, retries included, successful or not (rns_raft_engine_seconds)
+        Timer timer = raft.fsm.metrics().timer(lease ? LEASE_TIMER : LINEARIZABLE_TIMER);
+        f.whenComplete((i, t) -> timer.update(System.nanoTime() - started, TimeUnit.NANOSECONDS));
         return f;
     }
 

@@ -11,6 +11,7 @@ import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
+import com.codahale.metrics.MetricRegistry;
 import io.rns.log.v1.LogRecord;
 import io.rns.namesrv.consensus.NodeStatus.LeadershipListener;
 import io.rns.rpc.transport.DaemonThreads;
@@ -22,7 +23,9 @@ import io.rns.statemachine.StateMachineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,6 +44,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RouteFsm extends StateMachineAdapter {
     private static final Logger log = LoggerFactory.getLogger(RouteFsm.class);
+    static final String SAVE_TIMER = "rns-snapshot-save";
+    static final String SAVE_BYTES = "rns-snapshot-save-bytes";
+    static final String INSTALL_TIMER = "rns-snapshot-install";
+    static final String INSTALL_BYTES = "rns-snapshot-install-bytes";
 
     private final String nodeId;
     private final RouteStateMachine sm;
@@ -56,6 +64,12 @@ final class RouteFsm extends StateMachineAdapter {
     private final ExecutorService snapshotSaver;
 
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
+    /**
+     * Snapshot saves and installs as RNS sees them (jraft's own {@code fsm-snapshot-save} times only the part on the
+     * FSM thread): {@code rns-snapshot-save} (checkpoint + background checksums and manifest), {@code rns-snapshot-install}
+     * (verify, copy and swap; at start-up too) and their sizes in bytes.
+     */
+    private final MetricRegistry metrics = new MetricRegistry();
 
     RouteFsm(String nodeId, RouteStateMachine sm) {
         this.nodeId = nodeId;
@@ -161,6 +175,8 @@ final class RouteFsm extends StateMachineAdapter {
                 }
             }
             lastSnapshotIndex.set(pending.appliedIndex());
+            metrics.timer(SAVE_TIMER).update(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            metrics.histogram(SAVE_BYTES).update(sizeOf(Path.of(writer.getPath()), files));
             log.info(
                     "node {}: snapshot saved at applied index {} ({} files) in {}: checkpoint {} ms on the apply "
                             + "thread, checksums and manifest {} ms in the background",
@@ -179,8 +195,11 @@ final class RouteFsm extends StateMachineAdapter {
             log.error("node {}: refusing to load a snapshot while leader", nodeId);
             return false;
         }
+        long started = System.nanoTime();
         try {
             sm.loadSnapshot(Path.of(reader.getPath()));
+            metrics.timer(INSTALL_TIMER).update(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            metrics.histogram(INSTALL_BYTES).update(sizeOf(Path.of(reader.getPath()), reader.listFiles()));
             long idx = reader.load() == null ? sm.appliedIndex() : reader.load().getLastIncludedIndex();
             lastSnapshotIndex.set(idx);
             snapshotsLoaded.incrementAndGet();
@@ -193,6 +212,23 @@ final class RouteFsm extends StateMachineAdapter {
             log.error("node {}: SNAPSHOT LOAD FAILED from {}: {}", nodeId, reader.getPath(), e.getMessage(), e);
             return false;
         }
+    }
+
+    /** Total size of a snapshot's files (0 for a file that cannot be read: a metric must not fail a snapshot). */
+    private static long sizeOf(Path dir, java.util.Collection<String> files) {
+        long bytes = 0;
+        for (String f : files) {
+            try {
+                bytes += Files.size(dir.resolve(f));
+            } catch (IOException | RuntimeException e) {
+                // counted as 0
+            }
+        }
+        return bytes;
+    }
+
+    MetricRegistry metrics() {
+        return metrics;
     }
 
     @Override

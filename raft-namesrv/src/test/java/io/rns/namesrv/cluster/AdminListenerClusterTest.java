@@ -75,6 +75,10 @@ class AdminListenerClusterTest extends ClusterTestBase {
         contains(body, "rns_raft_engine_seconds{name=\"append-logs\",node=\"" + fid + "\",quantile=\"0.99\"}");
         contains(body, "rns_raft_engine_values_count{name=\"append-logs-count\",node=\"" + fid + "\"}");
         contains(body, "rns_request_queue_seconds_count{kind=\"kv_get\",node=\"" + fid + "\"} 1");
+        // the LINEARIZABLE kv_get's read barrier, timed by RNS; the state store's RocksDB basics
+        contains(body, "rns_raft_engine_seconds_count{name=\"rns-read-barrier-linearizable\",node=\"" + fid + "\"} 1");
+        contains(body, "rns_store_keys{node=\"" + fid + "\"}");
+        contains(body, "rns_store_sst_bytes{node=\"" + fid + "\"}");
 
         HttpResponse<String> ready = get(admin[f], "/ready");
         assertEquals(200, ready.statusCode(), ready.body());

@@ -149,6 +149,13 @@ class BackupRestoreClusterTest {
 
         restored.startAll();
         restored.awaitLeader(Duration.ofSeconds(20));
+        // each member installed the seeded snapshot at start-up, measured (rns_raft_engine_seconds/values)
+        for (int i = 0; i < 3; i++) {
+            List<String> measured = restored.node(i).consensus().engineMetrics().stream()
+                    .filter(m -> m.name().startsWith("rns-snapshot-install") && m.count() == 1)
+                    .map(m -> m.name() + "/" + m.kind()).sorted().toList();
+            assertEquals(List.of("rns-snapshot-install-bytes/HISTOGRAM", "rns-snapshot-install/TIMER"), measured);
+        }
         NamesrvClient b = client(restored);
         assertEquals(new TreeSet<>(topics), new TreeSet<>(b.listTopics(null, LIN).value()), "same topic list");
         Map<String, TopicRoute> restoredRoutes = routes(b, topics);
