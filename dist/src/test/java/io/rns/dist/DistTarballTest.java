@@ -100,6 +100,15 @@ class DistTarballTest {
         for (String dep : List.of("jraft-core", "rocksdbjni", "netty", "protobuf-java", "micrometer-core")) {
             assertTrue(notices.contains(dep), "THIRD-PARTY.txt does not list " + dep);
         }
+        // license texts: the Apache 2.0 text (most jars), and the texts the jars ship themselves
+        assertTrue(Files.readString(rns.resolve("licenses/Apache-2.0.txt")).contains("Version 2.0, January 2004"));
+        try (Stream<Path> s = Files.walk(rns.resolve("licenses"))) {
+            List<Path> shipped = s.filter(Files::isRegularFile).toList();
+            assertTrue(shipped.stream().anyMatch(p -> p.toString().contains("slf4j-api-")), shipped.toString());
+            assertTrue(shipped.stream().anyMatch(
+                    p -> p.toString().contains("micrometer-core-") && p.getFileName().toString().startsWith("NOTICE")),
+                    shipped.toString());
+        }
         // no library twice: a second version of a jar on lib/* is a NoSuchMethodError waiting to happen
         Map<String, List<String>> byArtifact = new TreeMap<>();
         try (Stream<Path> s = Files.list(rns.resolve("lib"))) {
