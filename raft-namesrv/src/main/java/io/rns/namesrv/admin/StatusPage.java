@@ -4,6 +4,7 @@ import io.rns.rpc.transport.RequestHandler;
 import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.BrokerLease;
 import io.rns.rpc.v1.Consistency;
+import io.rns.rpc.v1.ExpiredBroker;
 import io.rns.rpc.v1.GetClusterInfoRequest;
 import io.rns.rpc.v1.GetNodeStatusRequest;
 import io.rns.rpc.v1.GetNodeStatusResponse;
@@ -160,6 +161,20 @@ public final class StatusPage {
                     .append(l.getBrokerEpoch()).append("</td><td>").append(l.getLastContactAgeMs())
                     .append(" ms ago</td><td>").append(l.getLeaseRemainingMs()).append(" ms</td><td>")
                     .append(l.getLeaseTimeoutMs()).append(" ms</td><td>").append(state).append("</td></tr>\n");
+        }
+        h.append("</table>\n<h3>Recent expiries</h3><p class=\"served\">the last expiries ")
+                .append(esc(r.getHeader().getNodeId())).append(" applied as leader, newest first</p>\n");
+        if (r.getListBrokerLeases().getRecentExpiriesCount() == 0) {
+            h.append("<p id=\"expiries\">none</p>\n");
+            return;
+        }
+        h.append("<table id=\"expiries\"><tr><th>cluster</th><th>broker</th><th>id</th><th>address</th><th>epoch</th>"
+                + "<th>log index</th><th>expired</th></tr>\n");
+        for (ExpiredBroker x : r.getListBrokerLeases().getRecentExpiriesList()) {
+            h.append("<tr><td>").append(esc(x.getCluster())).append("</td><td>").append(esc(x.getBrokerName()))
+                    .append("</td><td>").append(x.getBrokerId()).append("</td><td>").append(esc(x.getBrokerAddr()))
+                    .append("</td><td>").append(x.getBrokerEpoch()).append("</td><td>").append(x.getLogIndex())
+                    .append("</td><td>").append(x.getAgeMs()).append(" ms ago</td></tr>\n");
         }
         h.append("</table>\n");
     }

@@ -12,6 +12,7 @@ import io.rns.rpc.v1.BrokerConnectionClosedRequest;
 import io.rns.rpc.v1.BrokerConnectionClosedResponse;
 import io.rns.rpc.v1.BrokerLease;
 import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.ExpiredBroker;
 import io.rns.rpc.v1.HeartbeatRequest;
 import io.rns.rpc.v1.HeartbeatResponse;
 import io.rns.rpc.v1.ListBrokerLeasesResponse;
@@ -106,6 +107,13 @@ record LivenessHandlers(NodeStatus status, LivenessService liveness, ConnectionR
                     .setBrokerId(v.key().brokerId()).setBrokerAddr(v.addr()).setBrokerEpoch(v.epoch())
                     .setLastContactAgeMs(v.lastContactAgeMs()).setLeaseRemainingMs(v.remainingMs())
                     .setLeaseTimeoutMs(v.timeoutMs()).setSuspect(v.suspect()).setExpiring(v.expiring()));
+        }
+        long now = liveness.clock().nanos();
+        for (LivenessService.RecentExpiry x : liveness.recentExpiries()) {
+            LeaseTracker.Expiry e = x.expiry();
+            b.addRecentExpiries(ExpiredBroker.newBuilder().setCluster(e.cluster()).setBrokerName(e.key().brokerName())
+                    .setBrokerId(e.key().brokerId()).setBrokerAddr(e.addr()).setBrokerEpoch(e.epoch())
+                    .setLogIndex(x.logIndex()).setAgeMs(TimeUnit.NANOSECONDS.toMillis(now - x.appliedNanos())));
         }
         String leader = status.state().leaderId();
         b.setLeaderId(leader == null ? "" : leader);

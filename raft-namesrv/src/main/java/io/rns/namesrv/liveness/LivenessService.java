@@ -9,6 +9,8 @@ import io.rns.statemachine.BrokerMember;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -32,6 +34,13 @@ public final class LivenessService implements NodeStatus.LeadershipListener, Aut
     private final AtomicLong expiriesProposed = new AtomicLong();
     private final AtomicLong expiriesApplied = new AtomicLong();
     private ScheduledFuture<?> scan;
+    /** The last {@link #RECENT_EXPIRIES} expiries this node applied as leader, newest first. */
+    private final Deque<RecentExpiry> recent = new ArrayDeque<>();
+    static final int RECENT_EXPIRIES = 20;
+
+    /** An expiry that took effect: the broker, the index of its record, and when (this clock's nanos). */
+    public record RecentExpiry(LeaseTracker.Expiry expiry, long logIndex, long appliedNanos) {
+    }
 
     /** Expiries go through {@code writes}, the same write path as every other change (DESIGN §2). */
     public LivenessService(LivenessConfig config, NodeStatus status, WriteService writes, MonotonicClock clock) {
@@ -97,6 +106,7 @@ public final class LivenessService implements NodeStatus.LeadershipListener, Aut
                         tracker.expiryFinished(e, LeaseTracker.Outcome.FAILED);
                     } else if (r instanceof WriteOutcome.Applied a) {
                         expiriesApplied.incrementAndGet();
+                        remember(new RecentExpiry(e, a.index(), clock.nanos()));
                         log.info("liveness: broker {} epoch {} expired at log index {}", e.key(), e.epoch(), a.index());
                         tracker.expiryFinished(e, LeaseTracker.Outcome.APPLIED);
                     } else {
@@ -110,6 +120,22 @@ public final class LivenessService implements NodeStatus.LeadershipListener, Aut
     /** A registration of {@code m} (applied or unchanged) that arrived at {@code contactNanos}. */
     public void registered(BrokerMember m, long contactNanos) {
         tracker.registered(m, contactNanos);
+    }
+
+    private void remember(RecentExpiry r) {
+        synchronized (recent) {
+            recent.addFirst(r);
+            while (recent.size() > RECENT_EXPIRIES) {
+                recent.removeLast();
+            }
+        }
+    }
+
+    /** The last expiries this node applied as leader, newest first. */
+    public List<RecentExpiry> recentExpiries() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
     }
 
     public long expiriesProposed() {

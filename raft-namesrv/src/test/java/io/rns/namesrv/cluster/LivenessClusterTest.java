@@ -8,7 +8,9 @@ import io.rns.namesrv.config.LivenessConfig;
 import io.rns.rpc.v1.BrokerLease;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.ExpiredBroker;
 import io.rns.rpc.v1.HeartbeatRequest;
+import io.rns.rpc.v1.ListBrokerLeasesResponse;
 import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.TopicConfig;
 import org.junit.jupiter.api.Tag;
@@ -112,6 +114,13 @@ class LivenessClusterTest extends ClusterTestBase {
         assertTrue(ms <= LEASE_MS + 1_000,
                 "detected after " + ms + " ms; promised lease + 1 s = " + (LEASE_MS + 1_000));
         assertTrue(ms >= LEASE_MS - 250, "expired after only " + ms + " ms, before its lease of " + LEASE_MS);
+        // the leader lists it among its recent expiries (status page "Recent expiries")
+        ListBrokerLeasesResponse leases = c.listBrokerLeases().value();
+        assertEquals(1, leases.getRecentExpiriesCount(), leases.toString());
+        ExpiredBroker x = leases.getRecentExpiries(0);
+        assertEquals("broker-dead", x.getBrokerName());
+        assertEquals(epoch, x.getBrokerEpoch());
+        assertTrue(x.getLogIndex() > epoch && x.getAgeMs() >= 0, x.toString());
     }
 
     @Test

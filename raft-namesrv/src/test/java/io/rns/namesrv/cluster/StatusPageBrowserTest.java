@@ -71,6 +71,11 @@ class StatusPageBrowserTest extends ClusterTestBase {
                                 .setTopic("PageTopic").setReadQueueNums(4).setWriteQueueNums(4).setPerm(6))
                         .build())
                 .value();
+        // a broker that never heartbeats: expired after its 1 s lease, listed under "Recent expiries"
+        c.registerBroker(RegisterBrokerRequest.newBuilder().setCluster("PageCluster").setBrokerName("gone-broker")
+                .setBrokerId(0).setBrokerAddr("127.0.0.1:10912").setLeaseTimeoutMs(1000).build()).value();
+        MiniCluster.await(Duration.ofSeconds(15), "the leader to expire gone-broker",
+                () -> c.listBrokerLeases().value().getRecentExpiriesCount() == 1);
 
         String url = "http://127.0.0.1:" + admin[f] + "/";
         Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
@@ -81,6 +86,8 @@ class StatusPageBrowserTest extends ClusterTestBase {
         assertTrue(dom.contains("<td>page-broker</td>"), "the lease table lists the broker:\n" + dom);
         assertTrue(dom.contains("<td>PageTopic</td>"), "the topic panel lists its topic:\n" + dom);
         assertTrue(dom.contains("served LINEARIZABLE"), dom);
+        assertTrue(dom.contains("<table id=\"expiries\">") && dom.contains("<td>gone-broker</td>"),
+                "the recent expiries list the expired broker:\n" + dom);
 
         Files.createDirectories(SCREENSHOT.toAbsolutePath().getParent());
         Files.deleteIfExists(SCREENSHOT);
