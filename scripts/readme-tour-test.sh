@@ -289,6 +289,13 @@ expect_output_contains "$BROKER_ADDR" "route of $TOPIC2 names $BROKER_ADDR on th
 expect_meta served LINEARIZABLE
 expect_meta node "n$OLD_LEADER"
 
+step "back up the cluster: scripts/rns snapshot save $DIR/tour.rnsbak; check it: scripts/rns-admin snapshot status"
+run_rns snapshot save "$DIR/tour.rnsbak"
+expect_output_contains "snapshot saved $DIR/tour.rnsbak" "the backup file is written"
+expect_meta served LINEARIZABLE
+OUT="$("$ROOT/scripts/rns-admin" snapshot status "$DIR/tour.rnsbak" 2>&1)" || fail "rns-admin snapshot status" "exit 0" "$OUT"
+expect_output_contains '"ok": true' "rns-admin checks the backup (format, entries, SHA-256)"
+
 step "stop the cluster: scripts/cluster.sh stop --dir $DIR"
 "$CLUSTER" stop --dir "$DIR" || fail "scripts/cluster.sh stop failed"
 for ((i = 1; i <= NODES; i++)); do
