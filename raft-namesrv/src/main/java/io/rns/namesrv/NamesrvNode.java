@@ -183,6 +183,7 @@ public final class NamesrvNode implements AutoCloseable {
             admin = AdminServer.start(config.nodeId(), config.self().host(), config.operations().adminPort(),
                     new AdminServer.Sources(metrics::scrape, this::readiness, this::live,
                             new StatusJson(dispatcher, ids.incrementAndGet()), page::render));
+            metrics.bindAdmin(admin::stats);
         }
         return this;
     }

@@ -323,15 +323,7 @@ public final class RouteStateMachine implements AutoCloseable {
             Files.createFile(tmp.resolve(RESTORE_READY));
             fsyncDir(tmp);
         } catch (IOException | RuntimeException e) {
-            try {
-                deleteRecursively(tmp);
-            } catch (IOException | UncheckedIOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            if (e instanceof SnapshotException se) {
-                throw se;
-            }
-            throw new SnapshotException("cannot load snapshot from " + dir + ": " + e, e);
+            throw discarding(tmp, e, "cannot load snapshot from " + dir);
         }
         // 2. swap: from here on a failure leaves this machine closed; the replica must halt
         store.close();
@@ -472,16 +464,21 @@ public final class RouteStateMachine implements AutoCloseable {
             fsyncDir(dir.getParent());
             return info;
         } catch (IOException | RuntimeException e) {
-            try {
-                deleteRecursively(tmp);
-            } catch (IOException | UncheckedIOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            if (e instanceof SnapshotException se) {
-                throw se;
-            }
-            throw new SnapshotException("cannot restore " + backup + " into " + dir + ": " + e, e);
+            throw discarding(tmp, e, "cannot restore " + backup + " into " + dir);
         }
+    }
+
+    /**
+     * After a failed restore or snapshot load: removes the half-built copy {@code tmp} and returns the failure as a
+     * SnapshotException ({@code e} itself if it is one; otherwise wrapped, prefixed by {@code what}).
+     */
+    private static SnapshotException discarding(Path tmp, Exception e, String what) {
+        try {
+            deleteRecursively(tmp);
+        } catch (IOException | UncheckedIOException suppressed) {
+            e.addSuppressed(suppressed);
+        }
+        return e instanceof SnapshotException se ? se : new SnapshotException(what + ": " + e, e);
     }
 
     private static void requireEmpty(Path dir) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -45,6 +46,17 @@ public final class AdminServer implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final Sources sources;
     private final LogBudget refusals = new LogBudget(10, System::nanoTime);
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+
+    /** Requests answered, refused (404, 405) and failed (500) since start. */
+    public record Stats(long requests, long refused, long failed) {
+    }
+
+    public Stats stats() {
+        return new Stats(requests.sum(), refused.sum(), failed.sum());
+    }
 
     private AdminServer(String nodeId, HttpServer server, ThreadPoolExecutor executor, Sources sources) {
         this.nodeId = nodeId;
@@ -76,12 +88,14 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) {
+        requests.increment();
         try {
             route(ex);
         } catch (IOException e) {
             log.debug("node {}: admin request {} {}: {}", nodeId, ex.getRequestMethod(), ex.getRequestURI(),
                     e.toString()); // the client went away
         } catch (RuntimeException e) {
+            failed.increment();
             log.warn("node {}: admin request {} {} failed: {}", nodeId, ex.getRequestMethod(), ex.getRequestURI(),
                     e.toString());
             try {
@@ -139,6 +153,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void refuse(HttpExchange ex, int status, String why) throws IOException {
+        refused.increment();
         if (refusals.admit()) {
             log.warn("node {}: admin listener refused {} {} from {}: {}{}", nodeId, ex.getRequestMethod(),
                     ex.getRequestURI(), ex.getRemoteAddress(), why, refusals.takeSuppressed());

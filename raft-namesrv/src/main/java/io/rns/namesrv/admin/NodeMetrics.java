@@ -113,6 +113,20 @@ public final class NodeMetrics implements AutoCloseable {
         return this;
     }
 
+    /** The admin listener's own requests and refusals ({@code port="admin"}). */
+    public NodeMetrics bindAdmin(Supplier<AdminServer.Stats> stats) {
+        FunctionCounter.builder("rns.admin.requests", stats, s -> s.get().requests())
+                .description("admin listener requests (status page, metrics, probes)").tag("port", "admin")
+                .register(registry);
+        FunctionCounter.builder("rns.admin.refused", stats, s -> s.get().refused())
+                .description("admin requests refused: unknown path (404) or method (405)").tag("port", "admin")
+                .register(registry);
+        FunctionCounter.builder("rns.admin.failed", stats, s -> s.get().failed())
+                .description("admin requests that failed (500)").tag("port", "admin").register(registry);
+        held.add(stats);
+        return this;
+    }
+
     /** The state machine's RocksDB store (read at scrape time; -1 once the node closed it). */
     public NodeMetrics bindStore(Supplier<RouteStateMachine.StoreStats> stats) {
         Gauge.builder("rns.store.keys", stats, s -> s.get().estimatedKeys())

@@ -94,6 +94,8 @@ class AdminListenerClusterTest extends ClusterTestBase {
         HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin[f] + "/ready"))
                 .POST(HttpRequest.BodyPublishers.ofString("x")), "POST");
         assertEquals(405, post.statusCode());
+        String after = get(admin[f], "/metrics").body();
+        contains(after, "rns_admin_refused_total{node=\"" + fid + "\",port=\"admin\"} 2.0");
         contains(post.body(), "GET or HEAD only");
 
         // cut the follower off from the majority: the two others stop

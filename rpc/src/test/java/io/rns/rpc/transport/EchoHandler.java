@@ -52,6 +52,9 @@ final class EchoHandler implements RequestHandler {
                     RegisterTopicResponse.newBuilder().addSkippedBrokerNames(req.getRegisterTopic().getTopic()));
             case OPEN_SESSION ->
                 b.setOpenSession(OpenSessionResponse.newBuilder().setSessionId(41).setTimeoutMs(600_000));
+            case SAVE_SNAPSHOT -> b.setSaveSnapshot(SaveSnapshotResponse.newBuilder()
+                    .setTransferId(req.getSaveSnapshot().getTransferId()).setOffset(req.getSaveSnapshot().getOffset())
+                    .setData(com.google.protobuf.ByteString.copyFromUtf8("chunk")).setTotalBytes(1 << 21));
             case LIST_PEERS -> b.setListPeers(ListPeersResponse.newBuilder().setLeaderId("n1"));
             case ADD_PEER -> b.setAddPeer(AddPeerResponse.getDefaultInstance());
             case REMOVE_PEER -> b.setRemovePeer(RemovePeerResponse.getDefaultInstance());

@@ -117,6 +117,8 @@ class RpcTransportTest {
                         .build(),
                 RequestEnvelope.newBuilder().setSessionId(41).setSessionSeq(1)
                         .setOpenSession(OpenSessionRequest.getDefaultInstance()).build(),
+                RequestEnvelope.newBuilder()
+                        .setSaveSnapshot(SaveSnapshotRequest.newBuilder().setTransferId(7).setOffset(1 << 20)).build(),
                 RequestEnvelope.newBuilder().setListPeers(ListPeersRequest.getDefaultInstance()).build(),
                 RequestEnvelope.newBuilder()
                         .setAddPeer(AddPeerRequest.newBuilder().setNodeId("n4").setHost("10.0.0.4").setRaftPort(9784)
