@@ -167,6 +167,7 @@ public final class NamesrvNode implements AutoCloseable {
                         .maxFrameBytes(config.maxFrameBytes()).idleTimeout(Duration.ofMillis(config.idleTimeoutMs()))
                         .ioThreads(config.ioThreads()).workerThreads(config.workerThreads())
                         .workerQueueCapacity(config.workerQueueCapacity()).priorityThreads(config.priorityThreads())
+                        .limits(config.limits())
                         .defaultRequestTimeout(
                                 Duration.ofMillis(Math.max(config.readTimeoutMs(), config.writeTimeoutMs())))
                         .build(),

@@ -1,5 +1,7 @@
 package io.rns.compat;
 
+import io.rns.rpc.transport.ConnectionLimiter;
+import io.rns.rpc.transport.ConnectionLimits;
 import io.rns.rpc.transport.RpcServer;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,10 +16,18 @@ final class IngressCounters {
     final LongAdder failed = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
     final AtomicInteger inFlight = new AtomicInteger();
+    final ConnectionLimiter limiter;
 
-    /** In the native port's shape: SYSTEM_BUSY answers count as overloaded, failed requests as internal errors. */
+    IngressCounters(ConnectionLimits limits) {
+        this.limiter = new ConnectionLimiter(limits);
+    }
+
+    /**
+     * In the native port's shape: SYSTEM_BUSY answers (a full queue, too many in flight on a connection) count as
+     * overloaded, failed requests as internal errors, connections over the limits as refused.
+     */
     RpcServer.Stats snapshot() {
         return new RpcServer.Stats(accepted.sum(), open.get(), requests.sum(), busy.sum(), 0, failed.sum(),
-                protocolErrors.sum(), 0, inFlight.get(), 0, 0);
+                protocolErrors.sum(), 0, inFlight.get(), 0, 0, limiter.refused());
     }
 }

@@ -8,6 +8,7 @@ import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.spi.IngressContext;
 import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.transport.LogBudget;
 import io.rns.rpc.transport.RequestHandler;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.rns.namesrv.base.LogText.printable;
 
@@ -40,6 +42,7 @@ final class RocketmqProcessor implements AutoCloseable {
     private final ThreadPoolExecutor queries;
     private final ThreadPoolExecutor writes;
     private final IngressCounters counters;
+    private final LogBudget busyLog = new LogBudget(10, System::nanoTime);
 
     RocketmqProcessor(IngressContext context, IngressCounters counters) {
         this.counters = counters;
@@ -72,14 +75,36 @@ final class RocketmqProcessor implements AutoCloseable {
             return;
         }
         counters.requests.increment();
+        AtomicInteger mine = channel.attr(RocketmqServer.IN_FLIGHT).get();
+        int maxInFlight = config.limits().maxInFlightPerConnection();
+        if (mine != null && mine.get() >= maxInFlight) {
+            counters.busy.increment();
+            if (busyLog.admit()) {
+                log.warn(
+                        "RocketMQ ingress: request code {} from {} refused SYSTEM_BUSY: {} requests already in flight"
+                                + " on its connection (limits.max-in-flight-per-connection){}",
+                        request.getCode(), ChannelInboundContext.address(channel.remoteAddress()), maxInFlight,
+                        busyLog.takeSuppressed());
+            }
+            respond(channel, request,
+                    RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_BUSY, "[RNS] " + maxInFlight
+                            + " requests already in flight on this connection (limits.max-in-flight-per-connection)"));
+            return;
+        }
         ThreadPoolExecutor executor = kind == RequestKind.QUERY ? queries : writes;
         long timeoutMs = kind == RequestKind.QUERY ? config.readTimeoutMs() : config.writeTimeoutMs();
         ChannelInboundContext ctx = ChannelInboundContext.of(channel, connectionId, arrivalNanos, timeoutMs);
         counters.inFlight.incrementAndGet();
+        if (mine != null) {
+            mine.incrementAndGet();
+        }
         try {
             executor.execute(() -> run(channel, request, ctx));
         } catch (RejectedExecutionException e) {
             counters.inFlight.decrementAndGet();
+            if (mine != null) {
+                mine.decrementAndGet();
+            }
             counters.busy.increment();
             respond(channel, request,
                     RemotingCommand.createResponseCommand(ResponseCode.SYSTEM_BUSY,
@@ -98,6 +123,10 @@ final class RocketmqProcessor implements AutoCloseable {
         }
         f.whenComplete((resp, t) -> {
             counters.inFlight.decrementAndGet();
+            AtomicInteger mine = channel.attr(RocketmqServer.IN_FLIGHT).get();
+            if (mine != null) {
+                mine.decrementAndGet();
+            }
             if (t == null) {
                 respond(channel, request, resp);
                 return;

@@ -21,6 +21,7 @@ import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.spi.IngressContext;
 import io.rns.namesrv.spi.IngressStats;
 import io.rns.rpc.transport.DaemonThreads;
+import io.rns.rpc.transport.LogBudget;
 import io.rns.rpc.transport.RpcServer;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The RocketMQ remoting listener: length-prefixed frames (at most {@code rocketmq.max-frame-bytes}) decoded with
@@ -41,6 +43,9 @@ public final class RocketmqServer implements AutoCloseable, IngressStats {
     static final AttributeKey<Long> CONNECTION_ID = AttributeKey.valueOf("rns.rocketmq.connectionId");
     /** The node's applied index when the connection was opened (see InboundContext#connectionOpenedAtIndex). */
     static final AttributeKey<Long> OPENED_AT_INDEX = AttributeKey.valueOf("rns.rocketmq.openedAtIndex");
+    /** Requests of the connection in progress (limits.max-in-flight-per-connection). */
+    static final AttributeKey<AtomicInteger> IN_FLIGHT = AttributeKey.valueOf("rns.rocketmq.inFlight");
+    private static final LogBudget REFUSALS = new LogBudget(10, System::nanoTime);
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -67,7 +72,7 @@ public final class RocketmqServer implements AutoCloseable, IngressStats {
     public static RocketmqServer start(IngressContext context, String host, int port) throws InterruptedException {
         NamesrvConfig config = context.config();
         NamesrvConfig.RocketmqIngress rc = config.rocketmq();
-        IngressCounters counters = new IngressCounters();
+        IngressCounters counters = new IngressCounters(config.limits());
         RocketmqProcessor processor = new RocketmqProcessor(context, counters);
         EventLoopGroup boss = new NioEventLoopGroup(1, DaemonThreads.named("rns-rmq-accept-" + config.nodeId()));
         EventLoopGroup workers = new NioEventLoopGroup(rc.ioThreads(),
@@ -78,9 +83,26 @@ public final class RocketmqServer implements AutoCloseable, IngressStats {
                     .childOption(ChannelOption.TCP_NODELAY, true).childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            String host = ch.remoteAddress() == null || ch.remoteAddress().getAddress() == null
+                                    ? String.valueOf(ch.remoteAddress())
+                                    : ch.remoteAddress().getAddress().getHostAddress();
+                            String refusal = counters.limiter.admit(host);
+                            if (refusal != null) {
+                                if (REFUSALS.admit()) {
+                                    log.warn("RocketMQ ingress: refusing connection from {}: {}{}",
+                                            ChannelInboundContext.address(ch.remoteAddress()), refusal,
+                                            REFUSALS.takeSuppressed());
+                                }
+                                ch.close();
+                                return;
+                            }
                             counters.accepted.increment();
                             counters.open.incrementAndGet();
-                            ch.closeFuture().addListener(f -> counters.open.decrementAndGet());
+                            ch.closeFuture().addListener(f -> {
+                                counters.open.decrementAndGet();
+                                counters.limiter.release(host);
+                            });
+                            ch.attr(IN_FLIGHT).set(new AtomicInteger());
                             ch.attr(CONNECTION_ID).set(context.connectionIds().next());
                             ch.attr(OPENED_AT_INDEX).set(context.appliedIndex().getAsLong());
                             ch.pipeline()

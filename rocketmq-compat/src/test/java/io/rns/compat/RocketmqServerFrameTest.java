@@ -33,7 +33,7 @@ class RocketmqServerFrameTest {
     @BeforeEach
     void start() throws Exception {
         NamesrvConfig c = NamesrvConfig.builder().nodeId("n1").members(List.of(new Member("n1", "127.0.0.1", 1, 2)))
-                .rocketmqListenPort(3).rocketmqMaxFrameBytes(4096).build();
+                .rocketmqListenPort(3).rocketmqMaxFrameBytes(4096).maxConnectionsPerHost(3).build();
         AtomicLong ids = new AtomicLong(1L << 48);
         IngressContext ctx = new IngressContext(c,
                 (req, in) -> CompletableFuture.completedFuture(ResponseEnvelope.newBuilder()
@@ -123,5 +123,17 @@ class RocketmqServerFrameTest {
             assertEquals(1, server.stats().connectionsOpen(), "the refused connection is no longer open");
         }
         assertEquals(0, server.stats().inFlight());
+    }
+
+    @Test
+    void connectionsOverThePerHostLimitAreClosedAtOnce() throws Exception {
+        try (Socket a = connect(); Socket b = connect(); Socket c = connect(); Socket d = connect()) {
+            assertEquals(17, routeQuery(a).getCode());
+            assertEquals(17, routeQuery(b).getCode());
+            assertEquals(17, routeQuery(c).getCode());
+            assertTrue(closedByPeer(d),
+                    "a fourth connection from one address is closed (limits.max-connections-per-host 3)");
+            assertEquals(1, server.stats().connectionsRefused());
+        }
     }
 }

@@ -3,8 +3,8 @@ package io.rns.namesrv.admin;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.rns.namesrv.base.LogBudget;
 import io.rns.rpc.transport.DaemonThreads;
+import io.rns.rpc.transport.LogBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

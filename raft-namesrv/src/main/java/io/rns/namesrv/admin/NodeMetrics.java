@@ -150,6 +150,9 @@ public final class NodeMetrics implements AutoCloseable {
                 .tag("port", port).strongReference(true).register(registry);
         rpcCounter(port, "rns.rpc.connections.accepted", "client connections accepted", stats,
                 RpcServer.Stats::connectionsAccepted);
+        rpcCounter(port, "rns.rpc.connections.refused",
+                "connections closed at once: over limits.max-connections or limits.max-connections-per-host", stats,
+                RpcServer.Stats::connectionsRefused);
         rpcCounter(port, "rns.rpc.overloaded", "requests refused OVERLOADED (a full queue)", stats,
                 RpcServer.Stats::overloaded);
         rpcCounter(port, "rns.rpc.deadline.exceeded", "requests whose deadline passed before an answer", stats,

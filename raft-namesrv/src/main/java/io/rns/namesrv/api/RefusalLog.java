@@ -1,7 +1,7 @@
 package io.rns.namesrv.api;
 
-import io.rns.namesrv.base.LogBudget;
 import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.transport.LogBudget;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.RequestEnvelope;
 import org.slf4j.Logger;

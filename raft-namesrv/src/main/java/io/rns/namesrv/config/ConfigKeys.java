@@ -51,6 +51,18 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> PRIORITY_THREADS = ConfigKey.ofInt("rpc.priority-threads", 2, "threads", 1,
             64, NamesrvConfig::priorityThreads, "separate executor for heartbeats and connection-closed reports");
 
+    // Connection limits of the client-facing ports (native and RocketMQ, each counted on its own)
+    public static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.ofInt("limits.max-connections", 10_000,
+            "connections", 1, 1_000_000, c -> c.limits().maxConnections(),
+            "open connections per client-facing port; a new one beyond it is closed at once (logged, counted)");
+    public static final ConfigKey<Integer> MAX_CONNECTIONS_PER_HOST = ConfigKey.ofInt("limits.max-connections-per-host",
+            1_000, "connections", 1, 1_000_000, c -> c.limits().maxConnectionsPerHost(),
+            "open connections per source address and client-facing port; beyond it a new one is closed at once");
+    public static final ConfigKey<Integer> MAX_IN_FLIGHT_PER_CONNECTION = ConfigKey.ofInt(
+            "limits.max-in-flight-per-connection", 1_000, "requests", 1, 1_000_000,
+            c -> c.limits().maxInFlightPerConnection(),
+            "requests one connection may have in progress; beyond it OVERLOADED (RocketMQ: SYSTEM_BUSY)");
+
     // Raft
     public static final ConfigKey<Integer> ELECTION_TIMEOUT_MS = ConfigKey.ofInt("raft.election-timeout-ms", 1000, "ms",
             100, 60_000, NamesrvConfig::electionTimeoutMs,
@@ -203,15 +215,16 @@ public final class ConfigKeys {
 
     /** Every key, in the order of conf/rns.properties (and of {@link NamesrvConfig#describe()}). */
     public static final List<ConfigKey<?>> ALL = List.of(NODE_ID, MEMBERS, DATA_DIR, MAX_FRAME_BYTES, IDLE_TIMEOUT_MS,
-            IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, PRIORITY_THREADS, ELECTION_TIMEOUT_MS,
-            MAX_ELECTION_DELAY_MS, SNAPSHOT_INTERVAL_SECS, SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG,
-            MAX_LOGS_IN_MEMORY_BYTES, PEERS_FROM_MEMBERS_ONLY, DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS,
-            UNCHANGED_BARRIER, SESSION_TIMEOUT_MS, SESSION_MAX_OPEN, LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS,
-            MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST,
-            MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST,
-            ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS,
-            ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY,
-            ADMIN_LISTEN_PORT, READY_MAX_APPLY_LAG, EXIT_ON_HALT, UNSAFE_LOCAL_LINEARIZABLE_READS);
+            IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, PRIORITY_THREADS, MAX_CONNECTIONS,
+            MAX_CONNECTIONS_PER_HOST, MAX_IN_FLIGHT_PER_CONNECTION, ELECTION_TIMEOUT_MS, MAX_ELECTION_DELAY_MS,
+            SNAPSHOT_INTERVAL_SECS, SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG, MAX_LOGS_IN_MEMORY_BYTES,
+            PEERS_FROM_MEMBERS_ONLY, DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, UNCHANGED_BARRIER,
+            SESSION_TIMEOUT_MS, SESSION_MAX_OPEN, LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS, MIN_LEASE_MS,
+            MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST, MASS_EXPIRY_FRACTION,
+            MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST, ROCKETMQ_LISTEN_PORT,
+            ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS,
+            ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY, ADMIN_LISTEN_PORT,
+            READY_MAX_APPLY_LAG, EXIT_ON_HALT, UNSAFE_LOCAL_LINEARIZABLE_READS);
 
     /** The names of {@link #ALL}. */
     public static final Set<String> NAMES = Set.copyOf(ALL.stream().map(ConfigKey::name).toList());

@@ -1,5 +1,6 @@
 package io.rns.namesrv.config;
 
+import io.rns.rpc.transport.ConnectionLimits;
 import io.rns.rpc.v1.Consistency;
 
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         int writeTimeoutMs, boolean leaseConfirmsUnchanged, int sessionTimeoutMs, int maxSessions,
         int leaderTransferTimeoutMs, int priorityThreads, LivenessConfig liveness, Mode mode,
         int leaderlessBrokerTimeoutMs, int leaderlessScanIntervalMs, boolean leaderlessPersist,
-        boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq, Operations operations) {
+        boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq, Operations operations,
+        ConnectionLimits limits) {
 
     /**
      * What operators and supervisors see (keys admin.*, node.exit-on-halt).
@@ -349,6 +351,18 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
             return set(ConfigKeys.ROCKETMQ_QUEUE_CAPACITY, v);
         }
 
+        public Builder maxConnections(int v) {
+            return set(ConfigKeys.MAX_CONNECTIONS, v);
+        }
+
+        public Builder maxConnectionsPerHost(int v) {
+            return set(ConfigKeys.MAX_CONNECTIONS_PER_HOST, v);
+        }
+
+        public Builder maxInFlightPerConnection(int v) {
+            return set(ConfigKeys.MAX_IN_FLIGHT_PER_CONNECTION, v);
+        }
+
         public Builder adminListenPort(int v) {
             return set(ConfigKeys.ADMIN_LISTEN_PORT, v);
         }
@@ -400,7 +414,9 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
                     get(ConfigKeys.LEADER_TRANSFER_TIMEOUT_MS), get(ConfigKeys.PRIORITY_THREADS), liveness,
                     get(ConfigKeys.MODE), get(ConfigKeys.LEADERLESS_BROKER_TIMEOUT_MS),
                     get(ConfigKeys.LEADERLESS_SCAN_INTERVAL_MS), get(ConfigKeys.LEADERLESS_PERSIST),
-                    get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq, operations);
+                    get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq, operations,
+                    new ConnectionLimits(get(ConfigKeys.MAX_CONNECTIONS), get(ConfigKeys.MAX_CONNECTIONS_PER_HOST),
+                            get(ConfigKeys.MAX_IN_FLIGHT_PER_CONNECTION)));
         }
 
         private <T> void validate(ConfigKey<T> key) {

@@ -1,8 +1,8 @@
 package io.rns.namesrv.liveness;
 
-import io.rns.namesrv.base.LogBudget;
 import io.rns.namesrv.base.MonotonicClock;
 import io.rns.namesrv.config.LivenessConfig;
+import io.rns.rpc.transport.LogBudget;
 import io.rns.statemachine.BrokerGroup;
 import io.rns.statemachine.BrokerMember;
 import io.rns.statemachine.RouteImage;

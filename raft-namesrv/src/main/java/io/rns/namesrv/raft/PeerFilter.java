@@ -3,7 +3,7 @@ package io.rns.namesrv.raft;
 import com.alipay.sofa.jraft.rpc.RpcContext;
 import com.alipay.sofa.jraft.rpc.RpcProcessor;
 import io.rns.namesrv.base.AddressAllowList;
-import io.rns.namesrv.base.LogBudget;
+import io.rns.rpc.transport.LogBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

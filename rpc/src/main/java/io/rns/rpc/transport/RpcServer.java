@@ -104,6 +104,8 @@ public final class RpcServer implements AutoCloseable {
     private final LongAdder internalErrors = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
     private final LongAdder responsesDropped = new LongAdder();
+    private final ConnectionLimiter limiter;
+    private final LogBudget refusals = new LogBudget(10, System::nanoTime);
 
     /**
      * Counters since start; cheap to read, for tests and status pages. {@code requests} and {@code overloaded} count
@@ -111,7 +113,7 @@ public final class RpcServer implements AutoCloseable {
      */
     public record Stats(long connectionsAccepted, int connectionsOpen, long requests, long overloaded,
             long deadlineExceeded, long internalErrors, long protocolErrors, long responsesDropped, int inFlight,
-            long priorityRequests, long priorityOverloaded) {
+            long priorityRequests, long priorityOverloaded, long connectionsRefused) {
     }
 
     private RpcServer(RpcServerOptions options, RequestHandler handler) {
@@ -126,6 +128,7 @@ public final class RpcServer implements AutoCloseable {
                 TimeUnit.SECONDS, new ArrayBlockingQueue<>(options.priorityQueueCapacity()),
                 new DefaultThreadFactory("rns-rpc-priority"), new ThreadPoolExecutor.AbortPolicy());
         this.channels = new DefaultChannelGroup("rns-rpc-server", GlobalEventExecutor.INSTANCE);
+        this.limiter = new ConnectionLimiter(options.limits());
     }
 
     /**
@@ -180,7 +183,7 @@ public final class RpcServer implements AutoCloseable {
     public Stats stats() {
         return new Stats(connectionsAccepted.sum(), channels.size(), requests.sum(), overloaded.sum(),
                 deadlineExceeded.sum(), internalErrors.sum(), protocolErrors.sum(), responsesDropped.sum(),
-                inFlight.get(), priorityRequests.sum(), priorityOverloaded.sum());
+                inFlight.get(), priorityRequests.sum(), priorityOverloaded.sum(), limiter.refused());
     }
 
     /**
@@ -229,9 +232,15 @@ public final class RpcServer implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------------------
 
     /** One accepted connection; {@code remote} is the peer's {@code host:port}. */
-    private record Connection(long id, Channel channel, String remote) {
+    private record Connection(long id, Channel channel, String remote, String host, AtomicInteger inFlight) {
         Connection(long id, Channel channel) {
-            this(id, channel, Endpoints.format(channel.remoteAddress()));
+            this(id, channel, Endpoints.format(channel.remoteAddress()), hostOf(channel), new AtomicInteger());
+        }
+
+        private static String hostOf(Channel ch) {
+            return ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                    ? a.getAddress().getHostAddress()
+                    : String.valueOf(ch.remoteAddress());
         }
     }
 
@@ -269,7 +278,16 @@ public final class RpcServer implements AutoCloseable {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
-            conn = new Connection(connectionIds.incrementAndGet(), ctx.channel());
+            Connection c = new Connection(connectionIds.incrementAndGet(), ctx.channel());
+            String refusal = limiter.admit(c.host);
+            if (refusal != null) {
+                if (refusals.admit()) {
+                    log.warn("refusing connection from {}: {}{}", c.remote, refusal, refusals.takeSuppressed());
+                }
+                ctx.close();
+                return;
+            }
+            conn = c;
             connectionsAccepted.increment();
             channels.add(ctx.channel());
             log.debug("connection {} from {} opened", conn.id, conn.remote);
@@ -278,6 +296,9 @@ public final class RpcServer implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (conn != null) {
+                limiter.release(conn.host);
+            }
             log.debug("connection {} from {} closed", conn == null ? -1 : conn.id, conn == null ? "?" : conn.remote);
             super.channelInactive(ctx);
         }
@@ -286,7 +307,26 @@ public final class RpcServer implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             long arrival = System.nanoTime(); // the decoder just produced this frame: its arrival time
             RequestEnvelope req = (RequestEnvelope) msg;
+            if (conn == null) {
+                return; // a refused connection, being closed
+            }
             requests.increment();
+            int maxInFlight = options.limits().maxInFlightPerConnection();
+            if (conn.inFlight.get() >= maxInFlight) {
+                overloaded.increment();
+                inFlight.incrementAndGet();
+                conn.inFlight.incrementAndGet();
+                if (refusals.admit()) {
+                    log.warn(
+                            "request {} from {} refused OVERLOADED: {} requests already in flight on its connection"
+                                    + " (limits.max-in-flight-per-connection){}",
+                            req.getRequestId(), conn.remote, maxInFlight, refusals.takeSuppressed());
+                }
+                respond(conn, errorResponse(req, ErrorCode.OVERLOADED, true, maxInFlight
+                        + " requests already in flight on this connection (limits.max-in-flight-per-connection)"),
+                        true);
+                return;
+            }
             long timeoutNanos = deadlineNanos(req.getTimeoutMs(), defaultTimeoutNanos);
             Inbound inbound = new Inbound(conn, arrival, arrival + timeoutNanos);
             boolean priority = isPriority(req);
@@ -295,6 +335,7 @@ public final class RpcServer implements AutoCloseable {
                 priorityRequests.increment();
             }
             inFlight.incrementAndGet();
+            conn.inFlight.incrementAndGet();
             try {
                 executor.execute(() -> process(req, inbound, priority));
             } catch (RejectedExecutionException e) {
@@ -314,7 +355,7 @@ public final class RpcServer implements AutoCloseable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (evt instanceof IdleStateEvent) {
+            if (evt instanceof IdleStateEvent && conn != null) {
                 log.info("closing connection {} from {}: nothing received for {} ms", conn.id, conn.remote,
                         options.idleTimeout().toMillis());
                 ctx.close();
@@ -407,12 +448,12 @@ public final class RpcServer implements AutoCloseable {
             responsesDropped.increment();
             log.debug("dropping response to request {}: connection {} from {} is closed", resp.getRequestId(), conn.id,
                     conn.remote);
-            finishOne();
+            finishOne(conn);
             return;
         }
         ch.writeAndFlush(resp).addListener(f -> {
             if (f.isSuccess()) {
-                finishOne();
+                finishOne(conn);
                 return;
             }
             Throwable cause = f.cause();
@@ -428,11 +469,12 @@ public final class RpcServer implements AutoCloseable {
             responsesDropped.increment();
             log.debug("dropping response to request {} for {}: {}", resp.getRequestId(), conn.remote,
                     String.valueOf(cause));
-            finishOne();
+            finishOne(conn);
         });
     }
 
-    private void finishOne() {
+    private void finishOne(Connection conn) {
+        conn.inFlight.decrementAndGet();
         if (inFlight.decrementAndGet() == 0 && closed.get()) {
             synchronized (inFlightMonitor) {
                 inFlightMonitor.notifyAll();

@@ -22,10 +22,12 @@ import java.util.Objects;
  *                              requests, so a blocked or saturated worker pool cannot starve them.
  * @param priorityQueueCapacity priority requests that may wait for a priority thread; beyond that the answer is
  *                              OVERLOADED (default 10 000)
+ * @param limits                open connections in all and per source address, requests in flight per connection
+ *                              (default {@link ConnectionLimits#DEFAULTS})
  */
 public record RpcServerOptions(String host, int port, int maxFrameBytes, Duration idleTimeout, int ioThreads,
         int workerThreads, int workerQueueCapacity, Duration defaultRequestTimeout, int priorityThreads,
-        int priorityQueueCapacity) {
+        int priorityQueueCapacity, ConnectionLimits limits) {
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
     /** @throws IllegalArgumentException naming the first invalid setting */
@@ -50,6 +52,7 @@ public record RpcServerOptions(String host, int port, int maxFrameBytes, Duratio
         if (priorityQueueCapacity < 1) {
             throw new IllegalArgumentException("priorityQueueCapacity must be >= 1: " + priorityQueueCapacity);
         }
+        Objects.requireNonNull(limits, "limits");
     }
 
     public static Builder builder() {
@@ -65,7 +68,7 @@ public record RpcServerOptions(String host, int port, int maxFrameBytes, Duratio
         return new Builder().host(host).port(port).maxFrameBytes(maxFrameBytes).idleTimeout(idleTimeout)
                 .ioThreads(ioThreads).workerThreads(workerThreads).workerQueueCapacity(workerQueueCapacity)
                 .defaultRequestTimeout(defaultRequestTimeout).priorityThreads(priorityThreads)
-                .priorityQueueCapacity(priorityQueueCapacity);
+                .priorityQueueCapacity(priorityQueueCapacity).limits(limits);
     }
 
     @Override
@@ -74,7 +77,7 @@ public record RpcServerOptions(String host, int port, int maxFrameBytes, Duratio
                 + ", idleTimeout=" + idleTimeout + ", ioThreads=" + ioThreads + ", workerThreads=" + workerThreads
                 + ", workerQueueCapacity=" + workerQueueCapacity + ", priorityThreads=" + priorityThreads
                 + ", priorityQueueCapacity=" + priorityQueueCapacity + ", defaultRequestTimeout="
-                + defaultRequestTimeout + '}';
+                + defaultRequestTimeout + ", " + limits + '}';
     }
 
     public static final class Builder {
@@ -88,6 +91,7 @@ public record RpcServerOptions(String host, int port, int maxFrameBytes, Duratio
         private Duration defaultRequestTimeout = Duration.ofSeconds(5);
         private int priorityThreads = 2;
         private int priorityQueueCapacity = 10_000;
+        private ConnectionLimits limits = ConnectionLimits.DEFAULTS;
 
         private Builder() {
         }
@@ -142,10 +146,15 @@ public record RpcServerOptions(String host, int port, int maxFrameBytes, Duratio
             return this;
         }
 
+        public Builder limits(ConnectionLimits limits) {
+            this.limits = limits;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RpcServerOptions build() {
             return new RpcServerOptions(host, port, maxFrameBytes, idleTimeout, ioThreads, workerThreads,
-                    workerQueueCapacity, defaultRequestTimeout, priorityThreads, priorityQueueCapacity);
+                    workerQueueCapacity, defaultRequestTimeout, priorityThreads, priorityQueueCapacity, limits);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.rns.namesrv.base;
+package io.rns.rpc.transport;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;

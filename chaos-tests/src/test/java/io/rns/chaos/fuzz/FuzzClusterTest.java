@@ -1,0 +1,114 @@
+package io.rns.chaos.fuzz;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * CI's short seeded fuzz: a real 3-node cluster (scripts/cluster.sh, the node's own launcher), 20,000 frames to each
+ * of the native, RocketMQ and peer ports with idle connections held open, then {@link ClusterCheck}: every node
+ * alive and answering with one leader, acknowledged writes read back everywhere, the same state at one applied index;
+ * and no OutOfMemoryError, halt or uncaught exception in any node log. The long run is scripts/fuzz.sh.
+ */
+class FuzzClusterTest {
+    private static final long SEED = Long.getLong("rns.fuzz.seed", System.nanoTime());
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aShortSeededFuzzLeavesTheClusterAliveConsistentAndAnswering() throws Exception {
+        System.out.println(
+                "FuzzClusterTest: seed " + SEED + " (-Drns.fuzz.seed=" + SEED + " to repeat; cluster dir " + dir + ")");
+        int k = freeOffset(new Random(SEED));
+        Path cluster = dir.resolve("cluster");
+        Path log = dir.resolve("cluster.log");
+        try {
+            assertEquals(0,
+                    run(log, "bash", ROOT.resolve("scripts/cluster.sh").toString(), "start", "--dir",
+                            cluster.toString(), "--port-offset", Integer.toString(k)),
+                    "cluster.sh start failed; see " + log);
+            List<InetSocketAddress> nat = new ArrayList<>();
+            List<InetSocketAddress> rmq = new ArrayList<>();
+            List<InetSocketAddress> peer = new ArrayList<>();
+            List<String> eps = new ArrayList<>();
+            List<String> admin = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                nat.add(new InetSocketAddress("127.0.0.1", 9770 + i + k));
+                peer.add(new InetSocketAddress("127.0.0.1", 9780 + i + k));
+                rmq.add(new InetSocketAddress("127.0.0.1", 9870 + i + k));
+                eps.add("127.0.0.1:" + (9770 + i + k));
+                admin.add("127.0.0.1:" + (9790 + i + k));
+            }
+            Fuzzer.Result r = Fuzzer.run(new Fuzzer.Config(nat, rmq, peer, 20_000, 2, 50, SEED, 240));
+            r.ports().forEach(p -> System.out.println("  " + p));
+            assertTrue(r.finished(), "every port got its 20,000 frames within 240 s: " + r);
+            assertEquals(60_000, r.frames());
+            ClusterCheck.Verdict v = ClusterCheck.check(eps, admin, SEED);
+            v.lines().forEach(System.out::println);
+            assertTrue(v.ok(), String.join("\n", v.lines()));
+            for (int i = 1; i <= 3; i++) {
+                long pid = Long.parseLong(Files.readString(cluster.resolve("n" + i + "/pid")).trim());
+                assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "n" + i + " is running");
+            }
+            try (Stream<Path> logs = Files.walk(cluster)) {
+                for (Path p : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                    String text = Files.readString(p);
+                    for (String bad : List.of("OutOfMemoryError", "HALTED", "Exception in thread")) {
+                        assertTrue(!text.contains(bad), p + " contains '" + bad + "'");
+                    }
+                }
+            }
+        } finally {
+            run(log, "bash", ROOT.resolve("scripts/cluster.sh").toString(), "stop", "--dir", cluster.toString());
+        }
+    }
+
+    private static int run(Path log, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (!p.waitFor(3, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", cmd) + " did not finish in 3 minutes; see " + log);
+        }
+        return p.exitValue();
+    }
+
+    /** A --port-offset whose client, raft, admin and RocketMQ ports are all free now. */
+    private static int freeOffset(Random r) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int k = 1 + r.nextInt(1000);
+            if (allFree(k)) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("no free --port-offset found");
+    }
+
+    private static boolean allFree(int k) {
+        for (int base : new int[]{9770, 9780, 9790, 9870}) {
+            for (int i = 1; i <= 3; i++) {
+                try (ServerSocket s = new ServerSocket()) {
+                    s.bind(new InetSocketAddress("127.0.0.1", base + i + k));
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}
