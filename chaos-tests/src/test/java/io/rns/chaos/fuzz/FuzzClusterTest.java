@@ -6,6 +6,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +60,7 @@ class FuzzClusterTest {
             Fuzzer.Result r = Fuzzer.run(new Fuzzer.Config(nat, rmq, peer, 20_000, 2, 50, SEED, 240));
             r.ports().forEach(p -> System.out.println("  " + p));
             assertTrue(r.finished(), "every port got its 20,000 frames within 240 s: " + r);
-            assertEquals(60_000, r.frames());
+            assertTrue(r.frames() >= 60_000, "frames written: " + r.frames());
             ClusterCheck.Verdict v = ClusterCheck.check(eps, admin, SEED);
             v.lines().forEach(System.out::println);
             assertTrue(v.ok(), String.join("\n", v.lines()));
@@ -66,8 +69,19 @@ class FuzzClusterTest {
                 assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "n" + i + " is running");
             }
             try (Stream<Path> logs = Files.walk(cluster)) {
-                for (Path p : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
-                    String text = Files.readString(p);
+                for (Path p : logs.filter(p -> p.toString().endsWith(".log") && p.getParent().endsWith("logs"))
+                        .toList()) {
+                    byte[] raw = Files.readAllBytes(p);
+                    String text = new String(raw, StandardCharsets.ISO_8859_1);
+                    try {
+                        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw));
+                    } catch (CharacterCodingException e) {
+                        String line = text.lines()
+                                .filter(l -> !l.equals(
+                                        new String(l.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)))
+                                .findFirst().orElse("?");
+                        throw new AssertionError(p + " is not valid UTF-8 (client bytes written raw?): " + line);
+                    }
                     for (String bad : List.of("OutOfMemoryError", "HALTED", "Exception in thread")) {
                         assertTrue(!text.contains(bad), p + " contains '" + bad + "'");
                     }
