@@ -26,7 +26,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.rns.namesrv.base.LogText.printable;
+import static io.rns.rpc.transport.LogText.printable;
 
 /**
  * Runs each RocketMQ request on the executor of its class (queries apart from registrations and other writes, both
@@ -43,6 +43,8 @@ final class RocketmqProcessor implements AutoCloseable {
     private final ThreadPoolExecutor writes;
     private final IngressCounters counters;
     private final LogBudget busyLog = new LogBudget(10, System::nanoTime);
+    /** Failed requests, at most 10 lines a second (each one is also answered with its reason). */
+    private final LogBudget failLog = new LogBudget(10, System::nanoTime);
 
     RocketmqProcessor(IngressContext context, IngressCounters counters) {
         this.counters = counters;
@@ -133,9 +135,10 @@ final class RocketmqProcessor implements AutoCloseable {
             }
             counters.failed.increment();
             RemotingCommand failure = Answers.failure(t);
-            if (!request.isOnewayRPC()) { // respond() logs a failed oneway request
-                log.warn("RocketMQ ingress: request code {} from {} failed: {}", request.getCode(),
-                        ChannelInboundContext.address(channel.remoteAddress()), printable(failure.getRemark()));
+            if (!request.isOnewayRPC() && failLog.admit()) { // respond() logs a failed oneway request
+                log.warn("RocketMQ ingress: request code {} from {} failed: {}{}", request.getCode(),
+                        ChannelInboundContext.address(channel.remoteAddress()), printable(failure.getRemark()),
+                        failLog.takeSuppressed());
             }
             respond(channel, request, failure);
         });
@@ -143,10 +146,10 @@ final class RocketmqProcessor implements AutoCloseable {
 
     private void respond(Channel channel, RemotingCommand request, RemotingCommand response) {
         if (request.isOnewayRPC()) {
-            if (response != null && response.getCode() != ResponseCode.SUCCESS) {
-                log.warn("RocketMQ ingress: oneway request code {} from {} failed: {} {}", request.getCode(),
+            if (response != null && response.getCode() != ResponseCode.SUCCESS && failLog.admit()) {
+                log.warn("RocketMQ ingress: oneway request code {} from {} failed: {} {}{}", request.getCode(),
                         ChannelInboundContext.address(channel.remoteAddress()), response.getCode(),
-                        response.getRemark());
+                        printable(response.getRemark()), failLog.takeSuppressed());
             }
             return;
         }

@@ -22,6 +22,7 @@ import io.rns.namesrv.spi.IngressContext;
 import io.rns.namesrv.spi.IngressStats;
 import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.transport.LogBudget;
+import io.rns.rpc.transport.LogText;
 import io.rns.rpc.transport.RpcServer;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ public final class RocketmqServer implements AutoCloseable, IngressStats {
     static final AttributeKey<Long> OPENED_AT_INDEX = AttributeKey.valueOf("rns.rocketmq.openedAtIndex");
     /** Requests of the connection in progress (limits.max-in-flight-per-connection). */
     static final AttributeKey<AtomicInteger> IN_FLIGHT = AttributeKey.valueOf("rns.rocketmq.inFlight");
+    /** Refused connections and frames of this process, at most 10 lines a second (a flood must not fill the disk). */
     private static final LogBudget REFUSALS = new LogBudget(10, System::nanoTime);
 
     private final EventLoopGroup boss;
@@ -173,15 +175,20 @@ public final class RocketmqServer implements AutoCloseable, IngressStats {
                 cmd = RemotingCommand.decode(frame);
             } catch (Exception | StackOverflowError e) {
                 counters.protocolErrors.increment();
-                log.warn("RocketMQ ingress: closing connection from {}: undecodable frame of {} bytes: {}",
-                        ChannelInboundContext.address(ctx.channel().remoteAddress()), frame.capacity(), e.toString());
+                if (REFUSALS.admit()) {
+                    log.warn("RocketMQ ingress: closing connection from {}: undecodable frame of {} bytes: {}{}",
+                            ChannelInboundContext.address(ctx.channel().remoteAddress()), frame.capacity(),
+                            LogText.printable(e.toString()), REFUSALS.takeSuppressed());
+                }
                 ctx.close();
                 return;
             }
             if (cmd == null) {
                 counters.protocolErrors.increment();
-                log.warn("RocketMQ ingress: closing connection from {}: empty frame",
-                        ChannelInboundContext.address(ctx.channel().remoteAddress()));
+                if (REFUSALS.admit()) {
+                    log.warn("RocketMQ ingress: closing connection from {}: empty frame{}",
+                            ChannelInboundContext.address(ctx.channel().remoteAddress()), REFUSALS.takeSuppressed());
+                }
                 ctx.close();
                 return;
             }
@@ -209,11 +216,15 @@ public final class RocketmqServer implements AutoCloseable, IngressStats {
             String peer = ChannelInboundContext.address(ctx.channel().remoteAddress());
             if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
                 counters.protocolErrors.increment();
-                log.warn(
-                        "RocketMQ ingress: closing connection from {}: frame larger than rocketmq.max-frame-bytes ({})",
-                        peer, cause.getMessage());
-            } else {
-                log.info("RocketMQ ingress: closing connection from {}: {}", peer, cause.toString());
+                if (REFUSALS.admit()) {
+                    log.warn(
+                            "RocketMQ ingress: closing connection from {}: frame larger than "
+                                    + "rocketmq.max-frame-bytes ({}){}",
+                            peer, LogText.printable(cause.getMessage()), REFUSALS.takeSuppressed());
+                }
+            } else if (REFUSALS.admit()) {
+                log.info("RocketMQ ingress: closing connection from {}: {}{}", peer,
+                        LogText.printable(cause.toString()), REFUSALS.takeSuppressed());
             }
             ctx.close();
         }

@@ -82,6 +82,11 @@ class FuzzClusterTest {
                                 .findFirst().orElse("?");
                         throw new AssertionError(p + " is not valid UTF-8 (client bytes written raw?): " + line);
                     }
+                    if (p.getFileName().toString().equals("rns.log")) { // RNS's own lines: client text escaped
+                        String forged = text.lines().filter(l -> l.chars().anyMatch(ch -> ch < 0x20 && ch != '\t'))
+                                .findFirst().orElse(null);
+                        assertTrue(forged == null, p + " has a line with a control character: " + forged);
+                    }
                     for (String bad : List.of("OutOfMemoryError", "HALTED", "Exception in thread")) {
                         assertTrue(!text.contains(bad), p + " contains '" + bad + "'");
                     }

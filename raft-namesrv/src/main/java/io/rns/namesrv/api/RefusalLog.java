@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
-import static io.rns.namesrv.base.LogText.printable;
+import static io.rns.rpc.transport.LogText.printable;
 
 /**
  * The node's log of the requests it refused: one WARN line per refusal on the node that refused it, naming the

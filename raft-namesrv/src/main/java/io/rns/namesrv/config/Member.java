@@ -1,11 +1,17 @@
 package io.rns.namesrv.config;
 
+import io.rns.rpc.transport.LogText;
 import io.rns.rpc.transport.MemberSpec;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /** One voting member of the group: its id, host, internal Raft port and client port. Written as id@host:raftPort:clientPort. */
 public record Member(String id, String host, int raftPort, int clientPort) {
+    /** A DNS name or an IPv4 literal: what jraft's host:port peer ids and the members setting can carry. */
+    private static final Pattern HOST = Pattern
+            .compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
     public Member {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(host, "host");
@@ -14,6 +20,11 @@ public record Member(String id, String host, int raftPort, int clientPort) {
         }
         if (host.isBlank()) {
             throw new IllegalArgumentException("member " + id + ": host is empty");
+        }
+        if (host.length() > 253 || !HOST.matcher(host).matches()) {
+            throw new IllegalArgumentException("member " + id + ": host '" + LogText.printable(host)
+                    + "' is not a host name or IPv4 address (dot-separated labels of letters, digits and inner"
+                    + " hyphens, at most 253 characters)");
         }
         checkPort(id, "raft port", raftPort);
         checkPort(id, "client port", clientPort);

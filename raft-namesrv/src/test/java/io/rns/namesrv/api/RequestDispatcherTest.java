@@ -389,6 +389,15 @@ class RequestDispatcherTest {
         assertTrue(r.getHeader().getMessage().contains("raft port must be in [1, 65535]"), r.getHeader().getMessage());
         r = call(addPeer("n3", "127.0.0.1", 1005, 1005));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
+        // a host that is no host name (found by the fuzzer: it reached jraft's addPeer, control characters and all)
+        for (String host : List.of("a\u0003b\n", "host name", "-x.example", "x..y", "h:1", "x".repeat(254),
+                "é.example")) {
+            r = call(addPeer("n3", host, 1005, 1006));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode(), host);
+            assertTrue(r.getHeader().getMessage().contains("is not a host name or IPv4 address"),
+                    r.getHeader().getMessage());
+            assertTrue(r.getHeader().getMessage().chars().noneMatch(ch -> ch < 0x20), "escaped: " + host);
+        }
         r = call(RequestEnvelope.newBuilder().setRemovePeer(RemovePeerRequest.getDefaultInstance()));
         assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
         assertTrue(r.getHeader().getMessage().contains("remove_peer.node_id is required"));

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
-import static io.rns.namesrv.base.LogText.printable;
+import static io.rns.rpc.transport.LogText.printable;
 
 /** 103 REGISTER_BROKER and 104 UNREGISTER_BROKER onto native registrations bound to the broker's connection. */
 public final class BrokerRegistration {

@@ -8,6 +8,9 @@ import java.io.IOException;
 
 /** How client and server connections end on an error: one log line, then the channel is closed. */
 final class ConnectionErrors {
+    /** Protocol-error lines of this process, at most 10 a second. */
+    private static final LogBudget PROTOCOL_ERRORS = new LogBudget(10, System::nanoTime);
+
     private ConnectionErrors() {
     }
 
@@ -20,7 +23,10 @@ final class ConnectionErrors {
     static void logAndClose(ChannelHandlerContext ctx, Logger log, String peer, Throwable cause,
             Throwable protocolReason) {
         if (cause instanceof DecoderException) {
-            log.warn("closing connection {}: protocol error: {}", peer, protocolReason.getMessage());
+            if (PROTOCOL_ERRORS.admit()) { // a flood of bad frames must not fill the disk through the log
+                log.warn("closing connection {}: protocol error: {}{}", peer,
+                        LogText.printable(protocolReason.getMessage()), PROTOCOL_ERRORS.takeSuppressed());
+            }
         } else if (cause instanceof IOException) {
             log.debug("closing connection {}: {}", peer, cause.toString());
         } else {

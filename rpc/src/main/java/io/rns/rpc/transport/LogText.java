@@ -1,4 +1,4 @@
-package io.rns.namesrv.base;
+package io.rns.rpc.transport;
 
 /** Text a client sent, made safe for one log line. */
 public final class LogText {
