@@ -100,6 +100,18 @@ class DistTarballTest {
         for (String dep : List.of("jraft-core", "rocksdbjni", "netty", "protobuf-java", "micrometer-core")) {
             assertTrue(notices.contains(dep), "THIRD-PARTY.txt does not list " + dep);
         }
+        // the systemd unit, pointed at this unpacked release, passes systemd's own checks
+        Path unit = dir.resolve("rns.service");
+        Files.writeString(unit,
+                Files.readString(rns.resolve("systemd/rns.service")).replace("/opt/rns", rns.toString()));
+        Path verify = dir.resolve("systemd-analyze.log");
+        int rc;
+        try {
+            rc = run(dir, verify, Map.of(), "systemd-analyze", "verify", unit.toString());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("systemd-analyze is missing (apt-get install systemd): " + e.getMessage(), e);
+        }
+        assertEquals(0, rc, "systemd-analyze verify of systemd/rns.service failed:\n" + Files.readString(verify));
         // license texts: the Apache 2.0 text (most jars), and the texts the jars ship themselves
         assertTrue(Files.readString(rns.resolve("licenses/Apache-2.0.txt")).contains("Version 2.0, January 2004"));
         try (Stream<Path> s = Files.walk(rns.resolve("licenses"))) {

@@ -1,5 +1,6 @@
 package io.rns.namesrv.raft;
 
+import com.alipay.remoting.Connection;
 import com.alipay.sofa.jraft.rpc.RpcContext;
 import com.alipay.sofa.jraft.rpc.RpcProcessor;
 import io.rns.namesrv.base.AddressAllowList;
@@ -34,6 +35,20 @@ final class PeerFilter {
     /** Whether a connection from {@code remoteAddress} ({@code ip:port} as bolt reports it) may be answered. */
     boolean admits(String remoteAddress) {
         return members.admits(remoteAddress);
+    }
+
+    /** A new connection (bolt's CONNECT event): closed at once unless it comes from a member's host. */
+    void onConnect(String remoteAddress, Connection connection) {
+        if (admits(remoteAddress)) {
+            return;
+        }
+        if (budget.admit()) {
+            log.warn(
+                    "node {}: closing a connection to the raft port from {}: not the address of a member's host "
+                            + "(accepted: {}; raft.peers-from-members-only){}",
+                    nodeId, remoteAddress, members.allowed(), budget.takeSuppressed());
+        }
+        connection.close();
     }
 
     /** {@code processor}, answering only admitted connections. */

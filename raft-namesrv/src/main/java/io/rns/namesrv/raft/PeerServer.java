@@ -1,5 +1,6 @@
 package io.rns.namesrv.raft;
 
+import com.alipay.remoting.ConnectionEventType;
 import com.alipay.sofa.jraft.rpc.ProtobufMsgFactory;
 import com.alipay.sofa.jraft.rpc.RpcProcessor;
 import com.alipay.sofa.jraft.rpc.RpcServer;
@@ -21,7 +22,9 @@ import java.util.List;
  * TransferLeader, Snapshot, learners — one unauthenticated message could force a configuration change), this server
  * listens on the member's own raft address only and serves only what one member asks of another: AppendEntries,
  * RequestVote (and pre-vote), InstallSnapshot with GetFile, TimeoutNow, ReadIndex and Ping. Membership changes go
- * through the node's own admin requests (AddPeer/RemovePeer/TransferLeadership on the client port).
+ * through the node's own admin requests (AddPeer/RemovePeer/TransferLeadership on the client port). With a
+ * {@link PeerFilter}, a connection from an address that is no member's is closed as soon as it opens, and every
+ * processor refuses such a connection too.
  */
 final class PeerServer {
     static {
@@ -38,8 +41,12 @@ final class PeerServer {
     static RpcServer create(Member self, PeerFilter filter) {
         // manageConnection=true as jraft's own factory: the server tracks connections, so the AppendEntries
         // processor hears when a leader's connection closes
-        BoltRpcServer server = new BoltRpcServer(
-                new com.alipay.remoting.rpc.RpcServer(self.host(), self.raftPort(), true));
+        com.alipay.remoting.rpc.RpcServer bolt = new com.alipay.remoting.rpc.RpcServer(self.host(), self.raftPort(),
+                true);
+        if (filter != null) { // a stranger's connection is closed when it opens, before it can send anything
+            bolt.addConnectionEventProcessor(ConnectionEventType.CONNECT, filter::onConnect);
+        }
+        BoltRpcServer server = new BoltRpcServer(bolt);
         AppendEntriesRequestProcessor appendEntries = new AppendEntriesRequestProcessor(null);
         server.registerConnectionClosedEventListener(appendEntries);
         for (RpcProcessor<?> p : List.of(appendEntries, new GetFileRequestProcessor(null),

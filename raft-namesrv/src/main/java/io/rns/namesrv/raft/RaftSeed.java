@@ -62,8 +62,7 @@ public final class RaftSeed {
             o.setRaftMetaUri(JraftNode.metaDir(config).toString());
             o.setSnapshotUri(JraftNode.snapshotDir(config).toString());
             o.setEnableMetrics(false);
-            boolean ok = JRaftUtils.bootstrap(o);
-            fsm.onShutdown();
+            boolean ok = JRaftUtils.bootstrap(o); // shuts its node down, and with it the fsm (onShutdown)
             if (!ok) {
                 throw new SnapshotException("jraft refused to seed " + raft + " at applied index " + sm.appliedIndex()
                         + " (see the log above)");

@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 
@@ -69,6 +71,22 @@ class PeerPortClusterTest extends ClusterTestBase {
             cli.shutdown();
         }
 
+        // a non-member peer: a connection from 127.0.0.2 (no member's host; the members are on 127.0.0.1) is closed at
+        // once without a byte sent, while one from a member's address stays open
+        for (int i = 0; i < 3; i++) {
+            Member m = cluster.config(i).self();
+            try (Socket stranger = new Socket(); Socket member = new Socket()) {
+                stranger.bind(new InetSocketAddress("127.0.0.2", 0));
+                stranger.connect(new InetSocketAddress(m.host(), m.raftPort()), 2000);
+                stranger.setSoTimeout(3000);
+                assertEquals(-1, readOrReset(stranger), "node " + m.id() + " kept a connection from 127.0.0.2 open");
+                member.connect(new InetSocketAddress(m.host(), m.raftPort()), 2000);
+                member.setSoTimeout(1000);
+                assertThrows(SocketTimeoutException.class, () -> member.getInputStream().read(),
+                        "node " + m.id() + " closed a connection from its own member address");
+            }
+        }
+
         // nothing changed: same leader, every node still sees the three members
         for (int i = 0; i < 3; i++) {
             NodeState s = cluster.node(i).consensus().state();
@@ -76,6 +94,15 @@ class PeerPortClusterTest extends ClusterTestBase {
             assertEquals(List.of("n1", "n2", "n3"),
                     cluster.node(i).consensus().peers().stream().map(NodeState.Peer::id).sorted().toList(),
                     "members seen by node " + i);
+        }
+    }
+
+    /** -1 once the peer closed the connection (a reset counts as closed too). */
+    private static int readOrReset(Socket s) throws IOException {
+        try {
+            return s.getInputStream().read();
+        } catch (SocketException reset) {
+            return -1;
         }
     }
 }
