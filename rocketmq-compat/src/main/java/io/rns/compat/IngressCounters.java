@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.LongAdder;
 /** The RocketMQ port's connections, requests and refusals, shared by the listener and the processor. */
 final class IngressCounters {
     final LongAdder accepted = new LongAdder();
-    final AtomicInteger open = new AtomicInteger();
     final LongAdder requests = new LongAdder();
     final LongAdder busy = new LongAdder();
     final LongAdder failed = new LongAdder();
@@ -27,7 +26,7 @@ final class IngressCounters {
      * overloaded, failed requests as internal errors, connections over the limits as refused.
      */
     RpcServer.Stats snapshot() {
-        return new RpcServer.Stats(accepted.sum(), open.get(), requests.sum(), busy.sum(), 0, failed.sum(),
+        return new RpcServer.Stats(accepted.sum(), limiter.open(), requests.sum(), busy.sum(), 0, failed.sum(),
                 protocolErrors.sum(), 0, inFlight.get(), 0, 0, limiter.refused());
     }
 }

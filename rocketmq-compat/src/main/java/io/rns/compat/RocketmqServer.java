@@ -20,6 +20,7 @@ import io.netty.util.AttributeKey;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.spi.IngressContext;
 import io.rns.namesrv.spi.IngressStats;
+import io.rns.rpc.transport.ConnectionLimiter;
 import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.transport.LogBudget;
 import io.rns.rpc.transport.LogText;
@@ -85,9 +86,7 @@ public final class RocketmqServer implements AutoCloseable, IngressStats {
                     .childOption(ChannelOption.TCP_NODELAY, true).childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            String host = ch.remoteAddress() == null || ch.remoteAddress().getAddress() == null
-                                    ? String.valueOf(ch.remoteAddress())
-                                    : ch.remoteAddress().getAddress().getHostAddress();
+                            String host = ConnectionLimiter.hostOf(ch.remoteAddress());
                             String refusal = counters.limiter.admit(host);
                             if (refusal != null) {
                                 if (REFUSALS.admit()) {
@@ -99,11 +98,7 @@ public final class RocketmqServer implements AutoCloseable, IngressStats {
                                 return;
                             }
                             counters.accepted.increment();
-                            counters.open.incrementAndGet();
-                            ch.closeFuture().addListener(f -> {
-                                counters.open.decrementAndGet();
-                                counters.limiter.release(host);
-                            });
+                            ch.closeFuture().addListener(f -> counters.limiter.release(host));
                             ch.attr(IN_FLIGHT).set(new AtomicInteger());
                             ch.attr(CONNECTION_ID).set(context.connectionIds().next());
                             ch.attr(OPENED_AT_INDEX).set(context.appliedIndex().getAsLong());

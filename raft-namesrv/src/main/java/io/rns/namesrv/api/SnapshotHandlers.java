@@ -78,7 +78,7 @@ final class SnapshotHandlers {
             if (r.getOffset() != 0) {
                 throw RnsException.invalid("save_snapshot.offset must be 0 when starting a transfer (transfer_id 0)");
             }
-            reserveSlot();
+            requireSlot();
             return reads.read(req.getRead(), timeoutMs, ctx::isConnectionOpen).thenCompose(view -> {
                 try {
                     return CompletableFuture.supplyAsync(() -> start(view.served(), ctx), executor);
@@ -101,10 +101,7 @@ final class SnapshotHandlers {
         BackupFile.Info info = BackupFile.verify(bytes, "built by node " + nodeId); // our own bytes: a bug if bad
         Transfer t;
         synchronized (transfers) {
-            expire();
-            if (transfers.size() >= MAX_TRANSFERS) {
-                throw overloaded();
-            }
+            requireSlot();
             long id;
             do {
                 id = ids.nextLong();
@@ -132,8 +129,8 @@ final class SnapshotHandlers {
         return responses.ok(ResponseEnvelope.newBuilder().setSaveSnapshot(b), t.served);
     }
 
-    /** Refuses early (before the barrier) when no slot is free; {@link #start} checks again. */
-    private void reserveSlot() {
+    /** Refuses when no slot is free: before the barrier (early), and again when the backup is stored. */
+    private void requireSlot() {
         synchronized (transfers) {
             expire();
             if (transfers.size() >= MAX_TRANSFERS) {

@@ -22,11 +22,16 @@ final class JraftReadBarrier implements ReadBarrier {
     static final String LEASE_TIMER = "rns-read-barrier-lease";
     private final JraftNode raft;
     private final AppliedIndexWaiters waiters;
+    /** The barrier's wait by level, retries included, successful or not (rns_raft_engine_seconds). */
+    private final Timer linearizableTimer;
+    private final Timer leaseTimer;
 
     JraftReadBarrier(JraftNode raft, LongSupplier appliedIndex) {
         this.raft = raft;
         this.waiters = new AppliedIndexWaiters(appliedIndex, raft.timer, raft.callbacks);
         raft.sm.addImageListener(img -> waiters.onProgress());
+        this.linearizableTimer = raft.fsm.metrics().timer(LINEARIZABLE_TIMER);
+        this.leaseTimer = raft.fsm.metrics().timer(LEASE_TIMER);
     }
 
     /**
@@ -47,8 +52,7 @@ final class JraftReadBarrier implements ReadBarrier {
         long started = System.nanoTime();
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         attempt(n, lease ? ReadOnlyOption.ReadOnlyLeaseBased : ReadOnlyOption.ReadOnlySafe, deadline, f);
-        // the barrier's wait by level, retries included, successful or not (rns_raft_engine_seconds)
-        Timer timer = raft.fsm.metrics().timer(lease ? LEASE_TIMER : LINEARIZABLE_TIMER);
+        Timer timer = lease ? leaseTimer : linearizableTimer;
         f.whenComplete((i, t) -> timer.update(System.nanoTime() - started, TimeUnit.NANOSECONDS));
         return f;
     }

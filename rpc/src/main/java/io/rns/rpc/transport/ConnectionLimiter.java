@@ -1,5 +1,7 @@
 package io.rns.rpc.transport;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -51,6 +53,17 @@ public final class ConnectionLimiter {
     public void release(String host) {
         open.decrementAndGet();
         perHost.computeIfPresent(host, (h, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** Connections admitted and not yet released. */
+    public int open() {
+        return open.get();
+    }
+
+    /** The source address a limit counts by: the IP of {@code remote} (its text form if it has none). */
+    public static String hostOf(SocketAddress remote) {
+        return remote instanceof InetSocketAddress a && a.getAddress() != null ? a.getAddress().getHostAddress()
+                : String.valueOf(remote);
     }
 
     /** Connections refused since start. */

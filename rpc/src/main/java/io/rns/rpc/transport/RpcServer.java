@@ -234,13 +234,8 @@ public final class RpcServer implements AutoCloseable {
     /** One accepted connection; {@code remote} is the peer's {@code host:port}. */
     private record Connection(long id, Channel channel, String remote, String host, AtomicInteger inFlight) {
         Connection(long id, Channel channel) {
-            this(id, channel, Endpoints.format(channel.remoteAddress()), hostOf(channel), new AtomicInteger());
-        }
-
-        private static String hostOf(Channel ch) {
-            return ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
-                    ? a.getAddress().getHostAddress()
-                    : String.valueOf(ch.remoteAddress());
+            this(id, channel, Endpoints.format(channel.remoteAddress()),
+                    ConnectionLimiter.hostOf(channel.remoteAddress()), new AtomicInteger());
         }
     }
 
