@@ -63,7 +63,7 @@ final class BrokerCommands {
         long leaseMs;
 
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             if (leaseMs < 0 || leaseMs > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("--lease-ms must be in [0, " + Integer.MAX_VALUE + "]: " + leaseMs);
             }
@@ -82,7 +82,6 @@ final class BrokerCommands {
                     + Integer.toUnsignedLong(v.getLeaseTimeoutMs()) + " heartbeat_interval_ms="
                     + Integer.toUnsignedLong(v.getHeartbeatIntervalMs());
             output.emitWrite(reply, List.of(line), v, x -> "broker_epoch=" + x.getBrokerEpoch());
-            return RnsCli.EXIT_OK;
         }
 
         TopicConfig parseTopic(String spec) {
@@ -123,14 +122,13 @@ final class BrokerCommands {
         long epoch;
 
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             UnregisterBrokerRequest.Builder r = UnregisterBrokerRequest.newBuilder().setCluster(cluster)
                     .setBrokerName(brokerName).setBrokerId(brokerId).setBrokerEpoch(epoch);
             if (addr != null)
                 r.setBrokerAddr(addr);
             Reply<UnregisterBrokerResponse> reply = client.unregisterBroker(r.build(), options());
             output.emitWrite(reply, List.of("unregistered"), reply.value());
-            return RnsCli.EXIT_OK;
         }
     }
 
@@ -157,7 +155,7 @@ final class BrokerCommands {
         Integer count;
 
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             if ((everyMs == null) != (count == null)) {
                 throw new IllegalArgumentException("--every-ms and --count must be given together");
             }
@@ -182,8 +180,8 @@ final class BrokerCommands {
                             Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
-                            err.println("error: interrupted after " + (i - 1) + " heartbeats");
-                            return RnsCli.EXIT_SERVER_ERROR;
+                            throw new Failure(RnsCli.EXIT_SERVER_ERROR,
+                                    "error: interrupted after " + (i - 1) + " heartbeats");
                         }
                     }
                 }
@@ -195,7 +193,6 @@ final class BrokerCommands {
                                 + Integer.toUnsignedLong(v.getHeartbeatIntervalMs())),
                         v);
             }
-            return RnsCli.EXIT_OK;
         }
     }
 
@@ -208,7 +205,7 @@ final class BrokerCommands {
                     + "the request goes to the leader."})
     static final class Brokers extends ClientCommand {
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             Reply<ListBrokerLeasesResponse> reply = client.listBrokerLeases(options());
             ListBrokerLeasesResponse v = reply.value();
             List<String> lines = new ArrayList<>();
@@ -217,7 +214,6 @@ final class BrokerCommands {
             if (lines.isEmpty())
                 lines.add("(no leases)");
             output.emit(reply.meta(), lines, v);
-            return RnsCli.EXIT_OK;
         }
     }
 }

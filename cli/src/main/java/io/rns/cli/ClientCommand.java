@@ -63,16 +63,35 @@ abstract class ClientCommand implements Callable<Integer> {
         if (settings.consistency() != null)
             builder.defaultConsistency(settings.consistency());
         try (NamesrvClient client = builder.build()) {
-            return run(client);
+            run(client);
+            return RnsCli.EXIT_OK;
         } catch (NamesrvException e) {
             return fail(e);
+        } catch (Failure e) {
+            err.println(e.getMessage());
+            err.flush();
+            return e.exitCode;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
-    /** The command itself; an {@link IllegalArgumentException} becomes a usage error (exit 1). */
-    abstract int run(NamesrvClient client);
+    /**
+     * The command itself: returning is success (exit 0); a {@link NamesrvException} prints the error and exits with
+     * its code, a {@link Failure} prints its message and exits with its code, an {@link IllegalArgumentException} is a
+     * usage error (exit 1).
+     */
+    abstract void run(NamesrvClient client);
+
+    /** A command's failure that is not the server's: the line to print on stderr and the exit code. */
+    static final class Failure extends RuntimeException {
+        final int exitCode;
+
+        Failure(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
 
     /** The per-call options of {@code --node} and {@code --consistency}. */
     CallOptions options() {

@@ -42,31 +42,28 @@ final class KvCommands {
         String value;
 
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             Reply<Void> reply = client.kvPut(ns, key, value, options());
             output.emitWrite(reply, List.of("ok"), KvPutResponse.getDefaultInstance());
-            return RnsCli.EXIT_OK;
         }
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Print a key's value (KEY_NOT_FOUND: exit 2).")
     static final class KvGet extends KeyCommand {
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             Reply<String> reply = client.kvGet(ns, key, options());
             output.emit(reply.meta(), List.of(reply.value()), KvGetResponse.newBuilder().setValue(reply.value()));
-            return RnsCli.EXIT_OK;
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Delete a key.")
     static final class KvDelete extends KeyCommand {
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             Reply<Boolean> reply = client.kvDelete(ns, key, options());
             output.emitWrite(reply, List.of("existed=" + reply.value()),
                     KvDeleteResponse.newBuilder().setExisted(reply.value()), x -> "existed=" + x);
-            return RnsCli.EXIT_OK;
         }
     }
 
@@ -76,12 +73,11 @@ final class KvCommands {
         String ns;
 
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             Reply<Map<String, String>> reply = client.kvList(ns, options());
             List<String> lines = reply.value().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.toList());
             output.emit(reply.meta(), lines, KvListResponse.newBuilder().putAllEntries(reply.value()));
-            return RnsCli.EXIT_OK;
         }
     }
 }

@@ -33,10 +33,9 @@ final class PeerCommands {
             + "configuration, elsewhere the last committed one.")
     static final class PeersList extends ClientCommand {
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             Reply<ListPeersResponse> reply = client.listPeers(options());
             output.emit(reply.meta(), Lines.peers(reply.value().getPeersList()), reply.value());
-            return RnsCli.EXIT_OK;
         }
     }
 
@@ -50,11 +49,10 @@ final class PeerCommands {
         String member;
 
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             NamesrvClient.parseMember(member); // usage error (exit 1) before any network traffic
             Reply<AddPeerResponse> reply = client.addPeer(member, options());
             output.emit(reply.meta(), Lines.peers(reply.value().getPeersList()), reply.value());
-            return RnsCli.EXIT_OK;
         }
     }
 
@@ -68,10 +66,9 @@ final class PeerCommands {
         String id;
 
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             Reply<RemovePeerResponse> reply = client.removePeer(id, options());
             output.emit(reply.meta(), Lines.peers(reply.value().getPeersList()), reply.value());
-            return RnsCli.EXIT_OK;
         }
     }
 
@@ -82,12 +79,11 @@ final class PeerCommands {
         String id;
 
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             Reply<TransferLeadershipResponse> reply = client.transferLeadership(id, options());
             output.emit(reply.meta(),
                     List.of("transfer started from " + reply.value().getPreviousLeaderId() + " to " + id),
                     reply.value());
-            return RnsCli.EXIT_OK;
         }
     }
 }

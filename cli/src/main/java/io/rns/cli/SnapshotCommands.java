@@ -38,25 +38,20 @@ final class SnapshotCommands {
         Path file;
 
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             SavedSnapshot s;
             try {
                 s = client.saveSnapshot(file, options());
             } catch (UncheckedIOException e) {
-                err.println("rns: " + e.getMessage());
-                err.flush();
-                return RnsCli.EXIT_USAGE;
+                throw new Failure(RnsCli.EXIT_USAGE, "rns: " + e.getMessage());
             } catch (IllegalStateException e) {
-                err.println("rns: backup refused: " + e.getMessage());
-                err.flush();
-                return RnsCli.EXIT_SERVER_ERROR;
+                throw new Failure(RnsCli.EXIT_SERVER_ERROR, "rns: backup refused: " + e.getMessage());
             }
             output.emit(s.meta(),
                     List.of("snapshot saved " + s.file() + " bytes=" + s.bytes() + " applied_index=" + s.appliedIndex()
                             + " sha256=" + s.sha256() + " node=" + s.meta().nodeId()),
                     SaveSnapshotResponse.newBuilder().setTotalBytes(s.bytes()).setAppliedIndex(s.appliedIndex())
                             .setSha256(s.sha256()));
-            return RnsCli.EXIT_OK;
         }
     }
 }

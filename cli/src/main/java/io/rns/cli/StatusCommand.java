@@ -16,7 +16,7 @@ import java.util.List;
         + "A node that does not answer prints 'unreachable'; exit 0 if at least one answered.")
 final class StatusCommand extends ClientCommand {
     @Override
-    int run(NamesrvClient client) {
+    void run(NamesrvClient client) {
         List<String> targets = settings.node() != null ? List.of(settings.node()) : settings.endpoints();
         int answered = 0;
         NamesrvException lastError = null;
@@ -31,8 +31,7 @@ final class StatusCommand extends ClientCommand {
                 output.unreachable(ep, e);
             }
         }
-        if (answered > 0 || lastError == null)
-            return RnsCli.EXIT_OK;
-        return fail(lastError);
+        if (answered == 0 && lastError != null)
+            throw lastError;
     }
 }

@@ -27,18 +27,17 @@ final class TopicCommands {
         String topic;
 
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             Reply<TopicRoute> reply = client.getTopicRoute(topic, options());
             TopicRoute r = reply.value();
             output.emit(reply.meta(), Lines.route(r), r);
-            return RnsCli.EXIT_OK;
         }
     }
 
     @Command(name = "cluster", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, description = "Clusters, their brokers and addresses.")
     static final class ClusterInfo extends ClientCommand {
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             Reply<GetClusterInfoResponse> reply = client.getClusterInfo(options());
             GetClusterInfoResponse c = reply.value();
             List<String> lines = new ArrayList<>();
@@ -46,7 +45,6 @@ final class TopicCommands {
                     + names.getBrokerNamesList().stream().sorted().collect(Collectors.joining(","))));
             new TreeMap<>(c.getBrokerAddrTableMap()).forEach((name, b) -> lines.add(Lines.broker(b)));
             output.emit(reply.meta(), lines, c);
-            return RnsCli.EXIT_OK;
         }
     }
 
@@ -56,10 +54,9 @@ final class TopicCommands {
         String cluster;
 
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             Reply<List<String>> reply = client.listTopics(cluster, options());
             output.emit(reply.meta(), reply.value(), ListTopicsResponse.newBuilder().addAllTopics(reply.value()));
-            return RnsCli.EXIT_OK;
         }
     }
 
@@ -72,11 +69,10 @@ final class TopicCommands {
         String cluster;
 
         @Override
-        int run(NamesrvClient client) {
+        void run(NamesrvClient client) {
             Reply<DeleteTopicResponse> reply = client.deleteTopic(topic, cluster, options());
             output.emitWrite(reply, List.of("existed=" + reply.value().getExisted()), reply.value(),
                     x -> "existed=" + x.getExisted());
-            return RnsCli.EXIT_OK;
         }
     }
 }

@@ -102,17 +102,12 @@ public final class InMemoryConsensus implements Consensus {
         return onlyLocalReadsReason;
     }
 
-    @Override
-    public CompletableFuture<Long> awaitApplied(long index, long timeoutMs, BooleanSupplier wanted) {
-        lastWanted = wanted;
-        return awaitApplied(index, timeoutMs);
-    }
-
-    /** The {@code wanted} of the last awaitApplied that had one: whether its requester is still there. */
+    /** The {@code wanted} of the last awaitApplied: whether its requester is still there. */
     public volatile BooleanSupplier lastWanted;
 
     @Override
-    public CompletableFuture<Long> awaitApplied(long index, long timeoutMs) {
+    public CompletableFuture<Long> awaitApplied(long index, long timeoutMs, BooleanSupplier wanted) {
+        lastWanted = wanted;
         if (sm.appliedIndex() >= index) {
             return CompletableFuture.completedFuture(sm.appliedIndex());
         }
@@ -122,11 +117,6 @@ public final class InMemoryConsensus implements Consensus {
     @Override
     public RouteImage image() {
         return sm.image();
-    }
-
-    @Override
-    public long appliedIndex() {
-        return sm.appliedIndex();
     }
 
     /** When set, state() throws like jraft's listAlivePeers() on a leader that just stepped down. */

@@ -1,18 +1,11 @@
 package io.rns.chaos.runner;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.rns.chaos.checker.CheckOptions;
 import io.rns.chaos.checker.CheckResult;
-import io.rns.chaos.checker.LinearizabilityChecker;
-import io.rns.chaos.checker.SetMembershipModel;
 import io.rns.chaos.checker.StaleReadDetector;
 import io.rns.chaos.checker.Verdict;
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.HistoryRecorder;
-import io.rns.chaos.history.Op;
 import io.rns.chaos.history.ServerMeta;
 import io.rns.chaos.history.SetValue;
 import io.rns.chaos.hosts.Backend;
@@ -40,7 +33,6 @@ import io.rns.rpc.v1.TopicRoute;
 import io.rns.rpc.v1.UnregisterBrokerRequest;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,19 +141,16 @@ public final class ChaosRun {
                 });
         HistoryRecorder rec = out.recorder();
         List<FaultEvent> faults = out.faults();
-        History history = rec.snapshot();
-        history.writeJsonl(dir.resolve("history.jsonl"));
-        CheckResult check = LinearizabilityChecker.check(history, new SetMembershipModel(),
-                CheckOptions.defaults().deadline(Duration.ofSeconds(120)));
-        StaleReadDetector.Report stale = new StaleReadDetector().check(history);
-        int ops = (int) history.clientOps().ops().stream().filter(o -> o.type() == Op.Type.INVOKE).count();
-        int infos = (int) history.clientOps().ops().stream().filter(o -> o.type() == Op.Type.INFO).count();
+        CheckedHistory checked = CheckedHistory.of(rec.snapshot(), dir, Duration.ofSeconds(120));
+        CheckResult check = checked.check();
         Divergence divergence = Divergence.compute(poller[0].samples(), "STALE");
-        writeResults(dir, c, check, stale, ops, infos, faults, divergence);
+        writeResults(dir, c, checked, faults, divergence);
         System.out.println("chaos: " + c.scenario() + " seed=" + c.seed() + " verdict=" + check.verdict() + " ops="
-                + ops + " indeterminate=" + infos + " faults=" + faults.size() + "\n" + check.summary() + "\n"
-                + stale.summary() + "\ndivergence (STALE, all nodes): " + divergence.describe());
-        Result result = new Result(dir, check, stale, ops, infos, faults, c, history, divergence);
+                + checked.ops() + " indeterminate=" + checked.infos() + " faults=" + faults.size() + "\n"
+                + check.summary() + "\n" + checked.stale().summary() + "\ndivergence (STALE, all nodes): "
+                + divergence.describe());
+        Result result = new Result(dir, check, checked.stale(), checked.ops(), checked.infos(), faults, c,
+                checked.history(), divergence);
         try {
             System.out.println("chaos: report " + Reports.write(result));
         } catch (IOException | RuntimeException e) {
@@ -334,25 +323,14 @@ public final class ChaosRun {
         }
     }
 
-    private static void writeResults(Path dir, Config c, CheckResult check, StaleReadDetector.Report stale, int ops,
-            int infos, List<FaultEvent> faults, Divergence divergence) throws IOException {
-        Gson gson = new GsonBuilder().setPrettyPrinting().create();
-        JsonObject o = new JsonObject();
-        o.addProperty("scenario", c.scenario());
-        o.addProperty("mode", c.mode());
-        o.addProperty("nodes", c.nodes());
-        o.addProperty("seed", c.seed());
-        o.addProperty("durationMs", c.duration().toMillis());
-        o.addProperty("readLevels", c.readLevels().toString());
-        o.addProperty("unsafeReads", c.unsafeReads());
-        o.addProperty("verdict", check.verdict().name());
-        o.addProperty("ops", ops);
-        o.addProperty("indeterminate", infos);
-        o.add("check", JsonParser.parseString(check.toJson()));
-        o.addProperty("staleReads", stale.summary());
-        o.addProperty("divergencePollPeriodMs", POLL_PERIOD.toMillis());
-        o.add("divergence", Comparison.tree(divergence));
-        o.add("faults", gson.toJsonTree(faults.stream().map(Object::toString).toList()));
-        Files.writeString(dir.resolve("results.json"), gson.toJson(o), StandardCharsets.UTF_8);
+    private static void writeResults(Path dir, Config c, CheckedHistory checked, List<FaultEvent> faults,
+            Divergence divergence) throws IOException {
+        CheckResult check = checked.check();
+        new ResultsFile("scenario", c.scenario(), "mode", c.mode(), "nodes", c.nodes(), "seed", c.seed(), "durationMs",
+                c.duration().toMillis(), "readLevels", c.readLevels().toString(), "unsafeReads", c.unsafeReads(),
+                "verdict", check.verdict(), "ops", checked.ops(), "indeterminate", checked.infos(), "check",
+                JsonParser.parseString(check.toJson()), "staleReads", checked.stale().summary(),
+                "divergencePollPeriodMs", POLL_PERIOD.toMillis(), "divergence", Comparison.tree(divergence), "faults",
+                faults.stream().map(Object::toString).toList()).write(dir);
     }
 }

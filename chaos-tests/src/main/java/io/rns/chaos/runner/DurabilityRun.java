@@ -1,7 +1,5 @@
 package io.rns.chaos.runner;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import io.rns.chaos.hosts.Backend;
 import io.rns.chaos.hosts.Host;
 import io.rns.chaos.hosts.Hosts;
@@ -15,7 +13,6 @@ import io.rns.client.RetryPolicy;
 import io.rns.rpc.v1.Consistency;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -219,16 +216,8 @@ public final class DurabilityRun {
     }
 
     private static void writeResults(Path dir, Config c, Result r) throws IOException {
-        JsonObject o = new JsonObject();
-        o.addProperty("scenario", c.scenario());
-        o.addProperty("nodes", c.nodes());
-        o.addProperty("seed", c.seed());
-        o.addProperty("cycles", c.cycles());
-        o.addProperty("acknowledged", r.acknowledged());
-        o.addProperty("lost", r.lost());
-        o.addProperty("disagree", r.disagree());
-        o.addProperty("problems", String.join("\n", r.problems()));
-        Files.writeString(dir.resolve("results.json"), new GsonBuilder().setPrettyPrinting().create().toJson(o),
-                StandardCharsets.UTF_8);
+        new ResultsFile("scenario", c.scenario(), "nodes", c.nodes(), "seed", c.seed(), "cycles", c.cycles(),
+                "acknowledged", r.acknowledged(), "lost", r.lost(), "disagree", r.disagree(), "problems",
+                String.join("\n", r.problems())).write(dir);
     }
 }

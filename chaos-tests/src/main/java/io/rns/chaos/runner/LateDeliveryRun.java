@@ -1,23 +1,14 @@
 package io.rns.chaos.runner;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.rns.chaos.checker.CheckOptions;
 import io.rns.chaos.checker.CheckResult;
-import io.rns.chaos.checker.LinearizabilityChecker;
-import io.rns.chaos.checker.SetMembershipModel;
-import io.rns.chaos.checker.StaleReadDetector;
-import io.rns.chaos.history.History;
 import io.rns.chaos.history.HistoryRecorder;
-import io.rns.chaos.history.Op;
 import io.rns.chaos.history.ServerMeta;
 import io.rns.chaos.hosts.Backend;
 import io.rns.chaos.hosts.Host;
 import io.rns.chaos.hosts.Hosts;
 import io.rns.chaos.hosts.HostsBuilder;
 import io.rns.chaos.nemesis.RnsClusterView;
-import io.rns.client.CallOptions;
 import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
@@ -104,22 +95,17 @@ public final class LateDeliveryRun {
                 }
             }
         }
-        History history = rec.snapshot();
-        history.writeJsonl(dir.resolve("history.jsonl"));
-        CheckResult check = LinearizabilityChecker.check(history, new SetMembershipModel(),
-                CheckOptions.defaults().deadline(Duration.ofSeconds(60)));
-        StaleReadDetector.Report stale = new StaleReadDetector().check(history);
-        int ops = (int) history.clientOps().ops().stream().filter(o -> o.type() == Op.Type.INVOKE).count();
-        int infos = (int) history.clientOps().ops().stream().filter(o -> o.type() == Op.Type.INFO).count();
+        CheckedHistory checked = CheckedHistory.of(rec.snapshot(), dir, Duration.ofSeconds(60));
+        CheckResult check = checked.check();
         // the serving node's WARN line for each refusal: "refused register_broker of broker ... from ...: STALE_..."
         long fenced = countInLogs(dir.resolve("nodes"), l -> l.contains(" refused ")
                 && (l.contains(": STALE_SEQUENCE ") || l.contains(": STALE_REGISTRATION ")));
-        writeResults(dir, c, check, ops, infos, fenced);
+        writeResults(dir, c, check, checked.ops(), checked.infos(), fenced);
         System.out.println("chaos: " + c.scenario() + " seed=" + c.seed() + " verdict=" + check.verdict() + " ops="
-                + ops + " indeterminate=" + infos
+                + checked.ops() + " indeterminate=" + checked.infos()
                 + " late copies refused (STALE_SEQUENCE/STALE_REGISTRATION in node logs)=" + fenced + "\n"
                 + check.summary());
-        return new ChaosRun.Result(dir, check, stale, ops, infos, List.of());
+        return new ChaosRun.Result(dir, check, checked.stale(), checked.ops(), checked.infos(), List.of());
     }
 
     /** One pause / register / unregister / resume cycle on topic {@code topic} with follower {@code f} paused. */
@@ -229,18 +215,8 @@ public final class LateDeliveryRun {
 
     private static void writeResults(Path dir, Config c, CheckResult check, int ops, int infos, long fenced)
             throws IOException {
-        JsonObject o = new JsonObject();
-        o.addProperty("scenario", c.scenario());
-        o.addProperty("seed", c.seed());
-        o.addProperty("cycles", c.cycles());
-        o.addProperty("exactlyOnce", c.exactlyOnce());
-        o.addProperty("versioned", c.versioned());
-        o.addProperty("verdict", check.verdict().name());
-        o.addProperty("ops", ops);
-        o.addProperty("indeterminate", infos);
-        o.addProperty("lateCopiesRefused", fenced);
-        o.add("check", JsonParser.parseString(check.toJson()));
-        Files.writeString(dir.resolve("results.json"), new GsonBuilder().setPrettyPrinting().create().toJson(o),
-                StandardCharsets.UTF_8);
+        new ResultsFile("scenario", c.scenario(), "seed", c.seed(), "cycles", c.cycles(), "exactlyOnce",
+                c.exactlyOnce(), "versioned", c.versioned(), "verdict", check.verdict(), "ops", ops, "indeterminate",
+                infos, "lateCopiesRefused", fenced, "check", JsonParser.parseString(check.toJson())).write(dir);
     }
 }

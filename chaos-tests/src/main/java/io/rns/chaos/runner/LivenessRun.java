@@ -1,8 +1,5 @@
 package io.rns.chaos.runner;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import io.rns.chaos.history.History;
 import io.rns.chaos.history.HistoryRecorder;
 import io.rns.chaos.hosts.HostsBuilder;
@@ -17,7 +14,6 @@ import io.rns.rpc.v1.Consistency;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -321,23 +317,12 @@ public final class LivenessRun {
     }
 
     private static void writeResults(Result r) throws IOException {
-        Gson gson = new GsonBuilder().setPrettyPrinting().create();
         Config c = r.config();
-        JsonObject o = new JsonObject();
-        o.addProperty("scenario", c.scenario());
-        o.addProperty("workload", "liveness");
-        o.addProperty("mode", c.mode());
-        o.addProperty("nodes", c.nodes());
-        o.addProperty("seed", c.seed());
-        o.addProperty("durationMs", c.duration().toMillis());
-        o.addProperty("leaseMs", c.leaseMs());
-        o.addProperty("liveBrokers", c.liveBrokers());
-        o.addProperty("pollPeriodMs", c.pollPeriod().toMillis());
-        o.addProperty("nemeses", c.nemeses().stream().map(Nemesis::name).toList().toString());
-        o.add("bound", Comparison.tree(r.bound()));
-        o.add("liveness", Comparison.tree(r.liveness()));
-        o.add("divergence", Comparison.tree(r.divergence()));
-        o.add("faults", gson.toJsonTree(r.faults().stream().map(Object::toString).toList()));
-        Files.writeString(r.dir().resolve("results.json"), gson.toJson(o), StandardCharsets.UTF_8);
+        new ResultsFile("scenario", c.scenario(), "workload", "liveness", "mode", c.mode(), "nodes", c.nodes(), "seed",
+                c.seed(), "durationMs", c.duration().toMillis(), "leaseMs", c.leaseMs(), "liveBrokers", c.liveBrokers(),
+                "pollPeriodMs", c.pollPeriod().toMillis(), "nemeses",
+                c.nemeses().stream().map(Nemesis::name).toList().toString(), "bound", Comparison.tree(r.bound()),
+                "liveness", Comparison.tree(r.liveness()), "divergence", Comparison.tree(r.divergence()), "faults",
+                r.faults().stream().map(Object::toString).toList()).write(r.dir());
     }
 }

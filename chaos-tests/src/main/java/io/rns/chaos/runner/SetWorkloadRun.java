@@ -1,8 +1,5 @@
 package io.rns.chaos.runner;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import io.rns.chaos.history.HistoryRecorder;
 import io.rns.chaos.history.ServerMeta;
 import io.rns.chaos.hosts.Hosts;
@@ -18,7 +15,6 @@ import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -376,45 +372,24 @@ public final class SetWorkloadRun {
     }
 
     private static void writeResults(Path dir, Config c, Result r) throws IOException {
-        Gson gson = new GsonBuilder().setPrettyPrinting().create();
-        JsonObject o = new JsonObject();
-        o.addProperty("scenario", c.scenario());
-        o.addProperty("workload", "set");
-        o.addProperty("nodes", c.nodes());
-        o.addProperty("seed", c.seed());
-        o.addProperty("durationMs", c.duration().toMillis());
-        o.addProperty("workers", c.workers());
-        o.addProperty("topics", c.topics());
-        o.addProperty("nemeses", c.nemeses().stream().map(Nemesis::name).toList().toString());
-        o.addProperty("attempted", r.attempted());
-        o.addProperty("acked", r.acked());
-        o.addProperty("failed", r.failed());
-        o.addProperty("indeterminate", r.indeterminate());
-        o.addProperty("ackedPresent", r.ackedPresent());
-        o.addProperty("lost", r.lost().size());
-        o.addProperty("unexpected", r.unexpected().size());
-        o.addProperty("failedPresent", r.failedPresent().size());
-        o.addProperty("recovered", r.recovered().size());
-        o.addProperty("divergent", r.divergent().size());
-        o.addProperty("finalReadFailures", r.finalReadFailures());
-        o.addProperty("rywChecks", r.rywChecks());
-        o.addProperty("rywViolations", r.rywViolations().size());
-        o.addProperty("rywUnavailable", r.rywUnavailable());
-        o.addProperty("rywControlReads", r.rywControlReads());
-        o.addProperty("rywControlMisses", r.rywControlMisses());
-        o.addProperty("monotonicChecks", r.monotonicChecks());
-        o.addProperty("monotonicViolations", r.monotonicViolations().size());
-        JsonObject ex = new JsonObject();
-        ex.add("lost", gson.toJsonTree(head(r.lost())));
-        ex.add("unexpected", gson.toJsonTree(head(r.unexpected())));
-        ex.add("failedPresent", gson.toJsonTree(head(r.failedPresent())));
-        ex.add("recovered", gson.toJsonTree(head(r.recovered())));
-        ex.add("divergent", gson.toJsonTree(head(r.divergent())));
-        ex.add("rywViolations", gson.toJsonTree(head(r.rywViolations())));
-        ex.add("monotonicViolations", gson.toJsonTree(head(r.monotonicViolations())));
-        o.add("examples", ex);
-        o.add("faults", gson.toJsonTree(r.faults().stream().map(Object::toString).toList()));
-        Files.writeString(dir.resolve("results.json"), gson.toJson(o), StandardCharsets.UTF_8);
+        ResultsFile examples = new ResultsFile("lost", head(r.lost()), "unexpected", head(r.unexpected()),
+                "failedPresent", head(r.failedPresent()), "recovered", head(r.recovered()), "divergent",
+                head(r.divergent()), "rywViolations", head(r.rywViolations()), "monotonicViolations",
+                head(r.monotonicViolations()));
+        new ResultsFile("scenario", c.scenario(), "workload", "set", "nodes", c.nodes(), "seed", c.seed(), "durationMs",
+                c.duration().toMillis(), "workers", c.workers(), "topics", c.topics(), "nemeses",
+                c.nemeses().stream().map(Nemesis::name).toList().toString())
+                .add("attempted", r.attempted(), "acked", r.acked(), "failed", r.failed(), "indeterminate",
+                        r.indeterminate(), "ackedPresent", r.ackedPresent(), "lost", r.lost().size(), "unexpected",
+                        r.unexpected().size(), "failedPresent", r.failedPresent().size(), "recovered",
+                        r.recovered().size(), "divergent", r.divergent().size(), "finalReadFailures",
+                        r.finalReadFailures())
+                .add("rywChecks", r.rywChecks(), "rywViolations", r.rywViolations().size(), "rywUnavailable",
+                        r.rywUnavailable(), "rywControlReads", r.rywControlReads(), "rywControlMisses",
+                        r.rywControlMisses(), "monotonicChecks", r.monotonicChecks(), "monotonicViolations",
+                        r.monotonicViolations().size())
+                .add("examples", examples.json(), "faults", r.faults().stream().map(Object::toString).toList())
+                .write(dir);
     }
 
     private static List<String> head(List<String> l) {

@@ -40,6 +40,14 @@ final class HistoryBuilder {
         return ok(p, "read", value, call, ret);
     }
 
+    HistoryBuilder reg(int p, String broker, long call, long ret) {
+        return ok(p, "register", broker, call, ret);
+    }
+
+    HistoryBuilder unreg(int p, String broker, long call, long ret) {
+        return ok(p, "unregister", broker, call, ret);
+    }
+
     HistoryBuilder write(int p, String value, long call, long ret) {
         return ok(p, "write", value, call, ret);
     }

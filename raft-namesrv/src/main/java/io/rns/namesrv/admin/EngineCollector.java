@@ -18,14 +18,7 @@ import io.rns.namesrv.consensus.NodeStatus;
  * or apply batch) — both summaries with the median, 99th percentile and max of the recent values and the count since
  * start — and {@code rns_raft_engine_gauge} (queue capacities, logs in memory, per-follower {@code log-lags}).
  */
-final class EngineCollector implements MultiCollector {
-    private final String nodeId;
-    private final NodeStatus status;
-
-    EngineCollector(String nodeId, NodeStatus status) {
-        this.nodeId = nodeId;
-        this.status = status;
-    }
+record EngineCollector(String nodeId, NodeStatus status) implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {

@@ -11,9 +11,12 @@ public interface NodeStatus {
 
     /**
      * This node's applied index: everything up to it is reflected in {@link #image()}. Monotonic. Comparable across
-     * nodes (it is a log index).
+     * nodes (it is a log index). By default the image's; an engine that also counts entries the image does not show
+     * (e.g. Raft configuration entries) says so here.
      */
-    long appliedIndex();
+    default long appliedIndex() {
+        return image().appliedIndex();
+    }
 
     /**
      * Role, term, leader and progress of this node, as of now. Called for every response header: cheap, lock-free

@@ -13,15 +13,15 @@ public interface ReadBarrier {
     CompletableFuture<Long> readBarrier(boolean lease, long timeoutMs);
 
     /** Completes when the applied index reaches {@code index}; fails with TIMEOUT after {@code timeoutMs}. */
-    CompletableFuture<Long> awaitApplied(long index, long timeoutMs);
+    default CompletableFuture<Long> awaitApplied(long index, long timeoutMs) {
+        return awaitApplied(index, timeoutMs, () -> true);
+    }
 
     /**
      * As {@link #awaitApplied(long, long)}, for a requester that may go away: an engine that waits drops the wait once
      * {@code wanted} says false (e.g. the client's connection closed) instead of holding it until the timeout.
      */
-    default CompletableFuture<Long> awaitApplied(long index, long timeoutMs, BooleanSupplier wanted) {
-        return awaitApplied(index, timeoutMs);
-    }
+    CompletableFuture<Long> awaitApplied(long index, long timeoutMs, BooleanSupplier wanted);
 
     /**
      * Why this engine can serve only local (STALE) reads, or null when every level is available. The leaderless

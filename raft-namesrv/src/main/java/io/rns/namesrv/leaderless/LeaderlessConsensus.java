@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /**
  * The stock RocketMQ NameServer design (DESIGN §6), behind the same {@link Consensus} seam as Raft: no group, no
@@ -66,8 +67,9 @@ public final class LeaderlessConsensus implements Consensus {
         return ONLY_LOCAL_READS;
     }
 
+    /** Answers at once, waiting for nothing: a local index that has not reached {@code index} never will. */
     @Override
-    public CompletableFuture<Long> awaitApplied(long index, long timeoutMs) {
+    public CompletableFuture<Long> awaitApplied(long index, long timeoutMs, BooleanSupplier wanted) {
         long a = sm.appliedIndex();
         if (a >= index) {
             return CompletableFuture.completedFuture(a);
@@ -80,11 +82,6 @@ public final class LeaderlessConsensus implements Consensus {
     @Override
     public RouteImage image() {
         return sm.image();
-    }
-
-    @Override
-    public long appliedIndex() {
-        return sm.appliedIndex();
     }
 
     @Override

@@ -78,11 +78,6 @@ public final class JraftConsensus implements Consensus {
     }
 
     @Override
-    public CompletableFuture<Long> awaitApplied(long index, long timeoutMs) {
-        return reads.awaitApplied(index, timeoutMs);
-    }
-
-    @Override
     public CompletableFuture<Long> awaitApplied(long index, long timeoutMs, BooleanSupplier wanted) {
         return reads.awaitApplied(index, timeoutMs, wanted);
     }

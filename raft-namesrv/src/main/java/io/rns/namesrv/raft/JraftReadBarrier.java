@@ -100,11 +100,6 @@ final class JraftReadBarrier implements ReadBarrier {
     }
 
     @Override
-    public CompletableFuture<Long> awaitApplied(long index, long timeoutMs) {
-        return waiters.await(index, timeoutMs);
-    }
-
-    @Override
     public CompletableFuture<Long> awaitApplied(long index, long timeoutMs, BooleanSupplier wanted) {
         return waiters.await(index, timeoutMs, wanted);
     }

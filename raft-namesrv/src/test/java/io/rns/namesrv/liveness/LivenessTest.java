@@ -164,6 +164,16 @@ class LivenessTest {
         return consensus.image().broker(name, 0).isPresent();
     }
 
+    /** Broker b1 is still listed {@code ms - 1} ms from now (scanned) and expired at {@code ms} (scanned). */
+    private void expiresIn(long ms, String stillListed, String expired) {
+        advanceMs(ms - 1);
+        liveness.scanOnce();
+        assertTrue(present("b1"), stillListed);
+        advanceMs(1);
+        liveness.scanOnce();
+        assertFalse(present("b1"), expired);
+    }
+
     @Test
     void noExpiryBeforeTheTimeoutAndExpiryAtIt() {
         setUp(cfg(5, 10, 0.5));
@@ -246,12 +256,8 @@ class LivenessTest {
         // a forwarded heartbeat that waited 3 s on a follower counts from when it reached the follower
         advanceMs(4_500); // last contact (the queued heartbeat) is now 5.5 s old
         assertEquals(ErrorCode.OK, heartbeat("b1", epoch, now.get(), 3_000)); // contact = now - 3 s
-        advanceMs(6_999);
-        liveness.scanOnce();
-        assertTrue(present("b1"));
-        advanceMs(1);
-        liveness.scanOnce();
-        assertFalse(present("b1"), "expired 10 s after (arrival - queued_ms), not 10 s after the leader saw it");
+        expiresIn(7_000, "within 10 s of (arrival - queued_ms)",
+                "expired 10 s after (arrival - queued_ms), not 10 s after the leader saw it");
     }
 
     /**
@@ -272,12 +278,8 @@ class LivenessTest {
         assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 7, now.get(), 0), "the held copy is answered as #7 was");
         assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 8, now.get(), 0), "and so is a retry of #8");
         assertEquals(2, liveness.tracker().heartbeatCopiesIgnored());
-        advanceMs(6_999); // 11.999 s
-        liveness.scanOnce();
-        assertTrue(present("b1"));
-        advanceMs(1);
-        liveness.scanOnce();
-        assertFalse(present("b1"), "expired 10 s after heartbeat #8; neither copy renewed the lease");
+        expiresIn(7_000, "11.999 s: within 10 s of heartbeat #8",
+                "expired 10 s after heartbeat #8; neither copy renewed the lease");
     }
 
     /**
@@ -309,13 +311,8 @@ class LivenessTest {
         assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 5, now.get(), 0));
         advanceMs(4_000);
         assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 0, now.get(), 0));
-        advanceMs(9_999);
-        liveness.scanOnce();
-        assertTrue(present("b1"), "the unnumbered heartbeat at 5 s renewed the lease to 15 s");
+        expiresIn(10_000, "the unnumbered heartbeat at 5 s renewed the lease to 15 s", "expired at 15 s");
         assertEquals(0, liveness.tracker().heartbeatCopiesIgnored());
-        advanceMs(1);
-        liveness.scanOnce();
-        assertFalse(present("b1"));
     }
 
     @Test
@@ -329,12 +326,8 @@ class LivenessTest {
         assertTrue(present("b1"));
         assertEquals(0, liveness.expiriesProposed(), "a follower never proposes expiries");
         consensus.becomeLeader(2);
-        advanceMs(9_999); // 19.5 s after the last contact, but only 9.999 s into the new leader's term
-        liveness.scanOnce();
-        assertTrue(present("b1"), "grace: full lease from the leader change");
-        advanceMs(1);
-        liveness.scanOnce();
-        assertFalse(present("b1"));
+        // 19.5 s after the last contact, but only 9.999 s into the new leader's term
+        expiresIn(10_000, "grace: full lease from the leader change", "expired a full lease after the leader change");
     }
 
     @Test
