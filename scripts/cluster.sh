@@ -60,16 +60,20 @@ Options:
   --port-offset K     add K (0..1000) to every port: client 977<i>+K, raft 978<i>+K, rocketmq 987<i>+K, admin 979<i>+K
                       (start only; default 0; kept in cluster.env for the other commands), so a second
                       cluster can run beside the default one
+  --tls               TLS only (tls.mode=enforcing) on every node's client and RocketMQ ports (start only): makes a dev CA
+                      and node certificates with scripts/dev-certs.sh in DIR/tls (openssl) and writes RNS_TLS_CA into
+                      cluster.env, so scripts/rns connects with TLS
   --jvm-opt OPT       extra JVM option for every node, repeatable (e.g. --jvm-opt -Drns.raft.election-timeout-ms=1000)
   -D<key>=<value>     same as --jvm-opt -D<key>=<value>
   -h, --help          this text
 
 Layout of DIR:
-  cluster.env         RNS_NODES, RNS_MEMBERS, RNS_ENDPOINTS, RNS_MODE, RNS_PORT_OFFSET, RNS_ROCKETMQ_ADDRS
+  cluster.env         RNS_NODES, RNS_MEMBERS, RNS_ENDPOINTS, RNS_MODE, RNS_PORT_OFFSET, RNS_ROCKETMQ_ADDRS, RNS_TLS_CA
                       (scripts/rns reads it; RNS_ROCKETMQ_ADDRS is the RocketMQ namesrvAddr string)
   jvm.opts            extra JVM options given to 'start' (reused by 'restart')
   n<i>/rns.properties node config;  n<i>/data  its data;  n<i>/logs  rns.log, raft-transport.log, stdout.log
   n<i>/pid            pid of the running node JVM
+  tls/                with --tls: ca.pem (give it to clients), n<i>.pem/.key, client.pem/.key (scripts/dev-certs.sh)
 
 Environment: JAVA_HOME (java to use), RNS_NODE_HEAP (default 512m), RNS_START_WAIT_SECS (default 60),
 RNS_STOP_WAIT_SECS (default 20).
@@ -77,6 +81,7 @@ RNS_STOP_WAIT_SECS (default 20).
 Examples:
   scripts/cluster.sh start
   scripts/cluster.sh start -n 5 --jvm-opt -Drns.raft.election-timeout-ms=1000
+  scripts/cluster.sh start --tls && scripts/rns status      # scripts/rns reads RNS_TLS_CA from cluster.env
   scripts/cluster.sh start --mode leaderless --dir /tmp/ll && scripts/rns --mode leaderless status
   scripts/cluster.sh kill 1 && scripts/rns status && scripts/cluster.sh restart 1
   scripts/cluster.sh stop
@@ -95,6 +100,7 @@ NODE_ARG=""
 NODES=""
 MODE=""
 PORT_OFFSET=""
+TLS=0
 DIR="$ROOT/run/cluster"
 EXTRA_JVM_OPTS=()
 
@@ -111,6 +117,7 @@ parse_args() {
       --dir=*) DIR="${1#--dir=}"; shift ;;
       --port-offset) (($# >= 2)) || die "--port-offset needs a value"; PORT_OFFSET="$2"; shift 2 ;;
       --port-offset=*) PORT_OFFSET="${1#--port-offset=}"; shift ;;
+      --tls) TLS=1; shift ;;
       --jvm-opt) (($# >= 2)) || die "--jvm-opt needs a value"; EXTRA_JVM_OPTS+=("$2"); shift 2 ;;
       --jvm-opt=*) EXTRA_JVM_OPTS+=("${1#--jvm-opt=}"); shift ;;
       -D*) EXTRA_JVM_OPTS+=("$1"); shift ;;
@@ -126,6 +133,7 @@ parse_args() {
     esac
   done
   [[ -n "$CMD" ]] || { usage >&2; exit 2; }
+  ((TLS == 0)) || [[ "$CMD" == start ]] || die "--tls applies to 'start' only (the other commands read RNS_TLS_CA from cluster.env)"
   if [[ -n "$NODES" ]]; then
     [[ "$CMD" == start ]] || die "-n applies to 'start' only"
     [[ "$NODES" == 3 || "$NODES" == 5 ]] || die "-n must be 3 or 5, got '$NODES'"
@@ -272,6 +280,23 @@ mode=$mode
 rocketmq.listen-port=$(rocketmq_port "$i")
 admin.listen-port=$(admin_port "$i")
 EOF
+  if ((TLS)); then
+    cat >>"$d/rns.properties" <<EOF
+tls.mode=enforcing
+tls.cert-file=$DIR/tls/n$i.pem
+tls.key-file=$DIR/tls/n$i.key
+tls.trust-file=$DIR/tls/ca.pem
+EOF
+  fi
+}
+
+# The TLS CA of this cluster (RNS_TLS_CA from cluster.env), exported for scripts/rns; nothing without --tls.
+load_tls_env() {
+  [[ -f "$DIR/cluster.env" ]] || return 0
+  local ca
+  # shellcheck disable=SC1091
+  ca="$(source "$DIR/cluster.env" && echo "${RNS_TLS_CA:-}")"
+  if [[ -n "$ca" ]]; then export RNS_TLS_CA="$ca"; fi
 }
 
 # Start node i in the background with scripts/rns-node, detached from this shell (own session, stdin from /dev/null,
@@ -381,6 +406,9 @@ print_summary() {
   done
   echo "export RNS_ENDPOINTS=$(endpoints_for "$n")"
   echo "export RNS_ROCKETMQ_ADDRS=\"$(rocketmq_addrs_for "$n")\"   # RocketMQ namesrvAddr"
+  if [[ -n "${RNS_TLS_CA:-}" ]]; then
+    echo "export RNS_TLS_CA=$RNS_TLS_CA   # TLS only: the CLI trusts this CA (RocketMQ clients: -Dtls.enable=true)"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -402,6 +430,14 @@ cmd_start() {
   ensure_built
 
   mkdir -p "$DIR"
+  if ((TLS)); then
+    local ids=()
+    for ((i = 1; i <= n; i++)); do ids+=("n$i"); done
+    "$HERE/dev-certs.sh" "$DIR/tls" "${ids[@]}" || die "could not make TLS certificates in $DIR/tls"
+    export RNS_TLS_CA="$DIR/tls/ca.pem"
+  else
+    unset RNS_TLS_CA
+  fi
   {
     echo "# Written by scripts/cluster.sh start; sourced by scripts/rns."
     printf 'RNS_NODES=%s\n' "$n"
@@ -410,6 +446,7 @@ cmd_start() {
     printf 'RNS_MODE=%s\n' "$mode"
     printf 'RNS_PORT_OFFSET=%s\n' "$PORT_OFFSET"
     printf 'export RNS_ROCKETMQ_ADDRS="%s"\n' "$(rocketmq_addrs_for "$n")"
+    if ((TLS)); then printf 'export RNS_TLS_CA=%s\n' "$DIR/tls/ca.pem"; fi
   } >"$DIR/cluster.env"
   : >"$DIR/jvm.opts"
   for o in "${EXTRA_JVM_OPTS[@]}"; do printf '%s\n' "$o" >>"$DIR/jvm.opts"; done
@@ -537,6 +574,7 @@ cmd_status() {
 
 main() {
   parse_args "$@"
+  [[ "$CMD" == start ]] || load_tls_env
   case "$CMD" in
     start) cmd_start ;;
     stop) cmd_stop ;;

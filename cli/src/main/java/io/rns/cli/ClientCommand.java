@@ -6,6 +6,7 @@ import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.RetryPolicy;
+import io.rns.rpc.transport.ClientTls;
 import io.rns.rpc.transport.Endpoints;
 import io.rns.rpc.transport.RpcClientOptions;
 import io.rns.rpc.v1.Consistency;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +43,7 @@ abstract class ClientCommand implements Callable<Integer> {
 
     /** Effective global settings: after-command values over before-command values over the environment. */
     record Settings(List<String> endpoints, String node, Consistency consistency, long timeoutMs, boolean json,
-            ClusterMode mode) {
+            ClusterMode mode, ClientTls tls) {
     }
 
     @Override
@@ -57,8 +59,10 @@ abstract class ClientCommand implements Callable<Integer> {
         NamesrvClient.Builder builder = NamesrvClient.builder().endpoints(settings.endpoints()).mode(settings.mode())
                 .requestTimeout(Duration.ofMillis(Math.min(3000, settings.timeoutMs())))
                 .overallTimeout(Duration.ofMillis(settings.timeoutMs())).retryPolicy(RetryPolicy.DEFAULT) // still bounded by --timeout-ms
-                .clientId("rns-cli").rpcOptions(RpcClientOptions.builder()
-                        .connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs()))).build());
+                .clientId("rns-cli")
+                .rpcOptions(RpcClientOptions.builder()
+                        .connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs()))).tls(settings.tls())
+                        .build());
         // only an explicit --consistency is explicit: otherwise the mode's default (leaderless: STALE) applies
         if (settings.consistency() != null)
             builder.defaultConsistency(settings.consistency());
@@ -106,6 +110,11 @@ abstract class ClientCommand implements Callable<Integer> {
     /** Prints the error and returns its exit code. */
     int fail(NamesrvException e) {
         output.error(e);
+        if (e.kind() == NamesrvException.Kind.CONNECTION_CLOSED && settings.tls() == null) {
+            err.println("rns: hint: a node with tls.mode=enforcing closes plaintext connections at once; if the nodes "
+                    + "run TLS, give --tls-ca FILE (or set RNS_TLS_CA)");
+            err.flush();
+        }
         return exitCodeOf(e);
     }
 
@@ -172,7 +181,35 @@ abstract class ClientCommand implements Callable<Integer> {
         long t = timeoutMs == null ? 10_000 : timeoutMs;
         if (t <= 0 || t > Integer.MAX_VALUE)
             throw new IllegalArgumentException("--timeout-ms must be > 0: " + t);
-        return new Settings(list, node, consistency, t, Boolean.TRUE.equals(json), mode);
+        return new Settings(list, node, consistency, t, Boolean.TRUE.equals(json), mode, tls(given, root));
+    }
+
+    /** --tls, --tls-ca, --tls-cert, --tls-key over $RNS_TLS_CA, $RNS_TLS_CERT, $RNS_TLS_KEY; null = plaintext. */
+    private static ClientTls tls(List<GlobalOptions> given, RnsCli root) {
+        Path ca = firstOrEnv(given, g -> g.tlsCa, root, "RNS_TLS_CA");
+        Path cert = firstOrEnv(given, g -> g.tlsCert, root, "RNS_TLS_CERT");
+        Path key = firstOrEnv(given, g -> g.tlsKey, root, "RNS_TLS_KEY");
+        boolean on = Boolean.TRUE.equals(first(given, g -> g.tls)) || ca != null || cert != null;
+        if (!on) {
+            return null;
+        }
+        try {
+            return new ClientTls(ca, cert, key, true);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--tls-*: " + e.getMessage());
+        }
+    }
+
+    private static Path firstOrEnv(List<GlobalOptions> given, Function<GlobalOptions, Path> option, RnsCli root,
+            String env) {
+        Path p = first(given, option);
+        if (p == null && root != null) {
+            String fromEnv = root.env.get(env);
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                p = Path.of(fromEnv.trim());
+            }
+        }
+        return p;
     }
 
     /** The value of the first of {@code given} that has the option set, or null. */

@@ -6,6 +6,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -35,6 +36,20 @@ public final class GlobalOptions {
 
     @Option(names = "--timeout-ms", paramLabel = "MS", description = "Overall deadline of the command in ms, retries included (default 10000; one attempt gets at most 3000).")
     Long timeoutMs;
+
+    @Option(names = "--tls", description = "Connect with TLS (nodes with tls.mode=permissive or enforcing), trusting "
+            + "the JVM's CAs unless --tls-ca is given. Default: on if $RNS_TLS_CA or --tls-ca is set.")
+    Boolean tls;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA certificates the nodes' certificates must chain to (implies --tls). Default: "
+            + "$RNS_TLS_CA. The node's certificate must name the host in --endpoints.")
+    Path tlsCa;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM client certificate, for nodes with tls.client-auth=require. Default: $RNS_TLS_CERT.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM PKCS#8 key of --tls-cert. Default: $RNS_TLS_KEY.")
+    Path tlsKey;
 
     @Option(names = "--json", description = "Print results as JSON on stdout (one object per line, with a \"meta\" member); "
             + "the meta line then goes to stderr.")

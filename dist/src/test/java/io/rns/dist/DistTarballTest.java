@@ -91,7 +91,7 @@ class DistTarballTest {
             rns = s.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         assertTrue(rns.getFileName().toString().startsWith("rns-"), rns.toString());
-        for (String bin : List.of("bin/rns-node", "bin/rns", "bin/rns-admin", "bin/cluster.sh")) {
+        for (String bin : List.of("bin/rns-node", "bin/rns", "bin/rns-admin", "bin/cluster.sh", "bin/dev-certs.sh")) {
             assertTrue(Files.isExecutable(rns.resolve(bin)), bin + " is not executable");
         }
         assertTrue(Files.isRegularFile(rns.resolve("conf/rns.properties")));

@@ -26,11 +26,13 @@ import io.rns.namesrv.spi.IngressStats;
 import io.rns.namesrv.write.SessionPolicy;
 import io.rns.namesrv.write.SessionStamp;
 import io.rns.namesrv.write.WriteService;
+import io.rns.rpc.transport.ClientTls;
 import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.transport.RpcClient;
 import io.rns.rpc.transport.RpcClientOptions;
 import io.rns.rpc.transport.RpcServer;
 import io.rns.rpc.transport.RpcServerOptions;
+import io.rns.rpc.transport.TlsSettings;
 import io.rns.statemachine.RouteStateMachine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,7 +132,8 @@ public final class NamesrvNode implements AutoCloseable {
                 new ArrayBlockingQueue<>(config.workerQueueCapacity()),
                 DaemonThreads.numbered("rns-read-" + config.nodeId()));
         forwardClient = new RpcClient(RpcClientOptions.builder().maxFrameBytes(config.maxFrameBytes())
-                .connectTimeout(Duration.ofMillis(Math.min(1000, config.writeTimeoutMs()))).build());
+                .connectTimeout(Duration.ofMillis(Math.min(1000, config.writeTimeoutMs()))).tls(memberTls(config))
+                .build());
         Responses responses = new Responses(config, consensus);
         if (config.unsafeLocalLinearizableReads()) {
             log.warn(
@@ -167,7 +170,7 @@ public final class NamesrvNode implements AutoCloseable {
                         .maxFrameBytes(config.maxFrameBytes()).idleTimeout(Duration.ofMillis(config.idleTimeoutMs()))
                         .ioThreads(config.ioThreads()).workerThreads(config.workerThreads())
                         .workerQueueCapacity(config.workerQueueCapacity()).priorityThreads(config.priorityThreads())
-                        .limits(config.limits())
+                        .limits(config.limits()).tls(config.tls())
                         .defaultRequestTimeout(
                                 Duration.ofMillis(Math.max(config.readTimeoutMs(), config.writeTimeoutMs())))
                         .build(),
@@ -236,6 +239,16 @@ public final class NamesrvNode implements AutoCloseable {
                     + "server/target/lib/* holds it) or set " + NamesrvConfig.Keys.ROCKETMQ_LISTEN_PORT + "=0");
         }
         return providers;
+    }
+
+    /**
+     * TLS of this node's own connections to other nodes' client ports (forwards, reports): on whenever the ports are
+     * TLS, trusting tls.trust-file (or the JVM's CAs), checking the other node's name, presenting this node's
+     * certificate (which other nodes require under tls.client-auth=require).
+     */
+    private static ClientTls memberTls(NamesrvConfig config) {
+        TlsSettings tls = config.tls();
+        return tls.enabled() ? new ClientTls(tls.trustFile(), tls.certFile(), tls.keyFile(), true) : null;
     }
 
     private void startIngresses(List<IngressProvider> providers, RequestDispatcher dispatcher, AtomicLong ids)

@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -25,10 +26,12 @@ import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.transport.LogBudget;
 import io.rns.rpc.transport.LogText;
 import io.rns.rpc.transport.RpcServer;
+import io.rns.rpc.transport.ServerTls;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +79,7 @@ public final class RocketmqServer implements AutoCloseable, IngressStats {
         NamesrvConfig config = context.config();
         NamesrvConfig.RocketmqIngress rc = config.rocketmq();
         IngressCounters counters = new IngressCounters(config.limits());
+        ServerTls tls = ServerTls.of(config.tls()); // before any thread starts: a bad file stops here
         RocketmqProcessor processor = new RocketmqProcessor(context, counters);
         EventLoopGroup boss = new NioEventLoopGroup(1, DaemonThreads.named("rns-rmq-accept-" + config.nodeId()));
         EventLoopGroup workers = new NioEventLoopGroup(rc.ioThreads(),
@@ -102,6 +106,9 @@ public final class RocketmqServer implements AutoCloseable, IngressStats {
                             ch.attr(IN_FLIGHT).set(new AtomicInteger());
                             ch.attr(CONNECTION_ID).set(context.connectionIds().next());
                             ch.attr(OPENED_AT_INDEX).set(context.appliedIndex().getAsLong());
+                            if (tls != null) {
+                                tls.install(ch);
+                            }
                             ch.pipeline()
                                     .addLast("idle",
                                             new IdleStateHandler(0, 0, config.idleTimeoutMs(), TimeUnit.MILLISECONDS))
@@ -112,8 +119,8 @@ public final class RocketmqServer implements AutoCloseable, IngressStats {
                     });
             Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
             RocketmqServer s = new RocketmqServer(boss, workers, ch, processor, counters);
-            log.info("node {}: RocketMQ remoting ingress listening on {} (max frame {} bytes)", config.nodeId(),
-                    s.localAddress(), rc.maxFrameBytes());
+            log.info("node {}: RocketMQ remoting ingress listening on {} (max frame {} bytes, TLS {})", config.nodeId(),
+                    s.localAddress(), rc.maxFrameBytes(), config.tls().mode().text());
             return s;
         } catch (RuntimeException | InterruptedException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -216,6 +223,12 @@ public final class RocketmqServer implements AutoCloseable, IngressStats {
                             "RocketMQ ingress: closing connection from {}: frame larger than "
                                     + "rocketmq.max-frame-bytes ({}){}",
                             peer, LogText.printable(cause.getMessage()), REFUSALS.takeSuppressed());
+                }
+            } else if (cause instanceof NotSslRecordException || cause.getCause() instanceof SSLException) {
+                counters.protocolErrors.increment();
+                if (REFUSALS.admit()) {
+                    log.warn("RocketMQ ingress: closing connection from {}: TLS error: {}{}", peer,
+                            LogText.printable(String.valueOf(cause.getMessage())), REFUSALS.takeSuppressed());
                 }
             } else if (REFUSALS.admit()) {
                 log.info("RocketMQ ingress: closing connection from {}: {}{}", peer,

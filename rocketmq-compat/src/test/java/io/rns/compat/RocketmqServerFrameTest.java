@@ -34,13 +34,18 @@ class RocketmqServerFrameTest {
     void start() throws Exception {
         NamesrvConfig c = NamesrvConfig.builder().nodeId("n1").members(List.of(new Member("n1", "127.0.0.1", 1, 2)))
                 .rocketmqListenPort(3).rocketmqMaxFrameBytes(4096).maxConnectionsPerHost(3).build();
+        server = start(c);
+    }
+
+    /** The listener of config {@code c} on an ephemeral port, over a node that answers every route TOPIC_NOT_FOUND. */
+    static RocketmqServer start(NamesrvConfig c) throws InterruptedException {
         AtomicLong ids = new AtomicLong(1L << 48);
         IngressContext ctx = new IngressContext(c,
                 (req, in) -> CompletableFuture.completedFuture(ResponseEnvelope.newBuilder()
                         .setHeader(ResponseHeader.newBuilder().setCode(ErrorCode.TOPIC_NOT_FOUND).setMessage("none"))
                         .build()),
                 ids::incrementAndGet, () -> 0);
-        server = RocketmqServer.start(ctx, "127.0.0.1", 0);
+        return RocketmqServer.start(ctx, "127.0.0.1", 0);
     }
 
     @AfterEach

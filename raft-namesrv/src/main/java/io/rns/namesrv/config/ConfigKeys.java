@@ -1,5 +1,7 @@
 package io.rns.namesrv.config;
 
+import io.rns.rpc.transport.TlsMode;
+import io.rns.rpc.transport.TlsSettings;
 import io.rns.rpc.v1.Consistency;
 import io.rns.statemachine.Limits;
 
@@ -62,6 +64,23 @@ public final class ConfigKeys {
             "limits.max-in-flight-per-connection", 1_000, "requests", 1, 1_000_000,
             c -> c.limits().maxInFlightPerConnection(),
             "requests one connection may have in progress; beyond it OVERLOADED (RocketMQ: SYSTEM_BUSY)");
+
+    // TLS of the client-facing ports (native and RocketMQ) and of this node's own connections to other nodes' ports
+    public static final ConfigKey<TlsMode> TLS_MODE = new ConfigKey<>("tls.mode", TlsMode.DISABLED, "disabled", "",
+            TlsMode::parse, v -> Objects.requireNonNull(v, "tls.mode"), TlsMode::text, c -> c.tls().mode(),
+            "disabled, permissive (TLS and plaintext) or enforcing (TLS only) on the client and RocketMQ ports");
+    public static final ConfigKey<Path> TLS_CERT_FILE = tlsFile("tls.cert-file",
+            "PEM certificate chain of this node (leaf first); required unless tls.mode=disabled",
+            c -> c.tls().certFile());
+    public static final ConfigKey<Path> TLS_KEY_FILE = tlsFile("tls.key-file",
+            "PEM private key of tls.cert-file, unencrypted PKCS#8 (BEGIN PRIVATE KEY)", c -> c.tls().keyFile());
+    public static final ConfigKey<Path> TLS_TRUST_FILE = tlsFile("tls.trust-file",
+            "PEM CA certificates that client certificates and other nodes' certificates must chain to",
+            c -> c.tls().trustFile());
+    public static final ConfigKey<TlsSettings.ClientCerts> TLS_CLIENT_AUTH = new ConfigKey<>("tls.client-auth",
+            TlsSettings.ClientCerts.NONE, "none", "", TlsSettings.ClientCerts::parse,
+            v -> Objects.requireNonNull(v, "tls.client-auth"), TlsSettings.ClientCerts::text, c -> c.tls().clientAuth(),
+            "none, optional or require: client certificates checked against tls.trust-file");
 
     // Raft
     public static final ConfigKey<Integer> ELECTION_TIMEOUT_MS = ConfigKey.ofInt("raft.election-timeout-ms", 1000, "ms",
@@ -216,12 +235,13 @@ public final class ConfigKeys {
     /** Every key, in the order of conf/rns.properties (and of {@link NamesrvConfig#describe()}). */
     public static final List<ConfigKey<?>> ALL = List.of(NODE_ID, MEMBERS, DATA_DIR, MAX_FRAME_BYTES, IDLE_TIMEOUT_MS,
             IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, PRIORITY_THREADS, MAX_CONNECTIONS,
-            MAX_CONNECTIONS_PER_HOST, MAX_IN_FLIGHT_PER_CONNECTION, ELECTION_TIMEOUT_MS, MAX_ELECTION_DELAY_MS,
-            SNAPSHOT_INTERVAL_SECS, SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG, MAX_LOGS_IN_MEMORY_BYTES,
-            PEERS_FROM_MEMBERS_ONLY, DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, UNCHANGED_BARRIER,
-            SESSION_TIMEOUT_MS, SESSION_MAX_OPEN, LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS, MIN_LEASE_MS,
-            MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST, MASS_EXPIRY_FRACTION,
-            MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST, ROCKETMQ_LISTEN_PORT,
+            MAX_CONNECTIONS_PER_HOST, MAX_IN_FLIGHT_PER_CONNECTION, TLS_MODE, TLS_CERT_FILE, TLS_KEY_FILE,
+            TLS_TRUST_FILE, TLS_CLIENT_AUTH, ELECTION_TIMEOUT_MS, MAX_ELECTION_DELAY_MS, SNAPSHOT_INTERVAL_SECS,
+            SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG, MAX_LOGS_IN_MEMORY_BYTES, PEERS_FROM_MEMBERS_ONLY,
+            DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, UNCHANGED_BARRIER, SESSION_TIMEOUT_MS,
+            SESSION_MAX_OPEN, LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS,
+            SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE,
+            LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST, ROCKETMQ_LISTEN_PORT,
             ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS,
             ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY, ADMIN_LISTEN_PORT,
             READY_MAX_APPLY_LAG, EXIT_ON_HALT, UNSAFE_LOCAL_LINEARIZABLE_READS);
@@ -303,6 +323,12 @@ public final class ConfigKeys {
             default -> throw new IllegalArgumentException(
                     "write.unchanged-barrier must be LEASE or LINEARIZABLE, got '" + s + "'");
         };
+    }
+
+    private static ConfigKey<Path> tlsFile(String name, String doc, Function<NamesrvConfig, Path> reader) {
+        return new ConfigKey<>(name, null, "none", "file",
+                s -> s.isBlank() || s.trim().equals("none") ? null : Path.of(s.trim()), v -> {
+                }, v -> v == null ? "none" : v.toString(), reader, doc);
     }
 
     private static NamesrvConfig.Mode parseMode(String s) {

@@ -1,6 +1,8 @@
 package io.rns.namesrv.config;
 
 import io.rns.rpc.transport.ConnectionLimits;
+import io.rns.rpc.transport.TlsMode;
+import io.rns.rpc.transport.TlsSettings;
 import io.rns.rpc.v1.Consistency;
 
 import java.nio.file.Path;
@@ -24,8 +26,8 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         int writeTimeoutMs, boolean leaseConfirmsUnchanged, int sessionTimeoutMs, int maxSessions,
         int leaderTransferTimeoutMs, int priorityThreads, LivenessConfig liveness, Mode mode,
         int leaderlessBrokerTimeoutMs, int leaderlessScanIntervalMs, boolean leaderlessPersist,
-        boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq, Operations operations,
-        ConnectionLimits limits) {
+        boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq, Operations operations, ConnectionLimits limits,
+        TlsSettings tls) {
 
     /**
      * What operators and supervisors see (keys admin.*, node.exit-on-halt).
@@ -351,6 +353,26 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
             return set(ConfigKeys.ROCKETMQ_QUEUE_CAPACITY, v);
         }
 
+        public Builder tlsMode(TlsMode v) {
+            return set(ConfigKeys.TLS_MODE, v);
+        }
+
+        public Builder tlsCertFile(Path v) {
+            return set(ConfigKeys.TLS_CERT_FILE, v);
+        }
+
+        public Builder tlsKeyFile(Path v) {
+            return set(ConfigKeys.TLS_KEY_FILE, v);
+        }
+
+        public Builder tlsTrustFile(Path v) {
+            return set(ConfigKeys.TLS_TRUST_FILE, v);
+        }
+
+        public Builder tlsClientAuth(TlsSettings.ClientCerts v) {
+            return set(ConfigKeys.TLS_CLIENT_AUTH, v);
+        }
+
         public Builder maxConnections(int v) {
             return set(ConfigKeys.MAX_CONNECTIONS, v);
         }
@@ -416,7 +438,18 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
                     get(ConfigKeys.LEADERLESS_SCAN_INTERVAL_MS), get(ConfigKeys.LEADERLESS_PERSIST),
                     get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq, operations,
                     new ConnectionLimits(get(ConfigKeys.MAX_CONNECTIONS), get(ConfigKeys.MAX_CONNECTIONS_PER_HOST),
-                            get(ConfigKeys.MAX_IN_FLIGHT_PER_CONNECTION)));
+                            get(ConfigKeys.MAX_IN_FLIGHT_PER_CONNECTION)),
+                    tls());
+        }
+
+        /** tls.*: the files must exist once TLS is on (checked here, so a bad path stops the node at start). */
+        private TlsSettings tls() {
+            try {
+                return new TlsSettings(get(ConfigKeys.TLS_MODE), get(ConfigKeys.TLS_CERT_FILE),
+                        get(ConfigKeys.TLS_KEY_FILE), get(ConfigKeys.TLS_TRUST_FILE), get(ConfigKeys.TLS_CLIENT_AUTH));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tls.*: " + e.getMessage(), e);
+            }
         }
 
         private <T> void validate(ConfigKey<T> key) {

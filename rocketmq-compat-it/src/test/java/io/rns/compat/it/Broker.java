@@ -3,6 +3,7 @@ package io.rns.compat.it;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A real RocketMQ broker (BrokerStartup of the module's generation) in its own JVM, with a tiny store under dir. */
@@ -16,11 +17,13 @@ final class Broker {
     private final ScenarioEnv it;
     private final String classpath;
     final String generation;
+    private final List<String> jvmOptions;
     private Process proc;
 
-    private Broker(ScenarioEnv it, String name, String cluster, int port, Path dir, String classpath,
-            String generation) {
+    private Broker(ScenarioEnv it, String name, String cluster, int port, Path dir, String classpath, String generation,
+            List<String> jvmOptions) {
         this.it = it;
+        this.jvmOptions = jvmOptions;
         this.cluster = cluster;
         this.classpath = classpath;
         this.generation = generation;
@@ -45,8 +48,21 @@ final class Broker {
         return start(it, name, CLUSTER, namesrvAddr, classpath, generation);
     }
 
+    /**
+     * A broker of this generation whose connections to the NameServers use TLS ({@code -Dtls.enable=true}, the stock
+     * switch; the broker does not check the server's certificate unless tls.client.authServer is set).
+     */
+    static Broker startWithTls(ScenarioEnv it, String name, String namesrvAddr) throws Exception {
+        return start(it, name, CLUSTER, namesrvAddr, it.classpath, it.generation, List.of("-Dtls.enable=true"));
+    }
+
     private static Broker start(ScenarioEnv it, String name, String cluster, String namesrvAddr, String classpath,
             String generation) throws Exception {
+        return start(it, name, cluster, namesrvAddr, classpath, generation, List.of());
+    }
+
+    private static Broker start(ScenarioEnv it, String name, String cluster, String namesrvAddr, String classpath,
+            String generation, List<String> jvmOptions) throws Exception {
         // the broker listens on port, port-2 (fast/VIP channel) and port+1 (HA)
         int port = it.freePorts(12000, 32000, 10, -2, 0, 1);
         Path dir = it.workDir.resolve(name);
@@ -62,7 +78,7 @@ final class Broker {
                 .append('\n').append("flushDiskType=ASYNC_FLUSH\n").append("deleteWhen=04\n")
                 .append("autoCreateTopicEnable=true\n");
         Files.writeString(dir.resolve("broker.conf"), conf.toString());
-        Broker b = new Broker(it, name, cluster, port, dir, classpath, generation);
+        Broker b = new Broker(it, name, cluster, port, dir, classpath, generation, jvmOptions);
         b.launch();
         ScenarioEnv.log("broker %s of cluster %s (RocketMQ %s): %s, namesrvAddr=%s, dir %s", name, cluster, generation,
                 b.addr(), namesrvAddr, dir);
@@ -70,7 +86,9 @@ final class Broker {
     }
 
     private void launch() throws Exception {
-        proc = it.launchJava(dir, classpath, it.serverJvmOpts(dir), "org.apache.rocketmq.broker.BrokerStartup",
+        List<String> opts = new ArrayList<>(it.serverJvmOpts(dir));
+        opts.addAll(jvmOptions);
+        proc = it.launchJava(dir, classpath, opts, "org.apache.rocketmq.broker.BrokerStartup",
                 List.of("-c", dir.resolve("broker.conf").toString()));
     }
 

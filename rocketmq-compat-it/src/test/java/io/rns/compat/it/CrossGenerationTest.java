@@ -1,9 +1,7 @@
 package io.rns.compat.it;
 
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
-import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.TopicConfig;
-import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,11 +9,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -105,13 +101,7 @@ class CrossGenerationTest {
         Map<String, Integer> received = new ConcurrentHashMap<>();
         clients.consumer("cg-crossgen-" + run, ns.addrList(), topic, received, 30_000);
         DefaultMQProducer producer = clients.producer("pg-crossgen-" + run, ns.addrList(), 30_000);
-        Set<String> sent = new LinkedHashSet<>();
-        for (int i = 0; i < 200; i++) {
-            String key = "xg-" + run + "-" + i;
-            var r = producer.send(new Message(topic, "tag", key, ("crossgen-" + i).getBytes(StandardCharsets.UTF_8)));
-            assertEquals(SendStatus.SEND_OK, r.getSendStatus(), "send " + i);
-            sent.add(key);
-        }
+        Set<String> sent = Rmq.sendKeyed(producer, topic, "xg-" + run + "-", 200);
         long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
         Set<String> missing = new TreeSet<>(sent);
         missing.removeAll(received.keySet());

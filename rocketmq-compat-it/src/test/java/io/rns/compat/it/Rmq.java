@@ -5,11 +5,15 @@ import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,10 +33,17 @@ final class Rmq implements AutoCloseable {
     static final int QUERY_NOT_FOUND = 22;
 
     private final String run;
+    private final boolean tls;
     private final List<AutoCloseable> clients = new ArrayList<>();
 
     Rmq(String run) {
+        this(run, false);
+    }
+
+    /** @param tls every client connects with TLS (ClientConfig.setUseTLS, the API form of -Dtls.enable=true) */
+    Rmq(String run, boolean tls) {
         this.run = run;
+        this.tls = tls;
     }
 
     @Override
@@ -53,6 +64,7 @@ final class Rmq implements AutoCloseable {
         a.setNamesrvAddr(addrs);
         a.setInstanceName(name + "-" + run);
         a.setAdminExtGroup("it_admin_" + name + "_" + run);
+        a.setUseTLS(tls);
         a.start();
         clients.add(a::shutdown);
         return a;
@@ -64,6 +76,7 @@ final class Rmq implements AutoCloseable {
         p.setInstanceName(group);
         p.setSendMsgTimeout(10_000);
         p.setPollNameServerInterval(pollNameServerMs);
+        p.setUseTLS(tls);
         p.start();
         clients.add(p::shutdown);
         return p;
@@ -76,6 +89,7 @@ final class Rmq implements AutoCloseable {
         c.setInstanceName(group);
         c.setPollNameServerInterval(pollNameServerMs);
         c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        c.setUseTLS(tls);
         c.subscribe(topic, "*");
         c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             msgs.forEach(m -> received.merge(m.getKeys(), 1, Integer::sum));
@@ -83,6 +97,20 @@ final class Rmq implements AutoCloseable {
         });
         c.start();
         clients.add(c::shutdown);
+    }
+
+    /** Sends {@code n} messages with keys {@code prefix + i}, each acknowledged SEND_OK; returns the keys in order. */
+    static Set<String> sendKeyed(DefaultMQProducer p, String topic, String prefix, int n) throws Exception {
+        Set<String> sent = new LinkedHashSet<>();
+        for (int i = 0; i < n; i++) {
+            String key = prefix + i;
+            var r = p.send(new Message(topic, "tag", key, ("body-" + i).getBytes(StandardCharsets.UTF_8)));
+            if (r.getSendStatus() != SendStatus.SEND_OK) {
+                throw new AssertionError("send " + i + " of " + n + " to " + topic + ": " + r.getSendStatus());
+            }
+            sent.add(key);
+        }
+        return sent;
     }
 
     static Map<Long, String> brokerAddrs(DefaultMQAdminExt a, String broker) throws Exception {

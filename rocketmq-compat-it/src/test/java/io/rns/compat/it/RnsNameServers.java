@@ -37,6 +37,14 @@ final class RnsNameServers implements NameServers {
     }
 
     static RnsNameServers start(ScenarioEnv it) throws Exception {
+        return start(it, false);
+    }
+
+    /**
+     * @param tls {@code scripts/cluster.sh start --tls}: TLS only on the client and RocketMQ ports (dev certificates
+     *            in DIR/tls, RNS_TLS_CA in cluster.env, which scripts/rns reads)
+     */
+    static RnsNameServers start(ScenarioEnv it, boolean tls) throws Exception {
         Path jar = it.root.resolve("server/target/lib/server-0.1.0-SNAPSHOT.jar");
         Path cli = it.root.resolve("cli/target/cli-0.1.0-SNAPSHOT.jar");
         for (Path p : List.of(jar, cli)) {
@@ -48,13 +56,15 @@ final class RnsNameServers implements NameServers {
         }
         // cluster.sh accepts offsets 0..1000; 0 (the defaults) is left to people running clusters by hand
         int k = it.freePorts(1, 1001, 1, 9771, 9772, 9773, 9781, 9782, 9783, 9791, 9792, 9793, 9871, 9872, 9873);
-        Path dir = it.workDir.resolve("rns-cluster");
+        Path dir = it.workDir.resolve(tls ? "rns-cluster-tls" : "rns-cluster");
         Files.createDirectories(dir);
-        ScenarioEnv.log("starting a 3-node RNS cluster: scripts/cluster.sh start --dir %s --port-offset %d", dir, k);
-        int rc = ScenarioEnv.run(
-                List.of("bash", it.root.resolve("scripts/cluster.sh").toString(), "start", "-n", "3", "--dir",
-                        dir.toString(), "--port-offset", Integer.toString(k)),
-                dir.resolve("cluster-cli.log"), Duration.ofSeconds(300),
+        List<String> cmd = new ArrayList<>(List.of("bash", it.root.resolve("scripts/cluster.sh").toString(), "start",
+                "-n", "3", "--dir", dir.toString(), "--port-offset", Integer.toString(k)));
+        if (tls) {
+            cmd.add("--tls");
+        }
+        ScenarioEnv.log("starting a 3-node RNS cluster: %s", String.join(" ", cmd.subList(1, cmd.size())));
+        int rc = ScenarioEnv.run(cmd, dir.resolve("cluster-cli.log"), Duration.ofSeconds(300),
                 // a generous leader wait: CI and dev machines here have 2 cores shared with other work
                 Map.of("RNS_NODE_HEAP", "256m", "RNS_START_WAIT_SECS", "180"));
         if (rc != 0) {
@@ -119,7 +129,7 @@ final class RnsNameServers implements NameServers {
                 Files.deleteIfExists(out);
                 int rc = ScenarioEnv.run(
                         List.of("bash", it.root.resolve("scripts/rns").toString(), "--endpoints", ep, "status"), out,
-                        Duration.ofSeconds(60), Map.of());
+                        Duration.ofSeconds(60), Map.of("RNS_CLUSTER_DIR", dir.toString()));
                 String text = Files.readString(out, StandardCharsets.UTF_8);
                 Files.writeString(cliLog, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
@@ -156,6 +166,11 @@ final class RnsNameServers implements NameServers {
             throw new IllegalStateException("scripts/cluster.sh " + String.join(" ", args) + " failed (exit " + rc
                     + "):\n" + ScenarioEnv.tail(cliLog, 30));
         }
+    }
+
+    /** The cluster's directory: n<i>/logs, cluster.env, tls/. */
+    Path dir() {
+        return dir;
     }
 
     @Override

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -136,13 +135,7 @@ class RocketMqCompatTest {
         consumer("cg-sendrecv-" + run, topic, received, 30_000);
         DefaultMQProducer producer = producer("pg-sendrecv-" + run, 30_000);
         int n = 200;
-        Set<String> sent = new LinkedHashSet<>();
-        for (int i = 0; i < n; i++) {
-            String key = "sr-" + run + "-" + i;
-            var r = producer.send(new Message(topic, "tag", key, ("body-" + i).getBytes(StandardCharsets.UTF_8)));
-            assertEquals(SendStatus.SEND_OK, r.getSendStatus(), "send " + i);
-            sent.add(key);
-        }
+        Set<String> sent = Rmq.sendKeyed(producer, topic, "sr-" + run + "-", n);
         ScenarioEnv.log("sent %d messages to %s", n, topic);
         long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
         Set<String> missing = new TreeSet<>(sent);

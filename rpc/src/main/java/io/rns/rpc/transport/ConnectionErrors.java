@@ -2,8 +2,10 @@ package io.rns.rpc.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import org.slf4j.Logger;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 
 /** How client and server connections end on an error: one log line, then the channel is closed. */
@@ -24,8 +26,10 @@ final class ConnectionErrors {
             Throwable protocolReason) {
         if (cause instanceof DecoderException) {
             if (PROTOCOL_ERRORS.admit()) { // a flood of bad frames must not fill the disk through the log
-                log.warn("closing connection {}: protocol error: {}{}", peer,
-                        LogText.printable(protocolReason.getMessage()), PROTOCOL_ERRORS.takeSuppressed());
+                boolean tls = cause instanceof NotSslRecordException || protocolReason instanceof SSLException;
+                log.warn("closing connection {}: {}: {}{}", peer, tls ? "TLS error" : "protocol error",
+                        LogText.printable(String.valueOf(protocolReason.getMessage())),
+                        PROTOCOL_ERRORS.takeSuppressed());
             }
         } else if (cause instanceof IOException) {
             log.debug("closing connection {}: {}", peer, cause.toString());

@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -339,15 +340,35 @@ public final class RpcClient implements AutoCloseable {
                     return;
                 }
                 Channel ch = cfut.channel();
-                Conn conn = new Conn(endpoint, ch);
-                ch.attr(CONN).set(conn);
-                ch.closeFuture().addListener(x -> slots.compareAndSet(slot, cf, null));
-                if (closed) {
-                    ch.close();
+                if (options.tls() != null) {
+                    SslHandler tls = options.tls().newHandler(ch.alloc(), address.getHostString(), address.getPort());
+                    ch.pipeline().addFirst("tls", tls);
+                    tls.handshakeFuture().addListener(hs -> {
+                        if (hs.isSuccess()) {
+                            ready(slot, cf, ch);
+                        } else {
+                            slots.compareAndSet(slot, cf, null);
+                            ch.close();
+                            cf.completeExceptionally(new RpcConnectException(endpoint,
+                                    "TLS handshake failed: " + String.valueOf(hs.cause().getMessage()), hs.cause()));
+                        }
+                    });
+                    return;
                 }
-                log.debug("connected to {} from {}", endpoint, Endpoints.format(ch.localAddress()));
-                cf.complete(conn);
+                ready(slot, cf, ch);
             });
+        }
+
+        /** The connection (TCP, and TLS if configured) is up: it joins the pool. */
+        private void ready(int slot, CompletableFuture<Conn> cf, Channel ch) {
+            Conn conn = new Conn(endpoint, ch);
+            ch.attr(CONN).set(conn);
+            ch.closeFuture().addListener(x -> slots.compareAndSet(slot, cf, null));
+            if (closed) {
+                ch.close();
+            }
+            log.debug("connected to {} from {}", endpoint, Endpoints.format(ch.localAddress()));
+            cf.complete(conn);
         }
     }
 

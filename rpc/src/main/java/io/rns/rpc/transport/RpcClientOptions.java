@@ -14,9 +14,10 @@ import java.time.Duration;
  * @param ioThreads              Netty event-loop threads (default 1)
  * @param localAddress           the local IP address connections are made from (null = the kernel chooses; tests
  *                               use it to give clients addresses that can be cut off from some nodes)
+ * @param tls                    TLS on every connection (null = plaintext, the default)
  */
 public record RpcClientOptions(Duration connectTimeout, int maxFrameBytes, int connectionsPerEndpoint,
-        Duration idleTimeout, int ioThreads, String localAddress) {
+        Duration idleTimeout, int ioThreads, String localAddress, ClientTls tls) {
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public RpcClientOptions {
@@ -48,14 +49,15 @@ public record RpcClientOptions(Duration connectTimeout, int maxFrameBytes, int c
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).maxFrameBytes(maxFrameBytes)
                 .connectionsPerEndpoint(connectionsPerEndpoint).idleTimeout(idleTimeout).ioThreads(ioThreads)
-                .localAddress(localAddress);
+                .localAddress(localAddress).tls(tls);
     }
 
     @Override
     public String toString() {
         return "RpcClientOptions{connectTimeout=" + connectTimeout + ", maxFrameBytes=" + maxFrameBytes
                 + ", connectionsPerEndpoint=" + connectionsPerEndpoint + ", idleTimeout=" + idleTimeout + ", ioThreads="
-                + ioThreads + (localAddress == null ? "" : ", localAddress=" + localAddress) + '}';
+                + ioThreads + (localAddress == null ? "" : ", localAddress=" + localAddress)
+                + (tls == null ? "" : ", " + tls) + '}';
     }
 
     public static final class Builder {
@@ -65,6 +67,7 @@ public record RpcClientOptions(Duration connectTimeout, int maxFrameBytes, int c
         private Duration idleTimeout = Duration.ofSeconds(60);
         private int ioThreads = 1;
         private String localAddress;
+        private ClientTls tls;
 
         private Builder() {
         }
@@ -100,10 +103,16 @@ public record RpcClientOptions(Duration connectTimeout, int maxFrameBytes, int c
             return this;
         }
 
+        /** TLS on every connection (null = plaintext). */
+        public Builder tls(ClientTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RpcClientOptions build() {
             return new RpcClientOptions(connectTimeout, maxFrameBytes, connectionsPerEndpoint, idleTimeout, ioThreads,
-                    localAddress);
+                    localAddress, tls);
         }
     }
 }

@@ -116,7 +116,11 @@ public final class RpcServer implements AutoCloseable {
             long priorityRequests, long priorityOverloaded, long connectionsRefused) {
     }
 
+    /** Null when TLS is off. */
+    private final ServerTls tls;
+
     private RpcServer(RpcServerOptions options, RequestHandler handler) {
+        this.tls = ServerTls.of(options.tls()); // first: a bad certificate or key fails before any thread starts
         this.options = options;
         this.handler = handler;
         this.defaultTimeoutNanos = options.defaultRequestTimeout().toNanos();
@@ -158,6 +162,9 @@ public final class RpcServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            tls.install(ch);
+                        }
                         ch.pipeline().addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("encoder", FrameCodec.encoder(options.maxFrameBytes()))
                                 .addLast("decoder",

@@ -24,10 +24,11 @@ import java.util.Objects;
  *                              OVERLOADED (default 10 000)
  * @param limits                open connections in all and per source address, requests in flight per connection
  *                              (default {@link ConnectionLimits#DEFAULTS})
+ * @param tls                   TLS on this port (default {@link TlsSettings#DISABLED})
  */
 public record RpcServerOptions(String host, int port, int maxFrameBytes, Duration idleTimeout, int ioThreads,
         int workerThreads, int workerQueueCapacity, Duration defaultRequestTimeout, int priorityThreads,
-        int priorityQueueCapacity, ConnectionLimits limits) {
+        int priorityQueueCapacity, ConnectionLimits limits, TlsSettings tls) {
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
     /** @throws IllegalArgumentException naming the first invalid setting */
@@ -53,6 +54,7 @@ public record RpcServerOptions(String host, int port, int maxFrameBytes, Duratio
             throw new IllegalArgumentException("priorityQueueCapacity must be >= 1: " + priorityQueueCapacity);
         }
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(tls, "tls");
     }
 
     public static Builder builder() {
@@ -68,7 +70,7 @@ public record RpcServerOptions(String host, int port, int maxFrameBytes, Duratio
         return new Builder().host(host).port(port).maxFrameBytes(maxFrameBytes).idleTimeout(idleTimeout)
                 .ioThreads(ioThreads).workerThreads(workerThreads).workerQueueCapacity(workerQueueCapacity)
                 .defaultRequestTimeout(defaultRequestTimeout).priorityThreads(priorityThreads)
-                .priorityQueueCapacity(priorityQueueCapacity).limits(limits);
+                .priorityQueueCapacity(priorityQueueCapacity).limits(limits).tls(tls);
     }
 
     @Override
@@ -77,7 +79,7 @@ public record RpcServerOptions(String host, int port, int maxFrameBytes, Duratio
                 + ", idleTimeout=" + idleTimeout + ", ioThreads=" + ioThreads + ", workerThreads=" + workerThreads
                 + ", workerQueueCapacity=" + workerQueueCapacity + ", priorityThreads=" + priorityThreads
                 + ", priorityQueueCapacity=" + priorityQueueCapacity + ", defaultRequestTimeout="
-                + defaultRequestTimeout + ", " + limits + '}';
+                + defaultRequestTimeout + ", " + limits + ", tls=" + tls + '}';
     }
 
     public static final class Builder {
@@ -92,6 +94,7 @@ public record RpcServerOptions(String host, int port, int maxFrameBytes, Duratio
         private int priorityThreads = 2;
         private int priorityQueueCapacity = 10_000;
         private ConnectionLimits limits = ConnectionLimits.DEFAULTS;
+        private TlsSettings tls = TlsSettings.DISABLED;
 
         private Builder() {
         }
@@ -151,10 +154,15 @@ public record RpcServerOptions(String host, int port, int maxFrameBytes, Duratio
             return this;
         }
 
+        public Builder tls(TlsSettings tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RpcServerOptions build() {
             return new RpcServerOptions(host, port, maxFrameBytes, idleTimeout, ioThreads, workerThreads,
-                    workerQueueCapacity, defaultRequestTimeout, priorityThreads, priorityQueueCapacity, limits);
+                    workerQueueCapacity, defaultRequestTimeout, priorityThreads, priorityQueueCapacity, limits, tls);
         }
     }
 

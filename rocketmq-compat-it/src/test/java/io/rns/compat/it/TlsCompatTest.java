@@ -1,0 +1,108 @@
+package io.rns.compat.it;
+
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Issue 14, TLS with unmodified RocketMQ software: an RNS cluster started with {@code scripts/cluster.sh start --tls}
+ * (TLS only on the RocketMQ ports), a stock broker with {@code -Dtls.enable=true}, and a stock producer, push consumer
+ * and admin with {@code useTLS}: the broker registers over TLS with every node, messages flow, and a client without
+ * TLS is refused (and the nodes log why). Always against RNS (the stock control run has no TLS NameServers).
+ */
+@Tag("rocketmq")
+@Tag("cluster")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TlsCompatTest {
+    private final List<AutoCloseable> opened = new ArrayList<>(); // closed last first
+    private ScenarioEnv it;
+    private RnsNameServers ns;
+    private Broker broker;
+    private Rmq clients;
+    private Rmq plaintextClients;
+    private String run;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        it = new ScenarioEnv("tls");
+        run = Long.toHexString(it.seed & 0xffffffL);
+        ns = RnsNameServers.start(it, true);
+        opened.add(ns);
+        broker = Broker.startWithTls(it, "broker-tls", ns.addrList());
+        opened.add(broker::kill);
+        clients = new Rmq(run, true);
+        plaintextClients = new Rmq(run + "p", false);
+        opened.addAll(List.of(clients, plaintextClients));
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+        ScenarioEnv.log("logs and data stay in %s", it.workDir);
+    }
+
+    @Test
+    void aTlsBrokerRegistersTlsClientsExchangeMessagesAndPlaintextIsRefused() throws Exception {
+        List<DefaultMQAdminExt> nodeAdmins = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            nodeAdmins.add(clients.admin("tls-admin-node" + (i + 1), ns.addrs().get(i)));
+        }
+        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(180), () -> {
+            if (!broker.alive()) {
+                throw new IllegalStateException("broker died:\n" + broker.logTail());
+            }
+            for (DefaultMQAdminExt a : nodeAdmins) {
+                if (!Rmq.brokerAddrs(a).containsKey(broker.name)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        if (ms < 0) {
+            fail("the TLS broker did not show on every node (read over TLS) within 180 s; " + ns.describe()
+                    + "; broker log:\n" + broker.logTail());
+        }
+        ScenarioEnv.log("TLS broker registered with all three nodes in %d ms", ms);
+
+        String topic = "it-tls-" + run;
+        DefaultMQAdminExt admin = clients.admin("tls-admin-all", ns.addrList());
+        admin.createAndUpdateTopicConfig(broker.addr(), new TopicConfig(topic, 2, 2, 6));
+        Map<String, Integer> received = new ConcurrentHashMap<>();
+        clients.consumer("cg-tls-" + run, ns.addrList(), topic, received, 1_000);
+        DefaultMQProducer producer = clients.producer("pg-tls-" + run, ns.addrList(), 1_000);
+        Set<String> sent = Rmq.sendKeyed(producer, topic, "tls-" + run + "-", 50);
+        long got = ScenarioEnv.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
+        assertTrue(got >= 0, "consumed over TLS routes: " + received.size() + " of " + sent.size());
+
+        // a stock client without TLS cannot even read the cluster info, and the node says why in its log
+        DefaultMQAdminExt plain = plaintextClients.admin("plain-admin", ns.addrs().get(0));
+        assertThrows(Exception.class, plain::examineBrokerClusterInfo, "plaintext on a TLS-only RocketMQ port");
+        Path log = ns.dir().resolve("n1").resolve("logs").resolve("rns.log");
+        long logged = ScenarioEnv.waitUntil(Duration.ofSeconds(10),
+                () -> Files.readString(log, StandardCharsets.UTF_8)
+                        .contains("RocketMQ ingress: closing connection from")
+                        && Files.readString(log, StandardCharsets.UTF_8).contains("TLS error"));
+        assertTrue(logged >= 0, "n1 logs the plaintext connection it closed (" + log + ")");
+    }
+}

@@ -1,0 +1,103 @@
+package io.rns.rpc.transport;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The TLS side of a server port: the mode, this server's certificate chain and PKCS#8 private key (PEM files), the
+ * CA bundle that client certificates must chain to, and whether clients must present one.
+ *
+ * @param mode       {@link TlsMode#DISABLED} needs no files
+ * @param certFile   PEM certificate chain of this server (leaf first)
+ * @param keyFile    PEM private key of {@code certFile}, PKCS#8 ({@code BEGIN PRIVATE KEY}), unencrypted
+ * @param trustFile  PEM CA certificates client certificates are checked against; null = none (client auth off)
+ * @param clientAuth whether clients present a certificate
+ */
+public record TlsSettings(TlsMode mode, Path certFile, Path keyFile, Path trustFile, ClientCerts clientAuth) {
+    public static final TlsSettings DISABLED = new TlsSettings(TlsMode.DISABLED, null, null, null, ClientCerts.NONE);
+
+    /** Client certificates: not asked for, checked when sent, or required. */
+    public enum ClientCerts {
+        NONE, OPTIONAL, REQUIRE;
+
+        /** @throws IllegalArgumentException naming the accepted values */
+        public static ClientCerts parse(String s) {
+            return TlsMode.parse("TLS client auth", values(), s);
+        }
+
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** @throws IllegalArgumentException naming the missing or unreadable file */
+    public TlsSettings {
+        if (mode == null || clientAuth == null) {
+            throw new IllegalArgumentException("TLS mode and client auth are required");
+        }
+        if (mode != TlsMode.DISABLED) {
+            readable("certificate file", certFile);
+            readable("private key file", keyFile);
+            if (clientAuth != ClientCerts.NONE) {
+                readable("trust file (the CA that client certificates chain to)", trustFile);
+            }
+        }
+        if (trustFile != null) {
+            readable("trust file", trustFile);
+        }
+    }
+
+    public boolean enabled() {
+        return mode != TlsMode.DISABLED;
+    }
+
+    /**
+     * A server context from the files, read now (a changed file takes effect on restart).
+     *
+     * @throws IllegalArgumentException naming the file that could not be used and why
+     */
+    public SslContext newServerContext() {
+        if (!enabled()) {
+            throw new IllegalStateException("TLS is disabled");
+        }
+        PemKeys.checkPair(certFile, keyFile);
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile());
+            if (trustFile != null) {
+                b.trustManager(trustFile.toFile());
+            }
+            b.clientAuth(switch (clientAuth) {
+                case NONE -> ClientAuth.NONE;
+                case OPTIONAL -> ClientAuth.OPTIONAL;
+                case REQUIRE -> ClientAuth.REQUIRE;
+            });
+            return b.build();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("cannot use TLS certificate " + certFile + " with key " + keyFile
+                    + (trustFile == null ? "" : " and trust file " + trustFile) + ": " + e.getMessage()
+                    + " (the key must be an unencrypted PKCS#8 PEM: BEGIN PRIVATE KEY)", e);
+        }
+    }
+
+    static void readable(String what, Path p) {
+        if (p == null) {
+            throw new IllegalArgumentException("TLS " + what + " is required");
+        }
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new IllegalArgumentException("TLS " + what + " " + p + " is not a readable file");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return enabled()
+                ? mode.text() + " cert=" + certFile + " key=" + keyFile + " trust=" + trustFile + " client-auth="
+                        + clientAuth.text()
+                : "disabled";
+    }
+}
