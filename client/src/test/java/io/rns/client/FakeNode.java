@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +17,9 @@ import java.util.function.Function;
 
 /** A scripted stand-in for an RNS node: a real RpcServer on an ephemeral loopback port. */
 public final class FakeNode implements AutoCloseable {
+    /** Retries for tests against fake nodes: 5 attempts, 1-5 ms apart. */
+    static final RetryPolicy FAST_RETRIES = new RetryPolicy(5, Duration.ofMillis(1), Duration.ofMillis(5), 0.5);
+
     public final String nodeId;
     public final RpcServer server;
     public final String endpoint;

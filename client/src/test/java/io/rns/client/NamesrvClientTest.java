@@ -21,14 +21,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class NamesrvClientTest {
-    private static final RetryPolicy FAST = new RetryPolicy(5, Duration.ofMillis(1), Duration.ofMillis(5), 0.5);
+    private static final RetryPolicy FAST = FakeNode.FAST_RETRIES;
     @RegisterExtension
     final Closer closeables = new Closer();
 
     private FakeNode node(String id) {
-        FakeNode n = new FakeNode(id);
-        closeables.add(n);
-        return n;
+        return closeables.add(new FakeNode(id));
     }
 
     private record FollowerAndLeader(FakeNode follower, FakeNode leader) {

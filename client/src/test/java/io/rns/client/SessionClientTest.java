@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The client side of exactly-once writes: session lanes, sequence numbers kept across retries, expiry, fallback. */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class SessionClientTest {
-    private static final RetryPolicy FAST = new RetryPolicy(5, Duration.ofMillis(1), Duration.ofMillis(5), 0.5);
+    private static final RetryPolicy FAST = FakeNode.FAST_RETRIES;
     @RegisterExtension
     final Closer closeables = new Closer();
 

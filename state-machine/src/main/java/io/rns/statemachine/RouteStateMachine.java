@@ -70,7 +70,11 @@ public final class RouteStateMachine implements AutoCloseable {
         } catch (IOException e) {
             throw new StateMachineException("cannot prepare state-machine store directory " + dir + ": " + e, e);
         }
-        RouteStore store = RouteStore.open(dir);
+        return loaded(dir, RouteStore.open(dir));
+    }
+
+    /** The state machine over an open store, its image and sessions loaded; the store is closed if that fails. */
+    private static RouteStateMachine loaded(Path dir, RouteStore store) {
         try {
             return new RouteStateMachine(dir, store, store.load(), store.loadDedup());
         } catch (RuntimeException e) {
@@ -502,13 +506,7 @@ public final class RouteStateMachine implements AutoCloseable {
      */
     public static RouteStateMachine openReadOnly(Path storeDir) {
         Path dir = storeDir.toAbsolutePath().normalize();
-        RouteStore store = RouteStore.openReadOnly(dir);
-        try {
-            return new RouteStateMachine(dir, store, store.load(), store.loadDedup());
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
+        return loaded(dir, RouteStore.openReadOnly(dir));
     }
 
     /** RocksDB's block checksums of every SST file of the store; throws {@link StateMachineException} naming a bad one. */

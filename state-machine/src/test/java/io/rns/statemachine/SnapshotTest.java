@@ -97,12 +97,18 @@ class SnapshotTest {
         }
     }
 
+    /** Snapshots {@code src} (at entry 100) into tmp/snap, then applies entries 100..199; returns the snapshot dir. */
+    private Path snapshotThenApplyMore(RouteStateMachine src) {
+        Path snap = tmp.resolve("snap");
+        src.saveSnapshot(snap);
+        src.applyBatch(log.subList(100, 200));
+        return snap;
+    }
+
     @Test
     void snapshotIntoADirectoryThatHoldsAnOldSnapshot() {
         try (RouteStateMachine src = source(100)) {
-            Path snap = tmp.resolve("snap");
-            src.saveSnapshot(snap);
-            src.applyBatch(log.subList(100, 200));
+            Path snap = snapshotThenApplyMore(src);
             List<String> files = src.saveSnapshot(snap);
             try (RouteStateMachine dst = RouteStateMachine.open(tmp.resolve("t"))) {
                 dst.loadSnapshot(snap);
@@ -115,9 +121,7 @@ class SnapshotTest {
     @Test
     void olderSnapshotThanTheStoreKeepsTheStore() {
         try (RouteStateMachine src = source(100)) {
-            Path snap = tmp.resolve("snap");
-            src.saveSnapshot(snap);
-            src.applyBatch(log.subList(100, 200));
+            Path snap = snapshotThenApplyMore(src);
             RouteImage ahead = src.image();
             src.loadSnapshot(snap); // restart case: store already ahead of the last Raft snapshot
             assertSame(ahead, src.image());

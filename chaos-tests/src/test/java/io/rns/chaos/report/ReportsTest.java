@@ -70,19 +70,14 @@ class ReportsTest {
         CheckResult c = check(h);
         assertEquals(Verdict.INVALID, c.verdict());
         RunMetrics m = RunMetrics.compute(h, c, new StaleReadDetector().check(h));
-        assertEquals(1, m.faultWindows());
-        assertEquals(1, m.readsInFault());
-        assertEquals(1, m.readsOkInFault());
-        assertEquals(1, m.readsQuiet());
-        assertEquals(1, m.writesInFault());
-        assertEquals(0, m.writesOkInFault());
-        assertEquals(2, m.writesQuiet()); // the register at 0 ms (before the fault) and the INFO one
-        assertEquals(1, m.writesOkQuiet());
-        assertEquals(4, m.okReads());
-        assertEquals(2, m.missedAckedReads()); // the read at 20 ms and the final read on n2
-        assertEquals(1, m.finalKeys());
-        assertEquals(1, m.divergentKeys());
-        assertEquals(1, m.indeterminate());
+        // writesQuiet 2: the register at 0 ms (before the fault) and the INFO one; missedAckedReads 2: the read at
+        // 20 ms and the final read on n2
+        assertEquals(List.of(1, 1, 1, 1, 1, 0, 2, 1, 4, 2, 1, 1, 1),
+                List.of(m.faultWindows(), m.readsInFault(), m.readsOkInFault(), m.readsQuiet(), m.writesInFault(),
+                        m.writesOkInFault(), m.writesQuiet(), m.writesOkQuiet(), m.okReads(), m.missedAckedReads(),
+                        m.finalKeys(), m.divergentKeys(), m.indeterminate()),
+                "faultWindows, readsInFault, readsOkInFault, readsQuiet, writesInFault, writesOkInFault, writesQuiet, "
+                        + "writesOkQuiet, okReads, missedAckedReads, finalKeys, divergentKeys, indeterminate");
     }
 
     @Test

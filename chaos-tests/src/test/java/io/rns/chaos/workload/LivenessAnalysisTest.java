@@ -159,11 +159,9 @@ class LivenessAnalysisTest {
             }
         }
         Divergence d = Divergence.compute(p, "STALE");
-        assertEquals(1, d.windows());
-        assertEquals(600, d.maxWindowMs());
-        assertEquals(600, d.totalWindowMs());
-        assertEquals(5, d.decidedRounds());
-        assertEquals(3, d.divergentRounds());
-        assertEquals(0, d.openAtEnd());
+        assertEquals(List.of(1L, 600L, 600L, 5L, 3L, 0L),
+                List.of((long) d.windows(), d.maxWindowMs(), d.totalWindowMs(), (long) d.decidedRounds(),
+                        (long) d.divergentRounds(), (long) d.openAtEnd()),
+                "windows, maxWindowMs, totalWindowMs, decidedRounds, divergentRounds, openAtEnd: " + d);
     }
 }

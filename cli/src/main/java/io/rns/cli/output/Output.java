@@ -14,16 +14,7 @@ import java.util.function.Function;
  * Where every command prints: a result as text lines followed by the meta line, or ({@code --json}) as one JSON
  * object on stdout with the meta line on stderr; errors as {@code error: <CODE>: <message> [leader=<hint>]} on stderr.
  */
-public final class Output {
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private final boolean json;
-
-    public Output(PrintWriter out, PrintWriter err, boolean json) {
-        this.out = out;
-        this.err = err;
-        this.json = json;
-    }
+public record Output(PrintWriter out, PrintWriter err, boolean json) {
 
     /** Prints a result (text lines or one JSON object) followed by the meta line. */
     public void emit(ResponseMeta meta, List<String> text, MessageOrBuilder jsonResult) {

@@ -49,9 +49,7 @@ public final class RequestValidator {
             TopicConfig t = r.getTopics(i);
             String f = "register_broker.topics[" + i + "]";
             check(RecordValidator.checkTopic(f + ".topic", t.getTopic()));
-            if (!seen.add(t.getTopic())) {
-                throw RnsException.invalid(f + ".topic: duplicate topic '" + t.getTopic() + "' in one registration");
-            }
+            distinct(seen, f + ".topic", "topic", t.getTopic());
             checkQueues(f, t.getReadQueueNums(), t.getWriteQueueNums(), t.getPerm(), t.getTopicSysFlag());
         }
     }
@@ -108,6 +106,13 @@ public final class RequestValidator {
         }
     }
 
+    /** {@code value} was not {@code seen} before in this request (and is now). */
+    private static void distinct(Set<String> seen, String field, String what, String value) {
+        if (!seen.add(value)) {
+            throw RnsException.invalid(field + ": duplicate " + what + " '" + value + "' in one request");
+        }
+    }
+
     public static void validate(RegisterTopicRequest r) {
         check(RecordValidator.checkTopic("register_topic.topic", r.getTopic()));
         if (r.getQueueDatasCount() == 0) {
@@ -118,9 +123,7 @@ public final class RequestValidator {
             QueueData q = r.getQueueDatas(i);
             String f = "register_topic.queue_datas[" + i + "]";
             check(RecordValidator.checkBrokerName(f + ".broker_name", q.getBrokerName()));
-            if (!seen.add(q.getBrokerName())) {
-                throw RnsException.invalid(f + ".broker_name: duplicate broker name '" + q.getBrokerName() + "'");
-            }
+            distinct(seen, f + ".broker_name", "broker name", q.getBrokerName());
             checkQueues(f, q.getReadQueueNums(), q.getWriteQueueNums(), q.getPerm(), q.getTopicSysFlag());
         }
     }

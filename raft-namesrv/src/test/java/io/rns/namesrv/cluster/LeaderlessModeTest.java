@@ -51,6 +51,9 @@ class LeaderlessModeTest extends ClusterTestBase {
         return CallOptions.DEFAULT.withNode(cluster.clientAddress(i));
     }
 
+    /** The broker most scenarios register: broker-a serving TopicA. */
+    private static final RegisterBrokerRequest BROKER_A = broker("broker-a", 10911, "TopicA");
+
     static RegisterBrokerRequest broker(String name, int port, String topic) {
         return RegisterBrokerRequest.newBuilder().setCluster("DefaultCluster").setBrokerName(name).setBrokerId(0)
                 .setBrokerAddr("127.0.0.1:" + port)
@@ -120,18 +123,18 @@ class LeaderlessModeTest extends ClusterTestBase {
     void aNodeStoppedDuringARegistrationDisagreesUntilTheNextReRegistration() throws Exception {
         start(120_000);
         NamesrvClient c = client();
-        RegisterBrokerRequest b = broker("broker-a", 10911, "TopicA");
         cluster.stop(2);
-        Map<Integer, Long> epochs = fanOut(c, b); // n3 misses it
+        Map<Integer, Long> epochs = fanOut(c, BROKER_A); // n3 misses it
         cluster.start(2); // the stock NameServer keeps its table in memory: n3 comes back empty
         assertTrue(serves(c, 0, "TopicA"));
         assertFalse(serves(c, 2, "TopicA"), "divergence: n1 has the route, n3 does not");
         // the broker's next heartbeat to n3 is refused as unknown; its re-registration heals n3
         NamesrvException unknown = assertThrows(NamesrvException.class,
-                () -> c.heartbeat(HeartbeatRequest.newBuilder().setCluster(b.getCluster())
-                        .setBrokerName(b.getBrokerName()).setBrokerId(0).setBrokerEpoch(epochs.get(0)).build(), on(2)));
+                () -> c.heartbeat(HeartbeatRequest.newBuilder().setCluster(BROKER_A.getCluster())
+                        .setBrokerName(BROKER_A.getBrokerName()).setBrokerId(0).setBrokerEpoch(epochs.get(0)).build(),
+                        on(2)));
         assertEquals(ErrorCode.UNKNOWN_BROKER, unknown.code());
-        c.registerBroker(b, on(2));
+        c.registerBroker(BROKER_A, on(2));
         assertEveryNode(c, "TopicA", true, "healed");
     }
 
@@ -161,14 +164,14 @@ class LeaderlessModeTest extends ClusterTestBase {
     void localExpiryOnOneNodeDoesNotTouchTheOthers() throws Exception {
         start(1_500);
         NamesrvClient c = client();
-        RegisterBrokerRequest b = broker("broker-a", 10911, "TopicA");
-        Map<Integer, Long> epochs = fanOut(c, b);
+        Map<Integer, Long> epochs = fanOut(c, BROKER_A);
         // heartbeats reach n1 and n2 only (e.g. a partition between the broker and n3)
         long until = System.nanoTime() + Duration.ofMillis(4_000).toNanos();
         while (System.nanoTime() < until) {
             for (int i = 0; i < 2; i++) {
-                c.heartbeat(HeartbeatRequest.newBuilder().setCluster(b.getCluster()).setBrokerName(b.getBrokerName())
-                        .setBrokerId(0).setBrokerEpoch(epochs.get(i)).build(), on(i));
+                c.heartbeat(HeartbeatRequest.newBuilder().setCluster(BROKER_A.getCluster())
+                        .setBrokerName(BROKER_A.getBrokerName()).setBrokerId(0).setBrokerEpoch(epochs.get(i)).build(),
+                        on(i));
             }
             Thread.sleep(300);
         }
@@ -181,12 +184,11 @@ class LeaderlessModeTest extends ClusterTestBase {
     void aClosedConnectionRemovesTheBrokerFromThatNodeOnly() throws Exception {
         start(120_000);
         NamesrvClient c = client();
-        RegisterBrokerRequest b = broker("broker-a", 10911, "TopicA");
-        fanOut(c, b);
+        fanOut(c, BROKER_A);
         // the broker's own connection to n1 (bound), then it closes
         NamesrvClient brokerConn = NamesrvClient.builder().endpoints(List.of(cluster.clientAddress(0)))
                 .retryPolicy(RetryPolicy.NONE).build();
-        brokerConn.registerBroker(b.toBuilder().setBindConnection(true).build(), on(0));
+        brokerConn.registerBroker(BROKER_A.toBuilder().setBindConnection(true).build(), on(0));
         brokerConn.close();
         MiniCluster.await(Duration.ofSeconds(10), "n1 to drop the broker whose connection closed",
                 () -> !serves(c, 0, "TopicA"));

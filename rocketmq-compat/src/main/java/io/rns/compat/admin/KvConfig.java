@@ -35,10 +35,10 @@ public record KvConfig(NativeCaller natives) {
     /** 101: the value as ext field {@code value}. */
     public CompletableFuture<RemotingCommand> get(RemotingCommand req, InboundContext ctx) throws Exception {
         GetKVConfigRequestHeader h = Headers.decode(req, GetKVConfigRequestHeader.class);
-        return natives.send(
-                natives.readEnvelope(req, ctx)
-                        .setKvGet(KvGetRequest.newBuilder().setNamespace(h.getNamespace()).setKey(h.getKey())).build(),
-                ctx).thenApply(r -> {
+        return natives
+                .read(req, ctx,
+                        e -> e.setKvGet(KvGetRequest.newBuilder().setNamespace(h.getNamespace()).setKey(h.getKey())))
+                .thenApply(r -> {
                     if (r.getHeader().getCode() == ErrorCode.KEY_NOT_FOUND) {
                         return RemotingCommand.createResponseCommand(ResponseCode.QUERY_NOT_FOUND,
                                 "No config item, Namespace: " + h.getNamespace() + " Key: " + h.getKey());
@@ -61,9 +61,7 @@ public record KvConfig(NativeCaller natives) {
     /** 219: the namespace as a KVTable body; an empty namespace is 22 too. */
     public CompletableFuture<RemotingCommand> list(RemotingCommand req, InboundContext ctx) throws Exception {
         GetKVListByNamespaceRequestHeader h = Headers.decode(req, GetKVListByNamespaceRequestHeader.class);
-        return natives
-                .send(natives.readEnvelope(req, ctx)
-                        .setKvList(KvListRequest.newBuilder().setNamespace(h.getNamespace())).build(), ctx)
+        return natives.read(req, ctx, e -> e.setKvList(KvListRequest.newBuilder().setNamespace(h.getNamespace())))
                 .thenApply(r -> {
                     if (r.getHeader().getCode() == ErrorCode.KEY_NOT_FOUND
                             || (r.getHeader().getCode() == ErrorCode.OK && r.getKvList().getEntriesCount() == 0)) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The node's native dispatcher as the handlers call it: envelopes that name the RocketMQ peer as the client, reads at
@@ -50,6 +51,12 @@ public final class NativeCaller {
     /** A read envelope from a RocketMQ client, at the request's read level. */
     public RequestEnvelope.Builder readEnvelope(RemotingCommand req, InboundContext ctx) {
         return envelope(ctx).setRead(readLevel.of(req));
+    }
+
+    /** A native read at the request's read level: {@code body} sets the request on a {@link #readEnvelope}. */
+    public CompletableFuture<ResponseEnvelope> read(RemotingCommand req, InboundContext ctx,
+            UnaryOperator<RequestEnvelope.Builder> body) {
+        return send(body.apply(readEnvelope(req, ctx)).build(), ctx);
     }
 
     /** The request's read level (see {@link ReadLevel#of}). */
@@ -95,9 +102,8 @@ public final class NativeCaller {
 
     /** The native cluster info at the request's read level (several codes are answered from it). */
     public CompletableFuture<Fetched<GetClusterInfoResponse>> clusterInfo(RemotingCommand req, InboundContext ctx) {
-        return send(readEnvelope(req, ctx).setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()).build(), ctx)
-                .thenApply(r -> r.getHeader().getCode() != ErrorCode.OK
-                        ? Fetched.failed(NativeErrors.answer(r.getHeader()))
+        return read(req, ctx, e -> e.setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance())).thenApply(
+                r -> r.getHeader().getCode() != ErrorCode.OK ? Fetched.failed(NativeErrors.answer(r.getHeader()))
                         : Fetched.of(r.getGetClusterInfo()));
     }
 }

@@ -33,9 +33,7 @@ public record RouteQueries(NativeCaller natives) {
      */
     public CompletableFuture<RemotingCommand> routeInfo(RemotingCommand req, InboundContext ctx) throws Exception {
         GetRouteInfoRequestHeader h = Headers.decode(req, GetRouteInfoRequestHeader.class);
-        return natives
-                .send(natives.readEnvelope(req, ctx)
-                        .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(h.getTopic())).build(), ctx)
+        return natives.read(req, ctx, e -> e.setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic(h.getTopic())))
                 .thenApply(r -> {
                     ErrorCode code = r.getHeader().getCode();
                     if (code == ErrorCode.TOPIC_NOT_FOUND

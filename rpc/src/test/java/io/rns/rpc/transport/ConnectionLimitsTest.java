@@ -66,11 +66,16 @@ class ConnectionLimitsTest {
         }
     }
 
-    @Test
-    void connectionsOverThePerHostLimitAreClosedAtOnceAndASlotFreesOnClose() throws Exception {
-        RpcServer s = RpcServer.start(RpcServerOptions.builder().limits(new ConnectionLimits(100, 2, 100)).build(),
+    private RpcServer echoServer(ConnectionLimits limits) {
+        RpcServer s = RpcServer.start(RpcServerOptions.builder().limits(limits).build(),
                 (req, ctx) -> CompletableFuture.completedFuture(EchoHandler.echo(req)));
         closeables.add(s);
+        return s;
+    }
+
+    @Test
+    void connectionsOverThePerHostLimitAreClosedAtOnceAndASlotFreesOnClose() throws Exception {
+        RpcServer s = echoServer(new ConnectionLimits(100, 2, 100));
         Socket a = connect(s);
         Socket b = connect(s);
         assertEquals(ErrorCode.OK, call(a, 1).getHeader().getCode());
@@ -90,9 +95,7 @@ class ConnectionLimitsTest {
 
     @Test
     void theWholePortHasALimitToo() throws Exception {
-        RpcServer s = RpcServer.start(RpcServerOptions.builder().limits(new ConnectionLimits(1, 10, 100)).build(),
-                (req, ctx) -> CompletableFuture.completedFuture(EchoHandler.echo(req)));
-        closeables.add(s);
+        RpcServer s = echoServer(new ConnectionLimits(1, 10, 100));
         Socket a = connect(s);
         assertEquals(ErrorCode.OK, call(a, 1).getHeader().getCode());
         assertTrue(closedByServer(connect(s)));
