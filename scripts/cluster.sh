@@ -63,6 +63,10 @@ Options:
   --tls               TLS only (tls.mode=enforcing) on every node's client and RocketMQ ports (start only): makes a dev CA
                       and node certificates with scripts/dev-certs.sh in DIR/tls (openssl) and writes RNS_TLS_CA into
                       cluster.env, so scripts/rns connects with TLS
+  --auth              auth.enabled=true on every node (start only): writes DIR/auth/accounts.properties with random
+                      secrets for the accounts rns-node (node), admin (read,broker,admin), broker (read,broker) and
+                      app (read), one DIR/auth/<account>.auth (ACCOUNT:SECRET) each, and RNS_AUTH_FILE (admin)
+                      into cluster.env, so scripts/rns acts as admin
   --jvm-opt OPT       extra JVM option for every node, repeatable (e.g. --jvm-opt -Drns.raft.election-timeout-ms=1000)
   -D<key>=<value>     same as --jvm-opt -D<key>=<value>
   -h, --help          this text
@@ -73,6 +77,7 @@ Layout of DIR:
   jvm.opts            extra JVM options given to 'start' (reused by 'restart')
   n<i>/rns.properties node config;  n<i>/data  its data;  n<i>/logs  rns.log, raft-transport.log, stdout.log
   n<i>/pid            pid of the running node JVM
+  auth/               with --auth: accounts.properties (re-read by the nodes when it changes), <account>.auth
   tls/                with --tls: ca.pem (give it to clients), n<i>.pem/.key, client.pem/.key (scripts/dev-certs.sh)
 
 Environment: JAVA_HOME (java to use), RNS_NODE_HEAP (default 512m), RNS_START_WAIT_SECS (default 60),
@@ -101,6 +106,7 @@ NODES=""
 MODE=""
 PORT_OFFSET=""
 TLS=0
+AUTH=0
 DIR="$ROOT/run/cluster"
 EXTRA_JVM_OPTS=()
 
@@ -118,6 +124,7 @@ parse_args() {
       --port-offset) (($# >= 2)) || die "--port-offset needs a value"; PORT_OFFSET="$2"; shift 2 ;;
       --port-offset=*) PORT_OFFSET="${1#--port-offset=}"; shift ;;
       --tls) TLS=1; shift ;;
+      --auth) AUTH=1; shift ;;
       --jvm-opt) (($# >= 2)) || die "--jvm-opt needs a value"; EXTRA_JVM_OPTS+=("$2"); shift 2 ;;
       --jvm-opt=*) EXTRA_JVM_OPTS+=("${1#--jvm-opt=}"); shift ;;
       -D*) EXTRA_JVM_OPTS+=("$1"); shift ;;
@@ -134,6 +141,7 @@ parse_args() {
   done
   [[ -n "$CMD" ]] || { usage >&2; exit 2; }
   ((TLS == 0)) || [[ "$CMD" == start ]] || die "--tls applies to 'start' only (the other commands read RNS_TLS_CA from cluster.env)"
+  ((AUTH == 0)) || [[ "$CMD" == start ]] || die "--auth applies to 'start' only (the other commands read RNS_AUTH_FILE from cluster.env)"
   if [[ -n "$NODES" ]]; then
     [[ "$CMD" == start ]] || die "-n applies to 'start' only"
     [[ "$NODES" == 3 || "$NODES" == 5 ]] || die "-n must be 3 or 5, got '$NODES'"
@@ -280,6 +288,12 @@ mode=$mode
 rocketmq.listen-port=$(rocketmq_port "$i")
 admin.listen-port=$(admin_port "$i")
 EOF
+  if ((AUTH)); then
+    cat >>"$d/rns.properties" <<EOF
+auth.enabled=true
+auth.accounts-file=$DIR/auth/accounts.properties
+EOF
+  fi
   if ((TLS)); then
     cat >>"$d/rns.properties" <<EOF
 tls.mode=enforcing
@@ -290,13 +304,37 @@ EOF
   fi
 }
 
-# The TLS CA of this cluster (RNS_TLS_CA from cluster.env), exported for scripts/rns; nothing without --tls.
+# The TLS CA and the admin credentials of this cluster (RNS_TLS_CA, RNS_AUTH_FILE from cluster.env), exported for
+# scripts/rns; nothing without --tls / --auth.
 load_tls_env() {
   [[ -f "$DIR/cluster.env" ]] || return 0
-  local ca
+  local ca auth
   # shellcheck disable=SC1091
   ca="$(source "$DIR/cluster.env" && echo "${RNS_TLS_CA:-}")"
   if [[ -n "$ca" ]]; then export RNS_TLS_CA="$ca"; fi
+  # shellcheck disable=SC1091
+  auth="$(source "$DIR/cluster.env" && echo "${RNS_AUTH_FILE:-}")"
+  if [[ -n "$auth" && -f "$auth" ]]; then export RNS_AUTH="$(cat "$auth")"; fi
+}
+
+# DIR/auth: an accounts file with fresh random secrets and one ACCOUNT:SECRET file per account (kept if present).
+write_accounts() {
+  local a="$DIR/auth" name perms secret
+  mkdir -p "$a"
+  [[ -f "$a/accounts.properties" ]] && return 0
+  (
+    umask 077
+    echo "# Written by scripts/cluster.sh start --auth (development accounts; see conf/accounts.properties)" \
+      >"$a/accounts.properties"
+    for name in rns-node:node admin:read,broker,admin broker:read,broker app:read; do
+      perms="${name#*:}"
+      name="${name%%:*}"
+      secret="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+      printf 'account.%s.secret=%s\naccount.%s.permissions=%s\n' "$name" "$secret" "$name" "$perms" \
+        >>"$a/accounts.properties"
+      printf '%s:%s\n' "$name" "$secret" >"$a/$name.auth"
+    done
+  )
 }
 
 # Start node i in the background with scripts/rns-node, detached from this shell (own session, stdin from /dev/null,
@@ -409,6 +447,9 @@ print_summary() {
   if [[ -n "${RNS_TLS_CA:-}" ]]; then
     echo "export RNS_TLS_CA=$RNS_TLS_CA   # TLS only: the CLI trusts this CA (RocketMQ clients: -Dtls.enable=true)"
   fi
+  if [[ -f "$DIR/auth/admin.auth" ]]; then
+    echo "export RNS_AUTH_FILE=$DIR/auth/admin.auth   # auth on: scripts/rns acts as admin; accounts: $DIR/auth/"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -438,6 +479,13 @@ cmd_start() {
   else
     unset RNS_TLS_CA
   fi
+  if ((AUTH)); then
+    write_accounts
+    RNS_AUTH="$(cat "$DIR/auth/admin.auth")"
+    export RNS_AUTH
+  else
+    unset RNS_AUTH
+  fi
   {
     echo "# Written by scripts/cluster.sh start; sourced by scripts/rns."
     printf 'RNS_NODES=%s\n' "$n"
@@ -447,6 +495,7 @@ cmd_start() {
     printf 'RNS_PORT_OFFSET=%s\n' "$PORT_OFFSET"
     printf 'export RNS_ROCKETMQ_ADDRS="%s"\n' "$(rocketmq_addrs_for "$n")"
     if ((TLS)); then printf 'export RNS_TLS_CA=%s\n' "$DIR/tls/ca.pem"; fi
+    if ((AUTH)); then printf 'export RNS_AUTH_FILE=%s\n' "$DIR/auth/admin.auth"; fi
   } >"$DIR/cluster.env"
   : >"$DIR/jvm.opts"
   for o in "${EXTRA_JVM_OPTS[@]}"; do printf '%s\n' "$o" >>"$DIR/jvm.opts"; done

@@ -16,7 +16,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +46,14 @@ abstract class ClientCommand implements Callable<Integer> {
 
     /** Effective global settings: after-command values over before-command values over the environment. */
     record Settings(List<String> endpoints, String node, Consistency consistency, long timeoutMs, boolean json,
-            ClusterMode mode, ClientTls tls) {
+            ClusterMode mode, ClientTls tls, String credentials) {
+
+        /** Without the secret. */
+        @Override
+        public String toString() {
+            return "Settings[endpoints=" + endpoints + ", node=" + node + ", mode=" + mode + ", account="
+                    + (credentials == null ? "none" : credentials.substring(0, credentials.indexOf(':'))) + "]";
+        }
     }
 
     @Override
@@ -63,6 +73,11 @@ abstract class ClientCommand implements Callable<Integer> {
                 .rpcOptions(RpcClientOptions.builder()
                         .connectTimeout(Duration.ofMillis(Math.min(1000, settings.timeoutMs()))).tls(settings.tls())
                         .build());
+        if (settings.credentials() != null) {
+            int colon = settings.credentials().indexOf(':');
+            builder.credentials(settings.credentials().substring(0, colon),
+                    settings.credentials().substring(colon + 1));
+        }
         // only an explicit --consistency is explicit: otherwise the mode's default (leaderless: STALE) applies
         if (settings.consistency() != null)
             builder.defaultConsistency(settings.consistency());
@@ -181,7 +196,33 @@ abstract class ClientCommand implements Callable<Integer> {
         long t = timeoutMs == null ? 10_000 : timeoutMs;
         if (t <= 0 || t > Integer.MAX_VALUE)
             throw new IllegalArgumentException("--timeout-ms must be > 0: " + t);
-        return new Settings(list, node, consistency, t, Boolean.TRUE.equals(json), mode, tls(given, root));
+        return new Settings(list, node, consistency, t, Boolean.TRUE.equals(json), mode, tls(given, root),
+                credentials(first(given, g -> g.authFile), root));
+    }
+
+    /** ACCOUNT:SECRET from --auth-file, else $RNS_AUTH; null = none. */
+    private static String credentials(Path file, RnsCli root) {
+        String v;
+        String from;
+        if (file != null) {
+            try {
+                v = Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--auth-file " + file + ": cannot read it: " + e.getMessage());
+            }
+            from = "--auth-file " + file;
+        } else {
+            v = root == null ? null : root.env.get("RNS_AUTH");
+            from = "$RNS_AUTH";
+        }
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        int colon = v.indexOf(':');
+        if (colon <= 0 || colon == v.length() - 1) {
+            throw new IllegalArgumentException(from + ": expected ACCOUNT:SECRET");
+        }
+        return v;
     }
 
     /** --tls, --tls-ca, --tls-cert, --tls-key over $RNS_TLS_CA, $RNS_TLS_CERT, $RNS_TLS_KEY; null = plaintext. */

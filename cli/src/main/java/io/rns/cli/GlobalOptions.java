@@ -51,6 +51,10 @@ public final class GlobalOptions {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM PKCS#8 key of --tls-cert. Default: $RNS_TLS_KEY.")
     Path tlsKey;
 
+    @Option(names = "--auth-file", paramLabel = "FILE", description = "A file holding ACCOUNT:SECRET, for nodes with auth.enabled=true (a file, so the secret is not "
+            + "in the process list). Default: $RNS_AUTH (ACCOUNT:SECRET itself), else none (the anonymous account).")
+    Path authFile;
+
     @Option(names = "--json", description = "Print results as JSON on stdout (one object per line, with a \"meta\" member); "
             + "the meta line then goes to stderr.")
     Boolean json;

@@ -1,5 +1,6 @@
 package io.rns.client;
 
+import com.google.protobuf.ByteString;
 import io.rns.client.NamesrvException.Kind;
 import io.rns.client.internal.Router;
 import io.rns.rpc.transport.Endpoints;
@@ -39,6 +40,8 @@ final class Caller {
     private final boolean defaultConsistencyExplicit;
     private volatile boolean leaderless;
     private final String clientId;
+    /** account:secret for nodes with auth.enabled=true; empty = none. */
+    private final ByteString credentials;
     private final Random random;
     private final ScheduledExecutorService scheduler;
     private final AtomicLong highestSeenIndex = new AtomicLong();
@@ -50,7 +53,8 @@ final class Caller {
      */
     Caller(RpcClient rpc, Router router, Duration requestTimeout, Duration overallTimeout, RetryPolicy retry,
             Consistency defaultConsistency, boolean defaultConsistencyExplicit, String clientId, Random random,
-            ScheduledExecutorService scheduler, boolean exactlyOnce) {
+            ScheduledExecutorService scheduler, boolean exactlyOnce, ByteString credentials) {
+        this.credentials = credentials;
         this.rpc = rpc;
         this.router = router;
         this.requestTimeoutNanos = requestTimeout.toNanos();
@@ -221,7 +225,7 @@ final class Caller {
             }
             String endpoint = pick();
             attempts++;
-            RequestEnvelope.Builder b = base.clone().setClientId(clientId);
+            RequestEnvelope.Builder b = base.clone().setClientId(clientId).setAuth(credentials);
             if (readOptions) {
                 Consistency level = options.consistency() != null ? options.consistency()
                         : effectiveDefaultConsistency();

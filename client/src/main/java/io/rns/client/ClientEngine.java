@@ -1,5 +1,6 @@
 package io.rns.client;
 
+import com.google.protobuf.ByteString;
 import io.rns.client.internal.Router;
 import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.transport.RpcClient;
@@ -38,7 +39,8 @@ final class ClientEngine implements AutoCloseable {
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.caller = new Caller(rpc, new Router(settings.endpoints(), random), settings.requestTimeout(),
                 settings.overallTimeout(), settings.retryPolicy(), settings.defaultConsistency(),
-                settings.defaultConsistencyExplicit(), settings.clientId(), random, scheduler, settings.exactlyOnce());
+                settings.defaultConsistencyExplicit(), settings.clientId(), random, scheduler, settings.exactlyOnce(),
+                settings.credentials() == null ? ByteString.EMPTY : ByteString.copyFromUtf8(settings.credentials()));
         this.modes = new ModeResolver(settings.mode(), settings.endpoints(), settings.overallTimeout(), caller);
     }
 

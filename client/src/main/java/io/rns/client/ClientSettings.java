@@ -19,7 +19,7 @@ import java.util.Set;
  */
 record ClientSettings(List<String> endpoints, Duration requestTimeout, Duration overallTimeout, RetryPolicy retryPolicy,
         Consistency defaultConsistency, boolean defaultConsistencyExplicit, String clientId,
-        RpcClientOptions rpcOptions, Long randomSeed, ClusterMode mode, boolean exactlyOnce) {
+        RpcClientOptions rpcOptions, Long randomSeed, ClusterMode mode, boolean exactlyOnce, String credentials) {
 
     ClientSettings {
         endpoints = checkEndpoints(endpoints);
@@ -63,5 +63,14 @@ record ClientSettings(List<String> endpoints, Duration requestTimeout, Duration 
             throw new IllegalArgumentException(name + " must be > 0: " + d);
         if (d.toMillis() > Integer.MAX_VALUE)
             throw new IllegalArgumentException(name + " is too large: " + d);
+    }
+
+    /** Without the secret. */
+    @Override
+    public String toString() {
+        return "ClientSettings[endpoints=" + endpoints + ", clientId=" + clientId + ", mode=" + mode
+                + ", requestTimeout=" + requestTimeout + ", overallTimeout=" + overallTimeout + ", exactlyOnce="
+                + exactlyOnce + ", account="
+                + (credentials == null ? "none" : credentials.substring(0, credentials.indexOf(':'))) + "]";
     }
 }

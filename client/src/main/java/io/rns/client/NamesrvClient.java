@@ -452,6 +452,7 @@ public final class NamesrvClient implements AutoCloseable {
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
         private Consistency defaultConsistency = Consistency.LINEARIZABLE;
         private String clientId = "rns-java-client";
+        private String credentials;
         private RpcClientOptions rpcOptions = RpcClientOptions.defaults();
         private Long randomSeed;
         private boolean defaultConsistencyExplicit;
@@ -503,6 +504,24 @@ public final class NamesrvClient implements AutoCloseable {
             return this;
         }
         /** Free-form id sent with every request, for server logs. */
+        /**
+         * The account this client acts as, for nodes with auth.enabled=true (sent with every request; use TLS so it
+         * cannot be read on the way). Null: none (the nodes' anonymous account).
+         *
+         * @throws IllegalArgumentException if the account name is empty or has a ':'
+         */
+        public Builder credentials(String account, String secret) {
+            if (account == null) {
+                this.credentials = null;
+                return this;
+            }
+            if (account.isEmpty() || account.indexOf(':') >= 0 || secret == null) {
+                throw new IllegalArgumentException("credentials: an account name without ':' and a secret are needed");
+            }
+            this.credentials = account + ":" + secret;
+            return this;
+        }
+
         public Builder clientId(String id) {
             this.clientId = id;
             return this;
@@ -529,9 +548,9 @@ public final class NamesrvClient implements AutoCloseable {
         }
 
         public NamesrvClient build() {
-            return new NamesrvClient(
-                    new ClientSettings(endpoints, requestTimeout, overallTimeout, retryPolicy, defaultConsistency,
-                            defaultConsistencyExplicit, clientId, rpcOptions, randomSeed, mode, exactlyOnce));
+            return new NamesrvClient(new ClientSettings(endpoints, requestTimeout, overallTimeout, retryPolicy,
+                    defaultConsistency, defaultConsistencyExplicit, clientId, rpcOptions, randomSeed, mode, exactlyOnce,
+                    credentials));
         }
     }
 }

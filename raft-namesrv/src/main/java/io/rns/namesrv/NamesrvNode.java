@@ -9,6 +9,7 @@ import io.rns.namesrv.api.LeaderForwarding;
 import io.rns.namesrv.api.RequestDispatcher;
 import io.rns.namesrv.api.RequestMetrics;
 import io.rns.namesrv.api.Responses;
+import io.rns.namesrv.auth.Authenticator;
 import io.rns.namesrv.base.MonotonicClock;
 import io.rns.namesrv.config.LivenessConfig;
 import io.rns.namesrv.config.NamesrvConfig;
@@ -63,6 +64,7 @@ public final class NamesrvNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NamesrvNode.class);
 
     private final NamesrvConfig config;
+    private Authenticator auth = Authenticator.DISABLED;
     private RouteStateMachine stateMachine;
     private Consensus consensus;
     private JraftConsensus raft;
@@ -135,6 +137,7 @@ public final class NamesrvNode implements AutoCloseable {
                 .connectTimeout(Duration.ofMillis(Math.min(1000, config.writeTimeoutMs()))).tls(memberTls(config))
                 .build());
         Responses responses = new Responses(config, consensus);
+        auth = Authenticator.of(config.auth());
         if (config.unsafeLocalLinearizableReads()) {
             log.warn(
                     "node {}: TEST-ONLY testing.unsafe-local-linearizable-reads=true: LINEARIZABLE and LEASE reads are "
@@ -156,7 +159,7 @@ public final class NamesrvNode implements AutoCloseable {
         livenessExecutor = Executors
                 .newSingleThreadScheduledExecutor(DaemonThreads.named("rns-liveness-" + config.nodeId()));
         liveness.start(livenessExecutor);
-        LeaderForwarding forwarding = new LeaderForwarding(config, consensus, responses, forwardClient);
+        LeaderForwarding forwarding = new LeaderForwarding(config, consensus, responses, forwardClient, auth);
         connectionLoss = new ConnectionLoss(config.nodeId(),
                 leaderless ? ConnectionLoss.Policy.EXPIRE_AT_ONCE : ConnectionLoss.Policy.SUSPECT, liveness, consensus,
                 writes, forwarding, config.writeTimeoutMs());
@@ -164,7 +167,8 @@ public final class NamesrvNode implements AutoCloseable {
         metrics = new NodeMetrics(config.nodeId()).bindNode(consensus, this::readiness).bindLiveness(liveness);
         RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor,
                 liveness, connections, forwarding, new RequestMetrics(metrics.registry()),
-                () -> stateMachine.exportBackup(consensus.state().term(), config.nodeId(), System.currentTimeMillis()));
+                () -> stateMachine.exportBackup(consensus.state().term(), config.nodeId(), System.currentTimeMillis()),
+                auth);
         server = RpcServer.start(
                 RpcServerOptions.builder().host(config.self().host()).port(config.self().clientPort())
                         .maxFrameBytes(config.maxFrameBytes()).idleTimeout(Duration.ofMillis(config.idleTimeoutMs()))
@@ -253,7 +257,8 @@ public final class NamesrvNode implements AutoCloseable {
 
     private void startIngresses(List<IngressProvider> providers, RequestDispatcher dispatcher, AtomicLong ids)
             throws IOException {
-        IngressContext ctx = new IngressContext(config, dispatcher, ids::incrementAndGet, consensus::appliedIndex);
+        IngressContext ctx = new IngressContext(config, dispatcher, ids::incrementAndGet, consensus::appliedIndex,
+                auth);
         for (IngressProvider p : providers) {
             if (!p.enabled(config)) {
                 continue;

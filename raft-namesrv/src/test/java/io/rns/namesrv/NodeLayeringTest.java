@@ -39,13 +39,15 @@ class NodeLayeringTest {
                 .definedBy(root + ".api..").layer("services")
                 .definedBy(root + ".write..", root + ".read..", root + ".liveness..").layer("engines")
                 .definedBy(root + ".raft..", root + ".leaderless..").layer("consensus").definedBy(root + ".consensus..")
-                .layer("config").definedBy(root + ".config..").layer("base").definedBy(root + ".base..")
-                .whereLayer("root").mayNotBeAccessedByAnyLayer().whereLayer("admin").mayOnlyBeAccessedByLayers("root")
-                .whereLayer("spi").mayOnlyBeAccessedByLayers("root").whereLayer("api").mayOnlyBeAccessedByLayers("root")
-                .whereLayer("services").mayOnlyBeAccessedByLayers("root", "admin", "api", "services")
-                .whereLayer("engines").mayOnlyBeAccessedByLayers("root").whereLayer("consensus")
-                .mayOnlyBeAccessedByLayers("root", "admin", "api", "services", "engines").whereLayer("config")
-                .mayOnlyBeAccessedByLayers("root", "admin", "spi", "api", "services", "engines", "consensus")
+                .layer("auth").definedBy(root + ".auth..").layer("config").definedBy(root + ".config..").layer("base")
+                .definedBy(root + ".base..").whereLayer("root").mayNotBeAccessedByAnyLayer().whereLayer("admin")
+                .mayOnlyBeAccessedByLayers("root").whereLayer("spi").mayOnlyBeAccessedByLayers("root").whereLayer("api")
+                .mayOnlyBeAccessedByLayers("root").whereLayer("services")
+                .mayOnlyBeAccessedByLayers("root", "admin", "api", "services").whereLayer("engines")
+                .mayOnlyBeAccessedByLayers("root").whereLayer("auth").mayOnlyBeAccessedByLayers("root", "spi", "api")
+                .whereLayer("consensus").mayOnlyBeAccessedByLayers("root", "admin", "api", "services", "engines")
+                .whereLayer("config")
+                .mayOnlyBeAccessedByLayers("root", "admin", "spi", "api", "auth", "services", "engines", "consensus")
                 .withOptionalLayers(true);
     }
 

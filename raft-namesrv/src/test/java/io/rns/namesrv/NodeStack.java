@@ -5,6 +5,7 @@ import io.rns.namesrv.api.LeaderForwarding;
 import io.rns.namesrv.api.RequestDispatcher;
 import io.rns.namesrv.api.RequestMetrics;
 import io.rns.namesrv.api.Responses;
+import io.rns.namesrv.auth.Authenticator;
 import io.rns.namesrv.base.MonotonicClock;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.liveness.BrokerKey;
@@ -38,9 +39,10 @@ public final class NodeStack {
         writes = new WriteService(consensus, consensus, consensus, wall, false);
         liveness = new LivenessService(config.liveness(), consensus, writes, monotonic);
         consensus.addLeadershipListener(liveness);
+        Authenticator auth = Authenticator.of(config.auth());
         dispatcher = new RequestDispatcher(config, consensus, new ReadService(consensus, consensus, readDefault),
                 writes, responses, Runnable::run, liveness, new ConnectionRegistry(onConnectionClosed),
-                new LeaderForwarding(config, consensus, responses, null), new RequestMetrics(meters),
-                consensus::exportBackup);
+                new LeaderForwarding(config, consensus, responses, null, auth), new RequestMetrics(meters),
+                consensus::exportBackup, auth);
     }
 }

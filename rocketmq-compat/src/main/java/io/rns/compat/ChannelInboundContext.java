@@ -9,13 +9,18 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /** The native handlers' view of one RocketMQ request and the Netty channel it came on. */
-record ChannelInboundContext(Channel channel, long connectionId, long arrivalNanos,
-        long deadlineNanos) implements InboundContext {
+record ChannelInboundContext(Channel channel, long connectionId, long arrivalNanos, long deadlineNanos,
+        String authenticatedAs) implements InboundContext {
     private static final Logger log = LoggerFactory.getLogger(ChannelInboundContext.class);
 
-    /** A request that arrived at {@code arrivalNanos} and must be answered within {@code timeoutMs}. */
-    static ChannelInboundContext of(Channel channel, long connectionId, long arrivalNanos, long timeoutMs) {
-        return new ChannelInboundContext(channel, connectionId, arrivalNanos, arrivalNanos + timeoutMs * 1_000_000L);
+    /**
+     * A request that arrived at {@code arrivalNanos} and must be answered within {@code timeoutMs}, acting as
+     * {@code account} (null: auth is off).
+     */
+    static ChannelInboundContext of(Channel channel, long connectionId, long arrivalNanos, long timeoutMs,
+            String account) {
+        return new ChannelInboundContext(channel, connectionId, arrivalNanos, arrivalNanos + timeoutMs * 1_000_000L,
+                account);
     }
 
     static String address(SocketAddress a) {

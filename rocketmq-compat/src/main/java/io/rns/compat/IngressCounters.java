@@ -14,6 +14,8 @@ final class IngressCounters {
     final LongAdder busy = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
+    /** Requests refused 16 NO_PERMISSION by auth. */
+    final LongAdder unauthorized = new LongAdder();
     final AtomicInteger inFlight = new AtomicInteger();
     final ConnectionLimiter limiter;
 

@@ -4,8 +4,14 @@ import io.netty.channel.Channel;
 import io.rns.compat.dispatch.RequestKind;
 import io.rns.compat.dispatch.RocketmqTranslator;
 import io.rns.compat.handler.Answers;
+import io.rns.namesrv.auth.Account;
+import io.rns.namesrv.auth.AclSignatures;
+import io.rns.namesrv.auth.AuthFailure;
+import io.rns.namesrv.auth.Authenticator;
+import io.rns.namesrv.auth.Permission;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.spi.IngressContext;
+import io.rns.rpc.transport.ConnectionLimiter;
 import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.transport.LogBudget;
@@ -19,6 +25,7 @@ import org.apache.rocketmq.remoting.protocol.SerializeType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,11 +49,14 @@ final class RocketmqProcessor implements AutoCloseable {
     private final ThreadPoolExecutor queries;
     private final ThreadPoolExecutor writes;
     private final IngressCounters counters;
+    private final Authenticator auth;
+    private final LogBudget authLog = new LogBudget(10, System::nanoTime);
     private final LogBudget busyLog = new LogBudget(10, System::nanoTime);
     /** Failed requests, at most 10 lines a second (each one is also answered with its reason). */
     private final LogBudget failLog = new LogBudget(10, System::nanoTime);
 
     RocketmqProcessor(IngressContext context, IngressCounters counters) {
+        this.auth = context.auth();
         this.counters = counters;
         this.config = context.config();
         this.dispatcher = context.dispatcher();
@@ -77,6 +87,13 @@ final class RocketmqProcessor implements AutoCloseable {
             return;
         }
         counters.requests.increment();
+        String account = null;
+        if (auth.enabled()) {
+            account = authorized(channel, request);
+            if (account == null) {
+                return;
+            }
+        }
         AtomicInteger mine = channel.attr(RocketmqServer.IN_FLIGHT).get();
         int maxInFlight = config.limits().maxInFlightPerConnection();
         if (mine != null && mine.get() >= maxInFlight) {
@@ -95,7 +112,7 @@ final class RocketmqProcessor implements AutoCloseable {
         }
         ThreadPoolExecutor executor = kind == RequestKind.QUERY ? queries : writes;
         long timeoutMs = kind == RequestKind.QUERY ? config.readTimeoutMs() : config.writeTimeoutMs();
-        ChannelInboundContext ctx = ChannelInboundContext.of(channel, connectionId, arrivalNanos, timeoutMs);
+        ChannelInboundContext ctx = ChannelInboundContext.of(channel, connectionId, arrivalNanos, timeoutMs, account);
         counters.inFlight.incrementAndGet();
         if (mine != null) {
             mine.incrementAndGet();
@@ -114,6 +131,38 @@ final class RocketmqProcessor implements AutoCloseable {
                                     + " on node " + config.nodeId() + " (rocketmq.queue-capacity "
                                     + config.rocketmq().queueCapacity() + "); try again later"));
         }
+    }
+
+    /**
+     * auth.enabled: the account a request acts as (its ACL signature's AccessKey, else the account its host is trusted
+     * as, else anonymous) if that account may make it; otherwise it is answered 16 NO_PERMISSION, logged and counted,
+     * and null is returned.
+     */
+    private String authorized(Channel channel, RemotingCommand request) {
+        Map<String, String> ext = request.getExtFields();
+        String reason;
+        String account = "?";
+        try {
+            Account who = ext != null && ext.containsKey(AclSignatures.ACCESS_KEY)
+                    ? auth.byAclSignature(ext, request.getBody(), false)
+                    : auth.unauthenticated(ConnectionLimiter.hostOf(channel.remoteAddress()));
+            account = who.name();
+            Permission need = translator.permissionOf(request.getCode());
+            if (who.may(need)) {
+                return who.name();
+            }
+            reason = "account '" + who.name() + "' may not make request code " + request.getCode() + " (needs "
+                    + need.text() + ")";
+        } catch (AuthFailure e) {
+            reason = e.getMessage();
+        }
+        counters.unauthorized.increment();
+        if (authLog.admit()) {
+            log.warn("RocketMQ ingress: refused request code {} from {} (account {}): {}{}", request.getCode(),
+                    ChannelInboundContext.address(channel.remoteAddress()), account, reason, authLog.takeSuppressed());
+        }
+        respond(channel, request, RemotingCommand.createResponseCommand(ResponseCode.NO_PERMISSION, "[RNS] " + reason));
+        return null;
     }
 
     private void run(Channel channel, RemotingCommand request, ChannelInboundContext ctx) {

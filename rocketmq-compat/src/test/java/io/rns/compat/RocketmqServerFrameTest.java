@@ -1,5 +1,6 @@
 package io.rns.compat;
 
+import io.rns.namesrv.auth.Authenticator;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.spi.IngressContext;
@@ -44,7 +45,7 @@ class RocketmqServerFrameTest {
                 (req, in) -> CompletableFuture.completedFuture(ResponseEnvelope.newBuilder()
                         .setHeader(ResponseHeader.newBuilder().setCode(ErrorCode.TOPIC_NOT_FOUND).setMessage("none"))
                         .build()),
-                ids::incrementAndGet, () -> 0);
+                ids::incrementAndGet, () -> 0, Authenticator.of(c.auth()));
         return RocketmqServer.start(ctx, "127.0.0.1", 0);
     }
 

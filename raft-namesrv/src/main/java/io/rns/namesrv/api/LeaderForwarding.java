@@ -1,5 +1,7 @@
 package io.rns.namesrv.api;
 
+import com.google.protobuf.ByteString;
+import io.rns.namesrv.auth.Authenticator;
 import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.NodeStatus;
@@ -24,9 +26,10 @@ import java.util.concurrent.TimeUnit;
  * node's reports that a broker's bound connection closed.
  *
  * @param client may be null (tests): a follower then answers NOT_LEADER instead of forwarding
+ * @param auth   this node's credentials for its own reports (auth.enabled)
  */
-public record LeaderForwarding(NamesrvConfig config, NodeStatus status, Responses responses,
-        RpcClient client) implements ConnectionLoss.LeaderReport {
+public record LeaderForwarding(NamesrvConfig config, NodeStatus status, Responses responses, RpcClient client,
+        Authenticator auth) implements ConnectionLoss.LeaderReport {
     private static final Logger log = LoggerFactory.getLogger(LeaderForwarding.class);
 
     /**
@@ -62,11 +65,13 @@ public record LeaderForwarding(NamesrvConfig config, NodeStatus status, Response
                     key, epoch);
             return;
         }
-        RequestEnvelope report = RequestEnvelope.newBuilder().setClientId("node-" + config.nodeId())
+        RequestEnvelope.Builder report = RequestEnvelope.newBuilder().setClientId("node-" + config.nodeId())
                 .setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder().setBrokerName(key.brokerName())
-                        .setBrokerId(key.brokerId()).setBrokerEpoch(epoch).setReportingNode(config.nodeId()))
-                .build();
-        client.call(leader, report, Duration.ofMillis(config.writeTimeoutMs())).whenComplete((r, t) -> {
+                        .setBrokerId(key.brokerId()).setBrokerEpoch(epoch).setReportingNode(config.nodeId()));
+        if (auth.enabled()) {
+            report.setAuth(ByteString.copyFrom(auth.nodeToken()));
+        }
+        client.call(leader, report.build(), Duration.ofMillis(config.writeTimeoutMs())).whenComplete((r, t) -> {
             if (t != null || r.getHeader().getCode() != ErrorCode.OK) {
                 log.warn("node {}: could not tell the leader that broker {} lost its connection: {}", config.nodeId(),
                         key, t != null ? t.toString() : r.getHeader().getCode() + " " + r.getHeader().getMessage());

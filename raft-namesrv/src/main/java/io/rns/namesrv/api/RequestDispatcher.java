@@ -1,6 +1,7 @@
 package io.rns.namesrv.api;
 
 import io.rns.namesrv.api.Route.Placement;
+import io.rns.namesrv.auth.Authenticator;
 import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.Consensus;
@@ -40,12 +41,14 @@ public final class RequestDispatcher implements RequestHandler {
     private final RequestMetrics metrics;
     private final Map<RequestEnvelope.BodyCase, Route> routes = new EnumMap<>(RequestEnvelope.BodyCase.class);
     private final RefusalLog refusals = new RefusalLog(System::nanoTime);
+    private final AccessGate gate;
     private final long startedNanos = System.nanoTime();
 
     public RequestDispatcher(NamesrvConfig config, Consensus consensus, ReadService reads, WriteService writes,
             Responses responses, Executor readExecutor, LivenessService liveness, ConnectionRegistry connections,
-            LeaderForwarding forwarding, RequestMetrics metrics, BackupSource backups) {
+            LeaderForwarding forwarding, RequestMetrics metrics, BackupSource backups, Authenticator auth) {
         this.config = config;
+        this.gate = new AccessGate(auth);
         this.metrics = metrics;
         this.consensus = consensus;
         this.responses = responses;
@@ -145,15 +148,16 @@ public final class RequestDispatcher implements RequestHandler {
                 || req.getBodyCase() == RequestEnvelope.BodyCase.BROKER_CONNECTION_CLOSED;
     }
 
-    private CompletableFuture<ResponseEnvelope> route(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
-        Route route = routes.get(req.getBodyCase());
+    private CompletableFuture<ResponseEnvelope> route(RequestEnvelope received, InboundContext ctx, long timeoutMs) {
+        Route route = routes.get(received.getBodyCase());
         if (route == null) {
-            String msg = req.getUnknownFields().asMap().isEmpty() ? "request has no body"
-                    : "unknown request type (field " + req.getUnknownFields().asMap().keySet()
+            String msg = received.getUnknownFields().asMap().isEmpty() ? "request has no body"
+                    : "unknown request type (field " + received.getUnknownFields().asMap().keySet()
                             + "); this node speaks rns.rpc.v1";
-            refusals.refused(req, ctx, ErrorCode.UNSUPPORTED_REQUEST, msg);
+            refusals.refused(received, ctx, ErrorCode.UNSUPPORTED_REQUEST, msg);
             return CompletableFuture.completedFuture(responses.error(ErrorCode.UNSUPPORTED_REQUEST, msg));
         }
+        RequestEnvelope req = admitted(received, ctx);
         try {
             Sessions.check(req);
             route.check().check(req, ctx);
@@ -176,6 +180,16 @@ public final class RequestDispatcher implements RequestHandler {
             });
         }
         return route.after().after(req, ctx, answer);
+    }
+
+    /** The request as the access gate lets it on (auth.enabled), or its refusal, logged. */
+    private RequestEnvelope admitted(RequestEnvelope req, InboundContext ctx) {
+        try {
+            return gate.admit(req, ctx);
+        } catch (RnsException e) {
+            refusals.refused(req, ctx, e.code(), e.getMessage());
+            throw e;
+        }
     }
 
     /**

@@ -82,6 +82,21 @@ public final class ConfigKeys {
             v -> Objects.requireNonNull(v, "tls.client-auth"), TlsSettings.ClientCerts::text, c -> c.tls().clientAuth(),
             "none, optional or require: client certificates checked against tls.trust-file");
 
+    // Authentication and authorization of the client-facing ports
+    public static final ConfigKey<Boolean> AUTH_ENABLED = ConfigKey.ofBoolean("auth.enabled", false,
+            c -> c.auth().enabled(),
+            "every request needs an account allowed to make it (auth.accounts-file); off = anyone who connects may");
+    public static final ConfigKey<Path> AUTH_ACCOUNTS_FILE = tlsFile("auth.accounts-file",
+            "the accounts: names, secrets, permissions; re-read when it changes (conf/accounts.properties)",
+            c -> c.auth().accountsFile());
+    public static final ConfigKey<String> AUTH_NODE_ACCOUNT = new ConfigKey<>("auth.node-account", "rns-node",
+            "rns-node", "", s -> s.trim(), v -> {
+                if (v == null || v.isBlank()) {
+                    throw new IllegalArgumentException("auth.node-account must name an account");
+                }
+            }, v -> v, c -> c.auth().nodeAccount(),
+            "the account (permissions=node) nodes use with each other for forwarded requests and reports");
+
     // Raft
     public static final ConfigKey<Integer> ELECTION_TIMEOUT_MS = ConfigKey.ofInt("raft.election-timeout-ms", 1000, "ms",
             100, 60_000, NamesrvConfig::electionTimeoutMs,
@@ -236,15 +251,15 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(NODE_ID, MEMBERS, DATA_DIR, MAX_FRAME_BYTES, IDLE_TIMEOUT_MS,
             IO_THREADS, WORKER_THREADS, WORKER_QUEUE_CAPACITY, PRIORITY_THREADS, MAX_CONNECTIONS,
             MAX_CONNECTIONS_PER_HOST, MAX_IN_FLIGHT_PER_CONNECTION, TLS_MODE, TLS_CERT_FILE, TLS_KEY_FILE,
-            TLS_TRUST_FILE, TLS_CLIENT_AUTH, ELECTION_TIMEOUT_MS, MAX_ELECTION_DELAY_MS, SNAPSHOT_INTERVAL_SECS,
-            SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG, MAX_LOGS_IN_MEMORY_BYTES, PEERS_FROM_MEMBERS_ONLY,
-            DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, UNCHANGED_BARRIER, SESSION_TIMEOUT_MS,
-            SESSION_MAX_OPEN, LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS,
-            SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE,
-            LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST, ROCKETMQ_LISTEN_PORT,
-            ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS,
-            ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY, ADMIN_LISTEN_PORT,
-            READY_MAX_APPLY_LAG, EXIT_ON_HALT, UNSAFE_LOCAL_LINEARIZABLE_READS);
+            TLS_TRUST_FILE, TLS_CLIENT_AUTH, AUTH_ENABLED, AUTH_ACCOUNTS_FILE, AUTH_NODE_ACCOUNT, ELECTION_TIMEOUT_MS,
+            MAX_ELECTION_DELAY_MS, SNAPSHOT_INTERVAL_SECS, SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG,
+            MAX_LOGS_IN_MEMORY_BYTES, PEERS_FROM_MEMBERS_ONLY, DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS,
+            UNCHANGED_BARRIER, SESSION_TIMEOUT_MS, SESSION_MAX_OPEN, LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS,
+            MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST,
+            MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST,
+            ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS,
+            ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY,
+            ADMIN_LISTEN_PORT, READY_MAX_APPLY_LAG, EXIT_ON_HALT, UNSAFE_LOCAL_LINEARIZABLE_READS);
 
     /** The names of {@link #ALL}. */
     public static final Set<String> NAMES = Set.copyOf(ALL.stream().map(ConfigKey::name).toList());
@@ -325,6 +340,7 @@ public final class ConfigKeys {
         };
     }
 
+    /** A key naming a file, "none" by default. */
     private static ConfigKey<Path> tlsFile(String name, String doc, Function<NamesrvConfig, Path> reader) {
         return new ConfigKey<>(name, null, "none", "file",
                 s -> s.isBlank() || s.trim().equals("none") ? null : Path.of(s.trim()), v -> {

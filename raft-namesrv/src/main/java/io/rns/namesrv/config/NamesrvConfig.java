@@ -27,7 +27,17 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         int leaderTransferTimeoutMs, int priorityThreads, LivenessConfig liveness, Mode mode,
         int leaderlessBrokerTimeoutMs, int leaderlessScanIntervalMs, boolean leaderlessPersist,
         boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq, Operations operations, ConnectionLimits limits,
-        TlsSettings tls) {
+        TlsSettings tls, Auth auth) {
+
+    /**
+     * Authentication and authorization (keys auth.*).
+     *
+     * @param enabled      every request needs an account allowed to make it
+     * @param accountsFile the accounts (null only when disabled)
+     * @param nodeAccount  the account nodes use with each other
+     */
+    public record Auth(boolean enabled, Path accountsFile, String nodeAccount) {
+    }
 
     /**
      * What operators and supervisors see (keys admin.*, node.exit-on-halt).
@@ -111,6 +121,7 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
     /** The configuration key names ({@code -Drns.<key>} overrides the file): aliases of {@link ConfigKeys}' names. */
     public static final class Keys {
         public static final String NODE_ID = ConfigKeys.NODE_ID.name();
+        public static final String AUTH_ACCOUNTS_FILE = ConfigKeys.AUTH_ACCOUNTS_FILE.name();
         public static final String MEMBERS = ConfigKeys.MEMBERS.name();
         public static final String DATA_DIR = ConfigKeys.DATA_DIR.name();
         public static final String MAX_FRAME_BYTES = ConfigKeys.MAX_FRAME_BYTES.name();
@@ -353,6 +364,18 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
             return set(ConfigKeys.ROCKETMQ_QUEUE_CAPACITY, v);
         }
 
+        public Builder authEnabled(boolean v) {
+            return set(ConfigKeys.AUTH_ENABLED, v);
+        }
+
+        public Builder authAccountsFile(Path v) {
+            return set(ConfigKeys.AUTH_ACCOUNTS_FILE, v);
+        }
+
+        public Builder authNodeAccount(String v) {
+            return set(ConfigKeys.AUTH_NODE_ACCOUNT, v);
+        }
+
         public Builder tlsMode(TlsMode v) {
             return set(ConfigKeys.TLS_MODE, v);
         }
@@ -439,7 +462,16 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
                     get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq, operations,
                     new ConnectionLimits(get(ConfigKeys.MAX_CONNECTIONS), get(ConfigKeys.MAX_CONNECTIONS_PER_HOST),
                             get(ConfigKeys.MAX_IN_FLIGHT_PER_CONNECTION)),
-                    tls());
+                    tls(), auth());
+        }
+
+        private Auth auth() {
+            boolean on = get(ConfigKeys.AUTH_ENABLED);
+            Path file = get(ConfigKeys.AUTH_ACCOUNTS_FILE);
+            if (on && file == null) {
+                throw new IllegalArgumentException(Keys.AUTH_ACCOUNTS_FILE + " is required when auth.enabled=true");
+            }
+            return new Auth(on, file, get(ConfigKeys.AUTH_NODE_ACCOUNT));
         }
 
         /** tls.*: the files must exist once TLS is on (checked here, so a bad path stops the node at start). */

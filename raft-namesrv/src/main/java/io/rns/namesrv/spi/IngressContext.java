@@ -1,5 +1,6 @@
 package io.rns.namesrv.spi;
 
+import io.rns.namesrv.auth.Authenticator;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.RequestHandler;
 
@@ -15,9 +16,11 @@ import java.util.function.LongSupplier;
  *                      disjoint from the native server's ids, because liveness binds brokers to connection ids
  * @param appliedIndex  the node's applied index now (recorded per connection when it opens, see
  *                      {@link io.rns.rpc.transport.InboundContext#connectionOpenedAtIndex()})
+ * @param auth          the node's accounts (auth.*): an ingress authenticates its callers by its protocol's means and
+ *                      says whom in {@link io.rns.rpc.transport.InboundContext#authenticatedAs()}
  */
 public record IngressContext(NamesrvConfig config, RequestHandler dispatcher, ConnectionIds connectionIds,
-        LongSupplier appliedIndex) {
+        LongSupplier appliedIndex, Authenticator auth) {
 
     /** A source of connection ids unique within the node. */
     @FunctionalInterface

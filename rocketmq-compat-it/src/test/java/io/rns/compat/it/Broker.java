@@ -53,16 +53,21 @@ final class Broker {
      * switch; the broker does not check the server's certificate unless tls.client.authServer is set).
      */
     static Broker startWithTls(ScenarioEnv it, String name, String namesrvAddr) throws Exception {
-        return start(it, name, CLUSTER, namesrvAddr, it.classpath, it.generation, List.of("-Dtls.enable=true"));
+        return start(it, name, CLUSTER, namesrvAddr, it.classpath, it.generation, List.of("-Dtls.enable=true"), "");
+    }
+
+    /** A broker of this generation with more lines in its broker.conf (e.g. credentials to sign with). */
+    static Broker startWithConf(ScenarioEnv it, String name, String namesrvAddr, String moreConf) throws Exception {
+        return start(it, name, CLUSTER, namesrvAddr, it.classpath, it.generation, List.of(), moreConf);
     }
 
     private static Broker start(ScenarioEnv it, String name, String cluster, String namesrvAddr, String classpath,
             String generation) throws Exception {
-        return start(it, name, cluster, namesrvAddr, classpath, generation, List.of());
+        return start(it, name, cluster, namesrvAddr, classpath, generation, List.of(), "");
     }
 
     private static Broker start(ScenarioEnv it, String name, String cluster, String namesrvAddr, String classpath,
-            String generation, List<String> jvmOptions) throws Exception {
+            String generation, List<String> jvmOptions, String moreConf) throws Exception {
         // the broker listens on port, port-2 (fast/VIP channel) and port+1 (HA)
         int port = it.freePorts(12000, 32000, 10, -2, 0, 1);
         Path dir = it.workDir.resolve(name);
@@ -76,7 +81,7 @@ final class Broker {
                 .append(store.resolve("commitlog")).append('\n').append("mappedFileSizeCommitLog=")
                 .append(8 * 1024 * 1024).append('\n').append("mappedFileSizeConsumeQueue=").append(20 * 20_000)
                 .append('\n').append("flushDiskType=ASYNC_FLUSH\n").append("deleteWhen=04\n")
-                .append("autoCreateTopicEnable=true\n");
+                .append("autoCreateTopicEnable=true\n").append(moreConf);
         Files.writeString(dir.resolve("broker.conf"), conf.toString());
         Broker b = new Broker(it, name, cluster, port, dir, classpath, generation, jvmOptions);
         b.launch();

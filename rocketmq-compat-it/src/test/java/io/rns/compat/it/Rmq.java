@@ -3,11 +3,13 @@ package io.rns.compat.it;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.consumer.rebalance.AllocateMessageQueueAveragely;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.remoting.RPCHook;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 import java.nio.charset.StandardCharsets;
@@ -34,16 +36,21 @@ final class Rmq implements AutoCloseable {
 
     private final String run;
     private final boolean tls;
+    private final RPCHook hook;
     private final List<AutoCloseable> clients = new ArrayList<>();
 
     Rmq(String run) {
-        this(run, false);
+        this(run, false, null);
     }
 
-    /** @param tls every client connects with TLS (ClientConfig.setUseTLS, the API form of -Dtls.enable=true) */
-    Rmq(String run, boolean tls) {
+    /**
+     * @param tls  every client connects with TLS (ClientConfig.setUseTLS, the API form of -Dtls.enable=true)
+     * @param hook every client's RPC hook (an AclClientRPCHook signs every request); null = none
+     */
+    Rmq(String run, boolean tls, RPCHook hook) {
         this.run = run;
         this.tls = tls;
+        this.hook = hook;
     }
 
     @Override
@@ -60,7 +67,7 @@ final class Rmq implements AutoCloseable {
     }
 
     DefaultMQAdminExt admin(String name, String addrs) throws MQClientException {
-        DefaultMQAdminExt a = new DefaultMQAdminExt(10_000);
+        DefaultMQAdminExt a = hook == null ? new DefaultMQAdminExt(10_000) : new DefaultMQAdminExt(hook, 10_000);
         a.setNamesrvAddr(addrs);
         a.setInstanceName(name + "-" + run);
         a.setAdminExtGroup("it_admin_" + name + "_" + run);
@@ -71,7 +78,7 @@ final class Rmq implements AutoCloseable {
     }
 
     DefaultMQProducer producer(String group, String namesrvAddr, int pollNameServerMs) throws MQClientException {
-        DefaultMQProducer p = new DefaultMQProducer(group);
+        DefaultMQProducer p = hook == null ? new DefaultMQProducer(group) : new DefaultMQProducer(group, hook);
         p.setNamesrvAddr(namesrvAddr);
         p.setInstanceName(group);
         p.setSendMsgTimeout(10_000);
@@ -84,7 +91,8 @@ final class Rmq implements AutoCloseable {
 
     void consumer(String group, String namesrvAddr, String topic, Map<String, Integer> received, int pollNameServerMs)
             throws MQClientException {
-        DefaultMQPushConsumer c = new DefaultMQPushConsumer(group);
+        DefaultMQPushConsumer c = hook == null ? new DefaultMQPushConsumer(group)
+                : new DefaultMQPushConsumer(group, hook, new AllocateMessageQueueAveragely());
         c.setNamesrvAddr(namesrvAddr);
         c.setInstanceName(group);
         c.setPollNameServerInterval(pollNameServerMs);

@@ -36,15 +36,12 @@ final class RnsNameServers implements NameServers {
         this.endpoints = endpoints;
     }
 
-    static RnsNameServers start(ScenarioEnv it) throws Exception {
-        return start(it, false);
-    }
-
     /**
-     * @param tls {@code scripts/cluster.sh start --tls}: TLS only on the client and RocketMQ ports (dev certificates
-     *            in DIR/tls, RNS_TLS_CA in cluster.env, which scripts/rns reads)
+     * @param flags more options of {@code scripts/cluster.sh start}: {@code --tls} (TLS only on the client and RocketMQ
+     *              ports; dev certificates in DIR/tls), {@code --auth} (auth.enabled; accounts in DIR/auth); cluster.env
+     *              tells scripts/rns about either
      */
-    static RnsNameServers start(ScenarioEnv it, boolean tls) throws Exception {
+    static RnsNameServers start(ScenarioEnv it, String... flags) throws Exception {
         Path jar = it.root.resolve("server/target/lib/server-0.1.0-SNAPSHOT.jar");
         Path cli = it.root.resolve("cli/target/cli-0.1.0-SNAPSHOT.jar");
         for (Path p : List.of(jar, cli)) {
@@ -56,13 +53,11 @@ final class RnsNameServers implements NameServers {
         }
         // cluster.sh accepts offsets 0..1000; 0 (the defaults) is left to people running clusters by hand
         int k = it.freePorts(1, 1001, 1, 9771, 9772, 9773, 9781, 9782, 9783, 9791, 9792, 9793, 9871, 9872, 9873);
-        Path dir = it.workDir.resolve(tls ? "rns-cluster-tls" : "rns-cluster");
+        Path dir = it.workDir.resolve("rns-cluster" + String.join("", flags).replace("--", "-"));
         Files.createDirectories(dir);
         List<String> cmd = new ArrayList<>(List.of("bash", it.root.resolve("scripts/cluster.sh").toString(), "start",
                 "-n", "3", "--dir", dir.toString(), "--port-offset", Integer.toString(k)));
-        if (tls) {
-            cmd.add("--tls");
-        }
+        cmd.addAll(List.of(flags));
         ScenarioEnv.log("starting a 3-node RNS cluster: %s", String.join(" ", cmd.subList(1, cmd.size())));
         int rc = ScenarioEnv.run(cmd, dir.resolve("cluster-cli.log"), Duration.ofSeconds(300),
                 // a generous leader wait: CI and dev machines here have 2 cores shared with other work

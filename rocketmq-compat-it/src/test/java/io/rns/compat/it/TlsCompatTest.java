@@ -45,12 +45,12 @@ class TlsCompatTest {
     void setUp() throws Exception {
         it = new ScenarioEnv("tls");
         run = Long.toHexString(it.seed & 0xffffffL);
-        ns = RnsNameServers.start(it, true);
+        ns = RnsNameServers.start(it, "--tls");
         opened.add(ns);
         broker = Broker.startWithTls(it, "broker-tls", ns.addrList());
         opened.add(broker::kill);
-        clients = new Rmq(run, true);
-        plaintextClients = new Rmq(run + "p", false);
+        clients = new Rmq(run, true, null);
+        plaintextClients = new Rmq(run + "p", false, null);
         opened.addAll(List.of(clients, plaintextClients));
     }
 

@@ -2,6 +2,7 @@ package io.rns.compat.dispatch;
 
 import io.rns.compat.handler.Answers;
 import io.rns.compat.handler.NativeCaller;
+import io.rns.namesrv.auth.Permission;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.InboundContext;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
@@ -26,6 +27,12 @@ public final class RocketmqTranslator {
     public RequestKind kindOf(int code) {
         ServedCode s = served.get(code);
         return s == null ? RequestKind.UNSUPPORTED : s.kind();
+    }
+
+    /** The permission a caller needs for {@code code} (auth.enabled); null for a code not served. */
+    public Permission permissionOf(int code) {
+        ServedCode s = served.get(code);
+        return s == null ? null : s.permission();
     }
 
     /** The answer to {@code req}; a bad header or body throws or fails the future (see {@link Answers#failure}). */

@@ -9,6 +9,7 @@ import io.rns.compat.query.RouteQueries;
 import io.rns.compat.query.TopicLists;
 import io.rns.compat.register.BrokerLiveness;
 import io.rns.compat.register.BrokerRegistration;
+import io.rns.namesrv.auth.Permission;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.v1.UnitFilter;
 import io.rns.rpc.v1.WritePermChange;
@@ -32,10 +33,10 @@ final class ServedCodes {
         // brokers: registration and liveness (io.rns.compat.register)
         BrokerRegistration registration = new BrokerRegistration(config, natives);
         BrokerLiveness liveness = new BrokerLiveness(natives);
-        c.write(RequestCode.REGISTER_BROKER, registration::register);
-        c.write(RequestCode.UNREGISTER_BROKER, registration::unregister);
-        c.write(RequestCode.QUERY_DATA_VERSION, liveness::queryDataVersion);
-        c.write(RequestCode.BROKER_HEARTBEAT, liveness::heartbeat);
+        c.broker(RequestCode.REGISTER_BROKER, registration::register);
+        c.broker(RequestCode.UNREGISTER_BROKER, registration::unregister);
+        c.broker(RequestCode.QUERY_DATA_VERSION, liveness::queryDataVersion);
+        c.broker(RequestCode.BROKER_HEARTBEAT, liveness::heartbeat);
         // clients: routes, cluster info, topic lists (io.rns.compat.query)
         RouteQueries routes = new RouteQueries(natives);
         TopicLists topics = new TopicLists(natives);
@@ -58,19 +59,31 @@ final class ServedCodes {
         c.query(RequestCode.GET_KVLIST_BY_NAMESPACE, kv::list);
         c.write(RequestCode.WIPE_WRITE_PERM_OF_BROKER, topicAdmin.changeWritePerm(WritePermChange.WIPE_WRITE));
         c.write(RequestCode.ADD_WRITE_PERM_OF_BROKER, topicAdmin.changeWritePerm(WritePermChange.ADD_WRITE));
-        c.write(RequestCode.REGISTER_TOPIC_IN_NAMESRV, topicAdmin::registerTopic);
+        c.broker(RequestCode.REGISTER_TOPIC_IN_NAMESRV, topicAdmin::registerTopic);
         c.write(RequestCode.DELETE_TOPIC_IN_NAMESRV, topicAdmin::deleteTopic);
-        c.query(RequestCode.GET_NAMESRV_CONFIG, namesrvConfig::get);
+        c.adminQuery(RequestCode.GET_NAMESRV_CONFIG, namesrvConfig::get);
         c.write(RequestCode.UPDATE_NAMESRV_CONFIG, namesrvConfig::update);
         return Map.copyOf(c.table);
     }
 
+    /** A read anyone with the read permission may make. */
     private void query(int code, CodeHandler handler) {
-        add(code, new ServedCode(RequestKind.QUERY, handler));
+        add(code, new ServedCode(RequestKind.QUERY, Permission.READ, handler));
     }
 
+    /** A read that shows what only administrators may see (the node's configuration). */
+    private void adminQuery(int code, CodeHandler handler) {
+        add(code, new ServedCode(RequestKind.QUERY, Permission.ADMIN, handler));
+    }
+
+    /** A broker's own write: registration, liveness. */
+    private void broker(int code, CodeHandler handler) {
+        add(code, new ServedCode(RequestKind.WRITE, Permission.BROKER, handler));
+    }
+
+    /** An administrator's write. */
     private void write(int code, CodeHandler handler) {
-        add(code, new ServedCode(RequestKind.WRITE, handler));
+        add(code, new ServedCode(RequestKind.WRITE, Permission.ADMIN, handler));
     }
 
     private void add(int code, ServedCode served) {

@@ -28,6 +28,14 @@ public interface InboundContext {
     }
 
     /**
+     * The account an in-process ingress (the RocketMQ port) already authenticated this request as, by its own
+     * protocol's means; null (the native port) = the request's own credentials decide.
+     */
+    default String authenticatedAs() {
+        return null;
+    }
+
+    /**
      * The serving node's applied log index when the connection the request came on was opened; 0 when the transport
      * does not track it. A request on a connection opened after an entry was applied was sent after that entry took
      * effect: the registration fence uses it to tell a fresh registration from a late copy of an earlier one.

@@ -1,0 +1,138 @@
+package io.rns.namesrv.api;
+
+import com.google.protobuf.ByteString;
+import io.rns.namesrv.auth.Account;
+import io.rns.namesrv.auth.AuthFailure;
+import io.rns.namesrv.auth.Authenticator;
+import io.rns.namesrv.auth.Permission;
+import io.rns.namesrv.base.AddressAllowList;
+import io.rns.namesrv.base.RnsException;
+import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.RequestEnvelope;
+import io.rns.rpc.v1.RequestEnvelope.BodyCase;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Who is asking, and may they (auth.enabled=true): the account of the request's credentials (or the one an
+ * in-process ingress vouches for, the one its source host is trusted as, or anonymous), checked against the one
+ * permission its kind needs and, for broker requests, the account's broker names. A refusal is PERMISSION_DENIED,
+ * logged by the dispatcher with the account, the address and the operation. An admitted request leaves with this
+ * node's own credentials and the account it acts for, so the leader it may be forwarded to checks the same account.
+ */
+final class AccessGate {
+    /** The one permission each request kind needs: the whole policy in one table. */
+    static final Map<BodyCase, Permission> REQUIRED = new EnumMap<>(BodyCase.class);
+    static {
+        for (BodyCase c : new BodyCase[]{BodyCase.GET_TOPIC_ROUTE, BodyCase.GET_CLUSTER_INFO, BodyCase.LIST_TOPICS,
+                BodyCase.KV_GET, BodyCase.KV_LIST, BodyCase.GET_NODE_STATUS, BodyCase.GET_BROKER,
+                BodyCase.LIST_BROKER_LEASES, BodyCase.LIST_PEERS}) {
+            REQUIRED.put(c, Permission.READ);
+        }
+        for (BodyCase c : new BodyCase[]{BodyCase.REGISTER_BROKER, BodyCase.UNREGISTER_BROKER, BodyCase.HEARTBEAT,
+                BodyCase.REGISTER_TOPIC}) {
+            REQUIRED.put(c, Permission.BROKER);
+        }
+        for (BodyCase c : new BodyCase[]{BodyCase.DELETE_TOPIC, BodyCase.KV_PUT, BodyCase.KV_DELETE,
+                BodyCase.CHANGE_WRITE_PERM, BodyCase.SAVE_SNAPSHOT, BodyCase.ADD_PEER, BodyCase.REMOVE_PEER,
+                BodyCase.TRANSFER_LEADERSHIP}) {
+            REQUIRED.put(c, Permission.ADMIN);
+        }
+        REQUIRED.put(BodyCase.BROKER_CONNECTION_CLOSED, Permission.NODE);
+    }
+
+    private final Authenticator auth;
+
+    AccessGate(Authenticator auth) {
+        this.auth = auth;
+    }
+
+    /**
+     * The request as it may go on (with this node's credentials), or PERMISSION_DENIED.
+     *
+     * @throws RnsException PERMISSION_DENIED naming the account and what it lacks
+     */
+    RequestEnvelope admit(RequestEnvelope req, InboundContext ctx) {
+        if (!auth.enabled()) {
+            return req;
+        }
+        Account who;
+        try {
+            who = caller(req, ctx);
+        } catch (AuthFailure e) {
+            throw new RnsException(ErrorCode.PERMISSION_DENIED, e.getMessage());
+        }
+        BodyCase kind = req.getBodyCase();
+        if (kind == BodyCase.OPEN_SESSION) {
+            // a session serves the caller's later writes, each checked on its own: any writer may open one
+            if (!who.may(Permission.BROKER) && !who.may(Permission.ADMIN)) {
+                throw denied(who, kind, "broker or admin");
+            }
+        } else {
+            Permission need = REQUIRED.get(kind);
+            if (need == null) { // fail closed: a kind added without a line in the table is nobody's
+                throw denied(who, kind, "a permission of its own: this request kind is in no permission table");
+            }
+            if (!who.may(need)) {
+                throw denied(who, kind, need.text());
+            }
+            if (need == Permission.BROKER) {
+                checkBrokerScope(who, req);
+            }
+        }
+        byte[] nodeToken = auth.nodeToken();
+        return req.toBuilder().setAuth(ByteString.copyFrom(nodeToken)).setAuthFor(who.name()).build();
+    }
+
+    /** The account the request acts as. */
+    private Account caller(RequestEnvelope req, InboundContext ctx) {
+        if (ctx.authenticatedAs() != null) {
+            return auth.named(ctx.authenticatedAs()); // an in-process ingress checked it by its own protocol
+        }
+        if (req.getAuth().isEmpty()) {
+            return auth.unauthenticated(AddressAllowList.ipOf(ctx.remoteAddress()));
+        }
+        Account presented = auth.byToken(req.getAuth().toByteArray());
+        if (!req.getAuthFor().isEmpty()) {
+            if (!presented.may(Permission.NODE)) {
+                throw new AuthFailure(
+                        "account '" + presented.name() + "' may not act for another account (needs " + "node)");
+            }
+            return auth.named(req.getAuthFor());
+        }
+        return presented;
+    }
+
+    private static void checkBrokerScope(Account who, RequestEnvelope req) {
+        String cluster;
+        String broker;
+        switch (req.getBodyCase()) {
+            case REGISTER_BROKER -> {
+                cluster = req.getRegisterBroker().getCluster();
+                broker = req.getRegisterBroker().getBrokerName();
+            }
+            case UNREGISTER_BROKER -> {
+                cluster = req.getUnregisterBroker().getCluster();
+                broker = req.getUnregisterBroker().getBrokerName();
+            }
+            case HEARTBEAT -> {
+                cluster = req.getHeartbeat().getCluster();
+                broker = req.getHeartbeat().getBrokerName();
+            }
+            default -> {
+                return;
+            }
+        }
+        if (!who.mayActAs(cluster, broker)) {
+            throw new RnsException(ErrorCode.PERMISSION_DENIED, "account '" + who.name() + "' may not act as broker "
+                    + cluster + "/" + broker + " (its brokers: " + who.brokers() + ")");
+        }
+    }
+
+    private static RnsException denied(Account who, BodyCase kind, String need) {
+        return new RnsException(ErrorCode.PERMISSION_DENIED, "account '" + who.name() + "' may not "
+                + kind.name().toLowerCase(java.util.Locale.ROOT) + " (needs " + need + ")");
+    }
+}
