@@ -6,7 +6,6 @@ import io.rns.bench.infra.RmqClient;
 import io.rns.bench.infra.ServerBuild;
 import io.rns.bench.infra.StockNamesrv;
 import io.rns.client.BrokerRegistrar;
-import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.RetryPolicy;
 import io.rns.rpc.transport.DaemonThreads;
@@ -95,8 +94,8 @@ public final class BenchContext implements AutoCloseable {
     }
 
     public NamesrvClient nativeClient(Duration timeout) {
-        NamesrvClient c = NamesrvClient.builder().endpoints(rns().endpoints()).mode(ClusterMode.RAFT)
-                .requestTimeout(timeout).overallTimeout(timeout.multipliedBy(2)).retryPolicy(RetryPolicy.NONE)
+        NamesrvClient c = rns().client(rns().endpoints()).requestTimeout(timeout)
+                .overallTimeout(timeout.multipliedBy(2)).retryPolicy(RetryPolicy.NONE)
                 .defaultConsistency(Consistency.LINEARIZABLE).exactlyOnce(nativeExactlyOnce).build();
         synchronized (closeables) {
             closeables.add(c);
@@ -153,7 +152,7 @@ public final class BenchContext implements AutoCloseable {
                 log("stock keepalive registration failed: " + e);
             }
         }, 20, 20, TimeUnit.SECONDS);
-        NamesrvClient nc = NamesrvClient.builder().endpoints(rns().endpoints()).mode(ClusterMode.RAFT).build();
+        NamesrvClient nc = rns().client(rns().endpoints()).build();
         closeables.add(nc);
         BrokerRegistrar reg2 = BrokerRegistrar
                 .builder(nc, nativeRegistration(READ_BROKER, "127.0.0.1:10911", READ_TOPIC, READ_TOPICS, 4, 1, 0))

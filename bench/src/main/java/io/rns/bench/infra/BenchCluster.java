@@ -3,6 +3,8 @@ package io.rns.bench.infra;
 import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.RetryPolicy;
+import io.rns.rpc.transport.ClientTls;
+import io.rns.rpc.transport.RpcClientOptions;
 import io.rns.rpc.v1.GetNodeStatusResponse;
 import io.rns.rpc.v1.Role;
 
@@ -50,12 +52,35 @@ public final class BenchCluster implements AutoCloseable {
         for (int i = 1; i <= n; i++) {
             nodes.add(new Node("n" + i, Procs.freePort(), Procs.freePort(), Procs.freePort(), dir.resolve("n" + i)));
         }
-        this.admin = NamesrvClient.builder().endpoints(endpoints()).mode(ClusterMode.RAFT)
-                .requestTimeout(Duration.ofSeconds(3)).overallTimeout(Duration.ofSeconds(5))
+        this.admin = client(endpoints()).requestTimeout(Duration.ofSeconds(3)).overallTimeout(Duration.ofSeconds(5))
                 .retryPolicy(RetryPolicy.NONE).build();
     }
 
     /** Starts n nodes and waits (bounded) for a leader that every node knows. */
+    /**
+     * A native client builder for this cluster's nodes (raft mode), speaking TLS when the run's node settings turn it
+     * on (trusting their tls.trust-file) and acting as the account in $RNS_AUTH when they turn on auth.
+     */
+    public NamesrvClient.Builder client(List<String> endpoints) {
+        NamesrvClient.Builder b = NamesrvClient.builder().endpoints(endpoints).mode(ClusterMode.RAFT);
+        String mode = extraConfig.getOrDefault("tls.mode", "disabled");
+        if (!mode.equals("disabled")) {
+            String trust = extraConfig.get("tls.trust-file");
+            b.rpcOptions(RpcClientOptions.builder()
+                    .tls(new ClientTls(trust == null ? null : Path.of(trust), null, null, true)).build());
+        }
+        if (Boolean.parseBoolean(extraConfig.getOrDefault("auth.enabled", "false"))) {
+            String credentials = System.getenv("RNS_AUTH");
+            if (credentials == null || credentials.indexOf(':') <= 0) {
+                throw new IllegalArgumentException("auth.enabled=true in --rns-config: set RNS_AUTH=ACCOUNT:SECRET for "
+                        + "the bench's native clients");
+            }
+            int colon = credentials.indexOf(':');
+            b.credentials(credentials.substring(0, colon), credentials.substring(colon + 1));
+        }
+        return b;
+    }
+
     public static BenchCluster start(ServerBuild build, Path dir, int n, String heap, Map<String, String> extraConfig) {
         BenchCluster c = new BenchCluster(build, dir, n, heap, extraConfig);
         try {

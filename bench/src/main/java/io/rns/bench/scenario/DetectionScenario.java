@@ -7,7 +7,6 @@ import io.rns.bench.infra.RmqClient;
 import io.rns.bench.report.Results;
 import io.rns.client.BrokerRegistrar;
 import io.rns.client.CallOptions;
-import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.RetryPolicy;
@@ -103,7 +102,7 @@ public final class DetectionScenario implements Scenario {
 
                 // RNS broker
                 String rb = "bench-detect-rns-" + failure;
-                NamesrvClient nc = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT).build();
+                NamesrvClient nc = rns.client(rns.endpoints()).build();
                 cleanup.add(nc);
                 ScheduledExecutorService rs = Executors.newSingleThreadScheduledExecutor();
                 cleanup.add(rs::shutdownNow);
@@ -124,8 +123,8 @@ public final class DetectionScenario implements Scenario {
             long[] t0 = {0};
             List<Thread> pollers = new ArrayList<>();
             for (Case c : cases) {
-                NamesrvClient p = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
-                        .requestTimeout(Duration.ofSeconds(2)).retryPolicy(RetryPolicy.NONE).build();
+                NamesrvClient p = rns.client(rns.endpoints()).requestTimeout(Duration.ofSeconds(2))
+                        .retryPolicy(RetryPolicy.NONE).build();
                 RmqClient sp = new RmqClient(2000);
                 cleanup.add(p);
                 cleanup.add(sp);

@@ -5,7 +5,6 @@ import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.Procs;
 import io.rns.bench.report.Results;
 import io.rns.client.CallOptions;
-import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.client.RetryPolicy;
 import io.rns.rpc.v1.Consistency;
@@ -87,9 +86,8 @@ public final class FailoverScenario implements Scenario {
         out.note("The stock NameServer has no leader and no failover: each node is independent (n/a).");
     }
 
-    private static NamesrvClient client(List<String> endpoints) {
-        return NamesrvClient.builder().endpoints(endpoints).mode(ClusterMode.RAFT)
-                .requestTimeout(Duration.ofMillis(500)).overallTimeout(Duration.ofMillis(1000))
+    private static NamesrvClient client(BenchCluster rns, List<String> endpoints) {
+        return rns.client(endpoints).requestTimeout(Duration.ofMillis(500)).overallTimeout(Duration.ofMillis(1000))
                 .retryPolicy(RetryPolicy.NONE).build();
     }
 
@@ -97,7 +95,7 @@ public final class FailoverScenario implements Scenario {
             throws Exception {
         String broker = "bench-failover-" + trial;
         long[] result = {-1, -1};
-        try (NamesrvClient w = client(survivors); NamesrvClient r = client(survivors)) {
+        try (NamesrvClient w = client(rns, survivors); NamesrvClient r = client(rns, survivors)) {
             long t0 = System.nanoTime();
             rns.kill(leader.id());
             Thread writer = new Thread(() -> {
@@ -143,7 +141,7 @@ public final class FailoverScenario implements Scenario {
         AtomicLong ok = new AtomicLong();
         AtomicLong err = new AtomicLong();
         List<Long> successes = Collections.synchronizedList(new ArrayList<>());
-        try (NamesrvClient w = client(rns.endpoints())) {
+        try (NamesrvClient w = client(rns, rns.endpoints())) {
             long start = System.nanoTime();
             long[] stopAt = {Long.MAX_VALUE};
             Thread writer = new Thread(() -> {

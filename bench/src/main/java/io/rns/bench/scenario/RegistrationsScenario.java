@@ -6,11 +6,9 @@ import io.rns.bench.infra.LoadRunner;
 import io.rns.bench.infra.LoadRunner.Stats;
 import io.rns.bench.infra.RmqClient;
 import io.rns.bench.report.Results;
-import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.rpc.v1.DataVersion;
 import io.rns.rpc.v1.RegisterBrokerRequest;
-import io.rns.rpc.v1.RegisterBrokerResponse;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,8 +61,8 @@ public final class RegistrationsScenario implements Scenario {
         List<RmqClient> rmq = connections.rmq();
         List<NamesrvClient> nat = connections.nat();
         // the first registration of every broker is set-up, not measured: retried, generous timeout
-        NamesrvClient primer = ctx.track(NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
-                .requestTimeout(Duration.ofSeconds(30)).overallTimeout(Duration.ofSeconds(120)).build());
+        NamesrvClient primer = ctx.track(rns.client(rns.endpoints()).requestTimeout(Duration.ofSeconds(30))
+                .overallTimeout(Duration.ofSeconds(120)).build());
         for (Kind k : kinds) {
             for (int clients : k.clients()) {
                 // per client (= broker): variant 0 and 1 (differing write-queue count and DataVersion counter)

@@ -11,7 +11,6 @@ import io.rns.bench.infra.StockNamesrv;
 import io.rns.bench.report.Results;
 import io.rns.client.BrokerRegistrar;
 import io.rns.client.CallOptions;
-import io.rns.client.ClusterMode;
 import io.rns.client.NamesrvClient;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.GetNodeStatusResponse;
@@ -71,8 +70,8 @@ public final class ScaleScenario implements Scenario {
                                         "raft.snapshot-interval-secs", "5", "raft.snapshot-log-index-margin", "0")))) {
             ctx.track(stock);
             ctx.track(rns);
-            NamesrvClient nc = NamesrvClient.builder().endpoints(rns.endpoints()).mode(ClusterMode.RAFT)
-                    .requestTimeout(Duration.ofSeconds(30)).overallTimeout(Duration.ofSeconds(60)).build();
+            NamesrvClient nc = rns.client(rns.endpoints()).requestTimeout(Duration.ofSeconds(30))
+                    .overallTimeout(Duration.ofSeconds(60)).build();
             cleanup.add(nc);
             List<RmqClient> rmq = new ArrayList<>();
             for (int i = 0; i < 4; i++) {

@@ -3,6 +3,7 @@ package io.rns.namesrv.api;
 import com.google.protobuf.ByteString;
 import io.rns.namesrv.InMemoryConsensus;
 import io.rns.namesrv.NodeStack;
+import io.rns.namesrv.auth.Authenticator;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.InboundContext;
@@ -167,31 +168,11 @@ class AccessGateTest {
                 .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002))).dataDir(dir).authEnabled(true)
                 .authAccountsFile(bad).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> io.rns.namesrv.auth.Authenticator.of(config.auth()));
+                () -> Authenticator.of(config.auth()));
         assertTrue(e.getMessage().contains("auth.node-account 'rns-node'"), e.getMessage());
     }
 
     private static InboundContext ctx(String remote) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        return new InboundContext() {
-            public String remoteAddress() {
-                return remote;
-            }
-
-            public long connectionId() {
-                return 1;
-            }
-
-            public long deadlineNanos() {
-                return deadline;
-            }
-
-            public boolean isConnectionOpen() {
-                return true;
-            }
-
-            public void onConnectionClose(Runnable r) {
-            }
-        };
+        return RequestDispatcherTest.ctxFrom(remote);
     }
 }

@@ -85,7 +85,7 @@ class RequestDispatcherTest {
         return ctxFrom("127.0.0.1:1");
     }
 
-    private static InboundContext ctxFrom(String remote) {
+    static InboundContext ctxFrom(String remote) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         return new InboundContext() {
             public String remoteAddress() {

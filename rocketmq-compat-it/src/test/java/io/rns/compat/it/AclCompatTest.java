@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Issue 14, auth with unmodified RocketMQ software: an RNS cluster started with {@code scripts/cluster.sh start --auth}.
@@ -96,26 +95,7 @@ class AclCompatTest {
     @Test
     void signedClientsWorkAndUnsignedOrUnderPrivilegedAdminCommandsAreRefused() throws Exception {
         Rmq admins = clients("admin", "a");
-        List<DefaultMQAdminExt> nodeAdmins = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            nodeAdmins.add(admins.admin("acl-admin-node" + (i + 1), ns.addrs().get(i)));
-        }
-        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(180), () -> {
-            if (!broker.alive()) {
-                throw new IllegalStateException("broker died:\n" + broker.logTail());
-            }
-            for (DefaultMQAdminExt a : nodeAdmins) {
-                if (!Rmq.brokerAddrs(a).containsKey(broker.name)) {
-                    return false;
-                }
-            }
-            return true;
-        });
-        if (ms < 0) {
-            fail("the broker (" + it.generation + ") did not register with every node within 180 s; " + ns.describe()
-                    + "; broker log:\n" + broker.logTail());
-        }
-        ScenarioEnv.log("RocketMQ %s broker registered under auth in %d ms", it.generation, ms);
+        List<DefaultMQAdminExt> nodeAdmins = admins.awaitRegistered(broker, ns.addrs(), "acl-admin");
 
         // mqadmin's calls, signed by admin: topic, KV config
         DefaultMQAdminExt admin = admins.admin("acl-admin-all", ns.addrList());

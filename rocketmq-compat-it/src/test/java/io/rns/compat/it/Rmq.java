@@ -13,6 +13,7 @@ import org.apache.rocketmq.remoting.RPCHook;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -105,6 +106,35 @@ final class Rmq implements AutoCloseable {
         });
         c.start();
         clients.add(c::shutdown);
+    }
+
+    /**
+     * One admin client per NameServer address (signed as this Rmq's clients are), after {@code broker} shows in every
+     * one's cluster info (or the test fails with the broker's log after 180 s).
+     */
+    List<DefaultMQAdminExt> awaitRegistered(Broker broker, List<String> addrs, String what) throws Exception {
+        List<DefaultMQAdminExt> admins = new ArrayList<>();
+        for (int i = 0; i < addrs.size(); i++) {
+            admins.add(admin(what + "-node" + (i + 1), addrs.get(i)));
+        }
+        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(180), () -> {
+            if (!broker.alive()) {
+                throw new IllegalStateException("broker died:\n" + broker.logTail());
+            }
+            for (DefaultMQAdminExt a : admins) {
+                if (!brokerAddrs(a).containsKey(broker.name)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        if (ms < 0) {
+            fail("broker " + broker.name + " (RocketMQ " + broker.generation + ") did not show on every NameServer ("
+                    + what + ") within 180 s; broker log:\n" + broker.logTail());
+        }
+        ScenarioEnv.log("broker %s (RocketMQ %s) registered with every NameServer (%s) in %d ms", broker.name,
+                broker.generation, what, ms);
+        return admins;
     }
 
     /** Sends {@code n} messages with keys {@code prefix + i}, each acknowledged SEND_OK; returns the keys in order. */

@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Issue 14, TLS with unmodified RocketMQ software: an RNS cluster started with {@code scripts/cluster.sh start --tls}
@@ -64,26 +63,7 @@ class TlsCompatTest {
 
     @Test
     void aTlsBrokerRegistersTlsClientsExchangeMessagesAndPlaintextIsRefused() throws Exception {
-        List<DefaultMQAdminExt> nodeAdmins = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            nodeAdmins.add(clients.admin("tls-admin-node" + (i + 1), ns.addrs().get(i)));
-        }
-        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(180), () -> {
-            if (!broker.alive()) {
-                throw new IllegalStateException("broker died:\n" + broker.logTail());
-            }
-            for (DefaultMQAdminExt a : nodeAdmins) {
-                if (!Rmq.brokerAddrs(a).containsKey(broker.name)) {
-                    return false;
-                }
-            }
-            return true;
-        });
-        if (ms < 0) {
-            fail("the TLS broker did not show on every node (read over TLS) within 180 s; " + ns.describe()
-                    + "; broker log:\n" + broker.logTail());
-        }
-        ScenarioEnv.log("TLS broker registered with all three nodes in %d ms", ms);
+        clients.awaitRegistered(broker, ns.addrs(), "tls-admin");
 
         String topic = "it-tls-" + run;
         DefaultMQAdminExt admin = clients.admin("tls-admin-all", ns.addrList());
