@@ -13,6 +13,7 @@ import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.RequestEnvelope.BodyCase;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -133,6 +134,6 @@ final class AccessGate {
 
     private static RnsException denied(Account who, BodyCase kind, String need) {
         return new RnsException(ErrorCode.PERMISSION_DENIED, "account '" + who.name() + "' may not "
-                + kind.name().toLowerCase(java.util.Locale.ROOT) + " (needs " + need + ")");
+                + kind.name().toLowerCase(Locale.ROOT) + " (needs " + need + ")");
     }
 }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 public record Accounts(Map<String, Account> byName, Map<String, Account> byHost) {
     public static final Accounts NONE = new Accounts(Map.of(), Map.of());
     static final int MIN_SECRET_CHARS = 16;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Set<String> FIELDS = Set.of("secret", "permissions", "brokers", "hosts");
 
     public Accounts {
@@ -54,7 +54,7 @@ public record Accounts(Map<String, Account> byName, Map<String, Account> byHost)
             }
             if (!NAME.matcher(parts[1]).matches()) {
                 throw new IllegalArgumentException(
-                        "key '" + key + "': an account name is 1-64 letters, digits, '.', '_' or '-'");
+                        "key '" + key + "': an account name is 1-64 letters, digits, '_' or '-'");
             }
             fields.computeIfAbsent(parts[1], n -> new HashMap<>()).put(parts[2], p.getProperty(key).trim());
         }

@@ -69,12 +69,12 @@ public final class ConfigKeys {
     public static final ConfigKey<TlsMode> TLS_MODE = new ConfigKey<>("tls.mode", TlsMode.DISABLED, "disabled", "",
             TlsMode::parse, v -> Objects.requireNonNull(v, "tls.mode"), TlsMode::text, c -> c.tls().mode(),
             "disabled, permissive (TLS and plaintext) or enforcing (TLS only) on the client and RocketMQ ports");
-    public static final ConfigKey<Path> TLS_CERT_FILE = tlsFile("tls.cert-file",
+    public static final ConfigKey<Path> TLS_CERT_FILE = fileKey("tls.cert-file",
             "PEM certificate chain of this node (leaf first); required unless tls.mode=disabled",
             c -> c.tls().certFile());
-    public static final ConfigKey<Path> TLS_KEY_FILE = tlsFile("tls.key-file",
+    public static final ConfigKey<Path> TLS_KEY_FILE = fileKey("tls.key-file",
             "PEM private key of tls.cert-file, unencrypted PKCS#8 (BEGIN PRIVATE KEY)", c -> c.tls().keyFile());
-    public static final ConfigKey<Path> TLS_TRUST_FILE = tlsFile("tls.trust-file",
+    public static final ConfigKey<Path> TLS_TRUST_FILE = fileKey("tls.trust-file",
             "PEM CA certificates that client certificates and other nodes' certificates must chain to",
             c -> c.tls().trustFile());
     public static final ConfigKey<TlsSettings.ClientCerts> TLS_CLIENT_AUTH = new ConfigKey<>("tls.client-auth",
@@ -86,7 +86,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> AUTH_ENABLED = ConfigKey.ofBoolean("auth.enabled", false,
             c -> c.auth().enabled(),
             "every request needs an account allowed to make it (auth.accounts-file); off = anyone who connects may");
-    public static final ConfigKey<Path> AUTH_ACCOUNTS_FILE = tlsFile("auth.accounts-file",
+    public static final ConfigKey<Path> AUTH_ACCOUNTS_FILE = fileKey("auth.accounts-file",
             "the accounts: names, secrets, permissions; re-read when it changes (conf/accounts.properties)",
             c -> c.auth().accountsFile());
     public static final ConfigKey<String> AUTH_NODE_ACCOUNT = new ConfigKey<>("auth.node-account", "rns-node",
@@ -341,7 +341,7 @@ public final class ConfigKeys {
     }
 
     /** A key naming a file, "none" by default. */
-    private static ConfigKey<Path> tlsFile(String name, String doc, Function<NamesrvConfig, Path> reader) {
+    private static ConfigKey<Path> fileKey(String name, String doc, Function<NamesrvConfig, Path> reader) {
         return new ConfigKey<>(name, null, "none", "file",
                 s -> s.isBlank() || s.trim().equals("none") ? null : Path.of(s.trim()), v -> {
                 }, v -> v == null ? "none" : v.toString(), reader, doc);
