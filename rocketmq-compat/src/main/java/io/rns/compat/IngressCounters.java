@@ -29,6 +29,6 @@ final class IngressCounters {
      */
     RpcServer.Stats snapshot() {
         return new RpcServer.Stats(accepted.sum(), limiter.open(), requests.sum(), busy.sum(), 0, failed.sum(),
-                protocolErrors.sum(), 0, inFlight.get(), 0, 0, limiter.refused());
+                protocolErrors.sum(), 0, inFlight.get(), 0, 0, limiter.refused(), unauthorized.sum());
     }
 }

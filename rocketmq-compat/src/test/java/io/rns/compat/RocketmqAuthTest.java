@@ -123,5 +123,6 @@ class RocketmqAuthTest {
         assertEquals(16, call(command(904, hb), "127.0.0.1").getCode());
         assertEquals(16, call(command(105, Map.of("topic", "T1")), "127.0.0.7").getCode(),
                 "the legacy account may not read");
+        assertEquals(2, server.stats().permissionDenied(), "each refusal is counted");
     }
 }

@@ -161,6 +161,9 @@ public final class NodeMetrics implements AutoCloseable {
                 RpcServer.Stats::protocolErrors);
         rpcCounter(port, "rns.rpc.internal.errors", "requests that failed with INTERNAL", stats,
                 RpcServer.Stats::internalErrors);
+        rpcCounter(port, "rns.rpc.permission.denied",
+                "requests refused for want of an account allowed to make them (auth.enabled; RocketMQ: 16)", stats,
+                RpcServer.Stats::permissionDenied);
         return this;
     }
 

@@ -98,6 +98,7 @@ public final class RpcServer implements AutoCloseable {
     private final LongAdder connectionsAccepted = new LongAdder();
     private final LongAdder requests = new LongAdder();
     private final LongAdder overloaded = new LongAdder();
+    private final LongAdder permissionDenied = new LongAdder();
     private final LongAdder priorityRequests = new LongAdder();
     private final LongAdder priorityOverloaded = new LongAdder();
     private final LongAdder deadlineExceeded = new LongAdder();
@@ -113,7 +114,7 @@ public final class RpcServer implements AutoCloseable {
      */
     public record Stats(long connectionsAccepted, int connectionsOpen, long requests, long overloaded,
             long deadlineExceeded, long internalErrors, long protocolErrors, long responsesDropped, int inFlight,
-            long priorityRequests, long priorityOverloaded, long connectionsRefused) {
+            long priorityRequests, long priorityOverloaded, long connectionsRefused, long permissionDenied) {
     }
 
     /** Null when TLS is off. */
@@ -190,7 +191,8 @@ public final class RpcServer implements AutoCloseable {
     public Stats stats() {
         return new Stats(connectionsAccepted.sum(), channels.size(), requests.sum(), overloaded.sum(),
                 deadlineExceeded.sum(), internalErrors.sum(), protocolErrors.sum(), responsesDropped.sum(),
-                inFlight.get(), priorityRequests.sum(), priorityOverloaded.sum(), limiter.refused());
+                inFlight.get(), priorityRequests.sum(), priorityOverloaded.sum(), limiter.refused(),
+                permissionDenied.sum());
     }
 
     /**
@@ -445,6 +447,9 @@ public final class RpcServer implements AutoCloseable {
 
     /** Writes one response; decrements the in-flight count once it is written or dropped. */
     private void respond(Connection conn, ResponseEnvelope resp, boolean mayReplace) {
+        if (resp.getHeader().getCode() == ErrorCode.PERMISSION_DENIED) {
+            permissionDenied.increment();
+        }
         Channel ch = conn.channel;
         if (!ch.isActive()) {
             responsesDropped.increment();
