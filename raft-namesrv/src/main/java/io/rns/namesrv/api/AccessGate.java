@@ -13,8 +13,10 @@ import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.RequestEnvelope.BodyCase;
 
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Who is asking, and may they (auth.enabled=true): the account of the request's credentials (or the one an
@@ -24,24 +26,28 @@ import java.util.Map;
  * node's own credentials and the account it acts for, so the leader it may be forwarded to checks the same account.
  */
 final class AccessGate {
-    /** The one permission each request kind needs: the whole policy in one table. */
-    static final Map<BodyCase, Permission> REQUIRED = new EnumMap<>(BodyCase.class);
+    /** The permissions each request kind accepts (any one of them): the whole policy in one table. */
+    static final Map<BodyCase, Set<Permission>> REQUIRED = new EnumMap<>(BodyCase.class);
     static {
         for (BodyCase c : new BodyCase[]{BodyCase.GET_TOPIC_ROUTE, BodyCase.GET_CLUSTER_INFO, BodyCase.LIST_TOPICS,
-                BodyCase.KV_GET, BodyCase.KV_LIST, BodyCase.GET_NODE_STATUS, BodyCase.GET_BROKER,
-                BodyCase.LIST_BROKER_LEASES, BodyCase.LIST_PEERS}) {
-            REQUIRED.put(c, Permission.READ);
+                BodyCase.KV_GET, BodyCase.KV_LIST, BodyCase.GET_NODE_STATUS, BodyCase.LIST_BROKER_LEASES,
+                BodyCase.LIST_PEERS}) {
+            REQUIRED.put(c, EnumSet.of(Permission.READ));
         }
+        // a broker reads its own registration back (RocketMQ's QUERY_DATA_VERSION is answered from it)
+        REQUIRED.put(BodyCase.GET_BROKER, EnumSet.of(Permission.READ, Permission.BROKER));
         for (BodyCase c : new BodyCase[]{BodyCase.REGISTER_BROKER, BodyCase.UNREGISTER_BROKER, BodyCase.HEARTBEAT,
                 BodyCase.REGISTER_TOPIC}) {
-            REQUIRED.put(c, Permission.BROKER);
+            REQUIRED.put(c, EnumSet.of(Permission.BROKER));
         }
         for (BodyCase c : new BodyCase[]{BodyCase.DELETE_TOPIC, BodyCase.KV_PUT, BodyCase.KV_DELETE,
                 BodyCase.CHANGE_WRITE_PERM, BodyCase.SAVE_SNAPSHOT, BodyCase.ADD_PEER, BodyCase.REMOVE_PEER,
                 BodyCase.TRANSFER_LEADERSHIP}) {
-            REQUIRED.put(c, Permission.ADMIN);
+            REQUIRED.put(c, EnumSet.of(Permission.ADMIN));
         }
-        REQUIRED.put(BodyCase.BROKER_CONNECTION_CLOSED, Permission.NODE);
+        // a session serves the caller's later writes, each checked on its own: any writer may open one
+        REQUIRED.put(BodyCase.OPEN_SESSION, EnumSet.of(Permission.BROKER, Permission.ADMIN));
+        REQUIRED.put(BodyCase.BROKER_CONNECTION_CLOSED, EnumSet.of(Permission.NODE));
     }
 
     private final Authenticator auth;
@@ -66,22 +72,15 @@ final class AccessGate {
             throw new RnsException(ErrorCode.PERMISSION_DENIED, e.getMessage());
         }
         BodyCase kind = req.getBodyCase();
-        if (kind == BodyCase.OPEN_SESSION) {
-            // a session serves the caller's later writes, each checked on its own: any writer may open one
-            if (!who.may(Permission.BROKER) && !who.may(Permission.ADMIN)) {
-                throw denied(who, kind, "broker or admin");
-            }
-        } else {
-            Permission need = REQUIRED.get(kind);
-            if (need == null) { // fail closed: a kind added without a line in the table is nobody's
-                throw denied(who, kind, "a permission of its own: this request kind is in no permission table");
-            }
-            if (!who.may(need)) {
-                throw denied(who, kind, need.text());
-            }
-            if (need == Permission.BROKER) {
-                checkBrokerScope(who, req);
-            }
+        Set<Permission> accepted = REQUIRED.get(kind);
+        if (accepted == null) { // fail closed: a kind added without a line in the table is nobody's
+            throw denied(who, kind, "a permission of its own: this request kind is in no permission table");
+        }
+        if (accepted.stream().noneMatch(who::may)) {
+            throw denied(who, kind, String.join(" or ", accepted.stream().map(Permission::text).toList()));
+        }
+        if (accepted.equals(EnumSet.of(Permission.BROKER))) {
+            checkBrokerScope(who, req);
         }
         byte[] nodeToken = auth.nodeToken();
         return req.toBuilder().setAuth(ByteString.copyFrom(nodeToken)).setAuthFor(who.name()).build();

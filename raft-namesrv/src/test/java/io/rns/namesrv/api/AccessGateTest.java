@@ -9,6 +9,7 @@ import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.GetBrokerRequest;
 import io.rns.rpc.v1.KvGetRequest;
 import io.rns.rpc.v1.KvPutRequest;
 import io.rns.rpc.v1.RegisterBrokerRequest;
@@ -129,6 +130,12 @@ class AccessGateTest {
         assertEquals(ErrorCode.OK, call(register("c1", "broker-x"), "127.0.0.9:40000").getHeader().getCode());
         denied(call(put("k"), "127.0.0.9:40000"), "account 'legacy' may not kv_put");
         denied(call(register("c1", "broker-x"), "127.0.0.8:40000"), "account 'anonymous' may not register_broker");
+        // a broker-only account reads its own registration back (RocketMQ's QUERY_DATA_VERSION)
+        assertEquals(ErrorCode.OK,
+                call(RequestEnvelope.newBuilder().setGetBroker(
+                        GetBrokerRequest.newBuilder().setBrokerName("broker-x").setBrokerId(0)), "127.0.0.9:40000")
+                        .getHeader().getCode());
+        denied(call(get("k"), "127.0.0.9:40000"), "account 'legacy' may not kv_get (needs read)");
     }
 
     @Test
