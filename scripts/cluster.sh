@@ -306,7 +306,7 @@ EOF
 
 # The TLS CA and the admin credentials of this cluster (RNS_TLS_CA, RNS_AUTH_FILE from cluster.env), exported for
 # scripts/rns; nothing without --tls / --auth.
-load_tls_env() {
+load_cluster_env() {
   [[ -f "$DIR/cluster.env" ]] || return 0
   local ca auth
   # shellcheck disable=SC1091
@@ -623,7 +623,7 @@ cmd_status() {
 
 main() {
   parse_args "$@"
-  [[ "$CMD" == start ]] || load_tls_env
+  [[ "$CMD" == start ]] || load_cluster_env
   case "$CMD" in
     start) cmd_start ;;
     stop) cmd_stop ;;

@@ -135,8 +135,8 @@ final class RocketmqProcessor implements AutoCloseable {
 
     /**
      * auth.enabled: the account a request acts as (its ACL signature's AccessKey, else the account its host is trusted
-     * as, else anonymous) if that account may make it; otherwise it is answered 16 NO_PERMISSION, logged and counted,
-     * and null is returned.
+     * as, else anonymous) if that account may make it; otherwise it is answered 16 NO_PERMISSION and logged, and null
+     * is returned.
      */
     private String authorized(Channel channel, RemotingCommand request) {
         Map<String, String> ext = request.getExtFields();
@@ -156,7 +156,6 @@ final class RocketmqProcessor implements AutoCloseable {
         } catch (AuthFailure e) {
             reason = e.getMessage();
         }
-        counters.unauthorized.increment();
         if (authLog.admit()) {
             log.warn("RocketMQ ingress: refused request code {} from {} (account {}): {}{}", request.getCode(),
                     ChannelInboundContext.address(channel.remoteAddress()), account, reason, authLog.takeSuppressed());
@@ -194,6 +193,9 @@ final class RocketmqProcessor implements AutoCloseable {
     }
 
     private void respond(Channel channel, RemotingCommand request, RemotingCommand response) {
+        if (response != null && response.getCode() == ResponseCode.NO_PERMISSION) {
+            counters.unauthorized.increment(); // refused here or by the node's access gate
+        }
         if (request.isOnewayRPC()) {
             if (response != null && response.getCode() != ResponseCode.SUCCESS && failLog.admit()) {
                 log.warn("RocketMQ ingress: oneway request code {} from {} failed: {} {}{}", request.getCode(),

@@ -1,6 +1,5 @@
 package io.rns.namesrv.api;
 
-import com.google.protobuf.ByteString;
 import io.rns.namesrv.auth.Account;
 import io.rns.namesrv.auth.AuthFailure;
 import io.rns.namesrv.auth.Authenticator;
@@ -22,8 +21,8 @@ import java.util.Set;
  * Who is asking, and may they (auth.enabled=true): the account of the request's credentials (or the one an
  * in-process ingress vouches for, the one its source host is trusted as, or anonymous), checked against the one
  * permission its kind needs and, for broker requests, the account's broker names. A refusal is PERMISSION_DENIED,
- * logged by the dispatcher with the account, the address and the operation. An admitted request leaves with this
- * node's own credentials and the account it acts for, so the leader it may be forwarded to checks the same account.
+ * logged by the dispatcher with the account, the address and the operation. The admitted account goes with the
+ * request if it is forwarded ({@link LeaderForwarding}), so the leader checks the same account.
  */
 final class AccessGate {
     /** The permissions each request kind accepts (any one of them): the whole policy in one table. */
@@ -57,13 +56,13 @@ final class AccessGate {
     }
 
     /**
-     * The request as it may go on (with this node's credentials), or PERMISSION_DENIED.
+     * The name of the account the request acts as, once it may make it (null when auth is off).
      *
      * @throws RnsException PERMISSION_DENIED naming the account and what it lacks
      */
-    RequestEnvelope admit(RequestEnvelope req, InboundContext ctx) {
+    String admit(RequestEnvelope req, InboundContext ctx) {
         if (!auth.enabled()) {
-            return req;
+            return null;
         }
         Account who;
         try {
@@ -82,8 +81,7 @@ final class AccessGate {
         if (accepted.equals(EnumSet.of(Permission.BROKER))) {
             checkBrokerScope(who, req);
         }
-        byte[] nodeToken = auth.nodeToken();
-        return req.toBuilder().setAuth(ByteString.copyFrom(nodeToken)).setAuthFor(who.name()).build();
+        return who.name();
     }
 
     /** The account the request acts as. */

@@ -34,9 +34,11 @@ public record LeaderForwarding(NamesrvConfig config, NodeStatus status, Response
 
     /**
      * Forwards once to the leader (adding how long the request waited here since {@code arrivalNanos}; 0 = add
-     * nothing), or answers NOT_LEADER when already forwarded or no leader is known.
+     * nothing), or answers NOT_LEADER when already forwarded or no leader is known. With auth on, it goes with this
+     * node's credentials on behalf of {@code account} (the one the access gate admitted here).
      */
-    CompletableFuture<ResponseEnvelope> forwardOrRefuse(RequestEnvelope request, long timeoutMs, long arrivalNanos) {
+    CompletableFuture<ResponseEnvelope> forwardOrRefuse(RequestEnvelope request, String account, long timeoutMs,
+            long arrivalNanos) {
         String hint = responses.leaderHint(status.state());
         if (request.getHops() > 0 || hint.isEmpty()) {
             String why = hint.isEmpty()
@@ -50,10 +52,13 @@ public record LeaderForwarding(NamesrvConfig config, NodeStatus status, Response
         }
         long queuedMs = arrivalNanos == 0 ? 0
                 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivalNanos));
-        RequestEnvelope fwd = request.toBuilder()
+        RequestEnvelope.Builder fwd = request.toBuilder()
                 .setQueuedMs((int) Math.min(Integer.MAX_VALUE, request.getQueuedMs() + queuedMs))
-                .setHops(request.getHops() + 1).build();
-        return client.call(hint, fwd, Duration.ofMillis(Math.max(1, timeoutMs)));
+                .setHops(request.getHops() + 1);
+        if (account != null) {
+            fwd.setAuth(ByteString.copyFrom(auth.nodeToken())).setAuthFor(account);
+        }
+        return client.call(hint, fwd.build(), Duration.ofMillis(Math.max(1, timeoutMs)));
     }
 
     /** Tells the leader (asynchronously; this runs on a Netty event loop) that a broker's bound connection closed. */

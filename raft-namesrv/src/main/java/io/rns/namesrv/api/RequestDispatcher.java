@@ -148,16 +148,16 @@ public final class RequestDispatcher implements RequestHandler {
                 || req.getBodyCase() == RequestEnvelope.BodyCase.BROKER_CONNECTION_CLOSED;
     }
 
-    private CompletableFuture<ResponseEnvelope> route(RequestEnvelope received, InboundContext ctx, long timeoutMs) {
-        Route route = routes.get(received.getBodyCase());
+    private CompletableFuture<ResponseEnvelope> route(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+        Route route = routes.get(req.getBodyCase());
         if (route == null) {
-            String msg = received.getUnknownFields().asMap().isEmpty() ? "request has no body"
-                    : "unknown request type (field " + received.getUnknownFields().asMap().keySet()
+            String msg = req.getUnknownFields().asMap().isEmpty() ? "request has no body"
+                    : "unknown request type (field " + req.getUnknownFields().asMap().keySet()
                             + "); this node speaks rns.rpc.v1";
-            refusals.refused(received, ctx, ErrorCode.UNSUPPORTED_REQUEST, msg);
+            refusals.refused(req, ctx, ErrorCode.UNSUPPORTED_REQUEST, msg);
             return CompletableFuture.completedFuture(responses.error(ErrorCode.UNSUPPORTED_REQUEST, msg));
         }
-        RequestEnvelope req = admitted(received, ctx);
+        String account = admitted(req, ctx);
         try {
             Sessions.check(req);
             route.check().check(req, ctx);
@@ -170,7 +170,7 @@ public final class RequestDispatcher implements RequestHandler {
         if (!p.servesHere(consensus.state())) {
             // refused or not, the serving node logs it
             metrics.forwarded(req.getBodyCase());
-            answer = forwarding.forwardOrRefuse(req, timeoutMs, p.countsQueueTime() ? ctx.arrivalNanos() : 0);
+            answer = forwarding.forwardOrRefuse(req, account, timeoutMs, p.countsQueueTime() ? ctx.arrivalNanos() : 0);
         } else if (p == Placement.LOCAL) {
             answer = serveLocal(route, req, ctx, timeoutMs);
         } else {
@@ -182,8 +182,8 @@ public final class RequestDispatcher implements RequestHandler {
         return route.after().after(req, ctx, answer);
     }
 
-    /** The request as the access gate lets it on (auth.enabled), or its refusal, logged. */
-    private RequestEnvelope admitted(RequestEnvelope req, InboundContext ctx) {
+    /** The account the access gate lets the request act as (null: auth off), or its refusal, logged. */
+    private String admitted(RequestEnvelope req, InboundContext ctx) {
         try {
             return gate.admit(req, ctx);
         } catch (RnsException e) {

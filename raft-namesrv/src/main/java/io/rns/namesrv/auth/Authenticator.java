@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
 
+import static io.rns.rpc.transport.LogText.printable;
+
 /**
  * Turns what a caller presented into an {@link Account}: a native token ({@code name:secret}), a RocketMQ ACL
  * signature, a trusted source host, or nothing (the {@code anonymous} account). One per node; {@link #DISABLED}
@@ -104,13 +106,5 @@ public final class Authenticator {
         Account node = store.accounts().get(nodeAccount);
         String secret = node == null || node.secret() == null ? "" : node.secret();
         return (nodeAccount + ":" + secret).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 }
