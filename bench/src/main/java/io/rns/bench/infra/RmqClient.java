@@ -1,9 +1,8 @@
 package io.rns.bench.infra;
 
-import org.apache.rocketmq.common.MQVersion;
+import io.rns.cli.rocketmq.RemotingClients;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.UtilAll;
-import org.apache.rocketmq.remoting.netty.NettyClientConfig;
 import org.apache.rocketmq.remoting.netty.NettyRemotingClient;
 import org.apache.rocketmq.remoting.protocol.DataVersion;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
@@ -21,26 +20,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The RocketMQ-protocol load client: the stock 5.5.0 {@link NettyRemotingClient} (as producers, consumers and
- * brokers use it) sending GET_ROUTEINFO_BY_TOPIC and REGISTER_BROKER to the stock NameServer or to an RNS node's
+ * brokers use it, started by {@link RemotingClients}) sending GET_ROUTEINFO_BY_TOPIC and REGISTER_BROKER to the stock NameServer or to an RNS node's
  * RocketMQ port.
  */
 public final class RmqClient implements AutoCloseable {
-    static {
-        // as MQClientAPIImpl does: every request carries this client's version (5.5.0); without it the version field is
-        // 0 and a NameServer parses REGISTER_BROKER bodies as a pre-3.0.11 broker's
-        System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
-    }
-
     private final NettyRemotingClient client;
     private final long timeoutMs;
 
     public RmqClient(long timeoutMs) {
-        NettyClientConfig cfg = new NettyClientConfig();
-        cfg.setClientWorkerThreads(2);
-        cfg.setClientCallbackExecutorThreads(2);
-        cfg.setConnectTimeoutMillis(3000);
-        this.client = new NettyRemotingClient(cfg);
-        this.client.start();
+        this.client = RemotingClients.start(2, 3000);
         this.timeoutMs = timeoutMs;
     }
 

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AclCompatTest {
-    private final List<AutoCloseable> opened = new ArrayList<>(); // closed last first
+    private final Opened opened = new Opened();
     private ScenarioEnv it;
     private RnsNameServers ns;
     private Broker broker;
@@ -82,10 +81,7 @@ class AclCompatTest {
 
     @AfterAll
     void tearDown() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-        ScenarioEnv.log("logs and data stay in %s", it.workDir);
+        opened.closeAll(it);
     }
 
     private static int code(DefaultMQAdminExt a, Rmq.AdminCall call) throws Exception {

@@ -7,23 +7,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The control: three independent stock RocketMQ NameServers (NamesrvStartup of the module's own generation), each
- * in its own JVM, as a stock deployment lists them to brokers and clients.
+ * The control: independent stock RocketMQ NameServers (NamesrvStartup of the module's own generation; three unless
+ * asked otherwise), each in its own JVM, as a stock deployment lists them to brokers and clients.
  */
 final class StockNamesrvs implements NameServers {
     private final ScenarioEnv it;
     private final List<String> addrs = new ArrayList<>();
     private final List<Path> dirs = new ArrayList<>();
-    private final Process[] procs = new Process[3];
+    private final Process[] procs;
 
-    private StockNamesrvs(ScenarioEnv it) {
+    private StockNamesrvs(ScenarioEnv it, int count) {
         this.it = it;
+        this.procs = new Process[count];
     }
 
     static StockNamesrvs start(ScenarioEnv it) throws Exception {
-        StockNamesrvs s = new StockNamesrvs(it);
+        return start(it, 3);
+    }
+
+    /** {@code count} (1..3) stock NameServers on consecutive free ports. */
+    static StockNamesrvs start(ScenarioEnv it, int count) throws Exception {
+        StockNamesrvs s = new StockNamesrvs(it, count);
         int base = it.freePorts(12000, 32000, 10, 0, 1, 2);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < count; i++) {
             Path dir = it.workDir.resolve("stock-namesrv-" + (i + 1));
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("namesrv.conf"), "listenPort=" + (base + i) + "\n" + "kvConfigPath="
@@ -32,10 +38,10 @@ final class StockNamesrvs implements NameServers {
             s.dirs.add(dir);
         }
         try {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < count; i++) {
                 s.launch(i);
             }
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < count; i++) {
                 s.awaitListening(i);
             }
         } catch (Exception e) {

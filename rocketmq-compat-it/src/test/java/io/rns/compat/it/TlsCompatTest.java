@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsCompatTest {
-    private final List<AutoCloseable> opened = new ArrayList<>(); // closed last first
+    private final Opened opened = new Opened();
     private ScenarioEnv it;
     private RnsNameServers ns;
     private Broker broker;
@@ -50,15 +48,13 @@ class TlsCompatTest {
         opened.add(broker::kill);
         clients = new Rmq(run, true, null);
         plaintextClients = new Rmq(run + "p", false, null);
-        opened.addAll(List.of(clients, plaintextClients));
+        opened.add(clients);
+        opened.add(plaintextClients);
     }
 
     @AfterAll
     void tearDown() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-        ScenarioEnv.log("logs and data stay in %s", it.workDir);
+        opened.closeAll(it);
     }
 
     @Test

@@ -1,0 +1,34 @@
+package io.rns.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A RocketMQ-style address list: {@code host:port;host:port} (commas accepted too). */
+final class Addresses {
+    private Addresses() {
+    }
+
+    /**
+     * The addresses in order.
+     *
+     * @throws IllegalArgumentException
+     *             naming the option when an entry is not HOST:PORT, is listed twice, or the list is empty
+     */
+    static List<String> parse(String list, String option) {
+        List<String> out = new ArrayList<>();
+        for (String a : list.split("[;,]")) {
+            String s = a.trim();
+            if (s.isEmpty())
+                continue;
+            int colon = s.lastIndexOf(':');
+            if (colon <= 0 || colon == s.length() - 1 || !s.substring(colon + 1).chars().allMatch(Character::isDigit))
+                throw new IllegalArgumentException(option + ": '" + s + "' is not HOST:PORT");
+            if (out.contains(s))
+                throw new IllegalArgumentException(option + ": '" + s + "' is listed twice");
+            out.add(s);
+        }
+        if (out.isEmpty())
+            throw new IllegalArgumentException(option + " names no address");
+        return out;
+    }
+}
