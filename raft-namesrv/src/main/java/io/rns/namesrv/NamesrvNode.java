@@ -162,8 +162,9 @@ public final class NamesrvNode implements AutoCloseable {
         LeaderForwarding forwarding = new LeaderForwarding(config, consensus, responses, forwardClient, auth);
         connectionLoss = new ConnectionLoss(config.nodeId(),
                 leaderless ? ConnectionLoss.Policy.EXPIRE_AT_ONCE : ConnectionLoss.Policy.SUSPECT, liveness, consensus,
-                writes, forwarding, config.writeTimeoutMs());
-        ConnectionRegistry connections = new ConnectionRegistry(connectionLoss);
+                writes, forwarding, config.expireWhenAllClosed() && !leaderless ? forwarding : null,
+                config.writeTimeoutMs());
+        ConnectionRegistry connections = connectionLoss.registry();
         metrics = new NodeMetrics(config.nodeId()).bindNode(consensus, this::readiness).bindLiveness(liveness);
         RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor,
                 liveness, connections, forwarding, new RequestMetrics(metrics.registry()),

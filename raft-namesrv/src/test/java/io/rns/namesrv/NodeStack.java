@@ -31,7 +31,8 @@ public final class NodeStack {
 
     /**
      * @param readDefault        the node's default read level
-     * @param onConnectionClosed what the node does when a bound broker connection closes
+     * @param onConnectionClosed what the node does when a bound broker connection closes (here, or reported by another
+     *                           node)
      */
     public NodeStack(NamesrvConfig config, InMemoryConsensus consensus, Clock wall, MonotonicClock monotonic,
             Consistency readDefault, BiConsumer<BrokerKey, Long> onConnectionClosed) {

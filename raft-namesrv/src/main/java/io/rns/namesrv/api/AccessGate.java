@@ -47,6 +47,7 @@ final class AccessGate {
         // a session serves the caller's later writes, each checked on its own: any writer may open one
         REQUIRED.put(BodyCase.OPEN_SESSION, EnumSet.of(Permission.BROKER, Permission.ADMIN));
         REQUIRED.put(BodyCase.BROKER_CONNECTION_CLOSED, EnumSet.of(Permission.NODE));
+        REQUIRED.put(BodyCase.BROKER_CONNECTIONS, EnumSet.of(Permission.NODE));
     }
 
     private final Authenticator auth;

@@ -4,11 +4,13 @@ import com.google.protobuf.ByteString;
 import io.rns.namesrv.auth.Authenticator;
 import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.namesrv.consensus.NodeState;
 import io.rns.namesrv.consensus.NodeStatus;
 import io.rns.namesrv.liveness.BrokerKey;
 import io.rns.namesrv.liveness.ConnectionLoss;
 import io.rns.rpc.transport.RpcClient;
 import io.rns.rpc.v1.BrokerConnectionClosedRequest;
+import io.rns.rpc.v1.BrokerConnectionsRequest;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
@@ -16,20 +18,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Everything a node sends to the leader's client port over the native protocol: requests only the leader serves
+ * Everything a node sends to other nodes' client ports over the native protocol: requests only the leader serves
  * (forwarded exactly once, hops 0 -> 1; the leader's response, header included, goes back unchanged: it says the
- * leader served it, and its applied index lets the client's next read on any node wait for this write), and this
- * node's reports that a broker's bound connection closed.
+ * leader served it, and its applied index lets the client's next read on any node wait for this write), this node's
+ * reports to the leader that a broker's bound connection closed, and the leader's question to the other members
+ * whether they still hold one.
  *
  * @param client may be null (tests): a follower then answers NOT_LEADER instead of forwarding
  * @param auth   this node's credentials for its own reports (auth.enabled)
  */
 public record LeaderForwarding(NamesrvConfig config, NodeStatus status, Responses responses, RpcClient client,
-        Authenticator auth) implements ConnectionLoss.LeaderReport {
+        Authenticator auth) implements ConnectionLoss.LeaderReport, ConnectionLoss.MemberConnections {
     private static final Logger log = LoggerFactory.getLogger(LeaderForwarding.class);
 
     /**
@@ -82,5 +87,37 @@ public record LeaderForwarding(NamesrvConfig config, NodeStatus status, Response
                         key, t != null ? t.toString() : r.getHeader().getCode() + " " + r.getHeader().getMessage());
             }
         });
+    }
+
+    /**
+     * Asks every other voting member (its client port; at most the suspect lease or 1 s) how many bound connections of
+     * the broker it holds. True only if all answered 0; a member without a client address, an error or a timeout
+     * makes it false.
+     */
+    @Override
+    public CompletableFuture<Boolean> noneOpen(BrokerKey key) {
+        if (client == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        Duration timeout = Duration.ofMillis(Math.min(1000, config.liveness().suspectLeaseMs()));
+        RequestEnvelope.Builder ask = RequestEnvelope.newBuilder().setClientId("node-" + config.nodeId())
+                .setBrokerConnections(BrokerConnectionsRequest.newBuilder().setBrokerName(key.brokerName())
+                        .setBrokerId(key.brokerId()));
+        if (auth.enabled()) {
+            ask.setAuth(ByteString.copyFrom(auth.nodeToken()));
+        }
+        List<CompletableFuture<Boolean>> answers = new ArrayList<>();
+        for (NodeState.Peer p : status.peers()) {
+            if (p.id().equals(config.nodeId())) {
+                continue;
+            }
+            if (p.clientAddr() == null || p.clientAddr().isEmpty()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            answers.add(client.call(p.clientAddr(), ask.build(), timeout).handle((r, t) -> t == null
+                    && r.getHeader().getCode() == ErrorCode.OK && r.getBrokerConnections().getOpen() == 0));
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(v -> answers.stream().allMatch(CompletableFuture::join));
     }
 }

@@ -10,6 +10,8 @@ import io.rns.namesrv.liveness.LivenessService;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.BrokerConnectionClosedRequest;
 import io.rns.rpc.v1.BrokerConnectionClosedResponse;
+import io.rns.rpc.v1.BrokerConnectionsRequest;
+import io.rns.rpc.v1.BrokerConnectionsResponse;
 import io.rns.rpc.v1.BrokerLease;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.ExpiredBroker;
@@ -141,8 +143,21 @@ record LivenessHandlers(NodeStatus status, LivenessService liveness, ConnectionR
 
     CompletableFuture<ResponseEnvelope> connectionClosed(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         BrokerConnectionClosedRequest c = req.getBrokerConnectionClosed();
-        liveness.tracker().connectionClosed(new BrokerKey(c.getBrokerName(), c.getBrokerId()), c.getBrokerEpoch());
+        connections.closedElsewhere(new BrokerKey(c.getBrokerName(), c.getBrokerId()), c.getBrokerEpoch());
         return CompletableFuture.completedFuture(responses.ok(ResponseEnvelope.newBuilder()
                 .setBrokerConnectionClosed(BrokerConnectionClosedResponse.getDefaultInstance()), null));
+    }
+
+    static void checkBrokerConnections(RequestEnvelope req) {
+        RequestValidator.check(RecordValidator.checkBrokerName("broker_connections.broker_name",
+                req.getBrokerConnections().getBrokerName()));
+    }
+
+    /** How many of this node's open connections the broker registered or heartbeated on (asked by the leader). */
+    CompletableFuture<ResponseEnvelope> brokerConnections(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
+        BrokerConnectionsRequest q = req.getBrokerConnections();
+        int open = connections.open(new BrokerKey(q.getBrokerName(), q.getBrokerId()));
+        return CompletableFuture.completedFuture(responses.ok(ResponseEnvelope.newBuilder()
+                .setBrokerConnections(BrokerConnectionsResponse.newBuilder().setOpen(open)), null));
     }
 }

@@ -71,6 +71,8 @@ public final class RequestDispatcher implements RequestHandler {
         routes.put(BodyCase.LIST_BROKER_LEASES, Route.on(Placement.WRITER_TIMED, Route.Check.NONE, leases::listLeases));
         routes.put(BodyCase.BROKER_CONNECTION_CLOSED,
                 Route.on(Placement.WRITER_TIMED, leases.connectionClosedCheck(), leases::connectionClosed));
+        routes.put(BodyCase.BROKER_CONNECTIONS,
+                Route.local(LivenessHandlers::checkBrokerConnections, leases::brokerConnections));
         write(BodyCase.UNREGISTER_BROKER, r -> RequestValidator.validate(r.getUnregisterBroker()), brokers::unregister);
         write(BodyCase.DELETE_TOPIC, r -> RequestValidator.validate(r.getDeleteTopic()), admin::deleteTopic);
         write(BodyCase.KV_PUT, r -> RequestValidator.validate(r.getKvPut()), admin::kvPut);

@@ -180,6 +180,10 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> SUSPECT_LEASE_MS = liveness("liveness.suspect-lease-ms",
             LIVENESS.suspectLeaseMs(), "ms", c -> c.liveness().suspectLeaseMs(),
             "lease left to a broker whose bound connection closed");
+    public static final ConfigKey<Boolean> EXPIRE_WHEN_ALL_CLOSED = ConfigKey.ofBoolean(
+            "liveness.expire-when-all-closed", true, NamesrvConfig::expireWhenAllClosed,
+            "when a broker's bound connection closes and no member still holds one (the leader asks them), expire it "
+                    + "at once instead of after the suspect lease");
     public static final ConfigKey<Integer> SCAN_INTERVAL_MS = liveness("liveness.scan-interval-ms",
             LIVENESS.scanIntervalMs(), "ms", c -> c.liveness().scanIntervalMs(),
             "how often the leader looks for expired leases");
@@ -255,11 +259,12 @@ public final class ConfigKeys {
             MAX_ELECTION_DELAY_MS, SNAPSHOT_INTERVAL_SECS, SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG,
             MAX_LOGS_IN_MEMORY_BYTES, PEERS_FROM_MEMBERS_ONLY, DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS,
             UNCHANGED_BARRIER, SESSION_TIMEOUT_MS, SESSION_MAX_OPEN, LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS,
-            MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST,
-            MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST,
-            ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS,
-            ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY,
-            ADMIN_LISTEN_PORT, READY_MAX_APPLY_LAG, EXIT_ON_HALT, UNSAFE_LOCAL_LINEARIZABLE_READS);
+            MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, EXPIRE_WHEN_ALL_CLOSED, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC,
+            EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS,
+            LEADERLESS_PERSIST, ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES,
+            ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS,
+            ROCKETMQ_QUEUE_CAPACITY, ADMIN_LISTEN_PORT, READY_MAX_APPLY_LAG, EXIT_ON_HALT,
+            UNSAFE_LOCAL_LINEARIZABLE_READS);
 
     /** The names of {@link #ALL}. */
     public static final Set<String> NAMES = Set.copyOf(ALL.stream().map(ConfigKey::name).toList());

@@ -24,8 +24,8 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         int snapshotIntervalSecs, int snapshotLogIndexMargin, boolean raftSync, int maxReadIndexLag,
         long maxLogsInMemoryBytes, boolean peersFromMembersOnly, Consistency defaultConsistency, int readTimeoutMs,
         int writeTimeoutMs, boolean leaseConfirmsUnchanged, int sessionTimeoutMs, int maxSessions,
-        int leaderTransferTimeoutMs, int priorityThreads, LivenessConfig liveness, Mode mode,
-        int leaderlessBrokerTimeoutMs, int leaderlessScanIntervalMs, boolean leaderlessPersist,
+        int leaderTransferTimeoutMs, int priorityThreads, LivenessConfig liveness, boolean expireWhenAllClosed,
+        Mode mode, int leaderlessBrokerTimeoutMs, int leaderlessScanIntervalMs, boolean leaderlessPersist,
         boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq, Operations operations, ConnectionLimits limits,
         TlsSettings tls, Auth auth) {
 
@@ -147,6 +147,7 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         public static final String MIN_LEASE_MS = ConfigKeys.MIN_LEASE_MS.name();
         public static final String MAX_LEASE_MS = ConfigKeys.MAX_LEASE_MS.name();
         public static final String SUSPECT_LEASE_MS = ConfigKeys.SUSPECT_LEASE_MS.name();
+        public static final String EXPIRE_WHEN_ALL_CLOSED = ConfigKeys.EXPIRE_WHEN_ALL_CLOSED.name();
         public static final String SCAN_INTERVAL_MS = ConfigKeys.SCAN_INTERVAL_MS.name();
         public static final String EXPIRY_RATE_PER_SEC = ConfigKeys.EXPIRY_RATE_PER_SEC.name();
         public static final String EXPIRY_BURST = ConfigKeys.EXPIRY_BURST.name();
@@ -273,6 +274,10 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
 
         public Builder maxLogsInMemoryBytes(long v) {
             return set(ConfigKeys.MAX_LOGS_IN_MEMORY_BYTES, v);
+        }
+
+        public Builder expireWhenAllClosed(boolean v) {
+            return set(ConfigKeys.EXPIRE_WHEN_ALL_CLOSED, v);
         }
 
         public Builder peersFromMembersOnly(boolean v) {
@@ -457,11 +462,11 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
                     get(ConfigKeys.WRITE_TIMEOUT_MS), get(ConfigKeys.UNCHANGED_BARRIER),
                     get(ConfigKeys.SESSION_TIMEOUT_MS), get(ConfigKeys.SESSION_MAX_OPEN),
                     get(ConfigKeys.LEADER_TRANSFER_TIMEOUT_MS), get(ConfigKeys.PRIORITY_THREADS), liveness,
-                    get(ConfigKeys.MODE), get(ConfigKeys.LEADERLESS_BROKER_TIMEOUT_MS),
-                    get(ConfigKeys.LEADERLESS_SCAN_INTERVAL_MS), get(ConfigKeys.LEADERLESS_PERSIST),
-                    get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq, operations,
-                    new ConnectionLimits(get(ConfigKeys.MAX_CONNECTIONS), get(ConfigKeys.MAX_CONNECTIONS_PER_HOST),
-                            get(ConfigKeys.MAX_IN_FLIGHT_PER_CONNECTION)),
+                    get(ConfigKeys.EXPIRE_WHEN_ALL_CLOSED), get(ConfigKeys.MODE),
+                    get(ConfigKeys.LEADERLESS_BROKER_TIMEOUT_MS), get(ConfigKeys.LEADERLESS_SCAN_INTERVAL_MS),
+                    get(ConfigKeys.LEADERLESS_PERSIST), get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq,
+                    operations, new ConnectionLimits(get(ConfigKeys.MAX_CONNECTIONS),
+                            get(ConfigKeys.MAX_CONNECTIONS_PER_HOST), get(ConfigKeys.MAX_IN_FLIGHT_PER_CONNECTION)),
                     tls(), auth());
         }
 

@@ -5,12 +5,16 @@ import io.rns.namesrv.write.WriteService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
  * What a node does when a broker's bound connection to it closes ({@link ConnectionRegistry} calls it). Raft mode:
  * on the leader the broker becomes a suspect at once; elsewhere the leader is told. No node removes a broker on its
- * own, because one node's view of one connection proves nothing in a cluster. Leaderless mode (the stock design,
+ * own, because one node's view of one connection proves nothing in a cluster. But when the leader holds no bound
+ * connection of the broker and every other member answers that it holds none either, nobody hears from the broker
+ * any more: it is expired at once instead of after the suspect lease ({@code liveness.expire-when-all-closed}; a
+ * member that does not answer counts as still connected). Leaderless mode (the stock design,
  * RouteInfoManager.onChannelDestroy): the broker goes at once, from this node only.
  */
 public final class ConnectionLoss implements BiConsumer<BrokerKey, Long> {
@@ -30,24 +34,44 @@ public final class ConnectionLoss implements BiConsumer<BrokerKey, Long> {
         void connectionClosed(BrokerKey key, long epoch);
     }
 
+    /** Asks every other member for its bound connections of a broker (implemented by api/, which owns the wire). */
+    @FunctionalInterface
+    public interface MemberConnections {
+        /** Completes true only if every other member answered, and none holds an open bound connection. */
+        CompletableFuture<Boolean> noneOpen(BrokerKey key);
+    }
+
     private final String nodeId;
     private final Policy policy;
     private final LivenessService liveness;
     private final NodeStatus status;
     private final WriteService writes;
     private final LeaderReport report;
+    private final MemberConnections members;
     private final long writeTimeoutMs;
+    private final ConnectionRegistry registry;
     private volatile boolean closed;
 
+    /**
+     * @param members
+     *            null: never expire at once (liveness.expire-when-all-closed=false, or leaderless)
+     */
     public ConnectionLoss(String nodeId, Policy policy, LivenessService liveness, NodeStatus status,
-            WriteService writes, LeaderReport report, long writeTimeoutMs) {
+            WriteService writes, LeaderReport report, MemberConnections members, long writeTimeoutMs) {
         this.nodeId = nodeId;
         this.policy = policy;
         this.liveness = liveness;
         this.status = status;
         this.writes = writes;
         this.report = report;
+        this.members = members;
         this.writeTimeoutMs = writeTimeoutMs;
+        this.registry = new ConnectionRegistry(this);
+    }
+
+    /** This node's table of bound connections, whose closing it handles. */
+    public ConnectionRegistry registry() {
+        return registry;
     }
 
     @Override
@@ -63,10 +87,24 @@ public final class ConnectionLoss implements BiConsumer<BrokerKey, Long> {
             if (liveness.tracker().connectionClosed(key, epoch)) {
                 log.info("node {}: broker {} epoch {} lost its connection; suspect for {} ms", nodeId, key, epoch,
                         liveness.config().suspectLeaseMs());
+                expireIfNoneOpen(key, epoch);
             }
             return;
         }
         report.connectionClosed(key, epoch);
+    }
+
+    private void expireIfNoneOpen(BrokerKey key, long epoch) {
+        if (members == null || registry.open(key) > 0) {
+            return;
+        }
+        members.noneOpen(key).whenComplete((none, t) -> {
+            if (t == null && Boolean.TRUE.equals(none) && registry.open(key) == 0
+                    && liveness.tracker().allConnectionsClosed(key, epoch)) {
+                log.info("node {}: broker {} epoch {}: no member holds a connection of it any more; expiring it now",
+                        nodeId, key, epoch);
+            }
+        });
     }
 
     private void expireLocally(BrokerKey key, long epoch) {

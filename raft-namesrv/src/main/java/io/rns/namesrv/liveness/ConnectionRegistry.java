@@ -43,4 +43,20 @@ public final class ConnectionRegistry {
     public int connections() {
         return byConnection.size();
     }
+
+    /** Open connections of this node that the broker (any epoch) registered or heartbeated on. */
+    public int open(BrokerKey key) {
+        int n = 0;
+        for (Map<BrokerKey, Long> bound : byConnection.values()) {
+            if (bound.containsKey(key)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Another node reports that one of its bound connections of the broker closed: handled as one closing here. */
+    public void closedElsewhere(BrokerKey key, long epoch) {
+        onClosed.accept(key, epoch);
+    }
 }

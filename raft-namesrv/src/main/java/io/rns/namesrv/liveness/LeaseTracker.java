@@ -249,6 +249,19 @@ public final class LeaseTracker {
     }
 
     /**
+     * No member holds a bound connection of this broker epoch any more (the leader asked them after its connection
+     * closed): a suspect that no contact has cleared since becomes due at once. Returns whether it did.
+     */
+    public synchronized boolean allConnectionsClosed(BrokerKey key, long epoch) {
+        Lease l = leases.get(key);
+        if (!leading || l == null || l.epoch != epoch || !l.suspect() || l.expiring) {
+            return false;
+        }
+        l.suspectDeadlineNanos = Math.min(l.suspectDeadlineNanos, clock.nanos());
+        return true;
+    }
+
+    /**
      * Brings the leases in line with the image (new members get a fresh lease, removed ones are dropped), then
      * returns the expiries to propose now, oldest deadline first, within the rate limit and the mass-expiry guard.
      */

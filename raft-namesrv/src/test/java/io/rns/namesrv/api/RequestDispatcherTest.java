@@ -65,8 +65,9 @@ class RequestDispatcherTest {
                 .dataDir(dir).build();
         consensus = new InMemoryConsensus(dir.resolve("sm"));
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
-        NodeStack node = new NodeStack(config, consensus, clock, System::nanoTime, Consistency.LINEARIZABLE, (k, e) -> {
-        });
+        // on the leader, a closed connection (here or reported) makes the broker a suspect, as ConnectionLoss does
+        NodeStack node = new NodeStack(config, consensus, clock, System::nanoTime, Consistency.LINEARIZABLE,
+                (k, e) -> liveness.tracker().connectionClosed(k, e));
         node.liveness.onLeaderStart(1);
         dispatcher = node.dispatcher;
         liveness = node.liveness;

@@ -195,4 +195,54 @@ class LivenessClusterTest extends ClusterTestBase {
                 + " ms after the close (suspect lease " + SUSPECT_MS + ", lease 60000)");
         assertTrue(ms <= SUSPECT_MS + 1_000, "detected after " + ms + " ms; promised suspect lease + 1 s");
     }
+
+    /**
+     * The broker's own connections: one client per node, each registering the same broker on that node with
+     * bind_connection (as a RocketMQ broker registers with every NameServer address it is given).
+     */
+    private List<NamesrvClient> bindThrough(RegisterBrokerRequest b, List<Integer> nodes) {
+        List<NamesrvClient> conns = new ArrayList<>();
+        for (int i : nodes) {
+            NamesrvClient c = NamesrvClient.builder().endpoints(List.of(cluster.clientAddress(i)))
+                    .requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(10)).build();
+            c.registerBroker(b.toBuilder().setBindConnection(true).build(),
+                    CallOptions.DEFAULT.withNode(cluster.clientAddress(i)));
+            conns.add(c);
+        }
+        return conns;
+    }
+
+    /** Issue 16 item 6: when no member holds a connection of the broker any more, it goes without the suspect lease. */
+    @Test
+    void aBrokerWhoseConnectionsToEveryNodeCloseGoesAtOnceWhileOneOpenConnectionKeepsTheSuspectLease()
+            throws Exception {
+        // lease and suspect lease of a minute: only the all-closed rule can explain an expiry within seconds
+        cluster = new MiniCluster(3, dir, 1000, 0)
+                .liveness(new LivenessConfig(LEASE_MS, 1_000, 300_000, 60_000, 100, 5.0, 10, 0.5)).startAll();
+        int leader = cluster.awaitLeader(ELECTION);
+        int follower = (leader + 1) % 3;
+        NamesrvClient reader = client();
+        RegisterBrokerRequest b = broker("broker-conns", 10951, "ConnsTopic").toBuilder().setLeaseTimeoutMs(60_000)
+                .build();
+        List<NamesrvClient> conns = bindThrough(b, List.of(leader, follower));
+        for (int i : running()) {
+            assertTrue(routeOn(reader, i, "ConnsTopic"));
+        }
+
+        // the follower's connection closes; the leader's is still open: a suspect for a minute, not gone
+        conns.get(1).close();
+        Thread.sleep(3_000);
+        for (int i : running()) {
+            assertTrue(routeOn(reader, i, "ConnsTopic"),
+                    "still served on node " + i + " while the leader holds a " + "connection of the broker");
+        }
+
+        // the last one closes: nobody hears from the broker any more
+        long closedAt = System.nanoTime();
+        conns.get(0).close();
+        long gone = awaitGoneEverywhere(reader, "ConnsTopic", Duration.ofSeconds(30));
+        System.out.println("broker whose every connection closed gone from every node "
+                + TimeUnit.NANOSECONDS.toMillis(gone - closedAt) + " ms after the last close (lease and suspect "
+                + "lease 60000 ms)");
+    }
 }

@@ -479,4 +479,23 @@ class LivenessTest {
         liveness.scanOnce();
         assertFalse(present("b1"), "gone after the suspect lease, not after its 10 s lease");
     }
+
+    @Test
+    void aSuspectNoMemberHoldsAConnectionOfIsDueAtOnceUnlessContactClearedIt() {
+        setUp(cfg(5, 10, 0.5));
+        long e1 = register(broker("c1", "b1", "T1").setBindConnection(true));
+        long e2 = register(broker("c1", "b2", "T2").setBindConnection(true));
+        BrokerKey b1 = new BrokerKey("b1", 0);
+        BrokerKey b2 = new BrokerKey("b2", 0);
+        assertFalse(liveness.tracker().allConnectionsClosed(b1, e1), "not a suspect yet: nothing to hurry");
+        closeHooks.get(0).run();
+        advanceMs(10);
+        assertEquals(ErrorCode.OK, heartbeat("b2", e2, now.get(), 0)); // b2 is heard from again
+        assertFalse(liveness.tracker().allConnectionsClosed(b1, e1 + 1), "another epoch of b1 is not this one");
+        assertTrue(liveness.tracker().allConnectionsClosed(b1, e1));
+        assertFalse(liveness.tracker().allConnectionsClosed(b2, e2), "contact after the close cleared b2's suspicion");
+        liveness.scanOnce();
+        assertFalse(present("b1"), "due at once: no suspect lease, no 10 s lease");
+        assertTrue(present("b2"));
+    }
 }
