@@ -22,7 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Broker-failure detection, stock vs RNS, all four cases at once (independent brokers, the clock starts for all at
+ * Broker-failure detection, stock vs RNS, all cases at once (independent brokers, the clock starts for all at
  * the same instant): a broker that stops heartbeating but keeps its TCP connection open (what SIGSTOP does to a
  * broker) and a broker whose connections are closed (what the kernel does when a broker process is killed). Measured:
  * time until every node's route for the broker's topic no longer lists it (stock: its one node; RNS: STALE reads
@@ -115,6 +115,42 @@ public final class DetectionScenario implements Scenario {
                 };
                 cases.add(new Case("rns", failure, rb + "-t0", rnsBroker, new long[]{-1}));
             }
+            // a stock broker on RNS: registers over the RocketMQ protocol with every node (connection bound on each),
+            // re-registers every 30 s; killed = all its connections close at once
+            String kb = "bench-detect-rns-rmq-kill-connection";
+            List<String> rmqAddrs = rns.nodes().stream().map(BenchCluster.Node::rmqAddr).toList();
+            RmqClient kc = new RmqClient(5000);
+            cleanup.add(kc);
+            RmqClient.Registration kreg = RmqClient.registration(BenchContext.CLUSTER, kb,
+                    "127.0.0.1:" + (40000 + cases.size()), kb + "-t", 2, 4, 1, 1, stockHbTimeout);
+            for (String a : rmqAddrs)
+                kc.register(a, kreg).orThrow();
+            ScheduledExecutorService ks = Executors.newSingleThreadScheduledExecutor();
+            cleanup.add(ks::shutdownNow);
+            ks.scheduleWithFixedDelay(() -> {
+                for (String a : rmqAddrs) {
+                    try {
+                        kc.register(a, kreg);
+                    } catch (Exception e) {
+                        BenchContext.log("RocketMQ broker re-registration on RNS failed: " + e);
+                    }
+                }
+            }, 30, 30, TimeUnit.SECONDS);
+            Broker rmqBroker = new Broker() {
+                @Override
+                public void fail() {
+                    ks.shutdownNow();
+                    kc.killConnections(rmqAddrs);
+                }
+
+                @Override
+                public void touch() throws Exception {
+                    for (String a : rmqAddrs)
+                        kc.register(a, kreg).orThrow();
+                }
+            };
+            cases.add(new Case("rns", "kill-connection (RocketMQ broker, every node)", kb + "-t0", rmqBroker,
+                    new long[]{-1}));
             rns.awaitCaughtUp(30_000);
             // every case's route is visible before the clock starts (checked by each poller below)
             long bound = (timeoutMs > 0 ? timeoutMs : 120_000) + 60_000;
@@ -153,7 +189,8 @@ public final class DetectionScenario implements Scenario {
             t0[0] = System.nanoTime();
             for (Case c : cases)
                 c.broker().fail();
-            BenchContext.log("detection: all four brokers failed at once; waiting up to " + bound / 1000 + " s");
+            BenchContext.log(
+                    "detection: all " + cases.size() + " brokers failed at once; waiting up to " + bound / 1000 + " s");
             pollers.forEach(Thread::start);
             for (Thread th : pollers)
                 th.join(bound + 30_000);
@@ -173,7 +210,10 @@ public final class DetectionScenario implements Scenario {
             }
             out.note("RNS: a closed connection makes the broker a suspect with liveness.suspect-lease-ms (3 s default) "
                     + "rather than removing it at once (one node's view of one connection proves nothing in a cluster); "
-                    + "the stock NameServer unregisters a broker as soon as its channel closes.");
+                    + "a broker that registers with every node (a stock broker on the RocketMQ port) goes at once when "
+                    + "no node holds a connection of it any more (liveness.expire-when-all-closed). The native "
+                    + "BrokerRegistrar talks to one node at a time, so its kill case keeps the suspect lease. The stock "
+                    + "NameServer unregisters a broker as soon as its channel closes.");
             out.note(
                     "One trial per case (the stock stop-heartbeat case alone takes its full 120 s timeout + scan). The "
                             + "stock brokers re-register right before the failure, so their timeout runs in full; the RNS brokers "

@@ -43,13 +43,14 @@ record BrokerHandlers(WriteService writes, WriteAnswers answers, LivenessService
         int leaseMs = liveness.config().effectiveLeaseMs(r.getLeaseTimeoutMs());
         long contact = LivenessHandlers.contactNanos(req, ctx, liveness.config());
         return answers.answer(writes.session(Sessions.of(req)).register(r, leaseMs, timeoutMs), a -> {
-            a.after().broker(r.getBrokerName(), r.getBrokerId()).ifPresent(m -> liveness.registered(m, contact));
+            a.after().broker(r.getBrokerName(), r.getBrokerId())
+                    .ifPresent(m -> liveness.registered(m, contact, r.getRegistersWithEveryNode()));
             return ResponseEnvelope.newBuilder()
                     .setRegisterBroker(body(r, a.after(), a.result().brokerEpoch(), true, leaseMs));
         }, image -> {
             BrokerMember m = image.broker(r.getBrokerName(), r.getBrokerId()).orElse(null);
             if (m != null) {
-                liveness.registered(m, contact);
+                liveness.registered(m, contact, r.getRegistersWithEveryNode());
             }
             long epoch = m == null ? 0 : m.epoch();
             return ResponseEnvelope.newBuilder().setRegisterBroker(body(r, image, epoch, false, leaseMs));

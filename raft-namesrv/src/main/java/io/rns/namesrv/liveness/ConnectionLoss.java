@@ -103,6 +103,7 @@ public final class ConnectionLoss implements BiConsumer<BrokerKey, Long> {
                     && liveness.tracker().allConnectionsClosed(key, epoch)) {
                 log.info("node {}: broker {} epoch {}: no member holds a connection of it any more; expiring it now",
                         nodeId, key, epoch);
+                liveness.scanSoon();
             }
         });
     }

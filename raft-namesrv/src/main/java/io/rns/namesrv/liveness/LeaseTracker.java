@@ -56,6 +56,8 @@ public final class LeaseTracker {
         long suspectSinceNanos = Long.MIN_VALUE;
         /** The highest heartbeat number counted since the epoch's last registration (0: none numbered yet). */
         long heartbeatSequence;
+        /** The epoch's last registration said the broker registers with every node (then all-closed expires it). */
+        boolean everyNode;
 
         boolean expiring;
 
@@ -206,6 +208,14 @@ public final class LeaseTracker {
 
     /** A registration (applied, or confirmed unchanged) for the member now in the image counts as contact. */
     public synchronized void registered(BrokerMember m, long contactNanos) {
+        registered(m, contactNanos, false);
+    }
+
+    /**
+     * As {@link #registered(BrokerMember, long)}; {@code everyNode}: the broker registers with every node, so when no
+     * member holds a bound connection of it, nobody hears from it ({@link #allConnectionsClosed}).
+     */
+    public synchronized void registered(BrokerMember m, long contactNanos, boolean everyNode) {
         if (!leading) {
             return;
         }
@@ -216,6 +226,7 @@ public final class LeaseTracker {
             leases.put(key, l);
         }
         l.lastContactNanos = Math.max(l.lastContactNanos, contactNanos);
+        l.everyNode = everyNode;
         // a registration may come from a restarted broker process that registered unchanged (same epoch) and numbers
         // its heartbeats from 1 again: numbering starts over with every registration
         l.heartbeatSequence = 0;
@@ -250,11 +261,13 @@ public final class LeaseTracker {
 
     /**
      * No member holds a bound connection of this broker epoch any more (the leader asked them after its connection
-     * closed): a suspect that no contact has cleared since becomes due at once. Returns whether it did.
+     * closed): a suspect that no contact has cleared since, of a broker that registers with every node, becomes due at
+     * once. Returns whether it did. (A broker that talks to one node at a time holds no connection while it moves to
+     * another node; it keeps the suspect lease.)
      */
     public synchronized boolean allConnectionsClosed(BrokerKey key, long epoch) {
         Lease l = leases.get(key);
-        if (!leading || l == null || l.epoch != epoch || !l.suspect() || l.expiring) {
+        if (!leading || l == null || l.epoch != epoch || !l.everyNode || !l.suspect() || l.expiring) {
             return false;
         }
         l.suspectDeadlineNanos = Math.min(l.suspectDeadlineNanos, clock.nanos());

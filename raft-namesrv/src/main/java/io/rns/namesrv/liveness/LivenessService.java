@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,7 @@ public final class LivenessService implements NodeStatus.LeadershipListener, Aut
     private final AtomicLong expiriesProposed = new AtomicLong();
     private final AtomicLong expiriesApplied = new AtomicLong();
     private ScheduledFuture<?> scan;
+    private ScheduledExecutorService executor;
     /** The last {@link #RECENT_EXPIRIES} expiries this node applied as leader, newest first. */
     private final Deque<RecentExpiry> recent = new ArrayDeque<>();
     static final int RECENT_EXPIRIES = 20;
@@ -65,15 +67,30 @@ public final class LivenessService implements NodeStatus.LeadershipListener, Aut
 
     /** Runs {@link #scanOnce()} every scan interval on {@code executor} (production); tests call scanOnce directly. */
     public synchronized void start(ScheduledExecutorService executor) {
-        scan = executor.scheduleWithFixedDelay(() -> {
+        this.executor = executor;
+        scan = executor.scheduleWithFixedDelay(this::safeScan, config.scanIntervalMs(), config.scanIntervalMs(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** One scan now on the scan executor, besides the periodic ones (a broker became due before its next tick). */
+    public synchronized void scanSoon() {
+        if (executor != null && scan != null) {
             try {
-                scanOnce();
-            } catch (Throwable e) {
-                // never let the scheduled task die: an escaping Error (a class that cannot load, say) would stop
-                // every later scan silently, and dead brokers would stay routed on this leader for good
-                log.error("liveness scan failed; scanning goes on", e);
+                executor.execute(this::safeScan);
+            } catch (RejectedExecutionException e) {
+                // the node is stopping: no more scans
             }
-        }, config.scanIntervalMs(), config.scanIntervalMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void safeScan() {
+        try {
+            scanOnce();
+        } catch (Throwable e) {
+            // never let the scheduled task die: an escaping Error (a class that cannot load, say) would stop every
+            // later scan silently, and dead brokers would stay routed on this leader for good
+            log.error("liveness scan failed; scanning goes on", e);
+        }
     }
 
     @Override
@@ -117,9 +134,12 @@ public final class LivenessService implements NodeStatus.LeadershipListener, Aut
                 });
     }
 
-    /** A registration of {@code m} (applied or unchanged) that arrived at {@code contactNanos}. */
-    public void registered(BrokerMember m, long contactNanos) {
-        tracker.registered(m, contactNanos);
+    /**
+     * A registration of {@code m} (applied or unchanged) that arrived at {@code contactNanos}; {@code everyNode}: the
+     * broker registers with every node (RegisterBrokerRequest.registers_with_every_node).
+     */
+    public void registered(BrokerMember m, long contactNanos, boolean everyNode) {
+        tracker.registered(m, contactNanos, everyNode);
     }
 
     private void remember(RecentExpiry r) {
@@ -150,7 +170,9 @@ public final class LivenessService implements NodeStatus.LeadershipListener, Aut
     public synchronized void close() {
         if (scan != null) {
             scan.cancel(false);
+            scan = null;
         }
+        executor = null;
         tracker.stopLeading();
     }
 }

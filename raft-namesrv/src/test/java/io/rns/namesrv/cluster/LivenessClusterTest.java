@@ -198,14 +198,15 @@ class LivenessClusterTest extends ClusterTestBase {
 
     /**
      * The broker's own connections: one client per node, each registering the same broker on that node with
-     * bind_connection (as a RocketMQ broker registers with every NameServer address it is given).
+     * bind_connection and registers_with_every_node (as a RocketMQ broker registers with every NameServer address it
+     * is given; the RocketMQ ingress sets both).
      */
     private List<NamesrvClient> bindThrough(RegisterBrokerRequest b, List<Integer> nodes) {
         List<NamesrvClient> conns = new ArrayList<>();
         for (int i : nodes) {
             NamesrvClient c = NamesrvClient.builder().endpoints(List.of(cluster.clientAddress(i)))
                     .requestTimeout(Duration.ofSeconds(2)).overallTimeout(Duration.ofSeconds(10)).build();
-            c.registerBroker(b.toBuilder().setBindConnection(true).build(),
+            c.registerBroker(b.toBuilder().setBindConnection(true).setRegistersWithEveryNode(true).build(),
                     CallOptions.DEFAULT.withNode(cluster.clientAddress(i)));
             conns.add(c);
         }

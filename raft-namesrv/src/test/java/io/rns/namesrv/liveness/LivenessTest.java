@@ -481,10 +481,11 @@ class LivenessTest {
     }
 
     @Test
-    void aSuspectNoMemberHoldsAConnectionOfIsDueAtOnceUnlessContactClearedIt() {
+    void aSuspectThatRegistersWithEveryNodeAndNoMemberHoldsAConnectionOfIsDueAtOnceUnlessContactClearedIt() {
         setUp(cfg(5, 10, 0.5));
-        long e1 = register(broker("c1", "b1", "T1").setBindConnection(true));
-        long e2 = register(broker("c1", "b2", "T2").setBindConnection(true));
+        long e1 = register(broker("c1", "b1", "T1").setBindConnection(true).setRegistersWithEveryNode(true));
+        long e2 = register(broker("c1", "b2", "T2").setBindConnection(true).setRegistersWithEveryNode(true));
+        long e3 = register(broker("c1", "b3", "T3").setBindConnection(true)); // one node at a time (the registrar)
         BrokerKey b1 = new BrokerKey("b1", 0);
         BrokerKey b2 = new BrokerKey("b2", 0);
         assertFalse(liveness.tracker().allConnectionsClosed(b1, e1), "not a suspect yet: nothing to hurry");
@@ -494,8 +495,11 @@ class LivenessTest {
         assertFalse(liveness.tracker().allConnectionsClosed(b1, e1 + 1), "another epoch of b1 is not this one");
         assertTrue(liveness.tracker().allConnectionsClosed(b1, e1));
         assertFalse(liveness.tracker().allConnectionsClosed(b2, e2), "contact after the close cleared b2's suspicion");
+        assertFalse(liveness.tracker().allConnectionsClosed(new BrokerKey("b3", 0), e3),
+                "a broker that talks to one node at a time keeps the suspect lease");
         liveness.scanOnce();
         assertFalse(present("b1"), "due at once: no suspect lease, no 10 s lease");
         assertTrue(present("b2"));
+        assertTrue(present("b3"));
     }
 }

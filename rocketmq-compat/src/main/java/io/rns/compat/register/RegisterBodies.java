@@ -68,7 +68,8 @@ public final class RegisterBodies {
                         io.rns.rpc.v1.DataVersion.newBuilder().setTimestamp(w.getDataVersion().getTimestamp())
                                 .setCounter(w.getDataVersion().getCounter() == null ? 0
                                         : w.getDataVersion().getCounter().get()))
-                .setLeaseTimeoutMs(leaseMs(h.getHeartbeatTimeoutMillis())).setBindConnection(true);
+                .setLeaseTimeoutMs(leaseMs(h.getHeartbeatTimeoutMillis())).setBindConnection(true)
+                .setRegistersWithEveryNode(true); // a stock broker registers with every namesrvAddr entry
         if (w.getTopicConfigTable() != null) {
             // sorted: the same registration always makes the same native request (and the same log record)
             for (TopicConfig t : new TreeMap<>(w.getTopicConfigTable()).values()) {
