@@ -60,6 +60,8 @@ final class EchoHandler implements RequestHandler {
             case REMOVE_PEER -> b.setRemovePeer(RemovePeerResponse.getDefaultInstance());
             case TRANSFER_LEADERSHIP -> b.setTransferLeadership(TransferLeadershipResponse.newBuilder()
                     .setPreviousLeaderId(req.getTransferLeadership().getNodeId()));
+            case BROKER_CONNECTIONS -> b.setBrokerConnections(
+                    BrokerConnectionsResponse.newBuilder().setOpen((int) req.getBrokerConnections().getBrokerId()));
             case BODY_NOT_SET -> b.setHeader(okHeader().toBuilder().setCode(ErrorCode.UNSUPPORTED_REQUEST));
         }
         return b.build();

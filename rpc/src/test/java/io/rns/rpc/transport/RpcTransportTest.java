@@ -126,7 +126,10 @@ class RpcTransportTest {
                         .build(),
                 RequestEnvelope.newBuilder().setRemovePeer(RemovePeerRequest.newBuilder().setNodeId("n4")).build(),
                 RequestEnvelope.newBuilder()
-                        .setTransferLeadership(TransferLeadershipRequest.newBuilder().setNodeId("n2")).build());
+                        .setTransferLeadership(TransferLeadershipRequest.newBuilder().setNodeId("n2")).build(),
+                RequestEnvelope.newBuilder()
+                        .setBrokerConnections(BrokerConnectionsRequest.newBuilder().setBrokerName("b1").setBrokerId(2))
+                        .build());
     }
 
     @Test
