@@ -95,7 +95,7 @@ public final class ConnectionLoss implements BiConsumer<BrokerKey, Long> {
     }
 
     private void expireIfNoneOpen(BrokerKey key, long epoch) {
-        if (members == null || registry.open(key) > 0) {
+        if (members == null || registry.open(key) > 0 || !liveness.tracker().registersWithEveryNode(key, epoch)) {
             return;
         }
         members.noneOpen(key).whenComplete((none, t) -> {

@@ -262,16 +262,24 @@ public final class LeaseTracker {
     /**
      * No member holds a bound connection of this broker epoch any more (the leader asked them after its connection
      * closed): a suspect that no contact has cleared since, of a broker that registers with every node, becomes due at
-     * once. Returns whether it did. (A broker that talks to one node at a time holds no connection while it moves to
-     * another node; it keeps the suspect lease.)
+     * once. Returns whether it did (false if it already was). (A broker that talks to one node at a time holds no
+     * connection while it moves to another node; it keeps the suspect lease.)
      */
     public synchronized boolean allConnectionsClosed(BrokerKey key, long epoch) {
         Lease l = leases.get(key);
-        if (!leading || l == null || l.epoch != epoch || !l.everyNode || !l.suspect() || l.expiring) {
+        long now = clock.nanos();
+        if (!leading || l == null || l.epoch != epoch || !l.everyNode || !l.suspect() || l.expiring
+                || l.suspectDeadlineNanos <= now) {
             return false;
         }
-        l.suspectDeadlineNanos = Math.min(l.suspectDeadlineNanos, clock.nanos());
+        l.suspectDeadlineNanos = now;
         return true;
+    }
+
+    /** Whether this broker epoch's last registration said it registers with every node (worth asking the members). */
+    public synchronized boolean registersWithEveryNode(BrokerKey key, long epoch) {
+        Lease l = leases.get(key);
+        return l != null && l.epoch == epoch && l.everyNode;
     }
 
     /**
