@@ -206,14 +206,10 @@ public final class LeaseTracker {
         return heartbeatCopiesIgnored;
     }
 
-    /** A registration (applied, or confirmed unchanged) for the member now in the image counts as contact. */
-    public synchronized void registered(BrokerMember m, long contactNanos) {
-        registered(m, contactNanos, false);
-    }
-
     /**
-     * As {@link #registered(BrokerMember, long)}; {@code everyNode}: the broker registers with every node, so when no
-     * member holds a bound connection of it, nobody hears from it ({@link #allConnectionsClosed}).
+     * A registration (applied, or confirmed unchanged) for the member now in the image counts as contact;
+     * {@code everyNode}: the broker registers with every node, so when no member holds a bound connection of it,
+     * nobody hears from it ({@link #allConnectionsClosed}).
      */
     public synchronized void registered(BrokerMember m, long contactNanos, boolean everyNode) {
         if (!leading) {
