@@ -1,5 +1,7 @@
 package io.rns.cli;
 
+import io.rns.rpc.transport.Endpoints;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +22,7 @@ final class Addresses {
             String s = a.trim();
             if (s.isEmpty())
                 continue;
-            int colon = s.lastIndexOf(':');
-            if (colon <= 0 || colon == s.length() - 1 || !s.substring(colon + 1).chars().allMatch(Character::isDigit))
+            if (!Endpoints.isValid(s))
                 throw new IllegalArgumentException(option + ": '" + s + "' is not HOST:PORT");
             if (out.contains(s))
                 throw new IllegalArgumentException(option + ": '" + s + "' is listed twice");

@@ -7,11 +7,13 @@ import io.rns.cli.shadow.NodeView;
 import io.rns.cli.shadow.Poller;
 import io.rns.cli.shadow.Report;
 import io.rns.cli.shadow.Side;
+import io.rns.rpc.v1.Consistency;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -53,7 +55,7 @@ final class ShadowCommand implements Callable<Integer> {
     @Option(names = "--rns", required = true, paramLabel = "HOST:PORT[;HOST:PORT...]", description = "The RNS nodes' RocketMQ ports (rocketmq.port, default 9876).")
     String rns;
 
-    @Option(names = "--rns-consistency", paramLabel = "LEVEL", defaultValue = "LINEARIZABLE", description = "Read level asked of the RNS nodes (ext field rnsConsistency): LINEARIZABLE (default), LEASE, SEQUENTIAL or STALE.")
+    @Option(names = "--rns-consistency", paramLabel = "LEVEL", defaultValue = "LINEARIZABLE", description = "Read level asked of the RNS nodes (ext field rnsConsistency): LINEARIZABLE (default), LEASE, SEQUENTIAL or STALE (any case).")
     String rnsConsistency;
 
     @Option(names = "--kv-namespace", paramLabel = "NS", description = "A KV namespace to compare (repeatable; default ORDER_TOPIC_CONFIG). The protocol has no list of namespaces, so name them.")
@@ -94,7 +96,7 @@ final class ShadowCommand implements Callable<Integer> {
         validate();
         List<Poller.Node> nodes = new ArrayList<>();
         legacyAddrs.forEach(a -> nodes.add(new Poller.Node(new Target(a, Map.of()), Side.LEGACY)));
-        Map<String, String> ext = Map.of("rnsConsistency", rnsConsistency);
+        Map<String, String> ext = Map.of("rnsConsistency", rnsLevel().name());
         rnsAddrs.forEach(a -> nodes.add(new Poller.Node(new Target(a, ext), Side.RNS)));
         DifferenceLog log = new DifferenceLog(clock.instant());
         Instant deadline = log.started().plus(duration);
@@ -127,15 +129,23 @@ final class ShadowCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (!List.of("LINEARIZABLE", "LEASE", "SEQUENTIAL", "STALE").contains(rnsConsistency))
-            throw new ParameterException(spec.commandLine(),
-                    "--rns-consistency must be LINEARIZABLE, LEASE, SEQUENTIAL or STALE, not '" + rnsConsistency + "'");
+        rnsLevel();
         if (interval.isZero() || interval.isNegative())
             throw new ParameterException(spec.commandLine(), "--interval must be positive");
         if (untilClean < 0)
             throw new ParameterException(spec.commandLine(), "--until-clean must be >= 0");
         if (timeoutMs <= 0)
             throw new ParameterException(spec.commandLine(), "--timeout-ms must be positive");
+    }
+
+    /** The level named by --rns-consistency (any case), through the same converter as --consistency. */
+    private Consistency rnsLevel() {
+        try {
+            return new GlobalOptions.ConsistencyConverter().convert(rnsConsistency);
+        } catch (TypeConversionException e) {
+            throw new ParameterException(spec.commandLine(),
+                    "--rns-consistency must be LINEARIZABLE, LEASE, SEQUENTIAL or STALE, not '" + rnsConsistency + "'");
+        }
     }
 
     private List<String> addrs(String list, String option) {

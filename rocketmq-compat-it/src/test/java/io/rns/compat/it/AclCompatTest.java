@@ -55,7 +55,7 @@ class AclCompatTest {
     @BeforeAll
     void setUp() throws Exception {
         it = new ScenarioEnv("acl");
-        run = Long.toHexString(it.seed & 0xffffffL);
+        run = it.runTag();
         ns = RnsNameServers.start(it, "--auth");
         opened.add(ns);
         Path auth = ns.dir().resolve("auth");

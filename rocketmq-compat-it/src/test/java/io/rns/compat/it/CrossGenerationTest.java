@@ -47,7 +47,7 @@ class CrossGenerationTest {
                     + " rocketmq-compat-it reactor (rmq-4.9.7 writes it in generate-test-resources)");
         }
         ScenarioEnv.checkClasspath(Files.readString(otherCp).trim(), otherGen);
-        run = Long.toHexString(it.seed & 0xffffffL);
+        run = it.runTag();
         clients = new Rmq(run);
         ns = it.target.equals("rns") ? RnsNameServers.start(it) : StockNamesrvs.start(it);
         broker = Broker.start(it, "broker-old", ns.addrList(), Files.readString(otherCp).trim(), otherGen);

@@ -57,7 +57,7 @@ class RocketMqCompatTest {
     void setUp() throws Exception {
         it = new ScenarioEnv("compat");
         ScenarioEnv.log("client library version %s", MQVersion.getVersionDesc(MQVersion.CURRENT_VERSION));
-        run = Long.toHexString(it.seed & 0xffffffL);
+        run = it.runTag();
         clients = new Rmq(run);
         ns = it.target.equals("rns") ? RnsNameServers.start(it) : StockNamesrvs.start(it);
         brokerA = Broker.start(it, "broker-a", ns.addrList());

@@ -102,6 +102,11 @@ final class ScenarioEnv {
         return v;
     }
 
+    /** A short tag of this run's seed for names (topics, groups, instances) that must not collide between runs. */
+    String runTag() {
+        return Long.toHexString(seed & 0xffffffL);
+    }
+
     static void log(String fmt, Object... args) {
         System.out.printf("[%s] %s%n", LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss.SSS")),
                 String.format(fmt, args));

@@ -47,7 +47,7 @@ class ShadowMigrationTest {
     @BeforeAll
     void setUp() throws Exception {
         it = new ScenarioEnv("shadow");
-        run = Long.toHexString(it.seed & 0xffffffL);
+        run = it.runTag();
         legacy = StockNamesrvs.start(it, 2);
         opened.add(legacy);
         rns = RnsNameServers.start(it);

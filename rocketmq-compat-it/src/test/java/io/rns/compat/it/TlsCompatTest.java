@@ -41,7 +41,7 @@ class TlsCompatTest {
     @BeforeAll
     void setUp() throws Exception {
         it = new ScenarioEnv("tls");
-        run = Long.toHexString(it.seed & 0xffffffL);
+        run = it.runTag();
         ns = RnsNameServers.start(it, "--tls");
         opened.add(ns);
         broker = Broker.startWithTls(it, "broker-tls", ns.addrList());
