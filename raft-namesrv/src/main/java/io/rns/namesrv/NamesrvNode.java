@@ -24,6 +24,7 @@ import io.rns.namesrv.read.ReadService;
 import io.rns.namesrv.spi.IngressContext;
 import io.rns.namesrv.spi.IngressProvider;
 import io.rns.namesrv.spi.IngressStats;
+import io.rns.namesrv.watch.WatchHub;
 import io.rns.namesrv.write.SessionPolicy;
 import io.rns.namesrv.write.SessionStamp;
 import io.rns.namesrv.write.WriteService;
@@ -71,6 +72,7 @@ public final class NamesrvNode implements AutoCloseable {
     private RpcServer server;
     private RpcClient forwardClient;
     private ExecutorService readExecutor;
+    private WatchHub watches;
     private ScheduledExecutorService livenessExecutor;
     private LivenessService liveness;
     private ConnectionLoss connectionLoss;
@@ -119,10 +121,12 @@ public final class NamesrvNode implements AutoCloseable {
         LivenessConfig livenessConfig;
         if (leaderless) {
             stateMachine = LeaderlessMode.openTable(config);
+            watches = watchHub(config, stateMachine);
             consensus = new LeaderlessConsensus(config, stateMachine);
             livenessConfig = LeaderlessMode.liveness(config);
         } else {
             stateMachine = RouteStateMachine.open(config.stateDir());
+            watches = watchHub(config, stateMachine); // before the engine replays its log: that is history too
             raft = new JraftConsensus(config, stateMachine);
             raft.start();
             consensus = raft;
@@ -169,7 +173,7 @@ public final class NamesrvNode implements AutoCloseable {
         RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor,
                 liveness, connections, forwarding, new RequestMetrics(metrics.registry()),
                 () -> stateMachine.exportBackup(consensus.state().term(), config.nodeId(), System.currentTimeMillis()),
-                auth);
+                auth, watches);
         server = RpcServer.start(
                 RpcServerOptions.builder().host(config.self().host()).port(config.self().clientPort())
                         .maxFrameBytes(config.maxFrameBytes()).idleTimeout(Duration.ofMillis(config.idleTimeoutMs()))
@@ -198,6 +202,12 @@ public final class NamesrvNode implements AutoCloseable {
     }
 
     private static final long HALT_CHECK_MS = 500;
+
+    private static WatchHub watchHub(NamesrvConfig config, RouteStateMachine sm) {
+        WatchHub hub = new WatchHub(config.nodeId(), config.watch(), sm.image());
+        sm.addChangeListener(hub::onChange);
+        return hub;
+    }
 
     /** Runs {@link #onHalt} once the replica has halted. */
     private void checkHalted() {
@@ -322,6 +332,7 @@ public final class NamesrvNode implements AutoCloseable {
             closeQuietly(ingresses.get(i));
         }
         ingresses.clear();
+        closeQuietly(watches); // answers the held polls SHUTTING_DOWN, so the server does not wait for them
         closeQuietly(server);
         closeQuietly(liveness);
         if (livenessExecutor != null) {

@@ -2,9 +2,11 @@ package io.rns.namesrv;
 
 import io.rns.log.v1.LogRecord;
 import io.rns.namesrv.config.Member;
+import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.Consensus;
 import io.rns.namesrv.consensus.ConsensusException;
 import io.rns.namesrv.consensus.NodeState;
+import io.rns.namesrv.watch.WatchHub;
 import io.rns.rpc.v1.Role;
 import io.rns.statemachine.ApplyResult;
 import io.rns.statemachine.LogEntry;
@@ -44,6 +46,17 @@ public final class InMemoryConsensus implements Consensus {
 
     public InMemoryConsensus(Path dir) {
         this.sm = RouteStateMachine.open(dir);
+    }
+
+    private WatchHub watchHub;
+
+    /** The watch hub over this stand-in's state machine (made on first use, closed with it). */
+    public synchronized WatchHub watchHub(NamesrvConfig config) {
+        if (watchHub == null) {
+            watchHub = new WatchHub("in-memory", config.watch(), sm.image());
+            sm.addChangeListener(watchHub::onChange);
+        }
+        return watchHub;
     }
 
     /** A backup of the state machine, as a node's save_snapshot exports it. */
@@ -211,6 +224,9 @@ public final class InMemoryConsensus implements Consensus {
 
     @Override
     public void close() {
+        if (watchHub != null) {
+            watchHub.close();
+        }
         sm.close();
     }
 }

@@ -44,6 +44,6 @@ public final class NodeStack {
         dispatcher = new RequestDispatcher(config, consensus, new ReadService(consensus, consensus, readDefault),
                 writes, responses, Runnable::run, liveness, new ConnectionRegistry(onConnectionClosed),
                 new LeaderForwarding(config, consensus, responses, null, auth), new RequestMetrics(meters),
-                consensus::exportBackup, auth);
+                consensus::exportBackup, auth, consensus.watchHub(config));
     }
 }

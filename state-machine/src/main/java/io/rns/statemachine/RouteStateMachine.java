@@ -15,9 +15,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -49,6 +51,7 @@ public final class RouteStateMachine implements AutoCloseable {
 
     private final Path storeDir;
     private final List<Consumer<RouteImage>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ImageChange>> changeListeners = new CopyOnWriteArrayList<>();
     private RouteStore store; // null once closed
     private volatile RouteImage image;
     private volatile DedupTable dedup;
@@ -112,6 +115,14 @@ public final class RouteStateMachine implements AutoCloseable {
         listeners.remove(listener);
     }
 
+    /**
+     * Called with every newly published image and what the batch wrote, on the publishing thread, after the image
+     * listeners. Listeners must be quick (hand the change to another thread for anything that scans the table).
+     */
+    public void addChangeListener(Consumer<ImageChange> listener) {
+        changeListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** Applies one entry; see {@link #applyBatch}. */
     public ApplyResult apply(LogEntry entry) {
         return applyBatch(List.of(entry)).get(0);
@@ -160,7 +171,8 @@ public final class RouteStateMachine implements AutoCloseable {
         if (builder != null) {
             s.write(builder);
             dedup.commit(builder.changedSessions(), builder.changedTombstones(), builder.clockMs());
-            publish(builder.build());
+            publish(builder.build(), current, Collections.unmodifiableSortedSet(builder.dirtyTopics()),
+                    Collections.unmodifiableSortedSet(builder.dirtyGroups()), false);
         }
         return results;
     }
@@ -346,7 +358,7 @@ public final class RouteStateMachine implements AutoCloseable {
         store = RouteStore.open(storeDir);
         RouteImage loaded = store.load();
         dedup = store.loadDedup();
-        publish(loaded);
+        publish(loaded, image, Collections.emptySortedSet(), Collections.emptySortedSet(), true);
     }
 
     private static void checkSame(Path file, SnapshotManifest.FileEntry expected, SnapshotManifest.FileEntry actual) {
@@ -574,22 +586,35 @@ public final class RouteStateMachine implements AutoCloseable {
      * Publishes the image, then calls every listener. A throwing listener does not stop the others; the first
      * exception is rethrown afterwards (the image is already published and durable).
      */
-    private void publish(RouteImage next) {
+    private void publish(RouteImage next, RouteImage before, SortedSet<String> topics, SortedSet<String> brokerNames,
+            boolean reset) {
         image = next;
         RuntimeException failure = null;
         for (Consumer<RouteImage> l : listeners) {
-            try {
-                l.accept(next);
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+            failure = notify(l, next, failure);
+        }
+        if (!changeListeners.isEmpty()) {
+            ImageChange change = new ImageChange(before, next, topics, brokerNames, reset);
+            for (Consumer<ImageChange> l : changeListeners) {
+                failure = notify(l, change, failure);
             }
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** Calls one listener; returns the first failure so far, with this one's added. */
+    private static <T> RuntimeException notify(Consumer<T> listener, T value, RuntimeException failure) {
+        try {
+            listener.accept(value);
+            return failure;
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+            return failure;
         }
     }
 

@@ -30,7 +30,7 @@ final class AccessGate {
     static {
         for (BodyCase c : new BodyCase[]{BodyCase.GET_TOPIC_ROUTE, BodyCase.GET_CLUSTER_INFO, BodyCase.LIST_TOPICS,
                 BodyCase.KV_GET, BodyCase.KV_LIST, BodyCase.GET_NODE_STATUS, BodyCase.LIST_BROKER_LEASES,
-                BodyCase.LIST_PEERS}) {
+                BodyCase.LIST_PEERS, BodyCase.WATCH}) {
             REQUIRED.put(c, EnumSet.of(Permission.READ));
         }
         // a broker reads its own registration back (RocketMQ's QUERY_DATA_VERSION is answered from it)

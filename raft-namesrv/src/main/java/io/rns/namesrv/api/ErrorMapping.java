@@ -21,7 +21,7 @@ public final class ErrorMapping {
 
     private static final Set<ErrorCode> RETRIABLE = EnumSet.of(ErrorCode.NOT_LEADER, ErrorCode.NO_QUORUM,
             ErrorCode.DEADLINE_EXCEEDED, ErrorCode.OUTCOME_UNKNOWN, ErrorCode.STALENESS_EXCEEDED, ErrorCode.OVERLOADED,
-            ErrorCode.SHUTTING_DOWN, ErrorCode.MIN_INDEX_NOT_REACHED);
+            ErrorCode.SHUTTING_DOWN, ErrorCode.MIN_INDEX_NOT_REACHED, ErrorCode.TOO_MANY_WATCHES);
 
     private ErrorMapping() {
     }

@@ -2,8 +2,8 @@ package io.rns.namesrv.api;
 
 import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.read.ReadService;
+import io.rns.namesrv.read.WireRoutes;
 import io.rns.rpc.transport.InboundContext;
-import io.rns.rpc.v1.BrokerData;
 import io.rns.rpc.v1.ClusterBrokerNames;
 import io.rns.rpc.v1.DataVersion;
 import io.rns.rpc.v1.ErrorCode;
@@ -17,19 +17,15 @@ import io.rns.rpc.v1.KvListRequest;
 import io.rns.rpc.v1.KvListResponse;
 import io.rns.rpc.v1.ListTopicsRequest;
 import io.rns.rpc.v1.ListTopicsResponse;
-import io.rns.rpc.v1.QueueData;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
-import io.rns.rpc.v1.TopicRoute;
 import io.rns.rpc.v1.UnitFilter;
-import io.rns.statemachine.BrokerGroup;
 import io.rns.statemachine.BrokerMember;
 import io.rns.statemachine.Limits;
 import io.rns.statemachine.QueueConfig;
 import io.rns.statemachine.RouteImage;
 import io.rns.statemachine.TopicRouteView;
 
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -69,35 +65,14 @@ record QueryHandlers(ReadService reads, Responses responses, Executor executor) 
             TopicRouteView v = image.route(topic).orElseThrow(
                     () -> new RnsException(ErrorCode.TOPIC_NOT_FOUND, "no route for topic '" + topic + "'"));
             return ResponseEnvelope.newBuilder()
-                    .setGetTopicRoute(GetTopicRouteResponse.newBuilder().setRoute(toWire(v)));
+                    .setGetTopicRoute(GetTopicRouteResponse.newBuilder().setRoute(WireRoutes.route(v)));
         });
-    }
-
-    static TopicRoute toWire(TopicRouteView v) {
-        TopicRoute.Builder b = TopicRoute.newBuilder().setTopic(v.topic());
-        for (Map.Entry<String, QueueConfig> q : v.queues().entrySet()) {
-            QueueConfig c = q.getValue();
-            b.addQueueDatas(QueueData.newBuilder().setBrokerName(q.getKey()).setReadQueueNums(c.readQueueNums())
-                    .setWriteQueueNums(c.writeQueueNums()).setPerm(c.perm()).setTopicSysFlag(c.topicSysFlag()));
-        }
-        for (BrokerGroup g : v.brokers()) {
-            b.addBrokerDatas(toWire(g));
-        }
-        return b.build();
-    }
-
-    static BrokerData toWire(BrokerGroup g) {
-        BrokerData.Builder d = BrokerData.newBuilder().setCluster(g.cluster()).setBrokerName(g.brokerName());
-        for (BrokerMember m : g.members().values()) {
-            d.putBrokerAddrs(m.brokerId(), m.addr());
-        }
-        return d.build();
     }
 
     CompletableFuture<ResponseEnvelope> clusterInfo(RequestEnvelope req, InboundContext ctx, long timeoutMs) {
         return read(req, ctx, timeoutMs, image -> {
             GetClusterInfoResponse.Builder b = GetClusterInfoResponse.newBuilder();
-            image.brokerGroups().forEach((name, g) -> b.putBrokerAddrTable(name, toWire(g)));
+            image.brokerGroups().forEach((name, g) -> b.putBrokerAddrTable(name, WireRoutes.group(g)));
             image.clusters().forEach((cluster, names) -> b.putClusterAddrTable(cluster,
                     ClusterBrokerNames.newBuilder().addAllBrokerNames(names).build()));
             return ResponseEnvelope.newBuilder().setGetClusterInfo(b);

@@ -9,6 +9,7 @@ import io.rns.namesrv.consensus.NodeState;
 import io.rns.namesrv.liveness.ConnectionRegistry;
 import io.rns.namesrv.liveness.LivenessService;
 import io.rns.namesrv.read.ReadService;
+import io.rns.namesrv.watch.WatchHub;
 import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.transport.RequestHandler;
@@ -46,7 +47,8 @@ public final class RequestDispatcher implements RequestHandler {
 
     public RequestDispatcher(NamesrvConfig config, Consensus consensus, ReadService reads, WriteService writes,
             Responses responses, Executor readExecutor, LivenessService liveness, ConnectionRegistry connections,
-            LeaderForwarding forwarding, RequestMetrics metrics, BackupSource backups, Authenticator auth) {
+            LeaderForwarding forwarding, RequestMetrics metrics, BackupSource backups, Authenticator auth,
+            WatchHub watches) {
         this.config = config;
         this.gate = new AccessGate(auth);
         this.metrics = metrics;
@@ -81,6 +83,8 @@ public final class RequestDispatcher implements RequestHandler {
                 admin::changeWritePerm);
         write(BodyCase.REGISTER_TOPIC, r -> RequestValidator.validate(r.getRegisterTopic()), admin::registerTopic);
         write(BodyCase.OPEN_SESSION, Route.Check.NONE, admin::openSession);
+        WatchHandlers watch = new WatchHandlers(watches, reads, responses, config.watch());
+        routes.put(BodyCase.WATCH, Route.local(watch::validate, watch::watch));
         read(BodyCase.GET_BROKER, queries::getBroker);
         read(BodyCase.GET_TOPIC_ROUTE, queries::topicRoute);
         read(BodyCase.GET_CLUSTER_INFO, queries::clusterInfo);

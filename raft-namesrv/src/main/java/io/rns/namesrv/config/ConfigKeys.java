@@ -163,6 +163,24 @@ public final class ConfigKeys {
             1, Limits.MAX_SESSIONS, NamesrvConfig::maxSessions,
             "client sessions open at once at most; beyond it opening one is refused (OVERLOADED)");
 
+    // Watch polls
+    public static final ConfigKey<Integer> WATCH_HISTORY_CHANGES = ConfigKey.ofInt("watch.history-changes", 20_000,
+            "changes", 1, 10_000_000, c -> c.watch().historyChanges(),
+            "route changes kept for watchers to resume from; a watcher further behind gets a reset (the whole view)");
+    public static final ConfigKey<Integer> WATCH_MAX_PER_CONNECTION = ConfigKey.ofInt("watch.max-per-connection", 256,
+            "polls", 1, 1_000_000, c -> c.watch().maxPerConnection(),
+            "watch polls one connection may hold at once; beyond it TOO_MANY_WATCHES");
+    public static final ConfigKey<Integer> WATCH_MAX_WATCHERS = ConfigKey.ofInt("watch.max-watchers", 10_000, "polls",
+            1, 10_000_000, c -> c.watch().maxWatchers(),
+            "watch polls this node holds at once; beyond it TOO_MANY_WATCHES");
+    public static final ConfigKey<Integer> WATCH_COALESCE_MS = ConfigKey.ofInt("watch.coalesce-ms", 5, "ms", 0, 10_000,
+            c -> c.watch().coalesceMs(), "a poll gathers a burst this long after its first change before answering");
+    public static final ConfigKey<Integer> WATCH_DEFAULT_WAIT_MS = ConfigKey.ofInt("watch.default-wait-ms", 30_000,
+            "ms", 100, 600_000, c -> c.watch().defaultWaitMs(),
+            "how long a poll that names no max_wait_ms is held when nothing changes; below rpc.idle-timeout-ms");
+    public static final ConfigKey<Integer> WATCH_MAX_TOPICS = ConfigKey.ofInt("watch.max-topics", 1_000, "topics", 1,
+            1_000_000, c -> c.watch().maxTopics(), "topics one watch request may name");
+
     // Shutdown
     public static final ConfigKey<Integer> LEADER_TRANSFER_TIMEOUT_MS = ConfigKey.ofInt(
             "shutdown.leader-transfer-timeout-ms", 3000, "ms", 0, 600_000, NamesrvConfig::leaderTransferTimeoutMs,
@@ -258,12 +276,13 @@ public final class ConfigKeys {
             TLS_TRUST_FILE, TLS_CLIENT_AUTH, AUTH_ENABLED, AUTH_ACCOUNTS_FILE, AUTH_NODE_ACCOUNT, ELECTION_TIMEOUT_MS,
             MAX_ELECTION_DELAY_MS, SNAPSHOT_INTERVAL_SECS, SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG,
             MAX_LOGS_IN_MEMORY_BYTES, PEERS_FROM_MEMBERS_ONLY, DEFAULT_CONSISTENCY, READ_TIMEOUT_MS, WRITE_TIMEOUT_MS,
-            UNCHANGED_BARRIER, SESSION_TIMEOUT_MS, SESSION_MAX_OPEN, LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS,
-            MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, EXPIRE_WHEN_ALL_CLOSED, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC,
-            EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS,
-            LEADERLESS_PERSIST, ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES,
-            ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS,
-            ROCKETMQ_QUEUE_CAPACITY, ADMIN_LISTEN_PORT, READY_MAX_APPLY_LAG, EXIT_ON_HALT,
+            UNCHANGED_BARRIER, SESSION_TIMEOUT_MS, SESSION_MAX_OPEN, WATCH_HISTORY_CHANGES, WATCH_MAX_PER_CONNECTION,
+            WATCH_MAX_WATCHERS, WATCH_COALESCE_MS, WATCH_DEFAULT_WAIT_MS, WATCH_MAX_TOPICS, LEADER_TRANSFER_TIMEOUT_MS,
+            DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS, EXPIRE_WHEN_ALL_CLOSED, SCAN_INTERVAL_MS,
+            EXPIRY_RATE_PER_SEC, EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS,
+            LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST, ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES,
+            ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS,
+            ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY, ADMIN_LISTEN_PORT, READY_MAX_APPLY_LAG, EXIT_ON_HALT,
             UNSAFE_LOCAL_LINEARIZABLE_READS);
 
     /** The names of {@link #ALL}. */

@@ -26,8 +26,8 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         int writeTimeoutMs, boolean leaseConfirmsUnchanged, int sessionTimeoutMs, int maxSessions,
         int leaderTransferTimeoutMs, int priorityThreads, LivenessConfig liveness, boolean expireWhenAllClosed,
         Mode mode, int leaderlessBrokerTimeoutMs, int leaderlessScanIntervalMs, boolean leaderlessPersist,
-        boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq, Operations operations, ConnectionLimits limits,
-        TlsSettings tls, Auth auth) {
+        boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq, Operations operations, Watch watch,
+        ConnectionLimits limits, TlsSettings tls, Auth auth) {
 
     /**
      * Authentication and authorization (keys auth.*).
@@ -53,6 +53,20 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         public boolean adminEnabled() {
             return adminPort > 0;
         }
+    }
+
+    /**
+     * Watch polls (keys watch.*).
+     *
+     * @param historyChanges   route changes this node keeps for watchers to resume from; older ones answer a reset
+     * @param maxPerConnection watch polls one connection may hold at once
+     * @param maxWatchers      watch polls this node holds at once
+     * @param coalesceMs       default time a poll gathers a burst after its first change before answering
+     * @param defaultWaitMs    default time a poll is held when nothing changes
+     * @param maxTopics        topics one watch may name
+     */
+    public record Watch(int historyChanges, int maxPerConnection, int maxWatchers, int coalesceMs, int defaultWaitMs,
+            int maxTopics) {
     }
 
     /**
@@ -448,6 +462,14 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
             Operations operations = new Operations(get(ConfigKeys.ADMIN_LISTEN_PORT),
                     get(ConfigKeys.READY_MAX_APPLY_LAG), get(ConfigKeys.EXIT_ON_HALT));
             checkAdminPort(operations.adminPort(), rocketmq.listenPort(), nodeId, members);
+            Watch watch = new Watch(get(ConfigKeys.WATCH_HISTORY_CHANGES), get(ConfigKeys.WATCH_MAX_PER_CONNECTION),
+                    get(ConfigKeys.WATCH_MAX_WATCHERS), get(ConfigKeys.WATCH_COALESCE_MS),
+                    get(ConfigKeys.WATCH_DEFAULT_WAIT_MS), get(ConfigKeys.WATCH_MAX_TOPICS));
+            if (watch.defaultWaitMs() >= get(ConfigKeys.IDLE_TIMEOUT_MS)) {
+                throw new IllegalArgumentException(ConfigKeys.WATCH_DEFAULT_WAIT_MS.name() + "=" + watch.defaultWaitMs()
+                        + " must be below " + ConfigKeys.IDLE_TIMEOUT_MS.name() + "=" + get(ConfigKeys.IDLE_TIMEOUT_MS)
+                        + ": an idle connection holding a poll would be closed");
+            }
             Path dataDir = get(ConfigKeys.DATA_DIR);
             int electionTimeoutMs = get(ConfigKeys.ELECTION_TIMEOUT_MS);
             int maxElectionDelayMs = get(ConfigKeys.MAX_ELECTION_DELAY_MS);
@@ -465,7 +487,7 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
                     get(ConfigKeys.EXPIRE_WHEN_ALL_CLOSED), get(ConfigKeys.MODE),
                     get(ConfigKeys.LEADERLESS_BROKER_TIMEOUT_MS), get(ConfigKeys.LEADERLESS_SCAN_INTERVAL_MS),
                     get(ConfigKeys.LEADERLESS_PERSIST), get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq,
-                    operations, new ConnectionLimits(get(ConfigKeys.MAX_CONNECTIONS),
+                    operations, watch, new ConnectionLimits(get(ConfigKeys.MAX_CONNECTIONS),
                             get(ConfigKeys.MAX_CONNECTIONS_PER_HOST), get(ConfigKeys.MAX_IN_FLIGHT_PER_CONNECTION)),
                     tls(), auth());
         }

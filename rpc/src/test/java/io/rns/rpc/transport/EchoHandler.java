@@ -62,6 +62,7 @@ final class EchoHandler implements RequestHandler {
                     .setPreviousLeaderId(req.getTransferLeadership().getNodeId()));
             case BROKER_CONNECTIONS -> b.setBrokerConnections(
                     BrokerConnectionsResponse.newBuilder().setOpen((int) req.getBrokerConnections().getBrokerId()));
+            case WATCH -> b.setWatch(WatchResponse.newBuilder().setRevision(req.getWatch().getFromRevision() + 1));
             case BODY_NOT_SET -> b.setHeader(okHeader().toBuilder().setCode(ErrorCode.UNSUPPORTED_REQUEST));
         }
         return b.build();

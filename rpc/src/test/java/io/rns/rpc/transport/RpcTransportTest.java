@@ -129,6 +129,8 @@ class RpcTransportTest {
                         .setTransferLeadership(TransferLeadershipRequest.newBuilder().setNodeId("n2")).build(),
                 RequestEnvelope.newBuilder()
                         .setBrokerConnections(BrokerConnectionsRequest.newBuilder().setBrokerName("b1").setBrokerId(2))
+                        .build(),
+                RequestEnvelope.newBuilder().setWatch(WatchRequest.newBuilder().addTopics("t1").setFromRevision(41))
                         .build());
     }
 
