@@ -117,6 +117,36 @@ final class Caller {
     public record Answer(ResponseEnvelope response, String endpoint) {
     }
 
+    /**
+     * One attempt at one endpoint with this client's id and credentials, no retry, no redirect: for a long poll,
+     * whose deadline is its own. Completes with the response whatever its code, or exceptionally with a
+     * {@link NamesrvException} (a transport failure or timeout; retriable).
+     */
+    public CompletableFuture<ResponseEnvelope> once(String endpoint, RequestEnvelope.Builder request,
+            Duration timeout) {
+        RequestEnvelope req = request.clone().setClientId(clientId).setAuth(credentials).build();
+        CompletableFuture<ResponseEnvelope> f;
+        try {
+            f = rpc.call(endpoint, req, timeout);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.handle((resp, err) -> {
+            if (err == null) {
+                router.learn(resp.getHeader(), endpoint);
+                return resp;
+            }
+            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (cause instanceof RpcTransportException te) {
+                Kind kind = te instanceof RpcTimeoutException ? Kind.TIMEOUT
+                        : te instanceof RpcConnectException ? Kind.CONNECT_FAILED : Kind.CONNECTION_CLOSED;
+                throw new NamesrvException(kind, ErrorCode.ERROR_CODE_UNSPECIFIED, te.getMessage(), true, "", null,
+                        false, endpoint, 1, te);
+            }
+            throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
+        });
+    }
+
     /** Completes with an OK answer, or exceptionally with a {@link NamesrvException} (see NamesrvClient). */
     public CompletableFuture<Answer> call(RequestEnvelope.Builder request, CallOptions options, boolean isRead) {
         return call(request, options, isRead, isRead);

@@ -10,6 +10,7 @@ import io.rns.rpc.v1.ResponseEnvelope;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -50,6 +51,10 @@ final class ClientEngine implements AutoCloseable {
 
     ModeResolver modes() {
         return modes;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
     }
 
     /**

@@ -433,6 +433,26 @@ public final class NamesrvClient implements AutoCloseable {
         return engine.callAsync(request, options, isRead);
     }
 
+    /**
+     * Starts a {@link RouteWatcher} over this client's nodes: its first poll reads at the client's default level, the
+     * next ones are held up to 30 s each. Close the watcher (or this client) to stop it.
+     */
+    public RouteWatcher watch(RouteWatcher.Scope scope, RouteWatcher.Listener listener) {
+        return watch(scope, listener, null, Duration.ofSeconds(30));
+    }
+
+    /**
+     * As {@link #watch(RouteWatcher.Scope, RouteWatcher.Listener)}; {@code firstRead} is the level of the first poll
+     * ({@code null} = the client's default) and {@code maxWait} how long a node holds a poll when nothing changes
+     * (keep it below the nodes' rpc.idle-timeout-ms).
+     */
+    public RouteWatcher watch(RouteWatcher.Scope scope, RouteWatcher.Listener listener, Consistency firstRead,
+            Duration maxWait) {
+        RouteWatcher w = new RouteWatcher(caller, engine.scheduler(), scope, listener, firstRead, maxWait);
+        w.start();
+        return w;
+    }
+
     /** Closes connections and threads; pending calls fail. */
     @Override
     public void close() {
