@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         StatusCommand.class, BrokerCommands.Register.class, BrokerCommands.Unregister.class, TopicCommands.Route.class,
         TopicCommands.ClusterInfo.class, TopicCommands.Topics.class, TopicCommands.DeleteTopic.class,
         KvCommands.Kv.class, BrokerCommands.Heartbeat.class, BrokerCommands.Brokers.class, PeerCommands.Peers.class,
-        SnapshotCommands.Snapshot.class, ShadowCommand.class, ImportKvCommand.class,
+        SnapshotCommands.Snapshot.class, ShadowCommand.class, ImportKvCommand.class, WatchCommand.class,
         CommandLine.HelpCommand.class}, footerHeading = "%nOutput:%n", footer = {
                 "After each result a meta line: served=<LEVEL> node=<id> role=<ROLE> term=<n> applied=<n> endpoint=<host:port>",
                 "(served=NONE for writes). Errors: 'error: <CODE>: <message> [leader=<hint>]' on stderr.",

@@ -71,6 +71,56 @@ class RnsCliTest {
         assertTrue(meta.startsWith("served=" + served + " node=" + node + " role=" + role + " "), meta);
     }
 
+    /** A route of {@code topic} on broker-a with {@code queues} read and write queues. */
+    static TopicRoute routeOf(String topic, int queues) {
+        return TopicRoute.newBuilder().setTopic(topic)
+                .addQueueDatas(QueueData.newBuilder().setBrokerName("broker-a").setReadQueueNums(queues)
+                        .setWriteQueueNums(queues).setPerm(6))
+                .addBrokerDatas(BrokerData.newBuilder().setCluster("DefaultCluster").setBrokerName("broker-a")
+                        .putBrokerAddrs(0, "10.0.0.1:10911"))
+                .build();
+    }
+
+    @Test
+    void watchPrintsTheResetThenEachChangeAndResumesFromTheLastRevision() {
+        List<Long> froms = new java.util.concurrent.CopyOnWriteArrayList<>();
+        leader.script = r -> {
+            if (r.getBodyCase() != RequestEnvelope.BodyCase.WATCH) {
+                return null;
+            }
+            long from = r.getWatch().getFromRevision();
+            froms.add(from);
+            WatchResponse.Builder w = WatchResponse.newBuilder();
+            if (from == 0) {
+                w.setReset(true).setRevision(5).addEvents(
+                        WatchEvent.newBuilder().setRevision(5).setTopic("TopicA").setRoute(routeOf("TopicA", 4)));
+            } else if (from == 5) {
+                w.setRevision(7)
+                        .addEvents(WatchEvent.newBuilder().setRevision(6).setTopic("TopicA")
+                                .setRoute(routeOf("TopicA", 8)))
+                        .addEvents(WatchEvent.newBuilder().setRevision(7).setTopic("TopicA").setDeleted(true));
+            } else {
+                w.setRevision(from); // nothing more: a held poll that ends empty
+            }
+            return leader.ok(r).setWatch(w).build();
+        };
+        assertEquals(0, run(withLeader("watch", "--topic", "TopicA", "--count", "2")), err);
+        assertTrue(out.startsWith("reset revision=5 topics=1\n  topic=TopicA\n  queue broker=broker-a read=4 write=4"),
+                out);
+        assertTrue(out.contains("change revision=6 topic=TopicA\n  topic=TopicA\n  queue broker=broker-a read=8"), out);
+        assertTrue(out.contains("change revision=7 topic=TopicA deleted"), out);
+        assertEquals(List.of(0L, 5L), froms.subList(0, 2), "the second poll resumes from the reset's revision");
+        assertEquals(List.of("TopicA"),
+                leader.received.stream().filter(r -> r.getBodyCase() == RequestEnvelope.BodyCase.WATCH).findFirst()
+                        .orElseThrow().getWatch().getTopicsList());
+    }
+
+    @Test
+    void watchRefusesTwoScopes() {
+        assertEquals(1, run(withLeader("watch", "--topic", "TopicA", "--all")));
+        assertTrue(err.contains("give one of --topic, --cluster or --all"), err);
+    }
+
     @Test
     void routePrintsRouteAndMeta() {
         assertEquals(0, run(withLeader("route", "TopicA")), err);
