@@ -15,7 +15,7 @@ Starts the stock RocketMQ 5.5.0 NameServer (own JVM) and a 3-node RNS cluster (o
 with free ports, drives both with the same load client, writes results.json, results.md and SVG plots, stops every
 process it started (by pid) and prints the results directory. Default: every scenario; about 10 minutes on 2 cores.
 
-Scenarios (in this order): reads registrations failover detection scale
+Scenarios (in this order): reads registrations failover detection scale watch
   --smoke            a few seconds per scenario (numbers meaningless; CI runs this through BenchSmokeTest)
   --scenario NAME... one or more scenario names (or "all")
   --duration S       measured seconds per load cell (default 4, max 20); --warmup S (default 1)
@@ -47,7 +47,7 @@ while (($#)); do
       shift
       names=()
       while (($#)) && [[ "$1" != --* ]]; do names+=("$1"); shift; done
-      ((${#names[@]})) || die "--scenario needs at least one name (reads registrations failover detection scale all)"
+      ((${#names[@]})) || die "--scenario needs at least one name (reads registrations failover detection scale watch all)"
       ARGS+=("--scenario" "$(IFS=,; echo "${names[*]}")")
       ;;
     *) ARGS+=("$1"); shift ;;

@@ -9,6 +9,7 @@ import io.rns.bench.scenario.ReadsScenario;
 import io.rns.bench.scenario.RegistrationsScenario;
 import io.rns.bench.scenario.ScaleScenario;
 import io.rns.bench.scenario.Scenario;
+import io.rns.bench.scenario.WatchScenario;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,7 +31,7 @@ import java.util.concurrent.Callable;
         + "starts itself (all on 127.0.0.1, free ports), and writes results.json, results.md and SVG plots.")
 public final class BenchMain implements Callable<Integer> {
     public static final List<Scenario> ALL = List.of(new ReadsScenario(), new RegistrationsScenario(),
-            new FailoverScenario(), new DetectionScenario(), new ScaleScenario());
+            new FailoverScenario(), new DetectionScenario(), new ScaleScenario(), new WatchScenario());
 
     @Option(names = "--scenario", split = ",", paramLabel = "NAME", description = "scenario(s) to run, in the given order: reads, registrations, failover, detection, scale "
             + "(default: all, in that order)")

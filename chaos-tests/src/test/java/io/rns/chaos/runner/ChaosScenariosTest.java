@@ -128,6 +128,17 @@ class ChaosScenariosTest {
     }
 
     @Test
+    void watchersSeeEachRouteOnceInOrderAcrossLeaderChangesPartitionsAndRestarts() throws Exception {
+        WatchRun.Result r = WatchRun.run(new WatchRun.Config("raft-3-watch", seed(), Duration.ofSeconds(20),
+                List.of(new IsolateLeader(), new KillRestart(), new RandomHalves()), 2, 6, 4, OUT,
+                Duration.ofSeconds(4), Duration.ofSeconds(2)));
+        assertTrue(r.acknowledged() > 100, "the writers must actually write: " + r.acknowledged());
+        assertTrue(r.notifications() > 100, "the watchers must actually be told: " + r.notifications());
+        assertTrue(r.faults().size() >= 2, "faults must actually happen: " + r.faults());
+        assertTrue(r.clean(), r.problems() + "; see " + r.dir());
+    }
+
+    @Test
     void theCheckerCatchesADeliberatelyUnsafeReadPath() throws Exception {
         // replica-local reads labelled LINEARIZABLE (test-only server flag): the harness must find the lie
         ChaosRun.Result r = ChaosRun
