@@ -169,7 +169,8 @@ public final class NamesrvNode implements AutoCloseable {
                 writes, forwarding, config.expireWhenAllClosed() && !leaderless ? forwarding : null,
                 config.writeTimeoutMs());
         ConnectionRegistry connections = connectionLoss.registry();
-        metrics = new NodeMetrics(config.nodeId()).bindNode(consensus, this::readiness).bindLiveness(liveness);
+        metrics = new NodeMetrics(config.nodeId()).bindNode(consensus, this::readiness).bindLiveness(liveness)
+                .bindWatch(watches);
         RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor,
                 liveness, connections, forwarding, new RequestMetrics(metrics.registry()),
                 () -> stateMachine.exportBackup(consensus.state().term(), config.nodeId(), System.currentTimeMillis()),

@@ -13,7 +13,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The node's one-way stack (DESIGN §2): admin, api -> {write, read, liveness} -> consensus -> config -> base, with raft/
+ * The node's one-way stack (DESIGN §2): admin, api -> {write, read, liveness, watch} -> consensus -> config -> base, with raft/
  * and leaderless/ implementing the consensus ports, no package cycles, and write/ building no wire answers. Each rule
  * is also run against a planted violation (test package io.rns.archfixture: write importing api) to show it can fail.
  */
@@ -37,28 +37,36 @@ class NodeLayeringTest {
         return layeredArchitecture().consideringOnlyDependenciesInLayers().layer("root").definedBy(root).layer("admin")
                 .definedBy(root + ".admin..").layer("spi").definedBy(root + ".spi..").layer("api")
                 .definedBy(root + ".api..").layer("services")
-                .definedBy(root + ".write..", root + ".read..", root + ".liveness..").layer("engines")
-                .definedBy(root + ".raft..", root + ".leaderless..").layer("consensus").definedBy(root + ".consensus..")
-                .layer("auth").definedBy(root + ".auth..").layer("config").definedBy(root + ".config..").layer("base")
-                .definedBy(root + ".base..").whereLayer("root").mayNotBeAccessedByAnyLayer().whereLayer("admin")
-                .mayOnlyBeAccessedByLayers("root").whereLayer("spi").mayOnlyBeAccessedByLayers("root").whereLayer("api")
-                .mayOnlyBeAccessedByLayers("root").whereLayer("services")
-                .mayOnlyBeAccessedByLayers("root", "admin", "api", "services").whereLayer("engines")
-                .mayOnlyBeAccessedByLayers("root").whereLayer("auth").mayOnlyBeAccessedByLayers("root", "spi", "api")
-                .whereLayer("consensus").mayOnlyBeAccessedByLayers("root", "admin", "api", "services", "engines")
-                .whereLayer("config")
+                .definedBy(root + ".write..", root + ".read..", root + ".liveness..", root + ".watch..")
+                .layer("engines").definedBy(root + ".raft..", root + ".leaderless..").layer("consensus")
+                .definedBy(root + ".consensus..").layer("auth").definedBy(root + ".auth..").layer("config")
+                .definedBy(root + ".config..").layer("base").definedBy(root + ".base..").whereLayer("root")
+                .mayNotBeAccessedByAnyLayer().whereLayer("admin").mayOnlyBeAccessedByLayers("root").whereLayer("spi")
+                .mayOnlyBeAccessedByLayers("root").whereLayer("api").mayOnlyBeAccessedByLayers("root")
+                .whereLayer("services").mayOnlyBeAccessedByLayers("root", "admin", "api", "services")
+                .whereLayer("engines").mayOnlyBeAccessedByLayers("root").whereLayer("auth")
+                .mayOnlyBeAccessedByLayers("root", "spi", "api").whereLayer("consensus")
+                .mayOnlyBeAccessedByLayers("root", "admin", "api", "services", "engines").whereLayer("config")
                 .mayOnlyBeAccessedByLayers("root", "admin", "spi", "api", "auth", "services", "engines", "consensus")
                 .withOptionalLayers(true);
     }
 
-    /** Inside the services layer: liveness may use the write path (expiries are writes); nothing else crosses. */
+    /**
+     * Inside the services layer: liveness may use the write path (expiries are writes) and watch the read path's wire
+     * form of a route; nothing else crosses.
+     */
     static ArchRule servicesStayApart(String root) {
         return CompositeArchRule
                 .of(noClasses().that().resideInAPackage(root + ".write..").should().dependOnClassesThat()
-                        .resideInAnyPackage(root + ".api..", root + ".read..", root + ".liveness..", root + ".spi.."))
+                        .resideInAnyPackage(root + ".api..", root + ".read..", root + ".liveness..", root + ".spi..",
+                                root + ".watch.."))
                 .and(noClasses().that().resideInAPackage(root + ".read..").should().dependOnClassesThat()
+                        .resideInAnyPackage(root + ".api..", root + ".write..", root + ".liveness..", root + ".spi..",
+                                root + ".watch..")
+                        .allowEmptyShould(true)) // the planted fixture has no read package
+                .and(noClasses().that().resideInAPackage(root + ".watch..").should().dependOnClassesThat()
                         .resideInAnyPackage(root + ".api..", root + ".write..", root + ".liveness..", root + ".spi..")
-                        .allowEmptyShould(true)); // the planted fixture has no read package
+                        .allowEmptyShould(true));
     }
 
     static ArchRule writeBuildsNoWireAnswers(String root) {

@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rns.namesrv.consensus.NodeState;
 import io.rns.namesrv.consensus.NodeStatus;
 import io.rns.namesrv.liveness.LivenessService;
+import io.rns.namesrv.watch.WatchHub;
 import io.rns.rpc.transport.RpcServer;
 import io.rns.rpc.v1.Role;
 import io.rns.statemachine.RouteStateMachine;
@@ -114,6 +115,15 @@ public final class NodeMetrics implements AutoCloseable {
     }
 
     /** The admin listener's own requests and refusals ({@code port="admin"}). */
+    public NodeMetrics bindWatch(WatchHub hub) {
+        gauge("rns.watch.polls", "watch polls this node holds now", hub, WatchHub::waiting);
+        gauge("rns.watch.history.changes", "route changes held for watchers to resume from", hub,
+                WatchHub::historySize);
+        gauge("rns.watch.history.floor", "the oldest revision a watcher can resume from without a reset", hub,
+                WatchHub::floor);
+        return this;
+    }
+
     public NodeMetrics bindAdmin(Supplier<AdminServer.Stats> stats) {
         FunctionCounter.builder("rns.admin.requests", stats, s -> s.get().requests())
                 .description("admin listener requests (status page, metrics, probes)").tag("port", "admin")

@@ -70,7 +70,7 @@ class AdminListenerClusterTest extends ClusterTestBase {
                 "rns_raft_engine_values_count{name=\"append-logs-count\",@}",
                 "rns_request_queue_seconds_count{kind=\"kv_get\",@} 1",
                 "rns_raft_engine_seconds_count{name=\"rns-read-barrier-linearizable\",@} 1", "rns_store_keys{@}",
-                "rns_store_sst_bytes{@}");
+                "rns_store_sst_bytes{@}", "rns_watch_polls{@} 0.0", "rns_watch_history_floor{@}");
         for (String series : expected) {
             contains(body, series.replace("@", "node=\"" + fid + "\""));
         }
