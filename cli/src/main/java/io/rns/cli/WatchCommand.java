@@ -57,7 +57,8 @@ final class WatchCommand extends ClientCommand {
                 synchronized (out) {
                     if (output.json()) {
                         new TreeMap<>(routes).forEach((t, r) -> out.println(event(revision, t, r, true)));
-                        out.println("{\"reset\":true,\"revision\":" + revision + ",\"topics\":" + routes.size() + "}");
+                        out.println(
+                                "{\"reset\":true,\"revision\":\"" + revision + "\",\"topics\":" + routes.size() + "}");
                     } else {
                         out.println("reset revision=" + revision + " topics=" + routes.size());
                         new TreeMap<>(routes).values().forEach(r -> Lines.route(r).forEach(l -> out.println("  " + l)));

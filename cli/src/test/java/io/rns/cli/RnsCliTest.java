@@ -88,10 +88,10 @@ class RnsCliTest {
             if (r.getBodyCase() != RequestEnvelope.BodyCase.WATCH) {
                 return null;
             }
-            long from = r.getWatch().getFromRevision();
+            long from = r.getWatch().hasFromRevision() ? r.getWatch().getFromRevision() : -1;
             froms.add(from);
             WatchResponse.Builder w = WatchResponse.newBuilder();
-            if (from == 0) {
+            if (from < 0) {
                 w.setReset(true).setRevision(5).addEvents(
                         WatchEvent.newBuilder().setRevision(5).setTopic("TopicA").setRoute(routeOf("TopicA", 4)));
             } else if (from == 5) {
@@ -109,7 +109,8 @@ class RnsCliTest {
                 out);
         assertTrue(out.contains("change revision=6 topic=TopicA\n  topic=TopicA\n  queue broker=broker-a read=8"), out);
         assertTrue(out.contains("change revision=7 topic=TopicA deleted"), out);
-        assertEquals(List.of(0L, 5L), froms.subList(0, 2), "the second poll resumes from the reset's revision");
+        assertEquals(List.of(-1L, 5L), froms.subList(0, 2),
+                "the first poll starts (no from_revision), the second resumes from the reset's revision");
         assertEquals(List.of("TopicA"),
                 leader.received.stream().filter(r -> r.getBodyCase() == RequestEnvelope.BodyCase.WATCH).findFirst()
                         .orElseThrow().getWatch().getTopicsList());

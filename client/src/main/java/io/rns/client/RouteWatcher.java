@@ -94,6 +94,8 @@ public final class RouteWatcher implements AutoCloseable {
     private volatile long revision;
     private volatile boolean closed;
     private volatile String lastEndpoint;
+    /** A reset was received: later polls resume from {@link #revision}. */
+    private boolean answered;
     private int next;
     private int failures;
 
@@ -133,10 +135,13 @@ public final class RouteWatcher implements AutoCloseable {
             return;
         }
         String endpoint = endpoints.get(next % endpoints.size());
-        long from = caller.leaderless() && !endpoint.equals(lastEndpoint) ? 0 : revision;
-        RequestEnvelope.Builder b = RequestEnvelope.newBuilder()
-                .setWatch(scope.request().setFromRevision(from).setMaxWaitMs(maxWaitMs));
-        if (from == 0) {
+        boolean start = !answered || (caller.leaderless() && !endpoint.equals(lastEndpoint));
+        WatchRequest.Builder w = scope.request().setMaxWaitMs(maxWaitMs);
+        if (!start) {
+            w.setFromRevision(revision);
+        }
+        RequestEnvelope.Builder b = RequestEnvelope.newBuilder().setWatch(w);
+        if (start) {
             b.setRead(ReadOptions.newBuilder()
                     .setConsistency(firstRead != null ? firstRead : caller.effectiveDefaultConsistency()));
         }
@@ -182,6 +187,7 @@ public final class RouteWatcher implements AutoCloseable {
             return; // cannot happen with a correct server (it waits for the revision); never go back
         }
         if (w.getReset()) {
+            answered = true;
             Map<String, TopicRoute> routes = new LinkedHashMap<>();
             for (WatchEvent e : w.getEventsList()) {
                 routes.put(e.getTopic(), e.getRoute());

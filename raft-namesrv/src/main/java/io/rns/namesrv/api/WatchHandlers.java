@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Watch polls. The first poll of a watcher (from_revision 0) passes the read barrier of its level and is answered
+ * Watch polls. The first poll of a watcher (from_revision unset) passes the read barrier of its level and is answered
  * with a reset at or after the barrier's index; a resuming poll is served at SEQUENTIAL: never older than the
  * revision the watcher already saw, wherever it saw it.
  */
@@ -60,13 +60,14 @@ record WatchHandlers(WatchHub hub, ReadService reads, Responses responses, Names
         long wait = Math.max(0, Math.min(w.getMaxWaitMs() > 0 ? w.getMaxWaitMs() : config.defaultWaitMs(),
                 timeoutMs - ANSWER_MARGIN_MS));
         long coalesce = w.getCoalesceMs() > 0 ? w.getCoalesceMs() : config.coalesceMs();
-        long from = w.getFromRevision();
-        if (from == 0) {
+        if (!w.hasFromRevision()) {
             return reads.read(req.getRead(), timeoutMs, ctx::isConnectionOpen)
-                    .thenCompose(view -> hub.poll(selector, 0, view.image().appliedIndex(), wait, coalesce,
-                            ctx.connectionId(), ctx::onConnectionClose).thenApply(r -> answer(r, view.served())));
+                    .thenCompose(view -> hub
+                            .poll(selector, WatchHub.START, view.image().appliedIndex(), wait, coalesce,
+                                    ctx.connectionId(), ctx::onConnectionClose)
+                            .thenApply(r -> answer(r, view.served())));
         }
-        return hub.poll(selector, from, 0, wait, coalesce, ctx.connectionId(), ctx::onConnectionClose)
+        return hub.poll(selector, w.getFromRevision(), 0, wait, coalesce, ctx.connectionId(), ctx::onConnectionClose)
                 .thenApply(r -> answer(r, Consistency.SEQUENTIAL));
     }
 

@@ -191,9 +191,12 @@ public final class WatchHub implements AutoCloseable {
         }
     }
 
+    /** The {@code from} of a poll that starts a watch: its answer is a reset. */
+    public static final long START = -1;
+
     /**
-     * Starts a poll. {@code from} 0 asks for a reset once this node has applied {@code atLeast} (the index a read
-     * barrier returned); otherwise the changes after {@code from}, waiting up to {@code waitMs} for one. The
+     * Starts a poll. {@code from} {@link #START} asks for a reset once this node has applied {@code atLeast} (the
+     * index a read barrier returned); otherwise the changes after {@code from}, waiting up to {@code waitMs} for one. The
      * connection's first poll hooks {@code onConnectionClose} once; its polls are dropped when it closes.
      *
      * @throws RnsException TOO_MANY_WATCHES beyond the connection's or the node's limit, SHUTTING_DOWN once closed
@@ -250,7 +253,7 @@ public final class WatchHub implements AutoCloseable {
             return reset(p);
         }
         p.caughtUp = head >= p.target();
-        if (p.caughtUp && p.from > 0 && anySelectedAfter(p.selector, p.from)) {
+        if (p.caughtUp && p.from != START && anySelectedAfter(p.selector, p.from)) {
             return delta(p);
         }
         return null;
@@ -279,7 +282,7 @@ public final class WatchHub implements AutoCloseable {
     }
 
     private boolean needsReset(Poll p) {
-        return p.from == 0 ? head >= p.atLeast : p.from < floor;
+        return p.from == START ? head >= p.atLeast : p.from < floor;
     }
 
     private boolean anySelectedAfter(WatchSelector s, long from) {
@@ -328,7 +331,7 @@ public final class WatchHub implements AutoCloseable {
                 a = reset(p);
             } else if (head < p.target()) {
                 long behind = head;
-                a = p.from == 0
+                a = p.from == START
                         ? () -> p.future
                                 .completeExceptionally(
                                         new RnsException(ErrorCode.MIN_INDEX_NOT_REACHED,

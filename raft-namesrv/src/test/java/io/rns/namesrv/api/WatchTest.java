@@ -109,8 +109,12 @@ class WatchTest {
         return dispatcher.handle(RequestEnvelope.newBuilder().setWatch(w).build(), c);
     }
 
+    /** Starts a watch (no from_revision). */
+    private static final long START = -1;
+
     private static WatchRequest.Builder topics(long from, String... topics) {
-        return WatchRequest.newBuilder().addAllTopics(List.of(topics)).setFromRevision(from).setMaxWaitMs(10_000);
+        WatchRequest.Builder w = WatchRequest.newBuilder().addAllTopics(List.of(topics)).setMaxWaitMs(10_000);
+        return from == START ? w : w.setFromRevision(from);
     }
 
     private void ok(ResponseEnvelope r) {
@@ -130,7 +134,7 @@ class WatchTest {
     @Test
     void firstPollIsAResetThenChangesArriveAsEventsInOrder() throws Exception {
         ok(call(RequestDispatcherTest.register(broker("b1", 0, "127.0.0.1:10911", "t1", "t2"))));
-        WatchResponse first = done(watch(conn, topics(0, "t1", "nope")));
+        WatchResponse first = done(watch(conn, topics(START, "t1", "nope")));
         assertTrue(first.getReset());
         assertEquals(1, first.getEventsCount(), "only t1 exists");
         assertEquals("t1", first.getEvents(0).getTopic());
@@ -154,9 +158,23 @@ class WatchTest {
     }
 
     @Test
+    void onAnEmptyNodeTheResetIsAtRevisionZeroAndResumingFromZeroWaitsForTheFirstChange() throws Exception {
+        WatchResponse first = done(watch(conn, topics(START, "t1")));
+        assertTrue(first.getReset());
+        assertEquals(0, first.getRevision());
+        CompletableFuture<ResponseEnvelope> poll = watch(conn, topics(0, "t1"));
+        Thread.sleep(100);
+        assertFalse(poll.isDone(), "revision 0 is a revision like any other: no second reset, the poll is held");
+        ok(call(RequestDispatcherTest.register(broker("b1", 0, "127.0.0.1:10911", "t1"))));
+        WatchResponse next = done(poll);
+        assertFalse(next.getReset());
+        assertEquals(List.of("t1"), next.getEventsList().stream().map(WatchEvent::getTopic).toList());
+    }
+
+    @Test
     void aChangeNoClientCanSeeIsNoEventAndAnEmptyAnswerStillMovesTheRevision() throws Exception {
         ok(call(RequestDispatcherTest.register(broker("b1", 0, "127.0.0.1:10911", "t1"))));
-        long r0 = done(watch(conn, topics(0, "t1"))).getRevision();
+        long r0 = done(watch(conn, topics(START, "t1"))).getRevision();
         // another topic changes: not selected
         ok(call(RequestDispatcherTest.register(broker("b9", 0, "127.0.0.1:10919", "other"))));
         WatchResponse r = done(watch(conn, topics(r0, "t1").setMaxWaitMs(200)));
@@ -192,12 +210,12 @@ class WatchTest {
     @Test
     void aWatcherBelowTheHistoryGetsAReset() throws Exception {
         ok(call(RequestDispatcherTest.register(broker("b1", 0, "127.0.0.1:10911", "t0"))));
-        long r0 = done(watch(conn, topics(0, "t0"))).getRevision();
+        long r0 = done(watch(conn, topics(START, "t0"))).getRevision();
         for (int i = 1; i <= 6; i++) { // 6 changes, 4 kept (watch.history-changes=4)
             ok(call(RequestDispatcherTest.register(broker("b" + (i + 1), 0, "127.0.0.1:1100" + i, "t0"))));
         }
         // a first poll waits until the hub has diffed everything applied before its read barrier
-        assertEquals(consensus.appliedIndex(), done(watch(conn, topics(0, "t0"))).getRevision());
+        assertEquals(consensus.appliedIndex(), done(watch(conn, topics(START, "t0"))).getRevision());
         WatchResponse r = done(watch(conn, topics(r0, "t0")));
         assertTrue(r.getReset(), r.toString());
         assertTrue(r.getHistoryFloor() > r0, r.toString());
@@ -211,7 +229,7 @@ class WatchTest {
     @Test
     void aConnectionHoldsAtMostItsLimitAndItsPollsGoWhenItCloses() throws Exception {
         ok(call(RequestDispatcherTest.register(broker("b1", 0, "127.0.0.1:10911", "t1"))));
-        long r0 = done(watch(conn, topics(0, "t1"))).getRevision();
+        long r0 = done(watch(conn, topics(START, "t1"))).getRevision();
         CompletableFuture<ResponseEnvelope> a = watch(conn, topics(r0, "t1"));
         CompletableFuture<ResponseEnvelope> b = watch(conn, topics(r0, "t1"));
         ResponseEnvelope third = watch(conn, topics(r0, "t1")).get(5, TimeUnit.SECONDS);
@@ -238,7 +256,7 @@ class WatchTest {
         ResponseEnvelope two = watch(conn, WatchRequest.newBuilder().setAll(true).setCluster("c1")).get(5,
                 TimeUnit.SECONDS);
         assertEquals(ErrorCode.INVALID_ARGUMENT, two.getHeader().getCode());
-        ResponseEnvelope badTopic = watch(conn, topics(0, "bad topic")).get(5, TimeUnit.SECONDS);
+        ResponseEnvelope badTopic = watch(conn, topics(START, "bad topic")).get(5, TimeUnit.SECONDS);
         assertEquals(ErrorCode.INVALID_ARGUMENT, badTopic.getHeader().getCode());
         assertTrue(badTopic.getHeader().getMessage().contains("watch.topics"), badTopic.getHeader().getMessage());
     }
