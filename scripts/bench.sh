@@ -22,6 +22,7 @@ Scenarios (in this order): reads registrations failover detection scale watch
   --out DIR          results directory (default bench/target/bench-results/<timestamp>)
   --rebuild          build even if the jars exist (./mvnw -B -ntp -q -pl bench -am -DskipTests package)
   More (passed to io.rns.bench.BenchMain): --clients 1,4,16,64  --scale-topics 10000,100000[,1000000]
+  --repeat N         run each reads/registrations cell N times, targets interleaved: median and min–max (default 1)
   --failover-trials N  --detect-timeout-ms MS  --machine TEXT
   --rns-config KEY=VALUE  an extra rns.properties setting for every RNS node (repeatable; A/B of two settings)
   --native-at-least-once  native clients write without client sessions (A/B: what exactly-once costs)

@@ -46,6 +46,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "S", description = "warm-up seconds per load cell (default 1)")
     Double warmup;
 
+    @Option(names = "--repeat", paramLabel = "N", description = "run each load cell of reads and registrations N times, targets interleaved; report the median and the spread (default 1)")
+    Integer repeat;
+
     @Option(names = "--clients", split = ",", paramLabel = "N", description = "client counts for route reads (default 1,4,16,64)")
     List<Integer> clients;
 
@@ -104,10 +107,16 @@ public final class BenchMain implements Callable<Integer> {
             opts = new BenchOptions(opts.root(), opts.out(), opts.smoke(), opts.measureS(), warmup, opts.readClients(),
                     opts.regClients(), opts.smallRegClients(), opts.failoverTrials(), opts.detectTimeoutMs(),
                     opts.scaleTopics(), opts.maxSingleBrokerTopics(), opts.rnsNodes(), opts.rnsHeap(), opts.stockHeap(),
-                    opts.stockClasspath(), opts.rnsConfig());
+                    opts.stockClasspath(), opts.rnsConfig(), opts.repeat());
         }
         if (clients != null)
             opts = opts.withReadClients(clients);
+        if (repeat != null) {
+            if (repeat < 1 || repeat > 20)
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--repeat must be in [1, 20], got " + repeat);
+            opts = opts.withRepeat(repeat);
+        }
         if (scaleTopics != null)
             opts = opts.withScaleTopics(scaleTopics);
         if (failoverTrials != null)

@@ -19,55 +19,63 @@ import java.util.Map;
  * @param maxSingleBrokerTopics the largest single-broker registration tried
  * @param rnsConfig     extra RNS node settings (rns.properties keys) for every RNS cluster the run starts, e.g. to
  *                      compare two settings of one build (--rns-config)
+ * @param repeat        how many times each load cell of the reads and registrations scenarios runs, the targets
+ *                      interleaved; tables give the median and the spread (--repeat)
  */
 public record BenchOptions(Path root, Path out, boolean smoke, double measureS, double warmupS,
         List<Integer> readClients, List<Integer> regClients, List<Integer> smallRegClients, int failoverTrials,
         long detectTimeoutMs, List<Integer> scaleTopics, int maxSingleBrokerTopics, int rnsNodes, String rnsHeap,
-        String stockHeap, String stockClasspath, Map<String, String> rnsConfig) {
+        String stockHeap, String stockClasspath, Map<String, String> rnsConfig, int repeat) {
 
     public static BenchOptions defaults(Path root, Path out, String stockClasspath) {
         return new BenchOptions(root, out, false, 4, 1, List.of(1, 4, 16, 64), List.of(16), List.of(16, 128), 5, 0,
-                List.of(10_000, 100_000), 160_000, 3, "1g", "1g", stockClasspath, Map.of());
+                List.of(10_000, 100_000), 160_000, 3, "1g", "1g", stockClasspath, Map.of(), 1);
     }
 
     public BenchOptions asSmoke() {
         return new BenchOptions(root, out, true, 1, 0.3, List.of(1, 4), List.of(2), List.of(4), 1, 2000, List.of(2_000),
-                4_000, rnsNodes, "384m", "384m", stockClasspath, rnsConfig);
+                4_000, rnsNodes, "384m", "384m", stockClasspath, rnsConfig, 1);
     }
 
     public BenchOptions withMeasure(double s) {
         return new BenchOptions(root, out, smoke, s, warmupS, readClients, regClients, smallRegClients, failoverTrials,
                 detectTimeoutMs, scaleTopics, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap, stockClasspath,
-                rnsConfig);
+                rnsConfig, repeat);
     }
 
     public BenchOptions withScaleTopics(List<Integer> t) {
         return new BenchOptions(root, out, smoke, measureS, warmupS, readClients, regClients, smallRegClients,
                 failoverTrials, detectTimeoutMs, t, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap, stockClasspath,
-                rnsConfig);
+                rnsConfig, repeat);
     }
 
     public BenchOptions withReadClients(List<Integer> c) {
         return new BenchOptions(root, out, smoke, measureS, warmupS, c, regClients, smallRegClients, failoverTrials,
                 detectTimeoutMs, scaleTopics, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap, stockClasspath,
-                rnsConfig);
+                rnsConfig, repeat);
     }
 
     public BenchOptions withFailoverTrials(int n) {
         return new BenchOptions(root, out, smoke, measureS, warmupS, readClients, regClients, smallRegClients, n,
                 detectTimeoutMs, scaleTopics, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap, stockClasspath,
-                rnsConfig);
+                rnsConfig, repeat);
     }
 
     public BenchOptions withDetectTimeoutMs(long ms) {
         return new BenchOptions(root, out, smoke, measureS, warmupS, readClients, regClients, smallRegClients,
                 failoverTrials, ms, scaleTopics, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap, stockClasspath,
-                rnsConfig);
+                rnsConfig, repeat);
+    }
+
+    public BenchOptions withRepeat(int n) {
+        return new BenchOptions(root, out, smoke, measureS, warmupS, readClients, regClients, smallRegClients,
+                failoverTrials, detectTimeoutMs, scaleTopics, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap,
+                stockClasspath, rnsConfig, n);
     }
 
     public BenchOptions withRnsConfig(Map<String, String> c) {
         return new BenchOptions(root, out, smoke, measureS, warmupS, readClients, regClients, smallRegClients,
                 failoverTrials, detectTimeoutMs, scaleTopics, maxSingleBrokerTopics, rnsNodes, rnsHeap, stockHeap,
-                stockClasspath, Map.copyOf(c));
+                stockClasspath, Map.copyOf(c), repeat);
     }
 }

@@ -4,6 +4,7 @@ import io.rns.bench.context.BenchContext;
 import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.LoadRunner;
 import io.rns.bench.infra.LoadRunner.Stats;
+import io.rns.bench.infra.Repeated;
 import io.rns.bench.infra.RmqClient;
 import io.rns.bench.report.Results;
 import io.rns.bench.report.Svg;
@@ -76,8 +77,8 @@ public final class ReadsScenario implements Scenario {
         }
         Results.Table tab = out.table(
                 "Route reads (GET_ROUTEINFO_BY_TOPIC), closed loop, " + ctx.opts.measureS() + " s measured after "
-                        + ctx.opts.warmupS() + " s warm-up per cell",
-                "target", "clients", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors",
+                        + ctx.opts.warmupS() + " s warm-up per cell" + Repeated.title(ctx.opts.repeat()),
+                "target", "clients", "req/s", "req/s min–max", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors",
                 "req/s ratio to stock", "p99 ratio to stock", "server CPU µs/req", "CPU/req ratio to stock");
         Map<String, Map<Integer, Double>> rps = new LinkedHashMap<>();
         Map<String, Map<String, Double>> lat = new LinkedHashMap<>();
@@ -92,16 +93,30 @@ public final class ReadsScenario implements Scenario {
             out.note("Before the sweep every target got one unrecorded " + prewarmS + " s pass at " + Math.min(maxC, 16)
                     + " clients (JIT warm-up of the load client and the servers), so stock is not the only cold cell.");
         }
+        int repeat = ctx.opts.repeat();
         for (int clients : ctx.opts.readClients()) {
+            Map<String, Repeated> cells = new LinkedHashMap<>();
+            for (int run = 1; run <= repeat; run++) { // the targets interleaved, run after run
+                for (Target target : targets) {
+                    Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), target.op(),
+                            target.pids());
+                    cells.computeIfAbsent(target.label(), k -> new Repeated()).add(s);
+                    BenchContext.log(String.format("reads %-40s c=%-3d %9.0f req/s p99 %.2f ms err %d%s",
+                            target.label(), clients, s.opsPerSec(), s.p99Ms(), s.errors(),
+                            repeat > 1 ? " (run " + run + "/" + repeat + ")" : ""));
+                }
+            }
             Stats stock = null;
             for (Target target : targets) {
-                Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), target.op(), target.pids());
+                Repeated cell = cells.get(target.label());
+                Stats s = cell.median();
                 if (stock == null)
                     stock = s;
                 out.addOk(s.ok());
-                tab.row(target.label(), clients, s.opsPerSec(), s.p50Ms(), s.p99Ms(), s.p999Ms(), s.maxMs(), s.errors(),
-                        Results.ratio(s.opsPerSec(), stock.opsPerSec()), Results.ratio(s.p99Ms(), stock.p99Ms()),
-                        s.serverCpuUsPerOp(), Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
+                tab.row(target.label(), clients, s.opsPerSec(), cell.opsSpread(), s.p50Ms(), s.p99Ms(), s.p999Ms(),
+                        s.maxMs(), s.errors(), Results.ratio(s.opsPerSec(), stock.opsPerSec()),
+                        Results.ratio(s.p99Ms(), stock.p99Ms()), s.serverCpuUsPerOp(),
+                        Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
                 rps.computeIfAbsent(target.label(), k -> new LinkedHashMap<>()).put(clients, s.opsPerSec());
                 if (clients == maxC) {
                     Map<String, Double> q = new LinkedHashMap<>();
@@ -112,8 +127,6 @@ public final class ReadsScenario implements Scenario {
                 }
                 if (s.errors() > 0)
                     out.note(target.label() + " @" + clients + ": " + s.errors() + " errors, first: " + s.firstError());
-                BenchContext.log(String.format("reads %-40s c=%-3d %9.0f req/s p99 %.2f ms err %d", target.label(),
-                        clients, s.opsPerSec(), s.p99Ms(), s.errors()));
             }
         }
         Svg.lineChart(ctx.out().resolve("reads-throughput.svg"), "Route reads: throughput vs concurrent clients",

@@ -4,6 +4,7 @@ import io.rns.bench.context.BenchContext;
 import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.LoadRunner;
 import io.rns.bench.infra.LoadRunner.Stats;
+import io.rns.bench.infra.Repeated;
 import io.rns.bench.infra.RmqClient;
 import io.rns.bench.report.Results;
 import io.rns.client.NamesrvClient;
@@ -12,7 +13,9 @@ import io.rns.rpc.v1.RegisterBrokerRequest;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -47,9 +50,11 @@ public final class RegistrationsScenario implements Scenario {
                 new Kind("changed registration (1,000 topics)", "big", 1000, true,
                         List.of(Math.max(1, ctx.opts.regClients().get(0) / 4))),
                 new Kind("small changed registration (2 topics)", "small", 2, true, ctx.opts.smallRegClients()));
-        Results.Table tab = out.table("Registrations, closed loop, " + ctx.opts.measureS() + " s measured per cell",
-                "kind", "target", "clients", "body bytes (rmq)", "reg/s", "p50 ms", "p99 ms", "p99.9 ms", "errors",
-                "reg/s ratio to stock", "server CPU µs/reg", "CPU/reg ratio to stock");
+        Results.Table tab = out.table(
+                "Registrations, closed loop, " + ctx.opts.measureS() + " s measured per cell"
+                        + Repeated.title(ctx.opts.repeat()),
+                "kind", "target", "clients", "body bytes (rmq)", "reg/s", "reg/s min–max", "p50 ms", "p99 ms",
+                "p99.9 ms", "errors", "reg/s ratio to stock", "server CPU µs/reg", "CPU/reg ratio to stock");
         List<Long> stockPid = List.of(ctx.stock().pid());
         List<Long> rnsPids = rns.nodes().stream().map(n -> rns.pid(n.id())).toList();
         int maxC = 1;
@@ -98,48 +103,59 @@ public final class RegistrationsScenario implements Scenario {
                 targets.add(new String[]{"stock rmq", stockAddr});
                 targets.add(new String[]{"rns native (leader-routed)", null});
                 targets.add(new String[]{"rns rmq leader", leader.rmqAddr()});
+                int repeat = ctx.opts.repeat();
+                Map<String, Repeated> cells = new LinkedHashMap<>();
+                for (int pass = 1; pass <= repeat; pass++) { // the targets interleaved, pass after pass
+                    for (String[] target : targets) {
+                        String addr = target[1];
+                        boolean nativeTarget = target[0].startsWith("rns native");
+                        LoadRunner.Op op = (t, seq) -> {
+                            int v = k.changed() ? (int) ((seq + 1) % 2) : 0;
+                            if (!k.changed()) {
+                                if (nativeTarget) {
+                                    return !nat.get(t % conns).registerBroker(natRegs.get(t)[0]).value().getChanged();
+                                }
+                                return rmq.get(t % conns).register(addr, stockRegs.get(t)[0]).orThrow();
+                            }
+                            // a changed registration carries a newer DataVersion, as a broker's does (RNS refuses an
+                            // older one within its fence window): built per call, like a broker encodes each one
+                            long counter = versions[t].incrementAndGet();
+                            if (nativeTarget) {
+                                RegisterBrokerRequest req = natRegs.get(t)[v].toBuilder()
+                                        .setDataVersion(DataVersion.newBuilder().setTimestamp(1).setCounter(counter))
+                                        .build();
+                                return nat.get(t % conns).registerBroker(req).value().getChanged();
+                            }
+                            return rmq.get(t % conns)
+                                    .register(addr,
+                                            RmqClient.registration(BenchContext.CLUSTER, "bench-" + run + "-" + t,
+                                                    "127.0.0.1:" + (20000 + t), "bench-" + run + "-" + t + "-t",
+                                                    k.topics(), v == 0 ? 4 : 8, 1, counter, 600_000L))
+                                    .orThrow();
+                        };
+                        Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), op,
+                                target[0].startsWith("stock") ? stockPid : rnsPids);
+                        cells.computeIfAbsent(target[0], x -> new Repeated()).add(s);
+                        BenchContext
+                                .log(String.format("registrations %-40s %-28s c=%-3d %8.0f reg/s p99 %.2f ms err %d%s",
+                                        k.label(), target[0], clients, s.opsPerSec(), s.p99Ms(), s.errors(),
+                                        repeat > 1 ? " (run " + pass + "/" + repeat + ")" : ""));
+                    }
+                }
                 Stats stock = null;
                 for (String[] target : targets) {
-                    String addr = target[1];
-                    boolean nativeTarget = target[0].startsWith("rns native");
-                    LoadRunner.Op op = (t, seq) -> {
-                        int v = k.changed() ? (int) ((seq + 1) % 2) : 0;
-                        if (!k.changed()) {
-                            if (nativeTarget) {
-                                return !nat.get(t % conns).registerBroker(natRegs.get(t)[0]).value().getChanged();
-                            }
-                            return rmq.get(t % conns).register(addr, stockRegs.get(t)[0]).orThrow();
-                        }
-                        // a changed registration carries a newer DataVersion, as a broker's does (RNS refuses an
-                        // older one within its fence window): built per call, like a broker encodes each one
-                        long counter = versions[t].incrementAndGet();
-                        if (nativeTarget) {
-                            RegisterBrokerRequest req = natRegs.get(t)[v].toBuilder()
-                                    .setDataVersion(DataVersion.newBuilder().setTimestamp(1).setCounter(counter))
-                                    .build();
-                            return nat.get(t % conns).registerBroker(req).value().getChanged();
-                        }
-                        return rmq.get(t % conns)
-                                .register(addr,
-                                        RmqClient.registration(BenchContext.CLUSTER, "bench-" + run + "-" + t,
-                                                "127.0.0.1:" + (20000 + t), "bench-" + run + "-" + t + "-t", k.topics(),
-                                                v == 0 ? 4 : 8, 1, counter, 600_000L))
-                                .orThrow();
-                    };
-                    Stats s = LoadRunner.run(clients, ctx.opts.warmupS(), ctx.opts.measureS(), op,
-                            target[0].startsWith("stock") ? stockPid : rnsPids);
+                    Repeated cell = cells.get(target[0]);
+                    Stats s = cell.median();
                     if (stock == null)
                         stock = s;
                     out.addOk(s.ok());
-                    tab.row(k.label(), target[0], clients, bodyBytes, s.opsPerSec(), s.p50Ms(), s.p99Ms(), s.p999Ms(),
-                            s.errors(), Results.ratio(s.opsPerSec(), stock.opsPerSec()), s.serverCpuUsPerOp(),
-                            Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
+                    tab.row(k.label(), target[0], clients, bodyBytes, s.opsPerSec(), cell.opsSpread(), s.p50Ms(),
+                            s.p99Ms(), s.p999Ms(), s.errors(), Results.ratio(s.opsPerSec(), stock.opsPerSec()),
+                            s.serverCpuUsPerOp(), Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
                     if (s.errors() > 0)
                         out.note(k.label() + " / " + target[0] + " @" + clients + ": " + s.errors()
                                 + " errors (a changed registration answered changed=false counts as an error), first: "
                                 + s.firstError());
-                    BenchContext.log(String.format("registrations %-40s %-28s c=%-3d %8.0f reg/s p99 %.2f ms err %d",
-                            k.label(), target[0], clients, s.opsPerSec(), s.p99Ms(), s.errors()));
                 }
             }
         }

@@ -83,7 +83,7 @@ public final class RequestDispatcher implements RequestHandler {
                 admin::changeWritePerm);
         write(BodyCase.REGISTER_TOPIC, r -> RequestValidator.validate(r.getRegisterTopic()), admin::registerTopic);
         write(BodyCase.OPEN_SESSION, Route.Check.NONE, admin::openSession);
-        WatchHandlers watch = new WatchHandlers(watches, reads, responses, config.watch());
+        WatchHandlers watch = new WatchHandlers(watches, reads, responses, config.watch(), config.maxFrameBytes());
         routes.put(BodyCase.WATCH, Route.local(watch::validate, watch::watch));
         read(BodyCase.GET_BROKER, queries::getBroker);
         read(BodyCase.GET_TOPIC_ROUTE, queries::topicRoute);

@@ -25,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
  * with a reset at or after the barrier's index; a resuming poll is served at SEQUENTIAL: never older than the
  * revision the watcher already saw, wherever it saw it.
  */
-record WatchHandlers(WatchHub hub, ReadService reads, Responses responses, NamesrvConfig.Watch config) {
+record WatchHandlers(WatchHub hub, ReadService reads, Responses responses, NamesrvConfig.Watch config,
+        int maxFrameBytes) {
     /** Time kept back from the request's deadline so that an empty answer still reaches the client in time. */
     private static final long ANSWER_MARGIN_MS = 200;
 
@@ -71,6 +72,9 @@ record WatchHandlers(WatchHub hub, ReadService reads, Responses responses, Names
                 .thenApply(r -> answer(r, Consistency.SEQUENTIAL));
     }
 
+    /** Room kept in a frame for the response header. */
+    private static final int HEADER_ROOM = 4096;
+
     private ResponseEnvelope answer(WatchResult r, Consistency served) {
         WatchResponse.Builder b = WatchResponse.newBuilder().setRevision(r.revision()).setReset(r.reset())
                 .setHistoryFloor(r.floor());
@@ -80,6 +84,12 @@ record WatchHandlers(WatchHub hub, ReadService reads, Responses responses, Names
             if (c.route() != null) {
                 e.setRoute(c.route());
             }
+        }
+        int size = b.build().getSerializedSize();
+        if (size > maxFrameBytes - HEADER_ROOM) {
+            throw RnsException.invalid("watch: the answer (" + (r.reset() ? "a reset of " : "") + r.changes().size()
+                    + " routes) is " + size + " bytes, more than rpc.max-frame-bytes=" + maxFrameBytes
+                    + " allows; watch fewer topics (by topic or cluster)");
         }
         return responses.ok(ResponseEnvelope.newBuilder().setWatch(b), served);
     }

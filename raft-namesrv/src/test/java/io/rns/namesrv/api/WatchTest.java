@@ -46,11 +46,18 @@ class WatchTest {
 
     @BeforeEach
     void setUp() {
+        start(16 << 20);
+    }
+
+    private void start(int maxFrameBytes) {
+        if (consensus != null) {
+            consensus.close();
+        }
         NamesrvConfig config = NamesrvConfig.builder().nodeId("n1")
                 .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
                 .dataDir(dir).set(ConfigKeys.WATCH_HISTORY_CHANGES, 4).set(ConfigKeys.WATCH_MAX_PER_CONNECTION, 2)
-                .set(ConfigKeys.WATCH_COALESCE_MS, 0).build();
-        consensus = new InMemoryConsensus(dir.resolve("sm"));
+                .set(ConfigKeys.WATCH_COALESCE_MS, 0).set(ConfigKeys.MAX_FRAME_BYTES, maxFrameBytes).build();
+        consensus = new InMemoryConsensus(dir.resolve("sm-" + maxFrameBytes));
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         NodeStack node = new NodeStack(config, consensus, clock, System::nanoTime, Consistency.LINEARIZABLE, (k, e) -> {
         });
@@ -246,6 +253,21 @@ class WatchTest {
         assertFalse(c.isDone());
         ok(call(RequestDispatcherTest.register(broker("b2", 0, "127.0.0.1:10912", "t1"))));
         assertEquals(1, done(c).getEventsCount());
+    }
+
+    @Test
+    void aResetLargerThanAFrameIsRefusedNamingTheLimit() throws Exception {
+        start(8192);
+        String[] many = new String[200];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "topic-" + i;
+        }
+        ok(call(RequestDispatcherTest.register(broker("b1", 0, "127.0.0.1:10911", many))));
+        ResponseEnvelope r = watch(conn, WatchRequest.newBuilder().setAll(true)).get(5, TimeUnit.SECONDS);
+        assertEquals(ErrorCode.INVALID_ARGUMENT, r.getHeader().getCode());
+        assertTrue(r.getHeader().getMessage().contains("rpc.max-frame-bytes=8192"), r.getHeader().getMessage());
+        // a narrower watch is answered
+        ok(watch(conn, topics(START, "topic-7")).get(5, TimeUnit.SECONDS));
     }
 
     @Test
