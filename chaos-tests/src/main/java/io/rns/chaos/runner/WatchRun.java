@@ -152,8 +152,8 @@ public final class WatchRun {
         ClusterRun.Outcome<Map<String, Integer>> out = ClusterRun.run(hb, dir,
                 new ClusterRun.Spec("raft", 3, c.seed(), c.nemeses(), c.duration(), c.faultWindow(), c.quietWindow(),
                         c.writers(), "chaos-watch-writer-"),
-                (w, endpoints, rec, deadline) -> new TopicWriter(w, c, endpoints, deadline, attempted, acknowledged,
-                        acks),
+                (w, endpoints, rec, deadline) -> new TopicWriter(w, c, endpoints, deadline,
+                        new Record(attempted, acknowledged, acks)),
                 background, (hosts, endpoints, rec) -> finalState(c, endpoints, watchers));
         Map<String, Integer> truth = out.afterHeal();
         List<Told> story = List.copyOf(told);
@@ -270,25 +270,25 @@ public final class WatchRun {
         return l.subList(0, Math.min(3, l.size()));
     }
 
+    /** What every writer records into: the values tried and acknowledged per topic, and the acknowledgements. */
+    private record Record(Map<String, Set<Integer>> attempted, Map<String, List<Integer>> acknowledged,
+            AtomicLong acks) {
+    }
+
     /** One writer: its own topics in turn, each write the next value; outcome-unknown writes stay "attempted". */
     private static final class TopicWriter implements ClusterRun.Workload {
         private final int index;
         private final Config c;
         private final long deadline;
-        private final Map<String, Set<Integer>> attempted;
-        private final Map<String, List<Integer>> acknowledged;
-        private final AtomicLong acks;
+        private final Record record;
         private final NamesrvClient client;
         private final Random random;
 
-        TopicWriter(int index, Config c, List<String> endpoints, long deadline, Map<String, Set<Integer>> attempted,
-                Map<String, List<Integer>> acknowledged, AtomicLong acks) {
+        TopicWriter(int index, Config c, List<String> endpoints, long deadline, Record record) {
             this.index = index;
             this.c = c;
             this.deadline = deadline;
-            this.attempted = attempted;
-            this.acknowledged = acknowledged;
-            this.acks = acks;
+            this.record = record;
             this.client = client(endpoints, c.seed() * 31 + index);
             this.random = new Random(c.seed() * 17 + index);
         }
@@ -304,11 +304,11 @@ public final class WatchRun {
                 }
                 int topic = own.get(turn++ % own.size());
                 int value = next.merge(topic, 1, Integer::sum) + 1;
-                attempted.get(topic(topic)).add(value);
+                record.attempted().get(topic(topic)).add(value);
                 try {
                     client.registerBroker(write(topic, value)).value();
-                    acknowledged.get(topic(topic)).add(value);
-                    acks.incrementAndGet();
+                    record.acknowledged().get(topic(topic)).add(value);
+                    record.acks().incrementAndGet();
                 } catch (NamesrvException e) {
                     // unknown or refused: the value stays attempted; the next write has a higher one anyway
                 }

@@ -66,29 +66,24 @@ public final class WatchHub implements AutoCloseable {
     private final Set<Long> hooked = new HashSet<>();
     private boolean closed;
 
+    /** What a poll asked for. */
+    private record Ask(WatchSelector selector, long from, long atLeast, long coalesceMs, long connectionId) {
+        long target() {
+            return Math.max(from, atLeast);
+        }
+    }
+
     /** One waiting poll. Its fields other than the future are guarded by the hub's lock. */
     private static final class Poll {
-        final WatchSelector selector;
-        final long from;
-        final long atLeast;
-        final long coalesceMs;
-        final long connectionId;
+        final Ask ask;
         final CompletableFuture<WatchResult> future = new CompletableFuture<>();
         ScheduledFuture<?> deadline;
         boolean coalescing;
         /** This node had applied the poll's revision when it was last looked at. */
         boolean caughtUp;
 
-        Poll(WatchSelector selector, long from, long atLeast, long coalesceMs, long connectionId) {
-            this.selector = selector;
-            this.from = from;
-            this.atLeast = atLeast;
-            this.coalesceMs = coalesceMs;
-            this.connectionId = connectionId;
-        }
-
-        long target() {
-            return Math.max(from, atLeast);
+        Poll(Ask ask) {
+            this.ask = ask;
         }
     }
 
@@ -203,7 +198,7 @@ public final class WatchHub implements AutoCloseable {
      */
     public CompletableFuture<WatchResult> poll(WatchSelector selector, long from, long atLeast, long waitMs,
             long coalesceMs, long connectionId, Consumer<Runnable> onConnectionClose) {
-        Poll p = new Poll(selector, from, atLeast, coalesceMs, connectionId);
+        Poll p = new Poll(new Ask(selector, from, atLeast, coalesceMs, connectionId));
         Runnable now;
         boolean hook;
         synchronized (lock) {
@@ -234,7 +229,7 @@ public final class WatchHub implements AutoCloseable {
     }
 
     private void admit(Poll p) {
-        int mine = perConnection.getOrDefault(p.connectionId, 0);
+        int mine = perConnection.getOrDefault(p.ask.connectionId(), 0);
         if (mine >= config.maxPerConnection()) {
             throw new RnsException(ErrorCode.TOO_MANY_WATCHES, "this connection already holds " + mine
                     + " watch polls (watch.max-per-connection=" + config.maxPerConnection() + ")");
@@ -243,7 +238,7 @@ public final class WatchHub implements AutoCloseable {
             throw new RnsException(ErrorCode.TOO_MANY_WATCHES, "this node already holds " + polls.size()
                     + " watch polls (watch.max-watchers=" + config.maxWatchers() + "); try another node or later");
         }
-        perConnection.put(p.connectionId, mine + 1);
+        perConnection.put(p.ask.connectionId(), mine + 1);
         polls.add(p);
     }
 
@@ -252,8 +247,8 @@ public final class WatchHub implements AutoCloseable {
         if (needsReset(p)) {
             return reset(p);
         }
-        p.caughtUp = head >= p.target();
-        if (p.caughtUp && p.from != START && anySelectedAfter(p.selector, p.from)) {
+        p.caughtUp = head >= p.ask.target();
+        if (p.caughtUp && p.ask.from() != START && anySelectedAfter(p.ask.selector(), p.ask.from())) {
             return delta(p);
         }
         return null;
@@ -264,25 +259,26 @@ public final class WatchHub implements AutoCloseable {
         if (needsReset(p)) {
             return take(p) ? reset(p) : null;
         }
-        if (head < p.target()) {
+        if (head < p.ask.target()) {
             return null;
         }
         // a poll that waited for this node to catch up: the earlier changes after its revision count too
-        boolean changed = p.caughtUp ? anySelected(p.selector, found) : anySelectedAfter(p.selector, p.from);
+        boolean changed = p.caughtUp ? anySelected(p.ask.selector(), found)
+                : anySelectedAfter(p.ask.selector(), p.ask.from());
         p.caughtUp = true;
         if (!changed) {
             return null;
         }
-        if (p.coalesceMs > 0) {
+        if (p.ask.coalesceMs() > 0) {
             p.coalescing = true;
-            thread.schedule(() -> expire(p), p.coalesceMs, TimeUnit.MILLISECONDS);
+            thread.schedule(() -> expire(p), p.ask.coalesceMs(), TimeUnit.MILLISECONDS);
             return null;
         }
         return take(p) ? delta(p) : null;
     }
 
     private boolean needsReset(Poll p) {
-        return p.from == START ? head >= p.atLeast : p.from < floor;
+        return p.ask.from() == START ? head >= p.ask.atLeast() : p.ask.from() < floor;
     }
 
     private boolean anySelectedAfter(WatchSelector s, long from) {
@@ -313,7 +309,7 @@ public final class WatchHub implements AutoCloseable {
         if (!polls.remove(p)) {
             return false;
         }
-        perConnection.computeIfPresent(p.connectionId, (id, n) -> n <= 1 ? null : n - 1);
+        perConnection.computeIfPresent(p.ask.connectionId(), (id, n) -> n <= 1 ? null : n - 1);
         if (p.deadline != null) {
             p.deadline.cancel(false);
         }
@@ -329,15 +325,14 @@ public final class WatchHub implements AutoCloseable {
             }
             if (needsReset(p)) {
                 a = reset(p);
-            } else if (head < p.target()) {
+            } else if (head < p.ask.target()) {
                 long behind = head;
-                a = p.from == START
+                a = p.ask.from() == START
                         ? () -> p.future
-                                .completeExceptionally(
-                                        new RnsException(ErrorCode.MIN_INDEX_NOT_REACHED,
-                                                "this node's watch history reached revision " + behind + ", not "
-                                                        + p.atLeast + " which the read barrier requires; try again"))
-                        : empty(p, p.from);
+                                .completeExceptionally(new RnsException(ErrorCode.MIN_INDEX_NOT_REACHED,
+                                        "this node's watch history reached revision " + behind + ", not "
+                                                + p.ask.atLeast() + " which the read barrier requires; try again"))
+                        : empty(p, p.ask.from());
             } else {
                 a = delta(p);
             }
@@ -356,10 +351,10 @@ public final class WatchHub implements AutoCloseable {
         Iterator<RouteChange> it = history.descendingIterator();
         while (it.hasNext()) {
             RouteChange c = it.next();
-            if (c.revision() <= p.from) {
+            if (c.revision() <= p.ask.from()) {
                 break;
             }
-            if (p.selector.selects(c)) {
+            if (p.ask.selector().selects(c)) {
                 newestFirst.addFirst(c);
             }
         }
@@ -383,7 +378,7 @@ public final class WatchHub implements AutoCloseable {
         long f = floor;
         return () -> {
             try {
-                p.future.complete(new WatchResult(view(image, p.selector), revision, true, f));
+                p.future.complete(new WatchResult(view(image, p.ask.selector()), revision, true, f));
             } catch (RuntimeException e) {
                 p.future.completeExceptionally(e);
             }
@@ -413,7 +408,7 @@ public final class WatchHub implements AutoCloseable {
         synchronized (lock) {
             hooked.remove(connectionId);
             for (Poll p : List.copyOf(polls)) {
-                if (p.connectionId == connectionId && take(p)) {
+                if (p.ask.connectionId() == connectionId && take(p)) {
                     gone.add(p);
                 }
             }
