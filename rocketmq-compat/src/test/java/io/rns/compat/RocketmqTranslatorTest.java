@@ -4,6 +4,7 @@ import io.rns.compat.dispatch.RequestKind;
 import io.rns.compat.dispatch.RocketmqTranslator;
 import io.rns.compat.handler.Answers;
 import io.rns.compat.handler.NativeErrors;
+import io.rns.compat.register.BrokerRegistration;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.InboundContext;
@@ -14,6 +15,7 @@ import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.GetBrokerResponse;
 import io.rns.rpc.v1.GetTopicRouteResponse;
 import io.rns.rpc.v1.QueueData;
+import io.rns.rpc.v1.ReadOptions;
 import io.rns.rpc.v1.RegisterBrokerResponse;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
@@ -260,6 +262,25 @@ class RocketmqTranslatorTest {
         assertNull(r.getBody(), "no ORDER_TOPIC_CONFIG entries: no body");
         assertNotNull(seen.stream().filter(RequestEnvelope::hasKvList).findFirst().orElse(null));
         assertFalse(seen.get(0).getRegisterBroker().getTopicsCount() > 0);
+    }
+
+    @Test
+    void theOrderTopicConfigOfARegistrationIsReadAtTheRegistrationsIndexWithoutASecondBarrier() throws Exception {
+        answer = r -> r.hasRegisterBroker()
+                ? ResponseEnvelope.newBuilder()
+                        .setRegisterBroker(RegisterBrokerResponse.newBuilder().setBrokerEpoch(40))
+                        .setHeader(ResponseHeader.newBuilder().setCode(ErrorCode.OK).setAppliedIndex(41)).build()
+                : ok(ResponseEnvelope.newBuilder());
+        run(translator(NamesrvConfig.Mode.RAFT),
+                RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(1, 1), false));
+        RequestEnvelope kv = seen.stream().filter(RequestEnvelope::hasKvList).findFirst().orElseThrow();
+        assertEquals(Consistency.SEQUENTIAL, kv.getRead().getConsistency(), kv.toString());
+        assertEquals(41, kv.getRead().getMinIndex(), "the index the leader answered the registration at");
+        // an explicit level is kept
+        assertEquals(Consistency.STALE,
+                BrokerRegistration
+                        .afterRegistration(ReadOptions.newBuilder().setConsistency(Consistency.STALE).build(), 41)
+                        .getConsistency());
     }
 
     @Test

@@ -126,8 +126,27 @@ public final class BenchContext implements AutoCloseable {
     public record Connections(List<RmqClient> rmq, List<NamesrvClient> nat) {
     }
 
+    /**
+     * The RocketMQ-protocol clients' TLS and ACL signing: on when the run's RNS nodes turn them on (--rns-config
+     * tls.mode, auth.enabled; the account from $RNS_AUTH, as for the native clients), so that port is measured with
+     * what it then requires. The stock NameServer gets the same connections (TLS; it ignores the signature).
+     */
+    public RmqClient.Security rmqSecurity() {
+        Map<String, String> c = opts.rnsConfig();
+        boolean tls = !c.getOrDefault("tls.mode", "disabled").equals("disabled");
+        if (!Boolean.parseBoolean(c.getOrDefault("auth.enabled", "false"))) {
+            return new RmqClient.Security(tls, null, null);
+        }
+        String credentials = System.getenv("RNS_AUTH");
+        if (credentials == null || credentials.indexOf(':') <= 0) {
+            throw new IllegalArgumentException("auth.enabled=true in --rns-config: set RNS_AUTH=ACCOUNT:SECRET");
+        }
+        int colon = credentials.indexOf(':');
+        return new RmqClient.Security(tls, credentials.substring(0, colon), credentials.substring(colon + 1));
+    }
+
     public RmqClient rmqClient() {
-        RmqClient c = new RmqClient(5000);
+        RmqClient c = new RmqClient(5000, rmqSecurity());
         synchronized (closeables) {
             closeables.add(c);
         }

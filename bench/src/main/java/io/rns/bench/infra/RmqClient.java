@@ -1,6 +1,8 @@
 package io.rns.bench.infra;
 
 import io.rns.cli.rocketmq.RemotingClients;
+import org.apache.rocketmq.acl.common.AclClientRPCHook;
+import org.apache.rocketmq.acl.common.SessionCredentials;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.UtilAll;
 import org.apache.rocketmq.remoting.netty.NettyRemotingClient;
@@ -27,8 +29,33 @@ public final class RmqClient implements AutoCloseable {
     private final NettyRemotingClient client;
     private final long timeoutMs;
 
+    /**
+     * How the client talks to every server it is pointed at, stock and RNS alike.
+     *
+     * @param tls     TLS on every connection (RocketMQ's {@code useTLS}; the stock NameServer accepts it by default,
+     *                {@code tls.server.mode=permissive}, with its self-signed test certificate)
+     * @param account sign every request as RocketMQ's ACL clients do ({@code AclClientRPCHook}: AccessKey and an
+     *                HmacSHA1 signature), or null; a stock NameServer ignores the signature
+     */
+    public record Security(boolean tls, String account, String secret) {
+        public static final Security PLAIN = new Security(false, null, null);
+
+        /** Without the secret. */
+        @Override
+        public String toString() {
+            return "Security[tls=" + tls + ", account=" + (account == null ? "none" : account) + "]";
+        }
+    }
+
     public RmqClient(long timeoutMs) {
-        this.client = RemotingClients.start(2, 3000);
+        this(timeoutMs, Security.PLAIN);
+    }
+
+    public RmqClient(long timeoutMs, Security security) {
+        this.client = RemotingClients.start(2, 3000, security.tls());
+        if (security.account() != null) {
+            client.registerRPCHook(new AclClientRPCHook(new SessionCredentials(security.account(), security.secret())));
+        }
         this.timeoutMs = timeoutMs;
     }
 

@@ -19,7 +19,17 @@ public final class RemotingClients {
 
     /** A started client with two I/O threads, {@code callbackThreads} callback threads and a connect deadline. */
     public static NettyRemotingClient start(int callbackThreads, int connectTimeoutMs) {
+        return start(callbackThreads, connectTimeoutMs, false);
+    }
+
+    /**
+     * As {@link #start(int, int)}; {@code tls}: every connection speaks TLS, as a client with {@code useTLS=true}
+     * (RocketMQ's own TLS settings apply: {@code tls.test.mode.enable}, by default true, skips the server certificate
+     * check).
+     */
+    public static NettyRemotingClient start(int callbackThreads, int connectTimeoutMs, boolean tls) {
         NettyClientConfig cfg = new NettyClientConfig();
+        cfg.setUseTLS(tls);
         cfg.setClientWorkerThreads(2);
         cfg.setClientCallbackExecutorThreads(callbackThreads);
         cfg.setConnectTimeoutMillis(connectTimeoutMs);

@@ -6,6 +6,7 @@ import io.rns.compat.handler.NativeCaller;
 import io.rns.compat.handler.NativeErrors;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.KvListRequest;
 import io.rns.rpc.v1.ReadOptions;
@@ -66,7 +67,7 @@ public final class BrokerRegistration {
             if (req.isOnewayRPC()) {
                 return CompletableFuture.completedFuture(out);
             }
-            return withOrderTopicConfig(out, read, ctx);
+            return withOrderTopicConfig(out, afterRegistration(read, resp.getHeader().getAppliedIndex()), ctx);
         });
     }
 
@@ -88,6 +89,21 @@ public final class BrokerRegistration {
             out.addExtField("haServerAddr", r.getHaServerAddr());
         }
         return out;
+    }
+
+    /**
+     * The level of the ORDER_TOPIC_CONFIG read that completes a registration. Stock answers the namespace as part of
+     * the registration, so the two are one operation, linearizable at the registration's answer: the leader answered
+     * it at its applied index {@code answeredAt}, which holds every write acknowledged before. A LINEARIZABLE or
+     * LEASE read would pay a second read barrier for nothing; SEQUENTIAL at that index reads the same state (on the
+     * leader at once, on a follower once it has applied the index). An explicit STALE or SEQUENTIAL is kept.
+     */
+    public static ReadOptions afterRegistration(ReadOptions asked, long answeredAt) {
+        Consistency c = asked.getConsistency();
+        if ((c != Consistency.LINEARIZABLE && c != Consistency.LEASE) || answeredAt <= 0) {
+            return asked;
+        }
+        return ReadOptions.newBuilder().setConsistency(Consistency.SEQUENTIAL).setMinIndex(answeredAt).build();
     }
 
     /** Stock returns the ORDER_TOPIC_CONFIG namespace (if any) to the broker as the body. */
