@@ -41,7 +41,11 @@ public final class RouteWatcher implements AutoCloseable {
         /** One topic's route changed; {@code route} is null when the topic has no route any more. */
         void onChange(String topic, TopicRoute route, long revision);
 
-        /** A poll failed; the watcher retries on the next node unless {@code fatal} (a refusal no retry can fix). */
+        /**
+         * A poll failed; the watcher retries on the next node unless {@code fatal} (a refusal no retry can fix). Also
+         * told (kind PROTOCOL_ERROR, not fatal) when a node answers what no correct node does — a revision that goes
+         * back, an event already seen —, which the watcher then ignores.
+         */
         default void onProblem(NamesrvException e, boolean fatal) {
         }
     }
@@ -178,13 +182,16 @@ public final class RouteWatcher implements AutoCloseable {
         }
         failures = 0;
         lastEndpoint = endpoint;
-        apply(resp.getWatch());
+        apply(endpoint, resp.getWatch());
         poll();
     }
 
-    private void apply(WatchResponse w) {
-        if (w.getRevision() < revision && !w.getReset()) {
-            return; // cannot happen with a correct server (it waits for the revision); never go back
+    private void apply(String endpoint, WatchResponse w) {
+        // in leaderless mode a move to another node starts again from that node's own revisions
+        if (w.getRevision() < revision && !(w.getReset() && caller.leaderless())) {
+            anomaly(endpoint, "answered revision " + w.getRevision() + ", below the " + revision
+                    + " this watcher has seen; ignored");
+            return;
         }
         if (w.getReset()) {
             answered = true;
@@ -200,7 +207,9 @@ public final class RouteWatcher implements AutoCloseable {
         }
         for (WatchEvent e : w.getEventsList()) {
             if (e.getRevision() <= revision) {
-                continue; // already seen (defensive: a correct server sends only later ones)
+                anomaly(endpoint, "sent " + e.getTopic() + " at revision " + e.getRevision() + ", not after the "
+                        + revision + " this watcher has seen; ignored");
+                continue;
             }
             if (e.getDeleted()) {
                 view.remove(e.getTopic());
@@ -211,6 +220,15 @@ public final class RouteWatcher implements AutoCloseable {
             }
         }
         revision = Math.max(revision, w.getRevision());
+    }
+
+    /**
+     * An answer no correct node gives (a revision that goes back, an event already seen): not applied, and told as a
+     * non-fatal PROTOCOL_ERROR problem, so that it is seen rather than silently absorbed.
+     */
+    private void anomaly(String endpoint, String what) {
+        listener.onProblem(new NamesrvException(NamesrvException.Kind.PROTOCOL_ERROR, ErrorCode.ERROR_CODE_UNSPECIFIED,
+                "watch protocol anomaly: the node " + what, false, "", null, false, endpoint, 1, null), false);
     }
 
     /** Moves to the next node after a backoff; a refusal from a busy node moves on at once the first time. */

@@ -44,6 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       switches and resets);</li>
  *   <li>every value it was told was written (no phantom);</li>
  *   <li>after the final heal its view equals a LINEARIZABLE read of every topic (nothing lost at the end);</li>
+ *   <li>no node answered what no correct node does (a revision that goes back, an event already seen: the
+ *       RouteWatcher drops those and tells them as PROTOCOL_ERROR problems, counted here), and no watcher stopped.</li>
  * </ul>
  * and across watchers: a topic at one revision has one value (the nodes agree on what each revision held). Values
  * in between may be skipped: changes applied in one batch or one coalescing window arrive as the latest route.
@@ -106,6 +108,7 @@ public final class WatchRun {
         Map<String, Set<Integer>> attempted = new ConcurrentHashMap<>();
         Map<String, List<Integer>> acknowledged = new ConcurrentHashMap<>();
         List<Told> told = Collections.synchronizedList(new ArrayList<>());
+        List<String> anomalies = Collections.synchronizedList(new ArrayList<>());
         List<RouteWatcher> watchers = new ArrayList<>();
         List<NamesrvClient> clients = Collections.synchronizedList(new ArrayList<>());
         ClusterRun.Background background = (hosts, endpoints, rec) -> {
@@ -141,6 +144,14 @@ public final class WatchRun {
                         told.add(new Told(id, false, topic, route == null ? -1 : value(route), revision,
                                 System.nanoTime()));
                     }
+
+                    @Override
+                    public void onProblem(NamesrvException e, boolean fatal) {
+                        // a failed poll is expected under faults; an answer no correct node gives is a finding
+                        if (fatal || e.kind() == NamesrvException.Kind.PROTOCOL_ERROR) {
+                            anomalies.add("watcher " + id + (fatal ? " stopped: " : ": ") + e.getMessage());
+                        }
+                    }
                 }, Consistency.LINEARIZABLE, Duration.ofSeconds(2)));
             }
             return () -> {
@@ -158,7 +169,8 @@ public final class WatchRun {
         Map<String, Integer> truth = out.afterHeal();
         List<Told> story = List.copyOf(told);
         List<Map<String, Integer>> views = watchers.stream().map(w -> values(w.routes())).toList();
-        List<String> problems = check(c.watchers(), story, attempted, truth, views);
+        List<String> problems = new ArrayList<>(anomalies);
+        problems.addAll(check(c.watchers(), story, attempted, truth, views));
         int resets = (int) story.stream().filter(Told::reset).map(t -> t.watcher() + "@" + t.revision()).distinct()
                 .count();
         Result r = new Result(dir, acks.get(), story.stream().filter(t -> !t.reset()).count(), resets, problems,

@@ -114,6 +114,8 @@ class WatchClusterTest extends ClusterTestBase {
         assertEquals(1, story.stream().filter(s -> s.kind().equals("reset")).count(),
                 "the history covered the node switch: no second reset " + story);
         assertTrue(problems.size() >= 1, "the stopped node was noticed: " + problems);
+        assertTrue(problems.stream().noneMatch(p -> p.contains("anomaly") || p.startsWith("FATAL")),
+                "no node answered what a correct node does not: " + problems);
         assertEquals(expected, story.get(story.size() - 1).value());
     }
 }
