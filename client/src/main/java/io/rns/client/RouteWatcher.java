@@ -99,7 +99,7 @@ public final class RouteWatcher implements AutoCloseable {
     private volatile boolean closed;
     private volatile String lastEndpoint;
     /** A reset was received: later polls resume from {@link #revision}. */
-    private boolean answered;
+    private boolean haveView;
     private int next;
     private int failures;
 
@@ -139,7 +139,7 @@ public final class RouteWatcher implements AutoCloseable {
             return;
         }
         String endpoint = endpoints.get(next % endpoints.size());
-        boolean start = !answered || (caller.leaderless() && !endpoint.equals(lastEndpoint));
+        boolean start = !haveView || (caller.leaderless() && !endpoint.equals(lastEndpoint));
         WatchRequest.Builder w = scope.request().setMaxWaitMs(maxWaitMs);
         if (!start) {
             w.setFromRevision(revision);
@@ -180,21 +180,25 @@ public final class RouteWatcher implements AutoCloseable {
             retryElsewhere(endpoint, e, true);
             return;
         }
+        if (!apply(endpoint, resp.getWatch())) {
+            retryElsewhere(endpoint, null, true); // that node is behind what it claims: ask the next one
+            return;
+        }
         failures = 0;
         lastEndpoint = endpoint;
-        apply(endpoint, resp.getWatch());
         poll();
     }
 
-    private void apply(String endpoint, WatchResponse w) {
+    /** Applies an answer; false if the whole answer went back (not applied). */
+    private boolean apply(String endpoint, WatchResponse w) {
         // in leaderless mode a move to another node starts again from that node's own revisions
         if (w.getRevision() < revision && !(w.getReset() && caller.leaderless())) {
             anomaly(endpoint, "answered revision " + w.getRevision() + ", below the " + revision
                     + " this watcher has seen; ignored");
-            return;
+            return false;
         }
         if (w.getReset()) {
-            answered = true;
+            haveView = true;
             Map<String, TopicRoute> routes = new LinkedHashMap<>();
             for (WatchEvent e : w.getEventsList()) {
                 routes.put(e.getTopic(), e.getRoute());
@@ -203,7 +207,7 @@ public final class RouteWatcher implements AutoCloseable {
             view.putAll(routes);
             revision = w.getRevision();
             listener.onReset(Map.copyOf(routes), revision);
-            return;
+            return true;
         }
         for (WatchEvent e : w.getEventsList()) {
             if (e.getRevision() <= revision) {
@@ -220,6 +224,7 @@ public final class RouteWatcher implements AutoCloseable {
             }
         }
         revision = Math.max(revision, w.getRevision());
+        return true;
     }
 
     /**
@@ -231,9 +236,14 @@ public final class RouteWatcher implements AutoCloseable {
                 "watch protocol anomaly: the node " + what, false, "", null, false, endpoint, 1, null), false);
     }
 
-    /** Moves to the next node after a backoff; a refusal from a busy node moves on at once the first time. */
+    /**
+     * Moves to the next node after a backoff; a refusal from a busy node moves on at once the first time. {@code e}:
+     * the problem to tell, null when it was told already.
+     */
     private void retryElsewhere(String endpoint, NamesrvException e, boolean refused) {
-        listener.onProblem(e, false);
+        if (e != null) {
+            listener.onProblem(e, false);
+        }
         caller.router().failed(endpoint);
         next++;
         failures++;
