@@ -138,13 +138,32 @@ final class Caller {
             }
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
             if (cause instanceof RpcTransportException te) {
-                Kind kind = te instanceof RpcTimeoutException ? Kind.TIMEOUT
-                        : te instanceof RpcConnectException ? Kind.CONNECT_FAILED : Kind.CONNECTION_CLOSED;
-                throw new NamesrvException(kind, ErrorCode.ERROR_CODE_UNSPECIFIED, te.getMessage(), true, "", null,
-                        false, endpoint, 1, te);
+                throw transportFailure(te, endpoint, true, 1);
             }
             throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
         });
+    }
+
+    /**
+     * A transport failure as the client reports it: TIMEOUT, CONNECT_FAILED or CONNECTION_CLOSED, retriable; a write's
+     * outcome is unknown once its request was sent (except on a connect failure).
+     */
+    private static NamesrvException transportFailure(RpcTransportException te, String endpoint, boolean isRead,
+            int attempts) {
+        if (te instanceof RpcTimeoutException) {
+            return timeoutFailure(te, te.getMessage(), isRead, attempts);
+        }
+        Kind kind = te instanceof RpcConnectException ? Kind.CONNECT_FAILED : Kind.CONNECTION_CLOSED;
+        boolean unknown = !isRead && !(te instanceof RpcConnectException) && te.requestSent();
+        return new NamesrvException(kind, ErrorCode.ERROR_CODE_UNSPECIFIED, te.getMessage(), true, "", null, unknown,
+                endpoint, attempts, te);
+    }
+
+    private static NamesrvException timeoutFailure(RpcTransportException te, String message, boolean isRead,
+            int attempts) {
+        boolean unknown = !isRead && te != null && te.requestSent();
+        return new NamesrvException(Kind.TIMEOUT, ErrorCode.DEADLINE_EXCEEDED, message, true, "", null, unknown,
+                te == null ? null : te.endpoint(), attempts, te);
     }
 
     /** Completes with an OK answer, or exceptionally with a {@link NamesrvException} (see NamesrvClient). */
@@ -332,19 +351,11 @@ final class Caller {
         }
 
         NamesrvException transport(RpcTransportException te, String endpoint) {
-            if (te instanceof RpcTimeoutException) {
-                return timeout(te, te.getMessage());
-            }
-            Kind kind = te instanceof RpcConnectException ? Kind.CONNECT_FAILED : Kind.CONNECTION_CLOSED;
-            boolean unknown = !isRead && !(te instanceof RpcConnectException) && te.requestSent();
-            return new NamesrvException(kind, ErrorCode.ERROR_CODE_UNSPECIFIED, te.getMessage(), true, "", null,
-                    unknown, endpoint, attempts, te);
+            return transportFailure(te, endpoint, isRead, attempts);
         }
 
         NamesrvException timeout(RpcTransportException te, String message) {
-            boolean unknown = !isRead && te != null && te.requestSent();
-            return new NamesrvException(Kind.TIMEOUT, ErrorCode.DEADLINE_EXCEEDED, message, true, "", null, unknown,
-                    te == null ? null : te.endpoint(), attempts, te);
+            return timeoutFailure(te, message, isRead, attempts);
         }
 
         private boolean canRetry(NamesrvException e) {

@@ -132,17 +132,7 @@ public final class BenchContext implements AutoCloseable {
      * what it then requires. The stock NameServer gets the same connections (TLS; it ignores the signature).
      */
     public RmqClient.Security rmqSecurity() {
-        Map<String, String> c = opts.rnsConfig();
-        boolean tls = !c.getOrDefault("tls.mode", "disabled").equals("disabled");
-        if (!Boolean.parseBoolean(c.getOrDefault("auth.enabled", "false"))) {
-            return new RmqClient.Security(tls, null, null);
-        }
-        String credentials = System.getenv("RNS_AUTH");
-        if (credentials == null || credentials.indexOf(':') <= 0) {
-            throw new IllegalArgumentException("auth.enabled=true in --rns-config: set RNS_AUTH=ACCOUNT:SECRET");
-        }
-        int colon = credentials.indexOf(':');
-        return new RmqClient.Security(tls, credentials.substring(0, colon), credentials.substring(colon + 1));
+        return RmqClient.Security.forNodes(opts.rnsConfig());
     }
 
     public RmqClient rmqClient() {

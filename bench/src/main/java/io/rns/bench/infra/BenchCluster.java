@@ -63,20 +63,14 @@ public final class BenchCluster implements AutoCloseable {
      */
     public NamesrvClient.Builder client(List<String> endpoints) {
         NamesrvClient.Builder b = NamesrvClient.builder().endpoints(endpoints).mode(ClusterMode.RAFT);
-        String mode = extraConfig.getOrDefault("tls.mode", "disabled");
-        if (!mode.equals("disabled")) {
+        RmqClient.Security security = RmqClient.Security.forNodes(extraConfig);
+        if (security.tls()) {
             String trust = extraConfig.get("tls.trust-file");
             b.rpcOptions(RpcClientOptions.builder()
                     .tls(new ClientTls(trust == null ? null : Path.of(trust), null, null, true)).build());
         }
-        if (Boolean.parseBoolean(extraConfig.getOrDefault("auth.enabled", "false"))) {
-            String credentials = System.getenv("RNS_AUTH");
-            if (credentials == null || credentials.indexOf(':') <= 0) {
-                throw new IllegalArgumentException("auth.enabled=true in --rns-config: set RNS_AUTH=ACCOUNT:SECRET for "
-                        + "the bench's native clients");
-            }
-            int colon = credentials.indexOf(':');
-            b.credentials(credentials.substring(0, colon), credentials.substring(colon + 1));
+        if (security.account() != null) {
+            b.credentials(security.account(), security.secret());
         }
         return b;
     }

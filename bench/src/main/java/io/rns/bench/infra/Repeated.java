@@ -3,7 +3,6 @@ package io.rns.bench.infra;
 import io.rns.bench.infra.LoadRunner.Stats;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -52,11 +51,6 @@ public final class Repeated {
     }
 
     private double median(ToDoubleFunction<Stats> f) {
-        double[] v = samples.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).toArray();
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Quantiles.median(samples.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).toArray());
     }
 }

@@ -17,6 +17,7 @@ import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterBrokerReques
 import org.apache.rocketmq.remoting.protocol.header.namesrv.UnRegisterBrokerRequestHeader;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,6 +40,25 @@ public final class RmqClient implements AutoCloseable {
      */
     public record Security(boolean tls, String account, String secret) {
         public static final Security PLAIN = new Security(false, null, null);
+
+        /**
+         * What clients of nodes running {@code nodeConfig} (extra rns.properties settings) need: TLS when
+         * {@code tls.mode} is not disabled; with {@code auth.enabled=true}, the account in $RNS_AUTH
+         * (ACCOUNT:SECRET), which must then be set.
+         */
+        public static Security forNodes(Map<String, String> nodeConfig) {
+            boolean tls = !nodeConfig.getOrDefault("tls.mode", "disabled").equals("disabled");
+            if (!Boolean.parseBoolean(nodeConfig.getOrDefault("auth.enabled", "false"))) {
+                return new Security(tls, null, null);
+            }
+            String credentials = System.getenv("RNS_AUTH");
+            if (credentials == null || credentials.indexOf(':') <= 0) {
+                throw new IllegalArgumentException(
+                        "auth.enabled=true in --rns-config: set RNS_AUTH=ACCOUNT:SECRET for " + "the bench's clients");
+            }
+            int colon = credentials.indexOf(':');
+            return new Security(tls, credentials.substring(0, colon), credentials.substring(colon + 1));
+        }
 
         /** Without the secret. */
         @Override

@@ -3,6 +3,7 @@ package io.rns.bench.scenario;
 import io.rns.bench.context.BenchContext;
 import io.rns.bench.infra.BenchCluster;
 import io.rns.bench.infra.Procs;
+import io.rns.bench.infra.Quantiles;
 import io.rns.bench.report.Results;
 import io.rns.client.CallOptions;
 import io.rns.client.NamesrvClient;
@@ -189,12 +190,7 @@ public final class FailoverScenario implements Scenario {
     }
 
     static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        Collections.sort(s);
-        if (s.isEmpty())
-            return Double.NaN;
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+        return Quantiles.median(v.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     static double max(List<Double> v) {

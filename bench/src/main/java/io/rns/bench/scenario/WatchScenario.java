@@ -2,6 +2,7 @@ package io.rns.bench.scenario;
 
 import io.rns.bench.context.BenchContext;
 import io.rns.bench.infra.BenchCluster;
+import io.rns.bench.infra.Quantiles;
 import io.rns.bench.report.Results;
 import io.rns.client.NamesrvClient;
 import io.rns.client.RouteWatcher;
@@ -191,15 +192,15 @@ public final class WatchScenario implements Scenario {
                             + ratePerSec + "/s: acknowledgement -> last watcher told",
                     "server", "changes", "p50 ms", "p99 ms", "max ms", "undelivered notifications",
                     "ratio p99 to stock");
-            double p99 = percentile(ms, 0.99);
-            tab.row("rns (watch), all watchers", made.size(), percentile(ms, 0.5), p99, max(ms), undelivered,
-                    Results.ratio(p99, STOCK_POLL_MS * 0.99));
-            tab.row("  of which: watchers on the leader", made.size(), percentile(onLeaderMs, 0.5),
-                    percentile(onLeaderMs, 0.99), max(onLeaderMs), "",
-                    Results.ratio(percentile(onLeaderMs, 0.99), STOCK_POLL_MS * 0.99));
-            tab.row("  of which: watchers on the followers", made.size(), percentile(onFollowerMs, 0.5),
-                    percentile(onFollowerMs, 0.99), max(onFollowerMs), "",
-                    Results.ratio(percentile(onFollowerMs, 0.99), STOCK_POLL_MS * 0.99));
+            double p99 = Quantiles.percentile(ms, 0.99);
+            tab.row("rns (watch), all watchers", made.size(), Quantiles.percentile(ms, 0.5), p99,
+                    Quantiles.percentile(ms, 1.0), undelivered, Results.ratio(p99, STOCK_POLL_MS * 0.99));
+            tab.row("  of which: watchers on the leader", made.size(), Quantiles.percentile(onLeaderMs, 0.5),
+                    Quantiles.percentile(onLeaderMs, 0.99), Quantiles.percentile(onLeaderMs, 1.0), "",
+                    Results.ratio(Quantiles.percentile(onLeaderMs, 0.99), STOCK_POLL_MS * 0.99));
+            tab.row("  of which: watchers on the followers", made.size(), Quantiles.percentile(onFollowerMs, 0.5),
+                    Quantiles.percentile(onFollowerMs, 0.99), Quantiles.percentile(onFollowerMs, 1.0), "",
+                    Results.ratio(Quantiles.percentile(onFollowerMs, 0.99), STOCK_POLL_MS * 0.99));
             tab.row("stock (model: 30 s poll)", "-", STOCK_POLL_MS * 0.5, STOCK_POLL_MS * 0.99, STOCK_POLL_MS, 0, 1.0);
             out.addOk(made.size());
             out.note("Each watcher is a RouteWatcher (client library) on a client pinned to one node, "
@@ -214,22 +215,10 @@ public final class WatchScenario implements Scenario {
                 throw new IllegalStateException(undelivered + " notifications never arrived within 30 s");
             }
             BenchContext.log(String.format("watch: p50 %.1f ms p99 %.1f ms max %.1f ms over %d changes",
-                    percentile(ms, 0.5), p99, max(ms), made.size()));
+                    Quantiles.percentile(ms, 0.5), p99, Quantiles.percentile(ms, 1.0), made.size()));
         } finally {
             all.forEach(RouteWatcher::close);
             clients.forEach(NamesrvClient::close);
         }
-    }
-
-    private static double max(double[] sorted) {
-        return sorted.length == 0 ? 0 : sorted[sorted.length - 1];
-    }
-
-    private static double percentile(double[] sorted, double q) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 }
