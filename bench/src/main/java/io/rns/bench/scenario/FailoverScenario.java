@@ -2,11 +2,13 @@ package io.rns.bench.scenario;
 
 import io.rns.bench.context.BenchContext;
 import io.rns.bench.infra.BenchCluster;
+import io.rns.bench.infra.ElectionLog;
 import io.rns.bench.infra.Procs;
 import io.rns.bench.infra.Quantiles;
 import io.rns.bench.report.Results;
 import io.rns.client.CallOptions;
 import io.rns.client.NamesrvClient;
+import io.rns.client.NamesrvException;
 import io.rns.client.RetryPolicy;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.RegisterBrokerRequest;
@@ -47,24 +49,40 @@ public final class FailoverScenario implements Scenario {
         Results.Table kills = out.table(
                 "SIGKILL of the leader (" + rns.nodes().size() + " nodes, election timeout "
                         + BenchContext.ELECTION_TIMEOUT_MS + " ms)",
-                "trial", "killed", "first write ms", "first linearizable read ms", "new leader");
+                "trial", "killed", "first pre-vote ms", "leader elected ms", "vote rounds", "first write ms",
+                "first linearizable read ms", "new leader");
+        List<Double> preVoteMs = new ArrayList<>();
+        List<Double> electedMs = new ArrayList<>();
         for (int trial = 1; trial <= trials; trial++) {
             BenchCluster.Node leader = rns.awaitLeader(30_000);
             rns.awaitCaughtUp(60_000);
             List<String> survivors = rns.endpoints().stream().filter(e -> !e.equals(leader.endpoint())).toList();
+            long killedAt = System.currentTimeMillis();
             long[] times = killAndProbe(rns, leader, survivors, trial);
             BenchCluster.Node newLeader = rns.awaitLeader(30_000);
+            ElectionLog election = ElectionLog.read(rns.nodes().stream().filter(n -> !n.id().equals(leader.id()))
+                    .map(n -> n.dir().resolve("logs").resolve("rns.log")).toList(), killedAt);
             writeMs.add(times[0] / 1e6);
             readMs.add(times[1] / 1e6);
+            preVoteMs.add((double) election.preVoteMs());
+            electedMs.add((double) election.leaderMs());
             out.addOk(2);
-            kills.row(trial, leader.id(), times[0] / 1e6, times[1] / 1e6, newLeader.id());
-            BenchContext.log(String.format("failover trial %d: killed %s, write after %.0f ms, lin read after %.0f ms",
-                    trial, leader.id(), times[0] / 1e6, times[1] / 1e6));
+            kills.row(trial, leader.id(), election.preVoteMs(), election.leaderMs(), election.voteRounds(),
+                    times[0] / 1e6, times[1] / 1e6, newLeader.id());
+            BenchContext.log(String.format(
+                    "failover trial %d: killed %s, pre-vote after %d ms, leader after %d ms "
+                            + "(%d vote rounds), write after %.0f ms, lin read after %.0f ms",
+                    trial, leader.id(), election.preVoteMs(), election.leaderMs(), election.voteRounds(),
+                    times[0] / 1e6, times[1] / 1e6));
             rns.restart(leader.id(), false);
             rns.awaitCaughtUp(90_000);
         }
         Results.Table sum = out.table("SIGKILL summary", "metric", "trials", "median ms", "max ms",
                 "median / election timeout", "target");
+        sum.row("first pre-vote (a follower noticed)", trials, median(preVoteMs), max(preVoteMs),
+                median(preVoteMs) / BenchContext.ELECTION_TIMEOUT_MS, "");
+        sum.row("new leader elected", trials, median(electedMs), max(electedMs),
+                median(electedMs) / BenchContext.ELECTION_TIMEOUT_MS, "");
         sum.row("first committed write", trials, median(writeMs), max(writeMs),
                 median(writeMs) / BenchContext.ELECTION_TIMEOUT_MS, "<= 1.5");
         sum.row("first linearizable read", trials, median(readMs), max(readMs),
@@ -82,6 +100,9 @@ public final class FailoverScenario implements Scenario {
             BenchContext.log(String.format("graceful trial %d: stopped %s, longest write gap %.0f ms", trial,
                     leader.id(), r[0]));
         }
+        out.note(
+                "First pre-vote, leader elected and vote rounds (more than 1: a split vote or a failed round) come from "
+                        + "the surviving nodes' rns.log (jraft's INFO lines), ms after the SIGKILL.");
         out.note("Clients in the SIGKILL trials know only the surviving nodes (no time is spent on the dead endpoint); "
                 + "times are from the SIGKILL to the first success.");
         out.note("The stock NameServer has no leader and no failover: each node is independent (n/a).");
@@ -96,6 +117,7 @@ public final class FailoverScenario implements Scenario {
             throws Exception {
         String broker = "bench-failover-" + trial;
         long[] result = {-1, -1};
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
         try (NamesrvClient w = client(rns, survivors); NamesrvClient r = client(rns, survivors)) {
             long t0 = System.nanoTime();
             rns.kill(leader.id());
@@ -108,6 +130,7 @@ public final class FailoverScenario implements Scenario {
                         result[0] = System.nanoTime() - t0;
                         return;
                     } catch (RuntimeException e) {
+                        failures.add(String.format("%.0f ms %s", (System.nanoTime() - t0) / 1e6, brief(e)));
                         Procs.sleep(20);
                     }
                 }
@@ -133,6 +156,10 @@ public final class FailoverScenario implements Scenario {
             throw new IllegalStateException(
                     "no write/read success within " + BOUND_MS + " ms after killing " + leader.id());
         }
+        synchronized (failures) {
+            BenchContext.log("failover trial " + trial + ": the writer's last failed attempts: "
+                    + failures.subList(Math.max(0, failures.size() - 4), failures.size()));
+        }
         return result;
     }
 
@@ -142,9 +169,12 @@ public final class FailoverScenario implements Scenario {
         AtomicLong ok = new AtomicLong();
         AtomicLong err = new AtomicLong();
         List<Long> successes = Collections.synchronizedList(new ArrayList<>());
+        List<long[]> failures = Collections.synchronizedList(new ArrayList<>());
+        List<String> failureText = Collections.synchronizedList(new ArrayList<>());
         try (NamesrvClient w = client(rns, rns.endpoints())) {
             long start = System.nanoTime();
             long[] stopAt = {Long.MAX_VALUE};
+            long[] attemptStart = {0};
             Thread writer = new Thread(() -> {
                 long n = 0;
                 while (System.nanoTime() < stopAt[0] && System.nanoTime() - start < BOUND_MS * 1_000_000L) {
@@ -152,17 +182,21 @@ public final class FailoverScenario implements Scenario {
                         RegisterBrokerRequest req = BenchContext.nativeRegistration(broker, "127.0.0.1:30001",
                                 broker + "-t", 1, (int) (4 + (n % 2) * 4), n, 300_000);
                         n++;
+                        attemptStart[0] = System.nanoTime();
                         w.registerBroker(req);
                         ok.incrementAndGet();
                         successes.add(System.nanoTime());
                     } catch (RuntimeException e) {
                         err.incrementAndGet();
+                        failures.add(new long[]{attemptStart[0], System.nanoTime(), failures.size()});
+                        failureText.add(brief(e) + (e instanceof NamesrvException x ? " from " + x.endpoint() : ""));
                         Procs.sleep(5);
                     }
                 }
             });
             writer.start();
             Procs.sleep(1000);
+            long sigterm = System.nanoTime();
             rns.stop(leader.id()); // SIGTERM: the node transfers leadership before it exits
             long stopped = System.nanoTime();
             rns.awaitLeader(30_000);
@@ -174,19 +208,40 @@ public final class FailoverScenario implements Scenario {
             rns.awaitCaughtUp(90_000);
             long prev = start;
             long gap = 0;
+            long gapStart = start;
             List<Long> s;
             synchronized (successes) {
                 s = new ArrayList<>(successes);
             }
             for (long t : s) {
-                gap = Math.max(gap, t - prev);
+                if (t - prev > gap) {
+                    gap = t - prev;
+                    gapStart = prev;
+                }
                 prev = t;
             }
+            List<String> inGap = new ArrayList<>();
+            synchronized (failures) {
+                for (long[] f : failures) {
+                    if (f[1] > gapStart && f[1] <= gapStart + gap && inGap.size() < 8) {
+                        inGap.add(String.format("+%.0f..%.0f ms %s", (f[0] - gapStart) / 1e6, (f[1] - gapStart) / 1e6,
+                                failureText.get((int) f[2])));
+                    }
+                }
+            }
+            BenchContext.log(String.format(
+                    "graceful trial %d: SIGTERM %.0f ms into the longest gap, stop returned at %.0f ms; "
+                            + "failures in it: %s",
+                    trial, (sigterm - gapStart) / 1e6, (stopped - gapStart) / 1e6, inGap));
             if (s.isEmpty() || s.get(s.size() - 1) < stopped) {
                 throw new IllegalStateException("no successful write after stopping " + leader.id());
             }
             return new double[]{gap / 1e6, ok.get(), err.get()};
         }
+    }
+
+    private static String brief(RuntimeException e) {
+        return e instanceof NamesrvException n ? n.codeName() + " " + n.detail() : e.getClass().getSimpleName();
     }
 
     static double median(List<Double> v) {

@@ -153,8 +153,8 @@ public final class JraftConsensus implements Consensus {
     }
 
     /**
-     * If this node leads, hands leadership to a caught-up follower and waits (bounded) until it has stepped down,
-     * so clients see NOT_LEADER with a hint instead of a dead connection.
+     * If this node leads, hands leadership to a caught-up follower and waits (bounded) until it follows the new
+     * leader, so clients see NOT_LEADER with a hint instead of a dead connection.
      */
     public void transferLeadershipIfLeader(long timeoutMs) {
         membership.transferLeadershipIfLeader(timeoutMs);

@@ -61,6 +61,7 @@ final class JraftNode {
     final ConcurrentHashMap<String, Member> directory = new ConcurrentHashMap<>();
 
     private RaftGroupService group;
+    private PeerLinks peerLinks;
     private volatile Node node;
     private volatile boolean closing;
 
@@ -114,9 +115,17 @@ final class JraftNode {
             throw new IOException(
                     "raft node " + selfPeer + " failed to start (see the log above: storage or snapshot load)");
         }
+        peerLinks = new PeerLinks(this, this::voterAddresses);
+        peerLinks.start();
         log.info(
                 "node {}: raft started on {} (peer port bound to that address; replication requests only) with conf {}",
                 config.nodeId(), selfPeer, conf);
+    }
+
+    /** The voters' raft addresses: the last committed configuration, else (before one) the configured members. */
+    private List<String> voterAddresses() {
+        List<String> voters = fsm.committedVoters();
+        return voters != null ? voters : config.members().stream().map(Member::raftAddress).toList();
     }
 
     /** The hosts of every member this node knows of: the address book and the last committed configuration. */
@@ -203,6 +212,9 @@ final class JraftNode {
     /** Marks the node as closing (new calls fail with SHUTTING_DOWN), stops the group and the pools. */
     void close() {
         closing = true;
+        if (peerLinks != null) {
+            peerLinks.close();
+        }
         if (group != null) {
             group.shutdown();
             try {

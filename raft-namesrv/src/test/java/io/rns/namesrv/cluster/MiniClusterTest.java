@@ -5,6 +5,8 @@ import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.Reply;
 import io.rns.namesrv.config.LivenessConfig;
+import io.rns.namesrv.consensus.NodeState;
+import io.rns.namesrv.raft.JraftConsensus;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.RegisterBrokerRequest;
@@ -140,6 +142,22 @@ class MiniClusterTest extends ClusterTestBase {
         cluster.start(oldLeader);
         MiniCluster.await(ELECTION, "the old leader to catch up",
                 () -> cluster.node(oldLeader).consensus().image().route("T2").isPresent());
+    }
+
+    @Test
+    void aGracefulHandOverReturnsOnlyOnceTheOldLeaderFollowsTheNewOne() throws Exception {
+        start(0);
+        int oldLeader = cluster.leader().orElseThrow();
+        String oldId = cluster.config(oldLeader).nodeId();
+
+        // what close() does first: jraft leaves the leader state as soon as a transfer starts, so waiting for that
+        // alone let the node close its ports while the target's election still needed them
+        ((JraftConsensus) cluster.node(oldLeader).consensus()).transferLeadershipIfLeader(10_000);
+
+        NodeState after = cluster.node(oldLeader).consensus().state();
+        assertEquals(Role.FOLLOWER, after.role(), "state right after the hand-over: " + after);
+        assertTrue(after.leaderId() != null && !after.leaderId().equals(oldId),
+                "the old leader must already follow another node: " + after);
     }
 
     @Test
