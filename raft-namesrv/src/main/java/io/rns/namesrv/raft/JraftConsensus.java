@@ -160,6 +160,11 @@ public final class JraftConsensus implements Consensus {
         membership.transferLeadershipIfLeader(timeoutMs);
     }
 
+    /** The jraft node this port runs on (tests in this package). */
+    JraftNode engine() {
+        return raft;
+    }
+
     @Override
     public void close() {
         raft.markClosing();
