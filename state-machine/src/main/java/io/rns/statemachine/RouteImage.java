@@ -180,10 +180,18 @@ public final class RouteImage {
      * always a change (apply rejects it).
      */
     public boolean wouldChange(RegisterBroker r) {
+        return RecordValidator.validate(r).isPresent() || wouldChangeValid(r);
+    }
+
+    /**
+     * {@link #wouldChange} for a record already known to be valid ({@link RecordValidator#validate} empty), e.g. built
+     * from a request that passed the node's request validation, whose rules include the record's: the check an
+     * unchanged re-registration (every broker, every 30 s) would otherwise run twice.
+     */
+    public boolean wouldChangeValid(RegisterBroker r) {
         BrokerMember m = broker(r.getBrokerName(), r.getBrokerId()).orElse(null);
-        if (m == null || RecordValidator.validate(r).isPresent() || !m.cluster().equals(r.getCluster())
-                || !m.addr().equals(r.getBrokerAddr()) || !m.haAddr().equals(r.getHaServerAddr())
-                || m.dataVersionTimestamp() != r.getDataVersionTimestamp()
+        if (m == null || !m.cluster().equals(r.getCluster()) || !m.addr().equals(r.getBrokerAddr())
+                || !m.haAddr().equals(r.getHaServerAddr()) || m.dataVersionTimestamp() != r.getDataVersionTimestamp()
                 || m.dataVersionCounter() != r.getDataVersionCounter() || m.leaseTimeoutMs() != r.getLeaseTimeoutMs()) {
             return true;
         }

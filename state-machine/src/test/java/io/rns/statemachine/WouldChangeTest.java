@@ -68,6 +68,23 @@ class WouldChangeTest extends StateMachineTestSupport {
     }
 
     @Test
+    void wouldChangeValidAgreesWithWouldChangeOnValidRecordsAndLeavesValidationToTheCaller() {
+        RouteImage img = sm.image();
+        for (RegisterBroker valid : List.of(master, slave, master.toBuilder().removeTopics(1).build(),
+                master.toBuilder().setDataVersionCounter(4).build(), master.toBuilder().addTopics(topic("T3")).build(),
+                master.toBuilder().setBrokerAddr("10.0.0.9:10911").build())) {
+            assertTrue(RecordValidator.validate(valid).isEmpty(), "test data must be valid: " + valid);
+            assertEquals(img.wouldChange(valid), img.wouldChangeValid(valid), valid.toString());
+        }
+        // the same data version with an invalid queue count: only the validating variant sees it (the node validates
+        // every registration request before it reaches the write path, RequestValidator)
+        RegisterBroker invalid = master.toBuilder().setTopics(0, topic("T1", -1, 8, 6)).build();
+        assertTrue(RecordValidator.validate(invalid).isPresent());
+        assertTrue(img.wouldChange(invalid));
+        assertFalse(img.wouldChangeValid(invalid));
+    }
+
+    @Test
     void applyingANoChangeRecordOnlyRefreshesEpochAndTime() {
         RouteImage before = sm.image();
         ApplyResult.Applied a = applied(

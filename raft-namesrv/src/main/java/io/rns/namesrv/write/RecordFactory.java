@@ -58,11 +58,15 @@ public final class RecordFactory {
         return b.build();
     }
 
-    /** Empty when the registration is identical to what the image holds: a heartbeat, not a log entry. */
+    /**
+     * Empty when the registration is identical to what the image holds: a heartbeat, not a log entry. {@code r} has
+     * passed {@code RequestValidator.validate} (the dispatcher's check, before any handler runs), whose rules include
+     * the record's, so the record is not validated a second time here; apply still validates what is proposed.
+     */
     public static Optional<LogRecord> register(RegisterBrokerRequest r, int leaseMs, RouteImage image,
             long leaderTimeMs) {
         RegisterBroker rec = registerRecord(r, leaseMs);
-        if (!image.wouldChange(rec)) {
+        if (!image.wouldChangeValid(rec)) {
             return Optional.empty();
         }
         return Optional.of(base(leaderTimeMs).setRegisterBroker(rec).build());

@@ -67,7 +67,10 @@ public record WriteService(Proposer proposer, ReadBarrier barrier, NodeStatus st
         Optional<LogRecord> toRecord(RouteImage image, long leaderTimeMs);
     }
 
-    /** A registration; {@code leaseMs} is the effective lease. An identical one is a heartbeat, not a log entry. */
+    /**
+     * A registration that passed {@code RequestValidator.validate}; {@code leaseMs} is the effective lease. An
+     * identical one is a heartbeat, not a log entry.
+     */
     public CompletableFuture<WriteOutcome> register(RegisterBrokerRequest r, int leaseMs, long timeoutMs) {
         return write((image, now) -> RecordFactory.register(r, leaseMs, image, now), timeoutMs);
     }
