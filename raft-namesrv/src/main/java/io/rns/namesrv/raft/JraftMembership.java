@@ -205,8 +205,8 @@ final class JraftMembership implements Membership {
      * If this node leads, hands leadership to a caught-up follower and waits (bounded) until this node follows the new
      * leader, so clients see NOT_LEADER with a hint (or a forward) instead of a dead connection. Waiting for the
      * step-down alone is not enough: jraft leaves the leader state the moment the transfer starts, and a node that
-     * closed its ports then made the target's vote round and its first replication time out on connections to it
-     * (measured: ~120 ms of a 210–285 ms write gap, docs/benchmarks.md).
+     * closed its ports then made the target's vote round and its first replication fail on connections to it (one
+     * target's log: ~115 ms of its election spent so; docs/benchmarks.md, failover).
      */
     public void transferLeadershipIfLeader(long timeoutMs) {
         Node n = raft.node();

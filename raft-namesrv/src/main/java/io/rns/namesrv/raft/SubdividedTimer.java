@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * <p>jraft's election timer is a repeating timer with period {@code ET + random(0, maxElectionDelay)} that is
  * <em>not</em> reset by heartbeats: at each firing a follower starts a (pre-)vote only if it has not heard from its
  * leader for {@code ET}. So a follower notices a dead leader up to one whole period after the {@code ET} of silence
- * ran out — on average half a period, which made the median SIGKILL failover 1.6–1.9 election timeouts
+ * ran out — on average half a period, which made the median SIGKILL failover 1.4–1.9 election timeouts
  * (docs/benchmarks.md). Dividing the period by {@code parts} leaves the condition alone (still {@code ET} of silence,
  * checked by jraft; voters check it too, so leader leases stay as safe as before) and shortens only the wait after it,
  * to at most {@code (ET + maxElectionDelay) / parts}; the randomisation that keeps two followers from standing at the
