@@ -123,23 +123,46 @@ public final class WatchHub implements AutoCloseable {
         }
     }
 
+    /**
+     * Processes queued changes until the inbox is empty. Whatever happens, the hub is never left marked as draining
+     * with nobody draining (it would then take no change again); a change that cannot be processed resets the
+     * watchers instead.
+     */
     private void drain() {
-        while (true) {
-            ImageChange c;
-            synchronized (inbox) {
-                c = inbox.poll();
-                if (c == null) {
-                    draining = false;
-                    return;
+        boolean emptied = false;
+        try {
+            while (true) {
+                ImageChange c;
+                synchronized (inbox) {
+                    c = inbox.poll();
+                    if (c == null) {
+                        draining = false;
+                        emptied = true;
+                        return;
+                    }
+                }
+                processOrReset(c);
+            }
+        } finally {
+            if (!emptied) {
+                synchronized (inbox) {
+                    draining = false; // the next change schedules a new drain
                 }
             }
+        }
+    }
+
+    private void processOrReset(ImageChange c) {
+        try {
+            process(c);
+        } catch (RuntimeException e) {
+            log.error("watch: cannot process the change to revision {}; watchers get a reset", c.after().appliedIndex(),
+                    e);
             try {
-                process(c);
-            } catch (RuntimeException e) {
-                log.error("watch: cannot process the change to revision {}; watchers get a reset",
-                        c.after().appliedIndex(), e);
                 process(new ImageChange(c.before(), c.after(), Collections.emptySortedSet(),
                         Collections.emptySortedSet(), true));
+            } catch (RuntimeException again) {
+                log.error("watch: cannot reset the watchers at revision {}", c.after().appliedIndex(), again);
             }
         }
     }
@@ -161,7 +184,7 @@ public final class WatchHub implements AutoCloseable {
                 history.addAll(found);
                 trim();
             }
-            for (Poll p : polls) {
+            for (Poll p : List.copyOf(polls)) { // answering a poll takes it out of the set
                 if (!p.coalescing) {
                     Runnable a = evaluate(p, found);
                     if (a != null) {

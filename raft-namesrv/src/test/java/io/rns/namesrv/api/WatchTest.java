@@ -234,6 +234,30 @@ class WatchTest {
     }
 
     @Test
+    void oneChangeAnswersEveryWaitingPollAndTheHubKeepsGoing() throws Exception {
+        // found by the chaos watch scenario (seed 675423976): answering one of several waiting polls while iterating
+        // them threw ConcurrentModificationException on the hub's thread, the first poll's answer was lost and the
+        // hub never processed a change again
+        ok(call(RequestDispatcherTest.register(broker("b1", 0, "127.0.0.1:10911", "t1"))));
+        long r0 = done(watch(conn, topics(START, "t1"))).getRevision();
+        Conn other = new Conn(8);
+        List<CompletableFuture<ResponseEnvelope>> waiting = List.of(watch(conn, topics(r0, "t1")),
+                watch(conn, topics(r0, "t1")), watch(other, topics(r0, "t1")), watch(other, topics(r0, "t1")));
+        Thread.sleep(100);
+        assertTrue(waiting.stream().noneMatch(CompletableFuture::isDone), "nothing changed yet: every poll is held");
+        ok(call(RequestDispatcherTest.register(broker("b2", 0, "127.0.0.1:10912", "t1"))));
+        long r1 = -1;
+        for (CompletableFuture<ResponseEnvelope> f : waiting) {
+            WatchResponse w = done(f);
+            assertEquals(1, w.getEventsCount(), w.toString());
+            r1 = w.getRevision();
+        }
+        CompletableFuture<ResponseEnvelope> next = watch(conn, topics(r1, "t1"));
+        ok(call(RequestDispatcherTest.register(broker("b3", 0, "127.0.0.1:10913", "t1"))));
+        assertEquals(3, done(next).getEvents(0).getRoute().getQueueDatasCount(), "the hub still diffs changes");
+    }
+
+    @Test
     void aConnectionHoldsAtMostItsLimitAndItsPollsGoWhenItCloses() throws Exception {
         ok(call(RequestDispatcherTest.register(broker("b1", 0, "127.0.0.1:10911", "t1"))));
         long r0 = done(watch(conn, topics(START, "t1"))).getRevision();
