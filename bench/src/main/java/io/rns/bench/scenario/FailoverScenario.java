@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Failover of the RNS cluster (the stock NameServer has no leader, so there is nothing to compare):
@@ -117,20 +116,21 @@ public final class FailoverScenario implements Scenario {
             throws Exception {
         String broker = "bench-failover-" + trial;
         long[] result = {-1, -1};
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        List<Failed> failures = Collections.synchronizedList(new ArrayList<>());
         try (NamesrvClient w = client(rns, survivors); NamesrvClient r = client(rns, survivors)) {
             long t0 = System.nanoTime();
             rns.kill(leader.id());
             Thread writer = new Thread(() -> {
                 long n = 0;
                 while (System.nanoTime() - t0 < BOUND_MS * 1_000_000L) {
+                    long began = System.nanoTime();
                     try {
                         w.registerBroker(BenchContext.nativeRegistration(broker, "127.0.0.1:30000", broker + "-t", 1,
                                 (int) (4 + (n++ % 2) * 4), n, 300_000));
                         result[0] = System.nanoTime() - t0;
                         return;
                     } catch (RuntimeException e) {
-                        failures.add(String.format("%.0f ms %s", (System.nanoTime() - t0) / 1e6, brief(e)));
+                        failures.add(new Failed(began, System.nanoTime(), e));
                         Procs.sleep(20);
                     }
                 }
@@ -151,14 +151,17 @@ public final class FailoverScenario implements Scenario {
             reader.start();
             writer.join(BOUND_MS + 10_000);
             reader.join(BOUND_MS + 10_000);
+            List<String> last = new ArrayList<>();
+            synchronized (failures) {
+                for (Failed f : failures.subList(Math.max(0, failures.size() - 4), failures.size())) {
+                    last.add(String.format("%.0f ms %s", (f.endNs() - t0) / 1e6, f.brief()));
+                }
+            }
+            BenchContext.log("failover trial " + trial + ": the writer's last failed attempts: " + last);
         }
         if (result[0] < 0 || result[1] < 0) {
             throw new IllegalStateException(
                     "no write/read success within " + BOUND_MS + " ms after killing " + leader.id());
-        }
-        synchronized (failures) {
-            BenchContext.log("failover trial " + trial + ": the writer's last failed attempts: "
-                    + failures.subList(Math.max(0, failures.size() - 4), failures.size()));
         }
         return result;
     }
@@ -166,30 +169,23 @@ public final class FailoverScenario implements Scenario {
     /** Returns {longest gap ms, writes ok, write errors}. */
     private double[] gracefulProbe(BenchCluster rns, BenchCluster.Node leader, int trial) throws Exception {
         String broker = "bench-graceful-" + trial;
-        AtomicLong ok = new AtomicLong();
-        AtomicLong err = new AtomicLong();
         List<Long> successes = Collections.synchronizedList(new ArrayList<>());
-        List<long[]> failures = Collections.synchronizedList(new ArrayList<>());
-        List<String> failureText = Collections.synchronizedList(new ArrayList<>());
+        List<Failed> failures = Collections.synchronizedList(new ArrayList<>());
         try (NamesrvClient w = client(rns, rns.endpoints())) {
             long start = System.nanoTime();
             long[] stopAt = {Long.MAX_VALUE};
-            long[] attemptStart = {0};
             Thread writer = new Thread(() -> {
                 long n = 0;
                 while (System.nanoTime() < stopAt[0] && System.nanoTime() - start < BOUND_MS * 1_000_000L) {
+                    RegisterBrokerRequest req = BenchContext.nativeRegistration(broker, "127.0.0.1:30001",
+                            broker + "-t", 1, (int) (4 + (n % 2) * 4), n, 300_000);
+                    n++;
+                    long began = System.nanoTime();
                     try {
-                        RegisterBrokerRequest req = BenchContext.nativeRegistration(broker, "127.0.0.1:30001",
-                                broker + "-t", 1, (int) (4 + (n % 2) * 4), n, 300_000);
-                        n++;
-                        attemptStart[0] = System.nanoTime();
                         w.registerBroker(req);
-                        ok.incrementAndGet();
                         successes.add(System.nanoTime());
                     } catch (RuntimeException e) {
-                        err.incrementAndGet();
-                        failures.add(new long[]{attemptStart[0], System.nanoTime(), failures.size()});
-                        failureText.add(brief(e) + (e instanceof NamesrvException x ? " from " + x.endpoint() : ""));
+                        failures.add(new Failed(began, System.nanoTime(), e));
                         Procs.sleep(5);
                     }
                 }
@@ -222,10 +218,10 @@ public final class FailoverScenario implements Scenario {
             }
             List<String> inGap = new ArrayList<>();
             synchronized (failures) {
-                for (long[] f : failures) {
-                    if (f[1] > gapStart && f[1] <= gapStart + gap && inGap.size() < 8) {
-                        inGap.add(String.format("+%.0f..%.0f ms %s", (f[0] - gapStart) / 1e6, (f[1] - gapStart) / 1e6,
-                                failureText.get((int) f[2])));
+                for (Failed f : failures) {
+                    if (f.endNs() > gapStart && f.endNs() <= gapStart + gap && inGap.size() < 8) {
+                        inGap.add(String.format("+%.0f..%.0f ms %s from %s", (f.startNs() - gapStart) / 1e6,
+                                (f.endNs() - gapStart) / 1e6, f.brief(), f.endpoint()));
                     }
                 }
             }
@@ -236,12 +232,20 @@ public final class FailoverScenario implements Scenario {
             if (s.isEmpty() || s.get(s.size() - 1) < stopped) {
                 throw new IllegalStateException("no successful write after stopping " + leader.id());
             }
-            return new double[]{gap / 1e6, ok.get(), err.get()};
+            return new double[]{gap / 1e6, s.size(), failures.size()};
         }
     }
 
-    private static String brief(RuntimeException e) {
-        return e instanceof NamesrvException n ? n.codeName() + " " + n.detail() : e.getClass().getSimpleName();
+    /** One failed attempt of a probe's writer: when it was sent, when it failed, and why. */
+    private record Failed(long startNs, long endNs, RuntimeException error) {
+        String brief() {
+            return error instanceof NamesrvException n ? n.codeName() + " " + n.detail()
+                    : error.getClass().getSimpleName();
+        }
+
+        String endpoint() {
+            return error instanceof NamesrvException n ? n.endpoint() : "?";
+        }
     }
 
     static double median(List<Double> v) {
