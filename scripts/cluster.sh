@@ -60,7 +60,8 @@ Options:
   --port-offset K     add K (0..1000) to every port: client 977<i>+K, raft 978<i>+K, rocketmq 987<i>+K, admin 979<i>+K
                       (start only; default 0; kept in cluster.env for the other commands), so a second
                       cluster can run beside the default one
-  --tls               TLS only (tls.mode=enforcing) on every node's client and RocketMQ ports (start only): makes a dev CA
+  --tls               TLS only (tls.mode=enforcing) on every node's client and RocketMQ ports and mutual TLS on the
+                      Raft ports (raft.tls=true) (start only): makes a dev CA
                       and node certificates with scripts/dev-certs.sh in DIR/tls (openssl) and writes RNS_TLS_CA into
                       cluster.env, so scripts/rns connects with TLS
   --auth              auth.enabled=true on every node (start only): writes DIR/auth/accounts.properties with random
@@ -300,6 +301,7 @@ tls.mode=enforcing
 tls.cert-file=$DIR/tls/n$i.pem
 tls.key-file=$DIR/tls/n$i.key
 tls.trust-file=$DIR/tls/ca.pem
+raft.tls=true
 EOF
   fi
 }

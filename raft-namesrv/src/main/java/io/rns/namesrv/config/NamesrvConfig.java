@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
 public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, int maxFrameBytes, int idleTimeoutMs,
         int ioThreads, int workerThreads, int workerQueueCapacity, int electionTimeoutMs, int maxElectionDelayMs,
         int snapshotIntervalSecs, int snapshotLogIndexMargin, boolean raftSync, int maxReadIndexLag,
-        long maxLogsInMemoryBytes, boolean peersFromMembersOnly, Consistency defaultConsistency, int readTimeoutMs,
-        int writeTimeoutMs, boolean leaseConfirmsUnchanged, int sessionTimeoutMs, int maxSessions,
+        long maxLogsInMemoryBytes, boolean peersFromMembersOnly, boolean raftTls, Consistency defaultConsistency,
+        int readTimeoutMs, int writeTimeoutMs, boolean leaseConfirmsUnchanged, int sessionTimeoutMs, int maxSessions,
         int leaderTransferTimeoutMs, int priorityThreads, LivenessConfig liveness, boolean expireWhenAllClosed,
         Mode mode, int leaderlessBrokerTimeoutMs, int leaderlessScanIntervalMs, boolean leaderlessPersist,
         boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq, Operations operations, Watch watch,
@@ -151,6 +151,7 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         public static final String MAX_READ_INDEX_LAG = ConfigKeys.MAX_READ_INDEX_LAG.name();
         public static final String MAX_LOGS_IN_MEMORY_BYTES = ConfigKeys.MAX_LOGS_IN_MEMORY_BYTES.name();
         public static final String PEERS_FROM_MEMBERS_ONLY = ConfigKeys.PEERS_FROM_MEMBERS_ONLY.name();
+        public static final String RAFT_TLS = ConfigKeys.RAFT_TLS.name();
         public static final String DEFAULT_CONSISTENCY = ConfigKeys.DEFAULT_CONSISTENCY.name();
         public static final String READ_TIMEOUT_MS = ConfigKeys.READ_TIMEOUT_MS.name();
         public static final String WRITE_TIMEOUT_MS = ConfigKeys.WRITE_TIMEOUT_MS.name();
@@ -296,6 +297,10 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
 
         public Builder peersFromMembersOnly(boolean v) {
             return set(ConfigKeys.PEERS_FROM_MEMBERS_ONLY, v);
+        }
+
+        public Builder raftTls(boolean v) {
+            return set(ConfigKeys.RAFT_TLS, v);
         }
 
         public Builder defaultConsistency(Consistency v) {
@@ -479,7 +484,7 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
                     maxElectionDelayMs < 0 ? Math.max(1, electionTimeoutMs / 2) : maxElectionDelayMs,
                     get(ConfigKeys.SNAPSHOT_INTERVAL_SECS), get(ConfigKeys.SNAPSHOT_LOG_INDEX_MARGIN),
                     get(ConfigKeys.RAFT_SYNC), get(ConfigKeys.MAX_READ_INDEX_LAG),
-                    get(ConfigKeys.MAX_LOGS_IN_MEMORY_BYTES), get(ConfigKeys.PEERS_FROM_MEMBERS_ONLY),
+                    get(ConfigKeys.MAX_LOGS_IN_MEMORY_BYTES), get(ConfigKeys.PEERS_FROM_MEMBERS_ONLY), raftTls(),
                     get(ConfigKeys.DEFAULT_CONSISTENCY), get(ConfigKeys.READ_TIMEOUT_MS),
                     get(ConfigKeys.WRITE_TIMEOUT_MS), get(ConfigKeys.UNCHANGED_BARRIER),
                     get(ConfigKeys.SESSION_TIMEOUT_MS), get(ConfigKeys.SESSION_MAX_OPEN),
@@ -509,6 +514,22 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("tls.*: " + e.getMessage(), e);
             }
+        }
+
+        /** raft.tls: the node's certificate, its key and the CA must be given (tls.mode may stay disabled). */
+        private boolean raftTls() {
+            boolean on = get(ConfigKeys.RAFT_TLS);
+            if (on) {
+                for (ConfigKey<Path> k : List.of(ConfigKeys.TLS_CERT_FILE, ConfigKeys.TLS_KEY_FILE,
+                        ConfigKeys.TLS_TRUST_FILE)) {
+                    if (get(k) == null) {
+                        throw new IllegalArgumentException(Keys.RAFT_TLS + "=true needs " + k.name()
+                                + " (the Raft port uses this node's certificate, which must name its host, and the CA"
+                                + " the other members' certificates chain to)");
+                    }
+                }
+            }
+            return on;
         }
 
         private <T> void validate(ConfigKey<T> key) {

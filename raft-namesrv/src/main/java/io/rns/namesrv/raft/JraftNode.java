@@ -88,7 +88,8 @@ final class JraftNode {
     void start() throws IOException {
         Member self = config.self();
         Files.createDirectories(raftDir(config));
-        NodeOptions o = new NodeOptions();
+        PeerTls tls = config.raftTls() ? PeerTls.of(config.nodeId(), config.tls(), this::memberHosts) : null;
+        NodeOptions o = new PeerNodeOptions(tls);
         o.setElectionTimeoutMs(config.electionTimeoutMs());
         o.setSnapshotIntervalSecs(config.snapshotIntervalSecs());
         o.setSnapshotLogIndexMargin(config.snapshotLogIndexMargin());
@@ -108,7 +109,8 @@ final class JraftNode {
         PeerId selfPeer = peerOf(self);
         RpcServer rpcServer = PeerServer.create(self,
                 config.peersFromMembersOnly() ? new PeerFilter(config.nodeId(), this::memberHosts, System::nanoTime)
-                        : null);
+                        : null,
+                tls);
         group = new RaftGroupService(GROUP_ID, selfPeer, o, rpcServer);
         node = group.start();
         if (node == null) {
@@ -118,8 +120,8 @@ final class JraftNode {
         peerLinks = new PeerLinks(this, this::voterAddresses);
         peerLinks.start();
         log.info(
-                "node {}: raft started on {} (peer port bound to that address; replication requests only) with conf {}",
-                config.nodeId(), selfPeer, conf);
+                "node {}: raft started on {} (peer port bound to that address; replication requests only; {}) with conf {}",
+                config.nodeId(), selfPeer, tls == null ? "plaintext" : "mutual TLS", conf);
     }
 
     /** The voters' raft addresses: the last committed configuration, else (before one) the configured members. */

@@ -1,6 +1,7 @@
 package io.rns.namesrv.raft;
 
 import com.alipay.remoting.ConnectionEventType;
+import com.alipay.remoting.config.BoltServerOption;
 import com.alipay.sofa.jraft.rpc.ProtobufMsgFactory;
 import com.alipay.sofa.jraft.rpc.RpcProcessor;
 import com.alipay.sofa.jraft.rpc.RpcServer;
@@ -24,7 +25,8 @@ import java.util.List;
  * RequestVote (and pre-vote), InstallSnapshot with GetFile, TimeoutNow, ReadIndex and Ping. Membership changes go
  * through the node's own admin requests (AddPeer/RemovePeer/TransferLeadership on the client port). With a
  * {@link PeerFilter}, a connection from an address that is no member's is closed as soon as it opens, and every
- * processor refuses such a connection too.
+ * processor refuses such a connection too. With {@link PeerTls} ({@code raft.tls=true}), a connection speaks mutual TLS
+ * and is served only once the other end's certificate names a member's host.
  */
 final class PeerServer {
     static {
@@ -36,15 +38,18 @@ final class PeerServer {
 
     /**
      * A server bound to {@code self}'s raft host and port (not started: jraft's group starts it); with a filter, every
-     * processor answers only the connections it admits.
+     * processor answers only the connections it admits; with {@code tls}, mutual TLS.
      */
-    static RpcServer create(Member self, PeerFilter filter) {
+    static RpcServer create(Member self, PeerFilter filter, PeerTls tls) {
         // manageConnection=true as jraft's own factory: the server tracks connections, so the AppendEntries
         // processor hears when a leader's connection closes
         com.alipay.remoting.rpc.RpcServer bolt = new com.alipay.remoting.rpc.RpcServer(self.host(), self.raftPort(),
                 true);
         if (filter != null) { // a stranger's connection is closed when it opens, before it can send anything
             bolt.addConnectionEventProcessor(ConnectionEventType.CONNECT, filter::onConnect);
+        }
+        if (tls != null) { // TLS with a client certificate naming a member, before bolt's decoder sees a byte
+            bolt.option(BoltServerOption.EXTENDED_NETTY_CHANNEL_HANDLER, tls.serverHandlers());
         }
         BoltRpcServer server = new BoltRpcServer(bolt);
         AppendEntriesRequestProcessor appendEntries = new AppendEntriesRequestProcessor(null);

@@ -90,6 +90,12 @@ class ConfigLoaderTest {
         assertMessage(() -> ConfigLoader.load(f, Map.of("members", "n1@127.0.0.1:9781")),
                 "id@host:raftPort:clientPort");
         assertMessage(() -> ConfigLoader.load(null, Map.of("members", MEMBERS)), "node.id is required");
+        assertMessage(() -> ConfigLoader.load(f, Map.of("raft.tls", "true")), "raft.tls=true needs tls.cert-file");
+        Path pem = Files.writeString(dir.resolve("node.pem"), "not read by the config check");
+        assertMessage(
+                () -> ConfigLoader.load(f,
+                        Map.of("raft.tls", "true", "tls.cert-file", pem.toString(), "tls.key-file", pem.toString())),
+                "raft.tls=true needs tls.trust-file");
     }
 
     private static void assertMessage(Executable e, String part) {

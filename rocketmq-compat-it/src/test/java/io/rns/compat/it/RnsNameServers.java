@@ -38,7 +38,7 @@ final class RnsNameServers implements NameServers {
 
     /**
      * @param flags more options of {@code scripts/cluster.sh start}: {@code --tls} (TLS only on the client and RocketMQ
-     *              ports; dev certificates in DIR/tls), {@code --auth} (auth.enabled; accounts in DIR/auth); cluster.env
+     *              ports, mutual TLS between the Raft ports; dev certificates in DIR/tls), {@code --auth} (auth.enabled; accounts in DIR/auth); cluster.env
      *              tells scripts/rns about either
      */
     static RnsNameServers start(ScenarioEnv it, String... flags) throws Exception {
