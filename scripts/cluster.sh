@@ -60,8 +60,8 @@ Options:
   --port-offset K     add K (0..1000) to every port: client 977<i>+K, raft 978<i>+K, rocketmq 987<i>+K, admin 979<i>+K
                       (start only; default 0; kept in cluster.env for the other commands), so a second
                       cluster can run beside the default one
-  --tls               TLS only (tls.mode=enforcing) on every node's client and RocketMQ ports and mutual TLS on the
-                      Raft ports (raft.tls=true) (start only): makes a dev CA
+  --tls               TLS only (tls.mode=enforcing) on every node's client and RocketMQ ports, HTTPS on the admin
+                      ports and mutual TLS on the Raft ports (raft.tls=true) (start only): makes a dev CA
                       and node certificates with scripts/dev-certs.sh in DIR/tls (openssl) and writes RNS_TLS_CA into
                       cluster.env, so scripts/rns connects with TLS
   --auth              auth.enabled=true on every node (start only): writes DIR/auth/accounts.properties with random
@@ -435,13 +435,14 @@ wait_for_all_nodes() {
 }
 
 print_summary() {
-  local n="$1" i
+  local n="$1" i web=http
+  [[ -z "${RNS_TLS_CA:-}" ]] || web=https # with --tls the admin port speaks HTTPS (curl --cacert "$RNS_TLS_CA")
   echo "cluster dir: $DIR"
   echo "mode:        $(cluster_mode)"
   echo "endpoints:   $(endpoints_for "$n")"
   for ((i = 1; i <= n; i++)); do
-    printf '  n%s  client %s  raft %s:%s  rocketmq %s:%s  admin http://%s:%s/  pid %s\n' "$i" "$(endpoint "$i")" \
-      "$HOST" "$(raft_port "$i")" "$HOST" "$(rocketmq_port "$i")" "$HOST" "$(admin_port "$i")" \
+    printf '  n%s  client %s  raft %s:%s  rocketmq %s:%s  admin %s://%s:%s/  pid %s\n' "$i" "$(endpoint "$i")" \
+      "$HOST" "$(raft_port "$i")" "$HOST" "$(rocketmq_port "$i")" "$web" "$HOST" "$(admin_port "$i")" \
       "$(live_pid "$i" || echo '-')"
   done
   echo "export RNS_ENDPOINTS=$(endpoints_for "$n")"

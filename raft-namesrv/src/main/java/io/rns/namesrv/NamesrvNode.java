@@ -194,9 +194,11 @@ public final class NamesrvNode implements AutoCloseable {
         livenessExecutor.scheduleWithFixedDelay(this::checkHalted, HALT_CHECK_MS, HALT_CHECK_MS, TimeUnit.MILLISECONDS);
         if (config.operations().adminEnabled()) {
             StatusPage page = new StatusPage(dispatcher, ids.incrementAndGet(), forwardClient::call);
-            admin = AdminServer.start(config.nodeId(), config.self().host(), config.operations().adminPort(),
-                    new AdminServer.Sources(metrics::scrape, this::readiness, this::live,
-                            new StatusJson(dispatcher, ids.incrementAndGet()), page::render));
+            admin = AdminServer
+                    .start(config.nodeId(), config.self().host(), config.operations().adminPort(),
+                            new AdminServer.Sources(metrics::scrape, this::readiness, this::live,
+                                    new StatusJson(dispatcher, ids.incrementAndGet()), page::render),
+                            config.tls(), auth);
             metrics.bindAdmin(admin::stats);
         }
         return this;

@@ -45,7 +45,7 @@ class NodeLayeringTest {
                 .mayOnlyBeAccessedByLayers("root").whereLayer("api").mayOnlyBeAccessedByLayers("root")
                 .whereLayer("services").mayOnlyBeAccessedByLayers("root", "admin", "api", "services")
                 .whereLayer("engines").mayOnlyBeAccessedByLayers("root").whereLayer("auth")
-                .mayOnlyBeAccessedByLayers("root", "spi", "api").whereLayer("consensus")
+                .mayOnlyBeAccessedByLayers("root", "admin", "spi", "api").whereLayer("consensus")
                 .mayOnlyBeAccessedByLayers("root", "admin", "api", "services", "engines").whereLayer("config")
                 .mayOnlyBeAccessedByLayers("root", "admin", "spi", "api", "auth", "services", "engines", "consensus")
                 .withOptionalLayers(true);

@@ -3,11 +3,17 @@ package io.rns.namesrv.admin;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.rns.namesrv.auth.Authenticator;
 import io.rns.rpc.transport.DaemonThreads;
 import io.rns.rpc.transport.LogBudget;
+import io.rns.rpc.transport.TlsSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -26,7 +32,8 @@ import java.util.function.Supplier;
  * {@code /} (the live status page, {@link StatusPage}), {@code /metrics} (Prometheus text format 0.0.4),
  * {@code /live}, {@code /ready} (200 or 503, JSON with the reason) and {@code /status} (this node's status as JSON,
  * the same answer as {@code rns status}). Anything else is refused (404 for an unknown path, 405 for a method other
- * than GET or HEAD) and logged. Two handler threads and a bounded queue: a flood of requests cannot take more threads
+ * than GET or HEAD) and logged. With TLS on ({@code tls.mode}), HTTPS with the node's certificate; with auth on, only
+ * accounts allowed to read ({@link AdminGate}; refusals 401/403, logged). Two handler threads and a bounded queue: a flood of requests cannot take more threads
  * or memory from the node (beyond the queue, requests are refused).
  */
 public final class AdminServer implements AutoCloseable {
@@ -45,6 +52,7 @@ public final class AdminServer implements AutoCloseable {
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
     private final Sources sources;
+    private final AdminGate gate;
     private final LogBudget refusals = new LogBudget(10, System::nanoTime);
     private final LongAdder requests = new LongAdder();
     private final LongAdder refused = new LongAdder();
@@ -58,8 +66,10 @@ public final class AdminServer implements AutoCloseable {
         return new Stats(requests.sum(), refused.sum(), failed.sum());
     }
 
-    private AdminServer(String nodeId, HttpServer server, ThreadPoolExecutor executor, Sources sources) {
+    private AdminServer(String nodeId, HttpServer server, ThreadPoolExecutor executor, Sources sources,
+            AdminGate gate) {
         this.nodeId = nodeId;
+        this.gate = gate;
         this.server = server;
         this.executor = executor;
         this.sources = sources;
@@ -71,15 +81,47 @@ public final class AdminServer implements AutoCloseable {
      * @throws IOException if the address cannot be bound
      */
     public static AdminServer start(String nodeId, String host, int port, Sources sources) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 32);
+        return start(nodeId, host, port, sources, TlsSettings.DISABLED, Authenticator.DISABLED);
+    }
+
+    /**
+     * Binds {@code host:port} and serves: HTTPS with the node's certificate when {@code tls} is enabled (client
+     * certificates as {@code tls.client-auth} says), and only to accounts allowed to read when {@code auth} is
+     * ({@link AdminGate}).
+     *
+     * @throws IOException              if the address cannot be bound
+     * @throws IllegalArgumentException naming a TLS file that could not be used
+     */
+    public static AdminServer start(String nodeId, String host, int port, Sources sources, TlsSettings tls,
+            Authenticator auth) throws IOException {
+        InetSocketAddress at = new InetSocketAddress(host, port);
+        HttpServer http;
+        if (tls.enabled()) {
+            HttpsServer https = HttpsServer.create(at, 32);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls.newJdkServerContext()) {
+                @Override
+                public void configure(HttpsParameters p) {
+                    SSLParameters params = getSSLContext().getDefaultSSLParameters();
+                    params.setNeedClientAuth(tls.clientAuth() == TlsSettings.ClientCerts.REQUIRE);
+                    if (tls.clientAuth() == TlsSettings.ClientCerts.OPTIONAL) {
+                        params.setWantClientAuth(true);
+                    }
+                    p.setSSLParameters(params);
+                }
+            });
+            http = https;
+        } else {
+            http = HttpServer.create(at, 32);
+        }
         ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(64), DaemonThreads.numbered("rns-admin-" + nodeId));
-        AdminServer s = new AdminServer(nodeId, http, executor, sources);
+        AdminServer s = new AdminServer(nodeId, http, executor, sources, new AdminGate(auth));
         http.setExecutor(executor);
         http.createContext("/", s::handle);
         http.start();
-        log.info("node {}: admin listener on http://{}:{}/ (status page, /metrics, /live, /ready, /status)", nodeId,
-                host, http.getAddress().getPort());
+        log.info("node {}: admin listener on {}://{}:{}/ (status page, /metrics, /live, /ready, /status){}", nodeId,
+                tls.enabled() ? "https" : "http", host, http.getAddress().getPort(),
+                auth.enabled() ? "; all but /live and /ready need an account allowed to read" : "");
         return s;
     }
 
@@ -113,6 +155,15 @@ public final class AdminServer implements AutoCloseable {
         String path = ex.getRequestURI().getPath();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             refuse(ex, 405, "method " + method + " not allowed on " + path + " (GET or HEAD only)");
+            return;
+        }
+        AdminGate.Refusal no = gate.check(path, ex.getRequestHeaders().getFirst("Authorization"),
+                ex.getRemoteAddress().getAddress().getHostAddress());
+        if (no != null) {
+            if (no.status() == 401) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"rns\", charset=\"UTF-8\"");
+            }
+            refuse(ex, no.status(), "account " + no.account() + ": " + no.why());
             return;
         }
         switch (path) {

@@ -1,9 +1,12 @@
 package io.rns.rpc.transport;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 
+import javax.net.ssl.SSLContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -81,6 +84,30 @@ public record TlsSettings(TlsMode mode, Path certFile, Path keyFile, Path trustF
             throw new IllegalArgumentException("cannot use TLS certificate " + certFile + " with key " + keyFile
                     + (trustFile == null ? "" : " and trust file " + trustFile) + ": " + e.getMessage()
                     + " (the key must be an unencrypted PKCS#8 PEM: BEGIN PRIVATE KEY)", e);
+        }
+    }
+
+    /**
+     * The same server context as a JDK {@link SSLContext}, for servers that are not Netty's (the admin HTTP listener);
+     * client certificates are asked for by that server's own parameters ({@link #clientAuth()}).
+     *
+     * @throws IllegalArgumentException naming the file that could not be used and why
+     */
+    public SSLContext newJdkServerContext() {
+        if (!enabled()) {
+            throw new IllegalStateException("TLS is disabled");
+        }
+        PemKeys.checkPair(certFile, keyFile);
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile())
+                    .sslProvider(SslProvider.JDK);
+            if (trustFile != null) {
+                b.trustManager(trustFile.toFile());
+            }
+            return ((JdkSslContext) b.build()).context();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("cannot use TLS certificate " + certFile + " with key " + keyFile
+                    + (trustFile == null ? "" : " and trust file " + trustFile) + ": " + e.getMessage(), e);
         }
     }
 
