@@ -129,8 +129,9 @@ public final class NodeMetrics implements AutoCloseable {
                 .description("admin listener requests (status page, metrics, probes)").tag("port", "admin")
                 .register(registry);
         FunctionCounter.builder("rns.admin.refused", stats, s -> s.get().refused())
-                .description("admin requests refused: unknown path (404) or method (405)").tag("port", "admin")
-                .register(registry);
+                .description(
+                        "admin requests refused: unknown path (404), method (405), credentials (401), permission (403)")
+                .tag("port", "admin").register(registry);
         FunctionCounter.builder("rns.admin.failed", stats, s -> s.get().failed())
                 .description("admin requests that failed (500)").tag("port", "admin").register(registry);
         held.add(stats);

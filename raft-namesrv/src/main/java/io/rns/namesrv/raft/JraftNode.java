@@ -9,6 +9,7 @@ import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.option.ReadOnlyOption;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
+import com.codahale.metrics.Gauge;
 import io.rns.namesrv.base.AddressAllowList;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
@@ -33,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +44,8 @@ import java.util.function.Supplier;
 final class JraftNode {
     private static final Logger log = LoggerFactory.getLogger(JraftNode.class);
     static final String GROUP_ID = "rns";
+    /** The engine gauge counting connections the peer port refused ({@code rns_raft_engine_gauge{name=...}}). */
+    static final String PEER_REFUSED_METRIC = "peer-connections-refused";
 
     final NamesrvConfig config;
     final RouteStateMachine sm;
@@ -88,7 +92,11 @@ final class JraftNode {
     void start() throws IOException {
         Member self = config.self();
         Files.createDirectories(raftDir(config));
-        PeerTls tls = config.raftTls() ? PeerTls.of(config.nodeId(), config.tls(), this::memberHosts) : null;
+        // refusals on the peer port (a stranger's address, a failed TLS handshake, a certificate naming no member)
+        LongAdder peerRefused = new LongAdder();
+        fsm.metrics().register(PEER_REFUSED_METRIC, (Gauge<Long>) peerRefused::sum);
+        PeerTls tls = config.raftTls() ? PeerTls.of(config.nodeId(), config.tls(), this::memberHosts, peerRefused)
+                : null;
         NodeOptions o = new PeerNodeOptions(tls);
         o.setElectionTimeoutMs(config.electionTimeoutMs());
         o.setSnapshotIntervalSecs(config.snapshotIntervalSecs());
@@ -108,7 +116,8 @@ final class JraftNode {
         r.setMaxLogsInMemoryBytes(config.maxLogsInMemoryBytes());
         PeerId selfPeer = peerOf(self);
         RpcServer rpcServer = PeerServer.create(self,
-                config.peersFromMembersOnly() ? new PeerFilter(config.nodeId(), this::memberHosts, System::nanoTime)
+                config.peersFromMembersOnly()
+                        ? new PeerFilter(config.nodeId(), this::memberHosts, System::nanoTime, peerRefused)
                         : null,
                 tls);
         group = new RaftGroupService(GROUP_ID, selfPeer, o, rpcServer);

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -105,17 +106,20 @@ final class PeerCertGate extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** One node's refusal log, shared by its connections and bounded. */
+    /** One node's refusals, shared by its connections: counted, and logged within a budget. */
     static final class Log {
         private static final Logger log = LoggerFactory.getLogger(PeerCertGate.class);
         private final String nodeId;
+        private final LongAdder count;
         private final LogBudget budget = new LogBudget(10, System::nanoTime);
 
-        Log(String nodeId) {
+        Log(String nodeId, LongAdder count) {
             this.nodeId = nodeId;
+            this.count = count;
         }
 
         void refused(String direction, ChannelHandlerContext ctx, String why) {
+            count.increment();
             if (budget.admit()) {
                 log.warn("node {}: refused a raft connection {} {}: {} (raft.tls); connection closed{}", nodeId,
                         direction, ctx.channel().remoteAddress(), why, budget.takeSuppressed());

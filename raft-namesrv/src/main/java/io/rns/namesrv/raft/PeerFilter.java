@@ -10,13 +10,14 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * Which connections the peer port answers: those whose source IP is an address of a member's host (configured
  * members, members added at runtime, the last committed configuration; see {@link AddressAllowList}). A refused
- * request is not processed: its connection is closed and the refusal logged at WARN (bounded by a
+ * request is not processed: its connection is closed, the refusal counted and logged at WARN (bounded by a
  * {@link LogBudget}).
  */
 final class PeerFilter {
@@ -25,9 +26,11 @@ final class PeerFilter {
     private final String nodeId;
     private final AddressAllowList members;
     private final LogBudget budget;
+    private final LongAdder refused;
 
-    PeerFilter(String nodeId, Supplier<Collection<String>> memberHosts, LongSupplier nanoClock) {
+    PeerFilter(String nodeId, Supplier<Collection<String>> memberHosts, LongSupplier nanoClock, LongAdder refused) {
         this.nodeId = nodeId;
+        this.refused = refused;
         this.members = new AddressAllowList(memberHosts, nanoClock);
         this.budget = new LogBudget(10, nanoClock);
     }
@@ -42,6 +45,7 @@ final class PeerFilter {
         if (admits(remoteAddress)) {
             return;
         }
+        refused.increment();
         if (budget.admit()) {
             log.warn(
                     "node {}: closing a connection to the raft port from {}: not the address of a member's host "
@@ -61,6 +65,7 @@ final class PeerFilter {
                     processor.handleRequest(ctx, request);
                     return;
                 }
+                refused.increment();
                 if (budget.admit()) {
                     log.warn(
                             "node {}: refused {} on the raft port from {}: not the address of a member's host "

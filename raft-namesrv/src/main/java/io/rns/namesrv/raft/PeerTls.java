@@ -12,6 +12,7 @@ import io.rns.rpc.transport.TlsSettings;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -29,19 +30,21 @@ final class PeerTls {
     private final Supplier<Collection<String>> memberHosts;
     private final PeerCertGate.Log log;
 
-    private PeerTls(String nodeId, SslContext server, SslContext client, Supplier<Collection<String>> memberHosts) {
+    private PeerTls(String nodeId, SslContext server, SslContext client, Supplier<Collection<String>> memberHosts,
+            LongAdder refused) {
         this.nodeId = nodeId;
         this.server = server;
         this.client = client;
         this.memberHosts = memberHosts;
-        this.log = new PeerCertGate.Log(nodeId);
+        this.log = new PeerCertGate.Log(nodeId, refused);
     }
 
     /**
      * @param memberHosts the hosts a peer's certificate may name: every member this node knows of
+     * @param refused     counts the connections refused
      * @throws IllegalArgumentException naming the file that could not be used and why
      */
-    static PeerTls of(String nodeId, TlsSettings tls, Supplier<Collection<String>> memberHosts) {
+    static PeerTls of(String nodeId, TlsSettings tls, Supplier<Collection<String>> memberHosts, LongAdder refused) {
         Path cert = tls.certFile();
         Path key = tls.keyFile();
         Path trust = tls.trustFile();
@@ -51,7 +54,7 @@ final class PeerTls {
         try {
             SslContext client = SslContextBuilder.forClient().keyManager(cert.toFile(), key.toFile())
                     .trustManager(trust.toFile()).build();
-            return new PeerTls(nodeId, server, client, memberHosts);
+            return new PeerTls(nodeId, server, client, memberHosts, refused);
         } catch (Exception e) {
             throw new IllegalArgumentException("raft.tls: cannot use certificate " + cert + " with key " + key
                     + " and trust file " + trust + " for the node's own Raft connections: " + e.getMessage(), e);

@@ -19,6 +19,7 @@ import io.rns.client.NamesrvClient;
 import io.rns.client.NamesrvException;
 import io.rns.client.RetryPolicy;
 import io.rns.namesrv.config.Member;
+import io.rns.namesrv.consensus.EngineMetric;
 import io.rns.rpc.transport.ClientTls;
 import io.rns.rpc.transport.RpcClientOptions;
 import io.rns.rpc.transport.TlsMode;
@@ -128,6 +129,11 @@ class TlsClusterTest extends ClusterTestBase {
             assertEquals(3 * (why.startsWith("TLS") ? 2 : 1),
                     lines.stream().filter(l -> l.contains("refused a raft connection from") && l.contains(why)).count(),
                     "refusals logged for: " + why);
+        }
+        for (int i = 0; i < 3; i++) { // and counted, for the metrics (rns_raft_engine_gauge)
+            double counted = cluster.node(i).consensus().engineMetrics().stream()
+                    .filter(m -> m.name().equals("peer-connections-refused")).mapToDouble(EngineMetric::p50).sum();
+            assertEquals(3.0, counted, "refusals counted on node " + i);
         }
         assertEquals(Map.of("k0", "v0", "k1", "v1"),
                 c.kvList("tls", CallOptions.DEFAULT.withConsistency(Consistency.LINEARIZABLE)).value(),

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,8 +19,10 @@ class PeerFilterTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final List<String> hosts = new ArrayList<>(List.of("127.0.0.1", "10.1.2.3"));
 
+    private final LongAdder refused = new LongAdder();
+
     private PeerFilter filter() {
-        return new PeerFilter("n1", () -> List.copyOf(hosts), now::get);
+        return new PeerFilter("n1", () -> List.copyOf(hosts), now::get, refused);
     }
 
     /** A request context whose connection records whether it was closed. */
@@ -84,6 +87,7 @@ class PeerFilterTest {
         assertEquals(List.of("from a member"), processed);
         assertFalse(member.closed);
         assertTrue(stranger.closed, "a stranger's connection is closed");
+        assertEquals(1, refused.sum(), "the refusal is counted");
     }
 
     @Test
