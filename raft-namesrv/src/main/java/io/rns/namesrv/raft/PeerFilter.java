@@ -42,17 +42,21 @@ final class PeerFilter {
 
     /** A new connection (bolt's CONNECT event): closed at once unless it comes from a member's host. */
     void onConnect(String remoteAddress, Connection connection) {
-        if (admits(remoteAddress)) {
-            return;
+        if (!admits(remoteAddress)) {
+            refuse("a connection", remoteAddress);
+            connection.close();
         }
+    }
+
+    /** Counts and logs (within the budget) one refusal; the caller closes the connection. */
+    private void refuse(String what, String from) {
         refused.increment();
         if (budget.admit()) {
             log.warn(
-                    "node {}: closing a connection to the raft port from {}: not the address of a member's host "
-                            + "(accepted: {}; raft.peers-from-members-only){}",
-                    nodeId, remoteAddress, members.allowed(), budget.takeSuppressed());
+                    "node {}: refused {} on the raft port from {}: not the address of a member's host (accepted: {};"
+                            + " raft.peers-from-members-only); connection closed{}",
+                    nodeId, what, from, members.allowed(), budget.takeSuppressed());
         }
-        connection.close();
     }
 
     /** {@code processor}, answering only admitted connections. */
@@ -65,13 +69,7 @@ final class PeerFilter {
                     processor.handleRequest(ctx, request);
                     return;
                 }
-                refused.increment();
-                if (budget.admit()) {
-                    log.warn(
-                            "node {}: refused {} on the raft port from {}: not the address of a member's host "
-                                    + "(accepted: {}; raft.peers-from-members-only); connection closed{}",
-                            nodeId, processor.interest(), from, members.allowed(), budget.takeSuppressed());
-                }
+                refuse(processor.interest(), from);
                 ctx.getConnection().close();
             }
 
