@@ -7,6 +7,8 @@ import io.rns.namesrv.auth.Authenticator;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.v1.BrokerConnectionClosedRequest;
+import io.rns.rpc.v1.BrokerConnectionsRequest;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.GetBrokerRequest;
@@ -115,6 +117,29 @@ class AccessGateTest {
         assertEquals(ErrorCode.KEY_NOT_FOUND,
                 call(as("admin:admin-secret-0123456789", get("k2"))).getHeader().getCode(),
                 "the refused write changed nothing");
+    }
+
+    @Test
+    void nodeInternalRequestsNeedTheNodeAccount() {
+        assertEquals(ErrorCode.OK,
+                call(as("admin:admin-secret-0123456789", register("c1", "broker-a"))).getHeader().getCode());
+        RequestEnvelope.Builder closed = RequestEnvelope.newBuilder()
+                .setBrokerConnectionClosed(BrokerConnectionClosedRequest.newBuilder().setBrokerName("broker-a")
+                        .setBrokerId(0).setReportingNode("n1"));
+        RequestEnvelope.Builder connections = RequestEnvelope.newBuilder()
+                .setBrokerConnections(BrokerConnectionsRequest.newBuilder().setBrokerName("broker-a").setBrokerId(0));
+        // (each call on a copy: as() sets the credentials on the builder it is given)
+        // even an account with every other permission may not report a closed connection (which makes the broker a
+        // suspect with a short lease) or ask a node for a broker's connections
+        denied(call(as("admin:admin-secret-0123456789", closed.clone())),
+                "account 'admin' may not broker_connection_closed (needs node)");
+        denied(call(as("admin:admin-secret-0123456789", connections.clone())),
+                "account 'admin' may not broker_connections (needs node)");
+        denied(call(closed.clone()), "account 'anonymous' may not broker_connection_closed (needs node)");
+        assertEquals(ErrorCode.OK,
+                call(as("rns-node:node-secret-0123456789", connections.clone())).getHeader().getCode());
+        assertEquals(ErrorCode.OK, call(as("rns-node:node-secret-0123456789", closed.clone())).getHeader().getCode(),
+                "the node account may (from a member's host, naming a member)");
     }
 
     @Test
