@@ -132,11 +132,7 @@ public final class NamesrvNode implements AutoCloseable {
             consensus = raft;
             livenessConfig = config.liveness();
         }
-        int readThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        // bounded like the transport's worker queue: a full one answers OVERLOADED instead of growing the heap
-        readExecutor = new ThreadPoolExecutor(readThreads, readThreads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(config.workerQueueCapacity()),
-                DaemonThreads.numbered("rns-read-" + config.nodeId()));
+        readExecutor = readExecutor(config);
         forwardClient = new RpcClient(RpcClientOptions.builder().maxFrameBytes(config.maxFrameBytes())
                 .connectTimeout(Duration.ofMillis(Math.min(1000, config.writeTimeoutMs()))).tls(memberTls(config))
                 .build());
@@ -205,6 +201,18 @@ public final class NamesrvNode implements AutoCloseable {
     }
 
     private static final long HALT_CHECK_MS = 500;
+
+    /**
+     * Where read answers are built (off the consensus threads): bounded like the transport's worker queue
+     * ({@code rpc.worker-queue-capacity}), so a full one refuses the task (answered OVERLOADED) instead of growing the
+     * heap.
+     */
+    static ThreadPoolExecutor readExecutor(NamesrvConfig config) {
+        int readThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        return new ThreadPoolExecutor(readThreads, readThreads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(config.workerQueueCapacity()),
+                DaemonThreads.numbered("rns-read-" + config.nodeId()));
+    }
 
     private static WatchHub watchHub(NamesrvConfig config, RouteStateMachine sm) {
         WatchHub hub = new WatchHub(config.nodeId(), config.watch(), sm.image());

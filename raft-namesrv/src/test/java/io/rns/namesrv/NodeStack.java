@@ -16,6 +16,7 @@ import io.rns.namesrv.write.WriteService;
 import io.rns.rpc.v1.Consistency;
 
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
 /**
@@ -36,13 +37,19 @@ public final class NodeStack {
      */
     public NodeStack(NamesrvConfig config, InMemoryConsensus consensus, Clock wall, MonotonicClock monotonic,
             Consistency readDefault, BiConsumer<BrokerKey, Long> onConnectionClosed) {
+        this(config, consensus, wall, monotonic, readDefault, onConnectionClosed, Runnable::run);
+    }
+
+    /** @param readExecutor where read answers are built (the node's is bounded) */
+    public NodeStack(NamesrvConfig config, InMemoryConsensus consensus, Clock wall, MonotonicClock monotonic,
+            Consistency readDefault, BiConsumer<BrokerKey, Long> onConnectionClosed, Executor readExecutor) {
         Responses responses = new Responses(config, consensus);
         writes = new WriteService(consensus, consensus, consensus, wall, false);
         liveness = new LivenessService(config.liveness(), consensus, writes, monotonic);
         consensus.addLeadershipListener(liveness);
         Authenticator auth = Authenticator.of(config.auth());
         dispatcher = new RequestDispatcher(config, consensus, new ReadService(consensus, consensus, readDefault),
-                writes, responses, Runnable::run, liveness, new ConnectionRegistry(onConnectionClosed),
+                writes, responses, readExecutor, liveness, new ConnectionRegistry(onConnectionClosed),
                 new LeaderForwarding(config, consensus, responses, null, auth), new RequestMetrics(meters),
                 consensus::exportBackup, auth, consensus.watchHub(config));
     }
