@@ -33,7 +33,9 @@ class AppliedIndexWaitersTest {
         return new AppliedIndexWaiters(applied::get, timer, Runnable::run, nanos::get, max);
     }
 
+    /** The failure of a future that must have failed already (not one that might wait out its 600 s timeout). */
     private static ConsensusException failure(CompletableFuture<Long> f) {
+        assertTrue(f.isCompletedExceptionally(), "failed at once, not still waiting");
         CompletionException e = assertThrows(CompletionException.class, f::join);
         return (ConsensusException) e.getCause();
     }
