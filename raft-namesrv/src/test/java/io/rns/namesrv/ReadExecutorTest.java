@@ -2,7 +2,6 @@ package io.rns.namesrv;
 
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
-import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.ErrorCode;
 import io.rns.rpc.v1.KvGetRequest;
@@ -57,10 +56,9 @@ class ReadExecutorTest {
             NodeStack node = new NodeStack(c, consensus, Clock.systemUTC(), System::nanoTime, Consistency.LINEARIZABLE,
                     (k, e) -> {
                     }, reads);
-            ResponseEnvelope r = node.dispatcher
-                    .handle(RequestEnvelope.newBuilder()
-                            .setKvGet(KvGetRequest.newBuilder().setNamespace("ns").setKey("k")).build(), context())
-                    .get(10, TimeUnit.SECONDS);
+            ResponseEnvelope r = node.dispatcher.handle(RequestEnvelope.newBuilder()
+                    .setKvGet(KvGetRequest.newBuilder().setNamespace("ns").setKey("k")).build(),
+                    TestContexts.from("127.0.0.1:5000")).get(10, TimeUnit.SECONDS);
             assertEquals(ErrorCode.OVERLOADED, r.getHeader().getCode(), r.getHeader().getMessage());
             assertTrue(r.getHeader().getRetriable(), "OVERLOADED is retriable");
         } finally {
@@ -68,29 +66,5 @@ class ReadExecutorTest {
             reads.shutdown();
             consensus.close();
         }
-    }
-
-    private static InboundContext context() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        return new InboundContext() {
-            public String remoteAddress() {
-                return "127.0.0.1:5000";
-            }
-
-            public long connectionId() {
-                return 1;
-            }
-
-            public long deadlineNanos() {
-                return deadline;
-            }
-
-            public boolean isConnectionOpen() {
-                return true;
-            }
-
-            public void onConnectionClose(Runnable r) {
-            }
-        };
     }
 }

@@ -6,6 +6,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.UnknownFieldSet;
 import io.rns.namesrv.InMemoryConsensus;
 import io.rns.namesrv.NodeStack;
+import io.rns.namesrv.TestContexts;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.ConsensusException;
@@ -43,7 +44,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -87,31 +87,7 @@ class RequestDispatcherTest {
     }
 
     static InboundContext ctxFrom(String remote) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        return new InboundContext() {
-            public String remoteAddress() {
-                return remote;
-            }
-
-            public long connectionId() {
-                return 1;
-            }
-
-            public long deadlineNanos() {
-                return deadline;
-            }
-
-            public boolean isConnectionOpen() {
-                return true;
-            }
-
-            public long arrivalNanos() {
-                return deadline - TimeUnit.SECONDS.toNanos(5);
-            }
-
-            public void onConnectionClose(Runnable r) {
-            }
-        };
+        return TestContexts.from(remote);
     }
 
     static RegisterBrokerRequest.Builder broker(String name, String addr, String... topics) {

@@ -3,6 +3,7 @@ package io.rns.namesrv.api;
 import io.rns.log.v1.LogRecord;
 import io.rns.log.v1.PutKv;
 import io.rns.namesrv.InMemoryConsensus;
+import io.rns.namesrv.TestContexts;
 import io.rns.namesrv.base.RnsException;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
@@ -116,31 +117,6 @@ class SnapshotHandlersTest {
     }
 
     private static InboundContext ctx() {
-        long arrival = System.nanoTime();
-        return new InboundContext() {
-            public String remoteAddress() {
-                return "127.0.0.1:1";
-            }
-
-            public long connectionId() {
-                return 1;
-            }
-
-            public long deadlineNanos() {
-                return arrival + TimeUnit.SECONDS.toNanos(5);
-            }
-
-            public boolean isConnectionOpen() {
-                return true;
-            }
-
-            public long arrivalNanos() {
-                return arrival;
-            }
-
-            public void onConnectionClose(Runnable r) {
-                // the connection stays open in this test
-            }
-        };
+        return TestContexts.from("127.0.0.1:1");
     }
 }
