@@ -33,8 +33,8 @@ import java.util.function.Supplier;
  * {@code /live}, {@code /ready} (200 or 503, JSON with the reason) and {@code /status} (this node's status as JSON,
  * the same answer as {@code rns status}). Anything else is refused (404 for an unknown path, 405 for a method other
  * than GET or HEAD) and logged. With TLS on ({@code tls.mode}), HTTPS with the node's certificate; with auth on, only
- * accounts allowed to read ({@link AdminGate}; refusals 401/403, logged). Two handler threads and a bounded queue: a flood of requests cannot take more threads
- * or memory from the node (beyond the queue, requests are refused).
+ * accounts allowed to read ({@link AdminGate}; refusals 401/403, logged). Two handler threads and a bounded queue: a
+ * flood of requests cannot take more threads or memory from the node (beyond the queue, requests are refused).
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);

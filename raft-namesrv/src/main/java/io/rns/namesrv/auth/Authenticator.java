@@ -54,9 +54,12 @@ public final class Authenticator {
     public Account byToken(byte[] token) {
         String t = new String(token, StandardCharsets.UTF_8);
         int colon = t.indexOf(':');
-        String name = colon < 0 ? t : t.substring(0, colon);
+        if (colon < 0) { // not echoed: without the colon it may be the bare secret
+            throw new AuthFailure("the credentials are not of the form account:secret");
+        }
+        String name = t.substring(0, colon);
         Account a = accounts().get(name);
-        if (colon < 0 || a == null || !a.secretMatches(t.substring(colon + 1))) {
+        if (a == null || !a.secretMatches(t.substring(colon + 1))) {
             throw new AuthFailure("the credentials of account '" + printable(name) + "' are not valid");
         }
         return a;

@@ -84,10 +84,14 @@ class AdminServerSecurityTest {
         assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), "challenge");
         assertEquals(401, get(https, base + "/status", basic("app", "wrong-secret-0123456789")).statusCode());
         assertEquals(401, get(https, base + "/", "Digest x").statusCode(), "an unknown scheme");
+        HttpResponse<String> bare = get(https, base + "/", "Bearer app-secret-0123456789");
+        assertEquals(401, bare.statusCode(), "a bare secret");
+        assertTrue(!bare.body().contains("app-secret") && bare.body().contains("not of the form account:secret"),
+                "a bare secret is not echoed: " + bare.body());
         HttpResponse<String> broker = get(https, base + "/metrics", basic("broker", "broker-secret-0123456789"));
         assertEquals(403, broker.statusCode(), broker.body());
         assertTrue(broker.body().contains("needs permission read"), broker.body());
-        assertEquals(4, server.stats().refused(), "every refusal counted");
+        assertEquals(5, server.stats().refused(), "every refusal counted");
 
         HttpResponse<String> reader = get(https, base + "/metrics", basic("app", "app-secret-0123456789"));
         assertEquals(200, reader.statusCode());

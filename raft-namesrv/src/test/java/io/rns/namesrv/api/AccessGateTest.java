@@ -114,6 +114,9 @@ class AccessGateTest {
         denied(call(get("k")), "account 'anonymous' may not kv_get (needs read)");
         denied(call(as("app:wrong-secret-0123456789", get("k"))), "credentials of account 'app' are not valid");
         denied(call(as("nobody:x", get("k"))), "credentials of account 'nobody' are not valid");
+        ResponseEnvelope bare = call(as("app-secret-0123456789", get("k"))); // a secret sent without its account
+        denied(bare, "the credentials are not of the form account:secret");
+        assertTrue(!bare.getHeader().getMessage().contains("app-secret"), "the secret is not echoed");
         assertEquals(ErrorCode.KEY_NOT_FOUND,
                 call(as("admin:admin-secret-0123456789", get("k2"))).getHeader().getCode(),
                 "the refused write changed nothing");
