@@ -24,7 +24,6 @@ import java.util.function.Supplier;
  * jraft before the other end's certificate passed.
  */
 final class PeerTls {
-    private final String nodeId;
     private final SslContext server;
     private final SslContext client;
     private final Supplier<Collection<String>> memberHosts;
@@ -32,7 +31,6 @@ final class PeerTls {
 
     private PeerTls(String nodeId, SslContext server, SslContext client, Supplier<Collection<String>> memberHosts,
             LongAdder refused) {
-        this.nodeId = nodeId;
         this.server = server;
         this.client = client;
         this.memberHosts = memberHosts;
@@ -84,10 +82,5 @@ final class PeerTls {
                 return List.of();
             }
         };
-    }
-
-    @Override
-    public String toString() {
-        return "mutual TLS for node " + nodeId;
     }
 }

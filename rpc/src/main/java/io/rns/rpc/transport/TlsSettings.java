@@ -65,26 +65,11 @@ public record TlsSettings(TlsMode mode, Path certFile, Path keyFile, Path trustF
      * @throws IllegalArgumentException naming the file that could not be used and why
      */
     public SslContext newServerContext() {
-        if (!enabled()) {
-            throw new IllegalStateException("TLS is disabled");
-        }
-        PemKeys.checkPair(certFile, keyFile);
-        try {
-            SslContextBuilder b = SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile());
-            if (trustFile != null) {
-                b.trustManager(trustFile.toFile());
-            }
-            b.clientAuth(switch (clientAuth) {
-                case NONE -> ClientAuth.NONE;
-                case OPTIONAL -> ClientAuth.OPTIONAL;
-                case REQUIRE -> ClientAuth.REQUIRE;
-            });
-            return b.build();
-        } catch (Exception e) {
-            throw new IllegalArgumentException("cannot use TLS certificate " + certFile + " with key " + keyFile
-                    + (trustFile == null ? "" : " and trust file " + trustFile) + ": " + e.getMessage()
-                    + " (the key must be an unencrypted PKCS#8 PEM: BEGIN PRIVATE KEY)", e);
-        }
+        return build(serverBuilder().clientAuth(switch (clientAuth) {
+            case NONE -> ClientAuth.NONE;
+            case OPTIONAL -> ClientAuth.OPTIONAL;
+            case REQUIRE -> ClientAuth.REQUIRE;
+        }));
     }
 
     /**
@@ -94,21 +79,35 @@ public record TlsSettings(TlsMode mode, Path certFile, Path keyFile, Path trustF
      * @throws IllegalArgumentException naming the file that could not be used and why
      */
     public SSLContext newJdkServerContext() {
+        return ((JdkSslContext) build(serverBuilder().sslProvider(SslProvider.JDK))).context();
+    }
+
+    /** This server's certificate and key, and the trust file if any: the part both kinds of context share. */
+    private SslContextBuilder serverBuilder() {
         if (!enabled()) {
             throw new IllegalStateException("TLS is disabled");
         }
         PemKeys.checkPair(certFile, keyFile);
         try {
-            SslContextBuilder b = SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile())
-                    .sslProvider(SslProvider.JDK);
-            if (trustFile != null) {
-                b.trustManager(trustFile.toFile());
-            }
-            return ((JdkSslContext) b.build()).context();
+            SslContextBuilder b = SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile());
+            return trustFile == null ? b : b.trustManager(trustFile.toFile());
         } catch (Exception e) {
-            throw new IllegalArgumentException("cannot use TLS certificate " + certFile + " with key " + keyFile
-                    + (trustFile == null ? "" : " and trust file " + trustFile) + ": " + e.getMessage(), e);
+            throw unusable(e);
         }
+    }
+
+    private SslContext build(SslContextBuilder b) {
+        try {
+            return b.build();
+        } catch (Exception e) {
+            throw unusable(e);
+        }
+    }
+
+    private IllegalArgumentException unusable(Exception e) {
+        return new IllegalArgumentException("cannot use TLS certificate " + certFile + " with key " + keyFile
+                + (trustFile == null ? "" : " and trust file " + trustFile) + ": " + e.getMessage()
+                + " (the key must be an unencrypted PKCS#8 PEM: BEGIN PRIVATE KEY)", e);
     }
 
     static void readable(String what, Path p) {
