@@ -14,7 +14,6 @@ import io.rns.namesrv.base.MonotonicClock;
 import io.rns.namesrv.config.LivenessConfig;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.namesrv.consensus.Consensus;
-import io.rns.namesrv.consensus.GroupCommit;
 import io.rns.namesrv.leaderless.LeaderlessConsensus;
 import io.rns.namesrv.leaderless.LeaderlessMode;
 import io.rns.namesrv.liveness.ConnectionLoss;
@@ -148,11 +147,8 @@ public final class NamesrvNode implements AutoCloseable {
         }
         ReadService reads = new ReadService(consensus, consensus, config.defaultConsistency(),
                 config.unsafeLocalLinearizableReads());
-        GroupCommit groupCommit = leaderless || !config.groupCommit().enabled() ? null
-                : new GroupCommit(consensus, config.groupCommit().batchesInFlight(), config.groupCommit().maxBatch(),
-                        System::nanoTime);
-        WriteService writes = new WriteService(groupCommit != null ? groupCommit : consensus, consensus, consensus,
-                Clock.systemUTC(), config.leaseConfirmsUnchanged(),
+        WriteService writes = new WriteService(consensus, consensus, consensus, Clock.systemUTC(),
+                config.leaseConfirmsUnchanged(),
                 leaderless ? SessionPolicy.OFF : new SessionPolicy(config.sessionTimeoutMs(), config.maxSessions()),
                 SessionStamp.NONE);
         liveness = new LivenessService(livenessConfig, consensus, writes, MonotonicClock.SYSTEM);
@@ -171,9 +167,6 @@ public final class NamesrvNode implements AutoCloseable {
         ConnectionRegistry connections = connectionLoss.registry();
         metrics = new NodeMetrics(config.nodeId()).bindNode(consensus, this::readiness).bindLiveness(liveness)
                 .bindWatch(watches);
-        if (groupCommit != null) {
-            metrics.bindGroupCommit(groupCommit);
-        }
         RequestDispatcher dispatcher = new RequestDispatcher(config, consensus, reads, writes, responses, readExecutor,
                 liveness, connections, forwarding, new RequestMetrics(metrics.registry()),
                 () -> stateMachine.exportBackup(consensus.state().term(), config.nodeId(), System.currentTimeMillis()),

@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.rns.namesrv.consensus.GroupCommit;
 import io.rns.namesrv.consensus.NodeState;
 import io.rns.namesrv.consensus.NodeStatus;
 import io.rns.namesrv.liveness.LivenessService;
@@ -112,19 +111,6 @@ public final class NodeMetrics implements AutoCloseable {
         counter("rns.liveness.heartbeat.copies.ignored",
                 "numbered heartbeats that renewed nothing (a copy of one already counted)", liveness,
                 l -> l.tracker().heartbeatCopiesIgnored());
-        return this;
-    }
-
-    /** Group commit on the leader (write.group-commit-*): batches, the writes in them, and writes left waiting. */
-    public NodeMetrics bindGroupCommit(GroupCommit groupCommit) {
-        counter("rns.group.commit.batches", "batches of writes this node handed to the log (group commit)", groupCommit,
-                GroupCommit::batches);
-        counter("rns.group.commit.writes", "writes this node handed to the log in those batches", groupCommit,
-                GroupCommit::proposals);
-        counter("rns.group.commit.expired",
-                "writes whose deadline passed while they waited for the next batch (refused, never proposed)",
-                groupCommit, GroupCommit::expired);
-        gauge("rns.group.commit.waiting", "writes waiting for the next batch now", groupCommit, GroupCommit::waiting);
         return this;
     }
 

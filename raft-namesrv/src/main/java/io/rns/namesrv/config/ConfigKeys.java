@@ -158,14 +158,6 @@ public final class ConfigKeys {
             v -> v ? "LEASE" : "LINEARIZABLE", NamesrvConfig::leaseConfirmsUnchanged,
             "barrier before answering an unchanged write: LEASE or LINEARIZABLE");
 
-    public static final ConfigKey<Integer> GROUP_COMMIT_BATCHES = ConfigKey.ofInt("write.group-commit-batches", 1,
-            "batches", 0, 64, c -> c.groupCommit().batchesInFlight(),
-            "group commit on the leader: batches of writes in the log at once; a write arriving while all are in "
-                    + "flight goes with the next batch; 0 = off (every write to the log at once)");
-    public static final ConfigKey<Integer> GROUP_COMMIT_MAX_BATCH = ConfigKey.ofInt("write.group-commit-max-batch", 256,
-            "writes", 1, 16_384, c -> c.groupCommit().maxBatch(),
-            "group commit: writes handed to the log as one batch at most");
-
     // Client sessions (exactly-once writes)
     public static final ConfigKey<Integer> SESSION_TIMEOUT_MS = ConfigKey.ofInt("session.timeout-ms", 600_000, "ms",
             Limits.MIN_SESSION_TIMEOUT_MS, Limits.MAX_SESSION_TIMEOUT_MS, NamesrvConfig::sessionTimeoutMs,
@@ -287,14 +279,14 @@ public final class ConfigKeys {
             TLS_TRUST_FILE, TLS_CLIENT_AUTH, AUTH_ENABLED, AUTH_ACCOUNTS_FILE, AUTH_NODE_ACCOUNT, ELECTION_TIMEOUT_MS,
             MAX_ELECTION_DELAY_MS, SNAPSHOT_INTERVAL_SECS, SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG,
             MAX_LOGS_IN_MEMORY_BYTES, PEERS_FROM_MEMBERS_ONLY, RAFT_TLS, DEFAULT_CONSISTENCY, READ_TIMEOUT_MS,
-            WRITE_TIMEOUT_MS, UNCHANGED_BARRIER, GROUP_COMMIT_BATCHES, GROUP_COMMIT_MAX_BATCH, SESSION_TIMEOUT_MS,
-            SESSION_MAX_OPEN, WATCH_HISTORY_CHANGES, WATCH_MAX_PER_CONNECTION, WATCH_MAX_WATCHERS, WATCH_COALESCE_MS,
-            WATCH_DEFAULT_WAIT_MS, WATCH_MAX_TOPICS, LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS, MIN_LEASE_MS,
-            MAX_LEASE_MS, SUSPECT_LEASE_MS, EXPIRE_WHEN_ALL_CLOSED, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST,
-            MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST,
-            ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS,
-            ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY,
-            ADMIN_LISTEN_PORT, READY_MAX_APPLY_LAG, EXIT_ON_HALT, UNSAFE_LOCAL_LINEARIZABLE_READS);
+            WRITE_TIMEOUT_MS, UNCHANGED_BARRIER, SESSION_TIMEOUT_MS, SESSION_MAX_OPEN, WATCH_HISTORY_CHANGES,
+            WATCH_MAX_PER_CONNECTION, WATCH_MAX_WATCHERS, WATCH_COALESCE_MS, WATCH_DEFAULT_WAIT_MS, WATCH_MAX_TOPICS,
+            LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS,
+            EXPIRE_WHEN_ALL_CLOSED, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE,
+            LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST, ROCKETMQ_LISTEN_PORT,
+            ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS,
+            ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY, ADMIN_LISTEN_PORT,
+            READY_MAX_APPLY_LAG, EXIT_ON_HALT, UNSAFE_LOCAL_LINEARIZABLE_READS);
 
     /** The names of {@link #ALL}. */
     public static final Set<String> NAMES = Set.copyOf(ALL.stream().map(ConfigKey::name).toList());

@@ -27,19 +27,7 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         int leaderTransferTimeoutMs, int priorityThreads, LivenessConfig liveness, boolean expireWhenAllClosed,
         Mode mode, int leaderlessBrokerTimeoutMs, int leaderlessScanIntervalMs, boolean leaderlessPersist,
         boolean unsafeLocalLinearizableReads, RocketmqIngress rocketmq, Operations operations, Watch watch,
-        GroupCommitConfig groupCommit, ConnectionLimits limits, TlsSettings tls, Auth auth) {
-
-    /**
-     * Group commit of writes on the leader (keys write.group-commit-*).
-     *
-     * @param batchesInFlight batches of writes in the log at once; 0 = off
-     * @param maxBatch        writes handed to the log as one batch at most
-     */
-    public record GroupCommitConfig(int batchesInFlight, int maxBatch) {
-        public boolean enabled() {
-            return batchesInFlight > 0;
-        }
-    }
+        ConnectionLimits limits, TlsSettings tls, Auth auth) {
 
     /**
      * Authentication and authorization (keys auth.*).
@@ -168,8 +156,6 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
         public static final String READ_TIMEOUT_MS = ConfigKeys.READ_TIMEOUT_MS.name();
         public static final String WRITE_TIMEOUT_MS = ConfigKeys.WRITE_TIMEOUT_MS.name();
         public static final String UNCHANGED_BARRIER = ConfigKeys.UNCHANGED_BARRIER.name();
-        public static final String GROUP_COMMIT_BATCHES = ConfigKeys.GROUP_COMMIT_BATCHES.name();
-        public static final String GROUP_COMMIT_MAX_BATCH = ConfigKeys.GROUP_COMMIT_MAX_BATCH.name();
         public static final String LEADER_TRANSFER_TIMEOUT_MS = ConfigKeys.LEADER_TRANSFER_TIMEOUT_MS.name();
         public static final String PRIORITY_THREADS = ConfigKeys.PRIORITY_THREADS.name();
         public static final String DEFAULT_LEASE_MS = ConfigKeys.DEFAULT_LEASE_MS.name();
@@ -358,15 +344,6 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
             return set(ConfigKeys.UNCHANGED_BARRIER, v);
         }
 
-        /** write.group-commit-batches: batches of writes in the log at once on the leader; 0 = off. */
-        public Builder groupCommitBatches(int v) {
-            return set(ConfigKeys.GROUP_COMMIT_BATCHES, v);
-        }
-
-        public Builder groupCommitMaxBatch(int v) {
-            return set(ConfigKeys.GROUP_COMMIT_MAX_BATCH, v);
-        }
-
         public Builder sessionTimeoutMs(int v) {
             return set(ConfigKeys.SESSION_TIMEOUT_MS, v);
         }
@@ -515,10 +492,8 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
                     get(ConfigKeys.EXPIRE_WHEN_ALL_CLOSED), get(ConfigKeys.MODE),
                     get(ConfigKeys.LEADERLESS_BROKER_TIMEOUT_MS), get(ConfigKeys.LEADERLESS_SCAN_INTERVAL_MS),
                     get(ConfigKeys.LEADERLESS_PERSIST), get(ConfigKeys.UNSAFE_LOCAL_LINEARIZABLE_READS), rocketmq,
-                    operations, watch,
-                    new GroupCommitConfig(get(ConfigKeys.GROUP_COMMIT_BATCHES), get(ConfigKeys.GROUP_COMMIT_MAX_BATCH)),
-                    new ConnectionLimits(get(ConfigKeys.MAX_CONNECTIONS), get(ConfigKeys.MAX_CONNECTIONS_PER_HOST),
-                            get(ConfigKeys.MAX_IN_FLIGHT_PER_CONNECTION)),
+                    operations, watch, new ConnectionLimits(get(ConfigKeys.MAX_CONNECTIONS),
+                            get(ConfigKeys.MAX_CONNECTIONS_PER_HOST), get(ConfigKeys.MAX_IN_FLIGHT_PER_CONNECTION)),
                     tls(), auth());
         }
 
