@@ -16,6 +16,7 @@ import io.rns.rpc.v1.GetBrokerResponse;
 import io.rns.rpc.v1.GetTopicRouteResponse;
 import io.rns.rpc.v1.QueueData;
 import io.rns.rpc.v1.ReadOptions;
+import io.rns.rpc.v1.RegisterBrokerRequest;
 import io.rns.rpc.v1.RegisterBrokerResponse;
 import io.rns.rpc.v1.RequestEnvelope;
 import io.rns.rpc.v1.ResponseEnvelope;
@@ -131,6 +132,34 @@ class RocketmqTranslatorTest {
         // re-encode for 4.9.7: the compressed format depends on the version; decode must accept what a 4.9.7 broker
         // sends
         assertEquals(ResponseCode.SUCCESS, run(t, old).getCode(), "version 407");
+    }
+
+    @Test
+    void aBrokersUnchangedBodyMakesTheSameRegistrationWithTheNewHeadersAndAChangedBodyIsReadAnew() throws Exception {
+        RocketmqTranslator t = translator(NamesrvConfig.Mode.RAFT);
+        byte[] bytes = RmqTestSupport.body(7, 123, "B", "A").encode(false);
+        assertEquals(ResponseCode.SUCCESS,
+                run(t, RmqTestSupport.register("C", "b", 0, "127.0.0.1:10911", bytes.clone(), false)).getCode());
+        // the same body again (the every-30-s re-registration), now with a heartbeat timeout and another cluster name
+        RemotingCommand again = RmqTestSupport.register("C2", "b", 0, "127.0.0.1:10911", bytes.clone(), false);
+        again.addExtField("heartbeatTimeoutMillis", "30000");
+        assertEquals(ResponseCode.SUCCESS, run(t, again).getCode());
+        // then a changed body of the same broker
+        assertEquals(ResponseCode.SUCCESS, run(t,
+                RmqTestSupport.register("C2", "b", 0, "127.0.0.1:10911", RmqTestSupport.body(8, 124, "A", "C"), false))
+                .getCode());
+
+        List<RegisterBrokerRequest> regs = seen.stream().filter(e -> e.hasRegisterBroker())
+                .map(e -> e.getRegisterBroker()).toList();
+        assertEquals(3, regs.size());
+        assertEquals(regs.get(0).getTopicsList(), regs.get(1).getTopicsList());
+        assertEquals(regs.get(0).getDataVersion(), regs.get(1).getDataVersion());
+        assertEquals("C", regs.get(0).getCluster());
+        assertEquals("C2", regs.get(1).getCluster(), "header fields come from this request, not the remembered one");
+        assertEquals(120_000, regs.get(0).getLeaseTimeoutMs());
+        assertEquals(30_000, regs.get(1).getLeaseTimeoutMs());
+        assertEquals(List.of("A", "C"), regs.get(2).getTopicsList().stream().map(x -> x.getTopic()).toList());
+        assertEquals(8, regs.get(2).getDataVersion().getCounter());
     }
 
     @Test

@@ -16,7 +16,6 @@ import io.rns.rpc.v1.UnregisterBrokerRequest;
 import org.apache.rocketmq.common.namesrv.NamesrvUtil;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
-import org.apache.rocketmq.remoting.protocol.body.TopicConfigSerializeWrapper;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterBrokerRequestHeader;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.UnRegisterBrokerRequestHeader;
 import org.slf4j.Logger;
@@ -30,8 +29,12 @@ import static io.rns.rpc.transport.LogText.printable;
 /** 103 REGISTER_BROKER and 104 UNREGISTER_BROKER onto native registrations bound to the broker's connection. */
 public final class BrokerRegistration {
     private static final Logger log = LoggerFactory.getLogger(BrokerRegistration.class);
+    /** 32 MiB: the last body of ~1,800 brokers of 100 topics each. */
+    static final long RECENT_BODIES_BUDGET_BYTES = 32L << 20;
     private final RegisterBodies bodies;
     private final NativeCaller natives;
+    /** The last body of each broker and its parse: an unchanged re-registration is not decoded again. */
+    private final RecentBodies recent = new RecentBodies(RECENT_BODIES_BUDGET_BYTES);
 
     public BrokerRegistration(NamesrvConfig config, NativeCaller natives) {
         this.bodies = new RegisterBodies(config);
@@ -49,15 +52,18 @@ public final class BrokerRegistration {
                 && RegisterBodies.crc32(body) != h.getBodyCrc32()) {
             return refused(h, ctx, "crc32 not match");
         }
-        TopicConfigSerializeWrapper w;
-        try {
-            w = bodies.parse(body, h.isCompressed(), req.getVersion());
-        } catch (IOException | RuntimeException e) {
-            return refused(h, ctx, "cannot parse the REGISTER_BROKER body (compressed=" + h.isCompressed()
-                    + ", version=" + req.getVersion() + "): " + e);
+        String broker = h.getBrokerAddr() == null ? "" : h.getBrokerAddr();
+        RegisterBrokerRequest part = recent.lookup(broker, body, h.isCompressed(), req.getVersion());
+        if (part == null) {
+            try {
+                part = RegisterBodies.bodyPart(bodies.parse(body, h.isCompressed(), req.getVersion()));
+            } catch (IOException | RuntimeException e) {
+                return refused(h, ctx, "cannot parse the REGISTER_BROKER body (compressed=" + h.isCompressed()
+                        + ", version=" + req.getVersion() + "): " + e);
+            }
+            recent.remember(broker, body, h.isCompressed(), req.getVersion(), part);
         }
-        RegisterBrokerRequest r = bodies.toNative(h, w).toBuilder()
-                .setConnectionSinceIndex(ctx.connectionOpenedAtIndex()).build();
+        RegisterBrokerRequest r = bodies.toNative(h, part, ctx.connectionOpenedAtIndex());
         ReadOptions read = natives.readOptions(req);
         return natives.send(natives.brokerEnvelope(ctx).setRegisterBroker(r).build(), ctx).thenCompose(resp -> {
             if (resp.getHeader().getCode() != ErrorCode.OK) {

@@ -59,17 +59,11 @@ public final class RegisterBodies {
         return w;
     }
 
-    /** Header + parsed body → native registration (bound to the connection; lease from heartbeatTimeoutMillis or config). */
-    RegisterBrokerRequest toNative(RegisterBrokerRequestHeader h, TopicConfigSerializeWrapper w) {
-        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setCluster(h.getClusterName())
-                .setBrokerName(h.getBrokerName()).setBrokerId(h.getBrokerId()).setBrokerAddr(h.getBrokerAddr())
-                .setHaServerAddr(h.getHaServerAddr() == null ? "" : h.getHaServerAddr())
-                .setDataVersion(
-                        io.rns.rpc.v1.DataVersion.newBuilder().setTimestamp(w.getDataVersion().getTimestamp())
-                                .setCounter(w.getDataVersion().getCounter() == null ? 0
-                                        : w.getDataVersion().getCounter().get()))
-                .setLeaseTimeoutMs(leaseMs(h.getHeartbeatTimeoutMillis())).setBindConnection(true)
-                .setRegistersWithEveryNode(true); // a stock broker registers with every namesrvAddr entry
+    /** The body's part of a native registration: its data version and its topics, sorted by name. */
+    static RegisterBrokerRequest bodyPart(TopicConfigSerializeWrapper w) {
+        RegisterBrokerRequest.Builder b = RegisterBrokerRequest.newBuilder().setDataVersion(
+                io.rns.rpc.v1.DataVersion.newBuilder().setTimestamp(w.getDataVersion().getTimestamp()).setCounter(
+                        w.getDataVersion().getCounter() == null ? 0 : w.getDataVersion().getCounter().get()));
         if (w.getTopicConfigTable() != null) {
             // sorted: the same registration always makes the same native request (and the same log record)
             for (TopicConfig t : new TreeMap<>(w.getTopicConfigTable()).values()) {
@@ -79,6 +73,20 @@ public final class RegisterBodies {
             }
         }
         return b.build();
+    }
+
+    /**
+     * Header + the body's part ({@link #bodyPart}) → native registration (bound to the connection, which was opened
+     * at applied index {@code connectionSinceIndex}; lease from heartbeatTimeoutMillis or config).
+     */
+    RegisterBrokerRequest toNative(RegisterBrokerRequestHeader h, RegisterBrokerRequest bodyPart,
+            long connectionSinceIndex) {
+        return bodyPart.toBuilder().setCluster(h.getClusterName()).setBrokerName(h.getBrokerName())
+                .setBrokerId(h.getBrokerId()).setBrokerAddr(h.getBrokerAddr())
+                .setHaServerAddr(h.getHaServerAddr() == null ? "" : h.getHaServerAddr())
+                .setLeaseTimeoutMs(leaseMs(h.getHeartbeatTimeoutMillis())).setBindConnection(true)
+                .setRegistersWithEveryNode(true) // a stock broker registers with every namesrvAddr entry
+                .setConnectionSinceIndex(connectionSinceIndex).build();
     }
 
     /** heartbeatTimeoutMillis if the broker sent one (clamped to the liveness bounds), else rocketmq.broker-lease-ms. */
