@@ -20,15 +20,22 @@ public final class LoadRunner {
     }
 
     /**
-     * @param serverCpuUsPerOp CPU time (user + system) the server processes spent during the measured window, per
-     *                         operation, in µs; NaN when not measured. Less sensitive than req/s to a busy or slow
-     *                         machine: it counts the work done, not how fast the machine happened to be.
+     * @param cpu where the machine's CPU went during the measured window ({@link CpuUse#NONE} when not measured)
      */
     public record Stats(int clients, long ok, long errors, double seconds, double opsPerSec, double p50Ms, double p99Ms,
-            double p999Ms, double maxMs, double meanMs, String firstError, double serverCpuUsPerOp) {
+            double p999Ms, double maxMs, double meanMs, String firstError, CpuUse cpu) {
         public static Stats none(int clients, String why) {
             return new Stats(clients, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, why,
-                    Double.NaN);
+                    CpuUse.NONE);
+        }
+
+        /**
+         * CPU time (user + system) the server processes spent during the measured window, per operation, in µs; NaN
+         * when not measured. Less sensitive than req/s to a busy or slow machine: it counts the work done, not how
+         * fast the machine happened to be.
+         */
+        public double serverCpuUsPerOp() {
+            return cpu.serverUsPerOp();
         }
     }
 
@@ -97,7 +104,7 @@ public final class LoadRunner {
             threads.add(th);
         }
         threads.forEach(Thread::start);
-        long cpuFrom = -1;
+        CpuUse.Sampler cpu = null;
         if (serverPids != null) {
             long wait = measureFrom - System.nanoTime();
             if (wait > 0) {
@@ -108,7 +115,7 @@ public final class LoadRunner {
                     throw new IllegalStateException(e);
                 }
             }
-            cpuFrom = Procs.cpuNanos(serverPids);
+            cpu = CpuUse.Sampler.start(serverPids);
         }
         for (Thread th : threads) {
             try {
@@ -118,18 +125,16 @@ public final class LoadRunner {
                 throw new IllegalStateException(e);
             }
         }
-        long cpuTo = cpuFrom >= 0 ? Procs.cpuNanos(serverPids) : -1;
-        long ops = ok.get() + errors.get();
-        double cpuUsPerOp = cpuFrom >= 0 && cpuTo >= cpuFrom && ops > 0 ? (cpuTo - cpuFrom) / 1e3 / ops : Double.NaN;
+        CpuUse cpuUse = cpu == null ? CpuUse.NONE : cpu.stop(ok.get() + errors.get());
         Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         hists.forEach(all::add);
         double secs = Math.max(1e-9, (Math.max(lastEnd.get(), end) - measureFrom) / 1e9);
         if (all.getTotalCount() == 0) {
             return new Stats(clients, ok.get(), errors.get(), secs, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, firstError.get(), cpuUsPerOp);
+                    Double.NaN, firstError.get(), cpuUse);
         }
         return new Stats(clients, ok.get(), errors.get(), secs, ok.get() / secs, all.getValueAtPercentile(50) / 1e6,
                 all.getValueAtPercentile(99) / 1e6, all.getValueAtPercentile(99.9) / 1e6, all.getMaxValue() / 1e6,
-                all.getMean() / 1e6, firstError.get(), cpuUsPerOp);
+                all.getMean() / 1e6, firstError.get(), cpuUse);
     }
 }

@@ -185,6 +185,31 @@ public final class Procs {
         return ticks * (1_000_000_000L / USER_HZ);
     }
 
+    /**
+     * Busy CPU time of the whole machine so far, in ns, summed over its cores: the first line of /proc/stat (user,
+     * nice, system, irq, softirq, steal; idle and iowait excluded), 10 ms resolution. -1 when /proc/stat is unreadable.
+     */
+    public static long machineBusyNanos() {
+        try {
+            return busyTicks(Files.readAllLines(Path.of("/proc/stat")).get(0)) * (1_000_000_000L / USER_HZ);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The busy ticks of a /proc/stat {@code cpu} line: user + nice + system + irq + softirq + steal. */
+    static long busyTicks(String cpuLine) {
+        String[] f = cpuLine.trim().split("\\s+");
+        if (!f[0].equals("cpu") || f.length < 9) {
+            throw new IllegalArgumentException("not the aggregate cpu line of /proc/stat: " + cpuLine);
+        }
+        long busy = 0;
+        for (int i : new int[]{1, 2, 3, 6, 7, 8}) {
+            busy += Long.parseLong(f[i]);
+        }
+        return busy;
+    }
+
     static String run(List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -38,7 +38,7 @@ public final class Repeated {
                 .orElse(null);
         return new Stats(samples.get(0).clients(), ok, errors, seconds, median(Stats::opsPerSec), median(Stats::p50Ms),
                 median(Stats::p99Ms), median(Stats::p999Ms), median(Stats::maxMs), median(Stats::meanMs), firstError,
-                median(Stats::serverCpuUsPerOp));
+                medianCpu());
     }
 
     /** The throughput's lowest and highest sample, e.g. {@code 1,204–1,388}; {@code -} for one sample. */
@@ -48,6 +48,18 @@ public final class Repeated {
         }
         double[] v = samples.stream().mapToDouble(Stats::opsPerSec).sorted().toArray();
         return String.format("%,.0f–%,.0f", v[0], v[v.length - 1]);
+    }
+
+    /** Each CPU figure's median on its own (per server process too). */
+    private CpuUse medianCpu() {
+        List<Double> each = new ArrayList<>();
+        int servers = samples.stream().mapToInt(s -> s.cpu().eachServerUsPerOp().size()).min().orElse(0);
+        for (int i = 0; i < servers; i++) {
+            int n = i;
+            each.add(median(s -> s.cpu().eachServerUsPerOp().get(n)));
+        }
+        return new CpuUse(median(Stats::serverCpuUsPerOp), each, median(s -> s.cpu().clientUsPerOp()),
+                median(s -> s.cpu().machineCores()));
     }
 
     private double median(ToDoubleFunction<Stats> f) {

@@ -54,7 +54,9 @@ public final class ReadsScenario implements Scenario {
         List<NamesrvClient> nat = connections.nat();
         List<Target> targets = new ArrayList<>();
         List<Long> stockPid = List.of(ctx.stock().pid());
-        List<Long> rnsPids = rns.nodes().stream().map(n -> rns.pid(n.id())).toList();
+        List<Long> rnsPids = new ArrayList<>(List.of(rns.pid(leader.id()), rns.pid(follower.id())));
+        rns.nodes().stream().filter(n -> !n.equals(leader) && !n.equals(follower))
+                .forEach(n -> rnsPids.add(rns.pid(n.id())));
         targets.add(new Target("stock rmq",
                 (t, seq) -> rmq.get(t % conns).route(stockAddr, topic(t, seq), null).orThrow(), stockPid));
         for (Consistency c : List.of(Consistency.STALE, Consistency.LEASE, Consistency.LINEARIZABLE)) {
@@ -79,7 +81,8 @@ public final class ReadsScenario implements Scenario {
                 "Route reads (GET_ROUTEINFO_BY_TOPIC), closed loop, " + ctx.opts.measureS() + " s measured after "
                         + ctx.opts.warmupS() + " s warm-up per cell" + Repeated.title(ctx.opts.repeat()),
                 "target", "clients", "req/s", "req/s min–max", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors",
-                "req/s ratio to stock", "p99 ratio to stock", "server CPU µs/req", "CPU/req ratio to stock");
+                "req/s ratio to stock", "p99 ratio to stock", "server CPU µs/req", "CPU/req ratio to stock",
+                "server CPU µs/req per node", "load client CPU µs/req", "machine busy cores");
         Map<String, Map<Integer, Double>> rps = new LinkedHashMap<>();
         Map<String, Map<String, Double>> lat = new LinkedHashMap<>();
         int maxC = maxClients;
@@ -116,7 +119,8 @@ public final class ReadsScenario implements Scenario {
                 tab.row(target.label(), clients, s.opsPerSec(), cell.opsSpread(), s.p50Ms(), s.p99Ms(), s.p999Ms(),
                         s.maxMs(), s.errors(), Results.ratio(s.opsPerSec(), stock.opsPerSec()),
                         Results.ratio(s.p99Ms(), stock.p99Ms()), s.serverCpuUsPerOp(),
-                        Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
+                        Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()), s.cpu().eachServer(),
+                        s.cpu().clientUsPerOp(), s.cpu().machineCores());
                 rps.computeIfAbsent(target.label(), k -> new LinkedHashMap<>()).put(clients, s.opsPerSec());
                 if (clients == maxC) {
                     Map<String, Double> q = new LinkedHashMap<>();
@@ -146,6 +150,12 @@ public final class ReadsScenario implements Scenario {
                 + " nodes (a follower's LINEARIZABLE read also costs the leader work). It counts work "
                 + "done rather than speed, so it moves much less than req/s when the shared machine is busy or slow: "
                 + "compare changes by it. Below 1 is better.");
+        out.note("Server CPU µs/req per node: RNS's leader · the follower the follower targets read from · the other "
+                + "follower. Load client CPU µs/req: this benchmark's own JVM (the load threads and their client "
+                + "libraries) per request. Machine busy cores: the whole machine's busy CPU (/proc/stat, everything "
+                + "but idle and iowait) over the window, out of " + Runtime.getRuntime().availableProcessors()
+                + ": at the core count, the cell was limited by the machine the load client shares with the servers, "
+                + "not by one server's work.");
     }
 
     static String topic(int thread, long seq) {

@@ -54,9 +54,11 @@ public final class RegistrationsScenario implements Scenario {
                 "Registrations, closed loop, " + ctx.opts.measureS() + " s measured per cell"
                         + Repeated.title(ctx.opts.repeat()),
                 "kind", "target", "clients", "body bytes (rmq)", "reg/s", "reg/s min–max", "p50 ms", "p99 ms",
-                "p99.9 ms", "errors", "reg/s ratio to stock", "server CPU µs/reg", "CPU/reg ratio to stock");
+                "p99.9 ms", "errors", "reg/s ratio to stock", "server CPU µs/reg", "CPU/reg ratio to stock",
+                "server CPU µs/reg per node", "load client CPU µs/reg", "machine busy cores");
         List<Long> stockPid = List.of(ctx.stock().pid());
-        List<Long> rnsPids = rns.nodes().stream().map(n -> rns.pid(n.id())).toList();
+        List<Long> rnsPids = new ArrayList<>(List.of(rns.pid(leader.id())));
+        rns.nodes().stream().filter(n -> !n.equals(leader)).forEach(n -> rnsPids.add(rns.pid(n.id())));
         int maxC = 1;
         for (Kind k : kinds)
             for (int c : k.clients())
@@ -151,7 +153,8 @@ public final class RegistrationsScenario implements Scenario {
                     out.addOk(s.ok());
                     tab.row(k.label(), target[0], clients, bodyBytes, s.opsPerSec(), cell.opsSpread(), s.p50Ms(),
                             s.p99Ms(), s.p999Ms(), s.errors(), Results.ratio(s.opsPerSec(), stock.opsPerSec()),
-                            s.serverCpuUsPerOp(), Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()));
+                            s.serverCpuUsPerOp(), Results.ratio(s.serverCpuUsPerOp(), stock.serverCpuUsPerOp()),
+                            s.cpu().eachServer(), s.cpu().clientUsPerOp(), s.cpu().machineCores());
                     if (s.errors() > 0)
                         out.note(k.label() + " / " + target[0] + " @" + clients + ": " + s.errors()
                                 + " errors (a changed registration answered changed=false counts as an error), first: "
@@ -167,5 +170,9 @@ public final class RegistrationsScenario implements Scenario {
         out.note("Server CPU µs/reg: user + system CPU of the server processes in the measured window per registration "
                 + "(RNS: all nodes — the leader, both followers' replication and apply). Work done, not speed: it moves "
                 + "much less than reg/s when the shared machine is busy.");
+        out.note("Server CPU µs/reg per node: RNS's leader · followers. Load client CPU µs/reg: this benchmark's own "
+                + "JVM per registration (building and encoding the requests included). Machine busy cores: the whole "
+                + "machine's busy CPU (/proc/stat) over the window, out of "
+                + Runtime.getRuntime().availableProcessors() + ".");
     }
 }
