@@ -37,8 +37,9 @@ import static io.rns.rpc.transport.LogText.printable;
 
 /**
  * Runs each RocketMQ request on the executor of its class (queries apart from registrations and other writes, both
- * bounded: a full queue answers SYSTEM_BUSY at once), translates it with {@link RocketmqTranslator} onto the node's
- * native dispatcher, and writes the answer (never for oneway requests).
+ * bounded: a full queue answers SYSTEM_BUSY at once; a STALE route read, answered from memory, on the event loop
+ * itself), translates it with {@link RocketmqTranslator} onto the node's native dispatcher, and writes the answer
+ * (never for oneway requests).
  */
 final class RocketmqProcessor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RocketmqProcessor.class);
@@ -116,6 +117,10 @@ final class RocketmqProcessor implements AutoCloseable {
         counters.inFlight.incrementAndGet();
         if (mine != null) {
             mine.incrementAndGet();
+        }
+        if (kind == RequestKind.QUERY && translator.answersAtOnce(request)) {
+            run(channel, request, ctx); // a STALE route read, answered from memory on this event loop: no hand-off
+            return;
         }
         try {
             executor.execute(() -> run(channel, request, ctx));

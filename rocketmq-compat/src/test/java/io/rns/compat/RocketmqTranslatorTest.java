@@ -235,6 +235,28 @@ class RocketmqTranslatorTest {
     }
 
     @Test
+    void onlyAStaleRouteReadIsAnsweredAtOnceOnTheEventLoop() {
+        RocketmqTranslator raft = translator(NamesrvConfig.Mode.RAFT);
+        assertTrue(raft.answersAtOnce(RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC,
+                Map.of("topic", "T", "rnsConsistency", "stale"))));
+        assertFalse(
+                raft.answersAtOnce(RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T"))),
+                "the default level here is LINEARIZABLE: a barrier to wait for");
+        assertFalse(raft.answersAtOnce(RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC,
+                Map.of("topic", "T", "rnsConsistency", "lease"))));
+        assertFalse(
+                raft.answersAtOnce(RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC,
+                        Map.of("topic", "T", "rnsConsistency", "strong"))),
+                "a bad level goes the normal way to its refusal");
+        assertFalse(
+                raft.answersAtOnce(
+                        RmqTestSupport.request(RequestCode.GET_BROKER_CLUSTER_INFO, Map.of("rnsConsistency", "stale"))),
+                "a large STALE answer still goes to the query executor");
+        assertTrue(translator(NamesrvConfig.Mode.LEADERLESS)
+                .answersAtOnce(RmqTestSupport.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "T"))));
+    }
+
+    @Test
     void nativeErrorsMapOntoRocketmqCodes() {
         assertEquals(ResponseCode.TOPIC_NOT_EXIST,
                 NativeErrors.answer(error(ErrorCode.TOPIC_NOT_FOUND, "x").getHeader()).getCode());

@@ -36,11 +36,17 @@ import java.util.function.Function;
 record QueryHandlers(ReadService reads, Responses responses, Executor executor) {
     /**
      * Runs the barrier (a wait for the request's min_index is dropped if its connection closes), then builds the body
-     * off the consensus threads, on the bounded read executor: when its queue is full the answer is OVERLOADED.
+     * off the consensus threads, on the bounded read executor: when its queue is full the answer is OVERLOADED. A read
+     * that needed no barrier (STALE) is answered on the calling transport thread instead.
      */
     private CompletableFuture<ResponseEnvelope> read(RequestEnvelope req, InboundContext ctx, long timeoutMs,
             Function<RouteImage, ResponseEnvelope.Builder> body) {
-        return reads.read(req.getRead(), timeoutMs, ctx::isConnectionOpen).thenCompose(view -> {
+        CompletableFuture<ReadService.ReadView> barrier = reads.read(req.getRead(), timeoutMs, ctx::isConnectionOpen);
+        if (barrier.isDone() && !barrier.isCompletedExceptionally()) {
+            // no barrier ran (STALE): this is the transport's thread, not a consensus one; answer here, no hand-off
+            return CompletableFuture.completedFuture(answer(barrier.join(), body));
+        }
+        return barrier.thenCompose(view -> {
             try {
                 return CompletableFuture.supplyAsync(() -> answer(view, body), executor);
             } catch (RejectedExecutionException full) { // thenApplyAsync would lose this on the completing thread

@@ -39,6 +39,7 @@ public final class RequestDispatcher implements RequestHandler {
     private final Responses responses;
     private final LeaderForwarding forwarding;
     private final LivenessService liveness;
+    private final ReadService reads;
     private final RequestMetrics metrics;
     private final Map<RequestEnvelope.BodyCase, Route> routes = new EnumMap<>(RequestEnvelope.BodyCase.class);
     private final RefusalLog refusals = new RefusalLog(System::nanoTime);
@@ -56,6 +57,7 @@ public final class RequestDispatcher implements RequestHandler {
         this.responses = responses;
         this.forwarding = forwarding;
         this.liveness = liveness;
+        this.reads = reads;
         WriteAnswers answers = new WriteAnswers(responses);
         BrokerHandlers brokers = new BrokerHandlers(writes, answers, liveness, connections);
         LivenessHandlers leases = new LivenessHandlers(consensus, liveness, connections, responses,
@@ -152,6 +154,16 @@ public final class RequestDispatcher implements RequestHandler {
     public boolean isPriority(RequestEnvelope req) {
         return req.getBodyCase() == RequestEnvelope.BodyCase.HEARTBEAT
                 || req.getBodyCase() == RequestEnvelope.BodyCase.BROKER_CONNECTION_CLOSED;
+    }
+
+    /**
+     * A STALE route read is answered on the transport's event loop: a lookup in the local image and one small
+     * encoding, with no barrier to wait for (the read many clients send most). Larger STALE reads (cluster info,
+     * topic lists) still go to a worker, so one big answer never holds up a loop.
+     */
+    @Override
+    public boolean isInline(RequestEnvelope req) {
+        return req.getBodyCase() == BodyCase.GET_TOPIC_ROUTE && reads.answersAtOnce(req.getRead());
     }
 
     private CompletableFuture<ResponseEnvelope> route(RequestEnvelope req, InboundContext ctx, long timeoutMs) {

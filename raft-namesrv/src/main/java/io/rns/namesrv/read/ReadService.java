@@ -72,6 +72,16 @@ public final class ReadService {
         return c == Consistency.CONSISTENCY_UNSPECIFIED ? defaultLevel : c;
     }
 
+    /**
+     * Whether a read with these options is answered at once from the local image, with no barrier and no wait: it
+     * resolves to STALE (asked for, or this node's default). An invalid level is not: its refusal takes the normal
+     * path.
+     */
+    public boolean answersAtOnce(ReadOptions opts) {
+        Consistency c = opts.getConsistency();
+        return c != Consistency.UNRECOGNIZED && resolve(opts) == Consistency.STALE;
+    }
+
     public CompletableFuture<ReadView> read(ReadOptions opts, long timeoutMs) {
         return read(opts, timeoutMs, () -> true);
     }

@@ -18,6 +18,7 @@ import io.rns.rpc.v1.BrokerConnectionClosedRequest;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.DeleteTopicRequest;
 import io.rns.rpc.v1.ErrorCode;
+import io.rns.rpc.v1.GetClusterInfoRequest;
 import io.rns.rpc.v1.GetNodeStatusRequest;
 import io.rns.rpc.v1.GetTopicRouteRequest;
 import io.rns.rpc.v1.KvGetRequest;
@@ -44,6 +45,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -164,6 +166,27 @@ class RequestDispatcherTest {
         assertTrue(r.getHeader().getCode() == ErrorCode.OK || r.getHeader().getCode() == ErrorCode.OUTCOME_UNKNOWN,
                 "must be OK or OUTCOME_UNKNOWN, never a definite failure: " + r.getHeader().getCode());
         assertEquals(ErrorCode.OK, r.getHeader().getCode(), "the header is built defensively: the answer is OK");
+    }
+
+    @Test
+    void aStaleRouteReadIsPickedForTheEventLoopAndAnsweredBeforeHandleReturns() {
+        call(register(broker("b1", "127.0.0.1:10911", "t1")));
+        RequestEnvelope stale = route("t1", Consistency.STALE).build();
+        assertTrue(dispatcher.isInline(stale));
+        CompletableFuture<ResponseEnvelope> answer = dispatcher.handle(stale, ctx());
+        assertTrue(answer.isDone(), "no barrier, no hand-off: answered on the calling thread");
+        assertEquals("127.0.0.1:10911",
+                answer.join().getGetTopicRoute().getRoute().getBrokerDatas(0).getBrokerAddrsMap().get(0L));
+        for (Consistency level : new Consistency[]{Consistency.LINEARIZABLE, Consistency.LEASE, Consistency.SEQUENTIAL,
+                Consistency.CONSISTENCY_UNSPECIFIED}) {
+            assertFalse(dispatcher.isInline(route("t1", level).build()), level + " waits for a barrier or an index");
+        }
+        assertFalse(
+                dispatcher.isInline(
+                        RequestEnvelope.newBuilder().setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance())
+                                .setRead(ReadOptions.newBuilder().setConsistency(Consistency.STALE)).build()),
+                "a large STALE answer still goes to a worker");
+        assertFalse(dispatcher.isInline(register(broker("b2", "127.0.0.1:10921", "t2")).build()));
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReadServiceTest {
@@ -58,6 +59,27 @@ class ReadServiceTest {
             // catch
             assertEquals(Consistency.LINEARIZABLE,
                     new ReadService(c, c, Consistency.LINEARIZABLE, true).read(lin, 1000).join().served());
+        }
+    }
+
+    @Test
+    void onlyAReadThatResolvesToStaleIsAnsweredAtOnce() {
+        try (InMemoryConsensus c = new InMemoryConsensus(dir)) {
+            ReadService raft = new ReadService(c, c, Consistency.LINEARIZABLE);
+            assertTrue(raft.answersAtOnce(ReadOptions.newBuilder().setConsistency(Consistency.STALE).build()));
+            assertTrue(raft.answersAtOnce(
+                    ReadOptions.newBuilder().setConsistency(Consistency.STALE).setMaxStalenessMs(500).build()));
+            for (Consistency level : new Consistency[]{Consistency.LINEARIZABLE, Consistency.LEASE,
+                    Consistency.SEQUENTIAL}) {
+                assertFalse(raft.answersAtOnce(ReadOptions.newBuilder().setConsistency(level).build()), level.name());
+            }
+            assertFalse(raft.answersAtOnce(ReadOptions.getDefaultInstance()), "the default here is LINEARIZABLE");
+            assertFalse(raft.answersAtOnce(ReadOptions.newBuilder().setConsistencyValue(99).build()),
+                    "an unknown level takes the normal path to its refusal");
+            assertTrue(new ReadService(c, c, Consistency.STALE).answersAtOnce(ReadOptions.getDefaultInstance()));
+            c.onlyLocalReadsReason = LeaderlessConsensus.ONLY_LOCAL_READS;
+            assertTrue(new ReadService(c, c, Consistency.LINEARIZABLE).answersAtOnce(ReadOptions.getDefaultInstance()),
+                    "leaderless serves an unspecified level STALE");
         }
     }
 }

@@ -2,10 +2,13 @@ package io.rns.compat.dispatch;
 
 import io.rns.compat.handler.Answers;
 import io.rns.compat.handler.NativeCaller;
+import io.rns.compat.handler.ReadLevel;
 import io.rns.namesrv.auth.Permission;
 import io.rns.namesrv.config.NamesrvConfig;
 import io.rns.rpc.transport.InboundContext;
+import io.rns.rpc.v1.Consistency;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.RequestCode;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,10 +20,28 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RocketmqTranslator {
     private final Map<Integer, ServedCode> served;
+    private final ReadLevel readLevel;
 
     /** {@code nativeCall} is the node's native dispatcher, called with the RocketMQ channel as inbound context. */
     public RocketmqTranslator(NamesrvConfig config, NativeCaller.NativeCall nativeCall) {
         this.served = ServedCodes.table(config, new NativeCaller(config, nativeCall));
+        this.readLevel = new ReadLevel(config);
+    }
+
+    /**
+     * Whether {@code req} is answered at once from the node's memory, with nothing to wait for: a route read (105) at
+     * STALE, asked for or the node's default. The ingress runs it on the event loop that decoded it; a bad level is
+     * not picked (its refusal takes the normal path).
+     */
+    public boolean answersAtOnce(RemotingCommand req) {
+        if (req.getCode() != RequestCode.GET_ROUTEINFO_BY_TOPIC) {
+            return false;
+        }
+        try {
+            return readLevel.of(req).getConsistency() == Consistency.STALE;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Which executor runs {@code code} (UNSUPPORTED: none, it is answered at once). */

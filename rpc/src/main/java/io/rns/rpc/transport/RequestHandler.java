@@ -9,8 +9,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Serves requests for an {@link RpcServer}.
  *
- * <p>Threading: {@link #handle} is called on one of the server's worker threads (never on a Netty event loop), so it
- * may block briefly, but long waits should complete the returned future later from another thread instead. The
+ * <p>Threading: {@link #handle} is called on one of the server's worker threads, so it may block briefly, but long
+ * waits should complete the returned future later from another thread instead — except for the requests
+ * {@link #isInline} picks, which it is called for on the Netty event loop that decoded them. The
  * future may be completed on any thread. Whatever {@code request_id} the returned envelope carries is replaced by the
  * request's. A future completed exceptionally (or an exception thrown by {@code handle}) is answered with
  * {@code INTERNAL} and the exception's message. The transport does not time out a pending future; the handler should
@@ -41,6 +42,21 @@ public interface RequestHandler {
      * should look at the body case only. An exception counts as {@code false}. The default is {@code false}.
      */
     default boolean isPriority(RequestEnvelope request) {
+        return false;
+    }
+
+    /**
+     * Whether {@code request} is handled on the Netty event loop that decoded it instead of being queued for a worker:
+     * only for requests {@link #handle} answers at once from memory, never blocking or waiting (a read of the local
+     * route image). It saves the two thread hand-offs a worker costs (to the worker, and the answer back to the event
+     * loop), most of a small read's latency when the machine is not busy. The event loop then does that work itself,
+     * so the connection reads its next request after it: the pick must be cheap to answer, or one connection's
+     * requests would delay the others on the same loop.
+     *
+     * <p>Called on a Netty event loop for every request that is not {@linkplain #isPriority priority}: it must be
+     * cheap and must not block. An exception counts as {@code false}. The default is {@code false}.
+     */
+    default boolean isInline(RequestEnvelope request) {
         return false;
     }
 }

@@ -41,8 +41,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The native RPC server: accepts connections, decodes {@link RequestEnvelope} frames on the Netty event loop, runs
- * {@link RequestHandler#handle} on a bounded worker pool and writes one {@link ResponseEnvelope} per request (in
- * completion order, which may differ from arrival order).
+ * {@link RequestHandler#handle} on a bounded worker pool (or, for the requests {@link RequestHandler#isInline} picks,
+ * on the event loop itself) and writes one {@link ResponseEnvelope} per request (in completion order, which may
+ * differ from arrival order).
  *
  * <p>Requests for which {@link RequestHandler#isPriority} is true (broker heartbeats) run on a separate, small
  * priority executor with its own bounded queue, so a saturated or blocked worker pool never starves them. Every
@@ -340,6 +341,10 @@ public final class RpcServer implements AutoCloseable {
             }
             inFlight.incrementAndGet();
             conn.inFlight.incrementAndGet();
+            if (!priority && isInline(req)) {
+                process(req, inbound, false); // answered from memory on this event loop: no hand-off either way
+                return;
+            }
             try {
                 executor.execute(() -> process(req, inbound, priority));
             } catch (RejectedExecutionException e) {
@@ -385,6 +390,15 @@ public final class RpcServer implements AutoCloseable {
         } catch (Throwable t) {
             log.debug("RequestHandler.isPriority failed for request {}; treating it as ordinary", req.getRequestId(),
                     t);
+            return false;
+        }
+    }
+
+    private boolean isInline(RequestEnvelope req) {
+        try {
+            return handler.isInline(req);
+        } catch (Throwable t) {
+            log.debug("RequestHandler.isInline failed for request {}; queueing it for a worker", req.getRequestId(), t);
             return false;
         }
     }

@@ -2,6 +2,8 @@ package io.rns.rpc.transport;
 
 import io.rns.rpc.testing.Closer;
 import io.rns.rpc.v1.*;
+import io.rns.rpc.v1.GetClusterInfoRequest;
+import io.rns.rpc.v1.GetTopicRouteRequest;
 import io.rns.rpc.v1.HeartbeatRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -316,6 +318,56 @@ class RpcTransportTest {
             assertEquals(2, second.getRequestId());
             assertEquals(2, calls.get(), "a late liveness signal is still handled: its arrival counts as contact");
         }
+    }
+
+    @Test
+    void anInlineRequestIsHandledOnTheEventLoopAndIsAnsweredWhileEveryWorkerIsBlocked() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ConcurrentLinkedQueue<String> inlineThreads = new ConcurrentLinkedQueue<>();
+        RequestHandler h = new RequestHandler() {
+            @Override
+            public CompletableFuture<ResponseEnvelope> handle(RequestEnvelope req, InboundContext ctx) {
+                if (req.hasGetTopicRoute()) {
+                    inlineThreads.add(Thread.currentThread().getName());
+                } else {
+                    entered.countDown();
+                    hold(release);
+                }
+                return CompletableFuture.completedFuture(EchoHandler.echo(req));
+            }
+
+            @Override
+            public boolean isInline(RequestEnvelope req) {
+                if (req.getBodyCase() == RequestEnvelope.BodyCase.GET_CLUSTER_INFO) {
+                    throw new IllegalStateException("a failing pick counts as not inline");
+                }
+                return req.hasGetTopicRoute();
+            }
+        };
+        RpcServer s = server(RpcServerOptions.builder().workerThreads(1).workerQueueCapacity(1), h);
+        RpcClient c = client();
+        RequestEnvelope blocking = heartbeat("b1"); // not priority here: an ordinary request for the one worker
+        CompletableFuture<ResponseEnvelope> a = c.call(ep(s), blocking, T);
+        assertTrue(entered.await(5, TimeUnit.SECONDS));
+        RequestEnvelope route = RequestEnvelope.newBuilder()
+                .setGetTopicRoute(GetTopicRouteRequest.newBuilder().setTopic("TopicA")).build();
+        for (int i = 0; i < 3; i++) {
+            ResponseEnvelope r = c.call(ep(s), route, T).get(5, TimeUnit.SECONDS);
+            assertEquals(ErrorCode.OK, r.getHeader().getCode(), "answered although the only worker is blocked");
+        }
+        assertEquals(3, inlineThreads.size());
+        for (String t : inlineThreads) {
+            assertTrue(t.startsWith("rns-rpc-server-io"), "handled on a Netty event loop, not a worker: " + t);
+        }
+        CompletableFuture<ResponseEnvelope> queued = c.call(ep(s),
+                RequestEnvelope.newBuilder().setGetClusterInfo(GetClusterInfoRequest.getDefaultInstance()).build(), T);
+        Thread.sleep(50);
+        assertFalse(queued.isDone(), "a request whose pick failed waits for the blocked worker like any other");
+        release.countDown();
+        assertEquals(ErrorCode.OK, a.get(5, TimeUnit.SECONDS).getHeader().getCode());
+        assertEquals(ErrorCode.OK, queued.get(5, TimeUnit.SECONDS).getHeader().getCode());
+        assertEquals(0, s.stats().overloaded());
     }
 
     @Test
