@@ -44,7 +44,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> IDLE_TIMEOUT_MS = ConfigKey.ofInt("rpc.idle-timeout-ms", 120_000, "ms", 1000,
             Integer.MAX_VALUE, NamesrvConfig::idleTimeoutMs, "a client connection idle this long is closed");
     public static final ConfigKey<Integer> IO_THREADS = ConfigKey.ofInt("rpc.io-threads", 1, "threads", 1, 64,
-            NamesrvConfig::ioThreads, "Netty I/O threads for clients");
+            NamesrvConfig::ioThreads, "Netty I/O threads for clients; they also answer STALE route reads");
     public static final ConfigKey<Integer> WORKER_THREADS = ConfigKey.ofInt("rpc.worker-threads", 8, "threads", 1, 1024,
             NamesrvConfig::workerThreads, "request handler threads");
     public static final ConfigKey<Integer> WORKER_QUEUE_CAPACITY = ConfigKey.ofInt("rpc.worker-queue-capacity", 10_000,
@@ -245,7 +245,8 @@ public final class ConfigKeys {
             "lease of a RocketMQ broker that sends no heartbeatTimeoutMillis; within the liveness lease range");
 
     public static final ConfigKey<Integer> ROCKETMQ_IO_THREADS = ConfigKey.ofInt("rocketmq.io-threads", 1, "threads", 1,
-            64, c -> c.rocketmq().ioThreads(), "Netty I/O threads of the RocketMQ port");
+            64, c -> c.rocketmq().ioThreads(),
+            "Netty I/O threads of the RocketMQ port; they also answer STALE route reads");
     public static final ConfigKey<Integer> ROCKETMQ_QUERY_THREADS = ConfigKey.ofInt("rocketmq.query-threads", 8,
             "threads", 1, 1024, c -> c.rocketmq().queryThreads(),
             "threads answering RocketMQ route/cluster/KV queries");
