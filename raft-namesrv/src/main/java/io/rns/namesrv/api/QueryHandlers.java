@@ -42,8 +42,8 @@ record QueryHandlers(ReadService reads, Responses responses, Executor executor) 
     private CompletableFuture<ResponseEnvelope> read(RequestEnvelope req, InboundContext ctx, long timeoutMs,
             Function<RouteImage, ResponseEnvelope.Builder> body) {
         CompletableFuture<ReadService.ReadView> barrier = reads.read(req.getRead(), timeoutMs, ctx::isConnectionOpen);
-        if (barrier.isDone() && !barrier.isCompletedExceptionally()) {
-            // no barrier ran (STALE): this is the transport's thread, not a consensus one; answer here, no hand-off
+        if (reads.answersAtOnce(req.getRead()) && barrier.isDone() && !barrier.isCompletedExceptionally()) {
+            // STALE, no barrier ran: this is the transport's thread, not a consensus one; answer here, no hand-off
             return CompletableFuture.completedFuture(answer(barrier.join(), body));
         }
         return barrier.thenCompose(view -> {
