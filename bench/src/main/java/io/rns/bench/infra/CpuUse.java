@@ -45,9 +45,9 @@ public record CpuUse(double serverUsPerOp, List<Double> eachServerUsPerOp, doubl
             this.serverPids = List.copyOf(serverPids);
             this.serverFrom = new long[this.serverPids.size()];
             for (int i = 0; i < serverFrom.length; i++) {
-                serverFrom[i] = Procs.cpuNanos(List.of(this.serverPids.get(i)));
+                serverFrom[i] = Procs.cpuNanos(this.serverPids.get(i));
             }
-            this.clientFrom = Procs.cpuNanos(List.of(ProcessHandle.current().pid()));
+            this.clientFrom = Procs.cpuNanos(ProcessHandle.current().pid());
             this.machineFrom = Procs.machineBusyNanos();
             this.wallFrom = System.nanoTime();
         }
@@ -62,11 +62,11 @@ public record CpuUse(double serverUsPerOp, List<Double> eachServerUsPerOp, doubl
             List<Double> each = new ArrayList<>();
             double sum = 0;
             for (int i = 0; i < serverFrom.length; i++) {
-                double us = perOp(Procs.cpuNanos(List.of(serverPids.get(i))) - serverFrom[i], ops);
+                double us = perOp(Procs.cpuNanos(serverPids.get(i)) - serverFrom[i], ops);
                 each.add(us);
                 sum += us;
             }
-            double client = perOp(Procs.cpuNanos(List.of(ProcessHandle.current().pid())) - clientFrom, ops);
+            double client = perOp(Procs.cpuNanos(ProcessHandle.current().pid()) - clientFrom, ops);
             long machine = Procs.machineBusyNanos();
             double cores = machine >= 0 && machineFrom >= 0 && wall > 0 ? (double) (machine - machineFrom) / wall
                     : Double.NaN;

@@ -167,22 +167,18 @@ public final class Procs {
     private static final long USER_HZ = 100;
 
     /**
-     * CPU time (user + system) consumed so far by the processes, in ns, from /proc/PID/stat (10 ms resolution);
-     * a process that is gone counts 0.
+     * CPU time (user + system) consumed so far by the process, in ns, from /proc/PID/stat (10 ms resolution); a process
+     * that is gone counts 0.
      */
-    public static long cpuNanos(List<Long> pids) {
-        long ticks = 0;
-        for (long pid : pids) {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                // fields after "(comm)": state is field 3; utime and stime are fields 14 and 15
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            } catch (IOException | RuntimeException e) {
-                // gone or unreadable: nothing to add
-            }
+    public static long cpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // fields after "(comm)": state is field 3; utime and stime are fields 14 and 15
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * (1_000_000_000L / USER_HZ);
+        } catch (IOException | RuntimeException e) {
+            return 0; // gone or unreadable: nothing to add
         }
-        return ticks * (1_000_000_000L / USER_HZ);
     }
 
     /**
