@@ -131,6 +131,28 @@ public final class RnsClusterView implements ClusterView, AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * One line per host of what it reports now, for a failure message: whether its process runs, its role, term,
+     * the leader it follows, applied/commit index and ms since it last heard from a leader, or that it did not answer.
+     */
+    public String describe() {
+        Map<String, ObservedNode> s = statuses();
+        StringBuilder b = new StringBuilder();
+        for (Host h : hosts.hosts()) {
+            ObservedNode n = s.get(h.id());
+            b.append(b.isEmpty() ? "" : "; ").append(h.id()).append(h.isRunning() ? "" : " (process not running)");
+            if (n == null) {
+                b.append(": no status answer");
+            } else {
+                b.append(": ").append(n.role()).append(" term ").append(n.term()).append(" leader '")
+                        .append(n.leaderId()).append("' applied ").append(n.appliedIndex()).append(" commit ")
+                        .append(n.commitIndex()).append(" last leader contact ").append(n.msSinceLeaderContact())
+                        .append(" ms ago");
+            }
+        }
+        return b.toString();
+    }
+
     private NamesrvClient client(Host h) {
         return clients.computeIfAbsent(h.id(),
                 id -> NamesrvClient.builder().endpoints(List.of(h.clientAddress())).requestTimeout(timeout)

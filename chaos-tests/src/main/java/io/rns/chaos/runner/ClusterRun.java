@@ -121,9 +121,9 @@ final class ClusterRun {
             throws InterruptedException {
         if (spec.raft()) {
             if (healed) {
-                view.awaitAgreement(Duration.ofSeconds(60), new HashSet<>(hosts.ids()))
-                        .orElseThrow(() -> new IllegalStateException(
-                                "nodes did not agree on a leader after the final heal; see " + dir));
+                view.awaitAgreement(Duration.ofSeconds(60), new HashSet<>(hosts.ids())).orElseThrow(
+                        () -> new IllegalStateException("nodes did not agree on a leader after the final heal (now: "
+                                + view.describe() + "); see " + dir));
             } else {
                 view.awaitLeader(Duration.ofSeconds(60))
                         .orElseThrow(() -> new IllegalStateException("no leader within 60 s; see " + dir));

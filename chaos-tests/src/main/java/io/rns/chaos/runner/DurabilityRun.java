@@ -83,9 +83,9 @@ public final class DurabilityRun {
                         + c.nodes() + " nodes after " + killAfterMs + " ms, " + wrote + " acknowledged this cycle, "
                         + missing + " missing after the restart");
             }
-            view.awaitAgreement(Duration.ofSeconds(60), new HashSet<>(hosts.ids()))
-                    .orElseThrow(() -> new IllegalStateException(
-                            "nodes did not agree on a leader after the last cycle; see " + dir));
+            view.awaitAgreement(Duration.ofSeconds(60), new HashSet<>(hosts.ids())).orElseThrow(
+                    () -> new IllegalStateException("nodes did not agree on a leader after the last cycle (now: "
+                            + view.describe() + "); see " + dir));
             awaitApplied(view, c.nodes(), dir); // quiesce: every node applied what the leader had committed
             disagree = compareNodes(hosts, acked.keySet(), problems);
         }

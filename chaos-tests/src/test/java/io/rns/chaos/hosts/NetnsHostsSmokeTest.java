@@ -104,6 +104,9 @@ class NetnsHostsSmokeTest {
             Host follower = hosts.hosts().stream().filter(h -> !h.id().equals(lead)).findFirst().orElseThrow();
             follower.kill9();
             assertFalse(follower.isRunning());
+            String down = view.describe(); // what a failed agreement reports
+            assertTrue(down.contains(follower.id() + " (process not running): no status answer"), down);
+            assertTrue(down.contains(lead + ": LEADER term "), down);
             follower.start();
             pids.add(follower.pid().orElseThrow());
             leader = view.awaitAgreement(Duration.ofSeconds(30), all)
