@@ -119,6 +119,9 @@ public final class NodeMetrics implements AutoCloseable {
         gauge("rns.watch.polls", "watch polls this node holds now", hub, WatchHub::waiting);
         gauge("rns.watch.history.changes", "route changes held for watchers to resume from", hub,
                 WatchHub::historySize);
+        gauge("rns.watch.history.bytes",
+                "encoded size of the routes those changes hold (watch.history-bytes bounds it)", hub,
+                WatchHub::historyBytes);
         gauge("rns.watch.history.floor", "the oldest revision a watcher can resume from without a reset", hub,
                 WatchHub::floor);
         return this;

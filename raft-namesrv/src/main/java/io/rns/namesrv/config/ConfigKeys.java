@@ -170,6 +170,10 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> WATCH_HISTORY_CHANGES = ConfigKey.ofInt("watch.history-changes", 20_000,
             "changes", 1, 10_000_000, c -> c.watch().historyChanges(),
             "route changes kept for watchers to resume from; a watcher further behind gets a reset (the whole view)");
+    public static final ConfigKey<Integer> WATCH_HISTORY_BYTES = ConfigKey.ofInt("watch.history-bytes", 8 << 20,
+            "bytes", 1 << 16, 1 << 30, c -> c.watch().historyBytes(),
+            "bound of the watch history by the encoded size of the routes it keeps (heap: about 8x that); the oldest"
+                    + " changes go first");
     public static final ConfigKey<Integer> WATCH_MAX_PER_CONNECTION = ConfigKey.ofInt("watch.max-per-connection", 256,
             "polls", 1, 1_000_000, c -> c.watch().maxPerConnection(),
             "watch polls one connection may hold at once; beyond it TOO_MANY_WATCHES");
@@ -281,13 +285,13 @@ public final class ConfigKeys {
             MAX_ELECTION_DELAY_MS, SNAPSHOT_INTERVAL_SECS, SNAPSHOT_LOG_INDEX_MARGIN, RAFT_SYNC, MAX_READ_INDEX_LAG,
             MAX_LOGS_IN_MEMORY_BYTES, PEERS_FROM_MEMBERS_ONLY, RAFT_TLS, DEFAULT_CONSISTENCY, READ_TIMEOUT_MS,
             WRITE_TIMEOUT_MS, UNCHANGED_BARRIER, SESSION_TIMEOUT_MS, SESSION_MAX_OPEN, WATCH_HISTORY_CHANGES,
-            WATCH_MAX_PER_CONNECTION, WATCH_MAX_WATCHERS, WATCH_COALESCE_MS, WATCH_DEFAULT_WAIT_MS, WATCH_MAX_TOPICS,
-            LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS, SUSPECT_LEASE_MS,
-            EXPIRE_WHEN_ALL_CLOSED, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST, MASS_EXPIRY_FRACTION, MODE,
-            LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST, ROCKETMQ_LISTEN_PORT,
-            ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS, ROCKETMQ_IO_THREADS,
-            ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY, ADMIN_LISTEN_PORT,
-            READY_MAX_APPLY_LAG, EXIT_ON_HALT, UNSAFE_LOCAL_LINEARIZABLE_READS);
+            WATCH_HISTORY_BYTES, WATCH_MAX_PER_CONNECTION, WATCH_MAX_WATCHERS, WATCH_COALESCE_MS, WATCH_DEFAULT_WAIT_MS,
+            WATCH_MAX_TOPICS, LEADER_TRANSFER_TIMEOUT_MS, DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS,
+            SUSPECT_LEASE_MS, EXPIRE_WHEN_ALL_CLOSED, SCAN_INTERVAL_MS, EXPIRY_RATE_PER_SEC, EXPIRY_BURST,
+            MASS_EXPIRY_FRACTION, MODE, LEADERLESS_BROKER_TIMEOUT_MS, LEADERLESS_SCAN_INTERVAL_MS, LEADERLESS_PERSIST,
+            ROCKETMQ_LISTEN_PORT, ROCKETMQ_MAX_FRAME_BYTES, ROCKETMQ_MAX_INFLATED_BODY_BYTES, ROCKETMQ_BROKER_LEASE_MS,
+            ROCKETMQ_IO_THREADS, ROCKETMQ_QUERY_THREADS, ROCKETMQ_REGISTER_THREADS, ROCKETMQ_QUEUE_CAPACITY,
+            ADMIN_LISTEN_PORT, READY_MAX_APPLY_LAG, EXIT_ON_HALT, UNSAFE_LOCAL_LINEARIZABLE_READS);
 
     /** The names of {@link #ALL}. */
     public static final Set<String> NAMES = Set.copyOf(ALL.stream().map(ConfigKey::name).toList());

@@ -59,14 +59,15 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
      * Watch polls (keys watch.*).
      *
      * @param historyChanges   route changes this node keeps for watchers to resume from; older ones answer a reset
+     * @param historyBytes     the same history bounded by the encoded size of the routes it holds
      * @param maxPerConnection watch polls one connection may hold at once
      * @param maxWatchers      watch polls this node holds at once
      * @param coalesceMs       default time a poll gathers a burst after its first change before answering
      * @param defaultWaitMs    default time a poll is held when nothing changes
      * @param maxTopics        topics one watch may name
      */
-    public record Watch(int historyChanges, int maxPerConnection, int maxWatchers, int coalesceMs, int defaultWaitMs,
-            int maxTopics) {
+    public record Watch(int historyChanges, int historyBytes, int maxPerConnection, int maxWatchers, int coalesceMs,
+            int defaultWaitMs, int maxTopics) {
     }
 
     /**
@@ -467,9 +468,10 @@ public record NamesrvConfig(String nodeId, List<Member> members, Path dataDir, i
             Operations operations = new Operations(get(ConfigKeys.ADMIN_LISTEN_PORT),
                     get(ConfigKeys.READY_MAX_APPLY_LAG), get(ConfigKeys.EXIT_ON_HALT));
             checkAdminPort(operations.adminPort(), rocketmq.listenPort(), nodeId, members);
-            Watch watch = new Watch(get(ConfigKeys.WATCH_HISTORY_CHANGES), get(ConfigKeys.WATCH_MAX_PER_CONNECTION),
-                    get(ConfigKeys.WATCH_MAX_WATCHERS), get(ConfigKeys.WATCH_COALESCE_MS),
-                    get(ConfigKeys.WATCH_DEFAULT_WAIT_MS), get(ConfigKeys.WATCH_MAX_TOPICS));
+            Watch watch = new Watch(get(ConfigKeys.WATCH_HISTORY_CHANGES), get(ConfigKeys.WATCH_HISTORY_BYTES),
+                    get(ConfigKeys.WATCH_MAX_PER_CONNECTION), get(ConfigKeys.WATCH_MAX_WATCHERS),
+                    get(ConfigKeys.WATCH_COALESCE_MS), get(ConfigKeys.WATCH_DEFAULT_WAIT_MS),
+                    get(ConfigKeys.WATCH_MAX_TOPICS));
             if (watch.defaultWaitMs() >= get(ConfigKeys.IDLE_TIMEOUT_MS)) {
                 throw new IllegalArgumentException(ConfigKeys.WATCH_DEFAULT_WAIT_MS.name() + "=" + watch.defaultWaitMs()
                         + " must be below " + ConfigKeys.IDLE_TIMEOUT_MS.name() + "=" + get(ConfigKeys.IDLE_TIMEOUT_MS)

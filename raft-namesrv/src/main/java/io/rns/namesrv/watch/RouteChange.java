@@ -18,6 +18,11 @@ public record RouteChange(long revision, String topic, TopicRoute route, Set<Str
         clusters = Set.copyOf(clusters);
     }
 
+    /** What this change counts against {@code watch.history-bytes}: the route's encoded size and the topic name. */
+    public long bytes() {
+        return (route == null ? 0 : route.getSerializedSize()) + topic.length();
+    }
+
     public boolean deleted() {
         return route == null;
     }

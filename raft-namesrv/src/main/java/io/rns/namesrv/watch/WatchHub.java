@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  *
  * <p>The state machine hands every published image to {@link #onChange} on the apply thread; that only queues it.
  * The hub's own thread diffs it ({@link RouteDiff}), appends the changes to a bounded history (at most
- * {@code watch.history-changes}; the oldest revisions go first, whole, and the floor moves up to them), and answers
+ * {@code watch.history-changes} and {@code watch.history-bytes}; the oldest revisions go first, whole, and the floor moves up to them), and answers
  * the polls the new changes concern, after their coalescing window. A poll from a revision below the floor (or below
  * a snapshot install) gets a reset: the current routes it selects. A poll from a revision this node has not applied
  * yet waits until it has, so a watcher that moves to a node further behind never sees the past again.
@@ -58,6 +58,7 @@ public final class WatchHub implements AutoCloseable {
     private final Object lock = new Object();
     // guarded by lock
     private final ArrayDeque<RouteChange> history = new ArrayDeque<>();
+    private long historyBytes; // sum of RouteChange.bytes() over history
     private RouteImage latest;
     private long head;
     private long floor;
@@ -179,9 +180,13 @@ public final class WatchHub implements AutoCloseable {
             head = revision;
             if (c.reset()) {
                 history.clear();
+                historyBytes = 0;
                 floor = head;
             } else {
-                history.addAll(found);
+                for (RouteChange rc : found) {
+                    history.addLast(rc);
+                    historyBytes += rc.bytes();
+                }
                 trim();
             }
             for (Poll p : List.copyOf(polls)) { // answering a poll takes it out of the set
@@ -196,17 +201,31 @@ public final class WatchHub implements AutoCloseable {
         answers.forEach(Runnable::run);
     }
 
-    /** Drops the oldest revisions, whole, until the history fits; the floor moves up to the last one dropped. */
+    /**
+     * Drops the oldest revisions, whole, until the history fits both its count and its byte bound (each change holds
+     * its topic's whole route: a topic served by hundreds of brokers makes every change large); the floor moves up
+     * to the last one dropped.
+     */
     private void trim() {
-        if (history.size() <= config.historyChanges()) {
+        if (fits()) {
             return;
         }
-        while (history.size() > config.historyChanges()) {
-            floor = Math.max(floor, history.pollFirst().revision());
+        while (!history.isEmpty() && !fits()) {
+            floor = Math.max(floor, dropOldest().revision());
         }
         while (!history.isEmpty() && history.peekFirst().revision() <= floor) {
-            history.pollFirst();
+            dropOldest();
         }
+    }
+
+    private boolean fits() {
+        return history.size() <= config.historyChanges() && historyBytes <= config.historyBytes();
+    }
+
+    private RouteChange dropOldest() {
+        RouteChange c = history.pollFirst();
+        historyBytes -= c.bytes();
+        return c;
     }
 
     /** The {@code from} of a poll that starts a watch: its answer is a reset. */
@@ -468,6 +487,13 @@ public final class WatchHub implements AutoCloseable {
     public int historySize() {
         synchronized (lock) {
             return history.size();
+        }
+    }
+
+    /** What the changes held now count against {@code watch.history-bytes}. */
+    public long historyBytes() {
+        synchronized (lock) {
+            return historyBytes;
         }
     }
 

@@ -42,6 +42,7 @@ class WatchTest {
     Path dir;
 
     InMemoryConsensus consensus;
+    NamesrvConfig config;
     RequestDispatcher dispatcher;
 
     @BeforeEach
@@ -50,13 +51,19 @@ class WatchTest {
     }
 
     private void start(int maxFrameBytes) {
+        start(maxFrameBytes, 4, ConfigKeys.WATCH_HISTORY_BYTES.defaultValue());
+    }
+
+    private void start(int maxFrameBytes, int historyChanges, int historyBytes) {
         if (consensus != null) {
             consensus.close();
         }
         NamesrvConfig config = NamesrvConfig.builder().nodeId("n1")
                 .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
-                .dataDir(dir).set(ConfigKeys.WATCH_HISTORY_CHANGES, 4).set(ConfigKeys.WATCH_MAX_PER_CONNECTION, 2)
+                .dataDir(dir).set(ConfigKeys.WATCH_HISTORY_CHANGES, historyChanges)
+                .set(ConfigKeys.WATCH_HISTORY_BYTES, historyBytes).set(ConfigKeys.WATCH_MAX_PER_CONNECTION, 2)
                 .set(ConfigKeys.WATCH_COALESCE_MS, 0).set(ConfigKeys.MAX_FRAME_BYTES, maxFrameBytes).build();
+        this.config = config;
         consensus = new InMemoryConsensus(dir.resolve("sm-" + maxFrameBytes));
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         NodeStack node = new NodeStack(config, consensus, clock, System::nanoTime, Consistency.LINEARIZABLE, (k, e) -> {
@@ -231,6 +238,30 @@ class WatchTest {
         WatchResponse again = done(watch(conn, topics(r.getHistoryFloor(), "t0")));
         assertFalse(again.getReset(), again.toString());
         assertTrue(again.getEventsCount() >= 1);
+    }
+
+    @Test
+    void theHistoryIsBoundedByTheSizeOfTheRoutesItHolds() throws Exception {
+        // found by SetWorkloadTest: every change holds its topic's whole route, so 2,164 changes to topics of ~300
+        // brokers each took ~350 MB and a 256 MB node died of OutOfMemoryError while the count bound (20,000) was far
+        start(16 << 20, 20_000, 1 << 16);
+        ok(call(RequestDispatcherTest.register(broker("b0", 0, "127.0.0.1:10000", "big"))));
+        long r0 = done(watch(conn, topics(START, "big"))).getRevision();
+        int brokers = 150; // route sizes 1..150 brokers: ~0.7 MB of routes in all, far over 64 KiB
+        for (int i = 1; i < brokers; i++) {
+            ok(call(RequestDispatcherTest.register(broker("b" + i, 0, "127.0.0.1:" + (10000 + i), "big"))));
+        }
+        WatchResponse now = done(watch(conn, topics(START, "big")));
+        assertEquals(brokers, now.getEvents(0).getRoute().getBrokerDatasCount());
+        long bytes = consensus.watchHub(config).historyBytes();
+        int kept = consensus.watchHub(config).historySize();
+        assertTrue(bytes <= 1 << 16 && bytes > 0, "history bytes " + bytes);
+        assertTrue(kept < brokers - 1 && kept >= 1, "kept " + kept + " of " + (brokers - 1) + " changes");
+        WatchResponse r = done(watch(conn, topics(r0, "big")));
+        assertTrue(r.getReset(), "a watcher below the trimmed history gets a reset: " + r);
+        assertEquals(brokers, r.getEvents(0).getRoute().getBrokerDatasCount());
+        WatchResponse again = done(watch(conn, topics(r.getHistoryFloor(), "big")));
+        assertFalse(again.getReset(), "from the floor on it resumes: " + again);
     }
 
     @Test
