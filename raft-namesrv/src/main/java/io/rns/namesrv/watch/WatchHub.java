@@ -33,10 +33,11 @@ import java.util.function.Consumer;
  *
  * <p>The state machine hands every published image to {@link #onChange} on the apply thread; that only queues it.
  * The hub's own thread diffs it ({@link RouteDiff}), appends the changes to a bounded history (at most
- * {@code watch.history-changes} and {@code watch.history-bytes}; the oldest revisions go first, whole, and the floor moves up to them), and answers
- * the polls the new changes concern, after their coalescing window. A poll from a revision below the floor (or below
- * a snapshot install) gets a reset: the current routes it selects. A poll from a revision this node has not applied
- * yet waits until it has, so a watcher that moves to a node further behind never sees the past again.
+ * {@code watch.history-changes} changes and {@code watch.history-bytes} of encoded routes; the oldest revisions go
+ * first, whole, and the floor moves up to them), and answers the polls the new changes concern, after their
+ * coalescing window. A poll from a revision below the floor (or below a snapshot install) gets a reset: the current
+ * routes it selects. A poll from a revision this node has not applied yet waits until it has, so a watcher that
+ * moves to a node further behind never sees the past again.
  *
  * <p>Bounded: {@code watch.max-per-connection} polls per connection and {@code watch.max-watchers} in all, beyond
  * which a poll is refused TOO_MANY_WATCHES; a poll holds no buffer of its own (a watcher too slow to keep up falls

@@ -58,12 +58,11 @@ class WatchTest {
         if (consensus != null) {
             consensus.close();
         }
-        NamesrvConfig config = NamesrvConfig.builder().nodeId("n1")
+        config = NamesrvConfig.builder().nodeId("n1")
                 .members(List.of(new Member("n1", "127.0.0.1", 1001, 1002), new Member("n2", "127.0.0.1", 1003, 1004)))
                 .dataDir(dir).set(ConfigKeys.WATCH_HISTORY_CHANGES, historyChanges)
                 .set(ConfigKeys.WATCH_HISTORY_BYTES, historyBytes).set(ConfigKeys.WATCH_MAX_PER_CONNECTION, 2)
                 .set(ConfigKeys.WATCH_COALESCE_MS, 0).set(ConfigKeys.MAX_FRAME_BYTES, maxFrameBytes).build();
-        this.config = config;
         consensus = new InMemoryConsensus(dir.resolve("sm-" + maxFrameBytes));
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         NodeStack node = new NodeStack(config, consensus, clock, System::nanoTime, Consistency.LINEARIZABLE, (k, e) -> {
