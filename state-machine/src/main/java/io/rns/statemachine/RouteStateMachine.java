@@ -1,17 +1,10 @@
 package io.rns.statemachine;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -23,7 +16,6 @@ import java.util.SortedSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The deterministic route table: applies committed log entries to a RocksDB store and publishes immutable
@@ -45,10 +37,6 @@ public final class RouteStateMachine implements AutoCloseable {
     /** Name of the manifest file inside a snapshot directory. */
     public static final String SNAPSHOT_MANIFEST = "sm.manifest";
 
-    private static final String RESTORE_TMP_SUFFIX = ".restore-tmp";
-    private static final String RESTORE_OLD_SUFFIX = ".restore-old";
-    private static final String RESTORE_READY = "RNS_RESTORE_READY";
-
     private final Path storeDir;
     private final List<Consumer<RouteImage>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<ImageChange>> changeListeners = new CopyOnWriteArrayList<>();
@@ -68,7 +56,7 @@ public final class RouteStateMachine implements AutoCloseable {
         Objects.requireNonNull(storeDir, "storeDir");
         Path dir = storeDir.toAbsolutePath().normalize();
         try {
-            recoverInterruptedRestore(dir);
+            StoreFiles.recoverInterruptedRestore(dir);
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new StateMachineException("cannot prepare state-machine store directory " + dir + ": " + e, e);
@@ -210,8 +198,8 @@ public final class RouteStateMachine implements AutoCloseable {
         Path manifestFile = dir.resolve(SNAPSHOT_MANIFEST);
         try {
             Files.createDirectories(dir);
-            deleteRecursively(tmp);
-            deleteRecursively(target);
+            StoreFiles.deleteRecursively(tmp);
+            StoreFiles.deleteRecursively(target);
             Files.deleteIfExists(manifestFile);
             s.checkpoint(tmp);
             return new PendingSnapshot(dir, appliedIndex);
@@ -247,13 +235,13 @@ public final class RouteStateMachine implements AutoCloseable {
             Path tmp = dir.resolve(SNAPSHOT_DIR + ".tmp");
             try {
                 List<SnapshotManifest.FileEntry> files = new ArrayList<>();
-                for (String name : listFiles(tmp)) {
+                for (String name : StoreFiles.listFiles(tmp)) {
                     files.add(SnapshotManifest.describe(name, tmp.resolve(name)));
                 }
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                fsyncDir(dir);
+                StoreFiles.fsyncDir(dir);
                 new SnapshotManifest(appliedIndex, files).write(dir.resolve(SNAPSHOT_MANIFEST));
-                fsyncDir(dir);
+                StoreFiles.fsyncDir(dir);
                 List<String> names = new ArrayList<>(files.size() + 1);
                 names.add(SNAPSHOT_MANIFEST);
                 for (SnapshotManifest.FileEntry f : files) {
@@ -287,108 +275,21 @@ public final class RouteStateMachine implements AutoCloseable {
         if (!Files.isDirectory(source)) {
             throw new SnapshotException("snapshot checkpoint directory " + source + " is missing");
         }
-        for (SnapshotManifest.FileEntry f : manifest.files()) {
-            Path p = source.resolve(f.name());
-            if (!Files.isRegularFile(p)) {
-                throw new SnapshotException("snapshot file " + p + " is missing");
-            }
-            try {
-                long size = Files.size(p);
-                if (size != f.size()) {
-                    throw new SnapshotException(
-                            "snapshot file " + p + " has size " + size + ", manifest says " + f.size());
-                }
-            } catch (IOException e) {
-                throw new SnapshotException("snapshot file " + p + " is unreadable: " + e, e);
-            }
-        }
+        StoreFiles.requireSizes(manifest, source);
         if (manifest.appliedIndex() <= image.appliedIndex()) {
-            for (SnapshotManifest.FileEntry f : manifest.files()) {
-                try {
-                    checkSame(source.resolve(f.name()), f,
-                            SnapshotManifest.describe(f.name(), source.resolve(f.name())));
-                } catch (IOException e) {
-                    throw new SnapshotException("snapshot file " + source.resolve(f.name()) + " is unreadable: " + e,
-                            e);
-                }
-            }
+            StoreFiles.requireContents(manifest, source);
             return;
         }
-
-        Path tmp = sibling(storeDir, RESTORE_TMP_SUFFIX);
-        Path old = sibling(storeDir, RESTORE_OLD_SUFFIX);
         // 1. copy and verify, with the current store still live
-        try {
-            deleteRecursively(tmp);
-            Files.createDirectories(tmp);
-            for (SnapshotManifest.FileEntry f : manifest.files()) {
-                Path src = source.resolve(f.name());
-                checkSame(src, f, SnapshotManifest.copy(f.name(), src, tmp.resolve(f.name())));
-            }
-            try (RouteStore probe = RouteStore.open(tmp)) {
-                long idx = probe.load().appliedIndex();
-                if (idx != manifest.appliedIndex()) {
-                    throw new SnapshotException("snapshot in " + dir + " holds applied index " + idx
-                            + ", manifest says " + manifest.appliedIndex());
-                }
-            } catch (SnapshotException e) {
-                throw e;
-            } catch (StateMachineException e) {
-                throw new SnapshotException("snapshot in " + dir + " does not open as a store: " + e.getMessage(), e);
-            }
-            Files.createFile(tmp.resolve(RESTORE_READY));
-            fsyncDir(tmp);
-        } catch (IOException | RuntimeException e) {
-            throw discarding(tmp, e, "cannot load snapshot from " + dir);
-        }
+        StoreFiles.stageRestore(dir, manifest, source, storeDir);
         // 2. swap: from here on a failure leaves this machine closed; the replica must halt
         store.close();
         store = null;
-        try {
-            deleteRecursively(old);
-            Files.move(storeDir, old, StandardCopyOption.ATOMIC_MOVE);
-            Files.move(tmp, storeDir, StandardCopyOption.ATOMIC_MOVE);
-            fsyncDir(storeDir.getParent());
-            Files.delete(storeDir.resolve(RESTORE_READY));
-            deleteRecursively(old);
-        } catch (IOException | UncheckedIOException e) {
-            throw new StateMachineException("snapshot swap into " + storeDir + " failed; state machine closed: " + e,
-                    e);
-        }
+        StoreFiles.swapIn(storeDir);
         store = RouteStore.open(storeDir);
         RouteImage loaded = store.load();
         dedup = store.loadDedup();
         publish(loaded, image, Collections.emptySortedSet(), Collections.emptySortedSet(), true);
-    }
-
-    private static void checkSame(Path file, SnapshotManifest.FileEntry expected, SnapshotManifest.FileEntry actual) {
-        if (actual.size() != expected.size()) {
-            throw new SnapshotException(
-                    "snapshot file " + file + " has size " + actual.size() + ", manifest says " + expected.size());
-        }
-        if (actual.crc32c() != expected.crc32c()) {
-            throw new SnapshotException("snapshot file " + file + " has CRC32C " + Long.toHexString(actual.crc32c())
-                    + ", manifest says " + Long.toHexString(expected.crc32c()));
-        }
-    }
-
-    /**
-     * After a crash during the swap in {@link #loadSnapshot}: if the store directory is gone but a complete restore
-     * copy exists, finish the swap; if neither, put the old store back. Leftovers are removed.
-     */
-    private static void recoverInterruptedRestore(Path dir) throws IOException {
-        Path tmp = sibling(dir, RESTORE_TMP_SUFFIX);
-        Path old = sibling(dir, RESTORE_OLD_SUFFIX);
-        if (!Files.exists(dir)) {
-            if (Files.exists(tmp.resolve(RESTORE_READY))) {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-                Files.delete(dir.resolve(RESTORE_READY));
-            } else if (Files.exists(old)) {
-                Files.move(old, dir, StandardCopyOption.ATOMIC_MOVE);
-            }
-        }
-        deleteRecursively(tmp);
-        deleteRecursively(old);
     }
 
     /**
@@ -400,18 +301,7 @@ public final class RouteStateMachine implements AutoCloseable {
      */
     public static long verifySnapshot(Path dir) {
         SnapshotManifest manifest = SnapshotManifest.read(dir.resolve(SNAPSHOT_MANIFEST));
-        Path source = dir.resolve(SNAPSHOT_DIR);
-        for (SnapshotManifest.FileEntry f : manifest.files()) {
-            Path p = source.resolve(f.name());
-            if (!Files.isRegularFile(p)) {
-                throw new SnapshotException("snapshot file " + p + " is missing");
-            }
-            try {
-                checkSame(p, f, SnapshotManifest.describe(f.name(), p));
-            } catch (IOException e) {
-                throw new SnapshotException("snapshot file " + p + " is unreadable: " + e, e);
-            }
-        }
+        StoreFiles.requireContents(manifest, dir.resolve(SNAPSHOT_DIR));
         return manifest.appliedIndex();
     }
 
@@ -450,65 +340,7 @@ public final class RouteStateMachine implements AutoCloseable {
      * @throws SnapshotException also if {@code storeDir} exists and is not empty: restore never overwrites a store
      */
     public static BackupFile.Info restoreBackup(Path backup, Path storeDir) {
-        Path dir = storeDir.toAbsolutePath().normalize();
-        requireEmpty(dir);
-        BackupFile.Info info = BackupFile.verify(backup);
-        Path tmp = sibling(dir, RESTORE_TMP_SUFFIX);
-        try {
-            deleteRecursively(tmp);
-            Files.createDirectories(tmp);
-            List<byte[][]> entries = new ArrayList<>();
-            BackupFile.read(backup, (k, v) -> entries.add(new byte[][]{k, v}));
-            try (RouteStore s = RouteStore.open(tmp)) {
-                s.putAll(entries);
-                long idx = s.load().appliedIndex();
-                s.loadDedup();
-                if (idx != info.appliedIndex()) {
-                    throw new SnapshotException("backup file " + backup + " says applied index " + info.appliedIndex()
-                            + " but its entries hold " + idx);
-                }
-            } catch (StateMachineException e) {
-                throw new SnapshotException("backup file " + backup + " does not load as a store: " + e.getMessage(),
-                        e);
-            }
-            fsyncDir(tmp);
-            if (Files.exists(dir)) {
-                Files.delete(dir); // empty, checked above
-            }
-            Files.createDirectories(dir.getParent());
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            fsyncDir(dir.getParent());
-            return info;
-        } catch (IOException | RuntimeException e) {
-            throw discarding(tmp, e, "cannot restore " + backup + " into " + dir);
-        }
-    }
-
-    /**
-     * After a failed restore or snapshot load: removes the half-built copy {@code tmp} and returns the failure as a
-     * SnapshotException ({@code e} itself if it is one; otherwise wrapped, prefixed by {@code what}).
-     */
-    private static SnapshotException discarding(Path tmp, Exception e, String what) {
-        try {
-            deleteRecursively(tmp);
-        } catch (IOException | UncheckedIOException suppressed) {
-            e.addSuppressed(suppressed);
-        }
-        return e instanceof SnapshotException se ? se : new SnapshotException(what + ": " + e, e);
-    }
-
-    private static void requireEmpty(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> list = Files.list(dir)) {
-            if (list.findAny().isPresent()) {
-                throw new SnapshotException("refusing to restore into " + dir
-                        + ": it is not empty (restore seeds a new member; move the old data dir away first)");
-            }
-        } catch (IOException e) {
-            throw new SnapshotException("cannot read " + dir + ": " + e, e);
-        }
+        return StoreFiles.restoreBackup(backup, storeDir);
     }
 
     /**
@@ -615,51 +447,6 @@ public final class RouteStateMachine implements AutoCloseable {
             }
             failure.addSuppressed(e);
             return failure;
-        }
-    }
-
-    private static Path sibling(Path dir, String suffix) {
-        return dir.resolveSibling(dir.getFileName() + suffix);
-    }
-
-    private static List<String> listFiles(Path root) throws IOException {
-        List<String> names = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString().replace(File.separatorChar, '/'))
-                    .sorted().forEach(names::add);
-        }
-        return names;
-    }
-
-    static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void fsyncDir(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (NoSuchFileException e) {
-            throw new UncheckedIOException(e);
-        } catch (IOException e) {
-            // some file systems do not allow fsync on a directory; the rename itself is still atomic
         }
     }
 }

@@ -10,7 +10,8 @@
  *       Business refusals are {@link io.rns.statemachine.ApplyResult.Rejected} results; corruption and store failures
  *       are {@link io.rns.statemachine.StateMachineException}s that must halt the replica.</li>
  *   <li>Snapshots are RocksDB checkpoints plus a CRC32C manifest; loading verifies everything before touching the
- *       live store.</li>
+ *       live store ({@link io.rns.statemachine.StoreFiles}: the checks, the verified copy, the swap and its crash
+ *       recovery, restores from backup files).</li>
  * </ul>
  * No clock, no randomness, no network: time enters only as {@code LogRecord.leader_time_ms}.
  */

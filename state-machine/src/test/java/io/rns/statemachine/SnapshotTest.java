@@ -290,7 +290,7 @@ class SnapshotTest {
 
     private static void delete(Path p) {
         try {
-            RouteStateMachine.deleteRecursively(p);
+            StoreFiles.deleteRecursively(p);
         } catch (IOException e) {
             throw new RuntimeException(e);
         }
