@@ -59,7 +59,8 @@ Options:
   --dir DIR           cluster directory (default: \$ROOT/run/cluster)
   --port-offset K     add K (0..1000) to every port: client 977<i>+K, raft 978<i>+K, rocketmq 987<i>+K, admin 979<i>+K
                       (start only; default 0; kept in cluster.env for the other commands), so a second
-                      cluster can run beside the default one
+                      cluster can run beside the default one; 'auto': the lowest K in 1..1000 none of whose
+                      ports is listened on now (read it back from cluster.env: RNS_PORT_OFFSET)
   --tls               TLS only (tls.mode=enforcing) on every node's client and RocketMQ ports, HTTPS on the admin
                       ports and mutual TLS on the Raft ports (raft.tls=true) (start only): makes a dev CA
                       and node certificates with scripts/dev-certs.sh in DIR/tls (openssl) and writes RNS_TLS_CA into
@@ -73,8 +74,9 @@ Options:
   -h, --help          this text
 
 Layout of DIR:
-  cluster.env         RNS_NODES, RNS_MEMBERS, RNS_ENDPOINTS, RNS_MODE, RNS_PORT_OFFSET, RNS_ROCKETMQ_ADDRS, RNS_TLS_CA
-                      (scripts/rns reads it; RNS_ROCKETMQ_ADDRS is the RocketMQ namesrvAddr string)
+  cluster.env         RNS_NODES, RNS_MEMBERS, RNS_ENDPOINTS, RNS_MODE, RNS_PORT_OFFSET, RNS_ROCKETMQ_ADDRS,
+                      RNS_ADMIN_ADDRS, RNS_TLS_CA (scripts/rns reads it; RNS_ROCKETMQ_ADDRS is the RocketMQ
+                      namesrvAddr string; RNS_ADMIN_ADDRS the admin (HTTP) ports, comma-separated)
   jvm.opts            extra JVM options given to 'start' (reused by 'restart')
   n<i>/rns.properties node config;  n<i>/data  its data;  n<i>/logs  rns.log, raft-transport.log, stdout.log
   n<i>/pid            pid of the running node JVM
@@ -154,7 +156,8 @@ parse_args() {
   fi
   if [[ -n "$PORT_OFFSET" ]]; then
     [[ "$CMD" == start ]] || die "--port-offset applies to 'start' only (the other commands read it from cluster.env)"
-    [[ "$PORT_OFFSET" =~ ^[0-9]+$ ]] && ((PORT_OFFSET <= 1000)) || die "--port-offset must be a number 0..1000, got '$PORT_OFFSET'"
+    [[ "$PORT_OFFSET" == auto ]] || { [[ "$PORT_OFFSET" =~ ^[0-9]+$ ]] && ((PORT_OFFSET <= 1000)); } ||
+      die "--port-offset must be a number 0..1000 or 'auto', got '$PORT_OFFSET'"
   fi
   if [[ -n "$NODE_ARG" ]]; then
     [[ "$NODE_ARG" =~ ^n?[1-5]$ ]] || die "node must be a number 1..$MAX_NODES (or n1..n$MAX_NODES), got '$NODE_ARG'"
@@ -205,6 +208,30 @@ rocketmq_addrs_for() { # rocketmq_addrs_for N -> 127.0.0.1:9871;127.0.0.1:9872;.
   local n="$1" i out=""
   for ((i = 1; i <= n; i++)); do out+="${out:+;}$HOST:$(rocketmq_port "$i")"; done
   echo "$out"
+}
+
+admin_addrs_for() { # admin_addrs_for N -> 127.0.0.1:9791,...
+  local n="$1" i out=""
+  for ((i = 1; i <= n; i++)); do out+="${out:+,}$HOST:$(admin_port "$i")"; done
+  echo "$out"
+}
+
+# The ports node i listens on (client, raft, rocketmq, admin): the one place that lists them.
+node_ports() { echo "$(client_port "$1") $(raft_port "$1") $(rocketmq_port "$1") $(admin_port "$1")"; }
+
+# --port-offset auto: the lowest offset in 1..1000 none of whose ports for N nodes anyone listens on now.
+pick_port_offset() {
+  local n="$1" k i p busy
+  for ((k = 1; k <= 1000; k++)); do
+    busy=0
+    for ((i = 1; i <= n && !busy; i++)); do
+      for p in $(PORT_OFFSET=$k node_ports "$i"); do
+        if port_listening "$p"; then busy=1; break; fi
+      done
+    done
+    ((busy)) || { echo "$k"; return 0; }
+  done
+  return 1
 }
 
 endpoints_for() { # endpoints_for N -> 127.0.0.1:9771,...
@@ -459,16 +486,19 @@ print_summary() {
 # Commands
 
 cmd_start() {
-  local n="${NODES:-3}" mode="${MODE:-raft}" i o running=() busy=()
+  local n="${NODES:-3}" mode="${MODE:-raft}" i o p running=() busy=()
   for ((i = 1; i <= MAX_NODES; i++)); do
     live_pid "$i" >/dev/null && running+=("n$i(pid $(live_pid "$i"))")
   done
   ((${#running[@]} == 0)) || die "already running from $DIR: ${running[*]} (use 'stop' first, or another --dir)"
+  if [[ "$PORT_OFFSET" == auto ]]; then
+    PORT_OFFSET="$(pick_port_offset "$n")" || die "--port-offset auto: every offset 1..1000 has a port in use on $HOST"
+    log "--port-offset auto: $PORT_OFFSET"
+  fi
   for ((i = 1; i <= n; i++)); do
-    port_listening "$(client_port "$i")" && busy+=("$(client_port "$i")")
-    port_listening "$(raft_port "$i")" && busy+=("$(raft_port "$i")")
-    port_listening "$(rocketmq_port "$i")" && busy+=("$(rocketmq_port "$i")")
-    port_listening "$(admin_port "$i")" && busy+=("$(admin_port "$i")")
+    for p in $(node_ports "$i"); do
+      port_listening "$p" && busy+=("$p")
+    done
   done
   ((${#busy[@]} == 0)) || die "port(s) already in use on $HOST: ${busy[*]} (another cluster running? 'scripts/cluster.sh status --dir ...')"
   ensure_built
@@ -497,6 +527,7 @@ cmd_start() {
     printf 'RNS_MODE=%s\n' "$mode"
     printf 'RNS_PORT_OFFSET=%s\n' "$PORT_OFFSET"
     printf 'export RNS_ROCKETMQ_ADDRS="%s"\n' "$(rocketmq_addrs_for "$n")"
+    printf 'RNS_ADMIN_ADDRS=%s\n' "$(admin_addrs_for "$n")"
     if ((TLS)); then printf 'export RNS_TLS_CA=%s\n' "$DIR/tls/ca.pem"; fi
     if ((AUTH)); then printf 'export RNS_AUTH_FILE=%s\n' "$DIR/auth/admin.auth"; fi
   } >"$DIR/cluster.env"

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
@@ -56,31 +53,6 @@ class DistTarballTest {
         return p.exitValue();
     }
 
-    /** A --port-offset whose 12 ports (client 977i, raft 978i, admin 979i, RocketMQ 987i + K) are free now. */
-    static int freeOffset(long seed) {
-        Random r = new Random(seed);
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int k = 1 + r.nextInt(1000);
-            if (allFree(k)) {
-                return k;
-            }
-        }
-        throw new IllegalStateException("no free --port-offset found (seed " + seed + ")");
-    }
-
-    private static boolean allFree(int k) {
-        for (int base : new int[]{9770, 9780, 9790, 9870}) {
-            for (int i = 1; i <= 3; i++) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress("127.0.0.1", base + i + k));
-                } catch (IOException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
     @Test
     void theTarballUnpacksAnywhereAndRunsAThreeNodeCluster() throws Exception {
         Path home = Files.createDirectories(dir.resolve("opt"));
@@ -108,7 +80,7 @@ class DistTarballTest {
         int rc;
         try {
             rc = run(dir, verify, Map.of(), "systemd-analyze", "verify", unit.toString());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError("systemd-analyze is missing (apt-get install systemd): " + e.getMessage(), e);
         }
         assertEquals(0, rc, "systemd-analyze verify of systemd/rns.service failed:\n" + Files.readString(verify));
@@ -134,9 +106,6 @@ class DistTarballTest {
         assertTrue(byArtifact.containsKey("io.rns:server|"), byArtifact.keySet().toString());
         assertTrue(byArtifact.containsKey("io.rns:cli|"), byArtifact.keySet().toString());
 
-        long seed = System.nanoTime();
-        int k = freeOffset(seed);
-        System.out.println("DistTarballTest: seed " + seed + ", --port-offset " + k);
         Path run = dir.resolve("cluster");
         Path elsewhere = Files.createDirectories(dir.resolve("cwd"));
         Map<String, String> env = Map.of("RNS_NODE_HEAP", "256m", "RNS_START_WAIT_SECS", "180", "RNS_CLUSTER_DIR",
@@ -144,7 +113,7 @@ class DistTarballTest {
         String cluster = rns.resolve("bin/cluster.sh").toString();
         try {
             assertEquals(0, run(elsewhere, log, env, "bash", cluster, "start", "-n", "3", "--dir", run.toString(),
-                    "--port-offset", Integer.toString(k)), "cluster.sh start failed; see " + log);
+                    "--port-offset", "auto"), "cluster.sh start failed; see " + log);
             Path status = dir.resolve("status.log");
             assertEquals(0, run(elsewhere, status, env, "bash", rns.resolve("bin/rns").toString(), "status"),
                     "bin/rns status failed; see " + status);

@@ -4,8 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -37,14 +37,13 @@ class FuzzClusterTest {
     void aShortSeededFuzzLeavesTheClusterAliveConsistentAndAnswering() throws Exception {
         System.out.println(
                 "FuzzClusterTest: seed " + SEED + " (-Drns.fuzz.seed=" + SEED + " to repeat; cluster dir " + dir + ")");
-        int k = freeOffset(new Random(SEED));
         Path cluster = dir.resolve("cluster");
         Path log = dir.resolve("cluster.log");
         try {
-            assertEquals(0,
-                    run(log, "bash", ROOT.resolve("scripts/cluster.sh").toString(), "start", "--dir",
-                            cluster.toString(), "--port-offset", Integer.toString(k)),
-                    "cluster.sh start failed; see " + log);
+            assertEquals(0, run(log, "bash", ROOT.resolve("scripts/cluster.sh").toString(), "start", "--dir",
+                    cluster.toString(), "--port-offset", "auto"), "cluster.sh start failed; see " + log);
+            int k = portOffset(cluster.resolve("cluster.env"));
+            System.out.println("FuzzClusterTest: --port-offset " + k + " (cluster.sh picked the lowest free one)");
             List<InetSocketAddress> nat = new ArrayList<>();
             List<InetSocketAddress> rmq = new ArrayList<>();
             List<InetSocketAddress> peer = new ArrayList<>();
@@ -107,27 +106,12 @@ class FuzzClusterTest {
         return p.exitValue();
     }
 
-    /** A --port-offset whose client, raft, admin and RocketMQ ports are all free now. */
-    private static int freeOffset(Random r) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int k = 1 + r.nextInt(1000);
-            if (allFree(k)) {
-                return k;
-            }
+    /** The offset {@code cluster.sh start --port-offset auto} chose, from the cluster.env it wrote. */
+    private static int portOffset(Path clusterEnv) throws IOException {
+        Properties env = new Properties();
+        try (Reader r = Files.newBufferedReader(clusterEnv)) {
+            env.load(r);
         }
-        throw new IllegalStateException("no free --port-offset found");
-    }
-
-    private static boolean allFree(int k) {
-        for (int base : new int[]{9770, 9780, 9790, 9870}) {
-            for (int i = 1; i <= 3; i++) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress("127.0.0.1", base + i + k));
-                } catch (IOException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return Integer.parseInt(env.getProperty("RNS_PORT_OFFSET", "missing in " + clusterEnv));
     }
 }
