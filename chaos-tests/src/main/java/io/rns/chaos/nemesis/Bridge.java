@@ -1,38 +1,23 @@
 package io.rns.chaos.nemesis;
 
-import io.rns.chaos.hosts.Hosts;
-
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
+import java.util.Set;
 
 /** Bridge (meant for 5 nodes): two random halves cut from each other, joined by one node that sees all. Stop heals. */
-public final class Bridge extends AbstractNemesis {
-    private List<String> order;
-
+public final class Bridge extends OrderedCut {
     public Bridge() {
         super("bridge");
     }
 
     @Override
-    protected String doPlan(List<String> hostIds, Random random) {
-        order = shuffled(hostIds, random);
-        return describe();
+    protected Map<String, Set<String>> grudge(List<String> order) {
+        return Topologies.bridge(order);
     }
 
-    private String describe() {
+    @Override
+    protected String describe(List<String> order) {
         int b = (order.size() - 1) / 2;
         return order.subList(0, b) + " | bridge " + order.get(b) + " | " + order.subList(b + 1, order.size());
-    }
-
-    @Override
-    public void start(Hosts hosts, ClusterView view) {
-        ensurePlanned(hosts);
-        hosts.cut(Topologies.bridge(order));
-        detail = describe();
-    }
-
-    @Override
-    public void stop(Hosts hosts) {
-        hosts.heal();
     }
 }
