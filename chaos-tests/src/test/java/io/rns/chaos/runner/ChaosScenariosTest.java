@@ -71,11 +71,7 @@ class ChaosScenariosTest {
     void aLateCopyOfARegistrationIsFencedByClientSessions() throws Exception {
         // track record #2/#3 made deterministic: a registration's first attempt waits in a paused follower's socket
         // buffer while the client's retry and then its unregistration succeed elsewhere; the follower then resumes
-        ChaosRun.Result r = LateDeliveryRun
-                .run(new LateDeliveryRun.Config("late-delivery", 3, seed(), 4, true, false, OUT));
-        ScenarioAssertions.assertLinearizableAndClean(r);
-        assertTrue(LateDeliveryRun.lateCopiesRefused(r.dir()) >= 1,
-                "the late copies must actually arrive and be refused (STALE_SEQUENCE); see " + r.dir());
+        assertLateCopiesRefused("late-delivery", true, false, "STALE_SEQUENCE");
     }
 
     @Test
@@ -91,11 +87,17 @@ class ChaosScenariosTest {
     @Test
     void aLateCopyOfAVersionedRegistrationIsFencedByTheBrokersTombstone() throws Exception {
         // as a RocketMQ broker writes: no session, a data version; the unregistration leaves a tombstone
+        assertLateCopiesRefused("late-delivery-versioned", false, true, "STALE_REGISTRATION");
+    }
+
+    /** Runs the late-delivery scenario; the history must be linearizable and the late copies refused with {@code code}. */
+    private static void assertLateCopiesRefused(String name, boolean sessions, boolean versioned, String code)
+            throws Exception {
         ChaosRun.Result r = LateDeliveryRun
-                .run(new LateDeliveryRun.Config("late-delivery-versioned", 3, seed(), 4, false, true, OUT));
+                .run(new LateDeliveryRun.Config(name, 3, seed(), 4, sessions, versioned, OUT));
         ScenarioAssertions.assertLinearizableAndClean(r);
         assertTrue(LateDeliveryRun.lateCopiesRefused(r.dir()) >= 1,
-                "the late copies must actually arrive and be refused (STALE_REGISTRATION); see " + r.dir());
+                "the late copies must actually arrive and be refused (" + code + "); see " + r.dir());
     }
 
     @Test
