@@ -10,14 +10,48 @@ import org.apache.rocketmq.remoting.protocol.body.RegisterBrokerBody;
 import org.apache.rocketmq.remoting.protocol.body.TopicConfigAndMappingSerializeWrapper;
 import org.apache.rocketmq.remoting.protocol.header.namesrv.RegisterBrokerRequestHeader;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Builds RocketMQ requests the way stock brokers and clients do. */
+/** Builds RocketMQ requests the way stock brokers and clients do, and moves raw frames over a socket. */
 final class RmqTestSupport {
     private RmqTestSupport() {
+    }
+
+    /** Writes a JSON GET_ROUTEINFO frame for topic T1 with this opaque, as a stock client writes it. */
+    static void sendRouteQuery(Socket s, int opaque) throws IOException {
+        byte[] h = ("{\"code\":105,\"extFields\":{\"topic\":\"T1\"},\"flag\":0,\"language\":\"JAVA\",\"opaque\":"
+                + opaque + ",\"serializeTypeCurrentRPC\":\"JSON\",\"version\":513}").getBytes(StandardCharsets.UTF_8);
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        out.writeInt(4 + h.length);
+        out.writeInt(h.length);
+        out.write(h);
+        out.flush();
+    }
+
+    /** Writes {@code cmd} as one encoded frame. */
+    static void send(Socket s, RemotingCommand cmd) throws IOException {
+        ByteBuffer frame = cmd.encode();
+        byte[] bytes = new byte[frame.remaining()];
+        frame.get(bytes);
+        s.getOutputStream().write(bytes);
+        s.getOutputStream().flush();
+    }
+
+    /** Reads one frame and decodes it. */
+    static RemotingCommand readAnswer(Socket s) throws Exception {
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        return RemotingCommand.decode(frame);
     }
 
     static RemotingCommand request(int code, CommandCustomHeader header) {

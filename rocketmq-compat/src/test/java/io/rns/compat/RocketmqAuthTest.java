@@ -9,10 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -52,19 +50,10 @@ class RocketmqAuthTest {
 
     /** Sends {@code cmd} from {@code localIp} and returns the answer. */
     private RemotingCommand call(RemotingCommand cmd, String localIp) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", server.localAddress().getPort(),
-                java.net.InetAddress.getByName(localIp), 0)) {
+        try (Socket s = new Socket("127.0.0.1", server.localAddress().getPort(), InetAddress.getByName(localIp), 0)) {
             s.setSoTimeout(10_000);
-            ByteBuffer frame = cmd.encode();
-            byte[] bytes = new byte[frame.remaining()];
-            frame.get(bytes);
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            out.write(bytes);
-            out.flush();
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            byte[] answer = new byte[in.readInt()];
-            in.readFully(answer);
-            return RemotingCommand.decode(answer);
+            RmqTestSupport.send(s, cmd);
+            return RmqTestSupport.readAnswer(s);
         }
     }
 

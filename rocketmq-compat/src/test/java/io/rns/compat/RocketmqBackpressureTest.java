@@ -13,10 +13,7 @@ import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +22,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.rns.compat.RmqTestSupport.readAnswer;
+import static io.rns.compat.RmqTestSupport.sendRouteQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,24 +62,6 @@ class RocketmqBackpressureTest {
         return s;
     }
 
-    /** Writes a GET_ROUTEINFO frame as a stock client does, with this opaque. */
-    private static void sendRouteQuery(Socket s, int opaque) throws Exception {
-        byte[] h = ("{\"code\":105,\"extFields\":{\"topic\":\"T1\"},\"flag\":0,\"language\":\"JAVA\",\"opaque\":"
-                + opaque + ",\"serializeTypeCurrentRPC\":\"JSON\",\"version\":513}").getBytes(StandardCharsets.UTF_8);
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
-        out.writeInt(4 + h.length);
-        out.writeInt(h.length);
-        out.write(h);
-        out.flush();
-    }
-
-    private static RemotingCommand read(Socket s) throws Exception {
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        byte[] frame = new byte[in.readInt()];
-        in.readFully(frame);
-        return RemotingCommand.decode(frame);
-    }
-
     @Test
     void aConnectionBeyondItsInFlightCapIsAnsweredSystemBusy() throws Exception {
         List<CompletableFuture<ResponseEnvelope>> held = new CopyOnWriteArrayList<>();
@@ -96,18 +77,18 @@ class RocketmqBackpressureTest {
             sendRouteQuery(s, 2);
             assertTrue(arrived.tryAcquire(2, 10, TimeUnit.SECONDS), "two queries reached the node");
             sendRouteQuery(s, 3);
-            RemotingCommand busy = read(s);
+            RemotingCommand busy = readAnswer(s);
             assertEquals(3, busy.getOpaque(), "the third request is answered first, at once");
             assertEquals(ResponseCode.SYSTEM_BUSY, busy.getCode(), busy.getRemark());
             assertTrue(busy.getRemark().contains("limits.max-in-flight-per-connection"), busy.getRemark());
             assertEquals(2, held.size(), "the refused request never reached the node");
             held.forEach(f -> f.complete(notFound()));
-            assertEquals(ResponseCode.TOPIC_NOT_EXIST, read(s).getCode());
-            assertEquals(ResponseCode.TOPIC_NOT_EXIST, read(s).getCode());
+            assertEquals(ResponseCode.TOPIC_NOT_EXIST, readAnswer(s).getCode());
+            assertEquals(ResponseCode.TOPIC_NOT_EXIST, readAnswer(s).getCode());
             sendRouteQuery(s, 4); // room again
             assertTrue(arrived.tryAcquire(1, 10, TimeUnit.SECONDS), "the next query reached the node");
             held.get(2).complete(notFound());
-            assertEquals(4, read(s).getOpaque());
+            assertEquals(4, readAnswer(s).getOpaque());
         }
     }
 
@@ -130,12 +111,12 @@ class RocketmqBackpressureTest {
             sendRouteQuery(b, 2); // waits in the queue (capacity 1)
             Thread.sleep(200); // b's query is queued before c's arrives (its connection's event loop took it)
             sendRouteQuery(c, 3);
-            RemotingCommand busy = read(c);
+            RemotingCommand busy = readAnswer(c);
             assertEquals(ResponseCode.SYSTEM_BUSY, busy.getCode(), busy.getRemark());
             assertTrue(busy.getRemark().contains("rocketmq.queue-capacity 1"), busy.getRemark());
             release.countDown();
-            assertEquals(ResponseCode.TOPIC_NOT_EXIST, read(a).getCode());
-            assertEquals(ResponseCode.TOPIC_NOT_EXIST, read(b).getCode(), "the queued query is served");
+            assertEquals(ResponseCode.TOPIC_NOT_EXIST, readAnswer(a).getCode());
+            assertEquals(ResponseCode.TOPIC_NOT_EXIST, readAnswer(b).getCode(), "the queued query is served");
         }
     }
 }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -62,17 +61,8 @@ class RocketmqServerFrameTest {
 
     /** A JSON GET_ROUTEINFO frame as a stock client writes it; returns the decoded answer. */
     static RemotingCommand routeQuery(Socket s) throws Exception {
-        byte[] h = "{\"code\":105,\"extFields\":{\"topic\":\"T1\"},\"flag\":0,\"language\":\"JAVA\",\"opaque\":7,\"serializeTypeCurrentRPC\":\"JSON\",\"version\":513}"
-                .getBytes(StandardCharsets.UTF_8);
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
-        out.writeInt(4 + h.length);
-        out.writeInt(h.length);
-        out.write(h);
-        out.flush();
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        byte[] frame = new byte[in.readInt()];
-        in.readFully(frame);
-        return RemotingCommand.decode(frame);
+        RmqTestSupport.sendRouteQuery(s, 7);
+        return RmqTestSupport.readAnswer(s);
     }
 
     static boolean closedByPeer(Socket s) throws IOException {
