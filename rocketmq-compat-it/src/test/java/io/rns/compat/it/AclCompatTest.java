@@ -2,7 +2,6 @@ package io.rns.compat.it;
 
 import org.apache.rocketmq.acl.common.AclClientRPCHook;
 import org.apache.rocketmq.acl.common.SessionCredentials;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterAll;
@@ -15,10 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,12 +100,9 @@ class AclCompatTest {
 
         // a producer and a consumer signed by app (read only at the NameServer)
         Rmq apps = clients("app", "p");
-        Map<String, Integer> received = new ConcurrentHashMap<>();
-        apps.consumer("cg-acl-" + run, ns.addrList(), topic, received, 1_000);
-        DefaultMQProducer producer = apps.producer("pg-acl-" + run, ns.addrList(), 1_000);
-        Set<String> sent = Rmq.sendKeyed(producer, topic, "acl-" + run + "-", 30);
-        long got = ScenarioEnv.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
-        assertTrue(got >= 0, "consumed with signed route lookups: " + received.size() + " of " + sent.size());
+        Rmq.Exchange x = apps.exchange("acl-" + run, ns.addrList(), topic, 30, 1_000);
+        assertTrue(x.ms() >= 0,
+                "consumed with signed route lookups: " + x.received().size() + " of " + x.sent().size());
 
         // refused with 16 NO_PERMISSION: app may not write KV; unsigned and wrongly signed admin commands
         DefaultMQAdminExt appAdmin = apps.admin("acl-app-admin", ns.addrs().get(0));

@@ -1,6 +1,5 @@
 package io.rns.compat.it;
 
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterAll;
@@ -14,8 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,16 +95,10 @@ class CrossGenerationTest {
                     "node " + (i + 1) + " route of " + topic + " right after the create");
         }
 
-        Map<String, Integer> received = new ConcurrentHashMap<>();
-        clients.consumer("cg-crossgen-" + run, ns.addrList(), topic, received, 30_000);
-        DefaultMQProducer producer = clients.producer("pg-crossgen-" + run, ns.addrList(), 30_000);
-        Set<String> sent = Rmq.sendKeyed(producer, topic, "xg-" + run + "-", 200);
-        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
-        Set<String> missing = new TreeSet<>(sent);
-        missing.removeAll(received.keySet());
+        Rmq.Exchange x = clients.exchange("crossgen-" + run, ns.addrList(), topic, 200, 30_000);
         ScenarioEnv.log("RocketMQ %s broker, %s clients: sent 200, consumed %d distinct after %d ms, missing %d",
-                broker.generation, it.generation, received.size(), ms, missing.size());
-        assertEquals(sent, received.keySet(), "consumed keys must be exactly the sent keys");
+                broker.generation, it.generation, x.received().size(), x.ms(), x.missing().size());
+        assertEquals(x.sent(), x.received().keySet(), "consumed keys must be exactly the sent keys");
 
         long t0 = System.nanoTime();
         broker.stop();

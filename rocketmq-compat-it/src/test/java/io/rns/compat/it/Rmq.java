@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -135,6 +136,36 @@ final class Rmq implements AutoCloseable {
         ScenarioEnv.log("broker %s (RocketMQ %s) registered with every NameServer (%s) in %d ms", broker.name,
                 broker.generation, what, ms);
         return admins;
+    }
+
+    /**
+     * A push consumer (group {@code cg-<tag>}) on {@code topic}, then a producer ({@code pg-<tag>}), both polling the
+     * NameServers every {@code pollNameServerMs}; sends {@code n} messages keyed {@code <tag>-<i>} and waits up to
+     * 120 s until the consumer has received every key.
+     */
+    Exchange exchange(String tag, String namesrvAddr, String topic, int n, int pollNameServerMs) throws Exception {
+        Map<String, Integer> received = new ConcurrentHashMap<>();
+        consumer("cg-" + tag, namesrvAddr, topic, received, pollNameServerMs);
+        DefaultMQProducer producer = producer("pg-" + tag, namesrvAddr, pollNameServerMs);
+        Set<String> sent = sendKeyed(producer, topic, tag + "-", n);
+        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
+        return new Exchange(sent, received, ms);
+    }
+
+    /**
+     * What {@link #exchange} sent, what its consumer received (key -> deliveries; it keeps counting), and the millis
+     * until every sent key was received (-1: not within 120 s).
+     */
+    record Exchange(Set<String> sent, Map<String, Integer> received, long ms) {
+        Set<String> missing() {
+            Set<String> missing = new TreeSet<>(sent);
+            missing.removeAll(received.keySet());
+            return missing;
+        }
+
+        int redeliveries() {
+            return received.values().stream().mapToInt(c -> c - 1).sum();
+        }
     }
 
     /** Sends {@code n} messages with keys {@code prefix + i}, each acknowledged SEND_OK; returns the keys in order. */

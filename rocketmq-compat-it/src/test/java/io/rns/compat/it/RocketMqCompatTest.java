@@ -131,20 +131,13 @@ class RocketMqCompatTest {
     void producerAndPushConsumerExchangeEveryMessage() throws Exception {
         String topic = "it-sendrecv-" + run;
         admin.createAndUpdateTopicConfig(brokerA.addr(), new TopicConfig(topic, 4, 4, 6));
-        Map<String, Integer> received = new ConcurrentHashMap<>();
-        consumer("cg-sendrecv-" + run, topic, received, 30_000);
-        DefaultMQProducer producer = producer("pg-sendrecv-" + run, 30_000);
-        int n = 200;
-        Set<String> sent = Rmq.sendKeyed(producer, topic, "sr-" + run + "-", n);
-        ScenarioEnv.log("sent %d messages to %s", n, topic);
-        long ms = ScenarioEnv.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
-        Set<String> missing = new TreeSet<>(sent);
-        missing.removeAll(received.keySet());
-        int dups = received.values().stream().mapToInt(c -> c - 1).sum();
-        ScenarioEnv.log("push consumer got %d distinct keys (%d redeliveries) in %d ms; missing %d", received.size(),
-                dups, ms, missing.size());
-        assertEquals(Set.of(), missing, "keys sent but never consumed");
-        assertEquals(sent, received.keySet(), "consumed keys must be exactly the sent keys");
+        Rmq.Exchange x = clients.exchange("sendrecv-" + run, ns.addrList(), topic, 200, 30_000);
+        ScenarioEnv.log(
+                "sent %d messages to %s; push consumer got %d distinct keys (%d redeliveries) in %d ms; "
+                        + "missing %d",
+                x.sent().size(), topic, x.received().size(), x.redeliveries(), x.ms(), x.missing().size());
+        assertEquals(Set.of(), x.missing(), "keys sent but never consumed");
+        assertEquals(x.sent(), x.received().keySet(), "consumed keys must be exactly the sent keys");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.rns.compat.it;
 
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterAll;
@@ -13,9 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,12 +60,8 @@ class TlsCompatTest {
         String topic = "it-tls-" + run;
         DefaultMQAdminExt admin = clients.admin("tls-admin-all", ns.addrList());
         admin.createAndUpdateTopicConfig(broker.addr(), new TopicConfig(topic, 2, 2, 6));
-        Map<String, Integer> received = new ConcurrentHashMap<>();
-        clients.consumer("cg-tls-" + run, ns.addrList(), topic, received, 1_000);
-        DefaultMQProducer producer = clients.producer("pg-tls-" + run, ns.addrList(), 1_000);
-        Set<String> sent = Rmq.sendKeyed(producer, topic, "tls-" + run + "-", 50);
-        long got = ScenarioEnv.waitUntil(Duration.ofSeconds(120), () -> received.keySet().containsAll(sent));
-        assertTrue(got >= 0, "consumed over TLS routes: " + received.size() + " of " + sent.size());
+        Rmq.Exchange x = clients.exchange("tls-" + run, ns.addrList(), topic, 50, 1_000);
+        assertTrue(x.ms() >= 0, "consumed over TLS routes: " + x.received().size() + " of " + x.sent().size());
 
         // a stock client without TLS cannot even read the cluster info, and the node says why in its log
         DefaultMQAdminExt plain = plaintextClients.admin("plain-admin", ns.addrs().get(0));
