@@ -116,14 +116,14 @@ public final class NodeMetrics implements AutoCloseable {
 
     /** The admin listener's own requests and refusals ({@code port="admin"}). */
     public NodeMetrics bindWatch(WatchHub hub) {
-        gauge("rns.watch.polls", "watch polls this node holds now", hub, WatchHub::waiting);
+        gauge("rns.watch.polls", "watch polls this node holds now", hub, h -> h.stats().waiting());
         gauge("rns.watch.history.changes", "route changes held for watchers to resume from", hub,
-                WatchHub::historySize);
+                h -> h.stats().historySize());
         gauge("rns.watch.history.bytes",
                 "encoded size of the routes those changes hold (watch.history-bytes bounds it)", hub,
-                WatchHub::historyBytes);
+                h -> h.stats().historyBytes());
         gauge("rns.watch.history.floor", "the oldest revision a watcher can resume from without a reset", hub,
-                WatchHub::floor);
+                h -> h.stats().floor());
         return this;
     }
 

@@ -463,39 +463,21 @@ public final class WatchHub implements AutoCloseable {
         }
     }
 
-    /** Polls waiting now (for status and metrics). */
-    public int waiting() {
+    /** The hub's numbers at one instant (for status and metrics). */
+    public Stats stats() {
         synchronized (lock) {
-            return polls.size();
+            return new Stats(polls.size(), head, floor, history.size(), historyBytes);
         }
     }
 
-    /** The newest revision the hub has processed. */
-    public long head() {
-        synchronized (lock) {
-            return head;
-        }
-    }
-
-    /** The oldest revision a watcher can resume from. */
-    public long floor() {
-        synchronized (lock) {
-            return floor;
-        }
-    }
-
-    /** Changes held now. */
-    public int historySize() {
-        synchronized (lock) {
-            return history.size();
-        }
-    }
-
-    /** What the changes held now count against {@code watch.history-bytes}. */
-    public long historyBytes() {
-        synchronized (lock) {
-            return historyBytes;
-        }
+    /**
+     * @param waiting      polls waiting now
+     * @param head         the newest revision the hub has processed
+     * @param floor        the oldest revision a watcher can resume from
+     * @param historySize  changes held now
+     * @param historyBytes what those changes count against {@code watch.history-bytes}
+     */
+    public record Stats(int waiting, long head, long floor, int historySize, long historyBytes) {
     }
 
     /** Fails every waiting poll with SHUTTING_DOWN and stops the hub's thread. */

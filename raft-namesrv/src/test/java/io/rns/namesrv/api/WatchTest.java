@@ -5,6 +5,7 @@ import io.rns.namesrv.NodeStack;
 import io.rns.namesrv.config.ConfigKeys;
 import io.rns.namesrv.config.Member;
 import io.rns.namesrv.config.NamesrvConfig;
+import io.rns.namesrv.watch.WatchHub;
 import io.rns.rpc.transport.InboundContext;
 import io.rns.rpc.v1.Consistency;
 import io.rns.rpc.v1.DeleteTopicRequest;
@@ -252,8 +253,9 @@ class WatchTest {
         }
         WatchResponse now = done(watch(conn, topics(START, "big")));
         assertEquals(brokers, now.getEvents(0).getRoute().getBrokerDatasCount());
-        long bytes = consensus.watchHub(config).historyBytes();
-        int kept = consensus.watchHub(config).historySize();
+        WatchHub.Stats stats = consensus.watchHub(config).stats();
+        long bytes = stats.historyBytes();
+        int kept = stats.historySize();
         assertTrue(bytes <= 1 << 16 && bytes > 0, "history bytes " + bytes);
         assertTrue(kept < brokers - 1 && kept >= 1, "kept " + kept + " of " + (brokers - 1) + " changes");
         WatchResponse r = done(watch(conn, topics(r0, "big")));
