@@ -39,6 +39,12 @@ class LeaderlessModeTest extends ClusterTestBase {
         cluster = new MiniCluster(3, dir, 1000, 0).leaderless(brokerTimeoutMs).startAll();
     }
 
+    /** Starts the cluster with a broker timeout (120 s) no test waits out; a {@link #client()}. */
+    private NamesrvClient startWithClient() throws Exception {
+        start(120_000);
+        return client();
+    }
+
     /** A client pinned per call; one attempt per node, as a fan-out broker does. */
     private NamesrvClient client() {
         NamesrvClient c = NamesrvClient.builder().endpoints(cluster.clientAddresses()).retryPolicy(RetryPolicy.NONE)
@@ -99,8 +105,7 @@ class LeaderlessModeTest extends ClusterTestBase {
 
     @Test
     void afterAFanOutRegistrationEveryNodeServesTheRoute() throws Exception {
-        start(120_000);
-        NamesrvClient c = client();
+        NamesrvClient c = startWithClient();
         NamesrvClient lib = autoClient();
         assertEquals(ClusterMode.LEADERLESS, lib.mode(), "learned from the nodes' status");
         Reply<?> reg = lib.registerBroker(broker("broker-a", 10911, "TopicA"));
@@ -121,8 +126,7 @@ class LeaderlessModeTest extends ClusterTestBase {
 
     @Test
     void aNodeStoppedDuringARegistrationDisagreesUntilTheNextReRegistration() throws Exception {
-        start(120_000);
-        NamesrvClient c = client();
+        NamesrvClient c = startWithClient();
         cluster.stop(2);
         Map<Integer, Long> epochs = fanOut(c, BROKER_A); // n3 misses it
         cluster.start(2); // the stock NameServer keeps its table in memory: n3 comes back empty
@@ -140,8 +144,7 @@ class LeaderlessModeTest extends ClusterTestBase {
 
     @Test
     void theBrokerRegistrarHealsANodeThatRestartedEmpty() throws Exception {
-        start(120_000);
-        NamesrvClient c = client();
+        NamesrvClient c = startWithClient();
         NamesrvClient brokerSide = autoClient();
         try (BrokerRegistrar registrar = BrokerRegistrar.builder(brokerSide, broker("broker-r", 10951, "TopicR"))
                 .heartbeatInterval(Duration.ofMillis(200)).build()) {
@@ -182,8 +185,7 @@ class LeaderlessModeTest extends ClusterTestBase {
 
     @Test
     void aClosedConnectionRemovesTheBrokerFromThatNodeOnly() throws Exception {
-        start(120_000);
-        NamesrvClient c = client();
+        NamesrvClient c = startWithClient();
         fanOut(c, BROKER_A);
         // the broker's own connection to n1 (bound), then it closes
         NamesrvClient brokerConn = NamesrvClient.builder().endpoints(List.of(cluster.clientAddress(0)))
@@ -198,8 +200,7 @@ class LeaderlessModeTest extends ClusterTestBase {
 
     @Test
     void strongerLevelsAreRefusedWithAClearCodeNeverDowngraded() throws Exception {
-        start(120_000);
-        NamesrvClient c = client();
+        NamesrvClient c = startWithClient();
         fanOut(c, broker("broker-a", 10911, "TopicA"));
         for (Consistency level : List.of(Consistency.LINEARIZABLE, Consistency.LEASE, Consistency.SEQUENTIAL)) {
             NamesrvException e = assertThrows(NamesrvException.class,

@@ -142,6 +142,12 @@ class LivenessTest {
         return b;
     }
 
+    /** Starts with a 10 s broker timeout, expiries at 5/s (burst 10, mass fraction 0.5); registers b1 serving T1. */
+    private long startWithB1() {
+        setUp(cfg(5, 10, 0.5));
+        return register(broker("c1", "b1", "T1"));
+    }
+
     private long register(RegisterBrokerRequest.Builder b) {
         ResponseEnvelope r = send(RequestEnvelope.newBuilder().setRegisterBroker(b), 1).join();
         assertEquals(ErrorCode.OK, r.getHeader().getCode(), r.getHeader().getMessage());
@@ -176,8 +182,7 @@ class LivenessTest {
 
     @Test
     void noExpiryBeforeTheTimeoutAndExpiryAtIt() {
-        setUp(cfg(5, 10, 0.5));
-        long epoch = register(broker("c1", "b1", "T1"));
+        long epoch = startWithB1();
         advanceMs(9_999);
         liveness.scanOnce();
         assertTrue(present("b1"));
@@ -201,8 +206,7 @@ class LivenessTest {
     @ParameterizedTest
     @ValueSource(ints = {-1 /* 2^32-1 */, Integer.MIN_VALUE /* 2^31 */})
     void aHugeQueuedTimeNeverPutsContactInTheFuture(int queuedMs) {
-        setUp(cfg(5, 10, 0.5));
-        long epoch = register(broker("c1", "b1", "T1"));
+        long epoch = startWithB1();
         advanceMs(5_000);
         assertEquals(ErrorCode.OK, heartbeat("b1", epoch, now.get(), queuedMs));
         advanceMs(5_000);
@@ -218,8 +222,7 @@ class LivenessTest {
      */
     @Test
     void theScheduledScanOutlivesAnErrorThrownInsideOneScan() throws Exception {
-        setUp(cfg(5, 10, 0.5));
-        register(broker("c1", "b1", "T1"));
+        startWithB1();
         advanceMs(10_000); // the lease has run out: the next scan that completes proposes the expiry
         scanThreadError.set(new NoClassDefFoundError("io/rns/namesrv/liveness/LeaseTracker$Expiry (test)"));
         ScheduledExecutorService executor = Executors
@@ -239,8 +242,7 @@ class LivenessTest {
 
     @Test
     void heartbeatsKeepABrokerAliveAndAQueuedHeartbeatCountsFromItsArrival() {
-        setUp(cfg(5, 10, 0.5));
-        long epoch = register(broker("c1", "b1", "T1"));
+        long epoch = startWithB1();
         for (int i = 0; i < 20; i++) {
             advanceMs(2_000);
             assertEquals(ErrorCode.OK, heartbeat("b1", epoch, now.get(), 0));
@@ -268,8 +270,7 @@ class LivenessTest {
      */
     @Test
     void aLateCopyOfANumberedHeartbeatRenewsNothing() {
-        setUp(cfg(5, 10, 0.5));
-        long epoch = register(broker("c1", "b1", "T1"));
+        long epoch = startWithB1();
         advanceMs(1_000);
         assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 7, now.get(), 0)); // via the leader, after a retry
         advanceMs(1_000);
@@ -288,8 +289,7 @@ class LivenessTest {
      */
     @Test
     void aRegistrationStartsTheNumberingOver() {
-        setUp(cfg(5, 10, 0.5));
-        long epoch = register(broker("c1", "b1", "T1"));
+        long epoch = startWithB1();
         advanceMs(1_000);
         assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 500, now.get(), 0)); // the old process, heartbeat #500
         advanceMs(1_000);
@@ -305,8 +305,7 @@ class LivenessTest {
     /** Stock RocketMQ brokers send no number (0): every such heartbeat renews, as before. */
     @Test
     void unnumberedHeartbeatsAlwaysRenew() {
-        setUp(cfg(5, 10, 0.5));
-        long epoch = register(broker("c1", "b1", "T1"));
+        long epoch = startWithB1();
         advanceMs(1_000);
         assertEquals(ErrorCode.OK, heartbeat("b1", epoch, 5, now.get(), 0));
         advanceMs(4_000);
@@ -317,8 +316,7 @@ class LivenessTest {
 
     @Test
     void aNewLeaderGrantsAFullLeaseBeforeExpiringAnyone() {
-        setUp(cfg(5, 10, 0.5));
-        register(broker("c1", "b1", "T1"));
+        startWithB1();
         advanceMs(9_000);
         consensus.stepDown("n2");
         advanceMs(500);
