@@ -44,17 +44,14 @@ class AclCompatTest {
     }
 
     private Rmq clients(String account, String suffix) {
-        Rmq r = new Rmq(run + suffix, false, account == null ? null : signedAs(account));
-        opened.add(r);
-        return r;
+        return opened.add(new Rmq(run + suffix, false, account == null ? null : signedAs(account)));
     }
 
     @BeforeAll
     void setUp() throws Exception {
         it = new ScenarioEnv("acl");
         run = it.runTag();
-        ns = RnsNameServers.start(it, "--auth");
-        opened.add(ns);
+        ns = opened.add(RnsNameServers.start(it, "--auth"));
         Path auth = ns.dir().resolve("auth");
         for (String account : List.of("admin", "broker", "app")) {
             String line = Files.readString(auth.resolve(account + ".auth"), StandardCharsets.UTF_8).strip();
@@ -115,9 +112,8 @@ class AclCompatTest {
             a.deleteKvConfig(ns1, "k");
             return "deleted";
         }), "an unsigned admin command");
-        Rmq forger = new Rmq(run + "f", false,
-                new AclClientRPCHook(new SessionCredentials("admin", "not-the-admin-secret-0123")));
-        opened.add(forger);
+        Rmq forger = opened.add(new Rmq(run + "f", false,
+                new AclClientRPCHook(new SessionCredentials("admin", "not-the-admin-secret-0123"))));
         DefaultMQAdminExt forged = forger.admin("acl-forged", ns.addrs().get(2));
         assertEquals(16, code(forged, a -> {
             a.deleteKvConfig(ns1, "k");

@@ -48,15 +48,12 @@ class ShadowMigrationTest {
     void setUp() throws Exception {
         it = new ScenarioEnv("shadow");
         run = it.runTag();
-        legacy = StockNamesrvs.start(it, 2);
-        opened.add(legacy);
-        rns = RnsNameServers.start(it);
-        opened.add(rns);
+        legacy = opened.add(StockNamesrvs.start(it, 2));
+        rns = opened.add(RnsNameServers.start(it));
         // a FQDN-like broker name, as RocketMQ's default (the host name) often is
         broker = Broker.start(it, "broker.shadow.example", legacy.addrList() + ";" + rns.addrList());
         opened.add(broker::kill);
-        clients = new Rmq(run);
-        opened.add(clients);
+        clients = opened.add(new Rmq(run));
     }
 
     @AfterAll

@@ -38,14 +38,11 @@ class TlsCompatTest {
     void setUp() throws Exception {
         it = new ScenarioEnv("tls");
         run = it.runTag();
-        ns = RnsNameServers.start(it, "--tls");
-        opened.add(ns);
+        ns = opened.add(RnsNameServers.start(it, "--tls"));
         broker = Broker.startWithTls(it, "broker-tls", ns.addrList());
         opened.add(broker::kill);
-        clients = new Rmq(run, true, null);
-        plaintextClients = new Rmq(run + "p", false, null);
-        opened.add(clients);
-        opened.add(plaintextClients);
+        clients = opened.add(new Rmq(run, true, null));
+        plaintextClients = opened.add(new Rmq(run + "p", false, null));
     }
 
     @AfterAll
