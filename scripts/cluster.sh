@@ -60,7 +60,8 @@ Options:
   --port-offset K     add K (0..1000) to every port: client 977<i>+K, raft 978<i>+K, rocketmq 987<i>+K, admin 979<i>+K
                       (start only; default 0; kept in cluster.env for the other commands), so a second
                       cluster can run beside the default one; 'auto': the lowest K in 1..1000 none of whose
-                      ports is listened on now (read it back from cluster.env: RNS_PORT_OFFSET)
+                      ports is listened on now (read it back from cluster.env: RNS_PORT_OFFSET); concurrent
+                      auto starts take turns on the lock \${TMPDIR:-/tmp}/rns-cluster-port-offset.lock
   --tls               TLS only (tls.mode=enforcing) on every node's client and RocketMQ ports, HTTPS on the admin
                       ports and mutual TLS on the Raft ports (raft.tls=true) (start only): makes a dev CA
                       and node certificates with scripts/dev-certs.sh in DIR/tls (openssl) and writes RNS_TLS_CA into
@@ -218,6 +219,27 @@ admin_addrs_for() { # admin_addrs_for N -> 127.0.0.1:9791,...
 
 # The ports node i listens on (client, raft, rocketmq, admin): the one place that lists them.
 node_ports() { echo "$(client_port "$1") $(raft_port "$1") $(rocketmq_port "$1") $(admin_port "$1")"; }
+
+# --port-offset auto: two starts at once would both find the same offset free, so the choice and the nodes'
+# binding their ports happen under one machine-wide lock (flock, util-linux). It is released once the cluster
+# serves, or when this script exits; the node processes never inherit it.
+PORT_LOCK="${TMPDIR:-/tmp}/rns-cluster-port-offset.lock"
+PORT_LOCK_FD=""
+lock_port_choice() {
+  if ! command -v flock >/dev/null; then
+    log "--port-offset auto: no flock on this machine (apt-get install util-linux): a start running at the same time may choose the same offset"
+    return 0
+  fi
+  exec {PORT_LOCK_FD}>>"$PORT_LOCK" || die "--port-offset auto: cannot open the lock file $PORT_LOCK"
+  flock -w 300 "$PORT_LOCK_FD" ||
+    die "--port-offset auto: another 'cluster.sh start --port-offset auto' held $PORT_LOCK for 300 s"
+}
+unlock_port_choice() {
+  [[ -n "$PORT_LOCK_FD" ]] || return 0
+  flock -u "$PORT_LOCK_FD"
+  exec {PORT_LOCK_FD}>&-
+  PORT_LOCK_FD=""
+}
 
 # --port-offset auto: the lowest offset in 1..1000 none of whose ports for N nodes anyone listens on now.
 pick_port_offset() {
@@ -386,6 +408,7 @@ launch_node() {
   # The inner shell writes its own pid, then execs java (same pid), so the pid file is the JVM's pid.
   (
     cd "$d"
+    if [[ -n "$PORT_LOCK_FD" ]]; then exec {PORT_LOCK_FD}>&-; fi # the node must not hold the port-choice lock
     # shellcheck disable=SC2016
     exec "${setsid[@]}" nohup bash -c 'echo $$ >"$1"; shift; exec "$@"' rns-node "$(pid_file "$i")" "${cmd[@]}" \
       </dev/null >>"$logs/stdout.log" 2>&1
@@ -491,7 +514,9 @@ cmd_start() {
     live_pid "$i" >/dev/null && running+=("n$i(pid $(live_pid "$i"))")
   done
   ((${#running[@]} == 0)) || die "already running from $DIR: ${running[*]} (use 'stop' first, or another --dir)"
+  ensure_built
   if [[ "$PORT_OFFSET" == auto ]]; then
+    lock_port_choice
     PORT_OFFSET="$(pick_port_offset "$n")" || die "--port-offset auto: every offset 1..1000 has a port in use on $HOST"
     log "--port-offset auto: $PORT_OFFSET"
   fi
@@ -501,7 +526,6 @@ cmd_start() {
     done
   done
   ((${#busy[@]} == 0)) || die "port(s) already in use on $HOST: ${busy[*]} (another cluster running? 'scripts/cluster.sh status --dir ...')"
-  ensure_built
 
   mkdir -p "$DIR"
   if ((TLS)); then
@@ -550,6 +574,7 @@ cmd_start() {
     cmd_stop >&2
     exit 1
   fi
+  unlock_port_choice
   print_summary "$n"
 }
 
