@@ -8,15 +8,15 @@ import io.rns.chaos.hosts.Host;
  */
 public final class KillRestart extends ProcessFault {
     public KillRestart() {
-        super("kill-restart", false);
+        this("kill-restart", false);
     }
 
-    private KillRestart(boolean leader) {
-        super("kill-leader", leader);
+    private KillRestart(String name, boolean leader) {
+        super(name, leader);
     }
 
     public static KillRestart leader() {
-        return new KillRestart(true);
+        return new KillRestart("kill-leader", true);
     }
 
     @Override

@@ -114,7 +114,7 @@ public final class NodeMetrics implements AutoCloseable {
         return this;
     }
 
-    /** The admin listener's own requests and refusals ({@code port="admin"}). */
+    /** The watch hub: polls held, and the history watchers resume from. */
     public NodeMetrics bindWatch(WatchHub hub) {
         gauge("rns.watch.polls", "watch polls this node holds now", hub, h -> h.stats().waiting());
         gauge("rns.watch.history.changes", "route changes held for watchers to resume from", hub,
@@ -127,6 +127,7 @@ public final class NodeMetrics implements AutoCloseable {
         return this;
     }
 
+    /** The admin listener's own requests and refusals ({@code port="admin"}). */
     public NodeMetrics bindAdmin(Supplier<AdminServer.Stats> stats) {
         FunctionCounter.builder("rns.admin.requests", stats, s -> s.get().requests())
                 .description("admin listener requests (status page, metrics, probes)").tag("port", "admin")
