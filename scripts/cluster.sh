@@ -61,7 +61,7 @@ Options:
                       (start only; default 0; kept in cluster.env for the other commands), so a second
                       cluster can run beside the default one; 'auto': the lowest K in 1..1000 none of whose
                       ports is listened on now (read it back from cluster.env: RNS_PORT_OFFSET); concurrent
-                      auto starts take turns on the lock \${TMPDIR:-/tmp}/rns-cluster-port-offset.lock
+                      starts take turns on the lock \${TMPDIR:-/tmp}/rns-cluster-port-offset.lock
   --tls               TLS only (tls.mode=enforcing) on every node's client and RocketMQ ports, HTTPS on the admin
                       ports and mutual TLS on the Raft ports (raft.tls=true) (start only): makes a dev CA
                       and node certificates with scripts/dev-certs.sh in DIR/tls (openssl) and writes RNS_TLS_CA into
@@ -220,19 +220,19 @@ admin_addrs_for() { # admin_addrs_for N -> 127.0.0.1:9791,...
 # The ports node i listens on (client, raft, rocketmq, admin): the one place that lists them.
 node_ports() { echo "$(client_port "$1") $(raft_port "$1") $(rocketmq_port "$1") $(admin_port "$1")"; }
 
-# --port-offset auto: two starts at once would both find the same offset free, so the choice and the nodes'
-# binding their ports happen under one machine-wide lock (flock, util-linux). It is released once the cluster
-# serves, or when this script exits; the node processes never inherit it.
+# Two starts at once would both find the same ports free (two 'auto' starts the same offset, or an 'auto' start the
+# ports a fixed --port-offset start is about to bind), so every start checks, chooses and binds its ports under one
+# machine-wide lock (flock, util-linux). It is released once the cluster serves, or when this script exits; the node
+# processes never inherit it.
 PORT_LOCK="${TMPDIR:-/tmp}/rns-cluster-port-offset.lock"
 PORT_LOCK_FD=""
 lock_port_choice() {
   if ! command -v flock >/dev/null; then
-    log "--port-offset auto: no flock on this machine (apt-get install util-linux): a start running at the same time may choose the same offset"
+    log "no flock on this machine (apt-get install util-linux): a start running at the same time may choose the same ports"
     return 0
   fi
-  exec {PORT_LOCK_FD}>>"$PORT_LOCK" || die "--port-offset auto: cannot open the lock file $PORT_LOCK"
-  flock -w 300 "$PORT_LOCK_FD" ||
-    die "--port-offset auto: another 'cluster.sh start --port-offset auto' held $PORT_LOCK for 300 s"
+  exec {PORT_LOCK_FD}>>"$PORT_LOCK" || die "cannot open the port lock file $PORT_LOCK"
+  flock -w 300 "$PORT_LOCK_FD" || die "another 'cluster.sh start' held the port lock $PORT_LOCK for 300 s"
 }
 unlock_port_choice() {
   [[ -n "$PORT_LOCK_FD" ]] || return 0
@@ -515,8 +515,8 @@ cmd_start() {
   done
   ((${#running[@]} == 0)) || die "already running from $DIR: ${running[*]} (use 'stop' first, or another --dir)"
   ensure_built
+  lock_port_choice
   if [[ "$PORT_OFFSET" == auto ]]; then
-    lock_port_choice
     PORT_OFFSET="$(pick_port_offset "$n")" || die "--port-offset auto: every offset 1..1000 has a port in use on $HOST"
     log "--port-offset auto: $PORT_OFFSET"
   fi

@@ -523,7 +523,6 @@ public final class NamesrvClient implements AutoCloseable {
             this.mode = m;
             return this;
         }
-        /** Free-form id sent with every request, for server logs. */
         /**
          * The account this client acts as, for nodes with auth.enabled=true (sent with every request; use TLS so it
          * cannot be read on the way). Null: none (the nodes' anonymous account).
@@ -542,6 +541,7 @@ public final class NamesrvClient implements AutoCloseable {
             return this;
         }
 
+        /** Free-form id sent with every request, for server logs. */
         public Builder clientId(String id) {
             this.clientId = id;
             return this;
