@@ -113,17 +113,16 @@ class RocketMqCompatTest {
     @Test
     @Order(1)
     void brokerRegistrationIsVisibleOnEveryNode() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            var ci = nodeAdmins.get(i).examineBrokerClusterInfo();
+        eachNode((node, a) -> {
+            var ci = a.examineBrokerClusterInfo();
             var bd = ci.getBrokerAddrTable().get(brokerA.name);
-            assertTrue(bd != null, "node " + (i + 1) + ": no broker-a in " + ci.getBrokerAddrTable().keySet());
-            assertEquals(Map.of(0L, brokerA.addr()), Map.copyOf(bd.getBrokerAddrs()),
-                    "node " + (i + 1) + " broker-a addrs");
-            assertEquals(Broker.CLUSTER, bd.getCluster(), "node " + (i + 1) + " cluster of broker-a");
+            assertTrue(bd != null, node + ": no broker-a in " + ci.getBrokerAddrTable().keySet());
+            assertEquals(Map.of(0L, brokerA.addr()), Map.copyOf(bd.getBrokerAddrs()), node + " broker-a addrs");
+            assertEquals(Broker.CLUSTER, bd.getCluster(), node + " cluster of broker-a");
             Set<String> names = ci.getClusterAddrTable().get(Broker.CLUSTER);
             assertTrue(names != null && names.contains(brokerA.name),
-                    "node " + (i + 1) + " clusterAddrTable " + ci.getClusterAddrTable());
-        }
+                    node + " clusterAddrTable " + ci.getClusterAddrTable());
+        });
     }
 
     @Test
@@ -148,31 +147,26 @@ class RocketMqCompatTest {
         admin.createAndUpdateTopicConfig(brokerA.addr(), new TopicConfig(topic, 3, 2, 6));
         long createMs = (System.nanoTime() - t0) / 1_000_000;
         // immediately, no retry: every node must already serve the route the broker registered before it answered
-        for (int i = 0; i < 3; i++) {
-            var route = nodeAdmins.get(i).examineTopicRouteInfo(topic);
-            assertEquals(Set.of(brokerA.name), Rmq.brokerNames(route), "node " + (i + 1) + " brokers of " + topic);
+        eachNode((node, a) -> {
+            var route = a.examineTopicRouteInfo(topic);
+            assertEquals(Set.of(brokerA.name), Rmq.brokerNames(route), node + " brokers of " + topic);
             var qd = route.getQueueDatas().get(0);
             assertEquals(List.of(3, 2, 6), List.of(qd.getReadQueueNums(), qd.getWriteQueueNums(), qd.getPerm()),
-                    "node " + (i + 1) + " queue data (read, write, perm) of " + topic);
-            assertTrue(nodeAdmins.get(i).fetchAllTopicList().getTopicList().contains(topic),
-                    "node " + (i + 1) + " topic list (206)");
-            assertTrue(nodeAdmins.get(i).fetchTopicsByCLuster(Broker.CLUSTER).getTopicList().contains(topic),
-                    "node " + (i + 1) + " topics by cluster (224)");
-        }
+                    node + " queue data (read, write, perm) of " + topic);
+            assertTrue(a.fetchAllTopicList().getTopicList().contains(topic), node + " topic list (206)");
+            assertTrue(a.fetchTopicsByCLuster(Broker.CLUSTER).getTopicList().contains(topic),
+                    node + " topics by cluster (224)");
+        });
         ScenarioEnv.log("topic %s created through broker-a in %d ms and visible on all three nodes at once", topic,
                 createMs);
 
         // KV config: put fans out to every address; read back through each node; delete; gone everywhere (22)
         String kvNs = "IT_NS_" + run;
         admin.createAndUpdateKvConfig(kvNs, "k1", "v1-" + run);
-        for (int i = 0; i < 3; i++) {
-            assertEquals("v1-" + run, nodeAdmins.get(i).getKVConfig(kvNs, "k1"), "node " + (i + 1) + " getKVConfig");
-        }
+        eachNode((node, a) -> assertEquals("v1-" + run, a.getKVConfig(kvNs, "k1"), node + " getKVConfig"));
         admin.deleteKvConfig(kvNs, "k1");
-        for (int i = 0; i < 3; i++) {
-            assertEquals(Rmq.QUERY_NOT_FOUND, Rmq.clientErrorCode(nodeAdmins.get(i), a -> a.getKVConfig(kvNs, "k1")),
-                    "node " + (i + 1) + " getKVConfig after delete");
-        }
+        eachNode((node, a) -> assertEquals(Rmq.QUERY_NOT_FOUND, Rmq.clientErrorCode(a, x -> x.getKVConfig(kvNs, "k1")),
+                node + " getKVConfig after delete"));
 
         // delete the topic in the broker, then in every NameServer: the route is gone on every node (17)
         admin.deleteTopicInBroker(Set.of(brokerA.addr()), topic);
@@ -183,17 +177,12 @@ class RocketMqCompatTest {
         } else {
             admin.deleteTopicInNameServer(new HashSet<>(ns.addrs()), Broker.CLUSTER, topic);
         }
-        for (int i = 0; i < 3; i++) {
-            assertEquals(Rmq.TOPIC_NOT_EXIST, Rmq.routeCode(nodeAdmins.get(i), topic),
-                    "node " + (i + 1) + " route after delete");
-            assertTrue(!nodeAdmins.get(i).fetchAllTopicList().getTopicList().contains(topic),
-                    "node " + (i + 1) + " topic list after delete");
-        }
+        eachNode((node, a) -> {
+            assertEquals(Rmq.TOPIC_NOT_EXIST, Rmq.routeCode(a, topic), node + " route after delete");
+            assertTrue(!a.fetchAllTopicList().getTopicList().contains(topic), node + " topic list after delete");
+        });
         // broker-a itself is still registered
-        for (int i = 0; i < 3; i++) {
-            assertTrue(Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name),
-                    "node " + (i + 1) + " still lists broker-a");
-        }
+        eachNode((node, a) -> assertTrue(Rmq.brokerAddrs(a).containsKey(brokerA.name), node + " still lists broker-a"));
     }
 
     @Test
@@ -314,10 +303,7 @@ class RocketMqCompatTest {
         assertTrue(goneKill <= 15_000, "a killed broker took " + goneKill + " ms to leave the routes (bound 15 s)");
 
         // broker-a is untouched
-        for (int i = 0; i < 3; i++) {
-            assertTrue(Rmq.brokerAddrs(nodeAdmins.get(i)).containsKey(brokerA.name),
-                    "node " + (i + 1) + " lost broker-a");
-        }
+        eachNode((node, a) -> assertTrue(Rmq.brokerAddrs(a).containsKey(brokerA.name), node + " lost broker-a"));
     }
 
     /**
@@ -350,6 +336,18 @@ class RocketMqCompatTest {
 
     interface NodeCheck {
         boolean ok(int node) throws Exception;
+    }
+
+    /** Asserts {@code check} on each node's own admin, named "node N" (1-based) for its messages. */
+    private void eachNode(NodeAssertion check) throws Exception {
+        for (int i = 0; i < nodeAdmins.size(); i++) {
+            check.on("node " + (i + 1), nodeAdmins.get(i));
+        }
+    }
+
+    @FunctionalInterface
+    private interface NodeAssertion {
+        void on(String node, DefaultMQAdminExt admin) throws Exception;
     }
 
     private void awaitEveryNode(String what, Duration timeout, NodeCheck check) throws InterruptedException {
