@@ -4,11 +4,9 @@ import org.apache.rocketmq.acl.common.AclClientRPCHook;
 import org.apache.rocketmq.acl.common.SessionCredentials;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,13 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("rocketmq")
 @Tag("cluster")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AclCompatTest {
-    private final Opened opened = new Opened();
-    private ScenarioEnv it;
+class AclCompatTest extends ScenarioTest {
     private RnsNameServers ns;
     private Broker broker;
-    private String run;
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
 
     private AclClientRPCHook signedAs(String account) {
@@ -49,8 +43,7 @@ class AclCompatTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        it = new ScenarioEnv("acl");
-        run = it.runTag();
+        begin("acl");
         ns = opened.add(RnsNameServers.start(it, "--auth"));
         Path auth = ns.dir().resolve("auth");
         for (String account : List.of("admin", "broker", "app")) {
@@ -71,11 +64,6 @@ class AclCompatTest {
         }
         broker = Broker.startWithConf(it, "broker-acl", ns.addrList(), moreConf);
         opened.add(broker::kill);
-    }
-
-    @AfterAll
-    void tearDown() throws Exception {
-        opened.closeAll(it);
     }
 
     private static int code(DefaultMQAdminExt a, Rmq.AdminCall call) throws Exception {

@@ -2,11 +2,9 @@ package io.rns.compat.it;
 
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,17 +23,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @Tag("rocketmq")
 @Tag("cluster")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CrossGenerationTest {
-    private ScenarioEnv it;
+class CrossGenerationTest extends ScenarioTest {
     private NameServers ns;
     private Broker broker;
     private Rmq clients;
-    private String run;
 
     @BeforeAll
     void setUp() throws Exception {
-        it = new ScenarioEnv("crossgen");
+        begin("crossgen");
         Path otherCp = Path.of(System.getProperty("rns.it.otherClasspathFile", "(rns.it.otherClasspathFile not set)"));
         String otherGen = System.getProperty("rns.it.otherGeneration", "");
         if (!Files.isRegularFile(otherCp) || otherGen.isBlank()) {
@@ -44,26 +39,10 @@ class CrossGenerationTest {
                     + " rocketmq-compat-it reactor (rmq-4.9.7 writes it in generate-test-resources)");
         }
         ScenarioEnv.checkClasspath(Files.readString(otherCp).trim(), otherGen);
-        run = it.runTag();
-        clients = new Rmq(run);
-        ns = it.target.equals("rns") ? RnsNameServers.start(it) : StockNamesrvs.start(it);
+        ns = opened.add(it.target.equals("rns") ? RnsNameServers.start(it) : StockNamesrvs.start(it));
         broker = Broker.start(it, "broker-old", ns.addrList(), Files.readString(otherCp).trim(), otherGen);
-    }
-
-    @AfterAll
-    void tearDown() throws Exception {
-        if (clients != null) {
-            clients.close();
-        }
-        if (broker != null) {
-            broker.kill(); // a no-op unless the test failed before its own SIGTERM
-        }
-        if (ns != null) {
-            ns.close();
-        }
-        if (it != null) {
-            ScenarioEnv.log("logs and data stay in %s", it.workDir);
-        }
+        opened.add(broker::kill); // a no-op unless the test failed before its own SIGTERM
+        clients = opened.add(new Rmq(run));
     }
 
     @Test

@@ -19,6 +19,8 @@ final class Opened {
             items.get(i).close();
         }
         items.clear();
-        ScenarioEnv.log("logs and data stay in %s", it.workDir);
+        if (it != null) { // null: the scenario failed before it had a work directory
+            ScenarioEnv.log("logs and data stay in %s", it.workDir);
+        }
     }
 }

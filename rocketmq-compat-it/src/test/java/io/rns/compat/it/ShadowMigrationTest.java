@@ -5,11 +5,9 @@ import com.alibaba.fastjson.JSONArray;
 import com.alibaba.fastjson.JSONObject;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,33 +30,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("rocketmq")
 @Tag("cluster")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ShadowMigrationTest {
+class ShadowMigrationTest extends ScenarioTest {
     private static final String NS = "SHADOW_IT";
 
-    private final Opened opened = new Opened();
-    private ScenarioEnv it;
     private StockNamesrvs legacy;
     private RnsNameServers rns;
     private Broker broker;
     private Rmq clients;
-    private String run;
 
     @BeforeAll
     void setUp() throws Exception {
-        it = new ScenarioEnv("shadow");
-        run = it.runTag();
+        begin("shadow");
         legacy = opened.add(StockNamesrvs.start(it, 2));
         rns = opened.add(RnsNameServers.start(it));
         // a FQDN-like broker name, as RocketMQ's default (the host name) often is
         broker = Broker.start(it, "broker.shadow.example", legacy.addrList() + ";" + rns.addrList());
         opened.add(broker::kill);
         clients = opened.add(new Rmq(run));
-    }
-
-    @AfterAll
-    void tearDown() throws Exception {
-        opened.closeAll(it);
     }
 
     /** Runs {@code scripts/rns ARGS}; returns the exit code, the output in {@code out}. */

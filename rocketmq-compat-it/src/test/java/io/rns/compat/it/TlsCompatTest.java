@@ -2,11 +2,9 @@ package io.rns.compat.it;
 
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,30 +22,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("rocketmq")
 @Tag("cluster")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TlsCompatTest {
-    private final Opened opened = new Opened();
-    private ScenarioEnv it;
+class TlsCompatTest extends ScenarioTest {
     private RnsNameServers ns;
     private Broker broker;
     private Rmq clients;
     private Rmq plaintextClients;
-    private String run;
 
     @BeforeAll
     void setUp() throws Exception {
-        it = new ScenarioEnv("tls");
-        run = it.runTag();
+        begin("tls");
         ns = opened.add(RnsNameServers.start(it, "--tls"));
         broker = Broker.startWithTls(it, "broker-tls", ns.addrList());
         opened.add(broker::kill);
         clients = opened.add(new Rmq(run, true, null));
         plaintextClients = opened.add(new Rmq(run + "p", false, null));
-    }
-
-    @AfterAll
-    void tearDown() throws Exception {
-        opened.closeAll(it);
     }
 
     @Test
