@@ -52,7 +52,7 @@ import static io.rns.client.RegistrarRequests.who;
  *       expired, or it was unregistered) makes the registrar re-register once (with the full registration, topics
  *       included) and go on heartbeating the new epoch. If that re-registration fails, it is reported as a heartbeat
  *       failure and the next heartbeat tries again.</li>
- *   <li>Any other failure is counted ({@link #heartbeatFailures()}), logged, reported to
+ *   <li>Any other failure is counted ({@link Stats#heartbeatFailures()}), logged, reported to
  *       {@link Listener#heartbeatFailed}, and heartbeating goes on at the same interval. Each heartbeat is one
  *       {@link NamesrvClient#heartbeat} call, so it is retried and bounded by the client's own retry policy and
  *       overall timeout; a client whose overall timeout is well below the lease keeps a failing call from eating
@@ -276,17 +276,20 @@ public final class BrokerRegistrar implements AutoCloseable {
             return Collections.unmodifiableMap(new LinkedHashMap<>(epochs));
         }
     }
-    /** Heartbeat calls made (whatever their outcome; leaderless mode: one per node per round). */
-    public long heartbeatsSent() {
-        return heartbeatsSent.get();
+    /**
+     * What the registrar has done since it was built.
+     *
+     * @param heartbeatsSent    heartbeat calls made (whatever their outcome; leaderless mode: one per node per round)
+     * @param heartbeatFailures heartbeats that failed other than with STALE_BROKER_EPOCH / UNKNOWN_BROKER, plus failed
+     *                          re-registrations
+     * @param reRegistrations   successful registrations after the first (after STALE_BROKER_EPOCH, UNKNOWN_BROKER, or
+     *                          updateTopics)
+     */
+    public record Stats(long heartbeatsSent, long heartbeatFailures, long reRegistrations) {
     }
-    /** Heartbeats that failed other than with STALE_BROKER_EPOCH / UNKNOWN_BROKER, plus failed re-registrations. */
-    public long heartbeatFailures() {
-        return heartbeatFailures.get();
-    }
-    /** Successful registrations after the first (after STALE_BROKER_EPOCH, UNKNOWN_BROKER, or updateTopics). */
-    public long reRegistrations() {
-        return reRegistrations.get();
+
+    public Stats stats() {
+        return new Stats(heartbeatsSent.get(), heartbeatFailures.get(), reRegistrations.get());
     }
 
     // ------------------------------------------------------------------------------------------------------------

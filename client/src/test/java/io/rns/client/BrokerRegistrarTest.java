@@ -68,9 +68,9 @@ class BrokerRegistrarTest {
     private BrokerRegistrar reRegisteredAfter(Runnable serverChange) throws InterruptedException {
         BrokerRegistrar r = registrar();
         r.start();
-        await(() -> r.heartbeatsSent() >= 1, "a heartbeat");
+        await(() -> r.stats().heartbeatsSent() >= 1, "a heartbeat");
         serverChange.run();
-        await(() -> r.reRegistrations() == 1, "a re-registration");
+        await(() -> r.stats().reRegistrations() == 1, "a re-registration");
         return r;
     }
 
@@ -93,7 +93,7 @@ class BrokerRegistrarTest {
         assertEquals(List.of(REG.toBuilder().setBindConnection(true).build()), registrations(),
                 "the registration as given, lease included, with bind_connection");
         assertEquals(List.of("registered 40"), events.all);
-        await(() -> r.heartbeatsSent() >= 3, "3 heartbeats");
+        await(() -> r.stats().heartbeatsSent() >= 3, "3 heartbeats");
         await(() -> heartbeats().size() >= 3, "3 heartbeats received");
         long previous = 0;
         for (HeartbeatRequest hb : heartbeats()) {
@@ -103,8 +103,8 @@ class BrokerRegistrarTest {
                     .setBrokerAddr("10.0.0.1:10911").setBrokerEpoch(40).setBindConnection(true)
                     .setSequence(hb.getSequence()).build(), hb);
         }
-        assertEquals(0, r.heartbeatFailures());
-        assertEquals(0, r.reRegistrations());
+        assertEquals(0, r.stats().heartbeatFailures());
+        assertEquals(0, r.stats().reRegistrations());
         assertEquals(1, registrations().size());
         assertThrows(IllegalStateException.class, r::start);
     }
@@ -120,15 +120,15 @@ class BrokerRegistrarTest {
             current.set(41);
         });
         assertEquals(41, r.epoch());
-        long sentAt = r.heartbeatsSent();
-        await(() -> r.heartbeatsSent() >= sentAt + 3, "more heartbeats");
+        long sentAt = r.stats().heartbeatsSent();
+        await(() -> r.stats().heartbeatsSent() >= sentAt + 3, "more heartbeats");
         List<HeartbeatRequest> hbs = heartbeats();
         assertEquals(41, hbs.get(hbs.size() - 1).getBrokerEpoch());
         assertEquals(2, registrations().size(), "re-registered exactly once");
         assertTrue(registrations().get(1).getBindConnection());
         assertEquals(REG.getTopicsList(), registrations().get(1).getTopicsList(),
                 "the full registration is sent again");
-        assertEquals(0, r.heartbeatFailures());
+        assertEquals(0, r.stats().heartbeatFailures());
         assertEquals(List.of("registered 40", "reRegistered 41 STALE_BROKER_EPOCH"), events.all);
     }
 
@@ -146,8 +146,8 @@ class BrokerRegistrarTest {
             known.set(false); // the lease expired on the server
         });
         assertEquals(57, r.epoch());
-        long sentAt = r.heartbeatsSent();
-        await(() -> r.heartbeatsSent() >= sentAt + 2, "more heartbeats");
+        long sentAt = r.stats().heartbeatsSent();
+        await(() -> r.stats().heartbeatsSent() >= sentAt + 2, "more heartbeats");
         List<HeartbeatRequest> hbs = heartbeats();
         assertEquals(57, hbs.get(hbs.size() - 1).getBrokerEpoch());
         assertEquals(2, registrations().size());
@@ -171,9 +171,9 @@ class BrokerRegistrarTest {
         r.start();
         leader.appliedIndex = 60;
         known.set(false);
-        await(() -> r.reRegistrations() == 1, "a re-registration");
+        await(() -> r.stats().reRegistrations() == 1, "a re-registration");
         await(() -> events.all.size() == 3, "the listener heard of it"); // counters move before the callback
-        assertEquals(1, r.heartbeatFailures(), "the failed re-registration counts as a failure");
+        assertEquals(1, r.stats().heartbeatFailures(), "the failed re-registration counts as a failure");
         assertEquals(60, r.epoch());
         assertEquals(List.of("registered 40", "heartbeatFailed INTERNAL", "reRegistered 60 UNKNOWN_BROKER"),
                 events.all);
@@ -194,11 +194,11 @@ class BrokerRegistrarTest {
         };
         BrokerRegistrar r = registrar();
         r.start();
-        await(() -> r.heartbeatFailures() == 2, "two failed heartbeats");
-        long sentAt = r.heartbeatsSent();
-        await(() -> r.heartbeatsSent() >= sentAt + 3, "heartbeats go on");
-        assertEquals(2, r.heartbeatFailures());
-        assertEquals(0, r.reRegistrations());
+        await(() -> r.stats().heartbeatFailures() == 2, "two failed heartbeats");
+        long sentAt = r.stats().heartbeatsSent();
+        await(() -> r.stats().heartbeatsSent() >= sentAt + 3, "heartbeats go on");
+        assertEquals(2, r.stats().heartbeatFailures());
+        assertEquals(0, r.stats().reRegistrations());
         assertEquals(1, registrations().size());
         assertEquals(List.of("registered 40", "heartbeatFailed INTERNAL", "heartbeatFailed NO_QUORUM"), events.all);
     }
@@ -215,14 +215,14 @@ class BrokerRegistrarTest {
                 }).build();
         closeables.add(bad);
         bad.start();
-        await(() -> bad.heartbeatFailures() >= 3, "failures keep being counted");
+        await(() -> bad.stats().heartbeatFailures() >= 3, "failures keep being counted");
     }
 
     @Test
     void closeUnregistersWithTheCurrentEpochAndStops() throws Exception {
         BrokerRegistrar r = registrar();
         r.start();
-        await(() -> r.heartbeatsSent() >= 2, "heartbeats");
+        await(() -> r.stats().heartbeatsSent() >= 2, "heartbeats");
         r.close();
         List<UnregisterBrokerRequest> unregs = leader.received.stream().filter(RequestEnvelope::hasUnregisterBroker)
                 .map(RequestEnvelope::getUnregisterBroker).collect(Collectors.toList());
@@ -256,7 +256,7 @@ class BrokerRegistrarTest {
         BrokerRegistrar r = registrar();
         NamesrvException e = assertThrows(NamesrvException.class, r::start);
         assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
-        assertEquals(0, r.heartbeatsSent());
+        assertEquals(0, r.stats().heartbeatsSent());
         // may be started again once the problem is fixed
         leader.script = q -> null;
         r.start();
@@ -280,7 +280,7 @@ class BrokerRegistrarTest {
                 TopicConfig.newBuilder().setTopic("T2").setReadQueueNums(8).setWriteQueueNums(8).setPerm(6).build());
         r.updateTopics(topics);
         assertEquals(44, r.epoch());
-        assertEquals(1, r.reRegistrations());
+        assertEquals(1, r.stats().reRegistrations());
         RegisterBrokerRequest second = registrations().get(1);
         assertEquals(topics, second.getTopicsList());
         assertTrue(second.getBindConnection());
@@ -296,7 +296,7 @@ class BrokerRegistrarTest {
         closeables.add(ses::shutdownNow);
         BrokerRegistrar r = registrar(BrokerRegistrar.builder(client, REG).scheduler(ses));
         r.start();
-        await(() -> r.heartbeatsSent() >= 4, "heartbeats at the server's interval");
+        await(() -> r.stats().heartbeatsSent() >= 4, "heartbeats at the server's interval");
         r.close();
         assertFalse(ses.isShutdown(), "a given scheduler is not shut down");
         assertTrue(leader.count(RequestEnvelope.BodyCase.HEARTBEAT) >= 4);

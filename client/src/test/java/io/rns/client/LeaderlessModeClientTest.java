@@ -349,7 +349,7 @@ class LeaderlessModeClientTest {
 
         b.appliedIndex = 250; // the epoch n2 assigns at the re-registration
         forgot.set(true);
-        await(() -> r.reRegistrations() == 1, "n2 re-registered");
+        await(() -> r.stats().reRegistrations() == 1, "n2 re-registered");
         assertEquals(Map.of(a.endpoint, 100L, b.endpoint, 250L, d.endpoint, 300L), r.epochs());
         assertEquals(1, a.count(RequestEnvelope.BodyCase.REGISTER_BROKER), "n1 untouched");
         assertEquals(2, b.count(RequestEnvelope.BodyCase.REGISTER_BROKER));
@@ -358,7 +358,7 @@ class LeaderlessModeClientTest {
         await(() -> heartbeats(b).size() >= seen + 2, "more heartbeats to n2");
         List<HeartbeatRequest> hbs = heartbeats(b);
         assertEquals(250, hbs.get(hbs.size() - 1).getBrokerEpoch());
-        assertEquals(0, r.heartbeatFailures());
+        assertEquals(0, r.stats().heartbeatFailures());
         assertEquals(List.of("registered 100", "reRegistered " + b.endpoint + " 250 UNKNOWN_BROKER"), events.all);
 
         r.close();
@@ -385,7 +385,7 @@ class LeaderlessModeClientTest {
         closeables.add(r);
         r.start();
         assertEquals(Map.of(a.endpoint, 100L, b.endpoint, 0L), r.epochs());
-        await(() -> r.heartbeatFailures() >= 1, "a failed registration round with n2");
+        await(() -> r.stats().heartbeatFailures() >= 1, "a failed registration round with n2");
         assertEquals(0, heartbeats(b).size(), "no heartbeat to a node the broker is not registered with");
         refuse.set(false);
         await(() -> r.epochs().get(b.endpoint) == 200L, "n2 registered");

@@ -157,7 +157,7 @@ class LeaderlessModeTest extends ClusterTestBase {
             // the registrar counts a re-registration after the node answered it, so the route can be seen on n2 a
             // moment before the count moves (seen once in a full run): wait for the count, bounded
             MiniCluster.await(Duration.ofSeconds(5), "the registrar to count its re-registration with n2",
-                    () -> registrar.reRegistrations() >= 1);
+                    () -> registrar.stats().reRegistrations() >= 1);
         }
         // close() unregisters from every node
         assertEveryNode(c, "TopicR", false, "unregistered everywhere");

@@ -180,7 +180,7 @@ class LivenessClusterTest extends ClusterTestBase {
                 .scheduler(scheduler).build();
         registrar.start();
         NamesrvClient reader = client();
-        MiniCluster.await(Duration.ofSeconds(10), "a few heartbeats", () -> registrar.heartbeatsSent() >= 3);
+        MiniCluster.await(Duration.ofSeconds(10), "a few heartbeats", () -> registrar.stats().heartbeatsSent() >= 3);
         for (int i : running()) {
             assertTrue(routeOn(reader, i, "GoneTopic"));
         }
