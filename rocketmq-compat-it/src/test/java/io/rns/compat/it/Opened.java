@@ -13,14 +13,29 @@ final class Opened {
         return item;
     }
 
-    /** Closes everything, last added first, and says where the logs and data of the scenario stay. */
+    /**
+     * Closes everything, last added first, and says where the logs and data of the scenario stay. One that fails to
+     * close does not keep the others open: the first failure is thrown once all were tried, later ones suppressed.
+     */
     void closeAll(ScenarioEnv it) throws Exception {
+        Exception failed = null;
         for (int i = items.size() - 1; i >= 0; i--) {
-            items.get(i).close();
+            try {
+                items.get(i).close();
+            } catch (Exception e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
         }
         items.clear();
         if (it != null) { // null: the scenario failed before it had a work directory
             ScenarioEnv.log("logs and data stay in %s", it.workDir);
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 }
