@@ -466,18 +466,17 @@ public final class WatchHub implements AutoCloseable {
     /** The hub's numbers at one instant (for status and metrics). */
     public Stats stats() {
         synchronized (lock) {
-            return new Stats(polls.size(), head, floor, history.size(), historyBytes);
+            return new Stats(polls.size(), floor, history.size(), historyBytes);
         }
     }
 
     /**
      * @param waiting      polls waiting now
-     * @param head         the newest revision the hub has processed
      * @param floor        the oldest revision a watcher can resume from
      * @param historySize  changes held now
      * @param historyBytes what those changes count against {@code watch.history-bytes}
      */
-    public record Stats(int waiting, long head, long floor, int historySize, long historyBytes) {
+    public record Stats(int waiting, long floor, int historySize, long historyBytes) {
     }
 
     /** Fails every waiting poll with SHUTTING_DOWN and stops the hub's thread. */
