@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,15 +29,32 @@ public final class Procs {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** A free loopback port (bound and released; racy but fine on loopback with random ephemeral ports). */
+    /** Bench ports come from [PORT_LO, PORT_HI): below Linux's ephemeral range (32768+), apart from the unit tests'. */
+    private static final int PORT_LO = 10_000;
+    private static final int PORT_HI = 15_000;
+    /** The next candidate; starts at a per-process offset so that two benches side by side rarely probe the same ones. */
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger(
+            (int) Math.floorMod(ProcessHandle.current().pid() * 7_919L, PORT_HI - PORT_LO));
+
+    /**
+     * A loopback port that was free a moment ago and that this JVM has not handed out before. Not an ephemeral port
+     * ({@code bind(0)} then close): the kernel can pick the same one again for the next call, which once gave a node
+     * a RocketMQ port equal to its own client port (invalid configuration, the node exited with code 2), and any
+     * outgoing connection can take it as its local port before the node binds it. Below the ephemeral range only a
+     * deliberate bind takes a port.
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int tries = 0; tries < PORT_HI - PORT_LO; tries++) {
+            int port = PORT_LO + Math.floorMod(NEXT_PORT.getAndIncrement(), PORT_HI - PORT_LO);
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException inUse) {
+                // bound by something else: the next candidate
+            }
         }
+        throw new IllegalStateException("no free loopback port in [" + PORT_LO + ", " + PORT_HI + ")");
     }
 
     public static boolean listening(int port) {
