@@ -34,6 +34,11 @@ public final class BenchCluster implements AutoCloseable {
         public String rmqAddr() {
             return "127.0.0.1:" + rmqPort;
         }
+
+        /** Where the node's launcher, JVM and early output go (its logback files sit beside it). */
+        public Path stdoutLog() {
+            return dir.resolve("logs").resolve("stdout.log").toAbsolutePath();
+        }
     }
 
     private final ServerBuild build;
@@ -81,7 +86,7 @@ public final class BenchCluster implements AutoCloseable {
             for (Node node : c.nodes)
                 c.launch(node);
             for (Node node : c.nodes)
-                Procs.awaitPort(c.procs.get(node.id()), node.clientPort(), 90_000, node.id());
+                Procs.awaitPort(c.procs.get(node.id()), node.clientPort(), 90_000, node.id(), node.stdoutLog());
             c.awaitLeader(90_000);
         } catch (RuntimeException e) {
             c.close();
@@ -117,11 +122,11 @@ public final class BenchCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path logs = n.dir().resolve("logs").toAbsolutePath();
+        Path logs = n.stdoutLog().getParent();
         List<String> cmd = List.of(build.launcher().toString(), "--config",
                 n.dir().resolve("rns.properties").toAbsolutePath().toString(), "--log-dir", logs.toString(), "--heap",
                 heap, "--jvm-opt", "-Xms" + heap, "--java", Procs.javaBin(), "--classpath", build.classpath());
-        procs.put(n.id(), Procs.start(cmd, n.dir(), logs.resolve("stdout.log")));
+        procs.put(n.id(), Procs.start(cmd, n.dir(), n.stdoutLog()));
     }
 
     public List<Node> nodes() {
@@ -223,7 +228,7 @@ public final class BenchCluster implements AutoCloseable {
         if (wipe)
             Procs.deleteTree(n.dir().resolve("data"));
         launch(n);
-        Procs.awaitPort(procs.get(id), n.clientPort(), 90_000, id);
+        Procs.awaitPort(procs.get(id), n.clientPort(), 90_000, id, n.stdoutLog());
     }
 
     public long heapBytes(String id) {

@@ -92,18 +92,32 @@ public final class Procs {
         }
     }
 
-    /** Waits (bounded) until the port accepts connections; fails if the process died. */
-    public static void awaitPort(Process p, int port, long timeoutMs, String what) {
+    /**
+     * Waits (bounded) until the port accepts connections; fails if the process died, quoting the last lines of its
+     * output {@code log} (e.g. "invalid configuration: ...") so that the cause shows where the failure is reported.
+     */
+    public static void awaitPort(Process p, int port, long timeoutMs, String what, Path log) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive())
-                throw new IllegalStateException(
-                        what + " exited (code " + p.exitValue() + ") before listening on " + port);
+                throw new IllegalStateException(what + " exited (code " + p.exitValue() + ") before listening on "
+                        + port + "; the end of " + log + ":\n" + tail(log, 8));
             if (listening(port))
                 return;
             sleep(100);
         }
-        throw new IllegalStateException(what + " does not listen on " + port + " after " + timeoutMs + " ms");
+        throw new IllegalStateException(what + " does not listen on " + port + " after " + timeoutMs
+                + " ms; the end of " + log + ":\n" + tail(log, 8));
+    }
+
+    /** The last {@code n} lines of a text file, or why they cannot be read. */
+    static String tail(Path file, int n) {
+        try {
+            List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read it: " + e + ")";
+        }
     }
 
     /** Sends a signal (STOP, CONT, KILL, TERM) to a pid this bench started. */

@@ -39,7 +39,7 @@ public final class StockNamesrv implements AutoCloseable {
         Process p = Procs.start(cmd, classpath, dir, dir.resolve("stdout.log"));
         StockNamesrv s = new StockNamesrv(dir, port, p);
         try {
-            Procs.awaitPort(p, port, 60_000, "stock namesrv");
+            Procs.awaitPort(p, port, 60_000, "stock namesrv", dir.resolve("stdout.log"));
         } catch (RuntimeException e) {
             s.close();
             throw e;

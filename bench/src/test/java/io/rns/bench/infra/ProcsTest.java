@@ -1,14 +1,18 @@
 package io.rns.bench.infra;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProcsTest {
@@ -39,5 +43,17 @@ class ProcsTest {
             // `next` was already taken by someone else: the allocator must skip it all the same
             assertTrue(Procs.freePort() != next, "handed out " + next + ", which is in use");
         }
+    }
+
+    /** A server that dies before it listens is reported with its exit code and the end of its output. */
+    @Test
+    void aProcessThatExitsBeforeListeningIsReportedWithTheEndOfItsOutput(@TempDir Path dir) {
+        Path log = dir.resolve("stdout.log");
+        Process p = Procs.start(
+                List.of("sh", "-c", "echo starting; echo 'rns-server: invalid configuration: bad'; exit 2"), dir, log);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Procs.awaitPort(p, Procs.freePort(), 30_000, "n3", log));
+        assertTrue(e.getMessage().startsWith("n3 exited (code 2) before listening on "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("starting\nrns-server: invalid configuration: bad"), e.getMessage());
     }
 }
