@@ -1,10 +1,10 @@
 package io.rns.server;
 
+import io.rns.namesrv.cluster.MiniCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -40,23 +39,6 @@ class NodeProcessTest {
             }
         }
         throw new IllegalStateException("no scripts/rns-node above " + System.getProperty("user.dir"));
-    }
-
-    static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
     }
 
     private Process start(Path config, Path logs, Path tmp) throws IOException {
@@ -99,7 +81,7 @@ class NodeProcessTest {
 
     @Test
     void aNodeKilledAgainAndAgainLeavesNothingInItsTempDir() throws Exception {
-        int[] ports = freePorts(3); // raft, client, admin
+        int[] ports = MiniCluster.freePorts(3); // raft, client, admin
         Path data = dir.resolve("data");
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
