@@ -37,7 +37,8 @@ public final class Procs {
             (int) Math.floorMod(ProcessHandle.current().pid() * 7_919L, PORT_HI - PORT_LO));
 
     /**
-     * A loopback port that was free a moment ago and that this JVM has not handed out before. Not an ephemeral port
+     * A loopback port that was free a moment ago and that this JVM has not handed out in its last 5,000 calls (the
+     * size of the range). Not an ephemeral port
      * ({@code bind(0)} then close): the kernel can pick the same one again for the next call, which once gave a node
      * a RocketMQ port equal to its own client port (invalid configuration, the node exited with code 2), and any
      * outgoing connection can take it as its local port before the node binds it. Below the ephemeral range only a
