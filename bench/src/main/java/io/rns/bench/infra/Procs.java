@@ -38,11 +38,10 @@ public final class Procs {
 
     /**
      * A loopback port that was free a moment ago and that this JVM has not handed out in its last 5,000 calls (the
-     * size of the range). Not an ephemeral port
-     * ({@code bind(0)} then close): the kernel can pick the same one again for the next call, which once gave a node
-     * a RocketMQ port equal to its own client port (invalid configuration, the node exited with code 2), and any
-     * outgoing connection can take it as its local port before the node binds it. Below the ephemeral range only a
-     * deliberate bind takes a port.
+     * size of the range). Not an ephemeral port ({@code bind(0)} then close): the kernel can pick the same one again
+     * for the next call, which once gave a node a RocketMQ port equal to its own client port (invalid configuration,
+     * the node exited with code 2), and any outgoing connection can take it as its local port before the node binds
+     * it. Below the ephemeral range only a deliberate bind takes a port.
      */
     public static int freePort() {
         for (int tries = 0; tries < PORT_HI - PORT_LO; tries++) {
