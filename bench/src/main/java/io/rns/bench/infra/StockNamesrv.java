@@ -36,10 +36,11 @@ public final class StockNamesrv implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Procs.javaBin(), "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC",
                 "-Duser.home=" + dir.toAbsolutePath(), "-Drocketmq.home.dir=" + dir.toAbsolutePath(), MAIN, "-c",
                 dir.toAbsolutePath().resolve("namesrv.conf").toString()));
-        Process p = Procs.start(cmd, classpath, dir, dir.resolve("stdout.log"));
+        Path out = dir.resolve("stdout.log");
+        Process p = Procs.start(cmd, classpath, dir, out);
         StockNamesrv s = new StockNamesrv(dir, port, p);
         try {
-            Procs.awaitPort(p, port, 60_000, "stock namesrv", dir.resolve("stdout.log"));
+            Procs.awaitPort(p, port, 60_000, "stock namesrv", out);
         } catch (RuntimeException e) {
             s.close();
             throw e;
